@@ -1,0 +1,182 @@
+// lang/ast.hpp — the abstract syntax tree: plain structs, every node with its Span.
+// No PEGTL type appears here; the parse tree never leaves lang/.
+#pragma once
+
+#include "source.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace cpl::ast {
+
+struct Ident {
+    std::string text;
+    Span span;
+};
+
+enum class BinaryOp { Or, And, Eq, Ne, Lt, Le, Gt, Ge, In, NotIn, Range, Add, Sub, Mul, Div, Mod };
+enum class UnaryOp { Not, Neg };
+
+struct Expr;
+using ExprPtr = std::unique_ptr<Expr>;
+
+struct NumberLit { std::int64_t value; };
+struct CodeLit { std::string code; };
+struct BoolLit { bool value; };
+/// A string literal; interpolated `{expr}` parts alternate with text parts.
+struct StringLit { std::vector<std::variant<std::string, ExprPtr>> parts; };
+struct NameRef { std::string name; };
+struct Unary { UnaryOp op; ExprPtr operand; };
+struct Binary { BinaryOp op; ExprPtr left; ExprPtr right; Span op_span; };
+struct Member { ExprPtr object; Ident field; };
+struct Index { ExprPtr object; ExprPtr index; };
+struct Call { Ident callee; std::vector<Expr> args; };
+struct ListExpr { std::vector<Expr> items; };
+/// `[element for var in source if filter]`
+struct Comprehension { ExprPtr element; Ident var; ExprPtr source; ExprPtr filter; };
+struct RecordExpr { std::vector<std::pair<Ident, Expr>> fields; };
+struct IfExpr { ExprPtr condition; ExprPtr then_branch; ExprPtr else_branch; };
+
+struct Expr {
+    std::variant<NumberLit, CodeLit, BoolLit, StringLit, NameRef, Unary, Binary, Member, Index,
+                 Call, ListExpr, Comprehension, RecordExpr, IfExpr>
+        kind;
+    Span span;
+};
+
+struct Cite {
+    std::string text;
+    Span span;
+};
+
+/// `setting NAME VALUE [within LOW..HIGH] ["doc"] [cite "…"]`
+struct Setting {
+    Ident name;
+    Expr value;
+    std::optional<std::pair<std::int64_t, std::int64_t>> within;
+    std::string doc;
+    std::optional<Cite> cite;
+    Span span;
+};
+
+/// `NAME VALUE` in a payer file: restates a setting of the base policy.
+struct SettingValue {
+    Ident name;
+    Expr value;
+    Span span;
+};
+
+/// A table key: a literal, or a number range `lo..hi` / `lo..` (open-ended).
+struct TableKey {
+    std::optional<Expr> literal;
+    std::int64_t low = 0;
+    std::optional<std::int64_t> high;
+    Span span;
+};
+
+struct TableRow {
+    std::vector<TableKey> keys;
+    bool remove = false;  // `remove KEY` in a payer file
+    std::optional<Expr> value;
+    std::optional<Cite> cite;
+    Span span;
+};
+
+struct Table {
+    Ident name;
+    bool replace = false;
+    std::string doc;
+    std::optional<Cite> cite;
+    std::vector<TableRow> rows;
+    Span span;
+};
+
+struct Param {
+    Ident name;
+    std::optional<Ident> type;
+};
+
+struct Def {
+    Ident name;
+    bool is_function = false;  // written with parentheses, even if empty
+    std::vector<Param> params;
+    std::string doc;
+    Expr body;
+    Span span;
+};
+
+enum class ClauseKind { For, Let, When, Bill, Cap, Deny, Warn, Info, AddModifier, Document };
+
+struct Clause {
+    ClauseKind kind;
+    std::optional<Ident> var;  // for / let
+    Expr expr;
+    std::optional<Expr> units;      // bill … units
+    std::optional<Expr> modifiers;  // bill … modifiers
+    Span span;
+};
+
+enum class RuleKind { Rule, Edit };
+
+/// `rule` and `edit` share a shape; they differ in when they run and what `claim` is.
+struct Rule {
+    RuleKind kind = RuleKind::Rule;
+    Ident name;
+    std::string doc;
+    std::vector<Clause> clauses;
+    std::optional<Cite> cite;
+    Span span;
+};
+
+/// `override rule NAME …`
+struct Override {
+    Rule rule;
+    Span span;
+};
+
+/// `disable rule NAME ["reason"]`
+struct Disable {
+    RuleKind kind = RuleKind::Rule;
+    Ident target;
+    std::string reason;
+    Span span;
+};
+
+/// `exception NAME to rule TARGET ["doc"] clauses…`
+struct Exception {
+    Rule rule;  // its name is the exception's own
+    RuleKind target_kind = RuleKind::Rule;
+    Ident target;
+    Span span;
+};
+
+/// `include "file.cpl"`
+struct Include {
+    std::string path;
+    Span span;
+};
+
+using Decl = std::variant<Setting, SettingValue, Table, Def, Rule, Override, Disable, Exception,
+                          Include>;
+
+struct Comment {
+    std::string text;  // including the leading '#'
+    Span span;
+};
+
+struct PolicyFile {
+    FileId file = 0;
+    bool has_header = true;  // included files have none
+    Ident name;
+    std::optional<Ident> extends;  // a policy name or a path (quoted in the source)
+    bool extends_is_path = false;
+    std::string title;
+    std::vector<Decl> decls;
+    std::vector<Comment> comments;
+};
+
+} // namespace cpl::ast

@@ -1,0 +1,44 @@
+// lang/diagnostic.hpp — diagnostics are values; rendering is separate (render.hpp).
+#pragma once
+
+#include "source.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cpl {
+
+enum class Severity { error, warning };
+
+/// One problem found in policy text, a case or a command line.
+/// `code` is stable (catalogued in docs/diagnostics.md), e.g. "check.unknown_name".
+struct Diagnostic {
+    Severity severity = Severity::error;
+    std::string code;
+    std::optional<Span> span;  // absent for problems with no source text (a missing file)
+    std::string message;
+    std::vector<std::string> notes;
+    std::optional<std::string> help;
+};
+
+/// Collects diagnostics from every stage.
+class Diagnostics {
+public:
+    Diagnostic& error(std::string code, std::optional<Span> span, std::string message);
+    Diagnostic& warning(std::string code, std::optional<Span> span, std::string message);
+    void add(Diagnostic diagnostic) { items_.push_back(std::move(diagnostic)); }
+    void append(const Diagnostics& other);
+
+    bool has_errors() const;
+    std::size_t error_count() const;
+    bool empty() const { return items_.empty(); }
+    const std::vector<Diagnostic>& items() const { return items_; }
+    /// Sorted by file and position, so output is stable whatever order stages ran in.
+    std::vector<Diagnostic> sorted() const;
+
+private:
+    std::vector<Diagnostic> items_;
+};
+
+} // namespace cpl

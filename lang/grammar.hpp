@@ -1,0 +1,268 @@
+// lang/grammar.hpp — the one PEGTL grammar of cpl: rules only, no actions.
+// Each rule carries its EBNF (docs/language.md holds the same grammar). Rules named
+// `expect_*` are commit points: when they fail, parsing stops with the message given to
+// them in grammar_errors.hpp. Keep them out of `sor<>` alternatives.
+#pragma once
+
+#include <tao/pegtl.hpp>
+
+namespace cpl::grammar {
+
+using namespace tao::pegtl;
+
+// clang-format off
+
+// --- Lexical ---------------------------------------------------------------------------
+
+// comment <- '#' (!eol .)* eol
+struct comment : seq< one< '#' >, until< eolf > > {};
+// ws <- (space / comment)*
+struct ws : star< sor< plus< space >, comment > > {};
+
+template< typename Word > struct word : seq< Word, not_at< identifier_other > > {};
+template< typename Word > struct keyword : seq< word< Word >, ws > {};
+template< typename... Words > struct any_word : sor< word< Words >... > {};
+
+#define CPL_KEYWORD( id ) struct kw_##id : keyword< TAO_PEGTL_STRING( #id ) > {}
+CPL_KEYWORD( policy ); CPL_KEYWORD( extends ); CPL_KEYWORD( setting ); CPL_KEYWORD( within );
+CPL_KEYWORD( table ); CPL_KEYWORD( end ); CPL_KEYWORD( replace ); CPL_KEYWORD( remove );
+CPL_KEYWORD( def ); CPL_KEYWORD( rule ); CPL_KEYWORD( edit ); CPL_KEYWORD( for );
+CPL_KEYWORD( in ); CPL_KEYWORD( let ); CPL_KEYWORD( when ); CPL_KEYWORD( bill );
+CPL_KEYWORD( units ); CPL_KEYWORD( modifiers ); CPL_KEYWORD( cap ); CPL_KEYWORD( at );
+CPL_KEYWORD( deny ); CPL_KEYWORD( warn ); CPL_KEYWORD( info ); CPL_KEYWORD( add );
+CPL_KEYWORD( modifier ); CPL_KEYWORD( document ); CPL_KEYWORD( cite ); CPL_KEYWORD( override );
+CPL_KEYWORD( disable ); CPL_KEYWORD( exception ); CPL_KEYWORD( to ); CPL_KEYWORD( include );
+CPL_KEYWORD( and ); CPL_KEYWORD( or ); CPL_KEYWORD( not ); CPL_KEYWORD( if );
+CPL_KEYWORD( then ); CPL_KEYWORD( else );
+#undef CPL_KEYWORD
+
+// Reserved words can never be names.
+struct reserved : any_word<
+   TAO_PEGTL_STRING( "policy" ), TAO_PEGTL_STRING( "extends" ), TAO_PEGTL_STRING( "setting" ),
+   TAO_PEGTL_STRING( "within" ), TAO_PEGTL_STRING( "table" ), TAO_PEGTL_STRING( "end" ),
+   TAO_PEGTL_STRING( "replace" ), TAO_PEGTL_STRING( "remove" ), TAO_PEGTL_STRING( "def" ),
+   TAO_PEGTL_STRING( "rule" ), TAO_PEGTL_STRING( "edit" ), TAO_PEGTL_STRING( "for" ),
+   TAO_PEGTL_STRING( "in" ), TAO_PEGTL_STRING( "let" ), TAO_PEGTL_STRING( "when" ),
+   TAO_PEGTL_STRING( "bill" ), TAO_PEGTL_STRING( "cap" ), TAO_PEGTL_STRING( "deny" ),
+   TAO_PEGTL_STRING( "warn" ), TAO_PEGTL_STRING( "info" ), TAO_PEGTL_STRING( "add" ),
+   TAO_PEGTL_STRING( "document" ), TAO_PEGTL_STRING( "cite" ), TAO_PEGTL_STRING( "override" ),
+   TAO_PEGTL_STRING( "disable" ), TAO_PEGTL_STRING( "exception" ), TAO_PEGTL_STRING( "include" ),
+   TAO_PEGTL_STRING( "and" ), TAO_PEGTL_STRING( "or" ), TAO_PEGTL_STRING( "not" ),
+   TAO_PEGTL_STRING( "if" ), TAO_PEGTL_STRING( "then" ), TAO_PEGTL_STRING( "else" ),
+   TAO_PEGTL_STRING( "true" ), TAO_PEGTL_STRING( "false" ) > {};
+
+// name <- [a-z_] [A-Za-z0-9_]*   (not a reserved word)
+struct name : seq< not_at< reserved >, ranges< 'a', 'z', '_' >, star< identifier_other > > {};
+struct ident : seq< name, ws > {};
+
+template< char C > struct sym : seq< one< C >, ws > {};
+struct arrow : seq< TAO_PEGTL_STRING( "=>" ), ws > {};
+// equals <- '=' !('=' / '>')
+struct equals : seq< one< '=' >, not_at< one< '=', '>' > >, ws > {};
+
+// code <- digit{4} (digit / upper)      (exactly five characters: 95860, 0766T)
+struct code_lit : seq< rep< 4, digit >, sor< digit, upper >, not_at< identifier_other > > {};
+// number <- digit (digit / '_' digit)*
+struct number : seq< digit, star< sor< digit, seq< one< '_' >, digit > > >, not_at< identifier_other > > {};
+struct bool_lit : any_word< TAO_PEGTL_STRING( "true" ), TAO_PEGTL_STRING( "false" ) > {};
+
+struct expr;
+struct expect_expr;  // defined after expr
+
+// string <- '"' (text / '\' escape / '{' expr '}')* '"'
+struct str_text : plus< not_one< '"', '\\', '{', '\n', '\r' > > {};
+struct expect_escape : one< '"', '\\', 'n', 't', '{', '}' > {};
+struct str_escape : seq< one< '\\' >, expect_escape > {};
+struct expect_interp_close : one< '}' > {};
+struct str_interp : seq< one< '{' >, ws, expect_expr, expect_interp_close > {};
+struct expect_quote : one< '"' > {};
+struct string_lit : seq< one< '"' >, star< sor< str_text, str_escape, str_interp > >, expect_quote > {};
+
+// literal <- code / number / string / 'true' / 'false'
+struct literal : seq< sor< code_lit, number, string_lit, bool_lit >, ws > {};
+
+// --- Expressions -----------------------------------------------------------------------
+
+struct expect_rparen : sym< ')' > {};
+// paren <- '(' expr ')'
+struct paren : seq< sym< '(' >, expect_expr, expect_rparen > {};
+// call <- name '(' [expr (',' expr)*] ')'
+struct call_args : opt< expr, star< sym< ',' >, expect_expr > > {};
+struct call : seq< name, ws, sym< '(' >, call_args, expect_rparen > {};
+struct var_ref : seq< name, ws > {};
+
+struct expect_var : ident {};
+struct expect_in : kw_in {};
+// comprehension tail <- 'for' name 'in' expr ['if' expr]
+struct comp_filter : seq< kw_if, expect_expr > {};
+struct comp_tail : seq< kw_for, expect_var, expect_in, expect_expr, opt< comp_filter > > {};
+struct list_tail : seq< star< sym< ',' >, expr >, opt< sym< ',' > > > {};
+struct expect_rbracket : sym< ']' > {};
+// bracket <- '[' [expr (comp_tail / (',' expr)* [','])] ']'
+struct bracket : seq< sym< '[' >, opt< expr, sor< comp_tail, list_tail > >, expect_rbracket > {};
+
+struct expect_colon : sym< ':' > {};
+// record <- '{' [field (',' field)*] '}'      field <- name ':' expr
+struct record_field : seq< name, ws, expect_colon, expect_expr > {};
+struct expect_field : record_field {};
+struct expect_rbrace : sym< '}' > {};
+struct record : seq< sym< '{' >, opt< record_field, star< sym< ',' >, expect_field > >, expect_rbrace > {};
+
+struct expect_then : kw_then {};
+struct expect_else : kw_else {};
+// if <- 'if' expr 'then' expr 'else' expr
+struct if_expr : seq< kw_if, expect_expr, expect_then, expect_expr, expect_else, expect_expr > {};
+
+// primary <- literal / bracket / record / if / paren / call / name
+struct primary : sor< literal, bracket, record, if_expr, paren, call, var_ref > {};
+
+struct expect_field_name : ident {};
+// postfix <- primary ('.' name / '[' expr ']')*
+struct member : seq< one< '.' >, not_at< one< '.' > >, ws, expect_field_name > {};
+struct index : seq< sym< '[' >, expect_expr, expect_rbracket > {};
+struct postfix : seq< primary, star< sor< member, index > > > {};
+
+// unary <- '-' unary / postfix
+struct unary;
+struct neg : seq< one< '-' >, ws, unary > {};
+struct unary : sor< neg, postfix > {};
+struct expect_operand : unary {};
+
+// product <- unary (('*' / '/' / '%') unary)*
+struct op_mul : seq< one< '*', '/', '%' >, ws > {};
+struct product : seq< unary, star< op_mul, expect_operand > > {};
+// sum <- product (('+' / '-') product)*
+struct op_add : seq< one< '+', '-' >, ws > {};
+struct expect_sum_operand : product {};
+struct sum : seq< product, star< op_add, expect_sum_operand > > {};
+// range <- sum ['..' sum]
+struct op_range : seq< TAO_PEGTL_STRING( ".." ), ws > {};
+struct expect_range_end : sum {};
+struct range_expr : seq< sum, opt< op_range, expect_range_end > > {};
+// comparison <- range [('==' / '!=' / '<=' / '>=' / '<' / '>' / 'in' / 'not' 'in') range]
+struct op_cmp : sor< seq< sor< TAO_PEGTL_STRING( "==" ), TAO_PEGTL_STRING( "!=" ),
+                               TAO_PEGTL_STRING( "<=" ), TAO_PEGTL_STRING( ">=" ),
+                               one< '<' >, seq< one< '>' >, not_at< one< '>' > > > >, ws >,
+                     kw_in, seq< kw_not, kw_in > > {};
+struct expect_cmp_operand : range_expr {};
+struct comparison : seq< range_expr, opt< op_cmp, expect_cmp_operand > > {};
+// not <- 'not' not / comparison
+struct not_level;
+struct expect_not_operand;  // defined after not_level
+struct not_expr : seq< kw_not, expect_not_operand > {};
+struct not_level : sor< not_expr, comparison > {};
+struct expect_not_operand : not_level {};
+// and <- not ('and' not)*
+struct and_expr : seq< not_level, star< kw_and, expect_not_operand > > {};
+// or <- and ('or' and)*
+struct expect_and_operand : and_expr {};
+struct or_expr : seq< and_expr, star< kw_or, expect_and_operand > > {};
+struct expr : seq< or_expr > {};
+struct expect_expr : expr {};
+
+// --- Declarations ----------------------------------------------------------------------
+
+struct doc_string : seq< string_lit, ws > {};
+struct expect_cite_text : doc_string {};
+// cite <- 'cite' string
+struct cite : seq< kw_cite, expect_cite_text > {};
+
+struct expect_policy_name : ident {};
+struct extends_base : sor< ident, doc_string > {};
+struct expect_base : extends_base {};
+struct extends_clause : seq< kw_extends, expect_base > {};
+// header <- 'policy' name ['extends' (name / string)] [string]
+struct header : seq< kw_policy, expect_policy_name, opt< extends_clause >, opt< doc_string > > {};
+
+struct expect_literal : literal {};
+struct expect_number : seq< number, ws > {};
+struct expect_range_dots : op_range {};
+struct int_range : seq< number, ws, expect_range_dots, expect_number > {};
+struct expect_int_range : int_range {};
+struct within : seq< kw_within, expect_int_range > {};
+struct expect_setting_name : ident {};
+// setting <- 'setting' name literal ['within' number '..' number] [string] [cite]
+struct setting : seq< kw_setting, expect_setting_name, expect_literal, opt< within >, opt< doc_string >, opt< cite > > {};
+// setting_value <- name literal        (a payer restating a setting)
+struct setting_value : seq< name, ws, expect_literal > {};
+
+// key <- number '..' [number] / literal
+struct key_range : seq< number, ws, op_range, opt< number, ws > > {};
+struct table_key : sor< key_range, literal > {};
+struct expect_key : table_key {};
+struct expect_arrow : arrow {};
+// row <- 'remove' key (',' key)* / key (',' key)* '=>' expr [cite]
+struct remove_row : seq< kw_remove, expect_key, star< sym< ',' >, expect_key > > {};
+struct value_row : seq< table_key, star< sym< ',' >, expect_key >, expect_arrow, expect_expr, opt< cite > > {};
+struct table_row : sor< remove_row, value_row > {};
+struct expect_table_name : ident {};
+struct expect_table_end : kw_end {};
+struct table_body : seq< expect_table_name, opt< doc_string >, opt< cite >, star< table_row >, expect_table_end > {};
+struct replace_mark : kw_replace {};
+struct expect_table_keyword : kw_table {};
+// table <- ['replace'] 'table' name [string] [cite] row* 'end'
+struct table_decl : sor< seq< replace_mark, expect_table_keyword, table_body >, seq< kw_table, table_body > > {};
+
+// param <- name [':' name]
+struct param_type : seq< sym< ':' >, expect_var > {};
+struct param : seq< name, ws, opt< param_type > > {};
+struct expect_param : param {};
+struct params : seq< sym< '(' >, opt< param, star< sym< ',' >, expect_param > >, expect_rparen > {};
+struct expect_def_name : ident {};
+struct expect_equals : equals {};
+// def <- 'def' name ['(' params ')'] [string] '=' expr
+struct def : seq< kw_def, expect_def_name, opt< params >, opt< doc_string >, expect_equals, expect_expr > {};
+
+// clause <- 'for' name 'in' expr / 'let' name '=' expr / 'when' expr / 'bill' expr ['units' expr]
+//           ['modifiers' expr] / 'cap' 'units' 'at' expr / ('deny' / 'warn' / 'info' / 'document') expr
+//           / 'add' 'modifier' expr / cite
+struct clause_for : seq< kw_for, expect_var, expect_in, expect_expr > {};
+struct clause_let : seq< kw_let, expect_var, expect_equals, expect_expr > {};
+struct clause_when : seq< kw_when, expect_expr > {};
+struct bill_units : seq< kw_units, expect_expr > {};
+struct bill_modifiers : seq< kw_modifiers, expect_expr > {};
+struct clause_bill : seq< kw_bill, expect_expr, opt< bill_units >, opt< bill_modifiers > > {};
+struct expect_units_keyword : kw_units {};
+struct expect_at : kw_at {};
+struct clause_cap : seq< kw_cap, expect_units_keyword, expect_at, expect_expr > {};
+struct clause_deny : seq< kw_deny, expect_expr > {};
+struct clause_warn : seq< kw_warn, expect_expr > {};
+struct clause_info : seq< kw_info, expect_expr > {};
+struct clause_document : seq< kw_document, expect_expr > {};
+struct expect_modifier_keyword : kw_modifier {};
+struct clause_add : seq< kw_add, expect_modifier_keyword, expect_expr > {};
+struct clause : sor< clause_for, clause_let, clause_when, clause_bill, clause_cap, clause_deny,
+                     clause_warn, clause_info, clause_document, clause_add, cite > {};
+
+struct expect_rule_name : ident {};
+struct rule_body : seq< expect_rule_name, opt< doc_string >, star< clause > > {};
+// rule <- 'rule' name [string] clause*       edit <- 'edit' name [string] clause*
+struct rule : seq< kw_rule, rule_body > {};
+struct edit : seq< kw_edit, rule_body > {};
+struct expect_rule_or_edit : sor< rule, edit > {};
+// override <- 'override' (rule / edit)
+struct override_decl : seq< kw_override, expect_rule_or_edit > {};
+struct kind_rule : kw_rule {};
+struct kind_edit : kw_edit {};
+struct expect_kind : sor< kind_rule, kind_edit > {};
+struct expect_target : ident {};
+// disable <- 'disable' ('rule' / 'edit') name [string]
+struct disable_decl : seq< kw_disable, expect_kind, expect_target, opt< doc_string > > {};
+struct expect_to : kw_to {};
+// exception <- 'exception' name 'to' ('rule' / 'edit') name [string] clause*
+struct exception_decl : seq< kw_exception, expect_rule_name, expect_to, expect_kind, expect_target, opt< doc_string >, star< clause > > {};
+struct expect_include_path : doc_string {};
+// include <- 'include' string
+struct include_decl : seq< kw_include, expect_include_path > {};
+
+struct declaration : sor< setting, table_decl, def, rule, edit, override_decl, disable_decl,
+                          exception_decl, include_decl, setting_value > {};
+
+// The parser drives declarations one at a time (so it can recover between them); these
+// are its entry points.
+struct file_start : seq< ws, opt< header > > {};
+struct one_declaration : seq< declaration > {};
+
+// clang-format on
+
+} // namespace cpl::grammar

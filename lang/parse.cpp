@@ -1,0 +1,126 @@
+// lang/parse.cpp — drives the grammar one declaration at a time, turning PEGTL's
+// exceptions into diagnostics and recovering at the next declaration.
+#include "parse.hpp"
+
+#include "grammar_errors.hpp"
+#include "parse_tree.hpp"
+
+#include <fmt/format.h>
+#include <tao/pegtl/contrib/limit_depth.hpp>
+
+namespace cpl {
+
+namespace {
+
+namespace g = cpl::grammar;
+namespace pegtl = tao::pegtl;
+
+template <typename Rule> struct depth_guard : pegtl::limit_depth<max_parse_depth> {};
+
+using Input = pegtl::memory_input<pegtl::tracking_mode::eager, pegtl::eol::lf_crlf, std::string>;
+
+std::unique_ptr<detail::Node> parse_at(const SourceFile& source, std::size_t offset,
+                                       std::size_t& consumed_to, auto rule_tag) {
+    using Rule = decltype(rule_tag);
+    const std::string& text = source.text();
+    Input in(text.data() + offset, text.data() + text.size(), source.path(), offset, 1, 1);
+    auto root = pegtl::parse_tree::parse<Rule, detail::selector, depth_guard, g::control>(in);
+    consumed_to = static_cast<std::size_t>(in.byte());
+    return root;
+}
+
+struct SyntaxError {
+    std::string code;
+    std::string message;
+    std::size_t byte;
+};
+
+SyntaxError to_syntax_error(const pegtl::parse_error& e) {
+    std::string_view text = e.message();
+    std::size_t byte = e.positions().empty() ? 0 : e.positions().front().byte;
+    if (auto bar = text.find('|'); bar != std::string_view::npos)
+        return {std::string(text.substr(0, bar)), std::string(text.substr(bar + 1)), byte};
+    return {"parse.too_deep", "expression nested too deeply", byte};
+}
+
+// Recovery point: the start of the next line that starts at column 1 with a letter,
+// which is where declarations begin in any readable policy file.
+std::size_t next_declaration_start(const std::string& text, std::size_t from) {
+    for (std::size_t i = from; i < text.size(); ++i) {
+        if (text[i] != '\n') continue;
+        if (i + 1 < text.size() && text[i + 1] >= 'a' && text[i + 1] <= 'z') return i + 1;
+    }
+    return text.size();
+}
+
+std::string_view first_word(const std::string& text, std::size_t at) {
+    std::size_t end = at;
+    while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end]))) ++end;
+    return std::string_view(text).substr(at, std::min<std::size_t>(end - at, 40));
+}
+
+} // namespace
+
+ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagnostics,
+                      bool expect_header) {
+    const SourceFile& source = sources.get(file);
+    const std::string& text = source.text();
+    ast::PolicyFile policy;
+    policy.file = file;
+    policy.has_header = false;
+
+    std::size_t offset = 0;
+    try {
+        auto root = parse_at(source, 0, offset, g::file_start{});
+        if (root && !root->children.empty()) {
+            policy.has_header = true;
+            detail::header_to_ast(*root->children.front(), file, policy, diagnostics);
+        }
+    } catch (const pegtl::parse_error& e) {
+        SyntaxError error = to_syntax_error(e);
+        diagnostics.error(error.code, Span{file, uint32_t(error.byte), uint32_t(error.byte + 1)},
+                          error.message);
+        offset = next_declaration_start(text, error.byte);
+    }
+    if (expect_header && !policy.has_header && !diagnostics.has_errors())
+        diagnostics.error("parse.expected_header", Span{file, 0, 1},
+                          "a policy file must start with `policy NAME`")
+            .help = "write `policy my_payer extends standard` as the first line";
+    if (!expect_header && policy.has_header)
+        diagnostics.error("parse.header_in_include", policy.name.span,
+                          "an included file cannot have its own `policy` line");
+
+    while (offset < text.size()) {
+        std::size_t start = offset;
+        try {
+            auto root = parse_at(source, start, offset, g::one_declaration{});
+            if (!root) {
+                std::string_view word = first_word(text, start);
+                diagnostics
+                    .error("parse.expected_declaration",
+                           Span{file, uint32_t(start), uint32_t(start + std::max<std::size_t>(word.size(), 1))},
+                           fmt::format("expected a declaration, found `{}`", word))
+                    .help =
+                    "declarations start with `setting`, `table`, `def`, `rule`, `edit`, `override`, "
+                    "`disable`, `exception` or `include`, or restate a setting as `NAME VALUE`";
+                offset = next_declaration_start(text, start);
+                continue;
+            }
+            for (const auto& node : root->children)
+                if (auto decl = detail::to_decl(*node, file, diagnostics))
+                    policy.decls.push_back(std::move(*decl));
+        } catch (const pegtl::parse_error& e) {
+            SyntaxError error = to_syntax_error(e);
+            auto& d = diagnostics.error(
+                error.code, Span{file, uint32_t(error.byte), uint32_t(error.byte + 1)},
+                error.message);
+            Location began = source.locate(static_cast<std::uint32_t>(start));
+            d.notes.push_back(fmt::format("in the declaration `{}` that begins at line {}",
+                                          first_word(text, start), began.line));
+            offset = next_declaration_start(text, std::max(error.byte, start));
+        }
+    }
+    return policy;
+}
+
+} // namespace cpl

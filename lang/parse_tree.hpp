@@ -1,0 +1,45 @@
+// lang/parse_tree.hpp — private to lang/: which grammar rules become parse-tree nodes,
+// and the parse tree → AST conversion (to_ast.cpp).
+#pragma once
+
+#include "ast.hpp"
+#include "diagnostic.hpp"
+#include "grammar.hpp"
+
+#include <tao/pegtl/contrib/parse_tree.hpp>
+
+namespace cpl::detail {
+
+namespace g = cpl::grammar;
+namespace pt = tao::pegtl::parse_tree;
+using Node = pt::node;
+
+// clang-format off
+template <typename Rule>
+using selector = pt::selector<Rule,
+    pt::store_content::on<
+        g::name, g::code_lit, g::number, g::bool_lit, g::string_lit, g::str_text, g::str_escape,
+        g::str_interp, g::var_ref, g::call, g::bracket, g::comp_tail, g::comp_filter, g::record,
+        g::record_field, g::expect_field, g::if_expr, g::member, g::index, g::neg, g::not_expr,
+        g::op_mul, g::op_add, g::op_range, g::op_cmp,
+        g::header, g::extends_clause, g::cite, g::setting, g::within, g::int_range,
+        g::expect_int_range, g::setting_value, g::table_decl, g::replace_mark, g::table_key,
+        g::expect_key, g::key_range, g::remove_row, g::value_row, g::def, g::params, g::param,
+        g::expect_param, g::param_type, g::clause_for, g::clause_let, g::clause_when,
+        g::clause_bill, g::bill_units, g::bill_modifiers, g::clause_cap, g::clause_deny,
+        g::clause_warn, g::clause_info, g::clause_document, g::clause_add, g::rule, g::edit,
+        g::override_decl, g::kind_rule, g::kind_edit, g::disable_decl, g::exception_decl,
+        g::include_decl>,
+    pt::fold_one::on<
+        g::postfix, g::product, g::expect_sum_operand, g::sum, g::expect_range_end, g::range_expr,
+        g::expect_cmp_operand, g::comparison, g::and_expr, g::expect_and_operand, g::or_expr>>;
+// clang-format on
+
+/// Converts one `declaration` node. Context-sensitive errors go to `diagnostics`.
+std::optional<ast::Decl> to_decl(const Node& node, FileId file, Diagnostics& diagnostics);
+
+/// Fills name, extends and title of `policy` from a `header` node.
+void header_to_ast(const Node& node, FileId file, ast::PolicyFile& policy,
+                   Diagnostics& diagnostics);
+
+} // namespace cpl::detail

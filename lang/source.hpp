@@ -1,0 +1,56 @@
+// lang/source.hpp — where text came from. Spans are byte offsets; line and column are
+// computed on demand, in one place (SourceFile::locate).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cpl {
+
+using FileId = std::uint32_t;
+
+/// A half-open byte range [begin, end) in one source file.
+struct Span {
+    FileId file = 0;
+    std::uint32_t begin = 0;
+    std::uint32_t end = 0;
+};
+
+/// A 1-based line and column (the column counts bytes, as compilers do).
+struct Location {
+    std::uint32_t line = 1;
+    std::uint32_t column = 1;
+};
+
+/// One source text with its name and a table of line starts.
+class SourceFile {
+public:
+    SourceFile(std::string path, std::string text);
+
+    const std::string& path() const { return path_; }
+    const std::string& text() const { return text_; }
+    Location locate(std::uint32_t offset) const;
+    /// The text of a 1-based line, without its line break.
+    std::string_view line_text(std::uint32_t line) const;
+
+private:
+    std::string path_;
+    std::string text_;
+    std::vector<std::uint32_t> line_starts_;
+};
+
+/// Every source file of one run; FileIds index into it. Files never move once added.
+class SourceMap {
+public:
+    FileId add(std::string path, std::string text);
+    const SourceFile& get(FileId id) const { return *files_.at(id); }
+    std::size_t size() const { return files_.size(); }
+
+private:
+    std::vector<std::unique_ptr<SourceFile>> files_;
+};
+
+} // namespace cpl

@@ -1,0 +1,426 @@
+// lang/to_ast.cpp — parse tree → AST; context-sensitive syntax checks (number range,
+// plain-text citations), collected rather than thrown.
+#include "parse_tree.hpp"
+
+#include <fmt/format.h>
+#include <limits>
+
+namespace cpl::detail {
+
+namespace {
+
+class Converter {
+public:
+    Converter(FileId file, Diagnostics& diagnostics) : file_(file), diagnostics_(diagnostics) {}
+
+    Span span(const Node& n) const {
+        return {file_, static_cast<std::uint32_t>(n.begin().byte),
+                static_cast<std::uint32_t>(n.end().byte)};
+    }
+
+    ast::Ident ident(const Node& n) const { return {n.string(), span(n)}; }
+
+    template <typename... Rules> static bool is(const Node& n) {
+        return (n.is_type<Rules>() || ...);
+    }
+
+    // --- literals ---
+
+    std::int64_t number(const Node& n) {
+        std::int64_t value = 0;
+        for (char c : n.string_view()) {
+            if (c == '_') continue;
+            if (value > (std::numeric_limits<std::int64_t>::max() - (c - '0')) / 10) {
+                diagnostics_.error("parse.number_too_large", span(n),
+                                   fmt::format("number `{}` is too large", n.string_view()));
+                return 0;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
+    static char unescape(char c) {
+        switch (c) {
+        case 'n': return '\n';
+        case 't': return '\t';
+        default: return c;
+        }
+    }
+
+    ast::StringLit string_lit(const Node& n) {
+        ast::StringLit lit;
+        auto append_text = [&](std::string text) {
+            if (!lit.parts.empty() && std::holds_alternative<std::string>(lit.parts.back()))
+                std::get<std::string>(lit.parts.back()) += text;
+            else
+                lit.parts.emplace_back(std::move(text));
+        };
+        for (const auto& child : n.children) {
+            if (child->is_type<g::str_text>())
+                append_text(child->string());
+            else if (child->is_type<g::str_escape>())
+                append_text(std::string(1, unescape(child->string_view()[1])));
+            else
+                lit.parts.emplace_back(std::make_unique<ast::Expr>(expr(*child->children.at(0))));
+        }
+        return lit;
+    }
+
+    // A string that must be plain text: a doc string, a citation, a path.
+    std::string plain_string(const Node& n, std::string_view what) {
+        ast::StringLit lit = string_lit(n);
+        std::string out;
+        for (auto& part : lit.parts) {
+            if (auto* text = std::get_if<std::string>(&part))
+                out += *text;
+            else
+                diagnostics_.error("parse.interpolation_not_allowed", span(n),
+                                   fmt::format("{} is plain text and cannot interpolate `{{…}}`", what))
+                    .help = "write `\\{` for a literal brace";
+        }
+        return out;
+    }
+
+    // --- expressions ---
+
+    ast::ExprPtr boxed(const Node& n) { return std::make_unique<ast::Expr>(expr(n)); }
+
+    ast::Expr literal(const Node& n) {
+        if (n.is_type<g::code_lit>()) return {ast::CodeLit{n.string()}, span(n)};
+        if (n.is_type<g::number>()) return {ast::NumberLit{number(n)}, span(n)};
+        if (n.is_type<g::bool_lit>()) return {ast::BoolLit{n.string_view() == "true"}, span(n)};
+        return {string_lit(n), span(n)};
+    }
+
+    static ast::BinaryOp comparison_op(std::string_view text) {
+        if (text.starts_with("==")) return ast::BinaryOp::Eq;
+        if (text.starts_with("!=")) return ast::BinaryOp::Ne;
+        if (text.starts_with("<=")) return ast::BinaryOp::Le;
+        if (text.starts_with(">=")) return ast::BinaryOp::Ge;
+        if (text.starts_with("<")) return ast::BinaryOp::Lt;
+        if (text.starts_with(">")) return ast::BinaryOp::Gt;
+        if (text.starts_with("not")) return ast::BinaryOp::NotIn;
+        return ast::BinaryOp::In;
+    }
+
+    static ast::BinaryOp arithmetic_op(char c) {
+        switch (c) {
+        case '+': return ast::BinaryOp::Add;
+        case '-': return ast::BinaryOp::Sub;
+        case '*': return ast::BinaryOp::Mul;
+        case '/': return ast::BinaryOp::Div;
+        default: return ast::BinaryOp::Mod;
+        }
+    }
+
+    // Children alternate operand, operator node, operand, …; folds to the left.
+    ast::Expr left_fold(const Node& n) {
+        ast::Expr acc = expr(*n.children.at(0));
+        for (std::size_t i = 1; i + 1 < n.children.size(); i += 2) {
+            const Node& op = *n.children[i];
+            ast::BinaryOp kind = op.is_type<g::op_cmp>()     ? comparison_op(op.string_view())
+                                 : op.is_type<g::op_range>() ? ast::BinaryOp::Range
+                                                             : arithmetic_op(op.string_view()[0]);
+            ast::Expr right = expr(*n.children[i + 1]);
+            Span whole{file_, acc.span.begin, right.span.end};
+            acc = {ast::Binary{kind, std::make_unique<ast::Expr>(std::move(acc)),
+                               std::make_unique<ast::Expr>(std::move(right)), span(op)},
+                   whole};
+        }
+        return acc;
+    }
+
+    // Children are all operands of one logical operator.
+    ast::Expr logical_fold(const Node& n, ast::BinaryOp op) {
+        ast::Expr acc = expr(*n.children.at(0));
+        for (std::size_t i = 1; i < n.children.size(); ++i) {
+            ast::Expr right = expr(*n.children[i]);
+            Span whole{file_, acc.span.begin, right.span.end};
+            acc = {ast::Binary{op, std::make_unique<ast::Expr>(std::move(acc)),
+                               std::make_unique<ast::Expr>(std::move(right)), whole},
+                   whole};
+        }
+        return acc;
+    }
+
+    ast::Expr postfix(const Node& n) {
+        ast::Expr acc = expr(*n.children.at(0));
+        for (std::size_t i = 1; i < n.children.size(); ++i) {
+            const Node& op = *n.children[i];
+            Span whole{file_, acc.span.begin, static_cast<std::uint32_t>(op.end().byte)};
+            if (op.is_type<g::member>())
+                acc = {ast::Member{std::make_unique<ast::Expr>(std::move(acc)),
+                                   ident(*op.children.at(0))},
+                       whole};
+            else
+                acc = {ast::Index{std::make_unique<ast::Expr>(std::move(acc)),
+                                  boxed(*op.children.at(0))},
+                       whole};
+        }
+        return acc;
+    }
+
+    ast::Expr bracket(const Node& n) {
+        if (n.children.size() == 2 && n.children[1]->is_type<g::comp_tail>()) {
+            const Node& tail = *n.children[1];
+            ast::Comprehension comp;
+            comp.element = boxed(*n.children[0]);
+            comp.var = ident(*tail.children.at(0));
+            comp.source = boxed(*tail.children.at(1));
+            if (tail.children.size() > 2) comp.filter = boxed(*tail.children[2]->children.at(0));
+            return {std::move(comp), span(n)};
+        }
+        ast::ListExpr list;
+        for (const auto& child : n.children) list.items.push_back(expr(*child));
+        return {std::move(list), span(n)};
+    }
+
+    ast::Expr expr(const Node& n) {
+        if (is<g::code_lit, g::number, g::bool_lit, g::string_lit>(n)) return literal(n);
+        if (n.is_type<g::var_ref>()) return {ast::NameRef{n.children.at(0)->string()}, span(n)};
+        if (n.is_type<g::call>()) {
+            ast::Call call{ident(*n.children.at(0)), {}};
+            for (std::size_t i = 1; i < n.children.size(); ++i)
+                call.args.push_back(expr(*n.children[i]));
+            return {std::move(call), span(n)};
+        }
+        if (n.is_type<g::bracket>()) return bracket(n);
+        if (n.is_type<g::record>()) {
+            ast::RecordExpr record;
+            for (const auto& field : n.children)
+                record.fields.emplace_back(ident(*field->children.at(0)),
+                                           expr(*field->children.at(1)));
+            return {std::move(record), span(n)};
+        }
+        if (n.is_type<g::if_expr>())
+            return {ast::IfExpr{boxed(*n.children.at(0)), boxed(*n.children.at(1)),
+                                boxed(*n.children.at(2))},
+                    span(n)};
+        if (n.is_type<g::neg>())
+            return {ast::Unary{ast::UnaryOp::Neg, boxed(*n.children.at(0))}, span(n)};
+        if (n.is_type<g::not_expr>())
+            return {ast::Unary{ast::UnaryOp::Not, boxed(*n.children.at(0))}, span(n)};
+        if (n.is_type<g::postfix>()) return postfix(n);
+        if (n.is_type<g::and_expr>() || n.is_type<g::expect_and_operand>())
+            return logical_fold(n, ast::BinaryOp::And);
+        if (n.is_type<g::or_expr>()) return logical_fold(n, ast::BinaryOp::Or);
+        // product, sum, range, comparison and their expect_* twins
+        return left_fold(n);
+    }
+
+    // --- declarations ---
+
+    std::optional<ast::Cite> cite(const Node& n) {
+        return ast::Cite{plain_string(*n.children.at(0), "a citation"), span(n)};
+    }
+
+    ast::TableKey table_key(const Node& n) {
+        const Node& inner = *n.children.at(0);
+        ast::TableKey key;
+        key.span = span(n);
+        if (inner.is_type<g::key_range>()) {
+            key.low = number(*inner.children.at(0));
+            if (inner.children.size() > 2) key.high = number(*inner.children[2]);
+            if (key.high && *key.high < key.low)
+                diagnostics_.error("parse.empty_range", span(inner),
+                                   fmt::format("the range `{}` is empty", inner.string_view()))
+                    .help = "write the lower bound first";
+        } else {
+            key.literal = literal(inner);
+        }
+        return key;
+    }
+
+    ast::Table table(const Node& n) {
+        ast::Table table;
+        table.span = span(n);
+        for (const auto& child : n.children) {
+            const Node& c = *child;
+            if (c.is_type<g::replace_mark>())
+                table.replace = true;
+            else if (c.is_type<g::name>())
+                table.name = ident(c);
+            else if (c.is_type<g::string_lit>())
+                table.doc = plain_string(c, "a table's description");
+            else if (c.is_type<g::cite>())
+                table.cite = cite(c);
+            else
+                table.rows.push_back(row(c));
+        }
+        return table;
+    }
+
+    ast::TableRow row(const Node& n) {
+        ast::TableRow row;
+        row.span = span(n);
+        row.remove = n.is_type<g::remove_row>();
+        for (const auto& child : n.children) {
+            if (is<g::table_key, g::expect_key>(*child))
+                row.keys.push_back(table_key(*child));
+            else if (child->is_type<g::cite>())
+                row.cite = cite(*child);
+            else
+                row.value = expr(*child);
+        }
+        return row;
+    }
+
+    std::optional<ast::Decl> setting(const Node& n) {
+        ast::Setting s{ident(*n.children.at(0)), literal(*n.children.at(1)), {}, {}, {}, span(n)};
+        for (std::size_t i = 2; i < n.children.size(); ++i) {
+            const Node& c = *n.children[i];
+            if (c.is_type<g::within>()) {
+                const Node& range = *c.children.at(0);
+                s.within = {{number(*range.children.at(0)), number(*range.children.at(1))}};
+            } else if (c.is_type<g::string_lit>()) {
+                s.doc = plain_string(c, "a setting's description");
+            } else {
+                s.cite = cite(c);
+            }
+        }
+        return s;
+    }
+
+    std::optional<ast::Decl> def(const Node& n) {
+        ast::Def d{ident(*n.children.at(0)), false, {}, {}, {}, span(n)};
+        for (std::size_t i = 1; i < n.children.size(); ++i) {
+            const Node& c = *n.children[i];
+            if (c.is_type<g::params>()) {
+                d.is_function = true;
+                for (const auto& p : c.children) {
+                    ast::Param param{ident(*p->children.at(0)), {}};
+                    if (p->children.size() > 1) param.type = ident(*p->children[1]->children.at(0));
+                    d.params.push_back(std::move(param));
+                }
+            } else if (c.is_type<g::string_lit>() && i + 1 < n.children.size()) {
+                d.doc = plain_string(c, "a definition's description");
+            } else {
+                d.body = expr(c);
+            }
+        }
+        return d;
+    }
+
+    static ast::ClauseKind clause_kind(const Node& n) {
+        if (n.is_type<g::clause_for>()) return ast::ClauseKind::For;
+        if (n.is_type<g::clause_let>()) return ast::ClauseKind::Let;
+        if (n.is_type<g::clause_when>()) return ast::ClauseKind::When;
+        if (n.is_type<g::clause_bill>()) return ast::ClauseKind::Bill;
+        if (n.is_type<g::clause_cap>()) return ast::ClauseKind::Cap;
+        if (n.is_type<g::clause_deny>()) return ast::ClauseKind::Deny;
+        if (n.is_type<g::clause_warn>()) return ast::ClauseKind::Warn;
+        if (n.is_type<g::clause_info>()) return ast::ClauseKind::Info;
+        if (n.is_type<g::clause_add>()) return ast::ClauseKind::AddModifier;
+        return ast::ClauseKind::Document;
+    }
+
+    ast::Clause clause(const Node& n) {
+        ast::Clause c{clause_kind(n), {}, {}, {}, {}, span(n)};
+        std::size_t i = 0;
+        if (c.kind == ast::ClauseKind::For || c.kind == ast::ClauseKind::Let)
+            c.var = ident(*n.children.at(i++));
+        c.expr = expr(*n.children.at(i++));
+        for (; i < n.children.size(); ++i) {
+            const Node& extra = *n.children[i];
+            if (extra.is_type<g::bill_units>())
+                c.units = expr(*extra.children.at(0));
+            else
+                c.modifiers = expr(*extra.children.at(0));
+        }
+        return c;
+    }
+
+    // Fills a rule from children starting at `first`: [string] clause…
+    void rule_body(const Node& n, std::size_t first, ast::Rule& rule) {
+        for (std::size_t i = first; i < n.children.size(); ++i) {
+            const Node& c = *n.children[i];
+            if (c.is_type<g::string_lit>()) {
+                rule.doc = plain_string(c, "a rule's description");
+            } else if (c.is_type<g::cite>()) {
+                if (rule.cite)
+                    diagnostics_.error("parse.duplicate_cite", span(c),
+                                       fmt::format("`{}` already has a citation", rule.name.text))
+                        .help = "put every source in one `cite`, separated by `;`";
+                rule.cite = cite(c);
+            } else {
+                rule.clauses.push_back(clause(c));
+            }
+        }
+    }
+
+    ast::Rule rule(const Node& n) {
+        ast::Rule r;
+        r.kind = n.is_type<g::edit>() ? ast::RuleKind::Edit : ast::RuleKind::Rule;
+        r.name = ident(*n.children.at(0));
+        r.span = span(n);
+        rule_body(n, 1, r);
+        return r;
+    }
+
+    static ast::RuleKind kind_of(const Node& n) {
+        return n.is_type<g::kind_edit>() ? ast::RuleKind::Edit : ast::RuleKind::Rule;
+    }
+
+    std::optional<ast::Decl> decl(const Node& n) {
+        if (n.is_type<g::setting>()) return setting(n);
+        if (n.is_type<g::setting_value>())
+            return ast::SettingValue{ident(*n.children.at(0)), literal(*n.children.at(1)), span(n)};
+        if (n.is_type<g::table_decl>()) return table(n);
+        if (n.is_type<g::def>()) return def(n);
+        if (is<g::rule, g::edit>(n)) return rule(n);
+        if (n.is_type<g::override_decl>()) return ast::Override{rule(*n.children.at(0)), span(n)};
+        if (n.is_type<g::disable_decl>()) {
+            ast::Disable d{kind_of(*n.children.at(0)), ident(*n.children.at(1)), {}, span(n)};
+            if (n.children.size() > 2) d.reason = plain_string(*n.children[2], "a reason");
+            return d;
+        }
+        if (n.is_type<g::exception_decl>()) {
+            ast::Exception e;
+            e.span = span(n);
+            e.rule.kind = kind_of(*n.children.at(1));
+            e.rule.name = ident(*n.children.at(0));
+            e.rule.span = span(n);
+            e.target_kind = e.rule.kind;
+            e.target = ident(*n.children.at(2));
+            rule_body(n, 3, e.rule);
+            return e;
+        }
+        if (n.is_type<g::include_decl>())
+            return ast::Include{plain_string(*n.children.at(0), "an include path"), span(n)};
+        return std::nullopt;
+    }
+
+    void header(const Node& n, ast::PolicyFile& policy) {
+        policy.name = ident(*n.children.at(0));
+        for (std::size_t i = 1; i < n.children.size(); ++i) {
+            const Node& c = *n.children[i];
+            if (c.is_type<g::extends_clause>()) {
+                const Node& base = *c.children.at(0);
+                policy.extends_is_path = base.is_type<g::string_lit>();
+                policy.extends = ast::Ident{
+                    policy.extends_is_path ? plain_string(base, "a path") : base.string(),
+                    span(base)};
+            } else {
+                policy.title = plain_string(c, "a policy's title");
+            }
+        }
+    }
+
+private:
+    FileId file_;
+    Diagnostics& diagnostics_;
+};
+
+} // namespace
+
+std::optional<ast::Decl> to_decl(const Node& node, FileId file, Diagnostics& diagnostics) {
+    return Converter(file, diagnostics).decl(node);
+}
+
+void header_to_ast(const Node& node, FileId file, ast::PolicyFile& policy,
+                   Diagnostics& diagnostics) {
+    Converter(file, diagnostics).header(node, policy);
+}
+
+} // namespace cpl::detail
