@@ -1,0 +1,162 @@
+// interpreter/cli/cmd_test.cpp — `cpl test`: runs NAME.case.json against the policy its
+// NAME.expected.json names and compares the claim; ends with `N passed, N failed`.
+#include "commands.hpp"
+#include "inputs.hpp"
+
+#include <filesystem>
+#include <fmt/format.h>
+#include <map>
+#include <nlohmann/json.hpp>
+
+namespace cpl::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+// Finds the policy an expectation names: `standard`, or NAME.cpl in the test's directory,
+// its parents, or `policies/`.
+std::string resolve_policy(const std::string& name, const fs::path& test_file) {
+    if (name == "standard" || name.ends_with(".cpl")) return name;
+    for (fs::path dir = test_file.parent_path(); !dir.empty(); dir = dir.parent_path()) {
+        for (fs::path candidate : {dir / (name + ".cpl"), dir / name / (name + ".cpl")})
+            if (fs::exists(candidate)) return candidate.string();
+        if (dir == dir.parent_path()) break;
+    }
+    if (fs::exists(fs::path("policies") / (name + ".cpl"))) return (fs::path("policies") / (name + ".cpl")).string();
+    return name + ".cpl";
+}
+
+std::string line_text(std::string_view code, std::int64_t units, const std::vector<std::string>& modifiers) {
+    return fmt::format("{} x{}{}{}", code, units, modifiers.empty() ? "" : " ", fmt::join(modifiers, " "));
+}
+
+// Compares the fields the expectation lists; returns the differences.
+std::vector<std::string> compare(const json& expected, const CaseOutcome& outcome) {
+    std::vector<std::string> problems;
+    if (expected.contains("error")) {
+        std::string want = expected["error"].get<std::string>();
+        if (outcome.result) problems.push_back(fmt::format("expected the error \"{}\", but the case was evaluated", want));
+        else if (outcome.error.find(want) == std::string::npos)
+            problems.push_back(fmt::format("expected an error containing \"{}\"\n      actual: {}", want, outcome.error));
+        return problems;
+    }
+    if (!outcome.result) return {fmt::format("the case could not be used: {}", outcome.error)};
+    const Result& r = *outcome.result;
+    if (expected.contains("lines")) {
+        std::vector<std::string> want, got;
+        for (const auto& l : expected["lines"])
+            want.push_back(line_text(l.at("code").get<std::string>(), l.value("units", 1),
+                                     l.value("modifiers", std::vector<std::string>{})) +
+                           (l.contains("rule") ? " by " + l["rule"].get<std::string>() : ""));
+        for (std::size_t i = 0; i < r.lines.size(); ++i) {
+            const Line& l = r.lines[i];
+            std::vector<std::string> mods(l.modifiers.begin(), l.modifiers.end());
+            bool with_rule = i < expected["lines"].size() && expected["lines"][i].contains("rule");
+            got.push_back(line_text(l.code, l.units, mods) + (with_rule ? " by " + std::string(l.rule) : ""));
+        }
+        if (want != got)
+            problems.push_back(fmt::format("lines differ\n      expected: {}\n      actual:   {}",
+                                           want.empty() ? "(none)" : fmt::format("{}", fmt::join(want, "; ")),
+                                           got.empty() ? "(none)" : fmt::format("{}", fmt::join(got, "; "))));
+    }
+    if (expected.contains("edits")) {
+        const json& want = expected["edits"];
+        auto field_of = [](const Edit& e, const std::string& key) -> std::string {
+            if (key == "severity") return std::string(e.severity);
+            if (key == "rule") return std::string(e.rule);
+            if (key == "code") return std::string(e.code);
+            if (key == "message") return std::string(e.message);
+            return std::string(e.cite);
+        };
+        bool same = want.size() == r.edits.size();
+        for (std::size_t i = 0; same && i < want.size(); ++i)
+            for (const auto& [key, value] : want[i].items())
+                if (!value.is_string() || field_of(r.edits[i], key) != value.get<std::string>()) same = false;
+        if (!same) {
+            std::vector<std::string> got;
+            for (const auto& e : r.edits) got.push_back(fmt::format("{} {} {} ({})", e.severity, e.rule, e.code, e.message));
+            problems.push_back(fmt::format("edits differ\n      expected: {}\n      actual:   {}", want.dump(),
+                                           got.empty() ? "(none)" : fmt::format("{}", fmt::join(got, "; "))));
+        }
+    }
+    if (expected.contains("documentation")) {
+        auto want = expected["documentation"].get<std::vector<std::string>>();
+        std::vector<std::string> got(r.documentation.begin(), r.documentation.end());
+        if (want != got) problems.push_back("documentation differs");
+    }
+    return problems;
+}
+
+} // namespace
+
+int test(const TestOptions& options) {
+    std::vector<std::string> paths = options.paths.empty() ? std::vector<std::string>{"tests"} : options.paths;
+    std::vector<std::string> files;
+    for (const auto& p : paths) {
+        if (fs::is_directory(p)) {
+            auto found = files_below(p, {".case.json"});
+            files.insert(files.end(), found.begin(), found.end());
+        } else if (fs::exists(p)) {
+            files.push_back(p);
+        } else {
+            fmt::print(stderr, "cpl test: no such file or directory: {}\n", p);
+            return 2;
+        }
+    }
+    std::map<std::string, Loaded> policies;
+    std::map<std::string, std::unique_ptr<Session>> sessions;
+    std::size_t passed = 0, failed = 0;
+    for (const auto& file : files) {
+        std::string expected_path = file.substr(0, file.size() - std::string(".case.json").size()) + ".expected.json";
+        std::string case_text, expected_text;
+        json expected;
+        if (!read_file(file, case_text) || !read_file(expected_path, expected_text)) {
+            fmt::print("FAIL {}: cannot read it or its {}\n", file, expected_path);
+            ++failed;
+            continue;
+        }
+        try {
+            expected = json::parse(expected_text);
+        } catch (const json::exception& e) {
+            fmt::print("FAIL {}: {} is not valid JSON: {}\n", file, expected_path, e.what());
+            ++failed;
+            continue;
+        }
+        std::string policy = options.policy.empty() ? resolve_policy(expected.value("policy", "standard"), file) : options.policy;
+        if (!policies.count(policy)) {
+            policies[policy] = load_policy(policy);
+            if (report(policies[policy])) sessions[policy] = std::make_unique<Session>(*policies[policy].program);
+        }
+        if (!sessions.count(policy)) {
+            fmt::print("FAIL {}: the policy {} has errors\n", file, policy);
+            ++failed;
+            continue;
+        }
+        CaseOutcome outcome;
+        std::vector<std::string> problems;
+        try {
+            outcome = sessions[policy]->run(case_text, {true});
+            problems = compare(expected, outcome);
+        } catch (const json::exception& e) {
+            problems.push_back(fmt::format("{} is malformed: {}", expected_path, e.what()));
+        }
+        if (problems.empty()) {
+            ++passed;
+            if (options.verbose) fmt::print("ok   {}\n", file);
+            continue;
+        }
+        ++failed;
+        fmt::print("FAIL {}\n", file);
+        if (expected.contains("why")) fmt::print("    why: {}\n", expected["why"].get<std::string>());
+        for (const auto& p : problems) fmt::print("    {}\n", p);
+        if (outcome.result)
+            for (const auto& l : outcome.result->lines)
+                for (const auto& b : l.because) fmt::print("      {} because {}\n", l.code, b);
+    }
+    fmt::print("{} passed, {} failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
+
+} // namespace cpl::cli

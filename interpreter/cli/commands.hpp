@@ -1,0 +1,39 @@
+// interpreter/cli/commands.hpp — one function per subcommand; each returns the exit status
+// of the contract (0 fine, 1 a policy/case/test problem, 2 usage).
+#pragma once
+
+#include "interpreter/cpl.hpp"
+
+#include <string>
+#include <vector>
+
+namespace cpl::cli {
+
+struct RunOptions {
+    std::string policy = "standard";
+    std::string format = "text";
+    bool explain = false;
+    std::vector<std::string> cases;
+};
+int run(const RunOptions& options);
+
+int check(const std::vector<std::string>& files);
+
+struct TestOptions {
+    std::string policy;  // overrides each expectation's "policy" when set
+    bool verbose = false;
+    std::vector<std::string> paths;
+};
+int test(const TestOptions& options);
+
+struct BenchOptions {
+    std::string policy = "standard";
+    std::size_t cases = 20'000;
+    unsigned seed = 1;
+};
+int bench(const BenchOptions& options);
+
+/// Prints the diagnostics of a policy load to stderr; true when the policy is usable.
+bool report(const Loaded& loaded);
+
+} // namespace cpl::cli

@@ -1,0 +1,71 @@
+// interpreter/cli/main.cpp — CLI11 wiring only: parse arguments, call a command, exit.
+#include "commands.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+int main(int argc, char** argv) {
+    CLI::App app{"cpl — coding policy language: apply electrodiagnostic coding rules to cases", "cpl"};
+    app.require_subcommand(0, 1);
+    bool version = false;
+    app.add_flag("--version", version, "Print the version");
+
+    cpl::cli::RunOptions run;
+    auto* run_cmd = app.add_subcommand("run", "Evaluate cases against a policy and print their claims");
+    run_cmd->add_option("--policy", run.policy, "Policy file (default: the built-in standard set)");
+    run_cmd->add_option("--format", run.format, "Output format")->check(CLI::IsMember({"text", "json"}));
+    run_cmd->add_flag("--explain", run.explain, "Show why every line and edit was produced");
+    run_cmd->add_option("cases", run.cases, "Case files (.json, .jsonl), directories, or - for stdin")->required();
+
+    std::vector<std::string> check_files;
+    auto* check_cmd = app.add_subcommand("check", "Parse, resolve and type-check policy files");
+    check_cmd->add_option("files", check_files, "Policy files")->required();
+
+    cpl::cli::TestOptions test;
+    auto* test_cmd = app.add_subcommand("test", "Run policy tests (NAME.case.json with NAME.expected.json)");
+    test_cmd->add_option("--policy", test.policy, "Evaluate every test against this policy");
+    test_cmd->add_flag("-v,--verbose", test.verbose, "List passing tests too");
+    test_cmd->add_option("paths", test.paths, "Test files or directories (default: tests)");
+
+    cpl::cli::BenchOptions bench;
+    auto* bench_cmd = app.add_subcommand("bench", "Measure evaluation speed over generated cases");
+    bench_cmd->add_option("--policy", bench.policy, "Policy file (default: standard)");
+    bench_cmd->add_option("--cases", bench.cases, "How many cases to generate")->check(CLI::Range(1, 10'000'000));
+    bench_cmd->add_option("--seed", bench.seed, "Seed of the case generator");
+
+    std::string help_topic;
+    auto* help_cmd = app.add_subcommand("help", "Show help for cpl or one command");
+    help_cmd->add_option("command", help_topic, "A command");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return 2;
+    }
+    if (version) {
+        fmt::print("cpl {}\n", CPL_VERSION);
+        return 0;
+    }
+    if (*run_cmd) return cpl::cli::run(run);
+    if (*check_cmd) return cpl::cli::check(check_files);
+    if (*test_cmd) return cpl::cli::test(test);
+    if (*bench_cmd) return cpl::cli::bench(bench);
+    if (*help_cmd) {
+        if (help_topic.empty()) {
+            fmt::print("{}", app.help());
+            return 0;
+        }
+        for (auto* sub : app.get_subcommands({}))
+            if (sub->get_name() == help_topic) {
+                fmt::print("{}", sub->help());
+                return 0;
+            }
+        fmt::print(stderr, "cpl: no command `{}`; see `cpl help`\n", help_topic);
+        return 2;
+    }
+    fmt::print(stderr, "{}", app.help());
+    return 2;
+}

@@ -1,0 +1,521 @@
+// interpreter/evaluate.cpp — walks a resolved Program over one case: definitions on
+// demand (memoised), then rules, then edits over the claim the rules built.
+// INVARIANT (slots resolved): names are slots; nothing here looks a name up by string,
+// except fields of values whose type the checker could not know (DynamicMember).
+#include "evaluate.hpp"
+
+#include "schema.hpp"
+
+#include <fmt/format.h>
+#include <limits>
+
+namespace cpl {
+
+namespace {
+
+constexpr std::int64_t max_range = 10'000;
+constexpr std::uint32_t max_call_depth = 256;
+
+struct LineState {
+    Line line;
+    bool removed = false;
+};
+
+class Evaluator {
+public:
+    Evaluator(const Program& program, Arena& arena, Value case_record, bool explain)
+        : program_(program), arena_(arena), case_(case_record), explain_(explain),
+          def_values_(program.defs.size()), def_done_(program.defs.size(), 0) {
+        locals_.reserve(program.max_frame * 4 + 16);
+    }
+
+    Result run() {
+        Result result;
+        result.policy = program_.name;
+        if (case_.kind == Kind::Record) result.case_id = case_.items[case_field::id].str();
+        for (const auto& rule : program_.rules) run_rule(rule);
+        for (const auto& edit : program_.edits) {
+            claim_ = claim_value();
+            run_rule(edit);
+            compact();
+        }
+        for (auto& state : lines_) result.lines.push_back(std::move(state.line));
+        result.edits = std::move(edits_);
+        result.documentation = std::move(documentation_);
+        return result;
+    }
+
+    Value eval(const Node& n) {
+        switch (n.op) {
+        case Op::Const: return n.constant;
+        case Op::Local: return locals_[frame_ + n.slot];
+        case Op::Def: return def(n.slot);
+        case Op::CallDef: return call_def(n);
+        case Op::CaseRoot: return case_;
+        case Op::Claim: return claim_;
+        case Op::Member: {
+            Value object = eval(n.kids[0]);
+            if (object.kind != Kind::Record) fail(n, "eval.type", "expected a record here");
+            return object.items[n.slot];
+        }
+        case Op::MapMember: {
+            Value list = expect_list(n.kids[0]);
+            Value* out = arena_.make_array<Value>(list.size);
+            for (std::uint32_t i = 0; i < list.size; ++i) out[i] = list.items[i].items[n.slot];
+            return Value::of_list(out, list.size);
+        }
+        case Op::DynamicMember: return dynamic_member(n, eval(n.kids[0]));
+        case Op::Index: return index(n);
+        case Op::Not: return Value::of_bool(!truth(n.kids[0]));
+        case Op::Neg: return Value::of_number(checked(n, 0, number(n.kids[0]), Op::Sub));
+        case Op::And: return Value::of_bool(truth(n.kids[0]) && truth(n.kids[1]));
+        case Op::Or: return Value::of_bool(truth(n.kids[0]) || truth(n.kids[1]));
+        case Op::Eq: return Value::of_bool(equal(eval(n.kids[0]), eval(n.kids[1]), program_.shapes));
+        case Op::Ne: return Value::of_bool(!equal(eval(n.kids[0]), eval(n.kids[1]), program_.shapes));
+        case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: return ordering(n);
+        case Op::In: return Value::of_bool(contains(n));
+        case Op::NotIn: return Value::of_bool(!contains(n));
+        case Op::Range: return range(n);
+        case Op::Add: return add(n);
+        case Op::Sub: case Op::Mul: case Op::Div: case Op::Mod:
+            return Value::of_number(checked(n, number(n.kids[0]), number(n.kids[1]), n.op));
+        case Op::If: return truth(n.kids[0]) ? eval(n.kids[1]) : eval(n.kids[2]);
+        case Op::List: {
+            Value* out = arena_.make_array<Value>(n.kids.size());
+            for (std::size_t i = 0; i < n.kids.size(); ++i) out[i] = eval(n.kids[i]);
+            return Value::of_list(out, n.kids.size());
+        }
+        case Op::Comprehension: return comprehension(n);
+        case Op::Record: {
+            Value* out = arena_.make_array<Value>(n.kids.size());
+            for (std::size_t i = 0; i < n.kids.size(); ++i) out[i] = eval(n.kids[i]);
+            return Value::of_record(n.slot, out);
+        }
+        case Op::Builtin: return builtin(n);
+        case Op::Interpolate: return interpolate(n);
+        }
+        return {};
+    }
+
+private:
+    [[noreturn]] void fail(const Node& n, std::string code, std::string message) {
+        throw EvalError{std::move(code), n.span, std::move(message)};
+    }
+
+    std::string text(const Value& v) { return to_text(v, program_.shapes); }
+
+    bool truth(const Node& n) {
+        Value v = eval(n);
+        if (v.kind != Kind::Bool) fail(n, "eval.type", fmt::format("expected true or false, got {}", text(v)));
+        return v.boolean;
+    }
+
+    std::int64_t number(const Node& n) {
+        Value v = eval(n);
+        if (v.kind != Kind::Number) fail(n, "eval.type", fmt::format("expected a number, got {}", text(v)));
+        return v.number;
+    }
+
+    Value expect_list(const Node& n) {
+        Value v = eval(n);
+        if (v.kind != Kind::List) fail(n, "eval.type", fmt::format("expected a list, got {}", text(v)));
+        return v;
+    }
+
+    std::int64_t checked(const Node& n, std::int64_t a, std::int64_t b, Op op) {
+        std::int64_t out = 0;
+        bool overflow = false;
+        switch (op) {
+        case Op::Sub: overflow = __builtin_sub_overflow(a, b, &out); break;
+        case Op::Mul: overflow = __builtin_mul_overflow(a, b, &out); break;
+        case Op::Div:
+        case Op::Mod:
+            if (b == 0) fail(n, "eval.division_by_zero", "division by zero");
+            if (a == std::numeric_limits<std::int64_t>::min() && b == -1) overflow = true;
+            else out = op == Op::Div ? a / b : a % b;
+            break;
+        default: overflow = __builtin_add_overflow(a, b, &out); break;
+        }
+        if (overflow) fail(n, "eval.overflow", "arithmetic overflow");
+        return out;
+    }
+
+    Value def(std::uint32_t slot) {
+        if (def_done_[slot]) return def_values_[slot];
+        const DefCode& d = program_.defs[slot];
+        Value v = in_frame(d.frame_size, [&] { return eval(d.body); });
+        def_values_[slot] = v;
+        def_done_[slot] = 1;
+        return v;
+    }
+
+    template <typename F> Value in_frame(std::uint32_t size, F&& body, const Value* args = nullptr, std::uint32_t argc = 0) {
+        if (++depth_ > max_call_depth) throw EvalError{"eval.too_deep", {}, "definitions call each other too deeply"};
+        std::size_t base = locals_.size();
+        locals_.resize(base + std::max(size, argc));
+        for (std::uint32_t i = 0; i < argc; ++i) locals_[base + i] = args[i];
+        std::size_t saved = frame_;
+        frame_ = base;
+        Value v = body();
+        frame_ = saved;
+        locals_.resize(base);
+        --depth_;
+        return v;
+    }
+
+    Value call_def(const Node& n) {
+        const DefCode& d = program_.defs[n.slot];
+        Value* args = arena_.make_array<Value>(n.kids.size());
+        for (std::size_t i = 0; i < n.kids.size(); ++i) args[i] = eval(n.kids[i]);
+        return in_frame(d.frame_size, [&] { return eval(d.body); }, args, static_cast<std::uint32_t>(n.kids.size()));
+    }
+
+    Value dynamic_member(const Node& n, Value object) {
+        const std::string& field = n.text[0];
+        if (object.kind == Kind::List) {
+            Value* out = arena_.make_array<Value>(object.size);
+            for (std::uint32_t i = 0; i < object.size; ++i) out[i] = dynamic_member(n, object.items[i]);
+            return Value::of_list(out, object.size);
+        }
+        if (object.kind != Kind::Record) fail(n, "eval.type", fmt::format("`.{}` needs a record, got {}", field, text(object)));
+        int index = program_.shapes[object.size].field_index(field);
+        if (index < 0) fail(n, "eval.unknown_field", fmt::format("{} has no field `{}`", text(object), field));
+        return object.items[index];
+    }
+
+    Value index(const Node& n) {
+        Value object = eval(n.kids[0]);
+        Value key = eval(n.kids[1]);
+        if (object.kind == Kind::Table) {
+            const TableRowData* row = object.table->find(key);
+            if (!row)
+                fail(n, "eval.missing_key", fmt::format("table `{}` has no row for {}", object.table->name, to_text(key, program_.shapes, true)));
+            return row->value;
+        }
+        if (object.kind != Kind::List) fail(n, "eval.type", fmt::format("`[…]` needs a list or a table, got {}", text(object)));
+        if (key.kind != Kind::Number || key.number < 0 || key.number >= object.size)
+            fail(n, "eval.index", fmt::format("position {} is outside the list (it has {} elements; the first is 0)", text(key), object.size));
+        return object.items[key.number];
+    }
+
+    Value ordering(const Node& n) {
+        Value a = eval(n.kids[0]);
+        Value b = eval(n.kids[1]);
+        if (a.kind != b.kind || (a.kind != Kind::Number && a.kind != Kind::String))
+            fail(n, "eval.type", fmt::format("cannot compare {} with {}", text(a), text(b)));
+        int c = compare(a, b);
+        switch (n.op) {
+        case Op::Lt: return Value::of_bool(c < 0);
+        case Op::Le: return Value::of_bool(c <= 0);
+        case Op::Gt: return Value::of_bool(c > 0);
+        default: return Value::of_bool(c >= 0);
+        }
+    }
+
+    bool contains(const Node& n) {
+        Value item = eval(n.kids[0]);
+        Value container = eval(n.kids[1]);
+        if (container.kind == Kind::Table) return container.table->find(item) != nullptr;
+        if (container.kind != Kind::List) fail(n, "eval.type", fmt::format("`in` needs a list or a table, got {}", text(container)));
+        for (const auto& v : container.list())
+            if (equal(item, v, program_.shapes)) return true;
+        return false;
+    }
+
+    // `a..b` over numbers, or over codes of the same length and all digits (95907..95913).
+    Value range(const Node& n) {
+        Value a = eval(n.kids[0]);
+        Value b = eval(n.kids[1]);
+        auto all_digits = [](std::string_view s) {
+            return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+        };
+        bool codes = a.kind == Kind::String && b.kind == Kind::String && a.size == b.size &&
+                     all_digits(a.str()) && all_digits(b.str()) && a.size <= 9;
+        if (!(a.kind == Kind::Number && b.kind == Kind::Number) && !codes)
+            fail(n, "eval.range", fmt::format("a range needs two numbers or two numeric codes, got {} and {}", text(a), text(b)));
+        std::int64_t low = codes ? std::stoll(std::string(a.str())) : a.number;
+        std::int64_t high = codes ? std::stoll(std::string(b.str())) : b.number;
+        if (high < low) return Value::of_list(nullptr, 0);
+        if (high - low >= max_range) fail(n, "eval.range", fmt::format("the range has more than {} values", max_range));
+        std::size_t count = static_cast<std::size_t>(high - low + 1);
+        Value* out = arena_.make_array<Value>(count);
+        for (std::size_t i = 0; i < count; ++i) {
+            std::int64_t v = low + static_cast<std::int64_t>(i);
+            out[i] = codes ? Value::of_string(arena_.copy(fmt::format("{:0{}}", v, a.size))) : Value::of_number(v);
+        }
+        return Value::of_list(out, count);
+    }
+
+    Value add(const Node& n) {
+        Value a = eval(n.kids[0]);
+        Value b = eval(n.kids[1]);
+        if (a.kind == Kind::Number && b.kind == Kind::Number) return Value::of_number(checked(n, a.number, b.number, Op::Add));
+        if (a.kind == Kind::String && b.kind == Kind::String)
+            return Value::of_string(arena_.copy(std::string(a.str()) + std::string(b.str())));
+        if (a.kind == Kind::List && b.kind == Kind::List) {
+            Value* out = arena_.make_array<Value>(a.size + b.size);
+            std::copy(a.items, a.items + a.size, out);
+            std::copy(b.items, b.items + b.size, out + a.size);
+            return Value::of_list(out, a.size + b.size);
+        }
+        fail(n, "eval.type", fmt::format("`+` cannot combine {} and {}", text(a), text(b)));
+    }
+
+    Value comprehension(const Node& n) {
+        Value source = expect_list(n.kids[0]);
+        Value* out = arena_.make_array<Value>(source.size);
+        std::size_t count = 0;
+        for (const auto& item : source.list()) {
+            locals_[frame_ + n.slot] = item;
+            if (n.kids.size() > 2 && !truth(n.kids[2])) continue;
+            out[count++] = eval(n.kids[1]);
+        }
+        return Value::of_list(out, count);
+    }
+
+    Value builtin(const Node& n) {
+        Value args[8];
+        std::size_t argc = std::min<std::size_t>(n.kids.size(), 8);
+        for (std::size_t i = 0; i < argc; ++i) args[i] = eval(n.kids[i]);
+        BuiltinContext ctx{arena_, program_.shapes, n.span};
+        return n.builtin->fn({args, argc}, ctx);
+    }
+
+    Value interpolate(const Node& n) {
+        std::string out = n.text[0];
+        for (std::size_t i = 0; i < n.kids.size(); ++i) {
+            out += text(eval(n.kids[i]));
+            out += n.text[i + 1];
+        }
+        return Value::of_string(arena_.copy(out));
+    }
+
+    // --- rules and edits ---
+
+    void run_rule(const RuleCode& rule) {
+        for (const auto& exception : rule.exceptions) {
+            if (guard_holds(exception)) {
+                run_clauses(exception);
+                return;
+            }
+        }
+        run_clauses(rule);
+    }
+
+    // An exception wins when the `let`/`when` clauses before its first action all hold.
+    bool guard_holds(const RuleCode& rule) {
+        bool holds = true;
+        in_frame(rule.frame_size, [&] {
+            for (const auto& clause : rule.clauses) {
+                if (clause.kind == ast::ClauseKind::Let) locals_[frame_ + clause.slot] = eval(clause.expr);
+                else if (clause.kind == ast::ClauseKind::When) { if (!truth(clause.expr)) { holds = false; break; } }
+                else break;
+            }
+            return Value{};
+        });
+        return holds;
+    }
+
+    void run_clauses(const RuleCode& rule) {
+        rule_ = &rule;
+        trail_.clear();
+        in_frame(rule.frame_size, [&] {
+            exec(rule, 0, -1);
+            return Value{};
+        });
+    }
+
+    void exec(const RuleCode& rule, std::size_t i, int line) {
+        using K = ast::ClauseKind;
+        for (; i < rule.clauses.size(); ++i) {
+            const ClauseCode& c = rule.clauses[i];
+            switch (c.kind) {
+            case K::For: {
+                Value list = expect_list(c.expr);
+                for (std::uint32_t k = 0; k < list.size; ++k) {
+                    if (c.over_claim && lines_[claim_map_[k]].removed) continue;
+                    locals_[frame_ + c.slot] = list.items[k];
+                    std::size_t mark = trail_.size();
+                    if (explain_) trail_.push_back(fmt::format("{}: {}", c.source, text(list.items[k])));
+                    exec(rule, i + 1, c.over_claim ? static_cast<int>(claim_map_[k]) : line);
+                    trail_.resize(mark);
+                }
+                return;
+            }
+            case K::Let:
+                locals_[frame_ + c.slot] = eval(c.expr);
+                if (explain_) trail_.push_back(fmt::format("{} → {}", c.source, text(locals_[frame_ + c.slot])));
+                break;
+            case K::When:
+                if (!truth(c.expr)) return;
+                if (explain_) trail_.push_back(explain_condition(c));
+                break;
+            case K::Bill: bill(c); break;
+            case K::Cap: cap(c, line); break;
+            case K::Deny: edit("deny", c, line, true); break;
+            case K::Warn: edit("warn", c, line, false); break;
+            case K::Info: edit("info", c, line, false); break;
+            case K::Document: document(text(eval(c.expr))); break;
+            case K::AddModifier: add_modifier(c, line); break;
+            }
+        }
+    }
+
+    std::string explain_condition(const ClauseCode& c) {
+        const Node& n = c.expr;
+        switch (n.op) {
+        case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: case Op::In: case Op::NotIn:
+            if (n.kids[1].op == Op::Const)
+                return fmt::format("{} ({} is {})", c.source, source_of(n.kids[0]), text(eval(n.kids[0])));
+            return fmt::format("{} ({} is {}; {} is {})", c.source, source_of(n.kids[0]), text(eval(n.kids[0])),
+                               source_of(n.kids[1]), text(eval(n.kids[1])));
+        default: return c.source;
+        }
+    }
+
+    std::string source_of(const Node& n) {
+        const std::string& all = program_.sources->get(n.span.file).text();
+        if (n.span.end > all.size() || n.span.begin > n.span.end) return "";
+        std::string_view s(all.data() + n.span.begin, n.span.end - n.span.begin);
+        while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+        return std::string(s);
+    }
+
+    std::string_view keep(const Value& v) {
+        if (v.kind == Kind::String) return v.str();
+        return arena_.copy(text(v));
+    }
+
+    void bill(const ClauseCode& c) {
+        Value code = eval(c.expr);
+        if (code.kind != Kind::String || code.size == 0) fail(c.expr, "eval.type", fmt::format("a billed code must be a code, got {}", text(code)));
+        std::int64_t units = c.units ? number(*c.units) : 1;
+        if (units < 0) fail(*c.units, "eval.negative_units", fmt::format("units cannot be negative ({})", units));
+        if (units == 0) return;
+        std::vector<std::string_view> modifiers;
+        if (c.modifiers) {
+            Value list = expect_list(*c.modifiers);
+            for (const auto& m : list.list()) modifiers.push_back(keep(m));
+        }
+        for (auto& state : lines_) {
+            if (state.line.code == code.str() && state.line.modifiers == modifiers) {
+                state.line.units += units;
+                if (explain_) add_because(state.line.because);
+                return;
+            }
+        }
+        LineState state;
+        state.line.code = code.str();
+        state.line.units = units;
+        state.line.modifiers = std::move(modifiers);
+        state.line.rule = rule_->name;
+        state.line.cite = rule_->cite;
+        state.line.layer = rule_->layer;
+        if (explain_) add_because(state.line.because);
+        lines_.push_back(std::move(state));
+    }
+
+    void add_because(std::vector<std::string>& because) {
+        if (!because.empty()) because.push_back(fmt::format("and, by rule {}:", rule_->name));
+        because.insert(because.end(), trail_.begin(), trail_.end());
+    }
+
+    void cap(const ClauseCode& c, int line) {
+        std::int64_t limit = number(c.expr);
+        LineState& state = lines_[static_cast<std::size_t>(line)];
+        if (state.line.units <= limit) return;
+        std::int64_t removed = state.line.units - std::max<std::int64_t>(limit, 0);
+        Edit e = make_edit("deny", state.line.code);
+        e.message = arena_.copy(limit > 0 ? fmt::format("{} units of {} exceed the limit of {}; {} removed",
+                                                         state.line.units, state.line.code, limit, removed)
+                                          : fmt::format("{} is not payable here; the line is removed", state.line.code));
+        edits_.push_back(std::move(e));
+        if (limit <= 0) state.removed = true;
+        else state.line.units = limit;
+    }
+
+    Edit make_edit(std::string_view severity, std::string_view code) {
+        Edit e;
+        e.severity = severity;
+        e.rule = rule_->name;
+        e.code = code;
+        e.cite = rule_->cite;
+        e.layer = rule_->layer;
+        if (explain_) e.because = trail_;
+        return e;
+    }
+
+    void edit(std::string_view severity, const ClauseCode& c, int line, bool removes_line) {
+        std::string_view code = line >= 0 ? lines_[static_cast<std::size_t>(line)].line.code : std::string_view{};
+        Edit e = make_edit(severity, code);
+        e.message = keep(eval(c.expr));
+        edits_.push_back(std::move(e));
+        if (removes_line && line >= 0) lines_[static_cast<std::size_t>(line)].removed = true;
+    }
+
+    void add_modifier(const ClauseCode& c, int line) {
+        std::string_view modifier = keep(eval(c.expr));
+        auto& modifiers = lines_[static_cast<std::size_t>(line)].line.modifiers;
+        if (std::find(modifiers.begin(), modifiers.end(), modifier) == modifiers.end()) modifiers.push_back(modifier);
+    }
+
+    void document(std::string text_value) {
+        for (auto d : documentation_)
+            if (d == text_value) return;
+        documentation_.push_back(arena_.copy(text_value));
+    }
+
+    // The claim as edits see it: one `line` record per live line.
+    Value claim_value() {
+        claim_map_.clear();
+        Value* out = arena_.make_array<Value>(lines_.size());
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < lines_.size(); ++i) {
+            const Line& line = lines_[i].line;
+            Value* fields = arena_.make_array<Value>(line_field::count);
+            fields[line_field::code] = Value::of_string(line.code);
+            fields[line_field::units] = Value::of_number(line.units);
+            Value* modifiers = arena_.make_array<Value>(line.modifiers.size());
+            for (std::size_t m = 0; m < line.modifiers.size(); ++m) modifiers[m] = Value::of_string(line.modifiers[m]);
+            fields[line_field::modifiers] = Value::of_list(modifiers, line.modifiers.size());
+            fields[line_field::rule] = Value::of_string(line.rule);
+            out[n++] = Value::of_record(shape_line, fields);
+            claim_map_.push_back(static_cast<std::uint32_t>(i));
+        }
+        return Value::of_list(out, n);
+    }
+
+    void compact() {
+        std::erase_if(lines_, [](const LineState& s) { return s.removed; });
+    }
+
+    const Program& program_;
+    Arena& arena_;
+    Value case_;
+    Value claim_;
+    bool explain_;
+    std::vector<Value> locals_;
+    std::size_t frame_ = 0;
+    std::uint32_t depth_ = 0;
+    std::vector<Value> def_values_;
+    std::vector<std::uint8_t> def_done_;
+    const RuleCode* rule_ = nullptr;
+    std::vector<std::string> trail_;
+    std::vector<LineState> lines_;
+    std::vector<std::uint32_t> claim_map_;
+    std::vector<Edit> edits_;
+    std::vector<std::string_view> documentation_;
+};
+
+} // namespace
+
+Result evaluate(const Program& program, const Value& case_record, Arena& arena, const EvaluateOptions& options) {
+    return Evaluator(program, arena, case_record, options.explain).run();
+}
+
+Value evaluate_constant(const Program& program, const Node& node) {
+    Evaluator evaluator(program, *program.constants, Value{}, false);
+    return evaluator.eval(node);
+}
+
+} // namespace cpl

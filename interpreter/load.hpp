@@ -1,0 +1,66 @@
+// interpreter/load.hpp — policy files → one merged policy: includes read in place, the
+// `extends` chain loaded base first, and each payer layer's overrides applied to its base.
+#pragma once
+
+#include "lang/ast.hpp"
+#include "lang/diagnostic.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cpl {
+
+struct MergedSetting {
+    const ast::Setting* decl = nullptr;
+    const ast::Expr* value = nullptr;  // the declaration's, or the last restatement's
+    std::string layer;                 // who set the value in force
+};
+
+struct MergedRow {
+    const ast::TableRow* row = nullptr;
+    std::string layer;
+};
+
+struct MergedTable {
+    const ast::Table* decl = nullptr;
+    std::string layer;
+    std::vector<MergedRow> rows;
+};
+
+struct MergedDef {
+    const ast::Def* decl = nullptr;
+    std::string layer;
+};
+
+struct MergedRule {
+    const ast::Rule* rule = nullptr;
+    std::string layer;
+    std::string replaces;  // the layer whose rule this replaced
+    std::vector<std::pair<const ast::Rule*, std::string>> exceptions;
+};
+
+/// Every declaration in force, in evaluation order, with the layer that wrote it.
+struct MergedPolicy {
+    std::shared_ptr<SourceMap> sources = std::make_shared<SourceMap>();
+    std::vector<std::unique_ptr<ast::PolicyFile>> files;
+    std::string name;
+    std::string title;
+    std::vector<std::string> layers;  // base first
+    std::vector<MergedSetting> settings;
+    std::vector<MergedTable> tables;
+    std::vector<MergedDef> defs;
+    std::vector<MergedRule> rules;
+    std::vector<MergedRule> edits;
+};
+
+/// Loads a policy: a path to a `.cpl` file, or the name `standard` (the built-in set).
+/// Returns nothing when a file cannot be read or parsed; other problems are reported and
+/// the merged policy still returned, so the checker can report more.
+std::optional<MergedPolicy> load(const std::string& policy, Diagnostics& diagnostics);
+
+/// The path shown for the built-in standard set's main file.
+inline constexpr const char* standard_policy_path = "stdlib/standard/standard.cpl";
+
+} // namespace cpl

@@ -1,0 +1,115 @@
+// interpreter/program.hpp — a resolved, checked policy, ready to evaluate many cases.
+// INVARIANT (slots resolved): every name in a Program is a slot index, a constant or a
+// table pointer; established by check(), relied on by evaluate().
+#pragma once
+
+#include "case.hpp"
+#include "lang/ast.hpp"
+#include "stdlib/builtins.hpp"
+#include "types.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cpl {
+
+enum class Op : std::uint8_t {
+    Const,          // constant
+    Local,          // locals[frame + slot]
+    Def,            // memoised parameterless definition `slot`
+    CallDef,        // definition `slot` called with kids as arguments
+    CaseRoot,       // the case record
+    Claim,          // the claim being built (edits only)
+    Member,         // kids[0].field[slot], statically known shape
+    MapMember,      // [x.field[slot] for x in kids[0]]
+    DynamicMember,  // field `text[0]` looked up at run time (object of unknown type)
+    Index,          // kids[0][kids[1]]: list position or table key
+    Not, Neg, And, Or,
+    Eq, Ne, Lt, Le, Gt, Ge, In, NotIn, Range,
+    Add, Sub, Mul, Div, Mod,
+    If,             // kids: condition, then, else
+    List,           // kids are the elements
+    Comprehension,  // kids: source, element, [filter]; the variable is locals[frame + slot]
+    Record,         // kids are the fields of shape `slot`
+    Builtin,        // builtin(kids…)
+    Interpolate,    // text[0] kids[0] text[1] kids[1] … text[n]
+};
+
+struct Node {
+    Op op = Op::Const;
+    std::uint32_t slot = 0;
+    Value constant;
+    std::vector<Node> kids;
+    std::vector<std::string> text;
+    const Builtin* builtin = nullptr;
+    Span span;
+};
+
+struct DefCode {
+    std::string name;
+    std::string doc;
+    bool is_function = false;
+    std::uint32_t param_count = 0;
+    std::uint32_t frame_size = 0;
+    Node body;
+    TypeP type;
+    Span span;
+};
+
+struct ClauseCode {
+    ast::ClauseKind kind;
+    std::uint32_t slot = 0;     // for / let variable
+    bool over_claim = false;    // a `for` over the claim: its element is "the line"
+    Node expr;
+    std::optional<Node> units;
+    std::optional<Node> modifiers;
+    Span span;
+    std::string source;  // the clause as written, for --explain
+};
+
+struct RuleCode {
+    std::string name;
+    ast::RuleKind kind = ast::RuleKind::Rule;
+    std::string doc;
+    std::string cite;
+    std::string layer;     // the policy that wrote it
+    std::string replaces;  // layer whose rule of the same name this replaced ("" if none)
+    std::vector<ClauseCode> clauses;
+    std::uint32_t frame_size = 0;
+    std::vector<RuleCode> exceptions;  // tried first; the first whose conditions hold runs instead
+    Span span;
+};
+
+struct SettingCode {
+    std::string name;
+    Value value;
+    TypeP type;
+    std::string doc;
+    std::string cite;
+    std::string layer;
+    std::optional<std::pair<std::int64_t, std::int64_t>> within;
+    Span span;
+};
+
+struct Program {
+    std::string name;   // the outermost policy, e.g. "standard" or "acme"
+    std::string title;
+    std::vector<std::string> layers;  // base first
+    std::shared_ptr<SourceMap> sources;
+    std::unique_ptr<Arena> constants = std::make_unique<Arena>();
+
+    std::vector<Shape> shapes;
+    std::vector<std::vector<TypeP>> shape_types;
+    std::vector<SettingCode> settings;
+    std::vector<std::unique_ptr<TableData>> tables;
+    std::vector<DefCode> defs;
+    std::vector<RuleCode> rules;
+    std::vector<RuleCode> edits;
+    std::uint32_t max_frame = 0;
+
+    std::optional<MuscleIndex> muscles;  // from the table named `muscles`, if declared
+};
+
+} // namespace cpl

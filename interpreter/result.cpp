@@ -1,0 +1,128 @@
+// interpreter/result.cpp — Result → JSON Lines (for programs) and aligned text (for people).
+#include "result.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace cpl {
+
+namespace {
+
+void json_string(std::string& out, std::string_view s) {
+    out += '"';
+    for (unsigned char c : s) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (c < 0x20) out += fmt::format("\\u{:04x}", c);
+            else out += static_cast<char>(c);
+        }
+    }
+    out += '"';
+}
+
+template <typename Strings> void json_strings(std::string& out, const Strings& items) {
+    out += '[';
+    bool first = true;
+    for (const auto& s : items) {
+        if (!first) out += ", ";
+        first = false;
+        json_string(out, s);
+    }
+    out += ']';
+}
+
+void field(std::string& out, std::string_view name, std::string_view value) {
+    out += ", ";
+    json_string(out, name);
+    out += ": ";
+    json_string(out, value);
+}
+
+} // namespace
+
+std::string to_json(const Result& r, bool explain) {
+    std::string out = "{\"case\": ";
+    json_string(out, r.case_id);
+    field(out, "policy", r.policy);
+    out += ", \"lines\": [";
+    for (std::size_t i = 0; i < r.lines.size(); ++i) {
+        const Line& l = r.lines[i];
+        out += i ? ", {\"code\": " : "{\"code\": ";
+        json_string(out, l.code);
+        out += fmt::format(", \"units\": {}, \"modifiers\": ", l.units);
+        json_strings(out, l.modifiers);
+        field(out, "rule", l.rule);
+        field(out, "cite", l.cite);
+        if (explain) {
+            out += ", \"because\": ";
+            json_strings(out, l.because);
+        }
+        out += '}';
+    }
+    out += "], \"edits\": [";
+    for (std::size_t i = 0; i < r.edits.size(); ++i) {
+        const Edit& e = r.edits[i];
+        out += i ? ", {\"severity\": " : "{\"severity\": ";
+        json_string(out, e.severity);
+        field(out, "rule", e.rule);
+        field(out, "code", e.code);
+        field(out, "message", e.message);
+        field(out, "cite", e.cite);
+        if (explain) {
+            out += ", \"because\": ";
+            json_strings(out, e.because);
+        }
+        out += '}';
+    }
+    out += "], \"documentation\": ";
+    json_strings(out, r.documentation);
+    out += '}';
+    return out;
+}
+
+std::string error_json(std::string_view case_id, std::string_view message) {
+    std::string out = "{\"case\": ";
+    json_string(out, case_id);
+    field(out, "error", message);
+    out += '}';
+    return out;
+}
+
+std::string to_text(const Result& r, bool explain) {
+    std::string out = fmt::format("case {} (policy {})\n", r.case_id, r.policy);
+    if (r.lines.empty()) out += "  no billable lines\n";
+    std::vector<std::string> modifiers;
+    std::size_t code_w = 4, mod_w = 9, rule_w = 4;
+    for (const auto& l : r.lines) {
+        modifiers.push_back(l.modifiers.empty() ? "-" : fmt::format("{}", fmt::join(l.modifiers, " ")));
+        code_w = std::max(code_w, l.code.size());
+        mod_w = std::max(mod_w, modifiers.back().size());
+        rule_w = std::max(rule_w, l.rule.size());
+    }
+    if (!r.lines.empty()) {
+        out += fmt::format("  {:<{}}  {:>5}  {:<{}}  {:<{}}  {}\n", "code", code_w, "units", "modifiers", mod_w, "rule", rule_w, "citation");
+        for (std::size_t i = 0; i < r.lines.size(); ++i) {
+            const Line& l = r.lines[i];
+            out += fmt::format("  {:<{}}  {:>5}  {:<{}}  {:<{}}  {}\n", l.code, code_w, l.units, modifiers[i], mod_w, l.rule, rule_w, l.cite);
+            if (explain)
+                for (const auto& b : l.because) out += fmt::format("      because {}\n", b);
+        }
+    }
+    for (const auto& e : r.edits) {
+        out += fmt::format("  {}: {}{}{} [{}; {}]\n", e.severity, e.code, e.code.empty() ? "" : ": ", e.message, e.rule, e.cite);
+        if (explain)
+            for (const auto& b : e.because) out += fmt::format("      because {}\n", b);
+    }
+    if (!r.documentation.empty()) {
+        out += "  documentation required:\n";
+        for (const auto& d : r.documentation) out += fmt::format("    - {}\n", d);
+    }
+    return out;
+}
+
+} // namespace cpl

@@ -1,0 +1,47 @@
+// interpreter/result.hpp — the claim a policy produced for one case (contract, section 3).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cpl {
+
+struct Line {
+    std::string_view code;
+    std::int64_t units = 0;
+    std::vector<std::string_view> modifiers;
+    std::string_view rule;
+    std::string_view cite;
+    std::string_view layer;
+    std::vector<std::string> because;  // filled under --explain
+};
+
+struct Edit {
+    std::string_view severity;  // "deny", "warn" or "info"
+    std::string_view rule;
+    std::string_view code;  // "" when the edit is about no single code
+    std::string_view message;
+    std::string_view cite;
+    std::string_view layer;
+    std::vector<std::string> because;
+};
+
+struct Result {
+    std::string_view case_id;
+    std::string_view policy;
+    std::vector<Line> lines;
+    std::vector<Edit> edits;
+    std::vector<std::string_view> documentation;
+};
+
+/// One JSON object on one line, without a trailing newline (contract, section 3).
+std::string to_json(const Result& result, bool explain);
+/// `{"case": ID, "error": MESSAGE}`
+std::string error_json(std::string_view case_id, std::string_view message);
+/// The readable form: aligned columns code, units, modifiers, rule, citation; then edits
+/// and documentation.
+std::string to_text(const Result& result, bool explain);
+
+} // namespace cpl

@@ -1,0 +1,62 @@
+// stdlib/builtins.cpp — THE registry of built-in functions, one row each.
+#include "builtins.hpp"
+
+#include "interpreter/schema.hpp"
+
+#include <algorithm>
+
+namespace cpl {
+
+namespace {
+
+using K = TypeKind;
+
+TypeP number_result(std::span<const TypeP>) { return number_type(); }
+TypeP bool_result(std::span<const TypeP>) { return bool_type(); }
+TypeP string_result(std::span<const TypeP>) { return string_type(); }
+TypeP code_result(std::span<const TypeP>) { return code_type(); }
+TypeP same_as_first(std::span<const TypeP> args) { return args.empty() ? any_type() : args[0]; }
+TypeP element_of_first(std::span<const TypeP> args) {
+    if (!args.empty() && args[0]->kind == K::List && args[0]->element) return args[0]->element;
+    return any_type();
+}
+TypeP keys_result(std::span<const TypeP>) { return list_of(any_type()); }
+TypeP entries_result(std::span<const TypeP>) { return list_of(record_of(shape_entry)); }
+
+} // namespace
+
+const std::vector<Builtin>& builtins() {
+    // clang-format off
+    static const std::vector<Builtin> table = {
+        {"count", "count(list or table) -> number", "Number of elements of a list, or rows of a table", {K::Any}, number_result, builtin_count},
+        {"sum", "sum([number]) -> number", "Sum of the numbers (0 for [])", {K::List}, number_result, builtin_sum},
+        {"min", "min([number]) -> number", "Smallest number; an error on []", {K::List}, element_of_first, builtin_min},
+        {"max", "max([number]) -> number", "Largest number; an error on []", {K::List}, element_of_first, builtin_max},
+        {"distinct", "distinct(list) -> list", "The elements, each once, in first-seen order", {K::List}, same_as_first, builtin_distinct},
+        {"flatten", "flatten([list]) -> list", "One list of all the elements of the inner lists, in order", {K::List}, element_of_first, builtin_flatten},
+        {"any", "any([bool]) -> bool", "Some element is true", {K::List}, bool_result, builtin_any},
+        {"all", "all([bool]) -> bool", "Every element is true (true for [])", {K::List}, bool_result, builtin_all},
+        {"sort", "sort(list) -> list", "Ascending: numbers, then strings and codes", {K::List}, same_as_first, builtin_sort},
+        {"keys", "keys(table) -> list", "The canonical key of every row, in file order", {K::Table}, keys_result, builtin_keys},
+        {"entries", "entries(table) -> [{key, value}]", "Every row as a record {key, value}", {K::Table}, entries_result, builtin_entries},
+        {"units_of", "units_of([line], code) -> number", "Total units of a code in a list of claim lines", {K::List, K::Code}, number_result, builtin_units_of},
+        {"starts_with", "starts_with(string, string) -> bool", "The first string begins with the second", {K::String, K::String}, bool_result, builtin_starts_with},
+        {"lower", "lower(string) -> string", "ASCII lower case", {K::String}, string_result, builtin_lower},
+        {"join", "join(list, string) -> string", "The elements as text, separated by the second argument", {K::List, K::String}, string_result, builtin_join},
+        {"code", "code(string) -> code", "A code from its characters (HCPCS codes such as \"G0255\")", {K::String}, code_result, builtin_code},
+    };
+    // clang-format on
+    return table;
+}
+
+const Builtin* find_builtin(std::string_view name) {
+    const auto& table = builtins();
+    auto it = std::find_if(table.begin(), table.end(), [&](const Builtin& b) { return b.name == name; });
+    return it == table.end() ? nullptr : &*it;
+}
+
+void builtin_error(const BuiltinContext& ctx, std::string message) {
+    throw EvalError{"eval.builtin", ctx.span, std::move(message)};
+}
+
+} // namespace cpl

@@ -1,0 +1,57 @@
+// stdlib/builtins.hpp — built-in functions: one registry of rows (name, signature, doc,
+// implementation). The checker reads arity and types from it; docs/stdlib.md lists it.
+// Adding a built-in = one row in builtins.cpp + one function + one test row.
+#pragma once
+
+#include "interpreter/eval_error.hpp"
+#include "interpreter/types.hpp"
+
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace cpl {
+
+struct BuiltinContext {
+    Arena& arena;
+    const std::vector<Shape>& shapes;
+    Span span;  // the call, for errors
+};
+
+using BuiltinFn = Value (*)(std::span<const Value> args, BuiltinContext& ctx);
+using ResultTypeFn = TypeP (*)(std::span<const TypeP> args);
+
+struct Builtin {
+    std::string_view name;
+    std::string_view signature;  // as shown to authors, e.g. "count(list) -> number"
+    std::string_view doc;
+    std::vector<TypeKind> params;  // expected kind of each argument (Any: anything)
+    ResultTypeFn result;
+    BuiltinFn fn;
+};
+
+const std::vector<Builtin>& builtins();
+const Builtin* find_builtin(std::string_view name);
+
+/// Throws EvalError located at the call.
+[[noreturn]] void builtin_error(const BuiltinContext& ctx, std::string message);
+
+// Implementations, grouped by family (builtins_collections.cpp, builtins_text.cpp).
+Value builtin_count(std::span<const Value>, BuiltinContext&);
+Value builtin_sum(std::span<const Value>, BuiltinContext&);
+Value builtin_min(std::span<const Value>, BuiltinContext&);
+Value builtin_max(std::span<const Value>, BuiltinContext&);
+Value builtin_distinct(std::span<const Value>, BuiltinContext&);
+Value builtin_flatten(std::span<const Value>, BuiltinContext&);
+Value builtin_any(std::span<const Value>, BuiltinContext&);
+Value builtin_all(std::span<const Value>, BuiltinContext&);
+Value builtin_sort(std::span<const Value>, BuiltinContext&);
+Value builtin_keys(std::span<const Value>, BuiltinContext&);
+Value builtin_entries(std::span<const Value>, BuiltinContext&);
+Value builtin_units_of(std::span<const Value>, BuiltinContext&);
+Value builtin_starts_with(std::span<const Value>, BuiltinContext&);
+Value builtin_lower(std::span<const Value>, BuiltinContext&);
+Value builtin_join(std::span<const Value>, BuiltinContext&);
+Value builtin_code(std::span<const Value>, BuiltinContext&);
+
+} // namespace cpl

@@ -1,0 +1,148 @@
+// stdlib/builtins_collections.cpp — count, sum, min, max, distinct, flatten, any, all,
+// sort, keys, entries, units_of.
+#include "builtins.hpp"
+
+#include "interpreter/schema.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <limits>
+
+namespace cpl {
+
+namespace {
+
+std::span<const Value> list_arg(const Value& v, BuiltinContext& ctx, std::string_view fn) {
+    if (v.kind != Kind::List) builtin_error(ctx, fmt::format("`{}` needs a list", fn));
+    return v.list();
+}
+
+std::int64_t number_arg(const Value& v, BuiltinContext& ctx, std::string_view fn) {
+    if (v.kind != Kind::Number) builtin_error(ctx, fmt::format("`{}` needs numbers", fn));
+    return v.number;
+}
+
+Value copy_list(const std::vector<Value>& items, Arena& arena) {
+    Value* out = arena.make_array<Value>(items.size());
+    std::copy(items.begin(), items.end(), out);
+    return Value::of_list(out, items.size());
+}
+
+} // namespace
+
+Value builtin_count(std::span<const Value> args, BuiltinContext& ctx) {
+    if (args[0].kind == Kind::Table) return Value::of_number(static_cast<std::int64_t>(args[0].table->rows.size()));
+    return Value::of_number(static_cast<std::int64_t>(list_arg(args[0], ctx, "count").size()));
+}
+
+Value builtin_sum(std::span<const Value> args, BuiltinContext& ctx) {
+    std::int64_t total = 0;
+    for (const auto& v : list_arg(args[0], ctx, "sum")) {
+        std::int64_t n = number_arg(v, ctx, "sum");
+        if (__builtin_add_overflow(total, n, &total)) builtin_error(ctx, "`sum` overflowed");
+    }
+    return Value::of_number(total);
+}
+
+Value builtin_min(std::span<const Value> args, BuiltinContext& ctx) {
+    auto items = list_arg(args[0], ctx, "min");
+    if (items.empty()) builtin_error(ctx, "`min` of an empty list");
+    std::int64_t best = number_arg(items[0], ctx, "min");
+    for (const auto& v : items) best = std::min(best, number_arg(v, ctx, "min"));
+    return Value::of_number(best);
+}
+
+Value builtin_max(std::span<const Value> args, BuiltinContext& ctx) {
+    auto items = list_arg(args[0], ctx, "max");
+    if (items.empty()) builtin_error(ctx, "`max` of an empty list");
+    std::int64_t best = number_arg(items[0], ctx, "max");
+    for (const auto& v : items) best = std::max(best, number_arg(v, ctx, "max"));
+    return Value::of_number(best);
+}
+
+Value builtin_distinct(std::span<const Value> args, BuiltinContext& ctx) {
+    auto items = list_arg(args[0], ctx, "distinct");
+    // Lists in a case are short (tens of elements): a linear scan beats hashing here.
+    Value* out = ctx.arena.make_array<Value>(items.size());
+    std::size_t n = 0;
+    for (const auto& v : items) {
+        bool seen = false;
+        for (std::size_t i = 0; i < n && !seen; ++i) seen = equal(out[i], v, ctx.shapes);
+        if (!seen) out[n++] = v;
+    }
+    return Value::of_list(out, n);
+}
+
+Value builtin_flatten(std::span<const Value> args, BuiltinContext& ctx) {
+    auto items = list_arg(args[0], ctx, "flatten");
+    std::size_t total = 0;
+    for (const auto& v : items) total += v.kind == Kind::List ? v.size : 1;
+    Value* out = ctx.arena.make_array<Value>(total);
+    std::size_t n = 0;
+    for (const auto& v : items) {
+        if (v.kind == Kind::List)
+            for (const auto& inner : v.list()) out[n++] = inner;
+        else
+            out[n++] = v;
+    }
+    return Value::of_list(out, n);
+}
+
+Value builtin_any(std::span<const Value> args, BuiltinContext& ctx) {
+    for (const auto& v : list_arg(args[0], ctx, "any")) {
+        if (v.kind != Kind::Bool) builtin_error(ctx, "`any` needs a list of true/false values");
+        if (v.boolean) return Value::of_bool(true);
+    }
+    return Value::of_bool(false);
+}
+
+Value builtin_all(std::span<const Value> args, BuiltinContext& ctx) {
+    for (const auto& v : list_arg(args[0], ctx, "all")) {
+        if (v.kind != Kind::Bool) builtin_error(ctx, "`all` needs a list of true/false values");
+        if (!v.boolean) return Value::of_bool(false);
+    }
+    return Value::of_bool(true);
+}
+
+Value builtin_sort(std::span<const Value> args, BuiltinContext& ctx) {
+    auto items = list_arg(args[0], ctx, "sort");
+    std::vector<Value> sorted(items.begin(), items.end());
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const Value& a, const Value& b) { return compare(a, b) < 0; });
+    return copy_list(sorted, ctx.arena);
+}
+
+Value builtin_keys(std::span<const Value> args, BuiltinContext& ctx) {
+    const TableData& table = *args[0].table;
+    Value* out = ctx.arena.make_array<Value>(table.rows.size());
+    for (std::size_t i = 0; i < table.rows.size(); ++i) {
+        const auto& row = table.rows[i];
+        out[i] = row.is_range ? Value::of_number(row.low) : row.keys.at(0);
+    }
+    return Value::of_list(out, table.rows.size());
+}
+
+Value builtin_entries(std::span<const Value> args, BuiltinContext& ctx) {
+    const TableData& table = *args[0].table;
+    Value* out = ctx.arena.make_array<Value>(table.rows.size());
+    for (std::size_t i = 0; i < table.rows.size(); ++i) {
+        const auto& row = table.rows[i];
+        Value* fields = ctx.arena.make_array<Value>(entry_field::count);
+        fields[entry_field::key] = row.is_range ? Value::of_number(row.low) : row.keys.at(0);
+        fields[entry_field::value] = row.value;
+        out[i] = Value::of_record(shape_entry, fields);
+    }
+    return Value::of_list(out, table.rows.size());
+}
+
+Value builtin_units_of(std::span<const Value> args, BuiltinContext& ctx) {
+    std::int64_t total = 0;
+    for (const auto& line : list_arg(args[0], ctx, "units_of")) {
+        if (line.kind != Kind::Record || (line.size != shape_line && line.size != shape_claim_line))
+            builtin_error(ctx, "`units_of` needs a list of claim lines");
+        if (equal(line.items[0], args[1], ctx.shapes)) total += line.items[1].number;
+    }
+    return Value::of_number(total);
+}
+
+} // namespace cpl

@@ -1,0 +1,39 @@
+// stdlib/builtins_text.cpp — starts_with, lower, join, code.
+#include "builtins.hpp"
+
+#include <cctype>
+
+namespace cpl {
+
+Value builtin_starts_with(std::span<const Value> args, BuiltinContext& ctx) {
+    if (args[0].kind != Kind::String || args[1].kind != Kind::String)
+        builtin_error(ctx, "`starts_with` needs two strings");
+    return Value::of_bool(args[0].str().starts_with(args[1].str()));
+}
+
+Value builtin_lower(std::span<const Value> args, BuiltinContext& ctx) {
+    if (args[0].kind != Kind::String) builtin_error(ctx, "`lower` needs a string");
+    std::string_view in = args[0].str();
+    char* out = static_cast<char*>(ctx.arena.allocate(in.size() + 1, 1));
+    for (std::size_t i = 0; i < in.size(); ++i)
+        out[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(in[i])));
+    return Value::of_string({out, in.size()});
+}
+
+Value builtin_join(std::span<const Value> args, BuiltinContext& ctx) {
+    if (args[0].kind != Kind::List || args[1].kind != Kind::String)
+        builtin_error(ctx, "`join` needs a list and a separator string");
+    std::string text;
+    for (std::uint32_t i = 0; i < args[0].size; ++i) {
+        if (i) text += args[1].str();
+        text += to_text(args[0].items[i], ctx.shapes);
+    }
+    return Value::of_string(ctx.arena.copy(text));
+}
+
+Value builtin_code(std::span<const Value> args, BuiltinContext& ctx) {
+    if (args[0].kind != Kind::String) builtin_error(ctx, "`code` needs a string");
+    return args[0];
+}
+
+} // namespace cpl

@@ -1,0 +1,13 @@
+// stdlib/embedded.hpp — the standard policy set, compiled into the binary so that
+// `cpl run` finds it from any directory.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+namespace cpl {
+
+/// The text of a shipped policy file by its repository path ("stdlib/standard/x.cpl").
+std::optional<std::string_view> embedded_policy_file(std::string_view path);
+
+} // namespace cpl

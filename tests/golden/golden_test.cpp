@@ -1,0 +1,95 @@
+// tests/golden/golden_test.cpp — golden tests a policy author can read:
+//   diagnostics/NAME.cpl → NAME.expected   (the exact diagnostics `cpl check` prints)
+//   cli/NAME.txt                            (a command, its exit status, stdout and stderr)
+// CPL_UPDATE_GOLDEN=1 rewrites the expectations; `git diff` is the review.
+#include "../helpers.hpp"
+
+#include <array>
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <sstream>
+
+using namespace cpl;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path root = CPL_SOURCE_DIR;
+bool updating() { return std::getenv("CPL_UPDATE_GOLDEN") != nullptr; }
+
+std::string slurp(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+std::vector<fs::path> files(const fs::path& dir, const std::string& extension) {
+    std::vector<fs::path> out;
+    for (const auto& entry : fs::directory_iterator(root / dir))
+        if (entry.path().extension() == extension) out.push_back(entry.path());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+struct Transcript {
+    std::string command;
+    int exit_code = 0;
+    std::string out, err;
+};
+
+std::string run_shell(const std::string& command, int& status) {
+    std::string out;
+    FILE* pipe = popen(command.c_str(), "r");
+    if (!pipe) return out;
+    std::array<char, 4096> buffer{};
+    while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) out.append(buffer.data(), n);
+    int raw = pclose(pipe);
+    status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    return out;
+}
+
+Transcript run_cli(const std::string& args) {
+    Transcript t;
+    t.command = args;
+    std::string err_file = (fs::temp_directory_path() / "cpl_golden_stderr").string();
+    std::string command = fmt::format("cd '{}' && '{}' {} 2>'{}'", root.string(), CPL_BINARY, args, err_file);
+    t.out = run_shell(command, t.exit_code);
+    t.err = slurp(err_file);
+    return t;
+}
+
+std::string format_transcript(const Transcript& t) {
+    return fmt::format("$ cpl {}\n--- exit {}\n--- stdout\n{}--- stderr\n{}", t.command, t.exit_code, t.out, t.err);
+}
+
+} // namespace
+
+TEST_CASE("golden diagnostics: each bad policy prints exactly its expected diagnostics") {
+    for (const auto& policy : files("tests/golden/diagnostics", ".cpl")) {
+        std::string relative = fs::relative(policy, root).string();
+        CAPTURE(relative);
+        fs::path cwd = fs::current_path();
+        fs::current_path(root);
+        Loaded loaded = load_policy(relative);
+        fs::current_path(cwd);
+        std::string actual = render_all(loaded.diagnostics, *loaded.sources);
+        fs::path expected_path = policy;
+        expected_path.replace_extension(".expected");
+        if (updating()) std::ofstream(expected_path) << actual;
+        CHECK(actual == slurp(expected_path));
+        CHECK_FALSE(actual.empty());
+    }
+}
+
+TEST_CASE("golden CLI transcripts: command, exit status, stdout, stderr") {
+    for (const auto& file : files("tests/golden/cli", ".txt")) {
+        CAPTURE(file.filename().string());
+        std::string text = slurp(file);
+        REQUIRE(text.starts_with("$ cpl "));
+        std::string args = text.substr(6, text.find('\n') - 6);
+        std::string actual = format_transcript(run_cli(args));
+        if (updating()) std::ofstream(file) << actual;
+        CHECK(actual == text);
+    }
+}

@@ -1,0 +1,34 @@
+// tests/helpers.hpp — write a policy to a temporary file and load it; run a case.
+#pragma once
+
+#include "interpreter/cpl.hpp"
+#include "lang/render.hpp"
+
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <string>
+
+namespace cpl::test {
+
+inline std::string write_temp(const std::string& name, const std::string& text) {
+    auto dir = std::filesystem::temp_directory_path() / "cpl_tests";
+    std::filesystem::create_directories(dir);
+    auto path = (dir / name).string();
+    std::ofstream(path) << text;
+    return path;
+}
+
+inline Loaded load_text(const std::string& text, const std::string& name = "test.cpl") {
+    return load_policy(write_temp(name, text));
+}
+
+inline std::string rendered(const Loaded& loaded) { return render_all(loaded.diagnostics, *loaded.sources); }
+
+inline std::string codes(const Loaded& loaded) {
+    std::string out;
+    for (const auto& d : loaded.diagnostics.sorted()) out += (out.empty() ? "" : " ") + d.code;
+    return out;
+}
+
+} // namespace cpl::test

@@ -1,0 +1,128 @@
+// tests/interpreter/evaluate_test.cpp — rules, edits, merging, explain and run-time errors.
+#include "../helpers.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace cpl;
+using namespace cpl::test;
+
+namespace {
+
+const char* muscles = "table muscles\n"
+                      "  \"abductor pollicis brevis\", \"APB\" => {nerve: \"median\", roots: [\"C8\", \"T1\"]}\n"
+                      "  \"first dorsal interosseous\", \"FDI\" => {nerve: \"ulnar\", roots: [\"C8\", \"T1\"]}\n"
+                      "  \"biceps\" => {nerve: \"musculocutaneous\", roots: [\"C5\", \"C6\"]}\n"
+                      "end\n";
+
+std::string lines_of(const Result& r) {
+    std::string out;
+    for (const auto& l : r.lines) {
+        out += fmt::format("{}{} x{}", out.empty() ? "" : "; ", l.code, l.units);
+        for (auto m : l.modifiers) out += fmt::format(" {}", m);
+    }
+    return out;
+}
+
+struct Run {
+    Loaded loaded;
+    std::unique_ptr<Session> session;
+    CaseOutcome run(const std::string& json, bool explain = false) { return session->run(json, {explain}); }
+};
+
+Run make(const std::string& body) {
+    Run r{load_text(std::string("policy t\n") + muscles + body), nullptr};
+    INFO(rendered(r.loaded));
+    REQUIRE(r.loaded.program);
+    r.session = std::make_unique<Session>(*r.loaded.program);
+    return r;
+}
+
+} // namespace
+
+TEST_CASE("rules bill codes; lines with the same code merge their units") {
+    auto r = make("def limbs = count(case.extremities)\n"
+                  "rule per_limb for l in case.extremities bill 95870 cite \"x\"\n"
+                  "rule total when limbs > 1 bill 95861 units limbs - 1 cite \"y\"\n");
+    auto out = r.run(R"({"id": "c1", "extremities": [{"limb": "left_arm", "muscles": ["APB"]}, {"limb": "right_arm", "muscles": ["fdi"]}]})");
+    REQUIRE(out.result);
+    CHECK(lines_of(*out.result) == "95870 x2; 95861 x1");
+    CHECK(out.result->lines[0].rule == "per_limb");
+    CHECK(out.result->lines[0].cite == "x");
+}
+
+TEST_CASE("muscles are resolved through the muscles table; member access maps over lists") {
+    auto r = make("rule nerves let n = distinct(flatten([l.muscles.nerve for l in case.extremities]))\n"
+                  "  when count(n) == 2 bill 95860 cite \"x\"\n");
+    auto out = r.run(R"({"id": "c2", "extremities": [{"limb": "left_arm", "muscles": ["APB", "FDI", "abductor pollicis brevis"]}]})");
+    REQUIRE(out.result);
+    CHECK(lines_of(*out.result) == "95860 x1");
+}
+
+TEST_CASE("tables look up by number, range and string") {
+    auto r = make("table band 1..2 => 95907\n 3..4 => 95908\n 13.. => 95913\nend\n"
+                  "rule ncs let n = count(case.nerve_conduction) when n > 0 bill band[n] cite \"x\"\n");
+    auto out = r.run(R"({"id": "c3", "nerve_conduction": [{"nerve": "median", "side": "left", "type": "motor"}, {"nerve": "ulnar", "side": "left", "type": "motor"}, {"nerve": "radial", "side": "left", "type": "sensory"}]})");
+    REQUIRE(out.result);
+    CHECK(lines_of(*out.result) == "95908 x1");
+}
+
+TEST_CASE("edits cap units, deny lines, add modifiers, and record why") {
+    auto r = make("table mue 95870 => 1 end\n"
+                  "rule per_limb for l in case.extremities bill 95870 cite \"x\"\n"
+                  "edit cap_mue for line in claim when line.code in mue cap units at mue[line.code] cite \"MUE\"\n"
+                  "edit professional for line in claim when case.provider_role == \"professional\" add modifier \"26\" cite \"CMS\"\n");
+    auto out = r.run(R"({"id": "c4", "provider_role": "professional", "extremities": [{"limb": "left_arm", "muscles": ["APB"]}, {"limb": "right_arm", "muscles": ["APB"]}]})");
+    REQUIRE(out.result);
+    CHECK(lines_of(*out.result) == "95870 x1 26");
+    REQUIRE(out.result->edits.size() == 1);
+    CHECK(out.result->edits[0].severity == "deny");
+    CHECK(out.result->edits[0].rule == "cap_mue");
+    CHECK(out.result->edits[0].code == "95870");
+}
+
+TEST_CASE("warnings and documentation; interpolated messages") {
+    auto r = make("rule many let n = count(case.extremities) when n > 1\n"
+                  "  warn \"{n} extremities studied\" document \"muscles named by limb\" cite \"x\"\n");
+    auto out = r.run(R"({"id": "c5", "extremities": [{"limb": "left_arm", "muscles": ["APB"]}, {"limb": "right_arm", "muscles": ["APB"]}]})");
+    REQUIRE(out.result);
+    REQUIRE(out.result->edits.size() == 1);
+    CHECK(out.result->edits[0].message == "2 extremities studied");
+    REQUIRE(out.result->documentation.size() == 1);
+    CHECK(out.result->documentation[0] == "muscles named by limb");
+}
+
+TEST_CASE("explain records the conditions that held") {
+    auto r = make("rule one let n = count(case.extremities) when n >= 1 bill 95860 cite \"x\"\n");
+    auto out = r.run(R"({"id": "c6", "extremities": [{"limb": "left_arm", "muscles": ["APB"]}]})", true);
+    REQUIRE(out.result);
+    REQUIRE(out.result->lines.size() == 1);
+    const auto& because = out.result->lines[0].because;
+    REQUIRE(because.size() == 2);
+    CHECK(because[0] == "let n = count(case.extremities) → 1");
+    CHECK(because[1] == "when n >= 1 (n is 1)");
+}
+
+TEST_CASE("a missing table key is a located run-time error for that case only") {
+    auto r = make("table t 1 => 95860 end\nrule r bill t[count(case.extremities)] cite \"x\"\n");
+    auto out = r.run(R"({"id": "c7"})");
+    CHECK_FALSE(out.result);
+    CHECK(out.error.find("table `t` has no row for 0") != std::string::npos);
+    auto ok = r.run(R"({"id": "c8", "extremities": [{"limb": "left_arm", "muscles": ["APB"]}]})");
+    CHECK(ok.result);
+}
+
+TEST_CASE("an exception runs instead of its rule when its conditions hold") {
+    write_temp("exc_base.cpl", std::string("policy exc_base\n") + muscles + "rule r bill 95860 cite \"x\"\n");
+    Loaded loaded = load_text("policy exc extends \"exc_base.cpl\"\n"
+                              "exception few to rule r when count(case.extremities) == 0 bill 95870 cite \"payer\"\n",
+                              "exc.cpl");
+    INFO(rendered(loaded));
+    REQUIRE(loaded.program);
+    Session session(*loaded.program);
+    auto none = session.run(R"({"id": "e1"})");
+    REQUIRE(none.result);
+    CHECK(lines_of(*none.result) == "95870 x1");
+    auto one = session.run(R"({"id": "e2", "extremities": [{"limb": "left_arm", "muscles": ["APB"]}]})");
+    REQUIRE(one.result);
+    CHECK(lines_of(*one.result) == "95860 x1");
+}

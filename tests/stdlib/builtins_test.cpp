@@ -1,0 +1,48 @@
+// tests/stdlib/builtins_test.cpp — one row per built-in: an expression and its value.
+#include "../helpers.hpp"
+#include "stdlib/builtins.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace cpl;
+using namespace cpl::test;
+
+TEST_CASE("built-ins, evaluated as constants") {
+    auto [expr, expected] = GENERATE(table<std::string, std::string>({
+        {"count([1, 2, 3])", "3"},
+        {"sum([1, 2, 3])", "6"},
+        {"sum([])", "0"},
+        {"min([3, 1, 2])", "1"},
+        {"max([3, 1, 2])", "3"},
+        {"distinct([1, 2, 1, 3, 2])", "[1, 2, 3]"},
+        {"distinct([{a: 1}, {a: 1}, {a: 2}])", "[{a: 1}, {a: 2}]"},
+        {"flatten([[1, 2], [], [3]])", "[1, 2, 3]"},
+        {"any([false, true])", "true"},
+        {"all([])", "true"},
+        {"sort([3, 1, 2])", "[1, 2, 3]"},
+        {"starts_with(\"G56.01\", \"G56\")", "true"},
+        {"lower(\"APB\")", "apb"},
+        {"join([1, 2], \", \")", "1, 2"},
+        {"code(\"G0255\")", "G0255"},
+        {"95907..95909", "[\"95907\", \"95908\", \"95909\"]"},
+        {"count(t)", "2"},
+        {"keys(t)", "[1, 3]"},
+        {"[e.value for e in entries(t)]", "[\"95907\", \"95908\"]"},
+    }));
+    CAPTURE(expr);
+    Loaded loaded = load_text("policy b\ntable t 1..2 => 95907\n 3..4 => 95908\nend\nsetting s " "1\n" "def x = " + expr + "\n");
+    INFO(rendered(loaded));
+    REQUIRE(loaded.program);
+    const DefCode& def = loaded.program->defs.at(0);
+    REQUIRE(def.body.op == Op::Const);
+    CHECK(to_text(def.body.constant, loaded.program->shapes) == expected);
+}
+
+TEST_CASE("every built-in is documented in docs/stdlib.md") {
+    std::ifstream in(std::string(CPL_SOURCE_DIR) + "/docs/stdlib.md");
+    std::string doc((std::istreambuf_iterator<char>(in)), {});
+    for (const auto& b : builtins()) {
+        CAPTURE(b.name);
+        CHECK(doc.find(fmt::format("`{}(", b.name)) != std::string::npos);
+    }
+}
