@@ -7,12 +7,11 @@
 
 #include "lang/suggest.hpp"
 
-#include <simdjson.h>
-
 #include <array>
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <simdjson.h>
 #include <span>
 #include <string>
 #include <utility>
@@ -24,26 +23,24 @@ namespace od = simdjson::ondemand;
 namespace {
 
 // The fields of each object, in the field order of its record (schema.hpp).
-constexpr std::array<std::string_view, case_field::count> case_fields{
-    "id",
-    "date_of_service",
-    "provider_role",
-    "diagnoses",
-    "extremities",
-    "thoracic_paraspinal_levels",
-    "cranial_muscles",
-    "axial_muscles",
-    "larynx",
-    "hemidiaphragm",
-    "single_fiber_muscles",
-    "nerve_conduction",
-    "neuromuscular_junction",
-    "history",
-    "claim"};
+constexpr std::array<std::string_view, case_field::count> case_fields{"id",
+                                                                      "date_of_service",
+                                                                      "provider_role",
+                                                                      "diagnoses",
+                                                                      "extremities",
+                                                                      "thoracic_paraspinal_levels",
+                                                                      "cranial_muscles",
+                                                                      "axial_muscles",
+                                                                      "larynx",
+                                                                      "hemidiaphragm",
+                                                                      "single_fiber_muscles",
+                                                                      "nerve_conduction",
+                                                                      "neuromuscular_junction",
+                                                                      "history",
+                                                                      "claim"};
 constexpr std::array<std::string_view, extremity_field::count> extremity_fields{
     "limb", "muscles", "paraspinal_levels"};
-constexpr std::array<std::string_view, muscle_field::count> muscle_fields{"name", "nerve",
-                                                                          "roots"};
+constexpr std::array<std::string_view, muscle_field::count> muscle_fields{"name", "nerve", "roots"};
 constexpr std::array<std::string_view, sided_muscle_field::count> sided_muscle_fields{"name",
                                                                                       "side"};
 constexpr std::array<std::string_view, nerve_study_field::count> nerve_study_fields{
@@ -51,8 +48,8 @@ constexpr std::array<std::string_view, nerve_study_field::count> nerve_study_fie
 constexpr std::array<std::string_view, nmj_study_field::count> nmj_study_fields{"nerve", "side"};
 constexpr std::array<std::string_view, encounter_field::count> encounter_fields{"date_of_service",
                                                                                 "codes"};
-constexpr std::array<std::string_view, claim_line_field::count> claim_line_fields{
-    "code", "units", "modifiers"};
+constexpr std::array<std::string_view, claim_line_field::count> claim_line_fields{"code", "units",
+                                                                                  "modifiers"};
 
 constexpr std::array<std::string_view, 3> provider_roles{"global", "professional", "technical"};
 constexpr std::array<std::string_view, 4> limbs{"left_arm", "right_arm", "left_leg", "right_leg"};
@@ -63,10 +60,16 @@ constexpr std::array<std::string_view, 4> study_types{"motor", "sensory", "mixed
 
 constexpr std::int64_t max_units = 9999;
 
-constexpr std::uint32_t bit(std::uint32_t field) { return 1u << field; }
+constexpr std::uint32_t bit(std::uint32_t field) {
+    return 1u << field;
+}
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool is_upper(char c) {
+    return c >= 'A' && c <= 'Z';
+}
 
 std::string in_quotes(std::string_view text) {
     std::string out = "\"";
@@ -111,7 +114,8 @@ bool is_date(std::string_view s) {
 bool is_calendar_date(std::string_view s) {
     auto number = [&](std::size_t at, std::size_t n) {
         int v = 0;
-        for (std::size_t i = at; i < at + n; ++i) v = v * 10 + (s[i] - '0');
+        for (std::size_t i = at; i < at + n; ++i)
+            v = v * 10 + (s[i] - '0');
         return v;
     };
     int year = number(0, 4), month = number(5, 2), day = number(8, 2);
@@ -128,8 +132,7 @@ bool is_code(std::string_view s) {
     if (s.size() != 5) return false;
     if (is_digit(s[0]) && is_digit(s[1]) && is_digit(s[2]) && is_digit(s[3]))
         return is_digit(s[4]) || is_upper(s[4]);
-    return is_upper(s[0]) && is_digit(s[1]) && is_digit(s[2]) && is_digit(s[3]) &&
-           is_digit(s[4]);
+    return is_upper(s[0]) && is_digit(s[1]) && is_digit(s[2]) && is_digit(s[3]) && is_digit(s[4]);
 }
 
 bool is_modifier(std::string_view s) {
@@ -144,31 +147,47 @@ bool is_spinal_level(std::string_view s) {
     int n = s[1] - '0';
     if (s.size() == 3) n = n * 10 + (s[2] - '0');
     switch (s[0]) {
-    case 'C': return n <= 8;
-    case 'T': return n <= 12;
-    case 'L': return n <= 5;
-    case 'S': return n <= 5;
-    default: return false;
+    case 'C':
+        return n <= 8;
+    case 'T':
+        return n <= 12;
+    case 'L':
+        return n <= 5;
+    case 'S':
+        return n <= 5;
+    default:
+        return false;
     }
 }
 
-bool is_thoracic_level(std::string_view s) { return !s.empty() && s[0] == 'T' && is_spinal_level(s); }
+bool is_thoracic_level(std::string_view s) {
+    return !s.empty() && s[0] == 'T' && is_spinal_level(s);
+}
 
 const char* json_problem(simdjson::error_code code) {
     using namespace simdjson;
     switch (code) {
-    case UNCLOSED_STRING: return "a string is not closed";
-    case INCOMPLETE_ARRAY_OR_OBJECT: return "an object or list is not closed, or text follows the case object";
-    case DEPTH_ERROR: return "it is nested too deeply";
+    case UNCLOSED_STRING:
+        return "a string is not closed";
+    case INCOMPLETE_ARRAY_OR_OBJECT:
+        return "an object or list is not closed, or text follows the case object";
+    case DEPTH_ERROR:
+        return "it is nested too deeply";
     case NUMBER_ERROR:
-    case NUMBER_OUT_OF_RANGE: return "a number is malformed or out of range";
+    case NUMBER_OUT_OF_RANGE:
+        return "a number is malformed or out of range";
     case T_ATOM_ERROR:
     case F_ATOM_ERROR:
-    case N_ATOM_ERROR: return "a word other than true, false or null";
-    case STRING_ERROR: return "a string has a bad escape or control character";
-    case UNESCAPED_CHARS: return "a string holds an unescaped control character";
-    case TRAILING_CONTENT: return "there is more after the case object";
-    default: return "";
+    case N_ATOM_ERROR:
+        return "a word other than true, false or null";
+    case STRING_ERROR:
+        return "a string has a bad escape or control character";
+    case UNESCAPED_CHARS:
+        return "a string holds an unescaped control character";
+    case TRAILING_CONTENT:
+        return "there is more after the case object";
+    default:
+        return "";
     }
 }
 
@@ -192,27 +211,28 @@ struct CaseReader::Impl {
         CaseError error;
     };
     struct Segment {
-        std::string_view field;  // "" for a list index
+        std::string_view field; // "" for a list index
         std::size_t index = 0;
     };
 
     const MuscleIndex* muscles;
-    std::vector<std::string_view> muscle_names;  // for did-you-mean
+    std::vector<std::string_view> muscle_names; // for did-you-mean
 
     simdjson::ondemand::parser parser;
-    std::unique_ptr<char[]> buffer;  // the input, copied with simdjson's padding
+    std::unique_ptr<char[]> buffer; // the input, copied with simdjson's padding
     std::size_t capacity = 0;
     std::size_t length = 0;
 
     Arena* arena = nullptr;
     std::vector<Segment> path;
-    std::vector<Value> scratch;  // list items under construction, a stack shared by all lists
-    std::string lower;           // a muscle name, lower-cased for look-up
-    std::string_view case_id;    // in the arena, once read
+    std::vector<Value> scratch; // list items under construction, a stack shared by all lists
+    std::string lower;          // a muscle name, lower-cased for look-up
+    std::string_view case_id;   // in the arena, once read
 
     explicit Impl(const MuscleIndex* index) : muscles(index) {
         if (muscles)
-            for (const auto& name : muscles->names) muscle_names.push_back(name);
+            for (const auto& name : muscles->names)
+                muscle_names.push_back(name);
         path.reserve(8);
         scratch.reserve(256);
     }
@@ -246,8 +266,10 @@ struct CaseReader::Impl {
 
     [[noreturn]] void fail_json(simdjson::error_code code) {
         std::string message;
-        if (code == simdjson::EMPTY) message = "the case is empty: expected a JSON object";
-        else if (code == simdjson::UTF8_ERROR) message = "the case is not valid UTF-8";
+        if (code == simdjson::EMPTY)
+            message = "the case is empty: expected a JSON object";
+        else if (code == simdjson::UTF8_ERROR)
+            message = "the case is not valid UTF-8";
         else {
             message = "the case is not valid JSON";
             if (std::string_view problem = json_problem(code); !problem.empty()) {
@@ -304,7 +326,8 @@ struct CaseReader::Impl {
 
     Value* new_fields(std::size_t count) {
         Value* fields = arena->make_array<Value>(count);
-        for (std::size_t i = 0; i < count; ++i) new (fields + i) Value();
+        for (std::size_t i = 0; i < count; ++i)
+            new (fields + i) Value();
         return fields;
     }
 
@@ -358,7 +381,8 @@ struct CaseReader::Impl {
             std::string_view key;
             check(f.unescaped_key().get(key));
             std::uint32_t i = 0;
-            while (i < names.size() && names[i] != key) ++i;
+            while (i < names.size() && names[i] != key)
+                ++i;
             if (i == names.size()) {
                 std::string suggestion = did_you_mean(key, names);
                 fail_at(key, "unknown field " + in_quotes(key) + suggestion,
@@ -404,7 +428,8 @@ struct CaseReader::Impl {
                                   token.back() == '\n' || token.back() == '\r'))
             token.remove_suffix(1);
         bool digits = !token.empty() && token.size() <= 4;
-        for (char c : token) digits = digits && is_digit(c);
+        for (char c : token)
+            digits = digits && is_digit(c);
         std::int64_t n = 0;
         if (digits) check(v.get_int64().get(n));
         if (!digits || n < 1 || n > max_units) fail(expected + ", got " + std::string(token));
@@ -444,7 +469,8 @@ struct CaseReader::Impl {
         if (type == od::json_type::string) {
             std::string_view name = get_string(v);
             if (!muscles)
-                fail("muscle " + in_quotes(name) + " cannot be looked up: no muscle table is loaded",
+                fail("muscle " + in_quotes(name) +
+                         " cannot be looked up: no muscle table is loaded",
                      "without a muscle table, give each muscle as " + object_help(name));
             const TableRowData* row = find_muscle(name);
             if (!row)
@@ -461,9 +487,15 @@ struct CaseReader::Impl {
         Value nerve = Value::of_string({}), roots = Value::of_list(nullptr, 0);
         std::uint32_t seen = read_fields(object, muscle_fields, [&](std::uint32_t i, od::value& f) {
             switch (i) {
-            case muscle_field::name: name = get_name(f); break;
-            case muscle_field::nerve: nerve = copy(get_name(f)); break;
-            case muscle_field::roots: roots = read_strings(f, [](std::string_view) {}); break;
+            case muscle_field::name:
+                name = get_name(f);
+                break;
+            case muscle_field::nerve:
+                nerve = copy(get_name(f));
+                break;
+            case muscle_field::roots:
+                roots = read_strings(f, [](std::string_view) {});
+                break;
             }
         });
         require(seen, muscle_field::name, muscle_fields);
@@ -474,7 +506,8 @@ struct CaseReader::Impl {
                 roots = row_field(row, muscles->roots_field, roots);
             return muscle_record(row->keys[0], nerve, roots);
         }
-        bool has_nerve = seen & bit(muscle_field::nerve), has_roots = seen & bit(muscle_field::roots);
+        bool has_nerve = seen & bit(muscle_field::nerve),
+             has_roots = seen & bit(muscle_field::roots);
         if (!has_nerve || !has_roots) {
             std::string needs = !has_nerve && !has_roots ? "\"nerve\" and \"roots\""
                                 : !has_nerve             ? "\"nerve\""
@@ -497,32 +530,35 @@ struct CaseReader::Impl {
         fields[extremity_field::limb] = Value::of_string({});
         fields[extremity_field::muscles] = Value::of_list(nullptr, 0);
         fields[extremity_field::paraspinal_levels] = Value::of_list(nullptr, 0);
-        std::uint32_t seen = read_fields(object, extremity_fields, [&](std::uint32_t i,
-                                                                      od::value& f) {
-            switch (i) {
-            case extremity_field::limb: {
-                std::string_view limb = get_enum(f, "limb", limbs);
-                std::size_t k = 0;
-                while (limbs[k] != limb) ++k;
-                if (limb_at[k] != SIZE_MAX)
-                    fail(std::string(limb) + " is given twice (also at extremities[" +
-                         std::to_string(limb_at[k]) + "])");
-                limb_at[k] = index;
-                fields[i] = Value::of_string(limb);
-                break;
-            }
-            case extremity_field::muscles:
-                fields[i] = read_list(f, "expected a list of muscles",
-                                      [&](od::value& e, std::size_t) { return read_muscle(e); });
-                break;
-            case extremity_field::paraspinal_levels:
-                fields[i] = read_strings(f, [&](std::string_view s) {
-                    if (!is_spinal_level(s))
-                        fail("expected a spinal level such as \"C6\" or \"L5\", got " + in_quotes(s));
-                });
-                break;
-            }
-        });
+        std::uint32_t seen =
+            read_fields(object, extremity_fields, [&](std::uint32_t i, od::value& f) {
+                switch (i) {
+                case extremity_field::limb: {
+                    std::string_view limb = get_enum(f, "limb", limbs);
+                    std::size_t k = 0;
+                    while (limbs[k] != limb)
+                        ++k;
+                    if (limb_at[k] != SIZE_MAX)
+                        fail(std::string(limb) + " is given twice (also at extremities[" +
+                             std::to_string(limb_at[k]) + "])");
+                    limb_at[k] = index;
+                    fields[i] = Value::of_string(limb);
+                    break;
+                }
+                case extremity_field::muscles:
+                    fields[i] =
+                        read_list(f, "expected a list of muscles",
+                                  [&](od::value& e, std::size_t) { return read_muscle(e); });
+                    break;
+                case extremity_field::paraspinal_levels:
+                    fields[i] = read_strings(f, [&](std::string_view s) {
+                        if (!is_spinal_level(s))
+                            fail("expected a spinal level such as \"C6\" or \"L5\", got " +
+                                 in_quotes(s));
+                    });
+                    break;
+                }
+            });
         require(seen, extremity_field::limb, extremity_fields);
         return Value::of_record(shape_extremity, fields);
     }
@@ -530,15 +566,17 @@ struct CaseReader::Impl {
     Value read_sided_muscle(od::value& v) {
         od::object object = get_object(v);
         Value* fields = new_fields(sided_muscle_field::count);
-        std::uint32_t seen = read_fields(object, sided_muscle_fields, [&](std::uint32_t i,
-                                                                          od::value& f) {
-            switch (i) {
-            case sided_muscle_field::name: fields[i] = copy(get_name(f)); break;
-            case sided_muscle_field::side:
-                fields[i] = Value::of_string(get_enum(f, "side", muscle_sides));
-                break;
-            }
-        });
+        std::uint32_t seen =
+            read_fields(object, sided_muscle_fields, [&](std::uint32_t i, od::value& f) {
+                switch (i) {
+                case sided_muscle_field::name:
+                    fields[i] = copy(get_name(f));
+                    break;
+                case sided_muscle_field::side:
+                    fields[i] = Value::of_string(get_enum(f, "side", muscle_sides));
+                    break;
+                }
+            });
         require(seen, sided_muscle_field::name, sided_muscle_fields);
         require(seen, sided_muscle_field::side, sided_muscle_fields);
         return Value::of_record(shape_sided_muscle, fields);
@@ -548,23 +586,30 @@ struct CaseReader::Impl {
         od::object object = get_object(v);
         Value* fields = new_fields(nerve_study_field::count);
         fields[nerve_study_field::f_wave] = Value::of_bool(false);
-        std::uint32_t seen = read_fields(object, nerve_study_fields, [&](std::uint32_t i,
-                                                                         od::value& f) {
-            switch (i) {
-            case nerve_study_field::nerve: fields[i] = copy(get_name(f)); break;
-            case nerve_study_field::side: fields[i] = Value::of_string(get_enum(f, "side", sides)); break;
-            case nerve_study_field::type:
-                fields[i] = Value::of_string(get_enum(f, "type", study_types));
-                break;
-            case nerve_study_field::f_wave: fields[i] = Value::of_bool(get_bool(f)); break;
-            }
-        });
+        std::uint32_t seen =
+            read_fields(object, nerve_study_fields, [&](std::uint32_t i, od::value& f) {
+                switch (i) {
+                case nerve_study_field::nerve:
+                    fields[i] = copy(get_name(f));
+                    break;
+                case nerve_study_field::side:
+                    fields[i] = Value::of_string(get_enum(f, "side", sides));
+                    break;
+                case nerve_study_field::type:
+                    fields[i] = Value::of_string(get_enum(f, "type", study_types));
+                    break;
+                case nerve_study_field::f_wave:
+                    fields[i] = Value::of_bool(get_bool(f));
+                    break;
+                }
+            });
         require(seen, nerve_study_field::nerve, nerve_study_fields);
         require(seen, nerve_study_field::side, nerve_study_fields);
         require(seen, nerve_study_field::type, nerve_study_fields);
         std::string_view type = fields[nerve_study_field::type].str();
         if (fields[nerve_study_field::f_wave].boolean && type != "motor")
-            fail_at("f_wave", "f_wave applies only to a motor study, not a " + in_quotes(type) + " one",
+            fail_at("f_wave",
+                    "f_wave applies only to a motor study, not a " + in_quotes(type) + " one",
                     "record the F-wave on the motor study of the same nerve");
         return Value::of_record(shape_nerve_study, fields);
     }
@@ -572,13 +617,17 @@ struct CaseReader::Impl {
     Value read_nmj_study(od::value& v) {
         od::object object = get_object(v);
         Value* fields = new_fields(nmj_study_field::count);
-        std::uint32_t seen = read_fields(object, nmj_study_fields, [&](std::uint32_t i,
-                                                                       od::value& f) {
-            switch (i) {
-            case nmj_study_field::nerve: fields[i] = copy(get_name(f)); break;
-            case nmj_study_field::side: fields[i] = Value::of_string(get_enum(f, "side", sides)); break;
-            }
-        });
+        std::uint32_t seen =
+            read_fields(object, nmj_study_fields, [&](std::uint32_t i, od::value& f) {
+                switch (i) {
+                case nmj_study_field::nerve:
+                    fields[i] = copy(get_name(f));
+                    break;
+                case nmj_study_field::side:
+                    fields[i] = Value::of_string(get_enum(f, "side", sides));
+                    break;
+                }
+            });
         require(seen, nmj_study_field::nerve, nmj_study_fields);
         require(seen, nmj_study_field::side, nmj_study_fields);
         return Value::of_record(shape_nmj_study, fields);
@@ -588,16 +637,18 @@ struct CaseReader::Impl {
         od::object object = get_object(v);
         Value* fields = new_fields(encounter_field::count);
         fields[encounter_field::codes] = Value::of_list(nullptr, 0);
-        std::uint32_t seen = read_fields(object, encounter_fields, [&](std::uint32_t i,
-                                                                       od::value& f) {
-            switch (i) {
-            case encounter_field::date_of_service: fields[i] = read_date(f); break;
-            case encounter_field::codes:
-                fields[i] = read_list(f, "expected a list of codes",
-                                      [&](od::value& e, std::size_t) { return read_code(e); });
-                break;
-            }
-        });
+        std::uint32_t seen =
+            read_fields(object, encounter_fields, [&](std::uint32_t i, od::value& f) {
+                switch (i) {
+                case encounter_field::date_of_service:
+                    fields[i] = read_date(f);
+                    break;
+                case encounter_field::codes:
+                    fields[i] = read_list(f, "expected a list of codes",
+                                          [&](od::value& e, std::size_t) { return read_code(e); });
+                    break;
+                }
+            });
         require(seen, encounter_field::date_of_service, encounter_fields);
         return Value::of_record(shape_encounter, fields);
     }
@@ -607,20 +658,25 @@ struct CaseReader::Impl {
         Value* fields = new_fields(claim_line_field::count);
         fields[claim_line_field::units] = Value::of_number(1);
         fields[claim_line_field::modifiers] = Value::of_list(nullptr, 0);
-        std::uint32_t seen = read_fields(object, claim_line_fields, [&](std::uint32_t i,
-                                                                        od::value& f) {
-            switch (i) {
-            case claim_line_field::code: fields[i] = read_code(f); break;
-            case claim_line_field::units: fields[i] = read_units(f); break;
-            case claim_line_field::modifiers:
-                fields[i] = read_strings(f, [&](std::string_view s) {
-                    if (!is_modifier(s))
-                        fail("expected a 2-character modifier, got " + in_quotes(s),
-                             "a modifier is two capital letters or digits, e.g. \"26\" or \"RT\"");
-                });
-                break;
-            }
-        });
+        std::uint32_t seen =
+            read_fields(object, claim_line_fields, [&](std::uint32_t i, od::value& f) {
+                switch (i) {
+                case claim_line_field::code:
+                    fields[i] = read_code(f);
+                    break;
+                case claim_line_field::units:
+                    fields[i] = read_units(f);
+                    break;
+                case claim_line_field::modifiers:
+                    fields[i] = read_strings(f, [&](std::string_view s) {
+                        if (!is_modifier(s))
+                            fail("expected a 2-character modifier, got " + in_quotes(s),
+                                 "a modifier is two capital letters or digits, e.g. \"26\" or "
+                                 "\"RT\"");
+                    });
+                    break;
+                }
+            });
         require(seen, claim_line_field::code, claim_line_fields);
         return Value::of_record(shape_claim_line, fields);
     }
@@ -634,7 +690,8 @@ struct CaseReader::Impl {
 
         Value* fields = new_fields(case_field::count);
         Value empty_list = Value::of_list(nullptr, 0);
-        for (std::uint32_t i = 0; i < case_field::count; ++i) fields[i] = empty_list;
+        for (std::uint32_t i = 0; i < case_field::count; ++i)
+            fields[i] = empty_list;
         fields[case_field::id] = Value::of_string({});
         fields[case_field::date_of_service] = Value::of_string({});
         fields[case_field::provider_role] = Value::of_string(provider_roles[0]);
@@ -652,12 +709,16 @@ struct CaseReader::Impl {
                 fields[i] = copy(get_name(f));
                 case_id = fields[i].str();
                 break;
-            case case_field::date_of_service: fields[i] = read_date(f); break;
+            case case_field::date_of_service:
+                fields[i] = read_date(f);
+                break;
             case case_field::provider_role:
                 fields[i] = Value::of_string(get_enum(f, "provider_role", provider_roles));
                 break;
             case case_field::diagnoses:
-            case case_field::single_fiber_muscles: fields[i] = read_strings(f, any); break;
+            case case_field::single_fiber_muscles:
+                fields[i] = read_strings(f, any);
+                break;
             case case_field::extremities:
                 fields[i] = read_list(f, "expected a list of objects",
                                       [&](od::value& e, std::size_t index) {
@@ -672,26 +733,29 @@ struct CaseReader::Impl {
                 break;
             case case_field::cranial_muscles:
             case case_field::axial_muscles:
-                fields[i] = read_list(f, "expected a list of objects",
-                                      [&](od::value& e, std::size_t) { return read_sided_muscle(e); });
+                fields[i] =
+                    read_list(f, "expected a list of objects",
+                              [&](od::value& e, std::size_t) { return read_sided_muscle(e); });
                 break;
-            case case_field::larynx: fields[i] = Value::of_bool(get_bool(f)); break;
+            case case_field::larynx:
+                fields[i] = Value::of_bool(get_bool(f));
+                break;
             case case_field::hemidiaphragm:
-                fields[i] = read_list(f, "expected a list of strings",
-                                      [&](od::value& e, std::size_t index) {
-                                          std::string_view side = get_enum(e, "side", sides);
-                                          std::size_t k = side == sides[0] ? 0 : 1;
-                                          if (side_at[k] != SIZE_MAX)
-                                              fail(std::string(side) +
-                                                   " is given twice (also at hemidiaphragm[" +
-                                                   std::to_string(side_at[k]) + "])");
-                                          side_at[k] = index;
-                                          return Value::of_string(side);
-                                      });
+                fields[i] = read_list(
+                    f, "expected a list of strings", [&](od::value& e, std::size_t index) {
+                        std::string_view side = get_enum(e, "side", sides);
+                        std::size_t k = side == sides[0] ? 0 : 1;
+                        if (side_at[k] != SIZE_MAX)
+                            fail(std::string(side) + " is given twice (also at hemidiaphragm[" +
+                                 std::to_string(side_at[k]) + "])");
+                        side_at[k] = index;
+                        return Value::of_string(side);
+                    });
                 break;
             case case_field::nerve_conduction:
-                fields[i] = read_list(f, "expected a list of objects",
-                                      [&](od::value& e, std::size_t) { return read_nerve_study(e); });
+                fields[i] =
+                    read_list(f, "expected a list of objects",
+                              [&](od::value& e, std::size_t) { return read_nerve_study(e); });
                 break;
             case case_field::neuromuscular_junction:
                 fields[i] = read_list(f, "expected a list of objects",
@@ -702,8 +766,9 @@ struct CaseReader::Impl {
                                       [&](od::value& e, std::size_t) { return read_encounter(e); });
                 break;
             case case_field::claim:
-                fields[i] = read_list(f, "expected a list of objects",
-                                      [&](od::value& e, std::size_t) { return read_claim_line(e); });
+                fields[i] =
+                    read_list(f, "expected a list of objects",
+                              [&](od::value& e, std::size_t) { return read_claim_line(e); });
                 break;
             }
         });
@@ -732,7 +797,7 @@ struct CaseReader::Impl {
     }
 
     std::variant<Value, CaseError> read(std::string_view json, Arena& into) {
-        if (json.starts_with("\xEF\xBB\xBF")) json.remove_prefix(3);  // a UTF-8 byte-order mark
+        if (json.starts_with("\xEF\xBB\xBF")) json.remove_prefix(3); // a UTF-8 byte-order mark
         length = json.size();
         if (length + simdjson::SIMDJSON_PADDING > capacity) {
             capacity = std::max(length + simdjson::SIMDJSON_PADDING, 2 * capacity);

@@ -10,12 +10,9 @@ namespace cpl {
 
 Loaded load_policy(const std::string& policy) {
     Loaded loaded;
-    auto merged = load(policy, loaded.diagnostics);
-    if (!merged) {
-        loaded.sources = std::make_shared<SourceMap>();
-        return loaded;
-    }
-    loaded.sources = merged->sources;
+    loaded.sources = std::make_shared<SourceMap>();
+    auto merged = load(policy, loaded.diagnostics, loaded.sources);
+    if (!merged) return loaded;
     loaded.program = check(*merged, loaded.diagnostics);
     return loaded;
 }

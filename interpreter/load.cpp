@@ -58,8 +58,9 @@ class Loader {
 public:
     explicit Loader(Diagnostics& diagnostics) : diagnostics_(diagnostics) {}
 
-    std::optional<MergedPolicy> load_root(const std::string& policy) {
+    std::optional<MergedPolicy> load_root(const std::string& policy, std::shared_ptr<SourceMap> sources) {
         MergedPolicy merged;
+        merged.sources = std::move(sources);
         std::string path = policy == "standard" ? standard_policy_path : policy;
         if (!load_layer(merged, path, std::nullopt)) return std::nullopt;
         return merged;
@@ -326,8 +327,9 @@ private:
 
 } // namespace
 
-std::optional<MergedPolicy> load(const std::string& policy, Diagnostics& diagnostics) {
-    return Loader(diagnostics).load_root(policy);
+std::optional<MergedPolicy> load(const std::string& policy, Diagnostics& diagnostics,
+                                 std::shared_ptr<SourceMap> sources) {
+    return Loader(diagnostics).load_root(policy, std::move(sources));
 }
 
 } // namespace cpl

@@ -58,7 +58,9 @@ struct MergedPolicy {
 /// Loads a policy: a path to a `.cpl` file, or the name `standard` (the built-in set).
 /// Returns nothing when a file cannot be read or parsed; other problems are reported and
 /// the merged policy still returned, so the checker can report more.
-std::optional<MergedPolicy> load(const std::string& policy, Diagnostics& diagnostics);
+/// `sources` receives every file read, so diagnostics render even when loading fails.
+std::optional<MergedPolicy> load(const std::string& policy, Diagnostics& diagnostics,
+                                 std::shared_ptr<SourceMap> sources);
 
 /// The path shown for the built-in standard set's main file.
 inline constexpr const char* standard_policy_path = "stdlib/standard/standard.cpl";

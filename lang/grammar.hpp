@@ -1,7 +1,9 @@
 // lang/grammar.hpp — the one PEGTL grammar of cpl: rules only, no actions.
 // Each rule carries its EBNF (docs/language.md holds the same grammar). Rules named
 // `expect_*` are commit points: when they fail, parsing stops with the message given to
-// them in grammar_errors.hpp. Keep them out of `sor<>` alternatives.
+// them in grammar_errors.hpp. Keep them out of `sor<>` alternatives. Those whose insides
+// build parse-tree nodes end in an explicit `raise<>`: the parse-tree control does not
+// report the failure of a rule it does not store.
 #pragma once
 
 #include <tao/pegtl.hpp>
@@ -91,7 +93,7 @@ struct call_args : opt< expr, star< sym< ',' >, expect_expr > > {};
 struct call : seq< name, ws, sym< '(' >, call_args, expect_rparen > {};
 struct var_ref : seq< name, ws > {};
 
-struct expect_var : ident {};
+struct expect_var : sor< ident, raise< expect_var > > {};
 struct expect_in : kw_in {};
 // comprehension tail <- 'for' name 'in' expr ['if' expr]
 struct comp_filter : seq< kw_if, expect_expr > {};
@@ -116,7 +118,7 @@ struct if_expr : seq< kw_if, expect_expr, expect_then, expect_expr, expect_else,
 // primary <- literal / bracket / record / if / paren / call / name
 struct primary : sor< literal, bracket, record, if_expr, paren, call, var_ref > {};
 
-struct expect_field_name : ident {};
+struct expect_field_name : sor< ident, raise< expect_field_name > > {};
 // postfix <- primary ('.' name / '[' expr ']')*
 struct member : seq< one< '.' >, not_at< one< '.' > >, ws, expect_field_name > {};
 struct index : seq< sym< '[' >, expect_expr, expect_rbracket > {};
@@ -126,7 +128,7 @@ struct postfix : seq< primary, star< sor< member, index > > > {};
 struct unary;
 struct neg : seq< one< '-' >, ws, unary > {};
 struct unary : sor< neg, postfix > {};
-struct expect_operand : unary {};
+struct expect_operand : sor< unary, raise< expect_operand > > {};
 
 // product <- unary (('*' / '/' / '%') unary)*
 struct op_mul : seq< one< '*', '/', '%' >, ws > {};
@@ -151,36 +153,36 @@ struct not_level;
 struct expect_not_operand;  // defined after not_level
 struct not_expr : seq< kw_not, expect_not_operand > {};
 struct not_level : sor< not_expr, comparison > {};
-struct expect_not_operand : not_level {};
+struct expect_not_operand : sor< not_level, raise< expect_not_operand > > {};
 // and <- not ('and' not)*
 struct and_expr : seq< not_level, star< kw_and, expect_not_operand > > {};
 // or <- and ('or' and)*
 struct expect_and_operand : and_expr {};
 struct or_expr : seq< and_expr, star< kw_or, expect_and_operand > > {};
 struct expr : seq< or_expr > {};
-struct expect_expr : expr {};
+struct expect_expr : sor< expr, raise< expect_expr > > {};
 
 // --- Declarations ----------------------------------------------------------------------
 
 struct doc_string : seq< string_lit, ws > {};
-struct expect_cite_text : doc_string {};
+struct expect_cite_text : sor< doc_string, raise< expect_cite_text > > {};
 // cite <- 'cite' string
 struct cite : seq< kw_cite, expect_cite_text > {};
 
-struct expect_policy_name : ident {};
+struct expect_policy_name : sor< ident, raise< expect_policy_name > > {};
 struct extends_base : sor< ident, doc_string > {};
-struct expect_base : extends_base {};
+struct expect_base : sor< extends_base, raise< expect_base > > {};
 struct extends_clause : seq< kw_extends, expect_base > {};
 // header <- 'policy' name ['extends' (name / string)] [string]
 struct header : seq< kw_policy, expect_policy_name, opt< extends_clause >, opt< doc_string > > {};
 
-struct expect_literal : literal {};
+struct expect_literal : sor< literal, raise< expect_literal > > {};
 struct expect_number : seq< number, ws > {};
 struct expect_range_dots : op_range {};
 struct int_range : seq< number, ws, expect_range_dots, expect_number > {};
 struct expect_int_range : int_range {};
 struct within : seq< kw_within, expect_int_range > {};
-struct expect_setting_name : ident {};
+struct expect_setting_name : sor< ident, raise< expect_setting_name > > {};
 // setting <- 'setting' name literal ['within' number '..' number] [string] [cite]
 struct setting : seq< kw_setting, expect_setting_name, expect_literal, opt< within >, opt< doc_string >, opt< cite > > {};
 // setting_value <- name literal        (a payer restating a setting)
@@ -195,9 +197,11 @@ struct expect_arrow : arrow {};
 struct remove_row : seq< kw_remove, expect_key, star< sym< ',' >, expect_key > > {};
 struct value_row : seq< table_key, star< sym< ',' >, expect_key >, expect_arrow, expect_expr, opt< cite > > {};
 struct table_row : sor< remove_row, value_row > {};
-struct expect_table_name : ident {};
+struct expect_table_name : sor< ident, raise< expect_table_name > > {};
 struct expect_table_end : kw_end {};
-struct table_body : seq< expect_table_name, opt< doc_string >, opt< cite >, star< table_row >, expect_table_end > {};
+// A table's description is a string not followed by `=>` or `,` (else it is a row's key).
+struct table_doc : seq< doc_string, not_at< sor< arrow, one< ',' > > > > {};
+struct table_body : seq< expect_table_name, opt< table_doc >, opt< cite >, star< table_row >, expect_table_end > {};
 struct replace_mark : kw_replace {};
 struct expect_table_keyword : kw_table {};
 // table <- ['replace'] 'table' name [string] [cite] row* 'end'
@@ -208,7 +212,7 @@ struct param_type : seq< sym< ':' >, expect_var > {};
 struct param : seq< name, ws, opt< param_type > > {};
 struct expect_param : param {};
 struct params : seq< sym< '(' >, opt< param, star< sym< ',' >, expect_param > >, expect_rparen > {};
-struct expect_def_name : ident {};
+struct expect_def_name : sor< ident, raise< expect_def_name > > {};
 struct expect_equals : equals {};
 // def <- 'def' name ['(' params ')'] [string] '=' expr
 struct def : seq< kw_def, expect_def_name, opt< params >, opt< doc_string >, expect_equals, expect_expr > {};
@@ -234,24 +238,24 @@ struct clause_add : seq< kw_add, expect_modifier_keyword, expect_expr > {};
 struct clause : sor< clause_for, clause_let, clause_when, clause_bill, clause_cap, clause_deny,
                      clause_warn, clause_info, clause_document, clause_add, cite > {};
 
-struct expect_rule_name : ident {};
+struct expect_rule_name : sor< ident, raise< expect_rule_name > > {};
 struct rule_body : seq< expect_rule_name, opt< doc_string >, star< clause > > {};
 // rule <- 'rule' name [string] clause*       edit <- 'edit' name [string] clause*
 struct rule : seq< kw_rule, rule_body > {};
 struct edit : seq< kw_edit, rule_body > {};
-struct expect_rule_or_edit : sor< rule, edit > {};
+struct expect_rule_or_edit : sor< rule, edit, raise< expect_rule_or_edit > > {};
 // override <- 'override' (rule / edit)
 struct override_decl : seq< kw_override, expect_rule_or_edit > {};
 struct kind_rule : kw_rule {};
 struct kind_edit : kw_edit {};
-struct expect_kind : sor< kind_rule, kind_edit > {};
-struct expect_target : ident {};
+struct expect_kind : sor< kind_rule, kind_edit, raise< expect_kind > > {};
+struct expect_target : sor< ident, raise< expect_target > > {};
 // disable <- 'disable' ('rule' / 'edit') name [string]
 struct disable_decl : seq< kw_disable, expect_kind, expect_target, opt< doc_string > > {};
 struct expect_to : kw_to {};
 // exception <- 'exception' name 'to' ('rule' / 'edit') name [string] clause*
 struct exception_decl : seq< kw_exception, expect_rule_name, expect_to, expect_kind, expect_target, opt< doc_string >, star< clause > > {};
-struct expect_include_path : doc_string {};
+struct expect_include_path : sor< doc_string, raise< expect_include_path > > {};
 // include <- 'include' string
 struct include_decl : seq< kw_include, expect_include_path > {};
 

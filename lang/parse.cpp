@@ -117,7 +117,9 @@ ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagno
             Location began = source.locate(static_cast<std::uint32_t>(start));
             d.notes.push_back(fmt::format("in the declaration `{}` that begins at line {}",
                                           first_word(text, start), began.line));
-            offset = next_declaration_start(text, std::max(error.byte, start));
+            // Resume at the line the error is on when it starts a declaration (the error
+            // was that the previous one ended early), else at the next one.
+            offset = next_declaration_start(text, std::max(error.byte, start + 1) - 1);
         }
     }
     return policy;

@@ -1,8 +1,8 @@
 // tests/interpreter/case_test.cpp — the case reader: the example cases, defaults, the records
 // it builds, and every kind of bad input, each with its exact path and message.
-#include <catch2/catch.hpp>
-
 #include "interpreter/case.hpp"
+
+#include <catch2/catch.hpp>
 
 namespace {
 
@@ -11,7 +11,7 @@ using namespace cpl;
 // --- A hand-made muscle table ----------------------------------------------------------------
 
 struct MuscleRow {
-    std::vector<std::string> keys;  // keys[0] is the canonical name
+    std::vector<std::string> keys; // keys[0] is the canonical name
     std::string nerve;
     std::vector<std::string> roots;
 };
@@ -27,13 +27,15 @@ struct Muscles {
         auto text = [&](const std::string& s) { return Value::of_string(arena.copy(s)); };
         for (const auto& row : table) {
             TableRowData data;
-            for (const auto& key : row.keys) data.keys.push_back(text(key));
+            for (const auto& key : row.keys)
+                data.keys.push_back(text(key));
             Value* roots = arena.make_array<Value>(row.roots.size());
-            for (std::size_t i = 0; i < row.roots.size(); ++i) new (roots + i) Value(text(row.roots[i]));
+            for (std::size_t i = 0; i < row.roots.size(); ++i)
+                new (roots + i) Value(text(row.roots[i]));
             Value* fields = arena.make_array<Value>(2);
             new (fields) Value(text(row.nerve));
             new (fields + 1) Value(Value::of_list(roots, row.roots.size()));
-            data.value = Value::of_record(case_shape_count, fields);  // a shape {nerve, roots}
+            data.value = Value::of_record(case_shape_count, fields); // a shape {nerve, roots}
             rows.push_back(std::move(data));
         }
         for (const auto& row : rows) {
@@ -83,7 +85,8 @@ std::string text(const Value& v) {
 std::vector<std::string> texts(const Value& v) {
     REQUIRE(v.kind == Kind::List);
     std::vector<std::string> out;
-    for (const auto& item : v.list()) out.push_back(text(item));
+    for (const auto& item : v.list())
+        out.push_back(text(item));
     return out;
 }
 
@@ -242,7 +245,8 @@ TEST_CASE("the contract's example case builds the records in schema order", "[ca
         {"nerve": "median", "side": "right", "type": "sensory"},
         {"nerve": "tibial", "side": "left", "type": "h_reflex"}
       ]
-    })", arena);
+    })",
+                      arena);
 
     CHECK(text(field(c, shape_case, case_field::id)) == "right-arm-01");
     CHECK(text(field(c, shape_case, case_field::date_of_service)) == "2025-03-14");
@@ -251,7 +255,8 @@ TEST_CASE("the contract's example case builds the records in schema order", "[ca
     CHECK(texts(field(c, shape_case, case_field::thoracic_paraspinal_levels)) ==
           std::vector<std::string>{"T6", "T7"});
     CHECK_FALSE(field(c, shape_case, case_field::larynx).boolean);
-    CHECK(texts(field(c, shape_case, case_field::hemidiaphragm)) == std::vector<std::string>{"left"});
+    CHECK(texts(field(c, shape_case, case_field::hemidiaphragm)) ==
+          std::vector<std::string>{"left"});
     CHECK(field(c, shape_case, case_field::single_fiber_muscles).list().empty());
     CHECK(field(c, shape_case, case_field::neuromuscular_junction).list().empty());
     CHECK(field(c, shape_case, case_field::history).list().empty());
@@ -284,7 +289,8 @@ TEST_CASE("the contract's example case builds the records in schema order", "[ca
     }
 
     const Value& cranial = field(c, shape_case, case_field::cranial_muscles).list()[0];
-    CHECK(text(field(cranial, shape_sided_muscle, sided_muscle_field::name)) == "orbicularis oculi");
+    CHECK(text(field(cranial, shape_sided_muscle, sided_muscle_field::name)) ==
+          "orbicularis oculi");
     CHECK(text(field(cranial, shape_sided_muscle, sided_muscle_field::side)) == "right");
     const Value& axial = field(c, shape_case, case_field::axial_muscles).list()[0];
     CHECK(text(field(axial, shape_sided_muscle, sided_muscle_field::name)) == "rectus abdominis");
@@ -309,21 +315,21 @@ TEST_CASE("absent fields default to empty, provider_role to global", "[case]") {
     CHECK(text(field(c, shape_case, case_field::date_of_service)).empty());
     CHECK(text(field(c, shape_case, case_field::provider_role)) == "global");
     CHECK_FALSE(field(c, shape_case, case_field::larynx).boolean);
-    for (std::uint32_t list : {case_field::diagnoses, case_field::extremities,
-                               case_field::thoracic_paraspinal_levels, case_field::cranial_muscles,
-                               case_field::axial_muscles, case_field::hemidiaphragm,
-                               case_field::single_fiber_muscles, case_field::nerve_conduction,
-                               case_field::neuromuscular_junction, case_field::history,
-                               case_field::claim}) {
+    for (std::uint32_t list :
+         {case_field::diagnoses, case_field::extremities, case_field::thoracic_paraspinal_levels,
+          case_field::cranial_muscles, case_field::axial_muscles, case_field::hemidiaphragm,
+          case_field::single_fiber_muscles, case_field::nerve_conduction,
+          case_field::neuromuscular_junction, case_field::history, case_field::claim}) {
         INFO("field " << list);
         const Value& v = field(c, shape_case, list);
         CHECK(v.kind == Kind::List);
         CHECK(v.list().empty());
     }
 
-    Value limb = field(read_ok(reader, R"({"id": "x", "extremities": [{"limb": "left_leg"}]})", arena),
-                       shape_case, case_field::extremities)
-                     .list()[0];
+    Value limb =
+        field(read_ok(reader, R"({"id": "x", "extremities": [{"limb": "left_leg"}]})", arena),
+              shape_case, case_field::extremities)
+            .list()[0];
     CHECK(field(limb, shape_extremity, extremity_field::muscles).list().empty());
     CHECK(field(limb, shape_extremity, extremity_field::paraspinal_levels).list().empty());
 
@@ -351,7 +357,8 @@ TEST_CASE("history, claim lines, studies and sides", "[case]") {
       "claim": [{"code": "95886", "units": 2, "modifiers": ["TC", "59"]},
                 {"code": "G0255", "units": 9999},
                 {"code": "0106T", "units": 1, "modifiers": []}]
-    })", arena);
+    })",
+                      arena);
     CHECK(text(field(c, shape_case, case_field::provider_role)) == "technical");
     CHECK(field(c, shape_case, case_field::larynx).boolean);
     CHECK(texts(field(c, shape_case, case_field::hemidiaphragm)) ==
@@ -401,10 +408,12 @@ TEST_CASE("limb muscles resolve through the muscle table", "[case]") {
     SECTION("names and abbreviations match ignoring case") {
         Value list = muscles_of(R"({"id": "x", "extremities": [{"limb": "right_arm",
             "muscles": ["apb", "Pronator Teres", "ABDUCTOR DIGITI QUINTI", "Bic"]}]})");
-        CHECK(muscle(list, 0) == std::tuple{"abductor pollicis brevis", "median", Roots{"C8", "T1"}});
+        CHECK(muscle(list, 0) ==
+              std::tuple{"abductor pollicis brevis", "median", Roots{"C8", "T1"}});
         CHECK(muscle(list, 1) == std::tuple{"pronator teres", "median", Roots{"C6", "C7"}});
         CHECK(muscle(list, 2) == std::tuple{"abductor digiti minimi", "ulnar", Roots{"C8", "T1"}});
-        CHECK(muscle(list, 3) == std::tuple{"biceps brachii", "musculocutaneous", Roots{"C5", "C6"}});
+        CHECK(muscle(list, 3) ==
+              std::tuple{"biceps brachii", "musculocutaneous", Roots{"C5", "C6"}});
     }
     SECTION("an object's nerve and roots override the table's") {
         Value list = muscles_of(R"({"id": "x", "extremities": [{"limb": "right_arm", "muscles": [
@@ -412,7 +421,8 @@ TEST_CASE("limb muscles resolve through the muscle table", "[case]") {
             {"name": "apb", "nerve": "anterior interosseous"},
             {"name": "APB", "roots": ["C8"]},
             {"roots": ["T1"], "nerve": "ulnar", "name": "abductor pollicis brevis"}]}]})");
-        CHECK(muscle(list, 0) == std::tuple{"abductor pollicis brevis", "median", Roots{"C8", "T1"}});
+        CHECK(muscle(list, 0) ==
+              std::tuple{"abductor pollicis brevis", "median", Roots{"C8", "T1"}});
         CHECK(muscle(list, 1) ==
               std::tuple{"abductor pollicis brevis", "anterior interosseous", Roots{"C8", "T1"}});
         CHECK(muscle(list, 2) == std::tuple{"abductor pollicis brevis", "median", Roots{"C8"}});
@@ -422,13 +432,15 @@ TEST_CASE("limb muscles resolve through the muscle table", "[case]") {
         Value list = muscles_of(R"({"id": "x", "extremities": [{"limb": "right_arm", "muscles": [
             {"name": "flexor digitorum profundus", "nerve": "ulnar", "roots": ["C8", "T1"]},
             {"name": "anconeus", "nerve": "radial", "roots": []}]}]})");
-        CHECK(muscle(list, 0) == std::tuple{"flexor digitorum profundus", "ulnar", Roots{"C8", "T1"}});
+        CHECK(muscle(list, 0) ==
+              std::tuple{"flexor digitorum profundus", "ulnar", Roots{"C8", "T1"}});
         CHECK(muscle(list, 1) == std::tuple{"anconeus", "radial", Roots{}});
     }
     SECTION("without a muscle table, objects with name, nerve and roots still read") {
         CaseReader bare(nullptr);
         Value c = read_ok(bare, R"({"id": "x", "extremities": [{"limb": "right_arm", "muscles": [
-            {"name": "APB", "nerve": "median", "roots": ["C8", "T1"]}]}]})", arena);
+            {"name": "APB", "nerve": "median", "roots": ["C8", "T1"]}]}]})",
+                          arena);
         Value list = field(field(c, shape_case, case_field::extremities).list()[0], shape_extremity,
                            extremity_field::muscles);
         CHECK(muscle(list, 0) == std::tuple{"APB", "median", Roots{"C8", "T1"}});
@@ -475,9 +487,11 @@ TEST_CASE("large cases read", "[case]") {
     Arena arena;
     std::string json = R"({"id": "big", "diagnoses": [)";
     const int count = 200000;
-    for (int i = 0; i < count; ++i) json += i == 0 ? "\"G56.01\"" : ", \"G56.01\"";
+    for (int i = 0; i < count; ++i)
+        json += i == 0 ? "\"G56.01\"" : ", \"G56.01\"";
     json += R"(], "extremities": [{"limb": "left_arm", "muscles": [)";
-    for (int i = 0; i < count; ++i) json += i == 0 ? "\"APB\"" : ", \"apb\"";
+    for (int i = 0; i < count; ++i)
+        json += i == 0 ? "\"APB\"" : ", \"apb\"";
     json += "]}]}";
     REQUIRE(json.size() > 2'000'000);
     Value c = read_ok(reader, json, arena);
@@ -509,7 +523,8 @@ void check_errors(CaseReader& reader, const std::vector<Bad>& bad, std::string_v
 
 TEST_CASE("input that is not a JSON object", "[case][error]") {
     CaseReader reader(&standard_muscles().index);
-    const std::string unbalanced = "the case is not valid JSON: an object or list is not closed, or text follows "
+    const std::string unbalanced =
+        "the case is not valid JSON: an object or list is not closed, or text follows "
         "the case object";
     const std::string trailing = "the case is not valid JSON: there is more after the case object";
     // Errors found before the id can be read: the case has no id.
@@ -546,25 +561,25 @@ TEST_CASE("deep nesting is an error, not a crash", "[case][error]") {
     CaseReader reader(&standard_muscles().index);
     const std::size_t depth = 100000;
     std::string open(depth, '['), close(depth, ']');
-    check_errors(reader,
-                 {
-                     {open + close, "", "expected a JSON object holding one case"},
-                     {open, "", "expected a JSON object holding one case"},
-                     {R"({"id": "c", "diagnoses": )" + open, "",
-                      "the case is not valid JSON: an object or list is not closed, or text follows "
-        "the case object"},
-                 },
-                 "");
-    check_errors(reader,
-                 {
-                     {R"({"id": "c", "diagnoses": )" + open + close + "}", "diagnoses[0]",
-                      "expected a string"},
-                     {R"({"id": "c", "larynx": )" + open + close + "}", "larynx",
-                      "expected true or false"},
-                     // The id is found after an error before it, past the deep value.
-                     {R"({"nested": )" + open + close + R"(, "id": "c"})", "nested",
-                      R"(unknown field "nested")"},
-                 });
+    check_errors(
+        reader,
+        {
+            {open + close, "", "expected a JSON object holding one case"},
+            {open, "", "expected a JSON object holding one case"},
+            {R"({"id": "c", "diagnoses": )" + open, "",
+             "the case is not valid JSON: an object or list is not closed, or text follows "
+             "the case object"},
+        },
+        "");
+    check_errors(reader, {
+                             {R"({"id": "c", "diagnoses": )" + open + close + "}", "diagnoses[0]",
+                              "expected a string"},
+                             {R"({"id": "c", "larynx": )" + open + close + "}", "larynx",
+                              "expected true or false"},
+                             // The id is found after an error before it, past the deep value.
+                             {R"({"nested": )" + open + close + R"(, "id": "c"})", "nested",
+                              R"(unknown field "nested")"},
+                         });
 }
 
 TEST_CASE("the id is required and names the case in every error", "[case][error]") {
@@ -726,7 +741,9 @@ TEST_CASE("enumerated values", "[case][error]") {
           R"(use "left" or "right")");
     CHECK(read_error(reader, R"({"id": "c", "cranial_muscles": [{"name": "x", "side": "both"}]})")
               .help == R"(use "left", "right" or "bilateral")");
-    CHECK(read_error(reader, R"({"id": "c", "nerve_conduction": [{"nerve": "x", "side": "left", "type": "f"}]})")
+    CHECK(read_error(
+              reader,
+              R"({"id": "c", "nerve_conduction": [{"nerve": "x", "side": "left", "type": "f"}]})")
               .help == R"(use "motor", "sensory", "mixed" or "h_reflex")");
 }
 
@@ -786,18 +803,21 @@ TEST_CASE("f_wave only on a motor study", "[case][error]") {
         reader,
         {
             {R"({"id": "c", "nerve_conduction": [{"nerve": "median", "side": "right", "type": "sensory", "f_wave": true}]})",
-             "nerve_conduction[0].f_wave", R"(f_wave applies only to a motor study, not a "sensory" one)"},
+             "nerve_conduction[0].f_wave",
+             R"(f_wave applies only to a motor study, not a "sensory" one)"},
             // The order of the fields does not matter.
             {R"({"id": "c", "nerve_conduction": [{"nerve": "median", "side": "right", "type": "motor"},
                                                   {"f_wave": true, "type": "h_reflex", "nerve": "tibial", "side": "left"}]})",
-             "nerve_conduction[1].f_wave", R"(f_wave applies only to a motor study, not a "h_reflex" one)"},
+             "nerve_conduction[1].f_wave",
+             R"(f_wave applies only to a motor study, not a "h_reflex" one)"},
         });
 }
 
 TEST_CASE("dates", "[case][error]") {
     CaseReader reader(&standard_muscles().index);
     Arena arena;
-    for (const char* good : {"2025-03-14", "2024-02-29", "2000-02-29", "1999-12-31", "2025-01-31"}) {
+    for (const char* good :
+         {"2025-03-14", "2024-02-29", "2000-02-29", "1999-12-31", "2025-01-31"}) {
         INFO(good);
         read_ok(reader, R"({"id": "c", "date_of_service": ")" + std::string(good) + "\"}", arena);
     }
@@ -866,8 +886,7 @@ TEST_CASE("claim lines", "[case][error]") {
     Arena arena;
     for (const char* code : {"95886", "0106T", "G0255", "95937", "0001F"}) {
         INFO(code);
-        read_ok(reader, R"({"id": "c", "claim": [{"code": ")" + std::string(code) + "\"}]}",
-                arena);
+        read_ok(reader, R"({"id": "c", "claim": [{"code": ")" + std::string(code) + "\"}]}", arena);
     }
     auto line = [](std::string fields) { return R"({"id": "c", "claim": [)" + fields + "]}"; };
     const std::string units = "expected a whole number from 1 to 9999";
@@ -925,7 +944,8 @@ TEST_CASE("unknown limb muscles", "[case][error]") {
              R"(unknown muscle "APBB"; did you mean "APB"?)"},
             {limb(R"("deltiod")"), "extremities[0].muscles[0]",
              R"(unknown muscle "deltiod"; did you mean "deltoid"?)"},
-            {limb(R"("quadriceps")"), "extremities[0].muscles[0]", R"(unknown muscle "quadriceps")"},
+            {limb(R"("quadriceps")"), "extremities[0].muscles[0]",
+             R"(unknown muscle "quadriceps")"},
             {limb(R"("")"), "extremities[0].muscles[0]", R"(unknown muscle "")"},
             {limb(R"({"name": "anconeus"})"), "extremities[0].muscles[0]",
              R"(muscle "anconeus" is not in the muscle table, so it needs "nerve" and "roots")"},
@@ -940,9 +960,11 @@ TEST_CASE("unknown limb muscles", "[case][error]") {
              "must not be empty"},
         });
     CaseError error = read_error(reader, limb(R"("APBB")"));
-    CHECK(error.help ==
-          R"(to use a muscle the table lacks, give it as {"name": "APBB", "nerve": "...", "roots": ["..."]})");
-    CHECK(error.render() == R"(case c: extremities[0].muscles[0]: unknown muscle "APBB"; did you mean "APB"?)");
+    CHECK(
+        error.help ==
+        R"(to use a muscle the table lacks, give it as {"name": "APBB", "nerve": "...", "roots": ["..."]})");
+    CHECK(error.render() ==
+          R"(case c: extremities[0].muscles[0]: unknown muscle "APBB"; did you mean "APB"?)");
     CHECK(read_error(reader, limb(R"({"name": "anconeus"})")).help ==
           R"(give it as {"name": "anconeus", "nerve": "...", "roots": ["..."]})");
 }
@@ -960,13 +982,15 @@ TEST_CASE("without a muscle table, limb muscles must be given in full", "[case][
                      {limb(R"({"name": "APB", "roots": ["C8"]})"), "extremities[0].muscles[0]",
                       R"(no muscle table is loaded, so muscle "APB" needs "nerve")"},
                  });
-    CHECK(read_error(reader, limb(R"("APB")")).help ==
-          R"(without a muscle table, give each muscle as {"name": "APB", "nerve": "...", "roots": ["..."]})");
+    CHECK(
+        read_error(reader, limb(R"("APB")")).help ==
+        R"(without a muscle table, give each muscle as {"name": "APB", "nerve": "...", "roots": ["..."]})");
 }
 
 TEST_CASE("rendering an error", "[case]") {
     CHECK(CaseError{"right-arm-01", "extremities[0].muscles[3]", "unknown muscle \"APBB\"", "help"}
-              .render() == R"(case right-arm-01: extremities[0].muscles[3]: unknown muscle "APBB")");
+              .render() ==
+          R"(case right-arm-01: extremities[0].muscles[3]: unknown muscle "APBB")");
     CHECK(CaseError{"right-arm-01", "", R"(missing field "id")", ""}.render() ==
           R"(case right-arm-01: missing field "id")");
     CHECK(CaseError{"", "", "the case is not valid JSON", ""}.render() ==
@@ -977,7 +1001,8 @@ TEST_CASE("rendering an error", "[case]") {
 TEST_CASE("the reader recovers after an error", "[case]") {
     CaseReader reader(&standard_muscles().index);
     Arena arena;
-    read_error(reader, R"({"id": "c", "extremities": [{"limb": "left_arm", "muscles": [["APB"]]}]})");
+    read_error(reader,
+               R"({"id": "c", "extremities": [{"limb": "left_arm", "muscles": [["APB"]]}]})");
     read_error(reader, "{\"id\": ");
     read_error(reader, std::string(100000, '['));
     for (const auto& example : examples) {

@@ -65,7 +65,7 @@ TEST_CASE("syntax errors carry a stable code and the spot") {
         {"policy p\ndef x = \"open\n", "parse.unterminated_string", 2, 14},
         {"policy p\n42\n", "parse.expected_declaration", 2, 1},
         {"def x = 1\n", "parse.expected_header", 1, 1},
-        {"policy p\ntable t 1 => 2 cite end\n", "parse.expected_cite", 2, 22},
+        {"policy p\ntable t 1 => 2 cite end\n", "parse.expected_cite", 2, 21},
     }));
     CAPTURE(text);
     auto p = parse_text(text);

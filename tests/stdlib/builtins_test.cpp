@@ -27,7 +27,7 @@ TEST_CASE("built-ins, evaluated as constants") {
         {"95907..95909", "[\"95907\", \"95908\", \"95909\"]"},
         {"count(t)", "2"},
         {"keys(t)", "[1, 3]"},
-        {"[e.value for e in entries(t)]", "[\"95907\", \"95908\"]"},
+        {"entries(t)[1].value", "95908"},
     }));
     CAPTURE(expr);
     Loaded loaded = load_text("policy b\ntable t 1..2 => 95907\n 3..4 => 95908\nend\nsetting s " "1\n" "def x = " + expr + "\n");
