@@ -348,7 +348,13 @@ private:
         return {std::move(node), std::move(type)};
     }
 
-    Typed fail(Span span) { return constant(Value::of_bool(false), any_type(), span); }
+    // The stand-in for an expression that had an error (a constant marked `poisoned`).
+    static constexpr std::uint32_t poisoned = 0xFFFFFFFF;
+    Typed fail(Span span) {
+        Typed out = constant(Value::of_bool(false), any_type(), span);
+        out.node.slot = poisoned;
+        return out;
+    }
 
     Typed make(Op op, std::vector<Node> kids, TypeP type, Span span, std::uint32_t slot = 0) {
         return fold(unfolded(op, std::move(kids), std::move(type), span, slot));
@@ -374,6 +380,10 @@ private:
         }
         for (const auto& kid : node.kids)
             if (kid.op != Op::Const) return typed;
+        // A placeholder for a broken part makes its whole expression a placeholder, so one
+        // mistake gives one error, not a cascade.
+        for (const auto& kid : node.kids)
+            if (kid.slot == poisoned) return fail(node.span);
         try {
             Value v = evaluate_constant(p(), node);
             return constant(v, typed.type, node.span);

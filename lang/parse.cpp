@@ -35,9 +35,21 @@ struct SyntaxError {
     std::size_t byte;
 };
 
-SyntaxError to_syntax_error(const pegtl::parse_error& e) {
+// A missing token is reported right after the last one written, not after the blank
+// lines and comments that follow it.
+std::size_t after_last_token(const std::string& text, std::size_t byte) {
+    std::size_t at = std::min(byte, text.size());
+    std::size_t back = at;
+    while (back > 0 && std::isspace(static_cast<unsigned char>(text[back - 1]))) --back;
+    // Only step back over plain blanks: a comment between would make the spot misleading.
+    for (std::size_t i = back; i < at; ++i)
+        if (text[i] == '#') return at;
+    return back;
+}
+
+SyntaxError to_syntax_error(const pegtl::parse_error& e, const std::string& source) {
     std::string_view text = e.message();
-    std::size_t byte = e.positions().empty() ? 0 : e.positions().front().byte;
+    std::size_t byte = e.positions().empty() ? 0 : after_last_token(source, e.positions().front().byte);
     if (auto bar = text.find('|'); bar != std::string_view::npos)
         return {std::string(text.substr(0, bar)), std::string(text.substr(bar + 1)), byte};
     return {"parse.too_deep", "expression nested too deeply", byte};
@@ -48,7 +60,12 @@ SyntaxError to_syntax_error(const pegtl::parse_error& e) {
 std::size_t next_declaration_start(const std::string& text, std::size_t from) {
     for (std::size_t i = from; i < text.size(); ++i) {
         if (text[i] != '\n') continue;
-        if (i + 1 < text.size() && text[i + 1] >= 'a' && text[i + 1] <= 'z') return i + 1;
+        if (i + 1 >= text.size() || text[i + 1] < 'a' || text[i + 1] > 'z') continue;
+        // `end` closes the broken table: skip it too.
+        if (text.compare(i + 1, 3, "end") == 0 &&
+            (i + 4 >= text.size() || std::isspace(static_cast<unsigned char>(text[i + 4]))))
+            continue;
+        return i + 1;
     }
     return text.size();
 }
@@ -77,7 +94,7 @@ ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagno
             detail::header_to_ast(*root->children.front(), file, policy, diagnostics);
         }
     } catch (const pegtl::parse_error& e) {
-        SyntaxError error = to_syntax_error(e);
+        SyntaxError error = to_syntax_error(e, text);
         diagnostics.error(error.code, Span{file, uint32_t(error.byte), uint32_t(error.byte + 1)},
                           error.message);
         offset = next_declaration_start(text, error.byte);
@@ -110,7 +127,7 @@ ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagno
                 if (auto decl = detail::to_decl(*node, file, diagnostics))
                     policy.decls.push_back(std::move(*decl));
         } catch (const pegtl::parse_error& e) {
-            SyntaxError error = to_syntax_error(e);
+            SyntaxError error = to_syntax_error(e, text);
             auto& d = diagnostics.error(
                 error.code, Span{file, uint32_t(error.byte), uint32_t(error.byte + 1)},
                 error.message);
