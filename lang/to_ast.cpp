@@ -14,8 +14,10 @@ public:
     Converter(FileId file, Diagnostics& diagnostics) : file_(file), diagnostics_(diagnostics) {}
 
     Span span(const Node& n) const {
-        return {file_, static_cast<std::uint32_t>(n.begin().byte),
-                static_cast<std::uint32_t>(n.end().byte)};
+        // m_begin/m_end, not begin()/end(): those build a position that names the input,
+        // and the input is gone once parsing returns (the source text itself lives on).
+        return {file_, static_cast<std::uint32_t>(n.m_begin.byte),
+                static_cast<std::uint32_t>(n.m_end.byte)};
     }
 
     ast::Ident ident(const Node& n) const { return {n.string(), span(n)}; }
@@ -148,7 +150,7 @@ public:
         ast::Expr acc = expr(*n.children.at(0));
         for (std::size_t i = 1; i < n.children.size(); ++i) {
             const Node& op = *n.children[i];
-            Span whole{file_, acc.span.begin, static_cast<std::uint32_t>(op.end().byte)};
+            Span whole{file_, acc.span.begin, static_cast<std::uint32_t>(op.m_end.byte)};
             if (op.is_type<g::member>())
                 acc = {ast::Member{std::make_unique<ast::Expr>(std::move(acc)),
                                    ident(*op.children.at(0))},

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <string>
+#include <unistd.h>
 
 namespace cpl::test {
 
@@ -19,8 +20,11 @@ inline std::string write_temp(const std::string& name, const std::string& text) 
     return path;
 }
 
-inline Loaded load_text(const std::string& text, const std::string& name = "test.cpl") {
-    return load_policy(write_temp(name, text));
+// Each call gets its own file: ctest runs test cases in parallel processes.
+inline Loaded load_text(const std::string& text, const std::string& name = "") {
+    static int counter = 0;
+    std::string file = name.empty() ? fmt::format("test_{}_{}.cpl", ::getpid(), ++counter) : name;
+    return load_policy(write_temp(file, text));
 }
 
 inline std::string rendered(const Loaded& loaded) { return render_all(loaded.diagnostics, *loaded.sources); }
