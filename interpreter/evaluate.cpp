@@ -6,6 +6,7 @@
 
 #include "schema.hpp"
 
+#include <chrono>
 #include <fmt/format.h>
 #include <limits>
 
@@ -16,6 +17,33 @@ namespace {
 constexpr std::int64_t max_range = 10'000;
 constexpr std::uint32_t max_call_depth = 256;
 
+// Memory an Evaluator reuses from case to case (one per thread), so evaluating a case
+// allocates nothing on the heap for its working state once warmed up.
+struct Scratch {
+    std::vector<Value> locals;
+    std::vector<Value> def_values;
+    std::vector<std::uint8_t> def_done;
+    std::vector<std::string> trail;
+
+    // Results of function definitions by their arguments, for this case only: definitions
+    // are pure, so `complete(limb)` asked by three rules is computed once. Direct-mapped:
+    // a collision just recomputes.
+    struct Memo {
+        std::uint64_t generation = 0;
+        std::uint32_t def = 0;
+        std::uint32_t argc = 0;
+        Value args[2];
+        Value result;
+    };
+    static constexpr std::size_t memo_size = 512;
+    std::vector<Memo> memo = std::vector<Memo>(memo_size);
+    std::uint64_t generation = 0;
+};
+
+bool same_value(const Value& a, const Value& b) {
+    return a.kind == b.kind && a.size == b.size && a.number == b.number;
+}
+
 struct LineState {
     Line line;
     bool removed = false;
@@ -23,21 +51,30 @@ struct LineState {
 
 class Evaluator {
 public:
-    Evaluator(const Program& program, Arena& arena, Value case_record, bool explain)
-        : program_(program), arena_(arena), case_(case_record), explain_(explain),
-          def_values_(program.defs.size()), def_done_(program.defs.size(), 0) {
-        locals_.reserve(program.max_frame * 4 + 16);
+    Evaluator(const Program& program, Arena& arena, Value case_record, bool explain, Scratch& scratch,
+              RuleProfile* profile = nullptr)
+        : program_(program), arena_(arena), case_(case_record), explain_(explain), profile_(profile), scratch_(scratch),
+          locals_(scratch.locals), def_values_(scratch.def_values), def_done_(scratch.def_done),
+          trail_(scratch.trail) {
+        def_values_.resize(program.defs.size());
+        def_done_.assign(program.defs.size(), 0);
+        if (locals_.size() < program.max_frame + 64) locals_.resize(program.max_frame + 64);
+        trail_.clear();
+        ++scratch_.generation;
     }
 
     Result run() {
         Result result;
         result.policy = program_.name;
         if (case_.kind == Kind::Record) result.case_id = case_.items[case_field::id].str();
-        for (const auto& rule : program_.rules) run_rule(rule);
+        std::size_t index = 0;
+        for (const auto& rule : program_.rules) timed(index++, [&] { run_rule(rule); });
         for (const auto& edit : program_.edits) {
-            claim_ = claim_value();
-            run_rule(edit);
-            compact();
+            timed(index++, [&] {
+                claim_ = claim_value();
+                run_rule(edit);
+                compact();
+            });
         }
         for (auto& state : lines_) result.lines.push_back(std::move(state.line));
         result.edits = std::move(edits_);
@@ -98,6 +135,15 @@ public:
     }
 
 private:
+    template <typename F> void timed(std::size_t index, F&& body) {
+        if (!profile_) return body();
+        auto start = std::chrono::steady_clock::now();
+        body();
+        auto elapsed = std::chrono::steady_clock::now() - start;
+        if (profile_->nanoseconds.size() <= index) profile_->nanoseconds.resize(index + 1);
+        profile_->nanoseconds[index] += static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count());
+    }
+
     [[noreturn]] void fail(const Node& n, std::string code, std::string message) {
         throw EvalError{std::move(code), n.span, std::move(message)};
     }
@@ -151,23 +197,36 @@ private:
 
     template <typename F> Value in_frame(std::uint32_t size, F&& body, const Value* args = nullptr, std::uint32_t argc = 0) {
         if (++depth_ > max_call_depth) throw EvalError{"eval.too_deep", {}, "definitions call each other too deeply"};
-        std::size_t base = locals_.size();
-        locals_.resize(base + std::max(size, argc));
+        std::size_t base = top_;
+        std::size_t need = base + std::max(size, argc);
+        if (locals_.size() < need) locals_.resize(need * 2);
         for (std::uint32_t i = 0; i < argc; ++i) locals_[base + i] = args[i];
         std::size_t saved = frame_;
         frame_ = base;
+        top_ = need;
         Value v = body();
         frame_ = saved;
-        locals_.resize(base);
+        top_ = base;
         --depth_;
         return v;
     }
 
     Value call_def(const Node& n) {
         const DefCode& d = program_.defs[n.slot];
-        Value* args = arena_.make_array<Value>(n.kids.size());
-        for (std::size_t i = 0; i < n.kids.size(); ++i) args[i] = eval(n.kids[i]);
-        return in_frame(d.frame_size, [&] { return eval(d.body); }, args, static_cast<std::uint32_t>(n.kids.size()));
+        std::uint32_t argc = static_cast<std::uint32_t>(n.kids.size());
+        Value* args = arena_.make_array<Value>(argc);
+        for (std::uint32_t i = 0; i < argc; ++i) args[i] = eval(n.kids[i]);
+        if (argc > 2) return in_frame(d.frame_size, [&] { return eval(d.body); }, args, argc);
+        std::size_t hash = n.slot * 0x9E3779B97F4A7C15ull;
+        for (std::uint32_t i = 0; i < argc; ++i)
+            hash ^= (static_cast<std::size_t>(args[i].number) + args[i].size + static_cast<std::size_t>(args[i].kind)) * 0xC2B2AE3D27D4EB4Full + (hash << 6);
+        Scratch::Memo& memo = scratch_.memo[(hash >> 7) % Scratch::memo_size];
+        if (memo.generation == scratch_.generation && memo.def == n.slot && memo.argc == argc &&
+            (argc < 1 || same_value(memo.args[0], args[0])) && (argc < 2 || same_value(memo.args[1], args[1])))
+            return memo.result;
+        Value result = in_frame(d.frame_size, [&] { return eval(d.body); }, args, argc);
+        memo = {scratch_.generation, n.slot, argc, {argc > 0 ? args[0] : Value{}, argc > 1 ? args[1] : Value{}}, result};
+        return result;
     }
 
     Value dynamic_member(const Node& n, Value object) {
@@ -494,13 +553,16 @@ private:
     Value case_;
     Value claim_;
     bool explain_;
-    std::vector<Value> locals_;
+    RuleProfile* profile_;
+    Scratch& scratch_;
+    std::vector<Value>& locals_;
     std::size_t frame_ = 0;
+    std::size_t top_ = 0;
     std::uint32_t depth_ = 0;
-    std::vector<Value> def_values_;
-    std::vector<std::uint8_t> def_done_;
+    std::vector<Value>& def_values_;
+    std::vector<std::uint8_t>& def_done_;
     const RuleCode* rule_ = nullptr;
-    std::vector<std::string> trail_;
+    std::vector<std::string>& trail_;
     std::vector<LineState> lines_;
     std::vector<std::uint32_t> claim_map_;
     std::vector<Edit> edits_;
@@ -510,11 +572,13 @@ private:
 } // namespace
 
 Result evaluate(const Program& program, const Value& case_record, Arena& arena, const EvaluateOptions& options) {
-    return Evaluator(program, arena, case_record, options.explain).run();
+    thread_local Scratch scratch;
+    return Evaluator(program, arena, case_record, options.explain, scratch, options.profile).run();
 }
 
 Value evaluate_constant(const Program& program, const Node& node) {
-    Evaluator evaluator(program, *program.constants, Value{}, false);
+    Scratch scratch;
+    Evaluator evaluator(program, *program.constants, Value{}, false, scratch);
     return evaluator.eval(node);
 }
 

@@ -5,10 +5,19 @@
 #include "program.hpp"
 #include "result.hpp"
 
+#include <vector>
+
 namespace cpl {
 
+/// Time spent per rule and edit (nanoseconds, summed over cases), in program order:
+/// rules first, then edits. For `cpl bench --profile`.
+struct RuleProfile {
+    std::vector<double> nanoseconds;
+};
+
 struct EvaluateOptions {
-    bool explain = false;  // fill `because` for every line and edit
+    bool explain = false;             // fill `because` for every line and edit
+    RuleProfile* profile = nullptr;   // when set, time every rule and edit
 };
 
 /// Evaluates one case (a record of shape `shape_case` in `arena`). Strings in the result

@@ -8,9 +8,19 @@ namespace cpl {
 
 namespace {
 
+bool needs_escape(unsigned char c) { return c == '"' || c == '\\' || c < 0x20; }
+
 void json_string(std::string& out, std::string_view s) {
     out += '"';
-    for (unsigned char c : s) {
+    // Copy runs of plain characters at once; escape the rest one by one.
+    while (!s.empty()) {
+        std::size_t plain = 0;
+        while (plain < s.size() && !needs_escape(static_cast<unsigned char>(s[plain]))) ++plain;
+        out.append(s.data(), plain);
+        s.remove_prefix(plain);
+        if (s.empty()) break;
+        unsigned char c = static_cast<unsigned char>(s.front());
+        s.remove_prefix(1);
         switch (c) {
         case '"': out += "\\\""; break;
         case '\\': out += "\\\\"; break;
@@ -18,8 +28,7 @@ void json_string(std::string& out, std::string_view s) {
         case '\r': out += "\\r"; break;
         case '\t': out += "\\t"; break;
         default:
-            if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-            else out += static_cast<char>(c);
+            out += fmt::format("\\u{:04x}", c);
         }
     }
     out += '"';
@@ -46,7 +55,9 @@ void field(std::string& out, std::string_view name, std::string_view value) {
 } // namespace
 
 std::string to_json(const Result& r, bool explain) {
-    std::string out = "{\"case\": ";
+    std::string out;
+    out.reserve(1024);
+    out += "{\"case\": ";
     json_string(out, r.case_id);
     field(out, "policy", r.policy);
     out += ", \"lines\": [";

@@ -26,7 +26,7 @@ void TableData::index() {
 
 const TableRowData* TableData::find(const Value& key) const {
     if (key.kind == Kind::String) {
-        auto it = by_string.find(std::string(key.str()));
+        auto it = by_string.find(key.str());
         return it == by_string.end() ? nullptr : &rows[it->second];
     }
     if (key.kind != Kind::Number) return nullptr;

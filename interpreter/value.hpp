@@ -66,13 +66,20 @@ struct TableRowData {
     std::string layer;  // the policy that wrote this row
 };
 
+/// Hashes strings and string views alike, so look-ups by a case's string_view never
+/// build a std::string.
+struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 /// A table, compiled for look-up by key.
 struct TableData {
     std::string name;
     std::string doc;
     std::string cite;
     std::vector<TableRowData> rows;
-    std::unordered_map<std::string, std::uint32_t> by_string;
+    std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> by_string;
     std::unordered_map<std::int64_t, std::uint32_t> by_number;
     std::vector<std::uint32_t> range_rows;
 

@@ -49,6 +49,7 @@ Value builtin_sort(std::span<const Value>, BuiltinContext&);
 Value builtin_keys(std::span<const Value>, BuiltinContext&);
 Value builtin_entries(std::span<const Value>, BuiltinContext&);
 Value builtin_units_of(std::span<const Value>, BuiltinContext&);
+Value builtin_prefix_rows(std::span<const Value>, BuiltinContext&);
 Value builtin_starts_with(std::span<const Value>, BuiltinContext&);
 Value builtin_lower(std::span<const Value>, BuiltinContext&);
 Value builtin_join(std::span<const Value>, BuiltinContext&);

@@ -146,3 +146,24 @@ Value builtin_units_of(std::span<const Value> args, BuiltinContext& ctx) {
 }
 
 } // namespace cpl
+
+namespace cpl {
+
+// One hash look-up per prefix length of the string, instead of a scan of every row.
+Value builtin_prefix_rows(std::span<const Value> args, BuiltinContext& ctx) {
+    if (args[0].kind != Kind::Table || args[1].kind != Kind::String)
+        builtin_error(ctx, "`prefix_rows` needs a table and a string");
+    const TableData& table = *args[0].table;
+    std::string_view text = args[1].str();
+    std::vector<std::uint32_t> rows;
+    for (std::size_t length = 1; length <= text.size(); ++length)
+        if (auto it = table.by_string.find(text.substr(0, length)); it != table.by_string.end())
+            rows.push_back(it->second);
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    Value* out = ctx.arena.make_array<Value>(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) out[i] = table.rows[rows[i]].value;
+    return Value::of_list(out, rows.size());
+}
+
+} // namespace cpl

@@ -1,7 +1,7 @@
 // stdlib/builtins_text.cpp — starts_with, lower, join, code.
 #include "builtins.hpp"
 
-#include <cctype>
+#include <algorithm>
 
 namespace cpl {
 
@@ -14,9 +14,11 @@ Value builtin_starts_with(std::span<const Value> args, BuiltinContext& ctx) {
 Value builtin_lower(std::span<const Value> args, BuiltinContext& ctx) {
     if (args[0].kind != Kind::String) builtin_error(ctx, "`lower` needs a string");
     std::string_view in = args[0].str();
-    char* out = static_cast<char*>(ctx.arena.allocate(in.size() + 1, 1));
-    for (std::size_t i = 0; i < in.size(); ++i)
-        out[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(in[i])));
+    auto is_upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+    // Most names are lower case already: hand back the same string, copying nothing.
+    if (std::none_of(in.begin(), in.end(), is_upper)) return args[0];
+    char* out = static_cast<char*>(ctx.arena.allocate(in.size(), 1));
+    for (std::size_t i = 0; i < in.size(); ++i) out[i] = is_upper(in[i]) ? static_cast<char>(in[i] + ('a' - 'A')) : in[i];
     return Value::of_string({out, in.size()});
 }
 

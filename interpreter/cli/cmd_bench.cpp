@@ -101,6 +101,21 @@ int bench(const BenchOptions& options) {
     }
     double total_s = micros(Clock::now() - start) / 1e6;
 
+    if (options.profile) {
+        RuleProfile profile;
+        for (const auto& text : cases) session.run(text, {false, &profile});
+        std::vector<std::pair<double, std::string>> rows;
+        for (std::size_t i = 0; i < profile.nanoseconds.size(); ++i) {
+            bool is_rule = i < program.rules.size();
+            const RuleCode& r = is_rule ? program.rules[i] : program.edits[i - program.rules.size()];
+            rows.emplace_back(profile.nanoseconds[i] / static_cast<double>(cases.size()),
+                              fmt::format("{} {}", is_rule ? "rule" : "edit", r.name));
+        }
+        std::sort(rows.rbegin(), rows.rend());
+        fmt::print("time per case by rule and edit (µs, most first):\n");
+        for (const auto& [ns, name] : rows) fmt::print("  {:8.3f}  {}\n", ns / 1000.0, name);
+    }
+
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     fmt::print("policy            {} ({} rules, {} edits)\n", program.name, program.rules.size(), program.edits.size());

@@ -30,6 +30,7 @@ struct BenchOptions {
     std::string policy = "standard";
     std::size_t cases = 20'000;
     unsigned seed = 1;
+    bool profile = false;  // also report the time spent in each rule and edit
 };
 int bench(const BenchOptions& options);
 

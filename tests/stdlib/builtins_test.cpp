@@ -28,9 +28,13 @@ TEST_CASE("built-ins, evaluated as constants") {
         {"count(t)", "2"},
         {"keys(t)", "[1, 3]"},
         {"entries(t)[1].value", "95908"},
+        {"prefix_rows(dx, \"G56.01\")", "[\"right carpal tunnel\", \"carpal tunnel\"]"},
+        {"prefix_rows(dx, \"M54\")", "[]"},
     }));
     CAPTURE(expr);
-    Loaded loaded = load_text("policy b\ntable t 1..2 => 95907\n 3..4 => 95908\nend\nsetting s " "1\n" "def x = " + expr + "\n");
+    Loaded loaded = load_text("policy b\ntable t 1..2 => 95907\n 3..4 => 95908\nend\n"
+                              "table dx \"G56.01\" => \"right carpal tunnel\"\n \"G56\" => \"carpal tunnel\"\nend\n"
+                              "def x = " + expr + "\n");
     INFO(rendered(loaded));
     REQUIRE(loaded.program);
     const DefCode& def = loaded.program->defs.at(0);
