@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
     bench_cmd->add_option("--cases", bench.cases, "How many cases to generate")->check(CLI::Range(1, 10'000'000));
     bench_cmd->add_option("--seed", bench.seed, "Seed of the case generator");
     bench_cmd->add_flag("--profile", bench.profile, "Also report the time spent in each rule and edit");
+    bench_cmd->add_option("cases", bench.inputs, "Cases to measure instead of generated ones (repeated to --cases)");
 
     std::string help_topic;
     auto* help_cmd = app.add_subcommand("help", "Show help for cpl or one command");
