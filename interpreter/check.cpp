@@ -375,7 +375,7 @@ private:
         Node& node = typed.node;
         switch (node.op) {
         case Op::Const: case Op::Local: case Op::Def: case Op::CallDef: case Op::CaseRoot:
-        case Op::Claim: case Op::Comprehension: return typed;
+        case Op::Claim: case Op::Supported: case Op::Reviewing: case Op::Comprehension: return typed;
         default: break;
         }
         for (const auto& kid : node.kids)
@@ -398,7 +398,11 @@ private:
         for (const auto& l : scope.locals) names.push_back(l.name);
         if (!scope.constant_only) {
             names.push_back("case");
-            if (scope.in_edit) names.push_back("claim");
+            if (scope.in_edit) {
+                names.push_back("claim");
+                names.push_back("supported");
+                names.push_back("reviewing");
+            }
             for (const auto& d : merged_.defs) names.push_back(d.decl->name.text);
         }
         for (const auto& s : p().settings) names.push_back(s.name);
@@ -416,6 +420,8 @@ private:
         if (!scope.constant_only) {
             if (n == "case") return make(Op::CaseRoot, {}, record_of(shape_case), span);
             if (n == "claim" && scope.in_edit) return make(Op::Claim, {}, list_of(record_of(shape_line)), span);
+            if (n == "supported" && scope.in_edit) return make(Op::Supported, {}, list_of(record_of(shape_line)), span);
+            if (n == "reviewing" && scope.in_edit) return make(Op::Reviewing, {}, bool_type(), span);
             if (auto it = def_index_.find(n); it != def_index_.end()) {
                 TypeP type = compile_def(it->second);
                 if (merged_.defs[it->second].decl->is_function) {

@@ -47,6 +47,7 @@ bool same_value(const Value& a, const Value& b) {
 struct LineState {
     Line line;
     bool removed = false;
+    int submitted = -1;  // index of the submitted line it stands for, when reviewing
 };
 
 class Evaluator {
@@ -69,13 +70,9 @@ public:
         if (case_.kind == Kind::Record) result.case_id = case_.items[case_field::id].str();
         std::size_t index = 0;
         for (const auto& rule : program_.rules) timed(index++, [&] { run_rule(rule); });
-        for (const auto& edit : program_.edits) {
-            timed(index++, [&] {
-                claim_ = claim_value();
-                run_rule(edit);
-                compact();
-            });
-        }
+        run_edits(index);
+        Value submitted = case_.kind == Kind::Record ? case_.items[case_field::claim] : Value{};
+        if (submitted.kind == Kind::List && submitted.size > 0) review(result, submitted, index);
         for (auto& state : lines_) result.lines.push_back(std::move(state.line));
         result.edits = std::move(edits_);
         result.documentation = std::move(documentation_);
@@ -90,6 +87,8 @@ public:
         case Op::CallDef: return call_def(n);
         case Op::CaseRoot: return case_;
         case Op::Claim: return claim_;
+        case Op::Supported: return supported_;
+        case Op::Reviewing: return Value::of_bool(reviewing_);
         case Op::Member: {
             Value object = eval(n.kids[0]);
             if (object.kind != Kind::Record) fail(n, "eval.type", "expected a record here");
@@ -135,6 +134,82 @@ public:
     }
 
 private:
+    void run_edits(std::size_t first_index) {
+        std::size_t index = first_index;
+        for (const auto& edit : program_.edits) {
+            timed(index++, [&] {
+                claim_ = claim_value();
+                if (!reviewing_) supported_ = claim_;
+                run_rule(edit);
+                compact();
+            });
+        }
+    }
+
+    // Review (contract, section 3): the claim the study supports is what the rules and
+    // edits built; the edits then run again over the submitted claim, with `supported`
+    // naming the former and `reviewing` true, and every change is a verdict on a line.
+    void review(Result& result, Value submitted, std::size_t first_index) {
+        std::vector<Line> supported_lines;
+        for (auto& state : lines_) supported_lines.push_back(std::move(state.line));
+        supported_ = claim_value_of(supported_lines);
+        reviewing_ = true;
+        edits_.clear();
+        lines_.clear();
+        for (std::uint32_t i = 0; i < submitted.size; ++i) {
+            const Value* fields = submitted.items[i].items;
+            LineState state;
+            state.line.code = fields[claim_line_field::code].str();
+            state.line.units = fields[claim_line_field::units].number;
+            for (const auto& m : fields[claim_line_field::modifiers].list()) state.line.modifiers.push_back(m.str());
+            state.line.rule = "submitted";
+            state.submitted = static_cast<int>(i);
+            ReviewLine verdict;
+            verdict.code = state.line.code;
+            verdict.units = state.line.units;
+            verdict.modifiers = state.line.modifiers;
+            result.review.push_back(std::move(verdict));
+            lines_.push_back(std::move(state));
+        }
+        review_ = &result.review;
+        run_edits(first_index + 0);
+        for (auto& verdict : result.review) verdict.status = verdict.status.empty() ? "accepted" : verdict.status;
+        for (const auto& state : lines_) {
+            ReviewLine& verdict = result.review[static_cast<std::size_t>(state.submitted)];
+            verdict.units_allowed = state.line.units;
+            if (verdict.status == "accepted" &&
+                (state.line.units != verdict.units || state.line.modifiers != verdict.modifiers))
+                verdict.status = "adjusted";
+        }
+        // A payable line is explained by the rule that supports its code.
+        for (auto& state : lines_) {
+            for (const auto& line : supported_lines) {
+                if (line.code != state.line.code) continue;
+                state.line.rule = line.rule;
+                state.line.cite = line.cite;
+                state.line.layer = line.layer;
+                if (explain_) state.line.because = line.because;
+                break;
+            }
+        }
+        for (const auto& line : supported_lines) {
+            bool billed = std::any_of(lines_.begin(), lines_.end(), [&](const LineState& s) { return s.line.code == line.code; }) ||
+                          std::any_of(result.review.begin(), result.review.end(), [&](const ReviewLine& r) { return r.code == line.code; });
+            if (!billed) result.unbilled.push_back(line);
+        }
+        result.reviewed = true;
+    }
+
+    // Records a verdict reason against the submitted line `line` stands for.
+    void note_reason(int line, std::string_view status, const Edit& edit) {
+        if (!review_ || line < 0) return;
+        int submitted = lines_[static_cast<std::size_t>(line)].submitted;
+        if (submitted < 0) return;
+        ReviewLine& verdict = (*review_)[static_cast<std::size_t>(submitted)];
+        verdict.reasons.push_back({edit.rule, edit.message, edit.cite});
+        if (status == "denied") verdict.status = "denied";
+    }
+
     template <typename F> void timed(std::size_t index, F&& body) {
         if (!profile_) return body();
         auto start = std::chrono::steady_clock::now();
@@ -485,9 +560,12 @@ private:
         if (state.line.units <= limit) return;
         std::int64_t removed = state.line.units - std::max<std::int64_t>(limit, 0);
         Edit e = make_edit("deny", state.line.code);
-        e.message = arena_.copy(limit > 0 ? fmt::format("{} units of {} exceed the limit of {}; {} removed",
+        // The edit's description says why there is a limit; the numbers say what it did.
+        std::string_view why = rule_->doc.empty() ? std::string_view(rule_->name) : std::string_view(rule_->doc);
+        e.message = arena_.copy(limit > 0 ? fmt::format("{}: {} units of {} exceed the limit of {}; {} removed", why,
                                                          state.line.units, state.line.code, limit, removed)
-                                          : fmt::format("{} is not payable here; the line is removed", state.line.code));
+                                          : fmt::format("{}: {} is not payable, the line is removed", why, state.line.code));
+        note_reason(line, limit <= 0 ? "denied" : "adjusted", e);
         edits_.push_back(std::move(e));
         if (limit <= 0) state.removed = true;
         else state.line.units = limit;
@@ -508,6 +586,7 @@ private:
         std::string_view code = line >= 0 ? lines_[static_cast<std::size_t>(line)].line.code : std::string_view{};
         Edit e = make_edit(severity, code);
         e.message = keep(eval(c.expr));
+        note_reason(line, removes_line ? "denied" : "accepted", e);
         edits_.push_back(std::move(e));
         if (removes_line && line >= 0) lines_[static_cast<std::size_t>(line)].removed = true;
     }
@@ -515,7 +594,13 @@ private:
     void add_modifier(const ClauseCode& c, int line) {
         std::string_view modifier = keep(eval(c.expr));
         auto& modifiers = lines_[static_cast<std::size_t>(line)].line.modifiers;
-        if (std::find(modifiers.begin(), modifiers.end(), modifier) == modifiers.end()) modifiers.push_back(modifier);
+        if (std::find(modifiers.begin(), modifiers.end(), modifier) != modifiers.end()) return;
+        modifiers.push_back(modifier);
+        if (review_) {
+            Edit e = make_edit("info", lines_[static_cast<std::size_t>(line)].line.code);
+            e.message = arena_.copy(fmt::format("modifier {} added", modifier));
+            note_reason(line, "adjusted", e);
+        }
     }
 
     void document(std::string text_value) {
@@ -527,10 +612,25 @@ private:
     // The claim as edits see it: one `line` record per live line.
     Value claim_value() {
         claim_map_.clear();
-        Value* out = arena_.make_array<Value>(lines_.size());
-        std::size_t n = 0;
+        line_ptrs_.clear();
         for (std::size_t i = 0; i < lines_.size(); ++i) {
-            const Line& line = lines_[i].line;
+            claim_map_.push_back(static_cast<std::uint32_t>(i));
+            line_ptrs_.push_back(&lines_[i].line);
+        }
+        return lines_value(line_ptrs_);
+    }
+
+    Value claim_value_of(const std::vector<Line>& source) {
+        line_ptrs_.clear();
+        for (const auto& line : source) line_ptrs_.push_back(&line);
+        return lines_value(line_ptrs_);
+    }
+
+    Value lines_value(const std::vector<const Line*>& lines) {
+        Value* out = arena_.make_array<Value>(lines.size());
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            const Line& line = *lines[i];
             Value* fields = arena_.make_array<Value>(line_field::count);
             fields[line_field::code] = Value::of_string(line.code);
             fields[line_field::units] = Value::of_number(line.units);
@@ -539,7 +639,6 @@ private:
             fields[line_field::modifiers] = Value::of_list(modifiers, line.modifiers.size());
             fields[line_field::rule] = Value::of_string(line.rule);
             out[n++] = Value::of_record(shape_line, fields);
-            claim_map_.push_back(static_cast<std::uint32_t>(i));
         }
         return Value::of_list(out, n);
     }
@@ -552,6 +651,9 @@ private:
     Arena& arena_;
     Value case_;
     Value claim_;
+    Value supported_;
+    bool reviewing_ = false;
+    std::vector<ReviewLine>* review_ = nullptr;
     bool explain_;
     RuleProfile* profile_;
     Scratch& scratch_;
@@ -565,6 +667,7 @@ private:
     std::vector<std::string>& trail_;
     std::vector<LineState> lines_;
     std::vector<std::uint32_t> claim_map_;
+    std::vector<const Line*> line_ptrs_;
     std::vector<Edit> edits_;
     std::vector<std::string_view> documentation_;
 };

@@ -22,6 +22,8 @@ enum class Op : std::uint8_t {
     CallDef,        // definition `slot` called with kids as arguments
     CaseRoot,       // the case record
     Claim,          // the claim being built (edits only)
+    Supported,      // the claim the study supports (edits only; equals the claim unless reviewing)
+    Reviewing,      // true while edits review a submitted claim
     Member,         // kids[0].field[slot], statically known shape
     MapMember,      // [x.field[slot] for x in kids[0]]
     DynamicMember,  // field `text[0]` looked up at run time (object of unknown type)

@@ -92,6 +92,38 @@ std::string to_json(const Result& r, bool explain) {
     }
     out += "], \"documentation\": ";
     json_strings(out, r.documentation);
+    if (r.reviewed) {
+        out += ", \"review\": [";
+        for (std::size_t i = 0; i < r.review.size(); ++i) {
+            const ReviewLine& v = r.review[i];
+            out += i ? ", {\"code\": " : "{\"code\": ";
+            json_string(out, v.code);
+            out += fmt::format(", \"units\": {}, \"modifiers\": ", v.units);
+            json_strings(out, v.modifiers);
+            field(out, "status", v.status);
+            out += fmt::format(", \"units_allowed\": {}, \"reasons\": [", v.units_allowed);
+            for (std::size_t k = 0; k < v.reasons.size(); ++k) {
+                out += k ? ", {\"rule\": " : "{\"rule\": ";
+                json_string(out, v.reasons[k].rule);
+                field(out, "message", v.reasons[k].message);
+                field(out, "cite", v.reasons[k].cite);
+                out += '}';
+            }
+            out += "]}";
+        }
+        out += "], \"unbilled\": [";
+        for (std::size_t i = 0; i < r.unbilled.size(); ++i) {
+            const Line& l = r.unbilled[i];
+            out += i ? ", {\"code\": " : "{\"code\": ";
+            json_string(out, l.code);
+            out += fmt::format(", \"units\": {}, \"modifiers\": ", l.units);
+            json_strings(out, l.modifiers);
+            field(out, "rule", l.rule);
+            field(out, "cite", l.cite);
+            out += '}';
+        }
+        out += ']';
+    }
     out += '}';
     return out;
 }
@@ -104,8 +136,37 @@ std::string error_json(std::string_view case_id, std::string_view message) {
     return out;
 }
 
+namespace {
+
+// The submitted claim and the verdict on each line, in one table a coder reads at a glance.
+std::string review_text(const Result& r) {
+    std::string out = "  review of the submitted claim:\n";
+    std::size_t mod_w = 9;
+    std::vector<std::string> modifiers;
+    for (const auto& v : r.review) {
+        modifiers.push_back(v.modifiers.empty() ? "-" : fmt::format("{}", fmt::join(v.modifiers, " ")));
+        mod_w = std::max(mod_w, modifiers.back().size());
+    }
+    out += fmt::format("    {:<6} {:>5}  {:<{}}  {:<8}  {:>7}  {}\n", "code", "units", "modifiers", mod_w, "verdict", "allowed", "why");
+    for (std::size_t i = 0; i < r.review.size(); ++i) {
+        const ReviewLine& v = r.review[i];
+        std::string why = v.reasons.empty() ? "-" : fmt::format("{} [{}]", v.reasons[0].message, v.reasons[0].rule);
+        out += fmt::format("    {:<6} {:>5}  {:<{}}  {:<8}  {:>7}  {}\n", v.code, v.units, modifiers[i], mod_w, v.status, v.units_allowed, why);
+        for (std::size_t k = 1; k < v.reasons.size(); ++k)
+            out += fmt::format("    {:<{}}  {} [{}]\n", "", 6 + 1 + 5 + 2 + mod_w + 2 + 8 + 2 + 7, v.reasons[k].message, v.reasons[k].rule);
+    }
+    if (!r.unbilled.empty()) {
+        out += "  supported by the study but not on the claim:\n";
+        for (const auto& l : r.unbilled) out += fmt::format("    {} x{} [{}]\n", l.code, l.units, l.rule);
+    }
+    return out;
+}
+
+} // namespace
+
 std::string to_text(const Result& r, bool explain) {
     std::string out = fmt::format("case {} (policy {})\n", r.case_id, r.policy);
+    if (r.reviewed) out += review_text(r) + "  payable:\n";
     if (r.lines.empty()) out += "  no billable lines\n";
     std::vector<std::string> modifiers;
     std::size_t code_w = 4, mod_w = 9, rule_w = 4;

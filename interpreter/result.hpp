@@ -28,12 +28,32 @@ struct Edit {
     std::vector<std::string> because;
 };
 
+/// Why a submitted line was changed or flagged.
+struct Reason {
+    std::string_view rule;
+    std::string_view message;
+    std::string_view cite;
+};
+
+/// The verdict on one submitted claim line (contract, section 3: "review").
+struct ReviewLine {
+    std::string_view code;
+    std::int64_t units = 0;
+    std::vector<std::string_view> modifiers;  // as submitted
+    std::string_view status;                  // "accepted", "adjusted" or "denied"
+    std::int64_t units_allowed = 0;
+    std::vector<Reason> reasons;
+};
+
 struct Result {
     std::string_view case_id;
     std::string_view policy;
-    std::vector<Line> lines;
+    std::vector<Line> lines;  // when reviewed: what may be paid
     std::vector<Edit> edits;
     std::vector<std::string_view> documentation;
+    bool reviewed = false;           // the case carried a submitted claim
+    std::vector<ReviewLine> review;  // one per submitted line, in order
+    std::vector<Line> unbilled;      // supported by the study, missing from the claim
 };
 
 /// One JSON object on one line, without a trailing newline (contract, section 3).
