@@ -217,6 +217,8 @@ struct CaseReader::Impl {
 
     const MuscleIndex* muscles;
     std::vector<std::string_view> muscle_names; // for did-you-mean
+    const TableData* known_codes;
+    std::vector<std::string_view> code_names;   // for did-you-mean
 
     simdjson::ondemand::parser parser;
     std::unique_ptr<char[]> buffer; // the input, copied with simdjson's padding
@@ -229,7 +231,11 @@ struct CaseReader::Impl {
     std::string lower;          // a muscle name, lower-cased for look-up
     std::string_view case_id;   // in the arena, once read
 
-    explicit Impl(const MuscleIndex* index) : muscles(index) {
+    explicit Impl(const MuscleIndex* index, const TableData* codes) : muscles(index), known_codes(codes) {
+        if (known_codes)
+            for (const auto& row : known_codes->rows)
+                for (const auto& key : row.keys)
+                    if (key.kind == Kind::String) code_names.push_back(key.str());
         if (muscles)
             for (const auto& name : muscles->names)
                 muscle_names.push_back(name);
@@ -418,6 +424,14 @@ struct CaseReader::Impl {
                  "a code is four digits then a digit or capital letter (95886, 0106T), or a "
                  "capital letter then four digits (G0255)");
         return copy(s);
+    }
+
+    // A submitted code the policy does not know is an error, not a silent denial.
+    void check_known_code(std::string_view code) {
+        if (!known_codes || known_codes->find(Value::of_string(code))) return;
+        std::string message = "unknown code " + in_quotes(code);
+        if (auto guess = closest(code, code_names)) message += "; did you mean " + in_quotes(*guess) + "?";
+        fail(message, "the policy reviews the codes in its table `known_codes`; a code outside it cannot be judged");
     }
 
     Value read_units(od::value& v) {
@@ -663,6 +677,7 @@ struct CaseReader::Impl {
                 switch (i) {
                 case claim_line_field::code:
                     fields[i] = read_code(f);
+                    check_known_code(fields[i].str());
                     break;
                 case claim_line_field::units:
                     fields[i] = read_units(f);
@@ -826,7 +841,8 @@ struct CaseReader::Impl {
     }
 };
 
-CaseReader::CaseReader(const MuscleIndex* muscles) : impl_(std::make_unique<Impl>(muscles)) {}
+CaseReader::CaseReader(const MuscleIndex* muscles, const TableData* known_codes)
+    : impl_(std::make_unique<Impl>(muscles, known_codes)) {}
 CaseReader::~CaseReader() = default;
 
 std::variant<Value, CaseError> CaseReader::read(std::string_view json, Arena& arena) {

@@ -70,6 +70,7 @@ public:
         for (const auto& rule : merged_.rules) p.rules.push_back(compile_rule(rule));
         for (const auto& edit : merged_.edits) p.edits.push_back(compile_rule(edit));
         muscle_index();
+        if (auto it = table_index_.find("known_codes"); it != table_index_.end()) p.known_codes = p.tables[it->second].get();
         if (diagnostics_.has_errors()) return nullptr;
         return std::move(program_);
     }

@@ -112,6 +112,7 @@ struct Program {
     std::uint32_t max_frame = 0;
 
     std::optional<MuscleIndex> muscles;  // from the table named `muscles`, if declared
+    const TableData* known_codes = nullptr;  // the table named `known_codes`, if declared
 };
 
 } // namespace cpl
