@@ -94,27 +94,36 @@ private:
 
     void settings() {
         for (const auto& s : merged_.settings) {
-            Scope scope;
-            scope.constant_only = true;
-            Typed value = expr(*s.value, scope);
-            SettingCode code{s.decl->name.text, value.node.constant, value.type, s.decl->doc,
-                             s.decl->cite ? s.decl->cite->text : "", s.layer, s.decl->within, s.decl->name.span};
             TypeP declared = type_of_literal(s.decl->value);
-            if (s.value != &s.decl->value && !fits(declared, value.type)) {
-                auto& d = error("check.setting_type", s.value->span,
-                                fmt::format("`{}` is a {}, not a {}", code.name, type_name(declared), type_name(value.type)));
-                d.notes.push_back(fmt::format("declared by `{}`", merged_.layers.front()));
+            SettingCode code{s.decl->name.text, {}, {}, declared, s.decl->doc,
+                             s.decl->cite ? s.decl->cite->text : "", s.layer, s.decl->within, s.decl->name.span};
+            for (const auto& version : s.versions) {
+                Scope scope;
+                scope.constant_only = true;
+                Typed value = expr(*version.value, scope);
+                if (version.value != &s.decl->value && !fits(declared, value.type)) {
+                    auto& d = error("check.setting_type", version.value->span,
+                                    fmt::format("`{}` is a {}, not a {}", code.name, type_name(declared), type_name(value.type)));
+                    d.notes.push_back(fmt::format("declared by `{}`", merged_.layers.front()));
+                }
+                const Value& v = value.node.constant;
+                if (code.within && v.kind == Kind::Number && (v.number < code.within->first || v.number > code.within->second)) {
+                    auto& d = error("check.setting_out_of_range", version.value->span,
+                                    fmt::format("`{}` must be within {}..{}, not {}", code.name, code.within->first,
+                                                code.within->second, v.number));
+                    d.notes.push_back(fmt::format("the range is set where `{}` is declared", code.name));
+                }
+                code.versions.push_back({v, effective(*version.effective), version.layer});
             }
-            if (code.within && code.value.kind == Kind::Number &&
-                (code.value.number < code.within->first || code.value.number > code.within->second)) {
-                auto& d = error("check.setting_out_of_range", s.value->span,
-                                fmt::format("`{}` must be within {}..{}, not {}", code.name, code.within->first,
-                                            code.within->second, code.value.number));
-                d.notes.push_back(fmt::format("the range is set where `{}` is declared", code.name));
-            }
+            code.value = code.versions.back().value;
+            if (code.versions.size() > 1 || code.versions.back().effective.dated()) p().dated = true;
             setting_index_[code.name] = static_cast<std::uint32_t>(p().settings.size());
             p().settings.push_back(std::move(code));
         }
+    }
+
+    static Effective effective(const ast::Effective& e) {
+        return {e.from ? e.from->text : "", e.until ? e.until->text : ""};
     }
 
     TypeP type_of_literal(const ast::Expr& e) {
@@ -136,6 +145,9 @@ private:
                 TableRowData out;
                 out.layer = merged_row.layer;
                 out.cite = row.cite ? row.cite->text : "";
+                out.from = row.effective.from ? row.effective.from->text : "";
+                out.until = row.effective.until ? row.effective.until->text : "";
+                if (row.effective.dated()) data->dated = p().dated = true;
                 for (const auto& key : row.keys) {
                     if (!key.literal) {
                         out.is_range = true;
@@ -270,6 +282,9 @@ private:
         code.doc = rule.doc;
         code.layer = layer;
         code.span = rule.name.span;
+        code.effective = effective(rule.effective);
+        code.fixed = rule.fixed;
+        if (code.effective.dated()) p().dated = true;
         bool is_edit = rule.kind == ast::RuleKind::Edit;
         const char* kind = is_edit ? "edit" : "rule";
         if (rule.cite)
@@ -376,11 +391,15 @@ private:
         Node& node = typed.node;
         switch (node.op) {
         case Op::Const: case Op::Local: case Op::Def: case Op::CallDef: case Op::CaseRoot:
-        case Op::Claim: case Op::Supported: case Op::Reviewing: case Op::Comprehension: return typed;
+        case Op::Claim: case Op::Supported: case Op::Reviewing: case Op::DatedSetting:
+        case Op::Comprehension: return typed;
         default: break;
         }
         for (const auto& kid : node.kids)
             if (kid.op != Op::Const) return typed;
+        // A dated table answers by the date of service: look it up per case.
+        for (const auto& kid : node.kids)
+            if (kid.constant.kind == Kind::Table && kid.constant.table->dated) return typed;
         // A placeholder for a broken part makes its whole expression a placeholder, so one
         // mistake gives one error, not a cascade.
         for (const auto& kid : node.kids)
@@ -414,8 +433,16 @@ private:
     Typed name(const std::string& n, Span span, Scope& scope) {
         for (auto it = scope.locals.rbegin(); it != scope.locals.rend(); ++it)
             if (it->name == n) return make(Op::Local, {}, it->type, span, it->slot);
-        if (auto it = setting_index_.find(n); it != setting_index_.end())
-            return constant(p().settings[it->second].value, p().settings[it->second].type, span);
+        if (auto it = setting_index_.find(n); it != setting_index_.end()) {
+            const SettingCode& setting = p().settings[it->second];
+            if (setting.versions.size() == 1 && !setting.versions[0].effective.dated())
+                return constant(setting.value, setting.type, span);
+            if (scope.constant_only) {
+                error("check.table_value_not_constant", span, fmt::format("`{}` depends on the date of service, so a table value cannot use it", n));
+                return fail(span);
+            }
+            return unfolded(Op::DatedSetting, {}, setting.type, span, it->second);
+        }
         if (auto it = table_index_.find(n); it != table_index_.end())
             return constant(Value::of_table(p().tables[it->second].get()), table_types_[n], span);
         if (!scope.constant_only) {

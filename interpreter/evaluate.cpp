@@ -7,6 +7,8 @@
 #include "schema.hpp"
 
 #include <chrono>
+#include <cstdlib>
+#include <ctime>
 #include <fmt/format.h>
 #include <limits>
 
@@ -40,6 +42,20 @@ struct Scratch {
     std::uint64_t generation = 0;
 };
 
+// Today's date (UTC) as YYYY-MM-DD; CPL_TODAY overrides it so tests are reproducible.
+std::string_view today() {
+    static const std::string value = [] {
+        if (const char* fixed = std::getenv("CPL_TODAY")) return std::string(fixed);
+        std::time_t now = std::time(nullptr);
+        std::tm utc{};
+        gmtime_r(&now, &utc);
+        char text[11];
+        std::strftime(text, sizeof text, "%Y-%m-%d", &utc);
+        return std::string(text);
+    }();
+    return value;
+}
+
 bool same_value(const Value& a, const Value& b) {
     return a.kind == b.kind && a.size == b.size && a.number == b.number;
 }
@@ -62,6 +78,11 @@ public:
         if (locals_.size() < program.max_frame + 64) locals_.resize(program.max_frame + 64);
         trail_.clear();
         ++scratch_.generation;
+        if (case_.kind == Kind::Record) date_ = case_.items[case_field::date_of_service].str();
+        if (date_.empty()) {
+            date_ = today();
+            date_assumed_ = true;
+        }
     }
 
     Result run() {
@@ -69,6 +90,13 @@ public:
         result.policy = program_.name;
         if (case_.kind == Kind::Record) result.case_id = case_.items[case_field::id].str();
         std::size_t index = 0;
+        if (date_assumed_ && program_.dated && case_.kind == Kind::Record) {
+            static const RuleCode as_of{"date_of_service", ast::RuleKind::Rule, "", "contract: a case without a date is evaluated as of today", "", "", {}, 0, {}, {}, false, {}};
+            rule_ = &as_of;
+            Edit e = make_edit("info", "");
+            e.message = arena_.copy(fmt::format("the case has no date_of_service: evaluated as of {}", date_));
+            edits_.push_back(std::move(e));
+        }
         for (const auto& rule : program_.rules) timed(index++, [&] { run_rule(rule); });
         run_edits(index);
         Value submitted = case_.kind == Kind::Record ? case_.items[case_field::claim] : Value{};
@@ -89,6 +117,7 @@ public:
         case Op::Claim: return claim_;
         case Op::Supported: return supported_;
         case Op::Reviewing: return Value::of_bool(reviewing_);
+        case Op::DatedSetting: return dated_setting(n);
         case Op::Member: {
             Value object = eval(n.kids[0]);
             if (object.kind != Kind::Record) fail(n, "eval.type", "expected a record here");
@@ -304,6 +333,13 @@ private:
         return result;
     }
 
+    Value dated_setting(const Node& n) {
+        const SettingCode& setting = program_.settings[n.slot];
+        for (auto it = setting.versions.rbegin(); it != setting.versions.rend(); ++it)
+            if (it->effective.holds(date_)) return it->value;
+        fail(n, "eval.no_setting_value", fmt::format("setting `{}` has no value for the date of service {}", setting.name, date_));
+    }
+
     Value dynamic_member(const Node& n, Value object) {
         const std::string& field = n.text[0];
         if (object.kind == Kind::List) {
@@ -321,7 +357,7 @@ private:
         Value object = eval(n.kids[0]);
         Value key = eval(n.kids[1]);
         if (object.kind == Kind::Table) {
-            const TableRowData* row = object.table->find(key);
+            const TableRowData* row = object.table->find(key, date_);
             if (!row)
                 fail(n, "eval.missing_key", fmt::format("table `{}` has no row for {}", object.table->name, to_text(key, program_.shapes, true)));
             return row->value;
@@ -349,7 +385,7 @@ private:
     bool contains(const Node& n) {
         Value item = eval(n.kids[0]);
         Value container = eval(n.kids[1]);
-        if (container.kind == Kind::Table) return container.table->find(item) != nullptr;
+        if (container.kind == Kind::Table) return container.table->find(item, date_) != nullptr;
         if (container.kind != Kind::List) fail(n, "eval.type", fmt::format("`in` needs a list or a table, got {}", text(container)));
         for (const auto& v : container.list())
             if (equal(item, v, program_.shapes)) return true;
@@ -411,7 +447,7 @@ private:
         Value args[8];
         std::size_t argc = std::min<std::size_t>(n.kids.size(), 8);
         for (std::size_t i = 0; i < argc; ++i) args[i] = eval(n.kids[i]);
-        BuiltinContext ctx{arena_, program_.shapes, n.span};
+        BuiltinContext ctx{arena_, program_.shapes, n.span, date_};
         return n.builtin->fn({args, argc}, ctx);
     }
 
@@ -427,13 +463,23 @@ private:
     // --- rules and edits ---
 
     void run_rule(const RuleCode& rule) {
+        if (!rule.effective.holds(date_)) return;
+        const RuleCode* winner = nullptr;
         for (const auto& exception : rule.exceptions) {
-            if (guard_holds(exception)) {
-                run_clauses(exception);
-                return;
+            if (!exception.effective.holds(date_) || !guard_holds(exception)) continue;
+            if (!winner) {
+                winner = &exception;
+                continue;
             }
+            // Two exceptions hold on this case: the first declared wins, and the claim says so.
+            rule_ = &exception;
+            Edit e = make_edit("warn", "");
+            e.message = arena_.copy(fmt::format("exceptions `{}` and `{}` to {} `{}` both apply; `{}` (declared first) decided",
+                                                winner->name, exception.name, rule.kind == ast::RuleKind::Rule ? "rule" : "edit",
+                                                rule.name, winner->name));
+            edits_.push_back(std::move(e));
         }
-        run_clauses(rule);
+        run_clauses(winner ? *winner : rule);
     }
 
     // An exception wins when the `let`/`when` clauses before its first action all hold.
@@ -651,6 +697,8 @@ private:
     Arena& arena_;
     Value case_;
     Value claim_;
+    std::string_view date_;
+    bool date_assumed_ = false;
     Value supported_;
     bool reviewing_ = false;
     std::vector<ReviewLine>* review_ = nullptr;

@@ -195,14 +195,27 @@ private:
                 d.help = fmt::format("to change its value, write `{} VALUE`", s.name.text);
                 return;
             }
-        merged.settings.push_back({&s, &s.value, layer});
+        merged.settings.push_back({&s, {{&s.value, &s.effective, layer}}, layer, {{&s.value, layer}}});
+    }
+
+    // A payer may not change what the standard set marks `fixed`.
+    bool refuse_fixed(bool fixed, const std::string& owner, const std::string& layer, Span at,
+                      std::string_view what, std::string_view name) {
+        if (!fixed || owner == layer) return false;
+        auto& d = diagnostics_.error("check.fixed", at, fmt::format("{} `{}` is fixed by `{}`: a payer policy may not change it", what, name, owner));
+        d.notes.push_back("it encodes a rule that is not a payer's to choose (e.g. CPT's code bands)");
+        return true;
     }
 
     void apply_one(MergedPolicy& merged, const ast::SettingValue& s, const std::string& layer, bool) {
         for (auto& existing : merged.settings)
             if (existing.decl->name.text == s.name.text) {
-                existing.value = &s.value;
+                if (refuse_fixed(existing.decl->fixed, existing.history.front().second, layer, s.name.span, "setting", s.name.text))
+                    return;
+                if (!s.effective.dated()) existing.versions.clear();
+                existing.versions.push_back({&s.value, &s.effective, layer});
                 existing.layer = layer;
+                existing.history.emplace_back(&s.value, layer);
                 return;
             }
         unknown("check.unknown_setting", s.name.span, "setting", s.name.text,
@@ -213,6 +226,7 @@ private:
         MergedTable* table = nullptr;
         for (auto& existing : merged.tables)
             if (existing.decl->name.text == t.name.text) table = &existing;
+        if (table && refuse_fixed(table->decl->fixed, table->layer, layer, t.name.span, "table", t.name.text)) return;
         if (!table) {
             if (t.replace)
                 unknown("check.unknown_table", t.name.span, "table", t.name.text,
@@ -226,8 +240,14 @@ private:
         for (const auto& row : t.rows) merge_row(*table, row, layer);
     }
 
+    static std::string dates(const ast::Effective& e) {
+        return (e.from ? e.from->text : "") + ".." + (e.until ? e.until->text : "");
+    }
+
     void merge_row(MergedTable& table, const ast::TableRow& row, const std::string& layer) {
+        // The same key with other dates is another version of the row, not a replacement.
         auto matches = [&](const ast::TableRow& other) {
+            if (!row.remove && dates(row.effective) != dates(other.effective)) return false;
             for (const auto& a : row.keys)
                 for (const auto& b : other.keys)
                     if (key_text(a) == key_text(b)) return true;
@@ -296,13 +316,15 @@ private:
                     rule_names(merged, o.rule.kind));
             return;
         }
+        if (refuse_fixed(existing->rule->fixed, existing->layer, layer, o.rule.name.span, kind_name(o.rule.kind), o.rule.name.text)) return;
         *existing = {&o.rule, layer, existing->layer, {}};
     }
 
-    void apply_one(MergedPolicy& merged, const ast::Disable& d, const std::string&, bool) {
+    void apply_one(MergedPolicy& merged, const ast::Disable& d, const std::string& layer, bool) {
         auto& list = list_for(merged, d.kind);
         for (auto it = list.begin(); it != list.end(); ++it)
             if (it->rule->name.text == d.target.text) {
+                if (refuse_fixed(it->rule->fixed, it->layer, layer, d.target.span, kind_name(d.kind), d.target.text)) return;
                 list.erase(it);
                 return;
             }
@@ -316,6 +338,7 @@ private:
                     rule_names(merged, e.target_kind));
             return;
         }
+        if (refuse_fixed(target->rule->fixed, target->layer, layer, e.target.span, kind_name(e.target_kind), e.target.text)) return;
         target->exceptions.emplace_back(&e.rule, layer);
     }
 

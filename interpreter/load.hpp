@@ -12,10 +12,20 @@
 
 namespace cpl {
 
+/// One value of a setting and the dates of service it holds for.
+struct SettingVersion {
+    const ast::Expr* value = nullptr;
+    const ast::Effective* effective = nullptr;
+    std::string layer;
+};
+
 struct MergedSetting {
     const ast::Setting* decl = nullptr;
-    const ast::Expr* value = nullptr;  // the declaration's, or the last restatement's
-    std::string layer;                 // who set the value in force
+    // Later versions win where their dates overlap. A restatement without dates replaces
+    // every version; one with dates is added.
+    std::vector<SettingVersion> versions;
+    std::string layer;  // who last changed it
+    std::vector<std::pair<const ast::Expr*, std::string>> history;  // every value it had, with its layer, for `cpl diff`
 };
 
 struct MergedRow {

@@ -24,6 +24,7 @@ enum class Op : std::uint8_t {
     Claim,          // the claim being built (edits only)
     Supported,      // the claim the study supports (edits only; equals the claim unless reviewing)
     Reviewing,      // true while edits review a submitted claim
+    DatedSetting,   // setting `slot`, whose value depends on the date of service
     Member,         // kids[0].field[slot], statically known shape
     MapMember,      // [x.field[slot] for x in kids[0]]
     DynamicMember,  // field `text[0]` looked up at run time (object of unknown type)
@@ -47,6 +48,17 @@ struct Node {
     std::vector<std::string> text;
     const Builtin* builtin = nullptr;
     Span span;
+};
+
+/// Dates of service a declaration holds for: from inclusive, until exclusive, ISO strings
+/// ("" for open). Compared as text, which orders ISO dates correctly.
+struct Effective {
+    std::string from;
+    std::string until;
+    bool dated() const { return !from.empty() || !until.empty(); }
+    bool holds(std::string_view date) const {
+        return (from.empty() || date >= from) && (until.empty() || date < until);
+    }
 };
 
 struct DefCode {
@@ -81,12 +93,21 @@ struct RuleCode {
     std::vector<ClauseCode> clauses;
     std::uint32_t frame_size = 0;
     std::vector<RuleCode> exceptions;  // tried first; the first whose conditions hold runs instead
+    Effective effective;               // the rule runs only for dates of service in it
+    bool fixed = false;
     Span span;
+};
+
+struct SettingVersionCode {
+    Value value;
+    Effective effective;
+    std::string layer;
 };
 
 struct SettingCode {
     std::string name;
-    Value value;
+    Value value;  // the value when it does not depend on the date (versions.size() == 1, undated)
+    std::vector<SettingVersionCode> versions;  // later ones win where their dates overlap
     TypeP type;
     std::string doc;
     std::string cite;
@@ -113,6 +134,7 @@ struct Program {
 
     std::optional<MuscleIndex> muscles;  // from the table named `muscles`, if declared
     const TableData* known_codes = nullptr;  // the table named `known_codes`, if declared
+    bool dated = false;  // some declaration holds only for some dates of service
 };
 
 } // namespace cpl

@@ -24,7 +24,21 @@ void TableData::index() {
     }
 }
 
-const TableRowData* TableData::find(const Value& key) const {
+const TableRowData* TableData::find(const Value& key, std::string_view date) const {
+    if (dated) {
+        // Few tables are dated, and they are short: scan, so versions of a row can overlap.
+        const TableRowData* found = nullptr;
+        for (const auto& row : rows) {
+            if (!row.holds(date)) continue;
+            bool match = false;
+            if (row.is_range) match = key.kind == Kind::Number && key.number >= row.low && key.number <= row.high;
+            else
+                for (const auto& k : row.keys)
+                    if (k.kind == key.kind && (k.kind == Kind::String ? k.str() == key.str() : k.number == key.number)) match = true;
+            if (match) found = &row;
+        }
+        return found;
+    }
     if (key.kind == Kind::String) {
         auto it = by_string.find(key.str());
         return it == by_string.end() ? nullptr : &rows[it->second];

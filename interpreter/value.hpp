@@ -64,6 +64,10 @@ struct TableRowData {
     Value value;
     std::string cite;
     std::string layer;  // the policy that wrote this row
+    std::string from, until;  // dates of service the row holds for ("" for open)
+    bool holds(std::string_view date) const {
+        return (from.empty() || date >= from) && (until.empty() || date < until);
+    }
 };
 
 /// Hashes strings and string views alike, so look-ups by a case's string_view never
@@ -83,8 +87,11 @@ struct TableData {
     std::unordered_map<std::int64_t, std::uint32_t> by_number;
     std::vector<std::uint32_t> range_rows;
 
+    bool dated = false;  // some row holds only for some dates: look-ups need the date
+
     void index();
-    const TableRowData* find(const Value& key) const;
+    /// The row for `key` in force on `date` (the last such row, when versions overlap).
+    const TableRowData* find(const Value& key, std::string_view date = {}) const;
 };
 
 bool equal(const Value& a, const Value& b, const std::vector<Shape>& shapes);

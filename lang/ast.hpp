@@ -53,13 +53,23 @@ struct Cite {
     Span span;
 };
 
+/// `from "YYYY-MM-DD"` / `until "YYYY-MM-DD"`: the dates of service a declaration holds for
+/// (from inclusive, until exclusive).
+struct Effective {
+    std::optional<Ident> from;
+    std::optional<Ident> until;
+    bool dated() const { return from || until; }
+};
+
 /// `setting NAME VALUE [within LOW..HIGH] ["doc"] [cite "…"]`
 struct Setting {
     Ident name;
     Expr value;
     std::optional<std::pair<std::int64_t, std::int64_t>> within;
+    Effective effective;
     std::string doc;
     std::optional<Cite> cite;
+    bool fixed = false;  // payers may not restate it
     Span span;
 };
 
@@ -67,6 +77,7 @@ struct Setting {
 struct SettingValue {
     Ident name;
     Expr value;
+    Effective effective;
     Span span;
 };
 
@@ -82,6 +93,7 @@ struct TableRow {
     std::vector<TableKey> keys;
     bool remove = false;  // `remove KEY` in a payer file
     std::optional<Expr> value;
+    Effective effective;
     std::optional<Cite> cite;
     Span span;
 };
@@ -89,6 +101,7 @@ struct TableRow {
 struct Table {
     Ident name;
     bool replace = false;
+    bool fixed = false;  // payers may not change it
     std::string doc;
     std::optional<Cite> cite;
     std::vector<TableRow> rows;
@@ -129,6 +142,8 @@ struct Rule {
     std::string doc;
     std::vector<Clause> clauses;
     std::optional<Cite> cite;
+    Effective effective;
+    bool fixed = false;  // payers may not override, disable or except it
     Span span;
 };
 

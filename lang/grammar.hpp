@@ -35,7 +35,8 @@ CPL_KEYWORD( deny ); CPL_KEYWORD( warn ); CPL_KEYWORD( info ); CPL_KEYWORD( add 
 CPL_KEYWORD( modifier ); CPL_KEYWORD( document ); CPL_KEYWORD( cite ); CPL_KEYWORD( override );
 CPL_KEYWORD( disable ); CPL_KEYWORD( exception ); CPL_KEYWORD( to ); CPL_KEYWORD( include );
 CPL_KEYWORD( and ); CPL_KEYWORD( or ); CPL_KEYWORD( not ); CPL_KEYWORD( if );
-CPL_KEYWORD( then ); CPL_KEYWORD( else );
+CPL_KEYWORD( then ); CPL_KEYWORD( else ); CPL_KEYWORD( from ); CPL_KEYWORD( until );
+CPL_KEYWORD( fixed );
 #undef CPL_KEYWORD
 
 // Reserved words can never be names.
@@ -51,7 +52,8 @@ struct reserved : any_word<
    TAO_PEGTL_STRING( "disable" ), TAO_PEGTL_STRING( "exception" ), TAO_PEGTL_STRING( "include" ),
    TAO_PEGTL_STRING( "and" ), TAO_PEGTL_STRING( "or" ), TAO_PEGTL_STRING( "not" ),
    TAO_PEGTL_STRING( "if" ), TAO_PEGTL_STRING( "then" ), TAO_PEGTL_STRING( "else" ),
-   TAO_PEGTL_STRING( "true" ), TAO_PEGTL_STRING( "false" ) > {};
+   TAO_PEGTL_STRING( "true" ), TAO_PEGTL_STRING( "false" ), TAO_PEGTL_STRING( "from" ),
+   TAO_PEGTL_STRING( "until" ), TAO_PEGTL_STRING( "fixed" ) > {};
 
 // name <- [a-z_] [A-Za-z0-9_]*   (not a reserved word)
 struct name : seq< not_at< reserved >, ranges< 'a', 'z', '_' >, star< identifier_other > > {};
@@ -169,6 +171,12 @@ struct expect_cite_text : sor< doc_string, raise< expect_cite_text > > {};
 // cite <- 'cite' string
 struct cite : seq< kw_cite, expect_cite_text > {};
 
+// effective <- ['from' string] ['until' string]      (dates of service, YYYY-MM-DD)
+struct expect_date : sor< doc_string, raise< expect_date > > {};
+struct effective_from : seq< kw_from, expect_date > {};
+struct effective_until : seq< kw_until, expect_date > {};
+struct effective : seq< opt< effective_from >, opt< effective_until > > {};
+
 struct expect_policy_name : sor< ident, raise< expect_policy_name > > {};
 struct extends_base : sor< ident, doc_string > {};
 struct expect_base : sor< extends_base, raise< expect_base > > {};
@@ -184,9 +192,9 @@ struct expect_int_range : int_range {};
 struct within : seq< kw_within, expect_int_range > {};
 struct expect_setting_name : sor< ident, raise< expect_setting_name > > {};
 // setting <- 'setting' name literal ['within' number '..' number] [string] [cite]
-struct setting : seq< kw_setting, expect_setting_name, expect_literal, opt< within >, opt< doc_string >, opt< cite > > {};
+struct setting : seq< kw_setting, expect_setting_name, expect_literal, opt< within >, effective, opt< doc_string >, opt< cite > > {};
 // setting_value <- name literal        (a payer restating a setting)
-struct setting_value : seq< name, ws, expect_literal > {};
+struct setting_value : seq< name, ws, expect_literal, effective > {};
 
 // key <- number '..' [number] / literal
 struct key_range : seq< number, ws, op_range, opt< number, ws > > {};
@@ -195,7 +203,7 @@ struct expect_key : table_key {};
 struct expect_arrow : arrow {};
 // row <- 'remove' key (',' key)* / key (',' key)* '=>' expr [cite]
 struct remove_row : seq< kw_remove, expect_key, star< sym< ',' >, expect_key > > {};
-struct value_row : seq< table_key, star< sym< ',' >, expect_key >, expect_arrow, expect_expr, opt< cite > > {};
+struct value_row : seq< table_key, star< sym< ',' >, expect_key >, expect_arrow, expect_expr, effective, opt< cite > > {};
 struct table_row : sor< remove_row, value_row > {};
 struct expect_table_name : sor< ident, raise< expect_table_name > > {};
 struct expect_table_end : kw_end {};
@@ -236,7 +244,8 @@ struct clause_document : seq< kw_document, expect_expr > {};
 struct expect_modifier_keyword : kw_modifier {};
 struct clause_add : seq< kw_add, expect_modifier_keyword, expect_expr > {};
 struct clause : sor< clause_for, clause_let, clause_when, clause_bill, clause_cap, clause_deny,
-                     clause_warn, clause_info, clause_document, clause_add, cite > {};
+                     clause_warn, clause_info, clause_document, clause_add, cite, effective_from,
+                     effective_until > {};
 
 struct expect_rule_name : sor< ident, raise< expect_rule_name > > {};
 struct rule_body : seq< expect_rule_name, opt< doc_string >, star< clause > > {};
@@ -259,8 +268,12 @@ struct expect_include_path : sor< doc_string, raise< expect_include_path > > {};
 // include <- 'include' string
 struct include_decl : seq< kw_include, expect_include_path > {};
 
+// fixed <- 'fixed' (setting / table / rule / edit)     (payers may not change it)
+struct expect_fixable : sor< setting, table_decl, rule, edit, raise< expect_fixable > > {};
+struct fixed_decl : seq< kw_fixed, expect_fixable > {};
+
 struct declaration : sor< setting, table_decl, def, rule, edit, override_decl, disable_decl,
-                          exception_decl, include_decl, setting_value > {};
+                          exception_decl, include_decl, fixed_decl, setting_value > {};
 
 // The parser drives declarations one at a time (so it can recover between them); these
 // are its entry points.

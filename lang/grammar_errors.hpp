@@ -56,6 +56,8 @@ CPL_SYNTAX_ERROR(expect_rule_or_edit, "parse.expected_rule_or_edit|expected `rul
 CPL_SYNTAX_ERROR(expect_kind, "parse.expected_rule_or_edit|expected `rule` or `edit`");
 CPL_SYNTAX_ERROR(expect_target, "parse.expected_target|expected the name of the rule or edit");
 CPL_SYNTAX_ERROR(expect_to, "parse.expected_to|expected `to` in `exception NAME to rule TARGET`");
+CPL_SYNTAX_ERROR(expect_date, "parse.expected_date|expected a quoted date of service, \"YYYY-MM-DD\"");
+CPL_SYNTAX_ERROR(expect_fixable, "parse.expected_fixable|expected `setting`, `table`, `rule` or `edit` after `fixed`");
 CPL_SYNTAX_ERROR(expect_include_path, "parse.expected_include_path|expected the quoted path of the file to include");
 // clang-format on
 

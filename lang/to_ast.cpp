@@ -213,6 +213,27 @@ public:
 
     // --- declarations ---
 
+    // Fills `effective` from an `effective_from` / `effective_until` node; false otherwise.
+    bool effective(const Node& n, ast::Effective& out) {
+        bool from = n.is_type<g::effective_from>();
+        if (!from && !n.is_type<g::effective_until>()) return false;
+        const Node& text = *n.children.at(0);
+        ast::Ident date{plain_string(text, "a date"), span(text)};
+        if (!is_date(date.text))
+            diagnostics_.error("parse.bad_date", date.span, fmt::format("`{}` is not a date of service as YYYY-MM-DD", date.text));
+        (from ? out.from : out.until) = std::move(date);
+        return true;
+    }
+
+    static bool is_date(std::string_view s) {
+        if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+        for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+            if (s[i] < '0' || s[i] > '9') return false;
+        int month = (s[5] - '0') * 10 + (s[6] - '0');
+        int day = (s[8] - '0') * 10 + (s[9] - '0');
+        return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+    }
+
     std::optional<ast::Cite> cite(const Node& n) {
         return ast::Cite{plain_string(*n.children.at(0), "a citation"), span(n)};
     }
@@ -258,6 +279,7 @@ public:
         row.span = span(n);
         row.remove = n.is_type<g::remove_row>();
         for (const auto& child : n.children) {
+            if (effective(*child, row.effective)) continue;
             if (is<g::table_key, g::expect_key>(*child))
                 row.keys.push_back(table_key(*child));
             else if (child->is_type<g::cite>())
@@ -269,9 +291,10 @@ public:
     }
 
     std::optional<ast::Decl> setting(const Node& n) {
-        ast::Setting s{ident(*n.children.at(0)), literal(*n.children.at(1)), {}, {}, {}, span(n)};
+        ast::Setting s{ident(*n.children.at(0)), literal(*n.children.at(1)), {}, {}, {}, {}, false, span(n)};
         for (std::size_t i = 2; i < n.children.size(); ++i) {
             const Node& c = *n.children[i];
+            if (effective(c, s.effective)) continue;
             if (c.is_type<g::within>()) {
                 const Node& range = *c.children.at(0);
                 s.within = {{number(*range.children.at(0)), number(*range.children.at(1))}};
@@ -337,6 +360,7 @@ public:
     void rule_body(const Node& n, std::size_t first, ast::Rule& rule) {
         for (std::size_t i = first; i < n.children.size(); ++i) {
             const Node& c = *n.children[i];
+            if (effective(c, rule.effective)) continue;
             if (c.is_type<g::string_lit>()) {
                 rule.doc = plain_string(c, "a rule's description");
             } else if (c.is_type<g::cite>()) {
@@ -366,8 +390,19 @@ public:
 
     std::optional<ast::Decl> decl(const Node& n) {
         if (n.is_type<g::setting>()) return setting(n);
-        if (n.is_type<g::setting_value>())
-            return ast::SettingValue{ident(*n.children.at(0)), literal(*n.children.at(1)), span(n)};
+        if (n.is_type<g::setting_value>()) {
+            ast::SettingValue v{ident(*n.children.at(0)), literal(*n.children.at(1)), {}, span(n)};
+            for (std::size_t i = 2; i < n.children.size(); ++i) effective(*n.children[i], v.effective);
+            return v;
+        }
+        if (n.is_type<g::fixed_decl>()) {
+            auto inner = decl(*n.children.at(0));
+            if (!inner) return inner;
+            std::visit([](auto& d) {
+                if constexpr (requires { d.fixed; }) d.fixed = true;
+            }, *inner);
+            return inner;
+        }
         if (n.is_type<g::table_decl>()) return table(n);
         if (n.is_type<g::def>()) return def(n);
         if (is<g::rule, g::edit>(n)) return rule(n);

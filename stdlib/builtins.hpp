@@ -16,6 +16,7 @@ struct BuiltinContext {
     Arena& arena;
     const std::vector<Shape>& shapes;
     Span span;  // the call, for errors
+    std::string_view date = {};  // the date of service, for dated tables
 };
 
 using BuiltinFn = Value (*)(std::span<const Value> args, BuiltinContext& ctx);

@@ -115,24 +115,24 @@ Value builtin_sort(std::span<const Value> args, BuiltinContext& ctx) {
 Value builtin_keys(std::span<const Value> args, BuiltinContext& ctx) {
     const TableData& table = *args[0].table;
     Value* out = ctx.arena.make_array<Value>(table.rows.size());
-    for (std::size_t i = 0; i < table.rows.size(); ++i) {
-        const auto& row = table.rows[i];
-        out[i] = row.is_range ? Value::of_number(row.low) : row.keys.at(0);
-    }
-    return Value::of_list(out, table.rows.size());
+    std::size_t n = 0;
+    for (const auto& row : table.rows)
+        if (!table.dated || row.holds(ctx.date)) out[n++] = row.is_range ? Value::of_number(row.low) : row.keys.at(0);
+    return Value::of_list(out, n);
 }
 
 Value builtin_entries(std::span<const Value> args, BuiltinContext& ctx) {
     const TableData& table = *args[0].table;
     Value* out = ctx.arena.make_array<Value>(table.rows.size());
-    for (std::size_t i = 0; i < table.rows.size(); ++i) {
-        const auto& row = table.rows[i];
+    std::size_t n = 0;
+    for (const auto& row : table.rows) {
+        if (table.dated && !row.holds(ctx.date)) continue;
         Value* fields = ctx.arena.make_array<Value>(entry_field::count);
         fields[entry_field::key] = row.is_range ? Value::of_number(row.low) : row.keys.at(0);
         fields[entry_field::value] = row.value;
-        out[i] = Value::of_record(shape_entry, fields);
+        out[n++] = Value::of_record(shape_entry, fields);
     }
-    return Value::of_list(out, table.rows.size());
+    return Value::of_list(out, n);
 }
 
 Value builtin_units_of(std::span<const Value> args, BuiltinContext& ctx) {
@@ -158,7 +158,7 @@ Value builtin_prefix_rows(std::span<const Value> args, BuiltinContext& ctx) {
     std::vector<std::uint32_t> rows;
     for (std::size_t length = 1; length <= text.size(); ++length)
         if (auto it = table.by_string.find(text.substr(0, length)); it != table.by_string.end())
-            rows.push_back(it->second);
+            if (!table.dated || table.rows[it->second].holds(ctx.date)) rows.push_back(it->second);
     std::sort(rows.begin(), rows.end());
     rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
     Value* out = ctx.arena.make_array<Value>(rows.size());
