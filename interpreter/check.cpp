@@ -58,6 +58,7 @@ public:
         p.name = merged_.name;
         p.title = merged_.title;
         p.layers = merged_.layers;
+        p.base = merged_.base;
         p.sources = merged_.sources;
         add_case_shapes(p.shapes, p.shape_types);
         for (std::uint32_t i = 0; i < p.shapes.size(); ++i) shape_ids_[shape_key(p.shapes[i].fields)] = i;

@@ -88,6 +88,7 @@ public:
     Result run() {
         Result result;
         result.policy = program_.name;
+        result.layered = program_.layers.size() > 1;
         if (case_.kind == Kind::Record) result.case_id = case_.items[case_field::id].str();
         std::size_t index = 0;
         if (date_assumed_ && program_.dated && case_.kind == Kind::Record) {
@@ -591,6 +592,7 @@ private:
         state.line.rule = rule_->name;
         state.line.cite = rule_->cite;
         state.line.layer = rule_->layer;
+        state.line.replaces = rule_->replaces;
         if (explain_) add_because(state.line.because);
         lines_.push_back(std::move(state));
     }
@@ -624,6 +626,7 @@ private:
         e.code = code;
         e.cite = rule_->cite;
         e.layer = rule_->layer;
+        e.replaces = rule_->replaces;
         if (explain_) e.because = trail_;
         return e;
     }

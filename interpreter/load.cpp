@@ -97,6 +97,8 @@ private:
                 ok = false;
             } else {
                 ok = load_layer(merged, base, policy.extends->span);
+                // Layers load base first, so the outermost policy's base is set last.
+                merged.base = base == standard_policy_path ? "standard" : base;
             }
         }
         chain_.pop_back();

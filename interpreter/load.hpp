@@ -58,6 +58,7 @@ struct MergedPolicy {
     std::string name;
     std::string title;
     std::vector<std::string> layers;  // base first
+    std::string base;                 // what the outermost policy extends: a path, or "standard"
     std::vector<MergedSetting> settings;
     std::vector<MergedTable> tables;
     std::vector<MergedDef> defs;

@@ -120,6 +120,7 @@ struct Program {
     std::string name;   // the outermost policy, e.g. "standard" or "acme"
     std::string title;
     std::vector<std::string> layers;  // base first
+    std::string base;                 // what this policy extends ("" for none), for `cpl diff`
     std::shared_ptr<SourceMap> sources;
     std::unique_ptr<Arena> constants = std::make_unique<Arena>();
 

@@ -69,6 +69,10 @@ std::string to_json(const Result& r, bool explain) {
         json_strings(out, l.modifiers);
         field(out, "rule", l.rule);
         field(out, "cite", l.cite);
+        if (r.layered) {
+            field(out, "layer", l.layer);
+            if (!l.replaces.empty()) field(out, "replaces", l.replaces);
+        }
         if (explain) {
             out += ", \"because\": ";
             json_strings(out, l.because);
@@ -84,6 +88,10 @@ std::string to_json(const Result& r, bool explain) {
         field(out, "code", e.code);
         field(out, "message", e.message);
         field(out, "cite", e.cite);
+        if (r.layered) {
+            field(out, "layer", e.layer);
+            if (!e.replaces.empty()) field(out, "replaces", e.replaces);
+        }
         if (explain) {
             out += ", \"because\": ";
             json_strings(out, e.because);

@@ -15,6 +15,7 @@ struct Line {
     std::string_view rule;
     std::string_view cite;
     std::string_view layer;
+    std::string_view replaces;  // the layer whose rule of the same name this one replaced
     std::vector<std::string> because;  // filled under --explain
 };
 
@@ -25,6 +26,7 @@ struct Edit {
     std::string_view message;
     std::string_view cite;
     std::string_view layer;
+    std::string_view replaces;
     std::vector<std::string> because;
 };
 
@@ -51,6 +53,7 @@ struct Result {
     std::vector<Line> lines;  // when reviewed: what may be paid
     std::vector<Edit> edits;
     std::vector<std::string_view> documentation;
+    bool layered = false;            // the policy extends another: lines and edits name their layer
     bool reviewed = false;           // the case carried a submitted claim
     std::vector<ReviewLine> review;  // one per submitted line, in order
     std::vector<Line> unbilled;      // supported by the study, missing from the claim

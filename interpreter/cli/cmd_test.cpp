@@ -81,6 +81,44 @@ std::vector<std::string> compare(const json& expected, const CaseOutcome& outcom
                                            got.empty() ? "(none)" : fmt::format("{}", fmt::join(got, "; "))));
         }
     }
+    // `review` and `unbilled`: same count, in order; only the fields the expectation lists.
+    auto compare_list = [&](const char* key, auto&& actual_count, auto&& field_of, auto&& describe) {
+        if (!expected.contains(key)) return;
+        const json& want = expected[key];
+        bool same = want.size() == actual_count;
+        for (std::size_t i = 0; same && i < want.size(); ++i)
+            for (const auto& [name, value] : want[i].items())
+                if (field_of(i, name) != (value.is_string() ? value.template get<std::string>() : value.dump())) same = false;
+        if (same) return;
+        std::vector<std::string> got;
+        for (std::size_t i = 0; i < actual_count; ++i) got.push_back(describe(i));
+        problems.push_back(fmt::format("{} differs\n      expected: {}\n      actual:   {}", key, want.dump(),
+                                       got.empty() ? "(none)" : fmt::format("{}", fmt::join(got, "; "))));
+    };
+    compare_list(
+        "review", r.review.size(),
+        [&](std::size_t i, const std::string& name) -> std::string {
+            const ReviewLine& v = r.review[i];
+            if (name == "code") return std::string(v.code);
+            if (name == "status") return std::string(v.status);
+            if (name == "units") return std::to_string(v.units);
+            if (name == "units_allowed") return std::to_string(v.units_allowed);
+            return "?";
+        },
+        [&](std::size_t i) {
+            const ReviewLine& v = r.review[i];
+            return fmt::format("{} x{} {} (allowed {})", v.code, v.units, v.status, v.units_allowed);
+        });
+    compare_list(
+        "unbilled", r.unbilled.size(),
+        [&](std::size_t i, const std::string& name) -> std::string {
+            const Line& l = r.unbilled[i];
+            if (name == "code") return std::string(l.code);
+            if (name == "units") return std::to_string(l.units);
+            if (name == "rule") return std::string(l.rule);
+            return "?";
+        },
+        [&](std::size_t i) { return fmt::format("{} x{}", r.unbilled[i].code, r.unbilled[i].units); });
     if (expected.contains("documentation")) {
         auto want = expected["documentation"].get<std::vector<std::string>>();
         std::vector<std::string> got(r.documentation.begin(), r.documentation.end());

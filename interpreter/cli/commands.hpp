@@ -35,6 +35,24 @@ struct BenchOptions {
 };
 int bench(const BenchOptions& options);
 
+struct FmtOptions {
+    bool check = false;  // only report the files that would change
+    std::vector<std::string> files;
+};
+int fmt(const FmtOptions& options);
+
+struct DocOptions {
+    std::string policy;            // a `.cpl` path, or `standard`
+    std::string format = "markdown";  // or "html"
+};
+int doc(const DocOptions& options);
+
+struct DiffOptions {
+    std::string file;
+    std::vector<std::string> cases;  // with --cases: also compare the claims of these cases
+};
+int diff(const DiffOptions& options);
+
 /// Prints the diagnostics of a policy load to stderr; true when the policy is usable.
 bool report(const Loaded& loaded);
 

@@ -35,6 +35,21 @@ int main(int argc, char** argv) {
     bench_cmd->add_flag("--profile", bench.profile, "Also report the time spent in each rule and edit");
     bench_cmd->add_option("cases", bench.inputs, "Cases to measure instead of generated ones (repeated to --cases)");
 
+    cpl::cli::FmtOptions fmt_options;
+    auto* fmt_cmd = app.add_subcommand("fmt", "Rewrite policy files in canonical form");
+    fmt_cmd->add_flag("--check", fmt_options.check, "Only report files that are not in canonical form");
+    fmt_cmd->add_option("files", fmt_options.files, "Policy files")->required();
+
+    cpl::cli::DocOptions doc_options;
+    auto* doc_cmd = app.add_subcommand("doc", "Write a readable page describing a policy");
+    doc_cmd->add_option("policy", doc_options.policy, "Policy file, or `standard`")->required();
+    doc_cmd->add_option("--format", doc_options.format, "Output format")->check(CLI::IsMember({"markdown", "html"}));
+
+    cpl::cli::DiffOptions diff;
+    auto* diff_cmd = app.add_subcommand("diff", "Show what a payer policy changes relative to the policy it extends");
+    diff_cmd->add_option("file", diff.file, "The payer policy")->required();
+    diff_cmd->add_option("--cases", diff.cases, "Cases (files or directories) whose claims to compare under both policies");
+
     std::string help_topic;
     auto* help_cmd = app.add_subcommand("help", "Show help for cpl or one command");
     help_cmd->add_option("command", help_topic, "A command");
@@ -55,6 +70,9 @@ int main(int argc, char** argv) {
     if (*check_cmd) return cpl::cli::check(check_files);
     if (*test_cmd) return cpl::cli::test(test);
     if (*bench_cmd) return cpl::cli::bench(bench);
+    if (*diff_cmd) return cpl::cli::diff(diff);
+    if (*fmt_cmd) return cpl::cli::fmt(fmt_options);
+    if (*doc_cmd) return cpl::cli::doc(doc_options);
     if (*help_cmd) {
         if (help_topic.empty()) {
             fmt::print("{}", app.help());

@@ -1,0 +1,79 @@
+// interpreter/cli/cmd_fmt.cpp — `cpl fmt [--check] FILE...`: rewrites policy files in
+// canonical form (lang/format.hpp); `--check` only reports the files that would change.
+#include "commands.hpp"
+
+#include "lang/format.hpp"
+#include "lang/render.hpp"
+
+#include <fmt/format.h>
+#include <fstream>
+#include <sstream>
+
+namespace cpl::cli {
+
+namespace {
+
+std::optional<std::string> read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad()) return std::nullopt;
+    return text.str();
+}
+
+// Byte offset of the start of the first line where the two texts differ.
+std::uint32_t first_difference(const std::string& a, const std::string& b) {
+    std::size_t i = 0, line_start = 0;
+    while (i < a.size() && i < b.size() && a[i] == b[i]) {
+        if (a[i] == '\n') line_start = i + 1;
+        ++i;
+    }
+    return static_cast<std::uint32_t>(std::min(line_start, a.size()));
+}
+
+} // namespace
+
+int fmt(const FmtOptions& options) {
+    int status = 0;
+    for (const auto& path : options.files) {
+        auto text = read_file(path);
+        if (!text) {
+            fmt::print(stderr, "{}: error: cannot read the policy file [fmt.cannot_read]\n", path);
+            status = 1;
+            continue;
+        }
+        SourceMap sources;
+        FileId id = sources.add(path, *text);
+        Diagnostics diagnostics;
+        auto formatted = format_source(sources, id, diagnostics);
+        if (!formatted) {
+            fmt::print(stderr, "{}", render_all(diagnostics, sources));
+            status = 1;
+            continue;
+        }
+        if (*formatted == *text) continue;
+        if (options.check) {
+            std::uint32_t at = first_difference(*text, *formatted);
+            Diagnostics report;
+            std::uint32_t end = at < text->size() ? at + 1 : at;
+            report.error("fmt.not_canonical", Span{id, at, end}, "the file is not in canonical form")
+                .help = fmt::format("run `cpl fmt {}` to rewrite it", path);
+            fmt::print(stderr, "{}", render_all(report, sources));
+            status = 1;
+            continue;
+        }
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);
+        out << *formatted;
+        out.close();
+        if (!out) {
+            fmt::print(stderr, "{}: error: cannot write the policy file [fmt.cannot_write]\n", path);
+            status = 1;
+            continue;
+        }
+        fmt::print("{}: formatted\n", path);
+    }
+    return status;
+}
+
+} // namespace cpl::cli
