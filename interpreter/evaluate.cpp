@@ -68,9 +68,10 @@ struct LineState {
 
 class Evaluator {
 public:
-    Evaluator(const Program& program, Arena& arena, Value case_record, bool explain, Scratch& scratch,
-              RuleProfile* profile = nullptr)
-        : program_(program), arena_(arena), case_(case_record), explain_(explain), profile_(profile), scratch_(scratch),
+    Evaluator(const Program& program, Arena& arena, Value case_record, const EvaluateOptions& options, Scratch& scratch)
+        : program_(program), arena_(arena), case_(case_record),
+          explain_(options.explain || !options.why_not.empty()), profile_(options.profile),
+          coverage_(options.coverage), why_not_(options.why_not), scratch_(scratch),
           locals_(scratch.locals), def_values_(scratch.def_values), def_done_(scratch.def_done),
           trail_(scratch.trail) {
         def_values_.resize(program.defs.size());
@@ -105,6 +106,7 @@ public:
         for (auto& state : lines_) result.lines.push_back(std::move(state.line));
         result.edits = std::move(edits_);
         result.documentation = std::move(documentation_);
+        if (!why_not_.empty()) result.why_not = why_not(result);
         return result;
     }
 
@@ -240,7 +242,70 @@ private:
         if (status == "denied") verdict.status = "denied";
     }
 
+    // --- coverage ---
+
+    void mark_fired() {
+        std::size_t index = rule_index_;
+        if (coverage_->fired.size() <= index) coverage_->fired.resize(program_.rules.size() + program_.edits.size());
+        if (index < coverage_->fired.size()) coverage_->fired[index] = true;
+    }
+
+    void mark_row(const TableData* table, const TableRowData* row) {
+        if (!coverage_ || !row) return;
+        if (coverage_->rows.size() < program_.tables.size()) coverage_->rows.resize(program_.tables.size());
+        for (std::size_t t = 0; t < program_.tables.size(); ++t) {
+            if (program_.tables[t].get() != table) continue;
+            auto& rows = coverage_->rows[t];
+            if (rows.size() < table->rows.size()) rows.resize(table->rows.size());
+            rows[static_cast<std::size_t>(row - table->rows.data())] = true;
+        }
+    }
+
+    // --- why not ---
+
+    // Whether a bill clause can produce `code`: the code itself, or a look-up in a table
+    // one of whose values is the code.
+    static bool may_bill(const ClauseCode& c, std::string_view code) {
+        if (c.kind != ast::ClauseKind::Bill) return false;
+        const Node& n = c.expr;
+        if (n.op == Op::Const) return n.constant.kind == Kind::String && n.constant.str() == code;
+        if (n.op == Op::Index && n.kids[0].op == Op::Const && n.kids[0].constant.kind == Kind::Table)
+            for (const auto& row : n.kids[0].constant.table->rows)
+                if (row.value.kind == Kind::String && row.value.str() == code) return true;
+        return false;
+    }
+
+    std::vector<std::string> why_not(const Result& result) {
+        std::vector<std::string> out;
+        for (const auto& code : why_not_) {
+            bool billed = std::any_of(result.lines.begin(), result.lines.end(), [&](const Line& l) { return l.code == code; });
+            if (billed) {
+                out.push_back(fmt::format("{}: it is billed (see its line)", code));
+                continue;
+            }
+            std::vector<std::string> reasons;
+            for (const auto& e : result.edits)
+                if (e.code == code && e.severity == "deny") reasons.push_back(fmt::format("edit {} removed it: {}", e.rule, e.message));
+            for (const auto& rule : program_.rules) {
+                if (!std::any_of(rule.clauses.begin(), rule.clauses.end(), [&](const ClauseCode& c) { return may_bill(c, code); }))
+                    continue;
+                std::string name = rule.doc.empty() ? rule.name : fmt::format("{} ({})", rule.name, rule.doc);
+                if (!rule.effective.holds(date_)) {
+                    reasons.push_back(fmt::format("rule {} is not in effect on {}", name, date_));
+                    continue;
+                }
+                auto stop = std::find_if(stops_.begin(), stops_.end(), [&](const auto& s) { return s.first == &rule; });
+                if (stop != stops_.end()) reasons.push_back(fmt::format("rule {} did not apply: {} does not hold", name, stop->second));
+                else reasons.push_back(fmt::format("rule {} applied but billed another code", name));
+            }
+            if (reasons.empty()) reasons.push_back(fmt::format("no rule of policy {} bills it", program_.name));
+            out.push_back(fmt::format("{}: {}", code, fmt::join(reasons, "; ")));
+        }
+        return out;
+    }
+
     template <typename F> void timed(std::size_t index, F&& body) {
+        rule_index_ = index;
         if (!profile_) return body();
         auto start = std::chrono::steady_clock::now();
         body();
@@ -359,6 +424,7 @@ private:
         Value key = eval(n.kids[1]);
         if (object.kind == Kind::Table) {
             const TableRowData* row = object.table->find(key, date_);
+            mark_row(object.table, row);
             if (!row)
                 fail(n, "eval.missing_key", fmt::format("table `{}` has no row for {}", object.table->name, to_text(key, program_.shapes, true)));
             return row->value;
@@ -386,7 +452,11 @@ private:
     bool contains(const Node& n) {
         Value item = eval(n.kids[0]);
         Value container = eval(n.kids[1]);
-        if (container.kind == Kind::Table) return container.table->find(item, date_) != nullptr;
+        if (container.kind == Kind::Table) {
+            const TableRowData* row = container.table->find(item, date_);
+            mark_row(container.table, row);
+            return row != nullptr;
+        }
         if (container.kind != Kind::List) fail(n, "eval.type", fmt::format("`in` needs a list or a table, got {}", text(container)));
         for (const auto& v : container.list())
             if (equal(item, v, program_.shapes)) return true;
@@ -528,7 +598,10 @@ private:
                 if (explain_) trail_.push_back(fmt::format("{} → {}", c.source, text(locals_[frame_ + c.slot])));
                 break;
             case K::When:
-                if (!truth(c.expr)) return;
+                if (!truth(c.expr)) {
+                    if (explain_) stops_.emplace_back(rule_, explain_condition(c));
+                    return;
+                }
                 if (explain_) trail_.push_back(explain_condition(c));
                 break;
             case K::Bill: bill(c); break;
@@ -542,15 +615,52 @@ private:
         }
     }
 
+    // A condition as written, then the facts it rests on: each side of a comparison and
+    // every definition it names, summarised for a reader.
     std::string explain_condition(const ClauseCode& c) {
         const Node& n = c.expr;
+        std::vector<std::string> facts;
         switch (n.op) {
         case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: case Op::In: case Op::NotIn:
-            if (n.kids[1].op == Op::Const)
-                return fmt::format("{} ({} is {})", c.source, source_of(n.kids[0]), text(eval(n.kids[0])));
-            return fmt::format("{} ({} is {}; {} is {})", c.source, source_of(n.kids[0]), text(eval(n.kids[0])),
-                               source_of(n.kids[1]), text(eval(n.kids[1])));
-        default: return c.source;
+            if (n.kids[0].op != Op::Def) facts.push_back(fmt::format("{} is {}", source_of(n.kids[0]), summary(eval(n.kids[0]))));
+            if (n.kids[1].op != Op::Const && n.kids[1].op != Op::Def)
+                facts.push_back(fmt::format("{} is {}", source_of(n.kids[1]), summary(eval(n.kids[1]))));
+            break;
+        default: break;
+        }
+        std::vector<std::uint32_t> defs;
+        collect_defs(n, defs);
+        for (auto slot : defs) facts.push_back(fmt::format("{} is {}", program_.defs[slot].name, summary(def(slot))));
+        std::string source = c.source.starts_with("when ") ? c.source.substr(5) : c.source;
+        return facts.empty() ? source : fmt::format("{} ({})", source, fmt::join(facts, "; "));
+    }
+
+    static void collect_defs(const Node& n, std::vector<std::uint32_t>& out) {
+        if (n.op == Op::Def && std::find(out.begin(), out.end(), n.slot) == out.end()) out.push_back(n.slot);
+        for (const auto& kid : n.kids) collect_defs(kid, out);
+    }
+
+    // Values as a coder names them: a limb by its name, a muscle by its name, a study by
+    // nerve, type and side; long lists cut short.
+    std::string summary(const Value& v) {
+        if (v.kind == Kind::List) {
+            std::vector<std::string> items;
+            for (std::uint32_t i = 0; i < v.size && i < 8; ++i) items.push_back(summary(v.items[i]));
+            if (v.size > 8) items.push_back(fmt::format("and {} more", v.size - 8));
+            return fmt::format("[{}]", fmt::join(items, ", "));
+        }
+        if (v.kind != Kind::Record) return to_text(v, program_.shapes, false);
+        switch (v.size) {
+        case shape_extremity: return std::string(v.items[extremity_field::limb].str());
+        case shape_muscle: return std::string(v.items[muscle_field::name].str());
+        case shape_sided_muscle:
+            return fmt::format("{} ({})", v.items[sided_muscle_field::name].str(), v.items[sided_muscle_field::side].str());
+        case shape_nerve_study:
+            return fmt::format("{} {} {}", v.items[nerve_study_field::side].str(), v.items[nerve_study_field::nerve].str(),
+                               v.items[nerve_study_field::type].str());
+        case shape_line: case shape_claim_line:
+            return fmt::format("{} x{}", v.items[line_field::code].str(), v.items[line_field::units].number);
+        default: return to_text(v, program_.shapes, true);
         }
     }
 
@@ -585,6 +695,7 @@ private:
                 return;
             }
         }
+        if (coverage_) mark_fired();
         LineState state;
         state.line.code = code.str();
         state.line.units = units;
@@ -599,6 +710,7 @@ private:
 
     void add_because(std::vector<std::string>& because) {
         if (!because.empty()) because.push_back(fmt::format("and, by rule {}:", rule_->name));
+        else if (!rule_->doc.empty()) because.push_back(rule_->doc);
         because.insert(because.end(), trail_.begin(), trail_.end());
     }
 
@@ -627,7 +739,11 @@ private:
         e.cite = rule_->cite;
         e.layer = rule_->layer;
         e.replaces = rule_->replaces;
-        if (explain_) e.because = trail_;
+        if (explain_) {
+            if (!rule_->doc.empty()) e.because.push_back(rule_->doc);
+            e.because.insert(e.because.end(), trail_.begin(), trail_.end());
+        }
+        if (coverage_) mark_fired();
         return e;
     }
 
@@ -700,6 +816,7 @@ private:
     Arena& arena_;
     Value case_;
     Value claim_;
+    std::size_t rule_index_ = 0;
     std::string_view date_;
     bool date_assumed_ = false;
     Value supported_;
@@ -707,6 +824,9 @@ private:
     std::vector<ReviewLine>* review_ = nullptr;
     bool explain_;
     RuleProfile* profile_;
+    Coverage* coverage_;
+    const std::vector<std::string>& why_not_;
+    std::vector<std::pair<const RuleCode*, std::string>> stops_;  // where each rule stopped, under explain
     Scratch& scratch_;
     std::vector<Value>& locals_;
     std::size_t frame_ = 0;
@@ -727,12 +847,13 @@ private:
 
 Result evaluate(const Program& program, const Value& case_record, Arena& arena, const EvaluateOptions& options) {
     thread_local Scratch scratch;
-    return Evaluator(program, arena, case_record, options.explain, scratch, options.profile).run();
+    return Evaluator(program, arena, case_record, options, scratch).run();
 }
 
 Value evaluate_constant(const Program& program, const Node& node) {
     Scratch scratch;
-    Evaluator evaluator(program, *program.constants, Value{}, false, scratch);
+    static const EvaluateOptions none;
+    Evaluator evaluator(program, *program.constants, Value{}, none, scratch);
     return evaluator.eval(node);
 }
 

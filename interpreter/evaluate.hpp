@@ -15,9 +15,18 @@ struct RuleProfile {
     std::vector<double> nanoseconds;
 };
 
+/// What a set of cases exercised: rules and edits that acted (program order, rules then
+/// edits), and table rows that a look-up returned. For `cpl test --coverage`.
+struct Coverage {
+    std::vector<bool> fired;
+    std::vector<std::vector<bool>> rows;  // by table index, then row index
+};
+
 struct EvaluateOptions {
     bool explain = false;             // fill `because` for every line and edit
     RuleProfile* profile = nullptr;   // when set, time every rule and edit
+    std::vector<std::string> why_not; // codes to explain the absence of (`--why-not`)
+    Coverage* coverage = nullptr;     // when set, record what the case exercised
 };
 
 /// Evaluates one case (a record of shape `shape_case` in `arena`). Strings in the result

@@ -100,6 +100,10 @@ std::string to_json(const Result& r, bool explain) {
     }
     out += "], \"documentation\": ";
     json_strings(out, r.documentation);
+    if (!r.why_not.empty()) {
+        out += ", \"why_not\": ";
+        json_strings(out, r.why_not);
+    }
     if (r.reviewed) {
         out += ", \"review\": [";
         for (std::size_t i = 0; i < r.review.size(); ++i) {
@@ -202,6 +206,7 @@ std::string to_text(const Result& r, bool explain) {
         out += "  documentation required:\n";
         for (const auto& d : r.documentation) out += fmt::format("    - {}\n", d);
     }
+    for (const auto& w : r.why_not) out += fmt::format("  why not {}\n", w);
     return out;
 }
 

@@ -57,6 +57,7 @@ struct Result {
     bool reviewed = false;           // the case carried a submitted claim
     std::vector<ReviewLine> review;  // one per submitted line, in order
     std::vector<Line> unbilled;      // supported by the study, missing from the claim
+    std::vector<std::string> why_not;  // under --why-not: why each asked-for code is absent
 };
 
 /// One JSON object on one line, without a trailing newline (contract, section 3).

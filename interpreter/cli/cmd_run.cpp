@@ -11,7 +11,9 @@ int run(const RunOptions& options) {
     Loaded loaded = load_policy(options.policy);
     if (!report(loaded)) return 1;
     Session session(*loaded.program);
-    EvaluateOptions evaluate_options{options.explain};
+    EvaluateOptions evaluate_options;
+    evaluate_options.explain = options.explain;
+    evaluate_options.why_not = options.why_not;
     bool json = options.format == "json";
     bool all_used = true;
     std::string out;

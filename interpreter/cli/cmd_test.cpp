@@ -127,6 +127,43 @@ std::vector<std::string> compare(const json& expected, const CaseOutcome& outcom
     return problems;
 }
 
+std::string where(const Program& program, Span span) {
+    const SourceFile& file = program.sources->get(span.file);
+    Location at = file.locate(span.begin);
+    return fmt::format("{}:{}", file.path(), at.line);
+}
+
+// Which rules, edits and table rows the tests exercised, and a list of those none did.
+std::string coverage_report(const Program& program, const Coverage& covered) {
+    std::vector<std::string> missed;
+    std::size_t total = program.rules.size() + program.edits.size(), fired = 0;
+    for (std::size_t i = 0; i < total; ++i) {
+        bool hit = i < covered.fired.size() && covered.fired[i];
+        const RuleCode& r = i < program.rules.size() ? program.rules[i] : program.edits[i - program.rules.size()];
+        if (hit) ++fired;
+        else missed.push_back(fmt::format("  {} {} ({})", i < program.rules.size() ? "rule" : "edit", r.name, where(program, r.span)));
+    }
+    std::size_t rows = 0, used = 0;
+    for (std::size_t t = 0; t < program.tables.size(); ++t) {
+        const TableData& table = *program.tables[t];
+        if (table.name == "muscles") continue;  // read by the case reader, not by look-ups
+        for (std::size_t r = 0; r < table.rows.size(); ++r) {
+            ++rows;
+            bool hit = t < covered.rows.size() && r < covered.rows[t].size() && covered.rows[t][r];
+            if (hit) ++used;
+            else {
+                const auto& row = table.rows[r];
+                std::string key = row.is_range ? fmt::format("{}..", row.low) : to_text(row.keys.at(0), program.shapes, true);
+                missed.push_back(fmt::format("  table {} row {}", table.name, key));
+            }
+        }
+    }
+    std::string out = fmt::format("coverage of policy {}: {} of {} rules and edits acted, {} of {} table rows were looked up\n",
+                                  program.name, fired, total, used, rows);
+    if (!missed.empty()) out += fmt::format("not exercised by any test:\n{}\n", fmt::join(missed, "\n"));
+    return out;
+}
+
 } // namespace
 
 int test(const TestOptions& options) {
@@ -145,6 +182,7 @@ int test(const TestOptions& options) {
     }
     std::map<std::string, Loaded> policies;
     std::map<std::string, std::unique_ptr<Session>> sessions;
+    std::map<std::string, Coverage> coverage;
     std::size_t passed = 0, failed = 0;
     for (const auto& file : files) {
         std::string expected_path = file.substr(0, file.size() - std::string(".case.json").size()) + ".expected.json";
@@ -175,7 +213,10 @@ int test(const TestOptions& options) {
         CaseOutcome outcome;
         std::vector<std::string> problems;
         try {
-            outcome = sessions[policy]->run(case_text, {true});
+            EvaluateOptions evaluate_options;
+            evaluate_options.explain = true;
+            if (options.coverage) evaluate_options.coverage = &coverage[policy];
+            outcome = sessions[policy]->run(case_text, evaluate_options);
             problems = compare(expected, outcome);
         } catch (const json::exception& e) {
             problems.push_back(fmt::format("{} is malformed: {}", expected_path, e.what()));
@@ -193,6 +234,8 @@ int test(const TestOptions& options) {
             for (const auto& l : outcome.result->lines)
                 for (const auto& b : l.because) fmt::print("      {} because {}\n", l.code, b);
     }
+    if (options.coverage)
+        for (const auto& [policy, covered] : coverage) fmt::print("{}", coverage_report(*policies[policy].program, covered));
     fmt::print("{} passed, {} failed\n", passed, failed);
     return failed ? 1 : 0;
 }

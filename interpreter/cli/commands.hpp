@@ -13,6 +13,7 @@ struct RunOptions {
     std::string policy = "standard";
     std::string format = "text";
     bool explain = false;
+    std::vector<std::string> why_not;  // codes whose absence to explain
     std::vector<std::string> cases;
 };
 int run(const RunOptions& options);
@@ -22,6 +23,7 @@ int check(const std::vector<std::string>& files);
 struct TestOptions {
     std::string policy;  // overrides each expectation's "policy" when set
     bool verbose = false;
+    bool coverage = false;  // report which rules, edits and table rows no test exercised
     std::vector<std::string> paths;
 };
 int test(const TestOptions& options);

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
     run_cmd->add_option("--policy", run.policy, "Policy file (default: the built-in standard set)");
     run_cmd->add_option("--format", run.format, "Output format")->check(CLI::IsMember({"text", "json"}));
     run_cmd->add_flag("--explain", run.explain, "Show why every line and edit was produced");
+    run_cmd->add_option("--why-not", run.why_not, "Explain why CODE is not on the claim (repeatable)");
     run_cmd->add_option("cases", run.cases, "Case files (.json, .jsonl), directories, or - for stdin")->required();
 
     std::vector<std::string> check_files;
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
     auto* test_cmd = app.add_subcommand("test", "Run policy tests (NAME.case.json with NAME.expected.json)");
     test_cmd->add_option("--policy", test.policy, "Evaluate every test against this policy");
     test_cmd->add_flag("-v,--verbose", test.verbose, "List passing tests too");
+    test_cmd->add_flag("--coverage", test.coverage, "Report the rules, edits and table rows no test exercised");
     test_cmd->add_option("paths", test.paths, "Test files or directories (default: tests)");
 
     cpl::cli::BenchOptions bench;

@@ -99,7 +99,37 @@ TEST_CASE("explain records the conditions that held") {
     const auto& because = out.result->lines[0].because;
     REQUIRE(because.size() == 2);
     CHECK(because[0] == "let n = count(case.extremities) → 1");
-    CHECK(because[1] == "when n >= 1 (n is 1)");
+    CHECK(because[1] == "n >= 1 (n is 1)");
+}
+
+TEST_CASE("why-not names the rule that could bill a code and the condition that stopped it") {
+    auto r = make("def limbs = count(case.extremities)\n"
+                  "rule two \"Two limbs\" when limbs == 2 bill 95861 cite \"x\"\n");
+    EvaluateOptions options;
+    options.why_not = {"95861", "95864"};
+    auto out = r.session->run(R"({"id": "w1", "extremities": [{"limb": "left_arm", "muscles": ["APB"]}]})", options);
+    REQUIRE(out.result);
+    REQUIRE(out.result->why_not.size() == 2);
+    CHECK(out.result->why_not[0] == "95861: rule two (Two limbs) did not apply: limbs == 2 (limbs is 1) does not hold");
+    CHECK(out.result->why_not[1] == "95864: no rule of policy t bills it");
+}
+
+TEST_CASE("coverage records the rules that acted and the table rows looked up") {
+    auto r = make("table t 1 => 95860\n 2 => 95861\nend\n"
+                  "rule one when count(case.extremities) in t bill t[count(case.extremities)] cite \"x\"\n"
+                  "rule never when false bill 95870 cite \"y\"\n");
+    Coverage coverage;
+    EvaluateOptions options;
+    options.coverage = &coverage;
+    r.session->run(R"({"id": "c1", "extremities": [{"limb": "left_arm", "muscles": ["APB"]}]})", options);
+    REQUIRE(coverage.fired.size() == 2);
+    CHECK(coverage.fired[0]);
+    CHECK_FALSE(coverage.fired[1]);
+    const auto& tables = r.loaded.program->tables;
+    std::size_t t = tables[0]->name == "t" ? 0 : 1;
+    REQUIRE(coverage.rows.size() > t);
+    CHECK(coverage.rows[t][0]);
+    CHECK_FALSE((coverage.rows[t].size() > 1 && coverage.rows[t][1]));
 }
 
 TEST_CASE("a missing table key is a located run-time error for that case only") {
