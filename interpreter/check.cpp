@@ -296,9 +296,39 @@ private:
         Scope scope;
         scope.in_edit = is_edit;
         for (const auto& clause : rule.clauses) code.clauses.push_back(compile_clause(clause, scope, is_edit));
+        hoist_invariant_conditions(code);
         code.frame_size = scope.frame_size;
         p().max_frame = std::max(p().max_frame, scope.frame_size);
         return code;
+    }
+
+    // A `when` that does not depend on a loop's element is tested once, before the loop:
+    // `for line in claim when reviewing …` then costs nothing outside review. Only
+    // conditions that cannot fail move, so no case gets an error it would not have had.
+    static bool invariant(const Node& n) {
+        switch (n.op) {
+        case Op::Local: case Op::Claim: case Op::Index: case Op::Div: case Op::Mod: case Op::Range:
+        case Op::CallDef: case Op::Comprehension: return false;
+        default: break;
+        }
+        for (const auto& kid : n.kids)
+            if (!invariant(kid)) return false;
+        return true;
+    }
+
+    static void hoist_invariant_conditions(RuleCode& code) {
+        auto& clauses = code.clauses;
+        for (std::size_t i = 0; i < clauses.size(); ++i) {
+            if (clauses[i].kind != ast::ClauseKind::For) continue;
+            std::size_t j = i + 1;
+            while (j < clauses.size() && clauses[j].kind == ast::ClauseKind::When && invariant(clauses[j].expr)) {
+                std::rotate(clauses.begin() + static_cast<std::ptrdiff_t>(i), clauses.begin() + static_cast<std::ptrdiff_t>(j),
+                            clauses.begin() + static_cast<std::ptrdiff_t>(j) + 1);
+                ++i;
+                ++j;
+            }
+            return;  // only before the first loop: later clauses may depend on earlier bindings
+        }
     }
 
     void expect(const Typed& value, const TypeP& expected, const ast::Expr& at, std::string_view what) {

@@ -170,7 +170,11 @@ private:
         std::size_t index = first_index;
         for (const auto& edit : program_.edits) {
             timed(index++, [&] {
-                claim_ = claim_value();
+                // Rebuilt only when a line changed: most edits change nothing.
+                if (claim_dirty_) {
+                    claim_ = claim_value();
+                    claim_dirty_ = false;
+                }
                 if (!reviewing_) supported_ = claim_;
                 run_rule(edit);
                 compact();
@@ -204,6 +208,7 @@ private:
             lines_.push_back(std::move(state));
         }
         review_ = &result.review;
+        claim_dirty_ = true;
         run_edits(first_index + 0);
         for (auto& verdict : result.review) verdict.status = verdict.status.empty() ? "accepted" : verdict.status;
         for (const auto& state : lines_) {
@@ -690,6 +695,7 @@ private:
         }
         for (auto& state : lines_) {
             if (state.line.code == code.str() && state.line.modifiers == modifiers) {
+                claim_dirty_ = true;
                 state.line.units += units;
                 if (explain_) add_because(state.line.because);
                 return;
@@ -706,6 +712,7 @@ private:
         state.line.replaces = rule_->replaces;
         if (explain_) add_because(state.line.because);
         lines_.push_back(std::move(state));
+        claim_dirty_ = true;
     }
 
     void add_because(std::vector<std::string>& because) {
@@ -729,6 +736,7 @@ private:
         edits_.push_back(std::move(e));
         if (limit <= 0) state.removed = true;
         else state.line.units = limit;
+        claim_dirty_ = true;
     }
 
     Edit make_edit(std::string_view severity, std::string_view code) {
@@ -761,6 +769,7 @@ private:
         auto& modifiers = lines_[static_cast<std::size_t>(line)].line.modifiers;
         if (std::find(modifiers.begin(), modifiers.end(), modifier) != modifiers.end()) return;
         modifiers.push_back(modifier);
+        claim_dirty_ = true;
         if (review_) {
             Edit e = make_edit("info", lines_[static_cast<std::size_t>(line)].line.code);
             e.message = arena_.copy(fmt::format("modifier {} added", modifier));
@@ -809,13 +818,14 @@ private:
     }
 
     void compact() {
-        std::erase_if(lines_, [](const LineState& s) { return s.removed; });
+        if (std::erase_if(lines_, [](const LineState& s) { return s.removed; }) > 0) claim_dirty_ = true;
     }
 
     const Program& program_;
     Arena& arena_;
     Value case_;
     Value claim_;
+    bool claim_dirty_ = true;
     std::size_t rule_index_ = 0;
     std::string_view date_;
     bool date_assumed_ = false;
