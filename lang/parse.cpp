@@ -76,6 +76,44 @@ std::string_view first_word(const std::string& text, std::size_t at) {
     return std::string_view(text).substr(at, std::min<std::size_t>(end - at, 40));
 }
 
+// Every `#` comment outside string literals, for the formatter. A string may hold `{expr}`
+// interpolations, which may hold strings and records in turn: a stack tracks the nesting.
+void collect_comments(const std::string& text, ast::PolicyFile& policy) {
+    struct Frame {
+        bool in_string;
+        int braces;  // open `{` of records inside an interpolation
+    };
+    std::vector<Frame> stack{{false, 0}};
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        Frame& top = stack.back();
+        if (top.in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"' || c == '\n') stack.pop_back();
+            else if (c == '{') stack.push_back({false, 0});
+            if (stack.empty()) stack.push_back({false, 0});
+            continue;
+        }
+        if (c == '#') {
+            std::size_t end = text.find('\n', i);
+            if (end == std::string::npos) end = text.size();
+            std::size_t stop = end;
+            while (stop > i && (text[stop - 1] == '\r' || text[stop - 1] == ' ' || text[stop - 1] == '\t'))
+                --stop;
+            policy.comments.push_back({text.substr(i, stop - i),
+                                       Span{policy.file, uint32_t(i), uint32_t(stop)}});
+            i = end;
+        } else if (c == '"') {
+            stack.push_back({true, 0});
+        } else if (c == '{') {
+            ++top.braces;
+        } else if (c == '}') {
+            if (top.braces > 0) --top.braces;
+            else if (stack.size() > 1) stack.pop_back();  // closes an interpolation
+        }
+    }
+}
+
 } // namespace
 
 ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagnostics,
@@ -139,6 +177,7 @@ ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagno
             offset = next_declaration_start(text, std::max(error.byte, start + 1) - 1);
         }
     }
+    collect_comments(text, policy);
     return policy;
 }
 

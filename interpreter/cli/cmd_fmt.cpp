@@ -1,7 +1,6 @@
 // interpreter/cli/cmd_fmt.cpp — `cpl fmt [--check] FILE...`: rewrites policy files in
 // canonical form (lang/format.hpp); `--check` only reports the files that would change.
 #include "commands.hpp"
-
 #include "lang/format.hpp"
 #include "lang/render.hpp"
 
@@ -57,7 +56,8 @@ int fmt(const FmtOptions& options) {
             std::uint32_t at = first_difference(*text, *formatted);
             Diagnostics report;
             std::uint32_t end = at < text->size() ? at + 1 : at;
-            report.error("fmt.not_canonical", Span{id, at, end}, "the file is not in canonical form")
+            report
+                .error("fmt.not_canonical", Span{id, at, end}, "the file is not in canonical form")
                 .help = fmt::format("run `cpl fmt {}` to rewrite it", path);
             fmt::print(stderr, "{}", render_all(report, sources));
             status = 1;
@@ -67,7 +67,8 @@ int fmt(const FmtOptions& options) {
         out << *formatted;
         out.close();
         if (!out) {
-            fmt::print(stderr, "{}: error: cannot write the policy file [fmt.cannot_write]\n", path);
+            fmt::print(stderr, "{}: error: cannot write the policy file [fmt.cannot_write]\n",
+                       path);
             status = 1;
             continue;
         }

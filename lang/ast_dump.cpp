@@ -1,0 +1,327 @@
+// lang/ast_dump.cpp — AST → stable s-expression text (no spans, no comments).
+#include "ast_dump.hpp"
+
+#include <fmt/format.h>
+
+namespace cpl {
+
+namespace {
+
+std::string quoted(const std::string& text) {
+    std::string out = "\"";
+    for (char c : text) {
+        switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        default:
+            out += c;
+        }
+    }
+    return out + "\"";
+}
+
+const char* op_name(ast::BinaryOp op) {
+    switch (op) {
+    case ast::BinaryOp::Or:
+        return "or";
+    case ast::BinaryOp::And:
+        return "and";
+    case ast::BinaryOp::Eq:
+        return "==";
+    case ast::BinaryOp::Ne:
+        return "!=";
+    case ast::BinaryOp::Lt:
+        return "<";
+    case ast::BinaryOp::Le:
+        return "<=";
+    case ast::BinaryOp::Gt:
+        return ">";
+    case ast::BinaryOp::Ge:
+        return ">=";
+    case ast::BinaryOp::In:
+        return "in";
+    case ast::BinaryOp::NotIn:
+        return "not-in";
+    case ast::BinaryOp::Range:
+        return "..";
+    case ast::BinaryOp::Add:
+        return "+";
+    case ast::BinaryOp::Sub:
+        return "-";
+    case ast::BinaryOp::Mul:
+        return "*";
+    case ast::BinaryOp::Div:
+        return "/";
+    case ast::BinaryOp::Mod:
+        return "%";
+    }
+    return "?";
+}
+
+const char* clause_name(ast::ClauseKind kind) {
+    switch (kind) {
+    case ast::ClauseKind::For:
+        return "for";
+    case ast::ClauseKind::Let:
+        return "let";
+    case ast::ClauseKind::When:
+        return "when";
+    case ast::ClauseKind::Bill:
+        return "bill";
+    case ast::ClauseKind::Cap:
+        return "cap";
+    case ast::ClauseKind::Deny:
+        return "deny";
+    case ast::ClauseKind::Warn:
+        return "warn";
+    case ast::ClauseKind::Info:
+        return "info";
+    case ast::ClauseKind::AddModifier:
+        return "add-modifier";
+    case ast::ClauseKind::Document:
+        return "document";
+    }
+    return "?";
+}
+
+const char* kind_name(ast::RuleKind kind) {
+    return kind == ast::RuleKind::Edit ? "edit" : "rule";
+}
+
+struct Dumper {
+    std::string out;
+
+    void expr(const ast::Expr& e) {
+        std::visit([&](const auto& k) { node(k); }, e.kind);
+    }
+    void expr(const ast::ExprPtr& e) {
+        if (e)
+            expr(*e);
+        else
+            out += "_";
+    }
+
+    void node(const ast::NumberLit& n) { out += std::to_string(n.value); }
+    void node(const ast::CodeLit& c) { out += "code:" + c.code; }
+    void node(const ast::BoolLit& b) { out += b.value ? "true" : "false"; }
+    void node(const ast::StringLit& s) {
+        out += "(str";
+        for (const auto& part : s.parts) {
+            out += ' ';
+            if (auto* text = std::get_if<std::string>(&part))
+                out += quoted(*text);
+            else
+                expr(std::get<ast::ExprPtr>(part));
+        }
+        out += ')';
+    }
+    void node(const ast::NameRef& n) { out += n.name; }
+    void node(const ast::Unary& u) {
+        out += u.op == ast::UnaryOp::Not ? "(not " : "(neg ";
+        expr(u.operand);
+        out += ')';
+    }
+    void node(const ast::Binary& b) {
+        out += fmt::format("({} ", op_name(b.op));
+        expr(b.left);
+        out += ' ';
+        expr(b.right);
+        out += ')';
+    }
+    void node(const ast::Member& m) {
+        out += "(. ";
+        expr(m.object);
+        out += " " + m.field.text + ")";
+    }
+    void node(const ast::Index& i) {
+        out += "([] ";
+        expr(i.object);
+        out += ' ';
+        expr(i.index);
+        out += ')';
+    }
+    void node(const ast::Call& c) {
+        out += "(call " + c.callee.text;
+        for (const auto& a : c.args) {
+            out += ' ';
+            expr(a);
+        }
+        out += ')';
+    }
+    void node(const ast::ListExpr& l) {
+        out += "(list";
+        for (const auto& a : l.items) {
+            out += ' ';
+            expr(a);
+        }
+        out += ')';
+    }
+    void node(const ast::Comprehension& c) {
+        out += "(comp ";
+        expr(c.element);
+        out += " " + c.var.text + " ";
+        expr(c.source);
+        out += ' ';
+        expr(c.filter);
+        out += ')';
+    }
+    void node(const ast::RecordExpr& r) {
+        out += "(record";
+        for (const auto& [name, value] : r.fields) {
+            out += " " + name.text + ": ";
+            expr(value);
+        }
+        out += ')';
+    }
+    void node(const ast::IfExpr& i) {
+        out += "(if ";
+        expr(i.condition);
+        out += ' ';
+        expr(i.then_branch);
+        out += ' ';
+        expr(i.else_branch);
+        out += ')';
+    }
+
+    void effective(const ast::Effective& e) {
+        if (e.from) out += " (from " + quoted(e.from->text) + ")";
+        if (e.until) out += " (until " + quoted(e.until->text) + ")";
+    }
+    const char* fixed(bool is_fixed) { return is_fixed ? "fixed-" : ""; }
+
+    void cite(const std::optional<ast::Cite>& c) {
+        if (c) out += " (cite " + quoted(c->text) + ")";
+    }
+
+    void rule(const ast::Rule& r) {
+        out += fmt::format("({}{} {} {}", fixed(r.fixed), kind_name(r.kind), r.name.text,
+                           quoted(r.doc));
+        effective(r.effective);
+        for (const auto& c : r.clauses) {
+            out += fmt::format("\n  ({}", clause_name(c.kind));
+            if (c.var) out += " " + c.var->text;
+            out += ' ';
+            expr(c.expr);
+            if (c.units) {
+                out += " (units ";
+                expr(*c.units);
+                out += ')';
+            }
+            if (c.modifiers) {
+                out += " (modifiers ";
+                expr(*c.modifiers);
+                out += ')';
+            }
+            out += ')';
+        }
+        cite(r.cite);
+        out += ')';
+    }
+
+    void decl(const ast::Setting& s) {
+        out += fmt::format("({}setting {} ", fixed(s.fixed), s.name.text);
+        expr(s.value);
+        if (s.within) out += fmt::format(" (within {} {})", s.within->first, s.within->second);
+        effective(s.effective);
+        out += " " + quoted(s.doc);
+        cite(s.cite);
+        out += ')';
+    }
+    void decl(const ast::SettingValue& s) {
+        out += "(setting-value " + s.name.text + " ";
+        expr(s.value);
+        effective(s.effective);
+        out += ')';
+    }
+    void decl(const ast::Table& t) {
+        out += fmt::format("({}{}table {} {}", fixed(t.fixed), t.replace ? "replace-" : "",
+                           t.name.text, quoted(t.doc));
+        cite(t.cite);
+        for (const auto& row : t.rows) {
+            out += row.remove ? "\n  (remove" : "\n  (row";
+            for (const auto& key : row.keys) {
+                out += ' ';
+                if (key.literal)
+                    expr(*key.literal);
+                else
+                    out += fmt::format("(range {} {})", key.low,
+                                       key.high ? std::to_string(*key.high) : "_");
+            }
+            if (row.value) {
+                out += " => ";
+                expr(*row.value);
+            }
+            effective(row.effective);
+            cite(row.cite);
+            out += ')';
+        }
+        out += ')';
+    }
+    void decl(const ast::Def& d) {
+        out += "(def " + d.name.text;
+        if (d.is_function) {
+            out += " (";
+            for (std::size_t i = 0; i < d.params.size(); ++i) {
+                if (i) out += ' ';
+                out += d.params[i].name.text;
+                if (d.params[i].type) out += ":" + d.params[i].type->text;
+            }
+            out += ')';
+        }
+        out += " " + quoted(d.doc) + " ";
+        expr(d.body);
+        out += ')';
+    }
+    void decl(const ast::Rule& r) { rule(r); }
+    void decl(const ast::Override& o) {
+        out += "(override ";
+        rule(o.rule);
+        out += ')';
+    }
+    void decl(const ast::Disable& d) {
+        out +=
+            fmt::format("(disable {} {} {})", kind_name(d.kind), d.target.text, quoted(d.reason));
+    }
+    void decl(const ast::Exception& e) {
+        out += fmt::format("(exception to {} {} ", kind_name(e.target_kind), e.target.text);
+        rule(e.rule);
+        out += ')';
+    }
+    void decl(const ast::Include& i) { out += "(include " + quoted(i.path) + ")"; }
+};
+
+} // namespace
+
+std::string dump(const ast::PolicyFile& file) {
+    Dumper d;
+    if (file.has_header) {
+        d.out += "(policy " + file.name.text;
+        if (file.extends)
+            d.out += file.extends_is_path ? " (extends-path " + quoted(file.extends->text) + ")"
+                                          : " (extends " + file.extends->text + ")";
+        d.out += " " + quoted(file.title) + ")\n";
+    }
+    for (const auto& decl : file.decls) {
+        std::visit([&](const auto& x) { d.decl(x); }, decl);
+        d.out += '\n';
+    }
+    return d.out;
+}
+
+std::string dump(const ast::Expr& expr) {
+    Dumper d;
+    d.expr(expr);
+    return d.out;
+}
+
+} // namespace cpl

@@ -1,0 +1,915 @@
+// lang/format.cpp — AST (+ comments) → canonical text (`cpl fmt`).
+//
+// Layout: the header line; one blank line between declarations (consecutive one-line
+// declarations of the same kind that were adjacent in the source stay adjacent); keywords of
+// declarations at column 1; clauses, table rows, a setting's description and citations
+// indented 2; `end` at column 1. Expressions get the fewest parentheses their precedence
+// allows. A `def` too long for one line breaks after `=`; a list literal that does not fit
+// (and has two elements or more, and is at least half a line wide) gets one element per line;
+// an `and`/`or`/`+`/`-` chain that does not fit breaks before each operator, aligned with its
+// first operand; so do an `if`'s `then` and `else`, and a comprehension's `for` and `if`.
+//
+// Comments are attached to "items" — a declaration's first line, a clause, a row, a cite,
+// a setting's description, a table's `end` — by source position: a comment on a line of its
+// own goes before the item that follows it; a comment after an item's last token stays at
+// the end of its line; a comment inside an item (in a multi-line expression) goes before it.
+#include "format.hpp"
+
+#include "parse.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <unordered_map>
+
+namespace cpl {
+
+namespace {
+
+using namespace ast;
+
+// --- expressions --------------------------------------------------------------------------
+
+// Binding strength, loosest first. An if-expression has no operator precedence of its own:
+// its `else` branch runs to the end, so it is parenthesised wherever it is an operand.
+enum Prec : int {
+    p_if = 0,
+    p_or,
+    p_and,
+    p_not,
+    p_compare,
+    p_range,
+    p_sum,
+    p_product,
+    p_unary,
+    p_postfix,
+    p_primary
+};
+
+int binary_prec(BinaryOp op) {
+    switch (op) {
+    case BinaryOp::Or:
+        return p_or;
+    case BinaryOp::And:
+        return p_and;
+    case BinaryOp::Range:
+        return p_range;
+    case BinaryOp::Add:
+    case BinaryOp::Sub:
+        return p_sum;
+    case BinaryOp::Mul:
+    case BinaryOp::Div:
+    case BinaryOp::Mod:
+        return p_product;
+    default:
+        return p_compare;
+    }
+}
+
+// Comparisons and ranges do not chain (`a < b < c` does not parse): both sides bind tighter.
+bool chains(BinaryOp op) {
+    int p = binary_prec(op);
+    return p != p_compare && p != p_range;
+}
+
+const char* op_text(BinaryOp op) {
+    switch (op) {
+    case BinaryOp::Or:
+        return "or";
+    case BinaryOp::And:
+        return "and";
+    case BinaryOp::Eq:
+        return "==";
+    case BinaryOp::Ne:
+        return "!=";
+    case BinaryOp::Lt:
+        return "<";
+    case BinaryOp::Le:
+        return "<=";
+    case BinaryOp::Gt:
+        return ">";
+    case BinaryOp::Ge:
+        return ">=";
+    case BinaryOp::In:
+        return "in";
+    case BinaryOp::NotIn:
+        return "not in";
+    case BinaryOp::Range:
+        return "..";
+    case BinaryOp::Add:
+        return "+";
+    case BinaryOp::Sub:
+        return "-";
+    case BinaryOp::Mul:
+        return "*";
+    case BinaryOp::Div:
+        return "/";
+    case BinaryOp::Mod:
+        return "%";
+    }
+    return "?";
+}
+
+int prec(const Expr& e) {
+    if (std::holds_alternative<IfExpr>(e.kind)) return p_if;
+    if (auto* b = std::get_if<Binary>(&e.kind)) return binary_prec(b->op);
+    if (auto* u = std::get_if<Unary>(&e.kind)) return u->op == UnaryOp::Not ? p_not : p_unary;
+    if (std::holds_alternative<Member>(e.kind) || std::holds_alternative<Index>(e.kind))
+        return p_postfix;
+    return p_primary;
+}
+
+// What each operand must bind at least as tightly as.
+int left_need(BinaryOp op) {
+    return chains(op) ? binary_prec(op) : binary_prec(op) + 1;
+}
+int right_need(BinaryOp op) {
+    return binary_prec(op) + 1;
+}
+int operand_need(UnaryOp op) {
+    return op == UnaryOp::Not ? p_not : p_unary;
+}
+constexpr int source_need = p_or; // a comprehension's source: an `if` there reads badly
+
+std::string escape(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '{':
+            out += "\\{";
+            break;
+        case '}':
+            out += "\\}";
+            break;
+        default:
+            out += c;
+        }
+    }
+    return out;
+}
+
+std::string quote(std::string_view text) {
+    return "\"" + escape(text) + "\"";
+}
+
+// Five digits in a row are a code, so a five-digit number keeps a digit separator.
+std::string number_text(std::int64_t value) {
+    std::string text = std::to_string(value);
+    if (value >= 0 && text.size() == 5) text.insert(2, "_");
+    return text;
+}
+
+void flat(const Expr& e, int need, std::string& out);
+
+void flat_list(const std::vector<Expr>& items, std::string& out) {
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i) out += ", ";
+        flat(items[i], p_if, out);
+    }
+}
+
+void flat_kind(const Expr& e, std::string& out) {
+    std::visit(
+        [&](const auto& k) {
+            using K = std::decay_t<decltype(k)>;
+            if constexpr (std::is_same_v<K, NumberLit>) {
+                out += number_text(k.value);
+            } else if constexpr (std::is_same_v<K, CodeLit>) {
+                out += k.code;
+            } else if constexpr (std::is_same_v<K, BoolLit>) {
+                out += k.value ? "true" : "false";
+            } else if constexpr (std::is_same_v<K, StringLit>) {
+                out += '"';
+                for (const auto& part : k.parts) {
+                    if (auto* text = std::get_if<std::string>(&part)) {
+                        out += escape(*text);
+                    } else {
+                        out += '{';
+                        flat(*std::get<ExprPtr>(part), p_if, out);
+                        out += '}';
+                    }
+                }
+                out += '"';
+            } else if constexpr (std::is_same_v<K, NameRef>) {
+                out += k.name;
+            } else if constexpr (std::is_same_v<K, Unary>) {
+                out += k.op == UnaryOp::Not ? "not " : "-";
+                flat(*k.operand, operand_need(k.op), out);
+            } else if constexpr (std::is_same_v<K, Binary>) {
+                flat(*k.left, left_need(k.op), out);
+                out += k.op == BinaryOp::Range ? ".." : std::string(" ") + op_text(k.op) + " ";
+                flat(*k.right, right_need(k.op), out);
+            } else if constexpr (std::is_same_v<K, Member>) {
+                flat(*k.object, p_postfix, out);
+                out += "." + k.field.text;
+            } else if constexpr (std::is_same_v<K, Index>) {
+                flat(*k.object, p_postfix, out);
+                out += '[';
+                flat(*k.index, p_if, out);
+                out += ']';
+            } else if constexpr (std::is_same_v<K, Call>) {
+                out += k.callee.text + "(";
+                flat_list(k.args, out);
+                out += ')';
+            } else if constexpr (std::is_same_v<K, ListExpr>) {
+                out += '[';
+                flat_list(k.items, out);
+                out += ']';
+            } else if constexpr (std::is_same_v<K, Comprehension>) {
+                out += '[';
+                flat(*k.element, p_if, out);
+                out += " for " + k.var.text + " in ";
+                flat(*k.source, source_need, out);
+                if (k.filter) {
+                    out += " if ";
+                    flat(*k.filter, p_if, out);
+                }
+                out += ']';
+            } else if constexpr (std::is_same_v<K, RecordExpr>) {
+                out += '{';
+                for (std::size_t i = 0; i < k.fields.size(); ++i) {
+                    if (i) out += ", ";
+                    out += k.fields[i].first.text + ": ";
+                    flat(k.fields[i].second, p_if, out);
+                }
+                out += '}';
+            } else if constexpr (std::is_same_v<K, IfExpr>) {
+                out += "if ";
+                flat(*k.condition, p_if, out);
+                out += " then ";
+                flat(*k.then_branch, p_if, out);
+                out += " else ";
+                flat(*k.else_branch, p_if, out);
+            }
+        },
+        e.kind);
+}
+
+void flat(const Expr& e, int need, std::string& out) {
+    bool paren = prec(e) < need;
+    if (paren) out += '(';
+    flat_kind(e, out);
+    if (paren) out += ')';
+}
+
+std::string flat(const Expr& e, int need = p_if) {
+    std::string out;
+    flat(e, need, out);
+    return out;
+}
+
+/// Output text with the current column known, so expressions can break where they overflow.
+class Writer {
+public:
+    std::string out;
+
+    std::size_t column() const {
+        auto nl = out.rfind('\n');
+        return nl == std::string::npos ? out.size() : out.size() - nl - 1;
+    }
+    std::size_t line_indent() const {
+        auto nl = out.rfind('\n');
+        std::size_t start = nl == std::string::npos ? 0 : nl + 1, i = start;
+        while (i < out.size() && out[i] == ' ')
+            ++i;
+        return i - start;
+    }
+    void newline(std::size_t indent) {
+        out += '\n';
+        out.append(indent, ' ');
+    }
+    bool fits(std::size_t width) const { return column() + width <= format_width; }
+
+    void expr(const Expr& e, int need = p_if) {
+        std::string text = flat(e, need);
+        if (fits(text.size())) {
+            out += text;
+            return;
+        }
+        if (prec(e) < need) {
+            out += '(';
+            expr(e, p_if);
+            out += ')';
+            return;
+        }
+        std::visit([&](const auto& k) { broken(k, text); }, e.kind);
+    }
+
+private:
+    template <typename K> void broken(const K&, const std::string& text) { out += text; }
+
+    void list(const std::vector<Expr>& items) {
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            if (i) out += ", ";
+            expr(items[i]);
+        }
+    }
+
+    void broken(const ListExpr& l, const std::string& text) {
+        if (l.items.size() < 2 || text.size() < format_width / 2) {
+            out += text;
+            return;
+        }
+        std::size_t base = line_indent();
+        out += '[';
+        for (std::size_t i = 0; i < l.items.size(); ++i) {
+            newline(base + 2);
+            expr(l.items[i]);
+            if (i + 1 < l.items.size()) out += ',';
+        }
+        newline(base);
+        out += ']';
+    }
+
+    void broken(const Binary& b, const std::string&) {
+        if (!chains(b.op) || binary_prec(b.op) == p_product) {
+            expr(*b.left, left_need(b.op));
+            out += b.op == BinaryOp::Range ? ".." : std::string(" ") + op_text(b.op) + " ";
+            expr(*b.right, right_need(b.op));
+            return;
+        }
+        // Flatten the left spine of operators of this strength: a or b or c.
+        int strength = binary_prec(b.op);
+        std::vector<const Binary*> spine;
+        const Expr* first = nullptr;
+        for (const Binary* at = &b;;) {
+            spine.push_back(at);
+            auto* left = std::get_if<Binary>(&at->left->kind);
+            if (!left || binary_prec(left->op) != strength) {
+                first = at->left.get();
+                break;
+            }
+            at = left;
+        }
+        std::reverse(spine.begin(), spine.end());
+        std::size_t start = column();
+        expr(*first, strength);
+        for (const Binary* step : spine) {
+            newline(start);
+            out += std::string(op_text(step->op)) + " ";
+            expr(*step->right, strength + 1);
+        }
+    }
+
+    void broken(const Unary& u, const std::string&) {
+        out += u.op == UnaryOp::Not ? "not " : "-";
+        expr(*u.operand, operand_need(u.op));
+    }
+    void broken(const Member& m, const std::string&) {
+        expr(*m.object, p_postfix);
+        out += "." + m.field.text;
+    }
+    void broken(const Index& i, const std::string&) {
+        expr(*i.object, p_postfix);
+        out += '[';
+        expr(*i.index);
+        out += ']';
+    }
+    void broken(const Call& c, const std::string&) {
+        out += c.callee.text + "(";
+        list(c.args);
+        out += ')';
+    }
+    // [element
+    //  for x in source
+    //  if filter]
+    void broken(const Comprehension& c, const std::string&) {
+        out += '[';
+        std::size_t start = column();
+        expr(*c.element);
+        newline(start);
+        out += "for " + c.var.text + " in ";
+        expr(*c.source, source_need);
+        if (c.filter) {
+            newline(start);
+            out += "if ";
+            expr(*c.filter);
+        }
+        out += ']';
+    }
+    void broken(const RecordExpr& r, const std::string&) {
+        out += '{';
+        for (std::size_t i = 0; i < r.fields.size(); ++i) {
+            if (i) out += ", ";
+            out += r.fields[i].first.text + ": ";
+            expr(r.fields[i].second);
+        }
+        out += '}';
+    }
+    // if condition
+    // then a
+    // else b
+    void broken(const IfExpr& i, const std::string&) {
+        std::size_t start = column();
+        out += "if ";
+        expr(*i.condition);
+        newline(start);
+        out += "then ";
+        expr(*i.then_branch);
+        newline(start);
+        out += "else ";
+        expr(*i.else_branch);
+    }
+};
+
+// --- declarations and comments -------------------------------------------------------------
+
+const char* kind_word(RuleKind kind) {
+    return kind == RuleKind::Edit ? "edit" : "rule";
+}
+
+const char* clause_word(ClauseKind kind) {
+    switch (kind) {
+    case ClauseKind::For:
+        return "for";
+    case ClauseKind::Let:
+        return "let";
+    case ClauseKind::When:
+        return "when";
+    case ClauseKind::Bill:
+        return "bill";
+    case ClauseKind::Cap:
+        return "cap units at";
+    case ClauseKind::Deny:
+        return "deny";
+    case ClauseKind::Warn:
+        return "warn";
+    case ClauseKind::Info:
+        return "info";
+    case ClauseKind::AddModifier:
+        return "add modifier";
+    case ClauseKind::Document:
+        return "document";
+    }
+    return "?";
+}
+
+constexpr std::uint32_t no_end = UINT32_MAX;
+
+class Formatter {
+public:
+    Formatter(const PolicyFile& file, std::string_view text) : file_(file), text_(text) {
+        for (const auto& c : file.comments)
+            comment_ends_[c.span.end] = c.span.begin;
+        collect_items();
+        attach_comments();
+    }
+
+    std::string run() {
+        if (file_.has_header) {
+            open(file_.name.span.begin, 0, 0);
+            w_.out += "policy " + file_.name.text;
+            if (file_.extends)
+                w_.out += " extends " + (file_.extends_is_path ? quote(file_.extends->text)
+                                                               : file_.extends->text);
+            if (!file_.title.empty()) w_.out += " " + quote(file_.title);
+            close(file_.name.span.begin);
+        }
+        const Decl* previous = nullptr;
+        for (const auto& decl : file_.decls) {
+            if (!w_.out.empty() && !(previous && adjacent(*previous, decl))) blank_line();
+            decl_begin_ = decl_begin(decl);
+            std::visit([&](const auto& d) { print(d); }, decl);
+            previous = &decl;
+        }
+        for (const Comment* c : eof_) {
+            if (blank_before(*c)) blank_line();
+            w_.out += c->text + "\n";
+        }
+        return w_.out;
+    }
+
+private:
+    struct Item {
+        std::uint32_t begin;
+        std::uint32_t own_end; // end of the item's own span (`no_end` if unknown)
+    };
+    struct Attached {
+        std::vector<const Comment*> leading;
+        const Comment* trailing = nullptr;
+    };
+
+    const PolicyFile& file_;
+    std::string_view text_;
+    Writer w_;
+    std::uint32_t decl_begin_ = 0; // of the declaration being printed
+    std::vector<Item> items_;
+    std::map<std::uint32_t, Attached> attached_; // by item begin
+    std::vector<const Comment*> eof_;
+    std::unordered_map<std::uint32_t, std::uint32_t> comment_ends_; // end → begin
+
+    // --- source positions ---
+
+    // Back from `at` over blanks and comments, not below `floor`: the end of the last token.
+    std::uint32_t trim_back(std::uint32_t at, std::uint32_t floor) const {
+        for (;;) {
+            while (at > floor && std::isspace(static_cast<unsigned char>(text_[at - 1])))
+                --at;
+            auto it = comment_ends_.find(at);
+            if (it == comment_ends_.end() || it->second < floor || it->second >= at) return at;
+            at = it->second;
+        }
+    }
+
+    std::size_t newlines_between(std::uint32_t from, std::uint32_t to) const {
+        if (from >= to) return 0;
+        return static_cast<std::size_t>(std::count(text_.begin() + from, text_.begin() + to, '\n'));
+    }
+
+    // A blank line separates the comment from whatever precedes it (a token or a comment).
+    bool blank_before(const Comment& c) const {
+        std::uint32_t previous = c.span.begin;
+        while (previous > 0 && std::isspace(static_cast<unsigned char>(text_[previous - 1])))
+            --previous;
+        return previous > 0 && newlines_between(previous, c.span.begin) >= 2;
+    }
+
+    bool whole_line(const Comment& c) const {
+        for (std::uint32_t i = c.span.begin; i > 0; --i) {
+            char ch = text_[i - 1];
+            if (ch == '\n') return true;
+            if (ch != ' ' && ch != '\t' && ch != '\r') return false;
+        }
+        return true;
+    }
+
+    // A setting's description has no span of its own: it is the first string after the value.
+    std::uint32_t doc_position(const Setting& s) const {
+        std::uint32_t limit = s.cite ? s.cite->span.begin : s.span.end;
+        std::uint32_t start = s.value.span.end;
+        if (s.effective.from) start = std::max(start, s.effective.from->span.end);
+        if (s.effective.until) start = std::max(start, s.effective.until->span.end);
+        for (std::uint32_t i = start; i < limit; ++i) {
+            if (text_[i] == '#')
+                while (i < limit && text_[i] != '\n')
+                    ++i;
+            else if (text_[i] == '"')
+                return i;
+        }
+        return s.value.span.end;
+    }
+
+    // Where `word` begins when it is the token right before `at` (`fixed`, `from`, `until`).
+    std::uint32_t keyword_before(std::uint32_t at, std::string_view word) const {
+        std::uint32_t after = trim_back(at, 0);
+        if (after >= word.size() && text_.substr(after - word.size(), word.size()) == word)
+            return static_cast<std::uint32_t>(after - word.size());
+        return at;
+    }
+
+    // A declaration's first token: `fixed` when it has it.
+    std::uint32_t decl_begin(const Decl& decl) const {
+        return std::visit(
+            [&](const auto& d) {
+                if constexpr (requires { d.fixed; })
+                    if (d.fixed) return keyword_before(d.span.begin, "fixed");
+                if constexpr (requires { d.rule.fixed; })
+                    if (d.rule.fixed) return keyword_before(d.span.begin, "fixed");
+                return d.span.begin;
+            },
+            decl);
+    }
+
+    std::uint32_t from_position(const Effective& e) const {
+        return keyword_before(e.from->span.begin, "from");
+    }
+    std::uint32_t until_position(const Effective& e) const {
+        return keyword_before(e.until->span.begin, "until");
+    }
+
+    std::uint32_t end_position(const Table& t) const {
+        std::uint32_t after = trim_back(t.span.end, t.span.begin);
+        return after >= 3 && text_.substr(after - 3, 3) == "end" ? after - 3 : after;
+    }
+
+    // --- items ---
+
+    void add(std::uint32_t begin, std::uint32_t own_end) { items_.push_back({begin, own_end}); }
+
+    void add_rule(std::uint32_t header, std::uint32_t end, const Rule& r) {
+        add(header, end);
+        if (r.effective.from) add(from_position(r.effective), r.effective.from->span.end);
+        if (r.effective.until) add(until_position(r.effective), r.effective.until->span.end);
+        for (const auto& c : r.clauses)
+            add(c.span.begin, c.span.end);
+        if (r.cite) add(r.cite->span.begin, r.cite->span.end);
+    }
+
+    void collect_items() {
+        if (file_.has_header) add(file_.name.span.begin, no_end);
+        for (const auto& decl : file_.decls) {
+            std::uint32_t begin = decl_begin(decl);
+            std::visit(
+                [&](const auto& d) {
+                    using D = std::decay_t<decltype(d)>;
+                    if constexpr (std::is_same_v<D, Setting>) {
+                        add(begin, d.span.end);
+                        if (!d.doc.empty()) add(doc_position(d), d.span.end);
+                        if (d.cite) add(d.cite->span.begin, d.cite->span.end);
+                    } else if constexpr (std::is_same_v<D, Table>) {
+                        add(begin, d.span.end);
+                        if (d.cite) add(d.cite->span.begin, d.cite->span.end);
+                        for (const auto& row : d.rows)
+                            add(row.span.begin, row.span.end);
+                        std::uint32_t end = end_position(d);
+                        add(end, end + 3);
+                    } else if constexpr (std::is_same_v<D, Rule>) {
+                        add_rule(begin, d.span.end, d);
+                    } else if constexpr (std::is_same_v<D, Override>) {
+                        add_rule(begin, d.span.end, d.rule);
+                    } else if constexpr (std::is_same_v<D, Exception>) {
+                        add_rule(begin, d.span.end, d.rule);
+                    } else {
+                        add(begin, d.span.end);
+                    }
+                },
+                decl);
+        }
+        std::stable_sort(items_.begin(), items_.end(),
+                         [](const Item& a, const Item& b) { return a.begin < b.begin; });
+    }
+
+    std::uint32_t content_end(std::size_t i) const {
+        std::uint32_t limit =
+            std::min<std::uint32_t>(items_[i].own_end, std::uint32_t(text_.size()));
+        if (i + 1 < items_.size()) limit = std::min(limit, items_[i + 1].begin);
+        return trim_back(std::max(limit, items_[i].begin), items_[i].begin);
+    }
+
+    void attach_comments() {
+        for (const auto& c : file_.comments) {
+            std::uint32_t at = c.span.begin;
+            auto after = std::upper_bound(
+                items_.begin(), items_.end(), at,
+                [](std::uint32_t pos, const Item& item) { return pos < item.begin; });
+            if (after == items_.begin()) {
+                if (items_.empty())
+                    eof_.push_back(&c);
+                else
+                    attached_[items_.front().begin].leading.push_back(&c);
+                continue;
+            }
+            std::size_t i = static_cast<std::size_t>(after - items_.begin()) - 1;
+            if (at < content_end(i)) {
+                attached_[items_[i].begin].leading.push_back(&c); // inside the item
+            } else if (!whole_line(c) && !attached_[items_[i].begin].trailing) {
+                attached_[items_[i].begin].trailing = &c;
+            } else if (i + 1 < items_.size()) {
+                attached_[items_[i + 1].begin].leading.push_back(&c);
+            } else {
+                eof_.push_back(&c);
+            }
+        }
+    }
+
+    // --- output ---
+
+    void blank_line() {
+        if (!w_.out.empty() && !w_.out.ends_with("\n\n")) w_.out += '\n';
+    }
+
+    // Starts an item's line: its leading comments, then the indentation.
+    void open(std::uint32_t begin, std::size_t indent, std::size_t comment_indent) {
+        auto found = attached_.find(begin);
+        if (found != attached_.end() && !found->second.leading.empty()) {
+            const auto& leading = found->second.leading;
+            for (const Comment* c : leading) {
+                if (blank_before(*c)) blank_line();
+                w_.out.append(comment_indent, ' ');
+                w_.out += c->text + "\n";
+            }
+            const Comment* last = leading.back();
+            if (last->span.end < begin && newlines_between(last->span.end, begin) >= 2)
+                blank_line();
+        }
+        w_.out.append(indent, ' ');
+    }
+
+    // Ends an item's line: its trailing comment, then the line break.
+    void close(std::uint32_t begin) {
+        auto found = attached_.find(begin);
+        if (found != attached_.end() && found->second.trailing)
+            w_.out += "  " + found->second.trailing->text;
+        w_.out += '\n';
+    }
+
+    void line(std::uint32_t begin, std::size_t indent, const std::string& text) {
+        open(begin, indent, indent);
+        w_.out += text;
+        close(begin);
+    }
+
+    // Consecutive one-line declarations of the same kind stay together when they were.
+    bool adjacent(const Decl& previous, const Decl& next) const {
+        if (previous.index() != next.index() || !one_line(previous) || !one_line(next))
+            return false;
+        std::uint32_t next_begin = decl_begin(next);
+        auto found = attached_.find(next_begin);
+        if (found != attached_.end() && !found->second.leading.empty())
+            next_begin = std::min(next_begin, found->second.leading.front()->span.begin);
+        return newlines_between(trim_back(next_begin, 0), next_begin) < 2;
+    }
+
+    bool one_line(const Decl& decl) const {
+        if (auto* d = std::get_if<Def>(&decl))
+            return def_head(*d).size() + 1 + flat(d->body).size() <= format_width;
+        return std::holds_alternative<SettingValue>(decl) ||
+               std::holds_alternative<Include>(decl) || std::holds_alternative<Disable>(decl);
+    }
+
+    static std::string effective_text(const Effective& e) {
+        std::string out;
+        if (e.from) out += " from " + quote(e.from->text);
+        if (e.until) out += " until " + quote(e.until->text);
+        return out;
+    }
+
+    static const char* fixed_word(bool fixed) { return fixed ? "fixed " : ""; }
+
+    void print(const Setting& s) {
+        std::string head = fixed_word(s.fixed) + ("setting " + s.name.text + " " + flat(s.value));
+        if (s.within)
+            head += " within " + std::to_string(s.within->first) + ".." +
+                    std::to_string(s.within->second);
+        line(decl_begin_, 0, head + effective_text(s.effective));
+        if (!s.doc.empty()) line(doc_position(s), 2, quote(s.doc));
+        if (s.cite) line(s.cite->span.begin, 2, "cite " + quote(s.cite->text));
+    }
+
+    void print(const SettingValue& s) {
+        line(s.span.begin, 0, s.name.text + " " + flat(s.value) + effective_text(s.effective));
+    }
+
+    static std::string key_text(const TableKey& key) {
+        if (key.literal) return flat(*key.literal);
+        return std::to_string(key.low) + ".." + (key.high ? std::to_string(*key.high) : "");
+    }
+
+    void print(const Table& t) {
+        std::string head = std::string(fixed_word(t.fixed)) + (t.replace ? "replace " : "") +
+                           "table " + t.name.text;
+        if (!t.doc.empty()) head += " " + quote(t.doc);
+        line(decl_begin_, 0, head);
+        if (t.cite) line(t.cite->span.begin, 2, "cite " + quote(t.cite->text));
+        for (const auto& row : t.rows) {
+            open(row.span.begin, 2, 2);
+            std::string keys;
+            for (const auto& key : row.keys)
+                keys += (keys.empty() ? "" : ", ") + key_text(key);
+            if (row.remove) {
+                w_.out += "remove " + keys;
+            } else {
+                w_.out += keys + " => ";
+                if (row.value) w_.expr(*row.value);
+                w_.out += effective_text(row.effective);
+            }
+            if (row.cite) {
+                std::string cite = "cite " + quote(row.cite->text);
+                if (w_.fits(cite.size() + 1)) { // else on a line of its own, indented 4
+                    w_.out += " " + cite;
+                } else {
+                    w_.newline(4);
+                    w_.out += cite;
+                }
+            }
+            close(row.span.begin);
+        }
+        std::uint32_t end = end_position(t);
+        open(end, 0, 2);
+        w_.out += "end";
+        close(end);
+    }
+
+    static std::string def_head(const Def& d) {
+        std::string head = "def " + d.name.text;
+        if (d.is_function) {
+            head += '(';
+            for (std::size_t i = 0; i < d.params.size(); ++i) {
+                if (i) head += ", ";
+                head += d.params[i].name.text;
+                if (d.params[i].type) head += ": " + d.params[i].type->text;
+            }
+            head += ')';
+        }
+        if (!d.doc.empty()) head += " " + quote(d.doc);
+        return head + " =";
+    }
+
+    void print(const Def& d) {
+        open(decl_begin_, 0, 0);
+        std::string head = def_head(d), body = flat(d.body);
+        w_.out += head;
+        if (head.size() + 1 + body.size() <= format_width) {
+            w_.out += " " + body;
+        } else {
+            w_.newline(2);
+            w_.expr(d.body);
+        }
+        close(decl_begin_);
+    }
+
+    void clauses(const Rule& r) {
+        if (r.effective.from)
+            line(from_position(r.effective), 2, "from " + quote(r.effective.from->text));
+        if (r.effective.until)
+            line(until_position(r.effective), 2, "until " + quote(r.effective.until->text));
+        for (const auto& c : r.clauses) {
+            open(c.span.begin, 2, 2);
+            w_.out += std::string(clause_word(c.kind)) + " ";
+            if (c.kind == ClauseKind::For) w_.out += c.var->text + " in ";
+            if (c.kind == ClauseKind::Let) w_.out += c.var->text + " = ";
+            w_.expr(c.expr);
+            if (c.units) {
+                w_.out += " units ";
+                w_.expr(*c.units);
+            }
+            if (c.modifiers) {
+                w_.out += " modifiers ";
+                w_.expr(*c.modifiers);
+            }
+            close(c.span.begin);
+        }
+        if (r.cite) line(r.cite->span.begin, 2, "cite " + quote(r.cite->text));
+    }
+
+    static std::string doc_suffix(const std::string& doc) {
+        return doc.empty() ? "" : " " + quote(doc);
+    }
+
+    void print(const Rule& r) {
+        line(decl_begin_, 0,
+             fixed_word(r.fixed) + (kind_word(r.kind) + (" " + r.name.text)) + doc_suffix(r.doc));
+        clauses(r);
+    }
+
+    void print(const Override& o) {
+        line(decl_begin_, 0,
+             std::string("override ") + kind_word(o.rule.kind) + " " + o.rule.name.text +
+                 doc_suffix(o.rule.doc));
+        clauses(o.rule);
+    }
+
+    void print(const Exception& e) {
+        line(decl_begin_, 0,
+             "exception " + e.rule.name.text + " to " + kind_word(e.target_kind) + " " +
+                 e.target.text + doc_suffix(e.rule.doc));
+        clauses(e.rule);
+    }
+
+    void print(const Disable& d) {
+        line(decl_begin_, 0,
+             std::string("disable ") + kind_word(d.kind) + " " + d.target.text +
+                 doc_suffix(d.reason));
+    }
+
+    void print(const Include& i) { line(decl_begin_, 0, "include " + quote(i.path)); }
+};
+
+} // namespace
+
+std::string format(const ast::PolicyFile& file, std::string_view source) {
+    return Formatter(file, source).run();
+}
+
+bool has_policy_header(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        if (std::isspace(static_cast<unsigned char>(text[i]))) {
+            ++i;
+        } else if (text[i] == '#') {
+            while (i < text.size() && text[i] != '\n')
+                ++i;
+        } else {
+            break;
+        }
+    }
+    if (text.substr(i, 6) != "policy") return false;
+    if (i + 6 >= text.size()) return true;
+    char next = text[i + 6];
+    return !(std::isalnum(static_cast<unsigned char>(next)) || next == '_');
+}
+
+std::optional<std::string> format_source(const SourceMap& sources, FileId file,
+                                         Diagnostics& diagnostics) {
+    const std::string& text = sources.get(file).text();
+    Diagnostics found;
+    ast::PolicyFile parsed = parse(sources, file, found, has_policy_header(text));
+    bool failed = found.has_errors();
+    diagnostics.append(found);
+    if (failed) return std::nullopt;
+    return format(parsed, text);
+}
+
+} // namespace cpl

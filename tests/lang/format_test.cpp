@@ -1,0 +1,173 @@
+// tests/lang/format_test.cpp — `cpl fmt`: golden pairs (tests/golden/fmt/NAME.cpl →
+// NAME.cpl.formatted), idempotence, and "formatting does not change meaning" (the AST dump of
+// every shipped policy file is the same before and after) over every .cpl in the repository.
+// CPL_UPDATE_GOLDEN=1 rewrites the .formatted files; `git diff` is the review.
+#include "../helpers.hpp"
+#include "lang/ast_dump.hpp"
+#include "lang/format.hpp"
+#include "lang/parse.hpp"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <sstream>
+
+using namespace cpl;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path root = CPL_SOURCE_DIR;
+
+std::string slurp(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+struct Parsed {
+    ast::PolicyFile file;
+    Diagnostics diagnostics;
+    std::shared_ptr<SourceMap> sources = std::make_shared<SourceMap>();
+};
+
+std::unique_ptr<Parsed> parse_text(const std::string& text, const std::string& path = "test.cpl") {
+    auto p = std::make_unique<Parsed>();
+    FileId id = p->sources->add(path, text);
+    p->file = parse(*p->sources, id, p->diagnostics, has_policy_header(text));
+    return p;
+}
+
+std::string formatted(const std::string& text) {
+    auto p = parse_text(text);
+    REQUIRE_FALSE(p->diagnostics.has_errors());
+    return format(p->file, text);
+}
+
+std::vector<std::string> comment_texts(const ast::PolicyFile& file) {
+    std::vector<std::string> out;
+    for (const auto& c : file.comments)
+        out.push_back(c.text);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// Every .cpl file shipped or used by the tests, except the formatter's own messy inputs
+// (they are covered by their golden pairs).
+std::vector<fs::path> every_policy_file() {
+    std::vector<fs::path> out;
+    for (const char* dir : {"stdlib/standard", "tests/golden", "policies"}) {
+        if (!fs::exists(root / dir)) continue;
+        for (const auto& entry : fs::recursive_directory_iterator(root / dir))
+            if (entry.is_regular_file() && entry.path().extension() == ".cpl")
+                out.push_back(entry.path());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("fmt golden: each messy input formats to exactly its .formatted file") {
+    std::vector<fs::path> inputs;
+    for (const auto& entry : fs::directory_iterator(root / "tests/golden/fmt"))
+        if (entry.path().extension() == ".cpl") inputs.push_back(entry.path());
+    std::sort(inputs.begin(), inputs.end());
+    REQUIRE(inputs.size() >= 5);
+    for (const auto& input : inputs) {
+        CAPTURE(input.filename().string());
+        std::string actual = formatted(slurp(input));
+        fs::path expected = input.string() + ".formatted";
+        if (std::getenv("CPL_UPDATE_GOLDEN")) std::ofstream(expected, std::ios::binary) << actual;
+        CHECK(actual == slurp(expected));
+        CHECK(formatted(actual) == actual); // idempotent
+    }
+}
+
+TEST_CASE("fmt keeps the meaning and the comments of every policy file, and is idempotent") {
+    std::size_t checked = 0;
+    for (const auto& path : every_policy_file()) {
+        std::string text = slurp(path);
+        auto original = parse_text(text, path.string());
+        if (original->diagnostics.has_errors()) continue; // golden files with syntax errors
+        CAPTURE(fs::relative(path, root).string());
+        std::string once = format(original->file, text);
+        auto reparsed = parse_text(once);
+        REQUIRE_FALSE(reparsed->diagnostics.has_errors());
+        CHECK(dump(reparsed->file) == dump(original->file));
+        CHECK(comment_texts(reparsed->file) == comment_texts(original->file));
+        CHECK(format(reparsed->file, once) == once);
+        ++checked;
+    }
+    CHECK(checked >= 11);
+}
+
+TEST_CASE("fmt: parentheses follow precedence, five-digit numbers stay numbers") {
+    auto expr_of = [](const std::string& source) {
+        std::string out = formatted("policy p\ndef x = " + source + "\n");
+        return out.substr(std::string("policy p\n\ndef x = ").size(),
+                          out.size() - 1 - std::string("policy p\n\ndef x = ").size());
+    };
+    CHECK(expr_of("(1 + 2) * 3") == "(1 + 2) * 3");
+    CHECK(expr_of("1 + (2 * 3)") == "1 + 2 * 3");
+    CHECK(expr_of("1 - (2 - 3)") == "1 - (2 - 3)");
+    CHECK(expr_of("(a or b) and c") == "(a or b) and c");
+    CHECK(expr_of("not (a == b)") == "not a == b");
+    CHECK(expr_of("(not a) == b") == "(not a) == b");
+    CHECK(expr_of("(if a then 1 else 2) + 1") == "(if a then 1 else 2) + 1");
+    CHECK(expr_of("(-a).b") == "(-a).b");
+    CHECK(expr_of("(1..3)") == "1..3");
+    CHECK(expr_of("10_000 + 95860") == "10_000 + 95860");
+    CHECK(expr_of("\"a\\\"b{c}\\{\"") == "\"a\\\"b{c}\\{\"");
+}
+
+TEST_CASE("fmt: an included file (no policy line) is formatted without a header") {
+    CHECK(has_policy_header("# comment\n\npolicy p\n"));
+    CHECK_FALSE(has_policy_header("# comment\ndef x = 1\n"));
+    CHECK_FALSE(has_policy_header("policy_value 3\n"));
+    CHECK(formatted("def   x=1\n") == "def x = 1\n");
+}
+
+TEST_CASE("fmt: a file that does not parse is reported, not formatted") {
+    SourceMap sources;
+    FileId id = sources.add("bad.cpl", "policy p\ndef x = \n");
+    Diagnostics diagnostics;
+    CHECK_FALSE(format_source(sources, id, diagnostics));
+    CHECK(diagnostics.has_errors());
+    CHECK(diagnostics.items().front().code == "parse.expected_expression");
+}
+
+TEST_CASE("cpl fmt: --check reports, plain fmt rewrites, a broken file is left alone") {
+    std::string messy =
+        test::write_temp(fmt::format("fmt_messy_{}.cpl", ::getpid()), "policy p\ndef   x=1\n");
+    std::string broken =
+        test::write_temp(fmt::format("fmt_broken_{}.cpl", ::getpid()), "policy p\ndef x =\n");
+    auto run = [](const std::string& args) {
+        std::string command = fmt::format("'{}' {} 2>&1", CPL_BINARY, args);
+        std::string out;
+        FILE* pipe = popen(command.c_str(), "r");
+        char buffer[4096];
+        while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe))
+            out.append(buffer, n);
+        int status = pclose(pipe);
+        return std::pair{WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+    };
+    auto [check_status, check_out] = run("fmt --check " + messy);
+    CHECK(check_status == 1);
+    CHECK(check_out ==
+          fmt::format("{}:2:1: error: the file is not in canonical form [fmt.not_canonical]\n"
+                      "  def   x=1\n  ^\n  help: run `cpl fmt {}` to rewrite it\n",
+                      messy, messy));
+    CHECK(slurp(messy) == "policy p\ndef   x=1\n"); // --check writes nothing
+
+    auto [fmt_status, fmt_out] = run("fmt " + messy);
+    CHECK(fmt_status == 0);
+    CHECK(fmt_out == messy + ": formatted\n");
+    CHECK(slurp(messy) == "policy p\n\ndef x = 1\n");
+    CHECK(run("fmt --check " + messy).first == 0);
+
+    auto [broken_status, broken_out] = run("fmt " + broken);
+    CHECK(broken_status == 1);
+    CHECK(broken_out.find("[parse.expected_expression]") != std::string::npos);
+    CHECK(slurp(broken) == "policy p\ndef x =\n");
+}
