@@ -2,8 +2,8 @@
 // it keeps its blocks, so a batch run allocates nothing per case once warmed up.
 #pragma once
 
-#include <cstddef>
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <memory>
 #include <string_view>
@@ -47,7 +47,8 @@ public:
 
     std::size_t reserved_bytes() const {
         std::size_t total = 0;
-        for (const auto& b : blocks_) total += b.size;
+        for (const auto& b : blocks_)
+            total += b.size;
         return total;
     }
 
@@ -61,7 +62,8 @@ private:
     // after the next reset.
     void next_block(std::size_t bytes) {
         if (!blocks_.empty()) ++current_;
-        while (current_ < blocks_.size() && blocks_[current_].size < bytes) ++current_;
+        while (current_ < blocks_.size() && blocks_[current_].size < bytes)
+            ++current_;
         if (current_ >= blocks_.size()) {
             std::size_t size = std::max(block_size_, bytes);
             blocks_.push_back({std::make_unique<std::byte[]>(size), size});

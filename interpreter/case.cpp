@@ -218,7 +218,7 @@ struct CaseReader::Impl {
     const MuscleIndex* muscles;
     std::vector<std::string_view> muscle_names; // for did-you-mean
     const TableData* known_codes;
-    std::vector<std::string_view> code_names;   // for did-you-mean
+    std::vector<std::string_view> code_names; // for did-you-mean
 
     simdjson::ondemand::parser parser;
     std::unique_ptr<char[]> buffer; // the input, copied with simdjson's padding
@@ -231,7 +231,8 @@ struct CaseReader::Impl {
     std::string lower;          // a muscle name, lower-cased for look-up
     std::string_view case_id;   // in the arena, once read
 
-    explicit Impl(const MuscleIndex* index, const TableData* codes) : muscles(index), known_codes(codes) {
+    explicit Impl(const MuscleIndex* index, const TableData* codes)
+        : muscles(index), known_codes(codes) {
         if (known_codes)
             for (const auto& row : known_codes->rows)
                 for (const auto& key : row.keys)
@@ -430,8 +431,10 @@ struct CaseReader::Impl {
     void check_known_code(std::string_view code) {
         if (!known_codes || known_codes->find(Value::of_string(code))) return;
         std::string message = "unknown code " + in_quotes(code);
-        if (auto guess = closest(code, code_names)) message += "; did you mean " + in_quotes(*guess) + "?";
-        fail(message, "the policy reviews the codes in its table `known_codes`; a code outside it cannot be judged");
+        if (auto guess = closest(code, code_names))
+            message += "; did you mean " + in_quotes(*guess) + "?";
+        fail(message, "the policy reviews the codes in its table `known_codes`; a code outside it "
+                      "cannot be judged");
     }
 
     Value read_units(od::value& v) {

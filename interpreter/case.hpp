@@ -17,17 +17,18 @@ namespace cpl {
 /// its row. A row's value is a record with fields `nerve` (string) and `roots` ([string]).
 struct MuscleIndex {
     std::unordered_map<std::string, const TableRowData*> by_lower_name;
-    std::vector<std::string> names;  // every key as written, for did-you-mean
-    int nerve_field = -1;            // field indexes in the row value's shape
+    std::vector<std::string> names; // every key as written, for did-you-mean
+    int nerve_field = -1;           // field indexes in the row value's shape
     int roots_field = -1;
 };
 
 /// Why a case could not be used. Rendered `case ID: PATH: MESSAGE`.
 struct CaseError {
-    std::string case_id;  // "" when the case had no readable id
-    std::string path;     // JSON path of the bad value, e.g. `extremities[0].muscles[3]`; "" for the whole document
-    std::string message;  // e.g. `unknown muscle "APBB"; did you mean "APB"?`
-    std::string help;     // optional: how to fix it
+    std::string case_id; // "" when the case had no readable id
+    std::string path;    // JSON path of the bad value, e.g. `extremities[0].muscles[3]`; "" for the
+                         // whole document
+    std::string message; // e.g. `unknown muscle "APBB"; did you mean "APB"?`
+    std::string help;    // optional: how to fix it
     std::string render() const;
 };
 

@@ -25,8 +25,8 @@ struct Scope {
     std::uint32_t next_slot = 0;
     std::uint32_t frame_size = 0;
     bool in_edit = false;
-    bool constant_only = false;  // table values: no case, no definitions
-    std::optional<std::uint32_t> line_slot;  // the `for line in claim` variable, in edits
+    bool constant_only = false;             // table values: no case, no definitions
+    std::optional<std::uint32_t> line_slot; // the `for line in claim` variable, in edits
 
     std::uint32_t push(std::string name, TypeP type) {
         std::uint32_t slot = next_slot++;
@@ -45,8 +45,12 @@ struct Typed {
     TypeP type;
 };
 
-bool is_text(const TypeP& t) { return t->kind == TypeKind::String || t->kind == TypeKind::Code; }
-bool known(const TypeP& t) { return t->kind != TypeKind::Any; }
+bool is_text(const TypeP& t) {
+    return t->kind == TypeKind::String || t->kind == TypeKind::Code;
+}
+bool known(const TypeP& t) {
+    return t->kind != TypeKind::Any;
+}
 
 class Checker {
 public:
@@ -61,17 +65,23 @@ public:
         p.base = merged_.base;
         p.sources = merged_.sources;
         add_case_shapes(p.shapes, p.shape_types);
-        for (std::uint32_t i = 0; i < p.shapes.size(); ++i) shape_ids_[shape_key(p.shapes[i].fields)] = i;
+        for (std::uint32_t i = 0; i < p.shapes.size(); ++i)
+            shape_ids_[shape_key(p.shapes[i].fields)] = i;
         settings();
         tables();
         def_state_.assign(merged_.defs.size(), 0);
         p.defs.resize(merged_.defs.size());
-        for (std::uint32_t i = 0; i < merged_.defs.size(); ++i) def_index_[merged_.defs[i].decl->name.text] = i;
-        for (std::uint32_t i = 0; i < merged_.defs.size(); ++i) compile_def(i);
-        for (const auto& rule : merged_.rules) p.rules.push_back(compile_rule(rule));
-        for (const auto& edit : merged_.edits) p.edits.push_back(compile_rule(edit));
+        for (std::uint32_t i = 0; i < merged_.defs.size(); ++i)
+            def_index_[merged_.defs[i].decl->name.text] = i;
+        for (std::uint32_t i = 0; i < merged_.defs.size(); ++i)
+            compile_def(i);
+        for (const auto& rule : merged_.rules)
+            p.rules.push_back(compile_rule(rule));
+        for (const auto& edit : merged_.edits)
+            p.edits.push_back(compile_rule(edit));
         muscle_index();
-        if (auto it = table_index_.find("known_codes"); it != table_index_.end()) p.known_codes = p.tables[it->second].get();
+        if (auto it = table_index_.find("known_codes"); it != table_index_.end())
+            p.known_codes = p.tables[it->second].get();
         if (diagnostics_.has_errors()) return nullptr;
         return std::move(program_);
     }
@@ -85,7 +95,8 @@ private:
 
     static std::string shape_key(const std::vector<std::string>& fields) {
         std::string key;
-        for (const auto& f : fields) key += f + ",";
+        for (const auto& f : fields)
+            key += f + ",";
         return key;
     }
 
@@ -96,28 +107,39 @@ private:
     void settings() {
         for (const auto& s : merged_.settings) {
             TypeP declared = type_of_literal(s.decl->value);
-            SettingCode code{s.decl->name.text, {}, {}, declared, s.decl->doc,
-                             s.decl->cite ? s.decl->cite->text : "", s.layer, s.decl->within, s.decl->name.span};
+            SettingCode code{s.decl->name.text,
+                             {},
+                             {},
+                             declared,
+                             s.decl->doc,
+                             s.decl->cite ? s.decl->cite->text : "",
+                             s.layer,
+                             s.decl->within,
+                             s.decl->name.span};
             for (const auto& version : s.versions) {
                 Scope scope;
                 scope.constant_only = true;
                 Typed value = expr(*version.value, scope);
                 if (version.value != &s.decl->value && !fits(declared, value.type)) {
                     auto& d = error("check.setting_type", version.value->span,
-                                    fmt::format("`{}` is a {}, not a {}", code.name, type_name(declared), type_name(value.type)));
+                                    fmt::format("`{}` is a {}, not a {}", code.name,
+                                                type_name(declared), type_name(value.type)));
                     d.notes.push_back(fmt::format("declared by `{}`", merged_.layers.front()));
                 }
                 const Value& v = value.node.constant;
-                if (code.within && v.kind == Kind::Number && (v.number < code.within->first || v.number > code.within->second)) {
+                if (code.within && v.kind == Kind::Number &&
+                    (v.number < code.within->first || v.number > code.within->second)) {
                     auto& d = error("check.setting_out_of_range", version.value->span,
-                                    fmt::format("`{}` must be within {}..{}, not {}", code.name, code.within->first,
-                                                code.within->second, v.number));
-                    d.notes.push_back(fmt::format("the range is set where `{}` is declared", code.name));
+                                    fmt::format("`{}` must be within {}..{}, not {}", code.name,
+                                                code.within->first, code.within->second, v.number));
+                    d.notes.push_back(
+                        fmt::format("the range is set where `{}` is declared", code.name));
                 }
                 code.versions.push_back({v, effective(*version.effective), version.layer});
             }
             code.value = code.versions.back().value;
-            if (code.versions.size() > 1 || code.versions.back().effective.dated()) p().dated = true;
+            if (code.versions.size() > 1 || code.versions.back().effective.dated())
+                p().dated = true;
             setting_index_[code.name] = static_cast<std::uint32_t>(p().settings.size());
             p().settings.push_back(std::move(code));
         }
@@ -161,7 +183,8 @@ private:
                     out.keys.push_back(expr(*key.literal, scope).node.constant);
                 }
                 if (out.is_range && row.keys.size() > 1)
-                    error("check.range_key_alone", row.span, "a range key must be the row's only key");
+                    error("check.range_key_alone", row.span,
+                          "a range key must be the row's only key");
                 Scope scope;
                 scope.constant_only = true;
                 Typed value = expr(*row.value, scope);
@@ -186,20 +209,23 @@ private:
         MuscleIndex index;
         for (const auto& row : table.rows) {
             if (row.value.kind != Kind::Record) {
-                error("check.muscle_row", table_span("muscles"), "every row of `muscles` must be a record {nerve, roots}");
+                error("check.muscle_row", table_span("muscles"),
+                      "every row of `muscles` must be a record {nerve, roots}");
                 return;
             }
             const Shape& shape = p().shapes[row.value.size];
             index.nerve_field = shape.field_index("nerve");
             index.roots_field = shape.field_index("roots");
             if (index.nerve_field < 0 || index.roots_field < 0) {
-                error("check.muscle_row", table_span("muscles"), "every row of `muscles` must have fields `nerve` and `roots`");
+                error("check.muscle_row", table_span("muscles"),
+                      "every row of `muscles` must have fields `nerve` and `roots`");
                 return;
             }
             for (const auto& key : row.keys) {
                 if (key.kind != Kind::String) continue;
                 std::string lower(key.str());
-                std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+                std::transform(lower.begin(), lower.end(), lower.begin(),
+                               [](unsigned char c) { return std::tolower(c); });
                 index.by_lower_name.emplace(lower, &row);
                 index.names.emplace_back(key.str());
             }
@@ -220,7 +246,8 @@ private:
         if (def_state_[i] == 2) return code.type;
         const ast::Def& def = *merged_.defs[i].decl;
         if (def_state_[i] == 1) {
-            error("check.recursive_def", def.name.span, fmt::format("`{}` depends on itself", def.name.text))
+            error("check.recursive_def", def.name.span,
+                  fmt::format("`{}` depends on itself", def.name.text))
                 .help = "definitions may use each other, but not in a cycle";
             return any_type();
         }
@@ -231,7 +258,8 @@ private:
         code.param_count = static_cast<std::uint32_t>(def.params.size());
         code.span = def.name.span;
         Scope scope;
-        for (const auto& param : def.params) scope.push(param.name.text, param_type(param));
+        for (const auto& param : def.params)
+            scope.push(param.name.text, param_type(param));
         Typed body = expr(def.body, scope);
         // `code` may have moved while compiling dependencies: index again.
         DefCode& done = p().defs[i];
@@ -255,8 +283,10 @@ private:
             if (p().shapes[s].name == name) return record_of(s);
             candidates.push_back(p().shapes[s].name);
         }
-        auto& d = error("check.unknown_type", param.type->span, fmt::format("unknown type `{}`", name));
-        if (auto guess = closest(name, candidates)) d.help = fmt::format("did you mean `{}`?", *guess);
+        auto& d =
+            error("check.unknown_type", param.type->span, fmt::format("unknown type `{}`", name));
+        if (auto guess = closest(name, candidates))
+            d.help = fmt::format("did you mean `{}`?", *guess);
         return any_type();
     }
 
@@ -265,14 +295,16 @@ private:
     std::string source_text(Span span) {
         const std::string& text = p().sources->get(span.file).text();
         std::string_view out(text.data() + span.begin, span.end - span.begin);
-        while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back()))) out.remove_suffix(1);
+        while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back())))
+            out.remove_suffix(1);
         return std::string(out);
     }
 
     RuleCode compile_rule(const MergedRule& merged) {
         RuleCode code = compile_body(*merged.rule, merged.layer);
         code.replaces = merged.replaces;
-        for (const auto& [exception, layer] : merged.exceptions) code.exceptions.push_back(compile_body(*exception, layer));
+        for (const auto& [exception, layer] : merged.exceptions)
+            code.exceptions.push_back(compile_body(*exception, layer));
         return code;
     }
 
@@ -291,11 +323,13 @@ private:
         if (rule.cite)
             code.cite = rule.cite->text;
         else
-            error("check.missing_cite", rule.name.span, fmt::format("{} `{}` does not cite its source", kind, rule.name.text))
+            error("check.missing_cite", rule.name.span,
+                  fmt::format("{} `{}` does not cite its source", kind, rule.name.text))
                 .help = "add `cite \"…\"` naming the guideline, policy or table it encodes";
         Scope scope;
         scope.in_edit = is_edit;
-        for (const auto& clause : rule.clauses) code.clauses.push_back(compile_clause(clause, scope, is_edit));
+        for (const auto& clause : rule.clauses)
+            code.clauses.push_back(compile_clause(clause, scope, is_edit));
         hoist_invariant_conditions(code);
         code.frame_size = scope.frame_size;
         p().max_frame = std::max(p().max_frame, scope.frame_size);
@@ -307,9 +341,17 @@ private:
     // conditions that cannot fail move, so no case gets an error it would not have had.
     static bool invariant(const Node& n) {
         switch (n.op) {
-        case Op::Local: case Op::Claim: case Op::Index: case Op::Div: case Op::Mod: case Op::Range:
-        case Op::CallDef: case Op::Comprehension: return false;
-        default: break;
+        case Op::Local:
+        case Op::Claim:
+        case Op::Index:
+        case Op::Div:
+        case Op::Mod:
+        case Op::Range:
+        case Op::CallDef:
+        case Op::Comprehension:
+            return false;
+        default:
+            break;
         }
         for (const auto& kid : n.kids)
             if (!invariant(kid)) return false;
@@ -321,20 +363,24 @@ private:
         for (std::size_t i = 0; i < clauses.size(); ++i) {
             if (clauses[i].kind != ast::ClauseKind::For) continue;
             std::size_t j = i + 1;
-            while (j < clauses.size() && clauses[j].kind == ast::ClauseKind::When && invariant(clauses[j].expr)) {
-                std::rotate(clauses.begin() + static_cast<std::ptrdiff_t>(i), clauses.begin() + static_cast<std::ptrdiff_t>(j),
+            while (j < clauses.size() && clauses[j].kind == ast::ClauseKind::When &&
+                   invariant(clauses[j].expr)) {
+                std::rotate(clauses.begin() + static_cast<std::ptrdiff_t>(i),
+                            clauses.begin() + static_cast<std::ptrdiff_t>(j),
                             clauses.begin() + static_cast<std::ptrdiff_t>(j) + 1);
                 ++i;
                 ++j;
             }
-            return;  // only before the first loop: later clauses may depend on earlier bindings
+            return; // only before the first loop: later clauses may depend on earlier bindings
         }
     }
 
-    void expect(const Typed& value, const TypeP& expected, const ast::Expr& at, std::string_view what) {
+    void expect(const Typed& value, const TypeP& expected, const ast::Expr& at,
+                std::string_view what) {
         if (!fits(expected, value.type))
             error("check.type_mismatch", at.span,
-                  fmt::format("{} must be {}, not {}", what, type_name(expected), type_name(value.type)));
+                  fmt::format("{} must be {}, not {}", what, type_name(expected),
+                              type_name(value.type)));
     }
 
     ClauseCode compile_clause(const ast::Clause& clause, Scope& scope, bool is_edit) {
@@ -347,17 +393,26 @@ private:
         switch (clause.kind) {
         case K::For: {
             if (known(value.type) && value.type->kind != TypeKind::List)
-                error("check.type_mismatch", clause.expr.span, fmt::format("`for` needs a list, not {}", type_name(value.type)));
-            TypeP element = value.type->kind == TypeKind::List && value.type->element ? value.type->element : any_type();
+                error("check.type_mismatch", clause.expr.span,
+                      fmt::format("`for` needs a list, not {}", type_name(value.type)));
+            TypeP element = value.type->kind == TypeKind::List && value.type->element
+                                ? value.type->element
+                                : any_type();
             code.slot = scope.push(clause.var->text, element);
             code.over_claim = is_edit && value.node.op == Op::Claim;
             if (code.over_claim) scope.line_slot = code.slot;
             break;
         }
-        case K::Let: code.slot = scope.push(clause.var->text, value.type); break;
-        case K::When: expect(value, bool_type(), clause.expr, "a `when` condition"); break;
+        case K::Let:
+            code.slot = scope.push(clause.var->text, value.type);
+            break;
+        case K::When:
+            expect(value, bool_type(), clause.expr, "a `when` condition");
+            break;
         case K::Bill:
-            if (is_edit) error("check.bill_in_edit", clause.span, "edits change the claim; only rules `bill` codes");
+            if (is_edit)
+                error("check.bill_in_edit", clause.span,
+                      "edits change the claim; only rules `bill` codes");
             expect(value, code_type(), clause.expr, "the billed code");
             if (clause.units) {
                 Typed units = expr(*clause.units, scope);
@@ -374,12 +429,14 @@ private:
         case K::AddModifier:
             if (!scope.line_slot)
                 error("check.no_line", clause.span,
-                      fmt::format("`{}` changes a claim line: it needs `for line in claim` before it, in an edit",
+                      fmt::format("`{}` changes a claim line: it needs `for line in claim` before "
+                                  "it, in an edit",
                                   clause.kind == K::Cap ? "cap units" : "add modifier"));
             expect(value, clause.kind == K::Cap ? number_type() : string_type(), clause.expr,
                    clause.kind == K::Cap ? "the cap" : "the modifier");
             break;
-        default: break;
+        default:
+            break;
         }
         code.expr = std::move(value.node);
         return code;
@@ -407,7 +464,8 @@ private:
         return fold(unfolded(op, std::move(kids), std::move(type), span, slot));
     }
 
-    static Typed unfolded(Op op, std::vector<Node> kids, TypeP type, Span span, std::uint32_t slot = 0) {
+    static Typed unfolded(Op op, std::vector<Node> kids, TypeP type, Span span,
+                          std::uint32_t slot = 0) {
         Node node;
         node.op = op;
         node.kids = std::move(kids);
@@ -421,10 +479,19 @@ private:
     Typed fold(Typed typed) {
         Node& node = typed.node;
         switch (node.op) {
-        case Op::Const: case Op::Local: case Op::Def: case Op::CallDef: case Op::CaseRoot:
-        case Op::Claim: case Op::Supported: case Op::Reviewing: case Op::DatedSetting:
-        case Op::Comprehension: return typed;
-        default: break;
+        case Op::Const:
+        case Op::Local:
+        case Op::Def:
+        case Op::CallDef:
+        case Op::CaseRoot:
+        case Op::Claim:
+        case Op::Supported:
+        case Op::Reviewing:
+        case Op::DatedSetting:
+        case Op::Comprehension:
+            return typed;
+        default:
+            break;
         }
         for (const auto& kid : node.kids)
             if (kid.op != Op::Const) return typed;
@@ -446,7 +513,8 @@ private:
 
     std::vector<std::string_view> visible_names(const Scope& scope) {
         std::vector<std::string_view> names;
-        for (const auto& l : scope.locals) names.push_back(l.name);
+        for (const auto& l : scope.locals)
+            names.push_back(l.name);
         if (!scope.constant_only) {
             names.push_back("case");
             if (scope.in_edit) {
@@ -454,10 +522,13 @@ private:
                 names.push_back("supported");
                 names.push_back("reviewing");
             }
-            for (const auto& d : merged_.defs) names.push_back(d.decl->name.text);
+            for (const auto& d : merged_.defs)
+                names.push_back(d.decl->name.text);
         }
-        for (const auto& s : p().settings) names.push_back(s.name);
-        for (const auto& t : p().tables) names.push_back(t->name);
+        for (const auto& s : p().settings)
+            names.push_back(s.name);
+        for (const auto& t : p().tables)
+            names.push_back(t->name);
         return names;
     }
 
@@ -469,7 +540,10 @@ private:
             if (setting.versions.size() == 1 && !setting.versions[0].effective.dated())
                 return constant(setting.value, setting.type, span);
             if (scope.constant_only) {
-                error("check.table_value_not_constant", span, fmt::format("`{}` depends on the date of service, so a table value cannot use it", n));
+                error(
+                    "check.table_value_not_constant", span,
+                    fmt::format(
+                        "`{}` depends on the date of service, so a table value cannot use it", n));
                 return fail(span);
             }
             return unfolded(Op::DatedSetting, {}, setting.type, span, it->second);
@@ -478,28 +552,36 @@ private:
             return constant(Value::of_table(p().tables[it->second].get()), table_types_[n], span);
         if (!scope.constant_only) {
             if (n == "case") return make(Op::CaseRoot, {}, record_of(shape_case), span);
-            if (n == "claim" && scope.in_edit) return make(Op::Claim, {}, list_of(record_of(shape_line)), span);
-            if (n == "supported" && scope.in_edit) return make(Op::Supported, {}, list_of(record_of(shape_line)), span);
-            if (n == "reviewing" && scope.in_edit) return make(Op::Reviewing, {}, bool_type(), span);
+            if (n == "claim" && scope.in_edit)
+                return make(Op::Claim, {}, list_of(record_of(shape_line)), span);
+            if (n == "supported" && scope.in_edit)
+                return make(Op::Supported, {}, list_of(record_of(shape_line)), span);
+            if (n == "reviewing" && scope.in_edit)
+                return make(Op::Reviewing, {}, bool_type(), span);
             if (auto it = def_index_.find(n); it != def_index_.end()) {
                 TypeP type = compile_def(it->second);
                 if (merged_.defs[it->second].decl->is_function) {
-                    error("check.def_needs_call", span, fmt::format("`{}` takes arguments: call it as `{}(…)`", n, n));
+                    error("check.def_needs_call", span,
+                          fmt::format("`{}` takes arguments: call it as `{}(…)`", n, n));
                     return fail(span);
                 }
                 return make(Op::Def, {}, type, span, it->second);
             }
         } else if (def_index_.count(n) || n == "case") {
-            error("check.table_value_not_constant", span, fmt::format("a table value or setting cannot use `{}`", n));
+            error("check.table_value_not_constant", span,
+                  fmt::format("a table value or setting cannot use `{}`", n));
             return fail(span);
         }
         if (n == "claim") {
-            error("check.claim_outside_edit", span, "`claim` is the claim the rules built: it exists only in edits");
+            error("check.claim_outside_edit", span,
+                  "`claim` is the claim the rules built: it exists only in edits");
             return fail(span);
         }
         auto& d = error("check.unknown_name", span, fmt::format("unknown name `{}`", n));
-        if (auto guess = closest(n, visible_names(scope))) d.help = fmt::format("did you mean `{}`?", *guess);
-        if (find_builtin(n)) d.help = fmt::format("`{}` is a built-in function: call it as `{}(…)`", n, n);
+        if (auto guess = closest(n, visible_names(scope)))
+            d.help = fmt::format("did you mean `{}`?", *guess);
+        if (find_builtin(n))
+            d.help = fmt::format("`{}` is a built-in function: call it as `{}(…)`", n, n);
         return fail(span);
     }
 
@@ -516,35 +598,43 @@ private:
             const ast::Def& def = *merged_.defs[it->second].decl;
             TypeP result = compile_def(it->second);
             if (!def.is_function) {
-                error("check.not_a_function", c.callee.span, fmt::format("`{}` takes no arguments: write `{}` without parentheses", n, n));
+                error("check.not_a_function", c.callee.span,
+                      fmt::format("`{}` takes no arguments: write `{}` without parentheses", n, n));
                 return fail(span);
             }
             if (def.params.size() != args.size()) {
-                error("check.arity", span, fmt::format("`{}` takes {} argument{}, not {}", n, def.params.size(),
-                                                       def.params.size() == 1 ? "" : "s", args.size()));
+                error("check.arity", span,
+                      fmt::format("`{}` takes {} argument{}, not {}", n, def.params.size(),
+                                  def.params.size() == 1 ? "" : "s", args.size()));
                 return fail(span);
             }
             for (std::size_t i = 0; i < args.size(); ++i) {
                 TypeP expected = param_type(def.params[i]);
                 if (!fits(expected, types[i]))
                     error("check.type_mismatch", c.args[i].span,
-                          fmt::format("argument `{}` of `{}` must be {}, not {}", def.params[i].name.text, n,
-                                      type_name(expected), type_name(types[i])));
+                          fmt::format("argument `{}` of `{}` must be {}, not {}",
+                                      def.params[i].name.text, n, type_name(expected),
+                                      type_name(types[i])));
             }
             return make(Op::CallDef, std::move(args), result, span, it->second);
         }
         const Builtin* builtin = find_builtin(n);
         if (!builtin) {
             std::vector<std::string_view> candidates;
-            for (const auto& b : builtins()) candidates.push_back(b.name);
-            for (const auto& d : merged_.defs) if (d.decl->is_function) candidates.push_back(d.decl->name.text);
-            auto& d = error("check.unknown_function", c.callee.span, fmt::format("unknown function `{}`", n));
-            if (auto guess = closest(n, candidates)) d.help = fmt::format("did you mean `{}`?", *guess);
+            for (const auto& b : builtins())
+                candidates.push_back(b.name);
+            for (const auto& d : merged_.defs)
+                if (d.decl->is_function) candidates.push_back(d.decl->name.text);
+            auto& d = error("check.unknown_function", c.callee.span,
+                            fmt::format("unknown function `{}`", n));
+            if (auto guess = closest(n, candidates))
+                d.help = fmt::format("did you mean `{}`?", *guess);
             return fail(span);
         }
         if (builtin->params.size() != args.size()) {
-            error("check.arity", span, fmt::format("`{}` takes {} argument{}, not {}", n, builtin->params.size(),
-                                                   builtin->params.size() == 1 ? "" : "s", args.size()))
+            error("check.arity", span,
+                  fmt::format("`{}` takes {} argument{}, not {}", n, builtin->params.size(),
+                              builtin->params.size() == 1 ? "" : "s", args.size()))
                 .notes.push_back(std::string(builtin->signature));
             return fail(span);
         }
@@ -554,9 +644,11 @@ private:
             bool ok = want == types[i]->kind || (want == TypeKind::Code && is_text(types[i])) ||
                       (want == TypeKind::String && is_text(types[i]));
             if (!ok)
-                error("check.type_mismatch", c.args[i].span,
-                      fmt::format("argument {} of `{}` must be {}, not {}", i + 1, n,
-                                  type_name(std::make_shared<const Type>(Type{want, any_type(), 0})), type_name(types[i])))
+                error(
+                    "check.type_mismatch", c.args[i].span,
+                    fmt::format("argument {} of `{}` must be {}, not {}", i + 1, n,
+                                type_name(std::make_shared<const Type>(Type{want, any_type(), 0})),
+                                type_name(types[i])))
                     .notes.push_back(std::string(builtin->signature));
         }
         Typed out = unfolded(Op::Builtin, std::move(args), builtin->result(types), span);
@@ -568,7 +660,8 @@ private:
         Typed object = expr(*m.object, scope);
         const std::string& field = m.field.text;
         TypeP t = object.type;
-        bool over_list = t->kind == TypeKind::List && t->element && t->element->kind == TypeKind::Record;
+        bool over_list =
+            t->kind == TypeKind::List && t->element && t->element->kind == TypeKind::Record;
         TypeP record = over_list ? t->element : t;
         if (record->kind == TypeKind::Record) {
             const Shape& shape = p().shapes[record->shape];
@@ -577,18 +670,22 @@ private:
                 auto& d = error("check.unknown_field", m.field.span,
                                 fmt::format("{} has no field `{}`", type_name(record), field));
                 std::vector<std::string_view> fields(shape.fields.begin(), shape.fields.end());
-                if (auto guess = closest(field, fields)) d.help = fmt::format("did you mean `{}`?", *guess);
-                else d.notes.push_back(fmt::format("its fields: {}", fmt::join(shape.fields, ", ")));
+                if (auto guess = closest(field, fields))
+                    d.help = fmt::format("did you mean `{}`?", *guess);
+                else
+                    d.notes.push_back(fmt::format("its fields: {}", fmt::join(shape.fields, ", ")));
                 return fail(span);
             }
             TypeP field_type = p().shape_types[record->shape][static_cast<std::size_t>(index)];
             std::vector<Node> kids;
             kids.push_back(std::move(object.node));
             return make(over_list ? Op::MapMember : Op::Member, std::move(kids),
-                        over_list ? list_of(field_type) : field_type, span, static_cast<std::uint32_t>(index));
+                        over_list ? list_of(field_type) : field_type, span,
+                        static_cast<std::uint32_t>(index));
         }
         if (known(t) && t->kind != TypeKind::List) {
-            error("check.type_mismatch", m.field.span, fmt::format("`.{}` needs a record, not {}", field, type_name(t)));
+            error("check.type_mismatch", m.field.span,
+                  fmt::format("`.{}` needs a record, not {}", field, type_name(t)));
             return fail(span);
         }
         std::vector<Node> kids;
@@ -604,12 +701,14 @@ private:
         TypeP result = any_type();
         if (object.type->kind == TypeKind::List) {
             if (!fits(number_type(), key.type))
-                error("check.type_mismatch", ix.index->span, fmt::format("a list position must be a number, not {}", type_name(key.type)));
+                error("check.type_mismatch", ix.index->span,
+                      fmt::format("a list position must be a number, not {}", type_name(key.type)));
             result = object.type->element ? object.type->element : any_type();
         } else if (object.type->kind == TypeKind::Table) {
             result = object.type->element ? object.type->element : any_type();
         } else if (known(object.type)) {
-            error("check.type_mismatch", ix.object->span, fmt::format("`[…]` needs a list or a table, not {}", type_name(object.type)));
+            error("check.type_mismatch", ix.object->span,
+                  fmt::format("`[…]` needs a list or a table, not {}", type_name(object.type)));
             return fail(span);
         }
         std::vector<Node> kids;
@@ -631,41 +730,66 @@ private:
         TypeP result = bool_type();
         Op op = Op::Eq;
         switch (b.op) {
-        case B::Or: case B::And:
+        case B::Or:
+        case B::And:
             op = b.op == B::Or ? Op::Or : Op::And;
-            if (!fits(bool_type(), l) || !fits(bool_type(), r)) mismatch(b.op == B::Or ? "or" : "and");
+            if (!fits(bool_type(), l) || !fits(bool_type(), r))
+                mismatch(b.op == B::Or ? "or" : "and");
             break;
-        case B::Eq: op = Op::Eq; break;
-        case B::Ne: op = Op::Ne; break;
-        case B::Lt: case B::Le: case B::Gt: case B::Ge:
+        case B::Eq:
+            op = Op::Eq;
+            break;
+        case B::Ne:
+            op = Op::Ne;
+            break;
+        case B::Lt:
+        case B::Le:
+        case B::Gt:
+        case B::Ge:
             op = b.op == B::Lt ? Op::Lt : b.op == B::Le ? Op::Le : b.op == B::Gt ? Op::Gt : Op::Ge;
-            if (known(l) && known(r) && !(l->kind == TypeKind::Number && r->kind == TypeKind::Number) &&
+            if (known(l) && known(r) &&
+                !(l->kind == TypeKind::Number && r->kind == TypeKind::Number) &&
                 !(is_text(l) && is_text(r)))
                 mismatch("compare");
             break;
-        case B::In: case B::NotIn:
+        case B::In:
+        case B::NotIn:
             op = b.op == B::In ? Op::In : Op::NotIn;
             if (known(r) && r->kind != TypeKind::List && r->kind != TypeKind::Table)
-                error("check.type_mismatch", b.right->span, fmt::format("`in` needs a list, a range or a table, not {}", type_name(r)));
+                error("check.type_mismatch", b.right->span,
+                      fmt::format("`in` needs a list, a range or a table, not {}", type_name(r)));
             break;
         case B::Range:
             op = Op::Range;
-            if (known(l) && known(r) && !(l->kind == TypeKind::Number && r->kind == TypeKind::Number) &&
+            if (known(l) && known(r) &&
+                !(l->kind == TypeKind::Number && r->kind == TypeKind::Number) &&
                 !(is_text(l) && is_text(r)))
                 mismatch("..");
             result = list_of(known(l) ? l : r);
             break;
         case B::Add:
             op = Op::Add;
-            if (l->kind == TypeKind::Number && r->kind == TypeKind::Number) result = number_type();
-            else if (is_text(l) && is_text(r)) result = string_type();
-            else if (l->kind == TypeKind::List && r->kind == TypeKind::List) result = unify(l, r);
-            else if (!known(l) || !known(r)) result = any_type();
-            else mismatch("+");
+            if (l->kind == TypeKind::Number && r->kind == TypeKind::Number)
+                result = number_type();
+            else if (is_text(l) && is_text(r))
+                result = string_type();
+            else if (l->kind == TypeKind::List && r->kind == TypeKind::List)
+                result = unify(l, r);
+            else if (!known(l) || !known(r))
+                result = any_type();
+            else
+                mismatch("+");
             break;
-        case B::Sub: case B::Mul: case B::Div: case B::Mod:
-            op = b.op == B::Sub ? Op::Sub : b.op == B::Mul ? Op::Mul : b.op == B::Div ? Op::Div : Op::Mod;
-            if (!fits(number_type(), l) || !fits(number_type(), r)) mismatch(b.op == B::Sub ? "-" : b.op == B::Mul ? "*" : b.op == B::Div ? "/" : "%");
+        case B::Sub:
+        case B::Mul:
+        case B::Div:
+        case B::Mod:
+            op = b.op == B::Sub   ? Op::Sub
+                 : b.op == B::Mul ? Op::Mul
+                 : b.op == B::Div ? Op::Div
+                                  : Op::Mod;
+            if (!fits(number_type(), l) || !fits(number_type(), r))
+                mismatch(b.op == B::Sub ? "-" : b.op == B::Mul ? "*" : b.op == B::Div ? "/" : "%");
             result = number_type();
             break;
         }
@@ -679,11 +803,15 @@ private:
         return std::visit([&](const auto& k) { return compile(k, e.span, scope); }, e.kind);
     }
 
-    Typed compile(const ast::NumberLit& n, Span span, Scope&) { return constant(Value::of_number(n.value), number_type(), span); }
+    Typed compile(const ast::NumberLit& n, Span span, Scope&) {
+        return constant(Value::of_number(n.value), number_type(), span);
+    }
     Typed compile(const ast::CodeLit& c, Span span, Scope&) {
         return constant(Value::of_string(p().constants->copy(c.code)), code_type(), span);
     }
-    Typed compile(const ast::BoolLit& b, Span span, Scope&) { return constant(Value::of_bool(b.value), bool_type(), span); }
+    Typed compile(const ast::BoolLit& b, Span span, Scope&) {
+        return constant(Value::of_bool(b.value), bool_type(), span);
+    }
     Typed compile(const ast::StringLit& s, Span span, Scope& scope) {
         Node node;
         node.op = Op::Interpolate;
@@ -697,17 +825,22 @@ private:
                 node.text.emplace_back();
             }
         }
-        if (node.kids.empty()) return constant(Value::of_string(p().constants->copy(node.text[0])), string_type(), span);
+        if (node.kids.empty())
+            return constant(Value::of_string(p().constants->copy(node.text[0])), string_type(),
+                            span);
         return fold({std::move(node), string_type()});
     }
-    Typed compile(const ast::NameRef& n, Span span, Scope& scope) { return name(n.name, span, scope); }
+    Typed compile(const ast::NameRef& n, Span span, Scope& scope) {
+        return name(n.name, span, scope);
+    }
     Typed compile(const ast::Unary& u, Span span, Scope& scope) {
         Typed operand = expr(*u.operand, scope);
         bool is_not = u.op == ast::UnaryOp::Not;
         TypeP want = is_not ? bool_type() : number_type();
         if (!fits(want, operand.type))
             error("check.type_mismatch", u.operand->span,
-                  fmt::format("`{}` needs {}, not {}", is_not ? "not" : "-", type_name(want), type_name(operand.type)));
+                  fmt::format("`{}` needs {}, not {}", is_not ? "not" : "-", type_name(want),
+                              type_name(operand.type)));
         std::vector<Node> kids;
         kids.push_back(std::move(operand.node));
         return make(is_not ? Op::Not : Op::Neg, std::move(kids), want, span);
@@ -729,8 +862,11 @@ private:
     Typed compile(const ast::Comprehension& c, Span span, Scope& scope) {
         Typed source = expr(*c.source, scope);
         if (known(source.type) && source.type->kind != TypeKind::List)
-            error("check.type_mismatch", c.source->span, fmt::format("`for … in` needs a list, not {}", type_name(source.type)));
-        TypeP element = source.type->kind == TypeKind::List && source.type->element ? source.type->element : any_type();
+            error("check.type_mismatch", c.source->span,
+                  fmt::format("`for … in` needs a list, not {}", type_name(source.type)));
+        TypeP element = source.type->kind == TypeKind::List && source.type->element
+                            ? source.type->element
+                            : any_type();
         std::uint32_t slot = scope.push(c.var.text, element);
         Typed value = expr(*c.element, scope);
         std::vector<Node> kids;
@@ -750,13 +886,15 @@ private:
         std::vector<TypeP> types;
         for (const auto& [field, value] : r.fields) {
             if (std::find(fields.begin(), fields.end(), field.text) != fields.end())
-                error("check.duplicate_field", field.span, fmt::format("field `{}` is given twice", field.text));
+                error("check.duplicate_field", field.span,
+                      fmt::format("field `{}` is given twice", field.text));
             fields.push_back(field.text);
             Typed t = expr(value, scope);
             kids.push_back(std::move(t.node));
             types.push_back(t.type);
         }
-        auto [it, added] = shape_ids_.emplace(shape_key(fields), static_cast<std::uint32_t>(p().shapes.size()));
+        auto [it, added] =
+            shape_ids_.emplace(shape_key(fields), static_cast<std::uint32_t>(p().shapes.size()));
         if (added) {
             p().shapes.push_back({"", fields});
             p().shape_types.push_back(types);
@@ -779,7 +917,8 @@ private:
     const MergedPolicy& merged_;
     Diagnostics& diagnostics_;
     std::unique_ptr<Program> program_;
-    std::unordered_map<std::string, std::uint32_t> setting_index_, table_index_, def_index_, shape_ids_;
+    std::unordered_map<std::string, std::uint32_t> setting_index_, table_index_, def_index_,
+        shape_ids_;
     std::unordered_map<std::string, TypeP> table_types_;
     std::vector<int> def_state_;
 };

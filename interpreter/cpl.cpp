@@ -18,7 +18,8 @@ Loaded load_policy(const std::string& policy) {
 }
 
 Session::Session(const Program& program)
-    : program_(program), reader_(program.muscles ? &*program.muscles : nullptr, program.known_codes) {}
+    : program_(program),
+      reader_(program.muscles ? &*program.muscles : nullptr, program.known_codes) {}
 
 Session::~Session() = default;
 
@@ -27,7 +28,8 @@ std::string describe(const EvalError& error, const Program& program) {
         return fmt::format("{} [{}]", error.message, error.code);
     const SourceFile& file = program.sources->get(error.span.file);
     Location at = file.locate(error.span.begin);
-    return fmt::format("{} (at {}:{}:{}) [{}]", error.message, file.path(), at.line, at.column, error.code);
+    return fmt::format("{} (at {}:{}:{}) [{}]", error.message, file.path(), at.line, at.column,
+                       error.code);
 }
 
 CaseOutcome Session::run(std::string_view case_json, const EvaluateOptions& options) {
@@ -45,7 +47,8 @@ CaseOutcome Session::run(std::string_view case_json, const EvaluateOptions& opti
     try {
         outcome.result = evaluate(program_, record, arena_, options);
     } catch (const EvalError& e) {
-        outcome.error = fmt::format("case {}: the policy could not be applied: {}", outcome.case_id, describe(e, program_));
+        outcome.error = fmt::format("case {}: the policy could not be applied: {}", outcome.case_id,
+                                    describe(e, program_));
     }
     return outcome;
 }

@@ -14,9 +14,9 @@
 namespace cpl {
 
 struct Loaded {
-    std::unique_ptr<Program> program;  // null when the policy has errors
+    std::unique_ptr<Program> program; // null when the policy has errors
     Diagnostics diagnostics;
-    std::shared_ptr<SourceMap> sources;  // for rendering the diagnostics
+    std::shared_ptr<SourceMap> sources; // for rendering the diagnostics
 };
 
 /// Loads and checks a policy: a `.cpl` path, or `standard` for the built-in set.
@@ -26,7 +26,7 @@ Loaded load_policy(const std::string& policy);
 struct CaseOutcome {
     std::optional<Result> result;
     std::string case_id;
-    std::string error;  // rendered `case ID: PATH: MESSAGE`
+    std::string error; // rendered `case ID: PATH: MESSAGE`
     std::string help;
 };
 

@@ -26,21 +26,25 @@ std::string setting_text(const SettingCode& s, const std::vector<Shape>& shapes)
 
 std::string key_text(const TableRowData& row, const std::vector<Shape>& shapes) {
     if (row.is_range)
-        return row.high == std::numeric_limits<std::int64_t>::max() ? fmt::format("{}..", row.low)
-                                                                    : fmt::format("{}..{}", row.low, row.high);
+        return row.high == std::numeric_limits<std::int64_t>::max()
+                   ? fmt::format("{}..", row.low)
+                   : fmt::format("{}..{}", row.low, row.high);
     return to_text(row.keys.at(0), shapes, true);
 }
 
 // Rows by key and dates, so a new dated version of a row reads as an added row.
-std::map<std::string, const TableRowData*> rows_of(const TableData& t, const std::vector<Shape>& shapes) {
+std::map<std::string, const TableRowData*> rows_of(const TableData& t,
+                                                   const std::vector<Shape>& shapes) {
     std::map<std::string, const TableRowData*> out;
-    for (const auto& row : t.rows) out[key_text(row, shapes) + dates(row.from, row.until)] = &row;
+    for (const auto& row : t.rows)
+        out[key_text(row, shapes) + dates(row.from, row.until)] = &row;
     return out;
 }
 
 std::string rule_text(const RuleCode& r) {
     std::string out;
-    for (const auto& c : r.clauses) out += (out.empty() ? "" : " | ") + c.source;
+    for (const auto& c : r.clauses)
+        out += (out.empty() ? "" : " | ") + c.source;
     return out;
 }
 
@@ -50,8 +54,8 @@ const RuleCode* find_rule(const std::vector<RuleCode>& rules, const std::string&
     return nullptr;
 }
 
-void diff_rules(const std::vector<RuleCode>& base, const std::vector<RuleCode>& payer, const std::string& kind,
-                std::vector<Change>& out) {
+void diff_rules(const std::vector<RuleCode>& base, const std::vector<RuleCode>& payer,
+                const std::string& kind, std::vector<Change>& out) {
     for (const auto& r : payer) {
         const RuleCode* old = find_rule(base, r.name);
         if (!old) {
@@ -59,14 +63,17 @@ void diff_rules(const std::vector<RuleCode>& base, const std::vector<RuleCode>& 
             continue;
         }
         if (r.layer != old->layer)
-            out.push_back({kind, r.name, "replaced", rule_text(*old), rule_text(r), r.cite, r.layer});
+            out.push_back(
+                {kind, r.name, "replaced", rule_text(*old), rule_text(r), r.cite, r.layer});
         for (std::size_t i = old->exceptions.size(); i < r.exceptions.size(); ++i) {
             const RuleCode& e = r.exceptions[i];
-            out.push_back({kind, r.name, "excepted", "", fmt::format("exception {}: {}", e.name, rule_text(e)), e.cite, e.layer});
+            out.push_back({kind, r.name, "excepted", "",
+                           fmt::format("exception {}: {}", e.name, rule_text(e)), e.cite, e.layer});
         }
     }
     for (const auto& r : base)
-        if (!find_rule(payer, r.name)) out.push_back({kind, r.name, "disabled", rule_text(r), "", "", ""});
+        if (!find_rule(payer, r.name))
+            out.push_back({kind, r.name, "disabled", rule_text(r), "", "", ""});
 }
 
 } // namespace
@@ -78,7 +85,8 @@ std::vector<Change> diff(const Program& base, const Program& payer) {
         for (const auto& b : base.settings)
             if (b.name == s.name) old = &b;
         std::string now = setting_text(s, payer.shapes);
-        if (!old) out.push_back({"setting", s.name, "added", "", now, s.cite, s.layer});
+        if (!old)
+            out.push_back({"setting", s.name, "added", "", now, s.cite, s.layer});
         else if (std::string then = setting_text(*old, base.shapes); then != now)
             out.push_back({"setting", s.name, "changed", then, now, s.cite, s.layer});
     }
@@ -93,24 +101,29 @@ std::vector<Change> diff(const Program& base, const Program& payer) {
             std::string value = to_text(row.value, payer.shapes, true);
             auto it = then.find(key);
             std::string name = fmt::format("{}[{}]", t->name, key);
-            if (it == then.end()) out.push_back({"table row", name, "added", "", value, row.cite, row.layer});
-            else if (std::string before = to_text(it->second->value, base.shapes, true); before != value)
+            if (it == then.end())
+                out.push_back({"table row", name, "added", "", value, row.cite, row.layer});
+            else if (std::string before = to_text(it->second->value, base.shapes, true);
+                     before != value)
                 out.push_back({"table row", name, "changed", before, value, row.cite, row.layer});
         }
         for (const auto& [key, row] : then)
             if (!now.count(key))
-                out.push_back({"table row", fmt::format("{}[{}]", t->name, key), "removed", to_text(row->value, base.shapes, true), "", "", ""});
+                out.push_back({"table row", fmt::format("{}[{}]", t->name, key), "removed",
+                               to_text(row->value, base.shapes, true), "", "", ""});
     }
     diff_rules(base.rules, payer.rules, "rule", out);
     diff_rules(base.edits, payer.edits, "edit", out);
     return out;
 }
 
-std::string render_changes(const std::vector<Change>& changes, const Program& base, const Program& payer) {
-    std::string out = fmt::format("policy {} against {}: {} change{}\n", payer.name, base.name, changes.size(),
-                                  changes.size() == 1 ? "" : "s");
+std::string render_changes(const std::vector<Change>& changes, const Program& base,
+                           const Program& payer) {
+    std::string out = fmt::format("policy {} against {}: {} change{}\n", payer.name, base.name,
+                                  changes.size(), changes.size() == 1 ? "" : "s");
     for (const auto& c : changes) {
-        out += fmt::format("\n{} {} {}{}\n", c.kind, c.name, c.action, c.layer.empty() ? "" : fmt::format(" by {}", c.layer));
+        out += fmt::format("\n{} {} {}{}\n", c.kind, c.name, c.action,
+                           c.layer.empty() ? "" : fmt::format(" by {}", c.layer));
         if (!c.before.empty()) out += fmt::format("  - {}\n", c.before);
         if (!c.after.empty()) out += fmt::format("  + {}\n", c.after);
         if (!c.cite.empty()) out += fmt::format("  cite: {}\n", c.cite);

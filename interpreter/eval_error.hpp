@@ -9,7 +9,7 @@
 namespace cpl {
 
 struct EvalError {
-    std::string code;  // e.g. "eval.missing_key"
+    std::string code; // e.g. "eval.missing_key"
     Span span;
     std::string message;
 };

@@ -63,12 +63,13 @@ bool same_value(const Value& a, const Value& b) {
 struct LineState {
     Line line;
     bool removed = false;
-    int submitted = -1;  // index of the submitted line it stands for, when reviewing
+    int submitted = -1; // index of the submitted line it stands for, when reviewing
 };
 
 class Evaluator {
 public:
-    Evaluator(const Program& program, Arena& arena, Value case_record, const EvaluateOptions& options, Scratch& scratch)
+    Evaluator(const Program& program, Arena& arena, Value case_record,
+              const EvaluateOptions& options, Scratch& scratch)
         : program_(program), arena_(arena), case_(case_record),
           explain_(options.explain || !options.why_not.empty()), profile_(options.profile),
           coverage_(options.coverage), why_not_(options.why_not), scratch_(scratch),
@@ -93,17 +94,31 @@ public:
         if (case_.kind == Kind::Record) result.case_id = case_.items[case_field::id].str();
         std::size_t index = 0;
         if (date_assumed_ && program_.dated && case_.kind == Kind::Record) {
-            static const RuleCode as_of{"date_of_service", ast::RuleKind::Rule, "", "contract: a case without a date is evaluated as of today", "", "", {}, 0, {}, {}, false, {}};
+            static const RuleCode as_of{"date_of_service",
+                                        ast::RuleKind::Rule,
+                                        "",
+                                        "contract: a case without a date is evaluated as of today",
+                                        "",
+                                        "",
+                                        {},
+                                        0,
+                                        {},
+                                        {},
+                                        false,
+                                        {}};
             rule_ = &as_of;
             Edit e = make_edit("info", "");
-            e.message = arena_.copy(fmt::format("the case has no date_of_service: evaluated as of {}", date_));
+            e.message = arena_.copy(
+                fmt::format("the case has no date_of_service: evaluated as of {}", date_));
             edits_.push_back(std::move(e));
         }
-        for (const auto& rule : program_.rules) timed(index++, [&] { run_rule(rule); });
+        for (const auto& rule : program_.rules)
+            timed(index++, [&] { run_rule(rule); });
         run_edits(index);
         Value submitted = case_.kind == Kind::Record ? case_.items[case_field::claim] : Value{};
         if (submitted.kind == Kind::List && submitted.size > 0) review(result, submitted, index);
-        for (auto& state : lines_) result.lines.push_back(std::move(state.line));
+        for (auto& state : lines_)
+            result.lines.push_back(std::move(state.line));
         result.edits = std::move(edits_);
         result.documentation = std::move(documentation_);
         if (!why_not_.empty()) result.why_not = why_not(result);
@@ -112,15 +127,24 @@ public:
 
     Value eval(const Node& n) {
         switch (n.op) {
-        case Op::Const: return n.constant;
-        case Op::Local: return locals_[frame_ + n.slot];
-        case Op::Def: return def(n.slot);
-        case Op::CallDef: return call_def(n);
-        case Op::CaseRoot: return case_;
-        case Op::Claim: return claim_;
-        case Op::Supported: return supported_;
-        case Op::Reviewing: return Value::of_bool(reviewing_);
-        case Op::DatedSetting: return dated_setting(n);
+        case Op::Const:
+            return n.constant;
+        case Op::Local:
+            return locals_[frame_ + n.slot];
+        case Op::Def:
+            return def(n.slot);
+        case Op::CallDef:
+            return call_def(n);
+        case Op::CaseRoot:
+            return case_;
+        case Op::Claim:
+            return claim_;
+        case Op::Supported:
+            return supported_;
+        case Op::Reviewing:
+            return Value::of_bool(reviewing_);
+        case Op::DatedSetting:
+            return dated_setting(n);
         case Op::Member: {
             Value object = eval(n.kids[0]);
             if (object.kind != Kind::Record) fail(n, "eval.type", "expected a record here");
@@ -129,38 +153,64 @@ public:
         case Op::MapMember: {
             Value list = expect_list(n.kids[0]);
             Value* out = arena_.make_array<Value>(list.size);
-            for (std::uint32_t i = 0; i < list.size; ++i) out[i] = list.items[i].items[n.slot];
+            for (std::uint32_t i = 0; i < list.size; ++i)
+                out[i] = list.items[i].items[n.slot];
             return Value::of_list(out, list.size);
         }
-        case Op::DynamicMember: return dynamic_member(n, eval(n.kids[0]));
-        case Op::Index: return index(n);
-        case Op::Not: return Value::of_bool(!truth(n.kids[0]));
-        case Op::Neg: return Value::of_number(checked(n, 0, number(n.kids[0]), Op::Sub));
-        case Op::And: return Value::of_bool(truth(n.kids[0]) && truth(n.kids[1]));
-        case Op::Or: return Value::of_bool(truth(n.kids[0]) || truth(n.kids[1]));
-        case Op::Eq: return Value::of_bool(equal(eval(n.kids[0]), eval(n.kids[1]), program_.shapes));
-        case Op::Ne: return Value::of_bool(!equal(eval(n.kids[0]), eval(n.kids[1]), program_.shapes));
-        case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: return ordering(n);
-        case Op::In: return Value::of_bool(contains(n));
-        case Op::NotIn: return Value::of_bool(!contains(n));
-        case Op::Range: return range(n);
-        case Op::Add: return add(n);
-        case Op::Sub: case Op::Mul: case Op::Div: case Op::Mod:
+        case Op::DynamicMember:
+            return dynamic_member(n, eval(n.kids[0]));
+        case Op::Index:
+            return index(n);
+        case Op::Not:
+            return Value::of_bool(!truth(n.kids[0]));
+        case Op::Neg:
+            return Value::of_number(checked(n, 0, number(n.kids[0]), Op::Sub));
+        case Op::And:
+            return Value::of_bool(truth(n.kids[0]) && truth(n.kids[1]));
+        case Op::Or:
+            return Value::of_bool(truth(n.kids[0]) || truth(n.kids[1]));
+        case Op::Eq:
+            return Value::of_bool(equal(eval(n.kids[0]), eval(n.kids[1]), program_.shapes));
+        case Op::Ne:
+            return Value::of_bool(!equal(eval(n.kids[0]), eval(n.kids[1]), program_.shapes));
+        case Op::Lt:
+        case Op::Le:
+        case Op::Gt:
+        case Op::Ge:
+            return ordering(n);
+        case Op::In:
+            return Value::of_bool(contains(n));
+        case Op::NotIn:
+            return Value::of_bool(!contains(n));
+        case Op::Range:
+            return range(n);
+        case Op::Add:
+            return add(n);
+        case Op::Sub:
+        case Op::Mul:
+        case Op::Div:
+        case Op::Mod:
             return Value::of_number(checked(n, number(n.kids[0]), number(n.kids[1]), n.op));
-        case Op::If: return truth(n.kids[0]) ? eval(n.kids[1]) : eval(n.kids[2]);
+        case Op::If:
+            return truth(n.kids[0]) ? eval(n.kids[1]) : eval(n.kids[2]);
         case Op::List: {
             Value* out = arena_.make_array<Value>(n.kids.size());
-            for (std::size_t i = 0; i < n.kids.size(); ++i) out[i] = eval(n.kids[i]);
+            for (std::size_t i = 0; i < n.kids.size(); ++i)
+                out[i] = eval(n.kids[i]);
             return Value::of_list(out, n.kids.size());
         }
-        case Op::Comprehension: return comprehension(n);
+        case Op::Comprehension:
+            return comprehension(n);
         case Op::Record: {
             Value* out = arena_.make_array<Value>(n.kids.size());
-            for (std::size_t i = 0; i < n.kids.size(); ++i) out[i] = eval(n.kids[i]);
+            for (std::size_t i = 0; i < n.kids.size(); ++i)
+                out[i] = eval(n.kids[i]);
             return Value::of_record(n.slot, out);
         }
-        case Op::Builtin: return builtin(n);
-        case Op::Interpolate: return interpolate(n);
+        case Op::Builtin:
+            return builtin(n);
+        case Op::Interpolate:
+            return interpolate(n);
         }
         return {};
     }
@@ -187,7 +237,8 @@ private:
     // naming the former and `reviewing` true, and every change is a verdict on a line.
     void review(Result& result, Value submitted, std::size_t first_index) {
         std::vector<Line> supported_lines;
-        for (auto& state : lines_) supported_lines.push_back(std::move(state.line));
+        for (auto& state : lines_)
+            supported_lines.push_back(std::move(state.line));
         supported_ = claim_value_of(supported_lines);
         reviewing_ = true;
         edits_.clear();
@@ -197,7 +248,8 @@ private:
             LineState state;
             state.line.code = fields[claim_line_field::code].str();
             state.line.units = fields[claim_line_field::units].number;
-            for (const auto& m : fields[claim_line_field::modifiers].list()) state.line.modifiers.push_back(m.str());
+            for (const auto& m : fields[claim_line_field::modifiers].list())
+                state.line.modifiers.push_back(m.str());
             state.line.rule = "submitted";
             state.submitted = static_cast<int>(i);
             ReviewLine verdict;
@@ -210,7 +262,8 @@ private:
         review_ = &result.review;
         claim_dirty_ = true;
         run_edits(first_index + 0);
-        for (auto& verdict : result.review) verdict.status = verdict.status.empty() ? "accepted" : verdict.status;
+        for (auto& verdict : result.review)
+            verdict.status = verdict.status.empty() ? "accepted" : verdict.status;
         for (const auto& state : lines_) {
             ReviewLine& verdict = result.review[static_cast<std::size_t>(state.submitted)];
             verdict.units_allowed = state.line.units;
@@ -230,8 +283,11 @@ private:
             }
         }
         for (const auto& line : supported_lines) {
-            bool billed = std::any_of(lines_.begin(), lines_.end(), [&](const LineState& s) { return s.line.code == line.code; }) ||
-                          std::any_of(result.review.begin(), result.review.end(), [&](const ReviewLine& r) { return r.code == line.code; });
+            bool billed =
+                std::any_of(lines_.begin(), lines_.end(),
+                            [&](const LineState& s) { return s.line.code == line.code; }) ||
+                std::any_of(result.review.begin(), result.review.end(),
+                            [&](const ReviewLine& r) { return r.code == line.code; });
             if (!billed) result.unbilled.push_back(line);
         }
         result.reviewed = true;
@@ -251,13 +307,15 @@ private:
 
     void mark_fired() {
         std::size_t index = rule_index_;
-        if (coverage_->fired.size() <= index) coverage_->fired.resize(program_.rules.size() + program_.edits.size());
+        if (coverage_->fired.size() <= index)
+            coverage_->fired.resize(program_.rules.size() + program_.edits.size());
         if (index < coverage_->fired.size()) coverage_->fired[index] = true;
     }
 
     void mark_row(const TableData* table, const TableRowData* row) {
         if (!coverage_ || !row) return;
-        if (coverage_->rows.size() < program_.tables.size()) coverage_->rows.resize(program_.tables.size());
+        if (coverage_->rows.size() < program_.tables.size())
+            coverage_->rows.resize(program_.tables.size());
         for (std::size_t t = 0; t < program_.tables.size(); ++t) {
             if (program_.tables[t].get() != table) continue;
             auto& rows = coverage_->rows[t];
@@ -274,7 +332,8 @@ private:
         if (c.kind != ast::ClauseKind::Bill) return false;
         const Node& n = c.expr;
         if (n.op == Op::Const) return n.constant.kind == Kind::String && n.constant.str() == code;
-        if (n.op == Op::Index && n.kids[0].op == Op::Const && n.kids[0].constant.kind == Kind::Table)
+        if (n.op == Op::Index && n.kids[0].op == Op::Const &&
+            n.kids[0].constant.kind == Kind::Table)
             for (const auto& row : n.kids[0].constant.table->rows)
                 if (row.value.kind == Kind::String && row.value.str() == code) return true;
         return false;
@@ -283,27 +342,36 @@ private:
     std::vector<std::string> why_not(const Result& result) {
         std::vector<std::string> out;
         for (const auto& code : why_not_) {
-            bool billed = std::any_of(result.lines.begin(), result.lines.end(), [&](const Line& l) { return l.code == code; });
+            bool billed = std::any_of(result.lines.begin(), result.lines.end(),
+                                      [&](const Line& l) { return l.code == code; });
             if (billed) {
                 out.push_back(fmt::format("{}: it is billed (see its line)", code));
                 continue;
             }
             std::vector<std::string> reasons;
             for (const auto& e : result.edits)
-                if (e.code == code && e.severity == "deny") reasons.push_back(fmt::format("edit {} removed it: {}", e.rule, e.message));
+                if (e.code == code && e.severity == "deny")
+                    reasons.push_back(fmt::format("edit {} removed it: {}", e.rule, e.message));
             for (const auto& rule : program_.rules) {
-                if (!std::any_of(rule.clauses.begin(), rule.clauses.end(), [&](const ClauseCode& c) { return may_bill(c, code); }))
+                if (!std::any_of(rule.clauses.begin(), rule.clauses.end(),
+                                 [&](const ClauseCode& c) { return may_bill(c, code); }))
                     continue;
-                std::string name = rule.doc.empty() ? rule.name : fmt::format("{} ({})", rule.name, rule.doc);
+                std::string name =
+                    rule.doc.empty() ? rule.name : fmt::format("{} ({})", rule.name, rule.doc);
                 if (!rule.effective.holds(date_)) {
                     reasons.push_back(fmt::format("rule {} is not in effect on {}", name, date_));
                     continue;
                 }
-                auto stop = std::find_if(stops_.begin(), stops_.end(), [&](const auto& s) { return s.first == &rule; });
-                if (stop != stops_.end()) reasons.push_back(fmt::format("rule {} did not apply: {} does not hold", name, stop->second));
-                else reasons.push_back(fmt::format("rule {} applied but billed another code", name));
+                auto stop = std::find_if(stops_.begin(), stops_.end(),
+                                         [&](const auto& s) { return s.first == &rule; });
+                if (stop != stops_.end())
+                    reasons.push_back(
+                        fmt::format("rule {} did not apply: {} does not hold", name, stop->second));
+                else
+                    reasons.push_back(fmt::format("rule {} applied but billed another code", name));
             }
-            if (reasons.empty()) reasons.push_back(fmt::format("no rule of policy {} bills it", program_.name));
+            if (reasons.empty())
+                reasons.push_back(fmt::format("no rule of policy {} bills it", program_.name));
             out.push_back(fmt::format("{}: {}", code, fmt::join(reasons, "; ")));
         }
         return out;
@@ -316,7 +384,8 @@ private:
         body();
         auto elapsed = std::chrono::steady_clock::now() - start;
         if (profile_->nanoseconds.size() <= index) profile_->nanoseconds.resize(index + 1);
-        profile_->nanoseconds[index] += static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count());
+        profile_->nanoseconds[index] += static_cast<double>(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count());
     }
 
     [[noreturn]] void fail(const Node& n, std::string code, std::string message) {
@@ -327,19 +396,22 @@ private:
 
     bool truth(const Node& n) {
         Value v = eval(n);
-        if (v.kind != Kind::Bool) fail(n, "eval.type", fmt::format("expected true or false, got {}", text(v)));
+        if (v.kind != Kind::Bool)
+            fail(n, "eval.type", fmt::format("expected true or false, got {}", text(v)));
         return v.boolean;
     }
 
     std::int64_t number(const Node& n) {
         Value v = eval(n);
-        if (v.kind != Kind::Number) fail(n, "eval.type", fmt::format("expected a number, got {}", text(v)));
+        if (v.kind != Kind::Number)
+            fail(n, "eval.type", fmt::format("expected a number, got {}", text(v)));
         return v.number;
     }
 
     Value expect_list(const Node& n) {
         Value v = eval(n);
-        if (v.kind != Kind::List) fail(n, "eval.type", fmt::format("expected a list, got {}", text(v)));
+        if (v.kind != Kind::List)
+            fail(n, "eval.type", fmt::format("expected a list, got {}", text(v)));
         return v;
     }
 
@@ -347,15 +419,23 @@ private:
         std::int64_t out = 0;
         bool overflow = false;
         switch (op) {
-        case Op::Sub: overflow = __builtin_sub_overflow(a, b, &out); break;
-        case Op::Mul: overflow = __builtin_mul_overflow(a, b, &out); break;
+        case Op::Sub:
+            overflow = __builtin_sub_overflow(a, b, &out);
+            break;
+        case Op::Mul:
+            overflow = __builtin_mul_overflow(a, b, &out);
+            break;
         case Op::Div:
         case Op::Mod:
             if (b == 0) fail(n, "eval.division_by_zero", "division by zero");
-            if (a == std::numeric_limits<std::int64_t>::min() && b == -1) overflow = true;
-            else out = op == Op::Div ? a / b : a % b;
+            if (a == std::numeric_limits<std::int64_t>::min() && b == -1)
+                overflow = true;
+            else
+                out = op == Op::Div ? a / b : a % b;
             break;
-        default: overflow = __builtin_add_overflow(a, b, &out); break;
+        default:
+            overflow = __builtin_add_overflow(a, b, &out);
+            break;
         }
         if (overflow) fail(n, "eval.overflow", "arithmetic overflow");
         return out;
@@ -370,12 +450,16 @@ private:
         return v;
     }
 
-    template <typename F> Value in_frame(std::uint32_t size, F&& body, const Value* args = nullptr, std::uint32_t argc = 0) {
-        if (++depth_ > max_call_depth) throw EvalError{"eval.too_deep", {}, "definitions call each other too deeply"};
+    template <typename F>
+    Value in_frame(std::uint32_t size, F&& body, const Value* args = nullptr,
+                   std::uint32_t argc = 0) {
+        if (++depth_ > max_call_depth)
+            throw EvalError{"eval.too_deep", {}, "definitions call each other too deeply"};
         std::size_t base = top_;
         std::size_t need = base + std::max(size, argc);
         if (locals_.size() < need) locals_.resize(need * 2);
-        for (std::uint32_t i = 0; i < argc; ++i) locals_[base + i] = args[i];
+        for (std::uint32_t i = 0; i < argc; ++i)
+            locals_[base + i] = args[i];
         std::size_t saved = frame_;
         frame_ = base;
         top_ = need;
@@ -390,17 +474,29 @@ private:
         const DefCode& d = program_.defs[n.slot];
         std::uint32_t argc = static_cast<std::uint32_t>(n.kids.size());
         Value* args = arena_.make_array<Value>(argc);
-        for (std::uint32_t i = 0; i < argc; ++i) args[i] = eval(n.kids[i]);
-        if (argc > 2) return in_frame(d.frame_size, [&] { return eval(d.body); }, args, argc);
+        for (std::uint32_t i = 0; i < argc; ++i)
+            args[i] = eval(n.kids[i]);
+        if (argc > 2)
+            return in_frame(
+                d.frame_size, [&] { return eval(d.body); }, args, argc);
         std::size_t hash = n.slot * 0x9E3779B97F4A7C15ull;
         for (std::uint32_t i = 0; i < argc; ++i)
-            hash ^= (static_cast<std::size_t>(args[i].number) + args[i].size + static_cast<std::size_t>(args[i].kind)) * 0xC2B2AE3D27D4EB4Full + (hash << 6);
+            hash ^= (static_cast<std::size_t>(args[i].number) + args[i].size +
+                     static_cast<std::size_t>(args[i].kind)) *
+                        0xC2B2AE3D27D4EB4Full +
+                    (hash << 6);
         Scratch::Memo& memo = scratch_.memo[(hash >> 7) % Scratch::memo_size];
         if (memo.generation == scratch_.generation && memo.def == n.slot && memo.argc == argc &&
-            (argc < 1 || same_value(memo.args[0], args[0])) && (argc < 2 || same_value(memo.args[1], args[1])))
+            (argc < 1 || same_value(memo.args[0], args[0])) &&
+            (argc < 2 || same_value(memo.args[1], args[1])))
             return memo.result;
-        Value result = in_frame(d.frame_size, [&] { return eval(d.body); }, args, argc);
-        memo = {scratch_.generation, n.slot, argc, {argc > 0 ? args[0] : Value{}, argc > 1 ? args[1] : Value{}}, result};
+        Value result = in_frame(
+            d.frame_size, [&] { return eval(d.body); }, args, argc);
+        memo = {scratch_.generation,
+                n.slot,
+                argc,
+                {argc > 0 ? args[0] : Value{}, argc > 1 ? args[1] : Value{}},
+                result};
         return result;
     }
 
@@ -408,19 +504,24 @@ private:
         const SettingCode& setting = program_.settings[n.slot];
         for (auto it = setting.versions.rbegin(); it != setting.versions.rend(); ++it)
             if (it->effective.holds(date_)) return it->value;
-        fail(n, "eval.no_setting_value", fmt::format("setting `{}` has no value for the date of service {}", setting.name, date_));
+        fail(n, "eval.no_setting_value",
+             fmt::format("setting `{}` has no value for the date of service {}", setting.name,
+                         date_));
     }
 
     Value dynamic_member(const Node& n, Value object) {
         const std::string& field = n.text[0];
         if (object.kind == Kind::List) {
             Value* out = arena_.make_array<Value>(object.size);
-            for (std::uint32_t i = 0; i < object.size; ++i) out[i] = dynamic_member(n, object.items[i]);
+            for (std::uint32_t i = 0; i < object.size; ++i)
+                out[i] = dynamic_member(n, object.items[i]);
             return Value::of_list(out, object.size);
         }
-        if (object.kind != Kind::Record) fail(n, "eval.type", fmt::format("`.{}` needs a record, got {}", field, text(object)));
+        if (object.kind != Kind::Record)
+            fail(n, "eval.type", fmt::format("`.{}` needs a record, got {}", field, text(object)));
         int index = program_.shapes[object.size].field_index(field);
-        if (index < 0) fail(n, "eval.unknown_field", fmt::format("{} has no field `{}`", text(object), field));
+        if (index < 0)
+            fail(n, "eval.unknown_field", fmt::format("{} has no field `{}`", text(object), field));
         return object.items[index];
     }
 
@@ -431,12 +532,18 @@ private:
             const TableRowData* row = object.table->find(key, date_);
             mark_row(object.table, row);
             if (!row)
-                fail(n, "eval.missing_key", fmt::format("table `{}` has no row for {}", object.table->name, to_text(key, program_.shapes, true)));
+                fail(n, "eval.missing_key",
+                     fmt::format("table `{}` has no row for {}", object.table->name,
+                                 to_text(key, program_.shapes, true)));
             return row->value;
         }
-        if (object.kind != Kind::List) fail(n, "eval.type", fmt::format("`[…]` needs a list or a table, got {}", text(object)));
+        if (object.kind != Kind::List)
+            fail(n, "eval.type",
+                 fmt::format("`[…]` needs a list or a table, got {}", text(object)));
         if (key.kind != Kind::Number || key.number < 0 || key.number >= object.size)
-            fail(n, "eval.index", fmt::format("position {} is outside the list (it has {} elements; the first is 0)", text(key), object.size));
+            fail(n, "eval.index",
+                 fmt::format("position {} is outside the list (it has {} elements; the first is 0)",
+                             text(key), object.size));
         return object.items[key.number];
     }
 
@@ -447,10 +554,14 @@ private:
             fail(n, "eval.type", fmt::format("cannot compare {} with {}", text(a), text(b)));
         int c = compare(a, b);
         switch (n.op) {
-        case Op::Lt: return Value::of_bool(c < 0);
-        case Op::Le: return Value::of_bool(c <= 0);
-        case Op::Gt: return Value::of_bool(c > 0);
-        default: return Value::of_bool(c >= 0);
+        case Op::Lt:
+            return Value::of_bool(c < 0);
+        case Op::Le:
+            return Value::of_bool(c <= 0);
+        case Op::Gt:
+            return Value::of_bool(c > 0);
+        default:
+            return Value::of_bool(c >= 0);
         }
     }
 
@@ -462,7 +573,9 @@ private:
             mark_row(container.table, row);
             return row != nullptr;
         }
-        if (container.kind != Kind::List) fail(n, "eval.type", fmt::format("`in` needs a list or a table, got {}", text(container)));
+        if (container.kind != Kind::List)
+            fail(n, "eval.type",
+                 fmt::format("`in` needs a list or a table, got {}", text(container)));
         for (const auto& v : container.list())
             if (equal(item, v, program_.shapes)) return true;
         return false;
@@ -473,21 +586,26 @@ private:
         Value a = eval(n.kids[0]);
         Value b = eval(n.kids[1]);
         auto all_digits = [](std::string_view s) {
-            return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+            return !s.empty() &&
+                   std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
         };
         bool codes = a.kind == Kind::String && b.kind == Kind::String && a.size == b.size &&
                      all_digits(a.str()) && all_digits(b.str()) && a.size <= 9;
         if (!(a.kind == Kind::Number && b.kind == Kind::Number) && !codes)
-            fail(n, "eval.range", fmt::format("a range needs two numbers or two numeric codes, got {} and {}", text(a), text(b)));
+            fail(n, "eval.range",
+                 fmt::format("a range needs two numbers or two numeric codes, got {} and {}",
+                             text(a), text(b)));
         std::int64_t low = codes ? std::stoll(std::string(a.str())) : a.number;
         std::int64_t high = codes ? std::stoll(std::string(b.str())) : b.number;
         if (high < low) return Value::of_list(nullptr, 0);
-        if (high - low >= max_range) fail(n, "eval.range", fmt::format("the range has more than {} values", max_range));
+        if (high - low >= max_range)
+            fail(n, "eval.range", fmt::format("the range has more than {} values", max_range));
         std::size_t count = static_cast<std::size_t>(high - low + 1);
         Value* out = arena_.make_array<Value>(count);
         for (std::size_t i = 0; i < count; ++i) {
             std::int64_t v = low + static_cast<std::int64_t>(i);
-            out[i] = codes ? Value::of_string(arena_.copy(fmt::format("{:0{}}", v, a.size))) : Value::of_number(v);
+            out[i] = codes ? Value::of_string(arena_.copy(fmt::format("{:0{}}", v, a.size)))
+                           : Value::of_number(v);
         }
         return Value::of_list(out, count);
     }
@@ -495,7 +613,8 @@ private:
     Value add(const Node& n) {
         Value a = eval(n.kids[0]);
         Value b = eval(n.kids[1]);
-        if (a.kind == Kind::Number && b.kind == Kind::Number) return Value::of_number(checked(n, a.number, b.number, Op::Add));
+        if (a.kind == Kind::Number && b.kind == Kind::Number)
+            return Value::of_number(checked(n, a.number, b.number, Op::Add));
         if (a.kind == Kind::String && b.kind == Kind::String)
             return Value::of_string(arena_.copy(std::string(a.str()) + std::string(b.str())));
         if (a.kind == Kind::List && b.kind == Kind::List) {
@@ -522,7 +641,8 @@ private:
     Value builtin(const Node& n) {
         Value args[8];
         std::size_t argc = std::min<std::size_t>(n.kids.size(), 8);
-        for (std::size_t i = 0; i < argc; ++i) args[i] = eval(n.kids[i]);
+        for (std::size_t i = 0; i < argc; ++i)
+            args[i] = eval(n.kids[i]);
         BuiltinContext ctx{arena_, program_.shapes, n.span, date_};
         return n.builtin->fn({args, argc}, ctx);
     }
@@ -550,9 +670,10 @@ private:
             // Two exceptions hold on this case: the first declared wins, and the claim says so.
             rule_ = &exception;
             Edit e = make_edit("warn", "");
-            e.message = arena_.copy(fmt::format("exceptions `{}` and `{}` to {} `{}` both apply; `{}` (declared first) decided",
-                                                winner->name, exception.name, rule.kind == ast::RuleKind::Rule ? "rule" : "edit",
-                                                rule.name, winner->name));
+            e.message = arena_.copy(fmt::format(
+                "exceptions `{}` and `{}` to {} `{}` both apply; `{}` (declared first) decided",
+                winner->name, exception.name, rule.kind == ast::RuleKind::Rule ? "rule" : "edit",
+                rule.name, winner->name));
             edits_.push_back(std::move(e));
         }
         run_clauses(winner ? *winner : rule);
@@ -563,9 +684,15 @@ private:
         bool holds = true;
         in_frame(rule.frame_size, [&] {
             for (const auto& clause : rule.clauses) {
-                if (clause.kind == ast::ClauseKind::Let) locals_[frame_ + clause.slot] = eval(clause.expr);
-                else if (clause.kind == ast::ClauseKind::When) { if (!truth(clause.expr)) { holds = false; break; } }
-                else break;
+                if (clause.kind == ast::ClauseKind::Let)
+                    locals_[frame_ + clause.slot] = eval(clause.expr);
+                else if (clause.kind == ast::ClauseKind::When) {
+                    if (!truth(clause.expr)) {
+                        holds = false;
+                        break;
+                    }
+                } else
+                    break;
             }
             return Value{};
         });
@@ -592,7 +719,8 @@ private:
                     if (c.over_claim && lines_[claim_map_[k]].removed) continue;
                     locals_[frame_ + c.slot] = list.items[k];
                     std::size_t mark = trail_.size();
-                    if (explain_) trail_.push_back(fmt::format("{}: {}", c.source, text(list.items[k])));
+                    if (explain_)
+                        trail_.push_back(fmt::format("{}: {}", c.source, text(list.items[k])));
                     exec(rule, i + 1, c.over_claim ? static_cast<int>(claim_map_[k]) : line);
                     trail_.resize(mark);
                 }
@@ -600,7 +728,9 @@ private:
             }
             case K::Let:
                 locals_[frame_ + c.slot] = eval(c.expr);
-                if (explain_) trail_.push_back(fmt::format("{} → {}", c.source, text(locals_[frame_ + c.slot])));
+                if (explain_)
+                    trail_.push_back(
+                        fmt::format("{} → {}", c.source, text(locals_[frame_ + c.slot])));
                 break;
             case K::When:
                 if (!truth(c.expr)) {
@@ -609,13 +739,27 @@ private:
                 }
                 if (explain_) trail_.push_back(explain_condition(c));
                 break;
-            case K::Bill: bill(c); break;
-            case K::Cap: cap(c, line); break;
-            case K::Deny: edit("deny", c, line, true); break;
-            case K::Warn: edit("warn", c, line, false); break;
-            case K::Info: edit("info", c, line, false); break;
-            case K::Document: document(text(eval(c.expr))); break;
-            case K::AddModifier: add_modifier(c, line); break;
+            case K::Bill:
+                bill(c);
+                break;
+            case K::Cap:
+                cap(c, line);
+                break;
+            case K::Deny:
+                edit("deny", c, line, true);
+                break;
+            case K::Warn:
+                edit("warn", c, line, false);
+                break;
+            case K::Info:
+                edit("info", c, line, false);
+                break;
+            case K::Document:
+                document(text(eval(c.expr)));
+                break;
+            case K::AddModifier:
+                add_modifier(c, line);
+                break;
             }
         }
     }
@@ -626,23 +770,37 @@ private:
         const Node& n = c.expr;
         std::vector<std::string> facts;
         switch (n.op) {
-        case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: case Op::In: case Op::NotIn:
-            if (n.kids[0].op != Op::Def) facts.push_back(fmt::format("{} is {}", source_of(n.kids[0]), summary(eval(n.kids[0]))));
+        case Op::Eq:
+        case Op::Ne:
+        case Op::Lt:
+        case Op::Le:
+        case Op::Gt:
+        case Op::Ge:
+        case Op::In:
+        case Op::NotIn:
+            if (n.kids[0].op != Op::Def)
+                facts.push_back(
+                    fmt::format("{} is {}", source_of(n.kids[0]), summary(eval(n.kids[0]))));
             if (n.kids[1].op != Op::Const && n.kids[1].op != Op::Def)
-                facts.push_back(fmt::format("{} is {}", source_of(n.kids[1]), summary(eval(n.kids[1]))));
+                facts.push_back(
+                    fmt::format("{} is {}", source_of(n.kids[1]), summary(eval(n.kids[1]))));
             break;
-        default: break;
+        default:
+            break;
         }
         std::vector<std::uint32_t> defs;
         collect_defs(n, defs);
-        for (auto slot : defs) facts.push_back(fmt::format("{} is {}", program_.defs[slot].name, summary(def(slot))));
+        for (auto slot : defs)
+            facts.push_back(fmt::format("{} is {}", program_.defs[slot].name, summary(def(slot))));
         std::string source = c.source.starts_with("when ") ? c.source.substr(5) : c.source;
         return facts.empty() ? source : fmt::format("{} ({})", source, fmt::join(facts, "; "));
     }
 
     static void collect_defs(const Node& n, std::vector<std::uint32_t>& out) {
-        if (n.op == Op::Def && std::find(out.begin(), out.end(), n.slot) == out.end()) out.push_back(n.slot);
-        for (const auto& kid : n.kids) collect_defs(kid, out);
+        if (n.op == Op::Def && std::find(out.begin(), out.end(), n.slot) == out.end())
+            out.push_back(n.slot);
+        for (const auto& kid : n.kids)
+            collect_defs(kid, out);
     }
 
     // Values as a coder names them: a limb by its name, a muscle by its name, a study by
@@ -650,22 +808,30 @@ private:
     std::string summary(const Value& v) {
         if (v.kind == Kind::List) {
             std::vector<std::string> items;
-            for (std::uint32_t i = 0; i < v.size && i < 8; ++i) items.push_back(summary(v.items[i]));
+            for (std::uint32_t i = 0; i < v.size && i < 8; ++i)
+                items.push_back(summary(v.items[i]));
             if (v.size > 8) items.push_back(fmt::format("and {} more", v.size - 8));
             return fmt::format("[{}]", fmt::join(items, ", "));
         }
         if (v.kind != Kind::Record) return to_text(v, program_.shapes, false);
         switch (v.size) {
-        case shape_extremity: return std::string(v.items[extremity_field::limb].str());
-        case shape_muscle: return std::string(v.items[muscle_field::name].str());
+        case shape_extremity:
+            return std::string(v.items[extremity_field::limb].str());
+        case shape_muscle:
+            return std::string(v.items[muscle_field::name].str());
         case shape_sided_muscle:
-            return fmt::format("{} ({})", v.items[sided_muscle_field::name].str(), v.items[sided_muscle_field::side].str());
+            return fmt::format("{} ({})", v.items[sided_muscle_field::name].str(),
+                               v.items[sided_muscle_field::side].str());
         case shape_nerve_study:
-            return fmt::format("{} {} {}", v.items[nerve_study_field::side].str(), v.items[nerve_study_field::nerve].str(),
+            return fmt::format("{} {} {}", v.items[nerve_study_field::side].str(),
+                               v.items[nerve_study_field::nerve].str(),
                                v.items[nerve_study_field::type].str());
-        case shape_line: case shape_claim_line:
-            return fmt::format("{} x{}", v.items[line_field::code].str(), v.items[line_field::units].number);
-        default: return to_text(v, program_.shapes, true);
+        case shape_line:
+        case shape_claim_line:
+            return fmt::format("{} x{}", v.items[line_field::code].str(),
+                               v.items[line_field::units].number);
+        default:
+            return to_text(v, program_.shapes, true);
         }
     }
 
@@ -673,7 +839,8 @@ private:
         const std::string& all = program_.sources->get(n.span.file).text();
         if (n.span.end > all.size() || n.span.begin > n.span.end) return "";
         std::string_view s(all.data() + n.span.begin, n.span.end - n.span.begin);
-        while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+        while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+            s.remove_suffix(1);
         return std::string(s);
     }
 
@@ -684,14 +851,19 @@ private:
 
     void bill(const ClauseCode& c) {
         Value code = eval(c.expr);
-        if (code.kind != Kind::String || code.size == 0) fail(c.expr, "eval.type", fmt::format("a billed code must be a code, got {}", text(code)));
+        if (code.kind != Kind::String || code.size == 0)
+            fail(c.expr, "eval.type",
+                 fmt::format("a billed code must be a code, got {}", text(code)));
         std::int64_t units = c.units ? number(*c.units) : 1;
-        if (units < 0) fail(*c.units, "eval.negative_units", fmt::format("units cannot be negative ({})", units));
+        if (units < 0)
+            fail(*c.units, "eval.negative_units",
+                 fmt::format("units cannot be negative ({})", units));
         if (units == 0) return;
         std::vector<std::string_view> modifiers;
         if (c.modifiers) {
             Value list = expect_list(*c.modifiers);
-            for (const auto& m : list.list()) modifiers.push_back(keep(m));
+            for (const auto& m : list.list())
+                modifiers.push_back(keep(m));
         }
         for (auto& state : lines_) {
             if (state.line.code == code.str() && state.line.modifiers == modifiers) {
@@ -716,8 +888,10 @@ private:
     }
 
     void add_because(std::vector<std::string>& because) {
-        if (!because.empty()) because.push_back(fmt::format("and, by rule {}:", rule_->name));
-        else if (!rule_->doc.empty()) because.push_back(rule_->doc);
+        if (!because.empty())
+            because.push_back(fmt::format("and, by rule {}:", rule_->name));
+        else if (!rule_->doc.empty())
+            because.push_back(rule_->doc);
         because.insert(because.end(), trail_.begin(), trail_.end());
     }
 
@@ -728,14 +902,19 @@ private:
         std::int64_t removed = state.line.units - std::max<std::int64_t>(limit, 0);
         Edit e = make_edit("deny", state.line.code);
         // The edit's description says why there is a limit; the numbers say what it did.
-        std::string_view why = rule_->doc.empty() ? std::string_view(rule_->name) : std::string_view(rule_->doc);
-        e.message = arena_.copy(limit > 0 ? fmt::format("{}: {} units of {} exceed the limit of {}; {} removed", why,
-                                                         state.line.units, state.line.code, limit, removed)
-                                          : fmt::format("{}: {} is not payable, the line is removed", why, state.line.code));
+        std::string_view why =
+            rule_->doc.empty() ? std::string_view(rule_->name) : std::string_view(rule_->doc);
+        e.message = arena_.copy(
+            limit > 0
+                ? fmt::format("{}: {} units of {} exceed the limit of {}; {} removed", why,
+                              state.line.units, state.line.code, limit, removed)
+                : fmt::format("{}: {} is not payable, the line is removed", why, state.line.code));
         note_reason(line, limit <= 0 ? "denied" : "adjusted", e);
         edits_.push_back(std::move(e));
-        if (limit <= 0) state.removed = true;
-        else state.line.units = limit;
+        if (limit <= 0)
+            state.removed = true;
+        else
+            state.line.units = limit;
         claim_dirty_ = true;
     }
 
@@ -756,7 +935,8 @@ private:
     }
 
     void edit(std::string_view severity, const ClauseCode& c, int line, bool removes_line) {
-        std::string_view code = line >= 0 ? lines_[static_cast<std::size_t>(line)].line.code : std::string_view{};
+        std::string_view code =
+            line >= 0 ? lines_[static_cast<std::size_t>(line)].line.code : std::string_view{};
         Edit e = make_edit(severity, code);
         e.message = keep(eval(c.expr));
         note_reason(line, removes_line ? "denied" : "accepted", e);
@@ -796,7 +976,8 @@ private:
 
     Value claim_value_of(const std::vector<Line>& source) {
         line_ptrs_.clear();
-        for (const auto& line : source) line_ptrs_.push_back(&line);
+        for (const auto& line : source)
+            line_ptrs_.push_back(&line);
         return lines_value(line_ptrs_);
     }
 
@@ -809,7 +990,8 @@ private:
             fields[line_field::code] = Value::of_string(line.code);
             fields[line_field::units] = Value::of_number(line.units);
             Value* modifiers = arena_.make_array<Value>(line.modifiers.size());
-            for (std::size_t m = 0; m < line.modifiers.size(); ++m) modifiers[m] = Value::of_string(line.modifiers[m]);
+            for (std::size_t m = 0; m < line.modifiers.size(); ++m)
+                modifiers[m] = Value::of_string(line.modifiers[m]);
             fields[line_field::modifiers] = Value::of_list(modifiers, line.modifiers.size());
             fields[line_field::rule] = Value::of_string(line.rule);
             out[n++] = Value::of_record(shape_line, fields);
@@ -818,7 +1000,8 @@ private:
     }
 
     void compact() {
-        if (std::erase_if(lines_, [](const LineState& s) { return s.removed; }) > 0) claim_dirty_ = true;
+        if (std::erase_if(lines_, [](const LineState& s) { return s.removed; }) > 0)
+            claim_dirty_ = true;
     }
 
     const Program& program_;
@@ -836,7 +1019,8 @@ private:
     RuleProfile* profile_;
     Coverage* coverage_;
     const std::vector<std::string>& why_not_;
-    std::vector<std::pair<const RuleCode*, std::string>> stops_;  // where each rule stopped, under explain
+    std::vector<std::pair<const RuleCode*, std::string>>
+        stops_; // where each rule stopped, under explain
     Scratch& scratch_;
     std::vector<Value>& locals_;
     std::size_t frame_ = 0;
@@ -855,7 +1039,8 @@ private:
 
 } // namespace
 
-Result evaluate(const Program& program, const Value& case_record, Arena& arena, const EvaluateOptions& options) {
+Result evaluate(const Program& program, const Value& case_record, Arena& arena,
+                const EvaluateOptions& options) {
     thread_local Scratch scratch;
     return Evaluator(program, arena, case_record, options, scratch).run();
 }

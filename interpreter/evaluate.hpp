@@ -19,7 +19,7 @@ struct RuleProfile {
 /// edits), and table rows that a look-up returned. For `cpl test --coverage`.
 struct Coverage {
     std::vector<bool> fired;
-    std::vector<std::vector<bool>> rows;  // by table index, then row index
+    std::vector<std::vector<bool>> rows; // by table index, then row index
 };
 
 struct EvaluateOptions {

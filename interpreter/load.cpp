@@ -17,8 +17,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::size_t max_chain = 32;    // extends chain length
-constexpr std::size_t max_include = 16;  // include nesting
+constexpr std::size_t max_chain = 32;   // extends chain length
+constexpr std::size_t max_include = 16; // include nesting
 
 std::optional<std::string> read_text(const std::string& path) {
     if (auto embedded = embedded_policy_file(path); embedded && !fs::exists(path))
@@ -39,26 +39,33 @@ std::string key_text(const ast::TableKey& key) {
     return std::visit(
         [](const auto& lit) -> std::string {
             using T = std::decay_t<decltype(lit)>;
-            if constexpr (std::is_same_v<T, ast::NumberLit>) return "#" + std::to_string(lit.value);
-            else if constexpr (std::is_same_v<T, ast::CodeLit>) return "$" + lit.code;
-            else if constexpr (std::is_same_v<T, ast::BoolLit>) return lit.value ? "?true" : "?false";
+            if constexpr (std::is_same_v<T, ast::NumberLit>)
+                return "#" + std::to_string(lit.value);
+            else if constexpr (std::is_same_v<T, ast::CodeLit>)
+                return "$" + lit.code;
+            else if constexpr (std::is_same_v<T, ast::BoolLit>)
+                return lit.value ? "?true" : "?false";
             else if constexpr (std::is_same_v<T, ast::StringLit>) {
                 std::string s = "$";
                 for (const auto& part : lit.parts)
                     if (auto* t = std::get_if<std::string>(&part)) s += *t;
                 return s;
-            } else return "!";
+            } else
+                return "!";
         },
         key.literal->kind);
 }
 
-std::string kind_name(ast::RuleKind kind) { return kind == ast::RuleKind::Rule ? "rule" : "edit"; }
+std::string kind_name(ast::RuleKind kind) {
+    return kind == ast::RuleKind::Rule ? "rule" : "edit";
+}
 
 class Loader {
 public:
     explicit Loader(Diagnostics& diagnostics) : diagnostics_(diagnostics) {}
 
-    std::optional<MergedPolicy> load_root(const std::string& policy, std::shared_ptr<SourceMap> sources) {
+    std::optional<MergedPolicy> load_root(const std::string& policy,
+                                          std::shared_ptr<SourceMap> sources) {
         MergedPolicy merged;
         merged.sources = std::move(sources);
         std::string path = policy == "standard" ? standard_policy_path : policy;
@@ -78,9 +85,11 @@ private:
         for (std::size_t i = 0; i < chain_.size(); ++i) {
             if (chain_[i] != canonical) continue;
             std::string cycle;
-            for (std::size_t j = i; j < chain_.size(); ++j) cycle += chain_[j] + " -> ";
-            diagnostics_.error("load.extends_cycle", from,
-                               fmt::format("policies extend each other in a cycle: {}{}", cycle, canonical));
+            for (std::size_t j = i; j < chain_.size(); ++j)
+                cycle += chain_[j] + " -> ";
+            diagnostics_.error(
+                "load.extends_cycle", from,
+                fmt::format("policies extend each other in a cycle: {}{}", cycle, canonical));
             return false;
         }
         auto file = parse_file(merged, path, from, true);
@@ -91,8 +100,10 @@ private:
         if (policy.extends) {
             std::string base = resolve_base(policy, merged);
             if (base.empty()) {
-                diagnostics_.error("load.unknown_base", policy.extends->span,
-                                   fmt::format("cannot find the policy `{}` to extend", policy.extends->text))
+                diagnostics_
+                    .error(
+                        "load.unknown_base", policy.extends->span,
+                        fmt::format("cannot find the policy `{}` to extend", policy.extends->text))
                     .help = "extend `standard`, or give the base policy's path in quotes";
                 ok = false;
             } else {
@@ -109,7 +120,8 @@ private:
         merged.layers.push_back(layer);
         std::vector<const ast::Decl*> decls;
         if (!collect(merged, policy, path, decls, 0)) return false;
-        for (const ast::Decl* decl : decls) apply(merged, *decl, layer, merged.layers.size() == 1);
+        for (const ast::Decl* decl : decls)
+            apply(merged, *decl, layer, merged.layers.size() == 1);
         return true;
     }
 
@@ -128,8 +140,9 @@ private:
             return fs::exists(p) ? p.string() : "";
         }
         if (base == "standard") return standard_policy_path;
-        for (fs::path candidate : {dir / (base + ".cpl"), dir.parent_path() / (base + ".cpl"),
-                                   dir / base / (base + ".cpl"), fs::path("policies") / (base + ".cpl")})
+        for (fs::path candidate :
+             {dir / (base + ".cpl"), dir.parent_path() / (base + ".cpl"),
+              dir / base / (base + ".cpl"), fs::path("policies") / (base + ".cpl")})
             if (fs::exists(candidate)) return candidate.string();
         return "";
     }
@@ -138,12 +151,14 @@ private:
                                 std::optional<Span> from, bool expect_header) {
         auto text = read_text(path);
         if (!text) {
-            diagnostics_.error("load.cannot_read", from, fmt::format("cannot read policy file `{}`", path));
+            diagnostics_.error("load.cannot_read", from,
+                               fmt::format("cannot read policy file `{}`", path));
             return nullptr;
         }
         FileId id = merged.sources->add(path, std::move(*text));
         Diagnostics parse_diagnostics;
-        auto file = std::make_unique<ast::PolicyFile>(parse(*merged.sources, id, parse_diagnostics, expect_header));
+        auto file = std::make_unique<ast::PolicyFile>(
+            parse(*merged.sources, id, parse_diagnostics, expect_header));
         diagnostics_.append(parse_diagnostics);
         if (parse_diagnostics.has_errors()) return nullptr;
         merged.files.push_back(std::move(file));
@@ -161,10 +176,12 @@ private:
                 continue;
             }
             if (depth >= max_include) {
-                diagnostics_.error("load.include_too_deep", include->span, "includes nest too deeply (a file includes itself?)");
+                diagnostics_.error("load.include_too_deep", include->span,
+                                   "includes nest too deeply (a file includes itself?)");
                 return false;
             }
-            std::string target = (fs::path(path).parent_path() / include->path).lexically_normal().string();
+            std::string target =
+                (fs::path(path).parent_path() / include->path).lexically_normal().string();
             auto* included = parse_file(merged, target, include->span, false);
             if (!included || !collect(merged, *included, target, out, depth + 1)) ok = false;
         }
@@ -174,7 +191,8 @@ private:
     template <typename T, typename Name>
     static std::vector<std::string_view> names_of(const std::vector<T>& items, Name name) {
         std::vector<std::string_view> out;
-        for (const auto& item : items) out.push_back(name(item));
+        for (const auto& item : items)
+            out.push_back(name(item));
         return out;
     }
 
@@ -182,10 +200,12 @@ private:
                  const std::vector<std::string_view>& candidates) {
         auto& d = diagnostics_.error(std::move(code), span,
                                      fmt::format("there is no {} `{}` to change", what, name));
-        if (auto guess = closest(name, candidates)) d.help = fmt::format("did you mean `{}`?", *guess);
+        if (auto guess = closest(name, candidates))
+            d.help = fmt::format("did you mean `{}`?", *guess);
     }
 
-    void apply(MergedPolicy& merged, const ast::Decl& decl, const std::string& layer, bool first_layer) {
+    void apply(MergedPolicy& merged, const ast::Decl& decl, const std::string& layer,
+               bool first_layer) {
         std::visit([&](const auto& d) { apply_one(merged, d, layer, first_layer); }, decl);
     }
 
@@ -193,26 +213,34 @@ private:
         for (const auto& existing : merged.settings)
             if (existing.decl->name.text == s.name.text) {
                 auto& d = diagnostics_.error("check.duplicate_setting", s.name.span,
-                                             fmt::format("setting `{}` is already declared by `{}`", s.name.text, existing.layer));
+                                             fmt::format("setting `{}` is already declared by `{}`",
+                                                         s.name.text, existing.layer));
                 d.help = fmt::format("to change its value, write `{} VALUE`", s.name.text);
                 return;
             }
-        merged.settings.push_back({&s, {{&s.value, &s.effective, layer}}, layer, {{&s.value, layer}}});
+        merged.settings.push_back(
+            {&s, {{&s.value, &s.effective, layer}}, layer, {{&s.value, layer}}});
     }
 
     // A payer may not change what the standard set marks `fixed`.
     bool refuse_fixed(bool fixed, const std::string& owner, const std::string& layer, Span at,
                       std::string_view what, std::string_view name) {
         if (!fixed || owner == layer) return false;
-        auto& d = diagnostics_.error("check.fixed", at, fmt::format("{} `{}` is fixed by `{}`: a payer policy may not change it", what, name, owner));
-        d.notes.push_back("it encodes a rule that is not a payer's to choose (e.g. CPT's code bands)");
+        auto& d = diagnostics_.error(
+            "check.fixed", at,
+            fmt::format("{} `{}` is fixed by `{}`: a payer policy may not change it", what, name,
+                        owner));
+        d.notes.push_back(
+            "it encodes a rule that is not a payer's to choose (e.g. CPT's code bands)");
         return true;
     }
 
-    void apply_one(MergedPolicy& merged, const ast::SettingValue& s, const std::string& layer, bool) {
+    void apply_one(MergedPolicy& merged, const ast::SettingValue& s, const std::string& layer,
+                   bool) {
         for (auto& existing : merged.settings)
             if (existing.decl->name.text == s.name.text) {
-                if (refuse_fixed(existing.decl->fixed, existing.history.front().second, layer, s.name.span, "setting", s.name.text))
+                if (refuse_fixed(existing.decl->fixed, existing.history.front().second, layer,
+                                 s.name.span, "setting", s.name.text))
                     return;
                 if (!s.effective.dated()) existing.versions.clear();
                 existing.versions.push_back({&s.value, &s.effective, layer});
@@ -221,25 +249,32 @@ private:
                 return;
             }
         unknown("check.unknown_setting", s.name.span, "setting", s.name.text,
-                names_of(merged.settings, [](const MergedSetting& m) -> std::string_view { return m.decl->name.text; }));
+                names_of(merged.settings, [](const MergedSetting& m) -> std::string_view {
+                    return m.decl->name.text;
+                }));
     }
 
     void apply_one(MergedPolicy& merged, const ast::Table& t, const std::string& layer, bool) {
         MergedTable* table = nullptr;
         for (auto& existing : merged.tables)
             if (existing.decl->name.text == t.name.text) table = &existing;
-        if (table && refuse_fixed(table->decl->fixed, table->layer, layer, t.name.span, "table", t.name.text)) return;
+        if (table && refuse_fixed(table->decl->fixed, table->layer, layer, t.name.span, "table",
+                                  t.name.text))
+            return;
         if (!table) {
             if (t.replace)
                 unknown("check.unknown_table", t.name.span, "table", t.name.text,
-                        names_of(merged.tables, [](const MergedTable& m) -> std::string_view { return m.decl->name.text; }));
+                        names_of(merged.tables, [](const MergedTable& m) -> std::string_view {
+                            return m.decl->name.text;
+                        }));
             merged.tables.push_back({&t, layer, {}});
             table = &merged.tables.back();
         } else if (t.replace) {
             table->rows.clear();
             table->layer = layer;
         }
-        for (const auto& row : t.rows) merge_row(*table, row, layer);
+        for (const auto& row : t.rows)
+            merge_row(*table, row, layer);
     }
 
     static std::string dates(const ast::Effective& e) {
@@ -260,8 +295,10 @@ private:
             if (row.remove) {
                 table.rows.erase(it);
             } else if (it->layer == layer) {
-                auto& d = diagnostics_.error("check.duplicate_key", row.span,
-                                             fmt::format("table `{}` already has a row for this key", table.decl->name.text));
+                auto& d =
+                    diagnostics_.error("check.duplicate_key", row.span,
+                                       fmt::format("table `{}` already has a row for this key",
+                                                   table.decl->name.text));
                 d.notes.push_back("each key may appear once in a table");
             } else {
                 *it = {&row, layer};
@@ -270,7 +307,8 @@ private:
         }
         if (row.remove) {
             diagnostics_.error("check.unknown_row", row.span,
-                               fmt::format("table `{}` has no row with this key to remove", table.decl->name.text));
+                               fmt::format("table `{}` has no row with this key to remove",
+                                           table.decl->name.text));
             return;
         }
         table.rows.push_back({&row, layer});
@@ -279,8 +317,10 @@ private:
     void apply_one(MergedPolicy& merged, const ast::Def& def, const std::string& layer, bool) {
         for (const auto& existing : merged.defs)
             if (existing.decl->name.text == def.name.text) {
-                diagnostics_.error("check.duplicate_def", def.name.span,
-                                   fmt::format("`{}` is already defined by `{}`", def.name.text, existing.layer))
+                diagnostics_
+                    .error("check.duplicate_def", def.name.span,
+                           fmt::format("`{}` is already defined by `{}`", def.name.text,
+                                       existing.layer))
                     .help = "choose another name, or override the rules that use it";
                 return;
             }
@@ -298,14 +338,18 @@ private:
     }
 
     std::vector<std::string_view> rule_names(MergedPolicy& merged, ast::RuleKind kind) {
-        return names_of(list_for(merged, kind), [](const MergedRule& r) -> std::string_view { return r.rule->name.text; });
+        return names_of(list_for(merged, kind),
+                        [](const MergedRule& r) -> std::string_view { return r.rule->name.text; });
     }
 
     void apply_one(MergedPolicy& merged, const ast::Rule& rule, const std::string& layer, bool) {
         if (auto* existing = find_rule(merged, rule.kind, rule.name.text)) {
-            diagnostics_.error("check.duplicate_rule", rule.name.span,
-                               fmt::format("{} `{}` is already defined by `{}`", kind_name(rule.kind), rule.name.text, existing->layer))
-                .help = fmt::format("to replace it, write `override {} {}`", kind_name(rule.kind), rule.name.text);
+            diagnostics_
+                .error("check.duplicate_rule", rule.name.span,
+                       fmt::format("{} `{}` is already defined by `{}`", kind_name(rule.kind),
+                                   rule.name.text, existing->layer))
+                .help = fmt::format("to replace it, write `override {} {}`", kind_name(rule.kind),
+                                    rule.name.text);
             return;
         }
         list_for(merged, rule.kind).push_back({&rule, layer, "", {}});
@@ -314,11 +358,13 @@ private:
     void apply_one(MergedPolicy& merged, const ast::Override& o, const std::string& layer, bool) {
         auto* existing = find_rule(merged, o.rule.kind, o.rule.name.text);
         if (!existing) {
-            unknown("check.unknown_rule", o.rule.name.span, kind_name(o.rule.kind), o.rule.name.text,
-                    rule_names(merged, o.rule.kind));
+            unknown("check.unknown_rule", o.rule.name.span, kind_name(o.rule.kind),
+                    o.rule.name.text, rule_names(merged, o.rule.kind));
             return;
         }
-        if (refuse_fixed(existing->rule->fixed, existing->layer, layer, o.rule.name.span, kind_name(o.rule.kind), o.rule.name.text)) return;
+        if (refuse_fixed(existing->rule->fixed, existing->layer, layer, o.rule.name.span,
+                         kind_name(o.rule.kind), o.rule.name.text))
+            return;
         *existing = {&o.rule, layer, existing->layer, {}};
     }
 
@@ -326,11 +372,14 @@ private:
         auto& list = list_for(merged, d.kind);
         for (auto it = list.begin(); it != list.end(); ++it)
             if (it->rule->name.text == d.target.text) {
-                if (refuse_fixed(it->rule->fixed, it->layer, layer, d.target.span, kind_name(d.kind), d.target.text)) return;
+                if (refuse_fixed(it->rule->fixed, it->layer, layer, d.target.span,
+                                 kind_name(d.kind), d.target.text))
+                    return;
                 list.erase(it);
                 return;
             }
-        unknown("check.unknown_rule", d.target.span, kind_name(d.kind), d.target.text, rule_names(merged, d.kind));
+        unknown("check.unknown_rule", d.target.span, kind_name(d.kind), d.target.text,
+                rule_names(merged, d.kind));
     }
 
     void apply_one(MergedPolicy& merged, const ast::Exception& e, const std::string& layer, bool) {
@@ -340,7 +389,9 @@ private:
                     rule_names(merged, e.target_kind));
             return;
         }
-        if (refuse_fixed(target->rule->fixed, target->layer, layer, e.target.span, kind_name(e.target_kind), e.target.text)) return;
+        if (refuse_fixed(target->rule->fixed, target->layer, layer, e.target.span,
+                         kind_name(e.target_kind), e.target.text))
+            return;
         target->exceptions.emplace_back(&e.rule, layer);
     }
 

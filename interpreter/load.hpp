@@ -24,8 +24,9 @@ struct MergedSetting {
     // Later versions win where their dates overlap. A restatement without dates replaces
     // every version; one with dates is added.
     std::vector<SettingVersion> versions;
-    std::string layer;  // who last changed it
-    std::vector<std::pair<const ast::Expr*, std::string>> history;  // every value it had, with its layer, for `cpl diff`
+    std::string layer; // who last changed it
+    std::vector<std::pair<const ast::Expr*, std::string>>
+        history; // every value it had, with its layer, for `cpl diff`
 };
 
 struct MergedRow {
@@ -47,7 +48,7 @@ struct MergedDef {
 struct MergedRule {
     const ast::Rule* rule = nullptr;
     std::string layer;
-    std::string replaces;  // the layer whose rule this replaced
+    std::string replaces; // the layer whose rule this replaced
     std::vector<std::pair<const ast::Rule*, std::string>> exceptions;
 };
 
@@ -57,8 +58,8 @@ struct MergedPolicy {
     std::vector<std::unique_ptr<ast::PolicyFile>> files;
     std::string name;
     std::string title;
-    std::vector<std::string> layers;  // base first
-    std::string base;                 // what the outermost policy extends: a path, or "standard"
+    std::vector<std::string> layers; // base first
+    std::string base;                // what the outermost policy extends: a path, or "standard"
     std::vector<MergedSetting> settings;
     std::vector<MergedTable> tables;
     std::vector<MergedDef> defs;

@@ -16,28 +16,43 @@
 namespace cpl {
 
 enum class Op : std::uint8_t {
-    Const,          // constant
-    Local,          // locals[frame + slot]
-    Def,            // memoised parameterless definition `slot`
-    CallDef,        // definition `slot` called with kids as arguments
-    CaseRoot,       // the case record
-    Claim,          // the claim being built (edits only)
-    Supported,      // the claim the study supports (edits only; equals the claim unless reviewing)
-    Reviewing,      // true while edits review a submitted claim
-    DatedSetting,   // setting `slot`, whose value depends on the date of service
-    Member,         // kids[0].field[slot], statically known shape
-    MapMember,      // [x.field[slot] for x in kids[0]]
-    DynamicMember,  // field `text[0]` looked up at run time (object of unknown type)
-    Index,          // kids[0][kids[1]]: list position or table key
-    Not, Neg, And, Or,
-    Eq, Ne, Lt, Le, Gt, Ge, In, NotIn, Range,
-    Add, Sub, Mul, Div, Mod,
-    If,             // kids: condition, then, else
-    List,           // kids are the elements
-    Comprehension,  // kids: source, element, [filter]; the variable is locals[frame + slot]
-    Record,         // kids are the fields of shape `slot`
-    Builtin,        // builtin(kids…)
-    Interpolate,    // text[0] kids[0] text[1] kids[1] … text[n]
+    Const,         // constant
+    Local,         // locals[frame + slot]
+    Def,           // memoised parameterless definition `slot`
+    CallDef,       // definition `slot` called with kids as arguments
+    CaseRoot,      // the case record
+    Claim,         // the claim being built (edits only)
+    Supported,     // the claim the study supports (edits only; equals the claim unless reviewing)
+    Reviewing,     // true while edits review a submitted claim
+    DatedSetting,  // setting `slot`, whose value depends on the date of service
+    Member,        // kids[0].field[slot], statically known shape
+    MapMember,     // [x.field[slot] for x in kids[0]]
+    DynamicMember, // field `text[0]` looked up at run time (object of unknown type)
+    Index,         // kids[0][kids[1]]: list position or table key
+    Not,
+    Neg,
+    And,
+    Or,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    In,
+    NotIn,
+    Range,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    If,            // kids: condition, then, else
+    List,          // kids are the elements
+    Comprehension, // kids: source, element, [filter]; the variable is locals[frame + slot]
+    Record,        // kids are the fields of shape `slot`
+    Builtin,       // builtin(kids…)
+    Interpolate,   // text[0] kids[0] text[1] kids[1] … text[n]
 };
 
 struct Node {
@@ -74,13 +89,13 @@ struct DefCode {
 
 struct ClauseCode {
     ast::ClauseKind kind;
-    std::uint32_t slot = 0;     // for / let variable
-    bool over_claim = false;    // a `for` over the claim: its element is "the line"
+    std::uint32_t slot = 0;  // for / let variable
+    bool over_claim = false; // a `for` over the claim: its element is "the line"
     Node expr;
     std::optional<Node> units;
     std::optional<Node> modifiers;
     Span span;
-    std::string source;  // the clause as written, for --explain
+    std::string source; // the clause as written, for --explain
 };
 
 struct RuleCode {
@@ -88,12 +103,12 @@ struct RuleCode {
     ast::RuleKind kind = ast::RuleKind::Rule;
     std::string doc;
     std::string cite;
-    std::string layer;     // the policy that wrote it
-    std::string replaces;  // layer whose rule of the same name this replaced ("" if none)
+    std::string layer;    // the policy that wrote it
+    std::string replaces; // layer whose rule of the same name this replaced ("" if none)
     std::vector<ClauseCode> clauses;
     std::uint32_t frame_size = 0;
-    std::vector<RuleCode> exceptions;  // tried first; the first whose conditions hold runs instead
-    Effective effective;               // the rule runs only for dates of service in it
+    std::vector<RuleCode> exceptions; // tried first; the first whose conditions hold runs instead
+    Effective effective;              // the rule runs only for dates of service in it
     bool fixed = false;
     Span span;
 };
@@ -106,8 +121,8 @@ struct SettingVersionCode {
 
 struct SettingCode {
     std::string name;
-    Value value;  // the value when it does not depend on the date (versions.size() == 1, undated)
-    std::vector<SettingVersionCode> versions;  // later ones win where their dates overlap
+    Value value; // the value when it does not depend on the date (versions.size() == 1, undated)
+    std::vector<SettingVersionCode> versions; // later ones win where their dates overlap
     TypeP type;
     std::string doc;
     std::string cite;
@@ -117,10 +132,10 @@ struct SettingCode {
 };
 
 struct Program {
-    std::string name;   // the outermost policy, e.g. "standard" or "acme"
+    std::string name; // the outermost policy, e.g. "standard" or "acme"
     std::string title;
-    std::vector<std::string> layers;  // base first
-    std::string base;                 // what this policy extends ("" for none), for `cpl diff`
+    std::vector<std::string> layers; // base first
+    std::string base;                // what this policy extends ("" for none), for `cpl diff`
     std::shared_ptr<SourceMap> sources;
     std::unique_ptr<Arena> constants = std::make_unique<Arena>();
 
@@ -133,9 +148,9 @@ struct Program {
     std::vector<RuleCode> edits;
     std::uint32_t max_frame = 0;
 
-    std::optional<MuscleIndex> muscles;  // from the table named `muscles`, if declared
-    const TableData* known_codes = nullptr;  // the table named `known_codes`, if declared
-    bool dated = false;  // some declaration holds only for some dates of service
+    std::optional<MuscleIndex> muscles;     // from the table named `muscles`, if declared
+    const TableData* known_codes = nullptr; // the table named `known_codes`, if declared
+    bool dated = false;                     // some declaration holds only for some dates of service
 };
 
 } // namespace cpl

@@ -8,25 +8,38 @@ namespace cpl {
 
 namespace {
 
-bool needs_escape(unsigned char c) { return c == '"' || c == '\\' || c < 0x20; }
+bool needs_escape(unsigned char c) {
+    return c == '"' || c == '\\' || c < 0x20;
+}
 
 void json_string(std::string& out, std::string_view s) {
     out += '"';
     // Copy runs of plain characters at once; escape the rest one by one.
     while (!s.empty()) {
         std::size_t plain = 0;
-        while (plain < s.size() && !needs_escape(static_cast<unsigned char>(s[plain]))) ++plain;
+        while (plain < s.size() && !needs_escape(static_cast<unsigned char>(s[plain])))
+            ++plain;
         out.append(s.data(), plain);
         s.remove_prefix(plain);
         if (s.empty()) break;
         unsigned char c = static_cast<unsigned char>(s.front());
         s.remove_prefix(1);
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
         default:
             out += fmt::format("\\u{:04x}", c);
         }
@@ -156,20 +169,27 @@ std::string review_text(const Result& r) {
     std::size_t mod_w = 9;
     std::vector<std::string> modifiers;
     for (const auto& v : r.review) {
-        modifiers.push_back(v.modifiers.empty() ? "-" : fmt::format("{}", fmt::join(v.modifiers, " ")));
+        modifiers.push_back(v.modifiers.empty() ? "-"
+                                                : fmt::format("{}", fmt::join(v.modifiers, " ")));
         mod_w = std::max(mod_w, modifiers.back().size());
     }
-    out += fmt::format("    {:<6} {:>5}  {:<{}}  {:<8}  {:>7}  {}\n", "code", "units", "modifiers", mod_w, "verdict", "allowed", "why");
+    out += fmt::format("    {:<6} {:>5}  {:<{}}  {:<8}  {:>7}  {}\n", "code", "units", "modifiers",
+                       mod_w, "verdict", "allowed", "why");
     for (std::size_t i = 0; i < r.review.size(); ++i) {
         const ReviewLine& v = r.review[i];
-        std::string why = v.reasons.empty() ? "-" : fmt::format("{} [{}]", v.reasons[0].message, v.reasons[0].rule);
-        out += fmt::format("    {:<6} {:>5}  {:<{}}  {:<8}  {:>7}  {}\n", v.code, v.units, modifiers[i], mod_w, v.status, v.units_allowed, why);
+        std::string why = v.reasons.empty()
+                              ? "-"
+                              : fmt::format("{} [{}]", v.reasons[0].message, v.reasons[0].rule);
+        out += fmt::format("    {:<6} {:>5}  {:<{}}  {:<8}  {:>7}  {}\n", v.code, v.units,
+                           modifiers[i], mod_w, v.status, v.units_allowed, why);
         for (std::size_t k = 1; k < v.reasons.size(); ++k)
-            out += fmt::format("    {:<{}}  {} [{}]\n", "", 6 + 1 + 5 + 2 + mod_w + 2 + 8 + 2 + 7, v.reasons[k].message, v.reasons[k].rule);
+            out += fmt::format("    {:<{}}  {} [{}]\n", "", 6 + 1 + 5 + 2 + mod_w + 2 + 8 + 2 + 7,
+                               v.reasons[k].message, v.reasons[k].rule);
     }
     if (!r.unbilled.empty()) {
         out += "  supported by the study but not on the claim:\n";
-        for (const auto& l : r.unbilled) out += fmt::format("    {} x{} [{}]\n", l.code, l.units, l.rule);
+        for (const auto& l : r.unbilled)
+            out += fmt::format("    {} x{} [{}]\n", l.code, l.units, l.rule);
     }
     return out;
 }
@@ -183,30 +203,38 @@ std::string to_text(const Result& r, bool explain) {
     std::vector<std::string> modifiers;
     std::size_t code_w = 4, mod_w = 9, rule_w = 4;
     for (const auto& l : r.lines) {
-        modifiers.push_back(l.modifiers.empty() ? "-" : fmt::format("{}", fmt::join(l.modifiers, " ")));
+        modifiers.push_back(l.modifiers.empty() ? "-"
+                                                : fmt::format("{}", fmt::join(l.modifiers, " ")));
         code_w = std::max(code_w, l.code.size());
         mod_w = std::max(mod_w, modifiers.back().size());
         rule_w = std::max(rule_w, l.rule.size());
     }
     if (!r.lines.empty()) {
-        out += fmt::format("  {:<{}}  {:>5}  {:<{}}  {:<{}}  {}\n", "code", code_w, "units", "modifiers", mod_w, "rule", rule_w, "citation");
+        out += fmt::format("  {:<{}}  {:>5}  {:<{}}  {:<{}}  {}\n", "code", code_w, "units",
+                           "modifiers", mod_w, "rule", rule_w, "citation");
         for (std::size_t i = 0; i < r.lines.size(); ++i) {
             const Line& l = r.lines[i];
-            out += fmt::format("  {:<{}}  {:>5}  {:<{}}  {:<{}}  {}\n", l.code, code_w, l.units, modifiers[i], mod_w, l.rule, rule_w, l.cite);
+            out += fmt::format("  {:<{}}  {:>5}  {:<{}}  {:<{}}  {}\n", l.code, code_w, l.units,
+                               modifiers[i], mod_w, l.rule, rule_w, l.cite);
             if (explain)
-                for (const auto& b : l.because) out += fmt::format("      because {}\n", b);
+                for (const auto& b : l.because)
+                    out += fmt::format("      because {}\n", b);
         }
     }
     for (const auto& e : r.edits) {
-        out += fmt::format("  {}: {}{}{} [{}; {}]\n", e.severity, e.code, e.code.empty() ? "" : ": ", e.message, e.rule, e.cite);
+        out += fmt::format("  {}: {}{}{} [{}; {}]\n", e.severity, e.code,
+                           e.code.empty() ? "" : ": ", e.message, e.rule, e.cite);
         if (explain)
-            for (const auto& b : e.because) out += fmt::format("      because {}\n", b);
+            for (const auto& b : e.because)
+                out += fmt::format("      because {}\n", b);
     }
     if (!r.documentation.empty()) {
         out += "  documentation required:\n";
-        for (const auto& d : r.documentation) out += fmt::format("    - {}\n", d);
+        for (const auto& d : r.documentation)
+            out += fmt::format("    - {}\n", d);
     }
-    for (const auto& w : r.why_not) out += fmt::format("  why not {}\n", w);
+    for (const auto& w : r.why_not)
+        out += fmt::format("  why not {}\n", w);
     return out;
 }
 

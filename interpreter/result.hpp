@@ -15,14 +15,14 @@ struct Line {
     std::string_view rule;
     std::string_view cite;
     std::string_view layer;
-    std::string_view replaces;  // the layer whose rule of the same name this one replaced
-    std::vector<std::string> because;  // filled under --explain
+    std::string_view replaces;        // the layer whose rule of the same name this one replaced
+    std::vector<std::string> because; // filled under --explain
 };
 
 struct Edit {
-    std::string_view severity;  // "deny", "warn" or "info"
+    std::string_view severity; // "deny", "warn" or "info"
     std::string_view rule;
-    std::string_view code;  // "" when the edit is about no single code
+    std::string_view code; // "" when the edit is about no single code
     std::string_view message;
     std::string_view cite;
     std::string_view layer;
@@ -41,8 +41,8 @@ struct Reason {
 struct ReviewLine {
     std::string_view code;
     std::int64_t units = 0;
-    std::vector<std::string_view> modifiers;  // as submitted
-    std::string_view status;                  // "accepted", "adjusted" or "denied"
+    std::vector<std::string_view> modifiers; // as submitted
+    std::string_view status;                 // "accepted", "adjusted" or "denied"
     std::int64_t units_allowed = 0;
     std::vector<Reason> reasons;
 };
@@ -50,14 +50,14 @@ struct ReviewLine {
 struct Result {
     std::string_view case_id;
     std::string_view policy;
-    std::vector<Line> lines;  // when reviewed: what may be paid
+    std::vector<Line> lines; // when reviewed: what may be paid
     std::vector<Edit> edits;
     std::vector<std::string_view> documentation;
-    bool layered = false;            // the policy extends another: lines and edits name their layer
-    bool reviewed = false;           // the case carried a submitted claim
-    std::vector<ReviewLine> review;  // one per submitted line, in order
-    std::vector<Line> unbilled;      // supported by the study, missing from the claim
-    std::vector<std::string> why_not;  // under --why-not: why each asked-for code is absent
+    bool layered = false;           // the policy extends another: lines and edits name their layer
+    bool reviewed = false;          // the case carried a submitted claim
+    std::vector<ReviewLine> review; // one per submitted line, in order
+    std::vector<Line> unbilled;     // supported by the study, missing from the claim
+    std::vector<std::string> why_not; // under --why-not: why each asked-for code is absent
 };
 
 /// One JSON object on one line, without a trailing newline (contract, section 3).

@@ -4,14 +4,31 @@
 namespace cpl {
 
 namespace {
-TypeP simple(TypeKind kind) { return std::make_shared<const Type>(Type{kind, nullptr, 0}); }
+TypeP simple(TypeKind kind) {
+    return std::make_shared<const Type>(Type{kind, nullptr, 0});
+}
 } // namespace
 
-TypeP any_type() { static TypeP t = simple(TypeKind::Any); return t; }
-TypeP number_type() { static TypeP t = simple(TypeKind::Number); return t; }
-TypeP bool_type() { static TypeP t = simple(TypeKind::Bool); return t; }
-TypeP string_type() { static TypeP t = simple(TypeKind::String); return t; }
-TypeP code_type() { static TypeP t = simple(TypeKind::Code); return t; }
+TypeP any_type() {
+    static TypeP t = simple(TypeKind::Any);
+    return t;
+}
+TypeP number_type() {
+    static TypeP t = simple(TypeKind::Number);
+    return t;
+}
+TypeP bool_type() {
+    static TypeP t = simple(TypeKind::Bool);
+    return t;
+}
+TypeP string_type() {
+    static TypeP t = simple(TypeKind::String);
+    return t;
+}
+TypeP code_type() {
+    static TypeP t = simple(TypeKind::Code);
+    return t;
+}
 TypeP list_of(TypeP element) {
     return std::make_shared<const Type>(Type{TypeKind::List, std::move(element), 0});
 }
@@ -30,9 +47,12 @@ bool fits(const TypeP& expected, const TypeP& actual) {
     if (expected->kind != actual->kind) return false;
     switch (expected->kind) {
     case TypeKind::List:
-    case TypeKind::Table: return fits(expected->element, actual->element);
-    case TypeKind::Record: return expected->shape == actual->shape;
-    default: return true;
+    case TypeKind::Table:
+        return fits(expected->element, actual->element);
+    case TypeKind::Record:
+        return expected->shape == actual->shape;
+    default:
+        return true;
     }
 }
 
@@ -52,18 +72,26 @@ TypeP unify(const TypeP& a, const TypeP& b) {
 std::string describe(const TypeP& type, const std::vector<Shape>& shapes) {
     if (!type) return "nothing";
     switch (type->kind) {
-    case TypeKind::Any: return "any";
-    case TypeKind::Number: return "number";
-    case TypeKind::Bool: return "bool";
-    case TypeKind::String: return "string";
-    case TypeKind::Code: return "code";
-    case TypeKind::List: return "[" + describe(type->element, shapes) + "]";
-    case TypeKind::Table: return "table of " + describe(type->element, shapes);
+    case TypeKind::Any:
+        return "any";
+    case TypeKind::Number:
+        return "number";
+    case TypeKind::Bool:
+        return "bool";
+    case TypeKind::String:
+        return "string";
+    case TypeKind::Code:
+        return "code";
+    case TypeKind::List:
+        return "[" + describe(type->element, shapes) + "]";
+    case TypeKind::Table:
+        return "table of " + describe(type->element, shapes);
     case TypeKind::Record: {
         const Shape& shape = shapes.at(type->shape);
         if (!shape.name.empty()) return shape.name;
         std::string out = "{";
-        for (std::size_t i = 0; i < shape.fields.size(); ++i) out += (i ? ", " : "") + shape.fields[i];
+        for (std::size_t i = 0; i < shape.fields.size(); ++i)
+            out += (i ? ", " : "") + shape.fields[i];
         return out + "}";
     }
     }
@@ -72,14 +100,20 @@ std::string describe(const TypeP& type, const std::vector<Shape>& shapes) {
 
 TypeP type_of(const Value& v, const std::vector<std::vector<TypeP>>& shape_types) {
     switch (v.kind) {
-    case Kind::Number: return number_type();
-    case Kind::Bool: return bool_type();
-    case Kind::String: return string_type();
-    case Kind::Table: return table_of(any_type());
-    case Kind::Record: return record_of(v.size);
+    case Kind::Number:
+        return number_type();
+    case Kind::Bool:
+        return bool_type();
+    case Kind::String:
+        return string_type();
+    case Kind::Table:
+        return table_of(any_type());
+    case Kind::Record:
+        return record_of(v.size);
     case Kind::List: {
         TypeP element;
-        for (const auto& item : v.list()) element = unify(element, type_of(item, shape_types));
+        for (const auto& item : v.list())
+            element = unify(element, type_of(item, shape_types));
         return list_of(element ? element : any_type());
     }
     }

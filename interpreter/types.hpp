@@ -18,8 +18,8 @@ using TypeP = std::shared_ptr<const Type>;
 
 struct Type {
     TypeKind kind = TypeKind::Any;
-    TypeP element;            // list element, or table value
-    std::uint32_t shape = 0;  // record shape
+    TypeP element;           // list element, or table value
+    std::uint32_t shape = 0; // record shape
 };
 
 TypeP any_type();

@@ -17,9 +17,12 @@ void TableData::index() {
             continue;
         }
         for (const auto& key : row.keys) {
-            if (key.kind == Kind::String) by_string.emplace(std::string(key.str()), i);
-            else if (key.kind == Kind::Number) by_number.emplace(key.number, i);
-            else if (key.kind == Kind::Bool) by_number.emplace(key.boolean ? 1 : 0, i);
+            if (key.kind == Kind::String)
+                by_string.emplace(std::string(key.str()), i);
+            else if (key.kind == Kind::Number)
+                by_number.emplace(key.number, i);
+            else if (key.kind == Kind::Bool)
+                by_number.emplace(key.boolean ? 1 : 0, i);
         }
     }
 }
@@ -31,10 +34,13 @@ const TableRowData* TableData::find(const Value& key, std::string_view date) con
         for (const auto& row : rows) {
             if (!row.holds(date)) continue;
             bool match = false;
-            if (row.is_range) match = key.kind == Kind::Number && key.number >= row.low && key.number <= row.high;
+            if (row.is_range)
+                match = key.kind == Kind::Number && key.number >= row.low && key.number <= row.high;
             else
                 for (const auto& k : row.keys)
-                    if (k.kind == key.kind && (k.kind == Kind::String ? k.str() == key.str() : k.number == key.number)) match = true;
+                    if (k.kind == key.kind &&
+                        (k.kind == Kind::String ? k.str() == key.str() : k.number == key.number))
+                        match = true;
             if (match) found = &row;
         }
         return found;
@@ -53,10 +59,14 @@ const TableRowData* TableData::find(const Value& key, std::string_view date) con
 bool equal(const Value& a, const Value& b, const std::vector<Shape>& shapes) {
     if (a.kind != b.kind) return false;
     switch (a.kind) {
-    case Kind::Number: return a.number == b.number;
-    case Kind::Bool: return a.boolean == b.boolean;
-    case Kind::String: return a.str() == b.str();
-    case Kind::Table: return a.table == b.table;
+    case Kind::Number:
+        return a.number == b.number;
+    case Kind::Bool:
+        return a.boolean == b.boolean;
+    case Kind::String:
+        return a.str() == b.str();
+    case Kind::Table:
+        return a.table == b.table;
     case Kind::List:
         if (a.size != b.size) return false;
         for (std::uint32_t i = 0; i < a.size; ++i)
@@ -84,10 +94,14 @@ int compare(const Value& a, const Value& b) {
 
 std::string to_text(const Value& v, const std::vector<Shape>& shapes, bool quote) {
     switch (v.kind) {
-    case Kind::Number: return std::to_string(v.number);
-    case Kind::Bool: return v.boolean ? "true" : "false";
-    case Kind::String: return quote ? fmt::format("\"{}\"", v.str()) : std::string(v.str());
-    case Kind::Table: return fmt::format("table {}", v.table->name);
+    case Kind::Number:
+        return std::to_string(v.number);
+    case Kind::Bool:
+        return v.boolean ? "true" : "false";
+    case Kind::String:
+        return quote ? fmt::format("\"{}\"", v.str()) : std::string(v.str());
+    case Kind::Table:
+        return fmt::format("table {}", v.table->name);
     case Kind::List: {
         std::string out = "[";
         for (std::uint32_t i = 0; i < v.size; ++i) {

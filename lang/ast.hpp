@@ -24,22 +24,62 @@ enum class UnaryOp { Not, Neg };
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
 
-struct NumberLit { std::int64_t value; };
-struct CodeLit { std::string code; };
-struct BoolLit { bool value; };
+struct NumberLit {
+    std::int64_t value;
+};
+struct CodeLit {
+    std::string code;
+};
+struct BoolLit {
+    bool value;
+};
 /// A string literal; interpolated `{expr}` parts alternate with text parts.
-struct StringLit { std::vector<std::variant<std::string, ExprPtr>> parts; };
-struct NameRef { std::string name; };
-struct Unary { UnaryOp op; ExprPtr operand; };
-struct Binary { BinaryOp op; ExprPtr left; ExprPtr right; Span op_span; };
-struct Member { ExprPtr object; Ident field; };
-struct Index { ExprPtr object; ExprPtr index; };
-struct Call { Ident callee; std::vector<Expr> args; };
-struct ListExpr { std::vector<Expr> items; };
+struct StringLit {
+    std::vector<std::variant<std::string, ExprPtr>> parts;
+};
+struct NameRef {
+    std::string name;
+};
+struct Unary {
+    UnaryOp op;
+    ExprPtr operand;
+};
+struct Binary {
+    BinaryOp op;
+    ExprPtr left;
+    ExprPtr right;
+    Span op_span;
+};
+struct Member {
+    ExprPtr object;
+    Ident field;
+};
+struct Index {
+    ExprPtr object;
+    ExprPtr index;
+};
+struct Call {
+    Ident callee;
+    std::vector<Expr> args;
+};
+struct ListExpr {
+    std::vector<Expr> items;
+};
 /// `[element for var in source if filter]`
-struct Comprehension { ExprPtr element; Ident var; ExprPtr source; ExprPtr filter; };
-struct RecordExpr { std::vector<std::pair<Ident, Expr>> fields; };
-struct IfExpr { ExprPtr condition; ExprPtr then_branch; ExprPtr else_branch; };
+struct Comprehension {
+    ExprPtr element;
+    Ident var;
+    ExprPtr source;
+    ExprPtr filter;
+};
+struct RecordExpr {
+    std::vector<std::pair<Ident, Expr>> fields;
+};
+struct IfExpr {
+    ExprPtr condition;
+    ExprPtr then_branch;
+    ExprPtr else_branch;
+};
 
 struct Expr {
     std::variant<NumberLit, CodeLit, BoolLit, StringLit, NameRef, Unary, Binary, Member, Index,
@@ -69,7 +109,7 @@ struct Setting {
     Effective effective;
     std::string doc;
     std::optional<Cite> cite;
-    bool fixed = false;  // payers may not restate it
+    bool fixed = false; // payers may not restate it
     Span span;
 };
 
@@ -91,7 +131,7 @@ struct TableKey {
 
 struct TableRow {
     std::vector<TableKey> keys;
-    bool remove = false;  // `remove KEY` in a payer file
+    bool remove = false; // `remove KEY` in a payer file
     std::optional<Expr> value;
     Effective effective;
     std::optional<Cite> cite;
@@ -101,7 +141,7 @@ struct TableRow {
 struct Table {
     Ident name;
     bool replace = false;
-    bool fixed = false;  // payers may not change it
+    bool fixed = false; // payers may not change it
     std::string doc;
     std::optional<Cite> cite;
     std::vector<TableRow> rows;
@@ -115,7 +155,7 @@ struct Param {
 
 struct Def {
     Ident name;
-    bool is_function = false;  // written with parentheses, even if empty
+    bool is_function = false; // written with parentheses, even if empty
     std::vector<Param> params;
     std::string doc;
     Expr body;
@@ -126,10 +166,10 @@ enum class ClauseKind { For, Let, When, Bill, Cap, Deny, Warn, Info, AddModifier
 
 struct Clause {
     ClauseKind kind;
-    std::optional<Ident> var;  // for / let
+    std::optional<Ident> var; // for / let
     Expr expr;
-    std::optional<Expr> units;      // bill … units
-    std::optional<Expr> modifiers;  // bill … modifiers
+    std::optional<Expr> units;     // bill … units
+    std::optional<Expr> modifiers; // bill … modifiers
     Span span;
 };
 
@@ -143,7 +183,7 @@ struct Rule {
     std::vector<Clause> clauses;
     std::optional<Cite> cite;
     Effective effective;
-    bool fixed = false;  // payers may not override, disable or except it
+    bool fixed = false; // payers may not override, disable or except it
     Span span;
 };
 
@@ -163,7 +203,7 @@ struct Disable {
 
 /// `exception NAME to rule TARGET ["doc"] clauses…`
 struct Exception {
-    Rule rule;  // its name is the exception's own
+    Rule rule; // its name is the exception's own
     RuleKind target_kind = RuleKind::Rule;
     Ident target;
     Span span;
@@ -175,19 +215,19 @@ struct Include {
     Span span;
 };
 
-using Decl = std::variant<Setting, SettingValue, Table, Def, Rule, Override, Disable, Exception,
-                          Include>;
+using Decl =
+    std::variant<Setting, SettingValue, Table, Def, Rule, Override, Disable, Exception, Include>;
 
 struct Comment {
-    std::string text;  // including the leading '#'
+    std::string text; // including the leading '#'
     Span span;
 };
 
 struct PolicyFile {
     FileId file = 0;
-    bool has_header = true;  // included files have none
+    bool has_header = true; // included files have none
     Ident name;
-    std::optional<Ident> extends;  // a policy name or a path (quoted in the source)
+    std::optional<Ident> extends; // a policy name or a path (quoted in the source)
     bool extends_is_path = false;
     std::string title;
     std::vector<Decl> decls;

@@ -10,8 +10,7 @@ Diagnostic& Diagnostics::error(std::string code, std::optional<Span> span, std::
     return items_.back();
 }
 
-Diagnostic& Diagnostics::warning(std::string code, std::optional<Span> span,
-                                 std::string message) {
+Diagnostic& Diagnostics::warning(std::string code, std::optional<Span> span, std::string message) {
     items_.push_back({Severity::warning, std::move(code), span, std::move(message), {}, {}});
     return items_.back();
 }
@@ -20,7 +19,9 @@ void Diagnostics::append(const Diagnostics& other) {
     items_.insert(items_.end(), other.items_.begin(), other.items_.end());
 }
 
-bool Diagnostics::has_errors() const { return error_count() > 0; }
+bool Diagnostics::has_errors() const {
+    return error_count() > 0;
+}
 
 std::size_t Diagnostics::error_count() const {
     return static_cast<std::size_t>(std::count_if(

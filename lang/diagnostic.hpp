@@ -16,7 +16,7 @@ enum class Severity { error, warning };
 struct Diagnostic {
     Severity severity = Severity::error;
     std::string code;
-    std::optional<Span> span;  // absent for problems with no source text (a missing file)
+    std::optional<Span> span; // absent for problems with no source text (a missing file)
     std::string message;
     std::vector<std::string> notes;
     std::optional<std::string> help;

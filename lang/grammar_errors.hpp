@@ -9,7 +9,8 @@ namespace cpl::grammar {
 
 template <typename> inline constexpr const char* error_message = nullptr;
 
-#define CPL_SYNTAX_ERROR(rule, text) template <> inline constexpr const char* error_message<rule> = text
+#define CPL_SYNTAX_ERROR(rule, text)                                                               \
+    template <> inline constexpr const char* error_message<rule> = text
 
 // clang-format off
 CPL_SYNTAX_ERROR(expect_expr, "parse.expected_expression|expected an expression");

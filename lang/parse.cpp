@@ -40,7 +40,8 @@ struct SyntaxError {
 std::size_t after_last_token(const std::string& text, std::size_t byte) {
     std::size_t at = std::min(byte, text.size());
     std::size_t back = at;
-    while (back > 0 && std::isspace(static_cast<unsigned char>(text[back - 1]))) --back;
+    while (back > 0 && std::isspace(static_cast<unsigned char>(text[back - 1])))
+        --back;
     // Only step back over plain blanks: a comment between would make the spot misleading.
     for (std::size_t i = back; i < at; ++i)
         if (text[i] == '#') return at;
@@ -49,7 +50,8 @@ std::size_t after_last_token(const std::string& text, std::size_t byte) {
 
 SyntaxError to_syntax_error(const pegtl::parse_error& e, const std::string& source) {
     std::string_view text = e.message();
-    std::size_t byte = e.positions().empty() ? 0 : after_last_token(source, e.positions().front().byte);
+    std::size_t byte =
+        e.positions().empty() ? 0 : after_last_token(source, e.positions().front().byte);
     if (auto bar = text.find('|'); bar != std::string_view::npos)
         return {std::string(text.substr(0, bar)), std::string(text.substr(bar + 1)), byte};
     return {"parse.too_deep", "expression nested too deeply", byte};
@@ -72,7 +74,8 @@ std::size_t next_declaration_start(const std::string& text, std::size_t from) {
 
 std::string_view first_word(const std::string& text, std::size_t at) {
     std::size_t end = at;
-    while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end]))) ++end;
+    while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])))
+        ++end;
     return std::string_view(text).substr(at, std::min<std::size_t>(end - at, 40));
 }
 
@@ -81,16 +84,19 @@ std::string_view first_word(const std::string& text, std::size_t at) {
 void collect_comments(const std::string& text, ast::PolicyFile& policy) {
     struct Frame {
         bool in_string;
-        int braces;  // open `{` of records inside an interpolation
+        int braces; // open `{` of records inside an interpolation
     };
     std::vector<Frame> stack{{false, 0}};
     for (std::size_t i = 0; i < text.size(); ++i) {
         char c = text[i];
         Frame& top = stack.back();
         if (top.in_string) {
-            if (c == '\\') ++i;
-            else if (c == '"' || c == '\n') stack.pop_back();
-            else if (c == '{') stack.push_back({false, 0});
+            if (c == '\\')
+                ++i;
+            else if (c == '"' || c == '\n')
+                stack.pop_back();
+            else if (c == '{')
+                stack.push_back({false, 0});
             if (stack.empty()) stack.push_back({false, 0});
             continue;
         }
@@ -98,18 +104,21 @@ void collect_comments(const std::string& text, ast::PolicyFile& policy) {
             std::size_t end = text.find('\n', i);
             if (end == std::string::npos) end = text.size();
             std::size_t stop = end;
-            while (stop > i && (text[stop - 1] == '\r' || text[stop - 1] == ' ' || text[stop - 1] == '\t'))
+            while (stop > i &&
+                   (text[stop - 1] == '\r' || text[stop - 1] == ' ' || text[stop - 1] == '\t'))
                 --stop;
-            policy.comments.push_back({text.substr(i, stop - i),
-                                       Span{policy.file, uint32_t(i), uint32_t(stop)}});
+            policy.comments.push_back(
+                {text.substr(i, stop - i), Span{policy.file, uint32_t(i), uint32_t(stop)}});
             i = end;
         } else if (c == '"') {
             stack.push_back({true, 0});
         } else if (c == '{') {
             ++top.braces;
         } else if (c == '}') {
-            if (top.braces > 0) --top.braces;
-            else if (stack.size() > 1) stack.pop_back();  // closes an interpolation
+            if (top.braces > 0)
+                --top.braces;
+            else if (stack.size() > 1)
+                stack.pop_back(); // closes an interpolation
         }
     }
 }
@@ -138,8 +147,9 @@ ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagno
         offset = next_declaration_start(text, error.byte);
     }
     if (expect_header && !policy.has_header && !diagnostics.has_errors())
-        diagnostics.error("parse.expected_header", Span{file, 0, 1},
-                          "a policy file must start with `policy NAME`")
+        diagnostics
+            .error("parse.expected_header", Span{file, 0, 1},
+                   "a policy file must start with `policy NAME`")
             .help = "write `policy my_payer extends standard` as the first line";
     if (!expect_header && policy.has_header)
         diagnostics.error("parse.header_in_include", policy.name.span,
@@ -153,10 +163,12 @@ ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagno
                 std::string_view word = first_word(text, start);
                 diagnostics
                     .error("parse.expected_declaration",
-                           Span{file, uint32_t(start), uint32_t(start + std::max<std::size_t>(word.size(), 1))},
+                           Span{file, uint32_t(start),
+                                uint32_t(start + std::max<std::size_t>(word.size(), 1))},
                            fmt::format("expected a declaration, found `{}`", word))
                     .help =
-                    "declarations start with `setting`, `table`, `def`, `rule`, `edit`, `override`, "
+                    "declarations start with `setting`, `table`, `def`, `rule`, `edit`, "
+                    "`override`, "
                     "`disable`, `exception` or `include`, or restate a setting as `NAME VALUE`";
                 offset = next_declaration_start(text, start);
                 continue;
@@ -166,9 +178,9 @@ ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagno
                     policy.decls.push_back(std::move(*decl));
         } catch (const pegtl::parse_error& e) {
             SyntaxError error = to_syntax_error(e, text);
-            auto& d = diagnostics.error(
-                error.code, Span{file, uint32_t(error.byte), uint32_t(error.byte + 1)},
-                error.message);
+            auto& d = diagnostics.error(error.code,
+                                        Span{file, uint32_t(error.byte), uint32_t(error.byte + 1)},
+                                        error.message);
             Location began = source.locate(static_cast<std::uint32_t>(start));
             d.notes.push_back(fmt::format("in the declaration `{}` that begins at line {}",
                                           first_word(text, start), began.line));

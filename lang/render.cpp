@@ -18,7 +18,8 @@ std::string caret_line(std::string_view line, std::uint32_t column, std::uint32_
     for (std::uint32_t i = 1; i < column && i - 1 < line.size(); ++i)
         out += line[i - 1] == '\t' ? '\t' : ' ';
     out += '^';
-    for (std::uint32_t i = 1; i < width; ++i) out += '~';
+    for (std::uint32_t i = 1; i < width; ++i)
+        out += '~';
     return out;
 }
 
@@ -40,7 +41,8 @@ std::string render(const Diagnostic& d, const SourceMap& sources) {
     } else {
         out += fmt::format("{}: {} [{}]\n", severity_name(d.severity), d.message, d.code);
     }
-    for (const auto& note : d.notes) out += fmt::format("  note: {}\n", note);
+    for (const auto& note : d.notes)
+        out += fmt::format("  note: {}\n", note);
     if (d.help) out += fmt::format("  help: {}\n", *d.help);
     return out;
 }
@@ -50,7 +52,8 @@ std::string render_all(const Diagnostics& diagnostics, const SourceMap& sources,
     std::string out;
     auto sorted = diagnostics.sorted();
     std::size_t shown = std::min(limit, sorted.size());
-    for (std::size_t i = 0; i < shown; ++i) out += render(sorted[i], sources);
+    for (std::size_t i = 0; i < shown; ++i)
+        out += render(sorted[i], sources);
     if (shown < sorted.size())
         out += fmt::format("... and {} more diagnostics not shown\n", sorted.size() - shown);
     return out;

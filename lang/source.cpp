@@ -21,9 +21,11 @@ Location SourceFile::locate(std::uint32_t offset) const {
 std::string_view SourceFile::line_text(std::uint32_t line) const {
     if (line == 0 || line > line_starts_.size()) return {};
     std::uint32_t begin = line_starts_[line - 1];
-    std::uint32_t end = line < line_starts_.size() ? line_starts_[line] : static_cast<std::uint32_t>(text_.size());
+    std::uint32_t end =
+        line < line_starts_.size() ? line_starts_[line] : static_cast<std::uint32_t>(text_.size());
     std::string_view view(text_.data() + begin, end - begin);
-    while (!view.empty() && (view.back() == '\n' || view.back() == '\r')) view.remove_suffix(1);
+    while (!view.empty() && (view.back() == '\n' || view.back() == '\r'))
+        view.remove_suffix(1);
     return view;
 }
 

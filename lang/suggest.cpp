@@ -10,8 +10,11 @@ std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t ca
     if (a.size() > b.size()) std::swap(a, b);
     if (b.size() - a.size() > cap) return cap + 1;
     std::vector<std::size_t> row(a.size() + 1);
-    for (std::size_t i = 0; i <= a.size(); ++i) row[i] = i;
-    auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+    for (std::size_t i = 0; i <= a.size(); ++i)
+        row[i] = i;
+    auto lower = [](char c) {
+        return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    };
     for (std::size_t j = 1; j <= b.size(); ++j) {
         std::size_t diagonal = row[0];
         row[0] = j;

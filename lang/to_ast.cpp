@@ -44,9 +44,12 @@ public:
 
     static char unescape(char c) {
         switch (c) {
-        case 'n': return '\n';
-        case 't': return '\t';
-        default: return c;
+        case 'n':
+            return '\n';
+        case 't':
+            return '\t';
+        default:
+            return c;
         }
     }
 
@@ -77,8 +80,9 @@ public:
             if (auto* text = std::get_if<std::string>(&part))
                 out += *text;
             else
-                diagnostics_.error("parse.interpolation_not_allowed", span(n),
-                                   fmt::format("{} is plain text and cannot interpolate `{{…}}`", what))
+                diagnostics_
+                    .error("parse.interpolation_not_allowed", span(n),
+                           fmt::format("{} is plain text and cannot interpolate `{{…}}`", what))
                     .help = "write `\\{` for a literal brace";
         }
         return out;
@@ -108,11 +112,16 @@ public:
 
     static ast::BinaryOp arithmetic_op(char c) {
         switch (c) {
-        case '+': return ast::BinaryOp::Add;
-        case '-': return ast::BinaryOp::Sub;
-        case '*': return ast::BinaryOp::Mul;
-        case '/': return ast::BinaryOp::Div;
-        default: return ast::BinaryOp::Mod;
+        case '+':
+            return ast::BinaryOp::Add;
+        case '-':
+            return ast::BinaryOp::Sub;
+        case '*':
+            return ast::BinaryOp::Mul;
+        case '/':
+            return ast::BinaryOp::Div;
+        default:
+            return ast::BinaryOp::Mod;
         }
     }
 
@@ -174,7 +183,8 @@ public:
             return {std::move(comp), span(n)};
         }
         ast::ListExpr list;
-        for (const auto& child : n.children) list.items.push_back(expr(*child));
+        for (const auto& child : n.children)
+            list.items.push_back(expr(*child));
         return {std::move(list), span(n)};
     }
 
@@ -220,7 +230,9 @@ public:
         const Node& text = *n.children.at(0);
         ast::Ident date{plain_string(text, "a date"), span(text)};
         if (!is_date(date.text))
-            diagnostics_.error("parse.bad_date", date.span, fmt::format("`{}` is not a date of service as YYYY-MM-DD", date.text));
+            diagnostics_.error(
+                "parse.bad_date", date.span,
+                fmt::format("`{}` is not a date of service as YYYY-MM-DD", date.text));
         (from ? out.from : out.until) = std::move(date);
         return true;
     }
@@ -246,8 +258,9 @@ public:
             key.low = number(*inner.children.at(0));
             if (inner.children.size() > 2) key.high = number(*inner.children[2]);
             if (key.high && *key.high < key.low)
-                diagnostics_.error("parse.empty_range", span(inner),
-                                   fmt::format("the range `{}` is empty", inner.string_view()))
+                diagnostics_
+                    .error("parse.empty_range", span(inner),
+                           fmt::format("the range `{}` is empty", inner.string_view()))
                     .help = "write the lower bound first";
         } else {
             key.literal = literal(inner);
@@ -291,7 +304,8 @@ public:
     }
 
     std::optional<ast::Decl> setting(const Node& n) {
-        ast::Setting s{ident(*n.children.at(0)), literal(*n.children.at(1)), {}, {}, {}, {}, false, span(n)};
+        ast::Setting s{
+            ident(*n.children.at(0)), literal(*n.children.at(1)), {}, {}, {}, {}, false, span(n)};
         for (std::size_t i = 2; i < n.children.size(); ++i) {
             const Node& c = *n.children[i];
             if (effective(c, s.effective)) continue;
@@ -365,8 +379,9 @@ public:
                 rule.doc = plain_string(c, "a rule's description");
             } else if (c.is_type<g::cite>()) {
                 if (rule.cite)
-                    diagnostics_.error("parse.duplicate_cite", span(c),
-                                       fmt::format("`{}` already has a citation", rule.name.text))
+                    diagnostics_
+                        .error("parse.duplicate_cite", span(c),
+                               fmt::format("`{}` already has a citation", rule.name.text))
                         .help = "put every source in one `cite`, separated by `;`";
                 rule.cite = cite(c);
             } else {
@@ -392,15 +407,18 @@ public:
         if (n.is_type<g::setting>()) return setting(n);
         if (n.is_type<g::setting_value>()) {
             ast::SettingValue v{ident(*n.children.at(0)), literal(*n.children.at(1)), {}, span(n)};
-            for (std::size_t i = 2; i < n.children.size(); ++i) effective(*n.children[i], v.effective);
+            for (std::size_t i = 2; i < n.children.size(); ++i)
+                effective(*n.children[i], v.effective);
             return v;
         }
         if (n.is_type<g::fixed_decl>()) {
             auto inner = decl(*n.children.at(0));
             if (!inner) return inner;
-            std::visit([](auto& d) {
-                if constexpr (requires { d.fixed; }) d.fixed = true;
-            }, *inner);
+            std::visit(
+                [](auto& d) {
+                    if constexpr (requires { d.fixed; }) d.fixed = true;
+                },
+                *inner);
             return inner;
         }
         if (n.is_type<g::table_decl>()) return table(n);
@@ -435,9 +453,9 @@ public:
             if (c.is_type<g::extends_clause>()) {
                 const Node& base = *c.children.at(0);
                 policy.extends_is_path = base.is_type<g::string_lit>();
-                policy.extends = ast::Ident{
-                    policy.extends_is_path ? plain_string(base, "a path") : base.string(),
-                    span(base)};
+                policy.extends = ast::Ident{policy.extends_is_path ? plain_string(base, "a path")
+                                                                   : base.string(),
+                                            span(base)};
             } else {
                 policy.title = plain_string(c, "a policy's title");
             }

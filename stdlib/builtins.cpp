@@ -11,19 +11,34 @@ namespace {
 
 using K = TypeKind;
 
-TypeP number_result(std::span<const TypeP>) { return number_type(); }
-TypeP bool_result(std::span<const TypeP>) { return bool_type(); }
-TypeP string_result(std::span<const TypeP>) { return string_type(); }
-TypeP code_result(std::span<const TypeP>) { return code_type(); }
-TypeP same_as_first(std::span<const TypeP> args) { return args.empty() ? any_type() : args[0]; }
+TypeP number_result(std::span<const TypeP>) {
+    return number_type();
+}
+TypeP bool_result(std::span<const TypeP>) {
+    return bool_type();
+}
+TypeP string_result(std::span<const TypeP>) {
+    return string_type();
+}
+TypeP code_result(std::span<const TypeP>) {
+    return code_type();
+}
+TypeP same_as_first(std::span<const TypeP> args) {
+    return args.empty() ? any_type() : args[0];
+}
 TypeP element_of_first(std::span<const TypeP> args) {
     if (!args.empty() && args[0]->kind == K::List && args[0]->element) return args[0]->element;
     return any_type();
 }
-TypeP keys_result(std::span<const TypeP>) { return list_of(any_type()); }
-TypeP entries_result(std::span<const TypeP>) { return list_of(record_of(shape_entry)); }
+TypeP keys_result(std::span<const TypeP>) {
+    return list_of(any_type());
+}
+TypeP entries_result(std::span<const TypeP>) {
+    return list_of(record_of(shape_entry));
+}
 TypeP table_values_result(std::span<const TypeP> args) {
-    if (!args.empty() && args[0]->kind == K::Table && args[0]->element) return list_of(args[0]->element);
+    if (!args.empty() && args[0]->kind == K::Table && args[0]->element)
+        return list_of(args[0]->element);
     return list_of(any_type());
 }
 
@@ -56,7 +71,8 @@ const std::vector<Builtin>& builtins() {
 
 const Builtin* find_builtin(std::string_view name) {
     const auto& table = builtins();
-    auto it = std::find_if(table.begin(), table.end(), [&](const Builtin& b) { return b.name == name; });
+    auto it =
+        std::find_if(table.begin(), table.end(), [&](const Builtin& b) { return b.name == name; });
     return it == table.end() ? nullptr : &*it;
 }
 

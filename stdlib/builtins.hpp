@@ -15,8 +15,8 @@ namespace cpl {
 struct BuiltinContext {
     Arena& arena;
     const std::vector<Shape>& shapes;
-    Span span;  // the call, for errors
-    std::string_view date = {};  // the date of service, for dated tables
+    Span span;                  // the call, for errors
+    std::string_view date = {}; // the date of service, for dated tables
 };
 
 using BuiltinFn = Value (*)(std::span<const Value> args, BuiltinContext& ctx);
@@ -24,9 +24,9 @@ using ResultTypeFn = TypeP (*)(std::span<const TypeP> args);
 
 struct Builtin {
     std::string_view name;
-    std::string_view signature;  // as shown to authors, e.g. "count(list) -> number"
+    std::string_view signature; // as shown to authors, e.g. "count(list) -> number"
     std::string_view doc;
-    std::vector<TypeKind> params;  // expected kind of each argument (Any: anything)
+    std::vector<TypeKind> params; // expected kind of each argument (Any: anything)
     ResultTypeFn result;
     BuiltinFn fn;
 };

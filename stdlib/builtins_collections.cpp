@@ -1,7 +1,6 @@
 // stdlib/builtins_collections.cpp — count, sum, min, max, distinct, flatten, any, all,
 // sort, keys, entries, units_of.
 #include "builtins.hpp"
-
 #include "interpreter/schema.hpp"
 
 #include <algorithm>
@@ -31,7 +30,8 @@ Value copy_list(const std::vector<Value>& items, Arena& arena) {
 } // namespace
 
 Value builtin_count(std::span<const Value> args, BuiltinContext& ctx) {
-    if (args[0].kind == Kind::Table) return Value::of_number(static_cast<std::int64_t>(args[0].table->rows.size()));
+    if (args[0].kind == Kind::Table)
+        return Value::of_number(static_cast<std::int64_t>(args[0].table->rows.size()));
     return Value::of_number(static_cast<std::int64_t>(list_arg(args[0], ctx, "count").size()));
 }
 
@@ -48,7 +48,8 @@ Value builtin_min(std::span<const Value> args, BuiltinContext& ctx) {
     auto items = list_arg(args[0], ctx, "min");
     if (items.empty()) builtin_error(ctx, "`min` of an empty list");
     std::int64_t best = number_arg(items[0], ctx, "min");
-    for (const auto& v : items) best = std::min(best, number_arg(v, ctx, "min"));
+    for (const auto& v : items)
+        best = std::min(best, number_arg(v, ctx, "min"));
     return Value::of_number(best);
 }
 
@@ -56,7 +57,8 @@ Value builtin_max(std::span<const Value> args, BuiltinContext& ctx) {
     auto items = list_arg(args[0], ctx, "max");
     if (items.empty()) builtin_error(ctx, "`max` of an empty list");
     std::int64_t best = number_arg(items[0], ctx, "max");
-    for (const auto& v : items) best = std::max(best, number_arg(v, ctx, "max"));
+    for (const auto& v : items)
+        best = std::max(best, number_arg(v, ctx, "max"));
     return Value::of_number(best);
 }
 
@@ -67,7 +69,8 @@ Value builtin_distinct(std::span<const Value> args, BuiltinContext& ctx) {
     std::size_t n = 0;
     for (const auto& v : items) {
         bool seen = false;
-        for (std::size_t i = 0; i < n && !seen; ++i) seen = equal(out[i], v, ctx.shapes);
+        for (std::size_t i = 0; i < n && !seen; ++i)
+            seen = equal(out[i], v, ctx.shapes);
         if (!seen) out[n++] = v;
     }
     return Value::of_list(out, n);
@@ -76,12 +79,14 @@ Value builtin_distinct(std::span<const Value> args, BuiltinContext& ctx) {
 Value builtin_flatten(std::span<const Value> args, BuiltinContext& ctx) {
     auto items = list_arg(args[0], ctx, "flatten");
     std::size_t total = 0;
-    for (const auto& v : items) total += v.kind == Kind::List ? v.size : 1;
+    for (const auto& v : items)
+        total += v.kind == Kind::List ? v.size : 1;
     Value* out = ctx.arena.make_array<Value>(total);
     std::size_t n = 0;
     for (const auto& v : items) {
         if (v.kind == Kind::List)
-            for (const auto& inner : v.list()) out[n++] = inner;
+            for (const auto& inner : v.list())
+                out[n++] = inner;
         else
             out[n++] = v;
     }
@@ -117,7 +122,8 @@ Value builtin_keys(std::span<const Value> args, BuiltinContext& ctx) {
     Value* out = ctx.arena.make_array<Value>(table.rows.size());
     std::size_t n = 0;
     for (const auto& row : table.rows)
-        if (!table.dated || row.holds(ctx.date)) out[n++] = row.is_range ? Value::of_number(row.low) : row.keys.at(0);
+        if (!table.dated || row.holds(ctx.date))
+            out[n++] = row.is_range ? Value::of_number(row.low) : row.keys.at(0);
     return Value::of_list(out, n);
 }
 
@@ -162,7 +168,8 @@ Value builtin_prefix_rows(std::span<const Value> args, BuiltinContext& ctx) {
     std::sort(rows.begin(), rows.end());
     rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
     Value* out = ctx.arena.make_array<Value>(rows.size());
-    for (std::size_t i = 0; i < rows.size(); ++i) out[i] = table.rows[rows[i]].value;
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        out[i] = table.rows[rows[i]].value;
     return Value::of_list(out, rows.size());
 }
 

@@ -18,7 +18,8 @@ Value builtin_lower(std::span<const Value> args, BuiltinContext& ctx) {
     // Most names are lower case already: hand back the same string, copying nothing.
     if (std::none_of(in.begin(), in.end(), is_upper)) return args[0];
     char* out = static_cast<char*>(ctx.arena.allocate(in.size(), 1));
-    for (std::size_t i = 0; i < in.size(); ++i) out[i] = is_upper(in[i]) ? static_cast<char>(in[i] + ('a' - 'A')) : in[i];
+    for (std::size_t i = 0; i < in.size(); ++i)
+        out[i] = is_upper(in[i]) ? static_cast<char>(in[i] + ('a' - 'A')) : in[i];
     return Value::of_string({out, in.size()});
 }
 

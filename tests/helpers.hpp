@@ -27,11 +27,14 @@ inline Loaded load_text(const std::string& text, const std::string& name = "") {
     return load_policy(write_temp(file, text));
 }
 
-inline std::string rendered(const Loaded& loaded) { return render_all(loaded.diagnostics, *loaded.sources); }
+inline std::string rendered(const Loaded& loaded) {
+    return render_all(loaded.diagnostics, *loaded.sources);
+}
 
 inline std::string codes(const Loaded& loaded) {
     std::string out;
-    for (const auto& d : loaded.diagnostics.sorted()) out += (out.empty() ? "" : " ") + d.code;
+    for (const auto& d : loaded.diagnostics.sorted())
+        out += (out.empty() ? "" : " ") + d.code;
     return out;
 }
 

@@ -15,18 +15,24 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double micros(Clock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
+double micros(Clock::duration d) {
+    return std::chrono::duration<double, std::micro>(d).count();
+}
 
 // A plausible study: 0-4 limbs of 2-8 muscles, 0-12 nerve conduction studies, sometimes
 // cranial muscles, thoracic paraspinals or repetitive stimulation.
-std::string generate_case(std::mt19937& rng, std::size_t index, const std::vector<std::string>& muscles) {
-    auto pick = [&](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng); };
+std::string generate_case(std::mt19937& rng, std::size_t index,
+                          const std::vector<std::string>& muscles) {
+    auto pick = [&](std::size_t n) {
+        return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng);
+    };
     static const char* limbs[] = {"left_arm", "right_arm", "left_leg", "right_leg"};
     static const char* nerves[] = {"median", "ulnar", "radial", "peroneal", "tibial", "sural"};
     static const char* types[] = {"motor", "sensory", "h_reflex"};
     static const char* roles[] = {"global", "global", "professional", "technical"};
-    std::string out = fmt::format(R"({{"id": "bench-{}", "date_of_service": "2025-05-01", "provider_role": "{}", "diagnoses": ["G56.01"])",
-                                  index, roles[pick(4)]);
+    std::string out = fmt::format(
+        R"({{"id": "bench-{}", "date_of_service": "2025-05-01", "provider_role": "{}", "diagnoses": ["G56.01"])",
+        index, roles[pick(4)]);
     std::size_t limb_count = pick(5);
     out += ", \"extremities\": [";
     for (std::size_t l = 0; l < limb_count; ++l) {
@@ -40,20 +46,25 @@ std::string generate_case(std::mt19937& rng, std::size_t index, const std::vecto
     std::size_t studies = pick(3) == 0 ? 0 : pick(13);
     for (std::size_t s = 0; s < studies; ++s) {
         const char* type = types[pick(3)];
-        out += fmt::format(R"({}{{"nerve": "{}", "side": "{}", "type": "{}"{}}})", s ? ", " : "", nerves[pick(6)],
-                           pick(2) ? "left" : "right", type, std::string_view(type) == "motor" && pick(2) ? R"(, "f_wave": true)" : "");
+        out +=
+            fmt::format(R"({}{{"nerve": "{}", "side": "{}", "type": "{}"{}}})", s ? ", " : "",
+                        nerves[pick(6)], pick(2) ? "left" : "right", type,
+                        std::string_view(type) == "motor" && pick(2) ? R"(, "f_wave": true)" : "");
     }
     out += "]";
-    if (pick(5) == 0) out += R"(, "cranial_muscles": [{"name": "orbicularis oris", "side": "right"}])";
+    if (pick(5) == 0)
+        out += R"(, "cranial_muscles": [{"name": "orbicularis oris", "side": "right"}])";
     if (pick(8) == 0) out += R"(, "thoracic_paraspinal_levels": ["T8", "T9"])";
-    if (pick(10) == 0) out += R"(, "neuromuscular_junction": [{"nerve": "ulnar", "side": "right"}])";
+    if (pick(10) == 0)
+        out += R"(, "neuromuscular_junction": [{"nerve": "ulnar", "side": "right"}])";
     return out + "}";
 }
 
 double percentile(std::vector<double> values, double p) {
     if (values.empty()) return 0;
     std::sort(values.begin(), values.end());
-    return values[std::min(values.size() - 1, static_cast<std::size_t>(p * static_cast<double>(values.size())))];
+    return values[std::min(values.size() - 1,
+                           static_cast<std::size_t>(p * static_cast<double>(values.size())))];
 }
 
 } // namespace
@@ -71,13 +82,15 @@ int bench(const BenchOptions& options) {
     const Program& program = *loaded.program;
     std::vector<std::string> muscles;
     if (program.muscles)
-        for (const auto& name : program.muscles->names) muscles.push_back(name);
+        for (const auto& name : program.muscles->names)
+            muscles.push_back(name);
 
     std::mt19937 rng(options.seed);
     std::vector<std::string> cases;
     std::size_t bytes = 0;
     std::vector<std::string> given;
-    for_each_case(options.inputs, [&](std::string_view text, const std::string&) { given.emplace_back(text); });
+    for_each_case(options.inputs,
+                  [&](std::string_view text, const std::string&) { given.emplace_back(text); });
     for (std::size_t i = 0; i < options.cases; ++i) {
         cases.push_back(given.empty() ? generate_case(rng, i, muscles) : given[i % given.size()]);
         bytes += cases.back().size() + 1;
@@ -91,8 +104,10 @@ int bench(const BenchOptions& options) {
         auto start = Clock::now();
         CaseOutcome outcome = session.run(text);
         latencies.push_back(micros(Clock::now() - start));
-        if (!outcome.result) ++errors;
-        else lines += outcome.result->lines.size();
+        if (!outcome.result)
+            ++errors;
+        else
+            lines += outcome.result->lines.size();
     }
 
     // Reading alone, to split the latency above into reading and evaluating.
@@ -114,37 +129,48 @@ int bench(const BenchOptions& options) {
     auto start = Clock::now();
     for (const auto& text : cases) {
         CaseOutcome outcome = session.run(text);
-        output_bytes += outcome.result ? to_json(*outcome.result, false).size() : outcome.error.size();
+        output_bytes +=
+            outcome.result ? to_json(*outcome.result, false).size() : outcome.error.size();
     }
     double total_s = micros(Clock::now() - start) / 1e6;
 
     if (options.profile) {
         RuleProfile profile;
-        for (const auto& text : cases) session.run(text, {false, &profile});
+        for (const auto& text : cases)
+            session.run(text, {false, &profile});
         std::vector<std::pair<double, std::string>> rows;
         for (std::size_t i = 0; i < profile.nanoseconds.size(); ++i) {
             bool is_rule = i < program.rules.size();
-            const RuleCode& r = is_rule ? program.rules[i] : program.edits[i - program.rules.size()];
+            const RuleCode& r =
+                is_rule ? program.rules[i] : program.edits[i - program.rules.size()];
             rows.emplace_back(profile.nanoseconds[i] / static_cast<double>(cases.size()),
                               fmt::format("{} {}", is_rule ? "rule" : "edit", r.name));
         }
         std::sort(rows.rbegin(), rows.rend());
         fmt::print("time per case by rule and edit (µs, most first):\n");
-        for (const auto& [ns, name] : rows) fmt::print("  {:8.3f}  {}\n", ns / 1000.0, name);
+        for (const auto& [ns, name] : rows)
+            fmt::print("  {:8.3f}  {}\n", ns / 1000.0, name);
     }
 
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
-    fmt::print("policy            {} ({} rules, {} edits)\n", program.name, program.rules.size(), program.edits.size());
-    fmt::print("cases             {} {}, {:.1f} MB of JSON, {} could not be used, {} lines billed\n", cases.size(),
-               given.empty() ? "generated" : fmt::format("from {} given cases", given.size()), static_cast<double>(bytes) / 1e6, errors, lines);
+    fmt::print("policy            {} ({} rules, {} edits)\n", program.name, program.rules.size(),
+               program.edits.size());
+    fmt::print(
+        "cases             {} {}, {:.1f} MB of JSON, {} could not be used, {} lines billed\n",
+        cases.size(),
+        given.empty() ? "generated" : fmt::format("from {} given cases", given.size()),
+        static_cast<double>(bytes) / 1e6, errors, lines);
     fmt::print("load + check      {:.2f} ms median of {}\n", percentile(loads, 0.5), loads.size());
-    fmt::print("read + evaluate   {:.2f} µs median, {:.2f} µs p99 per case\n", percentile(latencies, 0.5), percentile(latencies, 0.99));
+    fmt::print("read + evaluate   {:.2f} µs median, {:.2f} µs p99 per case\n",
+               percentile(latencies, 0.5), percentile(latencies, 0.99));
     fmt::print("  of which read   {:.2f} µs median\n", percentile(reads, 0.5));
-    fmt::print("with JSON output  {:.0f} cases/s ({:.1f} MB out)\n", static_cast<double>(cases.size()) / total_s,
+    fmt::print("with JSON output  {:.0f} cases/s ({:.1f} MB out)\n",
+               static_cast<double>(cases.size()) / total_s,
                static_cast<double>(output_bytes) / 1e6);
-    fmt::print("peak memory       {:.1f} MiB (includes the generated cases held for the benchmark)\n",
-               static_cast<double>(usage.ru_maxrss) / 1024.0);
+    fmt::print(
+        "peak memory       {:.1f} MiB (includes the generated cases held for the benchmark)\n",
+        static_cast<double>(usage.ru_maxrss) / 1024.0);
     return errors == cases.size() ? 1 : 0;
 }
 

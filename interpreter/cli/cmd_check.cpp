@@ -1,6 +1,5 @@
 // interpreter/cli/cmd_check.cpp — `cpl check FILE...`
 #include "commands.hpp"
-
 #include "lang/render.hpp"
 
 #include <fmt/format.h>
@@ -8,7 +7,8 @@
 namespace cpl::cli {
 
 bool report(const Loaded& loaded) {
-    if (!loaded.diagnostics.empty()) fmt::print(stderr, "{}", render_all(loaded.diagnostics, *loaded.sources));
+    if (!loaded.diagnostics.empty())
+        fmt::print(stderr, "{}", render_all(loaded.diagnostics, *loaded.sources));
     return loaded.program != nullptr;
 }
 
@@ -16,11 +16,13 @@ int check(const std::vector<std::string>& files) {
     std::size_t failed = 0;
     for (const auto& file : files) {
         Loaded loaded = load_policy(file);
-        if (!report(loaded)) ++failed;
+        if (!report(loaded))
+            ++failed;
         else
             fmt::print("{}: ok (policy {}: {} rules, {} edits, {} tables, {} settings)\n", file,
-                       loaded.program->name, loaded.program->rules.size(), loaded.program->edits.size(),
-                       loaded.program->tables.size(), loaded.program->settings.size());
+                       loaded.program->name, loaded.program->rules.size(),
+                       loaded.program->edits.size(), loaded.program->tables.size(),
+                       loaded.program->settings.size());
     }
     return failed ? 1 : 0;
 }

@@ -2,7 +2,6 @@
 // changes against the policy it extends, and which claims change with it.
 #include "commands.hpp"
 #include "inputs.hpp"
-
 #include "interpreter/diff.hpp"
 
 #include <algorithm>
@@ -17,7 +16,8 @@ std::string claim_text(const CaseOutcome& outcome) {
     std::string out;
     for (const auto& l : outcome.result->lines) {
         out += fmt::format("{}{} x{}", out.empty() ? "" : ", ", l.code, l.units);
-        for (auto m : l.modifiers) out += fmt::format(" {}", m);
+        for (auto m : l.modifiers)
+            out += fmt::format(" {}", m);
     }
     return out.empty() ? "(nothing billed)" : out;
 }
@@ -25,9 +25,11 @@ std::string claim_text(const CaseOutcome& outcome) {
 std::string rules_of(const CaseOutcome& outcome) {
     if (!outcome.result) return "";
     std::vector<std::string> rules;
-    for (const auto& l : outcome.result->lines) rules.push_back(fmt::format("{} by {} ({})", l.code, l.rule, l.layer));
+    for (const auto& l : outcome.result->lines)
+        rules.push_back(fmt::format("{} by {} ({})", l.code, l.rule, l.layer));
     for (const auto& e : outcome.result->edits)
-        if (e.severity == "deny") rules.push_back(fmt::format("{} {} by {} ({})", e.severity, e.code, e.rule, e.layer));
+        if (e.severity == "deny")
+            rules.push_back(fmt::format("{} {} by {} ({})", e.severity, e.code, e.rule, e.layer));
     return fmt::format("{}", fmt::join(rules, "; "));
 }
 
@@ -37,12 +39,14 @@ int diff(const DiffOptions& options) {
     Loaded payer = load_policy(options.file);
     if (!report(payer)) return 1;
     if (payer.program->base.empty()) {
-        fmt::print(stderr, "cpl diff: {} extends no policy: nothing to compare it with\n", options.file);
+        fmt::print(stderr, "cpl diff: {} extends no policy: nothing to compare it with\n",
+                   options.file);
         return 2;
     }
     Loaded base = load_policy(payer.program->base);
     if (!report(base)) return 1;
-    fmt::print("{}", render_changes(cpl::diff(*base.program, *payer.program), *base.program, *payer.program));
+    fmt::print("{}", render_changes(cpl::diff(*base.program, *payer.program), *base.program,
+                                    *payer.program));
     if (options.cases.empty()) return 0;
 
     Session before(*base.program);
@@ -61,10 +65,12 @@ int diff(const DiffOptions& options) {
         std::string now_claim = claim_text(now);
         if (now_claim == then_claim) return;
         ++changed;
-        std::size_t width = std::max({base.program->name.size(), payer.program->name.size(), std::size_t{7}}) + 2;
-        report_text += fmt::format("\ncase {} ({})\n  {:<{}} {}\n  {:<{}} {}\n  {:<{}} {}\n", now.case_id, origin,
-                                   base.program->name + ":", width, then_claim, payer.program->name + ":", width,
-                                   now_claim, "because:", width, rules_of(now));
+        std::size_t width =
+            std::max({base.program->name.size(), payer.program->name.size(), std::size_t{7}}) + 2;
+        report_text += fmt::format("\ncase {} ({})\n  {:<{}} {}\n  {:<{}} {}\n  {:<{}} {}\n",
+                                   now.case_id, origin, base.program->name + ":", width, then_claim,
+                                   payer.program->name + ":", width, now_claim, "because:", width,
+                                   rules_of(now));
     });
     fmt::print("\n{} of {} cases change their claim\n{}", changed, total, report_text);
     return 0;

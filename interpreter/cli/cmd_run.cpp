@@ -21,19 +21,23 @@ int run(const RunOptions& options) {
         std::fwrite(out.data(), 1, out.size(), stdout);
         out.clear();
     };
-    bool inputs_ok = for_each_case(options.cases, [&](std::string_view text, const std::string& origin) {
-        CaseOutcome outcome = session.run(text, evaluate_options);
-        if (!outcome.result) {
-            all_used = false;
-            fmt::print(stderr, "{}: error: {}\n", origin, outcome.error);
-            if (!outcome.help.empty()) fmt::print(stderr, "  help: {}\n", outcome.help);
-            if (json) out += error_json(outcome.case_id, outcome.error) + "\n";
-            else out += fmt::format("{}: error: {}\n", origin, outcome.error);
-        } else {
-            out += json ? to_json(*outcome.result, options.explain) + "\n" : to_text(*outcome.result, options.explain);
-        }
-        if (out.size() > (1 << 16)) flush();
-    });
+    bool inputs_ok =
+        for_each_case(options.cases, [&](std::string_view text, const std::string& origin) {
+            CaseOutcome outcome = session.run(text, evaluate_options);
+            if (!outcome.result) {
+                all_used = false;
+                fmt::print(stderr, "{}: error: {}\n", origin, outcome.error);
+                if (!outcome.help.empty()) fmt::print(stderr, "  help: {}\n", outcome.help);
+                if (json)
+                    out += error_json(outcome.case_id, outcome.error) + "\n";
+                else
+                    out += fmt::format("{}: error: {}\n", origin, outcome.error);
+            } else {
+                out += json ? to_json(*outcome.result, options.explain) + "\n"
+                            : to_text(*outcome.result, options.explain);
+            }
+            if (out.size() > (1 << 16)) flush();
+        });
     flush();
     return inputs_ok && all_used ? 0 : 1;
 }

@@ -24,12 +24,15 @@ std::string resolve_policy(const std::string& name, const fs::path& test_file) {
             if (fs::exists(candidate)) return candidate.string();
         if (dir == dir.parent_path()) break;
     }
-    if (fs::exists(fs::path("policies") / (name + ".cpl"))) return (fs::path("policies") / (name + ".cpl")).string();
+    if (fs::exists(fs::path("policies") / (name + ".cpl")))
+        return (fs::path("policies") / (name + ".cpl")).string();
     return name + ".cpl";
 }
 
-std::string line_text(std::string_view code, std::int64_t units, const std::vector<std::string>& modifiers) {
-    return fmt::format("{} x{}{}{}", code, units, modifiers.empty() ? "" : " ", fmt::join(modifiers, " "));
+std::string line_text(std::string_view code, std::int64_t units,
+                      const std::vector<std::string>& modifiers) {
+    return fmt::format("{} x{}{}{}", code, units, modifiers.empty() ? "" : " ",
+                       fmt::join(modifiers, " "));
 }
 
 // Compares the fields the expectation lists; returns the differences.
@@ -37,9 +40,12 @@ std::vector<std::string> compare(const json& expected, const CaseOutcome& outcom
     std::vector<std::string> problems;
     if (expected.contains("error")) {
         std::string want = expected["error"].get<std::string>();
-        if (outcome.result) problems.push_back(fmt::format("expected the error \"{}\", but the case was evaluated", want));
+        if (outcome.result)
+            problems.push_back(
+                fmt::format("expected the error \"{}\", but the case was evaluated", want));
         else if (outcome.error.find(want) == std::string::npos)
-            problems.push_back(fmt::format("expected an error containing \"{}\"\n      actual: {}", want, outcome.error));
+            problems.push_back(fmt::format("expected an error containing \"{}\"\n      actual: {}",
+                                           want, outcome.error));
         return problems;
     }
     if (!outcome.result) return {fmt::format("the case could not be used: {}", outcome.error)};
@@ -54,12 +60,14 @@ std::vector<std::string> compare(const json& expected, const CaseOutcome& outcom
             const Line& l = r.lines[i];
             std::vector<std::string> mods(l.modifiers.begin(), l.modifiers.end());
             bool with_rule = i < expected["lines"].size() && expected["lines"][i].contains("rule");
-            got.push_back(line_text(l.code, l.units, mods) + (with_rule ? " by " + std::string(l.rule) : ""));
+            got.push_back(line_text(l.code, l.units, mods) +
+                          (with_rule ? " by " + std::string(l.rule) : ""));
         }
         if (want != got)
-            problems.push_back(fmt::format("lines differ\n      expected: {}\n      actual:   {}",
-                                           want.empty() ? "(none)" : fmt::format("{}", fmt::join(want, "; ")),
-                                           got.empty() ? "(none)" : fmt::format("{}", fmt::join(got, "; "))));
+            problems.push_back(
+                fmt::format("lines differ\n      expected: {}\n      actual:   {}",
+                            want.empty() ? "(none)" : fmt::format("{}", fmt::join(want, "; ")),
+                            got.empty() ? "(none)" : fmt::format("{}", fmt::join(got, "; "))));
     }
     if (expected.contains("edits")) {
         const json& want = expected["edits"];
@@ -73,27 +81,35 @@ std::vector<std::string> compare(const json& expected, const CaseOutcome& outcom
         bool same = want.size() == r.edits.size();
         for (std::size_t i = 0; same && i < want.size(); ++i)
             for (const auto& [key, value] : want[i].items())
-                if (!value.is_string() || field_of(r.edits[i], key) != value.get<std::string>()) same = false;
+                if (!value.is_string() || field_of(r.edits[i], key) != value.get<std::string>())
+                    same = false;
         if (!same) {
             std::vector<std::string> got;
-            for (const auto& e : r.edits) got.push_back(fmt::format("{} {} {} ({})", e.severity, e.rule, e.code, e.message));
-            problems.push_back(fmt::format("edits differ\n      expected: {}\n      actual:   {}", want.dump(),
-                                           got.empty() ? "(none)" : fmt::format("{}", fmt::join(got, "; "))));
+            for (const auto& e : r.edits)
+                got.push_back(fmt::format("{} {} {} ({})", e.severity, e.rule, e.code, e.message));
+            problems.push_back(
+                fmt::format("edits differ\n      expected: {}\n      actual:   {}", want.dump(),
+                            got.empty() ? "(none)" : fmt::format("{}", fmt::join(got, "; "))));
         }
     }
     // `review` and `unbilled`: same count, in order; only the fields the expectation lists.
-    auto compare_list = [&](const char* key, auto&& actual_count, auto&& field_of, auto&& describe) {
+    auto compare_list = [&](const char* key, auto&& actual_count, auto&& field_of,
+                            auto&& describe) {
         if (!expected.contains(key)) return;
         const json& want = expected[key];
         bool same = want.size() == actual_count;
         for (std::size_t i = 0; same && i < want.size(); ++i)
             for (const auto& [name, value] : want[i].items())
-                if (field_of(i, name) != (value.is_string() ? value.template get<std::string>() : value.dump())) same = false;
+                if (field_of(i, name) !=
+                    (value.is_string() ? value.template get<std::string>() : value.dump()))
+                    same = false;
         if (same) return;
         std::vector<std::string> got;
-        for (std::size_t i = 0; i < actual_count; ++i) got.push_back(describe(i));
-        problems.push_back(fmt::format("{} differs\n      expected: {}\n      actual:   {}", key, want.dump(),
-                                       got.empty() ? "(none)" : fmt::format("{}", fmt::join(got, "; "))));
+        for (std::size_t i = 0; i < actual_count; ++i)
+            got.push_back(describe(i));
+        problems.push_back(
+            fmt::format("{} differs\n      expected: {}\n      actual:   {}", key, want.dump(),
+                        got.empty() ? "(none)" : fmt::format("{}", fmt::join(got, "; "))));
     };
     compare_list(
         "review", r.review.size(),
@@ -107,7 +123,8 @@ std::vector<std::string> compare(const json& expected, const CaseOutcome& outcom
         },
         [&](std::size_t i) {
             const ReviewLine& v = r.review[i];
-            return fmt::format("{} x{} {} (allowed {})", v.code, v.units, v.status, v.units_allowed);
+            return fmt::format("{} x{} {} (allowed {})", v.code, v.units, v.status,
+                               v.units_allowed);
         });
     compare_list(
         "unbilled", r.unbilled.size(),
@@ -118,7 +135,9 @@ std::vector<std::string> compare(const json& expected, const CaseOutcome& outcom
             if (name == "rule") return std::string(l.rule);
             return "?";
         },
-        [&](std::size_t i) { return fmt::format("{} x{}", r.unbilled[i].code, r.unbilled[i].units); });
+        [&](std::size_t i) {
+            return fmt::format("{} x{}", r.unbilled[i].code, r.unbilled[i].units);
+        });
     if (expected.contains("documentation")) {
         auto want = expected["documentation"].get<std::vector<std::string>>();
         std::vector<std::string> got(r.documentation.begin(), r.documentation.end());
@@ -139,35 +158,44 @@ std::string coverage_report(const Program& program, const Coverage& covered) {
     std::size_t total = program.rules.size() + program.edits.size(), fired = 0;
     for (std::size_t i = 0; i < total; ++i) {
         bool hit = i < covered.fired.size() && covered.fired[i];
-        const RuleCode& r = i < program.rules.size() ? program.rules[i] : program.edits[i - program.rules.size()];
-        if (hit) ++fired;
-        else missed.push_back(fmt::format("  {} {} ({})", i < program.rules.size() ? "rule" : "edit", r.name, where(program, r.span)));
+        const RuleCode& r =
+            i < program.rules.size() ? program.rules[i] : program.edits[i - program.rules.size()];
+        if (hit)
+            ++fired;
+        else
+            missed.push_back(fmt::format("  {} {} ({})", i < program.rules.size() ? "rule" : "edit",
+                                         r.name, where(program, r.span)));
     }
     std::size_t rows = 0, used = 0;
     for (std::size_t t = 0; t < program.tables.size(); ++t) {
         const TableData& table = *program.tables[t];
-        if (table.name == "muscles") continue;  // read by the case reader, not by look-ups
+        if (table.name == "muscles") continue; // read by the case reader, not by look-ups
         for (std::size_t r = 0; r < table.rows.size(); ++r) {
             ++rows;
             bool hit = t < covered.rows.size() && r < covered.rows[t].size() && covered.rows[t][r];
-            if (hit) ++used;
+            if (hit)
+                ++used;
             else {
                 const auto& row = table.rows[r];
-                std::string key = row.is_range ? fmt::format("{}..", row.low) : to_text(row.keys.at(0), program.shapes, true);
+                std::string key = row.is_range ? fmt::format("{}..", row.low)
+                                               : to_text(row.keys.at(0), program.shapes, true);
                 missed.push_back(fmt::format("  table {} row {}", table.name, key));
             }
         }
     }
-    std::string out = fmt::format("coverage of policy {}: {} of {} rules and edits acted, {} of {} table rows were looked up\n",
+    std::string out = fmt::format("coverage of policy {}: {} of {} rules and edits acted, {} of {} "
+                                  "table rows were looked up\n",
                                   program.name, fired, total, used, rows);
-    if (!missed.empty()) out += fmt::format("not exercised by any test:\n{}\n", fmt::join(missed, "\n"));
+    if (!missed.empty())
+        out += fmt::format("not exercised by any test:\n{}\n", fmt::join(missed, "\n"));
     return out;
 }
 
 } // namespace
 
 int test(const TestOptions& options) {
-    std::vector<std::string> paths = options.paths.empty() ? std::vector<std::string>{"tests"} : options.paths;
+    std::vector<std::string> paths =
+        options.paths.empty() ? std::vector<std::string>{"tests"} : options.paths;
     std::vector<std::string> files;
     for (const auto& p : paths) {
         if (fs::is_directory(p)) {
@@ -185,7 +213,8 @@ int test(const TestOptions& options) {
     std::map<std::string, Coverage> coverage;
     std::size_t passed = 0, failed = 0;
     for (const auto& file : files) {
-        std::string expected_path = file.substr(0, file.size() - std::string(".case.json").size()) + ".expected.json";
+        std::string expected_path =
+            file.substr(0, file.size() - std::string(".case.json").size()) + ".expected.json";
         std::string case_text, expected_text;
         json expected;
         if (!read_file(file, case_text) || !read_file(expected_path, expected_text)) {
@@ -200,10 +229,13 @@ int test(const TestOptions& options) {
             ++failed;
             continue;
         }
-        std::string policy = options.policy.empty() ? resolve_policy(expected.value("policy", "standard"), file) : options.policy;
+        std::string policy = options.policy.empty()
+                                 ? resolve_policy(expected.value("policy", "standard"), file)
+                                 : options.policy;
         if (!policies.count(policy)) {
             policies[policy] = load_policy(policy);
-            if (report(policies[policy])) sessions[policy] = std::make_unique<Session>(*policies[policy].program);
+            if (report(policies[policy]))
+                sessions[policy] = std::make_unique<Session>(*policies[policy].program);
         }
         if (!sessions.count(policy)) {
             fmt::print("FAIL {}: the policy {} has errors\n", file, policy);
@@ -228,14 +260,18 @@ int test(const TestOptions& options) {
         }
         ++failed;
         fmt::print("FAIL {}\n", file);
-        if (expected.contains("why")) fmt::print("    why: {}\n", expected["why"].get<std::string>());
-        for (const auto& p : problems) fmt::print("    {}\n", p);
+        if (expected.contains("why"))
+            fmt::print("    why: {}\n", expected["why"].get<std::string>());
+        for (const auto& p : problems)
+            fmt::print("    {}\n", p);
         if (outcome.result)
             for (const auto& l : outcome.result->lines)
-                for (const auto& b : l.because) fmt::print("      {} because {}\n", l.code, b);
+                for (const auto& b : l.because)
+                    fmt::print("      {} because {}\n", l.code, b);
     }
     if (options.coverage)
-        for (const auto& [policy, covered] : coverage) fmt::print("{}", coverage_report(*policies[policy].program, covered));
+        for (const auto& [policy, covered] : coverage)
+            fmt::print("{}", coverage_report(*policies[policy].program, covered));
     fmt::print("{} passed, {} failed\n", passed, failed);
     return failed ? 1 : 0;
 }

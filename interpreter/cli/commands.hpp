@@ -13,7 +13,7 @@ struct RunOptions {
     std::string policy = "standard";
     std::string format = "text";
     bool explain = false;
-    std::vector<std::string> why_not;  // codes whose absence to explain
+    std::vector<std::string> why_not; // codes whose absence to explain
     std::vector<std::string> cases;
 };
 int run(const RunOptions& options);
@@ -21,9 +21,9 @@ int run(const RunOptions& options);
 int check(const std::vector<std::string>& files);
 
 struct TestOptions {
-    std::string policy;  // overrides each expectation's "policy" when set
+    std::string policy; // overrides each expectation's "policy" when set
     bool verbose = false;
-    bool coverage = false;  // report which rules, edits and table rows no test exercised
+    bool coverage = false; // report which rules, edits and table rows no test exercised
     std::vector<std::string> paths;
 };
 int test(const TestOptions& options);
@@ -32,26 +32,26 @@ struct BenchOptions {
     std::string policy = "standard";
     std::size_t cases = 20'000;
     unsigned seed = 1;
-    bool profile = false;  // also report the time spent in each rule and edit
-    std::vector<std::string> inputs;  // cases to use instead of generated ones
+    bool profile = false;            // also report the time spent in each rule and edit
+    std::vector<std::string> inputs; // cases to use instead of generated ones
 };
 int bench(const BenchOptions& options);
 
 struct FmtOptions {
-    bool check = false;  // only report the files that would change
+    bool check = false; // only report the files that would change
     std::vector<std::string> files;
 };
 int fmt(const FmtOptions& options);
 
 struct DocOptions {
-    std::string policy;            // a `.cpl` path, or `standard`
-    std::string format = "markdown";  // or "html"
+    std::string policy;              // a `.cpl` path, or `standard`
+    std::string format = "markdown"; // or "html"
 };
 int doc(const DocOptions& options);
 
 struct DiffOptions {
     std::string file;
-    std::vector<std::string> cases;  // with --cases: also compare the claims of these cases
+    std::vector<std::string> cases; // with --cases: also compare the claims of these cases
 };
 int diff(const DiffOptions& options);
 

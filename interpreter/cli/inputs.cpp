@@ -22,7 +22,8 @@ bool read_file(const std::string& path, std::string& out) {
     return true;
 }
 
-std::vector<std::string> files_below(const std::string& dir, const std::vector<std::string>& suffixes) {
+std::vector<std::string> files_below(const std::string& dir,
+                                     const std::vector<std::string>& suffixes) {
     std::vector<std::string> out;
     std::error_code ec;
     for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
@@ -45,7 +46,8 @@ void stream_lines(std::istream& in, const std::string& name, const CaseSink& sin
     std::size_t number = 0;
     while (std::getline(in, line)) {
         ++number;
-        if (std::all_of(line.begin(), line.end(), [](unsigned char c) { return std::isspace(c); })) continue;
+        if (std::all_of(line.begin(), line.end(), [](unsigned char c) { return std::isspace(c); }))
+            continue;
         sink(line, fmt::format("{}:{}", name, number));
     }
 }
@@ -84,7 +86,8 @@ bool one_input(const std::string& input, const CaseSink& sink) {
 
 bool for_each_case(const std::vector<std::string>& inputs, const CaseSink& sink) {
     bool ok = true;
-    for (const auto& input : inputs) ok = one_input(input, sink) && ok;
+    for (const auto& input : inputs)
+        ok = one_input(input, sink) && ok;
     return ok;
 }
 

@@ -17,7 +17,8 @@ using CaseSink = std::function<void(std::string_view json, const std::string& or
 bool for_each_case(const std::vector<std::string>& inputs, const CaseSink& sink);
 
 /// Every file below `dir` whose name ends in one of `suffixes`, sorted.
-std::vector<std::string> files_below(const std::string& dir, const std::vector<std::string>& suffixes);
+std::vector<std::string> files_below(const std::string& dir,
+                                     const std::vector<std::string>& suffixes);
 
 bool read_file(const std::string& path, std::string& out);
 

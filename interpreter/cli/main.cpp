@@ -5,52 +5,68 @@
 #include <fmt/format.h>
 
 int main(int argc, char** argv) {
-    CLI::App app{"cpl — coding policy language: apply electrodiagnostic coding rules to cases", "cpl"};
+    CLI::App app{"cpl — coding policy language: apply electrodiagnostic coding rules to cases",
+                 "cpl"};
     app.require_subcommand(0, 1);
     bool version = false;
     app.add_flag("--version", version, "Print the version");
 
     cpl::cli::RunOptions run;
-    auto* run_cmd = app.add_subcommand("run", "Evaluate cases against a policy and print their claims");
+    auto* run_cmd =
+        app.add_subcommand("run", "Evaluate cases against a policy and print their claims");
     run_cmd->add_option("--policy", run.policy, "Policy file (default: the built-in standard set)");
-    run_cmd->add_option("--format", run.format, "Output format")->check(CLI::IsMember({"text", "json"}));
+    run_cmd->add_option("--format", run.format, "Output format")
+        ->check(CLI::IsMember({"text", "json"}));
     run_cmd->add_flag("--explain", run.explain, "Show why every line and edit was produced");
-    run_cmd->add_option("--why-not", run.why_not, "Explain why CODE is not on the claim (repeatable)");
-    run_cmd->add_option("cases", run.cases, "Case files (.json, .jsonl), directories, or - for stdin")->required();
+    run_cmd->add_option("--why-not", run.why_not,
+                        "Explain why CODE is not on the claim (repeatable)");
+    run_cmd
+        ->add_option("cases", run.cases, "Case files (.json, .jsonl), directories, or - for stdin")
+        ->required();
 
     std::vector<std::string> check_files;
     auto* check_cmd = app.add_subcommand("check", "Parse, resolve and type-check policy files");
     check_cmd->add_option("files", check_files, "Policy files")->required();
 
     cpl::cli::TestOptions test;
-    auto* test_cmd = app.add_subcommand("test", "Run policy tests (NAME.case.json with NAME.expected.json)");
+    auto* test_cmd =
+        app.add_subcommand("test", "Run policy tests (NAME.case.json with NAME.expected.json)");
     test_cmd->add_option("--policy", test.policy, "Evaluate every test against this policy");
     test_cmd->add_flag("-v,--verbose", test.verbose, "List passing tests too");
-    test_cmd->add_flag("--coverage", test.coverage, "Report the rules, edits and table rows no test exercised");
+    test_cmd->add_flag("--coverage", test.coverage,
+                       "Report the rules, edits and table rows no test exercised");
     test_cmd->add_option("paths", test.paths, "Test files or directories (default: tests)");
 
     cpl::cli::BenchOptions bench;
     auto* bench_cmd = app.add_subcommand("bench", "Measure evaluation speed over generated cases");
     bench_cmd->add_option("--policy", bench.policy, "Policy file (default: standard)");
-    bench_cmd->add_option("--cases", bench.cases, "How many cases to generate")->check(CLI::Range(1, 10'000'000));
+    bench_cmd->add_option("--cases", bench.cases, "How many cases to generate")
+        ->check(CLI::Range(1, 10'000'000));
     bench_cmd->add_option("--seed", bench.seed, "Seed of the case generator");
-    bench_cmd->add_flag("--profile", bench.profile, "Also report the time spent in each rule and edit");
-    bench_cmd->add_option("cases", bench.inputs, "Cases to measure instead of generated ones (repeated to --cases)");
+    bench_cmd->add_flag("--profile", bench.profile,
+                        "Also report the time spent in each rule and edit");
+    bench_cmd->add_option("cases", bench.inputs,
+                          "Cases to measure instead of generated ones (repeated to --cases)");
 
     cpl::cli::FmtOptions fmt_options;
     auto* fmt_cmd = app.add_subcommand("fmt", "Rewrite policy files in canonical form");
-    fmt_cmd->add_flag("--check", fmt_options.check, "Only report files that are not in canonical form");
+    fmt_cmd->add_flag("--check", fmt_options.check,
+                      "Only report files that are not in canonical form");
     fmt_cmd->add_option("files", fmt_options.files, "Policy files")->required();
 
     cpl::cli::DocOptions doc_options;
     auto* doc_cmd = app.add_subcommand("doc", "Write a readable page describing a policy");
     doc_cmd->add_option("policy", doc_options.policy, "Policy file, or `standard`")->required();
-    doc_cmd->add_option("--format", doc_options.format, "Output format")->check(CLI::IsMember({"markdown", "html"}));
+    doc_cmd->add_option("--format", doc_options.format, "Output format")
+        ->check(CLI::IsMember({"markdown", "html"}));
 
     cpl::cli::DiffOptions diff;
-    auto* diff_cmd = app.add_subcommand("diff", "Show what a payer policy changes relative to the policy it extends");
+    auto* diff_cmd = app.add_subcommand(
+        "diff", "Show what a payer policy changes relative to the policy it extends");
     diff_cmd->add_option("file", diff.file, "The payer policy")->required();
-    diff_cmd->add_option("--cases", diff.cases, "Cases (files or directories) whose claims to compare under both policies");
+    diff_cmd->add_option(
+        "--cases", diff.cases,
+        "Cases (files or directories) whose claims to compare under both policies");
 
     std::string help_topic;
     auto* help_cmd = app.add_subcommand("help", "Show help for cpl or one command");

@@ -15,7 +15,9 @@ namespace fs = std::filesystem;
 namespace {
 
 const fs::path root = CPL_SOURCE_DIR;
-bool updating() { return std::getenv("CPL_UPDATE_GOLDEN") != nullptr; }
+bool updating() {
+    return std::getenv("CPL_UPDATE_GOLDEN") != nullptr;
+}
 
 std::string slurp(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -43,7 +45,8 @@ std::string run_shell(const std::string& command, int& status) {
     FILE* pipe = popen(command.c_str(), "r");
     if (!pipe) return out;
     std::array<char, 4096> buffer{};
-    while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) out.append(buffer.data(), n);
+    while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe))
+        out.append(buffer.data(), n);
     int raw = pclose(pipe);
     status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
     return out;
@@ -53,14 +56,16 @@ Transcript run_cli(const std::string& args) {
     Transcript t;
     t.command = args;
     std::string err_file = (fs::temp_directory_path() / "cpl_golden_stderr").string();
-    std::string command = fmt::format("cd '{}' && '{}' {} 2>'{}'", root.string(), CPL_BINARY, args, err_file);
+    std::string command =
+        fmt::format("cd '{}' && '{}' {} 2>'{}'", root.string(), CPL_BINARY, args, err_file);
     t.out = run_shell(command, t.exit_code);
     t.err = slurp(err_file);
     return t;
 }
 
 std::string format_transcript(const Transcript& t) {
-    return fmt::format("$ cpl {}\n--- exit {}\n--- stdout\n{}--- stderr\n{}", t.command, t.exit_code, t.out, t.err);
+    return fmt::format("$ cpl {}\n--- exit {}\n--- stdout\n{}--- stderr\n{}", t.command,
+                       t.exit_code, t.out, t.err);
 }
 
 } // namespace

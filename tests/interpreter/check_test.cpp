@@ -33,17 +33,17 @@ TEST_CASE("problems found by the checker, by code") {
 }
 
 TEST_CASE("an unknown name gets a did-you-mean") {
-    Loaded loaded = load_text("policy p\nsetting min_muscles_per_limb 5\ndef x = min_muscle_per_limb\n");
+    Loaded loaded =
+        load_text("policy p\nsetting min_muscles_per_limb 5\ndef x = min_muscle_per_limb\n");
     CHECK(rendered(loaded).find("did you mean `min_muscles_per_limb`?") != std::string::npos);
 }
 
 TEST_CASE("a payer restates a setting, replaces table rows, overrides and disables rules") {
-    std::string base = write_temp("base_policy.cpl",
-                                  "policy base\n"
-                                  "setting min_muscles_per_limb 5 within 1..20\n"
-                                  "table mue 95886 => 4\n  95861 => 1\nend\n"
-                                  "rule a bill 95860 cite \"x\"\n"
-                                  "rule b bill 95870 cite \"y\"\n");
+    std::string base = write_temp("base_policy.cpl", "policy base\n"
+                                                     "setting min_muscles_per_limb 5 within 1..20\n"
+                                                     "table mue 95886 => 4\n  95861 => 1\nend\n"
+                                                     "rule a bill 95860 cite \"x\"\n"
+                                                     "rule b bill 95870 cite \"y\"\n");
     Loaded loaded = load_text("policy payer extends \"base_policy.cpl\"\n"
                               "min_muscles_per_limb 4\n"
                               "table mue 95886 => 2\nend\n"
@@ -63,8 +63,11 @@ TEST_CASE("a payer restates a setting, replaces table rows, overrides and disabl
 }
 
 TEST_CASE("payer changes to things that do not exist are errors with did-you-mean") {
-    write_temp("base2.cpl", "policy base2\nsetting min_muscles_per_limb 5 within 1..20\nrule needle_emg cite \"x\"\n");
-    Loaded loaded = load_text("policy payer2 extends \"base2.cpl\"\nmin_muscle_per_limb 4\noverride rule needle_emgg cite \"x\"\n",
+    write_temp(
+        "base2.cpl",
+        "policy base2\nsetting min_muscles_per_limb 5 within 1..20\nrule needle_emg cite \"x\"\n");
+    Loaded loaded = load_text("policy payer2 extends \"base2.cpl\"\nmin_muscle_per_limb "
+                              "4\noverride rule needle_emgg cite \"x\"\n",
                               "payer2.cpl");
     CHECK(loaded.program == nullptr);
     std::string text = rendered(loaded);
@@ -74,13 +77,15 @@ TEST_CASE("payer changes to things that do not exist are errors with did-you-mea
 
 TEST_CASE("a setting restated out of its range is refused") {
     write_temp("base3.cpl", "policy base3\nsetting min_muscles_per_limb 5 within 1..20\n");
-    Loaded loaded = load_text("policy payer3 extends \"base3.cpl\"\nmin_muscles_per_limb 0\n", "payer3.cpl");
+    Loaded loaded =
+        load_text("policy payer3 extends \"base3.cpl\"\nmin_muscles_per_limb 0\n", "payer3.cpl");
     CHECK(codes(loaded) == "check.setting_out_of_range");
 }
 
 TEST_CASE("policies that extend each other in a cycle are reported") {
     write_temp("cycle_a.cpl", "policy cycle_a extends \"cycle_b.cpl\"\n");
     write_temp("cycle_b.cpl", "policy cycle_b extends \"cycle_a.cpl\"\n");
-    Loaded loaded = load_policy(write_temp("cycle_a.cpl", "policy cycle_a extends \"cycle_b.cpl\"\n"));
+    Loaded loaded =
+        load_policy(write_temp("cycle_a.cpl", "policy cycle_a extends \"cycle_b.cpl\"\n"));
     CHECK(codes(loaded).find("load.extends_cycle") != std::string::npos);
 }

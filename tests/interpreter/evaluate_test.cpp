@@ -8,17 +8,19 @@ using namespace cpl::test;
 
 namespace {
 
-const char* muscles = "table muscles\n"
-                      "  \"abductor pollicis brevis\", \"APB\" => {nerve: \"median\", roots: [\"C8\", \"T1\"]}\n"
-                      "  \"first dorsal interosseous\", \"FDI\" => {nerve: \"ulnar\", roots: [\"C8\", \"T1\"]}\n"
-                      "  \"biceps\" => {nerve: \"musculocutaneous\", roots: [\"C5\", \"C6\"]}\n"
-                      "end\n";
+const char* muscles =
+    "table muscles\n"
+    "  \"abductor pollicis brevis\", \"APB\" => {nerve: \"median\", roots: [\"C8\", \"T1\"]}\n"
+    "  \"first dorsal interosseous\", \"FDI\" => {nerve: \"ulnar\", roots: [\"C8\", \"T1\"]}\n"
+    "  \"biceps\" => {nerve: \"musculocutaneous\", roots: [\"C5\", \"C6\"]}\n"
+    "end\n";
 
 std::string lines_of(const Result& r) {
     std::string out;
     for (const auto& l : r.lines) {
         out += fmt::format("{}{} x{}", out.empty() ? "" : "; ", l.code, l.units);
-        for (auto m : l.modifiers) out += fmt::format(" {}", m);
+        for (auto m : l.modifiers)
+            out += fmt::format(" {}", m);
     }
     return out;
 }
@@ -26,7 +28,9 @@ std::string lines_of(const Result& r) {
 struct Run {
     Loaded loaded;
     std::unique_ptr<Session> session;
-    CaseOutcome run(const std::string& json, bool explain = false) { return session->run(json, {explain}); }
+    CaseOutcome run(const std::string& json, bool explain = false) {
+        return session->run(json, {explain});
+    }
 };
 
 Run make(const std::string& body) {
@@ -43,7 +47,8 @@ TEST_CASE("rules bill codes; lines with the same code merge their units") {
     auto r = make("def limbs = count(case.extremities)\n"
                   "rule per_limb for l in case.extremities bill 95870 cite \"x\"\n"
                   "rule total when limbs > 1 bill 95861 units limbs - 1 cite \"y\"\n");
-    auto out = r.run(R"({"id": "c1", "extremities": [{"limb": "left_arm", "muscles": ["APB"]}, {"limb": "right_arm", "muscles": ["fdi"]}]})");
+    auto out = r.run(
+        R"({"id": "c1", "extremities": [{"limb": "left_arm", "muscles": ["APB"]}, {"limb": "right_arm", "muscles": ["fdi"]}]})");
     REQUIRE(out.result);
     CHECK(lines_of(*out.result) == "95870 x2; 95861 x1");
     CHECK(out.result->lines[0].rule == "per_limb");
@@ -51,17 +56,21 @@ TEST_CASE("rules bill codes; lines with the same code merge their units") {
 }
 
 TEST_CASE("muscles are resolved through the muscles table; member access maps over lists") {
-    auto r = make("rule nerves let n = distinct(flatten([l.muscles.nerve for l in case.extremities]))\n"
-                  "  when count(n) == 2 bill 95860 cite \"x\"\n");
-    auto out = r.run(R"({"id": "c2", "extremities": [{"limb": "left_arm", "muscles": ["APB", "FDI", "abductor pollicis brevis"]}]})");
+    auto r =
+        make("rule nerves let n = distinct(flatten([l.muscles.nerve for l in case.extremities]))\n"
+             "  when count(n) == 2 bill 95860 cite \"x\"\n");
+    auto out = r.run(
+        R"({"id": "c2", "extremities": [{"limb": "left_arm", "muscles": ["APB", "FDI", "abductor pollicis brevis"]}]})");
     REQUIRE(out.result);
     CHECK(lines_of(*out.result) == "95860 x1");
 }
 
 TEST_CASE("tables look up by number, range and string") {
-    auto r = make("table band 1..2 => 95907\n 3..4 => 95908\n 13.. => 95913\nend\n"
-                  "rule ncs let n = count(case.nerve_conduction) when n > 0 bill band[n] cite \"x\"\n");
-    auto out = r.run(R"({"id": "c3", "nerve_conduction": [{"nerve": "median", "side": "left", "type": "motor"}, {"nerve": "ulnar", "side": "left", "type": "motor"}, {"nerve": "radial", "side": "left", "type": "sensory"}]})");
+    auto r =
+        make("table band 1..2 => 95907\n 3..4 => 95908\n 13.. => 95913\nend\n"
+             "rule ncs let n = count(case.nerve_conduction) when n > 0 bill band[n] cite \"x\"\n");
+    auto out = r.run(
+        R"({"id": "c3", "nerve_conduction": [{"nerve": "median", "side": "left", "type": "motor"}, {"nerve": "ulnar", "side": "left", "type": "motor"}, {"nerve": "radial", "side": "left", "type": "sensory"}]})");
     REQUIRE(out.result);
     CHECK(lines_of(*out.result) == "95908 x1");
 }
@@ -69,9 +78,12 @@ TEST_CASE("tables look up by number, range and string") {
 TEST_CASE("edits cap units, deny lines, add modifiers, and record why") {
     auto r = make("table mue 95870 => 1 end\n"
                   "rule per_limb for l in case.extremities bill 95870 cite \"x\"\n"
-                  "edit cap_mue for line in claim when line.code in mue cap units at mue[line.code] cite \"MUE\"\n"
-                  "edit professional for line in claim when case.provider_role == \"professional\" add modifier \"26\" cite \"CMS\"\n");
-    auto out = r.run(R"({"id": "c4", "provider_role": "professional", "extremities": [{"limb": "left_arm", "muscles": ["APB"]}, {"limb": "right_arm", "muscles": ["APB"]}]})");
+                  "edit cap_mue for line in claim when line.code in mue cap units at "
+                  "mue[line.code] cite \"MUE\"\n"
+                  "edit professional for line in claim when case.provider_role == \"professional\" "
+                  "add modifier \"26\" cite \"CMS\"\n");
+    auto out = r.run(
+        R"({"id": "c4", "provider_role": "professional", "extremities": [{"limb": "left_arm", "muscles": ["APB"]}, {"limb": "right_arm", "muscles": ["APB"]}]})");
     REQUIRE(out.result);
     CHECK(lines_of(*out.result) == "95870 x1 26");
     REQUIRE(out.result->edits.size() == 1);
@@ -81,9 +93,11 @@ TEST_CASE("edits cap units, deny lines, add modifiers, and record why") {
 }
 
 TEST_CASE("warnings and documentation; interpolated messages") {
-    auto r = make("rule many let n = count(case.extremities) when n > 1\n"
-                  "  warn \"{n} extremities studied\" document \"muscles named by limb\" cite \"x\"\n");
-    auto out = r.run(R"({"id": "c5", "extremities": [{"limb": "left_arm", "muscles": ["APB"]}, {"limb": "right_arm", "muscles": ["APB"]}]})");
+    auto r =
+        make("rule many let n = count(case.extremities) when n > 1\n"
+             "  warn \"{n} extremities studied\" document \"muscles named by limb\" cite \"x\"\n");
+    auto out = r.run(
+        R"({"id": "c5", "extremities": [{"limb": "left_arm", "muscles": ["APB"]}, {"limb": "right_arm", "muscles": ["APB"]}]})");
     REQUIRE(out.result);
     REQUIRE(out.result->edits.size() == 1);
     CHECK(out.result->edits[0].message == "2 extremities studied");
@@ -93,7 +107,8 @@ TEST_CASE("warnings and documentation; interpolated messages") {
 
 TEST_CASE("explain records the conditions that held") {
     auto r = make("rule one let n = count(case.extremities) when n >= 1 bill 95860 cite \"x\"\n");
-    auto out = r.run(R"({"id": "c6", "extremities": [{"limb": "left_arm", "muscles": ["APB"]}]})", true);
+    auto out =
+        r.run(R"({"id": "c6", "extremities": [{"limb": "left_arm", "muscles": ["APB"]}]})", true);
     REQUIRE(out.result);
     REQUIRE(out.result->lines.size() == 1);
     const auto& because = out.result->lines[0].because;
@@ -107,21 +122,25 @@ TEST_CASE("why-not names the rule that could bill a code and the condition that 
                   "rule two \"Two limbs\" when limbs == 2 bill 95861 cite \"x\"\n");
     EvaluateOptions options;
     options.why_not = {"95861", "95864"};
-    auto out = r.session->run(R"({"id": "w1", "extremities": [{"limb": "left_arm", "muscles": ["APB"]}]})", options);
+    auto out = r.session->run(
+        R"({"id": "w1", "extremities": [{"limb": "left_arm", "muscles": ["APB"]}]})", options);
     REQUIRE(out.result);
     REQUIRE(out.result->why_not.size() == 2);
-    CHECK(out.result->why_not[0] == "95861: rule two (Two limbs) did not apply: limbs == 2 (limbs is 1) does not hold");
+    CHECK(out.result->why_not[0] ==
+          "95861: rule two (Two limbs) did not apply: limbs == 2 (limbs is 1) does not hold");
     CHECK(out.result->why_not[1] == "95864: no rule of policy t bills it");
 }
 
 TEST_CASE("coverage records the rules that acted and the table rows looked up") {
-    auto r = make("table t 1 => 95860\n 2 => 95861\nend\n"
-                  "rule one when count(case.extremities) in t bill t[count(case.extremities)] cite \"x\"\n"
-                  "rule never when false bill 95870 cite \"y\"\n");
+    auto r = make(
+        "table t 1 => 95860\n 2 => 95861\nend\n"
+        "rule one when count(case.extremities) in t bill t[count(case.extremities)] cite \"x\"\n"
+        "rule never when false bill 95870 cite \"y\"\n");
     Coverage coverage;
     EvaluateOptions options;
     options.coverage = &coverage;
-    r.session->run(R"({"id": "c1", "extremities": [{"limb": "left_arm", "muscles": ["APB"]}]})", options);
+    r.session->run(R"({"id": "c1", "extremities": [{"limb": "left_arm", "muscles": ["APB"]}]})",
+                   options);
     REQUIRE(coverage.fired.size() == 2);
     CHECK(coverage.fired[0]);
     CHECK_FALSE(coverage.fired[1]);
@@ -142,17 +161,20 @@ TEST_CASE("a missing table key is a located run-time error for that case only") 
 }
 
 TEST_CASE("an exception runs instead of its rule when its conditions hold") {
-    write_temp("exc_base.cpl", std::string("policy exc_base\n") + muscles + "rule r bill 95860 cite \"x\"\n");
-    Loaded loaded = load_text("policy exc extends \"exc_base.cpl\"\n"
-                              "exception few to rule r when count(case.extremities) == 0 bill 95870 cite \"payer\"\n",
-                              "exc.cpl");
+    write_temp("exc_base.cpl",
+               std::string("policy exc_base\n") + muscles + "rule r bill 95860 cite \"x\"\n");
+    Loaded loaded = load_text(
+        "policy exc extends \"exc_base.cpl\"\n"
+        "exception few to rule r when count(case.extremities) == 0 bill 95870 cite \"payer\"\n",
+        "exc.cpl");
     INFO(rendered(loaded));
     REQUIRE(loaded.program);
     Session session(*loaded.program);
     auto none = session.run(R"({"id": "e1"})");
     REQUIRE(none.result);
     CHECK(lines_of(*none.result) == "95870 x1");
-    auto one = session.run(R"({"id": "e2", "extremities": [{"limb": "left_arm", "muscles": ["APB"]}]})");
+    auto one =
+        session.run(R"({"id": "e2", "extremities": [{"limb": "left_arm", "muscles": ["APB"]}]})");
     REQUIRE(one.result);
     CHECK(lines_of(*one.result) == "95860 x1");
 }

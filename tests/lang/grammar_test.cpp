@@ -29,8 +29,16 @@ TEST_CASE("the grammar has no rule that can loop without consuming input") {
 
 TEST_CASE("literals") {
     auto [text, ok] = GENERATE(table<std::string_view, bool>({
-        {"95860", true}, {"0766T", true}, {"5", true}, {"1_000", true}, {"\"median\"", true},
-        {"\"a {x} b\"", true}, {"true", true}, {"958601", true}, {"\"open", false}, {"9586X0", false},
+        {"95860", true},
+        {"0766T", true},
+        {"5", true},
+        {"1_000", true},
+        {"\"median\"", true},
+        {"\"a {x} b\"", true},
+        {"true", true},
+        {"958601", true},
+        {"\"open", false},
+        {"9586X0", false},
     }));
     CAPTURE(text);
     CHECK(matches_all<g::literal>(text) == ok);
@@ -70,8 +78,11 @@ TEST_CASE("declarations") {
         {"replace table t end", true},
         {"table t remove 95886 end", true},
         {"def complete(limb: extremity) = count(limb.muscles) >= 5", true},
-        {"rule r \"doc\" for l in case.extremities when true bill 95860 units 2 modifiers [\"26\"] cite \"x\"", true},
-        {"edit e for line in claim cap units at 1 add modifier \"26\" deny \"no\" cite \"x\"", true},
+        {"rule r \"doc\" for l in case.extremities when true bill 95860 units 2 modifiers [\"26\"] "
+         "cite \"x\"",
+         true},
+        {"edit e for line in claim cap units at 1 add modifier \"26\" deny \"no\" cite \"x\"",
+         true},
         {"override rule r when false cite \"x\"", true},
         {"disable edit e \"not ours\"", true},
         {"exception e to rule r when true bill 95870 cite \"x\"", true},

@@ -58,15 +58,16 @@ TEST_CASE("operators bind as documented: and before or, arithmetic before compar
 }
 
 TEST_CASE("syntax errors carry a stable code and the spot") {
-    auto [text, code, line, column] = GENERATE(table<std::string, std::string, std::uint32_t, std::uint32_t>({
-        {"policy p\ndef x = if a then 1\n", "parse.expected_else", 2, 20},
-        {"policy p\ntable t\n  1 => 95860\n", "parse.expected_end", 3, 13},
-        {"policy p\nrule r when\n", "parse.expected_expression", 2, 12},
-        {"policy p\ndef x = \"open\n", "parse.unterminated_string", 2, 14},
-        {"policy p\n42\n", "parse.expected_declaration", 2, 1},
-        {"def x = 1\n", "parse.expected_header", 1, 1},
-        {"policy p\ntable t 1 => 2 cite end\n", "parse.expected_cite", 2, 20},
-    }));
+    auto [text, code, line, column] =
+        GENERATE(table<std::string, std::string, std::uint32_t, std::uint32_t>({
+            {"policy p\ndef x = if a then 1\n", "parse.expected_else", 2, 20},
+            {"policy p\ntable t\n  1 => 95860\n", "parse.expected_end", 3, 13},
+            {"policy p\nrule r when\n", "parse.expected_expression", 2, 12},
+            {"policy p\ndef x = \"open\n", "parse.unterminated_string", 2, 14},
+            {"policy p\n42\n", "parse.expected_declaration", 2, 1},
+            {"def x = 1\n", "parse.expected_header", 1, 1},
+            {"policy p\ntable t 1 => 2 cite end\n", "parse.expected_cite", 2, 20},
+        }));
     CAPTURE(text);
     auto p = parse_text(text);
     REQUIRE(p->diagnostics.has_errors());
@@ -91,7 +92,8 @@ TEST_CASE("the parser recovers at the next declaration and reports every broken 
 }
 
 TEST_CASE("deep nesting is an error, not a stack overflow") {
-    std::string deep = "policy p\ndef x = " + std::string(100000, '(') + "1" + std::string(100000, ')') + "\n";
+    std::string deep =
+        "policy p\ndef x = " + std::string(100000, '(') + "1" + std::string(100000, ')') + "\n";
     auto p = parse_text(deep);
     REQUIRE(p->diagnostics.has_errors());
     CHECK(p->diagnostics.items().front().code == "parse.too_deep");

@@ -10,10 +10,12 @@ TEST_CASE("a diagnostic renders as path:line:col, the source line, a caret, then
     SourceMap sources;
     FileId id = sources.add("acme.cpl", "policy acme extends standard\nmin_muscle_per_limb 4\n");
     Diagnostics diagnostics;
-    auto& d = diagnostics.error("check.unknown_setting", Span{id, 29, 48}, "there is no setting `min_muscle_per_limb` to change");
+    auto& d = diagnostics.error("check.unknown_setting", Span{id, 29, 48},
+                                "there is no setting `min_muscle_per_limb` to change");
     d.help = "did you mean `min_muscles_per_limb`?";
     CHECK(render_all(diagnostics, sources) ==
-          "acme.cpl:2:1: error: there is no setting `min_muscle_per_limb` to change [check.unknown_setting]\n"
+          "acme.cpl:2:1: error: there is no setting `min_muscle_per_limb` to change "
+          "[check.unknown_setting]\n"
           "  min_muscle_per_limb 4\n"
           "  ^~~~~~~~~~~~~~~~~~~\n"
           "  help: did you mean `min_muscles_per_limb`?\n");
@@ -23,14 +25,17 @@ TEST_CASE("the number of diagnostics printed is capped") {
     SourceMap sources;
     FileId id = sources.add("x.cpl", "x\n");
     Diagnostics diagnostics;
-    for (int i = 0; i < 5; ++i) diagnostics.error("parse.x", Span{id, 0, 1}, "bad");
+    for (int i = 0; i < 5; ++i)
+        diagnostics.error("parse.x", Span{id, 0, 1}, "bad");
     std::string out = render_all(diagnostics, sources, 2);
     CHECK(out.find("... and 3 more diagnostics not shown") != std::string::npos);
 }
 
 TEST_CASE("did-you-mean finds close names and ignores far ones") {
-    std::vector<std::string_view> names = {"min_muscles_per_limb", "min_nerves_per_limb", "APB", "FDI"};
-    CHECK(closest("min_muscle_per_limb", names) == std::optional<std::string>("min_muscles_per_limb"));
+    std::vector<std::string_view> names = {"min_muscles_per_limb", "min_nerves_per_limb", "APB",
+                                           "FDI"};
+    CHECK(closest("min_muscle_per_limb", names) ==
+          std::optional<std::string>("min_muscles_per_limb"));
     CHECK(closest("APBB", names) == std::optional<std::string>("APB"));
     CHECK(closest("apb", names) == std::optional<std::string>("APB"));
     CHECK_FALSE(closest("something_else", names));

@@ -32,9 +32,11 @@ TEST_CASE("built-ins, evaluated as constants") {
         {"prefix_rows(dx, \"M54\")", "[]"},
     }));
     CAPTURE(expr);
-    Loaded loaded = load_text("policy b\ntable t 1..2 => 95907\n 3..4 => 95908\nend\n"
-                              "table dx \"G56.01\" => \"right carpal tunnel\"\n \"G56\" => \"carpal tunnel\"\nend\n"
-                              "def x = " + expr + "\n");
+    Loaded loaded = load_text(
+        "policy b\ntable t 1..2 => 95907\n 3..4 => 95908\nend\n"
+        "table dx \"G56.01\" => \"right carpal tunnel\"\n \"G56\" => \"carpal tunnel\"\nend\n"
+        "def x = " +
+        expr + "\n");
     INFO(rendered(loaded));
     REQUIRE(loaded.program);
     const DefCode& def = loaded.program->defs.at(0);
