@@ -301,14 +301,17 @@ private:
     }
 
     RuleCode compile_rule(const MergedRule& merged) {
-        RuleCode code = compile_body(*merged.rule, merged.layer);
-        code.replaces = merged.replaces;
-        for (const auto& [exception, layer] : merged.exceptions)
-            code.exceptions.push_back(compile_body(*exception, layer));
+        RuleCode code = compile_body(*merged.rule, merged.layer, true);
+        if (!merged.replaces.empty()) code.replaces = fmt::format("{} ({})", code.name, merged.replaces);
+        for (const auto& [exception, layer] : merged.exceptions) {
+            // An exception's guard is its leading let/when clauses as written: keep them in place.
+            code.exceptions.push_back(compile_body(*exception, layer, false));
+            code.exceptions.back().replaces = fmt::format("{} ({})", code.name, code.layer);
+        }
         return code;
     }
 
-    RuleCode compile_body(const ast::Rule& rule, const std::string& layer) {
+    RuleCode compile_body(const ast::Rule& rule, const std::string& layer, bool hoist) {
         RuleCode code;
         code.name = rule.name.text;
         code.kind = rule.kind;
@@ -330,7 +333,7 @@ private:
         scope.in_edit = is_edit;
         for (const auto& clause : rule.clauses)
             code.clauses.push_back(compile_clause(clause, scope, is_edit));
-        hoist_invariant_conditions(code);
+        if (hoist) hoist_invariant_conditions(code);
         code.frame_size = scope.frame_size;
         p().max_frame = std::max(p().max_frame, scope.frame_size);
         return code;

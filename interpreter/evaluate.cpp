@@ -114,9 +114,11 @@ public:
         }
         for (const auto& rule : program_.rules)
             timed(index++, [&] { run_rule(rule); });
-        run_edits(index);
+        // With a submitted claim, what the study supports is what the rules built: the edits
+        // are payment policy (caps, pairs, modifiers) and apply to the submitted claim.
         Value submitted = case_.kind == Kind::Record ? case_.items[case_field::claim] : Value{};
         if (submitted.kind == Kind::List && submitted.size > 0) review(result, submitted, index);
+        else run_edits(index);
         for (auto& state : lines_)
             result.lines.push_back(std::move(state.line));
         result.edits = std::move(edits_);
@@ -232,9 +234,9 @@ private:
         }
     }
 
-    // Review (contract, section 3): the claim the study supports is what the rules and
-    // edits built; the edits then run again over the submitted claim, with `supported`
-    // naming the former and `reviewing` true, and every change is a verdict on a line.
+    // Review (contract, section 3): the claim the study supports is what the rules built;
+    // the edits then run over the submitted claim, with `supported` naming the former and
+    // `reviewing` true, and every change is a verdict on a line.
     void review(Result& result, Value submitted, std::size_t first_index) {
         std::vector<Line> supported_lines;
         for (auto& state : lines_)

@@ -59,7 +59,7 @@ TEST_CASE("a payer restates a setting, replaces table rows, overrides and disabl
     CHECK(p.tables[0]->rows[0].value.number == 2);
     REQUIRE(p.rules.size() == 1);
     CHECK(p.rules[0].layer == "payer");
-    CHECK(p.rules[0].replaces == "base");
+    CHECK(p.rules[0].replaces == "a (base)");
 }
 
 TEST_CASE("payer changes to things that do not exist are errors with did-you-mean") {
