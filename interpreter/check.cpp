@@ -135,7 +135,8 @@ private:
                     d.notes.push_back(
                         fmt::format("the range is set where `{}` is declared", code.name));
                 }
-                code.versions.push_back({v, effective(*version.effective), version.layer});
+                code.versions.push_back({v, effective(*version.effective), version.layer,
+                                         version.cite ? version.cite->text : ""});
             }
             code.value = code.versions.back().value;
             if (code.versions.size() > 1 || code.versions.back().effective.dated())
@@ -302,7 +303,8 @@ private:
 
     RuleCode compile_rule(const MergedRule& merged) {
         RuleCode code = compile_body(*merged.rule, merged.layer, true);
-        if (!merged.replaces.empty()) code.replaces = fmt::format("{} ({})", code.name, merged.replaces);
+        if (!merged.replaces.empty())
+            code.replaces = fmt::format("{} ({})", code.name, merged.replaces);
         for (const auto& [exception, layer] : merged.exceptions) {
             // An exception's guard is its leading let/when clauses as written: keep them in place.
             code.exceptions.push_back(compile_body(*exception, layer, false));
@@ -333,6 +335,8 @@ private:
         scope.in_edit = is_edit;
         for (const auto& clause : rule.clauses)
             code.clauses.push_back(compile_clause(clause, scope, is_edit));
+        for (const auto& clause : code.clauses)
+            code.written.push_back(clause.source);
         if (hoist) hoist_invariant_conditions(code);
         code.frame_size = scope.frame_size;
         p().max_frame = std::max(p().max_frame, scope.frame_size);
@@ -430,11 +434,14 @@ private:
             break;
         case K::Cap:
         case K::AddModifier:
+        case K::RemoveModifier:
             if (!scope.line_slot)
                 error("check.no_line", clause.span,
                       fmt::format("`{}` changes a claim line: it needs `for line in claim` before "
                                   "it, in an edit",
-                                  clause.kind == K::Cap ? "cap units" : "add modifier"));
+                                  clause.kind == K::Cap           ? "cap units"
+                                  : clause.kind == K::AddModifier ? "add modifier"
+                                                                  : "remove modifier"));
             expect(value, clause.kind == K::Cap ? number_type() : string_type(), clause.expr,
                    clause.kind == K::Cap ? "the cap" : "the modifier");
             break;
@@ -491,6 +498,7 @@ private:
         case Op::Supported:
         case Op::Reviewing:
         case Op::DatedSetting:
+        case Op::ServiceDate:
         case Op::Comprehension:
             return typed;
         default:
@@ -520,6 +528,7 @@ private:
             names.push_back(l.name);
         if (!scope.constant_only) {
             names.push_back("case");
+            names.push_back("service_date");
             if (scope.in_edit) {
                 names.push_back("claim");
                 names.push_back("supported");
@@ -555,6 +564,7 @@ private:
             return constant(Value::of_table(p().tables[it->second].get()), table_types_[n], span);
         if (!scope.constant_only) {
             if (n == "case") return make(Op::CaseRoot, {}, record_of(shape_case), span);
+            if (n == "service_date") return make(Op::ServiceDate, {}, string_type(), span);
             if (n == "claim" && scope.in_edit)
                 return make(Op::Claim, {}, list_of(record_of(shape_line)), span);
             if (n == "supported" && scope.in_edit)

@@ -29,7 +29,10 @@ std::string key_text(const TableRowData& row, const std::vector<Shape>& shapes) 
         return row.high == std::numeric_limits<std::int64_t>::max()
                    ? fmt::format("{}..", row.low)
                    : fmt::format("{}..{}", row.low, row.high);
-    return to_text(row.keys.at(0), shapes, true);
+    std::string out = to_text(row.keys.at(0), shapes, true);
+    for (std::size_t i = 1; i < row.keys.size(); ++i)
+        out += ", " + to_text(row.keys[i], shapes, true);
+    return out;
 }
 
 // Rows by key and dates, so a new dated version of a row reads as an added row.
@@ -42,9 +45,10 @@ std::map<std::string, const TableRowData*> rows_of(const TableData& t,
 }
 
 std::string rule_text(const RuleCode& r) {
-    std::string out;
-    for (const auto& c : r.clauses)
-        out += (out.empty() ? "" : " | ") + c.source;
+    std::string out = dates(r.effective.from, r.effective.until);
+    if (!out.empty()) out = "(in effect" + out + ") ";
+    for (const auto& c : r.written)
+        out += (out.empty() ? "" : " | ") + c;
     return out;
 }
 
@@ -85,10 +89,13 @@ std::vector<Change> diff(const Program& base, const Program& payer) {
         for (const auto& b : base.settings)
             if (b.name == s.name) old = &b;
         std::string now = setting_text(s, payer.shapes);
+        // The source is the one the payer gave with its value, not the declaration's.
+        std::string cite = s.versions.back().cite.empty() ? "(restated without a citation)"
+                                                          : s.versions.back().cite;
         if (!old)
             out.push_back({"setting", s.name, "added", "", now, s.cite, s.layer});
         else if (std::string then = setting_text(*old, base.shapes); then != now)
-            out.push_back({"setting", s.name, "changed", then, now, s.cite, s.layer});
+            out.push_back({"setting", s.name, "changed", then, now, cite, s.layer});
     }
     for (const auto& t : payer.tables) {
         const TableData* old = nullptr;

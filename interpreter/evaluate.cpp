@@ -94,18 +94,12 @@ public:
         if (case_.kind == Kind::Record) result.case_id = case_.items[case_field::id].str();
         std::size_t index = 0;
         if (date_assumed_ && program_.dated && case_.kind == Kind::Record) {
-            static const RuleCode as_of{"date_of_service",
-                                        ast::RuleKind::Rule,
-                                        "",
-                                        "contract: a case without a date is evaluated as of today",
-                                        "",
-                                        "",
-                                        {},
-                                        0,
-                                        {},
-                                        {},
-                                        false,
-                                        {}};
+            static const RuleCode as_of = [] {
+                RuleCode r;
+                r.name = "date_of_service";
+                r.cite = "contract: a case without a date is evaluated as of today";
+                return r;
+            }();
             rule_ = &as_of;
             Edit e = make_edit("info", "");
             e.message = arena_.copy(
@@ -117,8 +111,10 @@ public:
         // With a submitted claim, what the study supports is what the rules built: the edits
         // are payment policy (caps, pairs, modifiers) and apply to the submitted claim.
         Value submitted = case_.kind == Kind::Record ? case_.items[case_field::claim] : Value{};
-        if (submitted.kind == Kind::List && submitted.size > 0) review(result, submitted, index);
-        else run_edits(index);
+        if (submitted.kind == Kind::List && submitted.size > 0)
+            review(result, submitted, index);
+        else
+            run_edits(index);
         for (auto& state : lines_)
             result.lines.push_back(std::move(state.line));
         result.edits = std::move(edits_);
@@ -147,6 +143,8 @@ public:
             return Value::of_bool(reviewing_);
         case Op::DatedSetting:
             return dated_setting(n);
+        case Op::ServiceDate:
+            return Value::of_string(date_);
         case Op::Member: {
             Value object = eval(n.kids[0]);
             if (object.kind != Kind::Record) fail(n, "eval.type", "expected a record here");
@@ -762,6 +760,9 @@ private:
             case K::AddModifier:
                 add_modifier(c, line);
                 break;
+            case K::RemoveModifier:
+                remove_modifier(c, line);
+                break;
             }
         }
     }
@@ -952,11 +953,26 @@ private:
         if (std::find(modifiers.begin(), modifiers.end(), modifier) != modifiers.end()) return;
         modifiers.push_back(modifier);
         claim_dirty_ = true;
-        if (review_) {
-            Edit e = make_edit("info", lines_[static_cast<std::size_t>(line)].line.code);
-            e.message = arena_.copy(fmt::format("modifier {} added", modifier));
-            note_reason(line, "adjusted", e);
-        }
+        note_modifier_change(line, fmt::format("modifier {} added", modifier));
+    }
+
+    void remove_modifier(const ClauseCode& c, int line) {
+        std::string_view modifier = keep(eval(c.expr));
+        auto& modifiers = lines_[static_cast<std::size_t>(line)].line.modifiers;
+        auto it = std::find(modifiers.begin(), modifiers.end(), modifier);
+        if (it == modifiers.end()) return;
+        modifiers.erase(it);
+        claim_dirty_ = true;
+        note_modifier_change(line, fmt::format("modifier {} removed", modifier));
+    }
+
+    // On review a changed modifier adjusts the submitted line: say so on the line and in edits.
+    void note_modifier_change(int line, std::string message) {
+        if (!review_) return;
+        Edit e = make_edit("info", lines_[static_cast<std::size_t>(line)].line.code);
+        e.message = arena_.copy(message);
+        note_reason(line, "adjusted", e);
+        edits_.push_back(std::move(e));
     }
 
     void document(std::string text_value) {

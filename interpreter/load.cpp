@@ -243,7 +243,8 @@ private:
                                  s.name.span, "setting", s.name.text))
                     return;
                 if (!s.effective.dated()) existing.versions.clear();
-                existing.versions.push_back({&s.value, &s.effective, layer});
+                existing.versions.push_back(
+                    {&s.value, &s.effective, layer, s.cite ? &*s.cite : nullptr});
                 existing.layer = layer;
                 existing.history.emplace_back(&s.value, layer);
                 return;

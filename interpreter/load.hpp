@@ -17,6 +17,7 @@ struct SettingVersion {
     const ast::Expr* value = nullptr;
     const ast::Effective* effective = nullptr;
     std::string layer;
+    const ast::Cite* cite = nullptr; // the source the layer gave for this value
 };
 
 struct MergedSetting {

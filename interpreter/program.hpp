@@ -25,6 +25,7 @@ enum class Op : std::uint8_t {
     Supported,     // the claim the study supports (edits only; equals the claim unless reviewing)
     Reviewing,     // true while edits review a submitted claim
     DatedSetting,  // setting `slot`, whose value depends on the date of service
+    ServiceDate,   // the case's date of service, or today's date when it has none
     Member,        // kids[0].field[slot], statically known shape
     MapMember,     // [x.field[slot] for x in kids[0]]
     DynamicMember, // field `text[0]` looked up at run time (object of unknown type)
@@ -109,6 +110,7 @@ struct RuleCode {
     std::uint32_t frame_size = 0;
     std::vector<RuleCode> exceptions; // tried first; the first whose conditions hold runs instead
     Effective effective;              // the rule runs only for dates of service in it
+    std::vector<std::string> written; // its clauses as written, in source order (`cpl diff`)
     bool fixed = false;
     Span span;
 };
@@ -117,6 +119,7 @@ struct SettingVersionCode {
     Value value;
     Effective effective;
     std::string layer;
+    std::string cite; // the source given with this value ("" when restated without one)
 };
 
 struct SettingCode {

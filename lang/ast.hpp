@@ -118,6 +118,7 @@ struct SettingValue {
     Ident name;
     Expr value;
     Effective effective;
+    std::optional<Cite> cite; // the payer's source for its value
     Span span;
 };
 
@@ -162,7 +163,19 @@ struct Def {
     Span span;
 };
 
-enum class ClauseKind { For, Let, When, Bill, Cap, Deny, Warn, Info, AddModifier, Document };
+enum class ClauseKind {
+    For,
+    Let,
+    When,
+    Bill,
+    Cap,
+    Deny,
+    Warn,
+    Info,
+    AddModifier,
+    RemoveModifier,
+    Document
+};
 
 struct Clause {
     ClauseKind kind;

@@ -88,6 +88,8 @@ const char* clause_name(ast::ClauseKind kind) {
         return "info";
     case ast::ClauseKind::AddModifier:
         return "add-modifier";
+    case ast::ClauseKind::RemoveModifier:
+        return "remove-modifier";
     case ast::ClauseKind::Document:
         return "document";
     }
@@ -241,6 +243,7 @@ struct Dumper {
         out += "(setting-value " + s.name.text + " ";
         expr(s.value);
         effective(s.effective);
+        cite(s.cite);
         out += ')';
     }
     void decl(const ast::Table& t) {

@@ -450,6 +450,8 @@ const char* clause_word(ClauseKind kind) {
         return "info";
     case ClauseKind::AddModifier:
         return "add modifier";
+    case ClauseKind::RemoveModifier:
+        return "remove modifier";
     case ClauseKind::Document:
         return "document";
     }
@@ -750,6 +752,7 @@ private:
 
     void print(const SettingValue& s) {
         line(s.span.begin, 0, s.name.text + " " + flat(s.value) + effective_text(s.effective));
+        if (s.cite) line(s.cite->span.begin, 2, "cite " + quote(s.cite->text));
     }
 
     static std::string key_text(const TableKey& key) {

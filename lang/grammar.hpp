@@ -194,7 +194,7 @@ struct expect_setting_name : sor< ident, raise< expect_setting_name > > {};
 // setting <- 'setting' name literal ['within' number '..' number] [string] [cite]
 struct setting : seq< kw_setting, expect_setting_name, expect_literal, opt< within >, effective, opt< doc_string >, opt< cite > > {};
 // setting_value <- name literal        (a payer restating a setting)
-struct setting_value : seq< name, ws, expect_literal, effective > {};
+struct setting_value : seq< name, ws, expect_literal, effective, opt< cite > > {};
 
 // key <- number '..' [number] / literal
 struct key_range : seq< number, ws, op_range, opt< number, ws > > {};
@@ -243,8 +243,9 @@ struct clause_info : seq< kw_info, expect_expr > {};
 struct clause_document : seq< kw_document, expect_expr > {};
 struct expect_modifier_keyword : kw_modifier {};
 struct clause_add : seq< kw_add, expect_modifier_keyword, expect_expr > {};
+struct clause_remove : seq< kw_remove, expect_modifier_keyword, expect_expr > {};
 struct clause : sor< clause_for, clause_let, clause_when, clause_bill, clause_cap, clause_deny,
-                     clause_warn, clause_info, clause_document, clause_add, cite, effective_from,
+                     clause_warn, clause_info, clause_document, clause_add, clause_remove, cite, effective_from,
                      effective_until > {};
 
 struct expect_rule_name : sor< ident, raise< expect_rule_name > > {};

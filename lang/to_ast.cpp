@@ -351,6 +351,7 @@ public:
         if (n.is_type<g::clause_warn>()) return ast::ClauseKind::Warn;
         if (n.is_type<g::clause_info>()) return ast::ClauseKind::Info;
         if (n.is_type<g::clause_add>()) return ast::ClauseKind::AddModifier;
+        if (n.is_type<g::clause_remove>()) return ast::ClauseKind::RemoveModifier;
         return ast::ClauseKind::Document;
     }
 
@@ -406,9 +407,10 @@ public:
     std::optional<ast::Decl> decl(const Node& n) {
         if (n.is_type<g::setting>()) return setting(n);
         if (n.is_type<g::setting_value>()) {
-            ast::SettingValue v{ident(*n.children.at(0)), literal(*n.children.at(1)), {}, span(n)};
+            ast::SettingValue v{
+                ident(*n.children.at(0)), literal(*n.children.at(1)), {}, {}, span(n)};
             for (std::size_t i = 2; i < n.children.size(); ++i)
-                effective(*n.children[i], v.effective);
+                if (!effective(*n.children[i], v.effective)) v.cite = cite(*n.children[i]);
             return v;
         }
         if (n.is_type<g::fixed_decl>()) {

@@ -63,6 +63,10 @@ const std::vector<Builtin>& builtins() {
         {"starts_with", "starts_with(string, string) -> bool", "The first string begins with the second", {K::String, K::String}, bool_result, builtin_starts_with},
         {"lower", "lower(string) -> string", "ASCII lower case", {K::String}, string_result, builtin_lower},
         {"join", "join(list, string) -> string", "The elements as text, separated by the second argument", {K::List, K::String}, string_result, builtin_join},
+        {"year", "year(date) -> number", "The year of a date YYYY-MM-DD", {K::String}, number_result, builtin_year},
+        {"days_between", "days_between(date, date) -> number", "Days from the first date to the second (negative when the second is earlier)", {K::String, K::String}, number_result, builtin_days_between},
+        {"add_days", "add_days(date, number) -> string", "The date that many days later (earlier when negative)", {K::String, K::Number}, string_result, builtin_add_days},
+        {"add_years", "add_years(date, number) -> string", "The same day that many years later; 29 February becomes 28 February in other years", {K::String, K::Number}, string_result, builtin_add_years},
         {"code", "code(string) -> code", "A code from its characters (HCPCS codes such as \"G0255\")", {K::String}, code_result, builtin_code},
     };
     // clang-format on

@@ -55,5 +55,9 @@ Value builtin_starts_with(std::span<const Value>, BuiltinContext&);
 Value builtin_lower(std::span<const Value>, BuiltinContext&);
 Value builtin_join(std::span<const Value>, BuiltinContext&);
 Value builtin_code(std::span<const Value>, BuiltinContext&);
+Value builtin_year(std::span<const Value>, BuiltinContext&);
+Value builtin_days_between(std::span<const Value>, BuiltinContext&);
+Value builtin_add_days(std::span<const Value>, BuiltinContext&);
+Value builtin_add_years(std::span<const Value>, BuiltinContext&);
 
 } // namespace cpl

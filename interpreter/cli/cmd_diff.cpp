@@ -19,7 +19,15 @@ std::string claim_text(const CaseOutcome& outcome) {
         for (auto m : l.modifiers)
             out += fmt::format(" {}", m);
     }
-    return out.empty() ? "(nothing billed)" : out;
+    if (out.empty()) out = "(nothing billed)";
+    // Warnings and denials are part of the outcome a payer change can alter.
+    for (const auto& e : outcome.result->edits)
+        if (e.severity != "info")
+            out +=
+                fmt::format("; {} {}{}{}", e.severity, e.rule, e.code.empty() ? "" : " ", e.code);
+    for (const auto& v : outcome.result->review)
+        out += fmt::format("; {} {} (allowed {})", v.code, v.status, v.units_allowed);
+    return out;
 }
 
 std::string rules_of(const CaseOutcome& outcome) {
