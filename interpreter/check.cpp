@@ -763,7 +763,7 @@ private:
             if (known(l) && known(r) &&
                 !(l->kind == TypeKind::Number && r->kind == TypeKind::Number) &&
                 !(is_text(l) && is_text(r)))
-                mismatch("compare");
+                mismatch(b.op == B::Lt ? "<" : b.op == B::Le ? "<=" : b.op == B::Gt ? ">" : ">=");
             break;
         case B::In:
         case B::NotIn:

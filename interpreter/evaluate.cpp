@@ -130,7 +130,7 @@ public:
         case Op::Local:
             return locals_[frame_ + n.slot];
         case Op::Def:
-            return def(n.slot);
+            return def(n.slot, n.span);
         case Op::CallDef:
             return call_def(n);
         case Op::CaseRoot:
@@ -441,9 +441,10 @@ private:
         return out;
     }
 
-    Value def(std::uint32_t slot) {
+    Value def(std::uint32_t slot, Span at = {}) {
         if (def_done_[slot]) return def_values_[slot];
         const DefCode& d = program_.defs[slot];
+        call_span_ = at;
         Value v = in_frame(d.frame_size, [&] { return eval(d.body); });
         def_values_[slot] = v;
         def_done_[slot] = 1;
@@ -454,7 +455,9 @@ private:
     Value in_frame(std::uint32_t size, F&& body, const Value* args = nullptr,
                    std::uint32_t argc = 0) {
         if (++depth_ > max_call_depth)
-            throw EvalError{"eval.too_deep", {}, "definitions call each other too deeply"};
+            throw EvalError{
+                "eval.too_deep", call_span_,
+                fmt::format("definitions call each other more than {} deep", max_call_depth)};
         std::size_t base = top_;
         std::size_t need = base + std::max(size, argc);
         if (locals_.size() < need) locals_.resize(need * 2);
@@ -472,6 +475,7 @@ private:
 
     Value call_def(const Node& n) {
         const DefCode& d = program_.defs[n.slot];
+        call_span_ = n.span;
         std::uint32_t argc = static_cast<std::uint32_t>(n.kids.size());
         Value* args = arena_.make_array<Value>(argc);
         for (std::uint32_t i = 0; i < argc; ++i)
@@ -1027,6 +1031,7 @@ private:
     Value case_;
     Value claim_;
     bool claim_dirty_ = true;
+    Span call_span_; // the definition reference being evaluated, for eval.too_deep
     std::size_t rule_index_ = 0;
     std::string_view date_;
     bool date_assumed_ = false;

@@ -185,7 +185,7 @@ struct extends_clause : seq< kw_extends, expect_base > {};
 struct header : seq< kw_policy, expect_policy_name, opt< extends_clause >, opt< doc_string > > {};
 
 struct expect_literal : sor< literal, raise< expect_literal > > {};
-struct expect_number : seq< number, ws > {};
+struct expect_number : sor< seq< number, ws >, raise< expect_number > > {};
 struct expect_range_dots : op_range {};
 struct int_range : seq< number, ws, expect_range_dots, expect_number > {};
 struct expect_int_range : int_range {};

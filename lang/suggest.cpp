@@ -38,6 +38,8 @@ std::optional<std::string> closest(std::string_view name,
     std::size_t best_distance = cap + 1;
     for (auto candidate : candidates) {
         std::size_t d = edit_distance(name, candidate, cap);
+        // A name every letter of which would change is no typo of it (`q` is not `r`).
+        if (d >= name.size() || d >= candidate.size()) continue;
         if (d < best_distance) {
             best_distance = d;
             best = std::string(candidate);
