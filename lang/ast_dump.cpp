@@ -1,6 +1,8 @@
 // lang/ast_dump.cpp — AST → stable s-expression text (no spans, no comments).
 #include "ast_dump.hpp"
 
+#include "format.hpp"
+
 #include <fmt/format.h>
 
 namespace cpl {
@@ -8,26 +10,7 @@ namespace cpl {
 namespace {
 
 std::string quoted(const std::string& text) {
-    std::string out = "\"";
-    for (char c : text) {
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out + "\"";
+    return "\"" + escape_string(text) + "\"";
 }
 
 const char* op_name(ast::BinaryOp op) {

@@ -131,37 +131,8 @@ int operand_need(UnaryOp op) {
 }
 constexpr int source_need = p_or; // a comprehension's source: an `if` there reads badly
 
-std::string escape(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        case '{':
-            out += "\\{";
-            break;
-        case '}':
-            out += "\\}";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
-}
-
 std::string quote(std::string_view text) {
-    return "\"" + escape(text) + "\"";
+    return "\"" + escape_string(text) + "\"";
 }
 
 // Five digits in a row are a code, so a five-digit number keeps a digit separator.
@@ -194,7 +165,7 @@ void flat_kind(const Expr& e, std::string& out) {
                 out += '"';
                 for (const auto& part : k.parts) {
                     if (auto* text = std::get_if<std::string>(&part)) {
-                        out += escape(*text);
+                        out += escape_string(*text);
                     } else {
                         out += '{';
                         flat(*std::get<ExprPtr>(part), p_if, out);
@@ -913,6 +884,35 @@ std::optional<std::string> format_source(const SourceMap& sources, FileId file,
     diagnostics.append(found);
     if (failed) return std::nullopt;
     return format(parsed, text);
+}
+
+std::string escape_string(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '{':
+            out += "\\{";
+            break;
+        case '}':
+            out += "\\}";
+            break;
+        default:
+            out += c;
+        }
+    }
+    return out;
 }
 
 } // namespace cpl

@@ -28,4 +28,8 @@ bool has_policy_header(std::string_view text);
 std::optional<std::string> format_source(const SourceMap& sources, FileId file,
                                          Diagnostics& diagnostics);
 
+/// The text of a string as it is written between quotes in a policy file (escapes `"`, `\`,
+/// newlines, tabs and interpolation braces).
+std::string escape_string(std::string_view text);
+
 } // namespace cpl

@@ -31,6 +31,14 @@ inline std::string rendered(const Loaded& loaded) {
     return render_all(loaded.diagnostics, *loaded.sources);
 }
 
+/// The repository root, where tests read and run from.
+inline const std::filesystem::path source_root = CPL_SOURCE_DIR;
+
+inline std::string slurp(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+}
+
 inline std::string codes(const Loaded& loaded) {
     std::string out;
     for (const auto& d : loaded.diagnostics.sorted())

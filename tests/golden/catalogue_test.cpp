@@ -1,6 +1,8 @@
 // tests/golden/catalogue_test.cpp — every diagnostic code the sources can produce has its
 // `### \`code\`` entry in docs/diagnostics.md. Codes are found in string literals of
 // lang/, interpreter/ and stdlib/: `parse.*`, `check.*`, `load.*`, `eval.*`, `run.*`, `fmt.*`.
+#include "../helpers.hpp"
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -14,14 +16,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path root = CPL_SOURCE_DIR;
-
-std::string slurp(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
+const fs::path& root = cpl::test::source_root;
+using cpl::test::slurp;
 
 std::vector<fs::path> sources() {
     std::vector<fs::path> out;

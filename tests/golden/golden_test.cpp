@@ -14,16 +14,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path root = CPL_SOURCE_DIR;
+const fs::path& root = cpl::test::source_root;
+using cpl::test::slurp;
 bool updating() {
     return std::getenv("CPL_UPDATE_GOLDEN") != nullptr;
-}
-
-std::string slurp(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
 }
 
 std::vector<fs::path> files(const fs::path& dir, const std::string& extension) {

@@ -16,14 +16,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path root = CPL_SOURCE_DIR;
-
-std::string slurp(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
+const fs::path& root = cpl::test::source_root;
+using cpl::test::slurp;
 
 struct Parsed {
     ast::PolicyFile file;
