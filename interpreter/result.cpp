@@ -65,24 +65,18 @@ void field(std::string& out, std::string_view name, std::string_view value) {
     json_string(out, value);
 }
 
-} // namespace
-
-std::string to_json(const Result& r, bool explain) {
-    std::string out;
-    out.reserve(1024);
-    out += "{\"case\": ";
-    json_string(out, r.case_id);
-    field(out, "policy", r.policy);
-    out += ", \"lines\": [";
-    for (std::size_t i = 0; i < r.lines.size(); ++i) {
-        const Line& l = r.lines[i];
+// Claim lines as a JSON array: billed lines, and the unbilled ones a review lists.
+void json_lines(std::string& out, const std::vector<Line>& lines, bool layered, bool explain) {
+    out += '[';
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const Line& l = lines[i];
         out += i ? ", {\"code\": " : "{\"code\": ";
         json_string(out, l.code);
         out += fmt::format(", \"units\": {}, \"modifiers\": ", l.units);
         json_strings(out, l.modifiers);
         field(out, "rule", l.rule);
         field(out, "cite", l.cite);
-        if (r.layered) {
+        if (layered) {
             field(out, "layer", l.layer);
             if (!l.replaces.empty()) field(out, "replaces", l.replaces);
         }
@@ -92,7 +86,20 @@ std::string to_json(const Result& r, bool explain) {
         }
         out += '}';
     }
-    out += "], \"edits\": [";
+    out += ']';
+}
+
+} // namespace
+
+std::string to_json(const Result& r, bool explain) {
+    std::string out;
+    out.reserve(1024);
+    out += "{\"case\": ";
+    json_string(out, r.case_id);
+    field(out, "policy", r.policy);
+    out += ", \"lines\": ";
+    json_lines(out, r.lines, r.layered, explain);
+    out += ", \"edits\": [";
     for (std::size_t i = 0; i < r.edits.size(); ++i) {
         const Edit& e = r.edits[i];
         out += i ? ", {\"severity\": " : "{\"severity\": ";
@@ -136,18 +143,8 @@ std::string to_json(const Result& r, bool explain) {
             }
             out += "]}";
         }
-        out += "], \"unbilled\": [";
-        for (std::size_t i = 0; i < r.unbilled.size(); ++i) {
-            const Line& l = r.unbilled[i];
-            out += i ? ", {\"code\": " : "{\"code\": ";
-            json_string(out, l.code);
-            out += fmt::format(", \"units\": {}, \"modifiers\": ", l.units);
-            json_strings(out, l.modifiers);
-            field(out, "rule", l.rule);
-            field(out, "cite", l.cite);
-            out += '}';
-        }
-        out += ']';
+        out += "], \"unbilled\": ";
+        json_lines(out, r.unbilled, false, false);
     }
     out += '}';
     return out;
