@@ -1016,6 +1016,7 @@ private:
                 modifiers[m] = Value::of_string(line.modifiers[m]);
             fields[line_field::modifiers] = Value::of_list(modifiers, line.modifiers.size());
             fields[line_field::rule] = Value::of_string(line.rule);
+            fields[line_field::position] = Value::of_number(static_cast<std::int64_t>(n));
             out[n++] = Value::of_record(shape_line, fields);
         }
         return Value::of_list(out, n);

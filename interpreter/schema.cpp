@@ -45,7 +45,8 @@ void add_case_shapes(std::vector<Shape>& shapes, std::vector<std::vector<TypeP>>
     add("line", {{"code", code_type()},
                  {"units", number_type()},
                  {"modifiers", strings},
-                 {"rule", string_type()}});
+                 {"rule", string_type()},
+                 {"position", number_type()}});
     add("entry", {{"key", any_type()}, {"value", any_type()}});
 }
 

@@ -63,7 +63,7 @@ namespace claim_line_field {
 enum : std::uint32_t { code, units, modifiers, count };
 }
 namespace line_field {
-enum : std::uint32_t { code, units, modifiers, rule, count };
+enum : std::uint32_t { code, units, modifiers, rule, position, count };
 }
 namespace entry_field {
 enum : std::uint32_t { key, value, count };
