@@ -129,6 +129,10 @@ Inlines clause_words(const ClauseCode& clause) {
         return {strong("adds modifier "), code(strip_prefix(source, "add modifier "))};
     case K::Document:
         return {strong("requires documentation: "), code(strip_prefix(source, "document "))};
+    case K::RemoveModifier:
+        return {strong("removes modifier "), code(strip_prefix(source, "remove modifier "))};
+    case K::Because:
+        return {strong("because "), code(strip_prefix(source, "because "))};
     }
     return {code(source)};
 }

@@ -767,6 +767,10 @@ private:
             case K::RemoveModifier:
                 remove_modifier(c, line);
                 break;
+            case K::Because:
+                // Plain words for the reader, computed only when someone asks why.
+                if (explain_) trail_.push_back(text(eval(c.expr)));
+                break;
             }
         }
     }

@@ -174,7 +174,8 @@ enum class ClauseKind {
     Info,
     AddModifier,
     RemoveModifier,
-    Document
+    Document,
+    Because
 };
 
 struct Clause {

@@ -75,6 +75,8 @@ const char* clause_name(ast::ClauseKind kind) {
         return "remove-modifier";
     case ast::ClauseKind::Document:
         return "document";
+    case ast::ClauseKind::Because:
+        return "because";
     }
     return "?";
 }

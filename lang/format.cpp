@@ -425,6 +425,8 @@ const char* clause_word(ClauseKind kind) {
         return "remove modifier";
     case ClauseKind::Document:
         return "document";
+    case ClauseKind::Because:
+        return "because";
     }
     return "?";
 }

@@ -36,7 +36,7 @@ CPL_KEYWORD( modifier ); CPL_KEYWORD( document ); CPL_KEYWORD( cite ); CPL_KEYWO
 CPL_KEYWORD( disable ); CPL_KEYWORD( exception ); CPL_KEYWORD( to ); CPL_KEYWORD( include );
 CPL_KEYWORD( and ); CPL_KEYWORD( or ); CPL_KEYWORD( not ); CPL_KEYWORD( if );
 CPL_KEYWORD( then ); CPL_KEYWORD( else ); CPL_KEYWORD( from ); CPL_KEYWORD( until );
-CPL_KEYWORD( fixed );
+CPL_KEYWORD( fixed ); CPL_KEYWORD( because );
 #undef CPL_KEYWORD
 
 // Reserved words can never be names.
@@ -53,7 +53,7 @@ struct reserved : any_word<
    TAO_PEGTL_STRING( "and" ), TAO_PEGTL_STRING( "or" ), TAO_PEGTL_STRING( "not" ),
    TAO_PEGTL_STRING( "if" ), TAO_PEGTL_STRING( "then" ), TAO_PEGTL_STRING( "else" ),
    TAO_PEGTL_STRING( "true" ), TAO_PEGTL_STRING( "false" ), TAO_PEGTL_STRING( "from" ),
-   TAO_PEGTL_STRING( "until" ), TAO_PEGTL_STRING( "fixed" ) > {};
+   TAO_PEGTL_STRING( "until" ), TAO_PEGTL_STRING( "fixed" ), TAO_PEGTL_STRING( "because" ) > {};
 
 // name <- [a-z_] [A-Za-z0-9_]*   (not a reserved word)
 struct name : seq< not_at< reserved >, ranges< 'a', 'z', '_' >, star< identifier_other > > {};
@@ -244,8 +244,10 @@ struct clause_document : seq< kw_document, expect_expr > {};
 struct expect_modifier_keyword : kw_modifier {};
 struct clause_add : seq< kw_add, expect_modifier_keyword, expect_expr > {};
 struct clause_remove : seq< kw_remove, expect_modifier_keyword, expect_expr > {};
+// because <- 'because' expr     (the rule's reason in plain words, shown by --explain)
+struct clause_because : seq< kw_because, expect_expr > {};
 struct clause : sor< clause_for, clause_let, clause_when, clause_bill, clause_cap, clause_deny,
-                     clause_warn, clause_info, clause_document, clause_add, clause_remove, cite, effective_from,
+                     clause_warn, clause_info, clause_document, clause_add, clause_remove, clause_because, cite, effective_from,
                      effective_until > {};
 
 struct expect_rule_name : sor< ident, raise< expect_rule_name > > {};

@@ -27,7 +27,7 @@ using selector = pt::selector<Rule,
         g::expect_key, g::key_range, g::remove_row, g::value_row, g::def, g::params, g::param,
         g::expect_param, g::param_type, g::clause_for, g::clause_let, g::clause_when,
         g::clause_bill, g::bill_units, g::bill_modifiers, g::clause_cap, g::clause_deny,
-        g::clause_warn, g::clause_info, g::clause_document, g::clause_add, g::clause_remove, g::rule, g::edit,
+        g::clause_warn, g::clause_info, g::clause_document, g::clause_add, g::clause_remove, g::clause_because, g::rule, g::edit,
         g::override_decl, g::kind_rule, g::kind_edit, g::disable_decl, g::exception_decl,
         g::include_decl, g::effective_from, g::effective_until, g::fixed_decl>,
     pt::fold_one::on<

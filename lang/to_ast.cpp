@@ -387,6 +387,7 @@ public:
         if (n.is_type<g::clause_info>()) return ast::ClauseKind::Info;
         if (n.is_type<g::clause_add>()) return ast::ClauseKind::AddModifier;
         if (n.is_type<g::clause_remove>()) return ast::ClauseKind::RemoveModifier;
+        if (n.is_type<g::clause_because>()) return ast::ClauseKind::Because;
         return ast::ClauseKind::Document;
     }
 
