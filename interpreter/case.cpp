@@ -490,9 +490,15 @@ struct CaseReader::Impl {
                          " cannot be looked up: no muscle table is loaded",
                      "without a muscle table, give each muscle as " + object_help(name));
             const TableRowData* row = find_muscle(name);
-            if (!row)
+            if (!row) {
+                // `lower` holds the lower-cased name after find_muscle.
+                if (auto field = muscles->elsewhere.find(lower); field != muscles->elsewhere.end())
+                    fail(in_quotes(name) + " is not a limb muscle",
+                         "list it under \"" + field->second +
+                             "\" (with its side) instead of in a limb");
                 fail("unknown muscle " + in_quotes(name) + did_you_mean(name, muscle_names),
                      "to use a muscle the table lacks, give it as " + object_help(name));
+            }
             return muscle_record(row->keys[0],
                                  row_field(row, muscles->nerve_field, Value::of_string({})),
                                  row_field(row, muscles->roots_field, Value::of_list(nullptr, 0)));

@@ -20,6 +20,9 @@ struct MuscleIndex {
     std::vector<std::string> names; // every key as written, for did-you-mean
     int nerve_field = -1;           // field indexes in the row value's shape
     int roots_field = -1;
+    // Names that are not limb muscles but belong in another case field, lower-cased →
+    // that field (e.g. "trapezius" → "cranial_muscles"), so the error can say where.
+    std::unordered_map<std::string, std::string> elsewhere;
 };
 
 /// Why a case could not be used. Rendered `case ID: PATH: MESSAGE`.

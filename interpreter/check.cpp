@@ -231,6 +231,21 @@ private:
                 index.names.emplace_back(key.str());
             }
         }
+        // Cranial and axial names the policy knows: a coder who puts one in a limb is told where it
+        // goes.
+        for (auto [table_name, field] : {std::pair{"cranial_muscle_names", "cranial_muscles"},
+                                         std::pair{"axial_muscles", "axial_muscles"}}) {
+            auto other = table_index_.find(table_name);
+            if (other == table_index_.end()) continue;
+            for (const auto& row : p().tables[other->second]->rows)
+                for (const auto& key : row.keys) {
+                    if (key.kind != Kind::String) continue;
+                    std::string lower(key.str());
+                    std::transform(lower.begin(), lower.end(), lower.begin(),
+                                   [](unsigned char c) { return std::tolower(c); });
+                    if (!index.by_lower_name.count(lower)) index.elsewhere.emplace(lower, field);
+                }
+        }
         p().muscles = std::move(index);
     }
 
