@@ -353,6 +353,7 @@ private:
         for (const auto& clause : code.clauses)
             code.written.push_back(clause.source);
         if (hoist) hoist_invariant_conditions(code);
+        mark_invariant_lets(code);
         code.frame_size = scope.frame_size;
         p().max_frame = std::max(p().max_frame, scope.frame_size);
         return code;
@@ -378,6 +379,33 @@ private:
         for (const auto& kid : n.kids)
             if (!invariant(kid)) return false;
         return true;
+    }
+
+    // True when `n` reads no local except those bound by comprehensions inside it.
+    static bool closed(const Node& n, std::vector<std::uint32_t>& bound) {
+        if (n.op == Op::Local) return std::find(bound.begin(), bound.end(), n.slot) != bound.end();
+        if (n.op == Op::Comprehension) {
+            if (!closed(n.kids[0], bound)) return false;
+            bound.push_back(n.slot);
+            bool ok = std::all_of(n.kids.begin() + 1, n.kids.end(),
+                                  [&](const Node& k) { return closed(k, bound); });
+            bound.pop_back();
+            return ok;
+        }
+        return std::all_of(n.kids.begin(), n.kids.end(),
+                           [&](const Node& k) { return closed(k, bound); });
+    }
+
+    // A `let` inside a loop whose value cannot change from one element to the next is
+    // computed once per run of the rule (the claim an edit sees is fixed while it runs).
+    static void mark_invariant_lets(RuleCode& code) {
+        bool in_loop = false;
+        for (auto& clause : code.clauses) {
+            if (clause.kind == ast::ClauseKind::For) in_loop = true;
+            std::vector<std::uint32_t> bound;
+            if (in_loop && clause.kind == ast::ClauseKind::Let)
+                clause.invariant = closed(clause.expr, bound);
+        }
     }
 
     static void hoist_invariant_conditions(RuleCode& code) {

@@ -26,6 +26,8 @@ struct Scratch {
     std::vector<Value> def_values;
     std::vector<std::uint8_t> def_done;
     std::vector<std::string> trail;
+    std::vector<std::uint8_t> let_cached;
+    std::vector<Value> let_values;
 
     // Results of function definitions by their arguments, for this case only: definitions
     // are pure, so `complete(limb)` asked by three rules is computed once. Direct-mapped:
@@ -74,7 +76,7 @@ public:
           explain_(options.explain || !options.why_not.empty()), profile_(options.profile),
           coverage_(options.coverage), why_not_(options.why_not), scratch_(scratch),
           locals_(scratch.locals), def_values_(scratch.def_values), def_done_(scratch.def_done),
-          trail_(scratch.trail) {
+          trail_(scratch.trail), let_cached_(scratch.let_cached), let_values_(scratch.let_values) {
         def_values_.resize(program.defs.size());
         def_done_.assign(program.defs.size(), 0);
         if (locals_.size() < program.max_frame + 64) locals_.resize(program.max_frame + 64);
@@ -703,9 +705,22 @@ private:
         return holds;
     }
 
+    Value invariant_let(std::size_t index, const ClauseCode& c) {
+        if (let_cached_.size() <= index) {
+            let_cached_.resize(index + 1, 0);
+            let_values_.resize(index + 1);
+        }
+        if (!let_cached_[index]) {
+            let_values_[index] = eval(c.expr);
+            let_cached_[index] = 1;
+        }
+        return let_values_[index];
+    }
+
     void run_clauses(const RuleCode& rule) {
         rule_ = &rule;
         trail_.clear();
+        let_cached_.clear();
         in_frame(rule.frame_size, [&] {
             exec(rule, 0, -1);
             return Value{};
@@ -731,7 +746,7 @@ private:
                 return;
             }
             case K::Let:
-                locals_[frame_ + c.slot] = eval(c.expr);
+                locals_[frame_ + c.slot] = c.invariant ? invariant_let(i, c) : eval(c.expr);
                 if (explain_)
                     trail_.push_back(
                         fmt::format("{} → {}", c.source, text(locals_[frame_ + c.slot])));
@@ -1058,6 +1073,8 @@ private:
     std::vector<std::uint8_t>& def_done_;
     const RuleCode* rule_ = nullptr;
     std::vector<std::string>& trail_;
+    std::vector<std::uint8_t>& let_cached_; // invariant lets computed in this run of a rule
+    std::vector<Value>& let_values_;
     std::vector<LineState> lines_;
     std::vector<std::uint32_t> claim_map_;
     std::vector<const Line*> line_ptrs_;

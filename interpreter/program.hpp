@@ -92,6 +92,7 @@ struct ClauseCode {
     ast::ClauseKind kind;
     std::uint32_t slot = 0;  // for / let variable
     bool over_claim = false; // a `for` over the claim: its element is "the line"
+    bool invariant = false;  // a `let` in a loop that does not depend on it: computed once a run
     Node expr;
     std::optional<Node> units;
     std::optional<Node> modifiers;
