@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <functional>
 #include <limits>
 
 namespace cpl {
@@ -44,22 +45,28 @@ Value builtin_sum(std::span<const Value> args, BuiltinContext& ctx) {
     return Value::of_number(total);
 }
 
-Value builtin_min(std::span<const Value> args, BuiltinContext& ctx) {
-    auto items = list_arg(args[0], ctx, "min");
-    if (items.empty()) builtin_error(ctx, "`min` of an empty list");
-    std::int64_t best = number_arg(items[0], ctx, "min");
+namespace {
+
+// The number of a non-empty list that `better` prefers over all others.
+template <typename Better>
+Value extreme(std::span<const Value> args, BuiltinContext& ctx, std::string_view fn,
+              Better better) {
+    auto items = list_arg(args[0], ctx, fn);
+    if (items.empty()) builtin_error(ctx, fmt::format("`{}` of an empty list", fn));
+    std::int64_t best = number_arg(items[0], ctx, fn);
     for (const auto& v : items)
-        best = std::min(best, number_arg(v, ctx, "min"));
+        if (std::int64_t n = number_arg(v, ctx, fn); better(n, best)) best = n;
     return Value::of_number(best);
 }
 
+} // namespace
+
+Value builtin_min(std::span<const Value> args, BuiltinContext& ctx) {
+    return extreme(args, ctx, "min", std::less<>{});
+}
+
 Value builtin_max(std::span<const Value> args, BuiltinContext& ctx) {
-    auto items = list_arg(args[0], ctx, "max");
-    if (items.empty()) builtin_error(ctx, "`max` of an empty list");
-    std::int64_t best = number_arg(items[0], ctx, "max");
-    for (const auto& v : items)
-        best = std::max(best, number_arg(v, ctx, "max"));
-    return Value::of_number(best);
+    return extreme(args, ctx, "max", std::greater<>{});
 }
 
 Value builtin_distinct(std::span<const Value> args, BuiltinContext& ctx) {
