@@ -776,7 +776,7 @@ private:
                 edit("info", c, line, false);
                 break;
             case K::Document:
-                document(text(eval(c.expr)));
+                document(keep(eval(c.expr)));
                 break;
             case K::AddModifier:
                 add_modifier(c, line);
@@ -1000,10 +1000,10 @@ private:
         edits_.push_back(std::move(e));
     }
 
-    void document(std::string text_value) {
-        for (auto d : documentation_)
-            if (d == text_value) return;
-        documentation_.push_back(arena_.copy(text_value));
+    // `text` already lives in the program or the case arena (keep()): no copy is needed.
+    void document(std::string_view text) {
+        if (std::find(documentation_.begin(), documentation_.end(), text) == documentation_.end())
+            documentation_.push_back(text);
     }
 
     // The claim as edits see it: one `line` record per live line.

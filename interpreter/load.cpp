@@ -20,9 +20,9 @@ namespace fs = std::filesystem;
 constexpr std::size_t max_chain = 32;   // extends chain length
 constexpr std::size_t max_include = 16; // include nesting
 
+// A file on disk wins, so an author editing stdlib/ sees the change without a rebuild; the
+// embedded copy serves everywhere else.
 std::optional<std::string> read_text(const std::string& path) {
-    if (auto embedded = embedded_policy_file(path); embedded && !fs::exists(path))
-        return std::string(*embedded);
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         if (auto embedded = embedded_policy_file(path)) return std::string(*embedded);
@@ -121,7 +121,7 @@ private:
         std::vector<const ast::Decl*> decls;
         if (!collect(merged, policy, path, decls, 0)) return false;
         for (const ast::Decl* decl : decls)
-            apply(merged, *decl, layer, merged.layers.size() == 1);
+            apply(merged, *decl, layer);
         return true;
     }
 
@@ -204,12 +204,11 @@ private:
             d.help = fmt::format("did you mean `{}`?", *guess);
     }
 
-    void apply(MergedPolicy& merged, const ast::Decl& decl, const std::string& layer,
-               bool first_layer) {
-        std::visit([&](const auto& d) { apply_one(merged, d, layer, first_layer); }, decl);
+    void apply(MergedPolicy& merged, const ast::Decl& decl, const std::string& layer) {
+        std::visit([&](const auto& d) { apply_one(merged, d, layer); }, decl);
     }
 
-    void apply_one(MergedPolicy& merged, const ast::Setting& s, const std::string& layer, bool) {
+    void apply_one(MergedPolicy& merged, const ast::Setting& s, const std::string& layer) {
         for (const auto& existing : merged.settings)
             if (existing.decl->name.text == s.name.text) {
                 auto& d = diagnostics_.error("check.duplicate_setting", s.name.span,
@@ -235,8 +234,7 @@ private:
         return true;
     }
 
-    void apply_one(MergedPolicy& merged, const ast::SettingValue& s, const std::string& layer,
-                   bool) {
+    void apply_one(MergedPolicy& merged, const ast::SettingValue& s, const std::string& layer) {
         for (auto& existing : merged.settings)
             if (existing.decl->name.text == s.name.text) {
                 if (refuse_fixed(existing.decl->fixed, existing.history.front().second, layer,
@@ -255,7 +253,7 @@ private:
                 }));
     }
 
-    void apply_one(MergedPolicy& merged, const ast::Table& t, const std::string& layer, bool) {
+    void apply_one(MergedPolicy& merged, const ast::Table& t, const std::string& layer) {
         MergedTable* table = nullptr;
         for (auto& existing : merged.tables)
             if (existing.decl->name.text == t.name.text) table = &existing;
@@ -315,7 +313,7 @@ private:
         table.rows.push_back({&row, layer});
     }
 
-    void apply_one(MergedPolicy& merged, const ast::Def& def, const std::string& layer, bool) {
+    void apply_one(MergedPolicy& merged, const ast::Def& def, const std::string& layer) {
         for (const auto& existing : merged.defs)
             if (existing.decl->name.text == def.name.text) {
                 diagnostics_
@@ -343,7 +341,7 @@ private:
                         [](const MergedRule& r) -> std::string_view { return r.rule->name.text; });
     }
 
-    void apply_one(MergedPolicy& merged, const ast::Rule& rule, const std::string& layer, bool) {
+    void apply_one(MergedPolicy& merged, const ast::Rule& rule, const std::string& layer) {
         if (auto* existing = find_rule(merged, rule.kind, rule.name.text)) {
             diagnostics_
                 .error("check.duplicate_rule", rule.name.span,
@@ -356,7 +354,7 @@ private:
         list_for(merged, rule.kind).push_back({&rule, layer, "", {}});
     }
 
-    void apply_one(MergedPolicy& merged, const ast::Override& o, const std::string& layer, bool) {
+    void apply_one(MergedPolicy& merged, const ast::Override& o, const std::string& layer) {
         auto* existing = find_rule(merged, o.rule.kind, o.rule.name.text);
         if (!existing) {
             unknown("check.unknown_rule", o.rule.name.span, kind_name(o.rule.kind),
@@ -369,7 +367,7 @@ private:
         *existing = {&o.rule, layer, existing->layer, {}};
     }
 
-    void apply_one(MergedPolicy& merged, const ast::Disable& d, const std::string& layer, bool) {
+    void apply_one(MergedPolicy& merged, const ast::Disable& d, const std::string& layer) {
         auto& list = list_for(merged, d.kind);
         for (auto it = list.begin(); it != list.end(); ++it)
             if (it->rule->name.text == d.target.text) {
@@ -383,7 +381,7 @@ private:
                 rule_names(merged, d.kind));
     }
 
-    void apply_one(MergedPolicy& merged, const ast::Exception& e, const std::string& layer, bool) {
+    void apply_one(MergedPolicy& merged, const ast::Exception& e, const std::string& layer) {
         auto* target = find_rule(merged, e.target_kind, e.target.text);
         if (!target) {
             unknown("check.unknown_rule", e.target.span, kind_name(e.target_kind), e.target.text,
@@ -396,7 +394,7 @@ private:
         target->exceptions.emplace_back(&e.rule, layer);
     }
 
-    void apply_one(MergedPolicy&, const ast::Include&, const std::string&, bool) {}
+    void apply_one(MergedPolicy&, const ast::Include&, const std::string&) {}
 
     Diagnostics& diagnostics_;
     std::vector<std::string> chain_;

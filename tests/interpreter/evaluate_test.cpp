@@ -29,7 +29,9 @@ struct Run {
     Loaded loaded;
     std::unique_ptr<Session> session;
     CaseOutcome run(const std::string& json, bool explain = false) {
-        return session->run(json, {explain});
+        EvaluateOptions options;
+        options.explain = explain;
+        return session->run(json, options);
     }
 };
 
