@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 namespace cpl::cli {
 
@@ -191,6 +192,27 @@ std::string coverage_report(const Program& program, const Coverage& covered) {
     return out;
 }
 
+// The shape of an expectation file, checked before anything reads it.
+std::optional<std::string> malformed(const json& expected) {
+    if (!expected.is_object()) return "expected a JSON object";
+    for (const char* key : {"case", "policy", "why", "error"})
+        if (expected.contains(key) && !expected[key].is_string())
+            return fmt::format("\"{}\" must be a string", key);
+    for (const char* key : {"lines", "edits", "review", "unbilled"}) {
+        if (!expected.contains(key)) continue;
+        if (!expected[key].is_array()) return fmt::format("\"{}\" must be a list", key);
+        for (const auto& item : expected[key])
+            if (!item.is_object())
+                return fmt::format("every entry of \"{}\" must be an object", key);
+    }
+    if (expected.contains("documentation") &&
+        (!expected["documentation"].is_array() ||
+         !std::all_of(expected["documentation"].begin(), expected["documentation"].end(),
+                      [](const json& d) { return d.is_string(); })))
+        return "\"documentation\" must be a list of strings";
+    return std::nullopt;
+}
+
 } // namespace
 
 int test(const TestOptions& options) {
@@ -226,6 +248,11 @@ int test(const TestOptions& options) {
             expected = json::parse(expected_text);
         } catch (const json::exception& e) {
             fmt::print("FAIL {}: {} is not valid JSON: {}\n", file, expected_path, e.what());
+            ++failed;
+            continue;
+        }
+        if (auto problem = malformed(expected)) {
+            fmt::print("FAIL {}: {}: {}\n", file, expected_path, *problem);
             ++failed;
             continue;
         }

@@ -92,3 +92,21 @@ TEST_CASE("golden CLI transcripts: command, exit status, stdout, stderr") {
         CHECK(actual == text);
     }
 }
+
+TEST_CASE("a malformed expectation file fails its test with a message, never a crash") {
+    auto [expected, message] = GENERATE(table<std::string, std::string>({
+        {R"({"policy": 5})", "\"policy\" must be a string"},
+        {R"([1])", "expected a JSON object"},
+        {R"({"lines": "95860"})", "\"lines\" must be a list"},
+        {R"({"lines": [{"code": 95860}]})", "is malformed"},
+    }));
+    CAPTURE(expected);
+    auto dir = fs::temp_directory_path() / "cpl_bad_expectation";
+    fs::create_directories(dir);
+    std::ofstream(dir / "t.case.json") << R"({"id": "t"})";
+    std::ofstream(dir / "t.expected.json") << expected;
+    Transcript t = run_cli("test '" + dir.string() + "'");
+    CHECK(t.exit_code == 1);
+    CHECK(t.out.find(message) != std::string::npos);
+    CHECK(t.out.find("0 passed, 1 failed") != std::string::npos);
+}
