@@ -2,6 +2,7 @@
 // expands includes, follows `extends` base first, and merges each layer onto its base.
 #include "load.hpp"
 
+#include "lang/files.hpp"
 #include "lang/parse.hpp"
 #include "lang/suggest.hpp"
 #include "stdlib/embedded.hpp"
@@ -22,15 +23,10 @@ constexpr std::size_t max_include = 16; // include nesting
 
 // A file on disk wins, so an author editing stdlib/ sees the change without a rebuild; the
 // embedded copy serves everywhere else.
-std::optional<std::string> read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        if (auto embedded = embedded_policy_file(path)) return std::string(*embedded);
-        return std::nullopt;
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
+std::optional<std::string> read_text(const std::string& path, std::string& why) {
+    if (auto text = read_text_file(path, why)) return text;
+    if (auto embedded = embedded_policy_file(path)) return std::string(*embedded);
+    return std::nullopt;
 }
 
 std::string key_text(const ast::TableKey& key) {
@@ -149,10 +145,11 @@ private:
 
     ast::PolicyFile* parse_file(MergedPolicy& merged, const std::string& path,
                                 std::optional<Span> from, bool expect_header) {
-        auto text = read_text(path);
+        std::string why;
+        auto text = read_text(path, why);
         if (!text) {
             diagnostics_.error("load.cannot_read", from,
-                               fmt::format("cannot read policy file `{}`", path));
+                               fmt::format("cannot read policy file `{}`: it {}", path, why));
             return nullptr;
         }
         FileId id = merged.sources->add(path, std::move(*text));

@@ -1,6 +1,7 @@
 // interpreter/cli/cmd_fmt.cpp — `cpl fmt [--check] FILE...`: rewrites policy files in
 // canonical form (lang/format.hpp); `--check` only reports the files that would change.
 #include "commands.hpp"
+#include "lang/files.hpp"
 #include "lang/format.hpp"
 #include "lang/render.hpp"
 
@@ -11,15 +12,6 @@
 namespace cpl::cli {
 
 namespace {
-
-std::optional<std::string> read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad()) return std::nullopt;
-    return text.str();
-}
 
 // Byte offset of the start of the first line where the two texts differ.
 std::uint32_t first_difference(const std::string& a, const std::string& b) {
@@ -36,9 +28,11 @@ std::uint32_t first_difference(const std::string& a, const std::string& b) {
 int fmt(const FmtOptions& options) {
     int status = 0;
     for (const auto& path : options.files) {
-        auto text = read_file(path);
+        std::string why;
+        auto text = read_text_file(path, why);
         if (!text) {
-            fmt::print(stderr, "{}: error: cannot read the policy file [fmt.cannot_read]\n", path);
+            fmt::print(stderr, "{}: error: cannot read the policy file: it {} [fmt.cannot_read]\n",
+                       path, why);
             status = 1;
             continue;
         }

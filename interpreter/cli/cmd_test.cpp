@@ -2,6 +2,7 @@
 // NAME.expected.json names and compares the claim; ends with `N passed, N failed`.
 #include "commands.hpp"
 #include "inputs.hpp"
+#include "lang/files.hpp"
 
 #include <filesystem>
 #include <fmt/format.h>
@@ -237,15 +238,17 @@ int test(const TestOptions& options) {
     for (const auto& file : files) {
         std::string expected_path =
             file.substr(0, file.size() - std::string(".case.json").size()) + ".expected.json";
-        std::string case_text, expected_text;
+        std::string why;
+        auto case_text = read_text_file(file, why);
+        auto expected_text = case_text ? read_text_file(expected_path, why) : std::nullopt;
         json expected;
-        if (!read_file(file, case_text) || !read_file(expected_path, expected_text)) {
-            fmt::print("FAIL {}: cannot read it or its {}\n", file, expected_path);
+        if (!case_text || !expected_text) {
+            fmt::print("FAIL {}: {} {}\n", file, case_text ? expected_path : "it", why);
             ++failed;
             continue;
         }
         try {
-            expected = json::parse(expected_text);
+            expected = json::parse(*expected_text);
         } catch (const json::exception& e) {
             fmt::print("FAIL {}: {} is not valid JSON: {}\n", file, expected_path, e.what());
             ++failed;
@@ -275,7 +278,7 @@ int test(const TestOptions& options) {
             EvaluateOptions evaluate_options;
             evaluate_options.explain = true;
             if (options.coverage) evaluate_options.coverage = &coverage[policy];
-            outcome = sessions[policy]->run(case_text, evaluate_options);
+            outcome = sessions[policy]->run(*case_text, evaluate_options);
             problems = compare(expected, outcome);
         } catch (const json::exception& e) {
             problems.push_back(fmt::format("{} is malformed: {}", expected_path, e.what()));

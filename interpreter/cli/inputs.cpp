@@ -2,7 +2,10 @@
 // cases a JSON Lines file holds.
 #include "inputs.hpp"
 
+#include "lang/files.hpp"
+
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
@@ -12,15 +15,6 @@
 namespace cpl::cli {
 
 namespace fs = std::filesystem;
-
-bool read_file(const std::string& path, std::string& out) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return false;
-    std::ostringstream text;
-    text << in.rdbuf();
-    out = text.str();
-    return true;
-}
 
 std::vector<std::string> files_below(const std::string& dir,
                                      const std::vector<std::string>& suffixes) {
@@ -41,22 +35,51 @@ std::vector<std::string> files_below(const std::string& dir,
 
 namespace {
 
-void stream_lines(std::istream& in, const std::string& name, const CaseSink& sink) {
+// One case per line. A line longer than a case may be is reported and skipped, so memory
+// stays bounded whatever the input holds.
+bool stream_lines(std::istream& in, const std::string& name, const CaseSink& sink) {
+    bool ok = true;
     std::string line;
-    std::size_t number = 0;
-    while (std::getline(in, line)) {
+    bool too_long = false;
+    std::size_t number = 1;
+    auto finish = [&] {
+        if (too_long) {
+            fmt::print(stderr, "{}:{}: error: the line is longer than {} MiB [run.cannot_read]\n",
+                       name, number, max_file_bytes >> 20);
+            ok = false;
+        } else if (!std::all_of(line.begin(), line.end(),
+                                [](unsigned char c) { return std::isspace(c); })) {
+            sink(line, fmt::format("{}:{}", name, number));
+        }
+        line.clear();
+        too_long = false;
         ++number;
-        if (std::all_of(line.begin(), line.end(), [](unsigned char c) { return std::isspace(c); }))
-            continue;
-        sink(line, fmt::format("{}:{}", name, number));
+    };
+    std::array<char, 1 << 16> block;
+    while (in.read(block.data(), block.size()) || in.gcount() > 0) {
+        std::string_view chunk(block.data(), static_cast<std::size_t>(in.gcount()));
+        while (!chunk.empty()) {
+            std::size_t end = chunk.find('\n');
+            std::string_view piece = chunk.substr(0, end);
+            if (!too_long) {
+                if (line.size() + piece.size() > max_file_bytes) {
+                    too_long = true;
+                    line.clear();
+                } else {
+                    line.append(piece);
+                }
+            }
+            if (end == std::string_view::npos) break;
+            finish();
+            chunk.remove_prefix(end + 1);
+        }
     }
+    if (!line.empty() || too_long) finish();
+    return ok;
 }
 
 bool one_input(const std::string& input, const CaseSink& sink) {
-    if (input == "-") {
-        stream_lines(std::cin, "<stdin>", sink);
-        return true;
-    }
+    if (input == "-") return stream_lines(std::cin, "<stdin>", sink);
     std::error_code ec;
     if (fs::is_directory(input, ec)) {
         bool ok = true;
@@ -70,15 +93,16 @@ bool one_input(const std::string& input, const CaseSink& sink) {
             fmt::print(stderr, "{}: error: cannot read the case file [run.cannot_read]\n", input);
             return false;
         }
-        stream_lines(in, input, sink);
-        return true;
+        return stream_lines(in, input, sink);
     }
-    std::string text;
-    if (!read_file(input, text)) {
-        fmt::print(stderr, "{}: error: cannot read the case file [run.cannot_read]\n", input);
+    std::string why;
+    auto text = read_text_file(input, why);
+    if (!text) {
+        fmt::print(stderr, "{}: error: cannot read the case file: it {} [run.cannot_read]\n", input,
+                   why);
         return false;
     }
-    sink(text, input);
+    sink(*text, input);
     return true;
 }
 

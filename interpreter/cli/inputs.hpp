@@ -20,6 +20,4 @@ bool for_each_case(const std::vector<std::string>& inputs, const CaseSink& sink)
 std::vector<std::string> files_below(const std::string& dir,
                                      const std::vector<std::string>& suffixes);
 
-bool read_file(const std::string& path, std::string& out);
-
 } // namespace cpl::cli

@@ -1,0 +1,44 @@
+// lang/files.cpp — bounded, regular-file-only reading.
+#include "files.hpp"
+
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+
+namespace cpl {
+
+std::optional<std::string> read_text_file(const std::string& path, std::string& why,
+                                          std::size_t limit) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::file_status status = fs::status(path, ec);
+    if (ec || !fs::exists(status)) {
+        why = "does not exist";
+        return std::nullopt;
+    }
+    if (fs::is_directory(status)) {
+        why = "is a directory";
+        return std::nullopt;
+    }
+    if (!fs::is_regular_file(status)) {
+        why = "is not a regular file";
+        return std::nullopt;
+    }
+    if (fs::file_size(path, ec) > limit) {
+        why = fmt::format("is larger than {} MiB", limit >> 20);
+        return std::nullopt;
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        why = "cannot be opened";
+        return std::nullopt;
+    }
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    if (in.bad()) {
+        why = "could not be read";
+        return std::nullopt;
+    }
+    return text;
+}
+
+} // namespace cpl
