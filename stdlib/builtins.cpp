@@ -1,7 +1,7 @@
 // stdlib/builtins.cpp — THE registry of built-in functions, one row each.
 #include "builtins.hpp"
 
-#include "interpreter/schema.hpp"
+#include "runtime/schema.hpp"
 
 #include <algorithm>
 

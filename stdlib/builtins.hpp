@@ -3,8 +3,8 @@
 // Adding a built-in = one row in builtins.cpp + one function + one test row.
 #pragma once
 
-#include "interpreter/eval_error.hpp"
-#include "interpreter/types.hpp"
+#include "runtime/eval_error.hpp"
+#include "runtime/types.hpp"
 
 #include <span>
 #include <string_view>

@@ -1,7 +1,7 @@
 // stdlib/builtins_collections.cpp — count, sum, min, max, distinct, flatten, any, all,
 // sort, keys, entries, units_of.
 #include "builtins.hpp"
-#include "interpreter/schema.hpp"
+#include "runtime/schema.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>

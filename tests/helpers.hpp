@@ -1,7 +1,7 @@
 // tests/helpers.hpp — write a policy to a temporary file and load it; run a case.
 #pragma once
 
-#include "interpreter/cpl.hpp"
+#include "interpreter/engine/cpl.hpp"
 #include "lang/render.hpp"
 
 #include <filesystem>

@@ -2,7 +2,7 @@
 // changes against the policy it extends, and which claims change with it.
 #include "commands.hpp"
 #include "inputs.hpp"
-#include "interpreter/diff.hpp"
+#include "interpreter/tools/diff.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>

@@ -1,7 +1,7 @@
 // interpreter/cli/cmd_doc.cpp — `cpl doc POLICY [--format markdown|html]`: a readable page
 // describing a policy (interpreter/doc.hpp), on standard output.
 #include "commands.hpp"
-#include "interpreter/doc.hpp"
+#include "interpreter/tools/doc.hpp"
 
 #include <fmt/format.h>
 

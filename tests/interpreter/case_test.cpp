@@ -1,6 +1,6 @@
 // tests/interpreter/case_test.cpp — the case reader: the example cases, defaults, the records
 // it builds, and every kind of bad input, each with its exact path and message.
-#include "interpreter/case.hpp"
+#include "interpreter/case/case.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -2,7 +2,7 @@
 // tests/golden/doc/small.md (CPL_UPDATE_GOLDEN=1 rewrites it), the standard set names every
 // rule and edit, and HTML escapes what it shows.
 #include "../helpers.hpp"
-#include "interpreter/doc.hpp"
+#include "interpreter/tools/doc.hpp"
 
 #include <catch2/catch.hpp>
 #include <sstream>

@@ -1,0 +1,56 @@
+// interpreter/case/case.hpp — case JSON → a `case` record (schema.hpp), read with simdjson
+// On-Demand. Every bad value is reported with its JSON path; nothing is guessed.
+#pragma once
+
+#include "runtime/schema.hpp"
+#include "runtime/value.hpp"
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+namespace cpl {
+
+/// The policy's `muscles` table, indexed for the reader: every key, lower-cased, maps to
+/// its row. A row's value is a record with fields `nerve` (string) and `roots` ([string]).
+struct MuscleIndex {
+    std::unordered_map<std::string, const TableRowData*> by_lower_name;
+    std::vector<std::string> names; // every key as written, for did-you-mean
+    int nerve_field = -1;           // field indexes in the row value's shape
+    int roots_field = -1;
+    // Names that are not limb muscles but belong in another case field, lower-cased →
+    // that field (e.g. "trapezius" → "cranial_muscles"), so the error can say where.
+    std::unordered_map<std::string, std::string> elsewhere;
+};
+
+/// Why a case could not be used. Rendered `case ID: PATH: MESSAGE`.
+struct CaseError {
+    std::string case_id; // "" when the case had no readable id
+    std::string path;    // JSON path of the bad value, e.g. `extremities[0].muscles[3]`; "" for the
+                         // whole document
+    std::string message; // e.g. `unknown muscle "APBB"; did you mean "APB"?`
+    std::string help;    // optional: how to fix it
+    std::string render() const;
+};
+
+class CaseReader {
+public:
+    /// `muscles` may be null: then any limb muscle must be given as an object with
+    /// name, nerve and roots.
+    /// `known_codes` may be null: then a submitted claim's codes are checked for their form
+    /// only; else every claim code must be a key of that table (the policy's `known_codes`).
+    explicit CaseReader(const MuscleIndex* muscles, const TableData* known_codes = nullptr);
+    ~CaseReader();
+
+    /// Reads one JSON document holding one case object. On success the result is a record
+    /// of shape `shape_case`, allocated in `arena` (valid until the arena is reset).
+    std::variant<Value, CaseError> read(std::string_view json, Arena& arena);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace cpl

@@ -1,0 +1,56 @@
+// interpreter/engine/cpl.cpp — the facade: load → check; read case → evaluate.
+#include "interpreter/engine/cpl.hpp"
+
+#include "interpreter/check/check.hpp"
+#include "interpreter/load/load.hpp"
+
+#include <fmt/format.h>
+
+namespace cpl {
+
+Loaded load_policy(const std::string& policy) {
+    Loaded loaded;
+    loaded.sources = std::make_shared<SourceMap>();
+    auto merged = load(policy, loaded.diagnostics, loaded.sources);
+    if (!merged) return loaded;
+    loaded.program = check(*merged, loaded.diagnostics);
+    return loaded;
+}
+
+Session::Session(const Program& program)
+    : program_(program),
+      reader_(program.muscles ? &*program.muscles : nullptr, program.known_codes) {}
+
+Session::~Session() = default;
+
+std::string describe(const EvalError& error, const Program& program) {
+    if (error.span.end == 0 || error.span.file >= program.sources->size())
+        return fmt::format("{} [{}]", error.message, error.code);
+    const SourceFile& file = program.sources->get(error.span.file);
+    Location at = file.locate(error.span.begin);
+    return fmt::format("{} (at {}:{}:{}) [{}]", error.message, file.path(), at.line, at.column,
+                       error.code);
+}
+
+CaseOutcome Session::run(std::string_view case_json, const EvaluateOptions& options) {
+    arena_.reset();
+    CaseOutcome outcome;
+    auto read = reader_.read(case_json, arena_);
+    if (auto* error = std::get_if<CaseError>(&read)) {
+        outcome.case_id = error->case_id;
+        outcome.error = error->render();
+        outcome.help = error->help;
+        return outcome;
+    }
+    const Value& record = std::get<Value>(read);
+    outcome.case_id = std::string(record.items[case_field::id].str());
+    try {
+        outcome.result = evaluate(program_, record, arena_, options);
+    } catch (const EvalError& e) {
+        outcome.error = fmt::format("case {}: the policy could not be applied: {}", outcome.case_id,
+                                    describe(e, program_));
+    }
+    return outcome;
+}
+
+} // namespace cpl

@@ -1,0 +1,50 @@
+// interpreter/engine/cpl.hpp — THE public facade used by the command line, the tests and the
+// benchmark: load a policy once, then evaluate cases one at a time.
+#pragma once
+
+#include "interpreter/eval/evaluate.hpp"
+#include "lang/diagnostic.hpp"
+#include "interpreter/program/program.hpp"
+#include "interpreter/eval/result.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace cpl {
+
+struct Loaded {
+    std::unique_ptr<Program> program; // null when the policy has errors
+    Diagnostics diagnostics;
+    std::shared_ptr<SourceMap> sources; // for rendering the diagnostics
+};
+
+/// Loads and checks a policy: a `.cpl` path, or `standard` for the built-in set.
+Loaded load_policy(const std::string& policy);
+
+/// The outcome of one case: a result, or why the case could not be used.
+struct CaseOutcome {
+    std::optional<Result> result;
+    std::string case_id;
+    std::string error; // rendered `case ID: PATH: MESSAGE`
+    std::string help;
+};
+
+/// Evaluates cases against one program, reusing memory between them. A Result stays
+/// valid until the next call.
+class Session {
+public:
+    explicit Session(const Program& program);
+    ~Session();
+    CaseOutcome run(std::string_view case_json, const EvaluateOptions& options = {});
+
+private:
+    const Program& program_;
+    Arena arena_;
+    CaseReader reader_;
+};
+
+/// Renders an evaluation error against the program's sources (`path:line:col: …`).
+std::string describe(const EvalError& error, const Program& program);
+
+} // namespace cpl

@@ -1,0 +1,41 @@
+// interpreter/eval/evaluate.hpp — Program × case → Result.
+#pragma once
+
+#include "runtime/eval_error.hpp"
+#include "interpreter/program/program.hpp"
+#include "interpreter/eval/result.hpp"
+
+#include <vector>
+
+namespace cpl {
+
+/// Time spent per rule and edit (nanoseconds, summed over cases), in program order:
+/// rules first, then edits. For `cpl bench --profile`.
+struct RuleProfile {
+    std::vector<double> nanoseconds;
+};
+
+/// What a set of cases exercised: rules and edits that acted (program order, rules then
+/// edits), and table rows that a look-up returned. For `cpl test --coverage`.
+struct Coverage {
+    std::vector<bool> fired;
+    std::vector<std::vector<bool>> rows; // by table index, then row index
+};
+
+struct EvaluateOptions {
+    bool explain = false;             // fill `because` for every line and edit
+    RuleProfile* profile = nullptr;   // when set, time every rule and edit
+    std::vector<std::string> why_not; // codes to explain the absence of (`--why-not`)
+    Coverage* coverage = nullptr;     // when set, record what the case exercised
+};
+
+/// Evaluates one case (a record of shape `shape_case` in `arena`). Strings in the result
+/// point into the program or the arena: use the result before resetting the arena.
+/// Throws EvalError when the policy cannot be applied to this case.
+Result evaluate(const Program& program, const Value& case_record, Arena& arena,
+                const EvaluateOptions& options = {});
+
+/// Evaluates a constant expression (table values) at check time.
+Value evaluate_constant(const Program& program, const Node& node);
+
+} // namespace cpl

@@ -1,0 +1,238 @@
+// interpreter/eval/result.cpp — Result → JSON Lines (for programs) and aligned text (for people).
+#include "interpreter/eval/result.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace cpl {
+
+namespace {
+
+bool needs_escape(unsigned char c) {
+    return c == '"' || c == '\\' || c < 0x20;
+}
+
+void json_string(std::string& out, std::string_view s) {
+    out += '"';
+    // Copy runs of plain characters at once; escape the rest one by one.
+    while (!s.empty()) {
+        std::size_t plain = 0;
+        while (plain < s.size() && !needs_escape(static_cast<unsigned char>(s[plain])))
+            ++plain;
+        out.append(s.data(), plain);
+        s.remove_prefix(plain);
+        if (s.empty()) break;
+        unsigned char c = static_cast<unsigned char>(s.front());
+        s.remove_prefix(1);
+        switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        default:
+            out += fmt::format("\\u{:04x}", c);
+        }
+    }
+    out += '"';
+}
+
+template <typename Strings> void json_strings(std::string& out, const Strings& items) {
+    out += '[';
+    bool first = true;
+    for (const auto& s : items) {
+        if (!first) out += ", ";
+        first = false;
+        json_string(out, s);
+    }
+    out += ']';
+}
+
+void field(std::string& out, std::string_view name, std::string_view value) {
+    out += ", ";
+    json_string(out, name);
+    out += ": ";
+    json_string(out, value);
+}
+
+// Claim lines as a JSON array: billed lines, and the unbilled ones a review lists.
+void json_lines(std::string& out, const std::vector<Line>& lines, bool layered, bool explain) {
+    out += '[';
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const Line& l = lines[i];
+        out += i ? ", {\"code\": " : "{\"code\": ";
+        json_string(out, l.code);
+        out += fmt::format(", \"units\": {}, \"modifiers\": ", l.units);
+        json_strings(out, l.modifiers);
+        field(out, "rule", l.rule);
+        field(out, "cite", l.cite);
+        if (layered) {
+            field(out, "layer", l.layer);
+            if (!l.replaces.empty()) field(out, "replaces", l.replaces);
+        }
+        if (explain) {
+            out += ", \"because\": ";
+            json_strings(out, l.because);
+        }
+        out += '}';
+    }
+    out += ']';
+}
+
+} // namespace
+
+std::string to_json(const Result& r, bool explain) {
+    std::string out;
+    out.reserve(1024);
+    out += "{\"case\": ";
+    json_string(out, r.case_id);
+    field(out, "policy", r.policy);
+    out += ", \"lines\": ";
+    json_lines(out, r.lines, r.layered, explain);
+    out += ", \"edits\": [";
+    for (std::size_t i = 0; i < r.edits.size(); ++i) {
+        const Edit& e = r.edits[i];
+        out += i ? ", {\"severity\": " : "{\"severity\": ";
+        json_string(out, e.severity);
+        field(out, "rule", e.rule);
+        field(out, "code", e.code);
+        field(out, "message", e.message);
+        field(out, "cite", e.cite);
+        if (r.layered) {
+            field(out, "layer", e.layer);
+            if (!e.replaces.empty()) field(out, "replaces", e.replaces);
+        }
+        if (explain) {
+            out += ", \"because\": ";
+            json_strings(out, e.because);
+        }
+        out += '}';
+    }
+    out += "], \"documentation\": ";
+    json_strings(out, r.documentation);
+    if (!r.why_not.empty()) {
+        out += ", \"why_not\": ";
+        json_strings(out, r.why_not);
+    }
+    if (r.reviewed) {
+        out += ", \"review\": [";
+        for (std::size_t i = 0; i < r.review.size(); ++i) {
+            const ReviewLine& v = r.review[i];
+            out += i ? ", {\"code\": " : "{\"code\": ";
+            json_string(out, v.code);
+            out += fmt::format(", \"units\": {}, \"modifiers\": ", v.units);
+            json_strings(out, v.modifiers);
+            field(out, "status", v.status);
+            out += fmt::format(", \"units_allowed\": {}, \"reasons\": [", v.units_allowed);
+            for (std::size_t k = 0; k < v.reasons.size(); ++k) {
+                out += k ? ", {\"rule\": " : "{\"rule\": ";
+                json_string(out, v.reasons[k].rule);
+                field(out, "message", v.reasons[k].message);
+                field(out, "cite", v.reasons[k].cite);
+                out += '}';
+            }
+            out += "]}";
+        }
+        out += "], \"unbilled\": ";
+        json_lines(out, r.unbilled, false, false);
+    }
+    out += '}';
+    return out;
+}
+
+std::string error_json(std::string_view case_id, std::string_view message) {
+    std::string out = "{\"case\": ";
+    json_string(out, case_id);
+    field(out, "error", message);
+    out += '}';
+    return out;
+}
+
+namespace {
+
+// The submitted claim and the verdict on each line, in one table a coder reads at a glance.
+std::string review_text(const Result& r) {
+    std::string out = "  review of the submitted claim:\n";
+    std::size_t mod_w = 9;
+    std::vector<std::string> modifiers;
+    for (const auto& v : r.review) {
+        modifiers.push_back(v.modifiers.empty() ? "-"
+                                                : fmt::format("{}", fmt::join(v.modifiers, " ")));
+        mod_w = std::max(mod_w, modifiers.back().size());
+    }
+    out += fmt::format("    {:<6} {:>5}  {:<{}}  {:<8}  {:>7}  {}\n", "code", "units", "modifiers",
+                       mod_w, "verdict", "allowed", "why");
+    for (std::size_t i = 0; i < r.review.size(); ++i) {
+        const ReviewLine& v = r.review[i];
+        std::string why = v.reasons.empty()
+                              ? "-"
+                              : fmt::format("{} [{}]", v.reasons[0].message, v.reasons[0].rule);
+        out += fmt::format("    {:<6} {:>5}  {:<{}}  {:<8}  {:>7}  {}\n", v.code, v.units,
+                           modifiers[i], mod_w, v.status, v.units_allowed, why);
+        for (std::size_t k = 1; k < v.reasons.size(); ++k)
+            out += fmt::format("    {:<{}}  {} [{}]\n", "", 6 + 1 + 5 + 2 + mod_w + 2 + 8 + 2 + 7,
+                               v.reasons[k].message, v.reasons[k].rule);
+    }
+    if (!r.unbilled.empty()) {
+        out += "  supported by the study but not on the claim:\n";
+        for (const auto& l : r.unbilled)
+            out += fmt::format("    {} x{} [{}]\n", l.code, l.units, l.rule);
+    }
+    return out;
+}
+
+} // namespace
+
+std::string to_text(const Result& r, bool explain) {
+    std::string out = fmt::format("case {} (policy {})\n", r.case_id, r.policy);
+    if (r.reviewed) out += review_text(r) + "  payable:\n";
+    if (r.lines.empty()) out += "  no billable lines\n";
+    std::vector<std::string> modifiers;
+    std::size_t code_w = 4, mod_w = 9, rule_w = 4;
+    for (const auto& l : r.lines) {
+        modifiers.push_back(l.modifiers.empty() ? "-"
+                                                : fmt::format("{}", fmt::join(l.modifiers, " ")));
+        code_w = std::max(code_w, l.code.size());
+        mod_w = std::max(mod_w, modifiers.back().size());
+        rule_w = std::max(rule_w, l.rule.size());
+    }
+    if (!r.lines.empty()) {
+        out += fmt::format("  {:<{}}  {:>5}  {:<{}}  {:<{}}  {}\n", "code", code_w, "units",
+                           "modifiers", mod_w, "rule", rule_w, "citation");
+        for (std::size_t i = 0; i < r.lines.size(); ++i) {
+            const Line& l = r.lines[i];
+            out += fmt::format("  {:<{}}  {:>5}  {:<{}}  {:<{}}  {}\n", l.code, code_w, l.units,
+                               modifiers[i], mod_w, l.rule, rule_w, l.cite);
+            if (explain)
+                for (const auto& b : l.because)
+                    out += fmt::format("      because {}\n", b);
+        }
+    }
+    for (const auto& e : r.edits) {
+        out += fmt::format("  {}: {}{}{} [{}; {}]\n", e.severity, e.code,
+                           e.code.empty() ? "" : ": ", e.message, e.rule, e.cite);
+        if (explain)
+            for (const auto& b : e.because)
+                out += fmt::format("      because {}\n", b);
+    }
+    if (!r.documentation.empty()) {
+        out += "  documentation required:\n";
+        for (const auto& d : r.documentation)
+            out += fmt::format("    - {}\n", d);
+    }
+    for (const auto& w : r.why_not)
+        out += fmt::format("  why not {}\n", w);
+    return out;
+}
+
+} // namespace cpl

@@ -1,0 +1,71 @@
+// interpreter/eval/result.hpp — the claim a policy produced for one case (contract, section 3).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cpl {
+
+struct Line {
+    std::string_view code;
+    std::int64_t units = 0;
+    std::vector<std::string_view> modifiers;
+    std::string_view rule;
+    std::string_view cite;
+    std::string_view layer;
+    std::string_view replaces;        // the layer whose rule of the same name this one replaced
+    std::vector<std::string> because; // filled under --explain
+};
+
+struct Edit {
+    std::string_view severity; // "deny", "warn" or "info"
+    std::string_view rule;
+    std::string_view code; // "" when the edit is about no single code
+    std::string_view message;
+    std::string_view cite;
+    std::string_view layer;
+    std::string_view replaces;
+    std::vector<std::string> because;
+};
+
+/// Why a submitted line was changed or flagged.
+struct Reason {
+    std::string_view rule;
+    std::string_view message;
+    std::string_view cite;
+};
+
+/// The verdict on one submitted claim line (contract, section 3: "review").
+struct ReviewLine {
+    std::string_view code;
+    std::int64_t units = 0;
+    std::vector<std::string_view> modifiers; // as submitted
+    std::string_view status;                 // "accepted", "adjusted" or "denied"
+    std::int64_t units_allowed = 0;
+    std::vector<Reason> reasons;
+};
+
+struct Result {
+    std::string_view case_id;
+    std::string_view policy;
+    std::vector<Line> lines; // when reviewed: what may be paid
+    std::vector<Edit> edits;
+    std::vector<std::string_view> documentation;
+    bool layered = false;           // the policy extends another: lines and edits name their layer
+    bool reviewed = false;          // the case carried a submitted claim
+    std::vector<ReviewLine> review; // one per submitted line, in order
+    std::vector<Line> unbilled;     // supported by the study, missing from the claim
+    std::vector<std::string> why_not; // under --why-not: why each asked-for code is absent
+};
+
+/// One JSON object on one line, without a trailing newline (contract, section 3).
+std::string to_json(const Result& result, bool explain);
+/// `{"case": ID, "error": MESSAGE}`
+std::string error_json(std::string_view case_id, std::string_view message);
+/// The readable form: aligned columns code, units, modifiers, rule, citation; then edits
+/// and documentation.
+std::string to_text(const Result& result, bool explain);
+
+} // namespace cpl

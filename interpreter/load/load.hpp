@@ -1,0 +1,81 @@
+// interpreter/load/load.hpp — policy files → one merged policy: includes read in place, the
+// `extends` chain loaded base first, and each payer layer's overrides applied to its base.
+#pragma once
+
+#include "lang/ast.hpp"
+#include "lang/diagnostic.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cpl {
+
+/// One value of a setting and the dates of service it holds for.
+struct SettingVersion {
+    const ast::Expr* value = nullptr;
+    const ast::Effective* effective = nullptr;
+    std::string layer;
+    const ast::Cite* cite = nullptr; // the source the layer gave for this value
+};
+
+struct MergedSetting {
+    const ast::Setting* decl = nullptr;
+    // Later versions win where their dates overlap. A restatement without dates replaces
+    // every version; one with dates is added.
+    std::vector<SettingVersion> versions;
+    std::string layer; // who last changed it
+    std::vector<std::pair<const ast::Expr*, std::string>>
+        history; // every value it had, with its layer, for `cpl diff`
+};
+
+struct MergedRow {
+    const ast::TableRow* row = nullptr;
+    std::string layer;
+};
+
+struct MergedTable {
+    const ast::Table* decl = nullptr;
+    std::string layer;
+    std::vector<MergedRow> rows;
+};
+
+struct MergedDef {
+    const ast::Def* decl = nullptr;
+    std::string layer;
+};
+
+struct MergedRule {
+    const ast::Rule* rule = nullptr;
+    std::string layer;
+    std::string replaces; // the layer whose rule this replaced
+    std::vector<std::pair<const ast::Rule*, std::string>> exceptions;
+};
+
+/// Every declaration in force, in evaluation order, with the layer that wrote it.
+struct MergedPolicy {
+    std::shared_ptr<SourceMap> sources = std::make_shared<SourceMap>();
+    std::vector<std::unique_ptr<ast::PolicyFile>> files;
+    std::string name;
+    std::string title;
+    std::vector<std::string> layers; // base first
+    std::string base;                // what the outermost policy extends: a path, or "standard"
+    std::vector<MergedSetting> settings;
+    std::vector<MergedTable> tables;
+    std::vector<MergedDef> defs;
+    std::vector<MergedRule> rules;
+    std::vector<MergedRule> edits;
+};
+
+/// Loads a policy: a path to a `.cpl` file, or the name `standard` (the built-in set).
+/// Returns nothing when a file cannot be read or parsed; other problems are reported and
+/// the merged policy still returned, so the checker can report more.
+/// `sources` receives every file read, so diagnostics render even when loading fails.
+std::optional<MergedPolicy> load(const std::string& policy, Diagnostics& diagnostics,
+                                 std::shared_ptr<SourceMap> sources);
+
+/// The path shown for the built-in standard set's main file.
+inline constexpr const char* standard_policy_path = "stdlib/standard/standard.cpl";
+
+} // namespace cpl

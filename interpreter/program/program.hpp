@@ -1,0 +1,160 @@
+// interpreter/program/program.hpp — a resolved, checked policy, ready to evaluate many cases.
+// INVARIANT (slots resolved): every name in a Program is a slot index, a constant or a
+// table pointer; established by check(), relied on by evaluate().
+#pragma once
+
+#include "interpreter/case/case.hpp"
+#include "lang/ast.hpp"
+#include "stdlib/builtins.hpp"
+#include "runtime/types.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cpl {
+
+enum class Op : std::uint8_t {
+    Const,         // constant
+    Local,         // locals[frame + slot]
+    Def,           // memoised parameterless definition `slot`
+    CallDef,       // definition `slot` called with kids as arguments
+    CaseRoot,      // the case record
+    Claim,         // the claim being built (edits only)
+    Supported,     // the claim the study supports (edits only; equals the claim unless reviewing)
+    Reviewing,     // true while edits review a submitted claim
+    DatedSetting,  // setting `slot`, whose value depends on the date of service
+    ServiceDate,   // the case's date of service, or today's date when it has none
+    Member,        // kids[0].field[slot], statically known shape
+    MapMember,     // [x.field[slot] for x in kids[0]]
+    DynamicMember, // field `text[0]` looked up at run time (object of unknown type)
+    Index,         // kids[0][kids[1]]: list position or table key
+    Not,
+    Neg,
+    And,
+    Or,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    In,
+    NotIn,
+    Range,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    If,            // kids: condition, then, else
+    List,          // kids are the elements
+    Comprehension, // kids: source, element, [filter]; the variable is locals[frame + slot]
+    Record,        // kids are the fields of shape `slot`
+    Builtin,       // builtin(kids…)
+    Interpolate,   // text[0] kids[0] text[1] kids[1] … text[n]
+};
+
+struct Node {
+    Op op = Op::Const;
+    std::uint32_t slot = 0;
+    Value constant;
+    std::vector<Node> kids;
+    std::vector<std::string> text;
+    const Builtin* builtin = nullptr;
+    Span span;
+};
+
+/// Dates of service a declaration holds for: from inclusive, until exclusive, ISO strings
+/// ("" for open). Compared as text, which orders ISO dates correctly.
+struct Effective {
+    std::string from;
+    std::string until;
+    bool dated() const { return !from.empty() || !until.empty(); }
+    bool holds(std::string_view date) const {
+        return (from.empty() || date >= from) && (until.empty() || date < until);
+    }
+};
+
+struct DefCode {
+    std::string name;
+    std::string doc;
+    bool is_function = false;
+    std::uint32_t param_count = 0;
+    std::uint32_t frame_size = 0;
+    Node body;
+    TypeP type;
+    Span span;
+};
+
+struct ClauseCode {
+    ast::ClauseKind kind;
+    std::uint32_t slot = 0;  // for / let variable
+    bool over_claim = false; // a `for` over the claim: its element is "the line"
+    bool invariant = false;  // a `let` in a loop that does not depend on it: computed once a run
+    Node expr;
+    std::optional<Node> units;
+    std::optional<Node> modifiers;
+    Span span;
+    std::string source; // the clause as written, for --explain
+};
+
+struct RuleCode {
+    std::string name;
+    ast::RuleKind kind = ast::RuleKind::Rule;
+    std::string doc;
+    std::string cite;
+    std::string layer;    // the policy that wrote it
+    std::string replaces; // layer whose rule of the same name this replaced ("" if none)
+    std::vector<ClauseCode> clauses;
+    std::uint32_t frame_size = 0;
+    std::vector<RuleCode> exceptions; // tried first; the first whose conditions hold runs instead
+    Effective effective;              // the rule runs only for dates of service in it
+    std::vector<std::string> written; // its clauses as written, in source order (`cpl diff`)
+    bool fixed = false;
+    Span span;
+};
+
+struct SettingVersionCode {
+    Value value;
+    Effective effective;
+    std::string layer;
+    std::string cite; // the source given with this value ("" when restated without one)
+};
+
+struct SettingCode {
+    std::string name;
+    Value value; // the value when it does not depend on the date (versions.size() == 1, undated)
+    std::vector<SettingVersionCode> versions; // later ones win where their dates overlap
+    TypeP type;
+    std::string doc;
+    std::string cite;
+    std::string layer;
+    std::optional<std::pair<std::int64_t, std::int64_t>> within;
+    Span span;
+};
+
+struct Program {
+    std::string name; // the outermost policy, e.g. "standard" or "acme"
+    std::string title;
+    std::vector<std::string> layers; // base first
+    std::string base;                // what this policy extends ("" for none), for `cpl diff`
+    std::shared_ptr<SourceMap> sources;
+    std::unique_ptr<Arena> constants = std::make_unique<Arena>();
+
+    std::vector<Shape> shapes;
+    std::vector<std::vector<TypeP>> shape_types;
+    std::vector<SettingCode> settings;
+    std::vector<std::unique_ptr<TableData>> tables;
+    std::vector<DefCode> defs;
+    std::vector<RuleCode> rules;
+    std::vector<RuleCode> edits;
+    std::uint32_t max_frame = 0;
+
+    std::optional<MuscleIndex> muscles;     // from the table named `muscles`, if declared
+    const TableData* known_codes = nullptr; // the table named `known_codes`, if declared
+    bool dated = false;                     // some declaration holds only for some dates of service
+};
+
+} // namespace cpl

@@ -1,0 +1,523 @@
+// interpreter/tools/doc.cpp — Program → page. The page is first built as a few blocks (headings,
+// paragraphs, lists, tables of inline text), then rendered as Markdown or HTML, so the two
+// formats always say the same.
+#include "interpreter/tools/doc.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <fmt/format.h>
+#include <limits>
+
+namespace cpl {
+
+namespace {
+
+struct Inline {
+    enum Kind { text, code, link, strong } kind = text;
+    std::string content;
+    std::string href; // links only
+};
+using Inlines = std::vector<Inline>;
+
+struct Block {
+    enum Kind { heading, paragraph, list, table } kind = paragraph;
+    int level = 1;                          // headings
+    Inlines content;                        // headings, paragraphs
+    std::vector<Inlines> items;             // lists; a table's header
+    std::vector<std::vector<Inlines>> rows; // tables
+};
+
+Inline text(std::string s) {
+    return {Inline::text, std::move(s), {}};
+}
+Inline code(std::string s) {
+    return {Inline::code, std::move(s), {}};
+}
+Inline strong(std::string s) {
+    return {Inline::strong, std::move(s), {}};
+}
+
+// A citation: plain text, with every http(s) URL in it made a link.
+Inlines citation(const std::string& cite) {
+    Inlines out;
+    std::size_t at = 0;
+    while (at < cite.size()) {
+        std::size_t url = std::min(cite.find("http://", at), cite.find("https://", at));
+        if (url == std::string::npos) break;
+        std::size_t end = url;
+        while (end < cite.size() && !std::isspace(static_cast<unsigned char>(cite[end])) &&
+               cite[end] != ';' && cite[end] != ')' && cite[end] != ']')
+            ++end;
+        while (end > url && (cite[end - 1] == '.' || cite[end - 1] == ','))
+            --end; // sentence punctuation
+        if (url > at) out.push_back(text(cite.substr(at, url - at)));
+        std::string href = cite.substr(url, end - url);
+        out.push_back({Inline::link, href, href});
+        at = end;
+    }
+    if (at < cite.size()) out.push_back(text(cite.substr(at)));
+    return out;
+}
+
+// Clause text as written, without comments and with blanks collapsed (strings kept intact).
+std::string clean_source(std::string_view source) {
+    std::string out;
+    bool in_string = false, space = false;
+    for (std::size_t i = 0; i < source.size(); ++i) {
+        char c = source[i];
+        if (in_string) {
+            out += c;
+            if (c == '\\' && i + 1 < source.size())
+                out += source[++i];
+            else if (c == '"')
+                in_string = false;
+            continue;
+        }
+        if (c == '#') {
+            while (i + 1 < source.size() && source[i + 1] != '\n')
+                ++i;
+            continue;
+        }
+        if (std::isspace(static_cast<unsigned char>(c))) {
+            space = true;
+            continue;
+        }
+        if (space && !out.empty()) out += ' ';
+        space = false;
+        if (c == '"') in_string = true;
+        out += c;
+    }
+    return out;
+}
+
+std::string strip_prefix(std::string s, std::string_view prefix) {
+    if (s.starts_with(prefix)) s.erase(0, prefix.size());
+    return s;
+}
+
+// One clause in plain words: "when `…`", "bills `…`", …
+Inlines clause_words(const ClauseCode& clause) {
+    using K = ast::ClauseKind;
+    std::string source = clean_source(clause.source);
+    switch (clause.kind) {
+    case K::For: {
+        std::string rest = strip_prefix(source, "for ");
+        std::size_t in = rest.find(" in ");
+        if (in == std::string::npos) return {text("for each: "), code(rest)};
+        return {text("for each "), code(rest.substr(0, in)), text(" in "),
+                code(rest.substr(in + 4))};
+    }
+    case K::Let: {
+        std::string rest = strip_prefix(source, "let ");
+        std::size_t eq = rest.find(" = ");
+        if (eq == std::string::npos) return {text("where "), code(rest)};
+        return {text("where "), code(rest.substr(0, eq)), text(" is "), code(rest.substr(eq + 3))};
+    }
+    case K::When:
+        return {text("when "), code(strip_prefix(source, "when "))};
+    case K::Bill:
+        return {strong("bills "), code(strip_prefix(source, "bill "))};
+    case K::Cap:
+        return {strong("caps the line's units at "), code(strip_prefix(source, "cap units at "))};
+    case K::Deny:
+        return {strong("denies: "), code(strip_prefix(source, "deny "))};
+    case K::Warn:
+        return {strong("warns: "), code(strip_prefix(source, "warn "))};
+    case K::Info:
+        return {strong("notes: "), code(strip_prefix(source, "info "))};
+    case K::AddModifier:
+        return {strong("adds modifier "), code(strip_prefix(source, "add modifier "))};
+    case K::Document:
+        return {strong("requires documentation: "), code(strip_prefix(source, "document "))};
+    case K::RemoveModifier:
+        return {strong("removes modifier "), code(strip_prefix(source, "remove modifier "))};
+    case K::Because:
+        return {strong("because "), code(strip_prefix(source, "because "))};
+    }
+    return {code(source)};
+}
+
+std::string counted(std::size_t n, const char* noun) {
+    return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
+}
+
+class Page {
+public:
+    explicit Page(const Program& p) : p_(p) {}
+
+    std::vector<Block> build() {
+        heading(1, {text(p_.title.empty() ? p_.name : p_.title)});
+        Inlines intro{text("Policy "), code(p_.name)};
+        if (p_.layers.size() > 1 || (p_.layers.size() == 1 && p_.layers[0] != p_.name)) {
+            intro.push_back(text(p_.layers.size() > 1 ? "; layers, base first: " : "; layer: "));
+            for (std::size_t i = 0; i < p_.layers.size(); ++i) {
+                if (i) intro.push_back(text(" → "));
+                intro.push_back(code(p_.layers[i]));
+            }
+        }
+        intro.push_back(text(
+            fmt::format(". {}, {}, {}, {}, {}.", counted(p_.settings.size(), "setting"),
+                        counted(p_.tables.size(), "table"), counted(p_.defs.size(), "definition"),
+                        counted(p_.rules.size(), "rule"), counted(p_.edits.size(), "edit"))));
+        paragraph(std::move(intro));
+        settings();
+        tables();
+        definitions();
+        rules("Rules", p_.rules);
+        rules("Edits", p_.edits);
+        return std::move(blocks_);
+    }
+
+private:
+    const Program& p_;
+    std::vector<Block> blocks_;
+
+    void heading(int level, Inlines content) {
+        blocks_.push_back({Block::heading, level, std::move(content), {}, {}});
+    }
+    void paragraph(Inlines content) {
+        blocks_.push_back({Block::paragraph, 0, std::move(content), {}, {}});
+    }
+
+    // Codes as coders write them (95860, not "95860"); other strings quoted.
+    std::string value_text(const Value& v) const {
+        if (v.kind == Kind::String && v.size == 5) {
+            std::string_view s = v.str();
+            bool code = std::all_of(s.begin(), s.begin() + 4,
+                                    [](char c) { return c >= '0' && c <= '9'; }) &&
+                        ((s[4] >= '0' && s[4] <= '9') || (s[4] >= 'A' && s[4] <= 'Z'));
+            if (code) return std::string(s);
+        }
+        return to_text(v, p_.shapes, true);
+    }
+
+    void settings() {
+        if (p_.settings.empty()) return;
+        heading(2, {text("Settings")});
+        Block t{Block::table,
+                0,
+                {},
+                {{text("setting")},
+                 {text("value")},
+                 {text("allowed")},
+                 {text("description")},
+                 {text("citation")}},
+                {}};
+        for (const auto& s : p_.settings) {
+            std::string allowed =
+                s.within ? fmt::format("{}..{}", s.within->first, s.within->second) : "";
+            Inlines value{code(value_text(s.value))};
+            if (p_.layers.size() > 1) value.push_back(text(" (" + s.layer + ")"));
+            t.rows.push_back(
+                {{code(s.name)}, value, {text(allowed)}, {text(s.doc)}, citation(s.cite)});
+        }
+        blocks_.push_back(std::move(t));
+    }
+
+    static std::string key_text(const TableRowData& row, const std::vector<Shape>& shapes) {
+        if (row.is_range)
+            return row.high == std::numeric_limits<std::int64_t>::max()
+                       ? fmt::format("{}..", row.low)
+                       : fmt::format("{}..{}", row.low, row.high);
+        std::string out;
+        for (const auto& key : row.keys)
+            out += (out.empty() ? "" : ", ") + to_text(key, shapes, false);
+        return out;
+    }
+
+    void tables() {
+        if (p_.tables.empty()) return;
+        heading(2, {text("Tables")});
+        for (const auto& table : p_.tables) {
+            Inlines title{code(table->name)};
+            if (!table->doc.empty()) title.push_back(text(" — " + table->doc));
+            heading(3, std::move(title));
+            if (!table->cite.empty()) {
+                Inlines cite{text("Citation: ")};
+                for (auto& part : citation(table->cite))
+                    cite.push_back(std::move(part));
+                paragraph(std::move(cite));
+            }
+            Block t{Block::table, 0, {}, {{text("key")}, {text("value")}, {text("citation")}}, {}};
+            for (const auto& row : table->rows)
+                t.rows.push_back({{code(key_text(row, p_.shapes))},
+                                  {code(value_text(row.value))},
+                                  citation(row.cite)});
+            if (t.rows.empty())
+                paragraph({text("No rows.")});
+            else
+                blocks_.push_back(std::move(t));
+        }
+    }
+
+    void definitions() {
+        if (p_.defs.empty()) return;
+        heading(2, {text("Definitions")});
+        Block list{Block::list, 0, {}, {}, {}};
+        for (const auto& d : p_.defs) {
+            Inlines item{code(d.is_function ? d.name + "(…)" : d.name)};
+            if (!d.doc.empty()) item.push_back(text(" — " + d.doc));
+            list.items.push_back(std::move(item));
+        }
+        blocks_.push_back(std::move(list));
+    }
+
+    Block clause_list(const RuleCode& r) const {
+        Block list{Block::list, 0, {}, {}, {}};
+        for (const auto& clause : r.clauses)
+            list.items.push_back(clause_words(clause));
+        return list;
+    }
+
+    void rule(const RuleCode& r, const char* kind) {
+        heading(3, {text(r.doc.empty() ? r.name : r.doc)});
+        Inlines about{code(r.name), text(fmt::format(" ({}, layer ", kind)), code(r.layer)};
+        if (!r.replaces.empty()) {
+            about.push_back(text("; replaces the one in "));
+            about.push_back(code(r.replaces));
+        }
+        about.push_back(text(")"));
+        paragraph(std::move(about));
+        if (!r.clauses.empty()) blocks_.push_back(clause_list(r));
+        if (!r.cite.empty()) {
+            Inlines cite{text("Citation: ")};
+            for (auto& part : citation(r.cite))
+                cite.push_back(std::move(part));
+            paragraph(std::move(cite));
+        }
+        for (const auto& e : r.exceptions) {
+            Inlines head{strong("Exception "), code(e.name), text(" (layer "), code(e.layer),
+                         text(")")};
+            if (!e.doc.empty()) head.push_back(text(": " + e.doc));
+            head.push_back(text(". Runs instead when its conditions hold:"));
+            paragraph(std::move(head));
+            if (!e.clauses.empty()) blocks_.push_back(clause_list(e));
+            if (!e.cite.empty()) {
+                Inlines cite{text("Citation: ")};
+                for (auto& part : citation(e.cite))
+                    cite.push_back(std::move(part));
+                paragraph(std::move(cite));
+            }
+        }
+    }
+
+    void rules(const char* title, const std::vector<RuleCode>& list) {
+        if (list.empty()) return;
+        heading(2, {text(title)});
+        for (const auto& r : list)
+            rule(r, r.kind == ast::RuleKind::Edit ? "edit" : "rule");
+    }
+};
+
+// --- Markdown ---
+
+std::string md_escape(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        if (c == '\n') {
+            out += ' ';
+            continue;
+        }
+        if (std::string_view("\\`*_[]<>|").find(c) != std::string_view::npos) out += '\\';
+        out += c;
+    }
+    return out;
+}
+
+std::string md_code(std::string_view s) {
+    std::string body(s);
+    for (char& c : body)
+        if (c == '\n') c = ' ';
+    std::string fence = body.find('`') == std::string::npos ? "`" : "``";
+    if (fence.size() > 1 || body.starts_with(' ')) return fence + " " + body + " " + fence;
+    return fence + body + fence;
+}
+
+std::string md_inlines(const Inlines& parts, bool in_table) {
+    std::string out;
+    for (const auto& part : parts) {
+        switch (part.kind) {
+        case Inline::text:
+            out += md_escape(part.content);
+            break;
+        case Inline::code: {
+            std::string c = md_code(part.content);
+            if (in_table) {
+                std::string escaped;
+                for (char ch : c)
+                    escaped += ch == '|' ? std::string("\\|") : std::string(1, ch);
+                c = escaped;
+            }
+            out += c;
+            break;
+        }
+        case Inline::strong: {
+            std::string s = part.content;
+            std::string trailing;
+            while (!s.empty() && s.back() == ' ') {
+                s.pop_back();
+                trailing += ' ';
+            }
+            out += "**" + md_escape(s) + "**" + trailing;
+            break;
+        }
+        case Inline::link: {
+            std::string href;
+            for (char c : part.href)
+                href += c == ')'   ? std::string("%29")
+                        : c == ' ' ? std::string("%20")
+                                   : std::string(1, c);
+            out += "[" + md_escape(part.content) + "](" + href + ")";
+            break;
+        }
+        }
+    }
+    return out;
+}
+
+std::string markdown(const std::vector<Block>& blocks) {
+    std::string out;
+    for (const auto& b : blocks) {
+        switch (b.kind) {
+        case Block::heading:
+            out += std::string(static_cast<std::size_t>(b.level), '#') + " " +
+                   md_inlines(b.content, false) + "\n\n";
+            break;
+        case Block::paragraph:
+            out += md_inlines(b.content, false) + "\n\n";
+            break;
+        case Block::list:
+            for (const auto& item : b.items)
+                out += "- " + md_inlines(item, false) + "\n";
+            out += "\n";
+            break;
+        case Block::table: {
+            std::string header = "|", rule = "|";
+            for (const auto& h : b.items) {
+                header += " " + md_inlines(h, true) + " |";
+                rule += " --- |";
+            }
+            out += header + "\n" + rule + "\n";
+            for (const auto& row : b.rows) {
+                out += "|";
+                for (const auto& cell : row) {
+                    std::string c = md_inlines(cell, true);
+                    out += c.empty() ? " |" : " " + c + " |";
+                }
+                out += "\n";
+            }
+            out += "\n";
+            break;
+        }
+        }
+    }
+    while (out.ends_with("\n\n"))
+        out.pop_back();
+    return out;
+}
+
+// --- HTML ---
+
+std::string html_escape(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        switch (c) {
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        case '\'':
+            out += "&#39;";
+            break;
+        default:
+            out += c;
+        }
+    }
+    return out;
+}
+
+std::string html_inlines(const Inlines& parts) {
+    std::string out;
+    for (const auto& part : parts) {
+        switch (part.kind) {
+        case Inline::text:
+            out += html_escape(part.content);
+            break;
+        case Inline::code:
+            out += "<code>" + html_escape(part.content) + "</code>";
+            break;
+        case Inline::strong:
+            out += "<strong>" + html_escape(part.content) + "</strong>";
+            break;
+        case Inline::link:
+            out +=
+                "<a href=\"" + html_escape(part.href) + "\">" + html_escape(part.content) + "</a>";
+            break;
+        }
+    }
+    return out;
+}
+
+constexpr const char* html_style =
+    "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 "
+    "1rem;line-height:1.45;color:#222}"
+    "table{border-collapse:collapse;margin:0.5rem 0 1rem}th,td{border:1px solid "
+    "#ccc;padding:0.25rem 0.5rem;"
+    "text-align:left;vertical-align:top}th{background:#f3f3f3}code{background:#f5f5f5;padding:0 "
+    "0.2rem;"
+    "border-radius:3px}h2{border-bottom:1px solid #ddd;margin-top:2rem}h3{margin-top:1.5rem}";
+
+std::string html(const std::vector<Block>& blocks, const std::string& title) {
+    std::string out =
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
+        html_escape(title) + "</title>\n<style>" + html_style + "</style>\n</head>\n<body>\n";
+    for (const auto& b : blocks) {
+        switch (b.kind) {
+        case Block::heading:
+            out += fmt::format("<h{0}>{1}</h{0}>\n", b.level, html_inlines(b.content));
+            break;
+        case Block::paragraph:
+            out += "<p>" + html_inlines(b.content) + "</p>\n";
+            break;
+        case Block::list:
+            out += "<ul>\n";
+            for (const auto& item : b.items)
+                out += "<li>" + html_inlines(item) + "</li>\n";
+            out += "</ul>\n";
+            break;
+        case Block::table:
+            out += "<table>\n<tr>";
+            for (const auto& h : b.items)
+                out += "<th>" + html_inlines(h) + "</th>";
+            out += "</tr>\n";
+            for (const auto& row : b.rows) {
+                out += "<tr>";
+                for (const auto& cell : row)
+                    out += "<td>" + html_inlines(cell) + "</td>";
+                out += "</tr>\n";
+            }
+            out += "</table>\n";
+            break;
+        }
+    }
+    return out + "</body>\n</html>\n";
+}
+
+} // namespace
+
+std::string document(const Program& program, DocFormat format) {
+    std::vector<Block> blocks = Page(program).build();
+    if (format == DocFormat::html)
+        return html(blocks, program.title.empty() ? program.name : program.title);
+    return markdown(blocks) + "\n";
+}
+
+} // namespace cpl

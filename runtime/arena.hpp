@@ -1,0 +1,81 @@
+// runtime/arena.hpp — bump allocation for the values of one case. Reset between cases,
+// it keeps its blocks, so a batch run allocates nothing per case once warmed up.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace cpl {
+
+class Arena {
+public:
+    explicit Arena(std::size_t block_size = 64 * 1024) : block_size_(block_size) {}
+    Arena(const Arena&) = delete;
+    Arena& operator=(const Arena&) = delete;
+
+    void* allocate(std::size_t bytes, std::size_t align = alignof(std::max_align_t)) {
+        std::size_t at = (used_ + align - 1) & ~(align - 1);
+        if (blocks_.empty() || at + bytes > blocks_[current_].size) {
+            next_block(bytes);
+            at = 0;
+        }
+        used_ = at + bytes;
+        return blocks_[current_].data.get() + at;
+    }
+
+    template <typename T> T* make_array(std::size_t count) {
+        if (count == 0) return nullptr;
+        return static_cast<T*>(allocate(sizeof(T) * count, alignof(T)));
+    }
+
+    std::string_view copy(std::string_view text) {
+        if (text.empty()) return {};
+        char* out = static_cast<char*>(allocate(text.size(), 1));
+        std::memcpy(out, text.data(), text.size());
+        return {out, text.size()};
+    }
+
+    /// Forgets every allocation; keeps the blocks for reuse.
+    void reset() {
+        current_ = 0;
+        used_ = 0;
+    }
+
+    std::size_t reserved_bytes() const {
+        std::size_t total = 0;
+        for (const auto& b : blocks_)
+            total += b.size;
+        return total;
+    }
+
+private:
+    struct Block {
+        std::unique_ptr<std::byte[]> data;
+        std::size_t size;
+    };
+
+    // Moves to the next kept block large enough, or adds one. Skipped blocks are reused
+    // after the next reset.
+    void next_block(std::size_t bytes) {
+        if (!blocks_.empty()) ++current_;
+        while (current_ < blocks_.size() && blocks_[current_].size < bytes)
+            ++current_;
+        if (current_ >= blocks_.size()) {
+            std::size_t size = std::max(block_size_, bytes);
+            blocks_.push_back({std::make_unique<std::byte[]>(size), size});
+            current_ = blocks_.size() - 1;
+        }
+        used_ = 0;
+    }
+
+    std::size_t block_size_;
+    std::vector<Block> blocks_;
+    std::size_t current_ = 0;
+    std::size_t used_ = 0;
+};
+
+} // namespace cpl

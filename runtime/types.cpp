@@ -1,0 +1,123 @@
+// runtime/types.cpp — type constructors, compatibility and names.
+#include "runtime/types.hpp"
+
+namespace cpl {
+
+namespace {
+TypeP simple(TypeKind kind) {
+    return std::make_shared<const Type>(Type{kind, nullptr, 0});
+}
+} // namespace
+
+TypeP any_type() {
+    static TypeP t = simple(TypeKind::Any);
+    return t;
+}
+TypeP number_type() {
+    static TypeP t = simple(TypeKind::Number);
+    return t;
+}
+TypeP bool_type() {
+    static TypeP t = simple(TypeKind::Bool);
+    return t;
+}
+TypeP string_type() {
+    static TypeP t = simple(TypeKind::String);
+    return t;
+}
+TypeP code_type() {
+    static TypeP t = simple(TypeKind::Code);
+    return t;
+}
+TypeP list_of(TypeP element) {
+    return std::make_shared<const Type>(Type{TypeKind::List, std::move(element), 0});
+}
+TypeP record_of(std::uint32_t shape) {
+    return std::make_shared<const Type>(Type{TypeKind::Record, nullptr, shape});
+}
+TypeP table_of(TypeP value) {
+    return std::make_shared<const Type>(Type{TypeKind::Table, std::move(value), 0});
+}
+
+bool fits(const TypeP& expected, const TypeP& actual) {
+    if (!expected || !actual) return true;
+    if (expected->kind == TypeKind::Any || actual->kind == TypeKind::Any) return true;
+    auto textual = [](TypeKind k) { return k == TypeKind::String || k == TypeKind::Code; };
+    if (textual(expected->kind) && textual(actual->kind)) return true;
+    if (expected->kind != actual->kind) return false;
+    switch (expected->kind) {
+    case TypeKind::List:
+    case TypeKind::Table:
+        return fits(expected->element, actual->element);
+    case TypeKind::Record:
+        return expected->shape == actual->shape;
+    default:
+        return true;
+    }
+}
+
+TypeP unify(const TypeP& a, const TypeP& b) {
+    if (!a) return b;
+    if (!b) return a;
+    if (a->kind == TypeKind::Any) return a;
+    if (b->kind == TypeKind::Any) return b;
+    if (a->kind == TypeKind::Code && b->kind == TypeKind::String) return b;
+    if (a->kind == TypeKind::String && b->kind == TypeKind::Code) return a;
+    if (a->kind != b->kind) return any_type();
+    if (a->kind == TypeKind::List) return list_of(unify(a->element, b->element));
+    if (a->kind == TypeKind::Record && a->shape != b->shape) return any_type();
+    return a;
+}
+
+std::string describe(const TypeP& type, const std::vector<Shape>& shapes) {
+    if (!type) return "nothing";
+    switch (type->kind) {
+    case TypeKind::Any:
+        return "any";
+    case TypeKind::Number:
+        return "number";
+    case TypeKind::Bool:
+        return "bool";
+    case TypeKind::String:
+        return "string";
+    case TypeKind::Code:
+        return "code";
+    case TypeKind::List:
+        return "[" + describe(type->element, shapes) + "]";
+    case TypeKind::Table:
+        return "table of " + describe(type->element, shapes);
+    case TypeKind::Record: {
+        const Shape& shape = shapes.at(type->shape);
+        if (!shape.name.empty()) return shape.name;
+        std::string out = "{";
+        for (std::size_t i = 0; i < shape.fields.size(); ++i)
+            out += (i ? ", " : "") + shape.fields[i];
+        return out + "}";
+    }
+    }
+    return "any";
+}
+
+TypeP type_of(const Value& v, const std::vector<std::vector<TypeP>>& shape_types) {
+    switch (v.kind) {
+    case Kind::Number:
+        return number_type();
+    case Kind::Bool:
+        return bool_type();
+    case Kind::String:
+        return string_type();
+    case Kind::Table:
+        return table_of(any_type());
+    case Kind::Record:
+        return record_of(v.size);
+    case Kind::List: {
+        TypeP element;
+        for (const auto& item : v.list())
+            element = unify(element, type_of(item, shape_types));
+        return list_of(element ? element : any_type());
+    }
+    }
+    return any_type();
+}
+
+} // namespace cpl

@@ -1,0 +1,45 @@
+// runtime/types.hpp — static types, used by the checker only. `any` is the type of
+// what cannot be known before a case runs; everything else is checked before any case.
+#pragma once
+
+#include "runtime/value.hpp"
+
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace cpl {
+
+enum class TypeKind { Any, Number, Bool, String, Code, List, Record, Table };
+
+struct Type;
+using TypeP = std::shared_ptr<const Type>;
+
+struct Type {
+    TypeKind kind = TypeKind::Any;
+    TypeP element;           // list element, or table value
+    std::uint32_t shape = 0; // record shape
+};
+
+TypeP any_type();
+TypeP number_type();
+TypeP bool_type();
+TypeP string_type();
+TypeP code_type();
+TypeP list_of(TypeP element);
+TypeP record_of(std::uint32_t shape);
+TypeP table_of(TypeP value);
+
+/// True when a value of type `actual` may stand where `expected` is required.
+/// `any` fits everywhere; a code is a string.
+bool fits(const TypeP& expected, const TypeP& actual);
+/// The common type of two branches or list elements (`any` when they differ).
+TypeP unify(const TypeP& a, const TypeP& b);
+/// `number`, `[string]`, `extremity`, … as the author would write it.
+std::string describe(const TypeP& type, const std::vector<Shape>& shapes);
+
+/// The type of a constant value.
+TypeP type_of(const Value& v, const std::vector<std::vector<TypeP>>& shape_types);
+
+} // namespace cpl

@@ -1,0 +1,126 @@
+// runtime/value.cpp — equality, ordering, printing and table indexes.
+#include "runtime/value.hpp"
+
+#include <fmt/format.h>
+#include <limits>
+
+namespace cpl {
+
+void TableData::index() {
+    by_string.clear();
+    by_number.clear();
+    range_rows.clear();
+    for (std::uint32_t i = 0; i < rows.size(); ++i) {
+        const auto& row = rows[i];
+        if (row.is_range) {
+            range_rows.push_back(i);
+            continue;
+        }
+        for (const auto& key : row.keys) {
+            if (key.kind == Kind::String)
+                by_string.emplace(std::string(key.str()), i);
+            else if (key.kind == Kind::Number)
+                by_number.emplace(key.number, i);
+            else if (key.kind == Kind::Bool)
+                by_number.emplace(key.boolean ? 1 : 0, i);
+        }
+    }
+}
+
+const TableRowData* TableData::find(const Value& key, std::string_view date) const {
+    if (dated) {
+        // Few tables are dated, and they are short: scan, so versions of a row can overlap.
+        const TableRowData* found = nullptr;
+        for (const auto& row : rows) {
+            if (!row.holds(date)) continue;
+            bool match = false;
+            if (row.is_range)
+                match = key.kind == Kind::Number && key.number >= row.low && key.number <= row.high;
+            else
+                for (const auto& k : row.keys)
+                    if (k.kind == key.kind &&
+                        (k.kind == Kind::String ? k.str() == key.str() : k.number == key.number))
+                        match = true;
+            if (match) found = &row;
+        }
+        return found;
+    }
+    if (key.kind == Kind::String) {
+        auto it = by_string.find(key.str());
+        return it == by_string.end() ? nullptr : &rows[it->second];
+    }
+    if (key.kind != Kind::Number) return nullptr;
+    if (auto it = by_number.find(key.number); it != by_number.end()) return &rows[it->second];
+    for (auto i : range_rows)
+        if (key.number >= rows[i].low && key.number <= rows[i].high) return &rows[i];
+    return nullptr;
+}
+
+bool equal(const Value& a, const Value& b, const std::vector<Shape>& shapes) {
+    if (a.kind != b.kind) return false;
+    switch (a.kind) {
+    case Kind::Number:
+        return a.number == b.number;
+    case Kind::Bool:
+        return a.boolean == b.boolean;
+    case Kind::String:
+        return a.str() == b.str();
+    case Kind::Table:
+        return a.table == b.table;
+    case Kind::List:
+        if (a.size != b.size) return false;
+        for (std::uint32_t i = 0; i < a.size; ++i)
+            if (!equal(a.items[i], b.items[i], shapes)) return false;
+        return true;
+    case Kind::Record:
+        // Shapes are interned by field list, so different shapes never hold equal records.
+        if (a.size != b.size) return false;
+        for (std::size_t i = 0; i < shapes.at(a.size).fields.size(); ++i)
+            if (!equal(a.items[i], b.items[i], shapes)) return false;
+        return true;
+    }
+    return false;
+}
+
+int compare(const Value& a, const Value& b) {
+    if (a.kind == Kind::Number && b.kind == Kind::Number)
+        return a.number < b.number ? -1 : a.number > b.number ? 1 : 0;
+    if (a.kind == Kind::String && b.kind == Kind::String) {
+        int c = a.str().compare(b.str());
+        return c < 0 ? -1 : c > 0 ? 1 : 0;
+    }
+    return static_cast<int>(a.kind) - static_cast<int>(b.kind);
+}
+
+std::string to_text(const Value& v, const std::vector<Shape>& shapes, bool quote) {
+    switch (v.kind) {
+    case Kind::Number:
+        return std::to_string(v.number);
+    case Kind::Bool:
+        return v.boolean ? "true" : "false";
+    case Kind::String:
+        return quote ? fmt::format("\"{}\"", v.str()) : std::string(v.str());
+    case Kind::Table:
+        return fmt::format("table {}", v.table->name);
+    case Kind::List: {
+        std::string out = "[";
+        for (std::uint32_t i = 0; i < v.size; ++i) {
+            if (i) out += ", ";
+            out += to_text(v.items[i], shapes, true);
+        }
+        return out + "]";
+    }
+    case Kind::Record: {
+        const Shape& shape = shapes.at(v.size);
+        std::string out = "{";
+        for (std::size_t i = 0; i < shape.fields.size(); ++i) {
+            if (i) out += ", ";
+            out += shape.fields[i] + ": " + to_text(v.items[i], shapes, true);
+        }
+        return out + "}";
+    }
+    }
+    return "";
+}
+
+} // namespace cpl

@@ -1,0 +1,131 @@
+// runtime/value.hpp — run-time values. A Value is 16 bytes and owns nothing: strings,
+// lists and record fields live in an Arena (the case's, or the program's for constants).
+#pragma once
+
+#include "runtime/arena.hpp"
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace cpl {
+
+enum class Kind : std::uint8_t { Number, Bool, String, List, Record, Table };
+
+struct TableData;
+
+struct Value {
+    Kind kind = Kind::Bool;
+    std::uint32_t size = 0; // string length, list length, or record shape id
+    union {
+        std::int64_t number;
+        bool boolean;
+        const char* chars;
+        const Value* items; // list elements, or record fields in shape order
+        const TableData* table;
+    };
+
+    Value() : number(0) {}
+    static Value of_number(std::int64_t n) {
+        Value v;
+        v.kind = Kind::Number;
+        v.number = n;
+        return v;
+    }
+    static Value of_bool(bool b) {
+        Value v;
+        v.kind = Kind::Bool;
+        v.boolean = b;
+        return v;
+    }
+    static Value of_string(std::string_view s) {
+        Value v;
+        v.kind = Kind::String;
+        v.chars = s.data();
+        v.size = static_cast<std::uint32_t>(s.size());
+        return v;
+    }
+    static Value of_list(const Value* items, std::size_t n) {
+        Value v;
+        v.kind = Kind::List;
+        v.items = items;
+        v.size = static_cast<std::uint32_t>(n);
+        return v;
+    }
+    static Value of_record(std::uint32_t shape, const Value* fields) {
+        Value v;
+        v.kind = Kind::Record;
+        v.items = fields;
+        v.size = shape;
+        return v;
+    }
+    static Value of_table(const TableData* t) {
+        Value v;
+        v.kind = Kind::Table;
+        v.table = t;
+        return v;
+    }
+
+    std::string_view str() const { return {chars, size}; }
+    std::span<const Value> list() const { return {items, size}; }
+};
+
+/// The field names of one record shape. Shapes are numbered by the Program.
+struct Shape {
+    std::string name; // e.g. "extremity"; "" for a record literal's shape
+    std::vector<std::string> fields;
+    int field_index(std::string_view field) const {
+        for (std::size_t i = 0; i < fields.size(); ++i)
+            if (fields[i] == field) return static_cast<int>(i);
+        return -1;
+    }
+};
+
+struct TableRowData {
+    std::vector<Value> keys; // keys[0] is the canonical key
+    bool is_range = false;
+    std::int64_t low = 0, high = 0; // for ranges; high == INT64_MAX when open-ended
+    Value value;
+    std::string cite;
+    std::string layer;       // the policy that wrote this row
+    std::string from, until; // dates of service the row holds for ("" for open)
+    bool holds(std::string_view date) const {
+        return (from.empty() || date >= from) && (until.empty() || date < until);
+    }
+};
+
+/// Hashes strings and string views alike, so look-ups by a case's string_view never
+/// build a std::string.
+struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+/// A table, compiled for look-up by key.
+struct TableData {
+    std::string name;
+    std::string doc;
+    std::string cite;
+    std::vector<TableRowData> rows;
+    std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> by_string;
+    std::unordered_map<std::int64_t, std::uint32_t> by_number;
+    std::vector<std::uint32_t> range_rows;
+
+    bool dated = false; // some row holds only for some dates: look-ups need the date
+
+    void index();
+    /// The row for `key` in force on `date` (the last such row, when versions overlap).
+    const TableRowData* find(const Value& key, std::string_view date = {}) const;
+};
+
+bool equal(const Value& a, const Value& b, const std::vector<Shape>& shapes);
+/// Orders numbers before strings; strings by bytes. Used by sort() and comparisons.
+int compare(const Value& a, const Value& b);
+
+/// Human-readable form: `95860`, `"median"` (quoted only inside lists/records when `quote`).
+std::string to_text(const Value& v, const std::vector<Shape>& shapes, bool quote = false);
+
+} // namespace cpl
