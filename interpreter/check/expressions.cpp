@@ -1,0 +1,445 @@
+// interpreter/check/expressions.cpp — typing, name resolution and constant folding of
+// expressions (see expressions.hpp).
+#include "interpreter/check/expressions.hpp"
+
+#include "interpreter/eval/evaluate.hpp"
+#include "lang/suggest.hpp"
+#include "runtime/schema.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace cpl::check_detail {
+
+void ExpressionChecker::expect(const Typed& value, const TypeP& expected, const ast::Expr& at,
+                               std::string_view what) {
+    if (!fits(expected, value.type))
+        error(
+            "check.type_mismatch", at.span,
+            fmt::format("{} must be {}, not {}", what, type_name(expected), type_name(value.type)));
+}
+
+TypeP ExpressionChecker::param_type(const ast::Param& param) {
+    if (!param.type) return any_type();
+    const std::string& name = param.type->text;
+    if (name == "number") return number_type();
+    if (name == "string") return string_type();
+    if (name == "bool") return bool_type();
+    if (name == "code") return code_type();
+    std::vector<std::string_view> candidates = {"number", "string", "bool", "code"};
+    for (std::uint32_t s = 0; s < case_shape_count; ++s) {
+        if (p().shapes[s].name == name) return record_of(s);
+        candidates.push_back(p().shapes[s].name);
+    }
+    auto& d = error("check.unknown_type", param.type->span, fmt::format("unknown type `{}`", name));
+    if (auto guess = closest(name, candidates)) d.help = fmt::format("did you mean `{}`?", *guess);
+    return any_type();
+}
+
+Typed ExpressionChecker::constant(Value v, TypeP type, Span span) {
+    Node node;
+    node.op = Op::Const;
+    node.constant = v;
+    node.span = span;
+    return {std::move(node), std::move(type)};
+}
+
+Typed ExpressionChecker::fail(Span span) {
+    Typed out = constant(Value::of_bool(false), any_type(), span);
+    out.node.slot = poisoned;
+    return out;
+}
+
+Typed ExpressionChecker::make(Op op, std::vector<Node> kids, TypeP type, Span span,
+                              std::uint32_t slot) {
+    return fold(unfolded(op, std::move(kids), std::move(type), span, slot));
+}
+
+Typed ExpressionChecker::unfolded(Op op, std::vector<Node> kids, TypeP type, Span span,
+                                  std::uint32_t slot) {
+    Node node;
+    node.op = op;
+    node.kids = std::move(kids);
+    node.span = span;
+    node.slot = slot;
+    return {std::move(node), std::move(type)};
+}
+
+// Folds a node whose inputs are all constants, so evaluation never recomputes it;
+// an error in a constant (a division by zero) is reported here, before any case runs.
+Typed ExpressionChecker::fold(Typed typed) {
+    Node& node = typed.node;
+    switch (node.op) {
+    case Op::Const:
+    case Op::Local:
+    case Op::Def:
+    case Op::CallDef:
+    case Op::CaseRoot:
+    case Op::Claim:
+    case Op::Supported:
+    case Op::Reviewing:
+    case Op::DatedSetting:
+    case Op::ServiceDate:
+    case Op::Comprehension:
+        return typed;
+    default:
+        break;
+    }
+    for (const auto& kid : node.kids)
+        if (kid.op != Op::Const) return typed;
+    // A dated table answers by the date of service: look it up per case.
+    for (const auto& kid : node.kids)
+        if (kid.constant.kind == Kind::Table && kid.constant.table->dated) return typed;
+    // A placeholder for a broken part makes its whole expression a placeholder, so one
+    // mistake gives one error, not a cascade.
+    for (const auto& kid : node.kids)
+        if (kid.slot == poisoned) return fail(node.span);
+    try {
+        Value v = evaluate_constant(p(), node);
+        return constant(v, typed.type, node.span);
+    } catch (const EvalError& e) {
+        error(e.code, e.span, e.message);
+        return fail(node.span);
+    }
+}
+
+std::vector<std::string_view> ExpressionChecker::visible_names(const Scope& scope) {
+    std::vector<std::string_view> names;
+    for (const auto& l : scope.locals)
+        names.push_back(l.name);
+    if (!scope.constant_only) {
+        names.push_back("case");
+        names.push_back("service_date");
+        if (scope.in_edit) {
+            names.push_back("claim");
+            names.push_back("supported");
+            names.push_back("reviewing");
+        }
+        for (const auto& d : merged_.defs)
+            names.push_back(d.decl->name.text);
+    }
+    for (const auto& s : p().settings)
+        names.push_back(s.name);
+    for (const auto& t : p().tables)
+        names.push_back(t->name);
+    return names;
+}
+
+Typed ExpressionChecker::name(const std::string& n, Span span, Scope& scope) {
+    for (auto it = scope.locals.rbegin(); it != scope.locals.rend(); ++it)
+        if (it->name == n) return make(Op::Local, {}, it->type, span, it->slot);
+    if (auto it = setting_index_.find(n); it != setting_index_.end()) {
+        const SettingCode& setting = p().settings[it->second];
+        if (setting.versions.size() == 1 && !setting.versions[0].effective.dated())
+            return constant(setting.value, setting.type, span);
+        if (scope.constant_only) {
+            error("check.table_value_not_constant", span,
+                  fmt::format("`{}` depends on the date of service, so a table value cannot use it",
+                              n));
+            return fail(span);
+        }
+        return unfolded(Op::DatedSetting, {}, setting.type, span, it->second);
+    }
+    if (auto it = table_index_.find(n); it != table_index_.end())
+        return constant(Value::of_table(p().tables[it->second].get()), table_types_[n], span);
+    if (!scope.constant_only) {
+        if (n == "case") return make(Op::CaseRoot, {}, record_of(shape_case), span);
+        if (n == "service_date") return make(Op::ServiceDate, {}, string_type(), span);
+        if (n == "claim" && scope.in_edit)
+            return make(Op::Claim, {}, list_of(record_of(shape_line)), span);
+        if (n == "supported" && scope.in_edit)
+            return make(Op::Supported, {}, list_of(record_of(shape_line)), span);
+        if (n == "reviewing" && scope.in_edit) return make(Op::Reviewing, {}, bool_type(), span);
+        if (auto it = def_index_.find(n); it != def_index_.end()) {
+            TypeP type = compile_def(it->second);
+            if (merged_.defs[it->second].decl->is_function) {
+                error("check.def_needs_call", span,
+                      fmt::format("`{}` takes arguments: call it as `{}(…)`", n, n));
+                return fail(span);
+            }
+            return make(Op::Def, {}, type, span, it->second);
+        }
+    } else if (def_index_.count(n) || n == "case") {
+        error("check.table_value_not_constant", span,
+              fmt::format("a table value or setting cannot use `{}`", n));
+        return fail(span);
+    }
+    if (n == "claim") {
+        error("check.claim_outside_edit", span,
+              "`claim` is the claim the rules built: it exists only in edits");
+        return fail(span);
+    }
+    auto& d = error("check.unknown_name", span, fmt::format("unknown name `{}`", n));
+    if (auto guess = closest(n, visible_names(scope)))
+        d.help = fmt::format("did you mean `{}`?", *guess);
+    if (find_builtin(n))
+        d.help = fmt::format("`{}` is a built-in function: call it as `{}(…)`", n, n);
+    return fail(span);
+}
+
+Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
+    std::vector<Node> args;
+    std::vector<TypeP> types;
+    for (const auto& a : c.args) {
+        Typed t = expr(a, scope);
+        args.push_back(std::move(t.node));
+        types.push_back(t.type);
+    }
+    const std::string& n = c.callee.text;
+    if (auto it = def_index_.find(n); it != def_index_.end() && !scope.constant_only) {
+        const ast::Def& def = *merged_.defs[it->second].decl;
+        TypeP result = compile_def(it->second);
+        if (!def.is_function) {
+            error("check.not_a_function", c.callee.span,
+                  fmt::format("`{}` takes no arguments: write `{}` without parentheses", n, n));
+            return fail(span);
+        }
+        if (def.params.size() != args.size()) {
+            error("check.arity", span,
+                  fmt::format("`{}` takes {} argument{}, not {}", n, def.params.size(),
+                              def.params.size() == 1 ? "" : "s", args.size()));
+            return fail(span);
+        }
+        for (std::size_t i = 0; i < args.size(); ++i) {
+            TypeP expected = param_type(def.params[i]);
+            if (!fits(expected, types[i]))
+                error("check.type_mismatch", c.args[i].span,
+                      fmt::format("argument `{}` of `{}` must be {}, not {}",
+                                  def.params[i].name.text, n, type_name(expected),
+                                  type_name(types[i])));
+        }
+        return make(Op::CallDef, std::move(args), result, span, it->second);
+    }
+    const Builtin* builtin = find_builtin(n);
+    if (!builtin) {
+        std::vector<std::string_view> candidates;
+        for (const auto& b : builtins())
+            candidates.push_back(b.name);
+        for (const auto& d : merged_.defs)
+            if (d.decl->is_function) candidates.push_back(d.decl->name.text);
+        auto& d =
+            error("check.unknown_function", c.callee.span, fmt::format("unknown function `{}`", n));
+        if (auto guess = closest(n, candidates)) d.help = fmt::format("did you mean `{}`?", *guess);
+        return fail(span);
+    }
+    if (builtin->params.size() != args.size()) {
+        error("check.arity", span,
+              fmt::format("`{}` takes {} argument{}, not {}", n, builtin->params.size(),
+                          builtin->params.size() == 1 ? "" : "s", args.size()))
+            .notes.push_back(std::string(builtin->signature));
+        return fail(span);
+    }
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        TypeKind want = builtin->params[i];
+        if (want == TypeKind::Any || !known(types[i])) continue;
+        bool ok = want == types[i]->kind || (want == TypeKind::Code && is_text(types[i])) ||
+                  (want == TypeKind::String && is_text(types[i]));
+        if (!ok)
+            error("check.type_mismatch", c.args[i].span,
+                  fmt::format("argument {} of `{}` must be {}, not {}", i + 1, n,
+                              type_name(std::make_shared<const Type>(Type{want, any_type(), 0})),
+                              type_name(types[i])))
+                .notes.push_back(std::string(builtin->signature));
+    }
+    Typed out = unfolded(Op::Builtin, std::move(args), builtin->result(types), span);
+    out.node.builtin = builtin;
+    return fold(std::move(out));
+}
+
+Typed ExpressionChecker::member(const ast::Member& m, Span span, Scope& scope) {
+    Typed object = expr(*m.object, scope);
+    const std::string& field = m.field.text;
+    TypeP t = object.type;
+    bool over_list =
+        t->kind == TypeKind::List && t->element && t->element->kind == TypeKind::Record;
+    TypeP record = over_list ? t->element : t;
+    if (record->kind == TypeKind::Record) {
+        const Shape& shape = p().shapes[record->shape];
+        int index = shape.field_index(field);
+        if (index < 0) {
+            auto& d = error("check.unknown_field", m.field.span,
+                            fmt::format("{} has no field `{}`", type_name(record), field));
+            std::vector<std::string_view> fields(shape.fields.begin(), shape.fields.end());
+            if (auto guess = closest(field, fields))
+                d.help = fmt::format("did you mean `{}`?", *guess);
+            else
+                d.notes.push_back(fmt::format("its fields: {}", fmt::join(shape.fields, ", ")));
+            return fail(span);
+        }
+        TypeP field_type = p().shape_types[record->shape][static_cast<std::size_t>(index)];
+        std::vector<Node> kids;
+        kids.push_back(std::move(object.node));
+        return make(over_list ? Op::MapMember : Op::Member, std::move(kids),
+                    over_list ? list_of(field_type) : field_type, span,
+                    static_cast<std::uint32_t>(index));
+    }
+    if (known(t) && t->kind != TypeKind::List) {
+        error("check.type_mismatch", m.field.span,
+              fmt::format("`.{}` needs a record, not {}", field, type_name(t)));
+        return fail(span);
+    }
+    std::vector<Node> kids;
+    kids.push_back(std::move(object.node));
+    Typed out = unfolded(Op::DynamicMember, std::move(kids), any_type(), span);
+    out.node.text.push_back(field);
+    return fold(std::move(out));
+}
+
+Typed ExpressionChecker::index(const ast::Index& ix, Span span, Scope& scope) {
+    Typed object = expr(*ix.object, scope);
+    Typed key = expr(*ix.index, scope);
+    TypeP result = any_type();
+    if (object.type->kind == TypeKind::List) {
+        if (!fits(number_type(), key.type))
+            error("check.type_mismatch", ix.index->span,
+                  fmt::format("a list position must be a number, not {}", type_name(key.type)));
+        result = object.type->element ? object.type->element : any_type();
+    } else if (object.type->kind == TypeKind::Table) {
+        result = object.type->element ? object.type->element : any_type();
+    } else if (known(object.type)) {
+        error("check.type_mismatch", ix.object->span,
+              fmt::format("`[…]` needs a list or a table, not {}", type_name(object.type)));
+        return fail(span);
+    }
+    std::vector<Node> kids;
+    kids.push_back(std::move(object.node));
+    kids.push_back(std::move(key.node));
+    return make(Op::Index, std::move(kids), result, span);
+}
+
+Typed ExpressionChecker::expr(const ast::Expr& e, Scope& scope) {
+    return std::visit([&](const auto& k) { return compile(k, e.span, scope); }, e.kind);
+}
+
+Typed ExpressionChecker::compile(const ast::NumberLit& n, Span span, Scope&) {
+    return constant(Value::of_number(n.value), number_type(), span);
+}
+
+Typed ExpressionChecker::compile(const ast::CodeLit& c, Span span, Scope&) {
+    return constant(Value::of_string(p().constants->copy(c.code)), code_type(), span);
+}
+
+Typed ExpressionChecker::compile(const ast::BoolLit& b, Span span, Scope&) {
+    return constant(Value::of_bool(b.value), bool_type(), span);
+}
+
+Typed ExpressionChecker::compile(const ast::StringLit& s, Span span, Scope& scope) {
+    Node node;
+    node.op = Op::Interpolate;
+    node.span = span;
+    node.text.emplace_back();
+    for (const auto& part : s.parts) {
+        if (const auto* text = std::get_if<std::string>(&part)) {
+            node.text.back() += *text;
+        } else {
+            node.kids.push_back(expr(*std::get<ast::ExprPtr>(part), scope).node);
+            node.text.emplace_back();
+        }
+    }
+    if (node.kids.empty())
+        return constant(Value::of_string(p().constants->copy(node.text[0])), string_type(), span);
+    return fold({std::move(node), string_type()});
+}
+
+Typed ExpressionChecker::compile(const ast::NameRef& n, Span span, Scope& scope) {
+    return name(n.name, span, scope);
+}
+
+Typed ExpressionChecker::compile(const ast::Unary& u, Span span, Scope& scope) {
+    Typed operand = expr(*u.operand, scope);
+    bool is_not = u.op == ast::UnaryOp::Not;
+    TypeP want = is_not ? bool_type() : number_type();
+    if (!fits(want, operand.type))
+        error("check.type_mismatch", u.operand->span,
+              fmt::format("`{}` needs {}, not {}", is_not ? "not" : "-", type_name(want),
+                          type_name(operand.type)));
+    std::vector<Node> kids;
+    kids.push_back(std::move(operand.node));
+    return make(is_not ? Op::Not : Op::Neg, std::move(kids), want, span);
+}
+
+Typed ExpressionChecker::compile(const ast::Binary& b, Span span, Scope& scope) {
+    return binary(b, span, scope);
+}
+
+Typed ExpressionChecker::compile(const ast::Member& m, Span span, Scope& scope) {
+    return member(m, span, scope);
+}
+
+Typed ExpressionChecker::compile(const ast::Index& i, Span span, Scope& scope) {
+    return index(i, span, scope);
+}
+
+Typed ExpressionChecker::compile(const ast::Call& c, Span span, Scope& scope) {
+    return call(c, span, scope);
+}
+
+Typed ExpressionChecker::compile(const ast::ListExpr& l, Span span, Scope& scope) {
+    std::vector<Node> kids;
+    TypeP element;
+    for (const auto& item : l.items) {
+        Typed t = expr(item, scope);
+        element = unify(element, t.type);
+        kids.push_back(std::move(t.node));
+    }
+    return make(Op::List, std::move(kids), list_of(element ? element : any_type()), span);
+}
+
+Typed ExpressionChecker::compile(const ast::Comprehension& c, Span span, Scope& scope) {
+    Typed source = expr(*c.source, scope);
+    if (known(source.type) && source.type->kind != TypeKind::List)
+        error("check.type_mismatch", c.source->span,
+              fmt::format("`for … in` needs a list, not {}", type_name(source.type)));
+    TypeP element = source.type->kind == TypeKind::List && source.type->element
+                        ? source.type->element
+                        : any_type();
+    std::uint32_t slot = scope.push(c.var.text, element);
+    Typed value = expr(*c.element, scope);
+    std::vector<Node> kids;
+    kids.push_back(std::move(source.node));
+    kids.push_back(std::move(value.node));
+    if (c.filter) {
+        Typed filter = expr(*c.filter, scope);
+        expect(filter, bool_type(), *c.filter, "the `if` filter");
+        kids.push_back(std::move(filter.node));
+    }
+    scope.pop();
+    return make(Op::Comprehension, std::move(kids), list_of(value.type), span, slot);
+}
+
+Typed ExpressionChecker::compile(const ast::RecordExpr& r, Span span, Scope& scope) {
+    std::vector<std::string> fields;
+    std::vector<Node> kids;
+    std::vector<TypeP> types;
+    for (const auto& [field, value] : r.fields) {
+        if (std::find(fields.begin(), fields.end(), field.text) != fields.end())
+            error("check.duplicate_field", field.span,
+                  fmt::format("field `{}` is given twice", field.text));
+        fields.push_back(field.text);
+        Typed t = expr(value, scope);
+        kids.push_back(std::move(t.node));
+        types.push_back(t.type);
+    }
+    auto [it, added] =
+        shape_ids_.emplace(shape_key(fields), static_cast<std::uint32_t>(p().shapes.size()));
+    if (added) {
+        p().shapes.push_back({"", fields});
+        p().shape_types.push_back(types);
+    }
+    return make(Op::Record, std::move(kids), record_of(it->second), span, it->second);
+}
+
+Typed ExpressionChecker::compile(const ast::IfExpr& i, Span span, Scope& scope) {
+    Typed condition = expr(*i.condition, scope);
+    expect(condition, bool_type(), *i.condition, "the condition of `if`");
+    Typed then_branch = expr(*i.then_branch, scope);
+    Typed else_branch = expr(*i.else_branch, scope);
+    TypeP type = unify(then_branch.type, else_branch.type);
+    std::vector<Node> kids;
+    kids.push_back(std::move(condition.node));
+    kids.push_back(std::move(then_branch.node));
+    kids.push_back(std::move(else_branch.node));
+    return make(Op::If, std::move(kids), type, span);
+}
+
+} // namespace cpl::check_detail

@@ -1,0 +1,54 @@
+// interpreter/check/expressions.hpp — AST expressions → typed, folded `Node`s. Names are
+// resolved to slots, constants or tables here; a node whose inputs are constants is
+// evaluated now (through the program layer's expression evaluator alone).
+#pragma once
+
+#include "interpreter/check/context.hpp"
+
+namespace cpl::check_detail {
+
+class ExpressionChecker : public CheckContext {
+public:
+    using CheckContext::CheckContext;
+
+protected:
+    /// Compiles definition `i` on first use (cycle-checked) and returns its type.
+    virtual TypeP compile_def(std::uint32_t i) = 0;
+
+    void expect(const Typed& value, const TypeP& expected, const ast::Expr& at,
+                std::string_view what);
+    TypeP param_type(const ast::Param& param);
+    Typed constant(Value v, TypeP type, Span span);
+    // The stand-in for an expression that had an error (a constant marked `poisoned`).
+    static constexpr std::uint32_t poisoned = 0xFFFFFFFF;
+    Typed fail(Span span);
+    Typed make(Op op, std::vector<Node> kids, TypeP type, Span span, std::uint32_t slot = 0);
+    static Typed unfolded(Op op, std::vector<Node> kids, TypeP type, Span span,
+                          std::uint32_t slot = 0);
+    // Folds a node whose inputs are all constants, so evaluation never recomputes it;
+    // an error in a constant (a division by zero) is reported here, before any case runs.
+    Typed fold(Typed typed);
+    std::vector<std::string_view> visible_names(const Scope& scope);
+    Typed name(const std::string& n, Span span, Scope& scope);
+    Typed call(const ast::Call& c, Span span, Scope& scope);
+    Typed member(const ast::Member& m, Span span, Scope& scope);
+    Typed index(const ast::Index& ix, Span span, Scope& scope);
+    Typed binary(const ast::Binary& b, Span span, Scope& scope);
+    Typed expr(const ast::Expr& e, Scope& scope);
+    Typed compile(const ast::NumberLit& n, Span span, Scope&);
+    Typed compile(const ast::CodeLit& c, Span span, Scope&);
+    Typed compile(const ast::BoolLit& b, Span span, Scope&);
+    Typed compile(const ast::StringLit& s, Span span, Scope& scope);
+    Typed compile(const ast::NameRef& n, Span span, Scope& scope);
+    Typed compile(const ast::Unary& u, Span span, Scope& scope);
+    Typed compile(const ast::Binary& b, Span span, Scope& scope);
+    Typed compile(const ast::Member& m, Span span, Scope& scope);
+    Typed compile(const ast::Index& i, Span span, Scope& scope);
+    Typed compile(const ast::Call& c, Span span, Scope& scope);
+    Typed compile(const ast::ListExpr& l, Span span, Scope& scope);
+    Typed compile(const ast::Comprehension& c, Span span, Scope& scope);
+    Typed compile(const ast::RecordExpr& r, Span span, Scope& scope);
+    Typed compile(const ast::IfExpr& i, Span span, Scope& scope);
+};
+
+} // namespace cpl::check_detail

@@ -1,0 +1,192 @@
+// interpreter/check/rules.cpp — compiling rules, edits and their clauses (see rules.hpp).
+#include "interpreter/check/rules.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace cpl::check_detail {
+
+namespace {
+
+// A `when` that does not depend on a loop's element is tested once, before the loop:
+// `for line in claim when reviewing …` then costs nothing outside review. Only
+// conditions that cannot fail move, so no case gets an error it would not have had.
+bool invariant(const Node& n) {
+    switch (n.op) {
+    case Op::Local:
+    case Op::Claim:
+    case Op::Index:
+    case Op::Div:
+    case Op::Mod:
+    case Op::Range:
+    case Op::CallDef:
+    case Op::Comprehension:
+        return false;
+    default:
+        break;
+    }
+    for (const auto& kid : n.kids)
+        if (!invariant(kid)) return false;
+    return true;
+}
+
+// True when `n` reads no local except those bound by comprehensions inside it.
+bool closed(const Node& n, std::vector<std::uint32_t>& bound) {
+    if (n.op == Op::Local) return std::find(bound.begin(), bound.end(), n.slot) != bound.end();
+    if (n.op == Op::Comprehension) {
+        if (!closed(n.kids[0], bound)) return false;
+        bound.push_back(n.slot);
+        bool ok = std::all_of(n.kids.begin() + 1, n.kids.end(),
+                              [&](const Node& k) { return closed(k, bound); });
+        bound.pop_back();
+        return ok;
+    }
+    return std::all_of(n.kids.begin(), n.kids.end(),
+                       [&](const Node& k) { return closed(k, bound); });
+}
+
+// A `let` inside a loop whose value cannot change from one element to the next is
+// computed once per run of the rule (the claim an edit sees is fixed while it runs).
+void mark_invariant_lets(RuleCode& code) {
+    bool in_loop = false;
+    for (auto& clause : code.clauses) {
+        if (clause.kind == ast::ClauseKind::For) in_loop = true;
+        std::vector<std::uint32_t> bound;
+        if (in_loop && clause.kind == ast::ClauseKind::Let)
+            clause.invariant = closed(clause.expr, bound);
+    }
+}
+
+void hoist_invariant_conditions(RuleCode& code) {
+    auto& clauses = code.clauses;
+    for (std::size_t i = 0; i < clauses.size(); ++i) {
+        if (clauses[i].kind != ast::ClauseKind::For) continue;
+        std::size_t j = i + 1;
+        while (j < clauses.size() && clauses[j].kind == ast::ClauseKind::When &&
+               invariant(clauses[j].expr)) {
+            std::rotate(clauses.begin() + static_cast<std::ptrdiff_t>(i),
+                        clauses.begin() + static_cast<std::ptrdiff_t>(j),
+                        clauses.begin() + static_cast<std::ptrdiff_t>(j) + 1);
+            ++i;
+            ++j;
+        }
+        return; // only before the first loop: later clauses may depend on earlier bindings
+    }
+}
+
+} // namespace
+
+std::string RuleCompiler::source_text(Span span) {
+    const std::string& text = p().sources->get(span.file).text();
+    std::string_view out(text.data() + span.begin, span.end - span.begin);
+    while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back())))
+        out.remove_suffix(1);
+    return std::string(out);
+}
+
+RuleCode RuleCompiler::compile_rule(const MergedRule& merged) {
+    RuleCode code = compile_body(*merged.rule, merged.layer, true);
+    if (!merged.replaces.empty())
+        code.replaces = fmt::format("{} ({})", code.name, merged.replaces);
+    for (const auto& [exception, layer] : merged.exceptions) {
+        // An exception's guard is its leading let/when clauses as written: keep them in place.
+        code.exceptions.push_back(compile_body(*exception, layer, false));
+        code.exceptions.back().replaces = fmt::format("{} ({})", code.name, code.layer);
+    }
+    return code;
+}
+
+RuleCode RuleCompiler::compile_body(const ast::Rule& rule, const std::string& layer, bool hoist) {
+    RuleCode code;
+    code.name = rule.name.text;
+    code.kind = rule.kind;
+    code.doc = rule.doc;
+    code.layer = layer;
+    code.span = rule.name.span;
+    code.effective = effective(rule.effective);
+    code.fixed = rule.fixed;
+    if (code.effective.dated()) p().dated = true;
+    bool is_edit = rule.kind == ast::RuleKind::Edit;
+    const char* kind = is_edit ? "edit" : "rule";
+    if (rule.cite)
+        code.cite = rule.cite->text;
+    else
+        error("check.missing_cite", rule.name.span,
+              fmt::format("{} `{}` does not cite its source", kind, rule.name.text))
+            .help = "add `cite \"…\"` naming the guideline, policy or table it encodes";
+    Scope scope;
+    scope.in_edit = is_edit;
+    for (const auto& clause : rule.clauses)
+        code.clauses.push_back(compile_clause(clause, scope, is_edit));
+    for (const auto& clause : code.clauses)
+        code.written.push_back(clause.source);
+    if (hoist) hoist_invariant_conditions(code);
+    mark_invariant_lets(code);
+    code.frame_size = scope.frame_size;
+    p().max_frame = std::max(p().max_frame, scope.frame_size);
+    return code;
+}
+
+ClauseCode RuleCompiler::compile_clause(const ast::Clause& clause, Scope& scope, bool is_edit) {
+    using K = ast::ClauseKind;
+    ClauseCode code;
+    code.kind = clause.kind;
+    code.span = clause.span;
+    code.source = source_text(clause.span);
+    Typed value = expr(clause.expr, scope);
+    switch (clause.kind) {
+    case K::For: {
+        if (known(value.type) && value.type->kind != TypeKind::List)
+            error("check.type_mismatch", clause.expr.span,
+                  fmt::format("`for` needs a list, not {}", type_name(value.type)));
+        TypeP element = value.type->kind == TypeKind::List && value.type->element
+                            ? value.type->element
+                            : any_type();
+        code.slot = scope.push(clause.var->text, element);
+        code.over_claim = is_edit && value.node.op == Op::Claim;
+        if (code.over_claim) scope.line_slot = code.slot;
+        break;
+    }
+    case K::Let:
+        code.slot = scope.push(clause.var->text, value.type);
+        break;
+    case K::When:
+        expect(value, bool_type(), clause.expr, "a `when` condition");
+        break;
+    case K::Bill:
+        if (is_edit)
+            error("check.bill_in_edit", clause.span,
+                  "edits change the claim; only rules `bill` codes");
+        expect(value, code_type(), clause.expr, "the billed code");
+        if (clause.units) {
+            Typed units = expr(*clause.units, scope);
+            expect(units, number_type(), *clause.units, "`units`");
+            code.units = std::move(units.node);
+        }
+        if (clause.modifiers) {
+            Typed modifiers = expr(*clause.modifiers, scope);
+            expect(modifiers, list_of(string_type()), *clause.modifiers, "`modifiers`");
+            code.modifiers = std::move(modifiers.node);
+        }
+        break;
+    case K::Cap:
+    case K::AddModifier:
+    case K::RemoveModifier:
+        if (!scope.line_slot)
+            error("check.no_line", clause.span,
+                  fmt::format("`{}` changes a claim line: it needs `for line in claim` before "
+                              "it, in an edit",
+                              clause.kind == K::Cap           ? "cap units"
+                              : clause.kind == K::AddModifier ? "add modifier"
+                                                              : "remove modifier"));
+        expect(value, clause.kind == K::Cap ? number_type() : string_type(), clause.expr,
+               clause.kind == K::Cap ? "the cap" : "the modifier");
+        break;
+    default:
+        break;
+    }
+    code.expr = std::move(value.node);
+    return code;
+}
+
+} // namespace cpl::check_detail

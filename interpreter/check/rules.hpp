@@ -1,0 +1,23 @@
+// interpreter/check/rules.hpp — rules and edits → RuleCode: clauses typed in order, each
+// rule's cite required, loop-invariant conditions hoisted and invariant lets marked.
+#pragma once
+
+#include "interpreter/check/expressions.hpp"
+
+namespace cpl::check_detail {
+
+class RuleCompiler : public ExpressionChecker {
+public:
+    using ExpressionChecker::ExpressionChecker;
+
+protected:
+    /// A rule or edit with its exceptions, as merged from the layers.
+    RuleCode compile_rule(const MergedRule& merged);
+
+private:
+    RuleCode compile_body(const ast::Rule& rule, const std::string& layer, bool hoist);
+    ClauseCode compile_clause(const ast::Clause& clause, Scope& scope, bool is_edit);
+    std::string source_text(Span span);
+};
+
+} // namespace cpl::check_detail
