@@ -139,6 +139,25 @@ struct TableRow {
     Span span;
 };
 
+/// A column of a data file, with the type its cells must have (code, number, string, date).
+struct Column {
+    Ident name;
+    Ident type;
+};
+
+/// `rows from "FILE" [version "V"] KEY: TYPE => VALUE`: the table's rows are read from a CSV
+/// (or, by extension, TSV) file with a header row. VALUE is one column, a record of columns
+/// (fields named as the columns), or either in `[…]`: the rows of a key collected in a list.
+struct RowsFrom {
+    Ident path;    // as written, relative to the policy file
+    Ident version; // "" when not given
+    Column key;
+    std::vector<Column> value;
+    bool record = false;  // `{…}`
+    bool grouped = false; // `[…]`
+    Span span;
+};
+
 struct Table {
     Ident name;
     bool replace = false;
@@ -146,6 +165,7 @@ struct Table {
     std::string doc;
     std::optional<Cite> cite;
     std::vector<TableRow> rows;
+    std::optional<RowsFrom> rows_from;
     Span span;
 };
 

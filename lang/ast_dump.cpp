@@ -235,6 +235,15 @@ struct Dumper {
         out += fmt::format("({}{}table {} {}", fixed(t.fixed), t.replace ? "replace-" : "",
                            t.name.text, quoted(t.doc));
         cite(t.cite);
+        if (t.rows_from) {
+            const auto& r = *t.rows_from;
+            out += fmt::format("\n  (rows-from {} {} (key {} {}) ({}{}", quoted(r.path.text),
+                               quoted(r.version.text), r.key.name.text, r.key.type.text,
+                               r.grouped ? "group " : "", r.record ? "record" : "column");
+            for (const auto& c : r.value)
+                out += fmt::format(" ({} {})", c.name.text, c.type.text);
+            out += "))";
+        }
         for (const auto& row : t.rows) {
             out += row.remove ? "\n  (remove" : "\n  (row";
             for (const auto& key : row.keys) {

@@ -596,6 +596,7 @@ private:
                     } else if constexpr (std::is_same_v<D, Table>) {
                         add(begin, d.span.end);
                         if (d.cite) add(d.cite->span.begin, d.cite->span.end);
+                        if (d.rows_from) add(d.rows_from->span.begin, d.rows_from->span.end);
                         for (const auto& row : d.rows)
                             add(row.span.begin, row.span.end);
                         std::uint32_t end = end_position(d);
@@ -733,12 +734,25 @@ private:
         return std::to_string(key.low) + ".." + (key.high ? std::to_string(*key.high) : "");
     }
 
+    static std::string rows_from_text(const RowsFrom& r) {
+        auto column = [](const Column& c) { return c.name.text + ": " + c.type.text; };
+        std::string value;
+        for (const auto& c : r.value)
+            value += (value.empty() ? "" : ", ") + column(c);
+        if (r.record) value = "{" + value + "}";
+        if (r.grouped) value = "[" + value + "]";
+        std::string out = "rows from " + quote(r.path.text);
+        if (!r.version.text.empty()) out += " version " + quote(r.version.text);
+        return out + " " + column(r.key) + " => " + value;
+    }
+
     void print(const Table& t) {
         std::string head = std::string(fixed_word(t.fixed)) + (t.replace ? "replace " : "") +
                            "table " + t.name.text;
         if (!t.doc.empty()) head += " " + quote(t.doc);
         line(decl_begin_, 0, head);
         if (t.cite) line(t.cite->span.begin, 2, "cite " + quote(t.cite->text));
+        if (t.rows_from) line(t.rows_from->span.begin, 2, rows_from_text(*t.rows_from));
         for (const auto& row : t.rows) {
             open(row.span.begin, 2, 2);
             std::string keys;

@@ -204,7 +204,24 @@ struct expect_arrow : arrow {};
 // row <- 'remove' key (',' key)* / key (',' key)* '=>' expr [cite]
 struct remove_row : seq< kw_remove, expect_key, star< sym< ',' >, expect_key > > {};
 struct value_row : seq< table_key, star< sym< ',' >, expect_key >, expect_arrow, expect_expr, effective, opt< cite > > {};
-struct table_row : sor< remove_row, value_row > {};
+// rows <- 'rows' 'from' string ['version' string] column '=>' columns      (a CSV/TSV file's rows)
+//   column <- name ':' name           columns <- column / '{' column (',' column)* '}' / '[' columns ']'
+// `rows` and `version` are words only here: they are not reserved.
+struct kw_rows : keyword< TAO_PEGTL_STRING( "rows" ) > {};
+struct kw_version : keyword< TAO_PEGTL_STRING( "version" ) > {};
+struct expect_rows_from : kw_from {};
+struct expect_rows_file : sor< doc_string, raise< expect_rows_file > > {};
+struct expect_version_text : sor< doc_string, raise< expect_version_text > > {};
+struct rows_version : seq< kw_version, expect_version_text > {};
+struct expect_column_colon : sym< ':' > {};
+struct expect_column_type : sor< ident, raise< expect_column_type > > {};
+struct csv_column : seq< name, ws, expect_column_colon, expect_column_type > {};
+struct expect_csv_column : sor< csv_column, raise< expect_csv_column > > {};
+struct csv_record : seq< sym< '{' >, expect_csv_column, star< sym< ',' >, expect_csv_column >, expect_rbrace > {};
+struct csv_group : seq< sym< '[' >, sor< csv_record, expect_csv_column >, expect_rbracket > {};
+struct expect_csv_value : sor< csv_group, csv_record, csv_column, raise< expect_csv_value > > {};
+struct rows_from : seq< kw_rows, expect_rows_from, expect_rows_file, opt< rows_version >, expect_csv_column, expect_arrow, expect_csv_value > {};
+struct table_row : sor< remove_row, rows_from, value_row > {};
 struct expect_table_name : sor< ident, raise< expect_table_name > > {};
 struct expect_table_end : kw_end {};
 // A table's description is a string not followed by `=>` or `,` (else it is a row's key).
@@ -212,7 +229,7 @@ struct table_doc : seq< doc_string, not_at< sor< arrow, one< ',' > > > > {};
 struct table_body : seq< expect_table_name, opt< table_doc >, opt< cite >, star< table_row >, expect_table_end > {};
 struct replace_mark : kw_replace {};
 struct expect_table_keyword : kw_table {};
-// table <- ['replace'] 'table' name [string] [cite] row* 'end'
+// table <- ['replace'] 'table' name [string] [cite] (row / rows)* 'end'
 struct table_decl : sor< seq< replace_mark, expect_table_keyword, table_body >, seq< kw_table, table_body > > {};
 
 // param <- name [':' name]

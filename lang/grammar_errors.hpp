@@ -46,6 +46,13 @@ CPL_SYNTAX_ERROR(expect_arrow, "parse.expected_arrow|expected `=>` between the k
 CPL_SYNTAX_ERROR(expect_table_name, "parse.expected_table_name|expected the table's name");
 CPL_SYNTAX_ERROR(expect_table_end, "parse.expected_end|expected `end` to close the table, or another row");
 CPL_SYNTAX_ERROR(expect_table_keyword, "parse.expected_table|expected `table` after `replace`");
+CPL_SYNTAX_ERROR(expect_rows_from, "parse.expected_rows_from|expected `from` after `rows`: `rows from \"file.csv\" KEY: TYPE => VALUE`");
+CPL_SYNTAX_ERROR(expect_rows_file, "parse.expected_rows_file|expected the quoted path of a .csv or .tsv file after `rows from`");
+CPL_SYNTAX_ERROR(expect_version_text, "parse.expected_version|expected the data's version as a quoted string after `version`, e.g. \"2024-Q2\"");
+CPL_SYNTAX_ERROR(expect_column_colon, "parse.expected_column_type|expected `:` and the column's type (code, number, string or date) after the column name");
+CPL_SYNTAX_ERROR(expect_column_type, "parse.expected_column_type|expected the column's type: code, number, string or date");
+CPL_SYNTAX_ERROR(expect_csv_column, "parse.expected_column|expected a column of the file as `name: type`");
+CPL_SYNTAX_ERROR(expect_csv_value, "parse.expected_column|expected the value's columns: `name: type`, `{name: type, …}`, or `[…]` to collect the rows of a key");
 CPL_SYNTAX_ERROR(expect_param, "parse.expected_param|expected a parameter name");
 CPL_SYNTAX_ERROR(expect_def_name, "parse.expected_def_name|expected the definition's name after `def`");
 CPL_SYNTAX_ERROR(expect_equals, "parse.expected_equals|expected `=`");

@@ -316,10 +316,53 @@ public:
                 table.doc = plain_string(c, "a table's description");
             else if (c.is_type<g::cite>())
                 table.cite = cite(c);
+            else if (c.is_type<g::rows_from>())
+                rows_from(c, table);
             else
                 table.rows.push_back(row(c));
         }
         return table;
+    }
+
+    void rows_from(const Node& n, ast::Table& table) {
+        if (table.rows_from) {
+            diagnostics_
+                .error("parse.second_rows_from", span(n), "a table reads its rows from one file")
+                .help = "keep one `rows from`; rows written out in the table add to or replace its rows";
+            return;
+        }
+        ast::RowsFrom out;
+        out.span = span(n);
+        for (const auto& child : n.children) {
+            const Node& c = *child;
+            if (c.is_type<g::string_lit>())
+                out.path = {plain_string(c, "a file path"), span(c)};
+            else if (c.is_type<g::rows_version>())
+                out.version = {plain_string(*c.children.at(0), "a version"), span(*c.children.at(0))};
+            else if (c.is_type<g::csv_column>() && out.key.name.text.empty())
+                out.key = column(c);
+            else
+                value_columns(c, out);
+        }
+        table.rows_from = std::move(out);
+    }
+
+    void value_columns(const Node& n, ast::RowsFrom& out) {
+        if (n.is_type<g::csv_group>()) {
+            out.grouped = true;
+            for (const auto& child : n.children)
+                value_columns(*child, out);
+        } else if (n.is_type<g::csv_record>()) {
+            out.record = true;
+            for (const auto& child : n.children)
+                out.value.push_back(column(*child));
+        } else {
+            out.value.push_back(column(n));
+        }
+    }
+
+    ast::Column column(const Node& n) const {
+        return {ident(*n.children.at(0)), ident(*n.children.at(1))};
     }
 
     ast::TableRow row(const Node& n) {

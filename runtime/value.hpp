@@ -109,6 +109,7 @@ struct TableData {
     std::string name;
     std::string doc;
     std::string cite;
+    std::string source; // the data file its rows were read from, with its version ("" if none)
     std::vector<TableRowData> rows;
     std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> by_string;
     std::unordered_map<std::int64_t, std::uint32_t> by_number;

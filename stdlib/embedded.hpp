@@ -7,7 +7,8 @@
 
 namespace cpl {
 
-/// The text of a shipped policy file by its repository path ("stdlib/standard/x.cpl").
+/// The text of a shipped policy or data file by its repository path
+/// ("stdlib/standard/x.cpl", "stdlib/standard/data/cms/x.csv").
 std::optional<std::string_view> embedded_policy_file(std::string_view path);
 
 } // namespace cpl

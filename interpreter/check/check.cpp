@@ -109,6 +109,7 @@ private:
             data->name = t.decl->name.text;
             data->doc = t.decl->doc;
             data->cite = t.decl->cite ? t.decl->cite->text : "";
+            data->source = t.source;
             TypeP value_type;
             for (const auto& merged_row : t.rows) {
                 const ast::TableRow& row = *merged_row.row;

@@ -2,6 +2,7 @@
 // expands includes, follows `extends` base first, and merges each layer onto its base.
 #include "interpreter/load/load.hpp"
 
+#include "interpreter/load/data_file.hpp"
 #include "lang/files.hpp"
 #include "lang/parse.hpp"
 #include "lang/suggest.hpp"
@@ -11,6 +12,7 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
 
 namespace cpl {
 
@@ -169,6 +171,8 @@ private:
         for (const auto& decl : file.decls) {
             const auto* include = std::get_if<ast::Include>(&decl);
             if (!include) {
+                if (const auto* table = std::get_if<ast::Table>(&decl); table && table->rows_from)
+                    ok = read_data(merged, *table, path) && ok;
                 out.push_back(&decl);
                 continue;
             }
@@ -183,6 +187,29 @@ private:
             if (!included || !collect(merged, *included, target, out, depth + 1)) ok = false;
         }
         return ok;
+    }
+
+    // A table's `rows from` file, relative to the policy file that names it (the embedded
+    // copy for the standard set's own data).
+    bool read_data(MergedPolicy& merged, const ast::Table& table, const std::string& path) {
+        const ast::RowsFrom& spec = *table.rows_from;
+        std::string target = (fs::path(path).parent_path() / spec.path.text).lexically_normal().string();
+        std::string why;
+        auto text = read_text(target, why);
+        if (!text) {
+            diagnostics_.error("data.cannot_read", spec.path.span,
+                               fmt::format("cannot read data file `{}`: it {}", target, why));
+            return false;
+        }
+        FileId id = merged.sources->add(target, std::move(*text));
+        auto rows = read_data_rows(spec, merged.sources->get(id), id, diagnostics_);
+        if (!rows) return false;
+        merged.data_rows.push_back(std::make_unique<std::vector<ast::TableRow>>(std::move(*rows)));
+        data_rows_[&table] = {merged.data_rows.back().get(),
+                              spec.version.text.empty()
+                                  ? target
+                                  : fmt::format("{} (version {})", target, spec.version.text)};
+        return true;
     }
 
     template <typename T, typename Name>
@@ -268,6 +295,11 @@ private:
         } else if (t.replace) {
             table->rows.clear();
             table->layer = layer;
+        }
+        if (auto data = data_rows_.find(&t); data != data_rows_.end()) {
+            for (const auto& row : *data->second.first)
+                merge_row(*table, row, layer);
+            table->source = data->second.second;
         }
         for (const auto& row : t.rows)
             merge_row(*table, row, layer);
@@ -394,6 +426,10 @@ private:
     void apply_one(MergedPolicy&, const ast::Include&, const std::string&) {}
 
     Diagnostics& diagnostics_;
+    // Rows read for a table's `rows from`, with the file's path and version.
+    std::unordered_map<const ast::Table*,
+                       std::pair<const std::vector<ast::TableRow>*, std::string>>
+        data_rows_;
     std::vector<std::string> chain_;
 };
 

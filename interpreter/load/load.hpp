@@ -39,6 +39,7 @@ struct MergedTable {
     const ast::Table* decl = nullptr;
     std::string layer;
     std::vector<MergedRow> rows;
+    std::string source; // where rows came from a data file: its path and version
 };
 
 struct MergedDef {
@@ -57,6 +58,7 @@ struct MergedRule {
 struct MergedPolicy {
     std::shared_ptr<SourceMap> sources = std::make_shared<SourceMap>();
     std::vector<std::unique_ptr<ast::PolicyFile>> files;
+    std::vector<std::unique_ptr<std::vector<ast::TableRow>>> data_rows; // read by `rows from`
     std::string name;
     std::string title;
     std::vector<std::string> layers; // base first

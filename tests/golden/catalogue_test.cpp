@@ -35,6 +35,7 @@ std::vector<fs::path> sources() {
     };
     take("lang", false);
     take("interpreter", true);
+    take("runtime", false);
     take("stdlib", false);
     std::sort(out.begin(), out.end());
     return out;
@@ -43,7 +44,7 @@ std::vector<fs::path> sources() {
 // Codes inside the string literals of one source text. File names (`load.cpp`) are not codes.
 std::set<std::string> codes_in(const std::string& text) {
     static const std::regex literal(R"("(?:[^"\\\n]|\\.)*")");
-    static const std::regex code(R"(\b(?:parse|check|load|eval|run|fmt)\.[a-z_]+\b)");
+    static const std::regex code(R"(\b(?:parse|check|load|data|eval|run|fmt)\.[a-z_]+\b)");
     static const std::set<std::string> not_codes{"cpp", "hpp", "cpl", "json", "jsonl", "md", "txt"};
     std::set<std::string> out;
     for (auto it = std::sregex_iterator(text.begin(), text.end(), literal);

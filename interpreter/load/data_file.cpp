@@ -1,0 +1,359 @@
+// interpreter/load/data_file.cpp — data file → table rows (see data_file.hpp). CSV as RFC 4180
+// writes it: fields split by commas (tabs for .tsv), double quotes around a field that holds
+// the separator, a quote or a line break, "" for a quote inside one; CRLF, LF or CR ends a
+// record; a UTF-8 byte order mark is skipped.
+#include "interpreter/load/data_file.hpp"
+
+#include "lang/suggest.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <map>
+
+namespace cpl {
+
+namespace {
+
+struct Cell {
+    std::string text;
+    std::uint32_t begin = 0; // byte offsets in the file, for spans
+    std::uint32_t end = 0;
+};
+
+struct Record {
+    std::vector<Cell> cells;
+    std::uint32_t begin = 0;
+    std::uint32_t end = 0; // before the line break
+};
+
+class CsvReader {
+public:
+    CsvReader(std::string_view text, char separator) : text_(text), separator_(separator) {
+        if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
+    }
+
+    bool done() const { return pos_ >= text_.size(); }
+
+    // One record; `error` is set (with its offset) when a quoted field is not closed.
+    Record next(std::string& error, std::uint32_t& error_at) {
+        Record record;
+        record.begin = offset();
+        while (true) {
+            Cell cell = field(error, error_at);
+            record.cells.push_back(std::move(cell));
+            if (!error.empty()) return record;
+            if (pos_ < text_.size() && text_[pos_] == separator_) {
+                ++pos_;
+                continue;
+            }
+            record.end = offset();
+            end_of_line();
+            return record;
+        }
+    }
+
+private:
+    std::uint32_t offset() const { return static_cast<std::uint32_t>(pos_); }
+
+    bool at_line_end() const {
+        return pos_ >= text_.size() || text_[pos_] == '\n' || text_[pos_] == '\r';
+    }
+
+    void end_of_line() {
+        if (pos_ < text_.size() && text_[pos_] == '\r') ++pos_;
+        if (pos_ < text_.size() && text_[pos_] == '\n') ++pos_;
+    }
+
+    Cell field(std::string& error, std::uint32_t& error_at) {
+        Cell cell;
+        cell.begin = offset();
+        if (pos_ < text_.size() && text_[pos_] == '"') {
+            ++pos_;
+            while (true) {
+                if (pos_ >= text_.size()) {
+                    error = "a quoted field is not closed: expected `\"` before the end of the file";
+                    error_at = cell.begin;
+                    return cell;
+                }
+                char c = text_[pos_++];
+                if (c != '"') {
+                    cell.text += c;
+                } else if (pos_ < text_.size() && text_[pos_] == '"') {
+                    cell.text += '"';
+                    ++pos_;
+                } else {
+                    break;
+                }
+            }
+            if (!at_line_end() && text_[pos_] != separator_) {
+                error = "text after a quoted field: a field that holds quotes must be quoted whole";
+                error_at = offset();
+            }
+        } else {
+            while (!at_line_end() && text_[pos_] != separator_)
+                cell.text += text_[pos_++];
+        }
+        cell.end = offset();
+        return cell;
+    }
+
+    std::string_view text_;
+    char separator_;
+    std::size_t pos_ = 0;
+};
+
+bool is_code(std::string_view s) {
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+    if (s.size() != 5) return false;
+    // CPT (95860, 0766T) or HCPCS level II (G0453).
+    bool cpt = std::all_of(s.begin(), s.begin() + 4, digit) && (digit(s[4]) || upper(s[4]));
+    bool hcpcs = upper(s[0]) && std::all_of(s.begin() + 1, s.end(), digit);
+    return cpt || hcpcs;
+}
+
+bool is_whole_number(std::string_view s) {
+    if (!s.empty() && s[0] == '-') s.remove_prefix(1);
+    return !s.empty() && s.size() <= 18 &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool is_date(std::string_view s) {
+    if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+    for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+        if (s[i] < '0' || s[i] > '9') return false;
+    int year = std::stoi(std::string(s.substr(0, 4)));
+    int month = (s[5] - '0') * 10 + (s[6] - '0');
+    int day = (s[8] - '0') * 10 + (s[9] - '0');
+    static constexpr int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (month < 1 || month > 12 || day < 1 || day > days[month - 1]) return false;
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month != 2 || day <= 28 || leap;
+}
+
+class RowBuilder {
+public:
+    RowBuilder(const ast::RowsFrom& spec, const SourceFile& file, FileId id,
+               Diagnostics& diagnostics)
+        : spec_(spec), file_(file), id_(id), diagnostics_(diagnostics) {}
+
+    std::optional<std::vector<ast::TableRow>> run() {
+        bool tsv = file_.path().size() >= 4 && file_.path().substr(file_.path().size() - 4) == ".tsv";
+        CsvReader reader(file_.text(), tsv ? '\t' : ',');
+        std::string error;
+        std::uint32_t error_at = 0;
+        if (reader.done()) {
+            diagnostics_.error("data.empty", spec_.path.span,
+                               fmt::format("the data file `{}` is empty: it needs a header row "
+                                           "naming its columns",
+                                           file_.path()));
+            return std::nullopt;
+        }
+        Record header = reader.next(error, error_at);
+        if (!error.empty()) return fail_at(error_at, error);
+        for (const auto& cell : header.cells)
+            header_.push_back(cell.text);
+        if (!find_columns()) return std::nullopt;
+        while (!reader.done()) {
+            Record record = reader.next(error, error_at);
+            if (!error.empty()) return fail_at(error_at, error);
+            if (record.cells.size() == 1 && record.cells[0].text.empty()) continue; // blank line
+            add(record);
+        }
+        if (failed_) return std::nullopt;
+        return finish();
+    }
+
+private:
+    Span at(std::uint32_t begin, std::uint32_t end) const { return {id_, begin, end}; }
+
+    std::nullopt_t fail_at(std::uint32_t offset, const std::string& message) {
+        diagnostics_.error("data.malformed", at(offset, offset + 1), message);
+        return std::nullopt;
+    }
+
+    // Every column the spec names must be in the header, with a known type.
+    bool find_columns() {
+        bool ok = true;
+        auto find = [&](const ast::Column& column) -> std::size_t {
+            if (std::find(std::begin(data_column_types), std::end(data_column_types),
+                          column.type.text) == std::end(data_column_types)) {
+                auto& d = diagnostics_.error("data.column_type", column.type.span,
+                                             fmt::format("unknown column type `{}`",
+                                                         column.type.text));
+                std::vector<std::string_view> types(std::begin(data_column_types),
+                                                    std::end(data_column_types));
+                if (auto guess = closest(column.type.text, types))
+                    d.help = fmt::format("did you mean `{}`?", *guess);
+                else
+                    d.help = "a column is a code, number, string or date";
+                ok = false;
+            }
+            auto it = std::find(header_.begin(), header_.end(), column.name.text);
+            if (it != header_.end()) return static_cast<std::size_t>(it - header_.begin());
+            auto& d = diagnostics_.error(
+                "data.unknown_column", column.name.span,
+                fmt::format("the data file `{}` has no column `{}`", file_.path(), column.name.text));
+            std::vector<std::string_view> names(header_.begin(), header_.end());
+            if (auto guess = closest(column.name.text, names))
+                d.help = fmt::format("did you mean `{}`?", *guess);
+            d.notes.push_back(fmt::format("its columns: {}", fmt::join(header_, ", ")));
+            ok = false;
+            return 0;
+        };
+        key_index_ = find(spec_.key);
+        for (const auto& column : spec_.value)
+            value_index_.push_back(find(column));
+        return ok;
+    }
+
+    // A cell as a literal of its column's type, or an error located at the cell.
+    std::optional<ast::Expr> literal(const Cell& cell, const ast::Column& column) {
+        const std::string& type = column.type.text;
+        const std::string& text = cell.text;
+        Span span = at(cell.begin, cell.end);
+        auto bad = [&](std::string what) {
+            diagnostics_
+                .error("data.bad_value", span,
+                       text.empty() ? fmt::format("column `{}` is empty: it needs {}",
+                                                  column.name.text, what)
+                                    : fmt::format("`{}` in column `{}` is not {}", text,
+                                                  column.name.text, what))
+                .notes.push_back(fmt::format("the policy reads column `{}` as a {}",
+                                             column.name.text, type));
+            failed_ = true;
+            return std::nullopt;
+        };
+        ast::Expr e;
+        e.span = span;
+        if (type == "number") {
+            if (!is_whole_number(text)) return bad("a whole number");
+            e.kind = ast::NumberLit{std::stoll(text)};
+        } else if (type == "code") {
+            if (!is_code(text)) return bad("a procedure code (five characters, e.g. 95860, 0766T, G0453)");
+            e.kind = ast::CodeLit{text};
+        } else if (type == "date") {
+            if (!text.empty() && !is_date(text)) return bad("a date as YYYY-MM-DD (or empty)");
+            ast::StringLit s;
+            s.parts.emplace_back(text);
+            e.kind = std::move(s);
+        } else {
+            ast::StringLit s;
+            s.parts.emplace_back(text);
+            e.kind = std::move(s);
+        }
+        return e;
+    }
+
+    void add(const Record& record) {
+        if (record.cells.size() != header_.size()) {
+            bool short_line = record.cells.size() < header_.size();
+            std::string message =
+                short_line
+                    ? fmt::format("this line has {} cell{} but the header names {} columns: "
+                                  "column `{}` is missing (a truncated line?)",
+                                  record.cells.size(), record.cells.size() == 1 ? "" : "s",
+                                  header_.size(), header_[record.cells.size()])
+                    : fmt::format("this line has {} cells but the header names {} columns",
+                                  record.cells.size(), header_.size());
+            diagnostics_.error("data.cell_count", at(record.begin, record.end), message);
+            failed_ = true;
+            return;
+        }
+        bool failed_before = failed_;
+        failed_ = false;
+        auto key = literal(record.cells[key_index_], spec_.key);
+        ast::Expr value;
+        value.span = at(record.begin, record.end);
+        ast::RecordExpr fields;
+        std::optional<ast::Expr> single;
+        for (std::size_t i = 0; i < spec_.value.size(); ++i) {
+            auto cell = literal(record.cells[value_index_[i]], spec_.value[i]);
+            if (!cell) continue;
+            if (spec_.record)
+                fields.fields.emplace_back(ast::Ident{spec_.value[i].name.text, cell->span},
+                                           std::move(*cell));
+            else
+                single = std::move(cell);
+        }
+        bool record_failed = !key || failed_;
+        failed_ = failed_before || record_failed;
+        if (record_failed) return;
+        if (spec_.record)
+            value.kind = std::move(fields);
+        else
+            value = std::move(*single);
+        const std::string& key_text = record.cells[key_index_].text;
+        std::string whole = fmt::format("{}", fmt::join(cells_text(record), "\x1f"));
+        auto [seen, added] = first_line_.emplace(spec_.grouped ? whole : key_text, record.begin);
+        if (!added) {
+            auto& d = diagnostics_.error(
+                "data.duplicate_key", at(record.begin, record.end),
+                spec_.grouped ? fmt::format("this line repeats line {} exactly",
+                                            file_.locate(seen->second).line)
+                              : fmt::format("key `{}` (column `{}`) is already in line {}",
+                                            key_text, spec_.key.name.text,
+                                            file_.locate(seen->second).line));
+            d.notes.push_back(spec_.grouped
+                                  ? "each row of the file may appear once"
+                                  : "each key may appear once; to collect the rows of a key in a "
+                                    "list, write the value in `[…]`");
+            failed_ = true;
+            return;
+        }
+        auto group = groups_.find(key_text);
+        if (spec_.grouped && group != groups_.end()) {
+            std::get<ast::ListExpr>(rows_[group->second].value->kind).items.push_back(std::move(value));
+            return;
+        }
+        ast::TableRow row;
+        row.span = at(record.begin, record.end);
+        ast::TableKey table_key;
+        table_key.span = key->span;
+        table_key.literal = std::move(*key);
+        row.keys.push_back(std::move(table_key));
+        if (spec_.grouped) {
+            ast::Expr list;
+            list.span = row.span;
+            ast::ListExpr items;
+            items.items.push_back(std::move(value));
+            list.kind = std::move(items);
+            row.value = std::move(list);
+            groups_.emplace(key_text, rows_.size());
+        } else {
+            row.value = std::move(value);
+        }
+        rows_.push_back(std::move(row));
+    }
+
+    static std::vector<std::string> cells_text(const Record& record) {
+        std::vector<std::string> out;
+        for (const auto& cell : record.cells)
+            out.push_back(cell.text);
+        return out;
+    }
+
+    std::optional<std::vector<ast::TableRow>> finish() { return std::move(rows_); }
+
+    const ast::RowsFrom& spec_;
+    const SourceFile& file_;
+    FileId id_;
+    Diagnostics& diagnostics_;
+    std::vector<std::string> header_;
+    std::size_t key_index_ = 0;
+    std::vector<std::size_t> value_index_;
+    std::vector<ast::TableRow> rows_;
+    std::map<std::string, std::uint32_t> first_line_; // key (or whole row) → its offset
+    std::map<std::string, std::size_t> groups_;       // key → index in rows_
+    bool failed_ = false;
+};
+
+} // namespace
+
+std::optional<std::vector<ast::TableRow>> read_data_rows(const ast::RowsFrom& spec,
+                                                         const SourceFile& file, FileId id,
+                                                         Diagnostics& diagnostics) {
+    return RowBuilder(spec, file, id, diagnostics).run();
+}
+
+} // namespace cpl
