@@ -2,7 +2,7 @@
 // constant or table once; checks types where they are known; folds constants.
 #include "interpreter/check/check.hpp"
 
-#include "interpreter/eval/evaluate.hpp"
+#include "interpreter/program/expressions.hpp"
 #include "lang/suggest.hpp"
 #include "runtime/schema.hpp"
 

@@ -1,65 +1,29 @@
-// interpreter/eval/evaluate.cpp — walks a resolved Program over one case: definitions on
-// demand (memoised), then rules, then edits over the claim the rules built.
-// INVARIANT (slots resolved): names are slots; nothing here looks a name up by string,
-// except fields of values whose type the checker could not know (DynamicMember).
+// interpreter/eval/evaluate.cpp — walks a resolved Program over one case: rules, then edits
+// over the claim the rules built. Expressions are evaluated by interpreter/program/expressions.
 #include "interpreter/eval/evaluate.hpp"
 
+#include "interpreter/program/expressions.hpp"
 #include "runtime/schema.hpp"
 
 #include <chrono>
-#include <cstdlib>
-#include <ctime>
 #include <fmt/format.h>
-#include <limits>
 
 namespace cpl {
 
 namespace {
 
-constexpr std::int64_t max_range = 10'000;
-constexpr std::uint32_t max_call_depth = 256;
-
 // Memory an Evaluator reuses from case to case (one per thread), so evaluating a case
 // allocates nothing on the heap for its working state once warmed up.
 struct Scratch {
-    std::vector<Value> locals;
-    std::vector<Value> def_values;
-    std::vector<std::uint8_t> def_done;
+    ExpressionScratch expressions;
     std::vector<std::string> trail;
     std::vector<std::uint8_t> let_cached;
     std::vector<Value> let_values;
-
-    // Results of function definitions by their arguments, for this case only: definitions
-    // are pure, so `complete(limb)` asked by three rules is computed once. Direct-mapped:
-    // a collision just recomputes.
-    struct Memo {
-        std::uint64_t generation = 0;
-        std::uint32_t def = 0;
-        std::uint32_t argc = 0;
-        Value args[2];
-        Value result;
-    };
-    static constexpr std::size_t memo_size = 512;
-    std::vector<Memo> memo = std::vector<Memo>(memo_size);
-    std::uint64_t generation = 0;
 };
 
-// Today's date (UTC) as YYYY-MM-DD; CPL_TODAY overrides it so tests are reproducible.
-std::string_view today() {
-    static const std::string value = [] {
-        if (const char* fixed = std::getenv("CPL_TODAY")) return std::string(fixed);
-        std::time_t now = std::time(nullptr);
-        std::tm utc{};
-        gmtime_r(&now, &utc);
-        char text[11];
-        std::strftime(text, sizeof text, "%Y-%m-%d", &utc);
-        return std::string(text);
-    }();
-    return value;
-}
-
-bool same_value(const Value& a, const Value& b) {
-    return a.kind == b.kind && a.size == b.size && a.number == b.number;
+std::string_view service_date(const Value& case_record) {
+    return case_record.kind == Kind::Record ? case_record.items[case_field::date_of_service].str()
+                                            : std::string_view{};
 }
 
 struct LineState {
@@ -72,30 +36,27 @@ class Evaluator {
 public:
     Evaluator(const Program& program, Arena& arena, Value case_record,
               const EvaluateOptions& options, Scratch& scratch)
-        : program_(program), arena_(arena), case_(case_record),
+        : program_(program), context_{arena,
+                                      service_date(case_record).empty() ? today()
+                                                                        : service_date(case_record),
+                                      case_record},
+          expr_(program, context_, scratch.expressions),
+          date_assumed_(service_date(case_record).empty()),
           explain_(options.explain || !options.why_not.empty()), profile_(options.profile),
-          coverage_(options.coverage), why_not_(options.why_not), scratch_(scratch),
-          locals_(scratch.locals), def_values_(scratch.def_values), def_done_(scratch.def_done),
-          trail_(scratch.trail), let_cached_(scratch.let_cached), let_values_(scratch.let_values) {
-        def_values_.resize(program.defs.size());
-        def_done_.assign(program.defs.size(), 0);
-        if (locals_.size() < program.max_frame + 64) locals_.resize(program.max_frame + 64);
+          coverage_(options.coverage), why_not_(options.why_not), trail_(scratch.trail),
+          let_cached_(scratch.let_cached), let_values_(scratch.let_values) {
+        if (coverage_) context_.rows_seen = &coverage_->rows;
         trail_.clear();
-        ++scratch_.generation;
-        if (case_.kind == Kind::Record) date_ = case_.items[case_field::date_of_service].str();
-        if (date_.empty()) {
-            date_ = today();
-            date_assumed_ = true;
-        }
     }
 
     Result run() {
         Result result;
         result.policy = program_.name;
         result.layered = program_.layers.size() > 1;
-        if (case_.kind == Kind::Record) result.case_id = case_.items[case_field::id].str();
+        if (context_.case_record.kind == Kind::Record)
+            result.case_id = context_.case_record.items[case_field::id].str();
         std::size_t index = 0;
-        if (date_assumed_ && program_.dated && case_.kind == Kind::Record) {
+        if (date_assumed_ && program_.dated && context_.case_record.kind == Kind::Record) {
             static const RuleCode as_of = [] {
                 RuleCode r;
                 r.name = "date_of_service";
@@ -104,15 +65,17 @@ public:
             }();
             rule_ = &as_of;
             Edit e = make_edit("info", "");
-            e.message = arena_.copy(
-                fmt::format("the case has no date_of_service: evaluated as of {}", date_));
+            e.message = context_.arena.copy(
+                fmt::format("the case has no date_of_service: evaluated as of {}", context_.date));
             edits_.push_back(std::move(e));
         }
         for (const auto& rule : program_.rules)
             timed(index++, [&] { run_rule(rule); });
         // With a submitted claim, what the study supports is what the rules built: the edits
         // are payment policy (caps, pairs, modifiers) and apply to the submitted claim.
-        Value submitted = case_.kind == Kind::Record ? case_.items[case_field::claim] : Value{};
+        Value submitted = context_.case_record.kind == Kind::Record
+                              ? context_.case_record.items[case_field::claim]
+                              : Value{};
         if (submitted.kind == Kind::List && submitted.size > 0)
             review(result, submitted, index);
         else
@@ -125,98 +88,6 @@ public:
         return result;
     }
 
-    Value eval(const Node& n) {
-        switch (n.op) {
-        case Op::Const:
-            return n.constant;
-        case Op::Local:
-            return locals_[frame_ + n.slot];
-        case Op::Def:
-            return def(n.slot, n.span);
-        case Op::CallDef:
-            return call_def(n);
-        case Op::CaseRoot:
-            return case_;
-        case Op::Claim:
-            return claim_;
-        case Op::Supported:
-            return supported_;
-        case Op::Reviewing:
-            return Value::of_bool(reviewing_);
-        case Op::DatedSetting:
-            return dated_setting(n);
-        case Op::ServiceDate:
-            return Value::of_string(date_);
-        case Op::Member: {
-            Value object = eval(n.kids[0]);
-            if (object.kind != Kind::Record) fail(n, "eval.type", "expected a record here");
-            return object.items[n.slot];
-        }
-        case Op::MapMember: {
-            Value list = expect_list(n.kids[0]);
-            Value* out = arena_.make_array<Value>(list.size);
-            for (std::uint32_t i = 0; i < list.size; ++i)
-                out[i] = list.items[i].items[n.slot];
-            return Value::of_list(out, list.size);
-        }
-        case Op::DynamicMember:
-            return dynamic_member(n, eval(n.kids[0]));
-        case Op::Index:
-            return index(n);
-        case Op::Not:
-            return Value::of_bool(!truth(n.kids[0]));
-        case Op::Neg:
-            return Value::of_number(checked(n, 0, number(n.kids[0]), Op::Sub));
-        case Op::And:
-            return Value::of_bool(truth(n.kids[0]) && truth(n.kids[1]));
-        case Op::Or:
-            return Value::of_bool(truth(n.kids[0]) || truth(n.kids[1]));
-        case Op::Eq:
-            return Value::of_bool(equal(eval(n.kids[0]), eval(n.kids[1]), program_.shapes));
-        case Op::Ne:
-            return Value::of_bool(!equal(eval(n.kids[0]), eval(n.kids[1]), program_.shapes));
-        case Op::Lt:
-        case Op::Le:
-        case Op::Gt:
-        case Op::Ge:
-            return ordering(n);
-        case Op::In:
-            return Value::of_bool(contains(n));
-        case Op::NotIn:
-            return Value::of_bool(!contains(n));
-        case Op::Range:
-            return range(n);
-        case Op::Add:
-            return add(n);
-        case Op::Sub:
-        case Op::Mul:
-        case Op::Div:
-        case Op::Mod:
-            return Value::of_number(checked(n, number(n.kids[0]), number(n.kids[1]), n.op));
-        case Op::If:
-            return truth(n.kids[0]) ? eval(n.kids[1]) : eval(n.kids[2]);
-        case Op::List: {
-            Value* out = arena_.make_array<Value>(n.kids.size());
-            for (std::size_t i = 0; i < n.kids.size(); ++i)
-                out[i] = eval(n.kids[i]);
-            return Value::of_list(out, n.kids.size());
-        }
-        case Op::Comprehension:
-            return comprehension(n);
-        case Op::Record: {
-            Value* out = arena_.make_array<Value>(n.kids.size());
-            for (std::size_t i = 0; i < n.kids.size(); ++i)
-                out[i] = eval(n.kids[i]);
-            return Value::of_record(n.slot, out);
-        }
-        case Op::Builtin:
-            return builtin(n);
-        case Op::Interpolate:
-            return interpolate(n);
-        }
-        return {};
-    }
-
 private:
     void run_edits(std::size_t first_index) {
         std::size_t index = first_index;
@@ -224,10 +95,10 @@ private:
             timed(index++, [&] {
                 // Rebuilt only when a line changed: most edits change nothing.
                 if (claim_dirty_) {
-                    claim_ = claim_value();
+                    context_.claim = claim_value();
                     claim_dirty_ = false;
                 }
-                if (!reviewing_) supported_ = claim_;
+                if (!context_.reviewing) context_.supported = context_.claim;
                 run_rule(edit);
                 compact();
             });
@@ -241,8 +112,8 @@ private:
         std::vector<Line> supported_lines;
         for (auto& state : lines_)
             supported_lines.push_back(std::move(state.line));
-        supported_ = claim_value_of(supported_lines);
-        reviewing_ = true;
+        context_.supported = claim_value_of(supported_lines);
+        context_.reviewing = true;
         edits_.clear();
         lines_.clear();
         for (std::uint32_t i = 0; i < submitted.size; ++i) {
@@ -314,18 +185,6 @@ private:
         if (index < coverage_->fired.size()) coverage_->fired[index] = true;
     }
 
-    void mark_row(const TableData* table, const TableRowData* row) {
-        if (!coverage_ || !row) return;
-        if (coverage_->rows.size() < program_.tables.size())
-            coverage_->rows.resize(program_.tables.size());
-        for (std::size_t t = 0; t < program_.tables.size(); ++t) {
-            if (program_.tables[t].get() != table) continue;
-            auto& rows = coverage_->rows[t];
-            if (rows.size() < table->rows.size()) rows.resize(table->rows.size());
-            rows[static_cast<std::size_t>(row - table->rows.data())] = true;
-        }
-    }
-
     // --- why not ---
 
     // Whether a bill clause can produce `code`: the code itself, or a look-up in a table
@@ -360,8 +219,9 @@ private:
                     continue;
                 std::string name =
                     rule.doc.empty() ? rule.name : fmt::format("{} ({})", rule.name, rule.doc);
-                if (!rule.effective.holds(date_)) {
-                    reasons.push_back(fmt::format("rule {} is not in effect on {}", name, date_));
+                if (!rule.effective.holds(context_.date)) {
+                    reasons.push_back(
+                        fmt::format("rule {} is not in effect on {}", name, context_.date));
                     continue;
                 }
                 auto stop = std::find_if(stops_.begin(), stops_.end(),
@@ -390,287 +250,13 @@ private:
             std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count());
     }
 
-    [[noreturn]] void fail(const Node& n, std::string code, std::string message) {
-        throw EvalError{std::move(code), n.span, std::move(message)};
-    }
-
-    std::string text(const Value& v) { return to_text(v, program_.shapes); }
-
-    bool truth(const Node& n) {
-        Value v = eval(n);
-        if (v.kind != Kind::Bool)
-            fail(n, "eval.type", fmt::format("expected true or false, got {}", text(v)));
-        return v.boolean;
-    }
-
-    std::int64_t number(const Node& n) {
-        Value v = eval(n);
-        if (v.kind != Kind::Number)
-            fail(n, "eval.type", fmt::format("expected a number, got {}", text(v)));
-        return v.number;
-    }
-
-    Value expect_list(const Node& n) {
-        Value v = eval(n);
-        if (v.kind != Kind::List)
-            fail(n, "eval.type", fmt::format("expected a list, got {}", text(v)));
-        return v;
-    }
-
-    std::int64_t checked(const Node& n, std::int64_t a, std::int64_t b, Op op) {
-        std::int64_t out = 0;
-        bool overflow = false;
-        switch (op) {
-        case Op::Sub:
-            overflow = __builtin_sub_overflow(a, b, &out);
-            break;
-        case Op::Mul:
-            overflow = __builtin_mul_overflow(a, b, &out);
-            break;
-        case Op::Div:
-        case Op::Mod:
-            if (b == 0) fail(n, "eval.division_by_zero", "division by zero");
-            if (a == std::numeric_limits<std::int64_t>::min() && b == -1)
-                overflow = true;
-            else
-                out = op == Op::Div ? a / b : a % b;
-            break;
-        default:
-            overflow = __builtin_add_overflow(a, b, &out);
-            break;
-        }
-        if (overflow) fail(n, "eval.overflow", "arithmetic overflow");
-        return out;
-    }
-
-    Value def(std::uint32_t slot, Span at = {}) {
-        if (def_done_[slot]) return def_values_[slot];
-        const DefCode& d = program_.defs[slot];
-        call_span_ = at;
-        Value v = in_frame(d.frame_size, [&] { return eval(d.body); });
-        def_values_[slot] = v;
-        def_done_[slot] = 1;
-        return v;
-    }
-
-    template <typename F>
-    Value in_frame(std::uint32_t size, F&& body, const Value* args = nullptr,
-                   std::uint32_t argc = 0) {
-        if (++depth_ > max_call_depth)
-            throw EvalError{
-                "eval.too_deep", call_span_,
-                fmt::format("definitions call each other more than {} deep", max_call_depth)};
-        std::size_t base = top_;
-        std::size_t need = base + std::max(size, argc);
-        if (locals_.size() < need) locals_.resize(need * 2);
-        for (std::uint32_t i = 0; i < argc; ++i)
-            locals_[base + i] = args[i];
-        std::size_t saved = frame_;
-        frame_ = base;
-        top_ = need;
-        Value v = body();
-        frame_ = saved;
-        top_ = base;
-        --depth_;
-        return v;
-    }
-
-    Value call_def(const Node& n) {
-        const DefCode& d = program_.defs[n.slot];
-        call_span_ = n.span;
-        std::uint32_t argc = static_cast<std::uint32_t>(n.kids.size());
-        Value* args = arena_.make_array<Value>(argc);
-        for (std::uint32_t i = 0; i < argc; ++i)
-            args[i] = eval(n.kids[i]);
-        if (argc > 2)
-            return in_frame(
-                d.frame_size, [&] { return eval(d.body); }, args, argc);
-        std::size_t hash = n.slot * 0x9E3779B97F4A7C15ull;
-        for (std::uint32_t i = 0; i < argc; ++i)
-            hash ^= (static_cast<std::size_t>(args[i].number) + args[i].size +
-                     static_cast<std::size_t>(args[i].kind)) *
-                        0xC2B2AE3D27D4EB4Full +
-                    (hash << 6);
-        Scratch::Memo& memo = scratch_.memo[(hash >> 7) % Scratch::memo_size];
-        if (memo.generation == scratch_.generation && memo.def == n.slot && memo.argc == argc &&
-            (argc < 1 || same_value(memo.args[0], args[0])) &&
-            (argc < 2 || same_value(memo.args[1], args[1])))
-            return memo.result;
-        Value result = in_frame(
-            d.frame_size, [&] { return eval(d.body); }, args, argc);
-        memo = {scratch_.generation,
-                n.slot,
-                argc,
-                {argc > 0 ? args[0] : Value{}, argc > 1 ? args[1] : Value{}},
-                result};
-        return result;
-    }
-
-    Value dated_setting(const Node& n) {
-        const SettingCode& setting = program_.settings[n.slot];
-        for (auto it = setting.versions.rbegin(); it != setting.versions.rend(); ++it)
-            if (it->effective.holds(date_)) return it->value;
-        fail(n, "eval.no_setting_value",
-             fmt::format("setting `{}` has no value for the date of service {}", setting.name,
-                         date_));
-    }
-
-    Value dynamic_member(const Node& n, Value object) {
-        const std::string& field = n.text[0];
-        if (object.kind == Kind::List) {
-            Value* out = arena_.make_array<Value>(object.size);
-            for (std::uint32_t i = 0; i < object.size; ++i)
-                out[i] = dynamic_member(n, object.items[i]);
-            return Value::of_list(out, object.size);
-        }
-        if (object.kind != Kind::Record)
-            fail(n, "eval.type", fmt::format("`.{}` needs a record, got {}", field, text(object)));
-        int index = program_.shapes[object.size].field_index(field);
-        if (index < 0)
-            fail(n, "eval.unknown_field", fmt::format("{} has no field `{}`", text(object), field));
-        return object.items[index];
-    }
-
-    // A table look-up on this case's date of service, recorded for coverage.
-    const TableRowData* find_row(const TableData* table, const Value& key) {
-        const TableRowData* row = table->find(key, date_);
-        mark_row(table, row);
-        return row;
-    }
-
-    Value index(const Node& n) {
-        Value object = eval(n.kids[0]);
-        Value key = eval(n.kids[1]);
-        if (object.kind == Kind::Table) {
-            const TableRowData* row = find_row(object.table, key);
-            if (!row)
-                fail(n, "eval.missing_key",
-                     fmt::format("table `{}` has no row for {}", object.table->name,
-                                 to_text(key, program_.shapes, true)));
-            return row->value;
-        }
-        if (object.kind != Kind::List)
-            fail(n, "eval.type",
-                 fmt::format("`[…]` needs a list or a table, got {}", text(object)));
-        if (key.kind != Kind::Number || key.number < 0 || key.number >= object.size)
-            fail(n, "eval.index",
-                 fmt::format("position {} is outside the list (it has {} elements; the first is 0)",
-                             text(key), object.size));
-        return object.items[key.number];
-    }
-
-    Value ordering(const Node& n) {
-        Value a = eval(n.kids[0]);
-        Value b = eval(n.kids[1]);
-        if (a.kind != b.kind || (a.kind != Kind::Number && a.kind != Kind::String))
-            fail(n, "eval.type", fmt::format("cannot compare {} with {}", text(a), text(b)));
-        int c = compare(a, b);
-        switch (n.op) {
-        case Op::Lt:
-            return Value::of_bool(c < 0);
-        case Op::Le:
-            return Value::of_bool(c <= 0);
-        case Op::Gt:
-            return Value::of_bool(c > 0);
-        default:
-            return Value::of_bool(c >= 0);
-        }
-    }
-
-    bool contains(const Node& n) {
-        Value item = eval(n.kids[0]);
-        Value container = eval(n.kids[1]);
-        if (container.kind == Kind::Table) return find_row(container.table, item) != nullptr;
-        if (container.kind != Kind::List)
-            fail(n, "eval.type",
-                 fmt::format("`in` needs a list or a table, got {}", text(container)));
-        for (const auto& v : container.list())
-            if (equal(item, v, program_.shapes)) return true;
-        return false;
-    }
-
-    // `a..b` over numbers, or over codes of the same length and all digits (95907..95913).
-    Value range(const Node& n) {
-        Value a = eval(n.kids[0]);
-        Value b = eval(n.kids[1]);
-        auto all_digits = [](std::string_view s) {
-            return !s.empty() &&
-                   std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-        };
-        bool codes = a.kind == Kind::String && b.kind == Kind::String && a.size == b.size &&
-                     all_digits(a.str()) && all_digits(b.str()) && a.size <= 9;
-        if (!(a.kind == Kind::Number && b.kind == Kind::Number) && !codes)
-            fail(n, "eval.range",
-                 fmt::format("a range needs two numbers or two numeric codes, got {} and {}",
-                             text(a), text(b)));
-        std::int64_t low = codes ? std::stoll(std::string(a.str())) : a.number;
-        std::int64_t high = codes ? std::stoll(std::string(b.str())) : b.number;
-        if (high < low) return Value::of_list(nullptr, 0);
-        if (high - low >= max_range)
-            fail(n, "eval.range", fmt::format("the range has more than {} values", max_range));
-        std::size_t count = static_cast<std::size_t>(high - low + 1);
-        Value* out = arena_.make_array<Value>(count);
-        for (std::size_t i = 0; i < count; ++i) {
-            std::int64_t v = low + static_cast<std::int64_t>(i);
-            out[i] = codes ? Value::of_string(arena_.copy(fmt::format("{:0{}}", v, a.size)))
-                           : Value::of_number(v);
-        }
-        return Value::of_list(out, count);
-    }
-
-    Value add(const Node& n) {
-        Value a = eval(n.kids[0]);
-        Value b = eval(n.kids[1]);
-        if (a.kind == Kind::Number && b.kind == Kind::Number)
-            return Value::of_number(checked(n, a.number, b.number, Op::Add));
-        if (a.kind == Kind::String && b.kind == Kind::String)
-            return Value::of_string(arena_.copy(std::string(a.str()) + std::string(b.str())));
-        if (a.kind == Kind::List && b.kind == Kind::List) {
-            Value* out = arena_.make_array<Value>(a.size + b.size);
-            std::copy(a.items, a.items + a.size, out);
-            std::copy(b.items, b.items + b.size, out + a.size);
-            return Value::of_list(out, a.size + b.size);
-        }
-        fail(n, "eval.type", fmt::format("`+` cannot combine {} and {}", text(a), text(b)));
-    }
-
-    Value comprehension(const Node& n) {
-        Value source = expect_list(n.kids[0]);
-        Value* out = arena_.make_array<Value>(source.size);
-        std::size_t count = 0;
-        for (const auto& item : source.list()) {
-            locals_[frame_ + n.slot] = item;
-            if (n.kids.size() > 2 && !truth(n.kids[2])) continue;
-            out[count++] = eval(n.kids[1]);
-        }
-        return Value::of_list(out, count);
-    }
-
-    Value builtin(const Node& n) {
-        Value args[8];
-        std::size_t argc = std::min<std::size_t>(n.kids.size(), 8);
-        for (std::size_t i = 0; i < argc; ++i)
-            args[i] = eval(n.kids[i]);
-        BuiltinContext ctx{arena_, program_.shapes, n.span, date_};
-        return n.builtin->fn({args, argc}, ctx);
-    }
-
-    Value interpolate(const Node& n) {
-        std::string out = n.text[0];
-        for (std::size_t i = 0; i < n.kids.size(); ++i) {
-            out += text(eval(n.kids[i]));
-            out += n.text[i + 1];
-        }
-        return Value::of_string(arena_.copy(out));
-    }
-
     // --- rules and edits ---
 
     void run_rule(const RuleCode& rule) {
-        if (!rule.effective.holds(date_)) return;
+        if (!rule.effective.holds(context_.date)) return;
         const RuleCode* winner = nullptr;
         for (const auto& exception : rule.exceptions) {
-            if (!exception.effective.holds(date_) || !guard_holds(exception)) continue;
+            if (!exception.effective.holds(context_.date) || !guard_holds(exception)) continue;
             if (!winner) {
                 winner = &exception;
                 continue;
@@ -678,7 +264,7 @@ private:
             // Two exceptions hold on this case: the first declared wins, and the claim says so.
             rule_ = &exception;
             Edit e = make_edit("warn", "");
-            e.message = arena_.copy(fmt::format(
+            e.message = context_.arena.copy(fmt::format(
                 "exceptions `{}` and `{}` to {} `{}` both apply; `{}` (declared first) decided",
                 winner->name, exception.name, rule.kind == ast::RuleKind::Rule ? "rule" : "edit",
                 rule.name, winner->name));
@@ -690,12 +276,12 @@ private:
     // An exception wins when the `let`/`when` clauses before its first action all hold.
     bool guard_holds(const RuleCode& rule) {
         bool holds = true;
-        in_frame(rule.frame_size, [&] {
+        expr_.in_frame(rule.frame_size, [&] {
             for (const auto& clause : rule.clauses) {
                 if (clause.kind == ast::ClauseKind::Let)
-                    locals_[frame_ + clause.slot] = eval(clause.expr);
+                    expr_.local(clause.slot) = expr_.eval(clause.expr);
                 else if (clause.kind == ast::ClauseKind::When) {
-                    if (!truth(clause.expr)) {
+                    if (!expr_.truth(clause.expr)) {
                         holds = false;
                         break;
                     }
@@ -713,7 +299,7 @@ private:
             let_values_.resize(index + 1);
         }
         if (!let_cached_[index]) {
-            let_values_[index] = eval(c.expr);
+            let_values_[index] = expr_.eval(c.expr);
             let_cached_[index] = 1;
         }
         return let_values_[index];
@@ -723,7 +309,7 @@ private:
         rule_ = &rule;
         trail_.clear();
         let_cached_.clear();
-        in_frame(rule.frame_size, [&] {
+        expr_.in_frame(rule.frame_size, [&] {
             exec(rule, 0, -1);
             return Value{};
         });
@@ -735,26 +321,27 @@ private:
             const ClauseCode& c = rule.clauses[i];
             switch (c.kind) {
             case K::For: {
-                Value list = expect_list(c.expr);
+                Value list = expr_.expect_list(c.expr);
                 for (std::uint32_t k = 0; k < list.size; ++k) {
                     if (c.over_claim && lines_[claim_map_[k]].removed) continue;
-                    locals_[frame_ + c.slot] = list.items[k];
+                    expr_.local(c.slot) = list.items[k];
                     std::size_t mark = trail_.size();
                     if (explain_)
-                        trail_.push_back(fmt::format("{}: {}", c.source, text(list.items[k])));
+                        trail_.push_back(
+                            fmt::format("{}: {}", c.source, expr_.text(list.items[k])));
                     exec(rule, i + 1, c.over_claim ? static_cast<int>(claim_map_[k]) : line);
                     trail_.resize(mark);
                 }
                 return;
             }
             case K::Let:
-                locals_[frame_ + c.slot] = c.invariant ? invariant_let(i, c) : eval(c.expr);
+                expr_.local(c.slot) = c.invariant ? invariant_let(i, c) : expr_.eval(c.expr);
                 if (explain_)
                     trail_.push_back(
-                        fmt::format("{} → {}", c.source, text(locals_[frame_ + c.slot])));
+                        fmt::format("{} → {}", c.source, expr_.text(expr_.local(c.slot))));
                 break;
             case K::When:
-                if (!truth(c.expr)) {
+                if (!expr_.truth(c.expr)) {
                     if (explain_) stops_.emplace_back(rule_, explain_condition(c));
                     return;
                 }
@@ -776,7 +363,7 @@ private:
                 edit("info", c, line, false);
                 break;
             case K::Document:
-                document(keep(eval(c.expr)));
+                document(keep(expr_.eval(c.expr)));
                 break;
             case K::AddModifier:
                 add_modifier(c, line);
@@ -786,7 +373,7 @@ private:
                 break;
             case K::Because:
                 // Plain words for the reader, computed only when someone asks why.
-                if (explain_) trail_.push_back(text(eval(c.expr)));
+                if (explain_) trail_.push_back(expr_.text(expr_.eval(c.expr)));
                 break;
             }
         }
@@ -808,10 +395,10 @@ private:
         case Op::NotIn:
             if (n.kids[0].op != Op::Def)
                 facts.push_back(
-                    fmt::format("{} is {}", source_of(n.kids[0]), summary(eval(n.kids[0]))));
+                    fmt::format("{} is {}", source_of(n.kids[0]), summary(expr_.eval(n.kids[0]))));
             if (n.kids[1].op != Op::Const && n.kids[1].op != Op::Def)
                 facts.push_back(
-                    fmt::format("{} is {}", source_of(n.kids[1]), summary(eval(n.kids[1]))));
+                    fmt::format("{} is {}", source_of(n.kids[1]), summary(expr_.eval(n.kids[1]))));
             break;
         default:
             break;
@@ -819,7 +406,8 @@ private:
         std::vector<std::uint32_t> defs;
         collect_defs(n, defs);
         for (auto slot : defs)
-            facts.push_back(fmt::format("{} is {}", program_.defs[slot].name, summary(def(slot))));
+            facts.push_back(
+                fmt::format("{} is {}", program_.defs[slot].name, summary(expr_.def(slot))));
         std::string source = c.source.starts_with("when ") ? c.source.substr(5) : c.source;
         return facts.empty() ? source : fmt::format("{} ({})", source, fmt::join(facts, "; "));
     }
@@ -874,22 +462,23 @@ private:
 
     std::string_view keep(const Value& v) {
         if (v.kind == Kind::String) return v.str();
-        return arena_.copy(text(v));
+        return context_.arena.copy(expr_.text(v));
     }
 
     void bill(const ClauseCode& c) {
-        Value code = eval(c.expr);
+        Value code = expr_.eval(c.expr);
         if (code.kind != Kind::String || code.size == 0)
-            fail(c.expr, "eval.type",
-                 fmt::format("a billed code must be a code, got {}", text(code)));
-        std::int64_t units = c.units ? number(*c.units) : 1;
+            Expressions::fail(
+                c.expr, "eval.type",
+                fmt::format("a billed code must be a code, got {}", expr_.text(code)));
+        std::int64_t units = c.units ? expr_.number(*c.units) : 1;
         if (units < 0)
-            fail(*c.units, "eval.negative_units",
-                 fmt::format("units cannot be negative ({})", units));
+            Expressions::fail(*c.units, "eval.negative_units",
+                              fmt::format("units cannot be negative ({})", units));
         if (units == 0) return;
         std::vector<std::string_view> modifiers;
         if (c.modifiers) {
-            Value list = expect_list(*c.modifiers);
+            Value list = expr_.expect_list(*c.modifiers);
             for (const auto& m : list.list())
                 modifiers.push_back(keep(m));
         }
@@ -924,7 +513,7 @@ private:
     }
 
     void cap(const ClauseCode& c, int line) {
-        std::int64_t limit = number(c.expr);
+        std::int64_t limit = expr_.number(c.expr);
         LineState& state = lines_[static_cast<std::size_t>(line)];
         if (state.line.units <= limit) return;
         std::int64_t removed = state.line.units - std::max<std::int64_t>(limit, 0);
@@ -932,7 +521,7 @@ private:
         // The edit's description says why there is a limit; the numbers say what it did.
         std::string_view why =
             rule_->doc.empty() ? std::string_view(rule_->name) : std::string_view(rule_->doc);
-        e.message = arena_.copy(
+        e.message = context_.arena.copy(
             limit > 0
                 ? fmt::format("{}: {} units of {} exceed the limit of {}; {} removed", why,
                               state.line.units, state.line.code, limit, removed)
@@ -966,14 +555,14 @@ private:
         std::string_view code =
             line >= 0 ? lines_[static_cast<std::size_t>(line)].line.code : std::string_view{};
         Edit e = make_edit(severity, code);
-        e.message = keep(eval(c.expr));
+        e.message = keep(expr_.eval(c.expr));
         note_reason(line, removes_line ? "denied" : "accepted", e);
         edits_.push_back(std::move(e));
         if (removes_line && line >= 0) lines_[static_cast<std::size_t>(line)].removed = true;
     }
 
     void add_modifier(const ClauseCode& c, int line) {
-        std::string_view modifier = keep(eval(c.expr));
+        std::string_view modifier = keep(expr_.eval(c.expr));
         auto& modifiers = lines_[static_cast<std::size_t>(line)].line.modifiers;
         if (std::find(modifiers.begin(), modifiers.end(), modifier) != modifiers.end()) return;
         modifiers.push_back(modifier);
@@ -982,7 +571,7 @@ private:
     }
 
     void remove_modifier(const ClauseCode& c, int line) {
-        std::string_view modifier = keep(eval(c.expr));
+        std::string_view modifier = keep(expr_.eval(c.expr));
         auto& modifiers = lines_[static_cast<std::size_t>(line)].line.modifiers;
         auto it = std::find(modifiers.begin(), modifiers.end(), modifier);
         if (it == modifiers.end()) return;
@@ -995,7 +584,7 @@ private:
     void note_modifier_change(int line, std::string message) {
         if (!review_) return;
         Edit e = make_edit("info", lines_[static_cast<std::size_t>(line)].line.code);
-        e.message = arena_.copy(message);
+        e.message = context_.arena.copy(message);
         note_reason(line, "adjusted", e);
         edits_.push_back(std::move(e));
     }
@@ -1025,14 +614,14 @@ private:
     }
 
     Value lines_value(const std::vector<const Line*>& lines) {
-        Value* out = arena_.make_array<Value>(lines.size());
+        Value* out = context_.arena.make_array<Value>(lines.size());
         std::size_t n = 0;
         for (std::size_t i = 0; i < lines.size(); ++i) {
             const Line& line = *lines[i];
-            Value* fields = arena_.make_array<Value>(line_field::count);
+            Value* fields = context_.arena.make_array<Value>(line_field::count);
             fields[line_field::code] = Value::of_string(line.code);
             fields[line_field::units] = Value::of_number(line.units);
-            Value* modifiers = arena_.make_array<Value>(line.modifiers.size());
+            Value* modifiers = context_.arena.make_array<Value>(line.modifiers.size());
             for (std::size_t m = 0; m < line.modifiers.size(); ++m)
                 modifiers[m] = Value::of_string(line.modifiers[m]);
             fields[line_field::modifiers] = Value::of_list(modifiers, line.modifiers.size());
@@ -1049,16 +638,10 @@ private:
     }
 
     const Program& program_;
-    Arena& arena_;
-    Value case_;
-    Value claim_;
-    bool claim_dirty_ = true;
-    Span call_span_; // the definition reference being evaluated, for eval.too_deep
+    ExpressionContext context_;
+    Expressions expr_;
+    bool date_assumed_;
     std::size_t rule_index_ = 0;
-    std::string_view date_;
-    bool date_assumed_ = false;
-    Value supported_;
-    bool reviewing_ = false;
     std::vector<ReviewLine>* review_ = nullptr;
     bool explain_;
     RuleProfile* profile_;
@@ -1066,18 +649,12 @@ private:
     const std::vector<std::string>& why_not_;
     std::vector<std::pair<const RuleCode*, std::string>>
         stops_; // where each rule stopped, under explain
-    Scratch& scratch_;
-    std::vector<Value>& locals_;
-    std::size_t frame_ = 0;
-    std::size_t top_ = 0;
-    std::uint32_t depth_ = 0;
-    std::vector<Value>& def_values_;
-    std::vector<std::uint8_t>& def_done_;
     const RuleCode* rule_ = nullptr;
     std::vector<std::string>& trail_;
     std::vector<std::uint8_t>& let_cached_; // invariant lets computed in this run of a rule
     std::vector<Value>& let_values_;
     std::vector<LineState> lines_;
+    bool claim_dirty_ = true;
     std::vector<std::uint32_t> claim_map_;
     std::vector<const Line*> line_ptrs_;
     std::vector<Edit> edits_;
@@ -1090,13 +667,6 @@ Result evaluate(const Program& program, const Value& case_record, Arena& arena,
                 const EvaluateOptions& options) {
     thread_local Scratch scratch;
     return Evaluator(program, arena, case_record, options, scratch).run();
-}
-
-Value evaluate_constant(const Program& program, const Node& node) {
-    Scratch scratch;
-    static const EvaluateOptions none;
-    Evaluator evaluator(program, *program.constants, Value{}, none, scratch);
-    return evaluator.eval(node);
 }
 
 } // namespace cpl

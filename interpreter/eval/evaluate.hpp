@@ -35,7 +35,4 @@ struct EvaluateOptions {
 Result evaluate(const Program& program, const Value& case_record, Arena& arena,
                 const EvaluateOptions& options = {});
 
-/// Evaluates a constant expression (table values) at check time.
-Value evaluate_constant(const Program& program, const Node& node);
-
 } // namespace cpl
