@@ -1,9 +1,9 @@
 // interpreter/eval/evaluate.hpp — Program × case → Result.
 #pragma once
 
-#include "runtime/eval_error.hpp"
-#include "interpreter/program/program.hpp"
 #include "interpreter/eval/result.hpp"
+#include "interpreter/program/program.hpp"
+#include "runtime/eval_error.hpp"
 
 #include <vector>
 
