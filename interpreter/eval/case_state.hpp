@@ -50,9 +50,10 @@ struct CaseState {
     std::vector<std::uint8_t>& let_cached; // invariant lets computed in this run of a rule
     std::vector<Value>& let_values;
 
-    std::vector<LineState> lines;         // the claim, in the order its lines were first billed
-    bool claim_dirty = true;              // `context.claim` no longer matches `lines`
-    std::vector<std::uint32_t> claim_map; // claim position -> index in `lines`
+    std::vector<LineState> lines; // the claim, in the order its lines were first billed
+    // INVARIANT (claim matches lines): while an edit runs, claim line k is lines[k]; lines
+    // are only erased between edits (compact), and the claim is then rebuilt.
+    bool claim_dirty = true; // `context.claim` must be rebuilt from `lines`
     std::vector<const Line*> line_ptrs;
     std::vector<Edit> edits;
     std::vector<std::string_view> documentation;

@@ -57,12 +57,9 @@ void add_line(CaseState& s, std::string_view code, std::int64_t units,
 
 // The claim as edits see it: one `line` record per live line.
 Value claim_value(CaseState& s) {
-    s.claim_map.clear();
     s.line_ptrs.clear();
-    for (std::size_t i = 0; i < s.lines.size(); ++i) {
-        s.claim_map.push_back(static_cast<std::uint32_t>(i));
-        s.line_ptrs.push_back(&s.lines[i].line);
-    }
+    for (const auto& state : s.lines)
+        s.line_ptrs.push_back(&state.line);
     return lines_value(s.context.arena, s.line_ptrs);
 }
 

@@ -35,7 +35,7 @@ void review(CaseState& s, Result& result, Value submitted, std::size_t first_ind
     }
     s.verdicts = &result.review;
     s.claim_dirty = true;
-    run_edits(s, first_index + 0);
+    run_edits(s, first_index);
     for (auto& verdict : result.review)
         verdict.status = verdict.status.empty() ? "accepted" : verdict.status;
     for (const auto& state : s.lines) {

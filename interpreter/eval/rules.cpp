@@ -137,12 +137,13 @@ void exec(CaseState& s, const RuleCode& rule, std::size_t i, int line) {
         case K::For: {
             Value list = s.expr.expect_list(c.expr);
             for (std::uint32_t k = 0; k < list.size; ++k) {
-                if (c.over_claim && s.lines[s.claim_map[k]].removed) continue;
+                // INVARIANT (claim matches lines): claim line k is lines[k].
+                if (c.over_claim && s.lines[k].removed) continue;
                 s.expr.local(c.slot) = list.items[k];
                 std::size_t mark = s.trail.size();
                 if (s.explain)
                     s.trail.push_back(fmt::format("{}: {}", c.source, s.expr.text(list.items[k])));
-                exec(s, rule, i + 1, c.over_claim ? static_cast<int>(s.claim_map[k]) : line);
+                exec(s, rule, i + 1, c.over_claim ? static_cast<int>(k) : line);
                 s.trail.resize(mark);
             }
             return;
