@@ -382,8 +382,8 @@ Value Expressions::interpolate(const Node& n) {
     return Value::of_string(context_.arena.copy(out));
 }
 
-// Constants are made in the program's own arena and may not depend on the case: folding
-// gives them an empty one, dated as of today like a case without a date.
+// Only the expression part runs: no case, claim or rule. The value lives in the program's
+// own arena; a built-in that asks for the date gets today's, as a case without one would.
 Value evaluate_constant(const Program& program, const Node& node) {
     ExpressionScratch scratch;
     ExpressionContext context{*program.constants, today()};

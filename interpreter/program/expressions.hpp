@@ -30,8 +30,8 @@ struct ExpressionContext {
     std::vector<std::vector<bool>>* rows_seen = nullptr;
 };
 
-/// Memory reused from case to case (one per thread), so that evaluating a warmed-up case
-/// allocates nothing on the heap for locals, definition values or the memo.
+/// Memory reused from case to case (the evaluator keeps one per thread), so that evaluating
+/// a warmed-up case allocates nothing on the heap for locals, definition values or the memo.
 struct ExpressionScratch {
     std::vector<Value> locals;
     std::vector<Value> def_values;
