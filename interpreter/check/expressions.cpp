@@ -2,7 +2,7 @@
 // expressions (see expressions.hpp).
 #include "interpreter/check/expressions.hpp"
 
-#include "interpreter/eval/evaluate.hpp"
+#include "interpreter/program/expressions.hpp"
 #include "lang/suggest.hpp"
 #include "runtime/schema.hpp"
 

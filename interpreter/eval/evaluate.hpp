@@ -1,9 +1,9 @@
 // interpreter/eval/evaluate.hpp — Program × case → Result.
 #pragma once
 
-#include "runtime/eval_error.hpp"
-#include "interpreter/program/program.hpp"
 #include "interpreter/eval/result.hpp"
+#include "interpreter/program/program.hpp"
+#include "runtime/eval_error.hpp"
 
 #include <vector>
 
@@ -34,8 +34,5 @@ struct EvaluateOptions {
 /// Throws EvalError when the policy cannot be applied to this case.
 Result evaluate(const Program& program, const Value& case_record, Arena& arena,
                 const EvaluateOptions& options = {});
-
-/// Evaluates a constant expression (table values) at check time.
-Value evaluate_constant(const Program& program, const Node& node);
 
 } // namespace cpl

@@ -1,0 +1,98 @@
+// interpreter/eval/case_state.hpp — private to interpreter/eval/: the state of one case's
+// evaluation, and the functions each file of this folder gives the others.
+#pragma once
+
+#include "interpreter/eval/evaluate.hpp"
+#include "interpreter/program/expressions.hpp"
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace cpl {
+
+// Memory reused from case to case (one per thread): see ExpressionScratch.
+struct Scratch {
+    ExpressionScratch expressions;
+    std::vector<std::string> trail;
+    std::vector<std::uint8_t> let_cached;
+    std::vector<Value> let_values;
+};
+
+struct LineState {
+    Line line;
+    bool removed = false;
+    int submitted = -1; // index of the submitted line it stands for, when reviewing
+};
+
+struct CaseState {
+    CaseState(const Program& policy, Arena& arena, Value case_record,
+              const EvaluateOptions& options, Scratch& scratch);
+    CaseState(const CaseState&) = delete;
+    CaseState& operator=(const CaseState&) = delete;
+
+    const Program& program;
+    ExpressionContext context; // what expressions see: `expr` refers to it
+    Expressions expr;
+    bool date_assumed; // the case has no date of service: evaluated as of today
+
+    bool explain; // fill `because` trails (--explain, --why-not)
+    RuleProfile* profile;
+    Coverage* coverage;
+    const std::vector<std::string>& why_not_codes;
+
+    const RuleCode* rule = nullptr;  // the rule, edit or exception running
+    std::size_t rule_index = 0;      // its place in program order, rules then edits
+    std::vector<std::string>& trail; // under explain: the clauses that held so far
+    std::vector<std::pair<const RuleCode*, std::string>> stops; // where each rule stopped
+    std::vector<std::uint8_t>& let_cached; // invariant lets computed in this run of a rule
+    std::vector<Value>& let_values;
+
+    std::vector<LineState> lines; // the claim, in the order its lines were first billed
+    // INVARIANT (claim matches lines): while an edit runs, claim line k is lines[k]; lines
+    // are only erased between edits (compact), and the claim is then rebuilt.
+    bool claim_dirty = true; // `context.claim` must be rebuilt from `lines`
+    std::vector<const Line*> line_ptrs;
+    std::vector<Edit> edits;
+    std::vector<std::string_view> documentation;
+    std::vector<ReviewLine>* verdicts = nullptr; // one per submitted line, while reviewing
+};
+
+// rules.cpp: rules and edits, their clauses and actions.
+void run_rule(CaseState& s, const RuleCode& rule);
+void run_edits(CaseState& s, std::size_t first_index);
+Edit make_edit(CaseState& s, std::string_view severity, std::string_view code);
+
+// claim.cpp: the lines billed, and the claim as edits see it.
+void add_line(CaseState& s, std::string_view code, std::int64_t units,
+              std::vector<std::string_view> modifiers);
+Value claim_value(CaseState& s);
+Value claim_value_of(CaseState& s, const std::vector<Line>& lines);
+void compact(CaseState& s);
+
+// review.cpp: a submitted claim reviewed by the edits.
+void review(CaseState& s, Result& result, Value submitted, std::size_t first_index);
+void note_reason(CaseState& s, int line, std::string_view status, const Edit& edit);
+void note_modifier_change(CaseState& s, int line, std::string message);
+
+// explain.cpp: `because` trails and --why-not.
+std::string explain_condition(CaseState& s, const ClauseCode& c);
+void add_because(CaseState& s, std::vector<std::string>& because);
+std::vector<std::string> why_not(const CaseState& s, const Result& result);
+
+// coverage.cpp: what acted (--coverage) and how long it took (--profile).
+void mark_fired(CaseState& s);
+void add_time(RuleProfile& profile, std::size_t index, std::chrono::nanoseconds elapsed);
+
+// Runs one rule or edit as `index` in program order, timing it when profiling.
+template <typename F> void timed(CaseState& s, std::size_t index, F&& body) {
+    s.rule_index = index;
+    if (!s.profile) return body();
+    auto start = std::chrono::steady_clock::now();
+    body();
+    add_time(*s.profile, index, std::chrono::steady_clock::now() - start);
+}
+
+} // namespace cpl

@@ -1,0 +1,78 @@
+// interpreter/eval/claim.cpp — the claim being built: billed lines (merged by code and
+// modifiers), removed lines compacted away, and the claim as a value for edits to read.
+#include "interpreter/eval/case_state.hpp"
+#include "runtime/schema.hpp"
+
+namespace cpl {
+
+namespace {
+
+// One `line` record per line, positions counted from 0.
+Value lines_value(Arena& arena, const std::vector<const Line*>& lines) {
+    Value* out = arena.make_array<Value>(lines.size());
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const Line& line = *lines[i];
+        Value* fields = arena.make_array<Value>(line_field::count);
+        fields[line_field::code] = Value::of_string(line.code);
+        fields[line_field::units] = Value::of_number(line.units);
+        Value* modifiers = arena.make_array<Value>(line.modifiers.size());
+        for (std::size_t m = 0; m < line.modifiers.size(); ++m)
+            modifiers[m] = Value::of_string(line.modifiers[m]);
+        fields[line_field::modifiers] = Value::of_list(modifiers, line.modifiers.size());
+        fields[line_field::rule] = Value::of_string(line.rule);
+        fields[line_field::position] = Value::of_number(static_cast<std::int64_t>(n));
+        out[n++] = Value::of_record(shape_line, fields);
+    }
+    return Value::of_list(out, n);
+}
+
+} // namespace
+
+// A line with the same code and the same modifiers as an existing one merges into it (the
+// units add up); otherwise it is added at the end, in the name of the running rule.
+void add_line(CaseState& s, std::string_view code, std::int64_t units,
+              std::vector<std::string_view> modifiers) {
+    for (auto& state : s.lines) {
+        if (state.line.code == code && state.line.modifiers == modifiers) {
+            s.claim_dirty = true;
+            state.line.units += units;
+            if (s.explain) add_because(s, state.line.because);
+            return;
+        }
+    }
+    if (s.coverage) mark_fired(s);
+    LineState state;
+    state.line.code = code;
+    state.line.units = units;
+    state.line.modifiers = std::move(modifiers);
+    state.line.rule = s.rule->name;
+    state.line.cite = s.rule->cite;
+    state.line.layer = s.rule->layer;
+    state.line.replaces = s.rule->replaces;
+    if (s.explain) add_because(s, state.line.because);
+    s.lines.push_back(std::move(state));
+    s.claim_dirty = true;
+}
+
+// The claim as edits see it: one `line` record per live line.
+Value claim_value(CaseState& s) {
+    s.line_ptrs.clear();
+    for (const auto& state : s.lines)
+        s.line_ptrs.push_back(&state.line);
+    return lines_value(s.context.arena, s.line_ptrs);
+}
+
+Value claim_value_of(CaseState& s, const std::vector<Line>& lines) {
+    s.line_ptrs.clear();
+    for (const auto& line : lines)
+        s.line_ptrs.push_back(&line);
+    return lines_value(s.context.arena, s.line_ptrs);
+}
+
+void compact(CaseState& s) {
+    if (std::erase_if(s.lines, [](const LineState& state) { return state.removed; }) > 0)
+        s.claim_dirty = true;
+}
+
+} // namespace cpl

@@ -1,0 +1,89 @@
+// interpreter/eval/review.cpp — reviewing a submitted claim (contract, section 3): the
+// claim the study supports is what the rules built; the edits then run over the submitted
+// claim, with `supported` naming the former and `reviewing` true, and every change is a
+// verdict on a submitted line.
+#include "interpreter/eval/case_state.hpp"
+#include "runtime/schema.hpp"
+
+#include <algorithm>
+
+namespace cpl {
+
+void review(CaseState& s, Result& result, Value submitted, std::size_t first_index) {
+    std::vector<Line> supported_lines;
+    for (auto& state : s.lines)
+        supported_lines.push_back(std::move(state.line));
+    s.context.supported = claim_value_of(s, supported_lines);
+    s.context.reviewing = true;
+    s.edits.clear();
+    s.lines.clear();
+    for (std::uint32_t i = 0; i < submitted.size; ++i) {
+        const Value* fields = submitted.items[i].items;
+        LineState state;
+        state.line.code = fields[claim_line_field::code].str();
+        state.line.units = fields[claim_line_field::units].number;
+        for (const auto& m : fields[claim_line_field::modifiers].list())
+            state.line.modifiers.push_back(m.str());
+        state.line.rule = "submitted";
+        state.submitted = static_cast<int>(i);
+        ReviewLine verdict;
+        verdict.code = state.line.code;
+        verdict.units = state.line.units;
+        verdict.modifiers = state.line.modifiers;
+        result.review.push_back(std::move(verdict));
+        s.lines.push_back(std::move(state));
+    }
+    s.verdicts = &result.review;
+    s.claim_dirty = true;
+    run_edits(s, first_index);
+    for (auto& verdict : result.review)
+        verdict.status = verdict.status.empty() ? "accepted" : verdict.status;
+    for (const auto& state : s.lines) {
+        ReviewLine& verdict = result.review[static_cast<std::size_t>(state.submitted)];
+        verdict.units_allowed = state.line.units;
+        if (verdict.status == "accepted" &&
+            (state.line.units != verdict.units || state.line.modifiers != verdict.modifiers))
+            verdict.status = "adjusted";
+    }
+    // A payable line is explained by the rule that supports its code.
+    for (auto& state : s.lines) {
+        for (const auto& line : supported_lines) {
+            if (line.code != state.line.code) continue;
+            state.line.rule = line.rule;
+            state.line.cite = line.cite;
+            state.line.layer = line.layer;
+            if (s.explain) state.line.because = line.because;
+            break;
+        }
+    }
+    for (const auto& line : supported_lines) {
+        bool billed =
+            std::any_of(s.lines.begin(), s.lines.end(),
+                        [&](const LineState& state) { return state.line.code == line.code; }) ||
+            std::any_of(result.review.begin(), result.review.end(),
+                        [&](const ReviewLine& r) { return r.code == line.code; });
+        if (!billed) result.unbilled.push_back(line);
+    }
+    result.reviewed = true;
+}
+
+// Records a verdict reason against the submitted line `line` stands for.
+void note_reason(CaseState& s, int line, std::string_view status, const Edit& edit) {
+    if (!s.verdicts || line < 0) return;
+    int submitted = s.lines[static_cast<std::size_t>(line)].submitted;
+    if (submitted < 0) return;
+    ReviewLine& verdict = (*s.verdicts)[static_cast<std::size_t>(submitted)];
+    verdict.reasons.push_back({edit.rule, edit.message, edit.cite});
+    if (status == "denied") verdict.status = "denied";
+}
+
+// On review a changed modifier adjusts the submitted line: say so on the line and in edits.
+void note_modifier_change(CaseState& s, int line, std::string message) {
+    if (!s.verdicts) return;
+    Edit e = make_edit(s, "info", s.lines[static_cast<std::size_t>(line)].line.code);
+    e.message = s.context.arena.copy(message);
+    note_reason(s, line, "adjusted", e);
+    s.edits.push_back(std::move(e));
+}
+
+} // namespace cpl

@@ -1,0 +1,262 @@
+// interpreter/eval/rules.cpp — running a rule or an edit: exceptions first, then its clauses
+// in order (for, let, when), then its actions (bill, cap, deny/warn/info, document, modifiers).
+#include "interpreter/eval/case_state.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace cpl {
+
+namespace {
+
+// A value to keep in the result: a string as it is (it lives in the program or the case
+// arena), anything else as text copied into the arena.
+std::string_view keep(CaseState& s, const Value& v) {
+    if (v.kind == Kind::String) return v.str();
+    return s.context.arena.copy(s.expr.text(v));
+}
+
+// An exception wins when the `let`/`when` clauses before its first action all hold.
+bool guard_holds(CaseState& s, const RuleCode& rule) {
+    bool holds = true;
+    s.expr.in_frame(rule.frame_size, [&] {
+        for (const auto& clause : rule.clauses) {
+            if (clause.kind == ast::ClauseKind::Let)
+                s.expr.local(clause.slot) = s.expr.eval(clause.expr);
+            else if (clause.kind == ast::ClauseKind::When) {
+                if (!s.expr.truth(clause.expr)) {
+                    holds = false;
+                    break;
+                }
+            } else
+                break;
+        }
+        return Value{};
+    });
+    return holds;
+}
+
+// A `let` that does not depend on its loop is computed once per run of the rule.
+Value invariant_let(CaseState& s, std::size_t index, const ClauseCode& c) {
+    if (s.let_cached.size() <= index) {
+        s.let_cached.resize(index + 1, 0);
+        s.let_values.resize(index + 1);
+    }
+    if (!s.let_cached[index]) {
+        s.let_values[index] = s.expr.eval(c.expr);
+        s.let_cached[index] = 1;
+    }
+    return s.let_values[index];
+}
+
+void bill(CaseState& s, const ClauseCode& c) {
+    Value code = s.expr.eval(c.expr);
+    if (code.kind != Kind::String || code.size == 0)
+        Expressions::fail(c.expr, "eval.type",
+                          fmt::format("a billed code must be a code, got {}", s.expr.text(code)));
+    std::int64_t units = c.units ? s.expr.number(*c.units) : 1;
+    if (units < 0)
+        Expressions::fail(*c.units, "eval.negative_units",
+                          fmt::format("units cannot be negative ({})", units));
+    if (units == 0) return;
+    std::vector<std::string_view> modifiers;
+    if (c.modifiers) {
+        Value list = s.expr.expect_list(*c.modifiers);
+        for (const auto& m : list.list())
+            modifiers.push_back(keep(s, m));
+    }
+    add_line(s, code.str(), units, std::move(modifiers));
+}
+
+void cap(CaseState& s, const ClauseCode& c, int line) {
+    std::int64_t limit = s.expr.number(c.expr);
+    LineState& state = s.lines[static_cast<std::size_t>(line)];
+    if (state.line.units <= limit) return;
+    std::int64_t removed = state.line.units - std::max<std::int64_t>(limit, 0);
+    Edit e = make_edit(s, "deny", state.line.code);
+    // The edit's description says why there is a limit; the numbers say what it did.
+    std::string_view why =
+        s.rule->doc.empty() ? std::string_view(s.rule->name) : std::string_view(s.rule->doc);
+    e.message = s.context.arena.copy(
+        limit > 0
+            ? fmt::format("{}: {} units of {} exceed the limit of {}; {} removed", why,
+                          state.line.units, state.line.code, limit, removed)
+            : fmt::format("{}: {} is not payable, the line is removed", why, state.line.code));
+    note_reason(s, line, limit <= 0 ? "denied" : "adjusted", e);
+    s.edits.push_back(std::move(e));
+    if (limit <= 0)
+        state.removed = true;
+    else
+        state.line.units = limit;
+    s.claim_dirty = true;
+}
+
+void edit(CaseState& s, std::string_view severity, const ClauseCode& c, int line,
+          bool removes_line) {
+    std::string_view code =
+        line >= 0 ? s.lines[static_cast<std::size_t>(line)].line.code : std::string_view{};
+    Edit e = make_edit(s, severity, code);
+    e.message = keep(s, s.expr.eval(c.expr));
+    note_reason(s, line, removes_line ? "denied" : "accepted", e);
+    s.edits.push_back(std::move(e));
+    if (removes_line && line >= 0) s.lines[static_cast<std::size_t>(line)].removed = true;
+}
+
+void add_modifier(CaseState& s, const ClauseCode& c, int line) {
+    std::string_view modifier = keep(s, s.expr.eval(c.expr));
+    auto& modifiers = s.lines[static_cast<std::size_t>(line)].line.modifiers;
+    if (std::find(modifiers.begin(), modifiers.end(), modifier) != modifiers.end()) return;
+    modifiers.push_back(modifier);
+    s.claim_dirty = true;
+    note_modifier_change(s, line, fmt::format("modifier {} added", modifier));
+}
+
+void remove_modifier(CaseState& s, const ClauseCode& c, int line) {
+    std::string_view modifier = keep(s, s.expr.eval(c.expr));
+    auto& modifiers = s.lines[static_cast<std::size_t>(line)].line.modifiers;
+    auto it = std::find(modifiers.begin(), modifiers.end(), modifier);
+    if (it == modifiers.end()) return;
+    modifiers.erase(it);
+    s.claim_dirty = true;
+    note_modifier_change(s, line, fmt::format("modifier {} removed", modifier));
+}
+
+void document(CaseState& s, std::string_view text) {
+    auto& documentation = s.documentation;
+    if (std::find(documentation.begin(), documentation.end(), text) == documentation.end())
+        documentation.push_back(text);
+}
+
+// Runs clauses `i` onwards of `rule`; `line` is the claim line a `for` over the claim is at
+// (-1 outside one), which cap, deny and the modifier actions act on.
+void exec(CaseState& s, const RuleCode& rule, std::size_t i, int line) {
+    using K = ast::ClauseKind;
+    for (; i < rule.clauses.size(); ++i) {
+        const ClauseCode& c = rule.clauses[i];
+        switch (c.kind) {
+        case K::For: {
+            Value list = s.expr.expect_list(c.expr);
+            for (std::uint32_t k = 0; k < list.size; ++k) {
+                // INVARIANT (claim matches lines): claim line k is lines[k].
+                if (c.over_claim && s.lines[k].removed) continue;
+                s.expr.local(c.slot) = list.items[k];
+                std::size_t mark = s.trail.size();
+                if (s.explain)
+                    s.trail.push_back(fmt::format("{}: {}", c.source, s.expr.text(list.items[k])));
+                exec(s, rule, i + 1, c.over_claim ? static_cast<int>(k) : line);
+                s.trail.resize(mark);
+            }
+            return;
+        }
+        case K::Let:
+            s.expr.local(c.slot) = c.invariant ? invariant_let(s, i, c) : s.expr.eval(c.expr);
+            if (s.explain)
+                s.trail.push_back(
+                    fmt::format("{} → {}", c.source, s.expr.text(s.expr.local(c.slot))));
+            break;
+        case K::When:
+            if (!s.expr.truth(c.expr)) {
+                if (s.explain) s.stops.emplace_back(s.rule, explain_condition(s, c));
+                return;
+            }
+            if (s.explain) s.trail.push_back(explain_condition(s, c));
+            break;
+        case K::Bill:
+            bill(s, c);
+            break;
+        case K::Cap:
+            cap(s, c, line);
+            break;
+        case K::Deny:
+            edit(s, "deny", c, line, true);
+            break;
+        case K::Warn:
+            edit(s, "warn", c, line, false);
+            break;
+        case K::Info:
+            edit(s, "info", c, line, false);
+            break;
+        case K::Document:
+            document(s, keep(s, s.expr.eval(c.expr)));
+            break;
+        case K::AddModifier:
+            add_modifier(s, c, line);
+            break;
+        case K::RemoveModifier:
+            remove_modifier(s, c, line);
+            break;
+        case K::Because:
+            // Plain words for the reader, computed only when someone asks why.
+            if (s.explain) s.trail.push_back(s.expr.text(s.expr.eval(c.expr)));
+            break;
+        }
+    }
+}
+
+void run_clauses(CaseState& s, const RuleCode& rule) {
+    s.rule = &rule;
+    s.trail.clear();
+    s.let_cached.clear();
+    s.expr.in_frame(rule.frame_size, [&] {
+        exec(s, rule, 0, -1);
+        return Value{};
+    });
+}
+
+} // namespace
+
+void run_rule(CaseState& s, const RuleCode& rule) {
+    if (!rule.effective.holds(s.context.date)) return;
+    const RuleCode* winner = nullptr;
+    for (const auto& exception : rule.exceptions) {
+        if (!exception.effective.holds(s.context.date) || !guard_holds(s, exception)) continue;
+        if (!winner) {
+            winner = &exception;
+            continue;
+        }
+        // Two exceptions hold on this case: the first declared wins, and the claim says so.
+        s.rule = &exception;
+        Edit e = make_edit(s, "warn", "");
+        e.message = s.context.arena.copy(fmt::format(
+            "exceptions `{}` and `{}` to {} `{}` both apply; `{}` (declared first) decided",
+            winner->name, exception.name, rule.kind == ast::RuleKind::Rule ? "rule" : "edit",
+            rule.name, winner->name));
+        s.edits.push_back(std::move(e));
+    }
+    run_clauses(s, winner ? *winner : rule);
+}
+
+// Each edit sees the claim as the previous edit left it.
+void run_edits(CaseState& s, std::size_t first_index) {
+    std::size_t index = first_index;
+    for (const auto& edit : s.program.edits) {
+        timed(s, index++, [&] {
+            // Rebuilt only when a line changed: most edits change nothing.
+            if (s.claim_dirty) {
+                s.context.claim = claim_value(s);
+                s.claim_dirty = false;
+            }
+            if (!s.context.reviewing) s.context.supported = s.context.claim;
+            run_rule(s, edit);
+            compact(s);
+        });
+    }
+}
+
+Edit make_edit(CaseState& s, std::string_view severity, std::string_view code) {
+    Edit e;
+    e.severity = severity;
+    e.rule = s.rule->name;
+    e.code = code;
+    e.cite = s.rule->cite;
+    e.layer = s.rule->layer;
+    e.replaces = s.rule->replaces;
+    if (s.explain) {
+        if (!s.rule->doc.empty()) e.because.push_back(s.rule->doc);
+        e.because.insert(e.because.end(), s.trail.begin(), s.trail.end());
+    }
+    if (s.coverage) mark_fired(s);
+    return e;
+}
+
+} // namespace cpl

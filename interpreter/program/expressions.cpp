@@ -1,0 +1,393 @@
+// interpreter/program/expressions.cpp — evaluating one expression over one case; also
+// folds constants for the checker (evaluate_constant).
+#include "interpreter/program/expressions.hpp"
+
+#include <cstdlib>
+#include <ctime>
+#include <fmt/format.h>
+#include <limits>
+
+namespace cpl {
+
+namespace {
+
+constexpr std::int64_t max_range = 10'000;
+
+bool same_value(const Value& a, const Value& b) {
+    return a.kind == b.kind && a.size == b.size && a.number == b.number;
+}
+
+} // namespace
+
+std::string_view today() {
+    static const std::string value = [] {
+        if (const char* fixed = std::getenv("CPL_TODAY")) return std::string(fixed);
+        std::time_t now = std::time(nullptr);
+        std::tm utc{};
+        gmtime_r(&now, &utc);
+        char text[11];
+        std::strftime(text, sizeof text, "%Y-%m-%d", &utc);
+        return std::string(text);
+    }();
+    return value;
+}
+
+Expressions::Expressions(const Program& program, ExpressionContext& context,
+                         ExpressionScratch& scratch)
+    : program_(program), context_(context), scratch_(scratch) {
+    scratch_.def_values.resize(program.defs.size());
+    scratch_.def_done.assign(program.defs.size(), 0);
+    if (scratch_.locals.size() < program.max_frame + 64)
+        scratch_.locals.resize(program.max_frame + 64);
+    ++scratch_.generation;
+}
+
+Value Expressions::eval(const Node& n) {
+    switch (n.op) {
+    case Op::Const:
+        return n.constant;
+    case Op::Local:
+        return local(n.slot);
+    case Op::Def:
+        return def(n.slot, n.span);
+    case Op::CallDef:
+        return call_def(n);
+    case Op::CaseRoot:
+        return context_.case_record;
+    case Op::Claim:
+        return context_.claim;
+    case Op::Supported:
+        return context_.supported;
+    case Op::Reviewing:
+        return Value::of_bool(context_.reviewing);
+    case Op::DatedSetting:
+        return dated_setting(n);
+    case Op::ServiceDate:
+        return Value::of_string(context_.date);
+    case Op::Member: {
+        Value object = eval(n.kids[0]);
+        if (object.kind != Kind::Record) fail(n, "eval.type", "expected a record here");
+        return object.items[n.slot];
+    }
+    case Op::MapMember: {
+        Value list = expect_list(n.kids[0]);
+        Value* out = context_.arena.make_array<Value>(list.size);
+        for (std::uint32_t i = 0; i < list.size; ++i)
+            out[i] = list.items[i].items[n.slot];
+        return Value::of_list(out, list.size);
+    }
+    case Op::DynamicMember:
+        return dynamic_member(n, eval(n.kids[0]));
+    case Op::Index:
+        return index(n);
+    case Op::Not:
+        return Value::of_bool(!truth(n.kids[0]));
+    case Op::Neg:
+        return Value::of_number(checked(n, 0, number(n.kids[0]), Op::Sub));
+    case Op::And:
+        return Value::of_bool(truth(n.kids[0]) && truth(n.kids[1]));
+    case Op::Or:
+        return Value::of_bool(truth(n.kids[0]) || truth(n.kids[1]));
+    case Op::Eq:
+        return Value::of_bool(equal(eval(n.kids[0]), eval(n.kids[1]), program_.shapes));
+    case Op::Ne:
+        return Value::of_bool(!equal(eval(n.kids[0]), eval(n.kids[1]), program_.shapes));
+    case Op::Lt:
+    case Op::Le:
+    case Op::Gt:
+    case Op::Ge:
+        return ordering(n);
+    case Op::In:
+        return Value::of_bool(contains(n));
+    case Op::NotIn:
+        return Value::of_bool(!contains(n));
+    case Op::Range:
+        return range(n);
+    case Op::Add:
+        return add(n);
+    case Op::Sub:
+    case Op::Mul:
+    case Op::Div:
+    case Op::Mod:
+        return Value::of_number(checked(n, number(n.kids[0]), number(n.kids[1]), n.op));
+    case Op::If:
+        return truth(n.kids[0]) ? eval(n.kids[1]) : eval(n.kids[2]);
+    case Op::List: {
+        Value* out = context_.arena.make_array<Value>(n.kids.size());
+        for (std::size_t i = 0; i < n.kids.size(); ++i)
+            out[i] = eval(n.kids[i]);
+        return Value::of_list(out, n.kids.size());
+    }
+    case Op::Comprehension:
+        return comprehension(n);
+    case Op::Record: {
+        Value* out = context_.arena.make_array<Value>(n.kids.size());
+        for (std::size_t i = 0; i < n.kids.size(); ++i)
+            out[i] = eval(n.kids[i]);
+        return Value::of_record(n.slot, out);
+    }
+    case Op::Builtin:
+        return builtin(n);
+    case Op::Interpolate:
+        return interpolate(n);
+    }
+    return {};
+}
+
+void Expressions::fail(const Node& n, std::string code, std::string message) {
+    throw EvalError{std::move(code), n.span, std::move(message)};
+}
+
+void Expressions::wrong_kind(const Node& n, std::string_view expected, const Value& got) const {
+    fail(n, "eval.type", fmt::format("expected {}, got {}", expected, text(got)));
+}
+
+void Expressions::too_deep() const {
+    throw EvalError{"eval.too_deep", call_span_,
+                    fmt::format("definitions call each other more than {} deep", max_call_depth)};
+}
+
+std::string Expressions::text(const Value& v) const {
+    return to_text(v, program_.shapes);
+}
+
+std::int64_t Expressions::checked(const Node& n, std::int64_t a, std::int64_t b, Op op) {
+    std::int64_t out = 0;
+    bool overflow = false;
+    switch (op) {
+    case Op::Sub:
+        overflow = __builtin_sub_overflow(a, b, &out);
+        break;
+    case Op::Mul:
+        overflow = __builtin_mul_overflow(a, b, &out);
+        break;
+    case Op::Div:
+    case Op::Mod:
+        if (b == 0) fail(n, "eval.division_by_zero", "division by zero");
+        if (a == std::numeric_limits<std::int64_t>::min() && b == -1)
+            overflow = true;
+        else
+            out = op == Op::Div ? a / b : a % b;
+        break;
+    default:
+        overflow = __builtin_add_overflow(a, b, &out);
+        break;
+    }
+    if (overflow) fail(n, "eval.overflow", "arithmetic overflow");
+    return out;
+}
+
+Value Expressions::def(std::uint32_t slot, Span at) {
+    if (scratch_.def_done[slot]) return scratch_.def_values[slot];
+    const DefCode& d = program_.defs[slot];
+    call_span_ = at;
+    Value v = in_frame(d.frame_size, [&] { return eval(d.body); });
+    scratch_.def_values[slot] = v;
+    scratch_.def_done[slot] = 1;
+    return v;
+}
+
+Value Expressions::call_def(const Node& n) {
+    const DefCode& d = program_.defs[n.slot];
+    call_span_ = n.span;
+    std::uint32_t argc = static_cast<std::uint32_t>(n.kids.size());
+    Value* args = context_.arena.make_array<Value>(argc);
+    for (std::uint32_t i = 0; i < argc; ++i)
+        args[i] = eval(n.kids[i]);
+    if (argc > 2)
+        return in_frame(
+            d.frame_size, [&] { return eval(d.body); }, args, argc);
+    std::size_t hash = n.slot * 0x9E3779B97F4A7C15ull;
+    for (std::uint32_t i = 0; i < argc; ++i)
+        hash ^= (static_cast<std::size_t>(args[i].number) + args[i].size +
+                 static_cast<std::size_t>(args[i].kind)) *
+                    0xC2B2AE3D27D4EB4Full +
+                (hash << 6);
+    ExpressionScratch::Memo& memo = scratch_.memo[(hash >> 7) % ExpressionScratch::memo_size];
+    if (memo.generation == scratch_.generation && memo.def == n.slot && memo.argc == argc &&
+        (argc < 1 || same_value(memo.args[0], args[0])) &&
+        (argc < 2 || same_value(memo.args[1], args[1])))
+        return memo.result;
+    Value result = in_frame(
+        d.frame_size, [&] { return eval(d.body); }, args, argc);
+    memo = {scratch_.generation,
+            n.slot,
+            argc,
+            {argc > 0 ? args[0] : Value{}, argc > 1 ? args[1] : Value{}},
+            result};
+    return result;
+}
+
+Value Expressions::dated_setting(const Node& n) {
+    const SettingCode& setting = program_.settings[n.slot];
+    for (auto it = setting.versions.rbegin(); it != setting.versions.rend(); ++it)
+        if (it->effective.holds(context_.date)) return it->value;
+    fail(n, "eval.no_setting_value",
+         fmt::format("setting `{}` has no value for the date of service {}", setting.name,
+                     context_.date));
+}
+
+Value Expressions::dynamic_member(const Node& n, Value object) {
+    const std::string& field = n.text[0];
+    if (object.kind == Kind::List) {
+        Value* out = context_.arena.make_array<Value>(object.size);
+        for (std::uint32_t i = 0; i < object.size; ++i)
+            out[i] = dynamic_member(n, object.items[i]);
+        return Value::of_list(out, object.size);
+    }
+    if (object.kind != Kind::Record)
+        fail(n, "eval.type", fmt::format("`.{}` needs a record, got {}", field, text(object)));
+    int index = program_.shapes[object.size].field_index(field);
+    if (index < 0)
+        fail(n, "eval.unknown_field", fmt::format("{} has no field `{}`", text(object), field));
+    return object.items[index];
+}
+
+// A table look-up on this case's date of service, recorded for coverage.
+const TableRowData* Expressions::find_row(const TableData* table, const Value& key) {
+    const TableRowData* row = table->find(key, context_.date);
+    auto* seen = context_.rows_seen;
+    if (!seen || !row) return row;
+    if (seen->size() < program_.tables.size()) seen->resize(program_.tables.size());
+    for (std::size_t t = 0; t < program_.tables.size(); ++t) {
+        if (program_.tables[t].get() != table) continue;
+        auto& rows = (*seen)[t];
+        if (rows.size() < table->rows.size()) rows.resize(table->rows.size());
+        rows[static_cast<std::size_t>(row - table->rows.data())] = true;
+    }
+    return row;
+}
+
+Value Expressions::index(const Node& n) {
+    Value object = eval(n.kids[0]);
+    Value key = eval(n.kids[1]);
+    if (object.kind == Kind::Table) {
+        const TableRowData* row = find_row(object.table, key);
+        if (!row)
+            fail(n, "eval.missing_key",
+                 fmt::format("table `{}` has no row for {}", object.table->name,
+                             to_text(key, program_.shapes, true)));
+        return row->value;
+    }
+    if (object.kind != Kind::List)
+        fail(n, "eval.type", fmt::format("`[…]` needs a list or a table, got {}", text(object)));
+    if (key.kind != Kind::Number || key.number < 0 || key.number >= object.size)
+        fail(n, "eval.index",
+             fmt::format("position {} is outside the list (it has {} elements; the first is 0)",
+                         text(key), object.size));
+    return object.items[key.number];
+}
+
+Value Expressions::ordering(const Node& n) {
+    Value a = eval(n.kids[0]);
+    Value b = eval(n.kids[1]);
+    if (a.kind != b.kind || (a.kind != Kind::Number && a.kind != Kind::String))
+        fail(n, "eval.type", fmt::format("cannot compare {} with {}", text(a), text(b)));
+    int c = compare(a, b);
+    switch (n.op) {
+    case Op::Lt:
+        return Value::of_bool(c < 0);
+    case Op::Le:
+        return Value::of_bool(c <= 0);
+    case Op::Gt:
+        return Value::of_bool(c > 0);
+    default:
+        return Value::of_bool(c >= 0);
+    }
+}
+
+bool Expressions::contains(const Node& n) {
+    Value item = eval(n.kids[0]);
+    Value container = eval(n.kids[1]);
+    if (container.kind == Kind::Table) return find_row(container.table, item) != nullptr;
+    if (container.kind != Kind::List)
+        fail(n, "eval.type", fmt::format("`in` needs a list or a table, got {}", text(container)));
+    for (const auto& v : container.list())
+        if (equal(item, v, program_.shapes)) return true;
+    return false;
+}
+
+// `a..b` over numbers, or over codes of the same length and all digits (95907..95913).
+Value Expressions::range(const Node& n) {
+    Value a = eval(n.kids[0]);
+    Value b = eval(n.kids[1]);
+    auto all_digits = [](std::string_view s) {
+        return !s.empty() &&
+               std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    bool codes = a.kind == Kind::String && b.kind == Kind::String && a.size == b.size &&
+                 all_digits(a.str()) && all_digits(b.str()) && a.size <= 9;
+    if (!(a.kind == Kind::Number && b.kind == Kind::Number) && !codes)
+        fail(n, "eval.range",
+             fmt::format("a range needs two numbers or two numeric codes, got {} and {}", text(a),
+                         text(b)));
+    std::int64_t low = codes ? std::stoll(std::string(a.str())) : a.number;
+    std::int64_t high = codes ? std::stoll(std::string(b.str())) : b.number;
+    if (high < low) return Value::of_list(nullptr, 0);
+    if (high - low >= max_range)
+        fail(n, "eval.range", fmt::format("the range has more than {} values", max_range));
+    std::size_t count = static_cast<std::size_t>(high - low + 1);
+    Value* out = context_.arena.make_array<Value>(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        std::int64_t v = low + static_cast<std::int64_t>(i);
+        out[i] = codes ? Value::of_string(context_.arena.copy(fmt::format("{:0{}}", v, a.size)))
+                       : Value::of_number(v);
+    }
+    return Value::of_list(out, count);
+}
+
+Value Expressions::add(const Node& n) {
+    Value a = eval(n.kids[0]);
+    Value b = eval(n.kids[1]);
+    if (a.kind == Kind::Number && b.kind == Kind::Number)
+        return Value::of_number(checked(n, a.number, b.number, Op::Add));
+    if (a.kind == Kind::String && b.kind == Kind::String)
+        return Value::of_string(context_.arena.copy(std::string(a.str()) + std::string(b.str())));
+    if (a.kind == Kind::List && b.kind == Kind::List) {
+        Value* out = context_.arena.make_array<Value>(a.size + b.size);
+        std::copy(a.items, a.items + a.size, out);
+        std::copy(b.items, b.items + b.size, out + a.size);
+        return Value::of_list(out, a.size + b.size);
+    }
+    fail(n, "eval.type", fmt::format("`+` cannot combine {} and {}", text(a), text(b)));
+}
+
+Value Expressions::comprehension(const Node& n) {
+    Value source = expect_list(n.kids[0]);
+    Value* out = context_.arena.make_array<Value>(source.size);
+    std::size_t count = 0;
+    for (const auto& item : source.list()) {
+        local(n.slot) = item;
+        if (n.kids.size() > 2 && !truth(n.kids[2])) continue;
+        out[count++] = eval(n.kids[1]);
+    }
+    return Value::of_list(out, count);
+}
+
+Value Expressions::builtin(const Node& n) {
+    Value args[8];
+    std::size_t argc = std::min<std::size_t>(n.kids.size(), 8);
+    for (std::size_t i = 0; i < argc; ++i)
+        args[i] = eval(n.kids[i]);
+    BuiltinContext ctx{context_.arena, program_.shapes, n.span, context_.date};
+    return n.builtin->fn({args, argc}, ctx);
+}
+
+Value Expressions::interpolate(const Node& n) {
+    std::string out = n.text[0];
+    for (std::size_t i = 0; i < n.kids.size(); ++i) {
+        out += text(eval(n.kids[i]));
+        out += n.text[i + 1];
+    }
+    return Value::of_string(context_.arena.copy(out));
+}
+
+// Only the expression part runs: no case, claim or rule. The value lives in the program's
+// own arena; a built-in that asks for the date gets today's, as a case without one would.
+Value evaluate_constant(const Program& program, const Node& node) {
+    ExpressionScratch scratch;
+    ExpressionContext context{*program.constants, today()};
+    return Expressions(program, context, scratch).eval(node);
+}
+
+} // namespace cpl

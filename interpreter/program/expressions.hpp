@@ -1,0 +1,147 @@
+// interpreter/program/expressions.hpp — evaluating one expression (a Node tree): operators,
+// definitions (memoised per case), dated settings, look-ups and built-ins.
+// Knows nothing of rules, claims or review: what it sees of the case comes in an
+// ExpressionContext, so the checker can fold constants with this part alone.
+// INVARIANT (slots resolved): names are slots; nothing here looks a name up by string,
+// except fields of values whose type the checker could not know (DynamicMember).
+#pragma once
+
+#include "interpreter/program/program.hpp"
+#include "runtime/eval_error.hpp"
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cpl {
+
+/// What an expression can see of the case being evaluated. The evaluator owns it and sets
+/// `claim`, `supported` and `reviewing` as the edits run; constant folding leaves the case empty.
+struct ExpressionContext {
+    Arena& arena;           // where computed strings, lists and records go
+    std::string_view date;  // the date of service: dated settings, dated tables, built-ins
+    Value case_record = {}; // `case`
+    Value claim = {};       // `claim` (edits only)
+    Value supported = {};   // `supported` (edits only)
+    bool reviewing = false; // `reviewing`
+    /// When set, every table row a look-up returns is marked, by table index then row index
+    /// (`cpl test --coverage`).
+    std::vector<std::vector<bool>>* rows_seen = nullptr;
+};
+
+/// Memory reused from case to case (the evaluator keeps one per thread), so that evaluating
+/// a warmed-up case allocates nothing on the heap for locals, definition values or the memo.
+struct ExpressionScratch {
+    std::vector<Value> locals;
+    std::vector<Value> def_values;
+    std::vector<std::uint8_t> def_done;
+
+    // Results of function definitions by their arguments, for this case only: definitions
+    // are pure, so `complete(limb)` asked by three rules is computed once. Direct-mapped:
+    // a collision just recomputes.
+    struct Memo {
+        std::uint64_t generation = 0;
+        std::uint32_t def = 0;
+        std::uint32_t argc = 0;
+        Value args[2];
+        Value result;
+    };
+    static constexpr std::size_t memo_size = 512;
+    std::vector<Memo> memo = std::vector<Memo>(memo_size);
+    std::uint64_t generation = 0; // bumped per case: older memo entries no longer match
+};
+
+/// Evaluates expressions of one program over one case. Concrete and non-virtual: `eval` is
+/// the hot path, and the evaluator calls it directly.
+class Expressions {
+public:
+    /// Starts a case: forgets the definition values and memo entries of the previous one.
+    Expressions(const Program& program, ExpressionContext& context, ExpressionScratch& scratch);
+
+    /// Throws EvalError when the expression cannot be evaluated on this case.
+    Value eval(const Node& n);
+
+    bool truth(const Node& n) {
+        Value v = eval(n);
+        if (v.kind != Kind::Bool) wrong_kind(n, "true or false", v);
+        return v.boolean;
+    }
+    std::int64_t number(const Node& n) {
+        Value v = eval(n);
+        if (v.kind != Kind::Number) wrong_kind(n, "a number", v);
+        return v.number;
+    }
+    Value expect_list(const Node& n) {
+        Value v = eval(n);
+        if (v.kind != Kind::List) wrong_kind(n, "a list", v);
+        return v;
+    }
+
+    /// The value of parameterless definition `slot`, computed once a case.
+    Value def(std::uint32_t slot, Span at = {});
+
+    /// Local `slot` of the innermost frame (a `for` or `let` variable, a parameter).
+    Value& local(std::uint32_t slot) { return scratch_.locals[frame_ + slot]; }
+
+    /// Runs `body` in a new frame of `size` locals, the first `argc` set to `args`.
+    template <typename F>
+    Value in_frame(std::uint32_t size, F&& body, const Value* args = nullptr,
+                   std::uint32_t argc = 0) {
+        if (++depth_ > max_call_depth) too_deep();
+        std::vector<Value>& locals = scratch_.locals;
+        std::size_t base = top_;
+        std::size_t need = base + std::max(size, argc);
+        if (locals.size() < need) locals.resize(need * 2);
+        for (std::uint32_t i = 0; i < argc; ++i)
+            locals[base + i] = args[i];
+        std::size_t saved = frame_;
+        frame_ = base;
+        top_ = need;
+        Value v = body();
+        frame_ = saved;
+        top_ = base;
+        --depth_;
+        return v;
+    }
+
+    std::string text(const Value& v) const;
+
+    [[noreturn]] static void fail(const Node& n, std::string code, std::string message);
+
+private:
+    static constexpr std::uint32_t max_call_depth = 256;
+
+    [[noreturn]] void wrong_kind(const Node& n, std::string_view expected, const Value& got) const;
+    [[noreturn]] void too_deep() const;
+    std::int64_t checked(const Node& n, std::int64_t a, std::int64_t b, Op op);
+    Value call_def(const Node& n);
+    Value dated_setting(const Node& n);
+    Value dynamic_member(const Node& n, Value object);
+    const TableRowData* find_row(const TableData* table, const Value& key);
+    Value index(const Node& n);
+    Value ordering(const Node& n);
+    bool contains(const Node& n);
+    Value range(const Node& n);
+    Value add(const Node& n);
+    Value comprehension(const Node& n);
+    Value builtin(const Node& n);
+    Value interpolate(const Node& n);
+
+    const Program& program_;
+    ExpressionContext& context_;
+    ExpressionScratch& scratch_;
+    std::size_t frame_ = 0; // first local of the innermost frame
+    std::size_t top_ = 0;   // first free local
+    std::uint32_t depth_ = 0;
+    Span call_span_; // the definition reference being evaluated, for eval.too_deep
+};
+
+/// Evaluates a constant expression at check time: no case, no claim, no locals.
+Value evaluate_constant(const Program& program, const Node& node);
+
+/// Today's date (UTC) as YYYY-MM-DD, the date of service of a case without one;
+/// CPL_TODAY overrides it so tests are reproducible.
+std::string_view today();
+
+} // namespace cpl
