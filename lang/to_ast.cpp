@@ -1,6 +1,8 @@
 // lang/to_ast.cpp — parse tree → AST; context-sensitive syntax checks (number range,
 // plain-text citations), collected rather than thrown.
+#include "grammar_vocabulary.hpp"
 #include "parse_tree.hpp"
+#include "vocabulary.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -134,30 +136,32 @@ public:
         return {string_lit(n), span(n)};
     }
 
-    static ast::BinaryOp comparison_op(std::string_view text) {
-        if (text.starts_with("==")) return ast::BinaryOp::Eq;
-        if (text.starts_with("!=")) return ast::BinaryOp::Ne;
-        if (text.starts_with("<=")) return ast::BinaryOp::Le;
-        if (text.starts_with(">=")) return ast::BinaryOp::Ge;
-        if (text.starts_with("<")) return ast::BinaryOp::Lt;
-        if (text.starts_with(">")) return ast::BinaryOp::Gt;
-        if (text.starts_with("not")) return ast::BinaryOp::NotIn;
-        return ast::BinaryOp::In;
+    // An operator node's text as the vocabulary spells it: its words one blank apart, without
+    // the blanks and comments that follow or split them (`not  # …\n in`).
+    static std::string spelling(std::string_view text) {
+        std::string out;
+        bool blank = false;
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            char c = text[i];
+            if (c == '#') {
+                while (i + 1 < text.size() && text[i + 1] != '\n')
+                    ++i;
+                blank = true;
+            } else if (std::isspace(static_cast<unsigned char>(c))) {
+                blank = true;
+            } else {
+                if (blank && !out.empty()) out += ' ';
+                blank = false;
+                out += c;
+            }
+        }
+        return out;
     }
 
-    static ast::BinaryOp arithmetic_op(char c) {
-        switch (c) {
-        case '+':
-            return ast::BinaryOp::Add;
-        case '-':
-            return ast::BinaryOp::Sub;
-        case '*':
-            return ast::BinaryOp::Mul;
-        case '/':
-            return ast::BinaryOp::Div;
-        default:
-            return ast::BinaryOp::Mod;
-        }
+    // The grammar's operator rules accept exactly the vocabulary's spellings
+    // (tests/lang/vocabulary_test.cpp), so the lookup always finds one.
+    static ast::BinaryOp binary_op(const Node& op) {
+        return vocabulary::binary_spelled(spelling(op.string_view())).value();
     }
 
     // Children alternate operand, operator node, operand, …; folds to the left.
@@ -165,9 +169,7 @@ public:
         ast::Expr acc = expr(*n.children.at(0));
         for (std::size_t i = 1; i + 1 < n.children.size(); i += 2) {
             const Node& op = *n.children[i];
-            ast::BinaryOp kind = op.is_type<g::op_cmp>()     ? comparison_op(op.string_view())
-                                 : op.is_type<g::op_range>() ? ast::BinaryOp::Range
-                                                             : arithmetic_op(op.string_view()[0]);
+            ast::BinaryOp kind = binary_op(op);
             ast::Expr right = expr(*n.children[i + 1]);
             Span whole{file_, acc.span.begin, right.span.end};
             acc = {ast::Binary{kind, std::make_unique<ast::Expr>(std::move(acc)),
@@ -376,23 +378,8 @@ public:
         return d;
     }
 
-    static ast::ClauseKind clause_kind(const Node& n) {
-        if (n.is_type<g::clause_for>()) return ast::ClauseKind::For;
-        if (n.is_type<g::clause_let>()) return ast::ClauseKind::Let;
-        if (n.is_type<g::clause_when>()) return ast::ClauseKind::When;
-        if (n.is_type<g::clause_bill>()) return ast::ClauseKind::Bill;
-        if (n.is_type<g::clause_cap>()) return ast::ClauseKind::Cap;
-        if (n.is_type<g::clause_deny>()) return ast::ClauseKind::Deny;
-        if (n.is_type<g::clause_warn>()) return ast::ClauseKind::Warn;
-        if (n.is_type<g::clause_info>()) return ast::ClauseKind::Info;
-        if (n.is_type<g::clause_add>()) return ast::ClauseKind::AddModifier;
-        if (n.is_type<g::clause_remove>()) return ast::ClauseKind::RemoveModifier;
-        if (n.is_type<g::clause_because>()) return ast::ClauseKind::Because;
-        return ast::ClauseKind::Document;
-    }
-
     ast::Clause clause(const Node& n) {
-        ast::Clause c{clause_kind(n), {}, {}, {}, {}, span(n)};
+        ast::Clause c{clause_rules::kind_of(n), {}, {}, {}, {}, span(n)};
         std::size_t i = 0;
         if (c.kind == ast::ClauseKind::For || c.kind == ast::ClauseKind::Let)
             c.var = ident(*n.children.at(i++));

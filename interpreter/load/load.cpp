@@ -5,6 +5,7 @@
 #include "lang/files.hpp"
 #include "lang/parse.hpp"
 #include "lang/suggest.hpp"
+#include "lang/vocabulary.hpp"
 #include "stdlib/embedded.hpp"
 
 #include <filesystem>
@@ -53,7 +54,7 @@ std::string key_text(const ast::TableKey& key) {
 }
 
 std::string kind_name(ast::RuleKind kind) {
-    return kind == ast::RuleKind::Rule ? "rule" : "edit";
+    return std::string(vocabulary::keyword(kind));
 }
 
 class Loader {
