@@ -1,5 +1,6 @@
 // lang/to_ast.cpp — parse tree → AST; context-sensitive syntax checks (number range,
 // plain-text citations), collected rather than thrown.
+#include "dates.hpp"
 #include "grammar_vocabulary.hpp"
 #include "parse_tree.hpp"
 #include "vocabulary.hpp"
@@ -266,21 +267,17 @@ public:
         if (!from && !n.is_type<g::effective_until>()) return false;
         const Node& text = *n.children.at(0);
         ast::Ident date{plain_string(text, "a date"), span(text)};
-        if (!is_date(date.text))
+        if (!looks_like_date(date.text))
             diagnostics_.error(
                 "parse.bad_date", date.span,
                 fmt::format("`{}` is not a date of service as YYYY-MM-DD", date.text));
+        else if (!parse_date(date.text))
+            diagnostics_
+                .error("parse.bad_date", date.span,
+                       fmt::format("`{}` is not a calendar date", date.text))
+                .help = "the month must be 01-12, and the day one that month has";
         (from ? out.from : out.until) = std::move(date);
         return true;
-    }
-
-    static bool is_date(std::string_view s) {
-        if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-        for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-            if (s[i] < '0' || s[i] > '9') return false;
-        int month = (s[5] - '0') * 10 + (s[6] - '0');
-        int day = (s[8] - '0') * 10 + (s[9] - '0');
-        return month >= 1 && month <= 12 && day >= 1 && day <= 31;
     }
 
     std::optional<ast::Cite> cite(const Node& n) {
