@@ -65,7 +65,8 @@ public:
                                           std::shared_ptr<SourceMap> sources) {
         MergedPolicy merged;
         merged.sources = std::move(sources);
-        std::string path = policy == "standard" ? standard_policy_path : policy;
+        // A policy that cannot be found is read as given, so the error names what was asked.
+        std::string path = resolve_policy(policy, {}).value_or(policy);
         if (!load_layer(merged, path, std::nullopt)) return std::nullopt;
         return merged;
     }
@@ -95,8 +96,10 @@ private:
         const ast::PolicyFile& policy = *file;
         bool ok = true;
         if (policy.extends) {
-            std::string base = resolve_base(policy, merged);
-            if (base.empty()) {
+            const std::string& here = merged.sources->get(policy.file).path();
+            std::optional<std::string> found = resolve_policy(
+                policy.extends->text, fs::path(here).parent_path(), policy.extends_is_path);
+            if (!found) {
                 diagnostics_
                     .error(
                         "load.unknown_base", policy.extends->span,
@@ -104,9 +107,9 @@ private:
                     .help = "extend `standard`, or give the base policy's path in quotes";
                 ok = false;
             } else {
-                ok = load_layer(merged, base, policy.extends->span);
+                ok = load_layer(merged, *found, policy.extends->span);
                 // Layers load base first, so the outermost policy's base is set last.
-                merged.base = base == standard_policy_path ? "standard" : base;
+                merged.base = *found == standard_policy_path ? "standard" : *found;
             }
         }
         chain_.pop_back();
@@ -126,22 +129,6 @@ private:
         std::error_code ec;
         auto canonical = fs::weakly_canonical(path, ec);
         return ec ? path : canonical.string();
-    }
-
-    std::string resolve_base(const ast::PolicyFile& policy, const MergedPolicy& merged) {
-        const std::string& here = merged.sources->get(policy.file).path();
-        fs::path dir = fs::path(here).parent_path();
-        const std::string& base = policy.extends->text;
-        if (policy.extends_is_path) {
-            fs::path p = fs::path(base).is_absolute() ? fs::path(base) : dir / base;
-            return fs::exists(p) ? p.string() : "";
-        }
-        if (base == "standard") return standard_policy_path;
-        for (fs::path candidate :
-             {dir / (base + ".cpl"), dir.parent_path() / (base + ".cpl"),
-              dir / base / (base + ".cpl"), fs::path("policies") / (base + ".cpl")})
-            if (fs::exists(candidate)) return candidate.string();
-        return "";
     }
 
     ast::PolicyFile* parse_file(MergedPolicy& merged, const std::string& path,
