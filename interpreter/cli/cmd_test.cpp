@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "inputs.hpp"
 #include "lang/files.hpp"
+#include "lang/vocabulary.hpp"
 
 #include <filesystem>
 #include <fmt/format.h>
@@ -151,8 +152,8 @@ std::string coverage_report(const Program& program, const Coverage& covered) {
         if (hit)
             ++fired;
         else
-            missed.push_back(fmt::format("  {} {} ({})", i < program.rules.size() ? "rule" : "edit",
-                                         r.name, where(program, r.span)));
+            missed.push_back(fmt::format("  {} {} ({})", vocabulary::keyword(r.kind), r.name,
+                                         where(program, r.span)));
     }
     std::size_t rows = 0, used = 0;
     for (std::size_t t = 0; t < program.tables.size(); ++t) {
