@@ -2,7 +2,9 @@
 #include "ast_dump.hpp"
 
 #include "format.hpp"
+#include "vocabulary.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 namespace cpl {
@@ -13,76 +15,16 @@ std::string quoted(const std::string& text) {
     return "\"" + escape_string(text) + "\"";
 }
 
-const char* op_name(ast::BinaryOp op) {
-    switch (op) {
-    case ast::BinaryOp::Or:
-        return "or";
-    case ast::BinaryOp::And:
-        return "and";
-    case ast::BinaryOp::Eq:
-        return "==";
-    case ast::BinaryOp::Ne:
-        return "!=";
-    case ast::BinaryOp::Lt:
-        return "<";
-    case ast::BinaryOp::Le:
-        return "<=";
-    case ast::BinaryOp::Gt:
-        return ">";
-    case ast::BinaryOp::Ge:
-        return ">=";
-    case ast::BinaryOp::In:
-        return "in";
-    case ast::BinaryOp::NotIn:
-        return "not-in";
-    case ast::BinaryOp::Range:
-        return "..";
-    case ast::BinaryOp::Add:
-        return "+";
-    case ast::BinaryOp::Sub:
-        return "-";
-    case ast::BinaryOp::Mul:
-        return "*";
-    case ast::BinaryOp::Div:
-        return "/";
-    case ast::BinaryOp::Mod:
-        return "%";
-    }
-    return "?";
+// An s-expression atom has no blanks: `not in` is dumped `not-in`, `cap units at`
+// `cap-units-at`.
+std::string atom(std::string_view words) {
+    std::string out(words);
+    std::replace(out.begin(), out.end(), ' ', '-');
+    return out;
 }
 
-const char* clause_name(ast::ClauseKind kind) {
-    switch (kind) {
-    case ast::ClauseKind::For:
-        return "for";
-    case ast::ClauseKind::Let:
-        return "let";
-    case ast::ClauseKind::When:
-        return "when";
-    case ast::ClauseKind::Bill:
-        return "bill";
-    case ast::ClauseKind::Cap:
-        return "cap";
-    case ast::ClauseKind::Deny:
-        return "deny";
-    case ast::ClauseKind::Warn:
-        return "warn";
-    case ast::ClauseKind::Info:
-        return "info";
-    case ast::ClauseKind::AddModifier:
-        return "add-modifier";
-    case ast::ClauseKind::RemoveModifier:
-        return "remove-modifier";
-    case ast::ClauseKind::Document:
-        return "document";
-    case ast::ClauseKind::Because:
-        return "because";
-    }
-    return "?";
-}
-
-const char* kind_name(ast::RuleKind kind) {
-    return kind == ast::RuleKind::Edit ? "edit" : "rule";
+std::string kind_name(ast::RuleKind kind) {
+    return std::string(vocabulary::keyword(kind));
 }
 
 struct Dumper {
@@ -119,7 +61,7 @@ struct Dumper {
         out += ')';
     }
     void node(const ast::Binary& b) {
-        out += fmt::format("({} ", op_name(b.op));
+        out += fmt::format("({} ", atom(vocabulary::binary(b.op).spelling));
         expr(b.left);
         out += ' ';
         expr(b.right);
@@ -195,7 +137,7 @@ struct Dumper {
                            quoted(r.doc));
         effective(r.effective);
         for (const auto& c : r.clauses) {
-            out += fmt::format("\n  ({}", clause_name(c.kind));
+            out += fmt::format("\n  ({}", atom(vocabulary::clause(c.kind).keyword));
             if (c.var) out += " " + c.var->text;
             out += ' ';
             expr(c.expr);

@@ -16,6 +16,7 @@
 #include "format.hpp"
 
 #include "parse.hpp"
+#include "vocabulary.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -30,90 +31,42 @@ using namespace ast;
 
 // --- expressions --------------------------------------------------------------------------
 
-// Binding strength, loosest first. An if-expression has no operator precedence of its own:
-// its `else` branch runs to the end, so it is parenthesised wherever it is an operand.
-enum Prec : int {
-    p_if = 0,
-    p_or,
-    p_and,
-    p_not,
-    p_compare,
-    p_range,
-    p_sum,
-    p_product,
-    p_unary,
-    p_postfix,
-    p_primary
-};
+// Binding strength (vocabulary::Precedence) as a number, so "binds tighter" is `+ 1`.
+using vocabulary::Precedence;
+constexpr int level(Precedence p) {
+    return static_cast<int>(p);
+}
+constexpr int p_if = level(Precedence::If), p_or = level(Precedence::Or),
+              p_product = level(Precedence::Product), p_postfix = level(Precedence::Postfix),
+              p_primary = level(Precedence::Primary);
 
 int binary_prec(BinaryOp op) {
-    switch (op) {
-    case BinaryOp::Or:
-        return p_or;
-    case BinaryOp::And:
-        return p_and;
-    case BinaryOp::Range:
-        return p_range;
-    case BinaryOp::Add:
-    case BinaryOp::Sub:
-        return p_sum;
-    case BinaryOp::Mul:
-    case BinaryOp::Div:
-    case BinaryOp::Mod:
-        return p_product;
-    default:
-        return p_compare;
-    }
+    return level(vocabulary::binary(op).precedence);
 }
 
-// Comparisons and ranges do not chain (`a < b < c` does not parse): both sides bind tighter.
 bool chains(BinaryOp op) {
-    int p = binary_prec(op);
-    return p != p_compare && p != p_range;
+    return vocabulary::binary(op).chains;
 }
 
-const char* op_text(BinaryOp op) {
-    switch (op) {
-    case BinaryOp::Or:
-        return "or";
-    case BinaryOp::And:
-        return "and";
-    case BinaryOp::Eq:
-        return "==";
-    case BinaryOp::Ne:
-        return "!=";
-    case BinaryOp::Lt:
-        return "<";
-    case BinaryOp::Le:
-        return "<=";
-    case BinaryOp::Gt:
-        return ">";
-    case BinaryOp::Ge:
-        return ">=";
-    case BinaryOp::In:
-        return "in";
-    case BinaryOp::NotIn:
-        return "not in";
-    case BinaryOp::Range:
-        return "..";
-    case BinaryOp::Add:
-        return "+";
-    case BinaryOp::Sub:
-        return "-";
-    case BinaryOp::Mul:
-        return "*";
-    case BinaryOp::Div:
-        return "/";
-    case BinaryOp::Mod:
-        return "%";
-    }
-    return "?";
+std::string_view op_text(BinaryOp op) {
+    return vocabulary::binary(op).spelling;
+}
+
+// ` + ` between operands, or `..` tight against them.
+std::string op_between(BinaryOp op) {
+    const auto& row = vocabulary::binary(op);
+    return row.spaced ? " " + std::string(row.spelling) + " " : std::string(row.spelling);
+}
+
+std::string unary_text(UnaryOp op) {
+    const auto& row = vocabulary::unary(op);
+    return std::string(row.spelling) + (row.spaced ? " " : "");
 }
 
 int prec(const Expr& e) {
     if (std::holds_alternative<IfExpr>(e.kind)) return p_if;
     if (auto* b = std::get_if<Binary>(&e.kind)) return binary_prec(b->op);
-    if (auto* u = std::get_if<Unary>(&e.kind)) return u->op == UnaryOp::Not ? p_not : p_unary;
+    if (auto* u = std::get_if<Unary>(&e.kind)) return level(vocabulary::unary(u->op).precedence);
     if (std::holds_alternative<Member>(e.kind) || std::holds_alternative<Index>(e.kind))
         return p_postfix;
     return p_primary;
@@ -127,7 +80,7 @@ int right_need(BinaryOp op) {
     return binary_prec(op) + 1;
 }
 int operand_need(UnaryOp op) {
-    return op == UnaryOp::Not ? p_not : p_unary;
+    return level(vocabulary::unary(op).precedence);
 }
 constexpr int source_need = p_or; // a comprehension's source: an `if` there reads badly
 
@@ -176,11 +129,11 @@ void flat_kind(const Expr& e, std::string& out) {
             } else if constexpr (std::is_same_v<K, NameRef>) {
                 out += k.name;
             } else if constexpr (std::is_same_v<K, Unary>) {
-                out += k.op == UnaryOp::Not ? "not " : "-";
+                out += unary_text(k.op);
                 flat(*k.operand, operand_need(k.op), out);
             } else if constexpr (std::is_same_v<K, Binary>) {
                 flat(*k.left, left_need(k.op), out);
-                out += k.op == BinaryOp::Range ? ".." : std::string(" ") + op_text(k.op) + " ";
+                out += op_between(k.op);
                 flat(*k.right, right_need(k.op), out);
             } else if constexpr (std::is_same_v<K, Member>) {
                 flat(*k.object, p_postfix, out);
@@ -307,7 +260,7 @@ private:
     void broken(const Binary& b, const std::string&) {
         if (!chains(b.op) || binary_prec(b.op) == p_product) {
             expr(*b.left, left_need(b.op));
-            out += b.op == BinaryOp::Range ? ".." : std::string(" ") + op_text(b.op) + " ";
+            out += op_between(b.op);
             expr(*b.right, right_need(b.op));
             return;
         }
@@ -335,7 +288,7 @@ private:
     }
 
     void broken(const Unary& u, const std::string&) {
-        out += u.op == UnaryOp::Not ? "not " : "-";
+        out += unary_text(u.op);
         expr(*u.operand, operand_need(u.op));
     }
     void broken(const Member& m, const std::string&) {
@@ -397,38 +350,8 @@ private:
 
 // --- declarations and comments -------------------------------------------------------------
 
-const char* kind_word(RuleKind kind) {
-    return kind == RuleKind::Edit ? "edit" : "rule";
-}
-
-const char* clause_word(ClauseKind kind) {
-    switch (kind) {
-    case ClauseKind::For:
-        return "for";
-    case ClauseKind::Let:
-        return "let";
-    case ClauseKind::When:
-        return "when";
-    case ClauseKind::Bill:
-        return "bill";
-    case ClauseKind::Cap:
-        return "cap units at";
-    case ClauseKind::Deny:
-        return "deny";
-    case ClauseKind::Warn:
-        return "warn";
-    case ClauseKind::Info:
-        return "info";
-    case ClauseKind::AddModifier:
-        return "add modifier";
-    case ClauseKind::RemoveModifier:
-        return "remove modifier";
-    case ClauseKind::Document:
-        return "document";
-    case ClauseKind::Because:
-        return "because";
-    }
-    return "?";
+std::string kind_word(RuleKind kind) {
+    return std::string(vocabulary::keyword(kind));
 }
 
 constexpr std::uint32_t no_end = UINT32_MAX;
@@ -817,7 +740,7 @@ private:
             line(until_position(r.effective), 2, "until " + quote(r.effective.until->text));
         for (const auto& c : r.clauses) {
             open(c.span.begin, 2, 2);
-            w_.out += std::string(clause_word(c.kind)) + " ";
+            w_.out += std::string(vocabulary::clause(c.kind).keyword) + " ";
             if (c.kind == ClauseKind::For) w_.out += c.var->text + " in ";
             if (c.kind == ClauseKind::Let) w_.out += c.var->text + " = ";
             w_.expr(c.expr);

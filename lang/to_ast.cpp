@@ -1,6 +1,9 @@
 // lang/to_ast.cpp — parse tree → AST; context-sensitive syntax checks (number range,
 // plain-text citations), collected rather than thrown.
+#include "dates.hpp"
+#include "grammar_vocabulary.hpp"
 #include "parse_tree.hpp"
+#include "vocabulary.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -134,30 +137,32 @@ public:
         return {string_lit(n), span(n)};
     }
 
-    static ast::BinaryOp comparison_op(std::string_view text) {
-        if (text.starts_with("==")) return ast::BinaryOp::Eq;
-        if (text.starts_with("!=")) return ast::BinaryOp::Ne;
-        if (text.starts_with("<=")) return ast::BinaryOp::Le;
-        if (text.starts_with(">=")) return ast::BinaryOp::Ge;
-        if (text.starts_with("<")) return ast::BinaryOp::Lt;
-        if (text.starts_with(">")) return ast::BinaryOp::Gt;
-        if (text.starts_with("not")) return ast::BinaryOp::NotIn;
-        return ast::BinaryOp::In;
+    // An operator node's text as the vocabulary spells it: its words one blank apart, without
+    // the blanks and comments that follow or split them (`not  # …\n in`).
+    static std::string spelling(std::string_view text) {
+        std::string out;
+        bool blank = false;
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            char c = text[i];
+            if (c == '#') {
+                while (i + 1 < text.size() && text[i + 1] != '\n')
+                    ++i;
+                blank = true;
+            } else if (std::isspace(static_cast<unsigned char>(c))) {
+                blank = true;
+            } else {
+                if (blank && !out.empty()) out += ' ';
+                blank = false;
+                out += c;
+            }
+        }
+        return out;
     }
 
-    static ast::BinaryOp arithmetic_op(char c) {
-        switch (c) {
-        case '+':
-            return ast::BinaryOp::Add;
-        case '-':
-            return ast::BinaryOp::Sub;
-        case '*':
-            return ast::BinaryOp::Mul;
-        case '/':
-            return ast::BinaryOp::Div;
-        default:
-            return ast::BinaryOp::Mod;
-        }
+    // The grammar's operator rules accept exactly the vocabulary's spellings
+    // (tests/lang/vocabulary_test.cpp), so the lookup always finds one.
+    static ast::BinaryOp binary_op(const Node& op) {
+        return vocabulary::binary_spelled(spelling(op.string_view())).value();
     }
 
     // Children alternate operand, operator node, operand, …; folds to the left.
@@ -165,9 +170,7 @@ public:
         ast::Expr acc = expr(*n.children.at(0));
         for (std::size_t i = 1; i + 1 < n.children.size(); i += 2) {
             const Node& op = *n.children[i];
-            ast::BinaryOp kind = op.is_type<g::op_cmp>()     ? comparison_op(op.string_view())
-                                 : op.is_type<g::op_range>() ? ast::BinaryOp::Range
-                                                             : arithmetic_op(op.string_view()[0]);
+            ast::BinaryOp kind = binary_op(op);
             ast::Expr right = expr(*n.children[i + 1]);
             Span whole{file_, acc.span.begin, right.span.end};
             acc = {ast::Binary{kind, std::make_unique<ast::Expr>(std::move(acc)),
@@ -264,21 +267,17 @@ public:
         if (!from && !n.is_type<g::effective_until>()) return false;
         const Node& text = *n.children.at(0);
         ast::Ident date{plain_string(text, "a date"), span(text)};
-        if (!is_date(date.text))
+        if (!looks_like_date(date.text))
             diagnostics_.error(
                 "parse.bad_date", date.span,
                 fmt::format("`{}` is not a date of service as YYYY-MM-DD", date.text));
+        else if (!parse_date(date.text))
+            diagnostics_
+                .error("parse.bad_date", date.span,
+                       fmt::format("`{}` is not a calendar date", date.text))
+                .help = "the month must be 01-12, and the day one that month has";
         (from ? out.from : out.until) = std::move(date);
         return true;
-    }
-
-    static bool is_date(std::string_view s) {
-        if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-        for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-            if (s[i] < '0' || s[i] > '9') return false;
-        int month = (s[5] - '0') * 10 + (s[6] - '0');
-        int day = (s[8] - '0') * 10 + (s[9] - '0');
-        return month >= 1 && month <= 12 && day >= 1 && day <= 31;
     }
 
     std::optional<ast::Cite> cite(const Node& n) {
@@ -328,7 +327,8 @@ public:
         if (table.rows_from) {
             diagnostics_
                 .error("parse.second_rows_from", span(n), "a table reads its rows from one file")
-                .help = "keep one `rows from`; rows written out in the table add to or replace its rows";
+                .help =
+                "keep one `rows from`; rows written out in the table add to or replace its rows";
             return;
         }
         ast::RowsFrom out;
@@ -338,7 +338,8 @@ public:
             if (c.is_type<g::string_lit>())
                 out.path = {plain_string(c, "a file path"), span(c)};
             else if (c.is_type<g::rows_version>())
-                out.version = {plain_string(*c.children.at(0), "a version"), span(*c.children.at(0))};
+                out.version = {plain_string(*c.children.at(0), "a version"),
+                               span(*c.children.at(0))};
             else if (c.is_type<g::csv_column>() && out.key.name.text.empty())
                 out.key = column(c);
             else
@@ -419,23 +420,8 @@ public:
         return d;
     }
 
-    static ast::ClauseKind clause_kind(const Node& n) {
-        if (n.is_type<g::clause_for>()) return ast::ClauseKind::For;
-        if (n.is_type<g::clause_let>()) return ast::ClauseKind::Let;
-        if (n.is_type<g::clause_when>()) return ast::ClauseKind::When;
-        if (n.is_type<g::clause_bill>()) return ast::ClauseKind::Bill;
-        if (n.is_type<g::clause_cap>()) return ast::ClauseKind::Cap;
-        if (n.is_type<g::clause_deny>()) return ast::ClauseKind::Deny;
-        if (n.is_type<g::clause_warn>()) return ast::ClauseKind::Warn;
-        if (n.is_type<g::clause_info>()) return ast::ClauseKind::Info;
-        if (n.is_type<g::clause_add>()) return ast::ClauseKind::AddModifier;
-        if (n.is_type<g::clause_remove>()) return ast::ClauseKind::RemoveModifier;
-        if (n.is_type<g::clause_because>()) return ast::ClauseKind::Because;
-        return ast::ClauseKind::Document;
-    }
-
     ast::Clause clause(const Node& n) {
-        ast::Clause c{clause_kind(n), {}, {}, {}, {}, span(n)};
+        ast::Clause c{clause_rules::kind_of(n), {}, {}, {}, {}, span(n)};
         std::size_t i = 0;
         if (c.kind == ast::ClauseKind::For || c.kind == ast::ClauseKind::Let)
             c.var = ident(*n.children.at(i++));

@@ -2,6 +2,7 @@
 // throughput with JSON output, and peak memory, over generated cases.
 #include "commands.hpp"
 #include "inputs.hpp"
+#include "lang/vocabulary.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -145,7 +146,7 @@ int bench(const BenchOptions& options) {
             const RuleCode& r =
                 is_rule ? program.rules[i] : program.edits[i - program.rules.size()];
             rows.emplace_back(profile.nanoseconds[i] / static_cast<double>(cases.size()),
-                              fmt::format("{} {}", is_rule ? "rule" : "edit", r.name));
+                              fmt::format("{} {}", vocabulary::keyword(r.kind), r.name));
         }
         std::sort(rows.rbegin(), rows.rend());
         fmt::print("time per case by rule and edit (µs, most first):\n");

@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "inputs.hpp"
 #include "lang/files.hpp"
+#include "lang/vocabulary.hpp"
 
 #include <filesystem>
 #include <fmt/format.h>
@@ -16,20 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
-
-// Finds the policy an expectation names: `standard`, or NAME.cpl in the test's directory,
-// its parents, or `policies/`.
-std::string resolve_policy(const std::string& name, const fs::path& test_file) {
-    if (name == "standard" || name.ends_with(".cpl")) return name;
-    for (fs::path dir = test_file.parent_path(); !dir.empty(); dir = dir.parent_path()) {
-        for (fs::path candidate : {dir / (name + ".cpl"), dir / name / (name + ".cpl")})
-            if (fs::exists(candidate)) return candidate.string();
-        if (dir == dir.parent_path()) break;
-    }
-    if (fs::exists(fs::path("policies") / (name + ".cpl")))
-        return (fs::path("policies") / (name + ".cpl")).string();
-    return name + ".cpl";
-}
 
 std::string line_text(std::string_view code, std::int64_t units,
                       const std::vector<std::string>& modifiers) {
@@ -165,8 +152,8 @@ std::string coverage_report(const Program& program, const Coverage& covered) {
         if (hit)
             ++fired;
         else
-            missed.push_back(fmt::format("  {} {} ({})", i < program.rules.size() ? "rule" : "edit",
-                                         r.name, where(program, r.span)));
+            missed.push_back(fmt::format("  {} {} ({})", vocabulary::keyword(r.kind), r.name,
+                                         where(program, r.span)));
     }
     std::size_t rows = 0, used = 0;
     for (std::size_t t = 0; t < program.tables.size(); ++t) {
@@ -259,9 +246,17 @@ int test(const TestOptions& options) {
             ++failed;
             continue;
         }
-        std::string policy = options.policy.empty()
-                                 ? resolve_policy(expected.value("policy", "standard"), file)
-                                 : options.policy;
+        std::string named = expected.value("policy", "standard");
+        std::optional<std::string> found = options.policy.empty()
+                                               ? resolve_policy(named, fs::path(file).parent_path())
+                                               : options.policy;
+        if (!found) {
+            fmt::print("FAIL {}: cannot find the policy `{}` that {} names\n", file, named,
+                       expected_path);
+            ++failed;
+            continue;
+        }
+        const std::string& policy = *found;
         if (!policies.count(policy)) {
             policies[policy] = load_policy(policy);
             if (report(policies[policy]))

@@ -3,9 +3,10 @@
 #pragma once
 
 #include "interpreter/eval/evaluate.hpp"
-#include "lang/diagnostic.hpp"
-#include "interpreter/program/program.hpp"
 #include "interpreter/eval/result.hpp"
+#include "interpreter/load/resolve.hpp"
+#include "interpreter/program/program.hpp"
+#include "lang/diagnostic.hpp"
 
 #include <memory>
 #include <optional>
@@ -19,7 +20,9 @@ struct Loaded {
     std::shared_ptr<SourceMap> sources; // for rendering the diagnostics
 };
 
-/// Loads and checks a policy: a `.cpl` path, or `standard` for the built-in set.
+/// Loads and checks a policy: `standard` for the built-in set, a `.cpl` path, or a policy name,
+/// found from the current directory by `resolve_policy` (interpreter/load/resolve.hpp, the
+/// one search order, also used for `extends` and test expectations).
 Loaded load_policy(const std::string& policy);
 
 /// The outcome of one case: a result, or why the case could not be used.

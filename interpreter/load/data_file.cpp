@@ -4,6 +4,7 @@
 // record; a UTF-8 byte order mark is skipped.
 #include "interpreter/load/data_file.hpp"
 
+#include "lang/dates.hpp"
 #include "lang/suggest.hpp"
 
 #include <algorithm>
@@ -71,7 +72,8 @@ private:
             ++pos_;
             while (true) {
                 if (pos_ >= text_.size()) {
-                    error = "a quoted field is not closed: expected `\"` before the end of the file";
+                    error =
+                        "a quoted field is not closed: expected `\"` before the end of the file";
                     error_at = cell.begin;
                     return cell;
                 }
@@ -118,19 +120,6 @@ bool is_whole_number(std::string_view s) {
            std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-bool is_date(std::string_view s) {
-    if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-    for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-        if (s[i] < '0' || s[i] > '9') return false;
-    int year = std::stoi(std::string(s.substr(0, 4)));
-    int month = (s[5] - '0') * 10 + (s[6] - '0');
-    int day = (s[8] - '0') * 10 + (s[9] - '0');
-    static constexpr int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (month < 1 || month > 12 || day < 1 || day > days[month - 1]) return false;
-    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    return month != 2 || day <= 28 || leap;
-}
-
 class RowBuilder {
 public:
     RowBuilder(const ast::RowsFrom& spec, const SourceFile& file, FileId id,
@@ -138,7 +127,8 @@ public:
         : spec_(spec), file_(file), id_(id), diagnostics_(diagnostics) {}
 
     std::optional<std::vector<ast::TableRow>> run() {
-        bool tsv = file_.path().size() >= 4 && file_.path().substr(file_.path().size() - 4) == ".tsv";
+        bool tsv =
+            file_.path().size() >= 4 && file_.path().substr(file_.path().size() - 4) == ".tsv";
         CsvReader reader(file_.text(), tsv ? '\t' : ',');
         std::string error;
         std::uint32_t error_at = 0;
@@ -178,9 +168,9 @@ private:
         auto find = [&](const ast::Column& column) -> std::size_t {
             if (std::find(std::begin(data_column_types), std::end(data_column_types),
                           column.type.text) == std::end(data_column_types)) {
-                auto& d = diagnostics_.error("data.column_type", column.type.span,
-                                             fmt::format("unknown column type `{}`",
-                                                         column.type.text));
+                auto& d =
+                    diagnostics_.error("data.column_type", column.type.span,
+                                       fmt::format("unknown column type `{}`", column.type.text));
                 std::vector<std::string_view> types(std::begin(data_column_types),
                                                     std::end(data_column_types));
                 if (auto guess = closest(column.type.text, types))
@@ -191,9 +181,9 @@ private:
             }
             auto it = std::find(header_.begin(), header_.end(), column.name.text);
             if (it != header_.end()) return static_cast<std::size_t>(it - header_.begin());
-            auto& d = diagnostics_.error(
-                "data.unknown_column", column.name.span,
-                fmt::format("the data file `{}` has no column `{}`", file_.path(), column.name.text));
+            auto& d = diagnostics_.error("data.unknown_column", column.name.span,
+                                         fmt::format("the data file `{}` has no column `{}`",
+                                                     file_.path(), column.name.text));
             std::vector<std::string_view> names(header_.begin(), header_.end());
             if (auto guess = closest(column.name.text, names))
                 d.help = fmt::format("did you mean `{}`?", *guess);
@@ -219,8 +209,8 @@ private:
                                                   column.name.text, what)
                                     : fmt::format("`{}` in column `{}` is not {}", text,
                                                   column.name.text, what))
-                .notes.push_back(fmt::format("the policy reads column `{}` as a {}",
-                                             column.name.text, type));
+                .notes.push_back(
+                    fmt::format("the policy reads column `{}` as a {}", column.name.text, type));
             failed_ = true;
             return std::nullopt;
         };
@@ -230,10 +220,11 @@ private:
             if (!is_whole_number(text)) return bad("a whole number");
             e.kind = ast::NumberLit{std::stoll(text)};
         } else if (type == "code") {
-            if (!is_code(text)) return bad("a procedure code (five characters, e.g. 95860, 0766T, G0453)");
+            if (!is_code(text))
+                return bad("a procedure code (five characters, e.g. 95860, 0766T, G0453)");
             e.kind = ast::CodeLit{text};
         } else if (type == "date") {
-            if (!text.empty() && !is_date(text)) return bad("a date as YYYY-MM-DD (or empty)");
+            if (!text.empty() && !parse_date(text)) return bad("a date as YYYY-MM-DD (or empty)");
             ast::StringLit s;
             s.parts.emplace_back(text);
             e.kind = std::move(s);
@@ -249,13 +240,12 @@ private:
         if (record.cells.size() != header_.size()) {
             bool short_line = record.cells.size() < header_.size();
             std::string message =
-                short_line
-                    ? fmt::format("this line has {} cell{} but the header names {} columns: "
-                                  "column `{}` is missing (a truncated line?)",
-                                  record.cells.size(), record.cells.size() == 1 ? "" : "s",
-                                  header_.size(), header_[record.cells.size()])
-                    : fmt::format("this line has {} cells but the header names {} columns",
-                                  record.cells.size(), header_.size());
+                short_line ? fmt::format("this line has {} cell{} but the header names {} columns: "
+                                         "column `{}` is missing (a truncated line?)",
+                                         record.cells.size(), record.cells.size() == 1 ? "" : "s",
+                                         header_.size(), header_[record.cells.size()])
+                           : fmt::format("this line has {} cells but the header names {} columns",
+                                         record.cells.size(), header_.size());
             diagnostics_.error("data.cell_count", at(record.begin, record.end), message);
             failed_ = true;
             return;
@@ -289,11 +279,11 @@ private:
         if (!added) {
             auto& d = diagnostics_.error(
                 "data.duplicate_key", at(record.begin, record.end),
-                spec_.grouped ? fmt::format("this line repeats line {} exactly",
-                                            file_.locate(seen->second).line)
-                              : fmt::format("key `{}` (column `{}`) is already in line {}",
-                                            key_text, spec_.key.name.text,
-                                            file_.locate(seen->second).line));
+                spec_.grouped
+                    ? fmt::format("this line repeats line {} exactly",
+                                  file_.locate(seen->second).line)
+                    : fmt::format("key `{}` (column `{}`) is already in line {}", key_text,
+                                  spec_.key.name.text, file_.locate(seen->second).line));
             d.notes.push_back(spec_.grouped
                                   ? "each row of the file may appear once"
                                   : "each key may appear once; to collect the rows of a key in a "
@@ -303,7 +293,8 @@ private:
         }
         auto group = groups_.find(key_text);
         if (spec_.grouped && group != groups_.end()) {
-            std::get<ast::ListExpr>(rows_[group->second].value->kind).items.push_back(std::move(value));
+            std::get<ast::ListExpr>(rows_[group->second].value->kind)
+                .items.push_back(std::move(value));
             return;
         }
         ast::TableRow row;

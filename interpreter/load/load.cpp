@@ -6,6 +6,7 @@
 #include "lang/files.hpp"
 #include "lang/parse.hpp"
 #include "lang/suggest.hpp"
+#include "lang/vocabulary.hpp"
 #include "stdlib/embedded.hpp"
 
 #include <filesystem>
@@ -55,7 +56,7 @@ std::string key_text(const ast::TableKey& key) {
 }
 
 std::string kind_name(ast::RuleKind kind) {
-    return kind == ast::RuleKind::Rule ? "rule" : "edit";
+    return std::string(vocabulary::keyword(kind));
 }
 
 class Loader {
@@ -66,7 +67,8 @@ public:
                                           std::shared_ptr<SourceMap> sources) {
         MergedPolicy merged;
         merged.sources = std::move(sources);
-        std::string path = policy == "standard" ? standard_policy_path : policy;
+        // A policy that cannot be found is read as given, so the error names what was asked.
+        std::string path = resolve_policy(policy, {}).value_or(policy);
         if (!load_layer(merged, path, std::nullopt)) return std::nullopt;
         return merged;
     }
@@ -96,8 +98,10 @@ private:
         const ast::PolicyFile& policy = *file;
         bool ok = true;
         if (policy.extends) {
-            std::string base = resolve_base(policy, merged);
-            if (base.empty()) {
+            const std::string& here = merged.sources->get(policy.file).path();
+            std::optional<std::string> found = resolve_policy(
+                policy.extends->text, fs::path(here).parent_path(), policy.extends_is_path);
+            if (!found) {
                 diagnostics_
                     .error(
                         "load.unknown_base", policy.extends->span,
@@ -105,9 +109,9 @@ private:
                     .help = "extend `standard`, or give the base policy's path in quotes";
                 ok = false;
             } else {
-                ok = load_layer(merged, base, policy.extends->span);
+                ok = load_layer(merged, *found, policy.extends->span);
                 // Layers load base first, so the outermost policy's base is set last.
-                merged.base = base == standard_policy_path ? "standard" : base;
+                merged.base = *found == standard_policy_path ? "standard" : *found;
             }
         }
         chain_.pop_back();
@@ -127,22 +131,6 @@ private:
         std::error_code ec;
         auto canonical = fs::weakly_canonical(path, ec);
         return ec ? path : canonical.string();
-    }
-
-    std::string resolve_base(const ast::PolicyFile& policy, const MergedPolicy& merged) {
-        const std::string& here = merged.sources->get(policy.file).path();
-        fs::path dir = fs::path(here).parent_path();
-        const std::string& base = policy.extends->text;
-        if (policy.extends_is_path) {
-            fs::path p = fs::path(base).is_absolute() ? fs::path(base) : dir / base;
-            return fs::exists(p) ? p.string() : "";
-        }
-        if (base == "standard") return standard_policy_path;
-        for (fs::path candidate :
-             {dir / (base + ".cpl"), dir.parent_path() / (base + ".cpl"),
-              dir / base / (base + ".cpl"), fs::path("policies") / (base + ".cpl")})
-            if (fs::exists(candidate)) return candidate.string();
-        return "";
     }
 
     ast::PolicyFile* parse_file(MergedPolicy& merged, const std::string& path,
@@ -193,7 +181,8 @@ private:
     // copy for the standard set's own data).
     bool read_data(MergedPolicy& merged, const ast::Table& table, const std::string& path) {
         const ast::RowsFrom& spec = *table.rows_from;
-        std::string target = (fs::path(path).parent_path() / spec.path.text).lexically_normal().string();
+        std::string target =
+            (fs::path(path).parent_path() / spec.path.text).lexically_normal().string();
         std::string why;
         auto text = read_text(target, why);
         if (!text) {
@@ -427,8 +416,7 @@ private:
 
     Diagnostics& diagnostics_;
     // Rows read for a table's `rows from`, with the file's path and version.
-    std::unordered_map<const ast::Table*,
-                       std::pair<const std::vector<ast::TableRow>*, std::string>>
+    std::unordered_map<const ast::Table*, std::pair<const std::vector<ast::TableRow>*, std::string>>
         data_rows_;
     std::vector<std::string> chain_;
 };

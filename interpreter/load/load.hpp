@@ -2,6 +2,7 @@
 // `extends` chain loaded base first, and each payer layer's overrides applied to its base.
 #pragma once
 
+#include "interpreter/load/resolve.hpp"
 #include "lang/ast.hpp"
 #include "lang/diagnostic.hpp"
 
@@ -70,14 +71,12 @@ struct MergedPolicy {
     std::vector<MergedRule> edits;
 };
 
-/// Loads a policy: a path to a `.cpl` file, or the name `standard` (the built-in set).
+/// Loads a policy: `standard` (the built-in set), a path, or a name, found from the current
+/// directory by `resolve_policy` (resolve.hpp), as is each `extends` from its file.
 /// Returns nothing when a file cannot be read or parsed; other problems are reported and
 /// the merged policy still returned, so the checker can report more.
 /// `sources` receives every file read, so diagnostics render even when loading fails.
 std::optional<MergedPolicy> load(const std::string& policy, Diagnostics& diagnostics,
                                  std::shared_ptr<SourceMap> sources);
-
-/// The path shown for the built-in standard set's main file.
-inline constexpr const char* standard_policy_path = "stdlib/standard/standard.cpl";
 
 } // namespace cpl

@@ -1,6 +1,8 @@
 // interpreter/tools/diff.cpp — compares two checked programs declaration by declaration.
 #include "interpreter/tools/diff.hpp"
 
+#include "lang/vocabulary.hpp"
+
 #include <fmt/format.h>
 #include <map>
 
@@ -119,8 +121,8 @@ std::vector<Change> diff(const Program& base, const Program& payer) {
                 out.push_back({"table row", fmt::format("{}[{}]", t->name, key), "removed",
                                to_text(row->value, base.shapes, true), "", "", ""});
     }
-    diff_rules(base.rules, payer.rules, "rule", out);
-    diff_rules(base.edits, payer.edits, "edit", out);
+    diff_rules(base.rules, payer.rules, std::string(vocabulary::keyword(ast::RuleKind::Rule)), out);
+    diff_rules(base.edits, payer.edits, std::string(vocabulary::keyword(ast::RuleKind::Edit)), out);
     return out;
 }
 

@@ -3,6 +3,8 @@
 // formats always say the same.
 #include "interpreter/tools/doc.hpp"
 
+#include "lang/vocabulary.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <fmt/format.h>
@@ -95,46 +97,26 @@ std::string strip_prefix(std::string s, std::string_view prefix) {
     return s;
 }
 
-// One clause in plain words: "when `…`", "bills `…`", …
+// One clause in the plain words of vocabulary::clauses: "for each `l` in `…`", "where `x` is
+// `…`", "when `…`"; an action or a reason in bold: "**bills** `…`".
 Inlines clause_words(const ClauseCode& clause) {
-    using K = ast::ClauseKind;
-    std::string source = clean_source(clause.source);
-    switch (clause.kind) {
-    case K::For: {
-        std::string rest = strip_prefix(source, "for ");
+    const vocabulary::ClauseWords& row = vocabulary::clause(clause.kind);
+    std::string words(row.words);
+    std::string rest = strip_prefix(clean_source(clause.source), std::string(row.keyword) + " ");
+    if (clause.kind == ast::ClauseKind::For) {
         std::size_t in = rest.find(" in ");
-        if (in == std::string::npos) return {text("for each: "), code(rest)};
-        return {text("for each "), code(rest.substr(0, in)), text(" in "),
+        if (in == std::string::npos) return {text(words + ": "), code(rest)};
+        return {text(words + " "), code(rest.substr(0, in)), text(" in "),
                 code(rest.substr(in + 4))};
     }
-    case K::Let: {
-        std::string rest = strip_prefix(source, "let ");
+    if (clause.kind == ast::ClauseKind::Let) {
         std::size_t eq = rest.find(" = ");
-        if (eq == std::string::npos) return {text("where "), code(rest)};
-        return {text("where "), code(rest.substr(0, eq)), text(" is "), code(rest.substr(eq + 3))};
+        if (eq == std::string::npos) return {text(words + " "), code(rest)};
+        return {text(words + " "), code(rest.substr(0, eq)), text(" is "),
+                code(rest.substr(eq + 3))};
     }
-    case K::When:
-        return {text("when "), code(strip_prefix(source, "when "))};
-    case K::Bill:
-        return {strong("bills "), code(strip_prefix(source, "bill "))};
-    case K::Cap:
-        return {strong("caps the line's units at "), code(strip_prefix(source, "cap units at "))};
-    case K::Deny:
-        return {strong("denies: "), code(strip_prefix(source, "deny "))};
-    case K::Warn:
-        return {strong("warns: "), code(strip_prefix(source, "warn "))};
-    case K::Info:
-        return {strong("notes: "), code(strip_prefix(source, "info "))};
-    case K::AddModifier:
-        return {strong("adds modifier "), code(strip_prefix(source, "add modifier "))};
-    case K::Document:
-        return {strong("requires documentation: "), code(strip_prefix(source, "document "))};
-    case K::RemoveModifier:
-        return {strong("removes modifier "), code(strip_prefix(source, "remove modifier "))};
-    case K::Because:
-        return {strong("because "), code(strip_prefix(source, "because "))};
-    }
-    return {code(source)};
+    if (row.role == vocabulary::ClauseRole::condition) return {text(words + " "), code(rest)};
+    return {strong(words + " "), code(rest)};
 }
 
 std::string counted(std::size_t n, const char* noun) {
@@ -269,7 +251,7 @@ private:
         return list;
     }
 
-    void rule(const RuleCode& r, const char* kind) {
+    void rule(const RuleCode& r, std::string_view kind) {
         heading(3, {text(r.doc.empty() ? r.name : r.doc)});
         Inlines about{code(r.name), text(fmt::format(" ({}, layer ", kind)), code(r.layer)};
         if (!r.replaces.empty()) {
@@ -305,7 +287,7 @@ private:
         if (list.empty()) return;
         heading(2, {text(title)});
         for (const auto& r : list)
-            rule(r, r.kind == ast::RuleKind::Edit ? "edit" : "rule");
+            rule(r, vocabulary::keyword(r.kind));
     }
 };
 
