@@ -4,6 +4,7 @@
 
 #include "interpreter/program/expressions.hpp"
 #include "lang/suggest.hpp"
+#include "lang/vocabulary.hpp"
 #include "runtime/schema.hpp"
 
 #include <algorithm>
@@ -351,8 +352,8 @@ Typed ExpressionChecker::compile(const ast::Unary& u, Span span, Scope& scope) {
     TypeP want = is_not ? bool_type() : number_type();
     if (!fits(want, operand.type))
         error("check.type_mismatch", u.operand->span,
-              fmt::format("`{}` needs {}, not {}", is_not ? "not" : "-", type_name(want),
-                          type_name(operand.type)));
+              fmt::format("`{}` needs {}, not {}", vocabulary::unary(u.op).spelling,
+                          type_name(want), type_name(operand.type)));
     std::vector<Node> kids;
     kids.push_back(std::move(operand.node));
     return make(is_not ? Op::Not : Op::Neg, std::move(kids), want, span);

@@ -1,5 +1,6 @@
 // interpreter/check/operators.cpp — the types binary operators accept and give.
 #include "interpreter/check/expressions.hpp"
+#include "lang/vocabulary.hpp"
 
 #include <fmt/format.h>
 
@@ -21,7 +22,8 @@ Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {
     case B::Or:
     case B::And:
         op = b.op == B::Or ? Op::Or : Op::And;
-        if (!fits(bool_type(), l) || !fits(bool_type(), r)) mismatch(b.op == B::Or ? "or" : "and");
+        if (!fits(bool_type(), l) || !fits(bool_type(), r))
+            mismatch(vocabulary::binary(b.op).spelling);
         break;
     case B::Eq:
         op = Op::Eq;
@@ -36,20 +38,21 @@ Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {
         op = b.op == B::Lt ? Op::Lt : b.op == B::Le ? Op::Le : b.op == B::Gt ? Op::Gt : Op::Ge;
         if (known(l) && known(r) && !(l->kind == TypeKind::Number && r->kind == TypeKind::Number) &&
             !(is_text(l) && is_text(r)))
-            mismatch(b.op == B::Lt ? "<" : b.op == B::Le ? "<=" : b.op == B::Gt ? ">" : ">=");
+            mismatch(vocabulary::binary(b.op).spelling);
         break;
     case B::In:
     case B::NotIn:
         op = b.op == B::In ? Op::In : Op::NotIn;
         if (known(r) && r->kind != TypeKind::List && r->kind != TypeKind::Table)
             error("check.type_mismatch", b.right->span,
-                  fmt::format("`in` needs a list, a range or a table, not {}", type_name(r)));
+                  fmt::format("`{}` needs a list, a range or a table, not {}",
+                              vocabulary::binary(ast::BinaryOp::In).spelling, type_name(r)));
         break;
     case B::Range:
         op = Op::Range;
         if (known(l) && known(r) && !(l->kind == TypeKind::Number && r->kind == TypeKind::Number) &&
             !(is_text(l) && is_text(r)))
-            mismatch("..");
+            mismatch(vocabulary::binary(b.op).spelling);
         result = list_of(known(l) ? l : r);
         break;
     case B::Add:
@@ -63,7 +66,7 @@ Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {
         else if (!known(l) || !known(r))
             result = any_type();
         else
-            mismatch("+");
+            mismatch(vocabulary::binary(b.op).spelling);
         break;
     case B::Sub:
     case B::Mul:
@@ -74,7 +77,7 @@ Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {
              : b.op == B::Div ? Op::Div
                               : Op::Mod;
         if (!fits(number_type(), l) || !fits(number_type(), r))
-            mismatch(b.op == B::Sub ? "-" : b.op == B::Mul ? "*" : b.op == B::Div ? "/" : "%");
+            mismatch(vocabulary::binary(b.op).spelling);
         result = number_type();
         break;
     }

@@ -1,6 +1,8 @@
 // interpreter/check/rules.cpp — compiling rules, edits and their clauses (see rules.hpp).
 #include "interpreter/check/rules.hpp"
 
+#include "lang/vocabulary.hpp"
+
 #include <algorithm>
 #include <fmt/format.h>
 
@@ -107,7 +109,7 @@ RuleCode RuleCompiler::compile_body(const ast::Rule& rule, const std::string& la
     code.fixed = rule.fixed;
     if (code.effective.dated()) p().dated = true;
     bool is_edit = rule.kind == ast::RuleKind::Edit;
-    const char* kind = is_edit ? "edit" : "rule";
+    std::string_view kind = vocabulary::keyword(rule.kind);
     if (rule.cite)
         code.cite = rule.cite->text;
     else
@@ -176,9 +178,7 @@ ClauseCode RuleCompiler::compile_clause(const ast::Clause& clause, Scope& scope,
             error("check.no_line", clause.span,
                   fmt::format("`{}` changes a claim line: it needs `for line in claim` before "
                               "it, in an edit",
-                              clause.kind == K::Cap           ? "cap units"
-                              : clause.kind == K::AddModifier ? "add modifier"
-                                                              : "remove modifier"));
+                              vocabulary::clause(clause.kind).keyword));
         expect(value, clause.kind == K::Cap ? number_type() : string_type(), clause.expr,
                clause.kind == K::Cap ? "the cap" : "the modifier");
         break;

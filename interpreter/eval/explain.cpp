@@ -1,6 +1,7 @@
 // interpreter/eval/explain.cpp — why a line or an edit is there (`because` trails, under
 // --explain) and why a code is not (--why-not).
 #include "interpreter/eval/case_state.hpp"
+#include "lang/vocabulary.hpp"
 #include "runtime/schema.hpp"
 
 #include <algorithm>
@@ -104,7 +105,8 @@ std::string explain_condition(CaseState& s, const ClauseCode& c) {
     for (auto slot : defs)
         facts.push_back(
             fmt::format("{} is {}", program.defs[slot].name, summary(program, s.expr.def(slot))));
-    std::string source = c.source.starts_with("when ") ? c.source.substr(5) : c.source;
+    const std::string when = std::string(vocabulary::clause(ast::ClauseKind::When).keyword) + " ";
+    std::string source = c.source.starts_with(when) ? c.source.substr(when.size()) : c.source;
     return facts.empty() ? source : fmt::format("{} ({})", source, fmt::join(facts, "; "));
 }
 

@@ -1,6 +1,7 @@
 // interpreter/eval/rules.cpp — running a rule or an edit: exceptions first, then its clauses
 // in order (for, let, when), then its actions (bill, cap, deny/warn/info, document, modifiers).
 #include "interpreter/eval/case_state.hpp"
+#include "lang/vocabulary.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -219,8 +220,7 @@ void run_rule(CaseState& s, const RuleCode& rule) {
         Edit e = make_edit(s, "warn", "");
         e.message = s.context.arena.copy(fmt::format(
             "exceptions `{}` and `{}` to {} `{}` both apply; `{}` (declared first) decided",
-            winner->name, exception.name, rule.kind == ast::RuleKind::Rule ? "rule" : "edit",
-            rule.name, winner->name));
+            winner->name, exception.name, vocabulary::keyword(rule.kind), rule.name, winner->name));
         s.edits.push_back(std::move(e));
     }
     run_clauses(s, winner ? *winner : rule);
