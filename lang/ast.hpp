@@ -264,6 +264,7 @@ struct PolicyFile {
     std::optional<Ident> extends; // a policy name or a path (quoted in the source)
     bool extends_is_path = false;
     std::string title;
+    Effective effective; // the dates of service the policy codes (open when not given)
     std::vector<Decl> decls;
     std::vector<Comment> comments;
 };

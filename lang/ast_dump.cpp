@@ -248,7 +248,9 @@ std::string dump(const ast::PolicyFile& file) {
         if (file.extends)
             d.out += file.extends_is_path ? " (extends-path " + quoted(file.extends->text) + ")"
                                           : " (extends " + file.extends->text + ")";
-        d.out += " " + quoted(file.title) + ")\n";
+        d.out += " " + quoted(file.title);
+        d.effective(file.effective);
+        d.out += ")\n";
     }
     for (const auto& decl : file.decls) {
         std::visit([&](const auto& x) { d.decl(x); }, decl);

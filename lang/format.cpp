@@ -373,6 +373,7 @@ public:
                 w_.out += " extends " + (file_.extends_is_path ? quote(file_.extends->text)
                                                                : file_.extends->text);
             if (!file_.title.empty()) w_.out += " " + quote(file_.title);
+            w_.out += effective_text(file_.effective);
             close(file_.name.span.begin);
         }
         const Decl* previous = nullptr;

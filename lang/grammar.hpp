@@ -181,8 +181,9 @@ struct expect_policy_name : sor< ident, raise< expect_policy_name > > {};
 struct extends_base : sor< ident, doc_string > {};
 struct expect_base : sor< extends_base, raise< expect_base > > {};
 struct extends_clause : seq< kw_extends, expect_base > {};
-// header <- 'policy' name ['extends' (name / string)] [string]
-struct header : seq< kw_policy, expect_policy_name, opt< extends_clause >, opt< doc_string > > {};
+// header <- 'policy' name ['extends' (name / string)] [string] effective
+//   (effective: the dates of service the policy codes; a case outside them is an error)
+struct header : seq< kw_policy, expect_policy_name, opt< extends_clause >, opt< doc_string >, effective > {};
 
 struct expect_literal : sor< literal, raise< expect_literal > > {};
 struct expect_number : sor< seq< number, ws >, raise< expect_number > > {};

@@ -517,6 +517,7 @@ public:
         policy.name = ident(*n.children.at(0));
         for (std::size_t i = 1; i < n.children.size(); ++i) {
             const Node& c = *n.children[i];
+            if (effective(c, policy.effective)) continue;
             if (c.is_type<g::extends_clause>()) {
                 const Node& base = *c.children.at(0);
                 policy.extends_is_path = base.is_type<g::string_lit>();

@@ -30,6 +30,9 @@ TypeP element_of_first(std::span<const TypeP> args) {
     if (!args.empty() && args[0]->kind == K::List && args[0]->element) return args[0]->element;
     return any_type();
 }
+TypeP second_arg(std::span<const TypeP> args) {
+    return args.size() > 1 ? args[1] : any_type();
+}
 TypeP keys_result(std::span<const TypeP>) {
     return list_of(any_type());
 }
@@ -57,6 +60,7 @@ const std::vector<Builtin>& builtins() {
         {"all", "all([bool]) -> bool", "Every element is true (true for [])", {K::List}, bool_result, builtin_all},
         {"sort", "sort(list) -> list", "Ascending: numbers, then strings and codes", {K::List}, same_as_first, builtin_sort},
         {"keys", "keys(table) -> list", "The canonical key of every row, in file order", {K::Table}, keys_result, builtin_keys},
+        {"row_key", "row_key(table, key) -> key", "The first key of the row the key names (a synonym's canonical name); the key itself when no row has it", {K::Table, K::Any}, second_arg, builtin_row_key},
         {"entries", "entries(table) -> [{key, value}]", "Every row as a record {key, value}", {K::Table}, entries_result, builtin_entries},
         {"prefix_rows", "prefix_rows(table, string) -> list", "Values of the rows whose string key begins the string, in file order (ICD-10 prefixes)", {K::Table, K::String}, table_values_result, builtin_prefix_rows},
         {"units_of", "units_of([line], code) -> number", "Total units of a code in a list of claim lines", {K::List, K::Code}, number_result, builtin_units_of},

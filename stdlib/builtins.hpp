@@ -48,6 +48,7 @@ Value builtin_any(std::span<const Value>, BuiltinContext&);
 Value builtin_all(std::span<const Value>, BuiltinContext&);
 Value builtin_sort(std::span<const Value>, BuiltinContext&);
 Value builtin_keys(std::span<const Value>, BuiltinContext&);
+Value builtin_row_key(std::span<const Value>, BuiltinContext&);
 Value builtin_entries(std::span<const Value>, BuiltinContext&);
 Value builtin_units_of(std::span<const Value>, BuiltinContext&);
 Value builtin_prefix_rows(std::span<const Value>, BuiltinContext&);

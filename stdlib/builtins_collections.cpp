@@ -134,6 +134,12 @@ Value builtin_keys(std::span<const Value> args, BuiltinContext& ctx) {
     return Value::of_list(out, n);
 }
 
+Value builtin_row_key(std::span<const Value> args, BuiltinContext& ctx) {
+    const TableRowData* row = args[0].table->find(args[1], ctx.date);
+    if (!row || row->is_range || row->keys.empty()) return args[1];
+    return row->keys.front();
+}
+
 Value builtin_entries(std::span<const Value> args, BuiltinContext& ctx) {
     const TableData& table = *args[0].table;
     Value* out = ctx.arena.make_array<Value>(table.rows.size());

@@ -29,6 +29,9 @@ public:
         p.layers = merged_.layers;
         p.base = merged_.base;
         p.sources = merged_.sources;
+        p.service_dates = {merged_.dates_from, merged_.dates_until};
+        p.service_dates_from_layer = merged_.dates_from_layer;
+        p.service_dates_until_layer = merged_.dates_until_layer;
         add_case_shapes(p.shapes, p.shape_types);
         for (std::uint32_t i = 0; i < p.shapes.size(); ++i)
             shape_ids_[shape_key(p.shapes[i].fields)] = i;

@@ -103,13 +103,20 @@ void edit(CaseState& s, std::string_view severity, const ClauseCode& c, int line
     if (removes_line && line >= 0) s.lines[static_cast<std::size_t>(line)].removed = true;
 }
 
+// A changed modifier on a submitted line says why, in the edit's own words.
+static std::string modifier_change(std::string_view what, std::string_view modifier,
+                                   const RuleCode& rule) {
+    if (rule.doc.empty()) return fmt::format("modifier {} {}", modifier, what);
+    return fmt::format("modifier {} {}: {}", modifier, what, rule.doc);
+}
+
 void add_modifier(CaseState& s, const ClauseCode& c, int line) {
     std::string_view modifier = keep(s, s.expr.eval(c.expr));
     auto& modifiers = s.lines[static_cast<std::size_t>(line)].line.modifiers;
     if (std::find(modifiers.begin(), modifiers.end(), modifier) != modifiers.end()) return;
     modifiers.push_back(modifier);
     s.claim_dirty = true;
-    note_modifier_change(s, line, fmt::format("modifier {} added", modifier));
+    note_modifier_change(s, line, modifier_change("added", modifier, *s.rule));
 }
 
 void remove_modifier(CaseState& s, const ClauseCode& c, int line) {
@@ -119,7 +126,7 @@ void remove_modifier(CaseState& s, const ClauseCode& c, int line) {
     if (it == modifiers.end()) return;
     modifiers.erase(it);
     s.claim_dirty = true;
-    note_modifier_change(s, line, fmt::format("modifier {} removed", modifier));
+    note_modifier_change(s, line, modifier_change("removed", modifier, *s.rule));
 }
 
 void document(CaseState& s, std::string_view text) {

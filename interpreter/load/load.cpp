@@ -117,6 +117,7 @@ private:
         chain_.pop_back();
         if (!ok) return false;
         std::string layer = policy.name.text;
+        narrow_dates(merged, policy.effective, layer);
         merged.name = layer;
         merged.title = policy.title;
         merged.layers.push_back(layer);
@@ -125,6 +126,18 @@ private:
         for (const ast::Decl* decl : decls)
             apply(merged, *decl, layer);
         return true;
+    }
+
+    // A payer codes at most the dates its base codes: each layer may only narrow them.
+    static void narrow_dates(MergedPolicy& merged, const ast::Effective& e, const std::string& layer) {
+        if (e.from && (merged.dates_from.empty() || e.from->text > merged.dates_from)) {
+            merged.dates_from = e.from->text;
+            merged.dates_from_layer = layer;
+        }
+        if (e.until && (merged.dates_until.empty() || e.until->text < merged.dates_until)) {
+            merged.dates_until = e.until->text;
+            merged.dates_until_layer = layer;
+        }
     }
 
     static std::string canonical_path(const std::string& path) {

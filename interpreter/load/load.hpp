@@ -64,6 +64,9 @@ struct MergedPolicy {
     std::string title;
     std::vector<std::string> layers; // base first
     std::string base;                // what the outermost policy extends: a path, or "standard"
+    // The dates of service the policy codes: the latest `from` and earliest `until` of its
+    // layers' headers ("" for open), with the layer that set each.
+    std::string dates_from, dates_until, dates_from_layer, dates_until_layer;
     std::vector<MergedSetting> settings;
     std::vector<MergedTable> tables;
     std::vector<MergedDef> defs;

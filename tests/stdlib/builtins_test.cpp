@@ -36,11 +36,15 @@ TEST_CASE("built-ins, evaluated as constants") {
         {"entries(t)[1].value", "95908"},
         {"prefix_rows(dx, \"G56.01\")", "[\"right carpal tunnel\", \"carpal tunnel\"]"},
         {"prefix_rows(dx, \"M54\")", "[]"},
+        {"row_key(syn, \"abductor pollicis brevis\")", "APB"},
+        {"row_key(syn, \"APB\")", "APB"},
+        {"row_key(syn, \"FDI\")", "FDI"},
     }));
     CAPTURE(expr);
     Loaded loaded = load_text(
         "policy b\ntable t 1..2 => 95907\n 3..4 => 95908\nend\n"
         "table dx \"G56.01\" => \"right carpal tunnel\"\n \"G56\" => \"carpal tunnel\"\nend\n"
+        "table syn \"APB\", \"abductor pollicis brevis\" => 1\nend\n"
         "def x = " +
         expr + "\n");
     INFO(rendered(loaded));
