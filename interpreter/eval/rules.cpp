@@ -4,6 +4,7 @@
 #include "lang/vocabulary.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fmt/format.h>
 
 namespace cpl {
@@ -107,7 +108,12 @@ void edit(CaseState& s, std::string_view severity, const ClauseCode& c, int line
 static std::string modifier_change(std::string_view what, std::string_view modifier,
                                    const RuleCode& rule) {
     if (rule.doc.empty()) return fmt::format("modifier {} {}", modifier, what);
-    return fmt::format("modifier {} {}: {}", modifier, what, rule.doc);
+    std::string reason = rule.doc;
+    // "The code is …" reads as a clause after the colon; an acronym ("NCCI …") stays as written.
+    if (reason.size() > 1 && std::isupper(static_cast<unsigned char>(reason[0])) &&
+        std::islower(static_cast<unsigned char>(reason[1])))
+        reason[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(reason[0])));
+    return fmt::format("modifier {} {}: {}", modifier, what, reason);
 }
 
 void add_modifier(CaseState& s, const ClauseCode& c, int line) {
