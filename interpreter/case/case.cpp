@@ -22,7 +22,7 @@ namespace od = simdjson::ondemand;
 
 namespace {
 
-// The fields of each object, in the field order of its record (schema.hpp).
+// The fields of each object, in the field order of its record (case_schema.hpp).
 constexpr std::array<std::string_view, case_field::count> case_fields{"id",
                                                                       "date_of_service",
                                                                       "provider_role",

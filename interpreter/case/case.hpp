@@ -1,8 +1,8 @@
-// interpreter/case/case.hpp — case JSON → a `case` record (schema.hpp), read with simdjson
+// interpreter/case/case.hpp — case JSON → a `case` record (case_schema.hpp), read with simdjson
 // On-Demand. Every bad value is reported with its JSON path; nothing is guessed.
 #pragma once
 
-#include "runtime/schema.hpp"
+#include "interpreter/case/case_schema.hpp"
 #include "runtime/value.hpp"
 
 #include <optional>

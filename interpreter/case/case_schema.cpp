@@ -1,5 +1,5 @@
-// runtime/schema.cpp — the case shapes, in CaseShape order.
-#include "runtime/schema.hpp"
+// interpreter/case/case_schema.cpp — the built-in shapes, in id order.
+#include "interpreter/case/case_schema.hpp"
 
 namespace cpl {
 
@@ -14,7 +14,9 @@ void add_case_shapes(std::vector<Shape>& shapes, std::vector<std::vector<TypeP>>
         shapes.push_back(std::move(shape));
         types.push_back(std::move(field_types));
     };
+    add_engine_shapes(shapes, types);
     auto strings = list_of(string_type());
+    add("claim_line", {{"code", code_type()}, {"units", number_type()}, {"modifiers", strings}});
     add("case", {{"id", string_type()},
                  {"date_of_service", string_type()},
                  {"provider_role", string_type()},
@@ -41,13 +43,6 @@ void add_case_shapes(std::vector<Shape>& shapes, std::vector<std::vector<TypeP>>
                         {"f_wave", bool_type()}});
     add("nmj_study", {{"nerve", string_type()}, {"side", string_type()}});
     add("encounter", {{"date_of_service", string_type()}, {"codes", list_of(code_type())}});
-    add("claim_line", {{"code", code_type()}, {"units", number_type()}, {"modifiers", strings}});
-    add("line", {{"code", code_type()},
-                 {"units", number_type()},
-                 {"modifiers", strings},
-                 {"rule", string_type()},
-                 {"position", number_type()}});
-    add("entry", {{"key", any_type()}, {"value", any_type()}});
 }
 
 } // namespace cpl
