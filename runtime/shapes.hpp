@@ -30,8 +30,7 @@ namespace claim_line_field {
 enum : std::uint32_t {
     code = line_field::code,
     units = line_field::units,
-    modifiers = line_field::modifiers,
-    count
+    modifiers = line_field::modifiers
 };
 }
 
