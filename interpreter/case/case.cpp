@@ -483,8 +483,9 @@ struct CaseReader::Impl {
         std::string message = "unknown code " + in_quotes(code);
         if (auto guess = closest(code, code_names))
             message += "; did you mean " + in_quotes(*guess) + "?";
-        fail(message, "the policy reviews the codes in its table `known_codes`; a code outside it "
-                      "cannot be judged");
+        fail(message, "the policy reviews the codes in its table `" +
+                          std::string(case_tables::known_codes) +
+                          "`; a code outside it cannot be judged");
     }
 
     Value read_count(od::value& v, std::int64_t max) {
