@@ -831,8 +831,9 @@ private:
             collect_defs(kid, out);
     }
 
-    // Values as a coder names them: a limb by its name, a muscle by its name, a study by
-    // nerve, type and side; long lists cut short.
+    // Values as a coder names them: a claim line by code and units, a case record by its
+    // shape's label in the case schema (a limb by its name, a study by side, nerve and
+    // type); long lists cut short.
     std::string summary(const Value& v) {
         if (v.kind == Kind::List) {
             std::vector<std::string> items;
@@ -842,25 +843,11 @@ private:
             return fmt::format("[{}]", fmt::join(items, ", "));
         }
         if (v.kind != Kind::Record) return to_text(v, program_.shapes, false);
-        switch (v.size) {
-        case shape_extremity:
-            return std::string(v.items[extremity_field::limb].str());
-        case shape_muscle:
-            return std::string(v.items[muscle_field::name].str());
-        case shape_sided_muscle:
-            return fmt::format("{} ({})", v.items[sided_muscle_field::name].str(),
-                               v.items[sided_muscle_field::side].str());
-        case shape_nerve_study:
-            return fmt::format("{} {} {}", v.items[nerve_study_field::side].str(),
-                               v.items[nerve_study_field::nerve].str(),
-                               v.items[nerve_study_field::type].str());
-        case shape_line:
-        case shape_claim_line:
+        if (v.size == shape_line)
             return fmt::format("{} x{}", v.items[line_field::code].str(),
                                v.items[line_field::units].number);
-        default:
-            return to_text(v, program_.shapes, true);
-        }
+        if (auto label = record_label(v)) return *label;
+        return to_text(v, program_.shapes, true);
     }
 
     std::string source_of(const Node& n) {
