@@ -1,7 +1,7 @@
 // stdlib/builtins.cpp — THE registry of built-in functions, one row each.
 #include "builtins.hpp"
 
-#include "runtime/schema.hpp"
+#include "runtime/shapes.hpp"
 
 #include <algorithm>
 

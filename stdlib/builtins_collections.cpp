@@ -1,7 +1,7 @@
 // stdlib/builtins_collections.cpp — count, sum, min, max, distinct, flatten, any, all,
 // sort, keys, entries, units_of.
 #include "builtins.hpp"
-#include "runtime/schema.hpp"
+#include "runtime/shapes.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>

@@ -1,8 +1,9 @@
-// interpreter/case/case.hpp — case JSON → a `case` record (schema.hpp), read with simdjson
+// interpreter/case/case.hpp — case JSON → a `case` record (case_schema.hpp), read with simdjson
 // On-Demand. Every bad value is reported with its JSON path; nothing is guessed.
 #pragma once
 
-#include "runtime/schema.hpp"
+#include "interpreter/case/case_schema.hpp"
+#include "interpreter/case/case_tables.hpp"
 #include "runtime/value.hpp"
 
 #include <optional>
@@ -12,18 +13,6 @@
 #include <vector>
 
 namespace cpl {
-
-/// The policy's `muscles` table, indexed for the reader: every key, lower-cased, maps to
-/// its row. A row's value is a record with fields `nerve` (string) and `roots` ([string]).
-struct MuscleIndex {
-    std::unordered_map<std::string, const TableRowData*> by_lower_name;
-    std::vector<std::string> names; // every key as written, for did-you-mean
-    int nerve_field = -1;           // field indexes in the row value's shape
-    int roots_field = -1;
-    // Names that are not limb muscles but belong in another case field, lower-cased →
-    // that field (e.g. "trapezius" → "cranial_muscles"), so the error can say where.
-    std::unordered_map<std::string, std::string> elsewhere;
-};
 
 /// Why a case could not be used. Rendered `case ID: PATH: MESSAGE`.
 struct CaseError {

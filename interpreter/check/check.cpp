@@ -6,7 +6,7 @@
 
 #include "interpreter/check/rules.hpp"
 #include "lang/suggest.hpp"
-#include "runtime/schema.hpp"
+#include "interpreter/case/case_schema.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -48,8 +48,6 @@ public:
         for (const auto& edit : merged_.edits)
             p.edits.push_back(compile_rule(edit));
         muscle_index();
-        if (auto it = table_index_.find("known_codes"); it != table_index_.end())
-            p.known_codes = p.tables[it->second].get();
         if (diagnostics_.has_errors()) return nullptr;
         return std::move(program_);
     }
@@ -153,50 +151,18 @@ private:
         }
     }
 
+    // The muscle index and the other tables the case reader relies on, found by the names the
+    // case domain gives them (interpreter/case/case_tables.hpp).
     void muscle_index() {
-        auto it = table_index_.find("muscles");
-        if (it == table_index_.end()) return;
-        const TableData& table = *p().tables[it->second];
-        MuscleIndex index;
-        for (const auto& row : table.rows) {
-            if (row.value.kind != Kind::Record) {
-                error("check.muscle_row", table_span("muscles"),
-                      "every row of `muscles` must be a record {nerve, roots}");
-                return;
-            }
-            const Shape& shape = p().shapes[row.value.size];
-            index.nerve_field = shape.field_index("nerve");
-            index.roots_field = shape.field_index("roots");
-            if (index.nerve_field < 0 || index.roots_field < 0) {
-                error("check.muscle_row", table_span("muscles"),
-                      "every row of `muscles` must have fields `nerve` and `roots`");
-                return;
-            }
-            for (const auto& key : row.keys) {
-                if (key.kind != Kind::String) continue;
-                std::string lower(key.str());
-                std::transform(lower.begin(), lower.end(), lower.begin(),
-                               [](unsigned char c) { return std::tolower(c); });
-                index.by_lower_name.emplace(lower, &row);
-                index.names.emplace_back(key.str());
-            }
-        }
-        // Cranial and axial names the policy knows: a coder who puts one in a limb is told where it
-        // goes.
-        for (auto [table_name, field] : {std::pair{"cranial_muscle_names", "cranial_muscles"},
-                                         std::pair{"axial_muscles", "axial_muscles"}}) {
-            auto other = table_index_.find(table_name);
-            if (other == table_index_.end()) continue;
-            for (const auto& row : p().tables[other->second]->rows)
-                for (const auto& key : row.keys) {
-                    if (key.kind != Kind::String) continue;
-                    std::string lower(key.str());
-                    std::transform(lower.begin(), lower.end(), lower.begin(),
-                                   [](unsigned char c) { return std::tolower(c); });
-                    if (!index.by_lower_name.count(lower)) index.elsewhere.emplace(lower, field);
-                }
-        }
-        p().muscles = std::move(index);
+        CaseTables tables = bind_case_tables(
+            [&](std::string_view name) -> std::optional<PolicyTable> {
+                auto it = table_index_.find(std::string(name));
+                if (it == table_index_.end()) return std::nullopt;
+                return PolicyTable{p().tables[it->second].get(), table_span(std::string(name))};
+            },
+            p().shapes, diagnostics_);
+        p().muscles = std::move(tables.muscles);
+        p().known_codes = tables.known_codes;
     }
 
     Span table_span(const std::string& name) {

@@ -5,7 +5,7 @@
 #include "interpreter/program/expressions.hpp"
 #include "lang/suggest.hpp"
 #include "lang/vocabulary.hpp"
-#include "runtime/schema.hpp"
+#include "interpreter/case/case_schema.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>

@@ -158,7 +158,7 @@ std::string coverage_report(const Program& program, const Coverage& covered) {
     std::size_t rows = 0, used = 0;
     for (std::size_t t = 0; t < program.tables.size(); ++t) {
         const TableData& table = *program.tables[t];
-        if (table.name == "muscles") continue; // read by the case reader, not by look-ups
+        if (table.name == case_tables::muscles) continue; // read by the case reader, not looked up
         for (std::size_t r = 0; r < table.rows.size(); ++r) {
             ++rows;
             bool hit = t < covered.rows.size() && r < covered.rows[t].size() && covered.rows[t][r];

@@ -5,7 +5,7 @@
 #include "interpreter/eval/evaluate.hpp"
 
 #include "interpreter/eval/case_state.hpp"
-#include "runtime/schema.hpp"
+#include "interpreter/case/case_schema.hpp"
 
 #include <fmt/format.h>
 

@@ -1,8 +1,8 @@
 // interpreter/eval/explain.cpp — why a line or an edit is there (`because` trails, under
 // --explain) and why a code is not (--why-not).
+#include "interpreter/case/case_schema.hpp"
 #include "interpreter/eval/case_state.hpp"
 #include "lang/vocabulary.hpp"
-#include "runtime/schema.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -30,25 +30,11 @@ std::string summary(const Program& program, const Value& v) {
         return fmt::format("[{}]", fmt::join(items, ", "));
     }
     if (v.kind != Kind::Record) return to_text(v, program.shapes, false);
-    switch (v.size) {
-    case shape_extremity:
-        return std::string(v.items[extremity_field::limb].str());
-    case shape_muscle:
-        return std::string(v.items[muscle_field::name].str());
-    case shape_sided_muscle:
-        return fmt::format("{} ({})", v.items[sided_muscle_field::name].str(),
-                           v.items[sided_muscle_field::side].str());
-    case shape_nerve_study:
-        return fmt::format("{} {} {}", v.items[nerve_study_field::side].str(),
-                           v.items[nerve_study_field::nerve].str(),
-                           v.items[nerve_study_field::type].str());
-    case shape_line:
-    case shape_claim_line:
+    if (v.size == shape_line)
         return fmt::format("{} x{}", v.items[line_field::code].str(),
                            v.items[line_field::units].number);
-    default:
-        return to_text(v, program.shapes, true);
-    }
+    if (auto label = record_label(v)) return *label;
+    return to_text(v, program.shapes, true);
 }
 
 // The expression as the policy wrote it.

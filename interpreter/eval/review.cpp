@@ -3,7 +3,7 @@
 // claim, with `supported` naming the former and `reviewing` true, and every change is a
 // verdict on a submitted line.
 #include "interpreter/eval/case_state.hpp"
-#include "runtime/schema.hpp"
+#include "interpreter/case/case_schema.hpp"
 
 #include <algorithm>
 

@@ -1,0 +1,222 @@
+// interpreter/case/case_schema.cpp — what the rows of the case schema refer to (forms, the
+// check across fields, labels), the compile-time checks that keep the table sound, and the
+// table turned into the checker's shapes.
+#include "interpreter/case/case_schema.hpp"
+
+#include <cassert>
+
+namespace cpl {
+
+namespace case_schema {
+
+namespace {
+
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool is_upper(char c) {
+    return c >= 'A' && c <= 'Z';
+}
+
+// --- The table is sound ---------------------------------------------------------------------
+// Each of these fails to compile with its message when a row breaks it.
+
+constexpr bool in_id_order() {
+    for (std::uint32_t i = 0; i < std::size(shapes); ++i)
+        if (shapes[i].id != shape_claim_line + i) return false;
+    return shape_claim_line + std::size(shapes) == case_shape_count;
+}
+static_assert(in_id_order(), "the shapes must be listed in id order, one for each CaseShape");
+
+constexpr bool fields_fit() {
+    for (const auto& shape : shapes) {
+        if (shape.fields.size() > 32) return false; // the reader keeps one bit per field
+        for (std::size_t i = 0; i < shape.fields.size(); ++i)
+            for (std::size_t j = 0; j < i; ++j)
+                if (shape.fields[i].name == shape.fields[j].name) return false;
+    }
+    return true;
+}
+static_assert(fields_fit(), "a shape has a field twice, or more than 32 fields");
+
+constexpr bool spec_complete(const Field& f) {
+    const Spec& s = f.spec;
+    switch (s.read) {
+    case Read::OneOf:
+        if (!s.choice) return false;
+        if (!f.presence.required && !s.list && !f.presence.text.empty()) {
+            bool listed = false;
+            for (auto option : s.choice->options)
+                listed = listed || option == f.presence.text;
+            if (!listed) return false; // the value when absent must be allowed
+        }
+        return true;
+    case Read::Code:
+        return s.form != nullptr;
+    case Read::Count:
+        return s.max >= 1 && (f.presence.required || s.list || f.presence.number >= 1);
+    case Read::Record:
+    case Read::Muscle:
+        // A record when absent would be made of nothing: single records must be given.
+        return has_schema(s.shape) && (s.list || f.presence.required) &&
+               (s.read != Read::Muscle || s.shape == shape_muscle);
+    default:
+        return true;
+    }
+}
+constexpr bool specs_complete() {
+    for (const auto& shape : shapes)
+        for (const auto& field : shape.fields)
+            if (!spec_complete(field)) return false;
+    return true;
+}
+static_assert(specs_complete(), "a row's kind of value lacks a parameter or a valid default");
+
+// The reader recurses once per record inside a record; a shape that contained itself would
+// let the input decide how deep.
+constexpr bool acyclic(std::uint32_t shape, int depth) {
+    if (depth > static_cast<int>(std::size(shapes))) return false;
+    for (const auto& field : schema_of(shape).fields)
+        if ((field.spec.read == Read::Record || field.spec.read == Read::Muscle) &&
+            !acyclic(field.spec.shape, depth + 1))
+            return false;
+    return true;
+}
+static_assert(acyclic(shape_case, 0), "a shape contains itself");
+
+constexpr bool labels_name_fields() {
+    for (const auto& shape : shapes) {
+        std::string_view label = shape.label;
+        for (std::size_t open = label.find('{'); open != std::string_view::npos;
+             open = label.find('{', open + 1)) {
+            std::size_t close = label.find('}', open);
+            if (close == std::string_view::npos) return false;
+            std::string_view name = label.substr(open + 1, close - open - 1);
+            bool found = false;
+            for (const auto& field : shape.fields)
+                found = found || (field.name == name && !field.spec.list &&
+                                  field.spec.read != Read::Record && field.spec.read != Read::Flag);
+            if (!found) return false;
+        }
+    }
+    return true;
+}
+static_assert(labels_name_fields(), "a label names a field that is not a string or number");
+
+TypeP field_type(const Spec& spec) {
+    TypeP type;
+    switch (spec.read) {
+    case Read::Name:
+    case Read::Text:
+    case Read::OneOf:
+    case Read::Date:
+        type = string_type();
+        break;
+    case Read::Code:
+        type = code_type();
+        break;
+    case Read::Flag:
+        type = bool_type();
+        break;
+    case Read::Count:
+        type = number_type();
+        break;
+    case Read::Record:
+    case Read::Muscle:
+        type = record_of(spec.shape);
+        break;
+    }
+    return spec.list ? list_of(type) : type;
+}
+
+} // namespace
+
+// --- Forms ----------------------------------------------------------------------------------
+
+bool is_spinal_level(std::string_view s) {
+    if (s.size() < 2 || s.size() > 3 || !is_digit(s[1]) || s[1] == '0') return false;
+    if (s.size() == 3 && !is_digit(s[2])) return false;
+    int n = s[1] - '0';
+    if (s.size() == 3) n = n * 10 + (s[2] - '0');
+    switch (s[0]) {
+    case 'C':
+        return n <= 8;
+    case 'T':
+        return n <= 12;
+    case 'L':
+        return n <= 5;
+    case 'S':
+        return n <= 5;
+    default:
+        return false;
+    }
+}
+
+bool is_thoracic_level(std::string_view s) {
+    return !s.empty() && s[0] == 'T' && is_spinal_level(s);
+}
+
+bool is_modifier(std::string_view s) {
+    return s.size() == 2 && (is_upper(s[0]) || is_digit(s[0])) &&
+           (is_upper(s[1]) || is_digit(s[1]));
+}
+
+/// A CPT or HCPCS code: four digits then a digit or capital letter (95886, 0106T), or a
+/// capital letter then four digits (G0255).
+bool is_code(std::string_view s) {
+    if (s.size() != 5) return false;
+    if (is_digit(s[0]) && is_digit(s[1]) && is_digit(s[2]) && is_digit(s[3]))
+        return is_digit(s[4]) || is_upper(s[4]);
+    return is_upper(s[0]) && is_digit(s[1]) && is_digit(s[2]) && is_digit(s[3]) && is_digit(s[4]);
+}
+
+// --- Checks across fields -------------------------------------------------------------------
+
+std::optional<Problem> f_wave_on_motor_only(std::span<const Value> fields) {
+    std::string_view type = fields[nerve_study_field::type].str();
+    if (!fields[nerve_study_field::f_wave].boolean || type == "motor") return std::nullopt;
+    return Problem{"f_wave",
+                   "f_wave applies only to a motor study, not a \"" + std::string(type) + "\" one",
+                   "record the F-wave on the motor study of the same nerve"};
+}
+
+} // namespace case_schema
+
+void add_case_shapes(std::vector<Shape>& shapes, std::vector<std::vector<TypeP>>& types) {
+    add_engine_shapes(shapes, types);
+    assert(shapes.size() == shape_claim_line);
+    for (const auto& schema : case_schema::shapes) {
+        Shape shape{std::string(schema.name), {}};
+        std::vector<TypeP> field_types;
+        for (const auto& field : schema.fields) {
+            shape.fields.emplace_back(field.name);
+            field_types.push_back(case_schema::field_type(field.spec));
+        }
+        shapes.push_back(std::move(shape));
+        types.push_back(std::move(field_types));
+    }
+}
+
+std::optional<std::string> record_label(const Value& record) {
+    if (record.kind != Kind::Record || !case_schema::has_schema(record.size)) return std::nullopt;
+    const case_schema::ShapeSchema& schema = case_schema::schema_of(record.size);
+    if (schema.label.empty()) return std::nullopt;
+    std::string out;
+    std::string_view label = schema.label;
+    while (!label.empty()) {
+        std::size_t open = label.find('{');
+        out += label.substr(0, open);
+        if (open == std::string_view::npos) break;
+        std::size_t close = label.find('}', open);
+        const Value& field = record.items[case_schema::field_index(
+            record.size, label.substr(open + 1, close - open - 1))];
+        if (field.kind == Kind::Number)
+            out += std::to_string(field.number);
+        else
+            out += field.str();
+        label.remove_prefix(close + 1);
+    }
+    return out;
+}
+
+} // namespace cpl

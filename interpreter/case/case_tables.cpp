@@ -1,0 +1,80 @@
+// interpreter/case/case_tables.cpp — the policy's tables → what the case reader needs of them.
+#include "interpreter/case/case_tables.hpp"
+
+#include "interpreter/case/case_schema.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <fmt/format.h>
+
+namespace cpl {
+
+namespace {
+
+// Each `elsewhere` field must be a field of the case (not a constant expression otherwise).
+constexpr bool elsewhere_fields_exist() {
+    for (const auto& other : case_tables::elsewhere)
+        (void)case_schema::field_index(shape_case, other.field);
+    return true;
+}
+static_assert(elsewhere_fields_exist(), "an `elsewhere` field is not a field of the case");
+
+std::string lower_case(std::string_view text) {
+    std::string lower(text);
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    return lower;
+}
+
+std::optional<MuscleIndex> index_muscles(const FindTable& find, const std::vector<Shape>& shapes,
+                                         Diagnostics& diagnostics) {
+    auto table = find(case_tables::muscles);
+    if (!table) return std::nullopt;
+    MuscleIndex index;
+    for (const auto& row : table->data->rows) {
+        if (row.value.kind != Kind::Record) {
+            diagnostics.error("check.muscle_row", table->span,
+                              fmt::format("every row of `{}` must be a record {{nerve, roots}}",
+                                          case_tables::muscles));
+            return std::nullopt;
+        }
+        const Shape& shape = shapes[row.value.size];
+        index.nerve_field = shape.field_index("nerve");
+        index.roots_field = shape.field_index("roots");
+        if (index.nerve_field < 0 || index.roots_field < 0) {
+            diagnostics.error("check.muscle_row", table->span,
+                              fmt::format("every row of `{}` must have fields `nerve` and `roots`",
+                                          case_tables::muscles));
+            return std::nullopt;
+        }
+        for (const auto& key : row.keys) {
+            if (key.kind != Kind::String) continue;
+            index.by_lower_name.emplace(lower_case(key.str()), &row);
+            index.names.emplace_back(key.str());
+        }
+    }
+    for (const auto& other : case_tables::elsewhere) {
+        auto names = find(other.table);
+        if (!names) continue;
+        for (const auto& row : names->data->rows)
+            for (const auto& key : row.keys) {
+                if (key.kind != Kind::String) continue;
+                std::string lower = lower_case(key.str());
+                if (!index.by_lower_name.count(lower))
+                    index.elsewhere.emplace(lower, std::string(other.field));
+            }
+    }
+    return index;
+}
+
+} // namespace
+
+CaseTables bind_case_tables(const FindTable& find, const std::vector<Shape>& shapes,
+                            Diagnostics& diagnostics) {
+    CaseTables tables;
+    tables.muscles = index_muscles(find, shapes, diagnostics);
+    if (auto codes = find(case_tables::known_codes)) tables.known_codes = codes->data;
+    return tables;
+}
+
+} // namespace cpl
