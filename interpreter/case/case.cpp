@@ -81,12 +81,7 @@ Value absent_value(const Field& field) {
 
 } // namespace
 
-CaseReader::Impl::Impl(const MuscleIndex* index, const TableData* codes)
-    : muscles(index), known_codes(codes) {
-    if (known_codes)
-        for (const auto& row : known_codes->rows)
-            for (const auto& key : row.keys)
-                if (key.kind == Kind::String) code_names.push_back(key.str());
+CaseReader::Impl::Impl(const MuscleIndex* index) : muscles(index) {
     if (muscles)
         for (const auto& name : muscles->names)
             muscle_names.push_back(name);
@@ -200,7 +195,9 @@ Value CaseReader::Impl::read_field(od::value& v, const Spec& spec) {
     case Read::Date:
         return one_or_list([&](od::value& e) { return read_date(e); });
     case Read::Code:
-        return one_or_list([&](od::value& e) { return read_code(e, spec); });
+        // Any well-formed code is read: the policy decides what a code it does not govern
+        // (an E/M visit, a deleted code) gets; only a malformed code is the case's error.
+        return one_or_list([&](od::value& e) { return read_text(e, spec.form); });
     case Read::Flag:
         return one_or_list([&](od::value& e) { return Value::of_bool(get_bool(e)); });
     case Read::Count:
@@ -251,23 +248,6 @@ Value CaseReader::Impl::read_date(od::value& v) {
     if (!is_date(s)) fail("expected a date as YYYY-MM-DD, got " + in_quotes(s));
     if (!is_calendar_date(s)) fail(in_quotes(s) + " is not a calendar date");
     return copy(s);
-}
-
-Value CaseReader::Impl::read_code(od::value& v, const Spec& spec) {
-    Value code = read_text(v, spec.form);
-    if (spec.known) check_known_code(code.str());
-    return code;
-}
-
-// A submitted code the policy does not know is an error, not a silent denial.
-void CaseReader::Impl::check_known_code(std::string_view code) {
-    if (!known_codes || known_codes->find(Value::of_string(code))) return;
-    std::string message = "unknown code " + in_quotes(code);
-    if (auto guess = closest(code, code_names))
-        message += "; did you mean " + in_quotes(*guess) + "?";
-    fail(message, "the policy reviews the codes in its table `" +
-                      std::string(case_tables::known_codes) +
-                      "`; a code outside it cannot be judged");
 }
 
 Value CaseReader::Impl::read_count(od::value& v, std::int64_t max) {
@@ -343,8 +323,7 @@ std::variant<Value, CaseError> CaseReader::Impl::read(std::string_view json, Are
     }
 }
 
-CaseReader::CaseReader(const MuscleIndex* muscles, const TableData* known_codes)
-    : impl_(std::make_unique<Impl>(muscles, known_codes)) {}
+CaseReader::CaseReader(const MuscleIndex* muscles) : impl_(std::make_unique<Impl>(muscles)) {}
 CaseReader::~CaseReader() = default;
 
 std::variant<Value, CaseError> CaseReader::read(std::string_view json, Arena& arena) {

@@ -28,9 +28,9 @@ class CaseReader {
 public:
     /// `muscles` may be null: then any limb muscle must be given as an object with
     /// name, nerve and roots.
-    /// `known_codes` may be null: then a submitted claim's codes are checked for their form
-    /// only; else every claim code must be a key of that table (the policy's `known_codes`).
-    explicit CaseReader(const MuscleIndex* muscles, const TableData* known_codes = nullptr);
+    /// A submitted claim's codes are checked for their form only: what a code the policy
+    /// does not govern gets is the policy's to say.
+    explicit CaseReader(const MuscleIndex* muscles);
     ~CaseReader();
 
     /// Reads one JSON document holding one case object. On success the result is a record

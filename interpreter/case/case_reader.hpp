@@ -77,8 +77,6 @@ struct CaseReader::Impl {
 
     const MuscleIndex* muscles;
     std::vector<std::string_view> muscle_names; // for did-you-mean
-    const TableData* known_codes;
-    std::vector<std::string_view> code_names; // for did-you-mean
 
     simdjson::ondemand::parser parser;
     std::unique_ptr<char[]> buffer; // the input, copied with simdjson's padding
@@ -102,7 +100,7 @@ struct CaseReader::Impl {
     std::vector<Mark> marks;
     std::size_t marks_base = 0;
 
-    Impl(const MuscleIndex* index, const TableData* codes);
+    explicit Impl(const MuscleIndex* index);
 
     /// Field `i`'s bit in the set of fields given (read_fields' `seen`).
     static constexpr std::uint32_t bit(std::uint32_t field) { return 1u << field; }
@@ -123,8 +121,6 @@ struct CaseReader::Impl {
     Value read_one_of(od::value& v, const case_schema::Spec& spec);
     void mark_unique(const case_schema::Spec& spec, std::string_view option);
     Value read_date(od::value& v);
-    Value read_code(od::value& v, const case_schema::Spec& spec);
-    void check_known_code(std::string_view code);
     Value read_count(od::value& v, std::int64_t max);
     Value read_muscle(od::value& v); // case_muscles.cpp
 

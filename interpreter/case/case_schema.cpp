@@ -3,6 +3,8 @@
 // table turned into the checker's shapes.
 #include "interpreter/case/case_schema.hpp"
 
+#include "lang/codes.hpp"
+
 #include <cassert>
 
 namespace cpl {
@@ -164,10 +166,7 @@ bool is_modifier(std::string_view s) {
 /// A CPT or HCPCS code: four digits then a digit or capital letter (95886, 0106T), or a
 /// capital letter then four digits (G0255).
 bool is_code(std::string_view s) {
-    if (s.size() != 5) return false;
-    if (is_digit(s[0]) && is_digit(s[1]) && is_digit(s[2]) && is_digit(s[3]))
-        return is_digit(s[4]) || is_upper(s[4]);
-    return is_upper(s[0]) && is_digit(s[1]) && is_digit(s[2]) && is_digit(s[3]) && is_digit(s[4]);
+    return is_procedure_code(s);
 }
 
 // --- Checks across fields -------------------------------------------------------------------

@@ -63,7 +63,6 @@ struct Spec {
     Read read = Read::Text;
     bool list = false;              // a list of such values
     bool unique = false;            // OneOf: each option at most once in the enclosing list
-    bool known = false;             // Code: must be a key of the policy's `known_codes` table
     const Form* form = nullptr;     // Text, Code
     const Choice* choice = nullptr; // OneOf
     std::uint32_t shape = 0;        // Record, Muscle
@@ -105,11 +104,6 @@ constexpr Spec unique(Spec spec) {
     spec.unique = true;
     return spec;
 }
-constexpr Spec known(Spec spec) {
-    spec.known = true;
-    return spec;
-}
-
 /// Whether a field must be given, and if not, its value when absent. Absent lists are [],
 /// flags false, strings `text` ("" unless given), counts `number`.
 struct Presence {
@@ -164,8 +158,8 @@ inline constexpr Form modifier{
     "a modifier is two capital letters or digits, e.g. \"26\" or \"RT\""};
 inline constexpr Form cpt_code{
     is_code, "a 5-character CPT or HCPCS code",
-    "a code is four digits then a digit or capital letter (95886, 0106T), or a capital letter "
-    "then four digits (G0255)"};
+    "a code is five digits (95886), four digits and F, T, U, M or A (0106T), or a capital "
+    "letter then four digits (G0255)"};
 
 inline constexpr std::string_view provider_role_options[] = {"global", "professional", "technical"};
 inline constexpr std::string_view limb_options[] = {"left_arm", "right_arm", "left_leg",
@@ -187,7 +181,7 @@ std::optional<Problem> f_wave_on_motor_only(std::span<const Value> fields);
 // --- The fields of each shape ---------------------------------------------------------------
 
 inline constexpr Field claim_line_fields[] = {
-    {"code", known(code(cpt_code)), required()},
+    {"code", code(cpt_code), required()},
     {"units", count_to(9999), absent(1)},
     {"modifiers", list(text(&modifier))},
 };

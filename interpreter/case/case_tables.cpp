@@ -73,7 +73,6 @@ CaseTables bind_case_tables(const FindTable& find, const std::vector<Shape>& sha
                             Diagnostics& diagnostics) {
     CaseTables tables;
     tables.muscles = index_muscles(find, shapes, diagnostics);
-    if (auto codes = find(case_tables::known_codes)) tables.known_codes = codes->data;
     return tables;
 }
 

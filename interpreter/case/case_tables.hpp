@@ -20,8 +20,6 @@ namespace case_tables {
 /// Every limb muscle a case may name: each key (a name, abbreviation or spelling, matched
 /// ignoring case) maps to a record {nerve, roots}.
 inline constexpr std::string_view muscles = "muscles";
-/// The codes a submitted claim may carry; any other is an error, not a silent denial.
-inline constexpr std::string_view known_codes = "known_codes";
 
 /// Names that are not limb muscles but belong in another case field: a case that puts one
 /// in a limb is told where it goes.
@@ -58,8 +56,7 @@ using FindTable = std::function<std::optional<PolicyTable>(std::string_view name
 
 /// What the case reader takes from a policy (CaseReader's arguments).
 struct CaseTables {
-    std::optional<MuscleIndex> muscles;     // when the policy has a muscle table
-    const TableData* known_codes = nullptr; // when the policy has a table of known codes
+    std::optional<MuscleIndex> muscles; // when the policy has a muscle table
 };
 
 /// Finds the tables named above and indexes the muscle table. A muscle table whose rows

@@ -162,7 +162,6 @@ private:
             },
             p().shapes, diagnostics_);
         p().muscles = std::move(tables.muscles);
-        p().known_codes = tables.known_codes;
     }
 
     Span table_span(const std::string& name) {

@@ -115,7 +115,7 @@ int bench(const BenchOptions& options) {
     std::vector<double> reads;
     {
         Arena arena;
-        CaseReader reader(program.muscles ? &*program.muscles : nullptr, program.known_codes);
+        CaseReader reader(program.muscles ? &*program.muscles : nullptr);
         for (const auto& text : cases) {
             arena.reset();
             auto start = Clock::now();

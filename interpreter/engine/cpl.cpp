@@ -19,7 +19,7 @@ Loaded load_policy(const std::string& policy) {
 
 Session::Session(const Program& program)
     : program_(program),
-      reader_(program.muscles ? &*program.muscles : nullptr, program.known_codes) {}
+      reader_(program.muscles ? &*program.muscles : nullptr) {}
 
 Session::~Session() = default;
 

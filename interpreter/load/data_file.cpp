@@ -4,6 +4,7 @@
 // record; a UTF-8 byte order mark is skipped.
 #include "interpreter/load/data_file.hpp"
 
+#include "lang/codes.hpp"
 #include "lang/dates.hpp"
 #include "lang/suggest.hpp"
 
@@ -103,16 +104,6 @@ private:
     char separator_;
     std::size_t pos_ = 0;
 };
-
-bool is_code(std::string_view s) {
-    auto digit = [](char c) { return c >= '0' && c <= '9'; };
-    auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
-    if (s.size() != 5) return false;
-    // CPT (95860, 0766T) or HCPCS level II (G0453).
-    bool cpt = std::all_of(s.begin(), s.begin() + 4, digit) && (digit(s[4]) || upper(s[4]));
-    bool hcpcs = upper(s[0]) && std::all_of(s.begin() + 1, s.end(), digit);
-    return cpt || hcpcs;
-}
 
 bool is_whole_number(std::string_view s) {
     if (!s.empty() && s[0] == '-') s.remove_prefix(1);
@@ -220,8 +211,9 @@ private:
             if (!is_whole_number(text)) return bad("a whole number");
             e.kind = ast::NumberLit{std::stoll(text)};
         } else if (type == "code") {
-            if (!is_code(text))
-                return bad("a procedure code (five characters, e.g. 95860, 0766T, G0453)");
+            if (!is_procedure_code(text))
+                return bad("a procedure code (five digits, four digits and F/T/U/M/A, or a letter "
+                           "and four digits: 95860, 0766T, G0453)");
             e.kind = ast::CodeLit{text};
         } else if (type == "date") {
             if (!text.empty() && !parse_date(text)) return bad("a date as YYYY-MM-DD (or empty)");

@@ -153,7 +153,6 @@ struct Program {
     std::uint32_t max_frame = 0;
 
     std::optional<MuscleIndex> muscles;     // from the table named `muscles`, if declared
-    const TableData* known_codes = nullptr; // the table named `known_codes`, if declared
     bool dated = false;                     // some declaration holds only for some dates of service
     Effective service_dates;                // the dates of service the policy codes (its headers)
     std::string service_dates_from_layer, service_dates_until_layer;
