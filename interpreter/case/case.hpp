@@ -6,11 +6,10 @@
 #include "interpreter/case/case_tables.hpp"
 #include "runtime/value.hpp"
 
-#include <optional>
+#include <memory>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <variant>
-#include <vector>
 
 namespace cpl {
 

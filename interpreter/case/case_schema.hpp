@@ -30,8 +30,8 @@ enum CaseShape : std::uint32_t {
 
 namespace case_schema {
 
-/// The kinds of value a field may hold. Each is one reader function in case.cpp, and each
-/// gives the field its type.
+/// The kinds of value a field may hold. Each has one reader (read_field in case.cpp picks
+/// it) and gives the field its type (field_type in case_schema.cpp).
 enum class Read : std::uint8_t {
     Name,   // a non-empty string                                          string
     Text,   // a string, of a form when the row gives one                  string
