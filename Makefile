@@ -2,7 +2,7 @@
 # clone on a fresh machine needs nothing else.
 BUILD ?= build
 JOBS ?= 2
-PACKAGES := cmake g++ make tao-pegtl-dev libfmt-dev catch2 libsimdjson-dev libcli11-dev nlohmann-json3-dev
+PACKAGES := cmake g++ make tao-pegtl-dev libfmt-dev catch2 libsimdjson-dev libcli11-dev nlohmann-json3-dev libcpp-httplib-dev pkg-config
 DEMO_CASE ?= tests/golden/run/standard/carpal-tunnel-right.case.json
 
 .PHONY: all deps configure build demo test sanitize bench clean
