@@ -77,7 +77,8 @@ int main(int argc, char** argv) {
     serve_cmd->add_option("--host", serve.host, "Address to listen on (default 127.0.0.1)");
     serve_cmd->add_option("--port", serve.port, "Port (default 8080; 0 picks a free one)")
         ->check(CLI::Range(0, 65535));
-    serve_cmd->add_option("--threads", serve.threads, "Worker threads (default 4 per core, >= 8)")
+    serve_cmd
+        ->add_option("--threads", serve.threads, "Worker threads (default 8 per core, at least 16)")
         ->check(CLI::Range(1, 1024));
     serve_cmd->add_option("--decision-log", serve.decision_log,
                           "Append one JSON line per decision to FILE");

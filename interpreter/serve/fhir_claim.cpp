@@ -195,8 +195,9 @@ std::variant<MappedCase, Problem> claim_to_case(const json& claim) {
 }
 
 std::string claim_expression(const MappedCase& mapped, std::string_view path) {
-    auto indexed = [&](std::string_view prefix,
-                       const std::vector<std::string>& targets) -> std::optional<std::string> {
+    // `prefix[i]` and what follows it, when the case path starts so and i is mapped.
+    auto indexed = [&](std::string_view prefix, const std::vector<std::string>& targets)
+        -> std::optional<std::pair<std::string, std::string_view>> {
         if (path.substr(0, prefix.size()) != prefix) return std::nullopt;
         std::size_t close = path.find(']', prefix.size());
         if (close == std::string_view::npos) return std::nullopt;
@@ -204,10 +205,18 @@ std::string claim_expression(const MappedCase& mapped, std::string_view path) {
         for (char c : path.substr(prefix.size(), close - prefix.size()))
             i = i * 10 + std::size_t(c - '0');
         if (i >= targets.size()) return std::nullopt;
-        return targets[i];
+        return std::make_pair(targets[i], path.substr(close + 1));
     };
-    if (auto at = indexed("claim[", mapped.item_expressions)) return *at;
-    if (auto at = indexed("diagnoses[", mapped.diagnosis_expressions)) return *at;
+    if (auto at = indexed("claim[", mapped.item_expressions)) {
+        auto [item, rest] = *at;
+        if (rest == ".units") return item + ".quantity.value";
+        if (rest == ".code") return item + ".productOrService";
+        if (rest.substr(0, 11) == ".modifiers[")
+            return item + ".modifier" + std::string(rest.substr(10));
+        return item;
+    }
+    if (auto at = indexed("diagnoses[", mapped.diagnosis_expressions))
+        return at->first + ".diagnosisCodeableConcept";
     if (path.empty()) return mapped.study_expression;
     return mapped.study_expression + "." + std::string(path);
 }

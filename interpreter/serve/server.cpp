@@ -137,7 +137,7 @@ struct Server::Impl {
         int threads =
             options.threads > 0
                 ? options.threads
-                : int(std::max(8u, 4 * std::max(1u, std::thread::hardware_concurrency())));
+                : int(std::max(16u, 8 * std::max(1u, std::thread::hardware_concurrency())));
         http.new_task_queue = [threads] { return new httplib::ThreadPool(std::size_t(threads)); };
         http.set_payload_max_length(options.max_body);
         auto ms = [](int v) { return std::chrono::milliseconds(v); };

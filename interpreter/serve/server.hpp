@@ -13,7 +13,7 @@ struct Options {
     std::vector<std::string> policies; // the first is the default; empty means `standard`
     std::string host = "127.0.0.1";
     int port = 8080;          // 0: any free port (see Server::port())
-    int threads = 0;          // 0: 4 × the cores, at least 8 (a slow client holds one)
+    int threads = 0;          // 0: 8 × the cores, at least 16 (an idle or slow client holds one)
     std::string decision_log; // "" for none
     bool log_unmasked = false;
     std::size_t max_body = 8u << 20; // bytes; a larger body is answered 413
