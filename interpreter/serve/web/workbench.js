@@ -167,6 +167,9 @@ function showResult(r) {
 
 async function run(extra = "") {
   showError(null);
+  // Answers about an earlier study must not sit beside this one's claim.
+  if (!extra) $("#why-not-result").hidden = true;
+  $("#comparison").hidden = true;
   status("coding…");
   const res = await api(`/v1/evaluate?policy=${encodeURIComponent(policy())}&explain=true${extra}`, { method: "POST", headers: { "content-type": "application/json" }, body: caseText() });
   status(res.ok ? "" : `HTTP ${res.status}`);
