@@ -145,6 +145,9 @@ struct Server::Impl {
         http.set_write_timeout(ms(options.write_timeout_ms));
         http.set_keep_alive_timeout(std::max<time_t>(1, options.keep_alive_ms / 1000));
         http.set_tcp_nodelay(true);
+        // A client that keeps its connection open is served on it without a new handshake;
+        // the library's default (5 requests) made busy clients reconnect constantly.
+        http.set_keep_alive_max_count(1000);
         // Errors no handler answered (404, 413, a request that does not parse) get a JSON
         // body too; the handlers' own errors already have one and are left alone.
         http.set_error_handler(httplib::Server::HandlerWithResponse(
