@@ -210,3 +210,14 @@ TEST_CASE("serve: the decision log masks the case's id and dates unless told not
         }
     }
 }
+
+TEST_CASE("serve: docs/openapi.yaml describes every route the server answers", "[serve]") {
+    std::string spec = slurp(source_root / "docs/openapi.yaml");
+    for (const char* path :
+         {"/v1/evaluate:", "/v1/review:", "/v1/batch:", "/v1/fhir/Claim:", "/v1/policies:",
+          "/v1/diff:", "/v1/muscles:", "/v1/health:", "/metrics:", "\n  /:"}) {
+        INFO(path);
+        CHECK(spec.find(std::string("\n  ") + (path[0] == '\n' ? path + 3 : path)) !=
+              std::string::npos);
+    }
+}

@@ -153,6 +153,55 @@ TEST_CASE("serve: a slow client is cut off after the read timeout while others a
     still_serving(server);
 }
 
+TEST_CASE("serve: a client that does not read its answer is cut off after the write timeout",
+          "[serve][robustness]") {
+    cpl::serve::Options options;
+    options.write_timeout_ms = 300;
+    TestServer server(options);
+    // A batch whose answer (about 8 MB) is more than the sockets can buffer (a loopback send
+    // buffer grows to 4 MB; the client's receive buffer is made small); the client then
+    // reads nothing, so the server's write stalls.
+    std::string cases;
+    for (int i = 0; i < 6000; ++i)
+        cases += study + "\n";
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    int small = 4096;
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(std::uint16_t(server.port()));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    std::string request = "POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                          "application/x-ndjson\r\nContent-Length: " +
+                          std::to_string(cases.size()) + "\r\n\r\n" + cases;
+    for (std::size_t sent = 0; sent < request.size();) {
+        ssize_t n = ::write(fd, request.data() + sent, request.size() - sent);
+        REQUIRE(n > 0);
+        sent += std::size_t(n);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    still_serving(server);
+    // Now read what was sent before the server gave up: less than the whole answer.
+    std::string got;
+    char buffer[65536];
+    auto until = Clock::now() + std::chrono::seconds(5);
+    while (Clock::now() < until) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 100) <= 0) continue;
+        ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n <= 0) break;
+        got.append(buffer, std::size_t(n));
+    }
+    ::close(fd);
+    std::size_t header_end = got.find("\r\n\r\n");
+    REQUIRE(header_end != std::string::npos);
+    std::size_t length_at = got.find("Content-Length: ");
+    REQUIRE(length_at < header_end);
+    std::size_t length = std::stoul(got.substr(length_at + 16));
+    CHECK(got.size() - header_end - 4 < length);
+}
+
 TEST_CASE("serve: a flood of idle connections does not stop the server", "[serve][robustness]") {
     cpl::serve::Options options;
     options.read_timeout_ms = 500;
