@@ -62,7 +62,9 @@ TEST_CASE("serve: reload swaps a clean edit in and keeps serving through a broke
     CHECK(before.find("95885") != std::string::npos);
 
     // A clean edit in the included file: swapped in, version 2, new fingerprint.
-    write(extra, "min_muscles_per_limb 4\n");
+    // (A blank line more: the size changes too, so the edit is seen even on a file system
+    // whose timestamps are coarser than the time since the file was written.)
+    write(extra, "min_muscles_per_limb 4\n\n");
     auto policy = wait_for(client, [](const json& p) { return p["version"] == 2; });
     REQUIRE(policy["version"] == 2);
     auto [after, fingerprint2] = codes();
