@@ -3,6 +3,7 @@
 #pragma once
 
 #include "interpreter/engine/cpl.hpp"
+#include "interpreter/serve/server.hpp"
 
 #include <string>
 #include <vector>
@@ -54,6 +55,9 @@ struct DiffOptions {
     std::vector<std::string> cases; // with --cases: also compare the claims of these cases
 };
 int diff(const DiffOptions& options);
+
+/// `cpl serve` (interpreter/serve/, docs/serve.md): runs until SIGINT or SIGTERM.
+int serve(const serve::Options& options);
 
 /// Prints the diagnostics of a policy load to stderr; true when the policy is usable.
 bool report(const Loaded& loaded);

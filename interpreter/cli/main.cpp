@@ -68,6 +68,37 @@ int main(int argc, char** argv) {
         "--cases", diff.cases,
         "Cases (files or directories) whose claims to compare under both policies");
 
+    cpl::serve::Options serve;
+    auto* serve_cmd = app.add_subcommand(
+        "serve", "Serve the policies over HTTP: JSON API, FHIR Claim, and the coder's workbench");
+    serve_cmd->add_option("--policy", serve.policies,
+                          "Policy to serve (repeatable; the first is the default; default: "
+                          "the built-in standard set)");
+    serve_cmd->add_option("--host", serve.host, "Address to listen on (default 127.0.0.1)");
+    serve_cmd->add_option("--port", serve.port, "Port (default 8080; 0 picks a free one)")
+        ->check(CLI::Range(0, 65535));
+    serve_cmd
+        ->add_option("--threads", serve.threads, "Worker threads (default 8 per core, at least 16)")
+        ->check(CLI::Range(1, 1024));
+    serve_cmd->add_option("--decision-log", serve.decision_log,
+                          "Append one JSON line per decision to FILE");
+    serve_cmd->add_flag("--log-unmasked", serve.log_unmasked,
+                        "Log case ids and dates as they are (they are masked by default)");
+    serve_cmd->add_option("--max-body", serve.max_body, "Largest request body in bytes")
+        ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30));
+    serve_cmd
+        ->add_option("--read-timeout-ms", serve.read_timeout_ms,
+                     "Cut off a client that stalls mid-request after this")
+        ->check(CLI::Range(10, 600'000));
+    serve_cmd
+        ->add_option("--write-timeout-ms", serve.write_timeout_ms,
+                     "Cut off a client that stops reading the answer after this")
+        ->check(CLI::Range(10, 600'000));
+    serve_cmd
+        ->add_option("--watch-ms", serve.watch_ms,
+                     "Poll the policy files for changes this often; 0 turns reload off")
+        ->check(CLI::Range(0, 3'600'000));
+
     std::string help_topic;
     auto* help_cmd = app.add_subcommand("help", "Show help for cpl or one command");
     help_cmd->add_option("command", help_topic, "A command");
@@ -91,6 +122,7 @@ int main(int argc, char** argv) {
     if (*diff_cmd) return cpl::cli::diff(diff);
     if (*fmt_cmd) return cpl::cli::fmt(fmt_options);
     if (*doc_cmd) return cpl::cli::doc(doc_options);
+    if (*serve_cmd) return cpl::cli::serve(serve);
     if (*help_cmd) {
         if (help_topic.empty()) {
             fmt::print("{}", app.help());

@@ -39,6 +39,7 @@ CaseOutcome Session::run(std::string_view case_json, const EvaluateOptions& opti
     if (auto* error = std::get_if<CaseError>(&read)) {
         outcome.case_id = error->case_id;
         outcome.error = error->render();
+        outcome.path = error->path;
         outcome.help = error->help;
         return outcome;
     }
@@ -48,6 +49,7 @@ CaseOutcome Session::run(std::string_view case_json, const EvaluateOptions& opti
     // year's rules (an undated case is coded as of today, which every policy covers).
     std::string_view date = record.items[case_field::date_of_service].str();
     if (!date.empty() && !program_.service_dates.holds(date)) {
+        outcome.path = "date_of_service";
         const Effective& dates = program_.service_dates;
         bool before = !dates.from.empty() && date < dates.from;
         outcome.error = fmt::format(

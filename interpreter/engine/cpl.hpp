@@ -30,6 +30,7 @@ struct CaseOutcome {
     std::optional<Result> result;
     std::string case_id;
     std::string error; // rendered `case ID: PATH: MESSAGE`
+    std::string path;  // the JSON path of the bad value alone ("" when none), for `cpl serve`
     std::string help;
 };
 

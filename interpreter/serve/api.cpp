@@ -1,0 +1,204 @@
+// interpreter/serve/api.cpp — the case endpoints (evaluate, review, batch) and the shared
+// helpers; the policy endpoints are in api_policies.cpp.
+#include "interpreter/serve/api.hpp"
+
+#include "interpreter/engine/cpl.hpp"
+#include "lang/suggest.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+namespace cpl::serve {
+
+Reply error_reply(int status, std::string_view message, std::string_view help) {
+    nlohmann::json body{{"error", message}};
+    if (!help.empty()) body["help"] = help;
+    return {status, body.dump()};
+}
+
+std::optional<Reply> unknown_parameter(const Params& params,
+                                       const std::vector<std::string_view>& allowed) {
+    for (const auto& [name, value] : params) {
+        if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
+        std::string help = fmt::format("this endpoint takes: {}", fmt::join(allowed, ", "));
+        if (allowed.empty()) help = "this endpoint takes no query parameters";
+        if (auto near = closest(name, allowed))
+            return error_reply(
+                400, fmt::format("unknown query parameter `{}`; did you mean `{}`?", name, *near),
+                help);
+        return error_reply(400, fmt::format("unknown query parameter `{}`", name), help);
+    }
+    return std::nullopt;
+}
+
+std::variant<std::shared_ptr<const PolicyState>, Reply> policy_of(Context& ctx,
+                                                                  const Params& params) {
+    auto it = params.find("policy");
+    std::string name = it == params.end() ? "" : it->second;
+    if (auto state = ctx.store.get(name)) return state;
+    std::vector<std::string> names = ctx.store.names();
+    std::vector<std::string_view> views(names.begin(), names.end());
+    std::string help = fmt::format("loaded: {}", fmt::join(names, ", "));
+    if (auto near = closest(name, views))
+        return error_reply(
+            404, fmt::format("no policy `{}` is loaded; did you mean `{}`?", name, *near), help);
+    return error_reply(404, fmt::format("no policy `{}` is loaded", name), help);
+}
+
+Session& session_for(const std::shared_ptr<const PolicyState>& state) {
+    struct Entry {
+        std::shared_ptr<const PolicyState> state;
+        std::unique_ptr<Session> session; // declared after: destroyed before its program
+    };
+    thread_local std::vector<Entry> cache;
+    for (auto& e : cache)
+        if (e.state == state) return *e.session;
+    for (auto& e : cache)
+        if (e.state->program->name == state->program->name) { // an older version: replace it
+            e.session.reset();
+            e.state = state;
+            e.session = std::make_unique<Session>(*state->program);
+            return *e.session;
+        }
+    cache.push_back({state, std::make_unique<Session>(*state->program)});
+    return *cache.back().session;
+}
+
+namespace {
+
+struct CaseOptions {
+    EvaluateOptions evaluate;
+    bool explain = false;
+};
+
+// `explain`, `explain=true|1|false|0`; `why_not=95886` repeated or comma-separated.
+std::variant<CaseOptions, Reply> case_options(const Params& params) {
+    CaseOptions out;
+    for (const auto& [name, value] : params) {
+        if (name == "explain") {
+            if (value.empty() || value == "true" || value == "1")
+                out.explain = true;
+            else if (value != "false" && value != "0")
+                return error_reply(400, fmt::format("`explain` is true or false, not `{}`", value));
+        } else if (name == "why_not") {
+            for (std::size_t at = 0; at <= value.size();) {
+                std::size_t comma = std::min(value.find(',', at), value.size());
+                if (comma > at) out.evaluate.why_not.push_back(value.substr(at, comma - at));
+                at = comma + 1;
+            }
+        }
+    }
+    out.evaluate.explain = out.explain;
+    return out;
+}
+
+std::string json_text(std::string_view s) {
+    return nlohmann::json(s).dump();
+}
+
+// The object `cpl run --format json` prints, with the fingerprint added last (and, for an
+// error, the policy and the JSON path): the first members stay byte for byte the CLI's.
+std::string result_line(const CaseOutcome& outcome, const PolicyState& state, bool explain) {
+    std::string out;
+    if (outcome.result) {
+        out = to_json(*outcome.result, explain);
+    } else {
+        out = error_json(outcome.case_id, outcome.error);
+        if (!outcome.path.empty()) {
+            out.pop_back();
+            out += ", \"path\": " + json_text(outcome.path) + "}";
+        }
+        if (!outcome.help.empty()) {
+            out.pop_back();
+            out += ", \"help\": " + json_text(outcome.help) + "}";
+        }
+        out.pop_back();
+        out += ", \"policy\": " + json_text(state.program->name) + "}";
+    }
+    out.pop_back();
+    out += ", \"fingerprint\": \"" + state.fingerprint + "\"}";
+    return out;
+}
+
+std::optional<Reply> reject_empty(std::string_view body) {
+    if (body.find_first_not_of(" \t\r\n") == std::string_view::npos)
+        return error_reply(400, "the request body is empty: send one case as a JSON object",
+                           "see docs/serve.md for the case format");
+    return std::nullopt;
+}
+
+Reply one_case(Context& ctx, const Params& params, std::string_view body, bool must_review,
+               std::string_view endpoint) {
+    if (auto bad = unknown_parameter(params, {"policy", "explain", "why_not"})) return *bad;
+    if (auto bad = reject_empty(body)) return *bad;
+    auto policy = policy_of(ctx, params);
+    if (auto* reply = std::get_if<Reply>(&policy)) return *reply;
+    auto options = case_options(params);
+    if (auto* reply = std::get_if<Reply>(&options)) return *reply;
+    const auto& state = std::get<std::shared_ptr<const PolicyState>>(policy);
+    const auto& opts = std::get<CaseOptions>(options);
+    CaseOutcome outcome = session_for(state).run(body, opts.evaluate);
+    if (must_review && outcome.result && !outcome.result->reviewed) {
+        ctx.metrics.cases(state->program->name, 0, 1);
+        Reply r = error_reply(422,
+                              fmt::format("case {}: claim: a review needs the submitted claim, "
+                                          "and the case has no `claim`",
+                                          outcome.case_id),
+                              "add \"claim\": [{\"code\", \"units\", \"modifiers\"}, …], or POST "
+                              "the case to /v1/evaluate");
+        auto body_json = nlohmann::json::parse(r.body);
+        body_json["case"] = outcome.case_id;
+        body_json["path"] = "claim";
+        r.body = body_json.dump();
+        return r;
+    }
+    std::string line = result_line(outcome, *state, opts.explain);
+    ctx.metrics.cases(state->program->name, outcome.result ? 1 : 0, outcome.result ? 0 : 1);
+    if (ctx.log)
+        ctx.log->write(endpoint, state->program->name, state->fingerprint, state->version, body,
+                       line);
+    return {outcome.result ? 200 : 422, std::move(line)};
+}
+
+} // namespace
+
+Reply evaluate(Context& ctx, const Params& params, std::string_view body) {
+    return one_case(ctx, params, body, false, "/v1/evaluate");
+}
+
+Reply review(Context& ctx, const Params& params, std::string_view body) {
+    return one_case(ctx, params, body, true, "/v1/review");
+}
+
+Reply batch(Context& ctx, const Params& params, std::string_view body) {
+    if (auto bad = unknown_parameter(params, {"policy", "explain", "why_not"})) return *bad;
+    auto policy = policy_of(ctx, params);
+    if (auto* reply = std::get_if<Reply>(&policy)) return *reply;
+    auto options = case_options(params);
+    if (auto* reply = std::get_if<Reply>(&options)) return *reply;
+    const auto& state = std::get<std::shared_ptr<const PolicyState>>(policy);
+    const auto& opts = std::get<CaseOptions>(options);
+    Session& session = session_for(state);
+    std::string out;
+    std::uint64_t ok = 0, failed = 0;
+    while (!body.empty()) {
+        std::size_t end = std::min(body.find('\n'), body.size());
+        std::string_view text = body.substr(0, end);
+        body.remove_prefix(std::min(end + 1, body.size()));
+        // Blank lines separate nothing, as in `cpl run -`.
+        if (text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+        CaseOutcome outcome = session.run(text, opts.evaluate);
+        std::string line = result_line(outcome, *state, opts.explain);
+        (outcome.result ? ok : failed)++;
+        if (ctx.log)
+            ctx.log->write("/v1/batch", state->program->name, state->fingerprint, state->version,
+                           text, line);
+        out += line;
+        out += '\n';
+    }
+    ctx.metrics.cases(state->program->name, ok, failed);
+    return {200, std::move(out), "application/x-ndjson"};
+}
+
+} // namespace cpl::serve

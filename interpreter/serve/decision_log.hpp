@@ -1,0 +1,54 @@
+// interpreter/serve/decision_log.hpp — one JSON line per decision (OPA-style decision log),
+// with the case's identifying values masked unless the operator asks otherwise: cases are
+// patient data, and a log is copied to places a claim never goes.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cpl::serve {
+
+/// The values in a case that identify a patient or an encounter: its `id`, its
+/// `date_of_service` and each `history[].date_of_service`. Read leniently: a case that does
+/// not parse identifies nothing more than its text, which is never logged.
+struct Identifiers {
+    std::string id;
+    std::vector<std::string> dates;
+};
+Identifiers identifiers_of(std::string_view case_json);
+
+/// Replaces every JSON string in `json` whose whole value is one of the identifiers: the id
+/// becomes `"id:" + 12 hex digits` of a salted SHA-256 (the same id masks the same way within
+/// one server run, so a log can still group one case's decisions), a date keeps its year
+/// (`2025-**-**`, as the HIPAA safe harbour allows). Other strings, and identifiers quoted
+/// inside longer messages, are masked by plain substring replacement of the same values.
+std::string mask(std::string_view json, const Identifiers& ids, std::string_view salt);
+
+class DecisionLog {
+public:
+    /// Opens `path` for appending; `unmasked` logs identifiers as they are.
+    DecisionLog(const std::string& path, bool unmasked);
+    ~DecisionLog();
+    DecisionLog(const DecisionLog&) = delete;
+    DecisionLog& operator=(const DecisionLog&) = delete;
+    bool ok() const { return file_ != nullptr; }
+
+    /// Appends `{"decision_id", "time", "endpoint", "policy", "fingerprint", "version",
+    /// "result"}`; `result_json` is the answer as sent, `case_json` the case it answers.
+    void write(std::string_view endpoint, std::string_view policy, std::string_view fingerprint,
+               std::uint64_t version, std::string_view case_json, std::string_view result_json);
+
+private:
+    std::FILE* file_ = nullptr;
+    bool unmasked_;
+    std::string salt_;
+    std::mutex mutex_;
+    std::uint64_t next_ = 1;
+    std::string run_; // distinguishes decision ids across server runs
+};
+
+} // namespace cpl::serve

@@ -1,0 +1,64 @@
+// interpreter/serve/fhir.hpp — FHIR R4 at the edge: a `Claim` in, cpl's case out; cpl's result
+// in, a `ClaimResponse` out (docs/serve.md, "FHIR"). Nothing inside cpl knows FHIR.
+#pragma once
+
+#include "interpreter/serve/api.hpp"
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace cpl::serve::fhir {
+
+inline constexpr std::string_view cpt_system = "http://www.ama-assn.org/go/cpt";
+inline constexpr std::string_view icd10cm_system = "http://hl7.org/fhir/sid/icd-10-cm";
+inline constexpr std::string_view adjudication_system =
+    "http://terminology.hl7.org/CodeSystem/adjudication";
+inline constexpr std::string_view info_category_system =
+    "http://terminology.hl7.org/CodeSystem/claiminformationcategory";
+/// `supportingInfo.code` of the entry that carries the study: cpl's case JSON.
+inline constexpr std::string_view supporting_info_system = "urn:cpl:fhir:supporting-info";
+inline constexpr std::string_view supporting_info_code = "cpl-case";
+/// Codings of cpl's own: the rule behind a reason, the verdict, the policy extensions.
+inline constexpr std::string_view rule_system = "urn:cpl:fhir:rule";
+inline constexpr std::string_view status_system = "urn:cpl:fhir:adjudication";
+inline constexpr std::string_view policy_extension = "urn:cpl:fhir:policy";
+inline constexpr std::string_view fingerprint_extension = "urn:cpl:fhir:fingerprint";
+
+/// Why a Claim could not be read: an HTTP status, a message and the FHIRPath of the
+/// element at fault (`Claim.item[1].quantity`).
+struct Problem {
+    int status = 422;
+    std::string message;
+    std::string expression;
+};
+
+/// The case read from a Claim, and where its parts came from, to map a case error's JSON
+/// path back onto the Claim.
+struct MappedCase {
+    std::string json;
+    std::string study_expression;              // e.g. `Claim.supportingInfo[0].valueString`
+    std::vector<std::string> item_expressions; // `Claim.item[i]` for case `claim[i]`
+    std::vector<std::string> diagnosis_expressions;
+};
+
+/// Claim → case: the study from supportingInfo, the lines from item, the diagnoses from
+/// diagnosis, the date from the case or item[0].servicedDate or billablePeriod.start.
+std::variant<MappedCase, Problem> claim_to_case(const nlohmann::json& claim);
+
+/// The FHIRPath of a case error's JSON path (`claim[1].units` → `Claim.item[1]...`).
+std::string claim_expression(const MappedCase& mapped, std::string_view case_path);
+
+/// An `OperationOutcome` with one error issue.
+nlohmann::json operation_outcome(std::string_view code, std::string_view message,
+                                 std::string_view expression);
+
+/// Result → ClaimResponse. `created` is the date to stamp (today, or fixed in tests).
+nlohmann::json claim_response(const nlohmann::json& claim, const Result& result,
+                              const PolicyState& state, std::string_view created);
+
+/// POST /v1/fhir/Claim?policy: the whole exchange, answered in `application/fhir+json`.
+Reply claim(Context& ctx, const Params& params, std::string_view body, std::string_view today);
+
+} // namespace cpl::serve::fhir

@@ -1,0 +1,224 @@
+// interpreter/serve/fhir_claim.cpp — FHIR R4 Claim → cpl case. The billing facts (lines,
+// diagnoses) come from the Claim's own elements, the study from one supportingInfo entry,
+// so each fact has exactly one place to be written and a mismatch cannot arise.
+#include "interpreter/serve/fhir.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+#include <optional>
+
+namespace cpl::serve::fhir {
+
+namespace {
+
+using nlohmann::json;
+
+Problem problem(std::string message, std::string expression, int status = 422) {
+    return {status, std::move(message), std::move(expression)};
+}
+
+// The code of the first coding of `codeable` in `system` ("" when none).
+std::string code_in(const json& codeable, std::string_view system) {
+    if (!codeable.is_object()) return "";
+    auto codings = codeable.find("coding");
+    if (codings == codeable.end() || !codings->is_array()) return "";
+    for (const auto& c : *codings)
+        if (c.is_object() && c.value("system", "") == system && c.contains("code") &&
+            c["code"].is_string())
+            return c["code"].get<std::string>();
+    return "";
+}
+
+// Any coding's code: modifiers are CPT (26, 59) or HCPCS level II (TC, XS), under either
+// system or none.
+std::string any_code(const json& codeable) {
+    if (!codeable.is_object()) return "";
+    auto codings = codeable.find("coding");
+    if (codings == codeable.end() || !codings->is_array()) return "";
+    for (const auto& c : *codings)
+        if (c.is_object() && c.contains("code") && c["code"].is_string())
+            return c["code"].get<std::string>();
+    return "";
+}
+
+std::optional<std::string> base64_decode(std::string_view in) {
+    auto value = [](char c) -> int {
+        if (c >= 'A' && c <= 'Z') return c - 'A';
+        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+        if (c >= '0' && c <= '9') return c - '0' + 52;
+        if (c == '+' || c == '-') return 62;
+        if (c == '/' || c == '_') return 63;
+        return -1;
+    };
+    std::string out;
+    unsigned buffer = 0;
+    int bits = 0;
+    for (char c : in) {
+        if (c == '=' || c == '\n' || c == '\r' || c == ' ') continue;
+        int v = value(c);
+        if (v < 0) return std::nullopt;
+        buffer = (buffer << 6) | unsigned(v);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out += char((buffer >> bits) & 0xff);
+        }
+    }
+    return out;
+}
+
+// The supportingInfo entry holding the study, as a parsed case object.
+std::variant<json, Problem> study_of(const json& claim, std::string& expression) {
+    auto infos = claim.find("supportingInfo");
+    std::optional<std::size_t> found;
+    if (infos != claim.end() && infos->is_array())
+        for (std::size_t i = 0; i < infos->size(); ++i)
+            if (code_in((*infos)[i].value("code", json::object()), supporting_info_system) ==
+                supporting_info_code) {
+                if (found)
+                    return problem("more than one supportingInfo carries the study: send one",
+                                   fmt::format("Claim.supportingInfo[{}]", i));
+                found = i;
+            }
+    if (!found)
+        return problem(fmt::format("no supportingInfo carries the study: add one whose code is "
+                                   "{}#{} with the case JSON in valueString",
+                                   supporting_info_system, supporting_info_code),
+                       "Claim.supportingInfo");
+    const json& info = (*infos)[*found];
+    std::string text;
+    if (auto s = info.find("valueString"); s != info.end() && s->is_string()) {
+        expression = fmt::format("Claim.supportingInfo[{}].valueString", *found);
+        text = s->get<std::string>();
+    } else if (auto a = info.find("valueAttachment"); a != info.end() && a->is_object()) {
+        expression = fmt::format("Claim.supportingInfo[{}].valueAttachment.data", *found);
+        auto data = a->find("data");
+        std::optional<std::string> decoded;
+        if (data != a->end() && data->is_string())
+            decoded = base64_decode(data->get<std::string>());
+        if (!decoded) return problem("the attachment's data is not base64", expression);
+        text = std::move(*decoded);
+    } else {
+        return problem("the study is carried as valueString (case JSON) or valueAttachment "
+                       "(application/json, base64)",
+                       fmt::format("Claim.supportingInfo[{}]", *found));
+    }
+    json study = json::parse(text, nullptr, false);
+    if (!study.is_object())
+        return problem("the study is not a JSON object (cpl's case format)", expression);
+    return study;
+}
+
+std::variant<json, Problem> item_line(const json& item, const std::string& at) {
+    std::string code = code_in(item.value("productOrService", json::object()), cpt_system);
+    if (code.empty())
+        return problem(fmt::format("the item has no CPT coding (system {})", cpt_system),
+                       at + ".productOrService");
+    json modifiers = json::array();
+    if (auto m = item.find("modifier"); m != item.end() && m->is_array())
+        for (std::size_t k = 0; k < m->size(); ++k) {
+            std::string mod = any_code((*m)[k]);
+            if (mod.empty())
+                return problem("the modifier has no coding with a code",
+                               fmt::format("{}.modifier[{}]", at, k));
+            modifiers.push_back(mod);
+        }
+    json units = 1;
+    if (auto q = item.find("quantity"); q != item.end()) {
+        auto v = q->is_object() ? q->find("value") : q->end();
+        if (v == q->end() || !v->is_number() || v->get<double>() < 0 ||
+            std::floor(v->get<double>()) != v->get<double>() || v->get<double>() > 1e9)
+            return problem("quantity.value is a whole number of units", at + ".quantity.value");
+        units = v->get<std::int64_t>();
+    }
+    return json{{"code", code}, {"units", units}, {"modifiers", modifiers}};
+}
+
+} // namespace
+
+std::variant<MappedCase, Problem> claim_to_case(const json& claim) {
+    if (!claim.is_object() || claim.value("resourceType", "") != "Claim")
+        return problem("the body is not a FHIR Claim (resourceType `Claim`)", "Claim", 400);
+    MappedCase mapped;
+    auto study_or = study_of(claim, mapped.study_expression);
+    if (auto* p = std::get_if<Problem>(&study_or)) return *p;
+    json study = std::get<json>(std::move(study_or));
+    for (const char* field : {"claim", "diagnoses"})
+        if (study.contains(field))
+            return problem(fmt::format("the study must not hold `{}`: the Claim's {} carry it",
+                                       field,
+                                       std::string_view(field) == "claim" ? "items" : "diagnoses"),
+                           mapped.study_expression + "." + field);
+
+    json lines = json::array();
+    auto items = claim.find("item");
+    if (items != claim.end() && items->is_array())
+        for (std::size_t i = 0; i < items->size(); ++i) {
+            std::string at = fmt::format("Claim.item[{}]", i);
+            auto line = item_line((*items)[i], at);
+            if (auto* p = std::get_if<Problem>(&line)) return *p;
+            lines.push_back(std::get<json>(line));
+            mapped.item_expressions.push_back(at);
+        }
+    json diagnoses = json::array();
+    if (auto d = claim.find("diagnosis"); d != claim.end() && d->is_array())
+        for (std::size_t i = 0; i < d->size(); ++i) {
+            std::string at = fmt::format("Claim.diagnosis[{}]", i);
+            std::string code =
+                code_in((*d)[i].value("diagnosisCodeableConcept", json::object()), icd10cm_system);
+            if (code.empty())
+                return problem(fmt::format("the diagnosis has no ICD-10-CM coding (system {})",
+                                           icd10cm_system),
+                               at + ".diagnosisCodeableConcept");
+            diagnoses.push_back(code);
+            mapped.diagnosis_expressions.push_back(at);
+        }
+
+    if (!study.contains("id")) {
+        if (claim.contains("id") && claim["id"].is_string())
+            study["id"] = claim["id"];
+        else
+            study["id"] = "claim";
+    }
+    if (!study.contains("date_of_service")) {
+        std::string date;
+        if (items != claim.end() && items->is_array() && !items->empty())
+            date = (*items)[0].value("servicedDate", "");
+        if (date.empty() && claim.contains("billablePeriod"))
+            date = claim["billablePeriod"].value("start", "");
+        if (date.size() >= 10) study["date_of_service"] = date.substr(0, 10);
+    }
+    if (!diagnoses.empty()) study["diagnoses"] = std::move(diagnoses);
+    study["claim"] = std::move(lines);
+    mapped.json = study.dump();
+    return mapped;
+}
+
+std::string claim_expression(const MappedCase& mapped, std::string_view path) {
+    // `prefix[i]` and what follows it, when the case path starts so and i is mapped.
+    auto indexed = [&](std::string_view prefix, const std::vector<std::string>& targets)
+        -> std::optional<std::pair<std::string, std::string_view>> {
+        if (path.substr(0, prefix.size()) != prefix) return std::nullopt;
+        std::size_t close = path.find(']', prefix.size());
+        if (close == std::string_view::npos) return std::nullopt;
+        std::size_t i = 0;
+        for (char c : path.substr(prefix.size(), close - prefix.size()))
+            i = i * 10 + std::size_t(c - '0');
+        if (i >= targets.size()) return std::nullopt;
+        return std::make_pair(targets[i], path.substr(close + 1));
+    };
+    if (auto at = indexed("claim[", mapped.item_expressions)) {
+        auto [item, rest] = *at;
+        if (rest == ".units") return item + ".quantity.value";
+        if (rest == ".code") return item + ".productOrService";
+        if (rest.substr(0, 11) == ".modifiers[")
+            return item + ".modifier" + std::string(rest.substr(10));
+        return item;
+    }
+    if (auto at = indexed("diagnoses[", mapped.diagnosis_expressions))
+        return at->first + ".diagnosisCodeableConcept";
+    if (path.empty()) return mapped.study_expression;
+    return mapped.study_expression + "." + std::string(path);
+}
+
+} // namespace cpl::serve::fhir

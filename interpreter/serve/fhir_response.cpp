@@ -1,0 +1,160 @@
+// interpreter/serve/fhir_response.cpp — cpl's result → FHIR R4 ClaimResponse, and the
+// POST /v1/fhir/Claim exchange. Allowed units are `eligible` adjudications, the verdict a
+// cpl-coded adjudication, each reason (rule, message, cite) a processNote, and the codes the
+// study supports but the claim lacks are addItem entries.
+#include "interpreter/engine/cpl.hpp"
+#include "interpreter/serve/fhir.hpp"
+
+#include <fmt/format.h>
+
+namespace cpl::serve::fhir {
+
+namespace {
+
+using nlohmann::json;
+
+json coding(std::string_view system, std::string_view code, std::string_view display = {}) {
+    json c{{"system", system}, {"code", code}};
+    if (!display.empty()) c["display"] = display;
+    return json{{"coding", json::array({c})}};
+}
+
+json adjudication(std::string_view category, std::int64_t units) {
+    return json{{"category", coding(adjudication_system, category)}, {"value", units}};
+}
+
+json modifiers_json(const std::vector<std::string_view>& modifiers) {
+    json out = json::array();
+    for (auto m : modifiers)
+        out.push_back(coding(cpt_system, m));
+    return out;
+}
+
+} // namespace
+
+json operation_outcome(std::string_view code, std::string_view message,
+                       std::string_view expression) {
+    json issue{{"severity", "error"}, {"code", code}, {"diagnostics", message}};
+    if (!expression.empty()) issue["expression"] = json::array({expression});
+    return json{{"resourceType", "OperationOutcome"}, {"issue", json::array({issue})}};
+}
+
+json claim_response(const json& claim, const Result& result, const PolicyState& state,
+                    std::string_view created) {
+    json notes = json::array();
+    auto note = [&](std::string text, std::string_view type = "display") {
+        notes.push_back({{"number", notes.size() + 1}, {"type", type}, {"text", std::move(text)}});
+        return notes.size();
+    };
+    const json* items =
+        claim.contains("item") && claim["item"].is_array() ? &claim["item"] : nullptr;
+
+    json out_items = json::array();
+    std::size_t accepted = 0, adjusted = 0, denied = 0;
+    for (std::size_t i = 0; i < result.review.size(); ++i) {
+        const ReviewLine& v = result.review[i];
+        (v.status == "denied" ? denied : v.status == "adjusted" ? adjusted : accepted)++;
+        json entry;
+        std::int64_t sequence = std::int64_t(i) + 1;
+        if (items && i < items->size() && (*items)[i].contains("sequence") &&
+            (*items)[i]["sequence"].is_number_integer())
+            sequence = (*items)[i]["sequence"].get<std::int64_t>();
+        entry["itemSequence"] = sequence;
+        json numbers = json::array();
+        for (const auto& r : v.reasons)
+            numbers.push_back(
+                note(fmt::format("{}: {} [{}] ({})", v.code, r.message, r.rule, r.cite)));
+        if (!numbers.empty()) entry["noteNumber"] = numbers;
+        json eligible = adjudication("eligible", v.units_allowed);
+        // The reason that decided the verdict: the first one, as the text output shows it.
+        if (v.status != "accepted" && !v.reasons.empty())
+            eligible["reason"] = coding(rule_system, v.reasons[0].rule, v.reasons[0].message);
+        json verdict{{"category", coding(status_system, v.status)}, {"value", v.units_allowed}};
+        entry["adjudication"] =
+            json::array({adjudication("submitted", v.units), eligible, verdict});
+        out_items.push_back(std::move(entry));
+    }
+    json added = json::array();
+    for (const auto& l : result.unbilled) {
+        std::size_t n = note(fmt::format("{} x{}: supported by the documented study but not on "
+                                         "the claim [{}] ({})",
+                                         l.code, l.units, l.rule, l.cite));
+        json add{{"productOrService", coding(cpt_system, l.code)},
+                 {"quantity", {{"value", l.units}}},
+                 {"noteNumber", json::array({n})},
+                 {"adjudication", json::array({adjudication("eligible", l.units)})}};
+        if (!l.modifiers.empty()) add["modifier"] = modifiers_json(l.modifiers);
+        added.push_back(std::move(add));
+    }
+    // Findings about the claim as a whole (no single code) and what the record must show.
+    for (const auto& e : result.edits)
+        if (e.code.empty())
+            note(fmt::format("{}: {} [{}] ({})", e.severity, e.message, e.rule, e.cite));
+    for (auto d : result.documentation)
+        note(fmt::format("documentation required: {}", d), "print");
+
+    json response{
+        {"resourceType", "ClaimResponse"},
+        {"extension",
+         json::array({{{"url", policy_extension}, {"valueString", state.program->name}},
+                      {{"url", fingerprint_extension}, {"valueString", state.fingerprint}}})},
+        {"status", "active"},
+        {"type", claim.value("type", coding("http://terminology.hl7.org/CodeSystem/claim-type",
+                                            "professional"))},
+        {"use", claim.value("use", "claim")},
+        {"patient", claim.value("patient", json::object())},
+        {"created", created},
+        {"insurer", claim.value("insurer", json{{"display", state.program->title.empty()
+                                                                ? state.program->name
+                                                                : state.program->title}})},
+        {"outcome", "complete"},
+        {"disposition",
+         fmt::format("{} line{} reviewed: {} accepted, {} adjusted, {} denied; {} supported "
+                     "code{} not billed",
+                     result.review.size(), result.review.size() == 1 ? "" : "s", accepted, adjusted,
+                     denied, result.unbilled.size(), result.unbilled.size() == 1 ? "" : "s")}};
+    if (claim.contains("id") && claim["id"].is_string())
+        response["request"] = {{"reference", "Claim/" + claim["id"].get<std::string>()}};
+    if (!out_items.empty()) response["item"] = std::move(out_items);
+    if (!added.empty()) response["addItem"] = std::move(added);
+    if (!notes.empty()) response["processNote"] = std::move(notes);
+    return response;
+}
+
+Reply claim(Context& ctx, const Params& params, std::string_view body, std::string_view today) {
+    auto fhir_error = [](int status, std::string_view code, std::string_view message,
+                         std::string_view expression) {
+        return Reply{status, operation_outcome(code, message, expression).dump(),
+                     "application/fhir+json"};
+    };
+    if (auto bad = unknown_parameter(params, {"policy"}))
+        return fhir_error(bad->status, "not-supported",
+                          json::parse(bad->body)["error"].get<std::string>(), "");
+    auto policy = policy_of(ctx, params);
+    if (auto* reply = std::get_if<Reply>(&policy))
+        return fhir_error(reply->status, "not-found",
+                          json::parse(reply->body)["error"].get<std::string>(), "");
+    const auto& state = std::get<std::shared_ptr<const PolicyState>>(policy);
+    json request = json::parse(body, nullptr, false);
+    if (request.is_discarded()) return fhir_error(400, "structure", "the body is not JSON", "");
+    auto mapped_or = claim_to_case(request);
+    if (auto* p = std::get_if<Problem>(&mapped_or))
+        return fhir_error(p->status, p->status == 400 ? "structure" : "value", p->message,
+                          p->expression);
+    const MappedCase& mapped = std::get<MappedCase>(mapped_or);
+    CaseOutcome outcome = session_for(state).run(mapped.json);
+    ctx.metrics.cases(state->program->name, outcome.result ? 1 : 0, outcome.result ? 0 : 1);
+    if (!outcome.result) {
+        std::string message = outcome.error;
+        if (!outcome.help.empty()) message += " (" + outcome.help + ")";
+        return fhir_error(422, "value", message, claim_expression(mapped, outcome.path));
+    }
+    json response = claim_response(request, *outcome.result, *state, today);
+    std::string text = response.dump();
+    if (ctx.log)
+        ctx.log->write("/v1/fhir/Claim", state->program->name, state->fingerprint, state->version,
+                       mapped.json, to_json(*outcome.result, false));
+    return {200, std::move(text), "application/fhir+json"};
+}
+
+} // namespace cpl::serve::fhir

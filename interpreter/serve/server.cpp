@@ -1,0 +1,232 @@
+// interpreter/serve/server.cpp — the HTTP wiring (cpp-httplib): routes, limits, timeouts,
+// JSON errors for what never reaches a handler, metrics around every request.
+#include "interpreter/serve/server.hpp"
+
+#include "interpreter/serve/api.hpp"
+#include "interpreter/serve/fhir.hpp"
+#include "interpreter/serve/web_assets.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <fmt/format.h>
+#include <httplib.h>
+#include <thread>
+
+namespace cpl::serve {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The query string alone: httplib also parses a form-encoded *body* into req.params, and a
+// case posted by `curl -d` (form-encoded by default) must not turn into parameters.
+Params query_of(const httplib::Request& req) {
+    Params params;
+    std::size_t q = req.target.find('?');
+    if (q == std::string::npos) return params;
+    httplib::Params parsed;
+    httplib::detail::parse_query_text(req.target.substr(q + 1), parsed);
+    for (auto& [k, v] : parsed)
+        params.emplace(k, v);
+    return params;
+}
+
+std::string today() {
+    return utc_now().substr(0, 10);
+}
+
+// A route's label for metrics: the pattern for the routes we serve, "other" for the rest, so
+// a scan of random paths cannot grow the series without bound.
+std::string endpoint_label(const std::string& path) {
+    static const char* const known[] = {"/",           "/workbench.js",  "/workbench.css",
+                                        "/v1/health",  "/v1/policies",   "/v1/diff",
+                                        "/v1/muscles", "/v1/evaluate",   "/v1/review",
+                                        "/v1/batch",   "/v1/fhir/Claim", "/v1/metrics",
+                                        "/metrics"};
+    for (const char* k : known)
+        if (path == k) return k;
+    return "other";
+}
+
+} // namespace
+
+struct Server::Impl {
+    Options options;
+    PolicyStore store;
+    Metrics metrics;
+    std::unique_ptr<DecisionLog> decisions;
+    Context ctx{store, metrics, nullptr};
+    httplib::Server http;
+    int port = 0;
+
+    explicit Impl(Options o)
+        : options(std::move(o)), store([this](const std::string& line) { say(line); }) {}
+
+    void say(const std::string& line) const {
+        if (options.log)
+            options.log(line);
+        else
+            fmt::print(stderr, "cpl serve: {}\n", line);
+    }
+
+    // Times the handler and counts its status, whatever it throws.
+    template <typename Handler> auto timed(std::string label, Handler handler) {
+        return [this, label, handler](const httplib::Request& req, httplib::Response& res) {
+            auto start = Clock::now();
+            Reply reply;
+            try {
+                reply = handler(req);
+            } catch (const std::exception& e) {
+                reply = error_reply(500, fmt::format("internal error: {}", e.what()));
+            }
+            res.status = reply.status;
+            res.set_content(std::move(reply.body), reply.type.c_str());
+            metrics.request(label, res.status, Clock::now() - start);
+        };
+    }
+
+    void routes() {
+        auto asset = [this](std::string path) {
+            http.Get(path, timed(path, [path](const httplib::Request&) {
+                         auto file = web_asset(path == "/" ? "index.html" : path.substr(1));
+                         Reply r{200, std::string(file ? *file : ""), "text/html; charset=utf-8"};
+                         if (path.ends_with(".js")) r.type = "text/javascript; charset=utf-8";
+                         if (path.ends_with(".css")) r.type = "text/css; charset=utf-8";
+                         return r;
+                     }));
+        };
+        asset("/");
+        asset("/workbench.js");
+        asset("/workbench.css");
+        using Get = Reply (*)(Context&, const Params&);
+        auto get = [this](std::string path, Get f) {
+            http.Get(path, timed(path, [this, f](const httplib::Request& req) {
+                         return f(ctx, query_of(req));
+                     }));
+        };
+        get("/v1/health", &health);
+        get("/v1/policies", &policies);
+        get("/v1/diff", &diff);
+        get("/v1/muscles", &muscles);
+        for (const char* path : {"/metrics", "/v1/metrics"})
+            http.Get(path, timed(path, [this](const httplib::Request& req) {
+                         if (auto bad = unknown_parameter(query_of(req), {})) return *bad;
+                         return Reply{200, metrics.render(store),
+                                      "text/plain; version=0.0.4; charset=utf-8"};
+                     }));
+        using Post = Reply (*)(Context&, const Params&, std::string_view);
+        auto post = [this](std::string path, Post f) {
+            http.Post(path, timed(path, [this, f](const httplib::Request& req) {
+                          return f(ctx, query_of(req), req.body);
+                      }));
+            // GET on a POST route is a client mistake worth naming, not a bare 404.
+            http.Get(path, timed(path, [path](const httplib::Request&) {
+                         return error_reply(405, fmt::format("{} takes POST with a body", path),
+                                            "see docs/openapi.yaml");
+                     }));
+        };
+        post("/v1/evaluate", &evaluate);
+        post("/v1/review", &review);
+        post("/v1/batch", &batch);
+        http.Post("/v1/fhir/Claim", timed("/v1/fhir/Claim", [this](const httplib::Request& req) {
+                      return fhir::claim(ctx, query_of(req), req.body, today());
+                  }));
+    }
+
+    void limits() {
+        int threads =
+            options.threads > 0
+                ? options.threads
+                : int(std::max(16u, 8 * std::max(1u, std::thread::hardware_concurrency())));
+        http.new_task_queue = [threads] { return new httplib::ThreadPool(std::size_t(threads)); };
+        http.set_payload_max_length(options.max_body);
+        auto ms = [](int v) { return std::chrono::milliseconds(v); };
+        http.set_read_timeout(ms(options.read_timeout_ms));
+        http.set_write_timeout(ms(options.write_timeout_ms));
+        http.set_keep_alive_timeout(std::max<time_t>(1, options.keep_alive_ms / 1000));
+        http.set_tcp_nodelay(true);
+        // A client that keeps its connection open is served on it without a new handshake;
+        // the library's default (5 requests) made busy clients reconnect constantly.
+        http.set_keep_alive_max_count(1000);
+        // Errors no handler answered (404, 413, a request that does not parse) get a JSON
+        // body too; the handlers' own errors already have one and are left alone.
+        http.set_error_handler(httplib::Server::HandlerWithResponse(
+            [this](const httplib::Request& req, httplib::Response& res) {
+                if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+                std::string message;
+                std::string help;
+                if (res.status == 404) {
+                    message = fmt::format("no endpoint {} {}", req.method, req.path);
+                    help = "GET / for the workbench; the API is under /v1 (docs/openapi.yaml)";
+                } else if (res.status == 413) {
+                    message = fmt::format("the request body is larger than the limit of {} bytes",
+                                          options.max_body);
+                    help = "send fewer cases per batch request, or start the server with a larger "
+                           "--max-body";
+                } else {
+                    message = fmt::format("the request could not be read (HTTP {})", res.status);
+                }
+                Reply r = error_reply(res.status, message, help);
+                res.set_content(r.body, "application/json");
+                metrics.request(endpoint_label(req.path), res.status, std::chrono::nanoseconds(-1));
+                return httplib::Server::HandlerResponse::Handled;
+            }));
+        http.set_exception_handler(
+            [this](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+                Reply r = error_reply(500, "internal error");
+                res.status = 500;
+                res.set_content(r.body, "application/json");
+            });
+    }
+};
+
+Server::Server(Options options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+Server::~Server() {
+    stop();
+    impl_->store.stop_watching();
+}
+
+bool Server::start(std::string& error) {
+    Impl& s = *impl_;
+    std::vector<std::string> policies = s.options.policies;
+    if (policies.empty()) policies.push_back("standard");
+    if (!s.store.load(policies, error)) return false;
+    if (!s.options.decision_log.empty()) {
+        s.decisions = std::make_unique<DecisionLog>(s.options.decision_log, s.options.log_unmasked);
+        if (!s.decisions->ok()) {
+            error = fmt::format("cannot open the decision log {} for appending\n",
+                                s.options.decision_log);
+            return false;
+        }
+        s.ctx.log = s.decisions.get();
+    }
+    s.routes();
+    s.limits();
+    if (s.options.port == 0) {
+        s.port = s.http.bind_to_any_port(s.options.host);
+    } else {
+        s.port = s.http.bind_to_port(s.options.host, s.options.port) ? s.options.port : -1;
+    }
+    if (s.port <= 0) {
+        error = fmt::format("cannot listen on {}:{}\n", s.options.host, s.options.port);
+        return false;
+    }
+    if (s.options.watch_ms > 0)
+        s.store.start_watching(std::chrono::milliseconds(s.options.watch_ms));
+    return true;
+}
+
+int Server::port() const {
+    return impl_->port;
+}
+
+void Server::run() {
+    impl_->http.listen_after_bind();
+}
+
+void Server::stop() {
+    if (impl_->http.is_running()) impl_->http.stop();
+}
+
+} // namespace cpl::serve

@@ -1,0 +1,223 @@
+// tests/serve/api_test.cpp — the /v1 API answers what `cpl run --format json` prints, plus
+// the fingerprint; the policy endpoints, metrics and the decision log.
+#include "serve_helpers.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+using namespace cpl::test;
+using nlohmann::json;
+
+namespace {
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty()) out.push_back(line);
+    return out;
+}
+
+// Every case of a golden folder, one per line, in the order `cpl run DIR` reads them.
+std::string jsonl_of(const std::string& folder) {
+    return run_command("cd " + source_root.string() + " && for f in $(ls " + folder +
+                       "/*.case.json | sort); do tr -d '\\n' < $f; echo; done");
+}
+
+} // namespace
+
+TEST_CASE("serve: batch answers each case as cpl run --format json does, plus the fingerprint",
+          "[serve]") {
+    TestServer server;
+    auto client = server.client();
+    for (std::string folder : {"tests/golden/run/standard", "tests/golden/run/review"}) {
+        std::string cases = jsonl_of(folder);
+        std::string path = "/tmp/cpl_serve_test_" + std::to_string(::getpid()) + ".jsonl";
+        { std::ofstream(path) << cases; }
+        auto expected = lines_of(run_command(
+            std::string(CPL_BINARY) + " run --format json --explain " + path + " 2>/dev/null"));
+        std::remove(path.c_str());
+        auto res = client.Post("/v1/batch?explain=true", cases, "application/x-ndjson");
+        REQUIRE(res);
+        REQUIRE(res->status == 200);
+        auto got = lines_of(res->body);
+        REQUIRE(got.size() == expected.size());
+        REQUIRE(got.size() > 20);
+        auto health = json::parse(client.Get("/v1/health")->body);
+        std::string fingerprint = health["policies"][0]["fingerprint"];
+        for (std::size_t i = 0; i < got.size(); ++i) {
+            INFO(folder << " line " << i);
+            CHECK(without_fingerprint(got[i]) == expected[i]);
+            CHECK(json::parse(got[i])["fingerprint"] == fingerprint);
+        }
+    }
+}
+
+TEST_CASE("serve: evaluate with explain and why_not equals the command line", "[serve]") {
+    TestServer server;
+    auto client = server.client();
+    std::string file = "tests/golden/run/standard/carpal-tunnel-right.case.json";
+    std::string expected =
+        run_command("cd " + source_root.string() + " && " + CPL_BINARY +
+                    " run --format json --explain --why-not 95885 --why-not 95937 " + file);
+    auto res = client.Post("/v1/evaluate?explain=1&why_not=95885,95937", slurp(source_root / file),
+                           "application/json");
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    CHECK(res->get_header_value("Content-Type") == "application/json");
+    CHECK(without_fingerprint(res->body) + "\n" == expected);
+    CHECK(json::parse(res->body)["why_not"].size() == 2);
+}
+
+TEST_CASE("serve: review needs a submitted claim", "[serve]") {
+    TestServer server;
+    auto client = server.client();
+    auto plain =
+        client.Post("/v1/review",
+                    slurp(source_root / "tests/golden/run/standard/carpal-tunnel-right.case.json"),
+                    "application/json");
+    REQUIRE(plain);
+    CHECK(plain->status == 422);
+    auto body = json::parse(plain->body);
+    CHECK(body["path"] == "claim");
+    CHECK(body["case"] == "carpal-tunnel-right");
+
+    auto reviewed =
+        client.Post("/v1/review",
+                    slurp(source_root / "tests/golden/run/review/addon-primary-omitted.case.json"),
+                    "application/json");
+    REQUIRE(reviewed);
+    CHECK(reviewed->status == 200);
+    CHECK(json::parse(reviewed->body).contains("review"));
+}
+
+TEST_CASE("serve: policies, diff, muscles and health describe what is loaded", "[serve]") {
+    cpl::serve::Options options;
+    options.policies = {"standard", "policies/commercial.cpl"};
+    TestServer server(options);
+    auto client = server.client();
+
+    auto list = json::parse(client.Get("/v1/policies")->body);
+    CHECK(list["default"] == "standard");
+    REQUIRE(list["policies"].size() == 2);
+    const json& commercial = list["policies"][1];
+    CHECK(commercial["name"] == "commercial");
+    CHECK(commercial["base"] == "standard");
+    CHECK(commercial["version"] == 1);
+    CHECK(commercial["last_error"].is_null());
+    CHECK(std::string(commercial["fingerprint"]).rfind("sha256:", 0) == 0);
+    bool found = false;
+    for (const auto& s : list["policies"][0]["settings"])
+        if (s["name"] == "min_muscles_per_limb") found = s["value"] == "5";
+    CHECK(found);
+
+    auto diff = client.Get("/v1/diff?policy=commercial");
+    REQUIRE(diff->status == 200);
+    auto changes = json::parse(diff->body);
+    CHECK(changes["base"] == "standard");
+    CHECK(!changes["changes"].empty());
+    std::string expected = run_command("cd " + source_root.string() + " && " + CPL_BINARY +
+                                       " diff policies/commercial.cpl");
+    CHECK(changes["report"] == expected);
+    auto no_base = client.Get("/v1/diff?policy=standard");
+    CHECK(no_base->status == 400);
+
+    auto muscles = json::parse(client.Get("/v1/muscles")->body);
+    bool apb = false;
+    for (const auto& m : muscles["muscles"])
+        apb = apb || (m["name"] == "APB" && m["nerve"] == "median");
+    CHECK(apb);
+
+    auto health = json::parse(client.Get("/v1/health")->body);
+    CHECK(health["status"] == "ok");
+    auto unknown = client.Post("/v1/evaluate?policy=comercial", "{}", "application/json");
+    CHECK(unknown->status == 404);
+    CHECK(json::parse(unknown->body)["error"] ==
+          "no policy `comercial` is loaded; did you mean `commercial`?");
+}
+
+TEST_CASE("serve: metrics count requests, latency, cases and the policy version", "[serve]") {
+    TestServer server;
+    auto client = server.client();
+    std::string study =
+        slurp(source_root / "tests/golden/run/standard/carpal-tunnel-right.case.json");
+    for (int i = 0; i < 3; ++i)
+        client.Post("/v1/evaluate", study, "application/json");
+    client.Post("/v1/evaluate", "{\"id\": \"x\", \"bogus\": 1}", "application/json");
+    client.Get("/v1/nowhere");
+    auto res = client.Get("/metrics");
+    REQUIRE(res->status == 200);
+    CHECK(res->get_header_value("Content-Type").rfind("text/plain; version=0.0.4", 0) == 0);
+    const std::string& m = res->body;
+    CHECK(m.find("cpl_http_requests_total{endpoint=\"/v1/evaluate\",status=\"200\"} 3") !=
+          std::string::npos);
+    CHECK(m.find("cpl_http_requests_total{endpoint=\"/v1/evaluate\",status=\"422\"} 1") !=
+          std::string::npos);
+    CHECK(m.find("cpl_http_requests_total{endpoint=\"other\",status=\"404\"} 1") !=
+          std::string::npos);
+    CHECK(m.find("cpl_http_errors_total{endpoint=\"/v1/evaluate\"} 1") != std::string::npos);
+    CHECK(m.find("cpl_cases_evaluated_total{policy=\"standard\",outcome=\"result\"} 3") !=
+          std::string::npos);
+    CHECK(m.find("cpl_cases_evaluated_total{policy=\"standard\",outcome=\"error\"} 1") !=
+          std::string::npos);
+    CHECK(m.find("cpl_http_request_duration_seconds_bucket{le=\"+Inf\"} 4") != std::string::npos);
+    CHECK(m.find("cpl_policy_info{policy=\"standard\",fingerprint=\"sha256:") != std::string::npos);
+    CHECK(m.find("cpl_policy_version{policy=\"standard\"} 1") != std::string::npos);
+}
+
+TEST_CASE("serve: the decision log masks the case's id and dates unless told not to", "[serve]") {
+    std::string study = R"({"id": "patient-7734-visit", "date_of_service": "2025-03-14",
+        "history": [{"date_of_service": "2024-11-02", "codes": ["95886"]}],
+        "extremities": [{"limb": "right_arm", "muscles": ["APB", "FDI", "biceps", "triceps", "deltoid"]}],
+        "nerve_conduction": [{"nerve": "median", "side": "right", "type": "motor"}]})";
+    study = json::parse(study).dump(); // one line: a batch is JSON Lines
+    for (bool unmasked : {false, true}) {
+        std::string path = "/tmp/cpl_decisions_" + std::to_string(::getpid()) + ".jsonl";
+        std::remove(path.c_str());
+        {
+            cpl::serve::Options options;
+            options.decision_log = path;
+            options.log_unmasked = unmasked;
+            TestServer server(options);
+            auto client = server.client();
+            REQUIRE(client.Post("/v1/evaluate", study, "application/json")->status == 200);
+            REQUIRE(client.Post("/v1/batch", study + "\n" + study + "\n", "application/x-ndjson")
+                        ->status == 200);
+        }
+        auto lines = lines_of(slurp(path));
+        std::remove(path.c_str());
+        REQUIRE(lines.size() == 3);
+        auto first = json::parse(lines[0]);
+        CHECK(first["endpoint"] == "/v1/evaluate");
+        CHECK(first["policy"] == "standard");
+        CHECK(std::string(first["fingerprint"]).rfind("sha256:", 0) == 0);
+        CHECK(first["version"] == 1);
+        CHECK(first["result"]["lines"].size() >= 1);
+        CHECK(first["decision_id"] != json::parse(lines[1])["decision_id"]);
+        if (unmasked) {
+            CHECK(first["result"]["case"] == "patient-7734-visit");
+        } else {
+            for (const auto& line : lines) {
+                CHECK(line.find("patient-7734") == std::string::npos);
+                CHECK(line.find("2025-03-14") == std::string::npos);
+                CHECK(line.find("2024-11-02") == std::string::npos);
+            }
+            std::string id = first["result"]["case"];
+            CHECK(id.rfind("id:", 0) == 0);
+            CHECK(id.size() == 15);
+            CHECK(json::parse(lines[1])["result"]["case"] == id); // same case, same mask
+        }
+    }
+}
+
+TEST_CASE("serve: docs/openapi.yaml describes every route the server answers", "[serve]") {
+    std::string spec = slurp(source_root / "docs/openapi.yaml");
+    for (const char* path :
+         {"/v1/evaluate:", "/v1/review:", "/v1/batch:", "/v1/fhir/Claim:", "/v1/policies:",
+          "/v1/diff:", "/v1/muscles:", "/v1/health:", "/metrics:", "\n  /:"}) {
+        INFO(path);
+        CHECK(spec.find(std::string("\n  ") + (path[0] == '\n' ? path + 3 : path)) !=
+              std::string::npos);
+    }
+}

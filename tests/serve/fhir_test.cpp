@@ -1,0 +1,89 @@
+// tests/serve/fhir_test.cpp — FHIR R4: golden Claim → ClaimResponse (or OperationOutcome)
+// pairs under tests/golden/fhir/, and the exchange over HTTP. CPL_UPDATE_GOLDEN=1 rewrites
+// the responses; `git diff` is the review.
+#include "interpreter/serve/fhir.hpp"
+#include "serve_helpers.hpp"
+
+#include <catch2/catch.hpp>
+#include <fstream>
+
+using namespace cpl::test;
+using namespace cpl::serve;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+// The fingerprint changes with every edit of the standard set; the golden files keep a
+// placeholder so they change only when the answer does.
+json normalised(json response) {
+    if (response.contains("extension"))
+        for (auto& e : response["extension"])
+            if (e["url"] == fhir::fingerprint_extension) e["valueString"] = "sha256:…";
+    return response;
+}
+
+} // namespace
+
+TEST_CASE("fhir: golden Claim requests get their golden responses", "[serve][fhir]") {
+    PolicyStore store;
+    std::string errors;
+    REQUIRE(store.load({"standard"}, errors));
+    Metrics metrics;
+    Context ctx{store, metrics, nullptr};
+    bool update = std::getenv("CPL_UPDATE_GOLDEN") != nullptr;
+    int seen = 0;
+    for (const auto& entry : fs::directory_iterator(source_root / "tests/golden/fhir")) {
+        std::string name = entry.path().filename().string();
+        if (!name.ends_with(".request.json")) continue;
+        ++seen;
+        INFO(name);
+        Reply reply = fhir::claim(ctx, {}, slurp(entry.path()), "2025-03-15");
+        CHECK(reply.type == "application/fhir+json");
+        json got = normalised(json::parse(reply.body));
+        CHECK(reply.status == (got["resourceType"] == "ClaimResponse" ? 200 : 422));
+        fs::path expected_path =
+            entry.path().parent_path() / (name.substr(0, name.size() - 13) + ".response.json");
+        if (update) std::ofstream(expected_path) << got.dump(2) << "\n";
+        CHECK(got.dump(2) == json::parse(slurp(expected_path)).dump(2));
+    }
+    CHECK(seen >= 5);
+}
+
+TEST_CASE("fhir: the review verdicts map onto item adjudications and added items",
+          "[serve][fhir]") {
+    json r =
+        json::parse(slurp(source_root / "tests/golden/fhir/review-95870-59-denied.response.json"));
+    REQUIRE(r["item"].size() == 3);
+    const json& denied = r["item"][2];
+    CHECK(denied["itemSequence"] == 3);
+    // submitted, eligible (allowed units, with the deciding rule), and cpl's verdict.
+    CHECK(denied["adjudication"][1]["category"]["coding"][0]["code"] == "eligible");
+    CHECK(denied["adjudication"][1]["value"] == 0);
+    CHECK(denied["adjudication"][1]["reason"]["coding"][0]["system"] == fhir::rule_system);
+    CHECK(!denied["adjudication"][1]["reason"]["coding"][0]["code"].get<std::string>().empty());
+    CHECK(denied["adjudication"][2]["category"]["coding"][0]["code"] == "denied");
+    CHECK(!denied["noteNumber"].empty());
+    REQUIRE(r["addItem"].size() == 1);
+    CHECK(r["addItem"][0]["productOrService"]["coding"][0]["code"] == "95885");
+    CHECK(r["request"]["reference"] == "Claim/pair-95870-59");
+}
+
+TEST_CASE("fhir: POST /v1/fhir/Claim over HTTP", "[serve][fhir]") {
+    TestServer server;
+    auto client = server.client();
+    auto res =
+        client.Post("/v1/fhir/Claim",
+                    slurp(source_root / "tests/golden/fhir/review-95870-59-denied.request.json"),
+                    "application/fhir+json");
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    CHECK(res->get_header_value("Content-Type") == "application/fhir+json");
+    CHECK(json::parse(res->body)["resourceType"] == "ClaimResponse");
+    auto bad =
+        client.Post("/v1/fhir/Claim", "{\"resourceType\": \"Patient\"}", "application/fhir+json");
+    CHECK(bad->status == 400);
+    CHECK(json::parse(bad->body)["resourceType"] == "OperationOutcome");
+    auto broken = client.Post("/v1/fhir/Claim", "{", "application/fhir+json");
+    CHECK(broken->status == 400);
+}

@@ -1,0 +1,100 @@
+// tests/serve/reload_test.cpp — a changed policy is swapped in when it checks clean; a broken
+// edit keeps the old one serving and is reported; an included or data file counts too.
+#include "serve_helpers.hpp"
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+using namespace cpl::test;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Waits (at most 10 s) until the policy's state satisfies `done`.
+template <typename Done> json wait_for(httplib::Client& client, Done done) {
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    json policy;
+    while (std::chrono::steady_clock::now() < until) {
+        policy = json::parse(client.Get("/v1/policies")->body)["policies"][0];
+        if (done(policy)) return policy;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return policy;
+}
+
+void write(const fs::path& path, const std::string& text) {
+    std::ofstream(path, std::ios::trunc) << text;
+}
+
+} // namespace
+
+TEST_CASE("serve: reload swaps a clean edit in and keeps serving through a broken one",
+          "[serve][reload]") {
+    fs::path dir = fs::temp_directory_path() / ("cpl_reload_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    fs::path payer = dir / "acme.cpl";
+    fs::path extra = dir / "acme_limits.cpl";
+    write(payer, "policy acme extends standard \"Acme test payer\"\ninclude \"acme_limits.cpl\"\n");
+    write(extra, "min_muscles_per_limb 5\n");
+
+    cpl::serve::Options options;
+    options.policies = {payer.string()};
+    options.watch_ms = 50;
+    TestServer server(options);
+    auto client = server.client();
+    // Four muscles: not a complete limb while the minimum is 5, complete once it is 4.
+    std::string study = R"({"id": "four", "extremities": [{"limb": "right_arm",
+        "muscles": ["APB", "FDI", "biceps", "deltoid"]}],
+        "nerve_conduction": [{"nerve": "median", "side": "right", "type": "motor"},
+                             {"nerve": "ulnar", "side": "right", "type": "motor"},
+                             {"nerve": "radial", "side": "right", "type": "sensory"}]})";
+    auto codes = [&] {
+        auto r = json::parse(client.Post("/v1/evaluate", study, "application/json")->body);
+        std::string out;
+        for (const auto& l : r["lines"])
+            out += std::string(l["code"]) + " ";
+        return std::make_pair(out, std::string(r["fingerprint"]));
+    };
+    auto [before, fingerprint1] = codes();
+    CHECK(before.find("95885") != std::string::npos);
+
+    // A clean edit in the included file: swapped in, version 2, new fingerprint.
+    // (A blank line more: the size changes too, so the edit is seen even on a file system
+    // whose timestamps are coarser than the time since the file was written.)
+    write(extra, "min_muscles_per_limb 4\n\n");
+    auto policy = wait_for(client, [](const json& p) { return p["version"] == 2; });
+    REQUIRE(policy["version"] == 2);
+    auto [after, fingerprint2] = codes();
+    CHECK(after.find("95886") != std::string::npos);
+    CHECK(fingerprint2 != fingerprint1);
+    CHECK(policy["fingerprint"] == fingerprint2);
+
+    // A broken edit: reported, the old version keeps serving.
+    write(payer, "policy acme extends standard \"Acme test payer\"\ninclude \"acme_limits.cpl\"\n"
+                 "rule broken when\n");
+    policy = wait_for(client, [](const json& p) { return !p["last_error"].is_null(); });
+    REQUIRE(!policy["last_error"].is_null());
+    CHECK(std::string(policy["last_error"]["message"]).find("acme.cpl") != std::string::npos);
+    CHECK(policy["version"] == 2);
+    CHECK(policy["failed_reloads"] == 1);
+    CHECK(codes().second == fingerprint2);
+    CHECK(json::parse(client.Get("/v1/health")->body)["status"] == "degraded");
+    bool logged = false;
+    for (const auto& line : server.log())
+        logged = logged ||
+                 line.find("reload failed; still serving " + fingerprint2) != std::string::npos;
+    CHECK(logged);
+
+    // Fixed again: swapped in, the error cleared.
+    write(payer, "policy acme extends standard \"Acme test payer\"\ninclude \"acme_limits.cpl\"\n");
+    write(extra, "min_muscles_per_limb 3\n");
+    policy = wait_for(client,
+                      [](const json& p) { return p["version"] >= 3 && p["last_error"].is_null(); });
+    CHECK(policy["version"] >= 3);
+    CHECK(policy["last_error"].is_null());
+    CHECK(json::parse(client.Get("/v1/health")->body)["status"] == "ok");
+    fs::remove_all(dir);
+}

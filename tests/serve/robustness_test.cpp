@@ -1,0 +1,237 @@
+// tests/serve/robustness_test.cpp — bad input and load: each gets a clear JSON error (with
+// the case's JSON path where there is one) and the server keeps serving. Loopback only;
+// every loop is bounded in count and time.
+#include "serve_helpers.hpp"
+
+#include <arpa/inet.h>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace cpl::test;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+int connect_to(int port) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(std::uint16_t(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    return fd;
+}
+
+// True when the server closed the connection within `limit`.
+bool closed_within(int fd, std::chrono::milliseconds limit) {
+    auto until = Clock::now() + limit;
+    char buffer[4096];
+    while (Clock::now() < until) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 50) > 0) {
+            ssize_t n = ::read(fd, buffer, sizeof buffer);
+            if (n <= 0) return true;
+        }
+    }
+    return false;
+}
+
+// One line: a batch is JSON Lines.
+const std::string study =
+    R"({"id": "ok", "extremities": [{"limb": "right_arm", )"
+    R"("muscles": ["APB", "FDI", "biceps", "triceps", "deltoid"]}], )"
+    R"("nerve_conduction": [{"nerve": "median", "side": "right", "type": "motor"}]})";
+
+void still_serving(const TestServer& server) {
+    auto client = server.client();
+    auto res = client.Post("/v1/evaluate", study, "application/json");
+    REQUIRE(res);
+    CHECK(res->status == 200);
+}
+
+} // namespace
+
+TEST_CASE("serve: malformed JSON and unknown fields are answered 422 with the JSON path",
+          "[serve][robustness]") {
+    TestServer server;
+    auto client = server.client();
+    struct Row {
+        std::string body;
+        std::string path; // "" when the error has none
+        std::string says;
+    };
+    for (const auto& row : std::vector<Row>{
+             {"{\"id\": \"a\", ", "", "not valid JSON"},
+             {"[1, 2]", "", ""},
+             {"{\"id\": \"a\", \"extremitees\": []}", "extremitees", "unknown field"},
+             {"{\"id\": \"a\", \"extremities\": [{\"limb\": \"right_arm\", \"muscles\": "
+              "[\"APBB\"]}]}",
+              "extremities[0].muscles[0]", "did you mean \\\"APB\\\"?"},
+             {"{\"id\": \"a\", \"nerve_conduction\": [{\"nerve\": \"median\", \"side\": \"up\"}]}",
+              "nerve_conduction[0].side", ""},
+             {"{\"id\": \"a\", \"claim\": [{\"code\": \"95886\", \"units\": -1}]}",
+              "claim[0].units", ""},
+             {std::string("{\"id\": \"\xff\xfe\"}"), "", ""},
+         }) {
+        INFO(row.body);
+        auto res = client.Post("/v1/evaluate", row.body, "application/json");
+        REQUIRE(res);
+        CHECK(res->status == 422);
+        CHECK(res->get_header_value("Content-Type") == "application/json");
+        auto body = json::parse(res->body, nullptr, false);
+        REQUIRE(body.is_object());
+        CHECK(body.contains("error"));
+        CHECK(body["policy"] == "standard");
+        if (!row.path.empty()) CHECK(body["path"] == row.path);
+        if (!row.says.empty()) CHECK(res->body.find(row.says) != std::string::npos);
+    }
+    auto empty = client.Post("/v1/evaluate", "", "application/json");
+    CHECK(empty->status == 400);
+    CHECK(json::parse(empty->body)["error"] ==
+          "the request body is empty: send one case as a JSON object");
+    auto option = client.Post("/v1/evaluate?explain=maybe", study, "application/json");
+    CHECK(option->status == 400);
+    auto method = client.Get("/v1/evaluate");
+    CHECK(method->status == 405);
+    auto nowhere = client.Get("/v2/evaluate");
+    CHECK(nowhere->status == 404);
+    CHECK(json::parse(nowhere->body)["error"] == "no endpoint GET /v2/evaluate");
+    // A batch reports a bad line in its place and evaluates the others.
+    auto batch = client.Post("/v1/batch", study + "\n{\"id\": \"b\", \"x\": 1}\n\n" + study + "\n",
+                             "application/x-ndjson");
+    REQUIRE(batch->status == 200);
+    std::string text = batch->body;
+    CHECK(std::count(text.begin(), text.end(), '\n') == 3);
+    CHECK(text.find("\"path\": \"x\"") != std::string::npos);
+    still_serving(server);
+}
+
+TEST_CASE("serve: an oversized body is refused with 413 and a JSON error", "[serve][robustness]") {
+    cpl::serve::Options options;
+    options.max_body = 64 * 1024;
+    TestServer server(options);
+    auto client = server.client();
+    std::string big(200 * 1024, ' ');
+    big = "{\"id\": \"big\"" + big + "}";
+    auto res = client.Post("/v1/evaluate", big, "application/json");
+    REQUIRE(res);
+    CHECK(res->status == 413);
+    CHECK(json::parse(res->body)["error"] ==
+          "the request body is larger than the limit of 65536 bytes");
+    auto batch = client.Post("/v1/batch", big, "application/x-ndjson");
+    REQUIRE(batch);
+    CHECK(batch->status == 413);
+    still_serving(server);
+}
+
+TEST_CASE("serve: a slow client is cut off after the read timeout while others are served",
+          "[serve][robustness]") {
+    cpl::serve::Options options;
+    options.read_timeout_ms = 300;
+    options.threads = 4;
+    TestServer server(options);
+    // Headers that never end, and a body that never comes.
+    int stalled_headers = connect_to(server.port());
+    std::string partial = "POST /v1/evaluate HTTP/1.1\r\nHost: x\r\n";
+    REQUIRE(::write(stalled_headers, partial.data(), partial.size()) > 0);
+    int stalled_body = connect_to(server.port());
+    std::string head =
+        "POST /v1/evaluate HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{\"id\":";
+    REQUIRE(::write(stalled_body, head.data(), head.size()) > 0);
+    auto start = Clock::now();
+    still_serving(server);
+    CHECK(Clock::now() - start < std::chrono::milliseconds(1000));
+    CHECK(closed_within(stalled_headers, std::chrono::milliseconds(3000)));
+    CHECK(closed_within(stalled_body, std::chrono::milliseconds(3000)));
+    ::close(stalled_headers);
+    ::close(stalled_body);
+    still_serving(server);
+}
+
+TEST_CASE("serve: a client that does not read its answer is cut off after the write timeout",
+          "[serve][robustness]") {
+    cpl::serve::Options options;
+    options.write_timeout_ms = 300;
+    TestServer server(options);
+    // A batch whose answer (about 8 MB) is more than the sockets can buffer (a loopback send
+    // buffer grows to 4 MB; the client's receive buffer is made small); the client then
+    // reads nothing, so the server's write stalls.
+    std::string cases;
+    for (int i = 0; i < 6000; ++i)
+        cases += study + "\n";
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    int small = 4096;
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(std::uint16_t(server.port()));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    std::string request = "POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                          "application/x-ndjson\r\nContent-Length: " +
+                          std::to_string(cases.size()) + "\r\n\r\n" + cases;
+    for (std::size_t sent = 0; sent < request.size();) {
+        ssize_t n = ::write(fd, request.data() + sent, request.size() - sent);
+        REQUIRE(n > 0);
+        sent += std::size_t(n);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    still_serving(server);
+    // Now read what was sent before the server gave up: less than the whole answer.
+    std::string got;
+    char buffer[65536];
+    auto until = Clock::now() + std::chrono::seconds(5);
+    while (Clock::now() < until) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 100) <= 0) continue;
+        ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n <= 0) break;
+        got.append(buffer, std::size_t(n));
+    }
+    ::close(fd);
+    std::size_t header_end = got.find("\r\n\r\n");
+    REQUIRE(header_end != std::string::npos);
+    std::size_t length_at = got.find("Content-Length: ");
+    REQUIRE(length_at < header_end);
+    std::size_t length = std::stoul(got.substr(length_at + 16));
+    CHECK(got.size() - header_end - 4 < length);
+}
+
+TEST_CASE("serve: a flood of idle connections does not stop the server", "[serve][robustness]") {
+    cpl::serve::Options options;
+    options.read_timeout_ms = 500;
+    options.keep_alive_ms = 1000;
+    options.threads = 8;
+    TestServer server(options);
+    std::vector<int> idle;
+    for (int i = 0; i < 32; ++i)
+        idle.push_back(connect_to(server.port()));
+    // Four times more idle sockets than threads: each holds a thread until the keep-alive
+    // timeout (1 s) cuts it off, so a real request waits about four of those for a thread.
+    auto start = Clock::now();
+    still_serving(server);
+    auto took = Clock::now() - start;
+    CHECK(took < std::chrono::seconds(30));
+    for (int fd : idle)
+        ::close(fd);
+    // And many short requests at once, from several threads.
+    std::vector<std::thread> clients;
+    std::atomic<int> ok{0};
+    for (int t = 0; t < 8; ++t)
+        clients.emplace_back([&] {
+            auto client = server.client();
+            for (int i = 0; i < 25; ++i) {
+                auto res = client.Post("/v1/evaluate", study, "application/json");
+                if (res && res->status == 200) ++ok;
+            }
+        });
+    for (auto& c : clients)
+        c.join();
+    CHECK(ok == 200);
+    still_serving(server);
+}
