@@ -13,9 +13,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Waits (at most 10 s) until the policy's state satisfies `done`.
+// Waits (at most 60 s: a reload loads the policy and its base, slow under the sanitizers
+// on a busy machine) until the policy's state satisfies `done`.
 template <typename Done> json wait_for(httplib::Client& client, Done done) {
-    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     json policy;
     while (std::chrono::steady_clock::now() < until) {
         policy = json::parse(client.Get("/v1/policies")->body)["policies"][0];
