@@ -5,6 +5,7 @@
 #include "interpreter/check/check.hpp"
 
 #include "interpreter/check/rules.hpp"
+#include "interpreter/check/sources.hpp"
 #include "lang/suggest.hpp"
 #include "runtime/schema.hpp"
 
@@ -47,6 +48,7 @@ public:
             p.rules.push_back(compile_rule(rule));
         for (const auto& edit : merged_.edits)
             p.edits.push_back(compile_rule(edit));
+        check_sources(merged_, p, diagnostics_);
         muscle_index();
         if (auto it = table_index_.find("known_codes"); it != table_index_.end())
             p.known_codes = p.tables[it->second].get();
