@@ -205,6 +205,7 @@ struct Clause {
     std::optional<Expr> units;     // bill … units
     std::optional<Expr> modifiers; // bill … modifiers
     Span span;
+    std::optional<Expr> otherwise; // when … otherwise: why the rule stops here, in plain words
 };
 
 enum class RuleKind { Rule, Edit };
@@ -249,8 +250,21 @@ struct Include {
     Span span;
 };
 
-using Decl =
-    std::variant<Setting, SettingValue, Table, Def, Rule, Override, Disable, Exception, Include>;
+/// `source KEY "title" [publisher "…"] [date "…"] [link "…"] verified|unverified`: a document
+/// the policy's citations name as `[KEY]`. `verified`: the values cpl takes from it were checked
+/// against its own text (the primary document), not only quoted from a secondary one.
+struct Source {
+    Ident key;
+    std::string title;
+    std::optional<Ident> publisher;
+    std::optional<Ident> date; // as the source gives it: "2017", "2024-Q2"
+    std::optional<Ident> link;
+    bool verified = false;
+    Span span;
+};
+
+using Decl = std::variant<Setting, SettingValue, Table, Def, Rule, Override, Disable, Exception,
+                          Include, Source>;
 
 struct Comment {
     std::string text; // including the leading '#'

@@ -151,6 +151,11 @@ struct Dumper {
                 expr(*c.modifiers);
                 out += ')';
             }
+            if (c.otherwise) {
+                out += " (otherwise ";
+                expr(*c.otherwise);
+                out += ')';
+            }
             out += ')';
         }
         cite(r.cite);
@@ -237,6 +242,13 @@ struct Dumper {
         out += ')';
     }
     void decl(const ast::Include& i) { out += "(include " + quoted(i.path) + ")"; }
+    void decl(const ast::Source& s) {
+        out += fmt::format("(source {} {}", s.key.text, quoted(s.title));
+        for (auto [word, field] : {std::pair{"publisher", &s.publisher}, std::pair{"date", &s.date},
+                                   std::pair{"link", &s.link}})
+            if (*field) out += fmt::format(" ({} {})", word, quoted((*field)->text));
+        out += s.verified ? " verified)" : " unverified)";
+    }
 };
 
 } // namespace

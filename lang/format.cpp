@@ -753,6 +753,10 @@ private:
                 w_.out += " modifiers ";
                 w_.expr(*c.modifiers);
             }
+            if (c.otherwise) {
+                w_.out += " otherwise ";
+                w_.expr(*c.otherwise);
+            }
             close(c.span.begin);
         }
         if (r.cite) line(r.cite->span.begin, 2, "cite " + quote(r.cite->text));
@@ -789,6 +793,21 @@ private:
     }
 
     void print(const Include& i) { line(decl_begin_, 0, "include " + quote(i.path)); }
+
+    // A source's fields, one a line: a title and a link are too long to share one.
+    void print(const Source& s) {
+        open(decl_begin_, 0, 0);
+        w_.out += "source " + s.key.text + " " + quote(s.title);
+        for (auto [word, field] : {std::pair{"publisher", &s.publisher}, std::pair{"date", &s.date},
+                                   std::pair{"link", &s.link}})
+            if (*field) {
+                w_.newline(2);
+                w_.out += std::string(word) + " " + quote((*field)->text);
+            }
+        w_.newline(2);
+        w_.out += s.verified ? "verified" : "unverified";
+        close(decl_begin_);
+    }
 };
 
 } // namespace

@@ -248,7 +248,12 @@ struct def : seq< kw_def, expect_def_name, opt< params >, opt< doc_string >, exp
 //           / 'add' 'modifier' expr / cite
 struct clause_for : seq< kw_for, expect_var, expect_in, expect_expr > {};
 struct clause_let : seq< kw_let, expect_var, expect_equals, expect_expr > {};
-struct clause_when : seq< kw_when, expect_expr > {};
+// when <- 'when' expr ['otherwise' expr]
+//   otherwise: why the rule stops here, in a coder's words (`--why-not` shows it). The word
+//   is not reserved: it is a keyword only after a `when` condition.
+struct kw_otherwise : keyword< TAO_PEGTL_STRING( "otherwise" ) > {};
+struct when_otherwise : seq< kw_otherwise, expect_expr > {};
+struct clause_when : seq< kw_when, expect_expr, opt< when_otherwise > > {};
 struct bill_units : seq< kw_units, expect_expr > {};
 struct bill_modifiers : seq< kw_modifiers, expect_expr > {};
 struct clause_bill : seq< kw_bill, expect_expr, opt< bill_units >, opt< bill_modifiers > > {};
@@ -289,12 +294,33 @@ struct expect_include_path : sor< doc_string, raise< expect_include_path > > {};
 // include <- 'include' string
 struct include_decl : seq< kw_include, expect_include_path > {};
 
+// source <- 'source' source_key string ['publisher' string] ['date' string] ['link' string]
+//           ('verified' / 'unverified')
+//   source_key <- [A-Z] [A-Za-z0-9_]*       (a cite names the source as `[KEY]`)
+// The words of a source are not reserved (a policy may name a def `source` or `date`):
+// `source` opens a declaration only before a key, which no name can be (names are lower case).
+struct kw_source : keyword< TAO_PEGTL_STRING( "source" ) > {};
+struct kw_publisher : keyword< TAO_PEGTL_STRING( "publisher" ) > {};
+struct kw_date : keyword< TAO_PEGTL_STRING( "date" ) > {};
+struct kw_link : keyword< TAO_PEGTL_STRING( "link" ) > {};
+struct source_key : seq< upper, star< identifier_other > > {};
+struct expect_source_title : sor< doc_string, raise< expect_source_title > > {};
+struct expect_source_text : sor< doc_string, raise< expect_source_text > > {};
+struct source_publisher : seq< kw_publisher, expect_source_text > {};
+struct source_date : seq< kw_date, expect_source_text > {};
+struct source_link : seq< kw_link, expect_source_text > {};
+struct source_verified : keyword< TAO_PEGTL_STRING( "verified" ) > {};
+struct source_unverified : keyword< TAO_PEGTL_STRING( "unverified" ) > {};
+struct expect_verification : sor< source_verified, source_unverified, raise< expect_verification > > {};
+struct source_decl : seq< kw_source, source_key, ws, expect_source_title, opt< source_publisher >,
+                          opt< source_date >, opt< source_link >, expect_verification > {};
+
 // fixed <- 'fixed' (setting / table / rule / edit)     (payers may not change it)
 struct expect_fixable : sor< setting, table_decl, rule, edit, raise< expect_fixable > > {};
 struct fixed_decl : seq< kw_fixed, expect_fixable > {};
 
 struct declaration : sor< setting, table_decl, def, rule, edit, override_decl, disable_decl,
-                          exception_decl, include_decl, fixed_decl, setting_value > {};
+                          exception_decl, include_decl, fixed_decl, source_decl, setting_value > {};
 
 // The parser drives declarations one at a time (so it can recover between them); these
 // are its entry points.

@@ -66,6 +66,9 @@ CPL_SYNTAX_ERROR(expect_target, "parse.expected_target|expected the name of the 
 CPL_SYNTAX_ERROR(expect_to, "parse.expected_to|expected `to` in `exception NAME to rule TARGET`");
 CPL_SYNTAX_ERROR(expect_date, "parse.expected_date|expected a quoted date of service, \"YYYY-MM-DD\"");
 CPL_SYNTAX_ERROR(expect_fixable, "parse.expected_fixable|expected `setting`, `table`, `rule` or `edit` after `fixed`");
+CPL_SYNTAX_ERROR(expect_source_title, "parse.expected_source_title|expected the source's title as a quoted string after its key");
+CPL_SYNTAX_ERROR(expect_source_text, "parse.expected_source_text|expected a quoted string after `publisher`, `date` or `link`");
+CPL_SYNTAX_ERROR(expect_verification, "parse.expected_verification|expected `verified` or `unverified`: whether cpl's values were checked against the source's own text");
 CPL_SYNTAX_ERROR(expect_include_path, "parse.expected_include_path|expected the quoted path of the file to include");
 // clang-format on
 

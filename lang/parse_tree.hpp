@@ -29,7 +29,9 @@ using selector = pt::selector<Rule,
         g::clause_bill, g::bill_units, g::bill_modifiers, g::clause_cap, g::clause_deny,
         g::clause_warn, g::clause_info, g::clause_document, g::clause_add, g::clause_remove, g::clause_because, g::rule, g::edit,
         g::override_decl, g::kind_rule, g::kind_edit, g::disable_decl, g::exception_decl,
-        g::include_decl, g::effective_from, g::effective_until, g::fixed_decl>,
+        g::include_decl, g::effective_from, g::effective_until, g::fixed_decl, g::when_otherwise,
+        g::source_decl, g::source_key, g::source_publisher, g::source_date, g::source_link,
+        g::source_verified>,
     pt::fold_one::on<
         g::postfix, g::product, g::expect_sum_operand, g::sum, g::expect_range_end, g::range_expr,
         g::expect_cmp_operand, g::comparison, g::and_expr, g::expect_and_operand, g::or_expr>>;

@@ -421,7 +421,7 @@ public:
     }
 
     ast::Clause clause(const Node& n) {
-        ast::Clause c{clause_rules::kind_of(n), {}, {}, {}, {}, span(n)};
+        ast::Clause c{clause_rules::kind_of(n), {}, {}, {}, {}, span(n), {}};
         std::size_t i = 0;
         if (c.kind == ast::ClauseKind::For || c.kind == ast::ClauseKind::Let)
             c.var = ident(*n.children.at(i++));
@@ -430,6 +430,8 @@ public:
             const Node& extra = *n.children[i];
             if (extra.is_type<g::bill_units>())
                 c.units = expr(*extra.children.at(0));
+            else if (extra.is_type<g::when_otherwise>())
+                c.otherwise = expr(*extra.children.at(0));
             else
                 c.modifiers = expr(*extra.children.at(0));
         }
@@ -510,7 +512,38 @@ public:
         }
         if (n.is_type<g::include_decl>())
             return ast::Include{plain_string(*n.children.at(0), "an include path"), span(n)};
+        if (n.is_type<g::source_decl>()) return source(n);
         return std::nullopt;
+    }
+
+    // source <- 'source' source_key string ['publisher' string] ['date' string] ['link' string]
+    // verified
+    ast::Source source(const Node& n) {
+        ast::Source out;
+        out.span = span(n);
+        out.key = ident(*n.children.at(0));
+        out.title = plain_string(*n.children.at(1), "a source's title");
+        for (std::size_t i = 2; i < n.children.size(); ++i) {
+            const Node& c = *n.children[i];
+            if (c.is_type<g::source_verified>()) {
+                out.verified = true;
+                continue;
+            }
+            const Node& text = *c.children.at(0);
+            ast::Ident field{plain_string(text, "a source's field"), span(text)};
+            (c.is_type<g::source_publisher>() ? out.publisher
+             : c.is_type<g::source_date>()    ? out.date
+                                              : out.link) = std::move(field);
+        }
+        // A link is there for a reader to open: a web address, not a note.
+        if (out.link && !out.link->text.starts_with("https://") &&
+            !out.link->text.starts_with("http://"))
+            diagnostics_
+                .error("parse.bad_link", out.link->span,
+                       fmt::format("`{}` is not a web address", out.link->text))
+                .help =
+                "a link starts with https:// or http://; leave it out when the source has none";
+        return out;
     }
 
     void header(const Node& n, ast::PolicyFile& policy) {

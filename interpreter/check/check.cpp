@@ -5,6 +5,7 @@
 #include "interpreter/check/check.hpp"
 
 #include "interpreter/check/rules.hpp"
+#include "interpreter/check/sources.hpp"
 #include "lang/suggest.hpp"
 #include "interpreter/case/case_schema.hpp"
 
@@ -47,6 +48,7 @@ public:
             p.rules.push_back(compile_rule(rule));
         for (const auto& edit : merged_.edits)
             p.edits.push_back(compile_rule(edit));
+        check_sources(merged_, p, diagnostics_);
         muscle_index();
         if (diagnostics_.has_errors()) return nullptr;
         return std::move(program_);

@@ -64,8 +64,10 @@ void hoist_invariant_conditions(RuleCode& code) {
     for (std::size_t i = 0; i < clauses.size(); ++i) {
         if (clauses[i].kind != ast::ClauseKind::For) continue;
         std::size_t j = i + 1;
+        // Its `otherwise` moves with it, so it must not read the loop either.
         while (j < clauses.size() && clauses[j].kind == ast::ClauseKind::When &&
-               invariant(clauses[j].expr)) {
+               invariant(clauses[j].expr) &&
+               (!clauses[j].otherwise || invariant(*clauses[j].otherwise))) {
             std::rotate(clauses.begin() + static_cast<std::ptrdiff_t>(i),
                         clauses.begin() + static_cast<std::ptrdiff_t>(j),
                         clauses.begin() + static_cast<std::ptrdiff_t>(j) + 1);
@@ -154,6 +156,11 @@ ClauseCode RuleCompiler::compile_clause(const ast::Clause& clause, Scope& scope,
         break;
     case K::When:
         expect(value, bool_type(), clause.expr, "a `when` condition");
+        if (clause.otherwise) {
+            Typed why = expr(*clause.otherwise, scope);
+            expect(why, string_type(), *clause.otherwise, "the `otherwise` reason");
+            code.otherwise = std::move(why.node);
+        }
         break;
     case K::Bill:
         if (is_edit)

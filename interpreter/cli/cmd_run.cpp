@@ -12,7 +12,9 @@ int run(const RunOptions& options) {
     if (!report(loaded)) return 1;
     Session session(*loaded.program);
     EvaluateOptions evaluate_options;
-    evaluate_options.explain = options.explain;
+    bool explain = !options.explain.empty();
+    evaluate_options.explain = explain;
+    evaluate_options.explain_expressions = options.explain == "expressions";
     evaluate_options.why_not = options.why_not;
     bool json = options.format == "json";
     bool all_used = true;
@@ -33,8 +35,8 @@ int run(const RunOptions& options) {
                 else
                     out += fmt::format("{}: error: {}\n", origin, outcome.error);
             } else {
-                out += json ? to_json(*outcome.result, options.explain) + "\n"
-                            : to_text(*outcome.result, options.explain);
+                out += json ? to_json(*outcome.result, explain) + "\n"
+                            : to_text(*outcome.result, explain);
             }
             if (out.size() > (1 << 16)) flush();
         });

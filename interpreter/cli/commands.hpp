@@ -13,7 +13,7 @@ namespace cpl::cli {
 struct RunOptions {
     std::string policy = "standard";
     std::string format = "text";
-    bool explain = false;
+    std::string explain;              // "" none, "words" (a coder's), "expressions" (authors')
     std::vector<std::string> why_not; // codes whose absence to explain
     std::vector<std::string> cases;
 };

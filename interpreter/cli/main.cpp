@@ -17,7 +17,11 @@ int main(int argc, char** argv) {
     run_cmd->add_option("--policy", run.policy, "Policy file (default: the built-in standard set)");
     run_cmd->add_option("--format", run.format, "Output format")
         ->check(CLI::IsMember({"text", "json"}));
-    run_cmd->add_flag("--explain", run.explain, "Show why every line and edit was produced");
+    run_cmd
+        ->add_flag("--explain{words}", run.explain,
+                   "Show why every line and edit was produced, in a coder's words; "
+                   "--explain=expressions also shows each clause as written, for authors")
+        ->check(CLI::IsMember({"words", "expressions"}));
     run_cmd->add_option("--why-not", run.why_not,
                         "Explain why CODE is not on the claim (repeatable)");
     run_cmd

@@ -13,10 +13,33 @@
 
 namespace cpl {
 
+// One step of a `because` trail: a reason in a coder's words (`because`), or, for authors
+// (--explain=expressions), a clause as written with the facts it read.
+struct TrailEntry {
+    std::string text;
+    bool reason = false;
+};
+
+// Where a rule stopped: a `when` that did not hold (--why-not).
+struct Stop {
+    const RuleCode* rule = nullptr;
+    std::string reason;    // its `otherwise`, in a coder's words ("" when it has none)
+    std::string condition; // the condition as written, with the facts it read
+};
+
+// A code a rule billed, to say why it billed that code and not another (--why-not).
+struct Billed {
+    const RuleCode* rule = nullptr;
+    std::string_view code;
+    std::string reasons;              // the rule's `because` texts when it billed
+    const TableData* table = nullptr; // the table whose row chose the code, if one did
+    std::string key;                  // the key looked up in it
+};
+
 // Memory reused from case to case (one per thread): see ExpressionScratch.
 struct Scratch {
     ExpressionScratch expressions;
-    std::vector<std::string> trail;
+    std::vector<TrailEntry> trail;
     std::vector<std::uint8_t> let_cached;
     std::vector<Value> let_values;
 };
@@ -38,16 +61,19 @@ struct CaseState {
     Expressions expr;
     bool date_assumed; // the case has no date of service: evaluated as of today
 
-    bool explain; // fill `because` trails (--explain, --why-not)
+    bool explain;     // fill `because` trails (--explain, --why-not)
+    bool expressions; // the trails also hold the clauses as written (--explain=expressions)
     RuleProfile* profile;
     Coverage* coverage;
     const std::vector<std::string>& why_not_codes;
 
-    const RuleCode* rule = nullptr;  // the rule, edit or exception running
-    std::size_t rule_index = 0;      // its place in program order, rules then edits
-    std::vector<std::string>& trail; // under explain: the clauses that held so far
-    std::vector<std::pair<const RuleCode*, std::string>> stops; // where each rule stopped
-    std::vector<std::uint8_t>& let_cached; // invariant lets computed in this run of a rule
+    const RuleCode* rule = nullptr;             // the rule, edit or exception running
+    std::size_t rule_index = 0;                 // its place in program order, rules then edits
+    std::vector<TrailEntry>& trail;             // under explain: the reasons (and clauses) so far
+    std::vector<Stop> stops;                    // under explain: where each rule stopped
+    std::vector<Billed> billed;                 // under explain: the codes each rule billed
+    std::vector<const TableRowData*> rows_used; // under explain: rows the running rule read
+    std::vector<std::uint8_t>& let_cached;      // invariant lets computed in this run of a rule
     std::vector<Value>& let_values;
 
     std::vector<LineState> lines; // the claim, in the order its lines were first billed
@@ -80,6 +106,10 @@ void note_modifier_change(CaseState& s, int line, std::string message);
 // explain.cpp: `because` trails and --why-not.
 std::string explain_condition(CaseState& s, const ClauseCode& c);
 void add_because(CaseState& s, std::vector<std::string>& because);
+void edit_because(CaseState& s, std::vector<std::string>& because);
+void note_stop(CaseState& s, const ClauseCode& c);
+void note_billed(CaseState& s, const ClauseCode& c, std::string_view code);
+void explain_modifier(CaseState& s, int line, std::string_view what, std::string_view modifier);
 std::vector<std::string> why_not(const CaseState& s, const Result& result);
 
 // coverage.cpp: what acted (--coverage) and how long it took (--profile).

@@ -21,6 +21,7 @@ std::string_view service_date(const Value& case_record) {
 Result run(CaseState& s) {
     Result result;
     result.policy = s.program.name;
+    result.bibliography = &s.program.bibliography;
     result.layered = s.program.layers.size() > 1;
     const Value& record = s.context.case_record;
     if (record.kind == Kind::Record) result.case_id = record.items[case_field::id].str();
@@ -61,11 +62,13 @@ CaseState::CaseState(const Program& policy, Arena& arena, Value case_record,
                      const EvaluateOptions& options, Scratch& scratch)
     : program(policy), context{arena, service_date(case_record), case_record},
       expr(policy, context, scratch.expressions), date_assumed(context.date.empty()),
-      explain(options.explain || !options.why_not.empty()), profile(options.profile),
+      explain(options.explain || options.explain_expressions || !options.why_not.empty()),
+      expressions(options.explain_expressions), profile(options.profile),
       coverage(options.coverage), why_not_codes(options.why_not), trail(scratch.trail),
       let_cached(scratch.let_cached), let_values(scratch.let_values) {
     if (date_assumed) context.date = today();
     if (coverage) context.rows_seen = &coverage->rows;
+    if (explain) context.rows_used = &rows_used;
     trail.clear();
 }
 

@@ -24,6 +24,7 @@ struct Coverage {
 
 struct EvaluateOptions {
     bool explain = false;             // fill `because` for every line and edit
+    bool explain_expressions = false; // `because` also holds each clause as written (authors)
     RuleProfile* profile = nullptr;   // when set, time every rule and edit
     std::vector<std::string> why_not; // codes to explain the absence of (`--why-not`)
     Coverage* coverage = nullptr;     // when set, record what the case exercised

@@ -1,12 +1,18 @@
 // interpreter/eval/explain.cpp — why a line or an edit is there (`because` trails, under
-// --explain) and why a code is not (--why-not).
+// --explain) and why a code is not (--why-not). A coder reads the rules' descriptions and
+// `because` texts, the values whose sources are not verified, and for a missing code the
+// deciding fact: the `otherwise` of the condition that stopped its rule, the band the count
+// fell in, the edit that removed it, or the submitted claim that left it off. Authors get the
+// clauses as written, with the facts they read, under --explain=expressions.
 #include "interpreter/case/case_schema.hpp"
 #include "interpreter/eval/case_state.hpp"
+#include "lang/cite.hpp"
 #include "lang/vocabulary.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <fmt/format.h>
+#include <limits>
 
 namespace cpl {
 
@@ -47,22 +53,95 @@ std::string source_of(const Program& program, const Node& n) {
     return std::string(s);
 }
 
-// Whether a bill clause can produce `code`: the code itself, or a look-up in a table
-// one of whose values is the code.
-bool may_bill(const ClauseCode& c, std::string_view code) {
-    if (c.kind != ast::ClauseKind::Bill) return false;
-    const Node& n = c.expr;
+// Whether an expression that gives the billed code can give `code`: the code itself, a
+// look-up in a table one of whose values is the code, or either branch of an `if`.
+bool may_give(const Node& n, std::string_view code) {
     if (n.op == Op::Const) return n.constant.kind == Kind::String && n.constant.str() == code;
+    if (n.op == Op::If) return may_give(n.kids[1], code) || may_give(n.kids[2], code);
     if (n.op == Op::Index && n.kids[0].op == Op::Const && n.kids[0].constant.kind == Kind::Table)
         for (const auto& row : n.kids[0].constant.table->rows)
             if (row.value.kind == Kind::String && row.value.str() == code) return true;
     return false;
 }
 
+bool may_bill(const RuleCode& rule, std::string_view code) {
+    return std::any_of(rule.clauses.begin(), rule.clauses.end(), [&](const ClauseCode& c) {
+        return c.kind == ast::ClauseKind::Bill && may_give(c.expr, code);
+    });
+}
+
+// The keys of the rows of `table` that give `code`, as a coder reads them: "5–6", "13 or more".
+std::string keys_giving(const Program& program, const TableData& table, std::string_view code) {
+    std::vector<std::string> keys;
+    for (const auto& row : table.rows) {
+        if (row.value.kind != Kind::String || row.value.str() != code) continue;
+        if (row.is_range)
+            keys.push_back(row.high == std::numeric_limits<std::int64_t>::max()
+                               ? fmt::format("{} or more", row.low)
+                           : row.high == row.low ? std::to_string(row.low)
+                                                 : fmt::format("{}–{}", row.low, row.high));
+        else
+            keys.push_back(to_text(row.keys.front(), program.shapes, false));
+    }
+    return fmt::format("{}", fmt::join(keys, " or "));
+}
+
+// "[rule X]", with the sources the rule rests on that were not checked against their own text.
+std::string rule_note(const Program& program, const RuleCode& rule) {
+    std::vector<std::string_view> unverified;
+    for (const auto& key : rule.sources)
+        if (const SourceCode* source = program.find_source(key); source && !source->verified)
+            unverified.push_back(key);
+    std::string kind(vocabulary::keyword(rule.kind));
+    if (unverified.empty()) return fmt::format("[{} {}]", kind, rule.name);
+    return fmt::format("[{} {}; unverified sources: {}]", kind, rule.name,
+                       fmt::join(unverified, ", "));
+}
+
+const RuleCode* rule_named(const Program& program, std::string_view name) {
+    for (const auto* list : {&program.rules, &program.edits})
+        for (const auto& rule : *list)
+            if (rule.name == name) return &rule;
+    return nullptr;
+}
+
+// The first `because` of the running rule, so far: the lead of its reasons.
+std::string first_reason(const CaseState& s) {
+    for (const auto& entry : s.trail)
+        if (entry.reason) return entry.text;
+    return "";
+}
+
+// The trail as the reader asked for it: a coder's reasons, or every step for authors; then
+// the values the rule read from table rows whose own citation names no verified source.
+void append_trail(CaseState& s, std::vector<std::string>& because) {
+    for (const auto& entry : s.trail)
+        if (entry.reason || s.expressions) because.push_back(entry.text);
+    std::vector<const TableRowData*> seen;
+    for (const TableRowData* row : s.rows_used) {
+        if (row->cite.empty() || std::find(seen.begin(), seen.end(), row) != seen.end()) continue;
+        seen.push_back(row);
+        bool verified = false;
+        for (const auto& cited : cited_keys(row->cite))
+            if (const SourceCode* source = s.program.find_source(cited.key))
+                verified = verified || source->verified;
+        if (verified) continue;
+        const TableData* table = nullptr;
+        for (const auto& t : s.program.tables)
+            if (row >= t->rows.data() && row < t->rows.data() + t->rows.size()) table = t.get();
+        std::string what = !table ? "a table" : table->doc.empty() ? table->name : table->doc;
+        std::string line = fmt::format("unverified value: {}, from a row whose source is not "
+                                       "verified ({})",
+                                       what, row->cite);
+        if (std::find(because.begin(), because.end(), line) == because.end())
+            because.push_back(std::move(line));
+    }
+}
+
 } // namespace
 
 // A condition as written, then the facts it rests on: each side of a comparison and
-// every definition it names, summarised for a reader.
+// every definition it names, summarised for a reader (--explain=expressions).
 std::string explain_condition(CaseState& s, const ClauseCode& c) {
     const Program& program = s.program;
     const Node& n = c.expr;
@@ -91,55 +170,172 @@ std::string explain_condition(CaseState& s, const ClauseCode& c) {
     for (auto slot : defs)
         facts.push_back(
             fmt::format("{} is {}", program.defs[slot].name, summary(program, s.expr.def(slot))));
-    const std::string when = std::string(vocabulary::clause(ast::ClauseKind::When).keyword) + " ";
-    std::string source = c.source.starts_with(when) ? c.source.substr(when.size()) : c.source;
+    std::string source = source_of(program, n); // the condition alone, without `otherwise`
     return facts.empty() ? source : fmt::format("{} ({})", source, fmt::join(facts, "; "));
 }
 
 // Why the running rule made or added to a line: its description (or, when the line is
-// already explained, which rule adds to it), then the clauses that held.
+// already explained, that this rule adds to it), then its reasons.
 void add_because(CaseState& s, std::vector<std::string>& because) {
     if (!because.empty())
-        because.push_back(fmt::format("and, by rule {}:", s.rule->name));
+        because.push_back(s.expressions || s.rule->doc.empty()
+                              ? fmt::format("and, by rule {}:", s.rule->name)
+                              : fmt::format("also: {}", s.rule->doc));
     else if (!s.rule->doc.empty())
         because.push_back(s.rule->doc);
-    because.insert(because.end(), s.trail.begin(), s.trail.end());
+    append_trail(s, because);
 }
 
-// For each code asked about: billed, removed by an edit, or where each rule that could
-// bill it stopped (recorded in `stops` as the rules ran).
+// Why the running edit acted: its description, then its reasons.
+void edit_because(CaseState& s, std::vector<std::string>& because) {
+    if (!s.rule->doc.empty()) because.push_back(s.rule->doc);
+    append_trail(s, because);
+}
+
+// A `when` that did not hold: its `otherwise` in a coder's words, and the condition as
+// written for authors (or when there are no words).
+void note_stop(CaseState& s, const ClauseCode& c) {
+    Stop stop{s.rule, "", ""};
+    if (c.otherwise) stop.reason = s.expr.text(s.expr.eval(*c.otherwise));
+    if (s.expressions || !c.otherwise) stop.condition = explain_condition(s, c);
+    s.stops.push_back(std::move(stop));
+}
+
+// A code billed, with the reason the rule gave and, when a table chose it, the key it used.
+void note_billed(CaseState& s, const ClauseCode& c, std::string_view code) {
+    Billed billed{s.rule, code, first_reason(s), nullptr, ""};
+    const Node& n = c.expr;
+    if (n.op == Op::Index && n.kids[0].op == Op::Const && n.kids[0].constant.kind == Kind::Table) {
+        billed.table = n.kids[0].constant.table;
+        billed.key = s.expr.text(s.expr.eval(n.kids[1]));
+    }
+    s.billed.push_back(std::move(billed));
+}
+
+// An edit changed a line's modifiers: the line's explanation says which and why.
+void explain_modifier(CaseState& s, int line, std::string_view what, std::string_view modifier) {
+    std::string reason = first_reason(s);
+    if (reason.empty()) reason = s.rule->doc.empty() ? s.rule->name : s.rule->doc;
+    s.lines[static_cast<std::size_t>(line)].line.because.push_back(
+        fmt::format("modifier {} {}: {}", modifier, what, reason));
+}
+
+namespace {
+
+// Reasons with the rule each came from; two rules stopped by the same fact say it once.
+struct Reasons {
+    std::vector<std::pair<std::string, std::string>> items; // text, "[rule …]" notes
+
+    void push_back(std::string text, std::string note) {
+        for (auto& [seen, notes] : items)
+            if (seen == text) {
+                notes += " " + note;
+                return;
+            }
+        items.emplace_back(std::move(text), std::move(note));
+    }
+    std::vector<std::string> lines() const {
+        std::vector<std::string> out;
+        for (const auto& [text, notes] : items)
+            out.push_back(text + " " + notes);
+        return out;
+    }
+};
+
+// Why no rule billed `code`: for each rule that could, where it stopped or what it billed.
+std::vector<std::string> rule_reasons(const CaseState& s, std::string_view code) {
+    Reasons reasons;
+    for (const auto& rule : s.program.rules) {
+        if (!may_bill(rule, code)) continue;
+        std::string note = rule_note(s.program, rule);
+        if (!rule.effective.holds(s.context.date)) {
+            reasons.push_back(fmt::format("{} does not apply to services on {}",
+                                          rule.doc.empty() ? rule.name : rule.doc, s.context.date),
+                              note);
+            continue;
+        }
+        std::vector<std::string> stopped;
+        for (const auto& stop : s.stops) {
+            if (stop.rule != &rule) continue;
+            std::string text = stop.reason.empty() ? stop.condition
+                               : s.expressions     ? stop.reason + " (" + stop.condition + ")"
+                                                   : stop.reason;
+            if (std::find(stopped.begin(), stopped.end(), text) == stopped.end())
+                stopped.push_back(std::move(text));
+        }
+        bool billed_other = false;
+        for (const auto& b : s.billed) {
+            if (b.rule != &rule || b.code == code) continue;
+            billed_other = true;
+            std::string lead =
+                b.reasons.empty() ? (rule.doc.empty() ? rule.name : rule.doc) : b.reasons;
+            if (b.table)
+                reasons.push_back(fmt::format("{} → {}; {} needs {}", lead, b.code, code,
+                                              keys_giving(s.program, *b.table, code)),
+                                  note);
+            else
+                reasons.push_back(fmt::format("{}: {} instead", lead, b.code), note);
+            break;
+        }
+        if (billed_other) continue;
+        if (!stopped.empty())
+            reasons.push_back(fmt::format("{}", fmt::join(stopped, "; ")), note);
+        else
+            reasons.push_back(fmt::format("{}: the study gave it nothing to bill",
+                                          rule.doc.empty() ? rule.name : rule.doc),
+                              note);
+    }
+    return reasons.lines();
+}
+
+} // namespace
+
+// For each code asked about: billed; not on the submitted claim (or denied there); removed
+// by an edit; or, for each rule that could bill it, the fact that decided it did not.
 std::vector<std::string> why_not(const CaseState& s, const Result& result) {
     std::vector<std::string> out;
     for (const auto& code : s.why_not_codes) {
-        bool billed = std::any_of(result.lines.begin(), result.lines.end(),
-                                  [&](const Line& l) { return l.code == code; });
-        if (billed) {
-            out.push_back(fmt::format("{}: it is billed (see its line)", code));
+        std::vector<std::string> reasons;
+        auto line = std::find_if(result.lines.begin(), result.lines.end(),
+                                 [&](const Line& l) { return l.code == code; });
+        auto by_edit = [&](std::string_view severity) {
+            for (const auto& e : result.edits)
+                if (e.code == code && e.severity == severity) {
+                    const RuleCode* edit = rule_named(s.program, e.rule);
+                    reasons.push_back(fmt::format("{} {}", e.message,
+                                                  edit ? rule_note(s.program, *edit)
+                                                       : fmt::format("[{}]", e.rule)));
+                }
+        };
+        if (line != result.lines.end()) {
+            const RuleCode* rule = rule_named(s.program, line->rule);
+            reasons.push_back(fmt::format(
+                "it is billed, {} {} {}", line->units, line->units == 1 ? "unit" : "units",
+                rule ? rule_note(s.program, *rule) : fmt::format("[{}]", line->rule)));
+            by_edit("deny"); // units an edit took off
+            out.push_back(fmt::format("{}: {}", code, fmt::join(reasons, "; ")));
             continue;
         }
-        std::vector<std::string> reasons;
-        for (const auto& e : result.edits)
-            if (e.code == code && e.severity == "deny")
-                reasons.push_back(fmt::format("edit {} removed it: {}", e.rule, e.message));
-        for (const auto& rule : s.program.rules) {
-            if (!std::any_of(rule.clauses.begin(), rule.clauses.end(),
-                             [&](const ClauseCode& c) { return may_bill(c, code); }))
-                continue;
-            std::string name =
-                rule.doc.empty() ? rule.name : fmt::format("{} ({})", rule.name, rule.doc);
-            if (!rule.effective.holds(s.context.date)) {
-                reasons.push_back(
-                    fmt::format("rule {} is not in effect on {}", name, s.context.date));
-                continue;
-            }
-            auto stop = std::find_if(s.stops.begin(), s.stops.end(),
-                                     [&](const auto& st) { return st.first == &rule; });
-            if (stop != s.stops.end())
-                reasons.push_back(
-                    fmt::format("rule {} did not apply: {} does not hold", name, stop->second));
-            else
-                reasons.push_back(fmt::format("rule {} applied but billed another code", name));
+        if (result.reviewed) {
+            for (const auto& l : result.unbilled)
+                if (l.code == code)
+                    reasons.push_back(
+                        fmt::format("supported by the study but not on the submitted claim: {}",
+                                    l.because.size() > 1 ? l.because[1]
+                                    : l.because.empty()  ? ""
+                                                         : l.because[0]));
+            for (const auto& v : result.review)
+                if (v.code == code && v.status == "denied")
+                    for (const auto& why : v.reasons) {
+                        const RuleCode* edit = rule_named(s.program, why.rule);
+                        reasons.push_back(fmt::format(
+                            "the submitted {} was denied: {} {}", code, why.message,
+                            edit ? rule_note(s.program, *edit) : fmt::format("[{}]", why.rule)));
+                    }
+        } else {
+            by_edit("deny");
         }
+        if (reasons.empty()) reasons = rule_reasons(s, code);
         if (reasons.empty())
             reasons.push_back(fmt::format("no rule of policy {} bills it", s.program.name));
         out.push_back(fmt::format("{}: {}", code, fmt::join(reasons, "; ")));

@@ -1,6 +1,8 @@
 // interpreter/eval/result.cpp — Result → JSON Lines (for programs) and aligned text (for people).
 #include "interpreter/eval/result.hpp"
 
+#include "interpreter/program/program.hpp"
+
 #include <algorithm>
 #include <fmt/format.h>
 
@@ -65,6 +67,12 @@ void field(std::string& out, std::string_view name, std::string_view value) {
     json_string(out, value);
 }
 
+// `"sources": [KEY, …]`: the keys the cite names (always present, [] when none).
+void sources_field(std::string& out, const std::vector<std::string>* keys) {
+    out += ", \"sources\": ";
+    json_strings(out, keys ? *keys : std::vector<std::string>{});
+}
+
 // Claim lines as a JSON array: billed lines, and the unbilled ones a review lists.
 void json_lines(std::string& out, const std::vector<Line>& lines, bool layered, bool explain) {
     out += '[';
@@ -76,6 +84,7 @@ void json_lines(std::string& out, const std::vector<Line>& lines, bool layered, 
         json_strings(out, l.modifiers);
         field(out, "rule", l.rule);
         field(out, "cite", l.cite);
+        sources_field(out, l.sources);
         if (layered) {
             field(out, "layer", l.layer);
             if (!l.replaces.empty()) field(out, "replaces", l.replaces);
@@ -108,6 +117,7 @@ std::string to_json(const Result& r, bool explain) {
         field(out, "code", e.code);
         field(out, "message", e.message);
         field(out, "cite", e.cite);
+        sources_field(out, e.sources);
         if (r.layered) {
             field(out, "layer", e.layer);
             if (!e.replaces.empty()) field(out, "replaces", e.replaces);
@@ -139,6 +149,7 @@ std::string to_json(const Result& r, bool explain) {
                 json_string(out, v.reasons[k].rule);
                 field(out, "message", v.reasons[k].message);
                 field(out, "cite", v.reasons[k].cite);
+                sources_field(out, v.reasons[k].sources);
                 out += '}';
             }
             out += "]}";
@@ -159,6 +170,22 @@ std::string error_json(std::string_view case_id, std::string_view message) {
 }
 
 namespace {
+
+// Under explain, each source a line or edit cites, resolved: key, whether verified, title,
+// publisher and date, link.
+void source_lines(std::string& out, const Result& r, const std::vector<std::string>* keys) {
+    if (!keys || !r.bibliography) return;
+    for (const auto& key : *keys) {
+        auto found = std::find_if(r.bibliography->begin(), r.bibliography->end(),
+                                  [&](const SourceCode& s) { return s.key == key; });
+        if (found == r.bibliography->end()) continue;
+        std::string about = found->title;
+        for (const std::string* part : {&found->publisher, &found->date, &found->link})
+            if (!part->empty()) about += "; " + *part;
+        out += fmt::format("      source {} ({}): {}\n", key,
+                           found->verified ? "verified" : "unverified", about);
+    }
+}
 
 // The submitted claim and the verdict on each line, in one table a coder reads at a glance.
 std::string review_text(const Result& r) {
@@ -213,17 +240,21 @@ std::string to_text(const Result& r, bool explain) {
             const Line& l = r.lines[i];
             out += fmt::format("  {:<{}}  {:>5}  {:<{}}  {:<{}}  {}\n", l.code, code_w, l.units,
                                modifiers[i], mod_w, l.rule, rule_w, l.cite);
-            if (explain)
+            if (explain) {
                 for (const auto& b : l.because)
                     out += fmt::format("      because {}\n", b);
+                source_lines(out, r, l.sources);
+            }
         }
     }
     for (const auto& e : r.edits) {
         out += fmt::format("  {}: {}{}{} [{}; {}]\n", e.severity, e.code,
                            e.code.empty() ? "" : ": ", e.message, e.rule, e.cite);
-        if (explain)
+        if (explain) {
             for (const auto& b : e.because)
                 out += fmt::format("      because {}\n", b);
+            source_lines(out, r, e.sources);
+        }
     }
     if (!r.documentation.empty()) {
         out += "  documentation required:\n";

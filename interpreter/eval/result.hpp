@@ -8,6 +8,8 @@
 
 namespace cpl {
 
+struct SourceCode; // interpreter/program/program.hpp: a source the cites name by key
+
 struct Line {
     std::string_view code;
     std::int64_t units = 0;
@@ -15,8 +17,9 @@ struct Line {
     std::string_view rule;
     std::string_view cite;
     std::string_view layer;
-    std::string_view replaces;        // the layer whose rule of the same name this one replaced
-    std::vector<std::string> because; // filled under --explain
+    std::string_view replaces; // the layer whose rule of the same name this one replaced
+    const std::vector<std::string>* sources = nullptr; // keys the cite names (the rule's)
+    std::vector<std::string> because;                  // filled under --explain
 };
 
 struct Edit {
@@ -27,6 +30,7 @@ struct Edit {
     std::string_view cite;
     std::string_view layer;
     std::string_view replaces;
+    const std::vector<std::string>* sources = nullptr;
     std::vector<std::string> because;
 };
 
@@ -35,6 +39,7 @@ struct Reason {
     std::string_view rule;
     std::string_view message;
     std::string_view cite;
+    const std::vector<std::string>* sources = nullptr;
 };
 
 /// The verdict on one submitted claim line (contract, section 3: "review").
@@ -58,14 +63,17 @@ struct Result {
     std::vector<ReviewLine> review; // one per submitted line, in order
     std::vector<Line> unbilled;     // supported by the study, missing from the claim
     std::vector<std::string> why_not; // under --why-not: why each asked-for code is absent
+    const std::vector<SourceCode>* bibliography = nullptr; // the policy's, to resolve keys
 };
 
-/// One JSON object on one line, without a trailing newline (contract, section 3).
+/// One JSON object on one line, without a trailing newline (contract, section 3). Lines,
+/// edits and reasons carry `sources`, the keys their cite names; `because` under explain.
 std::string to_json(const Result& result, bool explain);
 /// `{"case": ID, "error": MESSAGE}`
 std::string error_json(std::string_view case_id, std::string_view message);
 /// The readable form: aligned columns code, units, modifiers, rule, citation; then edits
-/// and documentation.
+/// and documentation. Under explain, each line and edit is followed by its reasons and its
+/// sources (key, title, link, whether verified).
 std::string to_text(const Result& result, bool explain);
 
 } // namespace cpl

@@ -51,6 +51,7 @@ void review(CaseState& s, Result& result, Value submitted, std::size_t first_ind
             if (line.code != state.line.code) continue;
             state.line.rule = line.rule;
             state.line.cite = line.cite;
+            state.line.sources = line.sources;
             state.line.layer = line.layer;
             if (s.explain) state.line.because = line.because;
             break;
@@ -73,7 +74,7 @@ void note_reason(CaseState& s, int line, std::string_view status, const Edit& ed
     int submitted = s.lines[static_cast<std::size_t>(line)].submitted;
     if (submitted < 0) return;
     ReviewLine& verdict = (*s.verdicts)[static_cast<std::size_t>(submitted)];
-    verdict.reasons.push_back({edit.rule, edit.message, edit.cite});
+    verdict.reasons.push_back({edit.rule, edit.message, edit.cite, edit.sources});
     if (status == "denied") verdict.status = "denied";
 }
 

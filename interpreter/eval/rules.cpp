@@ -67,23 +67,33 @@ void bill(CaseState& s, const ClauseCode& c) {
         for (const auto& m : list.list())
             modifiers.push_back(keep(s, m));
     }
+    if (s.explain) note_billed(s, c, code.str());
     add_line(s, code.str(), units, std::move(modifiers));
+}
+
+// Why a cap cut a line, in the edit's words: its `because` before the cap, which can name the
+// limit's value and the counts (computed here even without --explain: a cap is rare), else
+// its description.
+std::string cap_reason(CaseState& s, const ClauseCode& cap) {
+    const auto& clauses = s.rule->clauses;
+    for (auto i = static_cast<std::size_t>(&cap - clauses.data()); i-- > 0;)
+        if (clauses[i].kind == ast::ClauseKind::Because)
+            return s.expr.text(s.expr.eval(clauses[i].expr));
+    return s.rule->doc.empty() ? s.rule->name : s.rule->doc;
 }
 
 void cap(CaseState& s, const ClauseCode& c, int line) {
     std::int64_t limit = s.expr.number(c.expr);
     LineState& state = s.lines[static_cast<std::size_t>(line)];
     if (state.line.units <= limit) return;
-    std::int64_t removed = state.line.units - std::max<std::int64_t>(limit, 0);
     Edit e = make_edit(s, "deny", state.line.code);
-    // The edit's description says why there is a limit; the numbers say what it did.
-    std::string_view why =
-        s.rule->doc.empty() ? std::string_view(s.rule->name) : std::string_view(s.rule->doc);
-    e.message = s.context.arena.copy(
-        limit > 0
-            ? fmt::format("{}: {} units of {} exceed the limit of {}; {} removed", why,
-                          state.line.units, state.line.code, limit, removed)
-            : fmt::format("{}: {} is not payable, the line is removed", why, state.line.code));
+    // The reason says why there is a limit; the numbers say what it did.
+    std::string why = cap_reason(s, c);
+    e.message =
+        s.context.arena.copy(limit > 0 ? fmt::format("{} units of {} billed, {} payable: {}",
+                                                     state.line.units, state.line.code, limit, why)
+                                       : fmt::format("{} is not payable, the line is removed: {}",
+                                                     state.line.code, why));
     note_reason(s, line, limit <= 0 ? "denied" : "adjusted", e);
     s.edits.push_back(std::move(e));
     if (limit <= 0)
@@ -123,6 +133,7 @@ void add_modifier(CaseState& s, const ClauseCode& c, int line) {
     modifiers.push_back(modifier);
     s.claim_dirty = true;
     note_modifier_change(s, line, modifier_change("added", modifier, *s.rule));
+    if (s.explain) explain_modifier(s, line, "added", modifier);
 }
 
 void remove_modifier(CaseState& s, const ClauseCode& c, int line) {
@@ -133,6 +144,7 @@ void remove_modifier(CaseState& s, const ClauseCode& c, int line) {
     modifiers.erase(it);
     s.claim_dirty = true;
     note_modifier_change(s, line, modifier_change("removed", modifier, *s.rule));
+    if (s.explain) explain_modifier(s, line, "removed", modifier);
 }
 
 void document(CaseState& s, std::string_view text) {
@@ -155,8 +167,9 @@ void exec(CaseState& s, const RuleCode& rule, std::size_t i, int line) {
                 if (c.over_claim && s.lines[k].removed) continue;
                 s.expr.local(c.slot) = list.items[k];
                 std::size_t mark = s.trail.size();
-                if (s.explain)
-                    s.trail.push_back(fmt::format("{}: {}", c.source, s.expr.text(list.items[k])));
+                if (s.expressions)
+                    s.trail.push_back(
+                        {fmt::format("{}: {}", c.source, s.expr.text(list.items[k])), false});
                 exec(s, rule, i + 1, c.over_claim ? static_cast<int>(k) : line);
                 s.trail.resize(mark);
             }
@@ -164,16 +177,16 @@ void exec(CaseState& s, const RuleCode& rule, std::size_t i, int line) {
         }
         case K::Let:
             s.expr.local(c.slot) = c.invariant ? invariant_let(s, i, c) : s.expr.eval(c.expr);
-            if (s.explain)
+            if (s.expressions)
                 s.trail.push_back(
-                    fmt::format("{} → {}", c.source, s.expr.text(s.expr.local(c.slot))));
+                    {fmt::format("{} → {}", c.source, s.expr.text(s.expr.local(c.slot))), false});
             break;
         case K::When:
             if (!s.expr.truth(c.expr)) {
-                if (s.explain) s.stops.emplace_back(s.rule, explain_condition(s, c));
+                if (s.explain) note_stop(s, c);
                 return;
             }
-            if (s.explain) s.trail.push_back(explain_condition(s, c));
+            if (s.expressions) s.trail.push_back({explain_condition(s, c), false});
             break;
         case K::Bill:
             bill(s, c);
@@ -201,7 +214,7 @@ void exec(CaseState& s, const RuleCode& rule, std::size_t i, int line) {
             break;
         case K::Because:
             // Plain words for the reader, computed only when someone asks why.
-            if (s.explain) s.trail.push_back(s.expr.text(s.expr.eval(c.expr)));
+            if (s.explain) s.trail.push_back({s.expr.text(s.expr.eval(c.expr)), true});
             break;
         }
     }
@@ -210,6 +223,7 @@ void exec(CaseState& s, const RuleCode& rule, std::size_t i, int line) {
 void run_clauses(CaseState& s, const RuleCode& rule) {
     s.rule = &rule;
     s.trail.clear();
+    s.rows_used.clear();
     s.let_cached.clear();
     s.expr.in_frame(rule.frame_size, [&] {
         exec(s, rule, 0, -1);
@@ -264,10 +278,8 @@ Edit make_edit(CaseState& s, std::string_view severity, std::string_view code) {
     e.cite = s.rule->cite;
     e.layer = s.rule->layer;
     e.replaces = s.rule->replaces;
-    if (s.explain) {
-        if (!s.rule->doc.empty()) e.because.push_back(s.rule->doc);
-        e.because.insert(e.because.end(), s.trail.begin(), s.trail.end());
-    }
+    e.sources = &s.rule->sources;
+    if (s.explain) edit_because(s, e.because);
     if (s.coverage) mark_fired(s);
     return e;
 }

@@ -292,7 +292,7 @@ private:
                         names_of(merged.tables, [](const MergedTable& m) -> std::string_view {
                             return m.decl->name.text;
                         }));
-            merged.tables.push_back({&t, layer, {}});
+            merged.tables.push_back({&t, layer, {}, {}});
             table = &merged.tables.back();
         } else if (t.replace) {
             table->rows.clear();
@@ -426,6 +426,22 @@ private:
     }
 
     void apply_one(MergedPolicy&, const ast::Include&, const std::string&) {}
+
+    void apply_one(MergedPolicy& merged, const ast::Source& s, const std::string& layer) {
+        for (auto& existing : merged.bibliography) {
+            if (existing.decl->key.text != s.key.text) continue;
+            if (existing.layer == layer) {
+                diagnostics_
+                    .error("check.duplicate_source", s.key.span,
+                           fmt::format("source `{}` is already declared", s.key.text))
+                    .help = "give each source one declaration; cite it as many times as needed";
+                return;
+            }
+            existing = {&s, layer};
+            return;
+        }
+        merged.bibliography.push_back({&s, layer});
+    }
 
     Diagnostics& diagnostics_;
     // Rows read for a table's `rows from`, with the file's path and version.

@@ -55,6 +55,13 @@ struct MergedRule {
     std::vector<std::pair<const ast::Rule*, std::string>> exceptions;
 };
 
+/// A source the citations name by key. A payer layer that declares a key again replaces the
+/// base's entry (a newer edition, a link that moved, a value since verified).
+struct MergedSource {
+    const ast::Source* decl = nullptr;
+    std::string layer;
+};
+
 /// Every declaration in force, in evaluation order, with the layer that wrote it.
 struct MergedPolicy {
     std::shared_ptr<SourceMap> sources = std::make_shared<SourceMap>();
@@ -72,6 +79,7 @@ struct MergedPolicy {
     std::vector<MergedDef> defs;
     std::vector<MergedRule> rules;
     std::vector<MergedRule> edits;
+    std::vector<MergedSource> bibliography;
 };
 
 /// Loads a policy: `standard` (the built-in set), a path, or a name, found from the current

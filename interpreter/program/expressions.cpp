@@ -178,12 +178,26 @@ std::int64_t Expressions::checked(const Node& n, std::int64_t a, std::int64_t b,
 }
 
 Value Expressions::def(std::uint32_t slot, Span at) {
-    if (scratch_.def_done[slot]) return scratch_.def_values[slot];
+    auto* used = context_.rows_used;
+    if (scratch_.def_done[slot]) {
+        // The rows it looked up count for whoever reads it now, too.
+        if (used && slot < scratch_.def_rows.size())
+            used->insert(used->end(), scratch_.def_rows[slot].begin(),
+                         scratch_.def_rows[slot].end());
+        return scratch_.def_values[slot];
+    }
     const DefCode& d = program_.defs[slot];
     call_span_ = at;
+    std::size_t first = used ? used->size() : 0;
     Value v = in_frame(d.frame_size, [&] { return eval(d.body); });
     scratch_.def_values[slot] = v;
     scratch_.def_done[slot] = 1;
+    if (used) {
+        if (scratch_.def_rows.size() < program_.defs.size())
+            scratch_.def_rows.resize(program_.defs.size());
+        scratch_.def_rows[slot].assign(used->begin() + static_cast<std::ptrdiff_t>(first),
+                                       used->end());
+    }
     return v;
 }
 
@@ -194,7 +208,9 @@ Value Expressions::call_def(const Node& n) {
     Value* args = context_.arena.make_array<Value>(argc);
     for (std::uint32_t i = 0; i < argc; ++i)
         args[i] = eval(n.kids[i]);
-    if (argc > 2)
+    // Under --explain a call is computed again rather than remembered, so that the rows it
+    // looks up are recorded for each rule that asks.
+    if (argc > 2 || context_.rows_used)
         return in_frame(
             d.frame_size, [&] { return eval(d.body); }, args, argc);
     std::size_t hash = n.slot * 0x9E3779B97F4A7C15ull;
@@ -263,6 +279,8 @@ Value Expressions::index(const Node& n) {
     Value key = eval(n.kids[1]);
     if (object.kind == Kind::Table) {
         const TableRowData* row = find_row(object.table, key);
+        // A value read, not a key tested with `in`: the explanation rests on it.
+        if (context_.rows_used && row) context_.rows_used->push_back(row);
         if (!row)
             fail(n, "eval.missing_key",
                  fmt::format("table `{}` has no row for {}", object.table->name,

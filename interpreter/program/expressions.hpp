@@ -28,6 +28,10 @@ struct ExpressionContext {
     /// When set, every table row a look-up returns is marked, by table index then row index
     /// (`cpl test --coverage`).
     std::vector<std::vector<bool>>* rows_seen = nullptr;
+    /// When set (--explain), every table row whose value is read (`t[key]`) is appended, also those
+    /// a definition computed earlier in the case looked up: an explanation can then say which
+    /// values it rests on, and whether their sources were verified.
+    std::vector<const TableRowData*>* rows_used = nullptr;
 };
 
 /// Memory reused from case to case (the evaluator keeps one per thread), so that evaluating
@@ -36,6 +40,7 @@ struct ExpressionScratch {
     std::vector<Value> locals;
     std::vector<Value> def_values;
     std::vector<std::uint8_t> def_done;
+    std::vector<std::vector<const TableRowData*>> def_rows; // rows each definition looked up
 
     // Results of function definitions by their arguments, for this case only: definitions
     // are pure, so `complete(limb)` asked by three rules is computed once. Direct-mapped:

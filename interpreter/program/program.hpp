@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cpl {
@@ -96,6 +97,7 @@ struct ClauseCode {
     Node expr;
     std::optional<Node> units;
     std::optional<Node> modifiers;
+    std::optional<Node> otherwise; // `when … otherwise`: why the rule stops here, in plain words
     Span span;
     std::string source; // the clause as written, for --explain
 };
@@ -112,7 +114,20 @@ struct RuleCode {
     std::vector<RuleCode> exceptions; // tried first; the first whose conditions hold runs instead
     Effective effective;              // the rule runs only for dates of service in it
     std::vector<std::string> written; // its clauses as written, in source order (`cpl diff`)
+    std::vector<std::string> sources; // the source keys its cite names, each once, in order
     bool fixed = false;
+    Span span;
+};
+
+/// A document the policy's citations name by key (a `source` declaration).
+struct SourceCode {
+    std::string key;
+    std::string title;
+    std::string publisher; // "" when not given, as are date and link
+    std::string date;
+    std::string link;
+    bool verified = false; // the values cpl takes from it were checked against its own text
+    std::string layer;
     Span span;
 };
 
@@ -150,12 +165,20 @@ struct Program {
     std::vector<DefCode> defs;
     std::vector<RuleCode> rules;
     std::vector<RuleCode> edits;
+    std::vector<SourceCode> bibliography; // base first, in declaration order
     std::uint32_t max_frame = 0;
 
     std::optional<MuscleIndex> muscles;     // from the table named `muscles`, if declared
     bool dated = false;                     // some declaration holds only for some dates of service
     Effective service_dates;                // the dates of service the policy codes (its headers)
     std::string service_dates_from_layer, service_dates_until_layer;
+
+    /// The source declared with `key`, or null.
+    const SourceCode* find_source(std::string_view key) const {
+        for (const auto& source : bibliography)
+            if (source.key == key) return &source;
+        return nullptr;
+    }
 };
 
 } // namespace cpl

@@ -46,11 +46,27 @@ std::map<std::string, const TableRowData*> rows_of(const TableData& t,
     return out;
 }
 
+// A clause as written, on one line: a clause broken over lines (`otherwise`, a long `if`)
+// reads as one. String literals cannot hold a line break, so only layout is folded.
+std::string one_line(const std::string& clause) {
+    std::string out;
+    for (std::size_t i = 0; i < clause.size(); ++i) {
+        if (clause[i] != '\n') {
+            out += clause[i];
+            continue;
+        }
+        while (i + 1 < clause.size() && clause[i + 1] == ' ')
+            ++i;
+        out += ' ';
+    }
+    return out;
+}
+
 std::string rule_text(const RuleCode& r) {
     std::string out = dates(r.effective.from, r.effective.until);
     if (!out.empty()) out = "(in effect" + out + ") ";
     for (const auto& c : r.written)
-        out += (out.empty() ? "" : " | ") + c;
+        out += (out.empty() ? "" : " | ") + one_line(c);
     return out;
 }
 

@@ -1,8 +1,11 @@
 // interpreter/tools/doc.cpp — Program → page. The page is first built as a few blocks (headings,
-// paragraphs, lists, tables of inline text), then rendered as Markdown or HTML, so the two
-// formats always say the same.
+// paragraphs, lists, tables of inline text), then rendered as Markdown or HTML
+// (doc_render.cpp), so the two formats always say the same. A cite's `[KEY]`s link to their
+// sources; each rule lists its sources by title, and the page ends with the bibliography.
 #include "interpreter/tools/doc.hpp"
 
+#include "interpreter/tools/doc_page.hpp"
+#include "lang/cite.hpp"
 #include "lang/vocabulary.hpp"
 
 #include <algorithm>
@@ -14,20 +17,7 @@ namespace cpl {
 
 namespace {
 
-struct Inline {
-    enum Kind { text, code, link, strong } kind = text;
-    std::string content;
-    std::string href; // links only
-};
-using Inlines = std::vector<Inline>;
-
-struct Block {
-    enum Kind { heading, paragraph, list, table } kind = paragraph;
-    int level = 1;                          // headings
-    Inlines content;                        // headings, paragraphs
-    std::vector<Inlines> items;             // lists; a table's header
-    std::vector<std::vector<Inlines>> rows; // tables
-};
+using namespace doc_page;
 
 Inline text(std::string s) {
     return {Inline::text, std::move(s), {}};
@@ -40,7 +30,7 @@ Inline strong(std::string s) {
 }
 
 // A citation: plain text, with every http(s) URL in it made a link.
-Inlines citation(const std::string& cite) {
+Inlines urls_linked(const std::string& cite) {
     Inlines out;
     std::size_t at = 0;
     while (at < cite.size()) {
@@ -115,7 +105,13 @@ Inlines clause_words(const ClauseCode& clause) {
         return {text(words + " "), code(rest.substr(0, eq)), text(" is "),
                 code(rest.substr(eq + 3))};
     }
-    if (row.role == vocabulary::ClauseRole::condition) return {text(words + " "), code(rest)};
+    if (row.role == vocabulary::ClauseRole::condition) {
+        // `when C otherwise R`: the condition, then what the coder is told when it fails.
+        std::size_t otherwise = clause.otherwise ? rest.find(" otherwise ") : std::string::npos;
+        if (otherwise == std::string::npos) return {text(words + " "), code(rest)};
+        return {text(words + " "), code(rest.substr(0, otherwise)), text(", otherwise "),
+                code(rest.substr(otherwise + 11))};
+    }
     return {strong(words + " "), code(rest)};
 }
 
@@ -138,21 +134,96 @@ public:
             }
         }
         intro.push_back(text(
-            fmt::format(". {}, {}, {}, {}, {}.", counted(p_.settings.size(), "setting"),
+            fmt::format(". {}, {}, {}, {}, {}, {}.", counted(p_.settings.size(), "setting"),
                         counted(p_.tables.size(), "table"), counted(p_.defs.size(), "definition"),
-                        counted(p_.rules.size(), "rule"), counted(p_.edits.size(), "edit"))));
+                        counted(p_.rules.size(), "rule"), counted(p_.edits.size(), "edit"),
+                        counted(p_.bibliography.size(), "source"))));
         paragraph(std::move(intro));
         settings();
         tables();
         definitions();
         rules("Rules", p_.rules);
         rules("Edits", p_.edits);
+        bibliography();
         return std::move(blocks_);
     }
 
 private:
     const Program& p_;
     std::vector<Block> blocks_;
+
+    // A citation: its URLs made links, and each `[KEY]` a link to that source's page.
+    Inlines citation(const std::string& cite) const {
+        Inlines out;
+        std::size_t at = 0;
+        for (const auto& [key, offset] : cited_keys(cite)) {
+            const SourceCode* source = p_.find_source(key);
+            if (!source || source->link.empty()) continue;
+            for (auto& part : urls_linked(cite.substr(at, offset - 1 - at)))
+                out.push_back(std::move(part));
+            out.push_back({Inline::link, "[" + std::string(key) + "]", source->link});
+            at = offset + key.size() + 1;
+        }
+        for (auto& part : urls_linked(cite.substr(at)))
+            out.push_back(std::move(part));
+        return out;
+    }
+
+    // A source as a reader opens it: its title (a link when it has one), then who and when.
+    Inlines source_title(const SourceCode& s) const {
+        Inlines out;
+        if (s.link.empty())
+            out.push_back(text(s.title));
+        else
+            out.push_back({Inline::link, s.title, s.link});
+        return out;
+    }
+
+    static std::string verified_text(const SourceCode& s) {
+        return s.verified ? "verified" : "unverified";
+    }
+
+    // "Sources: S1 title (unverified); …" under a rule's citation.
+    void rule_sources(const RuleCode& r) {
+        if (r.sources.empty()) return;
+        Inlines line{text("Sources: ")};
+        for (std::size_t i = 0; i < r.sources.size(); ++i) {
+            const SourceCode* s = p_.find_source(r.sources[i]);
+            if (!s) continue;
+            if (i) line.push_back(text("; "));
+            line.push_back(strong(s->key + " "));
+            for (auto& part : source_title(*s))
+                line.push_back(std::move(part));
+            line.push_back(text(" (" + verified_text(*s) + ")"));
+        }
+        paragraph(std::move(line));
+    }
+
+    void bibliography() {
+        if (p_.bibliography.empty()) return;
+        heading(2, {text("Bibliography")});
+        paragraph({text("The sources the citations name as [KEY]. Verified: the values taken "
+                        "from the source were checked against its own text.")});
+        Block t{Block::table,
+                0,
+                {},
+                {{text("key")},
+                 {text("source")},
+                 {text("publisher")},
+                 {text("date")},
+                 {text("verified")}},
+                {}};
+        for (const auto& s : p_.bibliography) {
+            Inlines key{code(s.key)};
+            if (p_.layers.size() > 1) key.push_back(text(" (" + s.layer + ")"));
+            t.rows.push_back({key,
+                              source_title(s),
+                              {text(s.publisher)},
+                              {text(s.date)},
+                              {text(s.verified ? "yes" : "no")}});
+        }
+        blocks_.push_back(std::move(t));
+    }
 
     void heading(int level, Inlines content) {
         blocks_.push_back({Block::heading, level, std::move(content), {}, {}});
@@ -267,6 +338,7 @@ private:
                 cite.push_back(std::move(part));
             paragraph(std::move(cite));
         }
+        rule_sources(r);
         for (const auto& e : r.exceptions) {
             Inlines head{strong("Exception "), code(e.name), text(" (layer "), code(e.layer),
                          text(")")};
@@ -280,6 +352,7 @@ private:
                     cite.push_back(std::move(part));
                 paragraph(std::move(cite));
             }
+            rule_sources(e);
         }
     }
 
@@ -290,208 +363,6 @@ private:
             rule(r, vocabulary::keyword(r.kind));
     }
 };
-
-// --- Markdown ---
-
-std::string md_escape(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        if (c == '\n') {
-            out += ' ';
-            continue;
-        }
-        if (std::string_view("\\`*_[]<>|").find(c) != std::string_view::npos) out += '\\';
-        out += c;
-    }
-    return out;
-}
-
-std::string md_code(std::string_view s) {
-    std::string body(s);
-    for (char& c : body)
-        if (c == '\n') c = ' ';
-    std::string fence = body.find('`') == std::string::npos ? "`" : "``";
-    if (fence.size() > 1 || body.starts_with(' ')) return fence + " " + body + " " + fence;
-    return fence + body + fence;
-}
-
-std::string md_inlines(const Inlines& parts, bool in_table) {
-    std::string out;
-    for (const auto& part : parts) {
-        switch (part.kind) {
-        case Inline::text:
-            out += md_escape(part.content);
-            break;
-        case Inline::code: {
-            std::string c = md_code(part.content);
-            if (in_table) {
-                std::string escaped;
-                for (char ch : c)
-                    escaped += ch == '|' ? std::string("\\|") : std::string(1, ch);
-                c = escaped;
-            }
-            out += c;
-            break;
-        }
-        case Inline::strong: {
-            std::string s = part.content;
-            std::string trailing;
-            while (!s.empty() && s.back() == ' ') {
-                s.pop_back();
-                trailing += ' ';
-            }
-            out += "**" + md_escape(s) + "**" + trailing;
-            break;
-        }
-        case Inline::link: {
-            std::string href;
-            for (char c : part.href)
-                href += c == ')'   ? std::string("%29")
-                        : c == ' ' ? std::string("%20")
-                                   : std::string(1, c);
-            out += "[" + md_escape(part.content) + "](" + href + ")";
-            break;
-        }
-        }
-    }
-    return out;
-}
-
-std::string markdown(const std::vector<Block>& blocks) {
-    std::string out;
-    for (const auto& b : blocks) {
-        switch (b.kind) {
-        case Block::heading:
-            out += std::string(static_cast<std::size_t>(b.level), '#') + " " +
-                   md_inlines(b.content, false) + "\n\n";
-            break;
-        case Block::paragraph:
-            out += md_inlines(b.content, false) + "\n\n";
-            break;
-        case Block::list:
-            for (const auto& item : b.items)
-                out += "- " + md_inlines(item, false) + "\n";
-            out += "\n";
-            break;
-        case Block::table: {
-            std::string header = "|", rule = "|";
-            for (const auto& h : b.items) {
-                header += " " + md_inlines(h, true) + " |";
-                rule += " --- |";
-            }
-            out += header + "\n" + rule + "\n";
-            for (const auto& row : b.rows) {
-                out += "|";
-                for (const auto& cell : row) {
-                    std::string c = md_inlines(cell, true);
-                    out += c.empty() ? " |" : " " + c + " |";
-                }
-                out += "\n";
-            }
-            out += "\n";
-            break;
-        }
-        }
-    }
-    while (out.ends_with("\n\n"))
-        out.pop_back();
-    return out;
-}
-
-// --- HTML ---
-
-std::string html_escape(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&#39;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
-}
-
-std::string html_inlines(const Inlines& parts) {
-    std::string out;
-    for (const auto& part : parts) {
-        switch (part.kind) {
-        case Inline::text:
-            out += html_escape(part.content);
-            break;
-        case Inline::code:
-            out += "<code>" + html_escape(part.content) + "</code>";
-            break;
-        case Inline::strong:
-            out += "<strong>" + html_escape(part.content) + "</strong>";
-            break;
-        case Inline::link:
-            out +=
-                "<a href=\"" + html_escape(part.href) + "\">" + html_escape(part.content) + "</a>";
-            break;
-        }
-    }
-    return out;
-}
-
-constexpr const char* html_style =
-    "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 "
-    "1rem;line-height:1.45;color:#222}"
-    "table{border-collapse:collapse;margin:0.5rem 0 1rem}th,td{border:1px solid "
-    "#ccc;padding:0.25rem 0.5rem;"
-    "text-align:left;vertical-align:top}th{background:#f3f3f3}code{background:#f5f5f5;padding:0 "
-    "0.2rem;"
-    "border-radius:3px}h2{border-bottom:1px solid #ddd;margin-top:2rem}h3{margin-top:1.5rem}";
-
-std::string html(const std::vector<Block>& blocks, const std::string& title) {
-    std::string out =
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
-        html_escape(title) + "</title>\n<style>" + html_style + "</style>\n</head>\n<body>\n";
-    for (const auto& b : blocks) {
-        switch (b.kind) {
-        case Block::heading:
-            out += fmt::format("<h{0}>{1}</h{0}>\n", b.level, html_inlines(b.content));
-            break;
-        case Block::paragraph:
-            out += "<p>" + html_inlines(b.content) + "</p>\n";
-            break;
-        case Block::list:
-            out += "<ul>\n";
-            for (const auto& item : b.items)
-                out += "<li>" + html_inlines(item) + "</li>\n";
-            out += "</ul>\n";
-            break;
-        case Block::table:
-            out += "<table>\n<tr>";
-            for (const auto& h : b.items)
-                out += "<th>" + html_inlines(h) + "</th>";
-            out += "</tr>\n";
-            for (const auto& row : b.rows) {
-                out += "<tr>";
-                for (const auto& cell : row)
-                    out += "<td>" + html_inlines(cell) + "</td>";
-                out += "</tr>\n";
-            }
-            out += "</table>\n";
-            break;
-        }
-    }
-    return out + "</body>\n</html>\n";
-}
 
 } // namespace
 

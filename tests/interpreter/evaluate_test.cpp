@@ -107,10 +107,12 @@ TEST_CASE("warnings and documentation; interpolated messages") {
     CHECK(out.result->documentation[0] == "muscles named by limb");
 }
 
-TEST_CASE("explain records the conditions that held") {
+TEST_CASE("explain=expressions records the conditions that held") {
     auto r = make("rule one let n = count(case.extremities) when n >= 1 bill 95860 cite \"x\"\n");
-    auto out =
-        r.run(R"({"id": "c6", "extremities": [{"limb": "left_arm", "muscles": ["APB"]}]})", true);
+    EvaluateOptions options;
+    options.explain = options.explain_expressions = true;
+    auto out = r.session->run(
+        R"({"id": "c6", "extremities": [{"limb": "left_arm", "muscles": ["APB"]}]})", options);
     REQUIRE(out.result);
     REQUIRE(out.result->lines.size() == 1);
     const auto& because = out.result->lines[0].because;
@@ -128,8 +130,8 @@ TEST_CASE("why-not names the rule that could bill a code and the condition that 
         R"({"id": "w1", "extremities": [{"limb": "left_arm", "muscles": ["APB"]}]})", options);
     REQUIRE(out.result);
     REQUIRE(out.result->why_not.size() == 2);
-    CHECK(out.result->why_not[0] ==
-          "95861: rule two (Two limbs) did not apply: limbs == 2 (limbs is 1) does not hold");
+    // Without `otherwise`, the condition as written is all there is to show.
+    CHECK(out.result->why_not[0] == "95861: limbs == 2 (limbs is 1) [rule two]");
     CHECK(out.result->why_not[1] == "95864: no rule of policy t bills it");
 }
 

@@ -87,6 +87,13 @@ TEST_CASE("declarations") {
         {"disable edit e \"not ours\"", true},
         {"exception e to rule r when true bill 95870 cite \"x\"", true},
         {"include \"muscles.cpl\"", true},
+        {"rule r when x otherwise \"{x} is false\" bill 95860 cite \"x\"", true},
+        {"source S23 \"IBX\" publisher \"IBX\" date \"2019\" link \"https://x\" unverified", true},
+        {"source CMS_MUE \"MUE\" verified", true},
+        {"source 5", true}, // a payer restating a setting named `source`
+        {"source S1", false},
+        {"source S1 \"t\"", false},
+        {"source S1 \"t\" date \"2019\" publisher \"x\" verified", false},
         {"table t 1 => 2", false},
         {"setting 5", false},
         {"rule", false},

@@ -1,0 +1,124 @@
+// interpreter/check/sources.cpp — resolving the `[KEY]`s of every cite against the `source`
+// declarations (see sources.hpp).
+#include "interpreter/check/sources.hpp"
+
+#include "lang/cite.hpp"
+#include "lang/suggest.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <set>
+
+namespace cpl::check_detail {
+
+namespace {
+
+class SourceChecker {
+public:
+    SourceChecker(const MergedPolicy& merged, Program& program, Diagnostics& diagnostics)
+        : merged_(merged), program_(program), diagnostics_(diagnostics) {
+        for (const auto& source : merged.bibliography)
+            keys_.push_back(source.decl->key.text);
+    }
+
+    void run() {
+        for (const auto& s : merged_.bibliography) {
+            const ast::Source& d = *s.decl;
+            auto text = [](const std::optional<ast::Ident>& field) {
+                return field ? field->text : std::string();
+            };
+            program_.bibliography.push_back({d.key.text, d.title, text(d.publisher), text(d.date),
+                                             text(d.link), d.verified, s.layer, d.key.span});
+        }
+        for (const auto& setting : merged_.settings) {
+            cite(setting.decl->cite);
+            for (const auto& version : setting.versions)
+                if (version.cite) cite(*version.cite);
+        }
+        for (const auto& table : merged_.tables) {
+            cite(table.decl->cite);
+            for (const auto& row : table.rows)
+                cite(row.row->cite);
+        }
+        for (const auto* list : {&merged_.rules, &merged_.edits})
+            for (const auto& rule : *list) {
+                cite(rule.rule->cite);
+                for (const auto& exception : rule.exceptions)
+                    cite(exception.first->cite);
+            }
+        for (auto* list : {&program_.rules, &program_.edits})
+            for (auto& rule : *list) {
+                keys_of(rule);
+                for (auto& exception : rule.exceptions)
+                    keys_of(exception);
+            }
+        unused();
+    }
+
+private:
+    // Each key of a cite must name a declared source.
+    void cite(const std::optional<ast::Cite>& c) {
+        if (c) cite(*c);
+    }
+    void cite(const ast::Cite& c) {
+        for (const auto& [key, offset] : cited_keys(c.text)) {
+            cited_.insert(std::string(key));
+            if (program_.find_source(key)) continue;
+            auto& d = diagnostics_.error(
+                "check.unknown_source", key_span(c, key),
+                fmt::format("the citation names source `{}`, which no `source` declares", key));
+            if (auto guess = closest(key, keys_))
+                d.help = fmt::format("did you mean `{}`?", *guess);
+            else
+                d.help = fmt::format("declare it: `source {} \"title\" link \"https://…\" "
+                                     "unverified`",
+                                     key);
+        }
+    }
+
+    // The `[KEY]` inside the cite's text as written, so the caret points at it (the cite's
+    // whole span when escapes make it hard to find).
+    Span key_span(const ast::Cite& c, std::string_view key) const {
+        const std::string& text = program_.sources->get(c.span.file).text();
+        std::string_view written(text.data() + c.span.begin, c.span.end - c.span.begin);
+        std::size_t at = written.find(fmt::format("[{}]", key));
+        if (at == std::string_view::npos) return c.span;
+        auto begin = static_cast<std::uint32_t>(c.span.begin + at + 1);
+        return {c.span.file, begin, begin + static_cast<std::uint32_t>(key.size())};
+    }
+
+    void keys_of(RuleCode& rule) {
+        for (const auto& cited : cited_keys(rule.cite)) {
+            std::string key(cited.key);
+            if (program_.find_source(key) &&
+                std::find(rule.sources.begin(), rule.sources.end(), key) == rule.sources.end())
+                rule.sources.push_back(std::move(key));
+        }
+    }
+
+    // Only the checked policy's own sources: a payer is not told about the standard set's.
+    void unused() {
+        for (const auto& s : merged_.bibliography) {
+            if (s.layer != merged_.name || cited_.count(s.decl->key.text)) continue;
+            diagnostics_
+                .warning("check.unused_source", s.decl->key.span,
+                         fmt::format("no citation names source `{}`", s.decl->key.text))
+                .help = fmt::format("cite it as `[{}]` where its facts are used, or remove it",
+                                    s.decl->key.text);
+        }
+    }
+
+    const MergedPolicy& merged_;
+    Program& program_;
+    Diagnostics& diagnostics_;
+    std::vector<std::string_view> keys_;
+    std::set<std::string, std::less<>> cited_;
+};
+
+} // namespace
+
+void check_sources(const MergedPolicy& merged, Program& program, Diagnostics& diagnostics) {
+    SourceChecker(merged, program, diagnostics).run();
+}
+
+} // namespace cpl::check_detail

@@ -1,0 +1,219 @@
+// interpreter/tools/doc_render.cpp — the blocks of a `cpl doc` page as Markdown or HTML.
+#include "interpreter/tools/doc_page.hpp"
+
+#include <fmt/format.h>
+#include <string_view>
+
+namespace cpl::doc_page {
+
+namespace {
+
+// --- Markdown ---
+
+std::string md_escape(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        if (c == '\n') {
+            out += ' ';
+            continue;
+        }
+        if (std::string_view("\\`*_[]<>|").find(c) != std::string_view::npos) out += '\\';
+        out += c;
+    }
+    return out;
+}
+
+std::string md_code(std::string_view s) {
+    std::string body(s);
+    for (char& c : body)
+        if (c == '\n') c = ' ';
+    std::string fence = body.find('`') == std::string::npos ? "`" : "``";
+    if (fence.size() > 1 || body.starts_with(' ')) return fence + " " + body + " " + fence;
+    return fence + body + fence;
+}
+
+std::string md_inlines(const Inlines& parts, bool in_table) {
+    std::string out;
+    for (const auto& part : parts) {
+        switch (part.kind) {
+        case Inline::text:
+            out += md_escape(part.content);
+            break;
+        case Inline::code: {
+            std::string c = md_code(part.content);
+            if (in_table) {
+                std::string escaped;
+                for (char ch : c)
+                    escaped += ch == '|' ? std::string("\\|") : std::string(1, ch);
+                c = escaped;
+            }
+            out += c;
+            break;
+        }
+        case Inline::strong: {
+            std::string s = part.content;
+            std::string trailing;
+            while (!s.empty() && s.back() == ' ') {
+                s.pop_back();
+                trailing += ' ';
+            }
+            out += "**" + md_escape(s) + "**" + trailing;
+            break;
+        }
+        case Inline::link: {
+            std::string href;
+            for (char c : part.href)
+                href += c == ')'   ? std::string("%29")
+                        : c == ' ' ? std::string("%20")
+                                   : std::string(1, c);
+            out += "[" + md_escape(part.content) + "](" + href + ")";
+            break;
+        }
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+std::string markdown(const std::vector<Block>& blocks) {
+    std::string out;
+    for (const auto& b : blocks) {
+        switch (b.kind) {
+        case Block::heading:
+            out += std::string(static_cast<std::size_t>(b.level), '#') + " " +
+                   md_inlines(b.content, false) + "\n\n";
+            break;
+        case Block::paragraph:
+            out += md_inlines(b.content, false) + "\n\n";
+            break;
+        case Block::list:
+            for (const auto& item : b.items)
+                out += "- " + md_inlines(item, false) + "\n";
+            out += "\n";
+            break;
+        case Block::table: {
+            std::string header = "|", rule = "|";
+            for (const auto& h : b.items) {
+                header += " " + md_inlines(h, true) + " |";
+                rule += " --- |";
+            }
+            out += header + "\n" + rule + "\n";
+            for (const auto& row : b.rows) {
+                out += "|";
+                for (const auto& cell : row) {
+                    std::string c = md_inlines(cell, true);
+                    out += c.empty() ? " |" : " " + c + " |";
+                }
+                out += "\n";
+            }
+            out += "\n";
+            break;
+        }
+        }
+    }
+    while (out.ends_with("\n\n"))
+        out.pop_back();
+    return out;
+}
+
+namespace {
+
+// --- HTML ---
+
+std::string html_escape(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        switch (c) {
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        case '\'':
+            out += "&#39;";
+            break;
+        default:
+            out += c;
+        }
+    }
+    return out;
+}
+
+std::string html_inlines(const Inlines& parts) {
+    std::string out;
+    for (const auto& part : parts) {
+        switch (part.kind) {
+        case Inline::text:
+            out += html_escape(part.content);
+            break;
+        case Inline::code:
+            out += "<code>" + html_escape(part.content) + "</code>";
+            break;
+        case Inline::strong:
+            out += "<strong>" + html_escape(part.content) + "</strong>";
+            break;
+        case Inline::link:
+            out +=
+                "<a href=\"" + html_escape(part.href) + "\">" + html_escape(part.content) + "</a>";
+            break;
+        }
+    }
+    return out;
+}
+
+constexpr const char* html_style =
+    "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 "
+    "1rem;line-height:1.45;color:#222}"
+    "table{border-collapse:collapse;margin:0.5rem 0 1rem}th,td{border:1px solid "
+    "#ccc;padding:0.25rem 0.5rem;"
+    "text-align:left;vertical-align:top}th{background:#f3f3f3}code{background:#f5f5f5;padding:0 "
+    "0.2rem;"
+    "border-radius:3px}h2{border-bottom:1px solid #ddd;margin-top:2rem}h3{margin-top:1.5rem}";
+
+} // namespace
+
+std::string html(const std::vector<Block>& blocks, const std::string& title) {
+    std::string out =
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
+        html_escape(title) + "</title>\n<style>" + html_style + "</style>\n</head>\n<body>\n";
+    for (const auto& b : blocks) {
+        switch (b.kind) {
+        case Block::heading:
+            out += fmt::format("<h{0}>{1}</h{0}>\n", b.level, html_inlines(b.content));
+            break;
+        case Block::paragraph:
+            out += "<p>" + html_inlines(b.content) + "</p>\n";
+            break;
+        case Block::list:
+            out += "<ul>\n";
+            for (const auto& item : b.items)
+                out += "<li>" + html_inlines(item) + "</li>\n";
+            out += "</ul>\n";
+            break;
+        case Block::table:
+            out += "<table>\n<tr>";
+            for (const auto& h : b.items)
+                out += "<th>" + html_inlines(h) + "</th>";
+            out += "</tr>\n";
+            for (const auto& row : b.rows) {
+                out += "<tr>";
+                for (const auto& cell : row)
+                    out += "<td>" + html_inlines(cell) + "</td>";
+                out += "</tr>\n";
+            }
+            out += "</table>\n";
+            break;
+        }
+    }
+    return out + "</body>\n</html>\n";
+}
+
+} // namespace cpl::doc_page

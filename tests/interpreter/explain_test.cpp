@@ -1,0 +1,185 @@
+// tests/interpreter/explain_test.cpp — explanations a coder can act on: `because` in a
+// coder's words (clauses as written only for authors), `--why-not` naming the deciding fact
+// (an `otherwise`, a band, an edit, the submitted claim), sources resolved and marked
+// verified or not, and no policy-language syntax in the standard set's explanations.
+#include "../helpers.hpp"
+
+#include <catch2/catch.hpp>
+#include <regex>
+
+using namespace cpl;
+using namespace cpl::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* muscles =
+    "table muscles\n"
+    "  \"abductor pollicis brevis\", \"APB\" => {nerve: \"median\", roots: [\"C8\", \"T1\"]}\n"
+    "end\n";
+
+struct Run {
+    Loaded loaded;
+    std::unique_ptr<Session> session;
+    Result run(const std::string& json, EvaluateOptions options = {}) {
+        options.explain = true;
+        auto out = session->run(json, options);
+        INFO(out.error);
+        REQUIRE(out.result);
+        return *out.result;
+    }
+};
+
+Run make(const std::string& body) {
+    Run r{load_text(std::string("policy t\n") + muscles + body), nullptr};
+    INFO(rendered(r.loaded));
+    REQUIRE(r.loaded.program);
+    r.session = std::make_unique<Session>(*r.loaded.program);
+    return r;
+}
+
+std::string one_limb(int studies) {
+    std::string ncs;
+    for (int i = 0; i < studies; ++i)
+        ncs += fmt::format("{}{{\"nerve\": \"n{}\", \"side\": \"left\", \"type\": \"motor\"}}",
+                           i ? ", " : "", i);
+    return R"({"id": "x", "extremities": [{"limb": "left_arm", "muscles": ["APB"]}], )"
+           R"("nerve_conduction": [)" +
+           ncs + "]}";
+}
+
+} // namespace
+
+TEST_CASE("explain gives a coder the description and the because texts, no clauses") {
+    auto r = make("rule one \"One limb\" let n = count(case.extremities) when n >= 1\n"
+                  "  because \"{n} limb\" bill 95860 cite \"x\"\n");
+    Result result = r.run(one_limb(0));
+    REQUIRE(result.lines.size() == 1);
+    CHECK(result.lines[0].because == std::vector<std::string>{"One limb", "1 limb"});
+}
+
+TEST_CASE("why-not shows the otherwise of the condition that stopped the rule") {
+    auto r = make("rule two \"Two limbs\"\n"
+                  "  when count(case.extremities) == 2\n"
+                  "    otherwise \"{count(case.extremities)} limb needled; 95861 needs 2\"\n"
+                  "  bill 95861 cite \"x [S1]\"\n"
+                  "source S1 \"A quoted guideline\" link \"https://example.org/s1\" unverified\n");
+    EvaluateOptions options;
+    options.why_not = {"95861"};
+    Result result = r.run(one_limb(0), options);
+    REQUIRE(result.why_not.size() == 1);
+    CHECK(result.why_not[0] ==
+          "95861: 1 limb needled; 95861 needs 2 [rule two; unverified sources: S1]");
+    options.explain_expressions = true; // authors also see the condition
+    result = r.run(one_limb(0), options);
+    CHECK(result.why_not[0] ==
+          "95861: 1 limb needled; 95861 needs 2 (count(case.extremities) == 2 "
+          "(count(case.extremities) is 1)) [rule two; unverified sources: S1]");
+}
+
+TEST_CASE("why-not names the band the count fell in and the band the code needs") {
+    auto r = make("table band 1..2 => 95907\n 3..4 => 95908\n 5..6 => 95909\n 13.. => 95913\nend\n"
+                  "def n = count(case.nerve_conduction)\n"
+                  "rule ncs when n > 0 because \"{n} studies\" bill band[n] cite \"x\"\n");
+    EvaluateOptions options;
+    options.why_not = {"95909", "95913"};
+    Result result = r.run(one_limb(4), options);
+    REQUIRE(result.why_not.size() == 2);
+    CHECK(result.why_not[0] == "95909: 4 studies → 95908; 95909 needs 5–6 [rule ncs]");
+    CHECK(result.why_not[1] == "95913: 4 studies → 95908; 95913 needs 13 or more [rule ncs]");
+}
+
+TEST_CASE("why-not names the edit that removed a billed code, and its reason") {
+    auto r = make("rule one bill 95860 units 2 cite \"x\"\n"
+                  "edit none \"95860 is not covered\" for line in claim when line.code == 95860\n"
+                  "  because \"the payer does not cover {line.code}\" cap units at 0 cite \"p\"\n");
+    EvaluateOptions options;
+    options.why_not = {"95860"};
+    Result result = r.run(one_limb(0), options);
+    REQUIRE(result.why_not.size() == 1);
+    CHECK(result.why_not[0] == "95860: 95860 is not payable, the line is removed: the payer does "
+                               "not cover 95860 [edit none]");
+}
+
+TEST_CASE("a cap names its limit in the edit's own words, with the numbers") {
+    auto r = make("setting most 1\n"
+                  "rule one bill 95860 units 3 cite \"x\"\n"
+                  "edit limit \"At most a few units\" for line in claim\n"
+                  "  because \"at most {most} unit a day\" cap units at most cite \"p\"\n");
+    Result result = r.run(one_limb(0));
+    REQUIRE(result.edits.size() == 1);
+    CHECK(result.edits[0].message == "3 units of 95860 billed, 1 payable: at most 1 unit a day");
+}
+
+TEST_CASE("results carry the keys their cite names; explanations flag unverified values") {
+    auto r = make("source S1 \"Checked\" verified\n"
+                  "source S2 \"Quoted\" publisher \"A blog\" date \"2010\" unverified\n"
+                  "table limit \"Limits by limb count\" cite \"[S1]\"\n"
+                  "  1 => 1 cite \"recalled, not from a source\"\n"
+                  "  2 => 2 cite \"[S1]\"\n"
+                  "end\n"
+                  "rule one when limit[count(case.extremities)] > 0 bill 95860\n"
+                  "  cite \"x [S2] [S1] [S2]\"\n");
+    Result result = r.run(one_limb(0));
+    REQUIRE(result.lines.size() == 1);
+    REQUIRE(result.lines[0].sources);
+    CHECK(*result.lines[0].sources == std::vector<std::string>{"S2", "S1"});
+    CHECK(result.lines[0].because ==
+          std::vector<std::string>{"unverified value: Limits by limb count, from a row whose "
+                                   "source is not verified (recalled, not from a source)"});
+    std::string json = to_json(result, true);
+    CHECK(json.find(R"("cite": "x [S2] [S1] [S2]", "sources": ["S2", "S1"])") != std::string::npos);
+    std::string text = to_text(result, true);
+    CHECK(text.find("      source S2 (unverified): Quoted; A blog; 2010\n") != std::string::npos);
+    CHECK(text.find("      source S1 (verified): Checked\n") != std::string::npos);
+}
+
+TEST_CASE("check: an unknown key is an error with did-you-mean; an unused source a warning") {
+    Loaded loaded = load_text("policy t\nsource S23 \"a\" unverified\nsource S9 \"b\" verified\n"
+                              "rule r bill 95860 cite \"[S32]\"\n");
+    CHECK(codes(loaded) == "check.unused_source check.unused_source check.unknown_source");
+    std::string shown = rendered(loaded);
+    CHECK(shown.find("help: did you mean `S23`?") != std::string::npos);
+    Loaded duplicate = load_text("policy t\nsource S1 \"a\" unverified\nsource S1 \"b\" verified\n"
+                                 "rule r bill 95860 cite \"[S1]\"\n");
+    CHECK(codes(duplicate) == "check.duplicate_source");
+    Loaded link = load_text("policy t\nsource S1 \"a\" link \"see the binder\" unverified\n");
+    CHECK(codes(link) == "parse.bad_link");
+}
+
+// The standard set explains every case in a coder's words: no clause as written, no
+// definition or setting name, no record or list syntax, in any `because` or why-not answer.
+TEST_CASE("standard: explanations and why-not answers hold no policy-language syntax") {
+    Loaded loaded = load_policy("standard");
+    REQUIRE(loaded.program);
+    Session session(*loaded.program);
+    EvaluateOptions options;
+    options.explain = true;
+    options.why_not = {"95860", "95861", "95870", "95885", "95886", "95887", "95908",
+                       "95909", "95866", "95867", "95868", "95869", "95872", "95937"};
+    static const std::regex syntax(
+        R"(\b[a-z]+_[a-z_]+\b|[a-z_]+\(|==|!=|>=|<=|\[[a-z_]+ for |\{[a-z_]+:|\b(true|false)\b)");
+    std::size_t cases = 0;
+    for (const char* dir : {"tests/golden/run/standard", "tests/golden/run/review"})
+        for (const auto& entry : fs::directory_iterator(source_root / dir)) {
+            std::string name = entry.path().filename().string();
+            if (!name.ends_with(".case.json")) continue;
+            auto out = session.run(slurp(entry.path()), options);
+            if (!out.result) continue;
+            ++cases;
+            std::vector<std::string> texts = out.result->why_not;
+            for (const auto& l : out.result->lines)
+                texts.insert(texts.end(), l.because.begin(), l.because.end());
+            for (const auto& e : out.result->edits) {
+                texts.insert(texts.end(), e.because.begin(), e.because.end());
+                texts.emplace_back(e.message);
+            }
+            for (std::string text : texts) {
+                // `[rule NAME; …]` names the rule for reference, as the claim's columns do.
+                text = std::regex_replace(text, std::regex(R"(\[(rule|edit) [^\]]*\])"), "");
+                CAPTURE(name, text);
+                CHECK_FALSE(std::regex_search(text, syntax));
+            }
+        }
+    CHECK(cases > 150);
+}
