@@ -4,10 +4,10 @@
 // expressions are typed in expressions.cpp and rules compiled in rules.cpp.
 #include "interpreter/check/check.hpp"
 
+#include "interpreter/case/case_schema.hpp"
 #include "interpreter/check/rules.hpp"
 #include "interpreter/check/sources.hpp"
 #include "lang/suggest.hpp"
-#include "interpreter/case/case_schema.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>

@@ -2,10 +2,10 @@
 // expressions (see expressions.hpp).
 #include "interpreter/check/expressions.hpp"
 
+#include "interpreter/case/case_schema.hpp"
 #include "interpreter/program/expressions.hpp"
 #include "lang/suggest.hpp"
 #include "lang/vocabulary.hpp"
-#include "interpreter/case/case_schema.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>

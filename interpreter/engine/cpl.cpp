@@ -18,8 +18,7 @@ Loaded load_policy(const std::string& policy) {
 }
 
 Session::Session(const Program& program)
-    : program_(program),
-      reader_(program.muscles ? &*program.muscles : nullptr) {}
+    : program_(program), reader_(program.muscles ? &*program.muscles : nullptr) {}
 
 Session::~Session() = default;
 

@@ -1,7 +1,7 @@
 // interpreter/eval/claim.cpp — the claim being built: billed lines (merged by code and
 // modifiers), removed lines compacted away, and the claim as a value for edits to read.
-#include "interpreter/eval/case_state.hpp"
 #include "interpreter/case/case_schema.hpp"
+#include "interpreter/eval/case_state.hpp"
 
 namespace cpl {
 

@@ -4,8 +4,8 @@
 // beside this file: rules.cpp, claim.cpp, review.cpp, explain.cpp, coverage.cpp.
 #include "interpreter/eval/evaluate.hpp"
 
-#include "interpreter/eval/case_state.hpp"
 #include "interpreter/case/case_schema.hpp"
+#include "interpreter/eval/case_state.hpp"
 
 #include <fmt/format.h>
 

@@ -2,8 +2,8 @@
 // claim the study supports is what the rules built; the edits then run over the submitted
 // claim, with `supported` naming the former and `reviewing` true, and every change is a
 // verdict on a submitted line.
-#include "interpreter/eval/case_state.hpp"
 #include "interpreter/case/case_schema.hpp"
+#include "interpreter/eval/case_state.hpp"
 
 #include <algorithm>
 

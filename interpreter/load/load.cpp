@@ -129,7 +129,8 @@ private:
     }
 
     // A payer codes at most the dates its base codes: each layer may only narrow them.
-    static void narrow_dates(MergedPolicy& merged, const ast::Effective& e, const std::string& layer) {
+    static void narrow_dates(MergedPolicy& merged, const ast::Effective& e,
+                             const std::string& layer) {
         if (e.from && (merged.dates_from.empty() || e.from->text > merged.dates_from)) {
             merged.dates_from = e.from->text;
             merged.dates_from_layer = layer;

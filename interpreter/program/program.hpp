@@ -5,8 +5,8 @@
 
 #include "interpreter/case/case.hpp"
 #include "lang/ast.hpp"
-#include "stdlib/builtins.hpp"
 #include "runtime/types.hpp"
+#include "stdlib/builtins.hpp"
 
 #include <memory>
 #include <optional>
@@ -168,9 +168,9 @@ struct Program {
     std::vector<SourceCode> bibliography; // base first, in declaration order
     std::uint32_t max_frame = 0;
 
-    std::optional<MuscleIndex> muscles;     // from the table named `muscles`, if declared
-    bool dated = false;                     // some declaration holds only for some dates of service
-    Effective service_dates;                // the dates of service the policy codes (its headers)
+    std::optional<MuscleIndex> muscles; // from the table named `muscles`, if declared
+    bool dated = false;                 // some declaration holds only for some dates of service
+    Effective service_dates;            // the dates of service the policy codes (its headers)
     std::string service_dates_from_layer, service_dates_until_layer;
 
     /// The source declared with `key`, or null.

@@ -5,10 +5,10 @@
 #include "../helpers.hpp"
 
 #include <array>
-#include <unistd.h>
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <sstream>
+#include <unistd.h>
 
 using namespace cpl;
 namespace fs = std::filesystem;
