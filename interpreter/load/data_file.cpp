@@ -142,7 +142,7 @@ public:
             add(record);
         }
         if (failed_) return std::nullopt;
-        return finish();
+        return std::move(rows_);
     }
 
 private:
@@ -315,8 +315,6 @@ private:
             out.push_back(cell.text);
         return out;
     }
-
-    std::optional<std::vector<ast::TableRow>> finish() { return std::move(rows_); }
 
     const ast::RowsFrom& spec_;
     const SourceFile& file_;
