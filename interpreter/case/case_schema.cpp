@@ -53,8 +53,6 @@ constexpr bool spec_complete(const Field& f) {
             if (!listed) return false; // the value when absent must be allowed
         }
         return true;
-    case Read::Code:
-        return s.form != nullptr;
     case Read::Count:
         return s.max >= 1 && (f.presence.required || s.list || f.presence.number >= 1);
     case Read::Record:
