@@ -313,6 +313,12 @@ Typed ExpressionChecker::expr(const ast::Expr& e, Scope& scope) {
 }
 
 Typed ExpressionChecker::compile(const ast::NumberLit& n, Span span, Scope&) {
+    if (!n.fraction.empty()) {
+        error("check.type_mismatch", span,
+              fmt::format("`{}` is not a whole number: cpl numbers are whole", n.fraction))
+            .help = "count in a smaller unit, or round to a whole number";
+        return fail(span);
+    }
     return constant(Value::of_number(n.value), number_type(), span);
 }
 
