@@ -30,7 +30,8 @@ TypeP element_of_first(std::span<const TypeP> args) {
     if (!args.empty() && args[0]->kind == K::List && args[0]->element) return args[0]->element;
     return any_type();
 }
-TypeP keys_result(std::span<const TypeP>) {
+TypeP keys_result(std::span<const TypeP> args) {
+    if (!args.empty() && args[0]->kind == K::Table && args[0]->key) return list_of(args[0]->key);
     return list_of(any_type());
 }
 TypeP entries_result(std::span<const TypeP>) {
@@ -58,7 +59,7 @@ const std::vector<Builtin>& builtins() {
         {"sort", "sort(list) -> list", "Ascending: numbers, then strings and codes", {K::List}, same_as_first, builtin_sort},
         {"keys", "keys(table) -> list", "The canonical key of every row, in file order", {K::Table}, keys_result, builtin_keys},
         {"entries", "entries(table) -> [{key, value}]", "Every row as a record {key, value}", {K::Table}, entries_result, builtin_entries},
-        {"prefix_rows", "prefix_rows(table, string) -> list", "Values of the rows whose string key begins the string, in file order (ICD-10 prefixes)", {K::Table, K::String}, table_values_result, builtin_prefix_rows},
+        {"prefix_rows", "prefix_rows(table, string) -> list", "Values of the rows whose string key is a prefix of the string (ICD-10 prefixes: key \"G56.0\" for \"G56.02\"), or whose range of strings holds it, in file order", {K::Table, K::String}, table_values_result, builtin_prefix_rows},
         {"units_of", "units_of([line], code) -> number", "Total units of a code in a list of claim lines", {K::List, K::Code}, number_result, builtin_units_of},
         {"starts_with", "starts_with(string, string) -> bool", "The first string begins with the second", {K::String, K::String}, bool_result, builtin_starts_with},
         {"lower", "lower(string) -> string", "ASCII lower case", {K::String}, string_result, builtin_lower},

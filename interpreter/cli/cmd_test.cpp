@@ -166,8 +166,8 @@ std::string coverage_report(const Program& program, const Coverage& covered) {
                 ++used;
             else {
                 const auto& row = table.rows[r];
-                std::string key = row.is_range ? fmt::format("{}..", row.low)
-                                               : to_text(row.keys.at(0), program.shapes, true);
+                std::string key =
+                    row.is_range ? range_text(row) : to_text(row.keys.at(0), program.shapes, true);
                 missed.push_back(fmt::format("  table {} row {}", table.name, key));
             }
         }
