@@ -177,3 +177,12 @@ TEST_CASE("a payer's range that covers part of a base range is refused") {
                               "range_payer2.cpl");
     CHECK(codes(loaded) == "check.duplicate_key");
 }
+
+TEST_CASE("a fragment of a policy is checked in the policy that includes it") {
+    write_temp("fragment_part.cpl", "def x = 1\n");
+    write_temp("fragment_main.cpl", "policy fragment_main\ninclude \"fragment_part.cpl\"\n");
+    Loaded loaded = load_policy(write_temp("fragment_part.cpl", "def x = 1\n"));
+    REQUIRE(loaded.program);
+    CHECK(loaded.program->name == "fragment_main");
+    CHECK(loaded.included_by.ends_with("fragment_main.cpl"));
+}
