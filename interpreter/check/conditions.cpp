@@ -10,6 +10,7 @@
 #include "lang/dates.hpp"
 #include "runtime/schema.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 namespace cpl::check_detail {

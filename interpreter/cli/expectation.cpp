@@ -4,6 +4,7 @@
 
 #include "lang/suggest.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <vector>
 
