@@ -26,6 +26,9 @@ using ExprPtr = std::unique_ptr<Expr>;
 
 struct NumberLit {
     std::int64_t value;
+    // `3.5` as written: cpl has only whole numbers, so the checker reports it (the parser
+    // keeps it, rather than failing at the `.`, so the message can say what was meant).
+    std::string fraction = {};
 };
 struct CodeLit {
     std::string code;
@@ -122,11 +125,17 @@ struct SettingValue {
     Span span;
 };
 
-/// A table key: a literal, or a number range `lo..hi` / `lo..` (open-ended).
+/// A table key: a literal, or a range `low..high` / `low..` (open-ended). A range's bounds are
+/// numbers (`13..`, a row for every count in it), codes (`95907..95913`: one row per code,
+/// as if each were written) or strings (`"G56.00".."G56.03"`: every string between them,
+/// compared character by character).
 struct TableKey {
-    std::optional<Expr> literal;
-    std::int64_t low = 0;
-    std::optional<std::int64_t> high;
+    enum class Range { none, numbers, codes, strings };
+    std::optional<Expr> literal; // a single key (range == none)
+    Range range = Range::none;
+    std::int64_t low = 0;             // numbers; codes by their value (95907)
+    std::optional<std::int64_t> high; // absent when open-ended
+    std::string low_text, high_text;  // codes and strings as written (codes keep leading zeros)
     Span span;
 };
 
@@ -234,6 +243,7 @@ struct Disable {
     Ident target;
     std::string reason;
     Span span;
+    Span kind_span = {}; // the word `rule` or `edit`
 };
 
 /// `exception NAME to rule TARGET ["doc"] clauses…`
@@ -242,6 +252,7 @@ struct Exception {
     RuleKind target_kind = RuleKind::Rule;
     Ident target;
     Span span;
+    Span kind_span = {}; // the word `rule` or `edit` before the target
 };
 
 /// `include "file.cpl"`

@@ -40,7 +40,9 @@ struct Dumper {
             out += "_";
     }
 
-    void node(const ast::NumberLit& n) { out += std::to_string(n.value); }
+    void node(const ast::NumberLit& n) {
+        out += n.fraction.empty() ? std::to_string(n.value) : "(fraction " + n.fraction + ")";
+    }
     void node(const ast::CodeLit& c) { out += "code:" + c.code; }
     void node(const ast::BoolLit& b) { out += b.value ? "true" : "false"; }
     void node(const ast::StringLit& s) {
@@ -197,9 +199,14 @@ struct Dumper {
                 out += ' ';
                 if (key.literal)
                     expr(*key.literal);
-                else
+                else if (key.range == ast::TableKey::Range::numbers)
                     out += fmt::format("(range {} {})", key.low,
                                        key.high ? std::to_string(*key.high) : "_");
+                else
+                    out += fmt::format("({} {} {})",
+                                       key.range == ast::TableKey::Range::codes ? "code-range"
+                                                                                : "string-range",
+                                       key.low_text, key.high_text.empty() ? "_" : key.high_text);
             }
             if (row.value) {
                 out += " => ";

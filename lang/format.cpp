@@ -109,7 +109,7 @@ void flat_kind(const Expr& e, std::string& out) {
         [&](const auto& k) {
             using K = std::decay_t<decltype(k)>;
             if constexpr (std::is_same_v<K, NumberLit>) {
-                out += number_text(k.value);
+                out += k.fraction.empty() ? number_text(k.value) : k.fraction;
             } else if constexpr (std::is_same_v<K, CodeLit>) {
                 out += k.code;
             } else if constexpr (std::is_same_v<K, BoolLit>) {
@@ -655,7 +655,14 @@ private:
 
     static std::string key_text(const TableKey& key) {
         if (key.literal) return flat(*key.literal);
-        return std::to_string(key.low) + ".." + (key.high ? std::to_string(*key.high) : "");
+        switch (key.range) {
+        case TableKey::Range::codes:
+            return key.low_text + ".." + key.high_text;
+        case TableKey::Range::strings:
+            return quote(key.low_text) + ".." + quote(key.high_text);
+        default:
+            return std::to_string(key.low) + ".." + (key.high ? std::to_string(*key.high) : "");
+        }
     }
 
     static std::string rows_from_text(const RowsFrom& r) {

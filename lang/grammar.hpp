@@ -68,6 +68,8 @@ struct equals : seq< one< '=' >, not_at< one< '=', '>' > >, ws > {};
 struct code_lit : seq< rep< 4, digit >, sor< digit, upper >, not_at< identifier_other > > {};
 // number <- digit (digit / '_' digit)*
 struct number : seq< digit, star< sor< digit, seq< one< '_' >, digit > > >, not_at< identifier_other > > {};
+// fraction <- number '.' digit+      (not a cpl value: read whole so the checker can say so)
+struct fraction : seq< number, one< '.' >, plus< digit >, not_at< identifier_other > > {};
 struct bool_lit : any_word< TAO_PEGTL_STRING( "true" ), TAO_PEGTL_STRING( "false" ) > {};
 
 struct expr;
@@ -82,8 +84,8 @@ struct str_interp : seq< one< '{' >, ws, expect_expr, expect_interp_close > {};
 struct expect_quote : one< '"' > {};
 struct string_lit : seq< one< '"' >, star< sor< str_text, str_escape, str_interp > >, expect_quote > {};
 
-// literal <- code / number / string / 'true' / 'false'
-struct literal : seq< sor< code_lit, number, string_lit, bool_lit >, ws > {};
+// literal <- code / fraction / number / string / 'true' / 'false'
+struct literal : seq< sor< code_lit, fraction, number, string_lit, bool_lit >, ws > {};
 
 // --- Expressions -----------------------------------------------------------------------
 
@@ -197,8 +199,9 @@ struct setting : seq< kw_setting, expect_setting_name, expect_literal, opt< with
 // setting_value <- name literal        (a payer restating a setting)
 struct setting_value : seq< name, ws, expect_literal, effective, opt< cite > > {};
 
-// key <- number '..' [number] / literal
-struct key_range : seq< number, ws, op_range, opt< number, ws > > {};
+// key <- bound '..' [bound] / literal        bound <- code / number / string
+struct range_bound : sor< code_lit, number, string_lit > {};
+struct key_range : seq< range_bound, ws, op_range, opt< range_bound, ws > > {};
 struct table_key : sor< key_range, literal > {};
 struct expect_key : table_key {};
 struct expect_arrow : arrow {};
@@ -225,8 +228,8 @@ struct rows_from : seq< kw_rows, expect_rows_from, expect_rows_file, opt< rows_v
 struct table_row : sor< remove_row, rows_from, value_row > {};
 struct expect_table_name : sor< ident, raise< expect_table_name > > {};
 struct expect_table_end : kw_end {};
-// A table's description is a string not followed by `=>` or `,` (else it is a row's key).
-struct table_doc : seq< doc_string, not_at< sor< arrow, one< ',' > > > > {};
+// A table's description is a string not followed by `=>`, `,` or `..` (else it is a row's key).
+struct table_doc : seq< doc_string, not_at< sor< arrow, one< ',' >, op_range > > > {};
 struct table_body : seq< expect_table_name, opt< table_doc >, opt< cite >, star< table_row >, expect_table_end > {};
 struct replace_mark : kw_replace {};
 struct expect_table_keyword : kw_table {};

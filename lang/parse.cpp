@@ -5,7 +5,9 @@
 #include "grammar_errors.hpp"
 #include "parse_tree.hpp"
 
+#include <cctype>
 #include <fmt/format.h>
+#include <optional>
 #include <tao/pegtl/contrib/limit_depth.hpp>
 
 namespace cpl {
@@ -33,6 +35,8 @@ struct SyntaxError {
     std::string code;
     std::string message;
     std::size_t byte;
+    std::size_t length = 1;
+    std::string help = {};
 };
 
 // A missing token is reported right after the last one written, not after the blank
@@ -48,12 +52,75 @@ std::size_t after_last_token(const std::string& text, std::size_t byte) {
     return back;
 }
 
+// A lone `=` (not `==`, not `=>`) where an expression could go on: the author meant `==`.
+bool lone_equals(const std::string& text, std::size_t at) {
+    return at < text.size() && text[at] == '=' &&
+           (at + 1 == text.size() || (text[at + 1] != '=' && text[at + 1] != '>'));
+}
+
+// The length of an ICD-10-CM code written without quotes at `at` (`G56.01`, `G60`: a capital,
+// a digit, a digit or capital, then maybe `.` and up to four more), or 0. Nothing in cpl
+// starts with a capital, so such a token is always a diagnosis that lost its quotes.
+std::size_t unquoted_diagnosis(const std::string& text, std::size_t at) {
+    auto upper = [&](std::size_t i) {
+        return i < text.size() && std::isupper(static_cast<unsigned char>(text[i]));
+    };
+    auto digit = [&](std::size_t i) {
+        return i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]));
+    };
+    if (!upper(at) || !digit(at + 1) || !(digit(at + 2) || upper(at + 2))) return 0;
+    std::size_t end = at + 3;
+    if (end < text.size() && text[end] == '.') {
+        std::size_t more = end + 1;
+        while (more < text.size() && more - end <= 4 && (digit(more) || upper(more)))
+            ++more;
+        if (more == end + 1) return 0;
+        end = more;
+    }
+    if (end < text.size() &&
+        (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_'))
+        return 0;
+    return end - at;
+}
+
+// Mistakes recognised by the text where parsing stopped, whatever the parser expected
+// there: `=` for `==` after an expression, and an ICD-10-CM code without quotes.
+std::optional<SyntaxError> recognised_mistake(const std::string& text, std::size_t at,
+                                              bool after_expression) {
+    if (after_expression && lone_equals(text, at))
+        return SyntaxError{"parse.assign_for_equals",
+                           "`=` does not compare: it names a value, in `let` and `def`", at, 1,
+                           "to compare, write `==`"};
+    if (std::size_t length = unquoted_diagnosis(text, at)) {
+        std::string code = text.substr(at, length);
+        return SyntaxError{
+            "parse.unquoted_diagnosis_code",
+            fmt::format("`{}` looks like an ICD-10-CM code written without quotes", code), at,
+            length, fmt::format("a diagnosis is a string: write \"{}\"", code)};
+    }
+    return std::nullopt;
+}
+
+// The commit points that can fail right after a complete expression, where a lone `=` is
+// the author's `==`.
+bool after_expression(std::string_view code) {
+    for (std::string_view c :
+         {"parse.expected_rbracket", "parse.expected_rparen", "parse.expected_then",
+          "parse.expected_else", "parse.expected_rbrace", "parse.unclosed_interpolation",
+          "parse.expected_end"})
+        if (code == c) return true;
+    return false;
+}
+
 SyntaxError to_syntax_error(const pegtl::parse_error& e, const std::string& source) {
     std::string_view text = e.message();
-    std::size_t byte =
-        e.positions().empty() ? 0 : after_last_token(source, e.positions().front().byte);
-    if (auto bar = text.find('|'); bar != std::string_view::npos)
-        return {std::string(text.substr(0, bar)), std::string(text.substr(bar + 1)), byte};
+    std::size_t raw = e.positions().empty() ? 0 : e.positions().front().byte;
+    std::size_t byte = after_last_token(source, raw);
+    if (auto bar = text.find('|'); bar != std::string_view::npos) {
+        std::string code(text.substr(0, bar));
+        if (auto mistake = recognised_mistake(source, raw, after_expression(code))) return *mistake;
+        return {std::move(code), std::string(text.substr(bar + 1)), byte};
+    }
     return {"parse.too_deep", "expression nested too deeply", byte};
 }
 
@@ -70,6 +137,14 @@ std::size_t next_declaration_start(const std::string& text, std::size_t from) {
         return i + 1;
     }
     return text.size();
+}
+
+Diagnostic& report(Diagnostics& diagnostics, FileId file, const SyntaxError& error) {
+    Diagnostic& d = diagnostics.error(
+        error.code, Span{file, uint32_t(error.byte), uint32_t(error.byte + error.length)},
+        error.message);
+    if (!error.help.empty()) d.help = error.help;
+    return d;
 }
 
 std::string_view first_word(const std::string& text, std::size_t at) {
@@ -142,8 +217,7 @@ ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagno
         }
     } catch (const pegtl::parse_error& e) {
         SyntaxError error = to_syntax_error(e, text);
-        diagnostics.error(error.code, Span{file, uint32_t(error.byte), uint32_t(error.byte + 1)},
-                          error.message);
+        report(diagnostics, file, error);
         offset = next_declaration_start(text, error.byte);
     }
     if (expect_header && !policy.has_header && !diagnostics.has_errors())
@@ -160,6 +234,11 @@ ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagno
         try {
             auto root = parse_at(source, start, offset, g::one_declaration{});
             if (!root) {
+                if (auto mistake = recognised_mistake(text, start, true)) {
+                    report(diagnostics, file, *mistake);
+                    offset = next_declaration_start(text, start);
+                    continue;
+                }
                 std::string_view word = first_word(text, start);
                 diagnostics
                     .error("parse.expected_declaration",
@@ -178,9 +257,7 @@ ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagno
                     policy.decls.push_back(std::move(*decl));
         } catch (const pegtl::parse_error& e) {
             SyntaxError error = to_syntax_error(e, text);
-            auto& d = diagnostics.error(error.code,
-                                        Span{file, uint32_t(error.byte), uint32_t(error.byte + 1)},
-                                        error.message);
+            Diagnostic& d = report(diagnostics, file, error);
             Location began = source.locate(static_cast<std::uint32_t>(start));
             d.notes.push_back(fmt::format("in the declaration `{}` that begins at line {}",
                                           first_word(text, start), began.line));

@@ -133,6 +133,8 @@ public:
     ast::Expr literal(const Node& n) {
         if (n.is_type<g::code_lit>()) return {ast::CodeLit{n.string()}, span(n)};
         if (n.is_type<g::number>()) return {ast::NumberLit{number(n)}, span(n)};
+        if (n.is_type<g::fraction>())
+            return {ast::NumberLit{number(*n.children.at(0)), n.string()}, span(n)};
         if (n.is_type<g::bool_lit>()) return {ast::BoolLit{n.string_view() == "true"}, span(n)};
         return {string_lit(n), span(n)};
     }
@@ -227,7 +229,8 @@ public:
     }
 
     ast::Expr expr(const Node& n) {
-        if (is<g::code_lit, g::number, g::bool_lit, g::string_lit>(n)) return literal(n);
+        if (is<g::code_lit, g::number, g::fraction, g::bool_lit, g::string_lit>(n))
+            return literal(n);
         if (n.is_type<g::var_ref>()) return {ast::NameRef{n.children.at(0)->string()}, span(n)};
         if (n.is_type<g::call>()) {
             ast::Call call{ident(*n.children.at(0)), {}};
@@ -288,18 +291,97 @@ public:
         const Node& inner = *n.children.at(0);
         ast::TableKey key;
         key.span = span(n);
-        if (inner.is_type<g::key_range>()) {
-            key.low = number(*inner.children.at(0));
-            if (inner.children.size() > 2) key.high = number(*inner.children[2]);
-            if (key.high && *key.high < key.low)
-                diagnostics_
-                    .error("parse.empty_range", span(inner),
-                           fmt::format("the range `{}` is empty", trimmed(inner)))
-                    .help = "write the lower bound first";
-        } else {
+        if (inner.is_type<g::key_range>())
+            key_range(inner, key);
+        else
             key.literal = literal(inner);
-        }
         return key;
+    }
+
+    // key_range <- bound '..' [bound]: both bounds of one kind (numbers, codes of digits, or
+    // strings), the lower first; a range of codes holds at most max_code_range codes.
+    void key_range(const Node& n, ast::TableKey& key) {
+        const Node& low = *n.children.at(0);
+        const Node* high = n.children.size() > 2 ? n.children[2].get() : nullptr;
+        auto kind = [](const Node& b) {
+            return b.is_type<g::code_lit>() ? ast::TableKey::Range::codes
+                   : b.is_type<g::number>() ? ast::TableKey::Range::numbers
+                                            : ast::TableKey::Range::strings;
+        };
+        using R = ast::TableKey::Range;
+        key.range = kind(low);
+        auto bad = [&](std::string message, std::string help) {
+            diagnostics_.error("parse.bad_range_key", span(n), std::move(message)).help =
+                std::move(help);
+            key.range = R::none;
+            key.literal = literal(low); // well formed; the parse error stops the policy anyway
+        };
+        if (high && kind(*high) != key.range)
+            return bad(fmt::format("the bounds of `{}` are {} and {}: a range key needs two of a "
+                                   "kind",
+                                   trimmed(n), bound_name(key.range), bound_name(kind(*high))),
+                       "write two numbers (`1..4`), two codes (`95907..95913`) or two strings "
+                       "(`\"G56.00\"..\"G56.03\"`)");
+        if (key.range == R::strings) {
+            key.low_text = plain_string(low, "a table key");
+            if (!high)
+                return bad(fmt::format("the range `{}` has no upper bound", trimmed(n)),
+                           "a range of strings needs both bounds: `\"G56.00\"..\"G56.03\"`");
+            key.high_text = plain_string(*high, "a table key");
+            if (key.high_text < key.low_text) empty_range(n);
+            return;
+        }
+        if (key.range == R::codes) {
+            for (const Node* b : {&low, high}) {
+                if (!b) continue;
+                std::string_view text = b->string_view();
+                if (!std::all_of(text.begin(), text.end(),
+                                 [](char c) { return c >= '0' && c <= '9'; }))
+                    return bad(fmt::format("`{}` is not a code of digits, so `{}` is not a range "
+                                           "of codes",
+                                           text, trimmed(n)),
+                               "write the codes of the range one by one: `0766T, 0767T => …`");
+            }
+            key.low_text = low.string();
+            if (high) key.high_text = high->string();
+        }
+        key.low = number(low);
+        if (high) key.high = number(*high);
+        if (key.high && *key.high < key.low) return empty_range(n);
+        if (key.range == R::codes) {
+            // An open range of codes runs to the largest code of its width (99999).
+            std::int64_t top = key.high.value_or(largest_code(key.low_text.size()));
+            if (top - key.low >= max_code_range)
+                bad(fmt::format("the range `{}` covers {} codes; a range key covers at most {}",
+                                trimmed(n), top - key.low + 1, max_code_range),
+                    "split it, or list the codes the table needs");
+        }
+    }
+
+    static constexpr std::int64_t max_code_range = 10'000;
+
+    static std::int64_t largest_code(std::size_t width) {
+        std::int64_t top = 1;
+        for (std::size_t i = 0; i < width; ++i)
+            top *= 10;
+        return top - 1;
+    }
+
+    static const char* bound_name(ast::TableKey::Range range) {
+        switch (range) {
+        case ast::TableKey::Range::codes:
+            return "a code";
+        case ast::TableKey::Range::numbers:
+            return "a number";
+        default:
+            return "a string";
+        }
+    }
+
+    void empty_range(const Node& n) {
+        diagnostics_
+            .error("parse.empty_range", span(n), fmt::format("the range `{}` is empty", trimmed(n)))
+            .help = "write the lower bound first";
     }
 
     ast::Table table(const Node& n) {
@@ -495,7 +577,11 @@ public:
         if (is<g::rule, g::edit>(n)) return rule(n);
         if (n.is_type<g::override_decl>()) return ast::Override{rule(*n.children.at(0)), span(n)};
         if (n.is_type<g::disable_decl>()) {
-            ast::Disable d{kind_of(*n.children.at(0)), ident(*n.children.at(1)), {}, span(n)};
+            ast::Disable d{kind_of(*n.children.at(0)),
+                           ident(*n.children.at(1)),
+                           {},
+                           span(n),
+                           span(*n.children.at(0))};
             if (n.children.size() > 2) d.reason = plain_string(*n.children[2], "a reason");
             return d;
         }
@@ -506,6 +592,7 @@ public:
             e.rule.name = ident(*n.children.at(0));
             e.rule.span = span(n);
             e.target_kind = e.rule.kind;
+            e.kind_span = span(*n.children.at(1));
             e.target = ident(*n.children.at(2));
             rule_body(n, 3, e.rule);
             return e;

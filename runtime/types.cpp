@@ -35,8 +35,8 @@ TypeP list_of(TypeP element) {
 TypeP record_of(std::uint32_t shape) {
     return std::make_shared<const Type>(Type{TypeKind::Record, nullptr, shape});
 }
-TypeP table_of(TypeP value) {
-    return std::make_shared<const Type>(Type{TypeKind::Table, std::move(value), 0});
+TypeP table_of(TypeP value, TypeP key) {
+    return std::make_shared<const Type>(Type{TypeKind::Table, std::move(value), 0, std::move(key)});
 }
 
 bool fits(const TypeP& expected, const TypeP& actual) {
@@ -67,6 +67,22 @@ TypeP unify(const TypeP& a, const TypeP& b) {
     if (a->kind == TypeKind::List) return list_of(unify(a->element, b->element));
     if (a->kind == TypeKind::Record && a->shape != b->shape) return any_type();
     return a;
+}
+
+bool comparable(const TypeP& a, const TypeP& b) {
+    if (!a || !b || a->kind == TypeKind::Any || b->kind == TypeKind::Any) return true;
+    auto textual = [](TypeKind k) { return k == TypeKind::String || k == TypeKind::Code; };
+    if (textual(a->kind) && textual(b->kind)) return true;
+    if (a->kind != b->kind) return false;
+    switch (a->kind) {
+    case TypeKind::List:
+        return comparable(a->element, b->element);
+    case TypeKind::Record:
+        // Shapes are interned by their fields, so records of two shapes are never equal.
+        return a->shape == b->shape;
+    default:
+        return true;
+    }
 }
 
 std::string describe(const TypeP& type, const std::vector<Shape>& shapes) {

@@ -20,6 +20,7 @@ struct Type {
     TypeKind kind = TypeKind::Any;
     TypeP element;           // list element, or table value
     std::uint32_t shape = 0; // record shape
+    TypeP key = {};          // table key (null: not known)
 };
 
 TypeP any_type();
@@ -29,13 +30,16 @@ TypeP string_type();
 TypeP code_type();
 TypeP list_of(TypeP element);
 TypeP record_of(std::uint32_t shape);
-TypeP table_of(TypeP value);
+TypeP table_of(TypeP value, TypeP key = nullptr);
 
 /// True when a value of type `actual` may stand where `expected` is required.
 /// `any` fits everywhere; a code is a string.
 bool fits(const TypeP& expected, const TypeP& actual);
 /// The common type of two branches or list elements (`any` when they differ).
 TypeP unify(const TypeP& a, const TypeP& b);
+/// False when no value of type `a` can ever equal one of type `b` (a number and a string, a
+/// code and a list…); `any`, and codes with strings, are always comparable.
+bool comparable(const TypeP& a, const TypeP& b);
 /// `number`, `[string]`, `extremity`, … as the author would write it.
 std::string describe(const TypeP& type, const std::vector<Shape>& shapes);
 

@@ -27,6 +27,26 @@ void TableData::index() {
     }
 }
 
+namespace {
+
+// Whether a range row covers `key`: a number within a range of numbers, a string between the
+// bounds of a range of strings.
+bool in_range(const TableRowData& row, const Value& key) {
+    if (row.string_range)
+        return key.kind == Kind::String && key.str() >= row.keys[0].str() &&
+               key.str() <= row.keys[1].str();
+    return key.kind == Kind::Number && key.number >= row.low && key.number <= row.high;
+}
+
+} // namespace
+
+std::string range_text(const TableRowData& row) {
+    if (row.string_range)
+        return fmt::format("\"{}\"..\"{}\"", row.keys[0].str(), row.keys[1].str());
+    if (row.high == std::numeric_limits<std::int64_t>::max()) return fmt::format("{}..", row.low);
+    return fmt::format("{}..{}", row.low, row.high);
+}
+
 const TableRowData* TableData::find(const Value& key, std::string_view date) const {
     if (dated) {
         // Few tables are dated, and they are short: scan, so versions of a row can overlap.
@@ -35,7 +55,7 @@ const TableRowData* TableData::find(const Value& key, std::string_view date) con
             if (!row.holds(date)) continue;
             bool match = false;
             if (row.is_range)
-                match = key.kind == Kind::Number && key.number >= row.low && key.number <= row.high;
+                match = in_range(row, key);
             else
                 for (const auto& k : row.keys)
                     if (k.kind == key.kind &&
@@ -45,14 +65,16 @@ const TableRowData* TableData::find(const Value& key, std::string_view date) con
         }
         return found;
     }
+    // An exact key wins over a range that covers it.
     if (key.kind == Kind::String) {
-        auto it = by_string.find(key.str());
-        return it == by_string.end() ? nullptr : &rows[it->second];
+        if (auto it = by_string.find(key.str()); it != by_string.end()) return &rows[it->second];
+    } else if (key.kind == Kind::Number) {
+        if (auto it = by_number.find(key.number); it != by_number.end()) return &rows[it->second];
+    } else {
+        return nullptr;
     }
-    if (key.kind != Kind::Number) return nullptr;
-    if (auto it = by_number.find(key.number); it != by_number.end()) return &rows[it->second];
     for (auto i : range_rows)
-        if (key.number >= rows[i].low && key.number <= rows[i].high) return &rows[i];
+        if (in_range(rows[i], key)) return &rows[i];
     return nullptr;
 }
 

@@ -85,9 +85,10 @@ struct Shape {
 };
 
 struct TableRowData {
-    std::vector<Value> keys; // keys[0] is the canonical key
-    bool is_range = false;
-    std::int64_t low = 0, high = 0; // for ranges; high == INT64_MAX when open-ended
+    std::vector<Value> keys;   // keys[0] is the canonical key; a range of strings: {low, high}
+    bool is_range = false;     // a range row: of numbers (low..high) or of strings (string_range)
+    bool string_range = false; // keys hold the bounds, compared character by character
+    std::int64_t low = 0, high = 0; // a range of numbers; high == INT64_MAX when open-ended
     Value value;
     std::string cite;
     std::string layer;       // the policy that wrote this row
@@ -121,6 +122,9 @@ struct TableData {
     /// The row for `key` in force on `date` (the last such row, when versions overlap).
     const TableRowData* find(const Value& key, std::string_view date = {}) const;
 };
+
+/// A range row's key as written: `13..`, `1..4`, `"G56.00".."G56.03"`.
+std::string range_text(const TableRowData& row);
 
 bool equal(const Value& a, const Value& b, const std::vector<Shape>& shapes);
 /// Orders numbers before strings; strings by bytes. Used by sort() and comparisons.

@@ -33,7 +33,8 @@ TypeP element_of_first(std::span<const TypeP> args) {
 TypeP second_arg(std::span<const TypeP> args) {
     return args.size() > 1 ? args[1] : any_type();
 }
-TypeP keys_result(std::span<const TypeP>) {
+TypeP keys_result(std::span<const TypeP> args) {
+    if (!args.empty() && args[0]->kind == K::Table && args[0]->key) return list_of(args[0]->key);
     return list_of(any_type());
 }
 TypeP entries_result(std::span<const TypeP>) {
@@ -51,18 +52,18 @@ const std::vector<Builtin>& builtins() {
     // clang-format off
     static const std::vector<Builtin> table = {
         {"count", "count(list or table) -> number", "Number of elements of a list, or rows of a table", {K::Any}, number_result, builtin_count},
-        {"sum", "sum([number]) -> number", "Sum of the numbers (0 for [])", {K::List}, number_result, builtin_sum},
-        {"min", "min([number]) -> number", "Smallest number; an error on []", {K::List}, element_of_first, builtin_min},
-        {"max", "max([number]) -> number", "Largest number; an error on []", {K::List}, element_of_first, builtin_max},
+        {"sum", "sum([number]) -> number", "Sum of the numbers (0 for [])", {{K::List, K::Number}}, number_result, builtin_sum},
+        {"min", "min([number]) -> number", "Smallest number; an error on []", {{K::List, K::Number}}, element_of_first, builtin_min},
+        {"max", "max([number]) -> number", "Largest number; an error on []", {{K::List, K::Number}}, element_of_first, builtin_max},
         {"distinct", "distinct(list) -> list", "The elements, each once, in first-seen order", {K::List}, same_as_first, builtin_distinct},
-        {"flatten", "flatten([list]) -> list", "One list of all the elements of the inner lists, in order", {K::List}, element_of_first, builtin_flatten},
-        {"any", "any([bool]) -> bool", "Some element is true", {K::List}, bool_result, builtin_any},
-        {"all", "all([bool]) -> bool", "Every element is true (true for [])", {K::List}, bool_result, builtin_all},
+        {"flatten", "flatten([list]) -> list", "One list of all the elements of the inner lists, in order", {{K::List, K::List}}, element_of_first, builtin_flatten},
+        {"any", "any([bool]) -> bool", "Some element is true", {{K::List, K::Bool}}, bool_result, builtin_any},
+        {"all", "all([bool]) -> bool", "Every element is true (true for [])", {{K::List, K::Bool}}, bool_result, builtin_all},
         {"sort", "sort(list) -> list", "Ascending: numbers, then strings and codes", {K::List}, same_as_first, builtin_sort},
         {"keys", "keys(table) -> list", "The canonical key of every row, in file order", {K::Table}, keys_result, builtin_keys},
         {"row_key", "row_key(table, key) -> key", "The first key of the row the key names (a synonym's canonical name); the key itself when no row has it", {K::Table, K::Any}, second_arg, builtin_row_key},
         {"entries", "entries(table) -> [{key, value}]", "Every row as a record {key, value}", {K::Table}, entries_result, builtin_entries},
-        {"prefix_rows", "prefix_rows(table, string) -> list", "Values of the rows whose string key begins the string, in file order (ICD-10 prefixes)", {K::Table, K::String}, table_values_result, builtin_prefix_rows},
+        {"prefix_rows", "prefix_rows(table, string) -> list", "Values of the rows whose string key is a prefix of the string (ICD-10 prefixes: key \"G56.0\" for \"G56.02\"), or whose range of strings holds it, in file order", {K::Table, K::String}, table_values_result, builtin_prefix_rows},
         {"units_of", "units_of([line], code) -> number", "Total units of a code in a list of claim lines", {K::List, K::Code}, number_result, builtin_units_of},
         {"starts_with", "starts_with(string, string) -> bool", "The first string begins with the second", {K::String, K::String}, bool_result, builtin_starts_with},
         {"lower", "lower(string) -> string", "ASCII lower case", {K::String}, string_result, builtin_lower},

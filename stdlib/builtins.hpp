@@ -22,11 +22,20 @@ struct BuiltinContext {
 using BuiltinFn = Value (*)(std::span<const Value> args, BuiltinContext& ctx);
 using ResultTypeFn = TypeP (*)(std::span<const TypeP> args);
 
+/// What one argument must be: its kind (Any: anything) and, for a list, the kind of its
+/// elements (`sum` takes numbers, so `sum([l.code …])` is an error before any case runs).
+struct BuiltinParam {
+    TypeKind kind;
+    TypeKind element = TypeKind::Any;
+    // Not explicit, so that a row writes a plain kind as `K::List`.
+    BuiltinParam(TypeKind k, TypeKind e = TypeKind::Any) : kind(k), element(e) {}
+};
+
 struct Builtin {
     std::string_view name;
     std::string_view signature; // as shown to authors, e.g. "count(list) -> number"
     std::string_view doc;
-    std::vector<TypeKind> params; // expected kind of each argument (Any: anything)
+    std::vector<BuiltinParam> params; // what each argument must be
     ResultTypeFn result;
     BuiltinFn fn;
 };

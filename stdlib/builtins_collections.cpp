@@ -124,13 +124,21 @@ Value builtin_sort(std::span<const Value> args, BuiltinContext& ctx) {
     return copy_list(sorted, ctx.arena);
 }
 
+namespace {
+
+// A row's canonical key; a range row is named by its lower bound.
+Value canonical_key(const TableRowData& row) {
+    return row.is_range && !row.string_range ? Value::of_number(row.low) : row.keys.at(0);
+}
+
+} // namespace
+
 Value builtin_keys(std::span<const Value> args, BuiltinContext& ctx) {
     const TableData& table = *args[0].table;
     Value* out = ctx.arena.make_array<Value>(table.rows.size());
     std::size_t n = 0;
     for (const auto& row : table.rows)
-        if (!table.dated || row.holds(ctx.date))
-            out[n++] = row.is_range ? Value::of_number(row.low) : row.keys.at(0);
+        if (!table.dated || row.holds(ctx.date)) out[n++] = canonical_key(row);
     return Value::of_list(out, n);
 }
 
@@ -147,7 +155,7 @@ Value builtin_entries(std::span<const Value> args, BuiltinContext& ctx) {
     for (const auto& row : table.rows) {
         if (table.dated && !row.holds(ctx.date)) continue;
         Value* fields = ctx.arena.make_array<Value>(entry_field::count);
-        fields[entry_field::key] = row.is_range ? Value::of_number(row.low) : row.keys.at(0);
+        fields[entry_field::key] = canonical_key(row);
         fields[entry_field::value] = row.value;
         out[n++] = Value::of_record(shape_entry, fields);
     }
@@ -175,9 +183,17 @@ Value builtin_prefix_rows(std::span<const Value> args, BuiltinContext& ctx) {
     const TableData& table = *args[0].table;
     std::string_view text = args[1].str();
     std::vector<std::uint32_t> rows;
+    auto in_force = [&](std::uint32_t i) { return !table.dated || table.rows[i].holds(ctx.date); };
     for (std::size_t length = 1; length <= text.size(); ++length)
         if (auto it = table.by_string.find(text.substr(0, length)); it != table.by_string.end())
-            if (!table.dated || table.rows[it->second].holds(ctx.date)) rows.push_back(it->second);
+            if (in_force(it->second)) rows.push_back(it->second);
+    // A range of strings ("G56.00".."G56.03") answers for every string between its bounds.
+    for (auto i : table.range_rows) {
+        const TableRowData& row = table.rows[i];
+        if (row.string_range && text >= row.keys[0].str() && text <= row.keys[1].str() &&
+            in_force(i))
+            rows.push_back(i);
+    }
     std::sort(rows.begin(), rows.end());
     rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
     Value* out = ctx.arena.make_array<Value>(rows.size());

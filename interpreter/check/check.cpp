@@ -5,8 +5,10 @@
 #include "interpreter/check/check.hpp"
 
 #include "interpreter/case/case_schema.hpp"
+#include "interpreter/case/case_tables.hpp"
 #include "interpreter/check/rules.hpp"
 #include "interpreter/check/sources.hpp"
+#include "interpreter/check/tables.hpp"
 #include "lang/suggest.hpp"
 
 #include <algorithm>
@@ -19,9 +21,9 @@ namespace {
 
 using namespace check_detail;
 
-class Checker : public RuleCompiler {
+class Checker : public TableCompiler {
 public:
-    using RuleCompiler::RuleCompiler;
+    using TableCompiler::TableCompiler;
 
     std::unique_ptr<Program> run() {
         Program& p = *program_;
@@ -36,9 +38,12 @@ public:
         add_case_shapes(p.shapes, p.shape_types);
         for (std::uint32_t i = 0; i < p.shapes.size(); ++i)
             shape_ids_[shape_key(p.shapes[i].fields)] = i;
+        setting_used_.assign(merged_.settings.size(), false);
+        table_used_.assign(merged_.tables.size(), false);
         settings();
         tables();
         def_state_.assign(merged_.defs.size(), 0);
+        def_switch_.assign(merged_.defs.size(), false);
         p.defs.resize(merged_.defs.size());
         for (std::uint32_t i = 0; i < merged_.defs.size(); ++i)
             def_index_[merged_.defs[i].decl->name.text] = i;
@@ -50,6 +55,7 @@ public:
             p.edits.push_back(compile_rule(edit));
         check_sources(merged_, p, diagnostics_);
         muscle_index();
+        unused();
         if (diagnostics_.has_errors()) return nullptr;
         return std::move(program_);
     }
@@ -70,6 +76,17 @@ private:
                              s.decl->within,
                              s.decl->name.span};
             for (const auto& version : s.versions) {
+                // cpl has no fractions: `3.5` for a setting is a type mistake, said in the
+                // setting's words rather than as an expression's.
+                const auto* number = std::get_if<ast::NumberLit>(&version.value->kind);
+                if (number && !number->fraction.empty()) {
+                    auto& d = error(
+                        "check.setting_type", version.value->span,
+                        fmt::format("`{}` is a whole number, not {}", code.name, number->fraction));
+                    d.notes.push_back("cpl numbers are whole numbers");
+                    d.help = fmt::format("write {}", fraction_help(number->fraction));
+                    continue;
+                }
                 Scope scope;
                 scope.constant_only = true;
                 Typed value = expr(*version.value, scope);
@@ -78,6 +95,7 @@ private:
                                     fmt::format("`{}` is a {}, not a {}", code.name,
                                                 type_name(declared), type_name(value.type)));
                     d.notes.push_back(fmt::format("declared by `{}`", merged_.layers.front()));
+                    d.help = setting_help(declared, *version.value);
                 }
                 const Value& v = value.node.constant;
                 if (code.within && v.kind == Kind::Number &&
@@ -91,6 +109,8 @@ private:
                 code.versions.push_back({v, effective(*version.effective), version.layer,
                                          version.cite ? version.cite->text : ""});
             }
+            if (code.versions.empty())
+                code.versions.push_back({Value::of_number(0), {}, s.layer, ""});
             code.value = code.versions.back().value;
             if (code.versions.size() > 1 || code.versions.back().effective.dated())
                 p().dated = true;
@@ -99,58 +119,78 @@ private:
         }
     }
 
+    // How to write a value of the setting's type, when the mistake shows what was meant.
+    std::optional<std::string> setting_help(const TypeP& declared, const ast::Expr& written) {
+        if (declared->kind == TypeKind::Bool) return "write `true` or `false`";
+        const auto* text = std::get_if<ast::StringLit>(&written.kind);
+        if (declared->kind == TypeKind::Number && text && text->parts.size() == 1) {
+            const auto* s = std::get_if<std::string>(&text->parts[0]);
+            if (s && !s->empty() && s->find_first_not_of("0123456789") == std::string::npos)
+                return fmt::format("a number is written without quotes: `{}`", *s);
+        }
+        return std::nullopt;
+    }
+
+    // `2.0` → `2`; `3.5` → `3 or 4`.
+    static std::string fraction_help(const std::string& fraction) {
+        std::string whole = fraction.substr(0, fraction.find('.'));
+        std::string rest = fraction.substr(fraction.find('.') + 1);
+        if (rest.find_first_not_of('0') == std::string::npos) return whole;
+        std::int64_t low = std::stoll(whole);
+        return fmt::format("{} or {}", low, low + 1);
+    }
+
+    // A payer's new setting or table that nothing reads, named like one of its base: the
+    // author meant to restate the base's (`setting min_muscle_per_limb 4` for
+    // `min_muscles_per_limb 4`), and the base's value silently still applies.
+    void unused() {
+        auto rank = [&](const std::string& layer) {
+            return std::find(merged_.layers.begin(), merged_.layers.end(), layer) -
+                   merged_.layers.begin();
+        };
+        for (std::size_t i = 0; i < merged_.settings.size(); ++i) {
+            const MergedSetting& s = merged_.settings[i];
+            const std::string& layer = s.history.front().second;
+            if (setting_used_[i] || rank(layer) == 0) continue;
+            std::vector<std::string_view> base;
+            for (const auto& other : merged_.settings)
+                if (rank(other.history.front().second) < rank(layer))
+                    base.push_back(other.decl->name.text);
+            auto guess = closest(s.decl->name.text, base);
+            if (!guess) continue;
+            auto& d = warning("check.unused_setting", s.decl->name.span,
+                              fmt::format("setting `{}` is never used", s.decl->name.text));
+            d.help = fmt::format("to change the base's `{}`, restate it: `{} {}`", *guess, *guess,
+                                 source_text(s.decl->value.span));
+        }
+        for (std::size_t i = 0; i < merged_.tables.size(); ++i) {
+            const MergedTable& t = merged_.tables[i];
+            const std::string& name = t.decl->name.text;
+            // Tables the case reader itself reads (interpreter/case/case_tables.hpp).
+            bool engine =
+                name == case_tables::muscles ||
+                std::any_of(std::begin(case_tables::elsewhere), std::end(case_tables::elsewhere),
+                            [&](const auto& e) { return name == e.table; });
+            // A `replace table` of no table is already check.unknown_table.
+            if (table_used_[i] || engine || t.decl->replace || rank(t.declared_by) == 0) continue;
+            std::vector<std::string_view> base;
+            for (const auto& other : merged_.tables)
+                if (rank(other.declared_by) < rank(t.declared_by))
+                    base.push_back(other.decl->name.text);
+            auto guess = closest(name, base);
+            if (!guess) continue;
+            auto& d = warning("check.unused_table", t.decl->name.span,
+                              fmt::format("table `{}` is never used", name));
+            d.help = fmt::format("did you mean `{}`? (`table {}` would change its rows)", *guess,
+                                 *guess);
+        }
+    }
+
     TypeP type_of_literal(const ast::Expr& e) {
         if (std::holds_alternative<ast::NumberLit>(e.kind)) return number_type();
         if (std::holds_alternative<ast::BoolLit>(e.kind)) return bool_type();
         if (std::holds_alternative<ast::CodeLit>(e.kind)) return code_type();
         return string_type();
-    }
-
-    void tables() {
-        for (const auto& t : merged_.tables) {
-            auto data = std::make_unique<TableData>();
-            data->name = t.decl->name.text;
-            data->doc = t.decl->doc;
-            data->cite = t.decl->cite ? t.decl->cite->text : "";
-            data->source = t.source;
-            TypeP value_type;
-            for (const auto& merged_row : t.rows) {
-                const ast::TableRow& row = *merged_row.row;
-                TableRowData out;
-                out.layer = merged_row.layer;
-                out.cite = row.cite ? row.cite->text : "";
-                out.from = row.effective.from ? row.effective.from->text : "";
-                out.until = row.effective.until ? row.effective.until->text : "";
-                if (row.effective.dated()) data->dated = p().dated = true;
-                for (const auto& key : row.keys) {
-                    if (!key.literal) {
-                        out.is_range = true;
-                        out.low = key.low;
-                        out.high = key.high.value_or(std::numeric_limits<std::int64_t>::max());
-                        continue;
-                    }
-                    Scope scope;
-                    scope.constant_only = true;
-                    out.keys.push_back(expr(*key.literal, scope).node.constant);
-                }
-                if (out.is_range && row.keys.size() > 1)
-                    error("check.range_key_alone", row.span,
-                          "a range key must be the row's only key");
-                Scope scope;
-                scope.constant_only = true;
-                Typed value = expr(*row.value, scope);
-                if (value.node.op != Op::Const)
-                    error("check.table_value_not_constant", row.value->span,
-                          "a table value must be a constant (no case facts or definitions)");
-                out.value = value.node.constant;
-                value_type = unify(value_type, value.type);
-                data->rows.push_back(std::move(out));
-            }
-            data->index();
-            table_types_[data->name] = table_of(value_type ? value_type : any_type());
-            table_index_[data->name] = static_cast<std::uint32_t>(p().tables.size());
-            p().tables.push_back(std::move(data));
-        }
     }
 
     // The muscle index and the other tables the case reader relies on, found by the names the
@@ -199,6 +239,7 @@ private:
         done.body = std::move(body.node);
         done.type = body.type;
         done.frame_size = scope.frame_size;
+        def_switch_[i] = body.is_switch;
         p().max_frame = std::max(p().max_frame, scope.frame_size);
         def_state_[i] = 2;
         return done.type;

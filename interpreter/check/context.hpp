@@ -7,6 +7,7 @@
 #include "interpreter/program/program.hpp"
 #include "lang/diagnostic.hpp"
 
+#include <cctype>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,6 +45,10 @@ struct Scope {
 struct Typed {
     Node node;
     TypeP type;
+    // The value is a bool setting's, through `not`, `and`, `or`: a switch a payer flips by
+    // restating the setting, so a condition made of it is not "constant"
+    // (check.constant_condition).
+    bool is_switch = false;
 };
 
 inline bool is_text(const TypeP& t) {
@@ -69,6 +74,18 @@ protected:
     Diagnostic& error(std::string code, Span span, std::string message) {
         return diagnostics_.error(std::move(code), span, std::move(message));
     }
+    Diagnostic& warning(std::string code, Span span, std::string message) {
+        return diagnostics_.warning(std::move(code), span, std::move(message));
+    }
+
+    /// The text of `span` as written, without the blanks after it.
+    std::string source_text(Span span) {
+        const std::string& text = merged_.sources->get(span.file).text();
+        std::string_view out(text.data() + span.begin, span.end - span.begin);
+        while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back())))
+            out.remove_suffix(1);
+        return std::string(out);
+    }
 
     static std::string shape_key(const std::vector<std::string>& fields) {
         std::string key;
@@ -86,6 +103,13 @@ protected:
         shape_ids_;
     std::unordered_map<std::string, TypeP> table_types_;
     std::vector<int> def_state_;
+    std::vector<bool> def_switch_;   // a definition whose value is a switch (see Typed)
+    std::vector<bool> setting_used_; // read by some expression (check.unused_setting)
+    std::vector<bool> table_used_;   // read by some expression (check.unused_table)
+    // The sum after `..`, while it is compiled: a type error in it is likely the precedence
+    // of `..` (`95907..95913 + [95937]` is `95907..(95913 + [95937])`).
+    const ast::Expr* range_end_ = nullptr;
+    const ast::Expr* range_start_ = nullptr;
 };
 
 } // namespace cpl::check_detail

@@ -104,6 +104,24 @@ Typed ExpressionChecker::fold(Typed typed) {
     }
 }
 
+std::string ExpressionChecker::plural(const TypeP& t) {
+    switch (t ? t->kind : TypeKind::Any) {
+    case TypeKind::Number:
+        return "numbers";
+    case TypeKind::String:
+        return "strings";
+    case TypeKind::Code:
+        return "codes";
+    case TypeKind::Bool:
+        return "bools";
+    case TypeKind::Record:
+        return t->shape == shape_line || t->shape == shape_claim_line ? "claim lines"
+                                                                      : type_name(t) + " records";
+    default:
+        return "values of type " + type_name(t);
+    }
+}
+
 std::vector<std::string_view> ExpressionChecker::visible_names(const Scope& scope) {
     std::vector<std::string_view> names;
     for (const auto& l : scope.locals)
@@ -126,13 +144,34 @@ std::vector<std::string_view> ExpressionChecker::visible_names(const Scope& scop
     return names;
 }
 
+// A field of the case written without `case.` (`diagnoses`): nothing else of that name fits,
+// so the field is what was meant. `function`, when given, is a function of the same name.
+bool ExpressionChecker::bare_case_field(const std::string& n, Span span, const ast::Def* function) {
+    // `claim` outside an edit has its own message (check.claim_outside_edit).
+    if (n == "claim" || p().shapes[shape_case].field_index(n) < 0) return false;
+    auto& d = error("check.bare_case_field", span,
+                    fmt::format("`{}` is a field of the case: write `case.{}`", n, n));
+    if (function) {
+        std::vector<std::string> params;
+        for (const auto& param : function->params)
+            params.push_back(param.name.text);
+        d.notes.push_back(
+            fmt::format("`{}({})` is also a function of the policy", n, fmt::join(params, ", ")));
+    }
+    return true;
+}
+
 Typed ExpressionChecker::name(const std::string& n, Span span, Scope& scope) {
     for (auto it = scope.locals.rbegin(); it != scope.locals.rend(); ++it)
         if (it->name == n) return make(Op::Local, {}, it->type, span, it->slot);
     if (auto it = setting_index_.find(n); it != setting_index_.end()) {
         const SettingCode& setting = p().settings[it->second];
-        if (setting.versions.size() == 1 && !setting.versions[0].effective.dated())
-            return constant(setting.value, setting.type, span);
+        setting_used_[it->second] = true;
+        if (setting.versions.size() == 1 && !setting.versions[0].effective.dated()) {
+            Typed out = constant(setting.value, setting.type, span);
+            out.is_switch = setting.type->kind == TypeKind::Bool;
+            return out;
+        }
         if (scope.constant_only) {
             error("check.table_value_not_constant", span,
                   fmt::format("`{}` depends on the date of service, so a table value cannot use it",
@@ -141,8 +180,10 @@ Typed ExpressionChecker::name(const std::string& n, Span span, Scope& scope) {
         }
         return unfolded(Op::DatedSetting, {}, setting.type, span, it->second);
     }
-    if (auto it = table_index_.find(n); it != table_index_.end())
+    if (auto it = table_index_.find(n); it != table_index_.end()) {
+        table_used_[it->second] = true;
         return constant(Value::of_table(p().tables[it->second].get()), table_types_[n], span);
+    }
     if (!scope.constant_only) {
         if (n == "case") return make(Op::CaseRoot, {}, record_of(shape_case), span);
         if (n == "service_date") return make(Op::ServiceDate, {}, string_type(), span);
@@ -153,13 +194,18 @@ Typed ExpressionChecker::name(const std::string& n, Span span, Scope& scope) {
         if (n == "reviewing" && scope.in_edit) return make(Op::Reviewing, {}, bool_type(), span);
         if (auto it = def_index_.find(n); it != def_index_.end()) {
             TypeP type = compile_def(it->second);
-            if (merged_.defs[it->second].decl->is_function) {
+            const ast::Def& def = *merged_.defs[it->second].decl;
+            if (def.is_function) {
+                if (bare_case_field(n, span, &def)) return fail(span);
                 error("check.def_needs_call", span,
                       fmt::format("`{}` takes arguments: call it as `{}(…)`", n, n));
                 return fail(span);
             }
-            return make(Op::Def, {}, type, span, it->second);
+            Typed out = make(Op::Def, {}, type, span, it->second);
+            out.is_switch = def_switch_[it->second];
+            return out;
         }
+        if (bare_case_field(n, span, nullptr)) return fail(span);
     } else if (def_index_.count(n) || n == "case") {
         error("check.table_value_not_constant", span,
               fmt::format("a table value or setting cannot use `{}`", n));
@@ -176,75 +222,6 @@ Typed ExpressionChecker::name(const std::string& n, Span span, Scope& scope) {
     if (find_builtin(n))
         d.help = fmt::format("`{}` is a built-in function: call it as `{}(…)`", n, n);
     return fail(span);
-}
-
-Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
-    std::vector<Node> args;
-    std::vector<TypeP> types;
-    for (const auto& a : c.args) {
-        Typed t = expr(a, scope);
-        args.push_back(std::move(t.node));
-        types.push_back(t.type);
-    }
-    const std::string& n = c.callee.text;
-    if (auto it = def_index_.find(n); it != def_index_.end() && !scope.constant_only) {
-        const ast::Def& def = *merged_.defs[it->second].decl;
-        TypeP result = compile_def(it->second);
-        if (!def.is_function) {
-            error("check.not_a_function", c.callee.span,
-                  fmt::format("`{}` takes no arguments: write `{}` without parentheses", n, n));
-            return fail(span);
-        }
-        if (def.params.size() != args.size()) {
-            error("check.arity", span,
-                  fmt::format("`{}` takes {} argument{}, not {}", n, def.params.size(),
-                              def.params.size() == 1 ? "" : "s", args.size()));
-            return fail(span);
-        }
-        for (std::size_t i = 0; i < args.size(); ++i) {
-            TypeP expected = param_type(def.params[i]);
-            if (!fits(expected, types[i]))
-                error("check.type_mismatch", c.args[i].span,
-                      fmt::format("argument `{}` of `{}` must be {}, not {}",
-                                  def.params[i].name.text, n, type_name(expected),
-                                  type_name(types[i])));
-        }
-        return make(Op::CallDef, std::move(args), result, span, it->second);
-    }
-    const Builtin* builtin = find_builtin(n);
-    if (!builtin) {
-        std::vector<std::string_view> candidates;
-        for (const auto& b : builtins())
-            candidates.push_back(b.name);
-        for (const auto& d : merged_.defs)
-            if (d.decl->is_function) candidates.push_back(d.decl->name.text);
-        auto& d =
-            error("check.unknown_function", c.callee.span, fmt::format("unknown function `{}`", n));
-        if (auto guess = closest(n, candidates)) d.help = fmt::format("did you mean `{}`?", *guess);
-        return fail(span);
-    }
-    if (builtin->params.size() != args.size()) {
-        error("check.arity", span,
-              fmt::format("`{}` takes {} argument{}, not {}", n, builtin->params.size(),
-                          builtin->params.size() == 1 ? "" : "s", args.size()))
-            .notes.push_back(std::string(builtin->signature));
-        return fail(span);
-    }
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        TypeKind want = builtin->params[i];
-        if (want == TypeKind::Any || !known(types[i])) continue;
-        bool ok = want == types[i]->kind || (want == TypeKind::Code && is_text(types[i])) ||
-                  (want == TypeKind::String && is_text(types[i]));
-        if (!ok)
-            error("check.type_mismatch", c.args[i].span,
-                  fmt::format("argument {} of `{}` must be {}, not {}", i + 1, n,
-                              type_name(std::make_shared<const Type>(Type{want, any_type(), 0})),
-                              type_name(types[i])))
-                .notes.push_back(std::string(builtin->signature));
-    }
-    Typed out = unfolded(Op::Builtin, std::move(args), builtin->result(types), span);
-    out.node.builtin = builtin;
-    return fold(std::move(out));
 }
 
 Typed ExpressionChecker::member(const ast::Member& m, Span span, Scope& scope) {
@@ -297,6 +274,15 @@ Typed ExpressionChecker::index(const ast::Index& ix, Span span, Scope& scope) {
         result = object.type->element ? object.type->element : any_type();
     } else if (object.type->kind == TypeKind::Table) {
         result = object.type->element ? object.type->element : any_type();
+        if (!comparable(object.type->key, key.type)) {
+            error("check.type_mismatch", ix.index->span,
+                  fmt::format("the keys of {} are {}, so {} is never one of them",
+                              object.node.op == Op::Const
+                                  ? fmt::format("table `{}`", object.node.constant.table->name)
+                                  : std::string("this table"),
+                              plural(object.type->key), type_name(key.type)));
+            return fail(span);
+        }
     } else if (known(object.type)) {
         error("check.type_mismatch", ix.object->span,
               fmt::format("`[…]` needs a list or a table, not {}", type_name(object.type)));
@@ -313,6 +299,12 @@ Typed ExpressionChecker::expr(const ast::Expr& e, Scope& scope) {
 }
 
 Typed ExpressionChecker::compile(const ast::NumberLit& n, Span span, Scope&) {
+    if (!n.fraction.empty()) {
+        error("check.type_mismatch", span,
+              fmt::format("`{}` is not a whole number: cpl numbers are whole", n.fraction))
+            .help = "count in a smaller unit, or round to a whole number";
+        return fail(span);
+    }
     return constant(Value::of_number(n.value), number_type(), span);
 }
 
@@ -350,13 +342,18 @@ Typed ExpressionChecker::compile(const ast::Unary& u, Span span, Scope& scope) {
     Typed operand = expr(*u.operand, scope);
     bool is_not = u.op == ast::UnaryOp::Not;
     TypeP want = is_not ? bool_type() : number_type();
-    if (!fits(want, operand.type))
+    if (!fits(want, operand.type)) {
         error("check.type_mismatch", u.operand->span,
               fmt::format("`{}` needs {}, not {}", vocabulary::unary(u.op).spelling,
                           type_name(want), type_name(operand.type)));
+        return fail(span); // not folded too: one mistake, one error
+    }
+    bool is_switch = operand.is_switch;
     std::vector<Node> kids;
     kids.push_back(std::move(operand.node));
-    return make(is_not ? Op::Not : Op::Neg, std::move(kids), want, span);
+    Typed out = make(is_not ? Op::Not : Op::Neg, std::move(kids), want, span);
+    out.is_switch = is_switch;
+    return out;
 }
 
 Typed ExpressionChecker::compile(const ast::Binary& b, Span span, Scope& scope) {
@@ -402,6 +399,7 @@ Typed ExpressionChecker::compile(const ast::Comprehension& c, Span span, Scope& 
     if (c.filter) {
         Typed filter = expr(*c.filter, scope);
         expect(filter, bool_type(), *c.filter, "the `if` filter");
+        if (!scope.constant_only) constant_condition(filter, *c.filter);
         kids.push_back(std::move(filter.node));
     }
     scope.pop();
@@ -433,6 +431,7 @@ Typed ExpressionChecker::compile(const ast::RecordExpr& r, Span span, Scope& sco
 Typed ExpressionChecker::compile(const ast::IfExpr& i, Span span, Scope& scope) {
     Typed condition = expr(*i.condition, scope);
     expect(condition, bool_type(), *i.condition, "the condition of `if`");
+    if (!scope.constant_only) constant_condition(condition, *i.condition);
     Typed then_branch = expr(*i.then_branch, scope);
     Typed else_branch = expr(*i.else_branch, scope);
     TypeP type = unify(then_branch.type, else_branch.type);

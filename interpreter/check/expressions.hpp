@@ -30,10 +30,25 @@ protected:
     Typed fold(Typed typed);
     std::vector<std::string_view> visible_names(const Scope& scope);
     Typed name(const std::string& n, Span span, Scope& scope);
+    bool bare_case_field(const std::string& n, Span span, const ast::Def* function);
+    /// `codes`, `numbers`, `strings`, … for messages about a collection's elements.
+    std::string plural(const TypeP& t);
     Typed call(const ast::Call& c, Span span, Scope& scope);
     Typed member(const ast::Member& m, Span span, Scope& scope);
     Typed index(const ast::Index& ix, Span span, Scope& scope);
     Typed binary(const ast::Binary& b, Span span, Scope& scope);
+    /// `==`, `!=`, `in`, `not in` between types no two values of which are ever equal: an
+    /// error naming both (operators.cpp). True when reported.
+    bool incomparable(const ast::Binary& b, const Typed& left, const Typed& right);
+    /// Warns when a condition (`when`, an `if` filter or branch) is the same for every case
+    /// (conditions.cpp); returns the warning, and its value in `holds`, so the caller can add
+    /// help.
+    Diagnostic* constant_condition(const Typed& condition, const ast::Expr& written,
+                                   bool* holds = nullptr);
+    /// Whether a node's value is known before any case: constants, and definitions of
+    /// constants, combined by anything but a case fact.
+    bool known_now(const Node& n);
+    std::string shown(const Value& v, const TypeP& type);
     Typed expr(const ast::Expr& e, Scope& scope);
     Typed compile(const ast::NumberLit& n, Span span, Scope&);
     Typed compile(const ast::CodeLit& c, Span span, Scope&);

@@ -1,35 +1,188 @@
-// interpreter/check/operators.cpp — the types binary operators accept and give.
+// interpreter/check/operators.cpp — the types binary operators accept and give, and
+// comparisons that can never hold (check.incomparable).
 #include "interpreter/check/expressions.hpp"
 #include "lang/vocabulary.hpp"
+#include "interpreter/case/case_schema.hpp"
 
 #include <fmt/format.h>
 
 namespace cpl::check_detail {
 
+namespace {
+
+bool is_literal(const ast::Expr& e) {
+    return std::holds_alternative<ast::NumberLit>(e.kind) ||
+           std::holds_alternative<ast::CodeLit>(e.kind) ||
+           std::holds_alternative<ast::BoolLit>(e.kind) ||
+           std::holds_alternative<ast::StringLit>(e.kind);
+}
+
+std::string with_article(const std::string& type) {
+    if (type.starts_with("[")) return "a list " + type;
+    if (type.starts_with("{")) return "a record " + type;
+    bool vowel = !type.empty() && std::string_view("aeiou").find(type[0]) != std::string::npos;
+    return (vowel ? "an " : "a ") + type;
+}
+
+} // namespace
+
+bool ExpressionChecker::incomparable(const ast::Binary& b, const Typed& left, const Typed& right) {
+    using B = ast::BinaryOp;
+    bool membership = b.op == B::In || b.op == B::NotIn;
+    TypeP item = left.type;
+    TypeP other = right.type; // the other side of `==`, or what `in` looks among
+    std::string among;        // `in`: where it looks, in words
+    if (membership) {
+        const TypeP& r = right.type;
+        if (r->kind == TypeKind::Table) {
+            other = r->key;
+            if (right.node.op == Op::Const)
+                among = fmt::format("the keys of table `{}`, which are {}",
+                                    right.node.constant.table->name, plural(other));
+        } else {
+            other = r->kind == TypeKind::List ? r->element : nullptr;
+        }
+        if (!other) return false;
+        if (among.empty()) among = plural(other);
+    }
+    if (comparable(item, other)) return false;
+    bool negated = b.op == B::Ne || b.op == B::NotIn;
+    std::string_view op = vocabulary::binary(b.op).spelling;
+    std::string message =
+        membership ? fmt::format("`{}` looks for {} among {}: it is never there, so this is "
+                                 "always {}",
+                                 op, with_article(type_name(item)), among, negated)
+                   : fmt::format("`{}` compares {} with {}: they are never equal, so this is "
+                                 "always {}",
+                                 op, with_article(type_name(item)), with_article(type_name(other)),
+                                 negated);
+    // The caret goes on the side the author most likely got wrong; the help says how to
+    // write what was meant.
+    const ast::Expr* wrong = b.right.get();
+    std::optional<std::string> help;
+    const TypeP& l = left.type;
+    const TypeP& r = right.type;
+    auto field_like = [&](const TypeP& record, const TypeP& want,
+                          const std::string& prefer) -> std::optional<std::string> {
+        if (!record || record->kind != TypeKind::Record) return std::nullopt;
+        const Shape& shape = p().shapes[record->shape];
+        std::optional<std::string> found;
+        for (std::size_t i = 0; i < shape.fields.size(); ++i) {
+            const TypeP& t = p().shape_types[record->shape][i];
+            if (!known(t) || !comparable(t, want)) continue;
+            if (shape.fields[i] == prefer) return shape.fields[i];
+            if (!found) found = shape.fields[i];
+        }
+        return found;
+    };
+    auto member_name = [](const ast::Expr& e) -> std::string {
+        const auto* m = std::get_if<ast::Member>(&e.kind);
+        return m ? m->field.text : "";
+    };
+    if (membership) {
+        const auto* item_member = std::get_if<ast::Member>(&b.left->kind);
+        if (auto field = field_like(other, item, member_name(*b.left))) {
+            // `line.code in supported`: the lines' field was meant.
+            help = fmt::format("did you mean `{}.{}`?", source_text(b.right->span), *field);
+        } else {
+            wrong = b.left.get();
+            // `line.units in ncs_band_codes`: another field of the same record was meant.
+            if (item_member && left.node.op == Op::Member)
+                for (std::uint32_t s = 0; s < p().shapes.size() && !help; ++s) {
+                    int index = p().shapes[s].field_index(item_member->field.text);
+                    if (index < 0 || static_cast<std::uint32_t>(index) != left.node.slot) continue;
+                    auto sibling = field_like(record_of(s), other, "");
+                    if (sibling && *sibling != item_member->field.text)
+                        help = fmt::format("did you mean `{}.{}`?",
+                                           source_text(item_member->object->span), *sibling);
+                }
+        }
+    } else if (l->kind == TypeKind::List && comparable(l->element, r)) {
+        wrong = b.left.get();
+        help = fmt::format("to test membership, write `{} {} {}`", source_text(b.right->span),
+                           b.op == B::Ne ? "not in" : "in", source_text(b.left->span));
+    } else if (r->kind == TypeKind::List && comparable(r->element, l)) {
+        wrong = b.right.get();
+        help = fmt::format("to test membership, write `{} {} {}`", source_text(b.left->span),
+                           b.op == B::Ne ? "not in" : "in", source_text(b.right->span));
+    } else if (is_literal(*b.left) && !is_literal(*b.right)) {
+        wrong = b.left.get();
+    }
+    // Literal numbers that were meant as something else.
+    const ast::Expr& literal = *wrong;
+    const TypeP& meant = wrong == b.left.get() ? other : item;
+    if (const auto* n = std::get_if<ast::NumberLit>(&literal.kind); n && !help && meant) {
+        std::string digits = source_text(literal.span);
+        if (meant->kind == TypeKind::Code)
+            help = digits.size() < 5
+                       ? fmt::format("a code has five characters: `{}` is a number", digits)
+                       : fmt::format("write the code as a string: \"{}\"", digits);
+        else if (meant->kind == TypeKind::String && n->value == 0 && !membership)
+            help = "to test for an empty string, compare with `\"\"`";
+        else if (meant->kind == TypeKind::String)
+            help = fmt::format("write it as a string: \"{}\"", digits);
+        else if (meant->kind == TypeKind::Bool && (n->value == 0 || n->value == 1) && !membership) {
+            bool is_true = (n->value == 1) != (b.op == B::Ne);
+            const ast::Expr& condition = wrong == b.left.get() ? *b.right : *b.left;
+            help = is_true ? fmt::format("`{}` is already a condition: write it alone",
+                                         source_text(condition.span))
+                           : fmt::format("`{}` is already a condition: write `not {}`",
+                                         source_text(condition.span), source_text(condition.span));
+        }
+    }
+    auto& d = error("check.incomparable", wrong->span, std::move(message));
+    d.help = help;
+    // A function's result, named, so the author sees where the other type comes from.
+    for (const ast::Expr* side : {b.left.get(), b.right.get()})
+        if (const auto* call = std::get_if<ast::Call>(&side->kind))
+            if (def_index_.count(call->callee.text))
+                d.notes.push_back(
+                    fmt::format("`{}` gives {}", call->callee.text,
+                                with_article(type_name(side == b.left.get() ? l : r))));
+    return true;
+}
+
 Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {
     using B = ast::BinaryOp;
     Typed left = expr(*b.left, scope);
+    // While the end of a range is compiled, a type error in it is likely `..`'s precedence.
+    const ast::Expr* outer_range_end = range_end_;
+    const ast::Expr* outer_range_start = range_start_;
+    if (b.op == B::Range) {
+        range_start_ = b.left.get();
+        range_end_ = b.right.get();
+    }
     Typed right = expr(*b.right, scope);
+    range_end_ = outer_range_end;
+    range_start_ = outer_range_start;
     const TypeP& l = left.type;
     const TypeP& r = right.type;
+    bool failed = false;
     auto mismatch = [&](std::string_view op) {
-        error("check.type_mismatch", b.op_span,
-              fmt::format("`{}` cannot combine {} and {}", op, type_name(l), type_name(r)));
+        auto& d =
+            error("check.type_mismatch", b.op_span,
+                  fmt::format("`{}` cannot combine {} and {}", op, type_name(l), type_name(r)));
+        if (range_end_ && range_start_ && std::get_if<ast::Binary>(&range_end_->kind) == &b)
+            d.help = fmt::format("`..` binds looser than `{}`: write `({}..{}) {} {}`", op,
+                                 source_text(range_start_->span), source_text(b.left->span), op,
+                                 source_text(b.right->span));
+        failed = true;
     };
     TypeP result = bool_type();
     Op op = Op::Eq;
+    bool is_switch = false;
     switch (b.op) {
     case B::Or:
     case B::And:
         op = b.op == B::Or ? Op::Or : Op::And;
         if (!fits(bool_type(), l) || !fits(bool_type(), r))
             mismatch(vocabulary::binary(b.op).spelling);
+        is_switch = left.is_switch || right.is_switch;
         break;
     case B::Eq:
-        op = Op::Eq;
-        break;
     case B::Ne:
-        op = Op::Ne;
+        op = b.op == B::Eq ? Op::Eq : Op::Ne;
+        failed = incomparable(b, left, right);
         break;
     case B::Lt:
     case B::Le:
@@ -43,10 +196,14 @@ Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {
     case B::In:
     case B::NotIn:
         op = b.op == B::In ? Op::In : Op::NotIn;
-        if (known(r) && r->kind != TypeKind::List && r->kind != TypeKind::Table)
+        if (known(r) && r->kind != TypeKind::List && r->kind != TypeKind::Table) {
             error("check.type_mismatch", b.right->span,
                   fmt::format("`{}` needs a list, a range or a table, not {}",
                               vocabulary::binary(ast::BinaryOp::In).spelling, type_name(r)));
+            failed = true;
+        } else {
+            failed = incomparable(b, left, right);
+        }
         break;
     case B::Range:
         op = Op::Range;
@@ -81,10 +238,14 @@ Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {
         result = number_type();
         break;
     }
+    // A mistake is not also folded: evaluating it now would report it a second time.
+    if (failed) return fail(span);
     std::vector<Node> kids;
     kids.push_back(std::move(left.node));
     kids.push_back(std::move(right.node));
-    return make(op, std::move(kids), result, span);
+    Typed out = make(op, std::move(kids), result, span);
+    out.is_switch = is_switch;
+    return out;
 }
 
 } // namespace cpl::check_detail

@@ -80,16 +80,8 @@ void hoist_invariant_conditions(RuleCode& code) {
 
 } // namespace
 
-std::string RuleCompiler::source_text(Span span) {
-    const std::string& text = p().sources->get(span.file).text();
-    std::string_view out(text.data() + span.begin, span.end - span.begin);
-    while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back())))
-        out.remove_suffix(1);
-    return std::string(out);
-}
-
 RuleCode RuleCompiler::compile_rule(const MergedRule& merged) {
-    RuleCode code = compile_body(*merged.rule, merged.layer, true);
+    RuleCode code = compile_body(*merged.rule, merged.layer, true, !merged.replaces.empty());
     if (!merged.replaces.empty())
         code.replaces = fmt::format("{} ({})", code.name, merged.replaces);
     for (const auto& [exception, layer] : merged.exceptions) {
@@ -100,7 +92,8 @@ RuleCode RuleCompiler::compile_rule(const MergedRule& merged) {
     return code;
 }
 
-RuleCode RuleCompiler::compile_body(const ast::Rule& rule, const std::string& layer, bool hoist) {
+RuleCode RuleCompiler::compile_body(const ast::Rule& rule, const std::string& layer, bool hoist,
+                                    bool replaces) {
     RuleCode code;
     code.name = rule.name.text;
     code.kind = rule.kind;
@@ -121,7 +114,7 @@ RuleCode RuleCompiler::compile_body(const ast::Rule& rule, const std::string& la
     Scope scope;
     scope.in_edit = is_edit;
     for (const auto& clause : rule.clauses)
-        code.clauses.push_back(compile_clause(clause, scope, is_edit));
+        code.clauses.push_back(compile_clause(clause, scope, rule, replaces));
     for (const auto& clause : code.clauses)
         code.written.push_back(clause.source);
     if (hoist) hoist_invariant_conditions(code);
@@ -131,8 +124,21 @@ RuleCode RuleCompiler::compile_body(const ast::Rule& rule, const std::string& la
     return code;
 }
 
-ClauseCode RuleCompiler::compile_clause(const ast::Clause& clause, Scope& scope, bool is_edit) {
+// `when false`: the rule never acts. A payer switching off a rule of its base says so.
+void RuleCompiler::always_false(Diagnostic& d, const ast::Rule& rule, bool replaces) {
+    std::string_view kind = vocabulary::keyword(rule.kind);
+    d.message += fmt::format(": the {} never acts", kind);
+    if (replaces)
+        d.help =
+            fmt::format("to switch it off, write `disable {} {} \"reason\"`", kind, rule.name.text);
+    else
+        d.help = fmt::format("delete the {}, or give it a condition that reads the case", kind);
+}
+
+ClauseCode RuleCompiler::compile_clause(const ast::Clause& clause, Scope& scope,
+                                        const ast::Rule& rule, bool replaces) {
     using K = ast::ClauseKind;
+    bool is_edit = rule.kind == ast::RuleKind::Edit;
     ClauseCode code;
     code.kind = clause.kind;
     code.span = clause.span;
@@ -161,6 +167,8 @@ ClauseCode RuleCompiler::compile_clause(const ast::Clause& clause, Scope& scope,
             expect(why, string_type(), *clause.otherwise, "the `otherwise` reason");
             code.otherwise = std::move(why.node);
         }
+        if (bool holds = true; Diagnostic* d = constant_condition(value, clause.expr, &holds))
+            if (!holds) always_false(*d, rule, replaces);
         break;
     case K::Bill:
         if (is_edit)

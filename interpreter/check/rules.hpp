@@ -15,9 +15,11 @@ protected:
     RuleCode compile_rule(const MergedRule& merged);
 
 private:
-    RuleCode compile_body(const ast::Rule& rule, const std::string& layer, bool hoist);
-    ClauseCode compile_clause(const ast::Clause& clause, Scope& scope, bool is_edit);
-    std::string source_text(Span span);
+    RuleCode compile_body(const ast::Rule& rule, const std::string& layer, bool hoist,
+                          bool replaces = false);
+    ClauseCode compile_clause(const ast::Clause& clause, Scope& scope, const ast::Rule& rule,
+                              bool replaces);
+    void always_false(Diagnostic& d, const ast::Rule& rule, bool replaces);
 };
 
 } // namespace cpl::check_detail

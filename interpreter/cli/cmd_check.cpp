@@ -16,13 +16,23 @@ int check(const std::vector<std::string>& files) {
     std::size_t failed = 0;
     for (const auto& file : files) {
         Loaded loaded = load_policy(file);
-        if (!report(loaded))
+        // A fragment is checked in the policy that includes it: say so first, so that
+        // diagnostics in the policy's other files read as what they are.
+        std::string part_of =
+            loaded.included_by.empty()
+                ? ""
+                : fmt::format("{} has no `policy` line: it is part of {}, which includes it, "
+                              "and was checked there",
+                              file, loaded.included_by);
+        if (!loaded.program && !part_of.empty()) fmt::print(stderr, "note: {}\n", part_of);
+        if (!report(loaded)) {
             ++failed;
-        else
-            fmt::print("{}: ok (policy {}: {} rules, {} edits, {} tables, {} settings)\n", file,
-                       loaded.program->name, loaded.program->rules.size(),
-                       loaded.program->edits.size(), loaded.program->tables.size(),
-                       loaded.program->settings.size());
+            continue;
+        }
+        if (!part_of.empty()) fmt::print("note: {}\n", part_of);
+        fmt::print("{}: ok (policy {}: {} rules, {} edits, {} tables, {} settings)\n", file,
+                   loaded.program->name, loaded.program->rules.size(), loaded.program->edits.size(),
+                   loaded.program->tables.size(), loaded.program->settings.size());
     }
     return failed ? 1 : 0;
 }

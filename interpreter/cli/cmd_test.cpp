@@ -1,6 +1,7 @@
 // interpreter/cli/cmd_test.cpp — `cpl test`: runs NAME.case.json against the policy its
 // NAME.expected.json names and compares the claim; ends with `N passed, N failed`.
 #include "commands.hpp"
+#include "expectation.hpp"
 #include "inputs.hpp"
 #include "lang/files.hpp"
 #include "lang/vocabulary.hpp"
@@ -24,7 +25,35 @@ std::string line_text(std::string_view code, std::int64_t units,
                        fmt::join(modifiers, " "));
 }
 
-// Compares the fields the expectation lists; returns the differences.
+// Whether `want` is `got`, or, for a section the test lists in part, each entry of `want`
+// is among `got` in the same order (entries it does not list are not compared).
+template <typename Same>
+bool listed(std::size_t want_count, std::size_t got_count, bool partial, Same same) {
+    if (!partial) {
+        if (want_count != got_count) return false;
+        for (std::size_t i = 0; i < want_count; ++i)
+            if (!same(i, i)) return false;
+        return true;
+    }
+    std::size_t g = 0;
+    for (std::size_t w = 0; w < want_count; ++w, ++g) {
+        while (g < got_count && !same(w, g))
+            ++g;
+        if (g == got_count) return false;
+    }
+    return true;
+}
+
+std::string differ(const char* what, bool partial, const std::string& want,
+                   const std::vector<std::string>& got) {
+    return fmt::format("{} differ{}\n      expected{}: {}\n      actual:   {}", what,
+                       std::string_view(what).ends_with("s") ? "" : "s",
+                       partial ? " (in part)" : "", want,
+                       got.empty() ? "(none)" : fmt::format("{}", fmt::join(got, "; ")));
+}
+
+// Compares the sections the expectation lists (a section left out is not compared); returns
+// the differences. The expectation's shape was checked first (expectation.hpp).
 std::vector<std::string> compare(const json& expected, const CaseOutcome& outcome) {
     std::vector<std::string> problems;
     if (expected.contains("error")) {
@@ -40,65 +69,71 @@ std::vector<std::string> compare(const json& expected, const CaseOutcome& outcom
     if (!outcome.result) return {fmt::format("the case could not be used: {}", outcome.error)};
     const Result& r = *outcome.result;
     if (expected.contains("lines")) {
-        std::vector<std::string> want, got;
-        for (const auto& l : expected["lines"])
-            want.push_back(line_text(l.at("code").get<std::string>(), l.value("units", 1),
-                                     l.value("modifiers", std::vector<std::string>{})) +
-                           (l.contains("rule") ? " by " + l["rule"].get<std::string>() : ""));
-        for (std::size_t i = 0; i < r.lines.size(); ++i) {
+        const json& lines = expected["lines"];
+        bool partial = is_partial(expected, "lines");
+        auto text = [](const json& l) {
+            return line_text(l.at("code").get<std::string>(), l.value("units", 1),
+                             l.value("modifiers", std::vector<std::string>{})) +
+                   (l.contains("rule") ? " by " + l["rule"].get<std::string>() : "");
+        };
+        auto actual = [&](std::size_t i, bool with_rule) {
             const Line& l = r.lines[i];
             std::vector<std::string> mods(l.modifiers.begin(), l.modifiers.end());
-            bool with_rule = i < expected["lines"].size() && expected["lines"][i].contains("rule");
-            got.push_back(line_text(l.code, l.units, mods) +
-                          (with_rule ? " by " + std::string(l.rule) : ""));
-        }
-        if (want != got)
+            return line_text(l.code, l.units, mods) +
+                   (with_rule ? " by " + std::string(l.rule) : "");
+        };
+        if (!listed(lines.size(), r.lines.size(), partial, [&](std::size_t w, std::size_t g) {
+                return text(lines[w]) == actual(g, lines[w].contains("rule"));
+            })) {
+            std::vector<std::string> want, got;
+            for (const auto& l : lines)
+                want.push_back(text(l));
+            for (std::size_t i = 0; i < r.lines.size(); ++i)
+                got.push_back(actual(i, i < lines.size() && lines[i].contains("rule")));
             problems.push_back(
-                fmt::format("lines differ\n      expected: {}\n      actual:   {}",
-                            want.empty() ? "(none)" : fmt::format("{}", fmt::join(want, "; ")),
-                            got.empty() ? "(none)" : fmt::format("{}", fmt::join(got, "; "))));
+                differ("lines", partial,
+                       want.empty() ? "(none)" : fmt::format("{}", fmt::join(want, "; ")), got));
+        }
     }
     if (expected.contains("edits")) {
         const json& want = expected["edits"];
+        bool partial = is_partial(expected, "edits");
         auto field_of = [](const Edit& e, const std::string& key) -> std::string {
             if (key == "severity") return std::string(e.severity);
             if (key == "rule") return std::string(e.rule);
             if (key == "code") return std::string(e.code);
             if (key == "message") return std::string(e.message);
-            return std::string(e.cite);
+            return std::string(e.cite); // "cite": the only other key an edit may list
         };
-        bool same = want.size() == r.edits.size();
-        for (std::size_t i = 0; same && i < want.size(); ++i)
-            for (const auto& [key, value] : want[i].items())
-                if (!value.is_string() || field_of(r.edits[i], key) != value.get<std::string>())
-                    same = false;
-        if (!same) {
+        if (!listed(want.size(), r.edits.size(), partial, [&](std::size_t w, std::size_t g) {
+                for (const auto& [key, value] : want[w].items())
+                    if (field_of(r.edits[g], key) != value.get<std::string>()) return false;
+                return true;
+            })) {
             std::vector<std::string> got;
             for (const auto& e : r.edits)
                 got.push_back(fmt::format("{} {} {} ({})", e.severity, e.rule, e.code, e.message));
-            problems.push_back(
-                fmt::format("edits differ\n      expected: {}\n      actual:   {}", want.dump(),
-                            got.empty() ? "(none)" : fmt::format("{}", fmt::join(got, "; "))));
+            problems.push_back(differ("edits", partial, want.dump(), got));
         }
     }
-    // `review` and `unbilled`: same count, in order; only the fields the expectation lists.
-    auto compare_list = [&](const char* key, auto&& actual_count, auto&& field_of,
+    // `review` and `unbilled`: in order; only the fields the expectation lists.
+    auto compare_list = [&](const char* key, std::size_t actual_count, auto&& field_of,
                             auto&& describe) {
         if (!expected.contains(key)) return;
         const json& want = expected[key];
-        bool same = want.size() == actual_count;
-        for (std::size_t i = 0; same && i < want.size(); ++i)
-            for (const auto& [name, value] : want[i].items())
-                if (field_of(i, name) !=
-                    (value.is_string() ? value.template get<std::string>() : value.dump()))
-                    same = false;
-        if (same) return;
+        bool partial = is_partial(expected, key);
+        if (listed(want.size(), actual_count, partial, [&](std::size_t w, std::size_t g) {
+                for (const auto& [name, value] : want[w].items())
+                    if (field_of(g, name) !=
+                        (value.is_string() ? value.template get<std::string>() : value.dump()))
+                        return false;
+                return true;
+            }))
+            return;
         std::vector<std::string> got;
         for (std::size_t i = 0; i < actual_count; ++i)
             got.push_back(describe(i));
-        problems.push_back(
-            fmt::format("{} differs\n      expected: {}\n      actual:   {}", key, want.dump(),
-                        got.empty() ? "(none)" : fmt::format("{}", fmt::join(got, "; "))));
+        problems.push_back(differ(key, partial, want.dump(), got));
     };
     compare_list(
         "review", r.review.size(),
@@ -107,8 +142,7 @@ std::vector<std::string> compare(const json& expected, const CaseOutcome& outcom
             if (name == "code") return std::string(v.code);
             if (name == "status") return std::string(v.status);
             if (name == "units") return std::to_string(v.units);
-            if (name == "units_allowed") return std::to_string(v.units_allowed);
-            return "?";
+            return std::to_string(v.units_allowed); // "units_allowed", the last key it may list
         },
         [&](std::size_t i) {
             const ReviewLine& v = r.review[i];
@@ -121,8 +155,7 @@ std::vector<std::string> compare(const json& expected, const CaseOutcome& outcom
             const Line& l = r.unbilled[i];
             if (name == "code") return std::string(l.code);
             if (name == "units") return std::to_string(l.units);
-            if (name == "rule") return std::string(l.rule);
-            return "?";
+            return std::string(l.rule); // "rule", the last key it may list
         },
         [&](std::size_t i) {
             return fmt::format("{} x{}", r.unbilled[i].code, r.unbilled[i].units);
@@ -130,7 +163,11 @@ std::vector<std::string> compare(const json& expected, const CaseOutcome& outcom
     if (expected.contains("documentation")) {
         auto want = expected["documentation"].get<std::vector<std::string>>();
         std::vector<std::string> got(r.documentation.begin(), r.documentation.end());
-        if (want != got) problems.push_back("documentation differs");
+        bool partial = is_partial(expected, "documentation");
+        if (!listed(want.size(), got.size(), partial,
+                    [&](std::size_t w, std::size_t g) { return want[w] == got[g]; }))
+            problems.push_back(partial ? "documentation differs (in part)"
+                                       : "documentation differs");
     }
     return problems;
 }
@@ -166,8 +203,8 @@ std::string coverage_report(const Program& program, const Coverage& covered) {
                 ++used;
             else {
                 const auto& row = table.rows[r];
-                std::string key = row.is_range ? fmt::format("{}..", row.low)
-                                               : to_text(row.keys.at(0), program.shapes, true);
+                std::string key =
+                    row.is_range ? range_text(row) : to_text(row.keys.at(0), program.shapes, true);
                 missed.push_back(fmt::format("  table {} row {}", table.name, key));
             }
         }
@@ -178,27 +215,6 @@ std::string coverage_report(const Program& program, const Coverage& covered) {
     if (!missed.empty())
         out += fmt::format("not exercised by any test:\n{}\n", fmt::join(missed, "\n"));
     return out;
-}
-
-// The shape of an expectation file, checked before anything reads it.
-std::optional<std::string> malformed(const json& expected) {
-    if (!expected.is_object()) return "expected a JSON object";
-    for (const char* key : {"case", "policy", "why", "error"})
-        if (expected.contains(key) && !expected[key].is_string())
-            return fmt::format("\"{}\" must be a string", key);
-    for (const char* key : {"lines", "edits", "review", "unbilled"}) {
-        if (!expected.contains(key)) continue;
-        if (!expected[key].is_array()) return fmt::format("\"{}\" must be a list", key);
-        for (const auto& item : expected[key])
-            if (!item.is_object())
-                return fmt::format("every entry of \"{}\" must be an object", key);
-    }
-    if (expected.contains("documentation") &&
-        (!expected["documentation"].is_array() ||
-         !std::all_of(expected["documentation"].begin(), expected["documentation"].end(),
-                      [](const json& d) { return d.is_string(); })))
-        return "\"documentation\" must be a list of strings";
-    return std::nullopt;
 }
 
 } // namespace
@@ -241,7 +257,7 @@ int test(const TestOptions& options) {
             ++failed;
             continue;
         }
-        if (auto problem = malformed(expected)) {
+        if (auto problem = expectation_problem(expected)) {
             fmt::print("FAIL {}: {}: {}\n", file, expected_path, *problem);
             ++failed;
             continue;

@@ -2,6 +2,7 @@
 #include "interpreter/engine/cpl.hpp"
 
 #include "interpreter/check/check.hpp"
+#include "interpreter/load/fragment.hpp"
 #include "interpreter/load/load.hpp"
 
 #include <fmt/format.h>
@@ -11,7 +12,10 @@ namespace cpl {
 Loaded load_policy(const std::string& policy) {
     Loaded loaded;
     loaded.sources = std::make_shared<SourceMap>();
-    auto merged = load(policy, loaded.diagnostics, loaded.sources);
+    std::string path = resolve_policy(policy, {}).value_or(policy);
+    if (auto includer = including_policy(path)) loaded.included_by = *includer;
+    auto merged = load(loaded.included_by.empty() ? policy : loaded.included_by, loaded.diagnostics,
+                       loaded.sources);
     if (!merged) return loaded;
     loaded.program = check(*merged, loaded.diagnostics);
     return loaded;

@@ -18,11 +18,15 @@ struct Loaded {
     std::unique_ptr<Program> program; // null when the policy has errors
     Diagnostics diagnostics;
     std::shared_ptr<SourceMap> sources; // for rendering the diagnostics
+    // When the file asked for is a fragment of a policy (no `policy` line), the file that
+    // includes it, which was loaded in its place ("" otherwise).
+    std::string included_by = {};
 };
 
 /// Loads and checks a policy: `standard` for the built-in set, a `.cpl` path, or a policy name,
 /// found from the current directory by `resolve_policy` (interpreter/load/resolve.hpp, the
-/// one search order, also used for `extends` and test expectations).
+/// one search order, also used for `extends` and test expectations). A fragment of a policy
+/// (a file some policy `include`s) is checked in that policy (interpreter/load/fragment.hpp).
 Loaded load_policy(const std::string& policy);
 
 /// The outcome of one case: a result, or why the case could not be used.

@@ -3,6 +3,7 @@
 #include "interpreter/load/load.hpp"
 
 #include "interpreter/load/data_file.hpp"
+#include "interpreter/load/rows.hpp"
 #include "lang/files.hpp"
 #include "lang/parse.hpp"
 #include "lang/suggest.hpp"
@@ -30,29 +31,6 @@ std::optional<std::string> read_text(const std::string& path, std::string& why) 
     if (auto text = read_text_file(path, why)) return text;
     if (auto embedded = embedded_policy_file(path)) return std::string(*embedded);
     return std::nullopt;
-}
-
-std::string key_text(const ast::TableKey& key) {
-    if (!key.literal)
-        return fmt::format("{}..{}", key.low, key.high ? std::to_string(*key.high) : "");
-    return std::visit(
-        [](const auto& lit) -> std::string {
-            using T = std::decay_t<decltype(lit)>;
-            if constexpr (std::is_same_v<T, ast::NumberLit>)
-                return "#" + std::to_string(lit.value);
-            else if constexpr (std::is_same_v<T, ast::CodeLit>)
-                return "$" + lit.code;
-            else if constexpr (std::is_same_v<T, ast::BoolLit>)
-                return lit.value ? "?true" : "?false";
-            else if constexpr (std::is_same_v<T, ast::StringLit>) {
-                std::string s = "$";
-                for (const auto& part : lit.parts)
-                    if (auto* t = std::get_if<std::string>(&part)) s += *t;
-                return s;
-            } else
-                return "!";
-        },
-        key.literal->kind);
 }
 
 std::string kind_name(ast::RuleKind kind) {
@@ -294,6 +272,7 @@ private:
                             return m.decl->name.text;
                         }));
             merged.tables.push_back({&t, layer, {}, {}});
+            merged.tables.back().declared_by = layer;
             table = &merged.tables.back();
         } else if (t.replace) {
             table->rows.clear();
@@ -301,48 +280,11 @@ private:
         }
         if (auto data = data_rows_.find(&t); data != data_rows_.end()) {
             for (const auto& row : *data->second.first)
-                merge_row(*table, row, layer);
+                merge_row(*table, row, layer, diagnostics_);
             table->source = data->second.second;
         }
         for (const auto& row : t.rows)
-            merge_row(*table, row, layer);
-    }
-
-    static std::string dates(const ast::Effective& e) {
-        return (e.from ? e.from->text : "") + ".." + (e.until ? e.until->text : "");
-    }
-
-    void merge_row(MergedTable& table, const ast::TableRow& row, const std::string& layer) {
-        // The same key with other dates is another version of the row, not a replacement.
-        auto matches = [&](const ast::TableRow& other) {
-            if (!row.remove && dates(row.effective) != dates(other.effective)) return false;
-            for (const auto& a : row.keys)
-                for (const auto& b : other.keys)
-                    if (key_text(a) == key_text(b)) return true;
-            return false;
-        };
-        for (auto it = table.rows.begin(); it != table.rows.end(); ++it) {
-            if (!matches(*it->row)) continue;
-            if (row.remove) {
-                table.rows.erase(it);
-            } else if (it->layer == layer) {
-                auto& d =
-                    diagnostics_.error("check.duplicate_key", row.span,
-                                       fmt::format("table `{}` already has a row for this key",
-                                                   table.decl->name.text));
-                d.notes.push_back("each key may appear once in a table");
-            } else {
-                *it = {&row, layer};
-            }
-            return;
-        }
-        if (row.remove) {
-            diagnostics_.error("check.unknown_row", row.span,
-                               fmt::format("table `{}` has no row with this key to remove",
-                                           table.decl->name.text));
-            return;
-        }
-        table.rows.push_back({&row, layer});
+            merge_row(*table, row, layer, diagnostics_);
     }
 
     void apply_one(MergedPolicy& merged, const ast::Def& def, const std::string& layer) {
@@ -386,11 +328,37 @@ private:
         list_for(merged, rule.kind).push_back({&rule, layer, "", {}});
     }
 
+    // A change that names a rule or edit of the other kind (`override rule mue_limit`, where
+    // `mue_limit` is an edit) says which it is, rather than that nothing has the name.
+    void missing_target(MergedPolicy& merged, ast::RuleKind kind, const ast::Ident& target,
+                        Span kind_span, const std::string& fix) {
+        ast::RuleKind other =
+            kind == ast::RuleKind::Rule ? ast::RuleKind::Edit : ast::RuleKind::Rule;
+        if (!find_rule(merged, other, target.text))
+            return unknown("check.unknown_rule", target.span, kind_name(kind), target.text,
+                           rule_names(merged, kind));
+        std::string is = other == ast::RuleKind::Edit ? "an edit" : "a rule";
+        std::string not_kind = kind == ast::RuleKind::Edit ? "an edit" : "a rule";
+        diagnostics_
+            .error("check.override_kind", kind_span,
+                   fmt::format("`{}` is {}, not {}", target.text, is, not_kind))
+            .help = fmt::format("write `{}`", fix);
+    }
+
+    static Span word_at(Span span, std::string_view word) {
+        return {span.file, span.begin, span.begin + static_cast<std::uint32_t>(word.size())};
+    }
+
+    static std::string other_kind(ast::RuleKind kind) {
+        return kind_name(kind == ast::RuleKind::Rule ? ast::RuleKind::Edit : ast::RuleKind::Rule);
+    }
+
     void apply_one(MergedPolicy& merged, const ast::Override& o, const std::string& layer) {
         auto* existing = find_rule(merged, o.rule.kind, o.rule.name.text);
         if (!existing) {
-            unknown("check.unknown_rule", o.rule.name.span, kind_name(o.rule.kind),
-                    o.rule.name.text, rule_names(merged, o.rule.kind));
+            missing_target(
+                merged, o.rule.kind, o.rule.name, word_at(o.rule.span, kind_name(o.rule.kind)),
+                fmt::format("override {} {}", other_kind(o.rule.kind), o.rule.name.text));
             return;
         }
         if (refuse_fixed(existing->rule->fixed, existing->layer, layer, o.rule.name.span,
@@ -409,15 +377,16 @@ private:
                 list.erase(it);
                 return;
             }
-        unknown("check.unknown_rule", d.target.span, kind_name(d.kind), d.target.text,
-                rule_names(merged, d.kind));
+        missing_target(merged, d.kind, d.target, d.kind_span,
+                       fmt::format("disable {} {}", other_kind(d.kind), d.target.text));
     }
 
     void apply_one(MergedPolicy& merged, const ast::Exception& e, const std::string& layer) {
         auto* target = find_rule(merged, e.target_kind, e.target.text);
         if (!target) {
-            unknown("check.unknown_rule", e.target.span, kind_name(e.target_kind), e.target.text,
-                    rule_names(merged, e.target_kind));
+            missing_target(merged, e.target_kind, e.target, e.kind_span,
+                           fmt::format("exception {} to {} {}", e.rule.name.text,
+                                       other_kind(e.target_kind), e.target.text));
             return;
         }
         if (refuse_fixed(target->rule->fixed, target->layer, layer, e.target.span,

@@ -31,16 +31,36 @@ struct MergedSetting {
         history; // every value it had, with its layer, for `cpl diff`
 };
 
+/// One key of a merged row still in force: a literal, a range of numbers or of strings, or
+/// one code of a range of codes (each code of `95907..95913` is a key of its own, so a later
+/// layer can restate or remove it alone).
+struct MergedKey {
+    const ast::TableKey* key = nullptr; // as written
+    std::string code = {};              // the code, for a key of a range of codes
+};
+
 struct MergedRow {
     const ast::TableRow* row = nullptr;
     std::string layer;
+    // The row's keys still in force: a later layer's row takes the keys it restates, and a
+    // row left with none is gone.
+    std::vector<MergedKey> keys = {};
 };
 
 struct MergedTable {
-    const ast::Table* decl = nullptr;
-    std::string layer;
+    const ast::Table* decl = nullptr; // the first declaration (the declaring layer's)
+    std::string layer;                // who last wrote the whole table (`replace table`)
     std::vector<MergedRow> rows;
-    std::string source; // where rows came from a data file: its path and version
+    std::string source = {}; // where rows came from a data file: its path and version
+    std::string declared_by = {};
+    // `remove` keys that matched no row: the checker reports each (a key of the wrong type,
+    // or no such row), since only it knows the table's key type.
+    struct UnmatchedRemove {
+        const ast::TableKey* key;
+        const ast::TableRow* row;
+        std::string layer;
+    };
+    std::vector<UnmatchedRemove> unmatched_removes = {};
 };
 
 struct MergedDef {

@@ -27,10 +27,7 @@ std::string setting_text(const SettingCode& s, const std::vector<Shape>& shapes)
 }
 
 std::string key_text(const TableRowData& row, const std::vector<Shape>& shapes) {
-    if (row.is_range)
-        return row.high == std::numeric_limits<std::int64_t>::max()
-                   ? fmt::format("{}..", row.low)
-                   : fmt::format("{}..{}", row.low, row.high);
+    if (row.is_range) return range_text(row);
     std::string out = to_text(row.keys.at(0), shapes, true);
     for (std::size_t i = 1; i < row.keys.size(); ++i)
         out += ", " + to_text(row.keys[i], shapes, true);

@@ -268,10 +268,7 @@ private:
     }
 
     static std::string key_text(const TableRowData& row, const std::vector<Shape>& shapes) {
-        if (row.is_range)
-            return row.high == std::numeric_limits<std::int64_t>::max()
-                       ? fmt::format("{}..", row.low)
-                       : fmt::format("{}..{}", row.low, row.high);
+        if (row.is_range) return range_text(row);
         std::string out;
         for (const auto& key : row.keys)
             out += (out.empty() ? "" : ", ") + to_text(key, shapes, false);

@@ -101,7 +101,10 @@ TEST_CASE("a malformed expectation file fails its test with a message, never a c
         {R"({"policy": 5})", "\"policy\" must be a string"},
         {R"([1])", "expected a JSON object"},
         {R"({"lines": "95860"})", "\"lines\" must be a list"},
-        {R"({"lines": [{"code": 95860}]})", "is malformed"},
+        {R"({"lines": [{"code": 95860}]})", "lines[0]: \"code\" must be a string, not 95860"},
+        {R"({"edit": []})", "unknown key \"edit\"; did you mean \"edits\"?"},
+        {R"({"lines": [{"units": 1}]})", "lines[0]: missing \"code\""},
+        {R"({"partial": ["line"]})", "\"partial\" must be a list of sections"},
     }));
     CAPTURE(expected);
     auto dir = fs::temp_directory_path() / "cpl_bad_expectation";
@@ -112,4 +115,24 @@ TEST_CASE("a malformed expectation file fails its test with a message, never a c
     CHECK(t.exit_code == 1);
     CHECK(t.out.find(message) != std::string::npos);
     CHECK(t.out.find("0 passed, 1 failed") != std::string::npos);
+}
+
+TEST_CASE("a test may list a section in part, and says so with \"partial\"") {
+    auto [expected, passes] = GENERATE(table<std::string, bool>({
+        {R"({"partial": ["edits"], "edits": [{"rule": "addon_primary_not_payable", "code": "95886"}]})",
+         true},
+        {R"({"edits": [{"rule": "addon_primary_not_payable", "code": "95886"}]})", false},
+        {R"({"partial": ["edits"], "edits": [{"rule": "addon_primary_not_payable"}, {"rule": "supported_by_study"}]})",
+         false},
+        {R"({"partial": ["review"], "review": [{"code": "95886", "status": "denied"}]})", true},
+    }));
+    CAPTURE(expected);
+    auto dir = fs::temp_directory_path() / "cpl_partial_expectation";
+    fs::create_directories(dir);
+    fs::copy_file(root / "tests/golden/run/review/band-code-too-high.case.json",
+                  dir / "t.case.json", fs::copy_options::overwrite_existing);
+    std::ofstream(dir / "t.expected.json") << expected;
+    Transcript t = run_cli("test '" + dir.string() + "'");
+    CHECK(t.exit_code == (passes ? 0 : 1));
+    if (!passes) CHECK(t.out.find("edits differ") != std::string::npos);
 }

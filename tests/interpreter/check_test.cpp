@@ -25,6 +25,24 @@ TEST_CASE("problems found by the checker, by code") {
         {"policy p\ntable t 1 => case end\n", "check.table_value_not_constant"},
         {"policy p\nsetting s 1\nsetting s 2\n", "check.duplicate_setting"},
         {"policy p\nrule r cite \"a\"\nrule r cite \"b\"\n", "check.duplicate_rule"},
+        {"policy p\ntable t \"a\" => 1\n  \"b\" => 2\n  3 => 3\nend\n", "check.table_key_type"},
+        {"policy p\ntable t 95860 => 1\n  95861 => \"x\"\n  95862 => 3\nend\n",
+         "check.table_value_type"},
+        {"policy p\ntable t 1..4 => 1\n  4..8 => 2\nend\n", "check.duplicate_key"},
+        {"policy p\ntable t 95907..95913 => 1\n  95908 => 2\nend\n", "check.duplicate_key"},
+        {"policy p\ntable t \"G56.00\"..\"G56.03\" => 1\n  \"G56.02\" => 2\nend\n",
+         "check.duplicate_key"},
+        {"policy p\ndef x = 1 == \"a\"\n", "check.incomparable"},
+        {"policy p\ndef x = 5 in [\"a\"]\n", "check.incomparable"},
+        {"policy p\ndef x = count(diagnoses)\n", "check.bare_case_field"},
+        {"policy p\nsetting s 3.5\n", "check.setting_type"},
+        {"policy p\ndef x = 2.5\n", "check.type_mismatch"},
+        {"policy p\ndef x = sum([\"a\"])\n", "check.type_mismatch"},
+        {"policy p\nrule r when 1 = 1 cite \"c\"\n", "parse.assign_for_equals"},
+        {"policy p\ntable t\n  G56.01 => 1\nend\n", "parse.unquoted_diagnosis_code"},
+        {"policy p\ntable t\n  13..95913 => 1\nend\n", "parse.bad_range_key"},
+        {"policy p\ntable t\n  \"G56.00\".. => 1\nend\n", "parse.bad_range_key"},
+        {"policy p\ntable t\n  0766T..0770T => 1\nend\n", "parse.bad_range_key"},
     }));
     CAPTURE(text);
     Loaded loaded = load_text(text);
@@ -88,4 +106,83 @@ TEST_CASE("policies that extend each other in a cycle are reported") {
     Loaded loaded =
         load_policy(write_temp("cycle_a.cpl", "policy cycle_a extends \"cycle_b.cpl\"\n"));
     CHECK(codes(loaded).find("load.extends_cycle") != std::string::npos);
+}
+
+TEST_CASE("mistakes that still leave a working policy are warnings, by code") {
+    auto [text, code] = GENERATE(table<std::string, std::string>({
+        {"policy p\nrule r when 1 == 1 bill 95860 cite \"c\"\n", "check.constant_condition"},
+        {"policy p\nrule r when false bill 95860 cite \"c\"\n", "check.constant_condition"},
+        {"policy p\ntable t 95907.. => 1 end\ndef x = 95908 in t\n", "check.range_key_open_code"},
+        {"policy p\ntable t \"G56.00-G56.03\" => 1 end\ndef x = \"a\" in t\n",
+         "check.range_in_string_key"},
+        {"policy p\ntable t \"G56.0-\" => 1 end\ndef x = \"a\" in t\n", "check.wildcard_key"},
+    }));
+    CAPTURE(text);
+    Loaded loaded = load_text(text);
+    CHECK(loaded.program != nullptr);
+    CHECK(codes(loaded) == code);
+}
+
+TEST_CASE("what is not a mistake: switches, literal true, plain prefixes") {
+    auto text = GENERATE(
+        as<std::string>{},
+        "policy p\nsetting strict false\nrule r when strict bill 95860 cite \"c\"\n",
+        "policy p\nsetting strict false\nrule r when not (strict and count(case.diagnoses) > 0) "
+        "bill 95860 cite \"c\"\n",
+        "policy p\nrule r when true bill 95860 cite \"c\"\n",
+        "policy p\ntable t \"G56.0\" => 1 end\ndef x = count(prefix_rows(t, \"G56.02\"))\n",
+        "policy p\ntable t 95860 => 1 end\ndef x = \"95860\" in t\n");
+    CAPTURE(text);
+    Loaded loaded = load_text(text);
+    CHECK(loaded.program != nullptr);
+    CHECK(rendered(loaded).empty());
+}
+
+TEST_CASE("a range of codes is one row per code; a payer's row takes the keys it restates") {
+    write_temp("range_base.cpl",
+               "policy range_base\n"
+               "table mue 95885 => 4\n  95886 => 4\n  95887 => 4\n  95860 => 1\nend\n"
+               "table band 95907..95913 => \"band\"\nend\n"
+               "table dx \"G56.00\"..\"G56.03\" => \"cts\"\nend\n");
+    Loaded loaded = load_text("policy range_payer extends \"range_base.cpl\"\n"
+                              "table mue 95885..95887 => 1\nend\n"
+                              "table band\n  remove 95910\n  95911 => \"own\"\nend\n",
+                              "range_payer.cpl");
+    REQUIRE(loaded.program);
+    const Program& p = *loaded.program;
+    const TableData& mue = *p.tables[0];
+    REQUIRE(mue.rows.size() == 4);
+    for (const char* code : {"95885", "95886", "95887"}) {
+        const TableRowData* row = mue.find(Value::of_string(code));
+        REQUIRE(row);
+        CHECK(row->value.number == 1);
+        CHECK(row->layer == "range_payer");
+    }
+    CHECK(mue.find(Value::of_string("95860"))->value.number == 1);
+    const TableData& band = *p.tables[1];
+    CHECK(band.find(Value::of_string("95908"))->value.str() == "band");
+    CHECK(band.find(Value::of_string("95910")) == nullptr);
+    CHECK(band.find(Value::of_string("95911"))->value.str() == "own");
+    CHECK(band.find(Value::of_string("95914")) == nullptr);
+    const TableData& dx = *p.tables[2];
+    CHECK(dx.find(Value::of_string("G56.02")));
+    CHECK(dx.find(Value::of_string("G56.0")) == nullptr);
+    CHECK(dx.find(Value::of_string("G56.10")) == nullptr);
+}
+
+TEST_CASE("a payer's range that covers part of a base range is refused") {
+    write_temp("range_base2.cpl", "policy range_base2\ntable t 1..4 => 1\nend\n");
+    Loaded loaded = load_text("policy range_payer2 extends \"range_base2.cpl\"\n"
+                              "table t 3..6 => 2\nend\n",
+                              "range_payer2.cpl");
+    CHECK(codes(loaded) == "check.duplicate_key");
+}
+
+TEST_CASE("a fragment of a policy is checked in the policy that includes it") {
+    write_temp("fragment_part.cpl", "def x = 1\n");
+    write_temp("fragment_main.cpl", "policy fragment_main\ninclude \"fragment_part.cpl\"\n");
+    Loaded loaded = load_policy(write_temp("fragment_part.cpl", "def x = 1\n"));
+    REQUIRE(loaded.program);
+    CHECK(loaded.program->name == "fragment_main");
+    CHECK(loaded.included_by.ends_with("fragment_main.cpl"));
 }

@@ -1,0 +1,95 @@
+// interpreter/check/calls.cpp — calls: a definition's arguments against its parameters, a
+// built-in's against its row in the registry (stdlib/builtins.cpp), lists' elements included.
+#include "interpreter/check/expressions.hpp"
+#include "lang/suggest.hpp"
+
+#include <fmt/format.h>
+
+namespace cpl::check_detail {
+
+Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
+    std::vector<Node> args;
+    std::vector<TypeP> types;
+    for (const auto& a : c.args) {
+        Typed t = expr(a, scope);
+        args.push_back(std::move(t.node));
+        types.push_back(t.type);
+    }
+    const std::string& n = c.callee.text;
+    if (auto it = def_index_.find(n); it != def_index_.end() && !scope.constant_only) {
+        const ast::Def& def = *merged_.defs[it->second].decl;
+        TypeP result = compile_def(it->second);
+        if (!def.is_function) {
+            error("check.not_a_function", c.callee.span,
+                  fmt::format("`{}` takes no arguments: write `{}` without parentheses", n, n));
+            return fail(span);
+        }
+        if (def.params.size() != args.size()) {
+            error("check.arity", span,
+                  fmt::format("`{}` takes {} argument{}, not {}", n, def.params.size(),
+                              def.params.size() == 1 ? "" : "s", args.size()));
+            return fail(span);
+        }
+        for (std::size_t i = 0; i < args.size(); ++i) {
+            TypeP expected = param_type(def.params[i]);
+            if (!fits(expected, types[i]))
+                error("check.type_mismatch", c.args[i].span,
+                      fmt::format("argument `{}` of `{}` must be {}, not {}",
+                                  def.params[i].name.text, n, type_name(expected),
+                                  type_name(types[i])));
+        }
+        return make(Op::CallDef, std::move(args), result, span, it->second);
+    }
+    const Builtin* builtin = find_builtin(n);
+    if (!builtin) {
+        std::vector<std::string_view> candidates;
+        for (const auto& b : builtins())
+            candidates.push_back(b.name);
+        for (const auto& d : merged_.defs)
+            if (d.decl->is_function) candidates.push_back(d.decl->name.text);
+        auto& d =
+            error("check.unknown_function", c.callee.span, fmt::format("unknown function `{}`", n));
+        if (auto guess = closest(n, candidates)) d.help = fmt::format("did you mean `{}`?", *guess);
+        return fail(span);
+    }
+    if (builtin->params.size() != args.size()) {
+        error("check.arity", span,
+              fmt::format("`{}` takes {} argument{}, not {}", n, builtin->params.size(),
+                          builtin->params.size() == 1 ? "" : "s", args.size()))
+            .notes.push_back(std::string(builtin->signature));
+        return fail(span);
+    }
+    auto fits_kind = [](TypeKind want, const TypeP& actual) {
+        return want == TypeKind::Any || !known(actual) || want == actual->kind ||
+               ((want == TypeKind::Code || want == TypeKind::String) && is_text(actual));
+    };
+    auto simple = [](TypeKind kind) {
+        return std::make_shared<const Type>(Type{kind, any_type(), 0});
+    };
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const BuiltinParam& want = builtin->params[i];
+        bool ok = fits_kind(want.kind, types[i]);
+        Span at = c.args[i].span;
+        // A list argument's elements, when the built-in needs them of a kind (`sum`: numbers);
+        // the caret goes on what a comprehension makes of each element.
+        if (ok && want.element != TypeKind::Any && types[i]->kind == TypeKind::List &&
+            types[i]->element) {
+            ok = fits_kind(want.element, types[i]->element);
+            if (const auto* comp = std::get_if<ast::Comprehension>(&c.args[i].kind); !ok && comp)
+                at = comp->element->span;
+        }
+        if (!ok)
+            error("check.type_mismatch", at,
+                  fmt::format("argument {} of `{}` must be {}, not {}", i + 1, n,
+                              type_name(want.element == TypeKind::Any
+                                            ? simple(want.kind)
+                                            : list_of(simple(want.element))),
+                              type_name(types[i])))
+                .notes.push_back(std::string(builtin->signature));
+    }
+    Typed out = unfolded(Op::Builtin, std::move(args), builtin->result(types), span);
+    out.node.builtin = builtin;
+    return fold(std::move(out));
+}
+
+} // namespace cpl::check_detail

@@ -1,0 +1,306 @@
+// interpreter/load/rows.cpp — merging table rows key by key (see rows.hpp).
+#include "interpreter/load/rows.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <limits>
+#include <unordered_map>
+
+namespace cpl {
+
+namespace {
+
+using Range = ast::TableKey::Range;
+
+// A key as the merge compares it: by its text ("$95907" for a code or a string: a code equals
+// the string of its characters; "#3"; "?true"), or as an interval of numbers or of strings.
+struct Extent {
+    enum Kind { text, numbers, strings } kind = text;
+    std::string id;                  // text: the key with its kind mark
+    std::string low_text, high_text; // a string key's text; a range of strings' bounds
+    std::int64_t low = 0, high = 0;  // a range of numbers; a number key's value
+    bool number = false;             // a text key that is a number
+    bool string = false;             // a text key that is a code or a string
+};
+
+Extent literal_extent(const ast::Expr& e) {
+    Extent out;
+    std::visit(
+        [&](const auto& lit) {
+            using T = std::decay_t<decltype(lit)>;
+            if constexpr (std::is_same_v<T, ast::NumberLit>) {
+                out.id = "#" + std::to_string(lit.value);
+                out.number = true;
+                out.low = out.high = lit.value;
+            } else if constexpr (std::is_same_v<T, ast::CodeLit>) {
+                out.low_text = lit.code;
+                out.string = true;
+            } else if constexpr (std::is_same_v<T, ast::BoolLit>) {
+                out.id = lit.value ? "?true" : "?false";
+            } else if constexpr (std::is_same_v<T, ast::StringLit>) {
+                for (const auto& part : lit.parts)
+                    if (auto* t = std::get_if<std::string>(&part)) out.low_text += *t;
+                out.string = true;
+            } else {
+                out.id = "!";
+            }
+        },
+        e.kind);
+    if (out.string) out.id = "$" + out.low_text;
+    return out;
+}
+
+Extent extent(const MergedKey& k) {
+    const ast::TableKey& key = *k.key;
+    Extent out;
+    if (!k.code.empty()) {
+        out.low_text = k.code;
+        out.id = "$" + k.code;
+        out.string = true;
+        return out;
+    }
+    switch (key.range) {
+    case Range::numbers:
+        out.kind = Extent::numbers;
+        out.low = key.low;
+        out.high = key.high.value_or(std::numeric_limits<std::int64_t>::max());
+        return out;
+    case Range::strings:
+        out.kind = Extent::strings;
+        out.low_text = key.low_text;
+        out.high_text = key.high_text;
+        return out;
+    default:
+        return key.literal ? literal_extent(*key.literal) : out;
+    }
+}
+
+bool holds(const Extent& range, const Extent& key) {
+    if (range.kind == Extent::numbers)
+        return key.number && key.low >= range.low && key.low <= range.high;
+    if (range.kind == Extent::strings)
+        return key.string && key.low_text >= range.low_text && key.low_text <= range.high_text;
+    return false;
+}
+
+bool overlap(const Extent& a, const Extent& b) {
+    if (a.kind == Extent::text && b.kind == Extent::text) return a.id == b.id;
+    if (a.kind == Extent::text) return holds(b, a);
+    if (b.kind == Extent::text) return holds(a, b);
+    if (a.kind != b.kind) return false;
+    if (a.kind == Extent::numbers) return a.low <= b.high && b.low <= a.high;
+    return a.low_text <= b.high_text && b.low_text <= a.high_text;
+}
+
+// Whether every key `b` stands for is one of `a`'s.
+bool covers(const Extent& a, const Extent& b) {
+    if (b.kind == Extent::text) return a.kind == Extent::text ? a.id == b.id : holds(a, b);
+    if (a.kind != b.kind) return false;
+    if (a.kind == Extent::numbers) return a.low <= b.low && b.high <= a.high;
+    return a.low_text <= b.low_text && b.high_text <= a.high_text;
+}
+
+// A range key as written: `1..4`, `13..`, `95907..95913`, `"G56.00".."G56.03"`.
+std::string range_written(const ast::TableKey& key) {
+    switch (key.range) {
+    case Range::codes:
+        return key.low_text + ".." + key.high_text;
+    case Range::strings:
+        return fmt::format("\"{}\"..\"{}\"", key.low_text, key.high_text);
+    default:
+        return fmt::format("{}..{}", key.low, key.high ? std::to_string(*key.high) : "");
+    }
+}
+
+// A key as the author wrote it, for messages.
+std::string shown(const MergedKey& k, const Extent& e) {
+    if (e.kind != Extent::text) return range_written(*k.key);
+    if (e.number) return std::to_string(e.low);
+    if (!k.code.empty() ||
+        (k.key->literal && std::holds_alternative<ast::CodeLit>(k.key->literal->kind)))
+        return e.low_text;
+    if (e.string) return fmt::format("\"{}\"", e.low_text);
+    return e.id.substr(1);
+}
+
+// Where two keys meet, for messages: the key itself, or the part two ranges share.
+std::string meeting(const MergedKey& a, const Extent& ea, const MergedKey& b, const Extent& eb) {
+    if (ea.kind == Extent::text) return shown(a, ea);
+    if (eb.kind == Extent::text) return shown(b, eb);
+    if (ea.kind == Extent::numbers) {
+        std::int64_t low = std::max(ea.low, eb.low), high = std::min(ea.high, eb.high);
+        return low == high ? std::to_string(low) : fmt::format("{}..{}", low, high);
+    }
+    std::string low = std::max(ea.low_text, eb.low_text),
+                high = std::min(ea.high_text, eb.high_text);
+    return low == high ? fmt::format("\"{}\"", low) : fmt::format("\"{}\"..\"{}\"", low, high);
+}
+
+// The range a key belongs to, when it is one or comes from one.
+std::optional<std::string> range_of(const MergedKey& k) {
+    if (k.key->range == Range::none) return std::nullopt;
+    return range_written(*k.key);
+}
+
+std::string dates(const ast::Effective& e) {
+    return (e.from ? e.from->text : "") + ".." + (e.until ? e.until->text : "");
+}
+
+// A row's keys, each code of a range of codes a key of its own (an open range of codes runs
+// to the largest code of its width).
+std::vector<MergedKey> keys_of(const ast::TableRow& row) {
+    std::vector<MergedKey> out;
+    for (const auto& key : row.keys) {
+        if (key.range != Range::codes) {
+            out.push_back({&key});
+            continue;
+        }
+        std::size_t width = key.low_text.size();
+        std::int64_t top = 1;
+        for (std::size_t i = 0; i < width; ++i)
+            top *= 10;
+        std::int64_t high = key.high.value_or(top - 1);
+        for (std::int64_t c = key.low; c <= high; ++c)
+            out.push_back({&key, fmt::format("{:0{}}", c, width)});
+    }
+    return out;
+}
+
+class RowMerger {
+public:
+    RowMerger(MergedTable& table, const ast::TableRow& row, const std::string& layer,
+              Diagnostics& diagnostics)
+        : table_(table), row_(row), layer_(layer), diagnostics_(diagnostics), keys_(keys_of(row)) {
+        for (std::size_t i = 0; i < keys_.size(); ++i) {
+            extents_.push_back(extent(keys_[i]));
+            if (extents_.back().kind == Extent::text)
+                by_id_.emplace(extents_.back().id, i);
+            else
+                ranges_.push_back(i);
+        }
+    }
+
+    void remove() {
+        const ast::TableKey* last_unmatched = nullptr;
+        for (std::size_t k = 0; k < keys_.size(); ++k) {
+            if (take_first(extents_[k])) continue;
+            if (keys_[k].key != last_unmatched)
+                table_.unmatched_removes.push_back({keys_[k].key, &row_, layer_});
+            last_unmatched = keys_[k].key;
+        }
+    }
+
+    void add() {
+        std::optional<std::size_t> place;
+        auto& rows = table_.rows;
+        for (std::size_t i = 0; i < rows.size();) {
+            MergedRow& other = rows[i];
+            // The same key with other dates is another version of the row, not a replacement.
+            if (dates(row_.effective) != dates(other.row->effective)) {
+                ++i;
+                continue;
+            }
+            std::vector<MergedKey> kept;
+            for (const auto& theirs : other.keys) {
+                Extent e = extent(theirs);
+                std::optional<std::size_t> mine = meets(e);
+                if (!mine) {
+                    kept.push_back(theirs);
+                    continue;
+                }
+                if (other.layer == layer_) return duplicate(theirs, e, *mine);
+                if (covers(extents_[*mine], e)) continue; // restated: the key is this row's now
+                // An exact key wins over a range that covers it, so it needs no taking.
+                if (e.kind != Extent::text && extents_[*mine].kind == Extent::text) {
+                    kept.push_back(theirs);
+                    continue;
+                }
+                return partial(other, theirs, *mine);
+            }
+            other.keys = std::move(kept);
+            if (other.keys.empty()) {
+                if (!place) place = i;
+                rows.erase(rows.begin() + static_cast<std::ptrdiff_t>(i));
+                continue;
+            }
+            ++i;
+        }
+        MergedRow merged{&row_, layer_, std::move(keys_)};
+        if (place)
+            rows.insert(rows.begin() + static_cast<std::ptrdiff_t>(*place), std::move(merged));
+        else
+            rows.push_back(std::move(merged));
+    }
+
+private:
+    // Which of this row's keys meets `e`, if any.
+    std::optional<std::size_t> meets(const Extent& e) const {
+        if (e.kind == Extent::text) {
+            if (auto it = by_id_.find(e.id); it != by_id_.end()) return it->second;
+            for (auto i : ranges_)
+                if (holds(extents_[i], e)) return i;
+            return std::nullopt;
+        }
+        for (std::size_t i = 0; i < extents_.size(); ++i)
+            if (overlap(extents_[i], e)) return i;
+        return std::nullopt;
+    }
+
+    // Takes the keys `e` covers from the first row that has any; false when none has.
+    bool take_first(const Extent& e) {
+        auto& rows = table_.rows;
+        for (auto it = rows.begin(); it != rows.end(); ++it) {
+            auto& keys = it->keys;
+            auto gone = std::remove_if(keys.begin(), keys.end(),
+                                       [&](const MergedKey& k) { return covers(e, extent(k)); });
+            if (gone == keys.end()) continue;
+            keys.erase(gone, keys.end());
+            if (keys.empty()) rows.erase(it);
+            return true;
+        }
+        return false;
+    }
+
+    void duplicate(const MergedKey& theirs, const Extent& e, std::size_t mine) {
+        std::string message =
+            fmt::format("table `{}` already has a row for {}", table_.decl->name.text,
+                        meeting(keys_[mine], extents_[mine], theirs, e));
+        if (auto range = range_of(theirs))
+            message += fmt::format(" (the range `{}` covers it)", *range);
+        else if (auto own = range_of(keys_[mine]))
+            message += fmt::format(" (this row's range `{}` covers it)", *own);
+        auto& d = diagnostics_.error("check.duplicate_key", row_.span, std::move(message));
+        d.notes.push_back("each key may appear once in a table");
+    }
+
+    void partial(const MergedRow& other, const MergedKey& theirs, std::size_t mine) {
+        auto& d = diagnostics_.error(
+            "check.duplicate_key", keys_[mine].key->span,
+            fmt::format("the range `{}` covers part of the range `{}` of `{}`",
+                        range_written(*keys_[mine].key), range_written(*theirs.key), other.layer));
+        d.help = fmt::format("restate `{}` whole, or `remove {}` and write the ranges anew",
+                             range_written(*theirs.key), range_written(*theirs.key));
+    }
+
+    MergedTable& table_;
+    const ast::TableRow& row_;
+    const std::string& layer_;
+    Diagnostics& diagnostics_;
+    std::vector<MergedKey> keys_;
+    std::vector<Extent> extents_;
+    std::unordered_map<std::string, std::size_t> by_id_;
+    std::vector<std::size_t> ranges_;
+};
+
+} // namespace
+
+void merge_row(MergedTable& table, const ast::TableRow& row, const std::string& layer,
+               Diagnostics& diagnostics) {
+    RowMerger merger(table, row, layer, diagnostics);
+    if (row.remove)
+        merger.remove();
+    else
+        merger.add();
+}
+
+} // namespace cpl
