@@ -165,8 +165,8 @@ void flat_kind(const Expr& e, std::string& out) {
                 out += '{';
                 for (std::size_t i = 0; i < k.fields.size(); ++i) {
                     if (i) out += ", ";
-                    out += k.fields[i].first.text + ": ";
-                    flat(k.fields[i].second, p_if, out);
+                    out += k.fields[i].name.text + ": ";
+                    flat(k.fields[i].value, p_if, out);
                 }
                 out += '}';
             } else if constexpr (std::is_same_v<K, IfExpr>) {
@@ -327,8 +327,8 @@ private:
         out += '{';
         for (std::size_t i = 0; i < r.fields.size(); ++i) {
             if (i) out += ", ";
-            out += r.fields[i].first.text + ": ";
-            expr(r.fields[i].second);
+            out += r.fields[i].name.text + ": ";
+            expr(r.fields[i].value);
         }
         out += '}';
     }

@@ -239,8 +239,8 @@ public:
         if (n.is_type<g::record>()) {
             ast::RecordExpr record;
             for (const auto& field : n.children)
-                record.fields.emplace_back(ident(*field->children.at(0)),
-                                           expr(*field->children.at(1)));
+                record.fields.push_back(
+                    {ident(*field->children.at(0)), expr(*field->children.at(1))});
             return {std::move(record), span(n)};
         }
         if (n.is_type<g::if_expr>())
