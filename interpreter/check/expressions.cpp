@@ -309,7 +309,20 @@ Typed ExpressionChecker::index(const ast::Index& ix, Span span, Scope& scope) {
 }
 
 Typed ExpressionChecker::expr(const ast::Expr& e, Scope& scope) {
-    return std::visit([&](const auto& k) { return compile(k, e.span, scope); }, e.kind);
+    if (depth_ >= max_depth) {
+        if (!too_deep_reported_)
+            error("check.too_deep", e.span,
+                  fmt::format("definitions and the expressions in them nest more than {} levels "
+                              "deep",
+                              max_depth))
+                .help = "shorten the chain of definitions that use each other";
+        too_deep_reported_ = true;
+        return fail(e.span);
+    }
+    ++depth_;
+    Typed out = std::visit([&](const auto& k) { return compile(k, e.span, scope); }, e.kind);
+    --depth_;
+    return out;
 }
 
 Typed ExpressionChecker::compile(const ast::NumberLit& n, Span span, Scope&) {

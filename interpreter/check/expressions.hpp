@@ -49,6 +49,14 @@ protected:
     Typed compile(const ast::Comprehension& c, Span span, Scope& scope);
     Typed compile(const ast::RecordExpr& r, Span span, Scope& scope);
     Typed compile(const ast::IfExpr& i, Span span, Scope& scope);
+
+private:
+    // A definition is compiled where it is first named, so the walk of one expression goes on
+    // into the definitions it uses: `depth_` counts both, and deeper than this is
+    // `check.too_deep`, not a stack overflow (one expression alone is bounded by the parser).
+    static constexpr std::size_t max_depth = 2000;
+    std::size_t depth_ = 0;
+    bool too_deep_reported_ = false;
 };
 
 } // namespace cpl::check_detail
