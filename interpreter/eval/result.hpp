@@ -58,6 +58,7 @@ struct Result {
     std::vector<ReviewLine> review; // one per submitted line, in order
     std::vector<Line> unbilled;     // supported by the study, missing from the claim
     std::vector<std::string> why_not; // under --why-not: why each asked-for code is absent
+    std::uint64_t steps = 0;          // the evaluation steps the case spent (its cost)
 };
 
 /// One JSON object on one line, without a trailing newline (contract, section 3).

@@ -34,6 +34,13 @@ std::string first_code(const Diagnostics& diagnostics) {
     return sorted.empty() ? "" : sorted.front().code;
 }
 
+CaseOutcome run_case(const Loaded& loaded, const std::string& json) {
+    Session session(*loaded.program);
+    CaseOutcome out = session.run(json);
+    out.result.reset(); // its strings point into the session
+    return out;
+}
+
 } // namespace
 
 TEST_CASE("#12: a 20,000-term `+` chain or member chain is parse.too_deep in check and fmt") {
@@ -79,4 +86,231 @@ TEST_CASE("#12: definitions that use each other 100,000 deep are check.too_deep 
         text += fmt::format("def d{} = d{} + 1\n", i, i + 1);
     text += "def d100000 = 1\nrule r when d0 > 0 bill 95860 cite \"c\"\n";
     CHECK(codes(load_text(text)) == "check.too_deep");
+}
+
+TEST_CASE("#12: a policy that checks clean but nests definitions too deeply fails each case") {
+    // 300 definitions, each a chain of 200 terms over the one before: 60,000 levels of
+    // evaluation once crashed the stack; now the case gets eval.too_deep and the next runs.
+    std::string text = "policy p\ndef d0 = 1\n";
+    for (int i = 1; i <= 300; ++i)
+        text += fmt::format("def d{} = d{} + {}\n", i, i - 1, repeat("1", 199, " + "));
+    text += "rule r when d300 > 0 bill 95860 cite \"c\"\n";
+    Loaded loaded = load_text(text);
+    INFO(rendered(loaded));
+    REQUIRE(loaded.program);
+    auto out = run_case(loaded, R"({"id": "c"})");
+    CHECK(out.error.find("[eval.too_deep]") != std::string::npos);
+}
+
+// --- budgets: each case may spend so many steps and so much memory ----------------------
+
+namespace {
+
+// A policy whose rule `big` runs only for the case with id "big": the budget stops that case,
+// and the next one is evaluated as if nothing had happened.
+void big_fails_small_runs(const std::string& defs, const std::string& condition,
+                          std::string_view code) {
+    Loaded loaded = load_text("policy p\n" + defs + "rule big when case.id == \"big\" and " +
+                              condition + " bill 95860 cite \"c\"\n" +
+                              "rule small when case.id == \"small\" bill 95861 cite \"c\"\n");
+    INFO(rendered(loaded));
+    REQUIRE(loaded.program);
+    Session session(*loaded.program);
+    // Smaller budgets than the defaults keep the test quick; the mechanism is the same.
+    EvaluateOptions options;
+    options.max_steps = 5'000'000;
+    options.max_bytes = std::size_t{16} << 20;
+    auto big = session.run(R"({"id": "big"})", options);
+    CHECK_FALSE(big.result);
+    CHECK(big.error.find(fmt::format("[{}]", code)) != std::string::npos);
+    CHECK(big.error.find("(at ") != std::string::npos); // located in the policy
+    auto small = session.run(R"({"id": "small"})", options);
+    REQUIRE(small.result);
+    CHECK(small.result->lines.size() == 1);
+}
+
+std::string doubling(std::string_view first, int times) {
+    std::string out = fmt::format("def x0 = {}\n", first);
+    for (int i = 1; i <= times; ++i)
+        out += fmt::format("def x{} = x{} + x{}\n", i, i - 1, i - 1);
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("#12: a definition that doubles a list or a string is eval.memory for its case") {
+    big_fails_small_runs(doubling("[1, 2]", 34), "count(x34) > 0", "eval.memory");
+    big_fails_small_runs(doubling("\"ab\"", 40), "x40 != \"\"", "eval.memory");
+    // Shared elements: a few bytes that print as 2^40 elements.
+    std::string nested = "def y0 = [1]\n";
+    for (int i = 1; i <= 40; ++i)
+        nested += fmt::format("def y{} = [y{}, y{}]\n", i, i - 1, i - 1);
+    big_fails_small_runs(nested, "\"{y40}\" != \"\"", "eval.memory");
+    big_fails_small_runs(nested, "y40 == y40", "eval.steps");
+}
+
+TEST_CASE("#12: three nested `for` over 1..9999 is eval.steps for its case, not a hang") {
+    Loaded loaded =
+        load_text("policy p\n"
+                  "rule r\n  for a in 1..9999\n  for b in 1..9999\n  for c in 1..9999\n"
+                  "  when a + b + c < 0\n  bill 95860\n  cite \"c\"\n"
+                  "rule loops\n  for a in 1..9999\n  for b in 1..9999\n  for c in 1..9999\n"
+                  "  bill 95861 units 0\n  cite \"c\"\n");
+    REQUIRE(loaded.program);
+    Session session(*loaded.program);
+    auto out = session.run(R"({"id": "c"})");
+    CHECK(out.error.find("[eval.steps]") != std::string::npos);
+}
+
+TEST_CASE("#12: the evaluation budget is the caller's to set") {
+    Loaded loaded = load_text("policy p\nrule r for a in 1..1000 bill 95860 cite \"c\"\n");
+    REQUIRE(loaded.program);
+    Session session(*loaded.program);
+    EvaluateOptions options;
+    options.max_steps = 500;
+    CHECK(session.run(R"({"id": "c"})", options).error.find("[eval.steps]") != std::string::npos);
+    options.max_steps = Budget::default_steps;
+    auto out = session.run(R"({"id": "c"})", options);
+    REQUIRE(out.result);
+    CHECK(out.result->lines.at(0).units == 1000);
+    CHECK(out.result->steps > 1000);
+}
+
+TEST_CASE("#12: a 300 KB diagnosis code costs prefix_rows no more than a short one") {
+    Loaded loaded = load_policy("standard");
+    REQUIRE(loaded.program);
+    Session session(*loaded.program);
+    auto cost = [&](std::size_t length) {
+        std::string code = "G56." + std::string(length, '1');
+        auto out = session.run(R"({"id": "c", "diagnoses": [")" + code + R"("]})");
+        INFO(out.error);
+        REQUIRE(out.result);
+        return out.result->steps;
+    };
+    CHECK(cost(300'000) <= cost(2) + 100);
+}
+
+TEST_CASE("#12: 100,000 single-fiber muscles cost linear time (distinct hashes names)") {
+    Loaded loaded = load_policy("standard");
+    REQUIRE(loaded.program);
+    Session session(*loaded.program);
+    auto cost = [&](int n) {
+        std::string json = R"({"id": "c", "single_fiber_muscles": [)";
+        for (int i = 0; i < n; ++i)
+            json += fmt::format("{}\"m{}\"", i ? ", " : "", i);
+        auto out = session.run(json + "]}");
+        INFO(out.error);
+        REQUIRE(out.result);
+        return out.result->steps;
+    };
+    std::uint64_t small = cost(10'000), large = cost(100'000);
+    CHECK(large <= 11 * small);
+}
+
+// --- cost grows as n log n at most, tested at 10x today's largest realistic sizes ---------
+
+namespace {
+
+// A case as large as the largest realistic one, times `k`: four limbs with 15 muscles and 4
+// paraspinal levels each, 20 nerve studies, 5 diagnoses, 5 single-fiber muscles, 20 earlier
+// encounters; with `claim`, a submitted claim of 15 lines.
+std::string scaled_case(int k, bool claim) {
+    const char* arm[] = {"APB",
+                         "FDI",
+                         "pronator teres",
+                         "EDC",
+                         "biceps",
+                         "deltoid",
+                         "triceps",
+                         "flexor carpi radialis",
+                         "abductor digiti minimi",
+                         "brachioradialis",
+                         "infraspinatus",
+                         "supraspinatus",
+                         "flexor pollicis longus",
+                         "extensor indicis",
+                         "abductor pollicis longus"};
+    const char* leg[] = {"TA",
+                         "MG",
+                         "VL",
+                         "gluteus medius",
+                         "EHL",
+                         "peroneus longus",
+                         "tibialis posterior",
+                         "biceps femoris long head",
+                         "iliopsoas",
+                         "gluteus maximus",
+                         "adductor longus",
+                         "rectus femoris",
+                         "soleus",
+                         "abductor hallucis",
+                         "extensor digitorum brevis"};
+    const char* nerves[] = {"median", "ulnar", "radial", "peroneal", "tibial", "sural"};
+    const char* codes[] = {"95886", "95910", "95885", "95911", "95913", "95937", "95872"};
+    auto list = [](int n, auto item) {
+        std::string out = "[";
+        for (int i = 0; i < n; ++i)
+            out += (i ? ", " : "") + item(i);
+        return out + "]";
+    };
+    std::string json = fmt::format(R"({{"id": "scale-{}", "date_of_service": "2025-03-14")", k);
+    json += ", \"diagnoses\": " + list(5 * k, [](int i) {
+                const char* d[] = {"G56.01", "G56.11", "M54.12", "M54.16", "G62.9"};
+                return fmt::format("\"{}\"", d[i % 5]);
+            });
+    json += ", \"extremities\": [";
+    const char* limbs[] = {"left_arm", "right_arm", "left_leg", "right_leg"};
+    for (int l = 0; l < 4; ++l) {
+        bool is_arm = l < 2;
+        json += fmt::format(
+            R"({}{{"limb": "{}", "muscles": {}, "paraspinal_levels": {}}})", l ? ", " : "",
+            limbs[l],
+            list(15 * k,
+                 [&](int i) { return fmt::format("\"{}\"", is_arm ? arm[i % 15] : leg[i % 15]); }),
+            list(4 * k, [&](int i) {
+                const char* a[] = {"C5", "C6", "C7", "C8"};
+                const char* g[] = {"L3", "L4", "L5", "S1"};
+                return fmt::format("\"{}\"", is_arm ? a[i % 4] : g[i % 4]);
+            }));
+    }
+    json +=
+        "], \"nerve_conduction\": " + list(20 * k, [&](int i) {
+            return fmt::format(R"({{"nerve": "{}", "side": "{}", "type": "{}"}})", nerves[i % 6],
+                               (i / 6) % 2 ? "right" : "left", (i / 12) % 2 ? "sensory" : "motor");
+        });
+    json += ", \"single_fiber_muscles\": " +
+            list(5 * k, [](int i) { return std::string(i % 2 ? "\"frontalis\"" : "\"EDC\""); });
+    json += ", \"history\": " + list(20 * k, [](int i) {
+                return fmt::format(
+                    R"({{"date_of_service": "2024-0{}-1{}", "codes": ["95886", "95910"]}})",
+                    1 + i % 9, i % 10);
+            });
+    if (claim)
+        json += ", \"claim\": " + list(15 * k, [&](int i) {
+                    return fmt::format(R"({{"code": "{}", "units": 1, "modifiers": []}})",
+                                       codes[i % 7]);
+                });
+    return json + "}";
+}
+
+} // namespace
+
+TEST_CASE("#12: evaluation cost grows as n log n at most, up to 10x the largest real case") {
+    Loaded loaded = load_policy("standard");
+    REQUIRE(loaded.program);
+    Session session(*loaded.program);
+    // n log n from n to 10n: at most 10 * log2(10) (about 33) times the cost.
+    for (bool claim : {false, true}) {
+        CAPTURE(claim);
+        std::uint64_t cost[2];
+        for (int i = 0; i < 2; ++i) {
+            auto out = session.run(scaled_case(i ? 10 : 1, claim));
+            INFO(out.error);
+            REQUIRE(out.result);
+            cost[i] = out.result->steps;
+        }
+        CHECK(cost[1] <= 33 * cost[0]);
+        // And far within the budget: a realistic case spends thousands of steps.
+        CHECK(cost[1] * 100 < Budget::default_steps);
+    }
 }
