@@ -5,6 +5,7 @@
 #include "lang/ast_dump.hpp"
 #include "lang/format.hpp"
 #include "lang/parse.hpp"
+#include "lang/utf8.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -385,4 +386,80 @@ TEST_CASE("#12: a policy 10x the standard set's size, and a payer layer over it,
     INFO(out.error);
     REQUIRE(out.result);
     CHECK(out.result->lines.size() == 2);
+}
+
+// --- what is read is read whole: line ends, byte order marks, UTF-8 ----------------------
+
+TEST_CASE("#12: CR, CRLF and LF line ends and a leading byte order mark all read the same") {
+    for (std::string end : {"\n", "\r\n", "\r"}) {
+        for (std::string bom : {"", "\xEF\xBB\xBF"}) {
+            std::string text = bom + "policy p extends standard" + end + "# a comment" + end +
+                               "min_muscles_per_limb 9" + end + "# the end" + end;
+            CAPTURE(end, bom);
+            Loaded loaded = load_text(text);
+            INFO(rendered(loaded));
+            REQUIRE(loaded.program);
+            // A CR-only file once lost everything after its first comment.
+            bool restated = false;
+            for (const auto& s : loaded.program->settings)
+                if (s.name == "min_muscles_per_limb") restated = s.value.number == 9;
+            CHECK(restated);
+        }
+    }
+}
+
+TEST_CASE("#12: a policy that is not UTF-8 is parse.invalid_utf8 at its first bad byte") {
+    Loaded loaded =
+        load_text("policy p\nrule r\n  bill 95860\n  cite \"bad \xff\xfe text\"\n", "bad_utf8.cpl");
+    CHECK(codes(loaded) == "parse.invalid_utf8");
+    std::string shown = rendered(loaded);
+    CHECK(shown.find("bad_utf8.cpl:4:13: error: the file is not UTF-8 text (byte 0xFF)") !=
+          std::string::npos);
+    CHECK(shown.find('\xff') == std::string::npos); // the source line shows `?` instead
+    // Overlong forms and surrogates are not UTF-8 either; real characters are.
+    CHECK(codes(load_text("policy p \"\xc0\xaf\"\n")) == "parse.invalid_utf8");
+    CHECK(codes(load_text("policy p \"\xed\xa0\x80\"\n")) == "parse.invalid_utf8");
+    CHECK(codes(load_text("policy p \"caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80\"\n")).empty());
+}
+
+TEST_CASE("#12: printable text escapes what could forge a line or drive a terminal") {
+    auto [in, out] = GENERATE(table<std::string, std::string>({
+        {"plain text", "plain text"},
+        {"two\nlines", "two\\nlines"},
+        {"\x1b[31mred", "\\x1b[31mred"},
+        {"tab\there\r", "tab\\there\\r"},
+        {"back\\slash", "back\\\\slash"},
+        {"del\x7f", "del\\x7f"},
+        {"c1 \xc2\x85 next line", "c1 \\u0085 next line"},
+        {"caf\xc3\xa9 \xe2\x86\x92", "caf\xc3\xa9 \xe2\x86\x92"},
+        {"bad \xff byte", "bad \\xff byte"},
+        {"cut \xe2\x86", "cut \\xe2\\x86"},
+    }));
+    CHECK(printable(in) == out);
+}
+
+TEST_CASE("#12: text output escapes values from input; JSON output is always UTF-8") {
+    Result r;
+    r.case_id = "id\nforged 95999 1";
+    r.policy = "p";
+    Line line;
+    line.code = "95860";
+    line.units = 1;
+    line.rule = "r";
+    line.cite = "cite \x1b[2J";
+    r.lines.push_back(line);
+    Edit edit;
+    edit.severity = "warn";
+    edit.rule = "r";
+    edit.message = "cut \xe2\x86 here \xff";
+    r.edits.push_back(edit);
+    r.documentation.push_back("doc\r\nline");
+    std::string text = to_text(r, false);
+    CHECK(text.find("case id\\nforged 95999 1 (policy p)\n") == 0);
+    CHECK(text.find('\x1b') == std::string::npos);
+    CHECK(text.find("doc\\r\\nline") != std::string::npos);
+    std::string json = to_json(r, false);
+    CHECK(json.find(R"("message": "cut \ufffd\ufffd here \ufffd")") != std::string::npos);
+    CHECK(utf8_error_at(json) == std::string::npos);
+    CHECK(utf8_error_at(error_json("\xff", "\xc3")) == std::string::npos);
 }
