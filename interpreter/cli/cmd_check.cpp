@@ -7,8 +7,7 @@
 namespace cpl::cli {
 
 bool report(const Loaded& loaded) {
-    if (!loaded.diagnostics.empty())
-        fmt::print(stderr, "{}", render_all(loaded.diagnostics, *loaded.sources));
+    if (!loaded.diagnostics.empty()) eprint("{}", render_all(loaded.diagnostics, *loaded.sources));
     return loaded.program != nullptr;
 }
 
@@ -19,10 +18,9 @@ int check(const std::vector<std::string>& files) {
         if (!report(loaded))
             ++failed;
         else
-            fmt::print("{}: ok (policy {}: {} rules, {} edits, {} tables, {} settings)\n", file,
-                       loaded.program->name, loaded.program->rules.size(),
-                       loaded.program->edits.size(), loaded.program->tables.size(),
-                       loaded.program->settings.size());
+            print("{}: ok (policy {}: {} rules, {} edits, {} tables, {} settings)\n", file,
+                  loaded.program->name, loaded.program->rules.size(), loaded.program->edits.size(),
+                  loaded.program->tables.size(), loaded.program->settings.size());
     }
     return failed ? 1 : 0;
 }

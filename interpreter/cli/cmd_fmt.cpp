@@ -31,8 +31,7 @@ int fmt(const FmtOptions& options) {
         std::string why;
         auto text = read_text_file(path, why);
         if (!text) {
-            fmt::print(stderr, "{}: error: cannot read the policy file: it {} [fmt.cannot_read]\n",
-                       path, why);
+            eprint("{}: error: cannot read the policy file: it {} [fmt.cannot_read]\n", path, why);
             status = 1;
             continue;
         }
@@ -41,7 +40,7 @@ int fmt(const FmtOptions& options) {
         Diagnostics diagnostics;
         auto formatted = format_source(sources, id, diagnostics);
         if (!formatted) {
-            fmt::print(stderr, "{}", render_all(diagnostics, sources));
+            eprint("{}", render_all(diagnostics, sources));
             status = 1;
             continue;
         }
@@ -53,7 +52,7 @@ int fmt(const FmtOptions& options) {
             report
                 .error("fmt.not_canonical", Span{id, at, end}, "the file is not in canonical form")
                 .help = fmt::format("run `cpl fmt {}` to rewrite it", path);
-            fmt::print(stderr, "{}", render_all(report, sources));
+            eprint("{}", render_all(report, sources));
             status = 1;
             continue;
         }
@@ -61,12 +60,11 @@ int fmt(const FmtOptions& options) {
         out << *formatted;
         out.close();
         if (!out) {
-            fmt::print(stderr, "{}: error: cannot write the policy file [fmt.cannot_write]\n",
-                       path);
+            eprint("{}: error: cannot write the policy file [fmt.cannot_write]\n", path);
             status = 1;
             continue;
         }
-        fmt::print("{}: formatted\n", path);
+        print("{}: formatted\n", path);
     }
     return status;
 }

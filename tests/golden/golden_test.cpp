@@ -49,7 +49,9 @@ std::string run_shell(const std::string& command, int& status) {
 Transcript run_cli(const std::string& args) {
     Transcript t;
     t.command = args;
-    std::string err_file = (fs::temp_directory_path() / "cpl_golden_stderr").string();
+    // One file per process: ctest runs test cases in parallel processes.
+    std::string err_file =
+        (fs::temp_directory_path() / fmt::format("cpl_golden_stderr_{}", ::getpid())).string();
     std::string command =
         fmt::format("cd '{}' && '{}' {} 2>'{}'", root.string(), CPL_BINARY, args, err_file);
     t.out = run_shell(command, t.exit_code);

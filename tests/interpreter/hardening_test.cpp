@@ -463,3 +463,100 @@ TEST_CASE("#12: text output escapes values from input; JSON output is always UTF
     CHECK(utf8_error_at(json) == std::string::npos);
     CHECK(utf8_error_at(error_json("\xff", "\xc3")) == std::string::npos);
 }
+
+// --- the command line: odd paths, lost output, one output line per input line -------------
+
+namespace {
+
+struct Ran {
+    int status = -1;
+    std::string out, err;
+};
+
+// Runs `cpl ARGS` through the shell (so ARGS may redirect), from the repository root.
+Ran cpl_cli(const std::string& args, const std::string& before = "") {
+    std::string err_file = write_temp(fmt::format("stderr_{}", ::getpid()), "");
+    std::string command = fmt::format("cd '{}' && {} '{}' {} 2>'{}'", source_root.string(), before,
+                                      CPL_BINARY, args, err_file);
+    Ran ran;
+    FILE* pipe = popen(command.c_str(), "r");
+    REQUIRE(pipe);
+    char buffer[4096];
+    while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe))
+        ran.out.append(buffer, n);
+    int raw = pclose(pipe);
+    ran.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+    ran.err = slurp(err_file);
+    return ran;
+}
+
+std::filesystem::path scratch_dir(const std::string& name) {
+    auto dir = std::filesystem::temp_directory_path() / fmt::format("cpl_{}_{}", name, ::getpid());
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    return dir;
+}
+
+} // namespace
+
+TEST_CASE("#12: symbolic link loops and over-long names are reported, never thrown") {
+    auto dir = scratch_dir("loops");
+    std::filesystem::create_symlink("l2", dir / "l1");
+    std::filesystem::create_symlink("l1", dir / "l2");
+    std::filesystem::create_symlink("l1", dir / "x.case.json");
+    std::filesystem::create_symlink("l1", dir / "y.json");
+    std::filesystem::create_symlink("zz.cpl", dir / "zz.cpl");
+    std::string d = dir.string();
+    Ran test_dir = cpl_cli("test '" + d + "'");
+    CHECK(test_dir.status < 128);
+    Ran test_loop = cpl_cli("test '" + d + "/l1'");
+    CHECK(test_loop.status == 2);
+    Ran run_dir = cpl_cli("run '" + d + "'");
+    CHECK(run_dir.status == 1);
+    CHECK(run_dir.err.find("[run.no_cases]") != std::string::npos);
+    Ran run_loop = cpl_cli("run '" + d + "/y.json'");
+    CHECK(run_loop.status == 1);
+    CHECK(run_loop.err.find("symbolic links") != std::string::npos);
+    std::ofstream(dir / "p.cpl") << "policy p extends zz\n";
+    std::ofstream(dir / "q.cpl") << "policy q extends \"l1\"\n";
+    std::ofstream(dir / "long.cpl") << "policy p extends " << std::string(300, 'a') << "\n";
+    std::ofstream(dir / "long2.cpl") << "policy p extends \"" << std::string(300, 'a') << "\"\n";
+    for (const char* policy : {"p.cpl", "q.cpl", "long.cpl", "long2.cpl"}) {
+        CAPTURE(policy);
+        Ran check = cpl_cli("check '" + d + "/" + policy + "'");
+        CHECK(check.status == 1);
+        CHECK(check.err.find("error:") != std::string::npos);
+    }
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("#12: an error message written to a full disk does not abort") {
+    Ran ran = cpl_cli("run no_such_case.json tests/golden/cases/batch.jsonl 2>/dev/full");
+    CHECK(ran.status == 1);
+    CHECK(ran.out.find("\"case\": \"ok-1\"") == std::string::npos); // text mode
+    CHECK(ran.out.find("case ok-1") != std::string::npos);          // the batch went on
+    Ran check = cpl_cli("check no_such_policy.cpl 2>/dev/full");
+    CHECK(check.status == 1);
+}
+
+TEST_CASE("#12: a JSON Lines line over the bound has its own output line") {
+    // 256 MiB and one byte of `x`, then a case: two lines in, two lines out.
+    Ran ran = cpl_cli(
+        "run --format json -",
+        "{ head -c 268435457 /dev/zero | tr '\\0' x; printf '\\n{\"id\": \"after\"}\\n'; } |");
+    CHECK(ran.status == 1);
+    CHECK(ran.out.find(R"({"case": "", "error": "<stdin>:1: the line is longer than 256 MiB)") ==
+          0);
+    CHECK(ran.out.find(R"({"case": "after")") != std::string::npos);
+    CHECK(std::count(ran.out.begin(), ran.out.end(), '\n') == 2);
+}
+
+TEST_CASE("#12: a JSON syntax error in a case says where it is", "[!shouldfail]") {
+    // Needs the case reader (interpreter/case/case.cpp, being rewritten): simdjson reports
+    // where parsing stopped (`current_location()`); the error should name line and column.
+    Loaded loaded = load_policy("standard");
+    REQUIRE(loaded.program);
+    Session session(*loaded.program);
+    auto out = session.run("{\"id\": \"x\",\n \"diagnoses\": [1,}");
+    CHECK(out.error.find("line 2") != std::string::npos);
+}
