@@ -551,6 +551,26 @@ TEST_CASE("#12: a JSON Lines line over the bound has its own output line") {
     CHECK(std::count(ran.out.begin(), ran.out.end(), '\n') == 2);
 }
 
+TEST_CASE("#12: `cpl fmt` that cannot finish writing leaves the policy as it was") {
+    auto dir = scratch_dir("fmt");
+    // Not canonical, and longer than the 512-byte file size limit the write runs under.
+    std::string text = "policy p\n";
+    for (int i = 0; i < 40; ++i)
+        text += fmt::format("def   d{} =   {}+1\n", i, i);
+    std::string path = (dir / "p.cpl").string();
+    std::ofstream(path, std::ios::binary) << text;
+    // The shell ignores SIGXFSZ, so a write past `ulimit -f` fails with EFBIG instead.
+    Ran ran = cpl_cli("fmt '" + path + "'", "trap '' XFSZ; ulimit -f 1;");
+    CHECK(ran.status == 1);
+    CHECK(ran.err.find("[fmt.cannot_write]") != std::string::npos);
+    CHECK(slurp(path) == text);
+    CHECK(std::distance(std::filesystem::directory_iterator(dir), {}) == 1); // no temp left
+    Ran ok = cpl_cli("fmt '" + path + "'");
+    CHECK(ok.status == 0);
+    CHECK(slurp(path).find("def d0 = 0 + 1\n") != std::string::npos);
+    std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("#12: a JSON syntax error in a case says where it is", "[!shouldfail]") {
     // Needs the case reader (interpreter/case/case.cpp, being rewritten): simdjson reports
     // where parsing stopped (`current_location()`); the error should name line and column.
