@@ -8,13 +8,18 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <string>
+#include <utility>
 
 namespace cpl {
 
 /// Thrown when a budget runs out. The evaluator turns it into an EvalError at the
-/// expression that was being evaluated (`eval.steps`, `eval.memory`).
-struct BudgetExceeded {
+/// expression that was being evaluated (`eval.steps`, `eval.memory`). A std::exception, so that
+/// one spent where no evaluator catches it still ends in a message, not std::terminate.
+struct BudgetExceeded : std::exception {
+    BudgetExceeded(const char* c, std::string m) : code(c), message(std::move(m)) {}
+    const char* what() const noexcept override { return message.c_str(); }
     const char* code;
     std::string message;
 };
