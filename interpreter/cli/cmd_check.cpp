@@ -1,6 +1,7 @@
 // interpreter/cli/cmd_check.cpp — `cpl check FILE...`
 #include "commands.hpp"
 #include "lang/render.hpp"
+#include "lang/utf8.hpp"
 
 #include <fmt/format.h>
 
@@ -18,9 +19,10 @@ int check(const std::vector<std::string>& files) {
         if (!report(loaded))
             ++failed;
         else
-            print("{}: ok (policy {}: {} rules, {} edits, {} tables, {} settings)\n", file,
-                  loaded.program->name, loaded.program->rules.size(), loaded.program->edits.size(),
-                  loaded.program->tables.size(), loaded.program->settings.size());
+            print("{}: ok (policy {}: {} rules, {} edits, {} tables, {} settings)\n",
+                  printable(file), loaded.program->name, loaded.program->rules.size(),
+                  loaded.program->edits.size(), loaded.program->tables.size(),
+                  loaded.program->settings.size());
     }
     return failed ? 1 : 0;
 }

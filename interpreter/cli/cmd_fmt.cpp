@@ -4,6 +4,7 @@
 #include "lang/files.hpp"
 #include "lang/format.hpp"
 #include "lang/render.hpp"
+#include "lang/utf8.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -80,7 +81,8 @@ int fmt(const FmtOptions& options) {
         std::string why;
         auto text = read_text_file(path, why);
         if (!text) {
-            eprint("{}: error: cannot read the policy file: it {} [fmt.cannot_read]\n", path, why);
+            eprint("{}: error: cannot read the policy file: it {} [fmt.cannot_read]\n",
+                   printable(path), why);
             status = 1;
             continue;
         }
@@ -110,11 +112,11 @@ int fmt(const FmtOptions& options) {
         if (std::string problem; !replace_file(path, *formatted, problem)) {
             eprint("{}: error: cannot write the policy file: {}; it is left as it was "
                    "[fmt.cannot_write]\n",
-                   path, problem);
+                   printable(path), problem);
             status = 1;
             continue;
         }
-        print("{}: formatted\n", path);
+        print("{}: formatted\n", printable(path));
     }
     return status;
 }

@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "inputs.hpp"
 #include "lang/files.hpp"
+#include "lang/utf8.hpp"
 #include "lang/vocabulary.hpp"
 
 #include <filesystem>
@@ -180,6 +181,12 @@ std::string coverage_report(const Program& program, const Coverage& covered) {
     return out;
 }
 
+// Names and values in the report come from files and cases: shown printable, so none can
+// forge a line of the report or drive the terminal.
+std::string shown(std::string_view text) {
+    return printable(text, true);
+}
+
 // The shape of an expectation file, checked before anything reads it.
 std::optional<std::string> malformed(const json& expected) {
     if (!expected.is_object()) return "expected a JSON object";
@@ -232,19 +239,20 @@ int test(const TestOptions& options) {
         auto expected_text = case_text ? read_text_file(expected_path, why) : std::nullopt;
         json expected;
         if (!case_text || !expected_text) {
-            print("FAIL {}: {} {}\n", file, case_text ? expected_path : "it", why);
+            print("FAIL {}: {} {}\n", shown(file), shown(case_text ? expected_path : "it"), why);
             ++failed;
             continue;
         }
         try {
             expected = json::parse(*expected_text);
         } catch (const json::exception& e) {
-            print("FAIL {}: {} is not valid JSON: {}\n", file, expected_path, e.what());
+            print("FAIL {}: {} is not valid JSON: {}\n", shown(file), shown(expected_path),
+                  shown(e.what()));
             ++failed;
             continue;
         }
         if (auto problem = malformed(expected)) {
-            print("FAIL {}: {}: {}\n", file, expected_path, *problem);
+            print("FAIL {}: {}: {}\n", shown(file), shown(expected_path), shown(*problem));
             ++failed;
             continue;
         }
@@ -253,8 +261,8 @@ int test(const TestOptions& options) {
                                                ? resolve_policy(named, fs::path(file).parent_path())
                                                : options.policy;
         if (!found) {
-            print("FAIL {}: cannot find the policy `{}` that {} names\n", file, named,
-                  expected_path);
+            print("FAIL {}: cannot find the policy `{}` that {} names\n", shown(file), shown(named),
+                  shown(expected_path));
             ++failed;
             continue;
         }
@@ -265,7 +273,7 @@ int test(const TestOptions& options) {
                 sessions[policy] = std::make_unique<Session>(*policies[policy].program);
         }
         if (!sessions.count(policy)) {
-            print("FAIL {}: the policy {} has errors\n", file, policy);
+            print("FAIL {}: the policy {} has errors\n", shown(file), shown(policy));
             ++failed;
             continue;
         }
@@ -282,18 +290,19 @@ int test(const TestOptions& options) {
         }
         if (problems.empty()) {
             ++passed;
-            if (options.verbose) print("ok   {}\n", file);
+            if (options.verbose) print("ok   {}\n", shown(file));
             continue;
         }
         ++failed;
-        print("FAIL {}\n", file);
-        if (expected.contains("why")) print("    why: {}\n", expected["why"].get<std::string>());
+        print("FAIL {}\n", shown(file));
+        if (expected.contains("why"))
+            print("    why: {}\n", shown(expected["why"].get<std::string>()));
         for (const auto& p : problems)
-            print("    {}\n", p);
+            print("    {}\n", shown(p));
         if (outcome.result)
             for (const auto& l : outcome.result->lines)
                 for (const auto& b : l.because)
-                    print("      {} because {}\n", l.code, b);
+                    print("      {} because {}\n", shown(l.code), shown(b));
     }
     if (options.coverage)
         for (const auto& [policy, covered] : coverage)
