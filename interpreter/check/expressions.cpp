@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <unordered_set>
 
 namespace cpl::check_detail {
 
@@ -425,8 +426,9 @@ Typed ExpressionChecker::compile(const ast::RecordExpr& r, Span span, Scope& sco
     std::vector<std::string> fields;
     std::vector<Node> kids;
     std::vector<TypeP> types;
+    std::unordered_set<std::string_view> seen; // not a scan per field: records may be long
     for (const auto& [field, value] : r.fields) {
-        if (std::find(fields.begin(), fields.end(), field.text) != fields.end())
+        if (!seen.insert(field.text).second)
             error("check.duplicate_field", field.span,
                   fmt::format("field `{}` is given twice", field.text));
         fields.push_back(field.text);
