@@ -3,14 +3,20 @@
 BUILD ?= build
 JOBS ?= 2
 PACKAGES := cmake g++ make tao-pegtl-dev libfmt-dev catch2 libsimdjson-dev libcli11-dev nlohmann-json3-dev libcpp-httplib-dev pkg-config
+# Only `make fuzz` needs these: libFuzzer and the LLVM sanitizers come with clang.
+FUZZ_PACKAGES := clang libclang-rt-14-dev
 DEMO_CASE ?= tests/golden/run/standard/carpal-tunnel-right.case.json
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS := policy case evaluate
 
-.PHONY: all deps browser-deps configure build demo test sanitize bench clean
+.PHONY: all deps browser-deps fuzz-deps configure build demo test sanitize bench fuzz clean
 
 all: build
 
-deps:
-	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+# Installs the Debian packages in $(1) that are missing (as root), or says which to install.
+define install_missing
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing:$$missing"; \
@@ -19,6 +25,13 @@ deps:
 	    echo "missing Debian packages; run: sudo apt-get install -y$$missing"; exit 1; \
 	  fi; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(PACKAGES))
+
+fuzz-deps: deps
+	$(call install_missing,$(FUZZ_PACKAGES))
 
 # The workbench's browser test: Debian's chromium and node, and playwright-core from the
 # lock file (npm ci), which drives that chromium and downloads no browser of its own.
@@ -56,5 +69,25 @@ sanitize: deps
 bench: build
 	$(BUILD)/cpl bench
 
+# The libFuzzer targets (docs/fuzzing.md), built with clang, ASan and UBSan in $(FUZZ_BUILD),
+# each run for FUZZ_SECONDS at low priority. New inputs go to $(FUZZ_BUILD)/fuzz/found-TARGET,
+# findings (crashes, hangs, failed properties) to $(FUZZ_BUILD)/findings-TARGET/; copy each
+# finding into fuzz/corpus/TARGET/ once fixed, so `make test` replays it for ever.
+fuzz: fuzz-deps
+	@CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCPL_FUZZ=ON -DCPL_TESTS=OFF >/dev/null
+	@nice -n 10 cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_BUILD)/fuzz/found-$$t $(FUZZ_BUILD)/findings-$$t; \
+	  echo "fuzz_$$t for $(FUZZ_SECONDS) s"; \
+	  seeds="fuzz/corpus/$$t"; \
+	  case $$t in \
+	    policy) seeds="$$seeds stdlib/standard policies tests/golden/fmt tests/golden/diagnostics";; \
+	    *) seeds="$$seeds tests/golden/run tests/golden/cases";; \
+	  esac; \
+	  nice -n 10 $(FUZZ_BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=20 \
+	    -rss_limit_mb=2560 -print_final_stats=1 -dict=fuzz/dict/$$t.dict \
+	    -artifact_prefix=$(FUZZ_BUILD)/findings-$$t/ $(FUZZ_BUILD)/fuzz/found-$$t $$seeds || exit 1; \
+	done
+
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan $(FUZZ_BUILD)

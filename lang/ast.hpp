@@ -75,8 +75,11 @@ struct Comprehension {
     ExprPtr source;
     ExprPtr filter;
 };
+// A named struct, defined once Expr is complete: `std::pair<Ident, Expr>` here would be
+// instantiated while Expr is still incomplete, which clang rejects.
+struct RecordField;
 struct RecordExpr {
-    std::vector<std::pair<Ident, Expr>> fields;
+    std::vector<RecordField> fields;
 };
 struct IfExpr {
     ExprPtr condition;
@@ -89,6 +92,11 @@ struct Expr {
                  Call, ListExpr, Comprehension, RecordExpr, IfExpr>
         kind;
     Span span;
+};
+
+struct RecordField {
+    Ident name;
+    Expr value;
 };
 
 struct Cite {

@@ -12,6 +12,12 @@ std::optional<std::string> read_text_file(const std::string& path, std::string& 
     namespace fs = std::filesystem;
     std::error_code ec;
     fs::file_status status = fs::status(path, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory) {
+        // A symbolic link loop, a name longer than the system allows, a directory that may
+        // not be searched: the system's words say which.
+        why = fmt::format("cannot be examined ({})", ec.message());
+        return std::nullopt;
+    }
     if (ec || !fs::exists(status)) {
         why = "does not exist";
         return std::nullopt;
@@ -24,7 +30,12 @@ std::optional<std::string> read_text_file(const std::string& path, std::string& 
         why = "is not a regular file";
         return std::nullopt;
     }
-    if (fs::file_size(path, ec) > limit) {
+    std::uintmax_t size = fs::file_size(path, ec);
+    if (ec) {
+        why = fmt::format("cannot be examined ({})", ec.message());
+        return std::nullopt;
+    }
+    if (size > limit) {
         why = fmt::format("is larger than {} MiB", limit >> 20);
         return std::nullopt;
     }

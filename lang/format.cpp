@@ -165,8 +165,8 @@ void flat_kind(const Expr& e, std::string& out) {
                 out += '{';
                 for (std::size_t i = 0; i < k.fields.size(); ++i) {
                     if (i) out += ", ";
-                    out += k.fields[i].first.text + ": ";
-                    flat(k.fields[i].second, p_if, out);
+                    out += k.fields[i].name.text + ": ";
+                    flat(k.fields[i].value, p_if, out);
                 }
                 out += '}';
             } else if constexpr (std::is_same_v<K, IfExpr>) {
@@ -199,13 +199,9 @@ class Writer {
 public:
     std::string out;
 
-    std::size_t column() const {
-        auto nl = out.rfind('\n');
-        return nl == std::string::npos ? out.size() : out.size() - nl - 1;
-    }
+    std::size_t column() const { return out.size() - line_start(); }
     std::size_t line_indent() const {
-        auto nl = out.rfind('\n');
-        std::size_t start = nl == std::string::npos ? 0 : nl + 1, i = start;
+        std::size_t start = line_start(), i = start;
         while (i < out.size() && out[i] == ' ')
             ++i;
         return i - start;
@@ -216,6 +212,22 @@ public:
     }
     bool fits(std::size_t width) const { return column() + width <= format_width; }
 
+private:
+    // Where the current line starts. The column is asked after every piece of an expression;
+    // `out` only grows, so only what was appended since the last question is searched (a
+    // record of 60,000 fields on one line was rescanned for each field: quadratic).
+    std::size_t line_start() const {
+        for (std::size_t i = out.size(); i > scanned_; --i)
+            if (out[i - 1] == '\n') {
+                start_ = i;
+                break;
+            }
+        scanned_ = out.size();
+        return start_;
+    }
+    mutable std::size_t scanned_ = 0, start_ = 0;
+
+public:
     void expr(const Expr& e, int need = p_if) {
         std::string text = flat(e, need);
         if (fits(text.size())) {
@@ -327,8 +339,8 @@ private:
         out += '{';
         for (std::size_t i = 0; i < r.fields.size(); ++i) {
             if (i) out += ", ";
-            out += r.fields[i].first.text + ": ";
-            expr(r.fields[i].second);
+            out += r.fields[i].name.text + ": ";
+            expr(r.fields[i].value);
         }
         out += '}';
     }

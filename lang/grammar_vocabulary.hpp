@@ -101,7 +101,9 @@ template <typename... Rows> struct clause_table {
                   "every clause kind of vocabulary.hpp needs its grammar rule here");
     template <typename Node> static ast::ClauseKind kind_of(const Node& n) {
         ast::ClauseKind kind{};
-        ((n.template is_type<typename Rows::rule>() ? (kind = Rows::kind, true) : false) || ...);
+        // The fold stops at the first rule that matches; its value itself is not needed.
+        (void)((n.template is_type<typename Rows::rule>() ? (kind = Rows::kind, true) : false) ||
+               ...);
         return kind;
     }
 };

@@ -4,6 +4,7 @@
 
 #include "grammar_errors.hpp"
 #include "parse_tree.hpp"
+#include "utf8.hpp"
 
 #include <cctype>
 #include <fmt/format.h>
@@ -207,6 +208,17 @@ ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagno
     ast::PolicyFile policy;
     policy.file = file;
     policy.has_header = false;
+
+    // Policy text ends up in JSON output, which must be UTF-8: a file that is not is refused
+    // here, at its first bad byte, rather than producing invalid output later.
+    if (std::size_t bad = utf8_error_at(text); bad != std::string::npos) {
+        diagnostics
+            .error("parse.invalid_utf8", Span{file, uint32_t(bad), uint32_t(bad + 1)},
+                   fmt::format("the file is not UTF-8 text (byte 0x{:02X})",
+                               static_cast<unsigned char>(text[bad])))
+            .help = "save the file as UTF-8";
+        return policy;
+    }
 
     std::size_t offset = 0;
     try {

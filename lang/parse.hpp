@@ -15,4 +15,11 @@ ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagno
 /// Deepest nesting of grammar rules accepted; deeper input is an error, never a stack overflow.
 inline constexpr std::size_t max_parse_depth = 400;
 
+/// Deepest expression tree accepted (`parse.too_deep`). The grammar reads an operator chain
+/// or a member chain (`a + b + …`, `x.y.z…`) by iteration, but it becomes a tree one level
+/// deeper per operator, so chains are bounded here. INVARIANT (bounded AST): no expression in
+/// an AST is deeper than this, so everything that walks one (check, fmt, ast_dump, doc, the
+/// Program's nodes) recurses at most this deep per expression.
+inline constexpr std::size_t max_expr_depth = 256;
+
 } // namespace cpl

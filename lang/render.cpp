@@ -1,6 +1,8 @@
 // lang/render.cpp — the one place that decides how a diagnostic looks.
 #include "render.hpp"
 
+#include "utf8.hpp"
+
 #include <algorithm>
 #include <fmt/format.h>
 
@@ -23,6 +25,22 @@ std::string caret_line(std::string_view line, std::uint32_t column, std::uint32_
     return out;
 }
 
+// The source line as shown: a control character or a byte that is not UTF-8 would reach the
+// terminal, so each becomes one `?` (one byte for one, so the caret stays under its column).
+std::string shown_line(std::string_view line) {
+    std::string out(line);
+    for (std::size_t i = 0; i < out.size();) {
+        auto c = static_cast<unsigned char>(out[i]);
+        std::size_t n = c < 0x80 ? 1 : utf8_sequence_length(line, i);
+        if ((c < 0x20 && c != '\t') || c == 0x7F || n == 0) {
+            out[i] = '?';
+            n = 1;
+        }
+        i += n;
+    }
+    return out;
+}
+
 } // namespace
 
 std::string render(const Diagnostic& d, const SourceMap& sources) {
@@ -30,20 +48,22 @@ std::string render(const Diagnostic& d, const SourceMap& sources) {
     if (d.span && d.span->file < sources.size()) {
         const SourceFile& file = sources.get(d.span->file);
         Location at = file.locate(d.span->begin);
-        out += fmt::format("{}:{}:{}: {}: {} [{}]\n", file.path(), at.line, at.column,
-                           severity_name(d.severity), d.message, d.code);
+        out +=
+            fmt::format("{}:{}:{}: {}: {} [{}]\n", printable(file.path(), true), at.line, at.column,
+                        severity_name(d.severity), printable(d.message, true), d.code);
         std::string_view line = file.line_text(at.line);
         std::uint32_t line_left = static_cast<std::uint32_t>(line.size()) >= at.column
                                       ? static_cast<std::uint32_t>(line.size()) - at.column + 1
                                       : 1;
         std::uint32_t width = std::clamp<std::uint32_t>(d.span->end - d.span->begin, 1, line_left);
-        out += fmt::format("  {}\n  {}\n", line, caret_line(line, at.column, width));
+        out += fmt::format("  {}\n  {}\n", shown_line(line), caret_line(line, at.column, width));
     } else {
-        out += fmt::format("{}: {} [{}]\n", severity_name(d.severity), d.message, d.code);
+        out += fmt::format("{}: {} [{}]\n", severity_name(d.severity), printable(d.message, true),
+                           d.code);
     }
     for (const auto& note : d.notes)
-        out += fmt::format("  note: {}\n", note);
-    if (d.help) out += fmt::format("  help: {}\n", *d.help);
+        out += fmt::format("  note: {}\n", printable(note, true));
+    if (d.help) out += fmt::format("  help: {}\n", printable(*d.help, true));
     return out;
 }
 

@@ -5,8 +5,32 @@
 
 namespace cpl {
 
+namespace {
+
+// Policies and data files come from every editor: a leading byte order mark is dropped, and
+// CRLF and lone CR line ends become LF, so the grammar (and every line count) sees one kind.
+// A CR-only file once read as one line, its first comment swallowing the rest.
+std::string normalized(std::string text) {
+    if (text.size() >= 3 && text[0] == '\xEF' && text[1] == '\xBB' && text[2] == '\xBF')
+        text.erase(0, 3);
+    if (text.find('\r') == std::string::npos) return text;
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '\r') {
+            out += text[i];
+            continue;
+        }
+        out += '\n';
+        if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
+    }
+    return out;
+}
+
+} // namespace
+
 SourceFile::SourceFile(std::string path, std::string text)
-    : path_(std::move(path)), text_(std::move(text)) {
+    : path_(std::move(path)), text_(normalized(std::move(text))) {
     line_starts_.push_back(0);
     for (std::uint32_t i = 0; i < text_.size(); ++i)
         if (text_[i] == '\n') line_starts_.push_back(i + 1);

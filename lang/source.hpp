@@ -28,6 +28,8 @@ struct Location {
 /// One source text with its name and a table of line starts.
 class SourceFile {
 public:
+    /// Keeps `text` with a leading byte order mark dropped and every line end made LF
+    /// (CRLF and CR alike): offsets, lines and columns refer to that text.
     SourceFile(std::string path, std::string text);
 
     const std::string& path() const { return path_; }

@@ -2,6 +2,7 @@
 // plain-text citations), collected rather than thrown.
 #include "dates.hpp"
 #include "grammar_vocabulary.hpp"
+#include "parse.hpp"
 #include "parse_tree.hpp"
 #include "vocabulary.hpp"
 
@@ -167,13 +168,51 @@ public:
         return vocabulary::binary_spelled(spelling(op.string_view())).value();
     }
 
+    // --- depth (INVARIANT bounded AST, parse.hpp) ---
+
+    // Sets the depth an expression sits at for the duration of its conversion.
+    struct Nest {
+        std::size_t& depth;
+        std::size_t saved;
+        Nest(std::size_t& d, std::size_t to) : depth(d), saved(d) { depth = to; }
+        ~Nest() { depth = saved; }
+        Nest(const Nest&) = delete;
+        Nest& operator=(const Nest&) = delete;
+    };
+
+    // Converts `n`, which will sit `below` levels under the expression being converted.
+    // A chain of k operands folds into a tree whose first operand is k - 1 levels down.
+    ast::Expr nested(const Node& n, std::size_t below) {
+        Nest nest(depth_, depth_ + below - 1);
+        return expr(n);
+    }
+
+    // The stand-in for an expression too deep to keep: reported once per declaration, and
+    // built without converting (or later destroying) the deep tree.
+    ast::Expr too_deep(const Node& n) {
+        // A folded chain's own node spans nothing useful, and the whole chain may be very long:
+        // point at its first operand.
+        Span at = n.children.empty() ? span(n) : span(*n.children.front());
+        if (!too_deep_reported_)
+            diagnostics_
+                .error("parse.too_deep", at,
+                       fmt::format("expression nested too deeply (more than {} levels; each "
+                                   "operator of a chain is one level)",
+                                   max_expr_depth))
+                .help = "split the expression into several `def`s";
+        too_deep_reported_ = true;
+        return {ast::NumberLit{0}, at};
+    }
+
     // Children alternate operand, operator node, operand, …; folds to the left.
     ast::Expr left_fold(const Node& n) {
-        ast::Expr acc = expr(*n.children.at(0));
+        std::size_t k = (n.children.size() + 1) / 2;
+        if (depth_ + k - 1 > max_expr_depth) return too_deep(n);
+        ast::Expr acc = nested(*n.children.at(0), k - 1);
         for (std::size_t i = 1; i + 1 < n.children.size(); i += 2) {
             const Node& op = *n.children[i];
             ast::BinaryOp kind = binary_op(op);
-            ast::Expr right = expr(*n.children[i + 1]);
+            ast::Expr right = nested(*n.children[i + 1], k - (i + 1) / 2);
             Span whole{file_, acc.span.begin, right.span.end};
             acc = {ast::Binary{kind, std::make_unique<ast::Expr>(std::move(acc)),
                                std::make_unique<ast::Expr>(std::move(right)), span(op)},
@@ -184,9 +223,11 @@ public:
 
     // Children are all operands of one logical operator.
     ast::Expr logical_fold(const Node& n, ast::BinaryOp op) {
-        ast::Expr acc = expr(*n.children.at(0));
+        std::size_t k = n.children.size();
+        if (depth_ + k - 1 > max_expr_depth) return too_deep(n);
+        ast::Expr acc = nested(*n.children.at(0), k - 1);
         for (std::size_t i = 1; i < n.children.size(); ++i) {
-            ast::Expr right = expr(*n.children[i]);
+            ast::Expr right = nested(*n.children[i], k - i);
             Span whole{file_, acc.span.begin, right.span.end};
             acc = {ast::Binary{op, std::make_unique<ast::Expr>(std::move(acc)),
                                std::make_unique<ast::Expr>(std::move(right)), whole},
@@ -195,8 +236,11 @@ public:
         return acc;
     }
 
+    // The primary, then m member or index suffixes: the primary sits m levels down.
     ast::Expr postfix(const Node& n) {
-        ast::Expr acc = expr(*n.children.at(0));
+        std::size_t m = n.children.size() - 1;
+        if (depth_ + m > max_expr_depth) return too_deep(n);
+        ast::Expr acc = nested(*n.children.at(0), m);
         for (std::size_t i = 1; i < n.children.size(); ++i) {
             const Node& op = *n.children[i];
             Span whole{file_, acc.span.begin, static_cast<std::uint32_t>(op.m_end.byte)};
@@ -205,9 +249,10 @@ public:
                                    ident(*op.children.at(0))},
                        whole};
             else
-                acc = {ast::Index{std::make_unique<ast::Expr>(std::move(acc)),
-                                  boxed(*op.children.at(0))},
-                       whole};
+                acc = {
+                    ast::Index{std::make_unique<ast::Expr>(std::move(acc)),
+                               std::make_unique<ast::Expr>(nested(*op.children.at(0), m - i + 1))},
+                    whole};
         }
         return acc;
     }
@@ -229,6 +274,8 @@ public:
     }
 
     ast::Expr expr(const Node& n) {
+        Nest nest(depth_, depth_ + 1);
+        if (depth_ > max_expr_depth) return too_deep(n);
         if (is<g::code_lit, g::number, g::fraction, g::bool_lit, g::string_lit>(n))
             return literal(n);
         if (n.is_type<g::var_ref>()) return {ast::NameRef{n.children.at(0)->string()}, span(n)};
@@ -242,8 +289,8 @@ public:
         if (n.is_type<g::record>()) {
             ast::RecordExpr record;
             for (const auto& field : n.children)
-                record.fields.emplace_back(ident(*field->children.at(0)),
-                                           expr(*field->children.at(1)));
+                record.fields.push_back(
+                    {ident(*field->children.at(0)), expr(*field->children.at(1))});
             return {std::move(record), span(n)};
         }
         if (n.is_type<g::if_expr>())
@@ -653,6 +700,8 @@ public:
 private:
     FileId file_;
     Diagnostics& diagnostics_;
+    std::size_t depth_ = 0; // how deep in its expression the node being converted sits
+    bool too_deep_reported_ = false;
 };
 
 } // namespace

@@ -2,10 +2,14 @@
 // it keeps its blocks, so a batch run allocates nothing per case once warmed up.
 #pragma once
 
+#include "runtime/budget.hpp"
+
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <memory>
+#include <new>
 #include <string_view>
 #include <vector>
 
@@ -17,7 +21,10 @@ public:
     Arena(const Arena&) = delete;
     Arena& operator=(const Arena&) = delete;
 
+    /// Spends `bytes` from the thread's current Budget (when evaluating), so that no policy
+    /// can make one case take all the memory: the budget throws before anything is reserved.
     void* allocate(std::size_t bytes, std::size_t align = alignof(std::max_align_t)) {
+        Budget::charge_bytes(bytes);
         std::size_t at = (used_ + align - 1) & ~(align - 1);
         if (blocks_.empty() || at + bytes > blocks_[current_].size) {
             next_block(bytes);
@@ -29,6 +36,11 @@ public:
 
     template <typename T> T* make_array(std::size_t count) {
         if (count == 0) return nullptr;
+        // A count too large to multiply is more than any budget: let the budget say so.
+        if (count > SIZE_MAX / sizeof(T)) {
+            Budget::charge_bytes(SIZE_MAX);
+            throw std::bad_alloc();
+        }
         return static_cast<T*>(allocate(sizeof(T) * count, alignof(T)));
     }
 

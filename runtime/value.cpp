@@ -1,6 +1,9 @@
 // runtime/value.cpp — equality, ordering, printing and table indexes.
 #include "runtime/value.hpp"
 
+#include "runtime/budget.hpp"
+
+#include <algorithm>
 #include <fmt/format.h>
 #include <limits>
 
@@ -10,6 +13,7 @@ void TableData::index() {
     by_string.clear();
     by_number.clear();
     range_rows.clear();
+    longest_string_key = 0;
     for (std::uint32_t i = 0; i < rows.size(); ++i) {
         const auto& row = rows[i];
         if (row.is_range) {
@@ -17,9 +21,10 @@ void TableData::index() {
             continue;
         }
         for (const auto& key : row.keys) {
-            if (key.kind == Kind::String)
+            if (key.kind == Kind::String) {
                 by_string.emplace(std::string(key.str()), i);
-            else if (key.kind == Kind::Number)
+                longest_string_key = std::max<std::size_t>(longest_string_key, key.size);
+            } else if (key.kind == Kind::Number)
                 by_number.emplace(key.number, i);
             else if (key.kind == Kind::Bool)
                 by_number.emplace(key.boolean ? 1 : 0, i);
@@ -78,8 +83,11 @@ const TableRowData* TableData::find(const Value& key, std::string_view date) con
     return nullptr;
 }
 
+// Lists and records share their elements, so a value a few bytes long may stand for a tree
+// of billions of nodes: comparing and printing spend a step per node from the case's budget.
 bool equal(const Value& a, const Value& b, const std::vector<Shape>& shapes) {
     if (a.kind != b.kind) return false;
+    if (a.kind == Kind::List || a.kind == Kind::Record) Budget::charge_steps();
     switch (a.kind) {
     case Kind::Number:
         return a.number == b.number;
@@ -115,6 +123,9 @@ int compare(const Value& a, const Value& b) {
 }
 
 std::string to_text(const Value& v, const std::vector<Shape>& shapes, bool quote) {
+    Budget::charge_steps();
+    // The text may be far larger than the value (shared elements): it is memory too.
+    Budget::charge_bytes(v.kind == Kind::String ? v.size + 2 : 8);
     switch (v.kind) {
     case Kind::Number:
         return std::to_string(v.number);

@@ -115,6 +115,7 @@ struct TableData {
     std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> by_string;
     std::unordered_map<std::int64_t, std::uint32_t> by_number;
     std::vector<std::uint32_t> range_rows;
+    std::size_t longest_string_key = 0; // bounds prefix look-ups (prefix_rows)
 
     bool dated = false; // some row holds only for some dates: look-ups need the date
 

@@ -1,19 +1,24 @@
 // stdlib/builtins_collections.cpp — count, sum, min, max, distinct, flatten, any, all,
 // sort, keys, entries, units_of.
 #include "builtins.hpp"
+#include "runtime/budget.hpp"
 #include "runtime/shapes.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
 #include <functional>
 #include <limits>
+#include <unordered_set>
 
 namespace cpl {
 
 namespace {
 
+// Every built-in that walks a list spends a step per element from the case's budget, so a
+// case's cost counts its work however the policy spells it.
 std::span<const Value> list_arg(const Value& v, BuiltinContext& ctx, std::string_view fn) {
     if (v.kind != Kind::List) builtin_error(ctx, fmt::format("`{}` needs a list", fn));
+    Budget::charge_steps(v.size);
     return v.list();
 }
 
@@ -33,7 +38,8 @@ Value copy_list(const std::vector<Value>& items, Arena& arena) {
 Value builtin_count(std::span<const Value> args, BuiltinContext& ctx) {
     if (args[0].kind == Kind::Table)
         return Value::of_number(static_cast<std::int64_t>(args[0].table->rows.size()));
-    return Value::of_number(static_cast<std::int64_t>(list_arg(args[0], ctx, "count").size()));
+    if (args[0].kind != Kind::List) builtin_error(ctx, "`count` needs a list");
+    return Value::of_number(static_cast<std::int64_t>(args[0].size));
 }
 
 Value builtin_sum(std::span<const Value> args, BuiltinContext& ctx) {
@@ -69,16 +75,34 @@ Value builtin_max(std::span<const Value> args, BuiltinContext& ctx) {
     return extreme(args, ctx, "max", std::greater<>{});
 }
 
+// First occurrences, in order. Strings, numbers and booleans are hashed: a case's list may
+// hold 100,000 names. Lists and records are compared with the earlier ones (each comparison
+// spends from the budget).
 Value builtin_distinct(std::span<const Value> args, BuiltinContext& ctx) {
     auto items = list_arg(args[0], ctx, "distinct");
-    // Lists in a case are short (tens of elements): a linear scan beats hashing here.
     Value* out = ctx.arena.make_array<Value>(items.size());
     std::size_t n = 0;
+    std::unordered_set<std::string_view> strings;
+    std::unordered_set<std::int64_t> numbers, booleans;
+    std::vector<std::size_t> composites; // positions in `out`
     for (const auto& v : items) {
-        bool seen = false;
-        for (std::size_t i = 0; i < n && !seen; ++i)
-            seen = equal(out[i], v, ctx.shapes);
-        if (!seen) out[n++] = v;
+        bool added = false;
+        switch (v.kind) {
+        case Kind::String:
+            added = strings.insert(v.str()).second;
+            break;
+        case Kind::Number:
+            added = numbers.insert(v.number).second;
+            break;
+        case Kind::Bool:
+            added = booleans.insert(v.boolean ? 1 : 0).second;
+            break;
+        default:
+            added = std::none_of(composites.begin(), composites.end(),
+                                 [&](std::size_t i) { return equal(out[i], v, ctx.shapes); });
+            if (added) composites.push_back(n);
+        }
+        if (added) out[n++] = v;
     }
     return Value::of_list(out, n);
 }
@@ -135,6 +159,7 @@ Value canonical_key(const TableRowData& row) {
 
 Value builtin_keys(std::span<const Value> args, BuiltinContext& ctx) {
     const TableData& table = *args[0].table;
+    Budget::charge_steps(table.rows.size());
     Value* out = ctx.arena.make_array<Value>(table.rows.size());
     std::size_t n = 0;
     for (const auto& row : table.rows)
@@ -150,6 +175,7 @@ Value builtin_row_key(std::span<const Value> args, BuiltinContext& ctx) {
 
 Value builtin_entries(std::span<const Value> args, BuiltinContext& ctx) {
     const TableData& table = *args[0].table;
+    Budget::charge_steps(table.rows.size());
     Value* out = ctx.arena.make_array<Value>(table.rows.size());
     std::size_t n = 0;
     for (const auto& row : table.rows) {
@@ -184,7 +210,10 @@ Value builtin_prefix_rows(std::span<const Value> args, BuiltinContext& ctx) {
     std::string_view text = args[1].str();
     std::vector<std::uint32_t> rows;
     auto in_force = [&](std::uint32_t i) { return !table.dated || table.rows[i].holds(ctx.date); };
-    for (std::size_t length = 1; length <= text.size(); ++length)
+    // No key is longer than the longest one: a long string costs no more than a short one.
+    std::size_t longest = std::min(text.size(), table.longest_string_key);
+    Budget::charge_steps(longest);
+    for (std::size_t length = 1; length <= longest; ++length)
         if (auto it = table.by_string.find(text.substr(0, length)); it != table.by_string.end())
             if (in_force(it->second)) rows.push_back(it->second);
     // A range of strings ("G56.00".."G56.03") answers for every string between its bounds.

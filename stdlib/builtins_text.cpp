@@ -1,5 +1,6 @@
 // stdlib/builtins_text.cpp — starts_with, lower, join, code.
 #include "builtins.hpp"
+#include "runtime/budget.hpp"
 
 #include <algorithm>
 
@@ -26,6 +27,8 @@ Value builtin_lower(std::span<const Value> args, BuiltinContext& ctx) {
 Value builtin_join(std::span<const Value> args, BuiltinContext& ctx) {
     if (args[0].kind != Kind::List || args[1].kind != Kind::String)
         builtin_error(ctx, "`join` needs a list and a separator string");
+    Budget::charge_steps(args[0].size);
+    Budget::charge_bytes(std::size_t{args[0].size} * args[1].size);
     std::string text;
     for (std::uint32_t i = 0; i < args[0].size; ++i) {
         if (i) text += args[1].str();

@@ -10,6 +10,7 @@
 #include "interpreter/check/sources.hpp"
 #include "interpreter/check/tables.hpp"
 #include "lang/suggest.hpp"
+#include "runtime/budget.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -249,7 +250,15 @@ private:
 } // namespace
 
 std::unique_ptr<Program> check(const MergedPolicy& merged, Diagnostics& diagnostics) {
-    return Checker(merged, diagnostics).run();
+    try {
+        return Checker(merged, diagnostics).run();
+    } catch (const BudgetExceeded& e) {
+        // Checking spends from the caller's budget too (folding constants, copying literals):
+        // one that runs out between expressions is an error of the policy, not a crash.
+        diagnostics.error(e.code, std::nullopt,
+                          fmt::format("checking the policy ran out of its budget: {}", e.message));
+        return nullptr;
+    }
 }
 
 } // namespace cpl

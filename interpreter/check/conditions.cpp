@@ -5,10 +5,10 @@
 // which a payer flips by restating the setting; and the literal `true`, which is written on
 // purpose and changes nothing. A comparison of a setting with a constant
 // (`min_muscles_per_limb > 3`) is flagged: it compares two constants, whatever the value.
+#include "interpreter/case/case_schema.hpp"
 #include "interpreter/check/expressions.hpp"
 #include "interpreter/program/expressions.hpp"
 #include "lang/dates.hpp"
-#include "interpreter/case/case_schema.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -89,8 +89,14 @@ bool ExpressionChecker::known_now(const Node& n) {
         return n.slot != poisoned && !(n.constant.kind == Kind::Table && n.constant.table->dated);
     case Op::Def: {
         if (n.slot >= def_state_.size() || def_state_[n.slot] != 2) return false;
-        const DefCode& def = p().defs[n.slot];
-        return !def.is_function && known_now(def.body);
+        // Once per definition: a definition read twice by the next (`x1 = x0 + x0`) would
+        // otherwise be walked 2^n times.
+        if (def_known_.size() <= n.slot) def_known_.resize(p().defs.size(), -1);
+        if (def_known_[n.slot] < 0) {
+            const DefCode& def = p().defs[n.slot];
+            def_known_[n.slot] = !def.is_function && known_now(def.body);
+        }
+        return def_known_[n.slot] == 1;
     }
     case Op::Local:
     case Op::CallDef:

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <unordered_set>
 
 namespace cpl::check_detail {
 
@@ -295,7 +296,20 @@ Typed ExpressionChecker::index(const ast::Index& ix, Span span, Scope& scope) {
 }
 
 Typed ExpressionChecker::expr(const ast::Expr& e, Scope& scope) {
-    return std::visit([&](const auto& k) { return compile(k, e.span, scope); }, e.kind);
+    if (depth_ >= max_depth) {
+        if (!too_deep_reported_)
+            error("check.too_deep", e.span,
+                  fmt::format("definitions and the expressions in them nest more than {} levels "
+                              "deep",
+                              max_depth))
+                .help = "shorten the chain of definitions that use each other";
+        too_deep_reported_ = true;
+        return fail(e.span);
+    }
+    ++depth_;
+    Typed out = std::visit([&](const auto& k) { return compile(k, e.span, scope); }, e.kind);
+    --depth_;
+    return out;
 }
 
 Typed ExpressionChecker::compile(const ast::NumberLit& n, Span span, Scope&) {
@@ -410,8 +424,9 @@ Typed ExpressionChecker::compile(const ast::RecordExpr& r, Span span, Scope& sco
     std::vector<std::string> fields;
     std::vector<Node> kids;
     std::vector<TypeP> types;
+    std::unordered_set<std::string_view> seen; // not a scan per field: records may be long
     for (const auto& [field, value] : r.fields) {
-        if (std::find(fields.begin(), fields.end(), field.text) != fields.end())
+        if (!seen.insert(field.text).second)
             error("check.duplicate_field", field.span,
                   fmt::format("field `{}` is given twice", field.text));
         fields.push_back(field.text);

@@ -48,6 +48,7 @@ protected:
     /// Whether a node's value is known before any case: constants, and definitions of
     /// constants, combined by anything but a case fact.
     bool known_now(const Node& n);
+    std::vector<std::int8_t> def_known_; // known_now of each compiled definition; -1 not yet
     std::string shown(const Value& v, const TypeP& type);
     Typed expr(const ast::Expr& e, Scope& scope);
     Typed compile(const ast::NumberLit& n, Span span, Scope&);
@@ -64,6 +65,14 @@ protected:
     Typed compile(const ast::Comprehension& c, Span span, Scope& scope);
     Typed compile(const ast::RecordExpr& r, Span span, Scope& scope);
     Typed compile(const ast::IfExpr& i, Span span, Scope& scope);
+
+private:
+    // A definition is compiled where it is first named, so the walk of one expression goes on
+    // into the definitions it uses: `depth_` counts both, and deeper than this is
+    // `check.too_deep`, not a stack overflow (one expression alone is bounded by the parser).
+    static constexpr std::size_t max_depth = 2000;
+    std::size_t depth_ = 0;
+    bool too_deep_reported_ = false;
 };
 
 } // namespace cpl::check_detail

@@ -317,7 +317,7 @@ void TableCompiler::check_value(const MergedTable& table, const TypeP& want, con
                 const Shape& got = shapes[v.size];
                 for (std::size_t i = 0; i < got.fields.size(); ++i) {
                     if (expected.field_index(got.fields[i]) >= 0) continue;
-                    Misfit m{record && i < record->fields.size() ? record->fields[i].first.span
+                    Misfit m{record && i < record->fields.size() ? record->fields[i].name.span
                                                                  : e.span,
                              fmt::format("{} has a field `{}`", where, got.fields[i])};
                     std::vector<std::string_view> names(expected.fields.begin(),
@@ -335,7 +335,7 @@ void TableCompiler::check_value(const MergedTable& table, const TypeP& want, con
             }
             for (std::size_t i = 0; i < expected.fields.size(); ++i) {
                 const ast::Expr& field = record && record->fields.size() == expected.fields.size()
-                                             ? record->fields[i].second
+                                             ? record->fields[i].value
                                              : e;
                 if (auto m = misfit(p().shape_types[t->shape][i], v.items[i], field,
                                     fmt::format("field `{}` of {}", expected.fields[i], where)))

@@ -149,30 +149,27 @@ int bench(const BenchOptions& options) {
                               fmt::format("{} {}", vocabulary::keyword(r.kind), r.name));
         }
         std::sort(rows.rbegin(), rows.rend());
-        fmt::print("time per case by rule and edit (µs, most first):\n");
+        print("time per case by rule and edit (µs, most first):\n");
         for (const auto& [ns, name] : rows)
-            fmt::print("  {:8.3f}  {}\n", ns / 1000.0, name);
+            print("  {:8.3f}  {}\n", ns / 1000.0, name);
     }
 
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
-    fmt::print("policy            {} ({} rules, {} edits)\n", program.name, program.rules.size(),
-               program.edits.size());
-    fmt::print(
-        "cases             {} {}, {:.1f} MB of JSON, {} could not be used, {} lines billed\n",
-        cases.size(),
-        given.empty() ? "generated" : fmt::format("from {} given cases", given.size()),
-        static_cast<double>(bytes) / 1e6, errors, lines);
-    fmt::print("load + check      {:.2f} ms median of {}\n", percentile(loads, 0.5), loads.size());
-    fmt::print("read + evaluate   {:.2f} µs median, {:.2f} µs p99 per case\n",
-               percentile(latencies, 0.5), percentile(latencies, 0.99));
-    fmt::print("  of which read   {:.2f} µs median\n", percentile(reads, 0.5));
-    fmt::print("with JSON output  {:.0f} cases/s ({:.1f} MB out)\n",
-               static_cast<double>(cases.size()) / total_s,
-               static_cast<double>(output_bytes) / 1e6);
-    fmt::print(
-        "peak memory       {:.1f} MiB (includes the generated cases held for the benchmark)\n",
-        static_cast<double>(usage.ru_maxrss) / 1024.0);
+    print("policy            {} ({} rules, {} edits)\n", program.name, program.rules.size(),
+          program.edits.size());
+    print("cases             {} {}, {:.1f} MB of JSON, {} could not be used, {} lines billed\n",
+          cases.size(),
+          given.empty() ? "generated" : fmt::format("from {} given cases", given.size()),
+          static_cast<double>(bytes) / 1e6, errors, lines);
+    print("load + check      {:.2f} ms median of {}\n", percentile(loads, 0.5), loads.size());
+    print("read + evaluate   {:.2f} µs median, {:.2f} µs p99 per case\n",
+          percentile(latencies, 0.5), percentile(latencies, 0.99));
+    print("  of which read   {:.2f} µs median\n", percentile(reads, 0.5));
+    print("with JSON output  {:.0f} cases/s ({:.1f} MB out)\n",
+          static_cast<double>(cases.size()) / total_s, static_cast<double>(output_bytes) / 1e6);
+    print("peak memory       {:.1f} MiB (includes the generated cases held for the benchmark)\n",
+          static_cast<double>(usage.ru_maxrss) / 1024.0);
     return errors == cases.size() ? 1 : 0;
 }
 

@@ -1,14 +1,14 @@
 // interpreter/cli/cmd_check.cpp — `cpl check FILE...`
 #include "commands.hpp"
 #include "lang/render.hpp"
+#include "lang/utf8.hpp"
 
 #include <fmt/format.h>
 
 namespace cpl::cli {
 
 bool report(const Loaded& loaded) {
-    if (!loaded.diagnostics.empty())
-        fmt::print(stderr, "{}", render_all(loaded.diagnostics, *loaded.sources));
+    if (!loaded.diagnostics.empty()) eprint("{}", render_all(loaded.diagnostics, *loaded.sources));
     return loaded.program != nullptr;
 }
 
@@ -23,16 +23,16 @@ int check(const std::vector<std::string>& files) {
                 ? ""
                 : fmt::format("{} has no `policy` line: it is part of {}, which includes it, "
                               "and was checked there",
-                              file, loaded.included_by);
-        if (!loaded.program && !part_of.empty()) fmt::print(stderr, "note: {}\n", part_of);
+                              printable(file), printable(loaded.included_by));
+        if (!loaded.program && !part_of.empty()) eprint("note: {}\n", part_of);
         if (!report(loaded)) {
             ++failed;
             continue;
         }
-        if (!part_of.empty()) fmt::print("note: {}\n", part_of);
-        fmt::print("{}: ok (policy {}: {} rules, {} edits, {} tables, {} settings)\n", file,
-                   loaded.program->name, loaded.program->rules.size(), loaded.program->edits.size(),
-                   loaded.program->tables.size(), loaded.program->settings.size());
+        if (!part_of.empty()) print("note: {}\n", part_of);
+        print("{}: ok (policy {}: {} rules, {} edits, {} tables, {} settings)\n", printable(file),
+              loaded.program->name, loaded.program->rules.size(), loaded.program->edits.size(),
+              loaded.program->tables.size(), loaded.program->settings.size());
     }
     return failed ? 1 : 0;
 }

@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "inputs.hpp"
 #include "interpreter/tools/diff.hpp"
+#include "lang/utf8.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -47,14 +48,13 @@ int diff(const DiffOptions& options) {
     Loaded payer = load_policy(options.file);
     if (!report(payer)) return 1;
     if (payer.program->base.empty()) {
-        fmt::print(stderr, "cpl diff: {} extends no policy: nothing to compare it with\n",
-                   options.file);
+        eprint("cpl diff: {} extends no policy: nothing to compare it with\n", options.file);
         return 2;
     }
     Loaded base = load_policy(payer.program->base);
     if (!report(base)) return 1;
-    fmt::print("{}", render_changes(cpl::diff(*base.program, *payer.program), *base.program,
-                                    *payer.program));
+    print("{}",
+          render_changes(cpl::diff(*base.program, *payer.program), *base.program, *payer.program));
     if (options.cases.empty()) return 0;
 
     Session before(*base.program);
@@ -75,12 +75,13 @@ int diff(const DiffOptions& options) {
         ++changed;
         std::size_t width =
             std::max({base.program->name.size(), payer.program->name.size(), std::size_t{7}}) + 2;
-        report_text += fmt::format("\ncase {} ({})\n  {:<{}} {}\n  {:<{}} {}\n  {:<{}} {}\n",
-                                   now.case_id, origin, base.program->name + ":", width, then_claim,
-                                   payer.program->name + ":", width, now_claim, "because:", width,
-                                   rules_of(now));
+        report_text +=
+            fmt::format("\ncase {} ({})\n  {:<{}} {}\n  {:<{}} {}\n  {:<{}} {}\n",
+                        printable(now.case_id), printable(origin), base.program->name + ":", width,
+                        printable(then_claim), payer.program->name + ":", width,
+                        printable(now_claim), "because:", width, rules_of(now));
     });
-    fmt::print("\n{} of {} cases change their claim\n{}", changed, total, report_text);
+    print("\n{} of {} cases change their claim\n{}", changed, total, report_text);
     return 0;
 }
 

@@ -10,8 +10,8 @@ namespace cpl::cli {
 int doc(const DocOptions& options) {
     Loaded loaded = load_policy(options.policy);
     if (!report(loaded)) return 1;
-    fmt::print("{}", document(*loaded.program,
-                              options.format == "html" ? DocFormat::html : DocFormat::markdown));
+    print("{}", document(*loaded.program,
+                         options.format == "html" ? DocFormat::html : DocFormat::markdown));
     return 0;
 }
 

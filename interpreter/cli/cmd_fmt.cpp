@@ -4,10 +4,15 @@
 #include "lang/files.hpp"
 #include "lang/format.hpp"
 #include "lang/render.hpp"
+#include "lang/utf8.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
 #include <fmt/format.h>
-#include <fstream>
-#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace cpl::cli {
 
@@ -23,6 +28,51 @@ std::uint32_t first_difference(const std::string& a, const std::string& b) {
     return static_cast<std::uint32_t>(std::min(line_start, a.size()));
 }
 
+// Writes `text` to a new file beside `path` and renames it over `path` only once it is
+// complete: a full disk or a crash midway leaves the policy as it was, never truncated. The
+// new file keeps the old one's permissions; a symbolic link is followed, not replaced.
+bool replace_file(const std::string& path, const std::string& text, std::string& why) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::path target = fs::canonical(path, ec);
+    if (ec) target = path;
+    std::string temp =
+        (target.parent_path() / ("." + target.filename().string() + ".cpl-fmt-XXXXXX")).string();
+    int fd = mkstemp(temp.data());
+    if (fd < 0) {
+        why = fmt::format("cannot create a file beside it ({})", std::strerror(errno));
+        return false;
+    }
+    auto fail = [&](std::string_view what) {
+        why = fmt::format("{} ({})", what, std::strerror(errno));
+        ::close(fd);
+        ::unlink(temp.c_str());
+        return false;
+    };
+    struct stat st {};
+    if (::stat(target.c_str(), &st) == 0) ::fchmod(fd, st.st_mode & 07777);
+    for (std::size_t done = 0; done < text.size();) {
+        ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return fail("cannot write the new text");
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd) != 0) return fail("cannot write the new text");
+    if (::close(fd) != 0) {
+        ::unlink(temp.c_str());
+        why = fmt::format("cannot write the new text ({})", std::strerror(errno));
+        return false;
+    }
+    if (::rename(temp.c_str(), target.c_str()) != 0) {
+        why = fmt::format("cannot replace it ({})", std::strerror(errno));
+        ::unlink(temp.c_str());
+        return false;
+    }
+    return true;
+}
+
 } // namespace
 
 int fmt(const FmtOptions& options) {
@@ -31,8 +81,8 @@ int fmt(const FmtOptions& options) {
         std::string why;
         auto text = read_text_file(path, why);
         if (!text) {
-            fmt::print(stderr, "{}: error: cannot read the policy file: it {} [fmt.cannot_read]\n",
-                       path, why);
+            eprint("{}: error: cannot read the policy file: it {} [fmt.cannot_read]\n",
+                   printable(path), why);
             status = 1;
             continue;
         }
@@ -41,32 +91,32 @@ int fmt(const FmtOptions& options) {
         Diagnostics diagnostics;
         auto formatted = format_source(sources, id, diagnostics);
         if (!formatted) {
-            fmt::print(stderr, "{}", render_all(diagnostics, sources));
+            eprint("{}", render_all(diagnostics, sources));
             status = 1;
             continue;
         }
         if (*formatted == *text) continue;
         if (options.check) {
-            std::uint32_t at = first_difference(*text, *formatted);
+            // Offsets into the text as read (line ends made LF, no byte order mark).
+            const std::string& source = sources.get(id).text();
+            std::uint32_t at = first_difference(source, *formatted);
             Diagnostics report;
-            std::uint32_t end = at < text->size() ? at + 1 : at;
+            std::uint32_t end = at < source.size() ? at + 1 : at;
             report
                 .error("fmt.not_canonical", Span{id, at, end}, "the file is not in canonical form")
                 .help = fmt::format("run `cpl fmt {}` to rewrite it", path);
-            fmt::print(stderr, "{}", render_all(report, sources));
+            eprint("{}", render_all(report, sources));
             status = 1;
             continue;
         }
-        std::ofstream out(path, std::ios::binary | std::ios::trunc);
-        out << *formatted;
-        out.close();
-        if (!out) {
-            fmt::print(stderr, "{}: error: cannot write the policy file [fmt.cannot_write]\n",
-                       path);
+        if (std::string problem; !replace_file(path, *formatted, problem)) {
+            eprint("{}: error: cannot write the policy file: {}; it is left as it was "
+                   "[fmt.cannot_write]\n",
+                   printable(path), problem);
             status = 1;
             continue;
         }
-        fmt::print("{}: formatted\n", path);
+        print("{}: formatted\n", printable(path));
     }
     return status;
 }

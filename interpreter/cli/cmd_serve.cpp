@@ -23,10 +23,10 @@ int serve(const serve::Options& options) {
     serve::Server server(options);
     std::string error;
     if (!server.start(error)) {
-        fmt::print(stderr, "{}cpl serve: not started\n", error);
+        eprint("{}cpl serve: not started\n", error);
         return 1;
     }
-    fmt::print("cpl serve: listening on http://{}:{}/\n", options.host, server.port());
+    print("cpl serve: listening on http://{}:{}/\n", options.host, server.port());
     std::fflush(stdout);
     std::thread waiter([&] {
         int signal = 0;
@@ -37,7 +37,7 @@ int serve(const serve::Options& options) {
     // run() also returns when the server stops for a reason of its own: wake the waiter.
     pthread_kill(waiter.native_handle(), SIGTERM);
     waiter.join();
-    fmt::print(stderr, "cpl serve: stopped\n");
+    eprint("cpl serve: stopped\n");
     return 0;
 }
 

@@ -4,6 +4,7 @@
 #include "expectation.hpp"
 #include "inputs.hpp"
 #include "lang/files.hpp"
+#include "lang/utf8.hpp"
 #include "lang/vocabulary.hpp"
 
 #include <filesystem>
@@ -217,6 +218,12 @@ std::string coverage_report(const Program& program, const Coverage& covered) {
     return out;
 }
 
+// Names and values in the report come from files and cases: shown printable, so none can
+// forge a line of the report or drive the terminal.
+std::string shown(std::string_view text) {
+    return printable(text, true);
+}
+
 } // namespace
 
 int test(const TestOptions& options) {
@@ -224,13 +231,15 @@ int test(const TestOptions& options) {
         options.paths.empty() ? std::vector<std::string>{"tests"} : options.paths;
     std::vector<std::string> files;
     for (const auto& p : paths) {
-        if (fs::is_directory(p)) {
+        // The error_code forms: a symbolic link loop or an over-long name must not throw.
+        std::error_code ec;
+        if (fs::is_directory(p, ec)) {
             auto found = files_below(p, {".case.json"});
             files.insert(files.end(), found.begin(), found.end());
-        } else if (fs::exists(p)) {
+        } else if (fs::exists(p, ec)) {
             files.push_back(p);
         } else {
-            fmt::print(stderr, "cpl test: no such file or directory: {}\n", p);
+            eprint("cpl test: no such file or directory: {}\n", p);
             return 2;
         }
     }
@@ -246,19 +255,20 @@ int test(const TestOptions& options) {
         auto expected_text = case_text ? read_text_file(expected_path, why) : std::nullopt;
         json expected;
         if (!case_text || !expected_text) {
-            fmt::print("FAIL {}: {} {}\n", file, case_text ? expected_path : "it", why);
+            print("FAIL {}: {} {}\n", shown(file), shown(case_text ? expected_path : "it"), why);
             ++failed;
             continue;
         }
         try {
             expected = json::parse(*expected_text);
         } catch (const json::exception& e) {
-            fmt::print("FAIL {}: {} is not valid JSON: {}\n", file, expected_path, e.what());
+            print("FAIL {}: {} is not valid JSON: {}\n", shown(file), shown(expected_path),
+                  shown(e.what()));
             ++failed;
             continue;
         }
         if (auto problem = expectation_problem(expected)) {
-            fmt::print("FAIL {}: {}: {}\n", file, expected_path, *problem);
+            print("FAIL {}: {}: {}\n", shown(file), shown(expected_path), shown(*problem));
             ++failed;
             continue;
         }
@@ -267,8 +277,8 @@ int test(const TestOptions& options) {
                                                ? resolve_policy(named, fs::path(file).parent_path())
                                                : options.policy;
         if (!found) {
-            fmt::print("FAIL {}: cannot find the policy `{}` that {} names\n", file, named,
-                       expected_path);
+            print("FAIL {}: cannot find the policy `{}` that {} names\n", shown(file), shown(named),
+                  shown(expected_path));
             ++failed;
             continue;
         }
@@ -279,7 +289,7 @@ int test(const TestOptions& options) {
                 sessions[policy] = std::make_unique<Session>(*policies[policy].program);
         }
         if (!sessions.count(policy)) {
-            fmt::print("FAIL {}: the policy {} has errors\n", file, policy);
+            print("FAIL {}: the policy {} has errors\n", shown(file), shown(policy));
             ++failed;
             continue;
         }
@@ -296,24 +306,24 @@ int test(const TestOptions& options) {
         }
         if (problems.empty()) {
             ++passed;
-            if (options.verbose) fmt::print("ok   {}\n", file);
+            if (options.verbose) print("ok   {}\n", shown(file));
             continue;
         }
         ++failed;
-        fmt::print("FAIL {}\n", file);
+        print("FAIL {}\n", shown(file));
         if (expected.contains("why"))
-            fmt::print("    why: {}\n", expected["why"].get<std::string>());
+            print("    why: {}\n", shown(expected["why"].get<std::string>()));
         for (const auto& p : problems)
-            fmt::print("    {}\n", p);
+            print("    {}\n", shown(p));
         if (outcome.result)
             for (const auto& l : outcome.result->lines)
                 for (const auto& b : l.because)
-                    fmt::print("      {} because {}\n", l.code, b);
+                    print("      {} because {}\n", shown(l.code), shown(b));
     }
     if (options.coverage)
         for (const auto& [policy, covered] : coverage)
-            fmt::print("{}", coverage_report(*policies[policy].program, covered));
-    fmt::print("{} passed, {} failed\n", passed, failed);
+            print("{}", coverage_report(*policies[policy].program, covered));
+    print("{} passed, {} failed\n", passed, failed);
     return failed ? 1 : 0;
 }
 

@@ -2,6 +2,7 @@
 // of the contract (0 fine, 1 a policy/case/test problem, 2 usage).
 #pragma once
 
+#include "interpreter/cli/output.hpp"
 #include "interpreter/engine/cpl.hpp"
 #include "interpreter/serve/server.hpp"
 

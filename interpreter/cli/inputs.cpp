@@ -1,16 +1,20 @@
 // interpreter/cli/inputs.cpp — streams case documents; memory stays flat however many
-// cases a JSON Lines file holds.
+// cases a JSON Lines file holds. No path, however odd (a symbolic link loop, a name longer
+// than the system allows, a directory named like a file), throws: each gets a message.
 #include "inputs.hpp"
 
 #include "lang/files.hpp"
+#include "output.hpp"
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
+#include <fcntl.h>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
 #include <iostream>
-#include <sstream>
+#include <unistd.h>
 
 namespace cpl::cli {
 
@@ -21,7 +25,8 @@ std::vector<std::string> files_below(const std::string& dir,
     std::vector<std::string> out;
     std::error_code ec;
     for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-        if (!it->is_regular_file()) continue;
+        std::error_code kind;
+        if (!it->is_regular_file(kind) || kind) continue;
         std::string path = it->path().string();
         for (const auto& suffix : suffixes)
             if (path.ends_with(suffix)) {
@@ -35,84 +40,162 @@ std::vector<std::string> files_below(const std::string& dir,
 
 namespace {
 
-// One case per line. A line longer than a case may be is reported and skipped, so memory
-// stays bounded whatever the input holds.
-bool stream_lines(std::istream& in, const std::string& name, const CaseSink& sink) {
-    bool ok = true;
-    std::string line;
-    bool too_long = false;
-    std::size_t number = 1;
-    auto finish = [&] {
-        if (too_long) {
-            fmt::print(stderr, "{}:{}: error: the line is longer than {} MiB [run.cannot_read]\n",
-                       name, number, max_file_bytes >> 20);
-            ok = false;
-        } else if (!std::all_of(line.begin(), line.end(),
-                                [](unsigned char c) { return std::isspace(c); })) {
-            sink(line, fmt::format("{}:{}", name, number));
-        }
-        line.clear();
-        too_long = false;
-        ++number;
-    };
-    std::array<char, 1 << 16> block;
-    while (in.read(block.data(), block.size()) || in.gcount() > 0) {
-        std::string_view chunk(block.data(), static_cast<std::size_t>(in.gcount()));
-        while (!chunk.empty()) {
-            std::size_t end = chunk.find('\n');
-            std::string_view piece = chunk.substr(0, end);
-            if (!too_long) {
-                if (line.size() + piece.size() > max_file_bytes) {
-                    too_long = true;
-                    line.clear();
-                } else {
-                    line.append(piece);
-                }
-            }
-            if (end == std::string_view::npos) break;
-            finish();
-            chunk.remove_prefix(end + 1);
-        }
-    }
-    if (!line.empty() || too_long) finish();
-    return ok;
-}
+class Reader {
+public:
+    Reader(const CaseSink& sink, const ProblemSink& problems) : sink_(sink), problems_(problems) {}
 
-bool one_input(const std::string& input, const CaseSink& sink) {
-    if (input == "-") return stream_lines(std::cin, "<stdin>", sink);
-    std::error_code ec;
-    if (fs::is_directory(input, ec)) {
-        bool ok = true;
-        for (const auto& file : files_below(input, {".json", ".jsonl"}))
-            if (!file.ends_with(".expected.json")) ok = one_input(file, sink) && ok;
-        return ok;
+    void input(const std::string& input) {
+        if (input == "-") {
+            // A closed descriptor reads as an empty stream: say so instead.
+            if (fcntl(STDIN_FILENO, F_GETFD) == -1) {
+                fail_input("<stdin>", "standard input is closed [run.cannot_read]");
+                return;
+            }
+            std::size_t before = read_.cases + read_.problems;
+            stream_lines(std::cin, "<stdin>");
+            if (read_.cases + read_.problems == before)
+                fail_input("<stdin>", "standard input holds no case [run.no_cases]");
+            return;
+        }
+        std::error_code ec;
+        if (fs::is_directory(input, ec)) {
+            auto files = files_below(input, {".json", ".jsonl"});
+            std::erase_if(files,
+                          [](const std::string& f) { return f.ends_with(".expected.json"); });
+            if (files.empty())
+                fail_input(input,
+                           "no case file (.json, .jsonl) below this directory [run.no_cases]");
+            for (const auto& file : files)
+                this->input(file);
+            return;
+        }
+        if (input.ends_with(".jsonl")) {
+            std::string why;
+            if (!readable(input, why)) {
+                problem(input,
+                        fmt::format("cannot read the case file: it {} [run.cannot_read]", why));
+                return;
+            }
+            std::ifstream in(input, std::ios::binary);
+            if (!in) {
+                problem(input, "cannot read the case file [run.cannot_read]");
+                return;
+            }
+            stream_lines(in, input);
+            return;
+        }
+        std::string why;
+        auto text = read_text_file(input, why);
+        if (!text) {
+            problem(input, fmt::format("cannot read the case file: it {} [run.cannot_read]", why));
+            return;
+        }
+        ++read_.cases;
+        sink_(*text, input);
     }
-    if (input.ends_with(".jsonl")) {
-        std::ifstream in(input, std::ios::binary);
-        if (!in) {
-            fmt::print(stderr, "{}: error: cannot read the case file [run.cannot_read]\n", input);
+
+    InputsRead result() const { return read_; }
+
+private:
+    // A JSON Lines file may be a pipe or a device (that is what streaming is for), but not a
+    // directory or a missing file.
+    static bool readable(const std::string& path, std::string& why) {
+        std::error_code ec;
+        fs::file_status status = fs::status(path, ec);
+        if (ec || !fs::exists(status)) {
+            why = ec && ec != std::errc::no_such_file_or_directory
+                      ? fmt::format("cannot be examined ({})", ec.message())
+                      : "does not exist";
             return false;
         }
-        return stream_lines(in, input, sink);
+        if (fs::is_directory(status)) {
+            why = "is a directory";
+            return false;
+        }
+        return true;
     }
-    std::string why;
-    auto text = read_text_file(input, why);
-    if (!text) {
-        fmt::print(stderr, "{}: error: cannot read the case file: it {} [run.cannot_read]\n", input,
-                   why);
-        return false;
+
+    // Stands where a case should: reported, and given to the caller for its output line.
+    void problem(const std::string& origin, const std::string& message) {
+        ++read_.problems;
+        read_.ok = false;
+        if (problems_)
+            problems_(origin, message);
+        else
+            eprint("{}: error: {}\n", origin, message);
     }
-    sink(*text, input);
-    return true;
-}
+
+    // An input that holds nothing: no output line stands for it, but the run failed.
+    void fail_input(const std::string& origin, const std::string& message) {
+        read_.ok = false;
+        eprint("{}: error: {}\n", origin, message);
+    }
+
+    // One case per line, and one outcome per line: a blank line or a line longer than a case
+    // may be is a problem in its place, so the output has as many lines as the input. Memory
+    // stays bounded whatever the input holds.
+    void stream_lines(std::istream& in, const std::string& name) {
+        std::string line;
+        bool too_long = false;
+        std::size_t number = 1;
+        auto finish = [&] {
+            std::string origin = fmt::format("{}:{}", name, number);
+            if (too_long)
+                problem(origin, fmt::format("the line is longer than {} MiB [run.cannot_read]",
+                                            max_file_bytes >> 20));
+            else if (std::all_of(line.begin(), line.end(),
+                                 [](unsigned char c) { return std::isspace(c); }))
+                problem(origin,
+                        "the line is blank: every line must hold one case [run.blank_line]");
+            else {
+                ++read_.cases;
+                sink_(line, origin);
+            }
+            line.clear();
+            too_long = false;
+            ++number;
+        };
+        std::array<char, 1 << 16> block;
+        bool open_line = false; // bytes read since the last line end
+        while (in.read(block.data(), block.size()) || in.gcount() > 0) {
+            std::string_view chunk(block.data(), static_cast<std::size_t>(in.gcount()));
+            while (!chunk.empty()) {
+                std::size_t end = chunk.find('\n');
+                std::string_view piece = chunk.substr(0, end);
+                open_line = true;
+                if (!too_long) {
+                    if (line.size() + piece.size() > max_file_bytes) {
+                        too_long = true;
+                        line.clear();
+                        line.shrink_to_fit();
+                    } else {
+                        line.append(piece);
+                    }
+                }
+                if (end == std::string_view::npos) break;
+                finish();
+                open_line = false;
+                chunk.remove_prefix(end + 1);
+            }
+        }
+        // The last line needs no line end; a file that ends with one has no line after it.
+        if (open_line) finish();
+        if (in.bad()) problem(name, "could not be read to its end [run.cannot_read]");
+    }
+
+    const CaseSink& sink_;
+    const ProblemSink& problems_;
+    InputsRead read_;
+};
 
 } // namespace
 
-bool for_each_case(const std::vector<std::string>& inputs, const CaseSink& sink) {
-    bool ok = true;
+InputsRead for_each_case(const std::vector<std::string>& inputs, const CaseSink& sink,
+                         const ProblemSink& problems) {
+    Reader reader(sink, problems);
     for (const auto& input : inputs)
-        ok = one_input(input, sink) && ok;
-    return ok;
+        reader.input(input);
+    return reader.result();
 }
 
 } // namespace cpl::cli

@@ -2,6 +2,7 @@
 // case), `.jsonl` files and `-` (one case per line), directories (every case file below).
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -12,11 +13,25 @@ namespace cpl::cli {
 /// Called once per case document; `origin` names where it came from (`file.jsonl:12`).
 using CaseSink = std::function<void(std::string_view json, const std::string& origin)>;
 
-/// Streams every case of every input, in order. Inputs that cannot be read are reported
-/// on stderr; returns false if there was any.
-bool for_each_case(const std::vector<std::string>& inputs, const CaseSink& sink);
+/// Called for a piece of input that stands where a case should and is none: a blank or
+/// over-long line of JSON Lines, a case file that cannot be read. `message` ends in its code.
+/// So a caller can give every input line its output line.
+using ProblemSink = std::function<void(const std::string& origin, const std::string& message)>;
 
-/// Every file below `dir` whose name ends in one of `suffixes`, sorted.
+struct InputsRead {
+    bool ok = true;           // no problem, and every input could be read
+    std::size_t cases = 0;    // documents given to the sink
+    std::size_t problems = 0; // given to the problem sink
+};
+
+/// Streams every case of every input, in order. Problems go to `problems`, or to stderr
+/// when it is empty; an input that holds no case at all (an empty directory, a closed
+/// standard input) is reported on stderr.
+InputsRead for_each_case(const std::vector<std::string>& inputs, const CaseSink& sink,
+                         const ProblemSink& problems = {});
+
+/// Every file below `dir` whose name ends in one of `suffixes`, sorted. Entries that cannot
+/// be examined (a symbolic link loop, a name too long) are skipped.
 std::vector<std::string> files_below(const std::string& dir,
                                      const std::vector<std::string>& suffixes);
 

@@ -3,6 +3,19 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <new>
+
+namespace {
+
+// A result that did not reach standard output (a full disk, a closed pipe) is a failure: the
+// exit status says so, even when the command itself succeeded.
+int finish(int status) {
+    if (cpl::cli::output_complete()) return status;
+    cpl::cli::eprint("cpl: error: the output could not be written completely [run.cannot_write]\n");
+    return status == 0 ? 1 : status;
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
     CLI::App app{"cpl — coding policy language: apply electrodiagnostic coding rules to cases",
@@ -107,39 +120,54 @@ int main(int argc, char** argv) {
     auto* help_cmd = app.add_subcommand("help", "Show help for cpl or one command");
     help_cmd->add_option("command", help_topic, "A command");
 
+    using cpl::cli::eprint;
+    using cpl::cli::print;
+    auto command = [&]() -> int {
+        if (version) {
+            print("cpl {}\n", CPL_VERSION);
+            return 0;
+        }
+        if (*run_cmd) return cpl::cli::run(run);
+        if (*check_cmd) return cpl::cli::check(check_files);
+        if (*test_cmd) return cpl::cli::test(test);
+        if (*bench_cmd) return cpl::cli::bench(bench);
+        if (*diff_cmd) return cpl::cli::diff(diff);
+        if (*fmt_cmd) return cpl::cli::fmt(fmt_options);
+        if (*doc_cmd) return cpl::cli::doc(doc_options);
+        if (*serve_cmd) return cpl::cli::serve(serve);
+        if (*help_cmd) {
+            if (help_topic.empty()) {
+                print("{}", app.help());
+                return 0;
+            }
+            for (auto* sub : app.get_subcommands({}))
+                if (sub->get_name() == help_topic) {
+                    print("{}", sub->help());
+                    return 0;
+                }
+            eprint("cpl: no command `{}`; see `cpl help`\n", help_topic);
+            return 2;
+        }
+        eprint("{}", app.help());
+        return 2;
+    };
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
+        return finish(app.exit(e));
     } catch (const CLI::ParseError& e) {
         app.exit(e);
-        return 2;
+        return finish(2);
     }
-    if (version) {
-        fmt::print("cpl {}\n", CPL_VERSION);
-        return 0;
+    try {
+        return finish(command());
+    } catch (const std::bad_alloc&) {
+        // Budgets bound what one case may take (runtime/budget.hpp); what is left is the
+        // machine itself running out, which still deserves a message and not an abort.
+        cpl::cli::eprint("cpl: error: out of memory\n");
+    } catch (const std::exception& e) {
+        cpl::cli::eprint("cpl: error: {}\n", e.what());
     }
-    if (*run_cmd) return cpl::cli::run(run);
-    if (*check_cmd) return cpl::cli::check(check_files);
-    if (*test_cmd) return cpl::cli::test(test);
-    if (*bench_cmd) return cpl::cli::bench(bench);
-    if (*diff_cmd) return cpl::cli::diff(diff);
-    if (*fmt_cmd) return cpl::cli::fmt(fmt_options);
-    if (*doc_cmd) return cpl::cli::doc(doc_options);
-    if (*serve_cmd) return cpl::cli::serve(serve);
-    if (*help_cmd) {
-        if (help_topic.empty()) {
-            fmt::print("{}", app.help());
-            return 0;
-        }
-        for (auto* sub : app.get_subcommands({}))
-            if (sub->get_name() == help_topic) {
-                fmt::print("{}", sub->help());
-                return 0;
-            }
-        fmt::print(stderr, "cpl: no command `{}`; see `cpl help`\n", help_topic);
-        return 2;
-    }
-    fmt::print(stderr, "{}", app.help());
-    return 2;
+    return finish(1);
 }

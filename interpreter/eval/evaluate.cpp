@@ -75,8 +75,16 @@ CaseState::CaseState(const Program& policy, Arena& arena, Value case_record,
 Result evaluate(const Program& program, const Value& case_record, Arena& arena,
                 const EvaluateOptions& options) {
     thread_local Scratch scratch;
+    Budget budget(options.max_steps, options.max_bytes);
     CaseState state(program, arena, case_record, options, scratch);
-    return run(state);
+    try {
+        Result result = run(state);
+        result.steps = budget.steps_spent();
+        return result;
+    } catch (const BudgetExceeded& e) {
+        // Spent outside any expression (a loop, the claim being built): at the rule.
+        throw EvalError{e.code, state.rule ? state.rule->span : Span{}, e.message};
+    }
 }
 
 } // namespace cpl

@@ -3,6 +3,7 @@
 
 #include "interpreter/eval/result.hpp"
 #include "interpreter/program/program.hpp"
+#include "runtime/budget.hpp"
 #include "runtime/eval_error.hpp"
 
 #include <vector>
@@ -28,11 +29,16 @@ struct EvaluateOptions {
     RuleProfile* profile = nullptr;   // when set, time every rule and edit
     std::vector<std::string> why_not; // codes to explain the absence of (`--why-not`)
     Coverage* coverage = nullptr;     // when set, record what the case exercised
+    // What the case may spend (runtime/budget.hpp): past either, the case fails with
+    // `eval.steps` or `eval.memory` and the next case starts afresh.
+    std::uint64_t max_steps = Budget::default_steps;
+    std::size_t max_bytes = Budget::default_bytes;
 };
 
 /// Evaluates one case (a record of shape `shape_case` in `arena`). Strings in the result
 /// point into the program or the arena: use the result before resetting the arena.
-/// Throws EvalError when the policy cannot be applied to this case.
+/// Throws EvalError when the policy cannot be applied to this case, including when the case
+/// spends more than its budget. `Result::steps` says how much it spent.
 Result evaluate(const Program& program, const Value& case_record, Arena& arena,
                 const EvaluateOptions& options = {});
 

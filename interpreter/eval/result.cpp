@@ -2,6 +2,7 @@
 #include "interpreter/eval/result.hpp"
 
 #include "interpreter/program/program.hpp"
+#include "lang/utf8.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -14,13 +15,25 @@ bool needs_escape(unsigned char c) {
     return c == '"' || c == '\\' || c < 0x20;
 }
 
+// Output is always valid JSON, so always UTF-8: policies are checked when parsed and cases by
+// the JSON reader, but a byte that is not UTF-8 still becomes U+FFFD here rather than invalid
+// output (a built-in may cut a string between the bytes of one character).
 void json_string(std::string& out, std::string_view s) {
     out += '"';
     // Copy runs of plain characters at once; escape the rest one by one.
     while (!s.empty()) {
         std::size_t plain = 0;
-        while (plain < s.size() && !needs_escape(static_cast<unsigned char>(s[plain])))
-            ++plain;
+        while (plain < s.size()) {
+            auto c = static_cast<unsigned char>(s[plain]);
+            if (c < 0x80) {
+                if (needs_escape(c)) break;
+                ++plain;
+                continue;
+            }
+            std::size_t n = utf8_sequence_length(s, plain);
+            if (n == 0) break;
+            plain += n;
+        }
         out.append(s.data(), plain);
         s.remove_prefix(plain);
         if (s.empty()) break;
@@ -43,7 +56,10 @@ void json_string(std::string& out, std::string_view s) {
             out += "\\t";
             break;
         default:
-            out += fmt::format("\\u{:04x}", c);
+            if (c >= 0x80)
+                out += "\\ufffd";
+            else
+                out += fmt::format("\\u{:04x}", c);
         }
     }
     out += '"';
@@ -171,6 +187,22 @@ std::string error_json(std::string_view case_id, std::string_view message) {
 
 namespace {
 
+// Every value printed as text came from a policy or a case: shown through `printable`, so a
+// newline in a case id cannot forge a claim line, nor an escape sequence reach the terminal.
+std::string shown(std::string_view text) {
+    return printable(text);
+}
+
+std::string shown_modifiers(const std::vector<std::string_view>& modifiers) {
+    if (modifiers.empty()) return "-";
+    std::string out;
+    for (auto m : modifiers) {
+        if (!out.empty()) out += ' ';
+        append_printable(out, m);
+    }
+    return out;
+}
+
 // Under explain, each source a line or edit cites, resolved: key, whether verified, title,
 // publisher and date, link.
 void source_lines(std::string& out, const Result& r, const std::vector<std::string>* keys) {
@@ -179,9 +211,9 @@ void source_lines(std::string& out, const Result& r, const std::vector<std::stri
         auto found = std::find_if(r.bibliography->begin(), r.bibliography->end(),
                                   [&](const SourceCode& s) { return s.key == key; });
         if (found == r.bibliography->end()) continue;
-        std::string about = found->title;
+        std::string about = shown(found->title);
         for (const std::string* part : {&found->publisher, &found->date, &found->link})
-            if (!part->empty()) about += "; " + *part;
+            if (!part->empty()) about += "; " + shown(*part);
         out += fmt::format("      source {} ({}): {}\n", key,
                            found->verified ? "verified" : "unverified", about);
     }
@@ -193,27 +225,26 @@ std::string review_text(const Result& r) {
     std::size_t mod_w = 9;
     std::vector<std::string> modifiers;
     for (const auto& v : r.review) {
-        modifiers.push_back(v.modifiers.empty() ? "-"
-                                                : fmt::format("{}", fmt::join(v.modifiers, " ")));
+        modifiers.push_back(shown_modifiers(v.modifiers));
         mod_w = std::max(mod_w, modifiers.back().size());
     }
     out += fmt::format("    {:<6} {:>5}  {:<{}}  {:<8}  {:>7}  {}\n", "code", "units", "modifiers",
                        mod_w, "verdict", "allowed", "why");
     for (std::size_t i = 0; i < r.review.size(); ++i) {
         const ReviewLine& v = r.review[i];
-        std::string why = v.reasons.empty()
-                              ? "-"
-                              : fmt::format("{} [{}]", v.reasons[0].message, v.reasons[0].rule);
-        out += fmt::format("    {:<6} {:>5}  {:<{}}  {:<8}  {:>7}  {}\n", v.code, v.units,
+        std::string why = v.reasons.empty() ? "-"
+                                            : fmt::format("{} [{}]", shown(v.reasons[0].message),
+                                                          shown(v.reasons[0].rule));
+        out += fmt::format("    {:<6} {:>5}  {:<{}}  {:<8}  {:>7}  {}\n", shown(v.code), v.units,
                            modifiers[i], mod_w, v.status, v.units_allowed, why);
         for (std::size_t k = 1; k < v.reasons.size(); ++k)
             out += fmt::format("    {:<{}}  {} [{}]\n", "", 6 + 1 + 5 + 2 + mod_w + 2 + 8 + 2 + 7,
-                               v.reasons[k].message, v.reasons[k].rule);
+                               shown(v.reasons[k].message), shown(v.reasons[k].rule));
     }
     if (!r.unbilled.empty()) {
         out += "  supported by the study but not on the claim:\n";
         for (const auto& l : r.unbilled)
-            out += fmt::format("    {} x{} [{}]\n", l.code, l.units, l.rule);
+            out += fmt::format("    {} x{} [{}]\n", shown(l.code), l.units, shown(l.rule));
     }
     return out;
 }
@@ -221,48 +252,50 @@ std::string review_text(const Result& r) {
 } // namespace
 
 std::string to_text(const Result& r, bool explain) {
-    std::string out = fmt::format("case {} (policy {})\n", r.case_id, r.policy);
+    std::string out = fmt::format("case {} (policy {})\n", shown(r.case_id), shown(r.policy));
     if (r.reviewed) out += review_text(r) + "  payable:\n";
     if (r.lines.empty()) out += "  no billable lines\n";
-    std::vector<std::string> modifiers;
+    std::vector<std::string> codes, modifiers, rules;
     std::size_t code_w = 4, mod_w = 9, rule_w = 4;
     for (const auto& l : r.lines) {
-        modifiers.push_back(l.modifiers.empty() ? "-"
-                                                : fmt::format("{}", fmt::join(l.modifiers, " ")));
-        code_w = std::max(code_w, l.code.size());
+        codes.push_back(shown(l.code));
+        modifiers.push_back(shown_modifiers(l.modifiers));
+        rules.push_back(shown(l.rule));
+        code_w = std::max(code_w, codes.back().size());
         mod_w = std::max(mod_w, modifiers.back().size());
-        rule_w = std::max(rule_w, l.rule.size());
+        rule_w = std::max(rule_w, rules.back().size());
     }
     if (!r.lines.empty()) {
         out += fmt::format("  {:<{}}  {:>5}  {:<{}}  {:<{}}  {}\n", "code", code_w, "units",
                            "modifiers", mod_w, "rule", rule_w, "citation");
         for (std::size_t i = 0; i < r.lines.size(); ++i) {
             const Line& l = r.lines[i];
-            out += fmt::format("  {:<{}}  {:>5}  {:<{}}  {:<{}}  {}\n", l.code, code_w, l.units,
-                               modifiers[i], mod_w, l.rule, rule_w, l.cite);
+            out += fmt::format("  {:<{}}  {:>5}  {:<{}}  {:<{}}  {}\n", codes[i], code_w, l.units,
+                               modifiers[i], mod_w, rules[i], rule_w, shown(l.cite));
             if (explain) {
                 for (const auto& b : l.because)
-                    out += fmt::format("      because {}\n", b);
+                    out += fmt::format("      because {}\n", shown(b));
                 source_lines(out, r, l.sources);
             }
         }
     }
     for (const auto& e : r.edits) {
-        out += fmt::format("  {}: {}{}{} [{}; {}]\n", e.severity, e.code,
-                           e.code.empty() ? "" : ": ", e.message, e.rule, e.cite);
+        out +=
+            fmt::format("  {}: {}{}{} [{}; {}]\n", e.severity, shown(e.code),
+                        e.code.empty() ? "" : ": ", shown(e.message), shown(e.rule), shown(e.cite));
         if (explain) {
             for (const auto& b : e.because)
-                out += fmt::format("      because {}\n", b);
+                out += fmt::format("      because {}\n", shown(b));
             source_lines(out, r, e.sources);
         }
     }
     if (!r.documentation.empty()) {
         out += "  documentation required:\n";
         for (const auto& d : r.documentation)
-            out += fmt::format("    - {}\n", d);
+            out += fmt::format("    - {}\n", shown(d));
     }
     for (const auto& w : r.why_not)
-        out += fmt::format("  why not {}\n", w);
+        out += fmt::format("  why not {}\n", shown(w));
     return out;
 }
 

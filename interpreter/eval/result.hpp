@@ -64,6 +64,7 @@ struct Result {
     std::vector<Line> unbilled;     // supported by the study, missing from the claim
     std::vector<std::string> why_not; // under --why-not: why each asked-for code is absent
     const std::vector<SourceCode>* bibliography = nullptr; // the policy's, to resolve keys
+    std::uint64_t steps = 0; // the evaluation steps the case spent (its cost)
 };
 
 /// One JSON object on one line, without a trailing newline (contract, section 3). Lines,

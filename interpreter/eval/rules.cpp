@@ -162,7 +162,11 @@ void exec(CaseState& s, const RuleCode& rule, std::size_t i, int line) {
         switch (c.kind) {
         case K::For: {
             Value list = s.expr.expect_list(c.expr);
+            // The rest of the clauses run inside this one: nested `for`s are nesting, and
+            // every pass is a step, whether or not a later clause evaluates anything.
+            s.expr.nest(c.expr);
             for (std::uint32_t k = 0; k < list.size; ++k) {
+                s.expr.step();
                 // INVARIANT (claim matches lines): claim line k is lines[k].
                 if (c.over_claim && s.lines[k].removed) continue;
                 s.expr.local(c.slot) = list.items[k];
@@ -173,6 +177,7 @@ void exec(CaseState& s, const RuleCode& rule, std::size_t i, int line) {
                 exec(s, rule, i + 1, c.over_claim ? static_cast<int>(k) : line);
                 s.trail.resize(mark);
             }
+            s.expr.unnest();
             return;
         }
         case K::Let:

@@ -253,8 +253,8 @@ private:
             auto cell = literal(record.cells[value_index_[i]], spec_.value[i]);
             if (!cell) continue;
             if (spec_.record)
-                fields.fields.emplace_back(ast::Ident{spec_.value[i].name.text, cell->span},
-                                           std::move(*cell));
+                fields.fields.push_back(
+                    {ast::Ident{spec_.value[i].name.text, cell->span}, std::move(*cell)});
             else
                 single = std::move(cell);
         }

@@ -10,6 +10,7 @@
 #include "lang/vocabulary.hpp"
 #include "stdlib/embedded.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
@@ -24,6 +25,9 @@ namespace fs = std::filesystem;
 
 constexpr std::size_t max_chain = 32;   // extends chain length
 constexpr std::size_t max_include = 16; // include nesting
+// Files read for one policy, all layers and includes together: a file that includes another
+// twice at every level of 16 is read 2^16 times without any cycle.
+constexpr std::size_t max_files = 1000;
 
 // A file on disk wins, so an author editing stdlib/ sees the change without a rebuild; the
 // embedded copy serves everywhere else.
@@ -48,6 +52,7 @@ public:
         // A policy that cannot be found is read as given, so the error names what was asked.
         std::string path = resolve_policy(policy, {}).value_or(policy);
         if (!load_layer(merged, path, std::nullopt)) return std::nullopt;
+        compact(merged);
         return merged;
     }
 
@@ -119,6 +124,15 @@ private:
         }
     }
 
+    // Drops the rules, edits and rows that were disabled or removed, keeping the order of the
+    // others.
+    static void compact(MergedPolicy& merged) {
+        std::erase_if(merged.rules, [](const MergedRule& r) { return !r.rule; });
+        std::erase_if(merged.edits, [](const MergedRule& r) { return !r.rule; });
+        for (auto& table : merged.tables)
+            std::erase_if(table.rows, [](const MergedRow& r) { return !r.row; });
+    }
+
     static std::string canonical_path(const std::string& path) {
         std::error_code ec;
         auto canonical = fs::weakly_canonical(path, ec);
@@ -127,6 +141,14 @@ private:
 
     ast::PolicyFile* parse_file(MergedPolicy& merged, const std::string& path,
                                 std::optional<Span> from, bool expect_header) {
+        if (++files_read_ > max_files) {
+            if (files_read_ == max_files + 1)
+                diagnostics_
+                    .error("load.too_many_files", from,
+                           fmt::format("the policy reads more than {} files", max_files))
+                    .help = "include each file once";
+            return nullptr;
+        }
         std::string why;
         auto text = read_text(path, why);
         if (!text) {
@@ -144,9 +166,18 @@ private:
         return merged.files.back().get();
     }
 
-    // Expands includes in place, depth first.
+    // Expands includes in place, depth first. A file that includes itself, directly or through
+    // others, is a cycle: reported at the include that closes it.
     bool collect(MergedPolicy& merged, const ast::PolicyFile& file, const std::string& path,
                  std::vector<const ast::Decl*>& out, std::size_t depth) {
+        including_.push_back(canonical_path(path));
+        bool ok = collect_decls(merged, file, path, out, depth);
+        including_.pop_back();
+        return ok;
+    }
+
+    bool collect_decls(MergedPolicy& merged, const ast::PolicyFile& file, const std::string& path,
+                       std::vector<const ast::Decl*>& out, std::size_t depth) {
         bool ok = true;
         for (const auto& decl : file.decls) {
             const auto* include = std::get_if<ast::Include>(&decl);
@@ -158,11 +189,21 @@ private:
             }
             if (depth >= max_include) {
                 diagnostics_.error("load.include_too_deep", include->span,
-                                   "includes nest too deeply (a file includes itself?)");
+                                   fmt::format("includes nest more than {} deep", max_include));
                 return false;
             }
             std::string target =
                 (fs::path(path).parent_path() / include->path).lexically_normal().string();
+            if (std::find(including_.begin(), including_.end(), canonical_path(target)) !=
+                including_.end()) {
+                diagnostics_
+                    .error("load.include_cycle", include->span,
+                           fmt::format("`{}` includes itself (directly or through the files it "
+                                       "includes)",
+                                       target))
+                    .help = "remove the include that closes the cycle";
+                return false;
+            }
             auto* included = parse_file(merged, target, include->span, false);
             if (!included || !collect(merged, *included, target, out, depth + 1)) ok = false;
         }
@@ -214,14 +255,15 @@ private:
     }
 
     void apply_one(MergedPolicy& merged, const ast::Setting& s, const std::string& layer) {
-        for (const auto& existing : merged.settings)
-            if (existing.decl->name.text == s.name.text) {
-                auto& d = diagnostics_.error("check.duplicate_setting", s.name.span,
-                                             fmt::format("setting `{}` is already declared by `{}`",
-                                                         s.name.text, existing.layer));
-                d.help = fmt::format("to change its value, write `{} VALUE`", s.name.text);
-                return;
-            }
+        if (auto at = setting_at_.find(s.name.text); at != setting_at_.end()) {
+            auto& d =
+                diagnostics_.error("check.duplicate_setting", s.name.span,
+                                   fmt::format("setting `{}` is already declared by `{}`",
+                                               s.name.text, merged.settings[at->second].layer));
+            d.help = fmt::format("to change its value, write `{} VALUE`", s.name.text);
+            return;
+        }
+        setting_at_.emplace(s.name.text, merged.settings.size());
         merged.settings.push_back(
             {&s, {{&s.value, &s.effective, layer}}, layer, {{&s.value, layer}}});
     }
@@ -240,18 +282,18 @@ private:
     }
 
     void apply_one(MergedPolicy& merged, const ast::SettingValue& s, const std::string& layer) {
-        for (auto& existing : merged.settings)
-            if (existing.decl->name.text == s.name.text) {
-                if (refuse_fixed(existing.decl->fixed, existing.history.front().second, layer,
-                                 s.name.span, "setting", s.name.text))
-                    return;
-                if (!s.effective.dated()) existing.versions.clear();
-                existing.versions.push_back(
-                    {&s.value, &s.effective, layer, s.cite ? &*s.cite : nullptr});
-                existing.layer = layer;
-                existing.history.emplace_back(&s.value, layer);
+        if (auto at = setting_at_.find(s.name.text); at != setting_at_.end()) {
+            MergedSetting& existing = merged.settings[at->second];
+            if (refuse_fixed(existing.decl->fixed, existing.history.front().second, layer,
+                             s.name.span, "setting", s.name.text))
                 return;
-            }
+            if (!s.effective.dated()) existing.versions.clear();
+            existing.versions.push_back(
+                {&s.value, &s.effective, layer, s.cite ? &*s.cite : nullptr});
+            existing.layer = layer;
+            existing.history.emplace_back(&s.value, layer);
+            return;
+        }
         unknown("check.unknown_setting", s.name.span, "setting", s.name.text,
                 names_of(merged.settings, [](const MergedSetting& m) -> std::string_view {
                     return m.decl->name.text;
@@ -259,9 +301,8 @@ private:
     }
 
     void apply_one(MergedPolicy& merged, const ast::Table& t, const std::string& layer) {
-        MergedTable* table = nullptr;
-        for (auto& existing : merged.tables)
-            if (existing.decl->name.text == t.name.text) table = &existing;
+        auto at = table_at_.find(t.name.text);
+        MergedTable* table = at == table_at_.end() ? nullptr : &merged.tables[at->second];
         if (table && refuse_fixed(table->decl->fixed, table->layer, layer, t.name.span, "table",
                                   t.name.text))
             return;
@@ -271,6 +312,7 @@ private:
                         names_of(merged.tables, [](const MergedTable& m) -> std::string_view {
                             return m.decl->name.text;
                         }));
+            at = table_at_.emplace(t.name.text, merged.tables.size()).first;
             merged.tables.push_back({&t, layer, {}, {}});
             merged.tables.back().declared_by = layer;
             table = &merged.tables.back();
@@ -288,15 +330,15 @@ private:
     }
 
     void apply_one(MergedPolicy& merged, const ast::Def& def, const std::string& layer) {
-        for (const auto& existing : merged.defs)
-            if (existing.decl->name.text == def.name.text) {
-                diagnostics_
-                    .error("check.duplicate_def", def.name.span,
-                           fmt::format("`{}` is already defined by `{}`", def.name.text,
-                                       existing.layer))
-                    .help = "choose another name, or override the rules that use it";
-                return;
-            }
+        if (auto at = def_at_.find(def.name.text); at != def_at_.end()) {
+            diagnostics_
+                .error("check.duplicate_def", def.name.span,
+                       fmt::format("`{}` is already defined by `{}`", def.name.text,
+                                   merged.defs[at->second].layer))
+                .help = "choose another name, or override the rules that use it";
+            return;
+        }
+        def_at_.emplace(def.name.text, merged.defs.size());
         merged.defs.push_back({&def, layer});
     }
 
@@ -304,15 +346,21 @@ private:
         return kind == ast::RuleKind::Rule ? merged.rules : merged.edits;
     }
 
+    std::unordered_map<std::string, std::size_t>& rule_at(ast::RuleKind kind) {
+        return kind == ast::RuleKind::Rule ? rule_at_ : edit_at_;
+    }
+
     MergedRule* find_rule(MergedPolicy& merged, ast::RuleKind kind, const std::string& name) {
-        for (auto& r : list_for(merged, kind))
-            if (r.rule->name.text == name) return &r;
-        return nullptr;
+        auto& at = rule_at(kind);
+        auto it = at.find(name);
+        return it == at.end() ? nullptr : &list_for(merged, kind)[it->second];
     }
 
     std::vector<std::string_view> rule_names(MergedPolicy& merged, ast::RuleKind kind) {
-        return names_of(list_for(merged, kind),
-                        [](const MergedRule& r) -> std::string_view { return r.rule->name.text; });
+        std::vector<std::string_view> out;
+        for (const auto& r : list_for(merged, kind))
+            if (r.rule) out.push_back(r.rule->name.text);
+        return out;
     }
 
     void apply_one(MergedPolicy& merged, const ast::Rule& rule, const std::string& layer) {
@@ -325,6 +373,7 @@ private:
                                     rule.name.text);
             return;
         }
+        rule_at(rule.kind).emplace(rule.name.text, list_for(merged, rule.kind).size());
         list_for(merged, rule.kind).push_back({&rule, layer, "", {}});
     }
 
@@ -368,15 +417,14 @@ private:
     }
 
     void apply_one(MergedPolicy& merged, const ast::Disable& d, const std::string& layer) {
-        auto& list = list_for(merged, d.kind);
-        for (auto it = list.begin(); it != list.end(); ++it)
-            if (it->rule->name.text == d.target.text) {
-                if (refuse_fixed(it->rule->fixed, it->layer, layer, d.target.span,
-                                 kind_name(d.kind), d.target.text))
-                    return;
-                list.erase(it);
+        if (MergedRule* it = find_rule(merged, d.kind, d.target.text)) {
+            if (refuse_fixed(it->rule->fixed, it->layer, layer, d.target.span, kind_name(d.kind),
+                             d.target.text))
                 return;
-            }
+            it->rule = nullptr; // compacted once every layer is merged (compact)
+            rule_at(d.kind).erase(d.target.text);
+            return;
+        }
         missing_target(merged, d.kind, d.target, d.kind_span,
                        fmt::format("disable {} {}", other_kind(d.kind), d.target.text));
     }
@@ -414,6 +462,12 @@ private:
     }
 
     Diagnostics& diagnostics_;
+    // Where each name is in the merged policy: looking names up in the lists instead would
+    // make loading quadratic in the size of the policy.
+    std::unordered_map<std::string, std::size_t> setting_at_, table_at_, def_at_, rule_at_,
+        edit_at_;
+    std::vector<std::string> including_; // the files whose includes are being expanded
+    std::size_t files_read_ = 0;
     // Rows read for a table's `rows from`, with the file's path and version.
     std::unordered_map<const ast::Table*, std::pair<const std::vector<ast::TableRow>*, std::string>>
         data_rows_;

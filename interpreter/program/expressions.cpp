@@ -34,7 +34,9 @@ std::string_view today() {
 
 Expressions::Expressions(const Program& program, ExpressionContext& context,
                          ExpressionScratch& scratch)
-    : program_(program), context_(context), scratch_(scratch) {
+    : program_(program), context_(context), scratch_(scratch),
+      own_budget_(Budget::current() ? nullptr : std::make_unique<Budget>()),
+      budget_(Budget::current()) {
     scratch_.def_values.resize(program.defs.size());
     scratch_.def_done.assign(program.defs.size(), 0);
     if (scratch_.locals.size() < program.max_frame + 64)
@@ -42,7 +44,7 @@ Expressions::Expressions(const Program& program, ExpressionContext& context,
     ++scratch_.generation;
 }
 
-Value Expressions::eval(const Node& n) {
+Value Expressions::eval_node(const Node& n) {
     switch (n.op) {
     case Op::Const:
         return n.constant;
@@ -71,6 +73,7 @@ Value Expressions::eval(const Node& n) {
     }
     case Op::MapMember: {
         Value list = expect_list(n.kids[0]);
+        budget_->step(list.size);
         Value* out = context_.arena.make_array<Value>(list.size);
         for (std::uint32_t i = 0; i < list.size; ++i)
             out[i] = list.items[i].items[n.slot];
@@ -142,9 +145,14 @@ void Expressions::wrong_kind(const Node& n, std::string_view expected, const Val
     fail(n, "eval.type", fmt::format("expected {}, got {}", expected, text(got)));
 }
 
-void Expressions::too_deep() const {
-    throw EvalError{"eval.too_deep", call_span_,
-                    fmt::format("definitions call each other more than {} deep", max_call_depth)};
+void Expressions::too_deep(const Node& at) const {
+    too_deep(at.span);
+}
+
+void Expressions::too_deep(Span at) const {
+    throw EvalError{
+        "eval.too_deep", at,
+        fmt::format("definitions and expressions nest more than {} deep here", max_eval_depth)};
 }
 
 std::string Expressions::text(const Value& v) const {
@@ -187,7 +195,7 @@ Value Expressions::def(std::uint32_t slot, Span at) {
         return scratch_.def_values[slot];
     }
     const DefCode& d = program_.defs[slot];
-    call_span_ = at;
+    call_at_ = at;
     std::size_t first = used ? used->size() : 0;
     Value v = in_frame(d.frame_size, [&] { return eval(d.body); });
     scratch_.def_values[slot] = v;
@@ -203,7 +211,7 @@ Value Expressions::def(std::uint32_t slot, Span at) {
 
 Value Expressions::call_def(const Node& n) {
     const DefCode& d = program_.defs[n.slot];
-    call_span_ = n.span;
+    call_at_ = n.span;
     std::uint32_t argc = static_cast<std::uint32_t>(n.kids.size());
     Value* args = context_.arena.make_array<Value>(argc);
     for (std::uint32_t i = 0; i < argc; ++i)
@@ -246,6 +254,7 @@ Value Expressions::dated_setting(const Node& n) {
 Value Expressions::dynamic_member(const Node& n, Value object) {
     const std::string& field = n.text[0];
     if (object.kind == Kind::List) {
+        budget_->step(object.size);
         Value* out = context_.arena.make_array<Value>(object.size);
         for (std::uint32_t i = 0; i < object.size; ++i)
             out[i] = dynamic_member(n, object.items[i]);
@@ -320,6 +329,7 @@ bool Expressions::contains(const Node& n) {
     if (container.kind == Kind::Table) return find_row(container.table, item) != nullptr;
     if (container.kind != Kind::List)
         fail(n, "eval.type", fmt::format("`in` needs a list or a table, got {}", text(container)));
+    budget_->step(container.size);
     for (const auto& v : container.list())
         if (equal(item, v, program_.shapes)) return true;
     return false;
@@ -345,6 +355,7 @@ Value Expressions::range(const Node& n) {
     if (high - low >= max_range)
         fail(n, "eval.range", fmt::format("the range has more than {} values", max_range));
     std::size_t count = static_cast<std::size_t>(high - low + 1);
+    budget_->step(count);
     Value* out = context_.arena.make_array<Value>(count);
     for (std::size_t i = 0; i < count; ++i) {
         std::int64_t v = low + static_cast<std::int64_t>(i);
@@ -359,13 +370,24 @@ Value Expressions::add(const Node& n) {
     Value b = eval(n.kids[1]);
     if (a.kind == Kind::Number && b.kind == Kind::Number)
         return Value::of_number(checked(n, a.number, b.number, Op::Add));
-    if (a.kind == Kind::String && b.kind == Kind::String)
-        return Value::of_string(context_.arena.copy(std::string(a.str()) + std::string(b.str())));
+    // Sizes are 32-bit: add them as 64-bit, and let the arena's budget refuse what is too big
+    // before anything is copied.
+    std::size_t size = std::size_t{a.size} + b.size;
+    if ((a.kind == Kind::String || a.kind == Kind::List) && a.kind == b.kind &&
+        size > std::numeric_limits<std::uint32_t>::max())
+        fail(n, "eval.memory", "the result of `+` is too large");
+    if (a.kind == Kind::String && b.kind == Kind::String) {
+        if (size == 0) return a;
+        char* out = static_cast<char*>(context_.arena.allocate(size, 1));
+        std::copy(a.chars, a.chars + a.size, out);
+        std::copy(b.chars, b.chars + b.size, out + a.size);
+        return Value::of_string({out, size});
+    }
     if (a.kind == Kind::List && b.kind == Kind::List) {
-        Value* out = context_.arena.make_array<Value>(a.size + b.size);
+        Value* out = context_.arena.make_array<Value>(size);
         std::copy(a.items, a.items + a.size, out);
         std::copy(b.items, b.items + b.size, out + a.size);
-        return Value::of_list(out, a.size + b.size);
+        return Value::of_list(out, size);
     }
     fail(n, "eval.type", fmt::format("`+` cannot combine {} and {}", text(a), text(b)));
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "interpreter/program/program.hpp"
+#include "runtime/budget.hpp"
 #include "runtime/eval_error.hpp"
 
 #include <algorithm>
@@ -57,15 +58,42 @@ struct ExpressionScratch {
     std::uint64_t generation = 0; // bumped per case: older memo entries no longer match
 };
 
+/// Deepest nesting of evaluation: expressions inside definitions inside definitions, and
+/// `for` clauses inside each other (`eval.too_deep`). One expression is at most
+/// `max_expr_depth` deep (lang/parse.hpp), but definitions chain: this bounds the stack.
+inline constexpr std::uint32_t max_eval_depth = 1000;
+
 /// Evaluates expressions of one program over one case. Concrete and non-virtual: `eval` is
 /// the hot path, and the evaluator calls it directly.
 class Expressions {
 public:
     /// Starts a case: forgets the definition values and memo entries of the previous one.
+    /// Spends from the thread's current Budget (runtime/budget.hpp), or from one of its own
+    /// with the default limits when there is none.
     Expressions(const Program& program, ExpressionContext& context, ExpressionScratch& scratch);
 
-    /// Throws EvalError when the expression cannot be evaluated on this case.
-    Value eval(const Node& n);
+    /// Throws EvalError when the expression cannot be evaluated on this case, or when the
+    /// case's budget of steps, memory or nesting runs out while evaluating it.
+    Value eval(const Node& n) {
+        if (++depth_ > max_eval_depth) too_deep(n);
+        try {
+            budget_->step();
+            Value v = eval_node(n);
+            --depth_;
+            return v;
+        } catch (const BudgetExceeded& e) {
+            // The innermost expression being evaluated when the budget ran out.
+            fail(n, e.code, e.message);
+        }
+    }
+
+    /// One more level of nesting outside expressions (a `for` clause's body), and its end.
+    void nest(const Node& at) {
+        if (++depth_ > max_eval_depth) too_deep(at);
+    }
+    void unnest() { --depth_; }
+    /// One step of the case's budget outside an expression (a loop iteration).
+    void step() { budget_->step(); }
 
     bool truth(const Node& n) {
         Value v = eval(n);
@@ -93,7 +121,7 @@ public:
     template <typename F>
     Value in_frame(std::uint32_t size, F&& body, const Value* args = nullptr,
                    std::uint32_t argc = 0) {
-        if (++depth_ > max_call_depth) too_deep();
+        if (++depth_ > max_eval_depth) too_deep(call_at_);
         std::vector<Value>& locals = scratch_.locals;
         std::size_t base = top_;
         std::size_t need = base + std::max(size, argc);
@@ -115,10 +143,10 @@ public:
     [[noreturn]] static void fail(const Node& n, std::string code, std::string message);
 
 private:
-    static constexpr std::uint32_t max_call_depth = 256;
-
+    Value eval_node(const Node& n);
     [[noreturn]] void wrong_kind(const Node& n, std::string_view expected, const Value& got) const;
-    [[noreturn]] void too_deep() const;
+    [[noreturn]] void too_deep(const Node& at) const;
+    [[noreturn]] void too_deep(Span at) const;
     std::int64_t checked(const Node& n, std::int64_t a, std::int64_t b, Op op);
     Value call_def(const Node& n);
     Value dated_setting(const Node& n);
@@ -136,10 +164,12 @@ private:
     const Program& program_;
     ExpressionContext& context_;
     ExpressionScratch& scratch_;
-    std::size_t frame_ = 0; // first local of the innermost frame
-    std::size_t top_ = 0;   // first free local
-    std::uint32_t depth_ = 0;
-    Span call_span_; // the definition reference being evaluated, for eval.too_deep
+    std::size_t frame_ = 0;   // first local of the innermost frame
+    std::size_t top_ = 0;     // first free local
+    std::uint32_t depth_ = 0; // nesting of eval, definition frames and `for` clauses
+    Span call_at_;            // the definition reference being evaluated, for eval.too_deep
+    std::unique_ptr<Budget> own_budget_; // when the caller installed none
+    Budget* budget_;
 };
 
 /// Evaluates a constant expression at check time: no case, no claim, no locals.

@@ -1,0 +1,27 @@
+// interpreter/cli/output.hpp — how the commands write. fmt::print throws when a write fails
+// (a full disk), and an uncaught exception aborts; a lost result must not go unnoticed either.
+// So writes never throw: a failed one is remembered, and main() makes the exit status 1.
+#pragma once
+
+#include <cstdio>
+#include <fmt/format.h>
+#include <string_view>
+#include <utility>
+
+namespace cpl::cli {
+
+/// Writes `text` to `file` (stdout or stderr); a failed or short write is remembered.
+void write(std::FILE* file, std::string_view text);
+
+template <typename... Args> void print(fmt::format_string<Args...> format, Args&&... args) {
+    write(stdout, fmt::format(format, std::forward<Args>(args)...));
+}
+template <typename... Args> void eprint(fmt::format_string<Args...> format, Args&&... args) {
+    write(stderr, fmt::format(format, std::forward<Args>(args)...));
+}
+
+/// Flushes standard output; true when everything written to it and to standard error got
+/// there.
+bool output_complete();
+
+} // namespace cpl::cli

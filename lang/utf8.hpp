@@ -1,0 +1,30 @@
+// lang/utf8.hpp — text from outside (policies, cases, file names) as it may be shown: UTF-8
+// checked, and made safe for a terminal. Policies are checked as UTF-8 when parsed; case JSON
+// is checked by simdjson; what is printed as text is escaped here.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace cpl {
+
+/// The length of the well-formed UTF-8 sequence starting at `at` (1 to 4), or 0 when the
+/// bytes there are not one (a stray continuation byte, an overlong form, a surrogate, a
+/// truncated sequence).
+std::size_t utf8_sequence_length(std::string_view text, std::size_t at);
+
+/// The offset of the first byte that does not start a well-formed UTF-8 sequence, or
+/// `std::string_view::npos` when the whole text is UTF-8.
+std::size_t utf8_error_at(std::string_view text);
+
+/// `text` as one line that cannot forge output or drive a terminal: control characters
+/// (C0, DEL, C1) and bytes that are not UTF-8 become escapes (`\n`, `\t`, `\x1b`, `\u0085`),
+/// and, unless `keep_backslash`, a backslash is doubled so that an escape cannot be faked
+/// (diagnostics keep theirs: their help text quotes policy escapes such as `\{`).
+std::string printable(std::string_view text, bool keep_backslash = false);
+
+/// Appends `printable(text)` to `out`, copying runs that need nothing at once.
+void append_printable(std::string& out, std::string_view text, bool keep_backslash = false);
+
+} // namespace cpl
