@@ -129,8 +129,11 @@ private:
     static void compact(MergedPolicy& merged) {
         std::erase_if(merged.rules, [](const MergedRule& r) { return !r.rule; });
         std::erase_if(merged.edits, [](const MergedRule& r) { return !r.rule; });
-        for (auto& table : merged.tables)
+        for (auto& table : merged.tables) {
             std::erase_if(table.rows, [](const MergedRow& r) { return !r.row; });
+            table.rows_by_key = {}; // positions in the rows before compaction
+            table.range_rows = {};
+        }
     }
 
     static std::string canonical_path(const std::string& path) {
@@ -318,6 +321,8 @@ private:
             table = &merged.tables.back();
         } else if (t.replace) {
             table->rows.clear();
+            table->rows_by_key.clear();
+            table->range_rows.clear();
             table->layer = layer;
         }
         if (auto data = data_rows_.find(&t); data != data_rows_.end()) {

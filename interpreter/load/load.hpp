@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace cpl {
@@ -61,6 +62,12 @@ struct MergedTable {
         std::string layer;
     };
     std::vector<UnmatchedRemove> unmatched_removes = {};
+    // While merging (interpreter/load/rows.cpp): the positions in `rows` of each key's rows and
+    // of the rows holding a range of numbers or strings, so that a row meets only the rows it
+    // may share a key with. Positions may be stale; the merge checks the keys it finds there.
+    // A row that lost all its keys is left with a null `row` until the merge is done.
+    std::unordered_map<std::string, std::vector<std::size_t>> rows_by_key = {};
+    std::vector<std::size_t> range_rows = {};
 };
 
 struct MergedDef {

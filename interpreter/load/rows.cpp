@@ -193,13 +193,10 @@ public:
     void add() {
         std::optional<std::size_t> place;
         auto& rows = table_.rows;
-        for (std::size_t i = 0; i < rows.size();) {
+        for (std::size_t i : candidates()) {
             MergedRow& other = rows[i];
-            // The same key with other dates is another version of the row, not a replacement.
-            if (dates(row_.effective) != dates(other.row->effective)) {
-                ++i;
-                continue;
-            }
+            // Gone already, or another version of the row (the same key with other dates).
+            if (!other.row || dates(row_.effective) != dates(other.row->effective)) continue;
             std::vector<MergedKey> kept;
             for (const auto& theirs : other.keys) {
                 Extent e = extent(theirs);
@@ -220,16 +217,17 @@ public:
             other.keys = std::move(kept);
             if (other.keys.empty()) {
                 if (!place) place = i;
-                rows.erase(rows.begin() + static_cast<std::ptrdiff_t>(i));
-                continue;
+                other.row = nullptr; // gone: compacted when every layer is merged
             }
-            ++i;
         }
+        // The new row takes the place of the first row it emptied, or goes last.
+        std::size_t at = place.value_or(rows.size());
         MergedRow merged{&row_, layer_, std::move(keys_)};
         if (place)
-            rows.insert(rows.begin() + static_cast<std::ptrdiff_t>(*place), std::move(merged));
+            rows[at] = std::move(merged);
         else
             rows.push_back(std::move(merged));
+        index(at);
     }
 
 private:
@@ -248,17 +246,59 @@ private:
 
     // Takes the keys `e` covers from the first row that has any; false when none has.
     bool take_first(const Extent& e) {
-        auto& rows = table_.rows;
-        for (auto it = rows.begin(); it != rows.end(); ++it) {
-            auto& keys = it->keys;
+        for (std::size_t i : e.kind == Extent::text ? rows_with(e.id) : every_row()) {
+            MergedRow& row = table_.rows[i];
+            if (!row.row) continue;
+            auto& keys = row.keys;
             auto gone = std::remove_if(keys.begin(), keys.end(),
                                        [&](const MergedKey& k) { return covers(e, extent(k)); });
             if (gone == keys.end()) continue;
             keys.erase(gone, keys.end());
-            if (keys.empty()) rows.erase(it);
+            if (keys.empty()) row.row = nullptr;
             return true;
         }
         return false;
+    }
+
+    // The rows this row may share a key with, in table order: those its keys name through the
+    // table's index and those holding ranges; every row when this row holds a range itself.
+    std::vector<std::size_t> candidates() const {
+        if (!ranges_.empty()) return every_row();
+        std::vector<std::size_t> out = table_.range_rows;
+        for (const auto& [id, _] : by_id_)
+            if (auto it = table_.rows_by_key.find(id); it != table_.rows_by_key.end())
+                out.insert(out.end(), it->second.begin(), it->second.end());
+        std::sort(out.begin(), out.end());
+        out.erase(std::unique(out.begin(), out.end()), out.end());
+        return out;
+    }
+
+    std::vector<std::size_t> rows_with(const std::string& id) const {
+        auto it = table_.rows_by_key.find(id);
+        if (it == table_.rows_by_key.end()) return {};
+        std::vector<std::size_t> out = it->second;
+        std::sort(out.begin(), out.end());
+        return out;
+    }
+
+    std::vector<std::size_t> every_row() const {
+        std::vector<std::size_t> out(table_.rows.size());
+        for (std::size_t i = 0; i < out.size(); ++i)
+            out[i] = i;
+        return out;
+    }
+
+    // Records where the row at `at` is, by each of its keys.
+    void index(std::size_t at) {
+        bool range = false;
+        for (const auto& k : table_.rows[at].keys) {
+            Extent e = extent(k);
+            if (e.kind == Extent::text)
+                table_.rows_by_key[e.id].push_back(at);
+            else
+                range = true;
+        }
+        if (range) table_.range_rows.push_back(at);
     }
 
     void duplicate(const MergedKey& theirs, const Extent& e, std::size_t mine) {

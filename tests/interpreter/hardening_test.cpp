@@ -388,6 +388,31 @@ TEST_CASE("#12: a policy 10x the standard set's size, and a payer layer over it,
     CHECK(out.result->lines.size() == 2);
 }
 
+TEST_CASE("#12: a table of 50,000 rows, and a payer restating half of it, merge key by key in "
+          "about linear time") {
+    // Each row met every earlier row when merged (20,000 rows took 22 s): rows now meet only
+    // the rows their keys name, through the table's index. The merge's answers must not change:
+    // the payer's rows replace the base's in place, a removed key is gone.
+    std::string base = "policy big\ntable t\n";
+    for (int r = 0; r < 50000; ++r)
+        base += fmt::format("  \"k{}\" => \"v{}\"\n", r, r);
+    base += "end\ndef keys_of_t = keys(t)\n";
+    std::string base_path = write_temp(fmt::format("big_table_{}.cpl", ::getpid()), base);
+    std::string payer = fmt::format("policy payer extends \"{}\"\ntable t\n", base_path);
+    for (int r = 0; r < 50000; r += 2)
+        payer += fmt::format("  \"k{}\" => \"p{}\"\n", r, r);
+    payer += "  remove \"k1\"\nend\n";
+    Loaded loaded = load_text(payer);
+    INFO(rendered(loaded).substr(0, 2000));
+    REQUIRE(loaded.program);
+    const auto& rows = loaded.program->tables.at(0)->rows;
+    REQUIRE(rows.size() == 50000 - 1);
+    CHECK(rows.at(0).keys.at(0).str() == "k0");
+    CHECK(rows.at(0).value.str() == "p0"); // the payer's, in the base row's place
+    CHECK(rows.at(1).keys.at(0).str() == "k2");
+    CHECK(rows.at(2).value.str() == "v3");
+}
+
 TEST_CASE("#12: a record literal of 200,000 fields checks and formats in about linear time") {
     // The checker looked for a repeated field by scanning the fields before it, and the
     // formatter rescanned the current line for its column after every field: both quadratic
