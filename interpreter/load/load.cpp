@@ -24,9 +24,12 @@ namespace fs = std::filesystem;
 constexpr std::size_t max_chain = 32;   // extends chain length
 constexpr std::size_t max_include = 16; // include nesting
 
-// A file on disk wins, so an author editing stdlib/ sees the change without a rebuild; the
-// embedded copy serves everywhere else.
-std::optional<std::string> read_text(const std::string& path, std::string& why) {
+// An editor's unsaved text wins; then a file on disk, so an author editing stdlib/ sees the
+// change without a rebuild; the embedded copy serves everywhere else.
+std::optional<std::string> read_text(const std::string& path, std::string& why,
+                                     const SourceOverrides* overrides) {
+    if (overrides && !overrides->empty())
+        if (auto it = overrides->find(source_key(path)); it != overrides->end()) return it->second;
     if (auto text = read_text_file(path, why)) return text;
     if (auto embedded = embedded_policy_file(path)) return std::string(*embedded);
     return std::nullopt;
@@ -61,7 +64,8 @@ std::string kind_name(ast::RuleKind kind) {
 
 class Loader {
 public:
-    explicit Loader(Diagnostics& diagnostics) : diagnostics_(diagnostics) {}
+    Loader(Diagnostics& diagnostics, const SourceOverrides* overrides)
+        : diagnostics_(diagnostics), overrides_(overrides) {}
 
     std::optional<MergedPolicy> load_root(const std::string& policy,
                                           std::shared_ptr<SourceMap> sources) {
@@ -149,7 +153,7 @@ private:
     ast::PolicyFile* parse_file(MergedPolicy& merged, const std::string& path,
                                 std::optional<Span> from, bool expect_header) {
         std::string why;
-        auto text = read_text(path, why);
+        auto text = read_text(path, why, overrides_);
         if (!text) {
             diagnostics_.error("load.cannot_read", from,
                                fmt::format("cannot read policy file `{}`: it {}", path, why));
@@ -197,7 +201,7 @@ private:
         std::string target =
             (fs::path(path).parent_path() / spec.path.text).lexically_normal().string();
         std::string why;
-        auto text = read_text(target, why);
+        auto text = read_text(target, why, overrides_);
         if (!text) {
             diagnostics_.error("data.cannot_read", spec.path.span,
                                fmt::format("cannot read data file `{}`: it {}", target, why));
@@ -428,6 +432,7 @@ private:
     void apply_one(MergedPolicy&, const ast::Include&, const std::string&) {}
 
     Diagnostics& diagnostics_;
+    const SourceOverrides* overrides_;
     // Rows read for a table's `rows from`, with the file's path and version.
     std::unordered_map<const ast::Table*, std::pair<const std::vector<ast::TableRow>*, std::string>>
         data_rows_;
@@ -436,9 +441,18 @@ private:
 
 } // namespace
 
+std::string source_key(const std::string& path) {
+    std::error_code ec;
+    fs::path absolute = fs::absolute(path, ec);
+    if (ec) return path;
+    fs::path canonical = fs::weakly_canonical(absolute, ec);
+    return (ec ? absolute.lexically_normal() : canonical).string();
+}
+
 std::optional<MergedPolicy> load(const std::string& policy, Diagnostics& diagnostics,
-                                 std::shared_ptr<SourceMap> sources) {
-    return Loader(diagnostics).load_root(policy, std::move(sources));
+                                 std::shared_ptr<SourceMap> sources,
+                                 const SourceOverrides* overrides) {
+    return Loader(diagnostics, overrides).load_root(policy, std::move(sources));
 }
 
 } // namespace cpl
