@@ -55,6 +55,9 @@ struct DiffOptions {
 };
 int diff(const DiffOptions& options);
 
+/// `cpl lsp`: serves the Language Server Protocol on stdin/stdout until `exit`.
+int lsp();
+
 /// Prints the diagnostics of a policy load to stderr; true when the policy is usable.
 bool report(const Loaded& loaded);
 

@@ -68,6 +68,9 @@ int main(int argc, char** argv) {
         "--cases", diff.cases,
         "Cases (files or directories) whose claims to compare under both policies");
 
+    auto* lsp_cmd = app.add_subcommand(
+        "lsp", "Serve the Language Server Protocol on stdin and stdout (for editors)");
+
     std::string help_topic;
     auto* help_cmd = app.add_subcommand("help", "Show help for cpl or one command");
     help_cmd->add_option("command", help_topic, "A command");
@@ -91,6 +94,7 @@ int main(int argc, char** argv) {
     if (*diff_cmd) return cpl::cli::diff(diff);
     if (*fmt_cmd) return cpl::cli::fmt(fmt_options);
     if (*doc_cmd) return cpl::cli::doc(doc_options);
+    if (*lsp_cmd) return cpl::cli::lsp();
     if (*help_cmd) {
         if (help_topic.empty()) {
             fmt::print("{}", app.help());
