@@ -11,6 +11,17 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A path under the working directory (the workspace) is shown relative to it, as `cpl check`
+// run there shows it.
+std::string shown_path(const std::string& path) {
+    std::error_code ec;
+    fs::path p(path);
+    if (!p.is_absolute()) return path;
+    fs::path relative = p.lexically_relative(fs::current_path(ec));
+    if (ec || relative.empty() || *relative.begin() == "..") return path;
+    return relative.string();
+}
+
 bool is_ident(char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
 }
@@ -49,7 +60,8 @@ json lsp_diagnostic(const Analysis& a, const Diagnostic& d, FileUris& uris) {
     if (d.span && !here) {
         const SourceFile& file = a.sources->get(d.span->file);
         Location l = file.locate(d.span->begin);
-        out["message"] = fmt::format("{}:{}:{}: {}", file.path(), l.line, l.column, d.message);
+        out["message"] = fmt::format("{}:{}:{}: {}", shown_path(file.path()), l.line, l.column,
+                                     d.message);
         related.push_back({{"location", a.location(*d.span, uris)}, {"message", d.message}});
     }
     json self = a.location(at, uris);

@@ -5,6 +5,7 @@
 #include "runtime/schema.hpp"
 #include "stdlib/builtins.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 namespace cpl::lsp {
@@ -50,7 +51,8 @@ std::string setting(const Analysis& a, const MergedSetting& s) {
     }
     for (const auto& v : s.versions)
         if (v.cite) out += fmt::format("\n**Cite** (`{}`): {}\n", v.layer, v.cite->text);
-    if (d.cite) out += fmt::format("\n**Cite:** {}\n", d.cite->text);
+    if (d.cite)
+        out += fmt::format("\n**Cite** (`{}`): {}\n", s.history.front().second, d.cite->text);
     return out;
 }
 
@@ -58,9 +60,23 @@ std::string table(const MergedTable& t) {
     const ast::Table& d = *t.decl;
     std::string out = code_block("table " + d.name.text);
     if (!d.doc.empty()) out += "\n" + d.doc + "\n";
+    // Rows by the layer that wrote them: a payer's rows add to or replace the base's.
+    std::vector<std::pair<std::string, std::size_t>> by_layer;
+    for (const auto& row : t.rows) {
+        auto it = std::find_if(by_layer.begin(), by_layer.end(),
+                               [&](const auto& l) { return l.first == row.layer; });
+        if (it == by_layer.end())
+            by_layer.emplace_back(row.layer, 1);
+        else
+            ++it->second;
+    }
     out += fmt::format("\n**Rows:** {}", t.rows.size());
-    if (!t.source.empty()) out += fmt::format(" (from `{}`)", t.source);
-    out += fmt::format("\n\n**Last changed by:** `{}`\n", t.layer);
+    for (std::size_t i = 0; i < by_layer.size(); ++i)
+        out +=
+            fmt::format("{}{} from `{}`", i ? ", " : " (", by_layer[i].second, by_layer[i].first);
+    out += by_layer.empty() ? "\n" : ")\n";
+    if (!t.source.empty()) out += fmt::format("\n**Data file:** `{}`\n", t.source);
+    out += fmt::format("\n**Declared by:** `{}`\n", t.layer);
     if (d.cite) out += fmt::format("\n**Cite:** {}\n", d.cite->text);
     return out;
 }
@@ -143,6 +159,11 @@ std::string describe_symbol(const Analysis& a, const Occurrence& o, const Symbol
     case Kind::rule:
     case Kind::edit:
         if (const auto* m = find_rule(p, s.name, s.kind == Kind::edit)) return rule(*m);
+        // Declared in a base but not in force: a layer disabled it.
+        if (a.index.declaration(s))
+            return code_block(
+                       fmt::format("{} {}", s.kind == Kind::rule ? "rule" : "edit", s.name)) +
+                   "\nNot in force: a layer disables it.\n";
         break;
     case Kind::exception:
         return exception(p, s.name);
@@ -163,7 +184,7 @@ std::string describe_symbol(const Analysis& a, const Occurrence& o, const Symbol
     case Kind::special:
         if (const SpecialName* n = find_special(s.name))
             return code_block(fmt::format("{}: {}", n->name, n->type)) + "\n" +
-                   std::string(n->doc) + (n->edits_only ? " (in edits)\n" : "\n");
+                   std::string(n->doc) + (n->edits_only ? "\n\nOnly in edits.\n" : "\n");
         break;
     case Kind::field:
         return field(s.name, o.detail);

@@ -144,6 +144,8 @@ void Server::dispatch(const json& message) {
                                        : "a message must be a JSON object");
     bool has_id = message.contains("id");
     json id = has_id ? message["id"] : json(nullptr);
+    // Every answer, even an error, comes after the diagnostics of the edits before it.
+    if (has_id) flush();
     if (has_id && !id.is_number_integer() && !id.is_string())
         return fail(nullptr, error_code::invalid_request, "`id` must be a number or a string");
     if (message.value("jsonrpc", "") != "2.0")
@@ -156,7 +158,10 @@ void Server::dispatch(const json& message) {
     if (!message["method"].is_string())
         return fail(id, error_code::invalid_request, "`method` must be a string");
     std::string method = message["method"];
-    const json params = message.contains("params") ? message["params"] : json::object();
+    // `params: null` is read as no parameters: some clients send it with `shutdown` and `exit`.
+    const json params = message.contains("params") && !message["params"].is_null()
+                            ? message["params"]
+                            : json::object();
     const Method* row = nullptr;
     for (const auto& m : methods())
         if (m.name == method) row = &m;
@@ -178,18 +183,22 @@ void Server::dispatch(const json& message) {
         if (has_id) fail(id, error_code::invalid_params, "`params` must be an object or an array");
         return;
     }
-    if (row->request) flush();
     try {
         json result = (this->*(row->handler))(params);
         if (has_id) respond(id, std::move(result));
     } catch (const RpcError& e) {
         if (has_id) fail(id, e.code, e.message);
     } catch (const json::exception& e) {
-        // A missing or mistyped field of the parameters.
+        // A missing or mistyped field of the parameters. The library's message names the
+        // field; its `[json.exception.…]` prefix is of no use to a client.
+        std::string why = e.what();
+        if (std::size_t close = why.find("] ");
+            why.starts_with("[json.exception.") && close != std::string::npos)
+            why = why.substr(close + 2);
         if (has_id)
-            fail(id, error_code::invalid_params, fmt::format("invalid params: {}", e.what()));
+            fail(id, error_code::invalid_params, fmt::format("invalid params: {}", why));
         else
-            fmt::print(stderr, "cpl lsp: {}: invalid params: {}\n", method, e.what());
+            fmt::print(stderr, "cpl lsp: {}: invalid params: {}\n", method, why);
     } catch (const std::exception& e) {
         if (has_id)
             fail(id, error_code::internal_error, e.what());
