@@ -18,7 +18,11 @@ struct RunOptions {
 };
 int run(const RunOptions& options);
 
-int check(const std::vector<std::string>& files);
+struct CheckOptions {
+    std::string format = "text"; // or "json", "sarif"
+    std::vector<std::string> files;
+};
+int check(const CheckOptions& options);
 
 struct TestOptions {
     std::string policy; // overrides each expectation's "policy" when set

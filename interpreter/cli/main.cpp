@@ -24,9 +24,13 @@ int main(int argc, char** argv) {
         ->add_option("cases", run.cases, "Case files (.json, .jsonl), directories, or - for stdin")
         ->required();
 
-    std::vector<std::string> check_files;
+    cpl::cli::CheckOptions check_options;
     auto* check_cmd = app.add_subcommand("check", "Parse, resolve and type-check policy files");
-    check_cmd->add_option("files", check_files, "Policy files")->required();
+    check_cmd
+        ->add_option("--format", check_options.format,
+                     "Output format: text, json (one document) or sarif (SARIF 2.1.0, for CI)")
+        ->check(CLI::IsMember({"text", "json", "sarif"}));
+    check_cmd->add_option("files", check_options.files, "Policy files")->required();
 
     cpl::cli::TestOptions test;
     auto* test_cmd =
@@ -88,7 +92,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (*run_cmd) return cpl::cli::run(run);
-    if (*check_cmd) return cpl::cli::check(check_files);
+    if (*check_cmd) return cpl::cli::check(check_options);
     if (*test_cmd) return cpl::cli::test(test);
     if (*bench_cmd) return cpl::cli::bench(bench);
     if (*diff_cmd) return cpl::cli::diff(diff);
