@@ -187,7 +187,10 @@ void Server::dispatch(const json& message) {
         json result = (this->*(row->handler))(params);
         if (has_id) respond(id, std::move(result));
     } catch (const RpcError& e) {
-        if (has_id) fail(id, e.code, e.message);
+        if (has_id)
+            fail(id, e.code, e.message);
+        else
+            fmt::print(stderr, "cpl lsp: {}: {}\n", method, e.message);
     } catch (const json::exception& e) {
         // A missing or mistyped field of the parameters. The library's message names the
         // field; its `[json.exception.…]` prefix is of no use to a client.
@@ -310,7 +313,13 @@ void Server::flush() {
     for (const auto& uri : pending)
         if (Document* d = documents_.find(uri)) {
             d->analysis.reset();
-            publish(*d);
+            // Nothing a policy holds may stop the server: an analysis that fails is logged,
+            // and the next change tries again.
+            try {
+                publish(*d);
+            } catch (const std::exception& e) {
+                fmt::print(stderr, "cpl lsp: {}: {}\n", uri, e.what());
+            }
         }
 }
 
