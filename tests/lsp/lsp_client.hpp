@@ -2,6 +2,7 @@
 // over pipes with framed JSON-RPC messages. Shared by the transcript runner and the tests.
 #pragma once
 
+#include <cctype>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -18,6 +19,23 @@
 namespace cpl::test {
 
 using nlohmann::json;
+
+/// `file://` and the path percent-encoded as the server encodes it (interpreter/lsp/text.cpp),
+/// so URIs compare equal whatever characters the checkout's path has.
+inline std::string file_uri(const std::string& path) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string uri = "file://";
+    for (unsigned char c : path) {
+        if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
+            uri += static_cast<char>(c);
+        } else {
+            uri += '%';
+            uri += hex[c >> 4];
+            uri += hex[c & 15];
+        }
+    }
+    return uri;
+}
 
 class LspClient {
 public:

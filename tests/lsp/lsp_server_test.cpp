@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string uri_of(const fs::path& path) {
-    return "file://" + path.string();
+    return cpl::test::file_uri(path.string());
 }
 
 fs::path scratch(const std::string& name) {
@@ -50,11 +50,23 @@ json at(const std::string& uri, int line, int character) {
             {"position", {{"line", line}, {"character", character}}}};
 }
 
+std::string decoded(const std::string& path) {
+    std::string out;
+    for (std::size_t i = 0; i < path.size(); ++i)
+        if (path[i] == '%' && i + 2 < path.size()) {
+            out += static_cast<char>(std::stoi(path.substr(i + 1, 2), nullptr, 16));
+            i += 2;
+        } else {
+            out += path[i];
+        }
+    return out;
+}
+
 // The text of a location's line, read from the file its URI names.
 std::string line_at(const json& location) {
     std::string uri = location.at("uri");
     REQUIRE(uri.starts_with("file://"));
-    std::ifstream in(uri.substr(7));
+    std::ifstream in(decoded(uri.substr(7)));
     std::string line;
     for (int n = 0; n <= location["range"]["start"]["line"].get<int>(); ++n)
         std::getline(in, line);
@@ -123,7 +135,7 @@ TEST_CASE("lsp: without stdlib/ on disk, the embedded standard set is written to
     CAPTURE(target);
     std::string prefix = uri_of(dir / "cache" / "cpl") + "/standard-";
     REQUIRE(target.starts_with(prefix));
-    std::string path = target.substr(7);
+    std::string path = decoded(target.substr(7));
     CHECK(line_at(def["result"]).find("def ncs_performed") != std::string::npos);
     std::string relative = path.substr(path.find("/stdlib/") + 1);
     CHECK(cpl::test::slurp(path) == std::string(*embedded_policy_file(relative)));

@@ -23,7 +23,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string root_uri = "file://" + cpl::test::source_root.string();
+const std::string root_uri = cpl::test::file_uri(cpl::test::source_root.string());
 constexpr std::string_view sync_id = "transcript-sync";
 
 std::string replace_all(std::string text, std::string_view from, std::string_view to) {
