@@ -60,8 +60,8 @@ json lsp_diagnostic(const Analysis& a, const Diagnostic& d, FileUris& uris) {
     if (d.span && !here) {
         const SourceFile& file = a.sources->get(d.span->file);
         Location l = file.locate(d.span->begin);
-        out["message"] = fmt::format("{}:{}:{}: {}", shown_path(file.path()), l.line, l.column,
-                                     d.message);
+        out["message"] =
+            fmt::format("{}:{}:{}: {}", shown_path(file.path()), l.line, l.column, d.message);
         related.push_back({{"location", a.location(*d.span, uris)}, {"message", d.message}});
     }
     json self = a.location(at, uris);
