@@ -20,7 +20,11 @@ struct RunOptions {
 };
 int run(const RunOptions& options);
 
-int check(const std::vector<std::string>& files);
+struct CheckOptions {
+    std::string format = "text"; // or "json", "sarif"
+    std::vector<std::string> files;
+};
+int check(const CheckOptions& options);
 
 struct TestOptions {
     std::string policy; // overrides each expectation's "policy" when set
@@ -59,6 +63,8 @@ int diff(const DiffOptions& options);
 
 /// `cpl serve` (interpreter/serve/, docs/serve.md): runs until SIGINT or SIGTERM.
 int serve(const serve::Options& options);
+/// `cpl lsp`: serves the Language Server Protocol on stdin/stdout until `exit`.
+int lsp();
 
 /// Prints the diagnostics of a policy load to stderr; true when the policy is usable.
 bool report(const Loaded& loaded);

@@ -41,9 +41,13 @@ int main(int argc, char** argv) {
         ->add_option("cases", run.cases, "Case files (.json, .jsonl), directories, or - for stdin")
         ->required();
 
-    std::vector<std::string> check_files;
+    cpl::cli::CheckOptions check_options;
     auto* check_cmd = app.add_subcommand("check", "Parse, resolve and type-check policy files");
-    check_cmd->add_option("files", check_files, "Policy files")->required();
+    check_cmd
+        ->add_option("--format", check_options.format,
+                     "Output format: text, json (one document) or sarif (SARIF 2.1.0, for CI)")
+        ->check(CLI::IsMember({"text", "json", "sarif"}));
+    check_cmd->add_option("files", check_options.files, "Policy files")->required();
 
     cpl::cli::TestOptions test;
     auto* test_cmd =
@@ -115,6 +119,8 @@ int main(int argc, char** argv) {
         ->add_option("--watch-ms", serve.watch_ms,
                      "Poll the policy files for changes this often; 0 turns reload off")
         ->check(CLI::Range(0, 3'600'000));
+    auto* lsp_cmd = app.add_subcommand(
+        "lsp", "Serve the Language Server Protocol on stdin and stdout (for editors)");
 
     std::string help_topic;
     auto* help_cmd = app.add_subcommand("help", "Show help for cpl or one command");
@@ -128,13 +134,14 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (*run_cmd) return cpl::cli::run(run);
-        if (*check_cmd) return cpl::cli::check(check_files);
+        if (*check_cmd) return cpl::cli::check(check_options);
         if (*test_cmd) return cpl::cli::test(test);
         if (*bench_cmd) return cpl::cli::bench(bench);
         if (*diff_cmd) return cpl::cli::diff(diff);
         if (*fmt_cmd) return cpl::cli::fmt(fmt_options);
         if (*doc_cmd) return cpl::cli::doc(doc_options);
         if (*serve_cmd) return cpl::cli::serve(serve);
+        if (*lsp_cmd) return cpl::cli::lsp();
         if (*help_cmd) {
             if (help_topic.empty()) {
                 print("{}", app.help());

@@ -29,9 +29,12 @@ constexpr std::size_t max_include = 16; // include nesting
 // twice at every level of 16 is read 2^16 times without any cycle.
 constexpr std::size_t max_files = 1000;
 
-// A file on disk wins, so an author editing stdlib/ sees the change without a rebuild; the
-// embedded copy serves everywhere else.
-std::optional<std::string> read_text(const std::string& path, std::string& why) {
+// An editor's unsaved text wins; then a file on disk, so an author editing stdlib/ sees the
+// change without a rebuild; the embedded copy serves everywhere else.
+std::optional<std::string> read_text(const std::string& path, std::string& why,
+                                     const SourceOverrides* overrides) {
+    if (overrides && !overrides->empty())
+        if (auto it = overrides->find(source_key(path)); it != overrides->end()) return it->second;
     if (auto text = read_text_file(path, why)) return text;
     if (auto embedded = embedded_policy_file(path)) return std::string(*embedded);
     return std::nullopt;
@@ -43,7 +46,8 @@ std::string kind_name(ast::RuleKind kind) {
 
 class Loader {
 public:
-    explicit Loader(Diagnostics& diagnostics) : diagnostics_(diagnostics) {}
+    Loader(Diagnostics& diagnostics, const SourceOverrides* overrides)
+        : diagnostics_(diagnostics), overrides_(overrides) {}
 
     std::optional<MergedPolicy> load_root(const std::string& policy,
                                           std::shared_ptr<SourceMap> sources) {
@@ -153,7 +157,7 @@ private:
             return nullptr;
         }
         std::string why;
-        auto text = read_text(path, why);
+        auto text = read_text(path, why, overrides_);
         if (!text) {
             diagnostics_.error("load.cannot_read", from,
                                fmt::format("cannot read policy file `{}`: it {}", path, why));
@@ -220,7 +224,7 @@ private:
         std::string target =
             (fs::path(path).parent_path() / spec.path.text).lexically_normal().string();
         std::string why;
-        auto text = read_text(target, why);
+        auto text = read_text(target, why, overrides_);
         if (!text) {
             diagnostics_.error("data.cannot_read", spec.path.span,
                                fmt::format("cannot read data file `{}`: it {}", target, why));
@@ -473,6 +477,7 @@ private:
         edit_at_;
     std::vector<std::string> including_; // the files whose includes are being expanded
     std::size_t files_read_ = 0;
+    const SourceOverrides* overrides_;
     // Rows read for a table's `rows from`, with the file's path and version.
     std::unordered_map<const ast::Table*, std::pair<const std::vector<ast::TableRow>*, std::string>>
         data_rows_;
@@ -481,9 +486,18 @@ private:
 
 } // namespace
 
+std::string source_key(const std::string& path) {
+    std::error_code ec;
+    fs::path absolute = fs::absolute(path, ec);
+    if (ec) return path;
+    fs::path canonical = fs::weakly_canonical(absolute, ec);
+    return (ec ? absolute.lexically_normal() : canonical).string();
+}
+
 std::optional<MergedPolicy> load(const std::string& policy, Diagnostics& diagnostics,
-                                 std::shared_ptr<SourceMap> sources) {
-    return Loader(diagnostics).load_root(policy, std::move(sources));
+                                 std::shared_ptr<SourceMap> sources,
+                                 const SourceOverrides* overrides) {
+    return Loader(diagnostics, overrides).load_root(policy, std::move(sources));
 }
 
 } // namespace cpl

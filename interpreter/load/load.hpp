@@ -6,6 +6,7 @@
 #include "lang/ast.hpp"
 #include "lang/diagnostic.hpp"
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -109,12 +110,24 @@ struct MergedPolicy {
     std::vector<MergedSource> bibliography;
 };
 
+/// Text to read instead of a file's contents, keyed by `source_key(path)`: an editor's unsaved
+/// buffers (`cpl lsp`), so a policy is checked as the author sees it. A key need not exist on
+/// disk.
+using SourceOverrides = std::map<std::string, std::string>;
+
+/// The key of a file in SourceOverrides: its absolute path with `.`, `..` and symbolic links
+/// resolved as far as they exist, so two spellings of one file meet.
+std::string source_key(const std::string& path);
+
 /// Loads a policy: `standard` (the built-in set), a path, or a name, found from the current
 /// directory by `resolve_policy` (resolve.hpp), as is each `extends` from its file.
 /// Returns nothing when a file cannot be read or parsed; other problems are reported and
 /// the merged policy still returned, so the checker can report more.
 /// `sources` receives every file read, so diagnostics render even when loading fails.
+/// `overrides`, when given, wins over the disk (and the embedded standard set) for the files
+/// it names; the command line passes none.
 std::optional<MergedPolicy> load(const std::string& policy, Diagnostics& diagnostics,
-                                 std::shared_ptr<SourceMap> sources);
+                                 std::shared_ptr<SourceMap> sources,
+                                 const SourceOverrides* overrides = nullptr);
 
 } // namespace cpl

@@ -7,6 +7,13 @@
 3. Every shipped .cpl file, tokenized line by line with a small TextMate-style matcher (the
    leftmost match wins, an enclosing rule's `end` wins ties), has each `#` comment scoped as a
    comment and each string literal opening scoped as a string.
+4. Names are coloured by what they are, not by the word they spell: a field after `.` is a
+   member even when it spells a keyword (`line.rule`, `l.units`); `case`, `claim`,
+   `supported`, `reviewing` and `service_date` are language variables; a setting restated at
+   column 1 (`NAME VALUE`) is a constant. Checked on sample lines and on every shipped policy.
+5. The extension (editors/vscode/package.json, extension.js) starts `cpl lsp` through
+   vscode-languageclient, and extension.js is valid JavaScript (`node --check`, when node is
+   installed).
 
 Usage: check_grammar.py REPOSITORY_ROOT        Exit status 0 when every check passes.
 """
@@ -14,6 +21,8 @@ import glob
 import json
 import os
 import re
+import shutil
+import subprocess
 import sys
 
 root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "..")
@@ -138,6 +147,9 @@ def tokenize(line, stack):
         rule, m = best
         if "match" in rule:
             tokens.append((m.start(), m.end(), rule.get("name", "")))
+            for group, capture in rule.get("captures", {}).items():
+                if m.group(int(group)) is not None and "name" in capture:
+                    tokens.append((m.start(int(group)), m.end(int(group)), capture["name"]))
         else:
             tokens.append((m.start(), m.end(), "begin:" + rule.get("name", "")))
             stack.append(rule)
@@ -203,8 +215,102 @@ for path in files:
 
 if checked_comments < 100 or checked_strings < 100:
     fail(f"too few comments ({checked_comments}) or strings ({checked_strings}) checked")
+
+
+# --- 4. names coloured by what they are ----------------------------------------------------
+
+def scopes_at(line, start, end):
+    """Scopes of the tokens covering exactly [start, end) of a line tokenized on its own."""
+    return [n for s, e, n in tokenize(line, []) if s == start and e == end]
+
+
+def expect(line, word, prefix, occurrence=0):
+    at = -1
+    for _ in range(occurrence + 1):
+        at = line.index(word, at + 1)
+    names = scopes_at(line, at, at + len(word))
+    if not any(n.startswith(prefix) for n in names):
+        fail(f"in {line!r}, `{word}` is scoped {names or 'as nothing'}, not {prefix}…")
+
+
+samples = [
+    ("  when line.units > 1 and line.rule != \"x\"", "units", "variable.other.member."),
+    ("  when line.units > 1 and line.rule != \"x\"", "rule", "variable.other.member."),
+    ("  when line.code in supported.code", "code", "variable.other.member."),
+    ("  when count(l.muscles) >= 5 and e.key in t and r.value == 1", "key", "variable.other.member."),
+    ("  info \"line {line.position}\"", "position", "variable.other.member."),
+    ("  when reviewing and line.code not in supported.modifiers", "modifiers", "variable.other.member."),
+    ("  when reviewing and line.code not in supported.modifiers", "reviewing", "variable.language."),
+    ("  when reviewing and line.code not in supported.modifiers", "supported", "variable.language."),
+    ("  when service_date >= \"2025-01-01\"", "service_date", "variable.language."),
+    ("  for line in claim", "claim", "variable.language."),
+    ("def n = count(case.extremities)", "case", "variable.language."),
+    ("def r = 1..5", "..", "keyword.operator.range."),
+    ("def r = a..b", "..", "keyword.operator.range."),
+    ("min_muscles_per_limb 4", "min_muscles_per_limb", "variable.other.constant."),
+    ("max_limb_units_with_ncs 2 from \"2023-01-01\"", "max_limb_units_with_ncs", "variable.other.constant."),
+    ("  when x > 1", "when", "keyword."),
+    ("rule needle_emg", "rule", "keyword."),
+    ("end", "end", "keyword."),
+    ("include \"muscles.cpl\"", "include", "keyword."),
+]
+for line, word, prefix in samples:
+    expect(line, word, prefix)
+# `a..b`: `b` follows the range operator, not a member access.
+if any(n.startswith("variable.other.member.") for n in scopes_at("def r = a..b", 11, 12)):
+    fail("in 'def r = a..b', `b` is scoped as a member")
+
+member_rx = re.compile(r"(?<![.\w])[a-z_]\w*\.([a-z_][a-z0-9_]*)")
+# `source KEY "title"` declares a source (its words are not reserved): not a restatement.
+restated_rx = re.compile(r"^(?!source\s+[A-Z])([a-z_][a-z0-9_]*)[ \t]+[^ \t#]")
+checked_members = checked_restated = 0
+for path in files:
+    with open(path, encoding="utf-8") as f:
+        for number, line in enumerate(f.read().split("\n"), 1):
+            where = f"{os.path.relpath(path, root)}:{number}"
+            if '"' not in line and "#" not in line:
+                for m in member_rx.finditer(line):
+                    checked_members += 1
+                    names = scopes_at(line, m.start(1), m.end(1))
+                    if not any(n.startswith("variable.other.member.") for n in names):
+                        fail(f"{where}: the field `{m.group(1)}` is scoped {names}, not as a member")
+            m = restated_rx.match(line)
+            if m and m.group(1) not in keywords:
+                checked_restated += 1
+                if not any(n.startswith("variable.other.constant.") for n in scopes_at(line, 0, m.end(1))):
+                    fail(f"{where}: the restated setting `{m.group(1)}` is not scoped as a constant")
+if checked_members < 50 or checked_restated < 3:
+    fail(f"too few fields ({checked_members}) or restated settings ({checked_restated}) checked")
+
+
+# --- 5. the extension ------------------------------------------------------------------------
+
+vscode = os.path.join(root, "editors/vscode")
+with open(os.path.join(vscode, "package.json"), encoding="utf-8") as f:
+    package = json.load(f)
+main = package.get("main", "")
+if not main or not os.path.isfile(os.path.join(vscode, main)):
+    fail(f"package.json: `main` ({main!r}) is not a file of editors/vscode")
+if "onLanguage:cpl" not in package.get("activationEvents", []):
+    fail("package.json: the extension does not activate on cpl files (onLanguage:cpl)")
+if "vscode-languageclient" not in package.get("dependencies", {}):
+    fail("package.json: vscode-languageclient is not a dependency")
+if not any(l.get("id") == "cpl" for l in package.get("contributes", {}).get("languages", [])):
+    fail("package.json: the cpl language is not contributed")
+if main:
+    with open(os.path.join(vscode, main), encoding="utf-8") as f:
+        script = f.read()
+    for needle in ("require('vscode-languageclient/node')", "args: ['lsp']", "language: 'cpl'"):
+        if needle not in script:
+            fail(f"{main}: does not contain {needle}")
+    node = shutil.which("node")
+    if node:
+        result = subprocess.run([node, "--check", os.path.join(vscode, main)], capture_output=True, text=True)
+        if result.returncode != 0:
+            fail(f"{main}: node --check failed: {result.stderr.strip()}")
 if failures:
     print("\n".join(failures))
     sys.exit(1)
 print(f"ok: {len(keywords)} keywords, {len(builtins)} built-ins, {len(files)} files, "
-      f"{checked_comments} comments, {checked_strings} strings")
+      f"{checked_comments} comments, {checked_strings} strings, {checked_members} fields, "
+      f"{checked_restated} restated settings, {len(samples)} sample names")

@@ -1,0 +1,262 @@
+// interpreter/lsp/completion.cpp — what may be written at the cursor, judged from the text
+// before it on its line (the document rarely parses while it is being typed):
+//   in a comment                          nothing
+//   in a string (not a cite, path, date)  the muscle names of the `muscles` table
+//   after `case.`                         the fields of the case; after `claim.`/`supported.`
+//                                         those of a claim line; after `x.` every record field
+//   after `override rule`, `disable edit`, `to rule`…   the rules (or edits)
+//   at the start of a line                the declaration keywords and the settings (to restate)
+//   elsewhere                             locals of the declaration, settings, tables,
+//                                         definitions, built-ins, `case`… and keywords
+#include "interpreter/case/case_schema.hpp"
+#include "interpreter/lsp/features.hpp"
+#include "interpreter/lsp/names.hpp"
+#include "lang/vocabulary.hpp"
+#include "stdlib/builtins.hpp"
+
+#include <fmt/format.h>
+#include <regex>
+#include <set>
+
+namespace cpl::lsp {
+
+namespace {
+
+// LSP CompletionItemKind values.
+enum ItemKind {
+    function_item = 3,
+    field_item = 5,
+    variable_item = 6,
+    value_item = 12,
+    keyword_item = 14,
+    constant_item = 21,
+    struct_item = 22,
+    event_item = 23
+};
+
+bool is_ident(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
+
+struct Cursor {
+    std::string_view line; // the line up to the cursor
+    bool in_comment = false;
+    bool in_string = false;
+    std::size_t string_start = 0; // in `line`: the first character after the opening quote
+};
+
+// The scan of lang/parse.cpp in miniature: strings (with escapes and `{…}` interpolation,
+// which is an expression again) and comments.
+Cursor scan(std::string_view line) {
+    Cursor c{line};
+    // INVARIANT: braces.size() == strings.size() + 1 in an expression, == strings.size() in a
+    // string. An interpolation `{` opens an expression level; its `}` closes it.
+    std::vector<std::size_t> strings; // open strings, innermost last
+    std::vector<int> braces{0};       // record braces open at each expression level
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        char ch = line[i];
+        bool in_string = strings.size() == braces.size();
+        if (in_string) {
+            if (ch == '\\') {
+                ++i;
+            } else if (ch == '"') {
+                strings.pop_back();
+            } else if (ch == '{') {
+                braces.push_back(0);
+            }
+        } else if (ch == '#') {
+            c.in_comment = true;
+            return c;
+        } else if (ch == '"') {
+            strings.push_back(i + 1);
+        } else if (ch == '{') {
+            ++braces.back();
+        } else if (ch == '}') {
+            if (braces.back() > 0)
+                --braces.back();
+            else if (braces.size() > 1)
+                braces.pop_back();
+        }
+    }
+    c.in_string = !strings.empty() && strings.size() == braces.size();
+    if (c.in_string) c.string_start = strings.back();
+    return c;
+}
+
+json item(std::string label, int kind, std::string detail, std::string doc, char rank) {
+    json out = {{"label", label}, {"kind", kind}, {"sortText", std::string(1, rank) + label}};
+    if (!detail.empty()) out["detail"] = std::move(detail);
+    if (!doc.empty()) out["documentation"] = {{"kind", "markdown"}, {"value", std::move(doc)}};
+    return out;
+}
+
+std::string with_cite(const std::string& doc, const std::optional<ast::Cite>& cite) {
+    if (!cite) return doc;
+    return doc + (doc.empty() ? "" : "\n\n") + "Cite: " + cite->text;
+}
+
+void muscles(const Analysis& a, const Document& d, const json& position, const Cursor& c,
+             std::size_t line, json& items) {
+    const MergedTable* table = find_table(a.names(), "muscles");
+    if (!table) return;
+    // The whole string so far is replaced, so names with blanks complete as one.
+    LineIndex lines(d.text);
+    Position start = lines.position(static_cast<std::uint32_t>(line + c.string_start), a.encoding);
+    json range = {{"start", {{"line", start.line}, {"character", start.character}}},
+                  {"end", position}};
+    for (const auto& row : table->rows) {
+        std::string canonical;
+        std::string value = row.row->value ? std::string(a.text(row.row->value->span)) : "";
+        for (const auto& key : row.row->keys) {
+            if (!key.literal) continue;
+            const auto* s = std::get_if<ast::StringLit>(&key.literal->kind);
+            if (!s || s->parts.size() != 1 || !std::holds_alternative<std::string>(s->parts[0]))
+                continue;
+            const std::string& name = std::get<std::string>(s->parts[0]);
+            std::string detail =
+                canonical.empty() ? value : fmt::format("{} ({})", canonical, value);
+            if (canonical.empty()) canonical = name;
+            json i = item(name, value_item, detail, "", '1');
+            i["filterText"] = name;
+            i["textEdit"] = {{"range", range}, {"newText", name}};
+            items.push_back(std::move(i));
+        }
+    }
+}
+
+void fields(std::string_view object, json& items) {
+    std::vector<Shape> shapes;
+    std::vector<std::vector<TypeP>> types;
+    add_case_shapes(shapes, types);
+    std::set<std::string> seen;
+    for (std::size_t s = 0; s < shapes.size(); ++s) {
+        bool wanted = object == "case"                             ? s == shape_case
+                      : object == "claim" || object == "supported" ? s == shape_line
+                                                                   : s != shape_case;
+        if (!wanted) continue;
+        for (std::size_t f = 0; f < shapes[s].fields.size(); ++f) {
+            const std::string& name = shapes[s].fields[f];
+            if (!seen.insert(name).second) continue;
+            items.push_back(
+                item(name, field_item,
+                     fmt::format("{}.{}: {}", shapes[s].name, name, describe(types[s][f], shapes)),
+                     "", '0'));
+        }
+    }
+}
+
+void rules(const MergedPolicy* p, bool edits, json& items) {
+    if (!p) return;
+    for (const auto& r : edits ? p->edits : p->rules)
+        items.push_back(item(r.rule->name.text, event_item,
+                             fmt::format("{} · {}", edits ? "edit" : "rule", r.layer), r.rule->doc,
+                             '0'));
+}
+
+void declarations(const MergedPolicy* p, bool restating, json& items) {
+    if (!p) return;
+    for (const auto& s : p->settings)
+        items.push_back(
+            item(s.decl->name.text, constant_item,
+                 fmt::format("setting · {} · `{}`", literal_type(s.decl->value), s.layer),
+                 with_cite(s.decl->doc, s.decl->cite), '1'));
+    if (restating) return;
+    for (const auto& t : p->tables)
+        items.push_back(item(t.decl->name.text, struct_item,
+                             fmt::format("table · {} rows", t.rows.size()),
+                             with_cite(t.decl->doc, t.decl->cite), '1'));
+    for (const auto& d : p->defs)
+        items.push_back(item(d.decl->name.text, d.decl->is_function ? function_item : variable_item,
+                             def_signature(*d.decl), d.decl->doc, '1'));
+}
+
+std::size_t line_start(std::string_view text, std::size_t pos) {
+    std::size_t newline = pos == 0 ? std::string_view::npos : text.rfind('\n', pos - 1);
+    return newline == std::string_view::npos ? 0 : newline + 1;
+}
+
+// The declaration around the cursor: from the last line that starts with a lower-case letter
+// (where the parser, too, finds a declaration's start).
+std::string_view declaration_text(std::string_view text, std::size_t cursor) {
+    std::size_t start = line_start(text, cursor);
+    while (start > 0 && !std::islower(static_cast<unsigned char>(text[start])))
+        start = line_start(text, start - 1);
+    return text.substr(start, cursor - start);
+}
+
+void locals(std::string_view declaration, json& items) {
+    static const std::regex binding(R"(\b(?:let|for)\s+([a-z_][a-z0-9_]*))");
+    static const std::regex params(R"(^def\s+[a-z_][a-z0-9_]*\s*\(([^)]*)\))");
+    static const std::regex param(R"(([a-z_][a-z0-9_]*)\s*(?::\s*[a-z_]+)?)");
+    std::set<std::string> seen;
+    std::string text(declaration);
+    auto add = [&](const std::string& name, const char* how) {
+        if (seen.insert(name).second) items.push_back(item(name, variable_item, how, "", '0'));
+    };
+    for (std::sregex_iterator it(text.begin(), text.end(), binding), end; it != end; ++it)
+        add((*it)[1], "local");
+    std::smatch m;
+    if (std::regex_search(text, m, params)) {
+        std::string list = m[1];
+        for (std::sregex_iterator it(list.begin(), list.end(), param), end; it != end; ++it)
+            add((*it)[1], "parameter");
+    }
+}
+
+} // namespace
+
+json completion(const Analysis& a, const Document& d, const json& position) {
+    json items = json::array();
+    std::uint32_t cursor = a.offset(position);
+    std::string_view text = d.text;
+    std::size_t line = line_start(text, cursor);
+    Cursor c = scan(text.substr(line, cursor - line));
+    const MergedPolicy* p = a.names();
+    auto done = [&] { return json{{"isIncomplete", false}, {"items", std::move(items)}}; };
+    if (c.in_comment) return done();
+    if (c.in_string) {
+        static const std::regex plain_text(R"(\b(cite|include|from|until|version)\s*$)");
+        std::string before(c.line.substr(0, c.string_start - 1));
+        if (!std::regex_search(before, plain_text)) muscles(a, d, position, c, line, items);
+        return done();
+    }
+    std::size_t word = c.line.size();
+    while (word > 0 && is_ident(c.line[word - 1]))
+        --word;
+    std::string before(c.line.substr(0, word));
+    if (!before.empty() && before.back() == '.') {
+        std::size_t object = before.size() - 1;
+        while (object > 0 && is_ident(before[object - 1]))
+            --object;
+        fields(std::string_view(before).substr(object, before.size() - 1 - object), items);
+        return done();
+    }
+    static const std::regex rule_target(R"(\b(?:override|disable|to)\s+(rule|edit)\s+$)");
+    std::smatch m;
+    if (std::regex_search(before, m, rule_target)) {
+        rules(p, m[1] == "edit", items);
+        return done();
+    }
+    bool line_start_word = before.empty();
+    declarations(p, line_start_word, items);
+    for (auto keyword : vocabulary::reserved_words)
+        items.push_back(item(std::string(keyword), keyword_item, "", "", '4'));
+    if (line_start_word) return done();
+
+    std::string_view declaration = declaration_text(text, cursor);
+    locals(declaration, items);
+    static const std::regex edit_header(
+        R"(^(?:fixed\s+|override\s+)?(?:edit\b|exception\s+\w+\s+to\s+edit\b))");
+    bool in_edit =
+        std::regex_search(std::string(declaration.substr(0, declaration.find('\n'))), edit_header);
+    for (const auto& s : special_names)
+        if (!s.edits_only || in_edit)
+            items.push_back(item(std::string(s.name), variable_item, std::string(s.type),
+                                 std::string(s.doc), '2'));
+    for (const auto& b : builtins())
+        items.push_back(item(std::string(b.name), function_item, std::string(b.signature),
+                             std::string(b.doc), '3'));
+    return done();
+}
+
+} // namespace cpl::lsp

@@ -1,0 +1,76 @@
+// interpreter/lsp/documents.cpp — open documents and their edits.
+#include "interpreter/lsp/documents.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+
+namespace cpl::lsp {
+
+namespace {
+
+// A URI that is not a file (an editor's unsaved buffer) gets a path under the working
+// directory, so that `extends NAME` is searched for where `cpl check` would search.
+std::string path_for(const std::string& uri) {
+    std::string path = uri_path(uri);
+    if (!path.empty()) return path;
+    std::string name;
+    for (char c : uri)
+        name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+    return (std::filesystem::current_path() / (name + ".cpl")).string();
+}
+
+} // namespace
+
+Document& DocumentStore::open(const std::string& uri, std::int64_t version, std::string text) {
+    Document& d = documents_[uri];
+    d.uri = uri;
+    d.path = path_for(uri);
+    d.key = source_key(d.path);
+    d.version = version;
+    d.text = std::move(text);
+    d.analysis.reset();
+    return d;
+}
+
+Document* DocumentStore::find(const std::string& uri) {
+    auto it = documents_.find(uri);
+    return it == documents_.end() ? nullptr : &it->second;
+}
+
+void DocumentStore::close(const std::string& uri) {
+    documents_.erase(uri);
+}
+
+void DocumentStore::change(Document& document, std::int64_t version, const nlohmann::json& changes,
+                           Encoding encoding) {
+    for (const auto& change : changes) {
+        std::string text = change.at("text").get<std::string>();
+        if (!change.contains("range")) {
+            document.text = std::move(text);
+            continue;
+        }
+        // Each change applies to the text the previous one left.
+        const auto& range = change.at("range");
+        LineIndex lines(document.text);
+        auto at = [&](const nlohmann::json& p) {
+            return lines.offset(
+                {p.at("line").get<std::uint32_t>(), p.at("character").get<std::uint32_t>()},
+                encoding);
+        };
+        std::uint32_t begin = at(range.at("start"));
+        std::uint32_t end = std::max(begin, at(range.at("end")));
+        document.text.replace(begin, end - begin, text);
+    }
+    document.version = version;
+    document.analysis.reset();
+}
+
+SourceOverrides DocumentStore::overrides() const {
+    SourceOverrides out;
+    for (const auto& [uri, d] : documents_)
+        out[d.key] = d.text;
+    return out;
+}
+
+} // namespace cpl::lsp

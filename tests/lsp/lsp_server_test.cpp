@@ -1,0 +1,293 @@
+// tests/lsp/lsp_server_test.cpp — `cpl lsp` against the standard set, which changes as the
+// policy does, so these tests compare with what load_policy("standard") says rather than
+// with recorded text; and what a transcript cannot show well: hundreds of errors, framing
+// broken mid-message, the end of input, a payer re-checked when its open base changes.
+// The recorded transcripts are in transcript_test.cpp.
+#include "../helpers.hpp"
+#include "interpreter/load/load.hpp"
+#include "lsp_client.hpp"
+#include "stdlib/builtins.hpp"
+#include "stdlib/embedded.hpp"
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <set>
+
+using namespace cpl;
+using cpl::test::json;
+using cpl::test::LspClient;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string uri_of(const fs::path& path) {
+    return cpl::test::file_uri(path.string());
+}
+
+fs::path scratch(const std::string& name) {
+    fs::path dir = fs::temp_directory_path() / fmt::format("cpl_lsp_{}_{}", name, ::getpid());
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
+void initialize(LspClient& server, const fs::path& root) {
+    json r =
+        server.request("initialize", {{"rootUri", uri_of(root)}, {"capabilities", json::object()}});
+    REQUIRE(r.contains("result"));
+    server.notify("initialized", json::object());
+}
+
+json open(LspClient& server, const std::string& uri, const std::string& text) {
+    server.notify(
+        "textDocument/didOpen",
+        {{"textDocument", {{"uri", uri}, {"languageId", "cpl"}, {"version", 1}, {"text", text}}}});
+    return server.diagnostics_for(uri);
+}
+
+json at(const std::string& uri, int line, int character) {
+    return {{"textDocument", {{"uri", uri}}},
+            {"position", {{"line", line}, {"character", character}}}};
+}
+
+std::string decoded(const std::string& path) {
+    std::string out;
+    for (std::size_t i = 0; i < path.size(); ++i)
+        if (path[i] == '%' && i + 2 < path.size()) {
+            out += static_cast<char>(std::stoi(path.substr(i + 1, 2), nullptr, 16));
+            i += 2;
+        } else {
+            out += path[i];
+        }
+    return out;
+}
+
+// The text of a location's line, read from the file its URI names.
+std::string line_at(const json& location) {
+    std::string uri = location.at("uri");
+    REQUIRE(uri.starts_with("file://"));
+    std::ifstream in(decoded(uri.substr(7)));
+    std::string line;
+    for (int n = 0; n <= location["range"]["start"]["line"].get<int>(); ++n)
+        std::getline(in, line);
+    return line;
+}
+
+std::set<std::string> labels(const json& response) {
+    std::set<std::string> out;
+    for (const auto& item : response["result"]["items"])
+        out.insert(item["label"].get<std::string>());
+    return out;
+}
+
+const std::string payer_text = "policy acme extends standard\n"                          // 0
+                               "min_muscles_per_limb 4\n"                                // 1
+                               "def y = ncs_performed and count(case.extremities) > 0\n" // 2
+                               "rule r when y bill 95860 cite \"c\"\n";                  // 3
+
+} // namespace
+
+TEST_CASE("lsp: definitions go into the standard set on disk, where stdlib/ is") {
+    LspClient server(cpl::test::source_root.string());
+    initialize(server, cpl::test::source_root);
+    // Never saved: the server checks the editor's text.
+    std::string uri = uri_of(cpl::test::source_root / "policies" / "unsaved_lsp_test_payer.cpl");
+    json published = open(server, uri, payer_text);
+    CHECK(published["diagnostics"].empty());
+
+    json def = server.request("textDocument/definition", at(uri, 2, 10));
+    CAPTURE(def.dump());
+    std::string target = def["result"]["uri"];
+    CHECK(target.starts_with(uri_of(cpl::test::source_root / "stdlib" / "standard")));
+    CHECK(line_at(def["result"]).find("def ncs_performed") != std::string::npos);
+
+    json setting = server.request("textDocument/definition", at(uri, 1, 3));
+    CHECK(line_at(setting["result"]).find("setting min_muscles_per_limb") != std::string::npos);
+
+    // References: the standard set's own uses, and the payer's.
+    json params = at(uri, 2, 10);
+    params["context"] = {{"includeDeclaration", true}};
+    json refs = server.request("textDocument/references", params);
+    std::size_t in_payer = 0, in_standard = 0;
+    for (const auto& location : refs["result"]) {
+        if (location["uri"] == uri)
+            ++in_payer;
+        else if (location["uri"].get<std::string>().find("/stdlib/standard/") !=
+                 std::string::npos) {
+            ++in_standard;
+            CHECK(line_at(location).find("ncs_performed") != std::string::npos);
+        }
+    }
+    CHECK(in_payer == 1);
+    CHECK(in_standard >= 2);
+}
+
+TEST_CASE("lsp: without stdlib/ on disk, the embedded standard set is written to the cache") {
+    fs::path dir = scratch("cache");
+    fs::create_directories(dir / "work");
+    LspClient server((dir / "work").string(), {{"XDG_CACHE_HOME", (dir / "cache").string()}});
+    initialize(server, dir / "work");
+    std::string uri = uri_of(dir / "work" / "acme.cpl");
+    CHECK(open(server, uri, payer_text)["diagnostics"].empty());
+
+    json def = server.request("textDocument/definition", at(uri, 2, 10));
+    std::string target = def["result"]["uri"];
+    CAPTURE(target);
+    std::string prefix = uri_of(dir / "cache" / "cpl") + "/standard-";
+    REQUIRE(target.starts_with(prefix));
+    std::string path = decoded(target.substr(7));
+    CHECK(line_at(def["result"]).find("def ncs_performed") != std::string::npos);
+    std::string relative = path.substr(path.find("/stdlib/") + 1);
+    CHECK(cpl::test::slurp(path) == std::string(*embedded_policy_file(relative)));
+    // Read-only: editing the copy would change nothing the binary uses.
+    auto perms = fs::status(path).permissions();
+    CHECK((perms & fs::perms::owner_write) == fs::perms::none);
+
+    // The copy, opened, is checked as part of the standard set: no errors, and its names resolve.
+    std::string copy = cpl::test::slurp(path);
+    CHECK(open(server, target, copy)["diagnostics"].empty());
+}
+
+TEST_CASE("lsp: hover and completion show the standard set's names, docs and values") {
+    LspClient server(cpl::test::source_root.string());
+    initialize(server, cpl::test::source_root);
+    std::string uri = uri_of(cpl::test::source_root / "policies" / "unsaved_lsp_hover.cpl");
+    open(server, uri, payer_text);
+    Loaded standard = load_policy("standard");
+    REQUIRE(standard.program);
+
+    json hover = server.request("textDocument/hover", at(uri, 1, 3));
+    std::string text = hover["result"]["contents"]["value"];
+    CAPTURE(text);
+    const SettingCode* setting = nullptr;
+    for (const auto& s : standard.program->settings)
+        if (s.name == "min_muscles_per_limb") setting = &s;
+    REQUIRE(setting);
+    CHECK(text.find(setting->doc) != std::string::npos);
+    CHECK(text.find(setting->cite) != std::string::npos);
+    CHECK(text.find("**Value:** `4`, set by `acme`") != std::string::npos);
+    CHECK(text.find("(`standard`)") != std::string::npos);
+
+    // Anywhere in an expression: every setting, table and definition of the standard set,
+    // every built-in, and `case`.
+    std::set<std::string> names = labels(server.request("textDocument/completion", at(uri, 2, 8)));
+    for (const auto& s : standard.program->settings)
+        CHECK(names.count(s.name));
+    for (const auto& t : standard.program->tables)
+        CHECK(names.count(t->name));
+    for (const auto& d : standard.program->defs)
+        CHECK(names.count(d.name));
+    for (const auto& b : builtins())
+        CHECK(names.count(std::string(b.name)));
+    CHECK(names.count("case"));
+    CHECK_FALSE(names.count("claim")); // only in edits
+
+    // In a string: the standard muscle table's names.
+    server.notify("textDocument/didChange",
+                  {{"textDocument", {{"uri", uri}, {"version", 2}}},
+                   {"contentChanges", {{{"text", payer_text + "def m = \"ab"}}}}});
+    std::set<std::string> muscles =
+        labels(server.request("textDocument/completion", at(uri, 4, 11)));
+    REQUIRE(standard.program->muscles);
+    for (const auto& name : standard.program->muscles->names)
+        CHECK(muscles.count(name));
+}
+
+TEST_CASE("lsp: a file with hundreds of errors gets every diagnostic, in order") {
+    LspClient server(cpl::test::source_root.string());
+    initialize(server, cpl::test::source_root);
+    constexpr int count = 400;
+    std::string check_errors = "policy many\n", parse_errors = "policy many\n";
+    for (int i = 0; i < count; ++i) {
+        check_errors += fmt::format("def d{} = undefined_{} + 1\n", i, i);
+        parse_errors += fmt::format("def p{} = (1 +\n", i);
+    }
+    auto start = std::chrono::steady_clock::now();
+    for (const auto& [name, text] :
+         {std::pair{"check", check_errors}, std::pair{"parse", parse_errors}}) {
+        CAPTURE(name);
+        std::string uri = uri_of(cpl::test::source_root / fmt::format("many_{}.cpl", name));
+        json diagnostics = open(server, uri, text)["diagnostics"];
+        REQUIRE(diagnostics.size() == count);
+        for (int i = 0; i < count; ++i)
+            CHECK(diagnostics[static_cast<std::size_t>(i)]["range"]["start"]["line"] == i + 1);
+        CHECK(diagnostics[0]["code"] ==
+              (std::string(name) == "check" ? "check.unknown_name" : "parse.expected_operand"));
+    }
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
+    CHECK(server.request("shutdown", nullptr).contains("result"));
+    server.notify("exit", nullptr);
+    CHECK(server.wait() == 0);
+}
+
+TEST_CASE("lsp: an open base that changes re-checks the open payer that extends it") {
+    fs::path dir = scratch("dependents");
+    std::ofstream(dir / "base.cpl") << "policy base\nsetting limit 5\n";
+    std::ofstream(dir / "payer.cpl") << "policy payer extends \"base.cpl\"\nlimit 4\n";
+    LspClient server(dir.string());
+    initialize(server, dir);
+    std::string base = uri_of(dir / "base.cpl"), payer = uri_of(dir / "payer.cpl");
+    CHECK(open(server, base, "policy base\nsetting limit 5\n")["diagnostics"].empty());
+    CHECK(
+        open(server, payer, "policy payer extends \"base.cpl\"\nlimit 4\n")["diagnostics"].empty());
+    // Renamed in the unsaved base: the payer's restatement no longer names a setting.
+    server.notify("textDocument/didChange",
+                  {{"textDocument", {{"uri", base}, {"version", 2}}},
+                   {"contentChanges", {{{"text", "policy base\nsetting limits 5\n"}}}}});
+    CHECK(server.diagnostics_for(base)["diagnostics"].empty());
+    json again = server.diagnostics_for(payer)["diagnostics"];
+    REQUIRE(again.size() == 1);
+    CHECK(again[0]["code"] == "check.unknown_setting");
+    // Closing the base: the payer is checked against the file on disk again.
+    server.notify("textDocument/didClose", {{"textDocument", {{"uri", base}}}});
+    CHECK(server.diagnostics_for(base)["diagnostics"].empty());
+    CHECK(server.diagnostics_for(payer)["diagnostics"].empty());
+}
+
+TEST_CASE("lsp: broken framing and the end of input never crash the server") {
+    SECTION("a body cut short by the end of input") {
+        LspClient server(cpl::test::source_root.string());
+        server.send_raw("Content-Length: 50\r\n\r\n{\"jsonrpc\":");
+        server.close_input();
+        CHECK_FALSE(server.receive());
+        CHECK(server.wait() == 1);
+    }
+    SECTION("a Content-Length beyond the limit, then a good message") {
+        LspClient server(cpl::test::source_root.string());
+        server.send_raw("Content-Length: 99999999999\r\n\r\n");
+        json error = *server.receive();
+        CHECK(error["error"]["code"] == -32700);
+        CHECK(error["id"].is_null());
+        initialize(server, cpl::test::source_root);
+    }
+    SECTION("a header that never ends") {
+        LspClient server(cpl::test::source_root.string());
+        server.send_raw(std::string(70 * 1024, 'x'));
+        json error = *server.receive();
+        CHECK(error["error"]["code"] == -32700);
+        server.send_raw("\r\n\r\n"); // ends the junk's header block: no Content-Length
+        CHECK((*server.receive())["error"]["code"] == -32700);
+        initialize(server, cpl::test::source_root);
+    }
+    SECTION("the end of input without `exit`") {
+        LspClient server(cpl::test::source_root.string());
+        initialize(server, cpl::test::source_root);
+        server.close_input();
+        CHECK(server.wait() == 1);
+    }
+    SECTION("a Latin-1 file on disk: replies stay valid JSON") {
+        fs::path dir = scratch("latin1");
+        std::ofstream(dir / "base.cpl") << "policy base\nsetting limit 5 \"caf\xe9\"\n";
+        LspClient server(dir.string());
+        initialize(server, dir);
+        std::string uri = uri_of(dir / "payer.cpl");
+        json diagnostics = open(server, uri, "policy payer extends \"base.cpl\"\nlimit 4\n");
+        // A policy that is not UTF-8 does not load: the base's byte 0xE9 is parse.invalid_utf8,
+        // reported in the payer (its base failed), and no reply carries the byte as is.
+        INFO(diagnostics.dump());
+        CHECK(diagnostics.dump().find("parse.invalid_utf8") != std::string::npos);
+        json hover = server.request("textDocument/hover", at(uri, 1, 2));
+        CHECK(hover.contains("result"));
+        CHECK(hover.dump().find('\xe9') == std::string::npos);
+    }
+}
