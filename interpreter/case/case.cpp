@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <fmt/format.h>
 #include <memory>
 #include <simdjson.h>
 #include <span>
@@ -292,6 +293,29 @@ std::string CaseReader::Impl::recover_id() {
     return {};
 }
 
+// " at line L, column C" where the parser stopped in the text, when it knows: a person
+// looking at a large case needs the place, not only that something is wrong.
+std::string CaseReader::Impl::where_parsing_stopped(od::document& doc) const {
+    const char* at = nullptr;
+    // Stopped at the first byte: the whole text was refused, and its start says nothing.
+    if (doc.current_location().get(at) != simdjson::SUCCESS || at <= buffer.get() ||
+        at > buffer.get() + length)
+        return {};
+    std::size_t line = 1, column = 1;
+    for (const char* c = buffer.get(); c < at; ++c) {
+        if (*c == '\n') {
+            ++line;
+            column = 1;
+        } else if ((static_cast<unsigned char>(*c) & 0xC0) != 0x80) {
+            ++column; // characters, not bytes
+        }
+    }
+    // A case on one line (a JSON Lines line, whose origin names its line already): the column.
+    if (std::memchr(buffer.get(), '\n', length) == nullptr)
+        return fmt::format(" at column {}", column);
+    return fmt::format(" at line {}, column {}", line, column);
+}
+
 std::variant<Value, CaseError> CaseReader::Impl::read(std::string_view json, Arena& into) {
     if (json.starts_with("\xEF\xBB\xBF")) json.remove_prefix(3); // a UTF-8 byte-order mark
     length = json.size();
@@ -308,9 +332,11 @@ std::variant<Value, CaseError> CaseReader::Impl::read(std::string_view json, Are
     marks.clear();
     marks_base = 0;
     case_id = {};
+    od::document doc;
+    bool indexed = false; // stage 1 passed: `doc` can say where parsing stopped
     try {
-        od::document doc;
         check(parser.iterate(buffer.get(), length, capacity).get(doc));
+        indexed = true;
         Value result = read_case(doc);
         // Anything but white space after the object is an error.
         const char* at = nullptr;
@@ -319,6 +345,7 @@ std::variant<Value, CaseError> CaseReader::Impl::read(std::string_view json, Are
         return result;
     } catch (Failure& failure) {
         failure.error.case_id = case_id.empty() ? recover_id() : std::string(case_id);
+        if (failure.malformed && indexed) failure.error.message += where_parsing_stopped(doc);
         return std::move(failure.error);
     }
 }

@@ -116,7 +116,7 @@ void CaseReader::Impl::fail_json(simdjson::error_code code) {
             message += problem;
         }
     }
-    throw Failure{CaseError{{}, {}, std::move(message), {}}};
+    throw Failure{CaseError{{}, {}, std::move(message), {}}, true};
 }
 
 void CaseReader::Impl::fail_unknown(std::string_view what, std::string_view s,

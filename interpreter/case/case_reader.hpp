@@ -47,6 +47,7 @@ struct CaseReader::Impl {
     // Thrown on the first bad value; carries the error without the case id.
     struct Failure {
         CaseError error;
+        bool malformed = false; // the text is not JSON: where the parser stopped says where
     };
     struct Segment {
         std::string_view field; // "" for a list index
@@ -131,6 +132,7 @@ struct CaseReader::Impl {
     // Fails at `field` of the object at the current path.
     [[noreturn]] void fail_at(std::string_view field, std::string message, std::string help = {});
     [[noreturn]] void fail_json(simdjson::error_code code);
+    std::string where_parsing_stopped(od::document& doc) const;
     [[noreturn]] void fail_unknown(std::string_view what, std::string_view s,
                                    std::span<const std::string_view> options);
 

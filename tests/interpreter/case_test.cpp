@@ -548,13 +548,15 @@ TEST_CASE("input that is not a JSON object", "[case][error]") {
                  },
                  "");
     // Errors found after the id: the error names the case.
-    check_errors(reader,
-                 {
-                     {R"({"id": "c", "larynx": tru})", "", "the case is not valid JSON"},
-                     {R"({"id": "c", "diagnoses": ["a" "b"]})", "", "the case is not valid JSON"},
-                     {R"({"id": "c" "larynx": true})", "", "the case is not valid JSON"},
-                     {R"({"id": "c"} {"id": "d"})", "", trailing},
-                 });
+    check_errors(
+        reader,
+        {
+            {R"({"id": "c", "larynx": tru})", "", "the case is not valid JSON at column 23"},
+            {R"({"id": "c", "diagnoses": ["a" "b"]})", "",
+             "the case is not valid JSON at column 31"},
+            {R"({"id": "c" "larynx": true})", "", "the case is not valid JSON at column 12"},
+            {R"({"id": "c"} {"id": "d"})", "", trailing + " at column 13"},
+        });
 }
 
 TEST_CASE("deep nesting is an error, not a crash", "[case][error]") {
