@@ -50,7 +50,9 @@ std::string unescape(std::string_view raw) {
 // so a transcript reads like the protocol's examples.
 void pretty(const json& value, std::size_t indent, std::string& out) {
     std::string flat = value.dump(-1, ' ', false, json::error_handler_t::replace);
-    if (!value.is_structured() || value.empty() || indent + flat.size() <= 96) {
+    // Measured as the transcript shows it, so the layout is the same in every checkout.
+    std::size_t width = replace_all(flat, root_uri, "${ROOT}").size();
+    if (!value.is_structured() || value.empty() || indent + width <= 96) {
         out += flat;
         return;
     }
