@@ -1,57 +1,153 @@
 // interpreter/cli/cmd_run.cpp — `cpl run`: every case in order, one result each.
+//
+// With more than one job, cases are read in blocks; each thread evaluates a contiguous slice
+// of a block with a Session of its own (the Program is shared, read only), and the slices'
+// output is written in input order, so the output is the same whatever the number of jobs.
+// A block is bounded, so memory stays flat whatever the size of the batch.
 #include "commands.hpp"
 #include "inputs.hpp"
 #include "lang/utf8.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
+#include <memory>
+#include <thread>
 
 namespace cpl::cli {
+
+namespace {
+
+// A case to evaluate, or a problem standing in its place (a blank or over-long line).
+struct Item {
+    std::string text; // the case, or the problem's message
+    std::string origin;
+    bool problem = false;
+};
+
+// What evaluating some items wrote, in their order.
+struct Written {
+    std::string out, err;
+    bool all_used = true;
+};
+
+class Runner {
+public:
+    explicit Runner(const RunOptions& options) : json_(options.format == "json") {
+        explain_ = !options.explain.empty();
+        evaluate_.explain = explain_;
+        evaluate_.explain_expressions = options.explain == "expressions";
+        evaluate_.why_not = options.why_not;
+    }
+
+    void evaluate(Session& session, std::string_view text, const std::string& origin,
+                  Written& w) const {
+        CaseOutcome outcome = session.run(text, evaluate_);
+        if (!outcome.result)
+            failed(w, origin, outcome.case_id, outcome.error, outcome.help, false);
+        else
+            w.out += json_ ? to_json(*outcome.result, explain_) + "\n"
+                           : to_text(*outcome.result, explain_);
+    }
+
+    void evaluate(Session& session, const Item& item, Written& w) const {
+        if (item.problem)
+            failed(w, item.origin, "", item.text, "", true);
+        else
+            evaluate(session, item.text, item.origin, w);
+    }
+
+    // A case that could not be used has its line in the output too, in its place: one output
+    // line per input line. Origins and messages quote the input, so they are made printable.
+    // JSON output has no origin: an input that is no case at all says where it is.
+    void failed(Written& w, const std::string& origin, std::string_view case_id,
+                const std::string& message, const std::string& help, bool no_case) const {
+        w.all_used = false;
+        std::string where = printable(origin);
+        w.err += fmt::format("{}: error: {}\n", where, printable(message));
+        if (!help.empty()) w.err += fmt::format("  help: {}\n", printable(help));
+        if (json_)
+            w.out += error_json(case_id, no_case ? origin + ": " + message : message) + "\n";
+        else
+            w.out += fmt::format("{}: error: {}\n", where, printable(message));
+    }
+
+private:
+    bool json_;
+    bool explain_;
+    EvaluateOptions evaluate_;
+};
+
+void flush(Written& w, bool& all_used) {
+    write(stderr, w.err);
+    write(stdout, w.out);
+    all_used = all_used && w.all_used;
+    w = {};
+}
+
+unsigned jobs_for(const RunOptions& options) {
+    if (options.jobs) return options.jobs;
+    return std::max(1u, std::thread::hardware_concurrency());
+}
+
+} // namespace
 
 int run(const RunOptions& options) {
     Loaded loaded = load_policy(options.policy);
     if (!report(loaded)) return 1;
-    Session session(*loaded.program);
-    EvaluateOptions evaluate_options;
-    bool explain = !options.explain.empty();
-    evaluate_options.explain = explain;
-    evaluate_options.explain_expressions = options.explain == "expressions";
-    evaluate_options.why_not = options.why_not;
-    bool json = options.format == "json";
+    const Runner runner(options);
+    unsigned jobs = jobs_for(options);
+    std::vector<std::unique_ptr<Session>> sessions;
+    for (unsigned i = 0; i < jobs; ++i)
+        sessions.push_back(std::make_unique<Session>(*loaded.program));
     bool all_used = true;
-    std::string out;
-    auto flush = [&] {
-        write(stdout, out);
-        out.clear();
+    Written written;
+
+    // One job: each case as it is read, its output written 64 KiB at a time.
+    // More: a block of cases at a time, split into one contiguous slice per job.
+    const std::size_t block_size = jobs == 1 ? 0 : std::size_t{512} * jobs;
+    std::vector<Item> block;
+    std::vector<Written> slices(jobs);
+    auto run_block = [&] {
+        std::size_t per = (block.size() + jobs - 1) / jobs;
+        std::vector<std::thread> threads;
+        for (unsigned j = 0; j < jobs; ++j) {
+            std::size_t from = std::min(block.size(), j * per),
+                        to = std::min(block.size(), from + per);
+            if (from == to) break;
+            threads.emplace_back([&, j, from, to] {
+                for (std::size_t i = from; i < to; ++i)
+                    runner.evaluate(*sessions[j], block[i], slices[j]);
+            });
+        }
+        for (auto& t : threads)
+            t.join();
+        for (auto& slice : slices)
+            flush(slice, all_used);
+        block.clear();
     };
-    // A case that could not be used has its line in the output too, in its place: one output
-    // line per input line. Origins and messages quote the input, so they are made printable.
-    // JSON output has no origin: an input that is no case at all says where it is.
-    auto failed = [&](const std::string& origin, std::string_view case_id,
-                      const std::string& message, const std::string& help, bool no_case) {
-        all_used = false;
-        std::string where = printable(origin);
-        eprint("{}: error: {}\n", where, printable(message));
-        if (!help.empty()) eprint("  help: {}\n", printable(help));
-        if (json)
-            out += error_json(case_id, no_case ? origin + ": " + message : message) + "\n";
-        else
-            out += fmt::format("{}: error: {}\n", where, printable(message));
-    };
+
     InputsRead read = for_each_case(
         options.cases,
         [&](std::string_view text, const std::string& origin) {
-            CaseOutcome outcome = session.run(text, evaluate_options);
-            if (!outcome.result)
-                failed(origin, outcome.case_id, outcome.error, outcome.help, false);
-            else
-                out += json ? to_json(*outcome.result, explain) + "\n"
-                            : to_text(*outcome.result, explain);
-            if (out.size() > (1 << 16)) flush();
+            if (!block_size) {
+                runner.evaluate(*sessions[0], text, origin, written);
+                if (written.out.size() > (1 << 16) || !written.err.empty())
+                    flush(written, all_used);
+                return;
+            }
+            block.push_back({std::string(text), origin, false});
+            if (block.size() == block_size) run_block();
         },
         [&](const std::string& origin, const std::string& message) {
-            failed(origin, "", message, "", true);
+            if (!block_size) {
+                runner.failed(written, origin, "", message, "", true);
+                return flush(written, all_used);
+            }
+            block.push_back({message, origin, true});
+            if (block.size() == block_size) run_block();
         });
-    flush();
+    if (!block.empty()) run_block();
+    flush(written, all_used);
     if (read.cases + read.problems == 0) {
         // Unless an input already said it held nothing.
         if (read.ok)

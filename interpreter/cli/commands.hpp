@@ -17,6 +17,7 @@ struct RunOptions {
     std::string explain;              // "" none, "words" (a coder's), "expressions" (authors')
     std::vector<std::string> why_not; // codes whose absence to explain
     std::vector<std::string> cases;
+    unsigned jobs = 0; // threads evaluating cases; 0: one per core
 };
 int run(const RunOptions& options);
 

@@ -35,6 +35,11 @@ int main(int argc, char** argv) {
                    "Show why every line and edit was produced, in a coder's words; "
                    "--explain=expressions also shows each clause as written, for authors")
         ->check(CLI::IsMember({"words", "expressions"}));
+    run_cmd
+        ->add_option("--jobs,-j", run.jobs,
+                     "Threads evaluating cases (default: one per core); the output is the same, "
+                     "in input order, for any number")
+        ->check(CLI::Range(1u, 256u));
     run_cmd->add_option("--why-not", run.why_not,
                         "Explain why CODE is not on the claim (repeatable)");
     run_cmd
