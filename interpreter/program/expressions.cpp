@@ -227,6 +227,7 @@ Value Expressions::call_def(const Node& n) {
                  static_cast<std::size_t>(args[i].kind)) *
                     0xC2B2AE3D27D4EB4Full +
                 (hash << 6);
+    if (scratch_.memo.empty()) scratch_.memo.resize(ExpressionScratch::memo_size);
     ExpressionScratch::Memo& memo = scratch_.memo[(hash >> 7) % ExpressionScratch::memo_size];
     if (memo.generation == scratch_.generation && memo.def == n.slot && memo.argc == argc &&
         (argc < 1 || same_value(memo.args[0], args[0])) &&

@@ -54,7 +54,7 @@ struct ExpressionScratch {
         Value result;
     };
     static constexpr std::size_t memo_size = 512;
-    std::vector<Memo> memo = std::vector<Memo>(memo_size);
+    std::vector<Memo> memo; // memo_size entries from the first call (constant folding makes none)
     std::uint64_t generation = 0; // bumped per case: older memo entries no longer match
 };
 
