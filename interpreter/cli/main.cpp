@@ -41,7 +41,8 @@ int main(int argc, char** argv) {
                      "in input order, for any number")
         ->check(CLI::Range(1u, 256u));
     run_cmd->add_option("--why-not", run.why_not,
-                        "Explain why CODE is not on the claim (repeatable)");
+                        "Explain why CODE is not on the claim, or what RULE (a rule or edit) "
+                        "did or where it stopped (repeatable)");
     run_cmd
         ->add_option("cases", run.cases, "Case files (.json, .jsonl), directories, or - for stdin")
         ->required();

@@ -7,6 +7,7 @@
 #include "interpreter/case/case_schema.hpp"
 #include "interpreter/eval/case_state.hpp"
 #include "lang/cite.hpp"
+#include "lang/suggest.hpp"
 #include "lang/vocabulary.hpp"
 
 #include <algorithm>
@@ -292,9 +293,69 @@ std::vector<std::string> rule_reasons(const CaseState& s, std::string_view code)
 
 // For each code asked about: billed; not on the submitted claim (or denied there); removed
 // by an edit; or, for each rule that could bill it, the fact that decided it did not.
+namespace {
+
+// `--why-not RULE`: what a rule or edit did on this case, or where it stopped.
+std::string why_not_rule(const CaseState& s, const Result& result, const RuleCode& rule) {
+    std::vector<std::string> did;
+    for (const auto& l : result.lines)
+        if (l.rule == rule.name) did.push_back(fmt::format("it billed {} x{}", l.code, l.units));
+    for (const auto& e : result.edits)
+        if (e.rule == rule.name)
+            did.push_back(fmt::format("it acted: {} {}{}{}", e.severity, e.code,
+                                      e.code.empty() ? "" : ": ", e.message));
+    for (const auto& v : result.review)
+        for (const auto& why : v.reasons)
+            if (why.rule == rule.name)
+                did.push_back(fmt::format("it judged the submitted {}: {}", v.code, why.message));
+    std::string note = rule_note(s.program, rule);
+    if (!did.empty()) return fmt::format("{}: {} {}", rule.name, fmt::join(did, "; "), note);
+    if (!rule.effective.holds(s.context.date))
+        return fmt::format("{}: it does not apply to services on {} {}", rule.name, s.context.date,
+                           note);
+    std::vector<std::string> stopped;
+    for (const auto& stop : s.stops) {
+        if (stop.rule != &rule) continue;
+        std::string text = stop.reason.empty() ? stop.condition
+                           : s.expressions     ? stop.reason + " (" + stop.condition + ")"
+                                               : stop.reason;
+        if (std::find(stopped.begin(), stopped.end(), text) == stopped.end())
+            stopped.push_back(std::move(text));
+    }
+    if (!stopped.empty())
+        return fmt::format("{}: it stopped: {} {}", rule.name, fmt::join(stopped, "; "), note);
+    return fmt::format("{}: it ran and found nothing to act on (a `for` over an empty list, or "
+                       "nothing its clauses add) {}",
+                       rule.name, note);
+}
+
+// A name asked for that is neither a code nor a rule or edit of the policy.
+bool names_no_code(std::string_view asked) {
+    return !asked.empty() && std::all_of(asked.begin(), asked.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || c == '_' || (c >= '0' && c <= '9');
+    }) && !(asked[0] >= '0' && asked[0] <= '9');
+}
+
+} // namespace
+
 std::vector<std::string> why_not(const CaseState& s, const Result& result) {
     std::vector<std::string> out;
     for (const auto& code : s.why_not_codes) {
+        if (const RuleCode* rule = rule_named(s.program, code)) {
+            out.push_back(why_not_rule(s, result, *rule));
+            continue;
+        }
+        if (names_no_code(code)) {
+            std::vector<std::string_view> names;
+            for (const auto* list : {&s.program.rules, &s.program.edits})
+                for (const auto& r : *list)
+                    names.push_back(r.name);
+            auto guess = closest(code, names);
+            out.push_back(fmt::format("{}: policy {} has no rule or edit of this name{}", code,
+                                      s.program.name,
+                                      guess ? fmt::format("; did you mean {}?", *guess) : ""));
+            continue;
+        }
         std::vector<std::string> reasons;
         auto line = std::find_if(result.lines.begin(), result.lines.end(),
                                  [&](const Line& l) { return l.code == code; });
