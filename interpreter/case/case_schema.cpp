@@ -70,7 +70,11 @@ constexpr bool specs_complete() {
             if (!spec_complete(field)) return false;
     return true;
 }
+// GCC cannot compare a global's address with null at compile time under -fsanitize=address;
+// the normal build checks this.
+#ifndef __SANITIZE_ADDRESS__
 static_assert(specs_complete(), "a row's kind of value lacks a parameter or a valid default");
+#endif
 
 // The reader recurses once per record inside a record; a shape that contained itself would
 // let the input decide how deep.
