@@ -6,13 +6,8 @@
 #include "lang/render.hpp"
 #include "lang/utf8.hpp"
 
-#include <cerrno>
-#include <cstring>
-#include <fcntl.h>
 #include <filesystem>
 #include <fmt/format.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace cpl::cli {
 
@@ -26,51 +21,6 @@ std::uint32_t first_difference(const std::string& a, const std::string& b) {
         ++i;
     }
     return static_cast<std::uint32_t>(std::min(line_start, a.size()));
-}
-
-// Writes `text` to a new file beside `path` and renames it over `path` only once it is
-// complete: a full disk or a crash midway leaves the policy as it was, never truncated. The
-// new file keeps the old one's permissions; a symbolic link is followed, not replaced.
-bool replace_file(const std::string& path, const std::string& text, std::string& why) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    fs::path target = fs::canonical(path, ec);
-    if (ec) target = path;
-    std::string temp =
-        (target.parent_path() / ("." + target.filename().string() + ".cpl-fmt-XXXXXX")).string();
-    int fd = mkstemp(temp.data());
-    if (fd < 0) {
-        why = fmt::format("cannot create a file beside it ({})", std::strerror(errno));
-        return false;
-    }
-    auto fail = [&](std::string_view what) {
-        why = fmt::format("{} ({})", what, std::strerror(errno));
-        ::close(fd);
-        ::unlink(temp.c_str());
-        return false;
-    };
-    struct stat st {};
-    if (::stat(target.c_str(), &st) == 0) ::fchmod(fd, st.st_mode & 07777);
-    for (std::size_t done = 0; done < text.size();) {
-        ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return fail("cannot write the new text");
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd) != 0) return fail("cannot write the new text");
-    if (::close(fd) != 0) {
-        ::unlink(temp.c_str());
-        why = fmt::format("cannot write the new text ({})", std::strerror(errno));
-        return false;
-    }
-    if (::rename(temp.c_str(), target.c_str()) != 0) {
-        why = fmt::format("cannot replace it ({})", std::strerror(errno));
-        ::unlink(temp.c_str());
-        return false;
-    }
-    return true;
 }
 
 } // namespace

@@ -246,13 +246,16 @@ int test(const TestOptions& options) {
     std::map<std::string, Loaded> policies;
     std::map<std::string, std::unique_ptr<Session>> sessions;
     std::map<std::string, Coverage> coverage;
-    std::size_t passed = 0, failed = 0;
+    std::size_t passed = 0, failed = 0, updated = 0;
     for (const auto& file : files) {
         std::string expected_path =
             file.substr(0, file.size() - std::string(".case.json").size()) + ".expected.json";
         std::string why;
         auto case_text = read_text_file(file, why);
         auto expected_text = case_text ? read_text_file(expected_path, why) : std::nullopt;
+        // --update writes the expectation a case has none of.
+        bool creating = options.update && case_text && !expected_text && !fs::exists(expected_path);
+        if (creating) expected_text = "{}";
         json expected;
         if (!case_text || !expected_text) {
             print("FAIL {}: {} {}\n", shown(file), shown(case_text ? expected_path : "it"), why);
@@ -267,7 +270,7 @@ int test(const TestOptions& options) {
             ++failed;
             continue;
         }
-        if (auto problem = expectation_problem(expected)) {
+        if (auto problem = creating ? std::nullopt : expectation_problem(expected)) {
             print("FAIL {}: {}: {}\n", shown(file), shown(expected_path), shown(*problem));
             ++failed;
             continue;
@@ -304,6 +307,22 @@ int test(const TestOptions& options) {
         } catch (const json::exception& e) {
             problems.push_back(fmt::format("{} is malformed: {}", expected_path, e.what()));
         }
+        if (options.update && (creating || !problems.empty())) {
+            std::string case_name = outcome.case_id;
+            if (case_name.empty()) {
+                case_name = fs::path(file).filename().string();
+                case_name.resize(case_name.size() - std::string(".case.json").size());
+            }
+            if (replace_file(expected_path,
+                             updated_expectation(creating ? "" : *expected_text, case_name,
+                                                 options.policy.empty() ? named : policy, outcome),
+                             why)) {
+                print("{} {}\n", creating ? "CREATED" : "UPDATED", shown(expected_path));
+                ++updated;
+                continue;
+            }
+            problems.push_back(fmt::format("cannot write {}: {}", expected_path, why));
+        }
         if (problems.empty()) {
             ++passed;
             if (options.verbose) print("ok   {}\n", shown(file));
@@ -313,8 +332,15 @@ int test(const TestOptions& options) {
         print("FAIL {}\n", shown(file));
         if (expected.contains("why"))
             print("    why: {}\n", shown(expected["why"].get<std::string>()));
-        for (const auto& p : problems)
-            print("    {}\n", shown(p));
+        // A problem's lines are made printable one by one: its own line breaks are kept.
+        for (const auto& p : problems) {
+            std::string_view rest = p;
+            for (std::string_view indent = "    "; !rest.empty(); indent = "") {
+                std::size_t end = std::min(rest.find('\n'), rest.size());
+                print("{}{}\n", indent, shown(rest.substr(0, end)));
+                rest.remove_prefix(std::min(end + 1, rest.size()));
+            }
+        }
         if (outcome.result)
             for (const auto& l : outcome.result->lines)
                 for (const auto& b : l.because)
@@ -323,7 +349,10 @@ int test(const TestOptions& options) {
     if (options.coverage)
         for (const auto& [policy, covered] : coverage)
             print("{}", coverage_report(*policies[policy].program, covered));
-    print("{} passed, {} failed\n", passed, failed);
+    if (options.update)
+        print("{} passed, {} failed, {} updated\n", passed, failed, updated);
+    else
+        print("{} passed, {} failed\n", passed, failed);
     return failed ? 1 : 0;
 }
 

@@ -31,6 +31,7 @@ struct TestOptions {
     std::string policy; // overrides each expectation's "policy" when set
     bool verbose = false;
     bool coverage = false; // report which rules, edits and table rows no test exercised
+    bool update = false;   // rewrite failing (and missing) expectations to the current results
     std::vector<std::string> paths;
 };
 int test(const TestOptions& options);

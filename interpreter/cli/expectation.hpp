@@ -3,6 +3,8 @@
 // required keys present. A typo must fail the test, never make it check less.
 #pragma once
 
+#include "interpreter/engine/cpl.hpp"
+
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -19,5 +21,12 @@ std::optional<std::string> expectation_problem(const nlohmann::json& expected);
 /// only in part: `"partial": ["edits"]`. Then each entry it lists must be in the result, in
 /// order, and entries it does not list are not compared.
 bool is_partial(const nlohmann::json& expected, const char* section);
+
+/// `cpl test --update`: the expectation `old_text` ("" when there is none) rewritten to what
+/// `outcome` gives, as JSON text. It keeps the expectation's key order, `why` and `partial`,
+/// lists the sections it lists (the lines and edits, and a review's verdicts, when it lists
+/// none), each entry with the keys its entries use; an outcome that is an error is `error`.
+std::string updated_expectation(const std::string& old_text, const std::string& case_id,
+                                const std::string& policy, const CaseOutcome& outcome);
 
 } // namespace cpl::cli

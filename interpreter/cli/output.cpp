@@ -1,6 +1,13 @@
 // interpreter/cli/output.cpp — writes that never throw, and whether they all got through.
 #include "output.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace cpl::cli {
 
 namespace {
@@ -17,6 +24,57 @@ void write(std::FILE* file, std::string_view text) {
 bool output_complete() {
     if (std::fflush(stdout) != 0 || std::ferror(stdout) || std::ferror(stderr)) failed = true;
     return !failed;
+}
+
+// Writes `text` to a new file beside `path` and renames it over `path` only once it is
+// complete: a full disk or a crash midway leaves the file as it was, never truncated. The
+// new file keeps the old one's permissions; a symbolic link is followed, not replaced.
+bool replace_file(const std::string& path, const std::string& text, std::string& why) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::path target = fs::canonical(path, ec);
+    if (ec) target = path;
+    std::string temp =
+        (target.parent_path() / ("." + target.filename().string() + ".cpl-new-XXXXXX")).string();
+    int fd = mkstemp(temp.data());
+    if (fd < 0) {
+        why = fmt::format("cannot create a file beside it ({})", std::strerror(errno));
+        return false;
+    }
+    auto fail = [&](std::string_view what) {
+        why = fmt::format("{} ({})", what, std::strerror(errno));
+        ::close(fd);
+        ::unlink(temp.c_str());
+        return false;
+    };
+    struct stat st {};
+    if (::stat(target.c_str(), &st) == 0) {
+        ::fchmod(fd, st.st_mode & 07777);
+    } else { // a new file: the permissions any new file gets, not mkstemp's 0600
+        mode_t mask = ::umask(0);
+        ::umask(mask);
+        ::fchmod(fd, 0666 & ~mask);
+    }
+    for (std::size_t done = 0; done < text.size();) {
+        ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return fail("cannot write the new text");
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd) != 0) return fail("cannot write the new text");
+    if (::close(fd) != 0) {
+        ::unlink(temp.c_str());
+        why = fmt::format("cannot write the new text ({})", std::strerror(errno));
+        return false;
+    }
+    if (::rename(temp.c_str(), target.c_str()) != 0) {
+        why = fmt::format("cannot replace it ({})", std::strerror(errno));
+        ::unlink(temp.c_str());
+        return false;
+    }
+    return true;
 }
 
 } // namespace cpl::cli

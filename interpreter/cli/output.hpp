@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <fmt/format.h>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -19,6 +20,10 @@ template <typename... Args> void print(fmt::format_string<Args...> format, Args&
 template <typename... Args> void eprint(fmt::format_string<Args...> format, Args&&... args) {
     write(stderr, fmt::format(format, std::forward<Args>(args)...));
 }
+
+/// Writes `text` to a new file beside `path` and renames it over `path` once complete (a
+/// full disk leaves the old file whole); false with `why` when it could not.
+bool replace_file(const std::string& path, const std::string& text, std::string& why);
 
 /// Flushes standard output; true when everything written to it and to standard error got
 /// there.

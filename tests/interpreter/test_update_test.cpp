@@ -1,0 +1,79 @@
+// `cpl test --update` (interpreter/cli/expectation_update.cpp): a failing expectation is
+// rewritten to the current result keeping the author's choices, a missing one is created,
+// and both then pass.
+#include "../helpers.hpp"
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using json = nlohmann::ordered_json;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+int cpl_test(const fs::path& dir, const std::string& flags, std::string& out) {
+    fs::path log = dir / "log.txt";
+    int status = std::system(
+        fmt::format("'{}' test {} '{}' >'{}' 2>&1", CPL_BINARY, flags, dir.string(), log.string())
+            .c_str());
+    out = slurp(log);
+    return WEXITSTATUS(status);
+}
+
+} // namespace
+
+TEST_CASE("cpl test --update rewrites what failed, keeps why, partial and keys, creates what is "
+          "missing") {
+    fs::path dir = fs::temp_directory_path() / fmt::format("cpl-update-{}", ::getpid());
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    fs::path golden = cpl::test::source_root / "tests/golden/run";
+    fs::copy_file(golden / "standard/carpal-tunnel-right.case.json",
+                  dir / "carpal-tunnel-right.case.json");
+    fs::copy_file(golden / "standard/carpal-tunnel-right.case.json", dir / "new.case.json");
+    // A wrong unit count, a `why`, an edits section listed in part with only `rule` keys.
+    json wrong = {{"case", "carpal-tunnel-right"},
+                  {"why", "the author's reason"},
+                  {"lines", {{{"code", "95909"}}, {{"code", "95886"}, {"units", 2}}}},
+                  {"edits", json::array({{{"rule", "no_such_edit"}}})},
+                  {"partial", {"edits"}}};
+    std::ofstream(dir / "carpal-tunnel-right.expected.json") << wrong.dump(2);
+    std::string out;
+    REQUIRE(cpl_test(dir, "", out) == 1);
+
+    REQUIRE(cpl_test(dir, "--update", out) == 0);
+    INFO(out);
+    CHECK(out.find("UPDATED") != std::string::npos);
+    CHECK(out.find("CREATED") != std::string::npos);
+    CHECK(out.find("0 passed, 0 failed, 2 updated") != std::string::npos);
+    json updated = json::parse(slurp(dir / "carpal-tunnel-right.expected.json"));
+    CHECK(updated["why"] == "the author's reason");
+    CHECK(updated["partial"] == json{"edits"});
+    // Each entry lists the keys the old entries used between them (here code and units).
+    CHECK(updated["lines"] ==
+          json::parse(R"([{"code": "95909", "units": 1}, {"code": "95886", "units": 1}])"));
+    CHECK(updated["edits"] == json::array()); // the standard set warns nothing here
+    CHECK(updated.begin().key() == "case");   // the author's key order
+    json created = json::parse(slurp(dir / "new.expected.json"));
+    CHECK(created["case"] == "carpal-tunnel-right");
+    CHECK(created["policy"] == "standard");
+    CHECK(created["lines"].size() == 2);
+    CHECK(created.contains("edits"));
+
+    REQUIRE(cpl_test(dir, "", out) == 0);
+    CHECK(out.find("2 passed, 0 failed") != std::string::npos);
+    fs::remove_all(dir);
+}
