@@ -90,8 +90,17 @@ int bench(const BenchOptions& options) {
     std::vector<std::string> cases;
     std::size_t bytes = 0;
     std::vector<std::string> given;
-    for_each_case(options.inputs,
-                  [&](std::string_view text, const std::string&) { given.emplace_back(text); });
+    if (!options.inputs.empty()) {
+        // Cases asked for and not read must not turn into a measure of generated ones.
+        InputsRead read =
+            for_each_case(options.inputs, [&](std::string_view text, const std::string&) {
+                given.emplace_back(text);
+            });
+        if (!read.ok || given.empty()) {
+            eprint("cpl bench: error: the given cases could not all be read; nothing measured\n");
+            return 1;
+        }
+    }
     for (std::size_t i = 0; i < options.cases; ++i) {
         cases.push_back(given.empty() ? generate_case(rng, i, muscles) : given[i % given.size()]);
         bytes += cases.back().size() + 1;
