@@ -37,6 +37,7 @@ public:
         evaluate_.explain = explain_;
         evaluate_.explain_expressions = options.explain == "expressions";
         evaluate_.why_not = options.why_not;
+        evaluate_.print = options.print;
     }
 
     void evaluate(Session& session, std::string_view text, const std::string& origin,

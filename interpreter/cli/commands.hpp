@@ -16,6 +16,7 @@ struct RunOptions {
     std::string format = "text";
     std::string explain;              // "" none, "words" (a coder's), "expressions" (authors')
     std::vector<std::string> why_not; // codes whose absence to explain
+    std::vector<std::string> print;   // definitions and settings whose values to show
     std::vector<std::string> cases;
     unsigned jobs = 0; // threads evaluating cases; 0: one per core
 };

@@ -40,6 +40,9 @@ int main(int argc, char** argv) {
                      "Threads evaluating cases (default: one per core); the output is the same, "
                      "in input order, for any number")
         ->check(CLI::Range(1u, 256u));
+    run_cmd->add_option("--print", run.print,
+                        "Show the value NAME (a definition or setting) has for each case "
+                        "(repeatable)");
     run_cmd->add_option("--why-not", run.why_not,
                         "Explain why CODE is not on the claim, or what RULE (a rule or edit) "
                         "did or where it stopped (repeatable)");

@@ -66,6 +66,7 @@ struct CaseState {
     RuleProfile* profile;
     Coverage* coverage;
     const std::vector<std::string>& why_not_codes;
+    const std::vector<std::string>& print_names;
 
     const RuleCode* rule = nullptr;             // the rule, edit or exception running
     std::size_t rule_index = 0;                 // its place in program order, rules then edits
@@ -111,6 +112,9 @@ void note_stop(CaseState& s, const ClauseCode& c);
 void note_billed(CaseState& s, const ClauseCode& c, std::string_view code);
 void explain_modifier(CaseState& s, int line, std::string_view what, std::string_view modifier);
 std::vector<std::string> why_not(const CaseState& s, const Result& result);
+
+// values.cpp: `--print NAME`, the value of a definition or setting for this case, as text.
+std::pair<std::string, std::string> value_of(CaseState& s, const std::string& name);
 
 // coverage.cpp: what acted (--coverage) and how long it took (--profile).
 void mark_fired(CaseState& s);

@@ -53,6 +53,8 @@ Result run(CaseState& s) {
     result.edits = std::move(s.edits);
     result.documentation = std::move(s.documentation);
     if (!s.why_not_codes.empty()) result.why_not = why_not(s, result);
+    for (const auto& name : s.print_names)
+        result.values.push_back(value_of(s, name));
     return result;
 }
 
@@ -64,8 +66,8 @@ CaseState::CaseState(const Program& policy, Arena& arena, Value case_record,
       expr(policy, context, scratch.expressions), date_assumed(context.date.empty()),
       explain(options.explain || options.explain_expressions || !options.why_not.empty()),
       expressions(options.explain_expressions), profile(options.profile),
-      coverage(options.coverage), why_not_codes(options.why_not), trail(scratch.trail),
-      let_cached(scratch.let_cached), let_values(scratch.let_values) {
+      coverage(options.coverage), why_not_codes(options.why_not), print_names(options.print),
+      trail(scratch.trail), let_cached(scratch.let_cached), let_values(scratch.let_values) {
     if (date_assumed) context.date = today();
     if (coverage) context.rows_seen = &coverage->rows;
     if (explain) context.rows_used = &rows_used;

@@ -28,6 +28,7 @@ struct EvaluateOptions {
     bool explain_expressions = false; // `because` also holds each clause as written (authors)
     RuleProfile* profile = nullptr;   // when set, time every rule and edit
     std::vector<std::string> why_not; // codes to explain the absence of (`--why-not`)
+    std::vector<std::string> print;   // definitions and settings whose values to show (`--print`)
     Coverage* coverage = nullptr;     // when set, record what the case exercised
     // What the case may spend (runtime/budget.hpp): past either, the case fails with
     // `eval.steps` or `eval.memory` and the next case starts afresh.

@@ -150,6 +150,16 @@ std::string to_json(const Result& r, bool explain) {
         out += ", \"why_not\": ";
         json_strings(out, r.why_not);
     }
+    if (!r.values.empty()) {
+        out += ", \"values\": {";
+        for (std::size_t i = 0; i < r.values.size(); ++i) {
+            if (i) out += ", ";
+            json_string(out, r.values[i].first);
+            out += ": ";
+            json_string(out, r.values[i].second);
+        }
+        out += '}';
+    }
     if (r.reviewed) {
         out += ", \"review\": [";
         for (std::size_t i = 0; i < r.review.size(); ++i) {
@@ -296,6 +306,8 @@ std::string to_text(const Result& r, bool explain) {
     }
     for (const auto& w : r.why_not)
         out += fmt::format("  why not {}\n", shown(w));
+    for (const auto& [name, value] : r.values)
+        out += fmt::format("  value of {}: {}\n", shown(name), shown(value));
     return out;
 }
 

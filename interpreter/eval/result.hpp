@@ -63,7 +63,8 @@ struct Result {
     std::vector<ReviewLine> review; // one per submitted line, in order
     std::vector<Line> unbilled;     // supported by the study, missing from the claim
     std::vector<std::string> why_not; // under --why-not: why each asked-for code is absent
-    const std::vector<SourceCode>* bibliography = nullptr; // the policy's, to resolve keys
+    std::vector<std::pair<std::string, std::string>> values; // under --print: name, value as text
+    const std::vector<SourceCode>* bibliography = nullptr;   // the policy's, to resolve keys
     std::uint64_t steps = 0; // the evaluation steps the case spent (its cost)
 };
 
