@@ -180,13 +180,18 @@ std::string where(const Program& program, Span span) {
 }
 
 // Which rules, edits and table rows the tests exercised, and a list of those none did.
-std::string coverage_report(const Program& program, const Coverage& covered) {
+// What no test exercised; with `layer`, only the rules, edits and rows that layer wrote.
+std::string coverage_report(const Program& program, const Coverage& covered,
+                            const std::string& layer) {
+    auto counted = [&](const std::string& wrote) { return layer.empty() || wrote == layer; };
     std::vector<std::string> missed;
-    std::size_t total = program.rules.size() + program.edits.size(), fired = 0;
-    for (std::size_t i = 0; i < total; ++i) {
+    std::size_t rules_and_edits = program.rules.size() + program.edits.size(), total = 0, fired = 0;
+    for (std::size_t i = 0; i < rules_and_edits; ++i) {
         bool hit = i < covered.fired.size() && covered.fired[i];
         const RuleCode& r =
             i < program.rules.size() ? program.rules[i] : program.edits[i - program.rules.size()];
+        if (!counted(r.layer)) continue;
+        ++total;
         if (hit)
             ++fired;
         else
@@ -198,6 +203,7 @@ std::string coverage_report(const Program& program, const Coverage& covered) {
         const TableData& table = *program.tables[t];
         if (table.name == case_tables::muscles) continue; // read by the case reader, not looked up
         for (std::size_t r = 0; r < table.rows.size(); ++r) {
+            if (!counted(table.rows[r].layer)) continue;
             ++rows;
             bool hit = t < covered.rows.size() && r < covered.rows[t].size() && covered.rows[t][r];
             if (hit)
@@ -210,9 +216,10 @@ std::string coverage_report(const Program& program, const Coverage& covered) {
             }
         }
     }
-    std::string out = fmt::format("coverage of policy {}: {} of {} rules and edits acted, {} of {} "
-                                  "table rows were looked up\n",
-                                  program.name, fired, total, used, rows);
+    std::string out = fmt::format("coverage of policy {}{}: {} of {} rules and edits acted, {} of "
+                                  "{} table rows were looked up\n",
+                                  program.name, layer.empty() ? "" : ", layer " + layer, fired,
+                                  total, used, rows);
     if (!missed.empty())
         out += fmt::format("not exercised by any test:\n{}\n", fmt::join(missed, "\n"));
     return out;
@@ -247,6 +254,7 @@ int test(const TestOptions& options) {
     std::map<std::string, std::unique_ptr<Session>> sessions;
     std::map<std::string, Coverage> coverage;
     std::size_t passed = 0, failed = 0, updated = 0;
+    bool bad_layer = false; // --coverage-layer names no layer of a policy tested
     for (const auto& file : files) {
         std::string expected_path =
             file.substr(0, file.size() - std::string(".case.json").size()) + ".expected.json";
@@ -301,7 +309,8 @@ int test(const TestOptions& options) {
         try {
             EvaluateOptions evaluate_options;
             evaluate_options.explain = true;
-            if (options.coverage) evaluate_options.coverage = &coverage[policy];
+            if (options.coverage || !options.coverage_layer.empty())
+                evaluate_options.coverage = &coverage[policy];
             outcome = sessions[policy]->run(*case_text, evaluate_options);
             problems = compare(expected, outcome);
         } catch (const json::exception& e) {
@@ -346,14 +355,25 @@ int test(const TestOptions& options) {
                 for (const auto& b : l.because)
                     print("      {} because {}\n", shown(l.code), shown(b));
     }
-    if (options.coverage)
-        for (const auto& [policy, covered] : coverage)
-            print("{}", coverage_report(*policies[policy].program, covered));
+    if (options.coverage || !options.coverage_layer.empty())
+        for (const auto& [policy, covered] : coverage) {
+            const Program& program = *policies[policy].program;
+            const auto& layers = program.layers;
+            const std::string& layer = options.coverage_layer;
+            if (!layer.empty() && std::find(layers.begin(), layers.end(), layer) == layers.end()) {
+                eprint("cpl test: --coverage-layer {}: policy {} has no such layer; its layers "
+                       "are {}\n",
+                       shown(layer), program.name, fmt::join(layers, ", "));
+                bad_layer = true;
+                continue;
+            }
+            print("{}", coverage_report(program, covered, layer));
+        }
     if (options.update)
         print("{} passed, {} failed, {} updated\n", passed, failed, updated);
     else
         print("{} passed, {} failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return bad_layer ? 2 : failed ? 1 : 0;
 }
 
 } // namespace cpl::cli

@@ -31,8 +31,9 @@ int check(const CheckOptions& options);
 struct TestOptions {
     std::string policy; // overrides each expectation's "policy" when set
     bool verbose = false;
-    bool coverage = false; // report which rules, edits and table rows no test exercised
-    bool update = false;   // rewrite failing (and missing) expectations to the current results
+    bool coverage = false;      // report which rules, edits and table rows no test exercised
+    std::string coverage_layer; // … of those one layer (a policy of the extends chain) wrote
+    bool update = false;        // rewrite failing (and missing) expectations to the current results
     std::vector<std::string> paths;
 };
 int test(const TestOptions& options);

@@ -65,6 +65,9 @@ int main(int argc, char** argv) {
     test_cmd->add_flag("-v,--verbose", test.verbose, "List passing tests too");
     test_cmd->add_flag("--coverage", test.coverage,
                        "Report the rules, edits and table rows no test exercised");
+    test_cmd->add_option("--coverage-layer", test.coverage_layer,
+                         "Coverage of what one layer wrote (a policy of the extends chain, by "
+                         "name), e.g. a payer's own rules, edits and rows");
     test_cmd->add_flag("--update", test.update,
                        "Rewrite each failing or missing expectation to the current results, "
                        "keeping its why, partial sections and keys (review with git diff)");
