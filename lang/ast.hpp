@@ -75,6 +75,18 @@ struct Comprehension {
     ExprPtr source;
     ExprPtr filter;
 };
+/// `any var in source: condition` (some element holds it), `all var in source: condition`
+/// (every element does; true of an empty list), `none var in source: condition` (no element
+/// does; true of an empty list).
+struct Quantified {
+    enum class Kind { any, all, none } kind = Kind::any;
+    std::string_view word() const {
+        return kind == Kind::all ? "all" : kind == Kind::none ? "none" : "any";
+    }
+    Ident var;
+    ExprPtr source;
+    ExprPtr condition;
+};
 // A named struct, defined once Expr is complete: `std::pair<Ident, Expr>` here would be
 // instantiated while Expr is still incomplete, which clang rejects.
 struct RecordField;
@@ -89,7 +101,7 @@ struct IfExpr {
 
 struct Expr {
     std::variant<NumberLit, CodeLit, BoolLit, StringLit, NameRef, Unary, Binary, Member, Index,
-                 Call, ListExpr, Comprehension, RecordExpr, IfExpr>
+                 Call, ListExpr, Comprehension, Quantified, RecordExpr, IfExpr>
         kind;
     Span span;
 };

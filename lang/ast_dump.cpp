@@ -106,6 +106,13 @@ struct Dumper {
         expr(c.filter);
         out += ')';
     }
+    void node(const ast::Quantified& q) {
+        out += "(" + std::string(q.word()) + " " + q.var.text + " ";
+        expr(q.source);
+        out += ' ';
+        expr(q.condition);
+        out += ')';
+    }
     void node(const ast::RecordExpr& r) {
         out += "(record";
         for (const auto& [name, value] : r.fields) {

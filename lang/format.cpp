@@ -64,7 +64,8 @@ std::string unary_text(UnaryOp op) {
 }
 
 int prec(const Expr& e) {
-    if (std::holds_alternative<IfExpr>(e.kind)) return p_if;
+    if (std::holds_alternative<IfExpr>(e.kind) || std::holds_alternative<Quantified>(e.kind))
+        return p_if;
     if (auto* b = std::get_if<Binary>(&e.kind)) return binary_prec(b->op);
     if (auto* u = std::get_if<Unary>(&e.kind)) return level(vocabulary::unary(u->op).precedence);
     if (std::holds_alternative<Member>(e.kind) || std::holds_alternative<Index>(e.kind))
@@ -169,6 +170,11 @@ void flat_kind(const Expr& e, std::string& out) {
                     flat(k.fields[i].value, p_if, out);
                 }
                 out += '}';
+            } else if constexpr (std::is_same_v<K, Quantified>) {
+                out += std::string(k.word()) + " " + k.var.text + " in ";
+                flat(*k.source, source_need, out);
+                out += ": ";
+                flat(*k.condition, p_if, out);
             } else if constexpr (std::is_same_v<K, IfExpr>) {
                 out += "if ";
                 flat(*k.condition, p_if, out);
@@ -343,6 +349,16 @@ private:
             expr(r.fields[i].value);
         }
         out += '}';
+    }
+    // any x in source:
+    //   condition
+    void broken(const Quantified& q, const std::string&) {
+        std::size_t start = column();
+        out += std::string(q.word()) + " " + q.var.text + " in ";
+        expr(*q.source, source_need);
+        out += ':';
+        newline(start + 2);
+        expr(*q.condition);
     }
     // if condition
     // then a

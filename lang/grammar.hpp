@@ -119,8 +119,17 @@ struct expect_else : kw_else {};
 // if <- 'if' expr 'then' expr 'else' expr
 struct if_expr : seq< kw_if, expect_expr, expect_then, expect_expr, expect_else, expect_expr > {};
 
-// primary <- literal / bracket / record / if / paren / call / name
-struct primary : sor< literal, bracket, record, if_expr, paren, call, var_ref > {};
+// quantified <- ('any' / 'all' / 'none') name 'in' expr ':' expr
+// The three words are not reserved: only a name then `in` after them makes a quantifier, so
+// `any(list)` stays a call of the built-in.
+struct quantifier_any : word< TAO_PEGTL_STRING( "any" ) > {};
+struct quantifier_all : word< TAO_PEGTL_STRING( "all" ) > {};
+struct quantifier_none : word< TAO_PEGTL_STRING( "none" ) > {};
+struct quantified_head : seq< sor< quantifier_any, quantifier_all, quantifier_none >, ws, ident, kw_in > {};
+struct quantified : seq< quantified_head, expect_expr, expect_colon, expect_expr > {};
+
+// primary <- literal / bracket / record / if / quantified / paren / call / name
+struct primary : sor< literal, bracket, record, if_expr, quantified, paren, call, var_ref > {};
 
 struct expect_field_name : sor< ident, raise< expect_field_name > > {};
 // postfix <- primary ('.' name / '[' expr ']')*

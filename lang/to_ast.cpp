@@ -286,6 +286,17 @@ public:
             return {std::move(call), span(n)};
         }
         if (n.is_type<g::bracket>()) return bracket(n);
+        if (n.is_type<g::quantified>()) {
+            ast::Quantified q;
+            const Node& word = *n.children.at(0);
+            q.kind = word.is_type<g::quantifier_all>()    ? ast::Quantified::Kind::all
+                     : word.is_type<g::quantifier_none>() ? ast::Quantified::Kind::none
+                                                          : ast::Quantified::Kind::any;
+            q.var = ident(*n.children.at(1));
+            q.source = boxed(*n.children.at(2));
+            q.condition = boxed(*n.children.at(3));
+            return {std::move(q), span(n)};
+        }
         if (n.is_type<g::record>()) {
             ast::RecordExpr record;
             for (const auto& field : n.children)

@@ -43,6 +43,9 @@ void names_in(const ast::Expr& e, std::vector<std::string>& out) {
             } else if constexpr (std::is_same_v<K, ast::ListExpr>) {
                 for (const auto& item : k.items)
                     names_in(item, out);
+            } else if constexpr (std::is_same_v<K, ast::Quantified>) {
+                names_in(*k.source, out);
+                names_in(*k.condition, out);
             } else if constexpr (std::is_same_v<K, ast::IfExpr>) {
                 names_in(*k.condition, out);
                 names_in(*k.then_branch, out);
@@ -108,6 +111,9 @@ bool ExpressionChecker::known_now(const Node& n) {
     case Op::ServiceDate:
     case Op::DynamicMember:
     case Op::Comprehension:
+    case Op::Any:
+    case Op::All:
+    case Op::None:
         return false;
     default:
         break;

@@ -83,6 +83,9 @@ Typed ExpressionChecker::fold(Typed typed) {
     case Op::DatedSetting:
     case Op::ServiceDate:
     case Op::Comprehension:
+    case Op::Any:
+    case Op::All:
+    case Op::None:
         return typed;
     default:
         break;
@@ -418,6 +421,28 @@ Typed ExpressionChecker::compile(const ast::Comprehension& c, Span span, Scope& 
     }
     scope.pop();
     return make(Op::Comprehension, std::move(kids), list_of(value.type), span, slot);
+}
+
+Typed ExpressionChecker::compile(const ast::Quantified& q, Span span, Scope& scope) {
+    std::string word(q.word());
+    Typed source = expr(*q.source, scope);
+    if (known(source.type) && source.type->kind != TypeKind::List)
+        error("check.type_mismatch", q.source->span,
+              fmt::format("`{} … in` needs a list, not {}", word, type_name(source.type)));
+    TypeP element = source.type->kind == TypeKind::List && source.type->element
+                        ? source.type->element
+                        : any_type();
+    std::uint32_t slot = scope.push(q.var.text, element);
+    Typed condition = expr(*q.condition, scope);
+    expect(condition, bool_type(), *q.condition, fmt::format("the condition of `{}`", word));
+    scope.pop();
+    std::vector<Node> kids;
+    kids.push_back(std::move(source.node));
+    kids.push_back(std::move(condition.node));
+    Op op = q.kind == ast::Quantified::Kind::all    ? Op::All
+            : q.kind == ast::Quantified::Kind::none ? Op::None
+                                                    : Op::Any;
+    return make(op, std::move(kids), bool_type(), span, slot);
 }
 
 Typed ExpressionChecker::compile(const ast::RecordExpr& r, Span span, Scope& scope) {

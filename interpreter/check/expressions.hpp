@@ -63,6 +63,7 @@ protected:
     Typed compile(const ast::Call& c, Span span, Scope& scope);
     Typed compile(const ast::ListExpr& l, Span span, Scope& scope);
     Typed compile(const ast::Comprehension& c, Span span, Scope& scope);
+    Typed compile(const ast::Quantified& q, Span span, Scope& scope);
     Typed compile(const ast::RecordExpr& r, Span span, Scope& scope);
     Typed compile(const ast::IfExpr& i, Span span, Scope& scope);
 

@@ -1,8 +1,8 @@
 // interpreter/check/operators.cpp — the types binary operators accept and give, and
 // comparisons that can never hold (check.incomparable).
+#include "interpreter/case/case_schema.hpp"
 #include "interpreter/check/expressions.hpp"
 #include "lang/vocabulary.hpp"
-#include "interpreter/case/case_schema.hpp"
 
 #include <fmt/format.h>
 

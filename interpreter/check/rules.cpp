@@ -23,6 +23,9 @@ bool invariant(const Node& n) {
     case Op::Range:
     case Op::CallDef:
     case Op::Comprehension:
+    case Op::Any:
+    case Op::All:
+    case Op::None:
         return false;
     default:
         break;
@@ -35,7 +38,7 @@ bool invariant(const Node& n) {
 // True when `n` reads no local except those bound by comprehensions inside it.
 bool closed(const Node& n, std::vector<std::uint32_t>& bound) {
     if (n.op == Op::Local) return std::find(bound.begin(), bound.end(), n.slot) != bound.end();
-    if (n.op == Op::Comprehension) {
+    if (n.op == Op::Comprehension || n.op == Op::Any || n.op == Op::All || n.op == Op::None) {
         if (!closed(n.kids[0], bound)) return false;
         bound.push_back(n.slot);
         bool ok = std::all_of(n.kids.begin() + 1, n.kids.end(),

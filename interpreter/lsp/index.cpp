@@ -147,6 +147,12 @@ private:
         expr(i.then_branch);
         expr(i.else_branch);
     }
+    void node(const ast::Quantified& q, Span) {
+        expr(q.source);
+        bind(q.var, "comprehension");
+        expr(q.condition);
+        locals_.pop_back();
+    }
     void node(const ast::Comprehension& c, Span) {
         expr(c.source);
         bind(c.var, "comprehension");

@@ -123,6 +123,10 @@ Value Expressions::eval_node(const Node& n) {
     }
     case Op::Comprehension:
         return comprehension(n);
+    case Op::Any:
+    case Op::All:
+    case Op::None:
+        return quantified(n);
     case Op::Record: {
         Value* out = context_.arena.make_array<Value>(n.kids.size());
         for (std::size_t i = 0; i < n.kids.size(); ++i)
@@ -403,6 +407,18 @@ Value Expressions::comprehension(const Node& n) {
         out[count++] = eval(n.kids[1]);
     }
     return Value::of_list(out, count);
+}
+
+// `any x in source: condition` stops at the first element that holds it (true), `none` there
+// too (false); `all` at the first that does not (false).
+Value Expressions::quantified(const Node& n) {
+    Value source = expect_list(n.kids[0]);
+    bool all = n.op == Op::All;
+    for (const auto& item : source.list()) {
+        local(n.slot) = item;
+        if (truth(n.kids[1]) != all) return Value::of_bool(n.op == Op::Any);
+    }
+    return Value::of_bool(n.op != Op::Any);
 }
 
 Value Expressions::builtin(const Node& n) {

@@ -158,6 +158,7 @@ private:
     Value range(const Node& n);
     Value add(const Node& n);
     Value comprehension(const Node& n);
+    Value quantified(const Node& n);
     Value builtin(const Node& n);
     Value interpolate(const Node& n);
 

@@ -52,6 +52,9 @@ enum class Op : std::uint8_t {
     If,            // kids: condition, then, else
     List,          // kids are the elements
     Comprehension, // kids: source, element, [filter]; the variable is locals[frame + slot]
+    Any,           // kids: source, condition; true when the condition holds of an element
+    All,           // kids: source, condition; true when it holds of every element
+    None,          // kids: source, condition; true when it holds of no element
     Record,        // kids are the fields of shape `slot`
     Builtin,       // builtin(kids…)
     Interpolate,   // text[0] kids[0] text[1] kids[1] … text[n]

@@ -182,3 +182,23 @@ TEST_CASE("an exception runs instead of its rule when its conditions hold") {
     REQUIRE(one.result);
     CHECK(lines_of(*one.result) == "95860 x1");
 }
+
+TEST_CASE(
+    "any and all: quantifiers over a list, with the built-ins any() and all() still callable") {
+    auto r = make(
+        "def arms = [l for l in case.extremities if l.limb in [\"left_arm\", \"right_arm\"]]\n"
+        "rule some_big when any l in case.extremities: count(l.muscles) >= 2 bill 95860 cite "
+        "\"x\"\n"
+        "rule every_arm when all l in case.extremities: l.limb in [\"left_arm\", \"right_arm\"]\n"
+        "  bill 95861 cite \"y\"\n"
+        "rule none_empty when all l in []: false bill 95870 cite \"z\"\n"
+        "rule no_leg when none l in arms: l.limb == \"left_leg\" bill 95885 cite \"w\"\n"
+        "rule builtin when any([count(arms) > 1]) bill 95886 cite \"v\"\n");
+    auto out = r.run(
+        R"({"id": "q1", "extremities": [{"limb": "left_arm", "muscles": ["APB", "FDI"]}, {"limb": "right_arm", "muscles": ["fdi"]}]})");
+    REQUIRE(out.result);
+    CHECK(lines_of(*out.result) == "95860 x1; 95861 x1; 95870 x1; 95885 x1; 95886 x1");
+    out = r.run(R"({"id": "q2", "extremities": [{"limb": "left_leg", "muscles": ["APB"]}]})");
+    REQUIRE(out.result);
+    CHECK(lines_of(*out.result) == "95870 x1; 95885 x1");
+}

@@ -113,6 +113,13 @@ TEST_CASE("fmt: parentheses follow precedence, five-digit numbers stay numbers")
     CHECK(expr_of("(1..3)") == "1..3");
     CHECK(expr_of("10_000 + 95860") == "10_000 + 95860");
     CHECK(expr_of("\"a\\\"b{c}\\{\"") == "\"a\\\"b{c}\\{\"");
+    // A quantifier's condition runs to the end, as an `if`'s `else` does.
+    CHECK(expr_of("(any x in l: x > 1) and b") == "(any x in l: x > 1) and b");
+    CHECK(expr_of("any x in l: (x > 1 and b)") == "any x in l: x > 1 and b");
+    CHECK(expr_of("all x in (if a then l else m): x") == "all x in (if a then l else m): x");
+    CHECK(expr_of("not (all x in l: x)") == "not (all x in l: x)");
+    CHECK(expr_of("none x in l: x") == "none x in l: x");
+    CHECK(expr_of("any(l) or all(l)") == "any(l) or all(l)"); // the built-ins, called
 }
 
 TEST_CASE("fmt: an included file (no policy line) is formatted without a header") {
