@@ -5,6 +5,7 @@
 // sarif: one SARIF 2.1.0 log on stdout, which CI systems (code scanning) display.
 // The exit status is the same in every format: 0 clean, 1 errors.
 #include "commands.hpp"
+#include "interpreter/lsp/text.hpp"
 #include "lang/render.hpp"
 #include "lang/utf8.hpp"
 
@@ -76,17 +77,7 @@ json file_json(const Checked& c) {
 // A relative path stays relative to the checkout (%SRCROOT%), as code scanning wants it;
 // either way it is percent-encoded as a URI reference.
 json artifact(const std::string& path) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string uri = path.starts_with('/') ? "file://" : "";
-    for (unsigned char c : path) {
-        if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
-            uri += static_cast<char>(c);
-        } else {
-            uri += '%';
-            uri += hex[c >> 4];
-            uri += hex[c & 15];
-        }
-    }
+    std::string uri = (path.starts_with('/') ? "file://" : "") + lsp::percent_encoded(path);
     json out = {{"uri", uri}};
     if (!path.starts_with('/')) out["uriBaseId"] = "%SRCROOT%";
     return out;

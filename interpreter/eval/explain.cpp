@@ -243,6 +243,21 @@ struct Reasons {
     }
 };
 
+// Each `when` that stopped `rule` on this case, once: its `otherwise` words (with the condition
+// as written for authors), else the condition as written.
+std::vector<std::string> stopped_at(const CaseState& s, const RuleCode& rule) {
+    std::vector<std::string> stopped;
+    for (const auto& stop : s.stops) {
+        if (stop.rule != &rule) continue;
+        std::string text = stop.reason.empty() ? stop.condition
+                           : s.expressions     ? stop.reason + " (" + stop.condition + ")"
+                                               : stop.reason;
+        if (std::find(stopped.begin(), stopped.end(), text) == stopped.end())
+            stopped.push_back(std::move(text));
+    }
+    return stopped;
+}
+
 // Why no rule billed `code`: for each rule that could, where it stopped or what it billed.
 std::vector<std::string> rule_reasons(const CaseState& s, std::string_view code) {
     Reasons reasons;
@@ -255,15 +270,7 @@ std::vector<std::string> rule_reasons(const CaseState& s, std::string_view code)
                               note);
             continue;
         }
-        std::vector<std::string> stopped;
-        for (const auto& stop : s.stops) {
-            if (stop.rule != &rule) continue;
-            std::string text = stop.reason.empty() ? stop.condition
-                               : s.expressions     ? stop.reason + " (" + stop.condition + ")"
-                                                   : stop.reason;
-            if (std::find(stopped.begin(), stopped.end(), text) == stopped.end())
-                stopped.push_back(std::move(text));
-        }
+        std::vector<std::string> stopped = stopped_at(s, rule);
         bool billed_other = false;
         for (const auto& b : s.billed) {
             if (b.rule != &rule || b.code == code) continue;
@@ -313,15 +320,7 @@ std::string why_not_rule(const CaseState& s, const Result& result, const RuleCod
     if (!rule.effective.holds(s.context.date))
         return fmt::format("{}: it does not apply to services on {} {}", rule.name, s.context.date,
                            note);
-    std::vector<std::string> stopped;
-    for (const auto& stop : s.stops) {
-        if (stop.rule != &rule) continue;
-        std::string text = stop.reason.empty() ? stop.condition
-                           : s.expressions     ? stop.reason + " (" + stop.condition + ")"
-                                               : stop.reason;
-        if (std::find(stopped.begin(), stopped.end(), text) == stopped.end())
-            stopped.push_back(std::move(text));
-    }
+    std::vector<std::string> stopped = stopped_at(s, rule);
     if (!stopped.empty())
         return fmt::format("{}: it stopped: {} {}", rule.name, fmt::join(stopped, "; "), note);
     return fmt::format("{}: it ran and found nothing to act on (a `for` over an empty list, or "

@@ -62,19 +62,23 @@ std::string file_uri(const std::string& path) {
     std::error_code ec;
     std::string absolute = std::filesystem::absolute(path, ec).lexically_normal().string();
     if (ec) absolute = path;
+    return "file://" + percent_encoded(absolute);
+}
+
+std::string percent_encoded(std::string_view path) {
     static constexpr char hex[] = "0123456789ABCDEF";
-    std::string uri = "file://";
-    for (unsigned char c : absolute) {
+    std::string out;
+    for (unsigned char c : path) {
         // RFC 3986 unreserved characters and the path separator stay as they are.
         if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
-            uri += static_cast<char>(c);
+            out += static_cast<char>(c);
         } else {
-            uri += '%';
-            uri += hex[c >> 4];
-            uri += hex[c & 15];
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
         }
     }
-    return uri;
+    return out;
 }
 
 std::string uri_path(std::string_view uri) {

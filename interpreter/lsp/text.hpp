@@ -36,6 +36,8 @@ private:
 
 /// `file:///a%20b/c.cpl` for `/a b/c.cpl` (the path made absolute first).
 std::string file_uri(const std::string& path);
+/// `path` with every byte but RFC 3986's unreserved characters and `/` percent-encoded.
+std::string percent_encoded(std::string_view path);
 
 /// The local path of a `file:` URI; empty for any other scheme.
 std::string uri_path(std::string_view uri);
