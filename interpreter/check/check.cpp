@@ -243,6 +243,10 @@ private:
         def_switch_[i] = body.is_switch;
         p().max_frame = std::max(p().max_frame, scope.frame_size);
         def_state_[i] = 2;
+        // Whether it is known before any case, while the definitions it reads are known too:
+        // asking later would walk every definition below it at once, as deep as the policy.
+        if (def_known_.size() <= i) def_known_.resize(p().defs.size(), -1);
+        def_known_[i] = !done.is_function && known_now(done.body);
         return done.type;
     }
 };

@@ -92,14 +92,10 @@ bool ExpressionChecker::known_now(const Node& n) {
         return n.slot != poisoned && !(n.constant.kind == Kind::Table && n.constant.table->dated);
     case Op::Def: {
         if (n.slot >= def_state_.size() || def_state_[n.slot] != 2) return false;
-        // Once per definition: a definition read twice by the next (`x1 = x0 + x0`) would
-        // otherwise be walked 2^n times.
-        if (def_known_.size() <= n.slot) def_known_.resize(p().defs.size(), -1);
-        if (def_known_[n.slot] < 0) {
-            const DefCode& def = p().defs[n.slot];
-            def_known_[n.slot] = !def.is_function && known_now(def.body);
-        }
-        return def_known_[n.slot] == 1;
+        // Set once per definition when it is compiled (check.cpp): a definition read twice by
+        // the next (`x1 = x0 + x0`) would otherwise be walked 2^n times, and a chain of
+        // definitions walked as deep as the policy is long.
+        return n.slot < def_known_.size() && def_known_[n.slot] == 1;
     }
     case Op::Local:
     case Op::CallDef:
