@@ -4,7 +4,7 @@ of README.md or docs/*.md is run from the repository root, and what the block sh
 (up to the next `$` line or the end of the block) must be exactly what it prints, standard
 output then standard error. A shown line that ends in ` …` stands for a printed line that
 begins with the text before it, and when the last shown line so ends, the rest of the output
-may be left out. docs/diagnostics.md is left to its own catalogue test, which
+may be left out; a line `…` alone stands for any number of printed lines. docs/diagnostics.md is left to its own catalogue test, which
 writes the example policies its commands read. Usage: doc_commands.py CPL ROOT."""
 import glob
 import os
@@ -49,11 +49,15 @@ def same(shown, printed):
 
 
 def shows(want, got):
-    if len(want) > len(got):
-        return False
-    if len(want) < len(got) and not want[-1].endswith(" …"):
-        return False
-    return all(same(w, g) for w, g in zip(want, got))
+    """Whether the shown lines are the printed ones: a line `…` alone stands for any number
+    of printed lines, and a last shown line ending in ` …` for the rest of the output."""
+    def match(i, j):
+        if i == len(want):
+            return j == len(got) or (i > 0 and want[-1].endswith(" …"))
+        if want[i] == "…":
+            return any(match(i + 1, k) for k in range(j, len(got) + 1))
+        return j < len(got) and same(want[i], got[j]) and match(i + 1, j + 1)
+    return match(0, 0)
 
 
 def main():
