@@ -72,7 +72,8 @@ struct CaseOptions {
     bool explain = false;
 };
 
-// `explain`, `explain=true|1|false|0`; `why_not=95886` repeated or comma-separated.
+// `explain`, `explain=true|1|false|0`; `why_not=95886` and `print=complete_limbs` repeated or
+// comma-separated.
 std::variant<CaseOptions, Reply> case_options(const Params& params) {
     CaseOptions out;
     for (const auto& [name, value] : params) {
@@ -81,10 +82,11 @@ std::variant<CaseOptions, Reply> case_options(const Params& params) {
                 out.explain = true;
             else if (value != "false" && value != "0")
                 return error_reply(400, fmt::format("`explain` is true or false, not `{}`", value));
-        } else if (name == "why_not") {
+        } else if (name == "why_not" || name == "print") {
+            auto& names = name == "why_not" ? out.evaluate.why_not : out.evaluate.print;
             for (std::size_t at = 0; at <= value.size();) {
                 std::size_t comma = std::min(value.find(',', at), value.size());
-                if (comma > at) out.evaluate.why_not.push_back(value.substr(at, comma - at));
+                if (comma > at) names.push_back(value.substr(at, comma - at));
                 at = comma + 1;
             }
         }
@@ -130,7 +132,8 @@ std::optional<Reply> reject_empty(std::string_view body) {
 
 Reply one_case(Context& ctx, const Params& params, std::string_view body, bool must_review,
                std::string_view endpoint) {
-    if (auto bad = unknown_parameter(params, {"policy", "explain", "why_not"})) return *bad;
+    if (auto bad = unknown_parameter(params, {"policy", "explain", "why_not", "print"}))
+        return *bad;
     if (auto bad = reject_empty(body)) return *bad;
     auto policy = policy_of(ctx, params);
     if (auto* reply = std::get_if<Reply>(&policy)) return *reply;
@@ -172,7 +175,8 @@ Reply review(Context& ctx, const Params& params, std::string_view body) {
 }
 
 Reply batch(Context& ctx, const Params& params, std::string_view body) {
-    if (auto bad = unknown_parameter(params, {"policy", "explain", "why_not"})) return *bad;
+    if (auto bad = unknown_parameter(params, {"policy", "explain", "why_not", "print"}))
+        return *bad;
     auto policy = policy_of(ctx, params);
     if (auto* reply = std::get_if<Reply>(&policy)) return *reply;
     auto options = case_options(params);

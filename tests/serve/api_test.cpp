@@ -70,6 +70,21 @@ TEST_CASE("serve: evaluate with explain and why_not equals the command line", "[
     CHECK(json::parse(res->body)["why_not"].size() == 2);
 }
 
+TEST_CASE("serve: print shows a definition's value as cpl run --print does", "[serve]") {
+    TestServer server;
+    auto client = server.client();
+    std::string file = "tests/golden/run/standard/carpal-tunnel-right.case.json";
+    std::string expected = run_command(
+        "cd " + source_root.string() + " && " + CPL_BINARY +
+        " run --format json --print ncs_study_count --print min_muscles_per_limb " + file);
+    auto res = client.Post("/v1/evaluate?print=ncs_study_count,min_muscles_per_limb",
+                           slurp(source_root / file), "application/json");
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    CHECK(without_fingerprint(res->body) + "\n" == expected);
+    CHECK(json::parse(res->body)["values"]["ncs_study_count"] == "5");
+}
+
 TEST_CASE("serve: review needs a submitted claim", "[serve]") {
     TestServer server;
     auto client = server.client();
