@@ -84,7 +84,8 @@ void hoist_invariant_conditions(RuleCode& code) {
 } // namespace
 
 RuleCode RuleCompiler::compile_rule(const MergedRule& merged) {
-    RuleCode code = compile_body(*merged.rule, merged.layer, true, !merged.replaces.empty());
+    RuleCode code =
+        compile_body(*merged.rule, merged.layer, true, !merged.replaces.empty(), merged.restates);
     if (!merged.replaces.empty())
         code.replaces = fmt::format("{} ({})", code.name, merged.replaces);
     for (const auto& [exception, layer] : merged.exceptions) {
@@ -95,24 +96,29 @@ RuleCode RuleCompiler::compile_rule(const MergedRule& merged) {
     return code;
 }
 
-RuleCode RuleCompiler::compile_body(const ast::Rule& rule, const std::string& layer, bool hoist,
-                                    bool replaces) {
+RuleCode RuleCompiler::compile_body(const ast::Rule& written, const std::string& layer, bool hoist,
+                                    bool replaces, const ast::Rule* restated) {
+    // A restatement runs the clauses of the rule it restates, and keeps its description,
+    // cite and dates where it gives none.
+    const ast::Rule& rule = restated ? *restated : written;
+    bool own_dates = written.effective.from || written.effective.until;
     RuleCode code;
-    code.name = rule.name.text;
-    code.kind = rule.kind;
-    code.doc = rule.doc;
+    code.name = written.name.text;
+    code.kind = written.kind;
+    code.doc = written.doc.empty() ? rule.doc : written.doc;
     code.layer = layer;
-    code.span = rule.name.span;
-    code.effective = effective(rule.effective);
-    code.fixed = rule.fixed;
+    code.span = written.name.span;
+    code.effective = effective(own_dates ? written.effective : rule.effective);
+    code.fixed = written.fixed;
     if (code.effective.dated()) p().dated = true;
     bool is_edit = rule.kind == ast::RuleKind::Edit;
     std::string_view kind = vocabulary::keyword(rule.kind);
-    if (rule.cite)
-        code.cite = rule.cite->text;
+    const auto& cite = written.cite ? written.cite : rule.cite;
+    if (cite)
+        code.cite = cite->text;
     else
-        error("check.missing_cite", rule.name.span,
-              fmt::format("{} `{}` does not cite its source", kind, rule.name.text))
+        error("check.missing_cite", written.name.span,
+              fmt::format("{} `{}` does not cite its source", kind, written.name.text))
             .help = "add `cite \"…\"` naming the guideline, policy or table it encodes";
     Scope scope;
     scope.in_edit = is_edit;

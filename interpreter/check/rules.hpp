@@ -15,8 +15,8 @@ protected:
     RuleCode compile_rule(const MergedRule& merged);
 
 private:
-    RuleCode compile_body(const ast::Rule& rule, const std::string& layer, bool hoist,
-                          bool replaces = false);
+    RuleCode compile_body(const ast::Rule& written, const std::string& layer, bool hoist,
+                          bool replaces = false, const ast::Rule* restated = nullptr);
     ClauseCode compile_clause(const ast::Clause& clause, Scope& scope, const ast::Rule& rule,
                               bool replaces);
     void always_false(Diagnostic& d, const ast::Rule& rule, bool replaces);

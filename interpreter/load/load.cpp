@@ -422,6 +422,13 @@ private:
         if (refuse_fixed(existing->rule->fixed, existing->layer, layer, o.rule.name.span,
                          kind_name(o.rule.kind), o.rule.name.text))
             return;
+        // No clauses: a restatement of the description, cite or dates; the body (and its
+        // exceptions) stay the base's.
+        if (o.rule.clauses.empty()) {
+            const ast::Rule* body = existing->restates ? existing->restates : existing->rule;
+            *existing = {&o.rule, layer, existing->layer, existing->exceptions, body};
+            return;
+        }
         *existing = {&o.rule, layer, existing->layer, {}};
     }
 

@@ -81,6 +81,9 @@ struct MergedRule {
     std::string layer;
     std::string replaces; // the layer whose rule this replaced
     std::vector<std::pair<const ast::Rule*, std::string>> exceptions;
+    // A restatement (`override` with a description, cite or dates and no clauses): the rule
+    // whose clauses run, and whose description, cite and dates stand where `rule` has none.
+    const ast::Rule* restates = nullptr;
 };
 
 /// A source the citations name by key. A payer layer that declares a key again replaces the

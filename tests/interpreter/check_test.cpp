@@ -186,3 +186,35 @@ TEST_CASE("a fragment of a policy is checked in the policy that includes it") {
     CHECK(loaded.program->name == "fragment_main");
     CHECK(loaded.included_by.ends_with("fragment_main.cpl"));
 }
+
+TEST_CASE("an override without clauses restates a rule: the base's body runs, with the new "
+          "description, cite and dates") {
+    Loaded loaded = load_text(
+        "policy acme extends standard\n"
+        "override rule needle_emg_complete_with_ncs \"Complete extremities with NCS (Acme 4.1)\"\n"
+        "  from \"2024-01-01\"\n"
+        "  cite \"Acme provider manual 2025, 4.1\"\n");
+    INFO(rendered(loaded));
+    REQUIRE(loaded.program);
+    Session session(*loaded.program);
+    std::string study =
+        slurp(source_root / "tests/golden/run/standard/carpal-tunnel-right.case.json");
+    EvaluateOptions explain;
+    explain.explain = true;
+    auto out = session.run(study, explain);
+    REQUIRE(out.result);
+    const Line& emg = out.result->lines.at(1);
+    CHECK(emg.code == "95886"); // the base's clauses still bill it
+    CHECK(emg.cite == "Acme provider manual 2025, 4.1");
+    CHECK(emg.layer == "acme");
+    CHECK(emg.because.at(0) == "Complete extremities with NCS (Acme 4.1)");
+    // Its own dates: before 2024 the restated rule is not in force.
+    auto at = study.find("\"date_of_service\"");
+    REQUIRE(at != std::string::npos);
+    std::string in_2023 = study;
+    in_2023.replace(in_2023.find('"', at + 18) + 1, 10, "2023-06-01");
+    out = session.run(in_2023);
+    REQUIRE(out.result);
+    for (const auto& l : out.result->lines)
+        CHECK(l.code != "95886");
+}
