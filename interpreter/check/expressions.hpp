@@ -7,6 +7,9 @@
 
 namespace cpl::check_detail {
 
+/// A type's name with its article, for messages: "a code", "an int", "a list [code]".
+std::string with_article(const std::string& type);
+
 class ExpressionChecker : public CheckContext {
 public:
     using CheckContext::CheckContext;

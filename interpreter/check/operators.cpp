@@ -17,14 +17,14 @@ bool is_literal(const ast::Expr& e) {
            std::holds_alternative<ast::StringLit>(e.kind);
 }
 
+} // namespace
+
 std::string with_article(const std::string& type) {
     if (type.starts_with("[")) return "a list " + type;
     if (type.starts_with("{")) return "a record " + type;
     bool vowel = !type.empty() && std::string_view("aeiou").find(type[0]) != std::string::npos;
     return (vowel ? "an " : "a ") + type;
 }
-
-} // namespace
 
 bool ExpressionChecker::incomparable(const ast::Binary& b, const Typed& left, const Typed& right) {
     using B = ast::BinaryOp;

@@ -78,13 +78,6 @@ std::optional<std::pair<std::string, char>> wildcard(const std::string& s) {
     return std::pair{bare == prefix ? prefix : bare, mark};
 }
 
-std::string with_article(const std::string& type) {
-    if (type.starts_with("[")) return "a list " + type;
-    if (type.starts_with("{")) return "a record " + type;
-    bool vowel = !type.empty() && std::string_view("aeiou").find(type[0]) != std::string::npos;
-    return (vowel ? "an " : "a ") + type;
-}
-
 } // namespace
 
 TableCompiler::KeyKind TableCompiler::key_kind(const ast::TableKey& key) {

@@ -9,6 +9,7 @@
 #include "lang/utf8.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <fmt/format.h>
 #include <memory>
 #include <thread>
@@ -111,19 +112,28 @@ int run(const RunOptions& options) {
     auto run_block = [&] {
         std::size_t per = (block.size() + jobs - 1) / jobs;
         std::vector<std::thread> threads;
+        // An exception leaving a thread would end the process: it is carried to this one and
+        // raised in input order, after the output of the slices before it, as with one job.
+        std::vector<std::exception_ptr> failures(jobs);
         for (unsigned j = 0; j < jobs; ++j) {
             std::size_t from = std::min(block.size(), j * per),
                         to = std::min(block.size(), from + per);
             if (from == to) break;
             threads.emplace_back([&, j, from, to] {
-                for (std::size_t i = from; i < to; ++i)
-                    runner.evaluate(*sessions[j], block[i], slices[j]);
+                try {
+                    for (std::size_t i = from; i < to; ++i)
+                        runner.evaluate(*sessions[j], block[i], slices[j]);
+                } catch (...) {
+                    failures[j] = std::current_exception();
+                }
             });
         }
         for (auto& t : threads)
             t.join();
-        for (auto& slice : slices)
-            flush(slice, all_used);
+        for (unsigned j = 0; j < jobs; ++j) {
+            flush(slices[j], all_used);
+            if (failures[j]) std::rethrow_exception(failures[j]);
+        }
         block.clear();
     };
 

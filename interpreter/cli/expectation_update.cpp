@@ -23,51 +23,43 @@ std::vector<std::string> keys_used(const ordered& old, const char* section,
     return keys.empty() ? defaults : keys;
 }
 
-ordered lines_json(const std::vector<Line>& lines, const std::vector<std::string>& keys) {
+// Each item as an object of the `keys` asked, in that order, valued by `field` (a key it does
+// not know is left out).
+template <typename Item, typename Field>
+ordered entries(const std::vector<Item>& items, const std::vector<std::string>& keys, Field field) {
     ordered out = ordered::array();
-    for (const auto& l : lines) {
+    for (const auto& item : items) {
         ordered entry = ordered::object();
-        for (const auto& key : keys) {
-            if (key == "code") entry[key] = l.code;
-            if (key == "units") entry[key] = l.units;
-            if (key == "modifiers")
-                entry[key] = std::vector<std::string>(l.modifiers.begin(), l.modifiers.end());
-            if (key == "rule") entry[key] = l.rule;
-        }
+        for (const auto& key : keys)
+            if (ordered value = field(item, key); !value.is_null()) entry[key] = std::move(value);
         out.push_back(std::move(entry));
     }
     return out;
 }
 
-ordered edits_json(const std::vector<Edit>& edits, const std::vector<std::string>& keys) {
-    ordered out = ordered::array();
-    for (const auto& e : edits) {
-        ordered entry = ordered::object();
-        for (const auto& key : keys) {
-            if (key == "severity") entry[key] = e.severity;
-            if (key == "rule") entry[key] = e.rule;
-            if (key == "code") entry[key] = e.code;
-            if (key == "message") entry[key] = e.message;
-            if (key == "cite") entry[key] = e.cite;
-        }
-        out.push_back(std::move(entry));
-    }
-    return out;
+ordered line_field(const Line& l, const std::string& key) {
+    if (key == "code") return l.code;
+    if (key == "units") return l.units;
+    if (key == "modifiers") return std::vector<std::string>(l.modifiers.begin(), l.modifiers.end());
+    if (key == "rule") return l.rule;
+    return nullptr;
 }
 
-ordered review_json(const std::vector<ReviewLine>& review, const std::vector<std::string>& keys) {
-    ordered out = ordered::array();
-    for (const auto& v : review) {
-        ordered entry = ordered::object();
-        for (const auto& key : keys) {
-            if (key == "code") entry[key] = v.code;
-            if (key == "units") entry[key] = v.units;
-            if (key == "status") entry[key] = v.status;
-            if (key == "units_allowed") entry[key] = v.units_allowed;
-        }
-        out.push_back(std::move(entry));
-    }
-    return out;
+ordered edit_field(const Edit& e, const std::string& key) {
+    if (key == "severity") return e.severity;
+    if (key == "rule") return e.rule;
+    if (key == "code") return e.code;
+    if (key == "message") return e.message;
+    if (key == "cite") return e.cite;
+    return nullptr;
+}
+
+ordered review_field(const ReviewLine& v, const std::string& key) {
+    if (key == "code") return v.code;
+    if (key == "units") return v.units;
+    if (key == "status") return v.status;
+    if (key == "units_allowed") return v.units_allowed;
+    return nullptr;
 }
 
 } // namespace
@@ -100,14 +92,17 @@ std::string updated_expectation(const std::string& old_text, const std::string& 
         return s == "lines" || s == "edits" || (r.reviewed && (s == "review" || s == "unbilled"));
     };
     if (lists("lines"))
-        out["lines"] = lines_json(r.lines, keys_used(old, "lines", {"code", "units", "modifiers"}));
+        out["lines"] =
+            entries(r.lines, keys_used(old, "lines", {"code", "units", "modifiers"}), line_field);
     if (lists("edits"))
-        out["edits"] = edits_json(r.edits, keys_used(old, "edits", {"severity", "rule", "code"}));
+        out["edits"] =
+            entries(r.edits, keys_used(old, "edits", {"severity", "rule", "code"}), edit_field);
     if (lists("review"))
-        out["review"] =
-            review_json(r.review, keys_used(old, "review", {"code", "status", "units_allowed"}));
+        out["review"] = entries(
+            r.review, keys_used(old, "review", {"code", "status", "units_allowed"}), review_field);
     if (lists("unbilled"))
-        out["unbilled"] = lines_json(r.unbilled, keys_used(old, "unbilled", {"code", "units"}));
+        out["unbilled"] =
+            entries(r.unbilled, keys_used(old, "unbilled", {"code", "units"}), line_field);
     if (lists("documentation"))
         out["documentation"] =
             std::vector<std::string>(r.documentation.begin(), r.documentation.end());
