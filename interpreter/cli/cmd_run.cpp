@@ -98,9 +98,12 @@ int run(const RunOptions& options) {
     if (!report(loaded)) return 1;
     const Runner runner(options);
     unsigned jobs = jobs_for(options);
-    std::vector<std::unique_ptr<Session>> sessions;
-    for (unsigned i = 0; i < jobs; ++i)
-        sessions.push_back(std::make_unique<Session>(*loaded.program));
+    // One Session a job, made when the job first has cases: one case needs one.
+    std::vector<std::unique_ptr<Session>> sessions(jobs);
+    auto session = [&](unsigned j) -> Session& {
+        if (!sessions[j]) sessions[j] = std::make_unique<Session>(*loaded.program);
+        return *sessions[j];
+    };
     bool all_used = true;
     Written written;
 
@@ -119,10 +122,11 @@ int run(const RunOptions& options) {
             std::size_t from = std::min(block.size(), j * per),
                         to = std::min(block.size(), from + per);
             if (from == to) break;
-            threads.emplace_back([&, j, from, to] {
+            Session* evaluator = &session(j); // made here, before its thread starts
+            threads.emplace_back([&, evaluator, j, from, to] {
                 try {
                     for (std::size_t i = from; i < to; ++i)
-                        runner.evaluate(*sessions[j], block[i], slices[j]);
+                        runner.evaluate(*evaluator, block[i], slices[j]);
                 } catch (...) {
                     failures[j] = std::current_exception();
                 }
@@ -141,7 +145,7 @@ int run(const RunOptions& options) {
         options.cases,
         [&](std::string_view text, const std::string& origin) {
             if (!block_size) {
-                runner.evaluate(*sessions[0], text, origin, written);
+                runner.evaluate(session(0), text, origin, written);
                 if (written.out.size() > (1 << 16) || !written.err.empty())
                     flush(written, all_used);
                 return;
