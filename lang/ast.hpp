@@ -99,15 +99,35 @@ struct IfExpr {
     ExprPtr else_branch;
 };
 
+/// `first when c1 => v1 when c2 => v2 … otherwise v`: the value of the first arm whose
+/// condition holds, else `otherwise` (a decision table with hit policy FIRST).
+struct FirstArm;
+struct FirstMatch {
+    std::vector<FirstArm> arms;
+    ExprPtr otherwise;
+};
+/// `if condition then element` as an element of a list literal: the element is in the list
+/// only when the condition holds. Nowhere else.
+struct Conditional {
+    ExprPtr condition;
+    ExprPtr element;
+};
+
 struct Expr {
     std::variant<NumberLit, CodeLit, BoolLit, StringLit, NameRef, Unary, Binary, Member, Index,
-                 Call, ListExpr, Comprehension, Quantified, RecordExpr, IfExpr>
+                 Call, ListExpr, Comprehension, Quantified, RecordExpr, IfExpr, FirstMatch,
+                 Conditional>
         kind;
     Span span;
 };
 
 struct RecordField {
     Ident name;
+    Expr value;
+};
+
+struct FirstArm {
+    Expr condition;
     Expr value;
 };
 

@@ -130,6 +130,26 @@ struct Dumper {
         expr(i.else_branch);
         out += ')';
     }
+    void node(const ast::FirstMatch& f) {
+        out += "(first";
+        for (const auto& arm : f.arms) {
+            out += " (when ";
+            expr(arm.condition);
+            out += ' ';
+            expr(arm.value);
+            out += ')';
+        }
+        out += " (otherwise ";
+        expr(f.otherwise);
+        out += "))";
+    }
+    void node(const ast::Conditional& c) {
+        out += "(if ";
+        expr(c.condition);
+        out += ' ';
+        expr(c.element);
+        out += ')';
+    }
 
     void effective(const ast::Effective& e) {
         if (e.from) out += " (from " + quoted(e.from->text) + ")";

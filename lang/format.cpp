@@ -64,7 +64,8 @@ std::string unary_text(UnaryOp op) {
 }
 
 int prec(const Expr& e) {
-    if (std::holds_alternative<IfExpr>(e.kind) || std::holds_alternative<Quantified>(e.kind))
+    if (std::holds_alternative<IfExpr>(e.kind) || std::holds_alternative<Quantified>(e.kind) ||
+        std::holds_alternative<FirstMatch>(e.kind) || std::holds_alternative<Conditional>(e.kind))
         return p_if;
     if (auto* b = std::get_if<Binary>(&e.kind)) return binary_prec(b->op);
     if (auto* u = std::get_if<Unary>(&e.kind)) return level(vocabulary::unary(u->op).precedence);
@@ -182,6 +183,21 @@ void flat_kind(const Expr& e, std::string& out) {
                 flat(*k.then_branch, p_if, out);
                 out += " else ";
                 flat(*k.else_branch, p_if, out);
+            } else if constexpr (std::is_same_v<K, FirstMatch>) {
+                out += "first";
+                for (const auto& arm : k.arms) {
+                    out += " when ";
+                    flat(arm.condition, p_if, out);
+                    out += " => ";
+                    flat(arm.value, p_if, out);
+                }
+                out += " otherwise ";
+                flat(*k.otherwise, p_if, out);
+            } else if constexpr (std::is_same_v<K, Conditional>) {
+                out += "if ";
+                flat(*k.condition, p_if, out);
+                out += " then ";
+                flat(*k.element, p_if, out);
             }
         },
         e.kind);
@@ -373,6 +389,33 @@ private:
         newline(start);
         out += "else ";
         expr(*i.else_branch);
+    }
+    // first
+    //   when a => x
+    //   otherwise y
+    void broken(const FirstMatch& f, const std::string&) {
+        std::size_t start = column();
+        out += "first";
+        for (const auto& arm : f.arms) {
+            newline(start + 2);
+            out += "when ";
+            expr(arm.condition);
+            out += " => ";
+            expr(arm.value);
+        }
+        newline(start + 2);
+        out += "otherwise ";
+        expr(*f.otherwise);
+    }
+    // if condition
+    // then element
+    void broken(const Conditional& c, const std::string&) {
+        std::size_t start = column();
+        out += "if ";
+        expr(*c.condition);
+        newline(start);
+        out += "then ";
+        expr(*c.element);
     }
 };
 

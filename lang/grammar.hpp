@@ -102,10 +102,15 @@ struct expect_in : kw_in {};
 // comprehension tail <- 'for' name 'in' expr ['if' expr]
 struct comp_filter : seq< kw_if, expect_expr > {};
 struct comp_tail : seq< kw_for, expect_var, expect_in, expect_expr, opt< comp_filter > > {};
-struct list_tail : seq< star< sym< ',' >, expr >, opt< sym< ',' > > > {};
+struct expect_then : kw_then {};
+// list_when <- 'if' expr 'then' expr !'else'     (a list element present only when it holds)
+struct list_when : seq< kw_if, expect_expr, expect_then, expect_expr, not_at< kw_else > > {};
+struct list_item : sor< list_when, expr > {};
+struct list_tail : seq< star< sym< ',' >, list_item >, opt< sym< ',' > > > {};
 struct expect_rbracket : sym< ']' > {};
-// bracket <- '[' [expr (comp_tail / (',' expr)* [','])] ']'
-struct bracket : seq< sym< '[' >, opt< expr, sor< comp_tail, list_tail > >, expect_rbracket > {};
+// bracket <- '[' [list_when list_tail / expr (comp_tail / list_tail)] ']'
+//   list_tail <- (',' (list_when / expr))* [',']
+struct bracket : seq< sym< '[' >, opt< sor< seq< list_when, list_tail >, seq< expr, sor< comp_tail, list_tail > > > >, expect_rbracket > {};
 
 struct expect_colon : sym< ':' > {};
 // record <- '{' [field (',' field)*] '}'      field <- name ':' expr
@@ -114,10 +119,19 @@ struct expect_field : record_field {};
 struct expect_rbrace : sym< '}' > {};
 struct record : seq< sym< '{' >, opt< record_field, star< sym< ',' >, expect_field > >, expect_rbrace > {};
 
-struct expect_then : kw_then {};
 struct expect_else : kw_else {};
 // if <- 'if' expr 'then' expr 'else' expr
 struct if_expr : seq< kw_if, expect_expr, expect_then, expect_expr, expect_else, expect_expr > {};
+
+// first <- 'first' ('when' expr '=>' expr)+ 'otherwise' expr
+// The value of the first arm whose condition holds (a decision table with hit policy FIRST).
+// `first` is not reserved: only `when` after it makes the form, so `first(list)` stays a call.
+struct kw_otherwise : keyword< TAO_PEGTL_STRING( "otherwise" ) > {};
+struct first_word : word< TAO_PEGTL_STRING( "first" ) > {};
+struct expect_first_arrow : arrow {};
+struct first_arm : seq< kw_when, expect_expr, expect_first_arrow, expect_expr > {};
+struct expect_first_otherwise : sor< seq< kw_otherwise, expect_expr >, raise< expect_first_otherwise > > {};
+struct first_expr : seq< first_word, ws, at< kw_when >, plus< first_arm >, expect_first_otherwise > {};
 
 // quantified <- ('any' / 'all' / 'none') name 'in' expr ':' expr
 // The three words are not reserved: only a name then `in` after them makes a quantifier, so
@@ -128,8 +142,8 @@ struct quantifier_none : word< TAO_PEGTL_STRING( "none" ) > {};
 struct quantified_head : seq< sor< quantifier_any, quantifier_all, quantifier_none >, ws, ident, kw_in > {};
 struct quantified : seq< quantified_head, expect_expr, expect_colon, expect_expr > {};
 
-// primary <- literal / bracket / record / if / quantified / paren / call / name
-struct primary : sor< literal, bracket, record, if_expr, quantified, paren, call, var_ref > {};
+// primary <- literal / bracket / record / if / first / quantified / paren / call / name
+struct primary : sor< literal, bracket, record, if_expr, first_expr, quantified, paren, call, var_ref > {};
 
 struct expect_field_name : sor< ident, raise< expect_field_name > > {};
 // postfix <- primary ('.' name / '[' expr ']')*
@@ -263,7 +277,6 @@ struct clause_let : seq< kw_let, expect_var, expect_equals, expect_expr > {};
 // when <- 'when' expr ['otherwise' expr]
 //   otherwise: why the rule stops here, in a coder's words (`--why-not` shows it). The word
 //   is not reserved: it is a keyword only after a `when` condition.
-struct kw_otherwise : keyword< TAO_PEGTL_STRING( "otherwise" ) > {};
 struct when_otherwise : seq< kw_otherwise, expect_expr > {};
 struct clause_when : seq< kw_when, expect_expr, opt< when_otherwise > > {};
 struct bill_units : seq< kw_units, expect_expr > {};

@@ -25,7 +25,9 @@ CPL_SYNTAX_ERROR(expect_colon, "parse.expected_colon|expected `:` after the fiel
 CPL_SYNTAX_ERROR(expect_field, "parse.expected_field|expected a field `name: value`");
 CPL_SYNTAX_ERROR(expect_rbrace, "parse.expected_rbrace|expected `}` to close the record");
 CPL_SYNTAX_ERROR(expect_then, "parse.expected_then|expected `then` after the condition of `if`");
-CPL_SYNTAX_ERROR(expect_else, "parse.expected_else|expected `else`: an `if` expression needs both branches");
+CPL_SYNTAX_ERROR(expect_first_arrow, "parse.expected_arrow|expected `=>` between the condition and the value of a `first` arm");
+CPL_SYNTAX_ERROR(expect_first_otherwise, "parse.expected_otherwise|expected another `when … => …` arm, or `otherwise VALUE` to end `first`");
+CPL_SYNTAX_ERROR(expect_else, "parse.expected_else|expected `else`: an `if` expression needs both branches (only a list element may leave it out)");
 CPL_SYNTAX_ERROR(expect_field_name, "parse.expected_field_name|expected a field name after `.`");
 CPL_SYNTAX_ERROR(expect_operand, "parse.expected_operand|expected an operand after the operator");
 CPL_SYNTAX_ERROR(expect_sum_operand, "parse.expected_operand|expected an operand after the operator");

@@ -268,8 +268,14 @@ public:
             return {std::move(comp), span(n)};
         }
         ast::ListExpr list;
-        for (const auto& child : n.children)
-            list.items.push_back(expr(*child));
+        for (const auto& child : n.children) {
+            if (child->is_type<g::list_when>())
+                list.items.push_back(
+                    {ast::Conditional{boxed(*child->children.at(0)), boxed(*child->children.at(1))},
+                     span(*child)});
+            else
+                list.items.push_back(expr(*child));
+        }
         return {std::move(list), span(n)};
     }
 
@@ -308,6 +314,14 @@ public:
             return {ast::IfExpr{boxed(*n.children.at(0)), boxed(*n.children.at(1)),
                                 boxed(*n.children.at(2))},
                     span(n)};
+        if (n.is_type<g::first_expr>()) {
+            ast::FirstMatch first;
+            for (std::size_t i = 0; i + 1 < n.children.size(); ++i)
+                first.arms.push_back(
+                    {expr(*n.children[i]->children.at(0)), expr(*n.children[i]->children.at(1))});
+            first.otherwise = boxed(*n.children.back());
+            return {std::move(first), span(n)};
+        }
         if (n.is_type<g::neg>())
             return {ast::Unary{ast::UnaryOp::Neg, boxed(*n.children.at(0))}, span(n)};
         if (n.is_type<g::not_expr>())

@@ -50,6 +50,15 @@ void names_in(const ast::Expr& e, std::vector<std::string>& out) {
                 names_in(*k.condition, out);
                 names_in(*k.then_branch, out);
                 names_in(*k.else_branch, out);
+            } else if constexpr (std::is_same_v<K, ast::FirstMatch>) {
+                for (const auto& arm : k.arms) {
+                    names_in(arm.condition, out);
+                    names_in(arm.value, out);
+                }
+                names_in(*k.otherwise, out);
+            } else if constexpr (std::is_same_v<K, ast::Conditional>) {
+                names_in(*k.condition, out);
+                names_in(*k.element, out);
             }
         },
         e.kind);

@@ -393,11 +393,41 @@ Typed ExpressionChecker::compile(const ast::ListExpr& l, Span span, Scope& scope
     std::vector<Node> kids;
     TypeP element;
     for (const auto& item : l.items) {
-        Typed t = expr(item, scope);
+        const auto* conditional = std::get_if<ast::Conditional>(&item.kind);
+        Typed t = conditional ? list_element(*conditional, scope) : expr(item, scope);
         element = unify(element, t.type);
+        // A condition known to be false leaves the element out (and was reported).
+        if (t.node.op == Op::Guard && t.node.kids.empty()) continue;
         kids.push_back(std::move(t.node));
     }
     return make(Op::List, std::move(kids), list_of(element ? element : any_type()), span);
+}
+
+// `[…, if condition then element, …]`: a Guard node, or the element itself when the condition
+// is known to hold, or an empty Guard (left out) when it is known not to.
+Typed ExpressionChecker::list_element(const ast::Conditional& c, Scope& scope) {
+    Typed condition = expr(*c.condition, scope);
+    expect(condition, bool_type(), *c.condition, "the condition of a list element");
+    bool holds = true;
+    bool known = !scope.constant_only && constant_condition(condition, *c.condition, &holds);
+    Typed element = expr(*c.element, scope);
+    if (known && holds) return element;
+    std::vector<Node> kids;
+    if (!known) {
+        kids.push_back(std::move(condition.node));
+        kids.push_back(std::move(element.node));
+    }
+    return unfolded(Op::Guard, std::move(kids), element.type, c.condition->span);
+}
+
+// Only a list element can be conditional; the parser makes no other.
+Typed ExpressionChecker::compile(const ast::Conditional& c, Span span, Scope& scope) {
+    error("parse.expected_else", span,
+          "expected `else`: an `if` expression needs both branches (only a list element may "
+          "leave it out)");
+    expr(*c.condition, scope);
+    expr(*c.element, scope);
+    return fail(span);
 }
 
 Typed ExpressionChecker::compile(const ast::Comprehension& c, Span span, Scope& scope) {
@@ -480,6 +510,36 @@ Typed ExpressionChecker::compile(const ast::IfExpr& i, Span span, Scope& scope) 
     kids.push_back(std::move(then_branch.node));
     kids.push_back(std::move(else_branch.node));
     return make(Op::If, std::move(kids), type, span);
+}
+
+} // namespace cpl::check_detail
+
+namespace cpl::check_detail {
+
+// `first when c1 => v1 … otherwise v`: the same as `if c1 then v1 else if … else v`, and
+// compiled so; each condition must be a bool, and every value of one type.
+Typed ExpressionChecker::compile(const ast::FirstMatch& f, Span span, Scope& scope) {
+    std::vector<std::pair<Typed, Typed>> arms;
+    TypeP type;
+    for (const auto& arm : f.arms) {
+        Typed condition = expr(arm.condition, scope);
+        expect(condition, bool_type(), arm.condition, "the condition of a `first` arm");
+        if (!scope.constant_only) constant_condition(condition, arm.condition);
+        Typed value = expr(arm.value, scope);
+        type = unify(type, value.type);
+        arms.emplace_back(std::move(condition), std::move(value));
+    }
+    Typed result = expr(*f.otherwise, scope);
+    type = unify(type, result.type);
+    for (auto arm = arms.rbegin(); arm != arms.rend(); ++arm) {
+        std::vector<Node> kids;
+        kids.push_back(std::move(arm->first.node));
+        kids.push_back(std::move(arm->second.node));
+        kids.push_back(std::move(result.node));
+        result = make(Op::If, std::move(kids), type, span);
+    }
+    result.type = type;
+    return result;
 }
 
 } // namespace cpl::check_detail

@@ -69,6 +69,9 @@ protected:
     Typed compile(const ast::Quantified& q, Span span, Scope& scope);
     Typed compile(const ast::RecordExpr& r, Span span, Scope& scope);
     Typed compile(const ast::IfExpr& i, Span span, Scope& scope);
+    Typed compile(const ast::FirstMatch& f, Span span, Scope& scope);
+    Typed compile(const ast::Conditional& c, Span span, Scope& scope);
+    Typed list_element(const ast::Conditional& c, Scope& scope);
 
 private:
     // A definition is compiled where it is first named, so the walk of one expression goes on

@@ -147,6 +147,17 @@ private:
         expr(i.then_branch);
         expr(i.else_branch);
     }
+    void node(const ast::FirstMatch& f, Span) {
+        for (const auto& arm : f.arms) {
+            expr(arm.condition);
+            expr(arm.value);
+        }
+        expr(f.otherwise);
+    }
+    void node(const ast::Conditional& c, Span) {
+        expr(c.condition);
+        expr(c.element);
+    }
     void node(const ast::Quantified& q, Span) {
         expr(q.source);
         bind(q.var, "comprehension");

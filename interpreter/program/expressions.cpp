@@ -117,10 +117,17 @@ Value Expressions::eval_node(const Node& n) {
         return truth(n.kids[0]) ? eval(n.kids[1]) : eval(n.kids[2]);
     case Op::List: {
         Value* out = context_.arena.make_array<Value>(n.kids.size());
-        for (std::size_t i = 0; i < n.kids.size(); ++i)
-            out[i] = eval(n.kids[i]);
-        return Value::of_list(out, n.kids.size());
+        std::size_t size = 0;
+        for (const auto& kid : n.kids) {
+            if (kid.op != Op::Guard)
+                out[size++] = eval(kid);
+            else if (truth(kid.kids[0]))
+                out[size++] = eval(kid.kids[1]);
+        }
+        return Value::of_list(out, size);
     }
+    case Op::Guard:
+        fail(n, "eval.type", "a conditional element has a value only in a list");
     case Op::Comprehension:
         return comprehension(n);
     case Op::Any:

@@ -50,7 +50,8 @@ enum class Op : std::uint8_t {
     Div,
     Mod,
     If,            // kids: condition, then, else
-    List,          // kids are the elements
+    List,          // kids are the elements; a Guard kid is one only when its condition holds
+    Guard,         // kids: condition, element (only as a kid of List)
     Comprehension, // kids: source, element, [filter]; the variable is locals[frame + slot]
     Any,           // kids: source, condition; true when the condition holds of an element
     All,           // kids: source, condition; true when it holds of every element

@@ -183,6 +183,38 @@ TEST_CASE("an exception runs instead of its rule when its conditions hold") {
     CHECK(lines_of(*one.result) == "95860 x1");
 }
 
+TEST_CASE("first: the value of the first arm whose condition holds, else otherwise") {
+    auto r = make("def limbs = count(case.extremities)\n"
+                  "def size = first when limbs > 2 => \"many\" when limbs > 1 => \"two\"\n"
+                  "  when limbs > 0 => \"one\" otherwise \"none\"\n"
+                  "rule r warn \"{size}\" cite \"x\"\n");
+    const char* names[] = {"left_arm", "right_arm", "left_leg"};
+    for (auto [n, expected] : {std::pair{0, "none"}, {1, "one"}, {2, "two"}, {3, "many"}}) {
+        std::string limbs;
+        for (int i = 0; i < n; ++i)
+            limbs +=
+                fmt::format(R"({}{{"limb": "{}", "muscles": ["APB"]}})", i ? "," : "", names[i]);
+        auto out = r.run(R"({"id": "f", "extremities": [)" + limbs + "]}");
+        REQUIRE(out.result);
+        REQUIRE(out.result->edits.size() == 1);
+        CHECK(out.result->edits[0].message == expected);
+    }
+}
+
+TEST_CASE("conditional list elements: present only when their condition holds") {
+    auto r = make("def n = count(case.extremities)\n"
+                  "def parts = [if n > 0 then \"some\", \"always\", if n > 1 then \"more\",\n"
+                  "  if n > 5 then \"lots\"]\n"
+                  "rule r warn \"{join(parts, \"+\")} ({count(parts)})\" cite \"x\"\n");
+    auto out = r.run(R"({"id": "c0"})");
+    REQUIRE(out.result);
+    CHECK(out.result->edits.at(0).message == "always (1)");
+    out = r.run(
+        R"({"id": "c2", "extremities": [{"limb": "left_arm", "muscles": ["APB"]}, {"limb": "right_arm", "muscles": ["APB"]}]})");
+    REQUIRE(out.result);
+    CHECK(out.result->edits.at(0).message == "some+always+more (3)");
+}
+
 TEST_CASE(
     "any and all: quantifiers over a list, with the built-ins any() and all() still callable") {
     auto r = make(

@@ -96,12 +96,16 @@ TEST_CASE("fmt keeps the meaning and the comments of every policy file, and is i
     CHECK(checked >= 11);
 }
 
+namespace {
+// The formatted text of one expression, as the body of a definition.
+std::string expr_of(const std::string& source) {
+    std::string out = formatted("policy p\ndef x = " + source + "\n");
+    return out.substr(std::string("policy p\n\ndef x = ").size(),
+                      out.size() - 1 - std::string("policy p\n\ndef x = ").size());
+}
+} // namespace
+
 TEST_CASE("fmt: parentheses follow precedence, five-digit numbers stay numbers") {
-    auto expr_of = [](const std::string& source) {
-        std::string out = formatted("policy p\ndef x = " + source + "\n");
-        return out.substr(std::string("policy p\n\ndef x = ").size(),
-                          out.size() - 1 - std::string("policy p\n\ndef x = ").size());
-    };
     CHECK(expr_of("(1 + 2) * 3") == "(1 + 2) * 3");
     CHECK(expr_of("1 + (2 * 3)") == "1 + 2 * 3");
     CHECK(expr_of("1 - (2 - 3)") == "1 - (2 - 3)");
@@ -120,6 +124,22 @@ TEST_CASE("fmt: parentheses follow precedence, five-digit numbers stay numbers")
     CHECK(expr_of("not (all x in l: x)") == "not (all x in l: x)");
     CHECK(expr_of("none x in l: x") == "none x in l: x");
     CHECK(expr_of("any(l) or all(l)") == "any(l) or all(l)"); // the built-ins, called
+}
+
+TEST_CASE("fmt: first-match and conditional list elements print as written") {
+    CHECK(expr_of("first  when a=>1 when b => 2 otherwise 3") ==
+          "first when a => 1 when b => 2 otherwise 3");
+    // An arm's value may be an `if` (it takes its `else`) or another `first`.
+    CHECK(expr_of("first when a => if b then 1 else 2 otherwise 3") ==
+          "first when a => if b then 1 else 2 otherwise 3");
+    CHECK(expr_of("first when a => first when b => 1 otherwise 2 when c => 3 otherwise 4") ==
+          "first when a => first when b => 1 otherwise 2 when c => 3 otherwise 4");
+    CHECK(expr_of("(first when a => 1 otherwise 2) + 1") == "(first when a => 1 otherwise 2) + 1");
+    CHECK(expr_of("first(l)") == "first(l)"); // the built-in, called
+    CHECK(expr_of("[if a then 1, 2, if b then 3,]") == "[if a then 1, 2, if b then 3]");
+    CHECK(expr_of("[if a then if b then 1 else 2]") == "[if a then if b then 1 else 2]");
+    CHECK(expr_of("[if a then 1 else 2]") == "[if a then 1 else 2]"); // an ordinary element
+    CHECK(expr_of("[x for x in l if x]") == "[x for x in l if x]");
 }
 
 TEST_CASE("fmt: an included file (no policy line) is formatted without a header") {
