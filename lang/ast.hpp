@@ -259,6 +259,13 @@ struct Clause {
 
 enum class RuleKind { Rule, Edit };
 
+/// `before NAME` / `after NAME` in a payer's new rule or edit: where it runs.
+struct Placement {
+    bool before = false;
+    Ident target;
+    Span span;
+};
+
 /// `rule` and `edit` share a shape; they differ in when they run and what `claim` is.
 struct Rule {
     RuleKind kind = RuleKind::Rule;
@@ -268,6 +275,7 @@ struct Rule {
     std::optional<Cite> cite;
     Effective effective;
     bool fixed = false; // payers may not override, disable or except it
+    std::optional<Placement> placement;
     Span span;
 };
 
@@ -286,13 +294,16 @@ struct Disable {
     Span kind_span = {}; // the word `rule` or `edit`
 };
 
-/// `exception NAME to rule TARGET ["doc"] clauses…`
+/// `exception NAME to rule TARGET [per VAR] ["doc"] clauses…`, or `narrow rule TARGET ["doc"]
+/// clauses…` (then `narrows` is set and the rule's name is the target's).
 struct Exception {
     Rule rule; // its name is the exception's own
     RuleKind target_kind = RuleKind::Rule;
     Ident target;
     Span span;
-    Span kind_span = {}; // the word `rule` or `edit` before the target
+    Span kind_span = {};      // the word `rule` or `edit` before the target
+    std::optional<Ident> per; // tried for each element of the target's `for VAR in …`
+    bool narrows = false;     // `narrow`: its let/when clauses narrow where the target acts
 };
 
 /// `include "file.cpl"`

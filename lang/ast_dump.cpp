@@ -164,6 +164,9 @@ struct Dumper {
     void rule(const ast::Rule& r) {
         out += fmt::format("({}{} {} {}", fixed(r.fixed), kind_name(r.kind), r.name.text,
                            quoted(r.doc));
+        if (r.placement)
+            out += fmt::format(" ({} {})", r.placement->before ? "before" : "after",
+                               r.placement->target.text);
         effective(r.effective);
         for (const auto& c : r.clauses) {
             out += fmt::format("\n  ({}", atom(vocabulary::clause(c.kind).keyword));
@@ -271,7 +274,11 @@ struct Dumper {
             fmt::format("(disable {} {} {})", kind_name(d.kind), d.target.text, quoted(d.reason));
     }
     void decl(const ast::Exception& e) {
-        out += fmt::format("(exception to {} {} ", kind_name(e.target_kind), e.target.text);
+        if (e.narrows)
+            out += fmt::format("(narrow {} {} ", kind_name(e.target_kind), e.target.text);
+        else
+            out += fmt::format("(exception to {} {}{} ", kind_name(e.target_kind), e.target.text,
+                               e.per ? " per " + e.per->text : "");
         rule(e.rule);
         out += ')';
     }

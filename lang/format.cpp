@@ -844,23 +844,34 @@ private:
         return doc.empty() ? "" : " " + quote(doc);
     }
 
+    static std::string placement_suffix(const Rule& r) {
+        if (!r.placement) return "";
+        return (r.placement->before ? " before " : " after ") + r.placement->target.text;
+    }
+
     void print(const Rule& r) {
         line(decl_begin_, 0,
-             fixed_word(r.fixed) + (kind_word(r.kind) + (" " + r.name.text)) + doc_suffix(r.doc));
+             fixed_word(r.fixed) + (kind_word(r.kind) + (" " + r.name.text)) + doc_suffix(r.doc) +
+                 placement_suffix(r));
         clauses(r);
     }
 
     void print(const Override& o) {
         line(decl_begin_, 0,
              std::string("override ") + kind_word(o.rule.kind) + " " + o.rule.name.text +
-                 doc_suffix(o.rule.doc));
+                 doc_suffix(o.rule.doc) + placement_suffix(o.rule));
         clauses(o.rule);
     }
 
     void print(const Exception& e) {
-        line(decl_begin_, 0,
-             "exception " + e.rule.name.text + " to " + kind_word(e.target_kind) + " " +
-                 e.target.text + doc_suffix(e.rule.doc));
+        if (e.narrows)
+            line(decl_begin_, 0,
+                 std::string("narrow ") + kind_word(e.target_kind) + " " + e.target.text +
+                     doc_suffix(e.rule.doc));
+        else
+            line(decl_begin_, 0,
+                 "exception " + e.rule.name.text + " to " + kind_word(e.target_kind) + " " +
+                     e.target.text + (e.per ? " per " + e.per->text : "") + doc_suffix(e.rule.doc));
         clauses(e.rule);
     }
 

@@ -299,8 +299,15 @@ struct clause : sor< clause_for, clause_let, clause_when, clause_bill, clause_ca
                      effective_until > {};
 
 struct expect_rule_name : sor< ident, raise< expect_rule_name > > {};
-struct rule_body : seq< expect_rule_name, opt< doc_string >, star< clause > > {};
-// rule <- 'rule' name [string] clause*       edit <- 'edit' name [string] clause*
+struct expect_target : sor< ident, raise< expect_target > > {};
+// placement <- ('before' / 'after') name     (a payer's new rule or edit runs next to that one)
+// The words are not reserved: no clause begins with them.
+struct placement_before : word< TAO_PEGTL_STRING( "before" ) > {};
+struct placement_after : word< TAO_PEGTL_STRING( "after" ) > {};
+struct placement : seq< sor< placement_before, placement_after >, ws, expect_target > {};
+struct rule_body : seq< expect_rule_name, opt< doc_string >, opt< placement >, star< clause > > {};
+// rule <- 'rule' name [string] [placement] clause*
+// edit <- 'edit' name [string] [placement] clause*
 struct rule : seq< kw_rule, rule_body > {};
 struct edit : seq< kw_edit, rule_body > {};
 struct expect_rule_or_edit : sor< rule, edit, raise< expect_rule_or_edit > > {};
@@ -309,12 +316,20 @@ struct override_decl : seq< kw_override, expect_rule_or_edit > {};
 struct kind_rule : kw_rule {};
 struct kind_edit : kw_edit {};
 struct expect_kind : sor< kind_rule, kind_edit, raise< expect_kind > > {};
-struct expect_target : sor< ident, raise< expect_target > > {};
 // disable <- 'disable' ('rule' / 'edit') name [string]
 struct disable_decl : seq< kw_disable, expect_kind, expect_target, opt< doc_string > > {};
 struct expect_to : kw_to {};
-// exception <- 'exception' name 'to' ('rule' / 'edit') name [string] clause*
-struct exception_decl : seq< kw_exception, expect_rule_name, expect_to, expect_kind, expect_target, opt< doc_string >, star< clause > > {};
+// exception <- 'exception' name 'to' ('rule' / 'edit') name ['per' name] [string] clause*
+//   per NAME: the exception is tried for each element of the target's `for NAME in …` loop,
+//   where the target would act, rather than once for the case. `per` is not reserved.
+struct per_word : word< TAO_PEGTL_STRING( "per" ) > {};
+struct exception_per : seq< per_word, ws, expect_var > {};
+struct exception_decl : seq< kw_exception, expect_rule_name, expect_to, expect_kind, expect_target, opt< exception_per >, opt< doc_string >, star< clause > > {};
+// narrow <- 'narrow' ('rule' / 'edit') name [string] clause*
+//   Conditions (`let`, `when`) the target must also meet where it acts. `narrow` is not
+//   reserved: only `rule` or `edit` after it makes the declaration.
+struct narrow_word : word< TAO_PEGTL_STRING( "narrow" ) > {};
+struct narrow_decl : seq< narrow_word, ws, at< sor< kw_rule, kw_edit > >, expect_kind, expect_target, opt< doc_string >, star< clause > > {};
 struct expect_include_path : sor< doc_string, raise< expect_include_path > > {};
 // include <- 'include' string
 struct include_decl : seq< kw_include, expect_include_path > {};
@@ -345,7 +360,7 @@ struct expect_fixable : sor< setting, table_decl, rule, edit, raise< expect_fixa
 struct fixed_decl : seq< kw_fixed, expect_fixable > {};
 
 struct declaration : sor< setting, table_decl, def, rule, edit, override_decl, disable_decl,
-                          exception_decl, include_decl, fixed_decl, source_decl, setting_value > {};
+                          exception_decl, narrow_decl, include_decl, fixed_decl, source_decl, setting_value > {};
 
 // The parser drives declarations one at a time (so it can recover between them); these
 // are its entry points.

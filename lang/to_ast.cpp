@@ -592,12 +592,16 @@ public:
         return c;
     }
 
-    // Fills a rule from children starting at `first`: [string] clause…
+    // Fills a rule from children starting at `first`: [string] [placement] clause…
     void rule_body(const Node& n, std::size_t first, ast::Rule& rule) {
         for (std::size_t i = first; i < n.children.size(); ++i) {
             const Node& c = *n.children[i];
             if (effective(c, rule.effective)) continue;
-            if (c.is_type<g::string_lit>()) {
+            if (c.is_type<g::placement>()) {
+                // Only `before` is stored: `after` leaves the name alone.
+                rule.placement = ast::Placement{c.children.at(0)->is_type<g::placement_before>(),
+                                                ident(*c.children.back()), span(c)};
+            } else if (c.is_type<g::string_lit>()) {
                 rule.doc = plain_string(c, "a rule's description");
             } else if (c.is_type<g::cite>()) {
                 if (rule.cite)
@@ -619,6 +623,18 @@ public:
         r.span = span(n);
         rule_body(n, 1, r);
         return r;
+    }
+
+    // `exception NAME to KIND …` and `narrow KIND TARGET …`: the parts they share.
+    ast::Exception exception(const Node& n, const Node& name, const Node& kind) {
+        ast::Exception e;
+        e.span = span(n);
+        e.rule.kind = kind_of(kind);
+        e.rule.name = ident(name);
+        e.rule.span = span(n);
+        e.target_kind = e.rule.kind;
+        e.kind_span = span(kind);
+        return e;
     }
 
     static ast::RuleKind kind_of(const Node& n) {
@@ -658,15 +674,20 @@ public:
             return d;
         }
         if (n.is_type<g::exception_decl>()) {
-            ast::Exception e;
-            e.span = span(n);
-            e.rule.kind = kind_of(*n.children.at(1));
-            e.rule.name = ident(*n.children.at(0));
-            e.rule.span = span(n);
-            e.target_kind = e.rule.kind;
-            e.kind_span = span(*n.children.at(1));
+            ast::Exception e = exception(n, *n.children.at(0), *n.children.at(1));
             e.target = ident(*n.children.at(2));
-            rule_body(n, 3, e.rule);
+            std::size_t body = 3;
+            if (n.children.size() > 3 && n.children[3]->is_type<g::exception_per>())
+                e.per = ident(*n.children[body++]->children.at(0));
+            rule_body(n, body, e.rule);
+            return e;
+        }
+        if (n.is_type<g::narrow_decl>()) {
+            // A narrowing has no name of its own: it goes by its target's.
+            ast::Exception e = exception(n, *n.children.at(1), *n.children.at(0));
+            e.narrows = true;
+            e.target = e.rule.name;
+            rule_body(n, 2, e.rule);
             return e;
         }
         if (n.is_type<g::include_decl>())

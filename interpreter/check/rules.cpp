@@ -64,12 +64,13 @@ void mark_invariant_lets(RuleCode& code) {
 
 void hoist_invariant_conditions(RuleCode& code) {
     auto& clauses = code.clauses;
-    for (std::size_t i = 0; i < clauses.size(); ++i) {
+    // Element exceptions are tried at the action point: nothing moves across it.
+    std::size_t end = code.element_exceptions.empty() ? clauses.size() : code.action_point;
+    for (std::size_t i = 0; i < end; ++i) {
         if (clauses[i].kind != ast::ClauseKind::For) continue;
         std::size_t j = i + 1;
         // Its `otherwise` moves with it, so it must not read the loop either.
-        while (j < clauses.size() && clauses[j].kind == ast::ClauseKind::When &&
-               invariant(clauses[j].expr) &&
+        while (j < end && clauses[j].kind == ast::ClauseKind::When && invariant(clauses[j].expr) &&
                (!clauses[j].otherwise || invariant(*clauses[j].otherwise))) {
             std::rotate(clauses.begin() + static_cast<std::ptrdiff_t>(i),
                         clauses.begin() + static_cast<std::ptrdiff_t>(j),
@@ -81,11 +82,20 @@ void hoist_invariant_conditions(RuleCode& code) {
     }
 }
 
+// Where a rule first acts: the index of its first clause other than for, let and when.
+std::size_t action_point(const ast::Rule& rule) {
+    using K = ast::ClauseKind;
+    auto it = std::find_if(rule.clauses.begin(), rule.clauses.end(), [](const ast::Clause& c) {
+        return c.kind != K::For && c.kind != K::Let && c.kind != K::When;
+    });
+    return static_cast<std::size_t>(it - rule.clauses.begin());
+}
+
 } // namespace
 
 RuleCode RuleCompiler::compile_rule(const MergedRule& merged) {
-    RuleCode code =
-        compile_body(*merged.rule, merged.layer, true, !merged.replaces.empty(), merged.restates);
+    RuleCode code = compile_body(*merged.rule, merged.layer, true, !merged.replaces.empty(),
+                                 merged.restates, &merged);
     if (!merged.replaces.empty())
         code.replaces = fmt::format("{} ({})", code.name, merged.replaces);
     for (const auto& [exception, layer] : merged.exceptions) {
@@ -97,7 +107,8 @@ RuleCode RuleCompiler::compile_rule(const MergedRule& merged) {
 }
 
 RuleCode RuleCompiler::compile_body(const ast::Rule& written, const std::string& layer, bool hoist,
-                                    bool replaces, const ast::Rule* restated) {
+                                    bool replaces, const ast::Rule* restated,
+                                    const MergedRule* changes) {
     // A restatement runs the clauses of the rule it restates, and keeps its description,
     // cite and dates where it gives none.
     const ast::Rule& rule = restated ? *restated : written;
@@ -122,14 +133,107 @@ RuleCode RuleCompiler::compile_body(const ast::Rule& written, const std::string&
             .help = "add `cite \"…\"` naming the guideline, policy or table it encodes";
     Scope scope;
     scope.in_edit = is_edit;
-    for (const auto& clause : rule.clauses)
-        code.clauses.push_back(compile_clause(clause, scope, rule, replaces));
+    std::size_t point = action_point(rule);
+    for (std::size_t i = 0; i <= rule.clauses.size(); ++i) {
+        if (i == point && changes) compile_changes(*changes, rule, scope, code);
+        if (i < rule.clauses.size())
+            code.clauses.push_back(compile_clause(rule.clauses[i], scope, rule, replaces));
+    }
     for (const auto& clause : code.clauses)
         code.written.push_back(clause.source);
     if (hoist) hoist_invariant_conditions(code);
     mark_invariant_lets(code);
     code.frame_size = scope.frame_size;
     p().max_frame = std::max(p().max_frame, scope.frame_size);
+    return code;
+}
+
+void RuleCompiler::compile_changes(const MergedRule& changes, const ast::Rule& target, Scope& scope,
+                                   RuleCode& code) {
+    code.action_point = code.clauses.size();
+    for (const auto& change : changes.element_exceptions) {
+        code.element_exceptions.push_back(compile_element_exception(change, target, code, scope));
+        code.element_exceptions.back().replaces = fmt::format("{} ({})", code.name, code.layer);
+    }
+    for (const auto& [narrow, layer] : changes.narrowings) {
+        const ast::Rule& conditions = narrow->rule;
+        if (!conditions.cite)
+            error("check.missing_cite", narrow->target.span,
+                  fmt::format("the narrowing of {} `{}` does not cite its source",
+                              vocabulary::keyword(target.kind), target.name.text))
+                .help = "add `cite \"…\"` naming the payer's policy that narrows it";
+        // Why the target did not act, in --why-not: the narrowing's own words.
+        std::string why = fmt::format("narrowed by `{}`{}{}", layer,
+                                      conditions.doc.empty() ? "" : ": ", conditions.doc);
+        bool narrows = false;
+        for (const auto& clause : conditions.clauses) {
+            if (clause.kind != ast::ClauseKind::Let && clause.kind != ast::ClauseKind::When) {
+                error("check.narrow_clause", clause.span,
+                      fmt::format("a narrowing only adds conditions (`let`, `when`), not `{}`",
+                                  vocabulary::clause(clause.kind).keyword))
+                    .help = fmt::format(
+                    "to act differently, write `exception NAME to {} {} per VAR` or an override",
+                    vocabulary::keyword(target.kind), target.name.text);
+                continue;
+            }
+            ClauseCode compiled = compile_clause(clause, scope, target, false);
+            if (compiled.kind == ast::ClauseKind::When) {
+                narrows = true;
+                if (!compiled.otherwise) {
+                    compiled.otherwise.emplace();
+                    compiled.otherwise->constant = Value::of_string(p().constants->copy(why));
+                }
+            }
+            code.clauses.push_back(std::move(compiled));
+        }
+        if (!narrows)
+            error("check.narrow_clause", narrow->target.span,
+                  fmt::format("this narrowing of {} `{}` has no `when`: it changes nothing",
+                              vocabulary::keyword(target.kind), target.name.text))
+                .help = "add `when CONDITION`: where it does not hold, the target does not act";
+    }
+}
+
+// `exception NAME to edit TARGET per VAR`: compiled in the target's scope where it would act,
+// so its clauses read the target's loop variable and lets.
+RuleCode RuleCompiler::compile_element_exception(const LayeredChange& change,
+                                                 const ast::Rule& written, const RuleCode& target,
+                                                 Scope& scope) {
+    const ast::Exception& e = *change.decl;
+    auto before = written.clauses.begin() + static_cast<std::ptrdiff_t>(action_point(written));
+    bool loops = std::any_of(written.clauses.begin(), before, [&](const ast::Clause& c) {
+        return c.kind == ast::ClauseKind::For && c.var && c.var->text == e.per->text;
+    });
+    if (!loops)
+        error("check.per_loop", e.per->span,
+              fmt::format("{} `{}` has no `for {} in …` before it acts",
+                          vocabulary::keyword(e.target_kind), target.name, e.per->text))
+            .help = "name the variable of the target's loop, as in `per line` for an edit's "
+                    "`for line in claim`";
+    RuleCode code;
+    code.name = e.rule.name.text;
+    code.kind = e.rule.kind;
+    code.doc = e.rule.doc;
+    code.layer = change.layer;
+    code.span = e.rule.name.span;
+    code.effective = effective(e.rule.effective);
+    if (code.effective.dated()) p().dated = true;
+    if (e.rule.cite)
+        code.cite = e.rule.cite->text;
+    else
+        error("check.missing_cite", e.rule.name.span,
+              fmt::format("exception `{}` does not cite its source", e.rule.name.text))
+            .help = "add `cite \"…\"` naming the guideline, policy or table it encodes";
+    std::size_t depth = scope.locals.size();
+    std::uint32_t next = scope.next_slot;
+    code.guard_end = action_point(e.rule);
+    for (const auto& clause : e.rule.clauses)
+        code.clauses.push_back(compile_clause(clause, scope, e.rule, false));
+    for (const auto& clause : code.clauses)
+        code.written.push_back(clause.source);
+    // Its names end with it: the target's later clauses do not see them.
+    scope.locals.resize(depth);
+    scope.next_slot = next;
     return code;
 }
 

@@ -16,7 +16,14 @@ protected:
 
 private:
     RuleCode compile_body(const ast::Rule& written, const std::string& layer, bool hoist,
-                          bool replaces = false, const ast::Rule* restated = nullptr);
+                          bool replaces = false, const ast::Rule* restated = nullptr,
+                          const MergedRule* changes = nullptr);
+    // At the point where `code` would first act, in its scope: its element exceptions and
+    // the clauses of its narrowings.
+    void compile_changes(const MergedRule& changes, const ast::Rule& target, Scope& scope,
+                         RuleCode& code);
+    RuleCode compile_element_exception(const LayeredChange& change, const ast::Rule& written,
+                                       const RuleCode& target, Scope& scope);
     ClauseCode compile_clause(const ast::Clause& clause, Scope& scope, const ast::Rule& rule,
                               bool replaces);
     void always_false(Diagnostic& d, const ast::Rule& rule, bool replaces);

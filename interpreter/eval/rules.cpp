@@ -153,11 +153,55 @@ void document(CaseState& s, std::string_view text) {
         documentation.push_back(text);
 }
 
+void exec(CaseState& s, const RuleCode& rule, std::size_t i, int line);
+
+// Where `rule` would act on this element: the first of its `exception … per VAR` whose guard
+// holds runs the rest of its clauses instead (true), with the lines and edits its own.
+bool element_exception_ran(CaseState& s, const RuleCode& rule, int line) {
+    const RuleCode* winner = nullptr;
+    for (const auto& exception : rule.element_exceptions) {
+        if (!exception.effective.holds(s.context.date)) continue;
+        bool holds = true;
+        for (std::size_t k = 0; k < exception.guard_end && holds; ++k) {
+            const ClauseCode& c = exception.clauses[k];
+            if (c.kind == ast::ClauseKind::Let)
+                s.expr.local(c.slot) = s.expr.eval(c.expr);
+            else if (c.kind == ast::ClauseKind::When)
+                holds = s.expr.truth(c.expr);
+        }
+        if (!holds) continue;
+        if (!winner) {
+            winner = &exception;
+            continue;
+        }
+        s.rule = &exception;
+        std::string_view code =
+            line >= 0 ? s.lines[static_cast<std::size_t>(line)].line.code : std::string_view{};
+        Edit e = make_edit(s, "warn", code);
+        e.message = s.context.arena.copy(fmt::format(
+            "exceptions `{}` and `{}` to {} `{}` both apply{}; `{}` (declared first) decided",
+            winner->name, exception.name, vocabulary::keyword(rule.kind), rule.name,
+            code.empty() ? "" : fmt::format(" to {}", code), winner->name));
+        s.edits.push_back(std::move(e));
+        s.rule = &rule;
+    }
+    if (!winner) return false;
+    s.rule = winner;
+    // Its guard ran above, in the frame it shares with the rule: the rest follows from there.
+    exec(s, *winner, winner->guard_end, line);
+    s.rule = &rule;
+    return true;
+}
+
 // Runs clauses `i` onwards of `rule`; `line` is the claim line a `for` over the claim is at
 // (-1 outside one), which cap, deny and the modifier actions act on.
 void exec(CaseState& s, const RuleCode& rule, std::size_t i, int line) {
     using K = ast::ClauseKind;
-    for (; i < rule.clauses.size(); ++i) {
+    for (; i <= rule.clauses.size(); ++i) {
+        if (i == rule.action_point && !rule.element_exceptions.empty() &&
+            element_exception_ran(s, rule, line))
+            return;
+        if (i == rule.clauses.size()) return;
         const ClauseCode& c = rule.clauses[i];
         switch (c.kind) {
         case K::For: {

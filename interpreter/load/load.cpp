@@ -382,8 +382,41 @@ private:
                                     rule.name.text);
             return;
         }
+        if (rule.placement) return place(merged, rule, layer);
         rule_at(rule.kind).emplace(rule.name.text, list_for(merged, rule.kind).size());
         list_for(merged, rule.kind).push_back({&rule, layer, "", {}});
+    }
+
+    // `edit NAME before|after TARGET`: runs next to TARGET. Several after one target run in
+    // the order they are declared, as do several before one.
+    void place(MergedPolicy& merged, const ast::Rule& rule, const std::string& layer) {
+        const ast::Placement& at = *rule.placement;
+        auto& index = rule_at(rule.kind);
+        auto target = index.find(at.target.text);
+        if (target == index.end()) {
+            auto& d = diagnostics_.error(
+                "check.unknown_rule", at.target.span,
+                fmt::format("there is no {} `{}` to run this {} {}", kind_name(rule.kind),
+                            at.target.text, kind_name(rule.kind), at.before ? "before" : "after"));
+            if (auto guess = closest(at.target.text, rule_names(merged, rule.kind)))
+                d.help = fmt::format("did you mean `{}`?", *guess);
+            else
+                d.help = fmt::format("name a {} declared before this one", kind_name(rule.kind));
+            return;
+        }
+        std::size_t position = target->second;
+        if (!at.before) {
+            auto& last = placed_after_[{rule.kind, at.target.text}];
+            if (auto previous = index.find(last); !last.empty() && previous != index.end())
+                position = previous->second;
+            last = rule.name.text;
+            ++position;
+        }
+        auto& list = list_for(merged, rule.kind);
+        list.insert(list.begin() + static_cast<std::ptrdiff_t>(position), {&rule, layer, "", {}});
+        index.clear();
+        for (std::size_t i = 0; i < list.size(); ++i)
+            if (list[i].rule) index.emplace(list[i].rule->name.text, i);
     }
 
     // A change that names a rule or edit of the other kind (`override rule mue_limit`, where
@@ -422,11 +455,26 @@ private:
         if (refuse_fixed(existing->rule->fixed, existing->layer, layer, o.rule.name.span,
                          kind_name(o.rule.kind), o.rule.name.text))
             return;
+        if (o.rule.placement)
+            diagnostics_
+                .error("check.placement", o.rule.placement->span,
+                       fmt::format("an override runs where the {} it replaces ran",
+                                   kind_name(o.rule.kind)))
+                .help =
+                fmt::format("to run it elsewhere, `disable {} {}` and declare a new {} "
+                            "with `{}`",
+                            kind_name(o.rule.kind), o.rule.name.text, kind_name(o.rule.kind),
+                            o.rule.placement->before ? "before" : "after");
         // No clauses: a restatement of the description, cite or dates; the body (and its
-        // exceptions) stay the base's.
+        // exceptions and narrowings) stay the base's.
         if (o.rule.clauses.empty()) {
             const ast::Rule* body = existing->restates ? existing->restates : existing->rule;
-            *existing = {&o.rule, layer, existing->layer, existing->exceptions, body};
+            MergedRule restated = *existing;
+            restated.rule = &o.rule;
+            restated.replaces = existing->layer;
+            restated.layer = layer;
+            restated.restates = body;
+            *existing = std::move(restated);
             return;
         }
         *existing = {&o.rule, layer, existing->layer, {}};
@@ -448,15 +496,22 @@ private:
     void apply_one(MergedPolicy& merged, const ast::Exception& e, const std::string& layer) {
         auto* target = find_rule(merged, e.target_kind, e.target.text);
         if (!target) {
-            missing_target(merged, e.target_kind, e.target, e.kind_span,
-                           fmt::format("exception {} to {} {}", e.rule.name.text,
-                                       other_kind(e.target_kind), e.target.text));
+            missing_target(
+                merged, e.target_kind, e.target, e.kind_span,
+                e.narrows ? fmt::format("narrow {} {}", other_kind(e.target_kind), e.target.text)
+                          : fmt::format("exception {} to {} {}", e.rule.name.text,
+                                        other_kind(e.target_kind), e.target.text));
             return;
         }
         if (refuse_fixed(target->rule->fixed, target->layer, layer, e.target.span,
                          kind_name(e.target_kind), e.target.text))
             return;
-        target->exceptions.emplace_back(&e.rule, layer);
+        if (e.narrows)
+            target->narrowings.push_back({&e, layer});
+        else if (e.per)
+            target->element_exceptions.push_back({&e, layer});
+        else
+            target->exceptions.emplace_back(&e.rule, layer);
     }
 
     void apply_one(MergedPolicy&, const ast::Include&, const std::string&) {}
@@ -482,6 +537,8 @@ private:
     // make loading quadratic in the size of the policy.
     std::unordered_map<std::string, std::size_t> setting_at_, table_at_, def_at_, rule_at_,
         edit_at_;
+    // The last rule or edit placed `after` each target, so the next runs after it.
+    std::map<std::pair<ast::RuleKind, std::string>, std::string> placed_after_;
     std::vector<std::string> including_; // the files whose includes are being expanded
     std::size_t files_read_ = 0;
     const SourceOverrides* overrides_;

@@ -76,6 +76,12 @@ struct MergedDef {
     std::string layer;
 };
 
+/// A `narrow` or an `exception … per VAR` of a rule, with the layer that wrote it.
+struct LayeredChange {
+    const ast::Exception* decl = nullptr;
+    std::string layer;
+};
+
 struct MergedRule {
     const ast::Rule* rule = nullptr;
     std::string layer;
@@ -84,6 +90,10 @@ struct MergedRule {
     // A restatement (`override` with a description, cite or dates and no clauses): the rule
     // whose clauses run, and whose description, cite and dates stand where `rule` has none.
     const ast::Rule* restates = nullptr;
+    // Tried where the rule would act (after its leading for/let/when), in declaration order:
+    // exceptions per element of its loop first, then the narrowings' conditions.
+    std::vector<LayeredChange> element_exceptions = {};
+    std::vector<LayeredChange> narrowings = {};
 };
 
 /// A source the citations name by key. A payer layer that declares a key again replaces the

@@ -60,6 +60,7 @@ private:
     }
     void declaration(const ast::Rule& r) {
         add(kind_of(r.kind), r.name.text, r.name.span, true);
+        if (r.placement) add(kind_of(r.kind), r.placement->target.text, r.placement->target.span);
         clauses(r.clauses);
     }
     void declaration(const ast::Override& o) {
@@ -68,7 +69,8 @@ private:
     }
     void declaration(const ast::Disable& d) { add(kind_of(d.kind), d.target.text, d.target.span); }
     void declaration(const ast::Exception& e) {
-        add(Kind::exception, e.rule.name.text, e.rule.name.span, true);
+        // A narrowing has no name of its own: it names its target.
+        if (!e.narrows) add(Kind::exception, e.rule.name.text, e.rule.name.span, true);
         add(kind_of(e.target_kind), e.target.text, e.target.span);
         clauses(e.rule.clauses);
     }

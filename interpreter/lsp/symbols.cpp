@@ -65,9 +65,14 @@ struct Outline {
         add(d.target.text, "disable " + rule_word(d.kind), event_symbol, d.span, d.target.span);
     }
     void operator()(const ast::Exception& e) {
-        add(e.rule.name.text,
-            fmt::format("exception to {} {}", rule_word(e.target_kind), e.target.text),
-            event_symbol, e.span, e.rule.name.span);
+        if (e.narrows)
+            add(e.target.text, "narrow " + rule_word(e.target_kind), event_symbol, e.span,
+                e.target.span);
+        else
+            add(e.rule.name.text,
+                fmt::format("exception to {} {}{}", rule_word(e.target_kind), e.target.text,
+                            e.per ? " per " + e.per->text : ""),
+                event_symbol, e.span, e.rule.name.span);
     }
     void operator()(const ast::Include& i) { add(i.path, "include", file_symbol, i.span, i.span); }
     void operator()(const ast::Source& s) {

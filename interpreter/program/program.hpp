@@ -116,6 +116,12 @@ struct RuleCode {
     std::vector<ClauseCode> clauses;
     std::uint32_t frame_size = 0;
     std::vector<RuleCode> exceptions; // tried first; the first whose conditions hold runs instead
+    // `exception … per VAR`: tried at clause `action_point` (where the rule would first act,
+    // after its leading for/let/when), each element of its loop on its own; the first whose
+    // guard (its clauses before `guard_end`) holds runs its other clauses instead of the rest.
+    std::vector<RuleCode> element_exceptions;
+    std::size_t action_point = 0;
+    std::size_t guard_end = 0;        // of an element exception
     Effective effective;              // the rule runs only for dates of service in it
     std::vector<std::string> written; // its clauses as written, in source order (`cpl diff`)
     std::vector<std::string> sources; // the source keys its cite names, each once, in order
