@@ -1,5 +1,6 @@
-// interpreter/cli/cmd_doc.cpp — `cpl doc POLICY [--format markdown|html]`: a readable page
-// describing a policy (interpreter/doc.hpp), on standard output.
+// interpreter/cli/cmd_doc.cpp — `cpl doc POLICY [--format markdown|html] [--changes-only]`: a
+// readable page describing a policy (interpreter/tools/doc.hpp), or only what it changes
+// against the policy it extends, on standard output.
 #include "commands.hpp"
 #include "interpreter/tools/doc.hpp"
 
@@ -10,8 +11,20 @@ namespace cpl::cli {
 int doc(const DocOptions& options) {
     Loaded loaded = load_policy(options.policy);
     if (!report(loaded)) return 1;
-    print("{}", document(*loaded.program,
-                         options.format == "html" ? DocFormat::html : DocFormat::markdown));
+    DocFormat format = options.format == "html" ? DocFormat::html : DocFormat::markdown;
+    if (!options.changes_only) {
+        print("{}", document(*loaded.program, format));
+        return 0;
+    }
+    if (loaded.program->base.empty()) {
+        eprint("cpl doc: {} extends no policy: --changes-only needs a policy that extends "
+               "another\n",
+               options.policy);
+        return 2;
+    }
+    Loaded base = load_policy(loaded.program->base);
+    if (!report(base)) return 1;
+    print("{}", document(*loaded.program, format, &*base.program));
     return 0;
 }
 

@@ -56,6 +56,7 @@ int fmt(const FmtOptions& options);
 struct DocOptions {
     std::string policy;              // a `.cpl` path, or `standard`
     std::string format = "markdown"; // or "html"
+    bool changes_only = false;       // only what the policy changes against its base
 };
 int doc(const DocOptions& options);
 

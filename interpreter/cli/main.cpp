@@ -95,6 +95,8 @@ int main(int argc, char** argv) {
     doc_cmd->add_option("policy", doc_options.policy, "Policy file, or `standard`")->required();
     doc_cmd->add_option("--format", doc_options.format, "Output format")
         ->check(CLI::IsMember({"markdown", "html"}));
+    doc_cmd->add_flag("--changes-only", doc_options.changes_only,
+                      "Only what the policy's own file changes against the policy it extends");
 
     cpl::cli::DiffOptions diff;
     auto* diff_cmd = app.add_subcommand(

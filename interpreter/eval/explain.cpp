@@ -6,6 +6,7 @@
 // clauses as written, with the facts they read, under --explain=expressions.
 #include "interpreter/case/case_schema.hpp"
 #include "interpreter/eval/case_state.hpp"
+#include "interpreter/program/reads.hpp"
 #include "lang/cite.hpp"
 #include "lang/suggest.hpp"
 #include "lang/vocabulary.hpp"
@@ -139,6 +140,28 @@ void append_trail(CaseState& s, std::vector<std::string>& because) {
     }
 }
 
+// The settings the running rule reads whose value on the date of service a payer restated:
+// the payer's citation reaches the line or edit the setting decided. Named by description
+// and value, as a coder reads them ("Combined units of 95885 and 95886 per patient per day:
+// 2 from 2023-01-01, as restated by state_medicaid: TMHP 2023 …").
+void restated_settings(CaseState& s, std::vector<std::string>& because) {
+    if (s.program.layers.size() < 2) return;
+    for (std::uint32_t slot : settings_read(s.program, *s.rule)) {
+        const SettingCode& setting = s.program.settings[slot];
+        const SettingVersionCode* version = version_on(setting, s.context.date);
+        if (!version || !restated(setting, *version)) continue;
+        std::string dates;
+        if (!version->effective.from.empty()) dates += " from " + version->effective.from;
+        if (!version->effective.until.empty()) dates += " until " + version->effective.until;
+        std::string line = fmt::format(
+            "{}: {}{}, as restated by {}: {}", setting.doc.empty() ? setting.name : setting.doc,
+            to_text(version->value, s.program.shapes, false), dates, version->layer,
+            version->cite.empty() ? "(restated without a citation)" : version->cite);
+        if (std::find(because.begin(), because.end(), line) == because.end())
+            because.push_back(std::move(line));
+    }
+}
+
 } // namespace
 
 // A condition as written, then the facts it rests on: each side of a comparison and
@@ -185,12 +208,14 @@ void add_because(CaseState& s, std::vector<std::string>& because) {
     else if (!s.rule->doc.empty())
         because.push_back(s.rule->doc);
     append_trail(s, because);
+    restated_settings(s, because);
 }
 
 // Why the running edit acted: its description, then its reasons.
 void edit_because(CaseState& s, std::vector<std::string>& because) {
     if (!s.rule->doc.empty()) because.push_back(s.rule->doc);
     append_trail(s, because);
+    restated_settings(s, because);
 }
 
 // A `when` that did not hold: its `otherwise` in a coder's words, and the condition as

@@ -155,9 +155,10 @@ struct SettingCode {
     TypeP type;
     std::string doc;
     std::string cite;
-    std::string layer;
+    std::string layer; // the layer that last changed it
     std::optional<std::pair<std::int64_t, std::int64_t>> within;
     Span span;
+    std::string declared_by; // the layer that declared it; a version of another is restated
 };
 
 struct Program {

@@ -104,7 +104,9 @@ Reply diff(Context& ctx, const Params& params) {
                         {"before", c.before},
                         {"after", c.after},
                         {"cite", c.cite},
-                        {"layer", c.layer}});
+                        {"layer", c.layer},
+                        {"details", c.details},
+                        {"restated", c.restated}});
     return {200, json{{"policy", payer.name},
                       {"base", state->base->name},
                       {"fingerprint", state->fingerprint},

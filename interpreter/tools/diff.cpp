@@ -1,6 +1,10 @@
-// interpreter/tools/diff.cpp — compares two checked programs declaration by declaration.
+// interpreter/tools/diff.cpp — compares two checked programs declaration by declaration. A
+// rule or edit the payer replaced or restated is compared inside: its description, dates,
+// clauses (as a line diff, unchanged clauses kept as context) and cite.
 #include "interpreter/tools/diff.hpp"
 
+#include "interpreter/program/reads.hpp"
+#include "interpreter/tools/line_diff.hpp"
 #include "lang/vocabulary.hpp"
 
 #include <fmt/format.h>
@@ -43,8 +47,8 @@ std::map<std::string, const TableRowData*> rows_of(const TableData& t,
     return out;
 }
 
-// A clause as written, on one line: a clause broken over lines (`otherwise`, a long `if`)
-// reads as one. String literals cannot hold a line break, so only layout is folded.
+// Text as written, on one line: a clause broken over lines (`otherwise`, a long `if`) reads
+// as one. String literals cannot hold a line break, so only layout is folded.
 std::string one_line(const std::string& clause) {
     std::string out;
     for (std::size_t i = 0; i < clause.size(); ++i) {
@@ -59,11 +63,58 @@ std::string one_line(const std::string& clause) {
     return out;
 }
 
-std::string rule_text(const RuleCode& r) {
-    std::string out = dates(r.effective.from, r.effective.until);
-    if (!out.empty()) out = "(in effect" + out + ") ";
+std::vector<std::string> clauses_of(const RuleCode& r) {
+    std::vector<std::string> out;
     for (const auto& c : r.written)
-        out += (out.empty() ? "" : " | ") + one_line(c);
+        out.push_back(one_line(c));
+    return out;
+}
+
+std::string in_effect(const Effective& e) {
+    std::string d = dates(e.from, e.until);
+    return d.empty() ? "always" : d.substr(1);
+}
+
+// The whole rule on one line (the `before`/`after` of a Change, for tools).
+std::string rule_text(const RuleCode& r) {
+    std::string out;
+    if (r.effective.dated()) out = "(in effect " + in_effect(r.effective) + ")";
+    for (const auto& c : clauses_of(r))
+        out += (out.empty() ? "" : " | ") + c;
+    return out;
+}
+
+// "  what:", "    - before", "    + after" when the two differ ("(none)" for an empty side).
+void field_change(std::vector<std::string>& out, std::string_view what, const std::string& before,
+                  const std::string& after) {
+    if (before == after) return;
+    out.push_back(fmt::format("{}:", what));
+    out.push_back("  - " + (before.empty() ? std::string("(none)") : before));
+    out.push_back("  + " + (after.empty() ? std::string("(none)") : after));
+}
+
+// A new rule, edit or exception: its description, dates and each clause.
+std::vector<std::string> added_details(const RuleCode& r) {
+    std::vector<std::string> out;
+    if (!r.doc.empty()) out.push_back("description: " + r.doc);
+    if (r.effective.dated()) out.push_back("in effect: " + in_effect(r.effective));
+    for (const auto& c : clauses_of(r))
+        out.push_back("+ " + c);
+    return out;
+}
+
+// What changed inside a replaced or restated rule; cite last, as it is written last.
+std::vector<std::string> changed_details(const RuleCode& old, const RuleCode& now) {
+    std::vector<std::string> out;
+    field_change(out, "description", old.doc, now.doc);
+    field_change(out, "in effect", in_effect(old.effective), in_effect(now.effective));
+    std::vector<std::string> before = clauses_of(old), after = clauses_of(now);
+    if (before != after) {
+        out.push_back("clauses:");
+        for (auto& line : line_diff(before, after))
+            out.push_back("  " + line);
+    }
+    field_change(out, "cite", old.cite, now.cite);
     return out;
 }
 
@@ -78,21 +129,72 @@ void diff_rules(const std::vector<RuleCode>& base, const std::vector<RuleCode>& 
     for (const auto& r : payer) {
         const RuleCode* old = find_rule(base, r.name);
         if (!old) {
-            out.push_back({kind, r.name, "added", "", rule_text(r), r.cite, r.layer});
+            out.push_back(
+                {kind, r.name, "added", "", rule_text(r), r.cite, r.layer, added_details(r)});
             continue;
         }
-        if (r.layer != old->layer)
-            out.push_back(
-                {kind, r.name, "replaced", rule_text(*old), rule_text(r), r.cite, r.layer});
+        if (r.layer != old->layer) {
+            // An override without clauses keeps the base's: a restatement.
+            out.push_back({kind, r.name, "replaced", rule_text(*old), rule_text(r), r.cite, r.layer,
+                           changed_details(*old, r), r.written == old->written});
+        }
         for (std::size_t i = old->exceptions.size(); i < r.exceptions.size(); ++i) {
             const RuleCode& e = r.exceptions[i];
+            std::vector<std::string> details = added_details(e);
+            details.insert(details.begin(), "exception " + e.name + ":");
             out.push_back({kind, r.name, "excepted", "",
-                           fmt::format("exception {}: {}", e.name, rule_text(e)), e.cite, e.layer});
+                           fmt::format("exception {}: {}", e.name, rule_text(e)), e.cite, e.layer,
+                           std::move(details)});
         }
     }
     for (const auto& r : base)
         if (!find_rule(payer, r.name))
-            out.push_back({kind, r.name, "disabled", rule_text(r), "", "", ""});
+            out.push_back({kind, r.name, "disabled", rule_text(r), "", "", "", {}});
+}
+
+// A definition as written, on one line: `name(params) = body` (its description apart).
+std::string def_text(const Program& program, const DefCode& d) {
+    std::string head = d.name;
+    if (d.is_function) {
+        const Span& name = d.span;
+        Span between{name.file, name.end, d.body.span.begin};
+        std::string rest = written_text(program, between);
+        std::size_t close = rest.find(')');
+        head +=
+            rest.starts_with("(") && close != std::string::npos ? rest.substr(0, close + 1) : "(…)";
+    }
+    return one_line(head + " = " + written_text(program, d.body.span));
+}
+
+void diff_defs(const Program& base, const Program& payer, std::vector<Change>& out) {
+    auto find = [](const Program& p, const std::string& name) -> const DefCode* {
+        for (const auto& d : p.defs)
+            if (d.name == name) return &d;
+        return nullptr;
+    };
+    for (const auto& d : payer.defs) {
+        std::string now = def_text(payer, d);
+        const DefCode* old = find(base, d.name);
+        if (!old) {
+            std::vector<std::string> details;
+            if (!d.doc.empty()) details.push_back("description: " + d.doc);
+            details.push_back("+ " + now);
+            out.push_back({"definition", d.name, "added", "", now, "", payer.name, details});
+            continue;
+        }
+        std::string then = def_text(base, *old);
+        if (then == now && old->doc == d.doc) continue;
+        std::vector<std::string> details;
+        field_change(details, "description", old->doc, d.doc);
+        if (then != now) {
+            details.push_back("- " + then);
+            details.push_back("+ " + now);
+        }
+        out.push_back({"definition", d.name, "changed", then, now, "", payer.name, details});
+    }
+    for (const auto& d : base.defs)
+        if (!find(payer, d.name))
+            out.push_back({"definition", d.name, "removed", def_text(base, d), "", "", "", {}});
 }
 
 } // namespace
@@ -108,9 +210,9 @@ std::vector<Change> diff(const Program& base, const Program& payer) {
         std::string cite = s.versions.back().cite.empty() ? "(restated without a citation)"
                                                           : s.versions.back().cite;
         if (!old)
-            out.push_back({"setting", s.name, "added", "", now, s.cite, s.layer});
+            out.push_back({"setting", s.name, "added", "", now, s.cite, s.layer, {}});
         else if (std::string then = setting_text(*old, base.shapes); then != now)
-            out.push_back({"setting", s.name, "changed", then, now, cite, s.layer});
+            out.push_back({"setting", s.name, "changed", then, now, cite, s.layer, {}});
     }
     for (const auto& t : payer.tables) {
         const TableData* old = nullptr;
@@ -124,16 +226,24 @@ std::vector<Change> diff(const Program& base, const Program& payer) {
             auto it = then.find(key);
             std::string name = fmt::format("{}[{}]", t->name, key);
             if (it == then.end())
-                out.push_back({"table row", name, "added", "", value, row.cite, row.layer});
+                out.push_back({"table row", name, "added", "", value, row.cite, row.layer, {}});
             else if (std::string before = to_text(it->second->value, base.shapes, true);
                      before != value)
-                out.push_back({"table row", name, "changed", before, value, row.cite, row.layer});
+                out.push_back(
+                    {"table row", name, "changed", before, value, row.cite, row.layer, {}});
         }
         for (const auto& [key, row] : then)
             if (!now.count(key))
-                out.push_back({"table row", fmt::format("{}[{}]", t->name, key), "removed",
-                               to_text(row->value, base.shapes, true), "", "", ""});
+                out.push_back({"table row",
+                               fmt::format("{}[{}]", t->name, key),
+                               "removed",
+                               to_text(row->value, base.shapes, true),
+                               "",
+                               "",
+                               "",
+                               {}});
     }
+    diff_defs(base, payer, out);
     diff_rules(base.rules, payer.rules, std::string(vocabulary::keyword(ast::RuleKind::Rule)), out);
     diff_rules(base.edits, payer.edits, std::string(vocabulary::keyword(ast::RuleKind::Edit)), out);
     return out;
@@ -144,11 +254,18 @@ std::string render_changes(const std::vector<Change>& changes, const Program& ba
     std::string out = fmt::format("policy {} against {}: {} change{}\n", payer.name, base.name,
                                   changes.size(), changes.size() == 1 ? "" : "s");
     for (const auto& c : changes) {
-        out += fmt::format("\n{} {} {}{}\n", c.kind, c.name, c.action,
+        out += fmt::format("\n{} {} {}{}\n", c.kind, c.name, c.restated ? "restated" : c.action,
                            c.layer.empty() ? "" : fmt::format(" by {}", c.layer));
-        if (!c.before.empty()) out += fmt::format("  - {}\n", c.before);
-        if (!c.after.empty()) out += fmt::format("  + {}\n", c.after);
-        if (!c.cite.empty()) out += fmt::format("  cite: {}\n", c.cite);
+        if (c.restated) out += "  (its clauses are the base's, unchanged)\n";
+        for (const auto& line : c.details)
+            out += fmt::format("  {}\n", line);
+        if (c.details.empty()) {
+            if (!c.before.empty()) out += fmt::format("  - {}\n", c.before);
+            if (!c.after.empty()) out += fmt::format("  + {}\n", c.after);
+        }
+        // A replaced or restated rule shows its cite among what changed inside it.
+        bool cite_shown = c.action == "replaced";
+        if (!c.cite.empty() && !cite_shown) out += fmt::format("  cite: {}\n", c.cite);
     }
     return out;
 }

@@ -1,5 +1,6 @@
 // interpreter/tools/diff.hpp — what a payer policy changes relative to the policy it extends:
-// statically (settings, table rows, rules, edits) and by behaviour (claims that change).
+// statically (settings, table rows, definitions, rules, edits) and by behaviour (claims that
+// change).
 #pragma once
 
 #include "interpreter/program/program.hpp"
@@ -10,13 +11,20 @@
 namespace cpl {
 
 struct Change {
-    std::string kind;   // "setting", "table row", "rule", "edit"
-    std::string name;   // setting, table[key], rule or edit name
+    std::string kind;   // "setting", "table row", "definition", "rule", "edit"
+    std::string name;   // setting, table[key], definition, rule or edit name
     std::string action; // "changed", "added", "removed", "replaced", "disabled", "excepted"
     std::string before; // as it was in the base ("" when added)
     std::string after;  // as it is now ("" when removed)
     std::string cite;   // the new citation, if any
     std::string layer;  // the policy that made the change
+    /// What changed inside it, one line each, as `cpl diff` prints them: for a replaced or
+    /// restated rule or edit, its description, dates, clauses (`- `/`+ ` and unchanged
+    /// context) and cite; for an added one, each clause. Empty for settings and rows.
+    std::vector<std::string> details;
+    /// A replaced rule or edit whose override has no clauses: the base's clauses still run,
+    /// under the description, cite and dates written here. The report says `restated`.
+    bool restated = false;
 };
 
 /// Every difference between `base` and `payer`, in declaration order.

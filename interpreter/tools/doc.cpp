@@ -1,12 +1,15 @@
 // interpreter/tools/doc.cpp — Program → page. The page is first built as a few blocks (headings,
 // paragraphs, lists, tables of inline text), then rendered as Markdown or HTML
-// (doc_render.cpp), so the two formats always say the same. A cite's `[KEY]`s link to their
-// sources; each rule lists its sources by title, and the page ends with the bibliography.
+// (doc_render.cpp), so the two formats always say the same. Every section, table, setting,
+// definition, rule and edit has a stable anchor (doc_words.hpp, `anchor_id`), and the contents
+// link to them. A cite's `[KEY]`s link to their sources; each rule lists its sources by title,
+// and the page ends with the bibliography. Dates of service are shown wherever something
+// holds only for some: the policy, setting versions, table rows, rules, edits and exceptions.
 #include "interpreter/tools/doc.hpp"
 
-#include "interpreter/tools/doc_page.hpp"
+#include "interpreter/program/reads.hpp"
+#include "interpreter/tools/doc_builder.hpp"
 #include "lang/cite.hpp"
-#include "lang/vocabulary.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -15,19 +18,9 @@
 
 namespace cpl {
 
+namespace doc_page {
+
 namespace {
-
-using namespace doc_page;
-
-Inline text(std::string s) {
-    return {Inline::text, std::move(s), {}};
-}
-Inline code(std::string s) {
-    return {Inline::code, std::move(s), {}};
-}
-Inline strong(std::string s) {
-    return {Inline::strong, std::move(s), {}};
-}
 
 // A citation: plain text, with every http(s) URL in it made a link.
 Inlines urls_linked(const std::string& cite) {
@@ -51,323 +44,341 @@ Inlines urls_linked(const std::string& cite) {
     return out;
 }
 
-// Clause text as written, without comments and with blanks collapsed (strings kept intact).
-std::string clean_source(std::string_view source) {
-    std::string out;
-    bool in_string = false, space = false;
-    for (std::size_t i = 0; i < source.size(); ++i) {
-        char c = source[i];
-        if (in_string) {
-            out += c;
-            if (c == '\\' && i + 1 < source.size())
-                out += source[++i];
-            else if (c == '"')
-                in_string = false;
-            continue;
-        }
-        if (c == '#') {
-            while (i + 1 < source.size() && source[i + 1] != '\n')
-                ++i;
-            continue;
-        }
-        if (std::isspace(static_cast<unsigned char>(c))) {
-            space = true;
-            continue;
-        }
-        if (space && !out.empty()) out += ' ';
-        space = false;
-        if (c == '"') in_string = true;
-        out += c;
-    }
-    return out;
-}
-
-std::string strip_prefix(std::string s, std::string_view prefix) {
-    if (s.starts_with(prefix)) s.erase(0, prefix.size());
-    return s;
-}
-
-// One clause in the plain words of vocabulary::clauses: "for each `l` in `…`", "where `x` is
-// `…`", "when `…`"; an action or a reason in bold: "**bills** `…`".
-Inlines clause_words(const ClauseCode& clause) {
-    const vocabulary::ClauseWords& row = vocabulary::clause(clause.kind);
-    std::string words(row.words);
-    std::string rest = strip_prefix(clean_source(clause.source), std::string(row.keyword) + " ");
-    if (clause.kind == ast::ClauseKind::For) {
-        std::size_t in = rest.find(" in ");
-        if (in == std::string::npos) return {text(words + ": "), code(rest)};
-        return {text(words + " "), code(rest.substr(0, in)), text(" in "),
-                code(rest.substr(in + 4))};
-    }
-    if (clause.kind == ast::ClauseKind::Let) {
-        std::size_t eq = rest.find(" = ");
-        if (eq == std::string::npos) return {text(words + " "), code(rest)};
-        return {text(words + " "), code(rest.substr(0, eq)), text(" is "),
-                code(rest.substr(eq + 3))};
-    }
-    if (row.role == vocabulary::ClauseRole::condition) {
-        // `when C otherwise R`: the condition, then what the coder is told when it fails.
-        std::size_t otherwise = clause.otherwise ? rest.find(" otherwise ") : std::string::npos;
-        if (otherwise == std::string::npos) return {text(words + " "), code(rest)};
-        return {text(words + " "), code(rest.substr(0, otherwise)), text(", otherwise "),
-                code(rest.substr(otherwise + 11))};
-    }
-    return {strong(words + " "), code(rest)};
-}
-
 std::string counted(std::size_t n, const char* noun) {
     return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
 }
 
-class Page {
-public:
-    explicit Page(const Program& p) : p_(p) {}
+std::string key_text(const TableRowData& row, const std::vector<Shape>& shapes) {
+    if (row.is_range) return range_text(row);
+    std::string out;
+    for (const auto& key : row.keys)
+        out += (out.empty() ? "" : ", ") + to_text(key, shapes, false);
+    return out;
+}
 
-    std::vector<Block> build() {
-        heading(1, {text(p_.title.empty() ? p_.name : p_.title)});
-        Inlines intro{text("Policy "), code(p_.name)};
-        if (p_.layers.size() > 1 || (p_.layers.size() == 1 && p_.layers[0] != p_.name)) {
-            intro.push_back(text(p_.layers.size() > 1 ? "; layers, base first: " : "; layer: "));
-            for (std::size_t i = 0; i < p_.layers.size(); ++i) {
-                if (i) intro.push_back(text(" → "));
-                intro.push_back(code(p_.layers[i]));
-            }
+// The table a row-change name `table[key]` of `cpl diff` belongs to.
+std::string_view table_of(std::string_view row_name) {
+    return row_name.substr(0, row_name.find('['));
+}
+
+} // namespace
+
+std::string dates_text(const std::string& from, const std::string& until) {
+    if (from.empty() && until.empty()) return "";
+    if (until.empty()) return " from " + from;
+    if (from.empty()) return " until " + until;
+    return " from " + from + " until " + until;
+}
+
+Page::Page(const Program& p, const Program* base) : p_(p), base_(base), words_(p) {
+    if (base_) changes_ = diff(*base_, p_);
+}
+
+std::vector<Block> Page::build() {
+    heading(1, {text(p_.title.empty() ? p_.name : p_.title)});
+    intro();
+    std::size_t contents_at = blocks_.size();
+    settings();
+    tables();
+    definitions();
+    rules("Rules", "rules", p_.rules);
+    rules("Edits", "edits", p_.edits);
+    if (base_) {
+        switched_off();
+        affected();
+    }
+    bibliography();
+    contents(contents_at);
+    unlink_missing();
+    return std::move(blocks_);
+}
+
+// A link to something the page does not show (a definition of the base, on a page of only
+// the payer's changes) becomes its words alone.
+void Page::unlink_missing() {
+    std::set<std::string> ids;
+    auto each_inlines = [&](auto&& fn) {
+        for (auto& b : blocks_) {
+            fn(b.content);
+            for (auto& item : b.items)
+                fn(item);
+            for (auto& row : b.rows)
+                for (auto& cell : row)
+                    fn(cell);
         }
+    };
+    each_inlines([&](Inlines& parts) {
+        for (const auto& part : parts)
+            if (part.kind == Inline::anchor) ids.insert(part.content);
+    });
+    each_inlines([&](Inlines& parts) {
+        for (auto& part : parts)
+            if (part.kind == Inline::link && part.href.starts_with("#") &&
+                !ids.count(part.href.substr(1)))
+                part = text(part.content);
+    });
+}
+
+void Page::intro() {
+    Inlines intro{text("Policy "), code(p_.name)};
+    if (layered() || (p_.layers.size() == 1 && p_.layers[0] != p_.name)) {
+        intro.push_back(text(layered() ? "; layers, base first: " : "; layer: "));
+        for (std::size_t i = 0; i < p_.layers.size(); ++i) {
+            if (i) intro.push_back(text(" → "));
+            intro.push_back(code(p_.layers[i]));
+        }
+    }
+    if (base_) {
+        intro.push_back(text(fmt::format(". This page shows only what it changes against "
+                                         "{}: {}.",
+                                         base_->name, counted(changes_.size(), "change"))));
+    } else {
         intro.push_back(text(
             fmt::format(". {}, {}, {}, {}, {}, {}.", counted(p_.settings.size(), "setting"),
                         counted(p_.tables.size(), "table"), counted(p_.defs.size(), "definition"),
                         counted(p_.rules.size(), "rule"), counted(p_.edits.size(), "edit"),
                         counted(p_.bibliography.size(), "source"))));
-        paragraph(std::move(intro));
-        settings();
-        tables();
-        definitions();
-        rules("Rules", p_.rules);
-        rules("Edits", p_.edits);
-        bibliography();
-        return std::move(blocks_);
     }
-
-private:
-    const Program& p_;
-    std::vector<Block> blocks_;
-
-    // A citation: its URLs made links, and each `[KEY]` a link to that source's page.
-    Inlines citation(const std::string& cite) const {
-        Inlines out;
-        std::size_t at = 0;
-        for (const auto& [key, offset] : cited_keys(cite)) {
-            const SourceCode* source = p_.find_source(key);
-            if (!source || source->link.empty()) continue;
-            for (auto& part : urls_linked(cite.substr(at, offset - 1 - at)))
-                out.push_back(std::move(part));
-            out.push_back({Inline::link, "[" + std::string(key) + "]", source->link});
-            at = offset + key.size() + 1;
-        }
-        for (auto& part : urls_linked(cite.substr(at)))
-            out.push_back(std::move(part));
-        return out;
+    paragraph(std::move(intro));
+    const Effective& dates = p_.service_dates;
+    if (dates.dated()) {
+        std::string set_by;
+        if (!dates.from.empty())
+            set_by += fmt::format("from {} (set by {})", dates.from, p_.service_dates_from_layer);
+        if (!dates.until.empty())
+            set_by += fmt::format("{}until {} (set by {})", set_by.empty() ? "" : " ", dates.until,
+                                  p_.service_dates_until_layer);
+        paragraph({text("It codes dates of service " + set_by + ".")});
     }
+}
 
-    // A source as a reader opens it: its title (a link when it has one), then who and when.
-    Inlines source_title(const SourceCode& s) const {
-        Inlines out;
-        if (s.link.empty())
-            out.push_back(text(s.title));
-        else
-            out.push_back({Inline::link, s.title, s.link});
-        return out;
+// The contents, at `at`: each section, and under it each table, rule and edit.
+void Page::contents(std::size_t at) {
+    if (toc_.empty()) return;
+    Block list{Block::list, 0, {}, {}, {}, {}};
+    for (const auto& entry : toc_) {
+        // The heading's words as the link: a heading's code and text read the same in a list.
+        std::string words;
+        for (const auto& part : entry.label)
+            words += part.content;
+        list.items.push_back({link(words, "#" + entry.id)});
+        list.depths.push_back(entry.depth);
     }
+    std::vector<Block> inserted;
+    inserted.push_back({Block::heading, 2, {text("Contents "), anchor("contents")}, {}, {}, {}});
+    inserted.push_back(std::move(list));
+    blocks_.insert(blocks_.begin() + static_cast<std::ptrdiff_t>(at),
+                   std::make_move_iterator(inserted.begin()),
+                   std::make_move_iterator(inserted.end()));
+}
 
-    static std::string verified_text(const SourceCode& s) {
-        return s.verified ? "verified" : "unverified";
+// A heading with an anchor; sections (level 2) and their items (level 3) enter the contents.
+void Page::heading(int level, Inlines content, const std::string& id, Inlines toc_label) {
+    if (!id.empty()) {
+        if (level == 2 || level == 3)
+            toc_.push_back({level - 2, toc_label.empty() ? content : std::move(toc_label), id});
+        content.push_back(text(" "));
+        content.push_back(anchor(id));
     }
+    blocks_.push_back({Block::heading, level, std::move(content), {}, {}, {}});
+}
 
-    // "Sources: S1 title (unverified); …" under a rule's citation.
-    void rule_sources(const RuleCode& r) {
-        if (r.sources.empty()) return;
-        Inlines line{text("Sources: ")};
-        for (std::size_t i = 0; i < r.sources.size(); ++i) {
-            const SourceCode* s = p_.find_source(r.sources[i]);
-            if (!s) continue;
-            if (i) line.push_back(text("; "));
-            line.push_back(strong(s->key + " "));
-            for (auto& part : source_title(*s))
-                line.push_back(std::move(part));
-            line.push_back(text(" (" + verified_text(*s) + ")"));
-        }
-        paragraph(std::move(line));
-    }
+void Page::paragraph(Inlines content) {
+    blocks_.push_back({Block::paragraph, 0, std::move(content), {}, {}, {}});
+}
 
-    void bibliography() {
-        if (p_.bibliography.empty()) return;
-        heading(2, {text("Bibliography")});
-        paragraph({text("The sources the citations name as [KEY]. Verified: the values taken "
-                        "from the source were checked against its own text.")});
-        Block t{Block::table,
-                0,
-                {},
-                {{text("key")},
-                 {text("source")},
-                 {text("publisher")},
-                 {text("date")},
-                 {text("verified")}},
-                {}};
-        for (const auto& s : p_.bibliography) {
-            Inlines key{code(s.key)};
-            if (p_.layers.size() > 1) key.push_back(text(" (" + s.layer + ")"));
-            t.rows.push_back({key,
-                              source_title(s),
-                              {text(s.publisher)},
-                              {text(s.date)},
-                              {text(s.verified ? "yes" : "no")}});
-        }
-        blocks_.push_back(std::move(t));
-    }
+// Under --changes-only: whether `cpl diff` lists a change of this kind and name.
+bool Page::changed(std::string_view kind, std::string_view name) const {
+    return std::any_of(changes_.begin(), changes_.end(), [&](const Change& c) {
+        return c.kind == kind && (kind == "table row" ? table_of(c.name) == name : c.name == name);
+    });
+}
 
-    void heading(int level, Inlines content) {
-        blocks_.push_back({Block::heading, level, std::move(content), {}, {}});
+// A citation: its URLs made links, and each `[KEY]` a link to that source's page.
+Inlines Page::citation(const std::string& cite) const {
+    Inlines out;
+    std::size_t at = 0;
+    for (const auto& [key, offset] : cited_keys(cite)) {
+        const SourceCode* source = p_.find_source(key);
+        if (source) cited_.insert(source->key);
+        if (!source || source->link.empty()) continue;
+        append(out, urls_linked(cite.substr(at, offset - 1 - at)));
+        out.push_back(link("[" + std::string(key) + "]", source->link));
+        at = offset + key.size() + 1;
     }
-    void paragraph(Inlines content) {
-        blocks_.push_back({Block::paragraph, 0, std::move(content), {}, {}});
-    }
+    append(out, urls_linked(cite.substr(at)));
+    return out;
+}
 
-    // Codes as coders write them (95860, not "95860"); other strings quoted.
-    std::string value_text(const Value& v) const {
-        if (v.kind == Kind::String && v.size == 5) {
-            std::string_view s = v.str();
-            bool code = std::all_of(s.begin(), s.begin() + 4,
-                                    [](char c) { return c >= '0' && c <= '9'; }) &&
-                        ((s[4] >= '0' && s[4] <= '9') || (s[4] >= 'A' && s[4] <= 'Z'));
-            if (code) return std::string(s);
-        }
-        return to_text(v, p_.shapes, true);
-    }
+// A source as a reader opens it: its title (a link when it has one).
+Inlines Page::source_title(const SourceCode& s) const {
+    if (s.link.empty()) return {text(s.title)};
+    return {link(s.title, s.link)};
+}
 
-    void settings() {
-        if (p_.settings.empty()) return;
-        heading(2, {text("Settings")});
-        Block t{Block::table,
-                0,
-                {},
-                {{text("setting")},
-                 {text("value")},
-                 {text("allowed")},
-                 {text("description")},
-                 {text("citation")}},
-                {}};
-        for (const auto& s : p_.settings) {
-            std::string allowed =
-                s.within ? fmt::format("{}..{}", s.within->first, s.within->second) : "";
-            Inlines value{code(value_text(s.value))};
-            if (p_.layers.size() > 1) value.push_back(text(" (" + s.layer + ")"));
-            t.rows.push_back(
-                {{code(s.name)}, value, {text(allowed)}, {text(s.doc)}, citation(s.cite)});
-        }
-        blocks_.push_back(std::move(t));
-    }
+std::string Page::value_text(const Value& v) const {
+    return code_or_quoted(v, p_.shapes);
+}
 
-    static std::string key_text(const TableRowData& row, const std::vector<Shape>& shapes) {
-        if (row.is_range) return range_text(row);
-        std::string out;
-        for (const auto& key : row.keys)
-            out += (out.empty() ? "" : ", ") + to_text(key, shapes, false);
-        return out;
-    }
-
-    void tables() {
-        if (p_.tables.empty()) return;
-        heading(2, {text("Tables")});
-        for (const auto& table : p_.tables) {
-            Inlines title{code(table->name)};
-            if (!table->doc.empty()) title.push_back(text(" — " + table->doc));
-            heading(3, std::move(title));
-            if (!table->cite.empty()) {
-                Inlines cite{text("Citation: ")};
-                for (auto& part : citation(table->cite))
-                    cite.push_back(std::move(part));
-                paragraph(std::move(cite));
+void Page::settings() {
+    std::vector<const SettingCode*> shown;
+    for (const auto& s : p_.settings)
+        if (!base_ || changed("setting", s.name)) shown.push_back(&s);
+    if (shown.empty()) return;
+    heading(2, {text("Settings")}, "settings");
+    Block t{Block::table,
+            0,
+            {},
+            {{text("setting")},
+             {text("value")},
+             {text("allowed")},
+             {text("description")},
+             {text("citation")}},
+            {},
+            {}};
+    for (const SettingCode* s : shown) {
+        std::string allowed =
+            s->within ? fmt::format("{}..{}", s->within->first, s->within->second) : "";
+        // Each version with its dates of service, and who wrote it when layers differ.
+        Inlines value, cite = citation(s->cite);
+        for (std::size_t i = 0; i < s->versions.size(); ++i) {
+            const SettingVersionCode& v = s->versions[i];
+            if (i) value.push_back(text("; "));
+            value.push_back(code(value_text(v.value)));
+            std::string when = dates_text(v.effective.from, v.effective.until);
+            if (!when.empty()) value.push_back(text(when));
+            if (layered()) value.push_back(text(" (" + v.layer + ")"));
+            if (restated(*s, v) && !v.cite.empty()) {
+                if (!cite.empty()) cite.push_back(text(" — "));
+                cite.push_back(strong(fmt::format("{}{}: ", v.layer, when)));
+                append(cite, citation(v.cite));
             }
-            Block t{Block::table, 0, {}, {{text("key")}, {text("value")}, {text("citation")}}, {}};
-            for (const auto& row : table->rows)
-                t.rows.push_back({{code(key_text(row, p_.shapes))},
-                                  {code(value_text(row.value))},
-                                  citation(row.cite)});
-            if (t.rows.empty())
-                paragraph({text("No rows.")});
-            else
-                blocks_.push_back(std::move(t));
         }
+        for (const auto& c : changes_) // what it was, beside what it is now
+            if (c.kind == "setting" && c.name == s->name && !c.before.empty())
+                value.push_back(text(fmt::format("; was {} in {}", c.before, base_->name)));
+        t.rows.push_back({{code(s->name), anchor(anchor_id("setting", s->name))},
+                          value,
+                          {text(allowed)},
+                          {text(s->doc)},
+                          cite});
     }
+    blocks_.push_back(std::move(t));
+}
 
-    void definitions() {
-        if (p_.defs.empty()) return;
-        heading(2, {text("Definitions")});
-        Block list{Block::list, 0, {}, {}, {}};
-        for (const auto& d : p_.defs) {
-            Inlines item{code(d.is_function ? d.name + "(…)" : d.name)};
-            if (!d.doc.empty()) item.push_back(text(" — " + d.doc));
-            list.items.push_back(std::move(item));
-        }
-        blocks_.push_back(std::move(list));
-    }
-
-    Block clause_list(const RuleCode& r) const {
-        Block list{Block::list, 0, {}, {}, {}};
-        for (const auto& clause : r.clauses)
-            list.items.push_back(clause_words(clause));
-        return list;
-    }
-
-    void rule(const RuleCode& r, std::string_view kind) {
-        heading(3, {text(r.doc.empty() ? r.name : r.doc)});
-        Inlines about{code(r.name), text(fmt::format(" ({}, layer ", kind)), code(r.layer)};
-        if (!r.replaces.empty()) {
-            about.push_back(text("; replaces the one in "));
-            about.push_back(code(r.replaces));
-        }
-        about.push_back(text(")"));
-        paragraph(std::move(about));
-        if (!r.clauses.empty()) blocks_.push_back(clause_list(r));
-        if (!r.cite.empty()) {
+void Page::tables() {
+    bool any = false;
+    for (const auto& table : p_.tables) {
+        std::vector<const TableRowData*> rows;
+        for (const auto& row : table->rows)
+            if (!base_ || row.layer == p_.name) rows.push_back(&row);
+        std::vector<std::string> removed;
+        for (const auto& c : changes_)
+            if (c.kind == "table row" && c.action == "removed" && table_of(c.name) == table->name)
+                removed.push_back(c.name.substr(table->name.size()));
+        if (base_ && rows.empty() && removed.empty()) continue;
+        if (!any) heading(2, {text("Tables")}, "tables");
+        any = true;
+        Inlines title{code(table->name)};
+        if (!table->doc.empty()) title.push_back(text(" — " + table->doc));
+        heading(3, std::move(title), anchor_id("table", table->name), {code(table->name)});
+        if (!table->cite.empty()) {
             Inlines cite{text("Citation: ")};
-            for (auto& part : citation(r.cite))
-                cite.push_back(std::move(part));
+            append(cite, citation(table->cite));
             paragraph(std::move(cite));
         }
-        rule_sources(r);
-        for (const auto& e : r.exceptions) {
-            Inlines head{strong("Exception "), code(e.name), text(" (layer "), code(e.layer),
-                         text(")")};
-            if (!e.doc.empty()) head.push_back(text(": " + e.doc));
-            head.push_back(text(". Runs instead when its conditions hold:"));
-            paragraph(std::move(head));
-            if (!e.clauses.empty()) blocks_.push_back(clause_list(e));
-            if (!e.cite.empty()) {
-                Inlines cite{text("Citation: ")};
-                for (auto& part : citation(e.cite))
-                    cite.push_back(std::move(part));
-                paragraph(std::move(cite));
+        if (!table->source.empty())
+            paragraph({text("Rows from the data file "), code(table->source)});
+        bool dated = std::any_of(rows.begin(), rows.end(), [](const TableRowData* r) {
+            return !r->from.empty() || !r->until.empty();
+        });
+        Block t{Block::table, 0, {}, {{text("key")}, {text("value")}}, {}, {}};
+        if (dated) t.items.push_back({text("dates of service")});
+        if (layered()) t.items.push_back({text("layer")});
+        t.items.push_back({text("citation")});
+        for (const TableRowData* row : rows) {
+            std::vector<Inlines> cells{{code(key_text(*row, p_.shapes))},
+                                       {code(value_text(row->value))}};
+            if (dated) {
+                std::string when = dates_text(row->from, row->until);
+                cells.push_back({text(when.empty() ? "all" : when.substr(1))});
             }
-            rule_sources(e);
+            if (layered()) cells.push_back({text(row->layer)});
+            cells.push_back(citation(row->cite));
+            t.rows.push_back(std::move(cells));
+        }
+        if (!t.rows.empty())
+            blocks_.push_back(std::move(t));
+        else if (removed.empty())
+            paragraph({text("No rows.")});
+        if (!removed.empty()) {
+            Inlines line{
+                text(fmt::format("Rows removed from the base's table ({}): ", removed.size()))};
+            for (std::size_t i = 0; i < removed.size(); ++i) {
+                if (i) line.push_back(text(", "));
+                line.push_back(code(removed[i].substr(1, removed[i].size() - 2)));
+            }
+            paragraph(std::move(line));
         }
     }
+}
 
-    void rules(const char* title, const std::vector<RuleCode>& list) {
-        if (list.empty()) return;
-        heading(2, {text(title)});
-        for (const auto& r : list)
-            rule(r, vocabulary::keyword(r.kind));
+void Page::definitions() {
+    Block list{Block::list, 0, {}, {}, {}, {}};
+    for (const auto& d : p_.defs) {
+        if (base_ && !changed("definition", d.name)) continue;
+        Inlines item{anchor(anchor_id("def", d.name)),
+                     code(d.is_function ? d.name + "(…)" : d.name)};
+        if (!d.doc.empty()) item.push_back(text(" — " + d.doc));
+        // A definition that is a text (documentation, a reason) shows its text.
+        if (d.body.op == Op::Interpolate ||
+            (d.body.op == Op::Const && d.body.constant.kind == Kind::String)) {
+            item.push_back(text(d.doc.empty() ? ": " : "; its text: "));
+            append(item, words_.text_of(d.body));
+        } else if (d.doc.empty()) { // no words of its own: what it computes
+            item.push_back(text(" is "));
+            append(item, words_.phrase(d.body));
+        }
+        list.items.push_back(std::move(item));
     }
-};
+    if (list.items.empty()) return;
+    heading(2, {text("Definitions")}, "definitions");
+    blocks_.push_back(std::move(list));
+}
 
-} // namespace
+void Page::bibliography() {
+    if (p_.bibliography.empty()) return;
+    heading(2, {text("Bibliography")}, "bibliography");
+    paragraph({text("The sources the citations name as [KEY]. Verified: the values taken "
+                    "from the source were checked against its own text.")});
+    Block t{
+        Block::table,
+        0,
+        {},
+        {{text("key")}, {text("source")}, {text("publisher")}, {text("date")}, {text("verified")}},
+        {},
+        {}};
+    for (const auto& s : p_.bibliography) {
+        // Only what changes: the sources the page cites.
+        if (base_ && !cited_.count(s.key)) continue;
+        Inlines key{code(s.key)};
+        if (layered()) key.push_back(text(" (" + s.layer + ")"));
+        t.rows.push_back({key,
+                          source_title(s),
+                          {text(s.publisher)},
+                          {text(s.date)},
+                          {text(s.verified ? "yes" : "no")}});
+    }
+    blocks_.push_back(std::move(t));
+}
 
-std::string document(const Program& program, DocFormat format) {
-    std::vector<Block> blocks = Page(program).build();
+} // namespace doc_page
+
+std::string document(const Program& program, DocFormat format, const Program* base) {
+    std::vector<doc_page::Block> blocks = doc_page::Page(program, base).build();
     if (format == DocFormat::html)
-        return html(blocks, program.title.empty() ? program.name : program.title);
-    return markdown(blocks) + "\n";
+        return doc_page::html(blocks, program.title.empty() ? program.name : program.title);
+    return doc_page::markdown(blocks) + "\n";
 }
 
 } // namespace cpl

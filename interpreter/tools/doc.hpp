@@ -1,6 +1,7 @@
 // interpreter/tools/doc.hpp — checked Program → a readable page describing the policy (`cpl doc`):
-// settings, tables with their rows, definitions, rules and edits in plain words, each with
-// its citation.
+// a table of contents, settings, tables with their rows, definitions, rules and edits in plain
+// words, each with its citation and dates of service, and the bibliography. Given the base
+// the policy extends, only what its own layer changes.
 #pragma once
 
 #include "interpreter/program/program.hpp"
@@ -12,6 +13,10 @@ namespace cpl {
 enum class DocFormat { markdown, html };
 
 /// The whole page. HTML is a standalone document with inline CSS; every text is escaped.
-std::string document(const Program& program, DocFormat format);
+/// With `base` (the policy `program` extends), the page shows only what `program`'s own layer
+/// changes against it: settings it restates, rows it adds or removes, definitions, rules and
+/// edits it adds, replaces, restates, excepts or switches off, and the base's rules and edits
+/// that read a setting it restates.
+std::string document(const Program& program, DocFormat format, const Program* base = nullptr);
 
 } // namespace cpl

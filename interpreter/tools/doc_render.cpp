@@ -69,9 +69,16 @@ std::string md_inlines(const Inlines& parts, bool in_table) {
             out += "[" + md_escape(part.content) + "](" + href + ")";
             break;
         }
+        case Inline::anchor:
+            out += "<a id=\"" + part.content + "\"></a>";
+            break;
         }
     }
     return out;
+}
+
+int depth_of(const Block& b, std::size_t item) {
+    return item < b.depths.size() ? b.depths[item] : 0;
 }
 
 } // namespace
@@ -88,8 +95,9 @@ std::string markdown(const std::vector<Block>& blocks) {
             out += md_inlines(b.content, false) + "\n\n";
             break;
         case Block::list:
-            for (const auto& item : b.items)
-                out += "- " + md_inlines(item, false) + "\n";
+            for (std::size_t i = 0; i < b.items.size(); ++i)
+                out += std::string(static_cast<std::size_t>(2 * depth_of(b, i)), ' ') + "- " +
+                       md_inlines(b.items[i], false) + "\n";
             out += "\n";
             break;
         case Block::table: {
@@ -164,6 +172,9 @@ std::string html_inlines(const Inlines& parts) {
             out +=
                 "<a href=\"" + html_escape(part.href) + "\">" + html_escape(part.content) + "</a>";
             break;
+        case Inline::anchor:
+            out += "<a id=\"" + part.content + "\"></a>";
+            break;
         }
     }
     return out;
@@ -192,12 +203,28 @@ std::string html(const std::vector<Block>& blocks, const std::string& title) {
         case Block::paragraph:
             out += "<p>" + html_inlines(b.content) + "</p>\n";
             break;
-        case Block::list:
-            out += "<ul>\n";
-            for (const auto& item : b.items)
-                out += "<li>" + html_inlines(item) + "</li>\n";
-            out += "</ul>\n";
+        case Block::list: {
+            if (b.items.empty()) break;
+            // Nested lists: a deeper item opens a list inside the item before it.
+            int depth = 0;
+            out += "<ul>\n<li>";
+            for (std::size_t i = 0; i < b.items.size(); ++i) {
+                int d = depth_of(b, i);
+                if (i > 0 && d > depth)
+                    for (; depth < d; ++depth)
+                        out += "\n<ul>\n<li>";
+                else if (i > 0) {
+                    for (; depth > d; --depth)
+                        out += "</li>\n</ul>\n";
+                    out += "</li>\n<li>";
+                }
+                out += html_inlines(b.items[i]);
+            }
+            for (; depth > 0; --depth)
+                out += "</li>\n</ul>\n";
+            out += "</li>\n</ul>\n";
             break;
+        }
         case Block::table:
             out += "<table>\n<tr>";
             for (const auto& h : b.items)

@@ -1,10 +1,13 @@
-// tests/interpreter/doc_test.cpp — `cpl doc`: a small policy renders exactly
-// tests/golden/doc/small.md (CPL_UPDATE_GOLDEN=1 rewrites it), the standard set names every
-// rule and edit, and HTML escapes what it shows.
+// tests/interpreter/doc_test.cpp — `cpl doc`: a small policy and a payer over it render
+// exactly tests/golden/doc/*.md (CPL_UPDATE_GOLDEN=1 rewrites them), the standard set names
+// every rule and edit, HTML escapes what it shows, every contents link has its anchor, dates
+// of service are shown where they apply, and --changes-only shows only the payer's changes.
 #include "../helpers.hpp"
 #include "interpreter/tools/doc.hpp"
 
 #include <catch2/catch.hpp>
+#include <regex>
+#include <set>
 #include <sstream>
 
 using namespace cpl;
@@ -17,14 +20,109 @@ using cpl::test::slurp;
 
 } // namespace
 
-TEST_CASE("doc golden: a small policy renders exactly its expected markdown") {
-    Loaded loaded = load_policy((root / "tests/golden/doc/small.cpl").string());
-    INFO(test::rendered(loaded));
-    REQUIRE(loaded.program);
-    std::string actual = document(*loaded.program, DocFormat::markdown);
-    fs::path expected = root / "tests/golden/doc/small.md";
+namespace {
+
+void check_golden(const std::string& actual, const fs::path& expected) {
     if (std::getenv("CPL_UPDATE_GOLDEN")) std::ofstream(expected, std::ios::binary) << actual;
     CHECK(actual == slurp(expected));
+}
+
+Loaded load_golden(const std::string& name) {
+    Loaded loaded = load_policy((root / "tests/golden/doc" / name).string());
+    INFO(test::rendered(loaded));
+    REQUIRE(loaded.program);
+    return loaded;
+}
+
+// Every `#id` a page links to has its anchor, and no anchor is given twice.
+void check_anchors(const std::string& page, const std::regex& link, const std::regex& anchor) {
+    std::set<std::string> ids;
+    for (std::sregex_iterator it(page.begin(), page.end(), anchor), end; it != end; ++it) {
+        CAPTURE((*it)[1].str());
+        CHECK(ids.insert((*it)[1].str()).second);
+    }
+    for (std::sregex_iterator it(page.begin(), page.end(), link), end; it != end; ++it) {
+        CAPTURE((*it)[1].str());
+        CHECK(ids.count((*it)[1].str()) == 1);
+    }
+}
+
+// The standard set and the Texas payer over it, loaded once for the tests of their pages.
+const std::pair<Loaded, Loaded>& texas() {
+    static const std::pair<Loaded, Loaded> loaded{
+        load_policy("standard"), load_policy((root / "policies/state_medicaid.cpl").string())};
+    REQUIRE(loaded.first.program);
+    REQUIRE(loaded.second.program);
+    return loaded;
+}
+
+} // namespace
+
+TEST_CASE("doc golden: a small policy renders exactly its expected markdown") {
+    Loaded loaded = load_golden("small.cpl");
+    check_golden(document(*loaded.program, DocFormat::markdown),
+                 root / "tests/golden/doc/small.md");
+}
+
+TEST_CASE("doc golden: a payer over it, whole and only its changes") {
+    Loaded base = load_golden("small.cpl");
+    Loaded payer = load_golden("payer.cpl");
+    check_golden(document(*payer.program, DocFormat::markdown), root / "tests/golden/doc/payer.md");
+    check_golden(document(*payer.program, DocFormat::markdown, &*base.program),
+                 root / "tests/golden/doc/payer.changes.md");
+}
+
+TEST_CASE("doc: every contents link reaches an anchor of the page, in both formats") {
+    std::regex md_link(R"re(\]\(#([a-z0-9_-]+)\))re"), html_link(R"re(href="#([a-z0-9_-]+)")re");
+    std::regex anchor(R"re(<a id="([a-z0-9_-]+)"></a>)re");
+    const auto& [standard, payer] = texas();
+    for (const Program* base : std::vector<const Program*>{nullptr, &*standard.program}) {
+        CAPTURE(base != nullptr);
+        check_anchors(document(*payer.program, DocFormat::markdown, base), md_link, anchor);
+        check_anchors(document(*payer.program, DocFormat::html, base), html_link, anchor);
+    }
+}
+
+TEST_CASE("doc: the Texas page shows the 2-units-a-day limit with its date and its cite") {
+    const auto& [standard, payer] = texas();
+    for (const Program* base : std::vector<const Program*>{nullptr, &*standard.program}) {
+        CAPTURE(base != nullptr);
+        std::string page = document(*payer.program, DocFormat::markdown, base);
+        // The setting's versions, the edit that applies it, the dated rows and edits.
+        CHECK(page.find("`4` (standard); `2` from 2023-01-01 (state\\_medicaid)") !=
+              std::string::npos);
+        CHECK(
+            page.find("may have at most [4 (2 from 2023-01-01)](#setting-max_limb_units_with_ncs) "
+                      "units a day") != std::string::npos);
+        CHECK(page.find("| `95866` | `1` | from 2023-01-01 |") != std::string::npos);
+        CHECK(page.find("(edit, layer `state_medicaid`; dates of service until 2023-01-01)") !=
+              std::string::npos);
+        // The payer's cite on the restated setting reaches the edits the setting decides.
+        CHECK(page.find("**Decided with a restated setting:** [Combined units of 95885 and 95886 "
+                        "per patient per day](#setting-max_limb_units_with_ncs)") !=
+              std::string::npos);
+        CHECK(page.find("Cited by state\\_medicaid: TMHP 2023 benefit changes") !=
+              std::string::npos);
+        // Documentation in words: the text of the definition, not its name.
+        CHECK(page.find("**requires documentation:** `") == std::string::npos);
+        CHECK(page.find("**requires documentation:** The report is signed by the physician") !=
+              std::string::npos);
+    }
+}
+
+TEST_CASE("doc --changes-only: only what the payer's own file changes") {
+    const auto& [standard, payer] = texas();
+    std::string page = document(*payer.program, DocFormat::markdown, &*standard.program);
+    for (const auto* list : {&payer.program->rules, &payer.program->edits})
+        for (const auto& r : *list) {
+            CAPTURE(r.name);
+            bool own = r.layer == "state_medicaid";
+            CHECK((page.find("`" + r.name + "` (") != std::string::npos) == own);
+        }
+    CHECK(page.find("min\\_muscles\\_per\\_limb") == std::string::npos);           // not restated
+    CHECK(page.find("| `95866` | `2` | state\\_medicaid |") != std::string::npos); // mue
+    CHECK(page.find("`dos_year`") != std::string::npos);                           // new def
+    CHECK(page.find("`complete_limbs`") == std::string::npos);                     // the base's
 }
 
 TEST_CASE("doc: the standard set's page names every rule and edit, in both formats") {
@@ -67,4 +165,6 @@ TEST_CASE("cpl doc: standard succeeds and a policy with errors exits 1") {
     CHECK(status_of("doc --format html standard") == 0);
     CHECK(status_of("doc tests/golden/diagnostics/unknown_names.cpl") == 1);
     CHECK(status_of("doc --format pdf standard") == 2);
+    CHECK(status_of("doc --changes-only standard") == 2);
+    CHECK(status_of("doc --changes-only policies/state_medicaid.cpl") == 0);
 }

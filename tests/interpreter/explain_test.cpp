@@ -183,3 +183,46 @@ TEST_CASE("standard: explanations and why-not answers hold no policy-language sy
         }
     CHECK(cases > 150);
 }
+
+TEST_CASE("a payer's cite on a restated setting reaches the lines and edits it decided") {
+    // The base reads `most` folded to a constant, through a definition; `ceiling` dated.
+    std::string base_name = fmt::format("reach_base_{}.cpl", ::getpid());
+    write_temp(base_name, std::string("policy reach_base\n") + muscles +
+                              "setting most 3 \"Units a day\" cite \"base\"\n"
+                              "setting ceiling 5 \"Largest cap\" cite \"base\"\n"
+                              "def units = most\n"
+                              "rule one \"One\" bill 95860 units units cite \"x\"\n"
+                              "edit limit \"Limit\" for line in claim when line.units > ceiling\n"
+                              "  cap units at ceiling cite \"p\"\n");
+    Loaded payer = load_text(fmt::format("policy reach extends \"{}\"\n"
+                                         "most 9 cite \"Payer manual 4.1\"\n"
+                                         "ceiling 2 from \"2024-01-01\" cite \"Payer bulletin\"\n",
+                                         base_name));
+    INFO(rendered(payer));
+    REQUIRE(payer.program);
+    Session session(*payer.program);
+    EvaluateOptions options;
+    options.explain = true;
+    auto on = [&](const char* date) {
+        auto out =
+            session.run(fmt::format(R"({{"id": "x", "date_of_service": "{}"}})", date), options);
+        INFO(out.error);
+        REQUIRE(out.result);
+        return *out.result;
+    };
+    Result now = on("2024-03-01");
+    REQUIRE(now.lines.size() == 1);
+    CHECK(
+        now.lines[0].because ==
+        std::vector<std::string>{"One", "Units a day: 9, as restated by reach: Payer manual 4.1"});
+    REQUIRE(now.edits.size() == 1);
+    CHECK(now.edits[0].because ==
+          std::vector<std::string>{"Limit", "Largest cap: 2 from 2024-01-01, as restated by "
+                                            "reach: Payer bulletin"});
+    CHECK(to_json(now, true).find(R"("because": ["Limit", "Largest cap: 2 from 2024-01-01)") !=
+          std::string::npos);
+    // Before the dated restatement the base's value decides: no payer cite for it.
+    Result before = on("2023-03-01");
+    REQUIRE(before.edits.size() == 1);
+    CHECK(before.edits[0].because == std::vector<std::string>{"Limit"});
+}

@@ -135,6 +135,11 @@ TEST_CASE("serve: policies, diff, muscles and health describe what is loaded", "
     std::string expected = run_command("cd " + source_root.string() + " && " + CPL_BINARY +
                                        " diff policies/commercial.cpl");
     CHECK(changes["report"] == expected);
+    bool inside = false; // a replaced edit says what changed inside it
+    for (const auto& c : changes["changes"])
+        if (c["action"] == "replaced" && !c["details"].empty() && c.contains("restated"))
+            inside = true;
+    CHECK(inside);
     auto no_base = client.Get("/v1/diff?policy=standard");
     CHECK(no_base->status == 400);
 

@@ -1,0 +1,85 @@
+// interpreter/program/reads.cpp — the text of a node, and the settings a rule reads.
+#include "interpreter/program/reads.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace cpl {
+
+std::string written_text(const Program& program, const Span& span) {
+    if (!program.sources) return "";
+    const std::string& all = program.sources->get(span.file).text();
+    if (span.end > all.size() || span.begin > span.end) return "";
+    std::string_view s(all.data() + span.begin, span.end - span.begin);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+        s.remove_suffix(1);
+    return std::string(s);
+}
+
+namespace {
+
+struct Reader {
+    const Program& program;
+    std::vector<std::uint32_t> settings;
+    std::vector<bool> defs_seen = std::vector<bool>(program.defs.size(), false);
+
+    void add(std::uint32_t slot) {
+        if (std::find(settings.begin(), settings.end(), slot) == settings.end())
+            settings.push_back(slot);
+    }
+
+    void node(const Node& n) {
+        switch (n.op) {
+        case Op::DatedSetting:
+            add(n.slot);
+            break;
+        case Op::Const:
+            // An undated setting is folded to its value; its name is still what was written.
+            if (n.constant.kind != Kind::Table && n.span.end > n.span.begin &&
+                n.span.end - n.span.begin < 64) {
+                std::string name = written_text(program, n.span);
+                for (std::uint32_t i = 0; i < program.settings.size(); ++i)
+                    if (program.settings[i].name == name) add(i);
+            }
+            break;
+        case Op::Def:
+        case Op::CallDef:
+            if (n.slot < defs_seen.size() && !defs_seen[n.slot]) {
+                defs_seen[n.slot] = true;
+                node(program.defs[n.slot].body);
+            }
+            break;
+        default:
+            break;
+        }
+        for (const auto& kid : n.kids)
+            node(kid);
+    }
+
+    void rule(const RuleCode& r) {
+        for (const auto& c : r.clauses) {
+            node(c.expr);
+            if (c.units) node(*c.units);
+            if (c.modifiers) node(*c.modifiers);
+            if (c.otherwise) node(*c.otherwise);
+        }
+        for (const auto& e : r.exceptions)
+            rule(e);
+    }
+};
+
+} // namespace
+
+std::vector<std::uint32_t> settings_read(const Program& program, const RuleCode& rule) {
+    Reader reader{program, {}};
+    reader.rule(rule);
+    return std::move(reader.settings);
+}
+
+const SettingVersionCode* version_on(const SettingCode& setting, std::string_view date) {
+    for (auto it = setting.versions.rbegin(); it != setting.versions.rend(); ++it)
+        if (it->effective.holds(date)) return &*it;
+    return nullptr;
+}
+
+} // namespace cpl

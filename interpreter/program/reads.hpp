@@ -1,0 +1,32 @@
+// interpreter/program/reads.hpp — what a checked program's declarations read, for the tools
+// that describe them (`cpl doc`, `cpl diff`) and for explanations: the text a node was written
+// as, and the settings a rule or edit reads, directly or through its definitions.
+#pragma once
+
+#include "interpreter/program/program.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cpl {
+
+/// The source text of `span`, trailing blanks trimmed ("" when the span is not in the map).
+std::string written_text(const Program& program, const Span& span);
+
+/// The settings (indices into `program.settings`) that `rule` reads, in the order first met:
+/// in its clauses, its exceptions' clauses and every definition they use, transitively. An
+/// undated setting the checker folded into a constant is recognised by the name written there.
+std::vector<std::uint32_t> settings_read(const Program& program, const RuleCode& rule);
+
+/// The version of `setting` in force on `date` (the last declared that holds it), or null.
+const SettingVersionCode* version_on(const SettingCode& setting, std::string_view date);
+
+/// Whether `version` was written by a layer other than the one that declared the setting:
+/// a payer's restatement.
+inline bool restated(const SettingCode& setting, const SettingVersionCode& version) {
+    return version.layer != setting.declared_by;
+}
+
+} // namespace cpl

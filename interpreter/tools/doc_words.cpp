@@ -1,0 +1,313 @@
+// interpreter/tools/doc_words.cpp — clauses and expressions in words for `cpl doc`
+// (doc_words.hpp). Works on the checked program's nodes, so a name is read through what it
+// resolved to: a definition's description, a setting's value, a table's description.
+#include "interpreter/tools/doc_words.hpp"
+
+#include "interpreter/program/reads.hpp"
+#include "lang/vocabulary.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace cpl::doc_page {
+
+std::string anchor_id(std::string_view kind, std::string_view name) {
+    return fmt::format("{}-{}", kind, name);
+}
+
+namespace {
+
+// A description used inside a sentence: "A complete extremity study" → "a complete …"; other
+// first words may be names ("Texas Medicaid: …", "MUE …") and stay as written.
+std::string in_sentence(std::string s) {
+    for (std::string_view article : {"A ", "An ", "The "})
+        if (s.starts_with(article)) s[0] = static_cast<char>(s[0] - 'A' + 'a');
+    return s;
+}
+
+// A name read aloud: `complete_limbs` → "complete limbs".
+std::string spoken(std::string_view name) {
+    std::string out(name);
+    std::replace(out.begin(), out.end(), '_', ' ');
+    return out;
+}
+
+// How tightly an operator binds, loosest first, so that words are grouped as the code is.
+int strength(Op op) {
+    if (op == Op::Or) return 1;
+    if (op == Op::And) return 2;
+    if (op == Op::Not) return 3;
+    if (op >= Op::Eq && op <= Op::NotIn) return 4; // comparisons, in enum order
+    return 9;
+}
+
+// The words of a binary operator node (vocabulary::binary_operators), or "" for none.
+std::string_view operator_words(Op op) {
+    if (op == Op::And) return vocabulary::binary(ast::BinaryOp::And).words;
+    if (op == Op::Or) return vocabulary::binary(ast::BinaryOp::Or).words;
+    if (op >= Op::Eq && op <= Op::Mod) {
+        auto index =
+            static_cast<int>(op) - static_cast<int>(Op::Eq) + static_cast<int>(ast::BinaryOp::Eq);
+        return vocabulary::binary(static_cast<ast::BinaryOp>(index)).words;
+    }
+    return "";
+}
+
+// A text: a string, an interpolation, or a choice between texts (`if … then "…" else "…"`).
+bool is_text(const Node& n) {
+    if (n.op == Op::If) return is_text(n.kids[1]) && is_text(n.kids[2]);
+    return (n.op == Op::Const && n.constant.kind == Kind::String) || n.op == Op::Interpolate;
+}
+
+} // namespace
+
+std::string code_or_quoted(const Value& v, const std::vector<Shape>& shapes) {
+    if (v.kind == Kind::String && v.size == 5) {
+        std::string_view s = v.str();
+        bool is_code =
+            std::all_of(s.begin(), s.begin() + 4, [](char c) { return c >= '0' && c <= '9'; }) &&
+            ((s[4] >= '0' && s[4] <= '9') || (s[4] >= 'A' && s[4] <= 'Z'));
+        if (is_code) return std::string(s);
+    }
+    return to_text(v, shapes, true);
+}
+
+std::string Words::value_text(const Value& v) const {
+    return code_or_quoted(v, p_.shapes);
+}
+
+Inlines Words::as_written(const Node& n) const {
+    std::string written = written_text(p_, n.span);
+    std::string one;
+    bool space = false;
+    for (char c : written) {
+        if (c == '\n' || c == ' ') {
+            space = true;
+            continue;
+        }
+        if (space && !one.empty()) one += ' ';
+        space = false;
+        one += c;
+    }
+    return {code(one.empty() ? value_text(n.constant) : one)};
+}
+
+// A definition by its description, else (a text) its text, else its name read aloud; linked.
+Inlines Words::def_name(std::uint32_t slot) const {
+    const DefCode& d = p_.defs[slot];
+    std::string href = "#" + anchor_id("def", d.name);
+    if (!d.doc.empty()) return {link(in_sentence(d.doc), href)};
+    if (d.body.op == Op::Const && d.body.constant.kind == Kind::String)
+        return {link(std::string(d.body.constant.str()), href)};
+    return {link(spoken(d.name), href)};
+}
+
+// An operand of an operator of strength `outer`: in parentheses when it binds more loosely.
+Inlines Words::operand(const Node& n, int outer) const {
+    Inlines inner = phrase(n);
+    if (strength(n.op) >= outer || strength(n.op) == 9) return inner;
+    Inlines out{text("(")};
+    append(out, std::move(inner));
+    out.push_back(text(")"));
+    return out;
+}
+
+Inlines Words::phrase(const Node& n) const {
+    switch (n.op) {
+    case Op::Const: {
+        if (n.constant.kind == Kind::Table) {
+            const TableData& t = *n.constant.table;
+            return {link(t.doc.empty() ? spoken(t.name) : in_sentence(t.doc),
+                         "#" + anchor_id("table", t.name))};
+        }
+        // An undated setting was folded to its value: show the value, linked to the setting;
+        // a switch also by its description, which says what it switches.
+        std::string written = written_text(p_, n.span);
+        for (const auto& s : p_.settings) {
+            if (s.name != written) continue;
+            std::string href = "#" + anchor_id("setting", s.name);
+            if (n.constant.kind != Kind::Bool || s.doc.empty())
+                return {link(value_text(n.constant), href)};
+            return {text("“"), link(s.doc, href), text("” (" + value_text(n.constant) + ")")};
+        }
+        return {text(value_text(n.constant))};
+    }
+    case Op::DatedSetting: {
+        // Each version with its dates: "4 (2 from 2023-01-01)".
+        const SettingCode& s = p_.settings[n.slot];
+        std::string versions;
+        for (std::size_t i = 0; i < s.versions.size(); ++i) {
+            const SettingVersionCode& v = s.versions[i];
+            versions += i == 0 ? "" : i == 1 ? " (" : "; ";
+            versions += value_text(v.value);
+            if (!v.effective.from.empty()) versions += " from " + v.effective.from;
+            if (!v.effective.until.empty()) versions += " until " + v.effective.until;
+        }
+        if (s.versions.size() > 1) versions += ")";
+        return {link(versions, "#" + anchor_id("setting", s.name))};
+    }
+    case Op::Def:
+        return def_name(n.slot);
+    case Op::CallDef: {
+        Inlines out = def_name(n.slot);
+        out.push_back(text(" of "));
+        for (std::size_t i = 0; i < n.kids.size(); ++i) {
+            if (i) out.push_back(text(i + 1 == n.kids.size() ? " and " : ", "));
+            append(out, phrase(n.kids[i]));
+        }
+        return out;
+    }
+    case Op::CaseRoot:
+        return {text("the case")};
+    case Op::Claim:
+        return {text("the claim")};
+    case Op::Supported:
+        return {text("the claim the study supports")};
+    case Op::Reviewing:
+        return {text("a submitted claim is being reviewed")};
+    case Op::ServiceDate:
+        return {text("the date of service")};
+    case Op::Member:
+    case Op::MapMember: {
+        std::string written = written_text(p_, n.span);
+        std::size_t dot = written.rfind('.');
+        if (dot == std::string::npos) break;
+        Inlines out{text("the " + spoken(written.substr(dot + 1)) +
+                         (n.op == Op::MapMember ? " of each of " : " of "))};
+        append(out, phrase(n.kids[0]));
+        return out;
+    }
+    case Op::Index:
+        if (n.kids[0].op == Op::Const && n.kids[0].constant.kind == Kind::Table) {
+            Inlines out = phrase(n.kids[0]);
+            out.push_back(text(" for "));
+            append(out, phrase(n.kids[1]));
+            return out;
+        }
+        break;
+    case Op::Not: {
+        Inlines out{text("not ")};
+        append(out, operand(n.kids[0], strength(Op::Not)));
+        return out;
+    }
+    case Op::Builtin:
+        if (n.builtin && n.builtin->name == "count" && n.kids.size() == 1) {
+            Inlines out{text("the number of ")};
+            append(out, phrase(n.kids[0]));
+            return out;
+        }
+        break;
+    case Op::If: {
+        Inlines out = phrase(n.kids[1]);
+        out.push_back(text(" if "));
+        append(out, phrase(n.kids[0]));
+        out.push_back(text(", else "));
+        append(out, phrase(n.kids[2]));
+        return out;
+    }
+    case Op::Interpolate:
+        return text_of(n);
+    default:
+        if (std::string_view words = operator_words(n.op); !words.empty() && n.kids.size() == 2) {
+            int s = strength(n.op);
+            Inlines out = operand(n.kids[0], s);
+            out.push_back(text(fmt::format(" {} ", words)));
+            append(out, operand(n.kids[1], s == 9 ? 9 : s + 1));
+            return out;
+        }
+        break;
+    }
+    return as_written(n);
+}
+
+Inlines Words::text_of(const Node& n) const {
+    if (n.op == Op::Const && n.constant.kind == Kind::String)
+        return {text(std::string(n.constant.str()))};
+    if (n.op == Op::Def && is_text(p_.defs[n.slot].body)) return text_of(p_.defs[n.slot].body);
+    if (n.op == Op::Interpolate) {
+        // The text as it reads: a setting's value, a text a definition gives, and any other
+        // value as written, in code.
+        Inlines out;
+        for (std::size_t i = 0; i < n.text.size(); ++i) {
+            if (!n.text[i].empty()) out.push_back(text(n.text[i]));
+            if (i >= n.kids.size()) continue;
+            const Node& kid = n.kids[i];
+            if (kid.op == Op::Const || kid.op == Op::DatedSetting)
+                append(out, phrase(kid));
+            else if (kid.op == Op::Def && is_text(p_.defs[kid.slot].body)) // a text in a text
+                append(out, text_of(kid));
+            else
+                out.push_back(code("{" + as_written(kid).front().content + "}"));
+        }
+        return out;
+    }
+    if (n.op == Op::If && is_text(n)) { // "“A” if C, else “B”"
+        Inlines out{text("“")};
+        append(out, text_of(n.kids[1]));
+        out.push_back(text("” if "));
+        append(out, phrase(n.kids[0]));
+        out.push_back(text(", else "));
+        if (n.kids[2].op != Op::If) out.push_back(text("“"));
+        append(out, text_of(n.kids[2]));
+        if (n.kids[2].op != Op::If) out.push_back(text("”"));
+        return out;
+    }
+    return phrase(n);
+}
+
+Inlines Words::clause(const ClauseCode& c) const {
+    using K = ast::ClauseKind;
+    const vocabulary::ClauseWords& row = vocabulary::clause(c.kind);
+    std::string words(row.words);
+    std::string written = written_text(p_, c.span);
+    auto name_after = [&](std::string_view keyword, std::string_view until) {
+        std::size_t at = written.find(keyword);
+        std::size_t end = written.find(until, at == std::string::npos ? 0 : at);
+        if (at == std::string::npos || end == std::string::npos) return std::string("it");
+        at += keyword.size();
+        return written.substr(at, end - at);
+    };
+    Inlines out;
+    switch (c.kind) {
+    case K::For:
+        out = {text(words + " "), code(name_after("for ", " in ")), text(" in ")};
+        append(out, phrase(c.expr));
+        return out;
+    case K::Let:
+        out = {text(words + " "), code(name_after("let ", " =")), text(" is ")};
+        append(out, phrase(c.expr));
+        return out;
+    case K::When:
+        out = {text(words + " ")};
+        append(out, phrase(c.expr));
+        if (c.otherwise) {
+            out.push_back(text("; otherwise the coder is told: "));
+            append(out, text_of(*c.otherwise));
+        }
+        return out;
+    case K::Bill:
+        out = {{Inline::strong, words + " ", {}}};
+        append(out, phrase(c.expr));
+        if (c.units) {
+            out.push_back(text(", units: "));
+            append(out, phrase(*c.units));
+        }
+        if (c.modifiers) {
+            out.push_back(text(", modifiers: "));
+            append(out, phrase(*c.modifiers));
+        }
+        return out;
+    case K::Cap:
+    case K::AddModifier:
+    case K::RemoveModifier:
+        out = {{Inline::strong, words + " ", {}}};
+        append(out, phrase(c.expr));
+        return out;
+    default: // deny, warn, info, document, because: a text
+        out = {{Inline::strong, words + " ", {}}};
+        append(out, text_of(c.expr));
+        return out;
+    }
+}
+
+} // namespace cpl::doc_page

@@ -1,0 +1,82 @@
+// tests/interpreter/diff_test.cpp — `cpl diff` inside a declaration: definitions added and
+// changed, a restated rule shown by its description and cite only, a replaced one clause by
+// clause, and the line diff those use.
+#include "../helpers.hpp"
+#include "interpreter/tools/diff.hpp"
+#include "interpreter/tools/line_diff.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace cpl;
+using namespace cpl::test;
+
+namespace {
+
+const Change* find(const std::vector<Change>& changes, const std::string& kind,
+                   const std::string& name) {
+    for (const auto& c : changes)
+        if (c.kind == kind && c.name == name) return &c;
+    return nullptr;
+}
+
+} // namespace
+
+TEST_CASE("line diff: removed before added, kept lines as context, long runs folded") {
+    std::vector<std::string> before{"a", "b", "c", "d", "e", "f"};
+    std::vector<std::string> after{"a", "b", "c", "D", "e", "f"};
+    CHECK(line_diff(before, after) ==
+          std::vector<std::string>{"  … 2 unchanged", "  c", "- d", "+ D", "  e", "  f"});
+    CHECK(line_diff({"x"}, {"x"}).front() == "  x");
+    CHECK(line_diff({}, {"y"}) == std::vector<std::string>{"+ y"});
+    CHECK(line_diff({"y"}, {}) == std::vector<std::string>{"- y"});
+}
+
+TEST_CASE("diff: definitions, restated and replaced rules, what changed inside") {
+    std::string base_name = fmt::format("diff_base_{}.cpl", ::getpid());
+    Loaded old = load_policy(write_temp(base_name, "policy diff_base\n"
+                                                   "def two = 2\n"
+                                                   "rule r \"Old words\" when two > "
+                                                   "count(case.diagnoses) bill 95860\n"
+                                                   "  because \"b\" cite \"old\"\n"
+                                                   "edit e \"Edit\" for line in claim when "
+                                                   "line.units > 1 cap units at 1\n"
+                                                   "  cite \"old edit\"\n"));
+    INFO(rendered(old));
+    REQUIRE(old.program);
+    Loaded payer = load_text(fmt::format("policy diff_payer extends \"{}\"\n"
+                                         "def three \"Three\" = two + 1\n"
+                                         "override rule r \"New words\" from \"2024-01-01\"\n"
+                                         "  cite \"new\"\n"
+                                         "override edit e \"Edit\" for line in claim\n"
+                                         "  when line.units > three cap units at three\n"
+                                         "  cite \"old edit\"\n",
+                                         base_name));
+    INFO(rendered(payer));
+    REQUIRE(payer.program);
+    std::vector<Change> changes = diff(*old.program, *payer.program);
+
+    const Change* three = find(changes, "definition", "three");
+    REQUIRE(three);
+    CHECK(three->action == "added");
+    CHECK(three->details == std::vector<std::string>{"description: Three", "+ three = two + 1"});
+
+    const Change* r = find(changes, "rule", "r");
+    REQUIRE(r);
+    CHECK(r->action == "replaced");
+    CHECK(r->restated);
+    CHECK(r->details == std::vector<std::string>{"description:", "  - Old words", "  + New words",
+                                                 "in effect:", "  - always", "  + from 2024-01-01",
+                                                 "cite:", "  - old", "  + new"});
+
+    const Change* e = find(changes, "edit", "e");
+    REQUIRE(e);
+    CHECK(e->action == "replaced");
+    CHECK_FALSE(e->restated);
+    CHECK(e->details == std::vector<std::string>{"clauses:", "    for line in claim",
+                                                 "  - when line.units > 1", "  - cap units at 1",
+                                                 "  + when line.units > three",
+                                                 "  + cap units at three"});
+    std::string report = render_changes(changes, *old.program, *payer.program);
+    CHECK(report.find("rule r restated by diff_payer\n  (its clauses are the base's, "
+                      "unchanged)\n  description:\n") != std::string::npos);
+}
