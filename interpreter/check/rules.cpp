@@ -140,7 +140,10 @@ RuleCode RuleCompiler::compile_body(const ast::Rule& written, const std::string&
             code.clauses.push_back(compile_clause(rule.clauses[i], scope, rule, replaces));
     }
     for (const auto& clause : code.clauses)
-        code.written.push_back(clause.source);
+        if (clause.narrowing < 0) code.written.push_back(clause.source);
+    if (changes && changes->rule->placement)
+        code.placement = fmt::format("{} {}", changes->rule->placement->before ? "before" : "after",
+                                     changes->rule->placement->target.text);
     if (hoist) hoist_invariant_conditions(code);
     mark_invariant_lets(code);
     code.frame_size = scope.frame_size;
@@ -157,6 +160,14 @@ void RuleCompiler::compile_changes(const MergedRule& changes, const ast::Rule& t
     }
     for (const auto& [narrow, layer] : changes.narrowings) {
         const ast::Rule& conditions = narrow->rule;
+        NarrowingCode narrowing{layer,
+                                conditions.doc,
+                                conditions.cite ? conditions.cite->text : "",
+                                effective(conditions.effective),
+                                {},
+                                {}};
+        if (narrowing.effective.dated()) p().dated = true;
+        auto index = static_cast<std::int32_t>(code.narrowings.size());
         if (!conditions.cite)
             error("check.missing_cite", narrow->target.span,
                   fmt::format("the narrowing of {} `{}` does not cite its source",
@@ -177,6 +188,9 @@ void RuleCompiler::compile_changes(const MergedRule& changes, const ast::Rule& t
                 continue;
             }
             ClauseCode compiled = compile_clause(clause, scope, target, false);
+            compiled.narrowing = index;
+            if (narrowing.effective.dated()) compiled.only_on = narrowing.effective;
+            narrowing.written.push_back(compiled.source);
             if (compiled.kind == ast::ClauseKind::When) {
                 narrows = true;
                 if (!compiled.otherwise) {
@@ -186,6 +200,7 @@ void RuleCompiler::compile_changes(const MergedRule& changes, const ast::Rule& t
             }
             code.clauses.push_back(std::move(compiled));
         }
+        code.narrowings.push_back(std::move(narrowing));
         if (!narrows)
             error("check.narrow_clause", narrow->target.span,
                   fmt::format("this narrowing of {} `{}` has no `when`: it changes nothing",
@@ -211,6 +226,7 @@ RuleCode RuleCompiler::compile_element_exception(const LayeredChange& change,
             .help = "name the variable of the target's loop, as in `per line` for an edit's "
                     "`for line in claim`";
     RuleCode code;
+    code.per = e.per->text;
     code.name = e.rule.name.text;
     code.kind = e.rule.kind;
     code.doc = e.rule.doc;

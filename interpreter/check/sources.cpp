@@ -45,12 +45,21 @@ public:
                 cite(rule.rule->cite);
                 for (const auto& exception : rule.exceptions)
                     cite(exception.first->cite);
+                for (const auto* changes : {&rule.narrowings, &rule.element_exceptions})
+                    for (const auto& change : *changes)
+                        cite(change.decl->rule.cite);
             }
         for (auto* list : {&program_.rules, &program_.edits})
             for (auto& rule : *list) {
                 keys_of(rule);
                 for (auto& exception : rule.exceptions)
                     keys_of(exception);
+                for (auto& exception : rule.element_exceptions)
+                    keys_of(exception);
+                for (auto& narrowing : rule.narrowings)
+                    for (const auto& cited : cited_keys(narrowing.cite))
+                        if (program_.find_source(cited.key))
+                            narrowing.sources.emplace_back(cited.key);
             }
         unused();
     }

@@ -231,6 +231,7 @@ void exec(CaseState& s, const RuleCode& rule, std::size_t i, int line) {
                     {fmt::format("{} → {}", c.source, s.expr.text(s.expr.local(c.slot))), false});
             break;
         case K::When:
+            if (c.only_on && !c.only_on->holds(s.context.date)) break; // a dated narrowing
             if (!s.expr.truth(c.expr)) {
                 if (s.explain) note_stop(s, c);
                 return;

@@ -104,6 +104,21 @@ struct ClauseCode {
     std::optional<Node> otherwise; // `when … otherwise`: why the rule stops here, in plain words
     Span span;
     std::string source; // the clause as written, for --explain
+    // A clause of the rule's narrowings[narrowing] (-1: the rule's own), which holds only on
+    // the narrowing's dates of service when it is dated.
+    std::int32_t narrowing = -1;
+    std::optional<Effective> only_on;
+};
+
+/// A payer's `narrow`: conditions spliced into the rule where it first acts (the clauses whose
+/// `narrowing` is its index).
+struct NarrowingCode {
+    std::string layer;
+    std::string doc;
+    std::string cite;
+    Effective effective;
+    std::vector<std::string> written; // its clauses as written (`cpl diff`, `cpl doc`)
+    std::vector<std::string> sources; // the source keys its cite names
 };
 
 struct RuleCode {
@@ -121,8 +136,11 @@ struct RuleCode {
     // guard (its clauses before `guard_end`) holds runs its other clauses instead of the rest.
     std::vector<RuleCode> element_exceptions;
     std::size_t action_point = 0;
-    std::size_t guard_end = 0;        // of an element exception
-    Effective effective;              // the rule runs only for dates of service in it
+    std::size_t guard_end = 0; // of an element exception
+    std::string per;           // an element exception (`per VAR`): the target's loop variable
+    std::vector<NarrowingCode> narrowings;
+    std::string placement; // "before NAME" / "after NAME": where a payer placed a new rule
+    Effective effective;   // the rule runs only for dates of service in it
     std::vector<std::string> written; // its clauses as written, in source order (`cpl diff`)
     std::vector<std::string> sources; // the source keys its cite names, each once, in order
     bool fixed = false;

@@ -93,11 +93,12 @@ void field_change(std::vector<std::string>& out, std::string_view what, const st
     out.push_back("  + " + (after.empty() ? std::string("(none)") : after));
 }
 
-// A new rule, edit or exception: its description, dates and each clause.
+// A new rule, edit or exception: its description, dates, place and each clause.
 std::vector<std::string> added_details(const RuleCode& r) {
     std::vector<std::string> out;
     if (!r.doc.empty()) out.push_back("description: " + r.doc);
     if (r.effective.dated()) out.push_back("in effect: " + in_effect(r.effective));
+    if (!r.placement.empty()) out.push_back("runs: " + r.placement);
     for (const auto& c : clauses_of(r))
         out.push_back("+ " + c);
     return out;
@@ -138,13 +139,29 @@ void diff_rules(const std::vector<RuleCode>& base, const std::vector<RuleCode>& 
             out.push_back({kind, r.name, "replaced", rule_text(*old), rule_text(r), r.cite, r.layer,
                            changed_details(*old, r), r.written == old->written});
         }
-        for (std::size_t i = old->exceptions.size(); i < r.exceptions.size(); ++i) {
-            const RuleCode& e = r.exceptions[i];
+        auto excepted = [&](const RuleCode& e) {
+            std::string head = "exception " + e.name + (e.per.empty() ? "" : " per " + e.per);
             std::vector<std::string> details = added_details(e);
-            details.insert(details.begin(), "exception " + e.name + ":");
-            out.push_back({kind, r.name, "excepted", "",
-                           fmt::format("exception {}: {}", e.name, rule_text(e)), e.cite, e.layer,
-                           std::move(details)});
+            details.insert(details.begin(), head + ":");
+            out.push_back({kind, r.name, "excepted", "", fmt::format("{}: {}", head, rule_text(e)),
+                           e.cite, e.layer, std::move(details)});
+        };
+        for (std::size_t i = old->exceptions.size(); i < r.exceptions.size(); ++i)
+            excepted(r.exceptions[i]);
+        for (std::size_t i = old->element_exceptions.size(); i < r.element_exceptions.size(); ++i)
+            excepted(r.element_exceptions[i]);
+        for (std::size_t i = old->narrowings.size(); i < r.narrowings.size(); ++i) {
+            const NarrowingCode& n = r.narrowings[i];
+            std::vector<std::string> details;
+            if (!n.doc.empty()) details.push_back("description: " + n.doc);
+            if (n.effective.dated()) details.push_back("in effect: " + in_effect(n.effective));
+            std::string text;
+            for (const auto& c : n.written) {
+                details.push_back("+ " + one_line(c));
+                text += (text.empty() ? "" : " | ") + one_line(c);
+            }
+            out.push_back(
+                {kind, r.name, "narrowed", "", text, n.cite, n.layer, std::move(details)});
         }
     }
     for (const auto& r : base)

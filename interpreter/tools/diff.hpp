@@ -13,7 +13,8 @@ namespace cpl {
 struct Change {
     std::string kind;   // "setting", "table row", "definition", "rule", "edit"
     std::string name;   // setting, table[key], definition, rule or edit name
-    std::string action; // "changed", "added", "removed", "replaced", "disabled", "excepted"
+    std::string action; // "changed", "added", "removed", "replaced", "disabled", "excepted",
+                        // "narrowed"
     std::string before; // as it was in the base ("" when added)
     std::string after;  // as it is now ("" when removed)
     std::string cite;   // the new citation, if any

@@ -57,28 +57,53 @@ void Page::rule(const RuleCode& r, bool whole) {
         about.push_back(text("; replaces "));
         about.push_back(code(r.replaces));
     }
-    about.push_back(text(in_effect(r.effective) + ")"));
+    std::string placed = r.placement.empty() ? "" : "; runs " + r.placement;
+    about.push_back(text(in_effect(r.effective) + placed + ")"));
     paragraph(std::move(about));
     if (whole) rule_body(r);
-    for (const auto& e : r.exceptions) {
-        if (base_ && e.layer != p_.name) continue;
-        Inlines head{anchor(anchor_id("exception", e.name)),
-                     strong("Exception "),
-                     code(e.name),
-                     text(" (layer "),
-                     code(e.layer),
-                     text(in_effect(e.effective) + ")")};
-        if (!e.doc.empty()) head.push_back(text(": " + e.doc));
-        head.push_back(text(". Runs instead when its conditions hold:"));
+    for (const auto* exceptions : {&r.exceptions, &r.element_exceptions})
+        for (const auto& e : *exceptions) {
+            if (base_ && e.layer != p_.name) continue;
+            Inlines head{anchor(anchor_id("exception", e.name)),
+                         strong("Exception "),
+                         code(e.name),
+                         text(" (layer "),
+                         code(e.layer),
+                         text(in_effect(e.effective) + ")")};
+            if (!e.doc.empty()) head.push_back(text(": " + e.doc));
+            head.push_back(text(e.per.empty() ? ". Runs instead when its conditions hold:"
+                                              : fmt::format(". Runs instead, for each {} where "
+                                                            "it would act, when its conditions "
+                                                            "hold:",
+                                                            e.per)));
+            paragraph(std::move(head));
+            rule_body(e);
+        }
+    for (std::size_t i = 0; i < r.narrowings.size(); ++i) {
+        const NarrowingCode& n = r.narrowings[i];
+        if (base_ && n.layer != p_.name) continue;
+        Inlines head{strong("Narrowed"), text(" (layer "), code(n.layer),
+                     text(in_effect(n.effective) + ")")};
+        if (!n.doc.empty()) head.push_back(text(": " + n.doc));
+        head.push_back(text(". It acts only where also:"));
         paragraph(std::move(head));
-        rule_body(e);
+        Block list{Block::list, 0, {}, {}, {}, {}};
+        for (const auto& clause : r.clauses)
+            if (clause.narrowing == static_cast<std::int32_t>(i))
+                list.items.push_back(words_.clause(clause));
+        blocks_.push_back(std::move(list));
+        if (!n.cite.empty()) {
+            Inlines cite{text("Citation: ")};
+            append(cite, citation(n.cite));
+            paragraph(std::move(cite));
+        }
     }
 }
 
 void Page::rule_body(const RuleCode& r) {
     Block list{Block::list, 0, {}, {}, {}, {}};
     for (const auto& clause : r.clauses)
-        list.items.push_back(words_.clause(clause));
+        if (clause.narrowing < 0) list.items.push_back(words_.clause(clause));
     if (!list.items.empty()) blocks_.push_back(std::move(list));
     if (!r.cite.empty()) {
         Inlines cite{text("Citation: ")};
