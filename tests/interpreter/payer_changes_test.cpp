@@ -75,6 +75,20 @@ TEST_CASE("narrow: the target acts only where the payer's conditions also hold")
           "95937 x2; 95860 x1");
 }
 
+TEST_CASE("narrow with dates: its conditions hold only on its dates of service") {
+    auto p = payer("narrow edit cap_all \"From 2024, 95937 keeps its units\" from \"2024-01-01\"\n"
+                   "  when line.code != 95937\n"
+                   "  cite \"plan 4.2\"\n");
+    auto run = [&](const std::string& date) {
+        auto out = p->session->run(R"({"id": "d", "date_of_service": ")" + date +
+                                   R"(", "diagnoses": ["95937", "95937"]})");
+        REQUIRE(out.result);
+        return claim_of(*out.result);
+    };
+    CHECK(run("2023-12-31") == "95937 x1");
+    CHECK(run("2024-01-01") == "95937 x2");
+}
+
 TEST_CASE("exception per line: stands in for the target on the lines its guard holds") {
     auto p = payer("exception nmj_paid to edit cap_all per line \"95937 paid with a warning\"\n"
                    "  when line.code == 95937\n"
