@@ -231,22 +231,28 @@ json completion(const Analysis& a, const Document& d, const json& position) {
         fields(std::string_view(before).substr(object, before.size() - 1 - object), items);
         return done();
     }
-    static const std::regex rule_target(R"(\b(?:override|disable|to)\s+(rule|edit)\s+$)");
+    static const std::regex rule_target(
+        R"(\b(?:override|disable|to|narrow)\s+(rule|edit)\s+$|\b(rule|edit)\s+\w+.*\b(?:before|after)\s+$)");
     std::smatch m;
     if (std::regex_search(before, m, rule_target)) {
-        rules(p, m[1] == "edit", items);
+        rules(p, m[1] == "edit" || m[2] == "edit", items);
         return done();
     }
     bool line_start_word = before.empty();
     declarations(p, line_start_word, items);
     for (auto keyword : vocabulary::reserved_words)
         items.push_back(item(std::string(keyword), keyword_item, "", "", '4'));
+    // Words that are keywords only where the grammar expects them.
+    static const std::vector<std::string> declaration_words{"narrow"};
+    static const std::vector<std::string> expression_words{"first", "otherwise"};
+    for (const auto& keyword : line_start_word ? declaration_words : expression_words)
+        items.push_back(item(keyword, keyword_item, "", "", '4'));
     if (line_start_word) return done();
 
     std::string_view declaration = declaration_text(text, cursor);
     locals(declaration, items);
     static const std::regex edit_header(
-        R"(^(?:fixed\s+|override\s+)?(?:edit\b|exception\s+\w+\s+to\s+edit\b))");
+        R"(^(?:fixed\s+|override\s+|narrow\s+)?(?:edit\b|exception\s+\w+\s+to\s+edit\b))");
     bool in_edit =
         std::regex_search(std::string(declaration.substr(0, declaration.find('\n'))), edit_header);
     for (const auto& s : special_names)

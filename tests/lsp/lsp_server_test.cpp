@@ -191,6 +191,19 @@ TEST_CASE("lsp: hover and completion show the standard set's names, docs and val
     REQUIRE(standard.program->muscles);
     for (const auto& name : standard.program->muscles->names)
         CHECK(muscles.count(name));
+
+    // After `narrow edit` and a new edit's `after`: the standard set's edits.
+    for (const auto& [line, column] :
+         {std::pair{"narrow edit ", 12}, {"edit e \"doc\" after ", 19}}) {
+        server.notify("textDocument/didChange",
+                      {{"textDocument", {{"uri", uri}, {"version", 3}}},
+                       {"contentChanges", {{{"text", payer_text + line}}}}});
+        std::set<std::string> edits =
+            labels(server.request("textDocument/completion", at(uri, 4, column)));
+        CAPTURE(line);
+        CHECK(edits.count("identical_lines"));
+        CHECK_FALSE(edits.count("needle_emg_complete_without_ncs")); // a rule
+    }
 }
 
 TEST_CASE("lsp: a file with hundreds of errors gets every diagnostic, in order") {
