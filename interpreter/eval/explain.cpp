@@ -47,12 +47,7 @@ std::string summary(const Program& program, const Value& v) {
 
 // The expression as the policy wrote it.
 std::string source_of(const Program& program, const Node& n) {
-    const std::string& all = program.sources->get(n.span.file).text();
-    if (n.span.end > all.size() || n.span.begin > n.span.end) return "";
-    std::string_view s(all.data() + n.span.begin, n.span.end - n.span.begin);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-        s.remove_suffix(1);
-    return std::string(s);
+    return one_line(written_text(program, n.span));
 }
 
 // Whether an expression that gives the billed code can give `code`: the code itself, a

@@ -16,6 +16,20 @@ std::string written_text(const Program& program, const Span& span) {
     return std::string(s);
 }
 
+std::string one_line(std::string_view text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '\n') {
+            out += text[i];
+            continue;
+        }
+        while (i + 1 < text.size() && text[i + 1] == ' ')
+            ++i;
+        out += ' ';
+    }
+    return out;
+}
+
 namespace {
 
 struct Reader {
@@ -63,8 +77,9 @@ struct Reader {
             if (c.modifiers) node(*c.modifiers);
             if (c.otherwise) node(*c.otherwise);
         }
-        for (const auto& e : r.exceptions)
-            rule(e);
+        for (const auto* exceptions : {&r.exceptions, &r.element_exceptions})
+            for (const auto& e : *exceptions)
+                rule(e);
     }
 };
 

@@ -15,9 +15,14 @@ namespace cpl {
 /// The source text of `span`, trailing blanks trimmed ("" when the span is not in the map).
 std::string written_text(const Program& program, const Span& span);
 
+/// Text as written, on one line: an expression broken over lines (`otherwise`, a long `if`,
+/// a quantifier) reads as one. String literals cannot hold a line break, so only layout folds.
+std::string one_line(std::string_view text);
+
 /// The settings (indices into `program.settings`) that `rule` reads, in the order first met:
-/// in its clauses, its exceptions' clauses and every definition they use, transitively. An
-/// undated setting the checker folded into a constant is recognised by the name written there.
+/// in its clauses (its narrowings' among them), its exceptions' clauses and every definition they
+/// use, transitively. An undated setting the checker folded into a constant is recognised by the
+/// name written there.
 std::vector<std::uint32_t> settings_read(const Program& program, const RuleCode& rule);
 
 /// The version of `setting` in force on `date` (the last declared that holds it), or null.

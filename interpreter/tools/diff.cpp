@@ -47,22 +47,6 @@ std::map<std::string, const TableRowData*> rows_of(const TableData& t,
     return out;
 }
 
-// Text as written, on one line: a clause broken over lines (`otherwise`, a long `if`) reads
-// as one. String literals cannot hold a line break, so only layout is folded.
-std::string one_line(const std::string& clause) {
-    std::string out;
-    for (std::size_t i = 0; i < clause.size(); ++i) {
-        if (clause[i] != '\n') {
-            out += clause[i];
-            continue;
-        }
-        while (i + 1 < clause.size() && clause[i + 1] == ' ')
-            ++i;
-        out += ' ';
-    }
-    return out;
-}
-
 std::vector<std::string> clauses_of(const RuleCode& r) {
     std::vector<std::string> out;
     for (const auto& c : r.written)
