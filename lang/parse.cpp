@@ -4,6 +4,7 @@
 
 #include "grammar_errors.hpp"
 #include "parse_tree.hpp"
+#include "parse_tree_control.hpp"
 #include "utf8.hpp"
 
 #include <cctype>
@@ -67,8 +68,7 @@ std::unique_ptr<detail::Node> parse_at(const SourceFile& source, std::size_t off
     using Rule = decltype(rule_tag);
     const std::string& text = source.text();
     Input in(text.data() + offset, text.data() + text.size(), source.path(), offset, 1, 1);
-    auto root =
-        pegtl::parse_tree::parse<Rule, detail::Node, detail::selector, depth_guard, g::control>(in);
+    auto root = detail::parse_tree<Rule, detail::selector, depth_guard, g::control>(in);
     consumed_to = static_cast<std::size_t>(in.byte());
     return root;
 }
