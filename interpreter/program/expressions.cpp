@@ -422,10 +422,16 @@ Value Expressions::quantified(const Node& n) {
 }
 
 Value Expressions::builtin(const Node& n) {
-    Value args[8];
+    // Only the arguments given are constructed (the eight Values of `Value args[8]` were
+    // zeroed for every call).
+    union Args {
+        Value values[8];
+        Args() {}
+    } storage;
+    Value* args = storage.values;
     std::size_t argc = std::min<std::size_t>(n.kids.size(), 8);
     for (std::size_t i = 0; i < argc; ++i)
-        args[i] = eval(n.kids[i]);
+        new (&args[i]) Value(eval(n.kids[i]));
     BuiltinContext ctx{context_.arena, program_.shapes, n.span, context_.date};
     return n.builtin->fn({args, argc}, ctx);
 }
