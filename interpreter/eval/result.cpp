@@ -114,6 +114,38 @@ void sources_field(std::string& out, const std::vector<std::string>* keys) {
     json_strings(out, keys ? *keys : none); // (not a copy of the keys)
 }
 
+// `, "cite": CITE, "sources": [KEY, …]`. A cite and its keys are the program's, the same in
+// every case, and long: their JSON is kept from the last time they were written, in a small
+// table of this thread found by where the texts are. The texts are compared too, so that a
+// cite of another program at a reused address is never written with this one's JSON.
+void cite_and_sources(std::string& out, std::string_view cite,
+                      const std::vector<std::string>* keys) {
+    struct Written {
+        const char* at = nullptr;
+        const std::vector<std::string>* keys_at = nullptr;
+        std::string cite;
+        std::vector<std::string> keys;
+        std::string json;
+    };
+    static constexpr std::size_t slots = 256;
+    thread_local std::vector<Written> written(slots);
+    auto where = reinterpret_cast<std::uintptr_t>(cite.data()) ^
+                 (reinterpret_cast<std::uintptr_t>(keys) << 1);
+    Written& w = written[(where >> 4) % slots];
+    static const std::vector<std::string> none;
+    const std::vector<std::string>& k = keys ? *keys : none;
+    if (w.at != cite.data() || w.keys_at != keys || w.cite != cite || w.keys != k) {
+        w.at = cite.data();
+        w.keys_at = keys;
+        w.cite.assign(cite);
+        w.keys = k;
+        w.json.clear();
+        field(w.json, "cite", cite);
+        sources_field(w.json, keys);
+    }
+    out += w.json;
+}
+
 // Claim lines as a JSON array: billed lines, and the unbilled ones a review lists.
 void json_lines(std::string& out, const std::vector<Line>& lines, bool layered, bool explain) {
     out += '[';
@@ -124,8 +156,7 @@ void json_lines(std::string& out, const std::vector<Line>& lines, bool layered, 
         out += fmt::format(", \"units\": {}, \"modifiers\": ", l.units);
         json_strings(out, l.modifiers);
         field(out, "rule", l.rule);
-        field(out, "cite", l.cite);
-        sources_field(out, l.sources);
+        cite_and_sources(out, l.cite, l.sources);
         if (layered) {
             field(out, "layer", l.layer);
             if (!l.replaces.empty()) field(out, "replaces", l.replaces);
@@ -157,8 +188,7 @@ std::string to_json(const Result& r, bool explain) {
         field(out, "rule", e.rule);
         field(out, "code", e.code);
         field(out, "message", e.message);
-        field(out, "cite", e.cite);
-        sources_field(out, e.sources);
+        cite_and_sources(out, e.cite, e.sources);
         if (r.layered) {
             field(out, "layer", e.layer);
             if (!e.replaces.empty()) field(out, "replaces", e.replaces);
@@ -199,8 +229,7 @@ std::string to_json(const Result& r, bool explain) {
                 out += k ? ", {\"rule\": " : "{\"rule\": ";
                 json_string(out, v.reasons[k].rule);
                 field(out, "message", v.reasons[k].message);
-                field(out, "cite", v.reasons[k].cite);
-                sources_field(out, v.reasons[k].sources);
+                cite_and_sources(out, v.reasons[k].cite, v.reasons[k].sources);
                 out += '}';
             }
             out += "]}";
