@@ -220,9 +220,14 @@ Value Expressions::call_def(const Node& n) {
     const DefCode& d = program_.defs[n.slot];
     call_at_ = n.span;
     std::uint32_t argc = static_cast<std::uint32_t>(n.kids.size());
-    Value* args = context_.arena.make_array<Value>(argc);
+    // The arguments live here until the frame takes them (the case's arena kept every call's).
+    union Small {
+        Value values[8];
+        Small() {}
+    } small;
+    Value* args = argc <= 8 ? small.values : context_.arena.make_array<Value>(argc);
     for (std::uint32_t i = 0; i < argc; ++i)
-        args[i] = operand(n.kids[i]);
+        new (&args[i]) Value(operand(n.kids[i]));
     // Under --explain a call is computed again rather than remembered, so that the rows it
     // looks up are recorded for each rule that asks.
     if (argc > 2 || context_.rows_used)
