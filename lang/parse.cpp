@@ -4,14 +4,55 @@
 
 #include "grammar_errors.hpp"
 #include "parse_tree.hpp"
+#include "parse_tree_control.hpp"
 #include "utf8.hpp"
 
 #include <cctype>
 #include <fmt/format.h>
 #include <optional>
 #include <tao/pegtl/contrib/limit_depth.hpp>
+#include <utility>
 
 namespace cpl {
+
+namespace detail {
+
+namespace {
+
+// Freed nodes, linked through their first bytes. A thread keeps the nodes it freed (a parse
+// frees every node it allocates before it returns, on the same thread), so the list is as
+// long as the largest tree parsed at once, and memory does not grow with the files read.
+struct FreeNode {
+    FreeNode* next;
+};
+struct FreeNodes {
+    FreeNode* head = nullptr;
+    FreeNodes() = default;
+    FreeNodes(const FreeNodes&) = delete;
+    FreeNodes& operator=(const FreeNodes&) = delete;
+    ~FreeNodes() {
+        while (head)
+            ::operator delete(std::exchange(head, head->next));
+    }
+};
+thread_local FreeNodes free_nodes;
+
+} // namespace
+
+void* Node::operator new(std::size_t size) {
+    if (size == sizeof(Node) && free_nodes.head)
+        return std::exchange(free_nodes.head, free_nodes.head->next);
+    return ::operator new(size);
+}
+
+void Node::operator delete(void* node, std::size_t size) noexcept {
+    if (size != sizeof(Node)) return ::operator delete(node);
+    auto* free = static_cast<FreeNode*>(node);
+    free->next = free_nodes.head;
+    free_nodes.head = free;
+}
+
+} // namespace detail
 
 namespace {
 
@@ -27,7 +68,7 @@ std::unique_ptr<detail::Node> parse_at(const SourceFile& source, std::size_t off
     using Rule = decltype(rule_tag);
     const std::string& text = source.text();
     Input in(text.data() + offset, text.data() + text.size(), source.path(), offset, 1, 1);
-    auto root = pegtl::parse_tree::parse<Rule, detail::selector, depth_guard, g::control>(in);
+    auto root = detail::parse_tree<Rule, detail::selector, depth_guard, g::control>(in);
     consumed_to = static_cast<std::size_t>(in.byte());
     return root;
 }

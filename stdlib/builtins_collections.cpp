@@ -78,10 +78,46 @@ Value builtin_max(std::span<const Value> args, BuiltinContext& ctx) {
 // First occurrences, in order. Strings, numbers and booleans are hashed: a case's list may
 // hold 100,000 names. Lists and records are compared with the earlier ones (each comparison
 // spends from the budget).
+namespace {
+
+// Whether `v` is already among `out[0..n)`: what the hash sets of builtin_distinct decide,
+// by a scan, which costs less than building the sets for the short lists of a study (the
+// muscles of a limb, their nerves).
+bool seen_before(const Value* out, std::size_t n, const Value& v, const BuiltinContext& ctx) {
+    for (std::size_t i = 0; i < n; ++i) {
+        const Value& o = out[i];
+        switch (v.kind) {
+        case Kind::String:
+            if (o.kind == Kind::String && o.str() == v.str()) return true;
+            break;
+        case Kind::Number:
+            if (o.kind == Kind::Number && o.number == v.number) return true;
+            break;
+        case Kind::Bool:
+            if (o.kind == Kind::Bool && o.boolean == v.boolean) return true;
+            break;
+        default: // a list, record or table: compared with the others of those kinds
+            if (o.kind != Kind::String && o.kind != Kind::Number && o.kind != Kind::Bool &&
+                equal(o, v, ctx.shapes))
+                return true;
+        }
+    }
+    return false;
+}
+
+constexpr std::size_t distinct_by_scan = 32; // longer lists are hashed: linear, not quadratic
+
+} // namespace
+
 Value builtin_distinct(std::span<const Value> args, BuiltinContext& ctx) {
     auto items = list_arg(args[0], ctx, "distinct");
     Value* out = ctx.arena.make_array<Value>(items.size());
     std::size_t n = 0;
+    if (items.size() <= distinct_by_scan) {
+        for (const auto& v : items)
+            if (!seen_before(out, n, v, ctx)) out[n++] = v;
+        return Value::of_list(out, n);
+    }
     std::unordered_set<std::string_view> strings;
     std::unordered_set<std::int64_t> numbers, booleans;
     std::vector<std::size_t> composites; // positions in `out`

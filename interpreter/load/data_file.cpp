@@ -10,7 +10,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
-#include <map>
+#include <unordered_map>
 
 namespace cpl {
 
@@ -93,8 +93,12 @@ private:
                 error_at = offset();
             }
         } else {
-            while (!at_line_end() && text_[pos_] != separator_)
-                cell.text += text_[pos_++];
+            std::size_t end = pos_;
+            while (end < text_.size() && text_[end] != '\n' && text_[end] != '\r' &&
+                   text_[end] != separator_)
+                ++end;
+            cell.text.assign(text_.substr(pos_, end - pos_));
+            pos_ = end;
         }
         cell.end = offset();
         return cell;
@@ -266,8 +270,8 @@ private:
         else
             value = std::move(*single);
         const std::string& key_text = record.cells[key_index_].text;
-        std::string whole = fmt::format("{}", fmt::join(cells_text(record), "\x1f"));
-        auto [seen, added] = first_line_.emplace(spec_.grouped ? whole : key_text, record.begin);
+        auto [seen, added] =
+            first_line_.emplace(spec_.grouped ? whole_row(record) : key_text, record.begin);
         if (!added) {
             auto& d = diagnostics_.error(
                 "data.duplicate_key", at(record.begin, record.end),
@@ -309,10 +313,13 @@ private:
         rows_.push_back(std::move(row));
     }
 
-    static std::vector<std::string> cells_text(const Record& record) {
-        std::vector<std::string> out;
-        for (const auto& cell : record.cells)
-            out.push_back(cell.text);
+    // The cells of a line joined by a separator no cell holds, to find a repeated line.
+    static std::string whole_row(const Record& record) {
+        std::string out;
+        for (const auto& cell : record.cells) {
+            if (&cell != &record.cells.front()) out += '\x1f';
+            out += cell.text;
+        }
         return out;
     }
 
@@ -324,8 +331,8 @@ private:
     std::size_t key_index_ = 0;
     std::vector<std::size_t> value_index_;
     std::vector<ast::TableRow> rows_;
-    std::map<std::string, std::uint32_t> first_line_; // key (or whole row) → its offset
-    std::map<std::string, std::size_t> groups_;       // key → index in rows_
+    std::unordered_map<std::string, std::uint32_t> first_line_; // key (or whole row) → offset
+    std::unordered_map<std::string, std::size_t> groups_;       // key → index in rows_
     bool failed_ = false;
 };
 

@@ -67,7 +67,10 @@ Value Expressions::eval_node(const Node& n) {
     case Op::ServiceDate:
         return Value::of_string(context_.date);
     case Op::Member: {
-        Value object = eval(n.kids[0]);
+        // `line.code`, `p.column_1`: the record is most often a local, read here as eval
+        // would (its depth and step) without a call.
+        const Node& of = n.kids[0];
+        Value object = of.op == Op::Local ? leaf_local(of) : eval(of);
         if (object.kind != Kind::Record) fail(n, "eval.type", "expected a record here");
         return object.items[n.slot];
     }
@@ -92,9 +95,9 @@ Value Expressions::eval_node(const Node& n) {
     case Op::Or:
         return Value::of_bool(truth(n.kids[0]) || truth(n.kids[1]));
     case Op::Eq:
-        return Value::of_bool(equal(eval(n.kids[0]), eval(n.kids[1]), program_.shapes));
+        return Value::of_bool(equal(operand(n.kids[0]), operand(n.kids[1]), program_.shapes));
     case Op::Ne:
-        return Value::of_bool(!equal(eval(n.kids[0]), eval(n.kids[1]), program_.shapes));
+        return Value::of_bool(!equal(operand(n.kids[0]), operand(n.kids[1]), program_.shapes));
     case Op::Lt:
     case Op::Le:
     case Op::Gt:
@@ -224,9 +227,14 @@ Value Expressions::call_def(const Node& n) {
     const DefCode& d = program_.defs[n.slot];
     call_at_ = n.span;
     std::uint32_t argc = static_cast<std::uint32_t>(n.kids.size());
-    Value* args = context_.arena.make_array<Value>(argc);
+    // The arguments live here until the frame takes them (the case's arena kept every call's).
+    union Small {
+        Value values[8];
+        Small() {}
+    } small;
+    Value* args = argc <= 8 ? small.values : context_.arena.make_array<Value>(argc);
     for (std::uint32_t i = 0; i < argc; ++i)
-        args[i] = eval(n.kids[i]);
+        new (&args[i]) Value(operand(n.kids[i]));
     // Under --explain a call is computed again rather than remembered, so that the rows it
     // looks up are recorded for each rule that asks.
     if (argc > 2 || context_.rows_used)
@@ -429,10 +437,16 @@ Value Expressions::quantified(const Node& n) {
 }
 
 Value Expressions::builtin(const Node& n) {
-    Value args[8];
+    // Only the arguments given are constructed (the eight Values of `Value args[8]` were
+    // zeroed for every call).
+    union Args {
+        Value values[8];
+        Args() {}
+    } storage;
+    Value* args = storage.values;
     std::size_t argc = std::min<std::size_t>(n.kids.size(), 8);
     for (std::size_t i = 0; i < argc; ++i)
-        args[i] = eval(n.kids[i]);
+        new (&args[i]) Value(operand(n.kids[i]));
     BuiltinContext ctx{context_.arena, program_.shapes, n.span, context_.date};
     return n.builtin->fn({args, argc}, ctx);
 }
