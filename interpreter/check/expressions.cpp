@@ -395,6 +395,10 @@ Typed ExpressionChecker::compile(const ast::ListExpr& l, Span span, Scope& scope
     for (const auto& item : l.items) {
         const auto* conditional = std::get_if<ast::Conditional>(&item.kind);
         Typed t = conditional ? list_element(*conditional, scope) : expr(item, scope);
+        // A table's values are checked against its rows by the table checker, which says more.
+        if (!scope.constant_only)
+            same_kind(element, t.type, conditional ? *conditional->element : item,
+                      "the elements of a list");
         element = unify(element, t.type);
         // A condition known to be false leaves the element out (and was reported).
         if (t.node.op == Op::Guard && t.node.kids.empty()) continue;
@@ -504,6 +508,7 @@ Typed ExpressionChecker::compile(const ast::IfExpr& i, Span span, Scope& scope) 
     if (!scope.constant_only) constant_condition(condition, *i.condition);
     Typed then_branch = expr(*i.then_branch, scope);
     Typed else_branch = expr(*i.else_branch, scope);
+    same_kind(then_branch.type, else_branch.type, *i.else_branch, "the branches of `if`");
     TypeP type = unify(then_branch.type, else_branch.type);
     std::vector<Node> kids;
     kids.push_back(std::move(condition.node));
@@ -516,6 +521,16 @@ Typed ExpressionChecker::compile(const ast::IfExpr& i, Span span, Scope& scope) 
 
 namespace cpl::check_detail {
 
+// Values that stand for one another (an `if`'s branches, a list's elements) are of one kind:
+// a number where a string was is a mistake, not a value of type `any`.
+void ExpressionChecker::same_kind(const TypeP& before, const TypeP& now, const ast::Expr& at,
+                                  std::string_view what) {
+    if (!before || !now || comparable(before, now)) return;
+    error("check.type_mismatch", at.span,
+          fmt::format("{} must be of one type: {} here, {} before", what, type_name(now),
+                      type_name(before)));
+}
+
 // `first when c1 => v1 … otherwise v`: the same as `if c1 then v1 else if … else v`, and
 // compiled so; each condition must be a bool, and every value of one type.
 Typed ExpressionChecker::compile(const ast::FirstMatch& f, Span span, Scope& scope) {
@@ -526,10 +541,12 @@ Typed ExpressionChecker::compile(const ast::FirstMatch& f, Span span, Scope& sco
         expect(condition, bool_type(), arm.condition, "the condition of a `first` arm");
         if (!scope.constant_only) constant_condition(condition, arm.condition);
         Typed value = expr(arm.value, scope);
+        same_kind(type, value.type, arm.value, "the values of `first`");
         type = unify(type, value.type);
         arms.emplace_back(std::move(condition), std::move(value));
     }
     Typed result = expr(*f.otherwise, scope);
+    same_kind(type, result.type, *f.otherwise, "the values of `first`");
     type = unify(type, result.type);
     for (auto arm = arms.rbegin(); arm != arms.rend(); ++arm) {
         std::vector<Node> kids;

@@ -72,6 +72,8 @@ protected:
     Typed compile(const ast::FirstMatch& f, Span span, Scope& scope);
     Typed compile(const ast::Conditional& c, Span span, Scope& scope);
     Typed list_element(const ast::Conditional& c, Scope& scope);
+    void same_kind(const TypeP& before, const TypeP& now, const ast::Expr& at,
+                   std::string_view what);
 
 private:
     // A definition is compiled where it is first named, so the walk of one expression goes on
