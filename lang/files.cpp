@@ -44,7 +44,17 @@ std::optional<std::string> read_text_file(const std::string& path, std::string& 
         why = "cannot be opened";
         return std::nullopt;
     }
-    std::string text((std::istreambuf_iterator<char>(in)), {});
+    // Read in blocks, not a character at a time: the CMS data files are megabytes.
+    std::string text;
+    text.reserve(static_cast<std::size_t>(size));
+    char block[1 << 16];
+    while (in.read(block, sizeof block) || in.gcount() > 0) {
+        text.append(block, static_cast<std::size_t>(in.gcount()));
+        if (text.size() > limit) {
+            why = fmt::format("is larger than {} MiB", limit >> 20);
+            return std::nullopt;
+        }
+    }
     if (in.bad()) {
         why = "could not be read";
         return std::nullopt;

@@ -31,7 +31,7 @@ std::size_t skip_blank(const std::string& text, std::size_t at) {
         if (std::isspace(static_cast<unsigned char>(text[at])))
             ++at;
         else if (text[at] == '#')
-            while (at < text.size() && text[at] != '\n')
+            while (at < text.size() && text[at] != '\n' && text[at] != '\r')
                 ++at;
         else
             break;
@@ -46,8 +46,12 @@ bool word_at(const std::string& text, std::size_t at, std::string_view word) {
            !(std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_');
 }
 
+// A policy file may begin with a UTF-8 byte order mark and end its lines with CR or CRLF,
+// as the parser allows: a header so written is still a header (not an included fragment,
+// whose includer would be looked for in every file around it).
 bool has_header(const std::string& text) {
-    return word_at(text, skip_blank(text, 0), "policy");
+    std::size_t start = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+    return word_at(text, skip_blank(text, start), "policy");
 }
 
 // The paths named by the file's `include "…"` declarations (each starts a line).

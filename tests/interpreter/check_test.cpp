@@ -187,6 +187,19 @@ TEST_CASE("a fragment of a policy is checked in the policy that includes it") {
     CHECK(loaded.included_by.ends_with("fragment_main.cpl"));
 }
 
+TEST_CASE("a policy whose header follows a byte order mark or a CR-ended comment is no fragment") {
+    // A fragment's includer is looked for in every policy file around it: a header missed
+    // would make that search, and name an includer that has nothing to do with the file.
+    write_temp("fragment_bom_main.cpl", "policy fragment_bom_main\ninclude \"fragment_bom.cpl\"\n");
+    for (std::string text :
+         {"\xEF\xBB\xBFpolicy fragment_bom\n", "# note\rpolicy fragment_bom\r"}) {
+        Loaded loaded = load_policy(write_temp("fragment_bom.cpl", text));
+        REQUIRE(loaded.program);
+        CHECK(loaded.included_by.empty());
+        CHECK(loaded.program->name == "fragment_bom");
+    }
+}
+
 TEST_CASE("an override without clauses restates a rule: the base's body runs, with the new "
           "description, cite and dates") {
     Loaded loaded = load_text(
