@@ -103,14 +103,17 @@ struct expect_in : kw_in {};
 struct comp_filter : seq< kw_if, expect_expr > {};
 struct comp_tail : seq< kw_for, expect_var, expect_in, expect_expr, opt< comp_filter > > {};
 struct expect_then : kw_then {};
-// list_when <- 'if' expr 'then' expr !'else'     (a list element present only when it holds)
-struct list_when : seq< kw_if, expect_expr, expect_then, expect_expr, not_at< kw_else > > {};
+// list_when <- 'if' expr 'then' expr ['else' expr]
+//   An element of a list: without `else`, present only when the condition holds; with it, an
+//   ordinary `if` (read here once, not tried as one and then the other).
+struct list_else : seq< kw_else, expect_expr > {};
+struct list_when : seq< kw_if, expect_expr, expect_then, expect_expr, opt< list_else > > {};
 struct list_item : sor< list_when, expr > {};
 struct list_tail : seq< star< sym< ',' >, list_item >, opt< sym< ',' > > > {};
 struct expect_rbracket : sym< ']' > {};
-// bracket <- '[' [list_when list_tail / expr (comp_tail / list_tail)] ']'
+// bracket <- '[' [(list_when / expr) (comp_tail / list_tail)] ']'
 //   list_tail <- (',' (list_when / expr))* [',']
-struct bracket : seq< sym< '[' >, opt< sor< seq< list_when, list_tail >, seq< expr, sor< comp_tail, list_tail > > > >, expect_rbracket > {};
+struct bracket : seq< sym< '[' >, opt< list_item, sor< comp_tail, list_tail > >, expect_rbracket > {};
 
 struct expect_colon : sym< ':' > {};
 // record <- '{' [field (',' field)*] '}'      field <- name ':' expr

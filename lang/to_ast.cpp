@@ -257,25 +257,30 @@ public:
         return acc;
     }
 
+    // An element written `if c then x` (a Conditional) or `if c then x else y` (an IfExpr).
+    ast::Expr list_when(const Node& n) {
+        if (n.children.size() == 3)
+            return {ast::IfExpr{boxed(*n.children[0]), boxed(*n.children[1]),
+                                boxed(*n.children[2]->children.at(0))},
+                    span(n)};
+        return {ast::Conditional{boxed(*n.children.at(0)), boxed(*n.children.at(1))}, span(n)};
+    }
+
     ast::Expr bracket(const Node& n) {
         if (n.children.size() == 2 && n.children[1]->is_type<g::comp_tail>()) {
             const Node& tail = *n.children[1];
             ast::Comprehension comp;
-            comp.element = boxed(*n.children[0]);
+            comp.element = n.children[0]->is_type<g::list_when>()
+                               ? std::make_unique<ast::Expr>(list_when(*n.children[0]))
+                               : boxed(*n.children[0]);
             comp.var = ident(*tail.children.at(0));
             comp.source = boxed(*tail.children.at(1));
             if (tail.children.size() > 2) comp.filter = boxed(*tail.children[2]->children.at(0));
             return {std::move(comp), span(n)};
         }
         ast::ListExpr list;
-        for (const auto& child : n.children) {
-            if (child->is_type<g::list_when>())
-                list.items.push_back(
-                    {ast::Conditional{boxed(*child->children.at(0)), boxed(*child->children.at(1))},
-                     span(*child)});
-            else
-                list.items.push_back(expr(*child));
-        }
+        for (const auto& child : n.children)
+            list.items.push_back(child->is_type<g::list_when>() ? list_when(*child) : expr(*child));
         return {std::move(list), span(n)};
     }
 
