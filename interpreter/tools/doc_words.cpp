@@ -280,7 +280,10 @@ Inlines Words::clause(const ClauseCode& c) const {
     case K::When:
         out = {text(words + " ")};
         append(out, phrase(c.expr));
-        if (c.otherwise) {
+        // A narrowing's `when` without `otherwise` is given its narrowing's words by the
+        // checker (no text was written): the page says them in the narrowing's heading.
+        if (c.otherwise &&
+            !(c.narrowing >= 0 && c.otherwise->span.begin == c.otherwise->span.end)) {
             out.push_back(text("; otherwise the coder is told: "));
             append(out, text_of(*c.otherwise));
         }
