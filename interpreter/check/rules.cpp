@@ -112,25 +112,8 @@ RuleCode RuleCompiler::compile_body(const ast::Rule& written, const std::string&
     // A restatement runs the clauses of the rule it restates, and keeps its description,
     // cite and dates where it gives none.
     const ast::Rule& rule = restated ? *restated : written;
-    bool own_dates = written.effective.from || written.effective.until;
-    RuleCode code;
-    code.name = written.name.text;
-    code.kind = written.kind;
-    code.doc = written.doc.empty() ? rule.doc : written.doc;
-    code.layer = layer;
-    code.span = written.name.span;
-    code.effective = effective(own_dates ? written.effective : rule.effective);
-    code.fixed = written.fixed;
-    if (code.effective.dated()) p().dated = true;
+    RuleCode code = header(written, rule, layer, vocabulary::keyword(rule.kind));
     bool is_edit = rule.kind == ast::RuleKind::Edit;
-    std::string_view kind = vocabulary::keyword(rule.kind);
-    const auto& cite = written.cite ? written.cite : rule.cite;
-    if (cite)
-        code.cite = cite->text;
-    else
-        error("check.missing_cite", written.name.span,
-              fmt::format("{} `{}` does not cite its source", kind, written.name.text))
-            .help = "add `cite \"…\"` naming the guideline, policy or table it encodes";
     Scope scope;
     scope.in_edit = is_edit;
     std::size_t point = action_point(rule);
@@ -148,6 +131,30 @@ RuleCode RuleCompiler::compile_body(const ast::Rule& written, const std::string&
     mark_invariant_lets(code);
     code.frame_size = scope.frame_size;
     p().max_frame = std::max(p().max_frame, scope.frame_size);
+    return code;
+}
+
+// What a rule, edit or exception says of itself: name, description, layer, dates, cite (of
+// `written`, else of the rule it restates); a missing cite is an error naming it as `what`.
+RuleCode RuleCompiler::header(const ast::Rule& written, const ast::Rule& rule,
+                              const std::string& layer, std::string_view what) {
+    bool own_dates = written.effective.from || written.effective.until;
+    RuleCode code;
+    code.name = written.name.text;
+    code.kind = written.kind;
+    code.doc = written.doc.empty() ? rule.doc : written.doc;
+    code.layer = layer;
+    code.span = written.name.span;
+    code.effective = effective(own_dates ? written.effective : rule.effective);
+    code.fixed = written.fixed;
+    if (code.effective.dated()) p().dated = true;
+    const auto& cite = written.cite ? written.cite : rule.cite;
+    if (cite)
+        code.cite = cite->text;
+    else
+        error("check.missing_cite", written.name.span,
+              fmt::format("{} `{}` does not cite its source", what, written.name.text))
+            .help = "add `cite \"…\"` naming the guideline, policy or table it encodes";
     return code;
 }
 
@@ -189,7 +196,6 @@ void RuleCompiler::compile_changes(const MergedRule& changes, const ast::Rule& t
             }
             ClauseCode compiled = compile_clause(clause, scope, target, false);
             compiled.narrowing = index;
-            if (narrowing.effective.dated()) compiled.only_on = narrowing.effective;
             narrowing.written.push_back(compiled.source);
             if (compiled.kind == ast::ClauseKind::When) {
                 narrows = true;
@@ -225,31 +231,16 @@ RuleCode RuleCompiler::compile_element_exception(const LayeredChange& change,
                           vocabulary::keyword(e.target_kind), target.name, e.per->text))
             .help = "name the variable of the target's loop, as in `per line` for an edit's "
                     "`for line in claim`";
-    RuleCode code;
+    RuleCode code = header(e.rule, e.rule, change.layer, "exception");
     code.per = e.per->text;
-    code.name = e.rule.name.text;
-    code.kind = e.rule.kind;
-    code.doc = e.rule.doc;
-    code.layer = change.layer;
-    code.span = e.rule.name.span;
-    code.effective = effective(e.rule.effective);
-    if (code.effective.dated()) p().dated = true;
-    if (e.rule.cite)
-        code.cite = e.rule.cite->text;
-    else
-        error("check.missing_cite", e.rule.name.span,
-              fmt::format("exception `{}` does not cite its source", e.rule.name.text))
-            .help = "add `cite \"…\"` naming the guideline, policy or table it encodes";
-    std::size_t depth = scope.locals.size();
-    std::uint32_t next = scope.next_slot;
-    code.guard_end = action_point(e.rule);
+    // Its names end with it: the target's later clauses do not see them (nor a line it loops
+    // over); the frame it shares with the target grows to hold them.
+    Scope own = scope;
     for (const auto& clause : e.rule.clauses)
-        code.clauses.push_back(compile_clause(clause, scope, e.rule, false));
+        code.clauses.push_back(compile_clause(clause, own, e.rule, false));
     for (const auto& clause : code.clauses)
         code.written.push_back(clause.source);
-    // Its names end with it: the target's later clauses do not see them.
-    scope.locals.resize(depth);
-    scope.next_slot = next;
+    scope.frame_size = own.frame_size;
     return code;
 }
 

@@ -15,6 +15,8 @@ protected:
     RuleCode compile_rule(const MergedRule& merged);
 
 private:
+    RuleCode header(const ast::Rule& written, const ast::Rule& rule, const std::string& layer,
+                    std::string_view what);
     RuleCode compile_body(const ast::Rule& written, const std::string& layer, bool hoist,
                           bool replaces = false, const ast::Rule* restated = nullptr,
                           const MergedRule* changes = nullptr);

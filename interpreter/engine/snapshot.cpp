@@ -17,8 +17,8 @@ namespace cpl {
 // the sizes are updated, as a reminder (sizes of x86-64 with libstdc++, the build's platform).
 #if defined(__x86_64__) && defined(__GLIBCXX__)
 static_assert(sizeof(Program) == 632, "Program changed: update snapshot.cpp");
-static_assert(sizeof(RuleCode) == 480, "RuleCode changed: update snapshot.cpp");
-static_assert(sizeof(ClauseCode) == 552, "ClauseCode changed: update snapshot.cpp");
+static_assert(sizeof(RuleCode) == 472, "RuleCode changed: update snapshot.cpp");
+static_assert(sizeof(ClauseCode) == 480, "ClauseCode changed: update snapshot.cpp");
 static_assert(sizeof(DefCode) == 208, "DefCode changed: update snapshot.cpp");
 static_assert(sizeof(Node) == 96, "Node changed: update snapshot.cpp");
 static_assert(sizeof(SettingCode) == 256, "SettingCode changed: update snapshot.cpp");
@@ -268,14 +268,11 @@ private:
             span(c.span);
             str(c.source);
             i64(c.narrowing);
-            flag(c.only_on.has_value());
-            if (c.only_on) effective(*c.only_on);
         }
         u32(r.frame_size);
         rules(r.exceptions);
         rules(r.element_exceptions);
         i64(static_cast<std::int64_t>(r.action_point));
-        i64(static_cast<std::int64_t>(r.guard_end));
         str(r.per);
         u32(static_cast<std::uint32_t>(r.narrowings.size()));
         for (const NarrowingCode& n : r.narrowings) {
@@ -593,14 +590,12 @@ private:
             c.span = span();
             c.source = str();
             c.narrowing = static_cast<std::int32_t>(i64());
-            if (flag()) c.only_on = effective();
             r.clauses.push_back(std::move(c));
         }
         r.frame_size = u32();
         rules(r.exceptions);
         rules(r.element_exceptions);
         r.action_point = static_cast<std::size_t>(i64());
-        r.guard_end = static_cast<std::size_t>(i64());
         r.per = str();
         r.narrowings.resize(u32());
         for (NarrowingCode& n : r.narrowings) {

@@ -18,24 +18,42 @@ std::string_view keep(CaseState& s, const Value& v) {
     return s.context.arena.copy(s.expr.text(v));
 }
 
-// An exception wins when the `let`/`when` clauses before its first action all hold.
-bool guard_holds(CaseState& s, const RuleCode& rule) {
-    bool holds = true;
-    s.expr.in_frame(rule.frame_size, [&] {
-        for (const auto& clause : rule.clauses) {
-            if (clause.kind == ast::ClauseKind::Let)
-                s.expr.local(clause.slot) = s.expr.eval(clause.expr);
-            else if (clause.kind == ast::ClauseKind::When) {
-                if (!s.expr.truth(clause.expr)) {
-                    holds = false;
-                    break;
-                }
-            } else
-                break;
+// An exception wins when its guard, the `let`/`when` clauses before anything else, holds.
+bool guard_passes(CaseState& s, const RuleCode& exception) {
+    for (const auto& clause : exception.clauses) {
+        if (clause.kind == ast::ClauseKind::Let)
+            s.expr.local(clause.slot) = s.expr.eval(clause.expr);
+        else if (clause.kind != ast::ClauseKind::When)
+            return true;
+        else if (!s.expr.truth(clause.expr))
+            return false;
+    }
+    return true;
+}
+
+// The first of `exceptions` in force whose guard holds (`passes`), or null. When a later one
+// holds too, the first declared decides and the claim says so (on `code`, "" for the case).
+template <typename Passes>
+const RuleCode* first_exception(CaseState& s, const std::vector<RuleCode>& exceptions,
+                                const RuleCode& rule, std::string_view code, Passes passes) {
+    const RuleCode* winner = nullptr;
+    for (const auto& exception : exceptions) {
+        if (!exception.effective.holds(s.context.date) || !passes(exception)) continue;
+        if (!winner) {
+            winner = &exception;
+            continue;
         }
-        return Value{};
-    });
-    return holds;
+        const RuleCode* running = s.rule;
+        s.rule = &exception;
+        Edit e = make_edit(s, "warn", code);
+        e.message = s.context.arena.copy(fmt::format(
+            "exceptions `{}` and `{}` to {} `{}` both apply{}; `{}` (declared first) decided",
+            winner->name, exception.name, vocabulary::keyword(rule.kind), rule.name,
+            code.empty() ? "" : fmt::format(" to {}", code), winner->name));
+        s.edits.push_back(std::move(e));
+        s.rule = running;
+    }
+    return winner;
 }
 
 // A `let` that does not depend on its loop is computed once per run of the rule.
@@ -158,37 +176,15 @@ void exec(CaseState& s, const RuleCode& rule, std::size_t i, int line);
 // Where `rule` would act on this element: the first of its `exception … per VAR` whose guard
 // holds runs the rest of its clauses instead (true), with the lines and edits its own.
 bool element_exception_ran(CaseState& s, const RuleCode& rule, int line) {
-    const RuleCode* winner = nullptr;
-    for (const auto& exception : rule.element_exceptions) {
-        if (!exception.effective.holds(s.context.date)) continue;
-        bool holds = true;
-        for (std::size_t k = 0; k < exception.guard_end && holds; ++k) {
-            const ClauseCode& c = exception.clauses[k];
-            if (c.kind == ast::ClauseKind::Let)
-                s.expr.local(c.slot) = s.expr.eval(c.expr);
-            else if (c.kind == ast::ClauseKind::When)
-                holds = s.expr.truth(c.expr);
-        }
-        if (!holds) continue;
-        if (!winner) {
-            winner = &exception;
-            continue;
-        }
-        s.rule = &exception;
-        std::string_view code =
-            line >= 0 ? s.lines[static_cast<std::size_t>(line)].line.code : std::string_view{};
-        Edit e = make_edit(s, "warn", code);
-        e.message = s.context.arena.copy(fmt::format(
-            "exceptions `{}` and `{}` to {} `{}` both apply{}; `{}` (declared first) decided",
-            winner->name, exception.name, vocabulary::keyword(rule.kind), rule.name,
-            code.empty() ? "" : fmt::format(" to {}", code), winner->name));
-        s.edits.push_back(std::move(e));
-        s.rule = &rule;
-    }
+    std::string_view code =
+        line >= 0 ? s.lines[static_cast<std::size_t>(line)].line.code : std::string_view{};
+    // Guards share the rule's frame (and one another's slots): the winner runs from its start.
+    const RuleCode* winner =
+        first_exception(s, rule.element_exceptions, rule, code,
+                        [&](const RuleCode& exception) { return guard_passes(s, exception); });
     if (!winner) return false;
     s.rule = winner;
-    // Its guard ran above, in the frame it shares with the rule: the rest follows from there.
-    exec(s, *winner, winner->guard_end, line);
+    exec(s, *winner, 0, line);
     s.rule = &rule;
     return true;
 }
@@ -231,7 +227,10 @@ void exec(CaseState& s, const RuleCode& rule, std::size_t i, int line) {
                     {fmt::format("{} → {}", c.source, s.expr.text(s.expr.local(c.slot))), false});
             break;
         case K::When:
-            if (c.only_on && !c.only_on->holds(s.context.date)) break; // a dated narrowing
+            if (c.narrowing >= 0 &&
+                !rule.narrowings[static_cast<std::size_t>(c.narrowing)].effective.holds(
+                    s.context.date))
+                break; // a narrowing on a date it does not hold
             if (!s.expr.truth(c.expr)) {
                 if (s.explain) note_stop(s, c);
                 return;
@@ -285,21 +284,15 @@ void run_clauses(CaseState& s, const RuleCode& rule) {
 
 void run_rule(CaseState& s, const RuleCode& rule) {
     if (!rule.effective.holds(s.context.date)) return;
-    const RuleCode* winner = nullptr;
-    for (const auto& exception : rule.exceptions) {
-        if (!exception.effective.holds(s.context.date) || !guard_holds(s, exception)) continue;
-        if (!winner) {
-            winner = &exception;
-            continue;
-        }
-        // Two exceptions hold on this case: the first declared wins, and the claim says so.
-        s.rule = &exception;
-        Edit e = make_edit(s, "warn", "");
-        e.message = s.context.arena.copy(fmt::format(
-            "exceptions `{}` and `{}` to {} `{}` both apply; `{}` (declared first) decided",
-            winner->name, exception.name, vocabulary::keyword(rule.kind), rule.name, winner->name));
-        s.edits.push_back(std::move(e));
-    }
+    const RuleCode* winner =
+        first_exception(s, rule.exceptions, rule, "", [&](const RuleCode& exception) {
+            bool holds = false;
+            s.expr.in_frame(exception.frame_size, [&] {
+                holds = guard_passes(s, exception);
+                return Value{};
+            });
+            return holds;
+        });
     run_clauses(s, winner ? *winner : rule);
 }
 

@@ -105,9 +105,8 @@ struct ClauseCode {
     Span span;
     std::string source; // the clause as written, for --explain
     // A clause of the rule's narrowings[narrowing] (-1: the rule's own), which holds only on
-    // the narrowing's dates of service when it is dated.
+    // that narrowing's dates of service.
     std::int32_t narrowing = -1;
-    std::optional<Effective> only_on;
 };
 
 /// A payer's `narrow`: conditions spliced into the rule where it first acts (the clauses whose
@@ -133,11 +132,10 @@ struct RuleCode {
     std::vector<RuleCode> exceptions; // tried first; the first whose conditions hold runs instead
     // `exception … per VAR`: tried at clause `action_point` (where the rule would first act,
     // after its leading for/let/when), each element of its loop on its own; the first whose
-    // guard (its clauses before `guard_end`) holds runs its other clauses instead of the rest.
+    // guard (its leading let/when) holds runs instead of the rest of the rule's clauses.
     std::vector<RuleCode> element_exceptions;
     std::size_t action_point = 0;
-    std::size_t guard_end = 0; // of an element exception
-    std::string per;           // an element exception (`per VAR`): the target's loop variable
+    std::string per; // an element exception (`per VAR`): the target's loop variable
     std::vector<NarrowingCode> narrowings;
     std::string placement; // "before NAME" / "after NAME": where a payer placed a new rule
     Effective effective;   // the rule runs only for dates of service in it

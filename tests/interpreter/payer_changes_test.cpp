@@ -143,3 +143,16 @@ TEST_CASE("changes in place that name nothing, or the wrong thing, are located e
     CHECK(rendered(p).find("did you mean `cap_all`?") != std::string::npos);
     CHECK(rendered(p).find("did you mean `tell`?") != std::string::npos);
 }
+
+TEST_CASE("exception per line: its guard is its leading let/when; a `for` after it loops") {
+    auto p = payer("exception each_note to edit cap_all per line\n"
+                   "  when line.code == 95937\n"
+                   "  for k in [1, 2]\n"
+                   "  when k < 2 or line.units > 1\n"
+                   "  info \"{line.code} note {k}\"\n"
+                   "  cite \"plan\"\n");
+    const Result& r = p->run(R"("95937", "95937")");
+    CHECK(edits_of(r).find("each_note 95937 95937 note 1 | each_note 95937 95937 note 2") !=
+          std::string::npos);
+    CHECK(claim_of(r) == "95937 x2"); // the exception stood in for the cap
+}
