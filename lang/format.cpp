@@ -906,12 +906,13 @@ std::string format(const ast::PolicyFile& file, std::string_view source) {
 }
 
 bool has_policy_header(std::string_view text) {
-    std::size_t i = 0;
+    // A byte order mark, and CR or CRLF line ends, as the parser reads them.
+    std::size_t i = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
     while (i < text.size()) {
         if (std::isspace(static_cast<unsigned char>(text[i]))) {
             ++i;
         } else if (text[i] == '#') {
-            while (i < text.size() && text[i] != '\n')
+            while (i < text.size() && text[i] != '\n' && text[i] != '\r')
                 ++i;
         } else {
             break;

@@ -184,6 +184,8 @@ void RuleCompiler::compile_changes(const MergedRule& changes, const ast::Rule& t
         std::string why = fmt::format("narrowed by `{}`{}{}", layer,
                                       conditions.doc.empty() ? "" : ": ", conditions.doc);
         bool narrows = false;
+        // Its `let`s are its own: a name it binds again does not change the target's.
+        Scope own = scope;
         for (const auto& clause : conditions.clauses) {
             if (clause.kind != ast::ClauseKind::Let && clause.kind != ast::ClauseKind::When) {
                 error("check.narrow_clause", clause.span,
@@ -194,7 +196,7 @@ void RuleCompiler::compile_changes(const MergedRule& changes, const ast::Rule& t
                     vocabulary::keyword(target.kind), target.name.text);
                 continue;
             }
-            ClauseCode compiled = compile_clause(clause, scope, target, false);
+            ClauseCode compiled = compile_clause(clause, own, target, false);
             compiled.narrowing = index;
             narrowing.written.push_back(compiled.source);
             if (compiled.kind == ast::ClauseKind::When) {
@@ -206,6 +208,7 @@ void RuleCompiler::compile_changes(const MergedRule& changes, const ast::Rule& t
             }
             code.clauses.push_back(std::move(compiled));
         }
+        scope.frame_size = own.frame_size;
         code.narrowings.push_back(std::move(narrowing));
         if (!narrows)
             error("check.narrow_clause", narrow->target.span,

@@ -3,6 +3,7 @@
 
 #include "interpreter/load/resolve.hpp"
 #include "lang/files.hpp"
+#include "lang/format.hpp"
 #include "stdlib/embedded.hpp"
 
 #include <algorithm>
@@ -25,33 +26,11 @@ std::optional<std::string> text_of(const std::string& path) {
     return std::nullopt;
 }
 
-// Skips blanks and `#` comments from `at`.
-std::size_t skip_blank(const std::string& text, std::size_t at) {
-    while (at < text.size()) {
-        if (std::isspace(static_cast<unsigned char>(text[at])))
-            ++at;
-        else if (text[at] == '#')
-            while (at < text.size() && text[at] != '\n' && text[at] != '\r')
-                ++at;
-        else
-            break;
-    }
-    return at;
-}
-
 bool word_at(const std::string& text, std::size_t at, std::string_view word) {
     if (text.compare(at, word.size(), word) != 0) return false;
     std::size_t end = at + word.size();
     return end == text.size() ||
            !(std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_');
-}
-
-// A policy file may begin with a UTF-8 byte order mark and end its lines with CR or CRLF,
-// as the parser allows: a header so written is still a header (not an included fragment,
-// whose includer would be looked for in every file around it).
-bool has_header(const std::string& text) {
-    std::size_t start = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
-    return word_at(text, skip_blank(text, start), "policy");
 }
 
 // The paths named by the file's `include "…"` declarations (each starts a line).
@@ -106,7 +85,7 @@ std::optional<std::string> includer_of(const std::string& path, int depth) {
                 return canonical_text(candidate.parent_path() / inc) == target;
             });
             if (!names_it) continue;
-            if (has_header(*text)) return candidate.string();
+            if (has_policy_header(*text)) return candidate.string();
             if (auto up = includer_of(candidate.string(), depth + 1)) return up;
         }
         if (where.empty()) break;
@@ -118,7 +97,7 @@ std::optional<std::string> includer_of(const std::string& path, int depth) {
 
 std::optional<std::string> including_policy(const std::string& path) {
     auto text = text_of(path);
-    if (!text || has_header(*text)) return std::nullopt;
+    if (!text || has_policy_header(*text)) return std::nullopt;
     return includer_of(path, 0);
 }
 

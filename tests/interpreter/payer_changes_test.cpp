@@ -75,6 +75,16 @@ TEST_CASE("narrow: the target acts only where the payer's conditions also hold")
           "95937 x2; 95860 x1");
 }
 
+TEST_CASE("narrow: a name its `let` binds again is its own; the target's keeps its value") {
+    auto p = payer("narrow edit cap_all \"Only lines of more than two units\"\n"
+                   "  let limit = 2\n"
+                   "  when line.units > limit\n"
+                   "  cite \"plan\"\n");
+    // The cap is still the target's `limit` of 1, on the lines the narrowing leaves it.
+    CHECK(claim_of(p->run(R"("95860", "95860", "95860", "95937", "95937")")) ==
+          "95860 x1; 95937 x2");
+}
+
 TEST_CASE("narrow with dates: its conditions hold only on its dates of service") {
     auto p = payer("narrow edit cap_all \"From 2024, 95937 keeps its units\" from \"2024-01-01\"\n"
                    "  when line.code != 95937\n"

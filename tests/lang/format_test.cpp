@@ -145,6 +145,9 @@ TEST_CASE("fmt: first-match and conditional list elements print as written") {
 TEST_CASE("fmt: an included file (no policy line) is formatted without a header") {
     CHECK(has_policy_header("# comment\n\npolicy p\n"));
     CHECK_FALSE(has_policy_header("# comment\ndef x = 1\n"));
+    // As the parser reads them: a byte order mark, a comment ended by CR.
+    CHECK(has_policy_header("\xEF\xBB\xBFpolicy p\n"));
+    CHECK(has_policy_header("# comment\rpolicy p\r"));
     CHECK_FALSE(has_policy_header("policy_value 3\n"));
     CHECK(formatted("def   x=1\n") == "def x = 1\n");
 }
