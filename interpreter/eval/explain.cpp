@@ -95,11 +95,23 @@ std::string rule_note(const Program& program, const RuleCode& rule) {
                        fmt::join(unverified, ", "));
 }
 
-const RuleCode* rule_named(const Program& program, std::string_view name) {
+// Calls `visit` with every rule and edit of the program and every exception to one.
+template <typename Visit> void each_rule(const Program& program, Visit visit) {
     for (const auto* list : {&program.rules, &program.edits})
-        for (const auto& rule : *list)
-            if (rule.name == name) return &rule;
-    return nullptr;
+        for (const auto& rule : *list) {
+            visit(rule);
+            for (const auto* exceptions : {&rule.exceptions, &rule.element_exceptions})
+                for (const auto& exception : *exceptions)
+                    visit(exception);
+        }
+}
+
+const RuleCode* rule_named(const Program& program, std::string_view name) {
+    const RuleCode* found = nullptr;
+    each_rule(program, [&](const RuleCode& rule) {
+        if (!found && rule.name == name) found = &rule;
+    });
+    return found;
 }
 
 // The first `because` of the running rule, so far: the lead of its reasons.
@@ -323,18 +335,30 @@ std::vector<std::string> rule_reasons(const CaseState& s, std::string_view code)
 namespace {
 
 // `--why-not RULE`: what a rule or edit did on this case, or where it stopped.
-std::string why_not_rule(const CaseState& s, const Result& result, const RuleCode& rule) {
+// The lines, edits and review verdicts the rule or exception named `name` gave.
+std::vector<std::string> acts_of(const Result& result, std::string_view name) {
     std::vector<std::string> did;
     for (const auto& l : result.lines)
-        if (l.rule == rule.name) did.push_back(fmt::format("it billed {} x{}", l.code, l.units));
+        if (l.rule == name) did.push_back(fmt::format("it billed {} x{}", l.code, l.units));
     for (const auto& e : result.edits)
-        if (e.rule == rule.name)
+        if (e.rule == name)
             did.push_back(fmt::format("it acted: {} {}{}{}", e.severity, e.code,
                                       e.code.empty() ? "" : ": ", e.message));
     for (const auto& v : result.review)
         for (const auto& why : v.reasons)
-            if (why.rule == rule.name)
+            if (why.rule == name)
                 did.push_back(fmt::format("it judged the submitted {}: {}", v.code, why.message));
+    return did;
+}
+
+std::string why_not_rule(const CaseState& s, const Result& result, const RuleCode& rule) {
+    std::vector<std::string> did = acts_of(result, rule.name);
+    // An exception that ran instead of it did what it did not.
+    for (const auto* exceptions : {&rule.exceptions, &rule.element_exceptions})
+        for (const auto& exception : *exceptions)
+            if (auto instead = acts_of(result, exception.name); !instead.empty())
+                did.push_back(fmt::format("exception {} ran in its place ({})", exception.name,
+                                          fmt::join(instead, "; ")));
     std::string note = rule_note(s.program, rule);
     if (!did.empty()) return fmt::format("{}: {} {}", rule.name, fmt::join(did, "; "), note);
     if (!rule.effective.holds(s.context.date))
@@ -348,7 +372,7 @@ std::string why_not_rule(const CaseState& s, const Result& result, const RuleCod
                        rule.name, note);
 }
 
-// A name asked for that is neither a code nor a rule or edit of the policy.
+// A name asked for that is spelled as a name, not as a code (`95860`, `G0453`).
 bool names_no_code(std::string_view asked) {
     return !asked.empty() && std::all_of(asked.begin(), asked.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || c == '_' || (c >= '0' && c <= '9');
@@ -366,9 +390,7 @@ std::vector<std::string> why_not(const CaseState& s, const Result& result) {
         }
         if (names_no_code(code)) {
             std::vector<std::string_view> names;
-            for (const auto* list : {&s.program.rules, &s.program.edits})
-                for (const auto& r : *list)
-                    names.push_back(r.name);
+            each_rule(s.program, [&](const RuleCode& r) { names.push_back(r.name); });
             auto guess = closest(code, names);
             out.push_back(fmt::format("{}: policy {} has no rule or edit of this name{}", code,
                                       s.program.name,

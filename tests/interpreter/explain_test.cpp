@@ -77,6 +77,18 @@ TEST_CASE("why-not shows the otherwise of the condition that stopped the rule") 
           "(count(case.extremities) is 1)) [rule two; unverified sources: S1]");
 }
 
+TEST_CASE("why-not of a rule an exception stood in for says so; an exception is asked by name") {
+    auto r = make("rule one \"One limb\" bill 95860 cite \"x\"\n"
+                  "exception instead to rule one \"Two units\" bill 95860 units 2 cite \"y\"\n");
+    EvaluateOptions options;
+    options.why_not = {"one", "instead"};
+    Result result = r.run(one_limb(0), options);
+    REQUIRE(result.why_not.size() == 2);
+    CHECK(result.why_not[0].starts_with(
+        "one: exception instead ran in its place (it billed 95860 x2)"));
+    CHECK(result.why_not[1].starts_with("instead: it billed 95860 x2"));
+}
+
 TEST_CASE("why-not names the band the count fell in and the band the code needs") {
     auto r = make("table band 1..2 => 95907\n 3..4 => 95908\n 5..6 => 95909\n 13.. => 95913\nend\n"
                   "def n = count(case.nerve_conduction)\n"
