@@ -273,6 +273,16 @@ public:
             comp.element = n.children[0]->is_type<g::list_when>()
                                ? std::make_unique<ast::Expr>(list_when(*n.children[0]))
                                : boxed(*n.children[0]);
+            // `[if c then x for v in l]`: a comprehension keeps elements by its own `if`.
+            if (auto* conditional = std::get_if<ast::Conditional>(&comp.element->kind)) {
+                diagnostics_
+                    .error("parse.expected_else", comp.element->span,
+                           "expected `else`: an `if` that begins a comprehension needs both "
+                           "branches")
+                    .help = "to keep only some elements, put the condition last: `[x for v in "
+                            "list if condition]`";
+                comp.element = std::move(conditional->element);
+            }
             comp.var = ident(*tail.children.at(0));
             comp.source = boxed(*tail.children.at(1));
             if (tail.children.size() > 2) comp.filter = boxed(*tail.children[2]->children.at(0));
@@ -603,7 +613,7 @@ public:
             const Node& c = *n.children[i];
             if (effective(c, rule.effective)) continue;
             if (c.is_type<g::placement>()) {
-                // Only `before` is stored: `after` leaves the name alone.
+                // Of the two words only `before` is a node: with `after`, the name is alone.
                 rule.placement = ast::Placement{c.children.at(0)->is_type<g::placement_before>(),
                                                 ident(*c.children.back()), span(c)};
             } else if (c.is_type<g::string_lit>()) {

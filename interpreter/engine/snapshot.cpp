@@ -630,6 +630,8 @@ std::unique_ptr<Program> read_snapshot(std::string_view bytes) {
         return Reader(bytes).program();
     } catch (const Truncated&) {
         return nullptr;
+    } catch (const std::exception&) {
+        return nullptr; // a count larger than memory allows (bad_alloc, length_error)
     }
 }
 

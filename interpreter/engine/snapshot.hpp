@@ -22,7 +22,7 @@ namespace cpl {
 std::string write_snapshot(const Program& program);
 
 /// The program written by write_snapshot, with its sources read as the loader reads them;
-/// null when the bytes are not a snapshot of this build, or a source now reads differently.
+/// null when the bytes are not a well-formed snapshot, or a source now reads differently.
 std::unique_ptr<Program> read_snapshot(std::string_view bytes);
 
 /// The snapshot of the standard set built into this executable ("" when there is none: in

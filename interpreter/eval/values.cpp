@@ -2,6 +2,7 @@
 // has for this case, as an author asks "what is complete_limbs here?" (as `opa eval` answers
 // for Rego). Read after the rules and edits ran, so a definition sees the final claim.
 #include "interpreter/eval/case_state.hpp"
+#include "interpreter/program/reads.hpp"
 #include "lang/suggest.hpp"
 
 #include <fmt/format.h>
@@ -24,9 +25,8 @@ std::pair<std::string, std::string> value_of(CaseState& s, const std::string& na
     }
     for (const auto& setting : p.settings) {
         if (setting.name != name) continue;
-        for (auto it = setting.versions.rbegin(); it != setting.versions.rend(); ++it)
-            if (it->effective.holds(s.context.date))
-                return {name, to_text(it->value, p.shapes, true)};
+        if (const SettingVersionCode* version = version_on(setting, s.context.date))
+            return {name, to_text(version->value, p.shapes, true)};
         return {name, fmt::format("(no value for services on {})", s.context.date)};
     }
     std::vector<std::string_view> names;

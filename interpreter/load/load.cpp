@@ -393,6 +393,13 @@ private:
         const ast::Placement& at = *rule.placement;
         auto& index = rule_at(rule.kind);
         auto target = index.find(at.target.text);
+        if (at.target.text == rule.name.text) {
+            diagnostics_.error("check.unknown_rule", at.target.span,
+                               fmt::format("{} cannot run {} itself",
+                                           rule.kind == ast::RuleKind::Edit ? "an edit" : "a rule",
+                                           at.before ? "before" : "after"));
+            return;
+        }
         if (target == index.end()) {
             auto& d = diagnostics_.error(
                 "check.unknown_rule", at.target.span,
@@ -401,7 +408,8 @@ private:
             if (auto guess = closest(at.target.text, rule_names(merged, rule.kind)))
                 d.help = fmt::format("did you mean `{}`?", *guess);
             else
-                d.help = fmt::format("name a {} declared before this one", kind_name(rule.kind));
+                d.help = fmt::format("name {} declared before this one",
+                                     rule.kind == ast::RuleKind::Edit ? "an edit" : "a rule");
             return;
         }
         std::size_t position = target->second;

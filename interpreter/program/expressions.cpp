@@ -2,6 +2,8 @@
 // folds constants for the checker (evaluate_constant).
 #include "interpreter/program/expressions.hpp"
 
+#include "interpreter/program/reads.hpp"
+
 #include <cstdlib>
 #include <ctime>
 #include <fmt/format.h>
@@ -264,8 +266,8 @@ Value Expressions::call_def(const Node& n) {
 
 Value Expressions::dated_setting(const Node& n) {
     const SettingCode& setting = program_.settings[n.slot];
-    for (auto it = setting.versions.rbegin(); it != setting.versions.rend(); ++it)
-        if (it->effective.holds(context_.date)) return it->value;
+    if (const SettingVersionCode* version = version_on(setting, context_.date))
+        return version->value;
     fail(n, "eval.no_setting_value",
          fmt::format("setting `{}` has no value for the date of service {}", setting.name,
                      context_.date));

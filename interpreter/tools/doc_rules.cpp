@@ -20,7 +20,7 @@ std::string in_effect(const Effective& e) {
 }
 
 // The settings `r` reads of which some version was written by a layer other than the
-// setting's own (a payer's restatement); `own_only`: only those `layer` restated.
+// setting's own (a payer's restatement); with `layer`, only those that layer restated.
 std::vector<const SettingCode*> restated_read(const Program& p, const RuleCode& r,
                                               const std::string* layer) {
     std::vector<const SettingCode*> out;
