@@ -32,25 +32,31 @@ std::string spoken(std::string_view name) {
     return out;
 }
 
-// How tightly an operator binds, loosest first, so that words are grouped as the code is.
+// The binary operator an Op node stands for (Eq…Mod in the order of ast::BinaryOp), if any.
+std::optional<ast::BinaryOp> binary_of(Op op) {
+    if (op == Op::And) return ast::BinaryOp::And;
+    if (op == Op::Or) return ast::BinaryOp::Or;
+    if (op >= Op::Eq && op <= Op::Mod) {
+        auto index =
+            static_cast<int>(op) - static_cast<int>(Op::Eq) + static_cast<int>(ast::BinaryOp::Eq);
+        return static_cast<ast::BinaryOp>(index);
+    }
+    return std::nullopt;
+}
+
+// How tightly an operator binds, loosest first (vocabulary.hpp), so that words are grouped
+// as the code is; anything else reads as one word.
 int strength(Op op) {
-    if (op == Op::Or) return 1;
-    if (op == Op::And) return 2;
-    if (op == Op::Not) return 3;
-    if (op >= Op::Eq && op <= Op::NotIn) return 4; // comparisons, in enum order
-    return 9;
+    if (op == Op::Not) return static_cast<int>(vocabulary::unary(ast::UnaryOp::Not).precedence);
+    if (auto binary = binary_of(op))
+        return static_cast<int>(vocabulary::binary(*binary).precedence);
+    return static_cast<int>(vocabulary::Precedence::Primary);
 }
 
 // The words of a binary operator node (vocabulary::binary_operators), or "" for none.
 std::string_view operator_words(Op op) {
-    if (op == Op::And) return vocabulary::binary(ast::BinaryOp::And).words;
-    if (op == Op::Or) return vocabulary::binary(ast::BinaryOp::Or).words;
-    if (op >= Op::Eq && op <= Op::Mod) {
-        auto index =
-            static_cast<int>(op) - static_cast<int>(Op::Eq) + static_cast<int>(ast::BinaryOp::Eq);
-        return vocabulary::binary(static_cast<ast::BinaryOp>(index)).words;
-    }
-    return "";
+    auto binary = binary_of(op);
+    return binary ? vocabulary::binary(*binary).words : std::string_view{};
 }
 
 // A text: a string, an interpolation, or a choice between texts (`if … then "…" else "…"`).
@@ -105,7 +111,7 @@ Inlines Words::def_name(std::uint32_t slot) const {
 // An operand of an operator of strength `outer`: in parentheses when it binds more loosely.
 Inlines Words::operand(const Node& n, int outer) const {
     Inlines inner = phrase(n);
-    if (strength(n.op) >= outer || strength(n.op) == 9) return inner;
+    if (strength(n.op) >= outer) return inner;
     Inlines out{text("(")};
     append(out, std::move(inner));
     out.push_back(text(")"));
@@ -212,7 +218,7 @@ Inlines Words::phrase(const Node& n) const {
             int s = strength(n.op);
             Inlines out = operand(n.kids[0], s);
             out.push_back(text(fmt::format(" {} ", words)));
-            append(out, operand(n.kids[1], s == 9 ? 9 : s + 1));
+            append(out, operand(n.kids[1], s + 1)); // `a - (b - c)` keeps its parentheses
             return out;
         }
         break;

@@ -168,3 +168,13 @@ TEST_CASE("cpl doc: standard succeeds and a policy with errors exits 1") {
     CHECK(status_of("doc --changes-only standard") == 2);
     CHECK(status_of("doc --changes-only policies/state_medicaid.cpl") == 0);
 }
+
+TEST_CASE("doc: arithmetic in words keeps the grouping the code has") {
+    Loaded loaded = test::load_text("policy p \"P\"\nedit e \"E\"\n  for line in claim\n"
+                                    "  when (line.units + 1) * 2 > line.units - (line.units - 1)\n"
+                                    "  warn \"x\"\n  cite \"c\"\n");
+    REQUIRE(loaded.program);
+    std::string page = document(*loaded.program, DocFormat::markdown);
+    CHECK(page.find("when (the units of `line` plus 1) times 2 is more than the units of `line` "
+                    "minus (the units of `line` minus 1)") != std::string::npos);
+}
