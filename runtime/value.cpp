@@ -85,31 +85,18 @@ const TableRowData* TableData::find(const Value& key, std::string_view date) con
 
 // Lists and records share their elements, so a value a few bytes long may stand for a tree
 // of billions of nodes: comparing and printing spend a step per node from the case's budget.
-bool equal(const Value& a, const Value& b, const std::vector<Shape>& shapes) {
-    if (a.kind != b.kind) return false;
-    if (a.kind == Kind::List || a.kind == Kind::Record) Budget::charge_steps();
-    switch (a.kind) {
-    case Kind::Number:
-        return a.number == b.number;
-    case Kind::Bool:
-        return a.boolean == b.boolean;
-    case Kind::String:
-        return a.str() == b.str();
-    case Kind::Table:
-        return a.table == b.table;
-    case Kind::List:
-        if (a.size != b.size) return false;
+bool equal_composite(const Value& a, const Value& b, const std::vector<Shape>& shapes) {
+    Budget::charge_steps();
+    if (a.size != b.size) return false;
+    if (a.kind == Kind::List) {
         for (std::uint32_t i = 0; i < a.size; ++i)
             if (!equal(a.items[i], b.items[i], shapes)) return false;
         return true;
-    case Kind::Record:
-        // Shapes are interned by field list, so different shapes never hold equal records.
-        if (a.size != b.size) return false;
-        for (std::size_t i = 0; i < shapes.at(a.size).fields.size(); ++i)
-            if (!equal(a.items[i], b.items[i], shapes)) return false;
-        return true;
     }
-    return false;
+    // Records. Shapes are interned by field list, so different shapes never hold equal records.
+    for (std::size_t i = 0; i < shapes.at(a.size).fields.size(); ++i)
+        if (!equal(a.items[i], b.items[i], shapes)) return false;
+    return true;
 }
 
 int compare(const Value& a, const Value& b) {

@@ -102,7 +102,16 @@ struct TableRowData {
 /// build a std::string.
 struct StringHash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    /// FNV-1a, inline: keys are codes and names of a few bytes, where std::hash's call and
+    /// set-up cost more than the hashing.
+    std::size_t operator()(std::string_view s) const {
+        std::uint64_t h = 14695981039346656037ull;
+        for (unsigned char c : s) {
+            h ^= c;
+            h *= 1099511628211ull;
+        }
+        return h;
+    }
 };
 
 /// A table, compiled for look-up by key.
@@ -127,7 +136,30 @@ struct TableData {
 /// A range row's key as written: `13..`, `1..4`, `"G56.00".."G56.03"`.
 std::string range_text(const TableRowData& row);
 
-bool equal(const Value& a, const Value& b, const std::vector<Shape>& shapes);
+/// Lists and records, element by element (each comparison a step of the case's budget).
+bool equal_composite(const Value& a, const Value& b, const std::vector<Shape>& shapes);
+
+/// Inline: most comparisons are of codes and names, a few bytes each, in the hottest loops
+/// (`x in list`, `==`), where a call and a memcmp cost more than the comparison.
+inline bool equal(const Value& a, const Value& b, const std::vector<Shape>& shapes) {
+    if (a.kind != b.kind) return false;
+    switch (a.kind) {
+    case Kind::Number:
+        return a.number == b.number;
+    case Kind::Bool:
+        return a.boolean == b.boolean;
+    case Kind::String:
+        if (a.size != b.size) return false;
+        if (a.chars == b.chars) return true;
+        for (std::uint32_t i = 0; i < a.size; ++i)
+            if (a.chars[i] != b.chars[i]) return false;
+        return true;
+    case Kind::Table:
+        return a.table == b.table;
+    default:
+        return equal_composite(a, b, shapes);
+    }
+}
 /// Orders numbers before strings; strings by bytes. Used by sort() and comparisons.
 int compare(const Value& a, const Value& b);
 

@@ -256,7 +256,9 @@ private:
 
 std::unique_ptr<Program> check(const MergedPolicy& merged, Diagnostics& diagnostics) {
     try {
-        return Checker(merged, diagnostics).run();
+        std::unique_ptr<Program> program = Checker(merged, diagnostics).run();
+        if (program) link(*program);
+        return program;
     } catch (const BudgetExceeded& e) {
         // Checking spends from the caller's budget too (folding constants, copying literals):
         // one that runs out between expressions is an error of the policy, not a crash.

@@ -18,9 +18,9 @@ namespace cpl {
 #if defined(__x86_64__) && defined(__GLIBCXX__)
 static_assert(sizeof(Program) == 632, "Program changed: update snapshot.cpp");
 static_assert(sizeof(RuleCode) == 472, "RuleCode changed: update snapshot.cpp");
-static_assert(sizeof(ClauseCode) == 480, "ClauseCode changed: update snapshot.cpp");
-static_assert(sizeof(DefCode) == 208, "DefCode changed: update snapshot.cpp");
-static_assert(sizeof(Node) == 96, "Node changed: update snapshot.cpp");
+static_assert(sizeof(ClauseCode) == 512, "ClauseCode changed: update snapshot.cpp");
+static_assert(sizeof(DefCode) == 216, "DefCode changed: update snapshot.cpp");
+static_assert(sizeof(Node) == 104, "Node changed: update snapshot.cpp");
 static_assert(sizeof(SettingCode) == 256, "SettingCode changed: update snapshot.cpp");
 static_assert(sizeof(SettingVersionCode) == 144, "SettingVersionCode changed: update snapshot.cpp");
 static_assert(sizeof(SourceCode) == 216, "SourceCode changed: update snapshot.cpp");
@@ -189,6 +189,7 @@ private:
         flag(t.dated);
     }
 
+    // Not its `run`: the reader links the program it reads.
     void node(const Node& n) {
         u8(static_cast<std::uint8_t>(n.op));
         u32(n.slot);
@@ -376,6 +377,7 @@ public:
             if (!bound.muscles || !diagnostics.empty()) return nullptr;
             p.muscles = std::move(bound.muscles);
         }
+        link(p);
         return program;
     }
 

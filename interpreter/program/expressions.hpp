@@ -78,7 +78,7 @@ public:
         if (++depth_ > max_eval_depth) too_deep(n);
         try {
             budget_->step();
-            Value v = eval_node(n);
+            Value v = n.run(*this, n);
             --depth_;
             return v;
         } catch (const BudgetExceeded& e) {
@@ -165,7 +165,7 @@ public:
     [[noreturn]] static void fail(const Node& n, std::string code, std::string message);
 
 private:
-    Value eval_node(const Node& n);
+    friend struct Dispatch; // the functions that evaluate each kind of node
     [[noreturn]] void wrong_kind(const Node& n, std::string_view expected, const Value& got) const;
     [[noreturn]] void too_deep(const Node& at) const;
     [[noreturn]] void too_deep(Span at) const;

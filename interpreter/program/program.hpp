@@ -61,6 +61,14 @@ enum class Op : std::uint8_t {
     Interpolate,   // text[0] kids[0] text[1] kids[1] … text[n]
 };
 
+struct Node;
+class Expressions;
+/// The function that evaluates a node (interpreter/program/dispatch.cpp).
+using NodeRun = Value (*)(Expressions&, const Node&);
+/// Chooses the node's function on each evaluation, the general one for its operator: a node
+/// link() has not reached.
+Value run_unlinked(Expressions& e, const Node& n);
+
 struct Node {
     Op op = Op::Const;
     std::uint32_t slot = 0;
@@ -69,6 +77,7 @@ struct Node {
     std::vector<std::string> text;
     const Builtin* builtin = nullptr;
     Span span;
+    NodeRun run = run_unlinked; // set by link() for the operator and its operands' forms
 };
 
 /// Dates of service a declaration holds for: from inclusive, until exclusive, ISO strings
@@ -207,5 +216,40 @@ struct Program {
         return nullptr;
     }
 };
+
+/// Calls `visit` on every node of the program's definitions, rules and edits (with their
+/// exceptions), kids after their parent.
+template <typename Visit> void for_each_node(Program& program, Visit&& visit) {
+    auto node = [&](auto& self, Node& n) -> void {
+        visit(n);
+        for (auto& kid : n.kids)
+            self(self, kid);
+    };
+    auto optional = [&](std::optional<Node>& n) {
+        if (n) node(node, *n);
+    };
+    auto rule = [&](auto& self, RuleCode& r) -> void {
+        for (auto& clause : r.clauses) {
+            node(node, clause.expr);
+            optional(clause.units);
+            optional(clause.modifiers);
+            optional(clause.otherwise);
+        }
+        for (auto& exception : r.exceptions)
+            self(self, exception);
+        for (auto& exception : r.element_exceptions)
+            self(self, exception);
+    };
+    for (auto& def : program.defs)
+        node(node, def.body);
+    for (auto& r : program.rules)
+        rule(rule, r);
+    for (auto& r : program.edits)
+        rule(rule, r);
+}
+
+/// Gives every node of the program the function that evaluates it (dispatch.cpp): done
+/// once, by the checker and the snapshot reader, when a Program is complete.
+void link(Program& program);
 
 } // namespace cpl

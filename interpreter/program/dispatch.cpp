@@ -1,0 +1,202 @@
+// interpreter/program/dispatch.cpp — how each node is evaluated. Every node carries the
+// function that evaluates it (Node::run), chosen once for its operator and the form of its
+// operands when the program is linked, so evaluating a node is one indirect call into a
+// small function rather than a switch inside one large one (whose prologue and register
+// saves every node paid). A node no link reached (one the checker builds while folding)
+// chooses the general function for its operator on each evaluation: slower, the same value.
+#include "interpreter/program/expressions.hpp"
+
+namespace cpl {
+
+struct Dispatch {
+    using E = Expressions;
+
+    static Value constant(E&, const Node& n) { return n.constant; }
+    static Value local(E& e, const Node& n) { return e.local(n.slot); }
+    static Value def(E& e, const Node& n) { return e.def(n.slot, n.span); }
+    static Value call_def(E& e, const Node& n) { return e.call_def(n); }
+    static Value case_root(E& e, const Node&) { return e.context_.case_record; }
+    static Value claim(E& e, const Node&) { return e.context_.claim; }
+    static Value supported(E& e, const Node&) { return e.context_.supported; }
+    static Value reviewing(E& e, const Node&) { return Value::of_bool(e.context_.reviewing); }
+    static Value dated_setting(E& e, const Node& n) { return e.dated_setting(n); }
+    static Value service_date(E& e, const Node&) { return Value::of_string(e.context_.date); }
+
+    static Value field(const Node& n, const Value& object) {
+        if (object.kind != Kind::Record) E::fail(n, "eval.type", "expected a record here");
+        return object.items[n.slot];
+    }
+    static Value member(E& e, const Node& n) { return field(n, e.eval(n.kids[0])); }
+    // `line.code`, `p.column_1`: most records read are locals, read as eval would (a step and
+    // a level of depth) without a call.
+    static Value member_of_local(E& e, const Node& n) {
+        const Node& of = n.kids[0];
+        return field(n, e.leaf_local(of));
+    }
+    // `case.limbs`
+    static Value member_of_case(E& e, const Node& n) {
+        e.leaf_step(n.kids[0]);
+        return field(n, e.context_.case_record);
+    }
+    static Value map_member(E& e, const Node& n) {
+        Value list = e.expect_list(n.kids[0]);
+        e.budget_->step(list.size);
+        Value* out = e.context_.arena.make_array<Value>(list.size);
+        for (std::uint32_t i = 0; i < list.size; ++i)
+            out[i] = list.items[i].items[n.slot];
+        return Value::of_list(out, list.size);
+    }
+    static Value dynamic_member(E& e, const Node& n) {
+        return e.dynamic_member(n, e.eval(n.kids[0]));
+    }
+    static Value index(E& e, const Node& n) { return e.index(n); }
+
+    static Value not_(E& e, const Node& n) { return Value::of_bool(!e.truth(n.kids[0])); }
+    static Value neg(E& e, const Node& n) {
+        return Value::of_number(e.checked(n, 0, e.number(n.kids[0]), Op::Sub));
+    }
+    static Value and_(E& e, const Node& n) {
+        return Value::of_bool(e.truth(n.kids[0]) && e.truth(n.kids[1]));
+    }
+    static Value or_(E& e, const Node& n) {
+        return Value::of_bool(e.truth(n.kids[0]) || e.truth(n.kids[1]));
+    }
+    static Value eq(E& e, const Node& n) {
+        return Value::of_bool(equal(e.operand(n.kids[0]), e.operand(n.kids[1]), e.program_.shapes));
+    }
+    static Value ne(E& e, const Node& n) {
+        return Value::of_bool(
+            !equal(e.operand(n.kids[0]), e.operand(n.kids[1]), e.program_.shapes));
+    }
+    static Value ordering(E& e, const Node& n) { return e.ordering(n); }
+    static Value in(E& e, const Node& n) { return Value::of_bool(e.contains(n)); }
+    static Value not_in(E& e, const Node& n) { return Value::of_bool(!e.contains(n)); }
+    static Value range(E& e, const Node& n) { return e.range(n); }
+    static Value add(E& e, const Node& n) { return e.add(n); }
+    static Value arithmetic(E& e, const Node& n) {
+        return Value::of_number(e.checked(n, e.number(n.kids[0]), e.number(n.kids[1]), n.op));
+    }
+    static Value if_(E& e, const Node& n) {
+        return e.truth(n.kids[0]) ? e.eval(n.kids[1]) : e.eval(n.kids[2]);
+    }
+    static Value list(E& e, const Node& n) {
+        Value* out = e.context_.arena.make_array<Value>(n.kids.size());
+        std::size_t size = 0;
+        for (const auto& kid : n.kids) {
+            if (kid.op != Op::Guard)
+                out[size++] = e.eval(kid);
+            else if (e.truth(kid.kids[0]))
+                out[size++] = e.eval(kid.kids[1]);
+        }
+        return Value::of_list(out, size);
+    }
+    static Value guard(E&, const Node& n) {
+        E::fail(n, "eval.type", "a conditional element has a value only in a list");
+    }
+    static Value comprehension(E& e, const Node& n) { return e.comprehension(n); }
+    static Value quantified(E& e, const Node& n) { return e.quantified(n); }
+    static Value record(E& e, const Node& n) {
+        Value* out = e.context_.arena.make_array<Value>(n.kids.size());
+        for (std::size_t i = 0; i < n.kids.size(); ++i)
+            out[i] = e.eval(n.kids[i]);
+        return Value::of_record(n.slot, out);
+    }
+    static Value builtin(E& e, const Node& n) { return e.builtin(n); }
+    static Value interpolate(E& e, const Node& n) { return e.interpolate(n); }
+
+    /// The function for `n`: for its operator, and when `specialize`, for the form of its
+    /// operands too (each special form must give what the general one gives: dispatch_test).
+    static NodeRun choose(const Node& n, bool specialize) {
+        switch (n.op) {
+        case Op::Const:
+            return constant;
+        case Op::Local:
+            return local;
+        case Op::Def:
+            return def;
+        case Op::CallDef:
+            return call_def;
+        case Op::CaseRoot:
+            return case_root;
+        case Op::Claim:
+            return claim;
+        case Op::Supported:
+            return supported;
+        case Op::Reviewing:
+            return reviewing;
+        case Op::DatedSetting:
+            return dated_setting;
+        case Op::ServiceDate:
+            return service_date;
+        case Op::Member:
+            if (specialize && n.kids[0].op == Op::Local) return member_of_local;
+            if (specialize && n.kids[0].op == Op::CaseRoot) return member_of_case;
+            return member;
+        case Op::MapMember:
+            return map_member;
+        case Op::DynamicMember:
+            return dynamic_member;
+        case Op::Index:
+            return index;
+        case Op::Not:
+            return not_;
+        case Op::Neg:
+            return neg;
+        case Op::And:
+            return and_;
+        case Op::Or:
+            return or_;
+        case Op::Eq:
+            return eq;
+        case Op::Ne:
+            return ne;
+        case Op::Lt:
+        case Op::Le:
+        case Op::Gt:
+        case Op::Ge:
+            return ordering;
+        case Op::In:
+            return in;
+        case Op::NotIn:
+            return not_in;
+        case Op::Range:
+            return range;
+        case Op::Add:
+            return add;
+        case Op::Sub:
+        case Op::Mul:
+        case Op::Div:
+        case Op::Mod:
+            return arithmetic;
+        case Op::If:
+            return if_;
+        case Op::List:
+            return list;
+        case Op::Guard:
+            return guard;
+        case Op::Comprehension:
+            return comprehension;
+        case Op::Any:
+        case Op::All:
+        case Op::None:
+            return quantified;
+        case Op::Record:
+            return record;
+        case Op::Builtin:
+            return builtin;
+        case Op::Interpolate:
+            return interpolate;
+        }
+        return constant; // not reached: every operator is chosen above
+    }
+};
+
+Value run_unlinked(Expressions& e, const Node& n) {
+    return Dispatch::choose(n, false)(e, n);
+}
+
+void link(Program& program) {
+    for_each_node(program, [](Node& n) { n.run = Dispatch::choose(n, true); });
+}
+
+} // namespace cpl

@@ -1,0 +1,70 @@
+// tests/interpreter/dispatch_test.cpp — each node carries the function that evaluates it
+// (interpreter/program/dispatch.cpp): every node of a checked program is linked, and a linked
+// program gives every case the result, explanation and why-not an unlinked one gives.
+#include "../helpers.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace cpl;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::string> golden_cases() {
+    std::vector<std::string> cases;
+    for (const auto& entry :
+         fs::recursive_directory_iterator(test::source_root / "tests/golden/run")) {
+        std::string name = entry.path().filename().string();
+        if (name.size() > 10 && name.substr(name.size() - 10) == ".case.json")
+            cases.push_back(test::slurp(entry.path()));
+    }
+    return cases;
+}
+
+const char* const policies[] = {"standard", "policies/commercial.cpl", "policies/medicare_lcd.cpl",
+                                "policies/state_medicaid.cpl"};
+
+} // namespace
+
+TEST_CASE("dispatch: every node of a checked program is linked") {
+    for (const char* policy : policies) {
+        INFO(policy);
+        Loaded loaded =
+            load_policy((policy[0] == 's' ? "" : test::source_root.string() + "/") + policy);
+        REQUIRE(loaded.program);
+        std::size_t nodes = 0, unlinked = 0;
+        for_each_node(*loaded.program, [&](Node& n) {
+            ++nodes;
+            if (n.run == run_unlinked) ++unlinked;
+        });
+        CHECK(nodes > 1000);
+        CHECK(unlinked == 0);
+    }
+}
+
+TEST_CASE("dispatch: a linked program evaluates every golden case as an unlinked one does") {
+    std::vector<std::string> cases = golden_cases();
+    REQUIRE(cases.size() > 200);
+    EvaluateOptions options;
+    options.explain = true;
+    options.why_not = {"95886", "95909", "aanem_limit", "ptp_indicator_0"};
+    for (const char* policy : policies) {
+        INFO(policy);
+        std::string path =
+            (policy[0] == 's' ? "" : test::source_root.string() + "/") + std::string(policy);
+        Loaded linked = load_policy(path), unlinked = load_policy(path);
+        REQUIRE(linked.program);
+        REQUIRE(unlinked.program);
+        for_each_node(*unlinked.program, [](Node& n) { n.run = run_unlinked; });
+        Session fast(*linked.program), slow(*unlinked.program);
+        std::size_t differ = 0;
+        for (const auto& json : cases) {
+            CaseOutcome a = fast.run(json, options);
+            CaseOutcome b = slow.run(json, options);
+            std::string a_text = a.result ? to_json(*a.result, true) : a.error;
+            std::string b_text = b.result ? to_json(*b.result, true) : b.error;
+            if (a_text != b_text) ++differ;
+        }
+        CHECK(differ == 0);
+    }
+}
