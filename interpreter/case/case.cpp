@@ -141,11 +141,15 @@ Value* CaseReader::Impl::read_fields(od::object& object, const ShapeSchema& shap
     for (auto field_result : object) {
         od::field f;
         check(std::move(field_result).get(f));
-        std::string_view key;
-        check(f.unescaped_key().get(key));
-        // Fields mostly come in the schema's order: try the one after the last first.
+        // Fields mostly come in the schema's order: try the one after the last first, on the
+        // key as written (schema names hold no quote or backslash, so equal bytes are the
+        // same name); any other key is unescaped and looked for.
         std::uint32_t i = next;
-        if (i >= names.size() || names[i] != key) {
+        std::string_view key;
+        if (i < names.size() && f.key().unsafe_is_equal(names[i])) {
+            key = names[i];
+        } else {
+            check(f.unescaped_key().get(key));
             i = 0;
             while (i < names.size() && names[i] != key)
                 ++i;

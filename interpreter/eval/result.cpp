@@ -100,10 +100,11 @@ template <typename Strings> void json_strings(std::string& out, const Strings& i
     out += ']';
 }
 
+// `name` is one of this file's field names, which need no escaping.
 void field(std::string& out, std::string_view name, std::string_view value) {
-    out += ", ";
-    json_string(out, name);
-    out += ": ";
+    out += ", \"";
+    out += name;
+    out += "\": ";
     json_string(out, value);
 }
 

@@ -150,7 +150,7 @@ void add_modifier(CaseState& s, const ClauseCode& c, int line) {
     if (std::find(modifiers.begin(), modifiers.end(), modifier) != modifiers.end()) return;
     modifiers.push_back(modifier);
     s.claim_dirty = true;
-    note_modifier_change(s, line, modifier_change("added", modifier, *s.rule));
+    if (s.verdicts) note_modifier_change(s, line, modifier_change("added", modifier, *s.rule));
     if (s.explain) explain_modifier(s, line, "added", modifier);
 }
 
@@ -161,7 +161,7 @@ void remove_modifier(CaseState& s, const ClauseCode& c, int line) {
     if (it == modifiers.end()) return;
     modifiers.erase(it);
     s.claim_dirty = true;
-    note_modifier_change(s, line, modifier_change("removed", modifier, *s.rule));
+    if (s.verdicts) note_modifier_change(s, line, modifier_change("removed", modifier, *s.rule));
     if (s.explain) explain_modifier(s, line, "removed", modifier);
 }
 

@@ -14,6 +14,13 @@ struct Dispatch {
     static Value constant(E&, const Node& n) { return n.constant; }
     static Value local(E& e, const Node& n) { return e.local(n.slot); }
     static Value def(E& e, const Node& n) { return e.def(n.slot, n.span); }
+    // A definition already computed for this case, without a call (unless --explain must
+    // also collect the rows it looked up).
+    static Value def_known(E& e, const Node& n) {
+        if (e.scratch_.def_done[n.slot] && !e.context_.rows_used)
+            return e.scratch_.def_values[n.slot];
+        return e.def(n.slot, n.span);
+    }
     static Value call_def(E& e, const Node& n) { return e.call_def(n); }
     static Value case_root(E& e, const Node&) { return e.context_.case_record; }
     static Value claim(E& e, const Node&) { return e.context_.claim; }
@@ -102,6 +109,12 @@ struct Dispatch {
         return Value::of_record(n.slot, out);
     }
     static Value builtin(E& e, const Node& n) { return e.builtin(n); }
+    // `count(x)`, `lower(x)`: most calls have one argument.
+    static Value builtin_one(E& e, const Node& n) {
+        Value arg = e.operand(n.kids[0]);
+        BuiltinContext context{e.context_.arena, e.program_.shapes, n.span, e.context_.date};
+        return n.builtin->fn({&arg, 1}, context);
+    }
     static Value interpolate(E& e, const Node& n) { return e.interpolate(n); }
 
     /// The function for `n`: for its operator, and when `specialize`, for the form of its
@@ -113,7 +126,7 @@ struct Dispatch {
         case Op::Local:
             return local;
         case Op::Def:
-            return def;
+            return specialize ? def_known : def;
         case Op::CallDef:
             return call_def;
         case Op::CaseRoot:
@@ -183,7 +196,7 @@ struct Dispatch {
         case Op::Record:
             return record;
         case Op::Builtin:
-            return builtin;
+            return specialize && n.kids.size() == 1 ? builtin_one : builtin;
         case Op::Interpolate:
             return interpolate;
         }
