@@ -69,11 +69,11 @@ struct Dispatch {
         return Value::of_bool(e.truth(n.kids[0]) || e.truth(n.kids[1]));
     }
     static Value eq(E& e, const Node& n) {
-        return Value::of_bool(equal(e.operand(n.kids[0]), e.operand(n.kids[1]), e.program_.shapes));
+        return Value::of_bool(equal(e.eval(n.kids[0]), e.eval(n.kids[1]), e.program_.shapes));
     }
     static Value ne(E& e, const Node& n) {
         return Value::of_bool(
-            !equal(e.operand(n.kids[0]), e.operand(n.kids[1]), e.program_.shapes));
+            !equal(e.eval(n.kids[0]), e.eval(n.kids[1]), e.program_.shapes));
     }
     static Value ordering(E& e, const Node& n) { return e.ordering(n); }
     static Value in(E& e, const Node& n) { return Value::of_bool(e.contains(n)); }
@@ -111,7 +111,7 @@ struct Dispatch {
     static Value builtin(E& e, const Node& n) { return e.builtin(n); }
     // `count(x)`, `lower(x)`: most calls have one argument.
     static Value builtin_one(E& e, const Node& n) {
-        Value arg = e.operand(n.kids[0]);
+        Value arg = e.eval(n.kids[0]);
         BuiltinContext context{e.context_.arena, e.program_.shapes, n.span, e.context_.date};
         return n.builtin->fn({&arg, 1}, context);
     }

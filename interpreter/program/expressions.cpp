@@ -129,7 +129,7 @@ Value Expressions::call_def(const Node& n) {
     } small;
     Value* args = argc <= 8 ? small.values : context_.arena.make_array<Value>(argc);
     for (std::uint32_t i = 0; i < argc; ++i)
-        new (&args[i]) Value(operand(n.kids[i]));
+        new (&args[i]) Value(eval(n.kids[i]));
     // Under --explain a call is computed again rather than remembered, so that the rows it
     // looks up are recorded for each rule that asks.
     if (argc > 2 || context_.rows_used)
@@ -341,7 +341,7 @@ Value Expressions::builtin(const Node& n) {
     Value* args = storage.values;
     std::size_t argc = std::min<std::size_t>(n.kids.size(), 8);
     for (std::size_t i = 0; i < argc; ++i)
-        new (&args[i]) Value(operand(n.kids[i]));
+        new (&args[i]) Value(eval(n.kids[i]));
     BuiltinContext ctx{context_.arena, program_.shapes, n.span, context_.date};
     return n.builtin->fn({args, argc}, ctx);
 }

@@ -92,13 +92,6 @@ public:
         leaf_step(n);
         return local(n.slot);
     }
-    /// eval(n), inline when `n` is a local or a constant: most operands are.
-    Value operand(const Node& n) {
-        if (n.op == Op::Local) return leaf_local(n);
-        if (n.op != Op::Const) return eval(n);
-        leaf_step(n);
-        return n.constant;
-    }
     /// What eval spends on a node without kids: its depth and a step.
     void leaf_step(const Node& n) {
         if (depth_ + 1 > max_eval_depth) too_deep(n);
