@@ -382,6 +382,7 @@ private:
                                     rule.name.text);
             return;
         }
+        disabled_.erase({rule.kind, rule.name.text}); // a new one of the name
         if (rule.placement) return place(merged, rule, layer);
         rule_at(rule.kind).emplace(rule.name.text, list_for(merged, rule.kind).size());
         list_for(merged, rule.kind).push_back({&rule, layer, "", {}});
@@ -401,6 +402,11 @@ private:
             return;
         }
         if (target == index.end()) {
+            if (was_disabled(rule.kind, at.target,
+                             fmt::format("to run this {} {}", kind_name(rule.kind),
+                                         at.before ? "before" : "after"),
+                             layer))
+                return;
             auto& d = diagnostics_.error(
                 "check.unknown_rule", at.target.span,
                 fmt::format("there is no {} `{}` to run this {} {}", kind_name(rule.kind),
@@ -429,8 +435,27 @@ private:
 
     // A change that names a rule or edit of the other kind (`override rule mue_limit`, where
     // `mue_limit` is an edit) says which it is, rather than that nothing has the name.
+    // A rule or edit a `disable` removed, named again: said so, not "there is no such rule"
+    // with a guess at another name.
+    bool was_disabled(ast::RuleKind kind, const ast::Ident& target, std::string_view purpose,
+                      const std::string& layer) {
+        auto it = disabled_.find({kind, target.text});
+        if (it == disabled_.end()) return false;
+        auto& d =
+            diagnostics_.error("check.unknown_rule", target.span,
+                               fmt::format("{} `{}` was disabled by `{}`: there is none {}",
+                                           kind_name(kind), target.text, it->second, purpose));
+        d.help = it->second == layer
+                     ? fmt::format("remove this policy's `disable {} {}` to keep it",
+                                   kind_name(kind), target.text)
+                     : fmt::format("to run one again, declare a new {} `{}`", kind_name(kind),
+                                   target.text);
+        return true;
+    }
+
     void missing_target(MergedPolicy& merged, ast::RuleKind kind, const ast::Ident& target,
-                        Span kind_span, const std::string& fix) {
+                        Span kind_span, const std::string& fix, const std::string& layer) {
+        if (was_disabled(kind, target, "to change", layer)) return;
         ast::RuleKind other =
             kind == ast::RuleKind::Rule ? ast::RuleKind::Edit : ast::RuleKind::Rule;
         if (!find_rule(merged, other, target.text))
@@ -457,7 +482,7 @@ private:
         if (!existing) {
             missing_target(
                 merged, o.rule.kind, o.rule.name, word_at(o.rule.span, kind_name(o.rule.kind)),
-                fmt::format("override {} {}", other_kind(o.rule.kind), o.rule.name.text));
+                fmt::format("override {} {}", other_kind(o.rule.kind), o.rule.name.text), layer);
             return;
         }
         if (refuse_fixed(existing->rule->fixed, existing->layer, layer, o.rule.name.span,
@@ -495,10 +520,11 @@ private:
                 return;
             it->rule = nullptr; // compacted once every layer is merged (compact)
             rule_at(d.kind).erase(d.target.text);
+            disabled_[{d.kind, d.target.text}] = layer;
             return;
         }
         missing_target(merged, d.kind, d.target, d.kind_span,
-                       fmt::format("disable {} {}", other_kind(d.kind), d.target.text));
+                       fmt::format("disable {} {}", other_kind(d.kind), d.target.text), layer);
     }
 
     void apply_one(MergedPolicy& merged, const ast::Exception& e, const std::string& layer) {
@@ -508,7 +534,8 @@ private:
                 merged, e.target_kind, e.target, e.kind_span,
                 e.narrows ? fmt::format("narrow {} {}", other_kind(e.target_kind), e.target.text)
                           : fmt::format("exception {} to {} {}", e.rule.name.text,
-                                        other_kind(e.target_kind), e.target.text));
+                                        other_kind(e.target_kind), e.target.text),
+                layer);
             return;
         }
         if (refuse_fixed(target->rule->fixed, target->layer, layer, e.target.span,
@@ -545,6 +572,8 @@ private:
     // make loading quadratic in the size of the policy.
     std::unordered_map<std::string, std::size_t> setting_at_, table_at_, def_at_, rule_at_,
         edit_at_;
+    // The rules and edits a `disable` removed, and the layer that did.
+    std::map<std::pair<ast::RuleKind, std::string>, std::string> disabled_;
     // The last rule or edit placed `after` each target, so the next runs after it.
     std::map<std::pair<ast::RuleKind, std::string>, std::string> placed_after_;
     std::vector<std::string> including_; // the files whose includes are being expanded
