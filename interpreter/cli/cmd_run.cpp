@@ -96,6 +96,16 @@ unsigned jobs_for(const RunOptions& options) {
 int run(const RunOptions& options) {
     Loaded loaded = load_policy(options.policy);
     if (!report(loaded)) return 1;
+    // A misspelt --print or --why-not name is a mistake of the command, said once, before a
+    // batch of cases runs for nothing.
+    EvaluateOptions asked;
+    asked.print = options.print;
+    asked.why_not = options.why_not;
+    if (auto problems = unanswerable_names(*loaded.program, asked); !problems.empty()) {
+        for (const auto& problem : problems)
+            eprint("cpl run: error: {} [run.unknown_name]\n", printable(problem));
+        return 2;
+    }
     const Runner runner(options);
     unsigned jobs = jobs_for(options);
     // One Session a job, made when the job first has cases: one case needs one.

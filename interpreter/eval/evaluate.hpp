@@ -6,6 +6,9 @@
 #include "runtime/budget.hpp"
 #include "runtime/eval_error.hpp"
 
+#include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace cpl {
@@ -35,6 +38,16 @@ struct EvaluateOptions {
     std::uint64_t max_steps = Budget::default_steps;
     std::size_t max_bytes = Budget::default_bytes;
 };
+
+/// Why `--print NAME` has no value to show: no definition or setting of the name, or a
+/// function definition (null when it has one).
+std::optional<std::string> print_problem(const Program& program, std::string_view name);
+/// Why `--why-not ASKED` has no answer: it is spelled as a name, not a code, and no rule,
+/// edit or exception has it (null when it has one).
+std::optional<std::string> why_not_problem(const Program& program, std::string_view asked);
+/// Every name of `options.print` and `options.why_not` the program cannot answer, each with
+/// the option, the reason and a did-you-mean: `cpl run` refuses them before any case runs.
+std::vector<std::string> unanswerable_names(const Program& program, const EvaluateOptions& options);
 
 /// Evaluates one case (a record of shape `shape_case` in `arena`). Strings in the result
 /// point into the program or the arena: use the result before resetting the arena.

@@ -381,6 +381,27 @@ bool names_no_code(std::string_view asked) {
 
 } // namespace
 
+std::optional<std::string> why_not_problem(const Program& program, std::string_view asked) {
+    if (rule_named(program, asked) || !names_no_code(asked)) return std::nullopt;
+    std::vector<std::string_view> names;
+    each_rule(program, [&](const RuleCode& r) { names.push_back(r.name); });
+    auto guess = closest(asked, names);
+    return fmt::format("policy {} has no rule, edit or exception named {}{}", program.name, asked,
+                       guess ? fmt::format("; did you mean {}?", *guess) : "");
+}
+
+std::vector<std::string> unanswerable_names(const Program& program,
+                                            const EvaluateOptions& options) {
+    std::vector<std::string> problems;
+    for (const auto& name : options.print)
+        if (auto problem = print_problem(program, name))
+            problems.push_back(fmt::format("--print {}: {}", name, *problem));
+    for (const auto& asked : options.why_not)
+        if (auto problem = why_not_problem(program, asked))
+            problems.push_back(fmt::format("--why-not {}: {}", asked, *problem));
+    return problems;
+}
+
 std::vector<std::string> why_not(const CaseState& s, const Result& result) {
     std::vector<std::string> out;
     for (const auto& code : s.why_not_codes) {
@@ -388,13 +409,8 @@ std::vector<std::string> why_not(const CaseState& s, const Result& result) {
             out.push_back(why_not_rule(s, result, *rule));
             continue;
         }
-        if (names_no_code(code)) {
-            std::vector<std::string_view> names;
-            each_rule(s.program, [&](const RuleCode& r) { names.push_back(r.name); });
-            auto guess = closest(code, names);
-            out.push_back(fmt::format("{}: policy {} has no rule or edit of this name{}", code,
-                                      s.program.name,
-                                      guess ? fmt::format("; did you mean {}?", *guess) : ""));
+        if (auto problem = why_not_problem(s.program, code)) {
+            out.push_back(fmt::format("{}: {}", code, *problem));
             continue;
         }
         std::vector<std::string> reasons;

@@ -9,34 +9,55 @@
 
 namespace cpl {
 
-std::pair<std::string, std::string> value_of(CaseState& s, const std::string& name) {
-    const Program& p = s.program;
-    for (std::uint32_t i = 0; i < p.defs.size(); ++i) {
-        if (p.defs[i].name != name) continue;
-        if (p.defs[i].is_function)
-            return {name, fmt::format("(a function of {} {}: print a definition that calls it)",
-                                      p.defs[i].param_count,
-                                      p.defs[i].param_count == 1 ? "argument" : "arguments")};
-        try {
-            return {name, to_text(s.expr.def(i), p.shapes, true)};
-        } catch (const EvalError& e) {
-            return {name, fmt::format("(cannot be evaluated on this case: {})", e.message)};
-        }
+namespace {
+
+const DefCode* def_named(const Program& p, std::string_view name, std::uint32_t& slot) {
+    for (slot = 0; slot < p.defs.size(); ++slot)
+        if (p.defs[slot].name == name) return &p.defs[slot];
+    return nullptr;
+}
+
+const SettingCode* setting_named(const Program& p, std::string_view name) {
+    for (const auto& setting : p.settings)
+        if (setting.name == name) return &setting;
+    return nullptr;
+}
+
+} // namespace
+
+std::optional<std::string> print_problem(const Program& p, std::string_view name) {
+    std::uint32_t slot = 0;
+    if (const DefCode* def = def_named(p, name, slot)) {
+        if (!def->is_function) return std::nullopt;
+        return fmt::format("{} is a function of {} {}: print a definition that calls it", name,
+                           def->param_count, def->param_count == 1 ? "argument" : "arguments");
     }
-    for (const auto& setting : p.settings) {
-        if (setting.name != name) continue;
-        if (const SettingVersionCode* version = version_on(setting, s.context.date))
-            return {name, to_text(version->value, p.shapes, true)};
-        return {name, fmt::format("(no value for services on {})", s.context.date)};
-    }
+    if (setting_named(p, name)) return std::nullopt;
     std::vector<std::string_view> names;
     for (const auto& d : p.defs)
         names.push_back(d.name);
     for (const auto& setting : p.settings)
         names.push_back(setting.name);
     auto guess = closest(name, names);
-    return {name, fmt::format("(policy {} has no definition or setting of this name{})", p.name,
-                              guess ? fmt::format("; did you mean {}?", *guess) : "")};
+    return fmt::format("policy {} has no definition or setting named {}{}", p.name, name,
+                       guess ? fmt::format("; did you mean {}?", *guess) : "");
+}
+
+std::pair<std::string, std::string> value_of(CaseState& s, const std::string& name) {
+    const Program& p = s.program;
+    if (auto problem = print_problem(p, name)) return {name, fmt::format("({})", *problem)};
+    std::uint32_t slot = 0;
+    if (def_named(p, name, slot)) {
+        try {
+            return {name, to_text(s.expr.def(slot), p.shapes, true)};
+        } catch (const EvalError& e) {
+            return {name, fmt::format("(cannot be evaluated on this case: {})", e.message)};
+        }
+    }
+    const SettingCode& setting = *setting_named(p, name);
+    if (const SettingVersionCode* version = version_on(setting, s.context.date))
+        return {name, to_text(version->value, p.shapes, true)};
+    return {name, fmt::format("(no value for services on {})", s.context.date)};
 }
 
 } // namespace cpl
