@@ -46,9 +46,12 @@ public:
         CaseOutcome outcome = session.run(text, evaluate_);
         if (!outcome.result)
             failed(w, origin, outcome.case_id, outcome.error, outcome.help, false);
-        else
-            w.out += json_ ? to_json(*outcome.result, explain_) + "\n"
-                           : to_text(*outcome.result, explain_);
+        else if (json_) {
+            w.out += to_json(*outcome.result, explain_);
+            w.out += '\n';
+        } else {
+            w.out += to_text(*outcome.result, explain_);
+        }
     }
 
     void evaluate(Session& session, const Item& item, Written& w) const {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <fmt/format.h>
+#include <iterator>
 
 namespace cpl {
 
@@ -154,7 +155,7 @@ void json_lines(std::string& out, const std::vector<Line>& lines, bool layered, 
         const Line& l = lines[i];
         out += i ? ", {\"code\": " : "{\"code\": ";
         json_string(out, l.code);
-        out += fmt::format(", \"units\": {}, \"modifiers\": ", l.units);
+        fmt::format_to(std::back_inserter(out), ", \"units\": {}, \"modifiers\": ", l.units);
         json_strings(out, l.modifiers);
         field(out, "rule", l.rule);
         cite_and_sources(out, l.cite, l.sources);
@@ -175,7 +176,7 @@ void json_lines(std::string& out, const std::vector<Line>& lines, bool layered, 
 
 std::string to_json(const Result& r, bool explain) {
     std::string out;
-    out.reserve(1024);
+    out.reserve(4096); // a realistic result is about 2 KB: one allocation
     out += "{\"case\": ";
     json_string(out, r.case_id);
     field(out, "policy", r.policy);
@@ -222,10 +223,11 @@ std::string to_json(const Result& r, bool explain) {
             const ReviewLine& v = r.review[i];
             out += i ? ", {\"code\": " : "{\"code\": ";
             json_string(out, v.code);
-            out += fmt::format(", \"units\": {}, \"modifiers\": ", v.units);
+            fmt::format_to(std::back_inserter(out), ", \"units\": {}, \"modifiers\": ", v.units);
             json_strings(out, v.modifiers);
             field(out, "status", v.status);
-            out += fmt::format(", \"units_allowed\": {}, \"reasons\": [", v.units_allowed);
+            fmt::format_to(std::back_inserter(out), ", \"units_allowed\": {}, \"reasons\": [",
+                           v.units_allowed);
             for (std::size_t k = 0; k < v.reasons.size(); ++k) {
                 out += k ? ", {\"rule\": " : "{\"rule\": ";
                 json_string(out, v.reasons[k].rule);
