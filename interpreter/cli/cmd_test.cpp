@@ -198,6 +198,23 @@ std::string coverage_report(const Program& program, const Coverage& covered,
             missed.push_back(fmt::format("  {} {} ({})", vocabulary::keyword(r.kind), r.name,
                                          where(program, r.span)));
     }
+    // Exceptions, by their target: one acted when it ran in the target's place.
+    std::size_t exceptions = 0, excepted = 0;
+    for (std::size_t i = 0; i < rules_and_edits; ++i) {
+        const RuleCode& target =
+            i < program.rules.size() ? program.rules[i] : program.edits[i - program.rules.size()];
+        for (const auto* list : {&target.exceptions, &target.element_exceptions})
+            for (const RuleCode& exception : *list) {
+                if (!counted(exception.layer)) continue;
+                ++exceptions;
+                if (covered.exceptions.count(&exception))
+                    ++excepted;
+                else
+                    missed.push_back(fmt::format("  exception {} to {} {} ({})", exception.name,
+                                                 vocabulary::keyword(target.kind), target.name,
+                                                 where(program, exception.span)));
+            }
+    }
     std::size_t rows = 0, used = 0;
     for (std::size_t t = 0; t < program.tables.size(); ++t) {
         const TableData& table = *program.tables[t];
@@ -216,10 +233,13 @@ std::string coverage_report(const Program& program, const Coverage& covered,
             }
         }
     }
-    std::string out = fmt::format("coverage of policy {}{}: {} of {} rules and edits acted, {} of "
-                                  "{} table rows were looked up\n",
-                                  program.name, layer.empty() ? "" : ", layer " + layer, fired,
-                                  total, used, rows);
+    std::string out = fmt::format(
+        "coverage of policy {}{}: {} of {} rules and edits acted{}, {} of {} table rows were "
+        "looked up\n",
+        program.name, layer.empty() ? "" : ", layer " + layer, fired, total,
+        exceptions ? fmt::format(", {} of {} exceptions ran in their place", excepted, exceptions)
+                   : "",
+        used, rows);
     if (!missed.empty())
         out += fmt::format("not exercised by any test:\n{}\n", fmt::join(missed, "\n"));
     return out;

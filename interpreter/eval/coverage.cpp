@@ -5,11 +5,21 @@
 
 namespace cpl {
 
-// The running rule or edit acted: it billed a new line or made an edit.
+// The running rule or edit acted: it billed a new line or made an edit. An exception that
+// ran in its target's place acted, not its target.
 void mark_fired(CaseState& s) {
+    const Program& p = s.program;
+    std::size_t count = p.rules.size() + p.edits.size();
+    if (s.rule_index >= count) return;
+    const RuleCode& target = s.rule_index < p.rules.size() ? p.rules[s.rule_index]
+                                                           : p.edits[s.rule_index - p.rules.size()];
+    if (s.rule != &target) {
+        s.coverage->exceptions.insert(s.rule);
+        return;
+    }
     std::vector<bool>& fired = s.coverage->fired;
-    if (fired.size() <= s.rule_index) fired.resize(s.program.rules.size() + s.program.edits.size());
-    if (s.rule_index < fired.size()) fired[s.rule_index] = true;
+    if (fired.size() < count) fired.resize(count);
+    fired[s.rule_index] = true;
 }
 
 void add_time(RuleProfile& profile, std::size_t index, std::chrono::nanoseconds elapsed) {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace cpl {
@@ -20,10 +21,12 @@ struct RuleProfile {
 };
 
 /// What a set of cases exercised: rules and edits that acted (program order, rules then
-/// edits), and table rows that a look-up returned. For `cpl test --coverage`.
+/// edits), exceptions that acted in their place, and table rows that a look-up returned.
+/// For `cpl test --coverage`.
 struct Coverage {
     std::vector<bool> fired;
-    std::vector<std::vector<bool>> rows; // by table index, then row index
+    std::vector<std::vector<bool>> rows;            // by table index, then row index
+    std::unordered_set<const RuleCode*> exceptions; // the exceptions that acted (of the program)
 };
 
 struct EvaluateOptions {

@@ -114,6 +114,31 @@ TEST_CASE("exception per line: stands in for the target on the lines its guard h
     CHECK(r.edits[1].code == "95860");
 }
 
+TEST_CASE("coverage: an exception that acted is counted, not its target") {
+    auto p = payer("exception nmj_paid to edit cap_all per line \"95937 paid with a warning\"\n"
+                   "  when line.code == 95937\n"
+                   "  warn \"{line.code} paid\"\n"
+                   "  cite \"plan 4.3\"\n");
+    const Program& program = *p->loaded.program;
+    const RuleCode& cap_all = program.edits[0];
+    REQUIRE(cap_all.name == "cap_all");
+    REQUIRE(cap_all.element_exceptions.size() == 1);
+    std::size_t cap_all_index = program.rules.size();
+    EvaluateOptions options;
+    Coverage only_exception;
+    options.coverage = &only_exception;
+    REQUIRE(p->session->run(R"({"id": "p", "diagnoses": ["95937", "95937"]})", options).result);
+    CHECK(only_exception.exceptions.count(&cap_all.element_exceptions[0]) == 1);
+    CHECK_FALSE((cap_all_index < only_exception.fired.size() &&
+                 only_exception.fired[cap_all_index]));
+    Coverage only_target;
+    options.coverage = &only_target;
+    REQUIRE(p->session->run(R"({"id": "p", "diagnoses": ["95860", "95860"]})", options).result);
+    CHECK(only_target.exceptions.empty());
+    REQUIRE(only_target.fired.size() > cap_all_index);
+    CHECK(only_target.fired[cap_all_index]);
+}
+
 TEST_CASE("exceptions per line: two that hold on one line, the first declared decides") {
     auto p = payer("exception first_one to edit cap_all per line when line.code == 95937\n"
                    "  info \"first\" cite \"a\"\n"
