@@ -262,8 +262,10 @@ Value builtin_prefix_rows(std::span<const Value> args, BuiltinContext& ctx) {
     std::sort(rows.begin(), rows.end());
     rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
     Value* out = ctx.arena.make_array<Value>(rows.size());
-    for (std::size_t i = 0; i < rows.size(); ++i)
+    for (std::size_t i = 0; i < rows.size(); ++i) {
         out[i] = table.rows[rows[i]].value;
+        if (ctx.row_returned) ctx.row_returned(ctx.row_returned_to, table, table.rows[rows[i]]);
+    }
     return Value::of_list(out, rows.size());
 }
 

@@ -72,8 +72,7 @@ struct Dispatch {
         return Value::of_bool(equal(e.eval(n.kids[0]), e.eval(n.kids[1]), e.program_.shapes));
     }
     static Value ne(E& e, const Node& n) {
-        return Value::of_bool(
-            !equal(e.eval(n.kids[0]), e.eval(n.kids[1]), e.program_.shapes));
+        return Value::of_bool(!equal(e.eval(n.kids[0]), e.eval(n.kids[1]), e.program_.shapes));
     }
     static Value ordering(E& e, const Node& n) { return e.ordering(n); }
     static Value in(E& e, const Node& n) { return Value::of_bool(e.contains(n)); }
@@ -112,7 +111,7 @@ struct Dispatch {
     // `count(x)`, `lower(x)`: most calls have one argument.
     static Value builtin_one(E& e, const Node& n) {
         Value arg = e.eval(n.kids[0]);
-        BuiltinContext context{e.context_.arena, e.program_.shapes, n.span, e.context_.date};
+        BuiltinContext context = e.builtin_context(n);
         return n.builtin->fn({&arg, 1}, context);
     }
     static Value interpolate(E& e, const Node& n) { return e.interpolate(n); }

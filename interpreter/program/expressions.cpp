@@ -186,16 +186,30 @@ Value Expressions::dynamic_member(const Node& n, Value object) {
 // A table look-up on this case's date of service, recorded for coverage.
 const TableRowData* Expressions::find_row(const TableData* table, const Value& key) {
     const TableRowData* row = table->find(key, context_.date);
-    auto* seen = context_.rows_seen;
-    if (!seen || !row) return row;
-    if (seen->size() < program_.tables.size()) seen->resize(program_.tables.size());
-    for (std::size_t t = 0; t < program_.tables.size(); ++t) {
-        if (program_.tables[t].get() != table) continue;
-        auto& rows = (*seen)[t];
-        if (rows.size() < table->rows.size()) rows.resize(table->rows.size());
-        rows[static_cast<std::size_t>(row - table->rows.data())] = true;
-    }
+    if (context_.rows_seen && row) mark_seen(*table, *row);
     return row;
+}
+
+void Expressions::mark_seen(const TableData& table, const TableRowData& row) {
+    auto& seen = *context_.rows_seen;
+    if (seen.size() < program_.tables.size()) seen.resize(program_.tables.size());
+    for (std::size_t t = 0; t < program_.tables.size(); ++t) {
+        if (program_.tables[t].get() != &table) continue;
+        auto& rows = seen[t];
+        if (rows.size() < table.rows.size()) rows.resize(table.rows.size());
+        rows[static_cast<std::size_t>(&row - table.rows.data())] = true;
+    }
+}
+
+BuiltinContext Expressions::builtin_context(const Node& n) {
+    BuiltinContext context{context_.arena, program_.shapes, n.span, context_.date};
+    if (context_.rows_seen) {
+        context.row_returned = [](void* to, const TableData& table, const TableRowData& row) {
+            static_cast<Expressions*>(to)->mark_seen(table, row);
+        };
+        context.row_returned_to = this;
+    }
+    return context;
 }
 
 Value Expressions::index(const Node& n) {
@@ -342,7 +356,7 @@ Value Expressions::builtin(const Node& n) {
     std::size_t argc = std::min<std::size_t>(n.kids.size(), 8);
     for (std::size_t i = 0; i < argc; ++i)
         new (&args[i]) Value(eval(n.kids[i]));
-    BuiltinContext ctx{context_.arena, program_.shapes, n.span, context_.date};
+    BuiltinContext ctx = builtin_context(n);
     return n.builtin->fn({args, argc}, ctx);
 }
 

@@ -26,8 +26,8 @@ struct ExpressionContext {
     Value claim = {};       // `claim` (edits only)
     Value supported = {};   // `supported` (edits only)
     bool reviewing = false; // `reviewing`
-    /// When set, every table row a look-up returns is marked, by table index then row index
-    /// (`cpl test --coverage`).
+    /// When set, every table row a look-up or `prefix_rows` returns is marked, by table index
+    /// then row index (`cpl test --coverage`).
     std::vector<std::vector<bool>>* rows_seen = nullptr;
     /// When set (--explain), every table row whose value is read (`t[key]`) is appended, also those
     /// a definition computed earlier in the case looked up: an explanation can then say which
@@ -167,6 +167,8 @@ private:
     Value dated_setting(const Node& n);
     Value dynamic_member(const Node& n, Value object);
     const TableRowData* find_row(const TableData* table, const Value& key);
+    void mark_seen(const TableData& table, const TableRowData& row); // for coverage
+    BuiltinContext builtin_context(const Node& n);
     Value index(const Node& n);
     Value ordering(const Node& n);
     bool contains(const Node& n);

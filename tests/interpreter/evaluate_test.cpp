@@ -155,6 +155,26 @@ TEST_CASE("coverage records the rules that acted and the table rows looked up") 
     CHECK_FALSE((coverage.rows[t].size() > 1 && coverage.rows[t][1]));
 }
 
+TEST_CASE("coverage records the rows prefix_rows returns") {
+    auto r = make("table dx \"Diagnosis prefixes\"\n  \"G56\" => \"carpal tunnel\"\n"
+                  "  \"M54\" => \"back\"\nend\n"
+                  "def found = flatten([prefix_rows(dx, d) for d in case.diagnoses])\n"
+                  "rule r when count(found) > 0 warn \"{join(found, \", \")}\" cite \"x\"\n");
+    Coverage coverage;
+    EvaluateOptions options;
+    options.coverage = &coverage;
+    REQUIRE(r.session->run(R"({"id": "c1", "diagnoses": ["G56.01"]})", options).result);
+    const auto& tables = r.loaded.program->tables;
+    std::size_t t = 0;
+    while (t < tables.size() && tables[t]->name != "dx")
+        ++t;
+    REQUIRE(t < tables.size());
+    REQUIRE(coverage.rows.size() > t);
+    REQUIRE(coverage.rows[t].size() == 2);
+    CHECK(coverage.rows[t][0]);
+    CHECK_FALSE(coverage.rows[t][1]);
+}
+
 TEST_CASE("a missing table key is a located run-time error for that case only") {
     auto r = make("table t 1 => 95860 end\nrule r bill t[count(case.extremities)] cite \"x\"\n");
     auto out = r.run(R"({"id": "c7"})");
