@@ -244,29 +244,33 @@ Value builtin_prefix_rows(std::span<const Value> args, BuiltinContext& ctx) {
         builtin_error(ctx, "`prefix_rows` needs a table and a string");
     const TableData& table = *args[0].table;
     std::string_view text = args[1].str();
-    std::vector<std::uint32_t> rows;
+    // The rows found, in the case's arena: at most one a prefix length and one a range row
+    // (a diagnosis is asked about several times a case: no heap allocation each time).
+    std::size_t most = std::min(text.size(), table.longest_string_key) + table.range_rows.size();
+    auto* found = ctx.arena.make_array<std::uint32_t>(most);
+    std::size_t count = 0;
     auto in_force = [&](std::uint32_t i) { return !table.dated || table.rows[i].holds(ctx.date); };
     // No key is longer than the longest one: a long string costs no more than a short one.
     std::size_t longest = std::min(text.size(), table.longest_string_key);
     Budget::charge_steps(longest);
     for (std::size_t length = 1; length <= longest; ++length)
         if (auto it = table.by_string.find(text.substr(0, length)); it != table.by_string.end())
-            if (in_force(it->second)) rows.push_back(it->second);
+            if (in_force(it->second)) found[count++] = it->second;
     // A range of strings ("G56.00".."G56.03") answers for every string between its bounds.
     for (auto i : table.range_rows) {
         const TableRowData& row = table.rows[i];
         if (row.string_range && text >= row.keys[0].str() && text <= row.keys[1].str() &&
             in_force(i))
-            rows.push_back(i);
+            found[count++] = i;
     }
-    std::sort(rows.begin(), rows.end());
-    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
-    Value* out = ctx.arena.make_array<Value>(rows.size());
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        out[i] = table.rows[rows[i]].value;
-        if (ctx.row_returned) ctx.row_returned(ctx.row_returned_to, table, table.rows[rows[i]]);
+    std::sort(found, found + count);
+    count = static_cast<std::size_t>(std::unique(found, found + count) - found);
+    Value* out = ctx.arena.make_array<Value>(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        out[i] = table.rows[found[i]].value;
+        if (ctx.row_returned) ctx.row_returned(ctx.row_returned_to, table, table.rows[found[i]]);
     }
-    return Value::of_list(out, rows.size());
+    return Value::of_list(out, count);
 }
 
 } // namespace cpl
