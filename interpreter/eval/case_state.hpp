@@ -118,6 +118,7 @@ std::pair<std::string, std::string> value_of(CaseState& s, const std::string& na
 
 // coverage.cpp: what acted (--coverage) and how long it took (--profile).
 void mark_fired(CaseState& s);
+void mark_exception_ran(CaseState& s, const RuleCode& exception);
 void add_time(RuleProfile& profile, std::size_t index, std::chrono::nanoseconds elapsed);
 
 // Runs one rule or edit as `index` in program order, timing it when profiling.

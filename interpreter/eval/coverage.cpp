@@ -5,21 +5,25 @@
 
 namespace cpl {
 
-// The running rule or edit acted: it billed a new line or made an edit. An exception that
-// ran in its target's place acted, not its target.
+// The running rule or edit acted: it billed a new line or made an edit. What an exception
+// running in its target's place does is not the target's (the exception is counted when it
+// is chosen: mark_exception_ran).
 void mark_fired(CaseState& s) {
     const Program& p = s.program;
     std::size_t count = p.rules.size() + p.edits.size();
     if (s.rule_index >= count) return;
     const RuleCode& target = s.rule_index < p.rules.size() ? p.rules[s.rule_index]
                                                            : p.edits[s.rule_index - p.rules.size()];
-    if (s.rule != &target) {
-        s.coverage->exceptions.insert(s.rule);
-        return;
-    }
+    if (s.rule != &target) return;
     std::vector<bool>& fired = s.coverage->fired;
     if (fired.size() < count) fired.resize(count);
     fired[s.rule_index] = true;
+}
+
+// An exception ran in its target's place (its guard held, and it was the first that did),
+// whether or not it then acts.
+void mark_exception_ran(CaseState& s, const RuleCode& exception) {
+    if (s.coverage) s.coverage->exceptions.insert(&exception);
 }
 
 void add_time(RuleProfile& profile, std::size_t index, std::chrono::nanoseconds elapsed) {

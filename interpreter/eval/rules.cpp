@@ -183,6 +183,7 @@ bool element_exception_ran(CaseState& s, const RuleCode& rule, int line) {
         first_exception(s, rule.element_exceptions, rule, code,
                         [&](const RuleCode& exception) { return guard_passes(s, exception); });
     if (!winner) return false;
+    mark_exception_ran(s, *winner);
     s.rule = winner;
     exec(s, *winner, 0, line);
     s.rule = &rule;
@@ -293,6 +294,7 @@ void run_rule(CaseState& s, const RuleCode& rule) {
             });
             return holds;
         });
+    if (winner) mark_exception_ran(s, *winner);
     run_clauses(s, winner ? *winner : rule);
 }
 

@@ -382,8 +382,8 @@ private:
                                     rule.name.text);
             return;
         }
-        disabled_.erase({rule.kind, rule.name.text}); // a new one of the name
         if (rule.placement) return place(merged, rule, layer);
+        disabled_.erase({rule.kind, rule.name.text}); // a new one of the name
         rule_at(rule.kind).emplace(rule.name.text, list_for(merged, rule.kind).size());
         list_for(merged, rule.kind).push_back({&rule, layer, "", {}});
     }
@@ -428,6 +428,7 @@ private:
         }
         auto& list = list_for(merged, rule.kind);
         list.insert(list.begin() + static_cast<std::ptrdiff_t>(position), {&rule, layer, "", {}});
+        disabled_.erase({rule.kind, rule.name.text}); // a new one of the name
         index.clear();
         for (std::size_t i = 0; i < list.size(); ++i)
             if (list[i].rule) index.emplace(list[i].rule->name.text, i);

@@ -203,8 +203,17 @@ struct Dispatch {
     }
 };
 
+namespace {
+thread_local std::uint64_t unlinked = 0;
+}
+
 Value run_unlinked(Expressions& e, const Node& n) {
+    ++unlinked;
     return Dispatch::choose(n, false)(e, n);
+}
+
+std::uint64_t unlinked_runs() {
+    return unlinked;
 }
 
 void link(Program& program) {

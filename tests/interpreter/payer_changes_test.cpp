@@ -129,14 +129,36 @@ TEST_CASE("coverage: an exception that acted is counted, not its target") {
     options.coverage = &only_exception;
     REQUIRE(p->session->run(R"({"id": "p", "diagnoses": ["95937", "95937"]})", options).result);
     CHECK(only_exception.exceptions.count(&cap_all.element_exceptions[0]) == 1);
-    CHECK_FALSE((cap_all_index < only_exception.fired.size() &&
-                 only_exception.fired[cap_all_index]));
+    CHECK_FALSE(
+        (cap_all_index < only_exception.fired.size() && only_exception.fired[cap_all_index]));
     Coverage only_target;
     options.coverage = &only_target;
     REQUIRE(p->session->run(R"({"id": "p", "diagnoses": ["95860", "95860"]})", options).result);
     CHECK(only_target.exceptions.empty());
     REQUIRE(only_target.fired.size() > cap_all_index);
     CHECK(only_target.fired[cap_all_index]);
+}
+
+TEST_CASE("coverage: the exception that ran counts, acting or not; one that lost does not") {
+    auto p = payer("exception quiet to rule billed \"Suppresses the rule\"\n"
+                   "  when count(case.diagnoses) > 0\n"
+                   "  cite \"plan 1\"\n"
+                   "exception loud to rule billed \"Bills instead\"\n"
+                   "  when count(case.diagnoses) > 0\n"
+                   "  bill 95870\n"
+                   "  cite \"plan 2\"\n");
+    const RuleCode& billed = p->loaded.program->rules[0];
+    REQUIRE(billed.name == "billed");
+    REQUIRE(billed.exceptions.size() == 2);
+    Coverage coverage;
+    EvaluateOptions options;
+    options.coverage = &coverage;
+    auto out = p->session->run(R"({"id": "p", "diagnoses": ["95860"]})", options);
+    REQUIRE(out.result);
+    CHECK(claim_of(*out.result) == ""); // `quiet` ran, and billed nothing
+    CHECK(coverage.exceptions.count(&billed.exceptions[0]) == 1);
+    CHECK(coverage.exceptions.count(&billed.exceptions[1]) == 0); // it only lost
+    CHECK_FALSE((!coverage.fired.empty() && coverage.fired[0]));
 }
 
 TEST_CASE("exceptions per line: two that hold on one line, the first declared decides") {
