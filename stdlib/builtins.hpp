@@ -17,8 +17,8 @@ struct BuiltinContext {
     const std::vector<Shape>& shapes;
     Span span;                  // the call, for errors
     std::string_view date = {}; // the date of service, for dated tables
-    /// When set (`cpl test --coverage`), told of every table row a built-in returns, as a
-    /// look-up `t[key]` marks the row it finds.
+    /// When set (`cpl test --coverage`, `--explain`), told of every table row a built-in
+    /// returns, as a look-up `t[key]` records the row it finds.
     void (*row_returned)(void* to, const TableData& table, const TableRowData& row) = nullptr;
     void* row_returned_to = nullptr;
 };

@@ -29,9 +29,10 @@ struct ExpressionContext {
     /// When set, every table row a look-up or `prefix_rows` returns is marked, by table index
     /// then row index (`cpl test --coverage`).
     std::vector<std::vector<bool>>* rows_seen = nullptr;
-    /// When set (--explain), every table row whose value is read (`t[key]`) is appended, also those
-    /// a definition computed earlier in the case looked up: an explanation can then say which
-    /// values it rests on, and whether their sources were verified.
+    /// When set (--explain), every table row whose value is read (`t[key]`, or returned by
+    /// `prefix_rows`) is appended, also those a definition computed earlier in the case looked
+    /// up: an explanation can then say which values it rests on, and whether their sources
+    /// were verified.
     std::vector<const TableRowData*>* rows_used = nullptr;
 };
 
@@ -168,6 +169,7 @@ private:
     Value dynamic_member(const Node& n, Value object);
     const TableRowData* find_row(const TableData* table, const Value& key);
     void mark_seen(const TableData& table, const TableRowData& row); // for coverage
+    void row_returned(const TableData& table, const TableRowData& row);
     BuiltinContext builtin_context(const Node& n);
     Value index(const Node& n);
     Value ordering(const Node& n);

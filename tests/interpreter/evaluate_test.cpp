@@ -175,6 +175,28 @@ TEST_CASE("coverage records the rows prefix_rows returns") {
     CHECK_FALSE(coverage.rows[t][1]);
 }
 
+TEST_CASE("an explanation names the unverified rows prefix_rows returned, as t[key]'s") {
+    auto r = make("table dx \"Diagnosis prefixes\"\n"
+                  "  \"G56\" => \"carpal tunnel\" cite \"recalled, not checked\"\n"
+                  "  \"M54\" => \"back\" cite \"also recalled\"\nend\n"
+                  "def found = flatten([prefix_rows(dx, d) for d in case.diagnoses])\n"
+                  "rule r when count(found) > 0 warn \"{join(found, \", \")}\" cite \"x\"\n");
+    EvaluateOptions options;
+    options.explain = true;
+    auto out = r.session->run(R"({"id": "c1", "diagnoses": ["G56.01"]})", options);
+    REQUIRE(out.result);
+    REQUIRE(out.result->edits.size() == 1);
+    const auto& because = out.result->edits[0].because;
+    auto has = [&](std::string_view text) {
+        return std::any_of(because.begin(), because.end(), [&](const std::string& line) {
+            return line.find(text) != std::string::npos;
+        });
+    };
+    CHECK(has("unverified value: Diagnosis prefixes, from a row whose source is not verified "
+              "(recalled, not checked)"));
+    CHECK_FALSE(has("also recalled")); // a row not returned
+}
+
 TEST_CASE("a missing table key is a located run-time error for that case only") {
     auto r = make("table t 1 => 95860 end\nrule r bill t[count(case.extremities)] cite \"x\"\n");
     auto out = r.run(R"({"id": "c7"})");
