@@ -166,9 +166,7 @@ int bench(const BenchOptions& options) {
             session.run(text, profiled);
         std::vector<std::pair<double, std::string>> rows;
         for (std::size_t i = 0; i < profile.nanoseconds.size(); ++i) {
-            bool is_rule = i < program.rules.size();
-            const RuleCode& r =
-                is_rule ? program.rules[i] : program.edits[i - program.rules.size()];
+            const RuleCode& r = program.rule_or_edit(i);
             rows.emplace_back(profile.nanoseconds[i] / static_cast<double>(cases.size()),
                               fmt::format("{} {}", vocabulary::keyword(r.kind), r.name));
         }

@@ -185,11 +185,10 @@ std::string coverage_report(const Program& program, const Coverage& covered,
                             const std::string& layer) {
     auto counted = [&](const std::string& wrote) { return layer.empty() || wrote == layer; };
     std::vector<std::string> missed;
-    std::size_t rules_and_edits = program.rules.size() + program.edits.size(), total = 0, fired = 0;
-    for (std::size_t i = 0; i < rules_and_edits; ++i) {
+    std::size_t total = 0, fired = 0;
+    for (std::size_t i = 0; i < program.rules_and_edits(); ++i) {
         bool hit = i < covered.fired.size() && covered.fired[i];
-        const RuleCode& r =
-            i < program.rules.size() ? program.rules[i] : program.edits[i - program.rules.size()];
+        const RuleCode& r = program.rule_or_edit(i);
         if (!counted(r.layer)) continue;
         ++total;
         if (hit)
@@ -200,9 +199,8 @@ std::string coverage_report(const Program& program, const Coverage& covered,
     }
     // Exceptions, by their target: one acted when it ran in the target's place.
     std::size_t exceptions = 0, excepted = 0;
-    for (std::size_t i = 0; i < rules_and_edits; ++i) {
-        const RuleCode& target =
-            i < program.rules.size() ? program.rules[i] : program.edits[i - program.rules.size()];
+    for (std::size_t i = 0; i < program.rules_and_edits(); ++i) {
+        const RuleCode& target = program.rule_or_edit(i);
         for (const auto* list : {&target.exceptions, &target.element_exceptions})
             for (const RuleCode& exception : *list) {
                 if (!counted(exception.layer)) continue;

@@ -9,12 +9,8 @@ namespace cpl {
 // running in its target's place does is not the target's (the exception is counted when it
 // is chosen: mark_exception_ran).
 void mark_fired(CaseState& s) {
-    const Program& p = s.program;
-    std::size_t count = p.rules.size() + p.edits.size();
-    if (s.rule_index >= count) return;
-    const RuleCode& target = s.rule_index < p.rules.size() ? p.rules[s.rule_index]
-                                                           : p.edits[s.rule_index - p.rules.size()];
-    if (s.rule != &target) return;
+    std::size_t count = s.program.rules_and_edits();
+    if (s.rule_index >= count || s.rule != &s.program.rule_or_edit(s.rule_index)) return;
     std::vector<bool>& fired = s.coverage->fired;
     if (fired.size() < count) fired.resize(count);
     fired[s.rule_index] = true;

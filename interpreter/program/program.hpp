@@ -212,6 +212,12 @@ struct Program {
     Effective service_dates;            // the dates of service the policy codes (its headers)
     std::string service_dates_from_layer, service_dates_until_layer;
 
+    /// Rules then edits, in the order they run: the numbering of coverage and profiles.
+    std::size_t rules_and_edits() const { return rules.size() + edits.size(); }
+    const RuleCode& rule_or_edit(std::size_t index) const {
+        return index < rules.size() ? rules[index] : edits[index - rules.size()];
+    }
+
     /// The source declared with `key`, or null.
     const SourceCode* find_source(std::string_view key) const {
         for (const auto& source : bibliography)
