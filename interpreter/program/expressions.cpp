@@ -201,17 +201,6 @@ void Expressions::mark_seen(const TableData& table, const TableRowData& row) {
     }
 }
 
-BuiltinContext Expressions::builtin_context(const Node& n) {
-    BuiltinContext context{context_.arena, program_.shapes, n.span, context_.date};
-    if (context_.rows_seen || context_.rows_used) {
-        context.row_returned = [](void* to, const TableData& table, const TableRowData& row) {
-            static_cast<Expressions*>(to)->row_returned(table, row);
-        };
-        context.row_returned_to = this;
-    }
-    return context;
-}
-
 // A row a built-in returned (`prefix_rows`): looked up, for coverage, and its value read, as
 // `t[key]`'s is, for an explanation.
 void Expressions::row_returned(const TableData& table, const TableRowData& row) {

@@ -170,7 +170,17 @@ private:
     const TableRowData* find_row(const TableData* table, const Value& key);
     void mark_seen(const TableData& table, const TableRowData& row); // for coverage
     void row_returned(const TableData& table, const TableRowData& row);
-    BuiltinContext builtin_context(const Node& n);
+    // Inline: every built-in call makes one.
+    BuiltinContext builtin_context(const Node& n) {
+        BuiltinContext context{context_.arena, program_.shapes, n.span, context_.date};
+        if (context_.rows_seen || context_.rows_used) {
+            context.row_returned = [](void* to, const TableData& table, const TableRowData& row) {
+                static_cast<Expressions*>(to)->row_returned(table, row);
+            };
+            context.row_returned_to = this;
+        }
+        return context;
+    }
     Value index(const Node& n);
     Value ordering(const Node& n);
     bool contains(const Node& n);
