@@ -6,6 +6,8 @@
 #include "interpreter/eval/case_state.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <fmt/format.h>
 
 namespace cpl {
 
@@ -78,11 +80,29 @@ void note_reason(CaseState& s, int line, std::string_view status, const Edit& ed
     if (status == "denied") verdict.status = "denied";
 }
 
-// On review a changed modifier adjusts the submitted line: say so on the line and in edits.
-void note_modifier_change(CaseState& s, int line, std::string message) {
+namespace {
+
+// Why a modifier changed on a submitted line, in the edit's own words.
+std::string modifier_change(std::string_view what, std::string_view modifier,
+                            const RuleCode& rule) {
+    if (rule.doc.empty()) return fmt::format("modifier {} {}", modifier, what);
+    std::string reason = rule.doc;
+    // "The code is …" reads as a clause after the colon; an acronym ("NCCI …") stays as written.
+    if (reason.size() > 1 && std::isupper(static_cast<unsigned char>(reason[0])) &&
+        std::islower(static_cast<unsigned char>(reason[1])))
+        reason[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(reason[0])));
+    return fmt::format("modifier {} {}: {}", modifier, what, reason);
+}
+
+} // namespace
+
+// On review a changed modifier adjusts the submitted line: say so on the line and in edits,
+// in the edit's own words. (Outside review nothing is said, so nothing is written.)
+void note_modifier_change(CaseState& s, int line, std::string_view what,
+                          std::string_view modifier) {
     if (!s.verdicts) return;
     Edit e = make_edit(s, "info", s.lines[static_cast<std::size_t>(line)].line.code);
-    e.message = s.context.arena.copy(message);
+    e.message = s.context.arena.copy(modifier_change(what, modifier, *s.rule));
     note_reason(s, line, "adjusted", e);
     s.edits.push_back(std::move(e));
 }

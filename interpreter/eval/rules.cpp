@@ -4,7 +4,6 @@
 #include "lang/vocabulary.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <fmt/format.h>
 
 namespace cpl {
@@ -132,25 +131,13 @@ void edit(CaseState& s, std::string_view severity, const ClauseCode& c, int line
     if (removes_line && line >= 0) s.lines[static_cast<std::size_t>(line)].removed = true;
 }
 
-// A changed modifier on a submitted line says why, in the edit's own words.
-static std::string modifier_change(std::string_view what, std::string_view modifier,
-                                   const RuleCode& rule) {
-    if (rule.doc.empty()) return fmt::format("modifier {} {}", modifier, what);
-    std::string reason = rule.doc;
-    // "The code is …" reads as a clause after the colon; an acronym ("NCCI …") stays as written.
-    if (reason.size() > 1 && std::isupper(static_cast<unsigned char>(reason[0])) &&
-        std::islower(static_cast<unsigned char>(reason[1])))
-        reason[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(reason[0])));
-    return fmt::format("modifier {} {}: {}", modifier, what, reason);
-}
-
 void add_modifier(CaseState& s, const ClauseCode& c, int line) {
     std::string_view modifier = keep(s, s.expr.eval(c.expr));
     auto& modifiers = s.lines[static_cast<std::size_t>(line)].line.modifiers;
     if (std::find(modifiers.begin(), modifiers.end(), modifier) != modifiers.end()) return;
     modifiers.push_back(modifier);
     s.claim_dirty = true;
-    if (s.verdicts) note_modifier_change(s, line, modifier_change("added", modifier, *s.rule));
+    note_modifier_change(s, line, "added", modifier);
     if (s.explain) explain_modifier(s, line, "added", modifier);
 }
 
@@ -161,7 +148,7 @@ void remove_modifier(CaseState& s, const ClauseCode& c, int line) {
     if (it == modifiers.end()) return;
     modifiers.erase(it);
     s.claim_dirty = true;
-    if (s.verdicts) note_modifier_change(s, line, modifier_change("removed", modifier, *s.rule));
+    note_modifier_change(s, line, "removed", modifier);
     if (s.explain) explain_modifier(s, line, "removed", modifier);
 }
 
