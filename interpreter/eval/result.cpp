@@ -123,6 +123,7 @@ void sources_field(std::string& out, const std::vector<std::string>* keys) {
 void cite_and_sources(std::string& out, std::string_view cite,
                       const std::vector<std::string>* keys) {
     struct Written {
+        bool filled = false; // an empty slot matches an empty cite with no keys: never use it
         const char* at = nullptr;
         const std::vector<std::string>* keys_at = nullptr;
         std::string cite;
@@ -136,7 +137,8 @@ void cite_and_sources(std::string& out, std::string_view cite,
     Written& w = written[(where >> 4) % slots];
     static const std::vector<std::string> none;
     const std::vector<std::string>& k = keys ? *keys : none;
-    if (w.at != cite.data() || w.keys_at != keys || w.cite != cite || w.keys != k) {
+    if (!w.filled || w.at != cite.data() || w.keys_at != keys || w.cite != cite || w.keys != k) {
+        w.filled = true;
         w.at = cite.data();
         w.keys_at = keys;
         w.cite.assign(cite);

@@ -63,3 +63,26 @@ TEST_CASE("json: strings escape as byte by byte, at every position in a word") {
         CHECK(error_json(s, "") == "{\"case\": " + reference(s) + ", \"error\": \"\"}");
     }
 }
+
+// The writer keeps each cite's JSON from the last time it was written; a line with no cite
+// (a submitted line review passes through) still has both fields, however the cache was left.
+TEST_CASE("json: a line without a cite still has cite and sources") {
+    Result result;
+    result.case_id = "c";
+    result.policy = "standard";
+    Line cited;
+    cited.code = "95886";
+    cited.units = 1;
+    cited.rule = "needle_emg_with_ncs_complete";
+    cited.cite = "CPT 2025, 95886";
+    Line uncited;
+    uncited.code = "64493";
+    uncited.units = 1;
+    uncited.rule = "submitted";
+    for (const auto& lines : {std::vector<Line>{uncited}, std::vector<Line>{cited, uncited}}) {
+        result.lines = lines;
+        std::string json = to_json(result, false);
+        INFO(json);
+        CHECK(json.find(R"("rule": "submitted", "cite": "", "sources": [])") != std::string::npos);
+    }
+}
