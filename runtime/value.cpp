@@ -22,7 +22,7 @@ void TableData::index() {
         }
         for (const auto& key : row.keys) {
             if (key.kind == Kind::String) {
-                by_string.emplace(std::string(key.str()), i);
+                by_string.emplace(key.str(), i);
                 longest_string_key = std::max<std::size_t>(longest_string_key, key.size);
             } else if (key.kind == Kind::Number)
                 by_number.emplace(key.number, i);
@@ -72,7 +72,7 @@ const TableRowData* TableData::find(const Value& key, std::string_view date) con
     }
     // An exact key wins over a range that covers it.
     if (key.kind == Kind::String) {
-        if (auto it = by_string.find(key.str()); it != by_string.end()) return &rows[it->second];
+        if (const std::uint32_t* row = by_string.find(key.str())) return &rows[*row];
     } else if (key.kind == Kind::Number) {
         if (auto it = by_number.find(key.number); it != by_number.end()) return &rows[it->second];
     } else {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "runtime/arena.hpp"
+#include "runtime/string_index.hpp"
 
 #include <cstdint>
 #include <span>
@@ -98,22 +99,6 @@ struct TableRowData {
     }
 };
 
-/// Hashes strings and string views alike, so look-ups by a case's string_view never
-/// build a std::string.
-struct StringHash {
-    using is_transparent = void;
-    /// FNV-1a, inline: keys are codes and names of a few bytes, where std::hash's call and
-    /// set-up cost more than the hashing.
-    std::size_t operator()(std::string_view s) const {
-        std::uint64_t h = 14695981039346656037ull;
-        for (unsigned char c : s) {
-            h ^= c;
-            h *= 1099511628211ull;
-        }
-        return h;
-    }
-};
-
 /// A table, compiled for look-up by key.
 struct TableData {
     std::string name;
@@ -121,7 +106,7 @@ struct TableData {
     std::string cite;
     std::string source; // the data file its rows were read from, with its version ("" if none)
     std::vector<TableRowData> rows;
-    std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> by_string;
+    StringIndex<std::uint32_t> by_string;
     std::unordered_map<std::int64_t, std::uint32_t> by_number;
     std::vector<std::uint32_t> range_rows;
     std::size_t longest_string_key = 0; // bounds prefix look-ups (prefix_rows)
@@ -150,10 +135,7 @@ inline bool equal(const Value& a, const Value& b, const std::vector<Shape>& shap
         return a.boolean == b.boolean;
     case Kind::String:
         if (a.size != b.size) return false;
-        if (a.chars == b.chars) return true;
-        for (std::uint32_t i = 0; i < a.size; ++i)
-            if (a.chars[i] != b.chars[i]) return false;
-        return true;
+        return a.chars == b.chars || same_bytes(a.chars, b.chars, a.size);
     case Kind::Table:
         return a.table == b.table;
     default:

@@ -196,8 +196,8 @@ struct CaseReader::Impl {
         lower.assign(name);
         for (char& c : lower)
             if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        auto it = muscles->by_lower_name.find(lower);
-        return it == muscles->by_lower_name.end() ? nullptr : it->second;
+        const TableRowData* const* row = muscles->by_lower_name.find(lower);
+        return row ? *row : nullptr;
     }
 
     od::object get_object(od::value& v, const char* expected = "expected an object") {

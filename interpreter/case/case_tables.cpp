@@ -60,7 +60,7 @@ std::optional<MuscleIndex> index_muscles(const FindTable& find, const std::vecto
             for (const auto& key : row.keys) {
                 if (key.kind != Kind::String) continue;
                 std::string lower = lower_case(key.str());
-                if (!index.by_lower_name.count(lower))
+                if (!index.by_lower_name.find(lower))
                     index.elsewhere.emplace(lower, std::string(other.field));
             }
     }

@@ -37,7 +37,7 @@ inline constexpr Elsewhere elsewhere[] = {
 /// The policy's `muscles` table, indexed for the reader: every key, lower-cased, maps to
 /// its row. A row's value is a record with fields `nerve` (string) and `roots` ([string]).
 struct MuscleIndex {
-    std::unordered_map<std::string, const TableRowData*, StringHash, std::equal_to<>> by_lower_name;
+    StringIndex<const TableRowData*> by_lower_name;
     std::vector<std::string> names; // every key as written, for did-you-mean
     int nerve_field = -1;           // field indexes in the row value's shape
     int roots_field = -1;

@@ -129,9 +129,9 @@ Reply muscles(Context& ctx, const Params& params) {
             std::string lower = name;
             std::transform(lower.begin(), lower.end(), lower.begin(),
                            [](unsigned char c) { return char(std::tolower(c)); });
-            auto row = index.by_lower_name.find(lower);
-            if (row != index.by_lower_name.end() && row->second->value.kind == Kind::Record) {
-                const Value& v = row->second->value;
+            const TableRowData* const* row = index.by_lower_name.find(lower);
+            if (row && (*row)->value.kind == Kind::Record) {
+                const Value& v = (*row)->value;
                 if (index.nerve_field >= 0) entry["nerve"] = v.items[index.nerve_field].str();
                 if (index.roots_field >= 0) {
                     json roots = json::array();

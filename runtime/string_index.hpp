@@ -1,0 +1,113 @@
+// runtime/string_index.hpp — a table's keys, for look-up by a case's string. Built once when
+// a program is checked or read, then only read: a flat array of slots, half empty at most, each
+// holding a key's hash beside its entry, so a miss (the common answer: most codes are in no
+// table) costs one hash and one or two slot reads, and a hit one comparison of a few bytes.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cpl {
+
+/// Whether n bytes at a and b are the same. Codes are 5 bytes and names a few more: 4 to 16
+/// bytes compare as two overlapping words each, with no loop and no call.
+inline bool same_bytes(const char* a, const char* b, std::uint32_t n) {
+    auto word = [](const char* p, auto zero) {
+        decltype(zero) w;
+        std::memcpy(&w, p, sizeof w);
+        return w;
+    };
+    if (n >= 4 && n <= 8)
+        return ((word(a, std::uint32_t{}) ^ word(b, std::uint32_t{})) |
+                (word(a + n - 4, std::uint32_t{}) ^ word(b + n - 4, std::uint32_t{}))) == 0;
+    if (n > 8 && n <= 16)
+        return ((word(a, std::uint64_t{}) ^ word(b, std::uint64_t{})) |
+                (word(a + n - 8, std::uint64_t{}) ^ word(b + n - 8, std::uint64_t{}))) == 0;
+    if (n > 16) return std::memcmp(a, b, n) == 0;
+    for (std::uint32_t i = 0; i < n; ++i)
+        if (a[i] != b[i]) return false;
+    return true;
+}
+
+/// Hashes strings and string views alike, so look-ups by a case's string_view never
+/// build a std::string.
+struct StringHash {
+    using is_transparent = void;
+    /// FNV-1a, inline: keys are codes and names of a few bytes, where std::hash's call and
+    /// set-up cost more than the hashing.
+    std::size_t operator()(std::string_view s) const {
+        std::uint64_t h = 14695981039346656037ull;
+        for (unsigned char c : s) {
+            h ^= c;
+            h *= 1099511628211ull;
+        }
+        return h;
+    }
+};
+
+/// Maps strings to values of T; the first value given a key stays (as map::emplace).
+template <typename T> class StringIndex {
+public:
+    /// Adds key → value unless the key is present; returns whether it was added.
+    bool emplace(std::string_view key, T value) {
+        if (find(key)) return false;
+        if ((entries_.size() + 1) * 2 > slots_.size()) grow();
+        std::uint64_t hash = StringHash{}(key);
+        entries_.push_back({std::string(key), std::move(value)});
+        place(static_cast<std::uint32_t>(hash), static_cast<std::uint32_t>(entries_.size()));
+        return true;
+    }
+
+    /// The value of `key`, or nullptr.
+    const T* find(std::string_view key) const {
+        if (slots_.empty()) return nullptr;
+        auto hash = static_cast<std::uint32_t>(StringHash{}(key));
+        std::size_t mask = slots_.size() - 1;
+        for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+            const Slot& slot = slots_[i];
+            if (slot.entry == 0) return nullptr;
+            if (slot.hash != hash) continue;
+            const Entry& entry = entries_[slot.entry - 1];
+            if (entry.key.size() == key.size() &&
+                same_bytes(entry.key.data(), key.data(), static_cast<std::uint32_t>(key.size())))
+                return &entry.value;
+        }
+    }
+
+    std::size_t size() const { return entries_.size(); }
+    void clear() {
+        entries_.clear();
+        slots_.clear();
+    }
+
+private:
+    struct Entry {
+        std::string key;
+        T value;
+    };
+    struct Slot {
+        std::uint32_t hash = 0;
+        std::uint32_t entry = 0; // 1 + its index in entries_; 0 for an empty slot
+    };
+
+    void place(std::uint32_t hash, std::uint32_t entry) {
+        std::size_t mask = slots_.size() - 1;
+        std::size_t i = hash & mask;
+        while (slots_[i].entry != 0)
+            i = (i + 1) & mask;
+        slots_[i] = {hash, entry};
+    }
+    void grow() {
+        slots_.assign(slots_.empty() ? 16 : slots_.size() * 2, Slot{});
+        for (std::uint32_t e = 0; e < entries_.size(); ++e)
+            place(static_cast<std::uint32_t>(StringHash{}(entries_[e].key)), e + 1);
+    }
+
+    std::vector<Entry> entries_;
+    std::vector<Slot> slots_; // a power of two in size, at most half full
+};
+
+} // namespace cpl

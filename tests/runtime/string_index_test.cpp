@@ -1,0 +1,60 @@
+// tests/runtime/string_index_test.cpp — StringIndex and same_bytes (runtime/string_index.hpp)
+// answer as std::unordered_map and std::string_view's == do, over keys of every length the
+// word-wise comparison treats differently (0-3, 4-8, 9-16, longer).
+#include "runtime/string_index.hpp"
+
+#include <catch2/catch.hpp>
+#include <random>
+#include <unordered_map>
+
+using namespace cpl;
+
+namespace {
+
+std::string random_key(std::mt19937& rng) {
+    std::size_t length = rng() % 24;
+    std::string key;
+    for (std::size_t i = 0; i < length; ++i)
+        key += static_cast<char>("abAB0123.-"[rng() % 10]); // few letters: many near misses
+    return key;
+}
+
+} // namespace
+
+TEST_CASE("string index: same_bytes agrees with == at every length") {
+    std::mt19937 rng(7);
+    for (int round = 0; round < 20000; ++round) {
+        std::string a = random_key(rng);
+        std::string b = a;
+        if (!b.empty() && rng() % 2) b[rng() % b.size()] ^= 1; // one byte differs, anywhere
+        INFO(a << " / " << b);
+        CHECK(same_bytes(a.data(), b.data(), static_cast<std::uint32_t>(a.size())) == (a == b));
+    }
+}
+
+TEST_CASE("string index: finds what a map finds, keeps the first value of a key") {
+    std::mt19937 rng(11);
+    for (int round = 0; round < 200; ++round) {
+        StringIndex<int> index;
+        std::unordered_map<std::string, int> reference;
+        std::size_t keys = rng() % 300;
+        for (std::size_t i = 0; i < keys; ++i) {
+            std::string key = random_key(rng);
+            bool added = reference.emplace(key, static_cast<int>(i)).second;
+            CHECK(index.emplace(key, static_cast<int>(i)) == added);
+        }
+        CHECK(index.size() == reference.size());
+        for (const auto& [key, value] : reference) {
+            const int* found = index.find(key);
+            REQUIRE(found);
+            CHECK(*found == value);
+        }
+        for (int probe = 0; probe < 300; ++probe) {
+            std::string key = random_key(rng);
+            const int* found = index.find(key);
+            CHECK((found != nullptr) == reference.count(key));
+        }
+    }
+    StringIndex<int> empty;
+    CHECK(empty.find("95886") == nullptr);
+}
