@@ -5,6 +5,9 @@
 #include "lang/utf8.hpp"
 
 #include <algorithm>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <cstdint>
 #include <cstring>
 #include <fmt/format.h>
@@ -19,20 +22,35 @@ bool needs_escape(unsigned char c) {
 }
 
 // How many of the bytes at the start of `s` are plain ASCII (no quote, backslash or control
-// character), eight at a time: cites and documentation are long and almost all plain, and
-// were a tenth of `cpl run --format json`, byte by byte. Bit tricks from "Bit Twiddling Hacks"
-// (haszero, hasless): exact for whether any byte of the word matches.
+// character): cites, documentation and messages are long and almost all plain, and were a
+// tenth of `cpl run --format json`, byte by byte. Sixteen bytes at a time with SSE2 (every
+// x86-64 has it): as signed bytes, a control character and a byte of UTF-8 (0x80 and up,
+// negative) are both below 0x20, so one comparison finds both. Elsewhere eight at a time, with
+// bit tricks from "Bit Twiddling Hacks" (haszero, hasless): exact for whether any byte matches.
 std::size_t plain_ascii_prefix(std::string_view s) {
+    std::size_t at = 0;
+#ifdef __SSE2__
+    const __m128i space = _mm_set1_epi8(0x20);
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    for (; at + 16 <= s.size(); at += 16) {
+        __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + at));
+        __m128i special =
+            _mm_or_si128(_mm_cmplt_epi8(x, space),
+                         _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)));
+        if (int mask = _mm_movemask_epi8(special))
+            return at + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    }
+#endif
     constexpr std::uint64_t ones = 0x0101010101010101ULL;
     constexpr std::uint64_t high = 0x8080808080808080ULL;
-    std::size_t at = 0;
     for (; at + 8 <= s.size(); at += 8) {
         std::uint64_t x;
         std::memcpy(&x, s.data() + at, 8);
-        std::uint64_t quote = x ^ (ones * '"');
-        std::uint64_t backslash = x ^ (ones * '\\');
-        std::uint64_t special = (x & high) | ((quote - ones) & ~quote & high) |
-                                ((backslash - ones) & ~backslash & high) |
+        std::uint64_t quote_bytes = x ^ (ones * '"');
+        std::uint64_t backslash_bytes = x ^ (ones * '\\');
+        std::uint64_t special = (x & high) | ((quote_bytes - ones) & ~quote_bytes & high) |
+                                ((backslash_bytes - ones) & ~backslash_bytes & high) |
                                 ((x - ones * 0x20) & ~x & high);
         if (special) break;
     }
