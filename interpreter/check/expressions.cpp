@@ -46,6 +46,13 @@ Typed ExpressionChecker::constant(Value v, TypeP type, Span span) {
     return {std::move(node), std::move(type)};
 }
 
+void ExpressionChecker::note_folded(Span span, std::vector<std::uint32_t> settings) {
+    if (settings.empty()) return;
+    auto& noted = p().folded_settings[Program::span_key(span)];
+    for (std::uint32_t slot : settings)
+        if (std::find(noted.begin(), noted.end(), slot) == noted.end()) noted.push_back(slot);
+}
+
 Typed ExpressionChecker::fail(Span span) {
     Typed out = constant(Value::of_bool(false), any_type(), span);
     out.node.slot = poisoned;
@@ -101,6 +108,11 @@ Typed ExpressionChecker::fold(Typed typed) {
         if (kid.slot == poisoned) return fail(node.span);
     try {
         Value v = evaluate_constant(p(), node);
+        std::vector<std::uint32_t> settings;
+        for (const auto& kid : node.kids)
+            if (const auto* read = p().settings_folded_at(kid.span))
+                settings.insert(settings.end(), read->begin(), read->end());
+        note_folded(node.span, std::move(settings));
         return constant(v, typed.type, node.span);
     } catch (const EvalError& e) {
         error(e.code, e.span, e.message);
@@ -173,6 +185,7 @@ Typed ExpressionChecker::name(const std::string& n, Span span, Scope& scope) {
         setting_used_[it->second] = true;
         if (setting.versions.size() == 1 && !setting.versions[0].effective.dated()) {
             Typed out = constant(setting.value, setting.type, span);
+            note_folded(span, {it->second});
             out.is_switch = setting.type->kind == TypeKind::Bool;
             return out;
         }

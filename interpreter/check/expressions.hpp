@@ -25,6 +25,9 @@ protected:
     // The stand-in for an expression that had an error (a constant marked `poisoned`).
     static constexpr std::uint32_t poisoned = 0xFFFFFFFF;
     Typed fail(Span span);
+    // Records that the constant at `span` was computed from these settings (Program::
+    // folded_settings).
+    void note_folded(Span span, std::vector<std::uint32_t> settings);
     Typed make(Op op, std::vector<Node> kids, TypeP type, Span span, std::uint32_t slot = 0);
     static Typed unfolded(Op op, std::vector<Node> kids, TypeP type, Span span,
                           std::uint32_t slot = 0);

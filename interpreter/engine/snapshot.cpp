@@ -16,7 +16,7 @@ namespace cpl {
 // A field added to one of these must be written and read below: these fail to compile until
 // the sizes are updated, as a reminder (sizes of x86-64 with libstdc++, the build's platform).
 #if defined(__x86_64__) && defined(__GLIBCXX__)
-static_assert(sizeof(Program) == 624, "Program changed: update snapshot.cpp");
+static_assert(sizeof(Program) == 672, "Program changed: update snapshot.cpp");
 static_assert(sizeof(RuleCode) == 472, "RuleCode changed: update snapshot.cpp");
 static_assert(sizeof(ClauseCode) == 512, "ClauseCode changed: update snapshot.cpp");
 static_assert(sizeof(DefCode) == 216, "DefCode changed: update snapshot.cpp");
@@ -89,6 +89,14 @@ public:
             span(s.span);
         }
         u32(p_.max_frame);
+        u32(static_cast<std::uint32_t>(p_.folded_settings.size()));
+        for (const auto& [key, settings] : p_.folded_settings) {
+            for (std::uint32_t k : key)
+                u32(k);
+            u32(static_cast<std::uint32_t>(settings.size()));
+            for (std::uint32_t slot : settings)
+                u32(slot);
+        }
         flag(p_.muscles.has_value());
         flag(p_.dated);
         effective(p_.service_dates);
@@ -359,6 +367,15 @@ public:
             s.span = span();
         }
         p.max_frame = u32();
+        for (std::uint32_t n = u32(); n > 0; --n) {
+            std::array<std::uint32_t, 3> key{};
+            for (std::uint32_t& k : key)
+                k = u32();
+            std::vector<std::uint32_t>& settings = p.folded_settings[key];
+            settings.resize(u32());
+            for (std::uint32_t& slot : settings)
+                if ((slot = u32()) >= p.settings.size()) return nullptr;
+        }
         bool muscles = flag();
         p.dated = flag();
         p.service_dates = effective();

@@ -8,6 +8,8 @@
 #include "runtime/types.hpp"
 #include "stdlib/builtins.hpp"
 
+#include <array>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -206,6 +208,10 @@ struct Program {
     std::vector<RuleCode> edits;
     std::vector<SourceCode> bibliography; // base first, in declaration order
     std::uint32_t max_frame = 0;
+    /// The undated settings the checker folded into each constant, by the constant's span
+    /// (`most + 1` is one constant): explanations and `cpl doc` still name a setting a payer
+    /// restated, however the expression that reads it was written.
+    std::map<std::array<std::uint32_t, 3>, std::vector<std::uint32_t>> folded_settings;
 
     std::optional<MuscleIndex> muscles; // from the table named `muscles`, if declared
     bool dated = false;                 // some declaration holds only for some dates of service
@@ -216,6 +222,15 @@ struct Program {
     std::size_t rules_and_edits() const { return rules.size() + edits.size(); }
     const RuleCode& rule_or_edit(std::size_t index) const {
         return index < rules.size() ? rules[index] : edits[index - rules.size()];
+    }
+
+    static std::array<std::uint32_t, 3> span_key(const Span& span) {
+        return {span.file, span.begin, span.end};
+    }
+    /// The settings folded into the constant at `span`, or null when it read none.
+    const std::vector<std::uint32_t>* settings_folded_at(const Span& span) const {
+        auto it = folded_settings.find(span_key(span));
+        return it == folded_settings.end() ? nullptr : &it->second;
     }
 
     /// The source declared with `key`, or null.

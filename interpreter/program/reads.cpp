@@ -48,13 +48,10 @@ struct Reader {
             add(n.slot);
             break;
         case Op::Const:
-            // An undated setting is folded to its value; its name is still what was written.
-            if (n.constant.kind != Kind::Table && n.span.end > n.span.begin &&
-                n.span.end - n.span.begin < 64) {
-                std::string name = written_text(program, n.span);
-                for (std::uint32_t i = 0; i < program.settings.size(); ++i)
-                    if (program.settings[i].name == name) add(i);
-            }
+            // An undated setting is folded to its value, alone or in a larger constant.
+            if (const auto* folded = program.settings_folded_at(n.span))
+                for (std::uint32_t slot : *folded)
+                    add(slot);
             break;
         case Op::Def:
         case Op::CallDef:

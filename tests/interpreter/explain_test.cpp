@@ -238,3 +238,32 @@ TEST_CASE("a payer's cite on a restated setting reaches the lines and edits it d
     REQUIRE(before.edits.size() == 1);
     CHECK(before.edits[0].because == std::vector<std::string>{"Limit"});
 }
+
+TEST_CASE("a payer's cite reaches a line whose value folded a restated setting into arithmetic") {
+    // `most + step` and `most * 2` are constants once checked: the setting is still named.
+    std::string base_name = fmt::format("fold_base_{}.cpl", ::getpid());
+    write_temp(base_name, std::string("policy fold_base\n") + muscles +
+                              "setting most 3 \"Units a day\" cite \"base\"\n"
+                              "setting step 1 \"Step\" cite \"base\"\n"
+                              "def units = most + step\n"
+                              "rule one \"One\" bill 95860 units units cite \"x\"\n"
+                              "rule two \"Two\" bill 95861 units most * 2 cite \"y\"\n");
+    Loaded payer = load_text(fmt::format("policy fold_payer extends \"{}\"\n"
+                                         "most 9 cite \"Payer manual 4.1\"\n",
+                                         base_name));
+    INFO(rendered(payer));
+    REQUIRE(payer.program);
+    Session session(*payer.program);
+    EvaluateOptions options;
+    options.explain = true;
+    auto out = session.run(R"({"id": "x", "date_of_service": "2024-03-01"})", options);
+    INFO(out.error);
+    REQUIRE(out.result);
+    REQUIRE(out.result->lines.size() == 2);
+    for (const auto& line : out.result->lines) {
+        INFO(line.rule);
+        CHECK(line.because.back() == "Units a day: 9, as restated by fold_payer: Payer manual 4.1");
+    }
+    CHECK(out.result->lines[0].units == 10);
+    CHECK(out.result->lines[1].units == 18);
+}

@@ -29,6 +29,11 @@ TEST_CASE("snapshot: the standard set reads back into the program it was written
     CHECK(write_snapshot(*back) == standard_bytes());
     CHECK(back->sources->size() > 10);
     CHECK(back->muscles.has_value());
+    // The settings folded into constants, which explanations name, come back too.
+    Loaded loaded = load_policy("standard");
+    REQUIRE(loaded.program);
+    CHECK_FALSE(back->folded_settings.empty());
+    CHECK(back->folded_settings == loaded.program->folded_settings);
 }
 
 TEST_CASE("snapshot: every standard case gets the same result, explanation and why-not") {
