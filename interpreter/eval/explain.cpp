@@ -372,7 +372,7 @@ std::string why_not_rule(const CaseState& s, const Result& result, const RuleCod
                        rule.name, note);
 }
 
-// A name asked for that is spelled as a name, not as a code (`95860`, `G0453`).
+// A name asked for that is spelled as a name (`aanem_limit`), not as a code.
 bool names_no_code(std::string_view asked) {
     return !asked.empty() && std::all_of(asked.begin(), asked.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || c == '_' || (c >= '0' && c <= '9');
@@ -381,13 +381,19 @@ bool names_no_code(std::string_view asked) {
 
 } // namespace
 
+// A code is asked about as the case gives codes (case_schema::is_code): anything else that
+// names no rule would be answered "no rule bills it", true and useless (`9588`, `AANEM_limit`).
 std::optional<std::string> why_not_problem(const Program& program, std::string_view asked) {
-    if (rule_named(program, asked) || !names_no_code(asked)) return std::nullopt;
+    if (rule_named(program, asked) || case_schema::is_code(asked)) return std::nullopt;
     std::vector<std::string_view> names;
     each_rule(program, [&](const RuleCode& r) { names.push_back(r.name); });
     auto guess = closest(asked, names);
-    return fmt::format("policy {} has no rule, edit or exception named {}{}", program.name, asked,
-                       guess ? fmt::format("; did you mean {}?", *guess) : "");
+    std::string did_you_mean = guess ? fmt::format("; did you mean {}?", *guess) : "";
+    if (names_no_code(asked) || guess)
+        return fmt::format("policy {} has no rule, edit or exception named {}{}", program.name,
+                           asked, did_you_mean);
+    return fmt::format("{} is neither a rule, edit or exception of policy {} nor a code ({})",
+                       asked, program.name, case_schema::cpt_code.help);
 }
 
 std::vector<std::string> unanswerable_names(const Program& program,
