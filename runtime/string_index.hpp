@@ -37,23 +37,29 @@ inline bool same_bytes(const char* a, const char* b, std::uint32_t n) {
 struct StringHash {
     using is_transparent = void;
     /// Inline: keys are codes and names of a few bytes, where std::hash's call and set-up cost
-    /// more than the hashing. 4 to 16 bytes are read as two overlapping words, as same_bytes
-    /// compares them, and mixed with a multiply (the splitmix64 finaliser); others byte by
-    /// byte (FNV-1a).
+    /// more than the hashing. From 4 bytes on they are read a word at a time (the last word
+    /// overlapping the one before, as same_bytes compares them) and mixed with a multiply (the
+    /// splitmix64 finaliser); shorter ones byte by byte (FNV-1a).
     std::size_t operator()(std::string_view s) const {
         const char* p = s.data();
         std::uint64_t n = s.size();
+        auto word = [&](std::uint64_t at) {
+            std::uint64_t w;
+            std::memcpy(&w, p + at, 8);
+            return w;
+        };
         std::uint64_t h;
         if (n >= 4 && n <= 8) {
             std::uint32_t first, last;
             std::memcpy(&first, p, 4);
             std::memcpy(&last, p + n - 4, 4);
             h = (std::uint64_t{first} << 32 | last) ^ n;
-        } else if (n > 8 && n <= 16) {
-            std::uint64_t first, last;
-            std::memcpy(&first, p, 8);
-            std::memcpy(&last, p + n - 8, 8);
-            h = first ^ (last * 0x9E3779B97F4A7C15ull) ^ n;
+        } else if (n > 8) {
+            // Muscle names ("flexor pollicis longus") run past 16 bytes.
+            h = n;
+            for (std::uint64_t at = 0; at + 8 < n; at += 8)
+                h = (h ^ word(at)) * 0x9E3779B97F4A7C15ull;
+            h ^= word(n - 8) * 0xC2B2AE3D27D4EB4Full;
         } else {
             h = 14695981039346656037ull;
             for (unsigned char c : s) {
