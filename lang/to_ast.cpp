@@ -366,7 +366,16 @@ public:
                 .error("parse.bad_date", date.span,
                        fmt::format("`{}` is not a calendar date", date.text))
                 .help = "the month must be 01-12, and the day one that month has";
+        bool valid = parse_date(date.text).has_value();
         (from ? out.from : out.until) = std::move(date);
+        // `until` is exclusive: a range that does not end after it starts holds no date.
+        if (valid && out.from && out.until && parse_date(out.from->text) &&
+            parse_date(out.until->text) && out.until->text <= out.from->text)
+            diagnostics_
+                .error("parse.bad_date", (from ? out.from : out.until)->span,
+                       fmt::format("from {} until {} holds no date of service", out.from->text,
+                                   out.until->text))
+                .help = "`until` is the first date it no longer holds: it must come after `from`";
         return true;
     }
 

@@ -372,7 +372,21 @@ private:
         return out;
     }
 
+    // Rules, edits and exceptions are named in results, `--why-not` and coverage: an exception
+    // may not take a name one of them has (nor the reverse), or its lines would be the other's.
+    bool name_taken_by_exception(const ast::Ident& name, std::string_view what) {
+        auto it = exception_layer_.find(name.text);
+        if (it == exception_layer_.end()) return false;
+        diagnostics_
+            .error("check.duplicate_rule", name.span,
+                   fmt::format("{} `{}`: an exception of `{}` already has the name", what,
+                               name.text, it->second))
+            .help = "choose another name";
+        return true;
+    }
+
     void apply_one(MergedPolicy& merged, const ast::Rule& rule, const std::string& layer) {
+        if (name_taken_by_exception(rule.name, kind_name(rule.kind))) return;
         if (auto* existing = find_rule(merged, rule.kind, rule.name.text)) {
             diagnostics_
                 .error("check.duplicate_rule", rule.name.span,
@@ -542,6 +556,21 @@ private:
         if (refuse_fixed(target->rule->fixed, target->layer, layer, e.target.span,
                          kind_name(e.target_kind), e.target.text))
             return;
+        if (!e.narrows) {
+            if (name_taken_by_exception(e.rule.name, "exception")) return;
+            for (ast::RuleKind kind : {ast::RuleKind::Rule, ast::RuleKind::Edit})
+                if (auto* existing = find_rule(merged, kind, e.rule.name.text)) {
+                    diagnostics_
+                        .error("check.duplicate_rule", e.rule.name.span,
+                               fmt::format("exception `{}`: {} {} of `{}` already has the name",
+                                           e.rule.name.text,
+                                           kind == ast::RuleKind::Edit ? "an" : "a",
+                                           kind_name(kind), existing->layer))
+                        .help = "choose another name";
+                    return;
+                }
+            exception_layer_.emplace(e.rule.name.text, layer);
+        }
         if (e.narrows)
             target->narrowings.push_back({&e, layer});
         else if (e.per)
@@ -575,6 +604,7 @@ private:
         edit_at_;
     // The rules and edits a `disable` removed, and the layer that did.
     std::map<std::pair<ast::RuleKind, std::string>, std::string> disabled_;
+    std::unordered_map<std::string, std::string> exception_layer_; // exception name → layer
     // The last rule or edit placed `after` each target, so the next runs after it.
     std::map<std::pair<ast::RuleKind, std::string>, std::string> placed_after_;
     std::vector<std::string> including_; // the files whose includes are being expanded
