@@ -215,7 +215,7 @@ inline constexpr Field extremity_fields[] = {
 inline constexpr Field muscle_fields[] = {
     {"name", name(), required()},
     {"nerve", name()},
-    {"roots", list(text())},
+    {"roots", list(text(&spinal_level))}, // counted as levels: "c8" or "C8-T1" would add one
 };
 
 inline constexpr Field sided_muscle_fields[] = {

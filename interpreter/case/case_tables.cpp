@@ -47,6 +47,19 @@ std::optional<MuscleIndex> index_muscles(const FindTable& find, const std::vecto
                                           case_tables::muscles));
             return std::nullopt;
         }
+        // A complete limb counts distinct roots: one written "c8" or "C8-T1" would be a level.
+        const Value& roots = row.value.items[index.roots_field];
+        for (const Value& root : roots.kind == Kind::List ? roots.list() : std::span<const Value>{})
+            if (root.kind != Kind::String || !case_schema::is_spinal_level(root.str())) {
+                diagnostics.error("check.muscle_row", table->span,
+                                  fmt::format("row `{}` of `{}` (written by `{}`): its roots must "
+                                              "be spinal levels such as \"C6\" or \"L5\", one "
+                                              "each, not {}",
+                                              row.keys.empty() ? "" : to_text(row.keys[0], shapes),
+                                              case_tables::muscles, row.layer,
+                                              to_text(root, shapes, true)));
+                return std::nullopt;
+            }
         for (const auto& key : row.keys) {
             if (key.kind != Kind::String) continue;
             index.by_lower_name.emplace(lower_case(key.str()), &row);

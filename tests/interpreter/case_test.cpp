@@ -880,7 +880,19 @@ TEST_CASE("spinal levels", "[case][error]") {
             {R"({"id": "c", "extremities": [{"limb": "left_leg", "paraspinal_levels": ["L5-S1"]}]})",
              "extremities[0].paraspinal_levels[0]",
              R"(expected a spinal level such as "C6" or "L5", got "L5-S1")"},
+            // A muscle's own roots count as levels of a complete limb: "c8" and "C8-T1" would
+            // each be one more.
+            {R"({"id": "c", "extremities": [{"limb": "left_arm", "muscles": [{"name": "m", "nerve": "median", "roots": ["C8", "c8"]}]}]})",
+             "extremities[0].muscles[0].roots[1]",
+             R"(expected a spinal level such as "C6" or "L5", got "c8")"},
+            {R"({"id": "c", "extremities": [{"limb": "left_arm", "muscles": [{"name": "APB", "roots": ["C8-T1"]}]}]})",
+             "extremities[0].muscles[0].roots[0]",
+             R"(expected a spinal level such as "C6" or "L5", got "C8-T1")"},
         });
+    read_ok(
+        reader,
+        R"({"id": "c", "extremities": [{"limb": "left_arm", "muscles": [{"name": "m", "nerve": "median", "roots": ["C8", "T1"]}]}]})",
+        arena);
 }
 
 TEST_CASE("claim lines", "[case][error]") {
