@@ -17,6 +17,14 @@ Problem problem(std::string message, std::string expression, int status = 422) {
     return {status, std::move(message), std::move(expression)};
 }
 
+// `object[key]` when `object` is an object that has it, else null: a Claim is the client's, and
+// an element of the wrong type is its fault to be told of, not an exception.
+const json* member(const json& object, const char* key) {
+    if (!object.is_object()) return nullptr;
+    auto it = object.find(key);
+    return it == object.end() ? nullptr : &*it;
+}
+
 // The code of the first coding of `codeable` in `system` ("" when none).
 std::string code_in(const json& codeable, std::string_view system) {
     if (!codeable.is_object()) return "";
@@ -71,8 +79,13 @@ std::optional<std::string> base64_decode(std::string_view in) {
 std::variant<json, Problem> study_of(const json& claim, std::string& expression) {
     auto infos = claim.find("supportingInfo");
     std::optional<std::size_t> found;
-    if (infos != claim.end() && infos->is_array())
-        for (std::size_t i = 0; i < infos->size(); ++i)
+    if (infos != claim.end() && !infos->is_array())
+        return problem("supportingInfo is a list of entries", "Claim.supportingInfo");
+    if (infos != claim.end())
+        for (std::size_t i = 0; i < infos->size(); ++i) {
+            if (!(*infos)[i].is_object())
+                return problem("a supportingInfo entry is an object",
+                               fmt::format("Claim.supportingInfo[{}]", i));
             if (code_in((*infos)[i].value("code", json::object()), supporting_info_system) ==
                 supporting_info_code) {
                 if (found)
@@ -80,6 +93,7 @@ std::variant<json, Problem> study_of(const json& claim, std::string& expression)
                                    fmt::format("Claim.supportingInfo[{}]", i));
                 found = i;
             }
+        }
     if (!found)
         return problem(fmt::format("no supportingInfo carries the study: add one whose code is "
                                    "{}#{} with the case JSON in valueString",
@@ -91,6 +105,12 @@ std::variant<json, Problem> study_of(const json& claim, std::string& expression)
         expression = fmt::format("Claim.supportingInfo[{}].valueString", *found);
         text = s->get<std::string>();
     } else if (auto a = info.find("valueAttachment"); a != info.end() && a->is_object()) {
+        const json* type = member(*a, "contentType");
+        if (type &&
+            !(type->is_string() && type->get<std::string>().starts_with("application/json")))
+            return problem(
+                "the attachment's contentType is application/json (the case JSON)",
+                fmt::format("Claim.supportingInfo[{}].valueAttachment.contentType", *found));
         expression = fmt::format("Claim.supportingInfo[{}].valueAttachment.data", *found);
         auto data = a->find("data");
         std::optional<std::string> decoded;
@@ -110,6 +130,7 @@ std::variant<json, Problem> study_of(const json& claim, std::string& expression)
 }
 
 std::variant<json, Problem> item_line(const json& item, const std::string& at) {
+    if (!item.is_object()) return problem("an item is an object", at);
     std::string code = code_in(item.value("productOrService", json::object()), cpt_system);
     if (code.empty())
         return problem(fmt::format("the item has no CPT coding (system {})", cpt_system),
@@ -152,18 +173,23 @@ std::variant<MappedCase, Problem> claim_to_case(const json& claim) {
 
     json lines = json::array();
     auto items = claim.find("item");
-    if (items != claim.end() && items->is_array())
-        for (std::size_t i = 0; i < items->size(); ++i) {
-            std::string at = fmt::format("Claim.item[{}]", i);
-            auto line = item_line((*items)[i], at);
-            if (auto* p = std::get_if<Problem>(&line)) return *p;
-            lines.push_back(std::get<json>(line));
-            mapped.item_expressions.push_back(at);
-        }
+    // The review is of the items: a Claim without them would be answered as if it had none
+    // to pay, which it did not ask.
+    if (items == claim.end() || !items->is_array() || items->empty())
+        return problem("the Claim has no items to review: `item` is a list of at least one",
+                       "Claim.item");
+    for (std::size_t i = 0; i < items->size(); ++i) {
+        std::string at = fmt::format("Claim.item[{}]", i);
+        auto line = item_line((*items)[i], at);
+        if (auto* p = std::get_if<Problem>(&line)) return *p;
+        lines.push_back(std::get<json>(line));
+        mapped.item_expressions.push_back(at);
+    }
     json diagnoses = json::array();
     if (auto d = claim.find("diagnosis"); d != claim.end() && d->is_array())
         for (std::size_t i = 0; i < d->size(); ++i) {
             std::string at = fmt::format("Claim.diagnosis[{}]", i);
+            if (!(*d)[i].is_object()) return problem("a diagnosis is an object", at);
             std::string code =
                 code_in((*d)[i].value("diagnosisCodeableConcept", json::object()), icd10cm_system);
             if (code.empty())
@@ -180,13 +206,37 @@ std::variant<MappedCase, Problem> claim_to_case(const json& claim) {
         else
             study["id"] = "claim";
     }
+    // Dates are the client's text: one of another type is its fault, named where it is.
+    std::vector<std::string> served(items->size());
+    for (std::size_t i = 0; i < items->size(); ++i)
+        if (const json* date = member((*items)[i], "servicedDate")) {
+            if (!date->is_string())
+                return problem("servicedDate is a date, YYYY-MM-DD",
+                               fmt::format("Claim.item[{}].servicedDate", i));
+            served[i] = date->get<std::string>().substr(0, 10);
+        }
+    std::string period_start;
+    if (const json* period = member(claim, "billablePeriod")) {
+        const json* start = member(*period, "start");
+        if (!period->is_object() || (start && !start->is_string()))
+            return problem("billablePeriod is a Period whose start is a date, YYYY-MM-DD",
+                           "Claim.billablePeriod");
+        if (start) period_start = start->get<std::string>().substr(0, 10);
+    }
     if (!study.contains("date_of_service")) {
-        std::string date;
-        if (items != claim.end() && items->is_array() && !items->empty())
-            date = (*items)[0].value("servicedDate", "");
-        if (date.empty() && claim.contains("billablePeriod"))
-            date = claim["billablePeriod"].value("start", "");
-        if (date.size() >= 10) study["date_of_service"] = date.substr(0, 10);
+        std::string date = !served[0].empty() ? served[0] : period_start;
+        if (date.size() >= 10) study["date_of_service"] = date;
+    }
+    // One study is one date of service: an item of another date is not of this study (an
+    // add-on is paid with a primary of the same day).
+    if (auto it = study.find("date_of_service"); it != study.end() && it->is_string()) {
+        std::string date = it->get<std::string>();
+        for (std::size_t i = 0; i < served.size(); ++i)
+            if (!served[i].empty() && served[i] != date)
+                return problem(fmt::format("the item is of {}, the study of {}: send a Claim for "
+                                           "each date of service",
+                                           served[i], date),
+                               fmt::format("Claim.item[{}].servicedDate", i));
     }
     if (!diagnoses.empty()) study["diagnoses"] = std::move(diagnoses);
     study["claim"] = std::move(lines);

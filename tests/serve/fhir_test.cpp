@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <functional>
 
 using namespace cpl::test;
 using namespace cpl::serve;
@@ -86,4 +87,56 @@ TEST_CASE("fhir: POST /v1/fhir/Claim over HTTP", "[serve][fhir]") {
     CHECK(json::parse(bad->body)["resourceType"] == "OperationOutcome");
     auto broken = client.Post("/v1/fhir/Claim", "{", "application/fhir+json");
     CHECK(broken->status == 400);
+}
+
+// A Claim is the client's: an element of the wrong type, or a fact of the study it cannot be
+// (an item of another date), is answered 422 at its FHIRPath, never 500 with an exception.
+TEST_CASE("fhir: elements of the wrong type are located faults, not internal errors",
+          "[serve][fhir]") {
+    PolicyStore store;
+    std::string errors;
+    REQUIRE(store.load({"standard"}, errors));
+    Metrics metrics;
+    Context ctx{store, metrics, nullptr};
+    const json good =
+        json::parse(slurp(source_root / "tests/golden/fhir/review-95870-59-denied.request.json"));
+    REQUIRE(good["item"].size() >= 2);
+    auto answer = [&](const std::function<void(json&)>& change) {
+        json claim = good;
+        change(claim);
+        Reply reply = fhir::claim(ctx, {}, claim.dump(), "2025-03-15");
+        json body = json::parse(reply.body);
+        INFO(reply.body);
+        CHECK(reply.status == 422);
+        CHECK(body["resourceType"] == "OperationOutcome");
+        return body["issue"][0]["expression"][0].get<std::string>();
+    };
+    CHECK(answer([](json& c) { c["item"][1] = nullptr; }) == "Claim.item[1]");
+    CHECK(answer([](json& c) { c["item"][0] = 5; }) == "Claim.item[0]");
+    CHECK(answer([](json& c) { c["item"] = c["item"][0]; }) == "Claim.item");
+    CHECK(answer([](json& c) { c.erase("item"); }) == "Claim.item");
+    CHECK(answer([](json& c) { c["diagnosis"][0] = nullptr; }) == "Claim.diagnosis[0]");
+    CHECK(answer([](json& c) { c["supportingInfo"].push_back(nullptr); }) ==
+          "Claim.supportingInfo[1]");
+    CHECK(answer([](json& c) { c["item"][0]["servicedDate"] = 20250314; }) ==
+          "Claim.item[0].servicedDate");
+    CHECK(answer([](json& c) { c["billablePeriod"] = nullptr; }) == "Claim.billablePeriod");
+    CHECK(answer([](json& c) { c["billablePeriod"] = {{"start", 5}}; }) ==
+          "Claim.billablePeriod");
+    // One study is one date of service.
+    CHECK(answer([](json& c) {
+              c["item"][0]["servicedDate"] = "2025-03-14";
+              c["item"][1]["servicedDate"] = "2025-03-20";
+          }) == "Claim.item[1].servicedDate");
+    // The study as an attachment is the case JSON.
+    CHECK(answer([](json& c) {
+              json& info = c["supportingInfo"][0];
+              info["valueAttachment"] = {{"contentType", "text/plain"}, {"data", "e30="}};
+              info.erase("valueString");
+          }) == "Claim.supportingInfo[0].valueAttachment.contentType");
+    // Items of the same date as each other are the study's date.
+    json same = good;
+    for (auto& item : same["item"])
+        item["servicedDate"] = "2025-03-14";
+    CHECK(fhir::claim(ctx, {}, same.dump(), "2025-03-15").status == 200);
 }
