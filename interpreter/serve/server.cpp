@@ -77,7 +77,11 @@ struct Server::Impl {
             try {
                 reply = handler(req);
             } catch (const std::exception& e) {
-                reply = error_reply(500, fmt::format("internal error: {}", e.what()));
+                // A bug of cpl's, not the client's fault: the detail goes to the server's log,
+                // the client gets no library's exception text.
+                say(fmt::format("internal error on {} {}: {}", req.method, req.path, e.what()));
+                reply = error_reply(500, "internal error: the server could not answer this "
+                                         "request (its log has the detail)");
             }
             res.status = reply.status;
             res.set_content(std::move(reply.body), reply.type.c_str());
@@ -158,6 +162,15 @@ struct Server::Impl {
                 if (res.status == 404) {
                     message = fmt::format("no endpoint {} {}", req.method, req.path);
                     help = "GET / for the workbench; the API is under /v1 (docs/openapi.yaml)";
+                } else if (res.status == 413 &&
+                           req.get_header_value("Content-Type")
+                               .starts_with("application/x-www-form-urlencoded")) {
+                    // cpp-httplib (a compiled library: its limit is not ours to set) refuses a
+                    // form-encoded body over 8 KiB, and that is curl's type for --data-binary.
+                    message = "the body was sent as application/x-www-form-urlencoded, whose "
+                              "size the HTTP library limits to 8 KiB";
+                    help = "send it as JSON: curl -H 'Content-Type: application/json' (or "
+                           "application/x-ndjson for a batch)";
                 } else if (res.status == 413) {
                     message = fmt::format("the request body is larger than the limit of {} bytes",
                                           options.max_body);
