@@ -82,11 +82,16 @@ private:
     EvaluateOptions evaluate_;
 };
 
+// Thrown when the output can no longer be written (`cpl run … | head`): the cases left are
+// not evaluated for nothing. main() reports run.cannot_write.
+struct OutputClosed {};
+
 void flush(Written& w, bool& all_used) {
     write(stderr, w.err);
     write(stdout, w.out);
     all_used = all_used && w.all_used;
     w = {};
+    if (output_failed()) throw OutputClosed{};
 }
 
 unsigned jobs_for(const RunOptions& options) {
@@ -154,28 +159,33 @@ int run(const RunOptions& options) {
         block.clear();
     };
 
-    InputsRead read = for_each_case(
-        options.cases,
-        [&](std::string_view text, const std::string& origin) {
-            if (!block_size) {
-                runner.evaluate(session(0), text, origin, written);
-                if (written.out.size() > (1 << 16) || !written.err.empty())
-                    flush(written, all_used);
-                return;
-            }
-            block.push_back({std::string(text), origin, false});
-            if (block.size() == block_size) run_block();
-        },
-        [&](const std::string& origin, const std::string& message) {
-            if (!block_size) {
-                runner.failed(written, origin, "", message, "", true);
-                return flush(written, all_used);
-            }
-            block.push_back({message, origin, true});
-            if (block.size() == block_size) run_block();
-        });
-    if (!block.empty()) run_block();
-    flush(written, all_used);
+    InputsRead read;
+    try {
+        read = for_each_case(
+            options.cases,
+            [&](std::string_view text, const std::string& origin) {
+                if (!block_size) {
+                    runner.evaluate(session(0), text, origin, written);
+                    if (written.out.size() > (1 << 16) || !written.err.empty())
+                        flush(written, all_used);
+                    return;
+                }
+                block.push_back({std::string(text), origin, false});
+                if (block.size() == block_size) run_block();
+            },
+            [&](const std::string& origin, const std::string& message) {
+                if (!block_size) {
+                    runner.failed(written, origin, "", message, "", true);
+                    return flush(written, all_used);
+                }
+                block.push_back({message, origin, true});
+                if (block.size() == block_size) run_block();
+            });
+        if (!block.empty()) run_block();
+        flush(written, all_used);
+    } catch (const OutputClosed&) {
+        return 1;
+    }
     if (read.cases + read.problems == 0) {
         // Unless an input already said it held nothing.
         if (read.ok)

@@ -2,6 +2,7 @@
 #include "commands.hpp"
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <fmt/format.h>
 #include <new>
 
@@ -18,6 +19,9 @@ int finish(int status) {
 } // namespace
 
 int main(int argc, char** argv) {
+    // A reader that closes the pipe (`cpl run … | head`) makes a write fail, which every
+    // command reports as run.cannot_write with status 1, rather than killing cpl silently.
+    std::signal(SIGPIPE, SIG_IGN);
     CLI::App app{"cpl — coding policy language: apply electrodiagnostic coding rules to cases",
                  "cpl"};
     app.require_subcommand(0, 1);

@@ -13,12 +13,20 @@ namespace cpl::cli {
 namespace {
 
 bool failed = false;
+bool stdout_failed = false; // the results cannot arrive; a lost message alone does not stop
 
 } // namespace
 
 void write(std::FILE* file, std::string_view text) {
     if (text.empty()) return;
-    if (std::fwrite(text.data(), 1, text.size(), file) != text.size()) failed = true;
+    if (std::fwrite(text.data(), 1, text.size(), file) != text.size()) {
+        failed = true;
+        if (file == stdout) stdout_failed = true;
+    }
+}
+
+bool output_failed() {
+    return stdout_failed;
 }
 
 bool output_complete() {

@@ -29,4 +29,8 @@ bool replace_file(const std::string& path, const std::string& text, std::string&
 /// there.
 bool output_complete();
 
+/// Whether a write to standard output has failed already (a full disk, a reader that closed
+/// the pipe): a command producing more results can stop, since none of them would arrive.
+bool output_failed();
+
 } // namespace cpl::cli

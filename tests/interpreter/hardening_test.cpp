@@ -581,6 +581,30 @@ TEST_CASE("#12: an error message written to a full disk does not abort") {
     CHECK(check.status == 1);
 }
 
+TEST_CASE("#12: a reader that closes the pipe ends the run with cannot_write, not a signal") {
+    // More output than a pipe holds, so that writes go on after `head` has gone.
+    std::string cases;
+    for (int i = 0; i < 3000; ++i)
+        cases += fmt::format(
+            R"({{"id": "c{}", "extremities": [{{"limb": "left_arm", "muscles": ["APB", "FDI", "biceps", "triceps", "deltoid"]}}]}})"
+            "\n",
+            i);
+    std::string input = write_temp(fmt::format("closed_pipe_{}.jsonl", ::getpid()), cases);
+    std::string status_file = write_temp(fmt::format("closed_pipe_status_{}", ::getpid()), "");
+    std::string err_file = write_temp(fmt::format("closed_pipe_err_{}", ::getpid()), "");
+    for (const char* jobs : {"1", "2"}) {
+        INFO(jobs);
+        // { cpl run … 2>ERR; echo $? > STATUS; } | head -c 1
+        Ran ran = cpl_cli(fmt::format("run --jobs {} --format json '{}' 2>'{}'; echo $? > '{}'; }} "
+                                      "| head -c 1",
+                                      jobs, input, err_file, status_file),
+                          "{");
+        CHECK(ran.out.size() == 1);
+        CHECK(slurp(status_file) == "1\n");
+        CHECK(slurp(err_file).find("[run.cannot_write]") != std::string::npos);
+    }
+}
+
 TEST_CASE("#12: a JSON Lines line over the bound has its own output line") {
     // 256 MiB and one byte of `x`, then a case: two lines in, two lines out.
     Ran ran = cpl_cli(
