@@ -4,6 +4,7 @@
 #include "interpreter/case/case_schema.hpp"
 
 #include "lang/codes.hpp"
+#include "lang/dates.hpp"
 
 #include <cassert>
 
@@ -169,6 +170,30 @@ bool is_modifier(std::string_view s) {
 /// capital letter then four digits (G0255).
 bool is_code(std::string_view s) {
     return is_procedure_code(s);
+}
+
+std::optional<std::string> never_holds(const Field& field, std::string_view text) {
+    const Spec& spec = field.spec;
+    switch (spec.read) {
+    case Read::OneOf: {
+        if (text == field.presence.text) return std::nullopt; // its value when absent
+        for (std::string_view option : spec.choice->options)
+            if (option == text) return std::nullopt;
+        std::string options;
+        for (std::string_view option : spec.choice->options)
+            options += (options.empty() ? "" : ", ") + std::string(option);
+        return "one of " + options;
+    }
+    case Read::Code:
+    case Read::Text:
+        if (!spec.form || spec.form->valid(text)) return std::nullopt;
+        return std::string(spec.form->expected);
+    case Read::Date:
+        if (text.empty() || parse_date(text)) return std::nullopt; // "": no date given
+        return "a date as YYYY-MM-DD (compared as text, so \"2023-1-1\" orders wrongly)";
+    default:
+        return std::nullopt;
+    }
 }
 
 // --- Checks across fields -------------------------------------------------------------------

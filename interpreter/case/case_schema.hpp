@@ -151,6 +151,11 @@ bool is_thoracic_level(std::string_view s); // T1..T12
 bool is_modifier(std::string_view s);       // two capital letters or digits
 bool is_code(std::string_view s);           // 95886, 0106T, G0255
 
+/// What a value of `field` (one element, for a list) always is, when `text` is not such a
+/// value: "one of global, professional, technical", "a 2-character modifier". Nothing when a
+/// case could hold it (fields of names and free text hold anything).
+std::optional<std::string> never_holds(const Field& field, std::string_view text);
+
 inline constexpr Form spinal_level{is_spinal_level, "a spinal level such as \"C6\" or \"L5\""};
 inline constexpr Form thoracic_level{is_thoracic_level, "a thoracic level T1 to T12"};
 inline constexpr Form modifier{

@@ -49,6 +49,15 @@ struct Typed {
     // restating the setting, so a condition made of it is not "constant"
     // (check.constant_condition).
     bool is_switch = false;
+    // The value is a field of a case record (`case.provider_role`, `line.code`; `each`: the
+    // field of every record of a list, `limbs.limb`), whose values the case schema bounds
+    // (check.impossible_value).
+    struct Field {
+        std::uint32_t shape;
+        std::uint32_t index;
+        bool each = false;
+    };
+    std::optional<Field> field;
 };
 
 inline bool is_text(const TypeP& t) {

@@ -203,7 +203,11 @@ Typed ExpressionChecker::name(const std::string& n, Span span, Scope& scope) {
     }
     if (!scope.constant_only) {
         if (n == "case") return make(Op::CaseRoot, {}, record_of(shape_case), span);
-        if (n == "service_date") return make(Op::ServiceDate, {}, string_type(), span);
+        if (n == "service_date") {
+            Typed out = make(Op::ServiceDate, {}, string_type(), span);
+            out.field = Typed::Field{shape_case, case_field::date_of_service};
+            return out;
+        }
         if (n == "claim" && scope.in_edit)
             return make(Op::Claim, {}, list_of(record_of(shape_line)), span);
         if (n == "supported" && scope.in_edit)
@@ -264,9 +268,11 @@ Typed ExpressionChecker::member(const ast::Member& m, Span span, Scope& scope) {
         TypeP field_type = p().shape_types[record->shape][static_cast<std::size_t>(index)];
         std::vector<Node> kids;
         kids.push_back(std::move(object.node));
-        return make(over_list ? Op::MapMember : Op::Member, std::move(kids),
-                    over_list ? list_of(field_type) : field_type, span,
-                    static_cast<std::uint32_t>(index));
+        Typed out = make(over_list ? Op::MapMember : Op::Member, std::move(kids),
+                         over_list ? list_of(field_type) : field_type, span,
+                         static_cast<std::uint32_t>(index));
+        out.field = Typed::Field{record->shape, static_cast<std::uint32_t>(index), over_list};
+        return out;
     }
     if (known(t) && t->kind != TypeKind::List) {
         error("check.type_mismatch", m.field.span,

@@ -46,6 +46,8 @@ protected:
     /// `==`, `!=`, `in`, `not in` between types no two values of which are ever equal: an
     /// error naming both (operators.cpp). True when reported.
     bool incomparable(const ast::Binary& b, const Typed& left, const Typed& right);
+    // A constant compared with a case field that never holds it (check.impossible_value).
+    void impossible_value(const ast::Binary& b, const Typed& left, const Typed& right);
     /// Warns when a condition (`when`, an `if` filter or branch) is the same for every case
     /// (conditions.cpp); returns the warning, and its value in `holds`, so the caller can add
     /// help.

@@ -2,8 +2,10 @@
 // comparisons that can never hold (check.incomparable).
 #include "interpreter/case/case_schema.hpp"
 #include "interpreter/check/expressions.hpp"
+#include "lang/suggest.hpp"
 #include "lang/vocabulary.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 namespace cpl::check_detail {
@@ -142,6 +144,69 @@ bool ExpressionChecker::incomparable(const ast::Binary& b, const Typed& left, co
     return true;
 }
 
+// `case.provider_role == "profesional"`, `line.code == "9588"`, `"xs" in line.modifiers`,
+// `service_date >= "2023-1-1"`: the types agree, but the case schema says the field never
+// holds the constant (the reader refuses such a case), so the condition can never mean what
+// it says.
+void ExpressionChecker::impossible_value(const ast::Binary& b, const Typed& left,
+                                         const Typed& right) {
+    using B = ast::BinaryOp;
+    bool membership = b.op == B::In || b.op == B::NotIn;
+    // The field, whether its values or its elements are meant, and the constant's side.
+    auto check = [&](const Typed::Field& field, bool elements, const Typed& constant,
+                     const ast::Expr& at) {
+        if (constant.node.op != Op::Const) return;
+        // A line of the claim being built holds what a claim line of the case does.
+        std::uint32_t shape = field.shape == shape_line ? shape_claim_line : field.shape;
+        if (!case_schema::has_schema(shape)) return;
+        const auto& schema = case_schema::schema_of(shape);
+        const std::string& name = p().shapes[field.shape].fields[field.index];
+        auto in_schema = std::find_if(schema.fields.begin(), schema.fields.end(),
+                                      [&](const case_schema::Field& f) { return f.name == name; });
+        if (in_schema == schema.fields.end()) return;
+        const case_schema::Field& f = *in_schema;
+        if (f.spec.list != elements) return;
+        const Value& v = constant.node.constant;
+        std::span<const Value> texts =
+            v.kind == Kind::List ? v.list() : std::span<const Value>(&v, 1);
+        for (const Value& text : texts) {
+            if (text.kind != Kind::String) continue;
+            auto expected = case_schema::never_holds(f, text.str());
+            if (!expected) continue;
+            bool date = field.shape == shape_case && field.index == case_field::date_of_service;
+            std::string record(schema.name);
+            std::replace(record.begin(), record.end(), '_', ' ');
+            std::string what = date ? std::string("the date of service")
+                                    : fmt::format("`{}` of {}", f.name, with_article(record));
+            auto& d = error(
+                "check.impossible_value", at.span,
+                elements
+                    ? fmt::format("{} never holds \"{}\": each is {}", what, text.str(), *expected)
+                    : fmt::format("{} is never \"{}\": it is {}", what, text.str(), *expected));
+            if (f.spec.read == case_schema::Read::OneOf) {
+                std::vector<std::string_view> options(f.spec.choice->options.begin(),
+                                                      f.spec.choice->options.end());
+                if (auto guess = closest(text.str(), options))
+                    d.help = fmt::format("did you mean \"{}\"?", *guess);
+            } else if (f.spec.form && !f.spec.form->help.empty()) {
+                d.help = std::string(f.spec.form->help);
+            }
+            return;
+        }
+    };
+    if (!membership) {
+        if (left.field && !left.field->each) check(*left.field, false, right, *b.right);
+        if (right.field && !right.field->each) check(*right.field, false, left, *b.left);
+        return;
+    }
+    // `"xs" in line.modifiers`, `"left" in limbs.limb`: the elements of a list field.
+    if (right.field) check(*right.field, !right.field->each, left, *b.left);
+    // `line.code in ["95885", "9588"]`: each element of the list.
+    if (left.field && !left.field->each && right.node.op == Op::Const &&
+        right.node.constant.kind == Kind::List)
+        check(*left.field, false, right, *b.right);
+}
+
 Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {
     using B = ast::BinaryOp;
     Typed left = expr(*b.left, scope);
@@ -238,6 +303,9 @@ Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {
         result = number_type();
         break;
     }
+    bool compares = op == Op::Eq || op == Op::Ne || op == Op::Lt || op == Op::Le || op == Op::Gt ||
+                    op == Op::Ge || op == Op::In || op == Op::NotIn;
+    if (!failed && compares) impossible_value(b, left, right);
     // A mistake is not also folded: evaluating it now would report it a second time.
     if (failed) return fail(span);
     std::vector<Node> kids;

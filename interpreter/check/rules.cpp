@@ -1,6 +1,7 @@
 // interpreter/check/rules.cpp — compiling rules, edits and their clauses (see rules.hpp).
 #include "interpreter/check/rules.hpp"
 
+#include "interpreter/case/case_schema.hpp"
 #include "lang/vocabulary.hpp"
 
 #include <algorithm>
@@ -247,6 +248,29 @@ RuleCode RuleCompiler::compile_element_exception(const LayeredChange& change,
     return code;
 }
 
+// A modifier a clause puts on (or takes off) a line, when it is a constant: one the case
+// reader would refuse ("xs", "XSS", "") is an error here, not a line no claim could carry.
+// From a setting, the setting and the layer that set it are named.
+void RuleCompiler::check_modifiers(const Node& modifiers, const ast::Expr& at) {
+    if (modifiers.op != Op::Const) return;
+    const Value& v = modifiers.constant;
+    std::span<const Value> texts = v.kind == Kind::List ? v.list() : std::span<const Value>(&v, 1);
+    for (const Value& text : texts) {
+        if (text.kind != Kind::String || case_schema::is_modifier(text.str())) continue;
+        auto& d = error("check.impossible_value", at.span,
+                        fmt::format("a modifier is never \"{}\": it is {}", text.str(),
+                                    case_schema::modifier.expected));
+        d.help = std::string(case_schema::modifier.help);
+        if (const auto* settings = p().settings_folded_at(modifiers.span))
+            for (std::uint32_t slot : *settings) {
+                const SettingCode& setting = p().settings[slot];
+                d.notes.push_back(fmt::format("it is the value of setting `{}`, set by `{}`",
+                                              setting.name, setting.versions.back().layer));
+            }
+        return;
+    }
+}
+
 // `when false`: the rule never acts. A payer switching off a rule of its base says so.
 void RuleCompiler::always_false(Diagnostic& d, const ast::Rule& rule, bool replaces) {
     std::string_view kind = vocabulary::keyword(rule.kind);
@@ -306,6 +330,7 @@ ClauseCode RuleCompiler::compile_clause(const ast::Clause& clause, Scope& scope,
         if (clause.modifiers) {
             Typed modifiers = expr(*clause.modifiers, scope);
             expect(modifiers, list_of(string_type()), *clause.modifiers, "`modifiers`");
+            check_modifiers(modifiers.node, *clause.modifiers);
             code.modifiers = std::move(modifiers.node);
         }
         break;
@@ -319,6 +344,7 @@ ClauseCode RuleCompiler::compile_clause(const ast::Clause& clause, Scope& scope,
                               vocabulary::clause(clause.kind).keyword));
         expect(value, clause.kind == K::Cap ? number_type() : string_type(), clause.expr,
                clause.kind == K::Cap ? "the cap" : "the modifier");
+        if (clause.kind != K::Cap) check_modifiers(value.node, clause.expr);
         break;
     default:
         break;

@@ -29,6 +29,7 @@ private:
     ClauseCode compile_clause(const ast::Clause& clause, Scope& scope, const ast::Rule& rule,
                               bool replaces);
     void always_false(Diagnostic& d, const ast::Rule& rule, bool replaces);
+    void check_modifiers(const Node& modifiers, const ast::Expr& at);
 };
 
 } // namespace cpl::check_detail
