@@ -92,7 +92,33 @@ std::size_t action_point(const ast::Rule& rule) {
     return static_cast<std::size_t>(it - rule.clauses.begin());
 }
 
+// Whether an exception's guard, its leading `let`/`when` clauses, has a condition at all.
+bool has_guard(const ast::Rule& exception) {
+    for (const auto& clause : exception.clauses) {
+        if (clause.kind == ast::ClauseKind::When) return true;
+        if (clause.kind != ast::ClauseKind::Let) return false;
+    }
+    return false;
+}
+
 } // namespace
+
+// An exception with no condition before its first `for` or action runs in place of its
+// target in every case: an `override` written as an exception, most often with the conditions
+// meant as its guard put after `for line in claim`, where they are per line. (One `per line`
+// with no condition is an idiom: it keeps the target's conditions and replaces its action.)
+void RuleCompiler::warn_unguarded(const ast::Rule& exception, const RuleCode& target) {
+    if (has_guard(exception)) return;
+    std::string_view kind = vocabulary::keyword(target.kind);
+    auto& d = warning("check.unguarded_exception", exception.name.span,
+                      fmt::format("exception `{}` has no `when` before its first `for` or action, "
+                                  "so it runs in place of {} `{}` in every case",
+                                  exception.name.text, kind, target.name));
+    d.help = fmt::format("put its conditions before `for` (after it they are per line, not its "
+                         "guard), write `exception … per line` to except some lines, or, to "
+                         "replace the {}, `override {} {}`",
+                         kind, kind, target.name);
+}
 
 RuleCode RuleCompiler::compile_rule(const MergedRule& merged) {
     RuleCode code = compile_body(*merged.rule, merged.layer, true, !merged.replaces.empty(),
@@ -103,6 +129,7 @@ RuleCode RuleCompiler::compile_rule(const MergedRule& merged) {
         // An exception's guard is its leading let/when clauses as written: keep them in place.
         code.exceptions.push_back(compile_body(*exception, layer, false));
         code.exceptions.back().replaces = fmt::format("{} ({})", code.name, code.layer);
+        warn_unguarded(*exception, code);
     }
     return code;
 }

@@ -30,6 +30,7 @@ private:
                               bool replaces);
     void always_false(Diagnostic& d, const ast::Rule& rule, bool replaces);
     void check_modifiers(const Node& modifiers, const ast::Expr& at);
+    void warn_unguarded(const ast::Rule& exception, const RuleCode& target);
 };
 
 } // namespace cpl::check_detail
