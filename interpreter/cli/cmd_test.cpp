@@ -243,6 +243,16 @@ std::string coverage_report(const Program& program, const Coverage& covered,
     return out;
 }
 
+// The JSON library's message without its exception's name ("[json.exception.parse_error.101]
+// parse error at line 1, column 2: …" → "parse error at line 1, column 2: …").
+std::string without_exception_name(std::string_view what) {
+    if (what.starts_with("[json.exception.")) {
+        std::size_t end = what.find("] ");
+        if (end != std::string_view::npos) what.remove_prefix(end + 2);
+    }
+    return std::string(what);
+}
+
 // Names and values in the report come from files and cases: shown printable, so none can
 // forge a line of the report or drive the terminal.
 std::string shown(std::string_view text) {
@@ -262,11 +272,25 @@ int test(const TestOptions& options) {
             auto found = files_below(p, {".case.json"});
             files.insert(files.end(), found.begin(), found.end());
         } else if (fs::exists(p, ec)) {
+            // Its expectation is found by the name: NAME.case.json beside NAME.expected.json.
+            if (!p.ends_with(".case.json")) {
+                eprint("cpl test: error: {} is not a test: a test is NAME.case.json beside "
+                       "NAME.expected.json [test.not_a_test]\n",
+                       shown(p));
+                return 2;
+            }
             files.push_back(p);
         } else {
             eprint("cpl test: no such file or directory: {}\n", p);
             return 2;
         }
+    }
+    // A test job that finds nothing to run has not passed: its paths are wrong.
+    if (files.empty()) {
+        eprint("cpl test: error: no tests in {}: a test is NAME.case.json beside "
+               "NAME.expected.json [test.no_tests]\n",
+               shown(fmt::format("{}", fmt::join(paths, ", "))));
+        return 1;
     }
     std::map<std::string, Loaded> policies;
     std::map<std::string, std::unique_ptr<Session>> sessions;
@@ -292,7 +316,7 @@ int test(const TestOptions& options) {
             expected = json::parse(*expected_text);
         } catch (const json::exception& e) {
             print("FAIL {}: {} is not valid JSON: {}\n", shown(file), shown(expected_path),
-                  shown(e.what()));
+                  shown(without_exception_name(e.what())));
             ++failed;
             continue;
         }
@@ -332,7 +356,8 @@ int test(const TestOptions& options) {
             outcome = sessions[policy]->run(*case_text, evaluate_options);
             problems = compare(expected, outcome);
         } catch (const json::exception& e) {
-            problems.push_back(fmt::format("{} is malformed: {}", expected_path, e.what()));
+            problems.push_back(fmt::format("{} is malformed: {}", expected_path,
+                                           without_exception_name(e.what())));
         }
         if (options.update && (creating || !problems.empty())) {
             std::string case_name = outcome.case_id;
