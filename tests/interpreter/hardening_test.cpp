@@ -605,6 +605,17 @@ TEST_CASE("#12: a reader that closes the pipe ends the run with cannot_write, no
     }
 }
 
+TEST_CASE("#12: a malformed expectation is a located failure without an exception's name") {
+    auto dir = scratch_dir("bad_expectation");
+    std::ofstream(dir / "a.case.json") << R"({"id": "a"})";
+    std::ofstream(dir / "a.expected.json") << "no";
+    Ran ran = cpl_cli("test '" + dir.string() + "'");
+    CHECK(ran.status == 1);
+    CHECK(ran.out.find("a.expected.json is not valid JSON: parse error at line 1, column 2") !=
+          std::string::npos);
+    CHECK(ran.out.find("json.exception") == std::string::npos);
+}
+
 TEST_CASE("#12: a JSON Lines line over the bound has its own output line") {
     // 256 MiB and one byte of `x`, then a case: two lines in, two lines out.
     Ran ran = cpl_cli(
