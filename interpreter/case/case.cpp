@@ -165,6 +165,8 @@ Value* CaseReader::Impl::read_fields(od::object& object, const ShapeSchema& shap
         path.push_back({rows[i].name});
         fields[i] = read_field(f.value(), rows[i].spec);
         path.pop_back();
+        if (!rows[i].when_empty.empty() && fields[i].kind == Kind::List && fields[i].size == 0)
+            fail_at(rows[i].name, "the list is empty", std::string(rows[i].when_empty));
         if (shape.id == shape_case && i == case_field::id) case_id = fields[i].str();
     }
     if ((seen & plan.required) != plan.required)

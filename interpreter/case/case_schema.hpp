@@ -126,6 +126,9 @@ struct Field {
     std::string_view name;
     Spec spec;
     Presence presence = {};
+    // A list that, when given, must not be empty, and how to fix one that is: an empty list
+    // reads as an absent one, so given empty it would silently mean "not given".
+    std::string_view when_empty = {};
 };
 
 /// A check across the fields of a record, once it is read: what is wrong, and at which field.
@@ -206,7 +209,11 @@ inline constexpr Field case_fields[] = {
     {"nerve_conduction", list(record(shape_nerve_study))},
     {"neuromuscular_junction", list(record(shape_nmj_study))},
     {"history", list(record(shape_encounter))},
-    {"claim", list(record(shape_claim_line))},
+    {"claim",
+     list(record(shape_claim_line)),
+     {},
+     "leave `claim` out to code the study, or give the lines billed: an empty claim has "
+     "nothing to review"},
 };
 
 inline constexpr Field extremity_fields[] = {

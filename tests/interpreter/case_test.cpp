@@ -903,6 +903,8 @@ TEST_CASE("claim lines", "[case][error]") {
         read_ok(reader, R"({"id": "c", "claim": [{"code": ")" + std::string(code) + "\"}]}", arena);
     }
     auto line = [](std::string fields) { return R"({"id": "c", "claim": [)" + fields + "]}"; };
+    // Given empty, a claim would read as none: the study would be coded, not reviewed.
+    check_errors(reader, {{R"({"id": "c", "claim": []})", "claim", "the list is empty"}});
     const std::string units = "expected a whole number from 1 to 9999";
     check_errors(
         reader,
