@@ -569,6 +569,7 @@ public:
             if (c.is_type<g::within>()) {
                 const Node& range = *c.children.at(0);
                 s.within = {{number(*range.children.at(0)), number(*range.children.at(1))}};
+                if (s.within->second < s.within->first) empty_range(range);
             } else if (c.is_type<g::string_lit>()) {
                 s.doc = plain_string(c, "a setting's description");
             } else {

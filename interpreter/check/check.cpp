@@ -100,6 +100,17 @@ private:
                     d.help = setting_help(declared, *version.value);
                 }
                 const Value& v = value.node.constant;
+                // `within` bounds a number: a setting of another type is never checked by it.
+                if (code.within && version.value == &s.decl->value && known(declared) &&
+                    declared->kind != TypeKind::Number) {
+                    auto& d = error("check.setting_type", version.value->span,
+                                    fmt::format("`{}` has a `within` range, which bounds a "
+                                                "number, but its value is a {}",
+                                                code.name, type_name(declared)));
+                    if (std::holds_alternative<ast::CodeLit>(version.value->kind))
+                        d.help = fmt::format("five digits are a code: for the number, write {}",
+                                             digits_grouped(source_text(version.value->span)));
+                }
                 if (code.within && v.kind == Kind::Number &&
                     (v.number < code.within->first || v.number > code.within->second)) {
                     auto& d = error("check.setting_out_of_range", version.value->span,
@@ -119,6 +130,16 @@ private:
             setting_index_[code.name] = static_cast<std::uint32_t>(p().settings.size());
             p().settings.push_back(std::move(code));
         }
+    }
+
+    // `12000` → `12_000`: how a five-digit number is written so that it is not a code.
+    static std::string digits_grouped(std::string_view digits) {
+        std::string out;
+        for (std::size_t i = 0; i < digits.size(); ++i) {
+            if (i > 0 && (digits.size() - i) % 3 == 0) out += '_';
+            out += digits[i];
+        }
+        return out;
     }
 
     // How to write a value of the setting's type, when the mistake shows what was meant.
