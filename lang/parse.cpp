@@ -5,7 +5,9 @@
 #include "grammar_errors.hpp"
 #include "parse_tree.hpp"
 #include "parse_tree_control.hpp"
+#include "suggest.hpp"
 #include "utf8.hpp"
+#include "vocabulary.hpp"
 
 #include <cctype>
 #include <fmt/format.h>
@@ -189,6 +191,14 @@ Diagnostic& report(Diagnostics& diagnostics, FileId file, const SyntaxError& err
     return d;
 }
 
+// The words a declaration, or the header's `extends`, starts with.
+const std::vector<std::string_view>& declaration_words() {
+    static const std::vector<std::string_view> words{
+        "extends", "setting",   "table",   "def",   "rule",   "edit",  "override",
+        "disable", "exception", "include", "fixed", "source", "narrow"};
+    return words;
+}
+
 std::string_view first_word(const std::string& text, std::size_t at) {
     std::size_t end = at;
     while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])))
@@ -270,6 +280,17 @@ ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagno
         }
     } catch (const pegtl::parse_error& e) {
         SyntaxError error = to_syntax_error(e, text);
+        // `policy Acme`: a name is lower case (capitals never start one).
+        std::size_t raw = e.positions().empty() ? 0 : e.positions().front().byte;
+        std::string_view written = first_word(text, raw);
+        if (error.code == "parse.expected_policy_name" && !written.empty() &&
+            std::isupper(static_cast<unsigned char>(written.front()))) {
+            std::string lower(written);
+            for (char& c : lower)
+                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            error.help =
+                fmt::format("a name is lower-case letters, digits and `_`: write `{}`", lower);
+        }
         report(diagnostics, file, error);
         offset = next_declaration_start(text, error.byte);
     }
@@ -310,6 +331,13 @@ ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagno
                     policy.decls.push_back(std::move(*decl));
         } catch (const pegtl::parse_error& e) {
             SyntaxError error = to_syntax_error(e, text);
+            // A word that is not a keyword starts a setting's restatement (`NAME VALUE`): one
+            // a letter or two from a keyword (`extend`, `rul`) was that keyword.
+            std::string_view word = first_word(text, start);
+            if (error.help.empty() && error.code == "parse.expected_value" &&
+                !vocabulary::is_reserved(word))
+                if (auto keyword = closest(word, declaration_words()))
+                    error.help = fmt::format("did you mean `{}`?", *keyword);
             Diagnostic& d = report(diagnostics, file, error);
             Location began = source.locate(static_cast<std::uint32_t>(start));
             d.notes.push_back(fmt::format("in the declaration `{}` that begins at line {}",
