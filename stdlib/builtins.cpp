@@ -56,6 +56,7 @@ const std::vector<Builtin>& builtins() {
         {"min", "min([number]) -> number", "Smallest number; an error on []", {{K::List, K::Number}}, element_of_first, builtin_min},
         {"max", "max([number]) -> number", "Largest number; an error on []", {{K::List, K::Number}}, element_of_first, builtin_max},
         {"distinct", "distinct(list) -> list", "The elements, each once, in first-seen order", {K::List}, same_as_first, builtin_distinct},
+        {"intersects", "intersects(list, list or table) -> bool", "Some element of the list is an element of the second list, or a key of the table", {K::List, K::Any}, bool_result, builtin_intersects},
         {"flatten", "flatten([list]) -> list", "One list of all the elements of the inner lists, in order", {{K::List, K::List}}, element_of_first, builtin_flatten},
         {"any", "any([bool]) -> bool", "Some element is true", {{K::List, K::Bool}}, bool_result, builtin_any},
         {"all", "all([bool]) -> bool", "Every element is true (true for [])", {{K::List, K::Bool}}, bool_result, builtin_all},

@@ -57,6 +57,7 @@ Value builtin_min(std::span<const Value>, BuiltinContext&);
 Value builtin_max(std::span<const Value>, BuiltinContext&);
 Value builtin_distinct(std::span<const Value>, BuiltinContext&);
 Value builtin_flatten(std::span<const Value>, BuiltinContext&);
+Value builtin_intersects(std::span<const Value>, BuiltinContext&);
 Value builtin_any(std::span<const Value>, BuiltinContext&);
 Value builtin_all(std::span<const Value>, BuiltinContext&);
 Value builtin_sort(std::span<const Value>, BuiltinContext&);

@@ -143,6 +143,39 @@ Value builtin_distinct(std::span<const Value> args, BuiltinContext& ctx) {
     return Value::of_list(out, n);
 }
 
+// One call where `any x in a: x in b` walks a loop of nodes: "is a claim code among a code's
+// pairs", "is a limb's level of the other region". Lists of codes and levels are short; past
+// a few hundred pairs the strings of the second are hashed.
+Value builtin_intersects(std::span<const Value> args, BuiltinContext& ctx) {
+    auto a = list_arg(args[0], ctx, "intersects");
+    if (args[1].kind == Kind::Table) {
+        const TableData& table = *args[1].table;
+        Budget::charge_steps(a.size());
+        for (const auto& x : a)
+            if (const TableRowData* row = table.find(x, ctx.date)) {
+                if (ctx.row_returned) ctx.row_returned(ctx.row_returned_to, table, *row);
+                return Value::of_bool(true);
+            }
+        return Value::of_bool(false);
+    }
+    auto b = list_arg(args[1], ctx, "intersects");
+    if (a.size() * b.size() <= 256 ||
+        std::any_of(b.begin(), b.end(), [](const Value& v) { return v.kind != Kind::String; })) {
+        Budget::charge_steps(a.size() * b.size());
+        for (const auto& x : a)
+            for (const auto& y : b)
+                if (equal(x, y, ctx.shapes)) return Value::of_bool(true);
+        return Value::of_bool(false);
+    }
+    Budget::charge_steps(a.size() + b.size());
+    std::unordered_set<std::string_view> strings;
+    for (const auto& y : b)
+        strings.insert(y.str());
+    return Value::of_bool(std::any_of(a.begin(), a.end(), [&](const Value& x) {
+        return x.kind == Kind::String && strings.count(x.str());
+    }));
+}
+
 Value builtin_flatten(std::span<const Value> args, BuiltinContext& ctx) {
     auto items = list_arg(args[0], ctx, "flatten");
     std::size_t total = 0;

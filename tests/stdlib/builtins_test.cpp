@@ -17,6 +17,12 @@ TEST_CASE("built-ins, evaluated as constants") {
         {"distinct([1, 2, 1, 3, 2])", "[1, 2, 3]"},
         {"distinct([{a: 1}, {a: 1}, {a: 2}])", "[{a: 1}, {a: 2}]"},
         {"flatten([[1, 2], [], [3]])", "[1, 2, 3]"},
+        {"intersects([95860, 95886], [95885, 95886])", "true"},
+        {"intersects([95860], [95885, 95886])", "false"},
+        {"intersects([], [1])", "false"},
+        {"intersects([\"95299\"], 95000..95300)", "true"}, // hashed: more than 256 pairs
+        {"intersects([\"95301\", \"9530\"], 95000..95300)", "false"},
+        {"intersects([{a: 1}], [{a: 2}, {a: 1}])", "true"},
         {"any([false, true])", "true"},
         {"all([])", "true"},
         {"sort([3, 1, 2])", "[1, 2, 3]"},
@@ -32,6 +38,8 @@ TEST_CASE("built-ins, evaluated as constants") {
         {"add_years(\"2024-02-29\", -1)", "2023-02-28"},
         {"95907..95909", "[\"95907\", \"95908\", \"95909\"]"},
         {"count(t)", "2"},
+        {"intersects([5, 2], t)", "true"}, // the keys of a table (2 in its range 1..2)
+        {"intersects([5], t)", "false"},
         {"keys(t)", "[1, 3]"},
         {"entries(t)[1].value", "95908"},
         {"prefix_rows(dx, \"G56.01\")", "[\"right carpal tunnel\", \"carpal tunnel\"]"},
