@@ -195,8 +195,11 @@ Value CaseReader::Impl::read_field(od::value& v, const Spec& spec) {
     switch (spec.read) {
     case Read::Name:
         return one_or_list([&](od::value& e) { return copy(get_name(e)); });
-    case Read::Text:
-        return one_or_list([&](od::value& e) { return read_text(e, spec.form); });
+    case Read::Text: {
+        Value text = one_or_list([&](od::value& e) { return read_text(e, spec.form); });
+        if (spec.list && spec.unique) refuse_repeats(text);
+        return text;
+    }
     case Read::OneOf:
         return one_or_list([&](od::value& e) { return read_one_of(e, spec); });
     case Read::Date:
@@ -248,6 +251,18 @@ void CaseReader::Impl::mark_unique(const Spec& spec, std::string_view option) {
                  std::string(at > 1 ? path[at - 2].field : std::string_view()) + "[" +
                  std::to_string(marks[m].index) + "])");
     marks.push_back({&spec, option.data(), path[at - 1].index});
+}
+
+/// A list of strings marked unique (a line's modifiers): a string given twice names the
+/// element that has it first.
+void CaseReader::Impl::refuse_repeats(const Value& list) {
+    for (std::uint32_t j = 1; j < list.size; ++j)
+        for (std::uint32_t i = 0; i < j; ++i)
+            if (list.items[i].str() == list.items[j].str()) {
+                path.push_back({{}, j});
+                fail(in_quotes(list.items[j].str()) + " is given twice (also at [" +
+                     std::to_string(i) + "])");
+            }
 }
 
 Value CaseReader::Impl::read_date(od::value& v) {

@@ -121,6 +121,7 @@ struct CaseReader::Impl {
     Value read_text(od::value& v, const case_schema::Form* form);
     Value read_one_of(od::value& v, const case_schema::Spec& spec);
     void mark_unique(const case_schema::Spec& spec, std::string_view option);
+    void refuse_repeats(const Value& list);
     Value read_date(od::value& v);
     Value read_count(od::value& v, std::int64_t max);
     Value read_muscle(od::value& v); // case_muscles.cpp

@@ -198,6 +198,19 @@ std::optional<std::string> never_holds(const Field& field, std::string_view text
 
 // --- Checks across fields -------------------------------------------------------------------
 
+std::optional<Problem> one_component_a_line(std::span<const Value> fields) {
+    bool professional = false, technical = false;
+    for (const Value& m : fields[claim_line_field::modifiers].list()) {
+        professional = professional || m.str() == "26";
+        technical = technical || m.str() == "TC";
+    }
+    if (!professional || !technical) return std::nullopt;
+    return Problem{"modifiers",
+                   "26 and TC on one line: a line is the professional component or the technical "
+                   "one, not both",
+                   "bill each component on a line of its own, or the global service with neither"};
+}
+
 std::optional<Problem> f_wave_on_motor_only(std::span<const Value> fields) {
     std::string_view type = fields[nerve_study_field::type].str();
     if (!fields[nerve_study_field::f_wave].boolean || type == "motor") return std::nullopt;

@@ -185,13 +185,15 @@ inline constexpr Choice study_types{"type", study_type_options};
 
 /// nerve_study: an F-wave is recorded on a motor study only.
 std::optional<Problem> f_wave_on_motor_only(std::span<const Value> fields);
+/// claim_line: 26 (professional component) and TC (technical) are never on one line.
+std::optional<Problem> one_component_a_line(std::span<const Value> fields);
 
 // --- The fields of each shape ---------------------------------------------------------------
 
 inline constexpr Field claim_line_fields[] = {
     {"code", code(cpt_code), required()},
     {"units", count_to(9999), absent(1)},
-    {"modifiers", list(text(&modifier))},
+    {"modifiers", list(unique(text(&modifier)))},
 };
 
 inline constexpr Field case_fields[] = {
@@ -205,7 +207,7 @@ inline constexpr Field case_fields[] = {
     {"axial_muscles", list(record(shape_sided_muscle))},
     {"larynx", flag()},
     {"hemidiaphragm", list(unique(one_of(sides)))},
-    {"single_fiber_muscles", list(text())},
+    {"single_fiber_muscles", list(name())},
     {"nerve_conduction", list(record(shape_nerve_study))},
     {"neuromuscular_junction", list(record(shape_nmj_study))},
     {"history", list(record(shape_encounter))},
@@ -255,7 +257,7 @@ inline constexpr Field encounter_fields[] = {
 // --- The shapes, in id order ----------------------------------------------------------------
 
 inline constexpr ShapeSchema shapes[] = {
-    {shape_claim_line, "claim_line", claim_line_fields, "{code} x{units}"},
+    {shape_claim_line, "claim_line", claim_line_fields, "{code} x{units}", one_component_a_line},
     {shape_case, "case", case_fields},
     {shape_extremity, "extremity", extremity_fields, "{limb}"},
     {shape_muscle, "muscle", muscle_fields, "{name}"},

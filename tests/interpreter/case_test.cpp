@@ -905,6 +905,17 @@ TEST_CASE("claim lines", "[case][error]") {
     auto line = [](std::string fields) { return R"({"id": "c", "claim": [)" + fields + "]}"; };
     // Given empty, a claim would read as none: the study would be coded, not reviewed.
     check_errors(reader, {{R"({"id": "c", "claim": []})", "claim", "the list is empty"}});
+    // A muscle with no name is no muscle: 95872 is one unit per muscle.
+    check_errors(reader, {{R"({"id": "c", "single_fiber_muscles": ["EDC", ""]})",
+                           "single_fiber_muscles[1]", "must not be empty"}});
+    // A modifier twice on one line, and both components on one line, are never a claim.
+    check_errors(
+        reader,
+        {{line(R"({"code": "95886", "modifiers": ["26", "26"]})"), "claim[0].modifiers[1]",
+          R"("26" is given twice (also at [0]))"},
+         {line(R"({"code": "95886", "modifiers": ["TC", "XS", "26"]})"), "claim[0].modifiers",
+          "26 and TC on one line: a line is the professional component or the technical "
+          "one, not both"}});
     const std::string units = "expected a whole number from 1 to 9999";
     check_errors(
         reader,
