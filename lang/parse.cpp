@@ -163,7 +163,14 @@ SyntaxError to_syntax_error(const pegtl::parse_error& e, const std::string& sour
     if (auto bar = text.find('|'); bar != std::string_view::npos) {
         std::string code(text.substr(0, bar));
         if (auto mistake = recognised_mistake(source, raw, after_expression(code))) return *mistake;
-        return {std::move(code), std::string(text.substr(bar + 1)), byte};
+        SyntaxError error{std::move(code), std::string(text.substr(bar + 1)), byte};
+        // `"{t[\"x\"]}"`: inside an interpolation, code is code, and its strings are quoted
+        // as anywhere else.
+        if (error.code == "parse.expected_expression" && raw + 1 < source.size() &&
+            source[raw] == '\\' && source[raw + 1] == '"')
+            error.help = "inside `{…}` write a string with plain quotes, no backslash: "
+                         "`{t[\"x\"]}`";
+        return error;
     }
     return {"parse.too_deep", "expression nested too deeply", byte};
 }

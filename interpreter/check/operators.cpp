@@ -132,6 +132,12 @@ bool ExpressionChecker::incomparable(const ast::Binary& b, const Typed& left, co
                                          source_text(condition.span), source_text(condition.span));
         }
     }
+    // A number written in quotes: `line.units == "2"`.
+    if (const auto* s = std::get_if<ast::StringLit>(&literal.kind);
+        s && !help && meant && meant->kind == TypeKind::Number && s->parts.size() == 1)
+        if (const auto* text = std::get_if<std::string>(&s->parts[0]);
+            text && !text->empty() && text->find_first_not_of("0123456789") == std::string::npos)
+            help = fmt::format("a number is written without quotes: {}", *text);
     auto& d = error("check.incomparable", wrong->span, std::move(message));
     d.help = help;
     // A function's result, named, so the author sees where the other type comes from.
