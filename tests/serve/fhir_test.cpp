@@ -121,8 +121,7 @@ TEST_CASE("fhir: elements of the wrong type are located faults, not internal err
     CHECK(answer([](json& c) { c["item"][0]["servicedDate"] = 20250314; }) ==
           "Claim.item[0].servicedDate");
     CHECK(answer([](json& c) { c["billablePeriod"] = nullptr; }) == "Claim.billablePeriod");
-    CHECK(answer([](json& c) { c["billablePeriod"] = {{"start", 5}}; }) ==
-          "Claim.billablePeriod");
+    CHECK(answer([](json& c) { c["billablePeriod"] = {{"start", 5}}; }) == "Claim.billablePeriod");
     // One study is one date of service.
     CHECK(answer([](json& c) {
               c["item"][0]["servicedDate"] = "2025-03-14";
