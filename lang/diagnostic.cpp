@@ -5,6 +5,13 @@
 
 namespace cpl {
 
+std::string without_exception_name(std::string_view what) {
+    if (std::size_t close = what.find("] ");
+        what.starts_with("[json.exception.") && close != std::string_view::npos)
+        what.remove_prefix(close + 2);
+    return std::string(what);
+}
+
 Diagnostic& Diagnostics::error(std::string code, std::optional<Span> span, std::string message) {
     items_.push_back({Severity::error, std::move(code), span, std::move(message), {}, {}});
     return items_.back();

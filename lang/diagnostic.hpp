@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cpl {
@@ -40,5 +41,10 @@ public:
 private:
     std::vector<Diagnostic> items_;
 };
+
+/// A JSON library's message without the name of its exception (`[json.exception.parse_error.101]
+/// parse error at line 1, column 2: …` → `parse error at line 1, column 2: …`): the message
+/// names the place; the exception's name is of no use to the reader.
+std::string without_exception_name(std::string_view what);
 
 } // namespace cpl

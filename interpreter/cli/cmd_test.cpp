@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "expectation.hpp"
 #include "inputs.hpp"
+#include "lang/diagnostic.hpp"
 #include "lang/files.hpp"
 #include "lang/utf8.hpp"
 #include "lang/vocabulary.hpp"
@@ -241,16 +242,6 @@ std::string coverage_report(const Program& program, const Coverage& covered,
     if (!missed.empty())
         out += fmt::format("not exercised by any test:\n{}\n", fmt::join(missed, "\n"));
     return out;
-}
-
-// The JSON library's message without its exception's name ("[json.exception.parse_error.101]
-// parse error at line 1, column 2: …" → "parse error at line 1, column 2: …").
-std::string without_exception_name(std::string_view what) {
-    if (what.starts_with("[json.exception.")) {
-        std::size_t end = what.find("] ");
-        if (end != std::string_view::npos) what.remove_prefix(end + 2);
-    }
-    return std::string(what);
 }
 
 // Names and values in the report come from files and cases: shown printable, so none can

@@ -7,6 +7,7 @@
 
 #include "interpreter/lsp/features.hpp"
 #include "interpreter/lsp/jsonrpc.hpp"
+#include "lang/diagnostic.hpp"
 
 #include <filesystem>
 #include <fmt/format.h>
@@ -192,12 +193,8 @@ void Server::dispatch(const json& message) {
         else
             fmt::print(stderr, "cpl lsp: {}: {}\n", method, e.message);
     } catch (const json::exception& e) {
-        // A missing or mistyped field of the parameters. The library's message names the
-        // field; its `[json.exception.…]` prefix is of no use to a client.
-        std::string why = e.what();
-        if (std::size_t close = why.find("] ");
-            why.starts_with("[json.exception.") && close != std::string::npos)
-            why = why.substr(close + 2);
+        // A missing or mistyped field of the parameters: the library's message names it.
+        std::string why = without_exception_name(e.what());
         if (has_id)
             fail(id, error_code::invalid_params, fmt::format("invalid params: {}", why));
         else
