@@ -198,14 +198,6 @@ Diagnostic& report(Diagnostics& diagnostics, FileId file, const SyntaxError& err
     return d;
 }
 
-// The words a declaration, or the header's `extends`, starts with.
-const std::vector<std::string_view>& declaration_words() {
-    static const std::vector<std::string_view> words{
-        "extends", "setting",   "table",   "def",   "rule",   "edit",  "override",
-        "disable", "exception", "include", "fixed", "source", "narrow"};
-    return words;
-}
-
 std::string_view first_word(const std::string& text, std::size_t at) {
     std::size_t end = at;
     while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])))
@@ -343,7 +335,8 @@ ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagno
             std::string_view word = first_word(text, start);
             if (error.help.empty() && error.code == "parse.expected_value" &&
                 !vocabulary::is_reserved(word))
-                if (auto keyword = closest(word, declaration_words()))
+                if (auto keyword = closest(word, {vocabulary::declaration_words.begin(),
+                                                  vocabulary::declaration_words.end()}))
                     error.help = fmt::format("did you mean `{}`?", *keyword);
             Diagnostic& d = report(diagnostics, file, error);
             Location began = source.locate(static_cast<std::uint32_t>(start));

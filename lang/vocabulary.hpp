@@ -139,6 +139,12 @@ constexpr std::optional<ast::BinaryOp> binary_spelled(std::string_view spelling)
     return std::nullopt;
 }
 
+/// The words a declaration starts with (and the header's `extends`), reserved or not: a first
+/// word a letter or two from one of them was meant as it (parse.cpp's did-you-mean).
+inline constexpr std::array<std::string_view, 13> declaration_words{
+    "extends", "setting",   "table",   "def",   "rule",   "edit",  "override",
+    "disable", "exception", "include", "fixed", "source", "narrow"};
+
 constexpr bool is_reserved(std::string_view word) {
     for (auto reserved : reserved_words)
         if (reserved == word) return true;
