@@ -10,6 +10,7 @@
 #include <cctype>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -59,6 +60,11 @@ struct Typed {
     };
     std::optional<Field> field;
 };
+
+/// A constant's values one by one: a list's elements, or the one value it is.
+inline std::span<const Value> values_of(const Value& v) {
+    return v.kind == Kind::List ? v.list() : std::span<const Value>(&v, 1);
+}
 
 inline bool is_text(const TypeP& t) {
     return t->kind == TypeKind::String || t->kind == TypeKind::Code;

@@ -172,10 +172,7 @@ void ExpressionChecker::impossible_value(const ast::Binary& b, const Typed& left
         if (in_schema == schema.fields.end()) return;
         const case_schema::Field& f = *in_schema;
         if (f.spec.list != elements) return;
-        const Value& v = constant.node.constant;
-        std::span<const Value> texts =
-            v.kind == Kind::List ? v.list() : std::span<const Value>(&v, 1);
-        for (const Value& text : texts) {
+        for (const Value& text : values_of(constant.node.constant)) {
             if (text.kind != Kind::String) continue;
             auto expected = case_schema::never_holds(f, text.str());
             if (!expected) continue;

@@ -280,9 +280,7 @@ RuleCode RuleCompiler::compile_element_exception(const LayeredChange& change,
 // From a setting, the setting and the layer that set it are named.
 void RuleCompiler::check_modifiers(const Node& modifiers, const ast::Expr& at) {
     if (modifiers.op != Op::Const) return;
-    const Value& v = modifiers.constant;
-    std::span<const Value> texts = v.kind == Kind::List ? v.list() : std::span<const Value>(&v, 1);
-    for (const Value& text : texts) {
+    for (const Value& text : values_of(modifiers.constant)) {
         if (text.kind != Kind::String || case_schema::is_modifier(text.str())) continue;
         auto& d = error("check.impossible_value", at.span,
                         fmt::format("a modifier is never \"{}\": it is {}", text.str(),
