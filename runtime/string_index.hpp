@@ -32,46 +32,41 @@ inline bool same_bytes(const char* a, const char* b, std::uint32_t n) {
     return true;
 }
 
-/// Hashes strings and string views alike, so look-ups by a case's string_view never
-/// build a std::string.
-struct StringHash {
-    using is_transparent = void;
-    /// Inline: keys are codes and names of a few bytes, where std::hash's call and set-up cost
-    /// more than the hashing. From 4 bytes on they are read a word at a time (the last word
-    /// overlapping the one before, as same_bytes compares them) and mixed with a multiply (the
-    /// splitmix64 finaliser); shorter ones byte by byte (FNV-1a).
-    std::size_t operator()(std::string_view s) const {
-        const char* p = s.data();
-        std::uint64_t n = s.size();
-        auto word = [&](std::uint64_t at) {
-            std::uint64_t w;
-            std::memcpy(&w, p + at, 8);
-            return w;
-        };
-        std::uint64_t h;
-        if (n >= 4 && n <= 8) {
-            std::uint32_t first, last;
-            std::memcpy(&first, p, 4);
-            std::memcpy(&last, p + n - 4, 4);
-            h = (std::uint64_t{first} << 32 | last) ^ n;
-        } else if (n > 8) {
-            // Muscle names ("flexor pollicis longus") run past 16 bytes.
-            h = n;
-            for (std::uint64_t at = 0; at + 8 < n; at += 8)
-                h = (h ^ word(at)) * 0x9E3779B97F4A7C15ull;
-            h ^= word(n - 8) * 0xC2B2AE3D27D4EB4Full;
-        } else {
-            h = 14695981039346656037ull;
-            for (unsigned char c : s) {
-                h ^= c;
-                h *= 1099511628211ull;
-            }
+/// A key's hash. Inline: keys are codes and names of a few bytes, where std::hash's call and
+/// set-up cost more than the hashing. From 4 bytes on they are read a word at a time (the last
+/// word overlapping the one before, as same_bytes compares them) and mixed with a multiply
+/// (the splitmix64 finaliser); shorter ones byte by byte (FNV-1a).
+inline std::uint32_t string_hash(std::string_view s) {
+    const char* p = s.data();
+    std::uint64_t n = s.size();
+    auto word = [&](std::uint64_t at) {
+        std::uint64_t w;
+        std::memcpy(&w, p + at, 8);
+        return w;
+    };
+    std::uint64_t h;
+    if (n >= 4 && n <= 8) {
+        std::uint32_t first, last;
+        std::memcpy(&first, p, 4);
+        std::memcpy(&last, p + n - 4, 4);
+        h = (std::uint64_t{first} << 32 | last) ^ n;
+    } else if (n > 8) {
+        // Muscle names ("flexor pollicis longus") run past 16 bytes.
+        h = n;
+        for (std::uint64_t at = 0; at + 8 < n; at += 8)
+            h = (h ^ word(at)) * 0x9E3779B97F4A7C15ull;
+        h ^= word(n - 8) * 0xC2B2AE3D27D4EB4Full;
+    } else {
+        h = 14695981039346656037ull;
+        for (unsigned char c : s) {
+            h ^= c;
+            h *= 1099511628211ull;
         }
-        h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ull;
-        h = (h ^ (h >> 27)) * 0x94D049BB133111EBull;
-        return h ^ (h >> 31);
     }
-};
+    h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ull;
+    h = (h ^ (h >> 27)) * 0x94D049BB133111EBull;
+    return static_cast<std::uint32_t>(h ^ (h >> 31));
+}
 
 /// Maps strings to values of T; the first value given a key stays (as map::emplace).
 template <typename T> class StringIndex {
@@ -80,16 +75,16 @@ public:
     bool emplace(std::string_view key, T value) {
         if (find(key)) return false;
         if ((entries_.size() + 1) * 2 > slots_.size()) grow();
-        std::uint64_t hash = StringHash{}(key);
+        std::uint32_t hash = string_hash(key);
         entries_.push_back({std::string(key), std::move(value)});
-        place(static_cast<std::uint32_t>(hash), static_cast<std::uint32_t>(entries_.size()));
+        place(hash, static_cast<std::uint32_t>(entries_.size()));
         return true;
     }
 
     /// The value of `key`, or nullptr.
     const T* find(std::string_view key) const {
         if (slots_.empty()) return nullptr;
-        auto hash = static_cast<std::uint32_t>(StringHash{}(key));
+        std::uint32_t hash = string_hash(key);
         std::size_t mask = slots_.size() - 1;
         for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
             const Slot& slot = slots_[i];
@@ -128,7 +123,7 @@ private:
     void grow() {
         slots_.assign(slots_.empty() ? 16 : slots_.size() * 2, Slot{});
         for (std::uint32_t e = 0; e < entries_.size(); ++e)
-            place(static_cast<std::uint32_t>(StringHash{}(entries_[e].key)), e + 1);
+            place(string_hash(entries_[e].key), e + 1);
     }
 
     std::vector<Entry> entries_;
