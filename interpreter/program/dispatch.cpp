@@ -2,8 +2,11 @@
 // function that evaluates it (Node::run), chosen once for its operator and the form of its
 // operands when the program is linked, so evaluating a node is one indirect call into a
 // small function rather than a switch inside one large one (whose prologue and register
-// saves every node paid). A node no link reached (one the checker builds while folding)
-// chooses the general function for its operator on each evaluation: slower, the same value.
+// saves every node paid). link() also weighs each node (Node::weight, Node::height), so that
+// an expression spends the case's budget and depth once for its tree, not node by node. A
+// node no link reached (one the checker builds while folding) chooses the general function
+// for its operator on each evaluation, and spends a step and a level itself: slower, the same
+// value.
 #include "interpreter/program/expressions.hpp"
 
 namespace cpl {
@@ -33,20 +36,13 @@ struct Dispatch {
         if (object.kind != Kind::Record) E::fail(n, "eval.type", "expected a record here");
         return object.items[n.slot];
     }
-    static Value member(E& e, const Node& n) { return field(n, e.eval(n.kids[0])); }
-    // `line.code`, `p.column_1`: most records read are locals, read as eval would (a step and
-    // a level of depth) without a call.
-    static Value member_of_local(E& e, const Node& n) {
-        const Node& of = n.kids[0];
-        return field(n, e.leaf_local(of));
-    }
+    static Value member(E& e, const Node& n) { return field(n, e.run(n.kids[0])); }
+    // `line.code`, `p.column_1`: most records read are locals, read without a call.
+    static Value member_of_local(E& e, const Node& n) { return field(n, e.local(n.kids[0].slot)); }
     // `case.limbs`
-    static Value member_of_case(E& e, const Node& n) {
-        e.leaf_step(n.kids[0]);
-        return field(n, e.context_.case_record);
-    }
+    static Value member_of_case(E& e, const Node& n) { return field(n, e.context_.case_record); }
     static Value map_member(E& e, const Node& n) {
-        Value list = e.expect_list(n.kids[0]);
+        Value list = e.run_list(n.kids[0]);
         e.budget_->step(list.size);
         Value* out = e.context_.arena.make_array<Value>(list.size);
         for (std::uint32_t i = 0; i < list.size; ++i)
@@ -54,25 +50,25 @@ struct Dispatch {
         return Value::of_list(out, list.size);
     }
     static Value dynamic_member(E& e, const Node& n) {
-        return e.dynamic_member(n, e.eval(n.kids[0]));
+        return e.dynamic_member(n, e.run(n.kids[0]));
     }
     static Value index(E& e, const Node& n) { return e.index(n); }
 
-    static Value not_(E& e, const Node& n) { return Value::of_bool(!e.truth(n.kids[0])); }
+    static Value not_(E& e, const Node& n) { return Value::of_bool(!e.run_truth(n.kids[0])); }
     static Value neg(E& e, const Node& n) {
-        return Value::of_number(e.checked(n, 0, e.number(n.kids[0]), Op::Sub));
+        return Value::of_number(e.checked(n, 0, e.run_number(n.kids[0]), Op::Sub));
     }
     static Value and_(E& e, const Node& n) {
-        return Value::of_bool(e.truth(n.kids[0]) && e.truth(n.kids[1]));
+        return Value::of_bool(e.run_truth(n.kids[0]) && e.run_truth(n.kids[1]));
     }
     static Value or_(E& e, const Node& n) {
-        return Value::of_bool(e.truth(n.kids[0]) || e.truth(n.kids[1]));
+        return Value::of_bool(e.run_truth(n.kids[0]) || e.run_truth(n.kids[1]));
     }
     static Value eq(E& e, const Node& n) {
-        return Value::of_bool(equal(e.eval(n.kids[0]), e.eval(n.kids[1]), e.program_.shapes));
+        return Value::of_bool(equal(e.run(n.kids[0]), e.run(n.kids[1]), e.program_.shapes));
     }
     static Value ne(E& e, const Node& n) {
-        return Value::of_bool(!equal(e.eval(n.kids[0]), e.eval(n.kids[1]), e.program_.shapes));
+        return Value::of_bool(!equal(e.run(n.kids[0]), e.run(n.kids[1]), e.program_.shapes));
     }
     static Value ordering(E& e, const Node& n) { return e.ordering(n); }
     static Value in(E& e, const Node& n) { return Value::of_bool(e.contains(n)); }
@@ -80,19 +76,20 @@ struct Dispatch {
     static Value range(E& e, const Node& n) { return e.range(n); }
     static Value add(E& e, const Node& n) { return e.add(n); }
     static Value arithmetic(E& e, const Node& n) {
-        return Value::of_number(e.checked(n, e.number(n.kids[0]), e.number(n.kids[1]), n.op));
+        return Value::of_number(
+            e.checked(n, e.run_number(n.kids[0]), e.run_number(n.kids[1]), n.op));
     }
     static Value if_(E& e, const Node& n) {
-        return e.truth(n.kids[0]) ? e.eval(n.kids[1]) : e.eval(n.kids[2]);
+        return e.run_truth(n.kids[0]) ? e.run(n.kids[1]) : e.run(n.kids[2]);
     }
     static Value list(E& e, const Node& n) {
         Value* out = e.context_.arena.make_array<Value>(n.kids.size());
         std::size_t size = 0;
         for (const auto& kid : n.kids) {
             if (kid.op != Op::Guard)
-                out[size++] = e.eval(kid);
-            else if (e.truth(kid.kids[0]))
-                out[size++] = e.eval(kid.kids[1]);
+                out[size++] = e.run(kid);
+            else if (e.run_truth(kid.kids[0]))
+                out[size++] = e.run(kid.kids[1]);
         }
         return Value::of_list(out, size);
     }
@@ -104,17 +101,25 @@ struct Dispatch {
     static Value record(E& e, const Node& n) {
         Value* out = e.context_.arena.make_array<Value>(n.kids.size());
         for (std::size_t i = 0; i < n.kids.size(); ++i)
-            out[i] = e.eval(n.kids[i]);
+            out[i] = e.run(n.kids[i]);
         return Value::of_record(n.slot, out);
     }
     static Value builtin(E& e, const Node& n) { return e.builtin(n); }
     // `count(x)`, `lower(x)`: most calls have one argument.
     static Value builtin_one(E& e, const Node& n) {
-        Value arg = e.eval(n.kids[0]);
+        Value arg = e.run(n.kids[0]);
         BuiltinContext context = e.builtin_context(n);
         return n.builtin->fn({&arg, 1}, context);
     }
     static Value interpolate(E& e, const Node& n) { return e.interpolate(n); }
+
+    static Value unlinked(E& e, const Node& n) {
+        if (++e.depth_ > max_eval_depth) e.too_deep(n);
+        e.budget_->step();
+        Value v = choose(n, false)(e, n);
+        --e.depth_;
+        return v;
+    }
 
     /// The function for `n`: for its operator, and when `specialize`, for the form of its
     /// operands too (each special form must give what the general one gives: dispatch_test).
@@ -204,12 +209,39 @@ struct Dispatch {
 };
 
 namespace {
+
 thread_local std::uint64_t unlinked = 0;
+
+std::uint32_t saturating_add(std::uint32_t a, std::uint32_t b) {
+    return b > UINT32_MAX - a ? UINT32_MAX : a + b;
 }
 
+bool is_loop(Op op) {
+    return op == Op::Comprehension || op == Op::Any || op == Op::All || op == Op::None;
+}
+
+// The weight and height of `n` and of the nodes below it. A loop's body (its kids after the
+// source) is left out of its weight: each pass spends the body's own.
+void measure(Node& n) {
+    if (n.weight) return; // measured with its parent
+    std::uint32_t weight = 1;
+    std::uint32_t height = 0;
+    for (std::size_t i = 0; i < n.kids.size(); ++i) {
+        Node& kid = n.kids[i];
+        measure(kid);
+        height = std::max<std::uint32_t>(height, kid.height);
+        if (i == 0 || !is_loop(n.op)) weight = saturating_add(weight, kid.weight);
+    }
+    n.weight = weight;
+    n.height = static_cast<std::uint16_t>(std::min<std::uint32_t>(height + 1, UINT16_MAX));
+}
+
+} // namespace
+
+// Spends what eval spent on every node before nodes were weighed: a step and a level.
 Value run_unlinked(Expressions& e, const Node& n) {
     ++unlinked;
-    return Dispatch::choose(n, false)(e, n);
+    return Dispatch::unlinked(e, n);
 }
 
 std::uint64_t unlinked_runs() {
@@ -217,7 +249,10 @@ std::uint64_t unlinked_runs() {
 }
 
 void link(Program& program) {
-    for_each_node(program, [](Node& n) { n.run = Dispatch::choose(n, true); });
+    for_each_node(program, [](Node& n) {
+        n.run = Dispatch::choose(n, true);
+        measure(n);
+    });
 }
 
 } // namespace cpl

@@ -129,7 +129,7 @@ Value Expressions::call_def(const Node& n) {
     } small;
     Value* args = argc <= 8 ? small.values : context_.arena.make_array<Value>(argc);
     for (std::uint32_t i = 0; i < argc; ++i)
-        new (&args[i]) Value(eval(n.kids[i]));
+        new (&args[i]) Value(run(n.kids[i]));
     // Under --explain a call is computed again rather than remembered, so that the rows it
     // looks up are recorded for each rule that asks.
     if (argc > 2 || context_.rows_used)
@@ -209,8 +209,8 @@ void Expressions::row_returned(const TableData& table, const TableRowData& row) 
 }
 
 Value Expressions::index(const Node& n) {
-    Value object = eval(n.kids[0]);
-    Value key = eval(n.kids[1]);
+    Value object = run(n.kids[0]);
+    Value key = run(n.kids[1]);
     if (object.kind == Kind::Table) {
         const TableRowData* row = find_row(object.table, key);
         // A value read, not a key tested with `in`: the explanation rests on it.
@@ -231,8 +231,8 @@ Value Expressions::index(const Node& n) {
 }
 
 Value Expressions::ordering(const Node& n) {
-    Value a = eval(n.kids[0]);
-    Value b = eval(n.kids[1]);
+    Value a = run(n.kids[0]);
+    Value b = run(n.kids[1]);
     if (a.kind != b.kind || (a.kind != Kind::Number && a.kind != Kind::String))
         fail(n, "eval.type", fmt::format("cannot compare {} with {}", text(a), text(b)));
     int c = compare(a, b);
@@ -249,8 +249,8 @@ Value Expressions::ordering(const Node& n) {
 }
 
 bool Expressions::contains(const Node& n) {
-    Value item = eval(n.kids[0]);
-    Value container = eval(n.kids[1]);
+    Value item = run(n.kids[0]);
+    Value container = run(n.kids[1]);
     if (container.kind == Kind::Table) return find_row(container.table, item) != nullptr;
     if (container.kind != Kind::List)
         fail(n, "eval.type", fmt::format("`in` needs a list or a table, got {}", text(container)));
@@ -262,8 +262,8 @@ bool Expressions::contains(const Node& n) {
 
 // `a..b` over numbers, or over codes of the same length and all digits (95907..95913).
 Value Expressions::range(const Node& n) {
-    Value a = eval(n.kids[0]);
-    Value b = eval(n.kids[1]);
+    Value a = run(n.kids[0]);
+    Value b = run(n.kids[1]);
     auto all_digits = [](std::string_view s) {
         return !s.empty() &&
                std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -291,8 +291,8 @@ Value Expressions::range(const Node& n) {
 }
 
 Value Expressions::add(const Node& n) {
-    Value a = eval(n.kids[0]);
-    Value b = eval(n.kids[1]);
+    Value a = run(n.kids[0]);
+    Value b = run(n.kids[1]);
     if (a.kind == Kind::Number && b.kind == Kind::Number)
         return Value::of_number(checked(n, a.number, b.number, Op::Add));
     // Sizes are 32-bit: add them as 64-bit, and let the arena's budget refuse what is too big
@@ -317,14 +317,18 @@ Value Expressions::add(const Node& n) {
     fail(n, "eval.type", fmt::format("`+` cannot combine {} and {}", text(a), text(b)));
 }
 
+// Each pass spends the weight of the element and the filter.
 Value Expressions::comprehension(const Node& n) {
-    Value source = expect_list(n.kids[0]);
+    Value source = run_list(n.kids[0]);
     Value* out = context_.arena.make_array<Value>(source.size);
     std::size_t count = 0;
+    bool filtered = n.kids.size() > 2;
+    std::uint32_t pass = n.kids[1].weight + (filtered ? n.kids[2].weight : 0);
     for (const auto& item : source.list()) {
+        budget_->step(pass);
         local(n.slot) = item;
-        if (n.kids.size() > 2 && !truth(n.kids[2])) continue;
-        out[count++] = eval(n.kids[1]);
+        if (filtered && !run_truth(n.kids[2])) continue;
+        out[count++] = run(n.kids[1]);
     }
     return Value::of_list(out, count);
 }
@@ -332,11 +336,12 @@ Value Expressions::comprehension(const Node& n) {
 // `any x in source: condition` stops at the first element that holds it (true), `none` there
 // too (false); `all` at the first that does not (false).
 Value Expressions::quantified(const Node& n) {
-    Value source = expect_list(n.kids[0]);
+    Value source = run_list(n.kids[0]);
     bool all = n.op == Op::All;
     for (const auto& item : source.list()) {
+        budget_->step(n.kids[1].weight);
         local(n.slot) = item;
-        if (truth(n.kids[1]) != all) return Value::of_bool(n.op == Op::Any);
+        if (run_truth(n.kids[1]) != all) return Value::of_bool(n.op == Op::Any);
     }
     return Value::of_bool(n.op != Op::Any);
 }
@@ -351,7 +356,7 @@ Value Expressions::builtin(const Node& n) {
     Value* args = storage.values;
     std::size_t argc = std::min<std::size_t>(n.kids.size(), 8);
     for (std::size_t i = 0; i < argc; ++i)
-        new (&args[i]) Value(eval(n.kids[i]));
+        new (&args[i]) Value(run(n.kids[i]));
     BuiltinContext ctx = builtin_context(n);
     return n.builtin->fn({args, argc}, ctx);
 }
@@ -359,7 +364,7 @@ Value Expressions::builtin(const Node& n) {
 Value Expressions::interpolate(const Node& n) {
     std::string out = n.text[0];
     for (std::size_t i = 0; i < n.kids.size(); ++i) {
-        out += text(eval(n.kids[i]));
+        out += text(run(n.kids[i]));
         out += n.text[i + 1];
     }
     return Value::of_string(context_.arena.copy(out));

@@ -73,34 +73,16 @@ public:
     /// with the default limits when there is none.
     Expressions(const Program& program, ExpressionContext& context, ExpressionScratch& scratch);
 
-    /// Throws EvalError when the expression cannot be evaluated on this case, or when the
-    /// case's budget of steps, memory or nesting runs out while evaluating it.
+    /// Evaluates the expression `n` (a condition, a clause's value, a definition's body).
+    /// Throws EvalError when it cannot be evaluated on this case, or when the case's budget of
+    /// steps, memory or nesting runs out while evaluating it. The tree spends its weight and
+    /// its height once, here: inside it, only a loop's passes and a call's body spend more.
     Value eval(const Node& n) {
-        if (++depth_ > max_eval_depth) too_deep(n);
-        try {
-            budget_->step();
-            Value v = n.run(*this, n);
-            --depth_;
-            return v;
-        } catch (const BudgetExceeded& e) {
-            // The innermost expression being evaluated when the budget ran out.
-            fail(n, e.code, e.message);
-        }
-    }
-
-    /// eval(n) for a Local node `n`, inline.
-    Value leaf_local(const Node& n) {
-        leaf_step(n);
-        return local(n.slot);
-    }
-    /// What eval spends on a node without kids: its depth and a step.
-    void leaf_step(const Node& n) {
-        if (depth_ + 1 > max_eval_depth) too_deep(n);
-        try {
-            budget_->step();
-        } catch (const BudgetExceeded& e) {
-            fail(n, e.code, e.message);
-        }
+        depth_ += n.height;
+        if (depth_ > max_eval_depth) too_deep(n);
+        Value v = charged(n, n.weight);
+        depth_ -= n.height;
+        return v;
     }
 
     /// One more level of nesting outside expressions (a `for` clause's body), and its end.
@@ -111,21 +93,9 @@ public:
     /// One step of the case's budget outside an expression (a loop iteration).
     void step() { budget_->step(); }
 
-    bool truth(const Node& n) {
-        Value v = eval(n);
-        if (v.kind != Kind::Bool) wrong_kind(n, "true or false", v);
-        return v.boolean;
-    }
-    std::int64_t number(const Node& n) {
-        Value v = eval(n);
-        if (v.kind != Kind::Number) wrong_kind(n, "a number", v);
-        return v.number;
-    }
-    Value expect_list(const Node& n) {
-        Value v = eval(n);
-        if (v.kind != Kind::List) wrong_kind(n, "a list", v);
-        return v;
-    }
+    bool truth(const Node& n) { return is_truth(n, eval(n)); }
+    std::int64_t number(const Node& n) { return is_number(n, eval(n)); }
+    Value expect_list(const Node& n) { return is_list(n, eval(n)); }
 
     /// The value of parameterless definition `slot`, computed once a case.
     Value def(std::uint32_t slot, Span at = {});
@@ -160,6 +130,39 @@ public:
 
 private:
     friend struct Dispatch; // the functions that evaluate each kind of node
+
+    // A node of a tree being evaluated, spent for with the tree (or, unlinked, by itself).
+    // The budget running out inside it is reported at it: the innermost node being evaluated.
+    Value run(const Node& n) {
+        try {
+            return n.run(*this, n);
+        } catch (const BudgetExceeded& e) {
+            fail(n, e.code, e.message);
+        }
+    }
+    Value charged(const Node& n, std::uint32_t steps) {
+        try {
+            budget_->step(steps);
+            return n.run(*this, n);
+        } catch (const BudgetExceeded& e) {
+            fail(n, e.code, e.message);
+        }
+    }
+    bool run_truth(const Node& n) { return is_truth(n, run(n)); }
+    std::int64_t run_number(const Node& n) { return is_number(n, run(n)); }
+    Value run_list(const Node& n) { return is_list(n, run(n)); }
+    bool is_truth(const Node& n, const Value& v) const {
+        if (v.kind != Kind::Bool) wrong_kind(n, "true or false", v);
+        return v.boolean;
+    }
+    std::int64_t is_number(const Node& n, const Value& v) const {
+        if (v.kind != Kind::Number) wrong_kind(n, "a number", v);
+        return v.number;
+    }
+    Value is_list(const Node& n, const Value& v) const {
+        if (v.kind != Kind::List) wrong_kind(n, "a list", v);
+        return v;
+    }
     [[noreturn]] void wrong_kind(const Node& n, std::string_view expected, const Value& got) const;
     [[noreturn]] void too_deep(const Node& at) const;
     [[noreturn]] void too_deep(Span at) const;

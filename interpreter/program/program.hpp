@@ -76,12 +76,18 @@ std::uint64_t unlinked_runs();
 
 struct Node {
     Op op = Op::Const;
+    // What evaluating the node as a whole (Expressions::eval) spends, set by link(): its
+    // height, the levels of the stack it can nest; and its weight, the nodes one evaluation
+    // can run before a loop's next pass or a call's body, each of which spends its own.
+    // An unlinked node spends a step and a level for itself instead.
+    std::uint16_t height = 0;
     std::uint32_t slot = 0;
     Value constant;
     std::vector<Node> kids;
     std::vector<std::string> text;
     const Builtin* builtin = nullptr;
     Span span;
+    std::uint32_t weight = 0;
     NodeRun run = run_unlinked; // set by link() for the operator and its operands' forms
 };
 
@@ -272,8 +278,9 @@ template <typename Visit> void for_each_node(Program& program, Visit&& visit) {
         rule(rule, r);
 }
 
-/// Gives every node of the program the function that evaluates it (dispatch.cpp): done
-/// once, by the checker and the snapshot reader, when a Program is complete.
+/// Gives every node of the program the function that evaluates it, its weight and its height
+/// (dispatch.cpp): done once, by the checker and the snapshot reader, when a Program is
+/// complete.
 void link(Program& program);
 
 } // namespace cpl

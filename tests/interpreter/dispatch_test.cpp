@@ -1,6 +1,7 @@
 // tests/interpreter/dispatch_test.cpp — each node carries the function that evaluates it
 // (interpreter/program/dispatch.cpp): every node of a checked program is linked, and a linked
-// program gives every case the result, explanation and why-not an unlinked one gives.
+// program gives every case the result, explanation and why-not an unlinked one gives, spending
+// no fewer steps of its budget.
 #include "../helpers.hpp"
 
 #include <catch2/catch.hpp>
@@ -80,9 +81,13 @@ TEST_CASE("dispatch: a linked program evaluates every golden case as an unlinked
             Loaded linked = load_policy(path), unlinked = load_policy(path);
             REQUIRE(linked.program);
             REQUIRE(unlinked.program);
-            for_each_node(*unlinked.program, [](Node& n) { n.run = run_unlinked; });
+            for_each_node(*unlinked.program, [](Node& n) {
+                n.run = run_unlinked;
+                n.weight = 0;
+                n.height = 0;
+            });
             Session fast(*linked.program), slow(*unlinked.program);
-            std::size_t differ = 0;
+            std::size_t differ = 0, underspent = 0;
             for (const auto& json : cases) {
                 EvaluateOptions fast_options = options, slow_options = options;
                 if (!explain) {
@@ -94,8 +99,12 @@ TEST_CASE("dispatch: a linked program evaluates every golden case as an unlinked
                 std::string a_text = a.result ? to_json(*a.result, true) : a.error;
                 std::string b_text = b.result ? to_json(*b.result, true) : b.error;
                 if (a_text != b_text) ++differ;
+                // A linked tree spends its weight at once: never less than the nodes it ran,
+                // which is what an unlinked one spends, node by node.
+                if (a.result && b.result && a.result->steps < b.result->steps) ++underspent;
             }
             CHECK(differ == 0);
+            CHECK(underspent == 0);
             CHECK(fast_coverage.fired == slow_coverage.fired);
             CHECK(fast_coverage.rows == slow_coverage.rows);
             fast_coverage = {};

@@ -177,6 +177,31 @@ TEST_CASE("#12: the evaluation budget is the caller's to set") {
     CHECK(out.result->steps > 1000);
 }
 
+TEST_CASE("#12: a condition spends its nodes once, and a loop its body's nodes each pass") {
+    // `count(…) > 0` is 4 nodes with the comprehension's source (`case.nerve_conduction`);
+    // each pass runs the filter (`n.side == "left"`, 4 nodes) and the element (`n.nerve`, 2).
+    Loaded loaded = load_text("policy p\nrule r\n  when count([n.nerve for n in "
+                              "case.nerve_conduction if n.side == \"left\"]) > 0\n"
+                              "  bill 95860\n  cite \"c\"\n");
+    INFO(rendered(loaded));
+    REQUIRE(loaded.program);
+    Session session(*loaded.program);
+    auto steps = [&](int studies) {
+        std::string json = R"({"id": "c", "nerve_conduction": [)";
+        for (int i = 0; i < studies; ++i)
+            json += fmt::format(R"({}{{"nerve": "median", "side": "left", "type": "motor"}})",
+                                i ? ", " : "");
+        auto out = session.run(json + "]}");
+        INFO(out.error);
+        REQUIRE(out.result);
+        return out.result->steps;
+    };
+    // From one study on, the rule bills (a node more): ten studies more are ten passes more.
+    CHECK(steps(11) - steps(1) == 10 * 6);
+    CHECK(steps(21) - steps(11) == 10 * 6);
+    CHECK(steps(1) - steps(0) == 6 + 1);
+}
+
 TEST_CASE("#12: a 300 KB diagnosis code costs prefix_rows no more than a short one") {
     Loaded loaded = load_policy("standard");
     REQUIRE(loaded.program);
