@@ -53,6 +53,17 @@ struct Dispatch {
         return e.dynamic_member(n, e.run(n.kids[0]));
     }
     static Value index(E& e, const Node& n) { return e.index(n); }
+    // `aanem_limits[category]`: as `in_named_table`, a string key of an undated table read
+    // from its index here, unless coverage or an explanation must be told of the row.
+    static Value index_named_table(E& e, const Node& n) {
+        Value key = e.run(n.kids[1]);
+        const TableData* table = n.kids[0].constant.table;
+        if (key.kind == Kind::String && !table->dated && !e.context_.rows_seen &&
+            !e.context_.rows_used)
+            if (const std::uint32_t* row = table->by_string.find(key.str()))
+                return table->rows[*row].value;
+        return e.row_value(n, table, key);
+    }
 
     static Value not_(E& e, const Node& n) { return Value::of_bool(!e.run_truth(n.kids[0])); }
     static Value neg(E& e, const Node& n) {
@@ -73,6 +84,23 @@ struct Dispatch {
     static Value ordering(E& e, const Node& n) { return e.ordering(n); }
     static Value in(E& e, const Node& n) { return Value::of_bool(e.contains(n)); }
     static Value not_in(E& e, const Node& n) { return Value::of_bool(!e.contains(n)); }
+    // `line.code in ptp_pairs`: a key looked for in a table the policy names, the commonest
+    // `in`. A string key of an undated table is looked for in its index here, unless coverage
+    // must be told of the row; a range row, a number or a date take the general way.
+    static bool in_named_table(E& e, const Node& n) {
+        Value key = e.run(n.kids[0]);
+        const TableData* table = n.kids[1].constant.table;
+        if (key.kind == Kind::String && !table->dated && !e.context_.rows_seen) {
+            if (table->by_string.find(key.str())) return true;
+            if (table->range_rows.empty()) return false;
+        }
+        return e.find_row(table, key) != nullptr;
+    }
+    static Value in_table(E& e, const Node& n) { return Value::of_bool(in_named_table(e, n)); }
+    static Value not_in_table(E& e, const Node& n) { return Value::of_bool(!in_named_table(e, n)); }
+    static bool names_table(const Node& n) {
+        return n.op == Op::Const && n.constant.kind == Kind::Table;
+    }
     static Value range(E& e, const Node& n) { return e.range(n); }
     static Value add(E& e, const Node& n) { return e.add(n); }
     static Value arithmetic(E& e, const Node& n) {
@@ -154,7 +182,7 @@ struct Dispatch {
         case Op::DynamicMember:
             return dynamic_member;
         case Op::Index:
-            return index;
+            return specialize && names_table(n.kids[0]) ? index_named_table : index;
         case Op::Not:
             return not_;
         case Op::Neg:
@@ -173,9 +201,9 @@ struct Dispatch {
         case Op::Ge:
             return ordering;
         case Op::In:
-            return in;
+            return specialize && names_table(n.kids[1]) ? in_table : in;
         case Op::NotIn:
-            return not_in;
+            return specialize && names_table(n.kids[1]) ? not_in_table : not_in;
         case Op::Range:
             return range;
         case Op::Add:

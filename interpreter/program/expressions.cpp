@@ -208,19 +208,21 @@ void Expressions::row_returned(const TableData& table, const TableRowData& row) 
     if (context_.rows_used) context_.rows_used->push_back(&row);
 }
 
+Value Expressions::row_value(const Node& n, const TableData* table, const Value& key) {
+    const TableRowData* row = find_row(table, key);
+    // A value read, not a key tested with `in`: the explanation rests on it.
+    if (context_.rows_used && row) context_.rows_used->push_back(row);
+    if (!row)
+        fail(n, "eval.missing_key",
+             fmt::format("table `{}` has no row for {}", table->name,
+                         to_text(key, program_.shapes, true)));
+    return row->value;
+}
+
 Value Expressions::index(const Node& n) {
     Value object = run(n.kids[0]);
     Value key = run(n.kids[1]);
-    if (object.kind == Kind::Table) {
-        const TableRowData* row = find_row(object.table, key);
-        // A value read, not a key tested with `in`: the explanation rests on it.
-        if (context_.rows_used && row) context_.rows_used->push_back(row);
-        if (!row)
-            fail(n, "eval.missing_key",
-                 fmt::format("table `{}` has no row for {}", object.table->name,
-                             to_text(key, program_.shapes, true)));
-        return row->value;
-    }
+    if (object.kind == Kind::Table) return row_value(n, object.table, key);
     if (object.kind != Kind::List)
         fail(n, "eval.type", fmt::format("`[…]` needs a list or a table, got {}", text(object)));
     if (key.kind != Kind::Number || key.number < 0 || key.number >= object.size)

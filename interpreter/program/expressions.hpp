@@ -185,6 +185,8 @@ private:
         return context;
     }
     Value index(const Node& n);
+    /// `table[key]`: the value of its row for `key` on this case's date.
+    Value row_value(const Node& n, const TableData* table, const Value& key);
     Value ordering(const Node& n);
     bool contains(const Node& n);
     Value range(const Node& n);
