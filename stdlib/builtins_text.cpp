@@ -1,5 +1,6 @@
 // stdlib/builtins_text.cpp — starts_with, lower, join, code.
 #include "builtins.hpp"
+#include "runtime/ascii.hpp"
 #include "runtime/budget.hpp"
 
 #include <algorithm>
@@ -15,12 +16,10 @@ Value builtin_starts_with(std::span<const Value> args, BuiltinContext& ctx) {
 Value builtin_lower(std::span<const Value> args, BuiltinContext& ctx) {
     if (args[0].kind != Kind::String) builtin_error(ctx, "`lower` needs a string");
     std::string_view in = args[0].str();
-    auto is_upper = [](char c) { return c >= 'A' && c <= 'Z'; };
     // Most names are lower case already: hand back the same string, copying nothing.
-    if (std::none_of(in.begin(), in.end(), is_upper)) return args[0];
+    if (!has_ascii_upper(in)) return args[0];
     char* out = static_cast<char*>(ctx.arena.allocate(in.size(), 1));
-    for (std::size_t i = 0; i < in.size(); ++i)
-        out[i] = is_upper(in[i]) ? static_cast<char>(in[i] + ('a' - 'A')) : in[i];
+    copy_ascii_lower(in, out);
     return Value::of_string({out, in.size()});
 }
 

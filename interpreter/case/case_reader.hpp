@@ -5,6 +5,7 @@
 #pragma once
 
 #include "interpreter/case/case.hpp"
+#include "runtime/ascii.hpp"
 
 #include <algorithm>
 #include <array>
@@ -194,9 +195,8 @@ struct CaseReader::Impl {
     /// lower-cased name in `lower`.
     const TableRowData* find_muscle(std::string_view name) {
         if (!muscles) return nullptr;
-        lower.assign(name);
-        for (char& c : lower)
-            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        lower.resize(name.size());
+        copy_ascii_lower(name, lower.data());
         const TableRowData* const* row = muscles->by_lower_name.find(lower);
         return row ? *row : nullptr;
     }

@@ -2,9 +2,8 @@
 #include "interpreter/case/case_tables.hpp"
 
 #include "interpreter/case/case_schema.hpp"
+#include "runtime/ascii.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <fmt/format.h>
 
 namespace cpl {
@@ -20,9 +19,8 @@ constexpr bool elsewhere_fields_exist() {
 static_assert(elsewhere_fields_exist(), "an `elsewhere` field is not a field of the case");
 
 std::string lower_case(std::string_view text) {
-    std::string lower(text);
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
+    std::string lower(text.size(), '\0');
+    copy_ascii_lower(text, lower.data());
     return lower;
 }
 
