@@ -128,7 +128,10 @@ void edit(CaseState& s, std::string_view severity, const ClauseCode& c, int line
     e.message = keep(s, s.expr.eval(c.expr));
     note_reason(s, line, removes_line ? "denied" : "accepted", e);
     s.edits.push_back(std::move(e));
-    if (removes_line && line >= 0) s.lines[static_cast<std::size_t>(line)].removed = true;
+    if (removes_line && line >= 0) {
+        s.lines[static_cast<std::size_t>(line)].removed = true;
+        s.claim_dirty = true;
+    }
 }
 
 void add_modifier(CaseState& s, const ClauseCode& c, int line) {
@@ -272,6 +275,7 @@ void run_clauses(CaseState& s, const RuleCode& rule) {
 
 void run_rule(CaseState& s, const RuleCode& rule) {
     if (!rule.effective.holds(s.context.date)) return;
+    if (rule.exceptions.empty()) return run_clauses(s, rule); // most rules: no call to try none
     const RuleCode* winner =
         first_exception(s, rule.exceptions, rule, "", [&](const RuleCode& exception) {
             bool holds = false;
@@ -297,7 +301,8 @@ void run_edits(CaseState& s, std::size_t first_index) {
             }
             if (!s.context.reviewing) s.context.supported = s.context.claim;
             run_rule(s, edit);
-            compact(s);
+            // A line removed made the claim dirty: a clean one has nothing to compact.
+            if (s.claim_dirty) compact(s);
         });
     }
 }
