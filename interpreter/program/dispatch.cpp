@@ -136,8 +136,7 @@ struct Dispatch {
     // `count(x)`, `lower(x)`: most calls have one argument.
     static Value builtin_one(E& e, const Node& n) {
         Value arg = e.run(n.kids[0]);
-        BuiltinContext context = e.builtin_context(n);
-        return n.builtin->fn({&arg, 1}, context);
+        return n.builtin->fn({&arg, 1}, e.builtin_context(n));
     }
     static Value interpolate(E& e, const Node& n) { return e.interpolate(n); }
 

@@ -38,7 +38,7 @@ Expressions::Expressions(const Program& program, ExpressionContext& context,
                          ExpressionScratch& scratch)
     : program_(program), context_(context), scratch_(scratch),
       own_budget_(Budget::current() ? nullptr : std::make_unique<Budget>()),
-      budget_(Budget::current()) {
+      budget_(Budget::current()), calls_{context.arena, program.shapes, {}} {
     scratch_.def_values.resize(program.defs.size());
     scratch_.def_done.assign(program.defs.size(), 0);
     if (scratch_.locals.size() < program.max_frame + 64)
@@ -359,8 +359,7 @@ Value Expressions::builtin(const Node& n) {
     std::size_t argc = std::min<std::size_t>(n.kids.size(), 8);
     for (std::size_t i = 0; i < argc; ++i)
         new (&args[i]) Value(run(n.kids[i]));
-    BuiltinContext ctx = builtin_context(n);
-    return n.builtin->fn({args, argc}, ctx);
+    return n.builtin->fn({args, argc}, builtin_context(n));
 }
 
 Value Expressions::interpolate(const Node& n) {

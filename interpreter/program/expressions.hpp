@@ -72,6 +72,9 @@ public:
     /// Spends from the thread's current Budget (runtime/budget.hpp), or from one of its own
     /// with the default limits when there is none.
     Expressions(const Program& program, ExpressionContext& context, ExpressionScratch& scratch);
+    // Built-ins are told of rows through a pointer to this object: it stays where it is.
+    Expressions(const Expressions&) = delete;
+    Expressions& operator=(const Expressions&) = delete;
 
     /// Evaluates the expression `n` (a condition, a clause's value, a definition's body).
     /// Throws EvalError when it cannot be evaluated on this case, or when the case's budget of
@@ -173,16 +176,22 @@ private:
     const TableRowData* find_row(const TableData* table, const Value& key);
     void mark_seen(const TableData& table, const TableRowData& row); // for coverage
     void row_returned(const TableData& table, const TableRowData& row);
-    // Inline: every built-in call makes one.
-    BuiltinContext builtin_context(const Node& n) {
-        BuiltinContext context{context_.arena, program_.shapes, n.span, context_.date};
+    // What a built-in is told: the same for the whole case but for the call's place, so kept
+    // and set up at the first call (the evaluator sets the date and what it records first).
+    BuiltinContext& builtin_context(const Node& n) {
+        if (!calls_ready_) prepare_calls();
+        calls_.span = n.span;
+        return calls_;
+    }
+    void prepare_calls() {
+        calls_.date = context_.date;
         if (context_.rows_seen || context_.rows_used) {
-            context.row_returned = [](void* to, const TableData& table, const TableRowData& row) {
+            calls_.row_returned = [](void* to, const TableData& table, const TableRowData& row) {
                 static_cast<Expressions*>(to)->row_returned(table, row);
             };
-            context.row_returned_to = this;
+            calls_.row_returned_to = this;
         }
-        return context;
+        calls_ready_ = true;
     }
     Value index(const Node& n);
     /// `table[key]`: the value of its row for `key` on this case's date.
@@ -205,6 +214,8 @@ private:
     Span call_at_;            // the definition reference being evaluated, for eval.too_deep
     std::unique_ptr<Budget> own_budget_; // when the caller installed none
     Budget* budget_;
+    BuiltinContext calls_;
+    bool calls_ready_ = false;
 };
 
 /// Evaluates a constant expression at check time: no case, no claim, no locals.
