@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <iterator>
 #include <limits>
 
 namespace cpl {
@@ -109,38 +110,53 @@ int compare(const Value& a, const Value& b) {
     return static_cast<int>(a.kind) - static_cast<int>(b.kind);
 }
 
-std::string to_text(const Value& v, const std::vector<Shape>& shapes, bool quote) {
+void append_text(std::string& out, const Value& v, const std::vector<Shape>& shapes, bool quote) {
     Budget::charge_steps();
     // The text may be far larger than the value (shared elements): it is memory too.
     Budget::charge_bytes(v.kind == Kind::String ? v.size + 2 : 8);
     switch (v.kind) {
     case Kind::Number:
-        return std::to_string(v.number);
+        fmt::format_to(std::back_inserter(out), "{}", v.number);
+        return;
     case Kind::Bool:
-        return v.boolean ? "true" : "false";
+        out += v.boolean ? "true" : "false";
+        return;
     case Kind::String:
-        return quote ? fmt::format("\"{}\"", v.str()) : std::string(v.str());
+        if (quote) out += '"';
+        out += v.str();
+        if (quote) out += '"';
+        return;
     case Kind::Table:
-        return fmt::format("table {}", v.table->name);
-    case Kind::List: {
-        std::string out = "[";
+        out += "table ";
+        out += v.table->name;
+        return;
+    case Kind::List:
+        out += '[';
         for (std::uint32_t i = 0; i < v.size; ++i) {
             if (i) out += ", ";
-            out += to_text(v.items[i], shapes, true);
+            append_text(out, v.items[i], shapes, true);
         }
-        return out + "]";
-    }
+        out += ']';
+        return;
     case Kind::Record: {
         const Shape& shape = shapes.at(v.size);
-        std::string out = "{";
+        out += '{';
         for (std::size_t i = 0; i < shape.fields.size(); ++i) {
             if (i) out += ", ";
-            out += shape.fields[i] + ": " + to_text(v.items[i], shapes, true);
+            out += shape.fields[i];
+            out += ": ";
+            append_text(out, v.items[i], shapes, true);
         }
-        return out + "}";
+        out += '}';
+        return;
     }
     }
-    return "";
+}
+
+std::string to_text(const Value& v, const std::vector<Shape>& shapes, bool quote) {
+    std::string out;
+    append_text(out, v, shapes, quote);
+    return out;
 }
 
 } // namespace cpl

@@ -147,5 +147,8 @@ int compare(const Value& a, const Value& b);
 
 /// Human-readable form: `95860`, `"median"` (quoted only inside lists/records when `quote`).
 std::string to_text(const Value& v, const std::vector<Shape>& shapes, bool quote = false);
+/// to_text(v) appended to `out`.
+void append_text(std::string& out, const Value& v, const std::vector<Shape>& shapes,
+                 bool quote = false);
 
 } // namespace cpl

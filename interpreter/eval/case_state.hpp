@@ -81,7 +81,6 @@ struct CaseState {
     // INVARIANT (claim matches lines): while an edit runs, claim line k is lines[k]; lines
     // are only erased between edits (compact), and the claim is then rebuilt.
     bool claim_dirty = true; // `context.claim` must be rebuilt from `lines`
-    std::vector<const Line*> line_ptrs;
     std::vector<Edit> edits;
     std::vector<std::string_view> documentation;
     std::vector<ReviewLine>* verdicts = nullptr; // one per submitted line, while reviewing

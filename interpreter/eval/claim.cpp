@@ -7,12 +7,13 @@ namespace cpl {
 
 namespace {
 
-// One `line` record per line, positions counted from 0.
-Value lines_value(Arena& arena, const std::vector<const Line*>& lines) {
+// One `line` record per line (`line_of` each element of `lines`), positions counted from 0.
+template <typename Lines, typename LineOf>
+Value lines_value(Arena& arena, const Lines& lines, LineOf line_of) {
     Value* out = arena.make_array<Value>(lines.size());
     std::size_t n = 0;
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-        const Line& line = *lines[i];
+    for (const auto& element : lines) {
+        const Line& line = line_of(element);
         Value* fields = arena.make_array<Value>(line_field::count);
         fields[line_field::code] = Value::of_string(line.code);
         fields[line_field::units] = Value::of_number(line.units);
@@ -58,17 +59,13 @@ void add_line(CaseState& s, std::string_view code, std::int64_t units,
 
 // The claim as edits see it: one `line` record per live line.
 Value claim_value(CaseState& s) {
-    s.line_ptrs.clear();
-    for (const auto& state : s.lines)
-        s.line_ptrs.push_back(&state.line);
-    return lines_value(s.context.arena, s.line_ptrs);
+    return lines_value(s.context.arena, s.lines,
+                       [](const LineState& state) -> const Line& { return state.line; });
 }
 
 Value claim_value_of(CaseState& s, const std::vector<Line>& lines) {
-    s.line_ptrs.clear();
-    for (const auto& line : lines)
-        s.line_ptrs.push_back(&line);
-    return lines_value(s.context.arena, s.line_ptrs);
+    return lines_value(s.context.arena, lines,
+                       [](const Line& line) -> const Line& { return line; });
 }
 
 void compact(CaseState& s) {

@@ -44,6 +44,7 @@ Expressions::Expressions(const Program& program, ExpressionContext& context,
     if (scratch_.locals.size() < program.max_frame + 64)
         scratch_.locals.resize(program.max_frame + 64);
     ++scratch_.generation;
+    scratch_.text.clear(); // what an interpolation left when the case before failed inside it
 }
 
 void Expressions::fail(const Node& n, std::string code, std::string message) {
@@ -362,13 +363,20 @@ Value Expressions::builtin(const Node& n) {
     return n.builtin->fn({args, argc}, builtin_context(n));
 }
 
+// Written at the end of a buffer the case reuses, then copied to the arena: an interpolation
+// inside one of the parts writes after this one's start and takes its text back out.
 Value Expressions::interpolate(const Node& n) {
-    std::string out = n.text[0];
+    std::string& out = scratch_.text;
+    std::size_t start = out.size();
+    out += n.text[0];
     for (std::size_t i = 0; i < n.kids.size(); ++i) {
-        out += text(run(n.kids[i]));
+        Value part = run(n.kids[i]);
+        append_text(out, part, program_.shapes);
         out += n.text[i + 1];
     }
-    return Value::of_string(context_.arena.copy(out));
+    std::string_view text = context_.arena.copy(std::string_view(out).substr(start));
+    out.resize(start);
+    return Value::of_string(text);
 }
 
 // Only the expression part runs: no case, claim or rule. The value lives in the program's

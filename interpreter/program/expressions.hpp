@@ -57,6 +57,7 @@ struct ExpressionScratch {
     static constexpr std::size_t memo_size = 512;
     std::vector<Memo> memo; // memo_size entries from the first call (constant folding makes none)
     std::uint64_t generation = 0; // bumped per case: older memo entries no longer match
+    std::string text;             // where interpolations are written before the arena takes them
 };
 
 /// Deepest nesting of evaluation: expressions inside definitions inside definitions, and

@@ -107,6 +107,26 @@ TEST_CASE("warnings and documentation; interpolated messages") {
     CHECK(out.result->documentation[0] == "muscles named by limb");
 }
 
+TEST_CASE("interpolations inside interpolations; a case failing inside one leaves no text") {
+    // `limbs` interpolates each limb inside the warning's own interpolation; the second rule's
+    // message fails (position 5 of a list of one) halfway through its text.
+    auto r = make(
+        "def limbs = join([\"{l.limb} ({count(l.muscles)})\" for l in case.extremities], \", \")\n"
+        "rule many when count(case.extremities) > 0\n"
+        "  warn \"{count(case.extremities)} limbs: {limbs}; done\" cite \"x\"\n"
+        "rule fails when case.id == \"bad\"\n"
+        "  warn \"first {case.extremities[5].limb}\" cite \"x\"\n");
+    std::string limbs = R"("extremities": [{"limb": "left_arm", "muscles": ["APB", "FDI"]},
+        {"limb": "right_arm", "muscles": ["APB"]}]})";
+    auto bad = r.run(R"({"id": "bad", )" + limbs);
+    CHECK_FALSE(bad.result);
+    CHECK(bad.error.find("[eval.index]") != std::string::npos);
+    auto good = r.run(R"({"id": "good", )" + limbs);
+    REQUIRE(good.result);
+    REQUIRE(good.result->edits.size() == 1);
+    CHECK(good.result->edits[0].message == "2 limbs: left_arm (2), right_arm (1); done");
+}
+
 TEST_CASE("explain=expressions records the conditions that held") {
     auto r = make("rule one let n = count(case.extremities) when n >= 1 bill 95860 cite \"x\"\n");
     EvaluateOptions options;
