@@ -234,8 +234,10 @@ Value Expressions::index(const Node& n) {
 }
 
 Value Expressions::ordering(const Node& n) {
-    Value a = run(n.kids[0]);
-    Value b = run(n.kids[1]);
+    return ordered(n, run(n.kids[0]), run(n.kids[1]));
+}
+
+Value Expressions::ordered(const Node& n, const Value& a, const Value& b) const {
     if (a.kind != b.kind || (a.kind != Kind::Number && a.kind != Kind::String))
         fail(n, "eval.type", fmt::format("cannot compare {} with {}", text(a), text(b)));
     int c = compare(a, b);
@@ -252,8 +254,10 @@ Value Expressions::ordering(const Node& n) {
 }
 
 bool Expressions::contains(const Node& n) {
-    Value item = run(n.kids[0]);
-    Value container = run(n.kids[1]);
+    return contains(n, run(n.kids[0]), run(n.kids[1]));
+}
+
+bool Expressions::contains(const Node& n, const Value& item, const Value& container) {
     if (container.kind == Kind::Table) return find_row(container.table, item) != nullptr;
     if (container.kind != Kind::List)
         fail(n, "eval.type", fmt::format("`in` needs a list or a table, got {}", text(container)));
