@@ -168,6 +168,29 @@ void cite_and_sources(std::string& out, std::string_view cite,
     out += w.json;
 }
 
+// A long text of the program (a documentation requirement) is the same JSON in every case:
+// kept from the last time it was written, in a table of this thread found by where the text
+// is. The text is compared before its JSON is used: another program's text may be there now,
+// and a text built for the case is at a new place each time (then it is written afresh).
+void json_text(std::string& out, std::string_view text) {
+    if (text.size() < 64) return json_string(out, text); // escaping costs less than the look-up
+    struct Written {
+        const char* at = nullptr;
+        std::string text;
+        std::string json;
+    };
+    static constexpr std::size_t slots = 256;
+    thread_local std::vector<Written> written(slots);
+    Written& w = written[(reinterpret_cast<std::uintptr_t>(text.data()) >> 4) % slots];
+    if (w.at != text.data() || w.text != text) {
+        w.at = text.data();
+        w.text.assign(text);
+        w.json.clear();
+        json_string(w.json, text);
+    }
+    out += w.json;
+}
+
 // Claim lines as a JSON array: billed lines, and the unbilled ones a review lists.
 void json_lines(std::string& out, const std::vector<Line>& lines, bool layered, bool explain) {
     out += '[';
@@ -221,8 +244,12 @@ std::string to_json(const Result& r, bool explain) {
         }
         out += '}';
     }
-    out += "], \"documentation\": ";
-    json_strings(out, r.documentation);
+    out += "], \"documentation\": [";
+    for (std::size_t i = 0; i < r.documentation.size(); ++i) {
+        if (i) out += ", ";
+        json_text(out, r.documentation[i]);
+    }
+    out += ']';
     if (!r.why_not.empty()) {
         out += ", \"why_not\": ";
         json_strings(out, r.why_not);

@@ -5,6 +5,7 @@
 #include "lang/utf8.hpp"
 
 #include <catch2/catch.hpp>
+#include <cstring>
 #include <fmt/format.h>
 #include <random>
 
@@ -84,5 +85,21 @@ TEST_CASE("json: a line without a cite still has cite and sources") {
         std::string json = to_json(result, false);
         INFO(json);
         CHECK(json.find(R"("rule": "submitted", "cite": "", "sources": [])") != std::string::npos);
+    }
+}
+
+// The writer keeps the JSON of each long documentation text by where the text is: a text
+// changed in place (another program's, or one built for another case) is written afresh.
+TEST_CASE("json: documentation changed at the same place is written as it is now") {
+    std::string text(100, 'a');
+    Result result;
+    result.case_id = "c";
+    result.policy = "standard";
+    result.documentation = {text};
+    for (const char* now : {"first \"text\"", "second text\n", "first \"text\""}) {
+        text.replace(0, std::strlen(now), now);
+        std::string json = to_json(result, false);
+        INFO(json);
+        CHECK(json.find("\"documentation\": [" + reference(text) + "]") != std::string::npos);
     }
 }
