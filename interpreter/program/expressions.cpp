@@ -150,11 +150,13 @@ Value Expressions::call_def(const Node& n) {
         return memo.result;
     Value result = in_frame(
         d.frame_size, [&] { return eval(d.body); }, args, argc);
-    memo = {scratch_.generation,
-            n.slot,
-            argc,
-            {argc > 0 ? args[0] : Value{}, argc > 1 ? args[1] : Value{}},
-            result};
+    // Only what a later look-up compares: the argument slots past argc are never read.
+    memo.generation = scratch_.generation;
+    memo.def = n.slot;
+    memo.argc = argc;
+    for (std::uint32_t i = 0; i < argc; ++i)
+        memo.args[i] = args[i];
+    memo.result = result;
     return result;
 }
 
