@@ -58,7 +58,7 @@ struct Typed {
         std::uint32_t index;
         bool each = false;
     };
-    std::optional<Field> field;
+    std::optional<Field> field = std::nullopt;
 };
 
 /// A constant's values one by one: a list's elements, or the one value it is.
