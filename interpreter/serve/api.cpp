@@ -101,12 +101,19 @@ std::string json_text(std::string_view s) {
 
 // The object `cpl run --format json` prints, with the fingerprint added last (and, for an
 // error, the policy and the JSON path): the first members stay byte for byte the CLI's.
-std::string result_line(const CaseOutcome& outcome, const PolicyState& state, bool explain) {
+// `line`: in a batch, the line of the request body the case was on (1 for the first), given
+// with an error, whose case id may be unreadable; 0 for a request of one case.
+std::string result_line(const CaseOutcome& outcome, const PolicyState& state, bool explain,
+                        std::size_t line = 0) {
     std::string out;
     if (outcome.result) {
         out = to_json(*outcome.result, explain);
     } else {
         out = error_json(outcome.case_id, outcome.error);
+        if (line > 0) {
+            out.pop_back();
+            out += fmt::format(", \"line\": {}}}", line);
+        }
         if (!outcome.path.empty()) {
             out.pop_back();
             out += ", \"path\": " + json_text(outcome.path) + "}";
@@ -186,14 +193,15 @@ Reply batch(Context& ctx, const Params& params, std::string_view body) {
     Session& session = session_for(state);
     std::string out;
     std::uint64_t ok = 0, failed = 0;
-    while (!body.empty()) {
+    for (std::size_t number = 1; !body.empty(); ++number) {
         std::size_t end = std::min(body.find('\n'), body.size());
         std::string_view text = body.substr(0, end);
         body.remove_prefix(std::min(end + 1, body.size()));
-        // Blank lines separate nothing, as in `cpl run -`.
+        // Blank lines separate nothing (a client may end its body with one); an error names
+        // its line, so the count of answers before it need not be the count of lines.
         if (text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
         CaseOutcome outcome = session.run(text, opts.evaluate);
-        std::string line = result_line(outcome, *state, opts.explain);
+        std::string line = result_line(outcome, *state, opts.explain, number);
         (outcome.result ? ok : failed)++;
         if (ctx.log)
             ctx.log->write("/v1/batch", state->program->name, state->fingerprint, state->version,

@@ -101,13 +101,24 @@ TEST_CASE("serve: malformed JSON and unknown fields are answered 422 with the JS
     auto nowhere = client.Get("/v2/evaluate");
     CHECK(nowhere->status == 404);
     CHECK(json::parse(nowhere->body)["error"] == "no endpoint GET /v2/evaluate");
-    // A batch reports a bad line in its place and evaluates the others.
-    auto batch = client.Post("/v1/batch", study + "\n{\"id\": \"b\", \"x\": 1}\n\n" + study + "\n",
+    // A batch reports a bad line in its place, with the line it was on (blank lines are
+    // skipped, so answers and lines do not count alike), and evaluates the others.
+    auto batch = client.Post("/v1/batch",
+                             study + "\n{\"id\": \"b\", \"x\": 1}\n\n{\"id\": \n" + study + "\n",
                              "application/x-ndjson");
     REQUIRE(batch->status == 200);
     std::string text = batch->body;
-    CHECK(std::count(text.begin(), text.end(), '\n') == 3);
-    CHECK(text.find("\"path\": \"x\"") != std::string::npos);
+    CHECK(std::count(text.begin(), text.end(), '\n') == 4);
+    std::vector<json> answers;
+    for (std::size_t at = 0, end; (end = text.find('\n', at)) != std::string::npos; at = end + 1)
+        answers.push_back(json::parse(text.substr(at, end - at)));
+    REQUIRE(answers.size() == 4);
+    CHECK_FALSE(answers[0].contains("line")); // a result is cpl run's, unchanged
+    CHECK(answers[1]["line"] == 2);
+    CHECK(answers[1]["path"] == "x");
+    CHECK(answers[2]["line"] == 4); // not valid JSON: no case id to go by
+    CHECK(answers[2]["case"] == "");
+    CHECK_FALSE(answers[3].contains("error"));
     still_serving(server);
 }
 
