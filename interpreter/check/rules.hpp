@@ -31,6 +31,8 @@ private:
     void always_false(Diagnostic& d, const ast::Rule& rule, bool replaces);
     void check_modifiers(const Node& modifiers, const ast::Expr& at);
     void warn_unguarded(const ast::Rule& exception, const RuleCode& target);
+    // Conditions of `code` that cannot all hold on one pass (contradictions.cpp).
+    void warn_contradictions(const RuleCode& code, const ast::Rule& rule);
 };
 
 } // namespace cpl::check_detail
