@@ -325,8 +325,17 @@ struct Source {
     Span span;
 };
 
+/// `require CONDITION because "reason"`: a condition on settings, tables and definitions that
+/// every policy extending this one must keep.
+struct Require {
+    Expr condition;
+    std::string reason;
+    Span span;
+    Span reason_span = {}; // the quoted reason
+};
+
 using Decl = std::variant<Setting, SettingValue, Table, Def, Rule, Override, Disable, Exception,
-                          Include, Source>;
+                          Include, Source, Require>;
 
 struct Comment {
     std::string text; // including the leading '#'

@@ -283,6 +283,11 @@ struct Dumper {
         out += ')';
     }
     void decl(const ast::Include& i) { out += "(include " + quoted(i.path) + ")"; }
+    void decl(const ast::Require& r) {
+        out += "(require ";
+        expr(r.condition);
+        out += " " + quoted(r.reason) + ")";
+    }
     void decl(const ast::Source& s) {
         out += fmt::format("(source {} {}", s.key.text, quoted(s.title));
         for (auto [word, field] : {std::pair{"publisher", &s.publisher}, std::pair{"date", &s.date},

@@ -883,6 +883,15 @@ private:
 
     void print(const Include& i) { line(decl_begin_, 0, "include " + quote(i.path)); }
 
+    // `require CONDITION` on its line (wrapped as a definition's body is), the reason below.
+    void print(const Require& r) {
+        open(decl_begin_, 0, 0);
+        w_.out += "require ";
+        w_.expr(r.condition);
+        close(decl_begin_);
+        line(r.reason_span.begin, 2, "because " + quote(r.reason));
+    }
+
     // A source's fields, one a line: a title and a link are too long to share one.
     void print(const Source& s) {
         open(decl_begin_, 0, 0);

@@ -36,7 +36,7 @@ CPL_KEYWORD( modifier ); CPL_KEYWORD( document ); CPL_KEYWORD( cite ); CPL_KEYWO
 CPL_KEYWORD( disable ); CPL_KEYWORD( exception ); CPL_KEYWORD( to ); CPL_KEYWORD( include );
 CPL_KEYWORD( and ); CPL_KEYWORD( or ); CPL_KEYWORD( not ); CPL_KEYWORD( if );
 CPL_KEYWORD( then ); CPL_KEYWORD( else ); CPL_KEYWORD( from ); CPL_KEYWORD( until );
-CPL_KEYWORD( fixed ); CPL_KEYWORD( because );
+CPL_KEYWORD( fixed ); CPL_KEYWORD( because ); CPL_KEYWORD( require );
 #undef CPL_KEYWORD
 
 // Reserved words can never be names.
@@ -53,7 +53,8 @@ struct reserved : any_word<
    TAO_PEGTL_STRING( "and" ), TAO_PEGTL_STRING( "or" ), TAO_PEGTL_STRING( "not" ),
    TAO_PEGTL_STRING( "if" ), TAO_PEGTL_STRING( "then" ), TAO_PEGTL_STRING( "else" ),
    TAO_PEGTL_STRING( "true" ), TAO_PEGTL_STRING( "false" ), TAO_PEGTL_STRING( "from" ),
-   TAO_PEGTL_STRING( "until" ), TAO_PEGTL_STRING( "fixed" ), TAO_PEGTL_STRING( "because" ) > {};
+   TAO_PEGTL_STRING( "until" ), TAO_PEGTL_STRING( "fixed" ), TAO_PEGTL_STRING( "because" ),
+   TAO_PEGTL_STRING( "require" ) > {};
 
 // name <- [a-z_] [A-Za-z0-9_]*   (not a reserved word)
 struct name : seq< not_at< reserved >, ranges< 'a', 'z', '_' >, star< identifier_other > > {};
@@ -362,8 +363,16 @@ struct source_decl : seq< kw_source, source_key, ws, expect_source_title, opt< s
 struct expect_fixable : sor< setting, table_decl, rule, edit, raise< expect_fixable > > {};
 struct fixed_decl : seq< kw_fixed, expect_fixable > {};
 
+// require <- 'require' expr 'because' string
+//   A condition on the policy's settings, tables and definitions that every policy extending
+//   it must keep (checked when the policy is).
+struct require_reason : seq< kw_because, doc_string > {};
+struct expect_require_reason : sor< require_reason, raise< expect_require_reason > > {};
+struct require_decl : seq< kw_require, expect_expr, expect_require_reason > {};
+
 struct declaration : sor< setting, table_decl, def, rule, edit, override_decl, disable_decl,
-                          exception_decl, narrow_decl, include_decl, fixed_decl, source_decl, setting_value > {};
+                          exception_decl, narrow_decl, include_decl, fixed_decl, source_decl,
+                          require_decl, setting_value > {};
 
 // The parser drives declarations one at a time (so it can recover between them); these
 // are its entry points.

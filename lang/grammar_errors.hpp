@@ -71,6 +71,7 @@ CPL_SYNTAX_ERROR(expect_fixable, "parse.expected_fixable|expected `setting`, `ta
 CPL_SYNTAX_ERROR(expect_source_title, "parse.expected_source_title|expected the source's title as a quoted string after its key");
 CPL_SYNTAX_ERROR(expect_source_text, "parse.expected_source_text|expected a quoted string after `publisher`, `date` or `link`");
 CPL_SYNTAX_ERROR(expect_verification, "parse.expected_verification|expected `verified` or `unverified`: whether cpl's values were checked against the source's own text");
+CPL_SYNTAX_ERROR(expect_require_reason, "parse.expected_require_reason|expected `because` and the reason, a quoted string, after the requirement's condition");
 CPL_SYNTAX_ERROR(expect_include_path, "parse.expected_include_path|expected the quoted path of the file to include");
 // clang-format on
 

@@ -715,6 +715,10 @@ public:
             rule_body(n, 2, e.rule);
             return e;
         }
+        if (n.is_type<g::require_decl>())
+            return ast::Require{expr(*n.children.at(0)),
+                                plain_string(*n.children.at(1), "a requirement's reason"), span(n),
+                                span(*n.children.at(1))};
         if (n.is_type<g::include_decl>())
             return ast::Include{plain_string(*n.children.at(0), "an include path"), span(n)};
         if (n.is_type<g::source_decl>()) return source(n);

@@ -112,12 +112,12 @@ inline constexpr std::array<std::string_view, 2> rule_kinds{"rule", "edit"};
 
 /// Words that can never be names (grammar.hpp, `reserved`). Other keywords (`units`, `at`,
 /// `modifier`, `modifiers`, `to`) are keywords only where the grammar expects them.
-inline constexpr std::array<std::string_view, 39> reserved_words{
+inline constexpr std::array<std::string_view, 40> reserved_words{
     "policy",  "extends",   "setting", "within", "table", "end",      "replace", "remove",
     "def",     "rule",      "edit",    "for",    "in",    "let",      "when",    "bill",
     "cap",     "deny",      "warn",    "info",   "add",   "document", "cite",    "override",
     "disable", "exception", "include", "and",    "or",    "not",      "if",      "then",
-    "else",    "true",      "false",   "from",   "until", "fixed",    "because"};
+    "else",    "true",      "false",   "from",   "until", "fixed",    "because", "require"};
 
 constexpr const BinaryOperator& binary(ast::BinaryOp op) {
     return binary_operators[static_cast<std::size_t>(op)];
@@ -141,9 +141,9 @@ constexpr std::optional<ast::BinaryOp> binary_spelled(std::string_view spelling)
 
 /// The words a declaration starts with (and the header's `extends`), reserved or not: a first
 /// word a letter or two from one of them was meant as it (parse.cpp's did-you-mean).
-inline constexpr std::array<std::string_view, 13> declaration_words{
-    "extends", "setting",   "table",   "def",   "rule",   "edit",  "override",
-    "disable", "exception", "include", "fixed", "source", "narrow"};
+inline constexpr std::array<std::string_view, 14> declaration_words{
+    "extends", "setting",   "table",   "def",   "rule",   "edit",   "override",
+    "disable", "exception", "include", "fixed", "source", "narrow", "require"};
 
 constexpr bool is_reserved(std::string_view word) {
     for (auto reserved : reserved_words)

@@ -54,6 +54,7 @@ public:
             p.rules.push_back(compile_rule(rule));
         for (const auto& edit : merged_.edits)
             p.edits.push_back(compile_rule(edit));
+        check_requirements();
         check_sources(merged_, p, diagnostics_);
         muscle_index();
         unused();

@@ -15,9 +15,6 @@
 
 namespace cpl::check_detail {
 
-namespace {
-
-// Every name the expression reads, in order, each once.
 void names_in(const ast::Expr& e, std::vector<std::string>& out) {
     auto add = [&](const std::string& n) {
         if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
@@ -63,6 +60,8 @@ void names_in(const ast::Expr& e, std::vector<std::string>& out) {
         },
         e.kind);
 }
+
+namespace {
 
 const ast::StringLit* string_literal(const ast::Expr& e) {
     return std::get_if<ast::StringLit>(&e.kind);

@@ -10,6 +10,9 @@ namespace cpl::check_detail {
 /// A type's name with its article, for messages: "a code", "an int", "a list [code]".
 std::string with_article(const std::string& type);
 
+/// Every name the expression reads, in order, each once (conditions.cpp).
+void names_in(const ast::Expr& e, std::vector<std::string>& out);
+
 class ExpressionChecker : public CheckContext {
 public:
     using CheckContext::CheckContext;
@@ -57,6 +60,14 @@ protected:
     /// constants, combined by anything but a case fact.
     bool known_now(const Node& n);
     std::vector<std::int8_t> def_known_; // known_now of each compiled definition; -1 not yet
+    /// Every layer's `require`, on the settings, tables and definitions as merged: an error
+    /// where one does not hold (requirements.cpp). After the definitions are compiled.
+    void check_requirements();
+    // `date`: a date of service it fails on ("" when nothing is dated); `on`: the dates, in
+    // words, for the message.
+    void requirement_broken(const ast::Require& required, const std::string& layer,
+                            const std::string& date, const std::string& on);
+    std::optional<Span> written_by_other_layer(const std::string& table, const std::string& layer);
     std::string shown(const Value& v, const TypeP& type);
     Typed expr(const ast::Expr& e, Scope& scope);
     Typed compile(const ast::NumberLit& n, Span span, Scope&);

@@ -329,6 +329,7 @@ private:
             table->range_rows.clear();
             table->layer = layer;
         }
+        table->written_at.emplace_back(t.name.span, layer);
         if (auto data = data_rows_.find(&t); data != data_rows_.end()) {
             for (const auto& row : *data->second.first)
                 merge_row(*table, row, layer, diagnostics_);
@@ -580,6 +581,11 @@ private:
     }
 
     void apply_one(MergedPolicy&, const ast::Include&, const std::string&) {}
+
+    // A requirement of any layer binds every layer: none can be overridden or removed.
+    void apply_one(MergedPolicy& merged, const ast::Require& r, const std::string& layer) {
+        merged.requirements.push_back({&r, layer});
+    }
 
     void apply_one(MergedPolicy& merged, const ast::Source& s, const std::string& layer) {
         for (auto& existing : merged.bibliography) {

@@ -55,6 +55,8 @@ struct MergedTable {
     std::vector<MergedRow> rows;
     std::string source = {}; // where rows came from a data file: its path and version
     std::string declared_by = {};
+    // Every `table NAME … end` that wrote it (its name), with its layer, in the order applied.
+    std::vector<std::pair<Span, std::string>> written_at = {};
     // `remove` keys that matched no row: the checker reports each (a key of the wrong type,
     // or no such row), since only it knows the table's key type.
     struct UnmatchedRemove {
@@ -121,6 +123,8 @@ struct MergedPolicy {
     std::vector<MergedRule> rules;
     std::vector<MergedRule> edits;
     std::vector<MergedSource> bibliography;
+    /// Every layer's requirements, base first, with the layer that wrote each.
+    std::vector<std::pair<const ast::Require*, std::string>> requirements;
 };
 
 /// Text to read instead of a file's contents, keyed by `source_key(path)`: an editor's unsaved

@@ -81,6 +81,8 @@ private:
     }
 
     void declaration(const ast::Source& s) { add(Kind::source, s.key.text, s.key.span, true); }
+    // Its names are read (go to definition, references), and it declares none.
+    void declaration(const ast::Require& r) { expr(r.condition); }
 
     static Kind kind_of(ast::RuleKind kind) {
         return kind == ast::RuleKind::Rule ? Kind::rule : Kind::edit;

@@ -75,6 +75,9 @@ struct Outline {
                 event_symbol, e.span, e.rule.name.span);
     }
     void operator()(const ast::Include& i) { add(i.path, "include", file_symbol, i.span, i.span); }
+    void operator()(const ast::Require& r) {
+        add("require", r.reason, constant_symbol, r.span, r.condition.span);
+    }
     void operator()(const ast::Source& s) {
         add(s.key.text, fmt::format("source: {}", s.title), constant_symbol, s.span, s.key.span);
     }

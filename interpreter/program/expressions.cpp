@@ -386,10 +386,11 @@ Value Expressions::interpolate(const Node& n) {
 }
 
 // Only the expression part runs: no case, claim or rule. The value lives in the program's
-// own arena; a built-in that asks for the date gets today's, as a case without one would.
-Value evaluate_constant(const Program& program, const Node& node) {
+// own arena; a built-in that asks for the date gets `date` (today's unless the checker asks
+// for another), as a case without one would.
+Value evaluate_constant(const Program& program, const Node& node, std::string_view date) {
     ExpressionScratch scratch;
-    ExpressionContext context{*program.constants, today()};
+    ExpressionContext context{*program.constants, date};
     return Expressions(program, context, scratch).eval(node);
 }
 

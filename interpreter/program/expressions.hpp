@@ -221,11 +221,12 @@ private:
     bool calls_ready_ = false;
 };
 
-/// Evaluates a constant expression at check time: no case, no claim, no locals.
-Value evaluate_constant(const Program& program, const Node& node);
-
 /// Today's date (UTC) as YYYY-MM-DD, the date of service of a case without one;
 /// CPL_TODAY overrides it so tests are reproducible.
 std::string_view today();
+
+/// Evaluates a constant expression at check time: no case, no claim, no locals. Dated
+/// settings and tables answer for `date`.
+Value evaluate_constant(const Program& program, const Node& node, std::string_view date = today());
 
 } // namespace cpl
