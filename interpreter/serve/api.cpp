@@ -95,6 +95,18 @@ std::variant<CaseOptions, Reply> case_options(const Params& params) {
     return out;
 }
 
+// A `why_not` or `print` name the policy cannot answer is a mistake of the request, as
+// `cpl run` refuses it before any case runs: a 400 with the reason and a did-you-mean.
+std::optional<Reply> unanswerable(const Program& program, const EvaluateOptions& options) {
+    for (const auto& name : options.print)
+        if (auto problem = print_problem(program, name))
+            return error_reply(400, fmt::format("`print={}`: {}", name, *problem));
+    for (const auto& asked : options.why_not)
+        if (auto problem = why_not_problem(program, asked))
+            return error_reply(400, fmt::format("`why_not={}`: {}", asked, *problem));
+    return std::nullopt;
+}
+
 std::string json_text(std::string_view s) {
     return nlohmann::json(s).dump();
 }
@@ -148,6 +160,7 @@ Reply one_case(Context& ctx, const Params& params, std::string_view body, bool m
     if (auto* reply = std::get_if<Reply>(&options)) return *reply;
     const auto& state = std::get<std::shared_ptr<const PolicyState>>(policy);
     const auto& opts = std::get<CaseOptions>(options);
+    if (auto bad = unanswerable(*state->program, opts.evaluate)) return *bad;
     CaseOutcome outcome = session_for(state).run(body, opts.evaluate);
     if (must_review && outcome.result && !outcome.result->reviewed) {
         ctx.metrics.cases(state->program->name, 0, 1);
@@ -190,6 +203,7 @@ Reply batch(Context& ctx, const Params& params, std::string_view body) {
     if (auto* reply = std::get_if<Reply>(&options)) return *reply;
     const auto& state = std::get<std::shared_ptr<const PolicyState>>(policy);
     const auto& opts = std::get<CaseOptions>(options);
+    if (auto bad = unanswerable(*state->program, opts.evaluate)) return *bad;
     Session& session = session_for(state);
     std::string out;
     std::uint64_t ok = 0, failed = 0;

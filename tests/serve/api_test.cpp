@@ -85,6 +85,24 @@ TEST_CASE("serve: print shows a definition's value as cpl run --print does", "[s
     CHECK(json::parse(res->body)["values"]["ncs_study_count"] == "5");
 }
 
+TEST_CASE("serve: a why_not or print name the policy cannot answer is a 400", "[serve]") {
+    TestServer server;
+    auto client = server.client();
+    std::string study =
+        slurp(source_root / "tests/golden/run/standard/carpal-tunnel-right.case.json");
+    auto why_not = client.Post("/v1/evaluate?why_not=95886,aanem_limt", study, "application/json");
+    REQUIRE(why_not);
+    CHECK(why_not->status == 400);
+    std::string message = json::parse(why_not->body)["error"];
+    CHECK(message.find("`why_not=aanem_limt`") == 0);
+    CHECK(message.find("did you mean aanem_limit?") != std::string::npos);
+    auto print =
+        client.Post("/v1/batch?print=ncs_study_cout", study + "\n", "application/x-ndjson");
+    REQUIRE(print);
+    CHECK(print->status == 400);
+    CHECK(json::parse(print->body)["error"].get<std::string>().find("`print=ncs_study_cout`") == 0);
+}
+
 TEST_CASE("serve: review needs a submitted claim", "[serve]") {
     TestServer server;
     auto client = server.client();
