@@ -6,6 +6,7 @@
 #include "interpreter/serve/fhir.hpp"
 #include "interpreter/serve/web_assets.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fmt/format.h>
@@ -17,6 +18,12 @@ namespace cpl::serve {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// A Content-Length header a client may send: digits only (absent: the library decides).
+bool is_byte_count(const std::string& header) {
+    return header.empty() ||
+           std::all_of(header.begin(), header.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
 
 // The query string alone: httplib also parses a form-encoded *body* into req.params, and a
 // case posted by `curl -d` (form-encoded by default) must not turn into parameters.
@@ -171,6 +178,13 @@ struct Server::Impl {
                               "size the HTTP library limits to 8 KiB";
                     help = "send it as JSON: curl -H 'Content-Type: application/json' (or "
                            "application/x-ndjson for a batch)";
+                } else if (res.status == 413 &&
+                           !is_byte_count(req.get_header_value("Content-Length"))) {
+                    // The library reads `Content-Length: -1` as a huge number: not our limit.
+                    res.status = 400;
+                    message = fmt::format("`Content-Length: {}` is not a number of bytes",
+                                          req.get_header_value("Content-Length"));
+                    help = "send the body's length in bytes, or let the client compute it";
                 } else if (res.status == 413) {
                     message = fmt::format("the request body is larger than the limit of {} bytes",
                                           options.max_body);

@@ -153,6 +153,32 @@ TEST_CASE("serve: an oversized body is refused with 413 and a JSON error", "[ser
     still_serving(server);
 }
 
+TEST_CASE("serve: a Content-Length that is not a number of bytes is a 400 that says so",
+          "[serve][robustness]") {
+    cpl::serve::Options options;
+    options.read_timeout_ms = 300; // the answer comes once the library stops reading
+    TestServer server(options);
+    int fd = connect_to(server.port());
+    std::string request = "POST /v1/evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                          "application/json\r\nContent-Length: -1\r\n\r\n{\"id\": \"c\"}";
+    REQUIRE(::write(fd, request.data(), request.size()) > 0);
+    std::string got;
+    char buffer[4096];
+    auto until = Clock::now() + std::chrono::seconds(10);
+    while (Clock::now() < until && got.find("}") == std::string::npos) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 100) <= 0) continue;
+        ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n <= 0) break;
+        got.append(buffer, std::size_t(n));
+    }
+    ::close(fd);
+    INFO(got);
+    CHECK(got.starts_with("HTTP/1.1 400"));
+    CHECK(got.find("`Content-Length: -1` is not a number of bytes") != std::string::npos);
+    still_serving(server);
+}
+
 TEST_CASE("serve: a slow client is cut off after the read timeout while others are served",
           "[serve][robustness]") {
     cpl::serve::Options options;
