@@ -16,7 +16,8 @@ inline constexpr std::uint64_t ones = 0x0101010101010101ULL;
 inline constexpr std::uint64_t high = 0x8080808080808080ULL;
 
 // The high bit of each byte of `x` that is 'A' to 'Z', when no byte of `x` is 0x80 or above
-// (then adding 0x3f or 0x25 to a byte carries into no other byte).
+// (then adding 0x3f or 0x25 to a byte carries into no other byte). For 4-byte words too: the
+// upper half is then zero, and zero is no capital.
 inline std::uint64_t upper_bytes(std::uint64_t x) {
     return (x + ones * (0x80 - 'A')) & ~(x + ones * (0x80 - 'Z' - 1)) & high;
 }
@@ -25,35 +26,61 @@ inline bool is_upper(char c) {
     return c >= 'A' && c <= 'Z';
 }
 
+// The 4 or 8 bytes at `p`, as a word.
+template <typename Word> inline std::uint64_t load(const char* p) {
+    Word w;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+}
+template <typename Word> inline void store(char* p, std::uint64_t x) {
+    auto w = static_cast<Word>(x);
+    std::memcpy(p, &w, sizeof w);
+}
+
+// Calls `word(at)` for words of `Word` covering n bytes (n >= sizeof(Word)): the last one
+// overlaps the one before, so no byte is left for a loop. False when a word holds UTF-8.
+template <typename Word, typename F>
+inline bool each_word(std::size_t n, const char* in, F&& word) {
+    for (std::size_t at = 0;; at += sizeof(Word)) {
+        if (at + sizeof(Word) > n) at = n - sizeof(Word);
+        std::uint64_t x = load<Word>(in + at);
+        if (x & high) return false;
+        word(at, x);
+        if (at + sizeof(Word) == n) return true;
+    }
+}
+
 } // namespace ascii_detail
 
 /// Whether `s` holds a capital letter A to Z.
 inline bool has_ascii_upper(std::string_view s) {
     using namespace ascii_detail;
-    std::size_t at = 0;
-    for (; at + 8 <= s.size(); at += 8) {
-        std::uint64_t x;
-        std::memcpy(&x, s.data() + at, 8);
-        if (x & high) break; // UTF-8 here: byte by byte from here on
-        if (upper_bytes(x)) return true;
-    }
-    for (; at < s.size(); ++at)
-        if (is_upper(s[at])) return true;
+    bool upper = false;
+    auto test = [&](std::size_t, std::uint64_t x) { upper |= upper_bytes(x) != 0; };
+    bool words = s.size() >= 8   ? each_word<std::uint64_t>(s.size(), s.data(), test)
+                 : s.size() >= 4 ? each_word<std::uint32_t>(s.size(), s.data(), test)
+                                 : false;
+    if (words) return upper;
+    for (char c : s) // short, or UTF-8 in it
+        if (is_upper(c)) return true;
     return false;
 }
 
-/// Writes `in` to `out` (in.size() bytes) with A to Z in lower case.
+/// Writes `in` to `out` (in.size() bytes, not overlapping `in`) with A to Z in lower case.
 inline void copy_ascii_lower(std::string_view in, char* out) {
     using namespace ascii_detail;
-    std::size_t at = 0;
-    for (; at + 8 <= in.size(); at += 8) {
-        std::uint64_t x;
-        std::memcpy(&x, in.data() + at, 8);
-        if (x & high) break;
-        x |= upper_bytes(x) >> 2; // 0x80 >> 2 is 0x20, the bit between 'A' and 'a'
-        std::memcpy(out + at, &x, 8);
-    }
-    for (; at < in.size(); ++at)
+    // 0x80 >> 2 is 0x20, the bit between 'A' and 'a'.
+    auto wide = [&](std::size_t at, std::uint64_t x) {
+        store<std::uint64_t>(out + at, x | upper_bytes(x) >> 2);
+    };
+    auto narrow = [&](std::size_t at, std::uint64_t x) {
+        store<std::uint32_t>(out + at, x | upper_bytes(x) >> 2);
+    };
+    bool words = in.size() >= 8   ? each_word<std::uint64_t>(in.size(), in.data(), wide)
+                 : in.size() >= 4 ? each_word<std::uint32_t>(in.size(), in.data(), narrow)
+                                  : false;
+    if (words) return;
+    for (std::size_t at = 0; at < in.size(); ++at)
         out[at] = is_upper(in[at]) ? static_cast<char>(in[at] + ('a' - 'A')) : in[at];
 }
 
