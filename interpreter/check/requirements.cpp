@@ -84,6 +84,8 @@ void ExpressionChecker::check_requirements() {
                         "look at a case, write a rule or edit that warns";
             continue;
         }
+        p().requirements.push_back(
+            {source_text(required->condition.span), required->reason, layer, required->span});
         if (dates.empty())
             dates =
                 p().dated ? date_boundaries(p()) : std::vector<std::string>{std::string(today())};

@@ -16,7 +16,8 @@ namespace cpl {
 // A field added to one of these must be written and read below: these fail to compile until
 // the sizes are updated, as a reminder (sizes of x86-64 with libstdc++, the build's platform).
 #if defined(__x86_64__) && defined(__GLIBCXX__)
-static_assert(sizeof(Program) == 672, "Program changed: update snapshot.cpp");
+static_assert(sizeof(Program) == 696, "Program changed: update snapshot.cpp");
+static_assert(sizeof(RequirementCode) == 112, "RequirementCode changed: update snapshot.cpp");
 static_assert(sizeof(RuleCode) == 472, "RuleCode changed: update snapshot.cpp");
 static_assert(sizeof(ClauseCode) == 512, "ClauseCode changed: update snapshot.cpp");
 static_assert(sizeof(DefCode) == 216, "DefCode changed: update snapshot.cpp");
@@ -87,6 +88,13 @@ public:
             flag(s.verified);
             str(s.layer);
             span(s.span);
+        }
+        u32(static_cast<std::uint32_t>(p_.requirements.size()));
+        for (const RequirementCode& r : p_.requirements) {
+            str(r.condition);
+            str(r.reason);
+            str(r.layer);
+            span(r.span);
         }
         u32(p_.max_frame);
         u32(static_cast<std::uint32_t>(p_.folded_settings.size()));
@@ -365,6 +373,13 @@ public:
             s.verified = flag();
             s.layer = str();
             s.span = span();
+        }
+        p.requirements.resize(u32());
+        for (RequirementCode& r : p.requirements) {
+            r.condition = str();
+            r.reason = str();
+            r.layer = str();
+            r.span = span();
         }
         p.max_frame = u32();
         for (std::uint32_t n = u32(); n > 0; --n) {

@@ -197,6 +197,15 @@ struct SettingCode {
     std::string declared_by; // the layer that declared it; a version of another is restated
 };
 
+/// A `require` of some layer, decided when the program was checked (it held, or there is no
+/// program): kept so that `cpl doc` can tell a payer what it must keep.
+struct RequirementCode {
+    std::string condition; // as written
+    std::string reason;
+    std::string layer;
+    Span span;
+};
+
 struct Program {
     std::string name; // the outermost policy, e.g. "standard" or "acme"
     std::string title;
@@ -212,7 +221,8 @@ struct Program {
     std::vector<DefCode> defs;
     std::vector<RuleCode> rules;
     std::vector<RuleCode> edits;
-    std::vector<SourceCode> bibliography; // base first, in declaration order
+    std::vector<SourceCode> bibliography;      // base first, in declaration order
+    std::vector<RequirementCode> requirements; // base first
     std::uint32_t max_frame = 0;
     /// The undated settings the checker folded into each constant, by the constant's span
     /// (`most + 1` is one constant): explanations and `cpl doc` still name a setting a payer

@@ -79,6 +79,7 @@ std::vector<Block> Page::build() {
     intro();
     std::size_t contents_at = blocks_.size();
     settings();
+    requirements();
     tables();
     definitions();
     rules("Rules", "rules", p_.rules);
@@ -262,6 +263,26 @@ void Page::settings() {
                           {text(allowed)},
                           {text(s->doc)},
                           cite});
+    }
+    blocks_.push_back(std::move(t));
+}
+
+// What every policy extending this one must keep (`require`), and why. On a page of a payer's
+// changes, the payer's own.
+void Page::requirements() {
+    std::vector<const RequirementCode*> shown;
+    for (const auto& r : p_.requirements)
+        if (!base_ || r.layer == p_.name) shown.push_back(&r);
+    if (shown.empty()) return;
+    heading(2, {text("Requirements")}, "requirements");
+    paragraph({text("Every policy that extends this one must keep these: cpl check refuses one "
+                    "whose settings or tables break them.")});
+    Block t{Block::table, 0, {}, {{text("requirement")}, {text("why")}}, {}, {}};
+    if (layered()) t.items.push_back({text("policy")});
+    for (const RequirementCode* r : shown) {
+        std::vector<Inlines> row{{code(r->condition)}, {text(r->reason)}};
+        if (layered()) row.push_back({text(r->layer)});
+        t.rows.push_back(std::move(row));
     }
     blocks_.push_back(std::move(t));
 }

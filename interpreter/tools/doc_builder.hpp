@@ -39,6 +39,7 @@ private:
     void intro();
     void contents(std::size_t at);
     void settings();
+    void requirements();
     void tables();
     void definitions();
     void bibliography();
