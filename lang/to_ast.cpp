@@ -191,8 +191,12 @@ public:
     // built without converting (or later destroying) the deep tree.
     ast::Expr too_deep(const Node& n) {
         // A folded chain's own node spans nothing useful, and the whole chain may be very long:
-        // point at its first operand.
-        Span at = n.children.empty() ? span(n) : span(*n.children.front());
+        // point at its first operand, or at the first token of it that kept its text (an
+        // operand that is a chain itself has none: fold_one dropped it).
+        const Node* first = n.children.empty() ? &n : n.children.front().get();
+        while (!first->has_content() && !first->children.empty())
+            first = first->children.front().get();
+        Span at = first->has_content() ? span(*first) : Span{file_, 0, 0};
         if (!too_deep_reported_)
             diagnostics_
                 .error("parse.too_deep", at,

@@ -45,9 +45,12 @@ CaseOutcome run_case(const Loaded& loaded, const std::string& json) {
 } // namespace
 
 TEST_CASE("#12: a 20,000-term `+` chain or member chain is parse.too_deep in check and fmt") {
-    for (const std::string& body :
-         {repeat("1", 20'000, " + "), "case" + repeat(".id", 20'000),
-          repeat("true", 20'000, " and "), "[1]" + repeat("[0]", 20'000)}) {
+    for (const std::string& body : {repeat("1", 20'000, " + "), "case" + repeat(".id", 20'000),
+                                    repeat("true", 20'000, " and "), "[1]" + repeat("[0]", 20'000),
+                                    // Chains whose first operand is a chain itself, whose text the
+                                    // parse tree dropped (once a crash: the error pointed at it).
+                                    repeat("1 > 0 and 2 > 1", 300, " or "),
+                                    repeat("x > 0", 300, " and "), repeat("2 * 3", 300, " + ")}) {
         std::string text = "policy p\ndef big = " + body + "\n";
         CAPTURE(text.substr(0, 40));
         Loaded loaded = load_text(text);
