@@ -19,9 +19,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// A Content-Length header a client may send: digits only (absent: the library decides).
+// A Content-Length a client may send: digits only, at most 19 of them (a 64-bit count).
 bool is_byte_count(const std::string& header) {
-    return header.empty() ||
+    return !header.empty() && header.size() <= 19 &&
            std::all_of(header.begin(), header.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
@@ -178,13 +178,6 @@ struct Server::Impl {
                               "size the HTTP library limits to 8 KiB";
                     help = "send it as JSON: curl -H 'Content-Type: application/json' (or "
                            "application/x-ndjson for a batch)";
-                } else if (res.status == 413 &&
-                           !is_byte_count(req.get_header_value("Content-Length"))) {
-                    // The library reads `Content-Length: -1` as a huge number: not our limit.
-                    res.status = 400;
-                    message = fmt::format("`Content-Length: {}` is not a number of bytes",
-                                          req.get_header_value("Content-Length"));
-                    help = "send the body's length in bytes, or let the client compute it";
                 } else if (res.status == 413) {
                     message = fmt::format("the request body is larger than the limit of {} bytes",
                                           options.max_body);
@@ -198,6 +191,31 @@ struct Server::Impl {
                 metrics.request(endpoint_label(req.path), res.status, std::chrono::nanoseconds(-1));
                 return httplib::Server::HandlerResponse::Handled;
             }));
+        // A body's length is read before anything else of it: the library would take `-1`
+        // for a huge length (a 413 after the read timeout) and `abc` for none, and two lengths
+        // that differ leave where the body ends in doubt (RFC 9112, 6.3). Refused at once, and
+        // the connection closed: the body, whatever it is, is not read as a next request.
+        http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+            std::size_t count = req.get_header_value_count("Content-Length");
+            if (count == 0) return httplib::Server::HandlerResponse::Unhandled;
+            std::string length = req.get_header_value("Content-Length");
+            bool differ = false;
+            for (std::size_t i = 1; i < count; ++i)
+                differ |= req.get_header_value("Content-Length", i) != length;
+            if (is_byte_count(length) && !differ)
+                return httplib::Server::HandlerResponse::Unhandled;
+            Reply r = error_reply(
+                400,
+                differ ? "the request has several Content-Length headers that differ"
+                       : fmt::format("`Content-Length: {}` is not a number of bytes", length),
+                "send one Content-Length, the body's length in bytes, or let the client compute "
+                "it");
+            res.status = 400;
+            res.set_header("Connection", "close");
+            res.set_content(r.body, "application/json");
+            metrics.request(endpoint_label(req.path), res.status, std::chrono::nanoseconds(-1));
+            return httplib::Server::HandlerResponse::Handled;
+        });
         http.set_exception_handler(
             [this](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
                 Reply r = error_reply(500, "internal error");
