@@ -35,6 +35,8 @@ public:
     std::size_t error_count() const;
     bool empty() const { return items_.empty(); }
     const std::vector<Diagnostic>& items() const { return items_; }
+    /// Diagnostic `i` of items(), to add a note to what a later stage learns.
+    Diagnostic& at(std::size_t i) { return items_.at(i); }
     /// Sorted by file and position, so output is stable whatever order stages ran in.
     std::vector<Diagnostic> sorted() const;
 

@@ -883,13 +883,15 @@ private:
 
     void print(const Include& i) { line(decl_begin_, 0, "include " + quote(i.path)); }
 
-    // `require CONDITION` on its line (wrapped as a definition's body is), the reason below.
+    // `require CONDITION` on its line (wrapped as a definition's body is), the reason below:
+    // one piece, so that a comment after the reason stays there.
     void print(const Require& r) {
         open(decl_begin_, 0, 0);
         w_.out += "require ";
         w_.expr(r.condition);
+        w_.newline(2);
+        w_.out += "because " + quote(r.reason);
         close(decl_begin_);
-        line(r.reason_span.begin, 2, "because " + quote(r.reason));
     }
 
     // A source's fields, one a line: a title and a link are too long to share one.

@@ -198,6 +198,15 @@ Diagnostic& report(Diagnostics& diagnostics, FileId file, const SyntaxError& err
     return d;
 }
 
+// The words a declaration starts with, from the vocabulary (all but the header's `extends`).
+std::string declaration_help() {
+    std::string words;
+    auto& all = vocabulary::declaration_words;
+    for (std::size_t i = 1; i < all.size(); ++i)
+        words += fmt::format("{}`{}`", i == 1 ? "" : i + 1 == all.size() ? " or " : ", ", all[i]);
+    return fmt::format("declarations start with {}, or restate a setting as `NAME VALUE`", words);
+}
+
 std::string_view first_word(const std::string& text, std::size_t at) {
     std::size_t end = at;
     while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])))
@@ -318,10 +327,7 @@ ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagno
                            Span{file, uint32_t(start),
                                 uint32_t(start + std::max<std::size_t>(word.size(), 1))},
                            fmt::format("expected a declaration, found `{}`", word))
-                    .help =
-                    "declarations start with `setting`, `table`, `def`, `rule`, `edit`, "
-                    "`override`, "
-                    "`disable`, `exception` or `include`, or restate a setting as `NAME VALUE`";
+                    .help = declaration_help();
                 offset = next_declaration_start(text, start);
                 continue;
             }

@@ -28,7 +28,8 @@ struct Scope {
     std::uint32_t next_slot = 0;
     std::uint32_t frame_size = 0;
     bool in_edit = false;
-    bool constant_only = false;             // table values: no case, no definitions
+    bool constant_only = false; // table values: no case, no definitions
+    bool requirement = false;   // a `require`: constant by design, so no check.constant_condition
     std::optional<std::uint32_t> line_slot; // the `for line in claim` variable, in edits
 
     std::uint32_t push(std::string name, TypeP type) {

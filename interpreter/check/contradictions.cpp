@@ -159,7 +159,12 @@ bool is_plain_constant(const Node& n) {
 void RuleCompiler::warn_contradictions(const RuleCode& code, const ast::Rule& rule) {
     const auto& shapes = p().shapes;
     std::map<std::string, Known> known;
+    bool acted = false; // an action came before: what comes after never runs, not the rule
     for (const auto& clause : code.clauses) {
+        using K = ast::ClauseKind;
+        if (clause.kind != K::For && clause.kind != K::Let && clause.kind != K::When &&
+            clause.kind != K::Because)
+            acted = true;
         // A narrowing's conditions hold only on its dates, and its `let`s are its own.
         if (clause.kind != ast::ClauseKind::When || clause.narrowing >= 0) continue;
         std::vector<const Node*> tests;
@@ -174,7 +179,11 @@ void RuleCompiler::warn_contradictions(const RuleCode& code, const ast::Rule& ru
                 constant = &test->kids[0];
                 op = flipped(op);
             }
-            if (key.empty() || !is_plain_constant(*constant)) continue;
+            // A setting's value is the base's until a payer restates it: not a contradiction
+            // of the rule as written (`when case.provider_role == role`).
+            if (key.empty() || !is_plain_constant(*constant) ||
+                p().settings_folded_at(constant->span))
+                continue;
             Known& k = known[key];
             if (k.reported || !learn(k, op, constant->constant, shapes)) continue;
             if (satisfiable(k, shapes)) {
@@ -183,10 +192,12 @@ void RuleCompiler::warn_contradictions(const RuleCode& code, const ast::Rule& ru
             }
             k.reported = true;
             std::string kind(vocabulary::keyword(rule.kind));
-            Diagnostic& d = warning("check.contradiction", test->span,
-                                    fmt::format("`{}` cannot hold where the conditions before "
-                                                "it hold: the {} never acts",
-                                                source_text(test->span), kind));
+            Diagnostic& d =
+                warning("check.contradiction", test->span,
+                        fmt::format("`{}` cannot hold where the conditions before it hold: {}",
+                                    source_text(test->span),
+                                    acted ? fmt::format("the {}'s clauses after it never run", kind)
+                                          : fmt::format("the {} never acts", kind)));
             for (const Span& before : k.said_by)
                 d.notes.push_back(fmt::format("before it: `{}`", source_text(before)));
             if (k.low && k.high && *k.low > *k.high)

@@ -432,7 +432,8 @@ Typed ExpressionChecker::list_element(const ast::Conditional& c, Scope& scope) {
     Typed condition = expr(*c.condition, scope);
     expect(condition, bool_type(), *c.condition, "the condition of a list element");
     bool holds = true;
-    bool known = !scope.constant_only && constant_condition(condition, *c.condition, &holds);
+    bool known = !scope.constant_only && !scope.requirement &&
+                 constant_condition(condition, *c.condition, &holds);
     Typed element = expr(*c.element, scope);
     if (known && holds) return element;
     std::vector<Node> kids;
@@ -469,7 +470,7 @@ Typed ExpressionChecker::compile(const ast::Comprehension& c, Span span, Scope& 
     if (c.filter) {
         Typed filter = expr(*c.filter, scope);
         expect(filter, bool_type(), *c.filter, "the `if` filter");
-        if (!scope.constant_only) constant_condition(filter, *c.filter);
+        if (!scope.constant_only && !scope.requirement) constant_condition(filter, *c.filter);
         kids.push_back(std::move(filter.node));
     }
     scope.pop();
@@ -524,7 +525,7 @@ Typed ExpressionChecker::compile(const ast::RecordExpr& r, Span span, Scope& sco
 Typed ExpressionChecker::compile(const ast::IfExpr& i, Span span, Scope& scope) {
     Typed condition = expr(*i.condition, scope);
     expect(condition, bool_type(), *i.condition, "the condition of `if`");
-    if (!scope.constant_only) constant_condition(condition, *i.condition);
+    if (!scope.constant_only && !scope.requirement) constant_condition(condition, *i.condition);
     Typed then_branch = expr(*i.then_branch, scope);
     Typed else_branch = expr(*i.else_branch, scope);
     same_kind(then_branch.type, else_branch.type, *i.else_branch, "the branches of `if`");
@@ -558,7 +559,8 @@ Typed ExpressionChecker::compile(const ast::FirstMatch& f, Span span, Scope& sco
     for (const auto& arm : f.arms) {
         Typed condition = expr(arm.condition, scope);
         expect(condition, bool_type(), arm.condition, "the condition of a `first` arm");
-        if (!scope.constant_only) constant_condition(condition, arm.condition);
+        if (!scope.constant_only && !scope.requirement)
+            constant_condition(condition, arm.condition);
         Typed value = expr(arm.value, scope);
         same_kind(type, value.type, arm.value, "the values of `first`");
         type = unify(type, value.type);

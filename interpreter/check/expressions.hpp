@@ -13,6 +13,15 @@ std::string with_article(const std::string& type);
 /// Every name the expression reads, in order, each once (conditions.cpp).
 void names_in(const ast::Expr& e, std::vector<std::string>& out);
 
+/// What a requirement reads, through the definitions it reads too (requirements.cpp): a fact
+/// of a case, a part already reported broken, the settings (folded or dated) and the tables.
+struct RequirementReads {
+    bool case_fact = false;
+    bool broken = false;
+    std::vector<std::uint32_t> settings;
+    std::vector<const TableData*> tables;
+};
+
 class ExpressionChecker : public CheckContext {
 public:
     using CheckContext::CheckContext;
@@ -63,11 +72,13 @@ protected:
     /// Every layer's `require`, on the settings, tables and definitions as merged: an error
     /// where one does not hold (requirements.cpp). After the definitions are compiled.
     void check_requirements();
-    // `date`: a date of service it fails on ("" when nothing is dated); `on`: the dates, in
-    // words, for the message.
+    // `date`: the first date of service it fails on ("" when nothing is dated); `ranges`:
+    // every range of dates it fails on, in words; `failure`: why it could not be decided.
+    void names_read(const ast::Expr& condition, RequirementReads& reads);
     void requirement_broken(const ast::Require& required, const std::string& layer,
-                            const std::string& date, const std::string& on);
-    std::optional<Span> written_by_other_layer(const std::string& table, const std::string& layer);
+                            const RequirementReads& reads, const std::string& date,
+                            const std::vector<std::string>& ranges,
+                            const std::optional<EvalError>& failure);
     std::string shown(const Value& v, const TypeP& type);
     Typed expr(const ast::Expr& e, Scope& scope);
     Typed compile(const ast::NumberLit& n, Span span, Scope&);

@@ -4,11 +4,12 @@
 // the edits accept as a bypass); a payer that restates a setting so that the assumption no
 // longer holds gets an error at its own line (check.requirement), not a policy that silently
 // does something else. A requirement reads no case: it is decided when the policy is checked,
-// on every date of service where a dated setting or table row changes.
+// on every date of service the policy codes where a dated setting or table row changes.
 #include "interpreter/check/expressions.hpp"
 #include "interpreter/program/expressions.hpp"
 #include "interpreter/program/reads.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <set>
 
@@ -16,47 +17,76 @@ namespace cpl::check_detail {
 
 namespace {
 
-// Whether evaluating `n` reads a fact of a case (the case, its claim, its date of service),
-// also through the definitions it reads.
-bool reads_case(const Program& p, const Node& n, std::vector<std::uint8_t>& walked_defs) {
+using Reads = RequirementReads;
+
+void collect(const Program& p, const Node& n, std::vector<std::uint8_t>& walked_defs, Reads& out,
+             std::uint32_t poisoned) {
+    auto add = [](auto& list, auto item) {
+        if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
+    };
+    if (const auto* folded = p.settings_folded_at(n.span))
+        for (std::uint32_t s : *folded)
+            add(out.settings, s);
     switch (n.op) {
     case Op::CaseRoot:
     case Op::Claim:
     case Op::Supported:
     case Op::Reviewing:
     case Op::ServiceDate:
-        return true;
+        out.case_fact = true;
+        break;
+    case Op::Const:
+        if (n.slot == poisoned) out.broken = true;
+        if (n.constant.kind == Kind::Table) add(out.tables, n.constant.table);
+        break;
+    case Op::DatedSetting:
+        add(out.settings, n.slot);
+        break;
     case Op::Def:
     case Op::CallDef:
         if (n.slot < walked_defs.size() && !walked_defs[n.slot]) {
             walked_defs[n.slot] = 1;
-            if (reads_case(p, p.defs[n.slot].body, walked_defs)) return true;
+            collect(p, p.defs[n.slot].body, walked_defs, out, poisoned);
         }
         break;
     default:
         break;
     }
     for (const auto& kid : n.kids)
-        if (reads_case(p, kid, walked_defs)) return true;
-    return false;
+        collect(p, kid, walked_defs, out, poisoned);
 }
 
-// The dates of service on which some setting's value or table row starts or stops holding,
-// and one before them all: between two of them, every dated value stays the same.
+// The dates of service the policy codes (its header's `from`, or one before every date) and
+// every later one on which some setting's value or table row starts or stops holding, up to
+// its `until`: between two of them, every dated value stays the same.
 std::vector<std::string> date_boundaries(const Program& p) {
-    std::set<std::string> dates{"0001-01-01"};
-    auto add = [&](const std::string& from, const std::string& until) {
-        if (!from.empty()) dates.insert(from);
-        if (!until.empty()) dates.insert(until);
+    const Effective& coded = p.service_dates;
+    std::string first = coded.from.empty() ? "0001-01-01" : coded.from;
+    std::set<std::string> dates{first};
+    auto add = [&](const std::string& date) {
+        if (!date.empty() && date > first && (coded.until.empty() || date < coded.until))
+            dates.insert(date);
     };
     for (const auto& setting : p.settings)
-        for (const auto& version : setting.versions)
-            add(version.effective.from, version.effective.until);
+        for (const auto& version : setting.versions) {
+            add(version.effective.from);
+            add(version.effective.until);
+        }
     for (const auto& table : p.tables)
         if (table->dated)
-            for (const auto& row : table->rows)
-                add(row.from, row.until);
+            for (const auto& row : table->rows) {
+                add(row.from);
+                add(row.until);
+            }
     return {dates.begin(), dates.end()};
+}
+
+// Dates of service [dates[i], dates[i + 1]) in words; `first`: none coded before dates[0].
+std::string dates_in_words(const std::vector<std::string>& dates, std::size_t i, bool first) {
+    bool last = i + 1 == dates.size();
+    if (i == 0 && first) return last ? "" : fmt::format("before {}", dates[1]);
+    return last ? fmt::format("from {}", dates[i])
+                : fmt::format("from {} until {}", dates[i], dates[i + 1]);
 }
 
 std::string shortened(std::string text) {
@@ -67,16 +97,62 @@ std::string shortened(std::string text) {
 
 } // namespace
 
+// The settings and tables a requirement names, directly or in the definitions it names: what
+// folding left no trace of in its nodes (`def has_one = 1 in t` is the constant `false`).
+void ExpressionChecker::names_read(const ast::Expr& condition, RequirementReads& reads) {
+    std::vector<std::string> names;
+    names_in(condition, names);
+    std::vector<std::uint8_t> walked(merged_.defs.size(), 0);
+    for (std::size_t i = 0; i < names.size(); ++i) { // grows as definitions are read
+        const std::string& name = names[i];
+        if (auto s = setting_index_.find(name); s != setting_index_.end()) {
+            if (std::find(reads.settings.begin(), reads.settings.end(), s->second) ==
+                reads.settings.end())
+                reads.settings.push_back(s->second);
+        } else if (auto t = table_index_.find(name); t != table_index_.end()) {
+            const TableData* table = p().tables[t->second].get();
+            if (std::find(reads.tables.begin(), reads.tables.end(), table) == reads.tables.end())
+                reads.tables.push_back(table);
+        } else if (auto d = def_index_.find(name); d != def_index_.end() && !walked[d->second]) {
+            walked[d->second] = 1;
+            names_in(merged_.defs[d->second].decl->body, names);
+        }
+    }
+}
+
 void ExpressionChecker::check_requirements() {
-    std::vector<std::string> dates;
+    const bool dated = p().dated;
+    const std::vector<std::string> dates =
+        dated ? date_boundaries(p()) : std::vector<std::string>{std::string(today())};
     for (const auto& [required, layer] : merged_.requirements) {
+        if (required->reason.empty())
+            error("check.require_reason", required->reason_span,
+                  "a requirement's reason is empty: the author who breaks it is told only that")
+                .help = "say why it must hold: what the rules do with the values it reads";
         std::size_t errors_before = diagnostics_.error_count();
+        std::size_t items_before = diagnostics_.items().size();
         Scope scope;
+        scope.requirement = true;
         Typed condition = expr(required->condition, scope);
         expect(condition, bool_type(), required->condition, "a requirement");
-        if (diagnostics_.error_count() != errors_before) continue; // said already
+        if (diagnostics_.error_count() != errors_before) {
+            // An evaluation error while folding it (a key a payer removed): say whose.
+            const SourceFile& file = merged_.sources->get(required->span.file);
+            for (std::size_t i = 0; i < diagnostics_.items().size(); ++i) {
+                Diagnostic& d = diagnostics_.at(i);
+                if (i < items_before || !d.code.starts_with("eval.")) continue;
+                d.notes.push_back(fmt::format(
+                    "deciding the requirement of `{}` ({}:{}): `{}`", layer, file.path(),
+                    file.locate(required->span.begin).line, source_text(required->condition.span)));
+                if (!d.help) d.help = fmt::format("it is required because {}", required->reason);
+            }
+            continue;
+        }
         std::vector<std::uint8_t> walked(p().defs.size(), 0);
-        if (reads_case(p(), condition.node, walked)) {
+        Reads reads;
+        collect(p(), condition.node, walked, reads, poisoned);
+        names_read(required->condition, reads);
+        if (reads.case_fact) {
             error("check.require_reads_case", required->condition.span,
                   "a requirement is decided when the policy is checked, before any case: it "
                   "cannot read the case")
@@ -84,96 +160,95 @@ void ExpressionChecker::check_requirements() {
                         "look at a case, write a rule or edit that warns";
             continue;
         }
+        if (reads.broken) continue; // a definition it reads is in error, reported there
         p().requirements.push_back(
             {source_text(required->condition.span), required->reason, layer, required->span});
-        if (dates.empty())
-            dates =
-                p().dated ? date_boundaries(p()) : std::vector<std::string>{std::string(today())};
+        // Every range of dates it fails on, the first reported with the others.
+        std::vector<std::size_t> failing;
+        std::optional<EvalError> failure;
         for (std::size_t i = 0; i < dates.size(); ++i) {
-            Value holds;
             try {
-                holds = evaluate_constant(p(), condition.node, dates[i]);
+                Value holds = evaluate_constant(p(), condition.node, dates[i]);
+                if (holds.kind == Kind::Bool && holds.boolean) continue;
             } catch (const EvalError& e) {
-                error(e.code, e.span, e.message);
-                break;
+                if (!failure) failure = e;
             }
-            if (holds.kind == Kind::Bool && holds.boolean) continue;
-            // The dates it fails on: from this boundary (none before the first) to the next.
-            std::string on;
-            if (p().dated && dates.size() > 1)
-                on = i == 0 ? fmt::format(" on dates of service before {}", dates[1])
-                     : i + 1 < dates.size() ? fmt::format(" on dates of service from {} until {}",
-                                                          dates[i], dates[i + 1])
-                                            : fmt::format(" on dates of service from {}", dates[i]);
-            requirement_broken(*required, layer, p().dated ? dates[i] : "", on);
-            break;
+            failing.push_back(i);
         }
+        if (failing.empty()) continue;
+        bool open_start = p().service_dates.from.empty();
+        std::vector<std::string> ranges;
+        for (std::size_t i : failing)
+            if (dated) ranges.push_back(dates_in_words(dates, i, open_start));
+        requirement_broken(*required, layer, reads, dated ? dates[failing.front()] : "", ranges,
+                           failure);
     }
 }
 
-// Where a requirement fails: at the value another layer gave a setting it reads (the payer's
-// line, where the fix is), else at the requirement; with what it reads, and its reason.
+// Where a requirement fails: at the value a later layer gave a setting it reads (the payer's
+// line, where the fix is), else at a later layer's `table`, else at the requirement; with
+// what it reads, the dates it fails on, and its reason.
 void ExpressionChecker::requirement_broken(const ast::Require& required, const std::string& layer,
-                                           const std::string& date, const std::string& on) {
-    std::vector<std::string> names;
-    names_in(required.condition, names);
+                                           const Reads& reads, const std::string& date,
+                                           const std::vector<std::string>& ranges,
+                                           const std::optional<EvalError>& failure) {
+    // A layer after the requirement's, which extends it: its values are the ones to fix.
+    auto layers = p().layers;
+    auto position = [&](const std::string& l) {
+        return std::find(layers.begin(), layers.end(), l) - layers.begin();
+    };
+    auto later = [&](const std::string& l) { return position(l) > position(layer); };
     std::vector<std::string> notes;
-    std::optional<std::uint32_t> changed; // a setting it reads that another layer set
-    std::optional<Span> table_written;    // else: a table it reads, as another layer wrote it
-    std::string table_name;
-    for (const auto& name : names) {
-        if (auto t = table_index_.find(name); t != table_index_.end()) {
-            notes.push_back(fmt::format("`{}` is a table of {} rows", name,
-                                        p().tables[t->second]->rows.size()));
-            if (!table_written)
-                if ((table_written = written_by_other_layer(name, layer))) table_name = name;
-            continue;
+    std::optional<Span> at;
+    std::string blamed;
+    for (std::uint32_t index : reads.settings) {
+        const SettingCode& setting = p().settings[index];
+        const SettingVersionCode* version =
+            date.empty() ? &setting.versions.back() : version_on(setting, date);
+        if (!version) continue;
+        notes.push_back(fmt::format("`{}` is {} (set by `{}`)", setting.name,
+                                    shortened(shown(version->value, setting.type)),
+                                    version->layer));
+        const auto& written = merged_.settings[index].versions;
+        auto which = static_cast<std::size_t>(version - setting.versions.data());
+        if (!at && later(version->layer) && which < written.size()) {
+            at = written[which].value->span;
+            blamed = fmt::format("`{}` as `{}` sets it", setting.name, version->layer);
         }
-        auto it = setting_index_.find(name);
-        if (it == setting_index_.end()) continue;
-        const SettingCode& setting = p().settings[it->second];
-        const SettingVersionCode* version = date.empty() ? nullptr : version_on(setting, date);
-        const Value& value = version ? version->value : setting.value;
-        const std::string& by = version ? version->layer : setting.layer;
-        notes.push_back(fmt::format("`{}` is {} (set by `{}`)", name,
-                                    shortened(shown(value, setting.type)), by));
-        if (!changed && by != layer) changed = it->second;
     }
+    for (const TableData* table : reads.tables) {
+        notes.push_back(fmt::format("`{}` is a table of {} rows", table->name, table->rows.size()));
+        for (const auto& merged : merged_.tables)
+            if (!at && merged.decl->name.text == table->name)
+                for (auto w = merged.written_at.rbegin(); w != merged.written_at.rend(); ++w)
+                    if (later(w->second)) {
+                        at = w->first;
+                        blamed =
+                            fmt::format("table `{}` as `{}` writes it", table->name, w->second);
+                        break;
+                    }
+    }
+    std::string on = ranges.empty() ? "" : " on dates of service " + ranges.front();
+    for (std::size_t i = 1; i < ranges.size(); ++i)
+        notes.push_back(fmt::format("it fails on dates of service {} too", ranges[i]));
     std::string condition = source_text(required.condition.span);
-    const SourceFile& file = merged_.sources->get(required.span.file);
-    std::string where = fmt::format("{}:{}", file.path(), file.locate(required.span.begin).line);
+    if (failure)
+        notes.insert(notes.begin(),
+                     fmt::format("deciding it fails: {} [{}]", failure->message, failure->code));
     Diagnostic* d = nullptr;
-    if (changed) {
-        const SettingCode& setting = p().settings[*changed];
-        const auto& versions = merged_.settings[*changed].versions;
-        Span at = versions.empty() ? setting.span : versions.back().value->span;
-        d = &error("check.requirement", at,
-                   fmt::format("`{}` as `{}` sets it breaks a requirement of `{}`{}", setting.name,
-                               setting.layer, layer, on));
-        notes.insert(notes.begin(), fmt::format("the requirement ({}): `{}`", where, condition));
-    } else if (table_written) {
-        d = &error("check.requirement", *table_written,
-                   fmt::format("table `{}` as this policy writes it breaks a requirement of `{}`{}",
-                               table_name, layer, on));
-        notes.insert(notes.begin(), fmt::format("the requirement ({}): `{}`", where, condition));
+    if (at) {
+        const SourceFile& file = merged_.sources->get(required.span.file);
+        notes.insert(notes.begin(), fmt::format("the requirement ({}:{}): `{}`", file.path(),
+                                                file.locate(required.span.begin).line, condition));
+        d = &error("check.requirement", *at,
+                   fmt::format("{} breaks a requirement of `{}`{}", blamed, layer, on));
     } else {
         d = &error("check.requirement", required.condition.span,
-                   fmt::format("this requirement does not hold{}", on));
+                   fmt::format("this requirement {}{}",
+                               failure ? "cannot be decided" : "does not hold", on));
     }
     d->notes = std::move(notes);
     d->help = fmt::format("it is required because {}", required.reason);
-}
-
-// The name in the last `table NAME … end` of a layer other than `layer` (adding, restating or
-// removing rows), where a change to the table can be fixed.
-std::optional<Span> ExpressionChecker::written_by_other_layer(const std::string& table,
-                                                              const std::string& layer) {
-    for (const auto& merged : merged_.tables) {
-        if (merged.decl->name.text != table) continue;
-        for (auto at = merged.written_at.rbegin(); at != merged.written_at.rend(); ++at)
-            if (at->second != layer) return at->first;
-    }
-    return std::nullopt;
 }
 
 } // namespace cpl::check_detail

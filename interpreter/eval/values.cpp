@@ -33,6 +33,11 @@ std::optional<std::string> print_problem(const Program& p, std::string_view name
                            def->param_count, def->param_count == 1 ? "argument" : "arguments");
     }
     if (setting_named(p, name)) return std::nullopt;
+    for (const auto& table : p.tables)
+        if (table->name == name)
+            return fmt::format("{} is a table, not a value: print a definition that reads it "
+                               "(`def n = count(keys({}))`), or see it with `cpl doc`",
+                               name, name);
     std::vector<std::string_view> names;
     for (const auto& d : p.defs)
         names.push_back(d.name);

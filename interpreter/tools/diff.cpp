@@ -7,6 +7,7 @@
 #include "interpreter/tools/line_diff.hpp"
 #include "lang/vocabulary.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <map>
 
@@ -247,6 +248,14 @@ std::vector<Change> diff(const Program& base, const Program& payer) {
     diff_defs(base, payer, out);
     diff_rules(base.rules, payer.rules, std::string(vocabulary::keyword(ast::RuleKind::Rule)), out);
     diff_rules(base.edits, payer.edits, std::string(vocabulary::keyword(ast::RuleKind::Edit)), out);
+    // A payer's own requirements (a base's cannot be removed): for the policies extending it.
+    for (const auto& r : payer.requirements)
+        if (std::none_of(base.requirements.begin(), base.requirements.end(),
+                         [&](const RequirementCode& b) {
+                             return b.layer == r.layer && b.condition == r.condition;
+                         }))
+            out.push_back(
+                {"requirement", r.condition, "added", "", "because " + r.reason, "", r.layer, {}});
     return out;
 }
 

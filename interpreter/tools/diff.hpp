@@ -1,6 +1,6 @@
 // interpreter/tools/diff.hpp — what a payer policy changes relative to the policy it extends:
-// statically (settings, table rows, definitions, rules, edits) and by behaviour (claims that
-// change).
+// statically (settings, table rows, definitions, rules, edits, requirements) and by behaviour
+// (claims that change).
 #pragma once
 
 #include "interpreter/program/program.hpp"
@@ -11,7 +11,7 @@
 namespace cpl {
 
 struct Change {
-    std::string kind;   // "setting", "table row", "definition", "rule", "edit"
+    std::string kind;   // "setting", "table row", "definition", "rule", "edit", "requirement"
     std::string name;   // setting, table[key], definition, rule or edit name
     std::string action; // "changed", "added", "removed", "replaced", "disabled", "excepted",
                         // "narrowed"
