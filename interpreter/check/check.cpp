@@ -55,6 +55,8 @@ public:
         for (const auto& edit : merged_.edits)
             p.edits.push_back(compile_rule(edit));
         check_requirements();
+        for (const auto& d : merged_.disabled)
+            p.disabled.push_back({d.kind, d.name, d.layer, d.reason});
         check_sources(merged_, p, diagnostics_);
         muscle_index();
         unused();

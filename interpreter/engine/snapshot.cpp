@@ -16,7 +16,7 @@ namespace cpl {
 // A field added to one of these must be written and read below: these fail to compile until
 // the sizes are updated, as a reminder (sizes of x86-64 with libstdc++, the build's platform).
 #if defined(__x86_64__) && defined(__GLIBCXX__)
-static_assert(sizeof(Program) == 696, "Program changed: update snapshot.cpp");
+static_assert(sizeof(Program) == 720, "Program changed: update snapshot.cpp");
 static_assert(sizeof(RequirementCode) == 112, "RequirementCode changed: update snapshot.cpp");
 static_assert(sizeof(RuleCode) == 472, "RuleCode changed: update snapshot.cpp");
 static_assert(sizeof(ClauseCode) == 512, "ClauseCode changed: update snapshot.cpp");
@@ -95,6 +95,13 @@ public:
             str(r.reason);
             str(r.layer);
             span(r.span);
+        }
+        u32(static_cast<std::uint32_t>(p_.disabled.size()));
+        for (const Program::Disabled& d : p_.disabled) {
+            u32(static_cast<std::uint32_t>(d.kind));
+            str(d.name);
+            str(d.layer);
+            str(d.reason);
         }
         u32(p_.max_frame);
         u32(static_cast<std::uint32_t>(p_.folded_settings.size()));
@@ -380,6 +387,13 @@ public:
             r.reason = str();
             r.layer = str();
             r.span = span();
+        }
+        p.disabled.resize(u32());
+        for (Program::Disabled& d : p.disabled) {
+            d.kind = u32() == 0 ? ast::RuleKind::Rule : ast::RuleKind::Edit;
+            d.name = str();
+            d.layer = str();
+            d.reason = str();
         }
         p.max_frame = u32();
         for (std::uint32_t n = u32(); n > 0; --n) {

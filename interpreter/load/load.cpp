@@ -57,6 +57,8 @@ public:
         std::string path = resolve_policy(policy, {}).value_or(policy);
         if (!load_layer(merged, path, std::nullopt)) return std::nullopt;
         compact(merged);
+        for (const auto& [rule, layer] : disabled_)
+            merged.disabled.push_back({rule.first, rule.second, layer, disabled_reason_[rule]});
         return merged;
     }
 
@@ -537,6 +539,7 @@ private:
             it->rule = nullptr; // compacted once every layer is merged (compact)
             rule_at(d.kind).erase(d.target.text);
             disabled_[{d.kind, d.target.text}] = layer;
+            disabled_reason_[{d.kind, d.target.text}] = d.reason;
             return;
         }
         missing_target(merged, d.kind, d.target, d.kind_span,
@@ -610,6 +613,7 @@ private:
         edit_at_;
     // The rules and edits a `disable` removed, and the layer that did.
     std::map<std::pair<ast::RuleKind, std::string>, std::string> disabled_;
+    std::map<std::pair<ast::RuleKind, std::string>, std::string> disabled_reason_;
     std::unordered_map<std::string, std::string> exception_layer_; // exception name → layer
     // The last rule or edit placed `after` each target, so the next runs after it.
     std::map<std::pair<ast::RuleKind, std::string>, std::string> placed_after_;

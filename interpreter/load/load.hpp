@@ -125,6 +125,14 @@ struct MergedPolicy {
     std::vector<MergedSource> bibliography;
     /// Every layer's requirements, base first, with the layer that wrote each.
     std::vector<std::pair<const ast::Require*, std::string>> requirements;
+    /// The rules and edits a layer disabled (and none declared again since).
+    struct Disabled {
+        ast::RuleKind kind;
+        std::string name;
+        std::string layer;
+        std::string reason;
+    };
+    std::vector<Disabled> disabled;
 };
 
 /// Text to read instead of a file's contents, keyed by `source_key(path)`: an editor's unsaved

@@ -223,6 +223,14 @@ struct Program {
     std::vector<RuleCode> edits;
     std::vector<SourceCode> bibliography;      // base first, in declaration order
     std::vector<RequirementCode> requirements; // base first
+    /// Rules and edits of a base a layer disabled: `--why-not` says so, by name.
+    struct Disabled {
+        ast::RuleKind kind = ast::RuleKind::Rule;
+        std::string name;
+        std::string layer;
+        std::string reason;
+    };
+    std::vector<Disabled> disabled;
     std::uint32_t max_frame = 0;
     /// The undated settings the checker folded into each constant, by the constant's span
     /// (`most + 1` is one constant): explanations and `cpl doc` still name a setting a payer

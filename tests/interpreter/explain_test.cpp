@@ -89,6 +89,25 @@ TEST_CASE("why-not of a rule an exception stood in for says so; an exception is 
     CHECK(result.why_not[1].starts_with("instead: it billed 95860 x2"));
 }
 
+TEST_CASE("why-not of a rule a payer disabled says who disabled it and why") {
+    Loaded loaded = load_policy((test::source_root / "policies/commercial.cpl").string());
+    REQUIRE(loaded.program);
+    CHECK_FALSE(why_not_problem(*loaded.program, "ncs_without_needle_emg"));
+    Session session(*loaded.program);
+    EvaluateOptions options;
+    options.why_not = {"ncs_without_needle_emg"};
+    auto out = session.run(one_limb(0), options);
+    INFO(out.error);
+    REQUIRE(out.result);
+    REQUIRE(out.result->why_not.size() == 1);
+    CHECK(out.result->why_not[0].starts_with(
+        "ncs_without_needle_emg: it never runs: `commercial` disables the rule (superseded by"));
+    // Under the standard set it is a rule like any other.
+    Loaded standard = load_policy("standard");
+    REQUIRE(standard.program);
+    CHECK(standard.program->disabled.empty());
+}
+
 TEST_CASE("why-not names the band the count fell in and the band the code needs") {
     auto r = make("table band 1..2 => 95907\n 3..4 => 95908\n 5..6 => 95909\n 13.. => 95913\nend\n"
                   "def n = count(case.nerve_conduction)\n"
