@@ -85,13 +85,14 @@ struct Dispatch {
         if (k.op == Op::Member && k.kids[0].op == Op::Local) return Form::field_of_local;
         return Form::any;
     }
+    // The operand as its own function would give it, without the call.
     template <Form F> static Value operand(E& e, const Node& k) {
         if constexpr (F == Form::constant)
-            return k.constant;
+            return constant(e, k);
         else if constexpr (F == Form::local)
-            return e.local(k.slot);
+            return local(e, k);
         else if constexpr (F == Form::field_of_local)
-            return field(k, e.local(k.kids[0].slot));
+            return member_of_local(e, k);
         else
             return e.run(k);
     }
@@ -149,11 +150,12 @@ struct Dispatch {
         }
     }
 
-    static Value eq(E& e, const Node& n) { return Eq<Form::any, Form::any>::run(e, n); }
-    static Value ne(E& e, const Node& n) { return Ne<Form::any, Form::any>::run(e, n); }
-    static Value ordering(E& e, const Node& n) { return e.ordering(n); }
-    static Value in(E& e, const Node& n) { return Value::of_bool(e.contains(n)); }
-    static Value not_in(E& e, const Node& n) { return Value::of_bool(!e.contains(n)); }
+    // The general forms, for a node no link reached.
+    static constexpr NodeRun eq = Eq<Form::any, Form::any>::run;
+    static constexpr NodeRun ne = Ne<Form::any, Form::any>::run;
+    static constexpr NodeRun ordering = Ordering<Form::any, Form::any>::run;
+    static constexpr NodeRun in = In<Form::any, Form::any>::run;
+    static constexpr NodeRun not_in = NotIn<Form::any, Form::any>::run;
     // `line.code in ptp_pairs`: a key looked for in a table the policy names, the commonest
     // `in`. A string key of an undated table is looked for in its index here, unless coverage
     // must be told of the row; a range row, a number or a date take the general way.

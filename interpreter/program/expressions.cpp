@@ -235,10 +235,6 @@ Value Expressions::index(const Node& n) {
     return object.items[key.number];
 }
 
-Value Expressions::ordering(const Node& n) {
-    return ordered(n, run(n.kids[0]), run(n.kids[1]));
-}
-
 Value Expressions::ordered(const Node& n, const Value& a, const Value& b) const {
     if (a.kind != b.kind || (a.kind != Kind::Number && a.kind != Kind::String))
         fail(n, "eval.type", fmt::format("cannot compare {} with {}", text(a), text(b)));
@@ -253,10 +249,6 @@ Value Expressions::ordered(const Node& n, const Value& a, const Value& b) const 
     default:
         return Value::of_bool(c >= 0);
     }
-}
-
-bool Expressions::contains(const Node& n) {
-    return contains(n, run(n.kids[0]), run(n.kids[1]));
 }
 
 bool Expressions::contains(const Node& n, const Value& item, const Value& container) {
@@ -326,15 +318,16 @@ Value Expressions::add(const Node& n) {
     fail(n, "eval.type", fmt::format("`+` cannot combine {} and {}", text(a), text(b)));
 }
 
-// Each pass spends the weight of the element and the filter.
+// Each pass spends the weight of the element and the filter; every pass runs, so all are
+// spent at once, before the first.
 Value Expressions::comprehension(const Node& n) {
     Value source = run_list(n.kids[0]);
+    bool filtered = n.kids.size() > 2;
+    std::uint64_t pass = std::uint64_t{n.kids[1].weight} + (filtered ? n.kids[2].weight : 0u);
+    budget_->step(pass * source.size);
     Value* out = context_.arena.make_array<Value>(source.size);
     std::size_t count = 0;
-    bool filtered = n.kids.size() > 2;
-    std::uint32_t pass = n.kids[1].weight + (filtered ? n.kids[2].weight : 0);
     for (const auto& item : source.list()) {
-        budget_->step(pass);
         local(n.slot) = item;
         if (filtered && !run_truth(n.kids[2])) continue;
         out[count++] = run(n.kids[1]);

@@ -197,9 +197,7 @@ private:
     Value index(const Node& n);
     /// `table[key]`: the value of its row for `key` on this case's date.
     Value row_value(const Node& n, const TableData* table, const Value& key);
-    Value ordering(const Node& n);
     Value ordered(const Node& n, const Value& a, const Value& b) const; // `a < b` and the like
-    bool contains(const Node& n);
     bool contains(const Node& n, const Value& item, const Value& container);
     Value range(const Node& n);
     Value add(const Node& n);
