@@ -74,13 +74,13 @@ std::string plain(const ast::StringLit& s) {
     return out;
 }
 
+} // namespace
+
 std::string shortened(std::string text) {
     constexpr std::size_t most = 60;
     if (text.size() > most) text = text.substr(0, most - 1) + "…";
     return text;
 }
-
-} // namespace
 
 // A value as the author wrote it: codes unquoted (`[95872, 95937]`).
 std::string ExpressionChecker::shown(const Value& v, const TypeP& type) {

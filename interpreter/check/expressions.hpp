@@ -12,9 +12,12 @@ std::string with_article(const std::string& type);
 
 /// Every name the expression reads, in order, each once (conditions.cpp).
 void names_in(const ast::Expr& e, std::vector<std::string>& out);
+/// A value's text cut to 60 characters for a note (conditions.cpp).
+std::string shortened(std::string text);
 
 /// What a requirement reads, through the definitions it reads too (requirements.cpp): a fact
-/// of a case, a part already reported broken, the settings (folded or dated) and the tables.
+/// of a case, a part already reported broken (from its nodes), the settings and the tables
+/// (by the names it and those definitions are written with: folding leaves no trace of them).
 struct RequirementReads {
     bool case_fact = false;
     bool broken = false;

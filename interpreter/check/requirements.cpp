@@ -19,14 +19,10 @@ namespace {
 
 using Reads = RequirementReads;
 
+// Whether evaluating `n` reads a fact of a case, or a part already reported broken, also
+// through the definitions it reads.
 void collect(const Program& p, const Node& n, std::vector<std::uint8_t>& walked_defs, Reads& out,
              std::uint32_t poisoned) {
-    auto add = [](auto& list, auto item) {
-        if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
-    };
-    if (const auto* folded = p.settings_folded_at(n.span))
-        for (std::uint32_t s : *folded)
-            add(out.settings, s);
     switch (n.op) {
     case Op::CaseRoot:
     case Op::Claim:
@@ -37,10 +33,6 @@ void collect(const Program& p, const Node& n, std::vector<std::uint8_t>& walked_
         break;
     case Op::Const:
         if (n.slot == poisoned) out.broken = true;
-        if (n.constant.kind == Kind::Table) add(out.tables, n.constant.table);
-        break;
-    case Op::DatedSetting:
-        add(out.settings, n.slot);
         break;
     case Op::Def:
     case Op::CallDef:
@@ -89,31 +81,21 @@ std::string dates_in_words(const std::vector<std::string>& dates, std::size_t i,
                 : fmt::format("from {} until {}", dates[i], dates[i + 1]);
 }
 
-std::string shortened(std::string text) {
-    constexpr std::size_t most = 60;
-    if (text.size() > most) text = text.substr(0, most - 1) + "…";
-    return text;
-}
-
 } // namespace
 
-// The settings and tables a requirement names, directly or in the definitions it names: what
-// folding left no trace of in its nodes (`def has_one = 1 in t` is the constant `false`).
+// The settings and tables a requirement names, directly or in the definitions it names (its
+// nodes cannot say: folding leaves no trace of a table, `def has_one = 1 in t` is `false`).
 void ExpressionChecker::names_read(const ast::Expr& condition, RequirementReads& reads) {
     std::vector<std::string> names;
     names_in(condition, names);
     std::vector<std::uint8_t> walked(merged_.defs.size(), 0);
     for (std::size_t i = 0; i < names.size(); ++i) { // grows as definitions are read
         const std::string& name = names[i];
-        if (auto s = setting_index_.find(name); s != setting_index_.end()) {
-            if (std::find(reads.settings.begin(), reads.settings.end(), s->second) ==
-                reads.settings.end())
-                reads.settings.push_back(s->second);
-        } else if (auto t = table_index_.find(name); t != table_index_.end()) {
-            const TableData* table = p().tables[t->second].get();
-            if (std::find(reads.tables.begin(), reads.tables.end(), table) == reads.tables.end())
-                reads.tables.push_back(table);
-        } else if (auto d = def_index_.find(name); d != def_index_.end() && !walked[d->second]) {
+        if (auto s = setting_index_.find(name); s != setting_index_.end())
+            reads.settings.push_back(s->second); // names_in gives each name once
+        else if (auto t = table_index_.find(name); t != table_index_.end())
+            reads.tables.push_back(p().tables[t->second].get());
+        else if (auto d = def_index_.find(name); d != def_index_.end() && !walked[d->second]) {
             walked[d->second] = 1;
             names_in(merged_.defs[d->second].decl->body, names);
         }
