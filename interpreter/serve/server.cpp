@@ -193,8 +193,10 @@ struct Server::Impl {
             }));
         // A body's length is read before anything else of it: the library would take `-1`
         // for a huge length (a 413 after the read timeout) and `abc` for none, and two lengths
-        // that differ leave where the body ends in doubt (RFC 9112, 6.3). Refused at once, and
-        // the connection closed: the body, whatever it is, is not read as a next request.
+        // that differ leave where the body ends in doubt (RFC 9112, 6.3). Refused at once, with
+        // `Connection: close`: the library keeps the connection until its keep-alive timeout,
+        // but what the client sent as a body is not answered as a next request
+        // (robustness_test).
         http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
             std::size_t count = req.get_header_value_count("Content-Length");
             if (count == 0) return httplib::Server::HandlerResponse::Unhandled;
