@@ -3,10 +3,12 @@
 // asks for a value an earlier `when` of the rule excluded. Each is fine alone, so neither is
 // constant; together the rule never acts. What is compared is a value the rule's conditions
 // all read alike on one pass: a field of the case, of a rule variable or of a definition,
-// against constants (`==`, `!=`, `in`, `not in`, `<`, `<=`, `>`, `>=`).
+// against constants (`==`, `!=`, `in`, `not in`, `<`, `<=`, `>`, `>=`, on numbers and texts),
+// through `not` and the `or`s that list values of one of them (`x == a or x == b`).
 #include "interpreter/check/rules.hpp"
 #include "lang/vocabulary.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <map>
 
@@ -26,6 +28,10 @@ std::string key_of(const Node& n, const std::vector<Shape>& shapes) {
         return fmt::format("def {}", n.slot);
     case Op::CaseRoot:
         return "case";
+    case Op::Reviewing:
+        return "reviewing";
+    case Op::ServiceDate:
+        return "date of service";
     case Op::Member:
     case Op::MapMember: {
         std::string of = key_of(n.kids[0], shapes);
@@ -48,12 +54,18 @@ std::string key_of(const Node& n, const std::vector<Shape>& shapes) {
 }
 
 // What the conditions so far say of one value: the values it may be (`==`, `in`; none said:
-// any), those it may not (`!=`, `not in`), and the bounds of a number.
+// any), those it may not (`!=`, `not in`), and its bounds: a number's (whole, so inclusive),
+// a string's (ordered by bytes, each bound inclusive or not).
+struct TextBound {
+    std::string text;
+    bool inclusive = true;
+};
 struct Known {
     std::optional<std::vector<Value>> among;
     std::vector<Value> not_among;
-    std::optional<std::int64_t> low, high; // inclusive
-    std::vector<Span> said_by;             // the conditions that said so
+    std::optional<std::int64_t> low, high;
+    std::optional<TextBound> low_text, high_text;
+    std::vector<std::string> said_by; // the conditions that said so, as written
     bool reported = false;
 };
 
@@ -63,14 +75,32 @@ bool contains(const std::vector<Value>& values, const Value& v, const std::vecto
     return false;
 }
 
+bool above(const std::optional<TextBound>& low, std::string_view s) {
+    return !low || s > low->text || (low->inclusive && s == low->text);
+}
+bool below(const std::optional<TextBound>& high, std::string_view s) {
+    return !high || s < high->text || (high->inclusive && s == high->text);
+}
+
+bool numbers_between(const Known& k) {
+    return !(k.low && k.high && *k.low > *k.high);
+}
+bool texts_between(const Known& k) {
+    if (!k.low_text || !k.high_text) return true;
+    const TextBound &low = *k.low_text, &high = *k.high_text;
+    return low.text < high.text || (low.text == high.text && low.inclusive && high.inclusive);
+}
+
 // Whether some value is still possible.
 bool satisfiable(const Known& k, const std::vector<Shape>& shapes) {
-    if (k.low && k.high && *k.low > *k.high) return false;
+    if (!numbers_between(k) || !texts_between(k)) return false;
     if (!k.among) return true;
     for (const auto& v : *k.among) {
         if (contains(k.not_among, v, shapes)) continue;
         if (v.kind == Kind::Number &&
             ((k.low && v.number < *k.low) || (k.high && v.number > *k.high)))
+            continue;
+        if (v.kind == Kind::String && (!above(k.low_text, v.str()) || !below(k.high_text, v.str())))
             continue;
         return true;
     }
@@ -92,9 +122,58 @@ Op flipped(Op op) {
     }
 }
 
-// Adds what `test` (a comparison of a keyed value with a constant) says to `k`; false when it
-// is no such comparison.
-bool learn(Known& k, Op op, const Value& constant, const std::vector<Shape>& shapes) {
+// The comparison that holds where `op` does not (`not`).
+Op negated(Op op) {
+    switch (op) {
+    case Op::Eq:
+        return Op::Ne;
+    case Op::Ne:
+        return Op::Eq;
+    case Op::In:
+        return Op::NotIn;
+    case Op::NotIn:
+        return Op::In;
+    case Op::Lt:
+        return Op::Ge;
+    case Op::Le:
+        return Op::Gt;
+    case Op::Gt:
+        return Op::Le;
+    default: // Ge
+        return Op::Lt;
+    }
+}
+
+// One condition, read as what it says of one keyed value: `op` against `values` (the
+// constant, or a list's elements for `in` and `not in`).
+struct Test {
+    std::string key;
+    Op op = Op::Eq;
+    std::vector<Value> values;
+};
+
+bool is_comparison(Op op) {
+    switch (op) {
+    case Op::Eq:
+    case Op::Ne:
+    case Op::Lt:
+    case Op::Le:
+    case Op::Gt:
+    case Op::Ge:
+    case Op::In:
+    case Op::NotIn:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool is_plain_constant(const Node& n) {
+    return n.op == Op::Const && n.constant.kind != Kind::Table;
+}
+
+// Adds what `test` says to `k`; false when it says nothing this check follows.
+bool learn(Known& k, const Test& test, const std::vector<Shape>& shapes) {
     auto keep_among = [&](const std::vector<Value>& allowed) {
         if (!k.among) {
             k.among = allowed;
@@ -105,60 +184,119 @@ bool learn(Known& k, Op op, const Value& constant, const std::vector<Shape>& sha
             if (contains(allowed, v, shapes)) both.push_back(v);
         k.among = std::move(both);
     };
-    switch (op) {
+    switch (test.op) {
     case Op::Eq:
-        keep_among({constant});
+    case Op::In:
+        keep_among(test.values);
         return true;
     case Op::Ne:
-        k.not_among.push_back(constant);
-        return true;
-    case Op::In:
-        if (constant.kind != Kind::List) return false;
-        keep_among({constant.items, constant.items + constant.size});
-        return true;
     case Op::NotIn:
-        if (constant.kind != Kind::List) return false;
-        k.not_among.insert(k.not_among.end(), constant.items, constant.items + constant.size);
+        k.not_among.insert(k.not_among.end(), test.values.begin(), test.values.end());
         return true;
-    case Op::Lt:
-    case Op::Le:
-    case Op::Gt:
-    case Op::Ge: {
-        if (constant.kind != Kind::Number) return false;
-        // Numbers are whole: `< c` is `<= c - 1` (a bound past the last number says nothing).
-        std::int64_t c = constant.number, bound = c;
-        if (op == Op::Lt && __builtin_sub_overflow(c, 1, &bound)) return false;
-        if (op == Op::Gt && __builtin_add_overflow(c, 1, &bound)) return false;
-        if (op == Op::Lt || op == Op::Le)
-            k.high = k.high ? std::min(*k.high, bound) : bound;
-        else
-            k.low = k.low ? std::max(*k.low, bound) : bound;
-        return true;
-    }
     default:
-        return false;
+        break;
     }
+    const Value& constant = test.values.front();
+    bool upper = test.op == Op::Lt || test.op == Op::Le;
+    if (constant.kind == Kind::String) {
+        TextBound bound{std::string(constant.str()), test.op == Op::Le || test.op == Op::Ge};
+        auto& kept = upper ? k.high_text : k.low_text;
+        // The tighter bound stays (on a tie, the one that leaves the text itself out).
+        bool tighter = !kept || (upper ? bound.text < kept->text : bound.text > kept->text) ||
+                       (bound.text == kept->text && !bound.inclusive);
+        if (tighter) kept = std::move(bound);
+        return true;
+    }
+    if (constant.kind != Kind::Number) return false;
+    // Numbers are whole: `< c` is `<= c - 1` (a bound past the last number says nothing).
+    std::int64_t c = constant.number, bound = c;
+    if (test.op == Op::Lt && __builtin_sub_overflow(c, 1, &bound)) return false;
+    if (test.op == Op::Gt && __builtin_add_overflow(c, 1, &bound)) return false;
+    if (upper)
+        k.high = k.high ? std::min(*k.high, bound) : bound;
+    else
+        k.low = k.low ? std::max(*k.low, bound) : bound;
+    return true;
 }
 
-// The conditions a `when` holds all of: the operands of its `and`s.
-void conjuncts(const Node& n, std::vector<const Node*>& out) {
-    if (n.op == Op::And) {
-        conjuncts(n.kids[0], out);
-        conjuncts(n.kids[1], out);
-    } else {
-        out.push_back(&n);
+// A condition a `when` holds, negated or not, and the condition as written that says it.
+struct Conjunct {
+    const Node* node;
+    bool negate;
+    const Node* written;
+};
+
+// The conditions a `when` holds all of: the operands of its `and`s, and of a `not` over an
+// `or` (`not (a or b)` holds where `not a` and `not b` do; both quote the `not` as written).
+void conjuncts(const Node& n, bool negate, const Node* written, std::vector<Conjunct>& out) {
+    if (n.op == Op::Not && n.kids[0].op == (negate ? Op::And : Op::Or))
+        return conjuncts(n.kids[0], !negate, written ? written : &n, out);
+    if (n.op == (negate ? Op::Or : Op::And)) {
+        conjuncts(n.kids[0], negate, written, out);
+        conjuncts(n.kids[1], negate, written, out);
+        return;
     }
+    out.push_back({&n, negate, written ? written : &n});
 }
 
-bool is_plain_constant(const Node& n) {
-    return n.op == Op::Const && n.constant.kind != Kind::Table;
-}
+class Tests {
+public:
+    Tests(const Program& program) : p_(program) {}
+
+    // What `n` (negated when `negate`) says of one keyed value, or nothing. A disjunction
+    // says something when each of its sides gives values one key may be (`x == a or x == b`
+    // is `x in [a, b]`); a condition on its own (a boolean) is `== true`.
+    std::optional<Test> of(const Node& n, bool negate) const {
+        if (n.op == Op::Not) return of(n.kids[0], !negate);
+        if (n.op == (negate ? Op::And : Op::Or)) return either(n, negate);
+        if (is_comparison(n.op) && n.kids.size() == 2) return comparison(n, negate);
+        std::string key = key_of(n, p_.shapes);
+        if (key.empty()) return std::nullopt;
+        return Test{std::move(key), Op::Eq, {Value::of_bool(!negate)}};
+    }
+
+private:
+    std::optional<Test> comparison(const Node& n, bool negate) const {
+        Op op = negate ? negated(n.op) : n.op;
+        std::string key = key_of(n.kids[0], p_.shapes);
+        const Node* constant = &n.kids[1];
+        if (key.empty() && op != Op::In && op != Op::NotIn) {
+            key = key_of(n.kids[1], p_.shapes);
+            constant = &n.kids[0];
+            op = flipped(op);
+        }
+        // A setting's value is the base's until a payer restates it: not a contradiction
+        // of the rule as written (`when case.provider_role == role`).
+        if (key.empty() || !is_plain_constant(*constant) || p_.settings_folded_at(constant->span))
+            return std::nullopt;
+        const Value& v = constant->constant;
+        if (op == Op::In || op == Op::NotIn) {
+            if (v.kind != Kind::List) return std::nullopt;
+            return Test{std::move(key), op, {v.items, v.items + v.size}};
+        }
+        return Test{std::move(key), op, {v}};
+    }
+
+    std::optional<Test> either(const Node& n, bool negate) const {
+        auto left = of(n.kids[0], negate), right = of(n.kids[1], negate);
+        auto values = [](const std::optional<Test>& t) {
+            return t && (t->op == Op::Eq || t->op == Op::In);
+        };
+        if (!values(left) || !values(right) || left->key != right->key) return std::nullopt;
+        left->op = Op::In;
+        left->values.insert(left->values.end(), right->values.begin(), right->values.end());
+        return left;
+    }
+
+    const Program& p_;
+};
 
 } // namespace
 
 void RuleCompiler::warn_contradictions(const RuleCode& code, const ast::Rule& rule) {
     const auto& shapes = p().shapes;
     std::map<std::string, Known> known;
+    const Tests reader(p());
     bool acted = false; // an action came before: what comes after never runs, not the rule
     for (const auto& clause : code.clauses) {
         using K = ast::ClauseKind;
@@ -167,42 +305,36 @@ void RuleCompiler::warn_contradictions(const RuleCode& code, const ast::Rule& ru
             acted = true;
         // A narrowing's conditions hold only on its dates, and its `let`s are its own.
         if (clause.kind != ast::ClauseKind::When || clause.narrowing >= 0) continue;
-        std::vector<const Node*> tests;
-        conjuncts(clause.expr, tests);
-        for (const Node* test : tests) {
-            if (test->kids.size() != 2) continue;
-            Op op = test->op;
-            std::string key = key_of(test->kids[0], shapes);
-            const Node* constant = &test->kids[1];
-            if (key.empty() && op != Op::In && op != Op::NotIn) {
-                key = key_of(test->kids[1], shapes);
-                constant = &test->kids[0];
-                op = flipped(op);
-            }
-            // A setting's value is the base's until a payer restates it: not a contradiction
-            // of the rule as written (`when case.provider_role == role`).
-            if (key.empty() || !is_plain_constant(*constant) ||
-                p().settings_folded_at(constant->span))
-                continue;
-            Known& k = known[key];
-            if (k.reported || !learn(k, op, constant->constant, shapes)) continue;
+        std::vector<Conjunct> tests;
+        conjuncts(clause.expr, false, nullptr, tests);
+        for (const auto& [node, negate, written_node] : tests) {
+            std::optional<Test> test = reader.of(*node, negate);
+            if (!test) continue;
+            Known& k = known[test->key];
+            if (k.reported || !learn(k, *test, shapes)) continue;
+            std::string written(source_text(written_node->span));
             if (satisfiable(k, shapes)) {
-                k.said_by.push_back(test->span);
+                if (std::find(k.said_by.begin(), k.said_by.end(), written) == k.said_by.end())
+                    k.said_by.push_back(std::move(written));
                 continue;
             }
             k.reported = true;
             std::string kind(vocabulary::keyword(rule.kind));
-            Diagnostic& d =
-                warning("check.contradiction", test->span,
-                        fmt::format("`{}` cannot hold where the conditions before it hold: {}",
-                                    source_text(test->span),
-                                    acted ? fmt::format("the {}'s clauses after it never run", kind)
-                                          : fmt::format("the {} never acts", kind)));
-            for (const Span& before : k.said_by)
-                d.notes.push_back(fmt::format("before it: `{}`", source_text(before)));
-            if (k.low && k.high && *k.low > *k.high)
+            Diagnostic& d = warning(
+                "check.contradiction", written_node->span,
+                fmt::format("`{}` cannot hold where the conditions before it hold: {}", written,
+                            acted ? fmt::format("the {}'s clauses after it never run", kind)
+                                  : fmt::format("the {} never acts", kind)));
+            for (const auto& before : k.said_by)
+                d.notes.push_back(fmt::format("before it: `{}`", before));
+            if (!numbers_between(k))
                 d.help = "no number is within both bounds: check them (`<` and `>` leave the "
                          "bound itself out)";
+            else if (!texts_between(k))
+                d.help = "no text is within both bounds (texts are ordered character by "
+                         "character): check them";
+            else if (test->values.front().kind == Kind::Bool)
+                d.help = "a condition and its `not` cannot both hold: drop one";
             else if (k.among && k.among->empty())
                 d.help = "a value is one thing at a time: to accept either, join the "
                          "conditions with `or`, or write `in [a, b]`";
