@@ -314,3 +314,34 @@ TEST_CASE("serve: a flood of idle connections does not stop the server", "[serve
     CHECK(ok == 200);
     still_serving(server);
 }
+
+TEST_CASE("serve: a burst of new connections is queued, not dropped, while the server is busy",
+          "[serve][robustness]") {
+    // Bound but not yet accepting: every connection waits in the listen queue. The library's
+    // own backlog (5) dropped the rest, and their clients retried a second or more later.
+    cpl::serve::Options options;
+    cpl::serve::Server server(options);
+    std::string error;
+    REQUIRE(server.start(error));
+    std::vector<int> sockets;
+    int connected = 0;
+    for (int i = 0; i < 64; ++i) {
+        int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(std::uint16_t(server.port()));
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+        sockets.push_back(fd);
+    }
+    for (int fd : sockets) {
+        pollfd p{fd, POLLOUT, 0};
+        int error_code = 0;
+        socklen_t size = sizeof error_code;
+        if (::poll(&p, 1, 500) > 0 &&
+            ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error_code, &size) == 0 && error_code == 0)
+            ++connected;
+        ::close(fd);
+    }
+    CHECK(connected == 64);
+}
