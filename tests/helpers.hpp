@@ -3,6 +3,7 @@
 
 #include "interpreter/engine/cpl.hpp"
 #include "lang/render.hpp"
+#include "scratch.hpp"
 
 #include <filesystem>
 #include <fmt/format.h>
@@ -13,9 +14,7 @@
 namespace cpl::test {
 
 inline std::string write_temp(const std::string& name, const std::string& text) {
-    auto dir = std::filesystem::temp_directory_path() / "cpl_tests";
-    std::filesystem::create_directories(dir);
-    auto path = (dir / name).string();
+    auto path = scratch_file(name).string();
     std::ofstream(path) << text;
     return path;
 }

@@ -3,6 +3,7 @@
 //   cli/NAME.txt                            (a command, its exit status, stdout and stderr)
 // CPL_UPDATE_GOLDEN=1 rewrites the expectations; `git diff` is the review.
 #include "../helpers.hpp"
+#include "../scratch.hpp"
 
 #include <array>
 #include <catch2/catch.hpp>
@@ -50,9 +51,7 @@ std::string run_shell(const std::string& command, int& status) {
 Transcript run_cli(const std::string& args) {
     Transcript t;
     t.command = args;
-    // One file per process: ctest runs test processes in parallel, and so may other checkouts.
-    std::string err_file =
-        (fs::temp_directory_path() / fmt::format("cpl_golden_stderr_{}", ::getpid())).string();
+    std::string err_file = cpl::test::scratch_file("stderr").string();
     std::string command =
         fmt::format("cd '{}' && '{}' {} 2>'{}'", root.string(), CPL_BINARY, args, err_file);
     t.out = run_shell(command, t.exit_code);
@@ -107,8 +106,7 @@ TEST_CASE("a malformed expectation file fails its test with a message, never a c
         {R"({"partial": ["line"]})", "\"partial\" must be a list of sections"},
     }));
     CAPTURE(expected);
-    auto dir = fs::temp_directory_path() / "cpl_bad_expectation";
-    fs::create_directories(dir);
+    auto dir = cpl::test::fresh_dir("bad_expectation");
     std::ofstream(dir / "t.case.json") << R"({"id": "t"})";
     std::ofstream(dir / "t.expected.json") << expected;
     Transcript t = run_cli("test '" + dir.string() + "'");
@@ -127,8 +125,7 @@ TEST_CASE("a test may list a section in part, and says so with \"partial\"") {
         {R"({"partial": ["review"], "review": [{"code": "95886", "status": "denied"}]})", true},
     }));
     CAPTURE(expected);
-    auto dir = fs::temp_directory_path() / "cpl_partial_expectation";
-    fs::create_directories(dir);
+    auto dir = cpl::test::fresh_dir("partial_expectation");
     fs::copy_file(root / "tests/golden/run/review/band-code-too-high.case.json",
                   dir / "t.case.json", fs::copy_options::overwrite_existing);
     std::ofstream(dir / "t.expected.json") << expected;

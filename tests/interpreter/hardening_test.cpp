@@ -2,6 +2,7 @@
 // Each case here once crashed, hung or ran out of memory; now it gets a located error (or a
 // correct result). Inputs are generated, so the files stay small in the repository.
 #include "../helpers.hpp"
+#include "../scratch.hpp"
 #include "lang/ast_dump.hpp"
 #include "lang/format.hpp"
 #include "lang/parse.hpp"
@@ -347,8 +348,7 @@ TEST_CASE("#12: evaluation cost grows as n log n at most, up to 10x the largest 
 // --- loading: bounded files, and cost n log n in the size of a policy ----------------------
 
 TEST_CASE("#12: a file that includes itself three times is one located error, read once") {
-    auto dir = std::filesystem::temp_directory_path() / fmt::format("cpl_include_{}", ::getpid());
-    std::filesystem::create_directories(dir);
+    auto dir = cpl::test::fresh_dir("include");
     std::ofstream(dir / "root.cpl") << "policy p\ninclude \"self.cpl\"\n";
     std::ofstream(dir / "self.cpl")
         << "include \"self.cpl\"\ninclude \"self.cpl\"\ninclude \"self.cpl\"\n";
@@ -561,10 +561,7 @@ Ran cpl_cli(const std::string& args, const std::string& before = "") {
 }
 
 std::filesystem::path scratch_dir(const std::string& name) {
-    auto dir = std::filesystem::temp_directory_path() / fmt::format("cpl_{}_{}", name, ::getpid());
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-    return dir;
+    return cpl::test::fresh_dir(name);
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 // tests/interpreter/load_overrides_test.cpp — load() with SourceOverrides: an editor's unsaved
 // text is read instead of the file on disk (cpl lsp), and nothing changes without them.
 #include "../helpers.hpp"
+#include "../scratch.hpp"
 #include "interpreter/check/check.hpp"
 #include "interpreter/load/load.hpp"
 
@@ -22,8 +23,7 @@ std::string names(const MergedPolicy& merged) {
 } // namespace
 
 TEST_CASE("load: overriding text wins over the disk, for the root and its includes") {
-    fs::path dir = fs::temp_directory_path() / fmt::format("cpl_overrides_{}", ::getpid());
-    fs::create_directories(dir);
+    fs::path dir = cpl::test::fresh_dir("overrides");
     std::ofstream(dir / "p.cpl") << "policy p\ninclude \"inc.cpl\"\ndef on_disk = 1\n";
     std::ofstream(dir / "inc.cpl") << "def included_on_disk = 1\n";
     std::string root = (dir / "p.cpl").string();
@@ -47,8 +47,7 @@ TEST_CASE("load: overriding text wins over the disk, for the root and its includ
 }
 
 TEST_CASE("load: a file that exists only as overriding text loads, with its `extends`") {
-    fs::path dir = fs::temp_directory_path() / fmt::format("cpl_overrides_new_{}", ::getpid());
-    fs::create_directories(dir);
+    fs::path dir = cpl::test::fresh_dir("overrides_new");
     std::string path = (dir / "unsaved.cpl").string();
     SourceOverrides overrides{
         {source_key(path), "policy unsaved extends standard\nnot_a_setting 3\n"}};

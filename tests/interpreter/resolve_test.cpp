@@ -1,6 +1,7 @@
 // tests/interpreter/resolve_test.cpp — the one search order for a policy named by `extends`,
 // a test expectation or the command line (interpreter/load/resolve.hpp).
 #include "../helpers.hpp"
+#include "../scratch.hpp"
 
 #include <catch2/catch.hpp>
 #include <unistd.h>
@@ -12,7 +13,7 @@ namespace {
 
 // root/base.cpl, root/shared/shared.cpl, root/a/near.cpl, root/a/b/near.cpl, root/a/b/x.cpl
 fs::path make_tree() {
-    fs::path root = fs::temp_directory_path() / fmt::format("cpl_resolve_{}", ::getpid());
+    fs::path root = cpl::test::fresh_dir("resolve");
     fs::create_directories(root / "a" / "b");
     fs::create_directories(root / "shared");
     for (const char* file :

@@ -2,6 +2,7 @@
 // (interpreter/engine/snapshot.hpp): the same program, the same results, and no snapshot
 // once a file it was built from reads differently.
 #include "../helpers.hpp"
+#include "../scratch.hpp"
 #include "interpreter/engine/snapshot.hpp"
 
 #include <catch2/catch.hpp>
@@ -64,7 +65,7 @@ TEST_CASE("snapshot: every standard case gets the same result, explanation and w
 
 TEST_CASE("snapshot: a standard file that reads differently on disk means no snapshot") {
     const std::string& bytes = standard_bytes(); // written from the files as built
-    fs::path root = fs::temp_directory_path() / fmt::format("cpl_snapshot_{}", ::getpid());
+    fs::path root = cpl::test::fresh_dir("snapshot");
     fs::create_directories(root / "stdlib/standard");
     std::ofstream(root / "stdlib/standard/standard.cpl") << "policy standard \"edited\"\n";
     fs::path cwd = fs::current_path();

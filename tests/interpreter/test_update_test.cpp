@@ -2,6 +2,7 @@
 // rewritten to the current result keeping the author's choices, a missing one is created,
 // and both then pass.
 #include "../helpers.hpp"
+#include "../scratch.hpp"
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
@@ -37,9 +38,7 @@ int cpl_test(const fs::path& dir, const std::string& flags, std::string& out) {
 
 TEST_CASE("cpl test --update rewrites what failed, keeps why, partial and keys, creates what is "
           "missing") {
-    fs::path dir = fs::temp_directory_path() / fmt::format("cpl-update-{}", ::getpid());
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    fs::path dir = cpl::test::fresh_dir("update");
     fs::path golden = cpl::test::source_root / "tests/golden/run";
     fs::copy_file(golden / "standard/carpal-tunnel-right.case.json",
                   dir / "carpal-tunnel-right.case.json");

@@ -1,4 +1,5 @@
 // tests/lang/files_test.cpp — reading whole files: what is refused, and why.
+#include "../scratch.hpp"
 #include "lang/files.hpp"
 
 #include <catch2/catch.hpp>
@@ -8,8 +9,7 @@
 using namespace cpl;
 
 TEST_CASE("read_text_file reads a regular file and refuses everything else with a reason") {
-    auto dir = std::filesystem::temp_directory_path() / "cpl_files_test";
-    std::filesystem::create_directories(dir);
+    auto dir = cpl::test::fresh_dir("files_test");
     std::ofstream(dir / "small.txt") << "policy p\n";
     std::string why;
     auto text = read_text_file((dir / "small.txt").string(), why);

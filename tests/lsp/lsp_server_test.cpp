@@ -4,6 +4,7 @@
 // broken mid-message, the end of input, a payer re-checked when its open base changes.
 // The recorded transcripts are in transcript_test.cpp.
 #include "../helpers.hpp"
+#include "../scratch.hpp"
 #include "interpreter/load/load.hpp"
 #include "lsp_client.hpp"
 #include "stdlib/builtins.hpp"
@@ -25,10 +26,7 @@ std::string uri_of(const fs::path& path) {
 }
 
 fs::path scratch(const std::string& name) {
-    fs::path dir = fs::temp_directory_path() / fmt::format("cpl_lsp_{}_{}", name, ::getpid());
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
+    return cpl::test::fresh_dir("lsp_" + name);
 }
 
 void initialize(LspClient& server, const fs::path& root) {

@@ -13,6 +13,7 @@
 // between are exactly the server's answer to that one message, however the pipe is timed.
 // CPL_UPDATE_GOLDEN=1 rewrites the `<--` and `---` lines; `git diff` is the review.
 #include "../helpers.hpp"
+#include "../scratch.hpp"
 #include "lsp_client.hpp"
 
 #include <catch2/catch.hpp>
@@ -135,7 +136,7 @@ std::string run(const std::string& transcript, const fs::path& cache) {
 } // namespace
 
 TEST_CASE("LSP transcripts: each message to `cpl lsp` gets exactly the recorded answer") {
-    fs::path cache = fs::temp_directory_path() / fmt::format("cpl_lsp_cache_{}", ::getpid());
+    fs::path cache = cpl::test::scratch_file("lsp_cache");
     std::vector<fs::path> files;
     for (const auto& entry : fs::directory_iterator(cpl::test::source_root / "tests/golden/lsp"))
         if (entry.path().extension() == ".txt") files.push_back(entry.path());

@@ -1,5 +1,6 @@
 // tests/serve/api_test.cpp — the /v1 API answers what `cpl run --format json` prints, plus
 // the fingerprint; the policy endpoints, metrics and the decision log.
+#include "../scratch.hpp"
 #include "serve_helpers.hpp"
 
 #include <catch2/catch.hpp>
@@ -33,7 +34,7 @@ TEST_CASE("serve: batch answers each case as cpl run --format json does, plus th
     auto client = server.client();
     for (std::string folder : {"tests/golden/run/standard", "tests/golden/run/review"}) {
         std::string cases = jsonl_of(folder);
-        std::string path = "/tmp/cpl_serve_test_" + std::to_string(::getpid()) + ".jsonl";
+        std::string path = cpl::test::scratch_file("cases.jsonl").string();
         { std::ofstream(path) << cases; }
         auto expected = lines_of(run_command(
             std::string(CPL_BINARY) + " run --format json --explain " + path + " 2>/dev/null"));
@@ -212,7 +213,7 @@ TEST_CASE("serve: the decision log masks the case's id and dates unless told not
         "nerve_conduction": [{"nerve": "median", "side": "right", "type": "motor"}]})";
     study = json::parse(study).dump(); // one line: a batch is JSON Lines
     for (bool unmasked : {false, true}) {
-        std::string path = "/tmp/cpl_decisions_" + std::to_string(::getpid()) + ".jsonl";
+        std::string path = cpl::test::scratch_file("decisions.jsonl").string();
         std::remove(path.c_str());
         {
             cpl::serve::Options options;

@@ -1,5 +1,6 @@
 // tests/serve/reload_test.cpp — a changed policy is swapped in when it checks clean; a broken
 // edit keeps the old one serving and is reported; an included or data file counts too.
+#include "../scratch.hpp"
 #include "serve_helpers.hpp"
 
 #include <catch2/catch.hpp>
@@ -34,8 +35,7 @@ void write(const fs::path& path, const std::string& text) {
 
 TEST_CASE("serve: reload swaps a clean edit in and keeps serving through a broken one",
           "[serve][reload]") {
-    fs::path dir = fs::temp_directory_path() / ("cpl_reload_" + std::to_string(::getpid()));
-    fs::create_directories(dir);
+    fs::path dir = cpl::test::fresh_dir("reload");
     fs::path payer = dir / "acme.cpl";
     fs::path extra = dir / "acme_limits.cpl";
     write(payer, "policy acme extends standard \"Acme test payer\"\ninclude \"acme_limits.cpl\"\n");
