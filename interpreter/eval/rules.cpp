@@ -184,12 +184,15 @@ bool element_exception_ran(CaseState& s, const RuleCode& rule, int line) {
 // (-1 outside one), which cap, deny and the modifier actions act on.
 void exec(CaseState& s, const RuleCode& rule, std::size_t i, int line) {
     using K = ast::ClauseKind;
-    for (; i <= rule.clauses.size(); ++i) {
-        if (i == rule.action_point && !rule.element_exceptions.empty() &&
-            element_exception_ran(s, rule, line))
+    // Read once: the compiler cannot tell that the calls below leave the rule alone.
+    const ClauseCode* clauses = rule.clauses.data();
+    const std::size_t count = rule.clauses.size();
+    const bool element_exceptions = !rule.element_exceptions.empty();
+    for (; i <= count; ++i) {
+        if (i == rule.action_point && element_exceptions && element_exception_ran(s, rule, line))
             return;
-        if (i == rule.clauses.size()) return;
-        const ClauseCode& c = rule.clauses[i];
+        if (i == count) return;
+        const ClauseCode& c = clauses[i];
         switch (c.kind) {
         case K::For: {
             Value list = s.expr.expect_list(c.expr);
