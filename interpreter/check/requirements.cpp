@@ -167,6 +167,27 @@ void ExpressionChecker::check_requirements() {
     }
 }
 
+namespace {
+
+// A table a requirement read, with the keys it has on `date` ("" for every date): what an
+// author restating a value needs to choose one the requirement accepts.
+std::string table_in_words(const TableData& table, const std::string& date) {
+    constexpr std::size_t shown_keys = 12;
+    std::vector<std::string> keys;
+    std::size_t in_force = 0;
+    for (const auto& row : table.rows) {
+        if (!date.empty() && !row.holds(date)) continue;
+        if (++in_force <= shown_keys)
+            keys.push_back(row.is_range ? range_text(row) : to_text(row.keys[0], {}, true));
+    }
+    if (in_force == 0) return fmt::format("`{}` has no row", table.name);
+    return fmt::format("`{}` has the {}: {}{} ({} {})", table.name, in_force == 1 ? "key" : "keys",
+                       fmt::join(keys, ", "), in_force > shown_keys ? ", …" : "", in_force,
+                       in_force == 1 ? "row" : "rows");
+}
+
+} // namespace
+
 // Where a requirement fails: at the value a later layer gave a setting it reads (the payer's
 // line, where the fix is), else at a later layer's `table`, else at the requirement; with
 // what it reads, the dates it fails on, and its reason.
@@ -199,7 +220,7 @@ void ExpressionChecker::requirement_broken(const ast::Require& required, const s
         }
     }
     for (const TableData* table : reads.tables) {
-        notes.push_back(fmt::format("`{}` is a table of {} rows", table->name, table->rows.size()));
+        notes.push_back(table_in_words(*table, date));
         for (const auto& merged : merged_.tables)
             if (!at && merged.decl->name.text == table->name)
                 for (auto w = merged.written_at.rbegin(); w != merged.written_at.rend(); ++w)

@@ -58,6 +58,18 @@ TEST_CASE("require: a row a payer removed is an error at its table, decided or n
               "payer:2:check.requirement: table `t` as `p` writes it breaks a requirement of `b`"});
 }
 
+TEST_CASE("require: a table it read is shown with its keys, the first twelve of many") {
+    Loaded removed = payer_of("table t\n  remove 1\nend\n");
+    CHECK(rendered(removed).find("note: `t` has the key: 2 (1 row)") != std::string::npos);
+    std::string rows;
+    for (int key = 3; key <= 20; ++key)
+        rows += fmt::format("  {} => {}\n", key, key * 10);
+    Loaded many = payer_of("table t\n  remove 1\n" + rows + "end\n");
+    INFO(rendered(many));
+    CHECK(rendered(many).find("note: `t` has the keys: 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, "
+                              "… (19 rows)") != std::string::npos);
+}
+
 TEST_CASE("require: a value that makes it undecidable is an error at that value, with why") {
     Loaded loaded = payer_of("x 0 from \"2025-01-01\"\n");
     INFO(rendered(loaded));
