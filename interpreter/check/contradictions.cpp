@@ -18,8 +18,9 @@ namespace {
 
 // A value the rule's conditions read alike on one pass, by a key naming it ("" for any other
 // expression): a rule variable (its slot), a definition without parameters (one value a
-// case), the case, fields of these, and built-ins of them (`count(case.extremities)`:
-// built-ins are functions of their arguments and the date of service).
+// case), the case, fields of these, and built-ins and definitions of them
+// (`count(case.extremities)`, `complete(l)`: both are functions of their arguments, the case
+// and the date of service, and the claim an edit sees does not change while it runs).
 std::string key_of(const Node& n, const std::vector<Shape>& shapes) {
     switch (n.op) {
     case Op::Local:
@@ -37,8 +38,10 @@ std::string key_of(const Node& n, const std::vector<Shape>& shapes) {
         std::string of = key_of(n.kids[0], shapes);
         return of.empty() ? of : fmt::format("{}.{}", of, n.slot);
     }
-    case Op::Builtin: {
-        std::string key = fmt::format("{}(", n.builtin->name);
+    case Op::Builtin:
+    case Op::CallDef: {
+        std::string key = n.op == Op::Builtin ? fmt::format("{}(", n.builtin->name)
+                                              : fmt::format("call {}(", n.slot);
         for (const auto& kid : n.kids) {
             std::string arg = kid.op == Op::Const && kid.constant.kind != Kind::Table
                                   ? to_text(kid.constant, shapes, true)
