@@ -151,6 +151,41 @@ constexpr bool is_reserved(std::string_view word) {
     return false;
 }
 
+/// A name an expression may use without declaring it (the checker's `name()`): no setting,
+/// table or definition may take one.
+struct SpecialName {
+    std::string_view name;
+    std::string_view type;
+    std::string_view doc;
+    bool edits_only;
+};
+
+inline constexpr std::array<SpecialName, 5> special_names{{
+    {"case", "case",
+     "The case being coded: the study as read from its JSON (docs/language.md, "
+     "\"The case\")",
+     false},
+    {"service_date", "string",
+     "The case's date of service, `YYYY-MM-DD`; today's date when the "
+     "case has none",
+     false},
+    {"claim", "[line]",
+     "The claim the rules built, as the edits before this one left it: "
+     "`{code, units, modifiers, rule, position}` per line",
+     true},
+    {"supported", "[line]",
+     "The claim the study supports (the first pass's result); the same "
+     "as `claim` unless `reviewing`",
+     true},
+    {"reviewing", "bool", "True while the edits review a submitted claim (the second pass)", true},
+}};
+
+inline const SpecialName* find_special(std::string_view name) {
+    for (const auto& s : special_names)
+        if (s.name == name) return &s;
+    return nullptr;
+}
+
 namespace detail {
 template <typename Rows> constexpr bool in_enum_order(const Rows& rows, auto field) {
     for (std::size_t i = 0; i < rows.size(); ++i)

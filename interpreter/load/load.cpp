@@ -8,6 +8,7 @@
 #include "lang/parse.hpp"
 #include "lang/suggest.hpp"
 #include "lang/vocabulary.hpp"
+#include "stdlib/builtins.hpp"
 #include "stdlib/embedded.hpp"
 
 #include <algorithm>
@@ -263,6 +264,38 @@ private:
         std::visit([&](const auto& d) { apply_one(merged, d, layer); }, decl);
     }
 
+    // Settings, tables and definitions share one namespace, with the built-in functions and
+    // the names every policy has: an expression names one thing. A name taken again by
+    // another kind (or by a built-in) would silently decide what the base's rules read, so
+    // the later declaration is refused, where it is written.
+    bool name_taken(const ast::Ident& name, std::string_view what, const std::string& layer) {
+        std::string taken_by;
+        std::optional<std::string> help;
+        if (find_builtin(name.text)) {
+            taken_by = fmt::format("a built-in function (`{}(…)`)", name.text);
+        } else if (const auto* given = vocabulary::find_special(name.text)) {
+            taken_by = given->edits_only ? "a name every edit has" : "a name every policy has";
+        } else if (auto it = declared_as_.find(name.text);
+                   it != declared_as_.end() && it->second.first != what) {
+            const auto& [kind, owner] = it->second;
+            taken_by = fmt::format("a {} of `{}`", kind, owner);
+            if (kind == "setting" && owner != layer)
+                help =
+                    fmt::format("to change the setting's value, restate it: `{} VALUE`", name.text);
+            else if (kind == "table" && owner != layer)
+                help = fmt::format("to change the table's rows, write `table {}` with them",
+                                   name.text);
+        } else {
+            declared_as_.emplace(name.text, std::pair{std::string(what), layer});
+            return false;
+        }
+        auto& d = diagnostics_.error(
+            "check.name_taken", name.span,
+            fmt::format("`{}` is {}: a {} cannot take its name", name.text, taken_by, what));
+        d.help = help.value_or("choose another name");
+        return true;
+    }
+
     void apply_one(MergedPolicy& merged, const ast::Setting& s, const std::string& layer) {
         if (auto at = setting_at_.find(s.name.text); at != setting_at_.end()) {
             auto& d =
@@ -272,6 +305,7 @@ private:
             d.help = fmt::format("to change its value, write `{} VALUE`", s.name.text);
             return;
         }
+        if (name_taken(s.name, "setting", layer)) return;
         setting_at_.emplace(s.name.text, merged.settings.size());
         merged.settings.push_back(
             {&s, {{&s.value, &s.effective, layer}}, layer, {{&s.value, layer}}});
@@ -321,6 +355,8 @@ private:
                         names_of(merged.tables, [](const MergedTable& m) -> std::string_view {
                             return m.decl->name.text;
                         }));
+            else if (name_taken(t.name, "table", layer))
+                return;
             at = table_at_.emplace(t.name.text, merged.tables.size()).first;
             merged.tables.push_back({&t, layer, {}, {}});
             merged.tables.back().declared_by = layer;
@@ -350,6 +386,7 @@ private:
                 .help = "choose another name, or override the rules that use it";
             return;
         }
+        if (name_taken(def.name, "definition", layer)) return;
         def_at_.emplace(def.name.text, merged.defs.size());
         merged.defs.push_back({&def, layer});
     }
@@ -609,6 +646,8 @@ private:
     Diagnostics& diagnostics_;
     // Where each name is in the merged policy: looking names up in the lists instead would
     // make loading quadratic in the size of the policy.
+    // Each setting, table and definition name: its kind and the layer that declared it.
+    std::unordered_map<std::string, std::pair<std::string, std::string>> declared_as_;
     std::unordered_map<std::string, std::size_t> setting_at_, table_at_, def_at_, rule_at_,
         edit_at_;
     // The rules and edits a `disable` removed, and the layer that did.
