@@ -5,6 +5,7 @@
 #include "inputs.hpp"
 #include "lang/diagnostic.hpp"
 #include "lang/files.hpp"
+#include "lang/json_nesting.hpp"
 #include "lang/utf8.hpp"
 #include "lang/vocabulary.hpp"
 
@@ -300,6 +301,12 @@ int test(const TestOptions& options) {
         json expected;
         if (!case_text || !expected_text) {
             print("FAIL {}: {} {}\n", shown(file), shown(case_text ? expected_path : "it"), why);
+            ++failed;
+            continue;
+        }
+        if (json_nesting(*expected_text) > max_json_nesting) {
+            print("FAIL {}: {} nests more than {} levels deep\n", shown(file), shown(expected_path),
+                  max_json_nesting);
             ++failed;
             continue;
         }

@@ -8,6 +8,7 @@
 #include "interpreter/lsp/features.hpp"
 #include "interpreter/lsp/jsonrpc.hpp"
 #include "lang/diagnostic.hpp"
+#include "lang/json_nesting.hpp"
 
 #include <filesystem>
 #include <fmt/format.h>
@@ -132,6 +133,9 @@ void Server::fail(const json& id, int code, std::string message) {
 
 void Server::handle(const Frame& frame) {
     if (!frame.error.empty()) return fail(nullptr, error_code::parse_error, frame.error);
+    if (json_nesting(frame.body) > max_json_nesting)
+        return fail(nullptr, error_code::parse_error,
+                    fmt::format("the message nests more than {} levels deep", max_json_nesting));
     json message = json::parse(frame.body, nullptr, false);
     if (message.is_discarded())
         return fail(nullptr, error_code::parse_error, "the message is not valid JSON");

@@ -3,6 +3,7 @@
 
 #include "interpreter/serve/fingerprint.hpp"
 #include "interpreter/serve/policy_store.hpp"
+#include "lang/json_nesting.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -12,6 +13,8 @@ namespace cpl::serve {
 
 Identifiers identifiers_of(std::string_view case_json) {
     Identifiers ids;
+    // A case nested too deep for the JSON library was refused by the case reader already.
+    if (json_nesting(case_json) > max_json_nesting) return ids;
     auto doc = nlohmann::json::parse(case_json, nullptr, false);
     if (!doc.is_object()) return ids;
     auto text = [](const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : ""; };

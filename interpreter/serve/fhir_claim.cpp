@@ -2,6 +2,7 @@
 // diagnoses) come from the Claim's own elements, the study from one supportingInfo entry,
 // so each fact has exactly one place to be written and a mismatch cannot arise.
 #include "interpreter/serve/fhir.hpp"
+#include "lang/json_nesting.hpp"
 
 #include <cmath>
 #include <fmt/format.h>
@@ -123,6 +124,11 @@ std::variant<json, Problem> study_of(const json& claim, std::string& expression)
                        "(application/json, base64)",
                        fmt::format("Claim.supportingInfo[{}]", *found));
     }
+    if (json_nesting(text) > max_json_nesting)
+        return problem(fmt::format("the study nests more than {} levels deep: a case is a few "
+                                   "levels deep",
+                                   max_json_nesting),
+                       expression);
     json study = json::parse(text, nullptr, false);
     if (!study.is_object())
         return problem("the study is not a JSON object (cpl's case format)", expression);

@@ -4,6 +4,7 @@
 // study supports but the claim lacks are addItem entries.
 #include "interpreter/engine/cpl.hpp"
 #include "interpreter/serve/fhir.hpp"
+#include "lang/json_nesting.hpp"
 
 #include <fmt/format.h>
 
@@ -135,6 +136,10 @@ Reply claim(Context& ctx, const Params& params, std::string_view body, std::stri
         return fhir_error(reply->status, "not-found",
                           json::parse(reply->body)["error"].get<std::string>(), "");
     const auto& state = std::get<std::shared_ptr<const PolicyState>>(policy);
+    if (json_nesting(body) > max_json_nesting)
+        return fhir_error(400, "structure",
+                          fmt::format("the Claim nests more than {} levels deep", max_json_nesting),
+                          "");
     json request = json::parse(body, nullptr, false);
     if (request.is_discarded()) return fhir_error(400, "structure", "the body is not JSON", "");
     auto mapped_or = claim_to_case(request);

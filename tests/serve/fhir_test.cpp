@@ -89,6 +89,32 @@ TEST_CASE("fhir: POST /v1/fhir/Claim over HTTP", "[serve][fhir]") {
     CHECK(broken->status == 400);
 }
 
+// The JSON library writes and copies values recursively: a Claim, or the study it carries,
+// nested 100,000 deep (200 KB) ran the server's thread out of stack and ended the process.
+TEST_CASE("fhir: a Claim or study nested deeper than any real one is refused, not a crash",
+          "[serve][fhir]") {
+    PolicyStore store;
+    std::string errors;
+    REQUIRE(store.load({"standard"}, errors));
+    Metrics metrics;
+    Context ctx{store, metrics, nullptr};
+    json claim =
+        json::parse(slurp(source_root / "tests/golden/fhir/review-95870-59-denied.request.json"));
+    const std::size_t deep = 100'000;
+    json study = claim;
+    study["supportingInfo"][0]["valueString"] =
+        "{\"extremities\": " + std::string(deep, '[') + std::string(deep, ']') + "}";
+    Reply reply = fhir::claim(ctx, {}, study.dump(), "2025-03-15");
+    CHECK(reply.status == 422);
+    CHECK(reply.body.find("the study nests more than 256 levels deep") != std::string::npos);
+    std::string body = claim.dump();
+    body.insert(body.rfind('}'),
+                ", \"extension\": " + std::string(deep, '[') + std::string(deep, ']'));
+    reply = fhir::claim(ctx, {}, body, "2025-03-15");
+    CHECK(reply.status == 400);
+    CHECK(reply.body.find("the Claim nests more than 256 levels deep") != std::string::npos);
+}
+
 // A Claim is the client's: an element of the wrong type, or a fact of the study it cannot be
 // (an item of another date), is answered 422 at its FHIRPath, never 500 with an exception.
 TEST_CASE("fhir: elements of the wrong type are located faults, not internal errors",
