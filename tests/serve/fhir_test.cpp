@@ -24,14 +24,22 @@ json normalised(json response) {
     return response;
 }
 
+// The standard set in a store of its own, as the server holds it, without the HTTP.
+struct Standard {
+    PolicyStore store;
+    Metrics metrics;
+    Context ctx{store, metrics, nullptr};
+    Standard() {
+        std::string errors;
+        REQUIRE(store.load({"standard"}, errors));
+    }
+};
+
 } // namespace
 
 TEST_CASE("fhir: golden Claim requests get their golden responses", "[serve][fhir]") {
-    PolicyStore store;
-    std::string errors;
-    REQUIRE(store.load({"standard"}, errors));
-    Metrics metrics;
-    Context ctx{store, metrics, nullptr};
+    Standard standard;
+    Context& ctx = standard.ctx;
     bool update = std::getenv("CPL_UPDATE_GOLDEN") != nullptr;
     int seen = 0;
     for (const auto& entry : fs::directory_iterator(source_root / "tests/golden/fhir")) {
@@ -93,11 +101,8 @@ TEST_CASE("fhir: POST /v1/fhir/Claim over HTTP", "[serve][fhir]") {
 // nested 100,000 deep (200 KB) ran the server's thread out of stack and ended the process.
 TEST_CASE("fhir: a Claim or study nested deeper than any real one is refused, not a crash",
           "[serve][fhir]") {
-    PolicyStore store;
-    std::string errors;
-    REQUIRE(store.load({"standard"}, errors));
-    Metrics metrics;
-    Context ctx{store, metrics, nullptr};
+    Standard standard;
+    Context& ctx = standard.ctx;
     json claim =
         json::parse(slurp(source_root / "tests/golden/fhir/review-95870-59-denied.request.json"));
     const std::size_t deep = 100'000;
@@ -119,11 +124,8 @@ TEST_CASE("fhir: a Claim or study nested deeper than any real one is refused, no
 // (an item of another date), is answered 422 at its FHIRPath, never 500 with an exception.
 TEST_CASE("fhir: elements of the wrong type are located faults, not internal errors",
           "[serve][fhir]") {
-    PolicyStore store;
-    std::string errors;
-    REQUIRE(store.load({"standard"}, errors));
-    Metrics metrics;
-    Context ctx{store, metrics, nullptr};
+    Standard standard;
+    Context& ctx = standard.ctx;
     const json good =
         json::parse(slurp(source_root / "tests/golden/fhir/review-95870-59-denied.request.json"));
     REQUIRE(good["item"].size() >= 2);
