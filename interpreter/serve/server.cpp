@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fmt/format.h>
+#include <functional>
 #include <httplib.h>
 #include <sys/socket.h>
 #include <thread>
@@ -78,24 +79,59 @@ struct Server::Impl {
             fmt::print(stderr, "cpl serve: {}\n", line);
     }
 
-    // Times the handler and counts its status, whatever it throws.
+    // Answers with what `make` replies, timed, its status counted, whatever it throws.
+    template <typename Make>
+    void answer(const std::string& label, const httplib::Request& req, httplib::Response& res,
+                Make make) {
+        auto start = Clock::now();
+        Reply reply;
+        try {
+            reply = make();
+        } catch (const std::exception& e) {
+            // A bug of cpl's, not the client's fault: the detail goes to the server's log,
+            // the client gets no library's exception text.
+            say(fmt::format("internal error on {} {}: {}", req.method, req.path, e.what()));
+            reply = error_reply(500, "internal error: the server could not answer this "
+                                     "request (its log has the detail)");
+        }
+        res.status = reply.status;
+        res.set_content(std::move(reply.body), reply.type.c_str());
+        metrics.request(label, res.status, Clock::now() - start);
+    }
+
     template <typename Handler> auto timed(std::string label, Handler handler) {
         return [this, label, handler](const httplib::Request& req, httplib::Response& res) {
-            auto start = Clock::now();
-            Reply reply;
-            try {
-                reply = handler(req);
-            } catch (const std::exception& e) {
-                // A bug of cpl's, not the client's fault: the detail goes to the server's log,
-                // the client gets no library's exception text.
-                say(fmt::format("internal error on {} {}: {}", req.method, req.path, e.what()));
-                reply = error_reply(500, "internal error: the server could not answer this "
-                                         "request (its log has the detail)");
-            }
-            res.status = reply.status;
-            res.set_content(std::move(reply.body), reply.type.c_str());
-            metrics.request(label, res.status, Clock::now() - start);
+            answer(label, req, res, [&] { return handler(req); });
         };
+    }
+
+    // A request's body, read here and never past --max-body: the library bounds a body sent
+    // with a Content-Length (a 413 before it is read), but read a chunked one whole, however
+    // large (1.5 GB of one took 3.7 GB of memory). False, with the response's status set,
+    // when it could not be read; the error handler then words the answer.
+    bool read_body(const httplib::Request& req, const httplib::ContentReader& content,
+                   httplib::Response& res, std::string& body) {
+        // Neither a length nor chunks: the request has no body (RFC 9112, 6.3), and the
+        // library would wait for one until the read timeout.
+        if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) return true;
+        // Past the limit, up to as much again is read and dropped before giving up: a client
+        // still sending when the connection closes may lose the 413 to a reset.
+        std::size_t dropped = 0;
+        bool read = content([&](const char* data, std::size_t size) {
+            if (dropped == 0 && size <= options.max_body - body.size()) {
+                body.append(data, size);
+                return true;
+            }
+            dropped += size;
+            return dropped <= options.max_body;
+        });
+        bool too_large = dropped > 0;
+        if (read && !too_large) return true;
+        if (too_large) res.status = 413;
+        if (res.status < 400) res.status = 400;
+        // The rest of the body is still on its way: it must not be read as a next request.
+        res.set_header("Connection", "close");
+        return false;
     }
 
     void routes() {
@@ -127,23 +163,32 @@ struct Server::Impl {
                          return Reply{200, metrics.render(store),
                                       "text/plain; version=0.0.4; charset=utf-8"};
                      }));
-        using Post = Reply (*)(Context&, const Params&, std::string_view);
-        auto post = [this](std::string path, Post f) {
-            http.Post(path, timed(path, [this, f](const httplib::Request& req) {
-                          return f(ctx, query_of(req), req.body);
-                      }));
-            // GET on a POST route is a client mistake worth naming, not a bare 404.
+        // POST routes get their body through read_body; GET on one is a client mistake worth
+        // naming, not a bare 404.
+        using Handler = std::function<Reply(const httplib::Request&, std::string_view body)>;
+        auto post = [this](std::string path, Handler handler) {
+            http.Post(path,
+                      [this, path, handler](const httplib::Request& req, httplib::Response& res,
+                                            const httplib::ContentReader& content) {
+                          std::string body;
+                          if (!read_body(req, content, res, body)) return;
+                          answer(path, req, res, [&] { return handler(req, body); });
+                      });
             http.Get(path, timed(path, [path](const httplib::Request&) {
                          return error_reply(405, fmt::format("{} takes POST with a body", path),
                                             "see docs/openapi.yaml");
                      }));
         };
-        post("/v1/evaluate", &evaluate);
-        post("/v1/review", &review);
-        post("/v1/batch", &batch);
-        http.Post("/v1/fhir/Claim", timed("/v1/fhir/Claim", [this](const httplib::Request& req) {
-                      return fhir::claim(ctx, query_of(req), req.body, today());
-                  }));
+        using Api = Reply (*)(Context&, const Params&, std::string_view);
+        for (auto [path, api] : {std::pair<const char*, Api>{"/v1/evaluate", &evaluate},
+                                 {"/v1/review", &review},
+                                 {"/v1/batch", &batch}})
+            post(path, [this, api](const httplib::Request& req, std::string_view body) {
+                return api(ctx, query_of(req), body);
+            });
+        post("/v1/fhir/Claim", [this](const httplib::Request& req, std::string_view body) {
+            return fhir::claim(ctx, query_of(req), body, today());
+        });
     }
 
     void limits() {
@@ -178,15 +223,6 @@ struct Server::Impl {
                 if (res.status == 404) {
                     message = fmt::format("no endpoint {} {}", req.method, req.path);
                     help = "GET / for the workbench; the API is under /v1 (docs/openapi.yaml)";
-                } else if (res.status == 413 &&
-                           req.get_header_value("Content-Type")
-                               .starts_with("application/x-www-form-urlencoded")) {
-                    // cpp-httplib (a compiled library: its limit is not ours to set) refuses a
-                    // form-encoded body over 8 KiB, and that is curl's type for --data-binary.
-                    message = "the body was sent as application/x-www-form-urlencoded, whose "
-                              "size the HTTP library limits to 8 KiB";
-                    help = "send it as JSON: curl -H 'Content-Type: application/json' (or "
-                           "application/x-ndjson for a batch)";
                 } else if (res.status == 413) {
                     message = fmt::format("the request body is larger than the limit of {} bytes",
                                           options.max_body);
@@ -195,8 +231,17 @@ struct Server::Impl {
                 } else {
                     message = fmt::format("the request could not be read (HTTP {})", res.status);
                 }
-                Reply r = error_reply(res.status, message, help);
-                res.set_content(r.body, "application/json");
+                // A FHIR client reads an OperationOutcome, whatever went wrong.
+                if (req.path == "/v1/fhir/Claim") {
+                    if (!help.empty()) message += " (" + help + ")";
+                    res.set_content(fhir::operation_outcome(
+                                        res.status == 413 ? "too-costly" : "structure", message, "")
+                                        .dump(),
+                                    "application/fhir+json");
+                } else {
+                    res.set_content(error_reply(res.status, message, help).body,
+                                    "application/json");
+                }
                 metrics.request(endpoint_label(req.path), res.status, std::chrono::nanoseconds(-1));
                 return httplib::Server::HandlerResponse::Handled;
             }));
