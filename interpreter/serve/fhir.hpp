@@ -41,10 +41,12 @@ struct MappedCase {
     std::string study_expression;              // e.g. `Claim.supportingInfo[0].valueString`
     std::vector<std::string> item_expressions; // `Claim.item[i]` for case `claim[i]`
     std::vector<std::string> diagnosis_expressions;
+    std::string date_expression; // where the date of service came from, when not the study
 };
 
 /// Claim → case: the study from supportingInfo, the lines from item, the diagnoses from
-/// diagnosis, the date from the case or item[0].servicedDate or billablePeriod.start.
+/// diagnosis, the date from the case or item[0].servicedDate (or servicedPeriod) or
+/// billablePeriod.start: a whole date, never a partial one or a Period of several days.
 std::variant<MappedCase, Problem> claim_to_case(const nlohmann::json& claim);
 
 /// The FHIRPath of a case error's JSON path (`claim[1].units` → `Claim.item[1]...`).

@@ -4,6 +4,8 @@
 #include "interpreter/serve/fhir.hpp"
 #include "lang/json_nesting.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fmt/format.h>
 #include <optional>
@@ -24,6 +26,55 @@ const json* member(const json& object, const char* key) {
     if (!object.is_object()) return nullptr;
     auto it = object.find(key);
     return it == object.end() ? nullptr : &*it;
+}
+
+// A day of service, or why there is none.
+struct Day {
+    std::string day, why;
+    explicit operator bool() const { return why.empty(); }
+};
+Day wrong(std::string why) {
+    return {{}, std::move(why)};
+}
+
+// A whole date of service, `YYYY-MM-DD`, from a FHIR date (or, where `date_time`, a dateTime
+// such as `2025-03-14T09:30:00Z`, whose day it is); else what is wrong with it.
+Day day_of(const json& value, bool date_time) {
+    std::string what = date_time ? "a date or dateTime" : "a date";
+    if (!value.is_string()) return wrong(fmt::format("{} is written as text", what));
+    std::string text = value.get<std::string>();
+    std::string day = text.substr(0, 10);
+    bool whole = day.size() == 10 && day[4] == '-' && day[7] == '-' &&
+                 std::all_of(day.begin(), day.end(),
+                             [](char c) {
+                                 return c == '-' || std::isdigit(static_cast<unsigned char>(c));
+                             }) &&
+                 (text.size() == 10 || (date_time && text[10] == 'T'));
+    if (whole) return {day, {}};
+    bool partial = text.size() == 4 || (text.size() == 7 && text[4] == '-');
+    if (partial)
+        return wrong(fmt::format("`{}` is a partial date: the date of service is a "
+                                 "whole date, YYYY-MM-DD, and the rules in force "
+                                 "depend on it",
+                                 text));
+    return wrong(fmt::format("`{}` is not {}: write YYYY-MM-DD", text, what));
+}
+
+// The one day a Period covers (its start and end on the same date); else what is wrong.
+Day day_of_period(const json& period) {
+    const json* start = member(period, "start");
+    const json* end = member(period, "end");
+    if (!start) return wrong(std::string("a Period of service has a start"));
+    auto first = day_of(*start, true);
+    if (!first) return first;
+    if (!end) return first;
+    auto last = day_of(*end, true);
+    if (!last) return last;
+    if (last.day != first.day)
+        return wrong(fmt::format("the Period runs from {} to {}: one study is one date "
+                                 "of service, so send a Claim for each date",
+                                 first.day, last.day));
+    return first;
 }
 
 // The code of the first coding of `codeable` in `system` ("" when none).
@@ -142,7 +193,11 @@ std::variant<json, Problem> item_line(const json& item, const std::string& at) {
         return problem(fmt::format("the item has no CPT coding (system {})", cpt_system),
                        at + ".productOrService");
     json modifiers = json::array();
-    if (auto m = item.find("modifier"); m != item.end() && m->is_array())
+    auto m = item.find("modifier");
+    // A modifier dropped for its shape would change the verdict without a word (an XS lost).
+    if (m != item.end() && !m->is_array())
+        return problem("modifier is a list of CodeableConcepts", at + ".modifier");
+    if (m != item.end())
         for (std::size_t k = 0; k < m->size(); ++k) {
             std::string mod = any_code((*m)[k]);
             if (mod.empty())
@@ -192,7 +247,10 @@ std::variant<MappedCase, Problem> claim_to_case(const json& claim) {
         mapped.item_expressions.push_back(at);
     }
     json diagnoses = json::array();
-    if (auto d = claim.find("diagnosis"); d != claim.end() && d->is_array())
+    auto d = claim.find("diagnosis");
+    if (d != claim.end() && !d->is_array())
+        return problem("diagnosis is a list of diagnoses", "Claim.diagnosis");
+    if (d != claim.end())
         for (std::size_t i = 0; i < d->size(); ++i) {
             std::string at = fmt::format("Claim.diagnosis[{}]", i);
             if (!(*d)[i].is_object()) return problem("a diagnosis is an object", at);
@@ -212,26 +270,44 @@ std::variant<MappedCase, Problem> claim_to_case(const json& claim) {
         else
             study["id"] = "claim";
     }
-    // Dates are the client's text: one of another type is its fault, named where it is.
+    // Dates are the client's text: one that is not a whole date is its fault, named where it
+    // is. A partial date (`2022-11`, which FHIR allows) or a Period of several days names no
+    // one date of service, and the rules in force depend on it: refused, never guessed.
     std::vector<std::string> served(items->size());
-    for (std::size_t i = 0; i < items->size(); ++i)
+    for (std::size_t i = 0; i < items->size(); ++i) {
+        std::string at = fmt::format("Claim.item[{}]", i);
         if (const json* date = member((*items)[i], "servicedDate")) {
-            if (!date->is_string())
-                return problem("servicedDate is a date, YYYY-MM-DD",
-                               fmt::format("Claim.item[{}].servicedDate", i));
-            served[i] = date->get<std::string>().substr(0, 10);
+            auto day = day_of(*date, false);
+            if (!day) return problem(day.why, at + ".servicedDate");
+            served[i] = day.day;
+        } else if (const json* period = member((*items)[i], "servicedPeriod")) {
+            auto day = day_of_period(*period);
+            if (!day) return problem(day.why, at + ".servicedPeriod");
+            served[i] = day.day;
         }
+    }
     std::string period_start;
     if (const json* period = member(claim, "billablePeriod")) {
         const json* start = member(*period, "start");
-        if (!period->is_object() || (start && !start->is_string()))
+        if (!period->is_object())
             return problem("billablePeriod is a Period whose start is a date, YYYY-MM-DD",
                            "Claim.billablePeriod");
-        if (start) period_start = start->get<std::string>().substr(0, 10);
+        if (start) {
+            auto day = day_of(*start, true);
+            if (!day) return problem(day.why, "Claim.billablePeriod.start");
+            period_start = day.day;
+        }
     }
     if (!study.contains("date_of_service")) {
-        std::string date = !served[0].empty() ? served[0] : period_start;
-        if (date.size() >= 10) study["date_of_service"] = date;
+        if (!served[0].empty()) {
+            study["date_of_service"] = served[0];
+            mapped.date_expression =
+                mapped.item_expressions[0] +
+                (member((*items)[0], "servicedDate") ? ".servicedDate" : ".servicedPeriod");
+        } else if (!period_start.empty()) {
+            study["date_of_service"] = period_start;
+            mapped.date_expression = "Claim.billablePeriod.start";
+        }
     }
     // One study is one date of service: an item of another date is not of this study (an
     // add-on is paid with a primary of the same day).
@@ -242,7 +318,9 @@ std::variant<MappedCase, Problem> claim_to_case(const json& claim) {
                 return problem(fmt::format("the item is of {}, the study of {}: send a Claim for "
                                            "each date of service",
                                            served[i], date),
-                               fmt::format("Claim.item[{}].servicedDate", i));
+                               fmt::format("Claim.item[{}].{}", i,
+                                           member((*items)[i], "servicedDate") ? "servicedDate"
+                                                                               : "servicedPeriod"));
     }
     if (!diagnoses.empty()) study["diagnoses"] = std::move(diagnoses);
     study["claim"] = std::move(lines);
@@ -273,6 +351,7 @@ std::string claim_expression(const MappedCase& mapped, std::string_view path) {
     }
     if (auto at = indexed("diagnoses[", mapped.diagnosis_expressions))
         return at->first + ".diagnosisCodeableConcept";
+    if (path == "date_of_service" && !mapped.date_expression.empty()) return mapped.date_expression;
     if (path.empty()) return mapped.study_expression;
     return mapped.study_expression + "." + std::string(path);
 }

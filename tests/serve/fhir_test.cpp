@@ -149,7 +149,31 @@ TEST_CASE("fhir: elements of the wrong type are located faults, not internal err
     CHECK(answer([](json& c) { c["item"][0]["servicedDate"] = 20250314; }) ==
           "Claim.item[0].servicedDate");
     CHECK(answer([](json& c) { c["billablePeriod"] = nullptr; }) == "Claim.billablePeriod");
-    CHECK(answer([](json& c) { c["billablePeriod"] = {{"start", 5}}; }) == "Claim.billablePeriod");
+    CHECK(answer([](json& c) { c["billablePeriod"] = {{"start", 5}}; }) ==
+          "Claim.billablePeriod.start");
+    // A date of service is a whole date: a partial one (FHIR allows `2022-11`) or a Period of
+    // several days was read as no date at all, and today's rules applied.
+    CHECK(answer([](json& c) { c["item"][0]["servicedDate"] = "2022-11"; }) ==
+          "Claim.item[0].servicedDate");
+    CHECK(answer([](json& c) { c["item"][0]["servicedDate"] = " 2012-06-01"; }) ==
+          "Claim.item[0].servicedDate");
+    CHECK(answer([](json& c) {
+              for (auto& item : c["item"]) {
+                  item.erase("servicedDate");
+                  item["servicedPeriod"] = {{"start", "2025-03-14"}, {"end", "2025-03-16"}};
+              }
+          }) == "Claim.item[0].servicedPeriod");
+    CHECK(answer([](json& c) { c["billablePeriod"] = {{"start", "2025"}}; }) ==
+          "Claim.billablePeriod.start");
+    // A date the case reader refuses is the item's, where the Claim wrote it.
+    CHECK(answer([](json& c) {
+              for (auto& item : c["item"])
+                  item["servicedDate"] = "2012-06-01";
+          }) == "Claim.item[0].servicedDate");
+    // A list element of the wrong shape was skipped, and the verdict changed without a word.
+    CHECK(answer([](json& c) { c["diagnosis"] = c["diagnosis"][0]; }) == "Claim.diagnosis");
+    CHECK(answer([](json& c) { c["item"][0]["modifier"] = {{"text", "XS"}}; }) ==
+          "Claim.item[0].modifier");
     // One study is one date of service.
     CHECK(answer([](json& c) {
               c["item"][0]["servicedDate"] = "2025-03-14";
@@ -165,5 +189,11 @@ TEST_CASE("fhir: elements of the wrong type are located faults, not internal err
     json same = good;
     for (auto& item : same["item"])
         item["servicedDate"] = "2025-03-14";
+    CHECK(fhir::claim(ctx, {}, same.dump(), "2025-03-15").status == 200);
+    // A Period of one day is that day.
+    for (auto& item : same["item"]) {
+        item.erase("servicedDate");
+        item["servicedPeriod"] = {{"start", "2025-03-14T08:00:00Z"}, {"end", "2025-03-14"}};
+    }
     CHECK(fhir::claim(ctx, {}, same.dump(), "2025-03-15").status == 200);
 }
