@@ -120,7 +120,30 @@ void RuleCompiler::warn_unguarded(const ast::Rule& exception, const RuleCode& ta
                          kind, kind, target.name);
 }
 
+// A rule or edit with no action (bill, cap, deny, warn, info, document, a modifier) never
+// changes the claim: an override written so turns the base's off without saying so, which is
+// what `disable` is for.
+void RuleCompiler::refuse_without_action(const ast::Rule& rule, const MergedRule& merged) {
+    using K = ast::ClauseKind;
+    if (std::any_of(rule.clauses.begin(), rule.clauses.end(), [](const ast::Clause& c) {
+            return c.kind != K::For && c.kind != K::Let && c.kind != K::When &&
+                   c.kind != K::Because;
+        }))
+        return;
+    std::string_view kind = vocabulary::keyword(rule.kind);
+    auto& d = error("check.no_action", merged.rule->name.span,
+                    fmt::format("{} `{}` has no action: it never changes the claim", kind,
+                                merged.rule->name.text));
+    d.help = merged.replaces.empty()
+                 ? fmt::format("give it what it does when its conditions hold (`deny \"…\"`, "
+                               "`warn \"…\"`, `bill …`)")
+                 : fmt::format("to switch the {} off, write `disable {} {} because \"…\"`; to "
+                               "change it, give the override an action",
+                               kind, kind, merged.rule->name.text);
+}
+
 RuleCode RuleCompiler::compile_rule(const MergedRule& merged) {
+    refuse_without_action(merged.restates ? *merged.restates : *merged.rule, merged);
     RuleCode code = compile_body(*merged.rule, merged.layer, true, !merged.replaces.empty(),
                                  merged.restates, &merged);
     if (!merged.replaces.empty())

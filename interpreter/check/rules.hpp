@@ -33,6 +33,7 @@ private:
     void warn_unguarded(const ast::Rule& exception, const RuleCode& target);
     // Conditions of `code` that cannot all hold on one pass (contradictions.cpp).
     void warn_contradictions(const RuleCode& code, const ast::Rule& rule);
+    void refuse_without_action(const ast::Rule& rule, const MergedRule& merged);
 };
 
 } // namespace cpl::check_detail
