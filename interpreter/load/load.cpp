@@ -113,6 +113,8 @@ private:
         merged.layers.push_back(layer);
         std::vector<const ast::Decl*> decls;
         if (!collect(merged, policy, path, decls, 0)) return false;
+        changed_here_.clear();
+        restated_here_.clear();
         for (const ast::Decl* decl : decls)
             apply(merged, *decl, layer);
         return true;
@@ -324,12 +326,51 @@ private:
         return true;
     }
 
+    // A setting this policy restated already, undated, or for the same dates: the later value
+    // would silently replace the earlier one (an undated one replaces every dated one too).
+    bool restated_before_here(const MergedPolicy& merged, const ast::SettingValue& s) {
+        auto dates = [](const ast::Effective& e) {
+            return fmt::format("{}|{}", e.from ? e.from->text : "", e.until ? e.until->text : "");
+        };
+        auto& mine = restated_here_[s.name.text];
+        const ast::SettingValue* earlier = nullptr;
+        for (const ast::SettingValue* before : mine)
+            if (!s.effective.dated() || dates(before->effective) == dates(s.effective))
+                earlier = before;
+        mine.push_back(&s);
+        if (!earlier) return false;
+        const SourceFile& file = merged.sources->get(earlier->span.file);
+        auto& d = diagnostics_.error(
+            "check.changed_twice", s.name.span,
+            fmt::format("this policy restated `{}` already{}: this value would replace that one "
+                        "without a word",
+                        s.name.text, s.effective.dated() ? " for the same dates" : ""));
+        d.notes.push_back(fmt::format("its value `{}` ({}:{})",
+                                      source_text_of(merged, earlier->value.span), file.path(),
+                                      file.locate(earlier->span.begin).line));
+        if (s.effective.dated())
+            d.help = "keep one value for these dates";
+        else if (earlier->effective.dated())
+            d.help = "write the value for every date first, then the dated ones: a value with "
+                     "no dates replaces all before it";
+        else
+            d.help = "keep one value; give each of several its dates with `from \"YYYY-MM-DD\"` "
+                     "and `until \"YYYY-MM-DD\"`";
+        return true;
+    }
+
+    static std::string source_text_of(const MergedPolicy& merged, Span span) {
+        const SourceFile& file = merged.sources->get(span.file);
+        return std::string(file.text().substr(span.begin, span.end - span.begin));
+    }
+
     void apply_one(MergedPolicy& merged, const ast::SettingValue& s, const std::string& layer) {
         if (auto at = setting_at_.find(s.name.text); at != setting_at_.end()) {
             MergedSetting& existing = merged.settings[at->second];
             if (refuse_fixed(existing.decl->fixed, existing.history.front().second, layer,
                              s.name.span, "setting", s.name.text))
                 return;
+            if (restated_before_here(merged, s)) return;
             if (!s.effective.dated()) existing.versions.clear();
             existing.versions.push_back(
                 {&s.value, &s.effective, layer, s.cite ? &*s.cite : nullptr});
@@ -532,6 +573,43 @@ private:
         return kind_name(kind == ast::RuleKind::Rule ? ast::RuleKind::Edit : ast::RuleKind::Rule);
     }
 
+    // One policy's changes to a rule or edit of its base: an override or a `disable` after a
+    // narrowing, an exception or another override of the same policy would silently drop
+    // what that said (its conditions, its exception, its clauses). `replaces_body` is true for
+    // those that replace everything changed before; the others add to it and are recorded.
+    bool changed_before_here(const MergedPolicy& merged, ast::RuleKind kind,
+                             const ast::Ident& target, std::string_view what, bool replaces_body,
+                             Span at) {
+        auto key = std::pair{kind, target.text};
+        auto it = changed_here_.find(key);
+        if (it == changed_here_.end() || !replaces_body) {
+            if (it == changed_here_.end()) {
+                const SourceFile& file = merged.sources->get(at.file);
+                std::string where = fmt::format("{}:{}", file.path(), file.locate(at.begin).line);
+                changed_here_.emplace(key, std::pair{std::string(what), std::move(where)});
+            }
+            return false;
+        }
+        const auto& [earlier, where] = it->second;
+        auto& d = diagnostics_.error(
+            "check.changed_twice", target.span,
+            fmt::format("this policy changed {} `{}` already (its `{}`): this {} would drop that "
+                        "change without a word",
+                        kind_name(kind), target.text, earlier, what));
+        d.notes.push_back(fmt::format("its `{}` ({})", earlier, where));
+        std::string_view noun = earlier == "narrow" ? "narrowing" : "exception";
+        if (what == "disable")
+            d.help = fmt::format("keep one of the two: a disabled {} runs neither itself nor its "
+                                 "{}",
+                                 kind_name(kind), earlier == "override" ? "override" : noun);
+        else if (earlier == "override")
+            d.help = "write the override once, with every change in it";
+        else
+            d.help = fmt::format("put the {}'s conditions in the override, or keep one of the two",
+                                 noun);
+        return true;
+    }
+
     void apply_one(MergedPolicy& merged, const ast::Override& o, const std::string& layer) {
         auto* existing = find_rule(merged, o.rule.kind, o.rule.name.text);
         if (!existing) {
@@ -542,6 +620,11 @@ private:
         }
         if (refuse_fixed(existing->rule->fixed, existing->layer, layer, o.rule.name.span,
                          kind_name(o.rule.kind), o.rule.name.text))
+            return;
+        // A restatement (no clauses) keeps what was changed before; an override with clauses
+        // replaces it.
+        if (changed_before_here(merged, o.rule.kind, o.rule.name, "override",
+                                !o.rule.clauses.empty(), o.span))
             return;
         if (o.rule.placement)
             diagnostics_
@@ -573,6 +656,7 @@ private:
             if (refuse_fixed(it->rule->fixed, it->layer, layer, d.target.span, kind_name(d.kind),
                              d.target.text))
                 return;
+            if (changed_before_here(merged, d.kind, d.target, "disable", true, d.span)) return;
             it->rule = nullptr; // compacted once every layer is merged (compact)
             rule_at(d.kind).erase(d.target.text);
             disabled_[{d.kind, d.target.text}] = layer;
@@ -612,6 +696,9 @@ private:
                 }
             exception_layer_.emplace(e.rule.name.text, layer);
         }
+        changed_before_here(merged, e.target_kind, e.target,
+                            e.narrows ? "narrow" : (e.per ? "exception per" : "exception"), false,
+                            e.span);
         if (e.narrows)
             target->narrowings.push_back({&e, layer});
         else if (e.per)
@@ -652,6 +739,12 @@ private:
         edit_at_;
     // The rules and edits a `disable` removed, and the layer that did.
     std::map<std::pair<ast::RuleKind, std::string>, std::string> disabled_;
+    // The rules and edits the layer being applied changed so far: the first change's keyword
+    // and where it is (changed_before_here).
+    std::map<std::pair<ast::RuleKind, std::string>, std::pair<std::string, std::string>>
+        changed_here_;
+    // The settings the layer being applied restated so far (restated_before_here).
+    std::map<std::string, std::vector<const ast::SettingValue*>> restated_here_;
     std::map<std::pair<ast::RuleKind, std::string>, std::string> disabled_reason_;
     std::unordered_map<std::string, std::string> exception_layer_; // exception name → layer
     // The last rule or edit placed `after` each target, so the next runs after it.
