@@ -108,6 +108,10 @@ std::string explain_condition(CaseState& s, const ClauseCode& c);
 void add_because(CaseState& s, std::vector<std::string>& because);
 void edit_because(CaseState& s, std::vector<std::string>& because);
 void note_stop(CaseState& s, const ClauseCode& c);
+/// The text of `n`, evaluated only to explain (a `because`, an `otherwise`): when it cannot
+/// be evaluated, the explanation says so and the case goes on, so that `--explain` (and
+/// `cpl test`) code a case exactly as `cpl run` does.
+std::string worded(CaseState& s, const Node& n);
 void note_billed(CaseState& s, const ClauseCode& c, std::string_view code);
 void explain_modifier(CaseState& s, int line, std::string_view what, std::string_view modifier);
 std::vector<std::string> why_not(const CaseState& s, const Result& result);

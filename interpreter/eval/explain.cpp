@@ -225,11 +225,19 @@ void edit_because(CaseState& s, std::vector<std::string>& because) {
     restated_settings(s, because);
 }
 
+std::string worded(CaseState& s, const Node& n) {
+    try {
+        return s.expr.text(s.expr.eval(n));
+    } catch (const EvalError& e) {
+        return fmt::format("(the reason could not be worded: {} [{}])", e.message, e.code);
+    }
+}
+
 // A `when` that did not hold: its `otherwise` in a coder's words, and the condition as
 // written for authors (or when there are no words).
 void note_stop(CaseState& s, const ClauseCode& c) {
     Stop stop{s.rule, "", ""};
-    if (c.otherwise) stop.reason = s.expr.text(s.expr.eval(*c.otherwise));
+    if (c.otherwise) stop.reason = worded(s, *c.otherwise);
     if (s.expressions || !c.otherwise) stop.condition = explain_condition(s, c);
     s.stops.push_back(std::move(stop));
 }
@@ -240,7 +248,7 @@ void note_billed(CaseState& s, const ClauseCode& c, std::string_view code) {
     const Node& n = c.expr;
     if (n.op == Op::Index && n.kids[0].op == Op::Const && n.kids[0].constant.kind == Kind::Table) {
         billed.table = n.kids[0].constant.table;
-        billed.key = s.expr.text(s.expr.eval(n.kids[1]));
+        billed.key = worded(s, n.kids[1]);
     }
     s.billed.push_back(std::move(billed));
 }

@@ -257,7 +257,7 @@ void exec(CaseState& s, const RuleCode& rule, std::size_t i, int line) {
             break;
         case K::Because:
             // Plain words for the reader, computed only when someone asks why.
-            if (s.explain) s.trail.push_back({s.expr.text(s.expr.eval(c.expr)), true});
+            if (s.explain) s.trail.push_back({worded(s, c.expr), true});
             break;
         }
     }

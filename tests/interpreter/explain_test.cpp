@@ -58,6 +58,27 @@ TEST_CASE("explain gives a coder the description and the because texts, no claus
     CHECK(result.lines[0].because == std::vector<std::string>{"One limb", "1 limb"});
 }
 
+// A `because` or `otherwise` is evaluated only to explain: one that fails (a division by zero
+// for a case without diagnoses) made `--explain` and `cpl test` refuse a case `cpl run` coded.
+TEST_CASE("a reason that cannot be worded says so, and the case is coded as without explain") {
+    Run r =
+        make("def n = count(case.extremities)\n"
+             "rule one \"One limb\" when n > 0\n"
+             "  because \"{100 / count(case.diagnoses)} per diagnosis\" bill 95860 cite \"x\"\n"
+             "rule none \"No limb\" when n == 0 otherwise \"{10 / count(case.diagnoses)} limbs\"\n"
+             "  bill 95870 cite \"x\"\n");
+    EvaluateOptions options;
+    options.why_not = {"95870"};
+    Result result = r.run(one_limb(0), options);
+    REQUIRE(result.lines.size() == 1);
+    CHECK(result.lines[0].code == "95860");
+    CHECK(result.lines[0].because ==
+          std::vector<std::string>{"One limb", "(the reason could not be worded: division by "
+                                               "zero [eval.division_by_zero])"});
+    REQUIRE(result.why_not.size() == 1);
+    CHECK(result.why_not[0].find("could not be worded") != std::string::npos);
+}
+
 TEST_CASE("why-not shows the otherwise of the condition that stopped the rule") {
     auto r = make("rule two \"Two limbs\"\n"
                   "  when count(case.extremities) == 2\n"
