@@ -588,6 +588,10 @@ private:
                         add(begin, d.span.end);
                         if (!d.doc.empty()) add(doc_position(d), d.span.end);
                         if (d.cite) add(d.cite->span.begin, d.cite->span.end);
+                    } else if constexpr (std::is_same_v<D, SettingValue>) {
+                        // Its cite is a line of its own: a comment after it stays there.
+                        add(begin, d.span.end);
+                        if (d.cite) add(d.cite->span.begin, d.cite->span.end);
                     } else if constexpr (std::is_same_v<D, Table>) {
                         add(begin, d.span.end);
                         if (d.cite) add(d.cite->span.begin, d.cite->span.end);
