@@ -29,6 +29,12 @@ std::optional<Reply> unknown_parameter(const Params& params,
                 help);
         return error_reply(400, fmt::format("unknown query parameter `{}`", name), help);
     }
+    // A parameter of one value given twice (`policy=standard&policy=commercial`) is refused:
+    // taking either would answer for a payer the client may not have meant.
+    for (std::string_view once : {"policy", "explain"})
+        if (std::size_t n = params.count(std::string(once)); n > 1)
+            return error_reply(400, fmt::format("query parameter `{}` is given {} times", once, n),
+                               "give it once (`why_not` and `print` may be repeated)");
     return std::nullopt;
 }
 
@@ -163,18 +169,16 @@ Reply one_case(Context& ctx, const Params& params, std::string_view body, bool m
     if (auto bad = unanswerable(*state->program, opts.evaluate)) return *bad;
     CaseOutcome outcome = session_for(state).run(body, opts.evaluate);
     if (must_review && outcome.result && !outcome.result->reviewed) {
-        ctx.metrics.cases(state->program->name, 0, 1);
-        Reply r = error_reply(422,
-                              fmt::format("case {}: claim: a review needs the submitted claim, "
-                                          "and the case has no `claim`",
-                                          outcome.case_id),
-                              "add \"claim\": [{\"code\", \"units\", \"modifiers\"}, …], or POST "
-                              "the case to /v1/evaluate");
-        auto body_json = nlohmann::json::parse(r.body);
-        body_json["case"] = outcome.case_id;
-        body_json["path"] = "claim";
-        r.body = body_json.dump();
-        return r;
+        // A case error like any other: its path, help, policy and fingerprint.
+        CaseOutcome refused;
+        refused.case_id = outcome.case_id;
+        refused.error = fmt::format("case {}: claim: a review needs the submitted claim, and "
+                                    "the case has no `claim`",
+                                    outcome.case_id);
+        refused.path = "claim";
+        refused.help = "add \"claim\": [{\"code\", \"units\", \"modifiers\"}, …], or POST the "
+                       "case to /v1/evaluate";
+        outcome = std::move(refused);
     }
     std::string line = result_line(outcome, *state, opts.explain);
     ctx.metrics.cases(state->program->name, outcome.result ? 1 : 0, outcome.result ? 0 : 1);

@@ -104,6 +104,25 @@ TEST_CASE("serve: a why_not or print name the policy cannot answer is a 400", "[
     CHECK(json::parse(print->body)["error"].get<std::string>().find("`print=ncs_study_cout`") == 0);
 }
 
+TEST_CASE("serve: a policy or explain parameter given twice is a 400, not a guess", "[serve]") {
+    TestServer server;
+    auto client = server.client();
+    std::string study =
+        slurp(source_root / "tests/golden/run/standard/carpal-tunnel-right.case.json");
+    for (const char* query :
+         {"?policy=standard&policy=commercial", "?explain=false&explain=true"}) {
+        auto res = client.Post(std::string("/v1/evaluate") + query, study, "application/json");
+        REQUIRE(res);
+        CHECK(res->status == 400);
+        CHECK(json::parse(res->body)["error"].get<std::string>().find("is given 2 times") !=
+              std::string::npos);
+    }
+    auto repeated =
+        client.Post("/v1/evaluate?why_not=95886&why_not=95885", study, "application/json");
+    REQUIRE(repeated);
+    CHECK(repeated->status == 200);
+}
+
 TEST_CASE("serve: review needs a submitted claim", "[serve]") {
     TestServer server;
     auto client = server.client();
@@ -116,6 +135,10 @@ TEST_CASE("serve: review needs a submitted claim", "[serve]") {
     auto body = json::parse(plain->body);
     CHECK(body["path"] == "claim");
     CHECK(body["case"] == "carpal-tunnel-right");
+    // A case error like every other (docs/serve.md): with the policy and its fingerprint.
+    CHECK(body["policy"] == "standard");
+    CHECK(body["fingerprint"].get<std::string>().starts_with("sha256:"));
+    CHECK(plain->body.find("\", \"") != std::string::npos); // cpl's spacing, as evaluate's
 
     auto reviewed =
         client.Post("/v1/review",
