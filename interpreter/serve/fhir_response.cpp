@@ -150,6 +150,10 @@ Reply claim(Context& ctx, const Params& params, std::string_view body, std::stri
     CaseOutcome outcome = session_for(state).run(mapped.json);
     ctx.metrics.cases(state->program->name, outcome.result ? 1 : 0, outcome.result ? 0 : 1);
     if (!outcome.result) {
+        // A case that could not be used is a decision too (docs/serve.md, section 4).
+        if (ctx.log)
+            ctx.log->write("/v1/fhir/Claim", state->program->name, state->fingerprint,
+                           state->version, mapped.json, error_json(outcome.case_id, outcome.error));
         std::string message = outcome.error;
         if (!outcome.help.empty()) message += " (" + outcome.help + ")";
         return fhir_error(422, "value", message, claim_expression(mapped, outcome.path));

@@ -274,6 +274,28 @@ TEST_CASE("serve: the decision log masks the case's id and dates unless told not
     }
 }
 
+TEST_CASE("serve: a FHIR Claim whose case cannot be used is logged, as evaluate's are", "[serve]") {
+    std::string path = cpl::test::scratch_file("fhir_decisions.jsonl").string();
+    {
+        cpl::serve::Options options;
+        options.decision_log = path;
+        options.log_unmasked = true;
+        TestServer server(options);
+        auto client = server.client();
+        auto res =
+            client.Post("/v1/fhir/Claim",
+                        slurp(source_root / "tests/golden/fhir/error-unknown-muscle.request.json"),
+                        "application/fhir+json");
+        REQUIRE(res);
+        CHECK(res->status == 422);
+    }
+    auto lines = lines_of(slurp(path));
+    REQUIRE(lines.size() == 1);
+    auto logged = json::parse(lines[0]);
+    CHECK(logged["endpoint"] == "/v1/fhir/Claim");
+    CHECK(logged["result"]["error"].get<std::string>().find("unknown muscle") != std::string::npos);
+}
+
 TEST_CASE("serve: docs/openapi.yaml describes every route the server answers", "[serve]") {
     std::string spec = slurp(source_root / "docs/openapi.yaml");
     for (const char* path :
