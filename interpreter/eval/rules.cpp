@@ -24,8 +24,16 @@ bool guard_passes(CaseState& s, const RuleCode& exception) {
             s.expr.local(clause.slot) = s.expr.eval(clause.expr);
         else if (clause.kind != ast::ClauseKind::When)
             return true;
-        else if (!s.expr.truth(clause.expr))
+        else if (!s.expr.truth(clause.expr)) {
+            // Where the guard failed is why the exception did not run (--why-not EXCEPTION).
+            if (s.explain) {
+                const RuleCode* running = s.rule;
+                s.rule = &exception;
+                note_stop(s, clause);
+                s.rule = running;
+            }
             return false;
+        }
     }
     return true;
 }

@@ -110,6 +110,19 @@ TEST_CASE("why-not of a rule an exception stood in for says so; an exception is 
     CHECK(result.why_not[1].starts_with("instead: it billed 95860 x2"));
 }
 
+// It said "it ran and found nothing to act on": the exception never ran, its guard failed.
+TEST_CASE("why-not of an exception whose guard failed gives the guard's otherwise") {
+    auto r = make("rule one \"One limb\" bill 95860 cite \"x\"\n"
+                  "exception larynx to rule one \"Larynx studies\"\n"
+                  "  when case.larynx otherwise \"the larynx was not needled\"\n"
+                  "  bill 95865 cite \"y\"\n");
+    EvaluateOptions options;
+    options.why_not = {"larynx"};
+    Result result = r.run(one_limb(0), options);
+    REQUIRE(result.why_not.size() == 1);
+    CHECK(result.why_not[0].starts_with("larynx: it stopped: the larynx was not needled"));
+}
+
 TEST_CASE("why-not of a rule a payer disabled says who disabled it and why") {
     Loaded loaded = load_policy((test::source_root / "policies/commercial.cpl").string());
     REQUIRE(loaded.program);
