@@ -6,6 +6,7 @@
 
 #include "interpreter/case/case_schema.hpp"
 #include "interpreter/case/case_tables.hpp"
+#include "interpreter/check/in_force.hpp"
 #include "interpreter/check/rules.hpp"
 #include "interpreter/check/sources.hpp"
 #include "interpreter/check/tables.hpp"
@@ -125,6 +126,7 @@ private:
                 code.versions.push_back({v, effective(*version.effective), version.layer,
                                          version.cite ? version.cite->text : ""});
             }
+            warn_never_applies(s);
             if (code.versions.empty())
                 code.versions.push_back({Value::of_number(0), {}, s.layer, ""});
             code.value = code.versions.back().value;
@@ -132,6 +134,24 @@ private:
                 p().dated = true;
             setting_index_[code.name] = static_cast<std::uint32_t>(p().settings.size());
             p().settings.push_back(std::move(code));
+        }
+    }
+
+    // A value the policy being checked gave a setting that never applies (in_force.hpp).
+    void warn_never_applies(const MergedSetting& s) {
+        std::vector<Version> versions;
+        for (const auto& v : s.versions)
+            versions.push_back(
+                {effective(*v.effective),
+                 fmt::format("`{} {}{}` (line {})", s.decl->name.text, source_text(v.value->span),
+                             dates_written(*v.effective), line_of(v.value->span))});
+        for (std::size_t i = 0; i < s.versions.size(); ++i) {
+            if (s.versions[i].layer != merged_.layers.back()) continue;
+            if (auto never = never_applies(versions, i, p().service_dates))
+                warning("check.never_applies", s.versions[i].value->span,
+                        fmt::format("this value of `{}` never applies: {}", s.decl->name.text,
+                                    never->why))
+                    .help = never->help();
         }
     }
 

@@ -94,6 +94,19 @@ protected:
         return diagnostics_.warning(std::move(code), span, std::move(message));
     }
 
+    /// ` from 2023-01-01 until 2024-01-01`, as a value's dates are written ("" when none).
+    static std::string dates_written(const ast::Effective& e) {
+        std::string out;
+        if (e.from) out += " from " + e.from->text;
+        if (e.until) out += " until " + e.until->text;
+        return out;
+    }
+
+    /// The line `span` begins on, in its file.
+    std::size_t line_of(Span span) const {
+        return merged_.sources->get(span.file).locate(span.begin).line;
+    }
+
     /// The text of `span` as written, without the blanks after it.
     std::string source_text(Span span) {
         const std::string& text = merged_.sources->get(span.file).text();

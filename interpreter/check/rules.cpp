@@ -2,6 +2,7 @@
 #include "interpreter/check/rules.hpp"
 
 #include "interpreter/case/case_schema.hpp"
+#include "interpreter/check/in_force.hpp"
 #include "lang/vocabulary.hpp"
 
 #include <algorithm>
@@ -148,6 +149,13 @@ RuleCode RuleCompiler::compile_rule(const MergedRule& merged) {
                                  merged.restates, &merged);
     if (!merged.replaces.empty())
         code.replaces = fmt::format("{} ({})", code.name, merged.replaces);
+    // Dated outside the dates of service the policy codes, it never runs (in_force.hpp).
+    if (merged.layer == merged_.layers.back() && code.effective.dated())
+        if (auto never = never_applies({{code.effective, ""}}, 0, p().service_dates))
+            warning("check.never_applies", code.span,
+                    fmt::format("{} `{}` never runs: {}", vocabulary::keyword(code.kind), code.name,
+                                never->why))
+                .help = never->help();
     for (const auto& [exception, layer] : merged.exceptions) {
         // An exception's guard is its leading let/when clauses as written: keep them in place.
         code.exceptions.push_back(compile_body(*exception, layer, false));

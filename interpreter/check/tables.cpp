@@ -7,6 +7,7 @@
 // error at the row, never a row that silently matches nothing or fails at run time.
 #include "interpreter/check/tables.hpp"
 
+#include "interpreter/check/in_force.hpp"
 #include "lang/suggest.hpp"
 
 #include <algorithm>
@@ -360,7 +361,8 @@ void TableCompiler::tables() {
         data->source = t.source;
         KeyTypes keys = declared_keys(t);
         std::vector<RowValue> values;
-        std::set<const ast::TableKey*> seen; // each key as written is checked once
+        std::set<const ast::TableKey*> seen;      // each key as written is checked once
+        std::vector<const MergedRow*> written_by; // of each row of data->rows
         for (const auto& merged_row : t.rows) {
             const ast::TableRow& row = *merged_row.row;
             bool has_range = std::any_of(row.keys.begin(), row.keys.end(),
@@ -406,8 +408,12 @@ void TableCompiler::tables() {
                     continue;
                 }
                 data->rows.push_back(std::move(one));
+                written_by.push_back(&merged_row);
             }
-            if (!literals.keys.empty()) data->rows.push_back(std::move(literals));
+            if (!literals.keys.empty()) {
+                data->rows.push_back(std::move(literals));
+                written_by.push_back(&merged_row);
+            }
             values.push_back({&merged_row, value.node.constant, value.type,
                               constant && value.node.slot != poisoned});
         }
@@ -419,6 +425,7 @@ void TableCompiler::tables() {
                       fmt::format("table `{}` has no row with this key to remove",
                                   t.decl->name.text));
         }
+        warn_rows_never_applying(*data, written_by);
         TypeP value_type = declared_value(t, values);
         if (value_type)
             for (const auto& v : values)
@@ -432,6 +439,42 @@ void TableCompiler::tables() {
         table_types_[data->name] = table_of(value_type ? value_type : any_type(), key_type);
         table_index_[data->name] = static_cast<std::uint32_t>(p().tables.size());
         p().tables.push_back(std::move(data));
+    }
+}
+
+// Rows the policy being checked wrote that never apply (in_force.hpp): each key's versions, in
+// the order the table's look-up takes the last, are compared; a range row only with the
+// policy's own dates.
+void TableCompiler::warn_rows_never_applying(const TableData& data,
+                                             const std::vector<const MergedRow*>& written_by) {
+    std::map<std::string, std::vector<std::size_t>> by_key;
+    for (std::size_t i = 0; i < data.rows.size(); ++i) {
+        const TableRowData& row = data.rows[i];
+        if (row.is_range)
+            by_key["range " + std::to_string(i)].push_back(i);
+        else
+            for (const Value& key : row.keys)
+                by_key[to_text(key, p().shapes, true)].push_back(i);
+    }
+    std::set<std::size_t> warned;
+    for (const auto& [key, rows] : by_key) {
+        std::vector<Version> versions;
+        for (std::size_t i : rows) {
+            const ast::TableRow& written = *written_by[i]->row;
+            versions.push_back({{data.rows[i].from, data.rows[i].until},
+                                fmt::format("the row `{}` (line {})", source_text(written.span),
+                                            line_of(written.span))});
+        }
+        for (std::size_t v = 0; v < rows.size(); ++v) {
+            const MergedRow& merged = *written_by[rows[v]];
+            if (merged.layer != merged_.layers.back() || warned.count(rows[v])) continue;
+            if (auto never = never_applies(versions, v, p().service_dates)) {
+                warned.insert(rows[v]);
+                warning("check.never_applies", merged.row->span,
+                        fmt::format("this row of `{}` never applies: {}", data.name, never->why))
+                    .help = never->help();
+            }
+        }
     }
 }
 

@@ -14,6 +14,8 @@ public:
 protected:
     /// Compiles every table, in order, into p().tables, table_index_ and table_types_.
     void tables();
+    void warn_rows_never_applying(const TableData& data,
+                                  const std::vector<const MergedRow*>& written_by);
 
 private:
     // The kind of key a table holds: codes and strings are one kind (a code equals the string
