@@ -199,10 +199,45 @@ void diff_defs(const Program& base, const Program& payer, std::vector<Change>& o
             out.push_back({"definition", d.name, "removed", def_text(base, d), "", "", "", {}});
 }
 
+// A source as the results and `cpl doc` show it.
+std::string source_text(const SourceCode& s) {
+    std::string out = s.title;
+    for (const std::string* part : {&s.publisher, &s.date, &s.link})
+        if (!part->empty()) out += "; " + *part;
+    return out + (s.verified ? " (verified)" : " (unverified)");
+}
+
+// The dates of service each codes, and the sources a payer added or declared again: both
+// change what results say (a case dated outside is refused; a source's words and whether it
+// was verified are printed with every line that cites it).
+void diff_header(const Program& base, const Program& payer, std::vector<Change>& out) {
+    if (in_effect(base.service_dates) != in_effect(payer.service_dates))
+        out.push_back({"dates of service",
+                       "",
+                       "changed",
+                       in_effect(base.service_dates),
+                       in_effect(payer.service_dates),
+                       "",
+                       payer.service_dates_from_layer.empty() ? payer.service_dates_until_layer
+                                                              : payer.service_dates_from_layer,
+                       {}});
+    for (const auto& s : payer.bibliography) {
+        const SourceCode* old = nullptr;
+        for (const auto& b : base.bibliography)
+            if (b.key == s.key) old = &b;
+        if (!old)
+            out.push_back({"source", s.key, "added", "", source_text(s), "", s.layer, {}});
+        else if (source_text(*old) != source_text(s))
+            out.push_back(
+                {"source", s.key, "changed", source_text(*old), source_text(s), "", s.layer, {}});
+    }
+}
+
 } // namespace
 
 std::vector<Change> diff(const Program& base, const Program& payer) {
     std::vector<Change> out;
+    diff_header(base, payer, out);
     for (const auto& s : payer.settings) {
         const SettingCode* old = nullptr;
         for (const auto& b : base.settings)
@@ -215,6 +250,9 @@ std::vector<Change> diff(const Program& base, const Program& payer) {
             out.push_back({"setting", s.name, "added", "", now, s.cite, s.layer, {}});
         else if (std::string then = setting_text(*old, base.shapes); then != now)
             out.push_back({"setting", s.name, "changed", then, now, cite, s.layer, {}});
+        else if (s.versions.back().layer == payer.name && old->versions.back().layer != payer.name)
+            // The same value, restated with the payer's own citation: results cite it.
+            out.push_back({"setting", s.name, "cited", "", now, cite, s.layer, {}});
     }
     for (const auto& t : payer.tables) {
         const TableData* old = nullptr;
@@ -264,7 +302,8 @@ std::string render_changes(const std::vector<Change>& changes, const Program& ba
     std::string out = fmt::format("policy {} against {}: {} change{}\n", payer.name, base.name,
                                   changes.size(), changes.size() == 1 ? "" : "s");
     for (const auto& c : changes) {
-        out += fmt::format("\n{} {} {}{}\n", c.kind, c.name, c.restated ? "restated" : c.action,
+        out += fmt::format("\n{}{}{} {}{}\n", c.kind, c.name.empty() ? "" : " ", c.name,
+                           c.restated ? "restated" : c.action,
                            c.layer.empty() ? "" : fmt::format(" by {}", c.layer));
         if (c.restated) out += "  (its clauses are the base's, unchanged)\n";
         for (const auto& line : c.details)

@@ -11,10 +11,12 @@
 namespace cpl {
 
 struct Change {
-    std::string kind;   // "setting", "table row", "definition", "rule", "edit", "requirement"
+    std::string kind;   // "setting", "table row", "definition", "rule", "edit", "requirement",
+                        // "source", "dates of service"
     std::string name;   // setting, table[key], definition, rule or edit name
     std::string action; // "changed", "added", "removed", "replaced", "disabled", "excepted",
-                        // "narrowed"
+                        // "narrowed"; "cited" (a setting restated with its value unchanged, for
+                        // the payer's citation)
     std::string before; // as it was in the base ("" when added)
     std::string after;  // as it is now ("" when removed)
     std::string cite;   // the new citation, if any
