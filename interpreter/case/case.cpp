@@ -225,9 +225,11 @@ Value CaseReader::Impl::read_field(od::value& v, const Spec& spec) {
 
 Value CaseReader::Impl::read_text(od::value& v, const Form* form) {
     std::string_view s = get_string(v);
-    if (form && !form->valid(s))
+    if (form && !form->valid(s)) {
+        std::string meant = form->meant ? form->meant(s) : "";
         fail("expected " + std::string(form->expected) + ", got " + in_quotes(s),
-             std::string(form->help));
+             meant.empty() ? std::string(form->help) : "write " + in_quotes(meant));
+    }
     return copy(s);
 }
 

@@ -172,6 +172,24 @@ bool is_code(std::string_view s) {
     return is_procedure_code(s);
 }
 
+bool is_diagnosis(std::string_view s) {
+    if (s.size() < 3 || !is_upper(s[0]) || !is_digit(s[1]) || !(is_digit(s[2]) || is_upper(s[2])))
+        return false;
+    if (s.size() == 3) return true;
+    if (s[3] != '.' || s.size() < 5 || s.size() > 8) return false;
+    for (char c : s.substr(4))
+        if (!is_digit(c) && !is_upper(c)) return false;
+    return true;
+}
+
+std::string diagnosis_meant(std::string_view s) {
+    std::string code;
+    for (char c : s)
+        if (c != '.' && c != ' ') code += static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+    if (code.size() > 3) code.insert(3, ".");
+    return is_diagnosis(code) && code != s ? code : "";
+}
+
 std::optional<std::string> never_holds(const Field& field, std::string_view text) {
     const Spec& spec = field.spec;
     switch (spec.read) {

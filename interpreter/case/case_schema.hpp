@@ -50,6 +50,9 @@ struct Form {
     bool (*valid)(std::string_view);
     std::string_view expected;
     std::string_view help = {};
+    // The value meant, when a text that is not valid shows it ("Z7901" → "Z79.01"); "" when
+    // it does not.
+    std::string (*meant)(std::string_view) = nullptr;
 };
 
 /// The strings allowed, and the word for one of them ("unknown side "x"").
@@ -149,10 +152,12 @@ struct ShapeSchema {
 
 // --- Forms and choices ----------------------------------------------------------------------
 
-bool is_spinal_level(std::string_view s);   // C1..C8, T1..T12, L1..L5, S1..S5
-bool is_thoracic_level(std::string_view s); // T1..T12
-bool is_modifier(std::string_view s);       // two capital letters or digits
-bool is_code(std::string_view s);           // 95886, 0106T, G0255
+bool is_spinal_level(std::string_view s);        // C1..C8, T1..T12, L1..L5, S1..S5
+bool is_thoracic_level(std::string_view s);      // T1..T12
+bool is_modifier(std::string_view s);            // two capital letters or digits
+bool is_code(std::string_view s);                // 95886, 0106T, G0255
+bool is_diagnosis(std::string_view s);           // ICD-10-CM as on a claim form: G56.01, G20
+std::string diagnosis_meant(std::string_view s); // "z7901" → "Z79.01"; "" when no code shows
 
 /// What a value of `field` (one element, for a list) always is, when `text` is not such a
 /// value: "one of global, professional, technical", "a 2-character modifier". Nothing when a
@@ -164,6 +169,13 @@ inline constexpr Form thoracic_level{is_thoracic_level, "a thoracic level T1 to 
 inline constexpr Form modifier{
     is_modifier, "a 2-character modifier",
     "a modifier is two capital letters or digits, e.g. \"26\" or \"RT\""};
+// A diagnosis that is no ICD-10-CM code matched no policy's table, and the case was coded
+// as if it had none (a silent denial where a payer requires one).
+inline constexpr Form diagnosis_code{
+    is_diagnosis, "an ICD-10-CM code such as \"G56.01\"",
+    "an ICD-10-CM code is a capital letter, a digit, a digit or capital letter, then a dot and "
+    "up to four more digits or capital letters, as on the claim form",
+    diagnosis_meant};
 inline constexpr Form cpt_code{
     is_code, "a 5-character CPT or HCPCS code",
     "a code is five digits (95886), four digits and F, T, U, M or A (0106T), or a capital "
@@ -200,7 +212,7 @@ inline constexpr Field case_fields[] = {
     {"id", name(), required("every case needs an id, e.g. \"id\": \"right-arm-01\"")},
     {"date_of_service", date()},
     {"provider_role", one_of(provider_roles), absent("global")},
-    {"diagnoses", list(text())},
+    {"diagnoses", list(text(&diagnosis_code))},
     {"extremities", list(record(shape_extremity))},
     {"thoracic_paraspinal_levels", list(text(&thoracic_level))},
     {"cranial_muscles", list(record(shape_sided_muscle))},

@@ -452,7 +452,7 @@ TEST_CASE("strings are unescaped and copied into the arena", "[case]") {
     Arena first, second;
     Value a = read_ok(reader, R"({"id": "caf\u00e9 \"1\"\\", "diagnoses": ["G56.01"]})", first);
     // Reading another case reuses the reader's buffers; the first case's strings stay intact.
-    Value b = read_ok(reader, R"({"id": "other", "diagnoses": ["XXXXXX", "YYYYYY"]})", second);
+    Value b = read_ok(reader, R"({"id": "other", "diagnoses": ["X00.000", "Y00.000"]})", second);
     CHECK(text(field(a, shape_case, case_field::id)) == "caf\xc3\xa9 \"1\"\\");
     CHECK(texts(field(a, shape_case, case_field::diagnoses)) == std::vector<std::string>{"G56.01"});
     CHECK(text(field(b, shape_case, case_field::id)) == "other");
@@ -552,8 +552,8 @@ TEST_CASE("input that is not a JSON object", "[case][error]") {
         reader,
         {
             {R"({"id": "c", "larynx": tru})", "", "the case is not valid JSON at column 23"},
-            {R"({"id": "c", "diagnoses": ["a" "b"]})", "",
-             "the case is not valid JSON at column 31"},
+            {R"({"id": "c", "diagnoses": ["G20" "G21"]})", "",
+             "the case is not valid JSON at column 33"},
             {R"({"id": "c" "larynx": true})", "", "the case is not valid JSON at column 12"},
             {R"({"id": "c"} {"id": "d"})", "", trailing + " at column 13"},
         });
@@ -651,6 +651,13 @@ TEST_CASE("wrong JSON types", "[case][error]") {
             {R"({"id": "c", "diagnoses": null})", "diagnoses", "expected a list of strings"},
             {R"({"id": "c", "diagnoses": ["G56.01", 56.01]})", "diagnoses[1]", "expected a string"},
             {R"({"id": "c", "diagnoses": [null]})", "diagnoses[0]", "expected a string"},
+            // Not an ICD-10-CM code as on a claim form: no table would match it.
+            {R"({"id": "c", "diagnoses": ["G56.01", "Z7901"]})", "diagnoses[1]",
+             R"(expected an ICD-10-CM code such as "G56.01", got "Z7901")"},
+            {R"({"id": "c", "diagnoses": ["g56.01"]})", "diagnoses[0]",
+             R"(expected an ICD-10-CM code such as "G56.01", got "g56.01")"},
+            {R"({"id": "c", "diagnoses": ["carpal tunnel"]})", "diagnoses[0]",
+             R"(expected an ICD-10-CM code such as "G56.01", got "carpal tunnel")"},
             {R"({"id": "c", "diagnoses": [{"code": "G56.01"}]})", "diagnoses[0]",
              "expected a string"},
             {R"({"id": "c", "single_fiber_muscles": [["EDC"]]})", "single_fiber_muscles[0]",

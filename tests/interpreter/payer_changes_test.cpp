@@ -9,9 +9,10 @@ using namespace cpl::test;
 
 namespace {
 
-// Rules bill from the case's claim-like list of codes; the edits act on the built claim.
+// Rules bill the codes of the case's earlier encounter (a list of codes the case reader
+// takes as they are); the edits act on the built claim.
 const char* base_policy = "policy changes_base\n"
-                          "rule billed for c in case.diagnoses bill code(c) cite \"b\"\n"
+                          "rule billed for c in flatten(case.history.codes) bill c cite \"b\"\n"
                           "edit cap_all \"At most one unit\"\n"
                           "  for line in claim\n"
                           "  let limit = 1\n"
@@ -23,11 +24,17 @@ const char* base_policy = "policy changes_base\n"
                           "  info \"{line.code} x{line.units}\"\n"
                           "  cite \"t\"\n";
 
+// A case whose earlier encounter billed `codes` (`"95937", "95937"`).
+std::string codes_case(const std::string& codes) {
+    return R"({"id": "p", "history": [{"date_of_service": "2024-01-01", "codes": [)" + codes +
+           "]}]}";
+}
+
 struct Payer {
     Loaded loaded;
     std::unique_ptr<Session> session;
     const Result& run(const std::string& codes) {
-        outcome = session->run(R"({"id": "p", "diagnoses": [)" + codes + "]}");
+        outcome = session->run(codes_case(codes));
         INFO(outcome.error);
         REQUIRE(outcome.result);
         return *outcome.result;
@@ -91,7 +98,8 @@ TEST_CASE("narrow with dates: its conditions hold only on its dates of service")
                    "  cite \"plan 4.2\"\n");
     auto run = [&](const std::string& date) {
         auto out = p->session->run(R"({"id": "d", "date_of_service": ")" + date +
-                                   R"(", "diagnoses": ["95937", "95937"]})");
+                                   R"(", "history": [{"date_of_service": "2023-01-01", )"
+                                   R"("codes": ["95937", "95937"]}]})");
         REQUIRE(out.result);
         return claim_of(*out.result);
     };
@@ -127,13 +135,13 @@ TEST_CASE("coverage: an exception that acted is counted, not its target") {
     EvaluateOptions options;
     Coverage only_exception;
     options.coverage = &only_exception;
-    REQUIRE(p->session->run(R"({"id": "p", "diagnoses": ["95937", "95937"]})", options).result);
+    REQUIRE(p->session->run(codes_case(R"("95937", "95937")"), options).result);
     CHECK(only_exception.exceptions.count(&cap_all.element_exceptions[0]) == 1);
     CHECK_FALSE(
         (cap_all_index < only_exception.fired.size() && only_exception.fired[cap_all_index]));
     Coverage only_target;
     options.coverage = &only_target;
-    REQUIRE(p->session->run(R"({"id": "p", "diagnoses": ["95860", "95860"]})", options).result);
+    REQUIRE(p->session->run(codes_case(R"("95860", "95860")"), options).result);
     CHECK(only_target.exceptions.empty());
     REQUIRE(only_target.fired.size() > cap_all_index);
     CHECK(only_target.fired[cap_all_index]);
@@ -141,10 +149,10 @@ TEST_CASE("coverage: an exception that acted is counted, not its target") {
 
 TEST_CASE("coverage: the exception that ran counts, acting or not; one that lost does not") {
     auto p = payer("exception quiet to rule billed \"Suppresses the rule\"\n"
-                   "  when count(case.diagnoses) > 0\n"
+                   "  when count(case.history) > 0\n"
                    "  cite \"plan 1\"\n"
                    "exception loud to rule billed \"Bills instead\"\n"
-                   "  when count(case.diagnoses) > 0\n"
+                   "  when count(case.history) > 0\n"
                    "  bill 95870\n"
                    "  cite \"plan 2\"\n");
     const RuleCode& billed = p->loaded.program->rules[0];
@@ -153,7 +161,7 @@ TEST_CASE("coverage: the exception that ran counts, acting or not; one that lost
     Coverage coverage;
     EvaluateOptions options;
     options.coverage = &coverage;
-    auto out = p->session->run(R"({"id": "p", "diagnoses": ["95860"]})", options);
+    auto out = p->session->run(codes_case(R"("95860")"), options);
     REQUIRE(out.result);
     CHECK(claim_of(*out.result) == ""); // `quiet` ran, and billed nothing
     CHECK(coverage.exceptions.count(&billed.exceptions[0]) == 1);
