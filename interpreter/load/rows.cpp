@@ -1,6 +1,8 @@
 // interpreter/load/rows.cpp — merging table rows key by key (see rows.hpp).
 #include "interpreter/load/rows.hpp"
 
+#include "interpreter/case/case_tables.hpp"
+
 #include <algorithm>
 #include <fmt/format.h>
 #include <limits>
@@ -214,6 +216,7 @@ public:
                 }
                 return partial(other, theirs, *mine);
             }
+            if (!kept.empty() && kept.size() < other.keys.size()) split_muscle(other, kept);
             other.keys = std::move(kept);
             if (other.keys.empty()) {
                 if (!place) place = i;
@@ -231,6 +234,29 @@ public:
     }
 
 private:
+    // A row of `muscles` is one muscle, named by its first key: a payer's row that restates
+    // some of its names makes those a muscle of their own, counted apart from the others
+    // ("biceps" and "biceps brachii", two muscles of one limb).
+    void split_muscle(const MergedRow& other, const std::vector<MergedKey>& kept) {
+        if (table_.decl->name.text != case_tables::muscles) return;
+        auto& d = diagnostics_.warning(
+            "check.muscle_split", row_.span,
+            fmt::format("this row makes the names it restates a muscle of their own, apart from "
+                        "`{}`'s muscle {} (whose row keeps {}): a limb needled under both is "
+                        "counted as two muscles",
+                        other.layer, shown(other.keys.front(), extent(other.keys.front())),
+                        fmt::join(names_of(kept), ", ")));
+        d.help = "restate the whole row, with every name of the muscle, to change its nerve or "
+                 "roots";
+    }
+
+    static std::vector<std::string> names_of(const std::vector<MergedKey>& keys) {
+        std::vector<std::string> out;
+        for (const auto& k : keys)
+            out.push_back(shown(k, extent(k)));
+        return out;
+    }
+
     // Which of this row's keys meets `e`, if any.
     std::optional<std::size_t> meets(const Extent& e) const {
         if (e.kind == Extent::text) {
