@@ -153,13 +153,22 @@ std::variant<json, Problem> study_of(const json& claim, std::string& expression)
                        "Claim.supportingInfo");
     const json& info = (*infos)[*found];
     std::string text;
+    if (info.contains("valueString") && info.contains("valueAttachment"))
+        return problem("the study is carried once: valueString or valueAttachment, not both",
+                       fmt::format("Claim.supportingInfo[{}]", *found));
     if (auto s = info.find("valueString"); s != info.end() && s->is_string()) {
         expression = fmt::format("Claim.supportingInfo[{}].valueString", *found);
         text = s->get<std::string>();
     } else if (auto a = info.find("valueAttachment"); a != info.end() && a->is_object()) {
         const json* type = member(*a, "contentType");
-        if (type &&
-            !(type->is_string() && type->get<std::string>().starts_with("application/json")))
+        // A media type is matched ignoring case, with any parameters (`; charset=utf-8`).
+        auto json_type = [](std::string t) {
+            std::transform(t.begin(), t.end(), t.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+            return t == "application/json" || t.starts_with("application/json;") ||
+                   t.starts_with("application/json ");
+        };
+        if (type && !(type->is_string() && json_type(type->get<std::string>())))
             return problem(
                 "the attachment's contentType is application/json (the case JSON)",
                 fmt::format("Claim.supportingInfo[{}].valueAttachment.contentType", *found));
@@ -184,6 +193,42 @@ std::variant<json, Problem> study_of(const json& claim, std::string& expression)
     if (!study.is_object())
         return problem("the study is not a JSON object (cpl's case format)", expression);
     return study;
+}
+
+// What a Claim says that cpl cannot honour, or that would make its ClaimResponse invalid
+// FHIR: refused rather than adjudicated as if it were not there.
+std::optional<Problem> unprocessable(const json& claim) {
+    // FHIR: a modifierExtension changes the meaning of its element; one not understood must
+    // make the resource be refused.
+    if (claim.contains("modifierExtension"))
+        return problem("a modifierExtension changes what the Claim means, and cpl knows none",
+                       "Claim.modifierExtension");
+    if (const json* status = member(claim, "status"))
+        if (!status->is_string() || (*status != "active" && *status != "draft"))
+            return problem("only an active (or draft) Claim is adjudicated", "Claim.status");
+    if (const json* patient = member(claim, "patient"); patient && !patient->is_object())
+        return problem("patient is a Reference: {\"reference\": \"Patient/…\"}", "Claim.patient");
+    const json* items = member(claim, "item");
+    std::vector<std::int64_t> sequences;
+    if (items && items->is_array())
+        for (std::size_t i = 0; i < items->size(); ++i) {
+            const json& item = (*items)[i];
+            std::string at = fmt::format("Claim.item[{}]", i);
+            if (item.is_object() && item.contains("modifierExtension"))
+                return problem("a modifierExtension changes what the item means, and cpl knows "
+                               "none",
+                               at + ".modifierExtension");
+            const json* sequence = member(item, "sequence");
+            if (!sequence) continue;
+            if (!sequence->is_number_integer() || sequence->get<std::int64_t>() < 1)
+                return problem("sequence is a positive whole number", at + ".sequence");
+            std::int64_t n = sequence->get<std::int64_t>();
+            if (std::find(sequences.begin(), sequences.end(), n) != sequences.end())
+                return problem(fmt::format("sequence {} is given to two items", n),
+                               at + ".sequence");
+            sequences.push_back(n);
+        }
+    return std::nullopt;
 }
 
 std::variant<json, Problem> item_line(const json& item, const std::string& at) {
@@ -221,6 +266,7 @@ std::variant<json, Problem> item_line(const json& item, const std::string& at) {
 std::variant<MappedCase, Problem> claim_to_case(const json& claim) {
     if (!claim.is_object() || claim.value("resourceType", "") != "Claim")
         return problem("the body is not a FHIR Claim (resourceType `Claim`)", "Claim", 400);
+    if (auto problem = unprocessable(claim)) return *problem;
     MappedCase mapped;
     auto study_or = study_of(claim, mapped.study_expression);
     if (auto* p = std::get_if<Problem>(&study_or)) return *p;

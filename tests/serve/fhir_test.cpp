@@ -149,8 +149,9 @@ TEST_CASE("fhir: elements of the wrong type are located faults, not internal err
     CHECK(answer([](json& c) { c["item"][0]["servicedDate"] = 20250314; }) ==
           "Claim.item[0].servicedDate");
     CHECK(answer([](json& c) { c["billablePeriod"] = nullptr; }) == "Claim.billablePeriod");
-    CHECK(answer([](json& c) { c["billablePeriod"] = {{"start", 5}}; }) ==
-          "Claim.billablePeriod.start");
+    CHECK(answer([](json& c) {
+              c["billablePeriod"] = {{"start", 5}};
+          }) == "Claim.billablePeriod.start");
     // A date of service is a whole date: a partial one (FHIR allows `2022-11`) or a Period of
     // several days was read as no date at all, and today's rules applied.
     CHECK(answer([](json& c) { c["item"][0]["servicedDate"] = "2022-11"; }) ==
@@ -163,8 +164,24 @@ TEST_CASE("fhir: elements of the wrong type are located faults, not internal err
                   item["servicedPeriod"] = {{"start", "2025-03-14"}, {"end", "2025-03-16"}};
               }
           }) == "Claim.item[0].servicedPeriod");
-    CHECK(answer([](json& c) { c["billablePeriod"] = {{"start", "2025"}}; }) ==
-          "Claim.billablePeriod.start");
+    CHECK(answer([](json& c) {
+              c["billablePeriod"] = {{"start", "2025"}};
+          }) == "Claim.billablePeriod.start");
+    // What cpl cannot honour, or would echo into an invalid ClaimResponse, is refused.
+    CHECK(answer([](json& c) {
+              c["modifierExtension"] = json::array({{{"url", "x"}}});
+          }) == "Claim.modifierExtension");
+    CHECK(answer([](json& c) { c["item"][0]["modifierExtension"] = json::array(); }) ==
+          "Claim.item[0].modifierExtension");
+    CHECK(answer([](json& c) { c["status"] = "entered-in-error"; }) == "Claim.status");
+    CHECK(answer([](json& c) { c["patient"] = "Patient/1"; }) == "Claim.patient");
+    CHECK(answer([](json& c) { c["item"][0]["sequence"] = 0; }) == "Claim.item[0].sequence");
+    CHECK(answer([](json& c) { c["item"][1]["sequence"] = c["item"][0]["sequence"]; }) ==
+          "Claim.item[1].sequence");
+    CHECK(answer([](json& c) {
+              c["supportingInfo"][0]["valueAttachment"] = {{"contentType", "application/json"},
+                                                           {"data", "e30="}};
+          }) == "Claim.supportingInfo[0]");
     // A date the case reader refuses is the item's, where the Claim wrote it.
     CHECK(answer([](json& c) {
               for (auto& item : c["item"])
@@ -172,8 +189,9 @@ TEST_CASE("fhir: elements of the wrong type are located faults, not internal err
           }) == "Claim.item[0].servicedDate");
     // A list element of the wrong shape was skipped, and the verdict changed without a word.
     CHECK(answer([](json& c) { c["diagnosis"] = c["diagnosis"][0]; }) == "Claim.diagnosis");
-    CHECK(answer([](json& c) { c["item"][0]["modifier"] = {{"text", "XS"}}; }) ==
-          "Claim.item[0].modifier");
+    CHECK(answer([](json& c) {
+              c["item"][0]["modifier"] = {{"text", "XS"}};
+          }) == "Claim.item[0].modifier");
     // One study is one date of service.
     CHECK(answer([](json& c) {
               c["item"][0]["servicedDate"] = "2025-03-14";
@@ -190,6 +208,12 @@ TEST_CASE("fhir: elements of the wrong type are located faults, not internal err
     for (auto& item : same["item"])
         item["servicedDate"] = "2025-03-14";
     CHECK(fhir::claim(ctx, {}, same.dump(), "2025-03-15").status == 200);
+    // A media type is matched ignoring case, with its parameters.
+    json attached = json::parse(slurp(
+        source_root / "tests/golden/fhir/professional-modifier-added-attachment.request.json"));
+    attached["supportingInfo"][0]["valueAttachment"]["contentType"] =
+        "Application/JSON; charset=utf-8";
+    CHECK(fhir::claim(ctx, {}, attached.dump(), "2025-03-15").status == 200);
     // A Period of one day is that day.
     for (auto& item : same["item"]) {
         item.erase("servicedDate");
