@@ -17,10 +17,28 @@
 
 namespace cpl::check_detail {
 
+// A value that is a field of a case record (`case.provider_role`, `line.code`), whose values
+// the case schema bounds (check.impossible_value). `each`: the field of every record of a
+// list (`limbs.limb`); `element`: one element of a list field (`m` of `for m in
+// line.modifiers`).
+struct CaseField {
+    std::uint32_t shape;
+    std::uint32_t index;
+    bool each = false;
+    bool element = false;
+};
+
+/// What the elements of `field` (a list, or the values of `each`) are, as a field.
+inline std::optional<CaseField> element_of(const std::optional<CaseField>& field) {
+    if (!field || field->element) return std::nullopt;
+    return CaseField{field->shape, field->index, false, !field->each};
+}
+
 struct Local {
     std::string name;
     std::uint32_t slot;
     TypeP type;
+    std::optional<CaseField> field = std::nullopt; // a loop variable over a case field's values
 };
 
 struct Scope {
@@ -32,10 +50,11 @@ struct Scope {
     bool requirement = false;   // a `require`: constant by design, so no check.constant_condition
     std::optional<std::uint32_t> line_slot; // the `for line in claim` variable, in edits
 
-    std::uint32_t push(std::string name, TypeP type) {
+    std::uint32_t push(std::string name, TypeP type,
+                       std::optional<CaseField> field = std::nullopt) {
         std::uint32_t slot = next_slot++;
         frame_size = std::max(frame_size, next_slot);
-        locals.push_back({std::move(name), slot, std::move(type)});
+        locals.push_back({std::move(name), slot, std::move(type), field});
         return slot;
     }
     void pop() {
@@ -51,14 +70,8 @@ struct Typed {
     // restating the setting, so a condition made of it is not "constant"
     // (check.constant_condition).
     bool is_switch = false;
-    // The value is a field of a case record (`case.provider_role`, `line.code`; `each`: the
-    // field of every record of a list, `limbs.limb`), whose values the case schema bounds
-    // (check.impossible_value).
-    struct Field {
-        std::uint32_t shape;
-        std::uint32_t index;
-        bool each = false;
-    };
+    // The value is a field of a case record (CaseField).
+    using Field = CaseField;
     std::optional<Field> field = std::nullopt;
 };
 

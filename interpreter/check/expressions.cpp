@@ -179,7 +179,11 @@ bool ExpressionChecker::bare_case_field(const std::string& n, Span span, const a
 
 Typed ExpressionChecker::name(const std::string& n, Span span, Scope& scope) {
     for (auto it = scope.locals.rbegin(); it != scope.locals.rend(); ++it)
-        if (it->name == n) return make(Op::Local, {}, it->type, span, it->slot);
+        if (it->name == n) {
+            Typed out = make(Op::Local, {}, it->type, span, it->slot);
+            out.field = it->field;
+            return out;
+        }
     if (auto it = setting_index_.find(n); it != setting_index_.end()) {
         const SettingCode& setting = p().settings[it->second];
         setting_used_[it->second] = true;
@@ -462,7 +466,7 @@ Typed ExpressionChecker::compile(const ast::Comprehension& c, Span span, Scope& 
     TypeP element = source.type->kind == TypeKind::List && source.type->element
                         ? source.type->element
                         : any_type();
-    std::uint32_t slot = scope.push(c.var.text, element);
+    std::uint32_t slot = scope.push(c.var.text, element, element_of(source.field));
     Typed value = expr(*c.element, scope);
     std::vector<Node> kids;
     kids.push_back(std::move(source.node));
@@ -486,7 +490,7 @@ Typed ExpressionChecker::compile(const ast::Quantified& q, Span span, Scope& sco
     TypeP element = source.type->kind == TypeKind::List && source.type->element
                         ? source.type->element
                         : any_type();
-    std::uint32_t slot = scope.push(q.var.text, element);
+    std::uint32_t slot = scope.push(q.var.text, element, element_of(source.field));
     Typed condition = expr(*q.condition, scope);
     expect(condition, bool_type(), *q.condition, fmt::format("the condition of `{}`", word));
     scope.pop();

@@ -201,16 +201,19 @@ void ExpressionChecker::impossible_value(const ast::Binary& b, const Typed& left
         }
     };
     if (!membership) {
-        if (left.field && !left.field->each) check(*left.field, false, right, *b.right);
-        if (right.field && !right.field->each) check(*right.field, false, left, *b.left);
+        if (left.field && !left.field->each)
+            check(*left.field, left.field->element, right, *b.right);
+        if (right.field && !right.field->each)
+            check(*right.field, right.field->element, left, *b.left);
         return;
     }
     // `"xs" in line.modifiers`, `"left" in limbs.limb`: the elements of a list field.
-    if (right.field) check(*right.field, !right.field->each, left, *b.left);
+    if (right.field && !right.field->element)
+        check(*right.field, !right.field->each, left, *b.left);
     // `line.code in ["95885", "9588"]`: each element of the list.
     if (left.field && !left.field->each && right.node.op == Op::Const &&
         right.node.constant.kind == Kind::List)
-        check(*left.field, false, right, *b.right);
+        check(*left.field, left.field->element, right, *b.right);
 }
 
 Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {

@@ -356,7 +356,7 @@ ClauseCode RuleCompiler::compile_clause(const ast::Clause& clause, Scope& scope,
         TypeP element = value.type->kind == TypeKind::List && value.type->element
                             ? value.type->element
                             : any_type();
-        code.slot = scope.push(clause.var->text, element);
+        code.slot = scope.push(clause.var->text, element, element_of(value.field));
         code.over_claim = is_edit && value.node.op == Op::Claim;
         if (code.over_claim) scope.line_slot = code.slot;
         break;
