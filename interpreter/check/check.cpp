@@ -155,16 +155,6 @@ private:
         }
     }
 
-    // `12000` → `12_000`: how a five-digit number is written so that it is not a code.
-    static std::string digits_grouped(std::string_view digits) {
-        std::string out;
-        for (std::size_t i = 0; i < digits.size(); ++i) {
-            if (i > 0 && (digits.size() - i) % 3 == 0) out += '_';
-            out += digits[i];
-        }
-        return out;
-    }
-
     // How to write a value of the setting's type, when the mistake shows what was meant.
     std::optional<std::string> setting_help(const TypeP& declared, const ast::Expr& written) {
         if (declared->kind == TypeKind::Bool) return "write `true` or `false`";

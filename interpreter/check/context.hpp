@@ -115,6 +115,16 @@ protected:
         return out;
     }
 
+    /// `12000` → `12_000`: how a five-digit number is written so that it is not a code.
+    static std::string digits_grouped(std::string_view digits) {
+        std::string out;
+        for (std::size_t i = 0; i < digits.size(); ++i) {
+            if (i > 0 && (digits.size() - i) % 3 == 0) out += '_';
+            out += digits[i];
+        }
+        return out;
+    }
+
     /// The line `span` begins on, in its file.
     std::size_t line_of(Span span) const {
         return merged_.sources->get(span.file).locate(span.begin).line;

@@ -240,6 +240,13 @@ Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {
             d.help = fmt::format("`..` binds looser than `{}`: write `({}..{}) {} {}`", op,
                                  source_text(range_start_->span), source_text(b.left->span), op,
                                  source_text(b.right->span));
+        // `1..10000`: five digits are a code; the number is written with a `_`.
+        for (const auto& [side, other] : {std::pair{b.left.get(), &r}, {b.right.get(), &l}})
+            if (std::holds_alternative<ast::CodeLit>(side->kind) &&
+                (*other)->kind == TypeKind::Number) {
+                d.help = fmt::format("five digits are a code: for the number, write {}",
+                                     digits_grouped(source_text(side->span)));
+            }
         failed = true;
     };
     TypeP result = bool_type();

@@ -59,6 +59,10 @@ std::string differ(const char* what, bool partial, const std::string& want,
 // the differences. The expectation's shape was checked first (expectation.hpp).
 std::vector<std::string> compare(const json& expected, const CaseOutcome& outcome) {
     std::vector<std::string> problems;
+    // The case it expects: an expectation beside another case's file is not its own.
+    if (expected.contains("case") && expected["case"].get<std::string>() != outcome.case_id)
+        problems.push_back(fmt::format("the expectation is for case \"{}\", the case is \"{}\"",
+                                       expected["case"].get<std::string>(), outcome.case_id));
     if (expected.contains("error")) {
         std::string want = expected["error"].get<std::string>();
         if (outcome.result)

@@ -115,6 +115,15 @@ TEST_CASE("a malformed expectation file fails its test with a message, never a c
     CHECK(t.out.find("0 passed, 1 failed") != std::string::npos);
 }
 
+TEST_CASE("an expectation names its case: another case's id fails the test") {
+    auto dir = cpl::test::fresh_dir("expectation_of_another_case");
+    std::ofstream(dir / "t.case.json") << R"({"id": "t"})";
+    std::ofstream(dir / "t.expected.json") << R"({"case": "u", "lines": []})";
+    Transcript t = run_cli("test '" + dir.string() + "'");
+    CHECK(t.exit_code == 1);
+    CHECK(t.out.find("the expectation is for case \"u\", the case is \"t\"") != std::string::npos);
+}
+
 TEST_CASE("a test may list a section in part, and says so with \"partial\"") {
     auto [expected, passes] = GENERATE(table<std::string, bool>({
         {R"({"partial": ["edits"], "edits": [{"rule": "addon_primary_not_payable", "code": "95886"}]})",
