@@ -194,9 +194,17 @@ Typed ExpressionChecker::name(const std::string& n, Span span, Scope& scope) {
             return out;
         }
         if (scope.constant_only) {
-            error("check.table_value_not_constant", span,
-                  fmt::format("`{}` depends on the date of service, so a table value cannot use it",
-                              n));
+            auto& d = error(
+                "check.table_value_not_constant", span,
+                fmt::format("`{}` depends on the date of service, so a table value cannot use it",
+                            n));
+            // The dated value may be another policy's (a payer's): said where it is.
+            for (const auto& version : merged_.settings[it->second].versions)
+                if (version.effective->dated()) {
+                    const SourceFile& file = merged_.sources->get(version.value->span.file);
+                    d.notes.push_back(fmt::format("`{}` is dated by `{}` ({}:{})", n, version.layer,
+                                                  file.path(), line_of(version.value->span)));
+                }
             return fail(span);
         }
         return unfolded(Op::DatedSetting, {}, setting.type, span, it->second);

@@ -231,3 +231,16 @@ TEST_CASE("an override without clauses restates a rule: the base's body runs, wi
     for (const auto& l : out.result->lines)
         CHECK(l.code != "95886");
 }
+
+// A payer that dates a setting its base's table reads gets the error at the base's table
+// value (that is where the setting is read); a note names the payer's dated value.
+TEST_CASE("a table value of a base reading a setting a payer dates names the payer's line") {
+    std::string base = write_temp(fmt::format("dated_base_{}.cpl", ::getpid()),
+                                  "policy base \"b\"\nsetting base_s 3 \"s\" cite \"c\"\n"
+                                  "table t \"t\" cite \"c\"\n  1 => base_s\nend\n");
+    Loaded loaded =
+        load_text("policy payer extends \"" + base + "\"\n" + "base_s 9 from \"2024-01-01\"\n");
+    INFO(rendered(loaded));
+    CHECK(codes(loaded) == "check.table_value_not_constant");
+    CHECK(rendered(loaded).find("note: `base_s` is dated by `payer` (") != std::string::npos);
+}
