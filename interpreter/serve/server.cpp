@@ -174,10 +174,13 @@ struct Server::Impl {
                           if (!read_body(req, content, res, body)) return;
                           answer(path, req, res, [&] { return handler(req, body); });
                       });
-            http.Get(path, timed(path, [path](const httplib::Request&) {
-                         return error_reply(405, fmt::format("{} takes POST with a body", path),
-                                            "see docs/openapi.yaml");
-                     }));
+            http.Get(path, [this, path](const httplib::Request& req, httplib::Response& res) {
+                answer(path, req, res, [&] {
+                    return error_reply(405, fmt::format("{} takes POST with a body", path),
+                                       "see docs/openapi.yaml");
+                });
+                res.set_header("Allow", "POST"); // RFC 9110, 15.5.6: a 405 says what is allowed
+            });
         };
         using Api = Reply (*)(Context&, const Params&, std::string_view);
         for (auto [path, api] : {std::pair<const char*, Api>{"/v1/evaluate", &evaluate},

@@ -99,6 +99,7 @@ TEST_CASE("serve: malformed JSON and unknown fields are answered 422 with the JS
     CHECK(option->status == 400);
     auto method = client.Get("/v1/evaluate");
     CHECK(method->status == 405);
+    CHECK(method->get_header_value("Allow") == "POST");
     auto nowhere = client.Get("/v2/evaluate");
     CHECK(nowhere->status == 404);
     CHECK(json::parse(nowhere->body)["error"] == "no endpoint GET /v2/evaluate");
