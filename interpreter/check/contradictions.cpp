@@ -155,22 +155,6 @@ struct Test {
     std::vector<Value> values;
 };
 
-bool is_comparison(Op op) {
-    switch (op) {
-    case Op::Eq:
-    case Op::Ne:
-    case Op::Lt:
-    case Op::Le:
-    case Op::Gt:
-    case Op::Ge:
-    case Op::In:
-    case Op::NotIn:
-        return true;
-    default:
-        return false;
-    }
-}
-
 bool is_plain_constant(const Node& n) {
     return n.op == Op::Const && n.constant.kind != Kind::Table;
 }

@@ -177,24 +177,13 @@ std::string explain_condition(CaseState& s, const ClauseCode& c) {
     const Program& program = s.program;
     const Node& n = c.expr;
     std::vector<std::string> facts;
-    switch (n.op) {
-    case Op::Eq:
-    case Op::Ne:
-    case Op::Lt:
-    case Op::Le:
-    case Op::Gt:
-    case Op::Ge:
-    case Op::In:
-    case Op::NotIn:
+    if (is_comparison(n.op)) {
         if (n.kids[0].op != Op::Def)
             facts.push_back(fmt::format("{} is {}", source_of(program, n.kids[0]),
                                         summary(program, s.expr.eval(n.kids[0]))));
         if (n.kids[1].op != Op::Const && n.kids[1].op != Op::Def)
             facts.push_back(fmt::format("{} is {}", source_of(program, n.kids[1]),
                                         summary(program, s.expr.eval(n.kids[1]))));
-        break;
-    default:
-        break;
     }
     std::vector<std::uint32_t> defs;
     collect_defs(n, defs);

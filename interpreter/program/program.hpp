@@ -63,6 +63,12 @@ enum class Op : std::uint8_t {
     Interpolate,   // text[0] kids[0] text[1] kids[1] … text[n]
 };
 
+/// `==`, `!=`, `<`, `<=`, `>`, `>=`, `in`, `not in`: a node comparing its two kids.
+inline bool is_comparison(Op op) {
+    return op == Op::Eq || op == Op::Ne || op == Op::Lt || op == Op::Le || op == Op::Gt ||
+           op == Op::Ge || op == Op::In || op == Op::NotIn;
+}
+
 struct Node;
 class Expressions;
 /// The function that evaluates a node (interpreter/program/dispatch.cpp).
