@@ -215,7 +215,10 @@ TEST_CASE("serve: a Content-Length that is not one number of bytes is a 400 at o
           Bad{"Content-Length: abc\r\n", "`Content-Length: abc` is not a number of bytes"},
           Bad{"Content-Length: 1e3\r\n", "`Content-Length: 1e3` is not a number of bytes"},
           Bad{"Content-Length: 13\r\nContent-Length: 9\r\n",
-              "several Content-Length headers that differ"}}) {
+              "several Content-Length headers that differ"},
+          // Request smuggling's shape: which one ends the body depends on who reads it.
+          Bad{"Content-Length: 4\r\nTransfer-Encoding: chunked\r\n",
+              "both Content-Length and Transfer-Encoding"}}) {
         CAPTURE(bad.headers);
         int fd = connect_to(server.port());
         // A body that is a request of its own: it must not be answered as one.
