@@ -286,10 +286,7 @@ void RuleCompiler::warn_contradictions(const RuleCode& code, const ast::Rule& ru
     const Tests reader(p());
     bool acted = false; // an action came before: what comes after never runs, not the rule
     for (const auto& clause : code.clauses) {
-        using K = ast::ClauseKind;
-        if (clause.kind != K::For && clause.kind != K::Let && clause.kind != K::When &&
-            clause.kind != K::Because)
-            acted = true;
+        if (vocabulary::clause(clause.kind).role == vocabulary::ClauseRole::action) acted = true;
         // A narrowing's conditions hold only on its dates, and its `let`s are its own.
         if (clause.kind != ast::ClauseKind::When || clause.narrowing >= 0) continue;
         std::vector<Conjunct> tests;

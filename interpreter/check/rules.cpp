@@ -125,10 +125,8 @@ void RuleCompiler::warn_unguarded(const ast::Rule& exception, const RuleCode& ta
 // changes the claim: an override written so turns the base's off without saying so, which is
 // what `disable` is for.
 void RuleCompiler::refuse_without_action(const ast::Rule& rule, const MergedRule& merged) {
-    using K = ast::ClauseKind;
     if (std::any_of(rule.clauses.begin(), rule.clauses.end(), [](const ast::Clause& c) {
-            return c.kind != K::For && c.kind != K::Let && c.kind != K::When &&
-                   c.kind != K::Because;
+            return vocabulary::clause(c.kind).role == vocabulary::ClauseRole::action;
         }))
         return;
     std::string_view kind = vocabulary::keyword(rule.kind);
