@@ -191,11 +191,12 @@ void ExpressionChecker::impossible_value(const ast::Binary& b, const Typed& left
                                                       f.spec.choice->options.end());
                 if (auto guess = closest(text.str(), options))
                     d.help = fmt::format("did you mean \"{}\"?", *guess);
-            } else if (f.spec.form && f.spec.form->meant &&
-                       !f.spec.form->meant(text.str()).empty()) {
-                d.help = fmt::format("did you mean \"{}\"?", f.spec.form->meant(text.str()));
-            } else if (f.spec.form && !f.spec.form->help.empty()) {
-                d.help = std::string(f.spec.form->help);
+            } else if (f.spec.form) {
+                std::string meant = f.spec.form->meant ? f.spec.form->meant(text.str()) : "";
+                if (!meant.empty())
+                    d.help = fmt::format("did you mean \"{}\"?", meant);
+                else if (!f.spec.form->help.empty())
+                    d.help = std::string(f.spec.form->help);
             }
             return;
         }

@@ -339,15 +339,14 @@ private:
                 earlier = before;
         mine.push_back(&s);
         if (!earlier) return false;
-        const SourceFile& file = merged.sources->get(earlier->span.file);
         auto& d = diagnostics_.error(
             "check.changed_twice", s.name.span,
             fmt::format("this policy restated `{}` already{}: this value would replace that one "
                         "without a word",
                         s.name.text, s.effective.dated() ? " for the same dates" : ""));
-        d.notes.push_back(fmt::format("its value `{}` ({}:{})",
-                                      source_text_of(merged, earlier->value.span), file.path(),
-                                      file.locate(earlier->span.begin).line));
+        d.notes.push_back(fmt::format("its value `{}` ({})",
+                                      source_text_of(merged, earlier->value.span),
+                                      where(merged, earlier->span)));
         if (s.effective.dated())
             d.help = "keep one value for these dates";
         else if (earlier->effective.dated())
@@ -362,6 +361,12 @@ private:
     static std::string source_text_of(const MergedPolicy& merged, Span span) {
         const SourceFile& file = merged.sources->get(span.file);
         return std::string(file.text().substr(span.begin, span.end - span.begin));
+    }
+
+    // `path:line` of where `span` begins, for a note naming another declaration.
+    static std::string where(const MergedPolicy& merged, Span span) {
+        const SourceFile& file = merged.sources->get(span.file);
+        return fmt::format("{}:{}", file.path(), file.locate(span.begin).line);
     }
 
     void apply_one(MergedPolicy& merged, const ast::SettingValue& s, const std::string& layer) {
@@ -583,20 +588,17 @@ private:
         auto key = std::pair{kind, target.text};
         auto it = changed_here_.find(key);
         if (it == changed_here_.end() || !replaces_body) {
-            if (it == changed_here_.end()) {
-                const SourceFile& file = merged.sources->get(at.file);
-                std::string where = fmt::format("{}:{}", file.path(), file.locate(at.begin).line);
-                changed_here_.emplace(key, std::pair{std::string(what), std::move(where)});
-            }
+            if (it == changed_here_.end())
+                changed_here_.emplace(key, std::pair{std::string(what), where(merged, at)});
             return false;
         }
-        const auto& [earlier, where] = it->second;
+        const auto& [earlier, written_at] = it->second;
         auto& d = diagnostics_.error(
             "check.changed_twice", target.span,
             fmt::format("this policy changed {} `{}` already (its `{}`): this {} would drop that "
                         "change without a word",
                         kind_name(kind), target.text, earlier, what));
-        d.notes.push_back(fmt::format("its `{}` ({})", earlier, where));
+        d.notes.push_back(fmt::format("its `{}` ({})", earlier, written_at));
         std::string_view noun = earlier == "narrow" ? "narrowing" : "exception";
         if (what == "disable")
             d.help = fmt::format("keep one of the two: a disabled {} runs neither itself nor its "
