@@ -139,18 +139,20 @@ private:
 
     // A value the policy being checked gave a setting that never applies (in_force.hpp).
     void warn_never_applies(const MergedSetting& s) {
-        std::vector<Version> versions;
+        std::vector<Effective> dates;
         for (const auto& v : s.versions)
-            versions.push_back(
-                {effective(*v.effective),
-                 fmt::format("`{} {}{}` (line {})", s.decl->name.text, source_text(v.value->span),
-                             dates_written(*v.effective), line_of(v.value->span))});
+            dates.push_back(effective(*v.effective));
+        auto shown = [&](std::size_t j) {
+            const SettingVersion& v = s.versions[j];
+            return fmt::format("`{} {}{}` (line {})", s.decl->name.text, source_text(v.value->span),
+                               dates_written(*v.effective), line_of(v.value->span));
+        };
         for (std::size_t i = 0; i < s.versions.size(); ++i) {
             if (s.versions[i].layer != merged_.layers.back()) continue;
-            if (auto never = never_applies(versions, i, p().service_dates))
+            if (auto never = never_applies(dates, i, p().service_dates))
                 warning("check.never_applies", s.versions[i].value->span,
                         fmt::format("this value of `{}` never applies: {}", s.decl->name.text,
-                                    never->why))
+                                    never->why(dates[i], p().service_dates, shown)))
                     .help = never->help();
         }
     }

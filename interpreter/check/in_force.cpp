@@ -32,38 +32,44 @@ std::string NeverApplies::help() const {
                      "the order of their dates (the newest last)";
 }
 
-std::optional<NeverApplies> never_applies(const std::vector<Version>& versions, std::size_t i,
+std::string NeverApplies::why(const Effective& mine, const Effective& policy,
+                              const std::function<std::string(std::size_t)>& shown) const {
+    if (outside)
+        return fmt::format("it holds {}, and the policy codes dates of service {}",
+                           range_in_words(mine), range_in_words(policy));
+    std::vector<std::string> named;
+    for (std::size_t j : takers)
+        named.push_back(shown(j));
+    return fmt::format("{} after it {} on every date it holds (the later of two values that "
+                       "overlap wins)",
+                       fmt::join(named, " and "), named.size() == 1 ? "holds" : "hold");
+}
+
+std::optional<NeverApplies> never_applies(const std::vector<Effective>& versions, std::size_t i,
                                           const Effective& policy) {
-    const Effective& mine = versions[i].dates;
+    const Effective& mine = versions[i];
     std::string from = std::max(start_of(mine), start_of(policy));
     std::string until = std::min(end_of(mine), end_of(policy));
-    if (from >= until)
-        return NeverApplies{fmt::format("it holds {}, and the policy codes dates of service {}",
-                                        range_in_words(mine), range_in_words(policy)),
-                            true};
+    if (from >= until) return NeverApplies{true, {}};
     // Sweep the later versions' dates, earliest start first: a gap before `until` is a date
     // this one decides.
-    std::vector<const Version*> later;
+    std::vector<std::size_t> later;
     for (std::size_t j = i + 1; j < versions.size(); ++j)
-        later.push_back(&versions[j]);
-    std::sort(later.begin(), later.end(), [](const Version* a, const Version* b) {
-        return start_of(a->dates) < start_of(b->dates);
+        later.push_back(j);
+    std::sort(later.begin(), later.end(), [&](std::size_t a, std::size_t b) {
+        return start_of(versions[a]) < start_of(versions[b]);
     });
     std::string covered = from;
-    std::vector<std::string> takers;
-    for (const Version* v : later) {
-        if (start_of(v->dates) > covered) break;
-        if (end_of(v->dates) <= covered) continue;
-        covered = end_of(v->dates);
-        takers.push_back(v->shown);
+    NeverApplies never{false, {}};
+    for (std::size_t j : later) {
+        if (start_of(versions[j]) > covered) break;
+        if (end_of(versions[j]) <= covered) continue;
+        covered = end_of(versions[j]);
+        never.takers.push_back(j);
         if (covered >= until) break;
     }
     if (covered < until) return std::nullopt;
-    return NeverApplies{fmt::format("{} after it {} on every date it holds (the later of two "
-                                    "values that overlap wins)",
-                                    fmt::join(takers, " and "),
-                                    takers.size() == 1 ? "holds" : "hold"),
-                        false};
+    return never;
 }
 
 } // namespace cpl::check_detail

@@ -7,29 +7,30 @@
 
 #include "interpreter/program/program.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace cpl::check_detail {
 
-/// One version of a value: the dates it holds on (`from` inclusive, `until` exclusive; ""
-/// open) and how it is named in a message (`2 from 2023-01-01`).
-struct Version {
-    Effective dates;
-    std::string shown;
-};
-
+/// Why a version never applies: it holds on no date the policy codes (`outside`), or the
+/// versions after it (`takers`, their indexes) hold on every date it does.
 struct NeverApplies {
-    std::string why;
-    bool outside = false; // it holds on no date the policy codes
+    bool outside = false;
+    std::vector<std::size_t> takers;
+    /// In words: `shown(j)` names version j (`the row `95886 => 2` (line 4)`). Called only
+    /// for a version that never applies, so the others cost no text.
+    std::string why(const Effective& mine, const Effective& policy,
+                    const std::function<std::string(std::size_t)>& shown) const;
     /// What to do about it, for the warning's help.
     std::string help() const;
 };
 
-/// Why `versions[i]` never applies, or nothing: every date it holds that the policy codes
-/// (`policy`) is taken by a version after it, or none is.
-std::optional<NeverApplies> never_applies(const std::vector<Version>& versions, std::size_t i,
+/// Whether the version dated `versions[i]` (each `from` inclusive, `until` exclusive; ""
+/// open) never applies: every date it holds that the policy codes (`policy`) is taken by a
+/// version after it (the later of two that overlap wins), or none is.
+std::optional<NeverApplies> never_applies(const std::vector<Effective>& versions, std::size_t i,
                                           const Effective& policy);
 
 } // namespace cpl::check_detail

@@ -149,10 +149,10 @@ RuleCode RuleCompiler::compile_rule(const MergedRule& merged) {
         code.replaces = fmt::format("{} ({})", code.name, merged.replaces);
     // Dated outside the dates of service the policy codes, it never runs (in_force.hpp).
     if (merged.layer == merged_.layers.back() && code.effective.dated())
-        if (auto never = never_applies({{code.effective, ""}}, 0, p().service_dates))
+        if (auto never = never_applies({code.effective}, 0, p().service_dates))
             warning("check.never_applies", code.span,
                     fmt::format("{} `{}` never runs: {}", vocabulary::keyword(code.kind), code.name,
-                                never->why))
+                                never->why(code.effective, p().service_dates, {})))
                 .help = never->help();
     for (const auto& [exception, layer] : merged.exceptions) {
         // An exception's guard is its leading let/when clauses as written: keep them in place.

@@ -447,6 +447,11 @@ void TableCompiler::tables() {
 // policy's own dates.
 void TableCompiler::warn_rows_never_applying(const TableData& data,
                                              const std::vector<const MergedRow*>& written_by) {
+    // A table the policy being checked did not write has nothing to report.
+    const std::string& checked = merged_.layers.back();
+    if (std::none_of(written_by.begin(), written_by.end(),
+                     [&](const MergedRow* r) { return r->layer == checked; }))
+        return;
     std::map<std::string, std::vector<std::size_t>> by_key;
     for (std::size_t i = 0; i < data.rows.size(); ++i) {
         const TableRowData& row = data.rows[i];
@@ -458,20 +463,22 @@ void TableCompiler::warn_rows_never_applying(const TableData& data,
     }
     std::set<std::size_t> warned;
     for (const auto& [key, rows] : by_key) {
-        std::vector<Version> versions;
-        for (std::size_t i : rows) {
-            const ast::TableRow& written = *written_by[i]->row;
-            versions.push_back({{data.rows[i].from, data.rows[i].until},
-                                fmt::format("the row `{}` (line {})", source_text(written.span),
-                                            line_of(written.span))});
-        }
+        std::vector<Effective> dates;
+        for (std::size_t i : rows)
+            dates.push_back({data.rows[i].from, data.rows[i].until});
+        auto shown = [&](std::size_t v) {
+            const ast::TableRow& written = *written_by[rows[v]]->row;
+            return fmt::format("the row `{}` (line {})", source_text(written.span),
+                               line_of(written.span));
+        };
         for (std::size_t v = 0; v < rows.size(); ++v) {
             const MergedRow& merged = *written_by[rows[v]];
-            if (merged.layer != merged_.layers.back() || warned.count(rows[v])) continue;
-            if (auto never = never_applies(versions, v, p().service_dates)) {
+            if (merged.layer != checked || warned.count(rows[v])) continue;
+            if (auto never = never_applies(dates, v, p().service_dates)) {
                 warned.insert(rows[v]);
                 warning("check.never_applies", merged.row->span,
-                        fmt::format("this row of `{}` never applies: {}", data.name, never->why))
+                        fmt::format("this row of `{}` never applies: {}", data.name,
+                                    never->why(dates[v], p().service_dates, shown)))
                     .help = never->help();
             }
         }
