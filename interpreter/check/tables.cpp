@@ -462,7 +462,8 @@ void TableCompiler::warn_rows_never_applying(const TableData& data,
                 by_key[to_text(key, p().shapes, true)].push_back(i);
     }
     std::set<std::size_t> warned;
-    for (const auto& [key, rows] : by_key) {
+    for (const auto& entry : by_key) {
+        const std::vector<std::size_t>& rows = entry.second; // (a lambda below reads it)
         std::vector<Effective> dates;
         for (std::size_t i : rows)
             dates.push_back({data.rows[i].from, data.rows[i].until});
