@@ -19,6 +19,19 @@ bool same_value(const Value& a, const Value& b) {
     return a.kind == b.kind && a.size == b.size && a.number == b.number;
 }
 
+std::size_t memo_hash(std::uint32_t def, const Value* args, std::uint32_t argc) {
+    std::size_t hash = def * 0x9E3779B97F4A7C15ull;
+    for (std::uint32_t i = 0; i < argc; ++i)
+        hash ^= (static_cast<std::size_t>(args[i].number) + args[i].size +
+                 static_cast<std::size_t>(args[i].kind)) *
+                    0xC2B2AE3D27D4EB4Full +
+                (hash << 6);
+    // Mixed so that linear probing finds short runs: the arguments' pointers share high bits.
+    hash ^= hash >> 29;
+    hash *= 0xBF58476D1CE4E5B9ull;
+    return hash ^ (hash >> 32);
+}
+
 } // namespace
 
 std::string_view today() {
@@ -44,6 +57,7 @@ Expressions::Expressions(const Program& program, ExpressionContext& context,
     if (scratch_.locals.size() < program.max_frame + 64)
         scratch_.locals.resize(program.max_frame + 64);
     ++scratch_.generation;
+    scratch_.memo_used = 0;
     scratch_.text.clear(); // what an interpolation left when the case before failed inside it
 }
 
@@ -136,28 +150,48 @@ Value Expressions::call_def(const Node& n) {
     if (argc > 2 || context_.rows_used)
         return in_frame(
             d.frame_size, [&] { return eval(d.body); }, args, argc);
-    std::size_t hash = n.slot * 0x9E3779B97F4A7C15ull;
-    for (std::uint32_t i = 0; i < argc; ++i)
-        hash ^= (static_cast<std::size_t>(args[i].number) + args[i].size +
-                 static_cast<std::size_t>(args[i].kind)) *
-                    0xC2B2AE3D27D4EB4Full +
-                (hash << 6);
-    if (scratch_.memo.empty()) scratch_.memo.resize(ExpressionScratch::memo_size);
-    ExpressionScratch::Memo& memo = scratch_.memo[(hash >> 7) % ExpressionScratch::memo_size];
-    if (memo.generation == scratch_.generation && memo.def == n.slot && memo.argc == argc &&
-        (argc < 1 || same_value(memo.args[0], args[0])) &&
-        (argc < 2 || same_value(memo.args[1], args[1])))
-        return memo.result;
+    std::size_t hash = memo_hash(n.slot, args, argc);
+    ExpressionScratch::Memo* memo = memo_slot(n.slot, args, argc, hash);
+    if (memo->generation == scratch_.generation) return memo->result;
+    std::size_t size = scratch_.memo.size();
     Value result = in_frame(
         d.frame_size, [&] { return eval(d.body); }, args, argc);
+    if (scratch_.memo_used + 1 > scratch_.memo.size() / 2) grow_memo();
+    // The definitions the body called may have taken the slot, or grown the table.
+    if (scratch_.memo.size() != size || memo->generation == scratch_.generation)
+        memo = memo_slot(n.slot, args, argc, hash);
+    ++scratch_.memo_used;
     // Only what a later look-up compares: the argument slots past argc are never read.
-    memo.generation = scratch_.generation;
-    memo.def = n.slot;
-    memo.argc = argc;
+    memo->generation = scratch_.generation;
+    memo->def = n.slot;
+    memo->argc = argc;
     for (std::uint32_t i = 0; i < argc; ++i)
-        memo.args[i] = args[i];
-    memo.result = result;
+        memo->args[i] = args[i];
+    memo->result = result;
     return result;
+}
+
+// The entry of this case for the call, or the empty slot where it goes.
+inline ExpressionScratch::Memo* Expressions::memo_slot(std::uint32_t def, const Value* args,
+                                                       std::uint32_t argc, std::size_t hash) {
+    if (scratch_.memo.empty()) scratch_.memo.resize(ExpressionScratch::memo_first_size);
+    std::size_t mask = scratch_.memo.size() - 1;
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+        ExpressionScratch::Memo& m = scratch_.memo[i];
+        if (m.generation != scratch_.generation) return &m;
+        if (m.def == def && m.argc == argc && (argc < 1 || same_value(m.args[0], args[0])) &&
+            (argc < 2 || same_value(m.args[1], args[1])))
+            return &m;
+    }
+}
+
+void Expressions::grow_memo() {
+    std::vector<ExpressionScratch::Memo> old(scratch_.memo.size() * 2);
+    old.swap(scratch_.memo);
+    for (const auto& m : old) {
+        if (m.generation != scratch_.generation) continue;
+        *memo_slot(m.def, m.args, m.argc, memo_hash(m.def, m.args, m.argc)) = m;
+    }
 }
 
 Value Expressions::dated_setting(const Node& n) {

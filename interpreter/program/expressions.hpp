@@ -45,17 +45,20 @@ struct ExpressionScratch {
     std::vector<std::vector<const TableRowData*>> def_rows; // rows each definition looked up
 
     // Results of function definitions by their arguments, for this case only: definitions
-    // are pure, so `complete(limb)` asked by three rules is computed once. Direct-mapped:
-    // a collision just recomputes.
+    // are pure, so `complete(limb)` asked by three rules is computed once. Nothing is evicted
+    // (open addressing, grown at half full): a call is computed again only when its arguments
+    // are other values, never because of where values happen to lie in memory, so a case
+    // spends the same steps of its budget in every run.
     struct Memo {
-        std::uint64_t generation = 0;
+        std::uint64_t generation = 0; // an entry of an older case is an empty slot
         std::uint32_t def = 0;
         std::uint32_t argc = 0;
         Value args[2];
         Value result;
     };
-    static constexpr std::size_t memo_size = 512;
-    std::vector<Memo> memo; // memo_size entries from the first call (constant folding makes none)
+    static constexpr std::size_t memo_first_size = 512; // a power of two
+    std::vector<Memo> memo;       // from the first call (constant folding makes none)
+    std::size_t memo_used = 0;    // entries of this case
     std::uint64_t generation = 0; // bumped per case: older memo entries no longer match
     std::string text;             // where interpolations are written before the arena takes them
 };
@@ -172,6 +175,9 @@ private:
     [[noreturn]] void too_deep(Span at) const;
     std::int64_t checked(const Node& n, std::int64_t a, std::int64_t b, Op op);
     Value call_def(const Node& n);
+    ExpressionScratch::Memo* memo_slot(std::uint32_t def, const Value* args, std::uint32_t argc,
+                                       std::size_t hash);
+    void grow_memo();
     Value dated_setting(const Node& n);
     Value dynamic_member(const Node& n, Value object);
     const TableRowData* find_row(const TableData* table, const Value& key);

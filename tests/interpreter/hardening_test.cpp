@@ -701,3 +701,25 @@ TEST_CASE("#12: a JSON syntax error in a case says where it is") {
     out = session.run("{\"id\": \"x\",\n \"diagnoses\": [\"G56.01]}");
     CHECK(out.error == "case ?: the case is not valid JSON: a string is not closed");
 }
+
+TEST_CASE("#12: a definition called again with the same arguments spends no steps, however "
+          "many calls came between") {
+    // Once a direct-mapped memo: a collision (by where the arguments lay in memory) computed
+    // the call again, so a case's steps, and whether it ran out of them, varied from run to run.
+    auto steps = [](int passes) {
+        std::string text = "policy p\ndef f(n) = count([i for i in 1..50 if i < n])\n"
+                           "rule r\n  let a = [f(x) for x in 1..2000]\n";
+        if (passes == 2) text += "  let b = [f(x) for x in 1..2000]\n";
+        text += "  bill 95860\n  cite \"c\"\n";
+        Loaded loaded = load_text(text);
+        REQUIRE(loaded.program);
+        Session session(*loaded.program);
+        auto out = session.run(R"({"id": "c"})");
+        REQUIRE(out.result);
+        return out.result->steps;
+    };
+    std::uint64_t once = steps(1), twice = steps(2);
+    CHECK(once > 2000 * 50);
+    // The second pass spends its loop and 2,000 look-ups, not 2,000 bodies of 50 passes.
+    CHECK(twice - once < 2000 * 10);
+}
