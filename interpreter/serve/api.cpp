@@ -31,7 +31,7 @@ std::optional<Reply> unknown_parameter(const Params& params,
     }
     // A parameter of one value given twice (`policy=standard&policy=commercial`) is refused:
     // taking either would answer for a payer the client may not have meant.
-    for (std::string_view once : {"policy", "explain"})
+    for (std::string_view once : {"policy", "explain", "_format", "_pretty"})
         if (std::size_t n = params.count(std::string(once)); n > 1)
             return error_reply(400, fmt::format("query parameter `{}` is given {} times", once, n),
                                "give it once (`why_not` and `print` may be repeated)");

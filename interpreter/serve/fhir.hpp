@@ -60,7 +60,10 @@ nlohmann::json operation_outcome(std::string_view code, std::string_view message
 nlohmann::json claim_response(const nlohmann::json& claim, const Result& result,
                               const PolicyState& state, std::string_view created);
 
-/// POST /v1/fhir/Claim?policy: the whole exchange, answered in `application/fhir+json`.
-Reply claim(Context& ctx, const Params& params, std::string_view body, std::string_view today);
+/// POST /v1/fhir/Claim?policy&_format&_pretty: the whole exchange, answered in
+/// `application/fhir+json`; a request whose `_format` (or, without it, whose Accept header,
+/// `accept`) takes no JSON is a 406.
+Reply claim(Context& ctx, const Params& params, std::string_view body, std::string_view today,
+            std::string_view accept = {});
 
 } // namespace cpl::serve::fhir

@@ -31,6 +31,46 @@ json modifiers_json(const std::vector<std::string_view>& modifiers) {
     return out;
 }
 
+std::string lower_ascii(std::string_view text) {
+    std::string out(text);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+// A media type without its parameters (`application/fhir+json; fhirVersion=4.0`), trimmed.
+std::string media_type(std::string_view text) {
+    text = text.substr(0, text.find(';'));
+    while (!text.empty() && text.front() == ' ')
+        text.remove_prefix(1);
+    while (!text.empty() && text.back() == ' ')
+        text.remove_suffix(1);
+    return lower_ascii(text);
+}
+
+// What FHIR's `_format` and media types name JSON by (http.html, "Content Types and
+// encodings"; `application/json+fhir` is DSTU2's, still sent by older clients).
+bool names_json(const std::string& type) {
+    return type == "json" || type == "application/json" || type == "application/fhir+json" ||
+           type == "application/json+fhir";
+}
+
+// Whether an Accept header takes JSON: a type of JSON or a wildcard, not refused with q=0.
+bool accepts_json(std::string_view accept) {
+    if (accept.empty()) return true;
+    for (std::size_t start = 0; start <= accept.size();) {
+        std::size_t end = std::min(accept.find(',', start), accept.size());
+        std::string_view entry = accept.substr(start, end - start);
+        std::string type = media_type(entry);
+        std::string rest = lower_ascii(entry);
+        bool refused = rest.find("q=0") != std::string::npos &&
+                       rest.find_first_of("123456789", rest.find("q=0") + 3) == std::string::npos;
+        if (!refused && (names_json(type) || type == "*/*" || type == "application/*")) return true;
+        start = end + 1;
+    }
+    return false;
+}
+
 } // namespace
 
 json operation_outcome(std::string_view code, std::string_view message,
@@ -122,15 +162,32 @@ json claim_response(const json& claim, const Result& result, const PolicyState& 
     return response;
 }
 
-Reply claim(Context& ctx, const Params& params, std::string_view body, std::string_view today) {
-    auto fhir_error = [](int status, std::string_view code, std::string_view message,
-                         std::string_view expression) {
-        return Reply{status, operation_outcome(code, message, expression).dump(),
+Reply claim(Context& ctx, const Params& params, std::string_view body, std::string_view today,
+            std::string_view accept) {
+    // FHIR's general parameters (http.html, "General parameters"): `_pretty` asks for an
+    // indented answer, `_format` overrides the Accept header. Only JSON is served.
+    auto pretty = params.find("_pretty");
+    int indent = pretty != params.end() && pretty->second == "true" ? 2 : -1;
+    auto fhir_error = [indent](int status, std::string_view code, std::string_view message,
+                               std::string_view expression) {
+        return Reply{status, operation_outcome(code, message, expression).dump(indent),
                      "application/fhir+json"};
     };
-    if (auto bad = unknown_parameter(params, {"policy"}))
+    if (auto bad = unknown_parameter(params, {"policy", "_format", "_pretty"}))
         return fhir_error(bad->status, "not-supported",
                           json::parse(bad->body)["error"].get<std::string>(), "");
+    if (pretty != params.end() && pretty->second != "true" && pretty->second != "false")
+        return fhir_error(400, "value",
+                          fmt::format("`_pretty` is true or false, not `{}`", pretty->second), "");
+    auto format = params.find("_format");
+    if (format != params.end() ? !names_json(media_type(format->second)) : !accepts_json(accept))
+        return fhir_error(406, "not-supported",
+                          fmt::format("this server answers in JSON (application/fhir+json) "
+                                      "only, not {}",
+                                      format != params.end()
+                                          ? "`_format=" + format->second + "`"
+                                          : "`Accept: " + std::string(accept) + "`"),
+                          "");
     auto policy = policy_of(ctx, params);
     if (auto* reply = std::get_if<Reply>(&policy))
         return fhir_error(reply->status, "not-found",
@@ -159,7 +216,7 @@ Reply claim(Context& ctx, const Params& params, std::string_view body, std::stri
         return fhir_error(422, "value", message, claim_expression(mapped, outcome.path));
     }
     json response = claim_response(request, *outcome.result, *state, today);
-    std::string text = response.dump();
+    std::string text = response.dump(indent);
     if (ctx.log)
         ctx.log->write("/v1/fhir/Claim", state->program->name, state->fingerprint, state->version,
                        mapped.json, to_json(*outcome.result, false));

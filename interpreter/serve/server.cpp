@@ -190,7 +190,7 @@ struct Server::Impl {
                 return api(ctx, query_of(req), body);
             });
         post("/v1/fhir/Claim", [this](const httplib::Request& req, std::string_view body) {
-            return fhir::claim(ctx, query_of(req), body, today());
+            return fhir::claim(ctx, query_of(req), body, today(), req.get_header_value("Accept"));
         });
     }
 

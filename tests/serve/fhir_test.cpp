@@ -95,6 +95,14 @@ TEST_CASE("fhir: POST /v1/fhir/Claim over HTTP", "[serve][fhir]") {
     CHECK(json::parse(bad->body)["resourceType"] == "OperationOutcome");
     auto broken = client.Post("/v1/fhir/Claim", "{", "application/fhir+json");
     CHECK(broken->status == 400);
+    // The Accept header reaches the exchange: XML asked for is a 406, not JSON.
+    auto xml =
+        client.Post("/v1/fhir/Claim", httplib::Headers{{"Accept", "application/fhir+xml"}},
+                    slurp(source_root / "tests/golden/fhir/review-95870-59-denied.request.json"),
+                    "application/fhir+json");
+    REQUIRE(xml);
+    CHECK(xml->status == 406);
+    CHECK(json::parse(xml->body)["resourceType"] == "OperationOutcome");
 }
 
 // The JSON library writes and copies values recursively: a Claim, or the study it carries,
@@ -220,4 +228,44 @@ TEST_CASE("fhir: elements of the wrong type are located faults, not internal err
         item["servicedPeriod"] = {{"start", "2025-03-14T08:00:00Z"}, {"end", "2025-03-14"}};
     }
     CHECK(fhir::claim(ctx, {}, same.dump(), "2025-03-15").status == 200);
+}
+
+// FHIR's general parameters (http.html): a client may name the format it wants with
+// `_format` or Accept, and ask for an indented answer with `_pretty`. JSON is all cpl writes,
+// so a request that takes no JSON is told so (406), not answered in a format it refused.
+TEST_CASE("fhir: the format a client asks for (_format or Accept) and _pretty", "[serve][fhir]") {
+    Standard standard;
+    Context& ctx = standard.ctx;
+    std::string body = slurp(source_root / "tests/golden/fhir/review-95870-59-denied.request.json");
+    auto status = [&](Params params, std::string_view accept = {}) {
+        Reply reply = fhir::claim(ctx, params, body, "2025-03-15", accept);
+        CHECK(reply.type == "application/fhir+json");
+        CHECK(json::parse(reply.body)["resourceType"] ==
+              (reply.status == 200 ? "ClaimResponse" : "OperationOutcome"));
+        return reply.status;
+    };
+    CHECK(status({{"_format", "json"}}) == 200);
+    CHECK(status({{"_format", "application/fhir+json; fhirVersion=4.0"}}) == 200);
+    CHECK(status({{"_format", "Application/JSON"}}) == 200);
+    CHECK(status({{"_format", "xml"}}) == 406);
+    CHECK(status({{"_format", "application/fhir+xml"}}) == 406);
+    // `_format` overrides Accept.
+    CHECK(status({{"_format", "json"}}, "application/fhir+xml") == 200);
+    CHECK(status({}, "application/fhir+xml") == 406);
+    CHECK(status({}, "application/fhir+json;q=0") == 406);
+    CHECK(status({}, "application/fhir+xml, application/fhir+json;q=0.5") == 200);
+    CHECK(status({}, "*/*") == 200);
+    CHECK(status({}, "application/json") == 200);
+    CHECK(status({{"_format", "json"}, {"_format", "xml"}}) == 400);
+    CHECK(status({{"_pretty", "yes"}}) == 400);
+
+    Reply compact = fhir::claim(ctx, {}, body, "2025-03-15");
+    Reply indented = fhir::claim(ctx, {{"_pretty", "true"}}, body, "2025-03-15");
+    CHECK(compact.body.find('\n') == std::string::npos);
+    CHECK(indented.body.find("\n  \"resourceType\"") != std::string::npos);
+    CHECK(json::parse(indented.body) == json::parse(compact.body));
+    CHECK(fhir::claim(ctx, {{"_pretty", "false"}}, body, "2025-03-15").body == compact.body);
+    Reply refused = fhir::claim(ctx, {{"_format", "xml"}}, body, "2025-03-15");
+    CHECK(refused.body.find("answers in JSON (application/fhir+json) only, not `_format=xml`") !=
+          std::string::npos);
 }
