@@ -42,6 +42,21 @@ bool closed_within(int fd, std::chrono::milliseconds limit) {
     return false;
 }
 
+// What the server sends until it closes the connection, or until `limit`.
+std::string read_until_closed(int fd, std::chrono::milliseconds limit) {
+    std::string got;
+    char buffer[65536];
+    auto until = Clock::now() + limit;
+    while (Clock::now() < until) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 100) <= 0) continue;
+        ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n <= 0) break;
+        got.append(buffer, std::size_t(n));
+    }
+    return got;
+}
+
 // One line: a batch is JSON Lines.
 const std::string study =
     R"({"id": "ok", "extremities": [{"limb": "right_arm", )"
@@ -240,15 +255,48 @@ TEST_CASE("serve: a Content-Length that is not one number of bytes is a 400 at o
             got.append(buffer, std::size_t(n));
             if (!answered && got.find("\"}") != std::string::npos) answered = Clock::now() - start;
         }
+        auto closed = Clock::now() - start;
         ::close(fd);
         INFO(got);
         REQUIRE(answered);
         CHECK(*answered < std::chrono::seconds(1)); // not after the read timeout
+        // The connection ends with the answer, not after the keep-alive timeout.
+        CHECK(closed < std::chrono::milliseconds(900));
         CHECK(got.starts_with("HTTP/1.1 400"));
         CHECK(got.find(bad.says) != std::string::npos);
         CHECK(got.find("HTTP/1.1", 1) == std::string::npos); // the body not answered as a request
     }
     still_serving(server);
+}
+
+// HTTP/1.1 pipelining (RFC 9112, 9.3.2): requests sent one after another without waiting are
+// answered in order on the connection. The library's loop dropped what its last read had taken
+// past a request: of two requests in one write, the second was never answered.
+TEST_CASE("serve: pipelined requests are each answered, in order", "[serve][robustness]") {
+    TestServer server;
+    int fd = connect_to(server.port());
+    auto post = [](const std::string& body) {
+        return "POST /v1/evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+               "Content-Length: " +
+               std::to_string(body.size()) + "\r\n\r\n" + body;
+    };
+    std::string second = study;
+    second.replace(second.find("\"ok\""), 4, "\"second\"");
+    std::string requests = post(study) + "GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n" +
+                           post(second) +
+                           "GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    REQUIRE(::write(fd, requests.data(), requests.size()) == ssize_t(requests.size()));
+    std::string got = read_until_closed(fd, std::chrono::seconds(5));
+    ::close(fd);
+    INFO(got);
+    std::vector<std::size_t> answers;
+    for (std::size_t at = got.find("HTTP/1.1 200"); at != std::string::npos;
+         at = got.find("HTTP/1.1 200", at + 1))
+        answers.push_back(at);
+    REQUIRE(answers.size() == 4);
+    CHECK(got.find("\"case\": \"ok\"") < answers[1]);
+    CHECK(got.find("\"case\": \"second\"") > answers[2]);
+    CHECK(got.find("\"case\": \"second\"") < answers[3]);
 }
 
 TEST_CASE("serve: a slow client is cut off after the read timeout while others are served",
@@ -313,16 +361,7 @@ TEST_CASE("serve: a client that does not read its answer is cut off after the wr
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     still_serving(server);
     // Now read what was sent before the server gave up: less than the whole answer.
-    std::string got;
-    char buffer[65536];
-    auto until = Clock::now() + std::chrono::seconds(30);
-    while (Clock::now() < until) {
-        pollfd p{fd, POLLIN, 0};
-        if (::poll(&p, 1, 100) <= 0) continue;
-        ssize_t n = ::read(fd, buffer, sizeof buffer);
-        if (n <= 0) break;
-        got.append(buffer, std::size_t(n));
-    }
+    std::string got = read_until_closed(fd, std::chrono::seconds(30));
     ::close(fd);
     std::size_t header_end = got.find("\r\n\r\n");
     REQUIRE(header_end != std::string::npos);
