@@ -57,7 +57,7 @@ public:
             p.edits.push_back(compile_rule(edit));
         check_requirements();
         for (const auto& d : merged_.disabled)
-            p.disabled.push_back({d.kind, d.name, d.layer, d.reason});
+            p.disabled.push_back({d.kind, d.name, d.layer, d.reason, d.codes});
         check_sources(merged_, p, diagnostics_);
         muscle_index();
         unused();

@@ -33,7 +33,7 @@ static_assert(sizeof(Shape) == 56, "Shape changed: update snapshot.cpp");
 
 namespace {
 
-constexpr std::string_view magic = "cpl-program-snapshot-1\n";
+constexpr std::string_view magic = "cpl-program-snapshot-2\n";
 
 class Writer {
 public:
@@ -102,6 +102,9 @@ public:
             str(d.name);
             str(d.layer);
             str(d.reason);
+            u32(static_cast<std::uint32_t>(d.codes.size()));
+            for (const auto& code : d.codes)
+                str(code);
         }
         u32(p_.max_frame);
         u32(static_cast<std::uint32_t>(p_.folded_settings.size()));
@@ -394,6 +397,9 @@ public:
             d.name = str();
             d.layer = str();
             d.reason = str();
+            d.codes.resize(u32());
+            for (auto& code : d.codes)
+                code = str();
         }
         p.max_frame = u32();
         for (std::uint32_t n = u32(); n > 0; --n) {

@@ -472,6 +472,13 @@ std::vector<std::string> why_not(const CaseState& s, const Result& result) {
         }
         if (reasons.empty()) reasons = rule_reasons(s, code);
         if (reasons.empty())
+            for (const auto& d : s.program.disabled)
+                if (std::find(d.codes.begin(), d.codes.end(), code) != d.codes.end())
+                    reasons.push_back(
+                        fmt::format("the {} that bills it, {}, never runs: `{}` disables it{}",
+                                    vocabulary::keyword(d.kind), d.name, d.layer,
+                                    d.reason.empty() ? "" : fmt::format(" ({})", d.reason)));
+        if (reasons.empty())
             reasons.push_back(fmt::format("no rule of policy {} bills it", s.program.name));
         out.push_back(fmt::format("{}: {}", code, fmt::join(reasons, "; ")));
     }

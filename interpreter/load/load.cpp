@@ -45,6 +45,29 @@ std::string kind_name(ast::RuleKind kind) {
     return std::string(vocabulary::keyword(kind));
 }
 
+// The codes an expression gives as written: a code, or either branch of an `if` or `first`.
+void codes_written(const ast::Expr& e, std::vector<std::string>& out) {
+    if (const auto* code = std::get_if<ast::CodeLit>(&e.kind)) {
+        if (std::find(out.begin(), out.end(), code->code) == out.end()) out.push_back(code->code);
+    } else if (const auto* branch = std::get_if<ast::IfExpr>(&e.kind)) {
+        codes_written(*branch->then_branch, out);
+        codes_written(*branch->else_branch, out);
+    } else if (const auto* first = std::get_if<ast::FirstMatch>(&e.kind)) {
+        for (const auto& arm : first->arms)
+            codes_written(arm.value, out);
+        codes_written(*first->otherwise, out);
+    }
+}
+
+// What a disabled rule would have billed, for `--why-not CODE`: the codes its `bill` clauses
+// write (a code a table gives is not known before a case).
+std::vector<std::string> codes_billed(const ast::Rule& rule) {
+    std::vector<std::string> codes;
+    for (const auto& clause : rule.clauses)
+        if (clause.kind == ast::ClauseKind::Bill) codes_written(clause.expr, codes);
+    return codes;
+}
+
 class Loader {
 public:
     Loader(Diagnostics& diagnostics, const SourceOverrides* overrides)
@@ -59,7 +82,8 @@ public:
         if (!load_layer(merged, path, std::nullopt)) return std::nullopt;
         compact(merged);
         for (const auto& [rule, layer] : disabled_)
-            merged.disabled.push_back({rule.first, rule.second, layer, disabled_reason_[rule]});
+            merged.disabled.push_back(
+                {rule.first, rule.second, layer, disabled_reason_[rule], disabled_codes_[rule]});
         return merged;
     }
 
@@ -659,6 +683,8 @@ private:
                              d.target.text))
                 return;
             if (changed_before_here(merged, d.kind, d.target, "disable", true, d.span)) return;
+            disabled_codes_[{d.kind, d.target.text}] =
+                codes_billed(it->restates ? *it->restates : *it->rule);
             it->rule = nullptr; // compacted once every layer is merged (compact)
             rule_at(d.kind).erase(d.target.text);
             disabled_[{d.kind, d.target.text}] = layer;
@@ -748,6 +774,7 @@ private:
     // The settings the layer being applied restated so far (restated_before_here).
     std::map<std::string, std::vector<const ast::SettingValue*>> restated_here_;
     std::map<std::pair<ast::RuleKind, std::string>, std::string> disabled_reason_;
+    std::map<std::pair<ast::RuleKind, std::string>, std::vector<std::string>> disabled_codes_;
     std::unordered_map<std::string, std::string> exception_layer_; // exception name → layer
     // The last rule or edit placed `after` each target, so the next runs after it.
     std::map<std::pair<ast::RuleKind, std::string>, std::string> placed_after_;

@@ -131,6 +131,7 @@ struct MergedPolicy {
         std::string name;
         std::string layer;
         std::string reason;
+        std::vector<std::string> codes; // written in its `bill` clauses (`bill 95886`)
     };
     std::vector<Disabled> disabled;
 };

@@ -235,6 +235,7 @@ struct Program {
         std::string name;
         std::string layer;
         std::string reason;
+        std::vector<std::string> codes; // written in its `bill` clauses: `--why-not CODE`
     };
     std::vector<Disabled> disabled;
     std::uint32_t max_frame = 0;

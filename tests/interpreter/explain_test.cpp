@@ -3,8 +3,10 @@
 // (an `otherwise`, a band, an edit, the submitted claim), sources resolved and marked
 // verified or not, and no policy-language syntax in the standard set's explanations.
 #include "../helpers.hpp"
+#include "../scratch.hpp"
 
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <regex>
 
 using namespace cpl;
@@ -140,6 +142,26 @@ TEST_CASE("why-not of a rule a payer disabled says who disabled it and why") {
     Loaded standard = load_policy("standard");
     REQUIRE(standard.program);
     CHECK(standard.program->disabled.empty());
+}
+
+TEST_CASE("why-not of a code only a disabled rule bills names the rule and its disable") {
+    // Once "no rule of policy p bills it": true of the program, and no help to the author
+    // whose own `disable` is why.
+    std::string path = test::scratch_file("no_95886.cpl");
+    std::ofstream(path) << "policy no_95886 extends standard\n"
+                           "disable rule needle_emg_complete_with_ncs \"paid as 95885 here\"\n";
+    Loaded loaded = load_policy(path);
+    REQUIRE(loaded.program);
+    Session session(*loaded.program);
+    EvaluateOptions options;
+    options.why_not = {"95886"};
+    auto out = session.run(one_limb(5), options);
+    INFO(out.error);
+    REQUIRE(out.result);
+    REQUIRE(out.result->why_not.size() == 1);
+    CHECK(out.result->why_not[0] ==
+          "95886: the rule that bills it, needle_emg_complete_with_ncs, never runs: `no_95886` "
+          "disables it (paid as 95885 here)");
 }
 
 TEST_CASE("why-not names the band the count fell in and the band the code needs") {
