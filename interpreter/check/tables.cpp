@@ -8,6 +8,7 @@
 #include "interpreter/check/tables.hpp"
 
 #include "interpreter/check/in_force.hpp"
+#include "interpreter/program/expressions.hpp"
 #include "lang/suggest.hpp"
 
 #include <algorithm>
@@ -20,6 +21,13 @@
 namespace cpl::check_detail {
 
 namespace {
+
+// Whether an error's stand-in (a constant marked `marker`) is anywhere in `n`.
+bool has_poisoned(const Node& n, std::uint32_t marker) {
+    if (n.op == Op::Const && n.slot == marker) return true;
+    return std::any_of(n.kids.begin(), n.kids.end(),
+                       [&](const Node& kid) { return has_poisoned(kid, marker); });
+}
 
 using Range = ast::TableKey::Range;
 
@@ -372,10 +380,18 @@ void TableCompiler::tables() {
             Scope scope;
             scope.constant_only = true;
             Typed value = expr(*row.value, scope);
-            bool constant = value.node.op == Op::Const;
-            if (!constant)
-                error("check.table_value_not_constant", row.value->span,
-                      "a table value must be a constant (no case facts or definitions)");
+            // What reads the case, a definition or a dated setting is an error already; a
+            // loop over constants (`[x * 2 for x in [1, 2]]`) is a constant, computed here.
+            if (value.node.op != Op::Const && !has_poisoned(value.node, poisoned)) {
+                try {
+                    value =
+                        constant(evaluate_constant(p(), value.node), value.type, row.value->span);
+                } catch (const EvalError& e) {
+                    error(e.code, e.span, e.message);
+                    value = fail(row.value->span);
+                }
+            }
+            bool is_constant = value.node.op == Op::Const;
             TableRowData proto;
             proto.layer = merged_row.layer;
             proto.cite = row.cite ? row.cite->text : "";
@@ -415,7 +431,7 @@ void TableCompiler::tables() {
                 written_by.push_back(&merged_row);
             }
             values.push_back({&merged_row, value.node.constant, value.type,
-                              constant && value.node.slot != poisoned});
+                              is_constant && value.node.slot != poisoned});
         }
         for (const auto& [key, row, layer] : t.unmatched_removes) {
             if (key_kind(*key) != keys.kind && keys.kind != KeyKind::none)

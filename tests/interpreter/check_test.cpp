@@ -244,3 +244,27 @@ TEST_CASE("a table value of a base reading a setting a payer dates names the pay
     CHECK(codes(loaded) == "check.table_value_not_constant");
     CHECK(rendered(loaded).find("note: `base_s` is dated by `payer` (") != std::string::npos);
 }
+
+// A loop over constants is a constant: once refused as "no case facts or definitions",
+// which it had neither of.
+TEST_CASE("a table value computed by a loop over constants is computed at check time") {
+    Loaded loaded = load_text("policy p\ntable t \"t\" cite \"c\"\n"
+                              "  1 => [x * 2 for x in [1, 2, 3]]\n"
+                              "  2 => [x for x in [4, 5] if x > 4]\nend\n"
+                              "table q \"q\" cite \"c\"\n  1 => any x in [1, 2]: x > 1\nend\n");
+    INFO(rendered(loaded));
+    REQUIRE(loaded.program);
+    CHECK(codes(loaded).empty());
+    const TableData* t = nullptr;
+    for (const auto& table : loaded.program->tables)
+        if (table->name == "t") t = table.get();
+    REQUIRE(t);
+    REQUIRE(t->rows.size() == 2);
+    CHECK(t->rows[0].value.size == 3);
+    CHECK(t->rows[0].value.items[2].number == 6);
+    CHECK(t->rows[1].value.size == 1);
+    // An error in such a value is the checker's, where it is.
+    Loaded broken =
+        load_text("policy p\ntable t \"t\" cite \"c\"\n  1 => [10 / x for x in [1, 0]]\nend\n");
+    CHECK(codes(broken) == "eval.division_by_zero");
+}
