@@ -400,6 +400,7 @@ void TableCompiler::tables() {
             proto.value = value.node.constant;
             if (row.effective.dated()) data->dated = p().dated = true;
             TableRowData literals = proto;
+            std::size_t first_row = data->rows.size();
             for (const MergedKey& k : merged_row.keys) {
                 const ast::TableKey& key = *k.key;
                 if (seen.insert(&key).second) {
@@ -430,6 +431,9 @@ void TableCompiler::tables() {
                 data->rows.push_back(std::move(literals));
                 written_by.push_back(&merged_row);
             }
+            if (const auto* read = p().settings_folded_at(row.value->span))
+                for (std::size_t i = first_row; i < data->rows.size(); ++i)
+                    p().row_settings[{data->name, static_cast<std::uint32_t>(i)}] = *read;
             values.push_back({&merged_row, value.node.constant, value.type,
                               is_constant && value.node.slot != poisoned});
         }

@@ -16,7 +16,7 @@ namespace cpl {
 // A field added to one of these must be written and read below: these fail to compile until
 // the sizes are updated, as a reminder (sizes of x86-64 with libstdc++, the build's platform).
 #if defined(__x86_64__) && defined(__GLIBCXX__)
-static_assert(sizeof(Program) == 720, "Program changed: update snapshot.cpp");
+static_assert(sizeof(Program) == 768, "Program changed: update snapshot.cpp");
 static_assert(sizeof(RequirementCode) == 112, "RequirementCode changed: update snapshot.cpp");
 static_assert(sizeof(RuleCode) == 472, "RuleCode changed: update snapshot.cpp");
 static_assert(sizeof(ClauseCode) == 512, "ClauseCode changed: update snapshot.cpp");
@@ -111,6 +111,14 @@ public:
         for (const auto& [key, settings] : p_.folded_settings) {
             for (std::uint32_t k : key)
                 u32(k);
+            u32(static_cast<std::uint32_t>(settings.size()));
+            for (std::uint32_t slot : settings)
+                u32(slot);
+        }
+        u32(static_cast<std::uint32_t>(p_.row_settings.size()));
+        for (const auto& [row, settings] : p_.row_settings) {
+            str(row.first);
+            u32(row.second);
             u32(static_cast<std::uint32_t>(settings.size()));
             for (std::uint32_t slot : settings)
                 u32(slot);
@@ -407,6 +415,14 @@ public:
             for (std::uint32_t& k : key)
                 k = u32();
             std::vector<std::uint32_t>& settings = p.folded_settings[key];
+            settings.resize(u32());
+            for (std::uint32_t& slot : settings)
+                if ((slot = u32()) >= p.settings.size()) return nullptr;
+        }
+        for (std::uint32_t n = u32(); n > 0; --n) {
+            std::string table = str();
+            std::uint32_t row = u32();
+            std::vector<std::uint32_t>& settings = p.row_settings[{std::move(table), row}];
             settings.resize(u32());
             for (std::uint32_t& slot : settings)
                 if ((slot = u32()) >= p.settings.size()) return nullptr;

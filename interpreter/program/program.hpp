@@ -243,6 +243,9 @@ struct Program {
     /// (`most + 1` is one constant): explanations and `cpl doc` still name a setting a payer
     /// restated, however the expression that reads it was written.
     std::map<std::array<std::uint32_t, 3>, std::vector<std::uint32_t>> folded_settings;
+    /// The settings folded into a table row's value, by table name and row index (rows that
+    /// read none are absent): `cpl diff` says a base's row changed through a payer's setting.
+    std::map<std::pair<std::string, std::uint32_t>, std::vector<std::uint32_t>> row_settings;
 
     std::optional<MuscleIndex> muscles; // from the table named `muscles`, if declared
     bool dated = false;                 // some declaration holds only for some dates of service

@@ -260,17 +260,34 @@ std::vector<Change> diff(const Program& base, const Program& payer) {
             if (b->name == t->name) old = b.get();
         auto now = rows_of(*t, payer.shapes);
         auto then = old ? rows_of(*old, base.shapes) : decltype(now){};
-        for (const auto& row : t->rows) {
+        for (std::uint32_t i = 0; i < t->rows.size(); ++i) {
+            const TableRowData& row = t->rows[i];
             std::string key = key_text(row, payer.shapes) + dates(row.from, row.until);
             std::string value = to_text(row.value, payer.shapes, true);
             auto it = then.find(key);
             std::string name = fmt::format("{}[{}]", t->name, key);
-            if (it == then.end())
+            if (it == then.end()) {
                 out.push_back({"table row", name, "added", "", value, row.cite, row.layer, {}});
-            else if (std::string before = to_text(it->second->value, base.shapes, true);
-                     before != value)
-                out.push_back(
-                    {"table row", name, "changed", before, value, row.cite, row.layer, {}});
+                continue;
+            }
+            std::string before = to_text(it->second->value, base.shapes, true);
+            if (before == value) continue;
+            Change change{"table row", name, "changed", before, value, row.cite, row.layer, {}};
+            // A row as the base wrote it changes only through a setting its value reads:
+            // the change is the layer's that restated the setting, not the base's.
+            if (auto read = payer.row_settings.find({t->name, i});
+                read != payer.row_settings.end() && row.layer != payer.name)
+                for (std::uint32_t slot : read->second) {
+                    const SettingCode& setting = payer.settings[slot];
+                    if (setting.versions.back().layer == row.layer) continue;
+                    change.layer = setting.versions.back().layer;
+                    change.details = {"- " + before, "+ " + value,
+                                      fmt::format("through setting `{}`, which `{}` restated; "
+                                                  "the row as written is `{}`'s",
+                                                  setting.name, change.layer, row.layer)};
+                    break;
+                }
+            out.push_back(std::move(change));
         }
         for (const auto& [key, row] : then)
             if (!now.count(key))

@@ -23,7 +23,9 @@ struct Change {
     std::string layer;  // the policy that made the change
     /// What changed inside it, one line each, as `cpl diff` prints them: for a replaced or
     /// restated rule or edit, its description, dates, clauses (`- `/`+ ` and unchanged
-    /// context) and cite; for an added one, each clause. Empty for settings and rows.
+    /// context) and cite; for an added one, each clause; for a base's table row whose value
+    /// changed through a setting a payer restated, the values and that setting. Empty for
+    /// settings and other rows.
     std::vector<std::string> details;
     /// A replaced rule or edit whose override has no clauses: the base's clauses still run,
     /// under the description, cite and dates written here. The report says `restated`.

@@ -80,3 +80,31 @@ TEST_CASE("diff: definitions, restated and replaced rules, what changed inside")
     CHECK(report.find("rule r restated by diff_payer\n  (its clauses are the base's, "
                       "unchanged)\n  description:\n") != std::string::npos);
 }
+
+// A base's row whose value reads a setting changes when a payer restates the setting: it was
+// reported as changed by the base, which changed nothing.
+TEST_CASE("diff: a base's table row changed through a setting is the restating layer's") {
+    std::string base_name = fmt::format("diff_row_base_{}.cpl", ::getpid());
+    Loaded old = load_policy(write_temp(base_name, "policy diff_row_base\n"
+                                                   "setting lim 3 \"a limit\" cite \"c\"\n"
+                                                   "table t \"t\" cite \"c\"\n"
+                                                   "  1 => lim\n  2 => lim + 1\n  3 => 5\nend\n"));
+    REQUIRE(old.program);
+    Loaded payer = load_text(
+        fmt::format("policy diff_row_payer extends \"{}\"\nlim 4 cite \"payer\"\n", base_name));
+    INFO(rendered(payer));
+    REQUIRE(payer.program);
+    std::vector<Change> changes = diff(*old.program, *payer.program);
+    for (const char* row : {"t[1]", "t[2]"}) {
+        const Change* c = find(changes, "table row", row);
+        REQUIRE(c);
+        CHECK(c->layer == "diff_row_payer");
+        REQUIRE(c->details.size() == 3);
+        CHECK(c->details[2] ==
+              "through setting `lim`, which `diff_row_payer` restated; the row as written is "
+              "`diff_row_base`'s");
+    }
+    CHECK(find(changes, "table row", "t[1]")->details[1] == "+ 4");
+    CHECK(find(changes, "table row", "t[2]")->details[1] == "+ 5");
+    CHECK_FALSE(find(changes, "table row", "t[3]"));
+}
