@@ -166,6 +166,14 @@ bool is_modifier(std::string_view s) {
            (is_upper(s[1]) || is_digit(s[1]));
 }
 
+// Modifiers are written in capitals in the code sets: "lt" is read as nothing, but meant "LT".
+std::string modifier_meant(std::string_view s) {
+    std::string upper(s);
+    for (char& c : upper)
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+    return is_modifier(upper) && upper != s ? upper : "";
+}
+
 /// A CPT or HCPCS code: four digits then a digit or capital letter (95886, 0106T), or a
 /// capital letter then four digits (G0255).
 bool is_code(std::string_view s) {

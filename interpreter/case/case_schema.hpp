@@ -160,15 +160,17 @@ bool is_diagnosis(std::string_view s);           // ICD-10-CM as on a claim form
 std::string diagnosis_meant(std::string_view s); // "z7901" → "Z79.01"; "" when no code shows
 
 /// What a value of `field` (one element, for a list) always is, when `text` is not such a
-/// value: "one of global, professional, technical", "a 2-character modifier". Nothing when a
+/// value: "one of global, professional, technical", "a modifier of two capital letters or
+/// digits". Nothing when a
 /// case could hold it (fields of names and free text hold anything).
 std::optional<std::string> never_holds(const Field& field, std::string_view text);
 
 inline constexpr Form spinal_level{is_spinal_level, "a spinal level such as \"C6\" or \"L5\""};
 inline constexpr Form thoracic_level{is_thoracic_level, "a thoracic level T1 to T12"};
-inline constexpr Form modifier{
-    is_modifier, "a 2-character modifier",
-    "a modifier is two capital letters or digits, e.g. \"26\" or \"RT\""};
+std::string modifier_meant(std::string_view s); // "lt" → "LT"; "" when no modifier shows
+inline constexpr Form modifier{is_modifier, "a modifier of two capital letters or digits",
+                               "a modifier is two capital letters or digits, e.g. \"26\" or \"RT\"",
+                               modifier_meant};
 // A diagnosis that is no ICD-10-CM code matched no policy's table, and the case was coded
 // as if it had none (a silent denial where a payer requires one).
 inline constexpr Form diagnosis_code{
