@@ -303,7 +303,14 @@ void run_rule(CaseState& s, const RuleCode& rule) {
 // Each edit sees the claim as the previous edit left it.
 void run_edits(CaseState& s, std::size_t first_index) {
     std::size_t index = first_index;
+    // A review edit outside review stops at its first clause: skipped without the run, unless
+    // an explanation or coverage records where it stopped.
+    bool skip_review_edits = !s.context.reviewing && !s.explain && !s.coverage;
     for (const auto& edit : s.program.edits) {
+        if (skip_review_edits && edit.only_reviewing) {
+            ++index;
+            continue;
+        }
         timed(s, index++, [&] {
             // Rebuilt only when a line changed: most edits change nothing.
             if (s.claim_dirty) {

@@ -364,6 +364,11 @@ void link(Program& program) {
         n.run = Dispatch::choose(n, true);
         measure(n);
     });
+    for (RuleCode& edit : program.edits)
+        edit.only_reviewing = !edit.clauses.empty() && edit.exceptions.empty() &&
+                              edit.clauses[0].kind == ast::ClauseKind::When &&
+                              edit.clauses[0].narrowing < 0 &&
+                              edit.clauses[0].expr.op == Op::Reviewing;
 }
 
 } // namespace cpl

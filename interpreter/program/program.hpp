@@ -168,6 +168,9 @@ struct RuleCode {
     std::vector<std::string> written; // its clauses as written, in source order (`cpl diff`)
     std::vector<std::string> sources; // the source keys its cite names, each once, in order
     bool fixed = false;
+    // Its first clause is `when reviewing` (a review edit), and nothing tries an exception
+    // first: outside review it does nothing. Set by link(), not kept in the snapshot.
+    bool only_reviewing = false;
     Span span;
 };
 
