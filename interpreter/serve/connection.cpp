@@ -2,11 +2,14 @@
 // stream, and its read buffer, for every request of a kept-alive connection.
 #include "interpreter/serve/connection.hpp"
 
+#include "interpreter/serve/request_head.hpp"
+
 #include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <fmt/format.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -61,6 +64,33 @@ public:
 
     bool buffered() const { return begin_ < end_; }
 
+    enum class Head { ready, closed, timed_out, too_large };
+    // Reads until the next request's head (up to its blank line) is in the buffer, by
+    // `deadline`: a client that sends it a byte at a time is cut off with the rest. Blank
+    // lines before a request line are skipped (RFC 9112, 2.2). The head is left to be read.
+    Head read_head(std::chrono::steady_clock::time_point deadline, std::string_view& head) {
+        for (;;) {
+            while (end_ - begin_ >= 2 && buffer_[begin_] == '\r' && buffer_[begin_ + 1] == '\n')
+                begin_ += 2;
+            std::string_view held(buffer_.data() + begin_, end_ - begin_);
+            if (std::size_t end = held.find("\r\n\r\n"); end != std::string_view::npos) {
+                head = held.substr(0, end);
+                return end > max_head_bytes ? Head::too_large : Head::ready;
+            }
+            if (held.size() > max_head_bytes) return Head::too_large;
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0) return buffered() ? Head::timed_out : Head::closed;
+            int ready = wait_for(sock_, POLLIN, static_cast<int>(left.count()));
+            if (ready == 0) return buffered() ? Head::timed_out : Head::closed;
+            if (ready < 0) return Head::closed;
+            make_room();
+            ssize_t n = receive(buffer_.data() + end_, buffer_.size() - end_);
+            if (n <= 0) return Head::closed;
+            end_ += static_cast<std::size_t>(n);
+        }
+    }
+
     bool is_readable() const override {
         return buffered() || wait_for(sock_, POLLIN, read_ms_) > 0;
     }
@@ -71,9 +101,9 @@ public:
             if (wait_for(sock_, POLLIN, read_ms_) <= 0) return -1;
             // A read as large as the buffer goes straight to its destination (a body).
             if (size >= buffer_.size()) return receive(ptr, size);
+            begin_ = end_ = 0;
             ssize_t n = receive(buffer_.data(), buffer_.size());
             if (n <= 0) return n;
-            begin_ = 0;
             end_ = static_cast<std::size_t>(n);
         }
         std::size_t n = std::min(size, end_ - begin_);
@@ -100,6 +130,18 @@ public:
     socket_t socket() const override { return sock_; }
 
 private:
+    // Room for 4 KiB more at the end: what was read moves to the front, and the buffer grows
+    // (to a head's limit and a read more) only while a head is still arriving.
+    void make_room() {
+        if (begin_ == end_) begin_ = end_ = 0;
+        if (begin_ > 0 && buffer_.size() - end_ < 4096) {
+            std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+            end_ -= begin_;
+            begin_ = 0;
+        }
+        if (buffer_.size() - end_ < 4096) buffer_.resize(end_ + 4096);
+    }
+
     ssize_t receive(char* to, std::size_t size) {
         ssize_t n;
         do
@@ -114,6 +156,39 @@ private:
     std::size_t begin_ = 0, end_ = 0;
 };
 
+std::string_view reason_phrase(int status) {
+    switch (status) {
+    case 400:
+        return "Bad Request";
+    case 408:
+        return "Request Timeout";
+    case 413:
+        return "Content Too Large";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 501:
+        return "Not Implemented";
+    case 505:
+        return "HTTP Version Not Supported";
+    default:
+        return "Error";
+    }
+}
+
+// The end of a connection: no more to send, then what the client still sends is read and
+// dropped for a moment, so that closing with unread bytes does not reset the connection and
+// lose the answers the client has not read yet (RFC 9112, 9.6).
+void close_gracefully(socket_t sock) {
+    ::shutdown(sock, SHUT_WR);
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    char sink[4096];
+    while (std::chrono::steady_clock::now() < until && wait_for(sock, POLLIN, 100) > 0) {
+        ssize_t n = ::recv(sock, sink, sizeof sink, 0);
+        if (n <= 0) break;
+    }
+    ::close(sock);
+}
+
 } // namespace
 
 void close_after_response() {
@@ -121,7 +196,8 @@ void close_after_response() {
 }
 
 // The library's loop, with the stream made once: wait for a request (or take the one already
-// read) up to the keep-alive timeout, in slices, so that a stopping server is noticed.
+// read) up to the keep-alive timeout, in slices, so that a stopping server is noticed; check
+// its head; let the library read and answer it.
 bool ConnectionServer::process_and_close_socket(socket_t sock) {
     ConnectionStream stream(sock, milliseconds(read_timeout_sec_, read_timeout_usec_),
                             milliseconds(write_timeout_sec_, write_timeout_usec_));
@@ -136,16 +212,65 @@ bool ConnectionServer::process_and_close_socket(socket_t sock) {
         }
         return false;
     };
+    auto refuse = [&](int status, std::string_view path, const std::string& message) {
+        auto [body, type] =
+            refusal ? refusal(status, path, message)
+                    : std::pair<std::string, std::string>{
+                          fmt::format("{{\"error\": \"{}\"}}", message), "application/json"};
+        std::string answer =
+            fmt::format("HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: "
+                        "close\r\n\r\n{}",
+                        status, reason_phrase(status), type, body.size(), body);
+        for (std::size_t sent = 0; sent < answer.size();) {
+            ssize_t n = stream.write(answer.data() + sent, answer.size() - sent);
+            if (n <= 0) break;
+            sent += static_cast<std::size_t>(n);
+        }
+    };
     bool served = false;
     for (std::size_t left = keep_alive_max_count_; left > 0 && next_request(); --left) {
+        auto deadline =
+            std::chrono::steady_clock::now() +
+            std::chrono::milliseconds(milliseconds(read_timeout_sec_, read_timeout_usec_));
+        std::string_view text;
+        auto state = stream.read_head(deadline, text);
+        if (state == ConnectionStream::Head::closed) break;
+        if (state == ConnectionStream::Head::timed_out) {
+            refuse(408, "", "the request's head did not arrive within the read timeout");
+            break;
+        }
+        if (state == ConnectionStream::Head::too_large) {
+            refuse(431, "",
+                   fmt::format("the request's head is larger than {} bytes", max_head_bytes));
+            break;
+        }
+        auto checked = check_head(text);
+        if (auto* problem = std::get_if<HeadProblem>(&checked)) {
+            std::string_view line = text.substr(0, text.find("\r\n"));
+            std::size_t at = line.find(' ');
+            std::string_view path = at == std::string_view::npos
+                                        ? ""
+                                        : line.substr(at + 1, line.find(' ', at + 1) - at - 1);
+            refuse(problem->status, path.substr(0, path.find('?')), problem->message);
+            break;
+        }
+        const RequestHead& head = std::get<RequestHead>(checked);
+        // A length over the limit is refused before a byte of the body is waited for.
+        if (head.content_length && *head.content_length > payload_max_length_) {
+            refuse(413, head.path,
+                   fmt::format("the request body is larger than the limit of {} bytes",
+                               payload_max_length_));
+            break;
+        }
+        // Only POST routes read a body: another method's would be read as the next request.
+        bool unread_body = head.has_body && head.method != "POST";
         closing = false;
         bool closed = false;
-        served = process_request(stream, left == 1, closed, nullptr);
-        if (!served || closed || closing) break;
+        served = process_request(stream, left == 1 || unread_body, closed, nullptr);
+        if (!served || closed || closing || unread_body) break;
     }
     closing = false;
-    ::shutdown(sock, SHUT_RDWR);
-    ::close(sock);
+    close_gracefully(sock);
     return served;
 }
 

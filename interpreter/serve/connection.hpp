@@ -5,16 +5,33 @@
 // waited for an answer that never came.
 #pragma once
 
+#include <functional>
 #include <httplib.h>
+#include <string>
+#include <string_view>
+#include <utility>
 
 namespace cpl::serve {
 
 /// httplib's server with its connection loop replaced: requests already read are answered
-/// in order, and a response a handler marked with close_after_response() ends the connection.
+/// in order; each request's head is checked (request_head.hpp) within the read timeout
+/// before the library reads it; a response a handler marked with close_after_response(), and
+/// one to a request whose body no handler reads (a GET with a body), end the connection; and
+/// a connection ends by a half-close, so that an answer is not lost to a reset.
 class ConnectionServer : public httplib::Server {
+public:
+    /// The body and content type of an answer the loop itself gives (400, 408, 413, 431, 501,
+    /// 505), by status, request path and message: JSON, or FHIR's OperationOutcome.
+    std::function<std::pair<std::string, std::string>(int status, std::string_view path,
+                                                      const std::string& message)>
+        refusal;
+
 private:
     bool process_and_close_socket(socket_t sock) override;
 };
+
+/// The most a request's head may take: its lines and fields together.
+inline constexpr std::size_t max_head_bytes = 64 * 1024;
 
 /// Ends the connection once the response being made is written: what the client sent after
 /// it (the rest of a body refused) is not read as a next request. Called from a handler, on

@@ -218,6 +218,19 @@ struct Server::Impl {
         // A client that keeps its connection open is served on it without a new handshake;
         // the library's default (5 requests) made busy clients reconnect constantly.
         http.set_keep_alive_max_count(1000);
+        // Heads the connection loop refuses before the library reads them (connection.cpp)
+        // are answered as every error is: JSON, or an OperationOutcome for FHIR.
+        http.refusal = [this](int status, std::string_view path, const std::string& message) {
+            metrics.request(endpoint_label(std::string(path)), status,
+                            std::chrono::nanoseconds(-1));
+            if (path == "/v1/fhir/Claim")
+                return std::pair<std::string, std::string>{
+                    fhir::operation_outcome(status == 413 ? "too-costly" : "structure", message, "")
+                        .dump(),
+                    "application/fhir+json"};
+            return std::pair<std::string, std::string>{error_reply(status, message).body,
+                                                       "application/json"};
+        };
         // Errors no handler answered (404, 413, a request that does not parse) get a JSON
         // body too; the handlers' own errors already have one and are left alone.
         http.set_error_handler(httplib::Server::HandlerWithResponse(

@@ -1,6 +1,7 @@
 // tests/serve/robustness_test.cpp — bad input and load: each gets a clear JSON error (with
 // the case's JSON path where there is one) and the server keeps serving. Loopback only;
 // every loop is bounded in count and time.
+#include "interpreter/serve/connection.hpp"
 #include "serve_helpers.hpp"
 
 #include <arpa/inet.h>
@@ -10,6 +11,7 @@
 #include <optional>
 #include <poll.h>
 #include <sys/socket.h>
+#include <thread>
 #include <unistd.h>
 
 using namespace cpl::test;
@@ -434,4 +436,75 @@ TEST_CASE("serve: a burst of new connections is queued, not dropped, while the s
         ::close(fd);
     }
     CHECK(connected == 64);
+}
+
+// The head of every request is read whole, within the read timeout, and checked before the
+// library parses it (request_head_test has the rules). Before: a GET's body, or a body whose
+// length sat in a field the library could not parse (`Content-Length : N`), was answered as
+// a request of its own; headers streamed without end grew the server by 65 MB a second; a
+// client trickling its head held a worker (and shutdown) for as long as it liked.
+TEST_CASE("serve: a request's head is checked whole before it is served", "[serve][robustness]") {
+    cpl::serve::Options options;
+    options.read_timeout_ms = 1000;
+    TestServer server(options);
+    const std::string inner = "GET /v1/muscles HTTP/1.1\r\nHost: a\r\n\r\n";
+    auto exchange = [&](const std::string& request) {
+        int fd = connect_to(server.port());
+        REQUIRE(::write(fd, request.data(), request.size()) == ssize_t(request.size()));
+        std::string got = read_until_closed(fd, std::chrono::seconds(5));
+        ::close(fd);
+        return got;
+    };
+    auto answers = [](const std::string& got) {
+        std::size_t n = 0;
+        for (std::size_t at = got.find("HTTP/1.1 "); at != std::string::npos;
+             at = got.find("HTTP/1.1 ", at + 1))
+            ++n;
+        return n;
+    };
+    std::string length = std::to_string(inner.size());
+    // A GET with a body: answered, and the body never read as a request.
+    std::string got = exchange("GET /v1/health HTTP/1.1\r\nHost: a\r\nContent-Length: " + length +
+                               "\r\n\r\n" + inner);
+    CHECK(got.starts_with("HTTP/1.1 200"));
+    CHECK(answers(got) == 1);
+    // A field the library would have dropped: refused, and the body not answered.
+    got = exchange("POST /v1/evaluate HTTP/1.1\r\nHost: a\r\nContent-Length : " + length +
+                   "\r\n\r\n" + inner);
+    CHECK(got.starts_with("HTTP/1.1 400"));
+    CHECK(got.find("is not a token (whitespace before the colon?)") != std::string::npos);
+    CHECK(answers(got) == 1);
+    got = exchange("GET /v1/health HTTP/1.1\r\n\r\n");
+    CHECK(got.starts_with("HTTP/1.1 400"));
+    CHECK(got.find("no Host header") != std::string::npos);
+    got = exchange("POST /v1/evaluate HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n");
+    CHECK(got.starts_with("HTTP/1.1 501"));
+    // A length over the limit: refused at once, not after the read timeout.
+    auto start = Clock::now();
+    got = exchange("POST /v1/evaluate HTTP/1.1\r\nHost: a\r\nContent-Length: 999999999\r\n\r\n");
+    CHECK(got.starts_with("HTTP/1.1 413"));
+    CHECK(Clock::now() - start < std::chrono::milliseconds(900));
+    // Headers without end: refused past the head's limit.
+    std::string fields = "GET /v1/health HTTP/1.1\r\nHost: a\r\n";
+    while (fields.size() < cpl::serve::max_head_bytes + 1024)
+        fields += "X-" + std::to_string(fields.size()) + ": " + std::string(200, 'a') + "\r\n";
+    got = exchange(fields);
+    CHECK(got.starts_with("HTTP/1.1 431"));
+    // A head sent a byte at a time, slower than the read timeout allows for it whole.
+    int fd = connect_to(server.port());
+    std::string slow = "GET /v1/health HTTP/1.1\r\nHost: a\r\nX-Slow: 1\r\n";
+    start = Clock::now();
+    bool cut = false;
+    for (char c : slow) {
+        if (::send(fd, &c, 1, MSG_NOSIGNAL) != 1) {
+            cut = true;
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(60));
+    }
+    got = read_until_closed(fd, std::chrono::seconds(5));
+    ::close(fd);
+    CHECK((cut || got.starts_with("HTTP/1.1 408")));
+    CHECK(Clock::now() - start < std::chrono::seconds(4));
+    still_serving(server);
 }

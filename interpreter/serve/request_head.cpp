@@ -1,0 +1,145 @@
+// interpreter/serve/request_head.cpp — RFC 9112's rules for a request head (request_head.hpp).
+#include "interpreter/serve/request_head.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <fmt/format.h>
+#include <vector>
+
+namespace cpl::serve {
+
+namespace {
+
+// RFC 9110, 5.6.2: the characters of a token (a field name, a method).
+bool is_tchar(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) ||
+           std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+bool is_token(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), is_tchar);
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::string_view trimmed(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
+    return s;
+}
+
+std::vector<std::string_view> lines_of(std::string_view head) {
+    std::vector<std::string_view> lines;
+    for (std::size_t start = 0; start <= head.size();) {
+        std::size_t end = head.find("\r\n", start);
+        if (end == std::string_view::npos) end = head.size();
+        lines.push_back(head.substr(start, end - start));
+        start = end + 2;
+    }
+    return lines;
+}
+
+HeadProblem bad(std::string message) {
+    return {400, std::move(message)};
+}
+
+} // namespace
+
+std::variant<RequestHead, HeadProblem> check_head(std::string_view head) {
+    std::vector<std::string_view> lines = lines_of(head);
+    for (auto line : lines)
+        if (line.find_first_of("\r\n") != std::string_view::npos)
+            return bad("the request has a line break other than CRLF");
+
+    // The request line: METHOD SP target SP HTTP-version (RFC 9112, 3).
+    std::string_view request = lines.front();
+    std::size_t first = request.find(' ');
+    std::size_t last = request.rfind(' ');
+    if (first == std::string_view::npos || first == last)
+        return bad("the request line is not `METHOD TARGET HTTP/1.1`");
+    RequestHead out;
+    out.method = std::string(request.substr(0, first));
+    std::string_view target = request.substr(first + 1, last - first - 1);
+    std::string_view version = request.substr(last + 1);
+    if (!is_token(out.method) || target.empty() ||
+        target.find_first_of(" \t") != std::string_view::npos)
+        return bad("the request line is not `METHOD TARGET HTTP/1.1`");
+    if (version != "HTTP/1.1" && version != "HTTP/1.0") {
+        if (version.size() == 8 && version.starts_with("HTTP/") && std::isdigit(version[5]) &&
+            version[6] == '.' && std::isdigit(version[7]))
+            return HeadProblem{505, fmt::format("{} is not served: send HTTP/1.1", version)};
+        return bad("the request line is not `METHOD TARGET HTTP/1.1`");
+    }
+    out.path = std::string(target.substr(0, target.find('?')));
+
+    if (lines.size() - 1 > max_head_fields)
+        return HeadProblem{431, fmt::format("the request has {} header fields; at most {} are read",
+                                            lines.size() - 1, max_head_fields)};
+    std::size_t hosts = 0;
+    std::vector<std::string> codings;
+    for (std::size_t i = 1; i < lines.size(); ++i) {
+        std::string_view line = lines[i];
+        // RFC 9112, 5.2: a line folded onto the one before (obs-fold) is refused.
+        if (line.empty() || line.front() == ' ' || line.front() == '\t')
+            return bad("a header line begins with whitespace (a folded line)");
+        std::size_t colon = line.find(':');
+        if (colon == std::string_view::npos)
+            return bad(fmt::format("the header line `{}` has no colon", line.substr(0, 40)));
+        std::string_view name = line.substr(0, colon);
+        // RFC 9112, 5.1: whitespace between the name and the colon is refused with 400.
+        if (!is_token(name))
+            return bad(fmt::format("the header name `{}` is not a token (whitespace before the "
+                                   "colon?)",
+                                   name.substr(0, 40)));
+        std::string_view value = trimmed(line.substr(colon + 1));
+        // RFC 9110, 5.5: a control character in a value (NUL, a lone CR) is refused.
+        if (std::any_of(value.begin(), value.end(), [](char c) {
+                auto u = static_cast<unsigned char>(c);
+                return (u < 0x20 && u != '\t') || u == 0x7F;
+            }))
+            return bad(fmt::format("the header `{}` holds a control character", name));
+        std::string key = lower(name);
+        if (key == "host") ++hosts;
+        if (key == "content-length") {
+            if (value.empty()) return bad("`Content-Length` has no value");
+            if (std::all_of(value.begin(), value.end(), ::isdigit) && value.size() <= 19) {
+                std::uint64_t n = std::stoull(std::string(value));
+                out.content_length = n;
+                out.has_body = out.has_body || n > 0;
+            }
+        }
+        if (key == "transfer-encoding") {
+            for (std::size_t start = 0; start <= value.size();) {
+                std::size_t end = std::min(value.find(',', start), value.size());
+                std::string coding = lower(trimmed(value.substr(start, end - start)));
+                if (!coding.empty()) codings.push_back(coding);
+                start = end + 1;
+            }
+            out.has_body = true;
+        }
+    }
+    // RFC 9112, 3.2: an HTTP/1.1 request has exactly one Host.
+    if (version == "HTTP/1.1" && hosts != 1)
+        return bad(hosts == 0 ? "the request has no Host header"
+                              : "the request has more than one Host header");
+    // RFC 9112, 6.1 and 6.3: a coding the server does not know is 501; chunked must be the
+    // last and only once.
+    for (const auto& coding : codings)
+        if (coding != "chunked")
+            return HeadProblem{501, fmt::format("Transfer-Encoding `{}` is not supported: send "
+                                                "the body with Content-Length or chunked",
+                                                coding)};
+    if (codings.size() > 1) return bad("Transfer-Encoding names chunked more than once");
+    if (out.has_body && codings.empty() && !out.content_length)
+        return bad("`Transfer-Encoding` names no coding");
+    return out;
+}
+
+} // namespace cpl::serve

@@ -1,0 +1,36 @@
+// interpreter/serve/request_head.hpp — a request's head (request line and header fields)
+// checked as RFC 9112 asks before the library parses it. The library dropped a field line it
+// could not read (`Content-Length : 9`, an obs-fold line) and served on, so a body whose
+// length it missed was answered as a request of its own; it took any number of fields (a
+// client streaming headers grew the server by 65 MB a second), and a request without Host.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace cpl::serve {
+
+/// Why a head is refused: the status (400, 431, 501, 505) and the words for the client.
+struct HeadProblem {
+    int status = 400;
+    std::string message;
+};
+
+/// What the connection loop needs of a head that passed.
+struct RequestHead {
+    std::string method;
+    std::string path;      // the target without its query
+    bool has_body = false; // a Content-Length above 0 or Transfer-Encoding: chunked
+    std::optional<std::uint64_t> content_length;
+};
+
+inline constexpr std::size_t max_head_fields = 100;
+
+/// Checks `head`: the request line and field lines, each ended by CRLF, without the blank
+/// line that ends the head.
+std::variant<RequestHead, HeadProblem> check_head(std::string_view head);
+
+} // namespace cpl::serve

@@ -1,0 +1,62 @@
+// tests/serve/request_head_test.cpp — a request's head checked as RFC 9112 asks, before the
+// library parses it (interpreter/serve/request_head.hpp).
+#include "interpreter/serve/request_head.hpp"
+
+#include <catch2/catch.hpp>
+#include <string>
+
+using namespace cpl::serve;
+
+namespace {
+
+int status_of(const std::string& head) {
+    auto checked = check_head(head);
+    if (auto* problem = std::get_if<HeadProblem>(&checked)) return problem->status;
+    return 200;
+}
+
+} // namespace
+
+TEST_CASE("request head: what passes, and what it tells the loop", "[serve][head]") {
+    auto checked = check_head("POST /v1/evaluate?policy=standard HTTP/1.1\r\nHost: a\r\n"
+                              "Content-Type: application/json\r\nContent-Length: 12");
+    REQUIRE(std::holds_alternative<RequestHead>(checked));
+    const auto& head = std::get<RequestHead>(checked);
+    CHECK(head.method == "POST");
+    CHECK(head.path == "/v1/evaluate");
+    CHECK(head.has_body);
+    CHECK(head.content_length == 12u);
+    CHECK(status_of("GET / HTTP/1.1\r\nHost: a") == 200);
+    CHECK(status_of("GET / HTTP/1.0") == 200); // HTTP/1.0 needs no Host
+    CHECK(status_of("POST /v1/batch HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: Chunked") == 200);
+    CHECK(std::get<RequestHead>(check_head("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 0"))
+              .has_body == false);
+    CHECK(std::get<RequestHead>(check_head("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 4"))
+              .has_body);
+}
+
+// Each of these the library read past: a field it could not parse was dropped, so a body
+// whose length it named was answered as a request of its own.
+TEST_CASE("request head: what is refused, with its status", "[serve][head]") {
+    CHECK(status_of("GET / HTTP/1.1\r\nHost: a\r\nContent-Length : 5") == 400);
+    CHECK(status_of("GET / HTTP/1.1\r\nHost: a\r\nContent-Length\t: 5") == 400);
+    CHECK(status_of("GET / HTTP/1.1\r\nHost: a\r\nX: y\r\n Content-Length: 5") == 400);
+    CHECK(status_of("GET / HTTP/1.1\r\n Host: a") == 400);
+    CHECK(status_of("GET / HTTP/1.1\r\nHost: a\r\nHost x") == 400);
+    CHECK(status_of("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: ") == 400);
+    CHECK(status_of(std::string("GET / HTTP/1.1\r\nHost: a\r\nX: a") + '\0' + "b") == 400);
+    CHECK(status_of("GET / HTTP/1.1\r\nHost: a\r\nX: a\rb") == 400);
+    CHECK(status_of("GET / HTTP/1.1\r\nHost: a\nX: b") == 400);
+    CHECK(status_of("GET / HTTP/1.1") == 400); // no Host
+    CHECK(status_of("GET / HTTP/1.1\r\nHost: a\r\nHost: b") == 400);
+    CHECK(status_of("GET /  HTTP/1.1\r\nHost: a") == 400);
+    CHECK(status_of("GET / HTTP/2.0\r\nHost: a") == 505);
+    CHECK(status_of("GET / FTP/1.1\r\nHost: a") == 400);
+    CHECK(status_of("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip") == 501);
+    CHECK(status_of("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked") == 501);
+    CHECK(status_of("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, chunked") == 400);
+    std::string many = "GET / HTTP/1.1\r\nHost: a";
+    for (std::size_t i = 0; i < max_head_fields; ++i)
+        many += "\r\nX-" + std::to_string(i) + ": 1";
+    CHECK(status_of(many) == 431);
+}
