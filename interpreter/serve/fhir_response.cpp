@@ -6,6 +6,8 @@
 #include "interpreter/serve/fhir.hpp"
 #include "lang/json_nesting.hpp"
 
+#include <algorithm>
+#include <cstdlib>
 #include <fmt/format.h>
 
 namespace cpl::serve::fhir {
@@ -55,18 +57,53 @@ bool names_json(const std::string& type) {
            type == "application/json+fhir";
 }
 
-// Whether an Accept header takes JSON: a type of JSON or a wildcard, not refused with q=0.
-bool accepts_json(std::string_view accept) {
-    if (accept.empty()) return true;
+// A media range of an Accept header and its weight (q, 1 when not given).
+struct MediaRange {
+    std::string type;
+    double q = 1;
+};
+
+std::vector<MediaRange> ranges_of(std::string_view accept) {
+    std::vector<MediaRange> ranges;
     for (std::size_t start = 0; start <= accept.size();) {
         std::size_t end = std::min(accept.find(',', start), accept.size());
         std::string_view entry = accept.substr(start, end - start);
-        std::string type = media_type(entry);
-        std::string rest = lower_ascii(entry);
-        bool refused = rest.find("q=0") != std::string::npos &&
-                       rest.find_first_of("123456789", rest.find("q=0") + 3) == std::string::npos;
-        if (!refused && (names_json(type) || type == "*/*" || type == "application/*")) return true;
         start = end + 1;
+        MediaRange range{media_type(entry)};
+        if (range.type.empty()) continue; // an empty element is ignored (RFC 9110, 5.6.1)
+        for (std::size_t at = entry.find(';'); at != std::string_view::npos;) {
+            std::size_t next = entry.find(';', at + 1);
+            std::string param = media_type(entry.substr(at + 1, next - at - 1));
+            if (param.starts_with("q=")) range.q = std::strtod(param.c_str() + 2, nullptr);
+            at = next;
+        }
+        ranges.push_back(std::move(range));
+    }
+    return ranges;
+}
+
+// Whether an Accept header takes the JSON served: for each JSON type, the most specific range
+// that matches it (the type, then application/*, then */*) gives its weight, and a weight of
+// 0 refuses it (RFC 9110, 12.5.1). No ranges at all take anything.
+bool accepts_json(std::string_view accept) {
+    std::vector<MediaRange> ranges = ranges_of(accept);
+    if (ranges.empty()) return true;
+    for (std::string_view served : {"application/fhir+json", "application/json"}) {
+        int best = 0;
+        double q = 0;
+        for (const MediaRange& r : ranges) {
+            int specific = r.type == served || (served == "application/fhir+json" &&
+                                                r.type == "application/json+fhir")
+                               ? 3
+                           : r.type == "application/*" ? 2
+                           : r.type == "*/*"           ? 1
+                                                       : 0;
+            if (specific > best) {
+                best = specific;
+                q = r.q;
+            }
+        }
+        if (best > 0 && q > 0) return true;
     }
     return false;
 }
@@ -180,7 +217,12 @@ Reply claim(Context& ctx, const Params& params, std::string_view body, std::stri
         return fhir_error(400, "value",
                           fmt::format("`_pretty` is true or false, not `{}`", pretty->second), "");
     auto format = params.find("_format");
-    if (format != params.end() ? !names_json(media_type(format->second)) : !accepts_json(accept))
+    if (format != params.end() && media_type(format->second).empty())
+        return fhir_error(400, "value", "`_format` has no value", "");
+    // `application/fhir+json` in a URL whose `+` was not escaped arrives with a space.
+    std::string format_type = format == params.end() ? "" : media_type(format->second);
+    std::replace(format_type.begin(), format_type.end(), ' ', '+');
+    if (format != params.end() ? !names_json(format_type) : !accepts_json(accept))
         return fhir_error(406, "not-supported",
                           fmt::format("this server answers in JSON (application/fhir+json) "
                                       "only, not {}",

@@ -29,16 +29,38 @@ bool is_byte_count(const std::string& header) {
 }
 
 // The query string alone: httplib also parses a form-encoded *body* into req.params, and a
-// case posted by `curl -d` (form-encoded by default) must not turn into parameters.
+// case posted by `curl -d` (form-encoded by default) must not turn into parameters. Read
+// here, not by the library's parser, which kept only the text after a value's last `=`
+// (`policy=nope=standard` was served by `standard`) and dropped a pair given twice: a
+// value runs from the first `=` to the `&` (RFC 3986 allows `=` in it), and every pair counts.
 Params query_of(const httplib::Request& req) {
     Params params;
     std::size_t q = req.target.find('?');
     if (q == std::string::npos) return params;
-    httplib::Params parsed;
-    httplib::detail::parse_query_text(req.target.substr(q + 1), parsed);
-    for (auto& [k, v] : parsed)
-        params.emplace(k, v);
+    std::string_view query = std::string_view(req.target).substr(q + 1);
+    query = query.substr(0, query.find('#'));
+    for (std::size_t start = 0; start <= query.size();) {
+        std::size_t end = std::min(query.find('&', start), query.size());
+        std::string_view pair = query.substr(start, end - start);
+        start = end + 1;
+        if (pair.empty()) continue;
+        std::size_t equals = pair.find('=');
+        std::string key(pair.substr(0, equals));
+        std::string value(equals == std::string_view::npos ? "" : pair.substr(equals + 1));
+        params.emplace(httplib::detail::decode_url(key, true),
+                       httplib::detail::decode_url(value, true));
+    }
     return params;
+}
+
+// Every Accept field line, as the one comma-separated list they mean (RFC 9110, 5.3).
+std::string accept_of(const httplib::Request& req) {
+    std::string joined;
+    for (std::size_t i = 0; i < req.get_header_value_count("Accept"); ++i) {
+        if (!joined.empty()) joined += ", ";
+        joined += req.get_header_value("Accept", i);
+    }
+    return joined;
 }
 
 std::string today() {
@@ -178,8 +200,12 @@ struct Server::Impl {
                       });
             http.Get(path, [this, path](const httplib::Request& req, httplib::Response& res) {
                 answer(path, req, res, [&] {
-                    return error_reply(405, fmt::format("{} takes POST with a body", path),
-                                       "see docs/openapi.yaml");
+                    std::string message = fmt::format("{} takes POST with a body", path);
+                    if (path == "/v1/fhir/Claim")
+                        return Reply{405,
+                                     fhir::operation_outcome("not-supported", message, "").dump(),
+                                     "application/fhir+json"};
+                    return error_reply(405, message, "see docs/openapi.yaml");
                 });
                 res.set_header("Allow", "POST"); // RFC 9110, 15.5.6: a 405 says what is allowed
             });
@@ -192,7 +218,7 @@ struct Server::Impl {
                 return api(ctx, query_of(req), body);
             });
         post("/v1/fhir/Claim", [this](const httplib::Request& req, std::string_view body) {
-            return fhir::claim(ctx, query_of(req), body, today(), req.get_header_value("Accept"));
+            return fhir::claim(ctx, query_of(req), body, today(), accept_of(req));
         });
     }
 

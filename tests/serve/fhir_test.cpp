@@ -95,6 +95,34 @@ TEST_CASE("fhir: POST /v1/fhir/Claim over HTTP", "[serve][fhir]") {
     CHECK(json::parse(bad->body)["resourceType"] == "OperationOutcome");
     auto broken = client.Post("/v1/fhir/Claim", "{", "application/fhir+json");
     CHECK(broken->status == 400);
+    // Query values run from the first `=` (the library kept what followed the last), and a
+    // parameter given twice counts twice even with the same value (the library kept one).
+    std::string claim_body =
+        slurp(source_root / "tests/golden/fhir/review-95870-59-denied.request.json");
+    auto nope =
+        client.Post("/v1/fhir/Claim?policy=nope=standard", claim_body, "application/fhir+json");
+    REQUIRE(nope);
+    CHECK(nope->status == 404);
+    auto twice = client.Post("/v1/fhir/Claim?_format=json&_format=json", claim_body,
+                             "application/fhir+json");
+    REQUIRE(twice);
+    CHECK(twice->status == 400);
+    auto encoded = client.Post("/v1/fhir/Claim?_format=application%2Ffhir%2Bjson%3B%20x%3Dy",
+                               claim_body, "application/fhir+json");
+    REQUIRE(encoded);
+    CHECK(encoded->status == 200);
+    // Several Accept lines are one list (RFC 9110, 5.3).
+    auto lines = client.Post(
+        "/v1/fhir/Claim",
+        httplib::Headers{{"Accept", "application/fhir+xml"}, {"Accept", "application/fhir+json"}},
+        claim_body, "application/fhir+json");
+    REQUIRE(lines);
+    CHECK(lines->status == 200);
+    // A GET on the endpoint is told so in FHIR's terms.
+    auto get = client.Get("/v1/fhir/Claim");
+    REQUIRE(get);
+    CHECK(get->status == 405);
+    CHECK(json::parse(get->body)["resourceType"] == "OperationOutcome");
     // The Accept header reaches the exchange: XML asked for is a 406, not JSON.
     auto xml =
         client.Post("/v1/fhir/Claim", httplib::Headers{{"Accept", "application/fhir+xml"}},
@@ -257,6 +285,14 @@ TEST_CASE("fhir: the format a client asks for (_format or Accept) and _pretty", 
     CHECK(status({}, "*/*") == 200);
     CHECK(status({}, "application/json") == 200);
     CHECK(status({{"_format", "json"}, {"_format", "xml"}}) == 400);
+    CHECK(status({{"_format", ""}}) == 400);
+    CHECK(status({{"_format", "application/fhir json"}}) == 200); // an unescaped `+`
+    // The most specific range decides (RFC 9110, 12.5.1); empty elements are ignored.
+    CHECK(status({}, "application/fhir+json;q=0, application/json;q=0, */*") == 406);
+    CHECK(status({}, "application/*;q=0, */*") == 406);
+    CHECK(status({}, "application/fhir+json;q=0, application/json") == 200);
+    CHECK(status({}, "*/*;q=0, application/json") == 200);
+    CHECK(status({}, ", ") == 200);
     CHECK(status({{"_pretty", "yes"}}) == 400);
 
     Reply compact = fhir::claim(ctx, {}, body, "2025-03-15");
