@@ -273,18 +273,11 @@ void exec(CaseState& s, const RuleCode& rule, std::size_t i, int line) {
 
 void run_clauses(CaseState& s, const RuleCode& rule) {
     s.rule = &rule;
-    // Most rules stop at a leading `when` on most cases: it is asked before the frame and the
-    // trail are set up, unless an explanation or coverage records where the rule stopped.
-    std::size_t first = 0;
-    if (rule.leading_when && !s.explain && !s.coverage) {
-        if (!s.expr.truth(rule.clauses[0].expr)) return;
-        first = 1;
-    }
     s.trail.clear();
     s.rows_used.clear();
     s.let_cached.clear();
     s.expr.in_frame(rule.frame_size, [&] {
-        exec(s, rule, first, -1);
+        exec(s, rule, 0, -1);
         return Value{};
     });
 }

@@ -364,23 +364,11 @@ void link(Program& program) {
         n.run = Dispatch::choose(n, true);
         measure(n);
     });
-    auto mark = [](RuleCode& rule) {
-        rule.leading_when = !rule.clauses.empty() && rule.element_exceptions.empty() &&
-                            rule.clauses[0].kind == ast::ClauseKind::When &&
-                            rule.clauses[0].narrowing < 0;
-    };
-    for (RuleCode& rule : program.rules) {
-        mark(rule);
-        for (RuleCode& exception : rule.exceptions)
-            mark(exception);
-    }
-    for (RuleCode& edit : program.edits) {
-        mark(edit);
-        for (RuleCode& exception : edit.exceptions)
-            mark(exception);
-        edit.only_reviewing = edit.leading_when && edit.exceptions.empty() &&
+    for (RuleCode& edit : program.edits)
+        edit.only_reviewing = !edit.clauses.empty() && edit.exceptions.empty() &&
+                              edit.clauses[0].kind == ast::ClauseKind::When &&
+                              edit.clauses[0].narrowing < 0 &&
                               edit.clauses[0].expr.op == Op::Reviewing;
-    }
 }
 
 } // namespace cpl

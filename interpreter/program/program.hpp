@@ -171,9 +171,6 @@ struct RuleCode {
     // Its first clause is `when reviewing` (a review edit), and nothing tries an exception
     // first: outside review it does nothing. Set by link(), not kept in the snapshot.
     bool only_reviewing = false;
-    // Its first clause is a `when` with nothing before it and no element exception waiting:
-    // asked before the rule's frame is set up. Set by link(), not kept in the snapshot.
-    bool leading_when = false;
     Span span;
 };
 
