@@ -3,6 +3,7 @@
 #include "interpreter/serve/api.hpp"
 
 #include "interpreter/engine/cpl.hpp"
+#include "interpreter/serve/json_dump.hpp"
 #include "lang/suggest.hpp"
 
 #include <fmt/format.h>
@@ -14,7 +15,7 @@ namespace cpl::serve {
 Reply error_reply(int status, std::string_view message, std::string_view help) {
     nlohmann::json body{{"error", message}};
     if (!help.empty()) body["help"] = help;
-    return {status, body.dump()};
+    return {status, json_dump(body)};
 }
 
 std::optional<Reply> unknown_parameter(const Params& params,
@@ -114,7 +115,7 @@ std::optional<Reply> unanswerable(const Program& program, const EvaluateOptions&
 }
 
 std::string json_text(std::string_view s) {
-    return nlohmann::json(s).dump();
+    return json_dump(nlohmann::json(s));
 }
 
 // The object `cpl run --format json` prints, with the fingerprint added last (and, for an

@@ -1,6 +1,7 @@
 // interpreter/serve/api_policies.cpp — the endpoints about policies rather than cases:
 // listing with settings and load errors, diff against the base, the muscle table, health.
 #include "interpreter/serve/api.hpp"
+#include "interpreter/serve/json_dump.hpp"
 #include "interpreter/tools/diff.hpp"
 
 #include <algorithm>
@@ -74,9 +75,8 @@ Reply policies(Context& ctx, const Params& params) {
             list.push_back(policy_json(s));
     if (wanted != params.end() && list.empty()) return std::get<Reply>(policy_of(ctx, params));
     auto names = ctx.store.names();
-    return {200, json{{"default", names.empty() ? json() : json(names.front())},
-                      {"policies", std::move(list)}}
-                     .dump()};
+    return {200, json_dump(json{{"default", names.empty() ? json() : json(names.front())},
+                                {"policies", std::move(list)}})};
 }
 
 Reply diff(Context& ctx, const Params& params) {
@@ -107,12 +107,11 @@ Reply diff(Context& ctx, const Params& params) {
                         {"layer", c.layer},
                         {"details", c.details},
                         {"restated", c.restated}});
-    return {200, json{{"policy", payer.name},
-                      {"base", state->base->name},
-                      {"fingerprint", state->fingerprint},
-                      {"changes", std::move(list)},
-                      {"report", render_changes(changes, *state->base, payer)}}
-                     .dump()};
+    return {200, json_dump(json{{"policy", payer.name},
+                                {"base", state->base->name},
+                                {"fingerprint", state->fingerprint},
+                                {"changes", std::move(list)},
+                                {"report", render_changes(changes, *state->base, payer)}})};
 }
 
 Reply muscles(Context& ctx, const Params& params) {
@@ -143,7 +142,7 @@ Reply muscles(Context& ctx, const Params& params) {
             list.push_back(std::move(entry));
         }
     }
-    return {200, json{{"policy", p.name}, {"muscles", std::move(list)}}.dump()};
+    return {200, json_dump(json{{"policy", p.name}, {"muscles", std::move(list)}})};
 }
 
 Reply health(Context& ctx, const Params& params) {
@@ -159,8 +158,8 @@ Reply health(Context& ctx, const Params& params) {
     }
     // Still 200 when a reload failed: the old policy serves, so the server is healthy; the
     // status word tells an operator to look.
-    return {200,
-            json{{"status", degraded ? "degraded" : "ok"}, {"policies", std::move(list)}}.dump()};
+    return {200, json_dump(json{{"status", degraded ? "degraded" : "ok"},
+                                {"policies", std::move(list)}})};
 }
 
 } // namespace cpl::serve

@@ -64,7 +64,7 @@ public:
 
     bool buffered() const { return begin_ < end_; }
 
-    enum class Head { ready, closed, timed_out, too_large };
+    enum class Head { ready, closed, timed_out, too_large, bare_lf };
     // Reads until the next request's head (up to its blank line) is in the buffer, by
     // `deadline`: a client that sends it a byte at a time is cut off with the rest. Blank
     // lines before a request line are skipped (RFC 9112, 2.2). The head is left to be read.
@@ -73,9 +73,15 @@ public:
             while (end_ - begin_ >= 2 && buffer_[begin_] == '\r' && buffer_[begin_ + 1] == '\n')
                 begin_ += 2;
             std::string_view held(buffer_.data() + begin_, end_ - begin_);
-            if (std::size_t end = held.find("\r\n\r\n"); end != std::string_view::npos) {
+            std::size_t end = held.find("\r\n\r\n");
+            // A line ended by LF alone never ends a head here: refused at once, not at the
+            // read timeout (RFC 9112, 2.2 lets a server refuse it).
+            for (std::size_t lf = held.find('\n'); lf < std::min(end, held.size());
+                 lf = held.find('\n', lf + 1))
+                if (lf == 0 || held[lf - 1] != '\r') return Head::bare_lf;
+            if (end != std::string_view::npos) {
                 head = held.substr(0, end);
-                return end > max_head_bytes ? Head::too_large : Head::ready;
+                return end + 4 > max_head_bytes ? Head::too_large : Head::ready;
             }
             if (held.size() > max_head_bytes) return Head::too_large;
             auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -96,8 +102,28 @@ public:
     }
     bool is_writable() const override { return wait_for(sock_, POLLOUT, write_ms_) > 0; }
 
+    // A request's bytes and when it began: a body sent slower than `min_body_rate` on
+    // average, once the read timeout has passed, is cut off (a client trickling a byte a
+    // second held a worker, and shutdown, for as long as it liked).
+    void start_request() {
+        request_start_ = std::chrono::steady_clock::now();
+        request_bytes_ = 0;
+    }
+
     ssize_t read(char* ptr, size_t size) override {
+        ssize_t n = read_some(ptr, size);
+        if (n > 0) request_bytes_ += static_cast<std::size_t>(n);
+        return n;
+    }
+
+    ssize_t read_some(char* ptr, size_t size) {
         if (!buffered()) {
+            auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::steady_clock::now() - request_start_)
+                               .count();
+            if (elapsed > read_ms_ &&
+                request_bytes_ < static_cast<std::size_t>(elapsed) * min_body_rate / 1000)
+                return -1;
             if (wait_for(sock_, POLLIN, read_ms_) <= 0) return -1;
             // A read as large as the buffer goes straight to its destination (a body).
             if (size >= buffer_.size()) return receive(ptr, size);
@@ -154,6 +180,8 @@ private:
     int read_ms_, write_ms_;
     std::vector<char> buffer_;
     std::size_t begin_ = 0, end_ = 0;
+    std::chrono::steady_clock::time_point request_start_ = std::chrono::steady_clock::now();
+    std::size_t request_bytes_ = 0;
 };
 
 std::string_view reason_phrase(int status) {
@@ -239,6 +267,10 @@ bool ConnectionServer::process_and_close_socket(socket_t sock) {
             refuse(408, "", "the request's head did not arrive within the read timeout");
             break;
         }
+        if (state == ConnectionStream::Head::bare_lf) {
+            refuse(400, "", "the request has a line ended by LF alone: end lines with CRLF");
+            break;
+        }
         if (state == ConnectionStream::Head::too_large) {
             refuse(431, "",
                    fmt::format("the request's head is larger than {} bytes", max_head_bytes));
@@ -263,11 +295,15 @@ bool ConnectionServer::process_and_close_socket(socket_t sock) {
             break;
         }
         // Only POST routes read a body: another method's would be read as the next request.
-        bool unread_body = head.has_body && head.method != "POST";
+        // After a chunked body the connection ends too: the library reads chunk framing
+        // loosely (`+370`, junk after a chunk), and what it leaves must not be a request.
+        bool last = head.has_body && (head.method != "POST" || head.chunked);
+        last = last || head.wants_close || left == 1;
         closing = false;
         bool closed = false;
-        served = process_request(stream, left == 1 || unread_body, closed, nullptr);
-        if (!served || closed || closing || unread_body) break;
+        stream.start_request();
+        served = process_request(stream, last, closed, nullptr);
+        if (!served || closed || closing || last) break;
     }
     closing = false;
     close_gracefully(sock);

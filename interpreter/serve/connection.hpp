@@ -32,6 +32,9 @@ private:
 
 /// The most a request's head may take: its lines and fields together.
 inline constexpr std::size_t max_head_bytes = 64 * 1024;
+/// The slowest a request may arrive on average, in bytes a second, once the read timeout
+/// has passed since it began.
+inline constexpr std::size_t min_body_rate = 8 * 1024;
 
 /// Ends the connection once the response being made is written: what the client sent after
 /// it (the rest of a body refused) is not read as a next request. Called from a handler, on

@@ -2,6 +2,7 @@
 #include "interpreter/serve/decision_log.hpp"
 
 #include "interpreter/serve/fingerprint.hpp"
+#include "interpreter/serve/json_dump.hpp"
 #include "interpreter/serve/policy_store.hpp"
 #include "lang/json_nesting.hpp"
 
@@ -52,7 +53,7 @@ std::string mask(std::string_view json, const Identifiers& ids, std::string_view
     // number would wreck the line and hide nothing.
     if (!ids.id.empty()) {
         std::string token = "id:" + sha256_hex(std::string(salt) + ids.id).substr(0, 12);
-        std::string quoted = nlohmann::json(ids.id).dump();
+        std::string quoted = json_dump(nlohmann::json(ids.id));
         replace_all(out, quoted, "\"" + token + "\"");
         if (ids.id.size() >= 3) {
             std::string inner = quoted.substr(1, quoted.size() - 2);
@@ -86,7 +87,7 @@ void DecisionLog::write(std::string_view endpoint, std::string_view policy,
     std::string line = fmt::format(
         "{{\"decision_id\": \"{}-{}\", \"time\": \"{}\", \"endpoint\": {}, \"policy\": {}, "
         "\"fingerprint\": \"{}\", \"version\": {}, \"masked\": {}, \"result\": {}}}\n",
-        run_, next_++, time, nlohmann::json(endpoint).dump(), nlohmann::json(policy).dump(),
+        run_, next_++, time, json_dump(nlohmann::json(endpoint)), json_dump(nlohmann::json(policy)),
         fingerprint, version, unmasked_ ? "false" : "true", result);
     std::fwrite(line.data(), 1, line.size(), file_);
     // A decision is on disk before the next one is answered: an audit trail that loses its

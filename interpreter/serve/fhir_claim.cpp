@@ -2,6 +2,7 @@
 // diagnoses) come from the Claim's own elements, the study from one supportingInfo entry,
 // so each fact has exactly one place to be written and a mismatch cannot arise.
 #include "interpreter/serve/fhir.hpp"
+#include "interpreter/serve/json_dump.hpp"
 #include "lang/json_nesting.hpp"
 
 #include <algorithm>
@@ -370,7 +371,7 @@ std::variant<MappedCase, Problem> claim_to_case(const json& claim) {
     }
     if (!diagnoses.empty()) study["diagnoses"] = std::move(diagnoses);
     study["claim"] = std::move(lines);
-    mapped.json = study.dump();
+    mapped.json = json_dump(study);
     return mapped;
 }
 

@@ -4,6 +4,7 @@
 // study supports but the claim lacks are addItem entries.
 #include "interpreter/engine/cpl.hpp"
 #include "interpreter/serve/fhir.hpp"
+#include "interpreter/serve/json_dump.hpp"
 #include "lang/json_nesting.hpp"
 
 #include <algorithm>
@@ -207,7 +208,7 @@ Reply claim(Context& ctx, const Params& params, std::string_view body, std::stri
     int indent = pretty != params.end() && pretty->second == "true" ? 2 : -1;
     auto fhir_error = [indent](int status, std::string_view code, std::string_view message,
                                std::string_view expression) {
-        return Reply{status, operation_outcome(code, message, expression).dump(indent),
+        return Reply{status, json_dump(operation_outcome(code, message, expression), indent),
                      "application/fhir+json"};
     };
     if (auto bad = unknown_parameter(params, {"policy", "_format", "_pretty"}))
@@ -258,7 +259,7 @@ Reply claim(Context& ctx, const Params& params, std::string_view body, std::stri
         return fhir_error(422, "value", message, claim_expression(mapped, outcome.path));
     }
     json response = claim_response(request, *outcome.result, *state, today);
-    std::string text = response.dump(indent);
+    std::string text = json_dump(response, indent);
     if (ctx.log)
         ctx.log->write("/v1/fhir/Claim", state->program->name, state->fingerprint, state->version,
                        mapped.json, to_json(*outcome.result, false));

@@ -60,6 +60,9 @@ std::variant<RequestHead, HeadProblem> check_head(std::string_view head) {
 
     // The request line: METHOD SP target SP HTTP-version (RFC 9112, 3).
     std::string_view request = lines.front();
+    if (request.size() > max_head_line)
+        return HeadProblem{414,
+                           fmt::format("the request line is longer than {} bytes", max_head_line)};
     std::size_t first = request.find(' ');
     std::size_t last = request.rfind(' ');
     if (first == std::string_view::npos || first == last)
@@ -71,6 +74,13 @@ std::variant<RequestHead, HeadProblem> check_head(std::string_view head) {
     if (!is_token(out.method) || target.empty() ||
         target.find_first_of(" \t") != std::string_view::npos)
         return bad("the request line is not `METHOD TARGET HTTP/1.1`");
+    // RFC 9112, 3.2: a target is visible ASCII; a control character or a raw byte above it is
+    // refused, not echoed into an error.
+    if (std::any_of(target.begin(), target.end(), [](char c) {
+            auto u = static_cast<unsigned char>(c);
+            return u <= 0x20 || u >= 0x7F;
+        }))
+        return bad("the request target holds a byte that is not visible ASCII (escape it as %XX)");
     if (version != "HTTP/1.1" && version != "HTTP/1.0") {
         if (version.size() == 8 && version.starts_with("HTTP/") && std::isdigit(version[5]) &&
             version[6] == '.' && std::isdigit(version[7]))
@@ -86,6 +96,9 @@ std::variant<RequestHead, HeadProblem> check_head(std::string_view head) {
     std::vector<std::string> codings;
     for (std::size_t i = 1; i < lines.size(); ++i) {
         std::string_view line = lines[i];
+        if (line.size() > max_head_line)
+            return HeadProblem{431,
+                               fmt::format("a header line is longer than {} bytes", max_head_line)};
         // RFC 9112, 5.2: a line folded onto the one before (obs-fold) is refused.
         if (line.empty() || line.front() == ' ' || line.front() == '\t')
             return bad("a header line begins with whitespace (a folded line)");
@@ -107,6 +120,13 @@ std::variant<RequestHead, HeadProblem> check_head(std::string_view head) {
             return bad(fmt::format("the header `{}` holds a control character", name));
         std::string key = lower(name);
         if (key == "host") ++hosts;
+        if (key == "connection")
+            for (std::size_t start = 0; start <= value.size();) {
+                std::size_t end = std::min(value.find(',', start), value.size());
+                out.wants_close =
+                    out.wants_close || lower(trimmed(value.substr(start, end - start))) == "close";
+                start = end + 1;
+            }
         if (key == "content-length") {
             if (value.empty()) return bad("`Content-Length` has no value");
             if (std::all_of(value.begin(), value.end(), ::isdigit) && value.size() <= 19) {
@@ -137,6 +157,10 @@ std::variant<RequestHead, HeadProblem> check_head(std::string_view head) {
                                                 "the body with Content-Length or chunked",
                                                 coding)};
     if (codings.size() > 1) return bad("Transfer-Encoding names chunked more than once");
+    out.chunked = !codings.empty();
+    // RFC 9112, 6.1: chunked in an HTTP/1.0 request is faulty framing.
+    if (out.chunked && version == "HTTP/1.0")
+        return bad("Transfer-Encoding: chunked in an HTTP/1.0 request: send Content-Length");
     if (out.has_body && codings.empty() && !out.content_length)
         return bad("`Transfer-Encoding` names no coding");
     return out;

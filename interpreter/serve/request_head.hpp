@@ -24,10 +24,13 @@ struct RequestHead {
     std::string method;
     std::string path;      // the target without its query
     bool has_body = false; // a Content-Length above 0 or Transfer-Encoding: chunked
+    bool chunked = false;
+    bool wants_close = false; // `close` among the Connection options, in any case
     std::optional<std::uint64_t> content_length;
 };
 
 inline constexpr std::size_t max_head_fields = 100;
+inline constexpr std::size_t max_head_line = 8 * 1024; // the library refuses longer lines
 
 /// Checks `head`: the request line and field lines, each ended by CRLF, without the blank
 /// line that ends the head.

@@ -5,6 +5,7 @@
 #include "interpreter/serve/api.hpp"
 #include "interpreter/serve/connection.hpp"
 #include "interpreter/serve/fhir.hpp"
+#include "interpreter/serve/json_dump.hpp"
 #include "interpreter/serve/web_assets.hpp"
 
 #include <algorithm>
@@ -202,9 +203,9 @@ struct Server::Impl {
                 answer(path, req, res, [&] {
                     std::string message = fmt::format("{} takes POST with a body", path);
                     if (path == "/v1/fhir/Claim")
-                        return Reply{405,
-                                     fhir::operation_outcome("not-supported", message, "").dump(),
-                                     "application/fhir+json"};
+                        return Reply{
+                            405, json_dump(fhir::operation_outcome("not-supported", message, "")),
+                            "application/fhir+json"};
                     return error_reply(405, message, "see docs/openapi.yaml");
                 });
                 res.set_header("Allow", "POST"); // RFC 9110, 15.5.6: a 405 says what is allowed
@@ -251,50 +252,51 @@ struct Server::Impl {
                             std::chrono::nanoseconds(-1));
             if (path == "/v1/fhir/Claim")
                 return std::pair<std::string, std::string>{
-                    fhir::operation_outcome(status == 413 ? "too-costly" : "structure", message, "")
-                        .dump(),
+                    json_dump(fhir::operation_outcome(status == 413 ? "too-costly" : "structure",
+                                                      message, "")),
                     "application/fhir+json"};
             return std::pair<std::string, std::string>{error_reply(status, message).body,
                                                        "application/json"};
         };
         // Errors no handler answered (404, 413, a request that does not parse) get a JSON
         // body too; the handlers' own errors already have one and are left alone.
-        http.set_error_handler(httplib::Server::HandlerWithResponse(
-            [this](const httplib::Request& req, httplib::Response& res) {
-                if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-                // A request the library could not read (400, 413, 414) leaves the stream in
-                // the middle of it: the connection ends with this answer.
-                if (res.status != 404) {
-                    res.set_header("Connection", "close");
-                    close_after_response();
-                }
-                std::string message;
-                std::string help;
-                if (res.status == 404) {
-                    message = fmt::format("no endpoint {} {}", req.method, req.path);
-                    help = "GET / for the workbench; the API is under /v1 (docs/openapi.yaml)";
-                } else if (res.status == 413) {
-                    message = fmt::format("the request body is larger than the limit of {} bytes",
-                                          options.max_body);
-                    help = "send fewer cases per batch request, or start the server with a larger "
-                           "--max-body";
-                } else {
-                    message = fmt::format("the request could not be read (HTTP {})", res.status);
-                }
-                // A FHIR client reads an OperationOutcome, whatever went wrong.
-                if (req.path == "/v1/fhir/Claim") {
-                    if (!help.empty()) message += " (" + help + ")";
-                    res.set_content(fhir::operation_outcome(
-                                        res.status == 413 ? "too-costly" : "structure", message, "")
-                                        .dump(),
-                                    "application/fhir+json");
-                } else {
-                    res.set_content(error_reply(res.status, message, help).body,
-                                    "application/json");
-                }
-                metrics.request(endpoint_label(req.path), res.status, std::chrono::nanoseconds(-1));
-                return httplib::Server::HandlerResponse::Handled;
-            }));
+        http.set_error_handler(httplib::Server::HandlerWithResponse([this](
+                                                                        const httplib::Request& req,
+                                                                        httplib::Response& res) {
+            if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+            // A request the library could not read (400, 413, 414) leaves the stream in
+            // the middle of it: the connection ends with this answer.
+            if (res.status != 404) {
+                res.set_header("Connection", "close");
+                close_after_response();
+            }
+            std::string message;
+            std::string help;
+            if (res.status == 404) {
+                message = fmt::format("no endpoint {} {}", req.method, req.path);
+                help = "GET / for the workbench; the API is under /v1 (docs/openapi.yaml)";
+            } else if (res.status == 413) {
+                message = fmt::format("the request body is larger than the limit of {} bytes",
+                                      options.max_body);
+                help = req.path == "/v1/batch"
+                           ? "send fewer cases per batch request, or start the server with a "
+                             "larger --max-body"
+                           : "send a smaller body, or start the server with a larger --max-body";
+            } else {
+                message = fmt::format("the request could not be read (HTTP {})", res.status);
+            }
+            // A FHIR client reads an OperationOutcome, whatever went wrong.
+            if (req.path == "/v1/fhir/Claim") {
+                if (!help.empty()) message += " (" + help + ")";
+                res.set_content(json_dump(fhir::operation_outcome(
+                                    res.status == 413 ? "too-costly" : "structure", message, "")),
+                                "application/fhir+json");
+            } else {
+                res.set_content(error_reply(res.status, message, help).body, "application/json");
+            }
+            metrics.request(endpoint_label(req.path), res.status, std::chrono::nanoseconds(-1));
+            return httplib::Server::HandlerResponse::Handled;
+        }));
         // A body's length is read before anything else of it: the library would take `-1`
         // for a huge length (a 413 after the read timeout) and `abc` for none, and two lengths
         // that differ leave where the body ends in doubt (RFC 9112, 6.3). Refused at once, and

@@ -33,6 +33,15 @@ TEST_CASE("request head: what passes, and what it tells the loop", "[serve][head
               .has_body == false);
     CHECK(std::get<RequestHead>(check_head("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 4"))
               .has_body);
+    // RFC 9110, 7.6.1: connection options are a list, in any case.
+    CHECK(std::get<RequestHead>(check_head("GET / HTTP/1.1\r\nHost: a\r\nConnection: foo, Close"))
+              .wants_close);
+    CHECK_FALSE(
+        std::get<RequestHead>(check_head("GET / HTTP/1.1\r\nHost: a\r\nConnection: keep-alive"))
+            .wants_close);
+    CHECK(std::get<RequestHead>(
+              check_head("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked"))
+              .chunked);
 }
 
 // Each of these the library read past: a field it could not parse was dropped, so a body
@@ -55,6 +64,11 @@ TEST_CASE("request head: what is refused, with its status", "[serve][head]") {
     CHECK(status_of("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip") == 501);
     CHECK(status_of("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked") == 501);
     CHECK(status_of("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, chunked") == 400);
+    CHECK(status_of("GET /v1/\xff HTTP/1.1\r\nHost: a") == 400); // a raw byte in the target
+    CHECK(status_of("GET /v1/\x01 HTTP/1.1\r\nHost: a") == 400);
+    CHECK(status_of("POST / HTTP/1.0\r\nTransfer-Encoding: chunked") == 400);
+    CHECK(status_of("GET / HTTP/1.1\r\nHost: a\r\nX: " + std::string(max_head_line, 'a')) == 431);
+    CHECK(status_of("GET /" + std::string(max_head_line, 'a') + " HTTP/1.1\r\nHost: a") == 414);
     std::string many = "GET / HTTP/1.1\r\nHost: a";
     for (std::size_t i = 0; i < max_head_fields; ++i)
         many += "\r\nX-" + std::to_string(i) + ": 1";

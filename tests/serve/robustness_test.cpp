@@ -490,6 +490,53 @@ TEST_CASE("serve: a request's head is checked whole before it is served", "[serv
         fields += "X-" + std::to_string(fields.size()) + ": " + std::string(200, 'a') + "\r\n";
     got = exchange(fields);
     CHECK(got.starts_with("HTTP/1.1 431"));
+    // Bytes that are not UTF-8 in a path or a parameter: an error quoting them made the JSON
+    // library throw, and the server ended.
+    got = exchange("GET /v1/%FF HTTP/1.1\r\nHost: a\r\n\r\n");
+    CHECK(got.starts_with("HTTP/1.1 404"));
+    CHECK(got.find("\xef\xbf\xbd") != std::string::npos); // U+FFFD in the message
+    got = exchange("POST /v1/evaluate?policy=%FF HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n"
+                   "Connection: close\r\n\r\n{}");
+    CHECK(got.starts_with("HTTP/1.1 404"));
+    got = exchange("POST /v1/evaluate HTTP/1.1\r\nHost: a\r\nContent-Length: 1\xff\r\n\r\n");
+    CHECK(got.starts_with("HTTP/1.1 400"));
+    // A line ended by LF alone: refused at once, not at the read timeout.
+    start = Clock::now();
+    got = exchange("GET /v1/health HTTP/1.1\nHost: a\n\n");
+    CHECK(got.starts_with("HTTP/1.1 400"));
+    CHECK(Clock::now() - start < std::chrono::milliseconds(900));
+    // `close` among other connection options ends the connection after the answer.
+    got = exchange("GET /v1/health HTTP/1.1\r\nHost: a\r\nConnection: foo, Close\r\n\r\n" + inner);
+    CHECK(answers(got) == 1);
+    // After a chunked body the connection ends: junk after a chunk is never a request.
+    got = exchange("POST /v1/evaluate HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
+                   "Transfer-Encoding: chunked\r\n\r\n2\r\n{}JUNK\r\n" +
+                   inner);
+    CHECK(answers(got) == 1);
+    // A body trickled slower than the minimum rate is cut off once the read timeout has
+    // passed, not held for as long as the client likes.
+    {
+        int slow_body = connect_to(server.port());
+        std::string post =
+            "POST /v1/evaluate HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n";
+        REQUIRE(::write(slow_body, post.data(), post.size()) == ssize_t(post.size()));
+        auto began = Clock::now();
+        bool refused = false;
+        while (Clock::now() - began < std::chrono::seconds(6)) {
+            if (::send(slow_body, " ", 1, MSG_NOSIGNAL) != 1) {
+                refused = true;
+                break;
+            }
+            pollfd p{slow_body, POLLIN, 0};
+            if (::poll(&p, 1, 300) > 0) {
+                refused = true;
+                break;
+            }
+        }
+        ::close(slow_body);
+        CHECK(refused);
+        CHECK(Clock::now() - began < std::chrono::seconds(4));
+    }
     // A head sent a byte at a time, slower than the read timeout allows for it whole.
     int fd = connect_to(server.port());
     std::string slow = "GET /v1/health HTTP/1.1\r\nHost: a\r\nX-Slow: 1\r\n";
