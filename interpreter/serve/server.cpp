@@ -314,17 +314,21 @@ struct Server::Impl {
             bool chunked_too = req.has_header("Transfer-Encoding");
             if (is_byte_count(length) && !differ && !chunked_too)
                 return httplib::Server::HandlerResponse::Unhandled;
-            Reply r = error_reply(
-                400,
+            std::string message =
                 chunked_too ? "the request has both Content-Length and Transfer-Encoding"
                 : differ    ? "the request has several Content-Length headers that differ"
-                            : fmt::format("`Content-Length: {}` is not a number of bytes", length),
-                "send one Content-Length, the body's length in bytes, or let the client compute "
-                "it");
+                            : fmt::format("`Content-Length: {}` is not a number of bytes", length);
+            std::string help = "send one Content-Length, the body's length in bytes, or let the "
+                               "client compute it";
             res.status = 400;
             res.set_header("Connection", "close");
             close_after_response();
-            res.set_content(r.body, "application/json");
+            if (req.path == "/v1/fhir/Claim") // a FHIR client reads an OperationOutcome
+                res.set_content(json_dump(fhir::operation_outcome("structure",
+                                                                  message + " (" + help + ")", "")),
+                                "application/fhir+json");
+            else
+                res.set_content(error_reply(400, message, help).body, "application/json");
             metrics.request(endpoint_label(req.path), res.status, std::chrono::nanoseconds(-1));
             return httplib::Server::HandlerResponse::Handled;
         });

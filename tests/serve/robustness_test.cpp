@@ -500,6 +500,10 @@ TEST_CASE("serve: a request's head is checked whole before it is served", "[serv
     CHECK(got.starts_with("HTTP/1.1 404"));
     got = exchange("POST /v1/evaluate HTTP/1.1\r\nHost: a\r\nContent-Length: 1\xff\r\n\r\n");
     CHECK(got.starts_with("HTTP/1.1 400"));
+    // A length that is not one number of bytes, on the FHIR endpoint: an OperationOutcome.
+    got = exchange("POST /v1/fhir/Claim HTTP/1.1\r\nHost: a\r\nContent-Length: +1\r\n\r\n{");
+    CHECK(got.starts_with("HTTP/1.1 400"));
+    CHECK(got.find("\"resourceType\":\"OperationOutcome\"") != std::string::npos);
     // A line ended by LF alone: refused at once, not at the read timeout.
     start = Clock::now();
     got = exchange("GET /v1/health HTTP/1.1\nHost: a\n\n");
