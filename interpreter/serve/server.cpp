@@ -172,11 +172,32 @@ struct Server::Impl {
         asset("/");
         asset("/workbench.js");
         asset("/workbench.css");
+        // A route asked with a method it does not take is told which it takes (RFC 9110,
+        // 15.5.6: a 405 says what is allowed), not a bare 404.
+        auto wrong_method = [this](std::string path, std::string allowed) {
+            return [this, path, allowed](const httplib::Request& req, httplib::Response& res) {
+                answer(path, req, res, [&] {
+                    std::string message = allowed == "POST"
+                                              ? fmt::format("{} takes POST with a body", path)
+                                              : fmt::format("{} takes {}", path, allowed);
+                    if (path == "/v1/fhir/Claim")
+                        return Reply{
+                            405, json_dump(fhir::operation_outcome("not-supported", message, "")),
+                            "application/fhir+json"};
+                    return error_reply(405, message, "see docs/openapi.yaml");
+                });
+                res.set_header("Allow", allowed);
+            };
+        };
         using Get = Reply (*)(Context&, const Params&);
-        auto get = [this](std::string path, Get f) {
+        auto get = [this, wrong_method](std::string path, Get f) {
             http.Get(path, timed(path, [this, f](const httplib::Request& req) {
                          return f(ctx, query_of(req));
                      }));
+            http.Post(path, wrong_method(path, "GET"));
+            http.Put(path, wrong_method(path, "GET"));
+            http.Delete(path, wrong_method(path, "GET"));
+            http.Patch(path, wrong_method(path, "GET"));
         };
         get("/v1/health", &health);
         get("/v1/policies", &policies);
@@ -191,7 +212,7 @@ struct Server::Impl {
         // POST routes get their body through read_body; GET on one is a client mistake worth
         // naming, not a bare 404.
         using Handler = std::function<Reply(const httplib::Request&, std::string_view body)>;
-        auto post = [this](std::string path, Handler handler) {
+        auto post = [this, wrong_method](std::string path, Handler handler) {
             http.Post(path,
                       [this, path, handler](const httplib::Request& req, httplib::Response& res,
                                             const httplib::ContentReader& content) {
@@ -199,17 +220,10 @@ struct Server::Impl {
                           if (!read_body(req, content, res, body)) return;
                           answer(path, req, res, [&] { return handler(req, body); });
                       });
-            http.Get(path, [this, path](const httplib::Request& req, httplib::Response& res) {
-                answer(path, req, res, [&] {
-                    std::string message = fmt::format("{} takes POST with a body", path);
-                    if (path == "/v1/fhir/Claim")
-                        return Reply{
-                            405, json_dump(fhir::operation_outcome("not-supported", message, "")),
-                            "application/fhir+json"};
-                    return error_reply(405, message, "see docs/openapi.yaml");
-                });
-                res.set_header("Allow", "POST"); // RFC 9110, 15.5.6: a 405 says what is allowed
-            });
+            http.Get(path, wrong_method(path, "POST"));
+            http.Put(path, wrong_method(path, "POST"));
+            http.Delete(path, wrong_method(path, "POST"));
+            http.Patch(path, wrong_method(path, "POST"));
         };
         using Api = Reply (*)(Context&, const Params&, std::string_view);
         for (auto [path, api] : {std::pair<const char*, Api>{"/v1/evaluate", &evaluate},

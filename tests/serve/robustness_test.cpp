@@ -117,6 +117,16 @@ TEST_CASE("serve: malformed JSON and unknown fields are answered 422 with the JS
     auto method = client.Get("/v1/evaluate");
     CHECK(method->status == 405);
     CHECK(method->get_header_value("Allow") == "POST");
+    auto put = client.Put("/v1/review", study, "application/json");
+    CHECK(put->status == 405);
+    CHECK(put->get_header_value("Allow") == "POST");
+    auto post_to_get = client.Post("/v1/health", "", "application/json");
+    CHECK(post_to_get->status == 405);
+    CHECK(post_to_get->get_header_value("Allow") == "GET");
+    CHECK(json::parse(post_to_get->body)["error"] == "/v1/health takes GET");
+    auto fhir_delete = client.Delete("/v1/fhir/Claim");
+    CHECK(fhir_delete->status == 405);
+    CHECK(json::parse(fhir_delete->body)["resourceType"] == "OperationOutcome");
     auto nowhere = client.Get("/v2/evaluate");
     CHECK(nowhere->status == 404);
     CHECK(json::parse(nowhere->body)["error"] == "no endpoint GET /v2/evaluate");
