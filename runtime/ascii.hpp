@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <string_view>
 
 namespace cpl {
@@ -82,6 +83,13 @@ inline void copy_ascii_lower(std::string_view in, char* out) {
     if (words) return;
     for (std::size_t at = 0; at < in.size(); ++at)
         out[at] = is_upper(in[at]) ? static_cast<char>(in[at] + ('a' - 'A')) : in[at];
+}
+
+/// `s` with A to Z in lower case.
+inline std::string ascii_lower(std::string_view s) {
+    std::string out(s.size(), '\0');
+    copy_ascii_lower(s, out.data());
+    return out;
 }
 
 } // namespace cpl

@@ -2,6 +2,7 @@
 // stream, and its read buffer, for every request of a kept-alive connection.
 #include "interpreter/serve/connection.hpp"
 
+#include "interpreter/serve/json_dump.hpp"
 #include "interpreter/serve/request_head.hpp"
 
 #include <algorithm>
@@ -69,16 +70,22 @@ public:
     // `deadline`: a client that sends it a byte at a time is cut off with the rest. Blank
     // lines before a request line are skipped (RFC 9112, 2.2). The head is left to be read.
     Head read_head(std::chrono::steady_clock::time_point deadline, std::string_view& head) {
+        // What was looked at already: each read's bytes are scanned once, not the whole head
+        // again (a head sent a byte a packet would cost its length squared).
+        std::size_t scanned = 0;
         for (;;) {
-            while (end_ - begin_ >= 2 && buffer_[begin_] == '\r' && buffer_[begin_ + 1] == '\n')
+            while (scanned == 0 && end_ - begin_ >= 2 && buffer_[begin_] == '\r' &&
+                   buffer_[begin_ + 1] == '\n')
                 begin_ += 2;
             std::string_view held(buffer_.data() + begin_, end_ - begin_);
-            std::size_t end = held.find("\r\n\r\n");
+            std::size_t end = held.find("\r\n\r\n", scanned < 3 ? 0 : scanned - 3);
             // A line ended by LF alone never ends a head here: refused at once, not at the
             // read timeout (RFC 9112, 2.2 lets a server refuse it).
-            for (std::size_t lf = held.find('\n'); lf < std::min(end, held.size());
+            for (std::size_t lf = held.find('\n', scanned); lf < std::min(end, held.size());
                  lf = held.find('\n', lf + 1))
                 if (lf == 0 || held[lf - 1] != '\r') return Head::bare_lf;
+            // A lone CR at the start may be the first half of a blank line to skip.
+            scanned = held == "\r" ? 0 : held.size();
             if (end != std::string_view::npos) {
                 head = held.substr(0, end);
                 return end + 4 > max_head_bytes ? Head::too_large : Head::ready;
@@ -241,10 +248,9 @@ bool ConnectionServer::process_and_close_socket(socket_t sock) {
         return false;
     };
     auto refuse = [&](int status, std::string_view path, const std::string& message) {
-        auto [body, type] =
-            refusal ? refusal(status, path, message)
-                    : std::pair<std::string, std::string>{
-                          fmt::format("{{\"error\": \"{}\"}}", message), "application/json"};
+        auto [body, type] = refusal ? refusal(status, path, message)
+                                    : std::pair<std::string, std::string>{
+                                          json_dump({{"error", message}}), "application/json"};
         std::string answer =
             fmt::format("HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: "
                         "close\r\n\r\n{}",
@@ -278,12 +284,7 @@ bool ConnectionServer::process_and_close_socket(socket_t sock) {
         }
         auto checked = check_head(text);
         if (auto* problem = std::get_if<HeadProblem>(&checked)) {
-            std::string_view line = text.substr(0, text.find("\r\n"));
-            std::size_t at = line.find(' ');
-            std::string_view path = at == std::string_view::npos
-                                        ? ""
-                                        : line.substr(at + 1, line.find(' ', at + 1) - at - 1);
-            refuse(problem->status, path.substr(0, path.find('?')), problem->message);
+            refuse(problem->status, problem->path, problem->message);
             break;
         }
         const RequestHead& head = std::get<RequestHead>(checked);

@@ -6,6 +6,7 @@
 #include "interpreter/serve/fhir.hpp"
 #include "interpreter/serve/json_dump.hpp"
 #include "lang/json_nesting.hpp"
+#include "runtime/ascii.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -34,13 +35,6 @@ json modifiers_json(const std::vector<std::string_view>& modifiers) {
     return out;
 }
 
-std::string lower_ascii(std::string_view text) {
-    std::string out(text);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
-
 // A media type without its parameters (`application/fhir+json; fhirVersion=4.0`), trimmed.
 std::string media_type(std::string_view text) {
     text = text.substr(0, text.find(';'));
@@ -48,7 +42,7 @@ std::string media_type(std::string_view text) {
         text.remove_prefix(1);
     while (!text.empty() && text.back() == ' ')
         text.remove_suffix(1);
-    return lower_ascii(text);
+    return ascii_lower(text);
 }
 
 // What FHIR's `_format` and media types name JSON by (http.html, "Content Types and

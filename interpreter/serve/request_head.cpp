@@ -1,6 +1,8 @@
 // interpreter/serve/request_head.cpp — RFC 9112's rules for a request head (request_head.hpp).
 #include "interpreter/serve/request_head.hpp"
 
+#include "runtime/ascii.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <fmt/format.h>
@@ -20,11 +22,8 @@ bool is_token(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), is_tchar);
 }
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
 }
 
 std::string_view trimmed(std::string_view s) {
@@ -46,13 +45,27 @@ std::vector<std::string_view> lines_of(std::string_view head) {
     return lines;
 }
 
-HeadProblem bad(std::string message) {
-    return {400, std::move(message)};
+// The elements of a comma-separated field value, trimmed and in lower case; empty ones
+// dropped (RFC 9110, 5.6.1).
+std::vector<std::string> list_items(std::string_view value) {
+    std::vector<std::string> items;
+    for (std::size_t start = 0; start <= value.size();) {
+        std::size_t end = std::min(value.find(',', start), value.size());
+        std::string item = ascii_lower(trimmed(value.substr(start, end - start)));
+        if (!item.empty()) items.push_back(std::move(item));
+        start = end + 1;
+    }
+    return items;
 }
 
 } // namespace
 
 std::variant<RequestHead, HeadProblem> check_head(std::string_view head) {
+    RequestHead out; // its path is known once the request line is read
+    auto fail = [&](int status, std::string message) {
+        return HeadProblem{status, std::move(message), out.path};
+    };
+    auto bad = [&](std::string message) { return fail(400, std::move(message)); };
     std::vector<std::string_view> lines = lines_of(head);
     for (auto line : lines)
         if (line.find_first_of("\r\n") != std::string_view::npos)
@@ -61,13 +74,11 @@ std::variant<RequestHead, HeadProblem> check_head(std::string_view head) {
     // The request line: METHOD SP target SP HTTP-version (RFC 9112, 3).
     std::string_view request = lines.front();
     if (request.size() > max_head_line)
-        return HeadProblem{414,
-                           fmt::format("the request line is longer than {} bytes", max_head_line)};
+        return fail(414, fmt::format("the request line is longer than {} bytes", max_head_line));
     std::size_t first = request.find(' ');
     std::size_t last = request.rfind(' ');
     if (first == std::string_view::npos || first == last)
         return bad("the request line is not `METHOD TARGET HTTP/1.1`");
-    RequestHead out;
     out.method = std::string(request.substr(0, first));
     std::string_view target = request.substr(first + 1, last - first - 1);
     std::string_view version = request.substr(last + 1);
@@ -82,23 +93,23 @@ std::variant<RequestHead, HeadProblem> check_head(std::string_view head) {
         }))
         return bad("the request target holds a byte that is not visible ASCII (escape it as %XX)");
     if (version != "HTTP/1.1" && version != "HTTP/1.0") {
-        if (version.size() == 8 && version.starts_with("HTTP/") && std::isdigit(version[5]) &&
-            version[6] == '.' && std::isdigit(version[7]))
-            return HeadProblem{505, fmt::format("{} is not served: send HTTP/1.1", version)};
+        if (version.size() == 8 && version.starts_with("HTTP/") && is_digit(version[5]) &&
+            version[6] == '.' && is_digit(version[7]))
+            return fail(505, fmt::format("{} is not served: send HTTP/1.1", version));
         return bad("the request line is not `METHOD TARGET HTTP/1.1`");
     }
     out.path = std::string(target.substr(0, target.find('?')));
 
     if (lines.size() - 1 > max_head_fields)
-        return HeadProblem{431, fmt::format("the request has {} header fields; at most {} are read",
-                                            lines.size() - 1, max_head_fields)};
+        return fail(431, fmt::format("the request has {} header fields; at most {} are read",
+                                     lines.size() - 1, max_head_fields));
     std::size_t hosts = 0;
+    bool transfer_encoding = false;
     std::vector<std::string> codings;
     for (std::size_t i = 1; i < lines.size(); ++i) {
         std::string_view line = lines[i];
         if (line.size() > max_head_line)
-            return HeadProblem{431,
-                               fmt::format("a header line is longer than {} bytes", max_head_line)};
+            return fail(431, fmt::format("a header line is longer than {} bytes", max_head_line));
         // RFC 9112, 5.2: a line folded onto the one before (obs-fold) is refused.
         if (line.empty() || line.front() == ' ' || line.front() == '\t')
             return bad("a header line begins with whitespace (a folded line)");
@@ -118,31 +129,23 @@ std::variant<RequestHead, HeadProblem> check_head(std::string_view head) {
                 return (u < 0x20 && u != '\t') || u == 0x7F;
             }))
             return bad(fmt::format("the header `{}` holds a control character", name));
-        std::string key = lower(name);
+        std::string key = ascii_lower(name);
         if (key == "host") ++hosts;
         if (key == "connection")
-            for (std::size_t start = 0; start <= value.size();) {
-                std::size_t end = std::min(value.find(',', start), value.size());
-                out.wants_close =
-                    out.wants_close || lower(trimmed(value.substr(start, end - start))) == "close";
-                start = end + 1;
-            }
+            for (const auto& option : list_items(value))
+                out.wants_close = out.wants_close || option == "close";
         if (key == "content-length") {
             if (value.empty()) return bad("`Content-Length` has no value");
-            if (std::all_of(value.begin(), value.end(), ::isdigit) && value.size() <= 19) {
+            if (std::all_of(value.begin(), value.end(), is_digit) && value.size() <= 19) {
                 std::uint64_t n = std::stoull(std::string(value));
                 out.content_length = n;
                 out.has_body = out.has_body || n > 0;
             }
         }
         if (key == "transfer-encoding") {
-            for (std::size_t start = 0; start <= value.size();) {
-                std::size_t end = std::min(value.find(',', start), value.size());
-                std::string coding = lower(trimmed(value.substr(start, end - start)));
-                if (!coding.empty()) codings.push_back(coding);
-                start = end + 1;
-            }
-            out.has_body = true;
+            for (auto& coding : list_items(value))
+                codings.push_back(std::move(coding));
+            transfer_encoding = true;
         }
     }
     // RFC 9112, 3.2: an HTTP/1.1 request has exactly one Host.
@@ -153,16 +156,16 @@ std::variant<RequestHead, HeadProblem> check_head(std::string_view head) {
     // last and only once.
     for (const auto& coding : codings)
         if (coding != "chunked")
-            return HeadProblem{501, fmt::format("Transfer-Encoding `{}` is not supported: send "
-                                                "the body with Content-Length or chunked",
-                                                coding)};
+            return fail(501, fmt::format("Transfer-Encoding `{}` is not supported: send "
+                                         "the body with Content-Length or chunked",
+                                         coding));
     if (codings.size() > 1) return bad("Transfer-Encoding names chunked more than once");
     out.chunked = !codings.empty();
     // RFC 9112, 6.1: chunked in an HTTP/1.0 request is faulty framing.
     if (out.chunked && version == "HTTP/1.0")
         return bad("Transfer-Encoding: chunked in an HTTP/1.0 request: send Content-Length");
-    if (out.has_body && codings.empty() && !out.content_length)
-        return bad("`Transfer-Encoding` names no coding");
+    if (transfer_encoding && codings.empty()) return bad("`Transfer-Encoding` names no coding");
+    out.has_body = out.has_body || out.chunked;
     return out;
 }
 

@@ -17,6 +17,7 @@ namespace cpl::serve {
 struct HeadProblem {
     int status = 400;
     std::string message;
+    std::string path; // the target's path, once the request line was read ("" before)
 };
 
 /// What the connection loop needs of a head that passed.
