@@ -3,6 +3,7 @@
 #include "interpreter/serve/api.hpp"
 #include "interpreter/serve/json_dump.hpp"
 #include "interpreter/tools/diff.hpp"
+#include "runtime/ascii.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -125,10 +126,7 @@ Reply muscles(Context& ctx, const Params& params) {
         const MuscleIndex& index = *p.muscles;
         for (const auto& name : index.names) {
             json entry{{"name", name}};
-            std::string lower = name;
-            std::transform(lower.begin(), lower.end(), lower.begin(),
-                           [](unsigned char c) { return char(std::tolower(c)); });
-            const TableRowData* const* row = index.by_lower_name.find(lower);
+            const TableRowData* const* row = index.by_lower_name.find(ascii_lower(name));
             if (row && (*row)->value.kind == Kind::Record) {
                 const Value& v = (*row)->value;
                 if (index.nerve_field >= 0) entry["nerve"] = v.items[index.nerve_field].str();

@@ -4,6 +4,7 @@
 #include "interpreter/serve/fhir.hpp"
 #include "interpreter/serve/json_dump.hpp"
 #include "lang/json_nesting.hpp"
+#include "runtime/ascii.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -163,9 +164,8 @@ std::variant<json, Problem> study_of(const json& claim, std::string& expression)
     } else if (auto a = info.find("valueAttachment"); a != info.end() && a->is_object()) {
         const json* type = member(*a, "contentType");
         // A media type is matched ignoring case, with any parameters (`; charset=utf-8`).
-        auto json_type = [](std::string t) {
-            std::transform(t.begin(), t.end(), t.begin(),
-                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        auto json_type = [](std::string_view written) {
+            std::string t = ascii_lower(written);
             return t == "application/json" || t.starts_with("application/json;") ||
                    t.starts_with("application/json ");
         };

@@ -123,6 +123,20 @@ struct Server::Impl {
         metrics.request(label, res.status, Clock::now() - start);
     }
 
+    // An error the server answers itself, not a handler: JSON with its help, or on the FHIR
+    // endpoint an OperationOutcome (the help in its diagnostics), whatever went wrong.
+    static Reply error_for(std::string_view path, int status, const std::string& message,
+                           const std::string& help = {}) {
+        if (path != "/v1/fhir/Claim") return error_reply(status, message, help);
+        std::string_view code = status == 413   ? "too-costly"
+                                : status == 405 ? "not-supported"
+                                                : "structure";
+        return {status,
+                json_dump(fhir::operation_outcome(
+                    code, help.empty() ? message : message + " (" + help + ")", "")),
+                "application/fhir+json"};
+    }
+
     template <typename Handler> auto timed(std::string label, Handler handler) {
         return [this, label, handler](const httplib::Request& req, httplib::Response& res) {
             answer(label, req, res, [&] { return handler(req); });
@@ -177,14 +191,11 @@ struct Server::Impl {
         auto wrong_method = [this](std::string path, std::string allowed) {
             return [this, path, allowed](const httplib::Request& req, httplib::Response& res) {
                 answer(path, req, res, [&] {
-                    std::string message = allowed == "POST"
-                                              ? fmt::format("{} takes POST with a body", path)
-                                              : fmt::format("{} takes {}", path, allowed);
-                    if (path == "/v1/fhir/Claim")
-                        return Reply{
-                            405, json_dump(fhir::operation_outcome("not-supported", message, "")),
-                            "application/fhir+json"};
-                    return error_reply(405, message, "see docs/openapi.yaml");
+                    return error_for(path, 405,
+                                     allowed == "POST"
+                                         ? fmt::format("{} takes POST with a body", path)
+                                         : fmt::format("{} takes {}", path, allowed),
+                                     "see docs/openapi.yaml");
                 });
                 res.set_header("Allow", allowed);
             };
@@ -264,53 +275,41 @@ struct Server::Impl {
         http.refusal = [this](int status, std::string_view path, const std::string& message) {
             metrics.request(endpoint_label(std::string(path)), status,
                             std::chrono::nanoseconds(-1));
-            if (path == "/v1/fhir/Claim")
-                return std::pair<std::string, std::string>{
-                    json_dump(fhir::operation_outcome(status == 413 ? "too-costly" : "structure",
-                                                      message, "")),
-                    "application/fhir+json"};
-            return std::pair<std::string, std::string>{error_reply(status, message).body,
-                                                       "application/json"};
+            Reply r = error_for(path, status, message);
+            return std::pair{std::move(r.body), std::move(r.type)};
         };
         // Errors no handler answered (404, 413, a request that does not parse) get a JSON
         // body too; the handlers' own errors already have one and are left alone.
-        http.set_error_handler(httplib::Server::HandlerWithResponse([this](
-                                                                        const httplib::Request& req,
-                                                                        httplib::Response& res) {
-            if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-            // A request the library could not read (400, 413, 414) leaves the stream in
-            // the middle of it: the connection ends with this answer.
-            if (res.status != 404) {
-                res.set_header("Connection", "close");
-                close_after_response();
-            }
-            std::string message;
-            std::string help;
-            if (res.status == 404) {
-                message = fmt::format("no endpoint {} {}", req.method, req.path);
-                help = "GET / for the workbench; the API is under /v1 (docs/openapi.yaml)";
-            } else if (res.status == 413) {
-                message = fmt::format("the request body is larger than the limit of {} bytes",
-                                      options.max_body);
-                help = req.path == "/v1/batch"
-                           ? "send fewer cases per batch request, or start the server with a "
-                             "larger --max-body"
-                           : "send a smaller body, or start the server with a larger --max-body";
-            } else {
-                message = fmt::format("the request could not be read (HTTP {})", res.status);
-            }
-            // A FHIR client reads an OperationOutcome, whatever went wrong.
-            if (req.path == "/v1/fhir/Claim") {
-                if (!help.empty()) message += " (" + help + ")";
-                res.set_content(json_dump(fhir::operation_outcome(
-                                    res.status == 413 ? "too-costly" : "structure", message, "")),
-                                "application/fhir+json");
-            } else {
-                res.set_content(error_reply(res.status, message, help).body, "application/json");
-            }
-            metrics.request(endpoint_label(req.path), res.status, std::chrono::nanoseconds(-1));
-            return httplib::Server::HandlerResponse::Handled;
-        }));
+        http.set_error_handler(httplib::Server::HandlerWithResponse(
+            [this](const httplib::Request& req, httplib::Response& res) {
+                if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+                // A request the library could not read (400, 413, 414) leaves the stream in
+                // the middle of it: the connection ends with this answer.
+                if (res.status != 404) {
+                    res.set_header("Connection", "close");
+                    close_after_response();
+                }
+                std::string message;
+                std::string help;
+                if (res.status == 404) {
+                    message = fmt::format("no endpoint {} {}", req.method, req.path);
+                    help = "GET / for the workbench; the API is under /v1 (docs/openapi.yaml)";
+                } else if (res.status == 413) {
+                    message = fmt::format("the request body is larger than the limit of {} bytes",
+                                          options.max_body);
+                    help =
+                        req.path == "/v1/batch"
+                            ? "send fewer cases per batch request, or start the server with a "
+                              "larger --max-body"
+                            : "send a smaller body, or start the server with a larger --max-body";
+                } else {
+                    message = fmt::format("the request could not be read (HTTP {})", res.status);
+                }
+                Reply r = error_for(req.path, res.status, message, help);
+                res.set_content(r.body, r.type);
+                metrics.request(endpoint_label(req.path), res.status, std::chrono::nanoseconds(-1));
+                return httplib::Server::HandlerResponse::Handled;
+            }));
         // A body's length is read before anything else of it: the library would take `-1`
         // for a huge length (a 413 after the read timeout) and `abc` for none, and two lengths
         // that differ leave where the body ends in doubt (RFC 9112, 6.3). Refused at once, and
@@ -337,12 +336,8 @@ struct Server::Impl {
             res.status = 400;
             res.set_header("Connection", "close");
             close_after_response();
-            if (req.path == "/v1/fhir/Claim") // a FHIR client reads an OperationOutcome
-                res.set_content(json_dump(fhir::operation_outcome("structure",
-                                                                  message + " (" + help + ")", "")),
-                                "application/fhir+json");
-            else
-                res.set_content(error_reply(400, message, help).body, "application/json");
+            Reply r = error_for(req.path, 400, message, help);
+            res.set_content(r.body, r.type);
             metrics.request(endpoint_label(req.path), res.status, std::chrono::nanoseconds(-1));
             return httplib::Server::HandlerResponse::Handled;
         });
