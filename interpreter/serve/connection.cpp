@@ -22,6 +22,7 @@ namespace cpl::serve {
 namespace {
 
 thread_local bool closing = false;
+thread_local bool body_stalled = false;
 
 // Whether `events` came on the socket within `timeout_ms`: > 0 yes (or the peer closed),
 // 0 not in time, < 0 an error.
@@ -115,6 +116,20 @@ public:
     void start_request() {
         request_start_ = std::chrono::steady_clock::now();
         request_bytes_ = 0;
+        body_stalled = false;
+    }
+
+    // A request with neither a length nor chunks has no body (RFC 9112, 6.3), but the library
+    // reads one until the connection ends for a POST, PUT or PATCH, and the client waited out
+    // the read timeout for a 400. `Content-Length: 0` is added to the head, `head_size` bytes
+    // from the buffer's start (its fields' end), so that the library reads none.
+    void declare_no_body(std::size_t head_size) {
+        static constexpr std::string_view field = "\r\nContent-Length: 0";
+        std::size_t at = begin_ + head_size;
+        if (buffer_.size() - end_ < field.size()) buffer_.resize(end_ + field.size());
+        std::memmove(buffer_.data() + at + field.size(), buffer_.data() + at, end_ - at);
+        std::memcpy(buffer_.data() + at, field.data(), field.size());
+        end_ += field.size();
     }
 
     ssize_t read(char* ptr, size_t size) override {
@@ -129,9 +144,14 @@ public:
                                std::chrono::steady_clock::now() - request_start_)
                                .count();
             if (elapsed > read_ms_ &&
-                request_bytes_ < static_cast<std::size_t>(elapsed) * min_body_rate / 1000)
+                request_bytes_ < static_cast<std::size_t>(elapsed) * min_body_rate / 1000) {
+                body_stalled = true;
                 return -1;
-            if (wait_for(sock_, POLLIN, read_ms_) <= 0) return -1;
+            }
+            if (wait_for(sock_, POLLIN, read_ms_) <= 0) {
+                body_stalled = true;
+                return -1;
+            }
             // A read as large as the buffer goes straight to its destination (a body).
             if (size >= buffer_.size()) return receive(ptr, size);
             begin_ = end_ = 0;
@@ -230,6 +250,10 @@ void close_after_response() {
     closing = true;
 }
 
+bool body_timed_out() {
+    return body_stalled;
+}
+
 // The library's loop, with the stream made once: wait for a request (or take the one already
 // read) up to the keep-alive timeout, in slices, so that a stopping server is noticed; check
 // its head; let the library read and answer it.
@@ -303,6 +327,7 @@ bool ConnectionServer::process_and_close_socket(socket_t sock) {
         closing = false;
         bool closed = false;
         stream.start_request();
+        if (!head.has_length && !head.chunked) stream.declare_no_body(text.size());
         served = process_request(stream, last, closed, nullptr);
         if (!served || closed || closing || last) break;
     }

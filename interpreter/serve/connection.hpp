@@ -41,4 +41,8 @@ inline constexpr std::size_t min_body_rate = 8 * 1024;
 /// the connection's thread.
 void close_after_response();
 
+/// Whether the request being answered lost its body to the read timeout, or to a rate below
+/// `min_body_rate`: its answer is 408, not the library's 400. On the connection's thread.
+bool body_timed_out();
+
 } // namespace cpl::serve

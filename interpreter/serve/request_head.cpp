@@ -99,6 +99,15 @@ std::variant<RequestHead, HeadProblem> check_head(std::string_view head) {
         return bad("the request line is not `METHOD TARGET HTTP/1.1`");
     }
     out.path = std::string(target.substr(0, target.find('?')));
+    // RFC 9110, 9.1: a method the server does not implement (TRACE, CONNECT, a lowercase
+    // `get`: methods are case-sensitive) is 501. The library refused these with a bare 400.
+    static constexpr std::string_view implemented[] = {"GET",    "HEAD",    "POST", "PUT",
+                                                       "DELETE", "OPTIONS", "PATCH"};
+    if (std::find(std::begin(implemented), std::end(implemented), out.method) ==
+        std::end(implemented))
+        return fail(501, fmt::format("the method `{}` is not implemented: the server takes GET, "
+                                     "HEAD, POST and OPTIONS",
+                                     out.method.substr(0, 40)));
 
     if (lines.size() - 1 > max_head_fields)
         return fail(431, fmt::format("the request has {} header fields; at most {} are read",
@@ -136,6 +145,7 @@ std::variant<RequestHead, HeadProblem> check_head(std::string_view head) {
                 out.wants_close = out.wants_close || option == "close";
         if (key == "content-length") {
             if (value.empty()) return bad("`Content-Length` has no value");
+            out.has_length = true;
             if (std::all_of(value.begin(), value.end(), is_digit) && value.size() <= 19) {
                 std::uint64_t n = std::stoull(std::string(value));
                 out.content_length = n;

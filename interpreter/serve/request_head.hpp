@@ -27,7 +27,8 @@ struct RequestHead {
     bool has_body = false; // a Content-Length above 0 or Transfer-Encoding: chunked
     bool chunked = false;
     bool wants_close = false; // `close` among the Connection options, in any case
-    std::optional<std::uint64_t> content_length;
+    bool has_length = false;  // a Content-Length field, whatever its value
+    std::optional<std::uint64_t> content_length; // its value, when one number of bytes
 };
 
 inline constexpr std::size_t max_head_fields = 100;

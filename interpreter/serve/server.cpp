@@ -128,9 +128,10 @@ struct Server::Impl {
     static Reply error_for(std::string_view path, int status, const std::string& message,
                            const std::string& help = {}) {
         if (path != "/v1/fhir/Claim") return error_reply(status, message, help);
-        std::string_view code = status == 413   ? "too-costly"
-                                : status == 405 ? "not-supported"
-                                                : "structure";
+        std::string_view code = status == 413                                     ? "too-costly"
+                                : status == 408                                   ? "timeout"
+                                : status == 405 || status == 501 || status == 505 ? "not-supported"
+                                                                                  : "structure";
         return {status,
                 json_dump(fhir::operation_outcome(
                     code, help.empty() ? message : message + " (" + help + ")", "")),
@@ -146,12 +147,10 @@ struct Server::Impl {
     // A request's body, read here and never past --max-body: the library bounds a body sent
     // with a Content-Length (a 413 before it is read), but read a chunked one whole, however
     // large (1.5 GB of one took 3.7 GB of memory). False, with the response's status set,
-    // when it could not be read; the error handler then words the answer.
-    bool read_body(const httplib::Request& req, const httplib::ContentReader& content,
-                   httplib::Response& res, std::string& body) {
-        // Neither a length nor chunks: the request has no body (RFC 9112, 6.3), and the
-        // library would wait for one until the read timeout.
-        if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) return true;
+    // when it could not be read; the error handler then words the answer. A request with
+    // neither a length nor chunks comes with `Content-Length: 0` (connection.cpp).
+    bool read_body(const httplib::ContentReader& content, httplib::Response& res,
+                   std::string& body) {
         // Past the limit, up to as much again is read and dropped before giving up: a client
         // still sending when the connection closes may lose the 413 to a reset.
         std::size_t dropped = 0;
@@ -166,11 +165,39 @@ struct Server::Impl {
         bool too_large = dropped > 0;
         if (read && !too_large) return true;
         if (too_large) res.status = 413;
-        if (res.status < 400) res.status = 400;
+        if (res.status < 400) res.status = body_timed_out() ? 408 : 400;
         // The rest of the body is still on its way: it must not be read as a next request.
         res.set_header("Connection", "close");
         close_after_response();
         return false;
+    }
+
+    // A route asked with a method it does not take is told which it takes (RFC 9110, 15.5.6:
+    // a 405 says what is allowed), not a bare 404; OPTIONS is answered with what it takes
+    // (9.3.7). A GET route takes HEAD too (the library answers it).
+    void other_methods(const std::string& path, const std::string& method) {
+        std::string allow = method == "GET" ? "GET, HEAD, OPTIONS" : method + ", OPTIONS";
+        auto refuse = [this, path, method, allow](const httplib::Request& req,
+                                                  httplib::Response& res) {
+            answer(path, req, res, [&] {
+                return error_for(path, 405,
+                                 method == "POST" ? fmt::format("{} takes POST with a body", path)
+                                                  : fmt::format("{} takes {}", path, method),
+                                 "see docs/openapi.yaml");
+            });
+            res.set_header("Allow", allow);
+        };
+        // 200 with no content, not 204: the library writes `Content-Length: 0`, which a 204
+        // must not carry (RFC 9110, 8.6).
+        http.Options(path, [allow](const httplib::Request&, httplib::Response& res) {
+            res.status = 200;
+            res.set_header("Allow", allow);
+        });
+        if (method != "GET") http.Get(path, refuse);
+        if (method != "POST") http.Post(path, refuse);
+        http.Put(path, refuse);
+        http.Delete(path, refuse);
+        http.Patch(path, refuse);
     }
 
     void routes() {
@@ -182,59 +209,42 @@ struct Server::Impl {
                          if (path.ends_with(".css")) r.type = "text/css; charset=utf-8";
                          return r;
                      }));
+            other_methods(path, "GET");
         };
         asset("/");
         asset("/workbench.js");
         asset("/workbench.css");
-        // A route asked with a method it does not take is told which it takes (RFC 9110,
-        // 15.5.6: a 405 says what is allowed), not a bare 404.
-        auto wrong_method = [this](std::string path, std::string allowed) {
-            return [this, path, allowed](const httplib::Request& req, httplib::Response& res) {
-                answer(path, req, res, [&] {
-                    return error_for(path, 405,
-                                     allowed == "POST"
-                                         ? fmt::format("{} takes POST with a body", path)
-                                         : fmt::format("{} takes {}", path, allowed),
-                                     "see docs/openapi.yaml");
-                });
-                res.set_header("Allow", allowed);
-            };
-        };
         using Get = Reply (*)(Context&, const Params&);
-        auto get = [this, wrong_method](std::string path, Get f) {
+        auto get = [this](std::string path, Get f) {
             http.Get(path, timed(path, [this, f](const httplib::Request& req) {
                          return f(ctx, query_of(req));
                      }));
-            http.Post(path, wrong_method(path, "GET"));
-            http.Put(path, wrong_method(path, "GET"));
-            http.Delete(path, wrong_method(path, "GET"));
-            http.Patch(path, wrong_method(path, "GET"));
+            other_methods(path, "GET");
         };
         get("/v1/health", &health);
         get("/v1/policies", &policies);
         get("/v1/diff", &diff);
         get("/v1/muscles", &muscles);
-        for (const char* path : {"/metrics", "/v1/metrics"})
+        for (const char* path : {"/metrics", "/v1/metrics"}) {
             http.Get(path, timed(path, [this](const httplib::Request& req) {
                          if (auto bad = unknown_parameter(query_of(req), {})) return *bad;
                          return Reply{200, metrics.render(store),
                                       "text/plain; version=0.0.4; charset=utf-8"};
                      }));
+            other_methods(path, "GET");
+        }
         // POST routes get their body through read_body; GET on one is a client mistake worth
         // naming, not a bare 404.
         using Handler = std::function<Reply(const httplib::Request&, std::string_view body)>;
-        auto post = [this, wrong_method](std::string path, Handler handler) {
+        auto post = [this](std::string path, Handler handler) {
             http.Post(path,
                       [this, path, handler](const httplib::Request& req, httplib::Response& res,
                                             const httplib::ContentReader& content) {
                           std::string body;
-                          if (!read_body(req, content, res, body)) return;
+                          if (!read_body(content, res, body)) return;
                           answer(path, req, res, [&] { return handler(req, body); });
                       });
-            http.Get(path, wrong_method(path, "POST"));
-            http.Put(path, wrong_method(path, "POST"));
-            http.Delete(path, wrong_method(path, "POST"));
-            http.Patch(path, wrong_method(path, "POST"));
+            other_methods(path, "POST");
         };
         using Api = Reply (*)(Context&, const Params&, std::string_view);
         for (auto [path, api] : {std::pair<const char*, Api>{"/v1/evaluate", &evaluate},
@@ -286,7 +296,7 @@ struct Server::Impl {
                 // A request the library could not read (400, 413, 414) leaves the stream in
                 // the middle of it: the connection ends with this answer.
                 if (res.status != 404) {
-                    res.set_header("Connection", "close");
+                    if (!res.has_header("Connection")) res.set_header("Connection", "close");
                     close_after_response();
                 }
                 std::string message;
@@ -302,6 +312,11 @@ struct Server::Impl {
                             ? "send fewer cases per batch request, or start the server with a "
                               "larger --max-body"
                             : "send a smaller body, or start the server with a larger --max-body";
+                } else if (res.status == 400 && body_timed_out()) {
+                    res.status = 408;
+                    message = "the request's body did not arrive within the read timeout";
+                    help = fmt::format("send the body at once, at {} KiB/s or faster",
+                                       min_body_rate / 1024);
                 } else {
                     message = fmt::format("the request could not be read (HTTP {})", res.status);
                 }

@@ -42,6 +42,15 @@ TEST_CASE("request head: what passes, and what it tells the loop", "[serve][head
     CHECK(std::get<RequestHead>(
               check_head("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked"))
               .chunked);
+    // Whether a length was given at all: the loop adds `Content-Length: 0` to a head without
+    // one (nor chunks), and a length that is not a number is left for its own 400.
+    CHECK_FALSE(std::get<RequestHead>(check_head("POST / HTTP/1.1\r\nHost: a")).has_length);
+    auto unreadable_checked = check_head("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: abc");
+    const auto& unreadable = std::get<RequestHead>(unreadable_checked);
+    CHECK(unreadable.has_length);
+    CHECK_FALSE(unreadable.content_length);
+    for (const char* method : {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"})
+        CHECK(status_of(std::string(method) + " / HTTP/1.1\r\nHost: a") == 200);
 }
 
 // Each of these the library read past: a field it could not parse was dropped, so a body
@@ -73,4 +82,12 @@ TEST_CASE("request head: what is refused, with its status", "[serve][head]") {
     for (std::size_t i = 0; i < max_head_fields; ++i)
         many += "\r\nX-" + std::to_string(i) + ": 1";
     CHECK(status_of(many) == 431);
+    // RFC 9110, 9.1: a method the server does not implement is 501, and methods are
+    // case-sensitive (the library gave these a bare 400).
+    for (const char* method : {"TRACE", "CONNECT", "PRI", "get", "Post", "PROPFIND"})
+        CHECK(status_of(std::string(method) + " / HTTP/1.1\r\nHost: a") == 501);
+    auto trace = std::get<HeadProblem>(check_head("TRACE /v1/health HTTP/1.1\r\nHost: a"));
+    CHECK(trace.message ==
+          "the method `TRACE` is not implemented: the server takes GET, HEAD, POST and OPTIONS");
+    CHECK(trace.path == "/v1/health");
 }

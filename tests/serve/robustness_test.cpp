@@ -116,17 +116,29 @@ TEST_CASE("serve: malformed JSON and unknown fields are answered 422 with the JS
     CHECK(option->status == 400);
     auto method = client.Get("/v1/evaluate");
     CHECK(method->status == 405);
-    CHECK(method->get_header_value("Allow") == "POST");
+    CHECK(method->get_header_value("Allow") == "POST, OPTIONS");
     auto put = client.Put("/v1/review", study, "application/json");
     CHECK(put->status == 405);
-    CHECK(put->get_header_value("Allow") == "POST");
+    CHECK(put->get_header_value("Allow") == "POST, OPTIONS");
     auto post_to_get = client.Post("/v1/health", "", "application/json");
     CHECK(post_to_get->status == 405);
-    CHECK(post_to_get->get_header_value("Allow") == "GET");
+    CHECK(post_to_get->get_header_value("Allow") == "GET, HEAD, OPTIONS");
     CHECK(json::parse(post_to_get->body)["error"] == "/v1/health takes GET");
     auto fhir_delete = client.Delete("/v1/fhir/Claim");
     CHECK(fhir_delete->status == 405);
     CHECK(json::parse(fhir_delete->body)["resourceType"] == "OperationOutcome");
+    // OPTIONS says what an endpoint takes (RFC 9110, 9.3.7): 200 with no content (a 204 must
+    // not carry the `Content-Length: 0` the library writes).
+    auto options_post = client.Options("/v1/evaluate");
+    CHECK(options_post->status == 200);
+    CHECK(options_post->get_header_value("Allow") == "POST, OPTIONS");
+    CHECK(options_post->body.empty());
+    auto options_get = client.Options("/");
+    CHECK(options_get->status == 200);
+    CHECK(options_get->get_header_value("Allow") == "GET, HEAD, OPTIONS");
+    auto post_to_page = client.Post("/workbench.js", "", "text/plain");
+    CHECK(post_to_page->status == 405);
+    CHECK(post_to_page->get_header_value("Allow") == "GET, HEAD, OPTIONS");
     auto nowhere = client.Get("/v2/evaluate");
     CHECK(nowhere->status == 404);
     CHECK(json::parse(nowhere->body)["error"] == "no endpoint GET /v2/evaluate");
@@ -519,6 +531,38 @@ TEST_CASE("serve: a request's head is checked whole before it is served", "[serv
     got = exchange("GET /v1/health HTTP/1.1\nHost: a\n\n");
     CHECK(got.starts_with("HTTP/1.1 400"));
     CHECK(Clock::now() - start < std::chrono::milliseconds(900));
+    // A request with neither a length nor chunks has no body (RFC 9112, 6.3): answered at
+    // once, whatever its method and route; the library waited for a body until the read
+    // timeout on a POST, PUT or PATCH, then gave a 400.
+    for (const char* request :
+         {"POST /v1/health HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
+          "PATCH /v1/evaluate HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
+          "PUT /v1/nowhere HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
+          "POST /v1/evaluate HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"}) {
+        INFO(request);
+        start = Clock::now();
+        got = exchange(request);
+        CHECK(Clock::now() - start < std::chrono::milliseconds(900));
+        CHECK(got.find("the request could not be read") == std::string::npos);
+    }
+    CHECK(exchange("POST /v1/evaluate HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+              .find("the request body is empty") != std::string::npos);
+    // A method the server does not implement: 501 (RFC 9110, 9.1), not the library's 400.
+    got = exchange("TRACE /v1/health HTTP/1.1\r\nHost: a\r\n\r\n");
+    CHECK(got.starts_with("HTTP/1.1 501 Not Implemented"));
+    // A body that stops coming: 408 at the read timeout, with one `Connection: close`.
+    for (const char* path : {"/v1/evaluate", "/v1/fhir/Claim"}) {
+        INFO(path);
+        got = exchange(std::string("POST ") + path +
+                       " HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\n{\"id\"");
+        CHECK(got.starts_with("HTTP/1.1 408 Request Timeout"));
+        CHECK(got.find("the request's body did not arrive within the read timeout") !=
+              std::string::npos);
+        std::size_t close = got.find("Connection: close");
+        CHECK(close != std::string::npos);
+        CHECK(got.find("Connection: close", close + 1) == std::string::npos);
+    }
+    CHECK(got.find("\"code\":\"timeout\"") != std::string::npos); // FHIR's issue type
     // `close` among other connection options ends the connection after the answer.
     got = exchange("GET /v1/health HTTP/1.1\r\nHost: a\r\nConnection: foo, Close\r\n\r\n" + inner);
     CHECK(answers(got) == 1);
