@@ -211,6 +211,10 @@ struct Server::Impl {
                      }));
             other_methods(path, "GET");
         };
+        // `OPTIONS *` asks what the server as a whole takes (RFC 9110, 9.3.7).
+        http.Options("\\*", [](const httplib::Request&, httplib::Response& res) {
+            res.set_header("Allow", "GET, HEAD, POST, OPTIONS");
+        });
         asset("/");
         asset("/workbench.js");
         asset("/workbench.css");

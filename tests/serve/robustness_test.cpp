@@ -136,6 +136,9 @@ TEST_CASE("serve: malformed JSON and unknown fields are answered 422 with the JS
     auto options_get = client.Options("/");
     CHECK(options_get->status == 200);
     CHECK(options_get->get_header_value("Allow") == "GET, HEAD, OPTIONS");
+    auto options_server = client.Options("*");
+    CHECK(options_server->status == 200);
+    CHECK(options_server->get_header_value("Allow") == "GET, HEAD, POST, OPTIONS");
     auto post_to_page = client.Post("/workbench.js", "", "text/plain");
     CHECK(post_to_page->status == 405);
     CHECK(post_to_page->get_header_value("Allow") == "GET, HEAD, OPTIONS");
