@@ -157,9 +157,21 @@ struct CaseReader::Impl {
         return s;
     }
 
+    // A name is compared as written: "median " would be a nerve apart from "median", and
+    // count as one more (a complete limb, a higher band code). So spaces around it are refused.
     std::string_view get_name(od::value& v) {
         std::string_view s = get_string(v);
         if (s.empty()) fail("must not be empty");
+        auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+        if (space(s.front()) || space(s.back())) {
+            std::string_view name = s;
+            while (!name.empty() && space(name.front()))
+                name.remove_prefix(1);
+            while (!name.empty() && space(name.back()))
+                name.remove_suffix(1);
+            if (name.empty()) fail("must not be blank");
+            fail(in_quotes(s) + " has spaces before or after it", "write " + in_quotes(name));
+        }
         return s;
     }
 

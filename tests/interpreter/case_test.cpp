@@ -915,6 +915,23 @@ TEST_CASE("claim lines", "[case][error]") {
     // A muscle with no name is no muscle: 95872 is one unit per muscle.
     check_errors(reader, {{R"({"id": "c", "single_fiber_muscles": ["EDC", ""]})",
                            "single_fiber_muscles[1]", "must not be empty"}});
+    // A name is compared as written: "median " would be one nerve more than "median" (a higher
+    // band code, a complete limb), and "  " one muscle more. Refused, with the name meant.
+    check_errors(
+        reader,
+        {{R"({"id": "c", "single_fiber_muscles": ["EDC", "  "]})", "single_fiber_muscles[1]",
+          "must not be blank"},
+         {R"({"id": "c", "nerve_conduction": [{"nerve": "median ", "side": "left", "type": "motor"}]})",
+          "nerve_conduction[0].nerve", R"("median " has spaces before or after it)"},
+         {R"({"id": "c", "neuromuscular_junction": [{"nerve": "\tulnar", "side": "left"}]})",
+          "neuromuscular_junction[0].nerve", "\"\tulnar\" has spaces before or after it"},
+         {R"({"id": "c", "extremities": [{"limb": "left_arm", "muscles": [{"name": "x", "nerve": " ulnar", "roots": ["C8"]}]}]})",
+          "extremities[0].muscles[0].nerve", R"(" ulnar" has spaces before or after it)"}});
+    CHECK(
+        read_error(
+            reader,
+            R"({"id": "c", "nerve_conduction": [{"nerve": "median ", "side": "left", "type": "motor"}]})")
+            .help == R"(write "median")");
     // A modifier twice on one line, and both components on one line, are never a claim.
     check_errors(
         reader,
