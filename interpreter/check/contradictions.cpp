@@ -317,7 +317,7 @@ void RuleCompiler::warn_contradictions(const RuleCode& code, const ast::Rule& ru
             else if (!texts_between(k))
                 d.help = "no text is within both bounds (texts are ordered character by "
                          "character): check them";
-            else if (test->values.front().kind == Kind::Bool)
+            else if (!test->values.empty() && test->values.front().kind == Kind::Bool)
                 d.help = "a condition and its `not` cannot both hold: drop one";
             else if (k.among && k.among->empty())
                 d.help = "a value is one thing at a time: to accept either, join the "

@@ -217,6 +217,19 @@ void ExpressionChecker::impossible_value(const ast::Binary& b, const Typed& left
         check(*left.field, left.field->element, right, *b.right);
 }
 
+namespace {
+
+// `5..1`, `95937..95907`: bounds known when the policy is checked, the upper below the lower.
+bool empty_constant_range(const Node& low, const Node& high) {
+    if (low.op != Op::Const || high.op != Op::Const || low.constant.kind != high.constant.kind)
+        return false;
+    if (low.constant.kind == Kind::Number) return high.constant.number < low.constant.number;
+    if (low.constant.kind == Kind::String) return high.constant.str() < low.constant.str();
+    return false;
+}
+
+} // namespace
+
 Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {
     using B = ast::BinaryOp;
     Typed left = expr(*b.left, scope);
@@ -292,6 +305,13 @@ Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {
         if (known(l) && known(r) && !(l->kind == TypeKind::Number && r->kind == TypeKind::Number) &&
             !(is_text(l) && is_text(r)))
             mismatch(vocabulary::binary(b.op).spelling);
+        else if (empty_constant_range(left.node, right.node)) {
+            error("check.empty_range", span,
+                  fmt::format("the range `{}` is empty: nothing is in it", source_text(span)))
+                .help = fmt::format("write the lower bound first: `{}..{}`",
+                                    source_text(b.right->span), source_text(b.left->span));
+            failed = true;
+        }
         result = list_of(known(l) ? l : r);
         break;
     case B::Add:
