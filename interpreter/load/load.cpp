@@ -506,6 +506,20 @@ private:
                                     rule.name.text);
             return;
         }
+        // A rule and an edit of one name would each be blamed for the other's lines.
+        ast::RuleKind other =
+            rule.kind == ast::RuleKind::Rule ? ast::RuleKind::Edit : ast::RuleKind::Rule;
+        if (auto* existing = find_rule(merged, other, rule.name.text)) {
+            diagnostics_
+                .error("check.duplicate_rule", rule.name.span,
+                       fmt::format("{} `{}`: {} {} of `{}` already has the name",
+                                   kind_name(rule.kind), rule.name.text,
+                                   other == ast::RuleKind::Edit ? "an" : "a", kind_name(other),
+                                   existing->layer))
+                .help = "choose another name: results, `--why-not` and coverage name rules and "
+                        "edits alike";
+            return;
+        }
         if (rule.placement) return place(merged, rule, layer);
         disabled_.erase({rule.kind, rule.name.text}); // a new one of the name
         rule_at(rule.kind).emplace(rule.name.text, list_for(merged, rule.kind).size());
