@@ -109,6 +109,10 @@ std::string cap_reason(CaseState& s, const ClauseCode& cap) {
 
 void cap(CaseState& s, const ClauseCode& c, int line) {
     std::int64_t limit = s.expr.number(c.expr);
+    // 0 removes the line; below 0 is a mistake in the policy, not a stronger 0.
+    if (limit < 0)
+        Expressions::fail(c.expr, "eval.negative_units",
+                          fmt::format("a cap cannot be negative ({})", limit));
     LineState& state = s.lines[static_cast<std::size_t>(line)];
     if (state.line.units <= limit) return;
     Edit e = make_edit(s, "deny", state.line.code);

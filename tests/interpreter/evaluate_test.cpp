@@ -94,6 +94,20 @@ TEST_CASE("edits cap units, deny lines, add modifiers, and record why") {
     CHECK(out.result->edits[0].code == "95870");
 }
 
+TEST_CASE("a negative cap or billed units are the case's error, not a 0") {
+    // A cap below 0 removed the line, as a cap at 0 does: a policy's mistake read as a denial.
+    auto r = make("rule per_limb for l in case.extremities bill 95870 cite \"x\"\n"
+                  "edit cut for line in claim cap units at line.units - 5 cite \"x\"\n");
+    auto out = r.run(R"({"id": "c", "extremities": [{"limb": "left_arm", "muscles": ["APB"]}]})");
+    CHECK_FALSE(out.result);
+    CHECK(out.error.find("a cap cannot be negative (-4)") != std::string::npos);
+    CHECK(out.error.find("[eval.negative_units]") != std::string::npos);
+    auto billed =
+        make("rule r when true bill 95860 units count(case.extremities) - 2 cite \"x\"\n");
+    auto none = billed.run(R"({"id": "c"})");
+    CHECK(none.error.find("units cannot be negative (-2)") != std::string::npos);
+}
+
 TEST_CASE("warnings and documentation; interpolated messages") {
     auto r =
         make("rule many let n = count(case.extremities) when n > 1\n"
