@@ -31,9 +31,18 @@ struct Stop {
 struct Billed {
     const RuleCode* rule = nullptr;
     std::string_view code;
+    std::int64_t units = 0;
     std::string reasons;              // the rule's `because` texts when it billed
     const TableData* table = nullptr; // the table whose row chose the code, if one did
     std::string key;                  // the key looked up in it
+};
+
+// A modifier an edit added to or removed from a line (--why-not RULE says what it did).
+struct ModifierChange {
+    const RuleCode* rule = nullptr;
+    std::string_view code; // the line's
+    std::string_view what; // "added" or "removed"
+    std::string_view modifier;
 };
 
 // Memory reused from case to case (one per thread): see ExpressionScratch.
@@ -68,13 +77,14 @@ struct CaseState {
     const std::vector<std::string>& why_not_codes;
     const std::vector<std::string>& print_names;
 
-    const RuleCode* rule = nullptr;             // the rule, edit or exception running
-    std::size_t rule_index = 0;                 // its place in program order, rules then edits
-    std::vector<TrailEntry>& trail;             // under explain: the reasons (and clauses) so far
-    std::vector<Stop> stops;                    // under explain: where each rule stopped
-    std::vector<Billed> billed;                 // under explain: the codes each rule billed
-    std::vector<const TableRowData*> rows_used; // under explain: rows the running rule read
-    std::vector<std::uint8_t>& let_cached;      // invariant lets computed in this run of a rule
+    const RuleCode* rule = nullptr;               // the rule, edit or exception running
+    std::size_t rule_index = 0;                   // its place in program order, rules then edits
+    std::vector<TrailEntry>& trail;               // under explain: the reasons (and clauses) so far
+    std::vector<Stop> stops;                      // under explain: where each rule stopped
+    std::vector<Billed> billed;                   // under explain: the codes each rule billed
+    std::vector<ModifierChange> modifier_changes; // under explain: each edit's modifiers
+    std::vector<const TableRowData*> rows_used;   // under explain: rows the running rule read
+    std::vector<std::uint8_t>& let_cached;        // invariant lets computed in this run of a rule
     std::vector<Value>& let_values;
 
     std::vector<LineState> lines; // the claim, in the order its lines were first billed
@@ -112,7 +122,7 @@ void note_stop(CaseState& s, const ClauseCode& c);
 /// be evaluated, the explanation says so and the case goes on, so that `--explain` (and
 /// `cpl test`) code a case exactly as `cpl run` does.
 std::string worded(CaseState& s, const Node& n);
-void note_billed(CaseState& s, const ClauseCode& c, std::string_view code);
+void note_billed(CaseState& s, const ClauseCode& c, std::string_view code, std::int64_t units);
 void explain_modifier(CaseState& s, int line, std::string_view what, std::string_view modifier);
 std::vector<std::string> why_not(const CaseState& s, const Result& result);
 

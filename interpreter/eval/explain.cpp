@@ -232,8 +232,8 @@ void note_stop(CaseState& s, const ClauseCode& c) {
 }
 
 // A code billed, with the reason the rule gave and, when a table chose it, the key it used.
-void note_billed(CaseState& s, const ClauseCode& c, std::string_view code) {
-    Billed billed{s.rule, code, first_reason(s), nullptr, ""};
+void note_billed(CaseState& s, const ClauseCode& c, std::string_view code, std::int64_t units) {
+    Billed billed{s.rule, code, units, first_reason(s), nullptr, ""};
     const Node& n = c.expr;
     if (n.op == Op::Index && n.kids[0].op == Op::Const && n.kids[0].constant.kind == Kind::Table) {
         billed.table = n.kids[0].constant.table;
@@ -246,8 +246,9 @@ void note_billed(CaseState& s, const ClauseCode& c, std::string_view code) {
 void explain_modifier(CaseState& s, int line, std::string_view what, std::string_view modifier) {
     std::string reason = first_reason(s);
     if (reason.empty()) reason = s.rule->doc.empty() ? s.rule->name : s.rule->doc;
-    s.lines[static_cast<std::size_t>(line)].line.because.push_back(
-        fmt::format("modifier {} {}: {}", modifier, what, reason));
+    Line& changed = s.lines[static_cast<std::size_t>(line)].line;
+    changed.because.push_back(fmt::format("modifier {} {}: {}", modifier, what, reason));
+    s.modifier_changes.push_back({s.rule, changed.code, what, modifier});
 }
 
 namespace {
@@ -331,12 +332,51 @@ std::vector<std::string> rule_reasons(const CaseState& s, std::string_view code)
 // by an edit; or, for each rule that could bill it, the fact that decided it did not.
 namespace {
 
+// "a", "a and b", "a, b and c".
+std::string and_list(const std::vector<std::string_view>& items) {
+    std::string out;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i > 0) out += i + 1 == items.size() ? " and " : ", ";
+        out += items[i];
+    }
+    return out;
+}
+
 // `--why-not RULE`: what a rule or edit did on this case, or where it stopped.
-// The lines, edits and review verdicts the rule or exception named `name` gave.
-std::vector<std::string> acts_of(const Result& result, std::string_view name) {
+// The lines it billed (a unit added to another rule's line too), the modifiers it changed,
+// and the edits and review verdicts the rule or exception named `name` gave.
+std::vector<std::string> acts_of(const CaseState& s, const Result& result, std::string_view name) {
     std::vector<std::string> did;
-    for (const auto& l : result.lines)
-        if (l.rule == name) did.push_back(fmt::format("it billed {} x{}", l.code, l.units));
+    // Units it billed of each code, summed over its passes (a unit per limb is one line).
+    std::vector<std::pair<std::string_view, std::int64_t>> billed;
+    for (const auto& b : s.billed) {
+        if (b.rule->name != name) continue;
+        auto it = std::find_if(billed.begin(), billed.end(),
+                               [&](const auto& c) { return c.first == b.code; });
+        if (it == billed.end())
+            billed.emplace_back(b.code, b.units);
+        else
+            it->second += b.units;
+    }
+    for (const auto& [code, units] : billed)
+        did.push_back(fmt::format("it billed {} x{}", code, units));
+    // "it added modifier 26 to 95860 and 95870": one phrase for each modifier and change.
+    struct Change {
+        std::string_view what, modifier;
+        std::vector<std::string_view> codes;
+    };
+    std::vector<Change> changes;
+    for (const auto& m : s.modifier_changes) {
+        if (m.rule->name != name) continue;
+        auto it = std::find_if(changes.begin(), changes.end(), [&](const Change& c) {
+            return c.what == m.what && c.modifier == m.modifier;
+        });
+        if (it == changes.end()) it = changes.insert(changes.end(), {m.what, m.modifier, {}});
+        it->codes.push_back(m.code);
+    }
+    for (const auto& c : changes)
+        did.push_back(fmt::format("it {} modifier {} {} {}", c.what, c.modifier,
+                                  c.what == "added" ? "to" : "from", and_list(c.codes)));
     for (const auto& e : result.edits)
         if (e.rule == name)
             did.push_back(fmt::format("it acted: {} {}{}{}", e.severity, e.code,
@@ -349,11 +389,11 @@ std::vector<std::string> acts_of(const Result& result, std::string_view name) {
 }
 
 std::string why_not_rule(const CaseState& s, const Result& result, const RuleCode& rule) {
-    std::vector<std::string> did = acts_of(result, rule.name);
+    std::vector<std::string> did = acts_of(s, result, rule.name);
     // An exception that ran instead of it did what it did not.
     for (const auto* exceptions : {&rule.exceptions, &rule.element_exceptions})
         for (const auto& exception : *exceptions)
-            if (auto instead = acts_of(result, exception.name); !instead.empty())
+            if (auto instead = acts_of(s, result, exception.name); !instead.empty())
                 did.push_back(fmt::format("exception {} ran in its place ({})", exception.name,
                                           fmt::join(instead, "; ")));
     std::string note = rule_note(s.program, rule);

@@ -92,7 +92,7 @@ void bill(CaseState& s, const ClauseCode& c) {
         for (const auto& m : list.list())
             modifiers.push_back(keep(s, m));
     }
-    if (s.explain) note_billed(s, c, code.str());
+    if (s.explain) note_billed(s, c, code.str(), units);
     add_line(s, code.str(), units, std::move(modifiers));
 }
 

@@ -188,6 +188,29 @@ TEST_CASE("why-not names the edit that removed a billed code, and its reason") {
                                "not cover 95860 [edit none]");
 }
 
+// It said "it ran and found nothing to act on" of an edit that put 26 on every line, and
+// nothing of a rule whose unit went onto another rule's line of the same code.
+TEST_CASE("why-not of an edit says which modifiers it changed; of a rule, the units it added") {
+    auto r = make("rule limb for l in case.extremities bill 95870 cite \"x\"\n"
+                  "rule axial when count(case.axial_muscles) > 0 bill 95870 cite \"x\"\n"
+                  "edit pro for line in claim add modifier \"26\" cite \"p\"\n"
+                  "edit tidy for line in claim remove modifier \"26\" add modifier \"26\" "
+                  "cite \"p\"\n");
+    EvaluateOptions options;
+    options.why_not = {"pro", "axial", "limb", "tidy"};
+    Result result = r.run(
+        R"({"id": "x", "extremities": [{"limb": "left_arm", "muscles": ["APB"]}, {"limb": "right_arm", "muscles": ["APB"]}], "axial_muscles": [{"name": "rectus abdominis", "side": "left"}]})",
+        options);
+    REQUIRE(result.lines.size() == 1);
+    CHECK(result.lines[0].units == 3);
+    REQUIRE(result.why_not.size() == 4);
+    CHECK(result.why_not[0] == "pro: it added modifier 26 to 95870 [edit pro]");
+    CHECK(result.why_not[1] == "axial: it billed 95870 x1 [rule axial]");
+    CHECK(result.why_not[2] == "limb: it billed 95870 x2 [rule limb]");
+    CHECK(result.why_not[3] ==
+          "tidy: it removed modifier 26 from 95870; it added modifier 26 to 95870 [edit tidy]");
+}
+
 TEST_CASE("a cap names its limit in the edit's own words, with the numbers") {
     auto r = make("setting most 1\n"
                   "rule one bill 95860 units 3 cite \"x\"\n"
