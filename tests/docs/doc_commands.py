@@ -4,8 +4,10 @@ of README.md or docs/*.md is run from the repository root, and what the block sh
 (up to the next `$` line or the end of the block) must be exactly what it prints, standard
 output then standard error. A shown line that ends in ` …` stands for a printed line that
 begins with the text before it, and when the last shown line so ends, the rest of the output
-may be left out; a line `…` alone stands for any number of printed lines. docs/diagnostics.md is left to its own catalogue test, which
-writes the example policies its commands read. Usage: doc_commands.py CPL ROOT."""
+may be left out; a line `…` alone stands for any number of printed lines. docs/diagnostics.md
+is left to diagnostic_examples.py, which runs each of its commands in a scratch directory
+holding the example files the command's section shows (the commands there read files that are
+not in the repository). Usage: doc_commands.py CPL ROOT."""
 import glob
 import os
 import re
