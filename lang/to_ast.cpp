@@ -371,6 +371,16 @@ public:
                        fmt::format("`{}` is not a calendar date", date.text))
                 .help = "the month must be 01-12, and the day one that month has";
         bool valid = parse_date(date.text).has_value();
+        // A second `from` (or `until`) replaced the first unseen, and `cpl fmt` dropped it.
+        if (const auto& before = from ? out.from : out.until) {
+            diagnostics_
+                .error("parse.duplicate_date", date.span,
+                       fmt::format("`{}` is given twice: `{} \"{}\"` came first",
+                                   from ? "from" : "until", from ? "from" : "until", before->text))
+                .help = fmt::format("keep one `{}`: an item holds from one date until another",
+                                    from ? "from" : "until");
+            return true;
+        }
         (from ? out.from : out.until) = std::move(date);
         // `until` is exclusive: a range that does not end after it starts holds no date.
         if (valid && out.from && out.until && parse_date(out.from->text) &&

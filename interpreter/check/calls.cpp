@@ -10,10 +10,12 @@ namespace cpl::check_detail {
 Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
     std::vector<Node> args;
     std::vector<TypeP> types;
+    std::vector<std::optional<CaseField>> fields;
     for (const auto& a : c.args) {
         Typed t = expr(a, scope);
         args.push_back(std::move(t.node));
         types.push_back(t.type);
+        fields.push_back(t.field);
     }
     const std::string& n = c.callee.text;
     if (auto it = def_index_.find(n); it != def_index_.end() && !scope.constant_only) {
@@ -87,6 +89,11 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
                               type_name(types[i])))
                 .notes.push_back(std::string(builtin->signature));
     }
+    // A table looked up with a case field: a key the field never holds is a row never found.
+    if (args.size() == 2 && (n == "prefix_rows" || n == "row_key"))
+        never_a_key(fields[1], args[0], c.args[0], n == "prefix_rows");
+    if (args.size() == 2 && n == "intersects")
+        never_a_key(fields[0], args[1], c.args[1], false, true);
     Typed out = unfolded(Op::Builtin, std::move(args), builtin->result(types), span);
     out.node.builtin = builtin;
     return fold(std::move(out));

@@ -67,13 +67,6 @@ const ast::StringLit* string_literal(const ast::Expr& e) {
     return std::get_if<ast::StringLit>(&e.kind);
 }
 
-std::string plain(const ast::StringLit& s) {
-    std::string out;
-    for (const auto& part : s.parts)
-        if (const auto* text = std::get_if<std::string>(&part)) out += *text;
-    return out;
-}
-
 } // namespace
 
 std::string shortened(std::string text) {

@@ -8,8 +8,10 @@
 #include "lang/diagnostic.hpp"
 
 #include <cctype>
+#include <fmt/format.h>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -80,6 +82,14 @@ inline std::span<const Value> values_of(const Value& v) {
     return v.kind == Kind::List ? v.list() : std::span<const Value>(&v, 1);
 }
 
+/// A string literal's text, interpolations left out.
+inline std::string plain(const ast::StringLit& s) {
+    std::string out;
+    for (const auto& part : s.parts)
+        if (const auto* text = std::get_if<std::string>(&part)) out += *text;
+    return out;
+}
+
 inline bool is_text(const TypeP& t) {
     return t->kind == TypeKind::String || t->kind == TypeKind::Code;
 }
@@ -125,6 +135,13 @@ protected:
         return out;
     }
 
+    /// `file:line:column` where `span` begins, as diagnostics name a place.
+    std::string where(Span span) const {
+        const SourceFile& file = merged_.sources->get(span.file);
+        Location at = file.locate(span.begin);
+        return fmt::format("{}:{}:{}", file.path(), at.line, at.column);
+    }
+
     /// The line `span` begins on, in its file.
     std::size_t line_of(Span span) const {
         return merged_.sources->get(span.file).locate(span.begin).line;
@@ -154,6 +171,10 @@ protected:
     std::unordered_map<std::string, std::uint32_t> setting_index_, table_index_, def_index_,
         shape_ids_;
     std::unordered_map<std::string, TypeP> table_types_;
+    // The merged row each row of a compiled table came from, to point at a key as written.
+    std::unordered_map<const TableData*, std::vector<const MergedRow*>> rows_written_by_;
+    // Keys already reported as never found (check.impossible_value), once each.
+    std::set<std::pair<const TableData*, std::string>> keys_never_found_;
     std::vector<int> def_state_;
     std::vector<bool> def_switch_;   // a definition whose value is a switch (see Typed)
     std::vector<bool> setting_used_; // read by some expression (check.unused_setting)

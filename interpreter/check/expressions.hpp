@@ -7,6 +7,10 @@
 
 namespace cpl::check_detail {
 
+/// A string table key that spells a range ("G56.00-G56.03") or ends in a wildcard ("G56.1-"):
+/// warned of where the table is declared (tables.cpp), so no other check repeats it.
+bool key_warned_of(const std::string& key);
+
 /// A type's name with its article, for messages: "a code", "an int", "a list [code]".
 std::string with_article(const std::string& type);
 
@@ -63,6 +67,19 @@ protected:
     bool incomparable(const ast::Binary& b, const Typed& left, const Typed& right);
     // A constant compared with a case field that never holds it (check.impossible_value).
     void impossible_value(const ast::Binary& b, const Typed& left, const Typed& right);
+    struct NeverHeld {
+        std::string value;    // the constant
+        std::string what;     // "`modifiers` of a claim line"
+        std::string expected; // what the field holds instead
+        std::string help;     // a did-you-mean, or how values are written
+    };
+    std::optional<NeverHeld> never_held(const CaseField& field, bool elements,
+                                        std::span<const Value> values, bool prefixes = false);
+    // A table looked up with a case field (`line.code in mue`, `dx[d]`) whose keys include
+    // one the field never holds: that row is never found.
+    // `each_element`: the field is a list whose elements are looked up (`intersects`).
+    void never_a_key(const std::optional<CaseField>& field, const Node& table, const ast::Expr& at,
+                     bool prefixes = false, bool each_element = false);
     /// Warns when a condition (`when`, an `if` filter or branch) is the same for every case
     /// (conditions.cpp); returns the warning, and its value in `holds`, so the caller can add
     /// help.

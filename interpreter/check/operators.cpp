@@ -153,53 +153,105 @@ bool ExpressionChecker::incomparable(const ast::Binary& b, const Typed& left, co
 // `case.provider_role == "profesional"`, `line.code == "9588"`, `"xs" in line.modifiers`,
 // `service_date >= "2023-1-1"`: the types agree, but the case schema says the field never
 // holds the constant (the reader refuses such a case), so the condition can never mean what
-// it says.
+// it says. `elements`: the field's elements are meant (it is a list). `prefixes`: the value is
+// looked up as a prefix of the field's values, so one shorter than a whole value passes. The
+// first value the field never holds, with what the field holds instead; none when all can be.
+std::optional<ExpressionChecker::NeverHeld>
+ExpressionChecker::never_held(const CaseField& field, bool elements, std::span<const Value> values,
+                              bool prefixes) {
+    // A line of the claim being built holds what a claim line of the case does.
+    std::uint32_t shape = field.shape == shape_line ? shape_claim_line : field.shape;
+    if (!case_schema::has_schema(shape)) return std::nullopt;
+    const auto& schema = case_schema::schema_of(shape);
+    const std::string& name = p().shapes[field.shape].fields[field.index];
+    auto in_schema = std::find_if(schema.fields.begin(), schema.fields.end(),
+                                  [&](const case_schema::Field& f) { return f.name == name; });
+    if (in_schema == schema.fields.end()) return std::nullopt;
+    const case_schema::Field& f = *in_schema;
+    if (f.spec.list != elements) return std::nullopt;
+    for (const Value& text : values) {
+        if (text.kind != Kind::String) continue;
+        if (prefixes && text.size < 3) continue; // "G5" may begin a code; "G5601" may not
+        auto expected = case_schema::never_holds(f, text.str());
+        if (!expected) continue;
+        bool date = field.shape == shape_case && field.index == case_field::date_of_service;
+        std::string record(schema.name);
+        std::replace(record.begin(), record.end(), '_', ' ');
+        NeverHeld out{std::string(text.str()),
+                      date ? std::string("the date of service")
+                           : fmt::format("`{}` of {}", f.name, with_article(record)),
+                      *expected, ""};
+        if (f.spec.read == case_schema::Read::OneOf) {
+            std::vector<std::string_view> options(f.spec.choice->options.begin(),
+                                                  f.spec.choice->options.end());
+            if (auto guess = closest(text.str(), options))
+                out.help = fmt::format("did you mean \"{}\"?", *guess);
+        } else if (f.spec.form) {
+            std::string meant = f.spec.form->meant ? f.spec.form->meant(text.str()) : "";
+            if (!meant.empty())
+                out.help = fmt::format("did you mean \"{}\"?", meant);
+            else if (!f.spec.form->help.empty())
+                out.help = std::string(f.spec.form->help);
+        }
+        return out;
+    }
+    return std::nullopt;
+}
+
+// `line.code in mue`, `prefix_rows(dx, d)`: a key of the table the field never holds is a row
+// never found. Reported at the key as written (the fix is there), once, with the look-up.
+void ExpressionChecker::never_a_key(const std::optional<CaseField>& field, const Node& table,
+                                    const ast::Expr& at, bool prefixes, bool each_element) {
+    if (!field || field->each || table.op != Op::Const || table.constant.kind != Kind::Table)
+        return;
+    const TableData& data = *table.constant.table;
+    auto written = rows_written_by_.find(&data);
+    for (std::size_t r = 0; r < data.rows.size(); ++r) {
+        const TableRowData& row = data.rows[r];
+        if (row.is_range && !row.string_range) continue;
+        for (const Value& key : row.keys) {
+            if (key.kind != Kind::String || key_warned_of(std::string(key.str()))) continue;
+            auto never = never_held(*field, field->element || each_element, {&key, 1}, prefixes);
+            if (!never || !keys_never_found_.insert({&data, never->value}).second) continue;
+            Span span = at.span;
+            if (written != rows_written_by_.end() && r < written->second.size())
+                for (const auto& k : written->second[r]->row->keys) {
+                    const auto* lit =
+                        k.literal ? std::get_if<ast::StringLit>(&k.literal->kind) : nullptr;
+                    if ((lit && plain(*lit) == never->value) ||
+                        (k.range == ast::TableKey::Range::strings &&
+                         (k.low_text == never->value || k.high_text == never->value)))
+                        span = k.span;
+                }
+            auto& d = error("check.impossible_value", span,
+                            fmt::format("table `{}` has the key \"{}\", which is never found: it "
+                                        "is looked up with {}, which {}{}: {} {}",
+                                        data.name, never->value, never->what,
+                                        prefixes ? "never begins with it" : "never holds it", "",
+                                        field->element || each_element ? "each is" : "it is",
+                                        never->expected));
+            if (!never->help.empty()) d.help = never->help;
+            if (span.file != at.span.file || span.begin != at.span.begin)
+                d.notes.push_back(fmt::format("looked up at {}", where(at.span)));
+        }
+    }
+}
+
 void ExpressionChecker::impossible_value(const ast::Binary& b, const Typed& left,
                                          const Typed& right) {
     using B = ast::BinaryOp;
     bool membership = b.op == B::In || b.op == B::NotIn;
-    // The field, whether its values or its elements are meant, and the constant's side.
     auto check = [&](const Typed::Field& field, bool elements, const Typed& constant,
                      const ast::Expr& at) {
         if (constant.node.op != Op::Const) return;
-        // A line of the claim being built holds what a claim line of the case does.
-        std::uint32_t shape = field.shape == shape_line ? shape_claim_line : field.shape;
-        if (!case_schema::has_schema(shape)) return;
-        const auto& schema = case_schema::schema_of(shape);
-        const std::string& name = p().shapes[field.shape].fields[field.index];
-        auto in_schema = std::find_if(schema.fields.begin(), schema.fields.end(),
-                                      [&](const case_schema::Field& f) { return f.name == name; });
-        if (in_schema == schema.fields.end()) return;
-        const case_schema::Field& f = *in_schema;
-        if (f.spec.list != elements) return;
-        for (const Value& text : values_of(constant.node.constant)) {
-            if (text.kind != Kind::String) continue;
-            auto expected = case_schema::never_holds(f, text.str());
-            if (!expected) continue;
-            bool date = field.shape == shape_case && field.index == case_field::date_of_service;
-            std::string record(schema.name);
-            std::replace(record.begin(), record.end(), '_', ' ');
-            std::string what = date ? std::string("the date of service")
-                                    : fmt::format("`{}` of {}", f.name, with_article(record));
-            auto& d = error(
-                "check.impossible_value", at.span,
-                elements
-                    ? fmt::format("{} never holds \"{}\": each is {}", what, text.str(), *expected)
-                    : fmt::format("{} is never \"{}\": it is {}", what, text.str(), *expected));
-            if (f.spec.read == case_schema::Read::OneOf) {
-                std::vector<std::string_view> options(f.spec.choice->options.begin(),
-                                                      f.spec.choice->options.end());
-                if (auto guess = closest(text.str(), options))
-                    d.help = fmt::format("did you mean \"{}\"?", *guess);
-            } else if (f.spec.form) {
-                std::string meant = f.spec.form->meant ? f.spec.form->meant(text.str()) : "";
-                if (!meant.empty())
-                    d.help = fmt::format("did you mean \"{}\"?", meant);
-                else if (!f.spec.form->help.empty())
-                    d.help = std::string(f.spec.form->help);
-            }
-            return;
-        }
+        auto never = never_held(field, elements, values_of(constant.node.constant));
+        if (!never) return;
+        auto& d = error("check.impossible_value", at.span,
+                        elements ? fmt::format("{} never holds \"{}\": each is {}", never->what,
+                                               never->value, never->expected)
+                                 : fmt::format("{} is never \"{}\": it is {}", never->what,
+                                               never->value, never->expected));
+        if (!never->help.empty()) d.help = never->help;
     };
     if (!membership) {
         if (left.field && !left.field->each)
@@ -215,6 +267,8 @@ void ExpressionChecker::impossible_value(const ast::Binary& b, const Typed& left
     if (left.field && !left.field->each && right.node.op == Op::Const &&
         right.node.constant.kind == Kind::List)
         check(*left.field, left.field->element, right, *b.right);
+    // `m in bypass_modifiers`: each key of the table.
+    never_a_key(left.field, right.node, *b.right);
 }
 
 namespace {

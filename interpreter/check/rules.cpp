@@ -308,6 +308,16 @@ RuleCode RuleCompiler::compile_element_exception(const LayeredChange& change,
 // A modifier a clause puts on (or takes off) a line, when it is a constant: one the case
 // reader would refuse ("xs", "XSS", "") is an error here, not a line no claim could carry.
 // From a setting, the setting and the layer that set it are named.
+void RuleCompiler::refuse_negative(const Node& units, const ast::Expr& at, std::string_view what) {
+    if (units.op != Op::Const || units.constant.kind != Kind::Number || units.constant.number >= 0)
+        return;
+    bool cap = what == "the cap";
+    error("check.negative_units", at.span,
+          fmt::format("{} {} {} for every case: units cannot be negative", what, cap ? "is" : "are",
+                      units.constant.number))
+        .help = cap ? "`cap units at 0` removes the line" : "`units 0` bills nothing";
+}
+
 void RuleCompiler::check_modifiers(const Node& modifiers, const ast::Expr& at) {
     if (modifiers.op != Op::Const) return;
     for (const Value& text : values_of(modifiers.constant)) {
@@ -380,6 +390,7 @@ ClauseCode RuleCompiler::compile_clause(const ast::Clause& clause, Scope& scope,
         if (clause.units) {
             Typed units = expr(*clause.units, scope);
             expect(units, number_type(), *clause.units, "`units`");
+            refuse_negative(units.node, *clause.units, "the units billed");
             code.units = std::move(units.node);
         }
         if (clause.modifiers) {
@@ -399,6 +410,7 @@ ClauseCode RuleCompiler::compile_clause(const ast::Clause& clause, Scope& scope,
                               vocabulary::clause(clause.kind).keyword));
         expect(value, clause.kind == K::Cap ? number_type() : string_type(), clause.expr,
                clause.kind == K::Cap ? "the cap" : "the modifier");
+        if (clause.kind == K::Cap) refuse_negative(value.node, clause.expr, "the cap");
         if (clause.kind != K::Cap) check_modifiers(value.node, clause.expr);
         break;
     default:

@@ -31,13 +31,6 @@ bool has_poisoned(const Node& n, std::uint32_t marker) {
 
 using Range = ast::TableKey::Range;
 
-std::string plain(const ast::StringLit& s) {
-    std::string out;
-    for (const auto& part : s.parts)
-        if (const auto* text = std::get_if<std::string>(&part)) out += *text;
-    return out;
-}
-
 bool upper_or_digit(char c) {
     return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
@@ -88,6 +81,10 @@ std::optional<std::pair<std::string, char>> wildcard(const std::string& s) {
 }
 
 } // namespace
+
+bool key_warned_of(const std::string& key) {
+    return range_in_string(key) || wildcard(key);
+}
 
 TableCompiler::KeyKind TableCompiler::key_kind(const ast::TableKey& key) {
     switch (key.range) {
@@ -446,6 +443,7 @@ void TableCompiler::tables() {
                                   t.decl->name.text));
         }
         warn_rows_never_applying(*data, written_by);
+        rows_written_by_[data.get()] = written_by;
         TypeP value_type = declared_value(t, values);
         if (value_type)
             for (const auto& v : values)
