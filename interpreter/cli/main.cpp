@@ -22,6 +22,9 @@ int main(int argc, char** argv) {
     // A reader that closes the pipe (`cpl run … | head`) makes a write fail, which every
     // command reports as run.cannot_write with status 1, rather than killing cpl silently.
     std::signal(SIGPIPE, SIG_IGN);
+    // So does a file over the size limit (`ulimit -f`): the write fails with EFBIG, and `cpl
+    // fmt` says so and removes its temporary file, instead of dying with the file half made.
+    std::signal(SIGXFSZ, SIG_IGN);
     CLI::App app{"cpl — coding policy language: apply electrodiagnostic coding rules to cases",
                  "cpl"};
     app.require_subcommand(0, 1);
