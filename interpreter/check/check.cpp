@@ -10,6 +10,7 @@
 #include "interpreter/check/rules.hpp"
 #include "interpreter/check/sources.hpp"
 #include "interpreter/check/tables.hpp"
+#include "interpreter/program/expressions.hpp"
 #include "lang/suggest.hpp"
 #include "runtime/budget.hpp"
 
@@ -252,6 +253,19 @@ private:
 
     // --- definitions ---
 
+    // The undated settings a constant expression was folded from, through the definitions it
+    // reads.
+    void settings_read(const Node& n, std::vector<std::uint32_t>& out) {
+        const auto* read = p().settings_folded_at(n.span);
+        if (n.op == Op::Def && n.slot < p().defs.size())
+            read = p().settings_folded_at(p().defs[n.slot].body.span);
+        if (read)
+            for (std::uint32_t slot : *read)
+                if (std::find(out.begin(), out.end(), slot) == out.end()) out.push_back(slot);
+        for (const auto& kid : n.kids)
+            settings_read(kid, out);
+    }
+
     TypeP compile_def(std::uint32_t i) override {
         DefCode& code = p().defs[i];
         if (def_state_[i] == 2) return code.type;
@@ -271,6 +285,7 @@ private:
         Scope scope;
         for (const auto& param : def.params)
             scope.push(param.name.text, param_type(param));
+        std::size_t errors_before = diagnostics_.error_count();
         Typed body = expr(def.body, scope);
         // `code` may have moved while compiling dependencies: index again.
         DefCode& done = p().defs[i];
@@ -284,7 +299,27 @@ private:
         // asking later would walk every definition below it at once, as deep as the policy.
         if (def_known_.size() <= i) def_known_.resize(p().defs.size(), -1);
         def_known_[i] = !done.is_function && known_now(done.body);
-        return done.type;
+        // Known before any case: computed now, once. An error in it (a division by zero, an
+        // index past the end of a list another definition gives) would fail every case, so it
+        // is the policy's error; its value is the definition's from now on, so that the
+        // definitions reading it (a chain of them, each read twice) are computed once too.
+        if (def_known_[i] == 1 && done.body.op != Op::Const &&
+            diagnostics_.error_count() == errors_before) {
+            try {
+                Value value = evaluate_constant(p(), done.body);
+                // The settings it was computed from stay named (--explain, cpl doc), as a
+                // folded expression's are.
+                std::vector<std::uint32_t> settings;
+                settings_read(done.body, settings);
+                Span at = done.body.span;
+                p().defs[i].body = constant(value, done.type, at).node;
+                note_folded(at, std::move(settings));
+            } catch (const EvalError& e) {
+                error(e.code, e.span, e.message);
+                def_known_[i] = 0; // those reading it are not computed now: one error, not one each
+            }
+        }
+        return p().defs[i].type;
     }
 };
 

@@ -103,7 +103,7 @@ def calls_too_deep():
 
 def memory():
     lines = [f"def l{n} = l{n - 1} + l{n - 1}\n" for n in range(1, 31)]
-    return [("policy.cpl", "policy p\ndef l0 = [1, 2]\n" + "".join(lines)
+    return [("policy.cpl", "policy p\ndef l0 = [count(case.extremities), 2]\n" + "".join(lines)
              + 'rule r when count(l30) > 0 bill 95860 cite "c"\n')]
 
 

@@ -96,15 +96,34 @@ TEST_CASE("#12: definitions that use each other 100,000 deep are check.too_deep 
 TEST_CASE("#12: a policy that checks clean but nests definitions too deeply fails each case") {
     // 300 definitions, each a chain of 200 terms over the one before: 60,000 levels of
     // evaluation once crashed the stack; now the case gets eval.too_deep and the next runs.
-    std::string text = "policy p\ndef d0 = 1\n";
-    for (int i = 1; i <= 300; ++i)
-        text += fmt::format("def d{} = d{} + {}\n", i, i - 1, repeat("1", 199, " + "));
-    text += "rule r when d300 > 0 bill 95860 cite \"c\"\n";
-    Loaded loaded = load_text(text);
+    // The chain starts from a case fact: one of constants is computed once, when checked.
+    auto chain = [](std::string first) {
+        std::string text = "policy p\ndef d0 = " + first + "\n";
+        for (int i = 1; i <= 300; ++i)
+            text += fmt::format("def d{} = d{} + {}\n", i, i - 1, repeat("1", 199, " + "));
+        return text + "rule r when d300 > 0 bill 95860 cite \"c\"\n";
+    };
+    Loaded loaded = load_text(chain("count(case.extremities)"));
     INFO(rendered(loaded));
     REQUIRE(loaded.program);
     auto out = run_case(loaded, R"({"id": "c"})");
     CHECK(out.error.find("[eval.too_deep]") != std::string::npos);
+    Loaded constants = load_text(chain("1"));
+    REQUIRE(constants.program);
+    Session session(*constants.program);
+    auto computed = session.run(R"({"id": "c"})");
+    INFO(computed.error);
+    REQUIRE(computed.result);
+    CHECK(computed.result->lines.size() == 1);
+}
+
+TEST_CASE("a definition of constants that fails is the policy's error when checked, once") {
+    // It failed every case instead; the definitions reading it are not reported again.
+    Loaded loaded = load_text("policy p\ndef zero = 0\ndef ratio = 10 / zero\n"
+                              "def twice = ratio * 2\ndef list = [1, 2]\ndef past = list[5]\n"
+                              "rule r when twice > 0 and past > 0 bill 95860 cite \"c\"\n");
+    CHECK_FALSE(loaded.program);
+    CHECK(codes(loaded) == "eval.division_by_zero eval.index");
 }
 
 // --- budgets: each case may spend so many steps and so much memory ----------------------
@@ -144,10 +163,12 @@ std::string doubling(std::string_view first, int times) {
 } // namespace
 
 TEST_CASE("#12: a definition that doubles a list or a string is eval.memory for its case") {
-    big_fails_small_runs(doubling("[1, 2]", 34), "count(x34) > 0", "eval.memory");
-    big_fails_small_runs(doubling("\"ab\"", 40), "x40 != \"\"", "eval.memory");
+    // Each starts from a case fact: a definition of constants is computed when checked.
+    big_fails_small_runs(doubling("[count(case.extremities), 2]", 34), "count(x34) > 0",
+                         "eval.memory");
+    big_fails_small_runs(doubling("case.id + \"ab\"", 40), "x40 != \"\"", "eval.memory");
     // Shared elements: a few bytes that print as 2^40 elements.
-    std::string nested = "def y0 = [1]\n";
+    std::string nested = "def y0 = [count(case.extremities)]\n";
     for (int i = 1; i <= 40; ++i)
         nested += fmt::format("def y{} = [y{}, y{}]\n", i, i - 1, i - 1);
     big_fails_small_runs(nested, "\"{y40}\" != \"\"", "eval.memory");
