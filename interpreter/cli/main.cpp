@@ -47,12 +47,18 @@ int main(int argc, char** argv) {
                      "Threads evaluating cases (default: one per core); the output is the same, "
                      "in input order, for any number")
         ->check(CLI::Range(1u, 256u));
-    run_cmd->add_option("--print", run.print,
-                        "Show the value NAME (a definition or setting) has for each case "
-                        "(repeatable)");
-    run_cmd->add_option("--why-not", run.why_not,
-                        "Explain why CODE is not on the claim, or what RULE (a rule or edit) "
-                        "did or where it stopped (repeatable)");
+    // One name an option, repeated for more: `--print p case1.json case2.json` took the case
+    // files for names too.
+    run_cmd
+        ->add_option("--print", run.print,
+                     "Show the value NAME (a definition or setting) has for each case "
+                     "(repeatable)")
+        ->allow_extra_args(false);
+    run_cmd
+        ->add_option("--why-not", run.why_not,
+                     "Explain why CODE is not on the claim, or what RULE (a rule or edit) "
+                     "did or where it stopped (repeatable)")
+        ->allow_extra_args(false);
     run_cmd
         ->add_option("cases", run.cases, "Case files (.json, .jsonl), directories, or - for stdin")
         ->required();
