@@ -26,7 +26,8 @@ Result run(CaseState& s) {
     const Value& record = s.context.case_record;
     if (record.kind == Kind::Record) result.case_id = record.items[case_field::id].str();
     std::size_t index = 0;
-    if (s.date_assumed && s.program.dated && record.kind == Kind::Record) {
+    bool dated = s.program.dated || s.program.service_dates.dated();
+    if (s.date_assumed && dated && record.kind == Kind::Record) {
         static const RuleCode as_of = [] {
             RuleCode r;
             r.name = "date_of_service";
