@@ -55,6 +55,40 @@ std::string differ(const char* what, bool partial, const std::string& want,
                        got.empty() ? "(none)" : fmt::format("{}", fmt::join(got, "; ")));
 }
 
+bool same_file(const std::string& a, const std::string& b) {
+    std::error_code ec;
+    return fs::equivalent(a, b, ec);
+}
+
+// What an expectation beside `test_dir` names `policy` by, so that `cpl test` finds it again
+// from there: its name, when that finds it (`commercial` from policies/commercial/tests/),
+// else its path from the test's directory. A path as the command line gave it is relative to
+// where cpl was run, not to the test.
+std::string policy_reference(const std::string& policy, const std::string& name,
+                             const fs::path& test_dir) {
+    if (auto found = resolve_policy(name, test_dir); found && same_file(*found, policy))
+        return name;
+    std::error_code ec;
+    fs::path relative = fs::absolute(policy, ec).lexically_relative(fs::absolute(test_dir, ec));
+    if (auto found = resolve_policy(relative.string(), test_dir, true);
+        !relative.empty() && found && same_file(*found, policy))
+        return relative.string();
+    return fs::absolute(policy, ec).string();
+}
+
+// The policy a new expectation in `test_dir` is for, when none is given: NAME for a test under
+// NAME/tests/ that finds NAME.cpl (docs/payers.md, section 6), else the standard set.
+std::string policy_of_tests_in(const fs::path& test_dir) {
+    std::error_code ec;
+    for (fs::path dir = fs::absolute(test_dir, ec).lexically_normal(); dir.has_filename();
+         dir = dir.parent_path())
+        if (dir.filename() == "tests" && dir.parent_path().has_filename()) {
+            std::string name = dir.parent_path().filename().string();
+            if (resolve_policy(name, test_dir)) return name;
+        }
+    return "standard";
+}
+
 // Compares the sections the expectation lists (a section left out is not compared); returns
 // the differences. The expectation's shape was checked first (expectation.hpp).
 std::vector<std::string> compare(const json& expected, const CaseOutcome& outcome) {
@@ -327,7 +361,8 @@ int test(const TestOptions& options) {
             ++failed;
             continue;
         }
-        std::string named = expected.value("policy", "standard");
+        std::string named = creating ? policy_of_tests_in(fs::path(file).parent_path())
+                                     : expected.value("policy", "standard");
         std::optional<std::string> found = options.policy.empty()
                                                ? resolve_policy(named, fs::path(file).parent_path())
                                                : options.policy;
@@ -368,8 +403,13 @@ int test(const TestOptions& options) {
                 case_name.resize(case_name.size() - std::string(".case.json").size());
             }
             if (replace_file(expected_path,
-                             updated_expectation(creating ? "" : *expected_text, case_name,
-                                                 options.policy.empty() ? named : policy, outcome),
+                             updated_expectation(
+                                 creating ? "" : *expected_text, case_name,
+                                 options.policy.empty()
+                                     ? named
+                                     : policy_reference(policy, policies[policy].program->name,
+                                                        fs::path(file).parent_path()),
+                                 outcome),
                              why)) {
                 print("{} {}\n", creating ? "CREATED" : "UPDATED", shown(expected_path));
                 ++updated;

@@ -91,9 +91,19 @@ std::string updated_expectation(const std::string& old_text, const std::string& 
         std::string_view s(section);
         return s == "lines" || s == "edits" || (r.reviewed && (s == "review" || s == "unbilled"));
     };
-    if (lists("lines"))
+    if (lists("lines")) {
         out["lines"] =
             entries(r.lines, keys_used(old, "lines", {"code", "units", "modifiers"}), line_field);
+        // A line that lists no units is compared as 1 unit, and one without modifiers as none:
+        // a line that has others says so, or the test would still fail after its update.
+        for (std::size_t i = 0; i < r.lines.size(); ++i) {
+            ordered& entry = out["lines"][i];
+            if (!entry.contains("units") && r.lines[i].units != 1)
+                entry["units"] = r.lines[i].units;
+            if (!entry.contains("modifiers") && !r.lines[i].modifiers.empty())
+                entry["modifiers"] = line_field(r.lines[i], "modifiers");
+        }
+    }
     if (lists("edits"))
         out["edits"] =
             entries(r.edits, keys_used(old, "edits", {"severity", "rule", "code"}), edit_field);

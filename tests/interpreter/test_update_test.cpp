@@ -76,3 +76,42 @@ TEST_CASE("cpl test --update rewrites what failed, keeps why, partial and keys, 
     CHECK(out.find("2 passed, 0 failed") != std::string::npos);
     fs::remove_all(dir);
 }
+
+// Each of these wrote an expectation that failed, or tested another policy, after --update.
+TEST_CASE("cpl test --update names the policy so the test finds it, and units it compares") {
+    fs::path dir = cpl::test::fresh_dir("update_policy");
+    fs::create_directories(dir / "acme" / "tests");
+    fs::create_directories(dir / "elsewhere");
+    std::ofstream(dir / "acme.cpl") << "policy acme extends standard \"Acme\"\n"
+                                       "min_muscles_per_limb 4\n  cite \"Acme 1\"\n";
+    const char* nmj =
+        R"({"id": "nmj", "date_of_service": "2025-06-02", "neuromuscular_junction": [)"
+        R"({"nerve": "ulnar", "side": "right"}, {"nerve": "median", "side": "right"}]})";
+    std::ofstream(dir / "acme" / "tests" / "nmj.case.json") << nmj;
+    std::ofstream(dir / "elsewhere" / "nmj.case.json") << nmj;
+    // A test under acme/tests/ is created for acme, not for the standard set.
+    std::string out;
+    REQUIRE(cpl_test(dir / "acme", "--update", out) == 0);
+    CHECK(json::parse(slurp(dir / "acme" / "tests" / "nmj.expected.json"))["policy"] == "acme");
+    // With --policy, a test names the policy by its name when that finds it from the test,
+    // else by its path from the test (it was the path as given, relative to where cpl ran).
+    fs::create_directories(dir / "lib");
+    std::ofstream(dir / "lib" / "beta.cpl") << "policy beta extends standard \"Beta\"\n";
+    REQUIRE(cpl_test(dir / "elsewhere", "--update --policy '" + (dir / "acme.cpl").string() + "'",
+                     out) == 0);
+    CHECK(json::parse(slurp(dir / "elsewhere" / "nmj.expected.json"))["policy"] == "acme");
+    fs::remove(dir / "elsewhere" / "nmj.expected.json");
+    REQUIRE(cpl_test(dir / "elsewhere",
+                     "--update --policy '" + (dir / "lib" / "beta.cpl").string() + "'", out) == 0);
+    CHECK(json::parse(slurp(dir / "elsewhere" / "nmj.expected.json"))["policy"] ==
+          "../lib/beta.cpl");
+    // A line listed without units is compared as 1: the update writes the 2 it has.
+    json lines = {{"case", "nmj"}, {"policy", "acme"}, {"lines", {{{"code", "95937"}}}}};
+    std::ofstream(dir / "acme" / "tests" / "nmj.expected.json") << lines.dump(2);
+    REQUIRE(cpl_test(dir / "acme", "--update", out) == 0);
+    CHECK(json::parse(slurp(dir / "acme" / "tests" / "nmj.expected.json"))["lines"] ==
+          json::parse(R"([{"code": "95937", "units": 2}])"));
+    REQUIRE(cpl_test(dir / "acme", "", out) == 0);
+    REQUIRE(cpl_test(dir / "elsewhere", "", out) == 0);
+    fs::remove_all(dir);
+}
