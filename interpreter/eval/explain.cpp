@@ -226,8 +226,11 @@ std::string worded(CaseState& s, const Node& n) {
 // written for authors (or when there are no words).
 void note_stop(CaseState& s, const ClauseCode& c) {
     Stop stop{s.rule, "", ""};
-    if (c.otherwise) stop.reason = worded(s, *c.otherwise);
-    if (s.expressions || !c.otherwise) stop.condition = explain_condition(s, c);
+    if (c.otherwise)
+        stop.reason = worded(s, *c.otherwise);
+    else if (c.expr.op == Op::Reviewing) // a review edit, on a case without a claim
+        stop.reason = "the case has no submitted claim to review";
+    if (s.expressions || stop.reason.empty()) stop.condition = explain_condition(s, c);
     s.stops.push_back(std::move(stop));
 }
 
