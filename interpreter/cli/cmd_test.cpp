@@ -207,8 +207,9 @@ std::vector<std::string> compare(const json& expected, const CaseOutcome& outcom
         bool partial = is_partial(expected, "documentation");
         if (!listed(want.size(), got.size(), partial,
                     [&](std::size_t w, std::size_t g) { return want[w] == got[g]; }))
-            problems.push_back(partial ? "documentation differs (in part)"
-                                       : "documentation differs");
+            problems.push_back(
+                differ("documentation", partial,
+                       want.empty() ? "(none)" : fmt::format("{}", fmt::join(want, "; ")), got));
     }
     return problems;
 }

@@ -2,6 +2,7 @@
 // one expectation against it (see expectation.hpp).
 #include "interpreter/cli/expectation.hpp"
 
+#include "interpreter/case/case_schema.hpp"
 #include "lang/suggest.hpp"
 
 #include <algorithm>
@@ -14,7 +15,22 @@ namespace {
 
 using json = nlohmann::json;
 
-enum class Want { text, whole, texts, severity, status, entries, sections };
+// What a key's value must be. `code`, `modifiers`, `count` and `units` are what a result can
+// hold (a code as the case reader reads one, modifiers of two capital letters or digits, a
+// count from 0, units from 1): anything else would never match, and the test could never pass.
+enum class Want {
+    text,
+    whole,
+    texts,
+    severity,
+    status,
+    entries,
+    sections,
+    code,
+    modifiers,
+    count,
+    units
+};
 
 struct Field {
     const char* name;
@@ -25,15 +41,15 @@ struct Field {
 
 // clang-format off
 const std::vector<Field> line_fields = {
-    {"code", Want::text, true}, {"units", Want::whole}, {"modifiers", Want::texts}, {"rule", Want::text}};
+    {"code", Want::code, true}, {"units", Want::units}, {"modifiers", Want::modifiers}, {"rule", Want::text}};
 const std::vector<Field> edit_fields = {
     {"severity", Want::severity}, {"rule", Want::text}, {"code", Want::text},
     {"message", Want::text}, {"cite", Want::text}};
 const std::vector<Field> review_fields = {
-    {"code", Want::text, true}, {"status", Want::status}, {"units", Want::whole},
-    {"units_allowed", Want::whole}};
+    {"code", Want::code, true}, {"status", Want::status}, {"units", Want::units},
+    {"units_allowed", Want::count}};
 const std::vector<Field> unbilled_fields = {
-    {"code", Want::text, true}, {"units", Want::whole}, {"rule", Want::text}};
+    {"code", Want::code, true}, {"units", Want::units}, {"rule", Want::text}};
 const std::vector<Field> top_fields = {
     {"case", Want::text}, {"policy", Want::text}, {"why", Want::text}, {"error", Want::text},
     {"lines", Want::entries, false, &line_fields}, {"edits", Want::entries, false, &edit_fields},
@@ -60,6 +76,17 @@ std::string one_of(const std::vector<std::string>& words) {
     return out;
 }
 
+// "must be one of …, not "denied"; did you mean "deny"?"
+std::string not_one_of(const json& v, const std::vector<std::string>& allowed) {
+    std::string out = fmt::format("must be one of {}, not {}", one_of(allowed), shown(v));
+    if (v.is_string()) {
+        std::vector<std::string_view> words(allowed.begin(), allowed.end());
+        if (auto guess = closest(v.get<std::string>(), words))
+            out += fmt::format("; did you mean {}?", json(*guess).dump());
+    }
+    return out;
+}
+
 // What is wrong with `v` as a value of `want`, or nothing.
 std::optional<std::string> wrong_value(const json& v, Want want) {
     auto must = [&](std::string what) { return fmt::format("must be {}, not {}", what, shown(v)); };
@@ -75,29 +102,46 @@ std::optional<std::string> wrong_value(const json& v, Want want) {
             !std::all_of(v.begin(), v.end(), [](const json& x) { return x.is_string(); }))
             return must("a list of strings");
         break;
-    case Want::severity: {
-        std::vector<std::string> allowed = {"deny", "warn", "info"};
-        if (!v.is_string() ||
-            std::find(allowed.begin(), allowed.end(), v.get<std::string>()) == allowed.end())
-            return must(fmt::format("a string ({})", one_of(allowed)));
-        break;
-    }
+    case Want::severity:
     case Want::status: {
-        std::vector<std::string> allowed = {"accepted", "adjusted", "denied"};
+        std::vector<std::string> allowed =
+            want == Want::severity ? std::vector<std::string>{"deny", "warn", "info"}
+                                   : std::vector<std::string>{"accepted", "adjusted", "denied"};
         if (!v.is_string() ||
             std::find(allowed.begin(), allowed.end(), v.get<std::string>()) == allowed.end())
-            return must(fmt::format("a string ({})", one_of(allowed)));
+            return not_one_of(v, allowed);
         break;
     }
+    case Want::code:
+        if (!v.is_string() || !case_schema::is_code(v.get<std::string>()))
+            return must("a code of 5 characters as a case gives it (\"95886\", \"0106T\", "
+                        "\"G0255\")");
+        break;
+    case Want::modifiers:
+        if (!v.is_array() || !std::all_of(v.begin(), v.end(), [](const json& x) {
+                return x.is_string() && case_schema::is_modifier(x.get<std::string>());
+            }))
+            return must("a list of modifiers of two capital letters or digits (\"26\", \"XS\")");
+        break;
+    case Want::count:
+        if (!v.is_number_integer() || v.get<std::int64_t>() < 0)
+            return must("a whole number from 0");
+        break;
+    case Want::units:
+        if (!v.is_number_integer() || v.get<std::int64_t>() < 1)
+            return must("a whole number from 1 (a line has at least one unit)");
+        break;
     case Want::entries:
         if (!v.is_array()) return must("a list");
         break;
     case Want::sections:
-        if (!v.is_array() || !std::all_of(v.begin(), v.end(), [](const json& x) {
-                return x.is_string() && std::find(partial_sections.begin(), partial_sections.end(),
-                                                  x.get<std::string>()) != partial_sections.end();
-            }))
+        if (!v.is_array())
             return must(fmt::format("a list of sections ({})", one_of(partial_sections)));
+        for (const json& x : v)
+            if (!x.is_string() || std::find(partial_sections.begin(), partial_sections.end(),
+                                            x.get<std::string>()) == partial_sections.end())
+                return fmt::format("lists {}: each element {}", shown(x),
+                                   not_one_of(x, partial_sections));
         break;
     }
     return std::nullopt;

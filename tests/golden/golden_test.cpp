@@ -100,10 +100,27 @@ TEST_CASE("a malformed expectation file fails its test with a message, never a c
         {R"({"policy": 5})", "\"policy\" must be a string"},
         {R"([1])", "expected a JSON object"},
         {R"({"lines": "95860"})", "\"lines\" must be a list"},
-        {R"({"lines": [{"code": 95860}]})", "lines[0]: \"code\" must be a string, not 95860"},
+        {R"({"lines": [{"code": 95860}]})", "lines[0]: \"code\" must be a code of 5 characters"},
         {R"({"edit": []})", "unknown key \"edit\"; did you mean \"edits\"?"},
         {R"({"lines": [{"units": 1}]})", "lines[0]: missing \"code\""},
-        {R"({"partial": ["line"]})", "\"partial\" must be a list of sections"},
+        {R"({"partial": ["line"]})",
+         "\"partial\" lists the string \"line\": each element must be one of \"lines\", "
+         "\"edits\", \"review\", \"unbilled\" or \"documentation\", not the string \"line\"; "
+         "did you mean \"lines\"?"},
+        // Values a result never holds: the test could never pass.
+        {R"({"lines": [{"code": "9593"}]})", "lines[0]: \"code\" must be a code of 5 characters"},
+        {R"({"lines": [{"code": "95937", "modifiers": ["xs"]}]})",
+         "lines[0]: \"modifiers\" must be a list of modifiers of two capital letters or digits"},
+        {R"({"lines": [{"code": "95937", "units": -2}]})",
+         "lines[0]: \"units\" must be a whole number from 1"},
+        {R"({"review": [{"code": "95937", "units_allowed": -1}]})",
+         "review[0]: \"units_allowed\" must be a whole number from 0"},
+        {R"({"edits": [{"severity": "denied"}]})",
+         "edits[0]: \"severity\" must be one of \"deny\", \"warn\" or \"info\", not the string "
+         "\"denied\""},
+        {R"({"review": [{"code": "95937", "status": "acepted"}]})",
+         "review[0]: \"status\" must be one of \"accepted\", \"adjusted\" or \"denied\", not the "
+         "string \"acepted\"; did you mean \"accepted\"?"},
     }));
     CAPTURE(expected);
     auto dir = cpl::test::fresh_dir("bad_expectation");
