@@ -688,7 +688,39 @@ private:
             *existing = std::move(restated);
             return;
         }
+        warn_dated_override(o, *existing);
         *existing = {&o.rule, layer, existing->layer, {}};
+    }
+
+    // An override with clauses takes the place of the base's rule on every date: with dates of
+    // its own, on the others neither runs (a dated setting or row keeps the base's value there,
+    // and a dated exception lets its target run). Said, since it reads as a change from a date.
+    void warn_dated_override(const ast::Override& o, const MergedRule& replaced) {
+        const ast::Effective& own = o.rule.effective;
+        const ast::Effective& base = replaced.rule->effective;
+        auto text = [](const std::optional<ast::Ident>& d) { return d ? d->text : std::string(); };
+        if (!own.dated() ||
+            (text(own.from) == text(base.from) && text(own.until) == text(base.until)))
+            return;
+        std::string when = own.from && own.until
+                               ? fmt::format("from {} until {}", own.from->text, own.until->text)
+                           : own.from ? fmt::format("from {}", own.from->text)
+                                      : fmt::format("until {}", own.until->text);
+        std::string outside = own.from && own.until ? "outside those dates"
+                              : own.from            ? fmt::format("before {}", own.from->text)
+                                                    : fmt::format("from {} on", own.until->text);
+        Span at = own.from ? own.from->span : own.until->span;
+        diagnostics_
+            .warning("check.dated_override", at,
+                     fmt::format("this override holds {}, and it takes the place of `{}`'s {} "
+                                 "`{}` on every date: {}, neither runs",
+                                 when, replaced.layer, kind_name(o.rule.kind), o.rule.name.text,
+                                 outside))
+            .help = fmt::format("to change the {} only {}, write an exception to it with these "
+                                "dates (on other dates the {} runs), or give the override the "
+                                "{}'s dates",
+                                kind_name(o.rule.kind), when, kind_name(o.rule.kind),
+                                kind_name(o.rule.kind));
     }
 
     void apply_one(MergedPolicy& merged, const ast::Disable& d, const std::string& layer) {
