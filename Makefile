@@ -75,6 +75,8 @@ bench: build
 # each run for FUZZ_SECONDS at low priority. New inputs go to $(FUZZ_BUILD)/fuzz/found-TARGET,
 # findings (crashes, hangs, failed properties) to $(FUZZ_BUILD)/findings-TARGET/; copy each
 # finding into fuzz/corpus/TARGET/ once fixed, so `make test` replays it for ever.
+# The targets are built with AddressSanitizer, whose frames are several times those of the
+# optimized build the depth bounds are set for: 64 MiB of stack, as `make sanitize` gives.
 fuzz: fuzz-deps
 	@CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCPL_FUZZ=ON -DCPL_TESTS=OFF >/dev/null
 	@nice -n 10 cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
@@ -86,7 +88,7 @@ fuzz: fuzz-deps
 	    policy) seeds="$$seeds stdlib/standard policies tests/golden/fmt tests/golden/diagnostics";; \
 	    *) seeds="$$seeds tests/golden/run tests/golden/cases";; \
 	  esac; \
-	  nice -n 10 $(FUZZ_BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=20 \
+	  ulimit -s 65536; nice -n 10 $(FUZZ_BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=20 \
 	    -rss_limit_mb=2560 -print_final_stats=1 -dict=fuzz/dict/$$t.dict \
 	    -artifact_prefix=$(FUZZ_BUILD)/findings-$$t/ $(FUZZ_BUILD)/fuzz/found-$$t $$seeds || exit 1; \
 	done

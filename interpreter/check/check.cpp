@@ -266,6 +266,29 @@ private:
             settings_read(kid, out);
     }
 
+    // A definition known before any case: computed now, once. An error in it (a division by
+    // zero, an index past the end of a list another definition gives) would fail every case,
+    // so it is the policy's error; its value is the definition's from now on, so that the
+    // definitions reading it (a chain of them, each read twice) are computed once too. Out of
+    // line: compile_def recurses through the definitions a body reads, 2,000 deep at most, and
+    // this frame is not part of each level.
+    [[gnu::noinline]] void compute_now(std::uint32_t i) {
+        DefCode& done = p().defs[i];
+        try {
+            Value value = evaluate_constant(p(), done.body);
+            // The settings it was computed from stay named (--explain, cpl doc), as a folded
+            // expression's are.
+            std::vector<std::uint32_t> settings;
+            settings_read(done.body, settings);
+            Span at = done.body.span;
+            done.body = constant(value, done.type, at).node;
+            note_folded(at, std::move(settings));
+        } catch (const EvalError& e) {
+            error(e.code, e.span, e.message);
+            def_known_[i] = 0; // those reading it are not computed now: one error, not one each
+        }
+    }
+
     TypeP compile_def(std::uint32_t i) override {
         DefCode& code = p().defs[i];
         if (def_state_[i] == 2) return code.type;
@@ -299,26 +322,9 @@ private:
         // asking later would walk every definition below it at once, as deep as the policy.
         if (def_known_.size() <= i) def_known_.resize(p().defs.size(), -1);
         def_known_[i] = !done.is_function && known_now(done.body);
-        // Known before any case: computed now, once. An error in it (a division by zero, an
-        // index past the end of a list another definition gives) would fail every case, so it
-        // is the policy's error; its value is the definition's from now on, so that the
-        // definitions reading it (a chain of them, each read twice) are computed once too.
         if (def_known_[i] == 1 && done.body.op != Op::Const &&
-            diagnostics_.error_count() == errors_before) {
-            try {
-                Value value = evaluate_constant(p(), done.body);
-                // The settings it was computed from stay named (--explain, cpl doc), as a
-                // folded expression's are.
-                std::vector<std::uint32_t> settings;
-                settings_read(done.body, settings);
-                Span at = done.body.span;
-                p().defs[i].body = constant(value, done.type, at).node;
-                note_folded(at, std::move(settings));
-            } catch (const EvalError& e) {
-                error(e.code, e.span, e.message);
-                def_known_[i] = 0; // those reading it are not computed now: one error, not one each
-            }
-        }
+            diagnostics_.error_count() == errors_before)
+            compute_now(i);
         return p().defs[i].type;
     }
 };

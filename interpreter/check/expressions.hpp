@@ -66,20 +66,26 @@ protected:
     /// error naming both (operators.cpp). True when reported.
     bool incomparable(const ast::Binary& b, const Typed& left, const Typed& right);
     // A constant compared with a case field that never holds it (check.impossible_value).
-    void impossible_value(const ast::Binary& b, const Typed& left, const Typed& right);
+    // Out of line, as never_held and never_a_key are: binary() and index() are on the path the
+    // checker recurses along (2,000 definitions deep at most), and their frames stay small.
+    [[gnu::noinline]] void empty_range(const ast::Binary& b, Span span); // check.empty_range
+    [[gnu::noinline]] void impossible_value(const ast::Binary& b, const Typed& left,
+                                            const Typed& right);
     struct NeverHeld {
         std::string value;    // the constant
         std::string what;     // "`modifiers` of a claim line"
         std::string expected; // what the field holds instead
         std::string help;     // a did-you-mean, or how values are written
     };
-    std::optional<NeverHeld> never_held(const CaseField& field, bool elements,
-                                        std::span<const Value> values, bool prefixes = false);
+    [[gnu::noinline]] std::optional<NeverHeld> never_held(const CaseField& field, bool elements,
+                                                          std::span<const Value> values,
+                                                          bool prefixes = false);
     // A table looked up with a case field (`line.code in mue`, `dx[d]`) whose keys include
     // one the field never holds: that row is never found.
     // `each_element`: the field is a list whose elements are looked up (`intersects`).
-    void never_a_key(const std::optional<CaseField>& field, const Node& table, const ast::Expr& at,
-                     bool prefixes = false, bool each_element = false);
+    [[gnu::noinline]] void never_a_key(const std::optional<CaseField>& field, const Node& table,
+                                       const ast::Expr& at, bool prefixes = false,
+                                       bool each_element = false);
     /// Warns when a condition (`when`, an `if` filter or branch) is the same for every case
     /// (conditions.cpp); returns the warning, and its value in `holds`, so the caller can add
     /// help.

@@ -284,6 +284,13 @@ bool empty_constant_range(const Node& low, const Node& high) {
 
 } // namespace
 
+void ExpressionChecker::empty_range(const ast::Binary& b, Span span) {
+    error("check.empty_range", span,
+          fmt::format("the range `{}` is empty: nothing is in it", source_text(span)))
+        .help = fmt::format("write the lower bound first: `{}..{}`", source_text(b.right->span),
+                            source_text(b.left->span));
+}
+
 Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {
     using B = ast::BinaryOp;
     Typed left = expr(*b.left, scope);
@@ -360,10 +367,7 @@ Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {
             !(is_text(l) && is_text(r)))
             mismatch(vocabulary::binary(b.op).spelling);
         else if (empty_constant_range(left.node, right.node)) {
-            error("check.empty_range", span,
-                  fmt::format("the range `{}` is empty: nothing is in it", source_text(span)))
-                .help = fmt::format("write the lower bound first: `{}..{}`",
-                                    source_text(b.right->span), source_text(b.left->span));
+            empty_range(b, span);
             failed = true;
         }
         result = list_of(known(l) ? l : r);
