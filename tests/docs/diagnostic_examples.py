@@ -91,8 +91,8 @@ def too_many_files():
 
 
 def definitions_too_deep():
-    lines = [f"def d{n} = d{n + 1} + 1\n" for n in range(100000)]
-    return [("policy.cpl", "policy p\n" + "".join(lines) + "def d100000 = 1\n")]
+    lines = [f"def d{n} = d{n + 1} + 1\n" for n in range(3000)]
+    return [("policy.cpl", "policy p\n" + "".join(lines) + "def d3000 = 1\n")]
 
 
 def calls_too_deep():
