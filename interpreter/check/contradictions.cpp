@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <functional>
 #include <map>
 
 namespace cpl::check_detail {
@@ -282,13 +283,12 @@ private:
 
 void RuleCompiler::warn_contradictions(const RuleCode& code, const ast::Rule& rule) {
     const auto& shapes = p().shapes;
-    std::map<std::string, Known> known;
     const Tests reader(p());
-    bool acted = false; // an action came before: what comes after never runs, not the rule
-    for (const auto& clause : code.clauses) {
-        if (vocabulary::clause(clause.kind).role == vocabulary::ClauseRole::action) acted = true;
-        // A narrowing's conditions hold only on its dates, and its `let`s are its own.
-        if (clause.kind != ast::ClauseKind::When || clause.narrowing >= 0) continue;
+    std::string kind(vocabulary::keyword(rule.kind));
+    // Learns the tests of a `when`; one that cannot hold with what `known` holds already is
+    // reported, the consequence worded by `never`.
+    auto consider = [&](std::map<std::string, Known>& known, const ClauseCode& clause,
+                        const std::function<std::string()>& never) {
         std::vector<Conjunct> tests;
         conjuncts(clause.expr, false, nullptr, tests);
         for (const auto& [node, negate, written_node] : tests) {
@@ -303,12 +303,10 @@ void RuleCompiler::warn_contradictions(const RuleCode& code, const ast::Rule& ru
                 continue;
             }
             k.reported = true;
-            std::string kind(vocabulary::keyword(rule.kind));
-            Diagnostic& d = warning(
-                "check.contradiction", written_node->span,
-                fmt::format("`{}` cannot hold where the conditions before it hold: {}", written,
-                            acted ? fmt::format("the {}'s clauses after it never run", kind)
-                                  : fmt::format("the {} never acts", kind)));
+            Diagnostic& d =
+                warning("check.contradiction", written_node->span,
+                        fmt::format("`{}` cannot hold where the conditions before it hold: {}",
+                                    written, never()));
             for (const auto& before : k.said_by)
                 d.notes.push_back(fmt::format("before it: `{}`", before));
             if (!numbers_between(k))
@@ -325,6 +323,44 @@ void RuleCompiler::warn_contradictions(const RuleCode& code, const ast::Rule& ru
             else
                 d.help = "the conditions before it leave out every value it accepts: drop one, "
                          "or join them with `or`";
+        }
+    };
+    std::map<std::string, Known> known;
+    std::optional<std::map<std::string, Known>> at_action; // what holds where it first acts
+    bool acted = false; // an action came before: what comes after never runs, not the rule
+    for (std::size_t i = 0; i < code.clauses.size(); ++i) {
+        const ClauseCode& clause = code.clauses[i];
+        if (i == code.action_point) at_action = known;
+        if (vocabulary::clause(clause.kind).role == vocabulary::ClauseRole::action) acted = true;
+        // A narrowing's conditions hold only on its dates, and its `let`s are its own: an
+        // undated one's `when`s hold with the target's, and one that contradicts them switches
+        // the target off on every date, silently (a payer's `line.code == 95886` on an edit of
+        // 95885).
+        if (clause.kind != ast::ClauseKind::When) continue;
+        bool narrowing = clause.narrowing >= 0;
+        if (narrowing &&
+            code.narrowings[static_cast<std::size_t>(clause.narrowing)].effective.dated())
+            continue;
+        consider(known, clause, [&] {
+            return narrowing
+                       ? fmt::format("this narrowing switches the {} `{}` off", kind, code.name)
+                   : acted ? fmt::format("the {}'s clauses after it never run", kind)
+                           : fmt::format("the {} never acts", kind);
+        });
+    }
+    if (!at_action) at_action = known;
+    // An exception per element runs where the target would act: a guard that cannot hold with
+    // the target's conditions means it never runs, and the payer's change never happens.
+    for (const auto& exception : code.element_exceptions) {
+        if (exception.effective.dated()) continue;
+        std::map<std::string, Known> guard = *at_action;
+        for (const auto& clause : exception.clauses) {
+            if (clause.kind == ast::ClauseKind::Let) continue;
+            if (clause.kind != ast::ClauseKind::When) break;
+            consider(guard, clause, [&] {
+                return fmt::format("the exception `{}` to {} `{}` never runs", exception.name, kind,
+                                   code.name);
+            });
         }
     }
 }
