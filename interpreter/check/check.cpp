@@ -284,7 +284,7 @@ private:
             done.body = constant(value, done.type, at).node;
             note_folded(at, std::move(settings));
         } catch (const EvalError& e) {
-            error(e.code, e.span, e.message);
+            constant_error(e);
             def_known_[i] = 0; // those reading it are not computed now: one error, not one each
         }
     }

@@ -6,6 +6,7 @@
 #include "interpreter/load/load.hpp"
 #include "interpreter/program/program.hpp"
 #include "lang/diagnostic.hpp"
+#include "runtime/eval_error.hpp"
 
 #include <cctype>
 #include <fmt/format.h>
@@ -133,6 +134,16 @@ protected:
             out += digits[i];
         }
         return out;
+    }
+
+    /// An error raised while computing a constant when the policy is checked: the budget's
+    /// words ("the case needs more than …") name no case there.
+    Diagnostic& constant_error(const EvalError& e) {
+        std::string message = e.message;
+        if (message.starts_with("the case needs "))
+            message.replace(0, std::string_view("the case needs ").size(),
+                            "computing it when the policy is checked needs ");
+        return error(e.code, e.span, std::move(message));
     }
 
     /// `file:line:column` where `span` begins, as diagnostics name a place.

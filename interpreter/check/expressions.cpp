@@ -115,7 +115,7 @@ Typed ExpressionChecker::fold(Typed typed) {
         note_folded(node.span, std::move(settings));
         return constant(v, typed.type, node.span);
     } catch (const EvalError& e) {
-        error(e.code, e.span, e.message);
+        constant_error(e);
         return fail(node.span);
     }
 }

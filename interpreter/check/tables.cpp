@@ -384,7 +384,7 @@ void TableCompiler::tables() {
                     value =
                         constant(evaluate_constant(p(), value.node), value.type, row.value->span);
                 } catch (const EvalError& e) {
-                    error(e.code, e.span, e.message);
+                    constant_error(e);
                     value = fail(row.value->span);
                 }
             }

@@ -162,6 +162,16 @@ std::string doubling(std::string_view first, int times) {
 
 } // namespace
 
+TEST_CASE("a definition of constants past the budget is the policy's error, worded for checking") {
+    // The budget's words ("the case needs …") name no case when the policy is checked.
+    Loaded loaded = load_text("policy p\n" + doubling("[1, 2]", 34) +
+                              "rule r when count(x34) > 0 bill 95860 cite \"c\"\n");
+    CHECK(codes(loaded) == "eval.memory");
+    CHECK(
+        rendered(loaded).find("computing it when the policy is checked needs more than 256 MiB") !=
+        std::string::npos);
+}
+
 TEST_CASE("#12: a definition that doubles a list or a string is eval.memory for its case") {
     // Each starts from a case fact: a definition of constants is computed when checked.
     big_fails_small_runs(doubling("[count(case.extremities), 2]", 34), "count(x34) > 0",
