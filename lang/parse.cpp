@@ -344,6 +344,24 @@ ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagno
                 if (auto keyword = closest(word, {vocabulary::declaration_words.begin(),
                                                   vocabulary::declaration_words.end()}))
                     error.help = fmt::format("did you mean `{}`?", *keyword);
+            // What stands where the value goes: a sign (a setting's number has none) or a
+            // bare word (a modifier or name is a string: `"XS"`).
+            std::size_t at = error.byte;
+            while (at < text.size() && (text[at] == ' ' || text[at] == '\t'))
+                ++at;
+            if (error.help.empty() && error.code == "parse.expected_value" && at < text.size()) {
+                std::string_view there = first_word(text, at);
+                if (text[at] == '-')
+                    error.help = "a value here is a whole number from 0, written without a sign";
+                else if (!there.empty() && std::isalpha(static_cast<unsigned char>(there[0])) &&
+                         std::all_of(there.begin(), there.end(),
+                                     [](char c) {
+                                         return std::isalnum(static_cast<unsigned char>(c)) ||
+                                                c == '_' || c == ' ';
+                                     }) &&
+                         !vocabulary::is_reserved(there))
+                    error.help = fmt::format("a text is written in quotes: \"{}\"", there);
+            }
             Diagnostic& d = report(diagnostics, file, error);
             Location began = source.locate(static_cast<std::uint32_t>(start));
             d.notes.push_back(fmt::format("in the declaration `{}` that begins at line {}",
