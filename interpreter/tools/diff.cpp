@@ -111,7 +111,7 @@ const RuleCode* find_rule(const std::vector<RuleCode>& rules, const std::string&
 }
 
 void diff_rules(const std::vector<RuleCode>& base, const std::vector<RuleCode>& payer,
-                const std::string& kind, std::vector<Change>& out) {
+                const Program& payer_program, const std::string& kind, std::vector<Change>& out) {
     for (const auto& r : payer) {
         const RuleCode* old = find_rule(base, r.name);
         if (!old) {
@@ -149,9 +149,21 @@ void diff_rules(const std::vector<RuleCode>& base, const std::vector<RuleCode>& 
                 {kind, r.name, "narrowed", "", text, n.cite, n.layer, std::move(details)});
         }
     }
-    for (const auto& r : base)
-        if (!find_rule(payer, r.name))
-            out.push_back({kind, r.name, "disabled", rule_text(r), "", "", "", {}});
+    // A disabled one: who disabled it and why (the `disable`'s reason), then the clauses that
+    // no longer run, one a line.
+    for (const auto& r : base) {
+        if (find_rule(payer, r.name)) continue;
+        std::string layer;
+        std::vector<std::string> details;
+        for (const auto& d : payer_program.disabled)
+            if (d.name == r.name && std::string(vocabulary::keyword(d.kind)) == kind) {
+                layer = d.layer;
+                if (!d.reason.empty()) details.push_back("reason: " + d.reason);
+            }
+        for (const auto& c : clauses_of(r))
+            details.push_back("- " + c);
+        out.push_back({kind, r.name, "disabled", rule_text(r), "", "", layer, std::move(details)});
+    }
 }
 
 // A definition as written, on one line: `name(params) = body` (its description apart).
@@ -301,8 +313,10 @@ std::vector<Change> diff(const Program& base, const Program& payer) {
                                {}});
     }
     diff_defs(base, payer, out);
-    diff_rules(base.rules, payer.rules, std::string(vocabulary::keyword(ast::RuleKind::Rule)), out);
-    diff_rules(base.edits, payer.edits, std::string(vocabulary::keyword(ast::RuleKind::Edit)), out);
+    diff_rules(base.rules, payer.rules, payer,
+               std::string(vocabulary::keyword(ast::RuleKind::Rule)), out);
+    diff_rules(base.edits, payer.edits, payer,
+               std::string(vocabulary::keyword(ast::RuleKind::Edit)), out);
     // A payer's own requirements (a base's cannot be removed): for the policies extending it.
     for (const auto& r : payer.requirements)
         if (std::none_of(base.requirements.begin(), base.requirements.end(),
