@@ -263,8 +263,16 @@ std::vector<Change> diff(const Program& base, const Program& payer) {
         else if (std::string then = setting_text(*old, base.shapes); then != now)
             out.push_back({"setting", s.name, "changed", then, now, cite, s.layer, {}});
         else if (s.versions.back().layer == payer.name && old->versions.back().layer != payer.name)
-            // The same value, restated with the payer's own citation: results cite it.
-            out.push_back({"setting", s.name, "cited", "", now, cite, s.layer, {}});
+            // The same value, restated with the payer's own citation: results cite it. Without
+            // one, the restatement changes nothing, and is said so (not "cited").
+            out.push_back({"setting",
+                           s.name,
+                           s.versions.back().cite.empty() ? "restated unchanged" : "cited",
+                           "",
+                           now,
+                           s.versions.back().cite.empty() ? "" : cite,
+                           s.layer,
+                           {}});
     }
     for (const auto& t : payer.tables) {
         const TableData* old = nullptr;
@@ -339,7 +347,9 @@ std::string render_changes(const std::vector<Change>& changes, const Program& ba
         if (c.restated) out += "  (its clauses are the base's, unchanged)\n";
         for (const auto& line : c.details)
             out += fmt::format("  {}\n", line);
-        if (c.details.empty()) {
+        if (c.restated && c.details.empty())
+            out += "  (its description, dates and cite are the base's too: it changes nothing)\n";
+        if (c.details.empty() && !c.restated) {
             if (!c.before.empty()) out += fmt::format("  - {}\n", c.before);
             if (!c.after.empty()) out += fmt::format("  + {}\n", c.after);
         }
