@@ -174,15 +174,21 @@ namespace {
 std::string table_in_words(const TableData& table, const std::string& date) {
     constexpr std::size_t shown_keys = 12;
     std::vector<std::string> keys;
-    std::size_t in_force = 0;
+    std::size_t in_force = 0, key_count = 0;
     for (const auto& row : table.rows) {
         if (!date.empty() && !row.holds(date)) continue;
-        if (++in_force <= shown_keys)
-            keys.push_back(row.is_range ? range_text(row) : to_text(row.keys[0], {}, true));
+        ++in_force;
+        // Every key of a row: "LT" and "RT" are both accepted, not "LT" alone.
+        if (row.is_range) {
+            if (++key_count <= shown_keys) keys.push_back(range_text(row));
+            continue;
+        }
+        for (const Value& key : row.keys)
+            if (++key_count <= shown_keys) keys.push_back(to_text(key, {}, true));
     }
     if (in_force == 0) return fmt::format("`{}` has no row", table.name);
-    return fmt::format("`{}` has the {}: {}{} ({} {})", table.name, in_force == 1 ? "key" : "keys",
-                       fmt::join(keys, ", "), in_force > shown_keys ? ", …" : "", in_force,
+    return fmt::format("`{}` has the {}: {}{} ({} {})", table.name, key_count == 1 ? "key" : "keys",
+                       fmt::join(keys, ", "), key_count > shown_keys ? ", …" : "", in_force,
                        in_force == 1 ? "row" : "rows");
 }
 

@@ -68,6 +68,11 @@ TEST_CASE("require: a table it read is shown with its keys, the first twelve of 
     INFO(rendered(many));
     CHECK(rendered(many).find("note: `t` has the keys: 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, "
                               "… (19 rows)") != std::string::npos);
+    // Every key of a row, not its first alone: 21 is accepted as 3 is.
+    Loaded synonyms = payer_of("table t\n  remove 1\n  3, 21 => 30\nend\n");
+    INFO(rendered(synonyms));
+    CHECK(rendered(synonyms).find("note: `t` has the keys: 2, 3, 21 (2 rows)") !=
+          std::string::npos);
 }
 
 TEST_CASE("require: a value that makes it undecidable is an error at that value, with why") {
