@@ -160,6 +160,25 @@ RuleCode RuleCompiler::compile_rule(const MergedRule& merged) {
         code.exceptions.back().replaces = fmt::format("{} ({})", code.name, code.layer);
         warn_unguarded(*exception, code);
     }
+    // The same for the policy's own exceptions and narrowings of it: dated outside the dates
+    // the policy codes, they never run, and the target runs as the base wrote it.
+    auto never_runs = [&](const std::string& what, const Effective& dates, Span at,
+                          const std::string& layer) {
+        if (layer != merged_.layers.back() || !dates.dated()) return;
+        if (auto never = never_applies({dates}, 0, p().service_dates))
+            warning(
+                "check.never_applies", at,
+                fmt::format("{} never runs: {}", what, never->why(dates, p().service_dates, {})))
+                .help = never->help();
+    };
+    for (const auto* exceptions : {&code.exceptions, &code.element_exceptions})
+        for (const auto& e : *exceptions)
+            never_runs(fmt::format("exception `{}`", e.name), e.effective, e.span, e.layer);
+    for (std::size_t i = 0; i < code.narrowings.size() && i < merged.narrowings.size(); ++i)
+        never_runs(
+            fmt::format("the narrowing of {} `{}`", vocabulary::keyword(code.kind), code.name),
+            code.narrowings[i].effective, merged.narrowings[i].decl->target.span,
+            code.narrowings[i].layer);
     return code;
 }
 
