@@ -254,6 +254,12 @@ Typed ExpressionChecker::name(const std::string& n, Span span, Scope& scope) {
         d.help = fmt::format("did you mean `{}`?", *guess);
     if (find_builtin(n))
         d.help = fmt::format("`{}` is a built-in function: call it as `{}(…)`", n, n);
+    // `line` is a loop's variable, not a name of its own: an exception reads its target's
+    // only when it is one per line.
+    if (n == "line")
+        d.help = "`line` is the variable of an edit's `for line in claim`: write that `for` "
+                 "before it, or, in an exception to such an edit, write `exception NAME to edit "
+                 "TARGET per line`";
     return fail(span);
 }
 
