@@ -51,7 +51,7 @@ import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from doc_commands import same, shows  # noqa: E402  (the matching rules are shared)
+from doc_commands import first_difference, same, shows  # noqa: E402  (the matching rules are shared)
 
 DOC = os.path.join("docs", "diagnostics.md")
 LABEL = re.compile(r"# ((?:[\w.-]+/)*(?:[\w-][\w.-]*\.\w+|[\w.-]+/))(?: \(.*\))?$")
@@ -404,12 +404,7 @@ def main():
             if not shows(want, got):
                 failures += 1
                 print(f"FAIL {DOC}:{number} `{code}`: $ cpl {args}")
-                for i in range(max(len(got), len(want))):
-                    g = got[i] if i < len(got) else "(nothing)"
-                    w = want[i] if i < len(want) else "(nothing)"
-                    if not same(w, g):
-                        print(f"  line {i + 1}:\n    shown:  {w}\n    prints: {g}")
-                        break
+                print(first_difference(want, got))
                 if show:
                     print("  it prints:\n" + "\n".join(got))
     finally:

@@ -62,6 +62,16 @@ def shows(want, got):
     return match(0, 0)
 
 
+def first_difference(want, got):
+    """The first line where what is shown and what is printed differ, for a FAIL report."""
+    for i in range(max(len(got), len(want))):
+        g = got[i] if i < len(got) else "(nothing)"
+        w = want[i] if i < len(want) else "(nothing)"
+        if not same(w, g):
+            return f"  line {i + 1}:\n    shown:  {w}\n    prints: {g}"
+    return "  (the lines match one by one, but an elision does not)"
+
+
 def main():
     cpl, root = sys.argv[1], sys.argv[2]
     files = [os.path.join(root, "README.md")] + sorted(glob.glob(os.path.join(root, "docs", "*.md")))
@@ -79,12 +89,7 @@ def main():
             if not shows(want, got):
                 failures += 1
                 print(f"FAIL {where}: $ cpl {args}")
-                for i in range(max(len(got), len(want))):
-                    g = got[i] if i < len(got) else "(nothing)"
-                    w = want[i] if i < len(want) else "(nothing)"
-                    if not same(w, g):
-                        print(f"  line {i + 1}:\n    shown:  {w}\n    prints: {g}")
-                        break
+                print(first_difference(want, got))
     print(f"{ran} commands shown in the docs, {failures} print otherwise")
     if ran < 2:
         print("FAIL: too few commands found; is the root right?")
