@@ -423,15 +423,8 @@ bool names_no_code(std::string_view asked) {
 
 // A code is asked about as the case gives codes (case_schema::is_code): anything else that
 // names no rule would be answered "no rule bills it", true and useless (`9588`, `AANEM_limit`).
-// A rule or edit a layer disabled, by name (null when none).
-const Program::Disabled* disabled_named(const Program& program, std::string_view name) {
-    for (const auto& d : program.disabled)
-        if (d.name == name) return &d;
-    return nullptr;
-}
-
 std::optional<std::string> why_not_problem(const Program& program, std::string_view asked) {
-    if (rule_named(program, asked) || disabled_named(program, asked) || case_schema::is_code(asked))
+    if (rule_named(program, asked) || program.disabled_named(asked) || case_schema::is_code(asked))
         return std::nullopt;
     std::vector<std::string_view> names;
     each_rule(program, [&](const RuleCode& r) { names.push_back(r.name); });
@@ -463,7 +456,7 @@ std::vector<std::string> why_not(const CaseState& s, const Result& result) {
             out.push_back(why_not_rule(s, result, *rule));
             continue;
         }
-        if (const Program::Disabled* d = disabled_named(s.program, code)) {
+        if (const Program::Disabled* d = s.program.disabled_named(code)) {
             out.push_back(fmt::format("{}: it never runs: `{}` disables the {}{}", code, d->layer,
                                       vocabulary::keyword(d->kind),
                                       d->reason.empty() ? "" : fmt::format(" ({})", d->reason)));

@@ -270,6 +270,13 @@ struct Program {
         return it == folded_settings.end() ? nullptr : &it->second;
     }
 
+    /// The rule or edit named `rule` a layer disabled, or null (rules and edits share names).
+    const Disabled* disabled_named(std::string_view rule) const {
+        for (const auto& d : disabled)
+            if (d.name == rule) return &d;
+        return nullptr;
+    }
+
     /// The source declared with `key`, or null.
     const SourceCode* find_source(std::string_view key) const {
         for (const auto& source : bibliography)

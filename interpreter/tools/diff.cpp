@@ -155,11 +155,10 @@ void diff_rules(const std::vector<RuleCode>& base, const std::vector<RuleCode>& 
         if (find_rule(payer, r.name)) continue;
         std::string layer;
         std::vector<std::string> details;
-        for (const auto& d : payer_program.disabled)
-            if (d.name == r.name && std::string(vocabulary::keyword(d.kind)) == kind) {
-                layer = d.layer;
-                if (!d.reason.empty()) details.push_back("reason: " + d.reason);
-            }
+        if (const auto* d = payer_program.disabled_named(r.name)) {
+            layer = d->layer;
+            if (!d->reason.empty()) details.push_back("reason: " + d->reason);
+        }
         for (const auto& c : clauses_of(r))
             details.push_back("- " + c);
         out.push_back({kind, r.name, "disabled", rule_text(r), "", "", layer, std::move(details)});

@@ -166,12 +166,11 @@ void Page::switched_off() {
             for (const auto& r : *rules)
                 if (r.name == c.name && !r.doc.empty()) item.push_back(text(" — " + r.doc));
         // Who switched it off and why, in the `disable`'s own words.
-        for (const auto& d : p_.disabled)
-            if (d.name == c.name && std::string(vocabulary::keyword(d.kind)) == c.kind) {
-                item.push_back(text(". Disabled by "));
-                item.push_back(code(d.layer));
-                if (!d.reason.empty()) item.push_back(text(": " + d.reason));
-            }
+        if (const auto* d = p_.disabled_named(c.name)) {
+            item.push_back(text(". Disabled by "));
+            item.push_back(code(d->layer));
+            if (!d->reason.empty()) item.push_back(text(": " + d->reason));
+        }
         list.items.push_back(std::move(item));
     }
     if (list.items.empty()) return;
