@@ -15,6 +15,7 @@
 #include <set>
 #include <span>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -184,8 +185,11 @@ protected:
     std::unordered_map<std::string, TypeP> table_types_;
     // The merged row each row of a compiled table came from, to point at a key as written.
     std::unordered_map<const TableData*, std::vector<const MergedRow*>> rows_written_by_;
-    // Keys already reported as never found (check.impossible_value), once each.
+    // Keys already reported as never found (check.impossible_value), once each, and the
+    // tables whose keys were judged against a field (table, field's shape and index, its
+    // elements meant, keys as prefixes), once each.
     std::set<std::pair<const TableData*, std::string>> keys_never_found_;
+    std::set<std::tuple<const TableData*, std::uint32_t, std::uint32_t, bool, bool>> keys_judged_;
     std::vector<int> def_state_;
     std::vector<bool> def_switch_;   // a definition whose value is a switch (see Typed)
     std::vector<bool> setting_used_; // read by some expression (check.unused_setting)

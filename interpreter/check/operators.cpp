@@ -205,13 +205,18 @@ void ExpressionChecker::never_a_key(const std::optional<CaseField>& field, const
     if (!field || field->each || table.op != Op::Const || table.constant.kind != Kind::Table)
         return;
     const TableData& data = *table.constant.table;
+    bool elements = field->element || each_element;
+    // Each table is looked up with a field at many places (`line.code in mue`): its keys are
+    // judged against the field once.
+    if (!keys_judged_.insert({&data, field->shape, field->index, elements, prefixes}).second)
+        return;
     auto written = rows_written_by_.find(&data);
     for (std::size_t r = 0; r < data.rows.size(); ++r) {
         const TableRowData& row = data.rows[r];
         if (row.is_range && !row.string_range) continue;
         for (const Value& key : row.keys) {
             if (key.kind != Kind::String || key_warned_of(std::string(key.str()))) continue;
-            auto never = never_held(*field, field->element || each_element, {&key, 1}, prefixes);
+            auto never = never_held(*field, elements, {&key, 1}, prefixes);
             if (!never || !keys_never_found_.insert({&data, never->value}).second) continue;
             Span span = at.span;
             if (written != rows_written_by_.end() && r < written->second.size())
@@ -225,11 +230,10 @@ void ExpressionChecker::never_a_key(const std::optional<CaseField>& field, const
                 }
             auto& d = error("check.impossible_value", span,
                             fmt::format("table `{}` has the key \"{}\", which is never found: it "
-                                        "is looked up with {}, which {}{}: {} {}",
+                                        "is looked up with {}, which {}: {} {}",
                                         data.name, never->value, never->what,
-                                        prefixes ? "never begins with it" : "never holds it", "",
-                                        field->element || each_element ? "each is" : "it is",
-                                        never->expected));
+                                        prefixes ? "never begins with it" : "never holds it",
+                                        elements ? "each is" : "it is", never->expected));
             if (!never->help.empty()) d.help = never->help;
             if (span.file != at.span.file || span.begin != at.span.begin)
                 d.notes.push_back(fmt::format("looked up at {}", where(at.span)));

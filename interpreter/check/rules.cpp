@@ -147,21 +147,9 @@ RuleCode RuleCompiler::compile_rule(const MergedRule& merged) {
                                  merged.restates, &merged);
     if (!merged.replaces.empty())
         code.replaces = fmt::format("{} ({})", code.name, merged.replaces);
-    // Dated outside the dates of service the policy codes, it never runs (in_force.hpp).
-    if (merged.layer == merged_.layers.back() && code.effective.dated())
-        if (auto never = never_applies({code.effective}, 0, p().service_dates))
-            warning("check.never_applies", code.span,
-                    fmt::format("{} `{}` never runs: {}", vocabulary::keyword(code.kind), code.name,
-                                never->why(code.effective, p().service_dates, {})))
-                .help = never->help();
-    for (const auto& [exception, layer] : merged.exceptions) {
-        // An exception's guard is its leading let/when clauses as written: keep them in place.
-        code.exceptions.push_back(compile_body(*exception, layer, false));
-        code.exceptions.back().replaces = fmt::format("{} ({})", code.name, code.layer);
-        warn_unguarded(*exception, code);
-    }
-    // The same for the policy's own exceptions and narrowings of it: dated outside the dates
-    // the policy codes, they never run, and the target runs as the base wrote it.
+    // Dated outside the dates of service the policy codes, it never runs (in_force.hpp); so
+    // do the policy's own exceptions and narrowings of it, and then the target runs as the
+    // base wrote it.
     auto never_runs = [&](const std::string& what, const Effective& dates, Span at,
                           const std::string& layer) {
         if (layer != merged_.layers.back() || !dates.dated()) return;
@@ -171,6 +159,14 @@ RuleCode RuleCompiler::compile_rule(const MergedRule& merged) {
                 fmt::format("{} never runs: {}", what, never->why(dates, p().service_dates, {})))
                 .help = never->help();
     };
+    never_runs(fmt::format("{} `{}`", vocabulary::keyword(code.kind), code.name), code.effective,
+               code.span, merged.layer);
+    for (const auto& [exception, layer] : merged.exceptions) {
+        // An exception's guard is its leading let/when clauses as written: keep them in place.
+        code.exceptions.push_back(compile_body(*exception, layer, false));
+        code.exceptions.back().replaces = fmt::format("{} ({})", code.name, code.layer);
+        warn_unguarded(*exception, code);
+    }
     for (const auto* exceptions : {&code.exceptions, &code.element_exceptions})
         for (const auto& e : *exceptions)
             never_runs(fmt::format("exception `{}`", e.name), e.effective, e.span, e.layer);
@@ -324,19 +320,18 @@ RuleCode RuleCompiler::compile_element_exception(const LayeredChange& change,
     return code;
 }
 
-// A modifier a clause puts on (or takes off) a line, when it is a constant: one the case
-// reader would refuse ("xs", "XSS", "") is an error here, not a line no claim could carry.
-// From a setting, the setting and the layer that set it are named.
-void RuleCompiler::refuse_negative(const Node& units, const ast::Expr& at, std::string_view what) {
+void RuleCompiler::refuse_negative(const Node& units, const ast::Expr& at, bool cap) {
     if (units.op != Op::Const || units.constant.kind != Kind::Number || units.constant.number >= 0)
         return;
-    bool cap = what == "the cap";
     error("check.negative_units", at.span,
-          fmt::format("{} {} {} for every case: units cannot be negative", what, cap ? "is" : "are",
-                      units.constant.number))
+          fmt::format("{} {} for every case: units cannot be negative",
+                      cap ? "the cap is" : "the units billed are", units.constant.number))
         .help = cap ? "`cap units at 0` removes the line" : "`units 0` bills nothing";
 }
 
+// A modifier a clause puts on (or takes off) a line, when it is a constant: one the case
+// reader would refuse ("xs", "XSS", "") is an error here, not a line no claim could carry.
+// From a setting, the setting and the layer that set it are named.
 void RuleCompiler::check_modifiers(const Node& modifiers, const ast::Expr& at) {
     if (modifiers.op != Op::Const) return;
     for (const Value& text : values_of(modifiers.constant)) {
@@ -409,7 +404,7 @@ ClauseCode RuleCompiler::compile_clause(const ast::Clause& clause, Scope& scope,
         if (clause.units) {
             Typed units = expr(*clause.units, scope);
             expect(units, number_type(), *clause.units, "`units`");
-            refuse_negative(units.node, *clause.units, "the units billed");
+            refuse_negative(units.node, *clause.units, false);
             code.units = std::move(units.node);
         }
         if (clause.modifiers) {
@@ -429,7 +424,7 @@ ClauseCode RuleCompiler::compile_clause(const ast::Clause& clause, Scope& scope,
                               vocabulary::clause(clause.kind).keyword));
         expect(value, clause.kind == K::Cap ? number_type() : string_type(), clause.expr,
                clause.kind == K::Cap ? "the cap" : "the modifier");
-        if (clause.kind == K::Cap) refuse_negative(value.node, clause.expr, "the cap");
+        if (clause.kind == K::Cap) refuse_negative(value.node, clause.expr, true);
         if (clause.kind != K::Cap) check_modifiers(value.node, clause.expr);
         break;
     default:

@@ -30,8 +30,8 @@ private:
                               bool replaces);
     void always_false(Diagnostic& d, const ast::Rule& rule, bool replaces);
     void check_modifiers(const Node& modifiers, const ast::Expr& at);
-    // Billed units or a cap that is a negative number whatever the case.
-    void refuse_negative(const Node& units, const ast::Expr& at, std::string_view what);
+    // Billed units (or a cap, `cap`) that are a negative number whatever the case.
+    void refuse_negative(const Node& units, const ast::Expr& at, bool cap);
     void warn_unguarded(const ast::Rule& exception, const RuleCode& target);
     // Conditions of `code` that cannot all hold on one pass (contradictions.cpp).
     void warn_contradictions(const RuleCode& code, const ast::Rule& rule);
