@@ -55,6 +55,13 @@ std::string differ(const char* what, bool partial, const std::string& want,
                        got.empty() ? "(none)" : fmt::format("{}", fmt::join(got, "; ")));
 }
 
+// A test's directory as a path to walk and to resolve from: a test named without one
+// (`nmj.case.json`) is in the current directory.
+fs::path directory_of(const std::string& file) {
+    fs::path dir = fs::path(file).parent_path();
+    return dir.empty() ? fs::path(".") : dir;
+}
+
 bool same_file(const std::string& a, const std::string& b) {
     std::error_code ec;
     return fs::equivalent(a, b, ec);
@@ -80,8 +87,11 @@ std::string policy_reference(const std::string& policy, const std::string& name,
 // NAME/tests/ that finds NAME.cpl (docs/payers.md, section 6), else the standard set.
 std::string policy_of_tests_in(const fs::path& test_dir) {
     std::error_code ec;
-    for (fs::path dir = fs::absolute(test_dir, ec).lexically_normal(); dir.has_filename();
-         dir = dir.parent_path())
+    // `.` and `` (a test in the current directory) are "…/cwd/" once normal: no last name yet.
+    fs::path start =
+        fs::absolute(test_dir.empty() ? fs::path(".") : test_dir, ec).lexically_normal();
+    if (!start.has_filename()) start = start.parent_path();
+    for (fs::path dir = start; dir.has_filename(); dir = dir.parent_path())
         if (dir.filename() == "tests" && dir.parent_path().has_filename()) {
             std::string name = dir.parent_path().filename().string();
             if (resolve_policy(name, test_dir)) return name;
@@ -362,7 +372,7 @@ int test(const TestOptions& options) {
             ++failed;
             continue;
         }
-        std::string named = creating ? policy_of_tests_in(fs::path(file).parent_path())
+        std::string named = creating ? policy_of_tests_in(directory_of(file))
                                      : expected.value("policy", "standard");
         std::optional<std::string> found = options.policy.empty()
                                                ? resolve_policy(named, fs::path(file).parent_path())
@@ -409,7 +419,7 @@ int test(const TestOptions& options) {
                                  options.policy.empty()
                                      ? named
                                      : policy_reference(policy, policies[policy].program->name,
-                                                        fs::path(file).parent_path()),
+                                                        directory_of(file)),
                                  outcome),
                              why)) {
                 print("{} {}\n", creating ? "CREATED" : "UPDATED", shown(expected_path));

@@ -113,5 +113,14 @@ TEST_CASE("cpl test --update names the policy so the test finds it, and units it
           json::parse(R"([{"code": "95937", "units": 2}])"));
     REQUIRE(cpl_test(dir / "acme", "", out) == 0);
     REQUIRE(cpl_test(dir / "elsewhere", "", out) == 0);
+    // From the tests' own directory (`.`, or the file alone), the same policy is found.
+    for (const char* named : {".", "nmj.case.json"}) {
+        INFO(named);
+        fs::remove(dir / "acme" / "tests" / "nmj.expected.json");
+        REQUIRE(std::system(fmt::format("cd '{}' && '{}' test --update {} >/dev/null 2>&1",
+                                        (dir / "acme" / "tests").string(), CPL_BINARY, named)
+                                .c_str()) == 0);
+        CHECK(json::parse(slurp(dir / "acme" / "tests" / "nmj.expected.json"))["policy"] == "acme");
+    }
     fs::remove_all(dir);
 }
