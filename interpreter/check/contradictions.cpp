@@ -15,8 +15,6 @@
 
 namespace cpl::check_detail {
 
-namespace {
-
 // A value the rule's conditions read alike on one pass, by a key naming it ("" for any other
 // expression): a rule variable (its slot), a definition without parameters (one value a
 // case), the case, fields of these, and built-ins and definitions of them
@@ -56,6 +54,8 @@ std::string key_of(const Node& n, const std::vector<Shape>& shapes) {
         return "";
     }
 }
+
+namespace {
 
 // What the conditions so far say of one value: the values it may be (`==`, `in`; none said:
 // any), those it may not (`!=`, `not in`), and its bounds: a number's (whole, so inclusive),

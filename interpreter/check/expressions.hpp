@@ -5,11 +5,22 @@
 
 #include "interpreter/check/context.hpp"
 
+#include <map>
+
+namespace cpl::case_schema {
+struct Field;
+}
+
 namespace cpl::check_detail {
 
 /// A string table key that spells a range ("G56.00-G56.03") or ends in a wildcard ("G56.1-"):
 /// warned of where the table is declared (tables.cpp), so no other check repeats it.
 bool key_warned_of(const std::string& key);
+
+/// Look-ups to prove by where they are (file, begin, end of a Span), each with the values its
+/// key may hold that the table lacks, when the key has a fixed set of values.
+using LookupsToProve =
+    std::map<std::tuple<FileId, std::uint32_t, std::uint32_t>, std::vector<std::string>>;
 
 /// A type's name with its article, for messages: "a code", "an int", "a list [code]".
 std::string with_article(const std::string& type);
@@ -77,6 +88,7 @@ protected:
         std::string expected; // what the field holds instead
         std::string help;     // a did-you-mean, or how values are written
     };
+    const case_schema::Field* schema_field(const CaseField& field, bool elements);
     [[gnu::noinline]] std::optional<NeverHeld> never_held(const CaseField& field, bool elements,
                                                           std::span<const Value> values,
                                                           bool prefixes = false);
@@ -86,6 +98,17 @@ protected:
     [[gnu::noinline]] void never_a_key(const std::optional<CaseField>& field, const Node& table,
                                        const ast::Expr& at, bool prefixes = false,
                                        bool each_element = false);
+    // `t[k]` with a case field `k` (`mue[line.code]`) whose values are not all keys of `t`:
+    // kept in lookups_to_prove_ until its rule or definition is compiled, when a test of
+    // `k in t` must be found before it (lookups.cpp).
+    [[gnu::noinline]] void note_lookup(const std::optional<CaseField>& key, const Node& table,
+                                       Span at);
+    LookupsToProve lookups_to_prove_;
+    [[gnu::noinline]] void unguarded_lookup(const Node& lookup, bool in_def); // reports one
+    /// check.unguarded_lookup for each look-up of lookups_to_prove_ in `body` (a definition's)
+    /// or in `code` (a rule's or edit's clauses, in order) that no condition before it tests.
+    void warn_unguarded_lookups(const Node& body);
+    void warn_unguarded_lookups(const RuleCode& code);
     /// Warns when a condition (`when`, an `if` filter or branch) is the same for every case
     /// (conditions.cpp); returns the warning, and its value in `holds`, so the caller can add
     /// help.

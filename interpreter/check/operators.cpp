@@ -150,6 +150,19 @@ bool ExpressionChecker::incomparable(const ast::Binary& b, const Typed& left, co
     return true;
 }
 
+// What the case schema says of `field` (of its elements, when `elements`), if it says anything.
+const case_schema::Field* ExpressionChecker::schema_field(const CaseField& field, bool elements) {
+    // A line of the claim being built holds what a claim line of the case does.
+    std::uint32_t shape = field.shape == shape_line ? shape_claim_line : field.shape;
+    if (!case_schema::has_schema(shape)) return nullptr;
+    const auto& schema = case_schema::schema_of(shape);
+    const std::string& name = p().shapes[field.shape].fields[field.index];
+    auto in_schema = std::find_if(schema.fields.begin(), schema.fields.end(),
+                                  [&](const case_schema::Field& f) { return f.name == name; });
+    if (in_schema == schema.fields.end() || in_schema->spec.list != elements) return nullptr;
+    return &*in_schema;
+}
+
 // `case.provider_role == "profesional"`, `line.code == "9588"`, `"xs" in line.modifiers`,
 // `service_date >= "2023-1-1"`: the types agree, but the case schema says the field never
 // holds the constant (the reader refuses such a case), so the condition can never mean what
@@ -159,16 +172,11 @@ bool ExpressionChecker::incomparable(const ast::Binary& b, const Typed& left, co
 std::optional<ExpressionChecker::NeverHeld>
 ExpressionChecker::never_held(const CaseField& field, bool elements, std::span<const Value> values,
                               bool prefixes) {
-    // A line of the claim being built holds what a claim line of the case does.
-    std::uint32_t shape = field.shape == shape_line ? shape_claim_line : field.shape;
-    if (!case_schema::has_schema(shape)) return std::nullopt;
-    const auto& schema = case_schema::schema_of(shape);
-    const std::string& name = p().shapes[field.shape].fields[field.index];
-    auto in_schema = std::find_if(schema.fields.begin(), schema.fields.end(),
-                                  [&](const case_schema::Field& f) { return f.name == name; });
-    if (in_schema == schema.fields.end()) return std::nullopt;
+    const case_schema::Field* in_schema = schema_field(field, elements);
+    if (!in_schema) return std::nullopt;
     const case_schema::Field& f = *in_schema;
-    if (f.spec.list != elements) return std::nullopt;
+    const auto& schema =
+        case_schema::schema_of(field.shape == shape_line ? shape_claim_line : field.shape);
     for (const Value& text : values) {
         if (text.kind != Kind::String) continue;
         if (prefixes && text.size < 3) continue; // "G5" may begin a code; "G5601" may not
@@ -239,6 +247,24 @@ void ExpressionChecker::never_a_key(const std::optional<CaseField>& field, const
                 d.notes.push_back(fmt::format("looked up at {}", where(at.span)));
         }
     }
+}
+
+// A field of a fixed set of values (`limb.limb`) every one of which has a row of an undated
+// table (`limb_label`) is always found; any other case field may hold a value the table
+// lacks, and then the look-up stops the case (eval.missing_key).
+void ExpressionChecker::note_lookup(const std::optional<CaseField>& key, const Node& table,
+                                    Span at) {
+    if (!key || key->each || table.op != Op::Const || table.constant.kind != Kind::Table) return;
+    const TableData& data = *table.constant.table;
+    const case_schema::Field* f = schema_field(*key, key->element);
+    std::vector<std::string> missing;
+    if (f && f->spec.read == case_schema::Read::OneOf && !data.dated) {
+        for (std::string_view option : f->spec.choice->options)
+            if (!data.find(Value::of_string(option)))
+                missing.push_back(fmt::format("\"{}\"", option));
+        if (missing.empty()) return;
+    }
+    lookups_to_prove_[{at.file, at.begin, at.end}] = std::move(missing);
 }
 
 void ExpressionChecker::impossible_value(const ast::Binary& b, const Typed& left,

@@ -200,6 +200,7 @@ RuleCode RuleCompiler::compile_body(const ast::Rule& written, const std::string&
         code.placement = fmt::format("{} {}", changes->rule->placement->before ? "before" : "after",
                                      changes->rule->placement->target.text);
     warn_contradictions(code, rule);
+    warn_unguarded_lookups(code);
     if (hoist) hoist_invariant_conditions(code);
     mark_invariant_lets(code);
     code.frame_size = scope.frame_size;

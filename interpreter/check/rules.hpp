@@ -6,6 +6,10 @@
 
 namespace cpl::check_detail {
 
+/// The name of a value the conditions of one pass of a rule read alike (`local 0.1` for
+/// `line.code`), or "" for an expression that is not one (contradictions.cpp).
+std::string key_of(const Node& n, const std::vector<Shape>& shapes);
+
 class RuleCompiler : public ExpressionChecker {
 public:
     using ExpressionChecker::ExpressionChecker;
