@@ -94,9 +94,31 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
         never_a_key(fields[1], args[0], c.args[0], n == "prefix_rows");
     if (args.size() == 2 && n == "intersects")
         never_a_key(fields[0], args[1], c.args[1], false, true);
+    if (args.size() == 2 && n == "starts_with") never_begins(fields[0], args[1], c, span);
     Typed out = unfolded(Op::Builtin, std::move(args), builtin->result(types), span);
     out.node.builtin = builtin;
+    // A date moved from a case's date is a date of the same form: compared with "20240101",
+    // it never equals it (check.impossible_value).
+    if ((n == "add_days" || n == "add_years") && fields[0] && !fields[0]->each &&
+        !fields[0]->element) {
+        out.field = fields[0];
+        out.field->date_from = true;
+    }
     return fold(std::move(out));
+}
+
+// `starts_with(d, "g56")` with a diagnosis `d`: no diagnosis begins with "g56" (they are in
+// capitals), so the call is false for every case (check.impossible_value).
+void ExpressionChecker::never_begins(const std::optional<CaseField>& field, const Node& prefix,
+                                     const ast::Call& c, Span span) {
+    if (!field || field->each || prefix.op != Op::Const) return;
+    auto never = never_held(*field, field->element, values_of(prefix.constant), true);
+    if (!never) return;
+    auto& d = error("check.impossible_value", c.args[1].span,
+                    fmt::format("`{}` is false for every case: {} never begins with \"{}\": it "
+                                "is {}",
+                                source_text(span), never->what, never->value, never->expected));
+    if (!never->help.empty()) d.help = never->help;
 }
 
 } // namespace cpl::check_detail

@@ -30,6 +30,7 @@ struct CaseField {
     std::uint32_t index;
     bool each = false;
     bool element = false;
+    bool date_from = false; // a date computed from the field's (`add_years(service_date, 1)`)
 };
 
 /// What the elements of `field` (a list, or the values of `each`) are, as a field.

@@ -98,6 +98,9 @@ protected:
     [[gnu::noinline]] void never_a_key(const std::optional<CaseField>& field, const Node& table,
                                        const ast::Expr& at, bool prefixes = false,
                                        bool each_element = false);
+    // `starts_with(field, "…")` with a beginning no value of the field has (calls.cpp).
+    [[gnu::noinline]] void never_begins(const std::optional<CaseField>& field, const Node& prefix,
+                                        const ast::Call& c, Span span);
     // `t[k]` with a case field `k` (`mue[line.code]`) whose values are not all keys of `t`:
     // kept in lookups_to_prove_ until its rule or definition is compiled, when a test of
     // `k in t` must be found before it (lookups.cpp).

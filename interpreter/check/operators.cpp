@@ -163,11 +163,32 @@ const case_schema::Field* ExpressionChecker::schema_field(const CaseField& field
     return &*in_schema;
 }
 
+// Whether some value of field `f` begins with `prefix` ("G56." may begin a diagnosis; "g56"
+// and "G5601" begin none). The value itself, or it completed by a few endings that make the
+// forms of the case's codes, levels and dates whole: a prefix none of these completes may
+// still begin a value in principle, so this errs towards "may".
+static bool may_begin(const case_schema::Field& f, std::string_view prefix) {
+    if (f.spec.read == case_schema::Read::OneOf)
+        return std::any_of(f.spec.choice->options.begin(), f.spec.choice->options.end(),
+                           [&](std::string_view option) { return option.starts_with(prefix); }) ||
+               std::string_view(f.presence.text).starts_with(prefix);
+    if (!case_schema::never_holds(f, prefix)) return true;
+    std::vector<std::string> completed;
+    for (std::string_view ending : {"1", "11", "111", "1111", ".1", "1.1", "11.1", "111.1"})
+        completed.push_back(std::string(prefix) + std::string(ending));
+    for (std::string_view date : {"2000-01-01", "2000-01-10"})
+        if (prefix.size() < date.size())
+            completed.push_back(std::string(prefix) + std::string(date.substr(prefix.size())));
+    return std::any_of(completed.begin(), completed.end(), [&](const std::string& value) {
+        return !case_schema::never_holds(f, value);
+    });
+}
+
 // `case.provider_role == "profesional"`, `line.code == "9588"`, `"xs" in line.modifiers`,
 // `service_date >= "2023-1-1"`: the types agree, but the case schema says the field never
 // holds the constant (the reader refuses such a case), so the condition can never mean what
 // it says. `elements`: the field's elements are meant (it is a list). `prefixes`: the value is
-// looked up as a prefix of the field's values, so one shorter than a whole value passes. The
+// looked up as a prefix of the field's values, so one that may begin a value passes. The
 // first value the field never holds, with what the field holds instead; none when all can be.
 std::optional<ExpressionChecker::NeverHeld>
 ExpressionChecker::never_held(const CaseField& field, bool elements, std::span<const Value> values,
@@ -179,9 +200,8 @@ ExpressionChecker::never_held(const CaseField& field, bool elements, std::span<c
         case_schema::schema_of(field.shape == shape_line ? shape_claim_line : field.shape);
     for (const Value& text : values) {
         if (text.kind != Kind::String) continue;
-        if (prefixes && text.size < 3) continue; // "G5" may begin a code; "G5601" may not
         auto expected = case_schema::never_holds(f, text.str());
-        if (!expected) continue;
+        if (!expected || (prefixes && may_begin(f, text.str()))) continue;
         bool date = field.shape == shape_case && field.index == case_field::date_of_service;
         std::string record(schema.name);
         std::replace(record.begin(), record.end(), '_', ' ');
@@ -189,6 +209,7 @@ ExpressionChecker::never_held(const CaseField& field, bool elements, std::span<c
                       date ? std::string("the date of service")
                            : fmt::format("`{}` of {}", f.name, with_article(record)),
                       *expected, ""};
+        if (field.date_from) out.what = "a date computed from " + out.what;
         if (f.spec.read == case_schema::Read::OneOf) {
             std::vector<std::string_view> options(f.spec.choice->options.begin(),
                                                   f.spec.choice->options.end());
