@@ -367,6 +367,11 @@ int test(const TestOptions& options) {
             ++failed;
             continue;
         }
+        if (auto problem = creating ? std::nullopt : repeated_key(*expected_text)) {
+            print("FAIL {}: {}: {}\n", shown(file), shown(expected_path), shown(*problem));
+            ++failed;
+            continue;
+        }
         if (auto problem = creating ? std::nullopt : expectation_problem(expected)) {
             print("FAIL {}: {}: {}\n", shown(file), shown(expected_path), shown(*problem));
             ++failed;
@@ -391,6 +396,14 @@ int test(const TestOptions& options) {
         }
         if (!sessions.count(policy)) {
             print("FAIL {}: the policy {} has errors\n", shown(file), shown(policy));
+            ++failed;
+            continue;
+        }
+        // --update rewrites a rule's name as the result gives it.
+        if (auto problem = creating || options.update
+                               ? std::nullopt
+                               : unknown_rule(expected, *policies[policy].program)) {
+            print("FAIL {}: {}: {}\n", shown(file), shown(expected_path), shown(*problem));
             ++failed;
             continue;
         }

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <set>
 #include <vector>
 
 namespace cpl::cli {
@@ -186,6 +187,90 @@ std::optional<std::string> check_object(const json& object, const std::vector<Fi
 std::optional<std::string> expectation_problem(const json& expected) {
     if (!expected.is_object()) return "expected a JSON object";
     return check_object(expected, top_fields, "");
+}
+
+std::optional<std::string> repeated_key(const std::string& text) {
+    // The objects and lists open at the point the parser is at.
+    struct Open {
+        bool object;
+        std::set<std::string> keys;
+        std::string key;    // an object's latest key
+        std::int64_t index; // a list's latest element
+    };
+    std::vector<Open> open;
+    std::optional<std::string> found;
+    auto path = [&] {
+        std::string out;
+        for (std::size_t i = 0; i + 1 < open.size(); ++i)
+            out += open[i].object ? (out.empty() ? "" : ".") + open[i].key
+                                  : fmt::format("[{}]", open[i].index);
+        return out.empty() ? out : out + ": ";
+    };
+    auto element = [&] {
+        if (!open.empty() && !open.back().object) ++open.back().index;
+    };
+    using Event = json::parse_event_t;
+    auto seen = [&](int, Event event, json& parsed) {
+        switch (event) {
+        case Event::object_start:
+        case Event::array_start:
+            element();
+            open.push_back({event == Event::object_start, {}, "", -1});
+            break;
+        case Event::object_end:
+        case Event::array_end:
+            if (!open.empty()) open.pop_back();
+            break;
+        case Event::key: {
+            std::string key = parsed.get<std::string>();
+            if (!open.back().keys.insert(key).second && !found)
+                found = fmt::format("{}{} is given twice", path(), json(key).dump());
+            open.back().key = std::move(key);
+            break;
+        }
+        case Event::value:
+            element();
+            break;
+        }
+        return true;
+    };
+    try {
+        json parsed = json::parse(text, seen);
+        (void)parsed;
+    } catch (const json::exception&) {
+        return std::nullopt; // not JSON: said by whoever parses it
+    }
+    return found;
+}
+
+std::optional<std::string> unknown_rule(const json& expected, const Program& program) {
+    // The engine's own: an undated case's note, and a submitted line review passed through.
+    std::vector<std::string_view> names = {"date_of_service", "submitted"};
+    for (const auto* rules : {&program.rules, &program.edits})
+        for (const auto& rule : *rules) {
+            names.push_back(rule.name);
+            for (const auto* exceptions : {&rule.exceptions, &rule.element_exceptions})
+                for (const auto& e : *exceptions)
+                    names.push_back(e.name);
+        }
+    for (const char* section : {"lines", "edits", "unbilled"}) {
+        if (!expected.contains(section)) continue;
+        const json& entries = expected[section];
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+            if (!entries[i].contains("rule")) continue;
+            std::string rule = entries[i]["rule"].get<std::string>();
+            if (std::find(names.begin(), names.end(), rule) != names.end()) continue;
+            std::string problem =
+                fmt::format("{}[{}]: \"rule\" names no rule or edit of policy {}: {}", section, i,
+                            program.name, json(rule).dump());
+            if (const auto* off = program.disabled_named(rule))
+                problem += fmt::format(" ({} disables it)", off->layer);
+            else if (auto guess = closest(rule, names))
+                problem += fmt::format("; did you mean {}?", json(*guess).dump());
+            return problem;
+        }
+    }
+    return std::nullopt;
 }
 
 bool is_partial(const json& expected, const char* section) {

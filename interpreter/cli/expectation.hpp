@@ -17,6 +17,17 @@ namespace cpl::cli {
 /// expectation is well formed.
 std::optional<std::string> expectation_problem(const nlohmann::json& expected);
 
+/// A key written twice in one object of the JSON `text` (a parser keeps only the last, so the
+/// first would silently not be checked), located by its JSON path: `lines[1]: "units" is given
+/// twice`. Nothing when every key is written once (or the text is not JSON).
+std::optional<std::string> repeated_key(const std::string& text);
+
+/// A `rule` of a line, an edit or an unbilled line that no rule, edit or exception of
+/// `program` is named (a typo, or a rule since renamed: the test could never pass), with a
+/// did-you-mean, or the layer that disabled it: `edits[0]: "rule" names no rule or edit of
+/// policy standard: "mue_per_lin"; did you mean "mue_per_line"?`.
+std::optional<std::string> unknown_rule(const nlohmann::json& expected, const Program& program);
+
 /// Whether the expectation lists `section` (lines, edits, review, unbilled, documentation)
 /// only in part: `"partial": ["edits"]`. Then each entry it lists must be in the result, in
 /// order, and entries it does not list are not compared.

@@ -121,6 +121,18 @@ TEST_CASE("a malformed expectation file fails its test with a message, never a c
         {R"({"review": [{"code": "95937", "status": "acepted"}]})",
          "review[0]: \"status\" must be one of \"accepted\", \"adjusted\" or \"denied\", not the "
          "string \"acepted\"; did you mean \"accepted\"?"},
+        // A key written twice: the parser keeps the last, and the first is never compared.
+        {R"({"case": "t", "case": "t"})", "\"case\" is given twice"},
+        {R"({"lines": [{"code": "95937"}, {"code": "95937", "units": 2, "units": 1}]})",
+         "lines[1]: \"units\" is given twice"},
+        {R"({"review": [{"code": "95937", "status": "denied"}], "partial": [], "review": []})",
+         "\"review\" is given twice"},
+        // A rule the policy does not have: the test could never pass.
+        {R"({"lines": [{"code": "95937", "rule": "nmj_testing"}]})",
+         "lines[0]: \"rule\" names no rule or edit of policy standard: \"nmj_testing\""},
+        {R"({"edits": [{"rule": "mue_per_lin"}], "partial": ["edits"]})",
+         "edits[0]: \"rule\" names no rule or edit of policy standard: \"mue_per_lin\"; did "
+         "you mean \"mue_per_line\"?"},
     }));
     CAPTURE(expected);
     auto dir = cpl::test::fresh_dir("bad_expectation");
@@ -130,6 +142,15 @@ TEST_CASE("a malformed expectation file fails its test with a message, never a c
     CHECK(t.exit_code == 1);
     CHECK(t.out.find(message) != std::string::npos);
     CHECK(t.out.find("0 passed, 1 failed") != std::string::npos);
+}
+
+TEST_CASE("an expectation may name the engine's own rules: an undated case's note") {
+    auto dir = cpl::test::fresh_dir("expectation_engine_rule");
+    std::ofstream(dir / "t.case.json") << R"({"id": "t"})";
+    std::ofstream(dir / "t.expected.json")
+        << R"({"edits": [{"rule": "date_of_service"}], "partial": ["edits"]})";
+    CHECK(run_cli("test '" + dir.string() + "'").out.find("1 passed, 0 failed") !=
+          std::string::npos);
 }
 
 TEST_CASE("an expectation names its case: another case's id fails the test") {
