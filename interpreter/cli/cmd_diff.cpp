@@ -59,29 +59,41 @@ int diff(const DiffOptions& options) {
 
     Session before(*base.program);
     Session after(*payer.program);
-    std::size_t total = 0, changed = 0;
-    std::string report_text;
+    std::size_t total = 0, changed = 0, refused = 0;
+    std::string report_text, refused_text;
     for_each_case(options.cases, [&](std::string_view text, const std::string& origin) {
         ++total;
-        std::string then_claim, then_rules;
-        {
-            CaseOutcome outcome = before.run(text);
-            then_claim = claim_text(outcome);
-            then_rules = rules_of(outcome);
-        }
+        CaseOutcome then = before.run(text);
+        std::string then_claim = claim_text(then);
         CaseOutcome now = after.run(text);
         std::string now_claim = claim_text(now);
+        // A case neither policy can evaluate has no claim to compare: its errors differ only
+        // in the policy they name.
+        if (!then.result && !now.result) {
+            ++refused;
+            refused_text += fmt::format("  {} ({}): {}\n", printable(now.case_id),
+                                        printable(origin), printable(then.error));
+            return;
+        }
         if (now_claim == then_claim) return;
         ++changed;
         std::size_t width =
             std::max({base.program->name.size(), payer.program->name.size(), std::size_t{7}}) + 2;
+        std::string because = rules_of(now);
+        if (!now.result)
+            because = fmt::format("{} cannot evaluate the case", payer.program->name);
+        else if (because.empty())
+            because = "no rule bills a line, and no edit denies one";
         report_text +=
             fmt::format("\ncase {} ({})\n  {:<{}} {}\n  {:<{}} {}\n  {:<{}} {}\n",
                         printable(now.case_id), printable(origin), base.program->name + ":", width,
                         printable(then_claim), payer.program->name + ":", width,
-                        printable(now_claim), "because:", width, rules_of(now));
+                        printable(now_claim), "because:", width, printable(because));
     });
     print("\n{} of {} cases change their claim\n{}", changed, total, report_text);
+    if (refused > 0)
+        print("\n{} {} neither policy can evaluate:\n{}", refused, refused == 1 ? "case" : "cases",
+              refused_text);
     return 0;
 }
 
