@@ -23,6 +23,7 @@ namespace {
 
 thread_local bool closing = false;
 thread_local bool body_stalled = false;
+thread_local std::size_t requests_left = 0; // on this connection, this one included
 
 // Whether `events` came on the socket within `timeout_ms`: > 0 yes (or the peer closed),
 // 0 not in time, < 0 an error.
@@ -254,6 +255,21 @@ bool body_timed_out() {
     return body_stalled;
 }
 
+void ConnectionServer::settle_connection_headers(httplib::Response& res) const {
+    bool close = closing;
+    auto [from, to] = res.headers.equal_range("Connection");
+    for (auto it = from; it != to; ++it)
+        close = close || it->second == "close";
+    res.headers.erase("Connection");
+    res.headers.erase("Keep-Alive");
+    if (close || requests_left <= 1) {
+        res.set_header("Connection", "close");
+        return;
+    }
+    res.set_header("Keep-Alive",
+                   fmt::format("timeout={}, max={}", keep_alive_timeout_sec_, requests_left - 1));
+}
+
 // The library's loop, with the stream made once: wait for a request (or take the one already
 // read) up to the keep-alive timeout, in slices, so that a stopping server is noticed; check
 // its head; let the library read and answer it.
@@ -325,6 +341,7 @@ bool ConnectionServer::process_and_close_socket(socket_t sock) {
         bool last = head.has_body && (head.method != "POST" || head.chunked);
         last = last || head.wants_close || left == 1;
         closing = false;
+        requests_left = left;
         bool closed = false;
         stream.start_request();
         if (!head.has_length && !head.chunked) stream.declare_no_body(text.size());

@@ -26,6 +26,12 @@ public:
                                                       const std::string& message)>
         refusal;
 
+    /// After a response is made (the library's post-routing handler): one `Connection:
+    /// close` when the connection ends (a handler, the library or the loop ended it), else
+    /// `Keep-Alive` with the requests this connection still takes. The library added its own
+    /// beside a handler's: two `Connection: close`, or `Keep-Alive` beside one.
+    void settle_connection_headers(httplib::Response& res) const;
+
 private:
     bool process_and_close_socket(socket_t sock) override;
 };

@@ -294,6 +294,9 @@ struct Server::Impl {
         };
         // Errors no handler answered (404, 413, a request that does not parse) get a JSON
         // body too; the handlers' own errors already have one and are left alone.
+        http.set_post_routing_handler([this](const httplib::Request&, httplib::Response& res) {
+            http.settle_connection_headers(res);
+        });
         http.set_error_handler(httplib::Server::HandlerWithResponse(
             [this](const httplib::Request& req, httplib::Response& res) {
                 if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;

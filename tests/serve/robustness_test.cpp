@@ -566,6 +566,22 @@ TEST_CASE("serve: a request's head is checked whole before it is served", "[serv
         CHECK(got.find("Connection: close", close + 1) == std::string::npos);
     }
     CHECK(got.find("\"code\":\"timeout\"") != std::string::npos); // FHIR's issue type
+    // A refused framing ends the connection: one `Connection: close`, and no `Keep-Alive`
+    // beside it (the library added its own headers beside the handler's).
+    got = exchange("POST /v1/evaluate HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n"
+                   "Transfer-Encoding: chunked\r\n\r\nabc");
+    CHECK(got.starts_with("HTTP/1.1 400"));
+    std::size_t close = got.find("Connection: close");
+    CHECK(close != std::string::npos);
+    CHECK(got.find("Connection: close", close + 1) == std::string::npos);
+    CHECK(got.find("Keep-Alive") == std::string::npos);
+    // A kept connection says how many more requests it takes, one fewer each time.
+    got = exchange("GET /v1/health HTTP/1.1\r\nHost: a\r\n\r\n"
+                   "GET /v1/health HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+    CHECK(answers(got) == 2);
+    CHECK(got.find("Keep-Alive: timeout=") != std::string::npos);
+    CHECK(got.find(", max=999\r\n") != std::string::npos);
+    CHECK(got.find("Connection: close") > got.find(", max=999"));
     // `close` among other connection options ends the connection after the answer.
     got = exchange("GET /v1/health HTTP/1.1\r\nHost: a\r\nConnection: foo, Close\r\n\r\n" + inner);
     CHECK(answers(got) == 1);
