@@ -11,8 +11,10 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
     std::vector<Node> args;
     std::vector<TypeP> types;
     std::vector<std::optional<CaseField>> fields;
+    bool first_case_text = false;
     for (const auto& a : c.args) {
         Typed t = expr(a, scope);
+        if (args.empty()) first_case_text = t.case_text || (t.field && !t.field->each);
         args.push_back(std::move(t.node));
         types.push_back(t.type);
         fields.push_back(t.field);
@@ -97,6 +99,12 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
     if (args.size() == 2 && n == "starts_with") never_begins(fields[0], args[1], c, span);
     Typed out = unfolded(Op::Builtin, std::move(args), builtin->result(types), span);
     out.node.builtin = builtin;
+    // `lower()` of a field whose values are all in lower case is the field (`lower(limb.limb)`);
+    // of any other, a text that may be anything.
+    if (n == "lower" && fields[0] && !fields[0]->each && all_lower_case(*fields[0]))
+        out.field = fields[0];
+    else
+        out.case_text = n == "lower" && first_case_text;
     // A date moved from a case's date is a date of the same form: compared with "20240101",
     // it never equals it (check.impossible_value).
     if ((n == "add_days" || n == "add_years") && fields[0] && !fields[0]->each &&

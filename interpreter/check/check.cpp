@@ -314,7 +314,7 @@ private:
         DefCode& done = p().defs[i];
         done.body = std::move(body.node);
         done.type = body.type;
-        warn_unguarded_lookups(done.body);
+        warn_unguarded_lookups(done.body, done.param_count);
         done.frame_size = scope.frame_size;
         def_switch_[i] = body.is_switch;
         p().max_frame = std::max(p().max_frame, scope.frame_size);

@@ -78,6 +78,8 @@ struct Typed {
     // The value is a field of a case record (CaseField).
     using Field = CaseField;
     std::optional<Field> field = std::nullopt;
+    // A text made from a case field's (`lower(m.name)`): it may be any text.
+    bool case_text = false;
 };
 
 /// A constant's values one by one: a list's elements, or the one value it is.
@@ -186,6 +188,8 @@ protected:
     std::unordered_map<std::string, TypeP> table_types_;
     // The merged row each row of a compiled table came from, to point at a key as written.
     std::unordered_map<const TableData*, std::vector<const MergedRow*>> rows_written_by_;
+    // The `remove`s of each compiled table that took a row away.
+    std::unordered_map<const TableData*, std::vector<MergedTable::Removal>> removals_of_;
     // Keys already reported as never found (check.impossible_value), once each, and the
     // tables whose keys were judged against a field (table, field's shape and index, its
     // elements meant, keys as prefixes), once each.

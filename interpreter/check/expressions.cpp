@@ -316,7 +316,7 @@ Typed ExpressionChecker::index(const ast::Index& ix, Span span, Scope& scope) {
     } else if (object.type->kind == TypeKind::Table) {
         result = object.type->element ? object.type->element : any_type();
         never_a_key(key.field, object.node, *ix.object);
-        note_lookup(key.field, object.node, span);
+        note_lookup(key.field, key.case_text, object.node, span);
         if (!comparable(object.type->key, key.type)) {
             error("check.type_mismatch", ix.index->span,
                   fmt::format("the keys of {} are {}, so {} is never one of them",

@@ -89,6 +89,8 @@ protected:
         std::string help;     // a did-you-mean, or how values are written
     };
     const case_schema::Field* schema_field(const CaseField& field, bool elements);
+    // A field of a fixed set of values, each in lower case (`provider_role`, `limb`).
+    bool all_lower_case(const CaseField& field);
     [[gnu::noinline]] std::optional<NeverHeld> never_held(const CaseField& field, bool elements,
                                                           std::span<const Value> values,
                                                           bool prefixes = false);
@@ -101,16 +103,21 @@ protected:
     // `starts_with(field, "…")` with a beginning no value of the field has (calls.cpp).
     [[gnu::noinline]] void never_begins(const std::optional<CaseField>& field, const Node& prefix,
                                         const ast::Call& c, Span span);
-    // `t[k]` with a case field `k` (`mue[line.code]`) whose values are not all keys of `t`:
+    // `t[k]` with a case field `k` (`mue[line.code]`) whose values are not all keys of `t`, or
+    // a text made from one (`case_text`: `t[lower(m.name)]`):
     // kept in lookups_to_prove_ until its rule or definition is compiled, when a test of
     // `k in t` must be found before it (lookups.cpp).
-    [[gnu::noinline]] void note_lookup(const std::optional<CaseField>& key, const Node& table,
-                                       Span at);
+    [[gnu::noinline]] void note_lookup(const std::optional<CaseField>& key, bool case_text,
+                                       const Node& table, Span at);
     LookupsToProve lookups_to_prove_;
     [[gnu::noinline]] void unguarded_lookup(const Node& lookup, bool in_def); // reports one
-    /// check.unguarded_lookup for each look-up of lookups_to_prove_ in `body` (a definition's)
-    /// or in `code` (a rule's or edit's clauses, in order) that no condition before it tests.
-    void warn_unguarded_lookups(const Node& body);
+    bool removed_row(const Node& lookup, const std::vector<std::string>& missing, Span at);
+    std::set<LookupsToProve::key_type> removals_reported_; // `remove`s said once each
+    /// check.unguarded_lookup for each look-up of lookups_to_prove_ in `body` (a definition's,
+    /// whose first `parameters` locals its callers give: a key read from one is theirs to
+    /// test) or in `code` (a rule's or edit's clauses, in order) that no condition before it
+    /// tests.
+    void warn_unguarded_lookups(const Node& body, std::uint32_t parameters);
     void warn_unguarded_lookups(const RuleCode& code);
     /// Warns when a condition (`when`, an `if` filter or branch) is the same for every case
     /// (conditions.cpp); returns the warning, and its value in `holds`, so the caller can add

@@ -10,6 +10,7 @@
 #include "interpreter/check/rules.hpp"
 #include "lang/vocabulary.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <functional>
@@ -19,42 +20,85 @@ namespace cpl::check_detail {
 
 namespace {
 
-// `key in table` tests that hold at a point, each as the key's name and the table.
-using Tested = std::set<std::pair<std::string, const TableData*>>;
+// What the tests that hold at a point say of keys (each by its name, key_of): `k in t` (also
+// `k in keys(t)`), and `k == c`, `k in [c1, c2]` (the values `k` may be: all keys of `t`,
+// a look-up of `k` in `t` is found).
+struct Tested {
+    std::set<std::pair<std::string, const TableData*>> in_table;
+    std::map<std::string, std::vector<Value>> among;
+};
 
 const TableData* named_table(const Node& n) {
+    if (n.op == Op::Builtin && n.builtin && n.builtin->name == std::string_view("keys") &&
+        n.kids.size() == 1)
+        return named_table(n.kids[0]);
     return n.op == Op::Const && n.constant.kind == Kind::Table ? n.constant.table : nullptr;
+}
+
+bool is_plain_constant(const Node& n) {
+    return n.op == Op::Const && n.constant.kind != Kind::Table;
+}
+
+// The local a key is read from (`l` of `l.code`, of `lower(l.name)`), if any.
+std::optional<std::uint32_t> root_local(const Node& n) {
+    if (n.op == Op::Local) return n.slot;
+    if ((n.op == Op::Member || n.op == Op::MapMember || n.op == Op::Builtin) && !n.kids.empty())
+        return root_local(n.kids[0]);
+    return std::nullopt;
 }
 
 class LookupWalk {
 public:
-    LookupWalk(const std::vector<Shape>& shapes, const LookupsToProve& to_prove,
+    // `parameters`: a definition's, whose values its callers choose (and test).
+    LookupWalk(const std::vector<Shape>& shapes, const std::vector<DefCode>& defs,
+               const LookupsToProve& to_prove, std::uint32_t parameters,
                std::function<void(const Node&)> report)
-        : shapes_(shapes), to_prove_(to_prove), report_(std::move(report)) {}
+        : shapes_(shapes), defs_(defs), to_prove_(to_prove), parameters_(parameters),
+          report_(std::move(report)) {}
 
-    // The tests `n` holding (or, `negate`, failing) says hold: `k in t`, `not (k not in t)`,
-    // each operand of an `and` that holds (of an `or` that fails).
+    // What `n` holding (or, `negate`, failing) says of keys: `k in t`, `not (k not in t)`,
+    // `k == c`, each operand of an `and` that holds (of an `or` that fails), a `let` bound to
+    // such a test.
     void learn(const Node& n, bool negate, Tested& tested) const {
         if (n.op == Op::Not) return learn(n.kids[0], !negate, tested);
         if (n.op == Op::Local)
             if (auto let = lets_.find(n.slot); let != lets_.end())
                 return learn(*let->second, negate, tested);
+        if ((n.op == Op::CallDef || n.op == Op::Def) && n.slot < defs_.size())
+            return learn_call(n, negate, tested);
         if (n.op == (negate ? Op::Or : Op::And)) {
             learn(n.kids[0], negate, tested);
             learn(n.kids[1], negate, tested);
             return;
         }
-        if (n.op != (negate ? Op::NotIn : Op::In) || n.kids.size() != 2) return;
-        const TableData* table = named_table(n.kids[1]);
-        std::string key = table ? key_of(n.kids[0], shapes_) : "";
-        if (!key.empty()) tested.insert({std::move(key), table});
+        if (n.op == (negate ? Op::And : Op::Or)) return learn_either(n, negate, tested);
+        if (n.kids.size() != 2) return;
+        if (n.op == (negate ? Op::NotIn : Op::In)) {
+            if (const TableData* table = named_table(n.kids[1])) {
+                if (std::string k = key(n.kids[0]); !k.empty())
+                    tested.in_table.insert({std::move(k), table});
+            } else if (is_plain_constant(n.kids[1]) && n.kids[1].constant.kind == Kind::List) {
+                if (std::string k = key(n.kids[0]); !k.empty())
+                    tested.among[k] = {n.kids[1].constant.list().begin(),
+                                       n.kids[1].constant.list().end()};
+            }
+            return;
+        }
+        if (n.op != (negate ? Op::Ne : Op::Eq)) return;
+        bool constant_right = is_plain_constant(n.kids[1]);
+        const Node& value = constant_right ? n.kids[1] : n.kids[0];
+        if (!is_plain_constant(value)) return;
+        if (std::string k = key(constant_right ? n.kids[0] : n.kids[1]); !k.empty())
+            tested.among[k] = {value.constant};
     }
 
+    // `let c = line.code`: `c` is read as `line.code` (its tests are the same).
     // `let found = line.code in mue`: `if found then mue[line.code] …` tests what it does.
     // `let x = [v for v in … if v.code in t]`: what the filter tests of each element of `x`,
     // kept by the key of `x` with the element's key as `@`.
     void learn_let(std::uint32_t slot, const Node& value) {
         lets_[slot] = &value;
+        if (std::string k = key(value); !k.empty()) aliases_[local_key(slot)] = k;
         learn_elements(slot, value);
     }
 
@@ -64,20 +108,24 @@ public:
             return;
         Tested filter;
         learn(list.kids[2], false, filter);
-        std::string variable = key_of(list.kids[1], shapes_);
-        Tested& of_elements = elements_[key_of_local(slot)];
-        for (const auto& [key, table] : filter)
-            if (auto rest = below(key, variable)) of_elements.insert({"@" + *rest, table});
+        std::string variable = key(list.kids[1]);
+        Tested& of_elements = elements_[local_key(slot)];
+        for (const auto& [k, table] : filter.in_table)
+            if (auto rest = below(k, variable)) of_elements.in_table.insert({"@" + *rest, table});
+        for (const auto& [k, values] : filter.among)
+            if (auto rest = below(k, variable)) of_elements.among["@" + *rest] = values;
     }
 
     // Adds to `tested` what holds of `variable` (slot), an element of `source`.
     void element_of(const Node& source, std::uint32_t variable, Tested& tested) const {
         if (source.op != Op::Local) return;
-        auto known = elements_.find(key_of(source, shapes_));
+        auto known = elements_.find(key(source));
         if (known == elements_.end()) return;
-        std::string name = key_of_local(variable);
-        for (const auto& [key, table] : known->second)
-            tested.insert({name + key.substr(1), table});
+        std::string name = local_key(variable);
+        for (const auto& [k, table] : known->second.in_table)
+            tested.in_table.insert({name + k.substr(1), table});
+        for (const auto& [k, values] : known->second.among)
+            tested.among[name + k.substr(1)] = values;
     }
 
     // Reports each noted look-up in `n` that `tested`, and the conditions on the way to it
@@ -129,11 +177,9 @@ public:
             return;
         }
         case Op::Index:
-            if (n.kids.size() == 2 && to_prove_.count({n.span.file, n.span.begin, n.span.end})) {
-                const TableData* table = named_table(n.kids[0]);
-                std::string key = table ? key_of(n.kids[1], shapes_) : "";
-                if (table && (key.empty() || !tested.count({key, table}))) report_(n);
-            }
+            if (n.kids.size() == 2 && to_prove_.count({n.span.file, n.span.begin, n.span.end}) &&
+                !found(n.kids[0], n.kids[1], tested))
+                report_(n);
             break;
         default:
             break;
@@ -143,7 +189,77 @@ public:
     }
 
 private:
-    std::string key_of_local(std::uint32_t slot) const {
+    // `k == a or k == b`: `k` is one of both sides' values; `k in t or k in t` says `k in t`.
+    void learn_either(const Node& n, bool negate, Tested& tested) const {
+        Tested left, right;
+        learn(n.kids[0], negate, left);
+        learn(n.kids[1], negate, right);
+        for (const auto& fact : left.in_table)
+            if (right.in_table.count(fact)) tested.in_table.insert(fact);
+        for (auto& [k, values] : left.among)
+            if (auto other = right.among.find(k); other != right.among.end()) {
+                values.insert(values.end(), other->second.begin(), other->second.end());
+                tested.among[k] = std::move(values);
+            }
+    }
+
+    // `def is_sphincter(n: string) = lower(n) in sphincter_muscles`: `is_sphincter(m.name)`
+    // tests `lower(m.name) in sphincter_muscles`. The body's tests, with the parameters read
+    // as the arguments; a test of another of the body's locals says nothing here.
+    void learn_call(const Node& call, bool negate, Tested& tested) const {
+        if (calls_ >= 4) return; // definitions that test through definitions: far enough
+        const DefCode& def = defs_[call.slot];
+        LookupWalk body(shapes_, defs_, to_prove_, 0, report_);
+        body.calls_ = calls_ + 1;
+        body.substituting_ = true;
+        for (std::uint32_t i = 0; i < def.param_count && i < call.kids.size(); ++i)
+            if (std::string k = key(call.kids[i]); !k.empty()) body.aliases_[local_key(i)] = k;
+        Tested said;
+        body.learn(def.body, negate, said);
+        tested.in_table.insert(said.in_table.begin(), said.in_table.end());
+        for (auto& [k, values] : said.among)
+            tested.among[k] = std::move(values);
+    }
+
+    // Whether a look-up of `k` in `t` finds a row where `tested` holds.
+    bool found(const Node& t, const Node& k, const Tested& tested) const {
+        const TableData* table = named_table(t);
+        if (!table) return true;
+        if (auto root = root_local(k); root && *root < parameters_) return true;
+        std::string name = key(k);
+        if (name.empty()) return false;
+        if (tested.in_table.count({name, table})) return true;
+        auto values = tested.among.find(name);
+        return values != tested.among.end() && !table->dated &&
+               std::all_of(values->second.begin(), values->second.end(),
+                           [&](const Value& v) { return table->find(v) != nullptr; });
+    }
+
+    // The name of a key (key_of), a `let` read as the value it was bound to.
+    std::string key(const Node& n) const {
+        std::string name = key_of(n, shapes_);
+        if (name.empty() || (aliases_.empty() && !substituting_)) return name;
+        // A let's name at the start of the key, or as an argument: `local 3`, then `.`, `,`,
+        // `)` or the end.
+        std::string out;
+        for (std::size_t at = 0; at < name.size();) {
+            bool starts = at == 0 || name[at - 1] == '(' || name[at - 1] == ',';
+            std::size_t end = name.find_first_of("(.,)", at);
+            if (end == std::string::npos) end = name.size();
+            std::string part = name.substr(at, end - at);
+            auto alias = starts ? aliases_.find(part) : aliases_.end();
+            // In a definition's body read for a call, a local that is not a parameter is the
+            // body's own: no name of the caller's.
+            if (alias == aliases_.end() && substituting_ && starts && part.starts_with("local "))
+                return "";
+            out += alias != aliases_.end() ? alias->second : part;
+            if (end < name.size()) out += name[end];
+            at = end + 1;
+        }
+        return out;
+    }
+
+    std::string local_key(std::uint32_t slot) const {
         Node local;
         local.op = Op::Local;
         local.slot = slot;
@@ -159,23 +275,31 @@ private:
     }
 
     std::map<std::string, Tested> elements_;
-    std::map<std::uint32_t, const Node*> lets_; // a rule's lets by slot, each its value
+    std::map<std::uint32_t, const Node*> lets_;  // a rule's lets by slot, each its value
+    std::map<std::string, std::string> aliases_; // a let's key name → its value's
     const std::vector<Shape>& shapes_;
+    const std::vector<DefCode>& defs_;
     const LookupsToProve& to_prove_;
+    std::uint32_t parameters_;
+    int calls_ = 0;             // definitions read for a call, one in another
+    bool substituting_ = false; // reading a definition's body for a call
     std::function<void(const Node&)> report_;
 };
 
 } // namespace
 
 void ExpressionChecker::unguarded_lookup(const Node& lookup, bool in_def) {
-    const Span& at = lookup.span;
+    const Span& noted = lookup.span;
+    Span at = noted; // without the blanks after it, which the caret would underline
+    at.end = at.begin + static_cast<std::uint32_t>(source_text(noted).size());
+    const auto& missing = lookups_to_prove_.at({noted.file, noted.begin, noted.end});
+    if (removed_row(lookup, missing, at)) return;
     std::string table = lookup.kids[0].constant.table->name;
     std::string key = source_text(lookup.kids[1].span);
     auto& d = warning("check.unguarded_lookup", at,
                       fmt::format("`{}` stops the case with an error (eval.missing_key) when `{}` "
                                   "is not a key of table `{}`, and nothing before it tests that",
                                   source_text(at), key, table));
-    const auto& missing = lookups_to_prove_.at({at.file, at.begin, at.end});
     if (!missing.empty())
         d.notes.push_back(fmt::format("`{}` may be {}, which the table has no row for", key,
                                       fmt::join(missing, " or ")));
@@ -185,16 +309,49 @@ void ExpressionChecker::unguarded_lookup(const Node& lookup, bool in_def) {
                     : fmt::format("test it first: `when {} in {}`, or {}", key, table, inline_test);
 }
 
-void ExpressionChecker::warn_unguarded_lookups(const Node& body) {
+// A field's value the table lacks because a later layer removed its row (`table limb_label
+// remove "left_leg" end`): said once, at the `remove` (the look-up is the base's, and the fix
+// is the payer's), naming the first look-up it breaks.
+bool ExpressionChecker::removed_row(const Node& lookup, const std::vector<std::string>& missing,
+                                    Span at) {
+    auto removals = removals_of_.find(lookup.kids[0].constant.table);
+    if (missing.empty() || removals == removals_of_.end()) return false;
+    const MergedTable::Removal* removal = nullptr;
+    for (const auto& value : missing) {
+        const MergedTable::Removal* found = nullptr;
+        for (const auto& r : removals->second) {
+            const auto* text =
+                r.key->literal ? std::get_if<ast::StringLit>(&r.key->literal->kind) : nullptr;
+            if (text && fmt::format("\"{}\"", plain(*text)) == value) found = &r;
+        }
+        if (!found) return false; // a value no layer had a row for
+        if (!removal) removal = found;
+    }
+    Span place = removal->key->span;
+    place.end = place.begin + static_cast<std::uint32_t>(source_text(place).size());
+    if (!removals_reported_.insert({place.file, place.begin, place.end}).second) return true;
+    std::string table = lookup.kids[0].constant.table->name;
+    std::string key = source_text(lookup.kids[1].span);
+    auto& d = warning("check.unguarded_lookup", place,
+                      fmt::format("removing this row of table `{}` leaves its look-ups by `{}` "
+                                  "with no row: `{}` stops the case with an error "
+                                  "(eval.missing_key) when `{}` is {}",
+                                  table, key, source_text(at), key, fmt::join(missing, " or ")));
+    d.notes.push_back(fmt::format("looked up at {}, among others", where(at)));
+    d.help = "keep the row and give it the value meant, or override the rules that look it up";
+    return true;
+}
+
+void ExpressionChecker::warn_unguarded_lookups(const Node& body, std::uint32_t parameters) {
     if (lookups_to_prove_.empty()) return;
-    LookupWalk walk(p().shapes, lookups_to_prove_,
+    LookupWalk walk(p().shapes, p().defs, lookups_to_prove_, parameters,
                     [&](const Node& n) { unguarded_lookup(n, true); });
     walk.walk(body, {});
 }
 
 void ExpressionChecker::warn_unguarded_lookups(const RuleCode& code) {
     if (lookups_to_prove_.empty()) return;
-    LookupWalk walk(p().shapes, lookups_to_prove_,
+    LookupWalk walk(p().shapes, p().defs, lookups_to_prove_, 0,
                     [&](const Node& n) { unguarded_lookup(n, false); });
     auto clause_walk = [&](const ClauseCode& clause, Tested& tested, bool learns) {
         // `otherwise` says why the rule stopped here: the `when` failed.

@@ -172,9 +172,10 @@ static bool may_begin(const case_schema::Field& f, std::string_view prefix) {
         return std::any_of(f.spec.choice->options.begin(), f.spec.choice->options.end(),
                            [&](std::string_view option) { return option.starts_with(prefix); }) ||
                std::string_view(f.presence.text).starts_with(prefix);
-    if (!case_schema::never_holds(f, prefix)) return true;
+    if (prefix.empty() || !case_schema::never_holds(f, prefix)) return true;
     std::vector<std::string> completed;
-    for (std::string_view ending : {"1", "11", "111", "1111", ".1", "1.1", "11.1", "111.1"})
+    for (std::string_view ending :
+         {"1", "11", "111", "1111", "11111", ".1", "1.1", "11.1", "111.1"})
         completed.push_back(std::string(prefix) + std::string(ending));
     for (std::string_view date : {"2000-01-01", "2000-01-10"})
         if (prefix.size() < date.size())
@@ -270,12 +271,26 @@ void ExpressionChecker::never_a_key(const std::optional<CaseField>& field, const
     }
 }
 
+bool ExpressionChecker::all_lower_case(const CaseField& field) {
+    const case_schema::Field* f = schema_field(field, field.element);
+    if (!f || f->spec.read != case_schema::Read::OneOf) return false;
+    return std::all_of(f->spec.choice->options.begin(), f->spec.choice->options.end(),
+                       [](std::string_view option) {
+                           return std::none_of(option.begin(), option.end(),
+                                               [](char c) { return c >= 'A' && c <= 'Z'; });
+                       });
+}
+
 // A field of a fixed set of values (`limb.limb`) every one of which has a row of an undated
 // table (`limb_label`) is always found; any other case field may hold a value the table
 // lacks, and then the look-up stops the case (eval.missing_key).
-void ExpressionChecker::note_lookup(const std::optional<CaseField>& key, const Node& table,
-                                    Span at) {
-    if (!key || key->each || table.op != Op::Const || table.constant.kind != Kind::Table) return;
+void ExpressionChecker::note_lookup(const std::optional<CaseField>& key, bool case_text,
+                                    const Node& table, Span at) {
+    if (table.op != Op::Const || table.constant.kind != Kind::Table) return;
+    if (!key || key->each) {
+        if (case_text) lookups_to_prove_[{at.file, at.begin, at.end}] = {};
+        return;
+    }
     const TableData& data = *table.constant.table;
     const case_schema::Field* f = schema_field(*key, key->element);
     std::vector<std::string> missing;

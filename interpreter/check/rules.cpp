@@ -385,7 +385,8 @@ ClauseCode RuleCompiler::compile_clause(const ast::Clause& clause, Scope& scope,
         break;
     }
     case K::Let:
-        code.slot = scope.push(clause.var->text, value.type);
+        // A field bound to a name is still the field (`let c = line.code`: `c == "9588"`).
+        code.slot = scope.push(clause.var->text, value.type, value.field);
         break;
     case K::When:
         expect(value, bool_type(), clause.expr, "a `when` condition");

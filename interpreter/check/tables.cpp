@@ -444,6 +444,7 @@ void TableCompiler::tables() {
         }
         warn_rows_never_applying(*data, written_by);
         rows_written_by_[data.get()] = written_by;
+        removals_of_[data.get()] = t.removals;
         TypeP value_type = declared_value(t, values);
         if (value_type)
             for (const auto& v : values)

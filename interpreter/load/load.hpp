@@ -65,6 +65,13 @@ struct MergedTable {
         std::string layer;
     };
     std::vector<UnmatchedRemove> unmatched_removes = {};
+    // `remove` keys that took a row away, with their layer: a look-up the base wrote may now
+    // find no row (check.unguarded_lookup says so at the `remove`).
+    struct Removal {
+        const ast::TableKey* key;
+        std::string layer;
+    };
+    std::vector<Removal> removals = {};
     // While merging (interpreter/load/rows.cpp): the positions in `rows` of each key's rows and
     // of the rows holding a range of numbers or strings, so that a row meets only the rows it
     // may share a key with. Positions may be stale; the merge checks the keys it finds there.

@@ -185,7 +185,10 @@ public:
     void remove() {
         const ast::TableKey* last_unmatched = nullptr;
         for (std::size_t k = 0; k < keys_.size(); ++k) {
-            if (take_first(extents_[k])) continue;
+            if (take_first(extents_[k])) {
+                table_.removals.push_back({keys_[k].key, layer_});
+                continue;
+            }
             if (keys_[k].key != last_unmatched)
                 table_.unmatched_removes.push_back({keys_[k].key, &row_, layer_});
             last_unmatched = keys_[k].key;
