@@ -6,6 +6,7 @@
 #include "lang/codes.hpp"
 #include "lang/dates.hpp"
 
+#include <algorithm>
 #include <cassert>
 
 namespace cpl {
@@ -214,9 +215,15 @@ std::optional<std::string> never_holds(const Field& field, std::string_view text
     case Read::Text:
         if (!spec.form || spec.form->valid(text)) return std::nullopt;
         return std::string(spec.form->expected);
-    case Read::Date:
+    case Read::Date: {
         if (text.empty() || parse_date(text)) return std::nullopt; // "": no date given
+        // "2023-02-29": written as a date, but no day of the calendar.
+        bool shaped = text.size() == 10 && text[4] == '-' && text[7] == '-' &&
+                      std::all_of(text.begin(), text.end(),
+                                  [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
+        if (shaped) return "a day of the calendar, and " + std::string(text) + " is none";
         return "a date as YYYY-MM-DD (compared as text, so \"2023-1-1\" orders wrongly)";
+    }
     default:
         return std::nullopt;
     }

@@ -344,8 +344,11 @@ int test(const TestOptions& options) {
         std::string why;
         auto case_text = read_text_file(file, why);
         auto expected_text = case_text ? read_text_file(expected_path, why) : std::nullopt;
-        // --update writes the expectation a case has none of.
-        bool creating = options.update && case_text && !expected_text && !fs::exists(expected_path);
+        bool blank =
+            expected_text && expected_text->find_first_not_of(" \t\r\n") == std::string::npos;
+        // --update writes the expectation a case has none of (or an empty one).
+        bool creating = options.update && case_text &&
+                        ((!expected_text && !fs::exists(expected_path)) || blank);
         if (creating) expected_text = "{}";
         json expected;
         if (!case_text || !expected_text) {
@@ -356,6 +359,13 @@ int test(const TestOptions& options) {
         if (json_nesting(*expected_text) > max_json_nesting) {
             print("FAIL {}: {} nests more than {} levels deep\n", shown(file), shown(expected_path),
                   max_json_nesting);
+            ++failed;
+            continue;
+        }
+        if (blank && !creating) {
+            print("FAIL {}: {} is empty: write the expected result as a JSON object, or run "
+                  "`cpl test --update` to create it\n",
+                  shown(file), shown(expected_path));
             ++failed;
             continue;
         }

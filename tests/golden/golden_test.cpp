@@ -127,6 +127,8 @@ TEST_CASE("a malformed expectation file fails its test with a message, never a c
          "lines[1]: \"units\" is given twice"},
         {R"({"review": [{"code": "95937", "status": "denied"}], "partial": [], "review": []})",
          "\"review\" is given twice"},
+        {"", "t.expected.json is empty: write the expected result as a JSON object"},
+        {" \n", "t.expected.json is empty"},
         // A rule the policy does not have: the test could never pass.
         {R"({"lines": [{"code": "95937", "rule": "nmj_testing"}]})",
          "lines[0]: \"rule\" names no rule or edit of policy standard: \"nmj_testing\""},
