@@ -129,7 +129,8 @@ struct if_expr : seq< kw_if, expect_expr, expect_then, expect_expr, expect_else,
 
 // first <- 'first' ('when' expr '=>' expr)+ 'otherwise' expr
 // The value of the first arm whose condition holds (a decision table with hit policy FIRST).
-// `first` is not reserved: only `when` after it makes the form, so `first(list)` stays a call.
+// `first` is not reserved: only `when` after it makes the form, so `first(x)` stays a call (of
+// a definition named `first`).
 struct kw_otherwise : keyword< TAO_PEGTL_STRING( "otherwise" ) > {};
 struct first_word : word< TAO_PEGTL_STRING( "first" ) > {};
 struct expect_first_arrow : arrow {};

@@ -20,10 +20,14 @@ std::uint32_t sequence_length(unsigned char lead) {
 
 } // namespace
 
+// LSP's line breaks are \n, \r\n and a lone \r (the spec's EOL): a client counting a lone
+// \r as a line would apply an edit's end elsewhere (a whole-document formatting edit ended
+// mid-document, and the old text stayed after the new).
 LineIndex::LineIndex(std::string_view text) : text_(text) {
     starts_.push_back(0);
     for (std::size_t i = 0; i < text.size(); ++i)
-        if (text[i] == '\n') starts_.push_back(static_cast<std::uint32_t>(i + 1));
+        if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n')))
+            starts_.push_back(static_cast<std::uint32_t>(i + 1));
 }
 
 Position LineIndex::position(std::uint32_t offset, Encoding encoding) const {

@@ -17,15 +17,35 @@ std::string written_text(const Program& program, const Span& span) {
 }
 
 std::string one_line(std::string_view text) {
+    // What is being read: code, or a string literal; a string's `{…}` is code again.
+    enum class In { code, string };
+    std::vector<In> open = {In::code};
     std::string out;
     for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] != '\n') {
-            out += text[i];
+        char c = text[i];
+        if (open.back() == In::string) {
+            out += c;
+            if (c == '\\' && i + 1 < text.size()) out += text[++i];
+            if (c == '"') open.pop_back();
+            if (c == '{') open.push_back(In::code);
             continue;
         }
-        while (i + 1 < text.size() && text[i + 1] == ' ')
-            ++i;
-        out += ' ';
+        if (c == '#') { // a comment, to the end of its line: no part of the expression
+            while (i + 1 < text.size() && text[i + 1] != '\n')
+                ++i;
+            while (!out.empty() && out.back() == ' ')
+                out.pop_back();
+            continue;
+        }
+        if (c == '\n') {
+            while (i + 1 < text.size() && text[i + 1] == ' ')
+                ++i;
+            if (!out.empty() && out.back() != ' ') out += ' ';
+            continue;
+        }
+        out += c;
+        if (c == '"') open.push_back(In::string);
+        if (c == '}' && open.size() > 1) open.pop_back();
     }
     return out;
 }

@@ -16,7 +16,8 @@ namespace cpl {
 std::string written_text(const Program& program, const Span& span);
 
 /// Text as written, on one line: an expression broken over lines (`otherwise`, a long `if`,
-/// a quantifier) reads as one. String literals cannot hold a line break, so only layout folds.
+/// a quantifier) reads as one, without the comments written between its lines. String
+/// literals cannot hold a line break, so only layout folds.
 std::string one_line(std::string_view text);
 
 /// The settings (indices into `program.settings`) that `rule` reads, in the order first met:

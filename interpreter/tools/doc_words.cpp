@@ -83,18 +83,7 @@ std::string Words::value_text(const Value& v) const {
 }
 
 Inlines Words::as_written(const Node& n) const {
-    std::string written = written_text(p_, n.span);
-    std::string one;
-    bool space = false;
-    for (char c : written) {
-        if (c == '\n' || c == ' ') {
-            space = true;
-            continue;
-        }
-        if (space && !one.empty()) one += ' ';
-        space = false;
-        one += c;
-    }
+    std::string one = one_line(written_text(p_, n.span));
     return {code(one.empty() ? value_text(n.constant) : one)};
 }
 

@@ -2,7 +2,9 @@
 // exactly tests/golden/doc/*.md (CPL_UPDATE_GOLDEN=1 rewrites them), the standard set names
 // every rule and edit, HTML escapes what it shows, every contents link has its anchor, dates
 // of service are shown where they apply, and --changes-only shows only the payer's changes.
+// Expressions are shown on one line without their comments (one_line).
 #include "../helpers.hpp"
+#include "interpreter/program/reads.hpp"
 #include "interpreter/tools/doc.hpp"
 
 #include <catch2/catch.hpp>
@@ -177,4 +179,13 @@ TEST_CASE("doc: arithmetic in words keeps the grouping the code has") {
     std::string page = document(*loaded.program, DocFormat::markdown);
     CHECK(page.find("when (the units of `line` plus 1) times 2 is more than the units of `line` "
                     "minus (the units of `line` minus 1)") != std::string::npos);
+}
+
+TEST_CASE("one_line: an expression over several lines reads as one, without its comments") {
+    CHECK(one_line("[l.limb # each limb\n           for l in case.extremities]") ==
+          "[l.limb for l in case.extremities]");
+    // A `#` in a string, or in a string within a string's `{…}`, is text.
+    CHECK(one_line("\"#1 {if x then \"#2\" else \"\"}\" # note\n  + y") ==
+          "\"#1 {if x then \"#2\" else \"\"}\" + y");
+    CHECK(one_line("a\n    or b") == "a or b");
 }

@@ -64,6 +64,19 @@ TEST_CASE("lsp positions: past the end of a line or of the text is its end") {
     CHECK(lines.position(99, Encoding::utf8).line == 1);
 }
 
+TEST_CASE("lsp positions: a lone \\r ends a line, as \\n and \\r\\n do (the spec's EOL)") {
+    std::string text = "policy p\rdef a=1\r\ndef b=2\n";
+    LineIndex lines(text);
+    CHECK(lines.position(9, Encoding::utf16).line == 1); // `def a` after the lone \r
+    CHECK(lines.position(9, Encoding::utf16).character == 0);
+    CHECK(lines.position(18, Encoding::utf16).line == 2); // `def b` after \r\n
+    Position end = lines.position(static_cast<std::uint32_t>(text.size()), Encoding::utf16);
+    CHECK(end.line == 3);
+    CHECK(end.character == 0);
+    CHECK(lines.offset({0, 99}, Encoding::utf16) == 8); // the end of `policy p`
+    CHECK(lines.offset({1, 99}, Encoding::utf16) == 16);
+}
+
 TEST_CASE("lsp URIs: file paths percent-encoded and back") {
     auto [path, uri] = GENERATE(table<std::string, std::string>({
         {"/a/b.cpl", "file:///a/b.cpl"},
