@@ -3,7 +3,8 @@
 //   in a comment                          nothing
 //   in a string (not a cite, path, date)  the muscle names of the `muscles` table
 //   after `case.`                         the fields of the case; after `claim.`/`supported.`
-//                                         those of a claim line; after `x.` every record field
+//                                         those of a claim line; after `x.` those of what the
+//                                         declaration binds `x` to, else every record field
 //   after `override rule`, `disable edit`, `to rule`…   the rules (or edits)
 //   at the start of a line                the declaration keywords and the settings (to restate)
 //   elsewhere                             locals of the declaration, settings, tables,
@@ -124,14 +125,93 @@ void muscles(const Analysis& a, const Document& d, const json& position, const C
     }
 }
 
-void fields(std::string_view object, json& items) {
-    std::vector<Shape> shapes;
-    std::vector<std::vector<TypeP>> types;
-    add_case_shapes(shapes, types);
+// What a name is in a declaration, read from its text as `fields` needs it: the records whose
+// fields follow its `.`. Bound by `for x in E`, `any x in E:` (and `all`, `none`, a
+// comprehension's `for`), `let x = E`, or a parameter `x: extremity`, with E a path of fields
+// from `case`, `claim`, `supported` or another such name. Null when the text does not say.
+class NameTypes {
+public:
+    NameTypes(std::string_view declaration) : text_(declaration) {
+        add_case_shapes(shapes_, types_);
+    }
+
+    const std::vector<Shape>& shapes() const { return shapes_; }
+    const std::vector<std::vector<TypeP>>& types() const { return types_; }
+
+    TypeP of_path(const std::string& path, int depth = 0) const {
+        if (depth > 8) return nullptr; // `let a = b.x` … `let b = a.y`: a cycle of text
+        std::size_t dot = path.find('.');
+        std::string root = path.substr(0, dot);
+        TypeP t = root == "case"                           ? record_type(shape_case)
+                  : root == "claim" || root == "supported" ? list_of(record_type(shape_line))
+                                                           : of_name(root, depth + 1);
+        for (std::size_t at = dot; t && at != std::string::npos;) {
+            std::size_t next = path.find('.', at + 1);
+            t = field(t, path.substr(at + 1, next == std::string::npos ? next : next - at - 1));
+            at = next;
+        }
+        return t;
+    }
+
+    TypeP of_name(const std::string& name, int depth = 0) const {
+        std::string text(text_);
+        std::smatch m;
+        const std::string path = R"(([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*))";
+        std::regex loop(R"(\b(?:for|any|all|none)\s+)" + name + R"(\s+in\s+)" + path);
+        if (std::regex_search(text, m, loop)) {
+            TypeP list = of_path(m[1], depth);
+            return list && list->kind == TypeKind::List ? list->element : nullptr;
+        }
+        std::regex let(R"(\blet\s+)" + name + R"(\s*=\s*)" + path +
+                       R"([ \t]*(?:#[^\n]*)?(?:\n|$))");
+        if (std::regex_search(text, m, let)) return of_path(m[1], depth);
+        std::regex param(R"(^def\s+[a-z_][a-z0-9_]*\s*\([^)]*\b)" + name + R"(\s*:\s*([a-z_]+))");
+        if (std::regex_search(text, m, param))
+            for (std::size_t s = 0; s < shapes_.size(); ++s)
+                if (shapes_[s].name == m[1].str())
+                    return record_type(static_cast<std::uint32_t>(s));
+        return nullptr;
+    }
+
+private:
+    static TypeP record_type(std::uint32_t shape) {
+        return std::make_shared<const Type>(Type{TypeKind::Record, nullptr, shape});
+    }
+
+    // `.f` of a record, or of each record of a list (`limb.muscles.roots`).
+    TypeP field(const TypeP& t, const std::string& name) const {
+        bool each = t->kind == TypeKind::List && t->element && t->element->kind == TypeKind::Record;
+        const TypeP& record = each ? t->element : t;
+        if (record->kind != TypeKind::Record || record->shape >= shapes_.size()) return nullptr;
+        int index = shapes_[record->shape].field_index(name);
+        if (index < 0) return nullptr;
+        TypeP found = types_[record->shape][static_cast<std::size_t>(index)];
+        return each ? list_of(found) : found;
+    }
+
+    std::string_view text_;
+    std::vector<Shape> shapes_;
+    std::vector<std::vector<TypeP>> types_;
+};
+
+void fields(std::string_view object, std::string_view declaration, json& items) {
+    NameTypes names(declaration);
+    const auto& shapes = names.shapes();
+    const auto& types = names.types();
+    // The records the object is (or is a list of), when its declaration says; else any.
+    std::optional<std::uint32_t> only;
+    if (object != "case" && object != "claim" && object != "supported") {
+        if (TypeP t = names.of_name(std::string(object))) {
+            if (t->kind == TypeKind::List && t->element) t = t->element;
+            if (t->kind != TypeKind::Record) return; // a text, a number: no fields
+            only = t->shape;
+        }
+    }
     std::set<std::string> seen;
     for (std::size_t s = 0; s < shapes.size(); ++s) {
         bool wanted = object == "case"                             ? s == shape_case
                       : object == "claim" || object == "supported" ? s == shape_line
+                      : only                                       ? s == *only
                                                                    : s != shape_case;
         if (!wanted) continue;
         for (std::size_t f = 0; f < shapes[s].fields.size(); ++f) {
@@ -228,7 +308,8 @@ json completion(const Analysis& a, const Document& d, const json& position) {
         std::size_t object = before.size() - 1;
         while (object > 0 && is_ident(before[object - 1]))
             --object;
-        fields(std::string_view(before).substr(object, before.size() - 1 - object), items);
+        fields(std::string_view(before).substr(object, before.size() - 1 - object),
+               declaration_text(text, cursor), items);
         return done();
     }
     static const std::regex rule_target(

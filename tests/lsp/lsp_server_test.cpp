@@ -204,6 +204,44 @@ TEST_CASE("lsp: hover and completion show the standard set's names, docs and val
     }
 }
 
+TEST_CASE("lsp: after `x.` the fields of what the declaration binds x to") {
+    LspClient server(cpl::test::source_root.string());
+    initialize(server, cpl::test::source_root);
+    std::string uri = uri_of(cpl::test::source_root / "policies" / "unsaved_lsp_fields.cpl");
+    // Each line is a rule's text up to the cursor, after `x.`; the fields expected and one
+    // of another record that must not be offered.
+    struct Case {
+        std::string text;
+        std::vector<std::string> offered;
+        std::string not_offered;
+    };
+    for (const auto& [text, offered, not_offered] : std::vector<Case>{
+             {"rule r\n  for limb in case.extremities\n  when limb.", {"limb", "muscles"}, "code"},
+             {"rule r\n  for limb in case.extremities\n  for m in limb.muscles\n  when m.",
+              {"name", "nerve", "roots"},
+              "limb"},
+             {"rule r\n  let ls = case.extremities\n  when any l in ls: l.", {"muscles"}, "units"},
+             {"def full(limb: extremity) = limb.", {"paraspinal_levels"}, "code"},
+             {"rule r\n  for d in case.diagnoses\n  when d.", {}, "limb"},
+         }) {
+        CAPTURE(text);
+        std::string whole = "policy p extends standard\n" + text;
+        server.notify("textDocument/didOpen",
+                      {{"textDocument",
+                        {{"uri", uri}, {"languageId", "cpl"}, {"version", 1}, {"text", whole}}}});
+        std::size_t last_line =
+            static_cast<std::size_t>(std::count(whole.begin(), whole.end(), '\n'));
+        std::size_t column = whole.size() - whole.rfind('\n') - 1;
+        std::set<std::string> names =
+            labels(server.request("textDocument/completion",
+                                  at(uri, static_cast<int>(last_line), static_cast<int>(column))));
+        for (const auto& f : offered)
+            CHECK(names.count(f));
+        CHECK_FALSE(names.count(not_offered));
+        server.notify("textDocument/didClose", {{"textDocument", {{"uri", uri}}}});
+    }
+}
+
 TEST_CASE("lsp: a file with hundreds of errors gets every diagnostic, in order") {
     LspClient server(cpl::test::source_root.string());
     initialize(server, cpl::test::source_root);
