@@ -1,7 +1,8 @@
 // interpreter/lsp/completion.cpp — what may be written at the cursor, judged from the text
 // before it on its line (the document rarely parses while it is being typed):
 //   in a comment                          nothing
-//   in a string (not a cite, path, date)  the muscle names of the `muscles` table
+//   in a string (not a cite, path, date)  compared with a field of fixed values (`limb.limb ==
+//                                         "`), its values; else the names of table `muscles`
 //   after `case.`                         the fields of the case; after `claim.`/`supported.`
 //                                         those of a claim line; after `x.` those of what the
 //                                         declaration binds `x` to, else every record field
@@ -194,6 +195,37 @@ private:
     std::vector<std::vector<TypeP>> types_;
 };
 
+// In a string compared with a field of a fixed set of values (`limb.limb == "`, `"` in
+// `case.provider_role in ["`): its values; true when the text says which field it is.
+bool choices(std::string_view before, std::string_view declaration, Position start,
+             const json& position, json& items) {
+    static const std::regex compared(
+        R"(([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)\.([a-z_][a-z0-9_]*)\s*(?:==|!=|in\s*\[(?:\s*"[^"]*"\s*,)*)\s*$)");
+    std::string text(before);
+    std::smatch m;
+    if (!std::regex_search(text, m, compared)) return false;
+    NameTypes names(declaration);
+    TypeP record = names.of_path(m[1]);
+    if (record && record->kind == TypeKind::List && record->element) record = record->element;
+    if (!record || record->kind != TypeKind::Record) return false;
+    // A line of the claim edits see holds what a claim line of the case does.
+    std::uint32_t shape = record->shape == shape_line ? shape_claim_line : record->shape;
+    if (!case_schema::has_schema(shape)) return false;
+    for (const auto& f : case_schema::schema_of(shape).fields) {
+        if (f.name != m[2].str() || f.spec.read != case_schema::Read::OneOf) continue;
+        json range = {{"start", {{"line", start.line}, {"character", start.character}}},
+                      {"end", position}};
+        for (std::string_view option : f.spec.choice->options) {
+            json i =
+                item(std::string(option), value_item, std::string(f.spec.choice->what), "", '0');
+            i["textEdit"] = {{"range", range}, {"newText", std::string(option)}};
+            items.push_back(std::move(i));
+        }
+        return true;
+    }
+    return false;
+}
+
 void fields(std::string_view object, std::string_view declaration, json& items) {
     NameTypes names(declaration);
     const auto& shapes = names.shapes();
@@ -297,7 +329,11 @@ json completion(const Analysis& a, const Document& d, const json& position) {
     if (c.in_string) {
         static const std::regex plain_text(R"(\b(cite|include|from|until|version)\s*$)");
         std::string before(c.line.substr(0, c.string_start - 1));
-        if (!std::regex_search(before, plain_text)) muscles(a, d, position, c, line, items);
+        if (std::regex_search(before, plain_text)) return done();
+        Position start = LineIndex(d.text).position(
+            static_cast<std::uint32_t>(line + c.string_start), a.encoding);
+        if (!choices(before, declaration_text(text, cursor), start, position, items))
+            muscles(a, d, position, c, line, items);
         return done();
     }
     std::size_t word = c.line.size();

@@ -204,7 +204,8 @@ TEST_CASE("lsp: hover and completion show the standard set's names, docs and val
     }
 }
 
-TEST_CASE("lsp: after `x.` the fields of what the declaration binds x to") {
+TEST_CASE("lsp: after `x.` the fields of what the declaration binds x to, in a string its "
+          "values") {
     LspClient server(cpl::test::source_root.string());
     initialize(server, cpl::test::source_root);
     std::string uri = uri_of(cpl::test::source_root / "policies" / "unsaved_lsp_fields.cpl");
@@ -223,6 +224,14 @@ TEST_CASE("lsp: after `x.` the fields of what the declaration binds x to") {
              {"rule r\n  let ls = case.extremities\n  when any l in ls: l.", {"muscles"}, "units"},
              {"def full(limb: extremity) = limb.", {"paraspinal_levels"}, "code"},
              {"rule r\n  for d in case.diagnoses\n  when d.", {}, "limb"},
+             // In a string compared with a field of fixed values: the values, not muscles.
+             {"rule r\n  for limb in case.extremities\n  when limb.limb == \"",
+              {"left_arm", "right_leg"},
+              "abductor pollicis brevis"},
+             {"rule r\n  when case.provider_role in [\"global\", \"", {"technical"}, "APB"},
+             {"rule r\n  for s in case.nerve_conduction\n  when s.nerve == \"",
+              {"abductor pollicis brevis"},
+              "left"},
          }) {
         CAPTURE(text);
         std::string whole = "policy p extends standard\n" + text;
