@@ -1,14 +1,14 @@
 // interpreter/check/lookups.cpp — table look-ups by a case field that nothing tests first
 // (check.unguarded_lookup). `mue[line.code]` stops the case with eval.missing_key on the first
 // code the table lacks, and a claim can hold any code: the look-up needs `line.code in mue`
-// before it, in an earlier `when` of the rule, on the left of an `and`, in the condition of
-// an `if` or of a comprehension's filter (or its negation before an `or`, an `else`), or in
-// the filter of the list a loop goes over (`let found = [l for l in claim if l.code in mue]`,
-// then `mue[l.code] for l in found`).
-// Which look-ups need a test was noted while their expressions were compiled (note_lookup,
-// operators.cpp); this walks each rule's clauses in order with the tests that hold.
+// (or the key equal to values the table has) where it runs: an earlier `when` of the rule,
+// the left of an `and`, the condition of an `if` or of a comprehension's filter (or its
+// negation before an `or`, an `else`), a `let` or a definition that tests it, or the filter of
+// the list a loop goes over (`let found = [l for l in claim if l.code in mue]`, then
+// `mue[l.code] for l in found`). Which look-ups need a test was noted while their expressions
+// were compiled (note_lookup, operators.cpp); this walks each rule's clauses in order with
+// the tests that hold.
 #include "interpreter/check/rules.hpp"
-#include "lang/vocabulary.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
