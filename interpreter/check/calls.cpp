@@ -96,7 +96,7 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
         never_a_key(fields[1], args[0], c.args[0], n == "prefix_rows");
     if (args.size() == 2 && n == "intersects")
         never_a_key(fields[0], args[1], c.args[1], false, true);
-    if (args.size() == 2 && n == "starts_with") never_begins(fields[0], args[1], c, span);
+    if (args.size() == 2 && n == "starts_with") never_begins(fields[0], args[0], args[1], c, span);
     Typed out = unfolded(Op::Builtin, std::move(args), builtin->result(types), span);
     out.node.builtin = builtin;
     // `lower()` of a field whose values are all in lower case is the field (`lower(limb.limb)`);
@@ -117,8 +117,9 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
 
 // `starts_with(d, "g56")` with a diagnosis `d`: no diagnosis begins with "g56" (they are in
 // capitals), so the call is false for every case (check.impossible_value).
-void ExpressionChecker::never_begins(const std::optional<CaseField>& field, const Node& prefix,
-                                     const ast::Call& c, Span span) {
+void ExpressionChecker::never_begins(const std::optional<CaseField>& field, const Node& text,
+                                     const Node& prefix, const ast::Call& c, Span span) {
+    if (capital_after_lower(text, prefix, c.args[1], "never begins with")) return;
     if (!field || field->each || prefix.op != Op::Const) return;
     auto never = never_held(*field, field->element, values_of(prefix.constant), true);
     if (!never) return;

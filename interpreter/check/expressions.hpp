@@ -101,8 +101,12 @@ protected:
                                        const ast::Expr& at, bool prefixes = false,
                                        bool each_element = false);
     // `starts_with(field, "…")` with a beginning no value of the field has (calls.cpp).
-    [[gnu::noinline]] void never_begins(const std::optional<CaseField>& field, const Node& prefix,
-                                        const ast::Call& c, Span span);
+    [[gnu::noinline]] void never_begins(const std::optional<CaseField>& field, const Node& text,
+                                        const Node& prefix, const ast::Call& c, Span span);
+    // `lower(x)` compared with (`compared`: "is never", "never begins with") a constant that
+    // has a capital letter (check.impossible_value); true when reported.
+    [[gnu::noinline]] bool capital_after_lower(const Node& text, const Node& constant,
+                                               const ast::Expr& at, std::string_view compared);
     // `t[k]` with a case field `k` (`mue[line.code]`) whose values are not all keys of `t`, or
     // a text made from one (`case_text`: `t[lower(m.name)]`):
     // kept in lookups_to_prove_ until its rule or definition is compiled, when a test of

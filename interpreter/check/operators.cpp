@@ -303,10 +303,37 @@ void ExpressionChecker::note_lookup(const std::optional<CaseField>& key, bool ca
     lookups_to_prove_[{at.file, at.begin, at.end}] = std::move(missing);
 }
 
+bool ExpressionChecker::capital_after_lower(const Node& text, const Node& constant,
+                                            const ast::Expr& at, std::string_view compared) {
+    bool lowered =
+        text.op == Op::Builtin && text.builtin && text.builtin->name == std::string_view("lower");
+    if (!lowered || constant.op != Op::Const) return false;
+    for (const Value& v : values_of(constant.constant)) {
+        if (v.kind != Kind::String) continue;
+        std::string_view s = v.str();
+        if (std::none_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) continue;
+        std::string lower_case(s);
+        for (char& c : lower_case)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        auto& d = error("check.impossible_value", at.span,
+                        fmt::format("`{}` {} \"{}\": a text in lower case has no capital letter",
+                                    source_text(text.span), compared, s));
+        d.help = fmt::format("compare it in lower case, \"{}\", or drop `lower`", lower_case);
+        return true;
+    }
+    return false;
+}
+
 void ExpressionChecker::impossible_value(const ast::Binary& b, const Typed& left,
                                          const Typed& right) {
     using B = ast::BinaryOp;
     bool membership = b.op == B::In || b.op == B::NotIn;
+    // `lower(d) == "G56.0"`, `lower(m) in ["XS"]`: never equal.
+    bool listed = right.node.op == Op::Const && right.node.constant.kind == Kind::List;
+    if (!membership || listed) {
+        if (capital_after_lower(left.node, right.node, *b.right, "is never")) return;
+        if (!membership && capital_after_lower(right.node, left.node, *b.left, "is never")) return;
+    }
     auto check = [&](const Typed::Field& field, bool elements, const Typed& constant,
                      const ast::Expr& at) {
         if (constant.node.op != Op::Const) return;
