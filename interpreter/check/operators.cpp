@@ -4,6 +4,7 @@
 #include "interpreter/check/expressions.hpp"
 #include "lang/suggest.hpp"
 #include "lang/vocabulary.hpp"
+#include "runtime/ascii.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -274,11 +275,8 @@ void ExpressionChecker::never_a_key(const std::optional<CaseField>& field, const
 bool ExpressionChecker::all_lower_case(const CaseField& field) {
     const case_schema::Field* f = schema_field(field, field.element);
     if (!f || f->spec.read != case_schema::Read::OneOf) return false;
-    return std::all_of(f->spec.choice->options.begin(), f->spec.choice->options.end(),
-                       [](std::string_view option) {
-                           return std::none_of(option.begin(), option.end(),
-                                               [](char c) { return c >= 'A' && c <= 'Z'; });
-                       });
+    return std::none_of(f->spec.choice->options.begin(), f->spec.choice->options.end(),
+                        [](std::string_view option) { return has_ascii_upper(option); });
 }
 
 // A field of a fixed set of values (`limb.limb`) every one of which has a row of an undated
@@ -311,14 +309,11 @@ bool ExpressionChecker::capital_after_lower(const Node& text, const Node& consta
     for (const Value& v : values_of(constant.constant)) {
         if (v.kind != Kind::String) continue;
         std::string_view s = v.str();
-        if (std::none_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) continue;
-        std::string lower_case(s);
-        for (char& c : lower_case)
-            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        if (!has_ascii_upper(s)) continue;
         auto& d = error("check.impossible_value", at.span,
                         fmt::format("`{}` {} \"{}\": a text in lower case has no capital letter",
                                     source_text(text.span), compared, s));
-        d.help = fmt::format("compare it in lower case, \"{}\", or drop `lower`", lower_case);
+        d.help = fmt::format("compare it in lower case, \"{}\", or drop `lower`", ascii_lower(s));
         return true;
     }
     return false;
