@@ -156,10 +156,6 @@ struct Test {
     std::vector<Value> values;
 };
 
-bool is_plain_constant(const Node& n) {
-    return n.op == Op::Const && n.constant.kind != Kind::Table;
-}
-
 // Adds what `test` says to `k`; false when it says nothing this check follows.
 bool learn(Known& k, const Test& test, const std::vector<Shape>& shapes) {
     auto keep_among = [&](const std::vector<Value>& allowed) {
@@ -325,44 +321,37 @@ void RuleCompiler::warn_contradictions(const RuleCode& code, const ast::Rule& ru
                          "or join them with `or`";
         }
     };
-    std::map<std::string, Known> known;
-    std::optional<std::map<std::string, Known>> at_action; // what holds where it first acts
     bool acted = false; // an action came before: what comes after never runs, not the rule
-    for (std::size_t i = 0; i < code.clauses.size(); ++i) {
-        const ClauseCode& clause = code.clauses[i];
-        if (i == code.action_point) at_action = known;
-        if (vocabulary::clause(clause.kind).role == vocabulary::ClauseRole::action) acted = true;
-        // A narrowing's conditions hold only on its dates, and its `let`s are its own: an
-        // undated one's `when`s hold with the target's, and one that contradicts them switches
-        // the target off on every date, silently (a payer's `line.code == 95886` on an edit of
-        // 95885).
-        if (clause.kind != ast::ClauseKind::When) continue;
-        bool narrowing = clause.narrowing >= 0;
-        if (narrowing &&
-            code.narrowings[static_cast<std::size_t>(clause.narrowing)].effective.dated())
-            continue;
-        consider(known, clause, [&] {
-            return narrowing
-                       ? fmt::format("this narrowing switches the {} `{}` off", kind, code.name)
-                   : acted ? fmt::format("the {}'s clauses after it never run", kind)
-                           : fmt::format("the {} never acts", kind);
-        });
-    }
-    if (!at_action) at_action = known;
-    // An exception per element runs where the target would act: a guard that cannot hold with
-    // the target's conditions means it never runs, and the payer's change never happens.
-    for (const auto& exception : code.element_exceptions) {
-        if (exception.effective.dated()) continue;
-        std::map<std::string, Known> guard = *at_action;
-        for (const auto& clause : exception.clauses) {
-            if (clause.kind == ast::ClauseKind::Let) continue;
-            if (clause.kind != ast::ClauseKind::When) break;
-            consider(guard, clause, [&] {
-                return fmt::format("the exception `{}` to {} `{}` never runs", exception.name, kind,
-                                   code.name);
+    follow_clauses(
+        code, std::map<std::string, Known>{},
+        [&](std::map<std::string, Known>& known, const ClauseCode& clause, bool holds) {
+            if (vocabulary::clause(clause.kind).role == vocabulary::ClauseRole::action)
+                acted = true;
+            // A dated narrowing's conditions hold only on its dates; an undated one's `when`s
+            // hold with the target's, and one that contradicts them switches the target off on
+            // every date, silently (a payer's `line.code == 95886` on an edit of 95885).
+            if (clause.kind != ast::ClauseKind::When || !holds) return;
+            bool narrowing = clause.narrowing >= 0;
+            consider(known, clause, [&] {
+                return narrowing
+                           ? fmt::format("this narrowing switches the {} `{}` off", kind, code.name)
+                       : acted ? fmt::format("the {}'s clauses after it never run", kind)
+                               : fmt::format("the {} never acts", kind);
             });
-        }
-    }
+        },
+        // A guard that cannot hold with the target's conditions where it acts means the
+        // exception never runs, and the payer's change never happens.
+        [&](std::map<std::string, Known>& guard, const RuleCode& exception) {
+            if (exception.effective.dated()) return;
+            for (const auto& clause : exception.clauses) {
+                if (clause.kind == ast::ClauseKind::Let) continue;
+                if (clause.kind != ast::ClauseKind::When) break;
+                consider(guard, clause, [&] {
+                    return fmt::format("the exception `{}` to {} `{}` never runs", exception.name,
+                                       kind, code.name);
+                });
+            }
+        });
 }
 
 } // namespace cpl::check_detail

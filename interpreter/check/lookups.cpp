@@ -35,10 +35,6 @@ const TableData* named_table(const Node& n) {
     return n.op == Op::Const && n.constant.kind == Kind::Table ? n.constant.table : nullptr;
 }
 
-bool is_plain_constant(const Node& n) {
-    return n.op == Op::Const && n.constant.kind != Kind::Table;
-}
-
 // The local a key is read from (`l` of `l.code`, of `lower(l.name)`), if any.
 std::optional<std::uint32_t> root_local(const Node& n) {
     if (n.op == Op::Local) return n.slot;
@@ -353,7 +349,7 @@ void ExpressionChecker::warn_unguarded_lookups(const RuleCode& code) {
     if (lookups_to_prove_.empty()) return;
     LookupWalk walk(p().shapes, p().defs, lookups_to_prove_, 0,
                     [&](const Node& n) { unguarded_lookup(n, false); });
-    auto clause_walk = [&](const ClauseCode& clause, Tested& tested, bool learns) {
+    auto clause_walk = [&](Tested& tested, const ClauseCode& clause, bool learns) {
         // `otherwise` says why the rule stopped here: the `when` failed.
         if (clause.otherwise) walk.walk(*clause.otherwise, tested);
         walk.walk(clause.expr, tested);
@@ -364,27 +360,10 @@ void ExpressionChecker::warn_unguarded_lookups(const RuleCode& code) {
         if (clause.kind == ast::ClauseKind::Let) walk.learn_let(clause.slot, clause.expr);
         if (clause.kind == ast::ClauseKind::For) walk.element_of(clause.expr, clause.slot, tested);
     };
-    Tested tested, at_action;
-    bool action_reached = false;
-    for (std::size_t i = 0; i < code.clauses.size(); ++i) {
-        if (i == code.action_point) {
-            at_action = tested;
-            action_reached = true;
-        }
-        const ClauseCode& clause = code.clauses[i];
-        // A dated narrowing's conditions hold only on its dates.
-        bool learns =
-            clause.narrowing < 0 ||
-            !code.narrowings[static_cast<std::size_t>(clause.narrowing)].effective.dated();
-        clause_walk(clause, tested, learns);
-    }
-    if (!action_reached) at_action = tested;
-    // An exception per element runs where the target would first act.
-    for (const auto& exception : code.element_exceptions) {
-        Tested inside = at_action;
+    follow_clauses(code, Tested{}, clause_walk, [&](Tested& tested, const RuleCode& exception) {
         for (const auto& clause : exception.clauses)
-            clause_walk(clause, inside, true);
-    }
+            clause_walk(tested, clause, true);
+    });
 }
 
 } // namespace cpl::check_detail

@@ -10,6 +10,31 @@ namespace cpl::check_detail {
 /// `line.code`), or "" for an expression that is not one (contradictions.cpp).
 std::string key_of(const Node& n, const std::vector<Shape>& shapes);
 
+/// A constant other than a table (a table a payer may add rows to says nothing of one case).
+inline bool is_plain_constant(const Node& n) {
+    return n.op == Op::Const && n.constant.kind != Kind::Table;
+}
+
+/// What a rule's conditions say, in the order they hold: `clause(state, c, holds)` for each of
+/// `code`'s clauses (`holds` false for a dated narrowing's, which hold only on its dates), then
+/// `exception(state, e)` for each exception per element, from a copy of the state where the
+/// target first acts (its action point), where the exception runs.
+template <typename State, typename Clause, typename Exception>
+void follow_clauses(const RuleCode& code, State state, Clause clause, Exception exception) {
+    std::optional<State> at_action;
+    for (std::size_t i = 0; i < code.clauses.size(); ++i) {
+        if (i == code.action_point) at_action = state;
+        const ClauseCode& c = code.clauses[i];
+        clause(state, c,
+               c.narrowing < 0 ||
+                   !code.narrowings[static_cast<std::size_t>(c.narrowing)].effective.dated());
+    }
+    for (const auto& e : code.element_exceptions) {
+        State from = at_action ? *at_action : state;
+        exception(from, e);
+    }
+}
+
 class RuleCompiler : public ExpressionChecker {
 public:
     using ExpressionChecker::ExpressionChecker;
