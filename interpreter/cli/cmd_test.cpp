@@ -84,12 +84,12 @@ std::string policy_reference(const std::string& policy, const std::string& name,
 }
 
 // The policy a new expectation in `test_dir` is for, when none is given: NAME for a test under
-// NAME/tests/ that finds NAME.cpl (docs/payers.md, section 6), else the standard set.
+// NAME/tests/ that finds NAME.cpl (docs/payers.md, section 6), else the standard set. `test_dir`
+// is never empty (directory_of).
 std::string policy_of_tests_in(const fs::path& test_dir) {
     std::error_code ec;
-    // `.` and `` (a test in the current directory) are "…/cwd/" once normal: no last name yet.
-    fs::path start =
-        fs::absolute(test_dir.empty() ? fs::path(".") : test_dir, ec).lexically_normal();
+    // `.` (a test in the current directory) is "…/cwd/" once normal: no last name yet.
+    fs::path start = fs::absolute(test_dir, ec).lexically_normal();
     if (!start.has_filename()) start = start.parent_path();
     for (fs::path dir = start; dir.has_filename(); dir = dir.parent_path())
         if (dir.filename() == "tests" && dir.parent_path().has_filename()) {
@@ -369,16 +369,17 @@ int test(const TestOptions& options) {
             ++failed;
             continue;
         }
+        std::optional<std::string> repeated;
         try {
-            expected = json::parse(*expected_text);
+            expected = parse_expectation(*expected_text, repeated);
         } catch (const json::exception& e) {
             print("FAIL {}: {} is not valid JSON: {}\n", shown(file), shown(expected_path),
                   shown(without_exception_name(e.what())));
             ++failed;
             continue;
         }
-        if (auto problem = creating ? std::nullopt : repeated_key(*expected_text)) {
-            print("FAIL {}: {}: {}\n", shown(file), shown(expected_path), shown(*problem));
+        if (repeated && !creating) {
+            print("FAIL {}: {}: {}\n", shown(file), shown(expected_path), shown(*repeated));
             ++failed;
             continue;
         }

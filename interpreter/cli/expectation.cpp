@@ -189,7 +189,7 @@ std::optional<std::string> expectation_problem(const json& expected) {
     return check_object(expected, top_fields, "");
 }
 
-std::optional<std::string> repeated_key(const std::string& text) {
+json parse_expectation(const std::string& text, std::optional<std::string>& repeated) {
     // The objects and lists open at the point the parser is at.
     struct Open {
         bool object;
@@ -198,7 +198,7 @@ std::optional<std::string> repeated_key(const std::string& text) {
         std::int64_t index; // a list's latest element
     };
     std::vector<Open> open;
-    std::optional<std::string> found;
+    repeated.reset();
     auto path = [&] {
         std::string out;
         for (std::size_t i = 0; i + 1 < open.size(); ++i)
@@ -223,8 +223,8 @@ std::optional<std::string> repeated_key(const std::string& text) {
             break;
         case Event::key: {
             std::string key = parsed.get<std::string>();
-            if (!open.back().keys.insert(key).second && !found)
-                found = fmt::format("{}{} is given twice", path(), json(key).dump());
+            if (!open.back().keys.insert(key).second && !repeated)
+                repeated = fmt::format("{}{} is given twice", path(), json(key).dump());
             open.back().key = std::move(key);
             break;
         }
@@ -234,13 +234,7 @@ std::optional<std::string> repeated_key(const std::string& text) {
         }
         return true;
     };
-    try {
-        json parsed = json::parse(text, seen);
-        (void)parsed;
-    } catch (const json::exception&) {
-        return std::nullopt; // not JSON: said by whoever parses it
-    }
-    return found;
+    return json::parse(text, seen);
 }
 
 std::optional<std::string> unknown_rule(const json& expected, const Program& program) {

@@ -17,10 +17,11 @@ namespace cpl::cli {
 /// expectation is well formed.
 std::optional<std::string> expectation_problem(const nlohmann::json& expected);
 
-/// A key written twice in one object of the JSON `text` (a parser keeps only the last, so the
+/// The JSON `text` parsed (throws nlohmann::json::exception as json::parse does), and in
+/// `repeated` the first key written twice in one object (a parser keeps only the last, so the
 /// first would silently not be checked), located by its JSON path: `lines[1]: "units" is given
-/// twice`. Nothing when every key is written once (or the text is not JSON).
-std::optional<std::string> repeated_key(const std::string& text);
+/// twice`.
+nlohmann::json parse_expectation(const std::string& text, std::optional<std::string>& repeated);
 
 /// A `rule` of a line, an edit or an unbilled line that no rule, edit or exception of
 /// `program` is named (a typo, or a rule since renamed: the test could never pass), with a
