@@ -582,17 +582,22 @@ private:
 
     Node node() {
         Node n;
+        node_into(n);
+        return n;
+    }
+
+    // In place: a kid read into its parent's vector is not moved there afterwards.
+    void node_into(Node& n) {
         n.op = static_cast<Op>(u8());
         n.slot = u32();
         n.constant = value();
         n.kids.resize(u32());
         for (Node& kid : n.kids)
-            kid = node();
+            node_into(kid);
         n.text = strs();
         std::string_view builtin = view();
         if (!builtin.empty() && !(n.builtin = find_builtin(builtin))) throw Truncated{};
         n.span = span();
-        return n;
     }
 
     std::optional<Node> optional_node() {
