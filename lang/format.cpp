@@ -84,6 +84,17 @@ int right_need(BinaryOp op) {
 int operand_need(UnaryOp op) {
     return level(vocabulary::unary(op).precedence);
 }
+// What a unary operator's operand must bind at least as tightly as: a minus before a minus is
+// put in parentheses, `-(-3)` rather than `--3`, which reads as something else.
+int operand_need(const Unary& u) {
+    if (u.op != UnaryOp::Neg) return operand_need(u.op);
+    const Expr& operand = *u.operand;
+    auto* number = std::get_if<NumberLit>(&operand.kind);
+    auto* inner = std::get_if<Unary>(&operand.kind);
+    bool begins_with_minus = (number && (number->value < 0 || number->fraction.starts_with('-'))) ||
+                             (inner && inner->op == UnaryOp::Neg);
+    return begins_with_minus ? p_primary + 1 : operand_need(u.op);
+}
 constexpr int source_need = p_or; // a comprehension's source: an `if` there reads badly
 
 std::string quote(std::string_view text) {
@@ -132,7 +143,7 @@ void flat_kind(const Expr& e, std::string& out) {
                 out += k.name;
             } else if constexpr (std::is_same_v<K, Unary>) {
                 out += unary_text(k.op);
-                flat(*k.operand, operand_need(k.op), out);
+                flat(*k.operand, operand_need(k), out);
             } else if constexpr (std::is_same_v<K, Binary>) {
                 flat(*k.left, left_need(k.op), out);
                 out += op_between(k.op);
@@ -323,7 +334,7 @@ private:
 
     void broken(const Unary& u, const std::string&) {
         out += unary_text(u.op);
-        expr(*u.operand, operand_need(u.op));
+        expr(*u.operand, operand_need(u));
     }
     void broken(const Member& m, const std::string&) {
         expr(*m.object, p_postfix);

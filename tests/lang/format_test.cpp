@@ -124,6 +124,12 @@ TEST_CASE("fmt: parentheses follow precedence, five-digit numbers stay numbers")
     CHECK(expr_of("not (all x in l: x)") == "not (all x in l: x)");
     CHECK(expr_of("none x in l: x") == "none x in l: x");
     CHECK(expr_of("any(l) or all(l)") == "any(l) or all(l)"); // the built-ins, called
+    // A minus before a minus keeps its parentheses: `--3` reads as something else.
+    CHECK(expr_of("- (-3)") == "-(-3)");
+    CHECK(expr_of("-(-(a))") == "-(-a)");
+    CHECK(expr_of("- 3") == "-3");
+    CHECK(expr_of("5 - -3") == "5 - -3");
+    CHECK(expr_of("not (not a)") == "not not a");
 }
 
 TEST_CASE("fmt: first-match and conditional list elements print as written") {
