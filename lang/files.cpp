@@ -7,6 +7,28 @@
 
 namespace cpl {
 
+namespace {
+
+// Reads in blocks, not a character at a time: the CMS data files are megabytes.
+std::optional<std::string> read_blocks(std::istream& in, std::string& why, std::size_t limit,
+                                       std::string text) {
+    char block[1 << 16];
+    while (in.read(block, sizeof block) || in.gcount() > 0) {
+        text.append(block, static_cast<std::size_t>(in.gcount()));
+        if (text.size() > limit) {
+            why = fmt::format("is larger than {} MiB", limit >> 20);
+            return std::nullopt;
+        }
+    }
+    if (in.bad()) {
+        why = "could not be read";
+        return std::nullopt;
+    }
+    return text;
+}
+
+} // namespace
+
 std::optional<std::string> read_text_file(const std::string& path, std::string& why,
                                           std::size_t limit) {
     namespace fs = std::filesystem;
@@ -44,22 +66,13 @@ std::optional<std::string> read_text_file(const std::string& path, std::string& 
         why = "cannot be opened";
         return std::nullopt;
     }
-    // Read in blocks, not a character at a time: the CMS data files are megabytes.
     std::string text;
     text.reserve(static_cast<std::size_t>(size));
-    char block[1 << 16];
-    while (in.read(block, sizeof block) || in.gcount() > 0) {
-        text.append(block, static_cast<std::size_t>(in.gcount()));
-        if (text.size() > limit) {
-            why = fmt::format("is larger than {} MiB", limit >> 20);
-            return std::nullopt;
-        }
-    }
-    if (in.bad()) {
-        why = "could not be read";
-        return std::nullopt;
-    }
-    return text;
+    return read_blocks(in, why, limit, std::move(text));
+}
+
+std::optional<std::string> read_text_stream(std::istream& in, std::string& why, std::size_t limit) {
+    return read_blocks(in, why, limit, {});
 }
 
 } // namespace cpl

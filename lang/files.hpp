@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <iosfwd>
 #include <optional>
 #include <string>
 
@@ -15,5 +16,10 @@ inline constexpr std::size_t max_file_bytes = std::size_t{256} << 20;
 /// ("does not exist", "is a directory", "is not a regular file", "is larger than 256 MiB", …).
 std::optional<std::string> read_text_file(const std::string& path, std::string& why,
                                           std::size_t limit = max_file_bytes);
+
+/// All of a stream (standard input), within the same bound, or nothing with `why` ("is larger
+/// than 256 MiB", "could not be read").
+std::optional<std::string> read_text_stream(std::istream& in, std::string& why,
+                                            std::size_t limit = max_file_bytes);
 
 } // namespace cpl

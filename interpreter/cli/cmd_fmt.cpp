@@ -1,13 +1,18 @@
 // interpreter/cli/cmd_fmt.cpp — `cpl fmt [--check] FILE...`: rewrites policy files in
 // canonical form (lang/format.hpp); `--check` only reports the files that would change.
+// `cpl fmt -` formats standard input to standard output.
 #include "commands.hpp"
 #include "lang/files.hpp"
 #include "lang/format.hpp"
 #include "lang/render.hpp"
 #include "lang/utf8.hpp"
 
+#include <algorithm>
+#include <fcntl.h>
 #include <filesystem>
 #include <fmt/format.h>
+#include <iostream>
+#include <unistd.h>
 
 namespace cpl::cli {
 
@@ -26,10 +31,26 @@ std::uint32_t first_difference(const std::string& a, const std::string& b) {
 } // namespace
 
 int fmt(const FmtOptions& options) {
+    // `-` is standard input, formatted to standard output (an editor's or a pipe's way): with
+    // other files, their "formatted" lines would be mixed into the policy text.
+    bool from_stdin =
+        std::find(options.files.begin(), options.files.end(), "-") != options.files.end();
+    if (from_stdin && options.files.size() > 1) {
+        eprint("cpl fmt: error: `-` (standard input, formatted to standard output) cannot be "
+               "given with other files [fmt.stdin_with_files]\n");
+        return 2;
+    }
     int status = 0;
-    for (const auto& path : options.files) {
+    for (const auto& given : options.files) {
         std::string why;
-        auto text = read_text_file(path, why);
+        std::optional<std::string> text;
+        if (!from_stdin)
+            text = read_text_file(given, why);
+        else if (fcntl(STDIN_FILENO, F_GETFD) == -1) // a closed descriptor reads as empty
+            why = "is closed";
+        else
+            text = read_text_stream(std::cin, why);
+        const std::string path = from_stdin ? "<stdin>" : given;
         if (!text) {
             eprint("{}: error: cannot read the policy file: it {} [fmt.cannot_read]\n",
                    printable(path), why);
@@ -45,6 +66,10 @@ int fmt(const FmtOptions& options) {
             status = 1;
             continue;
         }
+        if (from_stdin && !options.check) {
+            print("{}", *formatted); // unchanged or not, the text goes on down the pipe
+            continue;
+        }
         if (*formatted == *text) continue;
         if (options.check) {
             // Offsets into the text as read (line ends made LF, no byte order mark).
@@ -54,7 +79,8 @@ int fmt(const FmtOptions& options) {
             std::uint32_t end = at < source.size() ? at + 1 : at;
             report
                 .error("fmt.not_canonical", Span{id, at, end}, "the file is not in canonical form")
-                .help = fmt::format("run `cpl fmt {}` to rewrite it", path);
+                .help = from_stdin ? "run `cpl fmt -` to have it in canonical form"
+                                   : fmt::format("run `cpl fmt {}` to rewrite it", path);
             eprint("{}", render_all(report, sources));
             status = 1;
             continue;

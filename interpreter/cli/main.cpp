@@ -101,7 +101,10 @@ int main(int argc, char** argv) {
     auto* fmt_cmd = app.add_subcommand("fmt", "Rewrite policy files in canonical form");
     fmt_cmd->add_flag("--check", fmt_options.check,
                       "Only report files that are not in canonical form");
-    fmt_cmd->add_option("files", fmt_options.files, "Policy files")->required();
+    fmt_cmd
+        ->add_option("files", fmt_options.files,
+                     "Policy files; `-`: standard input, to standard output")
+        ->required();
 
     cpl::cli::DocOptions doc_options;
     auto* doc_cmd = app.add_subcommand("doc", "Write a readable page describing a policy");
