@@ -7,7 +7,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
-#include <set>
+#include <map>
 #include <vector>
 
 namespace cpl::cli {
@@ -193,11 +193,20 @@ json parse_expectation(const std::string& text, std::optional<std::string>& repe
     // The objects and lists open at the point the parser is at.
     struct Open {
         bool object;
-        std::set<std::string> keys;
-        std::string key;    // an object's latest key
-        std::int64_t index; // a list's latest element
+        std::map<std::string, int> keys; // how many times each is given
+        std::string key;                 // an object's latest key
+        std::int64_t index;              // a list's latest element
+        std::uint64_t serial;            // which object: the first repeat's is counted on
     };
     std::vector<Open> open;
+    std::uint64_t opened = 0;
+    // The first key given more than once: in which object, where, and how many times.
+    struct Repeat {
+        std::uint64_t serial;
+        std::string key, where;
+        int times;
+    };
+    std::optional<Repeat> first_repeat;
     repeated.reset();
     auto path = [&] {
         std::string out;
@@ -215,7 +224,7 @@ json parse_expectation(const std::string& text, std::optional<std::string>& repe
         case Event::object_start:
         case Event::array_start:
             element();
-            open.push_back({event == Event::object_start, {}, "", -1});
+            open.push_back({event == Event::object_start, {}, "", -1, opened++});
             break;
         case Event::object_end:
         case Event::array_end:
@@ -223,8 +232,12 @@ json parse_expectation(const std::string& text, std::optional<std::string>& repe
             break;
         case Event::key: {
             std::string key = parsed.get<std::string>();
-            if (!open.back().keys.insert(key).second && !repeated)
-                repeated = fmt::format("{}{} is given twice", path(), json(key).dump());
+            int times = ++open.back().keys[key];
+            if (times == 2 && !first_repeat)
+                first_repeat = Repeat{open.back().serial, key, path(), times};
+            else if (first_repeat && first_repeat->serial == open.back().serial &&
+                     first_repeat->key == key)
+                first_repeat->times = times;
             open.back().key = std::move(key);
             break;
         }
@@ -234,7 +247,16 @@ json parse_expectation(const std::string& text, std::optional<std::string>& repe
         }
         return true;
     };
-    return json::parse(text, seen);
+    json parsed = json::parse(text, seen);
+    if (first_repeat) {
+        int times = first_repeat->times;
+        repeated = fmt::format("{}{} is given {}", first_repeat->where,
+                               json(first_repeat->key).dump(),
+                               times == 2   ? std::string("twice")
+                               : times == 3 ? std::string("three times")
+                                            : fmt::format("{} times", times));
+    }
+    return parsed;
 }
 
 std::optional<std::string> unknown_rule(const json& expected, const Program& program) {

@@ -123,6 +123,9 @@ TEST_CASE("a malformed expectation file fails its test with a message, never a c
          "string \"acepted\"; did you mean \"accepted\"?"},
         // A key written twice: the parser keeps the last, and the first is never compared.
         {R"({"case": "t", "case": "t"})", "\"case\" is given twice"},
+        {R"({"case": "t", "case": "t", "case": "t"})", "\"case\" is given three times"},
+        {R"({"lines": [{"units": 1, "code": "95937", "units": 1, "units": 2, "units": 1}]})",
+         "lines[0]: \"units\" is given 4 times"},
         {R"({"lines": [{"code": "95937"}, {"code": "95937", "units": 2, "units": 1}]})",
          "lines[1]: \"units\" is given twice"},
         {R"({"review": [{"code": "95937", "status": "denied"}], "partial": [], "review": []})",
