@@ -2,6 +2,7 @@
 #include "source.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 
 namespace cpl {
@@ -63,6 +64,33 @@ std::string_view SourceFile::line_text(std::uint32_t line) const {
 FileId SourceMap::add(std::string path, std::string text) {
     files_.push_back(std::make_unique<SourceFile>(std::move(path), std::move(text)));
     return static_cast<FileId>(files_.size() - 1);
+}
+
+std::size_t code_length(std::string_view text) {
+    std::size_t end = 0;
+    bool in_string = false, in_comment = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (in_comment) {
+            in_comment = c != '\n';
+            continue;
+        }
+        if (in_string) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                in_string = false;
+            end = std::min(i + 1, text.size());
+            continue;
+        }
+        if (c == '#') {
+            in_comment = true;
+            continue;
+        }
+        if (c == '"') in_string = true;
+        if (!std::isspace(static_cast<unsigned char>(c))) end = i + 1;
+    }
+    return end;
 }
 
 } // namespace cpl

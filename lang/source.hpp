@@ -19,6 +19,10 @@ struct Span {
     std::uint32_t end = 0;
 };
 
+/// How much of `text` (code and the blanks and comments after it, as a token or a declaration's
+/// last expression carries them) is code: a span that ends there underlines just the code.
+std::size_t code_length(std::string_view text);
+
 /// A 1-based line and column (the column counts bytes, as compilers do).
 struct Location {
     std::uint32_t line = 1;

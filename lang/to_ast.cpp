@@ -23,40 +23,11 @@ public:
         // m_begin/m_end, not begin()/end(): those build a position that names the input,
         // and the input is gone once parsing returns (the source text itself lives on).
         auto begin = static_cast<std::uint32_t>(n.m_begin.byte);
-        return {file_, begin, begin + static_cast<std::uint32_t>(trimmed_length(n.string_view()))};
-    }
-
-    // Tokens carry the blanks and comments that follow them; a span ends at the last
-    // character that is neither, so carets underline just the code.
-    static std::size_t trimmed_length(std::string_view text) {
-        std::size_t end = 0;
-        bool in_string = false, in_comment = false;
-        for (std::size_t i = 0; i < text.size(); ++i) {
-            char c = text[i];
-            if (in_comment) {
-                in_comment = c != '\n';
-                continue;
-            }
-            if (in_string) {
-                if (c == '\\')
-                    ++i;
-                else if (c == '"')
-                    in_string = false;
-                end = std::min(i + 1, text.size());
-                continue;
-            }
-            if (c == '#') {
-                in_comment = true;
-                continue;
-            }
-            if (c == '"') in_string = true;
-            if (!std::isspace(static_cast<unsigned char>(c))) end = i + 1;
-        }
-        return end;
+        return {file_, begin, begin + static_cast<std::uint32_t>(code_length(n.string_view()))};
     }
 
     std::string_view trimmed(const Node& n) const {
-        return n.string_view().substr(0, trimmed_length(n.string_view()));
+        return n.string_view().substr(0, code_length(n.string_view()));
     }
 
     ast::Ident ident(const Node& n) const { return {n.string(), span(n)}; }

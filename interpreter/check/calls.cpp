@@ -11,6 +11,7 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
     std::vector<Node> args;
     std::vector<TypeP> types;
     std::vector<std::optional<CaseField>> fields;
+    std::vector<bool> case_texts;
     bool first_case_text = false;
     for (const auto& a : c.args) {
         Typed t = expr(a, scope);
@@ -18,6 +19,7 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
         args.push_back(std::move(t.node));
         types.push_back(t.type);
         fields.push_back(t.field);
+        case_texts.push_back(t.case_text);
     }
     const std::string& n = c.callee.text;
     if (auto it = def_index_.find(n); it != def_index_.end() && !scope.constant_only) {
@@ -42,6 +44,7 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
                                   def.params[i].name.text, n, type_name(expected),
                                   type_name(types[i])));
         }
+        note_call_lookups(it->second, fields, case_texts, span);
         return make(Op::CallDef, std::move(args), result, span, it->second);
     }
     const Builtin* builtin = find_builtin(n);

@@ -314,7 +314,9 @@ private:
         DefCode& done = p().defs[i];
         done.body = std::move(body.node);
         done.type = body.type;
-        warn_unguarded_lookups(done.body, done.param_count);
+        auto by_parameters = warn_unguarded_lookups(done.body, done.param_count);
+        if (param_lookups_.size() <= i) param_lookups_.resize(p().defs.size());
+        param_lookups_[i] = std::move(by_parameters);
         done.frame_size = scope.frame_size;
         def_switch_[i] = body.is_switch;
         p().max_frame = std::max(p().max_frame, scope.frame_size);

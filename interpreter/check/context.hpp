@@ -163,6 +163,15 @@ protected:
     }
 
     /// The text of `span` as written, without the blanks after it.
+    // `span` without the blanks and comments after it (the last expression of a declaration
+    // runs on to the next), so that a caret or a quote shows what was written.
+    Span as_written(Span span) {
+        const std::string& text = merged_.sources->get(span.file).text();
+        std::string_view covered(text.data() + span.begin, span.end - span.begin);
+        span.end = span.begin + static_cast<std::uint32_t>(code_length(covered));
+        return span;
+    }
+
     std::string source_text(Span span) {
         const std::string& text = merged_.sources->get(span.file).text();
         std::string_view out(text.data() + span.begin, span.end - span.begin);

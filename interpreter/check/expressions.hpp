@@ -22,6 +22,23 @@ bool key_warned_of(const std::string& key);
 using LookupsToProve =
     std::map<std::tuple<FileId, std::uint32_t, std::uint32_t>, std::vector<std::string>>;
 
+/// A look-up in a definition's body by one of its parameters (`def limit_of(c) = allowed[c]`,
+/// or `lower(c)`) that the body does not test: its callers' to test, each for its argument.
+struct ParamLookup {
+    std::uint32_t param = 0;
+    const TableData* table = nullptr;
+    Span at;              // the look-up, as written in the body
+    bool lowered = false; // by `lower(param)`
+};
+/// A call whose argument a definition looks up (ParamLookup), and the values the argument may
+/// hold that the table lacks (as LookupsToProve), by the call's span.
+struct CallLookup {
+    ParamLookup lookup;
+    std::uint32_t def = 0;
+    std::vector<std::string> missing;
+};
+using CallsToProve = std::map<LookupsToProve::key_type, std::vector<CallLookup>>;
+
 /// A type's name with its article, for messages: "a code", "an int", "a list [code]".
 std::string with_article(const std::string& type);
 
@@ -113,15 +130,29 @@ protected:
     // `k in t` must be found before it (lookups.cpp).
     [[gnu::noinline]] void note_lookup(const std::optional<CaseField>& key, bool case_text,
                                        const Node& table, Span at);
+    // The values of `key` the table lacks, when a look-up by it needs a test (note_lookup).
+    std::optional<std::vector<std::string>> lookup_to_prove(const std::optional<CaseField>& key,
+                                                            bool case_text, const TableData& data);
     LookupsToProve lookups_to_prove_;
+    // A call of a definition that looks up its argument (`limit_of(line.code)`), kept in
+    // calls_to_prove_ as a look-up is in lookups_to_prove_.
+    [[gnu::noinline]] void note_call_lookups(std::uint32_t def,
+                                             const std::vector<std::optional<CaseField>>& fields,
+                                             const std::vector<bool>& case_texts, Span at);
+    CallsToProve calls_to_prove_;
+    std::vector<std::vector<ParamLookup>> param_lookups_; // by definition, once compiled
     [[gnu::noinline]] void unguarded_lookup(const Node& lookup, bool in_def); // reports one
+    [[gnu::noinline]] void unguarded_call(const Node& call, const CallLookup& lookup, bool in_def);
     bool removed_row(const Node& lookup, const std::vector<std::string>& missing, Span at);
     std::set<LookupsToProve::key_type> removals_reported_; // `remove`s said once each
     /// check.unguarded_lookup for each look-up of lookups_to_prove_ in `body` (a definition's,
     /// whose first `parameters` locals its callers give: a key read from one is theirs to
     /// test) or in `code` (a rule's or edit's clauses, in order) that no condition before it
     /// tests.
-    void warn_unguarded_lookups(const Node& body, std::uint32_t parameters);
+    /// Also: a call of a definition that looks up its argument (calls_to_prove_), when nothing
+    /// tests the argument. A definition's own look-ups by its parameters (a call's within it,
+    /// by an argument that is one of its parameters) are returned, for its callers.
+    std::vector<ParamLookup> warn_unguarded_lookups(const Node& body, std::uint32_t parameters);
     void warn_unguarded_lookups(const RuleCode& code);
     /// Warns when a condition (`when`, an `if` filter or branch) is the same for every case
     /// (conditions.cpp); returns the warning, and its value in `holds`, so the caller can add

@@ -43,14 +43,23 @@ std::optional<std::uint32_t> root_local(const Node& n) {
     return std::nullopt;
 }
 
+// What a walk reports: a look-up nothing tests, a call whose argument a definition looks up
+// that nothing tests, and (in a definition's body) look-ups by its parameters, for its callers.
+struct LookupReports {
+    std::function<void(const Node&)> lookup;
+    std::function<void(const Node&, const CallLookup&)> call = {};
+    std::vector<ParamLookup>* by_parameters = nullptr;
+};
+
 class LookupWalk {
 public:
     // `parameters`: a definition's, whose values its callers choose (and test).
     LookupWalk(const std::vector<Shape>& shapes, const std::vector<DefCode>& defs,
-               const LookupsToProve& to_prove, std::uint32_t parameters,
-               std::function<void(const Node&)> report)
+               const LookupsToProve& to_prove, std::uint32_t parameters, LookupReports report,
+               const CallsToProve* calls = nullptr,
+               const std::vector<std::vector<ParamLookup>>* param_lookups = nullptr)
         : shapes_(shapes), defs_(defs), to_prove_(to_prove), parameters_(parameters),
-          report_(std::move(report)) {}
+          report_(std::move(report)), calls_(calls), param_lookups_(param_lookups) {}
 
     // What `n` holding (or, `negate`, failing) says of keys: `k in t`, `not (k not in t)`,
     // `k == c`, each operand of an `and` that holds (of an `or` that fails), a `let` bound to
@@ -61,7 +70,14 @@ public:
             if (auto let = lets_.find(n.slot); let != lets_.end())
                 return learn(*let->second, negate, tested);
         if ((n.op == Op::CallDef || n.op == Op::Def) && n.slot < defs_.size())
-            return learn_call(n, negate, tested);
+            return learn_call(n, defs_[n.slot].body, negate, tested);
+        // `intersects(codes, ptp_paired(c))` holds only when both lists have an element.
+        if (!negate && n.op == Op::Builtin && n.builtin &&
+            n.builtin->name == std::string_view("intersects")) {
+            for (const auto& list : n.kids)
+                learn_nonempty(list, tested);
+            return;
+        }
         if (n.op == (negate ? Op::Or : Op::And)) {
             learn(n.kids[0], negate, tested);
             learn(n.kids[1], negate, tested);
@@ -175,7 +191,25 @@ public:
         case Op::Index:
             if (n.kids.size() == 2 && to_prove_.count({n.span.file, n.span.begin, n.span.end}) &&
                 !found(n.kids[0], n.kids[1], tested))
-                report_(n);
+                report_.lookup(n);
+            if (n.kids.size() == 2)
+                if (const TableData* table = named_table(n.kids[0]))
+                    by_parameter(n.kids[1], table, n.span, tested);
+            break;
+        case Op::CallDef:
+            if (calls_ && report_.call)
+                if (auto call = calls_->find({n.span.file, n.span.begin, n.span.end});
+                    call != calls_->end())
+                    for (const CallLookup& lookup : call->second)
+                        if (lookup.lookup.param < n.kids.size() &&
+                            !found_argument(lookup.lookup, n.kids[lookup.lookup.param], tested))
+                            report_.call(n, lookup);
+            // `def outer(c) = limit_of(c)`: outer's callers test `c` for limit_of's look-up.
+            if (param_lookups_ && n.slot < param_lookups_->size())
+                for (const ParamLookup& inner : (*param_lookups_)[n.slot])
+                    if (inner.param < n.kids.size())
+                        by_parameter(n.kids[inner.param], inner.table, inner.at, tested,
+                                     inner.lowered);
             break;
         default:
             break;
@@ -202,27 +236,72 @@ private:
     // `def is_sphincter(n: string) = lower(n) in sphincter_muscles`: `is_sphincter(m.name)`
     // tests `lower(m.name) in sphincter_muscles`. The body's tests, with the parameters read
     // as the arguments; a test of another of the body's locals says nothing here.
-    void learn_call(const Node& call, bool negate, Tested& tested) const {
-        if (calls_ >= 4) return; // definitions that test through definitions: far enough
+    // `part`: of the definition's body, what holds (`negate`: fails) when the call does.
+    void learn_call(const Node& call, const Node& part, bool negate, Tested& tested) const {
+        if (calls_read_ >= 4) return; // definitions that test through definitions: far enough
         const DefCode& def = defs_[call.slot];
-        LookupWalk body(shapes_, defs_, to_prove_, 0, report_);
-        body.calls_ = calls_ + 1;
+        LookupWalk body(shapes_, defs_, to_prove_, 0, {report_.lookup});
+        body.calls_read_ = calls_read_ + 1;
         body.substituting_ = true;
         for (std::uint32_t i = 0; i < def.param_count && i < call.kids.size(); ++i)
             if (std::string k = key(call.kids[i]); !k.empty()) body.aliases_[local_key(i)] = k;
         Tested said;
-        body.learn(def.body, negate, said);
+        body.learn(part, negate, said);
         tested.in_table.insert(said.in_table.begin(), said.in_table.end());
         for (auto& [k, values] : said.among)
             tested.among[k] = std::move(values);
     }
 
+    // A look-up in `table` by `k`, one of the definition's parameters (or `lower` of one), that
+    // `tested` does not test: kept for the definition's callers.
+    void by_parameter(const Node& k, const TableData* table, Span at, const Tested& tested,
+                      bool lowered = false) const {
+        if (!report_.by_parameters) return;
+        const Node* param = &k;
+        if (k.op == Op::Builtin && k.builtin && k.builtin->name == std::string_view("lower") &&
+            k.kids.size() == 1) {
+            param = &k.kids[0];
+            lowered = true;
+        }
+        if (param->op != Op::Local || param->slot >= parameters_) return;
+        if (tested_in(table, key(k), tested)) return;
+        for (const ParamLookup& known : *report_.by_parameters)
+            if (known.param == param->slot && known.table == table && known.lowered == lowered)
+                return;
+        report_.by_parameters->push_back({param->slot, table, at, lowered});
+    }
+
+    // What a list having an element says: `if k in t then t[k].x else []` has one only when
+    // `k in t`, also as the body of a definition called (`ptp_paired(c)`).
+    void learn_nonempty(const Node& list, Tested& tested) const {
+        auto empty_otherwise = [](const Node& n) {
+            return n.op == Op::If && n.kids.size() == 3 && n.kids[2].op == Op::Const &&
+                   n.kids[2].constant.kind == Kind::List && n.kids[2].constant.size == 0;
+        };
+        if (empty_otherwise(list)) return learn(list.kids[0], false, tested);
+        if ((list.op == Op::CallDef || list.op == Op::Def) && list.slot < defs_.size() &&
+            empty_otherwise(defs_[list.slot].body))
+            learn_call(list, defs_[list.slot].body.kids[0], false, tested);
+    }
+
     // Whether a look-up of `k` in `t` finds a row where `tested` holds.
     bool found(const Node& t, const Node& k, const Tested& tested) const {
         const TableData* table = named_table(t);
-        if (!table) return true;
+        return !table || found(table, k, tested);
+    }
+    bool found(const TableData* table, const Node& k, const Tested& tested) const {
         if (auto root = root_local(k); root && *root < parameters_) return true;
-        std::string name = key(k);
+        return tested_in(table, key(k), tested);
+    }
+    // Whether the look-up a called definition makes of `argument` finds a row.
+    bool found_argument(const ParamLookup& lookup, const Node& argument,
+                        const Tested& tested) const {
+        if (!lookup.lowered) return found(lookup.table, argument, tested);
+        if (auto root = root_local(argument); root && *root < parameters_) return true;
+        std::string name = key(argument);
+        return !name.empty() && tested_in(lookup.table, fmt::format("lower({},)", name), tested);
+    }
+    bool tested_in(const TableData* table, const std::string& name, const Tested& tested) const {
         if (name.empty()) return false;
         if (tested.in_table.count({name, table})) return true;
         auto values = tested.among.find(name);
@@ -277,17 +356,18 @@ private:
     const std::vector<DefCode>& defs_;
     const LookupsToProve& to_prove_;
     std::uint32_t parameters_;
-    int calls_ = 0;             // definitions read for a call, one in another
+    int calls_read_ = 0;        // definitions read for a call, one in another
     bool substituting_ = false; // reading a definition's body for a call
-    std::function<void(const Node&)> report_;
+    LookupReports report_;
+    const CallsToProve* calls_;
+    const std::vector<std::vector<ParamLookup>>* param_lookups_;
 };
 
 } // namespace
 
 void ExpressionChecker::unguarded_lookup(const Node& lookup, bool in_def) {
     const Span& noted = lookup.span;
-    Span at = noted; // without the blanks after it, which the caret would underline
-    at.end = at.begin + static_cast<std::uint32_t>(source_text(noted).size());
+    Span at = as_written(noted); // without what follows it, which the caret would underline
     const auto& missing = lookups_to_prove_.at({noted.file, noted.begin, noted.end});
     if (removed_row(lookup, missing, at)) return;
     std::string table = lookup.kids[0].constant.table->name;
@@ -299,6 +379,31 @@ void ExpressionChecker::unguarded_lookup(const Node& lookup, bool in_def) {
     if (!missing.empty())
         d.notes.push_back(fmt::format("`{}` may be {}, which the table has no row for", key,
                                       fmt::join(missing, " or ")));
+    std::string inline_test =
+        fmt::format("`if {0} in {1} then {2} else …`", key, table, source_text(at));
+    d.help = in_def ? "test it first: " + inline_test
+                    : fmt::format("test it first: `when {} in {}`, or {}", key, table, inline_test);
+}
+
+// `limit_of(line.code)` of `def limit_of(c) = allowed[c]`: said at the call, where the test
+// belongs (the definition's parameter may be anything its callers give).
+void ExpressionChecker::unguarded_call(const Node& call, const CallLookup& lookup, bool in_def) {
+    Span at = as_written(call.span);
+    const DefCode& def = p().defs[lookup.def];
+    const Node& argument = call.kids[lookup.lookup.param];
+    std::string key = source_text(argument.span);
+    if (lookup.lookup.lowered) key = fmt::format("lower({})", key);
+    const std::string& table = lookup.lookup.table->name;
+    auto& d = warning("check.unguarded_lookup", at,
+                      fmt::format("`{}` stops the case with an error (eval.missing_key) when `{}` "
+                                  "is not a key of table `{}`, and nothing before it tests that",
+                                  source_text(at), key, table));
+    Span inside = as_written(lookup.lookup.at);
+    d.notes.push_back(fmt::format("`{}` looks it up as `{}`, at {}", def.name, source_text(inside),
+                                  where(inside)));
+    if (!lookup.missing.empty())
+        d.notes.push_back(fmt::format("`{}` may be {}, which the table has no row for", key,
+                                      fmt::join(lookup.missing, " or ")));
     std::string inline_test =
         fmt::format("`if {0} in {1} then {2} else …`", key, table, source_text(at));
     d.help = in_def ? "test it first: " + inline_test
@@ -323,8 +428,7 @@ bool ExpressionChecker::removed_row(const Node& lookup, const std::vector<std::s
         if (!found) return false; // a value no layer had a row for
         if (!removal) removal = found;
     }
-    Span place = removal->key->span;
-    place.end = place.begin + static_cast<std::uint32_t>(source_text(place).size());
+    Span place = as_written(removal->key->span);
     if (!removals_reported_.insert({place.file, place.begin, place.end}).second) return true;
     std::string table = lookup.kids[0].constant.table->name;
     std::string key = source_text(lookup.kids[1].span);
@@ -338,17 +442,23 @@ bool ExpressionChecker::removed_row(const Node& lookup, const std::vector<std::s
     return true;
 }
 
-void ExpressionChecker::warn_unguarded_lookups(const Node& body, std::uint32_t parameters) {
-    if (lookups_to_prove_.empty()) return;
-    LookupWalk walk(p().shapes, p().defs, lookups_to_prove_, parameters,
-                    [&](const Node& n) { unguarded_lookup(n, true); });
+std::vector<ParamLookup> ExpressionChecker::warn_unguarded_lookups(const Node& body,
+                                                                   std::uint32_t parameters) {
+    std::vector<ParamLookup> by_parameters;
+    LookupReports reports{[&](const Node& n) { unguarded_lookup(n, true); },
+                          [&](const Node& n, const CallLookup& l) { unguarded_call(n, l, true); },
+                          &by_parameters};
+    LookupWalk walk(p().shapes, p().defs, lookups_to_prove_, parameters, reports, &calls_to_prove_,
+                    &param_lookups_);
     walk.walk(body, {});
+    return by_parameters;
 }
 
 void ExpressionChecker::warn_unguarded_lookups(const RuleCode& code) {
-    if (lookups_to_prove_.empty()) return;
-    LookupWalk walk(p().shapes, p().defs, lookups_to_prove_, 0,
-                    [&](const Node& n) { unguarded_lookup(n, false); });
+    if (lookups_to_prove_.empty() && calls_to_prove_.empty()) return;
+    LookupReports reports{[&](const Node& n) { unguarded_lookup(n, false); },
+                          [&](const Node& n, const CallLookup& l) { unguarded_call(n, l, false); }};
+    LookupWalk walk(p().shapes, p().defs, lookups_to_prove_, 0, reports, &calls_to_prove_);
     auto clause_walk = [&](Tested& tested, const ClauseCode& clause, bool learns) {
         // `otherwise` says why the rule stopped here: the `when` failed.
         if (clause.otherwise) walk.walk(*clause.otherwise, tested);

@@ -285,20 +285,43 @@ bool ExpressionChecker::all_lower_case(const CaseField& field) {
 void ExpressionChecker::note_lookup(const std::optional<CaseField>& key, bool case_text,
                                     const Node& table, Span at) {
     if (table.op != Op::Const || table.constant.kind != Kind::Table) return;
+    if (auto missing = lookup_to_prove(key, case_text, *table.constant.table))
+        lookups_to_prove_[{at.file, at.begin, at.end}] = std::move(*missing);
+}
+
+std::optional<std::vector<std::string>>
+ExpressionChecker::lookup_to_prove(const std::optional<CaseField>& key, bool case_text,
+                                   const TableData& data) {
     if (!key || key->each) {
-        if (case_text) lookups_to_prove_[{at.file, at.begin, at.end}] = {};
-        return;
+        if (case_text) return std::vector<std::string>{};
+        return std::nullopt;
     }
-    const TableData& data = *table.constant.table;
     const case_schema::Field* f = schema_field(*key, key->element);
     std::vector<std::string> missing;
     if (f && f->spec.read == case_schema::Read::OneOf && !data.dated) {
         for (std::string_view option : f->spec.choice->options)
             if (!data.find(Value::of_string(option)))
                 missing.push_back(fmt::format("\"{}\"", option));
-        if (missing.empty()) return;
+        if (missing.empty()) return std::nullopt;
     }
-    lookups_to_prove_[{at.file, at.begin, at.end}] = std::move(missing);
+    return missing;
+}
+
+void ExpressionChecker::note_call_lookups(std::uint32_t def,
+                                          const std::vector<std::optional<CaseField>>& fields,
+                                          const std::vector<bool>& case_texts, Span at) {
+    if (def >= param_lookups_.size()) return;
+    for (const ParamLookup& lookup : param_lookups_[def]) {
+        if (lookup.param >= fields.size()) continue;
+        const auto& field = fields[lookup.param];
+        // `lower(c)` of a field is a text made from the case, whatever the field's values.
+        bool case_text = case_texts[lookup.param] || (lookup.lowered && field && !field->each);
+        auto missing =
+            lookup_to_prove(lookup.lowered ? std::nullopt : field, case_text, *lookup.table);
+        if (missing)
+            calls_to_prove_[{at.file, at.begin, at.end}].push_back(
+                {lookup, def, std::move(*missing)});
+    }
 }
 
 bool ExpressionChecker::capital_after_lower(const Node& text, const Node& constant,
