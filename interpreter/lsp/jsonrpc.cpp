@@ -10,7 +10,6 @@ namespace cpl::lsp {
 
 namespace {
 
-constexpr std::string_view blank_line = "\r\n\r\n";
 constexpr std::size_t max_header_bytes = 64 * 1024;
 
 std::string lower(std::string_view text) {
@@ -71,22 +70,35 @@ bool Reader::fill() {
     }
 }
 
-std::optional<std::size_t> Reader::header_end(std::size_t from) const {
-    std::size_t at = buffer_.find(blank_line, from);
-    if (at == std::string::npos) return std::nullopt;
-    return at;
+// The header ends at the first empty line. The protocol ends lines with CRLF; a client that
+// ends them with LF alone is understood too, rather than left waiting for an answer that
+// would never come.
+std::optional<Reader::HeaderEnd> Reader::header_end(std::size_t from) const {
+    std::size_t begin = from;
+    for (std::size_t line = from;;) {
+        std::size_t newline = buffer_.find('\n', line);
+        if (newline == std::string::npos) return std::nullopt;
+        bool cr = newline > line && buffer_[newline - 1] == '\r';
+        bool empty = newline - line == (cr ? 1u : 0u);
+        if (empty && line == begin)
+            begin = newline + 1; // a blank line between messages
+        else if (empty)
+            return HeaderEnd{begin, line, newline + 1};
+        line = newline + 1;
+    }
 }
 
 bool Reader::frame_ready() const {
     auto end = header_end(pos_);
     if (!end) return false;
     std::string why;
-    auto length = content_length(std::string_view(buffer_).substr(pos_, *end - pos_), why);
-    return !length || buffer_.size() - (*end + blank_line.size()) >= *length;
+    auto length = content_length(
+        std::string_view(buffer_).substr(end->begin, end->headers - end->begin), why);
+    return !length || buffer_.size() - end->body >= *length;
 }
 
 std::optional<Frame> Reader::next() {
-    std::optional<std::size_t> end;
+    std::optional<HeaderEnd> end;
     while (!(end = header_end(pos_))) {
         if (buffer_.size() - pos_ > max_header_bytes) {
             // No blank line in sight: drop the bytes so far and report them.
@@ -96,8 +108,9 @@ std::optional<Frame> Reader::next() {
         if (!fill()) return std::nullopt;
     }
     std::string why;
-    auto length = content_length(std::string_view(buffer_).substr(pos_, *end - pos_), why);
-    pos_ = *end + blank_line.size();
+    auto length = content_length(
+        std::string_view(buffer_).substr(end->begin, end->headers - end->begin), why);
+    pos_ = end->body;
     if (!length) return Frame{"", why};
     while (buffer_.size() - pos_ < *length)
         if (!fill()) return std::nullopt;

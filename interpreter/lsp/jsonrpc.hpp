@@ -43,7 +43,13 @@ public:
 
 private:
     bool fill(); // reads more bytes; false at the end of the input
-    std::optional<std::size_t> header_end(std::size_t from) const;
+    // Where the next header block after `from` begins and ends, and its body begins.
+    struct HeaderEnd {
+        std::size_t begin;   // its first line (blank lines before it are no message)
+        std::size_t headers; // the end of its lines
+        std::size_t body;    // after the blank line
+    };
+    std::optional<HeaderEnd> header_end(std::size_t from) const;
 
     int fd_;
     std::string buffer_;

@@ -323,9 +323,23 @@ TEST_CASE("lsp: broken framing and the end of input never crash the server") {
         server.send_raw(std::string(70 * 1024, 'x'));
         json error = *server.receive();
         CHECK(error["error"]["code"] == -32700);
-        server.send_raw("\r\n\r\n"); // ends the junk's header block: no Content-Length
+        server.send_raw("\r\n\r\n"); // blank lines between messages: no message, no error
+        initialize(server, cpl::test::source_root);
+    }
+    SECTION("a header block with no Content-Length, then a good message") {
+        LspClient server(cpl::test::source_root.string());
+        server.send_raw("Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n");
         CHECK((*server.receive())["error"]["code"] == -32700);
         initialize(server, cpl::test::source_root);
+    }
+    SECTION("lines ended with LF alone, as some clients write them") {
+        LspClient server(cpl::test::source_root.string());
+        initialize(server, cpl::test::source_root);
+        std::string body = R"({"jsonrpc":"2.0","id":7,"method":"shutdown"})";
+        server.send_raw("Content-Length: " + std::to_string(body.size()) + "\n\n" + body);
+        json reply = *server.receive();
+        CHECK(reply["id"] == 7);
+        CHECK_FALSE(reply.contains("error"));
     }
     SECTION("the end of input without `exit`") {
         LspClient server(cpl::test::source_root.string());
