@@ -44,7 +44,7 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
                                   def.params[i].name.text, n, type_name(expected),
                                   type_name(types[i])));
         }
-        note_call_lookups(it->second, fields, case_texts, span);
+        note_call_lookups(it->second, args, fields, case_texts, span);
         return make(Op::CallDef, std::move(args), result, span, it->second);
     }
     const Builtin* builtin = find_builtin(n);

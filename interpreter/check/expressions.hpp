@@ -6,6 +6,7 @@
 #include "interpreter/check/context.hpp"
 
 #include <map>
+#include <optional>
 
 namespace cpl::case_schema {
 struct Field;
@@ -29,6 +30,9 @@ struct ParamLookup {
     const TableData* table = nullptr;
     Span at;              // the look-up, as written in the body
     bool lowered = false; // by `lower(param)`
+    // The definition whose body holds the look-up, when it is another one this definition
+    // passes its parameter to (`def over(c) = limit_of(c) > 1`); unset: its own.
+    std::optional<std::uint32_t> in_def;
 };
 /// A call whose argument a definition looks up (ParamLookup), and the values the argument may
 /// hold that the table lacks (as LookupsToProve), by the call's span.
@@ -36,6 +40,7 @@ struct CallLookup {
     ParamLookup lookup;
     std::uint32_t def = 0;
     std::vector<std::string> missing;
+    bool constant = false; // the argument is a constant the table has no row for
 };
 using CallsToProve = std::map<LookupsToProve::key_type, std::vector<CallLookup>>;
 
@@ -136,14 +141,20 @@ protected:
     LookupsToProve lookups_to_prove_;
     // A call of a definition that looks up its argument (`limit_of(line.code)`), kept in
     // calls_to_prove_ as a look-up is in lookups_to_prove_.
-    [[gnu::noinline]] void note_call_lookups(std::uint32_t def,
+    [[gnu::noinline]] void note_call_lookups(std::uint32_t def, const std::vector<Node>& args,
                                              const std::vector<std::optional<CaseField>>& fields,
                                              const std::vector<bool>& case_texts, Span at);
     CallsToProve calls_to_prove_;
     std::vector<std::vector<ParamLookup>> param_lookups_; // by definition, once compiled
     [[gnu::noinline]] void unguarded_lookup(const Node& lookup, bool in_def); // reports one
     [[gnu::noinline]] void unguarded_call(const Node& call, const CallLookup& lookup, bool in_def);
-    bool removed_row(const Node& lookup, const std::vector<std::string>& missing, Span at);
+    // One warning: a look-up (or a call that makes one) at `at` by `key`, which may be one of
+    // `missing` (`constant`: is a constant the table lacks).
+    void report_unguarded(Span at, const TableData& table, const std::string& key,
+                          const std::vector<std::string>& missing, bool in_def, bool constant,
+                          std::vector<std::string> notes);
+    bool removed_row(const TableData& table, const std::string& key,
+                     const std::vector<std::string>& missing, Span at);
     std::set<LookupsToProve::key_type> removals_reported_; // `remove`s said once each
     /// check.unguarded_lookup for each look-up of lookups_to_prove_ in `body` (a definition's,
     /// whose first `parameters` locals its callers give: a key read from one is theirs to

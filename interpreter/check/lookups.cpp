@@ -9,6 +9,7 @@
 // were compiled (note_lookup, operators.cpp); this walks each rule's clauses in order with
 // the tests that hold.
 #include "interpreter/check/rules.hpp"
+#include "interpreter/program/reads.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -209,7 +210,7 @@ public:
                 for (const ParamLookup& inner : (*param_lookups_)[n.slot])
                     if (inner.param < n.kids.size())
                         by_parameter(n.kids[inner.param], inner.table, inner.at, tested,
-                                     inner.lowered);
+                                     inner.lowered, inner.in_def.value_or(n.slot));
             break;
         default:
             break;
@@ -255,7 +256,8 @@ private:
     // A look-up in `table` by `k`, one of the definition's parameters (or `lower` of one), that
     // `tested` does not test: kept for the definition's callers.
     void by_parameter(const Node& k, const TableData* table, Span at, const Tested& tested,
-                      bool lowered = false) const {
+                      bool lowered = false,
+                      std::optional<std::uint32_t> in_def = std::nullopt) const {
         if (!report_.by_parameters) return;
         const Node* param = &k;
         if (k.op == Op::Builtin && k.builtin && k.builtin->name == std::string_view("lower") &&
@@ -268,7 +270,7 @@ private:
         for (const ParamLookup& known : *report_.by_parameters)
             if (known.param == param->slot && known.table == table && known.lowered == lowered)
                 return;
-        report_.by_parameters->push_back({param->slot, table, at, lowered});
+        report_.by_parameters->push_back({param->slot, table, at, lowered, in_def});
     }
 
     // What a list having an element says: `if k in t then t[k].x else []` has one only when
@@ -367,55 +369,64 @@ private:
 
 void ExpressionChecker::unguarded_lookup(const Node& lookup, bool in_def) {
     const Span& noted = lookup.span;
-    Span at = as_written(noted); // without what follows it, which the caret would underline
     const auto& missing = lookups_to_prove_.at({noted.file, noted.begin, noted.end});
-    if (removed_row(lookup, missing, at)) return;
-    std::string table = lookup.kids[0].constant.table->name;
-    std::string key = source_text(lookup.kids[1].span);
-    auto& d = warning("check.unguarded_lookup", at,
-                      fmt::format("`{}` stops the case with an error (eval.missing_key) when `{}` "
-                                  "is not a key of table `{}`, and nothing before it tests that",
-                                  source_text(at), key, table));
-    if (!missing.empty())
-        d.notes.push_back(fmt::format("`{}` may be {}, which the table has no row for", key,
-                                      fmt::join(missing, " or ")));
-    std::string inline_test =
-        fmt::format("`if {0} in {1} then {2} else …`", key, table, source_text(at));
-    d.help = in_def ? "test it first: " + inline_test
-                    : fmt::format("test it first: `when {} in {}`, or {}", key, table, inline_test);
+    report_unguarded(as_written(noted), *lookup.kids[0].constant.table,
+                     one_line(source_text(lookup.kids[1].span)), missing, in_def, false, {});
 }
 
 // `limit_of(line.code)` of `def limit_of(c) = allowed[c]`: said at the call, where the test
 // belongs (the definition's parameter may be anything its callers give).
 void ExpressionChecker::unguarded_call(const Node& call, const CallLookup& lookup, bool in_def) {
-    Span at = as_written(call.span);
-    const DefCode& def = p().defs[lookup.def];
     const Node& argument = call.kids[lookup.lookup.param];
-    std::string key = source_text(argument.span);
+    std::string key = one_line(source_text(argument.span));
     if (lookup.lookup.lowered) key = fmt::format("lower({})", key);
-    const std::string& table = lookup.lookup.table->name;
-    auto& d = warning("check.unguarded_lookup", at,
-                      fmt::format("`{}` stops the case with an error (eval.missing_key) when `{}` "
-                                  "is not a key of table `{}`, and nothing before it tests that",
-                                  source_text(at), key, table));
     Span inside = as_written(lookup.lookup.at);
-    d.notes.push_back(fmt::format("`{}` looks it up as `{}`, at {}", def.name, source_text(inside),
-                                  where(inside)));
-    if (!lookup.missing.empty())
+    std::string called = p().defs[lookup.def].name;
+    std::uint32_t holder = lookup.lookup.in_def.value_or(lookup.def);
+    std::string how =
+        holder == lookup.def
+            ? fmt::format("`{}` looks it up as `{}`, at {}", called, one_line(source_text(inside)),
+                          where(inside))
+            : fmt::format("`{}` passes it to `{}`, which looks it up as `{}`, at {}", called,
+                          p().defs[holder].name, one_line(source_text(inside)), where(inside));
+    report_unguarded(as_written(call.span), *lookup.lookup.table, key, lookup.missing, in_def,
+                     lookup.constant, {std::move(how)});
+}
+
+void ExpressionChecker::report_unguarded(Span at, const TableData& table, const std::string& key,
+                                         const std::vector<std::string>& missing, bool in_def,
+                                         bool constant, std::vector<std::string> notes) {
+    if (removed_row(table, key, missing, at)) return;
+    std::string written = one_line(source_text(at));
+    auto& d = warning(
+        "check.unguarded_lookup", at,
+        constant ? fmt::format("`{}` stops every case that reaches it with an error "
+                               "(eval.missing_key): table `{}` has no row for {}",
+                               written, table.name, key)
+                 : fmt::format("`{}` stops the case with an error (eval.missing_key) when `{}` "
+                               "is not a key of table `{}`, and nothing before it tests that",
+                               written, key, table.name));
+    d.notes = std::move(notes);
+    if (constant) {
+        d.help = fmt::format("give a key table `{}` has, or add its row", table.name);
+        return;
+    }
+    if (!missing.empty())
         d.notes.push_back(fmt::format("`{}` may be {}, which the table has no row for", key,
-                                      fmt::join(lookup.missing, " or ")));
+                                      fmt::join(missing, " or ")));
     std::string inline_test =
-        fmt::format("`if {0} in {1} then {2} else …`", key, table, source_text(at));
-    d.help = in_def ? "test it first: " + inline_test
-                    : fmt::format("test it first: `when {} in {}`, or {}", key, table, inline_test);
+        fmt::format("`if {0} in {1} then {2} else …`", key, table.name, written);
+    d.help =
+        in_def ? "test it first: " + inline_test
+               : fmt::format("test it first: `when {} in {}`, or {}", key, table.name, inline_test);
 }
 
 // A field's value the table lacks because a later layer removed its row (`table limb_label
 // remove "left_leg" end`): said once, at the `remove` (the look-up is the base's, and the fix
 // is the payer's), naming the first look-up it breaks.
-bool ExpressionChecker::removed_row(const Node& lookup, const std::vector<std::string>& missing,
-                                    Span at) {
-    auto removals = removals_of_.find(lookup.kids[0].constant.table);
+bool ExpressionChecker::removed_row(const TableData& table, const std::string& key,
+                                    const std::vector<std::string>& missing, Span at) {
+    auto removals = removals_of_.find(&table);
     if (missing.empty() || removals == removals_of_.end()) return false;
     const MergedTable::Removal* removal = nullptr;
     for (const auto& value : missing) {
@@ -430,13 +441,12 @@ bool ExpressionChecker::removed_row(const Node& lookup, const std::vector<std::s
     }
     Span place = as_written(removal->key->span);
     if (!removals_reported_.insert({place.file, place.begin, place.end}).second) return true;
-    std::string table = lookup.kids[0].constant.table->name;
-    std::string key = source_text(lookup.kids[1].span);
     auto& d = warning("check.unguarded_lookup", place,
                       fmt::format("removing this row of table `{}` leaves its look-ups by `{}` "
                                   "with no row: `{}` stops the case with an error "
                                   "(eval.missing_key) when `{}` is {}",
-                                  table, key, source_text(at), key, fmt::join(missing, " or ")));
+                                  table.name, key, one_line(source_text(at)), key,
+                                  fmt::join(missing, " or ")));
     d.notes.push_back(fmt::format("looked up at {}, among others", where(at)));
     d.help = "keep the row and give it the value meant, or override the rules that look it up";
     return true;

@@ -1,7 +1,7 @@
 // interpreter/check/operators.cpp — the types binary operators accept and give, and
 // comparisons that can never hold (check.incomparable).
 #include "interpreter/case/case_schema.hpp"
-#include "interpreter/check/expressions.hpp"
+#include "interpreter/check/rules.hpp"
 #include "lang/suggest.hpp"
 #include "lang/vocabulary.hpp"
 #include "runtime/ascii.hpp"
@@ -307,12 +307,26 @@ ExpressionChecker::lookup_to_prove(const std::optional<CaseField>& key, bool cas
     return missing;
 }
 
-void ExpressionChecker::note_call_lookups(std::uint32_t def,
+void ExpressionChecker::note_call_lookups(std::uint32_t def, const std::vector<Node>& args,
                                           const std::vector<std::optional<CaseField>>& fields,
                                           const std::vector<bool>& case_texts, Span at) {
     if (def >= param_lookups_.size()) return;
     for (const ParamLookup& lookup : param_lookups_[def]) {
         if (lookup.param >= fields.size()) continue;
+        // `limit_of(95999)`: a constant, found or not in every case.
+        if (const Node& arg = args[lookup.param];
+            is_plain_constant(arg) && arg.constant.kind != Kind::Table) {
+            Value key = arg.constant;
+            std::string lowered;
+            if (lookup.lowered && key.kind == Kind::String) {
+                lowered = ascii_lower(key.str());
+                key = Value::of_string(lowered);
+            }
+            if (!lookup.table->dated && !lookup.table->find(key))
+                calls_to_prove_[{at.file, at.begin, at.end}].push_back(
+                    {lookup, def, {to_text(key, p().shapes, true)}, true});
+            continue;
+        }
         const auto& field = fields[lookup.param];
         // `lower(c)` of a field is a text made from the case, whatever the field's values.
         bool case_text = case_texts[lookup.param] || (lookup.lowered && field && !field->each);

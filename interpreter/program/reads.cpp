@@ -40,7 +40,11 @@ std::string one_line(std::string_view text) {
         if (c == '\n') {
             while (i + 1 < text.size() && text[i + 1] == ' ')
                 ++i;
-            if (!out.empty() && out.back() != ' ') out += ' ';
+            // `f(\n  x\n)` reads `f(x)`: no blank inside brackets or before a comma.
+            char next = i + 1 < text.size() ? text[i + 1] : ' ';
+            bool tight = next == ')' || next == ']' || next == ',' ||
+                         (!out.empty() && (out.back() == '(' || out.back() == '['));
+            if (!out.empty() && out.back() != ' ' && !tight) out += ' ';
             continue;
         }
         out += c;

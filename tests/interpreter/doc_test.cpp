@@ -188,4 +188,8 @@ TEST_CASE("one_line: an expression over several lines reads as one, without its 
     CHECK(one_line("\"#1 {if x then \"#2\" else \"\"}\" # note\n  + y") ==
           "\"#1 {if x then \"#2\" else \"\"}\" + y");
     CHECK(one_line("a\n    or b") == "a or b");
+    // No blank inside brackets, or before a comma, where a line was broken.
+    CHECK(one_line("f(line.code # the code\n  ) > 0") == "f(line.code) > 0");
+    CHECK(one_line("[\n  a\n  , b\n]") == "[a, b]");
+    CHECK(one_line("count(\n  x)") == "count(x)");
 }
