@@ -116,28 +116,43 @@ public:
     }
 
     void learn_elements(std::uint32_t slot, const Node& list) {
+        if (auto of_elements = filtered_elements(list)) elements_[local_key(slot)] = *of_elements;
+    }
+
+    // What the filter of `[v for v in … if v.code in t]` tests of each element of the list,
+    // with the element's key as `@`.
+    std::optional<Tested> filtered_elements(const Node& list) const {
         if (list.op != Op::Comprehension || list.kids.size() < 3 || list.kids[1].op != Op::Local ||
             list.kids[1].slot != list.slot)
-            return;
+            return std::nullopt;
         Tested filter;
         learn(list.kids[2], false, filter);
         std::string variable = key(list.kids[1]);
-        Tested& of_elements = elements_[local_key(slot)];
+        Tested of_elements;
         for (const auto& [k, table] : filter.in_table)
             if (auto rest = below(k, variable)) of_elements.in_table.insert({"@" + *rest, table});
         for (const auto& [k, values] : filter.among)
             if (auto rest = below(k, variable)) of_elements.among["@" + *rest] = values;
+        return of_elements;
     }
 
-    // Adds to `tested` what holds of `variable` (slot), an element of `source`.
+    // Adds to `tested` what holds of `variable` (slot), an element of `source`: a let list
+    // (learn_elements), or a filtered list written in place (`for line in [l for l in claim
+    // if l.code in t]`).
     void element_of(const Node& source, std::uint32_t variable, Tested& tested) const {
-        if (source.op != Op::Local) return;
-        auto known = elements_.find(key(source));
-        if (known == elements_.end()) return;
+        std::optional<Tested> in_place;
+        const Tested* known = nullptr;
+        if (source.op == Op::Local) {
+            auto let = elements_.find(key(source));
+            if (let != elements_.end()) known = &let->second;
+        } else if ((in_place = filtered_elements(source))) {
+            known = &*in_place;
+        }
+        if (!known) return;
         std::string name = local_key(variable);
-        for (const auto& [k, table] : known->second.in_table)
+        for (const auto& [k, table] : known->in_table)
             tested.in_table.insert({name + k.substr(1), table});
-        for (const auto& [k, values] : known->second.among)
+        for (const auto& [k, values] : known->among)
             tested.among[name + k.substr(1)] = values;
     }
 
@@ -173,8 +188,8 @@ public:
             walk(n.kids[0], tested);
             Tested inside = tested;
             element_of(n.kids[0], n.slot, inside);
-            if (n.kids.size() > 2) {
-                walk(n.kids[2], tested);
+            if (n.kids.size() > 2) { // the filter is asked of each element too
+                walk(n.kids[2], inside);
                 learn(n.kids[2], false, inside);
             }
             walk(n.kids[1], inside);
