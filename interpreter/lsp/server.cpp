@@ -55,7 +55,7 @@ private:
 
     // Lifecycle.
     json initialize(const json& params);
-    json initialized(const json&) { return nullptr; }
+    json initialized(const json&);
     json shutdown(const json&) {
         shutdown_ = true;
         return nullptr;
@@ -69,6 +69,7 @@ private:
     json did_change(const json& params);
     json did_close(const json& params);
     json did_save(const json&) { return nullptr; }
+    json did_change_watched_files(const json& params);
     // Features (features.hpp).
     json on_hover(const json& p) { return hover(analysis(document(p)), p.at("position")); }
     json on_definition(const json& p) {
@@ -95,6 +96,7 @@ private:
     DocumentStore documents_;
     Encoding encoding_ = Encoding::utf16;
     bool initialized_ = false, shutdown_ = false, exited_ = false;
+    bool can_watch_files_ = false;  // the client registers file watchers when asked
     std::set<std::string> pending_; // URIs changed and not yet analysed
     std::set<std::string> changed_; // source keys whose text changed since the last flush
     std::set<std::string> closed_;  // URIs closed since the last flush: diagnostics cleared
@@ -110,6 +112,7 @@ const std::vector<Server::Method>& Server::methods() {
         {"textDocument/didChange", false, &Server::did_change},
         {"textDocument/didClose", false, &Server::did_close},
         {"textDocument/didSave", false, &Server::did_save},
+        {"workspace/didChangeWatchedFiles", false, &Server::did_change_watched_files},
         {"textDocument/hover", true, &Server::on_hover},
         {"textDocument/definition", true, &Server::on_definition},
         {"textDocument/references", true, &Server::on_references},
@@ -220,6 +223,14 @@ json Server::initialize(const json& params) {
         for (const auto& e :
              params["capabilities"]["general"].value("positionEncodings", json::array()))
             if (e == "utf-8") encoding_ = Encoding::utf8;
+    if (params.contains("capabilities")) {
+        const json& caps = params["capabilities"];
+        can_watch_files_ =
+            caps.contains("workspace") && caps["workspace"].is_object() &&
+            caps["workspace"].contains("didChangeWatchedFiles") &&
+            caps["workspace"]["didChangeWatchedFiles"].is_object() &&
+            caps["workspace"]["didChangeWatchedFiles"].value("dynamicRegistration", false) == true;
+    }
     // Policies are found from the working directory, as `cpl check` run at the workspace's
     // root finds them (`extends NAME` → policies/NAME.cpl, stdlib/ on disk).
     std::string root;
@@ -242,6 +253,33 @@ json Server::initialize(const json& params) {
           {"documentFormattingProvider", true},
           {"codeActionProvider", {{"codeActionKinds", {"quickfix"}}}}}},
         {"serverInfo", {{"name", "cpl"}, {"version", version_}}}};
+}
+
+// A base policy or a data file changed on disk (another editor, `git checkout`, a payer's
+// base edited elsewhere): the client is asked to say so, and the open documents that read it
+// are checked again (flush).
+json Server::initialized(const json&) {
+    if (!can_watch_files_) return nullptr;
+    json watchers = json::array();
+    for (const char* pattern : {"**/*.cpl", "**/*.csv", "**/*.tsv"})
+        watchers.push_back({{"globPattern", pattern}});
+    out_.send({{"jsonrpc", "2.0"},
+               {"id", "cpl/watch-policy-files"},
+               {"method", "client/registerCapability"},
+               {"params",
+                {{"registrations",
+                  {{{"id", "cpl/watch-policy-files"},
+                    {"method", "workspace/didChangeWatchedFiles"},
+                    {"registerOptions", {{"watchers", watchers}}}}}}}}});
+    return nullptr;
+}
+
+json Server::did_change_watched_files(const json& params) {
+    for (const auto& change : params.at("changes")) {
+        std::string path = uri_path(change.at("uri").get<std::string>());
+        if (!path.empty()) changed_.insert(source_key(path));
+    }
+    return nullptr;
 }
 
 Document& Server::document(const json& params) {

@@ -278,6 +278,48 @@ TEST_CASE("lsp: a file with hundreds of errors gets every diagnostic, in order")
     CHECK(server.wait() == 0);
 }
 
+TEST_CASE("lsp: a base changed on disk re-checks the open payer, when the client watches files") {
+    fs::path dir = scratch("watched");
+    std::ofstream(dir / "base.cpl") << "policy base\nsetting limit 5\n";
+    LspClient server(dir.string());
+    json capabilities = {
+        {"workspace", {{"didChangeWatchedFiles", {{"dynamicRegistration", true}}}}}};
+    REQUIRE(server.request("initialize", {{"rootUri", uri_of(dir)}, {"capabilities", capabilities}})
+                .contains("result"));
+    server.notify("initialized", json::object());
+    // The server asks the client to watch the files a policy can read.
+    json registration = *server.receive();
+    CHECK(registration["method"] == "client/registerCapability");
+    json registered = registration["params"]["registrations"][0];
+    CHECK(registered["method"] == "workspace/didChangeWatchedFiles");
+    CHECK(registered["registerOptions"]["watchers"][0]["globPattern"] == "**/*.cpl");
+    server.send({{"jsonrpc", "2.0"}, {"id", registration["id"]}, {"result", nullptr}});
+
+    std::string payer = uri_of(dir / "payer.cpl");
+    CHECK(
+        open(server, payer, "policy payer extends \"base.cpl\"\nlimit 4\n")["diagnostics"].empty());
+    // The base renamed on disk, by another program: the payer's restatement names nothing now.
+    std::ofstream(dir / "base.cpl") << "policy base\nsetting limits 5\n";
+    server.notify("workspace/didChangeWatchedFiles",
+                  {{"changes", {{{"uri", uri_of(dir / "base.cpl")}, {"type", 2}}}}});
+    json again = server.diagnostics_for(payer)["diagnostics"];
+    REQUIRE(again.size() == 1);
+    CHECK(again[0]["code"] == "check.unknown_setting");
+    // A file the payer does not read changes nothing.
+    server.notify("workspace/didChangeWatchedFiles",
+                  {{"changes", {{{"uri", uri_of(dir / "other.cpl")}, {"type", 1}}}}});
+    CHECK(server.request("shutdown", nullptr).contains("result"));
+    for (const auto& n : server.notifications)
+        CHECK(n.value("method", "") != "textDocument/publishDiagnostics");
+}
+
+TEST_CASE("lsp: a client that cannot watch files is not asked to") {
+    LspClient server(cpl::test::source_root.string());
+    initialize(server, cpl::test::source_root);
+    CHECK(server.request("shutdown", nullptr).contains("result"));
+    CHECK(server.notifications.empty());
+}
+
 TEST_CASE("lsp: an open base that changes re-checks the open payer that extends it") {
     fs::path dir = scratch("dependents");
     std::ofstream(dir / "base.cpl") << "policy base\nsetting limit 5\n";
