@@ -7,15 +7,29 @@
 
 namespace cpl::check_detail {
 
+namespace {
+
+// A built-in that gives back the text it is given, or a form of it (`lower(m.name)`, `code(s)`,
+// `row_key(t, name)`: the name itself when no row has it), of a case's field or a text made
+// from one: a text that may be anything, looked up in a table only once tested.
+bool made_from_case_text(std::string_view builtin,
+                         const std::vector<std::optional<CaseField>>& fields,
+                         const std::vector<bool>& case_texts) {
+    std::size_t text = builtin == "row_key" ? 1 : 0;
+    bool keeps_text = builtin == "lower" || builtin == "code" || builtin == "row_key";
+    return keeps_text && text < fields.size() &&
+           (case_texts[text] || (fields[text] && !fields[text]->each));
+}
+
+} // namespace
+
 Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
     std::vector<Node> args;
     std::vector<TypeP> types;
     std::vector<std::optional<CaseField>> fields;
     std::vector<bool> case_texts;
-    bool first_case_text = false;
     for (const auto& a : c.args) {
         Typed t = expr(a, scope);
-        if (args.empty()) first_case_text = t.case_text || (t.field && !t.field->each);
         args.push_back(std::move(t.node));
         types.push_back(t.type);
         fields.push_back(t.field);
@@ -107,7 +121,7 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
     if (n == "lower" && fields[0] && !fields[0]->each && all_lower_case(*fields[0]))
         out.field = fields[0];
     else
-        out.case_text = n == "lower" && first_case_text;
+        out.case_text = made_from_case_text(n, fields, case_texts);
     // A date moved from a case's date is a date of the same form: compared with "20240101",
     // it never equals it (check.impossible_value).
     if ((n == "add_days" || n == "add_years") && fields[0] && !fields[0]->each &&

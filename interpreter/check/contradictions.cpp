@@ -42,9 +42,10 @@ std::string key_of(const Node& n, const std::vector<Shape>& shapes) {
         std::string key = n.op == Op::Builtin ? fmt::format("{}(", n.builtin->name)
                                               : fmt::format("call {}(", n.slot);
         for (const auto& kid : n.kids) {
-            std::string arg = kid.op == Op::Const && kid.constant.kind != Kind::Table
-                                  ? to_text(kid.constant, shapes, true)
-                                  : key_of(kid, shapes);
+            std::string arg = kid.op != Op::Const ? key_of(kid, shapes)
+                              : kid.constant.kind == Kind::Table
+                                  ? "table " + kid.constant.table->name
+                                  : to_text(kid.constant, shapes, true);
             if (arg.empty()) return "";
             key += arg + ",";
         }
