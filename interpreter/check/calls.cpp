@@ -21,7 +21,27 @@ bool made_from_case_text(std::string_view builtin,
            (case_texts[text] || (fields[text] && !fields[text]->each));
 }
 
+// Which argument of the built-in call `n` is the text it gives back a form of, if any.
+std::optional<std::size_t> kept_argument(const Node& n) {
+    if (n.op != Op::Builtin || !n.builtin) return std::nullopt;
+    std::string_view name = n.builtin->name;
+    if (name == "lower" || name == "code") return 0;
+    if (name == "row_key") return 1;
+    return std::nullopt;
+}
+
 } // namespace
+
+std::int32_t kept_text(const Node& body, std::uint32_t parameters) {
+    const Node* n = &body;
+    while (auto at = kept_argument(*n)) {
+        if (*at >= n->kids.size()) return -1;
+        n = &n->kids[*at];
+    }
+    if (n->op == Op::Local && n->slot < parameters && n != &body)
+        return static_cast<std::int32_t>(n->slot);
+    return -1;
+}
 
 Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
     std::vector<Node> args;
@@ -59,7 +79,14 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
                                   type_name(types[i])));
         }
         note_call_lookups(it->second, args, fields, case_texts, span);
-        return make(Op::CallDef, std::move(args), result, span, it->second);
+        std::int32_t kept =
+            it->second < keeps_param_text_.size() ? keeps_param_text_[it->second] : -1;
+        Typed out = make(Op::CallDef, std::move(args), result, span, it->second);
+        if (kept >= 0 && out.node.op == Op::CallDef) {
+            auto k = static_cast<std::size_t>(kept);
+            out.case_text = case_texts[k] || (fields[k] && !fields[k]->each);
+        }
+        return out;
     }
     const Builtin* builtin = find_builtin(n);
     if (!builtin) {

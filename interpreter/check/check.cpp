@@ -317,6 +317,8 @@ private:
         auto by_parameters = warn_unguarded_lookups(done.body, done.param_count);
         if (param_lookups_.size() <= i) param_lookups_.resize(p().defs.size());
         param_lookups_[i] = std::move(by_parameters);
+        if (keeps_param_text_.size() <= i) keeps_param_text_.resize(p().defs.size(), -1);
+        keeps_param_text_[i] = kept_text(done.body, done.param_count);
         done.frame_size = scope.frame_size;
         def_switch_[i] = body.is_switch;
         p().max_frame = std::max(p().max_frame, scope.frame_size);

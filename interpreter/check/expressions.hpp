@@ -28,8 +28,12 @@ using LookupsToProve =
 struct ParamLookup {
     std::uint32_t param = 0;
     const TableData* table = nullptr;
-    Span at;              // the look-up, as written in the body
-    bool lowered = false; // by `lower(param)`
+    Span at;         // the look-up, as written in the body
+    Span key_at;     // its key
+    std::string key; // the key's name (key_of), the parameter in it as `local N`
+    // The key is the parameter itself, `lower` of it, or another text made from it
+    // (`code(c)`, `row_key(t, c)`, a definition that gives back a form of it).
+    enum class Form { same, lowered, other } form = Form::same;
     // The definition whose body holds the look-up, when it is another one this definition
     // passes its parameter to (`def over(c) = limit_of(c) > 1`); unset: its own.
     std::optional<std::uint32_t> in_def;
@@ -49,6 +53,9 @@ std::string with_article(const std::string& type);
 
 /// Every name the expression reads, in order, each once (conditions.cpp).
 void names_in(const ast::Expr& e, std::vector<std::string>& out);
+/// The parameter of a definition whose body gives back a form of its text (`lower(n)`,
+/// `code(n)`, `row_key(t, n)`, one in another), or -1 (calls.cpp).
+std::int32_t kept_text(const Node& body, std::uint32_t parameters);
 /// A value's text cut to 60 characters for a note (conditions.cpp).
 std::string shortened(std::string text);
 
@@ -146,13 +153,16 @@ protected:
                                              const std::vector<bool>& case_texts, Span at);
     CallsToProve calls_to_prove_;
     std::vector<std::vector<ParamLookup>> param_lookups_; // by definition, once compiled
+    // By definition: the parameter whose text it gives back, or a form of it (`def key(n) =
+    // lower(n)`), so that a call with a case's text is a case's text too (-1: none).
+    std::vector<std::int32_t> keeps_param_text_;
     [[gnu::noinline]] void unguarded_lookup(const Node& lookup, bool in_def); // reports one
     [[gnu::noinline]] void unguarded_call(const Node& call, const CallLookup& lookup, bool in_def);
     // One warning: a look-up (or a call that makes one) at `at` by `key`, which may be one of
     // `missing` (`constant`: is a constant the table lacks).
-    void report_unguarded(Span at, const TableData& table, const std::string& key,
-                          const std::vector<std::string>& missing, bool in_def, bool constant,
-                          std::vector<std::string> notes);
+    Diagnostic* report_unguarded(Span at, const TableData& table, const std::string& key,
+                                 const std::vector<std::string>& missing, bool in_def,
+                                 bool constant, std::vector<std::string> notes);
     bool removed_row(const TableData& table, const std::string& key,
                      const std::vector<std::string>& missing, Span at);
     std::set<LookupsToProve::key_type> removals_reported_; // `remove`s said once each

@@ -58,9 +58,11 @@ public:
     LookupWalk(const std::vector<Shape>& shapes, const std::vector<DefCode>& defs,
                const LookupsToProve& to_prove, std::uint32_t parameters, LookupReports report,
                const CallsToProve* calls = nullptr,
-               const std::vector<std::vector<ParamLookup>>* param_lookups = nullptr)
+               const std::vector<std::vector<ParamLookup>>* param_lookups = nullptr,
+               const std::vector<std::int32_t>* keeps_text = nullptr)
         : shapes_(shapes), defs_(defs), to_prove_(to_prove), parameters_(parameters),
-          report_(std::move(report)), calls_(calls), param_lookups_(param_lookups) {}
+          report_(std::move(report)), calls_(calls), param_lookups_(param_lookups),
+          keeps_text_(keeps_text) {}
 
     // What `n` holding (or, `negate`, failing) says of keys: `k in t`, `not (k not in t)`,
     // `k == c`, each operand of an `and` that holds (of an `or` that fails), a `let` bound to
@@ -208,9 +210,10 @@ public:
             if (n.kids.size() == 2 && to_prove_.count({n.span.file, n.span.begin, n.span.end}) &&
                 !found(n.kids[0], n.kids[1], tested))
                 report_.lookup(n);
-            if (n.kids.size() == 2)
-                if (const TableData* table = named_table(n.kids[0]))
-                    by_parameter(n.kids[1], table, n.span, tested);
+            // A table's, not a list's (`keys(t)[i]` is a position in a list).
+            if (n.kids.size() == 2 && n.kids[0].op == Op::Const &&
+                n.kids[0].constant.kind == Kind::Table)
+                by_parameter(n.kids[1], n.kids[0].constant.table, n.span, tested);
             break;
         case Op::CallDef:
             if (calls_ && report_.call)
@@ -223,9 +226,7 @@ public:
             // `def outer(c) = limit_of(c)`: outer's callers test `c` for limit_of's look-up.
             if (param_lookups_ && n.slot < param_lookups_->size())
                 for (const ParamLookup& inner : (*param_lookups_)[n.slot])
-                    if (inner.param < n.kids.size())
-                        by_parameter(n.kids[inner.param], inner.table, inner.at, tested,
-                                     inner.lowered, inner.in_def.value_or(n.slot));
+                    if (inner.param < n.kids.size()) pass_on(n, inner, tested);
             break;
         default:
             break;
@@ -268,24 +269,89 @@ private:
             tested.among[k] = std::move(values);
     }
 
-    // A look-up in `table` by `k`, one of the definition's parameters (or `lower` of one), that
-    // `tested` does not test: kept for the definition's callers.
-    void by_parameter(const Node& k, const TableData* table, Span at, const Tested& tested,
-                      bool lowered = false,
-                      std::optional<std::uint32_t> in_def = std::nullopt) const {
-        if (!report_.by_parameters) return;
-        const Node* param = &k;
-        if (k.op == Op::Builtin && k.builtin && k.builtin->name == std::string_view("lower") &&
-            k.kids.size() == 1) {
-            param = &k.kids[0];
-            lowered = true;
+    // The node a key is a text made from: `lower(c)`, `code(c)`, `row_key(t, c)`, or a call of
+    // a definition that gives back a form of its argument, each of `c`.
+    const Node& text_root(const Node& k) const {
+        const Node* n = &k;
+        for (;;) {
+            std::optional<std::size_t> from;
+            if (n->op == Op::Builtin && n->builtin) {
+                std::string_view name = n->builtin->name;
+                if (name == "lower" || name == "code") from = 0;
+                if (name == "row_key") from = 1;
+            } else if (n->op == Op::CallDef && keeps_text_ && n->slot < keeps_text_->size() &&
+                       (*keeps_text_)[n->slot] >= 0) {
+                from = static_cast<std::size_t>((*keeps_text_)[n->slot]);
+            }
+            if (!from || *from >= n->kids.size()) return *n;
+            n = &n->kids[*from];
         }
-        if (param->op != Op::Local || param->slot >= parameters_) return;
-        if (tested_in(table, key(k), tested)) return;
+    }
+    // The definition's parameter `k` is, or is a text made from (text_root), if any.
+    std::optional<std::uint32_t> parameter_in(const Node& k) const {
+        const Node& root = text_root(k);
+        if (root.op == Op::Local && root.slot < parameters_) return root.slot;
+        return std::nullopt;
+    }
+    static ParamLookup::Form form_of(const Node& k) {
+        if (k.op == Op::Local) return ParamLookup::Form::same;
+        bool lowered = k.op == Op::Builtin && k.builtin &&
+                       k.builtin->name == std::string_view("lower") && k.kids.size() == 1 &&
+                       k.kids[0].op == Op::Local;
+        return lowered ? ParamLookup::Form::lowered : ParamLookup::Form::other;
+    }
+
+    // A look-up in `table` by `k`, one of the definition's parameters or a text made from one,
+    // that `tested` does not test: kept for the definition's callers.
+    void by_parameter(const Node& k, const TableData* table, Span at, const Tested& tested) const {
+        auto param = parameter_in(k);
+        if (!report_.by_parameters || !param) return;
+        keep({*param, table, at, k.span, key(k), form_of(k), std::nullopt}, tested);
+    }
+    // `def outer(c) = inner(c)`: what `inner` looks up of its parameter, `outer` looks up of
+    // the argument it gives, when that is (a text made from) one of its own parameters.
+    void pass_on(const Node& call, const ParamLookup& inner, const Tested& tested) const {
+        const Node& argument = call.kids[inner.param];
+        auto param = parameter_in(argument);
+        if (!report_.by_parameters || !param) return;
+        using Form = ParamLookup::Form;
+        Form form = inner.form == Form::same                                  ? form_of(argument)
+                    : inner.form == Form::lowered && argument.op == Op::Local ? Form::lowered
+                                                                              : Form::other;
+        keep({*param, inner.table, inner.at, inner.key_at, argument_key(inner, argument), form,
+              inner.in_def.value_or(call.slot)},
+             tested);
+    }
+    void keep(ParamLookup lookup, const Tested& tested) const {
+        if (lookup.key.empty() || tested_in(lookup.table, lookup.key, tested)) return;
         for (const ParamLookup& known : *report_.by_parameters)
-            if (known.param == param->slot && known.table == table && known.lowered == lowered)
+            if (known.param == lookup.param && known.table == lookup.table &&
+                known.key == lookup.key)
                 return;
-        report_.by_parameters->push_back({param->slot, table, at, lowered, in_def});
+        report_.by_parameters->push_back(std::move(lookup));
+    }
+
+    // The key a called definition looks up, named here: its parameter replaced by the
+    // argument's name ("" when the argument has none, a constant).
+    std::string argument_key(const ParamLookup& lookup, const Node& argument) const {
+        std::string given = key(argument);
+        if (given.empty()) return "";
+        return replaced_name(lookup.key, local_key(lookup.param), given);
+    }
+    // `name` with each part that is `part` (at its start or as an argument) replaced.
+    static std::string replaced_name(const std::string& name, const std::string& part,
+                                     const std::string& by) {
+        std::string out;
+        for (std::size_t at = 0; at < name.size();) {
+            bool starts = at == 0 || name[at - 1] == '(' || name[at - 1] == ',';
+            std::size_t end = name.find_first_of("(.,)", at);
+            if (end == std::string::npos) end = name.size();
+            std::string_view piece(name.data() + at, end - at);
+            out += starts && piece == part ? by : std::string(piece);
+            if (end < name.size()) out += name[end];
+            at = end + 1;
+        }
+        return out;
     }
 
     // What a list having an element says: `if k in t then t[k].x else []` has one only when
@@ -313,10 +379,8 @@ private:
     // Whether the look-up a called definition makes of `argument` finds a row.
     bool found_argument(const ParamLookup& lookup, const Node& argument,
                         const Tested& tested) const {
-        if (!lookup.lowered) return found(lookup.table, argument, tested);
         if (auto root = root_local(argument); root && *root < parameters_) return true;
-        std::string name = key(argument);
-        return !name.empty() && tested_in(lookup.table, fmt::format("lower({},)", name), tested);
+        return tested_in(lookup.table, argument_key(lookup, argument), tested);
     }
     bool tested_in(const TableData* table, const std::string& name, const Tested& tested) const {
         if (name.empty()) return false;
@@ -378,6 +442,7 @@ private:
     LookupReports report_;
     const CallsToProve* calls_;
     const std::vector<std::vector<ParamLookup>>* param_lookups_;
+    const std::vector<std::int32_t>* keeps_text_; // by definition (ExpressionChecker)
 };
 
 } // namespace
@@ -389,12 +454,50 @@ void ExpressionChecker::unguarded_lookup(const Node& lookup, bool in_def) {
                      one_line(source_text(lookup.kids[1].span)), missing, in_def, false, {});
 }
 
+namespace {
+
+// `text` with each whole word `word` (a name: letters, digits, `_`) replaced by `by`; strings
+// are left as they are.
+std::string replaced_word(const std::string& text, const std::string& word, const std::string& by) {
+    auto name_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+    std::string out;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size();) {
+        char c = text[i];
+        if (c == '"') in_string = !in_string;
+        bool starts = !in_string && text.compare(i, word.size(), word) == 0 &&
+                      (i == 0 || !name_char(text[i - 1])) &&
+                      (i + word.size() == text.size() || !name_char(text[i + word.size()]));
+        if (starts) {
+            out += by;
+            i += word.size();
+        } else {
+            out += c;
+            ++i;
+        }
+    }
+    return out;
+}
+
+} // namespace
+
 // `limit_of(line.code)` of `def limit_of(c) = allowed[c]`: said at the call, where the test
 // belongs (the definition's parameter may be anything its callers give).
 void ExpressionChecker::unguarded_call(const Node& call, const CallLookup& lookup, bool in_def) {
     const Node& argument = call.kids[lookup.lookup.param];
-    std::string key = one_line(source_text(argument.span));
-    if (lookup.lookup.lowered) key = fmt::format("lower({})", key);
+    std::string given = one_line(source_text(argument.span));
+    using Form = ParamLookup::Form;
+    Form form = lookup.lookup.form;
+    // The key as the caller would test it: the argument, `lower` of it, or what the body
+    // makes of it, written with the argument (`lk(m.name)` of `w[lk(n)]`); made through
+    // another definition, only the argument can be named here.
+    std::string key = form == Form::lowered ? fmt::format("lower({})", given) : given;
+    bool named = form != Form::other || !lookup.lookup.in_def;
+    if (form == Form::other && named) {
+        const ast::Def& callee = *merged_.defs[lookup.def].decl;
+        key = replaced_word(one_line(source_text(as_written(lookup.lookup.key_at))),
+                            callee.params[lookup.lookup.param].name.text, given);
+    }
     Span inside = as_written(lookup.lookup.at);
     std::string called = p().defs[lookup.def].name;
     std::uint32_t holder = lookup.lookup.in_def.value_or(lookup.def);
@@ -404,14 +507,26 @@ void ExpressionChecker::unguarded_call(const Node& call, const CallLookup& looku
                           where(inside))
             : fmt::format("`{}` passes it to `{}`, which looks it up as `{}`, at {}", called,
                           p().defs[holder].name, one_line(source_text(inside)), where(inside));
-    report_unguarded(as_written(call.span), *lookup.lookup.table, key, lookup.missing, in_def,
-                     lookup.constant, {std::move(how)});
+    Diagnostic* d = report_unguarded(as_written(call.span), *lookup.lookup.table, key,
+                                     lookup.missing, in_def, lookup.constant, {std::move(how)});
+    if (d && !named && !lookup.constant) {
+        d->message = fmt::format("`{}` stops the case with an error (eval.missing_key) when the "
+                                 "key it makes of `{}` is not a key of table `{}`, and nothing "
+                                 "before it tests that",
+                                 one_line(source_text(as_written(call.span))), given,
+                                 lookup.lookup.table->name);
+        d->help = fmt::format("test that key first (the note shows how it is made), or give a "
+                              "value for the keys table `{}` lacks",
+                              lookup.lookup.table->name);
+    }
 }
 
-void ExpressionChecker::report_unguarded(Span at, const TableData& table, const std::string& key,
-                                         const std::vector<std::string>& missing, bool in_def,
-                                         bool constant, std::vector<std::string> notes) {
-    if (removed_row(table, key, missing, at)) return;
+Diagnostic* ExpressionChecker::report_unguarded(Span at, const TableData& table,
+                                                const std::string& key,
+                                                const std::vector<std::string>& missing,
+                                                bool in_def, bool constant,
+                                                std::vector<std::string> notes) {
+    if (removed_row(table, key, missing, at)) return nullptr;
     std::string written = one_line(source_text(at));
     auto& d = warning(
         "check.unguarded_lookup", at,
@@ -424,7 +539,7 @@ void ExpressionChecker::report_unguarded(Span at, const TableData& table, const 
     d.notes = std::move(notes);
     if (constant) {
         d.help = fmt::format("give a key table `{}` has, or add its row", table.name);
-        return;
+        return &d;
     }
     if (!missing.empty())
         d.notes.push_back(fmt::format("`{}` may be {}, which the table has no row for", key,
@@ -434,6 +549,7 @@ void ExpressionChecker::report_unguarded(Span at, const TableData& table, const 
     d.help =
         in_def ? "test it first: " + inline_test
                : fmt::format("test it first: `when {} in {}`, or {}", key, table.name, inline_test);
+    return &d;
 }
 
 // A field's value the table lacks because a later layer removed its row (`table limb_label
@@ -474,7 +590,7 @@ std::vector<ParamLookup> ExpressionChecker::warn_unguarded_lookups(const Node& b
                           [&](const Node& n, const CallLookup& l) { unguarded_call(n, l, true); },
                           &by_parameters};
     LookupWalk walk(p().shapes, p().defs, lookups_to_prove_, parameters, reports, &calls_to_prove_,
-                    &param_lookups_);
+                    &param_lookups_, &keeps_param_text_);
     walk.walk(body, {});
     return by_parameters;
 }
@@ -483,7 +599,8 @@ void ExpressionChecker::warn_unguarded_lookups(const RuleCode& code) {
     if (lookups_to_prove_.empty() && calls_to_prove_.empty()) return;
     LookupReports reports{[&](const Node& n) { unguarded_lookup(n, false); },
                           [&](const Node& n, const CallLookup& l) { unguarded_call(n, l, false); }};
-    LookupWalk walk(p().shapes, p().defs, lookups_to_prove_, 0, reports, &calls_to_prove_);
+    LookupWalk walk(p().shapes, p().defs, lookups_to_prove_, 0, reports, &calls_to_prove_, nullptr,
+                    &keeps_param_text_);
     auto clause_walk = [&](Tested& tested, const ClauseCode& clause, bool learns) {
         // `otherwise` says why the rule stopped here: the `when` failed.
         if (clause.otherwise) walk.walk(*clause.otherwise, tested);

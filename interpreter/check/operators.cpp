@@ -313,12 +313,14 @@ void ExpressionChecker::note_call_lookups(std::uint32_t def, const std::vector<N
     if (def >= param_lookups_.size()) return;
     for (const ParamLookup& lookup : param_lookups_[def]) {
         if (lookup.param >= fields.size()) continue;
+        using Form = ParamLookup::Form;
         // `limit_of(95999)`: a constant, found or not in every case.
         if (const Node& arg = args[lookup.param];
             is_plain_constant(arg) && arg.constant.kind != Kind::Table) {
+            if (lookup.form == Form::other) continue; // what the key is made of, not the key
             Value key = arg.constant;
             std::string lowered;
-            if (lookup.lowered && key.kind == Kind::String) {
+            if (lookup.form == Form::lowered && key.kind == Kind::String) {
                 lowered = ascii_lower(key.str());
                 key = Value::of_string(lowered);
             }
@@ -327,11 +329,18 @@ void ExpressionChecker::note_call_lookups(std::uint32_t def, const std::vector<N
                     {lookup, def, {to_text(key, p().shapes, true)}, true});
             continue;
         }
-        const auto& field = fields[lookup.param];
-        // `lower(c)` of a field is a text made from the case, whatever the field's values.
-        bool case_text = case_texts[lookup.param] || (lookup.lowered && field && !field->each);
-        auto missing =
-            lookup_to_prove(lookup.lowered ? std::nullopt : field, case_text, *lookup.table);
+        // The key as the look-up sees it: the field, `lower` of a field whose values are all in
+        // lower case (the field again, as `lower(limb.limb)` written out is), or a text made
+        // from the case, which may be anything.
+        std::optional<CaseField> field = fields[lookup.param];
+        bool case_text = case_texts[lookup.param];
+        bool kept = lookup.form == Form::same ||
+                    (lookup.form == Form::lowered && field && all_lower_case(*field));
+        if (!kept) {
+            case_text = case_text || (field && !field->each);
+            field.reset();
+        }
+        auto missing = lookup_to_prove(field, case_text, *lookup.table);
         if (missing)
             calls_to_prove_[{at.file, at.begin, at.end}].push_back(
                 {lookup, def, std::move(*missing)});
