@@ -159,8 +159,14 @@ void Server::dispatch(const json& message) {
     if (message.value("jsonrpc", "") != "2.0")
         return fail(id, error_code::invalid_request, "`jsonrpc` must be \"2.0\"");
     if (!message.contains("method")) {
-        // A response to a request of ours; the server sends none, so it is dropped.
-        if (has_id && (message.contains("result") || message.contains("error"))) return;
+        // A response to a request of ours (the file watchers' registration): an error is
+        // said on stderr, where the editor shows the server's log.
+        if (has_id && message.contains("error")) {
+            fmt::print(stderr, "cpl lsp: the client refused request {}: {}\n", id.dump(),
+                       message["error"].dump());
+            return;
+        }
+        if (has_id && message.contains("result")) return;
         return fail(id, error_code::invalid_request, "a message needs a `method`");
     }
     if (!message["method"].is_string())
@@ -223,14 +229,11 @@ json Server::initialize(const json& params) {
         for (const auto& e :
              params["capabilities"]["general"].value("positionEncodings", json::array()))
             if (e == "utf-8") encoding_ = Encoding::utf8;
-    if (params.contains("capabilities")) {
-        const json& caps = params["capabilities"];
-        can_watch_files_ =
-            caps.contains("workspace") && caps["workspace"].is_object() &&
-            caps["workspace"].contains("didChangeWatchedFiles") &&
-            caps["workspace"]["didChangeWatchedFiles"].is_object() &&
-            caps["workspace"]["didChangeWatchedFiles"].value("dynamicRegistration", false) == true;
-    }
+    // A capability of another type than the protocol's is read as absent.
+    static const auto watch =
+        "/capabilities/workspace/didChangeWatchedFiles/dynamicRegistration"_json_pointer;
+    can_watch_files_ =
+        params.contains(watch) && params[watch].is_boolean() && params[watch].get<bool>();
     // Policies are found from the working directory, as `cpl check` run at the workspace's
     // root finds them (`extends NAME` → policies/NAME.cpl, stdlib/ on disk).
     std::string root;
@@ -275,9 +278,17 @@ json Server::initialized(const json&) {
 }
 
 json Server::did_change_watched_files(const json& params) {
+    constexpr int created = 1, deleted = 3;
     for (const auto& change : params.at("changes")) {
         std::string path = uri_path(change.at("uri").get<std::string>());
         if (!path.empty()) changed_.insert(source_key(path));
+        // A file that appeared or went may be one a policy looked for and did not find (a base
+        // or a data file named before it existed): it is in no analysis's `read`, so every
+        // open document is checked again.
+        int type = change.value("type", 0);
+        if (type == created || type == deleted)
+            for (auto& [uri, d] : documents_.all())
+                pending_.insert(uri);
     }
     return nullptr;
 }

@@ -307,10 +307,33 @@ TEST_CASE("lsp: a base changed on disk re-checks the open payer, when the client
     CHECK(again[0]["code"] == "check.unknown_setting");
     // A file the payer does not read changes nothing.
     server.notify("workspace/didChangeWatchedFiles",
-                  {{"changes", {{{"uri", uri_of(dir / "other.cpl")}, {"type", 1}}}}});
-    CHECK(server.request("shutdown", nullptr).contains("result"));
+                  {{"changes", {{{"uri", uri_of(dir / "other.cpl")}, {"type", 2}}}}});
+    // Any request: the diagnostics the notification caused would come before its answer.
+    CHECK(server.request("cpl/no-such-method", nullptr)["error"]["code"] == -32601);
     for (const auto& n : server.notifications)
         CHECK(n.value("method", "") != "textDocument/publishDiagnostics");
+
+    // A base named before it exists: created later, the payer that looked for it is checked
+    // again (it read nothing of it).
+    std::string late = uri_of(dir / "late.cpl");
+    json missing = open(server, late, "policy late extends \"later_base.cpl\"\nlimit 4\n");
+    REQUIRE_FALSE(missing["diagnostics"].empty());
+    std::ofstream(dir / "later_base.cpl") << "policy later_base\nsetting limit 5\n";
+    server.notify("workspace/didChangeWatchedFiles",
+                  {{"changes", {{{"uri", uri_of(dir / "later_base.cpl")}, {"type", 1}}}}});
+    CHECK(server.diagnostics_for(late)["diagnostics"].empty());
+}
+
+TEST_CASE("lsp: a capability of the wrong type is read as absent, not as a broken initialize") {
+    LspClient server(cpl::test::source_root.string());
+    json capabilities = {
+        {"workspace", {{"didChangeWatchedFiles", {{"dynamicRegistration", "yes"}}}}}};
+    json reply = server.request("initialize", {{"rootUri", uri_of(cpl::test::source_root)},
+                                               {"capabilities", capabilities}});
+    CHECK(reply.contains("result"));
+    server.notify("initialized", json::object());
+    CHECK(server.request("shutdown", nullptr).contains("result"));
+    CHECK(server.notifications.empty()); // no registration asked for
 }
 
 TEST_CASE("lsp: a client that cannot watch files is not asked to") {
@@ -367,6 +390,7 @@ TEST_CASE("lsp: broken framing and the end of input never crash the server") {
         CHECK(error["error"]["code"] == -32700);
         server.send_raw("\r\n\r\n"); // blank lines between messages: no message, no error
         initialize(server, cpl::test::source_root);
+        CHECK(server.notifications.empty());
     }
     SECTION("a header block with no Content-Length, then a good message") {
         LspClient server(cpl::test::source_root.string());
