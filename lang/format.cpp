@@ -85,15 +85,12 @@ int operand_need(UnaryOp op) {
     return level(vocabulary::unary(op).precedence);
 }
 // What a unary operator's operand must bind at least as tightly as: a minus before a minus is
-// put in parentheses, `-(-3)` rather than `--3`, which reads as something else.
+// put in parentheses, `-(-3)` rather than `--3`, which reads as something else. (A number
+// literal has no sign of its own: `-3` is a minus before 3.)
 int operand_need(const Unary& u) {
-    if (u.op != UnaryOp::Neg) return operand_need(u.op);
-    const Expr& operand = *u.operand;
-    auto* number = std::get_if<NumberLit>(&operand.kind);
-    auto* inner = std::get_if<Unary>(&operand.kind);
-    bool begins_with_minus = (number && (number->value < 0 || number->fraction.starts_with('-'))) ||
-                             (inner && inner->op == UnaryOp::Neg);
-    return begins_with_minus ? p_primary + 1 : operand_need(u.op);
+    const auto* inner = std::get_if<Unary>(&u.operand->kind);
+    bool minus_minus = u.op == UnaryOp::Neg && inner && inner->op == UnaryOp::Neg;
+    return minus_minus ? p_primary + 1 : operand_need(u.op);
 }
 constexpr int source_need = p_or; // a comprehension's source: an `if` there reads badly
 

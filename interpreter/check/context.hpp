@@ -162,19 +162,21 @@ protected:
         return merged_.sources->get(span.file).locate(span.begin).line;
     }
 
-    /// The text of `span` as written, without the blanks after it.
-    // `span` without the blanks and comments after it (the last expression of a declaration
-    // runs on to the next), so that a caret or a quote shows what was written.
-    Span as_written(Span span) {
+    /// The covered text of `span`, and `span` without the blanks and comments after it (the
+    /// last expression of a declaration runs on to the next), so that a caret or a quote shows
+    /// what was written.
+    std::string_view covered(Span span) const {
         const std::string& text = merged_.sources->get(span.file).text();
-        std::string_view covered(text.data() + span.begin, span.end - span.begin);
-        span.end = span.begin + static_cast<std::uint32_t>(code_length(covered));
+        return std::string_view(text.data() + span.begin, span.end - span.begin);
+    }
+    Span as_written(Span span) const {
+        span.end = span.begin + static_cast<std::uint32_t>(code_length(covered(span)));
         return span;
     }
 
-    std::string source_text(Span span) {
-        const std::string& text = merged_.sources->get(span.file).text();
-        std::string_view out(text.data() + span.begin, span.end - span.begin);
+    /// The text of `span` as written, without the blanks after it.
+    std::string source_text(Span span) const {
+        std::string_view out = covered(span);
         while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back())))
             out.remove_suffix(1);
         return std::string(out);
