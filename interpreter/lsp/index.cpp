@@ -11,7 +11,8 @@ namespace cpl::lsp {
 
 class Walker {
 public:
-    Walker(Index& index, std::string path) : out_(index.occurrences_), path_(std::move(path)) {}
+    Walker(Index& index, std::string path)
+        : out_(index.occurrences_), leading_(index.leading_), path_(std::move(path)) {}
 
     void file(const ast::PolicyFile& file) {
         if (file.extends) {
@@ -61,17 +62,23 @@ private:
     void declaration(const ast::Rule& r) {
         add(kind_of(r.kind), r.name.text, r.name.span, true);
         if (r.placement) add(kind_of(r.kind), r.placement->target.text, r.placement->target.span);
-        clauses(r.clauses);
+        clauses(r.clauses, &leading_[{kind_of(r.kind), r.name.text}]);
     }
     void declaration(const ast::Override& o) {
         add(kind_of(o.rule.kind), o.rule.name.text, o.rule.name.span);
-        clauses(o.rule.clauses);
+        clauses(o.rule.clauses, &leading_[{kind_of(o.rule.kind), o.rule.name.text}]);
     }
     void declaration(const ast::Disable& d) { add(kind_of(d.kind), d.target.text, d.target.span); }
     void declaration(const ast::Exception& e) {
         // A narrowing has no name of its own: it names its target.
         if (!e.narrows) add(Kind::exception, e.rule.name.text, e.rule.name.span, true);
         add(kind_of(e.target_kind), e.target.text, e.target.span);
+        // One `per` an element of the target's loop, and a narrowing, are spliced in where the
+        // target first acts: its loop variable and lets are theirs to read.
+        if (e.per || e.narrows)
+            if (auto target = leading_.find({kind_of(e.target_kind), e.target.text});
+                target != leading_.end())
+                locals_ = target->second;
         clauses(e.rule.clauses);
     }
     void declaration(const ast::Include& i) {
@@ -89,12 +96,18 @@ private:
     }
 
     // Clauses run in order: a `for` or `let` variable is in scope for the clauses after it.
-    void clauses(const std::vector<ast::Clause>& list) {
+    // `leading`: where to keep those bound before the first clause that acts.
+    void clauses(const std::vector<ast::Clause>& list,
+                 std::vector<std::pair<std::string, Span>>* leading = nullptr) {
+        using K = ast::ClauseKind;
+        if (leading) leading->clear();
         for (const auto& c : list) {
+            if (c.kind != K::For && c.kind != K::Let && c.kind != K::When) leading = nullptr;
             expr(c.expr);
             if (c.units) expr(*c.units);
             if (c.modifiers) expr(*c.modifiers);
-            if (c.var) bind(*c.var, c.kind == ast::ClauseKind::For ? "for" : "let");
+            if (c.var) bind(*c.var, c.kind == K::For ? "for" : "let");
+            if (c.var && leading) leading->push_back(locals_.back());
         }
         locals_.clear();
     }
@@ -180,6 +193,7 @@ private:
     void node(const ast::BoolLit&, Span) {}
 
     std::vector<Occurrence>& out_;
+    std::map<std::pair<Kind, std::string>, std::vector<std::pair<std::string, Span>>>& leading_;
     std::string path_;
     std::vector<std::pair<std::string, Span>> locals_;
 };

@@ -6,6 +6,7 @@
 
 #include "lang/ast.hpp"
 
+#include <map>
 #include <set>
 #include <string>
 #include <utility>
@@ -81,6 +82,9 @@ private:
     friend class Walker;
     std::vector<Occurrence> occurrences_;
     std::set<std::pair<Kind, std::string>> declared_; // so resolving a name is a look-up
+    // A rule's or edit's `for` and `let` variables before it first acts, by kind and name:
+    // an exception `per` one of them, and a narrowing, read them too.
+    std::map<std::pair<Kind, std::string>, std::vector<std::pair<std::string, Span>>> leading_;
 };
 
 } // namespace cpl::lsp
