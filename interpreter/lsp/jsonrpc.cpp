@@ -73,50 +73,87 @@ bool Reader::fill() {
 // The header ends at the first empty line. The protocol ends lines with CRLF; a client that
 // ends them with LF alone is understood too, rather than left waiting for an answer that
 // would never come.
-std::optional<Reader::HeaderEnd> Reader::header_end(std::size_t from) const {
-    std::size_t begin = from;
+Reader::HeaderEnd Reader::header_end(std::size_t from) const {
+    HeaderEnd end{from};
     for (std::size_t line = from;;) {
         std::size_t newline = buffer_.find('\n', line);
-        if (newline == std::string::npos) return std::nullopt;
+        if (newline == std::string::npos) return end;
         bool cr = newline > line && buffer_[newline - 1] == '\r';
         bool empty = newline - line == (cr ? 1u : 0u);
-        if (empty && line == begin)
-            begin = newline + 1; // a blank line between messages
-        else if (empty)
-            return HeaderEnd{begin, line, newline + 1};
+        if (empty && line == end.begin) {
+            end.begin = newline + 1; // a blank line between messages
+        } else if (empty) {
+            end.headers = line;
+            end.body = newline + 1;
+            end.complete = true;
+            return end;
+        }
         line = newline + 1;
     }
 }
 
 bool Reader::frame_ready() const {
+    if (skipping_header_ || skipping_body_) return false;
     auto end = header_end(pos_);
-    if (!end) return false;
+    if (!end.complete) return false;
     std::string why;
-    auto length = content_length(
-        std::string_view(buffer_).substr(end->begin, end->headers - end->begin), why);
-    return !length || buffer_.size() - end->body >= *length;
+    auto length =
+        content_length(std::string_view(buffer_).substr(end.begin, end.headers - end.begin), why);
+    return !length || buffer_.size() - end.body >= *length;
+}
+
+bool Reader::skip_broken() {
+    while (skipping_body_) {
+        if (pos_ == buffer_.size() && !fill()) return false;
+        std::size_t dropped = std::min(skipping_body_, buffer_.size() - pos_);
+        pos_ += dropped;
+        skipping_body_ -= dropped;
+    }
+    while (skipping_header_) {
+        // The end of a header block: a line end, then an empty line.
+        std::size_t lf = buffer_.find("\n\n", pos_), crlf = buffer_.find("\n\r\n", pos_);
+        std::size_t at = std::min(lf, crlf);
+        if (at != std::string::npos) {
+            pos_ = at + (at == lf ? 2 : 3);
+            skipping_header_ = false;
+            break;
+        }
+        // Keep the last two bytes: the end may be split between two reads.
+        pos_ = std::max(pos_, buffer_.size() - std::min<std::size_t>(buffer_.size(), 2));
+        if (!fill()) return false;
+    }
+    return true;
 }
 
 std::optional<Frame> Reader::next() {
-    std::optional<HeaderEnd> end;
-    while (!(end = header_end(pos_))) {
+    const std::string too_long = "the message header is longer than 64 KiB";
+    for (;;) {
+        if (!skip_broken()) return std::nullopt;
+        HeaderEnd end = header_end(pos_);
+        pos_ = end.begin; // blank lines between messages count for nothing
+        if (end.complete) {
+            std::string why;
+            auto length = content_length(
+                std::string_view(buffer_).substr(end.begin, end.headers - end.begin), why);
+            pos_ = end.body;
+            if (end.headers - end.begin > max_header_bytes) {
+                skipping_body_ = length.value_or(0); // one error for the message, not its body
+                return Frame{"", too_long};
+            }
+            if (!length) return Frame{"", why};
+            while (buffer_.size() - pos_ < *length)
+                if (!fill()) return std::nullopt;
+            Frame frame{buffer_.substr(pos_, *length), ""};
+            pos_ += *length;
+            return frame;
+        }
         if (buffer_.size() - pos_ > max_header_bytes) {
-            // No blank line in sight: drop the bytes so far and report them.
-            pos_ = buffer_.size();
-            return Frame{"", "the message header is longer than 64 KiB"};
+            // No blank line in sight: said once; the rest of the block is dropped unread.
+            skipping_header_ = true;
+            return Frame{"", too_long};
         }
         if (!fill()) return std::nullopt;
     }
-    std::string why;
-    auto length = content_length(
-        std::string_view(buffer_).substr(end->begin, end->headers - end->begin), why);
-    pos_ = end->body;
-    if (!length) return Frame{"", why};
-    while (buffer_.size() - pos_ < *length)
-        if (!fill()) return std::nullopt;
-    Frame frame{buffer_.substr(pos_, *length), ""};
-    pos_ += *length;
-    return frame;
 }
 
 void Writer::send(const nlohmann::json& message) {

@@ -43,18 +43,26 @@ public:
 
 private:
     bool fill(); // reads more bytes; false at the end of the input
-    // Where the next header block after `from` begins and ends, and its body begins.
+    // The next header block after `from`: where it begins (blank lines before it are no
+    // message), where its lines end and its body begins, once its blank line has come.
     struct HeaderEnd {
-        std::size_t begin;   // its first line (blank lines before it are no message)
-        std::size_t headers; // the end of its lines
-        std::size_t body;    // after the blank line
+        std::size_t begin;
+        std::size_t headers = 0;
+        std::size_t body = 0;
+        bool complete = false;
     };
-    std::optional<HeaderEnd> header_end(std::size_t from) const;
+    HeaderEnd header_end(std::size_t from) const;
+    // Drops what is left of a broken message: the rest of a header block too long to keep
+    // (to its blank line), or the body of one whose header was refused. False at the end of
+    // the input.
+    bool skip_broken();
 
     int fd_;
     std::string buffer_;
     std::size_t pos_ = 0; // start of the unread bytes in buffer_
     bool eof_ = false;
+    bool skipping_header_ = false;  // inside a header block already reported too long
+    std::size_t skipping_body_ = 0; // bytes of a refused message's body still to drop
 };
 
 /// Writes framed messages to a file descriptor.

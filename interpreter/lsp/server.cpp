@@ -281,14 +281,24 @@ json Server::did_change_watched_files(const json& params) {
     constexpr int created = 1, deleted = 3;
     for (const auto& change : params.at("changes")) {
         std::string path = uri_path(change.at("uri").get<std::string>());
-        if (!path.empty()) changed_.insert(source_key(path));
+        if (path.empty()) continue;
+        std::string key = source_key(path);
+        changed_.insert(key);
         // A file that appeared or went may be one a policy looked for and did not find (a base
-        // or a data file named before it existed): it is in no analysis's `read`, so every
-        // open document is checked again.
+        // or a data file named before it existed), which no analysis read: every open document
+        // is checked again. Some watchers say "changed" of a new file: then those whose load
+        // failed are.
         int type = change.value("type", 0);
-        if (type == created || type == deleted)
-            for (auto& [uri, d] : documents_.all())
+        bool everyone = type == created || type == deleted;
+        for (auto& [uri, d] : documents_.all()) {
+            if (everyone || !d.analysis) {
                 pending_.insert(uri);
+                continue;
+            }
+            if (d.analysis->read.count(key)) continue; // flush() sees it
+            for (const auto& diagnostic : d.analysis->diagnostics.items())
+                if (diagnostic.code.starts_with("load.")) pending_.insert(uri);
+        }
     }
     return nullptr;
 }

@@ -322,6 +322,46 @@ TEST_CASE("lsp: a base changed on disk re-checks the open payer, when the client
     server.notify("workspace/didChangeWatchedFiles",
                   {{"changes", {{{"uri", uri_of(dir / "later_base.cpl")}, {"type", 1}}}}});
     CHECK(server.diagnostics_for(late)["diagnostics"].empty());
+    // Some watchers say "changed" of a new file: the documents whose load failed are checked.
+    std::string later = uri_of(dir / "later.cpl");
+    REQUIRE_FALSE(
+        open(server, later, "policy later extends \"base_2.cpl\"\nlimit 4\n")["diagnostics"]
+            .empty());
+    std::ofstream(dir / "base_2.cpl") << "policy base_2\nsetting limit 5\n";
+    server.notify("workspace/didChangeWatchedFiles",
+                  {{"changes", {{{"uri", uri_of(dir / "base_2.cpl")}, {"type", 2}}}}});
+    CHECK(server.diagnostics_for(later)["diagnostics"].empty());
+}
+
+TEST_CASE("lsp: an exception per line reads the target's loop variable and lets: hover and "
+          "definition find them in the base") {
+    fs::path dir = scratch("exception_names");
+    std::string base_text = "policy base\n"
+                            "edit units_cap \"At most 2 units\"\n"
+                            "  for line in claim\n"
+                            "  let allowed = 2\n"
+                            "  when line.units > allowed\n"
+                            "  deny \"too many\"\n"
+                            "  cite \"c\"\n";
+    std::string payer_text = "policy payer extends \"base.cpl\"\n"
+                             "exception nmj to edit units_cap per line \"95937 paid\"\n"
+                             "  when line.code == 95937 and line.units <= allowed + 1\n"
+                             "  warn \"paid\"\n"
+                             "  cite \"Plan X\"\n";
+    std::ofstream(dir / "base.cpl") << base_text;
+    LspClient server(dir.string());
+    initialize(server, dir);
+    std::string payer = uri_of(dir / "payer.cpl");
+    REQUIRE(open(server, payer, payer_text)["diagnostics"].empty());
+    // `line` at line 2, character 7; `allowed` at character 43.
+    json line = server.request("textDocument/definition", at(payer, 2, 8))["result"];
+    CHECK(line["uri"] == uri_of(dir / "base.cpl"));
+    CHECK(line["range"]["start"] == json{{"line", 2}, {"character", 6}});
+    json allowed = server.request("textDocument/definition", at(payer, 2, 45))["result"];
+    CHECK(allowed["range"]["start"] == json{{"line", 3}, {"character", 6}});
+    json hover = server.request("textDocument/hover", at(payer, 2, 8))["result"];
+    INFO(hover.dump());
+    CHECK(hover.dump().find("line") != std::string::npos);
 }
 
 TEST_CASE("lsp: a capability of the wrong type is read as absent, not as a broken initialize") {
@@ -389,6 +429,29 @@ TEST_CASE("lsp: broken framing and the end of input never crash the server") {
         json error = *server.receive();
         CHECK(error["error"]["code"] == -32700);
         server.send_raw("\r\n\r\n"); // blank lines between messages: no message, no error
+        initialize(server, cpl::test::source_root);
+        CHECK(server.notifications.empty());
+    }
+    SECTION("a header past the limit, whole or arriving in parts: one error, then on") {
+        for (std::size_t junk : {std::size_t{131000}, std::size_t{2} << 20}) {
+            CAPTURE(junk);
+            LspClient server(cpl::test::source_root.string());
+            std::string body = R"({"jsonrpc":"2.0","id":5,"method":"shutdown"})";
+            server.send_raw("X-Padding: " + std::string(junk, 'a') + "\r\nContent-Length: " +
+                            std::to_string(body.size()) + "\r\n\r\n" + body);
+            initialize(server, cpl::test::source_root);
+            std::size_t errors = 0;
+            for (const auto& n : server.notifications)
+                errors += n.contains("error") && n["error"]["code"] == -32700;
+            CHECK(errors == 1);
+        }
+    }
+    SECTION("many blank lines between messages are no message") {
+        LspClient server(cpl::test::source_root.string());
+        std::string blank_lines;
+        for (int i = 0; i < 70000; ++i)
+            blank_lines += "\r\n";
+        server.send_raw(blank_lines + std::string(70000, '\n'));
         initialize(server, cpl::test::source_root);
         CHECK(server.notifications.empty());
     }
