@@ -1,33 +1,15 @@
 // lang/files.cpp — bounded, regular-file-only reading.
 #include "files.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
+#include <unistd.h>
 
 namespace cpl {
-
-namespace {
-
-// Reads in blocks, not a character at a time: the CMS data files are megabytes.
-std::optional<std::string> read_blocks(std::istream& in, std::string& why, std::size_t limit,
-                                       std::string text) {
-    char block[1 << 16];
-    while (in.read(block, sizeof block) || in.gcount() > 0) {
-        text.append(block, static_cast<std::size_t>(in.gcount()));
-        if (text.size() > limit) {
-            why = fmt::format("is larger than {} MiB", limit >> 20);
-            return std::nullopt;
-        }
-    }
-    if (in.bad()) {
-        why = "could not be read";
-        return std::nullopt;
-    }
-    return text;
-}
-
-} // namespace
 
 std::optional<std::string> read_text_file(const std::string& path, std::string& why,
                                           std::size_t limit) {
@@ -66,13 +48,48 @@ std::optional<std::string> read_text_file(const std::string& path, std::string& 
         why = "cannot be opened";
         return std::nullopt;
     }
+    // Read in blocks, not a character at a time: the CMS data files are megabytes.
     std::string text;
     text.reserve(static_cast<std::size_t>(size));
-    return read_blocks(in, why, limit, std::move(text));
+    char block[1 << 16];
+    while (in.read(block, sizeof block) || in.gcount() > 0) {
+        text.append(block, static_cast<std::size_t>(in.gcount()));
+        if (text.size() > limit) {
+            why = fmt::format("is larger than {} MiB", limit >> 20);
+            return std::nullopt;
+        }
+    }
+    if (in.bad()) {
+        why = "could not be read";
+        return std::nullopt;
+    }
+    return text;
 }
 
-std::optional<std::string> read_text_stream(std::istream& in, std::string& why, std::size_t limit) {
-    return read_blocks(in, why, limit, {});
+std::optional<std::string> read_standard_input(std::string& why, std::size_t limit) {
+    // A closed descriptor, a directory or a descriptor open only for writing read as nothing
+    // through a stream: each is said instead.
+    if (fcntl(STDIN_FILENO, F_GETFD) == -1) {
+        why = "is closed";
+        return std::nullopt;
+    }
+    std::string text;
+    char block[1 << 16];
+    for (;;) {
+        ssize_t n = ::read(STDIN_FILENO, block, sizeof block);
+        if (n == 0) return text;
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            why = errno == EISDIR ? "is a directory"
+                                  : fmt::format("could not be read ({})", std::strerror(errno));
+            return std::nullopt;
+        }
+        text.append(block, static_cast<std::size_t>(n));
+        if (text.size() > limit) {
+            why = fmt::format("is larger than {} MiB", limit >> 20);
+            return std::nullopt;
+        }
+    }
 }
 
 } // namespace cpl

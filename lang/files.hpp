@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstddef>
-#include <iosfwd>
 #include <optional>
 #include <string>
 
@@ -17,9 +16,9 @@ inline constexpr std::size_t max_file_bytes = std::size_t{256} << 20;
 std::optional<std::string> read_text_file(const std::string& path, std::string& why,
                                           std::size_t limit = max_file_bytes);
 
-/// All of a stream (standard input), within the same bound, or nothing with `why` ("is larger
-/// than 256 MiB", "could not be read").
-std::optional<std::string> read_text_stream(std::istream& in, std::string& why,
-                                            std::size_t limit = max_file_bytes);
+/// All of standard input, within the same bound, or nothing with `why` ("is closed", "is a
+/// directory", "is larger than 256 MiB", "could not be read (…)").
+std::optional<std::string> read_standard_input(std::string& why,
+                                               std::size_t limit = max_file_bytes);
 
 } // namespace cpl

@@ -8,11 +8,8 @@
 #include "lang/utf8.hpp"
 
 #include <algorithm>
-#include <fcntl.h>
 #include <filesystem>
 #include <fmt/format.h>
-#include <iostream>
-#include <unistd.h>
 
 namespace cpl::cli {
 
@@ -43,13 +40,7 @@ int fmt(const FmtOptions& options) {
     int status = 0;
     for (const auto& given : options.files) {
         std::string why;
-        std::optional<std::string> text;
-        if (!from_stdin)
-            text = read_text_file(given, why);
-        else if (fcntl(STDIN_FILENO, F_GETFD) == -1) // a closed descriptor reads as empty
-            why = "is closed";
-        else
-            text = read_text_stream(std::cin, why);
+        auto text = from_stdin ? read_standard_input(why) : read_text_file(given, why);
         const std::string path = from_stdin ? "<stdin>" : given;
         if (!text) {
             eprint("{}: error: cannot read the policy file: it {} [fmt.cannot_read]\n",
@@ -77,10 +68,21 @@ int fmt(const FmtOptions& options) {
             std::uint32_t at = first_difference(source, *formatted);
             Diagnostics report;
             std::uint32_t end = at < source.size() ? at + 1 : at;
-            report
-                .error("fmt.not_canonical", Span{id, at, end}, "the file is not in canonical form")
-                .help = from_stdin ? "run `cpl fmt -` to have it in canonical form"
-                                   : fmt::format("run `cpl fmt {}` to rewrite it", path);
+            // The text as read is canonical: only its line ends or a byte order mark differ,
+            // which the reader had already made LF and dropped. Said at the first line.
+            std::string what = "the file is not in canonical form";
+            if (source == *formatted) {
+                at = end = 0;
+                bool bom = text->starts_with("\xEF\xBB\xBF");
+                bool cr = text->find('\r') != std::string::npos;
+                what += cr && bom
+                            ? ": its lines end with CR LF, and it begins with a byte order mark"
+                        : cr ? ": its lines end with CR LF (canonical form ends them with LF)"
+                             : ": it begins with a byte order mark";
+            }
+            report.error("fmt.not_canonical", Span{id, at, end}, what).help =
+                from_stdin ? "run `cpl fmt -` to have it in canonical form"
+                           : fmt::format("run `cpl fmt {}` to rewrite it", path);
             eprint("{}", render_all(report, sources));
             status = 1;
             continue;
