@@ -71,24 +71,25 @@ bool Reader::fill() {
 }
 
 // The header ends at the first empty line. The protocol ends lines with CRLF; a client that
-// ends them with LF alone is understood too, rather than left waiting for an answer that
-// would never come.
+// ends them with LF alone, or CR alone, is understood too, rather than left waiting for an
+// answer that would never come (or losing a message without a word).
 Reader::HeaderEnd Reader::header_end(std::size_t from) const {
     HeaderEnd end{from};
     for (std::size_t line = from;;) {
-        std::size_t newline = buffer_.find('\n', line);
-        if (newline == std::string::npos) return end;
-        bool cr = newline > line && buffer_[newline - 1] == '\r';
-        bool empty = newline - line == (cr ? 1u : 0u);
-        if (empty && line == end.begin) {
-            end.begin = newline + 1; // a blank line between messages
-        } else if (empty) {
+        std::size_t at = buffer_.find_first_of("\r\n", line);
+        // A CR last in the buffer may be the first half of a CRLF: wait for what follows.
+        if (at == std::string::npos || (buffer_[at] == '\r' && at + 1 == buffer_.size()))
+            return end;
+        std::size_t next = at + (buffer_[at] == '\r' && buffer_[at + 1] == '\n' ? 2 : 1);
+        if (at == line && line == end.begin) {
+            end.begin = next; // a blank line between messages
+        } else if (at == line) {
             end.headers = line;
-            end.body = newline + 1;
+            end.body = next;
             end.complete = true;
             return end;
         }
-        line = newline + 1;
+        line = next;
     }
 }
 
@@ -110,16 +111,24 @@ bool Reader::skip_broken() {
         skipping_body_ -= dropped;
     }
     while (skipping_header_) {
-        // The end of a header block: a line end, then an empty line.
-        std::size_t lf = buffer_.find("\n\n", pos_), crlf = buffer_.find("\n\r\n", pos_);
-        std::size_t at = std::min(lf, crlf);
-        if (at != std::string::npos) {
-            pos_ = at + (at == lf ? 2 : 3);
-            skipping_header_ = false;
-            break;
+        // The end of the header block: a line end at the start of a line (an empty line).
+        // Whether the bytes dropped so far ended a line is kept across reads.
+        for (; pos_ < buffer_.size(); ++pos_) {
+            char c = buffer_[pos_];
+            if (c != '\r' && c != '\n') {
+                skip_at_line_start_ = false;
+                continue;
+            }
+            if (c == '\r' && pos_ + 1 == buffer_.size()) break; // CRLF's halves may come apart
+            std::size_t next = pos_ + (c == '\r' && buffer_[pos_ + 1] == '\n' ? 2 : 1);
+            if (skip_at_line_start_) {
+                pos_ = next;
+                skipping_header_ = false;
+                return skip_broken();
+            }
+            skip_at_line_start_ = true;
+            pos_ = next - 1;
         }
-        // Keep the last two bytes: the end may be split between two reads.
-        pos_ = std::max(pos_, buffer_.size() - std::min<std::size_t>(buffer_.size(), 2));
         if (!fill()) return false;
     }
     return true;
@@ -150,6 +159,7 @@ std::optional<Frame> Reader::next() {
         if (buffer_.size() - pos_ > max_header_bytes) {
             // No blank line in sight: said once; the rest of the block is dropped unread.
             skipping_header_ = true;
+            skip_at_line_start_ = false;
             return Frame{"", too_long};
         }
         if (!fill()) return std::nullopt;

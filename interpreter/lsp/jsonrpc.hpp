@@ -61,8 +61,9 @@ private:
     std::string buffer_;
     std::size_t pos_ = 0; // start of the unread bytes in buffer_
     bool eof_ = false;
-    bool skipping_header_ = false;  // inside a header block already reported too long
-    std::size_t skipping_body_ = 0; // bytes of a refused message's body still to drop
+    bool skipping_header_ = false;    // inside a header block already reported too long
+    bool skip_at_line_start_ = false; // the last byte it dropped ended a line
+    std::size_t skipping_body_ = 0;   // bytes of a refused message's body still to drop
 };
 
 /// Writes framed messages to a file descriptor.

@@ -446,6 +446,15 @@ TEST_CASE("lsp: broken framing and the end of input never crash the server") {
             CHECK(errors == 1);
         }
     }
+    SECTION("lines ended with CR alone are understood too, not lost") {
+        LspClient server(cpl::test::source_root.string());
+        initialize(server, cpl::test::source_root);
+        std::string body = R"({"jsonrpc":"2.0","id":8,"method":"shutdown"})";
+        server.send_raw("Content-Length: " + std::to_string(body.size()) + "\r\r" + body);
+        json reply = *server.receive();
+        CHECK(reply["id"] == 8);
+        CHECK_FALSE(reply.contains("error"));
+    }
     SECTION("many blank lines between messages are no message") {
         LspClient server(cpl::test::source_root.string());
         std::string blank_lines;
