@@ -250,11 +250,11 @@ json parse_expectation(const std::string& text, std::optional<std::string>& repe
     json parsed = json::parse(text, seen);
     if (first_repeat) {
         int times = first_repeat->times;
+        std::string how_often = times == 2   ? "twice"
+                                : times == 3 ? "three times"
+                                             : fmt::format("{} times", times);
         repeated = fmt::format("{}{} is given {}", first_repeat->where,
-                               json(first_repeat->key).dump(),
-                               times == 2   ? std::string("twice")
-                               : times == 3 ? std::string("three times")
-                                            : fmt::format("{} times", times));
+                               json(first_repeat->key).dump(), how_often);
     }
     return parsed;
 }
