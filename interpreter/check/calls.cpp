@@ -7,35 +7,31 @@
 
 namespace cpl::check_detail {
 
+std::optional<std::size_t> kept_argument(std::string_view builtin) {
+    if (builtin == "lower" || builtin == "code") return 0;
+    if (builtin == "row_key") return 1;
+    return std::nullopt;
+}
+
 namespace {
 
-// A built-in that gives back the text it is given, or a form of it (`lower(m.name)`, `code(s)`,
-// `row_key(t, name)`: the name itself when no row has it), of a case's field or a text made
-// from one: a text that may be anything, looked up in a table only once tested.
+// A built-in that gives back a form of the text it is given (kept_argument), of a case's field
+// or a text made from one: a text that may be anything, looked up in a table only once tested.
 bool made_from_case_text(std::string_view builtin,
                          const std::vector<std::optional<CaseField>>& fields,
                          const std::vector<bool>& case_texts) {
-    std::size_t text = builtin == "row_key" ? 1 : 0;
-    bool keeps_text = builtin == "lower" || builtin == "code" || builtin == "row_key";
-    return keeps_text && text < fields.size() &&
-           (case_texts[text] || (fields[text] && !fields[text]->each));
-}
-
-// Which argument of the built-in call `n` is the text it gives back a form of, if any.
-std::optional<std::size_t> kept_argument(const Node& n) {
-    if (n.op != Op::Builtin || !n.builtin) return std::nullopt;
-    std::string_view name = n.builtin->name;
-    if (name == "lower" || name == "code") return 0;
-    if (name == "row_key") return 1;
-    return std::nullopt;
+    auto text = kept_argument(builtin);
+    return text && *text < fields.size() &&
+           (case_texts[*text] || (fields[*text] && !fields[*text]->each));
 }
 
 } // namespace
 
 std::int32_t kept_text(const Node& body, std::uint32_t parameters) {
     const Node* n = &body;
-    while (auto at = kept_argument(*n)) {
-        if (*at >= n->kids.size()) return -1;
+    while (n->op == Op::Builtin && n->builtin) {
+        auto at = kept_argument(n->builtin->name);
+        if (!at || *at >= n->kids.size()) break;
         n = &n->kids[*at];
     }
     if (n->op == Op::Local && n->slot < parameters && n != &body)

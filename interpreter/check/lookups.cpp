@@ -276,9 +276,7 @@ private:
         for (;;) {
             std::optional<std::size_t> from;
             if (n->op == Op::Builtin && n->builtin) {
-                std::string_view name = n->builtin->name;
-                if (name == "lower" || name == "code") from = 0;
-                if (name == "row_key") from = 1;
+                from = kept_argument(n->builtin->name);
             } else if (n->op == Op::CallDef && keeps_text_ && n->slot < keeps_text_->size() &&
                        (*keeps_text_)[n->slot] >= 0) {
                 from = static_cast<std::size_t>((*keeps_text_)[n->slot]);
@@ -336,18 +334,28 @@ private:
     std::string argument_key(const ParamLookup& lookup, const Node& argument) const {
         std::string given = key(argument);
         if (given.empty()) return "";
-        return replaced_name(lookup.key, local_key(lookup.param), given);
+        std::string parameter = local_key(lookup.param);
+        return renamed(lookup.key, [&](const std::string& part) {
+            return std::optional<std::string>(part == parameter ? given : part);
+        });
     }
-    // `name` with each part that is `part` (at its start or as an argument) replaced.
-    static std::string replaced_name(const std::string& name, const std::string& part,
-                                     const std::string& by) {
+    // `name` (key_of) with each part at its start or as an argument (`local 3`, up to `.`, `,`,
+    // `)` or the end) replaced by what `rename` gives for it; "" when it gives nothing.
+    template <typename Rename>
+    static std::string renamed(const std::string& name, Rename&& rename) {
         std::string out;
         for (std::size_t at = 0; at < name.size();) {
             bool starts = at == 0 || name[at - 1] == '(' || name[at - 1] == ',';
             std::size_t end = name.find_first_of("(.,)", at);
             if (end == std::string::npos) end = name.size();
-            std::string_view piece(name.data() + at, end - at);
-            out += starts && piece == part ? by : std::string(piece);
+            std::string part = name.substr(at, end - at);
+            if (!starts) {
+                out += part;
+            } else if (std::optional<std::string> by = rename(part)) {
+                out += *by;
+            } else {
+                return "";
+            }
             if (end < name.size()) out += name[end];
             at = end + 1;
         }
@@ -395,24 +403,13 @@ private:
     std::string key(const Node& n) const {
         std::string name = key_of(n, shapes_);
         if (name.empty() || (aliases_.empty() && !substituting_)) return name;
-        // A let's name at the start of the key, or as an argument: `local 3`, then `.`, `,`,
-        // `)` or the end.
-        std::string out;
-        for (std::size_t at = 0; at < name.size();) {
-            bool starts = at == 0 || name[at - 1] == '(' || name[at - 1] == ',';
-            std::size_t end = name.find_first_of("(.,)", at);
-            if (end == std::string::npos) end = name.size();
-            std::string part = name.substr(at, end - at);
-            auto alias = starts ? aliases_.find(part) : aliases_.end();
-            // In a definition's body read for a call, a local that is not a parameter is the
-            // body's own: no name of the caller's.
-            if (alias == aliases_.end() && substituting_ && starts && part.starts_with("local "))
-                return "";
-            out += alias != aliases_.end() ? alias->second : part;
-            if (end < name.size()) out += name[end];
-            at = end + 1;
-        }
-        return out;
+        // A let's name read as its value's. In a definition's body read for a call, a local
+        // that is not a parameter is the body's own: no name of the caller's.
+        return renamed(name, [&](const std::string& part) -> std::optional<std::string> {
+            if (auto alias = aliases_.find(part); alias != aliases_.end()) return alias->second;
+            if (substituting_ && part.starts_with("local ")) return std::nullopt;
+            return part;
+        });
     }
 
     std::string local_key(std::uint32_t slot) const {
