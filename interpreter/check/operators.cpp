@@ -315,8 +315,7 @@ void ExpressionChecker::note_call_lookups(std::uint32_t def, const std::vector<N
         if (lookup.param >= fields.size()) continue;
         using Form = ParamLookup::Form;
         // `limit_of(95999)`: a constant, found or not in every case.
-        if (const Node& arg = args[lookup.param];
-            is_plain_constant(arg) && arg.constant.kind != Kind::Table) {
+        if (const Node& arg = args[lookup.param]; is_plain_constant(arg)) {
             if (lookup.form == Form::other) continue; // what the key is made of, not the key
             Value key = arg.constant;
             std::string lowered;

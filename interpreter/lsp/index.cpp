@@ -73,8 +73,8 @@ private:
         // A narrowing has no name of its own: it names its target.
         if (!e.narrows) add(Kind::exception, e.rule.name.text, e.rule.name.span, true);
         add(kind_of(e.target_kind), e.target.text, e.target.span);
-        // One `per` an element of the target's loop, and a narrowing, are spliced in where the
-        // target first acts: its loop variable and lets are theirs to read.
+        // An exception `per` an element of the target's loop, and a narrowing, are spliced in
+        // where the target first acts: its loop variable and lets are theirs to read.
         if (e.per || e.narrows)
             if (auto target = leading_.find({kind_of(e.target_kind), e.target.text});
                 target != leading_.end())

@@ -73,14 +73,20 @@ bool Reader::fill() {
 // The header ends at the first empty line. The protocol ends lines with CRLF; a client that
 // ends them with LF alone, or CR alone, is understood too, rather than left waiting for an
 // answer that would never come (or losing a message without a word).
+std::optional<std::size_t> Reader::after_line_end(std::size_t at) const {
+    // A CR last in the buffer may be the first half of a CRLF: wait for what follows.
+    if (buffer_[at] == '\r' && at + 1 == buffer_.size()) return std::nullopt;
+    return at + (buffer_[at] == '\r' && buffer_[at + 1] == '\n' ? 2 : 1);
+}
+
 Reader::HeaderEnd Reader::header_end(std::size_t from) const {
     HeaderEnd end{from};
     for (std::size_t line = from;;) {
         std::size_t at = buffer_.find_first_of("\r\n", line);
-        // A CR last in the buffer may be the first half of a CRLF: wait for what follows.
-        if (at == std::string::npos || (buffer_[at] == '\r' && at + 1 == buffer_.size()))
-            return end;
-        std::size_t next = at + (buffer_[at] == '\r' && buffer_[at + 1] == '\n' ? 2 : 1);
+        if (at == std::string::npos) return end;
+        auto after = after_line_end(at);
+        if (!after) return end;
+        std::size_t next = *after;
         if (at == line && line == end.begin) {
             end.begin = next; // a blank line between messages
         } else if (at == line) {
@@ -113,21 +119,20 @@ bool Reader::skip_broken() {
     while (skipping_header_) {
         // The end of the header block: a line end at the start of a line (an empty line).
         // Whether the bytes dropped so far ended a line is kept across reads.
-        for (; pos_ < buffer_.size(); ++pos_) {
-            char c = buffer_[pos_];
-            if (c != '\r' && c != '\n') {
+        while (pos_ < buffer_.size()) {
+            if (buffer_[pos_] != '\r' && buffer_[pos_] != '\n') {
                 skip_at_line_start_ = false;
+                ++pos_;
                 continue;
             }
-            if (c == '\r' && pos_ + 1 == buffer_.size()) break; // CRLF's halves may come apart
-            std::size_t next = pos_ + (c == '\r' && buffer_[pos_ + 1] == '\n' ? 2 : 1);
+            auto next = after_line_end(pos_);
+            if (!next) break;
+            pos_ = *next;
             if (skip_at_line_start_) {
-                pos_ = next;
                 skipping_header_ = false;
-                return skip_broken();
+                return true;
             }
             skip_at_line_start_ = true;
-            pos_ = next - 1;
         }
         if (!fill()) return false;
     }
@@ -135,7 +140,7 @@ bool Reader::skip_broken() {
 }
 
 std::optional<Frame> Reader::next() {
-    const std::string too_long = "the message header is longer than 64 KiB";
+    constexpr const char* too_long = "the message header is longer than 64 KiB";
     for (;;) {
         if (!skip_broken()) return std::nullopt;
         HeaderEnd end = header_end(pos_);

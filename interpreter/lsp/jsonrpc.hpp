@@ -52,6 +52,9 @@ private:
         bool complete = false;
     };
     HeaderEnd header_end(std::size_t from) const;
+    // After the line end (CR LF, LF or CR) at `at`, where the next line begins; nothing when a
+    // CR ends the buffer (the first half of a CR LF, perhaps: read on).
+    std::optional<std::size_t> after_line_end(std::size_t at) const;
     // Drops what is left of a broken message: the rest of a header block too long to keep
     // (to its blank line), or the body of one whose header was refused. False at the end of
     // the input.
