@@ -146,20 +146,26 @@ int run(const RunOptions& options) {
         // An exception leaving a thread would end the process: it is carried to this one and
         // raised in input order, after the output of the slices before it, as with one job.
         std::vector<std::exception_ptr> failures(jobs);
-        for (unsigned j = 0; j < jobs; ++j) {
+        auto evaluate_slice = [&](Session* evaluator, unsigned j, std::size_t from,
+                                  std::size_t to) {
+            try {
+                for (std::size_t i = from; i < to; ++i)
+                    runner.evaluate(*evaluator, block[i], slices[j]);
+            } catch (...) {
+                failures[j] = std::current_exception();
+            }
+        };
+        // The first slice is this thread's own: a block that fits one slice (a single case
+        // from the command line) starts no thread, whose creation and stack cost more than
+        // evaluating the case.
+        for (unsigned j = 1; j < jobs; ++j) {
             std::size_t from = std::min(block.size(), j * per),
                         to = std::min(block.size(), from + per);
             if (from == to) break;
             Session* evaluator = &session(j); // made here, before its thread starts
-            threads.emplace_back([&, evaluator, j, from, to] {
-                try {
-                    for (std::size_t i = from; i < to; ++i)
-                        runner.evaluate(*evaluator, block[i], slices[j]);
-                } catch (...) {
-                    failures[j] = std::current_exception();
-                }
-            });
+            threads.emplace_back(evaluate_slice, evaluator, j, from, to);
         }
+        evaluate_slice(&session(0), 0, 0, std::min(block.size(), per));
         for (auto& t : threads)
             t.join();
         for (unsigned j = 0; j < jobs; ++j) {
