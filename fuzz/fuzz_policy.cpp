@@ -37,7 +37,7 @@ void format_round_trip(const std::string& text) {
     if (*again != *formatted)
         fuzz::finding("fmt is not idempotent:\n" + *formatted + "\n---\n" + *again);
     // The AST of the text as read (line ends made LF, no byte order mark) and of its format.
-    if (dump_of(sources.get(id).text()) != dump_of(*formatted))
+    if (dump_of(std::string(sources.get(id).text())) != dump_of(*formatted))
         fuzz::finding("fmt changed the meaning:\n" + *formatted);
 }
 

@@ -949,7 +949,7 @@ bool has_policy_header(std::string_view text) {
 
 std::optional<std::string> format_source(const SourceMap& sources, FileId file,
                                          Diagnostics& diagnostics) {
-    const std::string& text = sources.get(file).text();
+    std::string_view text = sources.get(file).text();
     Diagnostics found;
     ast::PolicyFile parsed = parse(sources, file, found, has_policy_header(text));
     bool failed = found.has_errors();

@@ -68,7 +68,7 @@ using Input = pegtl::memory_input<pegtl::tracking_mode::eager, pegtl::eol::lf_cr
 std::unique_ptr<detail::Node> parse_at(const SourceFile& source, std::size_t offset,
                                        std::size_t& consumed_to, auto rule_tag) {
     using Rule = decltype(rule_tag);
-    const std::string& text = source.text();
+    std::string_view text = source.text();
     Input in(text.data() + offset, text.data() + text.size(), source.path(), offset, 1, 1);
     auto root = detail::parse_tree<Rule, detail::selector, depth_guard, g::control>(in);
     consumed_to = static_cast<std::size_t>(in.byte());
@@ -85,7 +85,7 @@ struct SyntaxError {
 
 // A missing token is reported right after the last one written, not after the blank
 // lines and comments that follow it.
-std::size_t after_last_token(const std::string& text, std::size_t byte) {
+std::size_t after_last_token(std::string_view text, std::size_t byte) {
     std::size_t at = std::min(byte, text.size());
     std::size_t back = at;
     while (back > 0 && std::isspace(static_cast<unsigned char>(text[back - 1])))
@@ -97,7 +97,7 @@ std::size_t after_last_token(const std::string& text, std::size_t byte) {
 }
 
 // A lone `=` (not `==`, not `=>`) where an expression could go on: the author meant `==`.
-bool lone_equals(const std::string& text, std::size_t at) {
+bool lone_equals(std::string_view text, std::size_t at) {
     return at < text.size() && text[at] == '=' &&
            (at + 1 == text.size() || (text[at + 1] != '=' && text[at + 1] != '>'));
 }
@@ -105,7 +105,7 @@ bool lone_equals(const std::string& text, std::size_t at) {
 // The length of an ICD-10-CM code written without quotes at `at` (`G56.01`, `G60`: a capital,
 // a digit, a digit or capital, then maybe `.` and up to four more), or 0. Nothing in cpl
 // starts with a capital, so such a token is always a diagnosis that lost its quotes.
-std::size_t unquoted_diagnosis(const std::string& text, std::size_t at) {
+std::size_t unquoted_diagnosis(std::string_view text, std::size_t at) {
     auto upper = [&](std::size_t i) {
         return i < text.size() && std::isupper(static_cast<unsigned char>(text[i]));
     };
@@ -129,14 +129,14 @@ std::size_t unquoted_diagnosis(const std::string& text, std::size_t at) {
 
 // Mistakes recognised by the text where parsing stopped, whatever the parser expected
 // there: `=` for `==` after an expression, and an ICD-10-CM code without quotes.
-std::optional<SyntaxError> recognised_mistake(const std::string& text, std::size_t at,
+std::optional<SyntaxError> recognised_mistake(std::string_view text, std::size_t at,
                                               bool after_expression) {
     if (after_expression && lone_equals(text, at))
         return SyntaxError{"parse.assign_for_equals",
                            "`=` does not compare: it names a value, in `let` and `def`", at, 1,
                            "to compare, write `==`"};
     if (std::size_t length = unquoted_diagnosis(text, at)) {
-        std::string code = text.substr(at, length);
+        std::string code(text.substr(at, length));
         return SyntaxError{
             "parse.unquoted_diagnosis_code",
             fmt::format("`{}` looks like an ICD-10-CM code written without quotes", code), at,
@@ -156,7 +156,7 @@ bool after_expression(std::string_view code) {
     return false;
 }
 
-SyntaxError to_syntax_error(const pegtl::parse_error& e, const std::string& source) {
+SyntaxError to_syntax_error(const pegtl::parse_error& e, std::string_view source) {
     std::string_view text = e.message();
     std::size_t raw = e.positions().empty() ? 0 : e.positions().front().byte;
     std::size_t byte = after_last_token(source, raw);
@@ -177,7 +177,7 @@ SyntaxError to_syntax_error(const pegtl::parse_error& e, const std::string& sour
 
 // Recovery point: the start of the next line that starts at column 1 with a letter,
 // which is where declarations begin in any readable policy file.
-std::size_t next_declaration_start(const std::string& text, std::size_t from) {
+std::size_t next_declaration_start(std::string_view text, std::size_t from) {
     for (std::size_t i = from; i < text.size(); ++i) {
         if (text[i] != '\n') continue;
         if (i + 1 >= text.size() || text[i + 1] < 'a' || text[i + 1] > 'z') continue;
@@ -207,7 +207,7 @@ std::string declaration_help() {
     return fmt::format("declarations start with {}, or restate a setting as `NAME VALUE`", words);
 }
 
-std::string_view first_word(const std::string& text, std::size_t at) {
+std::string_view first_word(std::string_view text, std::size_t at) {
     std::size_t end = at;
     while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])))
         ++end;
@@ -216,7 +216,7 @@ std::string_view first_word(const std::string& text, std::size_t at) {
 
 // Every `#` comment outside string literals, for the formatter. A string may hold `{expr}`
 // interpolations, which may hold strings and records in turn: a stack tracks the nesting.
-void collect_comments(const std::string& text, ast::PolicyFile& policy) {
+void collect_comments(std::string_view text, ast::PolicyFile& policy) {
     struct Frame {
         bool in_string;
         int braces; // open `{` of records inside an interpolation
@@ -242,8 +242,8 @@ void collect_comments(const std::string& text, ast::PolicyFile& policy) {
             while (stop > i &&
                    (text[stop - 1] == '\r' || text[stop - 1] == ' ' || text[stop - 1] == '\t'))
                 --stop;
-            policy.comments.push_back(
-                {text.substr(i, stop - i), Span{policy.file, uint32_t(i), uint32_t(stop)}});
+            policy.comments.push_back({std::string(text.substr(i, stop - i)),
+                                       Span{policy.file, uint32_t(i), uint32_t(stop)}});
             i = end;
         } else if (c == '"') {
             stack.push_back({true, 0});
@@ -263,7 +263,7 @@ void collect_comments(const std::string& text, ast::PolicyFile& policy) {
 ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagnostics,
                       bool expect_header) {
     const SourceFile& source = sources.get(file);
-    const std::string& text = source.text();
+    std::string_view text = source.text();
     ast::PolicyFile policy;
     policy.file = file;
     policy.has_header = false;

@@ -29,10 +29,30 @@ std::string normalized(std::string text) {
     return out;
 }
 
+bool is_normal(std::string_view text) {
+    return !text.starts_with("\xEF\xBB\xBF") && text.find('\r') == std::string_view::npos;
+}
+
 } // namespace
 
 SourceFile::SourceFile(std::string path, std::string text)
-    : path_(std::move(path)), text_(normalized(std::move(text))) {
+    : path_(std::move(path)), owned_(normalized(std::move(text))), text_(owned_) {}
+
+SourceFile::SourceFile(std::string path, Lasting text) : path_(std::move(path)) {
+    if (is_normal(text.text))
+        text_ = text.text;
+    else
+        text_ = owned_ = normalized(std::string(text.text));
+}
+
+// Found when first asked: a run that reports no location (most cases of a batch, every case
+// of one from the command line) never scans the 200 KB of the standard set for them.
+const std::vector<std::uint32_t>& SourceFile::line_starts() const {
+    std::call_once(lines_found_, [this] { find_lines(); });
+    return line_starts_;
+}
+
+void SourceFile::find_lines() const {
     line_starts_.push_back(0);
     // memchr finds the line ends many bytes at a time: the 120 KB of the standard set cost
     // a tenth of starting `cpl run` when looked at a byte at a time.
@@ -45,16 +65,18 @@ SourceFile::SourceFile(std::string path, std::string text)
 }
 
 Location SourceFile::locate(std::uint32_t offset) const {
-    auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
-    auto line = static_cast<std::uint32_t>(it - line_starts_.begin());
-    return {line, offset - line_starts_[line - 1] + 1};
+    const auto& starts = line_starts();
+    auto it = std::upper_bound(starts.begin(), starts.end(), offset);
+    auto line = static_cast<std::uint32_t>(it - starts.begin());
+    return {line, offset - starts[line - 1] + 1};
 }
 
 std::string_view SourceFile::line_text(std::uint32_t line) const {
-    if (line == 0 || line > line_starts_.size()) return {};
-    std::uint32_t begin = line_starts_[line - 1];
+    const auto& starts = line_starts();
+    if (line == 0 || line > starts.size()) return {};
+    std::uint32_t begin = starts[line - 1];
     std::uint32_t end =
-        line < line_starts_.size() ? line_starts_[line] : static_cast<std::uint32_t>(text_.size());
+        line < starts.size() ? starts[line] : static_cast<std::uint32_t>(text_.size());
     std::string_view view(text_.data() + begin, end - begin);
     while (!view.empty() && (view.back() == '\n' || view.back() == '\r'))
         view.remove_suffix(1);
@@ -63,6 +85,11 @@ std::string_view SourceFile::line_text(std::uint32_t line) const {
 
 FileId SourceMap::add(std::string path, std::string text) {
     files_.push_back(std::make_unique<SourceFile>(std::move(path), std::move(text)));
+    return static_cast<FileId>(files_.size() - 1);
+}
+
+FileId SourceMap::add(std::string path, SourceFile::Lasting text) {
+    files_.push_back(std::make_unique<SourceFile>(std::move(path), text));
     return static_cast<FileId>(files_.size() - 1);
 }
 

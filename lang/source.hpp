@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,23 +36,38 @@ public:
     /// Keeps `text` with a leading byte order mark dropped and every line end made LF
     /// (CRLF and CR alike): offsets, lines and columns refer to that text.
     SourceFile(std::string path, std::string text);
+    /// A text that outlives every SourceFile (one built into the executable) is not copied
+    /// unless it needs normalizing as above.
+    struct Lasting {
+        std::string_view text;
+    };
+    SourceFile(std::string path, Lasting text);
+    // text_ may view owned_: a copy or a move would leave it pointing at the source's.
+    SourceFile(const SourceFile&) = delete;
+    SourceFile& operator=(const SourceFile&) = delete;
 
     const std::string& path() const { return path_; }
-    const std::string& text() const { return text_; }
+    std::string_view text() const { return text_; }
     Location locate(std::uint32_t offset) const;
     /// The text of a 1-based line, without its line break.
     std::string_view line_text(std::uint32_t line) const;
 
 private:
+    const std::vector<std::uint32_t>& line_starts() const;
+    void find_lines() const;
+
     std::string path_;
-    std::string text_;
-    std::vector<std::uint32_t> line_starts_;
+    std::string owned_;     // the text, unless it is Lasting and already normal
+    std::string_view text_; // owned_, or the Lasting text
+    mutable std::once_flag lines_found_;
+    mutable std::vector<std::uint32_t> line_starts_;
 };
 
 /// Every source file of one run; FileIds index into it. Files never move once added.
 class SourceMap {
 public:
     FileId add(std::string path, std::string text);
+    FileId add(std::string path, SourceFile::Lasting text);
     const SourceFile& get(FileId id) const { return *files_.at(id); }
     std::size_t size() const { return files_.size(); }
 

@@ -97,6 +97,15 @@ public:
         }
     }
 
+    /// Room for `n` keys without growing (an index built from a known number of rows).
+    void reserve(std::size_t n) {
+        entries_.reserve(n);
+        std::size_t slots = 16;
+        while (slots < 2 * n)
+            slots *= 2;
+        if (slots > slots_.size()) rehash(slots);
+    }
+
     std::size_t size() const { return entries_.size(); }
     void clear() {
         entries_.clear();
@@ -120,8 +129,9 @@ private:
             i = (i + 1) & mask;
         slots_[i] = {hash, entry};
     }
-    void grow() {
-        slots_.assign(slots_.empty() ? 16 : slots_.size() * 2, Slot{});
+    void grow() { rehash(slots_.empty() ? 16 : slots_.size() * 2); }
+    void rehash(std::size_t slots) {
+        slots_.assign(slots, Slot{});
         for (std::uint32_t e = 0; e < entries_.size(); ++e)
             place(string_hash(entries_[e].key), e + 1);
     }

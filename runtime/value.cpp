@@ -15,6 +15,12 @@ void TableData::index() {
     by_number.clear();
     range_rows.clear();
     longest_string_key = 0;
+    std::size_t string_keys = 0;
+    for (const auto& row : rows)
+        if (!row.is_range)
+            for (const auto& key : row.keys)
+                string_keys += key.kind == Kind::String;
+    by_string.reserve(string_keys);
     for (std::uint32_t i = 0; i < rows.size(); ++i) {
         const auto& row = rows[i];
         if (row.is_range) {

@@ -166,7 +166,7 @@ protected:
     /// last expression of a declaration runs on to the next), so that a caret or a quote shows
     /// what was written.
     std::string_view covered(Span span) const {
-        const std::string& text = merged_.sources->get(span.file).text();
+        std::string_view text = merged_.sources->get(span.file).text();
         return std::string_view(text.data() + span.begin, span.end - span.begin);
     }
     Span as_written(Span span) const {

@@ -88,7 +88,7 @@ private:
     // The `[KEY]` inside the cite's text as written, so the caret points at it (the cite's
     // whole span when escapes make it hard to find).
     Span key_span(const ast::Cite& c, std::string_view key) const {
-        const std::string& text = program_.sources->get(c.span.file).text();
+        std::string_view text = program_.sources->get(c.span.file).text();
         std::string_view written(text.data() + c.span.begin, c.span.end - c.span.begin);
         std::size_t at = written.find(fmt::format("[{}]", key));
         if (at == std::string_view::npos) return c.span;

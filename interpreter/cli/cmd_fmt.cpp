@@ -16,7 +16,7 @@ namespace cpl::cli {
 namespace {
 
 // Byte offset of the start of the first line where the two texts differ.
-std::uint32_t first_difference(const std::string& a, const std::string& b) {
+std::uint32_t first_difference(std::string_view a, std::string_view b) {
     std::size_t i = 0, line_start = 0;
     while (i < a.size() && i < b.size() && a[i] == b[i]) {
         if (a[i] == '\n') line_start = i + 1;
@@ -64,7 +64,7 @@ int fmt(const FmtOptions& options) {
         if (*formatted == *text) continue;
         if (options.check) {
             // Offsets into the text as read (line ends made LF, no byte order mark).
-            const std::string& source = sources.get(id).text();
+            std::string_view source = sources.get(id).text();
             std::uint32_t at = first_difference(source, *formatted);
             Diagnostics report;
             std::uint32_t end = at < source.size() ? at + 1 : at;

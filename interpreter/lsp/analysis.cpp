@@ -166,7 +166,7 @@ bool Analysis::mine(FileId file) const {
 }
 
 std::string_view Analysis::text(Span span) const {
-    const std::string& t = sources->get(span.file).text();
+    std::string_view t = sources->get(span.file).text();
     if (span.begin > t.size()) return {};
     return std::string_view(t).substr(span.begin, span.end - span.begin);
 }

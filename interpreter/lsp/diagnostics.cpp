@@ -44,7 +44,7 @@ Span anchor(const Analysis& a, FileId file) {
     }
     if (own.extends) return own.extends->span;
     if (own.has_header) return own.name.span;
-    const std::string& text = a.sources->get(own.file).text();
+    std::string_view text = a.sources->get(own.file).text();
     return {own.file, 0, static_cast<std::uint32_t>(std::min(text.find('\n'), text.size()))};
 }
 

@@ -8,7 +8,7 @@ namespace cpl {
 
 std::string written_text(const Program& program, const Span& span) {
     if (!program.sources) return "";
-    const std::string& all = program.sources->get(span.file).text();
+    std::string_view all = program.sources->get(span.file).text();
     if (span.end > all.size() || span.begin > span.end) return "";
     std::string_view s(all.data() + span.begin, span.end - span.begin);
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))

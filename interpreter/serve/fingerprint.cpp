@@ -39,7 +39,7 @@ private:
 std::string fingerprint(const SourceMap& sources) {
     Sha256 hash;
     for (std::size_t i = 0; i < sources.size(); ++i) {
-        const std::string& text = sources.get(static_cast<FileId>(i)).text();
+        std::string_view text = sources.get(static_cast<FileId>(i)).text();
         std::string length = std::to_string(text.size()) + ":";
         hash.update(length);
         hash.update(text);

@@ -58,3 +58,25 @@ TEST_CASE("string index: finds what a map finds, keeps the first value of a key"
     StringIndex<int> empty;
     CHECK(empty.find("95886") == nullptr);
 }
+
+TEST_CASE("string index: reserving room keeps what is there and finds what comes after") {
+    StringIndex<int> index;
+    for (int i = 0; i < 10; ++i)
+        index.emplace("before" + std::to_string(i), i);
+    index.reserve(1000); // after keys were added: they are placed again in the larger table
+    for (int i = 0; i < 1000; ++i)
+        index.emplace("after" + std::to_string(i), 100 + i);
+    index.reserve(5); // smaller than what it holds: nothing is lost
+    CHECK(index.size() == 1010);
+    for (int i = 0; i < 10; ++i) {
+        const int* found = index.find("before" + std::to_string(i));
+        REQUIRE(found);
+        CHECK(*found == i);
+    }
+    for (int i = 0; i < 1000; ++i) {
+        const int* found = index.find("after" + std::to_string(i));
+        REQUIRE(found);
+        CHECK(*found == 100 + i);
+    }
+    CHECK_FALSE(index.find("after1000"));
+}
