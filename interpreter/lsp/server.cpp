@@ -10,6 +10,7 @@
 #include "lang/diagnostic.hpp"
 #include "lang/json_nesting.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
 #include <set>
@@ -279,27 +280,28 @@ json Server::initialized(const json&) {
 
 json Server::did_change_watched_files(const json& params) {
     constexpr int created = 1, deleted = 3;
+    bool any = false, everyone = false;
     for (const auto& change : params.at("changes")) {
         std::string path = uri_path(change.at("uri").get<std::string>());
         if (path.empty()) continue;
-        std::string key = source_key(path);
-        changed_.insert(key);
-        // A file that appeared or went may be one a policy looked for and did not find (a base
-        // or a data file named before it existed), which no analysis read: every open document
-        // is checked again. Some watchers say "changed" of a new file: then those whose load
-        // failed are.
+        changed_.insert(source_key(path)); // flush() checks again the documents that read it
+        any = true;
         int type = change.value("type", 0);
-        bool everyone = type == created || type == deleted;
-        for (auto& [uri, d] : documents_.all()) {
-            if (everyone || !d.analysis) {
-                pending_.insert(uri);
-                continue;
-            }
-            if (d.analysis->read.count(key)) continue; // flush() sees it
-            for (const auto& diagnostic : d.analysis->diagnostics.items())
-                if (diagnostic.code.starts_with("load.")) pending_.insert(uri);
-        }
+        everyone = everyone || type == created || type == deleted;
     }
+    if (!any) return nullptr;
+    // A file that appeared or went may be one a policy looked for and did not find (a base or
+    // a data file named before it existed), which no analysis read: every open document is
+    // checked again. Some watchers say "changed" of a new file: then those whose load failed
+    // are. Decided once for all the changes: a notification of many changes (a checkout) had
+    // gone over every document and its diagnostics once a change.
+    auto load_failed = [](const Analysis& a) {
+        const auto& items = a.diagnostics.items();
+        return std::any_of(items.begin(), items.end(),
+                           [](const Diagnostic& x) { return x.code.starts_with("load."); });
+    };
+    for (auto& [uri, d] : documents_.all())
+        if (everyone || !d.analysis || load_failed(*d.analysis)) pending_.insert(uri);
     return nullptr;
 }
 

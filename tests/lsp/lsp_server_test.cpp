@@ -12,6 +12,7 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <map>
 #include <set>
 
 using namespace cpl;
@@ -331,6 +332,23 @@ TEST_CASE("lsp: a base changed on disk re-checks the open payer, when the client
     server.notify("workspace/didChangeWatchedFiles",
                   {{"changes", {{{"uri", uri_of(dir / "base_2.cpl")}, {"type", 2}}}}});
     CHECK(server.diagnostics_for(later)["diagnostics"].empty());
+
+    // A checkout: one notification of many changes. Each document is checked once at most,
+    // and only those the changes concern: `payer` reads base.cpl, one of them; `late` and
+    // `later` now load, and read none of the others.
+    json many = json::array();
+    for (int i = 0; i < 5000; ++i)
+        many.push_back(
+            {{"uri", uri_of(dir / ("other_" + std::to_string(i) + ".cpl"))}, {"type", 2}});
+    many.push_back({{"uri", uri_of(dir / "base.cpl")}, {"type", 2}});
+    server.notifications.clear();
+    server.notify("workspace/didChangeWatchedFiles", {{"changes", many}});
+    CHECK(server.request("cpl/no-such-method", nullptr)["error"]["code"] == -32601);
+    std::map<std::string, int> published;
+    for (const auto& n : server.notifications)
+        if (n.value("method", "") == "textDocument/publishDiagnostics")
+            ++published[n["params"]["uri"].get<std::string>()];
+    CHECK(published == std::map<std::string, int>{{payer, 1}});
 }
 
 TEST_CASE("lsp: an exception per line reads the target's loop variable and lets: hover and "
