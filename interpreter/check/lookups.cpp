@@ -27,6 +27,9 @@ namespace {
 struct Tested {
     std::set<std::pair<std::string, const TableData*>> in_table;
     std::map<std::string, std::vector<Value>> among;
+    // In a definition's body: a loop's variable over one of its parameters, a list (`c` of
+    // `[t[c] for c in cs]`), by slot, with the parameter's slot.
+    std::map<std::uint32_t, std::uint32_t> element_of_parameter;
 };
 
 const TableData* named_table(const Node& n) {
@@ -123,33 +126,46 @@ public:
 
     // What the filter of `[v for v in … if v.code in t]` tests of each element of the list,
     // with the element's key as `@`.
+    // An element made of the variable (`[l.code for l in claim if l.code in t]`) is in `t`
+    // when the filter tests it whole.
     std::optional<Tested> filtered_elements(const Node& list) const {
-        if (list.op != Op::Comprehension || list.kids.size() < 3 || list.kids[1].op != Op::Local ||
-            list.kids[1].slot != list.slot)
-            return std::nullopt;
+        if (list.op != Op::Comprehension || list.kids.size() < 3) return std::nullopt;
         Tested filter;
         learn(list.kids[2], false, filter);
-        std::string variable = key(list.kids[1]);
+        Node variable_node;
+        variable_node.op = Op::Local;
+        variable_node.slot = list.slot;
+        std::string variable = key(variable_node); // as the filter's keys are named
+        std::string element = key(list.kids[1]);
+        bool whole = list.kids[1].op == Op::Local && list.kids[1].slot == list.slot;
+        if (!whole && element.empty()) return std::nullopt;
+        auto of_element = [&](const std::string& k) -> std::optional<std::string> {
+            if (whole) return below(k, variable);
+            if (k == element) return std::string();
+            return std::nullopt;
+        };
         Tested of_elements;
         for (const auto& [k, table] : filter.in_table)
-            if (auto rest = below(k, variable)) of_elements.in_table.insert({"@" + *rest, table});
+            if (auto rest = of_element(k)) of_elements.in_table.insert({"@" + *rest, table});
         for (const auto& [k, values] : filter.among)
-            if (auto rest = below(k, variable)) of_elements.among["@" + *rest] = values;
+            if (auto rest = of_element(k)) of_elements.among["@" + *rest] = values;
         return of_elements;
+    }
+
+    // What holds of each element of `list`, with the element's key as `@`: a let list
+    // (learn_elements), or a filtered list written in place.
+    std::optional<Tested> of_each_element(const Node& list) const {
+        if (list.op != Op::Local) return filtered_elements(list);
+        auto let = elements_.find(key(list));
+        if (let == elements_.end()) return std::nullopt;
+        return let->second;
     }
 
     // Adds to `tested` what holds of `variable` (slot), an element of `source`: a let list
     // (learn_elements), or a filtered list written in place (`for line in [l for l in claim
     // if l.code in t]`).
     void element_of(const Node& source, std::uint32_t variable, Tested& tested) const {
-        std::optional<Tested> in_place;
-        const Tested* known = nullptr;
-        if (source.op == Op::Local) {
-            auto let = elements_.find(key(source));
-            if (let != elements_.end()) known = &let->second;
-        } else if ((in_place = filtered_elements(source))) {
-            known = &*in_place;
-        }
+        std::optional<Tested> known = of_each_element(source);
         if (!known) return;
         std::string name = local_key(variable);
         for (const auto& [k, table] : known->in_table)
@@ -190,6 +206,7 @@ public:
             walk(n.kids[0], tested);
             Tested inside = tested;
             element_of(n.kids[0], n.slot, inside);
+            note_parameter_elements(n, inside);
             if (n.kids.size() > 2) { // the filter is asked of each element too
                 walk(n.kids[2], inside);
                 learn(n.kids[2], false, inside);
@@ -203,6 +220,7 @@ public:
             walk(n.kids[0], tested);
             Tested inside = tested;
             element_of(n.kids[0], n.slot, inside);
+            note_parameter_elements(n, inside);
             walk(n.kids[1], inside);
             return;
         }
@@ -302,17 +320,35 @@ private:
     // A look-up in `table` by `k`, one of the definition's parameters or a text made from one,
     // that `tested` does not test: kept for the definition's callers.
     void by_parameter(const Node& k, const TableData* table, Span at, const Tested& tested) const {
-        auto param = parameter_in(k);
-        if (!report_.by_parameters || !param) return;
-        keep({*param, table, at, k.span, key(k), form_of(k), std::nullopt}, tested);
+        if (!report_.by_parameters) return;
+        if (auto param = parameter_in(k))
+            return keep({*param, table, at, k.span, key(k), form_of(k), std::nullopt}, tested);
+        if (k.op != Op::Local) return;
+        if (auto list = tested.element_of_parameter.find(k.slot);
+            list != tested.element_of_parameter.end())
+            keep({list->second, table, at, k.span, key(k), ParamLookup::Form::each, std::nullopt},
+                 tested);
+    }
+    // `for c in cs` where `cs` is one of the definition's parameters.
+    void note_parameter_elements(const Node& loop, Tested& inside) const {
+        const Node& source = loop.kids[0];
+        if (source.op == Op::Local && source.slot < parameters_)
+            inside.element_of_parameter[loop.slot] = source.slot;
     }
     // `def outer(c) = inner(c)`: what `inner` looks up of its parameter, `outer` looks up of
     // the argument it gives, when that is (a text made from) one of its own parameters.
     void pass_on(const Node& call, const ParamLookup& inner, const Tested& tested) const {
         const Node& argument = call.kids[inner.param];
+        using Form = ParamLookup::Form;
+        if (inner.form == Form::each) { // the list itself, one of this definition's parameters
+            if (!report_.by_parameters || argument.op != Op::Local || argument.slot >= parameters_)
+                return;
+            return keep({argument.slot, inner.table, inner.at, inner.key_at,
+                         local_key(argument.slot), Form::each, inner.in_def.value_or(call.slot)},
+                        tested);
+        }
         auto param = parameter_in(argument);
         if (!report_.by_parameters || !param) return;
-        using Form = ParamLookup::Form;
         Form form = inner.form == Form::same                                  ? form_of(argument)
                     : inner.form == Form::lowered && argument.op == Op::Local ? Form::lowered
                                                                               : Form::other;
@@ -388,7 +424,15 @@ private:
     bool found_argument(const ParamLookup& lookup, const Node& argument,
                         const Tested& tested) const {
         if (auto root = root_local(argument); root && *root < parameters_) return true;
+        if (lookup.form == ParamLookup::Form::each) return every_element_found(lookup, argument);
         return tested_in(lookup.table, argument_key(lookup, argument), tested);
+    }
+    // Whether each element of the list `argument` is a key of the table: `keys(t)`, or a list
+    // filtered by a test of its elements (written in place, or a `let` of one).
+    bool every_element_found(const ParamLookup& lookup, const Node& argument) const {
+        if (named_table(argument) == lookup.table && argument.op == Op::Builtin) return true;
+        std::optional<Tested> known = of_each_element(argument);
+        return known && tested_in(lookup.table, "@", *known);
     }
     bool tested_in(const TableData* table, const std::string& name, const Tested& tested) const {
         if (name.empty()) return false;
@@ -498,14 +542,34 @@ void ExpressionChecker::unguarded_call(const Node& call, const CallLookup& looku
     Span inside = as_written(lookup.lookup.at);
     std::string called = p().defs[lookup.def].name;
     std::uint32_t holder = lookup.lookup.in_def.value_or(lookup.def);
+    bool each = form == Form::each;
+    std::string it = each ? "each element of it" : "it";
     std::string how =
         holder == lookup.def
-            ? fmt::format("`{}` looks it up as `{}`, at {}", called, one_line(source_text(inside)),
-                          where(inside))
-            : fmt::format("`{}` passes it to `{}`, which looks it up as `{}`, at {}", called,
-                          p().defs[holder].name, one_line(source_text(inside)), where(inside));
+            ? fmt::format("`{}` looks {} up as `{}`, at {}", called, it,
+                          one_line(source_text(inside)), where(inside))
+            : fmt::format("`{}` passes it to `{}`, which looks {} up as `{}`, at {}", called,
+                          p().defs[holder].name, it, one_line(source_text(inside)), where(inside));
+    if (each && lookup.constant) key = fmt::format("{}", fmt::join(lookup.missing, " or "));
     Diagnostic* d = report_unguarded(as_written(call.span), *lookup.lookup.table, key,
-                                     lookup.missing, in_def, lookup.constant, {std::move(how)});
+                                     each ? std::vector<std::string>{} : lookup.missing, in_def,
+                                     lookup.constant, {std::move(how)});
+    if (d && each && !lookup.constant) {
+        // `limits(claim.code)`: the test is of each element, so the help filters the list.
+        const std::string& table = lookup.lookup.table->name;
+        std::string element = one_line(source_text(as_written(lookup.lookup.key_at)));
+        d->message = fmt::format("`{}` stops the case with an error (eval.missing_key) when an "
+                                 "element of `{}` is not a key of table `{}`, and nothing before "
+                                 "it tests that",
+                                 one_line(source_text(as_written(call.span))), given, table);
+        if (!lookup.missing.empty())
+            d->notes.push_back(fmt::format("an element of `{}` may be {}, which the table has "
+                                           "no row for",
+                                           given, fmt::join(lookup.missing, " or ")));
+        d->help = fmt::format("give it only the keys the table has: `[{0} for {0} in {1} if {0} in "
+                              "{2}]` in place of `{1}`",
+                              element, given, table);
+    }
     if (d && !named && !lookup.constant) {
         d->message = fmt::format("`{}` stops the case with an error (eval.missing_key) when the "
                                  "key it makes of `{}` is not a key of table `{}`, and nothing "

@@ -317,6 +317,17 @@ void ExpressionChecker::note_call_lookups(std::uint32_t def, const std::vector<N
         // `limit_of(95999)`: a constant, found or not in every case.
         if (const Node& arg = args[lookup.param]; is_plain_constant(arg)) {
             if (lookup.form == Form::other) continue; // what the key is made of, not the key
+            if (lookup.form == Form::each) {
+                if (arg.constant.kind != Kind::List || lookup.table->dated) continue;
+                std::vector<std::string> lacked;
+                for (const Value& element : arg.constant.list())
+                    if (!lookup.table->find(element))
+                        lacked.push_back(to_text(element, p().shapes, true));
+                if (!lacked.empty())
+                    calls_to_prove_[{at.file, at.begin, at.end}].push_back(
+                        {lookup, def, std::move(lacked), true});
+                continue;
+            }
             Value key = arg.constant;
             std::string lowered;
             if (lookup.form == Form::lowered && key.kind == Kind::String) {
@@ -326,6 +337,16 @@ void ExpressionChecker::note_call_lookups(std::uint32_t def, const std::vector<N
             if (!lookup.table->dated && !lookup.table->find(key))
                 calls_to_prove_[{at.file, at.begin, at.end}].push_back(
                     {lookup, def, {to_text(key, p().shapes, true)}, true});
+            continue;
+        }
+        // `limits(claim.code)`: each element of a list the case gives is looked up; a list of
+        // values of a field of fixed choices, only when the table lacks one of them.
+        if (lookup.form == Form::each) {
+            if (!fields[lookup.param] && !case_texts[lookup.param]) continue;
+            if (auto missing =
+                    lookup_to_prove(element_of(fields[lookup.param]), true, *lookup.table))
+                calls_to_prove_[{at.file, at.begin, at.end}].push_back(
+                    {lookup, def, std::move(*missing)});
             continue;
         }
         // The key as the look-up sees it: the field, `lower` of a field whose values are all in
