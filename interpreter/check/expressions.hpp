@@ -33,8 +33,9 @@ struct ParamLookup {
     std::string key; // the key's name (key_of), the parameter in it as `local N`
     // The key is the parameter itself, `lower` of it, or another text made from it
     // (`code(c)`, `row_key(t, c)`, a definition that gives back a form of it); or each element
-    // of the parameter, a list (`[t[c] for c in cs]`, `any c in cs: t[c] > 1`).
-    enum class Form { same, lowered, other, each } form = Form::same;
+    // of the parameter, a list (`[t[c] for c in cs]`, `any c in cs: t[c] > 1`); or a field of
+    // the parameter, a record (`t[l.code]`).
+    enum class Form { same, lowered, other, each, field } form = Form::same;
     // The definition whose body holds the look-up, when it is another one this definition
     // passes its parameter to (`def over(c) = limit_of(c) > 1`); unset: its own.
     std::optional<std::uint32_t> in_def;

@@ -323,11 +323,22 @@ private:
         if (!report_.by_parameters) return;
         if (auto param = parameter_in(k))
             return keep({*param, table, at, k.span, key(k), form_of(k), std::nullopt}, tested);
+        if (auto param = parameter_field(k))
+            return keep({*param, table, at, k.span, key(k), ParamLookup::Form::field, std::nullopt},
+                        tested);
         if (k.op != Op::Local) return;
         if (auto list = tested.element_of_parameter.find(k.slot);
             list != tested.element_of_parameter.end())
             keep({list->second, table, at, k.span, key(k), ParamLookup::Form::each, std::nullopt},
                  tested);
+    }
+    // The parameter `k` is a field of (`l.code`, `l.study.nerve`), if any.
+    std::optional<std::uint32_t> parameter_field(const Node& k) const {
+        const Node* n = &k;
+        while (n->op == Op::Member && !n->kids.empty())
+            n = &n->kids[0];
+        if (n == &k || n->op != Op::Local || n->slot >= parameters_) return std::nullopt;
+        return n->slot;
     }
     // `for c in cs` where `cs` is one of the definition's parameters.
     void note_parameter_elements(const Node& loop, Tested& inside) const {
@@ -340,11 +351,14 @@ private:
     void pass_on(const Node& call, const ParamLookup& inner, const Tested& tested) const {
         const Node& argument = call.kids[inner.param];
         using Form = ParamLookup::Form;
-        if (inner.form == Form::each) { // the list itself, one of this definition's parameters
+        if (inner.form == Form::each || inner.form == Form::field) {
+            // The list or the record itself, one of this definition's parameters.
             if (!report_.by_parameters || argument.op != Op::Local || argument.slot >= parameters_)
                 return;
-            return keep({argument.slot, inner.table, inner.at, inner.key_at,
-                         local_key(argument.slot), Form::each, inner.in_def.value_or(call.slot)},
+            std::string key =
+                inner.form == Form::each ? local_key(argument.slot) : argument_key(inner, argument);
+            return keep({argument.slot, inner.table, inner.at, inner.key_at, std::move(key),
+                         inner.form, inner.in_def.value_or(call.slot)},
                         tested);
         }
         auto param = parameter_in(argument);
@@ -497,8 +511,8 @@ void ExpressionChecker::unguarded_lookup(const Node& lookup, bool in_def) {
 
 namespace {
 
-// `text` with each whole word `word` (a name: letters, digits, `_`) replaced by `by`; strings
-// are left as they are.
+// `text` with each whole word `word` (a name: letters, digits, `_`) replaced by `by`; strings,
+// and a field of the same name (`limb.limb`), are left as they are.
 std::string replaced_word(const std::string& text, const std::string& word, const std::string& by) {
     auto name_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
     std::string out;
@@ -507,7 +521,7 @@ std::string replaced_word(const std::string& text, const std::string& word, cons
         char c = text[i];
         if (c == '"') in_string = !in_string;
         bool starts = !in_string && text.compare(i, word.size(), word) == 0 &&
-                      (i == 0 || !name_char(text[i - 1])) &&
+                      (i == 0 || (!name_char(text[i - 1]) && text[i - 1] != '.')) &&
                       (i + word.size() == text.size() || !name_char(text[i + word.size()]));
         if (starts) {
             out += by;
@@ -532,12 +546,16 @@ void ExpressionChecker::unguarded_call(const Node& call, const CallLookup& looku
     // The key as the caller would test it: the argument, `lower` of it, or what the body
     // makes of it, written with the argument (`lk(m.name)` of `w[lk(n)]`); made through
     // another definition, only the argument can be named here.
+    // A field of the argument (`l.code` of `def limit(l: line)`) is named through any number
+    // of definitions: the look-up's parameter, first in its key, becomes the argument.
     std::string key = form == Form::lowered ? fmt::format("lower({})", given) : given;
     bool named = form != Form::other || !lookup.lookup.in_def;
-    if (form == Form::other && named) {
+    std::string written = one_line(source_text(as_written(lookup.lookup.key_at)));
+    if (form == Form::field && written.find('.') != std::string::npos) {
+        key = given + written.substr(written.find('.'));
+    } else if (form == Form::other && named) {
         const ast::Def& callee = *merged_.defs[lookup.def].decl;
-        key = replaced_word(one_line(source_text(as_written(lookup.lookup.key_at))),
-                            callee.params[lookup.lookup.param].name.text, given);
+        key = replaced_word(written, callee.params[lookup.lookup.param].name.text, given);
     }
     Span inside = as_written(lookup.lookup.at);
     std::string called = p().defs[lookup.def].name;

@@ -316,7 +316,7 @@ void ExpressionChecker::note_call_lookups(std::uint32_t def, const std::vector<N
         using Form = ParamLookup::Form;
         // `limit_of(95999)`: a constant, found or not in every case.
         if (const Node& arg = args[lookup.param]; is_plain_constant(arg)) {
-            if (lookup.form == Form::other) continue; // what the key is made of, not the key
+            if (lookup.form == Form::other || lookup.form == Form::field) continue;
             if (lookup.form == Form::each) {
                 if (arg.constant.kind != Kind::List || lookup.table->dated) continue;
                 std::vector<std::string> lacked;
@@ -337,6 +337,15 @@ void ExpressionChecker::note_call_lookups(std::uint32_t def, const std::vector<N
             if (!lookup.table->dated && !lookup.table->find(key))
                 calls_to_prove_[{at.file, at.begin, at.end}].push_back(
                     {lookup, def, {to_text(key, p().shapes, true)}, true});
+            continue;
+        }
+        // `limit(line)` of `def limit(l: claim_line) = t[l.code]`: the field is judged as where
+        // the body looks it up (a field of fixed choices all of which have a row needs no test).
+        if (lookup.form == Form::field) {
+            auto noted = lookups_to_prove_.find({lookup.at.file, lookup.at.begin, lookup.at.end});
+            if (noted != lookups_to_prove_.end())
+                calls_to_prove_[{at.file, at.begin, at.end}].push_back(
+                    {lookup, def, noted->second});
             continue;
         }
         // `limits(claim.code)`: each element of a list the case gives is looked up; a list of
