@@ -74,7 +74,7 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
                                   def.params[i].name.text, n, type_name(expected),
                                   type_name(types[i])));
         }
-        note_call_lookups(it->second, args, fields, case_texts, span);
+        note_call_lookups(it->second, args, fields, case_texts, types, span);
         std::int32_t kept =
             it->second < keeps_param_text_.size() ? keeps_param_text_[it->second] : -1;
         Typed out = make(Op::CallDef, std::move(args), result, span, it->second);

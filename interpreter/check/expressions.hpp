@@ -155,7 +155,8 @@ protected:
     // calls_to_prove_ as a look-up is in lookups_to_prove_.
     [[gnu::noinline]] void note_call_lookups(std::uint32_t def, const std::vector<Node>& args,
                                              const std::vector<std::optional<CaseField>>& fields,
-                                             const std::vector<bool>& case_texts, Span at);
+                                             const std::vector<bool>& case_texts,
+                                             const std::vector<TypeP>& types, Span at);
     CallsToProve calls_to_prove_;
     std::vector<std::vector<ParamLookup>> param_lookups_; // by definition, once compiled
     // By definition: the parameter whose text it gives back, or a form of it (`def key(n) =

@@ -90,6 +90,8 @@ public:
             return;
         }
         if (n.op == (negate ? Op::And : Op::Or)) return learn_either(n, negate, tested);
+        if (n.op == Op::All || n.op == Op::None || n.op == Op::Any)
+            return each_element(n, negate, tested);
         if (n.kids.size() != 2) return;
         if (n.op == (negate ? Op::NotIn : Op::In)) {
             if (const TableData* table = named_table(n.kids[1])) {
@@ -155,6 +157,8 @@ public:
     // What holds of each element of `list`, with the element's key as `@`: a let list
     // (learn_elements), or a filtered list written in place.
     std::optional<Tested> of_each_element(const Node& list) const {
+        if ((list.op == Op::CallDef || list.op == Op::Def) && list.slot < defs_.size())
+            return filtered_elements(defs_[list.slot].body); // `@`: the element, whatever it is
         if (list.op != Op::Local) return filtered_elements(list);
         auto let = elements_.find(key(list));
         if (let == elements_.end()) return std::nullopt;
@@ -254,6 +258,20 @@ public:
     }
 
 private:
+    // `all c in cs: c in t` holding (also `none c in cs: c not in t`, `any` failing): each
+    // element of `cs` is a key of `t`.
+    void each_element(const Node& n, bool negate, Tested& tested) const {
+        bool of_each = n.op == Op::Any ? negate : !negate;
+        if (!of_each || n.kids.size() != 2) return; // of one element, or of none: nothing of each
+        std::string list = key(n.kids[0]);
+        if (list.empty()) return;
+        Tested each;
+        learn(n.kids[1], n.op != Op::All, each); // `none`, and `any` failing: the condition fails
+        std::string variable = local_key(n.slot);
+        for (const auto& [k, table] : each.in_table)
+            if (k == variable) tested.in_table.insert({each_of(list), table});
+    }
+
     // `k == a or k == b`: `k` is one of both sides' values; `k in t or k in t` says `k in t`.
     void learn_either(const Node& n, bool negate, Tested& tested) const {
         Tested left, right;
@@ -438,16 +456,51 @@ private:
     bool found_argument(const ParamLookup& lookup, const Node& argument,
                         const Tested& tested) const {
         if (auto root = root_local(argument); root && *root < parameters_) return true;
-        if (lookup.form == ParamLookup::Form::each) return every_element_found(lookup, argument);
+        if (lookup.form == ParamLookup::Form::each)
+            return every_element_found(lookup, argument, tested);
         return tested_in(lookup.table, argument_key(lookup, argument), tested);
     }
     // Whether each element of the list `argument` is a key of the table: `keys(t)`, or a list
     // filtered by a test of its elements (written in place, or a `let` of one).
-    bool every_element_found(const ParamLookup& lookup, const Node& argument) const {
-        if (named_table(argument) == lookup.table && argument.op == Op::Builtin) return true;
+    bool every_element_found(const ParamLookup& lookup, const Node& argument,
+                             const Tested& tested) const {
+        const TableData* table = lookup.table;
+        if (named_table(argument) == table && argument.op == Op::Builtin) return true;
+        if (auto root = root_local(argument); root && *root < parameters_) return true;
+        if (is_plain_constant(argument))
+            return argument.constant.kind == Kind::List && !table->dated &&
+                   std::all_of(argument.constant.list().begin(), argument.constant.list().end(),
+                               [&](const Value& v) { return table->find(v) != nullptr; });
+        // `when all c in claim.code: c in t` before it.
+        if (std::string k = key(argument); !k.empty() && tested.in_table.count({each_of(k), table}))
+            return true;
+        auto every = [&](const Node& list) { return every_element_found(lookup, list, tested); };
+        switch (argument.op) {
+        case Op::List: // `[line.code]` where `line.code in t` holds; `[if … then k]`
+            return std::all_of(argument.kids.begin(), argument.kids.end(), [&](const Node& e) {
+                if (e.op != Op::Guard) return found(table, e, tested);
+                Tested inside = tested;
+                learn(e.kids[0], false, inside);
+                return found(table, e.kids[1], inside);
+            });
+        case Op::Add: // lists joined
+            return argument.kids.size() == 2 && every(argument.kids[0]) && every(argument.kids[1]);
+        case Op::If:
+            return every(argument.kids[1]) && every(argument.kids[2]);
+        case Op::Builtin: // the same elements, fewer or in another order
+            if (argument.builtin && argument.kids.size() == 1 &&
+                (argument.builtin->name == std::string_view("distinct") ||
+                 argument.builtin->name == std::string_view("sort")))
+                return every(argument.kids[0]);
+            break;
+        default:
+            break;
+        }
         std::optional<Tested> known = of_each_element(argument);
-        return known && tested_in(lookup.table, "@", *known);
+        return known && tested_in(table, "@", *known);
     }
+    // The name of the fact that each element of the list named `list` is a key (each_element).
+    static std::string each_of(const std::string& list) { return "each of " + list; }
     bool tested_in(const TableData* table, const std::string& name, const Tested& tested) const {
         if (name.empty()) return false;
         if (tested.in_table.count({name, table})) return true;

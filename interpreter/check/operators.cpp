@@ -309,7 +309,8 @@ ExpressionChecker::lookup_to_prove(const std::optional<CaseField>& key, bool cas
 
 void ExpressionChecker::note_call_lookups(std::uint32_t def, const std::vector<Node>& args,
                                           const std::vector<std::optional<CaseField>>& fields,
-                                          const std::vector<bool>& case_texts, Span at) {
+                                          const std::vector<bool>& case_texts,
+                                          const std::vector<TypeP>& types, Span at) {
     if (def >= param_lookups_.size()) return;
     for (const ParamLookup& lookup : param_lookups_[def]) {
         if (lookup.param >= fields.size()) continue;
@@ -320,9 +321,12 @@ void ExpressionChecker::note_call_lookups(std::uint32_t def, const std::vector<N
             if (lookup.form == Form::each) {
                 if (arg.constant.kind != Kind::List || lookup.table->dated) continue;
                 std::vector<std::string> lacked;
+                std::size_t lacking = 0;
                 for (const Value& element : arg.constant.list())
-                    if (!lookup.table->find(element))
+                    if (!lookup.table->find(element) && ++lacking <= 12)
                         lacked.push_back(to_text(element, p().shapes, true));
+                if (lacking > 12)
+                    lacked.push_back(fmt::format("{} more", lacking - lacked.size()));
                 if (!lacked.empty())
                     calls_to_prove_[{at.file, at.begin, at.end}].push_back(
                         {lookup, def, std::move(lacked), true});
@@ -348,10 +352,13 @@ void ExpressionChecker::note_call_lookups(std::uint32_t def, const std::vector<N
                     {lookup, def, noted->second});
             continue;
         }
-        // `limits(claim.code)`: each element of a list the case gives is looked up; a list of
-        // values of a field of fixed choices, only when the table lacks one of them.
+        // `limits(claim.code)`: each element of the list is looked up. A list of values of a
+        // field of fixed choices needs a test only when the table lacks one of them; any other
+        // list, unless the walk finds it made of keys (a filtered list, `keys(t)`). An argument
+        // that is no list is a mistake of another kind.
         if (lookup.form == Form::each) {
-            if (!fields[lookup.param] && !case_texts[lookup.param]) continue;
+            const TypeP& type = types[lookup.param];
+            if (type && type->kind != TypeKind::List && type->kind != TypeKind::Any) continue;
             if (auto missing =
                     lookup_to_prove(element_of(fields[lookup.param]), true, *lookup.table))
                 calls_to_prove_[{at.file, at.begin, at.end}].push_back(
