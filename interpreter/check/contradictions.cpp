@@ -30,12 +30,21 @@ std::string key_of(const Node& n, const std::vector<Shape>& shapes) {
         return "case";
     case Op::Reviewing:
         return "reviewing";
+    case Op::Claim:
+        return "claim";
+    case Op::Supported:
+        return "supported";
     case Op::ServiceDate:
         return "date of service";
     case Op::Member:
     case Op::MapMember: {
         std::string of = key_of(n.kids[0], shapes);
         return of.empty() ? of : fmt::format("{}.{}", of, n.slot);
+    }
+    case Op::DynamicMember: { // a field of a value of no known type, by its name
+        if (n.kids.empty() || n.text.empty()) return "";
+        std::string of = key_of(n.kids[0], shapes);
+        return of.empty() ? of : fmt::format("{}:{}", of, n.text[0]);
     }
     case Op::Builtin:
     case Op::CallDef: {

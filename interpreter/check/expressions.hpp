@@ -39,6 +39,9 @@ struct ParamLookup {
     // The definition whose body holds the look-up, when it is another one this definition
     // passes its parameter to (`def over(c) = limit_of(c) > 1`); unset: its own.
     std::optional<std::uint32_t> in_def;
+    // Form::each: the field of each element looked up (`.code` of `[t[l.code] for l in ls]`);
+    // empty for the element itself.
+    std::string below;
 };
 /// A call whose argument a definition looks up (ParamLookup), and the values the argument may
 /// hold that the table lacks (as LookupsToProve), by the call's span.

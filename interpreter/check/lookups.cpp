@@ -269,7 +269,8 @@ private:
         learn(n.kids[1], n.op != Op::All, each); // `none`, and `any` failing: the condition fails
         std::string variable = local_key(n.slot);
         for (const auto& [k, table] : each.in_table)
-            if (k == variable) tested.in_table.insert({each_of(list), table});
+            if (auto rest = below(k, variable))
+                tested.in_table.insert({each_of(list + *rest), table});
     }
 
     // `k == a or k == b`: `k` is one of both sides' values; `k in t or k in t` says `k in t`.
@@ -344,10 +345,22 @@ private:
         if (auto param = parameter_field(k))
             return keep({*param, table, at, k.span, key(k), ParamLookup::Form::field, std::nullopt},
                         tested);
-        if (k.op != Op::Local) return;
-        if (auto list = tested.element_of_parameter.find(k.slot);
+        // An element of a list parameter, or a field of one (`l.code` of `for l in ls`: a list
+        // parameter has no declared type, so its elements' fields are named, `:code`).
+        const Node* element = &k;
+        std::string below;
+        while (element->op == Op::DynamicMember && !element->kids.empty())
+            element = &element->kids[0];
+        if (element->op != Op::Local) return;
+        if (element != &k) {
+            std::string whole = key(k), of = key(*element);
+            if (whole.empty() || !whole.starts_with(of)) return;
+            below = whole.substr(of.size());
+        }
+        if (auto list = tested.element_of_parameter.find(element->slot);
             list != tested.element_of_parameter.end())
-            keep({list->second, table, at, k.span, key(k), ParamLookup::Form::each, std::nullopt},
+            keep({list->second, table, at, k.span, key(k), ParamLookup::Form::each, std::nullopt,
+                  std::move(below)},
                  tested);
     }
     // The parameter `k` is a field of (`l.code`, `l.study.nerve`), if any.
@@ -369,18 +382,32 @@ private:
     void pass_on(const Node& call, const ParamLookup& inner, const Tested& tested) const {
         const Node& argument = call.kids[inner.param];
         using Form = ParamLookup::Form;
+        if (!report_.by_parameters) return;
         if (inner.form == Form::each || inner.form == Form::field) {
-            // The list or the record itself, one of this definition's parameters.
-            if (!report_.by_parameters || argument.op != Op::Local || argument.slot >= parameters_)
-                return;
+            // The list or the record itself, one of this definition's parameters (the list also
+            // as `distinct` or `sort` of it: the same elements).
+            const Node* list = &argument;
+            while (inner.form == Form::each && list->op == Op::Builtin && list->builtin &&
+                   list->kids.size() == 1 &&
+                   (list->builtin->name == std::string_view("distinct") ||
+                    list->builtin->name == std::string_view("sort")))
+                list = &list->kids[0];
+            if (list->op != Op::Local || list->slot >= parameters_) return;
             std::string key =
-                inner.form == Form::each ? local_key(argument.slot) : argument_key(inner, argument);
-            return keep({argument.slot, inner.table, inner.at, inner.key_at, std::move(key),
-                         inner.form, inner.in_def.value_or(call.slot)},
+                inner.form == Form::each ? local_key(list->slot) : argument_key(inner, argument);
+            return keep({list->slot, inner.table, inner.at, inner.key_at, std::move(key),
+                         inner.form, inner.in_def.value_or(call.slot), inner.below},
                         tested);
         }
+        // `def all_of(cs) = [one(c) for c in cs]`: each element of `cs` is looked up by `one`.
+        if (inner.form == Form::same && argument.op == Op::Local)
+            if (auto list = tested.element_of_parameter.find(argument.slot);
+                list != tested.element_of_parameter.end())
+                return keep({list->second, inner.table, inner.at, inner.key_at, key(argument),
+                             Form::each, inner.in_def.value_or(call.slot)},
+                            tested);
         auto param = parameter_in(argument);
-        if (!report_.by_parameters || !param) return;
+        if (!param) return;
         Form form = inner.form == Form::same                                  ? form_of(argument)
                     : inner.form == Form::lowered && argument.op == Op::Local ? Form::lowered
                                                                               : Form::other;
@@ -465,8 +492,16 @@ private:
     bool every_element_found(const ParamLookup& lookup, const Node& argument,
                              const Tested& tested) const {
         const TableData* table = lookup.table;
-        if (named_table(argument) == table && argument.op == Op::Builtin) return true;
+        const std::string& below = lookup.below; // a field of each element, or the element
         if (auto root = root_local(argument); root && *root < parameters_) return true;
+        if (!below.empty()) {
+            if (std::string k = key(argument);
+                !k.empty() && tested.in_table.count({each_of(k + below), table}))
+                return true;
+            std::optional<Tested> known = of_each_element(argument);
+            return known && tested_in(table, "@" + below, *known);
+        }
+        if (named_table(argument) == table && argument.op == Op::Builtin) return true;
         if (is_plain_constant(argument))
             return argument.constant.kind == Kind::List && !table->dated &&
                    std::all_of(argument.constant.list().begin(), argument.constant.list().end(),
@@ -614,7 +649,12 @@ void ExpressionChecker::unguarded_call(const Node& call, const CallLookup& looku
     std::string called = p().defs[lookup.def].name;
     std::uint32_t holder = lookup.lookup.in_def.value_or(lookup.def);
     bool each = form == Form::each;
-    std::string it = each ? "each element of it" : "it";
+    std::string it = !each ? "it" : "each element of it";
+    if (each && !lookup.lookup.below.empty()) { // `l.code`: the `code` of each element
+        std::string written = one_line(source_text(as_written(lookup.lookup.key_at)));
+        if (auto dot = written.find('.'); dot != std::string::npos)
+            it = fmt::format("the `{}` of each element of it", written.substr(dot + 1));
+    }
     std::string how =
         holder == lookup.def
             ? fmt::format("`{}` looks {} up as `{}`, at {}", called, it,
@@ -625,21 +665,29 @@ void ExpressionChecker::unguarded_call(const Node& call, const CallLookup& looku
     Diagnostic* d = report_unguarded(as_written(call.span), *lookup.lookup.table, key,
                                      each ? std::vector<std::string>{} : lookup.missing, in_def,
                                      lookup.constant, {std::move(how)});
+    if (d && each && lookup.constant && lookup.missing.size() > 1)
+        d->help = fmt::format("give only keys table `{}` has, or add their rows",
+                              lookup.lookup.table->name);
     if (d && each && !lookup.constant) {
         // `limits(claim.code)`: the test is of each element, so the help filters the list.
+        // A field of each element (`l.code`): the list filtered by that field.
         const std::string& table = lookup.lookup.table->name;
-        std::string element = one_line(source_text(as_written(lookup.lookup.key_at)));
-        d->message = fmt::format("`{}` stops the case with an error (eval.missing_key) when an "
-                                 "element of `{}` is not a key of table `{}`, and nothing before "
-                                 "it tests that",
-                                 one_line(source_text(as_written(call.span))), given, table);
+        std::string tested_key = one_line(source_text(as_written(lookup.lookup.key_at)));
+        std::size_t dot = lookup.lookup.below.empty() ? std::string::npos : tested_key.find('.');
+        std::string element = tested_key.substr(0, dot);
+        std::string what =
+            dot == std::string::npos
+                ? fmt::format("an element of `{}`", given)
+                : fmt::format("the `{}` of an element of `{}`", tested_key.substr(dot + 1), given);
+        d->message = fmt::format("`{}` stops the case with an error (eval.missing_key) when {} "
+                                 "is not a key of table `{}`, and nothing before it tests that",
+                                 one_line(source_text(as_written(call.span))), what, table);
         if (!lookup.missing.empty())
-            d->notes.push_back(fmt::format("an element of `{}` may be {}, which the table has "
-                                           "no row for",
-                                           given, fmt::join(lookup.missing, " or ")));
-        d->help = fmt::format("give it only the keys the table has: `[{0} for {0} in {1} if {0} in "
-                              "{2}]` in place of `{1}`",
-                              element, given, table);
+            d->notes.push_back(fmt::format("{} may be {}, which the table has no row for", what,
+                                           fmt::join(lookup.missing, " or ")));
+        d->help = fmt::format("give it only the elements the table has a row for: `[{0} for {0} in "
+                              "{1} if {2} in {3}]` in place of `{1}`",
+                              element, given, tested_key, table);
     }
     if (d && !named && !lookup.constant) {
         d->message = fmt::format("`{}` stops the case with an error (eval.missing_key) when the "

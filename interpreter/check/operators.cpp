@@ -325,8 +325,7 @@ void ExpressionChecker::note_call_lookups(std::uint32_t def, const std::vector<N
                 for (const Value& element : arg.constant.list())
                     if (!lookup.table->find(element) && ++lacking <= 12)
                         lacked.push_back(to_text(element, p().shapes, true));
-                if (lacking > 12)
-                    lacked.push_back(fmt::format("{} more", lacking - lacked.size()));
+                if (lacking > 12) lacked.push_back(fmt::format("{} more", lacking - lacked.size()));
                 if (!lacked.empty())
                     calls_to_prove_[{at.file, at.begin, at.end}].push_back(
                         {lookup, def, std::move(lacked), true});
@@ -359,6 +358,26 @@ void ExpressionChecker::note_call_lookups(std::uint32_t def, const std::vector<N
         if (lookup.form == Form::each) {
             const TypeP& type = types[lookup.param];
             if (type && type->kind != TypeKind::List && type->kind != TypeKind::Any) continue;
+            if (!lookup.below.empty()) {
+                // A field of each element (`:code`), judged as the field of the argument's
+                // records (`claim`: a line's `code`), and named as its keys name it (`.2`);
+                // the elements of a list of no known record type are left to the evaluation.
+                const TypeP element =
+                    type && type->kind == TypeKind::List ? type->element : nullptr;
+                if (!element || element->kind != TypeKind::Record ||
+                    lookup.below.find(':', 1) != std::string::npos)
+                    continue;
+                int index = p().shapes[element->shape].field_index(lookup.below.substr(1));
+                if (index < 0) continue;
+                CaseField field{element->shape, static_cast<std::uint32_t>(index)};
+                auto missing = lookup_to_prove(field, true, *lookup.table);
+                if (!missing) continue;
+                ParamLookup resolved = lookup;
+                resolved.below = fmt::format(".{}", index);
+                calls_to_prove_[{at.file, at.begin, at.end}].push_back(
+                    {std::move(resolved), def, std::move(*missing)});
+                continue;
+            }
             if (auto missing =
                     lookup_to_prove(element_of(fields[lookup.param]), true, *lookup.table))
                 calls_to_prove_[{at.file, at.begin, at.end}].push_back(
