@@ -40,8 +40,11 @@ struct ParamLookup {
     // passes its parameter to (`def over(c) = limit_of(c) > 1`); unset: its own.
     std::optional<std::uint32_t> in_def;
     // Form::each: the field of each element looked up (`.code` of `[t[l.code] for l in ls]`);
-    // empty for the element itself.
+    // empty for the element itself. Named (`:code`) in the body, which does not know the
+    // elements' shape; at a call whose list is of records of a known shape, by the field's
+    // index as that shape's keys are (`.2`), with `below_named` keeping the name.
     std::string below;
+    std::string below_named;
 };
 /// A call whose argument a definition looks up (ParamLookup), and the values the argument may
 /// hold that the table lacks (as LookupsToProve), by the call's span.

@@ -383,21 +383,24 @@ private:
         const Node& argument = call.kids[inner.param];
         using Form = ParamLookup::Form;
         if (!report_.by_parameters) return;
-        if (inner.form == Form::each || inner.form == Form::field) {
-            // The list or the record itself, one of this definition's parameters (the list also
-            // as `distinct` or `sort` of it: the same elements).
-            const Node* list = &argument;
-            while (inner.form == Form::each && list->op == Op::Builtin && list->builtin &&
-                   list->kids.size() == 1 &&
-                   (list->builtin->name == std::string_view("distinct") ||
-                    list->builtin->name == std::string_view("sort")))
-                list = &list->kids[0];
-            if (list->op != Op::Local || list->slot >= parameters_) return;
-            std::string key =
-                inner.form == Form::each ? local_key(list->slot) : argument_key(inner, argument);
-            return keep({list->slot, inner.table, inner.at, inner.key_at, std::move(key),
-                         inner.form, inner.in_def.value_or(call.slot), inner.below},
+        if (inner.form == Form::field) { // the record itself, one of this one's parameters
+            if (argument.op != Op::Local || argument.slot >= parameters_) return;
+            return keep({argument.slot, inner.table, inner.at, inner.key_at,
+                         argument_key(inner, argument), inner.form,
+                         inner.in_def.value_or(call.slot)},
                         tested);
+        }
+        if (inner.form == Form::each) { // lists made of this one's list parameters
+            if (auto known = of_each_element(argument);
+                known && tested_in(inner.table, "@" + inner.below, *known))
+                return; // filtered by the key
+            std::vector<std::uint32_t> lists;
+            list_parameters(argument, lists);
+            for (std::uint32_t list : lists)
+                keep({list, inner.table, inner.at, inner.key_at, local_key(list), Form::each,
+                      inner.in_def.value_or(call.slot), inner.below},
+                     tested);
+            return;
         }
         // `def all_of(cs) = [one(c) for c in cs]`: each element of `cs` is looked up by `one`.
         if (inner.form == Form::same && argument.op == Op::Local)
@@ -415,8 +418,48 @@ private:
               inner.in_def.value_or(call.slot)},
              tested);
     }
+    // `[l for l in ls if …]`: some of the elements of `ls`, as they are.
+    static bool keeps_elements(const Node& comprehension) {
+        return comprehension.kids.size() >= 2 && comprehension.kids[1].op == Op::Local &&
+               comprehension.kids[1].slot == comprehension.slot;
+    }
+    // The list parameters whose elements `list` holds: the parameter itself, `distinct` or
+    // `sort` of it, a comprehension that keeps its elements (`[l for l in ls if …]`), lists
+    // joined, either branch of an `if`.
+    void list_parameters(const Node& list, std::vector<std::uint32_t>& out) const {
+        switch (list.op) {
+        case Op::Local:
+            if (list.slot < parameters_) out.push_back(list.slot);
+            return;
+        case Op::Builtin:
+            if (list.builtin && list.kids.size() == 1 &&
+                (list.builtin->name == std::string_view("distinct") ||
+                 list.builtin->name == std::string_view("sort")))
+                list_parameters(list.kids[0], out);
+            return;
+        case Op::Comprehension:
+            if (keeps_elements(list)) list_parameters(list.kids[0], out);
+            return;
+        case Op::Add:
+            for (const Node& side : list.kids)
+                list_parameters(side, out);
+            return;
+        case Op::If:
+            if (list.kids.size() == 3) {
+                list_parameters(list.kids[1], out);
+                list_parameters(list.kids[2], out);
+            }
+            return;
+        default:
+            return;
+        }
+    }
     void keep(ParamLookup lookup, const Tested& tested) const {
         if (lookup.key.empty() || tested_in(lookup.table, lookup.key, tested)) return;
+        // `(all c in cs: c in t) and limits(cs)`: each element of the list is tested.
+        if (lookup.form == ParamLookup::Form::each &&
+            tested_in(lookup.table, each_of(lookup.key) + lookup.below, tested))
+            return;
         for (const ParamLookup& known : *report_.by_parameters)
             if (known.param == lookup.param && known.table == lookup.table &&
                 known.key == lookup.key)
@@ -492,31 +535,43 @@ private:
     bool every_element_found(const ParamLookup& lookup, const Node& argument,
                              const Tested& tested) const {
         const TableData* table = lookup.table;
-        const std::string& below = lookup.below; // a field of each element, or the element
+        // What is a key: the element (`@`, a local's name) or, for records, a field of it as a
+        // typed record names it (`.2`) or one of no known shape does (`:code`).
+        auto key_in = [&](const std::string& element, const Tested& facts) {
+            return tested_in(table, element + lookup.below, facts) ||
+                   (!lookup.below_named.empty() &&
+                    tested_in(table, element + lookup.below_named, facts));
+        };
         if (auto root = root_local(argument); root && *root < parameters_) return true;
-        if (!below.empty()) {
-            if (std::string k = key(argument);
-                !k.empty() && tested.in_table.count({each_of(k + below), table}))
-                return true;
-            std::optional<Tested> known = of_each_element(argument);
-            return known && tested_in(table, "@" + below, *known);
-        }
-        if (named_table(argument) == table && argument.op == Op::Builtin) return true;
-        if (is_plain_constant(argument))
-            return argument.constant.kind == Kind::List && !table->dated &&
+        if (lookup.below.empty() && named_table(argument) == table && argument.op == Op::Builtin)
+            return true;
+        if (is_plain_constant(argument)) {
+            if (argument.constant.kind != Kind::List) return false;
+            if (argument.constant.size == 0) return true;
+            return lookup.below.empty() && !table->dated &&
                    std::all_of(argument.constant.list().begin(), argument.constant.list().end(),
                                [&](const Value& v) { return table->find(v) != nullptr; });
-        // `when all c in claim.code: c in t` before it.
-        if (std::string k = key(argument); !k.empty() && tested.in_table.count({each_of(k), table}))
-            return true;
+        }
+        // `when all c in claim.code: c in t` (`all l in claim: l.code in t`) before it.
+        if (std::string k = key(argument); !k.empty() && key_in(each_of(k), tested)) return true;
         auto every = [&](const Node& list) { return every_element_found(lookup, list, tested); };
         switch (argument.op) {
+        case Op::Local: // a `let`: its value (`let ks = keys(allowed)`)
+            if (auto let = lets_.find(argument.slot); let != lets_.end() && every(*let->second))
+                return true;
+            break;
+        case Op::Comprehension: // some of a list of keys (`[c for c in cs if …]`)
+            if (keeps_elements(argument) && every(argument.kids[0])) return true;
+            break;
         case Op::List: // `[line.code]` where `line.code in t` holds; `[if … then k]`
             return std::all_of(argument.kids.begin(), argument.kids.end(), [&](const Node& e) {
-                if (e.op != Op::Guard) return found(table, e, tested);
+                bool guarded = e.op == Op::Guard && e.kids.size() == 2;
+                const Node& value = guarded ? e.kids[1] : e;
                 Tested inside = tested;
-                learn(e.kids[0], false, inside);
-                return found(table, e.kids[1], inside);
+                if (guarded) learn(e.kids[0], false, inside);
+                if (lookup.below.empty()) return found(table, value, inside);
+                std::string k = key(value);
+                return !k.empty() && key_in(k, inside);
             });
         case Op::Add: // lists joined
             return argument.kids.size() == 2 && every(argument.kids[0]) && every(argument.kids[1]);
@@ -532,7 +587,7 @@ private:
             break;
         }
         std::optional<Tested> known = of_each_element(argument);
-        return known && tested_in(table, "@", *known);
+        return known && key_in("@", *known);
     }
     // The name of the fact that each element of the list named `list` is a key (each_element).
     static std::string each_of(const std::string& list) { return "each of " + list; }
@@ -565,11 +620,11 @@ private:
         return key_of(local, shapes_);
     }
 
-    // `key` with `root` at its start (`local 2.1` below `local 2`), without the root.
+    // `key` with `root` at its start (`local 2.1`, `local 2:code` below `local 2`), without it.
     static std::optional<std::string> below(const std::string& key, const std::string& root) {
         if (!key.starts_with(root)) return std::nullopt;
         std::string rest = key.substr(root.size());
-        if (!rest.empty() && rest[0] != '.') return std::nullopt;
+        if (!rest.empty() && rest[0] != '.' && rest[0] != ':') return std::nullopt;
         return rest;
     }
 
@@ -640,7 +695,10 @@ void ExpressionChecker::unguarded_call(const Node& call, const CallLookup& looku
     bool named = form != Form::other || !lookup.lookup.in_def;
     std::string written = one_line(source_text(as_written(lookup.lookup.key_at)));
     if (form == Form::field && written.find('.') != std::string::npos) {
-        key = given + written.substr(written.find('.'));
+        bool path = std::all_of(given.begin(), given.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.';
+        });
+        key = (path ? given : "(" + given + ")") + written.substr(written.find('.'));
     } else if (form == Form::other && named) {
         const ast::Def& callee = *merged_.defs[lookup.def].decl;
         key = replaced_word(written, callee.params[lookup.lookup.param].name.text, given);
@@ -662,9 +720,12 @@ void ExpressionChecker::unguarded_call(const Node& call, const CallLookup& looku
             : fmt::format("`{}` passes it to `{}`, which looks {} up as `{}`, at {}", called,
                           p().defs[holder].name, it, one_line(source_text(inside)), where(inside));
     if (each && lookup.constant) key = fmt::format("{}", fmt::join(lookup.missing, " or "));
-    Diagnostic* d = report_unguarded(as_written(call.span), *lookup.lookup.table, key,
-                                     each ? std::vector<std::string>{} : lookup.missing, in_def,
-                                     lookup.constant, {std::move(how)});
+    Diagnostic* d =
+        report_unguarded(as_written(call.span), *lookup.lookup.table, key,
+                         each && lookup.constant ? std::vector<std::string>{} : lookup.missing,
+                         in_def, lookup.constant, {std::move(how)});
+    if (d && each && !lookup.constant && !lookup.missing.empty())
+        d->notes.pop_back(); // said of each element below
     if (d && each && lookup.constant && lookup.missing.size() > 1)
         d->help = fmt::format("give only keys table `{}` has, or add their rows",
                               lookup.lookup.table->name);

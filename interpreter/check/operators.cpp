@@ -361,18 +361,22 @@ void ExpressionChecker::note_call_lookups(std::uint32_t def, const std::vector<N
             if (!lookup.below.empty()) {
                 // A field of each element (`:code`), judged as the field of the argument's
                 // records (`claim`: a line's `code`), and named as its keys name it (`.2`);
-                // the elements of a list of no known record type are left to the evaluation.
+                // a list of records of no known shape, unless the walk finds it filtered.
                 const TypeP element =
                     type && type->kind == TypeKind::List ? type->element : nullptr;
-                if (!element || element->kind != TypeKind::Record ||
-                    lookup.below.find(':', 1) != std::string::npos)
+                int index = element && element->kind == TypeKind::Record &&
+                                    lookup.below.find(':', 1) == std::string::npos
+                                ? p().shapes[element->shape].field_index(lookup.below.substr(1))
+                                : -1;
+                if (index < 0) { // records of no known shape: their field may be anything
+                    calls_to_prove_[{at.file, at.begin, at.end}].push_back({lookup, def, {}});
                     continue;
-                int index = p().shapes[element->shape].field_index(lookup.below.substr(1));
-                if (index < 0) continue;
+                }
                 CaseField field{element->shape, static_cast<std::uint32_t>(index)};
                 auto missing = lookup_to_prove(field, true, *lookup.table);
                 if (!missing) continue;
                 ParamLookup resolved = lookup;
+                resolved.below_named = lookup.below;
                 resolved.below = fmt::format(".{}", index);
                 calls_to_prove_[{at.file, at.begin, at.end}].push_back(
                     {std::move(resolved), def, std::move(*missing)});
