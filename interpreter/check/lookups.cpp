@@ -341,10 +341,12 @@ private:
     void by_parameter(const Node& k, const TableData* table, Span at, const Tested& tested) const {
         if (!report_.by_parameters) return;
         if (auto param = parameter_in(k))
-            return keep({*param, table, at, k.span, key(k), form_of(k), std::nullopt}, tested);
-        if (auto param = parameter_field(k))
-            return keep({*param, table, at, k.span, key(k), ParamLookup::Form::field, std::nullopt},
+            return keep({*param, table, at, k.span, key(k), form_of(k), std::nullopt, {}, {}},
                         tested);
+        if (auto param = parameter_field(k))
+            return keep(
+                {*param, table, at, k.span, key(k), ParamLookup::Form::field, std::nullopt, {}, {}},
+                tested);
         // An element of a list parameter, or a field of one (`l.code` of `for l in ls`: a list
         // parameter has no declared type, so its elements' fields are named, `:code`).
         const Node* element = &k;
@@ -359,8 +361,15 @@ private:
         }
         if (auto list = tested.element_of_parameter.find(element->slot);
             list != tested.element_of_parameter.end())
-            keep({list->second, table, at, k.span, key(k), ParamLookup::Form::each, std::nullopt,
-                  std::move(below)},
+            keep({list->second,
+                  table,
+                  at,
+                  k.span,
+                  key(k),
+                  ParamLookup::Form::each,
+                  std::nullopt,
+                  std::move(below),
+                  {}},
                  tested);
     }
     // The parameter `k` is a field of (`l.code`, `l.study.nerve`), if any.
@@ -385,9 +394,15 @@ private:
         if (!report_.by_parameters) return;
         if (inner.form == Form::field) { // the record itself, one of this one's parameters
             if (argument.op != Op::Local || argument.slot >= parameters_) return;
-            return keep({argument.slot, inner.table, inner.at, inner.key_at,
-                         argument_key(inner, argument), inner.form,
-                         inner.in_def.value_or(call.slot)},
+            return keep({argument.slot,
+                         inner.table,
+                         inner.at,
+                         inner.key_at,
+                         argument_key(inner, argument),
+                         inner.form,
+                         inner.in_def.value_or(call.slot),
+                         {},
+                         {}},
                         tested);
         }
         if (inner.form == Form::each) { // lists made of this one's list parameters
@@ -398,7 +413,7 @@ private:
             list_parameters(argument, lists);
             for (std::uint32_t list : lists)
                 keep({list, inner.table, inner.at, inner.key_at, local_key(list), Form::each,
-                      inner.in_def.value_or(call.slot), inner.below},
+                      inner.in_def.value_or(call.slot), inner.below, inner.below_named},
                      tested);
             return;
         }
@@ -406,16 +421,30 @@ private:
         if (inner.form == Form::same && argument.op == Op::Local)
             if (auto list = tested.element_of_parameter.find(argument.slot);
                 list != tested.element_of_parameter.end())
-                return keep({list->second, inner.table, inner.at, inner.key_at, key(argument),
-                             Form::each, inner.in_def.value_or(call.slot)},
+                return keep({list->second,
+                             inner.table,
+                             inner.at,
+                             inner.key_at,
+                             key(argument),
+                             Form::each,
+                             inner.in_def.value_or(call.slot),
+                             {},
+                             {}},
                             tested);
         auto param = parameter_in(argument);
         if (!param) return;
         Form form = inner.form == Form::same                                  ? form_of(argument)
                     : inner.form == Form::lowered && argument.op == Op::Local ? Form::lowered
                                                                               : Form::other;
-        keep({*param, inner.table, inner.at, inner.key_at, argument_key(inner, argument), form,
-              inner.in_def.value_or(call.slot)},
+        keep({*param,
+              inner.table,
+              inner.at,
+              inner.key_at,
+              argument_key(inner, argument),
+              form,
+              inner.in_def.value_or(call.slot),
+              {},
+              {}},
              tested);
     }
     // `[l for l in ls if …]`: some of the elements of `ls`, as they are.
@@ -709,9 +738,9 @@ void ExpressionChecker::unguarded_call(const Node& call, const CallLookup& looku
     bool each = form == Form::each;
     std::string it = !each ? "it" : "each element of it";
     if (each && !lookup.lookup.below.empty()) { // `l.code`: the `code` of each element
-        std::string written = one_line(source_text(as_written(lookup.lookup.key_at)));
-        if (auto dot = written.find('.'); dot != std::string::npos)
-            it = fmt::format("the `{}` of each element of it", written.substr(dot + 1));
+        std::string looked_up = one_line(source_text(as_written(lookup.lookup.key_at)));
+        if (auto dot = looked_up.find('.'); dot != std::string::npos)
+            it = fmt::format("the `{}` of each element of it", looked_up.substr(dot + 1));
     }
     std::string how =
         holder == lookup.def
