@@ -452,36 +452,35 @@ private:
         return comprehension.kids.size() >= 2 && comprehension.kids[1].op == Op::Local &&
                comprehension.kids[1].slot == comprehension.slot;
     }
-    // The list parameters whose elements `list` holds: the parameter itself, `distinct` or
-    // `sort` of it, a comprehension that keeps its elements (`[l for l in ls if …]`), lists
-    // joined, either branch of an `if`.
-    void list_parameters(const Node& list, std::vector<std::uint32_t>& out) const {
+    // The lists whose elements make up `list`, when it is made of others: `distinct` or `sort`
+    // of one, a comprehension that keeps some of its elements (`[l for l in ls if …]`), lists
+    // joined, the branches of an `if`.
+    static std::vector<const Node*> made_of(const Node& list) {
         switch (list.op) {
-        case Op::Local:
-            if (list.slot < parameters_) out.push_back(list.slot);
-            return;
         case Op::Builtin:
             if (list.builtin && list.kids.size() == 1 &&
                 (list.builtin->name == std::string_view("distinct") ||
                  list.builtin->name == std::string_view("sort")))
-                list_parameters(list.kids[0], out);
-            return;
+                return {&list.kids[0]};
+            return {};
         case Op::Comprehension:
-            if (keeps_elements(list)) list_parameters(list.kids[0], out);
-            return;
+            if (keeps_elements(list)) return {&list.kids[0]};
+            return {};
         case Op::Add:
-            for (const Node& side : list.kids)
-                list_parameters(side, out);
-            return;
+            if (list.kids.size() == 2) return {&list.kids[0], &list.kids[1]};
+            return {};
         case Op::If:
-            if (list.kids.size() == 3) {
-                list_parameters(list.kids[1], out);
-                list_parameters(list.kids[2], out);
-            }
-            return;
+            if (list.kids.size() == 3) return {&list.kids[1], &list.kids[2]};
+            return {};
         default:
-            return;
+            return {};
         }
+    }
+    // The list parameters whose elements `list` holds (made_of, down to the parameters).
+    void list_parameters(const Node& list, std::vector<std::uint32_t>& out) const {
+        if (list.op == Op::Local && list.slot < parameters_) out.push_back(list.slot);
+        for (const Node* part : made_of(list))
+            list_parameters(*part, out);
     }
     void keep(ParamLookup lookup, const Tested& tested) const {
         if (lookup.key.empty() || tested_in(lookup.table, lookup.key, tested)) return;
@@ -584,15 +583,10 @@ private:
         // `when all c in claim.code: c in t` (`all l in claim: l.code in t`) before it.
         if (std::string k = key(argument); !k.empty() && key_in(each_of(k), tested)) return true;
         auto every = [&](const Node& list) { return every_element_found(lookup, list, tested); };
-        switch (argument.op) {
-        case Op::Local: // a `let`: its value (`let ks = keys(allowed)`)
+        if (argument.op == Op::Local) // a `let`: its value (`let ks = keys(allowed)`)
             if (auto let = lets_.find(argument.slot); let != lets_.end() && every(*let->second))
                 return true;
-            break;
-        case Op::Comprehension: // some of a list of keys (`[c for c in cs if …]`)
-            if (keeps_elements(argument) && every(argument.kids[0])) return true;
-            break;
-        case Op::List: // `[line.code]` where `line.code in t` holds; `[if … then k]`
+        if (argument.op == Op::List) // `[line.code]` where `line.code in t` holds; `[if … then k]`
             return std::all_of(argument.kids.begin(), argument.kids.end(), [&](const Node& e) {
                 bool guarded = e.op == Op::Guard && e.kids.size() == 2;
                 const Node& value = guarded ? e.kids[1] : e;
@@ -602,19 +596,11 @@ private:
                 std::string k = key(value);
                 return !k.empty() && key_in(k, inside);
             });
-        case Op::Add: // lists joined
-            return argument.kids.size() == 2 && every(argument.kids[0]) && every(argument.kids[1]);
-        case Op::If:
-            return every(argument.kids[1]) && every(argument.kids[2]);
-        case Op::Builtin: // the same elements, fewer or in another order
-            if (argument.builtin && argument.kids.size() == 1 &&
-                (argument.builtin->name == std::string_view("distinct") ||
-                 argument.builtin->name == std::string_view("sort")))
-                return every(argument.kids[0]);
-            break;
-        default:
-            break;
-        }
+        // Made of lists of keys: joined, `distinct`, `sort`, some of one, an `if` of two.
+        if (auto parts = made_of(argument);
+            !parts.empty() &&
+            std::all_of(parts.begin(), parts.end(), [&](const Node* part) { return every(*part); }))
+            return true;
         std::optional<Tested> known = of_each_element(argument);
         return known && key_in("@", *known);
     }
