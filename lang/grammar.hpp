@@ -59,6 +59,10 @@ struct reserved : any_word<
 // name <- [a-z_] [A-Za-z0-9_]*   (not a reserved word)
 struct name : seq< not_at< reserved >, ranges< 'a', 'z', '_' >, star< identifier_other > > {};
 struct ident : seq< name, ws > {};
+// field_name <- [a-z_] [A-Za-z0-9_]*: a record's field may be a reserved word where nothing else
+// can stand: right after `.` (`line.rule`), or before `:` in `{…}`. A `.` at the end of a line
+// still wants a name, so `when case.` then `bill …` is no field named `bill`.
+struct field_name : seq< ranges< 'a', 'z', '_' >, star< identifier_other > > {};
 
 template< char C > struct sym : seq< one< C >, ws > {};
 struct arrow : seq< TAO_PEGTL_STRING( "=>" ), ws > {};
@@ -117,8 +121,9 @@ struct expect_rbracket : sym< ']' > {};
 struct bracket : seq< sym< '[' >, opt< list_item, sor< comp_tail, list_tail > >, expect_rbracket > {};
 
 struct expect_colon : sym< ':' > {};
-// record <- '{' [field (',' field)*] '}'      field <- name ':' expr
-struct record_field : seq< name, ws, expect_colon, expect_expr > {};
+// record <- '{' [field (',' field)*] '}'      field <- field_name ':' expr
+struct record_field_name : sor< seq< field_name, ws, at< one< ':' > > >, ident > {};
+struct record_field : seq< record_field_name, expect_colon, expect_expr > {};
 struct expect_field : record_field {};
 struct expect_rbrace : sym< '}' > {};
 struct record : seq< sym< '{' >, opt< record_field, star< sym< ',' >, expect_field > >, expect_rbrace > {};
@@ -151,8 +156,8 @@ struct quantified : seq< quantified_head, expect_expr, expect_colon, expect_expr
 struct primary : sor< literal, bracket, record, if_expr, first_expr, quantified, paren, call, var_ref > {};
 
 struct expect_field_name : sor< ident, raise< expect_field_name > > {};
-// postfix <- primary ('.' name / '[' expr ']')*
-struct member : seq< one< '.' >, not_at< one< '.' > >, ws, expect_field_name > {};
+// postfix <- primary ('.' (field_name / ws name) / '[' expr ']')*
+struct member : seq< one< '.' >, not_at< one< '.' > >, sor< seq< field_name, ws >, seq< ws, expect_field_name > > > {};
 struct index : seq< sym< '[' >, expect_expr, expect_rbracket > {};
 struct postfix : seq< primary, star< sor< member, index > > > {};
 

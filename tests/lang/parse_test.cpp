@@ -105,3 +105,21 @@ TEST_CASE("binary and empty input get a located error, not a crash") {
     auto binary = parse_text(std::string("policy p\n\x01\xff\xfe\0garbage", 20));
     CHECK(binary->diagnostics.has_errors());
 }
+
+TEST_CASE("a field may be named by a reserved word, after `.` and in a record") {
+    auto p = parse_text("policy p\ndef r = {rule: \"a\", end: 1}\ndef s = line.rule\n");
+    REQUIRE_FALSE(p->diagnostics.has_errors());
+    const auto& r = std::get<ast::RecordExpr>(std::get<ast::Def>(p->file.decls[0]).body.kind);
+    REQUIRE(r.fields.size() == 2);
+    CHECK(r.fields[0].name.text == "rule");
+    CHECK(r.fields[1].name.text == "end");
+    const auto& s = std::get<ast::Member>(std::get<ast::Def>(p->file.decls[1]).body.kind);
+    CHECK(s.field.text == "rule");
+    // A reserved word is still no name of its own, and a `.` that ends a line still wants a
+    // name: the next line's keyword begins a clause, not a field.
+    auto bad = parse_text("policy p\ndef rule = 1\n");
+    CHECK(bad->diagnostics.has_errors());
+    auto unfinished = parse_text("policy p\nrule r\n  when case.\n  bill 95860\n");
+    REQUIRE(unfinished->diagnostics.has_errors());
+    CHECK(unfinished->diagnostics.items().at(0).code == "parse.expected_field_name");
+}
