@@ -44,12 +44,14 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
     std::vector<TypeP> types;
     std::vector<std::optional<CaseField>> fields;
     std::vector<bool> case_texts;
+    std::vector<Constants> constants;
     for (const auto& a : c.args) {
         Typed t = expr(a, scope);
         args.push_back(std::move(t.node));
         types.push_back(t.type);
         fields.push_back(t.field);
         case_texts.push_back(t.case_text);
+        constants.push_back(t.constants);
     }
     const std::string& n = c.callee.text;
     if (auto it = def_index_.find(n); it != def_index_.end() && !scope.constant_only) {
@@ -74,7 +76,7 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
                                   def.params[i].name.text, n, type_name(expected),
                                   type_name(types[i])));
         }
-        note_call_lookups(it->second, args, fields, case_texts, types, span);
+        note_call_lookups(it->second, args, {fields, case_texts, types, constants}, span);
         std::int32_t kept =
             it->second < keeps_param_text_.size() ? keeps_param_text_[it->second] : -1;
         Typed out = make(Op::CallDef, std::move(args), result, span, it->second);

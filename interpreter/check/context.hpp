@@ -39,11 +39,21 @@ inline std::optional<CaseField> element_of(const std::optional<CaseField>& field
     return CaseField{field->shape, field->index, false, !field->each};
 }
 
+/// The constant values a local takes, when they are known before any case: a look-up by it
+/// is judged by them (`for c in [95860, 95999]`, then `allowed[c]`).
+struct Constants {
+    std::optional<Value> value = std::nullopt;   // always this value (`let c = 95999`)
+    std::optional<Value> each_of = std::nullopt; // each element of this list in turn
+};
+
 struct Local {
     std::string name;
     std::uint32_t slot;
     TypeP type;
     std::optional<CaseField> field = std::nullopt; // a loop variable over a case field's values
+    // What is known of its value before any case: a `let` of a constant is that constant
+    // (Constants::value), a loop over a constant list takes its elements (Constants::each_of).
+    Constants constants = {};
 };
 
 struct Scope {
@@ -55,11 +65,11 @@ struct Scope {
     bool requirement = false;   // a `require`: constant by design, so no check.constant_condition
     std::optional<std::uint32_t> line_slot; // the `for line in claim` variable, in edits
 
-    std::uint32_t push(std::string name, TypeP type,
-                       std::optional<CaseField> field = std::nullopt) {
+    std::uint32_t push(std::string name, TypeP type, std::optional<CaseField> field = std::nullopt,
+                       Constants constants = {}) {
         std::uint32_t slot = next_slot++;
         frame_size = std::max(frame_size, next_slot);
-        locals.push_back({std::move(name), slot, std::move(type), field});
+        locals.push_back({std::move(name), slot, std::move(type), field, constants});
         return slot;
     }
     void pop() {
@@ -80,7 +90,25 @@ struct Typed {
     std::optional<Field> field = std::nullopt;
     // A text made from a case field's (`lower(m.name)`): it may be any text.
     bool case_text = false;
+    // A local whose values are known constants (Local::constants).
+    Constants constants = {};
 };
+
+/// What a loop over `source` takes (Constants::each_of), when `source` is a constant list.
+inline Constants loop_constants(const Typed& source) {
+    const Value* list = source.node.op == Op::Const ? &source.node.constant
+                        : source.constants.value    ? &*source.constants.value
+                                                    : nullptr;
+    if (!list || list->kind != Kind::List) return {};
+    return {std::nullopt, *list};
+}
+
+/// What a `let` of `value` is known to be: a constant, or what the local it copies is.
+inline Constants let_constants(const Typed& value) {
+    if (value.node.op == Op::Const && value.node.constant.kind != Kind::Table)
+        return {value.node.constant, std::nullopt};
+    return value.constants;
+}
 
 /// A constant's values one by one: a list's elements, or the one value it is.
 inline std::span<const Value> values_of(const Value& v) {

@@ -182,6 +182,7 @@ Typed ExpressionChecker::name(const std::string& n, Span span, Scope& scope) {
         if (it->name == n) {
             Typed out = make(Op::Local, {}, it->type, span, it->slot);
             out.field = it->field;
+            out.constants = it->constants;
             return out;
         }
     if (auto it = setting_index_.find(n); it != setting_index_.end()) {
@@ -236,6 +237,11 @@ Typed ExpressionChecker::name(const std::string& n, Span span, Scope& scope) {
             }
             Typed out = make(Op::Def, {}, type, span, it->second);
             out.is_switch = def_switch_[it->second];
+            // A definition of a constant (`def codes = [95860, 95999]`) is that constant to a
+            // loop over it. Its type is set once its body is compiled.
+            if (const DefCode& d = p().defs[it->second];
+                d.type && d.body.op == Op::Const && d.body.constant.kind != Kind::Table)
+                out.constants.value = d.body.constant;
             return out;
         }
         if (bare_case_field(n, span, nullptr)) return fail(span);
@@ -317,6 +323,7 @@ Typed ExpressionChecker::index(const ast::Index& ix, Span span, Scope& scope) {
         result = object.type->element ? object.type->element : any_type();
         never_a_key(key.field, object.node, *ix.object);
         note_lookup(key.field, key.case_text, object.node, span);
+        note_constant_lookup(key.constants, object.node, span);
         if (!comparable(object.type->key, key.type)) {
             error("check.type_mismatch", ix.index->span,
                   fmt::format("the keys of {} are {}, so {} is never one of them",
@@ -482,7 +489,8 @@ Typed ExpressionChecker::compile(const ast::Comprehension& c, Span span, Scope& 
     TypeP element = source.type->kind == TypeKind::List && source.type->element
                         ? source.type->element
                         : any_type();
-    std::uint32_t slot = scope.push(c.var.text, element, element_of(source.field));
+    std::uint32_t slot =
+        scope.push(c.var.text, element, element_of(source.field), loop_constants(source));
     Typed value = expr(*c.element, scope);
     std::vector<Node> kids;
     kids.push_back(std::move(source.node));
@@ -506,7 +514,8 @@ Typed ExpressionChecker::compile(const ast::Quantified& q, Span span, Scope& sco
     TypeP element = source.type->kind == TypeKind::List && source.type->element
                         ? source.type->element
                         : any_type();
-    std::uint32_t slot = scope.push(q.var.text, element, element_of(source.field));
+    std::uint32_t slot =
+        scope.push(q.var.text, element, element_of(source.field), loop_constants(source));
     Typed condition = expr(*q.condition, scope);
     expect(condition, bool_type(), *q.condition, fmt::format("the condition of `{}`", word));
     scope.pop();

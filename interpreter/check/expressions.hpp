@@ -151,6 +151,11 @@ protected:
     // a text made from one (`case_text`: `t[lower(m.name)]`):
     // kept in lookups_to_prove_ until its rule or definition is compiled, when a test of
     // `k in t` must be found before it (lookups.cpp).
+    // A look-up by a local whose values are known constants (`for c in [95860, 95999]`) needs a
+    // test when the table lacks one of them.
+    void note_constant_lookup(const Constants& key, const Node& table, Span at);
+    std::vector<std::string> lacked_keys(const TableData& table, std::span<const Value> keys,
+                                         bool lowered);
     [[gnu::noinline]] void note_lookup(const std::optional<CaseField>& key, bool case_text,
                                        const Node& table, Span at);
     // The values of `key` the table lacks, when a look-up by it needs a test (note_lookup).
@@ -159,10 +164,15 @@ protected:
     LookupsToProve lookups_to_prove_;
     // A call of a definition that looks up its argument (`limit_of(line.code)`), kept in
     // calls_to_prove_ as a look-up is in lookups_to_prove_.
+    // What the checker knows of a call's arguments, one element an argument.
+    struct ArgumentFacts {
+        const std::vector<std::optional<CaseField>>& fields;
+        const std::vector<bool>& case_texts;
+        const std::vector<TypeP>& types;
+        const std::vector<Constants>& constants;
+    };
     [[gnu::noinline]] void note_call_lookups(std::uint32_t def, const std::vector<Node>& args,
-                                             const std::vector<std::optional<CaseField>>& fields,
-                                             const std::vector<bool>& case_texts,
-                                             const std::vector<TypeP>& types, Span at);
+                                             const ArgumentFacts& facts, Span at);
     CallsToProve calls_to_prove_;
     std::vector<std::vector<ParamLookup>> param_lookups_; // by definition, once compiled
     // By definition: the parameter whose text it gives back, or a form of it (`def key(n) =

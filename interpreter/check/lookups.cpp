@@ -735,6 +735,9 @@ void ExpressionChecker::unguarded_call(const Node& call, const CallLookup& looku
             : fmt::format("`{}` passes it to `{}`, which looks {} up as `{}`, at {}", called,
                           p().defs[holder].name, it, one_line(source_text(inside)), where(inside));
     if (each && lookup.constant) key = fmt::format("{}", fmt::join(lookup.missing, " or "));
+    // A name of a constant (`let c = 95999`): the value it stands for.
+    if (!each && lookup.constant && lookup.missing.size() == 1 && !is_plain_constant(argument))
+        key = fmt::format("`{}`, which is {}", given, lookup.missing[0]);
     Diagnostic* d =
         report_unguarded(as_written(call.span), *lookup.lookup.table, key,
                          each && lookup.constant ? std::vector<std::string>{} : lookup.missing,

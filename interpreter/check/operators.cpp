@@ -289,6 +289,33 @@ void ExpressionChecker::note_lookup(const std::optional<CaseField>& key, bool ca
         lookups_to_prove_[{at.file, at.begin, at.end}] = std::move(*missing);
 }
 
+// The keys the table has no row for, as messages name them: the first twelve, then how many
+// more. `lowered`: each text key is looked up in lower case, as `t[lower(k)]` does.
+std::vector<std::string> ExpressionChecker::lacked_keys(const TableData& table,
+                                                        std::span<const Value> keys, bool lowered) {
+    std::vector<std::string> lacked;
+    std::size_t lacking = 0;
+    for (Value key : keys) {
+        std::string lower_text;
+        if (lowered && key.kind == Kind::String) {
+            lower_text = ascii_lower(key.str());
+            key = Value::of_string(lower_text);
+        }
+        if (!table.find(key) && ++lacking <= 12) lacked.push_back(to_text(key, p().shapes, true));
+    }
+    if (lacking > 12) lacked.push_back(fmt::format("{} more", lacking - lacked.size()));
+    return lacked;
+}
+
+void ExpressionChecker::note_constant_lookup(const Constants& key, const Node& table, Span at) {
+    if (table.op != Op::Const || table.constant.kind != Kind::Table) return;
+    const TableData& data = *table.constant.table;
+    if (data.dated || !(key.value || key.each_of)) return;
+    auto missing =
+        lacked_keys(data, key.value ? std::span(&*key.value, 1) : values_of(*key.each_of), false);
+    if (!missing.empty()) lookups_to_prove_[{at.file, at.begin, at.end}] = std::move(missing);
+}
+
 std::optional<std::vector<std::string>>
 ExpressionChecker::lookup_to_prove(const std::optional<CaseField>& key, bool case_text,
                                    const TableData& data) {
@@ -308,38 +335,33 @@ ExpressionChecker::lookup_to_prove(const std::optional<CaseField>& key, bool cas
 }
 
 void ExpressionChecker::note_call_lookups(std::uint32_t def, const std::vector<Node>& args,
-                                          const std::vector<std::optional<CaseField>>& fields,
-                                          const std::vector<bool>& case_texts,
-                                          const std::vector<TypeP>& types, Span at) {
+                                          const ArgumentFacts& facts, Span at) {
     if (def >= param_lookups_.size()) return;
+    const auto& [fields, case_texts, types, constants] = facts;
     for (const ParamLookup& lookup : param_lookups_[def]) {
         if (lookup.param >= fields.size()) continue;
         using Form = ParamLookup::Form;
-        // `limit_of(95999)`: a constant, found or not in every case.
-        if (const Node& arg = args[lookup.param]; is_plain_constant(arg)) {
-            if (lookup.form == Form::other || lookup.form == Form::field) continue;
-            if (lookup.form == Form::each) {
-                if (arg.constant.kind != Kind::List || lookup.table->dated) continue;
-                std::vector<std::string> lacked;
-                std::size_t lacking = 0;
-                for (const Value& element : arg.constant.list())
-                    if (!lookup.table->find(element) && ++lacking <= 12)
-                        lacked.push_back(to_text(element, p().shapes, true));
-                if (lacking > 12) lacked.push_back(fmt::format("{} more", lacking - lacked.size()));
-                if (!lacked.empty())
-                    calls_to_prove_[{at.file, at.begin, at.end}].push_back(
-                        {lookup, def, std::move(lacked), true});
+        // `limit_of(95999)`: a constant, found or not in every case. `limit_of(c)` in a loop
+        // over a constant list (`for c in [95860, 95999]`): each of its elements, unless a test
+        // before the call proves it.
+        const Node& arg = args[lookup.param];
+        const Constants& known = constants[lookup.param];
+        const Value* value = is_plain_constant(arg) ? &arg.constant
+                             : known.value          ? &*known.value
+                                                    : nullptr;
+        if (value || known.each_of) {
+            if (lookup.form == Form::other || lookup.form == Form::field || lookup.table->dated)
                 continue;
+            bool each = lookup.form == Form::each;
+            std::span<const Value> keys = value ? std::span(value, 1) : values_of(*known.each_of);
+            if (each) {
+                if (!value || value->kind != Kind::List) continue;
+                keys = value->list();
             }
-            Value key = arg.constant;
-            std::string lowered;
-            if (lookup.form == Form::lowered && key.kind == Kind::String) {
-                lowered = ascii_lower(key.str());
-                key = Value::of_string(lowered);
-            }
-            if (!lookup.table->dated && !lookup.table->find(key))
+            auto lacked = lacked_keys(*lookup.table, keys, lookup.form == Form::lowered);
+            if (!lacked.empty())
                 calls_to_prove_[{at.file, at.begin, at.end}].push_back(
-                    {lookup, def, {to_text(key, p().shapes, true)}, true});
+                    {lookup, def, std::move(lacked), value != nullptr});
             continue;
         }
         // `limit(line)` of `def limit(l: claim_line) = t[l.code]`: the field is judged as where
