@@ -46,6 +46,15 @@ std::string key_of(const Node& n, const std::vector<Shape>& shapes) {
         std::string of = key_of(n.kids[0], shapes);
         return of.empty() ? of : fmt::format("{}:{}", of, n.text[0]);
     }
+    case Op::Index: { // a position in a list (`case.diagnoses[0]`)
+        if (n.kids.size() != 2) return "";
+        std::string of = key_of(n.kids[0], shapes);
+        const Node& at = n.kids[1];
+        std::string position = at.op == Op::Const && at.constant.kind == Kind::Number
+                                   ? to_text(at.constant, shapes, true)
+                                   : key_of(at, shapes);
+        return of.empty() || position.empty() ? "" : fmt::format("{}[{}]", of, position);
+    }
     case Op::Builtin:
     case Op::CallDef: {
         std::string key = n.op == Op::Builtin ? fmt::format("{}(", n.builtin->name)

@@ -338,10 +338,16 @@ Typed ExpressionChecker::index(const ast::Index& ix, Span span, Scope& scope) {
               fmt::format("`[…]` needs a list or a table, not {}", type_name(object.type)));
         return fail(span);
     }
+    bool position = object.type->kind == TypeKind::List;
+    std::optional<CaseField> element = position ? element_of(object.field) : std::nullopt;
     std::vector<Node> kids;
     kids.push_back(std::move(object.node));
     kids.push_back(std::move(key.node));
-    return make(Op::Index, std::move(kids), result, span);
+    Typed out = make(Op::Index, std::move(kids), result, span);
+    // An element of a case field's list (`case.diagnoses[0]`) is a value of that field: a
+    // look-up by it needs the test a look-up by each element does.
+    if (out.node.op == Op::Index) out.field = element;
+    return out;
 }
 
 Typed ExpressionChecker::expr(const ast::Expr& e, Scope& scope) {

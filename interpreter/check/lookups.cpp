@@ -353,15 +353,24 @@ private:
         std::string below;
         while (element->op == Op::DynamicMember && !element->kids.empty())
             element = &element->kids[0];
-        if (element->op != Op::Local) return;
+        // An element at a position of a list parameter (`cs[0]`) is judged as each element.
+        std::optional<std::uint32_t> listed;
+        if (element->op == Op::Index && element->kids.size() == 2 &&
+            element->kids[0].op == Op::Local && element->kids[0].slot < parameters_)
+            listed = element->kids[0].slot;
+        else if (element->op != Op::Local)
+            return;
         if (element != &k) {
             std::string whole = key(k), of = key(*element);
-            if (whole.empty() || !whole.starts_with(of)) return;
+            if (whole.empty() || of.empty() || !whole.starts_with(of)) return;
             below = whole.substr(of.size());
         }
-        if (auto list = tested.element_of_parameter.find(element->slot);
-            list != tested.element_of_parameter.end())
-            keep({list->second,
+        if (!listed)
+            if (auto list = tested.element_of_parameter.find(element->slot);
+                list != tested.element_of_parameter.end())
+                listed = list->second;
+        if (listed)
+            keep({*listed,
                   table,
                   at,
                   k.span,
@@ -601,6 +610,11 @@ private:
             !parts.empty() &&
             std::all_of(parts.begin(), parts.end(), [&](const Node* part) { return every(*part); }))
             return true;
+        // A field of each record of a list (`known.code`): each element is that field of one.
+        if (argument.op == Op::MapMember && argument.kids.size() == 1) {
+            std::optional<Tested> records = of_each_element(argument.kids[0]);
+            return records && key_in(fmt::format("@.{}", argument.slot), *records);
+        }
         std::optional<Tested> known = of_each_element(argument);
         return known && key_in("@", *known);
     }
@@ -722,11 +736,13 @@ void ExpressionChecker::unguarded_call(const Node& call, const CallLookup& looku
     std::string called = p().defs[lookup.def].name;
     std::uint32_t holder = lookup.lookup.in_def.value_or(lookup.def);
     bool each = form == Form::each;
-    std::string it = !each ? "it" : "each element of it";
+    bool position = lookup.lookup.key.find('[') != std::string::npos; // `cs[0]`
+    std::string it = !each ? "it" : position ? "an element of it" : "each element of it";
     if (each && !lookup.lookup.below.empty()) { // `l.code`: the `code` of each element
         std::string looked_up = one_line(source_text(as_written(lookup.lookup.key_at)));
         if (auto dot = looked_up.find('.'); dot != std::string::npos)
-            it = fmt::format("the `{}` of each element of it", looked_up.substr(dot + 1));
+            it = fmt::format("the `{}` of {} element of it", looked_up.substr(dot + 1),
+                             position ? "an" : "each");
     }
     std::string how =
         holder == lookup.def
@@ -754,6 +770,11 @@ void ExpressionChecker::unguarded_call(const Node& call, const CallLookup& looku
         std::string tested_key = one_line(source_text(as_written(lookup.lookup.key_at)));
         std::size_t dot = lookup.lookup.below.empty() ? std::string::npos : tested_key.find('.');
         std::string element = tested_key.substr(0, dot);
+        if (position) { // `cs[0]`, `ls[0].code`: the filter names an element of its own
+            element = "x";
+            tested_key = dot == std::string::npos ? element : element + tested_key.substr(dot);
+            dot = dot == std::string::npos ? dot : element.size();
+        }
         std::string what =
             dot == std::string::npos
                 ? fmt::format("an element of `{}`", given)
