@@ -43,6 +43,8 @@ struct ParamLookup {
     // empty for the element itself. Named (`:code`) in the body, which does not know the
     // elements' shape; at a call whose list is of records of a known shape, by the field's
     // index as that shape's keys are (`.2`), with `below_named` keeping the name.
+    // Form::field: `below_named` names the field looked up (`:code`), as a test of a record
+    // of no known type does.
     std::string below;
     std::string below_named;
 };

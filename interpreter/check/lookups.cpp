@@ -169,9 +169,20 @@ public:
     // (learn_elements), or a filtered list written in place (`for line in [l for l in claim
     // if l.code in t]`).
     void element_of(const Node& source, std::uint32_t variable, Tested& tested) const {
+        std::string name = local_key(variable);
+        // `when all l in claim: l.code in t` before it: each element of the list is tested.
+        if (std::string list = key(source); !list.empty()) {
+            std::string each = each_of(list);
+            std::vector<std::pair<std::string, const TableData*>> of_element;
+            for (const auto& [k, table] : tested.in_table)
+                if (k.starts_with(each) &&
+                    (k.size() == each.size() ||
+                     std::string_view(".:[").find(k[each.size()]) != std::string_view::npos))
+                    of_element.emplace_back(name + k.substr(each.size()), table);
+            tested.in_table.insert(of_element.begin(), of_element.end());
+        }
         std::optional<Tested> known = of_each_element(source);
         if (!known) return;
-        std::string name = local_key(variable);
         for (const auto& [k, table] : known->in_table)
             tested.in_table.insert({name + k.substr(1), table});
         for (const auto& [k, values] : known->among)
@@ -411,7 +422,7 @@ private:
                          inner.form,
                          inner.in_def.value_or(call.slot),
                          {},
-                         {}},
+                         inner.below_named},
                         tested);
         }
         if (inner.form == Form::each) { // lists made of this one's list parameters
@@ -565,6 +576,10 @@ private:
         if (auto root = root_local(argument); root && *root < parameters_) return true;
         if (lookup.form == ParamLookup::Form::each)
             return every_element_found(lookup, argument, tested);
+        if (lookup.form == ParamLookup::Form::field && !lookup.below_named.empty())
+            if (std::string given = key(argument);
+                !given.empty() && tested_in(lookup.table, given + lookup.below_named, tested))
+                return true;
         return tested_in(lookup.table, argument_key(lookup, argument), tested);
     }
     // Whether each element of the list `argument` is a key of the table: `keys(t)`, or a list
@@ -872,6 +887,17 @@ std::vector<ParamLookup> ExpressionChecker::warn_unguarded_lookups(const Node& b
     LookupWalk walk(p().shapes, p().defs, lookups_to_prove_, parameters, reports, &calls_to_prove_,
                     &param_lookups_, &keeps_param_text_);
     walk.walk(body, {});
+    // A field of a record parameter (`l.code`, keyed `.2` as the typed record names it) is
+    // named too (`:code`), as callers that test records of no known type name it
+    // (`[limit(l) for l in ls if l.code in t]`).
+    for (ParamLookup& lookup : by_parameters)
+        if (lookup.form == ParamLookup::Form::field && lookup.below_named.empty()) {
+            std::string written = one_line(source_text(as_written(lookup.key_at)));
+            if (auto dot = written.find('.'); dot != std::string::npos) {
+                lookup.below_named = written.substr(dot);
+                std::replace(lookup.below_named.begin(), lookup.below_named.end(), '.', ':');
+            }
+        }
     return by_parameters;
 }
 
