@@ -156,6 +156,12 @@ protected:
     // A look-up by a local whose values are known constants (`for c in [95860, 95999]`) needs a
     // test when the table lacks one of them.
     void note_constant_lookup(const Constants& key, const Node& table, Span at);
+    // The keys a definition's look-up (`lookup`) reads of constant arguments, each taken in
+    // turn; none when the checker cannot tell.
+    std::optional<std::vector<Value>> constant_keys(const ParamLookup& lookup,
+                                                    std::span<const Value> arguments);
+    std::optional<CallLookup> untyped_field(const ParamLookup& lookup, std::uint32_t def,
+                                            const TypeP& type);
     std::vector<std::string> lacked_keys(const TableData& table, std::span<const Value> keys,
                                          bool lowered);
     [[gnu::noinline]] void note_lookup(const std::optional<CaseField>& key, bool case_text,

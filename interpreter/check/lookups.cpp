@@ -358,6 +358,19 @@ private:
             return keep(
                 {*param, table, at, k.span, key(k), ParamLookup::Form::field, std::nullopt, {}, {}},
                 tested);
+        // A field of a parameter of no declared type (`l.code` of `def limit(l)`), by its name
+        // (`:code`): judged at each call by the argument's type.
+        if (const Node* root = untyped_field_root(k); root && root->slot < parameters_)
+            return keep({root->slot,
+                         table,
+                         at,
+                         k.span,
+                         key(k),
+                         ParamLookup::Form::field,
+                         std::nullopt,
+                         {},
+                         {}},
+                        tested);
         // An element of a list parameter, or a field of one (`l.code` of `for l in ls`: a list
         // parameter has no declared type, so its elements' fields are named, `:code`).
         const Node* element = &k;
@@ -391,6 +404,13 @@ private:
                   std::move(below),
                   {}},
                  tested);
+    }
+    // The local `k` is a field of, by name (`l:code` of `l.code` where `l` has no known type).
+    static const Node* untyped_field_root(const Node& k) {
+        const Node* n = &k;
+        while (n->op == Op::DynamicMember && !n->kids.empty())
+            n = &n->kids[0];
+        return n != &k && n->op == Op::Local ? n : nullptr;
     }
     // The parameter `k` is a field of (`l.code`, `l.study.nerve`), if any.
     std::optional<std::uint32_t> parameter_field(const Node& k) const {
@@ -767,7 +787,9 @@ void ExpressionChecker::unguarded_call(const Node& call, const CallLookup& looku
                           p().defs[holder].name, it, one_line(source_text(inside)), where(inside));
     if (each && lookup.constant) key = fmt::format("{}", fmt::join(lookup.missing, " or "));
     // A name of a constant (`let c = 95999`): the value it stands for.
-    if (!each && lookup.constant && lookup.missing.size() == 1 && !is_plain_constant(argument))
+    if (!each && lookup.constant && lookup.missing.size() == 1 && form == Form::field)
+        key = lookup.missing[0];
+    else if (!each && lookup.constant && lookup.missing.size() == 1 && !is_plain_constant(argument))
         key = fmt::format("`{}`, which is {}", given, lookup.missing[0]);
     Diagnostic* d =
         report_unguarded(as_written(call.span), *lookup.lookup.table, key,

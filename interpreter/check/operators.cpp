@@ -307,6 +307,90 @@ std::vector<std::string> ExpressionChecker::lacked_keys(const TableData& table,
     return lacked;
 }
 
+namespace {
+
+// The part of `v` at `path`, as key_of names the steps (`.2` a field by its index, `:code` by
+// its name, `[0]` a position); none when `v` has no such part.
+std::optional<Value> at_path(Value v, std::string_view path, const std::vector<Shape>& shapes) {
+    while (!path.empty()) {
+        char step = path[0];
+        std::size_t end = step == '[' ? path.find(']') : path.find_first_of(".:[", 1);
+        std::string_view name = path.substr(1, end == std::string_view::npos ? end : end - 1);
+        path.remove_prefix(end == std::string_view::npos ? path.size() : end + (step == '['));
+        std::size_t index = 0;
+        bool number = !name.empty() && std::all_of(name.begin(), name.end(),
+                                                   [](char c) { return c >= '0' && c <= '9'; });
+        if (number) index = std::stoul(std::string(name));
+        if (step == '[' && number && v.kind == Kind::List && index < v.size) {
+            v = v.items[index];
+            continue;
+        }
+        if (v.kind != Kind::Record || v.size >= shapes.size()) return std::nullopt;
+        const Shape& shape = shapes[v.size];
+        if (step == ':') {
+            int at = shape.field_index(name);
+            if (at < 0) return std::nullopt;
+            index = static_cast<std::size_t>(at);
+        } else if (step != '.' || !number || index >= shape.fields.size()) {
+            return std::nullopt;
+        }
+        v = v.items[index];
+    }
+    return v;
+}
+
+} // namespace
+
+std::optional<std::vector<Value>>
+ExpressionChecker::constant_keys(const ParamLookup& lookup, std::span<const Value> arguments) {
+    using Form = ParamLookup::Form;
+    // The path from the parameter to the key (`.2` of `l.code`, `[0]` of `cs[0]`).
+    std::string parameter = fmt::format("local {}", lookup.param);
+    std::string_view path = lookup.key;
+    bool of_parameter = path.starts_with(parameter);
+    path.remove_prefix(of_parameter ? parameter.size() : path.size());
+    std::vector<Value> keys;
+    auto add = [&](const Value& v, std::string_view at) {
+        auto key = at_path(v, at, p().shapes);
+        if (key) keys.push_back(*key);
+        return key.has_value();
+    };
+    for (const Value& argument : arguments) {
+        if (lookup.form == Form::field) {
+            if (!of_parameter || !add(argument, path)) return std::nullopt;
+        } else if (lookup.form != Form::each) {
+            keys.push_back(argument);
+        } else if (argument.kind != Kind::List) {
+            return std::nullopt;
+        } else if (!(path.starts_with("[") && add(argument, path))) { // else each element
+            for (const Value& element : argument.list())
+                if (!add(element, lookup.below)) return std::nullopt;
+        }
+    }
+    return keys;
+}
+
+// `limit(line)` of `def limit(l) = t[l.code]`: the body names the field (`:code`); a record of
+// a known shape names it by its index (`.2`), which its tests use, and may make it a field of
+// fixed choices. Any other argument's field may be anything.
+std::optional<CallLookup> ExpressionChecker::untyped_field(const ParamLookup& lookup,
+                                                           std::uint32_t def, const TypeP& type) {
+    std::string parameter = fmt::format("local {}", lookup.param);
+    if (!lookup.key.starts_with(parameter + ":")) return std::nullopt;
+    std::string name = lookup.key.substr(parameter.size() + 1);
+    if (!type || type->kind != TypeKind::Record || name.find_first_of(".:[") != std::string::npos)
+        return CallLookup{lookup, def, {}};
+    int index = p().shapes[type->shape].field_index(name);
+    if (index < 0) return std::nullopt; // no such field: the call is no record of this kind
+    auto missing = lookup_to_prove(CaseField{type->shape, static_cast<std::uint32_t>(index)}, true,
+                                   *lookup.table);
+    if (!missing) return std::nullopt;
+    ParamLookup resolved = lookup;
+    resolved.key = fmt::format("{}.{}", parameter, index);
+    resolved.below_named = ":" + name;
+    return CallLookup{std::move(resolved), def, std::move(*missing)};
+}
+
 void ExpressionChecker::note_constant_lookup(const Constants& key, const Node& table, Span at) {
     if (table.op != Op::Const || table.constant.kind != Kind::Table) return;
     const TableData& data = *table.constant.table;
@@ -350,15 +434,11 @@ void ExpressionChecker::note_call_lookups(std::uint32_t def, const std::vector<N
                              : known.value          ? &*known.value
                                                     : nullptr;
         if (value || known.each_of) {
-            if (lookup.form == Form::other || lookup.form == Form::field || lookup.table->dated)
-                continue;
-            bool each = lookup.form == Form::each;
-            std::span<const Value> keys = value ? std::span(value, 1) : values_of(*known.each_of);
-            if (each) {
-                if (!value || value->kind != Kind::List) continue;
-                keys = value->list();
-            }
-            auto lacked = lacked_keys(*lookup.table, keys, lookup.form == Form::lowered);
+            if (lookup.form == Form::other || lookup.table->dated) continue;
+            auto keys =
+                constant_keys(lookup, value ? std::span(value, 1) : values_of(*known.each_of));
+            if (!keys) continue;
+            auto lacked = lacked_keys(*lookup.table, *keys, lookup.form == Form::lowered);
             if (!lacked.empty())
                 calls_to_prove_[{at.file, at.begin, at.end}].push_back(
                     {lookup, def, std::move(lacked), value != nullptr});
@@ -371,6 +451,8 @@ void ExpressionChecker::note_call_lookups(std::uint32_t def, const std::vector<N
             if (noted != lookups_to_prove_.end())
                 calls_to_prove_[{at.file, at.begin, at.end}].push_back(
                     {lookup, def, noted->second});
+            else if (auto resolved = untyped_field(lookup, def, types[lookup.param]))
+                calls_to_prove_[{at.file, at.begin, at.end}].push_back(std::move(*resolved));
             continue;
         }
         // `limits(claim.code)`: each element of the list is looked up. A list of values of a
