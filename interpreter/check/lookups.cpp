@@ -131,13 +131,14 @@ public:
     // An element made of the variable (`[l.code for l in claim if l.code in t]`) is in `t`
     // when the filter tests it whole.
     std::optional<Tested> filtered_elements(const Node& list) const {
-        if (list.op != Op::Comprehension || list.kids.size() < 3) return std::nullopt;
+        if (list.op != Op::Comprehension || list.kids.size() < 2) return std::nullopt;
+        std::string variable = local_key(list.slot); // as the filter's keys are named
+        // What holds of each element of the source holds of the variable (`[l.code for l in
+        // known]`), then what the filter tests.
         Tested filter;
-        learn(list.kids[2], false, filter);
-        Node variable_node;
-        variable_node.op = Op::Local;
-        variable_node.slot = list.slot;
-        std::string variable = key(variable_node); // as the filter's keys are named
+        if (auto source = of_each_element(list.kids[0]))
+            filter = renamed_elements(*source, "@", variable);
+        if (list.kids.size() >= 3) learn(list.kids[2], false, filter);
         std::string element = key(list.kids[1]);
         bool whole = list.kids[1].op == Op::Local && list.kids[1].slot == list.slot;
         if (!whole && element.empty()) return std::nullopt;
@@ -154,9 +155,33 @@ public:
         return of_elements;
     }
 
+    // The facts of `facts` about `from` or a part of it (`@.2`, `@:code`), said of `to`.
+    static Tested renamed_elements(const Tested& facts, const std::string& from,
+                                   const std::string& to) {
+        auto rest_of = [&](const std::string& k) -> std::optional<std::string> {
+            if (!k.starts_with(from)) return std::nullopt;
+            if (k.size() > from.size() &&
+                std::string_view(".:[").find(k[from.size()]) == std::string_view::npos)
+                return std::nullopt;
+            return k.substr(from.size());
+        };
+        Tested out;
+        for (const auto& [k, table] : facts.in_table)
+            if (auto rest = rest_of(k)) out.in_table.insert({to + *rest, table});
+        for (const auto& [k, values] : facts.among)
+            if (auto rest = rest_of(k)) out.among[to + *rest] = values;
+        return out;
+    }
+
     // What holds of each element of `list`, with the element's key as `@`: a let list
     // (learn_elements), or a filtered list written in place.
     std::optional<Tested> of_each_element(const Node& list) const {
+        // A field of each record of a list (`known.code`): each element is that field of one.
+        if (list.op == Op::MapMember && list.kids.size() == 1) {
+            auto records = of_each_element(list.kids[0]);
+            if (!records) return std::nullopt;
+            return renamed_elements(*records, fmt::format("@.{}", list.slot), "@");
+        }
         if ((list.op == Op::CallDef || list.op == Op::Def) && list.slot < defs_.size())
             return filtered_elements(defs_[list.slot].body); // `@`: the element, whatever it is
         if (list.op != Op::Local) return filtered_elements(list);
@@ -172,14 +197,8 @@ public:
         std::string name = local_key(variable);
         // `when all l in claim: l.code in t` before it: each element of the list is tested.
         if (std::string list = key(source); !list.empty()) {
-            std::string each = each_of(list);
-            std::vector<std::pair<std::string, const TableData*>> of_element;
-            for (const auto& [k, table] : tested.in_table)
-                if (k.starts_with(each) &&
-                    (k.size() == each.size() ||
-                     std::string_view(".:[").find(k[each.size()]) != std::string_view::npos))
-                    of_element.emplace_back(name + k.substr(each.size()), table);
-            tested.in_table.insert(of_element.begin(), of_element.end());
+            Tested of_element = renamed_elements(tested, each_of(list), name);
+            tested.in_table.insert(of_element.in_table.begin(), of_element.in_table.end());
         }
         std::optional<Tested> known = of_each_element(source);
         if (!known) return;
@@ -588,7 +607,18 @@ private:
     }
     bool found(const TableData* table, const Node& k, const Tested& tested) const {
         if (auto root = root_local(k); root && *root < parameters_) return true;
-        return tested_in(table, key(k), tested);
+        if (tested_in(table, key(k), tested)) return true;
+        // An element at a position (`known[0].code`): what holds of each element of the list.
+        const Node* at = &k;
+        while ((at->op == Op::Member || at->op == Op::DynamicMember) && !at->kids.empty())
+            at = &at->kids[0];
+        if (at->op != Op::Index || at->kids.size() != 2) return false;
+        std::string whole = key(k), element = key(*at), list = key(at->kids[0]);
+        if (whole.empty() || element.empty() || !whole.starts_with(element)) return false;
+        std::string rest = whole.substr(element.size());
+        auto known = of_each_element(at->kids[0]);
+        return (known && tested_in(table, "@" + rest, *known)) ||
+               (!list.empty() && tested_in(table, each_of(list) + rest, tested));
     }
     // Whether the look-up a called definition makes of `argument` finds a row.
     bool found_argument(const ParamLookup& lookup, const Node& argument,
@@ -645,11 +675,6 @@ private:
             !parts.empty() &&
             std::all_of(parts.begin(), parts.end(), [&](const Node* part) { return every(*part); }))
             return true;
-        // A field of each record of a list (`known.code`): each element is that field of one.
-        if (argument.op == Op::MapMember && argument.kids.size() == 1) {
-            std::optional<Tested> records = of_each_element(argument.kids[0]);
-            return records && key_in(fmt::format("@.{}", argument.slot), *records);
-        }
         std::optional<Tested> known = of_each_element(argument);
         return known && key_in("@", *known);
     }
