@@ -950,8 +950,20 @@ std::vector<ParamLookup> ExpressionChecker::warn_unguarded_lookups(const Node& b
 
 void ExpressionChecker::warn_unguarded_lookups(const RuleCode& code) {
     if (lookups_to_prove_.empty() && calls_to_prove_.empty()) return;
-    LookupReports reports{[&](const Node& n) { unguarded_lookup(n, false); },
-                          [&](const Node& n, const CallLookup& l) { unguarded_call(n, l, false); }};
+    // The variables of the `for` and `let` clauses walked so far: a key read from any other
+    // local (`c` of `any c in cs: t[c] > 0`) is bound inside the expression, where no `when`
+    // can test it, so the help tests it in place.
+    std::set<std::uint32_t> clause_bound;
+    auto in_place = [&](const Node& key) {
+        auto root = root_local(key);
+        return root && !clause_bound.count(*root);
+    };
+    LookupReports reports{[&](const Node& n) { unguarded_lookup(n, in_place(n.kids[1])); },
+                          [&](const Node& n, const CallLookup& l) {
+                              unguarded_call(n, l,
+                                             l.lookup.param < n.kids.size() &&
+                                                 in_place(n.kids[l.lookup.param]));
+                          }};
     LookupWalk walk(p().shapes, p().defs, lookups_to_prove_, 0, reports, &calls_to_prove_, nullptr,
                     &keeps_param_text_);
     auto clause_walk = [&](Tested& tested, const ClauseCode& clause, bool learns) {
@@ -960,6 +972,9 @@ void ExpressionChecker::warn_unguarded_lookups(const RuleCode& code) {
         walk.walk(clause.expr, tested);
         if (clause.units) walk.walk(*clause.units, tested);
         if (clause.modifiers) walk.walk(*clause.modifiers, tested);
+        // After its expression, whose own variables may have had the same slot.
+        if (clause.kind == ast::ClauseKind::For || clause.kind == ast::ClauseKind::Let)
+            clause_bound.insert(clause.slot);
         if (!learns) return;
         if (clause.kind == ast::ClauseKind::When) walk.learn(clause.expr, false, tested);
         if (clause.kind == ast::ClauseKind::Let) walk.learn_let(clause.slot, clause.expr);
