@@ -8,6 +8,7 @@
 #include "lang/diagnostic.hpp"
 #include "runtime/eval_error.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <fmt/format.h>
 #include <memory>
@@ -108,6 +109,17 @@ inline Constants let_constants(const Typed& value) {
     if (value.node.op == Op::Const && value.node.constant.kind != Kind::Table)
         return {value.node.constant, std::nullopt};
     return value.constants;
+}
+
+/// Whether `table` has a row for `key` on every date of service. Which rows hold changes only
+/// at a row's `from` or `until`, so a dated table is asked at the first date and at each.
+inline bool always_found(const TableData& table, const Value& key) {
+    if (!table.find(key, "0000-00-00")) return false;
+    if (!table.dated) return true;
+    return std::all_of(table.rows.begin(), table.rows.end(), [&](const TableRowData& row) {
+        return (row.from.empty() || table.find(key, row.from)) &&
+               (row.until.empty() || table.find(key, row.until));
+    });
 }
 
 /// A constant's values one by one: a list's elements, or the one value it is.

@@ -323,7 +323,13 @@ Typed ExpressionChecker::index(const ast::Index& ix, Span span, Scope& scope) {
         result = object.type->element ? object.type->element : any_type();
         never_a_key(key.field, object.node, *ix.object);
         note_lookup(key.field, key.case_text, object.node, span);
-        note_constant_lookup(key.constants, object.node, span);
+        // A constant key is looked up when the program is checked (fold), except in a dated
+        // table, whose rows depend on the date of service.
+        bool dated = object.node.op == Op::Const && object.node.constant.kind == Kind::Table &&
+                     object.node.constant.table->dated;
+        note_constant_lookup(dated && key.node.op == Op::Const ? Constants{key.node.constant, {}}
+                                                               : key.constants,
+                             object.node, span);
         if (!comparable(object.type->key, key.type)) {
             error("check.type_mismatch", ix.index->span,
                   fmt::format("the keys of {} are {}, so {} is never one of them",

@@ -650,9 +650,9 @@ private:
         if (is_plain_constant(argument)) {
             if (argument.constant.kind != Kind::List) return false;
             if (argument.constant.size == 0) return true;
-            return lookup.below.empty() && !table->dated &&
+            return lookup.below.empty() &&
                    std::all_of(argument.constant.list().begin(), argument.constant.list().end(),
-                               [&](const Value& v) { return table->find(v) != nullptr; });
+                               [&](const Value& v) { return always_found(*table, v); });
         }
         // `when all c in claim.code: c in t` (`all l in claim: l.code in t`) before it.
         if (std::string k = key(argument); !k.empty() && key_in(each_of(k), tested)) return true;
@@ -684,9 +684,9 @@ private:
         if (name.empty()) return false;
         if (tested.in_table.count({name, table})) return true;
         auto values = tested.among.find(name);
-        return values != tested.among.end() && !table->dated &&
+        return values != tested.among.end() &&
                std::all_of(values->second.begin(), values->second.end(),
-                           [&](const Value& v) { return table->find(v) != nullptr; });
+                           [&](const Value& v) { return always_found(*table, v); });
     }
 
     // The name of a key (key_of), a `let` read as the value it was bound to.
@@ -737,8 +737,19 @@ private:
 void ExpressionChecker::unguarded_lookup(const Node& lookup, bool in_def) {
     const Span& noted = lookup.span;
     const auto& missing = lookups_to_prove_.at({noted.file, noted.begin, noted.end});
-    report_unguarded(as_written(noted), *lookup.kids[0].constant.table,
-                     one_line(source_text(lookup.kids[1].span)), missing, in_def, false, {});
+    const TableData& table = *lookup.kids[0].constant.table;
+    Diagnostic* d =
+        report_unguarded(as_written(noted), table, one_line(source_text(lookup.kids[1].span)),
+                         missing, in_def, false, {});
+    if (d && is_plain_constant(lookup.kids[1])) { // a constant key of a dated table
+        d->message = fmt::format("`{}` stops the case with an error (eval.missing_key) on the "
+                                 "dates of service table `{}` has no row for {}",
+                                 one_line(source_text(as_written(noted))), table.name,
+                                 fmt::join(missing, " or "));
+        d->notes.clear();
+        d->help =
+            fmt::format("give table `{}` a row for it on every date, or test it first", table.name);
+    }
 }
 
 namespace {
@@ -884,8 +895,9 @@ Diagnostic* ExpressionChecker::report_unguarded(Span at, const TableData& table,
         return &d;
     }
     if (!missing.empty())
-        d.notes.push_back(fmt::format("`{}` may be {}, which the table has no row for", key,
-                                      fmt::join(missing, " or ")));
+        d.notes.push_back(fmt::format("`{}` may be {}, which the table has no row for{}", key,
+                                      fmt::join(missing, " or "),
+                                      table.dated ? " on some dates of service" : ""));
     std::string inline_test =
         fmt::format("`if {0} in {1} then {2} else …`", key, table.name, written);
     d.help =

@@ -301,7 +301,8 @@ std::vector<std::string> ExpressionChecker::lacked_keys(const TableData& table,
             lower_text = ascii_lower(key.str());
             key = Value::of_string(lower_text);
         }
-        if (!table.find(key) && ++lacking <= 12) lacked.push_back(to_text(key, p().shapes, true));
+        if (!always_found(table, key) && ++lacking <= 12)
+            lacked.push_back(to_text(key, p().shapes, true));
     }
     if (lacking > 12) lacked.push_back(fmt::format("{} more", lacking - lacked.size()));
     return lacked;
@@ -394,7 +395,7 @@ std::optional<CallLookup> ExpressionChecker::untyped_field(const ParamLookup& lo
 void ExpressionChecker::note_constant_lookup(const Constants& key, const Node& table, Span at) {
     if (table.op != Op::Const || table.constant.kind != Kind::Table) return;
     const TableData& data = *table.constant.table;
-    if (data.dated || !(key.value || key.each_of)) return;
+    if (!(key.value || key.each_of)) return;
     auto missing =
         lacked_keys(data, key.value ? std::span(&*key.value, 1) : values_of(*key.each_of), false);
     if (!missing.empty()) lookups_to_prove_[{at.file, at.begin, at.end}] = std::move(missing);
@@ -409,9 +410,9 @@ ExpressionChecker::lookup_to_prove(const std::optional<CaseField>& key, bool cas
     }
     const case_schema::Field* f = schema_field(*key, key->element);
     std::vector<std::string> missing;
-    if (f && f->spec.read == case_schema::Read::OneOf && !data.dated) {
+    if (f && f->spec.read == case_schema::Read::OneOf) {
         for (std::string_view option : f->spec.choice->options)
-            if (!data.find(Value::of_string(option)))
+            if (!always_found(data, Value::of_string(option)))
                 missing.push_back(fmt::format("\"{}\"", option));
         if (missing.empty()) return std::nullopt;
     }
@@ -434,7 +435,7 @@ void ExpressionChecker::note_call_lookups(std::uint32_t def, const std::vector<N
                              : known.value          ? &*known.value
                                                     : nullptr;
         if (value || known.each_of) {
-            if (lookup.form == Form::other || lookup.table->dated) continue;
+            if (lookup.form == Form::other) continue;
             auto keys =
                 constant_keys(lookup, value ? std::span(value, 1) : values_of(*known.each_of));
             if (!keys) continue;
