@@ -147,6 +147,8 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
         out.field = fields[0];
     else
         out.case_text = made_from_case_text(n, fields, case_texts);
+    // `lower` of a local of constant texts (`for s in ["ABC", "XYZ"]`): those texts lowered.
+    if (n == "lower" && out.node.op == Op::Builtin) out.constants = lowered(constants[0]);
     // A date moved from a case's date is a date of the same form: compared with "20240101",
     // it never equals it (check.impossible_value).
     if ((n == "add_days" || n == "add_years") && fields[0] && !fields[0]->each &&

@@ -6,6 +6,7 @@
 #include "interpreter/program/expressions.hpp"
 #include "lang/suggest.hpp"
 #include "lang/vocabulary.hpp"
+#include "runtime/ascii.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -346,13 +347,29 @@ Typed ExpressionChecker::index(const ast::Index& ix, Span span, Scope& scope) {
     }
     bool position = object.type->kind == TypeKind::List;
     std::optional<CaseField> element = position ? element_of(object.field) : std::nullopt;
+    // An element of a constant list (`cs[0]` of `let cs = [95999]`): that element, or, at a
+    // position known only per case, any of them.
+    Constants element_constants;
+    if (const auto list = possible_values(object);
+        position && list && list->size() == 1 && (*list)[0].kind == Kind::List) {
+        const Value& values = (*list)[0];
+        if (key.node.op == Op::Const && key.node.constant.kind == Kind::Number) {
+            if (key.node.constant.number >= 0 && key.node.constant.number < values.size)
+                element_constants.value = values.items[key.node.constant.number];
+        } else {
+            element_constants.each_of = values;
+        }
+    }
     std::vector<Node> kids;
     kids.push_back(std::move(object.node));
     kids.push_back(std::move(key.node));
     Typed out = make(Op::Index, std::move(kids), result, span);
     // An element of a case field's list (`case.diagnoses[0]`) is a value of that field: a
     // look-up by it needs the test a look-up by each element does.
-    if (out.node.op == Op::Index) out.field = element;
+    if (out.node.op == Op::Index) {
+        out.field = element;
+        out.constants = element_constants;
+    }
     return out;
 }
 
@@ -572,10 +589,13 @@ Typed ExpressionChecker::compile(const ast::IfExpr& i, Span span, Scope& scope) 
     same_kind(then_branch.type, else_branch.type, *i.else_branch, "the branches of `if`");
     TypeP type = unify(then_branch.type, else_branch.type);
     std::vector<Node> kids;
+    Constants either = either_constant(then_branch, else_branch);
     kids.push_back(std::move(condition.node));
     kids.push_back(std::move(then_branch.node));
     kids.push_back(std::move(else_branch.node));
-    return make(Op::If, std::move(kids), type, span);
+    Typed out = make(Op::If, std::move(kids), type, span);
+    if (out.node.op == Op::If) out.constants = either;
+    return out;
 }
 
 } // namespace cpl::check_detail
@@ -594,6 +614,49 @@ void ExpressionChecker::same_kind(const TypeP& before, const TypeP& now, const a
 
 // `first when c1 => v1 … otherwise v`: the same as `if c1 then v1 else if … else v`, and
 // compiled so; each condition must be a bool, and every value of one type.
+// The values `t` may have, when each is a constant: its own, a known local's, or each of the
+// values a loop's variable takes.
+std::optional<std::vector<Value>> ExpressionChecker::possible_values(const Typed& t) {
+    if (t.node.op == Op::Const && t.node.constant.kind != Kind::Table)
+        return std::vector<Value>{t.node.constant};
+    if (t.constants.value) return std::vector<Value>{*t.constants.value};
+    if (t.constants.each_of) {
+        auto elements = values_of(*t.constants.each_of);
+        return std::vector<Value>(elements.begin(), elements.end());
+    }
+    return std::nullopt;
+}
+
+// `if c then 95860 else 95999`: one of the branches' values, each a constant.
+Constants ExpressionChecker::either_constant(const Typed& a, const Typed& b) {
+    auto first = possible_values(a), second = possible_values(b);
+    if (!first || !second) return {};
+    first->insert(first->end(), second->begin(), second->end());
+    return {std::nullopt, constant_list(*first)};
+}
+
+Value ExpressionChecker::constant_list(const std::vector<Value>& values) {
+    Value* items = p().constants->make_array<Value>(values.size());
+    std::copy(values.begin(), values.end(), items);
+    return Value::of_list(items, values.size());
+}
+
+Constants ExpressionChecker::lowered(const Constants& texts) {
+    auto lower = [&](const Value& v) {
+        return v.kind == Kind::String ? Value::of_string(p().constants->copy(ascii_lower(v.str())))
+                                      : v;
+    };
+    Constants out;
+    if (texts.value) out.value = lower(*texts.value);
+    if (texts.each_of) {
+        std::vector<Value> each;
+        for (const Value& v : values_of(*texts.each_of))
+            each.push_back(lower(v));
+        out.each_of = constant_list(each);
+    }
+    return out;
+}
+
 Typed ExpressionChecker::compile(const ast::FirstMatch& f, Span span, Scope& scope) {
     std::vector<std::pair<Typed, Typed>> arms;
     TypeP type;
@@ -611,11 +674,13 @@ Typed ExpressionChecker::compile(const ast::FirstMatch& f, Span span, Scope& sco
     same_kind(type, result.type, *f.otherwise, "the values of `first`");
     type = unify(type, result.type);
     for (auto arm = arms.rbegin(); arm != arms.rend(); ++arm) {
+        Constants either = either_constant(arm->second, result);
         std::vector<Node> kids;
         kids.push_back(std::move(arm->first.node));
         kids.push_back(std::move(arm->second.node));
         kids.push_back(std::move(result.node));
         result = make(Op::If, std::move(kids), type, span);
+        if (result.node.op == Op::If) result.constants = either;
     }
     result.type = type;
     return result;

@@ -160,6 +160,10 @@ protected:
     // turn; none when the checker cannot tell.
     std::optional<std::vector<Value>> constant_keys(const ParamLookup& lookup,
                                                     std::span<const Value> arguments);
+    std::optional<std::vector<Value>> possible_values(const Typed& t);
+    Constants either_constant(const Typed& a, const Typed& b);
+    Value constant_list(const std::vector<Value>& values);
+    Constants lowered(const Constants& texts);
     std::optional<CallLookup> untyped_field(const ParamLookup& lookup, std::uint32_t def,
                                             const TypeP& type);
     std::vector<std::string> lacked_keys(const TableData& table, std::span<const Value> keys,
