@@ -27,6 +27,9 @@ namespace {
 struct Tested {
     std::set<std::pair<std::string, const TableData*>> in_table;
     std::map<std::string, std::vector<Value>> among;
+    // Values a key is not (`c != 95999`, `c not in [95998, 95999]`): a key of constant values
+    // (`for c in [95860, 95999]`) is found when each value the table lacks is excluded.
+    std::map<std::string, std::vector<Value>> excluded;
     // In a definition's body: a loop's variable over one of its parameters, a list (`c` of
     // `[t[c] for c in cs]`), by slot, with the parameter's slot.
     std::map<std::uint32_t, std::uint32_t> element_of_parameter;
@@ -93,6 +96,12 @@ public:
         if (n.op == Op::All || n.op == Op::None || n.op == Op::Any)
             return each_element(n, negate, tested);
         if (n.kids.size() != 2) return;
+        if (n.op == (negate ? Op::In : Op::NotIn) && is_plain_constant(n.kids[1])) {
+            if (std::string k = key(n.kids[0]); !k.empty())
+                for (const Value& v : values_of(n.kids[1].constant))
+                    tested.excluded[k].push_back(v);
+            return;
+        }
         if (n.op == (negate ? Op::NotIn : Op::In)) {
             if (const TableData* table = named_table(n.kids[1])) {
                 if (std::string k = key(n.kids[0]); !k.empty())
@@ -104,12 +113,28 @@ public:
             }
             return;
         }
-        if (n.op != (negate ? Op::Ne : Op::Eq)) return;
+        bool equal = n.op == (negate ? Op::Ne : Op::Eq);
+        if (!equal && n.op != (negate ? Op::Eq : Op::Ne)) return;
         bool constant_right = is_plain_constant(n.kids[1]);
         const Node& value = constant_right ? n.kids[1] : n.kids[0];
         if (!is_plain_constant(value)) return;
-        if (std::string k = key(constant_right ? n.kids[0] : n.kids[1]); !k.empty())
+        if (std::string k = key(constant_right ? n.kids[0] : n.kids[1]); k.empty())
+            return;
+        else if (equal)
             tested.among[k] = {value.constant};
+        else
+            tested.excluded[k].push_back(value.constant);
+    }
+    // Whether every value `k` may have that the table lacks (`missing`, as messages name them)
+    // is one a test before it excluded.
+    bool all_excluded(const std::string& k, const std::vector<std::string>& missing,
+                      const Tested& tested) const {
+        auto excluded = tested.excluded.find(k);
+        if (missing.empty() || excluded == tested.excluded.end()) return false;
+        return std::all_of(missing.begin(), missing.end(), [&](const std::string& value) {
+            return std::any_of(excluded->second.begin(), excluded->second.end(),
+                               [&](const Value& v) { return to_text(v, shapes_, true) == value; });
+        });
     }
 
     // `let c = line.code`: `c` is read as `line.code` (its tests are the same).
@@ -259,8 +284,10 @@ public:
             return;
         }
         case Op::Index:
-            if (n.kids.size() == 2 && to_prove_.count({n.span.file, n.span.begin, n.span.end}) &&
-                !found(n.kids[0], n.kids[1], tested))
+            if (auto noted = to_prove_.find({n.span.file, n.span.begin, n.span.end});
+                n.kids.size() == 2 && noted != to_prove_.end() &&
+                !found(n.kids[0], n.kids[1], tested) &&
+                !all_excluded(key(n.kids[1]), noted->second, tested))
                 report_.lookup(n);
             // A table's, not a list's (`keys(t)[i]` is a position in a list).
             if (n.kids.size() == 2 && n.kids[0].op == Op::Const &&
@@ -273,7 +300,11 @@ public:
                     call != calls_->end())
                     for (const CallLookup& lookup : call->second)
                         if (lookup.lookup.param < n.kids.size() &&
-                            !found_argument(lookup.lookup, n.kids[lookup.lookup.param], tested))
+                            !found_argument(lookup.lookup, n.kids[lookup.lookup.param], tested) &&
+                            !((lookup.lookup.form == ParamLookup::Form::same ||
+                               lookup.lookup.form == ParamLookup::Form::field) &&
+                              all_excluded(argument_key(lookup.lookup, n.kids[lookup.lookup.param]),
+                                           lookup.missing, tested)))
                             report_.call(n, lookup);
             // `def outer(c) = limit_of(c)`: outer's callers test `c` for limit_of's look-up.
             if (param_lookups_ && n.slot < param_lookups_->size())
