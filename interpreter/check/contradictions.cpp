@@ -55,6 +55,27 @@ std::string key_of(const Node& n, const std::vector<Shape>& shapes) {
                                    : key_of(at, shapes);
         return of.empty() || position.empty() ? "" : fmt::format("{}[{}]", of, position);
     }
+    case Op::Neg:
+    case Op::Add:
+    case Op::Sub:
+    case Op::Mul:
+    case Op::Div:
+    case Op::Mod: { // arithmetic (`count(case.claim) - 1`, a position)
+        char sign = n.op == Op::Add   ? '+'
+                    : n.op == Op::Mul ? '*'
+                    : n.op == Op::Div ? '/'
+                    : n.op == Op::Mod ? '%'
+                                      : '-'; // Neg: one operand, Sub: two
+        std::string key = fmt::format("{}(", sign);
+        for (const auto& kid : n.kids) {
+            std::string arg = kid.op == Op::Const && kid.constant.kind == Kind::Number
+                                  ? to_text(kid.constant, shapes, true)
+                                  : key_of(kid, shapes);
+            if (arg.empty()) return "";
+            key += arg + ",";
+        }
+        return key + ")";
+    }
     case Op::Builtin:
     case Op::CallDef: {
         std::string key = n.op == Op::Builtin ? fmt::format("{}(", n.builtin->name)
