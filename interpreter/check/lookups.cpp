@@ -655,6 +655,8 @@ private:
     bool found_argument(const ParamLookup& lookup, const Node& argument,
                         const Tested& tested) const {
         if (auto root = root_local(argument); root && *root < parameters_) return true;
+        if (lookup.form == ParamLookup::Form::each && element_at_position(lookup, argument, tested))
+            return true;
         if (lookup.form == ParamLookup::Form::each)
             return every_element_found(lookup, argument, tested);
         if (lookup.form == ParamLookup::Form::field && !lookup.below_named.empty())
@@ -662,6 +664,29 @@ private:
                 !given.empty() && tested_in(lookup.table, given + lookup.below_named, tested))
                 return true;
         return tested_in(lookup.table, argument_key(lookup, argument), tested);
+    }
+    // `first_limit(claim.code)` of `def first_limit(cs) = t[cs[0]]`: whether the element it
+    // looks up was tested (`claim.code[0] in t`, or `claim[0].code in t`).
+    bool element_at_position(const ParamLookup& lookup, const Node& argument,
+                             const Tested& tested) const {
+        std::string parameter = local_key(lookup.param), given = key(argument);
+        if (given.empty() || !lookup.key.starts_with(parameter + "[")) return false;
+        std::string after = lookup.key.substr(parameter.size()); // `[0]`, `[0]:code`
+        // A field named in the body (`:code`) as the argument's records name it (`.2`).
+        if (!lookup.below_named.empty() && after.ends_with(lookup.below_named))
+            after = after.substr(0, after.size() - lookup.below_named.size()) + lookup.below;
+        if (tested_in(lookup.table, given + after, tested)) return true;
+        // `claim.code[0]` is `claim[0].code`, either way round.
+        std::size_t close = after.find(']');
+        if (close == std::string::npos) return false;
+        std::string position = after.substr(0, close + 1), rest = after.substr(close + 1);
+        if (rest.starts_with('.') && tested_in(lookup.table, given + rest + position, tested))
+            return true;
+        if (argument.op != Op::MapMember || argument.kids.size() != 1) return false;
+        std::string of = key(argument.kids[0]);
+        return !of.empty() &&
+               tested_in(lookup.table, fmt::format("{}{}.{}{}", of, position, argument.slot, rest),
+                         tested);
     }
     // Whether each element of the list `argument` is a key of the table: `keys(t)`, or a list
     // filtered by a test of its elements (written in place, or a `let` of one).
@@ -892,6 +917,20 @@ void ExpressionChecker::unguarded_call(const Node& call, const CallLookup& looku
         d->help = fmt::format("give it only the elements the table has a row for: `[{0} for {0} in "
                               "{1} if {2} in {3}]` in place of `{1}`",
                               element, given, tested_key, table);
+        // `first_limit(claim.code)`: filtering would look up another element; test the one
+        // looked up (`claim.code[0]`).
+        if (std::string key_written = one_line(source_text(as_written(lookup.lookup.key_at)));
+            position && key_written.find('[') != std::string::npos) {
+            bool path = std::all_of(given.begin(), given.end(), [](char c) {
+                return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.';
+            });
+            std::string test = fmt::format("{}{} in {}", path ? given : "(" + given + ")",
+                                           key_written.substr(key_written.find('[')), table);
+            d->help = in_def ? fmt::format("test the element it looks up first: `if {} then {} "
+                                           "else …`",
+                                           test, one_line(source_text(as_written(call.span))))
+                             : fmt::format("test the element it looks up first: `when {}`", test);
+        }
     }
     if (d && !named && !lookup.constant) {
         d->message = fmt::format("`{}` stops the case with an error (eval.missing_key) when the "
