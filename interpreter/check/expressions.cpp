@@ -291,12 +291,22 @@ Typed ExpressionChecker::member(const ast::Member& m, Span span, Scope& scope) {
             return fail(span);
         }
         TypeP field_type = p().shape_types[record->shape][static_cast<std::size_t>(index)];
+        auto records = over_list ? std::nullopt : possible_values(object);
         std::vector<Node> kids;
         kids.push_back(std::move(object.node));
         Typed out = make(over_list ? Op::MapMember : Op::Member, std::move(kids),
                          over_list ? list_of(field_type) : field_type, span,
                          static_cast<std::uint32_t>(index));
         out.field = Typed::Field{record->shape, static_cast<std::uint32_t>(index), over_list};
+        // A field of records of known constant values (`e.key` of `for e in entries(t)`).
+        if (records && out.node.op == Op::Member) {
+            std::vector<Value> values;
+            for (const Value& r : *records)
+                if (r.kind == Kind::Record && r.size == record->shape)
+                    values.push_back(r.items[index]);
+            if (values.size() == records->size())
+                out.constants = {std::nullopt, constant_list(values)};
+        }
         return out;
     }
     if (known(t) && t->kind != TypeKind::List) {
@@ -323,14 +333,17 @@ Typed ExpressionChecker::index(const ast::Index& ix, Span span, Scope& scope) {
     } else if (object.type->kind == TypeKind::Table) {
         result = object.type->element ? object.type->element : any_type();
         never_a_key(key.field, object.node, *ix.object);
-        note_lookup(key.field, key.case_text, object.node, span);
         // A constant key is looked up when the program is checked (fold), except in a dated
-        // table, whose rows depend on the date of service.
+        // table, whose rows depend on the date of service. A key of known constant values is
+        // judged by them (`e.key` of `for e in entries(t)`), any other by its field.
         bool dated = object.node.op == Op::Const && object.node.constant.kind == Kind::Table &&
                      object.node.constant.table->dated;
-        note_constant_lookup(dated && key.node.op == Op::Const ? Constants{key.node.constant, {}}
-                                                               : key.constants,
-                             object.node, span);
+        Constants known =
+            dated && key.node.op == Op::Const ? Constants{key.node.constant, {}} : key.constants;
+        if (known.value || known.each_of)
+            note_constant_lookup(known, object.node, span);
+        else
+            note_lookup(key.field, key.case_text, object.node, span);
         if (!comparable(object.type->key, key.type)) {
             error("check.type_mismatch", ix.index->span,
                   fmt::format("the keys of {} are {}, so {} is never one of them",

@@ -207,6 +207,14 @@ public:
             if (!records) return std::nullopt;
             return renamed_elements(*records, fmt::format("@.{}", list.slot), "@");
         }
+        // `entries(t)`: the key of each entry is a key of `t`.
+        if (list.op == Op::Builtin && list.builtin &&
+            list.builtin->name == std::string_view("entries") && list.kids.size() == 1)
+            if (const TableData* table = named_table(list.kids[0])) {
+                Tested entry;
+                entry.in_table.insert({fmt::format("@.{}", entry_field::key), table});
+                return entry;
+            }
         if ((list.op == Op::CallDef || list.op == Op::Def) && list.slot < defs_.size())
             return filtered_elements(defs_[list.slot].body); // `@`: the element, whatever it is
         if (list.op != Op::Local) return filtered_elements(list);
