@@ -357,7 +357,7 @@ ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagno
                          std::all_of(there.begin(), there.end(),
                                      [](char c) {
                                          return std::isalnum(static_cast<unsigned char>(c)) ||
-                                                c == '_' || c == ' ';
+                                                c == '_';
                                      }) &&
                          !vocabulary::is_reserved(there))
                     error.help = fmt::format("a text is written in quotes: \"{}\"", there);
