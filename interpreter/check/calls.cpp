@@ -80,6 +80,8 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
         std::int32_t kept =
             it->second < keeps_param_text_.size() ? keeps_param_text_[it->second] : -1;
         Typed out = make(Op::CallDef, std::move(args), result, span, it->second);
+        if (out.node.op == Op::CallDef && p().defs[it->second].type)
+            out.constants = def_constants_[it->second]; // `pick(x)` of `… then 95860 else 95999`
         if (kept >= 0 && out.node.op == Op::CallDef) {
             auto k = static_cast<std::size_t>(kept);
             out.case_text = case_texts[k] || (fields[k] && !fields[k]->each);

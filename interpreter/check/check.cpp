@@ -47,6 +47,7 @@ public:
         tables();
         def_state_.assign(merged_.defs.size(), 0);
         def_switch_.assign(merged_.defs.size(), false);
+        def_constants_.assign(merged_.defs.size(), Constants{});
         p.defs.resize(merged_.defs.size());
         for (std::uint32_t i = 0; i < merged_.defs.size(); ++i)
             def_index_[merged_.defs[i].decl->name.text] = i;
@@ -321,6 +322,7 @@ private:
         keeps_param_text_[i] = kept_text(done.body, done.param_count);
         done.frame_size = scope.frame_size;
         def_switch_[i] = body.is_switch;
+        def_constants_[i] = body.constants;
         p().max_frame = std::max(p().max_frame, scope.frame_size);
         def_state_[i] = 2;
         // Whether it is known before any case, while the definitions it reads are known too:

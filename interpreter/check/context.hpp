@@ -247,7 +247,10 @@ protected:
     std::set<std::pair<const TableData*, std::string>> keys_never_found_;
     std::set<std::tuple<const TableData*, std::uint32_t, std::uint32_t, bool, bool>> keys_judged_;
     std::vector<int> def_state_;
-    std::vector<bool> def_switch_;   // a definition whose value is a switch (see Typed)
+    std::vector<bool> def_switch_; // a definition whose value is a switch (see Typed)
+    // What is known of a definition's value before any case (`if b then 95860 else 95999`),
+    // whatever its arguments: its parameters have no known values inside its body.
+    std::vector<Constants> def_constants_;
     std::vector<bool> setting_used_; // read by some expression (check.unused_setting)
     std::vector<bool> table_used_;   // read by some expression (check.unused_table)
     // The sum after `..`, while it is compiled: a type error in it is likely the precedence

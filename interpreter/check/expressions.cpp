@@ -243,6 +243,8 @@ Typed ExpressionChecker::name(const std::string& n, Span span, Scope& scope) {
             if (const DefCode& d = p().defs[it->second];
                 d.type && d.body.op == Op::Const && d.body.constant.kind != Kind::Table)
                 out.constants.value = d.body.constant;
+            else if (d.type)
+                out.constants = def_constants_[it->second];
             return out;
         }
         if (bare_case_field(n, span, nullptr)) return fail(span);
