@@ -412,7 +412,8 @@ private:
         if (auto param = parameter_in(k))
             return keep({*param, table, at, k.span, key(k), form_of(k), std::nullopt, {}, {}},
                         tested);
-        if (auto param = parameter_field(k))
+        // A field of a record parameter, or a text made from one (`lower(m.name)`).
+        if (auto param = parameter_field(text_root(k)))
             return keep(
                 {*param, table, at, k.span, key(k), ParamLookup::Form::field, std::nullopt, {}, {}},
                 tested);
@@ -862,7 +863,12 @@ void ExpressionChecker::unguarded_call(const Node& call, const CallLookup& looku
         bool path = std::all_of(given.begin(), given.end(), [](char c) {
             return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.';
         });
-        key = (path ? given : "(" + given + ")") + written.substr(written.find('.'));
+        // The record's name in the look-up (`l` of `l.code`, of `lower(l.name)`) is the argument.
+        std::size_t dot = written.find('.'), name = dot;
+        while (name > 0 && (std::isalnum(static_cast<unsigned char>(written[name - 1])) ||
+                            written[name - 1] == '_'))
+            --name;
+        key = written.substr(0, name) + (path ? given : "(" + given + ")") + written.substr(dot);
     } else if (form == Form::other && named) {
         const ast::Def& callee = *merged_.defs[lookup.def].decl;
         key = replaced_word(written, callee.params[lookup.lookup.param].name.text, given);
@@ -1030,7 +1036,8 @@ std::vector<ParamLookup> ExpressionChecker::warn_unguarded_lookups(const Node& b
     for (ParamLookup& lookup : by_parameters)
         if (lookup.form == ParamLookup::Form::field && lookup.below_named.empty()) {
             std::string written = one_line(source_text(as_written(lookup.key_at)));
-            if (auto dot = written.find('.'); dot != std::string::npos) {
+            if (auto dot = written.find('.');
+                dot != std::string::npos && written.find('(') == std::string::npos) {
                 lookup.below_named = written.substr(dot);
                 std::replace(lookup.below_named.begin(), lookup.below_named.end(), '.', ':');
             }
