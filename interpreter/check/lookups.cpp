@@ -797,6 +797,18 @@ private:
     const std::vector<std::int32_t>* keeps_text_; // by definition (ExpressionChecker)
 };
 
+// Values as a message names them: the first twelve, then how many more.
+std::string named_values(const std::vector<std::string>& values) {
+    if (values.size() <= 12) return fmt::format("{}", fmt::join(values, " or "));
+    return fmt::format("{} or {} more", fmt::join(values.begin(), values.begin() + 12, " or "),
+                       values.size() - 12);
+}
+
+// A key as a test names it: an `if` or `first` in parentheses, so `(…) in t` reads as meant.
+std::string as_operand(const std::string& key) {
+    return key.starts_with("if ") || key.starts_with("first ") ? "(" + key + ")" : key;
+}
+
 } // namespace
 
 void ExpressionChecker::unguarded_lookup(const Node& lookup, bool in_def) {
@@ -810,7 +822,7 @@ void ExpressionChecker::unguarded_lookup(const Node& lookup, bool in_def) {
         d->message = fmt::format("`{}` stops the case with an error (eval.missing_key) on the "
                                  "dates of service table `{}` has no row for {}",
                                  one_line(source_text(as_written(noted))), table.name,
-                                 fmt::join(missing, " or "));
+                                 named_values(missing));
         d->notes.clear();
         d->help =
             fmt::format("give table `{}` a row for it on every date, or test it first", table.name);
@@ -891,7 +903,7 @@ void ExpressionChecker::unguarded_call(const Node& call, const CallLookup& looku
                           one_line(source_text(inside)), where(inside))
             : fmt::format("`{}` passes it to `{}`, which looks {} up as `{}`, at {}", called,
                           p().defs[holder].name, it, one_line(source_text(inside)), where(inside));
-    if (each && lookup.constant) key = fmt::format("{}", fmt::join(lookup.missing, " or "));
+    if (each && lookup.constant) key = named_values(lookup.missing);
     // A name of a constant (`let c = 95999`): the value it stands for.
     if (!each && lookup.constant && lookup.missing.size() == 1 && form == Form::field)
         key = lookup.missing[0];
@@ -927,7 +939,7 @@ void ExpressionChecker::unguarded_call(const Node& call, const CallLookup& looku
                                  one_line(source_text(as_written(call.span))), what, table);
         if (!lookup.missing.empty())
             d->notes.push_back(fmt::format("{} may be {}, which the table has no row for", what,
-                                           fmt::join(lookup.missing, " or ")));
+                                           named_values(lookup.missing)));
         d->help = fmt::format("give it only the elements the table has a row for: `[{0} for {0} in "
                               "{1} if {2} in {3}]` in place of `{1}`",
                               element, given, tested_key, table);
@@ -980,13 +992,14 @@ Diagnostic* ExpressionChecker::report_unguarded(Span at, const TableData& table,
     }
     if (!missing.empty())
         d.notes.push_back(fmt::format("`{}` may be {}, which the table has no row for{}", key,
-                                      fmt::join(missing, " or "),
+                                      named_values(missing),
                                       table.dated ? " on some dates of service" : ""));
+    std::string tested = as_operand(key);
     std::string inline_test =
-        fmt::format("`if {0} in {1} then {2} else …`", key, table.name, written);
-    d.help =
-        in_def ? "test it first: " + inline_test
-               : fmt::format("test it first: `when {} in {}`, or {}", key, table.name, inline_test);
+        fmt::format("`if {0} in {1} then {2} else …`", tested, table.name, written);
+    d.help = in_def ? "test it first: " + inline_test
+                    : fmt::format("test it first: `when {} in {}`, or {}", tested, table.name,
+                                  inline_test);
     return &d;
 }
 
@@ -1015,7 +1028,7 @@ bool ExpressionChecker::removed_row(const TableData& table, const std::string& k
                                   "with no row: `{}` stops the case with an error "
                                   "(eval.missing_key) when `{}` is {}",
                                   table.name, key, one_line(source_text(at)), key,
-                                  fmt::join(missing, " or ")));
+                                  named_values(missing)));
     d.notes.push_back(fmt::format("looked up at {}, among others", where(at)));
     d.help = "keep the row and give it the value meant, or override the rules that look it up";
     return true;

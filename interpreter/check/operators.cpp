@@ -289,22 +289,22 @@ void ExpressionChecker::note_lookup(const std::optional<CaseField>& key, bool ca
         lookups_to_prove_[{at.file, at.begin, at.end}] = std::move(*missing);
 }
 
-// The keys the table has no row for, as messages name them: the first twelve, then how many
-// more. `lowered`: each text key is looked up in lower case, as `t[lower(k)]` does.
+// The keys the table has no row for, as messages name them. `lowered`: each text key is looked up
+// in lower case, as `t[lower(k)]` does.
 std::vector<std::string> ExpressionChecker::lacked_keys(const TableData& table,
                                                         std::span<const Value> keys, bool lowered) {
-    std::vector<std::string> lacked;
-    std::size_t lacking = 0;
+    std::vector<std::string> lacked; // each once, all of them: messages name the first twelve
     for (Value key : keys) {
         std::string lower_text;
         if (lowered && key.kind == Kind::String) {
             lower_text = ascii_lower(key.str());
             key = Value::of_string(lower_text);
         }
-        if (!always_found(table, key) && ++lacking <= 12)
-            lacked.push_back(to_text(key, p().shapes, true));
+        if (std::string text = to_text(key, p().shapes, true);
+            !always_found(table, key) &&
+            std::find(lacked.begin(), lacked.end(), text) == lacked.end())
+            lacked.push_back(std::move(text));
     }
-    if (lacking > 12) lacked.push_back(fmt::format("{} more", lacking - lacked.size()));
     return lacked;
 }
 
