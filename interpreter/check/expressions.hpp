@@ -174,6 +174,8 @@ protected:
     std::optional<std::vector<std::string>> lookup_to_prove(const std::optional<CaseField>& key,
                                                             bool case_text, const TableData& data);
     LookupsToProve lookups_to_prove_;
+    // Those of lookups_to_prove_ whose key always has one value (`let c = 95999`).
+    std::set<LookupsToProve::key_type> one_value_lookups_;
     // A call of a definition that looks up its argument (`limit_of(line.code)`), kept in
     // calls_to_prove_ as a look-up is in lookups_to_prove_.
     // What the checker knows of a call's arguments, one element an argument.

@@ -756,6 +756,11 @@ private:
 
     // The name of a key (key_of), a `let` read as the value it was bound to.
     std::string key(const Node& n) const {
+        // A constant (`d[95860]` of a dated table) is named by its value, so a test of the same
+        // value before it (`95860 in d`) is seen.
+        if (n.op == Op::Const &&
+            (n.constant.kind == Kind::Number || n.constant.kind == Kind::String))
+            return "constant " + to_text(n.constant, shapes_, true);
         std::string name = key_of(n, shapes_);
         if (name.empty() || (aliases_.empty() && !substituting_)) return name;
         // A let's name read as its value's. In a definition's body read for a call, a local
@@ -818,14 +823,25 @@ void ExpressionChecker::unguarded_lookup(const Node& lookup, bool in_def) {
     Diagnostic* d =
         report_unguarded(as_written(noted), table, one_line(source_text(lookup.kids[1].span)),
                          missing, in_def, false, {});
-    if (d && is_plain_constant(lookup.kids[1])) { // a constant key of a dated table
-        d->message = fmt::format("`{}` stops the case with an error (eval.missing_key) on the "
-                                 "dates of service table `{}` has no row for {}",
-                                 one_line(source_text(as_written(noted))), table.name,
-                                 named_values(missing));
+    // A key of one value: a constant of a dated table (`d[95860]`), or a name of a constant
+    // (`let c = 95999`), which no test of its own can make found.
+    if (d && (is_plain_constant(lookup.kids[1]) ||
+              one_value_lookups_.contains({noted.file, noted.begin, noted.end}))) {
+        std::string written = one_line(source_text(as_written(noted)));
+        d->message = table.dated
+                         ? fmt::format("`{}` stops the case with an error "
+                                       "(eval.missing_key) on the dates of service table "
+                                       "`{}` has no row for {}",
+                                       written, table.name, named_values(missing))
+                         : fmt::format("`{}` stops every case that reaches it with an error "
+                                       "(eval.missing_key): table `{}` has no row for {}",
+                                       written, table.name, named_values(missing));
         d->notes.clear();
-        d->help =
-            fmt::format("give table `{}` a row for it on every date, or test it first", table.name);
+        d->help = table.dated ? fmt::format("give table `{}` a row for it on every date, or test "
+                                            "it first",
+                                            table.name)
+                              : fmt::format("give table `{}` a row for it, or look up a key it has",
+                                            table.name);
     }
 }
 

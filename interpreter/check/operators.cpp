@@ -398,7 +398,9 @@ void ExpressionChecker::note_constant_lookup(const Constants& key, const Node& t
     if (!(key.value || key.each_of)) return;
     auto missing =
         lacked_keys(data, key.value ? std::span(&*key.value, 1) : values_of(*key.each_of), false);
-    if (!missing.empty()) lookups_to_prove_[{at.file, at.begin, at.end}] = std::move(missing);
+    if (missing.empty()) return;
+    lookups_to_prove_[{at.file, at.begin, at.end}] = std::move(missing);
+    if (key.value) one_value_lookups_.insert({at.file, at.begin, at.end});
 }
 
 std::optional<std::vector<std::string>>
