@@ -13,6 +13,12 @@ std::optional<std::size_t> kept_argument(std::string_view builtin) {
     return std::nullopt;
 }
 
+std::optional<std::size_t> kept_part(const Node& n) {
+    if (n.op == Op::Builtin && n.builtin) return kept_argument(n.builtin->name);
+    if (n.op == Op::Interpolate && n.kids.size() == 1) return 0;
+    return std::nullopt;
+}
+
 namespace {
 
 // A built-in that gives back a form of the text it is given (kept_argument), of a case's field
@@ -29,11 +35,8 @@ bool made_from_case_text(std::string_view builtin,
 
 std::int32_t kept_text(const Node& body, std::uint32_t parameters) {
     const Node* n = &body;
-    while (n->op == Op::Builtin && n->builtin) {
-        auto at = kept_argument(n->builtin->name);
-        if (!at || *at >= n->kids.size()) break;
+    for (auto at = kept_part(*n); at && *at < n->kids.size(); at = kept_part(*n))
         n = &n->kids[*at];
-    }
     if (n->op == Op::Local && n->slot < parameters && n != &body)
         return static_cast<std::int32_t>(n->slot);
     return -1;

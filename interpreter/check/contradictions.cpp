@@ -90,6 +90,20 @@ std::string key_of(const Node& n, const std::vector<Shape>& shapes) {
         }
         return key + ")";
     }
+    case Op::Interpolate: { // a text made of parts (`"{line.code}-{limb.limb}"`)
+        std::string key = "text(";
+        for (std::size_t i = 0; i < n.text.size(); ++i) {
+            key += to_text(Value::of_string(n.text[i]), shapes, true) + ",";
+            if (i >= n.kids.size()) continue;
+            const Node& kid = n.kids[i];
+            std::string part = kid.op == Op::Const && kid.constant.kind != Kind::Table
+                                   ? to_text(kid.constant, shapes, true)
+                                   : key_of(kid, shapes);
+            if (part.empty()) return "";
+            key += part + ",";
+        }
+        return key + ")";
+    }
     default:
         return "";
     }

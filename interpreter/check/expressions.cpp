@@ -428,17 +428,22 @@ Typed ExpressionChecker::compile(const ast::StringLit& s, Span span, Scope& scop
     node.op = Op::Interpolate;
     node.span = span;
     node.text.emplace_back();
+    bool of_case_text = false; // a part is a case's field, or a text made from one
     for (const auto& part : s.parts) {
         if (const auto* text = std::get_if<std::string>(&part)) {
             node.text.back() += *text;
         } else {
-            node.kids.push_back(expr(*std::get<ast::ExprPtr>(part), scope).node);
+            Typed value = expr(*std::get<ast::ExprPtr>(part), scope);
+            of_case_text = of_case_text || value.case_text || (value.field && !value.field->each);
+            node.kids.push_back(std::move(value.node));
             node.text.emplace_back();
         }
     }
     if (node.kids.empty())
         return constant(Value::of_string(p().constants->copy(node.text[0])), string_type(), span);
-    return fold({std::move(node), string_type()});
+    Typed out = fold({std::move(node), string_type()});
+    out.case_text = of_case_text; // `t["{line.code}"]` may be any text: looked up once tested
+    return out;
 }
 
 Typed ExpressionChecker::compile(const ast::NameRef& n, Span span, Scope& scope) {

@@ -66,6 +66,9 @@ void names_in(const ast::Expr& e, std::vector<std::string>& out);
 /// Which argument a built-in gives back a form of (`lower(s)`, `code(s)`: 0; `row_key(t, s)`,
 /// the key itself when no row has it: 1), if any (calls.cpp).
 std::optional<std::size_t> kept_argument(std::string_view builtin);
+/// The part of `n` it gives back a form of: the text a built-in keeps (kept_argument), the one
+/// value of a text made of it (`"{c}"`, `"NCS {c}"`).
+std::optional<std::size_t> kept_part(const Node& n);
 /// The parameter of a definition whose body gives back a form of its text (`lower(n)`,
 /// `code(n)`, `row_key(t, n)`, one in another), or -1 (calls.cpp).
 std::int32_t kept_text(const Node& body, std::uint32_t parameters);

@@ -375,18 +375,15 @@ private:
             tested.among[k] = std::move(values);
     }
 
-    // The node a key is a text made from: `lower(c)`, `code(c)`, `row_key(t, c)`, or a call of
-    // a definition that gives back a form of its argument, each of `c`.
+    // The node a key is a text made from: `lower(c)`, `code(c)`, `row_key(t, c)`, `"{c}"`, or a
+    // call of a definition that gives back a form of its argument, each of `c`.
     const Node& text_root(const Node& k) const {
         const Node* n = &k;
         for (;;) {
-            std::optional<std::size_t> from;
-            if (n->op == Op::Builtin && n->builtin) {
-                from = kept_argument(n->builtin->name);
-            } else if (n->op == Op::CallDef && keeps_text_ && n->slot < keeps_text_->size() &&
-                       (*keeps_text_)[n->slot] >= 0) {
+            std::optional<std::size_t> from = kept_part(*n);
+            if (!from && n->op == Op::CallDef && keeps_text_ && n->slot < keeps_text_->size() &&
+                (*keeps_text_)[n->slot] >= 0)
                 from = static_cast<std::size_t>((*keeps_text_)[n->slot]);
-            }
             if (!from || *from >= n->kids.size()) return *n;
             n = &n->kids[*from];
         }
@@ -847,15 +844,28 @@ void ExpressionChecker::unguarded_lookup(const Node& lookup, bool in_def) {
 
 namespace {
 
-// `text` with each whole word `word` (a name: letters, digits, `_`) replaced by `by`; strings,
-// and a field of the same name (`limb.limb`), are left as they are.
+// `text` with each whole word `word` (a name: letters, digits, `_`) replaced by `by`; strings
+// (but not their `{…}` parts), and a field of the same name (`limb.limb`), are left as they are.
 std::string replaced_word(const std::string& text, const std::string& word, const std::string& by) {
     auto name_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
     std::string out;
     bool in_string = false;
+    int interpolating = 0; // inside `{…}` of a string (`"{c}"`), which is code again
     for (std::size_t i = 0; i < text.size();) {
         char c = text[i];
+        if (in_string && c == '\\' && i + 1 < text.size()) { // an escape: two characters
+            out += text.substr(i, 2);
+            i += 2;
+            continue;
+        }
         if (c == '"') in_string = !in_string;
+        if (in_string && c == '{') {
+            in_string = false;
+            ++interpolating;
+        } else if (!in_string && interpolating > 0 && c == '}') {
+            in_string = true;
+            --interpolating;
+        }
         bool starts = !in_string && text.compare(i, word.size(), word) == 0 &&
                       (i == 0 || (!name_char(text[i - 1]) && text[i - 1] != '.')) &&
                       (i + word.size() == text.size() || !name_char(text[i + word.size()]));
