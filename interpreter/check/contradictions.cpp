@@ -28,6 +28,8 @@ std::string key_of(const Node& n, const std::vector<Shape>& shapes) {
         return fmt::format("def {}", n.slot);
     case Op::CaseRoot:
         return "case";
+    case Op::DatedSetting: // its value by the date of service, the same wherever it is read
+        return fmt::format("setting {}", n.slot);
     case Op::Reviewing:
         return "reviewing";
     case Op::Claim:
@@ -48,7 +50,10 @@ std::string key_of(const Node& n, const std::vector<Shape>& shapes) {
     }
     case Op::Index: { // a position in a list (`case.diagnoses[0]`)
         if (n.kids.size() != 2) return "";
-        std::string of = key_of(n.kids[0], shapes);
+        const Node& list = n.kids[0]; // or a table (`next[c]`: a row's value)
+        std::string of = list.op == Op::Const && list.constant.kind == Kind::Table
+                             ? "table " + list.constant.table->name
+                             : key_of(list, shapes);
         const Node& at = n.kids[1];
         std::string position = at.op == Op::Const && at.constant.kind == Kind::Number
                                    ? to_text(at.constant, shapes, true)

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <set>
 #include <unordered_set>
 
 namespace cpl::check_detail {
@@ -209,7 +210,15 @@ Typed ExpressionChecker::name(const std::string& n, Span span, Scope& scope) {
                 }
             return fail(span);
         }
-        return unfolded(Op::DatedSetting, {}, setting.type, span, it->second);
+        Typed out = unfolded(Op::DatedSetting, {}, setting.type, span, it->second);
+        // One of its versions' values, by the date of service (`allowed[k]` needs each a row).
+        std::vector<Value> values;
+        for (const auto& version : setting.versions)
+            if (version.value.kind == Kind::Number || version.value.kind == Kind::String)
+                values.push_back(version.value);
+        if (!values.empty() && values.size() == setting.versions.size())
+            out.constants.each_of = constant_list(values);
+        return out;
     }
     if (auto it = table_index_.find(n); it != table_index_.end()) {
         table_used_[it->second] = true;
@@ -384,6 +393,10 @@ Typed ExpressionChecker::index(const ast::Index& ix, Span span, Scope& scope) {
     if (out.node.op == Op::Index) {
         out.field = element;
         out.constants = element_constants;
+        // A row's value of a table (`next[c]`): one of its rows' values.
+        const Node& looked_up = out.node.kids[0];
+        if (!position && looked_up.op == Op::Const && looked_up.constant.kind == Kind::Table)
+            out.constants.each_of = table_values(*looked_up.constant.table);
     }
     return out;
 }
@@ -659,6 +672,19 @@ Value ExpressionChecker::constant_list(const std::vector<Value>& values) {
     Value* items = p().constants->make_array<Value>(values.size());
     std::copy(values.begin(), values.end(), items);
     return Value::of_list(items, values.size());
+}
+
+std::optional<Value> ExpressionChecker::table_values(const TableData& table) {
+    auto [known, added] = table_values_.try_emplace(&table);
+    if (!added) return known->second;
+    std::vector<Value> values;
+    std::set<std::string> seen;
+    for (const TableRowData& row : table.rows) {
+        if (row.value.kind != Kind::Number && row.value.kind != Kind::String) return std::nullopt;
+        if (seen.insert(to_text(row.value, p().shapes, true)).second) values.push_back(row.value);
+    }
+    if (values.empty()) return std::nullopt;
+    return known->second = constant_list(values);
 }
 
 Constants ExpressionChecker::lowered(const Constants& texts) {

@@ -166,6 +166,10 @@ protected:
     std::optional<std::vector<Value>> possible_values(const Typed& t);
     Constants either_constant(const Typed& a, const Typed& b);
     Value constant_list(const std::vector<Value>& values);
+    // The values of a table's rows, each once, when each is a number or a text: what a
+    // look-up in it gives back (`allowed[next[c]]` looks up one of `next`'s values).
+    std::optional<Value> table_values(const TableData& table);
+    std::map<const TableData*, std::optional<Value>> table_values_;
     Constants lowered(const Constants& texts);
     std::optional<CallLookup> untyped_field(const ParamLookup& lookup, std::uint32_t def,
                                             const TypeP& type);

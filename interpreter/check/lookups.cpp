@@ -820,6 +820,22 @@ void ExpressionChecker::unguarded_lookup(const Node& lookup, bool in_def) {
     Diagnostic* d =
         report_unguarded(as_written(noted), table, one_line(source_text(lookup.kids[1].span)),
                          missing, in_def, false, {});
+    // A setting dated by some policy (a payer's `k 95999 from "2026-01-01"`): where each value
+    // the table lacks comes from, which may be another file than the look-up's.
+    if (d && lookup.kids[1].op == Op::DatedSetting && lookup.kids[1].slot < p().settings.size()) {
+        const auto& code = p().settings[lookup.kids[1].slot];
+        const auto& merged = merged_.settings[lookup.kids[1].slot].versions;
+        for (std::size_t i = 0; i < code.versions.size() && i < merged.size(); ++i) {
+            std::string value = to_text(code.versions[i].value, p().shapes, true);
+            if (std::find(missing.begin(), missing.end(), value) == missing.end()) continue;
+            const Effective& dates = code.versions[i].effective;
+            std::string when = dates.from.empty() ? "" : " from " + dates.from;
+            if (!dates.until.empty()) when += " until " + dates.until;
+            d->notes.push_back(fmt::format("`{}` is {}{}: set by policy `{}` at {}", code.name,
+                                           value, when, code.versions[i].layer,
+                                           where(merged[i].value->span)));
+        }
+    }
     // A key of one value: a constant of a dated table (`d[95860]`), or a name of a constant
     // (`let c = 95999`), which no test of its own can make found.
     if (d && (is_plain_constant(lookup.kids[1]) ||
