@@ -951,6 +951,8 @@ void ExpressionChecker::unguarded_call(const Node& call, const CallLookup& looku
         key = lookup.missing[0];
     else if (!each && lookup.constant && lookup.missing.size() == 1 && !is_plain_constant(argument))
         key = fmt::format("`{}`, which is {}", given, lookup.missing[0]);
+    else if (!each && lookup.constant && lookup.missing.size() == 1)
+        key = lookup.missing[0]; // as the table's keys are written (`"95999"`)
     Diagnostic* d =
         report_unguarded(as_written(call.span), *lookup.lookup.table, key,
                          each && lookup.constant ? std::vector<std::string>{} : lookup.missing,
@@ -1021,15 +1023,22 @@ Diagnostic* ExpressionChecker::report_unguarded(Span at, const TableData& table,
     std::string written = one_line(source_text(at));
     auto& d = warning(
         "check.unguarded_lookup", at,
-        constant ? fmt::format("`{}` stops every case that reaches it with an error "
-                               "(eval.missing_key): table `{}` has no row for {}",
-                               written, table.name, key)
-                 : fmt::format("`{}` stops the case with an error (eval.missing_key) when `{}` "
-                               "is not a key of table `{}`, and nothing before it tests that",
-                               written, key, table.name));
+        constant && table.dated
+            ? fmt::format("`{}` stops the case with an error (eval.missing_key) on the dates of "
+                          "service table `{}` has no row for {}",
+                          written, table.name, key)
+        : constant ? fmt::format("`{}` stops every case that reaches it with an error "
+                                 "(eval.missing_key): table `{}` has no row for {}",
+                                 written, table.name, key)
+                   : fmt::format("`{}` stops the case with an error (eval.missing_key) when `{}` "
+                                 "is not a key of table `{}`, and nothing before it tests that",
+                                 written, key, table.name));
     d.notes = std::move(notes);
     if (constant) {
-        d.help = fmt::format("give a key table `{}` has, or add its row", table.name);
+        d.help = table.dated ? fmt::format("give table `{}` a row for it on every date, or test "
+                                           "it first",
+                                           table.name)
+                             : fmt::format("give a key table `{}` has, or add its row", table.name);
         return &d;
     }
     if (!missing.empty())
