@@ -58,7 +58,14 @@ std::string key_of(const Node& n, const std::vector<Shape>& shapes) {
         std::string position = at.op == Op::Const && at.constant.kind == Kind::Number
                                    ? to_text(at.constant, shapes, true)
                                    : key_of(at, shapes);
-        return of.empty() || position.empty() ? "" : fmt::format("{}[{}]", of, position);
+        if (of.empty() || position.empty()) return "";
+        // A field of the list's elements at a position (`claim.code[0]`) is the field of the
+        // element at it (`claim[0].code`): one name for both spellings.
+        if (list.op == Op::MapMember && list.kids.size() == 1) {
+            std::string elements = key_of(list.kids[0], shapes);
+            if (!elements.empty()) return fmt::format("{}[{}].{}", elements, position, list.slot);
+        }
+        return fmt::format("{}[{}]", of, position);
     }
     case Op::Neg:
     case Op::Add:

@@ -377,12 +377,19 @@ Typed ExpressionChecker::index(const ast::Index& ix, Span span, Scope& scope) {
     if (const auto list = possible_values(object);
         position && list && list->size() == 1 && (*list)[0].kind == Kind::List) {
         const Value& values = (*list)[0];
-        if (key.node.op == Op::Const && key.node.constant.kind == Kind::Number) {
-            if (key.node.constant.number >= 0 && key.node.constant.number < values.size)
-                element_constants.value = values.items[key.node.constant.number];
-        } else {
+        // The positions it may be at: a constant, or a variable of constant values (`for i
+        // in [0, 1]`); any position otherwise.
+        auto positions = possible_values(key);
+        std::vector<Value> elements; // a position past the end is an error of its own
+        for (const Value& at : positions ? *positions : std::vector<Value>{})
+            if (at.kind == Kind::Number && at.number >= 0 && at.number < values.size)
+                elements.push_back(values.items[at.number]);
+        if (!positions)
             element_constants.each_of = values;
-        }
+        else if (elements.size() == 1)
+            element_constants.value = elements[0];
+        else if (!elements.empty())
+            element_constants.each_of = constant_list(elements);
     }
     std::vector<Node> kids;
     kids.push_back(std::move(object.node));

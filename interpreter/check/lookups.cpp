@@ -347,8 +347,19 @@ private:
         Tested left, right;
         learn(n.kids[0], negate, left);
         learn(n.kids[1], negate, right);
-        for (const auto& fact : left.in_table)
-            if (right.in_table.count(fact)) tested.in_table.insert(fact);
+        // `c in t or c == 95860`: a key of `t` either way when `t` has a row for 95860.
+        auto in_table_or_among = [&](const Tested& one, const Tested& other) {
+            for (const auto& fact : one.in_table) {
+                auto among = other.among.find(fact.first);
+                if (other.in_table.count(fact) ||
+                    (among != other.among.end() &&
+                     std::all_of(among->second.begin(), among->second.end(),
+                                 [&](const Value& v) { return always_found(*fact.second, v); })))
+                    tested.in_table.insert(fact);
+            }
+        };
+        in_table_or_among(left, right);
+        in_table_or_among(right, left);
         for (auto& [k, values] : left.among)
             if (auto other = right.among.find(k); other != right.among.end()) {
                 values.insert(values.end(), other->second.begin(), other->second.end());
