@@ -215,9 +215,11 @@ void edit_because(CaseState& s, std::vector<std::string>& because) {
 }
 
 std::string worded(CaseState& s, const Node& n) {
+    auto mark = s.expr.mark();
     try {
         return s.expr.text(s.expr.eval(n));
     } catch (const EvalError& e) {
+        s.expr.back_to(mark); // the rule goes on in its own frame
         return fmt::format("(the reason could not be worded: {} [{}])", e.message, e.code);
     }
 }

@@ -53,9 +53,11 @@ std::pair<std::string, std::string> value_of(CaseState& s, const std::string& na
     if (auto problem = print_problem(p, name)) return {name, fmt::format("({})", *problem)};
     std::uint32_t slot = 0;
     if (def_named(p, name, slot)) {
+        auto mark = s.expr.mark();
         try {
             return {name, to_text(s.expr.def(slot), p.shapes, true)};
         } catch (const EvalError& e) {
+            s.expr.back_to(mark); // the next value is read in the frame it was asked from
             return {name, fmt::format("(cannot be evaluated on this case: {})", e.message)};
         }
     }

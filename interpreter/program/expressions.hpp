@@ -110,6 +110,20 @@ public:
     /// Local `slot` of the innermost frame (a `for` or `let` variable, a parameter).
     Value& local(std::uint32_t slot) { return scratch_.locals[frame_ + slot]; }
 
+    /// Where evaluation stands: its frames and nesting. An error thrown inside a definition's
+    /// frame leaves the frame where it was; whoever catches one and goes on with the case (a
+    /// `because` that could not be worded) goes back to the mark taken before.
+    struct Mark {
+        std::size_t frame, top;
+        std::uint32_t depth;
+    };
+    Mark mark() const { return {frame_, top_, depth_}; }
+    void back_to(const Mark& m) {
+        frame_ = m.frame;
+        top_ = m.top;
+        depth_ = m.depth;
+    }
+
     /// Runs `body` in a new frame of `size` locals, the first `argc` set to `args`.
     template <typename F>
     Value in_frame(std::uint32_t size, F&& body, const Value* args = nullptr,

@@ -81,6 +81,23 @@ TEST_CASE("a reason that cannot be worded says so, and the case is coded as with
     CHECK(result.why_not[0].find("could not be worded") != std::string::npos);
 }
 
+// A reason that fails inside a definition's frame left the rule reading its locals from that
+// frame: the next clause saw the definition's parameter for `limb` and stopped the case.
+TEST_CASE("a reason failing inside a definition leaves the rule's own variables in place") {
+    Run r = make("table word \"A word by limb\"\n  \"right_arm\" => \"right\"\nend\n"
+                 "def word_of(l: string) = word[l]\n"
+                 "rule each \"Each limb\"\n  for limb in case.extremities\n"
+                 "  because \"{word_of(limb.limb)} arm needled\"\n"
+                 "  when count(limb.muscles) > 0 and limb.limb == \"left_arm\"\n"
+                 "  bill 95860 cite \"x\"\n");
+    Result result = r.run(one_limb(0));
+    REQUIRE(result.lines.size() == 1);
+    CHECK(result.lines[0].code == "95860");
+    REQUIRE(result.lines[0].because.size() == 2);
+    CHECK(result.lines[0].because[1].starts_with("(the reason could not be worded: table `word` "
+                                                 "has no row for \"left_arm\""));
+}
+
 TEST_CASE("why-not shows the otherwise of the condition that stopped the rule") {
     auto r = make("rule two \"Two limbs\"\n"
                   "  when count(case.extremities) == 2\n"
