@@ -39,6 +39,16 @@ std::int32_t kept_text(const Node& body, std::uint32_t parameters) {
         n = &n->kids[*at];
     if (n->op == Op::Local && n->slot < parameters && n != &body)
         return static_cast<std::int32_t>(n->slot);
+    // `if u > 1 then 95860 else c`: on some calls the parameter itself, or a form of it.
+    if (n->op == Op::If && n->kids.size() == 3)
+        for (std::size_t branch : {1, 2}) {
+            const Node& other = n->kids[3 - branch];
+            const Node& it = n->kids[branch];
+            if (other.op != Op::Const) continue;
+            if (it.op == Op::Local && it.slot < parameters)
+                return static_cast<std::int32_t>(it.slot);
+            if (std::int32_t kept = kept_text(it, parameters); kept >= 0) return kept;
+        }
     return -1;
 }
 

@@ -45,6 +45,8 @@ inline std::optional<CaseField> element_of(const std::optional<CaseField>& field
 struct Constants {
     std::optional<Value> value = std::nullopt;   // always this value (`let c = 95999`)
     std::optional<Value> each_of = std::nullopt; // each element of this list in turn
+    // Of a list: each of its elements is one of these (`[95860, if c then 95999]`).
+    std::optional<Value> elements = std::nullopt;
 };
 
 struct Local {
@@ -55,6 +57,8 @@ struct Local {
     // What is known of its value before any case: a `let` of a constant is that constant
     // (Constants::value), a loop over a constant list takes its elements (Constants::each_of).
     Constants constants = {};
+    bool case_text = false;        // Typed::case_text of the value it was bound to
+    bool elements_of_case = false; // Typed::elements_of_case of the list it was bound to
 };
 
 struct Scope {
@@ -67,10 +71,10 @@ struct Scope {
     std::optional<std::uint32_t> line_slot; // the `for line in claim` variable, in edits
 
     std::uint32_t push(std::string name, TypeP type, std::optional<CaseField> field = std::nullopt,
-                       Constants constants = {}) {
+                       Constants constants = {}, bool case_text = false) {
         std::uint32_t slot = next_slot++;
         frame_size = std::max(frame_size, next_slot);
-        locals.push_back({std::move(name), slot, std::move(type), field, constants});
+        locals.push_back({std::move(name), slot, std::move(type), field, constants, case_text});
         return slot;
     }
     void pop() {
@@ -91,17 +95,33 @@ struct Typed {
     std::optional<Field> field = std::nullopt;
     // A text made from a case field's (`lower(m.name)`): it may be any text.
     bool case_text = false;
+    // A list some of whose elements are a case's fields or texts made from them
+    // (`[95860, line.code]`): a loop over it takes values the case chooses.
+    bool elements_of_case = false;
     // A local whose values are known constants (Local::constants).
     Constants constants = {};
 };
+
+/// Whether `t` is a case's field or a text made from one: a value the case chooses.
+inline bool of_case(const Typed& t) {
+    return t.case_text || (t.field && !t.field->each);
+}
 
 /// What a loop over `source` takes (Constants::each_of), when `source` is a constant list.
 inline Constants loop_constants(const Typed& source) {
     const Value* list = source.node.op == Op::Const ? &source.node.constant
                         : source.constants.value    ? &*source.constants.value
                                                     : nullptr;
-    if (!list || list->kind != Kind::List) return {};
-    return {std::nullopt, *list};
+    if (list && list->kind == Kind::List) return {std::nullopt, *list};
+    return {std::nullopt, source.constants.elements};
+}
+
+/// A loop's variable over `source`, of type `element`: the field each value is, the constants
+/// it takes, whether the case chooses its values.
+inline std::uint32_t push_element(Scope& scope, std::string name, TypeP element,
+                                  const Typed& source) {
+    return scope.push(std::move(name), std::move(element), element_of(source.field),
+                      loop_constants(source), source.elements_of_case);
 }
 
 /// What a `let` of `value` is known to be: a constant, or what the local it copies is.

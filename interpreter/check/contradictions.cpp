@@ -88,10 +88,12 @@ std::string key_of(const Node& n, const std::vector<Shape>& shapes) {
         }
         return key + ")";
     }
+    case Op::If: // a choice (`if u > 1 then 95860 else line.code`), by its parts
     case Op::Builtin:
     case Op::CallDef: {
-        std::string key = n.op == Op::Builtin ? fmt::format("{}(", n.builtin->name)
-                                              : fmt::format("call {}(", n.slot);
+        std::string key = n.op == Op::If        ? std::string("if(")
+                          : n.op == Op::Builtin ? fmt::format("{}(", n.builtin->name)
+                                                : fmt::format("call {}(", n.slot);
         for (const auto& kid : n.kids) {
             std::string arg = kid.op != Op::Const ? key_of(kid, shapes)
                               : kid.constant.kind == Kind::Table

@@ -185,6 +185,8 @@ Typed ExpressionChecker::name(const std::string& n, Span span, Scope& scope) {
             Typed out = make(Op::Local, {}, it->type, span, it->slot);
             out.field = it->field;
             out.constants = it->constants;
+            out.case_text = it->case_text;
+            out.elements_of_case = it->elements_of_case;
             return out;
         }
     if (auto it = setting_index_.find(n); it != setting_index_.end()) {
@@ -448,21 +450,69 @@ Typed ExpressionChecker::compile(const ast::StringLit& s, Span span, Scope& scop
     node.op = Op::Interpolate;
     node.span = span;
     node.text.emplace_back();
-    bool of_case_text = false; // a part is a case's field, or a text made from one
+    std::vector<Typed> parts; // what is known of each `{…}`, without its node
     for (const auto& part : s.parts) {
         if (const auto* text = std::get_if<std::string>(&part)) {
             node.text.back() += *text;
         } else {
             Typed value = expr(*std::get<ast::ExprPtr>(part), scope);
-            of_case_text = of_case_text || value.case_text || (value.field && !value.field->each);
             node.kids.push_back(std::move(value.node));
             node.text.emplace_back();
+            parts.push_back(std::move(value));
         }
     }
     if (node.kids.empty())
         return constant(Value::of_string(p().constants->copy(node.text[0])), string_type(), span);
+    std::vector<std::string> texts = node.text;
     Typed out = fold({std::move(node), string_type()});
-    out.case_text = of_case_text; // `t["{line.code}"]` may be any text: looked up once tested
+    if (out.node.op != Op::Interpolate) return out;
+    // `"{line.code}"`: the text is the field's own value, judged and tested as the field.
+    const Typed& first = parts[0];
+    bool text_of_one = parts.size() == 1 && texts[0].empty() && texts[1].empty() &&
+                       (first.type->kind == TypeKind::String || first.type->kind == TypeKind::Code);
+    if (text_of_one) {
+        out.field = first.field;
+        out.case_text = first.case_text;
+        out.constants = first.constants;
+        return out;
+    }
+    // Made of parts each of known values (constants, a field of fixed choices): one of the
+    // texts they make (`"{limb.limb}_side"`); else, with a case's field in it, any text.
+    if (auto made = interpolated_values(texts, parts)) {
+        out.constants.each_of = constant_list(*made);
+        return out;
+    }
+    for (const Typed& part : parts)
+        out.case_text = out.case_text || of_case(part);
+    return out;
+}
+
+std::optional<std::vector<Value>>
+ExpressionChecker::interpolated_values(const std::vector<std::string>& texts,
+                                       const std::vector<Typed>& parts) {
+    constexpr std::size_t most = 64; // beyond it, the texts are judged as any text
+    std::vector<std::string> made{texts[0]};
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        auto known = finite_values(parts[i]);
+        if (!known) return std::nullopt;
+        std::vector<std::string> values;
+        for (const Value& v : *known)
+            if (v.kind == Kind::String)
+                values.emplace_back(v.str());
+            else if (v.kind == Kind::Number)
+                values.push_back(std::to_string(v.number));
+            else
+                return std::nullopt;
+        if (made.size() * values.size() > most) return std::nullopt;
+        std::vector<std::string> longer;
+        for (const std::string& before : made)
+            for (const std::string& value : values)
+                longer.push_back(before + value + texts[i + 1]);
+        made = std::move(longer);
+    }
+    std::vector<Value> out;
+    for (const std::string& text : made)
+        out.push_back(Value::of_string(p().constants->copy(text)));
     return out;
 }
 
@@ -507,9 +557,17 @@ Typed ExpressionChecker::compile(const ast::Call& c, Span span, Scope& scope) {
 Typed ExpressionChecker::compile(const ast::ListExpr& l, Span span, Scope& scope) {
     std::vector<Node> kids;
     TypeP element;
+    bool of_case_values = false;
+    std::optional<std::vector<Value>> values = std::vector<Value>{}; // of every element, if known
     for (const auto& item : l.items) {
         const auto* conditional = std::get_if<ast::Conditional>(&item.kind);
         Typed t = conditional ? list_element(*conditional, scope) : expr(item, scope);
+        of_case_values = of_case_values || of_case(t);
+        auto known = possible_values(t);
+        if (values && known)
+            values->insert(values->end(), known->begin(), known->end());
+        else
+            values.reset();
         // A table's values are checked against its rows by the table checker, which says more.
         if (!scope.constant_only)
             same_kind(element, t.type, conditional ? *conditional->element : item,
@@ -519,7 +577,12 @@ Typed ExpressionChecker::compile(const ast::ListExpr& l, Span span, Scope& scope
         if (t.node.op == Op::Guard && t.node.kids.empty()) continue;
         kids.push_back(std::move(t.node));
     }
-    return make(Op::List, std::move(kids), list_of(element ? element : any_type()), span);
+    Typed out = make(Op::List, std::move(kids), list_of(element ? element : any_type()), span);
+    if (out.node.op == Op::List) {
+        out.elements_of_case = of_case_values;
+        if (values && !values->empty()) out.constants.elements = constant_list(*values);
+    }
+    return out;
 }
 
 // `[…, if condition then element, …]`: a Guard node, or the element itself when the condition
@@ -532,12 +595,20 @@ Typed ExpressionChecker::list_element(const ast::Conditional& c, Scope& scope) {
                  constant_condition(condition, *c.condition, &holds);
     Typed element = expr(*c.element, scope);
     if (known && holds) return element;
+    Constants values = let_constants(element); // the element's, when it is there
     std::vector<Node> kids;
     if (!known) {
         kids.push_back(std::move(condition.node));
         kids.push_back(std::move(element.node));
     }
-    return unfolded(Op::Guard, std::move(kids), element.type, c.condition->span);
+    Typed out = unfolded(Op::Guard, std::move(kids), element.type, c.condition->span);
+    // What the list knows of the element when it is there (`[…, if c then 95999]`).
+    if (!known) {
+        out.constants = values;
+        out.field = element.field;
+        out.case_text = element.case_text;
+    }
+    return out;
 }
 
 // Only a list element can be conditional; the parser makes no other.
@@ -558,8 +629,7 @@ Typed ExpressionChecker::compile(const ast::Comprehension& c, Span span, Scope& 
     TypeP element = source.type->kind == TypeKind::List && source.type->element
                         ? source.type->element
                         : any_type();
-    std::uint32_t slot =
-        scope.push(c.var.text, element, element_of(source.field), loop_constants(source));
+    std::uint32_t slot = push_element(scope, c.var.text, element, source);
     Typed value = expr(*c.element, scope);
     std::vector<Node> kids;
     kids.push_back(std::move(source.node));
@@ -571,7 +641,14 @@ Typed ExpressionChecker::compile(const ast::Comprehension& c, Span span, Scope& 
         kids.push_back(std::move(filter.node));
     }
     scope.pop();
-    return make(Op::Comprehension, std::move(kids), list_of(value.type), span, slot);
+    bool of_case_values = of_case(value);
+    auto values = possible_values(value);
+    Typed out = make(Op::Comprehension, std::move(kids), list_of(value.type), span, slot);
+    if (out.node.op == Op::Comprehension) {
+        out.elements_of_case = of_case_values;
+        if (values) out.constants.elements = constant_list(*values);
+    }
+    return out;
 }
 
 Typed ExpressionChecker::compile(const ast::Quantified& q, Span span, Scope& scope) {
@@ -583,8 +660,7 @@ Typed ExpressionChecker::compile(const ast::Quantified& q, Span span, Scope& sco
     TypeP element = source.type->kind == TypeKind::List && source.type->element
                         ? source.type->element
                         : any_type();
-    std::uint32_t slot =
-        scope.push(q.var.text, element, element_of(source.field), loop_constants(source));
+    std::uint32_t slot = push_element(scope, q.var.text, element, source);
     Typed condition = expr(*q.condition, scope);
     expect(condition, bool_type(), *q.condition, fmt::format("the condition of `{}`", word));
     scope.pop();
@@ -630,11 +706,17 @@ Typed ExpressionChecker::compile(const ast::IfExpr& i, Span span, Scope& scope) 
     TypeP type = unify(then_branch.type, else_branch.type);
     std::vector<Node> kids;
     Constants either = either_constant(then_branch, else_branch);
+    bool chosen_by_case = of_case(then_branch) || of_case(else_branch);
     kids.push_back(std::move(condition.node));
     kids.push_back(std::move(then_branch.node));
     kids.push_back(std::move(else_branch.node));
     Typed out = make(Op::If, std::move(kids), type, span);
-    if (out.node.op == Op::If) out.constants = either;
+    if (out.node.op == Op::If) {
+        out.constants = either;
+        // `if u > 1 then 95860 else line.code`: the case's value on some cases, looked up
+        // only once tested (each branch, or the whole).
+        out.case_text = chosen_by_case;
+    }
     return out;
 }
 
@@ -667,9 +749,20 @@ std::optional<std::vector<Value>> ExpressionChecker::possible_values(const Typed
     return std::nullopt;
 }
 
-// `if c then 95860 else 95999`: one of the branches' values, each a constant.
+std::optional<std::vector<Value>> ExpressionChecker::finite_values(const Typed& t) {
+    if (auto constants = possible_values(t)) return constants;
+    const auto* f = t.field && !t.field->each ? schema_field(*t.field, t.field->element) : nullptr;
+    if (!f || f->spec.read != case_schema::Read::OneOf) return std::nullopt;
+    std::vector<Value> options;
+    for (std::string_view option : f->spec.choice->options)
+        options.push_back(Value::of_string(option));
+    return options;
+}
+
+// `if c then 95860 else 95999`: one of the branches' values, each a constant or a field of
+// fixed choices (`if c then "left_arm" else limb.limb`).
 Constants ExpressionChecker::either_constant(const Typed& a, const Typed& b) {
-    auto first = possible_values(a), second = possible_values(b);
+    auto first = finite_values(a), second = finite_values(b);
     if (!first || !second) return {};
     first->insert(first->end(), second->begin(), second->end());
     return {std::nullopt, constant_list(*first)};
@@ -728,12 +821,16 @@ Typed ExpressionChecker::compile(const ast::FirstMatch& f, Span span, Scope& sco
     type = unify(type, result.type);
     for (auto arm = arms.rbegin(); arm != arms.rend(); ++arm) {
         Constants either = either_constant(arm->second, result);
+        bool chosen_by_case = of_case(arm->second) || of_case(result);
         std::vector<Node> kids;
         kids.push_back(std::move(arm->first.node));
         kids.push_back(std::move(arm->second.node));
         kids.push_back(std::move(result.node));
         result = make(Op::If, std::move(kids), type, span);
-        if (result.node.op == Op::If) result.constants = either;
+        if (result.node.op == Op::If) {
+            result.constants = either;
+            result.case_text = chosen_by_case;
+        }
     }
     result.type = type;
     return result;

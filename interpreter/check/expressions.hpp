@@ -70,7 +70,8 @@ std::optional<std::size_t> kept_argument(std::string_view builtin);
 /// value of a text made of it (`"{c}"`, `"NCS {c}"`).
 std::optional<std::size_t> kept_part(const Node& n);
 /// The parameter of a definition whose body gives back a form of its text (`lower(n)`,
-/// `code(n)`, `row_key(t, n)`, one in another), or -1 (calls.cpp).
+/// `code(n)`, `row_key(t, n)`, one in another), or on some calls the parameter itself or such a
+/// form (`if u > 1 then 95860 else n`), or -1 (calls.cpp).
 std::int32_t kept_text(const Node& body, std::uint32_t parameters);
 /// A value's text cut to 60 characters for a note (conditions.cpp).
 std::string shortened(std::string text);
@@ -164,8 +165,14 @@ protected:
     std::optional<std::vector<Value>> constant_keys(const ParamLookup& lookup,
                                                     std::span<const Value> arguments);
     std::optional<std::vector<Value>> possible_values(const Typed& t);
+    // possible_values, or the choices of a field of fixed choices (`limb.limb`).
+    std::optional<std::vector<Value>> finite_values(const Typed& t);
     Constants either_constant(const Typed& a, const Typed& b);
     Value constant_list(const std::vector<Value>& values);
+    // The texts `"…{a}…{b}…"` may be when each part's values are known (`texts`: the words
+    // around the parts), none when one may be anything or they are too many to name.
+    std::optional<std::vector<Value>> interpolated_values(const std::vector<std::string>& texts,
+                                                          const std::vector<Typed>& parts);
     // The values of a table's rows, each once, when each is a number or a text: what a
     // look-up in it gives back (`allowed[next[c]]` looks up one of `next`'s values).
     std::optional<Value> table_values(const TableData& table);

@@ -42,11 +42,18 @@ const TableData* named_table(const Node& n) {
     return n.op == Op::Const && n.constant.kind == Kind::Table ? n.constant.table : nullptr;
 }
 
+// `"{k}"`: the text of one value and nothing else, which is that value when it is a text.
+bool is_text_of_one(const Node& n) {
+    return n.op == Op::Interpolate && n.kids.size() == 1 && n.text.size() == 2 &&
+           n.text[0].empty() && n.text[1].empty();
+}
+
 // The local a key is read from (`l` of `l.code`, of `lower(l.name)`), if any.
 std::optional<std::uint32_t> root_local(const Node& n) {
     if (n.op == Op::Local) return n.slot;
     if ((n.op == Op::Member || n.op == Op::MapMember || n.op == Op::Builtin) && !n.kids.empty())
         return root_local(n.kids[0]);
+    if (is_text_of_one(n)) return root_local(n.kids[0]);
     return std::nullopt;
 }
 
@@ -406,7 +413,8 @@ private:
         return std::nullopt;
     }
     static ParamLookup::Form form_of(const Node& k) {
-        if (k.op == Op::Local) return ParamLookup::Form::same;
+        if (k.op == Op::Local || (is_text_of_one(k) && k.kids[0].op == Op::Local))
+            return ParamLookup::Form::same;
         bool lowered = k.op == Op::Builtin && k.builtin &&
                        k.builtin->name == std::string_view("lower") && k.kids.size() == 1 &&
                        k.kids[0].op == Op::Local;
@@ -656,6 +664,7 @@ private:
     bool found(const TableData* table, const Node& k, const Tested& tested) const {
         if (auto root = root_local(k); root && *root < parameters_) return true;
         if (tested_in(table, key(k), tested)) return true;
+        if (k.op == Op::If && k.kids.size() == 3) return each_branch_found(table, k, tested);
         // An element at a position (`known[0].code`): what holds of each element of the list.
         const Node* at = &k;
         while ((at->op == Op::Member || at->op == Op::DynamicMember) && !at->kids.empty())
@@ -668,10 +677,25 @@ private:
         return (known && tested_in(table, "@" + rest, *known)) ||
                (!list.empty() && tested_in(table, each_of(list) + rest, tested));
     }
+    // `if u > 1 then 95860 else line.code`: found when each branch is, the condition holding
+    // in the first and failing in the second.
+    bool each_branch_found(const TableData* table, const Node& choice, const Tested& tested) const {
+        Tested holds = tested, fails = tested;
+        learn(choice.kids[0], false, holds);
+        learn(choice.kids[0], true, fails);
+        auto branch_found = [&](const Node& branch, const Tested& facts) {
+            return is_plain_constant(branch) ? always_found(*table, branch.constant)
+                                             : found(table, branch, facts);
+        };
+        return branch_found(choice.kids[1], holds) && branch_found(choice.kids[2], fails);
+    }
     // Whether the look-up a called definition makes of `argument` finds a row.
     bool found_argument(const ParamLookup& lookup, const Node& argument,
                         const Tested& tested) const {
         if (auto root = root_local(argument); root && *root < parameters_) return true;
+        if (lookup.form == ParamLookup::Form::same && argument.op == Op::If &&
+            argument.kids.size() == 3 && each_branch_found(lookup.table, argument, tested))
+            return true;
         if (lookup.form == ParamLookup::Form::each && element_at_position(lookup, argument, tested))
             return true;
         if (lookup.form == ParamLookup::Form::each)
@@ -769,6 +793,9 @@ private:
         if (n.op == Op::Const &&
             (n.constant.kind == Kind::Number || n.constant.kind == Kind::String))
             return "constant " + to_text(n.constant, shapes_, true);
+        // `"{line.code}"` is the key `line.code`: a number's text is another value than the
+        // number, but a table keyed by texts is never tested or looked up by a number.
+        if (is_text_of_one(n)) return key(n.kids[0]);
         std::string name = key_of(n, shapes_);
         if (name.empty() || (aliases_.empty() && !substituting_)) return name;
         // A let's name read as its value's. In a definition's body read for a call, a local

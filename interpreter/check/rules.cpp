@@ -379,15 +379,16 @@ ClauseCode RuleCompiler::compile_clause(const ast::Clause& clause, Scope& scope,
         TypeP element = value.type->kind == TypeKind::List && value.type->element
                             ? value.type->element
                             : any_type();
-        code.slot =
-            scope.push(clause.var->text, element, element_of(value.field), loop_constants(value));
+        code.slot = push_element(scope, clause.var->text, element, value);
         code.over_claim = is_edit && value.node.op == Op::Claim;
         if (code.over_claim) scope.line_slot = code.slot;
         break;
     }
     case K::Let:
         // A field bound to a name is still the field (`let c = line.code`: `c == "9588"`).
-        code.slot = scope.push(clause.var->text, value.type, value.field, let_constants(value));
+        code.slot = scope.push(clause.var->text, value.type, value.field, let_constants(value),
+                               value.case_text);
+        scope.locals.back().elements_of_case = value.elements_of_case;
         break;
     case K::When:
         expect(value, bool_type(), clause.expr, "a `when` condition");
