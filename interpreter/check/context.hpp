@@ -133,12 +133,16 @@ inline Constants let_constants(const Typed& value) {
 
 /// Whether `table` has a row for `key` on every date of service. Which rows hold changes only
 /// at a row's `from` or `until`, so a dated table is asked at the first date and at each.
-inline bool always_found(const TableData& table, const Value& key) {
-    if (!table.find(key, "0000-00-00")) return false;
+/// `in_force`: only the dates the look-up runs on (a rule `from "2026-01-01"` never asks a
+/// row for an earlier date).
+inline bool always_found(const TableData& table, const Value& key, const Effective& in_force = {}) {
+    if (!table.find(key, in_force.from.empty() ? "0000-00-00" : in_force.from)) return false;
     if (!table.dated) return true;
+    auto found_at = [&](const std::string& date) {
+        return date.empty() || !in_force.holds(date) || table.find(key, date);
+    };
     return std::all_of(table.rows.begin(), table.rows.end(), [&](const TableRowData& row) {
-        return (row.from.empty() || table.find(key, row.from)) &&
-               (row.until.empty() || table.find(key, row.until));
+        return found_at(row.from) && found_at(row.until);
     });
 }
 
@@ -174,6 +178,17 @@ protected:
     }
 
     Program& p() { return *program_; }
+
+    /// The dates of service the code being checked runs on: the policy's, and the rule's.
+    Effective in_force() const {
+        const Effective& policy = program_->service_dates;
+        Effective out = in_force_;
+        if (out.from.empty() || policy.from > out.from) out.from = policy.from;
+        if (out.until.empty() || (!policy.until.empty() && policy.until < out.until))
+            out.until = policy.until;
+        return out;
+    }
+    Effective in_force_; // the rule's or edit's being checked (none: a definition's)
 
     Diagnostic& error(std::string code, Span span, std::string message) {
         return diagnostics_.error(std::move(code), span, std::move(message));

@@ -301,7 +301,7 @@ std::vector<std::string> ExpressionChecker::lacked_keys(const TableData& table,
             key = Value::of_string(lower_text);
         }
         if (std::string text = to_text(key, p().shapes, true);
-            !always_found(table, key) &&
+            !always_found(table, key, in_force()) &&
             std::find(lacked.begin(), lacked.end(), text) == lacked.end())
             lacked.push_back(std::move(text));
     }
@@ -414,7 +414,7 @@ ExpressionChecker::lookup_to_prove(const std::optional<CaseField>& key, bool cas
     std::vector<std::string> missing;
     if (f && f->spec.read == case_schema::Read::OneOf) {
         for (std::string_view option : f->spec.choice->options)
-            if (!always_found(data, Value::of_string(option)))
+            if (!always_found(data, Value::of_string(option), in_force()))
                 missing.push_back(fmt::format("\"{}\"", option));
         if (missing.empty()) return std::nullopt;
     }

@@ -185,6 +185,7 @@ RuleCode RuleCompiler::compile_body(const ast::Rule& written, const std::string&
     // cite and dates where it gives none.
     const ast::Rule& rule = restated ? *restated : written;
     RuleCode code = header(written, rule, layer, vocabulary::keyword(rule.kind));
+    in_force_ = code.effective; // its look-ups need rows only on its dates
     bool is_edit = rule.kind == ast::RuleKind::Edit;
     Scope scope;
     scope.in_edit = is_edit;
@@ -201,6 +202,7 @@ RuleCode RuleCompiler::compile_body(const ast::Rule& written, const std::string&
                                      changes->rule->placement->target.text);
     warn_contradictions(code, rule);
     warn_unguarded_lookups(code);
+    in_force_ = {};
     if (hoist) hoist_invariant_conditions(code);
     mark_invariant_lets(code);
     code.frame_size = scope.frame_size;
