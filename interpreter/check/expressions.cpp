@@ -642,7 +642,8 @@ Typed ExpressionChecker::compile(const ast::Comprehension& c, Span span, Scope& 
     }
     scope.pop();
     bool of_case_values = of_case(value);
-    auto values = possible_values(value);
+    // A filter may leave some out (`if x != 95999`): the values of all are known only without.
+    auto values = c.filter ? std::nullopt : possible_values(value);
     Typed out = make(Op::Comprehension, std::move(kids), list_of(value.type), span, slot);
     if (out.node.op == Op::Comprehension) {
         out.elements_of_case = of_case_values;
