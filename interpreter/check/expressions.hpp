@@ -206,7 +206,9 @@ protected:
     // By definition: the parameter whose text it gives back, or a form of it (`def key(n) =
     // lower(n)`), so that a call with a case's text is a case's text too (-1: none).
     std::vector<std::int32_t> keeps_param_text_;
-    [[gnu::noinline]] void unguarded_lookup(const Node& lookup, bool in_def); // reports one
+    // Reports one; `missing`: the keys it may be that the table lacks, none excluded before.
+    [[gnu::noinline]] void unguarded_lookup(const Node& lookup, bool in_def,
+                                            const std::vector<std::string>& missing);
     [[gnu::noinline]] void unguarded_call(const Node& call, const CallLookup& lookup, bool in_def);
     // One warning: a look-up (or a call that makes one) at `at` by `key`, which may be one of
     // `missing` (`constant`: is a constant the table lacks).

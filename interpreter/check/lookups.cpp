@@ -60,7 +60,8 @@ std::optional<std::uint32_t> root_local(const Node& n) {
 // What a walk reports: a look-up nothing tests, a call whose argument a definition looks up
 // that nothing tests, and (in a definition's body) look-ups by its parameters, for its callers.
 struct LookupReports {
-    std::function<void(const Node&)> lookup;
+    // With the values the table lacks that no test before the look-up excluded.
+    std::function<void(const Node&, const std::vector<std::string>&)> lookup;
     std::function<void(const Node&, const CallLookup&)> call = {};
     std::vector<ParamLookup>* by_parameters = nullptr;
 };
@@ -142,6 +143,20 @@ public:
             return std::any_of(excluded->second.begin(), excluded->second.end(),
                                [&](const Value& v) { return to_text(v, shapes_, true) == value; });
         });
+    }
+
+    // Of the values `k` may have that the table lacks, those no test before excluded.
+    std::vector<std::string> not_excluded(const std::string& k,
+                                          const std::vector<std::string>& missing,
+                                          const Tested& tested) const {
+        auto excluded = tested.excluded.find(k);
+        if (excluded == tested.excluded.end()) return missing;
+        std::vector<std::string> left;
+        for (const std::string& value : missing)
+            if (std::none_of(excluded->second.begin(), excluded->second.end(),
+                             [&](const Value& v) { return to_text(v, shapes_, true) == value; }))
+                left.push_back(value);
+        return left;
     }
 
     // `let c = line.code`: `c` is read as `line.code` (its tests are the same).
@@ -303,7 +318,7 @@ public:
                 n.kids.size() == 2 && noted != to_prove_.end() &&
                 !found(n.kids[0], n.kids[1], tested) &&
                 !all_excluded(key(n.kids[1]), noted->second, tested))
-                report_.lookup(n);
+                report_.lookup(n, not_excluded(key(n.kids[1]), noted->second, tested));
             // A table's, not a list's (`keys(t)[i]` is a position in a list).
             if (n.kids.size() == 2 && n.kids[0].op == Op::Const &&
                 n.kids[0].constant.kind == Kind::Table)
@@ -319,8 +334,15 @@ public:
                             !((lookup.lookup.form == ParamLookup::Form::same ||
                                lookup.lookup.form == ParamLookup::Form::field) &&
                               all_excluded(argument_key(lookup.lookup, n.kids[lookup.lookup.param]),
-                                           lookup.missing, tested)))
-                            report_.call(n, lookup);
+                                           lookup.missing, tested))) {
+                            CallLookup shown = lookup; // naming only what may still be looked up
+                            if (lookup.lookup.form == ParamLookup::Form::same ||
+                                lookup.lookup.form == ParamLookup::Form::field)
+                                shown.missing = not_excluded(
+                                    argument_key(lookup.lookup, n.kids[lookup.lookup.param]),
+                                    lookup.missing, tested);
+                            report_.call(n, shown);
+                        }
             // `def outer(c) = limit_of(c)`: outer's callers test `c` for limit_of's look-up.
             if (param_lookups_ && n.slot < param_lookups_->size())
                 for (const ParamLookup& inner : (*param_lookups_)[n.slot])
@@ -851,9 +873,9 @@ std::string as_operand(const std::string& key) {
 
 } // namespace
 
-void ExpressionChecker::unguarded_lookup(const Node& lookup, bool in_def) {
+void ExpressionChecker::unguarded_lookup(const Node& lookup, bool in_def,
+                                         const std::vector<std::string>& missing) {
     const Span& noted = lookup.span;
-    const auto& missing = lookups_to_prove_.at({noted.file, noted.begin, noted.end});
     const TableData& table = *lookup.kids[0].constant.table;
     Diagnostic* d =
         report_unguarded(as_written(noted), table, one_line(source_text(lookup.kids[1].span)),
@@ -1126,7 +1148,9 @@ bool ExpressionChecker::removed_row(const TableData& table, const std::string& k
 std::vector<ParamLookup> ExpressionChecker::warn_unguarded_lookups(const Node& body,
                                                                    std::uint32_t parameters) {
     std::vector<ParamLookup> by_parameters;
-    LookupReports reports{[&](const Node& n) { unguarded_lookup(n, true); },
+    LookupReports reports{[&](const Node& n, const std::vector<std::string>& missing) {
+                              unguarded_lookup(n, true, missing);
+                          },
                           [&](const Node& n, const CallLookup& l) { unguarded_call(n, l, true); },
                           &by_parameters};
     LookupWalk walk(p().shapes, p().defs, lookups_to_prove_, parameters, reports, &calls_to_prove_,
@@ -1157,7 +1181,9 @@ void ExpressionChecker::warn_unguarded_lookups(const RuleCode& code) {
         auto root = root_local(key);
         return root && !clause_bound.count(*root);
     };
-    LookupReports reports{[&](const Node& n) { unguarded_lookup(n, in_place(n.kids[1])); },
+    LookupReports reports{[&](const Node& n, const std::vector<std::string>& missing) {
+                              unguarded_lookup(n, in_place(n.kids[1]), missing);
+                          },
                           [&](const Node& n, const CallLookup& l) {
                               unguarded_call(n, l,
                                              l.lookup.param < n.kids.size() &&
