@@ -104,9 +104,10 @@ public:
         if (n.op == Op::All || n.op == Op::None || n.op == Op::Any)
             return each_element(n, negate, tested);
         if (n.kids.size() != 2) return;
-        if (n.op == (negate ? Op::In : Op::NotIn) && is_plain_constant(n.kids[1])) {
+        const Value* right = constant_of(n.kids[1]);
+        if (n.op == (negate ? Op::In : Op::NotIn) && right) {
             if (std::string k = key(n.kids[0]); !k.empty())
-                for (const Value& v : values_of(n.kids[1].constant))
+                for (const Value& v : values_of(*right))
                     tested.excluded[k].push_back(v);
             return;
         }
@@ -114,24 +115,29 @@ public:
             if (const TableData* table = named_table(n.kids[1])) {
                 if (std::string k = key(n.kids[0]); !k.empty())
                     tested.in_table.insert({std::move(k), table});
-            } else if (is_plain_constant(n.kids[1]) && n.kids[1].constant.kind == Kind::List) {
+            } else if (right && right->kind == Kind::List) {
                 if (std::string k = key(n.kids[0]); !k.empty())
-                    tested.among[k] = {n.kids[1].constant.list().begin(),
-                                       n.kids[1].constant.list().end()};
+                    tested.among[k] = {right->list().begin(), right->list().end()};
             }
             return;
         }
         bool equal = n.op == (negate ? Op::Ne : Op::Eq);
         if (!equal && n.op != (negate ? Op::Eq : Op::Ne)) return;
-        bool constant_right = is_plain_constant(n.kids[1]);
-        const Node& value = constant_right ? n.kids[1] : n.kids[0];
-        if (!is_plain_constant(value)) return;
-        if (std::string k = key(constant_right ? n.kids[0] : n.kids[1]); k.empty())
+        const Value* value = right ? right : constant_of(n.kids[0]);
+        if (!value) return;
+        if (std::string k = key(right ? n.kids[0] : n.kids[1]); k.empty())
             return;
         else if (equal)
-            tested.among[k] = {value.constant};
+            tested.among[k] = {*value};
         else
-            tested.excluded[k].push_back(value.constant);
+            tested.excluded[k].push_back(*value);
+    }
+    // A constant, also a definition of one (`def excluded = [95999]`).
+    const Value* constant_of(const Node& n) const {
+        if (is_plain_constant(n)) return &n.constant;
+        if (n.op == Op::Def && n.slot < defs_.size() && is_plain_constant(defs_[n.slot].body))
+            return &defs_[n.slot].body.constant;
+        return nullptr;
     }
     // Whether every value `k` may have that the table lacks (`missing`, as messages name them)
     // is one a test before it excluded.
@@ -413,6 +419,8 @@ private:
         tested.in_table.insert(said.in_table.begin(), said.in_table.end());
         for (auto& [k, values] : said.among)
             tested.among[k] = std::move(values);
+        for (auto& [k, values] : said.excluded) // `def ok(c) = c != 95999`
+            tested.excluded[k].insert(tested.excluded[k].end(), values.begin(), values.end());
     }
 
     // The node a key is a text made from: `lower(c)`, `code(c)`, `row_key(t, c)`, `"{c}"`, or a
