@@ -47,6 +47,9 @@ struct ParamLookup {
     // of no known type does.
     std::string below;
     std::string below_named;
+    // Values the body excludes before the look-up (`if c == 95999 then 0 else t[c]`): a call
+    // giving one of them needs no row for it.
+    std::vector<Value> excluded = {};
 };
 /// A call whose argument a definition looks up (ParamLookup), and the values the argument may
 /// hold that the table lacks (as LookupsToProve), by the call's span.
@@ -164,6 +167,7 @@ protected:
     // turn; none when the checker cannot tell.
     std::optional<std::vector<Value>> constant_keys(const ParamLookup& lookup,
                                                     std::span<const Value> arguments);
+    bool excluded_by(const ParamLookup& lookup, const Value& key);
     std::optional<std::vector<Value>> possible_values(const Typed& t);
     // possible_values, or the choices of a field of fixed choices (`limb.limb`).
     std::optional<std::vector<Value>> finite_values(const Typed& t);

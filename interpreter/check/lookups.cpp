@@ -574,13 +574,15 @@ private:
                              Form::each,
                              inner.in_def.value_or(call.slot),
                              {},
-                             {}},
+                             {},
+                             inner.excluded},
                             tested);
         auto param = parameter_in(argument);
         if (!param) return;
         Form form = inner.form == Form::same                                  ? form_of(argument)
                     : inner.form == Form::lowered && argument.op == Op::Local ? Form::lowered
                                                                               : Form::other;
+        // What the inner body excluded of its parameter, this one's when passed as it is.
         keep({*param,
               inner.table,
               inner.at,
@@ -589,7 +591,8 @@ private:
               form,
               inner.in_def.value_or(call.slot),
               {},
-              {}},
+              {},
+              argument.op == Op::Local ? inner.excluded : std::vector<Value>{}},
              tested);
     }
     // `[l for l in ls if …]`: some of the elements of `ls`, as they are.
@@ -637,6 +640,9 @@ private:
             if (known.param == lookup.param && known.table == lookup.table &&
                 known.key == lookup.key)
                 return;
+        if (auto excluded = tested.excluded.find(lookup.key); excluded != tested.excluded.end())
+            lookup.excluded.insert(lookup.excluded.end(), excluded->second.begin(),
+                                   excluded->second.end());
         report_.by_parameters->push_back(std::move(lookup));
     }
 

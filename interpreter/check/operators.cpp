@@ -342,6 +342,13 @@ std::optional<Value> at_path(Value v, std::string_view path, const std::vector<S
 
 } // namespace
 
+// Whether the body excludes `key` before its look-up (`if c == 95999 then 0 else t[c]`).
+bool ExpressionChecker::excluded_by(const ParamLookup& lookup, const Value& key) {
+    std::string text = to_text(key, p().shapes, true);
+    return std::any_of(lookup.excluded.begin(), lookup.excluded.end(),
+                       [&](const Value& v) { return to_text(v, p().shapes, true) == text; });
+}
+
 std::optional<std::vector<Value>>
 ExpressionChecker::constant_keys(const ParamLookup& lookup, std::span<const Value> arguments) {
     using Form = ParamLookup::Form;
@@ -441,6 +448,7 @@ void ExpressionChecker::note_call_lookups(std::uint32_t def, const std::vector<N
             auto keys =
                 constant_keys(lookup, value ? std::span(value, 1) : values_of(*known.each_of));
             if (!keys) continue;
+            std::erase_if(*keys, [&](const Value& key) { return excluded_by(lookup, key); });
             auto lacked = lacked_keys(*lookup.table, *keys, lookup.form == Form::lowered);
             if (!lacked.empty())
                 calls_to_prove_[{at.file, at.begin, at.end}].push_back(
@@ -507,6 +515,14 @@ void ExpressionChecker::note_call_lookups(std::uint32_t def, const std::vector<N
             field.reset();
         }
         auto missing = lookup_to_prove(field, case_text, *lookup.table);
+        if (missing && !missing->empty() && !lookup.excluded.empty()) { // a choice's, excluded
+            std::erase_if(*missing, [&](const std::string& lacked) {
+                return std::any_of(
+                    lookup.excluded.begin(), lookup.excluded.end(),
+                    [&](const Value& v) { return to_text(v, p().shapes, true) == lacked; });
+            });
+            if (missing->empty()) continue;
+        }
         if (missing)
             calls_to_prove_[{at.file, at.begin, at.end}].push_back(
                 {lookup, def, std::move(*missing)});
