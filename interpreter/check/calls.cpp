@@ -1,9 +1,11 @@
 // interpreter/check/calls.cpp — calls: a definition's arguments against its parameters, a
 // built-in's against its row in the registry (stdlib/builtins.cpp), lists' elements included.
 #include "interpreter/check/expressions.hpp"
+#include "interpreter/program/expressions.hpp"
 #include "lang/suggest.hpp"
 
 #include <fmt/format.h>
+#include <set>
 
 namespace cpl::check_detail {
 
@@ -162,8 +164,9 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
         out.field = fields[0];
     else
         out.case_text = made_from_case_text(n, fields, case_texts);
-    // `lower` of a local of constant texts (`for s in ["ABC", "XYZ"]`): those texts lowered.
-    if (n == "lower" && out.node.op == Op::Builtin) out.constants = lowered(constants[0]);
+    // Of locals of constant values (`code(s)` of `let s = "95999"`, `lower(s)` of `for s in
+    // ["ABC", "XYZ"]`): the values it gives for them.
+    if (out.node.op == Op::Builtin) out.constants = builtin_of_constants(out.node, constants);
     // A date moved from a case's date is a date of the same form: compared with "20240101",
     // it never equals it (check.impossible_value).
     if ((n == "add_days" || n == "add_years") && fields[0] && !fields[0]->each &&
@@ -172,6 +175,48 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
         out.field->date_from = true;
     }
     return fold(std::move(out));
+}
+
+Constants ExpressionChecker::builtin_of_constants(const Node& call,
+                                                  const std::vector<Constants>& arguments) {
+    constexpr std::size_t most = 16; // calls to make before any case
+    std::vector<std::vector<Value>> choices;
+    bool any_local = false;
+    for (std::size_t i = 0; i < call.kids.size(); ++i) {
+        const Node& kid = call.kids[i];
+        const Constants& known = arguments[i];
+        if (kid.op == Op::Const)
+            choices.push_back({kid.constant}); // a table too (`row_key`)
+        else if (known.value)
+            choices.push_back({*known.value});
+        else if (known.each_of)
+            choices.emplace_back(values_of(*known.each_of).begin(),
+                                 values_of(*known.each_of).end());
+        else
+            return {};
+        any_local = any_local || kid.op != Op::Const;
+    }
+    if (!any_local) return {}; // folded
+    std::size_t calls = 1;
+    for (const auto& values : choices)
+        if ((calls *= values.size()) > most || values.empty()) return {};
+    std::vector<Value> results;
+    std::set<std::string> seen;
+    Node made = call;
+    for (std::size_t at = 0; at < calls; ++at) {
+        for (std::size_t i = 0, rest = at; i < choices.size(); rest /= choices[i].size(), ++i)
+            made.kids[i] =
+                constant(choices[i][rest % choices[i].size()], any_type(), call.span).node;
+        try {
+            Value v = evaluate_constant(p(), made);
+            if (v.kind != Kind::Number && v.kind != Kind::String) return {};
+            if (seen.insert(to_text(v, p().shapes, true)).second) results.push_back(v);
+        } catch (const EvalError&) {
+            return {}; // an error of its own, said at evaluation
+        }
+    }
+    if (results.size() == 1) return {results[0], std::nullopt};
+    return {std::nullopt, constant_list(results)};
 }
 
 // `starts_with(d, "g56")` with a diagnosis `d`: no diagnosis begins with "g56" (they are in

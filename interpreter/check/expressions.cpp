@@ -788,22 +788,6 @@ std::optional<Value> ExpressionChecker::table_values(const TableData& table) {
     return known->second = constant_list(values);
 }
 
-Constants ExpressionChecker::lowered(const Constants& texts) {
-    auto lower = [&](const Value& v) {
-        return v.kind == Kind::String ? Value::of_string(p().constants->copy(ascii_lower(v.str())))
-                                      : v;
-    };
-    Constants out;
-    if (texts.value) out.value = lower(*texts.value);
-    if (texts.each_of) {
-        std::vector<Value> each;
-        for (const Value& v : values_of(*texts.each_of))
-            each.push_back(lower(v));
-        out.each_of = constant_list(each);
-    }
-    return out;
-}
-
 Typed ExpressionChecker::compile(const ast::FirstMatch& f, Span span, Scope& scope) {
     std::vector<std::pair<Typed, Typed>> arms;
     TypeP type;

@@ -168,6 +168,9 @@ protected:
     std::optional<std::vector<Value>> constant_keys(const ParamLookup& lookup,
                                                     std::span<const Value> arguments);
     bool excluded_by(const ParamLookup& lookup, const Value& key);
+    // What built-in `call` gives for arguments of known constant values, when some are locals
+    // and there are few to try.
+    Constants builtin_of_constants(const Node& call, const std::vector<Constants>& arguments);
     std::optional<std::vector<Value>> possible_values(const Typed& t);
     // possible_values, or the choices of a field of fixed choices (`limb.limb`).
     std::optional<std::vector<Value>> finite_values(const Typed& t);
@@ -181,7 +184,6 @@ protected:
     // look-up in it gives back (`allowed[next[c]]` looks up one of `next`'s values).
     std::optional<Value> table_values(const TableData& table);
     std::map<const TableData*, std::optional<Value>> table_values_;
-    Constants lowered(const Constants& texts);
     std::optional<CallLookup> untyped_field(const ParamLookup& lookup, std::uint32_t def,
                                             const TypeP& type);
     std::vector<std::string> lacked_keys(const TableData& table, std::span<const Value> keys,
