@@ -40,6 +40,9 @@ std::string key_of(const Node& n, const std::vector<Shape>& shapes) {
         return "date of service";
     case Op::Member:
     case Op::MapMember: {
+        // A field of a record written in place (`{code: line.code}.code`) is the value given.
+        if (n.op == Op::Member && n.kids[0].op == Op::Record && n.slot < n.kids[0].kids.size())
+            return key_of(n.kids[0].kids[n.slot], shapes);
         std::string of = key_of(n.kids[0], shapes);
         return of.empty() ? of : fmt::format("{}.{}", of, n.slot);
     }
@@ -51,6 +54,15 @@ std::string key_of(const Node& n, const std::vector<Shape>& shapes) {
     case Op::Index: { // a position in a list (`case.diagnoses[0]`)
         if (n.kids.size() != 2) return "";
         const Node& list = n.kids[0]; // or a table (`next[c]`: a row's value)
+        // An element of a list written in place (`[line.code, 95860][0]`) is the value given,
+        // unless a conditional element before it moves it.
+        if (const Node& at = n.kids[1];
+            list.op == Op::List && at.op == Op::Const && at.constant.kind == Kind::Number &&
+            at.constant.number >= 0 &&
+            static_cast<std::size_t>(at.constant.number) < list.kids.size() &&
+            std::none_of(list.kids.begin(), list.kids.end(),
+                         [](const Node& k) { return k.op == Op::Guard; }))
+            return key_of(list.kids[static_cast<std::size_t>(at.constant.number)], shapes);
         std::string of = list.op == Op::Const && list.constant.kind == Kind::Table
                              ? "table " + list.constant.table->name
                              : key_of(list, shapes);

@@ -732,6 +732,9 @@ private:
         if (lookup.form == ParamLookup::Form::same && argument.op == Op::If &&
             argument.kids.size() == 3 && each_branch_found(lookup.table, argument, tested))
             return true;
+        if ((argument.op == Op::Record || argument.op == Op::List) &&
+            literal_found(lookup, argument, tested))
+            return true;
         if (lookup.form == ParamLookup::Form::each && element_at_position(lookup, argument, tested))
             return true;
         if (lookup.form == ParamLookup::Form::each)
@@ -741,6 +744,52 @@ private:
                 !given.empty() && tested_in(lookup.table, given + lookup.below_named, tested))
                 return true;
         return tested_in(lookup.table, argument_key(lookup, argument), tested);
+    }
+    // `limit({code: line.code})`, `first_limit([line.code, 95860])`: the part of a record or
+    // list written in place that the definition looks up, found as a key written there is.
+    bool literal_found(const ParamLookup& lookup, const Node& argument,
+                       const Tested& tested) const {
+        auto part_found = [&](const Node* part) {
+            return part && (is_plain_constant(*part) ? always_found(*lookup.table, part->constant)
+                                                     : found(lookup.table, *part, tested));
+        };
+        std::string parameter = local_key(lookup.param);
+        if (lookup.key.starts_with(parameter) && lookup.key.size() > parameter.size())
+            return part_found(literal_part(argument, lookup.key.substr(parameter.size())));
+        if (lookup.form != ParamLookup::Form::each || argument.op != Op::List) return false;
+        return std::all_of(argument.kids.begin(), argument.kids.end(), [&](const Node& element) {
+            const Node& written = element.op == Op::Guard ? element.kids.back() : element;
+            return part_found(literal_part(written, lookup.below));
+        });
+    }
+    // The node at `path` (`.2`, `:code`, `[0]`, one after another) of a record or list written
+    // in place; none when the path leaves what is written.
+    const Node* literal_part(const Node& written, std::string_view path) const {
+        const Node* at = &written;
+        while (!path.empty()) {
+            char step = path[0];
+            path.remove_prefix(1);
+            std::size_t end = std::min(path.find_first_of(".:[]"), path.size());
+            std::string name(path.substr(0, end));
+            path.remove_prefix(end);
+            if (step == '[' && !path.empty() && path[0] == ']') path.remove_prefix(1);
+            bool number = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+                return std::isdigit(static_cast<unsigned char>(c));
+            });
+            int index = -1;
+            if ((step == '.' || step == '[') && number)
+                index = std::stoi(name);
+            else if (step == ':' && at->op == Op::Record && at->slot < shapes_.size())
+                index = shapes_[at->slot].field_index(name);
+            bool fits = (step == '[' ? at->op == Op::List : at->op == Op::Record) && index >= 0 &&
+                        static_cast<std::size_t>(index) < at->kids.size();
+            if (!fits || (at->op == Op::List &&
+                          std::any_of(at->kids.begin(), at->kids.end(),
+                                      [](const Node& k) { return k.op == Op::Guard; })))
+                return nullptr; // a position past a conditional element moves with the case
+            at = &at->kids[static_cast<std::size_t>(index)];
+        }
+        return at;
     }
     // `first_limit(claim.code)` of `def first_limit(cs) = t[cs[0]]`: whether the element it
     // looks up was tested (`claim.code[0] in t`, or `claim[0].code in t`).

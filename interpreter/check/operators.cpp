@@ -450,9 +450,15 @@ void ExpressionChecker::note_call_lookups(std::uint32_t def, const std::vector<N
             if (!keys) continue;
             std::erase_if(*keys, [&](const Value& key) { return excluded_by(lookup, key); });
             auto lacked = lacked_keys(*lookup.table, *keys, lookup.form == Form::lowered);
-            if (!lacked.empty())
-                calls_to_prove_[{at.file, at.begin, at.end}].push_back(
-                    {lookup, def, std::move(lacked), value != nullptr});
+            if (lacked.empty()) continue;
+            // A field named in the body (`l.code` of `def limit(l)`), named as the argument's
+            // records name it (`.0`), as its tests do (`for r in [{code: …}]`, `r.code in t`).
+            ParamLookup named = lookup;
+            if (auto resolved = untyped_field(lookup, def, types[lookup.param]);
+                resolved && resolved->lookup.key != lookup.key)
+                named = resolved->lookup;
+            calls_to_prove_[{at.file, at.begin, at.end}].push_back(
+                {std::move(named), def, std::move(lacked), value != nullptr});
             continue;
         }
         // `limit(line)` of `def limit(l: claim_line) = t[l.code]`: the field is judged as where
