@@ -402,10 +402,11 @@ Typed ExpressionChecker::index(const ast::Index& ix, Span span, Scope& scope) {
     if (out.node.op == Op::Index) {
         out.field = element;
         out.constants = element_constants;
-        // A row's value of a table (`next[c]`): one of its rows' values.
+        // A row's value of a table (`next[c]`): one of its rows' values; of a table of lists
+        // (`pairs[c]`), a list of their elements.
         const Node& looked_up = out.node.kids[0];
         if (!position && looked_up.op == Op::Const && looked_up.constant.kind == Kind::Table)
-            out.constants.each_of = table_values(*looked_up.constant.table);
+            out.constants = table_values(*looked_up.constant.table);
     }
     return out;
 }
@@ -775,17 +776,24 @@ Value ExpressionChecker::constant_list(const std::vector<Value>& values) {
     return Value::of_list(items, values.size());
 }
 
-std::optional<Value> ExpressionChecker::table_values(const TableData& table) {
+Constants ExpressionChecker::table_values(const TableData& table) {
     auto [known, added] = table_values_.try_emplace(&table);
     if (!added) return known->second;
+    auto scalar = [](const Value& v) { return v.kind == Kind::Number || v.kind == Kind::String; };
+    bool lists = !table.rows.empty() && table.rows[0].value.kind == Kind::List;
     std::vector<Value> values;
     std::set<std::string> seen;
     for (const TableRowData& row : table.rows) {
-        if (row.value.kind != Kind::Number && row.value.kind != Kind::String) return std::nullopt;
-        if (seen.insert(to_text(row.value, p().shapes, true)).second) values.push_back(row.value);
+        if (lists != (row.value.kind == Kind::List)) return {};
+        for (const Value& v : values_of(row.value)) {
+            if (!scalar(v)) return {};
+            if (seen.insert(to_text(v, p().shapes, true)).second) values.push_back(v);
+        }
     }
-    if (values.empty()) return std::nullopt;
-    return known->second = constant_list(values);
+    if (values.empty()) return {};
+    Value all = constant_list(values);
+    return known->second =
+               lists ? Constants{std::nullopt, std::nullopt, all} : Constants{std::nullopt, all};
 }
 
 Typed ExpressionChecker::compile(const ast::FirstMatch& f, Span span, Scope& scope) {

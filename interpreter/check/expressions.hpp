@@ -181,9 +181,10 @@ protected:
     std::optional<std::vector<Value>> interpolated_values(const std::vector<std::string>& texts,
                                                           const std::vector<Typed>& parts);
     // The values of a table's rows, each once, when each is a number or a text: what a
-    // look-up in it gives back (`allowed[next[c]]` looks up one of `next`'s values).
-    std::optional<Value> table_values(const TableData& table);
-    std::map<const TableData*, std::optional<Value>> table_values_;
+    // look-up in it gives back (`allowed[next[c]]` looks up one of `next`'s values); of a
+    // table of lists of them, the lists' elements (Constants::elements).
+    Constants table_values(const TableData& table);
+    std::map<const TableData*, Constants> table_values_;
     std::optional<CallLookup> untyped_field(const ParamLookup& lookup, std::uint32_t def,
                                             const TypeP& type);
     std::vector<std::string> lacked_keys(const TableData& table, std::span<const Value> keys,
