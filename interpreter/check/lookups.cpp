@@ -556,9 +556,15 @@ private:
                 return; // filtered by the key
             std::vector<std::uint32_t> lists;
             list_parameters(argument, lists);
+            // An element at a position (`cs[0]`) is at that position of a list passed as it is.
+            std::string inner_list = local_key(inner.param);
+            std::string position =
+                argument.op == Op::Local && inner.key.starts_with(inner_list + "[")
+                    ? inner.key.substr(inner_list.size())
+                    : "";
             for (std::uint32_t list : lists)
-                keep({list, inner.table, inner.at, inner.key_at, local_key(list), Form::each,
-                      inner.in_def.value_or(call.slot), inner.below, inner.below_named},
+                keep({list, inner.table, inner.at, inner.key_at, local_key(list) + position,
+                      Form::each, inner.in_def.value_or(call.slot), inner.below, inner.below_named},
                      tested);
             return;
         }
@@ -797,14 +803,21 @@ private:
                              const Tested& tested) const {
         std::string parameter = local_key(lookup.param), given = key(argument);
         if (given.empty() || !lookup.key.starts_with(parameter + "[")) return false;
-        std::string after = lookup.key.substr(parameter.size()); // `[0]`, `[0]:code`
+        // `[0]`, `[0]:code`; a position made from the list (`[count(cs) - 1]`) made from the
+        // argument.
+        std::string after =
+            renamed(lookup.key.substr(parameter.size()), [&](const std::string& part) {
+                return std::optional<std::string>(part == parameter ? given : part);
+            });
         // A field named in the body (`:code`) as the argument's records name it (`.2`).
         if (!lookup.below_named.empty() && after.ends_with(lookup.below_named))
             after = after.substr(0, after.size() - lookup.below_named.size()) + lookup.below;
         if (tested_in(lookup.table, given + after, tested)) return true;
         // `claim.code[0]` is `claim[0].code`, either way round.
-        std::size_t close = after.find(']');
-        if (close == std::string::npos) return false;
+        std::size_t close = 0;
+        for (int depth = 0; close < after.size(); ++close)
+            if ((depth += after[close] == '[' ? 1 : after[close] == ']' ? -1 : 0) == 0) break;
+        if (close >= after.size()) return false;
         std::string position = after.substr(0, close + 1), rest = after.substr(close + 1);
         if (rest.starts_with('.') && tested_in(lookup.table, given + rest + position, tested))
             return true;
@@ -1117,8 +1130,16 @@ void ExpressionChecker::unguarded_call(const Node& call, const CallLookup& looku
             bool path = std::all_of(given.begin(), given.end(), [](char c) {
                 return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.';
             });
-            std::string test = fmt::format("{}{} in {}", path ? given : "(" + given + ")",
-                                           key_written.substr(key_written.find('[')), table);
+            // The position as the caller writes it: the body's list named by the argument
+            // (`cs[count(cs) - 1]` of `last_limit(claim.code)`).
+            std::string list_name = key_written.substr(0, key_written.find('['));
+            std::string at = key_written.substr(key_written.find('['));
+            if (!list_name.empty() && std::all_of(list_name.begin(), list_name.end(), [](char c) {
+                    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+                }))
+                at = replaced_word(at, list_name, path ? given : "(" + given + ")");
+            std::string test =
+                fmt::format("{}{} in {}", path ? given : "(" + given + ")", at, table);
             d->help = in_def ? fmt::format("test the element it looks up first: `if {} then {} "
                                            "else …`",
                                            test, one_line(source_text(as_written(call.span))))
