@@ -33,6 +33,9 @@ struct Tested {
     // In a definition's body: a loop's variable over one of its parameters, a list (`c` of
     // `[t[c] for c in cs]`), by slot, with the parameter's slot.
     std::map<std::uint32_t, std::uint32_t> element_of_parameter;
+    // A loop's variable, by name, and the list it goes over (`line` of `for line in claim`):
+    // what a later `all l in claim: …` says of each element holds of it.
+    std::map<std::string, std::string> element_of_list;
 };
 
 const TableData* named_table(const Node& n) {
@@ -258,6 +261,7 @@ public:
         std::string name = local_key(variable);
         // `when all l in claim: l.code in t` before it: each element of the list is tested.
         if (std::string list = key(source); !list.empty()) {
+            tested.element_of_list[name] = list;
             Tested of_element = renamed_elements(tested, each_of(list), name);
             tested.in_table.insert(of_element.in_table.begin(), of_element.in_table.end());
         }
@@ -707,6 +711,12 @@ private:
         if (auto root = root_local(k); root && *root < parameters_) return true;
         if (tested_in(table, key(k), tested)) return true;
         if (k.op == Op::If && k.kids.size() == 3) return each_branch_found(table, k, tested);
+        // `for line in claim`, then `when all l in claim: l.code in t`: `line.code` too.
+        if (std::string whole = key(k); !whole.empty())
+            for (const auto& [variable, list] : tested.element_of_list)
+                if (auto rest = below(whole, variable);
+                    rest && tested_in(table, each_of(list) + *rest, tested))
+                    return true;
         // An element at a position (`known[0].code`): what holds of each element of the list.
         const Node* at = &k;
         while ((at->op == Op::Member || at->op == Op::DynamicMember) && !at->kids.empty())
