@@ -478,11 +478,14 @@ Typed ExpressionChecker::compile(const ast::StringLit& s, Span span, Scope& scop
         return out;
     }
     // Made of parts each of known values (constants, a field of fixed choices): one of the
-    // texts they make (`"{limb.limb}_side"`); else, with a case's field in it, any text.
-    if (auto made = interpolated_values(texts, parts)) {
+    // texts they make (`"{limb.limb}_side"`); else, with a case's field in it or too many to
+    // name, any text.
+    bool too_many = false;
+    if (auto made = interpolated_values(texts, parts, too_many)) {
         out.constants.each_of = constant_list(*made);
         return out;
     }
+    out.case_text = too_many;
     for (const Typed& part : parts)
         out.case_text = out.case_text || of_case(part);
     return out;
@@ -490,8 +493,11 @@ Typed ExpressionChecker::compile(const ast::StringLit& s, Span span, Scope& scop
 
 std::optional<std::vector<Value>>
 ExpressionChecker::interpolated_values(const std::vector<std::string>& texts,
-                                       const std::vector<Typed>& parts) {
-    constexpr std::size_t most = 64; // beyond it, the texts are judged as any text
+                                       const std::vector<Typed>& parts, bool& too_many) {
+    // Beyond these, the texts are judged as any text (and `"{k}{k}"` nested forty deep is
+    // never written out).
+    constexpr std::size_t most = 256, longest = 256;
+    too_many = false;
     std::vector<std::string> made{texts[0]};
     for (std::size_t i = 0; i < parts.size(); ++i) {
         auto known = finite_values(parts[i]);
@@ -504,11 +510,14 @@ ExpressionChecker::interpolated_values(const std::vector<std::string>& texts,
                 values.push_back(std::to_string(v.number));
             else
                 return std::nullopt;
-        if (made.size() * values.size() > most) return std::nullopt;
+        if ((too_many = made.size() * values.size() > most)) return std::nullopt;
         std::vector<std::string> longer;
         for (const std::string& before : made)
-            for (const std::string& value : values)
+            for (const std::string& value : values) {
+                if ((too_many = before.size() + value.size() + texts[i + 1].size() > longest))
+                    return std::nullopt;
                 longer.push_back(before + value + texts[i + 1]);
+            }
         made = std::move(longer);
     }
     std::vector<Value> out;

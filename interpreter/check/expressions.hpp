@@ -177,9 +177,11 @@ protected:
     Constants either_constant(const Typed& a, const Typed& b);
     Value constant_list(const std::vector<Value>& values);
     // The texts `"…{a}…{b}…"` may be when each part's values are known (`texts`: the words
-    // around the parts), none when one may be anything or they are too many to name.
+    // around the parts), none when one may be anything or (`too_many`) they are too many or
+    // too long to name.
     std::optional<std::vector<Value>> interpolated_values(const std::vector<std::string>& texts,
-                                                          const std::vector<Typed>& parts);
+                                                          const std::vector<Typed>& parts,
+                                                          bool& too_many);
     // The values of a table's rows, each once, when each is a number or a text: what a
     // look-up in it gives back (`allowed[next[c]]` looks up one of `next`'s values); of a
     // table of lists of them, the lists' elements (Constants::elements).

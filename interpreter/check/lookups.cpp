@@ -908,11 +908,16 @@ private:
         if (name.empty() || (aliases_.empty() && !substituting_)) return name;
         // A let's name read as its value's. In a definition's body read for a call, a local
         // that is not a parameter is the body's own: no name of the caller's.
-        return renamed(name, [&](const std::string& part) -> std::optional<std::string> {
-            if (auto alias = aliases_.find(part); alias != aliases_.end()) return alias->second;
-            if (substituting_ && part.starts_with("local ")) return std::nullopt;
-            return part;
-        });
+        std::string read =
+            renamed(name, [&](const std::string& part) -> std::optional<std::string> {
+                if (auto alias = aliases_.find(part); alias != aliases_.end()) return alias->second;
+                if (substituting_ && part.starts_with("local ")) return std::nullopt;
+                return part;
+            });
+        // Lets of lets (`let k2 = "{k1}{k1}"`) double a name at each step: past this length a
+        // key is left unnamed (no test can name it either).
+        constexpr std::size_t longest = 1024;
+        return read.size() > longest ? "" : read;
     }
 
     std::string local_key(std::uint32_t slot) const {
