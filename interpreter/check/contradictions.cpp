@@ -100,12 +100,24 @@ std::string key_of(const Node& n, const std::vector<Shape>& shapes) {
         }
         return key + ")";
     }
-    case Op::If: // a choice (`if u > 1 then 95860 else line.code`), by its parts
+    case Op::Not:
+    case Op::And:
+    case Op::Or:
+    case Op::Eq:
+    case Op::Ne:
+    case Op::Lt:
+    case Op::Le:
+    case Op::Gt:
+    case Op::Ge:
+    case Op::In:
+    case Op::NotIn: // a condition, as a choice's (`if line.units > 1 then …`) is named
+    case Op::If:    // a choice (`if u > 1 then 95860 else line.code`), by its parts
     case Op::Builtin:
     case Op::CallDef: {
         std::string key = n.op == Op::If        ? std::string("if(")
                           : n.op == Op::Builtin ? fmt::format("{}(", n.builtin->name)
-                                                : fmt::format("call {}(", n.slot);
+                          : n.op == Op::CallDef ? fmt::format("call {}(", n.slot)
+                                                : fmt::format("op {}(", static_cast<int>(n.op));
         for (const auto& kid : n.kids) {
             std::string arg = kid.op != Op::Const ? key_of(kid, shapes)
                               : kid.constant.kind == Kind::Table
