@@ -573,7 +573,7 @@ Typed ExpressionChecker::compile(const ast::ListExpr& l, Span span, Scope& scope
         const auto* conditional = std::get_if<ast::Conditional>(&item.kind);
         Typed t = conditional ? list_element(*conditional, scope) : expr(item, scope);
         of_case_values = of_case_values || of_case(t);
-        auto known = possible_values(t);
+        auto known = finite_values(t); // constants, or a field's fixed choices
         if (values && known)
             values->insert(values->end(), known->begin(), known->end());
         else

@@ -36,6 +36,9 @@ struct Tested {
     // A loop's variable, by name, and the list it goes over (`line` of `for line in claim`):
     // what a later `all l in claim: …` says of each element holds of it.
     std::map<std::string, std::string> element_of_list;
+    // A loop's variable over a list written in place (`for c in [95860, line.code]`): found
+    // where each element is.
+    std::map<std::string, const Node*> element_of_written;
 };
 
 const TableData* named_table(const Node& n) {
@@ -260,6 +263,10 @@ public:
     void element_of(const Node& source, std::uint32_t variable, Tested& tested) const {
         std::string name = local_key(variable);
         // `when all l in claim: l.code in t` before it: each element of the list is tested.
+        const Node* written = &source;
+        if (source.op == Op::Local)
+            if (auto let = lets_.find(source.slot); let != lets_.end()) written = let->second;
+        if (written->op == Op::List) tested.element_of_written[name] = written;
         if (std::string list = key(source); !list.empty()) {
             tested.element_of_list[name] = list;
             Tested of_element = renamed_elements(tested, each_of(list), name);
@@ -711,6 +718,16 @@ private:
         if (auto root = root_local(k); root && *root < parameters_) return true;
         if (tested_in(table, key(k), tested)) return true;
         if (k.op == Op::If && k.kids.size() == 3) return each_branch_found(table, k, tested);
+        // A let of a choice (`let c = if … then 95860 else line.code`): as the choice is.
+        if (k.op == Op::Local)
+            if (auto let = lets_.find(k.slot); let != lets_.end() && let->second->op == Op::If &&
+                                               found(table, *let->second, tested))
+                return true;
+        if (auto written = tested.element_of_written.find(key(k));
+            written != tested.element_of_written.end() &&
+            std::all_of(written->second->kids.begin(), written->second->kids.end(),
+                        [&](const Node& element) { return element_found(table, element, tested); }))
+            return true;
         // `for line in claim`, then `when all l in claim: l.code in t`: `line.code` too.
         if (std::string whole = key(k); !whole.empty())
             for (const auto& [variable, list] : tested.element_of_list)
@@ -728,6 +745,17 @@ private:
         auto known = of_each_element(at->kids[0]);
         return (known && tested_in(table, "@" + rest, *known)) ||
                (!list.empty() && tested_in(table, each_of(list) + rest, tested));
+    }
+    // An element of a list written in place: a constant the table has, a key found, or one
+    // there only when its condition holds (`[…, if c in t then c]`) found where it does.
+    bool element_found(const TableData* table, const Node& element, const Tested& tested) const {
+        if (element.op == Op::Guard) {
+            Tested there = tested;
+            learn(element.kids[0], false, there);
+            return element_found(table, element.kids.back(), there);
+        }
+        return is_plain_constant(element) ? always_found(*table, element.constant)
+                                          : found(table, element, tested);
     }
     // `if u > 1 then 95860 else line.code`: found when each branch is, the condition holding
     // in the first and failing in the second.
