@@ -353,7 +353,9 @@ Typed ExpressionChecker::index(const ast::Index& ix, Span span, Scope& scope) {
                      object.node.constant.table->dated;
         Constants known =
             dated && key.node.op == Op::Const ? Constants{key.node.constant, {}} : key.constants;
-        if (known.value || known.each_of)
+        if (key.node.op == Op::DatedSetting)
+            note_setting_lookup(key.node.slot, object.node, span);
+        else if (known.value || known.each_of)
             note_constant_lookup(known, object.node, span);
         else
             note_lookup(key.field, key.case_text, object.node, span);

@@ -163,6 +163,7 @@ protected:
     // A look-up by a local whose values are known constants (`for c in [95860, 95999]`) needs a
     // test when the table lacks one of them.
     void note_constant_lookup(const Constants& key, const Node& table, Span at);
+    void note_setting_lookup(std::uint32_t setting, const Node& table, Span at);
     // The keys a definition's look-up (`lookup`) reads of constant arguments, each taken in
     // turn; none when the checker cannot tell.
     std::optional<std::vector<Value>> constant_keys(const ParamLookup& lookup,

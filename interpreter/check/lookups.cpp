@@ -400,7 +400,7 @@ private:
                 if (other.in_table.count(fact) ||
                     (among != other.among.end() &&
                      std::all_of(among->second.begin(), among->second.end(),
-                                 [&](const Value& v) { return always_found(*fact.second, v); })))
+                                 [&](const Value& v) { return found_always(*fact.second, v); })))
                     tested.in_table.insert(fact);
             }
         };
@@ -754,7 +754,7 @@ private:
             learn(element.kids[0], false, there);
             return element_found(table, element.kids.back(), there);
         }
-        return is_plain_constant(element) ? always_found(*table, element.constant)
+        return is_plain_constant(element) ? found_always(*table, element.constant)
                                           : found(table, element, tested);
     }
     // `if u > 1 then 95860 else line.code`: found when each branch is, the condition holding
@@ -764,7 +764,7 @@ private:
         learn(choice.kids[0], false, holds);
         learn(choice.kids[0], true, fails);
         auto branch_found = [&](const Node& branch, const Tested& facts) {
-            return is_plain_constant(branch) ? always_found(*table, branch.constant)
+            return is_plain_constant(branch) ? found_always(*table, branch.constant)
                                              : found(table, branch, facts);
         };
         return branch_found(choice.kids[1], holds) && branch_found(choice.kids[2], fails);
@@ -794,7 +794,7 @@ private:
     bool literal_found(const ParamLookup& lookup, const Node& argument,
                        const Tested& tested) const {
         auto part_found = [&](const Node* part) {
-            return part && (is_plain_constant(*part) ? always_found(*lookup.table, part->constant)
+            return part && (is_plain_constant(*part) ? found_always(*lookup.table, part->constant)
                                                      : found(lookup.table, *part, tested));
         };
         std::string parameter = local_key(lookup.param);
@@ -885,7 +885,7 @@ private:
             if (argument.constant.size == 0) return true;
             return lookup.below.empty() &&
                    std::all_of(argument.constant.list().begin(), argument.constant.list().end(),
-                               [&](const Value& v) { return always_found(*table, v); });
+                               [&](const Value& v) { return found_always(*table, v); });
         }
         // `when all c in claim.code: c in t` (`all l in claim: l.code in t`) before it.
         if (std::string k = key(argument); !k.empty() && key_in(each_of(k), tested)) return true;
@@ -919,7 +919,7 @@ private:
         auto values = tested.among.find(name);
         return values != tested.among.end() &&
                std::all_of(values->second.begin(), values->second.end(),
-                           [&](const Value& v) { return always_found(*table, v); });
+                           [&](const Value& v) { return found_always(*table, v); });
     }
 
     // The name of a key (key_of), a `let` read as the value it was bound to.
@@ -964,7 +964,16 @@ private:
     }
 
     std::map<std::string, Tested> elements_;
-    std::map<std::uint32_t, const Node*> lets_;  // a rule's lets by slot, each its value
+    std::map<std::uint32_t, const Node*> lets_; // a rule's lets by slot, each its value
+    Effective in_force_; // the dates the rule walked runs on (none: a definition's, any date)
+
+public:
+    void runs_on(Effective dates) { in_force_ = std::move(dates); }
+
+private:
+    bool found_always(const TableData& table, const Value& key) const {
+        return always_found(table, key, in_force_);
+    }
     std::map<std::string, std::string> aliases_; // a let's key name → its value's
     const std::vector<Shape>& shapes_;
     const std::vector<DefCode>& defs_;
@@ -1318,6 +1327,7 @@ void ExpressionChecker::warn_unguarded_lookups(const RuleCode& code) {
                           }};
     LookupWalk walk(p().shapes, p().defs, lookups_to_prove_, 0, reports, &calls_to_prove_, nullptr,
                     &keeps_param_text_);
+    walk.runs_on(in_force());
     auto clause_walk = [&](Tested& tested, const ClauseCode& clause, bool learns) {
         // `otherwise` says why the rule stopped here: the `when` failed.
         if (clause.otherwise) walk.walk(*clause.otherwise, tested);

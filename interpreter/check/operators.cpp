@@ -410,6 +410,27 @@ void ExpressionChecker::note_constant_lookup(const Constants& key, const Node& t
     if (key.value) one_value_lookups_.insert({at.file, at.begin, at.end});
 }
 
+// `allowed[k]` of a setting dated by some policy: each version's value needs a row on the
+// dates it holds that the look-up runs on (a version `from "2026-01-01"` in a rule `until`
+// then, none).
+void ExpressionChecker::note_setting_lookup(std::uint32_t setting, const Node& table, Span at) {
+    if (table.op != Op::Const || table.constant.kind != Kind::Table) return;
+    Effective runs = in_force();
+    std::vector<std::string> missing;
+    for (const SettingVersionCode& version : p().settings[setting].versions) {
+        Effective both{std::max(runs.from, version.effective.from), runs.until};
+        if (both.until.empty() ||
+            (!version.effective.until.empty() && version.effective.until < both.until))
+            both.until = version.effective.until;
+        if (!both.from.empty() && !both.until.empty() && both.from >= both.until) continue;
+        std::string value = to_text(version.value, p().shapes, true);
+        if (!always_found(*table.constant.table, version.value, both) &&
+            std::find(missing.begin(), missing.end(), value) == missing.end())
+            missing.push_back(value);
+    }
+    if (!missing.empty()) lookups_to_prove_[{at.file, at.begin, at.end}] = std::move(missing);
+}
+
 std::optional<std::vector<std::string>>
 ExpressionChecker::lookup_to_prove(const std::optional<CaseField>& key, bool case_text,
                                    const TableData& data) {
