@@ -157,16 +157,21 @@ public:
         });
     }
 
-    // Of the values `k` may have that the table lacks, those no test before excluded.
+    // Of the values `k` may have that the table lacks, those no test before excluded (or left
+    // out of the values it allowed).
     std::vector<std::string> not_excluded(const std::string& k,
                                           const std::vector<std::string>& missing,
                                           const Tested& tested) const {
         auto excluded = tested.excluded.find(k);
-        if (excluded == tested.excluded.end()) return missing;
+        auto among = tested.among.find(k); // `c == 95860 or c == 95999`: only those
+        auto named = [&](const std::vector<Value>& values, const std::string& value) {
+            return std::any_of(values.begin(), values.end(),
+                               [&](const Value& v) { return to_text(v, shapes_, true) == value; });
+        };
         std::vector<std::string> left;
         for (const std::string& value : missing)
-            if (std::none_of(excluded->second.begin(), excluded->second.end(),
-                             [&](const Value& v) { return to_text(v, shapes_, true) == value; }))
+            if ((excluded == tested.excluded.end() || !named(excluded->second, value)) &&
+                (among == tested.among.end() || named(among->second, value)))
                 left.push_back(value);
         return left;
     }
