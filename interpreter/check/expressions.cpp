@@ -394,7 +394,11 @@ Typed ExpressionChecker::index(const ast::Index& ix, Span span, Scope& scope) {
             element_constants.value = elements[0];
         else if (!elements.empty())
             element_constants.each_of = constant_list(elements);
+    } else if (position && object.constants.elements) { // `[95860, if c then 95999][i]`
+        element_constants.each_of = object.constants.elements;
     }
+    // An element of a list holding a case's value (`[95860, line.code][1]`): any text.
+    bool element_of_case = position && object.elements_of_case;
     std::vector<Node> kids;
     kids.push_back(std::move(object.node));
     kids.push_back(std::move(key.node));
@@ -404,6 +408,7 @@ Typed ExpressionChecker::index(const ast::Index& ix, Span span, Scope& scope) {
     if (out.node.op == Op::Index) {
         out.field = element;
         out.constants = element_constants;
+        out.case_text = element_of_case;
         // A row's value of a table (`next[c]`): one of its rows' values; of a table of lists
         // (`pairs[c]`), a list of their elements.
         const Node& looked_up = out.node.kids[0];

@@ -723,6 +723,16 @@ private:
         if (auto root = root_local(k); root && *root < parameters_) return true;
         if (tested_in(table, key(k), tested)) return true;
         if (k.op == Op::If && k.kids.size() == 3) return each_branch_found(table, k, tested);
+        // An element of a let of a list written in place (`cs[1]` of `let cs = [95860,
+        // line.code]`): as that element is.
+        if (k.op == Op::Index && k.kids.size() == 2 && k.kids[0].op == Op::Local &&
+            is_plain_constant(k.kids[1]))
+            if (auto let = lets_.find(k.kids[0].slot); let != lets_.end())
+                if (const Node* part = literal_part(
+                        *let->second,
+                        fmt::format("[{}]", to_text(k.kids[1].constant, shapes_, true)));
+                    part && element_found(table, *part, tested))
+                    return true;
         // A let of a choice (`let c = if … then 95860 else line.code`): as the choice is.
         if (k.op == Op::Local)
             if (auto let = lets_.find(k.slot); let != lets_.end() && let->second->op == Op::If &&
