@@ -1,6 +1,7 @@
 // interpreter/check/calls.cpp — calls: a definition's arguments against its parameters, a
 // built-in's against its row in the registry (stdlib/builtins.cpp), lists' elements included.
 #include "interpreter/check/expressions.hpp"
+#include "interpreter/check/rules.hpp"
 #include "interpreter/program/expressions.hpp"
 #include "lang/suggest.hpp"
 
@@ -19,6 +20,38 @@ std::optional<std::size_t> kept_part(const Node& n) {
     if (n.op == Op::Builtin && n.builtin) return kept_argument(n.builtin->name);
     if (n.op == Op::Interpolate && n.kids.size() == 1) return 0;
     return std::nullopt;
+}
+
+namespace {
+
+bool reads_local(const Node& n, std::uint32_t slot) {
+    if (n.op == Op::Local && n.slot == slot) return true;
+    return std::any_of(n.kids.begin(), n.kids.end(),
+                       [&](const Node& kid) { return reads_local(kid, slot); });
+}
+
+} // namespace
+
+std::optional<GivenParameter> given_parameter(const Node& body, std::uint32_t parameters) {
+    GivenParameter out;
+    std::vector<const Node*> conditions;
+    const Node* n = &body;
+    while (n->op == Op::If && n->kids.size() == 3) {
+        conditions.push_back(&n->kids[0]);
+        bool then_constant = n->kids[1].op == Op::Const, else_constant = n->kids[2].op == Op::Const;
+        if (then_constant == else_constant) return std::nullopt;
+        const Value& instead = n->kids[then_constant ? 1 : 2].constant;
+        if (instead.kind != Kind::Number && instead.kind != Kind::String) return std::nullopt;
+        out.instead.push_back(instead);
+        n = &n->kids[then_constant ? 2 : 1];
+    }
+    if (n->op != Op::Local || n->slot >= parameters) return std::nullopt;
+    out.param = n->slot;
+    // `if c in t then c else 95860` chooses by the parameter: the constants are no mere
+    // alternatives to it.
+    for (const Node* condition : conditions)
+        if (reads_local(*condition, out.param)) return std::nullopt;
+    return out;
 }
 
 namespace {
@@ -97,6 +130,29 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
         Typed out = make(Op::CallDef, std::move(args), result, span, it->second);
         if (out.node.op == Op::CallDef && p().defs[it->second].type)
             out.constants = def_constants_[it->second]; // `pick(x)` of `… then 95860 else 95999`
+        // `pick(95860)` of `def pick(c) = if case.larynx then 95999 else c`: 95860 or 95999.
+        if (const auto* given = it->second < gives_parameter_.size() && gives_parameter_[it->second]
+                                    ? &*gives_parameter_[it->second]
+                                    : nullptr;
+            given && out.node.op == Op::CallDef && !out.constants.value && !out.constants.each_of &&
+            given->param < out.node.kids.size()) {
+            const Node& argument = out.node.kids[given->param];
+            const Constants& known = constants[given->param];
+            std::vector<Value> values = given->instead;
+            if (is_plain_constant(argument))
+                values.push_back(argument.constant);
+            else if (known.value)
+                values.push_back(*known.value);
+            else if (known.each_of)
+                for (const Value& v : values_of(*known.each_of))
+                    values.push_back(v);
+            else
+                values.clear(); // the argument may be anything: judged as it is (kept_text)
+            if (values.size() == 1)
+                out.constants.value = values[0];
+            else if (!values.empty())
+                out.constants.each_of = constant_list(values);
+        }
         if (kept >= 0 && out.node.op == Op::CallDef) {
             auto k = static_cast<std::size_t>(kept);
             out.case_text = case_texts[k] || (fields[k] && !fields[k]->each);

@@ -320,6 +320,8 @@ private:
         param_lookups_[i] = std::move(by_parameters);
         if (keeps_param_text_.size() <= i) keeps_param_text_.resize(p().defs.size(), -1);
         keeps_param_text_[i] = kept_text(done.body, done.param_count);
+        if (gives_parameter_.size() <= i) gives_parameter_.resize(p().defs.size());
+        gives_parameter_[i] = given_parameter(done.body, done.param_count);
         done.frame_size = scope.frame_size;
         def_switch_[i] = body.is_switch;
         def_constants_[i] = body.constants;

@@ -76,6 +76,14 @@ std::optional<std::size_t> kept_part(const Node& n);
 /// `code(n)`, `row_key(t, n)`, one in another), or on some calls the parameter itself or such a
 /// form (`if u > 1 then 95860 else n`), or -1 (calls.cpp).
 std::int32_t kept_text(const Node& body, std::uint32_t parameters);
+/// A definition that gives back one of its parameters as it is, or instead one of some
+/// constants (`if case.larynx then 95999 else c`): a call of it with constant arguments gives
+/// one of those constants or the argument's values (calls.cpp).
+struct GivenParameter {
+    std::uint32_t param = 0;
+    std::vector<Value> instead;
+};
+std::optional<GivenParameter> given_parameter(const Node& body, std::uint32_t parameters);
 /// A value's text cut to 60 characters for a note (conditions.cpp).
 std::string shortened(std::string text);
 
@@ -216,6 +224,7 @@ protected:
     // By definition: the parameter whose text it gives back, or a form of it (`def key(n) =
     // lower(n)`), so that a call with a case's text is a case's text too (-1: none).
     std::vector<std::int32_t> keeps_param_text_;
+    std::vector<std::optional<GivenParameter>> gives_parameter_; // by definition
     // Reports one; `missing`: the keys it may be that the table lacks, none excluded before.
     [[gnu::noinline]] void unguarded_lookup(const Node& lookup, bool in_def,
                                             const std::vector<std::string>& missing);
