@@ -146,8 +146,11 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
             else if (known.each_of)
                 for (const Value& v : values_of(*known.each_of))
                     values.push_back(v);
-            else
-                values.clear(); // the argument may be anything: judged as it is (kept_text)
+            else { // the argument may be anything: so may the value (`code_of(line.code)`)
+                values.clear();
+                out.case_text = case_texts[given->param] ||
+                                (fields[given->param] && !fields[given->param]->each);
+            }
             if (values.size() == 1)
                 out.constants.value = values[0];
             else if (!values.empty())
