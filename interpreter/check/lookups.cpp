@@ -1063,6 +1063,23 @@ void ExpressionChecker::unguarded_lookup(const Node& lookup, bool in_def,
 
 namespace {
 
+// A look-up in a reason stops no case: the reason reads "(the reason could not be worded: …)".
+void as_reason(Diagnostic& d) {
+    if (d.code != "check.unguarded_lookup") return;
+    for (auto [stops, instead] :
+         {std::pair<std::string_view, std::string_view>{
+              "stops every case that reaches it with an error (eval.missing_key)",
+              "leaves the reason unworded for every case that reaches it (eval.missing_key)"},
+          {"stops the case with an error (eval.missing_key)",
+           "leaves the reason unworded (eval.missing_key)"}})
+        if (auto at = d.message.find(stops); at != std::string::npos) {
+            d.message.replace(at, stops.size(), instead);
+            d.notes.push_back("the reason then reads \"(the reason could not be worded: …)\"; "
+                              "the case is coded all the same");
+            return;
+        }
+}
+
 // `text` with each whole word `word` (a name: letters, digits, `_`) replaced by `by`; strings
 // (but not their `{…}` parts), and a field of the same name (`limb.limb`), are left as they are.
 std::string replaced_word(const std::string& text, const std::string& word, const std::string& by) {
@@ -1343,10 +1360,20 @@ void ExpressionChecker::warn_unguarded_lookups(const RuleCode& code) {
     LookupWalk walk(p().shapes, p().defs, lookups_to_prove_, 0, reports, &calls_to_prove_, nullptr,
                     &keeps_param_text_);
     walk.runs_on(in_force());
+    // A reason (`because`, `otherwise`) that cannot be worded reads so; the case goes on.
+    auto reason_walk = [&](const Node& reason, const Tested& tested) {
+        std::size_t before = diagnostics_.items().size();
+        walk.walk(reason, tested);
+        for (std::size_t i = before; i < diagnostics_.items().size(); ++i)
+            as_reason(diagnostics_.at(i));
+    };
     auto clause_walk = [&](Tested& tested, const ClauseCode& clause, bool learns) {
         // `otherwise` says why the rule stopped here: the `when` failed.
-        if (clause.otherwise) walk.walk(*clause.otherwise, tested);
-        walk.walk(clause.expr, tested);
+        if (clause.otherwise) reason_walk(*clause.otherwise, tested);
+        if (clause.kind == ast::ClauseKind::Because)
+            reason_walk(clause.expr, tested);
+        else
+            walk.walk(clause.expr, tested);
         if (clause.units) walk.walk(*clause.units, tested);
         if (clause.modifiers) walk.walk(*clause.modifiers, tested);
         // After its expression, whose own variables may have had the same slot.

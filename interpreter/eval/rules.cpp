@@ -98,12 +98,11 @@ void bill(CaseState& s, const ClauseCode& c) {
 
 // Why a cap cut a line, in the edit's words: its `because` before the cap, which can name the
 // limit's value and the counts (computed here even without --explain: a cap is rare), else
-// its description.
+// its description. A reason that cannot be worded says so; it never stops the case.
 std::string cap_reason(CaseState& s, const ClauseCode& cap) {
     const auto& clauses = s.rule->clauses;
     for (auto i = static_cast<std::size_t>(&cap - clauses.data()); i-- > 0;)
-        if (clauses[i].kind == ast::ClauseKind::Because)
-            return s.expr.text(s.expr.eval(clauses[i].expr));
+        if (clauses[i].kind == ast::ClauseKind::Because) return worded(s, clauses[i].expr);
     return s.rule->doc.empty() ? s.rule->name : s.rule->doc;
 }
 

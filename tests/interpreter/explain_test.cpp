@@ -98,6 +98,22 @@ TEST_CASE("a reason failing inside a definition leaves the rule's own variables 
                                                  "has no row for \"left_arm\""));
 }
 
+// A cap's reason is worded even without --explain (it is the message of the lines it cuts):
+// one that failed stopped the case, where any other reason only says it could not be worded.
+TEST_CASE("a cap whose reason cannot be worded still cuts the line, and says so") {
+    Run r = make("table allowed \"Units by code\"\n  95860 => 1\nend\n"
+                 "edit limit \"Units limited\"\n  for line in claim\n"
+                 "  because \"at most {allowed[line.code]}\"\n  cap units at 1\n  cite \"x\"\n");
+    Result result = r.run(R"({"id": "x", "claim": [{"code": "95999", "units": 2}]})");
+    REQUIRE(result.edits.size() == 1);
+    CHECK(result.edits[0].code == "95999");
+    CHECK(std::string(result.edits[0].message).find("(the reason could not be worded: table "
+                                                    "`allowed` has no row for \"95999\"") !=
+          std::string::npos);
+    REQUIRE(result.lines.size() == 1);
+    CHECK(result.lines[0].units == 1);
+}
+
 TEST_CASE("why-not shows the otherwise of the condition that stopped the rule") {
     auto r = make("rule two \"Two limbs\"\n"
                   "  when count(case.extremities) == 2\n"
