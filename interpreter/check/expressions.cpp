@@ -3,6 +3,7 @@
 #include "interpreter/check/expressions.hpp"
 
 #include "interpreter/case/case_schema.hpp"
+#include "interpreter/check/rules.hpp"
 #include "interpreter/program/expressions.hpp"
 #include "lang/suggest.hpp"
 #include "lang/vocabulary.hpp"
@@ -458,12 +459,14 @@ Typed ExpressionChecker::compile(const ast::StringLit& s, Span span, Scope& scop
     node.op = Op::Interpolate;
     node.span = span;
     node.text.emplace_back();
-    std::vector<Typed> parts; // what is known of each `{…}`, without its node
+    std::vector<Typed> parts;       // what is known of each `{…}`, without its node
+    std::vector<std::string> names; // and its name (key_of), one value where two are one
     for (const auto& part : s.parts) {
         if (const auto* text = std::get_if<std::string>(&part)) {
             node.text.back() += *text;
         } else {
             Typed value = expr(*std::get<ast::ExprPtr>(part), scope);
+            names.push_back(key_of(value.node, p().shapes));
             node.kids.push_back(std::move(value.node));
             node.text.emplace_back();
             parts.push_back(std::move(value));
@@ -488,7 +491,7 @@ Typed ExpressionChecker::compile(const ast::StringLit& s, Span span, Scope& scop
     // texts they make (`"{limb.limb}_side"`); else, with a case's field in it or too many to
     // name, any text.
     bool too_many = false;
-    if (auto made = interpolated_values(texts, parts, too_many)) {
+    if (auto made = interpolated_values(texts, parts, names, too_many)) {
         out.constants.each_of = constant_list(*made);
         return out;
     }
@@ -500,15 +503,26 @@ Typed ExpressionChecker::compile(const ast::StringLit& s, Span span, Scope& scop
 
 std::optional<std::vector<Value>>
 ExpressionChecker::interpolated_values(const std::vector<std::string>& texts,
-                                       const std::vector<Typed>& parts, bool& too_many) {
+                                       const std::vector<Typed>& parts,
+                                       const std::vector<std::string>& names, bool& too_many) {
     // Beyond these, the texts are judged as any text (and `"{k}{k}"` nested forty deep is
     // never written out).
     constexpr std::size_t most = 256, longest = 256;
     too_many = false;
-    std::vector<std::string> made{texts[0]};
+    // The values of each part; a part named as an earlier one (`"{limb.limb}-{limb.limb}"`)
+    // takes the same value, not each of them again.
+    std::vector<std::vector<std::string>> choices;
+    std::vector<std::size_t> choice_of(parts.size());
+    std::size_t count = 1;
     for (std::size_t i = 0; i < parts.size(); ++i) {
+        auto same =
+            std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(i), names[i]);
+        if (!names[i].empty() && same != names.begin() + static_cast<std::ptrdiff_t>(i)) {
+            choice_of[i] = choice_of[static_cast<std::size_t>(same - names.begin())];
+            continue;
+        }
         auto known = finite_values(parts[i]);
-        if (!known) return std::nullopt;
+        if (!known || known->empty()) return std::nullopt;
         std::vector<std::string> values;
         for (const Value& v : *known)
             if (v.kind == Kind::String)
@@ -517,19 +531,23 @@ ExpressionChecker::interpolated_values(const std::vector<std::string>& texts,
                 values.push_back(std::to_string(v.number));
             else
                 return std::nullopt;
-        if ((too_many = made.size() * values.size() > most)) return std::nullopt;
-        std::vector<std::string> longer;
-        for (const std::string& before : made)
-            for (const std::string& value : values) {
-                if ((too_many = before.size() + value.size() + texts[i + 1].size() > longest))
-                    return std::nullopt;
-                longer.push_back(before + value + texts[i + 1]);
-            }
-        made = std::move(longer);
+        if ((too_many = (count *= values.size()) > most)) return std::nullopt;
+        choice_of[i] = choices.size();
+        choices.push_back(std::move(values));
     }
     std::vector<Value> out;
-    for (const std::string& text : made)
+    for (std::size_t combination = 0; combination < count; ++combination) {
+        std::string text = texts[0];
+        for (std::size_t i = 0; i < parts.size(); ++i) {
+            std::size_t stride = 1;
+            for (std::size_t c = 0; c < choice_of[i]; ++c)
+                stride *= choices[c].size();
+            const auto& values = choices[choice_of[i]];
+            text += values[combination / stride % values.size()] + texts[i + 1];
+            if ((too_many = text.size() > longest)) return std::nullopt;
+        }
         out.push_back(Value::of_string(p().constants->copy(text)));
+    }
     return out;
 }
 

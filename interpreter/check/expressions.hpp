@@ -190,6 +190,7 @@ protected:
     // too long to name.
     std::optional<std::vector<Value>> interpolated_values(const std::vector<std::string>& texts,
                                                           const std::vector<Typed>& parts,
+                                                          const std::vector<std::string>& names,
                                                           bool& too_many);
     // The values of a table's rows, each once, when each is a number or a text: what a
     // look-up in it gives back (`allowed[next[c]]` looks up one of `next`'s values); of a
