@@ -523,12 +523,10 @@ ExpressionChecker::interpolated_values(const std::vector<std::string>& texts,
         }
         auto known = finite_values(parts[i]);
         if (!known || known->empty()) return std::nullopt;
-        std::vector<std::string> values;
+        std::vector<std::string> values; // as the evaluation writes them into a text
         for (const Value& v : *known)
-            if (v.kind == Kind::String)
-                values.emplace_back(v.str());
-            else if (v.kind == Kind::Number)
-                values.push_back(std::to_string(v.number));
+            if (v.kind == Kind::String || v.kind == Kind::Number || v.kind == Kind::Bool)
+                values.push_back(to_text(v, p().shapes));
             else
                 return std::nullopt;
         if ((too_many = (count *= values.size()) > most)) return std::nullopt;
@@ -787,6 +785,8 @@ std::optional<std::vector<Value>> ExpressionChecker::possible_values(const Typed
 
 std::optional<std::vector<Value>> ExpressionChecker::finite_values(const Typed& t) {
     if (auto constants = possible_values(t)) return constants;
+    if (t.type && t.type->kind == TypeKind::Bool)
+        return std::vector<Value>{Value::of_bool(false), Value::of_bool(true)};
     const auto* f = t.field && !t.field->each ? schema_field(*t.field, t.field->element) : nullptr;
     if (!f || f->spec.read != case_schema::Read::OneOf) return std::nullopt;
     std::vector<Value> options;
