@@ -39,6 +39,9 @@ struct Tested {
     // A loop's variable over a list written in place (`for c in [95860, line.code]`): found
     // where each element is.
     std::map<std::string, const Node*> element_of_written;
+    // `when A or line.code in t`: where `A` (by name) fails, the other side holds; learnt
+    // then (`if A then 0 else t[line.code]`).
+    std::vector<std::pair<std::string, const Node*>> when_fails;
 };
 
 const TableData* named_table(const Node& n) {
@@ -89,6 +92,18 @@ public:
     // such a test.
     void learn(const Node& n, bool negate, Tested& tested) const {
         if (n.op == Op::Not) return learn(n.kids[0], !negate, tested);
+        if (negate && !tested.when_fails.empty())
+            if (std::string name = key(n); !name.empty()) {
+                // Each used once: learning one side may fail another condition in turn.
+                std::vector<const Node*> holding;
+                std::erase_if(tested.when_fails, [&](const auto& fact) {
+                    if (fact.first != name) return false;
+                    holding.push_back(fact.second);
+                    return true;
+                });
+                for (const Node* other : holding)
+                    learn(*other, false, tested);
+            }
         if (n.op == Op::Local)
             if (auto let = lets_.find(n.slot); let != lets_.end())
                 return learn(*let->second, negate, tested);
@@ -398,6 +413,10 @@ private:
         Tested left, right;
         learn(n.kids[0], negate, left);
         learn(n.kids[1], negate, right);
+        if (!negate) // `A or B` holds: where one fails, the other holds
+            for (int side : {0, 1})
+                if (std::string name = key(n.kids[side]); !name.empty())
+                    tested.when_fails.emplace_back(name, &n.kids[1 - side]);
         // `c in t or c == 95860`: a key of `t` either way when `t` has a row for 95860.
         auto in_table_or_among = [&](const Tested& one, const Tested& other) {
             for (const auto& fact : one.in_table) {
