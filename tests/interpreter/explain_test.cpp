@@ -107,9 +107,9 @@ TEST_CASE("a cap whose reason cannot be worded still cuts the line, and says so"
     Result result = r.run(R"({"id": "x", "claim": [{"code": "95999", "units": 2}]})");
     REQUIRE(result.edits.size() == 1);
     CHECK(result.edits[0].code == "95999");
-    CHECK(std::string(result.edits[0].message).find("(the reason could not be worded: table "
-                                                    "`allowed` has no row for \"95999\"") !=
-          std::string::npos);
+    CHECK(std::string(result.edits[0].message)
+              .find("(the reason could not be worded: table "
+                    "`allowed` has no row for \"95999\"") != std::string::npos);
     REQUIRE(result.lines.size() == 1);
     CHECK(result.lines[0].units == 1);
 }
