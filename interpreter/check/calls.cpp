@@ -125,6 +125,10 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
                                   type_name(types[i])));
         }
         note_call_lookups(it->second, args, {fields, case_texts, types, constants}, span);
+        // Argument `k` is a case's field or a text made from one (of_case).
+        auto of_case_argument = [&](std::size_t k) {
+            return case_texts[k] || (fields[k] && !fields[k]->each);
+        };
         std::int32_t kept =
             it->second < keeps_param_text_.size() ? keeps_param_text_[it->second] : -1;
         Typed out = make(Op::CallDef, std::move(args), result, span, it->second);
@@ -148,18 +152,15 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
                     values.push_back(v);
             else { // the argument may be anything: so may the value (`code_of(line.code)`)
                 values.clear();
-                out.case_text = case_texts[given->param] ||
-                                (fields[given->param] && !fields[given->param]->each);
+                out.case_text = of_case_argument(given->param);
             }
             if (values.size() == 1)
                 out.constants.value = values[0];
             else if (!values.empty())
                 out.constants.each_of = constant_list(values);
         }
-        if (kept >= 0 && out.node.op == Op::CallDef) {
-            auto k = static_cast<std::size_t>(kept);
-            out.case_text = case_texts[k] || (fields[k] && !fields[k]->each);
-        }
+        if (kept >= 0 && out.node.op == Op::CallDef)
+            out.case_text = of_case_argument(static_cast<std::size_t>(kept));
         return out;
     }
     const Builtin* builtin = find_builtin(n);

@@ -131,6 +131,14 @@ inline Constants let_constants(const Typed& value) {
     return value.constants;
 }
 
+/// The dates both hold (an empty `from` or `until`: open on that side); none when
+/// `from >= until`.
+inline Effective overlap(const Effective& a, const Effective& b) {
+    Effective out{std::max(a.from, b.from), a.until};
+    if (out.until.empty() || (!b.until.empty() && b.until < out.until)) out.until = b.until;
+    return out;
+}
+
 /// Whether `table` has a row for `key` on every date of service. Which rows hold changes only
 /// at a row's `from` or `until`, so a dated table is asked at the first date and at each.
 /// `in_force`: only the dates the look-up runs on (a rule `from "2026-01-01"` never asks a
@@ -180,14 +188,7 @@ protected:
     Program& p() { return *program_; }
 
     /// The dates of service the code being checked runs on: the policy's, and the rule's.
-    Effective in_force() const {
-        const Effective& policy = program_->service_dates;
-        Effective out = in_force_;
-        if (out.from.empty() || policy.from > out.from) out.from = policy.from;
-        if (out.until.empty() || (!policy.until.empty() && policy.until < out.until))
-            out.until = policy.until;
-        return out;
-    }
+    Effective in_force() const { return overlap(in_force_, program_->service_dates); }
     Effective in_force_; // the rule's or edit's being checked (none: a definition's)
 
     Diagnostic& error(std::string code, Span span, std::string message) {

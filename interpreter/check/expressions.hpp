@@ -84,6 +84,15 @@ struct GivenParameter {
     std::vector<Value> instead;
 };
 std::optional<GivenParameter> given_parameter(const Node& body, std::uint32_t parameters);
+/// One step of a key's path as key_of names it: `.2` (a field by its index), `:code` (by its
+/// name), `[0]` (a position), taken off the front of `path`; none when it starts no step
+/// (operators.cpp).
+struct PathStep {
+    char kind = '.';
+    std::string_view name;             // the field's name, or what the brackets hold
+    std::optional<std::size_t> number; // `name` read as a number, when it is one that fits
+};
+std::optional<PathStep> take_step(std::string_view& path);
 /// A value's text cut to 60 characters for a note (conditions.cpp).
 std::string shortened(std::string text);
 

@@ -845,27 +845,22 @@ private:
     const Node* literal_part(const Node& written, std::string_view path) const {
         const Node* at = &written;
         while (!path.empty()) {
-            char step = path[0];
-            path.remove_prefix(1);
-            std::size_t end = std::min(path.find_first_of(".:[]"), path.size());
-            std::string name(path.substr(0, end));
-            path.remove_prefix(end);
-            if (step == '[' && !path.empty() && path[0] == ']') path.remove_prefix(1);
-            bool number = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-                return std::isdigit(static_cast<unsigned char>(c));
-            });
-            int index = -1;
-            if ((step == '.' || step == '[') && number)
-                index = std::stoi(name);
-            else if (step == ':' && at->op == Op::Record && at->slot < shapes_.size())
-                index = shapes_[at->slot].field_index(name);
-            bool fits = (step == '[' ? at->op == Op::List : at->op == Op::Record) && index >= 0 &&
-                        static_cast<std::size_t>(index) < at->kids.size();
+            auto step = take_step(path);
+            if (!step) return nullptr;
+            std::optional<std::size_t> index = step->number;
+            if (step->kind == ':') {
+                int field = at->op == Op::Record && at->slot < shapes_.size()
+                                ? shapes_[at->slot].field_index(step->name)
+                                : -1;
+                index = field < 0 ? std::nullopt : std::optional<std::size_t>(field);
+            }
+            bool fits = (step->kind == '[' ? at->op == Op::List : at->op == Op::Record) && index &&
+                        *index < at->kids.size();
             if (!fits || (at->op == Op::List &&
                           std::any_of(at->kids.begin(), at->kids.end(),
                                       [](const Node& k) { return k.op == Op::Guard; })))
                 return nullptr; // a position past a conditional element moves with the case
-            at = &at->kids[static_cast<std::size_t>(index)];
+            at = &at->kids[*index];
         }
         return at;
     }

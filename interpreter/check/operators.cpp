@@ -7,6 +7,7 @@
 #include "runtime/ascii.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <fmt/format.h>
 
 namespace cpl::check_detail {
@@ -310,37 +311,47 @@ std::vector<std::string> ExpressionChecker::lacked_keys(const TableData& table,
 
 namespace {
 
-// The part of `v` at `path`, as key_of names the steps (`.2` a field by its index, `:code` by
-// its name, `[0]` a position); none when `v` has no such part.
+// The part of `v` at `path` (take_step); none when `v` has no such part.
 std::optional<Value> at_path(Value v, std::string_view path, const std::vector<Shape>& shapes) {
     while (!path.empty()) {
-        char step = path[0];
-        std::size_t end = step == '[' ? path.find(']') : path.find_first_of(".:[", 1);
-        std::string_view name = path.substr(1, end == std::string_view::npos ? end : end - 1);
-        path.remove_prefix(end == std::string_view::npos ? path.size() : end + (step == '['));
-        std::size_t index = 0;
-        bool number = !name.empty() && std::all_of(name.begin(), name.end(),
-                                                   [](char c) { return c >= '0' && c <= '9'; });
-        if (number) index = std::stoul(std::string(name));
-        if (step == '[' && number && v.kind == Kind::List && index < v.size) {
-            v = v.items[index];
+        auto step = take_step(path);
+        if (!step) return std::nullopt;
+        if (step->kind == '[') {
+            if (!step->number || v.kind != Kind::List || *step->number >= v.size)
+                return std::nullopt;
+            v = v.items[*step->number];
             continue;
         }
         if (v.kind != Kind::Record || v.size >= shapes.size()) return std::nullopt;
         const Shape& shape = shapes[v.size];
-        if (step == ':') {
-            int at = shape.field_index(name);
-            if (at < 0) return std::nullopt;
-            index = static_cast<std::size_t>(at);
-        } else if (step != '.' || !number || index >= shape.fields.size()) {
-            return std::nullopt;
+        std::optional<std::size_t> index = step->number;
+        if (step->kind == ':') {
+            int at = shape.field_index(step->name);
+            index = at < 0 ? std::nullopt : std::optional<std::size_t>(at);
         }
-        v = v.items[index];
+        if (!index || *index >= shape.fields.size()) return std::nullopt;
+        v = v.items[*index];
     }
     return v;
 }
 
 } // namespace
+
+std::optional<PathStep> take_step(std::string_view& path) {
+    if (path.empty() || (path[0] != '.' && path[0] != ':' && path[0] != '[')) return std::nullopt;
+    PathStep step{path[0], {}, std::nullopt};
+    path.remove_prefix(1);
+    std::size_t end = step.kind == '[' ? path.find(']') : path.find_first_of(".:[");
+    if (step.kind == '[' && end == std::string_view::npos) return std::nullopt;
+    step.name = path.substr(0, end);
+    path.remove_prefix(end == std::string_view::npos ? path.size() : end + (step.kind == '['));
+    std::size_t number = 0;
+    const char* last = step.name.data() + step.name.size();
+    if (auto [stop, error] = std::from_chars(step.name.data(), last, number);
+        !step.name.empty() && error == std::errc() && stop == last)
+        step.number = number; // digits past what fits are no position of any list
+    return step;
+}
 
 // Whether the body excludes `key` before its look-up (`if c == 95999 then 0 else t[c]`).
 bool ExpressionChecker::excluded_by(const ParamLookup& lookup, const Value& key) {
@@ -418,10 +429,7 @@ void ExpressionChecker::note_setting_lookup(std::uint32_t setting, const Node& t
     Effective runs = in_force();
     std::vector<std::string> missing;
     for (const SettingVersionCode& version : p().settings[setting].versions) {
-        Effective both{std::max(runs.from, version.effective.from), runs.until};
-        if (both.until.empty() ||
-            (!version.effective.until.empty() && version.effective.until < both.until))
-            both.until = version.effective.until;
+        Effective both = overlap(runs, version.effective);
         if (!both.from.empty() && !both.until.empty() && both.from >= both.until) continue;
         std::string value = to_text(version.value, p().shapes, true);
         if (!always_found(*table.constant.table, version.value, both) &&
