@@ -184,7 +184,9 @@ RuleCode RuleCompiler::compile_body(const ast::Rule& written, const std::string&
     // A restatement runs the clauses of the rule it restates, and keeps its description,
     // cite and dates where it gives none.
     const ast::Rule& rule = restated ? *restated : written;
-    RuleCode code = header(written, rule, layer, vocabulary::keyword(rule.kind));
+    RuleCode code =
+        header(written, rule, layer, vocabulary::keyword(rule.kind),
+               changes ? std::span(changes->restated_before) : std::span<const ast::Rule* const>());
     in_force_ = code.effective; // its look-ups need rows only on its dates
     bool is_edit = rule.kind == ast::RuleKind::Edit;
     Scope scope;
@@ -211,20 +213,29 @@ RuleCode RuleCompiler::compile_body(const ast::Rule& written, const std::string&
 }
 
 // What a rule, edit or exception says of itself: name, description, layer, dates, cite (of
-// `written`, else of the rule it restates); a missing cite is an error naming it as `what`.
+// `written`, else of the latest of the restatements `between` it and the rule it restates that
+// writes them, else of that rule); a missing cite is an error naming it as `what`.
 RuleCode RuleCompiler::header(const ast::Rule& written, const ast::Rule& rule,
-                              const std::string& layer, std::string_view what) {
-    bool own_dates = written.effective.from || written.effective.until;
+                              const std::string& layer, std::string_view what,
+                              std::span<const ast::Rule* const> between) {
+    // The latest of written, the restatements between (newest first) and rule that has `part`.
+    auto latest = [&](auto has) -> const ast::Rule& {
+        if (has(written)) return written;
+        for (auto it = between.rbegin(); it != between.rend(); ++it)
+            if (has(**it)) return **it;
+        return rule;
+    };
     RuleCode code;
     code.name = written.name.text;
     code.kind = written.kind;
-    code.doc = written.doc.empty() ? rule.doc : written.doc;
+    code.doc = latest([](const ast::Rule& r) { return !r.doc.empty(); }).doc;
     code.layer = layer;
     code.span = written.name.span;
-    code.effective = effective(own_dates ? written.effective : rule.effective);
+    code.effective = effective(
+        latest([](const ast::Rule& r) { return r.effective.from || r.effective.until; }).effective);
     code.fixed = written.fixed;
     if (code.effective.dated()) p().dated = true;
-    const auto& cite = written.cite ? written.cite : rule.cite;
+    const auto& cite = latest([](const ast::Rule& r) { return bool(r.cite); }).cite;
     if (cite)
         code.cite = cite->text;
     else

@@ -4,6 +4,8 @@
 
 #include "interpreter/check/expressions.hpp"
 
+#include <span>
+
 namespace cpl::check_detail {
 
 /// The name of a value the conditions of one pass of a rule read alike (`local 0.1` for
@@ -45,7 +47,7 @@ protected:
 
 private:
     RuleCode header(const ast::Rule& written, const ast::Rule& rule, const std::string& layer,
-                    std::string_view what);
+                    std::string_view what, std::span<const ast::Rule* const> between = {});
     RuleCode compile_body(const ast::Rule& written, const std::string& layer, bool hoist,
                           bool replaces = false, const ast::Rule* restated = nullptr,
                           const MergedRule* changes = nullptr);

@@ -681,6 +681,7 @@ private:
         if (o.rule.clauses.empty()) {
             const ast::Rule* body = existing->restates ? existing->restates : existing->rule;
             MergedRule restated = *existing;
+            if (existing->restates) restated.restated_before.push_back(existing->rule);
             restated.rule = &o.rule;
             restated.replaces = existing->layer;
             restated.layer = layer;

@@ -99,6 +99,9 @@ struct MergedRule {
     // A restatement (`override` with a description, cite or dates and no clauses): the rule
     // whose clauses run, and whose description, cite and dates stand where `rule` has none.
     const ast::Rule* restates = nullptr;
+    // The restatements `rule` restates in turn, oldest first: a description, cite or dates
+    // the latest does not write stand as the most recent of them wrote it, else the body's.
+    std::vector<const ast::Rule*> restated_before = {};
     // Tried where the rule would act (after its leading for/let/when), in declaration order:
     // exceptions per element of its loop first, then the narrowings' conditions.
     std::vector<LayeredChange> element_exceptions = {};

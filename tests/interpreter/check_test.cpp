@@ -232,6 +232,39 @@ TEST_CASE("an override without clauses restates a rule: the base's body runs, wi
         CHECK(l.code != "95886");
 }
 
+// A restatement of a restatement: what the later one does not write stays the earlier's, not
+// the body's (a payer extending one that switched an edit off before 2030 left it off).
+TEST_CASE("a restatement over a restatement keeps the earlier one's cite and dates") {
+    std::string base =
+        write_temp(fmt::format("restated_base_{}.cpl", ::getpid()),
+                   "policy ga extends standard \"g\"\n"
+                   "override rule needle_emg_complete_with_ncs \"restated A\" from \"2030-01-01\"\n"
+                   "  cite \"A cite\"\n");
+    Loaded loaded = load_text("policy gc extends \"" + base + "\"\n" +
+                              "override rule needle_emg_complete_with_ncs \"restated C\"\n");
+    INFO(rendered(loaded));
+    REQUIRE(loaded.program);
+    const RuleCode* rule = nullptr;
+    for (const auto& r : loaded.program->rules)
+        if (r.name == "needle_emg_complete_with_ncs") rule = &r;
+    REQUIRE(rule);
+    CHECK(rule->doc == "restated C");
+    CHECK(rule->cite == "A cite");
+    CHECK(rule->effective.from == "2030-01-01");
+    // Within one file: the second restatement writes the cite, the first's dates stand.
+    loaded = load_text(
+        "policy g12 extends standard\n"
+        "override rule needle_emg_complete_with_ncs \"first\" from \"2030-01-01\" cite \"y\"\n"
+        "override rule needle_emg_complete_with_ncs \"second\" cite \"z\"\n");
+    INFO(rendered(loaded));
+    REQUIRE(loaded.program);
+    for (const auto& r : loaded.program->rules)
+        if (r.name == "needle_emg_complete_with_ncs") rule = &r;
+    CHECK(rule->doc == "second");
+    CHECK(rule->cite == "z");
+    CHECK(rule->effective.from == "2030-01-01");
+}
+
 // A payer that dates a setting its base's table reads gets the error at the base's table
 // value (that is where the setting is read); a note names the payer's dated value.
 TEST_CASE("a table value of a base reading a setting a payer dates names the payer's line") {
