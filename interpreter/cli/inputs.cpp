@@ -25,8 +25,10 @@ std::vector<std::string> files_below(const std::string& dir,
     std::vector<std::string> out;
     std::error_code ec;
     for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        // Anything but a directory: a dangling link or a FIFO named like a case is the
+        // caller's to report, not to skip without a word.
         std::error_code kind;
-        if (!it->is_regular_file(kind) || kind) continue;
+        if (it->is_directory(kind)) continue;
         std::string path = it->path().string();
         for (const auto& suffix : suffixes)
             if (path.ends_with(suffix)) {
@@ -65,8 +67,18 @@ public:
             if (files.empty())
                 fail_input(input,
                            "no case file (.json, .jsonl) below this directory [run.no_cases]");
-            for (const auto& file : files)
+            for (const auto& file : files) {
+                // Found, not named: a link to nothing or a FIFO is reported, never waited on.
+                std::error_code kind;
+                if (!fs::is_regular_file(file, kind)) {
+                    std::string why;
+                    read_text_file(file, why);
+                    problem(file,
+                            fmt::format("cannot read the case file: it {} [run.cannot_read]", why));
+                    continue;
+                }
                 this->input(file);
+            }
             return;
         }
         if (input.ends_with(".jsonl")) {

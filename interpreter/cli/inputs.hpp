@@ -30,8 +30,9 @@ struct InputsRead {
 InputsRead for_each_case(const std::vector<std::string>& inputs, const CaseSink& sink,
                          const ProblemSink& problems = {});
 
-/// Every file below `dir` whose name ends in one of `suffixes`, sorted. Entries that cannot
-/// be examined (a symbolic link loop, a name too long) are skipped.
+/// Every entry below `dir` but its directories whose name ends in one of `suffixes`, sorted:
+/// also those that are not regular files or cannot be examined (a link to nothing, a link
+/// loop, a FIFO), for the caller to report.
 std::vector<std::string> files_below(const std::string& dir,
                                      const std::vector<std::string>& suffixes);
 
