@@ -9,11 +9,13 @@
 #include "lang/utf8.hpp"
 #include "lang/vocabulary.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 
 namespace cpl::cli {
 
@@ -300,18 +302,41 @@ std::string shown(std::string_view text) {
     return printable(text, true);
 }
 
+// NAME.case.json for NAME.expected.json.
+std::string case_of(const std::string& expected) {
+    return expected.substr(0, expected.size() - std::string(".expected.json").size()) +
+           ".case.json";
+}
+
+// `files` in their order, each file once however it was spelt (`t`, `t/`, `t/ok.case.json`).
+std::vector<std::string> distinct_files(const std::vector<std::string>& files) {
+    std::vector<std::string> out;
+    std::set<fs::path> seen;
+    for (const auto& f : files) {
+        std::error_code ec;
+        fs::path key = fs::weakly_canonical(f, ec);
+        if (seen.insert(ec ? fs::path(f).lexically_normal() : key).second) out.push_back(f);
+    }
+    return out;
+}
+
 } // namespace
 
 int test(const TestOptions& options) {
     std::vector<std::string> paths =
         options.paths.empty() ? std::vector<std::string>{"tests"} : options.paths;
     std::vector<std::string> files;
+    std::vector<std::string> strays; // NAME.expected.json with no NAME.case.json beside it
     for (const auto& p : paths) {
         // The error_code forms: a symbolic link loop or an over-long name must not throw.
         std::error_code ec;
         if (fs::is_directory(p, ec)) {
-            auto found = files_below(p, {".case.json"});
-            files.insert(files.end(), found.begin(), found.end());
+            auto found = files_below(p, {".case.json", ".expected.json"});
+            for (const auto& f : found)
+                if (f.ends_with(".case.json"))
+                    files.push_back(f);
+                else if (!std::binary_search(found.begin(), found.end(), case_of(f)))
+                    strays.push_back(f);
         } else if (fs::exists(p, ec)) {
             // Its expectation is found by the name: NAME.case.json beside NAME.expected.json.
             if (!p.ends_with(".case.json")) {
@@ -326,6 +351,9 @@ int test(const TestOptions& options) {
             return 2;
         }
     }
+    // Paths that overlap (a directory and a test in it) name a test once.
+    files = distinct_files(files);
+    strays = distinct_files(strays);
     // A test job that finds nothing to run has not passed: its paths are wrong.
     if (files.empty()) {
         eprint("cpl test: error: no tests in {}: a test is NAME.case.json beside "
@@ -338,6 +366,13 @@ int test(const TestOptions& options) {
     std::map<std::string, Coverage> coverage;
     std::size_t passed = 0, failed = 0, updated = 0;
     bool bad_layer = false; // --coverage-layer names no layer of a policy tested
+    // An expectation whose case was renamed or deleted tests nothing any more: said, and failed.
+    for (const auto& stray : strays) {
+        print("FAIL {}: there is no {} beside it: a test is NAME.case.json beside "
+              "NAME.expected.json\n",
+              shown(stray), shown(fs::path(case_of(stray)).filename().string()));
+        ++failed;
+    }
     for (const auto& file : files) {
         std::string expected_path =
             file.substr(0, file.size() - std::string(".case.json").size()) + ".expected.json";
@@ -388,6 +423,20 @@ int test(const TestOptions& options) {
             ++failed;
             continue;
         }
+        // A test states what it is about: one that lists no section and no error checks only
+        // that the case runs. --update writes its claim into it.
+        static constexpr const char* sections[] = {"error",  "lines",    "edits",
+                                                   "review", "unbilled", "documentation"};
+        bool says_nothing =
+            !creating && std::none_of(std::begin(sections), std::end(sections),
+                                      [&](const char* s) { return expected.contains(s); });
+        if (says_nothing && !options.update) {
+            print("FAIL {}: {} states nothing of the result: list its `lines`, `edits` or "
+                  "`error` (`cpl test --update` writes them)\n",
+                  shown(file), shown(expected_path));
+            ++failed;
+            continue;
+        }
         std::string named = creating ? policy_of_tests_in(directory_of(file))
                                      : expected.value("policy", "standard");
         std::optional<std::string> found = options.policy.empty()
@@ -427,6 +476,7 @@ int test(const TestOptions& options) {
                 evaluate_options.coverage = &coverage[policy];
             outcome = sessions[policy]->run(*case_text, evaluate_options);
             problems = compare(expected, outcome);
+            if (says_nothing) problems.push_back("the expectation states nothing of the result");
         } catch (const json::exception& e) {
             problems.push_back(fmt::format("{} is malformed: {}", expected_path,
                                            without_exception_name(e.what())));
@@ -437,20 +487,27 @@ int test(const TestOptions& options) {
                 case_name = fs::path(file).filename().string();
                 case_name.resize(case_name.size() - std::string(".case.json").size());
             }
-            if (replace_file(expected_path,
-                             updated_expectation(
-                                 creating ? "" : *expected_text, case_name,
-                                 options.policy.empty()
-                                     ? named
-                                     : policy_reference(policy, policies[policy].program->name,
-                                                        directory_of(file)),
-                                 outcome),
-                             why)) {
+            std::string text = updated_expectation(
+                creating ? "" : *expected_text, case_name,
+                options.policy.empty()
+                    ? named
+                    : policy_reference(policy, policies[policy].program->name, directory_of(file)),
+                outcome);
+            // Written only when the test then passes: an update never reports a fix it did not
+            // make (the failure is shown below, and the file is left as it was).
+            std::optional<std::string> repeated_key;
+            std::vector<std::string> left = compare(parse_expectation(text, repeated_key), outcome);
+            if (!left.empty()) {
+                problems = std::move(left);
+                problems.insert(problems.begin(),
+                                "--update could not write an expectation this case meets:");
+            } else if (replace_file(expected_path, text, why)) {
                 print("{} {}\n", creating ? "CREATED" : "UPDATED", shown(expected_path));
                 ++updated;
                 continue;
+            } else {
+                problems.push_back(fmt::format("cannot write {}: {}", expected_path, why));
             }
-            problems.push_back(fmt::format("cannot write {}: {}", expected_path, why));
         }
         if (problems.empty()) {
             ++passed;

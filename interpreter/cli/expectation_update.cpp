@@ -68,7 +68,8 @@ std::string updated_expectation(const std::string& old_text, const std::string& 
                                 const std::string& policy, const CaseOutcome& outcome) {
     ordered old = old_text.empty() ? ordered::object() : ordered::parse(old_text);
     ordered out = old;
-    if (!out.contains("case")) out["case"] = case_id;
+    // The expectation is for the case it sits beside: an id it names wrongly is rewritten too.
+    if (!out.contains("case") || !case_id.empty()) out["case"] = case_id;
     if (!out.contains("policy")) out["policy"] = policy;
     static const char* sections[] = {"error",  "lines",    "edits",
                                      "review", "unbilled", "documentation"};

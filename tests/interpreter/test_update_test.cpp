@@ -1,6 +1,6 @@
-// `cpl test --update` (interpreter/cli/expectation_update.cpp): a failing expectation is
-// rewritten to the current result keeping the author's choices, a missing one is created,
-// and both then pass.
+// `cpl test` (interpreter/cli/cmd_test.cpp) and `--update` (expectation_update.cpp): each test
+// counted once, an expectation that tests nothing failed, a failing expectation rewritten to
+// the current result keeping the author's choices, a missing one created, and both then pass.
 #include "../helpers.hpp"
 #include "../scratch.hpp"
 
@@ -122,5 +122,40 @@ TEST_CASE("cpl test --update names the policy so the test finds it, and units it
                                 .c_str()) == 0);
         CHECK(json::parse(slurp(dir / "acme" / "tests" / "nmj.expected.json"))["policy"] == "acme");
     }
+    fs::remove_all(dir);
+}
+
+// Each of these once ended in a count or an update that did not tell the truth.
+TEST_CASE("cpl test counts each test once, fails what tests nothing, and updates only to a pass") {
+    fs::path dir = cpl::test::fresh_dir("test_counts");
+    fs::path golden = cpl::test::source_root / "tests/golden/run/standard";
+    fs::copy_file(golden / "carpal-tunnel-right.case.json", dir / "ok.case.json");
+    fs::copy_file(golden / "carpal-tunnel-right.expected.json", dir / "ok.expected.json");
+    std::string out;
+    // A test named by a directory and by itself runs once.
+    REQUIRE(std::system(fmt::format("'{}' test '{}' '{}/' '{}' >'{}' 2>&1", CPL_BINARY,
+                                    dir.string(), dir.string(), (dir / "ok.case.json").string(),
+                                    (dir / "log.txt").string())
+                            .c_str()) == 0);
+    CHECK(slurp(dir / "log.txt").find("1 passed, 0 failed") != std::string::npos);
+    // An expectation whose case was renamed away fails, naming the case it lacks.
+    std::ofstream(dir / "lost.expected.json") << R"({"case": "x", "lines": [{"code": "95886"}]})";
+    REQUIRE(cpl_test(dir, "", out) == 1);
+    CHECK(out.find("lost.expected.json: there is no lost.case.json beside it") !=
+          std::string::npos);
+    CHECK(out.find("1 passed, 1 failed") != std::string::npos);
+    fs::remove(dir / "lost.expected.json");
+    // `{}` states nothing of the result: it fails; --update writes the claim into it.
+    std::ofstream(dir / "ok.expected.json") << "{}";
+    REQUIRE(cpl_test(dir, "", out) == 1);
+    CHECK(out.find("states nothing of the result") != std::string::npos);
+    REQUIRE(cpl_test(dir, "--update", out) == 0);
+    CHECK(json::parse(slurp(dir / "ok.expected.json"))["lines"].size() == 2);
+    // An expectation for another case id: --update writes this case's id, and it then passes.
+    std::ofstream(dir / "ok.expected.json")
+        << R"({"case": "other", "lines": [{"code": "95909"}, {"code": "95886"}]})";
+    REQUIRE(cpl_test(dir, "--update", out) == 0);
+    CHECK(json::parse(slurp(dir / "ok.expected.json"))["case"] == "carpal-tunnel-right");
+    REQUIRE(cpl_test(dir, "", out) == 0);
     fs::remove_all(dir);
 }
