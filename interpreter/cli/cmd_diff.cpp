@@ -61,7 +61,8 @@ int diff(const DiffOptions& options) {
     Session after(*payer.program);
     std::size_t total = 0, changed = 0, refused = 0;
     std::string report_text, refused_text;
-    for_each_case(options.cases, [&](std::string_view text, const std::string& origin) {
+    InputsRead read = for_each_case(options.cases, [&](std::string_view text,
+                                                       const std::string& origin) {
         ++total;
         CaseOutcome then = before.run(text);
         std::string then_claim = claim_text(then);
@@ -94,6 +95,11 @@ int diff(const DiffOptions& options) {
     if (refused > 0)
         print("\n{} {} neither policy can evaluate:\n{}", refused, refused == 1 ? "case" : "cases",
               refused_text);
+    // A comparison that could not read all it was given is no pass (stderr names the input).
+    if (!read.ok) {
+        print("\nnot every case input could be read: the comparison is incomplete\n");
+        return 1;
+    }
     return 0;
 }
 
