@@ -416,9 +416,12 @@ private:
     void apply_one(MergedPolicy& merged, const ast::Table& t, const std::string& layer) {
         auto at = table_at_.find(t.name.text);
         MergedTable* table = at == table_at_.end() ? nullptr : &merged.tables[at->second];
-        if (table && refuse_fixed(table->decl->fixed, table->layer, layer, t.name.span, "table",
-                                  t.name.text))
+        if (table && refuse_fixed(table->decl->fixed || !table->fixed_by.empty(),
+                                  table->fixed_by.empty() ? table->layer : table->fixed_by, layer,
+                                  t.name.span, "table", t.name.text))
             return;
+        // A layer that fixes a table of its base fixes it for the layers over it.
+        if (table && t.fixed) table->fixed_by = layer;
         if (!table) {
             if (t.replace)
                 unknown("check.unknown_table", t.name.span, "table", t.name.text,

@@ -55,6 +55,9 @@ struct MergedTable {
     std::vector<MergedRow> rows;
     std::string source = {}; // where rows came from a data file: its path and version
     std::string declared_by = {};
+    // The layer whose `fixed table NAME … end` fixed a table its base declared: from there on,
+    // as the declaration's own `fixed`, no later layer may change it.
+    std::string fixed_by = {};
     // Every `table NAME … end` that wrote it (its name), with its layer, in the order applied.
     std::vector<std::pair<Span, std::string>> written_at = {};
     // `remove` keys that matched no row: the checker reports each (a key of the wrong type,

@@ -265,6 +265,23 @@ TEST_CASE("a restatement over a restatement keeps the earlier one's cite and dat
     CHECK(rule->effective.from == "2030-01-01");
 }
 
+// `fixed` on the rows a policy adds to its base's table was once accepted and ignored.
+TEST_CASE("a policy that fixes its base's table fixes it for the policies over it") {
+    std::string base = write_temp(fmt::format("fixes_mue_{}.cpl", ::getpid()),
+                                  "policy fx1 extends standard \"f\"\n"
+                                  "fixed table mue\n  95866 => 2\nend\n");
+    for (std::string change :
+         {"table mue\n  95866 => 9\nend\n", "replace table mue\n  95866 => 9\nend\n"}) {
+        Loaded loaded = load_text("policy fx2 extends \"" + base + "\"\n" + change);
+        INFO(rendered(loaded));
+        CHECK(codes(loaded) == "check.fixed");
+        CHECK(rendered(loaded).find("table `mue` is fixed by `fx1`") != std::string::npos);
+    }
+    Loaded own = load_text("policy fx1b extends standard\nfixed table mue\n  95866 => 2\nend\n"
+                           "table mue\n  95867 => 2\nend\n");
+    CHECK(codes(own).empty()); // its own layer may go on writing rows
+}
+
 // A payer that dates a setting its base's table reads gets the error at the base's table
 // value (that is where the setting is read); a note names the payer's dated value.
 TEST_CASE("a table value of a base reading a setting a payer dates names the payer's line") {
