@@ -84,6 +84,7 @@ struct CaseState {
     std::vector<Billed> billed;                   // under explain: the codes each rule billed
     std::vector<ModifierChange> modifier_changes; // under explain: each edit's modifiers
     std::vector<const TableRowData*> rows_used;   // under explain: rows the running rule read
+    std::vector<const RuleCode*> exceptions_ran;  // under explain: each ran in its target's place
     std::vector<std::uint8_t>& let_cached;        // invariant lets computed in this run of a rule
     std::vector<Value>& let_values;
 

@@ -20,6 +20,7 @@ void mark_fired(CaseState& s) {
 // whether or not it then acts.
 void mark_exception_ran(CaseState& s, const RuleCode& exception) {
     if (s.coverage) s.coverage->exceptions.insert(&exception);
+    if (s.explain) s.exceptions_ran.push_back(&exception);
 }
 
 void add_time(RuleProfile& profile, std::size_t index, std::chrono::nanoseconds elapsed) {

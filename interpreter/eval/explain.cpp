@@ -393,6 +393,36 @@ std::vector<std::string> acts_of(const CaseState& s, const Result& result, std::
     return did;
 }
 
+// Why an exception per line whose guard never stopped it did not run, if it did not: a
+// case-level exception ran in its target's place (and the target's exceptions per line are
+// not tried then), or the target stopped before it acted on any line.
+std::optional<std::string> exception_not_tried(const CaseState& s, const RuleCode& exception) {
+    auto ran = [&](const RuleCode& r) {
+        return std::find(s.exceptions_ran.begin(), s.exceptions_ran.end(), &r) !=
+               s.exceptions_ran.end();
+    };
+    if (ran(exception)) return std::nullopt;
+    for (const auto* targets : {&s.program.rules, &s.program.edits})
+        for (const auto& target : *targets) {
+            const auto& per_line = target.element_exceptions;
+            if (std::none_of(per_line.begin(), per_line.end(),
+                             [&](const RuleCode& e) { return &e == &exception; }))
+                continue;
+            std::string_view kind = vocabulary::keyword(target.kind);
+            for (const auto& instead : target.exceptions)
+                if (ran(instead))
+                    return fmt::format("it was not tried: exception {} ran in place of {} {} for "
+                                       "the whole case, and then no exception per line of it is "
+                                       "tried",
+                                       instead.name, kind, target.name);
+            std::vector<std::string> stopped = stopped_at(s, target);
+            if (!stopped.empty())
+                return fmt::format("it was not tried: {} {} stopped before acting on a line: {}",
+                                   kind, target.name, fmt::join(stopped, "; "));
+        }
+    return std::nullopt;
+}
+
 std::string why_not_rule(const CaseState& s, const Result& result, const RuleCode& rule) {
     std::vector<std::string> did = acts_of(s, result, rule.name);
     // An exception that ran instead of it did what it did not.
@@ -409,6 +439,8 @@ std::string why_not_rule(const CaseState& s, const Result& result, const RuleCod
     std::vector<std::string> stopped = stopped_at(s, rule);
     if (!stopped.empty())
         return fmt::format("{}: it stopped: {} {}", rule.name, fmt::join(stopped, "; "), note);
+    if (auto untried = exception_not_tried(s, rule))
+        return fmt::format("{}: {} {}", rule.name, *untried, note);
     return fmt::format("{}: it ran and found nothing to act on (a `for` over an empty list, or "
                        "nothing its clauses add) {}",
                        rule.name, note);

@@ -158,6 +158,22 @@ TEST_CASE("why-not of an exception whose guard failed gives the guard's otherwis
     CHECK(result.why_not[0].starts_with("larynx: it stopped: the larynx was not needled"));
 }
 
+// It said "it ran and found nothing to act on" of an exception per line that was never tried.
+TEST_CASE("why-not of an exception per line a case-level exception kept from running says so") {
+    auto r = make("rule one \"A limb\"\n  for limb in case.extremities\n  bill 95860\n"
+                  "  cite \"x\"\n"
+                  "exception per_limb to rule one per limb \"Each limb\"\n"
+                  "  when limb.limb == \"right_arm\"\n  bill 95861 cite \"y\"\n"
+                  "exception whole to rule one \"The case\" when true bill 95864 cite \"z\"\n");
+    EvaluateOptions options;
+    options.why_not = {"per_limb"};
+    Result result = r.run(one_limb(0), options);
+    REQUIRE(result.why_not.size() == 1);
+    CHECK(result.why_not[0].starts_with(
+        "per_limb: it was not tried: exception whole ran in place of rule one for the whole "
+        "case"));
+}
+
 TEST_CASE("why-not of a rule a payer disabled says who disabled it and why") {
     Loaded loaded = load_policy((test::source_root / "policies/commercial.cpl").string());
     REQUIRE(loaded.program);
