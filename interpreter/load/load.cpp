@@ -335,6 +335,8 @@ private:
         setting_at_.emplace(s.name.text, merged.settings.size());
         merged.settings.push_back(
             {&s, {{&s.value, &s.effective, layer}}, layer, {{&s.value, layer}}});
+        // Its value is this policy's, as a restatement's would be (restated_before_here).
+        restated_here_[s.name.text].push_back({&s.effective, s.value.span, s.span, true});
     }
 
     // A payer may not change what the standard set marks `fixed`.
@@ -357,23 +359,25 @@ private:
             return fmt::format("{}|{}", e.from ? e.from->text : "", e.until ? e.until->text : "");
         };
         auto& mine = restated_here_[s.name.text];
-        const ast::SettingValue* earlier = nullptr;
-        for (const ast::SettingValue* before : mine)
-            if (!s.effective.dated() || dates(before->effective) == dates(s.effective))
-                earlier = before;
-        mine.push_back(&s);
-        if (!earlier) return false;
+        const ValueHere* earlier = nullptr;
+        for (const ValueHere& before : mine)
+            if (!s.effective.dated() || dates(*before.effective) == dates(s.effective))
+                earlier = &before;
+        if (!earlier) {
+            mine.push_back({&s.effective, s.value.span, s.span, false});
+            return false;
+        }
         auto& d = diagnostics_.error(
             "check.changed_twice", s.name.span,
-            fmt::format("this policy restated `{}` already{}: this value would replace that one "
+            fmt::format("this policy {} `{}` already{}: this value would replace that one "
                         "without a word",
-                        s.name.text, s.effective.dated() ? " for the same dates" : ""));
-        d.notes.push_back(fmt::format("its value `{}` ({})",
-                                      source_text_of(merged, earlier->value.span),
+                        earlier->declared ? "declared" : "restated", s.name.text,
+                        s.effective.dated() ? " for the same dates" : ""));
+        d.notes.push_back(fmt::format("its value `{}` ({})", source_text_of(merged, earlier->value),
                                       where(merged, earlier->span)));
         if (s.effective.dated())
             d.help = "keep one value for these dates";
-        else if (earlier->effective.dated())
+        else if (earlier->effective->dated())
             d.help = "write the value for every date first, then the dated ones: a value with "
                      "no dates replaces all before it";
         else
@@ -821,8 +825,14 @@ private:
     // and where it is (changed_before_here).
     std::map<std::pair<ast::RuleKind, std::string>, std::pair<std::string, std::string>>
         changed_here_;
-    // The settings the layer being applied restated so far (restated_before_here).
-    std::map<std::string, std::vector<const ast::SettingValue*>> restated_here_;
+    // The values the layer being applied gave each setting so far, declared or restated
+    // (restated_before_here).
+    struct ValueHere {
+        const ast::Effective* effective;
+        Span value, span;
+        bool declared; // the setting's declaration, not a restatement
+    };
+    std::map<std::string, std::vector<ValueHere>> restated_here_;
     std::map<std::pair<ast::RuleKind, std::string>, std::string> disabled_reason_;
     std::map<std::pair<ast::RuleKind, std::string>, std::vector<std::string>> disabled_codes_;
     std::unordered_map<std::string, std::string> exception_layer_; // exception name → layer

@@ -24,6 +24,7 @@ TEST_CASE("problems found by the checker, by code") {
         {"policy p\ndef f(l: extremty) = 1\n", "check.unknown_type"},
         {"policy p\ntable t 1 => case end\n", "check.table_value_not_constant"},
         {"policy p\nsetting s 1\nsetting s 2\n", "check.duplicate_setting"},
+        {"policy p\nsetting s 3 from \"2030-01-01\"\ns 4\n", "check.changed_twice"},
         {"policy p\nrule r cite \"a\"\nrule r cite \"b\"\n", "check.duplicate_rule"},
         {"policy p\ntable t \"a\" => 1\n  \"b\" => 2\n  3 => 3\nend\n", "check.table_key_type"},
         {"policy p\ntable t 95860 => 1\n  95861 => \"x\"\n  95862 => 3\nend\n",
