@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <fmt/format.h>
 
 namespace cpl {
 
@@ -242,6 +243,22 @@ std::optional<Problem> one_component_a_line(std::span<const Value> fields) {
                    "26 and TC on one line: a line is the professional component or the technical "
                    "one, not both",
                    "bill each component on a line of its own, or the global service with neither"};
+}
+
+std::optional<Problem> history_before_service(std::span<const Value> fields) {
+    std::string_view date = fields[case_field::date_of_service].str();
+    if (date.empty()) return std::nullopt; // undated: coded as of today, whatever today is
+    std::span<const Value> history = fields[case_field::history].list();
+    for (std::size_t i = 0; i < history.size(); ++i) {
+        std::string_view then = history[i].items[encounter_field::date_of_service].str();
+        if (then <= date) continue;
+        return Problem{"history",
+                       fmt::format("its element [{}] is dated {}, after the date of service {}: "
+                                   "history holds the patient's earlier encounters",
+                                   i, then, date),
+                       "check both dates; an encounter after this one belongs to its own case"};
+    }
+    return std::nullopt;
 }
 
 std::optional<Problem> f_wave_on_motor_only(std::span<const Value> fields) {

@@ -199,6 +199,9 @@ inline constexpr Choice study_types{"type", study_type_options};
 
 /// nerve_study: an F-wave is recorded on a motor study only.
 std::optional<Problem> f_wave_on_motor_only(std::span<const Value> fields);
+/// case: every encounter of `history` is dated on or before the date of service (it holds
+/// earlier encounters: one after it is a wrong date, which a frequency limit would drop).
+std::optional<Problem> history_before_service(std::span<const Value> fields);
 /// claim_line: 26 (professional component) and TC (technical) are never on one line.
 std::optional<Problem> one_component_a_line(std::span<const Value> fields);
 
@@ -272,7 +275,7 @@ inline constexpr Field encounter_fields[] = {
 
 inline constexpr ShapeSchema shapes[] = {
     {shape_claim_line, "claim_line", claim_line_fields, "{code} x{units}", one_component_a_line},
-    {shape_case, "case", case_fields},
+    {shape_case, "case", case_fields, {}, history_before_service},
     {shape_extremity, "extremity", extremity_fields, "{limb}"},
     {shape_muscle, "muscle", muscle_fields, "{name}"},
     {shape_sided_muscle, "sided_muscle", sided_muscle_fields, "{name} ({side})"},

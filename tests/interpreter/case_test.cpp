@@ -822,6 +822,25 @@ TEST_CASE("f_wave only on a motor study", "[case][error]") {
         });
 }
 
+// A frequency limit counts earlier encounters: one dated after the study dropped out unsaid.
+TEST_CASE("history holds encounters on or before the date of service", "[case][error]") {
+    CaseReader reader(&standard_muscles().index);
+    Arena arena;
+    read_ok(reader,
+            R"({"id": "c", "date_of_service": "2025-03-14", "history": [)"
+            R"({"date_of_service": "2025-03-14"}, {"date_of_service": "2024-03-14"}]})",
+            arena);
+    read_ok(reader, R"({"id": "c", "history": [{"date_of_service": "2099-01-01"}]})", arena);
+    check_errors(reader,
+                 {
+                     {R"({"id": "c", "date_of_service": "2025-03-14", "history": [)"
+                      R"({"date_of_service": "2024-01-02"}, {"date_of_service": "2025-03-15"}]})",
+                      "history",
+                      "its element [1] is dated 2025-03-15, after the date of service "
+                      "2025-03-14: history holds the patient's earlier encounters"},
+                 });
+}
+
 TEST_CASE("dates", "[case][error]") {
     CaseReader reader(&standard_muscles().index);
     Arena arena;
