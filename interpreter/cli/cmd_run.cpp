@@ -106,6 +106,12 @@ unsigned jobs_for(const RunOptions& options) {
 const Program* program_kept_until_exit = nullptr;
 
 int run(const RunOptions& options) {
+    // Standard input is read once: a second `-` would find it empty.
+    if (std::count(options.cases.begin(), options.cases.end(), "-") > 1) {
+        eprint("cpl run: error: `-` (standard input) is given more than once "
+               "[run.stdin_twice]\n");
+        return 2;
+    }
     Loaded loaded = load_policy(options.policy);
     if (!report(loaded)) return 1;
     // The process ends when the run does: freeing the program's nodes one by one would cost

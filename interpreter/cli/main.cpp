@@ -210,13 +210,15 @@ int main(int argc, char** argv) {
         if (serve_cmd && *serve_cmd) return cpl::cli::serve(serve);
         if (lsp_cmd && *lsp_cmd) return cpl::cli::lsp();
         if (help_cmd && *help_cmd) {
+            // app.help() would give the help of the command parsed, `help` itself.
             if (help_topic.empty()) {
-                print("{}", app.help());
+                print("{}",
+                      app.get_formatter()->make_help(&app, "cpl", CLI::AppFormatMode::Normal));
                 return 0;
             }
             for (auto* sub : app.get_subcommands({}))
                 if (sub->get_name() == help_topic) {
-                    print("{}", sub->help());
+                    print("{}", sub->help("cpl"));
                     return 0;
                 }
             eprint("cpl: no command `{}`; see `cpl help`\n", help_topic);
