@@ -879,11 +879,12 @@ private:
         if (e.narrows)
             line(decl_begin_, 0,
                  std::string("narrow ") + kind_word(e.target_kind) + " " + e.target.text +
-                     doc_suffix(e.rule.doc));
+                     doc_suffix(e.rule.doc) + placement_suffix(e.rule));
         else
             line(decl_begin_, 0,
                  "exception " + e.rule.name.text + " to " + kind_word(e.target_kind) + " " +
-                     e.target.text + (e.per ? " per " + e.per->text : "") + doc_suffix(e.rule.doc));
+                     e.target.text + (e.per ? " per " + e.per->text : "") + doc_suffix(e.rule.doc) +
+                     placement_suffix(e.rule));
         clauses(e.rule);
     }
 

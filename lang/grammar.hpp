@@ -334,12 +334,14 @@ struct expect_to : kw_to {};
 //   where the target would act, rather than once for the case. `per` is not reserved.
 struct per_word : word< TAO_PEGTL_STRING( "per" ) > {};
 struct exception_per : seq< per_word, ws, expect_var > {};
-struct exception_decl : seq< kw_exception, expect_rule_name, expect_to, expect_kind, expect_target, opt< exception_per >, opt< doc_string >, star< clause > > {};
+// A placement parses here too, so that the checker can say an exception runs where its
+// target runs (check.placement), rather than the parser expecting a value.
+struct exception_decl : seq< kw_exception, expect_rule_name, expect_to, expect_kind, expect_target, opt< exception_per >, opt< doc_string >, opt< placement >, star< clause > > {};
 // narrow <- 'narrow' ('rule' / 'edit') name [string] clause*
 //   Conditions (`let`, `when`) the target must also meet where it acts. `narrow` is not
 //   reserved: only `rule` or `edit` after it makes the declaration.
 struct narrow_word : word< TAO_PEGTL_STRING( "narrow" ) > {};
-struct narrow_decl : seq< narrow_word, ws, at< sor< kw_rule, kw_edit > >, expect_kind, expect_target, opt< doc_string >, star< clause > > {};
+struct narrow_decl : seq< narrow_word, ws, at< sor< kw_rule, kw_edit > >, expect_kind, expect_target, opt< doc_string >, opt< placement >, star< clause > > {};
 struct expect_include_path : sor< doc_string, raise< expect_include_path > > {};
 // include <- 'include' string
 struct include_decl : seq< kw_include, expect_include_path > {};

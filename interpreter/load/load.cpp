@@ -552,6 +552,23 @@ private:
                                          at.before ? "before" : "after"),
                              layer))
                 return;
+            ast::RuleKind other =
+                rule.kind == ast::RuleKind::Rule ? ast::RuleKind::Edit : ast::RuleKind::Rule;
+            // Rules all run before edits: one cannot run among the other kind.
+            if (find_rule(merged, other, at.target.text)) {
+                diagnostics_
+                    .error("check.unknown_rule", at.target.span,
+                           fmt::format("`{}` is {}, and {} cannot run among {}: rules all run "
+                                       "before edits",
+                                       at.target.text,
+                                       other == ast::RuleKind::Edit ? "an edit" : "a rule",
+                                       rule.kind == ast::RuleKind::Edit ? "an edit" : "a rule",
+                                       other == ast::RuleKind::Edit ? "edits" : "rules"))
+                    .help = fmt::format("name {} to run this {} {}",
+                                        rule.kind == ast::RuleKind::Edit ? "an edit" : "a rule",
+                                        kind_name(rule.kind), at.before ? "before" : "after");
+                return;
+            }
             auto& d = diagnostics_.error(
                 "check.unknown_rule", at.target.span,
                 fmt::format("there is no {} `{}` to run this {} {}", kind_name(rule.kind),
@@ -750,6 +767,15 @@ private:
     }
 
     void apply_one(MergedPolicy& merged, const ast::Exception& e, const std::string& layer) {
+        if (e.rule.placement)
+            diagnostics_
+                .error("check.placement", e.rule.placement->span,
+                       fmt::format("{} runs where the {} it changes runs",
+                                   e.narrows ? "a narrowing" : "an exception",
+                                   kind_name(e.target_kind)))
+                .help = fmt::format(
+                "leave out `{}`; to run new clauses elsewhere, declare a new {} with it",
+                e.rule.placement->before ? "before" : "after", kind_name(e.target_kind));
         auto* target = find_rule(merged, e.target_kind, e.target.text);
         if (!target) {
             missing_target(
