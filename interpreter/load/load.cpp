@@ -144,17 +144,31 @@ private:
         return true;
     }
 
-    // A payer codes at most the dates its base codes: each layer may only narrow them.
-    static void narrow_dates(MergedPolicy& merged, const ast::Effective& e,
-                             const std::string& layer) {
+    // A payer codes at most the dates its base codes: each layer may only narrow them. A bound
+    // that would widen them is said, since the policy then codes other dates than it reads.
+    void narrow_dates(MergedPolicy& merged, const ast::Effective& e, const std::string& layer) {
         if (e.from && (merged.dates_from.empty() || e.from->text > merged.dates_from)) {
             merged.dates_from = e.from->text;
             merged.dates_from_layer = layer;
+        } else if (e.from && e.from->text < merged.dates_from) {
+            wider_dates(*e.from, "from", "before", merged.dates_from, merged.dates_from_layer);
         }
         if (e.until && (merged.dates_until.empty() || e.until->text < merged.dates_until)) {
             merged.dates_until = e.until->text;
             merged.dates_until_layer = layer;
+        } else if (e.until && e.until->text > merged.dates_until) {
+            wider_dates(*e.until, "until", "after", merged.dates_until, merged.dates_until_layer);
         }
+    }
+
+    void wider_dates(const ast::Ident& bound, std::string_view word, std::string_view side,
+                     const std::string& kept, const std::string& kept_by) {
+        diagnostics_
+            .warning("check.header_dates_wider", bound.span,
+                     fmt::format("`{} \"{}\"` is {} the dates its base codes ({} {}, set by `{}`): "
+                                 "a policy can only narrow them, so it codes {} {}",
+                                 word, bound.text, side, word, kept, kept_by, word, kept))
+            .help = fmt::format("write `{} \"{}\"`, or leave `{}` out", word, kept, word);
     }
 
     // Drops the rules, edits and rows that were disabled or removed, keeping the order of the

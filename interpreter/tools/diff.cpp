@@ -221,6 +221,16 @@ std::string source_text(const SourceCode& s) {
 // The dates of service each codes, and the sources a payer added or declared again: both
 // change what results say (a case dated outside is refused; a source's words and whether it
 // was verified are printed with every line that cites it).
+// The layer (or the two) whose header moved the bound that differs from the base's.
+std::string dates_changed_by(const Effective& base, const Program& payer) {
+    bool from = base.from != payer.service_dates.from;
+    bool until = base.until != payer.service_dates.until;
+    const std::string& from_layer = payer.service_dates_from_layer;
+    const std::string& until_layer = payer.service_dates_until_layer;
+    if (from && until && from_layer != until_layer) return from_layer + " and " + until_layer;
+    return from ? from_layer : until_layer;
+}
+
 void diff_header(const Program& base, const Program& payer, std::vector<Change>& out) {
     if (in_effect(base.service_dates) != in_effect(payer.service_dates))
         out.push_back({"dates of service",
@@ -229,8 +239,7 @@ void diff_header(const Program& base, const Program& payer, std::vector<Change>&
                        in_effect(base.service_dates),
                        in_effect(payer.service_dates),
                        "",
-                       payer.service_dates_from_layer.empty() ? payer.service_dates_until_layer
-                                                              : payer.service_dates_from_layer,
+                       dates_changed_by(base.service_dates, payer),
                        {}});
     for (const auto& s : payer.bibliography) {
         const SourceCode* old = nullptr;

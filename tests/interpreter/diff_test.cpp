@@ -108,3 +108,18 @@ TEST_CASE("diff: a base's table row changed through a setting is the restating l
     CHECK(find(changes, "table row", "t[2]")->details[1] == "+ 5");
     CHECK_FALSE(find(changes, "table row", "t[3]"));
 }
+
+// It named the layer that set the `from` bound when another layer's `until` was the change.
+TEST_CASE("diff: dates of service changed by the layer whose header moved the bound") {
+    std::string base_name = fmt::format("diff_dates_base_{}.cpl", ::getpid());
+    Loaded old = load_policy(
+        write_temp(base_name, "policy h3 extends standard \"h3\" from \"2020-01-01\"\n"));
+    REQUIRE(old.program);
+    Loaded payer =
+        load_text(fmt::format("policy h4 extends \"{}\" \"h4\" until \"2024-01-01\"\n", base_name));
+    INFO(rendered(payer));
+    REQUIRE(payer.program);
+    const Change* dates = find(diff(*old.program, *payer.program), "dates of service", "");
+    REQUIRE(dates);
+    CHECK(dates->layer == "h4");
+}
