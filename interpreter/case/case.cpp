@@ -339,6 +339,61 @@ std::string CaseReader::Impl::where_parsing_stopped(od::document& doc) const {
     return fmt::format(" at line {}, column {}", line, column);
 }
 
+// Where the first JSON value of `text` ends (one past its closing bracket) when its brackets
+// close, strings and their escapes skipped; nullopt when they do not.
+std::optional<std::size_t> end_of_first_value(std::string_view text) {
+    std::size_t depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (in_string) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            ++depth;
+        } else if (c == '}' || c == ']') {
+            if (depth == 0 || --depth == 0) return i + 1;
+        }
+    }
+    return std::nullopt;
+}
+
+// Stage 1 reports a case object followed by more text (`{…} x`) as an object not closed: when
+// the first value does close, that is the error, said with its column and the case's id.
+void CaseReader::Impl::refuse_text_after_case() {
+    std::string_view text(buffer.get(), length);
+    std::optional<std::size_t> end = end_of_first_value(text);
+    if (!end) return;
+    std::size_t after = text.find_first_not_of(" \t\r\n", *end);
+    if (after == std::string_view::npos) return;
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i < after; ++i) {
+        if (text[i] == '\n') {
+            line++;
+            column = 1;
+        } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+            ++column; // characters, not bytes
+        }
+    }
+    std::string where = text.find('\n') == std::string_view::npos
+                            ? fmt::format(" at column {}", column)
+                            : fmt::format(" at line {}, column {}", line, column);
+    // The case alone, for its id (recover_id reads it again).
+    length = *end;
+    std::memset(buffer.get() + length, 0, simdjson::SIMDJSON_PADDING);
+    try {
+        fail_json(simdjson::TRAILING_CONTENT);
+    } catch (Failure& failure) {
+        failure.error.message += where;
+        failure.malformed = false; // placed here: no parser position to add
+        throw;
+    }
+}
+
 std::variant<Value, CaseError> CaseReader::Impl::read(std::string_view json, Arena& into) {
     if (json.starts_with("\xEF\xBB\xBF")) json.remove_prefix(3); // a UTF-8 byte-order mark
     length = json.size();

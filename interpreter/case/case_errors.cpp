@@ -12,8 +12,8 @@ const char* json_problem(simdjson::error_code code) {
     switch (code) {
     case UNCLOSED_STRING:
         return "a string is not closed";
-    case INCOMPLETE_ARRAY_OR_OBJECT:
-        return "an object or list is not closed, or text follows the case object";
+    case INCOMPLETE_ARRAY_OR_OBJECT: // text after a closed case is told apart (fail_json)
+        return "an object or list is not closed";
     case DEPTH_ERROR:
         return "it is nested too deeply";
     case NUMBER_ERROR:
@@ -104,6 +104,8 @@ void CaseReader::Impl::fail_at(std::string_view field, std::string message, std:
 }
 
 void CaseReader::Impl::fail_json(simdjson::error_code code) {
+    // The parser says this of a case object followed by more text too: that is told apart.
+    if (code == simdjson::INCOMPLETE_ARRAY_OR_OBJECT) refuse_text_after_case();
     std::string message;
     if (code == simdjson::EMPTY)
         message = "the case is empty: expected a JSON object";

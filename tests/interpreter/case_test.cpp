@@ -523,9 +523,7 @@ void check_errors(CaseReader& reader, const std::vector<Bad>& bad, std::string_v
 
 TEST_CASE("input that is not a JSON object", "[case][error]") {
     CaseReader reader(&standard_muscles().index);
-    const std::string unbalanced =
-        "the case is not valid JSON: an object or list is not closed, or text follows "
-        "the case object";
+    const std::string unbalanced = "the case is not valid JSON: an object or list is not closed";
     const std::string trailing = "the case is not valid JSON: there is more after the case object";
     // Errors found before the id can be read: the case has no id.
     check_errors(reader,
@@ -540,9 +538,7 @@ TEST_CASE("input that is not a JSON object", "[case][error]") {
                      {"hello", "", "the case is not valid JSON"},
                      {"{", "", unbalanced},
                      {"}", "", "the case is not valid JSON"},
-                     {R"({"id": "c"} 1)", "", unbalanced},
                      {R"({"id": "c", "diagnoses": ["a")", "", unbalanced},
-                     {R"({"id": "c"}])", "", unbalanced},
                      {R"({"id": "c)", "", "the case is not valid JSON: a string is not closed"},
                      {"{\"id\": \"c\xff\"}", "", "the case is not valid UTF-8"},
                  },
@@ -556,6 +552,10 @@ TEST_CASE("input that is not a JSON object", "[case][error]") {
              "the case is not valid JSON at column 33"},
             {R"({"id": "c" "larynx": true})", "", "the case is not valid JSON at column 12"},
             {R"({"id": "c"} {"id": "d"})", "", trailing + " at column 13"},
+            // The parser calls these an object not closed: the case closes, and text follows.
+            {R"({"id": "c"} 1)", "", trailing + " at column 13"},
+            {R"({"id": "c"}])", "", trailing + " at column 12"},
+            {"{\"id\": \"c\"}\n\n  x", "", trailing + " at line 3, column 3"},
         });
 }
 
@@ -563,16 +563,14 @@ TEST_CASE("deep nesting is an error, not a crash", "[case][error]") {
     CaseReader reader(&standard_muscles().index);
     const std::size_t depth = 100000;
     std::string open(depth, '['), close(depth, ']');
-    check_errors(
-        reader,
-        {
-            {open + close, "", "expected a JSON object holding one case"},
-            {open, "", "expected a JSON object holding one case"},
-            {R"({"id": "c", "diagnoses": )" + open, "",
-             "the case is not valid JSON: an object or list is not closed, or text follows "
-             "the case object"},
-        },
-        "");
+    check_errors(reader,
+                 {
+                     {open + close, "", "expected a JSON object holding one case"},
+                     {open, "", "expected a JSON object holding one case"},
+                     {R"({"id": "c", "diagnoses": )" + open, "",
+                      "the case is not valid JSON: an object or list is not closed"},
+                 },
+                 "");
     check_errors(reader, {
                              {R"({"id": "c", "diagnoses": )" + open + close + "}", "diagnoses[0]",
                               "expected a string"},
