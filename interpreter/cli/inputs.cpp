@@ -169,10 +169,14 @@ private:
         };
         std::array<char, 1 << 16> block;
         bool open_line = false; // bytes read since the last line end
+        bool after_cr = false;  // the last line ended with CR: a LF next is part of that end
         while (in.read(block.data(), block.size()) || in.gcount() > 0) {
             std::string_view chunk(block.data(), static_cast<std::size_t>(in.gcount()));
+            if (after_cr && chunk.front() == '\n') chunk.remove_prefix(1);
+            after_cr = false;
             while (!chunk.empty()) {
-                std::size_t end = chunk.find('\n');
+                // LF, CRLF and CR alone each end a line (a CR in a case is no JSON anyway).
+                std::size_t end = chunk.find_first_of("\r\n");
                 std::string_view piece = chunk.substr(0, end);
                 open_line = true;
                 if (!too_long) {
@@ -187,7 +191,10 @@ private:
                 if (end == std::string_view::npos) break;
                 finish();
                 open_line = false;
+                bool cr = chunk[end] == '\r';
                 chunk.remove_prefix(end + 1);
+                if (cr && !chunk.empty() && chunk.front() == '\n') chunk.remove_prefix(1);
+                after_cr = cr && chunk.empty();
             }
         }
         // The last line needs no line end; a file that ends with one has no line after it.

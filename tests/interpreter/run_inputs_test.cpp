@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <fstream>
 #include <sstream>
 #include <sys/stat.h>
@@ -41,5 +42,33 @@ TEST_CASE("cpl run DIR reports a link to nothing, a link loop and a FIFO it find
           std::string::npos);
     CHECK(lines[3].find("d-pipe.jsonl: cannot read the case file: it is not a regular file") !=
           std::string::npos);
+    fs::remove_all(dir);
+}
+
+// A JSON Lines file with CR line ends was one line: its second case was lost in the first's
+// error. A CRLF split between two blocks read is still one line end.
+TEST_CASE("cpl run reads JSON Lines ended by LF, CRLF or CR alone, one case a line") {
+    fs::path dir = cpl::test::fresh_dir("run_line_ends");
+    std::string first = R"({"id": "a"})";
+    first.resize((1 << 16) - 1, ' '); // its CR is the last byte of the first block read
+    std::ofstream(dir / "mixed.jsonl", std::ios::binary) << first << "\r\n"
+                                                         << R"({"id": "b"})"
+                                                         << "\r"
+                                                         << R"({"id": "c"})"
+                                                         << "\n"
+                                                         << R"({"id": "d"})";
+    fs::path out = dir / "out.txt";
+    int status = std::system(fmt::format("'{}' run --format json '{}' >'{}' 2>&1", CPL_BINARY,
+                                         (dir / "mixed.jsonl").string(), out.string())
+                                 .c_str());
+    std::ifstream in(out);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);)
+        lines.push_back(line);
+    INFO(fmt::format("{}", fmt::join(lines, "\n")));
+    CHECK(WEXITSTATUS(status) == 0);
+    REQUIRE(lines.size() == 4);
+    for (std::size_t i = 0; i < 4; ++i)
+        CHECK(lines[i].starts_with(fmt::format(R"({{"case": "{}")", char('a' + i))));
     fs::remove_all(dir);
 }
