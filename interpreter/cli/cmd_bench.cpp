@@ -5,6 +5,7 @@
 #include "interpreter/check/check.hpp"
 #include "interpreter/engine/snapshot.hpp"
 #include "interpreter/load/load.hpp"
+#include "lang/utf8.hpp"
 #include "lang/vocabulary.hpp"
 
 #include <algorithm>
@@ -113,6 +114,24 @@ int bench(const BenchOptions& options) {
             });
         if (!read.ok || given.empty()) {
             eprint("cpl bench: error: the given cases could not all be read; nothing measured\n");
+            return 1;
+        }
+        // Given cases none of which the policy can use would measure the error path alone.
+        Session trial(program);
+        std::string first_error;
+        bool usable = false;
+        for (const auto& text : given) {
+            CaseOutcome outcome = trial.run(text);
+            if (outcome.result) {
+                usable = true;
+                break;
+            }
+            if (first_error.empty()) first_error = outcome.error;
+        }
+        if (!usable) {
+            eprint("cpl bench: error: none of the given cases can be used ({}); nothing "
+                   "measured\n",
+                   printable(first_error));
             return 1;
         }
     }
