@@ -200,12 +200,29 @@ Typed ExpressionChecker::name(const std::string& n, Span span, Scope& scope) {
             return out;
         }
         if (scope.constant_only) {
+            const auto& versions = merged_.settings[it->second].versions;
+            // Dated in another file (a payer dating what its base's table reads): the error is
+            // at the dated value, which its author can change, not in a file they cannot.
+            for (const auto& version : versions)
+                if (version.effective->dated() && version.value->span.file != span.file) {
+                    const SourceFile& table_file = merged_.sources->get(span.file);
+                    const ast::Effective& dates = *version.effective;
+                    auto& d = error(
+                        "check.table_value_not_constant",
+                        dates.from ? dates.from->span : dates.until->span,
+                        fmt::format("`{}` is read by a table value, which cannot depend on the "
+                                    "date of service: it cannot be dated",
+                                    n));
+                    d.notes.push_back(fmt::format("read by the table value at {}:{}",
+                                                  table_file.path(), line_of(span)));
+                    d.help = fmt::format("give `{}` one value for every date of service", n);
+                    return fail(span);
+                }
             auto& d = error(
                 "check.table_value_not_constant", span,
                 fmt::format("`{}` depends on the date of service, so a table value cannot use it",
                             n));
-            // The dated value may be another policy's (a payer's): said where it is.
-            for (const auto& version : merged_.settings[it->second].versions)
+            for (const auto& version : versions)
                 if (version.effective->dated()) {
                     const SourceFile& file = merged_.sources->get(version.value->span.file);
                     d.notes.push_back(fmt::format("`{}` is dated by `{}` ({}:{})", n, version.layer,

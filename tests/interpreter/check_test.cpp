@@ -283,8 +283,9 @@ TEST_CASE("a policy that fixes its base's table fixes it for the policies over i
     CHECK(codes(own).empty()); // its own layer may go on writing rows
 }
 
-// A payer that dates a setting its base's table reads gets the error at the base's table
-// value (that is where the setting is read); a note names the payer's dated value.
+// A payer that dates a setting its base's table reads gets the error at its own dated value
+// (it was in the base's file, which the payer's author cannot change); a note names the table
+// value that reads it.
 TEST_CASE("a table value of a base reading a setting a payer dates names the payer's line") {
     std::string base = write_temp(fmt::format("dated_base_{}.cpl", ::getpid()),
                                   "policy base \"b\"\nsetting base_s 3 \"s\" cite \"c\"\n"
@@ -293,7 +294,9 @@ TEST_CASE("a table value of a base reading a setting a payer dates names the pay
         load_text("policy payer extends \"" + base + "\"\n" + "base_s 9 from \"2024-01-01\"\n");
     INFO(rendered(loaded));
     CHECK(codes(loaded) == "check.table_value_not_constant");
-    CHECK(rendered(loaded).find("note: `base_s` is dated by `payer` (") != std::string::npos);
+    CHECK(rendered(loaded).find(".cpl:2:15: error: `base_s` is read by a table value") !=
+          std::string::npos);
+    CHECK(rendered(loaded).find("note: read by the table value at ") != std::string::npos);
 }
 
 // A loop over constants is a constant: once refused as "no case facts or definitions",
