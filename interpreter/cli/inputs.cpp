@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <cstring>
 #include <fcntl.h>
 #include <filesystem>
 #include <fmt/format.h>
@@ -176,7 +177,11 @@ private:
             after_cr = false;
             while (!chunk.empty()) {
                 // LF, CRLF and CR alone each end a line (a CR in a case is no JSON anyway).
-                std::size_t end = chunk.find_first_of("\r\n");
+                // memchr for each, the CR only up to the LF: find_first_of tested every byte
+                // against both, an eighth of a run's instructions.
+                std::size_t end = chunk.find('\n');
+                if (const void* cr = std::memchr(chunk.data(), '\r', std::min(end, chunk.size())))
+                    end = static_cast<std::size_t>(static_cast<const char*>(cr) - chunk.data());
                 std::string_view piece = chunk.substr(0, end);
                 open_line = true;
                 if (!too_long) {
