@@ -23,7 +23,8 @@ namespace {
 
 thread_local bool closing = false;
 thread_local bool body_stalled = false;
-thread_local std::size_t requests_left = 0; // on this connection, this one included
+thread_local std::size_t requests_left = 0;    // on this connection, this one included
+thread_local std::vector<std::string> codings; // the request's Content-Encoding
 
 // Whether `events` came on the socket within `timeout_ms`: > 0 yes (or the peer closed),
 // 0 not in time, < 0 an error.
@@ -131,6 +132,19 @@ public:
         std::memmove(buffer_.data() + at + field.size(), buffer_.data() + at, end_ - at);
         std::memcpy(buffer_.data() + at, field.data(), field.size());
         end_ += field.size();
+    }
+
+    // Takes field lines, {offset, size} in the head in order, out of the buffer before the
+    // library reads the head, each with the CRLF before it. The bytes removed.
+    std::size_t remove_fields(const std::vector<std::pair<std::size_t, std::size_t>>& fields) {
+        std::size_t removed = 0;
+        for (auto it = fields.rbegin(); it != fields.rend(); ++it) {
+            std::size_t from = begin_ + it->first - 2, size = it->second + 2;
+            std::memmove(buffer_.data() + from, buffer_.data() + from + size, end_ - from - size);
+            end_ -= size;
+            removed += size;
+        }
+        return removed;
     }
 
     ssize_t read(char* ptr, size_t size) override {
@@ -255,6 +269,10 @@ bool body_timed_out() {
     return body_stalled;
 }
 
+const std::vector<std::string>& content_codings() {
+    return codings;
+}
+
 void ConnectionServer::settle_connection_headers(httplib::Response& res) const {
     bool close = closing;
     auto [from, to] = res.headers.equal_range("Connection");
@@ -344,11 +362,14 @@ bool ConnectionServer::process_and_close_socket(socket_t sock) {
         requests_left = left;
         bool closed = false;
         stream.start_request();
-        if (!head.has_length && !head.chunked) stream.declare_no_body(text.size());
+        codings = head.content_codings;
+        std::size_t head_size = text.size() - stream.remove_fields(head.hidden_fields);
+        if (!head.has_length && !head.chunked) stream.declare_no_body(head_size);
         served = process_request(stream, last, closed, nullptr);
         if (!served || closed || closing || last) break;
     }
     closing = false;
+    codings.clear();
     close_gracefully(sock);
     return served;
 }

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace cpl::serve {
 
@@ -50,5 +51,9 @@ void close_after_response();
 /// Whether the request being answered lost its body to the read timeout, or to a rate below
 /// `min_body_rate`: its answer is 408, not the library's 400. On the connection's thread.
 bool body_timed_out();
+
+/// The Content-Encoding of the request being answered, taken out of its head so that the
+/// library leaves the body as sent (content_coding.hpp decodes it). On the connection's thread.
+const std::vector<std::string>& content_codings();
 
 } // namespace cpl::serve

@@ -152,6 +152,11 @@ std::variant<RequestHead, HeadProblem> check_head(std::string_view head) {
                 out.has_body = out.has_body || n > 0;
             }
         }
+        if (key == "content-encoding")
+            out.hidden_fields.emplace_back(std::size_t(line.data() - head.data()), line.size());
+        if (key == "content-encoding")
+            for (auto& coding : list_items(value))
+                out.content_codings.push_back(std::move(coding));
         if (key == "transfer-encoding") {
             for (auto& coding : list_items(value))
                 codings.push_back(std::move(coding));

@@ -9,7 +9,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
+#include <vector>
 
 namespace cpl::serve {
 
@@ -29,6 +31,11 @@ struct RequestHead {
     bool wants_close = false; // `close` among the Connection options, in any case
     bool has_length = false;  // a Content-Length field, whatever its value
     std::optional<std::uint64_t> content_length; // its value, when one number of bytes
+    /// Content-Encoding's codings over all its lines, in the order applied, lower case.
+    std::vector<std::string> content_codings;
+    /// Field lines the library must not see, as {offset, size} in the head, in order:
+    /// Content-Encoding (the server decodes the body itself, content_coding.hpp).
+    std::vector<std::pair<std::size_t, std::size_t>> hidden_fields;
 };
 
 inline constexpr std::size_t max_head_fields = 100;

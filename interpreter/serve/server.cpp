@@ -4,6 +4,7 @@
 
 #include "interpreter/serve/api.hpp"
 #include "interpreter/serve/connection.hpp"
+#include "interpreter/serve/content_coding.hpp"
 #include "interpreter/serve/fhir.hpp"
 #include "interpreter/serve/json_dump.hpp"
 #include "interpreter/serve/web_assets.hpp"
@@ -128,10 +129,11 @@ struct Server::Impl {
     static Reply error_for(std::string_view path, int status, const std::string& message,
                            const std::string& help = {}) {
         if (path != "/v1/fhir/Claim") return error_reply(status, message, help);
-        std::string_view code = status == 413                                     ? "too-costly"
-                                : status == 408                                   ? "timeout"
-                                : status == 405 || status == 501 || status == 505 ? "not-supported"
-                                                                                  : "structure";
+        std::string_view code = status == 413   ? "too-costly"
+                                : status == 408 ? "timeout"
+                                : status == 405 || status == 415 || status == 501 || status == 505
+                                    ? "not-supported"
+                                    : "structure";
         return {status,
                 json_dump(fhir::operation_outcome(
                     code, help.empty() ? message : message + " (" + help + ")", "")),
@@ -241,13 +243,19 @@ struct Server::Impl {
         // naming, not a bare 404.
         using Handler = std::function<Reply(const httplib::Request&, std::string_view body)>;
         auto post = [this](std::string path, Handler handler) {
-            http.Post(path,
-                      [this, path, handler](const httplib::Request& req, httplib::Response& res,
-                                            const httplib::ContentReader& content) {
-                          std::string body;
-                          if (!read_body(content, res, body)) return;
-                          answer(path, req, res, [&] { return handler(req, body); });
-                      });
+            http.Post(path, [this, path, handler](const httplib::Request& req,
+                                                  httplib::Response& res,
+                                                  const httplib::ContentReader& content) {
+                std::string body;
+                if (!read_body(content, res, body)) return;
+                // Decoded once whole: a truncated or corrupt body is refused, never
+                // served in part.
+                auto problem = decode_body(body, content_codings(), options.max_body);
+                answer(path, req, res, [&] {
+                    if (!problem) return handler(req, body);
+                    return error_for(path, problem->status, problem->message, problem->help);
+                });
+            });
             other_methods(path, "POST");
         };
         using Api = Reply (*)(Context&, const Params&, std::string_view);
