@@ -285,8 +285,14 @@ struct Server::Impl {
         // The library (compiled) listens with a backlog of 5: a burst of new connections
         // beyond it was reset (3 of 1,920 with 64 clients). Linux raises a listening socket's
         // backlog when it is listened on again, so the socket is kept here and open() does.
+        // Not the library's default options: they add SO_REUSEPORT, with which a second
+        // server on a port already in use started and took a share of its connections
+        // (clients got answers from another policy set at random). SO_REUSEADDR alone lets a
+        // restart bind at once past the old connections in TIME_WAIT, and a live listener
+        // still makes the bind fail.
         http.set_socket_options([this](socket_t socket) {
-            httplib::default_socket_options(socket);
+            int yes = 1;
+            ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
             listening = socket;
         });
         // A client that keeps its connection open is served on it without a new handshake;

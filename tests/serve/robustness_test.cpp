@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <poll.h>
@@ -692,4 +693,32 @@ TEST_CASE("serve: Content-Encoding is decoded whole, in order, or refused", "[se
     auto bomb = post("/v1/evaluate", "gzip", gzipped(std::string(1 << 20, ' ')));
     CHECK(bomb.status == 413);
     still_serving(server);
+}
+
+// The library's socket options add SO_REUSEPORT: a second server on a port in use started,
+// said it was listening, and took a share of the first one's connections.
+TEST_CASE("serve: a port already in use stops the start; a restart binds it at once",
+          "[serve][robustness]") {
+    int port = 0;
+    {
+        TestServer first;
+        port = first.port();
+        still_serving(first); // a connection the restart finds in TIME_WAIT
+        cpl::serve::Options options;
+        options.host = "127.0.0.1";
+        options.port = port;
+        options.watch_ms = 0;
+        cpl::serve::Server second(options);
+        std::string error;
+        CHECK_FALSE(second.start(error));
+        CHECK(error == fmt::format("cannot listen on 127.0.0.1:{}\n", port));
+    }
+    cpl::serve::Options options;
+    options.host = "127.0.0.1";
+    options.port = port;
+    options.watch_ms = 0;
+    cpl::serve::Server again(options);
+    std::string error;
+    CHECK(again.start(error));
+    CHECK(error.empty());
 }
