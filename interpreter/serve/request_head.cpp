@@ -152,7 +152,7 @@ std::variant<RequestHead, HeadProblem> check_head(std::string_view head) {
                 out.has_body = out.has_body || n > 0;
             }
         }
-        if (key == "content-encoding")
+        if (key == "content-encoding" || key == "range")
             out.hidden_fields.emplace_back(std::size_t(line.data() - head.data()), line.size());
         if (key == "content-encoding")
             for (auto& coding : list_items(value))

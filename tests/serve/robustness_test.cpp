@@ -722,3 +722,34 @@ TEST_CASE("serve: a port already in use stops the start; a restart binds it at o
     CHECK(again.start(error));
     CHECK(error.empty());
 }
+
+// RFC 9110 (14.2) lets a server ignore Range, and a POST's must be: the library answered one
+// with a slice of the result as `200 OK` (a cache would keep it as the answer), a GET with
+// multipart/byteranges, and an unsatisfiable range with 416 after the case was decided.
+TEST_CASE("serve: the Range header is ignored on every endpoint", "[serve][robustness]") {
+    TestServer server;
+    auto client = server.client();
+    auto whole = client.Post("/v1/evaluate", study, "application/json");
+    REQUIRE(whole);
+    for (const char* range : {"bytes=0-10", "bytes=9999-", "bytes=5-1,0-1", "bytes=0-1,3-4"}) {
+        INFO(range);
+        auto res = client.Post("/v1/evaluate", {{"Range", range}}, study, "application/json");
+        REQUIRE(res);
+        CHECK(res->status == 200);
+        CHECK(res->body == whole->body);
+        CHECK_FALSE(res->has_header("Content-Range"));
+        auto health = client.Get("/v1/health", {{"Range", range}});
+        REQUIRE(health);
+        CHECK(health->status == 200);
+        CHECK(health->get_header_value("Content-Type") == "application/json");
+        CHECK_FALSE(health->has_header("Content-Range"));
+        CHECK(json::parse(health->body)["status"] == "ok");
+    }
+    auto fhir =
+        client.Post("/v1/fhir/Claim", {{"Range", "bytes=0-20"}},
+                    slurp(source_root / "tests/golden/fhir/review-95870-59-denied.request.json"),
+                    "application/fhir+json");
+    REQUIRE(fhir);
+    CHECK(fhir->status == 200);
+    CHECK(json::parse(fhir->body)["resourceType"] == "ClaimResponse");
+}
