@@ -85,8 +85,8 @@ std::string code_in(const json& codeable, std::string_view system) {
     auto codings = codeable.find("coding");
     if (codings == codeable.end() || !codings->is_array()) return "";
     for (const auto& c : *codings)
-        if (c.is_object() && c.value("system", "") == system && c.contains("code") &&
-            c["code"].is_string())
+        if (const json* s = member(c, "system");
+            s && s->is_string() && *s == system && c.contains("code") && c["code"].is_string())
             return c["code"].get<std::string>();
     return "";
 }
@@ -209,6 +209,21 @@ std::optional<Problem> unprocessable(const json& claim) {
             return problem("only an active (or draft) Claim is adjudicated", "Claim.status");
     if (const json* patient = member(claim, "patient"); patient && !patient->is_object())
         return problem("patient is a Reference: {\"reference\": \"Patient/…\"}", "Claim.patient");
+    // The elements the ClaimResponse copies must be of their FHIR type: read as they were,
+    // one of another type threw, and the client got a 500.
+    if (const json* use = member(claim, "use"))
+        if (!use->is_string() ||
+            (*use != "claim" && *use != "preauthorization" && *use != "predetermination"))
+            return problem("use is a code: `claim`, `preauthorization` or `predetermination`",
+                           "Claim.use");
+    if (const json* type = member(claim, "type"); type && !type->is_object())
+        return problem("type is a CodeableConcept: {\"coding\": [{\"system\", \"code\"}]}",
+                       "Claim.type");
+    if (const json* insurer = member(claim, "insurer"); insurer && !insurer->is_object())
+        return problem("insurer is a Reference: {\"reference\": \"Organization/…\"}",
+                       "Claim.insurer");
+    if (const json* id = member(claim, "id"); id && !id->is_string())
+        return problem("id is text: the ClaimResponse's request names the Claim by it", "Claim.id");
     const json* items = member(claim, "item");
     std::vector<std::int64_t> sequences;
     if (items && items->is_array())
@@ -265,7 +280,8 @@ std::variant<json, Problem> item_line(const json& item, const std::string& at) {
 } // namespace
 
 std::variant<MappedCase, Problem> claim_to_case(const json& claim) {
-    if (!claim.is_object() || claim.value("resourceType", "") != "Claim")
+    const json* type = member(claim, "resourceType");
+    if (!type || !type->is_string() || *type != "Claim")
         return problem("the body is not a FHIR Claim (resourceType `Claim`)", "Claim", 400);
     if (auto problem = unprocessable(claim)) return *problem;
     MappedCase mapped;

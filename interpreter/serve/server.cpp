@@ -246,6 +246,21 @@ struct Server::Impl {
             http.Post(path, [this, path, handler](const httplib::Request& req,
                                                   httplib::Response& res,
                                                   const httplib::ContentReader& content) {
+                // The library reads a form-data body only into parts, and with no part
+                // reader it threw (a 500, uncounted). A case is JSON, not a form: refused
+                // before the body is read, and the connection ends with the answer.
+                if (req.is_multipart_form_data()) {
+                    res.set_header("Connection", "close");
+                    close_after_response();
+                    answer(path, req, res, [&] {
+                        return error_for(path, 415,
+                                         "a multipart/form-data body is not read: the body is "
+                                         "read as JSON, as it is",
+                                         "send the case itself as the body (curl "
+                                         "--data-binary @case.json, not -F)");
+                    });
+                    return;
+                }
                 std::string body;
                 if (!read_body(content, res, body)) return;
                 // Decoded once whole: a truncated or corrupt body is refused, never
@@ -377,11 +392,24 @@ struct Server::Impl {
             metrics.request(endpoint_label(req.path), res.status, std::chrono::nanoseconds(-1));
             return httplib::Server::HandlerResponse::Handled;
         });
+        // What a handler did not catch (the library's own throws) is a 500 like answer()'s:
+        // logged with its detail and counted, in the endpoint's format.
         http.set_exception_handler(
-            [this](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-                Reply r = error_reply(500, "internal error");
+            [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr thrown) {
+                std::string what = "unknown exception";
+                try {
+                    std::rethrow_exception(thrown);
+                } catch (const std::exception& e) {
+                    what = e.what();
+                } catch (...) {
+                }
+                say(fmt::format("internal error on {} {}: {}", req.method, req.path, what));
+                Reply r = error_for(req.path, 500,
+                                    "internal error: the server could not answer this request (its "
+                                    "log has the detail)");
                 res.status = 500;
-                res.set_content(r.body, "application/json");
+                res.set_content(r.body, r.type);
+                metrics.request(endpoint_label(req.path), res.status, std::chrono::nanoseconds(-1));
             });
     }
 };

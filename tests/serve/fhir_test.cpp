@@ -211,6 +211,23 @@ TEST_CASE("fhir: elements of the wrong type are located faults, not internal err
           "Claim.item[0].modifierExtension");
     CHECK(answer([](json& c) { c["status"] = "entered-in-error"; }) == "Claim.status");
     CHECK(answer([](json& c) { c["patient"] = "Patient/1"; }) == "Claim.patient");
+    // Elements the ClaimResponse copies, or the mapping reads, of another JSON type were read
+    // as they were: the JSON library threw, and the client got a 500.
+    for (json wrong : {json(5), json(nullptr), json::array(), json::object(), json(true)})
+        CHECK(answer([&](json& c) { c["use"] = wrong; }) == "Claim.use");
+    CHECK(answer([](json& c) { c["use"] = "refund"; }) == "Claim.use");
+    CHECK(answer([](json& c) { c["type"] = 5; }) == "Claim.type");
+    CHECK(answer([](json& c) { c["insurer"] = nullptr; }) == "Claim.insurer");
+    CHECK(answer([](json& c) { c["id"] = 5; }) == "Claim.id");
+    CHECK(answer([](json& c) { c["item"][0]["productOrService"]["coding"][0]["system"] = 5; }) ==
+          "Claim.item[0].productOrService");
+    for (json wrong : {json(5), json(nullptr), json::array()}) {
+        json claim = good;
+        claim["resourceType"] = wrong;
+        Reply reply = fhir::claim(ctx, {}, claim.dump(), "2025-03-15");
+        CHECK(reply.status == 400);
+        CHECK(json::parse(reply.body)["issue"][0]["expression"][0] == "Claim");
+    }
     CHECK(answer([](json& c) { c["item"][0]["sequence"] = 0; }) == "Claim.item[0].sequence");
     CHECK(answer([](json& c) { c["item"][1]["sequence"] = c["item"][0]["sequence"]; }) ==
           "Claim.item[1].sequence");

@@ -753,3 +753,27 @@ TEST_CASE("serve: the Range header is ignored on every endpoint", "[serve][robus
     CHECK(fhir->status == 200);
     CHECK(json::parse(fhir->body)["resourceType"] == "ClaimResponse");
 }
+
+// The library reads a form-data body only into parts: with no part reader, it threw, and
+// every POST endpoint answered 500, uncounted and unlogged.
+TEST_CASE("serve: a multipart/form-data body is a counted 415 that says the body is JSON",
+          "[serve][robustness]") {
+    TestServer server;
+    for (const char* path : {"/v1/evaluate", "/v1/review", "/v1/batch", "/v1/fhir/Claim"}) {
+        INFO(path);
+        auto client = server.client();
+        httplib::MultipartFormDataItems form = {{"case", study, "case.json", "application/json"}};
+        auto res = client.Post(path, form);
+        REQUIRE(res);
+        CHECK(res->status == 415);
+        CHECK(res->body.find("the body is read as JSON") != std::string::npos);
+        CHECK((json::parse(res->body).value("resourceType", "") == "OperationOutcome") ==
+              (std::string(path) == "/v1/fhir/Claim"));
+    }
+    auto metrics = server.client().Get("/metrics");
+    REQUIRE(metrics);
+    CHECK(
+        metrics->body.find("cpl_http_requests_total{endpoint=\"/v1/evaluate\",status=\"415\"} 1") !=
+        std::string::npos);
+    still_serving(server);
+}
