@@ -44,6 +44,11 @@ struct MappedCase {
     std::string date_expression; // where the date of service came from, when not the study
 };
 
+/// Parses `text` (a Claim, or the study it carries) as the JSON library does, and sets
+/// `duplicate` to the FHIRPath under `root` of the first key given twice in one object ("" when
+/// none): the library kept the last silently, and `"value": 1, "value": 3` billed 3 units.
+nlohmann::json parse_json(std::string_view text, const std::string& root, std::string& duplicate);
+
 /// Claim → case: the study from supportingInfo, the lines from item, the diagnoses from
 /// diagnosis, the date from the case or item[0].servicedDate (or servicedPeriod) or
 /// billablePeriod.start: a whole date, never a partial one or a Period of several days.

@@ -4,6 +4,7 @@
 #include "interpreter/serve/fhir.hpp"
 #include "interpreter/serve/json_dump.hpp"
 #include "lang/json_nesting.hpp"
+#include "lang/suggest.hpp"
 #include "runtime/ascii.hpp"
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <optional>
+#include <unordered_set>
 
 namespace cpl::serve::fhir {
 
@@ -52,7 +54,43 @@ Day day_of(const json& value, bool date_time) {
                                  return c == '-' || std::isdigit(static_cast<unsigned char>(c));
                              }) &&
                  (text.size() == 10 || (date_time && text[10] == 'T'));
-    if (whole) return {day, {}};
+    if (whole) {
+        int year = std::stoi(day.substr(0, 4)), month = std::stoi(day.substr(5, 2)),
+            dom = std::stoi(day.substr(8, 2));
+        bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        static constexpr int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        if (month < 1 || month > 12 || dom < 1 || dom > days[month - 1] ||
+            (month == 2 && dom == 29 && !leap))
+            return wrong(fmt::format("`{}` is not a calendar date", text));
+        // FHIR's dateTime: a time has hours, minutes and seconds (a fraction allowed) and a
+        // zone, `Z` or `+hh:mm`. The day alone was read, and `2025-03-14Tgarbage` served.
+        if (text.size() > 10) {
+            std::string_view t = std::string_view(text).substr(11);
+            auto digits = [&](std::size_t at, std::size_t n) {
+                return t.size() >= at + n &&
+                       std::all_of(t.begin() + at, t.begin() + at + n, [](char c) {
+                           return std::isdigit(static_cast<unsigned char>(c));
+                       });
+            };
+            std::size_t at = 8;
+            bool ok = digits(0, 2) && t.size() > 5 && t[2] == ':' && digits(3, 2) && t[5] == ':' &&
+                      digits(6, 2);
+            if (ok && at < t.size() && t[at] == '.') {
+                std::size_t from = ++at;
+                while (at < t.size() && std::isdigit(static_cast<unsigned char>(t[at])))
+                    ++at;
+                ok = at > from;
+            }
+            std::string_view zone = ok ? t.substr(at) : "";
+            ok = ok && (zone == "Z" || (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') &&
+                                        zone[3] == ':' && digits(at + 1, 2) && digits(at + 4, 2)));
+            if (!ok)
+                return wrong(fmt::format("`{}` is not a FHIR dateTime: write YYYY-MM-DD, or "
+                                         "YYYY-MM-DDThh:mm:ss with a zone (`Z`, `+01:00`)",
+                                         text));
+        }
+        return {day, {}};
+    }
     bool partial = text.size() == 4 || (text.size() == 7 && text[4] == '-');
     if (partial)
         return wrong(fmt::format("`{}` is a partial date: the date of service is a "
@@ -129,6 +167,124 @@ std::optional<std::string> base64_decode(std::string_view in) {
     return out;
 }
 
+// FHIR R4's elements of the parts of a Claim cpl reads. An element that is none of them is a
+// misspelling (`quantitty`, read as no quantity: 1 unit billed) or one that FHIR's JSON does
+// not allow: refused, for it would change the verdict without a word. `_name` (a primitive's
+// extensions) goes with `name`.
+using Elements = std::vector<std::string_view>;
+const Elements item_elements = {"id",
+                                "extension",
+                                "modifierExtension",
+                                "sequence",
+                                "careTeamSequence",
+                                "diagnosisSequence",
+                                "procedureSequence",
+                                "informationSequence",
+                                "revenue",
+                                "category",
+                                "productOrService",
+                                "modifier",
+                                "programCode",
+                                "servicedDate",
+                                "servicedPeriod",
+                                "locationCodeableConcept",
+                                "locationAddress",
+                                "locationReference",
+                                "quantity",
+                                "unitPrice",
+                                "factor",
+                                "net",
+                                "udi",
+                                "bodySite",
+                                "subSite",
+                                "encounter",
+                                "detail"};
+// A SimpleQuantity: a Quantity without `comparator` (a count of units is not "< 3").
+const Elements quantity_elements = {"id", "extension", "value", "unit", "system", "code"};
+const Elements diagnosis_elements = {"id",
+                                     "extension",
+                                     "modifierExtension",
+                                     "sequence",
+                                     "diagnosisCodeableConcept",
+                                     "diagnosisReference",
+                                     "type",
+                                     "onAdmission",
+                                     "packageCode"};
+const Elements supporting_info_elements = {"id",
+                                           "extension",
+                                           "modifierExtension",
+                                           "sequence",
+                                           "category",
+                                           "code",
+                                           "timingDate",
+                                           "timingPeriod",
+                                           "valueBoolean",
+                                           "valueString",
+                                           "valueQuantity",
+                                           "valueAttachment",
+                                           "valueReference",
+                                           "reason"};
+// The Claim's own elements (R4), and those of them cpl reads: at the top, FHIR lets a
+// profile's elements pass, so only a near miss of an element cpl reads (`diagnoses`) is
+// refused.
+const Elements claim_elements = {"resourceType",
+                                 "id",
+                                 "meta",
+                                 "implicitRules",
+                                 "language",
+                                 "text",
+                                 "contained",
+                                 "extension",
+                                 "modifierExtension",
+                                 "identifier",
+                                 "status",
+                                 "type",
+                                 "subType",
+                                 "use",
+                                 "patient",
+                                 "billablePeriod",
+                                 "created",
+                                 "enterer",
+                                 "insurer",
+                                 "provider",
+                                 "priority",
+                                 "fundsReserve",
+                                 "related",
+                                 "prescription",
+                                 "originalPrescription",
+                                 "payee",
+                                 "referral",
+                                 "facility",
+                                 "careTeam",
+                                 "supportingInfo",
+                                 "diagnosis",
+                                 "procedure",
+                                 "insurance",
+                                 "accident",
+                                 "item",
+                                 "total"};
+const Elements claim_read = {
+    "resourceType",   "id",      "status",         "type",      "use",  "patient",
+    "billablePeriod", "insurer", "supportingInfo", "diagnosis", "item", "modifierExtension"};
+
+bool known(const Elements& elements, std::string_view name) {
+    if (name.starts_with("_")) name.remove_prefix(1);
+    return std::find(elements.begin(), elements.end(), name) != elements.end();
+}
+
+std::optional<Problem> unknown_element(const json& object, const Elements& elements,
+                                       std::string_view what, const std::string& at) {
+    if (!object.is_object()) return std::nullopt;
+    for (const auto& [name, value] : object.items()) {
+        if (known(elements, name)) continue;
+        std::string message = fmt::format("`{}` is not an element of {}", name, what);
+        if (auto near = closest(name, elements))
+            message += fmt::format("; did you mean `{}`?", *near);
+        return problem(std::move(message), at + "." + name);
+    }
+    return std::nullopt;
+}
+
 // The supportingInfo entry holding the study, as a parsed case object.
 std::variant<json, Problem> study_of(const json& claim, std::string& expression) {
     auto infos = claim.find("supportingInfo");
@@ -140,6 +296,10 @@ std::variant<json, Problem> study_of(const json& claim, std::string& expression)
             if (!(*infos)[i].is_object())
                 return problem("a supportingInfo entry is an object",
                                fmt::format("Claim.supportingInfo[{}]", i));
+            if (auto p =
+                    unknown_element((*infos)[i], supporting_info_elements, "a supportingInfo entry",
+                                    fmt::format("Claim.supportingInfo[{}]", i)))
+                return *p;
             if (code_in((*infos)[i].value("code", json::object()), supporting_info_system) ==
                 supporting_info_code) {
                 if (found)
@@ -169,7 +329,7 @@ std::variant<json, Problem> study_of(const json& claim, std::string& expression)
             return t == "application/json" || t.starts_with("application/json;") ||
                    t.starts_with("application/json ");
         };
-        if (type && !(type->is_string() && json_type(type->get<std::string>())))
+        if (!type || !(type->is_string() && json_type(type->get<std::string>())))
             return problem(
                 "the attachment's contentType is application/json (the case JSON)",
                 fmt::format("Claim.supportingInfo[{}].valueAttachment.contentType", *found));
@@ -190,15 +350,30 @@ std::variant<json, Problem> study_of(const json& claim, std::string& expression)
                                    "levels deep",
                                    max_json_nesting),
                        expression);
-    json study = json::parse(text, nullptr, false);
+    // A NUL ended the JSON library's reading, and what followed it was dropped unread.
+    if (text.find('\0') != std::string::npos)
+        return problem("the study holds a NUL character: the case JSON is text", expression);
+    std::string duplicate;
+    json study = parse_json(text, expression, duplicate);
     if (!study.is_object())
         return problem("the study is not a JSON object (cpl's case format)", expression);
+    if (!duplicate.empty())
+        return problem("a field is given twice in one object: which one was meant is not "
+                       "guessed",
+                       duplicate);
     return study;
 }
 
 // What a Claim says that cpl cannot honour, or that would make its ClaimResponse invalid
 // FHIR: refused rather than adjudicated as if it were not there.
 std::optional<Problem> unprocessable(const json& claim) {
+    for (const auto& [name, value] : claim.items())
+        if (!known(claim_elements, name))
+            if (auto near = closest(name, claim_read))
+                return problem(fmt::format("`{}` is not an element of a Claim; did you mean "
+                                           "`{}`?",
+                                           name, *near),
+                               "Claim." + name);
     // FHIR: a modifierExtension changes the meaning of its element; one not understood must
     // make the resource be refused.
     if (claim.contains("modifierExtension"))
@@ -249,6 +424,10 @@ std::optional<Problem> unprocessable(const json& claim) {
 
 std::variant<json, Problem> item_line(const json& item, const std::string& at) {
     if (!item.is_object()) return problem("an item is an object", at);
+    if (auto p = unknown_element(item, item_elements, "a Claim item", at)) return *p;
+    if (const json* q = member(item, "quantity"))
+        if (auto p = unknown_element(*q, quantity_elements, "a SimpleQuantity", at + ".quantity"))
+            return *p;
     std::string code = code_in(item.value("productOrService", json::object()), cpt_system);
     if (code.empty())
         return problem(fmt::format("the item has no CPT coding (system {})", cpt_system),
@@ -278,6 +457,58 @@ std::variant<json, Problem> item_line(const json& item, const std::string& at) {
 }
 
 } // namespace
+
+json parse_json(std::string_view text, const std::string& root, std::string& duplicate) {
+    // Where the parser is: each open object or list, with the FHIRPath it sits at.
+    struct Frame {
+        std::string path;
+        bool list = false;
+        std::size_t index = 0;
+        std::string key;
+        std::unordered_set<std::string> keys;
+    };
+    std::vector<Frame> frames;
+    auto child = [&] {
+        if (frames.empty()) return root;
+        const Frame& f = frames.back();
+        return f.list ? fmt::format("{}[{}]", f.path, f.index) : f.path + "." + f.key;
+    };
+    auto open = [&](bool list) {
+        Frame f;
+        f.path = child();
+        f.list = list;
+        frames.push_back(std::move(f));
+    };
+    auto next = [&] {
+        if (!frames.empty() && frames.back().list) ++frames.back().index;
+    };
+    json::parser_callback_t track = [&](int, json::parse_event_t event, json& parsed) {
+        switch (event) {
+        case json::parse_event_t::object_start:
+            open(false);
+            break;
+        case json::parse_event_t::array_start:
+            open(true);
+            break;
+        case json::parse_event_t::key: {
+            Frame& f = frames.back();
+            f.key = parsed.get<std::string>();
+            if (!f.keys.insert(f.key).second && duplicate.empty()) duplicate = f.path + "." + f.key;
+            break;
+        }
+        case json::parse_event_t::object_end:
+        case json::parse_event_t::array_end:
+            frames.pop_back();
+            next();
+            break;
+        case json::parse_event_t::value:
+            next();
+            break;
+        }
+        return true;
+    };
+    return json::parse(text, track, false);
+}
 
 std::variant<MappedCase, Problem> claim_to_case(const json& claim) {
     const json* type = member(claim, "resourceType");
@@ -317,6 +548,8 @@ std::variant<MappedCase, Problem> claim_to_case(const json& claim) {
         for (std::size_t i = 0; i < d->size(); ++i) {
             std::string at = fmt::format("Claim.diagnosis[{}]", i);
             if (!(*d)[i].is_object()) return problem("a diagnosis is an object", at);
+            if (auto p = unknown_element((*d)[i], diagnosis_elements, "a Claim diagnosis", at))
+                return *p;
             std::string code =
                 code_in((*d)[i].value("diagnosisCodeableConcept", json::object()), icd10cm_system);
             if (code.empty())

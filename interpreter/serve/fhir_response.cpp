@@ -234,8 +234,17 @@ Reply claim(Context& ctx, const Params& params, std::string_view body, std::stri
         return fhir_error(400, "structure",
                           fmt::format("the Claim nests more than {} levels deep", max_json_nesting),
                           "");
-    json request = json::parse(body, nullptr, false);
+    // A NUL ended the JSON library's reading: what followed it was dropped unread.
+    if (body.find('\0') != std::string_view::npos)
+        return fhir_error(400, "structure", "the body holds a NUL byte: a Claim is JSON text", "");
+    std::string duplicate;
+    json request = parse_json(body, "Claim", duplicate);
     if (request.is_discarded()) return fhir_error(400, "structure", "the body is not JSON", "");
+    if (!duplicate.empty())
+        return fhir_error(422, "structure",
+                          "an element is given twice in one object: which one was meant is not "
+                          "guessed",
+                          duplicate);
     auto mapped_or = claim_to_case(request);
     if (auto* p = std::get_if<Problem>(&mapped_or))
         return fhir_error(p->status, p->status == 400 ? "structure" : "value", p->message,

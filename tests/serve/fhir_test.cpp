@@ -322,3 +322,98 @@ TEST_CASE("fhir: the format a client asks for (_format or Accept) and _pretty", 
     CHECK(refused.body.find("answers in JSON (application/fhir+json) only, not `_format=xml`") !=
           std::string::npos);
 }
+
+// Input the JSON library or the mapping took silently, each changing the verdict: a key
+// given twice (the last won), text after a NUL (dropped), a misspelt element (read as
+// absent: `quantitty` billed 1 unit, `diagnoses` sent no diagnoses), a date that is not on
+// the calendar (blamed on the next item), a dateTime with garbage after its day.
+TEST_CASE("fhir: input that would change the verdict without a word is refused", "[serve][fhir]") {
+    Standard standard;
+    Context& ctx = standard.ctx;
+    const std::string text =
+        slurp(source_root / "tests/golden/fhir/review-95870-59-denied.request.json");
+    const json good = json::parse(text);
+    auto refused = [&](const std::string& body, int status = 422) {
+        Reply reply = fhir::claim(ctx, {}, body, "2025-03-15");
+        INFO(reply.body);
+        json outcome = json::parse(reply.body);
+        CHECK(reply.status == status);
+        CHECK(outcome["resourceType"] == "OperationOutcome");
+        auto issue = outcome["issue"][0];
+        return issue.contains("expression") ? issue["expression"][0].get<std::string>()
+                                            : std::string();
+    };
+    auto changed = [&](const std::function<void(json&)>& change) {
+        json claim = good;
+        change(claim);
+        return claim.dump();
+    };
+    // Given twice: in the Claim, and inside the study's JSON.
+    std::string twice = text;
+    twice.replace(twice.find("\"quantity\": {"), 13, "\"quantity\": {\"value\": 3, ");
+    CHECK(refused(twice) == "Claim.item[0].quantity.value");
+    CHECK(refused(changed([](json& c) {
+              std::string study = c["supportingInfo"][0]["valueString"];
+              study.insert(study.rfind('}'), ", \"extremities\": []");
+              c["supportingInfo"][0]["valueString"] = study;
+          })) == "Claim.supportingInfo[0].valueString.extremities");
+    // A NUL: in the body, and in the study.
+    CHECK(refused(text + std::string("\0garbage", 8), 400).empty());
+    CHECK(refused(changed([](json& c) {
+              c["supportingInfo"][0]["valueString"] =
+                  c["supportingInfo"][0]["valueString"].get<std::string>() +
+                  std::string("\0{\"provider_role\": \"professional\"}", 35);
+          })) == "Claim.supportingInfo[0].valueString");
+    // Misspelt or unknown elements where cpl reads, and near misses at the top.
+    CHECK(refused(changed([](json& c) {
+              c["item"][0]["quantitty"] = {{"value", 3}};
+          })) == "Claim.item[0].quantitty");
+    CHECK(refused(changed([](json& c) {
+              c["item"][0]["quantity"] = {{"value", 1}, {"comparator", "<"}};
+          })) == "Claim.item[0].quantity.comparator");
+    CHECK(refused(changed([](json& c) { c["diagnosis"][0]["code"] = "G56.01"; })) ==
+          "Claim.diagnosis[0].code");
+    CHECK(refused(changed([](json& c) { c["supportingInfo"][0]["valueStrng"] = "{}"; })) ==
+          "Claim.supportingInfo[0].valueStrng");
+    CHECK(refused(changed([](json& c) {
+              c["diagnoses"] = c["diagnosis"];
+              c.erase("diagnosis");
+          })) == "Claim.diagnoses");
+    Reply typo =
+        fhir::claim(ctx, {}, changed([](json& c) { c["item"][0]["quantitty"] = 3; }), "2025-03-15");
+    CHECK(typo.body.find("did you mean `quantity`?") != std::string::npos);
+    // Elements of FHIR cpl does not read, extensions, and a primitive's `_` twin still pass.
+    CHECK(fhir::claim(ctx, {}, changed([](json& c) {
+                          c["total"] = {{"value", 100}, {"currency", "USD"}};
+                          c["extension"] = json::array({{{"url", "x"}, {"valueString", "y"}}});
+                          c["item"][0]["unitPrice"] = {{"value", 10}};
+                          c["item"][0]["_sequence"] = {{"id", "s"}};
+                          c["someProfileElement"] = true;
+                      }),
+                      "2025-03-15")
+              .status == 200);
+    // Dates: not a calendar date, at its own item; a dateTime with garbage after its day.
+    CHECK(refused(changed([](json& c) { c["item"][0]["servicedDate"] = "2025-13-01"; })) ==
+          "Claim.item[0].servicedDate");
+    Reply calendar =
+        fhir::claim(ctx, {}, changed([](json& c) { c["item"][0]["servicedDate"] = "2025-02-29"; }),
+                    "2025-03-15");
+    CHECK(calendar.body.find("is not a calendar date") != std::string::npos);
+    for (const char* start : {"2025-03-14Tgarbage", "2025-03-14T09:30", "2025-03-14T09:30:00"})
+        CHECK(refused(changed([&](json& c) {
+                  for (auto& item : c["item"])
+                      item.erase("servicedDate");
+                  c["billablePeriod"] = {{"start", start}};
+              })) == "Claim.billablePeriod.start");
+    CHECK(fhir::claim(ctx, {}, changed([](json& c) {
+                          c["billablePeriod"] = {{"start", "2025-03-14T09:30:00.5+01:00"}};
+                      }),
+                      "2025-03-15")
+              .status == 200);
+    // An attachment must say it is the case JSON.
+    CHECK(refused(changed([](json& c) {
+              json& info = c["supportingInfo"][0];
+              info["valueAttachment"] = {{"data", "e30="}};
+              info.erase("valueString");
+          })) == "Claim.supportingInfo[0].valueAttachment.contentType");
+}
