@@ -42,6 +42,13 @@ std::optional<Reply> unknown_parameter(const Params& params,
 std::variant<std::shared_ptr<const PolicyState>, Reply> policy_of(Context& ctx,
                                                                   const Params& params) {
     auto it = params.find("policy");
+    // `policy=` names no policy: served by the default, it answered for a payer the client
+    // may have meant to name.
+    if (it != params.end() && it->second.empty())
+        return error_reply(400,
+                           "`policy` has no value: name a loaded policy, or leave it out "
+                           "for the default",
+                           fmt::format("loaded: {}", fmt::join(ctx.store.names(), ", ")));
     std::string name = it == params.end() ? "" : it->second;
     if (auto state = ctx.store.get(name)) return state;
     std::vector<std::string> names = ctx.store.names();
@@ -93,7 +100,13 @@ std::variant<CaseOptions, Reply> case_options(const Params& params) {
             auto& names = name == "why_not" ? out.evaluate.why_not : out.evaluate.print;
             for (std::size_t at = 0; at <= value.size();) {
                 std::size_t comma = std::min(value.find(',', at), value.size());
-                if (comma > at) names.push_back(value.substr(at, comma - at));
+                // An empty name (`why_not=`, `print=,,`) is refused as `cpl run` refuses
+                // `--why-not ''`: skipped, it answered a question the client did not see go.
+                if (comma == at)
+                    return error_reply(
+                        400, fmt::format("`{}` has an empty name", name),
+                        fmt::format("give `{}=NAME`, several separated by commas", name));
+                names.push_back(value.substr(at, comma - at));
                 at = comma + 1;
             }
         }
@@ -149,9 +162,11 @@ std::string result_line(const CaseOutcome& outcome, const PolicyState& state, bo
     return out;
 }
 
-std::optional<Reply> reject_empty(std::string_view body) {
+std::optional<Reply> reject_empty(std::string_view body, bool batch = false) {
     if (body.find_first_not_of(" \t\r\n") == std::string_view::npos)
-        return error_reply(400, "the request body is empty: send one case as a JSON object",
+        return error_reply(400,
+                           batch ? "the request body is empty: send one case a line (JSON Lines)"
+                                 : "the request body is empty: send one case as a JSON object",
                            "see docs/serve.md for the case format");
     return std::nullopt;
 }
@@ -202,6 +217,9 @@ Reply review(Context& ctx, const Params& params, std::string_view body) {
 Reply batch(Context& ctx, const Params& params, std::string_view body) {
     if (auto bad = unknown_parameter(params, {"policy", "explain", "why_not", "print"}))
         return *bad;
+    // No cases at all is a mistake, as `cpl run` says of an input of blank lines: an empty
+    // 200 reads as a batch answered.
+    if (auto bad = reject_empty(body, true)) return *bad;
     auto policy = policy_of(ctx, params);
     if (auto* reply = std::get_if<Reply>(&policy)) return *reply;
     auto options = case_options(params);

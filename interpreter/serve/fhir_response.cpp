@@ -227,7 +227,7 @@ Reply claim(Context& ctx, const Params& params, std::string_view body, std::stri
                           "");
     auto policy = policy_of(ctx, params);
     if (auto* reply = std::get_if<Reply>(&policy))
-        return fhir_error(reply->status, "not-found",
+        return fhir_error(reply->status, reply->status == 404 ? "not-found" : "value",
                           json::parse(reply->body)["error"].get<std::string>(), "");
     const auto& state = std::get<std::shared_ptr<const PolicyState>>(policy);
     if (json_nesting(body) > max_json_nesting)

@@ -104,6 +104,41 @@ TEST_CASE("serve: a why_not or print name the policy cannot answer is a 400", "[
     CHECK(json::parse(print->body)["error"].get<std::string>().find("`print=ncs_study_cout`") == 0);
 }
 
+// An empty name was skipped (`why_not=` answered with no why_not at all) and `policy=` was
+// served by the default, where `cpl run --why-not ''` refuses it; an empty batch was an
+// empty 200, where `cpl run` on blank lines fails.
+TEST_CASE("serve: an empty name, an empty policy and an empty batch are 400s", "[serve]") {
+    TestServer server;
+    auto client = server.client();
+    std::string study =
+        slurp(source_root / "tests/golden/run/standard/carpal-tunnel-right.case.json");
+    for (const char* query : {"?why_not=", "?print=", "?print=,,", "?why_not=95886,,95885",
+                              "?why_not=95886,", "?policy="}) {
+        INFO(query);
+        for (const char* path : {"/v1/evaluate", "/v1/review", "/v1/batch"}) {
+            auto res = client.Post(std::string(path) + query, study, "application/json");
+            REQUIRE(res);
+            CHECK(res->status == 400);
+        }
+        auto fhir = client.Post(
+            std::string("/v1/fhir/Claim") + query,
+            slurp(source_root / "tests/golden/fhir/review-95870-59-denied.request.json"),
+            "application/fhir+json");
+        REQUIRE(fhir);
+        CHECK(fhir->status == 400);
+    }
+    auto res = client.Post("/v1/evaluate?why_not=", study, "application/json");
+    CHECK(json::parse(res->body)["error"] == "`why_not` has an empty name");
+    CHECK(client.Get("/v1/policies?policy=")->status == 400);
+    for (const char* body : {"", "\n \n", "\r\n\t\n"}) {
+        auto batch = client.Post("/v1/batch", body, "application/x-ndjson");
+        REQUIRE(batch);
+        CHECK(batch->status == 400);
+        CHECK(json::parse(batch->body)["error"] ==
+              "the request body is empty: send one case a line (JSON Lines)");
+    }
+}
+
 TEST_CASE("serve: a policy or explain parameter given twice is a 400, not a guess", "[serve]") {
     TestServer server;
     auto client = server.client();
