@@ -44,24 +44,66 @@ std::string masked_date(const std::string& date) {
     return "****";
 }
 
+bool digit(char c) {
+    return c >= '0' && c <= '9';
+}
+
+// The end of the JSON string whose opening quote is at `open` (the index past its closing
+// quote), or npos.
+std::size_t string_end(std::string_view json, std::size_t open) {
+    for (std::size_t at = open + 1; at < json.size(); ++at) {
+        if (json[at] == '\\')
+            ++at;
+        else if (json[at] == '"')
+            return at + 1;
+    }
+    return std::string_view::npos;
+}
+
+// Every date written `YYYY-MM-DD` keeps its year: the dates a rule derives from the date of
+// service (the day a rolling year starts, `one_year_before`) give it away as surely as the
+// date itself, and a policy's own dates are in its fingerprinted files anyway.
+void mask_dates(std::string& text) {
+    for (std::size_t at = 0; at + 10 <= text.size(); ++at) {
+        std::string_view d(text.data() + at, 10);
+        if (d[4] != '-' || d[7] != '-' || (at > 0 && digit(text[at - 1])) ||
+            (at + 10 < text.size() && digit(text[at + 10])))
+            continue;
+        bool date = true;
+        for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+            date = date && digit(d[i]);
+        if (date) text.replace(at + 5, 5, "**-**");
+    }
+}
+
 } // namespace
 
 std::string mask(std::string_view json, const Identifiers& ids, std::string_view salt) {
     std::string out(json);
-    // The id first, as a whole JSON string, then anywhere it is quoted in a message. An id
-    // shorter than 3 characters is masked only as a whole value: replacing "1" inside every
-    // number would wreck the line and hide nothing.
-    if (!ids.id.empty()) {
-        std::string token = "id:" + sha256_hex(std::string(salt) + ids.id).substr(0, 12);
-        std::string quoted = json_dump(nlohmann::json(ids.id));
-        replace_all(out, quoted, "\"" + token + "\"");
-        if (ids.id.size() >= 3) {
-            std::string inner = quoted.substr(1, quoted.size() - 2);
-            replace_all(out, inner, token);
+    // The id where the result holds it, and nowhere else: its first member (`{"case": ID`,
+    // a result's and an error's alike) and the `case ID:` an error's message begins with.
+    // A string of the result that merely equals the id (a case named `denied` and a line's
+    // status) is the result's own, and the log must show it as sent.
+    static constexpr std::string_view head = "{\"case\": \"";
+    if (out.starts_with(head)) {
+        std::size_t end = string_end(out, head.size() - 1);
+        if (end != std::string::npos) {
+            std::string raw = out.substr(head.size(), end - 1 - head.size());
+            auto id = nlohmann::json::parse("\"" + raw + "\"", nullptr, false);
+            if (id.is_string() && !id.get<std::string>().empty()) {
+                std::string token =
+                    "id:" + sha256_hex(std::string(salt) + id.get<std::string>()).substr(0, 12);
+                std::string said = "\"error\": \"case " + raw + ":";
+                if (std::size_t at = out.find(said, end); at != std::string::npos)
+                    out.replace(at, said.size(), "\"error\": \"case " + token + ":");
+                out.replace(head.size(), raw.size(), token);
+            }
         }
     }
+    // A date the case reader refused may be quoted in any form; then every whole date.
     for (const auto& date : ids.dates)
         replace_all(out, date, masked_date(date));
+    mask_dates(out);
     return out;
 }
 

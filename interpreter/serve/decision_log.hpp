@@ -21,11 +21,12 @@ struct Identifiers {
 };
 Identifiers identifiers_of(std::string_view case_json);
 
-/// Replaces every JSON string in `json` whose whole value is one of the identifiers: the id
-/// becomes `"id:" + 12 hex digits` of a salted SHA-256 (the same id masks the same way within
-/// one server run, so a log can still group one case's decisions), a date keeps its year
-/// (`2025-**-**`, as the HIPAA safe harbour allows). Other strings, and identifiers quoted
-/// inside longer messages, are masked by plain substring replacement of the same values.
+/// Masks the identifiers in `json`, a result or error object as the server sends it: the id
+/// where the result holds it (its `case` member and the `case ID:` an error message begins
+/// with) becomes `"id:" + 12 hex digits` of a salted SHA-256 (the same id masks the same way
+/// within one server run, so a log can still group one case's decisions); every date written
+/// `YYYY-MM-DD`, the case's and those derived from it, keeps its year (`2025-**-**`, as the
+/// HIPAA safe harbour allows), and `ids.dates` are masked in whatever form they are quoted.
 std::string mask(std::string_view json, const Identifiers& ids, std::string_view salt);
 
 class DecisionLog {

@@ -4,6 +4,7 @@
 #include "serve_helpers.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -340,4 +341,58 @@ TEST_CASE("serve: docs/openapi.yaml describes every route the server answers", "
         CHECK(spec.find(std::string("\n  ") + (path[0] == '\n' ? path + 3 : path)) !=
               std::string::npos);
     }
+}
+
+// The id was masked by replacing every equal string and word of the result: a case named
+// `denied` logged its lines' status as `id:…`, one named `standard` its policy, one named
+// `the` half its error message; and a date derived from the date of service (the start of a
+// rolling year) gave it away.
+TEST_CASE("serve: the decision log masks the id where it is the id, and every date", "[serve]") {
+    std::string path = cpl::test::scratch_file("masked_decisions.jsonl").string();
+    std::remove(path.c_str());
+    const std::string medicaid = (source_root / "policies/state_medicaid.cpl").string();
+    {
+        cpl::serve::Options options;
+        options.decision_log = path;
+        options.policies = {"standard", medicaid};
+        TestServer server(options);
+        auto client = server.client();
+        for (const char* id : {"denied", "deny", "standard", "the"}) {
+            std::string claim = std::string(id) == "the" ? "[]" : R"([{"code": "95886"}])";
+            std::string study = fmt::format(
+                R"({{"id": "{}", "date_of_service": "2025-03-01", "claim": {}}})", id, claim);
+            REQUIRE(client.Post("/v1/review", study, "application/json"));
+        }
+        std::string rolling =
+            R"({"id": "p1", "date_of_service": "2025-06-10", "extremities": [{"limb": "right_arm",)"
+            R"( "muscles": ["APB", "FDI", "biceps", "triceps", "deltoid"]}], "history": [)"
+            R"({"date_of_service": "2025-01-03", "codes": ["95886"]}, )"
+            R"({"date_of_service": "2025-02-04", "codes": ["95886"]}, )"
+            R"({"date_of_service": "2025-03-05", "codes": ["95886"]}, )"
+            R"({"date_of_service": "2025-04-06", "codes": ["95886"]}]})";
+        auto res = client.Post("/v1/evaluate?policy=state_medicaid&print=one_year_before", rolling,
+                               "application/json");
+        REQUIRE(res);
+        REQUIRE(res->status == 200);
+        REQUIRE(res->body.find("2024-06-10") != std::string::npos);
+    }
+    auto lines = lines_of(slurp(path));
+    std::remove(path.c_str());
+    REQUIRE(lines.size() == 5);
+    auto result = [&](std::size_t i) { return json::parse(lines[i])["result"]; };
+    CHECK(result(0)["case"].get<std::string>().starts_with("id:"));
+    CHECK(result(0)["review"][0]["status"] == "denied");
+    CHECK(result(1)["edits"][0]["severity"] == "deny");
+    CHECK(result(2)["policy"] == "standard");
+    std::string error = result(3)["error"];
+    CHECK(error.starts_with("case id:"));
+    CHECK(error.find(": claim: the ") != std::string::npos);
+    CHECK(result(3)["help"].get<std::string>().find("id:") == std::string::npos);
+    for (const auto& line : lines) {
+        INFO(line);
+        CHECK(line.find("2025-03-01") == std::string::npos);
+        CHECK(line.find("2024-06-10") == std::string::npos);
+        CHECK(line.find("2025-06-10") == std::string::npos);
+    }
+    CHECK(result(4)["values"]["one_year_before"] == "\"2024-**-**\"");
 }
