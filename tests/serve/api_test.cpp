@@ -396,3 +396,54 @@ TEST_CASE("serve: the decision log masks the id where it is the id, and every da
     }
     CHECK(result(4)["values"]["one_year_before"] == "\"2024-**-**\"");
 }
+
+// openapi.yaml drifted from the answers: a diff's `source` changes, a policy's dates of
+// service, and the `sources` of lines and edits were sent but not described.
+TEST_CASE("serve: docs/openapi.yaml names every member the answers carry", "[serve]") {
+    std::string spec = slurp(source_root / "docs/openapi.yaml");
+    // The text of one schema (components/schemas): from its name to the next one.
+    auto schema = [&](const std::string& name) {
+        std::size_t from = spec.find("\n    " + name + ":\n", spec.find("\n  schemas:"));
+        REQUIRE(from != std::string::npos);
+        std::size_t to = spec.find("\n    ", from + 1);
+        while (to != std::string::npos && spec[to + 5] == ' ')
+            to = spec.find("\n    ", to + 1);
+        return spec.substr(from, to == std::string::npos ? std::string::npos : to - from);
+    };
+    auto described = [](const std::string& text, const std::string& key) {
+        return text.find(" " + key + ":") != std::string::npos;
+    };
+    cpl::serve::Options options;
+    options.policies = {"standard", (source_root / "policies/commercial.cpl").string()};
+    TestServer server(options);
+    auto client = server.client();
+    std::string policy_schema = schema("Policy");
+    for (const auto& p : json::parse(client.Get("/v1/policies")->body)["policies"])
+        for (const auto& [key, value] : p.items()) {
+            INFO(key);
+            CHECK(described(policy_schema, key));
+        }
+    std::string line_schema = schema("Line"), result_schema = schema("Result");
+    auto result = json::parse(
+        client
+            .Post("/v1/evaluate?policy=commercial",
+                  slurp(source_root / "tests/golden/run/standard/carpal-tunnel-right.case.json"),
+                  "application/json")
+            ->body);
+    REQUIRE(!result["lines"].empty());
+    for (const auto& [key, value] : result["lines"][0].items()) {
+        INFO(key);
+        CHECK(described(line_schema, key));
+    }
+    std::size_t edits = result_schema.find("edits:");
+    for (const char* key : {"severity", "rule", "code", "message", "cite", "sources", "layer"})
+        CHECK(result_schema.find(std::string(" ") + key + ":", edits) != std::string::npos);
+    auto diff = json::parse(client.Get("/v1/diff?policy=commercial")->body);
+    std::size_t enum_at = spec.find("kind: {type: string, enum: [");
+    std::string kinds = spec.substr(enum_at, spec.find(']', enum_at) - enum_at);
+    for (const auto& change : diff["changes"]) {
+        std::string kind = change["kind"];
+        INFO(kind);
+        CHECK(kinds.find(kind) != std::string::npos);
+    }
+}
