@@ -45,6 +45,8 @@ public:
     explicit Session(const Program& program);
     ~Session();
     CaseOutcome run(std::string_view case_json, const EvaluateOptions& options = {});
+    /// The bytes its arena keeps for the next case: the high-water mark of the cases run.
+    std::size_t reserved_bytes() const { return arena_.reserved_bytes(); }
 
 private:
     const Program& program_;

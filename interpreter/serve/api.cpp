@@ -6,7 +6,9 @@
 #include "interpreter/serve/json_dump.hpp"
 #include "lang/suggest.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
+#include <malloc.h>
 #include <nlohmann/json.hpp>
 #include <vector>
 
@@ -60,12 +62,18 @@ std::variant<std::shared_ptr<const PolicyState>, Reply> policy_of(Context& ctx,
     return error_reply(404, fmt::format("no policy `{}` is loaded", name), help);
 }
 
+namespace {
+
+struct SessionEntry {
+    std::shared_ptr<const PolicyState> state;
+    std::unique_ptr<Session> session; // declared after: destroyed before its program
+};
+thread_local std::vector<SessionEntry> sessions;
+
+} // namespace
+
 Session& session_for(const std::shared_ptr<const PolicyState>& state) {
-    struct Entry {
-        std::shared_ptr<const PolicyState> state;
-        std::unique_ptr<Session> session; // declared after: destroyed before its program
-    };
-    thread_local std::vector<Entry> cache;
+    auto& cache = sessions;
     for (auto& e : cache)
         if (e.state == state) return *e.session;
     for (auto& e : cache)
@@ -77,6 +85,20 @@ Session& session_for(const std::shared_ptr<const PolicyState>& state) {
         }
     cache.push_back({state, std::make_unique<Session>(*state->program)});
     return *cache.back().session;
+}
+
+void settle_session(const std::shared_ptr<const PolicyState>& state, std::size_t case_bytes) {
+    auto it = std::find_if(sessions.begin(), sessions.end(),
+                           [&](const SessionEntry& e) { return e.state == state; });
+    if (it == sessions.end()) return;
+    // A Session keeps its arena blocks and parser buffers at the largest case it has run: an
+    // 8 MB case left ~150 MB resident per worker and policy, 16 workers x 4 policies could
+    // pin GBs. Made again on next use, which costs far less than such a case.
+    if (case_bytes <= session_keep_bytes && it->session->reserved_bytes() <= session_keep_bytes)
+        return;
+    sessions.erase(it);
+    // free() keeps what it freed in the thread's malloc arena; trimming returns the pages.
+    malloc_trim(0);
 }
 
 namespace {
@@ -197,11 +219,14 @@ Reply one_case(Context& ctx, const Params& params, std::string_view body, bool m
         outcome = std::move(refused);
     }
     std::string line = result_line(outcome, *state, opts.explain);
-    ctx.metrics.cases(state->program->name, outcome.result ? 1 : 0, outcome.result ? 0 : 1);
+    bool ok = outcome.result.has_value();
+    outcome.result.reset(); // it points into the session, which may go now
+    settle_session(state, body.size());
+    ctx.metrics.cases(state->program->name, ok ? 1 : 0, ok ? 0 : 1);
     if (ctx.log)
         ctx.log->write(endpoint, state->program->name, state->fingerprint, state->version, body,
                        line);
-    return {outcome.result ? 200 : 422, std::move(line)};
+    return {ok ? 200 : 422, std::move(line)};
 }
 
 } // namespace
@@ -230,6 +255,7 @@ Reply batch(Context& ctx, const Params& params, std::string_view body) {
     Session& session = session_for(state);
     std::string out;
     std::uint64_t ok = 0, failed = 0;
+    std::size_t largest = 0; // the largest case, which sized the session's buffers
     for (std::size_t number = 1; !body.empty(); ++number) {
         std::size_t end = std::min(body.find('\n'), body.size());
         std::string_view text = body.substr(0, end);
@@ -237,6 +263,7 @@ Reply batch(Context& ctx, const Params& params, std::string_view body) {
         // Blank lines separate nothing (a client may end its body with one); an error names
         // its line, so the count of answers before it need not be the count of lines.
         if (text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+        largest = std::max(largest, text.size());
         CaseOutcome outcome = session.run(text, opts.evaluate);
         std::string line = result_line(outcome, *state, opts.explain, number);
         (outcome.result ? ok : failed)++;
@@ -247,6 +274,7 @@ Reply batch(Context& ctx, const Params& params, std::string_view body) {
         out += '\n';
     }
     ctx.metrics.cases(state->program->name, ok, failed);
+    settle_session(state, largest);
     return {200, std::move(out), "application/x-ndjson"};
 }
 

@@ -47,6 +47,13 @@ std::variant<std::shared_ptr<const PolicyState>, Reply> policy_of(Context& ctx,
 /// safe to share between threads.
 Session& session_for(const std::shared_ptr<const PolicyState>& state);
 
+/// The most a kept Session may hold: its arena, or the case text its parser was sized for.
+inline constexpr std::size_t session_keep_bytes = 4 << 20;
+/// After this thread ran a case of `case_bytes` with `state`'s Session: a Session past
+/// `session_keep_bytes` is dropped, and the memory given back to the system, so that one large
+/// case does not stay resident for the life of the process in every worker and policy.
+void settle_session(const std::shared_ptr<const PolicyState>& state, std::size_t case_bytes);
+
 /// POST /v1/evaluate?policy&explain&why_not: one case; the result of `cpl run --format
 /// json` with `"fingerprint"` added last. 422 (with the case's JSON path) when the case
 /// cannot be used.

@@ -257,6 +257,7 @@ Reply claim(Context& ctx, const Params& params, std::string_view body, std::stri
         if (ctx.log)
             ctx.log->write("/v1/fhir/Claim", state->program->name, state->fingerprint,
                            state->version, mapped.json, error_json(outcome.case_id, outcome.error));
+        settle_session(state, mapped.json.size());
         std::string message = outcome.error;
         if (!outcome.help.empty()) message += " (" + outcome.help + ")";
         return fhir_error(422, "value", message, claim_expression(mapped, outcome.path));
@@ -266,6 +267,8 @@ Reply claim(Context& ctx, const Params& params, std::string_view body, std::stri
     if (ctx.log)
         ctx.log->write("/v1/fhir/Claim", state->program->name, state->fingerprint, state->version,
                        mapped.json, to_json(*outcome.result, false));
+    outcome.result.reset(); // it points into the session, which may go now
+    settle_session(state, mapped.json.size());
     return {200, std::move(text), "application/fhir+json"};
 }
 

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 #include <functional>
 #include <httplib.h>
+#include <malloc.h>
 #include <sys/socket.h>
 #include <thread>
 
@@ -270,6 +271,12 @@ struct Server::Impl {
                     if (!problem) return handler(req, body);
                     return error_for(path, problem->status, problem->message, problem->help);
                 });
+                // A large body's pages go back to the system, as a large session's do
+                // (settle_session): kept, each worker would hold its largest request.
+                if (body.capacity() > session_keep_bytes) {
+                    std::string().swap(body);
+                    malloc_trim(0);
+                }
             });
             other_methods(path, "POST");
         };

@@ -8,6 +8,8 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <fmt/format.h>
+#include <fstream>
+#include <malloc.h>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <poll.h>
@@ -776,4 +778,44 @@ TEST_CASE("serve: a multipart/form-data body is a counted 415 that says the body
         metrics->body.find("cpl_http_requests_total{endpoint=\"/v1/evaluate\",status=\"415\"} 1") !=
         std::string::npos);
     still_serving(server);
+}
+
+namespace {
+
+// This process's resident memory, in MiB, once the free memory of every thread (the test's
+// client too) is given back: what is left is what is held.
+long resident_mib() {
+    malloc_trim(0);
+    std::ifstream status("/proc/self/status");
+    for (std::string line; std::getline(status, line);)
+        if (line.starts_with("VmRSS:")) return std::stol(line.substr(6)) / 1024;
+    return -1;
+}
+
+} // namespace
+
+// A session kept its arena and parser buffers at the largest case it had run: one 8 MB case
+// left ~150 MB resident per worker and per policy, for the life of the process.
+TEST_CASE("serve: a worker gives back the memory a very large case took", "[serve][robustness]") {
+    cpl::serve::Options options;
+    options.threads = 1;
+    TestServer server(options);
+    still_serving(server);
+    long before = resident_mib();
+    {
+        std::string big = R"({"id": "big", "date_of_service": "2025-01-01", "diagnoses": [)";
+        for (int i = 0; i < 800'000; ++i)
+            big += i ? ", \"G56.01\"" : "\"G56.01\"";
+        big += "]}";
+        REQUIRE(big.size() < options.max_body);
+        auto res = server.client().Post("/v1/evaluate", big, "application/json");
+        REQUIRE(res);
+        CHECK(res->status == 200);
+    }
+    still_serving(server);
+    long after = resident_mib();
+    INFO("resident before " << before << " MiB, after " << after << " MiB");
+    // Measured: 127 MiB kept before, 43 after (the evaluator's per-thread scratch, once per
+    // worker, not per policy).
+    CHECK(after - before < 80);
 }
