@@ -230,7 +230,11 @@ async function start() {
   const showPolicy = () => {
     const p = res.body.policies.find((x) => x.name === policy());
     $("#fingerprint").textContent = p ? `version ${p.version}, ${p.fingerprint.slice(0, 19)}…` : "";
-    $("#compare").disabled = !p || !p.base;
+    // Compare evaluates the study under the base too: only when the server has it loaded.
+    const baseLoaded = p && p.base && res.body.policies.some((x) => x.name === p.base);
+    $("#compare").disabled = !baseLoaded;
+    $("#compare").title = p && p.base && !baseLoaded
+      ? `the base policy ${p.base} is not loaded on this server` : "";
     loadMuscles();
   };
   $("#policy").addEventListener("change", showPolicy);
