@@ -358,7 +358,7 @@ bool ConnectionServer::process_and_close_socket(socket_t sock) {
         // loosely (`+370`, junk after a chunk), and what it leaves must not be a request.
         bool last = head.has_body && (head.method != "POST" || head.chunked);
         last = last || head.wants_close || left == 1;
-        closing = false;
+        closing = last; // the answer says the connection ends (settle_connection_headers)
         requests_left = left;
         bool closed = false;
         stream.start_request();

@@ -99,6 +99,9 @@ std::variant<RequestHead, HeadProblem> check_head(std::string_view head) {
         return bad("the request line is not `METHOD TARGET HTTP/1.1`");
     }
     out.path = std::string(target.substr(0, target.find('?')));
+    // An HTTP/1.0 connection is not kept (the library ends it after one answer, whatever its
+    // Connection asks), so its answer says it ends.
+    out.wants_close = version == "HTTP/1.0";
     // RFC 9110, 9.1: a method the server does not implement (TRACE, CONNECT, a lowercase
     // `get`: methods are case-sensitive) is 501. The library refused these with a bare 400.
     static constexpr std::string_view implemented[] = {"GET",    "HEAD",    "POST", "PUT",

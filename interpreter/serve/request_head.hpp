@@ -28,7 +28,7 @@ struct RequestHead {
     std::string path;      // the target without its query
     bool has_body = false; // a Content-Length above 0 or Transfer-Encoding: chunked
     bool chunked = false;
-    bool wants_close = false; // `close` among the Connection options, in any case
+    bool wants_close = false; // `close` among the Connection options, or HTTP/1.0
     bool has_length = false;  // a Content-Length field, whatever its value
     std::optional<std::uint64_t> content_length; // its value, when one number of bytes
     /// Content-Encoding's codings over all its lines, in the order applied, lower case.

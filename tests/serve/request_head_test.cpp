@@ -28,6 +28,10 @@ TEST_CASE("request head: what passes, and what it tells the loop", "[serve][head
     CHECK(head.content_length == 12u);
     CHECK(status_of("GET / HTTP/1.1\r\nHost: a") == 200);
     CHECK(status_of("GET / HTTP/1.0") == 200); // HTTP/1.0 needs no Host
+    // Its connection ends after one answer, which says so (it carried Keep-Alive).
+    CHECK(std::get<RequestHead>(check_head("GET / HTTP/1.0")).wants_close);
+    CHECK(
+        std::get<RequestHead>(check_head("GET / HTTP/1.0\r\nConnection: keep-alive")).wants_close);
     CHECK(status_of("POST /v1/batch HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: Chunked") == 200);
     CHECK(std::get<RequestHead>(check_head("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 0"))
               .has_body == false);
