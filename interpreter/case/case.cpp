@@ -339,10 +339,13 @@ std::string CaseReader::Impl::where_parsing_stopped(od::document& doc) const {
     return fmt::format(" at line {}, column {}", line, column);
 }
 
-// Where the first JSON value of `text` ends (one past its closing bracket) when its brackets
-// close, strings and their escapes skipped; nullopt when they do not.
-std::optional<std::size_t> end_of_first_value(std::string_view text) {
-    std::size_t depth = 0;
+// How the first JSON value of `text` ends, strings and their escapes skipped: where its last
+// bracket closes it (one past), or where a bracket closes one of the other kind.
+struct FirstValue {
+    std::optional<std::size_t> end, mismatch;
+};
+FirstValue first_value(std::string_view text) {
+    std::string open; // the brackets not yet closed
     bool in_string = false;
     for (std::size_t i = 0; i < text.size(); ++i) {
         char c = text[i];
@@ -354,36 +357,49 @@ std::optional<std::size_t> end_of_first_value(std::string_view text) {
         } else if (c == '"') {
             in_string = true;
         } else if (c == '{' || c == '[') {
-            ++depth;
+            open.push_back(c);
         } else if (c == '}' || c == ']') {
-            if (depth == 0 || --depth == 0) return i + 1;
+            if (open.empty() || open.back() != (c == '}' ? '{' : '[')) return {{}, i};
+            open.pop_back();
+            if (open.empty()) return {i + 1, {}};
         }
     }
-    return std::nullopt;
+    return {};
 }
 
-// Stage 1 reports a case object followed by more text (`{…} x`) as an object not closed: when
-// the first value does close, that is the error, said with its column and the case's id.
-void CaseReader::Impl::refuse_text_after_case() {
-    std::string_view text(buffer.get(), length);
-    std::optional<std::size_t> end = end_of_first_value(text);
-    if (!end) return;
-    std::size_t after = text.find_first_not_of(" \t\r\n", *end);
-    if (after == std::string_view::npos) return;
+// " at column C" (or " at line L, column C") of byte `at` of `text`: columns count characters.
+std::string place_in(std::string_view text, std::size_t at) {
     std::size_t line = 1, column = 1;
-    for (std::size_t i = 0; i < after; ++i) {
+    for (std::size_t i = 0; i < at; ++i) {
         if (text[i] == '\n') {
             line++;
             column = 1;
         } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-            ++column; // characters, not bytes
+            ++column;
         }
     }
-    std::string where = text.find('\n') == std::string_view::npos
-                            ? fmt::format(" at column {}", column)
-                            : fmt::format(" at line {}, column {}", line, column);
-    // The case alone, for its id (recover_id reads it again).
-    length = *end;
+    return text.find('\n') == std::string_view::npos
+               ? fmt::format(" at column {}", column)
+               : fmt::format(" at line {}, column {}", line, column);
+}
+
+// Stage 1 reports a case object followed by more text (`{…} x`) as an object not closed: when
+// the first value does close, that is the error, said with its place and the case's id; a
+// bracket closed by the other kind is said where it is.
+void CaseReader::Impl::refuse_text_after_case() {
+    std::string_view text(buffer.get(), length);
+    FirstValue first = first_value(text);
+    if (first.mismatch) {
+        std::string where = place_in(text, *first.mismatch);
+        length = *first.mismatch; // the case up to there, for its id
+        std::memset(buffer.get() + length, 0, simdjson::SIMDJSON_PADDING);
+        throw Failure{CaseError{{}, {}, "the case is not valid JSON" + where, {}}, false};
+    }
+    if (!first.end) return;
+    std::size_t after = text.find_first_not_of(" \t\r\n", *first.end);
+    if (after == std::string_view::npos) return;
+    std::string where = place_in(text, after);
+    length = *first.end; // the case alone, for its id (recover_id reads it again)
     std::memset(buffer.get() + length, 0, simdjson::SIMDJSON_PADDING);
     try {
         fail_json(simdjson::TRAILING_CONTENT);

@@ -159,6 +159,16 @@ private:
         } else if (e.until && e.until->text > merged.dates_until) {
             wider_dates(*e.until, "until", "after", merged.dates_until, merged.dates_until_layer);
         }
+        // Bounds of two layers that leave no day: every dated case would be refused.
+        if (!merged.dates_from.empty() && !merged.dates_until.empty() &&
+            merged.dates_from >= merged.dates_until && (e.from || e.until))
+            diagnostics_
+                .error("check.no_dates_of_service", (e.until ? *e.until : *e.from).span,
+                       fmt::format("the policy codes no date of service: from {} (set by `{}`) "
+                                   "until {} (set by `{}`)",
+                                   merged.dates_from, merged.dates_from_layer, merged.dates_until,
+                                   merged.dates_until_layer))
+                .help = "a policy codes the dates its header and its base's leave in common";
     }
 
     void wider_dates(const ast::Ident& bound, std::string_view word, std::string_view side,

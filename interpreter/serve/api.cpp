@@ -7,6 +7,7 @@
 #include "lang/suggest.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <fmt/format.h>
 #include <malloc.h>
 #include <nlohmann/json.hpp>
@@ -257,9 +258,13 @@ Reply batch(Context& ctx, const Params& params, std::string_view body) {
     std::uint64_t ok = 0, failed = 0;
     std::size_t largest = 0; // the largest case, which sized the session's buffers
     for (std::size_t number = 1; !body.empty(); ++number) {
+        // LF, CRLF and CR alone end a line, as for `cpl run` (a CR in a case is no JSON).
         std::size_t end = std::min(body.find('\n'), body.size());
+        if (const void* cr = std::memchr(body.data(), '\r', end))
+            end = static_cast<std::size_t>(static_cast<const char*>(cr) - body.data());
         std::string_view text = body.substr(0, end);
-        body.remove_prefix(std::min(end + 1, body.size()));
+        std::size_t next = end + (body.substr(end, 2) == "\r\n" ? 2 : 1);
+        body.remove_prefix(std::min(next, body.size()));
         // Blank lines separate nothing (a client may end its body with one); an error names
         // its line, so the count of answers before it need not be the count of lines.
         if (text.find_first_not_of(" \t\r") == std::string_view::npos) continue;

@@ -540,6 +540,9 @@ TEST_CASE("input that is not a JSON object", "[case][error]") {
                      {"}", "", "the case is not valid JSON"},
                      {R"({"id": "c", "diagnoses": ["a")", "", unbalanced},
                      {R"({"id": "c)", "", "the case is not valid JSON: a string is not closed"},
+                     // A bracket closed by the other kind, then text: said where it is.
+                     {R"({"id": "c", "diagnoses": ["G56.01"}} x)", "",
+                      "the case is not valid JSON at column 35"},
                      {"{\"id\": \"c\xff\"}", "", "the case is not valid UTF-8"},
                  },
                  "");

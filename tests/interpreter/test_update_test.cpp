@@ -138,6 +138,13 @@ TEST_CASE("cpl test counts each test once, fails what tests nothing, and updates
                                     (dir / "log.txt").string())
                             .c_str()) == 0);
     CHECK(slurp(dir / "log.txt").find("1 passed, 0 failed") != std::string::npos);
+    // A test whose case is a link to another's is a test of its own: it runs, and fails here.
+    fs::create_symlink("ok.case.json", dir / "linked.case.json");
+    std::ofstream(dir / "linked.expected.json") << R"({"lines": [{"code": "95860"}]})";
+    REQUIRE(cpl_test(dir, "", out) == 1);
+    CHECK(out.find("1 passed, 1 failed") != std::string::npos);
+    fs::remove(dir / "linked.case.json");
+    fs::remove(dir / "linked.expected.json");
     // An expectation whose case was renamed away fails, naming the case it lacks.
     std::ofstream(dir / "lost.expected.json") << R"({"case": "x", "lines": [{"code": "95886"}]})";
     REQUIRE(cpl_test(dir, "", out) == 1);
@@ -145,7 +152,11 @@ TEST_CASE("cpl test counts each test once, fails what tests nothing, and updates
           std::string::npos);
     CHECK(out.find("1 passed, 1 failed") != std::string::npos);
     fs::remove(dir / "lost.expected.json");
-    // `{}` states nothing of the result: it fails; --update writes the claim into it.
+    // `{}` states nothing of the result, nor does an empty section listed in part: each
+    // fails; --update writes the claim into it.
+    std::ofstream(dir / "ok.expected.json") << R"({"partial": ["lines"], "lines": []})";
+    REQUIRE(cpl_test(dir, "", out) == 1);
+    CHECK(out.find("states nothing of the result") != std::string::npos);
     std::ofstream(dir / "ok.expected.json") << "{}";
     REQUIRE(cpl_test(dir, "", out) == 1);
     CHECK(out.find("states nothing of the result") != std::string::npos);

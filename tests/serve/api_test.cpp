@@ -140,6 +140,22 @@ TEST_CASE("serve: an empty name, an empty policy and an empty batch are 400s", "
     }
 }
 
+// Lines ended by CR alone were one line: the cases after the first were lost in its error.
+TEST_CASE("serve: a batch's lines may end with LF, CRLF or CR alone", "[serve]") {
+    TestServer server;
+    auto client = server.client();
+    auto res = client.Post("/v1/batch",
+                           "{\"id\": \"a\"}\r{\"id\": \"b\"}\r\n{\"id\": \"c\"}\n{\"id\": \"d\"}\r",
+                           "application/x-ndjson");
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    std::vector<std::string> cases;
+    std::istringstream lines(res->body);
+    for (std::string line; std::getline(lines, line);)
+        cases.push_back(json::parse(line)["case"]);
+    CHECK(cases == std::vector<std::string>{"a", "b", "c", "d"});
+}
+
 TEST_CASE("serve: a policy or explain parameter given twice is a 400, not a guess", "[serve]") {
     TestServer server;
     auto client = server.client();
