@@ -431,6 +431,11 @@ std::string why_not_rule(const CaseState& s, const Result& result, const RuleCod
             if (auto instead = acts_of(s, result, exception.name); !instead.empty())
                 did.push_back(fmt::format("exception {} ran in its place ({})", exception.name,
                                           fmt::join(instead, "; ")));
+            else if (exceptions == &rule.exceptions &&
+                     std::find(s.exceptions_ran.begin(), s.exceptions_ran.end(), &exception) !=
+                         s.exceptions_ran.end())
+                did.push_back(fmt::format(
+                    "exception {} ran in its place and found nothing to act on", exception.name));
     std::string note = rule_note(s.program, rule);
     if (!did.empty()) return fmt::format("{}: {} {}", rule.name, fmt::join(did, "; "), note);
     if (!rule.effective.holds(s.context.date))

@@ -158,6 +158,19 @@ TEST_CASE("why-not of an exception whose guard failed gives the guard's otherwis
     CHECK(result.why_not[0].starts_with("larynx: it stopped: the larynx was not needled"));
 }
 
+// It said the rule "ran and found nothing to act on" when an exception ran in its place.
+TEST_CASE("why-not of a rule an exception that did nothing stood in for says so") {
+    auto r = make("rule one \"One limb\" bill 95860 cite \"x\"\n"
+                  "exception quiet to rule one \"Nothing\"\n"
+                  "  when true\n  for limb in []\n  bill 95861 cite \"y\"\n");
+    EvaluateOptions options;
+    options.why_not = {"one"};
+    Result result = r.run(one_limb(0), options);
+    REQUIRE(result.why_not.size() == 1);
+    CHECK(result.why_not[0].starts_with(
+        "one: exception quiet ran in its place and found nothing to act on"));
+}
+
 // It said "it ran and found nothing to act on" of an exception per line that was never tried.
 TEST_CASE("why-not of an exception per line a case-level exception kept from running says so") {
     auto r = make("rule one \"A limb\"\n  for limb in case.extremities\n  bill 95860\n"
