@@ -119,7 +119,8 @@ TEST_CASE("diff: dates of service changed by the layer whose header moved the bo
         load_text(fmt::format("policy h4 extends \"{}\" \"h4\" until \"2024-01-01\"\n", base_name));
     INFO(rendered(payer));
     REQUIRE(payer.program);
-    const Change* dates = find(diff(*old.program, *payer.program), "dates of service", "");
+    std::vector<Change> changes = diff(*old.program, *payer.program);
+    const Change* dates = find(changes, "dates of service", "");
     REQUIRE(dates);
     CHECK(dates->layer == "h4");
 }

@@ -434,7 +434,8 @@ TEST_CASE("serve: docs/openapi.yaml names every member the answers carry", "[ser
     TestServer server(options);
     auto client = server.client();
     std::string policy_schema = schema("Policy");
-    for (const auto& p : json::parse(client.Get("/v1/policies")->body)["policies"])
+    json policies = json::parse(client.Get("/v1/policies")->body); // outlives the loop
+    for (const auto& p : policies["policies"])
         for (const auto& [key, value] : p.items()) {
             INFO(key);
             CHECK(described(policy_schema, key));

@@ -816,6 +816,8 @@ TEST_CASE("serve: a worker gives back the memory a very large case took", "[serv
     long after = resident_mib();
     INFO("resident before " << before << " MiB, after " << after << " MiB");
     // Measured: 127 MiB kept before, 43 after (the evaluator's per-thread scratch, once per
-    // worker, not per policy).
+    // worker, not per policy). AddressSanitizer keeps freed memory in quarantine: not measured.
+#if !defined(__SANITIZE_ADDRESS__)
     CHECK(after - before < 80);
+#endif
 }
