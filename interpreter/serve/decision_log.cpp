@@ -6,6 +6,7 @@
 #include "interpreter/serve/policy_store.hpp"
 #include "lang/json_nesting.hpp"
 
+#include <cctype>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -98,6 +99,22 @@ std::string mask(std::string_view json, const Identifiers& ids, std::string_view
                     out.replace(at, said.size(), "\"error\": \"case " + token + ":");
                 out.replace(head.size(), raw.size(), token);
             }
+        }
+    }
+    // An id the case reader refused (`"id": "Jane Doe "`) is quoted in its error and help
+    // (`"Jane Doe " has spaces …`, `write "Jane Doe"`): in an error at the path `id`, every
+    // mention of it, spaces trimmed, is masked.
+    if (!ids.id.empty() && out.find("\"path\": \"id\"") != std::string::npos) {
+        std::string token = "id:" + sha256_hex(std::string(salt) + ids.id).substr(0, 12);
+        std::string_view trimmed = ids.id;
+        while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.front())))
+            trimmed.remove_prefix(1);
+        while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.back())))
+            trimmed.remove_suffix(1);
+        for (std::string_view text : {std::string_view(ids.id), trimmed}) {
+            if (text.empty()) continue;
+            std::string dumped = json_dump(nlohmann::json(std::string(text)));
+            replace_all(out, dumped.substr(1, dumped.size() - 2), token);
         }
     }
     // A date the case reader refused may be quoted in any form; then every whole date.

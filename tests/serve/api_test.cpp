@@ -373,6 +373,8 @@ TEST_CASE("serve: the decision log masks the id where it is the id, and every da
         options.policies = {"standard", medicaid};
         TestServer server(options);
         auto client = server.client();
+        // An id the reader refuses is quoted in its error: masked there (not as the result's).
+        REQUIRE(client.Post("/v1/evaluate", R"({"id": "Jane Doe "})", "application/json"));
         for (const char* id : {"denied", "deny", "standard", "the"}) {
             std::string claim = std::string(id) == "the" ? "[]" : R"([{"code": "95886"}])";
             std::string study = fmt::format(
@@ -394,7 +396,11 @@ TEST_CASE("serve: the decision log masks the id where it is the id, and every da
     }
     auto lines = lines_of(slurp(path));
     std::remove(path.c_str());
-    REQUIRE(lines.size() == 5);
+    REQUIRE(lines.size() == 6);
+    CHECK(lines[0].find("Jane Doe") == std::string::npos);
+    CHECK(json::parse(lines[0])["result"]["error"].get<std::string>().find("id:") !=
+          std::string::npos);
+    lines.erase(lines.begin());
     auto result = [&](std::size_t i) { return json::parse(lines[i])["result"]; };
     CHECK(result(0)["case"].get<std::string>().starts_with("id:"));
     CHECK(result(0)["review"][0]["status"] == "denied");
