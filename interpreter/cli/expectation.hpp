@@ -29,6 +29,10 @@ nlohmann::json parse_expectation(const std::string& text, std::optional<std::str
 /// policy standard: "mue_per_lin"; did you mean "mue_per_line"?`.
 std::optional<std::string> unknown_rule(const nlohmann::json& expected, const Program& program);
 
+/// The parts of a result an expectation may list: compared when listed, left alone when not.
+inline constexpr const char* result_sections[] = {"error",  "lines",    "edits",
+                                                  "review", "unbilled", "documentation"};
+
 /// Whether the expectation lists `section` (lines, edits, review, unbilled, documentation)
 /// only in part: `"partial": ["edits"]`. Then each entry it lists must be in the result, in
 /// order, and entries it does not list are not compared.

@@ -71,17 +71,15 @@ std::string updated_expectation(const std::string& old_text, const std::string& 
     // The expectation is for the case it sits beside: an id it names wrongly is rewritten too.
     if (!out.contains("case") || !case_id.empty()) out["case"] = case_id;
     if (!out.contains("policy")) out["policy"] = policy;
-    static const char* sections[] = {"error",  "lines",    "edits",
-                                     "review", "unbilled", "documentation"};
     if (!outcome.result) {
-        for (const char* section : sections)
+        for (const char* section : result_sections)
             out.erase(section);
         out["error"] = outcome.error;
         return out.dump(2) + "\n";
     }
     const Result& r = *outcome.result;
     bool lists_any = false;
-    for (const char* section : sections)
+    for (const char* section : result_sections)
         lists_any = lists_any || (old.contains(section) && std::string_view(section) != "error");
     out.erase("error");
     // A test that listed nothing (or only an error) lists the claim: its lines and edits,
