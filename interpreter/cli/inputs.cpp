@@ -4,12 +4,12 @@
 #include "inputs.hpp"
 
 #include "lang/files.hpp"
+#include "lang/line_ends.hpp"
 #include "output.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cstdio>
-#include <cstring>
 #include <fcntl.h>
 #include <filesystem>
 #include <fmt/format.h>
@@ -176,12 +176,7 @@ private:
             if (after_cr && chunk.front() == '\n') chunk.remove_prefix(1);
             after_cr = false;
             while (!chunk.empty()) {
-                // LF, CRLF and CR alone each end a line (a CR in a case is no JSON anyway).
-                // memchr for each, the CR only up to the LF: find_first_of tested every byte
-                // against both, an eighth of a run's instructions.
-                std::size_t end = chunk.find('\n');
-                if (const void* cr = std::memchr(chunk.data(), '\r', std::min(end, chunk.size())))
-                    end = static_cast<std::size_t>(static_cast<const char*>(cr) - chunk.data());
+                std::size_t end = line_end(chunk);
                 std::string_view piece = chunk.substr(0, end);
                 open_line = true;
                 if (!too_long) {
@@ -193,7 +188,7 @@ private:
                         line.append(piece);
                     }
                 }
-                if (end == std::string_view::npos) break;
+                if (end == chunk.size()) break; // the line goes on in the next block
                 finish();
                 open_line = false;
                 bool cr = chunk[end] == '\r';

@@ -4,10 +4,10 @@
 
 #include "interpreter/engine/cpl.hpp"
 #include "interpreter/serve/json_dump.hpp"
+#include "lang/line_ends.hpp"
 #include "lang/suggest.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <fmt/format.h>
 #include <malloc.h>
 #include <nlohmann/json.hpp>
@@ -258,10 +258,7 @@ Reply batch(Context& ctx, const Params& params, std::string_view body) {
     std::uint64_t ok = 0, failed = 0;
     std::size_t largest = 0; // the largest case, which sized the session's buffers
     for (std::size_t number = 1; !body.empty(); ++number) {
-        // LF, CRLF and CR alone end a line, as for `cpl run` (a CR in a case is no JSON).
-        std::size_t end = std::min(body.find('\n'), body.size());
-        if (const void* cr = std::memchr(body.data(), '\r', end))
-            end = static_cast<std::size_t>(static_cast<const char*>(cr) - body.data());
+        std::size_t end = line_end(body);
         std::string_view text = body.substr(0, end);
         std::size_t next = end + (body.substr(end, 2) == "\r\n" ? 2 : 1);
         body.remove_prefix(std::min(next, body.size()));
