@@ -147,6 +147,19 @@ public:
         return removed;
     }
 
+    // Puts `with` where `size` bytes stood, `offset` bytes into the head, before the library
+    // reads it. The bytes the head lost (fewer than none when it grew).
+    std::ptrdiff_t replace(std::size_t offset, std::size_t size, std::string_view with) {
+        std::size_t at = begin_ + offset;
+        if (with.size() > size && buffer_.size() - end_ < with.size() - size)
+            buffer_.resize(end_ + with.size() - size);
+        std::memmove(buffer_.data() + at + with.size(), buffer_.data() + at + size,
+                     end_ - at - size);
+        std::memcpy(buffer_.data() + at, with.data(), with.size());
+        end_ = end_ + with.size() - size;
+        return std::ptrdiff_t(size) - std::ptrdiff_t(with.size());
+    }
+
     ssize_t read(char* ptr, size_t size) override {
         ssize_t n = read_some(ptr, size);
         if (n > 0) request_bytes_ += static_cast<std::size_t>(n);
@@ -234,6 +247,8 @@ std::string_view reason_phrase(int status) {
         return "Request Timeout";
     case 413:
         return "Content Too Large";
+    case 414:
+        return "URI Too Long";
     case 431:
         return "Request Header Fields Too Large";
     case 501:
@@ -364,6 +379,9 @@ bool ConnectionServer::process_and_close_socket(socket_t sock) {
         stream.start_request();
         codings = head.content_codings;
         std::size_t head_size = text.size() - stream.remove_fields(head.hidden_fields);
+        // The target last: the fields' offsets were counted before it changed.
+        if (const auto& origin = head.origin_form)
+            head_size -= stream.replace(origin->offset, origin->size, origin->target);
         if (!head.has_length && !head.chunked) stream.declare_no_body(head_size);
         served = process_request(stream, last, closed, nullptr);
         if (!served || closed || closing || last) break;

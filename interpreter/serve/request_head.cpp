@@ -58,6 +58,18 @@ std::vector<std::string> list_items(std::string_view value) {
     return items;
 }
 
+// The scheme and authority of an absolute-form target (`http://host:8080`), or 0 when the
+// target is not one. Only http and https name this server; the authority is not checked
+// against Host (RFC 9112, 3.2.2: the target's authority wins, and the server answers the same
+// resources whatever it names).
+std::size_t scheme_and_authority(std::string_view target) {
+    std::size_t colon = target.find("://");
+    if (colon == std::string_view::npos) return 0;
+    std::string scheme = ascii_lower(target.substr(0, colon));
+    if (scheme != "http" && scheme != "https") return 0;
+    return std::min(target.find_first_of("/?", colon + 3), target.size());
+}
+
 } // namespace
 
 std::variant<RequestHead, HeadProblem> check_head(std::string_view head) {
@@ -97,6 +109,15 @@ std::variant<RequestHead, HeadProblem> check_head(std::string_view head) {
             version[6] == '.' && is_digit(version[7]))
             return fail(505, fmt::format("{} is not served: send HTTP/1.1", version));
         return bad("the request line is not `METHOD TARGET HTTP/1.1`");
+    }
+    if (std::size_t prefix = scheme_and_authority(target)) {
+        if (prefix == target.find("://") + 3)
+            return bad(fmt::format("the request target `{}` names no host", target.substr(0, 40)));
+        std::string_view rest = target.substr(prefix);
+        out.origin_form = RequestHead::OriginForm{
+            std::size_t(target.data() - head.data()), target.size(),
+            rest.starts_with('/') ? std::string(rest) : "/" + std::string(rest)};
+        target = out.origin_form->target;
     }
     out.path = std::string(target.substr(0, target.find('?')));
     // An HTTP/1.0 connection is not kept (the library ends it after one answer, whatever its

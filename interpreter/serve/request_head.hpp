@@ -38,6 +38,14 @@ struct RequestHead {
     /// (every answer is computed JSON, not a file: the library answered a POST with a slice
     /// of its JSON as 200, and an odd range with 416 after the case was decided).
     std::vector<std::pair<std::size_t, std::size_t>> hidden_fields;
+    /// A target in absolute-form (`http://host/v1/health`, RFC 9112, 3.2.2), which a server
+    /// must accept: {offset, size} of the target in the head, and its origin-form (`/v1/health`)
+    /// that the library, which routes by path, is given instead.
+    struct OriginForm {
+        std::size_t offset = 0, size = 0;
+        std::string target;
+    };
+    std::optional<OriginForm> origin_form;
 };
 
 inline constexpr std::size_t max_head_fields = 100;

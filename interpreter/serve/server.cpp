@@ -330,8 +330,11 @@ struct Server::Impl {
         };
         // Errors no handler answered (404, 413, a request that does not parse) get a JSON
         // body too; the handlers' own errors already have one and are left alone.
-        http.set_post_routing_handler([this](const httplib::Request&, httplib::Response& res) {
+        http.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
             http.settle_connection_headers(res);
+            // The library offers byte ranges on every answer to HEAD; Range is ignored
+            // (request_head.hpp), so the offer would be false.
+            if (req.method == "HEAD") res.headers.erase("Accept-Ranges");
         });
         http.set_error_handler(httplib::Server::HandlerWithResponse(
             [this](const httplib::Request& req, httplib::Response& res) {

@@ -95,3 +95,30 @@ TEST_CASE("request head: what is refused, with its status", "[serve][head]") {
           "the method `TRACE` is not implemented: the server takes GET, HEAD, POST and OPTIONS");
     CHECK(trace.path == "/v1/health");
 }
+
+TEST_CASE("request head: a target in absolute-form is given to the library as its path",
+          "[serve][head]") {
+    std::string text = "GET http://example.org:8080/v1/health?x=1 HTTP/1.1\r\nHost: a";
+    auto checked = check_head(text);
+    REQUIRE(std::holds_alternative<RequestHead>(checked));
+    const auto& head = std::get<RequestHead>(checked);
+    CHECK(head.path == "/v1/health");
+    REQUIRE(head.origin_form);
+    CHECK(text.substr(head.origin_form->offset, head.origin_form->size) ==
+          "http://example.org:8080/v1/health?x=1");
+    CHECK(head.origin_form->target == "/v1/health?x=1");
+    // No path: the root, with its query; the scheme in any case.
+    auto root_checked = check_head("GET HTTPS://a?x HTTP/1.1\r\nHost: a");
+    const auto& root = std::get<RequestHead>(root_checked);
+    CHECK(root.path == "/");
+    CHECK(root.origin_form->target == "/?x");
+    // An origin-form target is left as it is; another scheme is not this server's (404).
+    CHECK_FALSE(
+        std::get<RequestHead>(check_head("GET /v1/health HTTP/1.1\r\nHost: a")).origin_form);
+    CHECK_FALSE(
+        std::get<RequestHead>(check_head("GET ftp://a/v1 HTTP/1.1\r\nHost: a")).origin_form);
+    auto no_host = check_head("GET http:///v1/health HTTP/1.1\r\nHost: a");
+    REQUIRE(std::holds_alternative<HeadProblem>(no_host));
+    CHECK(std::get<HeadProblem>(no_host).message ==
+          "the request target `http:///v1/health` names no host");
+}

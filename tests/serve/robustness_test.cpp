@@ -2,6 +2,7 @@
 // the case's JSON path where there is one) and the server keeps serving. Loopback only;
 // every loop is bounded in count and time.
 #include "interpreter/serve/connection.hpp"
+#include "interpreter/serve/request_head.hpp"
 #include "serve_helpers.hpp"
 
 #include <arpa/inet.h>
@@ -554,6 +555,29 @@ TEST_CASE("serve: a request's head is checked whole before it is served", "[serv
     }
     CHECK(exchange("POST /v1/evaluate HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
               .find("the request body is empty") != std::string::npos);
+    // A target in absolute-form (RFC 9112, 3.2.2: a server must accept it) is served as its
+    // path; it was a 404 "no endpoint GET http://…". A POST's body still follows its head.
+    got = exchange("GET http://a/v1/health HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+    CHECK(got.starts_with("HTTP/1.1 200"));
+    CHECK(got.find("\"policies\"") != std::string::npos);
+    got = exchange(
+        "POST HTTPS://a:8080/v1/evaluate?policy=standard HTTP/1.1\r\nHost: a\r\nContent-Length: " +
+        std::to_string(study.size()) + "\r\nConnection: close\r\n\r\n" + study);
+    CHECK(got.starts_with("HTTP/1.1 200"));
+    CHECK(got.find("\"case\": \"ok\"") != std::string::npos);
+    CHECK(exchange("GET http://a HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+              .find("<title>cpl workbench</title>") != std::string::npos);
+    got = exchange("GET http:///v1/health HTTP/1.1\r\nHost: a\r\n\r\n");
+    CHECK(got.starts_with("HTTP/1.1 400"));
+    CHECK(got.find("names no host") != std::string::npos);
+    // A request line over the limit: 414 with its own reason phrase (it said "Error").
+    got = exchange("GET /" + std::string(cpl::serve::max_head_line, 'a') +
+                   " HTTP/1.1\r\nHost: a\r\n\r\n");
+    CHECK(got.starts_with("HTTP/1.1 414 URI Too Long\r\n"));
+    // HEAD is answered without the library's offer of byte ranges: Range is ignored.
+    got = exchange("HEAD /v1/health HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+    CHECK(got.starts_with("HTTP/1.1 200"));
+    CHECK(got.find("Accept-Ranges") == std::string::npos);
     // A method the server does not implement: 501 (RFC 9110, 9.1), not the library's 400.
     got = exchange("TRACE /v1/health HTTP/1.1\r\nHost: a\r\n\r\n");
     CHECK(got.starts_with("HTTP/1.1 501 Not Implemented"));
