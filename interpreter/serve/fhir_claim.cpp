@@ -32,6 +32,18 @@ const json* member(const json& object, const char* key) {
     return it == object.end() ? nullptr : &*it;
 }
 
+// A FHIR Reference: an object whose reference, type and display are strings and whose
+// identifier is an object. The ClaimResponse copies the patient and the insurer: one of
+// another shape (`{"reference": 5}`) was echoed into an answer no FHIR client can read.
+bool is_reference(const json& value) {
+    if (!value.is_object()) return false;
+    for (const char* text : {"reference", "type", "display"})
+        if (const json* element = member(value, text); element && !element->is_string())
+            return false;
+    const json* identifier = member(value, "identifier");
+    return !identifier || identifier->is_object();
+}
+
 // A day of service, or why there is none.
 struct Day {
     std::string day, why;
@@ -382,7 +394,7 @@ std::optional<Problem> unprocessable(const json& claim) {
     if (const json* status = member(claim, "status"))
         if (!status->is_string() || (*status != "active" && *status != "draft"))
             return problem("only an active (or draft) Claim is adjudicated", "Claim.status");
-    if (const json* patient = member(claim, "patient"); patient && !patient->is_object())
+    if (const json* patient = member(claim, "patient"); patient && !is_reference(*patient))
         return problem("patient is a Reference: {\"reference\": \"Patient/…\"}", "Claim.patient");
     // The elements the ClaimResponse copies must be of their FHIR type: read as they were,
     // one of another type threw, and the client got a 500.
@@ -394,7 +406,7 @@ std::optional<Problem> unprocessable(const json& claim) {
     if (const json* type = member(claim, "type"); type && !type->is_object())
         return problem("type is a CodeableConcept: {\"coding\": [{\"system\", \"code\"}]}",
                        "Claim.type");
-    if (const json* insurer = member(claim, "insurer"); insurer && !insurer->is_object())
+    if (const json* insurer = member(claim, "insurer"); insurer && !is_reference(*insurer))
         return problem("insurer is a Reference: {\"reference\": \"Organization/…\"}",
                        "Claim.insurer");
     if (const json* id = member(claim, "id"); id && !id->is_string())

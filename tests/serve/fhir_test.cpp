@@ -218,6 +218,20 @@ TEST_CASE("fhir: elements of the wrong type are located faults, not internal err
     CHECK(answer([](json& c) { c["use"] = "refund"; }) == "Claim.use");
     CHECK(answer([](json& c) { c["type"] = 5; }) == "Claim.type");
     CHECK(answer([](json& c) { c["insurer"] = nullptr; }) == "Claim.insurer");
+    // A Reference whose elements are of another type was echoed into the ClaimResponse.
+    CHECK(answer([](json& c) { c["patient"] = {{"reference", 5}}; }) == "Claim.patient");
+    CHECK(answer([](json& c) { c["patient"] = {{"display", json::array()}}; }) == "Claim.patient");
+    CHECK(answer([](json& c) { c["insurer"] = {{"identifier", "x"}}; }) == "Claim.insurer");
+    {
+        json claim = good;
+        claim["patient"] = {{"reference", "Patient/1"},
+                            {"type", "Patient"},
+                            {"identifier", {{"value", "A1"}}},
+                            {"display", "P"}};
+        Reply reply = fhir::claim(ctx, {}, claim.dump(), "2025-03-15");
+        CHECK(reply.status == 200);
+        CHECK(json::parse(reply.body)["patient"] == claim["patient"]);
+    }
     CHECK(answer([](json& c) { c["id"] = 5; }) == "Claim.id");
     CHECK(answer([](json& c) { c["item"][0]["productOrService"]["coding"][0]["system"] = 5; }) ==
           "Claim.item[0].productOrService");
