@@ -45,6 +45,14 @@ std::optional<CodingProblem> inflate_into(const std::string& in, std::string& ou
         if (ret == Z_STREAM_END) {
             if (z.avail_in == 0) return std::nullopt;
             if (!gzip) return corrupt(coding, "more data follows the end of the stream");
+            // What follows is another member only if it starts as one (a stray newline after
+            // the data was refused as a member cut short).
+            std::string_view rest(reinterpret_cast<const char*>(z.next_in), z.avail_in);
+            if (!std::string_view("\x1f\x8b").starts_with(rest.substr(0, 2)))
+                return corrupt(coding, fmt::format("{} byte{} after the end of the data {} not "
+                                                   "another gzip member",
+                                                   rest.size(), rest.size() == 1 ? "" : "s",
+                                                   rest.size() == 1 ? "is" : "are"));
             inflateReset(&z); // the next gzip member
             continue;
         }

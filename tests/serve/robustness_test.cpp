@@ -704,7 +704,20 @@ TEST_CASE("serve: Content-Encoding is decoded whole, in order, or refused", "[se
     std::string corrupt = gzipped(study);
     corrupt[corrupt.size() / 2] ^= 0x55;
     CHECK(post("/v1/evaluate", "gzip", corrupt).status == 400);
-    CHECK(post("/v1/evaluate", "gzip", gzipped(study) + "junk").status == 400);
+    // Bytes after the data that do not begin another member are named as such; a member
+    // after it is read (`cat a.gz b.gz`), and one cut after its first byte is truncated.
+    auto junk = post("/v1/evaluate", "gzip", gzipped(study) + "junk");
+    CHECK(junk.status == 400);
+    CHECK(json::parse(junk.body)["error"] == "the request body is not valid `gzip` data: 4 bytes "
+                                             "after the end of the data are not another gzip "
+                                             "member");
+    auto newline = post("/v1/evaluate", "gzip", gzipped(study) + "\n");
+    CHECK(json::parse(newline.body)["error"] == "the request body is not valid `gzip` data: 1 "
+                                                "byte after the end of the data is not another "
+                                                "gzip member");
+    CHECK(post("/v1/batch", "gzip", gzipped(study + "\n") + gzipped(study)).status == 200);
+    CHECK(json::parse(post("/v1/evaluate", "gzip", gzipped(study) + "\x1f").body)["error"] ==
+          "the request body is not valid `gzip` data: it ends before the stream does (truncated)");
     // Compressed once but said twice; and a coding the server does not know: never read as
     // plain JSON.
     CHECK(post("/v1/evaluate", "gzip, gzip", gzipped(study)).status == 400);
