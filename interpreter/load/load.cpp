@@ -135,6 +135,7 @@ private:
         merged.name = layer;
         merged.title = policy.title;
         merged.layers.push_back(layer);
+        if (merged.layers.size() == 1) root_layer_ = layer;
         std::vector<const ast::Decl*> decls;
         if (!collect(merged, policy, path, decls, 0)) return false;
         changed_here_.clear();
@@ -371,8 +372,12 @@ private:
             "check.fixed", at,
             fmt::format("{} `{}` is fixed by `{}`: a payer policy may not change it", what, name,
                         owner));
+        // A payer that fixed something of its base chose to: say so, not why CPT would.
         d.notes.push_back(
-            "it encodes a rule that is not a payer's to choose (e.g. CPT's code bands)");
+            owner == root_layer_
+                ? "it encodes a rule that is not a payer's to choose (e.g. CPT's "
+                  "code bands)"
+                : fmt::format("`{}` fixed it for the policies that extend it", owner));
         return true;
     }
 
@@ -889,6 +894,7 @@ private:
     // The last rule or edit placed `after` each target, so the next runs after it.
     std::map<std::pair<ast::RuleKind, std::string>, std::string> placed_after_;
     std::vector<std::string> including_; // the files whose includes are being expanded
+    std::string root_layer_;             // the policy that extends none (e.g. the standard)
     std::size_t files_read_ = 0;
     const SourceOverrides* overrides_;
     // Rows read for a table's `rows from`, with the file's path and version.

@@ -277,6 +277,10 @@ TEST_CASE("a policy that fixes its base's table fixes it for the policies over i
         INFO(rendered(loaded));
         CHECK(codes(loaded) == "check.fixed");
         CHECK(rendered(loaded).find("table `mue` is fixed by `fx1`") != std::string::npos);
+        // The payer chose to fix it: the note says so, not that CPT's rules require it.
+        CHECK(rendered(loaded).find("note: `fx1` fixed it for the policies that extend it") !=
+              std::string::npos);
+        CHECK(rendered(loaded).find("CPT's code bands") == std::string::npos);
     }
     Loaded own = load_text("policy fx1b extends standard\nfixed table mue\n  95866 => 2\nend\n"
                            "table mue\n  95867 => 2\nend\n");
