@@ -112,6 +112,9 @@ struct TableData {
     std::size_t longest_string_key = 0; // bounds prefix look-ups (prefix_rows)
 
     bool dated = false; // some row holds only for some dates: look-ups need the date
+    // The policy that fixed it (`fixed table`, its declaration's or a later layer's over its
+    // base's): the policies extending that one may not change it. "" when none did.
+    std::string fixed_by;
 
     void index();
     /// The row for `key` in force on `date` (the last such row, when versions overlap).

@@ -82,7 +82,8 @@ private:
                              s.layer,
                              s.decl->within,
                              s.decl->name.span,
-                             s.history.empty() ? merged_.layers.front() : s.history.front().second};
+                             s.history.empty() ? merged_.layers.front() : s.history.front().second,
+                             s.decl->fixed};
             for (const auto& version : s.versions) {
                 // cpl has no fractions: `3.5` for a setting is a type mistake, said in the
                 // setting's words rather than as an expression's.

@@ -364,6 +364,7 @@ void TableCompiler::tables() {
         data->doc = t.decl->doc;
         data->cite = t.decl->cite ? t.decl->cite->text : "";
         data->source = t.source;
+        data->fixed_by = t.decl->fixed ? t.declared_by : t.fixed_by;
         KeyTypes keys = declared_keys(t);
         std::vector<RowValue> values;
         std::set<const ast::TableKey*> seen;      // each key as written is checked once

@@ -22,10 +22,10 @@ static_assert(sizeof(RuleCode) == 472, "RuleCode changed: update snapshot.cpp");
 static_assert(sizeof(ClauseCode) == 512, "ClauseCode changed: update snapshot.cpp");
 static_assert(sizeof(DefCode) == 216, "DefCode changed: update snapshot.cpp");
 static_assert(sizeof(Node) == 104, "Node changed: update snapshot.cpp");
-static_assert(sizeof(SettingCode) == 256, "SettingCode changed: update snapshot.cpp");
+static_assert(sizeof(SettingCode) == 264, "SettingCode changed: update snapshot.cpp");
 static_assert(sizeof(SettingVersionCode) == 144, "SettingVersionCode changed: update snapshot.cpp");
 static_assert(sizeof(SourceCode) == 216, "SourceCode changed: update snapshot.cpp");
-static_assert(sizeof(TableData) == 296, "TableData changed: update snapshot.cpp");
+static_assert(sizeof(TableData) == 328, "TableData changed: update snapshot.cpp");
 static_assert(sizeof(TableRowData) == 192, "TableRowData changed: update snapshot.cpp");
 static_assert(sizeof(Type) == 48, "Type changed: update snapshot.cpp");
 static_assert(sizeof(Shape) == 56, "Shape changed: update snapshot.cpp");
@@ -33,7 +33,7 @@ static_assert(sizeof(Shape) == 56, "Shape changed: update snapshot.cpp");
 
 namespace {
 
-constexpr std::string_view magic = "cpl-program-snapshot-2\n";
+constexpr std::string_view magic = "cpl-program-snapshot-3\n";
 
 class Writer {
 public:
@@ -221,6 +221,7 @@ private:
             str(r.until);
         }
         flag(t.dated);
+        str(t.fixed_by);
     }
 
     // Not its `run`: the reader links the program it reads.
@@ -264,6 +265,7 @@ private:
         }
         span(s.span);
         str(s.declared_by);
+        flag(s.fixed);
     }
 
     void def(const DefCode& d) {
@@ -577,6 +579,7 @@ private:
             r.until = str();
         }
         t.dated = flag();
+        t.fixed_by = str();
         t.index();
     }
 
@@ -625,6 +628,7 @@ private:
         }
         s.span = span();
         s.declared_by = str();
+        s.fixed = flag();
     }
 
     void def(DefCode& d) {

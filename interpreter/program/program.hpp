@@ -204,6 +204,7 @@ struct SettingCode {
     std::optional<std::pair<std::int64_t, std::int64_t>> within;
     Span span;
     std::string declared_by; // the layer that declared it; a version of another is restated
+    bool fixed = false;      // `fixed setting`: no policy extending its declarer may change it
 };
 
 /// A `require` of some layer, decided when the program was checked (it held, or there is no

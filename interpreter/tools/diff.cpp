@@ -317,6 +317,16 @@ std::vector<Change> diff(const Program& base, const Program& payer) {
                 }
             out.push_back(std::move(change));
         }
+        // A payer that fixed a table of its base: the policies over it may no longer change it.
+        if (!t->fixed_by.empty() && (!old || old->fixed_by != t->fixed_by))
+            out.push_back({"table",
+                           t->name,
+                           "fixed",
+                           "",
+                           "",
+                           "",
+                           t->fixed_by,
+                           {"the policies that extend it may not change its rows"}});
         for (const auto& [key, row] : then)
             if (!now.count(key))
                 out.push_back({"table row",

@@ -11,7 +11,8 @@
 namespace cpl {
 
 struct Change {
-    std::string kind;   // "setting", "table row", "definition", "rule", "edit", "requirement",
+    std::string kind;   // "setting", "table row", "table" (fixed), "definition", "rule", "edit",
+                        // "requirement",
                         // "source", "dates of service"
     std::string name;   // setting, table[key], definition, rule or edit name
     std::string action; // "changed", "added", "removed", "replaced", "disabled", "excepted",

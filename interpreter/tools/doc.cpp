@@ -240,6 +240,7 @@ void Page::settings() {
     for (const SettingCode* s : shown) {
         std::string allowed =
             s->within ? fmt::format("{}..{}", s->within->first, s->within->second) : "";
+        if (s->fixed) allowed = "fixed by " + s->declared_by + ": no other value";
         // Each version with its dates of service, and who wrote it when layers differ.
         Inlines value, cite = citation(s->cite);
         for (std::size_t i = 0; i < s->versions.size(); ++i) {
@@ -297,7 +298,8 @@ void Page::tables() {
         for (const auto& c : changes_)
             if (c.kind == "table row" && c.action == "removed" && table_of(c.name) == table->name)
                 removed.push_back(c.name.substr(table->name.size()));
-        if (base_ && rows.empty() && removed.empty()) continue;
+        bool fixed_here = base_ && changed("table", table->name);
+        if (base_ && rows.empty() && removed.empty() && !fixed_here) continue;
         if (!any) heading(2, {text("Tables")}, "tables");
         any = true;
         Inlines title{code(table->name)};
@@ -310,6 +312,9 @@ void Page::tables() {
         }
         if (!table->source.empty())
             paragraph({text("Rows from the data file "), code(table->source)});
+        if (!table->fixed_by.empty())
+            paragraph({strong("Fixed"), text(" by "), code(table->fixed_by),
+                       text(": the policies that extend it may not change its rows.")});
         bool dated = std::any_of(rows.begin(), rows.end(), [](const TableRowData* r) {
             return !r->from.empty() || !r->until.empty();
         });

@@ -58,7 +58,8 @@ void Page::rule(const RuleCode& r, bool whole) {
         about.push_back(code(r.replaces));
     }
     std::string placed = r.placement.empty() ? "" : "; runs " + r.placement;
-    about.push_back(text(in_effect(r.effective) + placed + ")"));
+    std::string fixed = r.fixed ? "; fixed: the policies that extend it may not change it" : "";
+    about.push_back(text(in_effect(r.effective) + placed + fixed + ")"));
     paragraph(std::move(about));
     if (whole) rule_body(r);
     for (const auto* exceptions : {&r.exceptions, &r.element_exceptions})

@@ -3,6 +3,7 @@
 // clause, and the line diff those use.
 #include "../helpers.hpp"
 #include "interpreter/tools/diff.hpp"
+#include "interpreter/tools/doc.hpp"
 #include "interpreter/tools/line_diff.hpp"
 
 #include <catch2/catch.hpp>
@@ -123,4 +124,32 @@ TEST_CASE("diff: dates of service changed by the layer whose header moved the bo
     const Change* dates = find(changes, "dates of service", "");
     REQUIRE(dates);
     CHECK(dates->layer == "h4");
+}
+
+// A payer that fixes a table of its base changes what the policies over it may do: `cpl diff`
+// lists it, and `cpl doc` says under the table (with its changes only too) who fixed it.
+TEST_CASE("diff and doc: a table a payer fixed for the policies over it") {
+    Loaded standard = load_policy("standard");
+    REQUIRE(standard.program);
+    Loaded payer = load_text("policy fixes_mue extends standard \"f\"\n"
+                             "fixed table mue\n  95866 => 2\nend\n");
+    INFO(rendered(payer));
+    REQUIRE(payer.program);
+    std::vector<Change> changes = diff(*standard.program, *payer.program);
+    const Change* fixed = find(changes, "table", "mue");
+    REQUIRE(fixed);
+    CHECK(fixed->action == "fixed");
+    CHECK(fixed->layer == "fixes_mue");
+    CHECK(render_changes(changes, *standard.program, *payer.program)
+              .find("table mue fixed by fixes_mue\n  the policies that extend it may not change "
+                    "its rows\n") != std::string::npos);
+    // The standard's own fixed tables are not the payer's change.
+    CHECK_FALSE(find(changes, "table", "ncs_band"));
+    std::string page = document(*payer.program, DocFormat::markdown, &*standard.program);
+    CHECK(page.find("**Fixed** by `fixes_mue`: the policies that extend it may not change its "
+                    "rows.") != std::string::npos);
+    CHECK(page.find("`ncs_band`") == std::string::npos);
+    std::string whole = document(*payer.program, DocFormat::markdown);
+    CHECK(whole.find("**Fixed** by `standard`: the policies that extend it may not change its "
+                     "rows.") != std::string::npos);
 }

@@ -193,3 +193,20 @@ TEST_CASE("one_line: an expression over several lines reads as one, without its 
     CHECK(one_line("[\n  a\n  , b\n]") == "[a, b]");
     CHECK(one_line("count(\n  x)") == "count(x)");
 }
+
+TEST_CASE("doc: a fixed setting, rule and table say so, with the policy that fixed them") {
+    Loaded loaded = test::load_text("policy fixes \"f\"\n"
+                                    "fixed setting lim 3 \"a limit\" cite \"c\"\n"
+                                    "fixed table t \"t\" cite \"c\"\n  95860 => 1\nend\n"
+                                    "fixed rule r \"r\"\n  when count(case.extremities) > lim\n"
+                                    "  bill 95860\n  cite \"c\"\n");
+    INFO(test::rendered(loaded));
+    REQUIRE(loaded.program);
+    std::string page = document(*loaded.program, DocFormat::markdown);
+    CHECK(page.find("| `3` | fixed by fixes: no other value |") != std::string::npos);
+    CHECK(
+        page.find("(rule, layer `fixes`; fixed: the policies that extend it may not change it)") !=
+        std::string::npos);
+    CHECK(page.find("**Fixed** by `fixes`: the policies that extend it may not change its rows.") !=
+          std::string::npos);
+}

@@ -29,6 +29,10 @@ TEST_CASE("snapshot: the standard set reads back into the program it was written
     REQUIRE(back);
     CHECK(write_snapshot(*back) == standard_bytes());
     CHECK(back->sources->size() > 10);
+    // What a payer may not change comes back too (`cpl doc` of the standard set says it).
+    for (const auto& table : back->tables)
+        CHECK(table->fixed_by ==
+              (table->name == "ncs_band" || table->name == "needle_emg_code" ? "standard" : ""));
     CHECK(back->muscles.has_value());
     // The settings folded into constants, which explanations name, come back too.
     Loaded loaded = load_policy("standard");
