@@ -5,6 +5,7 @@
 // one reader function per kind of value. No shape there contains itself (checked when it is
 // compiled), so no input, however deeply nested, can make the reader recurse deeper than it.
 #include "interpreter/case/case_reader.hpp"
+#include "lang/json_nesting.hpp"
 #include "lang/suggest.hpp"
 
 #include <array>
@@ -316,58 +317,8 @@ std::string CaseReader::Impl::recover_id() {
     return {};
 }
 
-// " at line L, column C" where the parser stopped in the text, when it knows: a person
-// looking at a large case needs the place, not only that something is wrong.
-std::string CaseReader::Impl::where_parsing_stopped(od::document& doc) const {
-    const char* at = nullptr;
-    // Stopped at the first byte: the whole text was refused, and its start says nothing.
-    if (doc.current_location().get(at) != simdjson::SUCCESS || at <= buffer.get() ||
-        at > buffer.get() + length)
-        return {};
-    std::size_t line = 1, column = 1;
-    for (const char* c = buffer.get(); c < at; ++c) {
-        if (*c == '\n') {
-            ++line;
-            column = 1;
-        } else if ((static_cast<unsigned char>(*c) & 0xC0) != 0x80) {
-            ++column; // characters, not bytes
-        }
-    }
-    // A case on one line (a JSON Lines line, whose origin names its line already): the column.
-    if (std::memchr(buffer.get(), '\n', length) == nullptr)
-        return fmt::format(" at column {}", column);
-    return fmt::format(" at line {}, column {}", line, column);
-}
-
-// How the first JSON value of `text` ends, strings and their escapes skipped: where its last
-// bracket closes it (one past), or where a bracket closes one of the other kind.
-struct FirstValue {
-    std::optional<std::size_t> end, mismatch;
-};
-FirstValue first_value(std::string_view text) {
-    std::string open; // the brackets not yet closed
-    bool in_string = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        if (in_string) {
-            if (c == '\\')
-                ++i;
-            else if (c == '"')
-                in_string = false;
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '{' || c == '[') {
-            open.push_back(c);
-        } else if (c == '}' || c == ']') {
-            if (open.empty() || open.back() != (c == '}' ? '{' : '[')) return {{}, i};
-            open.pop_back();
-            if (open.empty()) return {i + 1, {}};
-        }
-    }
-    return {};
-}
-
-// " at column C" (or " at line L, column C") of byte `at` of `text`: columns count characters.
+// " at column C" (or " at line L, column C") of byte `at` of `text`: columns count characters;
+// a case on one line (a JSON Lines line, whose origin names its line already) gets the column.
 std::string place_in(std::string_view text, std::size_t at) {
     std::size_t line = 1, column = 1;
     for (std::size_t i = 0; i < at; ++i) {
@@ -381,6 +332,41 @@ std::string place_in(std::string_view text, std::size_t at) {
     return text.find('\n') == std::string_view::npos
                ? fmt::format(" at column {}", column)
                : fmt::format(" at line {}, column {}", line, column);
+}
+
+// " at line L, column C" where the parser stopped in the text, when it knows: a person
+// looking at a large case needs the place, not only that something is wrong.
+std::string CaseReader::Impl::where_parsing_stopped(od::document& doc) const {
+    const char* at = nullptr;
+    // Stopped at the first byte: the whole text was refused, and its start says nothing.
+    if (doc.current_location().get(at) != simdjson::SUCCESS || at <= buffer.get() ||
+        at > buffer.get() + length)
+        return {};
+    return place_in({buffer.get(), length}, static_cast<std::size_t>(at - buffer.get()));
+}
+
+// How the first JSON value of `text` ends, strings and their escapes skipped: where its last
+// bracket closes it (one past), or where a bracket closes one of the other kind.
+struct FirstValue {
+    std::optional<std::size_t> end, mismatch;
+};
+FirstValue first_value(std::string_view text) {
+    std::string open; // the brackets not yet closed
+    FirstValue first;
+    for_each_json_bracket(text, [&](std::size_t i, char c) {
+        if (c == '{' || c == '[') {
+            open.push_back(c);
+            return true;
+        }
+        if (open.empty() || open.back() != (c == '}' ? '{' : '[')) {
+            first.mismatch = i;
+            return false;
+        }
+        open.pop_back();
+        if (open.empty()) first.end = i + 1;
+        return !open.empty();
+    });
+    return first;
 }
 
 // Stage 1 reports a case object followed by more text (`{…} x`) as an object not closed: when
