@@ -160,6 +160,113 @@ public:
         return std::ptrdiff_t(size) - std::ptrdiff_t(with.size());
     }
 
+    enum class Body { ready, too_large, malformed, stalled, closed };
+    // A chunked body (RFC 9112, 7.1) that starts `at` bytes into the head's text, read whole
+    // and strictly, and left decoded in its place: the library is then told its length and
+    // reads it as any other. The library read chunk sizes loosely (`+370`, junk after a
+    // chunk's data) and refused trailer fields with a 400; trailers are read and dropped
+    // (7.1.2). What follows the body (a pipelined request) stays after it. `why` says what is
+    // malformed.
+    Body dechunk(std::size_t at, std::size_t max_size, std::size_t& length, std::string& why) {
+        std::size_t in = begin_ + at, out = in, first = in;
+        // The next line's end (its CRLF), reading more as it arrives.
+        auto line_end = [&](std::size_t& end, Body& fail) {
+            for (std::size_t scanned = in;;) {
+                std::string_view held(buffer_.data() + scanned, end_ - scanned);
+                if (std::size_t crlf = held.find("\r\n"); crlf != std::string_view::npos) {
+                    end = scanned + crlf;
+                    return true;
+                }
+                if (end_ - in > max_head_line) {
+                    why = fmt::format("a chunk-size or trailer line is longer than {} bytes",
+                                      max_head_line);
+                    fail = Body::malformed;
+                    return false;
+                }
+                scanned = end_ > in ? end_ - 1 : in; // a CR at the end may begin the CRLF
+                if (Body got = arrive(); got != Body::ready) {
+                    fail = got;
+                    return false;
+                }
+            }
+        };
+        Body fail = Body::ready;
+        for (;;) {
+            std::size_t end = 0;
+            if (!line_end(end, fail)) return fail;
+            std::string_view line(buffer_.data() + in, end - in);
+            std::size_t digits = 0;
+            std::uint64_t size = 0;
+            for (; digits < line.size(); ++digits) {
+                char c = line[digits];
+                int value = c >= '0' && c <= '9'   ? c - '0'
+                            : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                            : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                   : -1;
+                if (value < 0) break;
+                if (size >> 60) {
+                    why = "a chunk size is too large";
+                    return Body::malformed;
+                }
+                size = size * 16 + std::uint64_t(value);
+            }
+            // chunk-size [ BWS ";" chunk-ext ]: what follows the digits is an extension or
+            // nothing.
+            std::string_view rest = line.substr(digits);
+            while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t'))
+                rest.remove_prefix(1);
+            bool ext_ok = rest.empty() || (rest.front() == ';' &&
+                                           std::none_of(rest.begin(), rest.end(), [](char c) {
+                                               auto u = static_cast<unsigned char>(c);
+                                               return (u < 0x20 && c != '\t') || u == 0x7F;
+                                           }));
+            if (digits == 0 || !ext_ok) {
+                why = fmt::format("the chunk-size line `{}` is not a hexadecimal size",
+                                  line.substr(0, 40));
+                return Body::malformed;
+            }
+            in = end + 2;
+            if (size == 0) break;
+            if (size > max_size - std::min<std::size_t>(max_size, out - first))
+                return Body::too_large;
+            while (end_ - in < size + 2)
+                if (Body got = arrive(); got != Body::ready) return got;
+            std::memmove(buffer_.data() + out, buffer_.data() + in, size);
+            out += size;
+            in += size;
+            if (buffer_[in] != '\r' || buffer_[in + 1] != '\n') {
+                why = "a chunk's data is not followed by CRLF (its size is wrong)";
+                return Body::malformed;
+            }
+            in += 2;
+        }
+        // Trailer fields, then the blank line that ends the message.
+        for (;;) {
+            std::size_t end = 0;
+            if (!line_end(end, fail)) return fail;
+            std::string_view field(buffer_.data() + in, end - in);
+            in = end + 2;
+            if (field.empty()) break;
+            std::size_t colon = field.find(':');
+            if (colon == 0 || colon == std::string_view::npos || field.front() == ' ' ||
+                field.front() == '\t') {
+                why = fmt::format("the trailer line `{}` is not a field", field.substr(0, 40));
+                return Body::malformed;
+            }
+        }
+        std::memmove(buffer_.data() + out, buffer_.data() + in, end_ - in);
+        end_ -= in - out;
+        length = out - first;
+        return Body::ready;
+    }
+
+    // Tells the library the body's length: "Content-Length: N" at the end of the head's
+    // fields, `head_size` bytes from the buffer's start.
+    void declare_length(std::size_t head_size, std::size_t length) {
+        std::string field = fmt::format("\r\nContent-Length: {}", length);
+        replace(head_size, 0, field);
+    }
+
     ssize_t read(char* ptr, size_t size) override {
         ssize_t n = read_some(ptr, size);
         if (n > 0) request_bytes_ += static_cast<std::size_t>(n);
@@ -211,6 +318,27 @@ public:
     socket_t socket() const override { return sock_; }
 
 private:
+    // More of the request from the socket, after what the buffer holds, within the read
+    // timeout and at `min_body_rate` on average, as a body the library reads is.
+    Body arrive() {
+        auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::steady_clock::now() - request_start_)
+                           .count();
+        if ((elapsed > read_ms_ &&
+             request_bytes_ < static_cast<std::size_t>(elapsed) * min_body_rate / 1000) ||
+            wait_for(sock_, POLLIN, read_ms_) <= 0) {
+            body_stalled = true;
+            return Body::stalled;
+        }
+        if (buffer_.size() - end_ < 16384)
+            buffer_.resize(std::max(end_ + 16384, buffer_.size() * 2));
+        ssize_t n = receive(buffer_.data() + end_, buffer_.size() - end_);
+        if (n <= 0) return Body::closed;
+        end_ += static_cast<std::size_t>(n);
+        request_bytes_ += static_cast<std::size_t>(n);
+        return Body::ready;
+    }
+
     // Room for 4 KiB more at the end: what was read moves to the front, and the buffer grows
     // (to a head's limit and a read more) only while a head is still arriving.
     void make_room() {
@@ -369,9 +497,7 @@ bool ConnectionServer::process_and_close_socket(socket_t sock) {
             break;
         }
         // Only POST routes read a body: another method's would be read as the next request.
-        // After a chunked body the connection ends too: the library reads chunk framing
-        // loosely (`+370`, junk after a chunk), and what it leaves must not be a request.
-        bool last = head.has_body && (head.method != "POST" || head.chunked);
+        bool last = head.has_body && head.method != "POST";
         last = last || head.wants_close || left == 1;
         closing = last; // the answer says the connection ends (settle_connection_headers)
         requests_left = left;
@@ -382,7 +508,28 @@ bool ConnectionServer::process_and_close_socket(socket_t sock) {
         // The target last: the fields' offsets were counted before it changed.
         if (const auto& origin = head.origin_form)
             head_size -= stream.replace(origin->offset, origin->size, origin->target);
-        if (!head.has_length && !head.chunked) stream.declare_no_body(head_size);
+        if (head.chunked && head.method == "POST") {
+            // Decoded here, strictly; the library reads it by its length.
+            std::size_t length = 0;
+            std::string why;
+            auto got = stream.dechunk(head_size + 4, payload_max_length_, length, why);
+            if (got == ConnectionStream::Body::closed) break;
+            if (got != ConnectionStream::Body::ready) {
+                if (got == ConnectionStream::Body::too_large)
+                    refuse(413, head.path,
+                           fmt::format("the request body is larger than the limit of {} bytes",
+                                       payload_max_length_));
+                else if (got == ConnectionStream::Body::stalled)
+                    refuse(408, head.path,
+                           "the request body did not arrive within the read timeout");
+                else
+                    refuse(400, head.path, "the chunked request body is malformed: " + why);
+                break;
+            }
+            stream.declare_length(head_size, length);
+        } else if (!head.has_length) {
+            stream.declare_no_body(head_size);
+        }
         served = process_request(stream, last, closed, nullptr);
         if (!served || closed || closing || last) break;
     }

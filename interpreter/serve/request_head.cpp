@@ -138,6 +138,7 @@ std::variant<RequestHead, HeadProblem> check_head(std::string_view head) {
                                      lines.size() - 1, max_head_fields));
     std::size_t hosts = 0;
     bool transfer_encoding = false;
+    std::vector<std::pair<std::size_t, std::size_t>> transfer_fields;
     std::vector<std::string> codings;
     for (std::size_t i = 1; i < lines.size(); ++i) {
         std::string_view line = lines[i];
@@ -182,6 +183,8 @@ std::variant<RequestHead, HeadProblem> check_head(std::string_view head) {
             for (auto& coding : list_items(value))
                 out.content_codings.push_back(std::move(coding));
         if (key == "transfer-encoding") {
+            // The connection decodes a chunked body and gives the library its length.
+            transfer_fields.emplace_back(std::size_t(line.data() - head.data()), line.size());
             for (auto& coding : list_items(value))
                 codings.push_back(std::move(coding));
             transfer_encoding = true;
@@ -200,10 +203,19 @@ std::variant<RequestHead, HeadProblem> check_head(std::string_view head) {
                                          coding));
     if (codings.size() > 1) return bad("Transfer-Encoding names chunked more than once");
     out.chunked = !codings.empty();
+    if (out.chunked) {
+        out.hidden_fields.insert(out.hidden_fields.end(), transfer_fields.begin(),
+                                 transfer_fields.end());
+        std::sort(out.hidden_fields.begin(), out.hidden_fields.end());
+    }
     // RFC 9112, 6.1: chunked in an HTTP/1.0 request is faulty framing.
     if (out.chunked && version == "HTTP/1.0")
         return bad("Transfer-Encoding: chunked in an HTTP/1.0 request: send Content-Length");
     if (transfer_encoding && codings.empty()) return bad("`Transfer-Encoding` names no coding");
+    // Both a length and chunks: where the body ends depends on which a server reads, the shape
+    // of request smuggling; RFC 9112 (6.1) lets a server refuse it.
+    if (transfer_encoding && out.has_length)
+        return bad("the request has both Content-Length and Transfer-Encoding: send one");
     out.has_body = out.has_body || out.chunked;
     return out;
 }

@@ -34,7 +34,9 @@ struct RequestHead {
     /// Content-Encoding's codings over all its lines, in the order applied, lower case.
     std::vector<std::string> content_codings;
     /// Field lines the library must not see, as {offset, size} in the head, in order:
-    /// Content-Encoding (the server decodes the body itself, content_coding.hpp) and Range
+    /// Transfer-Encoding when chunked (the connection decodes the chunks and gives the library
+    /// the body's length), Content-Encoding (the server decodes the body itself,
+    /// content_coding.hpp) and Range
     /// (every answer is computed JSON, not a file: the library answered a POST with a slice
     /// of its JSON as 200, and an odd range with 416 after the case was decided).
     std::vector<std::pair<std::size_t, std::size_t>> hidden_fields;

@@ -383,15 +383,12 @@ struct Server::Impl {
             bool differ = false;
             for (std::size_t i = 1; i < count; ++i)
                 differ |= req.get_header_value("Content-Length", i) != length;
-            // Both a length and chunks: where the body ends depends on which a server reads,
-            // the shape of request smuggling; RFC 9112 (6.1) lets a server refuse it.
-            bool chunked_too = req.has_header("Transfer-Encoding");
-            if (is_byte_count(length) && !differ && !chunked_too)
+            // (Both a length and chunks are refused with the head: request_head.cpp.)
+            if (is_byte_count(length) && !differ)
                 return httplib::Server::HandlerResponse::Unhandled;
             std::string message =
-                chunked_too ? "the request has both Content-Length and Transfer-Encoding"
-                : differ    ? "the request has several Content-Length headers that differ"
-                            : fmt::format("`Content-Length: {}` is not a number of bytes", length);
+                differ ? "the request has several Content-Length headers that differ"
+                       : fmt::format("`Content-Length: {}` is not a number of bytes", length);
             std::string help = "send one Content-Length, the body's length in bytes, or let the "
                                "client compute it";
             res.status = 400;

@@ -64,6 +64,16 @@ std::string read_until_closed(int fd, std::chrono::milliseconds limit) {
     return got;
 }
 
+// What the server answers to `request`, sent as it is on a connection of its own, until it
+// closes the connection (or 5 seconds).
+std::string send_raw(const TestServer& server, const std::string& request) {
+    int fd = connect_to(server.port());
+    REQUIRE(::write(fd, request.data(), request.size()) == ssize_t(request.size()));
+    std::string got = read_until_closed(fd, std::chrono::seconds(5));
+    ::close(fd);
+    return got;
+}
+
 // One line: a batch is JSON Lines.
 const std::string study =
     R"({"id": "ok", "extremities": [{"limb": "right_arm", )"
@@ -246,6 +256,57 @@ TEST_CASE("serve: a chunked body is held to the same limit, and one within it is
     CHECK(std::string(answer, std::size_t(std::max<ssize_t>(0, ::read(fd, answer, 63))))
               .starts_with("HTTP/1.1 400"));
     ::close(fd);
+    still_serving(server);
+}
+
+// The library read chunk framing loosely (`+370` as a size, junk after a chunk's data) and
+// refused trailer fields; so the connection ended after every chunked body. The connection now
+// decodes the chunks strictly and hands the library the body with its length.
+TEST_CASE("serve: a chunked body is read strictly, with trailers, and the connection goes on",
+          "[serve][robustness]") {
+    cpl::serve::Options options;
+    options.read_timeout_ms = 1000;
+    TestServer server(options);
+    auto exchange = [&](const std::string& request) { return send_raw(server, request); };
+    auto chunks = [](const std::string& body, std::size_t piece) {
+        std::string out;
+        for (std::size_t at = 0; at < body.size(); at += piece) {
+            std::string part = body.substr(at, piece);
+            out += fmt::format("{:X}\r\n", part.size()) + part + "\r\n";
+        }
+        return out;
+    };
+    const std::string head = "POST /v1/evaluate HTTP/1.1\r\nHost: a\r\nContent-Type: "
+                             "application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+    const std::string health = "GET /v1/health HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
+    // Trailer fields and a chunk extension are read and dropped; a pipelined request after
+    // the body is answered on the same connection.
+    std::string got =
+        exchange(head + chunks(study, 50) + "0;note=x\r\nX-Checksum: abc\r\n\r\n" + health);
+    INFO(got);
+    CHECK(got.starts_with("HTTP/1.1 200"));
+    CHECK(got.find("\"case\": \"ok\"") != std::string::npos);
+    CHECK(got.find("HTTP/1.1 200", 1) != std::string::npos);
+    CHECK(got.find("\"policies\"") != std::string::npos);
+    // Malformed framing is refused, said where, and what follows is not read as a request.
+    struct Bad {
+        std::string body, says;
+    };
+    for (const Bad& bad :
+         {Bad{"+" + chunks(study, 4096) + "0\r\n\r\n", "the chunk-size line `+"},
+          Bad{"5\r\n{\"id\"junk\r\n0\r\n\r\n", "a chunk's data is not followed by CRLF"},
+          Bad{"zz\r\n", "the chunk-size line `zz` is not a hexadecimal size"},
+          Bad{"0\r\nno colon here\r\n\r\n", "the trailer line `no colon here` is not a field"},
+          Bad{"FFFFFFFFFFFFFFFFFF\r\n", "a chunk size is too large"}}) {
+        CAPTURE(bad.body);
+        got = exchange(head + bad.body + health);
+        CHECK(got.starts_with("HTTP/1.1 400"));
+        CHECK(got.find("the chunked request body is malformed: " + bad.says) != std::string::npos);
+        CHECK(got.find("HTTP/1.1", 1) == std::string::npos);
+    }
+    // A body that stops coming: 408, not an answer to part of it.
+    got = exchange(head + "40\r\n{\"id\": ");
+    CHECK(got.starts_with("HTTP/1.1 408"));
     still_serving(server);
 }
 
@@ -478,13 +539,7 @@ TEST_CASE("serve: a request's head is checked whole before it is served", "[serv
     options.read_timeout_ms = 1000;
     TestServer server(options);
     const std::string inner = "GET /v1/muscles HTTP/1.1\r\nHost: a\r\n\r\n";
-    auto exchange = [&](const std::string& request) {
-        int fd = connect_to(server.port());
-        REQUIRE(::write(fd, request.data(), request.size()) == ssize_t(request.size()));
-        std::string got = read_until_closed(fd, std::chrono::seconds(5));
-        ::close(fd);
-        return got;
-    };
+    auto exchange = [&](const std::string& request) { return send_raw(server, request); };
     auto answers = [](const std::string& got) {
         std::size_t n = 0;
         for (std::size_t at = got.find("HTTP/1.1 "); at != std::string::npos;
