@@ -152,12 +152,13 @@ RuleCode RuleCompiler::compile_rule(const MergedRule& merged) {
     // base wrote it.
     auto never_runs = [&](const std::string& what, const Effective& dates, Span at,
                           const std::string& layer) {
-        if (layer != merged_.layers.back() || !dates.dated()) return;
-        if (auto never = never_applies({dates}, 0, p().service_dates))
-            warning(
-                "check.never_applies", at,
+        if (layer != merged_.layers.back() || !dates.dated()) return false;
+        auto never = never_applies({dates}, 0, p().service_dates);
+        if (!never) return false;
+        warning("check.never_applies", at,
                 fmt::format("{} never runs: {}", what, never->why(dates, p().service_dates, {})))
-                .help = never->help();
+            .help = never->help();
+        return true;
     };
     never_runs(fmt::format("{} `{}`", vocabulary::keyword(code.kind), code.name), code.effective,
                code.span, merged.layer);
@@ -167,14 +168,41 @@ RuleCode RuleCompiler::compile_rule(const MergedRule& merged) {
         code.exceptions.back().replaces = fmt::format("{} ({})", code.name, code.layer);
         warn_unguarded(*exception, code);
     }
+    // A change dated only where its target does not run changes nothing either.
+    auto never_meets_target = [&](const std::string& what, const Effective& dates, Span at,
+                                  const std::string& layer) {
+        if (layer != merged_.layers.back() || !dates.dated() || !code.effective.dated()) return;
+        const Effective& target = code.effective;
+        bool meet = (dates.from.empty() || target.until.empty() || dates.from < target.until) &&
+                    (target.from.empty() || dates.until.empty() || target.from < dates.until);
+        if (meet) return;
+        auto span_of = [](const Effective& e) {
+            return !e.from.empty() && !e.until.empty()
+                       ? fmt::format("from {} until {}", e.from, e.until)
+                   : !e.from.empty() ? fmt::format("from {}", e.from)
+                                     : fmt::format("until {}", e.until);
+        };
+        warning("check.never_applies", at,
+                fmt::format("{} never runs: it holds {}, and {} `{}` runs only {}", what,
+                            span_of(dates), vocabulary::keyword(code.kind), code.name,
+                            span_of(target)))
+            .help = fmt::format("date it within the dates of the {} it changes, or remove it",
+                                vocabulary::keyword(code.kind));
+    };
     for (const auto* exceptions : {&code.exceptions, &code.element_exceptions})
-        for (const auto& e : *exceptions)
-            never_runs(fmt::format("exception `{}`", e.name), e.effective, e.span, e.layer);
-    for (std::size_t i = 0; i < code.narrowings.size() && i < merged.narrowings.size(); ++i)
-        never_runs(
-            fmt::format("the narrowing of {} `{}`", vocabulary::keyword(code.kind), code.name),
-            code.narrowings[i].effective, merged.narrowings[i].decl->target.span,
-            code.narrowings[i].layer);
+        for (const auto& e : *exceptions) {
+            if (!never_runs(fmt::format("exception `{}`", e.name), e.effective, e.span, e.layer))
+                never_meets_target(fmt::format("exception `{}`", e.name), e.effective, e.span,
+                                   e.layer);
+        }
+    for (std::size_t i = 0; i < code.narrowings.size() && i < merged.narrowings.size(); ++i) {
+        std::string what =
+            fmt::format("the narrowing of {} `{}`", vocabulary::keyword(code.kind), code.name);
+        if (!never_runs(what, code.narrowings[i].effective, merged.narrowings[i].decl->target.span,
+                        code.narrowings[i].layer))
+            never_meets_target(what, code.narrowings[i].effective,
+                               merged.narrowings[i].decl->target.span, code.narrowings[i].layer);
+    }
     return code;
 }
 

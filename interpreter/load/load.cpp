@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <fstream>
 #include <sstream>
 #include <unordered_map>
@@ -743,7 +744,33 @@ private:
             return;
         }
         warn_dated_override(o, *existing);
+        warn_changes_dropped(o, *existing);
         *existing = {&o.rule, layer, existing->layer, {}};
+    }
+
+    // An override with clauses replaces the rule with what an earlier policy added to it: its
+    // exceptions and narrowings no longer run. A payer over another that overrode an edit only
+    // to reword it silently lost the base payer's exception (and capped what it paid).
+    void warn_changes_dropped(const ast::Override& o, const MergedRule& replaced) {
+        std::vector<std::string> dropped;
+        for (const auto& [exception, by] : replaced.exceptions)
+            dropped.push_back(fmt::format("exception `{}` of `{}`", exception->name.text, by));
+        for (const auto& change : replaced.element_exceptions)
+            dropped.push_back(
+                fmt::format("exception `{}` of `{}`", change.decl->rule.name.text, change.layer));
+        for (const auto& change : replaced.narrowings)
+            dropped.push_back(
+                fmt::format("narrowing `{}` of `{}`", change.decl->rule.name.text, change.layer));
+        if (dropped.empty()) return;
+        auto& d = diagnostics_.warning(
+            "check.override_drops_changes", o.rule.name.span,
+            fmt::format("this override replaces `{}` and what earlier policies added to it: {} "
+                        "no longer run{}",
+                        o.rule.name.text, fmt::join(dropped, ", "),
+                        dropped.size() == 1 ? "s" : ""));
+        d.help = "to keep them, write them again after the override (an exception or narrowing "
+                 "of this policy), or change only the description, cite or dates (an override "
+                 "without clauses keeps them)";
     }
 
     // An override with clauses takes the place of the base's rule on every date: with dates of
@@ -751,11 +778,36 @@ private:
     // and a dated exception lets its target run). Said, since it reads as a change from a date.
     void warn_dated_override(const ast::Override& o, const MergedRule& replaced) {
         const ast::Effective& own = o.rule.effective;
-        const ast::Effective& base = replaced.rule->effective;
+        // A restatement's dates are the latest it or what it restates wrote (check/rules.cpp).
+        const ast::Effective* dates = &replaced.rule->effective;
+        for (auto it = replaced.restated_before.rbegin();
+             !dates->dated() && it != replaced.restated_before.rend(); ++it)
+            dates = &(*it)->effective;
+        if (!dates->dated() && replaced.restates) dates = &replaced.restates->effective;
+        const ast::Effective& base = *dates;
         auto text = [](const std::optional<ast::Ident>& d) { return d ? d->text : std::string(); };
-        if (!own.dated() ||
-            (text(own.from) == text(base.from) && text(own.until) == text(base.until)))
+        if (text(own.from) == text(base.from) && text(own.until) == text(base.until)) return;
+        if (!own.dated()) {
+            // Without dates it runs on every date, also where the one it replaces did not.
+            std::string was =
+                base.from && base.until
+                    ? fmt::format("from {} until {}", base.from->text, base.until->text)
+                : base.from ? fmt::format("from {}", base.from->text)
+                            : fmt::format("until {}", base.until->text);
+            std::string written =
+                base.from && base.until
+                    ? fmt::format("from \"{}\" until \"{}\"", base.from->text, base.until->text)
+                : base.from ? fmt::format("from \"{}\"", base.from->text)
+                            : fmt::format("until \"{}\"", base.until->text);
+            diagnostics_
+                .warning("check.dated_override", o.rule.name.span,
+                         fmt::format("`{}`'s {} `{}` runs only {}; this override has no dates, "
+                                     "so it runs on every date of service",
+                                     replaced.layer, kind_name(o.rule.kind), o.rule.name.text, was))
+                .help = fmt::format("to keep the {}'s dates, write them in the override: `{}`",
+                                    kind_name(o.rule.kind), written);
             return;
+        }
         std::string when = own.from && own.until
                                ? fmt::format("from {} until {}", own.from->text, own.until->text)
                            : own.from ? fmt::format("from {}", own.from->text)

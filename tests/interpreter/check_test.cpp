@@ -326,3 +326,79 @@ TEST_CASE("a table value computed by a loop over constants is computed at check 
         load_text("policy p\ntable t \"t\" cite \"c\"\n  1 => [10 / x for x in [1, 0]]\nend\n");
     CHECK(codes(broken) == "eval.division_by_zero");
 }
+
+// A payer over another that overrides an edit with clauses drops what the base payer added to
+// it (its exceptions and narrowings): said, naming each. An override without clauses keeps them.
+TEST_CASE("an override with clauses says which exceptions and narrowings of earlier policies it "
+          "drops") {
+    std::string base = write_temp(
+        fmt::format("drops_base_{}.cpl", ::getpid()),
+        "policy drops_a extends standard \"a\"\n"
+        "exception nmj_paid to edit mue_per_day_clinical per line \"paid above the MUE\"\n"
+        "  when line.code == 95937\n  warn \"paid\"\n  cite \"c\"\n"
+        "narrow edit mue_per_line \"only for 95886\"\n  when line.code == 95886\n  cite \"c\"\n");
+    Loaded loaded = load_text(
+        "policy drops_b extends \"" + base +
+        "\"\n"
+        "override edit mue_per_day_clinical \"reworded\"\n  for line in claim\n"
+        "  when line.code in mue\n  when units_of(claim, line.code) > mue[line.code]\n"
+        "  cap units at mue[line.code]\n  cite \"b\"\n"
+        "override edit mue_per_line \"reworded\"\n  for line in claim\n  when line.code in mue\n"
+        "  when line.units > mue[line.code]\n  deny \"over\"\n  cite \"b\"\n");
+    INFO(rendered(loaded));
+    CHECK(codes(loaded) == "check.override_drops_changes check.override_drops_changes");
+    CHECK(rendered(loaded).find("this override replaces `mue_per_day_clinical` and what earlier "
+                                "policies added to it: exception `nmj_paid` of `drops_a` no "
+                                "longer runs") != std::string::npos);
+    CHECK(rendered(loaded).find("narrowing `mue_per_line` of `drops_a` no longer runs") !=
+          std::string::npos);
+    Loaded restated = load_text("policy drops_c extends \"" + base +
+                                "\"\noverride edit mue_per_day_clinical \"reworded\"\n"
+                                "  cite \"c\"\n");
+    CHECK(codes(restated).empty());
+}
+
+// A payer file whose own edit `from_2023` runs from 2023-01-01, to extend.
+std::string base_with_edit_from_2023() {
+    return write_temp(fmt::format("dated_edit_base_{}.cpl", ::getpid()),
+                      "policy dated_a extends standard \"a\"\n"
+                      "edit from_2023 \"from 2023\"\n  from \"2023-01-01\"\n"
+                      "  for line in claim\n  when line.units > 3\n  deny \"over\"\n"
+                      "  cite \"a\"\n");
+}
+
+// An override without dates of a dated rule runs on every date, also where the rule did not.
+TEST_CASE("an override without dates of a dated edit says it now runs on every date") {
+    std::string base = base_with_edit_from_2023();
+    Loaded loaded = load_text("policy dated_b extends \"" + base +
+                              "\"\noverride edit from_2023 \"reworded\"\n  for line in claim\n"
+                              "  when line.units > 3\n  deny \"over 3\"\n  cite \"b\"\n");
+    INFO(rendered(loaded));
+    CHECK(codes(loaded) == "check.dated_override");
+    CHECK(rendered(loaded).find("`dated_a`'s edit `from_2023` runs only from 2023-01-01; this "
+                                "override has no dates, so it runs on every date of service") !=
+          std::string::npos);
+    CHECK(rendered(loaded).find("help: to keep the edit's dates, write them in the override: "
+                                "`from \"2023-01-01\"`") != std::string::npos);
+}
+
+// An exception or narrowing dated only where its target does not run changes nothing.
+TEST_CASE("an exception or narrowing dated outside its target's dates never runs") {
+    std::string base = base_with_edit_from_2023();
+    Loaded loaded = load_text("policy target_b extends \"" + base +
+                              "\"\nexception before_2023 to edit from_2023 \"x\"\n"
+                              "  until \"2023-01-01\"\n  when true\n  warn \"w\"\n  cite \"b\"\n"
+                              "narrow edit from_2023 \"y\"\n  until \"2022-06-01\"\n"
+                              "  when line.units > 4\n  cite \"b\"\n");
+    INFO(rendered(loaded));
+    CHECK(codes(loaded) == "check.never_applies check.never_applies");
+    CHECK(rendered(loaded).find("exception `before_2023` never runs: it holds until 2023-01-01, "
+                                "and edit `from_2023` runs only from 2023-01-01") !=
+          std::string::npos);
+    // Overlapping the target's dates by a day is enough.
+    Loaded overlapping = load_text("policy target_c extends \"" + base +
+                                   "\"\nexception in_2023 to edit from_2023 \"x\"\n"
+                                   "  until \"2023-01-02\"\n  when true\n  warn \"w\"\n"
+                                   "  cite \"b\"\n");
+    CHECK(codes(overlapping).empty());
+}
