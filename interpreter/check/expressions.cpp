@@ -345,6 +345,15 @@ Typed ExpressionChecker::member(const ast::Member& m, Span span, Scope& scope) {
               fmt::format("`.{}` needs a record, not {}", field, type_name(t)));
         return fail(span);
     }
+    // A list of known values that are not records (`muscles.name`, a list of strings) has no
+    // field either: each element would stop the case (`l.muscles.name.muscles`).
+    if (t->kind == TypeKind::List && t->element && known(t->element) &&
+        t->element->kind != TypeKind::List) {
+        error("check.type_mismatch", m.field.span,
+              fmt::format("`.{}` needs a record or a list of records, not {}", field,
+                          type_name(t)));
+        return fail(span);
+    }
     std::vector<Node> kids;
     kids.push_back(std::move(object.node));
     Typed out = unfolded(Op::DynamicMember, std::move(kids), any_type(), span);

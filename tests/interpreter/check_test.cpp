@@ -402,3 +402,20 @@ TEST_CASE("an exception or narrowing dated outside its target's dates never runs
                                    "  cite \"b\"\n");
     CHECK(codes(overlapping).empty());
 }
+
+// `.field` of a list of values that are not records stops every case: it checked clean.
+TEST_CASE("a field of a list of strings or numbers is a type mismatch") {
+    Loaded loaded = load_text("policy fields_of_list extends standard \"f\"\n"
+                              "def names = case.extremities[0].muscles.name.muscles\n"
+                              "def units = case.claim.units.value\n");
+    INFO(rendered(loaded));
+    CHECK(codes(loaded) == "check.type_mismatch check.type_mismatch");
+    CHECK(rendered(loaded).find("`.muscles` needs a record or a list of records, not [string]") !=
+          std::string::npos);
+    // A field of each record of a list, and of each list of a list, stay as they were.
+    Loaded fine = load_text("policy fields_of_records extends standard \"f\"\n"
+                            "def names = case.extremities[0].muscles.name\n"
+                            "def nested = case.extremities.muscles.name\n");
+    INFO(rendered(fine));
+    CHECK(codes(fine).empty());
+}
