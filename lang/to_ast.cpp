@@ -218,7 +218,8 @@ public:
         ast::Expr acc = nested(*n.children.at(0), m);
         for (std::size_t i = 1; i < n.children.size(); ++i) {
             const Node& op = *n.children[i];
-            Span whole{file_, acc.span.begin, static_cast<std::uint32_t>(op.m_end.byte)};
+            // Up to its last character: not the whitespace, comments or line end after it.
+            Span whole{file_, acc.span.begin, span(op).end};
             if (op.is_type<g::member>())
                 acc = {ast::Member{std::make_unique<ast::Expr>(std::move(acc)),
                                    ident(*op.children.at(0))},

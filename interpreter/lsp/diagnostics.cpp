@@ -110,12 +110,16 @@ json code_actions(const Analysis& a, const json& params, FileUris& uris, const s
     for (const auto& d : a.diagnostics.sorted()) {
         auto replacement = suggestion(d);
         if (!replacement || !d.span || !a.mine(d.span->file)) continue;
-        // The name is the identifier the span starts with (a span may cover more).
+        // A name for a misspelt name: the identifier the span starts with (a span may cover
+        // more). An expression for the expression (`l.muscles.name` for `l.muscles`): the
+        // whole span; the name alone gave `l.muscles.name.muscles`.
         std::string_view text = a.text(*d.span);
+        bool expression = std::any_of(replacement->begin(), replacement->end(),
+                                      [](char c) { return !is_ident(c); });
         std::size_t begin = 0;
-        while (begin < text.size() && !is_ident(text[begin]))
+        while (!expression && begin < text.size() && !is_ident(text[begin]))
             ++begin;
-        std::size_t end = begin;
+        std::size_t end = expression ? text.size() : begin;
         while (end < text.size() && is_ident(text[end]))
             ++end;
         if (begin == end) continue;
