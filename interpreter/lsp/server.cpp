@@ -242,6 +242,13 @@ json Server::initialize(const json& params) {
         root = uri_path(params["rootUri"].get<std::string>());
     else if (params.contains("rootPath") && params["rootPath"].is_string())
         root = params["rootPath"];
+    // LSP 3.17 deprecates both for `workspaceFolders`: a client that sends only these is served
+    // from its first folder.
+    else if (params.contains("workspaceFolders") && params["workspaceFolders"].is_array() &&
+             !params["workspaceFolders"].empty() && params["workspaceFolders"][0].is_object() &&
+             params["workspaceFolders"][0].contains("uri") &&
+             params["workspaceFolders"][0]["uri"].is_string())
+        root = uri_path(params["workspaceFolders"][0]["uri"].get<std::string>());
     std::error_code ec;
     if (!root.empty() && std::filesystem::is_directory(root, ec))
         std::filesystem::current_path(root, ec);

@@ -514,3 +514,27 @@ TEST_CASE("lsp: broken framing and the end of input never crash the server") {
         CHECK(hover.dump().find('\xe9') == std::string::npos);
     }
 }
+
+// LSP 3.17 deprecates rootUri and rootPath for workspaceFolders: a client that sends only the
+// folders has `extends NAME` found under the first one's policies/, as `cpl check` run there.
+TEST_CASE("lsp: a client that sends only workspaceFolders is served from the first folder") {
+    fs::path dir = scratch("folders");
+    fs::create_directories(dir / "policies");
+    fs::create_directories(dir / "sub");
+    std::ofstream(dir / "policies" / "mybase.cpl")
+        << "policy mybase extends standard \"b\"\nsetting my_limit 5 \"l\" cite \"c\"\n";
+    LspClient server(scratch("folders_elsewhere").string());
+    json reply = server.request(
+        "initialize", {{"rootUri", nullptr},
+                       {"workspaceFolders", {{{"uri", uri_of(dir)}, {"name", "folders"}}}},
+                       {"capabilities", json::object()}});
+    REQUIRE(reply.contains("result"));
+    server.notify("initialized", json::object());
+    json diagnostics = open(server, uri_of(dir / "sub" / "payer2.cpl"),
+                            "policy payer2 extends mybase \"p\"\nmy_limit 4\n")["diagnostics"];
+    INFO(diagnostics.dump());
+    CHECK(diagnostics.empty());
+    CHECK(server.request("shutdown", nullptr).contains("result"));
+    server.notify("exit", nullptr);
+    CHECK(server.wait() == 0);
+}
