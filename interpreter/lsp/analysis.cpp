@@ -139,7 +139,20 @@ std::shared_ptr<const Analysis> analyze(const Document& document, const Document
     FileId own = a->sources->add(document.path, document.text);
     Diagnostics parse_diagnostics;
     a->own = std::make_unique<ast::PolicyFile>(parse(*a->sources, own, parse_diagnostics, header));
-    if (a->root.empty()) a->diagnostics = std::move(parse_diagnostics);
+    if (a->root.empty()) {
+        // A file without a header that no policy includes is what `cpl check` reports: it
+        // needs a header (read alone as an included file, it showed nothing, misspelt
+        // names and all).
+        if (!header) {
+            parse_diagnostics = {};
+            parse(*a->sources, own, parse_diagnostics, true);
+            for (std::size_t i = 0; i < parse_diagnostics.items().size(); ++i)
+                if (parse_diagnostics.items()[i].code == "parse.expected_header")
+                    parse_diagnostics.at(i).notes.push_back(
+                        "no policy file in this folder or the one above includes it");
+        }
+        a->diagnostics = std::move(parse_diagnostics);
+    }
     if (!a->merged && !a->root.empty()) a->context = load_context(*a, document, store);
 
     for (FileId f = 0; f < a->sources->size(); ++f) {

@@ -538,3 +538,28 @@ TEST_CASE("lsp: a client that sends only workspaceFolders is served from the fir
     server.notify("exit", nullptr);
     CHECK(server.wait() == 0);
 }
+
+// A file without a header that no policy includes got no diagnostics at all (it was read as an
+// included file alone): it gets what `cpl check` says, with a note why.
+TEST_CASE("lsp: a file without a header that nothing includes is told it needs one") {
+    fs::path dir = scratch("orphan");
+    LspClient server(dir.string());
+    initialize(server, dir);
+    json diagnostics =
+        open(server, uri_of(dir / "orphan.cpl"), "def x = case.extremitis\n")["diagnostics"];
+    INFO(diagnostics.dump());
+    REQUIRE(diagnostics.size() == 1);
+    CHECK(diagnostics[0]["code"] == "parse.expected_header");
+    CHECK(diagnostics[0].dump().find(
+              "no policy file in this folder or the one above includes it") != std::string::npos);
+    // Included by a policy beside it, it is checked as part of that policy instead.
+    std::ofstream(dir / "main.cpl") << "policy main extends standard\ninclude \"part.cpl\"\n";
+    std::ofstream(dir / "part.cpl") << "def y = 1\n";
+    json part = open(server, uri_of(dir / "part.cpl"), "def y = case.extremitis\n")["diagnostics"];
+    INFO(part.dump());
+    REQUIRE(part.size() == 1);
+    CHECK(part[0]["code"] == "check.unknown_field");
+    CHECK(server.request("shutdown", nullptr).contains("result"));
+    server.notify("exit", nullptr);
+    CHECK(server.wait() == 0);
+}
