@@ -137,9 +137,18 @@ void Server::fail(const json& id, int code, std::string message) {
 
 void Server::handle(const Frame& frame) {
     if (!frame.error.empty()) return fail(nullptr, error_code::parse_error, frame.error);
-    if (json_nesting(frame.body) > max_json_nesting)
-        return fail(nullptr, error_code::parse_error,
+    if (json_nesting(frame.body) > max_json_nesting) {
+        // Refused, but answered to its id when it has one: read with everything below the
+        // top level dropped (the parser keeps a stack of its own; the nesting is never built).
+        json top = json::parse(
+            frame.body, [](int depth, json::parse_event_t, json&) { return depth <= 1; }, false);
+        json id = top.is_object() && top.contains("id") &&
+                          (top["id"].is_number_integer() || top["id"].is_string())
+                      ? top["id"]
+                      : json(nullptr);
+        return fail(id, id.is_null() ? error_code::parse_error : error_code::invalid_request,
                     fmt::format("the message nests more than {} levels deep", max_json_nesting));
+    }
     json message = json::parse(frame.body, nullptr, false);
     if (message.is_discarded())
         return fail(nullptr, error_code::parse_error, "the message is not valid JSON");
@@ -177,17 +186,19 @@ void Server::dispatch(const json& message) {
     const json params = message.contains("params") && !message["params"].is_null()
                             ? message["params"]
                             : json::object();
+    // Before `initialize`, every request is answered -32002, a method the server does not
+    // know too (LSP: "the server should respond with code -32002").
+    if (!initialized_ && method != "initialize" && method != "exit") {
+        if (has_id)
+            fail(id, error_code::server_not_initialized, "the server has not been initialized");
+        return;
+    }
     const Method* row = nullptr;
     for (const auto& m : methods())
         if (m.name == method) row = &m;
     if (!row) {
         // Unknown notifications (`$/…` and others) are ignored, as LSP allows.
         if (has_id) fail(id, error_code::method_not_found, fmt::format("no method `{}`", method));
-        return;
-    }
-    if (!initialized_ && method != "initialize" && method != "exit") {
-        if (has_id)
-            fail(id, error_code::server_not_initialized, "the server has not been initialized");
         return;
     }
     if (shutdown_ && method != "exit") {
