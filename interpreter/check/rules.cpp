@@ -109,7 +109,10 @@ bool has_guard(const ast::Rule& exception) {
 // meant as its guard put after `for line in claim`, where they are per line. (One `per line`
 // with no condition is an idiom: it keeps the target's conditions and replaces its action.)
 void RuleCompiler::warn_unguarded(const ast::Rule& exception, const RuleCode& target) {
-    if (has_guard(exception)) return;
+    if (has_guard(exception)) {
+        warn_whole_case(exception, target);
+        return;
+    }
     std::string_view kind = vocabulary::keyword(target.kind);
     auto& d = warning("check.unguarded_exception", exception.name.span,
                       fmt::format("exception `{}` has no `when` before its first `for` or action, "
@@ -119,6 +122,57 @@ void RuleCompiler::warn_unguarded(const ast::Rule& exception, const RuleCode& ta
                          "guard), write `exception … per line` to except some lines, or, to "
                          "replace the {}, `override {} {}`",
                          kind, kind, target.name);
+}
+
+// A case-level exception with a guard that then picks lines (`for line in claim`, then a
+// `when`) replaces its target for the whole case once the guard holds: the lines its `when`
+// leaves out are not checked by the target at all. A plan that meant to pay 95937 above its
+// MUE (`when 95937 in claim.code`, then `when line.code == 95937`) left 95872 uncapped too.
+void RuleCompiler::warn_whole_case(const ast::Rule& exception, const RuleCode& target) {
+    bool target_loops =
+        std::any_of(target.clauses.begin(), target.clauses.end(),
+                    [](const ClauseCode& c) { return c.kind == ast::ClauseKind::For; });
+    auto loop = std::find_if(exception.clauses.begin(), exception.clauses.end(),
+                             [](const ast::Clause& c) { return c.kind == ast::ClauseKind::For; });
+    if (!target_loops || loop == exception.clauses.end() || !loop->var) return;
+    // Picks them by a field of fixed values (`line.code == 95937`, `line.code in [95937,
+    // 95872]`): a rewrite of the target for every element tests other things.
+    const std::string& var = loop->var->text;
+    auto of_var = [&](const ast::Expr& e) {
+        const auto* m = std::get_if<ast::Member>(&e.kind);
+        const auto* name = m ? std::get_if<ast::NameRef>(&m->object->kind) : nullptr;
+        return name && name->name == var;
+    };
+    auto literal = [](const ast::Expr& e) {
+        return std::holds_alternative<ast::CodeLit>(e.kind) ||
+               std::holds_alternative<ast::NumberLit>(e.kind) ||
+               std::holds_alternative<ast::StringLit>(e.kind);
+    };
+    auto fixed = [&](const ast::Expr& e) {
+        const auto* list = std::get_if<ast::ListExpr>(&e.kind);
+        return list ? std::all_of(list->items.begin(), list->items.end(), literal) : literal(e);
+    };
+    bool picks = std::any_of(loop + 1, exception.clauses.end(), [&](const ast::Clause& c) {
+        const auto* b = std::get_if<ast::Binary>(&c.expr.kind);
+        if (c.kind != ast::ClauseKind::When || !b) return false;
+        if (b->op == ast::BinaryOp::Eq)
+            return (of_var(*b->left) && fixed(*b->right)) || (of_var(*b->right) && fixed(*b->left));
+        return b->op == ast::BinaryOp::In && of_var(*b->left) && fixed(*b->right);
+    });
+    if (!picks) return;
+    std::string_view kind = vocabulary::keyword(target.kind);
+    auto& d = warning(
+        "check.exception_whole_case", exception.name.span,
+        fmt::format("exception `{}` runs in place of {} `{}` for the whole case when its guard "
+                    "holds: the {} its `when` after `for {}` leaves out are not checked by the "
+                    "{} at all",
+                    exception.name.text, kind, target.name,
+                    loop->var->text == "line" ? "lines" : "elements", loop->var->text, kind));
+    d.help = fmt::format("to except only some {}, write `exception {} to {} {} per {}` with "
+                         "its conditions on `{}` (the other {} then get the {} as written)",
+                         loop->var->text == "line" ? "lines" : "elements", exception.name.text,
+                         kind, target.name, loop->var->text, loop->var->text,
+                         loop->var->text == "line" ? "lines" : "elements", kind);
 }
 
 // A rule or edit with no action (bill, cap, deny, warn, info, document, a modifier) never

@@ -64,6 +64,7 @@ private:
     // Billed units (or a cap, `cap`) that are a negative number whatever the case.
     void refuse_negative(const Node& units, const ast::Expr& at, bool cap);
     void warn_unguarded(const ast::Rule& exception, const RuleCode& target);
+    void warn_whole_case(const ast::Rule& exception, const RuleCode& target);
     // Conditions of `code` that cannot all hold on one pass (contradictions.cpp).
     void warn_contradictions(const RuleCode& code, const ast::Rule& rule);
     void refuse_without_action(const ast::Rule& rule, const MergedRule& merged);

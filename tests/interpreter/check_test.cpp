@@ -419,3 +419,25 @@ TEST_CASE("a field of a list of strings or numbers is a type mismatch") {
     INFO(rendered(fine));
     CHECK(codes(fine).empty());
 }
+
+// A case-level exception that picks lines by code after its guard replaces its target for
+// every other line of the case too; one that rewrites the target for every line does not pick.
+TEST_CASE("an exception that picks lines by code after its guard is warned of the whole case") {
+    Loaded picks = load_text("policy whole_case extends standard \"w\"\n"
+                             "exception nmj_ok to edit mue_per_day_clinical \"x\"\n"
+                             "  when 95937 in claim.code\n  for line in claim\n"
+                             "  when line.code in [95937, 95872]\n  warn \"paid\"\n  cite \"c\"\n");
+    INFO(rendered(picks));
+    CHECK(codes(picks) == "check.exception_whole_case");
+    Loaded rewrites = load_text("policy rewrites extends standard \"w\"\n"
+                                "exception strict to edit mue_per_day_clinical \"x\"\n"
+                                "  when 95937 in claim.code\n  for line in claim\n"
+                                "  when line.code in mue\n  when line.units > mue[line.code]\n"
+                                "  deny \"over\"\n  cite \"c\"\n");
+    INFO(rendered(rewrites));
+    CHECK(codes(rewrites).empty());
+    Loaded per_line = load_text("policy per_line extends standard \"w\"\n"
+                                "exception nmj_ok to edit mue_per_day_clinical per line \"x\"\n"
+                                "  when line.code == 95937\n  warn \"paid\"\n  cite \"c\"\n");
+    CHECK(codes(per_line).empty());
+}
