@@ -651,15 +651,43 @@ private:
         if (was_disabled(kind, target, "to change", layer)) return;
         ast::RuleKind other =
             kind == ast::RuleKind::Rule ? ast::RuleKind::Edit : ast::RuleKind::Rule;
-        if (!find_rule(merged, other, target.text))
+        if (!find_rule(merged, other, target.text)) {
+            if (exception_named(merged, target)) return;
             return unknown("check.unknown_rule", target.span, kind_name(kind), target.text,
                            rule_names(merged, kind));
+        }
         std::string is = other == ast::RuleKind::Edit ? "an edit" : "a rule";
         std::string not_kind = kind == ast::RuleKind::Edit ? "an edit" : "a rule";
         diagnostics_
             .error("check.override_kind", kind_span,
                    fmt::format("`{}` is {}, not {}", target.text, is, not_kind))
             .help = fmt::format("write `{}`", fix);
+    }
+
+    // An exception of a base's rule or edit named as the target of a change: it is no rule of
+    // its own to override, disable, narrow or except. Said so, with how to undo it.
+    bool exception_named(MergedPolicy& merged, const ast::Ident& target) {
+        for (auto* list : {&merged.rules, &merged.edits})
+            for (const MergedRule& r : *list) {
+                if (!r.rule) continue;
+                std::string by;
+                for (const auto& [exception, layer] : r.exceptions)
+                    if (exception->name.text == target.text) by = layer;
+                for (const auto& change : r.element_exceptions)
+                    if (change.decl->rule.name.text == target.text) by = change.layer;
+                if (by.empty()) continue;
+                std::string kind = kind_name(r.rule->kind);
+                auto& d = diagnostics_.error(
+                    "check.unknown_rule", target.span,
+                    fmt::format("`{}` is an exception of `{}` to {} `{}`, not a rule or edit: it "
+                                "cannot be changed on its own",
+                                target.text, by, kind, r.rule->name.text));
+                d.help = fmt::format("to undo it, `override {} {}` with the {}'s clauses: an "
+                                     "override drops the exceptions earlier policies added to it",
+                                     kind, r.rule->name.text, kind);
+                return true;
+            }
+        return false;
     }
 
     static Span word_at(Span span, std::string_view word) {

@@ -441,3 +441,22 @@ TEST_CASE("an exception that picks lines by code after its guard is warned of th
                                 "  when line.code == 95937\n  warn \"paid\"\n  cite \"c\"\n");
     CHECK(codes(per_line).empty());
 }
+
+// An exception of a base's edit named as the target of a change was "no edit … to change".
+TEST_CASE("changing a base's exception says it is one, and how to undo it") {
+    for (std::string change :
+         {"disable edit ptp_deny_names_xs \"no\"\n",
+          "override edit ptp_deny_names_xs \"no\"\n  cite \"x\"\n",
+          "narrow edit ptp_deny_names_xs \"no\"\n  when true\n  cite \"x\"\n"}) {
+        Loaded loaded = load_text("policy over_exception extends \"" +
+                                  (cpl::test::source_root / "policies/commercial.cpl").string() +
+                                  "\"\n" + change);
+        INFO(rendered(loaded));
+        CHECK(codes(loaded) == "check.unknown_rule");
+        CHECK(rendered(loaded).find("`ptp_deny_names_xs` is an exception of `commercial` to edit "
+                                    "`ptp_indicator_1_without_modifier`, not a rule or edit") !=
+              std::string::npos);
+        CHECK(rendered(loaded).find("help: to undo it, `override edit "
+                                    "ptp_indicator_1_without_modifier`") != std::string::npos);
+    }
+}
