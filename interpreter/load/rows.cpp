@@ -2,6 +2,7 @@
 #include "interpreter/load/rows.hpp"
 
 #include "interpreter/case/case_tables.hpp"
+#include "runtime/ascii.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -196,6 +197,7 @@ public:
     }
 
     void add() {
+        if (same_muscle_in_other_case()) return;
         std::optional<std::size_t> place;
         auto& rows = table_.rows;
         for (std::size_t i : candidates()) {
@@ -237,6 +239,38 @@ public:
     }
 
 private:
+    // A case names a muscle in any case ("APB", "apb"), so the muscle table's names are one
+    // name whatever their case: a row keyed `"apb"` beside a row's `"APB"` was never looked up
+    // (the first row wins), and `cpl check` said nothing. Refused, naming the row to restate.
+    bool same_muscle_in_other_case() {
+        if (table_.decl->name.text != case_tables::muscles) return false;
+        for (std::size_t k = 0; k < keys_.size(); ++k) {
+            if (extents_[k].kind != Extent::text || !extents_[k].string) continue;
+            std::string mine = ascii_lower(extents_[k].low_text);
+            for (const MergedRow& other : table_.rows) {
+                if (!other.row) continue;
+                for (const auto& theirs : other.keys) {
+                    Extent e = extent(theirs);
+                    if (e.kind != Extent::text || !e.string || e.id == extents_[k].id ||
+                        ascii_lower(e.low_text) != mine)
+                        continue;
+                    auto& d = diagnostics_.error(
+                        "check.muscle_name_case", keys_[k].key->span,
+                        fmt::format("muscle `{}` is `{}` of `{}`'s row `{}`: muscle names are "
+                                    "matched without regard to case, so one of the two rows is "
+                                    "never used",
+                                    extents_[k].low_text, e.low_text, other.layer,
+                                    shown(other.keys.front(), extent(other.keys.front()))));
+                    d.help = fmt::format("write the name as that row does (\"{}\") to restate "
+                                         "the muscle",
+                                         e.low_text);
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     // A row of `muscles` is one muscle, named by its first key: a payer's row that restates
     // some of its names makes those a muscle of their own, counted apart from the others
     // ("biceps" and "biceps brachii", two muscles of one limb).

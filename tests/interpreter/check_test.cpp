@@ -460,3 +460,17 @@ TEST_CASE("changing a base's exception says it is one, and how to undo it") {
                                     "ptp_indicator_1_without_modifier`") != std::string::npos);
     }
 }
+
+// Muscle names are matched without regard to case: a payer's row `"apb"` beside the standard's
+// `"APB"` was never used, and checked clean.
+TEST_CASE("a muscle row named as another row's muscle in another case is refused") {
+    Loaded loaded = load_text("policy muscle_case extends standard \"m\"\ntable muscles\n"
+                              "  \"apb\" => {nerve: \"radial\", roots: [\"C7\"]}\nend\n");
+    INFO(rendered(loaded));
+    CHECK(codes(loaded) == "check.muscle_name_case");
+    CHECK(rendered(loaded).find("muscle `apb` is `APB` of `standard`'s row") != std::string::npos);
+    // Written as the standard writes it, it restates the name (a split, warned as such).
+    Loaded restated = load_text("policy muscle_same extends standard \"m\"\ntable muscles\n"
+                                "  \"APB\" => {nerve: \"radial\", roots: [\"C7\"]}\nend\n");
+    CHECK(codes(restated) == "check.muscle_split");
+}
