@@ -349,9 +349,9 @@ Typed ExpressionChecker::member(const ast::Member& m, Span span, Scope& scope) {
     // field either: each element would stop the case (`l.muscles.name.muscles`).
     if (t->kind == TypeKind::List && t->element && known(t->element) &&
         t->element->kind != TypeKind::List) {
-        error("check.type_mismatch", m.field.span,
-              fmt::format("`.{}` needs a record or a list of records, not {}", field,
-                          type_name(t)));
+        error(
+            "check.type_mismatch", m.field.span,
+            fmt::format("`.{}` needs a record or a list of records, not {}", field, type_name(t)));
         return fail(span);
     }
     std::vector<Node> kids;
