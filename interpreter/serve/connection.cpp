@@ -169,6 +169,19 @@ public:
     // malformed.
     Body dechunk(std::size_t at, std::size_t max_size, std::size_t& length, std::string& why) {
         std::size_t in = begin_ + at, out = in, first = in;
+        // More bytes, after the framing read so far is dropped (the decoded data ends at
+        // `out`, what is left to read starts at `in`): the buffer holds the decoded body and
+        // what is still to decode, never the framing of the chunks before (a body of 1-byte
+        // chunks with 8 KiB extensions, or endless trailers, grew it without end). Returns
+        // how far the unread bytes moved back.
+        std::size_t moved = 0;
+        auto more = [&] {
+            moved = in - out;
+            std::memmove(buffer_.data() + out, buffer_.data() + in, end_ - in);
+            end_ -= moved;
+            in = out;
+            return arrive();
+        };
         // The next line's end (its CRLF), reading more as it arrives.
         auto line_end = [&](std::size_t& end, Body& fail) {
             for (std::size_t scanned = in;;) {
@@ -184,10 +197,11 @@ public:
                     return false;
                 }
                 scanned = end_ > in ? end_ - 1 : in; // a CR at the end may begin the CRLF
-                if (Body got = arrive(); got != Body::ready) {
+                if (Body got = more(); got != Body::ready) {
                     fail = got;
                     return false;
                 }
+                scanned -= moved;
             }
         };
         Body fail = Body::ready;
@@ -230,7 +244,7 @@ public:
             if (size > max_size - std::min<std::size_t>(max_size, out - first))
                 return Body::too_large;
             while (end_ - in < size + 2)
-                if (Body got = arrive(); got != Body::ready) return got;
+                if (Body got = more(); got != Body::ready) return got;
             std::memmove(buffer_.data() + out, buffer_.data() + in, size);
             out += size;
             in += size;
@@ -241,12 +255,16 @@ public:
             in += 2;
         }
         // Trailer fields, then the blank line that ends the message.
-        for (;;) {
+        for (std::size_t fields = 0;; ++fields) {
             std::size_t end = 0;
             if (!line_end(end, fail)) return fail;
             std::string_view field(buffer_.data() + in, end - in);
             in = end + 2;
             if (field.empty()) break;
+            if (fields == max_head_fields) {
+                why = fmt::format("it has more than {} trailer fields", max_head_fields);
+                return Body::malformed;
+            }
             std::size_t colon = field.find(':');
             if (colon == 0 || colon == std::string_view::npos || field.front() == ' ' ||
                 field.front() == '\t') {
