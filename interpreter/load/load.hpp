@@ -81,6 +81,9 @@ struct MergedTable {
     // A row that lost all its keys is left with a null `row` until the merge is done.
     std::unordered_map<std::string, std::vector<std::size_t>> rows_by_key = {};
     std::vector<std::size_t> range_rows = {};
+    // Of the `muscles` table only: the positions of the rows of each name in lower case (a
+    // case's muscle names are matched without regard to case). Stale as rows_by_key may be.
+    std::unordered_map<std::string, std::vector<std::size_t>> rows_by_lower_name = {};
 };
 
 struct MergedDef {

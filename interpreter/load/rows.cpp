@@ -247,7 +247,10 @@ private:
         for (std::size_t k = 0; k < keys_.size(); ++k) {
             if (extents_[k].kind != Extent::text || !extents_[k].string) continue;
             std::string mine = ascii_lower(extents_[k].low_text);
-            for (const MergedRow& other : table_.rows) {
+            auto found = table_.rows_by_lower_name.find(mine);
+            if (found == table_.rows_by_lower_name.end()) continue;
+            for (std::size_t at : found->second) {
+                const MergedRow& other = table_.rows[at];
                 if (!other.row) continue;
                 for (const auto& theirs : other.keys) {
                     Extent e = extent(theirs);
@@ -354,12 +357,16 @@ private:
     // Records where the row at `at` is, by each of its keys.
     void index(std::size_t at) {
         bool range = false;
+        bool muscles = table_.decl->name.text == case_tables::muscles;
         for (const auto& k : table_.rows[at].keys) {
             Extent e = extent(k);
-            if (e.kind == Extent::text)
-                table_.rows_by_key[e.id].push_back(at);
-            else
+            if (e.kind != Extent::text) {
                 range = true;
+                continue;
+            }
+            table_.rows_by_key[e.id].push_back(at);
+            if (muscles && e.string)
+                table_.rows_by_lower_name[ascii_lower(e.low_text)].push_back(at);
         }
         if (range) table_.range_rows.push_back(at);
     }
