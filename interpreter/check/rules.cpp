@@ -161,18 +161,17 @@ void RuleCompiler::warn_whole_case(const ast::Rule& exception, const RuleCode& t
     });
     if (!picks) return;
     std::string_view kind = vocabulary::keyword(target.kind);
+    std::string_view elements = var == "line" ? "lines" : "elements";
     auto& d = warning(
         "check.exception_whole_case", exception.name.span,
         fmt::format("exception `{}` runs in place of {} `{}` for the whole case when its guard "
                     "holds: the {} its `when` after `for {}` leaves out are not checked by the "
                     "{} at all",
-                    exception.name.text, kind, target.name,
-                    loop->var->text == "line" ? "lines" : "elements", loop->var->text, kind));
-    d.help = fmt::format("to except only some {}, write `exception {} to {} {} per {}` with "
-                         "its conditions on `{}` (the other {} then get the {} as written)",
-                         loop->var->text == "line" ? "lines" : "elements", exception.name.text,
-                         kind, target.name, loop->var->text, loop->var->text,
-                         loop->var->text == "line" ? "lines" : "elements", kind);
+                    exception.name.text, kind, target.name, elements, var, kind));
+    d.help =
+        fmt::format("to except only some {}, write `exception {} to {} {} per {}` with "
+                    "its conditions on `{}` (the other {} then get the {} as written)",
+                    elements, exception.name.text, kind, target.name, var, var, elements, kind);
 }
 
 // A rule or edit with no action (bill, cap, deny, warn, info, document, a modifier) never

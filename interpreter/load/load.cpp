@@ -664,6 +664,24 @@ private:
             .help = fmt::format("write `{}`", fix);
     }
 
+    // What policies added to a rule: its exceptions (case-level and per element) and
+    // narrowings, each with its name and the layer that wrote it.
+    struct Added {
+        std::string_view what; // "exception" or "narrowing"
+        const std::string& name;
+        const std::string& layer;
+    };
+    static std::vector<Added> added_to(const MergedRule& r) {
+        std::vector<Added> out;
+        for (const auto& [exception, layer] : r.exceptions)
+            out.push_back({"exception", exception->name.text, layer});
+        for (const auto& change : r.element_exceptions)
+            out.push_back({"exception", change.decl->rule.name.text, change.layer});
+        for (const auto& change : r.narrowings)
+            out.push_back({"narrowing", change.decl->rule.name.text, change.layer});
+        return out;
+    }
+
     // An exception of a base's rule or edit named as the target of a change: it is no rule of
     // its own to override, disable, narrow or except. Said so, with how to undo it.
     bool exception_named(MergedPolicy& merged, const ast::Ident& target) {
@@ -671,10 +689,8 @@ private:
             for (const MergedRule& r : *list) {
                 if (!r.rule) continue;
                 std::string by;
-                for (const auto& [exception, layer] : r.exceptions)
-                    if (exception->name.text == target.text) by = layer;
-                for (const auto& change : r.element_exceptions)
-                    if (change.decl->rule.name.text == target.text) by = change.layer;
+                for (const Added& added : added_to(r))
+                    if (added.what == "exception" && added.name == target.text) by = added.layer;
                 if (by.empty()) continue;
                 std::string kind = kind_name(r.rule->kind);
                 auto& d = diagnostics_.error(
@@ -781,14 +797,8 @@ private:
     // to reword it silently lost the base payer's exception (and capped what it paid).
     void warn_changes_dropped(const ast::Override& o, const MergedRule& replaced) {
         std::vector<std::string> dropped;
-        for (const auto& [exception, by] : replaced.exceptions)
-            dropped.push_back(fmt::format("exception `{}` of `{}`", exception->name.text, by));
-        for (const auto& change : replaced.element_exceptions)
-            dropped.push_back(
-                fmt::format("exception `{}` of `{}`", change.decl->rule.name.text, change.layer));
-        for (const auto& change : replaced.narrowings)
-            dropped.push_back(
-                fmt::format("narrowing `{}` of `{}`", change.decl->rule.name.text, change.layer));
+        for (const Added& added : added_to(replaced))
+            dropped.push_back(fmt::format("{} `{}` of `{}`", added.what, added.name, added.layer));
         if (dropped.empty()) return;
         auto& d = diagnostics_.warning(
             "check.override_drops_changes", o.rule.name.span,
@@ -799,6 +809,14 @@ private:
         d.help = "to keep them, write them again after the override (an exception or narrowing "
                  "of this policy), or change only the description, cite or dates (an override "
                  "without clauses keeps them)";
+    }
+
+    // `from D until E`, `from D` or `until E` of dated `e`, each date in `quote`s (`"` as a
+    // policy writes them).
+    static std::string dates_in_words(const ast::Effective& e, std::string_view quote = "") {
+        std::string from = e.from ? fmt::format("from {0}{1}{0}", quote, e.from->text) : "";
+        std::string until = e.until ? fmt::format("until {0}{1}{0}", quote, e.until->text) : "";
+        return from.empty() || until.empty() ? from + until : from + " " + until;
     }
 
     // An override with clauses takes the place of the base's rule on every date: with dates of
@@ -817,16 +835,7 @@ private:
         if (text(own.from) == text(base.from) && text(own.until) == text(base.until)) return;
         if (!own.dated()) {
             // Without dates it runs on every date, also where the one it replaces did not.
-            std::string was =
-                base.from && base.until
-                    ? fmt::format("from {} until {}", base.from->text, base.until->text)
-                : base.from ? fmt::format("from {}", base.from->text)
-                            : fmt::format("until {}", base.until->text);
-            std::string written =
-                base.from && base.until
-                    ? fmt::format("from \"{}\" until \"{}\"", base.from->text, base.until->text)
-                : base.from ? fmt::format("from \"{}\"", base.from->text)
-                            : fmt::format("until \"{}\"", base.until->text);
+            std::string was = dates_in_words(base), written = dates_in_words(base, "\"");
             diagnostics_
                 .warning("check.dated_override", o.rule.name.span,
                          fmt::format("`{}`'s {} `{}` runs only {}; this override has no dates, "
@@ -836,10 +845,7 @@ private:
                                     kind_name(o.rule.kind), written);
             return;
         }
-        std::string when = own.from && own.until
-                               ? fmt::format("from {} until {}", own.from->text, own.until->text)
-                           : own.from ? fmt::format("from {}", own.from->text)
-                                      : fmt::format("until {}", own.until->text);
+        std::string when = dates_in_words(own);
         std::string outside = own.from && own.until ? "outside those dates"
                               : own.from            ? fmt::format("before {}", own.from->text)
                                                     : fmt::format("from {} on", own.until->text);
