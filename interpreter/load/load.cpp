@@ -365,7 +365,8 @@ private:
         restated_here_[s.name.text].push_back({&s.effective, s.value.span, s.span, true});
     }
 
-    // A payer may not change what the standard set marks `fixed`.
+    // A payer may not change what a policy under it marks `fixed` (the standard set, or a payer
+    // that fixed a table of its base for the policies over it).
     bool refuse_fixed(bool fixed, const std::string& owner, const std::string& layer, Span at,
                       std::string_view what, std::string_view name) {
         if (!fixed || owner == layer) return false;
