@@ -93,8 +93,10 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
     std::vector<std::optional<CaseField>> fields;
     std::vector<bool> case_texts;
     std::vector<Constants> constants;
+    bool from_case = false; // an argument depends_on_case
     for (const auto& a : c.args) {
         Typed t = expr(a, scope);
+        from_case = from_case || depends_on_case(t);
         args.push_back(std::move(t.node));
         types.push_back(t.type);
         fields.push_back(t.field);
@@ -233,6 +235,16 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
         !fields[0]->element) {
         out.field = fields[0];
         out.field->date_from = true;
+    }
+    // Any other value computed from the case's (`count(case.diagnoses)`, `join(…)`,
+    // `sort(case.diagnoses)`'s elements): what the case chooses, looked up only once tested.
+    if (out.node.op == Op::Builtin && from_case && !out.field && !out.case_text &&
+        !out.constants.value && !out.constants.each_of) {
+        TypeKind kind = out.type->kind;
+        if (kind == TypeKind::Number || kind == TypeKind::String || kind == TypeKind::Code)
+            out.case_text = true;
+        else if (kind == TypeKind::List)
+            out.elements_of_case = true;
     }
     return fold(std::move(out));
 }

@@ -47,6 +47,8 @@ public:
         tables();
         def_state_.assign(merged_.defs.size(), 0);
         def_switch_.assign(merged_.defs.size(), false);
+        def_case_text_.assign(merged_.defs.size(), false);
+        def_elements_of_case_.assign(merged_.defs.size(), false);
         def_constants_.assign(merged_.defs.size(), Constants{});
         p.defs.resize(merged_.defs.size());
         for (std::uint32_t i = 0; i < merged_.defs.size(); ++i)
@@ -325,6 +327,13 @@ private:
         gives_parameter_[i] = given_parameter(done.body, done.param_count);
         done.frame_size = scope.frame_size;
         def_switch_[i] = body.is_switch;
+        if (!done.is_function && !body.constants.value && !body.constants.each_of &&
+            depends_on_case(body)) {
+            TypeKind kind = body.type ? body.type->kind : TypeKind::Any;
+            def_case_text_[i] =
+                kind == TypeKind::Number || kind == TypeKind::String || kind == TypeKind::Code;
+            def_elements_of_case_[i] = kind == TypeKind::List;
+        }
         def_constants_[i] = body.constants;
         p().max_frame = std::max(p().max_frame, scope.frame_size);
         def_state_[i] = 2;

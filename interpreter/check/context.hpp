@@ -107,6 +107,15 @@ inline bool of_case(const Typed& t) {
     return t.case_text || (t.field && !t.field->each);
 }
 
+/// Whether `t`'s value comes from the case in a way the checker does not enumerate: of_case,
+/// a field of any kind (a list's: `count(case.diagnoses)`), a list holding a case's value, or
+/// the case, the claim or the date of service themselves.
+inline bool depends_on_case(const Typed& t) {
+    if (of_case(t) || t.field || t.elements_of_case) return true;
+    Op op = t.node.op;
+    return op == Op::CaseRoot || op == Op::Claim || op == Op::Supported || op == Op::ServiceDate;
+}
+
 /// What a loop over `source` takes (Constants::each_of), when `source` is a constant list.
 inline Constants loop_constants(const Typed& source) {
     const Value* list = source.node.op == Op::Const ? &source.node.constant
@@ -284,6 +293,10 @@ protected:
     std::set<std::tuple<const TableData*, std::uint32_t, std::uint32_t, bool, bool>> keys_judged_;
     std::vector<int> def_state_;
     std::vector<bool> def_switch_; // a definition whose value is a switch (see Typed)
+    // A definition of no parameters whose value the case chooses (Typed::case_text of
+    // `def dx_count = count(case.diagnoses)`), or a list whose elements it chooses
+    // (Typed::elements_of_case of `def dx = case.diagnoses`).
+    std::vector<bool> def_case_text_, def_elements_of_case_;
     // What is known of a definition's value before any case (`if b then 95860 else 95999`),
     // whatever its arguments: its parameters have no known values inside its body.
     std::vector<Constants> def_constants_;

@@ -112,6 +112,7 @@ std::string key_of(const Node& n, const std::vector<Shape>& shapes) {
     case Op::In:
     case Op::NotIn: // a condition, as a choice's (`if line.units > 1 then …`) is named
     case Op::If:    // a choice (`if u > 1 then 95860 else line.code`), by its parts
+    case Op::List:  // a list written in place (`min([limbs, 2])`), by its elements
     case Op::Builtin:
     case Op::CallDef: {
         std::string key = n.op == Op::If        ? std::string("if(")

@@ -267,6 +267,8 @@ Typed ExpressionChecker::name(const std::string& n, Span span, Scope& scope) {
             }
             Typed out = make(Op::Def, {}, type, span, it->second);
             out.is_switch = def_switch_[it->second];
+            out.case_text = def_case_text_[it->second];
+            out.elements_of_case = def_elements_of_case_[it->second];
             // A definition of a constant (`def codes = [95860, 95999]`) is that constant to a
             // loop over it. Its type is set once its body is compiled.
             if (const DefCode& d = p().defs[it->second];
@@ -590,10 +592,12 @@ Typed ExpressionChecker::compile(const ast::Unary& u, Span span, Scope& scope) {
         return fail(span); // not folded too: one mistake, one error
     }
     bool is_switch = operand.is_switch;
+    bool from_case = !is_not && depends_on_case(operand);
     std::vector<Node> kids;
     kids.push_back(std::move(operand.node));
     Typed out = make(is_not ? Op::Not : Op::Neg, std::move(kids), want, span);
     out.is_switch = is_switch;
+    out.case_text = from_case && out.node.op == Op::Neg; // `-line.units`: any number
     return out;
 }
 

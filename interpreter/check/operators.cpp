@@ -754,11 +754,17 @@ Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {
     if (!failed && compares) impossible_value(b, left, right);
     // A mistake is not also folded: evaluating it now would report it a second time.
     if (failed) return fail(span);
+    // `line.units + 1`, `"{a}" + line.code`: a number or a text the case chooses.
+    bool arithmetic =
+        op == Op::Add || op == Op::Sub || op == Op::Mul || op == Op::Div || op == Op::Mod;
+    bool from_case = arithmetic && result->kind != TypeKind::List &&
+                     (depends_on_case(left) || depends_on_case(right));
     std::vector<Node> kids;
     kids.push_back(std::move(left.node));
     kids.push_back(std::move(right.node));
     Typed out = make(op, std::move(kids), result, span);
     out.is_switch = is_switch;
+    out.case_text = from_case && out.node.op == op;
     return out;
 }
 
