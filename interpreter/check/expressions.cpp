@@ -372,6 +372,12 @@ Typed ExpressionChecker::index(const ast::Index& ix, Span span, Scope& scope) {
             error("check.type_mismatch", ix.index->span,
                   fmt::format("a list position must be a number, not {}", type_name(key.type)));
         result = object.type->element ? object.type->element : any_type();
+        // A list the case chooses may be shorter: the position needs a test of its count.
+        if (object.node.op != Op::Const && object.node.op != Op::List && depends_on_case(object) &&
+            key.node.op == Op::Const && key.node.constant.kind == Kind::Number &&
+            key.node.constant.number >= 0)
+            positions_to_prove_[{span.file, span.begin, span.end}] =
+                static_cast<std::int64_t>(key.node.constant.number) + 1;
     } else if (object.type->kind == TypeKind::Table) {
         result = object.type->element ? object.type->element : any_type();
         never_a_key(key.field, object.node, *ix.object);

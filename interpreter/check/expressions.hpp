@@ -216,6 +216,9 @@ protected:
     std::optional<std::vector<std::string>> lookup_to_prove(const std::optional<CaseField>& key,
                                                             bool case_text, const TableData& data);
     LookupsToProve lookups_to_prove_;
+    // `case.diagnoses[0]`: a constant position in a list the case chooses, by where it is, with
+    // the number of elements the list needs for it (check.unguarded_position, lookups.cpp).
+    std::map<LookupsToProve::key_type, std::int64_t> positions_to_prove_;
     // Those of lookups_to_prove_ whose key always has one value (`let c = 95999`).
     std::set<LookupsToProve::key_type> one_value_lookups_;
     // A call of a definition that looks up its argument (`limit_of(line.code)`), kept in
@@ -236,6 +239,8 @@ protected:
     std::vector<std::int32_t> keeps_param_text_;
     std::vector<std::optional<GivenParameter>> gives_parameter_; // by definition
     // Reports one; `missing`: the keys it may be that the table lacks, none excluded before.
+    [[gnu::noinline]] void unguarded_position(const Node& index, std::int64_t needed,
+                                              bool in_place);
     [[gnu::noinline]] void unguarded_lookup(const Node& lookup, bool in_def,
                                             const std::vector<std::string>& missing);
     [[gnu::noinline]] void unguarded_call(const Node& call, const CallLookup& lookup, bool in_def);

@@ -42,6 +42,8 @@ struct Tested {
     // `when A or line.code in t`: where `A` (by name) fails, the other side holds; learnt
     // then (`if A then 0 else t[line.code]`).
     std::vector<std::pair<std::string, const Node*>> when_fails;
+    // Lists (by name) with at least so many elements: `count(L) > 0`, `any x in L: …`.
+    std::map<std::string, std::int64_t> at_least;
 };
 
 const TableData* named_table(const Node& n) {
@@ -73,6 +75,8 @@ struct LookupReports {
     std::function<void(const Node&, const std::vector<std::string>&)> lookup;
     std::function<void(const Node&, const CallLookup&)> call = {};
     std::vector<ParamLookup>* by_parameters = nullptr;
+    // A position in a list the case chooses, with the elements it needs, that no test proves.
+    std::function<void(const Node&, std::int64_t)> position = {};
 };
 
 class LookupWalk {
@@ -122,9 +126,13 @@ public:
             return;
         }
         if (n.op == (negate ? Op::And : Op::Or)) return learn_either(n, negate, tested);
-        if (n.op == Op::All || n.op == Op::None || n.op == Op::Any)
+        if (n.op == Op::All || n.op == Op::None || n.op == Op::Any) {
+            // `any x in L: …` holding (`all`, `none` failing): L has an element.
+            if (n.op == Op::Any ? !negate : negate) at_least(n.kids[0], 1, tested);
             return each_element(n, negate, tested);
+        }
         if (n.kids.size() != 2) return;
+        learn_count(n, negate, tested);
         const Value* right = constant_of(n.kids[1]);
         if (n.op == (negate ? Op::In : Op::NotIn) && right) {
             if (std::string k = key(n.kids[0]); !k.empty())
@@ -153,6 +161,44 @@ public:
         else
             tested.excluded[k].push_back(*value);
     }
+    // `count(L) > 2`, `count(L) != 0`, `1 <= count(L)` (holding, or their negations failing):
+    // L has at least so many elements.
+    void learn_count(const Node& n, bool negate, Tested& tested) const {
+        auto is_count = [](const Node& k) {
+            return k.op == Op::Builtin && k.builtin && k.kids.size() == 1 &&
+                   k.builtin->name == std::string_view("count");
+        };
+        bool count_left = is_count(n.kids[0]);
+        const Node& counted = count_left ? n.kids[0] : n.kids[1];
+        const Value* bound = constant_of(count_left ? n.kids[1] : n.kids[0]);
+        if (!is_count(counted) || !bound || bound->kind != Kind::Number) return;
+        Op op = n.op;
+        if (negate) // the comparison that holds when `n` fails
+            op = op == Op::Gt   ? Op::Le
+                 : op == Op::Ge ? Op::Lt
+                 : op == Op::Lt ? Op::Ge
+                 : op == Op::Le ? Op::Gt
+                 : op == Op::Eq ? Op::Ne
+                 : op == Op::Ne ? Op::Eq
+                                : op;
+        if (!count_left) // `c < count(L)` is `count(L) > c`
+            op = op == Op::Lt   ? Op::Gt
+                 : op == Op::Le ? Op::Ge
+                 : op == Op::Gt ? Op::Lt
+                 : op == Op::Ge ? Op::Le
+                                : op;
+        std::int64_t c = bound->number; // numbers are whole
+        std::int64_t least = op == Op::Gt                   ? c + 1
+                             : op == Op::Ge || op == Op::Eq ? c
+                             : op == Op::Ne && c == 0       ? 1
+                                                            : 0;
+        if (least > 0) at_least(counted.kids[0], least, tested);
+    }
+    void at_least(const Node& list, std::int64_t elements, Tested& tested) const {
+        if (std::string k = key(list); !k.empty())
+            tested.at_least[k] = std::max(tested.at_least[k], elements);
+    }
+
     // A constant, also a definition of one (`def excluded = [95999]`).
     const Value* constant_of(const Node& n) const {
         if (is_plain_constant(n)) return &n.constant;
@@ -351,6 +397,14 @@ public:
             return;
         }
         case Op::Index:
+            if (report_.position && positions_)
+                if (auto needed = positions_->find({n.span.file, n.span.begin, n.span.end});
+                    needed != positions_->end() && n.kids.size() == 2) {
+                    std::string list = key(n.kids[0]);
+                    auto known = list.empty() ? tested.at_least.end() : tested.at_least.find(list);
+                    if (known == tested.at_least.end() || known->second < needed->second)
+                        report_.position(n, needed->second);
+                }
             if (auto noted = to_prove_.find({n.span.file, n.span.begin, n.span.end});
                 n.kids.size() == 2 && noted != to_prove_.end() &&
                 !found(n.kids[0], n.kids[1], tested) &&
@@ -998,6 +1052,9 @@ private:
 
 public:
     void runs_on(Effective dates) { in_force_ = std::move(dates); }
+    void proving_positions(const std::map<LookupsToProve::key_type, std::int64_t>* positions) {
+        positions_ = positions;
+    }
 
 private:
     bool found_always(const TableData& table, const Value& key) const {
@@ -1014,6 +1071,7 @@ private:
     const CallsToProve* calls_;
     const std::vector<std::vector<ParamLookup>>* param_lookups_;
     const std::vector<std::int32_t>* keeps_text_; // by definition (ExpressionChecker)
+    const std::map<LookupsToProve::key_type, std::int64_t>* positions_ = nullptr;
 };
 
 // Values as a message names them: the first twelve, then how many more.
@@ -1029,6 +1087,25 @@ std::string as_operand(const std::string& key) {
 }
 
 } // namespace
+
+// `case.diagnoses[0]` with nothing before it that says the list has an element there.
+// `in_place`: in a definition, or of a list bound inside the expression, where no `when` can
+// test it.
+void ExpressionChecker::unguarded_position(const Node& index, std::int64_t needed, bool in_place) {
+    std::string written = one_line(source_text(as_written(index.span)));
+    std::string list = one_line(source_text(index.kids[0].span));
+    std::string test = needed == 1 ? fmt::format("count({}) > 0", list)
+                                   : fmt::format("count({}) >= {}", list, needed);
+    auto& d = warning("check.unguarded_position", as_written(index.span),
+                      fmt::format("`{}` stops the case with an error (eval.index) when `{}` {}, "
+                                  "and nothing before it tests that",
+                                  written, list,
+                                  needed == 1 ? std::string("is empty")
+                                              : fmt::format("has fewer than {} elements", needed)));
+    d.help = in_place ? fmt::format("test it first: `if {} then {} else …`", test, written)
+                      : fmt::format("test it first: `when {}`, or `if {} then {} else …`", test,
+                                    test, written);
+}
 
 void ExpressionChecker::unguarded_lookup(const Node& lookup, bool in_def,
                                          const std::vector<std::string>& missing) {
@@ -1079,13 +1156,14 @@ namespace {
 
 // A look-up in a reason stops no case: the reason reads "(the reason could not be worded: …)".
 void as_reason(Diagnostic& d) {
-    if (d.code != "check.unguarded_lookup") return;
+    if (d.code != "check.unguarded_lookup" && d.code != "check.unguarded_position") return;
     for (auto [stops, instead] :
          {std::pair<std::string_view, std::string_view>{
               "stops every case that reaches it with an error (eval.missing_key)",
               "leaves the reason unworded for every case that reaches it (eval.missing_key)"},
           {"stops the case with an error (eval.missing_key)",
-           "leaves the reason unworded (eval.missing_key)"}})
+           "leaves the reason unworded (eval.missing_key)"},
+          {"stops the case with an error (eval.index)", "leaves the reason unworded (eval.index)"}})
         if (auto at = d.message.find(stops); at != std::string::npos) {
             d.message.replace(at, stops.size(), instead);
             d.notes.push_back("the reason then reads \"(the reason could not be worded: …)\"; "
@@ -1330,13 +1408,15 @@ bool ExpressionChecker::removed_row(const TableData& table, const std::string& k
 std::vector<ParamLookup> ExpressionChecker::warn_unguarded_lookups(const Node& body,
                                                                    std::uint32_t parameters) {
     std::vector<ParamLookup> by_parameters;
-    LookupReports reports{[&](const Node& n, const std::vector<std::string>& missing) {
-                              unguarded_lookup(n, true, missing);
-                          },
-                          [&](const Node& n, const CallLookup& l) { unguarded_call(n, l, true); },
-                          &by_parameters};
+    LookupReports reports{
+        [&](const Node& n, const std::vector<std::string>& missing) {
+            unguarded_lookup(n, true, missing);
+        },
+        [&](const Node& n, const CallLookup& l) { unguarded_call(n, l, true); }, &by_parameters,
+        [&](const Node& n, std::int64_t needed) { unguarded_position(n, needed, true); }};
     LookupWalk walk(p().shapes, p().defs, lookups_to_prove_, parameters, reports, &calls_to_prove_,
                     &param_lookups_, &keeps_param_text_);
+    walk.proving_positions(&positions_to_prove_);
     walk.walk(body, {});
     // A field of a record parameter (`l.code`, keyed `.2` as the typed record names it) is
     // named too (`:code`), as callers that test records of no known type name it
@@ -1354,7 +1434,7 @@ std::vector<ParamLookup> ExpressionChecker::warn_unguarded_lookups(const Node& b
 }
 
 void ExpressionChecker::warn_unguarded_lookups(const RuleCode& code) {
-    if (lookups_to_prove_.empty() && calls_to_prove_.empty()) return;
+    if (lookups_to_prove_.empty() && calls_to_prove_.empty() && positions_to_prove_.empty()) return;
     // The variables of the `for` and `let` clauses walked so far: a key read from any other
     // local (`c` of `any c in cs: t[c] > 0`) is bound inside the expression, where no `when`
     // can test it, so the help tests it in place.
@@ -1370,9 +1450,14 @@ void ExpressionChecker::warn_unguarded_lookups(const RuleCode& code) {
                               unguarded_call(n, l,
                                              l.lookup.param < n.kids.size() &&
                                                  in_place(n.kids[l.lookup.param]));
+                          },
+                          nullptr,
+                          [&](const Node& n, std::int64_t needed) {
+                              unguarded_position(n, needed, in_place(n.kids[0]));
                           }};
     LookupWalk walk(p().shapes, p().defs, lookups_to_prove_, 0, reports, &calls_to_prove_, nullptr,
                     &keeps_param_text_);
+    walk.proving_positions(&positions_to_prove_);
     walk.runs_on(in_force());
     // A reason (`because`, `otherwise`) that cannot be worded reads so; the case goes on.
     auto reason_walk = [&](const Node& reason, const Tested& tested) {

@@ -414,7 +414,8 @@ TEST_CASE("a field of a list of strings or numbers is a type mismatch") {
           std::string::npos);
     // A field of each record of a list, and of each list of a list, stay as they were.
     Loaded fine = load_text("policy fields_of_records extends standard \"f\"\n"
-                            "def names = case.extremities[0].muscles.name\n"
+                            "def names = if count(case.extremities) > 0 then "
+                            "case.extremities[0].muscles.name else []\n"
                             "def nested = case.extremities.muscles.name\n");
     INFO(rendered(fine));
     CHECK(codes(fine).empty());
@@ -473,4 +474,26 @@ TEST_CASE("a muscle row named as another row's muscle in another case is refused
     Loaded restated = load_text("policy muscle_same extends standard \"m\"\ntable muscles\n"
                                 "  \"APB\" => {nerve: \"radial\", roots: [\"C7\"]}\nend\n");
     CHECK(codes(restated) == "check.muscle_split");
+}
+
+// A position in a list the case chooses is proved by a test of the list's count that holds
+// where it runs, an `else` reading the condition's negation (check.unguarded_position).
+TEST_CASE("a position in a case's list needs a count that covers it") {
+    Loaded fine =
+        load_text("policy positions extends standard \"p\"\n"
+                  "def second = if count(case.diagnoses) <= 1 then \"\" else case.diagnoses[1]\n"
+                  "def first = if 0 < count(case.diagnoses) then case.diagnoses[0] else \"\"\n");
+    INFO(rendered(fine));
+    CHECK(codes(fine).empty());
+    Loaded short_by_one =
+        load_text("policy positions extends standard \"p\"\n"
+                  "def second = if count(case.diagnoses) < 1 then \"\" else case.diagnoses[1]\n");
+    INFO(rendered(short_by_one));
+    CHECK(codes(short_by_one) == "check.unguarded_position");
+    CHECK(rendered(short_by_one).find("has fewer than 2 elements") != std::string::npos);
+    // A list written in place, or a constant one, has the elements it is written with.
+    Loaded written = load_text("policy positions extends standard \"p\"\n"
+                               "def first = [case.date_of_service, \"x\"][1]\n");
+    INFO(rendered(written));
+    CHECK(codes(written).empty());
 }
