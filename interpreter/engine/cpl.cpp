@@ -40,8 +40,15 @@ std::string describe(const EvalError& error, const Program& program) {
         return fmt::format("{} [{}]", error.message, error.code);
     const SourceFile& file = program.sources->get(error.span.file);
     Location at = file.locate(error.span.begin);
-    return fmt::format("{} (at {}:{}:{}) [{}]", error.message, file.path(), at.line, at.column,
-                       error.code);
+    std::string reached;
+    if (!error.reached_from.empty() && error.reached_at.file < program.sources->size()) {
+        const SourceFile& from = program.sources->get(error.reached_at.file);
+        Location rule = from.locate(error.reached_at.begin);
+        reached = fmt::format(", reached from {} at {}:{}:{}", error.reached_from, from.path(),
+                              rule.line, rule.column);
+    }
+    return fmt::format("{} (at {}:{}:{}{}) [{}]", error.message, file.path(), at.line, at.column,
+                       reached, error.code);
 }
 
 CaseOutcome Session::run(std::string_view case_json, const EvaluateOptions& options) {

@@ -18,6 +18,24 @@ std::string_view service_date(const Value& case_record) {
     return case_record.items[case_field::date_of_service].str();
 }
 
+// An error in a definition (`def aanem_row = aanem_limits[…]` of the standard set) names the
+// rule or edit that asked for it: a payer's edit calling it is found by its own line.
+void note_reached_from(const CaseState& s, EvalError& e) {
+    const RuleCode* rule = s.rule;
+    if (!rule || rule->span.end == 0) return;
+    auto within = [&](const Span& part) {
+        return part.end != 0 && e.span.file == part.file && e.span.begin >= part.begin &&
+               e.span.end <= part.end;
+    };
+    const Span& at = rule->span;
+    if (within(at) || std::any_of(rule->clauses.begin(), rule->clauses.end(),
+                                  [&](const ClauseCode& c) { return within(c.span); }))
+        return;
+    e.reached_from =
+        fmt::format("{} `{}`", rule->kind == ast::RuleKind::Edit ? "edit" : "rule", rule->name);
+    e.reached_at = at;
+}
+
 Result run(CaseState& s) {
     Result result;
     result.policy = s.program.name;
@@ -40,15 +58,20 @@ Result run(CaseState& s) {
             fmt::format("the case has no date_of_service: evaluated as of {}", s.context.date));
         s.edits.push_back(std::move(e));
     }
-    for (const auto& rule : s.program.rules)
-        timed(s, index++, [&] { run_rule(s, rule); });
-    // With a submitted claim, what the study supports is what the rules built: the edits
-    // are payment policy (caps, pairs, modifiers) and apply to the submitted claim.
-    Value submitted = record.kind == Kind::Record ? record.items[case_field::claim] : Value{};
-    if (submitted.kind == Kind::List && submitted.size > 0)
-        review(s, result, submitted, index);
-    else
-        run_edits(s, index);
+    try {
+        for (const auto& rule : s.program.rules)
+            timed(s, index++, [&] { run_rule(s, rule); });
+        // With a submitted claim, what the study supports is what the rules built: the edits
+        // are payment policy (caps, pairs, modifiers) and apply to the submitted claim.
+        Value submitted = record.kind == Kind::Record ? record.items[case_field::claim] : Value{};
+        if (submitted.kind == Kind::List && submitted.size > 0)
+            review(s, result, submitted, index);
+        else
+            run_edits(s, index);
+    } catch (EvalError& e) {
+        note_reached_from(s, e);
+        throw;
+    }
     for (auto& state : s.lines)
         result.lines.push_back(std::move(state.line));
     result.edits = std::move(s.edits);
