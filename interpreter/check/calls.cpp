@@ -218,6 +218,11 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
     if (args.size() == 2 && n == "intersects")
         never_a_key(fields[0], args[1], c.args[1], false, true);
     if (args.size() == 2 && n == "starts_with") never_begins(fields[0], args[0], args[1], c, span);
+    if (n == "year" || n == "days_between" || n == "add_days" || n == "add_years")
+        for (std::size_t i = 0; i < args.size() && i < c.args.size(); ++i)
+            undated_case_date(
+                args[i], c.args[i].span,
+                fmt::format("`{}` then stops the case with an error (eval.builtin)", n));
     Typed out = unfolded(Op::Builtin, std::move(args), builtin->result(types), span);
     out.node.builtin = builtin;
     // `lower()` of a field whose values are all in lower case is the field (`lower(limb.limb)`);

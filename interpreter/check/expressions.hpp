@@ -146,6 +146,9 @@ protected:
     // Out of line, as never_held and never_a_key are: binary() and index() are on the path the
     // checker recurses along (2,000 definitions deep at most), and their frames stay small.
     [[gnu::noinline]] void empty_range(const ast::Binary& b, Span span); // check.empty_range
+    // `case.date_of_service` ordered or given to a date built-in: empty for an undated case,
+    // which the policy codes as of today (`service_date`) (check.undated_case_date).
+    [[gnu::noinline]] void undated_case_date(const Node& operand, Span at, std::string_view use);
     [[gnu::noinline]] void impossible_value(const ast::Binary& b, const Typed& left,
                                             const Typed& right);
     struct NeverHeld {

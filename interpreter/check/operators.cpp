@@ -642,6 +642,18 @@ void ExpressionChecker::empty_range(const ast::Binary& b, Span span) {
                             source_text(b.left->span));
 }
 
+void ExpressionChecker::undated_case_date(const Node& operand, Span at, std::string_view use) {
+    if (operand.op != Op::Member || operand.kids.size() != 1 ||
+        operand.kids[0].op != Op::CaseRoot || operand.slot != case_field::date_of_service)
+        return;
+    auto& d = warning("check.undated_case_date", at,
+                      fmt::format("`case.date_of_service` is \"\" for a case without a date, "
+                                  "which the policy codes as of today: {}",
+                                  use));
+    d.help = "write `service_date`: the case's date, or today's for a case without one (test "
+             "`case.date_of_service == \"\"` to tell an undated case)";
+}
+
 Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {
     using B = ast::BinaryOp;
     Typed left = expr(*b.left, scope);
@@ -752,6 +764,12 @@ Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {
     bool compares = op == Op::Eq || op == Op::Ne || op == Op::Lt || op == Op::Le || op == Op::Gt ||
                     op == Op::Ge || op == Op::In || op == Op::NotIn;
     if (!failed && compares) impossible_value(b, left, right);
+    if (op == Op::Lt || op == Op::Le || op == Op::Gt || op == Op::Ge)
+        for (auto [operand, side] :
+             {std::pair{&left.node, b.left.get()}, {&right.node, b.right.get()}})
+            undated_case_date(*operand, side->span,
+                              "compared here, it is before every date, as if the study were "
+                              "older than any");
     // A mistake is not also folded: evaluating it now would report it a second time.
     if (failed) return fail(span);
     // `line.units + 1`, `"{a}" + line.code`: a number or a text the case chooses.
