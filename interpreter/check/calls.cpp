@@ -93,10 +93,15 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
     std::vector<std::optional<CaseField>> fields;
     std::vector<bool> case_texts;
     std::vector<Constants> constants;
-    bool from_case = false; // an argument depends_on_case
+    bool from_case = false;          // an argument depends_on_case
+    bool elements_from_case = false; // a list argument whose elements the case chooses
+    const std::string& called = c.callee.text;
     for (const auto& a : c.args) {
         Typed t = expr(a, scope);
-        from_case = from_case || depends_on_case(t);
+        // The count of a list of values the case does not choose (`ncs_study_count`, asked
+        // after `when ncs_performed`) is not judged by the list's length alone.
+        from_case = from_case || (called == "count" ? values_of_case(t) : depends_on_case(t));
+        elements_from_case = elements_from_case || t.elements_of_case || t.field;
         args.push_back(std::move(t.node));
         types.push_back(t.type);
         fields.push_back(t.field);
@@ -248,8 +253,10 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
         TypeKind kind = out.type->kind;
         if (kind == TypeKind::Number || kind == TypeKind::String || kind == TypeKind::Code)
             out.case_text = true;
-        else if (kind == TypeKind::List)
-            out.elements_of_case = true;
+        else if (kind == TypeKind::List) {
+            out.elements_of_case = elements_from_case;
+            out.size_of_case = true;
+        }
     }
     return fold(std::move(out));
 }

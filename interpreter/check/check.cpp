@@ -49,6 +49,7 @@ public:
         def_switch_.assign(merged_.defs.size(), false);
         def_case_text_.assign(merged_.defs.size(), false);
         def_elements_of_case_.assign(merged_.defs.size(), false);
+        def_size_of_case_.assign(merged_.defs.size(), false);
         def_constants_.assign(merged_.defs.size(), Constants{});
         p.defs.resize(merged_.defs.size());
         for (std::uint32_t i = 0; i < merged_.defs.size(); ++i)
@@ -318,7 +319,11 @@ private:
         DefCode& done = p().defs[i];
         done.body = std::move(body.node);
         done.type = body.type;
-        auto by_parameters = warn_unguarded_lookups(done.body, done.param_count);
+        std::vector<DefLookup> deferred;
+        auto by_parameters = warn_unguarded_lookups(done.body, done.param_count,
+                                                    done.is_function ? nullptr : &deferred);
+        if (def_lookups_.size() <= i) def_lookups_.resize(p().defs.size());
+        def_lookups_[i] = std::move(deferred);
         if (param_lookups_.size() <= i) param_lookups_.resize(p().defs.size());
         param_lookups_[i] = std::move(by_parameters);
         if (keeps_param_text_.size() <= i) keeps_param_text_.resize(p().defs.size(), -1);
@@ -332,7 +337,9 @@ private:
             TypeKind kind = body.type ? body.type->kind : TypeKind::Any;
             def_case_text_[i] =
                 kind == TypeKind::Number || kind == TypeKind::String || kind == TypeKind::Code;
-            def_elements_of_case_[i] = kind == TypeKind::List;
+            def_elements_of_case_[i] =
+                kind == TypeKind::List && (body.elements_of_case || body.field);
+            def_size_of_case_[i] = kind == TypeKind::List;
         }
         def_constants_[i] = body.constants;
         p().max_frame = std::max(p().max_frame, scope.frame_size);

@@ -59,6 +59,7 @@ struct Local {
     Constants constants = {};
     bool case_text = false;        // Typed::case_text of the value it was bound to
     bool elements_of_case = false; // Typed::elements_of_case of the list it was bound to
+    bool size_of_case = false;     // Typed::size_of_case of the list it was bound to
 };
 
 struct Scope {
@@ -98,6 +99,9 @@ struct Typed {
     // A list some of whose elements are a case's fields or texts made from them
     // (`[95860, line.code]`): a loop over it takes values the case chooses.
     bool elements_of_case = false;
+    // A list whose length the case chooses, though its elements may be known constants
+    // (`[category(d) for d in case.diagnoses]`): `join` or `count` of it may be anything.
+    bool size_of_case = false;
     // A local whose values are known constants (Local::constants).
     Constants constants = {};
 };
@@ -109,11 +113,15 @@ inline bool of_case(const Typed& t) {
 
 /// Whether `t`'s value comes from the case in a way the checker does not enumerate: of_case,
 /// a field of any kind (a list's: `count(case.diagnoses)`), a list holding a case's value, or
-/// the case, the claim or the date of service themselves.
-inline bool depends_on_case(const Typed& t) {
+/// the case, the claim or the date of service themselves (values_of_case); or a list whose
+/// length it chooses (`join` of it may be any text).
+inline bool values_of_case(const Typed& t) {
     if (of_case(t) || t.field || t.elements_of_case) return true;
     Op op = t.node.op;
     return op == Op::CaseRoot || op == Op::Claim || op == Op::Supported || op == Op::ServiceDate;
+}
+inline bool depends_on_case(const Typed& t) {
+    return values_of_case(t) || t.size_of_case;
 }
 
 /// What a loop over `source` takes (Constants::each_of), when `source` is a constant list.
@@ -295,8 +303,9 @@ protected:
     std::vector<bool> def_switch_; // a definition whose value is a switch (see Typed)
     // A definition of no parameters whose value the case chooses (Typed::case_text of
     // `def dx_count = count(case.diagnoses)`), or a list whose elements it chooses
-    // (Typed::elements_of_case of `def dx = case.diagnoses`).
-    std::vector<bool> def_case_text_, def_elements_of_case_;
+    // (Typed::elements_of_case of `def dx = case.diagnoses`), or whose length it chooses
+    // (Typed::size_of_case).
+    std::vector<bool> def_case_text_, def_elements_of_case_, def_size_of_case_;
     // What is known of a definition's value before any case (`if b then 95860 else 95999`),
     // whatever its arguments: its parameters have no known values inside its body.
     std::vector<Constants> def_constants_;

@@ -188,6 +188,7 @@ Typed ExpressionChecker::name(const std::string& n, Span span, Scope& scope) {
             out.constants = it->constants;
             out.case_text = it->case_text;
             out.elements_of_case = it->elements_of_case;
+            out.size_of_case = it->size_of_case;
             return out;
         }
     if (auto it = setting_index_.find(n); it != setting_index_.end()) {
@@ -269,6 +270,7 @@ Typed ExpressionChecker::name(const std::string& n, Span span, Scope& scope) {
             out.is_switch = def_switch_[it->second];
             out.case_text = def_case_text_[it->second];
             out.elements_of_case = def_elements_of_case_[it->second];
+            out.size_of_case = def_size_of_case_[it->second];
             // A definition of a constant (`def codes = [95860, 95999]`) is that constant to a
             // loop over it. Its type is set once its body is compiled.
             if (const DefCode& d = p().defs[it->second];
@@ -711,11 +713,13 @@ Typed ExpressionChecker::compile(const ast::Comprehension& c, Span span, Scope& 
     }
     scope.pop();
     bool of_case_values = of_case(value);
+    bool size_of_case = depends_on_case(source) || c.filter; // a filter of the case's values
     // A filter may leave some out (`if x != 95999`): the values of all are known only without.
     auto values = c.filter ? std::nullopt : possible_values(value);
     Typed out = make(Op::Comprehension, std::move(kids), list_of(value.type), span, slot);
     if (out.node.op == Op::Comprehension) {
         out.elements_of_case = of_case_values;
+        out.size_of_case = size_of_case;
         if (values) out.constants.elements = constant_list(*values);
     }
     return out;

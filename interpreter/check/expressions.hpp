@@ -23,6 +23,16 @@ bool key_warned_of(const std::string& key);
 using LookupsToProve =
     std::map<std::tuple<FileId, std::uint32_t, std::uint32_t>, std::vector<std::string>>;
 
+/// A look-up in the body of a definition without parameters by a key every reader names alike
+/// (`def aanem_row = aanem_limits[aanem_category]`): proved where the definition is read, by a
+/// test before it there (`when aanem_applies`, which tests `aanem_category in aanem_limits`).
+struct DefLookup {
+    std::string key; // key_of the key
+    const TableData* table = nullptr;
+    Span at;             // the look-up
+    std::string written; // the key as written
+};
+
 /// A look-up in a definition's body by one of its parameters (`def limit_of(c) = allowed[c]`,
 /// or `lower(c)`) that the body does not test: its callers' to test, each for its argument.
 struct ParamLookup {
@@ -262,7 +272,11 @@ protected:
     /// Also: a call of a definition that looks up its argument (calls_to_prove_), when nothing
     /// tests the argument. A definition's own look-ups by its parameters (a call's within it,
     /// by an argument that is one of its parameters) are returned, for its callers.
-    std::vector<ParamLookup> warn_unguarded_lookups(const Node& body, std::uint32_t parameters);
+    std::vector<ParamLookup> warn_unguarded_lookups(const Node& body, std::uint32_t parameters,
+                                                    std::vector<DefLookup>* deferred = nullptr);
+    // A definition's look-up (DefLookup) that nothing tests where `read` reads it.
+    void unguarded_def_lookup(const Node& read, const DefLookup& lookup);
+    std::vector<std::vector<DefLookup>> def_lookups_; // by definition, once compiled
     void warn_unguarded_lookups(const RuleCode& code);
     /// Warns when a condition (`when`, an `if` filter or branch) is the same for every case
     /// (conditions.cpp); returns the warning, and its value in `holds`, so the caller can add

@@ -77,6 +77,8 @@ struct LookupReports {
     std::vector<ParamLookup>* by_parameters = nullptr;
     // A position in a list the case chooses, with the elements it needs, that no test proves.
     std::function<void(const Node&, std::int64_t)> position = {};
+    // A definition read (Op::Def) whose body's look-up (DefLookup) no test before it proves.
+    std::function<void(const Node&, const DefLookup&)> def_lookup = {};
 };
 
 class LookupWalk {
@@ -396,6 +398,11 @@ public:
             walk(n.kids[1], inside);
             return;
         }
+        case Op::Def:
+            if (report_.def_lookup && def_lookups_ && n.slot < def_lookups_->size())
+                for (const DefLookup& lookup : (*def_lookups_)[n.slot])
+                    if (!tested_in(lookup.table, lookup.key, tested)) report_.def_lookup(n, lookup);
+            break;
         case Op::Index:
             if (report_.position && positions_)
                 if (auto needed = positions_->find({n.span.file, n.span.begin, n.span.end});
@@ -1055,6 +1062,11 @@ public:
     void proving_positions(const std::map<LookupsToProve::key_type, std::int64_t>* positions) {
         positions_ = positions;
     }
+    void proving_definitions(const std::vector<std::vector<DefLookup>>* lookups) {
+        def_lookups_ = lookups;
+    }
+    // The name a test gives `n` (key_of, a `let` read as its value): "" for none.
+    std::string name_of(const Node& n) const { return key(n); }
 
 private:
     bool found_always(const TableData& table, const Value& key) const {
@@ -1072,6 +1084,7 @@ private:
     const std::vector<std::vector<ParamLookup>>* param_lookups_;
     const std::vector<std::int32_t>* keeps_text_; // by definition (ExpressionChecker)
     const std::map<LookupsToProve::key_type, std::int64_t>* positions_ = nullptr;
+    const std::vector<std::vector<DefLookup>>* def_lookups_ = nullptr;
 };
 
 // Values as a message names them: the first twelve, then how many more.
@@ -1405,18 +1418,41 @@ bool ExpressionChecker::removed_row(const TableData& table, const std::string& k
     return true;
 }
 
-std::vector<ParamLookup> ExpressionChecker::warn_unguarded_lookups(const Node& body,
-                                                                   std::uint32_t parameters) {
+std::vector<ParamLookup>
+ExpressionChecker::warn_unguarded_lookups(const Node& body, std::uint32_t parameters,
+                                          std::vector<DefLookup>* deferred) {
     std::vector<ParamLookup> by_parameters;
+    const LookupWalk* walking = nullptr;
+    // In a definition without parameters, a look-up by a key its readers name alike (a case's
+    // field, another definition) is theirs to test (DefLookup), as is one of a definition it
+    // reads.
+    auto defer = [&](const DefLookup& lookup) {
+        if (!deferred) return false;
+        if (lookup.key.empty() || lookup.key.find("local ") != std::string::npos) return false;
+        for (const DefLookup& known : *deferred)
+            if (known.key == lookup.key && known.table == lookup.table) return true;
+        deferred->push_back(lookup);
+        return true;
+    };
     LookupReports reports{
         [&](const Node& n, const std::vector<std::string>& missing) {
+            const Node& table = n.kids[0];
+            if (table.op == Op::Const && table.constant.kind == Kind::Table &&
+                defer({walking->name_of(n.kids[1]), table.constant.table, n.span,
+                       one_line(source_text(n.kids[1].span))}))
+                return;
             unguarded_lookup(n, true, missing);
         },
         [&](const Node& n, const CallLookup& l) { unguarded_call(n, l, true); }, &by_parameters,
-        [&](const Node& n, std::int64_t needed) { unguarded_position(n, needed, true); }};
+        [&](const Node& n, std::int64_t needed) { unguarded_position(n, needed, true); },
+        [&](const Node& n, const DefLookup& lookup) {
+            if (!defer(lookup)) unguarded_def_lookup(n, lookup);
+        }};
     LookupWalk walk(p().shapes, p().defs, lookups_to_prove_, parameters, reports, &calls_to_prove_,
                     &param_lookups_, &keeps_param_text_);
+    walking = &walk;
     walk.proving_positions(&positions_to_prove_);
+    walk.proving_definitions(&def_lookups_);
     walk.walk(body, {});
     // A field of a record parameter (`l.code`, keyed `.2` as the typed record names it) is
     // named too (`:code`), as callers that test records of no known type name it
@@ -1433,8 +1469,24 @@ std::vector<ParamLookup> ExpressionChecker::warn_unguarded_lookups(const Node& b
     return by_parameters;
 }
 
+void ExpressionChecker::unguarded_def_lookup(const Node& read, const DefLookup& lookup) {
+    std::string name = read.slot < p().defs.size() ? p().defs[read.slot].name : "?";
+    auto& d = warning(
+        "check.unguarded_lookup", as_written(read.span),
+        fmt::format("`{}` looks up `{}` in table `{}` ({}), which stops the case with an error "
+                    "(eval.missing_key) when it is not a key, and nothing before this use tests "
+                    "that",
+                    name, lookup.written, lookup.table->name, where(lookup.at)));
+    d.help = fmt::format("test it first: `when {} in {}` (or a definition that tests it)",
+                         as_operand(lookup.written), lookup.table->name);
+}
+
 void ExpressionChecker::warn_unguarded_lookups(const RuleCode& code) {
-    if (lookups_to_prove_.empty() && calls_to_prove_.empty() && positions_to_prove_.empty()) return;
+    if (lookups_to_prove_.empty() && calls_to_prove_.empty() && positions_to_prove_.empty() &&
+        std::all_of(def_lookups_.begin(), def_lookups_.end(),
+                    [](const auto& lookups) { return lookups.empty(); }))
+        return;
+    std::set<std::uint32_t> defs_reported; // each definition once a rule: its first read
     // The variables of the `for` and `let` clauses walked so far: a key read from any other
     // local (`c` of `any c in cs: t[c] > 0`) is bound inside the expression, where no `when`
     // can test it, so the help tests it in place.
@@ -1454,10 +1506,15 @@ void ExpressionChecker::warn_unguarded_lookups(const RuleCode& code) {
                           nullptr,
                           [&](const Node& n, std::int64_t needed) {
                               unguarded_position(n, needed, in_place(n.kids[0]));
+                          },
+                          [&](const Node& n, const DefLookup& lookup) {
+                              if (defs_reported.insert(n.slot).second)
+                                  unguarded_def_lookup(n, lookup);
                           }};
     LookupWalk walk(p().shapes, p().defs, lookups_to_prove_, 0, reports, &calls_to_prove_, nullptr,
                     &keeps_param_text_);
     walk.proving_positions(&positions_to_prove_);
+    walk.proving_definitions(&def_lookups_);
     walk.runs_on(in_force());
     // A reason (`because`, `otherwise`) that cannot be worded reads so; the case goes on.
     auto reason_walk = [&](const Node& reason, const Tested& tested) {

@@ -483,6 +483,7 @@ ClauseCode RuleCompiler::compile_clause(const ast::Clause& clause, Scope& scope,
         code.slot = scope.push(clause.var->text, value.type, value.field, let_constants(value),
                                value.case_text);
         scope.locals.back().elements_of_case = value.elements_of_case;
+        scope.locals.back().size_of_case = value.size_of_case;
         break;
     case K::When:
         expect(value, bool_type(), clause.expr, "a `when` condition");
