@@ -301,19 +301,29 @@ struct Conjunct {
     const Node* node;
     bool negate;
     const Node* written;
+    bool in_definition = false; // of a definition's body: its locals are not the rule's
 };
 
 // The conditions a `when` holds all of: the operands of its `and`s, and of a `not` over an
 // `or` (`not (a or b)` holds where `not a` and `not b` do; both quote the `not` as written).
-void conjuncts(const Node& n, bool negate, const Node* written, std::vector<Conjunct>& out) {
+// A definition without parameters is itself one, and so are the conditions of its body
+// (`def many = count(case.diagnoses) > 3`), each quoted as the definition's name.
+void conjuncts(const Node& n, bool negate, const Node* written, std::vector<Conjunct>& out,
+               const std::vector<DefCode>& defs, int depth = 0) {
     if (n.op == Op::Not && n.kids[0].op == (negate ? Op::And : Op::Or))
-        return conjuncts(n.kids[0], !negate, written ? written : &n, out);
+        return conjuncts(n.kids[0], !negate, written ? written : &n, out, defs, depth);
+    if (n.op == Op::Not && n.kids[0].op == Op::Def)
+        return conjuncts(n.kids[0], !negate, written ? written : &n, out, defs, depth);
     if (n.op == (negate ? Op::Or : Op::And)) {
-        conjuncts(n.kids[0], negate, written, out);
-        conjuncts(n.kids[1], negate, written, out);
+        conjuncts(n.kids[0], negate, written, out, defs, depth);
+        conjuncts(n.kids[1], negate, written, out, defs, depth);
         return;
     }
-    out.push_back({&n, negate, written ? written : &n});
+    out.push_back({&n, negate, written ? written : &n, depth > 0});
+    constexpr int deepest = 8; // definitions read through, one in another
+    if (n.op == Op::Def && n.slot < defs.size() && !defs[n.slot].is_function && depth < deepest &&
+        defs[n.slot].type && defs[n.slot].type->kind == TypeKind::Bool)
+        conjuncts(defs[n.slot].body, negate, written ? written : &n, out, defs, depth + 1);
 }
 
 class Tests {
@@ -342,6 +352,10 @@ private:
             constant = &n.kids[0];
             op = flipped(op);
         }
+        // A definition of a constant (`def cts_codes = ["G56.00", "G56.01"]`) is that constant.
+        if (constant->op == Op::Def && constant->slot < p_.defs.size() &&
+            !p_.defs[constant->slot].is_function)
+            constant = &p_.defs[constant->slot].body;
         // A setting's value is the base's until a payer restates it: not a contradiction
         // of the rule as written (`when case.provider_role == role`).
         if (key.empty() || !is_plain_constant(*constant) || p_.settings_folded_at(constant->span))
@@ -379,12 +393,14 @@ void RuleCompiler::warn_contradictions(const RuleCode& code, const ast::Rule& ru
     auto consider = [&](std::map<std::string, Known>& known, const ClauseCode& clause,
                         const std::function<std::string()>& never) {
         std::vector<Conjunct> tests;
-        conjuncts(clause.expr, false, nullptr, tests);
-        for (const auto& [node, negate, written_node] : tests) {
+        conjuncts(clause.expr, false, nullptr, tests, p().defs);
+        std::set<const Node*> reported; // one warning a condition as written
+        for (const auto& [node, negate, written_node, in_definition] : tests) {
             std::optional<Test> test = reader.of(*node, negate);
-            if (!test) continue;
+            if (!test || (in_definition && test->key.find("local ") != std::string::npos)) continue;
             Known& k = known[test->key];
             if (k.reported || !learn(k, *test, shapes)) continue;
+            if (reported.count(written_node)) continue;
             std::string written(source_text(written_node->span));
             if (satisfiable(k, shapes)) {
                 if (std::find(k.said_by.begin(), k.said_by.end(), written) == k.said_by.end())
@@ -392,6 +408,7 @@ void RuleCompiler::warn_contradictions(const RuleCode& code, const ast::Rule& ru
                 continue;
             }
             k.reported = true;
+            reported.insert(written_node);
             Diagnostic& d =
                 warning("check.contradiction", written_node->span,
                         fmt::format("`{}` cannot hold where the conditions before it hold: {}",
