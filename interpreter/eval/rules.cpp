@@ -290,6 +290,7 @@ void run_clauses(CaseState& s, const RuleCode& rule) {
 void run_rule(CaseState& s, const RuleCode& rule) {
     if (!rule.effective.holds(s.context.date)) return;
     if (rule.exceptions.empty()) return run_clauses(s, rule); // most rules: no call to try none
+    s.rule = &rule; // the exceptions' guards run for it (an error there names it)
     const RuleCode* winner =
         first_exception(s, rule.exceptions, rule, "", [&](const RuleCode& exception) {
             bool holds = false;
