@@ -365,13 +365,39 @@ private:
         }
         out += ']';
     }
-    void broken(const RecordExpr& r, const std::string&) {
+    // {
+    //   a: 1,
+    //   b: 2
+    // }   (as a list: one field a line, when it does not fit and begins its line; inside
+    // another expression, `[{a: …, b: …} for …]`, its fields stay on the line and break within)
+    void broken(const RecordExpr& r, const std::string& text) {
+        if (r.fields.size() < 2 || text.size() < format_width / 2 || column() != line_indent()) {
+            out += '{';
+            std::size_t first = column(); // a field that does not fit goes under the first
+            for (std::size_t i = 0; i < r.fields.size(); ++i) {
+                std::string field = r.fields[i].name.text + ": ";
+                if (i) {
+                    out += ',';
+                    if (fits(1 + field.size() + flat(r.fields[i].value).size() + 1))
+                        out += ' ';
+                    else
+                        newline(first);
+                }
+                out += field;
+                expr(r.fields[i].value);
+            }
+            out += '}';
+            return;
+        }
+        std::size_t base = line_indent();
         out += '{';
         for (std::size_t i = 0; i < r.fields.size(); ++i) {
-            if (i) out += ", ";
+            newline(base + 2);
             out += r.fields[i].name.text + ": ";
             expr(r.fields[i].value);
+            if (i + 1 < r.fields.size()) out += ',';
         }
+        newline(base);
         out += '}';
     }
     // any x in source:
@@ -776,7 +802,11 @@ private:
                 w_.out += "remove " + keys;
             } else {
                 w_.out += keys + " => ";
-                if (row.value) w_.expr(*row.value);
+                // A record is the row's columns: one row, one line, however long.
+                if (row.value && std::holds_alternative<RecordExpr>(row.value->kind))
+                    w_.out += flat(*row.value);
+                else if (row.value)
+                    w_.expr(*row.value);
                 w_.out += effective_text(row.effective);
             }
             if (row.cite) {
