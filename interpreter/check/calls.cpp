@@ -226,7 +226,7 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
     if (n == "year" || n == "days_between" || n == "add_days" || n == "add_years")
         for (std::size_t i = 0; i < args.size() && i < c.args.size(); ++i)
             undated_case_date(
-                args[i], c.args[i].span,
+                args[i], fields[i], c.args[i].span,
                 fmt::format("`{}` then stops the case with an error (eval.builtin)", n));
     Typed out = unfolded(Op::Builtin, std::move(args), builtin->result(types), span);
     out.node.builtin = builtin;

@@ -374,12 +374,35 @@ Typed ExpressionChecker::index(const ast::Index& ix, Span span, Scope& scope) {
             error("check.type_mismatch", ix.index->span,
                   fmt::format("a list position must be a number, not {}", type_name(key.type)));
         result = object.type->element ? object.type->element : any_type();
+        // A position known before any case: written (`L[0]`), or a `let` of one.
+        std::optional<std::int64_t> at;
+        if (key.node.op == Op::Const && key.node.constant.kind == Kind::Number)
+            at = key.node.constant.number;
+        else if (key.constants.value && key.constants.value->kind == Kind::Number)
+            at = key.constants.value->number;
+        bool folded = object.node.op == Op::Const && key.node.op == Op::Const; // fold says
+        if (at && !folded) {
+            auto lists = possible_values(object);
+            if (*at < 0) {
+                error("eval.index", span,
+                      fmt::format("position {} is never in a list (the first is 0, the last "
+                                  "count(list) - 1), so this stops every case that reaches it",
+                                  *at));
+                return fail(span);
+            }
+            if (lists && lists->size() == 1 && (*lists)[0].kind == Kind::List &&
+                *at >= (*lists)[0].size) {
+                error("eval.index", span,
+                      fmt::format("position {} is outside the list (it has {} elements; the "
+                                  "first is 0)",
+                                  *at, (*lists)[0].size));
+                return fail(span);
+            }
+        }
         // A list the case chooses may be shorter: the position needs a test of its count.
         if (object.node.op != Op::Const && object.node.op != Op::List && depends_on_case(object) &&
-            key.node.op == Op::Const && key.node.constant.kind == Kind::Number &&
-            key.node.constant.number >= 0)
-            positions_to_prove_[{span.file, span.begin, span.end}] =
-                static_cast<std::int64_t>(key.node.constant.number) + 1;
+            at && *at >= 0)
+            positions_to_prove_[{span.file, span.begin, span.end}] = *at + 1;
     } else if (object.type->kind == TypeKind::Table) {
         result = object.type->element ? object.type->element : any_type();
         never_a_key(key.field, object.node, *ix.object);

@@ -23,6 +23,15 @@ bool key_warned_of(const std::string& key);
 using LookupsToProve =
     std::map<std::tuple<FileId, std::uint32_t, std::uint32_t>, std::vector<std::string>>;
 
+/// `case.date_of_service` where a date is meant (ordered, or given to a date built-in), by
+/// where the operand is: warned (check.undated_case_date) unless a test before it says the
+/// case has a date (`case.date_of_service != ""`).
+struct UndatedUse {
+    Span at;         // the operand as written
+    std::string use; // what "" does there
+};
+using DatesToProve = std::map<LookupsToProve::key_type, UndatedUse>;
+
 /// A look-up in the body of a definition without parameters by a key every reader names alike
 /// (`def aanem_row = aanem_limits[aanem_category]`): proved where the definition is read, by a
 /// test before it there (`when aanem_applies`, which tests `aanem_category in aanem_limits`).
@@ -158,7 +167,11 @@ protected:
     [[gnu::noinline]] void empty_range(const ast::Binary& b, Span span); // check.empty_range
     // `case.date_of_service` ordered or given to a date built-in: empty for an undated case,
     // which the policy codes as of today (`service_date`) (check.undated_case_date).
-    [[gnu::noinline]] void undated_case_date(const Node& operand, Span at, std::string_view use);
+    [[gnu::noinline]] void undated_case_date(const Node& operand,
+                                             const std::optional<CaseField>& field, Span at,
+                                             std::string_view use);
+    [[gnu::noinline]] void report_undated(const UndatedUse& use);
+    DatesToProve dates_to_prove_;
     [[gnu::noinline]] void impossible_value(const ast::Binary& b, const Typed& left,
                                             const Typed& right);
     struct NeverHeld {

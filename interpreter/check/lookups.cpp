@@ -79,6 +79,8 @@ struct LookupReports {
     std::function<void(const Node&, std::int64_t)> position = {};
     // A definition read (Op::Def) whose body's look-up (DefLookup) no test before it proves.
     std::function<void(const Node&, const DefLookup&)> def_lookup = {};
+    // `case.date_of_service` used as a date with no test before it that the case has one.
+    std::function<void(const UndatedUse&)> undated = {};
 };
 
 class LookupWalk {
@@ -165,15 +167,35 @@ public:
     }
     // `count(L) > 2`, `count(L) != 0`, `1 <= count(L)` (holding, or their negations failing):
     // L has at least so many elements.
+    // `count(L) in [1, 2]`, `count(L) in 1..3` (holding), `count(L) not in [0]` (holding,
+    // or `in` failing): L has at least the least count left.
     void learn_count(const Node& n, bool negate, Tested& tested) const {
-        auto is_count = [](const Node& k) {
-            return k.op == Op::Builtin && k.builtin && k.kids.size() == 1 &&
-                   k.builtin->name == std::string_view("count");
-        };
-        bool count_left = is_count(n.kids[0]);
-        const Node& counted = count_left ? n.kids[0] : n.kids[1];
+        const Node* counted = counted_list(n.kids[0]);
+        bool count_left = counted != nullptr;
+        if (!counted) counted = counted_list(n.kids[1]);
+        if (!counted) return;
         const Value* bound = constant_of(count_left ? n.kids[1] : n.kids[0]);
-        if (!is_count(counted) || !bound || bound->kind != Kind::Number) return;
+        if (!bound) return;
+        if (n.op == Op::In || n.op == Op::NotIn) {
+            if (!count_left || bound->kind != Kind::List) return;
+            std::vector<std::int64_t> counts;
+            for (const Value& v : bound->list()) {
+                if (v.kind != Kind::Number) return;
+                counts.push_back(v.number);
+            }
+            if ((n.op == Op::In) != negate) { // among the counts
+                if (counts.empty()) return;
+                std::int64_t least = *std::min_element(counts.begin(), counts.end());
+                if (least > 0) at_least(*counted, least, tested);
+            } else { // none of them: past the run 0, 1, … they exclude
+                std::int64_t least = 0;
+                while (std::find(counts.begin(), counts.end(), least) != counts.end())
+                    ++least;
+                if (least > 0) at_least(*counted, least, tested);
+            }
+            return;
+        }
+        if (bound->kind != Kind::Number) return;
         Op op = n.op;
         if (negate) // the comparison that holds when `n` fails
             op = op == Op::Gt   ? Op::Le
@@ -194,11 +216,38 @@ public:
                              : op == Op::Ge || op == Op::Eq ? c
                              : op == Op::Ne && c == 0       ? 1
                                                             : 0;
-        if (least > 0) at_least(counted.kids[0], least, tested);
+        if (least > 0) at_least(*counted, least, tested);
+    }
+    // The list `k` counts: `L` of `count(L)`, also of a definition without parameters that is
+    // one (`def n_dx = count(case.diagnoses)`).
+    const Node* counted_list(const Node& k) const {
+        if (k.op == Op::Builtin && k.builtin && k.kids.size() == 1 &&
+            k.builtin->name == std::string_view("count"))
+            return &k.kids[0];
+        if (k.op == Op::Def && k.slot < defs_.size() && defs_[k.slot].param_count == 0 &&
+            &defs_[k.slot].body != &k)
+            if (const Node* list = counted_list(defs_[k.slot].body);
+                list && key(*list).find("local ") == std::string::npos)
+                return list;
+        return nullptr;
     }
     void at_least(const Node& list, std::int64_t elements, Tested& tested) const {
-        if (std::string k = key(list); !k.empty())
+        // `count(distinct(L)) >= 2`: L has at least as many.
+        if (std::string k = key(whole_list(list, true)); !k.empty())
             tested.at_least[k] = std::max(tested.at_least[k], elements);
+    }
+    // The list whose count is `list`'s: `claim` of `claim.code` and of `sort(claim)`, so that
+    // `count(claim) > 0` proves `claim.code[0]`; `through_distinct`, also of `distinct(claim)`,
+    // which has fewer elements but has one when `claim` has.
+    static const Node& whole_list(const Node& list, bool through_distinct) {
+        if (list.op == Op::MapMember && !list.kids.empty())
+            return whole_list(list.kids[0], through_distinct);
+        if (list.op == Op::Builtin && list.builtin && list.kids.size() == 1) {
+            std::string_view name = list.builtin->name;
+            if (name == "sort" || (through_distinct && name == "distinct"))
+                return whole_list(list.kids[0], through_distinct);
+        }
+        return list;
     }
 
     // A constant, also a definition of one (`def excluded = [95999]`).
@@ -329,6 +378,7 @@ public:
     // (learn_elements), or a filtered list written in place (`for line in [l for l in claim
     // if l.code in t]`).
     void element_of(const Node& source, std::uint32_t variable, Tested& tested) const {
+        at_least(source, 1, tested); // a loop's body runs only over an element
         std::string name = local_key(variable);
         // `when all l in claim: l.code in t` before it: each element of the list is tested.
         const Node* written = &source;
@@ -351,6 +401,10 @@ public:
     // Reports each noted look-up in `n` that `tested`, and the conditions on the way to it
     // within `n`, do not test.
     void walk(const Node& n, const Tested& tested) const {
+        if (dates_ && report_.undated)
+            if (auto use = dates_->find({n.span.file, n.span.begin, n.span.end});
+                use != dates_->end() && !dated(n, tested))
+                report_.undated(use->second);
         switch (n.op) {
         case Op::And:
         case Op::Or: {
@@ -407,7 +461,7 @@ public:
             if (report_.position && positions_)
                 if (auto needed = positions_->find({n.span.file, n.span.begin, n.span.end});
                     needed != positions_->end() && n.kids.size() == 2) {
-                    std::string list = key(n.kids[0]);
+                    std::string list = key(whole_list(n.kids[0], needed->second == 1));
                     auto known = list.empty() ? tested.at_least.end() : tested.at_least.find(list);
                     if (known == tested.at_least.end() || known->second < needed->second)
                         report_.position(n, needed->second);
@@ -491,6 +545,10 @@ private:
         };
         in_table_or_among(left, right);
         in_table_or_among(right, left);
+        // `count(L) == 1 or count(L) == 2`: at least the lesser count either way.
+        for (const auto& [k, least] : left.at_least)
+            if (auto other = right.at_least.find(k); other != right.at_least.end())
+                tested.at_least[k] = std::max(tested.at_least[k], std::min(least, other->second));
         for (auto& [k, values] : left.among)
             if (auto other = right.among.find(k); other != right.among.end()) {
                 values.insert(values.end(), other->second.begin(), other->second.end());
@@ -1062,6 +1120,7 @@ public:
     void proving_positions(const std::map<LookupsToProve::key_type, std::int64_t>* positions) {
         positions_ = positions;
     }
+    void proving_dates(const DatesToProve* dates) { dates_ = dates; }
     void proving_definitions(const std::vector<std::vector<DefLookup>>* lookups) {
         def_lookups_ = lookups;
     }
@@ -1085,6 +1144,22 @@ private:
     const std::vector<std::int32_t>* keeps_text_; // by definition (ExpressionChecker)
     const std::map<LookupsToProve::key_type, std::int64_t>* positions_ = nullptr;
     const std::vector<std::vector<DefLookup>>* def_lookups_ = nullptr;
+    const DatesToProve* dates_ = nullptr;
+
+    // Whether the tests that hold say the date `n` is not "" (`case.date_of_service != ""`,
+    // or equal to dates).
+    bool dated(const Node& n, const Tested& tested) const {
+        std::string k = key(n);
+        if (k.empty()) return false;
+        auto is_empty = [](const Value& v) { return v.kind == Kind::String && v.size == 0; };
+        if (auto excluded = tested.excluded.find(k);
+            excluded != tested.excluded.end() &&
+            std::any_of(excluded->second.begin(), excluded->second.end(), is_empty))
+            return true;
+        auto among = tested.among.find(k);
+        return among != tested.among.end() &&
+               std::none_of(among->second.begin(), among->second.end(), is_empty);
+    }
 };
 
 // Values as a message names them: the first twelve, then how many more.
@@ -1443,15 +1518,18 @@ ExpressionChecker::warn_unguarded_lookups(const Node& body, std::uint32_t parame
                 return;
             unguarded_lookup(n, true, missing);
         },
-        [&](const Node& n, const CallLookup& l) { unguarded_call(n, l, true); }, &by_parameters,
+        [&](const Node& n, const CallLookup& l) { unguarded_call(n, l, true); },
+        &by_parameters,
         [&](const Node& n, std::int64_t needed) { unguarded_position(n, needed, true); },
         [&](const Node& n, const DefLookup& lookup) {
             if (!defer(lookup)) unguarded_def_lookup(n, lookup);
-        }};
+        },
+        [&](const UndatedUse& use) { report_undated(use); }};
     LookupWalk walk(p().shapes, p().defs, lookups_to_prove_, parameters, reports, &calls_to_prove_,
                     &param_lookups_, &keeps_param_text_);
     walking = &walk;
     walk.proving_positions(&positions_to_prove_);
+    walk.proving_dates(&dates_to_prove_);
     walk.proving_definitions(&def_lookups_);
     walk.walk(body, {});
     // A field of a record parameter (`l.code`, keyed `.2` as the typed record names it) is
@@ -1483,6 +1561,7 @@ void ExpressionChecker::unguarded_def_lookup(const Node& read, const DefLookup& 
 
 void ExpressionChecker::warn_unguarded_lookups(const RuleCode& code) {
     if (lookups_to_prove_.empty() && calls_to_prove_.empty() && positions_to_prove_.empty() &&
+        dates_to_prove_.empty() &&
         std::all_of(def_lookups_.begin(), def_lookups_.end(),
                     [](const auto& lookups) { return lookups.empty(); }))
         return;
@@ -1510,10 +1589,12 @@ void ExpressionChecker::warn_unguarded_lookups(const RuleCode& code) {
                           [&](const Node& n, const DefLookup& lookup) {
                               if (defs_reported.insert(n.slot).second)
                                   unguarded_def_lookup(n, lookup);
-                          }};
+                          },
+                          [&](const UndatedUse& use) { report_undated(use); }};
     LookupWalk walk(p().shapes, p().defs, lookups_to_prove_, 0, reports, &calls_to_prove_, nullptr,
                     &keeps_param_text_);
     walk.proving_positions(&positions_to_prove_);
+    walk.proving_dates(&dates_to_prove_);
     walk.proving_definitions(&def_lookups_);
     walk.runs_on(in_force());
     // A reason (`because`, `otherwise`) that cannot be worded reads so; the case goes on.

@@ -642,14 +642,30 @@ void ExpressionChecker::empty_range(const ast::Binary& b, Span span) {
                             source_text(b.left->span));
 }
 
-void ExpressionChecker::undated_case_date(const Node& operand, Span at, std::string_view use) {
-    if (operand.op != Op::Member || operand.kids.size() != 1 ||
-        operand.kids[0].op != Op::CaseRoot || operand.slot != case_field::date_of_service)
-        return;
-    auto& d = warning("check.undated_case_date", at,
+void ExpressionChecker::undated_case_date(const Node& operand,
+                                          const std::optional<CaseField>& field, Span at,
+                                          std::string_view use) {
+    // The field itself, or a `let` or a definition of it (`let d = case.date_of_service`);
+    // not `service_date`, which is the field's value or today's.
+    auto is_the_field = [](const Node& n) {
+        return n.op == Op::Member && n.kids.size() == 1 && n.kids[0].op == Op::CaseRoot &&
+               n.slot == case_field::date_of_service;
+    };
+    bool of_let = operand.op == Op::Local && field && field->shape == shape_case &&
+                  field->index == case_field::date_of_service && !field->each && !field->element &&
+                  !field->date_from;
+    bool of_def = operand.op == Op::Def && operand.slot < p().defs.size() &&
+                  is_the_field(p().defs[operand.slot].body);
+    if (!is_the_field(operand) && !of_let && !of_def) return;
+    const Span& s = operand.span;
+    dates_to_prove_[{s.file, s.begin, s.end}] = {at, std::string(use)};
+}
+
+void ExpressionChecker::report_undated(const UndatedUse& undated) {
+    auto& d = warning("check.undated_case_date", undated.at,
                       fmt::format("`case.date_of_service` is \"\" for a case without a date, "
                                   "which the policy codes as of today: {}",
-                                  use));
+                                  undated.use));
     d.help = "write `service_date`: the case's date, or today's for a case without one (test "
              "`case.date_of_service == \"\"` to tell an undated case)";
 }
@@ -765,9 +781,8 @@ Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {
                     op == Op::Ge || op == Op::In || op == Op::NotIn;
     if (!failed && compares) impossible_value(b, left, right);
     if (op == Op::Lt || op == Op::Le || op == Op::Gt || op == Op::Ge)
-        for (auto [operand, side] :
-             {std::pair{&left.node, b.left.get()}, {&right.node, b.right.get()}})
-            undated_case_date(*operand, side->span,
+        for (auto [operand, side] : {std::pair{&left, b.left.get()}, {&right, b.right.get()}})
+            undated_case_date(operand->node, operand->field, side->span,
                               "compared here, it is before every date, as if the study were "
                               "older than any");
     // A mistake is not also folded: evaluating it now would report it a second time.
