@@ -328,7 +328,8 @@ void conjuncts(const Node& n, bool negate, const Node* written, std::vector<Conj
 
 class Tests {
 public:
-    Tests(const Program& program) : p_(program) {}
+    Tests(const Program& program, const std::set<LookupsToProve::key_type>& from_tables)
+        : p_(program), from_tables_(from_tables) {}
 
     // What `n` (negated when `negate`) says of one keyed value, or nothing. A disjunction
     // says something when each of its sides gives values one key may be (`x == a or x == b`
@@ -360,6 +361,9 @@ private:
         // of the rule as written (`when case.provider_role == role`).
         if (key.empty() || !is_plain_constant(*constant) || p_.settings_folded_at(constant->span))
             return std::nullopt;
+        // Nor are a table's keys, to which a payer may add rows (`d in keys(payable)`).
+        if (from_tables_.count({constant->span.file, constant->span.begin, constant->span.end}))
+            return std::nullopt;
         const Value& v = constant->constant;
         if (op == Op::In || op == Op::NotIn) {
             if (v.kind != Kind::List) return std::nullopt;
@@ -380,13 +384,14 @@ private:
     }
 
     const Program& p_;
+    const std::set<LookupsToProve::key_type>& from_tables_;
 };
 
 } // namespace
 
 void RuleCompiler::warn_contradictions(const RuleCode& code, const ast::Rule& rule) {
     const auto& shapes = p().shapes;
-    const Tests reader(p());
+    const Tests reader(p(), folded_from_tables_);
     std::string kind(vocabulary::keyword(rule.kind));
     // Learns the tests of a `when`; one that cannot hold with what `known` holds already is
     // reported, the consequence worded by `never`.

@@ -116,6 +116,11 @@ Typed ExpressionChecker::fold(Typed typed) {
             if (const auto* read = p().settings_folded_at(kid.span))
                 settings.insert(settings.end(), read->begin(), read->end());
         note_folded(node.span, std::move(settings));
+        auto key = [](const Span& s) { return LookupsToProve::key_type{s.file, s.begin, s.end}; };
+        for (const auto& kid : node.kids)
+            if ((kid.constant.kind == Kind::Table && kid.constant.table->fixed_by.empty()) ||
+                folded_from_tables_.count(key(kid.span)))
+                folded_from_tables_.insert(key(node.span));
         return constant(v, typed.type, node.span);
     } catch (const EvalError& e) {
         constant_error(e);

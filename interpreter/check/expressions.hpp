@@ -143,6 +143,10 @@ protected:
     // Records that the constant at `span` was computed from these settings (Program::
     // folded_settings).
     void note_folded(Span span, std::vector<std::uint32_t> settings);
+    // Where a constant was computed from the rows of a table a payer may still extend
+    // (`keys(payable)`, by the constant's span): not a list fixed for good, so conditions
+    // against it do not contradict (check.contradiction).
+    std::set<LookupsToProve::key_type> folded_from_tables_;
     Typed make(Op op, std::vector<Node> kids, TypeP type, Span span, std::uint32_t slot = 0);
     static Typed unfolded(Op op, std::vector<Node> kids, TypeP type, Span span,
                           std::uint32_t slot = 0);
