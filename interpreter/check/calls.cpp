@@ -168,6 +168,12 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
         }
         if (kept >= 0 && out.node.op == Op::CallDef)
             out.case_text = of_case_argument(static_cast<std::size_t>(kept));
+        // A number or a text computed from the case's values (`n_of(case.diagnoses)` of `def
+        // n_of(l) = count(l)`), unless its values are known: a key the case chooses.
+        // (Not a list: a function may have filtered its elements by the table looked up.)
+        else if (out.node.op == Op::CallDef && from_case && out.type &&
+                 out.type->kind != TypeKind::List)
+            mark_computed_from_case(out, elements_from_case);
         return out;
     }
     const Builtin* builtin = find_builtin(n);
@@ -246,19 +252,23 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
         out.field = fields[0];
         out.field->date_from = true;
     }
-    // Any other value computed from the case's (`count(case.diagnoses)`, `join(…)`,
-    // `sort(case.diagnoses)`'s elements): what the case chooses, looked up only once tested.
-    if (out.node.op == Op::Builtin && from_case && !out.field && !out.case_text &&
-        !out.constants.value && !out.constants.each_of) {
-        TypeKind kind = out.type->kind;
-        if (kind == TypeKind::Number || kind == TypeKind::String || kind == TypeKind::Code)
-            out.case_text = true;
-        else if (kind == TypeKind::List) {
-            out.elements_of_case = elements_from_case;
-            out.size_of_case = true;
-        }
-    }
+    if (out.node.op == Op::Builtin && from_case) mark_computed_from_case(out, elements_from_case);
     return fold(std::move(out));
+}
+
+// Any other value computed from the case's (`count(case.diagnoses)`, `join(…)`,
+// `sort(case.diagnoses)`'s elements, a function's of them): what the case chooses, looked up
+// only once tested.
+void ExpressionChecker::mark_computed_from_case(Typed& out, bool elements_from_case) {
+    if (out.field || out.case_text || out.constants.value || out.constants.each_of || !out.type)
+        return;
+    TypeKind kind = out.type->kind;
+    if (kind == TypeKind::Number || kind == TypeKind::String || kind == TypeKind::Code)
+        out.case_text = true;
+    else if (kind == TypeKind::List) {
+        out.elements_of_case = elements_from_case;
+        out.size_of_case = true;
+    }
 }
 
 Constants ExpressionChecker::builtin_of_constants(const Node& call,

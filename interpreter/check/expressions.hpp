@@ -175,6 +175,8 @@ protected:
                                              const std::optional<CaseField>& field, Span at,
                                              std::string_view use);
     [[gnu::noinline]] void report_undated(const UndatedUse& use);
+    // A call's value (a built-in's, a function's) of values the case chooses (calls.cpp).
+    static void mark_computed_from_case(Typed& out, bool elements_from_case);
     DatesToProve dates_to_prove_;
     [[gnu::noinline]] void impossible_value(const ast::Binary& b, const Typed& left,
                                             const Typed& right);
