@@ -93,13 +93,15 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
     std::vector<std::optional<CaseField>> fields;
     std::vector<bool> case_texts;
     std::vector<Constants> constants;
-    bool from_case = false;          // an argument depends_on_case
-    bool elements_from_case = false; // a list argument whose elements the case chooses
+    bool from_case = false;              // an argument depends_on_case
+    std::vector<bool> arguments_of_case; // each argument's depends_on_case
+    bool elements_from_case = false;     // a list argument whose elements the case chooses
     const std::string& called = c.callee.text;
     for (const auto& a : c.args) {
         Typed t = expr(a, scope);
         // The count of a list of values the case does not choose (`ncs_study_count`, asked
         // after `when ncs_performed`) is not judged by the list's length alone.
+        arguments_of_case.push_back(depends_on_case(t));
         from_case = from_case || (called == "count" ? values_of_case(t) : depends_on_case(t));
         elements_from_case = elements_from_case || t.elements_of_case || t.field;
         args.push_back(std::move(t.node));
@@ -132,6 +134,12 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
                                   type_name(types[i])));
         }
         note_call_lookups(it->second, args, {fields, case_texts, types, constants}, span);
+        // A list the case chooses given to a parameter whose positions the body reads untested.
+        if (it->second < param_positions_.size())
+            for (const ParamPosition& position : param_positions_[it->second])
+                if (position.param < args.size() && arguments_of_case[position.param] &&
+                    types[position.param]->kind == TypeKind::List)
+                    call_positions_to_prove_[{span.file, span.begin, span.end}].push_back(position);
         // Argument `k` is a case's field or a text made from one (of_case).
         auto of_case_argument = [&](std::size_t k) {
             return case_texts[k] || (fields[k] && !fields[k]->each);

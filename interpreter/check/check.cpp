@@ -320,8 +320,11 @@ private:
         done.body = std::move(body.node);
         done.type = body.type;
         std::vector<DefLookup> deferred;
-        auto by_parameters = warn_unguarded_lookups(done.body, done.param_count,
-                                                    done.is_function ? nullptr : &deferred);
+        std::vector<ParamPosition> positions;
+        auto by_parameters = warn_unguarded_lookups(
+            done.body, done.param_count, done.is_function ? nullptr : &deferred, &positions);
+        if (param_positions_.size() <= i) param_positions_.resize(p().defs.size());
+        param_positions_[i] = std::move(positions);
         if (def_lookups_.size() <= i) def_lookups_.resize(p().defs.size());
         def_lookups_[i] = std::move(deferred);
         if (param_lookups_.size() <= i) param_lookups_.resize(p().defs.size());

@@ -408,6 +408,8 @@ Typed ExpressionChecker::index(const ast::Index& ix, Span span, Scope& scope) {
         if (object.node.op != Op::Const && object.node.op != Op::List && depends_on_case(object) &&
             at && *at >= 0)
             positions_to_prove_[{span.file, span.begin, span.end}] = *at + 1;
+        else if (object.node.op == Op::Local && at && *at >= 0)
+            local_positions_[{span.file, span.begin, span.end}] = *at + 1;
     } else if (object.type->kind == TypeKind::Table) {
         result = object.type->element ? object.type->element : any_type();
         never_a_key(key.field, object.node, *ix.object);
@@ -433,7 +435,13 @@ Typed ExpressionChecker::index(const ast::Index& ix, Span span, Scope& scope) {
                               plural(object.type->key), type_name(key.type)));
             return fail(span);
         }
-    } else if (known(object.type)) {
+    } else if (!known(object.type)) {
+        // A parameter of no declared type (`def first(l) = l[0]`): a position if a caller
+        // gives a list (a table's key otherwise), judged at the call.
+        if (object.node.op == Op::Local && key.node.op == Op::Const &&
+            key.node.constant.kind == Kind::Number && key.node.constant.number >= 0)
+            local_positions_[{span.file, span.begin, span.end}] = key.node.constant.number + 1;
+    } else {
         error("check.type_mismatch", ix.object->span,
               fmt::format("`[…]` needs a list or a table, not {}", type_name(object.type)));
         return fail(span);

@@ -80,6 +80,19 @@ struct CallLookup {
 };
 using CallsToProve = std::map<LookupsToProve::key_type, std::vector<CallLookup>>;
 
+/// A constant position in a list parameter that the body does not test (`def first(l) =
+/// l[0]`): each call with a list the case chooses needs the test (check.unguarded_position).
+struct ParamPosition {
+    std::uint32_t param = 0;
+    std::int64_t needed = 0; // elements the list needs
+    Span at;                 // the position, as written in the body
+    // The definition whose body reads it, when another one this definition passes its
+    // parameter to (`def second_first(l) = first(l)`); unset: its own.
+    std::optional<std::uint32_t> in_def = std::nullopt;
+};
+/// Calls that give such a parameter a list the case chooses, by the call's span.
+using CallPositions = std::map<LookupsToProve::key_type, std::vector<ParamPosition>>;
+
 /// A type's name with its article, for messages: "a code", "an int", "a list [code]".
 std::string with_article(const std::string& type);
 
@@ -251,6 +264,14 @@ protected:
     // `case.diagnoses[0]`: a constant position in a list the case chooses, by where it is, with
     // the number of elements the list needs for it (check.unguarded_position, lookups.cpp).
     std::map<LookupsToProve::key_type, std::int64_t> positions_to_prove_;
+    // The same of a list that is a local the case does not choose (a parameter's, in a
+    // definition's body: its callers choose it), and of each definition's parameters.
+    std::map<LookupsToProve::key_type, std::int64_t> local_positions_;
+    std::vector<std::vector<ParamPosition>> param_positions_; // by definition, once compiled
+    CallPositions call_positions_to_prove_;
+    [[gnu::noinline]] void unguarded_call_position(const Node& call, const ParamPosition& position,
+                                                   bool in_place);
+    Diagnostic& position_warning(Span at, Span list_at, std::int64_t needed, bool in_place);
     // Those of lookups_to_prove_ whose key always has one value (`let c = 95999`).
     std::set<LookupsToProve::key_type> one_value_lookups_;
     // A call of a definition that looks up its argument (`limit_of(line.code)`), kept in
@@ -291,8 +312,11 @@ protected:
     /// Also: a call of a definition that looks up its argument (calls_to_prove_), when nothing
     /// tests the argument. A definition's own look-ups by its parameters (a call's within it,
     /// by an argument that is one of its parameters) are returned, for its callers.
-    std::vector<ParamLookup> warn_unguarded_lookups(const Node& body, std::uint32_t parameters,
-                                                    std::vector<DefLookup>* deferred = nullptr);
+    // `positions`: where the positions in list parameters the body does not test go.
+    std::vector<ParamLookup>
+    warn_unguarded_lookups(const Node& body, std::uint32_t parameters,
+                           std::vector<DefLookup>* deferred = nullptr,
+                           std::vector<ParamPosition>* positions = nullptr);
     // A definition's look-up (DefLookup) that nothing tests where `read` reads it.
     void unguarded_def_lookup(const Node& read, const DefLookup& lookup);
     std::vector<std::vector<DefLookup>> def_lookups_; // by definition, once compiled

@@ -81,6 +81,11 @@ struct LookupReports {
     std::function<void(const Node&, const DefLookup&)> def_lookup = {};
     // `case.date_of_service` used as a date with no test before it that the case has one.
     std::function<void(const UndatedUse&)> undated = {};
+    // In a definition's body: positions in its list parameters it does not test, for its
+    // callers (`l[0]` of `def first(l)`).
+    std::vector<ParamPosition>* by_parameter_positions = nullptr;
+    // A call giving such a parameter a list the case chooses that no test before it proves.
+    std::function<void(const Node&, const ParamPosition&)> call_position = {};
 };
 
 class LookupWalk {
@@ -458,12 +463,16 @@ public:
                     if (!tested_in(lookup.table, lookup.key, tested)) report_.def_lookup(n, lookup);
             break;
         case Op::Index:
+            if (report_.by_parameter_positions && local_positions_ && n.kids.size() == 2 &&
+                n.kids[0].op == Op::Local && n.kids[0].slot < parameters_)
+                if (auto needed = local_positions_->find({n.span.file, n.span.begin, n.span.end});
+                    needed != local_positions_->end() &&
+                    !has_at_least(n.kids[0], needed->second, tested))
+                    keep_position({n.kids[0].slot, needed->second, n.span});
             if (report_.position && positions_)
                 if (auto needed = positions_->find({n.span.file, n.span.begin, n.span.end});
                     needed != positions_->end() && n.kids.size() == 2) {
-                    std::string list = key(whole_list(n.kids[0], needed->second == 1));
-                    auto known = list.empty() ? tested.at_least.end() : tested.at_least.find(list);
-                    if (known == tested.at_least.end() || known->second < needed->second)
+                    if (!has_at_least(n.kids[0], needed->second, tested))
                         report_.position(n, needed->second);
                 }
             if (auto noted = to_prove_.find({n.span.file, n.span.begin, n.span.end});
@@ -477,6 +486,7 @@ public:
                 by_parameter(n.kids[1], n.kids[0].constant.table, n.span, tested);
             break;
         case Op::CallDef:
+            positions_of_call(n, tested);
             if (calls_ && report_.call)
                 if (auto call = calls_->find({n.span.file, n.span.begin, n.span.end});
                     call != calls_->end())
@@ -1121,6 +1131,14 @@ public:
         positions_ = positions;
     }
     void proving_dates(const DatesToProve* dates) { dates_ = dates; }
+    void proving_parameter_positions(
+        const std::map<LookupsToProve::key_type, std::int64_t>* local_positions,
+        const std::vector<std::vector<ParamPosition>>* param_positions,
+        const CallPositions* call_positions) {
+        local_positions_ = local_positions;
+        param_positions_ = param_positions;
+        call_positions_ = call_positions;
+    }
     void proving_definitions(const std::vector<std::vector<DefLookup>>* lookups) {
         def_lookups_ = lookups;
     }
@@ -1145,6 +1163,54 @@ private:
     const std::map<LookupsToProve::key_type, std::int64_t>* positions_ = nullptr;
     const std::vector<std::vector<DefLookup>>* def_lookups_ = nullptr;
     const DatesToProve* dates_ = nullptr;
+    const std::map<LookupsToProve::key_type, std::int64_t>* local_positions_ = nullptr;
+    const std::vector<std::vector<ParamPosition>>* param_positions_ = nullptr;
+    const CallPositions* call_positions_ = nullptr;
+
+    // Whether the tests that hold say `list` has at least `needed` elements.
+    bool has_at_least(const Node& list, std::int64_t needed, const Tested& tested) const {
+        // A list written in place has its elements but those written `if …` (Op::Guard).
+        if (list.op == Op::List)
+            return std::count_if(list.kids.begin(), list.kids.end(),
+                                 [](const Node& k) { return k.op != Op::Guard; }) >= needed;
+        if (list.op == Op::Const && list.constant.kind == Kind::List)
+            return list.constant.size >= needed;
+        std::string k = key(whole_list(list, needed == 1));
+        auto known = k.empty() ? tested.at_least.end() : tested.at_least.find(k);
+        return known != tested.at_least.end() && known->second >= needed;
+    }
+    void keep_position(ParamPosition position) const {
+        auto& kept = *report_.by_parameter_positions;
+        for (const ParamPosition& known : kept)
+            if (known.param == position.param && known.at.file == position.at.file &&
+                known.at.begin == position.at.begin)
+                return;
+        kept.push_back(position);
+    }
+    // A call that gives a list to a parameter whose positions the body reads untested: the
+    // list needs the test here (a case's list, noted when compiled), or from this body's
+    // callers (one of its own parameters).
+    void positions_of_call(const Node& call, const Tested& tested) const {
+        if (call_positions_ && report_.call_position)
+            if (auto noted =
+                    call_positions_->find({call.span.file, call.span.begin, call.span.end});
+                noted != call_positions_->end())
+                for (const ParamPosition& position : noted->second)
+                    if (position.param < call.kids.size() &&
+                        !has_at_least(call.kids[position.param], position.needed, tested))
+                        report_.call_position(call, position);
+        if (!report_.by_parameter_positions || !param_positions_ ||
+            call.slot >= param_positions_->size())
+            return;
+        for (const ParamPosition& inner : (*param_positions_)[call.slot]) {
+            if (inner.param >= call.kids.size()) continue;
+            const Node& argument = call.kids[inner.param];
+            if (argument.op == Op::Local && argument.slot < parameters_ &&
+                !has_at_least(argument, inner.needed, tested))
+                keep_position(
+                    {argument.slot, inner.needed, inner.at, inner.in_def.value_or(call.slot)});
+        }
+    }
 
     // Whether the tests that hold say the date `n` is not "" (`case.date_of_service != ""`,
     // or equal to dates).
@@ -1180,11 +1246,30 @@ std::string as_operand(const std::string& key) {
 // `in_place`: in a definition, or of a list bound inside the expression, where no `when` can
 // test it.
 void ExpressionChecker::unguarded_position(const Node& index, std::int64_t needed, bool in_place) {
-    std::string written = one_line(source_text(as_written(index.span)));
-    std::string list = one_line(source_text(index.kids[0].span));
+    position_warning(index.span, index.kids[0].span, needed, in_place);
+}
+
+// `first(case.diagnoses)` of `def first(l) = l[0]`, with nothing before it that says the list
+// has an element there.
+void ExpressionChecker::unguarded_call_position(const Node& call, const ParamPosition& position,
+                                                bool in_place) {
+    auto& d =
+        position_warning(call.span, call.kids[position.param].span, position.needed, in_place);
+    std::uint32_t holder = position.in_def.value_or(call.slot);
+    d.notes.push_back(fmt::format(
+        "`{}` reads `{}`, at {}", holder < p().defs.size() ? p().defs[holder].name : "?",
+        one_line(source_text(as_written(position.at))), where(as_written(position.at))));
+}
+
+// The warning that `at` (`L[i]`, or a call reading a position of it) needs `list` to have
+// `needed` elements.
+Diagnostic& ExpressionChecker::position_warning(Span at, Span list_at, std::int64_t needed,
+                                                bool in_place) {
+    std::string written = one_line(source_text(as_written(at)));
+    std::string list = one_line(source_text(list_at));
     std::string test = needed == 1 ? fmt::format("count({}) > 0", list)
                                    : fmt::format("count({}) >= {}", list, needed);
-    auto& d = warning("check.unguarded_position", as_written(index.span),
+    auto& d = warning("check.unguarded_position", as_written(at),
                       fmt::format("`{}` stops the case with an error (eval.index) when `{}` {}, "
                                   "and nothing before it tests that",
                                   written, list,
@@ -1193,6 +1278,7 @@ void ExpressionChecker::unguarded_position(const Node& index, std::int64_t neede
     d.help = in_place ? fmt::format("test it first: `if {} then {} else …`", test, written)
                       : fmt::format("test it first: `when {}`, or `if {} then {} else …`", test,
                                     test, written);
+    return d;
 }
 
 void ExpressionChecker::unguarded_lookup(const Node& lookup, bool in_def,
@@ -1495,7 +1581,8 @@ bool ExpressionChecker::removed_row(const TableData& table, const std::string& k
 
 std::vector<ParamLookup>
 ExpressionChecker::warn_unguarded_lookups(const Node& body, std::uint32_t parameters,
-                                          std::vector<DefLookup>* deferred) {
+                                          std::vector<DefLookup>* deferred,
+                                          std::vector<ParamPosition>* positions) {
     std::vector<ParamLookup> by_parameters;
     const LookupWalk* walking = nullptr;
     // In a definition without parameters, a look-up by a key its readers name alike (a case's
@@ -1524,12 +1611,18 @@ ExpressionChecker::warn_unguarded_lookups(const Node& body, std::uint32_t parame
         [&](const Node& n, const DefLookup& lookup) {
             if (!defer(lookup)) unguarded_def_lookup(n, lookup);
         },
-        [&](const UndatedUse& use) { report_undated(use); }};
+        [&](const UndatedUse& use) { report_undated(use); },
+        positions,
+        [&](const Node& n, const ParamPosition& position) {
+            unguarded_call_position(n, position, true);
+        }};
     LookupWalk walk(p().shapes, p().defs, lookups_to_prove_, parameters, reports, &calls_to_prove_,
                     &param_lookups_, &keeps_param_text_);
     walking = &walk;
     walk.proving_positions(&positions_to_prove_);
     walk.proving_dates(&dates_to_prove_);
+    walk.proving_parameter_positions(&local_positions_, &param_positions_,
+                                     &call_positions_to_prove_);
     walk.proving_definitions(&def_lookups_);
     walk.walk(body, {});
     // A field of a record parameter (`l.code`, keyed `.2` as the typed record names it) is
@@ -1561,7 +1654,7 @@ void ExpressionChecker::unguarded_def_lookup(const Node& read, const DefLookup& 
 
 void ExpressionChecker::warn_unguarded_lookups(const RuleCode& code) {
     if (lookups_to_prove_.empty() && calls_to_prove_.empty() && positions_to_prove_.empty() &&
-        dates_to_prove_.empty() &&
+        dates_to_prove_.empty() && call_positions_to_prove_.empty() &&
         std::all_of(def_lookups_.begin(), def_lookups_.end(),
                     [](const auto& lookups) { return lookups.empty(); }))
         return;
@@ -1574,27 +1667,33 @@ void ExpressionChecker::warn_unguarded_lookups(const RuleCode& code) {
         auto root = root_local(key);
         return root && !clause_bound.count(*root);
     };
-    LookupReports reports{[&](const Node& n, const std::vector<std::string>& missing) {
-                              unguarded_lookup(n, in_place(n.kids[1]), missing);
-                          },
-                          [&](const Node& n, const CallLookup& l) {
-                              unguarded_call(n, l,
-                                             l.lookup.param < n.kids.size() &&
-                                                 in_place(n.kids[l.lookup.param]));
-                          },
-                          nullptr,
-                          [&](const Node& n, std::int64_t needed) {
-                              unguarded_position(n, needed, in_place(n.kids[0]));
-                          },
-                          [&](const Node& n, const DefLookup& lookup) {
-                              if (defs_reported.insert(n.slot).second)
-                                  unguarded_def_lookup(n, lookup);
-                          },
-                          [&](const UndatedUse& use) { report_undated(use); }};
+    LookupReports reports{
+        [&](const Node& n, const std::vector<std::string>& missing) {
+            unguarded_lookup(n, in_place(n.kids[1]), missing);
+        },
+        [&](const Node& n, const CallLookup& l) {
+            unguarded_call(n, l,
+                           l.lookup.param < n.kids.size() && in_place(n.kids[l.lookup.param]));
+        },
+        nullptr,
+        [&](const Node& n, std::int64_t needed) {
+            unguarded_position(n, needed, in_place(n.kids[0]));
+        },
+        [&](const Node& n, const DefLookup& lookup) {
+            if (defs_reported.insert(n.slot).second) unguarded_def_lookup(n, lookup);
+        },
+        [&](const UndatedUse& use) { report_undated(use); },
+        nullptr,
+        [&](const Node& n, const ParamPosition& position) {
+            unguarded_call_position(
+                n, position, position.param < n.kids.size() && in_place(n.kids[position.param]));
+        }};
     LookupWalk walk(p().shapes, p().defs, lookups_to_prove_, 0, reports, &calls_to_prove_, nullptr,
                     &keeps_param_text_);
     walk.proving_positions(&positions_to_prove_);
     walk.proving_dates(&dates_to_prove_);
+    walk.proving_parameter_positions(&local_positions_, &param_positions_,
+                                     &call_positions_to_prove_);
     walk.proving_definitions(&def_lookups_);
     walk.runs_on(in_force());
     // A reason (`because`, `otherwise`) that cannot be worded reads so; the case goes on.
