@@ -160,7 +160,7 @@ struct SpecialName {
     bool edits_only;
 };
 
-inline constexpr std::array<SpecialName, 5> special_names{{
+inline constexpr std::array<SpecialName, 6> special_names{{
     {"case", "case",
      "The case being coded: the study as read from its JSON (docs/language.md, "
      "\"The case\")",
@@ -178,6 +178,10 @@ inline constexpr std::array<SpecialName, 5> special_names{{
      "as `claim` unless `reviewing`",
      true},
     {"reviewing", "bool", "True while the edits review a submitted claim (the second pass)", true},
+    {"disabled_billing", "table of text by code",
+     "For each code a rule a policy disabled would bill, the text saying which rule and which "
+     "policy disabled it: `line.code in disabled_billing` (empty when none is)",
+     false},
 }};
 
 inline const SpecialName* find_special(std::string_view name) {

@@ -62,7 +62,8 @@ public:
             p.edits.push_back(compile_rule(edit));
         check_requirements();
         for (const auto& d : merged_.disabled)
-            p.disabled.push_back({d.kind, d.name, d.layer, d.reason, d.codes});
+            p.disabled.push_back({d.kind, d.name, d.layer, d.reason, codes_billed(d.billed)});
+        p.index_disabled();
         check_sources(merged_, p, diagnostics_);
         muscle_index();
         unused();
@@ -187,6 +188,21 @@ private:
     // A payer's new setting or table that nothing reads, named like one of its base: the
     // author meant to restate the base's (`setting min_muscle_per_limb 4` for
     // `min_muscles_per_limb 4`), and the base's value silently still applies.
+    // The codes a disabled rule would bill: those its `bill` clauses write, and the values of
+    // the tables they look up (`bill needle_emg_code[count(complete_limbs)]`).
+    std::vector<std::string> codes_billed(const MergedPolicy::Billed& billed) {
+        std::vector<std::string> codes = billed.codes;
+        auto add = [&](std::string_view code) {
+            if (std::find(codes.begin(), codes.end(), code) == codes.end())
+                codes.emplace_back(code);
+        };
+        for (const std::string& name : billed.tables)
+            if (auto it = table_index_.find(name); it != table_index_.end())
+                for (const TableRowData& row : p().tables[it->second]->rows)
+                    if (row.value.kind == Kind::String) add(row.value.str());
+        return codes;
+    }
+
     void unused() {
         auto rank = [&](const std::string& layer) {
             return std::find(merged_.layers.begin(), merged_.layers.end(), layer) -

@@ -106,6 +106,7 @@ bool ExpressionChecker::known_now(const Node& n) {
     case Op::Reviewing:
     case Op::DatedSetting:
     case Op::ServiceDate:
+    case Op::DisabledBilling: // a payer's `disable` changes it
     case Op::DynamicMember:
     case Op::Comprehension:
     case Op::Any:

@@ -92,6 +92,7 @@ Typed ExpressionChecker::fold(Typed typed) {
     case Op::Reviewing:
     case Op::DatedSetting:
     case Op::ServiceDate:
+    case Op::DisabledBilling:
     case Op::Comprehension:
     case Op::Any:
     case Op::All:
@@ -262,6 +263,8 @@ Typed ExpressionChecker::name(const std::string& n, Span span, Scope& scope) {
         if (n == "supported" && scope.in_edit)
             return make(Op::Supported, {}, list_of(record_of(shape_line)), span);
         if (n == "reviewing" && scope.in_edit) return make(Op::Reviewing, {}, bool_type(), span);
+        if (n == "disabled_billing")
+            return make(Op::DisabledBilling, {}, table_of(string_type(), code_type()), span);
         if (auto it = def_index_.find(n); it != def_index_.end()) {
             TypeP type = compile_def(it->second);
             const ast::Def& def = *merged_.defs[it->second].decl;

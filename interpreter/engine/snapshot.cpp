@@ -16,7 +16,7 @@ namespace cpl {
 // A field added to one of these must be written and read below: these fail to compile until
 // the sizes are updated, as a reminder (sizes of x86-64 with libstdc++, the build's platform).
 #if defined(__x86_64__) && defined(__GLIBCXX__)
-static_assert(sizeof(Program) == 768, "Program changed: update snapshot.cpp");
+static_assert(sizeof(Program) == 776, "Program changed: update snapshot.cpp");
 static_assert(sizeof(RequirementCode) == 112, "RequirementCode changed: update snapshot.cpp");
 static_assert(sizeof(RuleCode) == 472, "RuleCode changed: update snapshot.cpp");
 static_assert(sizeof(ClauseCode) == 512, "ClauseCode changed: update snapshot.cpp");
@@ -411,6 +411,7 @@ public:
             for (auto& code : d.codes)
                 code = str();
         }
+        p.index_disabled();
         p.max_frame = u32();
         for (std::uint32_t n = u32(); n > 0; --n) {
             std::array<std::uint32_t, 3> key{};

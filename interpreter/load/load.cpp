@@ -46,10 +46,13 @@ std::string kind_name(ast::RuleKind kind) {
     return std::string(vocabulary::keyword(kind));
 }
 
-// The codes an expression gives as written: a code, or either branch of an `if` or `first`.
-void codes_written(const ast::Expr& e, std::vector<std::string>& out) {
+// The codes an expression gives as written: a code, or either branch of an `if` or `first`;
+// a code looked up in a table (`needle_emg_code[…]`) is one of its values, and the table is
+// named in `tables` (the checker reads its rows).
+void codes_written(const ast::Expr& e, MergedPolicy::Billed& out) {
     if (const auto* code = std::get_if<ast::CodeLit>(&e.kind)) {
-        if (std::find(out.begin(), out.end(), code->code) == out.end()) out.push_back(code->code);
+        if (std::find(out.codes.begin(), out.codes.end(), code->code) == out.codes.end())
+            out.codes.push_back(code->code);
     } else if (const auto* branch = std::get_if<ast::IfExpr>(&e.kind)) {
         codes_written(*branch->then_branch, out);
         codes_written(*branch->else_branch, out);
@@ -57,16 +60,18 @@ void codes_written(const ast::Expr& e, std::vector<std::string>& out) {
         for (const auto& arm : first->arms)
             codes_written(arm.value, out);
         codes_written(*first->otherwise, out);
+    } else if (const auto* index = std::get_if<ast::Index>(&e.kind)) {
+        if (const auto* table = std::get_if<ast::NameRef>(&index->object->kind))
+            out.tables.push_back(table->name);
     }
 }
 
-// What a disabled rule would have billed, for `--why-not CODE`: the codes its `bill` clauses
-// write (a code a table gives is not known before a case).
-std::vector<std::string> codes_billed(const ast::Rule& rule) {
-    std::vector<std::string> codes;
+// What a disabled rule would have billed, for `--why-not CODE` and `disabled_billing`.
+MergedPolicy::Billed codes_billed(const ast::Rule& rule) {
+    MergedPolicy::Billed billed;
     for (const auto& clause : rule.clauses)
-        if (clause.kind == ast::ClauseKind::Bill) codes_written(clause.expr, codes);
-    return codes;
+        if (clause.kind == ast::ClauseKind::Bill) codes_written(clause.expr, billed);
+    return billed;
 }
 
 class Loader {
@@ -976,7 +981,7 @@ private:
     };
     std::map<std::string, std::vector<ValueHere>> restated_here_;
     std::map<std::pair<ast::RuleKind, std::string>, std::string> disabled_reason_;
-    std::map<std::pair<ast::RuleKind, std::string>, std::vector<std::string>> disabled_codes_;
+    std::map<std::pair<ast::RuleKind, std::string>, MergedPolicy::Billed> disabled_codes_;
     std::unordered_map<std::string, std::string> exception_layer_; // exception name → layer
     // The last rule or edit placed `after` each target, so the next runs after it.
     std::map<std::pair<ast::RuleKind, std::string>, std::string> placed_after_;

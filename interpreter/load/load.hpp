@@ -142,12 +142,18 @@ struct MergedPolicy {
     /// Every layer's requirements, base first, with the layer that wrote each.
     std::vector<std::pair<const ast::Require*, std::string>> requirements;
     /// The rules and edits a layer disabled (and none declared again since).
+    // What a rule's `bill` clauses write: codes (`bill 95886`), and tables whose values they
+    // look up (`bill needle_emg_code[…]`).
+    struct Billed {
+        std::vector<std::string> codes;
+        std::vector<std::string> tables;
+    };
     struct Disabled {
         ast::RuleKind kind;
         std::string name;
         std::string layer;
         std::string reason;
-        std::vector<std::string> codes; // written in its `bill` clauses (`bill 95886`)
+        Billed billed;
     };
     std::vector<Disabled> disabled;
 };

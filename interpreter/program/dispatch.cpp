@@ -31,6 +31,9 @@ struct Dispatch {
     static Value reviewing(E& e, const Node&) { return Value::of_bool(e.context_.reviewing); }
     static Value dated_setting(E& e, const Node& n) { return e.dated_setting(n); }
     static Value service_date(E& e, const Node&) { return Value::of_string(e.context_.date); }
+    static Value disabled_billing(E& e, const Node&) {
+        return Value::of_table(e.program_.disabled_billing.get());
+    }
 
     static Value field(const Node& n, const Value& object) {
         if (object.kind != Kind::Record) E::fail(n, "eval.type", "expected a record here");
@@ -254,6 +257,8 @@ struct Dispatch {
             return dated_setting;
         case Op::ServiceDate:
             return service_date;
+        case Op::DisabledBilling:
+            return disabled_billing;
         case Op::Member:
             if (specialize && n.kids[0].op == Op::Local) return member_of_local;
             if (specialize && n.kids[0].op == Op::CaseRoot) return member_of_case;

@@ -61,6 +61,8 @@ enum class Op : std::uint8_t {
     Record,        // kids are the fields of shape `slot`
     Builtin,       // builtin(kids…)
     Interpolate,   // text[0] kids[0] text[1] kids[1] … text[n]
+    // `disabled_billing`: the codes rules a layer disabled would bill (Program::disabled_billing)
+    DisabledBilling,
 };
 
 /// `==`, `!=`, `<`, `<=`, `>`, `>=`, `in`, `not in`: a node comparing its two kids.
@@ -242,6 +244,11 @@ struct Program {
         std::vector<std::string> codes; // written in its `bill` clauses: `--why-not CODE`
     };
     std::vector<Disabled> disabled;
+    /// `disabled_billing`: for each code a disabled rule's `bill` writes, the text saying which
+    /// rule and who disabled it (so review can say why a submitted code is not paid). Built
+    /// from `disabled` by index_disabled(), when checked and when read from a snapshot.
+    std::unique_ptr<TableData> disabled_billing = std::make_unique<TableData>();
+    void index_disabled();
     std::uint32_t max_frame = 0;
     /// The undated settings the checker folded into each constant, by the constant's span
     /// (`most + 1` is one constant): explanations and `cpl doc` still name a setting a payer

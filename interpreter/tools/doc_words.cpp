@@ -162,6 +162,8 @@ Inlines Words::phrase(const Node& n) const {
         return {text("a submitted claim is being reviewed")};
     case Op::ServiceDate:
         return {text("the date of service")};
+    case Op::DisabledBilling:
+        return {text("the codes billed only by rules a policy disabled")};
     case Op::Member:
     case Op::MapMember: {
         std::string written = written_text(p_, n.span);

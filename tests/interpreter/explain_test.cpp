@@ -40,6 +40,13 @@ Run make(const std::string& body) {
     return r;
 }
 
+// A payer policy `name` over the standard set, its declarations `body`, loaded and checked.
+Loaded load_payer(const std::string& name, const std::string& body) {
+    std::string path = test::scratch_file(name + ".cpl");
+    std::ofstream(path) << "policy " << name << " extends standard\n" << body;
+    return load_policy(path);
+}
+
 std::string one_limb(int studies) {
     std::string ncs;
     for (int i = 0; i < studies; ++i)
@@ -209,10 +216,8 @@ TEST_CASE("why-not of a rule a payer disabled says who disabled it and why") {
 TEST_CASE("why-not of a code only a disabled rule bills names the rule and its disable") {
     // Once "no rule of policy p bills it": true of the program, and no help to the author
     // whose own `disable` is why.
-    std::string path = test::scratch_file("no_95886.cpl");
-    std::ofstream(path) << "policy no_95886 extends standard\n"
-                           "disable rule needle_emg_complete_with_ncs \"paid as 95885 here\"\n";
-    Loaded loaded = load_policy(path);
+    Loaded loaded = load_payer("no_95886", "disable rule needle_emg_complete_with_ncs \"paid as "
+                                           "95885 here\"\n");
     REQUIRE(loaded.program);
     Session session(*loaded.program);
     EvaluateOptions options;
@@ -224,6 +229,50 @@ TEST_CASE("why-not of a code only a disabled rule bills names the rule and its d
     CHECK(out.result->why_not[0] ==
           "95886: the rule that bills it, needle_emg_complete_with_ncs, never runs: `no_95886` "
           "disables it (paid as 95885 here)");
+}
+
+TEST_CASE("disabled_billing holds the codes only disabled rules bill, with the rule and why") {
+    // A payer disabling the rule that bills 95861 (by table needle_emg_code) leaves 95860-95864
+    // billed by no rule; one disabling a rule that bills 95870, which another rule also bills,
+    // leaves 95870 billed.
+    Loaded loaded = load_payer(
+        "no_complete_limbs", "disable rule needle_emg_complete_without_ncs \"paid by the visit\"\n"
+                             "disable rule needle_emg_limited_without_ncs\n");
+    REQUIRE(loaded.program);
+    const TableData& table = *loaded.program->disabled_billing;
+    const TableRowData* row = table.find(Value::of_string("95861"));
+    REQUIRE(row);
+    CHECK(row->value.str() == "rule `needle_emg_complete_without_ncs`, which bills it, is "
+                              "disabled by policy no_complete_limbs (paid by the visit)");
+    CHECK(row->layer == "no_complete_limbs");
+    CHECK(table.find(Value::of_string("95864")));
+    CHECK_FALSE(table.find(Value::of_string("95870"))); // rule axial_emg_without_ncs bills it
+    CHECK_FALSE(table.find(Value::of_string("95886")));
+
+    Loaded standard = load_policy("standard");
+    REQUIRE(standard.program);
+    CHECK(standard.program->disabled_billing->rows.empty());
+}
+
+TEST_CASE("review of a code only a disabled rule bills says so, not that the study lacks it") {
+    Loaded loaded = load_payer("no_95886_review", "disable rule needle_emg_complete_with_ncs "
+                                                  "\"paid as 95885 here\"\n");
+    REQUIRE(loaded.program);
+    Session session(*loaded.program);
+    std::string study = one_limb(5);
+    study.insert(study.rfind('}'), R"(, "claim": [{"code": "95886", "units": 1},
+        {"code": "95909", "units": 1}])");
+    auto out = session.run(study, {});
+    INFO(out.error);
+    REQUIRE(out.result);
+    REQUIRE(!out.result->review.empty());
+    const ReviewLine& line = out.result->review[0];
+    CHECK(line.code == "95886");
+    CHECK(line.status == "denied");
+    REQUIRE(!line.reasons.empty());
+    CHECK(line.reasons[0].message ==
+          "95886 is not paid under this policy: rule `needle_emg_complete_with_ncs`, which bills "
+          "it, is disabled by policy no_95886_review (paid as 95885 here)");
 }
 
 TEST_CASE("why-not names the band the count fell in and the band the code needs") {
