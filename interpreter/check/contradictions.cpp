@@ -157,7 +157,18 @@ struct TextBound {
     std::string text;
     bool inclusive = true;
 };
+// One condition, read as what it says of one keyed value: `op` against `values` (the
+// constant, or a list's elements for `in` and `not in`); or, `op` Or, that one of
+// `alternatives` holds (`count(l) > 3 or count(l) < 2`), each a test of the same value.
+struct Test {
+    std::string key;
+    Op op = Op::Eq;
+    std::vector<Value> values;
+    std::vector<Test> alternatives = {};
+};
+
 struct Known {
+    std::vector<std::vector<Test>> disjunctions; // each holds through one of its tests
     std::optional<std::vector<Value>> among;
     std::vector<Value> not_among;
     std::optional<std::int64_t> low, high;
@@ -188,8 +199,8 @@ bool texts_between(const Known& k) {
     return low.text < high.text || (low.text == high.text && low.inclusive && high.inclusive);
 }
 
-// Whether some value is still possible.
-bool satisfiable(const Known& k, const std::vector<Shape>& shapes) {
+// Whether some value is still possible, the disjunctions aside.
+bool satisfiable_alone(const Known& k, const std::vector<Shape>& shapes) {
     if (!numbers_between(k) || !texts_between(k)) return false;
     if (!k.among) return true;
     for (const auto& v : *k.among) {
@@ -241,16 +252,12 @@ Op negated(Op op) {
     }
 }
 
-// One condition, read as what it says of one keyed value: `op` against `values` (the
-// constant, or a list's elements for `in` and `not in`).
-struct Test {
-    std::string key;
-    Op op = Op::Eq;
-    std::vector<Value> values;
-};
-
 // Adds what `test` says to `k`; false when it says nothing this check follows.
 bool learn(Known& k, const Test& test, const std::vector<Shape>& shapes) {
+    if (test.op == Op::Or) {
+        k.disjunctions.push_back(test.alternatives);
+        return true;
+    }
     auto keep_among = [&](const std::vector<Value>& allowed) {
         if (!k.among) {
             k.among = allowed;
@@ -294,6 +301,30 @@ bool learn(Known& k, const Test& test, const std::vector<Shape>& shapes) {
     else
         k.low = k.low ? std::max(*k.low, bound) : bound;
     return true;
+}
+
+// Whether some value is still possible: with each disjunction, through one of its tests. Past
+// `most` combinations, possible (no warning rather than a slow check).
+bool satisfiable(const Known& k, const std::vector<Shape>& shapes) {
+    if (!satisfiable_alone(k, shapes)) return false;
+    constexpr std::size_t most = 64;
+    std::size_t combinations = 1;
+    for (const auto& alternatives : k.disjunctions)
+        if ((combinations *= std::max<std::size_t>(alternatives.size(), 1)) > most) return true;
+    std::vector<std::size_t> pick(k.disjunctions.size(), 0);
+    for (std::size_t n = 0; n < combinations; ++n) {
+        Known one = k;
+        one.disjunctions.clear();
+        std::size_t rest = n;
+        bool followed = true;
+        for (const auto& alternatives : k.disjunctions) {
+            if (alternatives.empty()) continue;
+            followed = learn(one, alternatives[rest % alternatives.size()], shapes) && followed;
+            rest /= alternatives.size();
+        }
+        if (!followed || satisfiable_alone(one, shapes)) return true;
+    }
+    return false;
 }
 
 // A condition a `when` holds, negated or not, and the condition as written that says it.
@@ -372,19 +403,47 @@ private:
         return Test{std::move(key), op, {v}};
     }
 
+    // `x == a or x == b` is `x in [a, b]`; other sides of one value (`count(l) > 3 or
+    // count(l) < 2`) are alternatives, one of which holds.
     std::optional<Test> either(const Node& n, bool negate) const {
-        auto left = of(n.kids[0], negate), right = of(n.kids[1], negate);
-        auto values = [](const std::optional<Test>& t) {
-            return t && (t->op == Op::Eq || t->op == Op::In);
-        };
-        if (!values(left) || !values(right) || left->key != right->key) return std::nullopt;
-        left->op = Op::In;
-        left->values.insert(left->values.end(), right->values.begin(), right->values.end());
-        return left;
+        auto left = side_of(n.kids[0], negate), right = side_of(n.kids[1], negate);
+        if (!left || !right || left->key != right->key) return std::nullopt;
+        auto values = [](const Test& t) { return t.op == Op::Eq || t.op == Op::In; };
+        if (values(*left) && values(*right)) {
+            left->op = Op::In;
+            left->values.insert(left->values.end(), right->values.begin(), right->values.end());
+            return left;
+        }
+        Test out{left->key, Op::Or, {}};
+        for (Test* side : {&*left, &*right})
+            if (side->op == Op::Or)
+                for (Test& alternative : side->alternatives)
+                    out.alternatives.push_back(std::move(alternative));
+            else
+                out.alternatives.push_back(std::move(*side));
+        return out;
+    }
+
+    // A side of an `or`; a definition without parameters as its body says (`when many_dx or
+    // few_dx`), unless that names the body's own locals.
+    std::optional<Test> side_of(const Node& n, bool negate) const {
+        if (n.op == Op::Def && n.slot < p_.defs.size() && !p_.defs[n.slot].is_function &&
+            p_.defs[n.slot].type && p_.defs[n.slot].type->kind == TypeKind::Bool && reading_ < 8) {
+            ++reading_;
+            auto body = side_of(p_.defs[n.slot].body, negate);
+            --reading_;
+            if (body && body->key.find("local ") == std::string::npos &&
+                std::none_of(
+                    body->alternatives.begin(), body->alternatives.end(),
+                    [](const Test& t) { return t.key.find("local ") != std::string::npos; }))
+                return body;
+        }
+        return of(n, negate);
     }
 
     const Program& p_;
     const std::set<LookupsToProve::key_type>& from_tables_;
+    mutable int reading_ = 0; // definitions read through, one in another
 };
 
 } // namespace
@@ -420,7 +479,9 @@ void RuleCompiler::warn_contradictions(const RuleCode& code, const ast::Rule& ru
                                     written, never()));
             for (const auto& before : k.said_by)
                 d.notes.push_back(fmt::format("before it: `{}`", before));
-            if (!numbers_between(k))
+            if (satisfiable_alone(k, shapes))
+                d.help = "no side of the `or` can hold with the other conditions: check them";
+            else if (!numbers_between(k))
                 d.help = "no number is within both bounds: check them (`<` and `>` leave the "
                          "bound itself out)";
             else if (!texts_between(k))
