@@ -78,6 +78,7 @@ struct CaseState {
     const std::vector<std::string>& print_names;
 
     const RuleCode* rule = nullptr;               // the rule, edit or exception running
+    const ClauseCode* clause = nullptr;           // its clause running (an exception's guard's too)
     std::size_t rule_index = 0;                   // its place in program order, rules then edits
     std::vector<TrailEntry>& trail;               // under explain: the reasons (and clauses) so far
     std::vector<Stop> stops;                      // under explain: where each rule stopped

@@ -18,8 +18,19 @@ std::string_view service_date(const Value& case_record) {
     return case_record.items[case_field::date_of_service].str();
 }
 
+// The exception of `rule` whose clauses hold `clause`, or null.
+const RuleCode* exception_holding(const RuleCode& rule, const ClauseCode* clause) {
+    for (const auto* list : {&rule.exceptions, &rule.element_exceptions})
+        for (const RuleCode& exception : *list)
+            if (!exception.clauses.empty() && clause >= exception.clauses.data() &&
+                clause < exception.clauses.data() + exception.clauses.size())
+                return &exception;
+    return nullptr;
+}
+
 // An error in a definition (`def aanem_row = aanem_limits[…]` of the standard set) names the
-// rule or edit that asked for it: a payer's edit calling it is found by its own line.
+// rule or edit that asked for it: a payer's edit calling it is found by its own line, and so
+// is a payer's clause in a base's rule (a narrowing, an exception's guard), by the clause.
 void note_reached_from(const CaseState& s, EvalError& e) {
     const RuleCode* rule = s.rule;
     if (!rule || rule->span.end == 0) return;
@@ -27,13 +38,26 @@ void note_reached_from(const CaseState& s, EvalError& e) {
         return part.end != 0 && e.span.file == part.file && e.span.begin >= part.begin &&
                e.span.end <= part.end;
     };
-    const Span& at = rule->span;
-    if (within(at) || std::any_of(rule->clauses.begin(), rule->clauses.end(),
-                                  [&](const ClauseCode& c) { return within(c.span); }))
+    const ClauseCode* clause = s.clause;
+    if ((clause && within(clause->span)) || within(rule->span) ||
+        std::any_of(rule->clauses.begin(), rule->clauses.end(),
+                    [&](const ClauseCode& c) { return within(c.span); }))
         return;
-    e.reached_from =
-        fmt::format("{} `{}`", rule->kind == ast::RuleKind::Edit ? "edit" : "rule", rule->name);
-    e.reached_at = at;
+    std::string kind = rule->kind == ast::RuleKind::Edit ? "edit" : "rule";
+    e.reached_from = fmt::format("{} `{}`", kind, rule->name);
+    e.reached_at = rule->span;
+    if (!clause || clause->span.end == 0) return;
+    if (clause->narrowing >= 0 &&
+        static_cast<std::size_t>(clause->narrowing) < rule->narrowings.size()) {
+        e.reached_from = fmt::format(
+            "{}'s narrowing of {} `{}`",
+            rule->narrowings[static_cast<std::size_t>(clause->narrowing)].layer, kind, rule->name);
+        e.reached_at = clause->span;
+    } else if (const RuleCode* exception = exception_holding(*rule, clause)) {
+        e.reached_from =
+            fmt::format("exception `{}` to {} `{}`", exception->name, kind, rule->name);
+        e.reached_at = clause->span;
+    }
 }
 
 Result run(CaseState& s) {

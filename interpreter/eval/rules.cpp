@@ -20,6 +20,7 @@ std::string_view keep(CaseState& s, const Value& v) {
 // An exception wins when its guard, the `let`/`when` clauses before anything else, holds.
 bool guard_passes(CaseState& s, const RuleCode& exception) {
     for (const auto& clause : exception.clauses) {
+        s.clause = &clause;
         if (clause.kind == ast::ClauseKind::Let)
             s.expr.local(clause.slot) = s.expr.eval(clause.expr);
         else if (clause.kind != ast::ClauseKind::When)
@@ -204,6 +205,7 @@ void exec(CaseState& s, const RuleCode& rule, std::size_t i, int line) {
             return;
         if (i == count) return;
         const ClauseCode& c = clauses[i];
+        s.clause = &c; // an error below names it when it is a payer's (evaluate.cpp)
         switch (c.kind) {
         case K::For: {
             Value list = s.expr.expect_list(c.expr);
@@ -289,6 +291,7 @@ void run_clauses(CaseState& s, const RuleCode& rule) {
 
 void run_rule(CaseState& s, const RuleCode& rule) {
     if (!rule.effective.holds(s.context.date)) return;
+    s.clause = nullptr;
     if (rule.exceptions.empty()) return run_clauses(s, rule); // most rules: no call to try none
     s.rule = &rule; // the exceptions' guards run for it (an error there names it)
     const RuleCode* winner =
