@@ -79,6 +79,7 @@ struct CaseState {
 
     const RuleCode* rule = nullptr;               // the rule, edit or exception running
     const ClauseCode* clause = nullptr;           // its clause running (an exception's guard's too)
+    const RuleCode* exception_to = nullptr;       // when `rule` is an exception: its target
     std::size_t rule_index = 0;                   // its place in program order, rules then edits
     std::vector<TrailEntry>& trail;               // under explain: the reasons (and clauses) so far
     std::vector<Stop> stops;                      // under explain: where each rule stopped

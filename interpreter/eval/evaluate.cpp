@@ -46,6 +46,13 @@ void note_reached_from(const CaseState& s, EvalError& e) {
     std::string kind = rule->kind == ast::RuleKind::Edit ? "edit" : "rule";
     e.reached_from = fmt::format("{} `{}`", kind, rule->name);
     e.reached_at = rule->span;
+    if (const RuleCode* target = s.exception_to; target && target != rule) {
+        e.reached_from =
+            fmt::format("exception `{}` to {} `{}`", rule->name,
+                        target->kind == ast::RuleKind::Edit ? "edit" : "rule", target->name);
+        if (clause && clause->span.end != 0) e.reached_at = clause->span;
+        return;
+    }
     if (!clause || clause->span.end == 0) return;
     if (clause->narrowing >= 0 &&
         static_cast<std::size_t>(clause->narrowing) < rule->narrowings.size()) {

@@ -187,8 +187,10 @@ bool element_exception_ran(CaseState& s, const RuleCode& rule, int line) {
     if (!winner) return false;
     mark_exception_ran(s, *winner);
     s.rule = winner;
+    s.exception_to = &rule;
     exec(s, *winner, 0, line);
     s.rule = &rule;
+    s.exception_to = nullptr;
     return true;
 }
 
@@ -304,7 +306,9 @@ void run_rule(CaseState& s, const RuleCode& rule) {
             return holds;
         });
     if (winner) mark_exception_ran(s, *winner);
+    s.exception_to = winner ? &rule : nullptr;
     run_clauses(s, winner ? *winner : rule);
+    s.exception_to = nullptr;
 }
 
 // Each edit sees the claim as the previous edit left it.

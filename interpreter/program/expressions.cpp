@@ -264,8 +264,8 @@ Value Expressions::index(const Node& n) {
         fail(n, "eval.type", fmt::format("`[…]` needs a list or a table, got {}", text(object)));
     if (key.kind != Kind::Number || key.number < 0 || key.number >= object.size)
         fail(n, "eval.index",
-             fmt::format("position {} is outside the list (it has {} elements; the first is 0)",
-                         text(key), object.size));
+             fmt::format("position {} is outside the list (it has {} element{}; the first is 0)",
+                         text(key), object.size, object.size == 1 ? "" : "s"));
     return object.items[key.number];
 }
 
