@@ -87,6 +87,18 @@ std::int32_t kept_text(const Node& body, std::uint32_t parameters) {
     return -1;
 }
 
+namespace {
+
+// Whether `n` reads a local below `count` (a definition's body, one of its parameters): a
+// function that does not (`def one(l) = 1`) gives the same whatever it is called with.
+bool reads_local_below(const Node& n, std::uint32_t count) {
+    if (n.op == Op::Local && n.slot < count) return true;
+    return std::any_of(n.kids.begin(), n.kids.end(),
+                       [&](const Node& k) { return reads_local_below(k, count); });
+}
+
+} // namespace
+
 Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
     std::vector<Node> args;
     std::vector<TypeP> types;
@@ -180,8 +192,14 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
         // n_of(l) = count(l)`), unless its values are known: a key the case chooses.
         // (Not a list: a function may have filtered its elements by the table looked up.)
         else if (out.node.op == Op::CallDef && from_case && out.type &&
-                 out.type->kind != TypeKind::List)
+                 out.type->kind != TypeKind::List &&
+                 reads_local_below(p().defs[it->second].body, p().defs[it->second].param_count)) {
+            // A value of no known kind (`def plus1(n) = n + 1`, a number or a text) too.
+            if (out.type->kind == TypeKind::Any && !out.field && !out.constants.value &&
+                !out.constants.each_of)
+                out.case_text = true;
             mark_computed_from_case(out, elements_from_case);
+        }
         return out;
     }
     const Builtin* builtin = find_builtin(n);

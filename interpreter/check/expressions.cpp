@@ -401,13 +401,26 @@ Typed ExpressionChecker::index(const ast::Index& ix, Span span, Scope& scope) {
             if (lists && lists->size() == 1 && (*lists)[0].kind == Kind::List &&
                 *at >= (*lists)[0].size) {
                 error("eval.index", span,
-                      fmt::format("position {} is outside the list (it has {} elements; the "
+                      fmt::format("position {} is outside the list (it has {} element{}; the "
                                   "first is 0)",
-                                  *at, (*lists)[0].size));
+                                  *at, (*lists)[0].size, (*lists)[0].size == 1 ? "" : "s"));
                 return fail(span);
             }
         }
         // A list the case chooses may be shorter: the position needs a test of its count.
+        // A loop's variable over constant positions (`for i in [0, 1]`): the largest.
+        if (!at && key.constants.each_of && key.constants.each_of->kind == Kind::List &&
+            depends_on_case(object) && object.node.op != Op::Const && object.node.op != Op::List) {
+            std::optional<std::int64_t> largest;
+            for (const Value& v : key.constants.each_of->list()) {
+                if (v.kind != Kind::Number || v.number < 0) {
+                    largest.reset();
+                    break;
+                }
+                largest = std::max(largest.value_or(0), v.number);
+            }
+            if (largest) positions_to_prove_[{span.file, span.begin, span.end}] = *largest + 1;
+        }
         if (object.node.op != Op::Const && object.node.op != Op::List && depends_on_case(object) &&
             at && *at >= 0)
             positions_to_prove_[{span.file, span.begin, span.end}] = *at + 1;

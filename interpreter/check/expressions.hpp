@@ -271,7 +271,8 @@ protected:
     CallPositions call_positions_to_prove_;
     [[gnu::noinline]] void unguarded_call_position(const Node& call, const ParamPosition& position,
                                                    bool in_place);
-    Diagnostic& position_warning(Span at, Span list_at, std::int64_t needed, bool in_place);
+    Diagnostic& position_warning(Span at, Span list_at, std::int64_t needed, bool in_place,
+                                 const std::string& position = "");
     // Those of lookups_to_prove_ whose key always has one value (`let c = 95999`).
     std::set<LookupsToProve::key_type> one_value_lookups_;
     // A call of a definition that looks up its argument (`limit_of(line.code)`), kept in

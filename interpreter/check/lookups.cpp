@@ -44,6 +44,8 @@ struct Tested {
     std::vector<std::pair<std::string, const Node*>> when_fails;
     // Lists (by name) with at least so many elements: `count(L) > 0`, `any x in L: …`.
     std::map<std::string, std::int64_t> at_least;
+    // Lists with more elements than a position (both by name): `count(L) > i`, so `L[i]`.
+    std::set<std::pair<std::string, std::string>> longer_than;
 };
 
 const TableData* named_table(const Node& n) {
@@ -150,6 +152,11 @@ public:
             return;
         }
         if (n.op == (negate ? Op::NotIn : Op::In)) {
+            // `count(complete_limbs) in needle_emg_code`: at least the table's least key.
+            if (const Node* counted = counted_list(n.kids[0]))
+                if (const TableData* table = named_table(n.kids[1]))
+                    if (auto least = least_number_key(*table); least && *least > 0)
+                        at_least(*counted, *least, tested);
             if (const TableData* table = named_table(n.kids[1])) {
                 if (std::string k = key(n.kids[0]); !k.empty())
                     tested.in_table.insert({std::move(k), table});
@@ -180,7 +187,7 @@ public:
         if (!counted) counted = counted_list(n.kids[1]);
         if (!counted) return;
         const Value* bound = constant_of(count_left ? n.kids[1] : n.kids[0]);
-        if (!bound) return;
+        if (!bound) return learn_longer(n, *counted, count_left, negate, tested);
         if (n.op == Op::In || n.op == Op::NotIn) {
             if (!count_left || bound->kind != Kind::List) return;
             std::vector<std::int64_t> counts;
@@ -223,6 +230,33 @@ public:
                                                             : 0;
         if (least > 0) at_least(*counted, least, tested);
     }
+    // `count(L) > i` (or `i < count(L)`, `not (count(L) <= i)`) holding: `L[i]` is there.
+    void learn_longer(const Node& n, const Node& counted, bool count_left, bool negate,
+                      Tested& tested) const {
+        Op op = negate ? (n.op == Op::Le ? Op::Gt : n.op == Op::Ge ? Op::Lt : Op::Eq) : n.op;
+        if (op != (count_left ? Op::Gt : Op::Lt)) return;
+        std::string list = key(whole_list(counted, true));
+        std::string position = key(count_left ? n.kids[1] : n.kids[0]);
+        if (!list.empty() && !position.empty()) tested.longer_than.insert({list, position});
+    }
+
+    // The least number a row of `table` has for its key (a range's low end), if every row is
+    // keyed by numbers.
+    static std::optional<std::int64_t> least_number_key(const TableData& table) {
+        std::optional<std::int64_t> least;
+        for (const TableRowData& row : table.rows) {
+            std::int64_t key = 0;
+            if (row.is_range && !row.string_range)
+                key = row.low;
+            else if (!row.is_range && !row.keys.empty() && row.keys[0].kind == Kind::Number)
+                key = row.keys[0].number;
+            else
+                return std::nullopt;
+            least = std::min(least.value_or(key), key);
+        }
+        return least;
+    }
+
     // The list `k` counts: `L` of `count(L)`, also of a definition without parameters that is
     // one (`def n_dx = count(case.diagnoses)`).
     const Node* counted_list(const Node& k) const {
@@ -472,7 +506,9 @@ public:
             if (report_.position && positions_)
                 if (auto needed = positions_->find({n.span.file, n.span.begin, n.span.end});
                     needed != positions_->end() && n.kids.size() == 2) {
-                    if (!has_at_least(n.kids[0], needed->second, tested))
+                    if (!has_at_least(n.kids[0], needed->second, tested) &&
+                        !tested.longer_than.count(
+                            {key(whole_list(n.kids[0], false)), key(n.kids[1])}))
                         report_.position(n, needed->second);
                 }
             if (auto noted = to_prove_.find({n.span.file, n.span.begin, n.span.end});
@@ -585,6 +621,9 @@ private:
             tested.among[k] = std::move(values);
         for (auto& [k, values] : said.excluded) // `def ok(c) = c != 95999`
             tested.excluded[k].insert(tested.excluded[k].end(), values.begin(), values.end());
+        for (const auto& [k, least] : said.at_least) // `def has_dx = count(case.diagnoses) > 0`
+            tested.at_least[k] = std::max(tested.at_least[k], least);
+        tested.longer_than.insert(said.longer_than.begin(), said.longer_than.end());
     }
 
     // The node a key is a text made from: `lower(c)`, `code(c)`, `row_key(t, c)`, `"{c}"`, or a
@@ -1082,6 +1121,11 @@ private:
 
     // The name of a key (key_of), a `let` read as the value it was bound to.
     std::string key(const Node& n) const {
+        // A definition without parameters that is a field of the case (`def dx =
+        // case.diagnoses`) is named as the field, so a test of either proves the other.
+        if (n.op == Op::Def && n.slot < defs_.size() && defs_[n.slot].param_count == 0 &&
+            is_case_path(defs_[n.slot].body))
+            return key(defs_[n.slot].body);
         // A constant (`d[95860]` of a dated table) is named by its value, so a test of the same
         // value before it (`95860 in d`) is seen.
         if (n.op == Op::Const &&
@@ -1104,6 +1148,12 @@ private:
         // key is left unnamed (no test can name it either).
         constexpr std::size_t longest = 1024;
         return read.size() > longest ? "" : read;
+    }
+
+    static bool is_case_path(const Node& n) {
+        if (n.op == Op::CaseRoot) return true;
+        return (n.op == Op::Member || n.op == Op::MapMember) && n.kids.size() == 1 &&
+               is_case_path(n.kids[0]);
     }
 
     std::string local_key(std::uint32_t slot) const {
@@ -1168,14 +1218,15 @@ private:
     const CallPositions* call_positions_ = nullptr;
 
     // Whether the tests that hold say `list` has at least `needed` elements.
-    bool has_at_least(const Node& list, std::int64_t needed, const Tested& tested) const {
+    bool has_at_least(const Node& written, std::int64_t needed, const Tested& tested) const {
+        const Node& list = whole_list(written, needed == 1);
         // A list written in place has its elements but those written `if …` (Op::Guard).
         if (list.op == Op::List)
             return std::count_if(list.kids.begin(), list.kids.end(),
                                  [](const Node& k) { return k.op != Op::Guard; }) >= needed;
         if (list.op == Op::Const && list.constant.kind == Kind::List)
             return list.constant.size >= needed;
-        std::string k = key(whole_list(list, needed == 1));
+        std::string k = key(list);
         auto known = k.empty() ? tested.at_least.end() : tested.at_least.find(k);
         return known != tested.at_least.end() && known->second >= needed;
     }
@@ -1246,7 +1297,11 @@ std::string as_operand(const std::string& key) {
 // `in_place`: in a definition, or of a list bound inside the expression, where no `when` can
 // test it.
 void ExpressionChecker::unguarded_position(const Node& index, std::int64_t needed, bool in_place) {
-    position_warning(index.span, index.kids[0].span, needed, in_place);
+    // A position not written as a number (`i` of `for i in [0, 1]`) is tested as itself.
+    std::string position = index.kids[1].op == Op::Const
+                               ? std::string()
+                               : one_line(source_text(as_written(index.kids[1].span)));
+    position_warning(index.span, index.kids[0].span, needed, in_place, position);
 }
 
 // `first(case.diagnoses)` of `def first(l) = l[0]`, with nothing before it that says the list
@@ -1264,11 +1319,12 @@ void ExpressionChecker::unguarded_call_position(const Node& call, const ParamPos
 // The warning that `at` (`L[i]`, or a call reading a position of it) needs `list` to have
 // `needed` elements.
 Diagnostic& ExpressionChecker::position_warning(Span at, Span list_at, std::int64_t needed,
-                                                bool in_place) {
+                                                bool in_place, const std::string& position) {
     std::string written = one_line(source_text(as_written(at)));
     std::string list = one_line(source_text(list_at));
-    std::string test = needed == 1 ? fmt::format("count({}) > 0", list)
-                                   : fmt::format("count({}) >= {}", list, needed);
+    std::string test = !position.empty() ? fmt::format("count({}) > {}", list, position)
+                       : needed == 1     ? fmt::format("count({}) > 0", list)
+                                         : fmt::format("count({}) >= {}", list, needed);
     auto& d = warning("check.unguarded_position", as_written(at),
                       fmt::format("`{}` stops the case with an error (eval.index) when `{}` {}, "
                                   "and nothing before it tests that",
