@@ -58,7 +58,7 @@ void Program::index_disabled() {
     // A code a rule that runs may still bill is not one "billed by no rule"; when a rule may
     // bill any code, no code can be said to be.
     std::vector<std::string_view> still_billed;
-    if (!codes_billed(rules, still_billed)) {
+    if (disabled.empty() || !codes_billed(rules, still_billed)) {
         table.index();
         return;
     }
