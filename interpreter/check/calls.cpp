@@ -146,6 +146,11 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
                                   type_name(types[i])));
         }
         note_call_lookups(it->second, args, {fields, case_texts, types, constants}, span);
+        // `case.date_of_service` given to a parameter the body uses as a date untested.
+        if (it->second < param_dates_.size())
+            for (const ParamDate& date : param_dates_[it->second])
+                if (date.param < args.size() && is_case_date(args[date.param], fields[date.param]))
+                    call_dates_to_prove_[{span.file, span.begin, span.end}].push_back(date);
         // A list the case chooses given to a parameter whose positions the body reads untested.
         if (it->second < param_positions_.size())
             for (const ParamPosition& position : param_positions_[it->second])

@@ -337,8 +337,12 @@ private:
         done.type = body.type;
         std::vector<DefLookup> deferred;
         std::vector<ParamPosition> positions;
-        auto by_parameters = warn_unguarded_lookups(
-            done.body, done.param_count, done.is_function ? nullptr : &deferred, &positions);
+        std::vector<ParamDate> dates;
+        auto by_parameters =
+            warn_unguarded_lookups(done.body, done.param_count,
+                                   done.is_function ? nullptr : &deferred, &positions, &dates);
+        if (param_dates_.size() <= i) param_dates_.resize(p().defs.size());
+        param_dates_[i] = std::move(dates);
         if (param_positions_.size() <= i) param_positions_.resize(p().defs.size());
         param_positions_[i] = std::move(positions);
         if (def_lookups_.size() <= i) def_lookups_.resize(p().defs.size());

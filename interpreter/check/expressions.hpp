@@ -31,6 +31,16 @@ struct UndatedUse {
     std::string use; // what "" does there
 };
 using DatesToProve = std::map<LookupsToProve::key_type, UndatedUse>;
+/// A parameter a definition uses as a date with no test that it is one (`def after(d) = d >=
+/// "2024-01-01"`): a call giving it `case.date_of_service` needs the test.
+struct ParamDate {
+    std::uint32_t param = 0;
+    UndatedUse use;
+    // The definition whose body uses it, when another one this definition passes its
+    // parameter to; unset: its own.
+    std::optional<std::uint32_t> in_def = std::nullopt;
+};
+using CallDates = std::map<LookupsToProve::key_type, std::vector<ParamDate>>;
 
 /// A look-up in the body of a definition without parameters by a key every reader names alike
 /// (`def aanem_row = aanem_limits[aanem_category]`): proved where the definition is read, by a
@@ -191,6 +201,13 @@ protected:
     // A call's value (a built-in's, a function's) of values the case chooses (calls.cpp).
     static void mark_computed_from_case(Typed& out, bool elements_from_case);
     DatesToProve dates_to_prove_;
+    // The same of a local the case does not choose (a parameter's, in a definition's body),
+    // each definition's parameters so used, and the calls that give them the field.
+    DatesToProve local_dates_;
+    std::vector<std::vector<ParamDate>> param_dates_; // by definition, once compiled
+    CallDates call_dates_to_prove_;
+    [[gnu::noinline]] void report_call_undated(const Node& call, const ParamDate& date);
+    bool is_case_date(const Node& operand, const std::optional<CaseField>& field);
     [[gnu::noinline]] void impossible_value(const ast::Binary& b, const Typed& left,
                                             const Typed& right);
     struct NeverHeld {
@@ -314,10 +331,10 @@ protected:
     /// tests the argument. A definition's own look-ups by its parameters (a call's within it,
     /// by an argument that is one of its parameters) are returned, for its callers.
     // `positions`: where the positions in list parameters the body does not test go.
-    std::vector<ParamLookup>
-    warn_unguarded_lookups(const Node& body, std::uint32_t parameters,
-                           std::vector<DefLookup>* deferred = nullptr,
-                           std::vector<ParamPosition>* positions = nullptr);
+    std::vector<ParamLookup> warn_unguarded_lookups(const Node& body, std::uint32_t parameters,
+                                                    std::vector<DefLookup>* deferred = nullptr,
+                                                    std::vector<ParamPosition>* positions = nullptr,
+                                                    std::vector<ParamDate>* dates = nullptr);
     // A definition's look-up (DefLookup) that nothing tests where `read` reads it.
     void unguarded_def_lookup(const Node& read, const DefLookup& lookup);
     std::vector<std::vector<DefLookup>> def_lookups_; // by definition, once compiled

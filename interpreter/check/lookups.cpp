@@ -88,6 +88,10 @@ struct LookupReports {
     std::vector<ParamPosition>* by_parameter_positions = nullptr;
     // A call giving such a parameter a list the case chooses that no test before it proves.
     std::function<void(const Node&, const ParamPosition&)> call_position = {};
+    // The same of parameters used as dates (`d >= "2024-01-01"` of `def after(d)`), and of
+    // calls giving them `case.date_of_service`.
+    std::vector<ParamDate>* by_parameter_dates = nullptr;
+    std::function<void(const Node&, const ParamDate&)> call_undated = {};
 };
 
 class LookupWalk {
@@ -444,6 +448,10 @@ public:
             if (auto use = dates_->find({n.span.file, n.span.begin, n.span.end});
                 use != dates_->end() && !dated(n, tested))
                 report_.undated(use->second);
+        if (local_dates_ && report_.by_parameter_dates && n.op == Op::Local && n.slot < parameters_)
+            if (auto use = local_dates_->find({n.span.file, n.span.begin, n.span.end});
+                use != local_dates_->end() && !dated(n, tested))
+                keep_date({n.slot, use->second});
         switch (n.op) {
         case Op::And:
         case Op::Or: {
@@ -523,6 +531,7 @@ public:
             break;
         case Op::CallDef:
             positions_of_call(n, tested);
+            dates_of_call(n, tested);
             if (calls_ && report_.call)
                 if (auto call = calls_->find({n.span.file, n.span.begin, n.span.end});
                     call != calls_->end())
@@ -1181,6 +1190,13 @@ public:
         positions_ = positions;
     }
     void proving_dates(const DatesToProve* dates) { dates_ = dates; }
+    void proving_parameter_dates(const DatesToProve* local_dates,
+                                 const std::vector<std::vector<ParamDate>>* param_dates,
+                                 const CallDates* call_dates) {
+        local_dates_ = local_dates;
+        param_dates_ = param_dates;
+        call_dates_ = call_dates;
+    }
     void proving_parameter_positions(
         const std::map<LookupsToProve::key_type, std::int64_t>* local_positions,
         const std::vector<std::vector<ParamPosition>>* param_positions,
@@ -1213,6 +1229,36 @@ private:
     const std::map<LookupsToProve::key_type, std::int64_t>* positions_ = nullptr;
     const std::vector<std::vector<DefLookup>>* def_lookups_ = nullptr;
     const DatesToProve* dates_ = nullptr;
+    const DatesToProve* local_dates_ = nullptr;
+    const std::vector<std::vector<ParamDate>>* param_dates_ = nullptr;
+    const CallDates* call_dates_ = nullptr;
+
+    void keep_date(ParamDate date) const {
+        auto& kept = *report_.by_parameter_dates;
+        for (const ParamDate& known : kept)
+            if (known.param == date.param && known.use.at.file == date.use.at.file &&
+                known.use.at.begin == date.use.at.begin)
+                return;
+        kept.push_back(std::move(date));
+    }
+    // A call giving `case.date_of_service` (noted when compiled) to a parameter its body uses
+    // as a date untested, or (in a body) one of its own parameters: tested here, or passed on.
+    void dates_of_call(const Node& call, const Tested& tested) const {
+        if (call_dates_ && report_.call_undated)
+            if (auto noted = call_dates_->find({call.span.file, call.span.begin, call.span.end});
+                noted != call_dates_->end())
+                for (const ParamDate& date : noted->second)
+                    if (date.param < call.kids.size() && !dated(call.kids[date.param], tested))
+                        report_.call_undated(call, date);
+        if (!report_.by_parameter_dates || !param_dates_ || call.slot >= param_dates_->size())
+            return;
+        for (const ParamDate& inner : (*param_dates_)[call.slot]) {
+            if (inner.param >= call.kids.size()) continue;
+            const Node& argument = call.kids[inner.param];
+            if (argument.op == Op::Local && argument.slot < parameters_ && !dated(argument, tested))
+                keep_date({argument.slot, inner.use, inner.in_def.value_or(call.slot)});
+        }
+    }
     const std::map<LookupsToProve::key_type, std::int64_t>* local_positions_ = nullptr;
     const std::vector<std::vector<ParamPosition>>* param_positions_ = nullptr;
     const CallPositions* call_positions_ = nullptr;
@@ -1635,10 +1681,9 @@ bool ExpressionChecker::removed_row(const TableData& table, const std::string& k
     return true;
 }
 
-std::vector<ParamLookup>
-ExpressionChecker::warn_unguarded_lookups(const Node& body, std::uint32_t parameters,
-                                          std::vector<DefLookup>* deferred,
-                                          std::vector<ParamPosition>* positions) {
+std::vector<ParamLookup> ExpressionChecker::warn_unguarded_lookups(
+    const Node& body, std::uint32_t parameters, std::vector<DefLookup>* deferred,
+    std::vector<ParamPosition>* positions, std::vector<ParamDate>* dates) {
     std::vector<ParamLookup> by_parameters;
     const LookupWalk* walking = nullptr;
     // In a definition without parameters, a look-up by a key its readers name alike (a case's
@@ -1671,7 +1716,9 @@ ExpressionChecker::warn_unguarded_lookups(const Node& body, std::uint32_t parame
         positions,
         [&](const Node& n, const ParamPosition& position) {
             unguarded_call_position(n, position, true);
-        }};
+        },
+        dates,
+        [&](const Node& n, const ParamDate& date) { report_call_undated(n, date); }};
     LookupWalk walk(p().shapes, p().defs, lookups_to_prove_, parameters, reports, &calls_to_prove_,
                     &param_lookups_, &keeps_param_text_);
     walking = &walk;
@@ -1679,6 +1726,7 @@ ExpressionChecker::warn_unguarded_lookups(const Node& body, std::uint32_t parame
     walk.proving_dates(&dates_to_prove_);
     walk.proving_parameter_positions(&local_positions_, &param_positions_,
                                      &call_positions_to_prove_);
+    walk.proving_parameter_dates(&local_dates_, &param_dates_, &call_dates_to_prove_);
     walk.proving_definitions(&def_lookups_);
     walk.walk(body, {});
     // A field of a record parameter (`l.code`, keyed `.2` as the typed record names it) is
@@ -1711,6 +1759,7 @@ void ExpressionChecker::unguarded_def_lookup(const Node& read, const DefLookup& 
 void ExpressionChecker::warn_unguarded_lookups(const RuleCode& code) {
     if (lookups_to_prove_.empty() && calls_to_prove_.empty() && positions_to_prove_.empty() &&
         dates_to_prove_.empty() && call_positions_to_prove_.empty() &&
+        call_dates_to_prove_.empty() &&
         std::all_of(def_lookups_.begin(), def_lookups_.end(),
                     [](const auto& lookups) { return lookups.empty(); }))
         return;
@@ -1743,13 +1792,16 @@ void ExpressionChecker::warn_unguarded_lookups(const RuleCode& code) {
         [&](const Node& n, const ParamPosition& position) {
             unguarded_call_position(
                 n, position, position.param < n.kids.size() && in_place(n.kids[position.param]));
-        }};
+        },
+        nullptr,
+        [&](const Node& n, const ParamDate& date) { report_call_undated(n, date); }};
     LookupWalk walk(p().shapes, p().defs, lookups_to_prove_, 0, reports, &calls_to_prove_, nullptr,
                     &keeps_param_text_);
     walk.proving_positions(&positions_to_prove_);
     walk.proving_dates(&dates_to_prove_);
     walk.proving_parameter_positions(&local_positions_, &param_positions_,
                                      &call_positions_to_prove_);
+    walk.proving_parameter_dates(&local_dates_, &param_dates_, &call_dates_to_prove_);
     walk.proving_definitions(&def_lookups_);
     walk.runs_on(in_force());
     // A reason (`because`, `otherwise`) that cannot be worded reads so; the case goes on.

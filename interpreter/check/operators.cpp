@@ -642,11 +642,9 @@ void ExpressionChecker::empty_range(const ast::Binary& b, Span span) {
                             source_text(b.left->span));
 }
 
-void ExpressionChecker::undated_case_date(const Node& operand,
-                                          const std::optional<CaseField>& field, Span at,
-                                          std::string_view use) {
-    // The field itself, or a `let` or a definition of it (`let d = case.date_of_service`);
-    // not `service_date`, which is the field's value or today's.
+// The field itself, or a `let` or a definition of it (`let d = case.date_of_service`); not
+// `service_date`, which is the field's value or today's.
+bool ExpressionChecker::is_case_date(const Node& operand, const std::optional<CaseField>& field) {
     auto is_the_field = [](const Node& n) {
         return n.op == Op::Member && n.kids.size() == 1 && n.kids[0].op == Op::CaseRoot &&
                n.slot == case_field::date_of_service;
@@ -656,9 +654,17 @@ void ExpressionChecker::undated_case_date(const Node& operand,
                   !field->date_from;
     bool of_def = operand.op == Op::Def && operand.slot < p().defs.size() &&
                   is_the_field(p().defs[operand.slot].body);
-    if (!is_the_field(operand) && !of_let && !of_def) return;
+    return is_the_field(operand) || of_let || of_def;
+}
+
+void ExpressionChecker::undated_case_date(const Node& operand,
+                                          const std::optional<CaseField>& field, Span at,
+                                          std::string_view use) {
     const Span& s = operand.span;
-    dates_to_prove_[{s.file, s.begin, s.end}] = {at, std::string(use)};
+    if (is_case_date(operand, field))
+        dates_to_prove_[{s.file, s.begin, s.end}] = {at, std::string(use)};
+    else if (operand.op == Op::Local && !field) // a parameter, perhaps: judged at its calls
+        local_dates_[{s.file, s.begin, s.end}] = {at, std::string(use)};
 }
 
 void ExpressionChecker::report_undated(const UndatedUse& undated) {
@@ -668,6 +674,21 @@ void ExpressionChecker::report_undated(const UndatedUse& undated) {
                                   undated.use));
     d.help = "write `service_date`: the case's date, or today's for a case without one (test "
              "`case.date_of_service == \"\"` to tell an undated case)";
+}
+
+// `after(case.date_of_service)` of `def after(d) = d >= "2024-01-01"`, with no test before it
+// that the case has a date.
+void ExpressionChecker::report_call_undated(const Node& call, const ParamDate& date) {
+    const Node& argument = call.kids[date.param];
+    std::uint32_t holder = date.in_def.value_or(call.slot);
+    std::string called = holder < p().defs.size() ? p().defs[holder].name : "?";
+    auto& d = warning("check.undated_case_date", as_written(argument.span),
+                      fmt::format("`case.date_of_service` is \"\" for a case without a date, "
+                                  "which the policy codes as of today: `{}` uses it as a date",
+                                  called));
+    d.notes.push_back(fmt::format("at {}: {}", where(date.use.at), date.use.use));
+    d.help = "give `service_date`: the case's date, or today's for a case without one (or test "
+             "`case.date_of_service != \"\"` first)";
 }
 
 Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {
