@@ -141,13 +141,13 @@ struct MergedPolicy {
     std::vector<MergedSource> bibliography;
     /// Every layer's requirements, base first, with the layer that wrote each.
     std::vector<std::pair<const ast::Require*, std::string>> requirements;
-    /// The rules and edits a layer disabled (and none declared again since).
     // What a rule's `bill` clauses write: codes (`bill 95886`), and tables whose values they
     // look up (`bill needle_emg_code[…]`).
     struct Billed {
         std::vector<std::string> codes;
         std::vector<std::string> tables;
     };
+    /// The rules and edits a layer disabled (and none declared again since).
     struct Disabled {
         ast::RuleKind kind;
         std::string name;

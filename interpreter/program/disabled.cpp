@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <map>
 
 namespace cpl {
 
@@ -62,32 +61,33 @@ void Program::index_disabled() {
         table.index();
         return;
     }
-    std::map<std::string, std::vector<std::string>> by_code; // one text a disabled rule
-    std::vector<std::string> codes; // first-seen order, as the layers disabled them
-    std::map<std::string, std::string> first_layer;
+    // One row a code, in the order the layers disabled its rules, one text each rule.
+    struct Entry {
+        std::string code, layer;
+        std::vector<std::string> texts;
+    };
+    std::vector<Entry> entries;
     for (const Disabled& d : disabled) {
         if (d.kind != ast::RuleKind::Rule) continue;
         for (const std::string& code : d.codes) {
             if (std::find(still_billed.begin(), still_billed.end(), code) != still_billed.end())
                 continue;
-            auto& texts = by_code[code];
-            if (texts.empty()) {
-                codes.push_back(code);
-                first_layer[code] = d.layer;
-            }
-            texts.push_back(fmt::format("rule `{}`, which bills it, is disabled by policy {}{}",
-                                        d.name, d.layer,
-                                        d.reason.empty() ? "" : fmt::format(" ({})", d.reason)));
+            auto entry = std::find_if(entries.begin(), entries.end(),
+                                      [&](const Entry& e) { return e.code == code; });
+            if (entry == entries.end()) entry = entries.insert(entries.end(), {code, d.layer, {}});
+            entry->texts.push_back(
+                fmt::format("rule `{}`, which bills it, is disabled by policy {}{}", d.name,
+                            d.layer, d.reason.empty() ? "" : fmt::format(" ({})", d.reason)));
         }
     }
-    for (const std::string& code : codes) {
+    for (const Entry& entry : entries) {
         TableRowData row;
-        row.keys.push_back(Value::of_string(constants->copy(code)));
+        row.keys.push_back(Value::of_string(constants->copy(entry.code)));
         row.value =
-            Value::of_string(constants->copy(fmt::format("{}", fmt::join(by_code[code], "; "))));
+            Value::of_string(constants->copy(fmt::format("{}", fmt::join(entry.texts, "; "))));
         // No cite: the value is the `disable` declaration itself, which --explain need not
         // ask a verified source for.
-        row.layer = first_layer[code];
+        row.layer = entry.layer;
         table.rows.push_back(std::move(row));
     }
     table.index();

@@ -244,9 +244,10 @@ struct Program {
         std::vector<std::string> codes; // written in its `bill` clauses: `--why-not CODE`
     };
     std::vector<Disabled> disabled;
-    /// `disabled_billing`: for each code a disabled rule's `bill` writes, the text saying which
-    /// rule and who disabled it (so review can say why a submitted code is not paid). Built
-    /// from `disabled` by index_disabled(), when checked and when read from a snapshot.
+    /// `disabled_billing`: for each code a disabled rule would bill and no running rule may, the
+    /// text saying which rule and who disabled it (so review can say why a submitted code is
+    /// not paid). Built from `disabled` and `rules` by index_disabled(), when checked and when
+    /// read from a snapshot.
     std::unique_ptr<TableData> disabled_billing = std::make_unique<TableData>();
     void index_disabled();
     std::uint32_t max_frame = 0;
