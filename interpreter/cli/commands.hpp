@@ -11,6 +11,10 @@
 
 namespace cpl::cli {
 
+/// Backs the process's heap with a huge page where the system allows it (heap.cpp): called
+/// first thing in main, before the standard set is read into the heap.
+void prepare_heap();
+
 struct RunOptions {
     std::string policy = "standard";
     std::string format = "text";

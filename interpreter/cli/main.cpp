@@ -1,4 +1,5 @@
-// interpreter/cli/main.cpp — CLI11 wiring only: parse arguments, call a command, exit.
+// interpreter/cli/main.cpp — CLI11 wiring only: prepare the heap, parse arguments, call a
+// command, exit.
 #include "commands.hpp"
 
 #include <CLI/CLI.hpp>
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
     // So does a file over the size limit (`ulimit -f`): the write fails with EFBIG, and `cpl
     // fmt` says so and removes its temporary file, instead of dying with the file half made.
     std::signal(SIGXFSZ, SIG_IGN);
+    cpl::cli::prepare_heap();
     CLI::App app{"cpl — coding policy language: apply electrodiagnostic coding rules to cases",
                  "cpl"};
     app.require_subcommand(0, 1);
