@@ -1,5 +1,6 @@
 // interpreter/cli/cmd_bench.cpp — `cpl bench`: load time, per-case latency (median, p99),
-// throughput with JSON output, and peak memory, over generated cases.
+// throughput with JSON output on one thread and on several, one case in a new process (as
+// from the command line, loading the policy), and peak memory, over generated cases.
 #include "commands.hpp"
 #include "inputs.hpp"
 #include "interpreter/check/check.hpp"
@@ -10,9 +11,18 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <random>
+#include <spawn.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+extern char** environ;
 
 namespace cpl::cli {
 
@@ -63,6 +73,72 @@ std::string generate_case(std::mt19937& rng, std::size_t index,
     if (pick(10) == 0)
         out += R"(, "neuromuscular_junction": [{"nerve": "ulnar", "side": "right"}])";
     return out + "}";
+}
+
+// Cases per second with JSON output, the cases split into `jobs` contiguous slices, each
+// evaluated and rendered by a thread with its own Session (as `cpl run --jobs` does).
+double throughput(const Program& program, const std::vector<std::string>& cases, unsigned jobs) {
+    std::vector<std::unique_ptr<Session>> sessions;
+    for (unsigned j = 0; j < jobs; ++j)
+        sessions.push_back(std::make_unique<Session>(program));
+    std::size_t per = (cases.size() + jobs - 1) / jobs;
+    auto slice = [&](unsigned j) {
+        std::size_t bytes = 0;
+        for (std::size_t i = j * per; i < std::min(cases.size(), (j + 1) * per); ++i) {
+            CaseOutcome outcome = sessions[j]->run(cases[i]);
+            bytes += outcome.result ? to_json(*outcome.result, false).size() : 0;
+        }
+        return bytes;
+    };
+    auto start = Clock::now();
+    std::vector<std::thread> threads;
+    for (unsigned j = 1; j < jobs; ++j)
+        threads.emplace_back(slice, j);
+    slice(0);
+    for (auto& t : threads)
+        t.join();
+    return static_cast<double>(cases.size()) / (micros(Clock::now() - start) / 1e6);
+}
+
+// One case from the command line: `cpl run [--policy P] CASE` started as a new process, the
+// way a coder or a script runs it, loading the policy each time. The median wall time of
+// `runs` starts, or why it could not be measured.
+std::string one_case_process(const std::string& policy, const std::string& case_text, int runs) {
+    char path[] = "/tmp/cpl-bench-XXXXXX.json";
+    int fd = mkstemps(path, 5);
+    if (fd < 0) return "not measured (no temporary file)";
+    bool written =
+        ::write(fd, case_text.data(), case_text.size()) == static_cast<ssize_t>(case_text.size());
+    close(fd);
+    std::vector<std::string> args = {"/proc/self/exe", "run", "--policy", policy, path};
+    std::vector<char*> argv;
+    for (auto& a : args)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t quiet;
+    posix_spawn_file_actions_init(&quiet);
+    posix_spawn_file_actions_addopen(&quiet, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&quiet, 2, "/dev/null", O_WRONLY, 0);
+    std::vector<double> times;
+    std::string failure = written ? "" : "not measured (the case could not be written)";
+    for (int i = 0; i < runs && failure.empty(); ++i) {
+        auto start = Clock::now();
+        pid_t pid = 0;
+        int status = 0;
+        if (posix_spawn(&pid, argv[0], &quiet, nullptr, argv.data(), environ) != 0 ||
+            waitpid(pid, &status, 0) != pid)
+            failure = "not measured (cpl could not be started)";
+        else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+            failure = fmt::format("not measured (`cpl run` of the first case exited with {})",
+                                  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+        times.push_back(micros(Clock::now() - start) / 1000.0);
+    }
+    posix_spawn_file_actions_destroy(&quiet);
+    std::remove(path);
+    if (!failure.empty()) return failure;
+    std::sort(times.begin(), times.end());
+    return fmt::format("{:.2f} ms median of {} (`cpl run` of the first case, a new process)",
+                       times[times.size() / 2], times.size());
 }
 
 double percentile(std::vector<double> values, double p) {
@@ -176,6 +252,9 @@ int bench(const BenchOptions& options) {
             outcome.result ? to_json(*outcome.result, false).size() : outcome.error.size();
     }
     double total_s = micros(Clock::now() - start) / 1e6;
+    unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+    double parallel = jobs > 1 ? throughput(program, cases, jobs) : 0;
+    std::string process = one_case_process(options.policy, cases.front(), 21);
 
     if (options.profile) {
         RuleProfile profile;
@@ -213,6 +292,8 @@ int bench(const BenchOptions& options) {
     print("  of which read   {:.2f} µs median\n", percentile(reads, 0.5));
     print("with JSON output  {:.0f} cases/s ({:.1f} MB out)\n",
           static_cast<double>(cases.size()) / total_s, static_cast<double>(output_bytes) / 1e6);
+    if (jobs > 1) print("  on {} threads   {:.0f} cases/s\n", jobs, parallel);
+    print("one case          {}\n", process);
     print("peak memory       {:.1f} MiB (includes the generated cases held for the benchmark)\n",
           static_cast<double>(usage.ru_maxrss) / 1024.0);
     return errors == cases.size() ? 1 : 0;

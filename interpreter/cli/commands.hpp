@@ -47,6 +47,7 @@ struct BenchOptions {
     std::size_t cases = 20'000;
     unsigned seed = 1;
     bool profile = false;            // also report the time spent in each rule and edit
+    unsigned jobs = 0;               // threads of the parallel throughput; 0: one per core
     std::vector<std::string> inputs; // cases to use instead of generated ones
 };
 int bench(const BenchOptions& options);

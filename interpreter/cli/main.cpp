@@ -120,6 +120,10 @@ int main(int argc, char** argv) {
         bench_cmd->add_option("--seed", bench.seed, "Seed of the case generator");
         bench_cmd->add_flag("--profile", bench.profile,
                             "Also report the time spent in each rule and edit");
+        bench_cmd
+            ->add_option("--jobs,-j", bench.jobs,
+                         "Threads of the parallel throughput measure (default: one per core)")
+            ->check(CLI::Range(1u, 256u));
         bench_cmd->add_option("cases", bench.inputs,
                               "Cases to measure instead of generated ones (repeated to --cases)");
     }
