@@ -60,8 +60,9 @@ demo: build
 test: build browser-deps
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-# The ASan/UBSan build, kept clean (see docs/architecture.md).
-sanitize: deps
+# The ASan/UBSan build, kept clean (see docs/architecture.md); the whole suite, the
+# workbench in a browser included, so it needs what `make test` does.
+sanitize: deps browser-deps
 	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCPL_SANITIZE=ON >/dev/null
 	@cmake --build build-asan -j $(JOBS)
 	@# -O0 frames under ASan are several times those of the optimized build the depth bounds
