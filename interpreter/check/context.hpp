@@ -106,6 +106,12 @@ struct Typed {
     Constants constants = {};
 };
 
+// `"{k}"`: the text of one value and nothing else, which is that value when it is a text.
+inline bool is_text_of_one(const Node& n) {
+    return n.op == Op::Interpolate && n.kids.size() == 1 && n.text.size() == 2 &&
+           n.text[0].empty() && n.text[1].empty();
+}
+
 /// Whether `t` is a case's field or a text made from one: a value the case chooses.
 inline bool of_case(const Typed& t) {
     return t.case_text || (t.field && !t.field->each);

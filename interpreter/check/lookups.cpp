@@ -55,12 +55,6 @@ const TableData* named_table(const Node& n) {
     return n.op == Op::Const && n.constant.kind == Kind::Table ? n.constant.table : nullptr;
 }
 
-// `"{k}"`: the text of one value and nothing else, which is that value when it is a text.
-bool is_text_of_one(const Node& n) {
-    return n.op == Op::Interpolate && n.kids.size() == 1 && n.text.size() == 2 &&
-           n.text[0].empty() && n.text[1].empty();
-}
-
 // The local a key is read from (`l` of `l.code`, of `lower(l.name)`), if any.
 std::optional<std::uint32_t> root_local(const Node& n) {
     if (n.op == Op::Local) return n.slot;

@@ -642,8 +642,8 @@ void ExpressionChecker::empty_range(const ast::Binary& b, Span span) {
                             source_text(b.left->span));
 }
 
-// The field itself, or a `let` or a definition of it (`let d = case.date_of_service`); not
-// `service_date`, which is the field's value or today's.
+// The field itself, or a `let` or a definition of it (`let d = case.date_of_service`), or its
+// text (`"{case.date_of_service}"`); not `service_date`, which is the field's value or today's.
 bool ExpressionChecker::is_case_date(const Node& operand, const std::optional<CaseField>& field) {
     auto is_the_field = [](const Node& n) {
         return n.op == Op::Member && n.kids.size() == 1 && n.kids[0].op == Op::CaseRoot &&
@@ -654,7 +654,9 @@ bool ExpressionChecker::is_case_date(const Node& operand, const std::optional<Ca
                   !field->date_from;
     bool of_def = operand.op == Op::Def && operand.slot < p().defs.size() &&
                   is_the_field(p().defs[operand.slot].body);
-    return is_the_field(operand) || of_let || of_def;
+    // `"{case.date_of_service}"`: the field as text, "" as well for a case without a date.
+    bool as_text = is_text_of_one(operand) && is_case_date(operand.kids[0], field);
+    return is_the_field(operand) || of_let || of_def || as_text;
 }
 
 void ExpressionChecker::undated_case_date(const Node& operand,
