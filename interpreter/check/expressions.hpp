@@ -41,6 +41,13 @@ struct ParamDate {
     std::optional<std::uint32_t> in_def = std::nullopt;
 };
 using CallDates = std::map<LookupsToProve::key_type, std::vector<ParamDate>>;
+/// A use of the field as a date in the body of a definition without parameters (`def
+/// study_year = year(case.date_of_service)`): proved where the definition is read, by a test
+/// before it there (`when case.date_of_service != ""`), as a DefLookup is.
+struct DefDate {
+    std::string key; // the field as a test names it
+    UndatedUse use;
+};
 
 /// A look-up in the body of a definition without parameters by a key every reader names alike
 /// (`def aanem_row = aanem_limits[aanem_category]`): proved where the definition is read, by a
@@ -207,6 +214,9 @@ protected:
     std::vector<std::vector<ParamDate>> param_dates_; // by definition, once compiled
     CallDates call_dates_to_prove_;
     [[gnu::noinline]] void report_call_undated(const Node& call, const ParamDate& date);
+    std::vector<std::vector<DefDate>> def_dates_; // by definition, once compiled
+    std::set<LookupsToProve::key_type> undated_reported_;
+    [[gnu::noinline]] void report_def_undated(const Node& read, const DefDate& date);
     bool is_case_date(const Node& operand, const std::optional<CaseField>& field);
     [[gnu::noinline]] void impossible_value(const ast::Binary& b, const Typed& left,
                                             const Typed& right);
@@ -334,7 +344,8 @@ protected:
     std::vector<ParamLookup> warn_unguarded_lookups(const Node& body, std::uint32_t parameters,
                                                     std::vector<DefLookup>* deferred = nullptr,
                                                     std::vector<ParamPosition>* positions = nullptr,
-                                                    std::vector<ParamDate>* dates = nullptr);
+                                                    std::vector<ParamDate>* dates = nullptr,
+                                                    std::vector<DefDate>* deferred_dates = nullptr);
     // A definition's look-up (DefLookup) that nothing tests where `read` reads it.
     void unguarded_def_lookup(const Node& read, const DefLookup& lookup);
     std::vector<std::vector<DefLookup>> def_lookups_; // by definition, once compiled

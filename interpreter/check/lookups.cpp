@@ -86,6 +86,10 @@ struct LookupReports {
     // calls giving them `case.date_of_service`.
     std::vector<ParamDate>* by_parameter_dates = nullptr;
     std::function<void(const Node&, const ParamDate&)> call_undated = {};
+    // In the body of a definition without parameters: its uses of the field as a date that no
+    // test in it proves, for its readers; and a read of such a definition no test proves.
+    std::vector<DefDate>* deferred_dates = nullptr;
+    std::function<void(const Node&, const DefDate&)> def_undated = {};
 };
 
 class LookupWalk {
@@ -440,8 +444,14 @@ public:
     void walk(const Node& n, const Tested& tested) const {
         if (dates_ && report_.undated)
             if (auto use = dates_->find({n.span.file, n.span.begin, n.span.end});
-                use != dates_->end() && !dated(n, tested))
-                report_.undated(use->second);
+                use != dates_->end() && !dated(n, tested)) {
+                std::string name = key(n);
+                if (report_.deferred_dates && !name.empty() &&
+                    name.find("local ") == std::string::npos)
+                    defer_date({name, use->second});
+                else
+                    report_.undated(use->second);
+            }
         if (local_dates_ && report_.by_parameter_dates && n.op == Op::Local && n.slot < parameters_)
             if (auto use = local_dates_->find({n.span.file, n.span.begin, n.span.end});
                 use != local_dates_->end() && !dated(n, tested))
@@ -497,6 +507,16 @@ public:
             if (report_.def_lookup && def_lookups_ && n.slot < def_lookups_->size())
                 for (const DefLookup& lookup : (*def_lookups_)[n.slot])
                     if (!tested_in(lookup.table, lookup.key, tested)) report_.def_lookup(n, lookup);
+            if (def_dates_ && n.slot < def_dates_->size())
+                for (const DefDate& date : (*def_dates_)[n.slot])
+                    if (!dated_key(date.key, tested)) {
+                        if (report_.deferred_dates)
+                            defer_date(date); // read by another such definition: its readers'
+                        else if (report_.def_undated)
+                            report_.def_undated(n, date);
+                        else if (report_.undated) // read by a function: at the use, as before
+                            report_.undated(date.use);
+                    }
             break;
         case Op::Index:
             if (report_.by_parameter_positions && local_positions_ && n.kids.size() == 2 &&
@@ -1199,8 +1219,10 @@ public:
         param_positions_ = param_positions;
         call_positions_ = call_positions;
     }
-    void proving_definitions(const std::vector<std::vector<DefLookup>>* lookups) {
+    void proving_definitions(const std::vector<std::vector<DefLookup>>* lookups,
+                             const std::vector<std::vector<DefDate>>* dates) {
         def_lookups_ = lookups;
+        def_dates_ = dates;
     }
     // The name a test gives `n` (key_of, a `let` read as its value): "" for none.
     std::string name_of(const Node& n) const { return key(n); }
@@ -1222,6 +1244,14 @@ private:
     const std::vector<std::int32_t>* keeps_text_; // by definition (ExpressionChecker)
     const std::map<LookupsToProve::key_type, std::int64_t>* positions_ = nullptr;
     const std::vector<std::vector<DefLookup>>* def_lookups_ = nullptr;
+    const std::vector<std::vector<DefDate>>* def_dates_ = nullptr;
+    void defer_date(const DefDate& date) const {
+        for (const DefDate& known : *report_.deferred_dates)
+            if (known.key == date.key && known.use.at.begin == date.use.at.begin &&
+                known.use.at.file == date.use.at.file)
+                return;
+        report_.deferred_dates->push_back(date);
+    }
     const DatesToProve* dates_ = nullptr;
     const DatesToProve* local_dates_ = nullptr;
     const std::vector<std::vector<ParamDate>>* param_dates_ = nullptr;
@@ -1305,8 +1335,8 @@ private:
 
     // Whether the tests that hold say the date `n` is not "" (`case.date_of_service != ""`,
     // or equal to dates).
-    bool dated(const Node& n, const Tested& tested) const {
-        std::string k = key(n);
+    bool dated(const Node& n, const Tested& tested) const { return dated_key(key(n), tested); }
+    bool dated_key(const std::string& k, const Tested& tested) const {
         if (k.empty()) return false;
         auto is_empty = [](const Value& v) { return v.kind == Kind::String && v.size == 0; };
         if (auto excluded = tested.excluded.find(k);
@@ -1677,7 +1707,8 @@ bool ExpressionChecker::removed_row(const TableData& table, const std::string& k
 
 std::vector<ParamLookup> ExpressionChecker::warn_unguarded_lookups(
     const Node& body, std::uint32_t parameters, std::vector<DefLookup>* deferred,
-    std::vector<ParamPosition>* positions, std::vector<ParamDate>* dates) {
+    std::vector<ParamPosition>* positions, std::vector<ParamDate>* dates,
+    std::vector<DefDate>* deferred_dates) {
     std::vector<ParamLookup> by_parameters;
     const LookupWalk* walking = nullptr;
     // In a definition without parameters, a look-up by a key its readers name alike (a case's
@@ -1712,7 +1743,8 @@ std::vector<ParamLookup> ExpressionChecker::warn_unguarded_lookups(
             unguarded_call_position(n, position, true);
         },
         dates,
-        [&](const Node& n, const ParamDate& date) { report_call_undated(n, date); }};
+        [&](const Node& n, const ParamDate& date) { report_call_undated(n, date); },
+        deferred_dates};
     LookupWalk walk(p().shapes, p().defs, lookups_to_prove_, parameters, reports, &calls_to_prove_,
                     &param_lookups_, &keeps_param_text_);
     walking = &walk;
@@ -1721,7 +1753,7 @@ std::vector<ParamLookup> ExpressionChecker::warn_unguarded_lookups(
     walk.proving_parameter_positions(&local_positions_, &param_positions_,
                                      &call_positions_to_prove_);
     walk.proving_parameter_dates(&local_dates_, &param_dates_, &call_dates_to_prove_);
-    walk.proving_definitions(&def_lookups_);
+    walk.proving_definitions(&def_lookups_, &def_dates_);
     walk.walk(body, {});
     // A field of a record parameter (`l.code`, keyed `.2` as the typed record names it) is
     // named too (`:code`), as callers that test records of no known type name it
@@ -1755,9 +1787,12 @@ void ExpressionChecker::warn_unguarded_lookups(const RuleCode& code) {
         dates_to_prove_.empty() && call_positions_to_prove_.empty() &&
         call_dates_to_prove_.empty() &&
         std::all_of(def_lookups_.begin(), def_lookups_.end(),
-                    [](const auto& lookups) { return lookups.empty(); }))
+                    [](const auto& lookups) { return lookups.empty(); }) &&
+        std::all_of(def_dates_.begin(), def_dates_.end(),
+                    [](const auto& dates) { return dates.empty(); }))
         return;
     std::set<std::uint32_t> defs_reported; // each definition once a rule: its first read
+    std::set<std::uint32_t> def_dates_reported;
     // The variables of the `for` and `let` clauses walked so far: a key read from any other
     // local (`c` of `any c in cs: t[c] > 0`) is bound inside the expression, where no `when`
     // can test it, so the help tests it in place.
@@ -1788,7 +1823,11 @@ void ExpressionChecker::warn_unguarded_lookups(const RuleCode& code) {
                 n, position, position.param < n.kids.size() && in_place(n.kids[position.param]));
         },
         nullptr,
-        [&](const Node& n, const ParamDate& date) { report_call_undated(n, date); }};
+        [&](const Node& n, const ParamDate& date) { report_call_undated(n, date); },
+        nullptr,
+        [&](const Node& n, const DefDate& date) {
+            if (def_dates_reported.insert(n.slot).second) report_def_undated(n, date);
+        }};
     LookupWalk walk(p().shapes, p().defs, lookups_to_prove_, 0, reports, &calls_to_prove_, nullptr,
                     &keeps_param_text_);
     walk.proving_positions(&positions_to_prove_);
@@ -1796,7 +1835,7 @@ void ExpressionChecker::warn_unguarded_lookups(const RuleCode& code) {
     walk.proving_parameter_positions(&local_positions_, &param_positions_,
                                      &call_positions_to_prove_);
     walk.proving_parameter_dates(&local_dates_, &param_dates_, &call_dates_to_prove_);
-    walk.proving_definitions(&def_lookups_);
+    walk.proving_definitions(&def_lookups_, &def_dates_);
     walk.runs_on(in_force());
     // A reason (`because`, `otherwise`) that cannot be worded reads so; the case goes on.
     auto reason_walk = [&](const Node& reason, const Tested& tested) {

@@ -670,6 +670,9 @@ void ExpressionChecker::undated_case_date(const Node& operand,
 }
 
 void ExpressionChecker::report_undated(const UndatedUse& undated) {
+    // A definition's use is reported at most once, however many functions read it.
+    if (!undated_reported_.insert({undated.at.file, undated.at.begin, undated.at.end}).second)
+        return;
     auto& d = warning("check.undated_case_date", undated.at,
                       fmt::format("`case.date_of_service` is \"\" for a case without a date, "
                                   "which the policy codes as of today: {}",
@@ -691,6 +694,20 @@ void ExpressionChecker::report_call_undated(const Node& call, const ParamDate& d
     d.notes.push_back(fmt::format("at {}: {}", where(date.use.at), date.use.use));
     d.help = "give `service_date`: the case's date, or today's for a case without one (or test "
              "`case.date_of_service != \"\"` first)";
+}
+
+// `study_year` of `def study_year = year(case.date_of_service)`, read with no test before it
+// that the case has a date.
+void ExpressionChecker::report_def_undated(const Node& read, const DefDate& date) {
+    std::string name = read.slot < p().defs.size() ? p().defs[read.slot].name : "?";
+    auto& d = warning("check.undated_case_date", as_written(read.span),
+                      fmt::format("`case.date_of_service` is \"\" for a case without a date, "
+                                  "which the policy codes as of today: `{}` uses it as a date, "
+                                  "and nothing before this read tests that the case has one",
+                                  name));
+    d.notes.push_back(fmt::format("at {}: {}", where(date.use.at), date.use.use));
+    d.help = "test `case.date_of_service != \"\"` first, or define it of `service_date`: the "
+             "case's date, or today's for a case without one";
 }
 
 Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {
