@@ -700,8 +700,13 @@ Typed ExpressionChecker::compile(const ast::ListExpr& l, Span span, Scope& scope
         if (t.node.op == Op::Guard && t.node.kids.empty()) continue;
         kids.push_back(std::move(t.node));
     }
+    // An element under a condition not known before the case (`[95860, if c then 95861]`)
+    // makes the list's length the case's: a position past the others needs a test of it.
+    bool guarded = std::any_of(kids.begin(), kids.end(),
+                               [](const Node& k) { return k.op == Op::Guard && !k.kids.empty(); });
     Typed out = make(Op::List, std::move(kids), list_of(element ? element : any_type()), span);
     if (out.node.op == Op::List) {
+        out.size_of_case = guarded;
         out.elements_of_case = of_case_values;
         if (values && !values->empty()) out.constants.elements = constant_list(*values);
     }

@@ -266,6 +266,7 @@ protected:
     std::optional<std::vector<Value>> finite_values(const Typed& t);
     Constants either_constant(const Typed& a, const Typed& b);
     Value constant_list(const std::vector<Value>& values);
+    std::optional<Value> shifted_each(Op op, const Typed& left, const Typed& right);
     // The texts `"…{a}…{b}…"` may be when each part's values are known (`texts`: the words
     // around the parts), none when one may be anything or (`too_many`) they are too many or
     // too long to name.

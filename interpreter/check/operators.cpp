@@ -832,13 +832,51 @@ Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {
         op == Op::Add || op == Op::Sub || op == Op::Mul || op == Op::Div || op == Op::Mod;
     bool from_case = arithmetic && result->kind != TypeKind::List &&
                      (depends_on_case(left) || depends_on_case(right));
+    std::optional<Value> each = shifted_each(op, left, right);
     std::vector<Node> kids;
     kids.push_back(std::move(left.node));
     kids.push_back(std::move(right.node));
     Typed out = make(op, std::move(kids), result, span);
     out.is_switch = is_switch;
     out.case_text = from_case && out.node.op == op;
+    if (out.node.op == op) out.constants.each_of = each;
     return out;
+}
+
+// `i + 1` of `for i in 0..3` takes each of 1..4 in turn: known, so that a position `l[i + 1]`
+// (or `let j = i + 1`, then `l[j]`) is judged by the largest (check.unguarded_position).
+std::optional<Value> ExpressionChecker::shifted_each(Op op, const Typed& left, const Typed& right) {
+    if (op != Op::Add && op != Op::Sub) return std::nullopt;
+    auto number = [](const Typed& t) -> std::optional<std::int64_t> {
+        const Value* v = t.node.op == Op::Const ? &t.node.constant
+                         : t.constants.value    ? &*t.constants.value
+                                                : nullptr;
+        if (v && v->kind == Kind::Number) return v->number;
+        return std::nullopt;
+    };
+    auto numbers = [](const Typed& t) -> const Value* {
+        const auto& each = t.constants.each_of;
+        if (!each || each->kind != Kind::List) return nullptr;
+        for (const Value& v : each->list())
+            if (v.kind != Kind::Number) return nullptr;
+        return &*each;
+    };
+    const Value* each = numbers(left);
+    std::optional<std::int64_t> by = number(right);
+    bool each_on_left = each && by;
+    if (!each_on_left) {
+        each = numbers(right);
+        by = number(left);
+        if (!each || !by) return std::nullopt;
+    }
+    std::vector<Value> values;
+    for (const Value& v : each->list()) {
+        std::int64_t a = each_on_left ? v.number : *by, b = each_on_left ? *by : v.number, r = 0;
+        if (op == Op::Add ? __builtin_add_overflow(a, b, &r) : __builtin_sub_overflow(a, b, &r))
+            return std::nullopt;
+        values.push_back(Value::of_number(r));
+    }
+    return constant_list(values);
 }
 
 } // namespace cpl::check_detail
