@@ -153,10 +153,24 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
                     call_dates_to_prove_[{span.file, span.begin, span.end}].push_back(date);
         // A list the case chooses given to a parameter whose positions the body reads untested.
         if (it->second < param_positions_.size())
-            for (const ParamPosition& position : param_positions_[it->second])
-                if (position.param < args.size() && arguments_of_case[position.param] &&
-                    types[position.param]->kind == TypeKind::List)
-                    call_positions_to_prove_[{span.file, span.begin, span.end}].push_back(position);
+            for (ParamPosition position : param_positions_[it->second]) {
+                if (position.param >= args.size() || !arguments_of_case[position.param] ||
+                    types[position.param]->kind != TypeKind::List)
+                    continue;
+                if (position.position_param) { // `at(case.diagnoses, 0)`: needs 1 element
+                    std::size_t k = *position.position_param;
+                    const Value* at = k >= args.size()          ? nullptr
+                                      : args[k].op == Op::Const ? &args[k].constant
+                                      : constants[k].value      ? &*constants[k].value
+                                                                : nullptr;
+                    if (!at || at->kind != Kind::Number || at->number < 0 ||
+                        at->number == INT64_MAX)
+                        continue; // a position from the case is not judged
+                    position.needed = at->number + 1;
+                    position.position_param.reset();
+                }
+                call_positions_to_prove_[{span.file, span.begin, span.end}].push_back(position);
+            }
         // Argument `k` is a case's field or a text made from one (of_case).
         auto of_case_argument = [&](std::size_t k) {
             return case_texts[k] || (fields[k] && !fields[k]->each);

@@ -106,6 +106,9 @@ struct ParamPosition {
     // The definition whose body reads it, when another one this definition passes its
     // parameter to (`def second_first(l) = first(l)`); unset: its own.
     std::optional<std::uint32_t> in_def = std::nullopt;
+    // The parameter that gives the position (`l[i]` of `def at(l, i)`): `needed` is known at
+    // each call, one more than the constant it gives (`at(case.diagnoses, 0)` needs 1).
+    std::optional<std::uint32_t> position_param = std::nullopt;
 };
 /// Calls that give such a parameter a list the case chooses, by the call's span.
 using CallPositions = std::map<LookupsToProve::key_type, std::vector<ParamPosition>>;

@@ -525,6 +525,13 @@ public:
                     needed != local_positions_->end() &&
                     !has_at_least(n.kids[0], needed->second, tested))
                     keep_position({n.kids[0].slot, needed->second, n.span});
+            // `l[i]` of `def at(l, i)`: the position is the caller's, as the list is, unless
+            // the body tests `count(l) > i` first.
+            if (report_.by_parameter_positions && n.kids.size() == 2 && n.kids[0].op == Op::Local &&
+                n.kids[0].slot < parameters_ && n.kids[1].op == Op::Local &&
+                n.kids[1].slot < parameters_ &&
+                !tested.longer_than.count({key(whole_list(n.kids[0], false)), key(n.kids[1])}))
+                keep_position({n.kids[0].slot, 0, n.span, std::nullopt, n.kids[1].slot});
             if (report_.position && positions_)
                 if (auto needed = positions_->find({n.span.file, n.span.begin, n.span.end});
                     needed != positions_->end() && n.kids.size() == 2) {
@@ -1323,13 +1330,26 @@ private:
         if (!report_.by_parameter_positions || !param_positions_ ||
             call.slot >= param_positions_->size())
             return;
-        for (const ParamPosition& inner : (*param_positions_)[call.slot]) {
+        for (ParamPosition inner : (*param_positions_)[call.slot]) {
             if (inner.param >= call.kids.size()) continue;
+            if (inner.position_param) { // the position this call gives: a constant, or passed on
+                if (*inner.position_param >= call.kids.size()) continue;
+                const Node& at = call.kids[*inner.position_param];
+                if (at.op == Op::Const && at.constant.kind == Kind::Number &&
+                    at.constant.number >= 0 && at.constant.number < INT64_MAX) {
+                    inner.needed = at.constant.number + 1;
+                    inner.position_param.reset();
+                } else if (at.op == Op::Local && at.slot < parameters_) {
+                    inner.position_param = at.slot;
+                } else {
+                    continue; // computed here: not judged, as `L[count(L) - 1]` is not
+                }
+            }
             const Node& argument = call.kids[inner.param];
             if (argument.op == Op::Local && argument.slot < parameters_ &&
-                !has_at_least(argument, inner.needed, tested))
-                keep_position(
-                    {argument.slot, inner.needed, inner.at, inner.in_def.value_or(call.slot)});
+                (inner.position_param || !has_at_least(argument, inner.needed, tested)))
+                keep_position({argument.slot, inner.needed, inner.at,
+                               inner.in_def.value_or(call.slot), inner.position_param});
         }
     }
 
