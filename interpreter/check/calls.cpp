@@ -3,6 +3,7 @@
 #include "interpreter/check/expressions.hpp"
 #include "interpreter/check/rules.hpp"
 #include "interpreter/program/expressions.hpp"
+#include "interpreter/program/reads.hpp"
 #include "lang/suggest.hpp"
 
 #include <fmt/format.h>
@@ -154,9 +155,12 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
         // A list the case chooses given to a parameter whose positions the body reads untested.
         if (it->second < param_positions_.size())
             for (ParamPosition position : param_positions_[it->second]) {
-                if (position.param >= args.size() || !arguments_of_case[position.param] ||
-                    types[position.param]->kind != TypeKind::List)
+                if (position.param >= args.size() || types[position.param]->kind != TypeKind::List)
                     continue;
+                if (!arguments_of_case[position.param]) {
+                    short_constant_list(position, it->second, args, constants, span);
+                    continue;
+                }
                 if (position.position_param) { // `at(case.diagnoses, 0)`: needs 1 element
                     std::size_t k = *position.position_param;
                     const Value* at = k >= args.size()          ? nullptr
@@ -371,6 +375,38 @@ void ExpressionChecker::never_begins(const std::optional<CaseField>& field, cons
                                 "is {}",
                                 source_text(span), never->what, never->value, never->expected));
     if (!never->help.empty()) d.help = never->help;
+}
+
+// `first3([95860, 95861])` of `def first3(l) = l[3]`: a list known before any case, shorter than
+// the position the function reads, stops every case that makes the call (eval.index).
+void ExpressionChecker::short_constant_list(const ParamPosition& position, std::uint32_t def,
+                                            const std::vector<Node>& args,
+                                            const std::vector<Constants>& constants, Span call) {
+    const Node& given = args[position.param];
+    const Value* list = given.op == Op::Const             ? &given.constant
+                        : constants[position.param].value ? &*constants[position.param].value
+                                                          : nullptr;
+    std::int64_t needed = position.needed;
+    if (position.position_param) { // `at([1, 2], 5)`: the position this call gives
+        std::size_t k = *position.position_param;
+        const Value* at = k >= args.size()          ? nullptr
+                          : args[k].op == Op::Const ? &args[k].constant
+                          : constants[k].value      ? &*constants[k].value
+                                                    : nullptr;
+        if (!at || at->kind != Kind::Number || at->number < 0 || at->number == INT64_MAX) return;
+        needed = at->number + 1;
+    }
+    if (!list || list->kind != Kind::List || list->size >= needed) return;
+    std::uint32_t holder = position.in_def.value_or(def);
+    auto& d = error("eval.index", as_written(call),
+                    fmt::format("`{}` reads position {} of `{}`, which has {} element{} (the first "
+                                "is 0): this stops every case that reaches it",
+                                holder < p().defs.size() ? p().defs[holder].name : "?", needed - 1,
+                                one_line(source_text(as_written(given.span))), list->size,
+                                list->size == 1 ? "" : "s"));
+    d.notes.push_back(fmt::format("the position is read at {}: `{}`",
+                                  where(as_written(position.at)),
+                                  one_line(source_text(as_written(position.at)))));
 }
 
 } // namespace cpl::check_detail

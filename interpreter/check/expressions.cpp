@@ -409,8 +409,9 @@ Typed ExpressionChecker::index(const ast::Index& ix, Span span, Scope& scope) {
         }
         // A list the case chooses may be shorter: the position needs a test of its count.
         // A loop's variable over constant positions (`for i in [0, 1]`): the largest.
-        if (!at && key.constants.each_of && key.constants.each_of->kind == Kind::List &&
-            depends_on_case(object) && object.node.op != Op::Const && object.node.op != Op::List) {
+        // So is one past the end of a list known before any case (`for i in 0..4`, then
+        // `[95860, 95861, 95863][i]`): the loop's last passes stop the case.
+        if (!at && key.constants.each_of && key.constants.each_of->kind == Kind::List) {
             std::optional<std::int64_t> largest;
             for (const Value& v : key.constants.each_of->list()) {
                 if (v.kind != Kind::Number || v.number < 0) {
@@ -419,7 +420,13 @@ Typed ExpressionChecker::index(const ast::Index& ix, Span span, Scope& scope) {
                 }
                 largest = std::max(largest.value_or(0), v.number);
             }
-            if (largest) positions_to_prove_[{span.file, span.begin, span.end}] = *largest + 1;
+            auto lists = largest ? possible_values(object) : std::nullopt;
+            bool past_known_end = lists && lists->size() == 1 && (*lists)[0].kind == Kind::List &&
+                                  *largest >= (*lists)[0].size;
+            bool of_case = depends_on_case(object) && object.node.op != Op::Const &&
+                           object.node.op != Op::List;
+            if (largest && (of_case || past_known_end))
+                positions_to_prove_[{span.file, span.begin, span.end}] = *largest + 1;
         }
         if (object.node.op != Op::Const && object.node.op != Op::List && depends_on_case(object) &&
             at && *at >= 0)

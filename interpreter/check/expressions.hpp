@@ -270,6 +270,9 @@ protected:
     Constants either_constant(const Typed& a, const Typed& b);
     Value constant_list(const std::vector<Value>& values);
     std::optional<Value> shifted_each(Op op, const Typed& left, const Typed& right);
+    void short_constant_list(const ParamPosition& position, std::uint32_t def,
+                             const std::vector<Node>& args, const std::vector<Constants>& constants,
+                             Span call);
     // The texts `"…{a}…{b}…"` may be when each part's values are known (`texts`: the words
     // around the parts), none when one may be anything or (`too_many`) they are too many or
     // too long to name.
