@@ -427,6 +427,8 @@ Typed ExpressionChecker::index(const ast::Index& ix, Span span, Scope& scope) {
                            object.node.op != Op::List;
             if (largest && (of_case || past_known_end))
                 positions_to_prove_[{span.file, span.begin, span.end}] = *largest + 1;
+            if (largest && past_known_end && !of_case)
+                known_list_sizes_[{span.file, span.begin, span.end}] = (*lists)[0].size;
         }
         if (object.node.op != Op::Const && object.node.op != Op::List && depends_on_case(object) &&
             at && *at >= 0)

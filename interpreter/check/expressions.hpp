@@ -270,6 +270,9 @@ protected:
     Constants either_constant(const Typed& a, const Typed& b);
     Value constant_list(const std::vector<Value>& values);
     std::optional<Value> shifted_each(Op op, const Typed& left, const Typed& right);
+    // The size of a list known before any case that a loop's positions run past, by the
+    // position's span: its warning names the size, not a count the case might change.
+    std::map<LookupsToProve::key_type, std::int64_t> known_list_sizes_;
     void short_constant_list(const ParamPosition& position, std::uint32_t def,
                              const std::vector<Node>& args, const std::vector<Constants>& constants,
                              Span call);

@@ -1391,6 +1391,20 @@ void ExpressionChecker::unguarded_position(const Node& index, std::int64_t neede
     std::string position = index.kids[1].op == Op::Const
                                ? std::string()
                                : one_line(source_text(as_written(index.kids[1].span)));
+    if (auto known = known_list_sizes_.find({index.span.file, index.span.begin, index.span.end});
+        known != known_list_sizes_.end()) {
+        std::string list = one_line(source_text(as_written(index.kids[0].span)));
+        auto& d = warning(
+            "check.unguarded_position", as_written(index.span),
+            fmt::format("`{}` stops the case with an error (eval.index) when `{}` is {} or more: "
+                        "`{}` has {} element{}, and `{}` goes up to {}",
+                        one_line(source_text(as_written(index.span))), position, known->second,
+                        list, known->second, known->second == 1 ? "" : "s", position, needed - 1));
+        d.help = fmt::format("loop over the positions the list has, 0 to {} (or test `count({}) "
+                             "> {}` first)",
+                             known->second - 1, list, position);
+        return;
+    }
     position_warning(index.span, index.kids[0].span, needed, in_place, position);
 }
 
