@@ -98,6 +98,18 @@ bool reads_local_below(const Node& n, std::uint32_t count) {
                        [&](const Node& k) { return reads_local_below(k, count); });
 }
 
+// The position a call gives the parameter `position.position_param` names (`0` of
+// `at(case.diagnoses, 0)`), when it is a number known before any case that a list can hold.
+std::optional<std::int64_t> given_position(const ParamPosition& position,
+                                           const std::vector<Node>& args,
+                                           const std::vector<Constants>& constants) {
+    std::size_t k = *position.position_param;
+    const Value* at = k < args.size() ? known_value(args[k], constants[k]) : nullptr;
+    if (!at || at->kind != Kind::Number || at->number < 0 || at->number == INT64_MAX)
+        return std::nullopt;
+    return at->number;
+}
+
 } // namespace
 
 Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
@@ -162,15 +174,9 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
                     continue;
                 }
                 if (position.position_param) { // `at(case.diagnoses, 0)`: needs 1 element
-                    std::size_t k = *position.position_param;
-                    const Value* at = k >= args.size()          ? nullptr
-                                      : args[k].op == Op::Const ? &args[k].constant
-                                      : constants[k].value      ? &*constants[k].value
-                                                                : nullptr;
-                    if (!at || at->kind != Kind::Number || at->number < 0 ||
-                        at->number == INT64_MAX)
-                        continue; // a position from the case is not judged
-                    position.needed = at->number + 1;
+                    auto at = given_position(position, args, constants);
+                    if (!at) continue; // a position from the case is not judged
+                    position.needed = *at + 1;
                     position.position_param.reset();
                 }
                 call_positions_to_prove_[{span.file, span.begin, span.end}].push_back(position);
@@ -383,18 +389,12 @@ void ExpressionChecker::short_constant_list(const ParamPosition& position, std::
                                             const std::vector<Node>& args,
                                             const std::vector<Constants>& constants, Span call) {
     const Node& given = args[position.param];
-    const Value* list = given.op == Op::Const             ? &given.constant
-                        : constants[position.param].value ? &*constants[position.param].value
-                                                          : nullptr;
+    const Value* list = known_value(given, constants[position.param]);
     std::int64_t needed = position.needed;
     if (position.position_param) { // `at([1, 2], 5)`: the position this call gives
-        std::size_t k = *position.position_param;
-        const Value* at = k >= args.size()          ? nullptr
-                          : args[k].op == Op::Const ? &args[k].constant
-                          : constants[k].value      ? &*constants[k].value
-                                                    : nullptr;
-        if (!at || at->kind != Kind::Number || at->number < 0 || at->number == INT64_MAX) return;
-        needed = at->number + 1;
+        auto at = given_position(position, args, constants);
+        if (!at) return;
+        needed = *at + 1;
     }
     if (!list || list->kind != Kind::List || list->size >= needed) return;
     std::uint32_t holder = position.in_def.value_or(def);

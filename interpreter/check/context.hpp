@@ -130,11 +130,15 @@ inline bool depends_on_case(const Typed& t) {
     return values_of_case(t) || t.size_of_case;
 }
 
+/// The value `node` always has, known before any case: a constant, or a `let` of one
+/// (`constants`, what the checker knows of it); null when the case decides.
+inline const Value* known_value(const Node& node, const Constants& constants) {
+    return node.op == Op::Const ? &node.constant : constants.value ? &*constants.value : nullptr;
+}
+
 /// What a loop over `source` takes (Constants::each_of), when `source` is a constant list.
 inline Constants loop_constants(const Typed& source) {
-    const Value* list = source.node.op == Op::Const ? &source.node.constant
-                        : source.constants.value    ? &*source.constants.value
-                                                    : nullptr;
+    const Value* list = known_value(source.node, source.constants);
     if (list && list->kind == Kind::List) return {std::nullopt, *list};
     return {std::nullopt, source.constants.elements};
 }

@@ -412,22 +412,22 @@ Typed ExpressionChecker::index(const ast::Index& ix, Span span, Scope& scope) {
         // So is one past the end of a list known before any case (`for i in 0..4`, then
         // `[95860, 95861, 95863][i]`): the loop's last passes stop the case.
         if (!at && key.constants.each_of && key.constants.each_of->kind == Kind::List) {
-            std::optional<std::int64_t> largest;
+            std::int64_t largest = -1; // none when a value is not a position
             for (const Value& v : key.constants.each_of->list()) {
                 if (v.kind != Kind::Number || v.number < 0) {
-                    largest.reset();
+                    largest = -1;
                     break;
                 }
-                largest = std::max(largest.value_or(0), v.number);
+                largest = std::max(largest, v.number);
             }
-            auto lists = largest ? possible_values(object) : std::nullopt;
+            auto lists = largest >= 0 ? possible_values(object) : std::nullopt;
             bool past_known_end = lists && lists->size() == 1 && (*lists)[0].kind == Kind::List &&
-                                  *largest >= (*lists)[0].size;
+                                  largest >= (*lists)[0].size;
             bool of_case = depends_on_case(object) && object.node.op != Op::Const &&
                            object.node.op != Op::List;
-            if (largest && (of_case || past_known_end))
-                positions_to_prove_[{span.file, span.begin, span.end}] = *largest + 1;
-            if (largest && past_known_end && !of_case)
+            if (largest >= 0 && (of_case || past_known_end))
+                positions_to_prove_[{span.file, span.begin, span.end}] = largest + 1;
+            if (past_known_end && !of_case)
                 known_list_sizes_[{span.file, span.begin, span.end}] = (*lists)[0].size;
         }
         if (object.node.op != Op::Const && object.node.op != Op::List && depends_on_case(object) &&

@@ -848,9 +848,7 @@ Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {
 std::optional<Value> ExpressionChecker::shifted_each(Op op, const Typed& left, const Typed& right) {
     if (op != Op::Add && op != Op::Sub) return std::nullopt;
     auto number = [](const Typed& t) -> std::optional<std::int64_t> {
-        const Value* v = t.node.op == Op::Const ? &t.node.constant
-                         : t.constants.value    ? &*t.constants.value
-                                                : nullptr;
+        const Value* v = known_value(t.node, t.constants);
         if (v && v->kind == Kind::Number) return v->number;
         return std::nullopt;
     };
