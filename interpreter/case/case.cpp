@@ -275,19 +275,24 @@ Value CaseReader::Impl::read_date(od::value& v) {
     return copy(s);
 }
 
+// The message is built only when a count is wrong: a case has a count on every line, nerve
+// and muscle, and building it each time was a heap allocation apiece.
 Value CaseReader::Impl::read_count(od::value& v, std::int64_t max) {
-    std::string expected = "expected a whole number from 1 to " + std::to_string(max);
-    if (type_of(v) != od::json_type::number) fail(expected);
+    auto expected = [max] { return "expected a whole number from 1 to " + std::to_string(max); };
+    if (type_of(v) != od::json_type::number) fail(expected());
     std::string_view token = v.raw_json_token();
     while (!token.empty() && (token.back() == ' ' || token.back() == '\t' || token.back() == '\n' ||
                               token.back() == '\r'))
         token.remove_suffix(1);
-    bool digits = !token.empty() && token.size() <= std::to_string(max).size();
+    std::size_t max_digits = 1;
+    for (std::int64_t rest = max; rest >= 10; rest /= 10)
+        ++max_digits;
+    bool digits = !token.empty() && token.size() <= max_digits;
     for (char c : token)
         digits = digits && is_digit(c);
     std::int64_t n = 0;
     if (digits) check(v.get_int64().get(n));
-    if (!digits || n < 1 || n > max) fail(expected + ", got " + std::string(token));
+    if (!digits || n < 1 || n > max) fail(expected() + ", got " + std::string(token));
     return Value::of_number(n);
 }
 

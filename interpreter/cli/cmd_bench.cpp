@@ -83,9 +83,12 @@ double throughput(const Program& program, const std::vector<std::string>& cases,
         sessions.push_back(std::make_unique<Session>(program));
     std::size_t per = (cases.size() + jobs - 1) / jobs;
     auto slice = [&](unsigned j) {
+        std::string out; // reused, as cpl run's output buffer is
         for (std::size_t i = j * per; i < std::min(cases.size(), (j + 1) * per); ++i)
-            if (CaseOutcome outcome = sessions[j]->run(cases[i]); outcome.result)
-                (void)to_json(*outcome.result, false);
+            if (CaseOutcome outcome = sessions[j]->run(cases[i]); outcome.result) {
+                out.clear();
+                append_json(out, *outcome.result, false);
+            }
     };
     auto start = Clock::now();
     std::vector<std::thread> threads;
@@ -244,11 +247,13 @@ int bench(const BenchOptions& options) {
 
     // End to end as `cpl run --format json` does it: read, evaluate, render.
     std::size_t output_bytes = 0;
+    std::string out;
     auto start = Clock::now();
     for (const auto& text : cases) {
         CaseOutcome outcome = session.run(text);
-        output_bytes +=
-            outcome.result ? to_json(*outcome.result, false).size() : outcome.error.size();
+        out.clear();
+        if (outcome.result) append_json(out, *outcome.result, false);
+        output_bytes += outcome.result ? out.size() : outcome.error.size();
     }
     double total_s = micros(Clock::now() - start) / 1e6;
     unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());

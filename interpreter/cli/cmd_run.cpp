@@ -47,7 +47,7 @@ public:
         if (!outcome.result)
             failed(w, origin, outcome.case_id, outcome.error, outcome.help, false);
         else if (json_) {
-            w.out += to_json(*outcome.result, explain_);
+            append_json(w.out, *outcome.result, explain_);
             w.out += '\n';
         } else {
             w.out += to_text(*outcome.result, explain_);

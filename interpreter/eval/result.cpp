@@ -220,6 +220,11 @@ void json_lines(std::string& out, const std::vector<Line>& lines, bool layered, 
 std::string to_json(const Result& r, bool explain) {
     std::string out;
     out.reserve(4096); // a realistic result is about 2 KB: one allocation
+    append_json(out, r, explain);
+    return out;
+}
+
+void append_json(std::string& out, const Result& r, bool explain) {
     out += "{\"case\": ";
     json_string(out, r.case_id);
     field(out, "policy", r.policy);
@@ -288,7 +293,6 @@ std::string to_json(const Result& r, bool explain) {
         json_lines(out, r.unbilled, false, false);
     }
     out += '}';
-    return out;
 }
 
 std::string error_json(std::string_view case_id, std::string_view message) {

@@ -71,6 +71,9 @@ struct Result {
 /// One JSON object on one line, without a trailing newline (contract, section 3). Lines,
 /// edits and reasons carry `sources`, the keys their cite names; `because` under explain.
 std::string to_json(const Result& result, bool explain);
+/// to_json's text appended to `out`: a batch writes each case into its output buffer, with
+/// no string of its own to allocate and copy.
+void append_json(std::string& out, const Result& result, bool explain);
 /// `{"case": ID, "error": MESSAGE}`
 std::string error_json(std::string_view case_id, std::string_view message);
 /// The readable form: aligned columns code, units, modifiers, rule, citation; then edits
