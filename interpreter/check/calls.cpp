@@ -159,6 +159,7 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
                                   type_name(types[i])));
         }
         note_call_lookups(it->second, args, {fields, case_texts, types, constants}, span);
+        unknown_param_fields(it->second, types, span);
         // `case.date_of_service` given to a parameter the body uses as a date untested.
         if (it->second < param_dates_.size())
             for (const ParamDate& date : param_dates_[it->second])
@@ -407,6 +408,123 @@ void ExpressionChecker::short_constant_list(const ParamPosition& position, std::
     d.notes.push_back(fmt::format("the position is read at {}: `{}`",
                                   where(as_written(position.at)),
                                   one_line(source_text(as_written(position.at)))));
+}
+
+namespace {
+
+bool is_loop(Op op) {
+    return op == Op::Comprehension || op == Op::Any || op == Op::All || op == Op::None;
+}
+
+// Where a local stands for a parameter, or for each element of one: the parameter and the
+// path from it (ParamField::path).
+using ParamRoots = std::map<std::uint32_t, std::pair<std::uint32_t, std::vector<std::string>>>;
+
+// The fields a chain of reads of no known type (`p.row.code`) takes from the local at its
+// root, outermost last; false when the chain does not start at one of `roots`.
+bool param_path(const Node& n, const ParamRoots& roots, std::uint32_t& param,
+                std::vector<std::string>& path) {
+    std::vector<std::string> fields;
+    const Node* at = &n;
+    while (at->op == Op::DynamicMember && !at->kids.empty() && !at->text.empty()) {
+        fields.push_back(at->text[0]);
+        at = &at->kids[0];
+    }
+    if (at->op != Op::Local) return false;
+    auto root = roots.find(at->slot);
+    if (root == roots.end()) return false;
+    param = root->second.first;
+    path = root->second.second;
+    path.insert(path.end(), fields.rbegin(), fields.rend());
+    return true;
+}
+
+} // namespace
+
+// Walks a definition's body for the fields it reads off its parameters (ParamField): directly
+// (`p.code`), off each element of a list parameter (`[x.code for x in p]`, `any x in p: …`),
+// and through the definitions it passes a parameter to.
+std::vector<ParamField> ExpressionChecker::fields_read_off_params(const Node& body,
+                                                                  std::uint32_t params) const {
+    std::vector<ParamField> out;
+    ParamRoots roots;
+    for (std::uint32_t i = 0; i < params; ++i)
+        roots[i] = {i, {}};
+    auto walk = [&](auto& self, const Node& n) -> void {
+        std::uint32_t param = 0;
+        std::vector<std::string> path;
+        if (n.op == Op::DynamicMember && param_path(n, roots, param, path)) {
+            out.push_back({param, std::move(path), n.span});
+            return; // the chain's inner reads are prefixes of this one
+        }
+        if (n.op == Op::CallDef && n.slot < param_fields_.size())
+            for (const ParamField& inner : param_fields_[n.slot]) {
+                if (inner.param >= n.kids.size() || n.kids[inner.param].op != Op::Local) continue;
+                auto root = roots.find(n.kids[inner.param].slot);
+                if (root == roots.end()) continue;
+                std::vector<std::string> through = root->second.second;
+                through.insert(through.end(), inner.path.begin(), inner.path.end());
+                out.push_back({root->second.first, std::move(through), inner.at,
+                               inner.in_def.value_or(n.slot)});
+            }
+        bool bound = false;
+        if (is_loop(n.op) && !n.kids.empty() && n.kids[0].op == Op::Local)
+            if (auto source = roots.find(n.kids[0].slot); source != roots.end()) {
+                auto each = source->second;
+                each.second.push_back("");
+                roots[n.slot] = std::move(each);
+                bound = true;
+            }
+        for (const Node& kid : n.kids)
+            self(self, kid);
+        if (bound) roots.erase(n.slot);
+    };
+    walk(walk, body);
+    return out;
+}
+
+// A call giving a parameter a value whose type lacks a field the definition reads off it:
+// every case that makes the call stops there (eval.unknown_field), so it is an error here.
+void ExpressionChecker::unknown_param_fields(std::uint32_t def, const std::vector<TypeP>& types,
+                                             Span call) {
+    if (def >= param_fields_.size()) return;
+    for (const ParamField& read : param_fields_[def]) {
+        if (read.param >= types.size()) continue;
+        TypeP t = types[read.param];
+        for (const std::string& field : read.path) {
+            if (!t) break;
+            if (field.empty()) { // each element
+                t = t->kind == TypeKind::List ? t->element : nullptr;
+                continue;
+            }
+            bool over_list =
+                t->kind == TypeKind::List && t->element && t->element->kind == TypeKind::Record;
+            TypeP record = over_list ? t->element : t;
+            if (record->kind != TypeKind::Record) break; // not known to be a record: not judged
+            const Shape& shape = p().shapes[record->shape];
+            int index = shape.field_index(field);
+            if (index >= 0) {
+                TypeP field_type = p().shape_types[record->shape][static_cast<std::size_t>(index)];
+                t = over_list ? list_of(field_type) : field_type;
+                continue;
+            }
+            std::uint32_t holder = read.in_def.value_or(def);
+            auto& d = error("check.unknown_field", as_written(call),
+                            fmt::format("`{}` reads `{}`, and {} has no field `{}`",
+                                        holder < p().defs.size() ? p().defs[holder].name : "?",
+                                        one_line(source_text(as_written(read.at))),
+                                        type_name(record), field));
+            std::vector<std::string_view> fields(shape.fields.begin(), shape.fields.end());
+            if (auto guess = closest(field, fields))
+                d.help = fmt::format("did you mean `{}`?", *guess);
+            else
+                d.notes.push_back(fmt::format("its fields: {}", fmt::join(shape.fields, ", ")));
+            d.notes.push_back(fmt::format("the field is read at {}: `{}`",
+                                          where(as_written(read.at)),
+                                          one_line(source_text(as_written(read.at)))));
+            break;
+        }
+    }
 }
 
 } // namespace cpl::check_detail

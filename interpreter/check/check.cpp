@@ -348,6 +348,8 @@ private:
         param_dates_[i] = std::move(dates);
         if (param_positions_.size() <= i) param_positions_.resize(p().defs.size());
         param_positions_[i] = std::move(positions);
+        if (param_fields_.size() <= i) param_fields_.resize(p().defs.size());
+        param_fields_[i] = fields_read_off_params(done.body, done.param_count);
         if (def_lookups_.size() <= i) def_lookups_.resize(p().defs.size());
         def_lookups_[i] = std::move(deferred);
         if (param_lookups_.size() <= i) param_lookups_.resize(p().defs.size());

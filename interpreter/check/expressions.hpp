@@ -113,6 +113,20 @@ struct ParamPosition {
 /// Calls that give such a parameter a list the case chooses, by the call's span.
 using CallPositions = std::map<LookupsToProve::key_type, std::vector<ParamPosition>>;
 
+/// A field a definition reads off a parameter of no declared type (`def in_force(p) =
+/// p.deletion_date == ""`): the body cannot know the field exists, so each call is judged by
+/// the type it gives the parameter (check.unknown_field).
+struct ParamField {
+    std::uint32_t param = 0;
+    // The fields from the parameter outward (`p.row.code`: row, code); "" stands for each
+    // element of a list (`[x.code for x in p]`).
+    std::vector<std::string> path;
+    Span at; // the read, as written in the body
+    // The definition whose body reads it, when another one this definition passes its
+    // parameter to; unset: its own.
+    std::optional<std::uint32_t> in_def = std::nullopt;
+};
+
 /// A type's name with its article, for messages: "a code", "an int", "a list [code]".
 std::string with_article(const std::string& type);
 
@@ -305,6 +319,9 @@ protected:
     // definition's body: its callers choose it), and of each definition's parameters.
     std::map<LookupsToProve::key_type, std::int64_t> local_positions_;
     std::vector<std::vector<ParamPosition>> param_positions_; // by definition, once compiled
+    std::vector<std::vector<ParamField>> param_fields_;       // by definition, once compiled
+    std::vector<ParamField> fields_read_off_params(const Node& body, std::uint32_t params) const;
+    void unknown_param_fields(std::uint32_t def, const std::vector<TypeP>& types, Span call);
     CallPositions call_positions_to_prove_;
     [[gnu::noinline]] void unguarded_call_position(const Node& call, const ParamPosition& position,
                                                    bool in_place);
