@@ -51,12 +51,12 @@ TypeP table_values_result(std::span<const TypeP> args) {
 const std::vector<Builtin>& builtins() {
     // clang-format off
     static const std::vector<Builtin> table = {
-        {"count", "count(list or table) -> number", "Number of elements of a list, or rows of a table", {K::Any}, number_result, builtin_count},
+        {"count", "count(list or table) -> number", "Number of elements of a list, or rows of a table", {BuiltinParam::list_or_table()}, number_result, builtin_count},
         {"sum", "sum([number]) -> number", "Sum of the numbers (0 for [])", {{K::List, K::Number}}, number_result, builtin_sum},
         {"min", "min([number]) -> number", "Smallest number; an error on []", {{K::List, K::Number}}, element_of_first, builtin_min},
         {"max", "max([number]) -> number", "Largest number; an error on []", {{K::List, K::Number}}, element_of_first, builtin_max},
         {"distinct", "distinct(list) -> list", "The elements, each once, in first-seen order", {K::List}, same_as_first, builtin_distinct},
-        {"intersects", "intersects(list, list or table) -> bool", "Some element of the list is an element of the second list, or a key of the table", {K::List, K::Any}, bool_result, builtin_intersects},
+        {"intersects", "intersects(list, list or table) -> bool", "Some element of the list is an element of the second list, or a key of the table", {K::List, BuiltinParam::list_or_table()}, bool_result, builtin_intersects},
         {"flatten", "flatten([list]) -> list", "One list of all the elements of the inner lists, in order", {{K::List, K::List}}, element_of_first, builtin_flatten},
         {"any", "any([bool]) -> bool", "Some element is true", {{K::List, K::Bool}}, bool_result, builtin_any},
         {"all", "all([bool]) -> bool", "Every element is true (true for [])", {{K::List, K::Bool}}, bool_result, builtin_all},
@@ -65,7 +65,7 @@ const std::vector<Builtin>& builtins() {
         {"row_key", "row_key(table, key) -> key", "The first key of the row the key names (a synonym's canonical name); the key itself when no row has it", {K::Table, K::Any}, second_arg, builtin_row_key},
         {"entries", "entries(table) -> [{key, value}]", "Every row as a record {key, value}", {K::Table}, entries_result, builtin_entries},
         {"prefix_rows", "prefix_rows(table, string) -> list", "Values of the rows whose string key is a prefix of the string (ICD-10 prefixes: key \"G56.0\" for \"G56.02\"), or whose range of strings holds it, in file order", {K::Table, K::String}, table_values_result, builtin_prefix_rows},
-        {"units_of", "units_of([line], code) -> number", "Total units of a code in a list of claim lines", {K::List, K::Code}, number_result, builtin_units_of},
+        {"units_of", "units_of([line], code) -> number", "Total units of a code in a list of claim lines", {BuiltinParam::lines(), K::Code}, number_result, builtin_units_of},
         {"starts_with", "starts_with(string, string) -> bool", "The first string begins with the second", {K::String, K::String}, bool_result, builtin_starts_with},
         {"lower", "lower(string) -> string", "ASCII lower case", {K::String}, string_result, builtin_lower},
         {"join", "join(list, string) -> string", "The elements as text, separated by the second argument", {K::List, K::String}, string_result, builtin_join},

@@ -31,8 +31,22 @@ using ResultTypeFn = TypeP (*)(std::span<const TypeP> args);
 struct BuiltinParam {
     TypeKind kind;
     TypeKind element = TypeKind::Any;
+    TypeKind or_kind = TypeKind::Any; // a second kind it may be instead (`count`: a table)
+    bool claim_lines = false;         // a list of claim lines, as `line` or `claim` holds them
     // Not explicit, so that a row writes a plain kind as `K::List`.
     BuiltinParam(TypeKind k, TypeKind e = TypeKind::Any) : kind(k), element(e) {}
+    /// A list or a table (`count`, the second of `intersects`).
+    static BuiltinParam list_or_table() {
+        BuiltinParam p(TypeKind::List);
+        p.or_kind = TypeKind::Table;
+        return p;
+    }
+    /// A list of claim lines (`units_of`).
+    static BuiltinParam lines() {
+        BuiltinParam p(TypeKind::List, TypeKind::Record);
+        p.claim_lines = true;
+        return p;
+    }
 };
 
 struct Builtin {

@@ -5,6 +5,7 @@
 #include "interpreter/program/expressions.hpp"
 #include "interpreter/program/reads.hpp"
 #include "lang/suggest.hpp"
+#include "runtime/shapes.hpp"
 
 #include <fmt/format.h>
 #include <set>
@@ -258,24 +259,34 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
     auto simple = [](TypeKind kind) {
         return std::make_shared<const Type>(Type{kind, any_type(), 0});
     };
+    // What the built-in needs of an argument, in an author's words.
+    auto wanted = [&](const BuiltinParam& want) {
+        if (want.claim_lines) return std::string("a list of claim lines");
+        if (want.or_kind == TypeKind::Table) return std::string("a list or a table");
+        return type_name(want.element == TypeKind::Any ? simple(want.kind)
+                                                       : list_of(simple(want.element)));
+    };
     for (std::size_t i = 0; i < args.size(); ++i) {
         const BuiltinParam& want = builtin->params[i];
-        bool ok = fits_kind(want.kind, types[i]);
+        bool ok = fits_kind(want.kind, types[i]) ||
+                  (want.or_kind != TypeKind::Any && fits_kind(want.or_kind, types[i]));
         Span at = c.args[i].span;
         // A list argument's elements, when the built-in needs them of a kind (`sum`: numbers);
         // the caret goes on what a comprehension makes of each element.
         if (ok && want.element != TypeKind::Any && types[i]->kind == TypeKind::List &&
             types[i]->element) {
-            ok = fits_kind(want.element, types[i]->element);
+            const TypeP& element = types[i]->element;
+            ok = fits_kind(want.element, element);
+            // Claim lines are records of the claim's line shapes (`units_of(case.extremities,
+            // …)` would stop every case).
+            if (ok && want.claim_lines && element->kind == TypeKind::Record)
+                ok = element->shape == shape_line || element->shape == shape_claim_line;
             if (const auto* comp = std::get_if<ast::Comprehension>(&c.args[i].kind); !ok && comp)
                 at = comp->element->span;
         }
         if (!ok)
             error("check.type_mismatch", at,
-                  fmt::format("argument {} of `{}` must be {}, not {}", i + 1, n,
-                              type_name(want.element == TypeKind::Any
-                                            ? simple(want.kind)
-                                            : list_of(simple(want.element))),
+                  fmt::format("argument {} of `{}` must be {}, not {}", i + 1, n, wanted(want),
                               type_name(types[i])))
                 .notes.push_back(std::string(builtin->signature));
     }

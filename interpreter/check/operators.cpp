@@ -243,33 +243,64 @@ void ExpressionChecker::never_a_key(const std::optional<CaseField>& field, const
     if (!keys_judged_.insert({&data, field->shape, field->index, elements, prefixes}).second)
         return;
     auto written = rows_written_by_.find(&data);
+    struct Never {
+        std::size_t row;
+        std::optional<NeverHeld> never;
+    };
+    std::vector<Never> nevers;
+    std::size_t text_keys = 0;
     for (std::size_t r = 0; r < data.rows.size(); ++r) {
         const TableRowData& row = data.rows[r];
         if (row.is_range && !row.string_range) continue;
         for (const Value& key : row.keys) {
             if (key.kind != Kind::String || key_warned_of(std::string(key.str()))) continue;
-            auto never = never_held(*field, elements, {&key, 1}, prefixes);
-            if (!never || !keys_never_found_.insert({&data, never->value}).second) continue;
-            Span span = at.span;
-            if (written != rows_written_by_.end() && r < written->second.size())
-                for (const auto& k : written->second[r]->row->keys) {
-                    const auto* lit =
-                        k.literal ? std::get_if<ast::StringLit>(&k.literal->kind) : nullptr;
-                    if ((lit && plain(*lit) == never->value) ||
-                        (k.range == ast::TableKey::Range::strings &&
-                         (k.low_text == never->value || k.high_text == never->value)))
-                        span = k.span;
-                }
-            auto& d = error("check.impossible_value", span,
-                            fmt::format("table `{}` has the key \"{}\", which is never found: it "
-                                        "is looked up with {}, which {}: {} {}",
-                                        data.name, never->value, never->what,
-                                        prefixes ? "never begins with it" : "never holds it",
-                                        elements ? "each is" : "it is", never->expected));
-            if (!never->help.empty()) d.help = never->help;
-            if (span.file != at.span.file || span.begin != at.span.begin)
-                d.notes.push_back(fmt::format("looked up at {}", where(at.span)));
+            ++text_keys;
+            if (auto never = never_held(*field, elements, {&key, 1}, prefixes))
+                nevers.push_back({r, std::move(never)});
         }
+    }
+    // No key of the table is ever found: the table (or the field) is the wrong one, said once
+    // at the look-up rather than once for each of its keys.
+    if (nevers.size() > 1 && nevers.size() == text_keys) {
+        const auto& first = *nevers.front().never;
+        std::vector<std::string> shown;
+        for (std::size_t i = 0; i < nevers.size() && i < 3; ++i)
+            shown.push_back(fmt::format("\"{}\"", nevers[i].never->value));
+        auto& d = error("check.impossible_value", at.span,
+                        fmt::format("no key of table `{}` is ever found ({}{}): it is looked up "
+                                    "with {}, which {}: {} {}",
+                                    data.name, fmt::join(shown, ", "),
+                                    nevers.size() > shown.size() ? ", …" : "", first.what,
+                                    prefixes ? "never begins with one" : "never holds one",
+                                    elements ? "each is" : "it is", first.expected));
+        if (!first.help.empty()) d.help = first.help;
+        for (const Never& n : nevers)
+            keys_never_found_.insert({&data, n.never->value});
+        return;
+    }
+    for (const Never& entry : nevers) {
+        std::size_t r = entry.row;
+        const auto& never = entry.never;
+        if (!keys_never_found_.insert({&data, never->value}).second) continue;
+        Span span = at.span;
+        if (written != rows_written_by_.end() && r < written->second.size())
+            for (const auto& k : written->second[r]->row->keys) {
+                const auto* lit =
+                    k.literal ? std::get_if<ast::StringLit>(&k.literal->kind) : nullptr;
+                if ((lit && plain(*lit) == never->value) ||
+                    (k.range == ast::TableKey::Range::strings &&
+                     (k.low_text == never->value || k.high_text == never->value)))
+                    span = k.span;
+            }
+        auto& d = error("check.impossible_value", span,
+                        fmt::format("table `{}` has the key \"{}\", which is never found: it "
+                                    "is looked up with {}, which {}: {} {}",
+                                    data.name, never->value, never->what,
+                                    prefixes ? "never begins with it" : "never holds it",
+                                    elements ? "each is" : "it is", never->expected));
+        if (!never->help.empty()) d.help = never->help;
+        if (span.file != at.span.file || span.begin != at.span.begin)
+            d.notes.push_back(fmt::format("looked up at {}", where(at.span)));
     }
 }
 

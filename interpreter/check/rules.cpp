@@ -3,6 +3,7 @@
 
 #include "interpreter/case/case_schema.hpp"
 #include "interpreter/check/in_force.hpp"
+#include "lang/codes.hpp"
 #include "lang/vocabulary.hpp"
 
 #include <algorithm>
@@ -445,6 +446,61 @@ void RuleCompiler::check_modifiers(const Node& modifiers, const ast::Expr& at) {
     }
 }
 
+// What `bill` gives is a procedure code: a constant that is not one ("95886 ", "9586", a
+// setting's "g0255") would be a line no claim could carry, and a case field that never holds
+// one (a limb, a diagnosis) bills what is not a code at all.
+void RuleCompiler::check_billed_code(const Typed& code, const ast::Expr& at) {
+    std::span<const Value> constants;
+    if (code.node.op == Op::Const)
+        constants = values_of(code.node.constant);
+    else if (code.constants.value)
+        constants = {&*code.constants.value, 1};
+    else if (code.constants.each_of)
+        constants = values_of(*code.constants.each_of);
+    for (const Value& text : constants) {
+        if (text.kind != Kind::String || is_procedure_code(text.str())) continue;
+        auto& d = error("check.impossible_value", at.span,
+                        fmt::format("a billed code is never \"{}\": a CPT or HCPCS code is five "
+                                    "digits (95886), four digits and a letter (0001T), or a "
+                                    "letter and four digits (G0453)",
+                                    text.str()));
+        if (const auto* settings = p().settings_folded_at(code.node.span))
+            for (std::uint32_t slot : *settings) {
+                const SettingCode& setting = p().settings[slot];
+                d.notes.push_back(fmt::format("it is the value of setting `{}`, set by `{}`",
+                                              setting.name, setting.versions.back().layer));
+            }
+        return;
+    }
+    if (!code.field || code.field->each) return;
+    // A field none of whose values is a code of any of the three forms.
+    static const std::vector<Value> forms = {Value::of_string("95860"), Value::of_string("0001T"),
+                                             Value::of_string("G0453")};
+    std::optional<NeverHeld> never;
+    for (const Value& form : forms) {
+        never = never_held(*code.field, code.field->element, {&form, 1});
+        if (!never) return;
+    }
+    error("check.impossible_value", at.span,
+          fmt::format("{} is never a procedure code: {} {}, so the line billed would not be a "
+                      "CPT or HCPCS code",
+                      never->what, code.field->element ? "each is" : "it is", never->expected));
+}
+
+// A `deny`, `warn`, `info`, `document` or `because` says something in words: a list or a record
+// would print as its literal, and a lone code (`deny 95860`) says nothing (to deny a line of a
+// code, an edit says `for line in claim`, `when line.code == 95860`, then `deny "why"`).
+void RuleCompiler::check_message(const Typed& message, const ast::Clause& clause) {
+    std::string_view keyword = vocabulary::clause(clause.kind).keyword;
+    std::string what = fmt::format("the text of `{}`", keyword);
+    expect(message, string_type(), clause.expr, what);
+    if (message.type && message.type->kind == TypeKind::Code && message.node.op == Op::Const)
+        error("check.type_mismatch", clause.expr.span,
+              fmt::format("{} is a code, not words: `{} {}` would say only \"{}\"", what, keyword,
+                          source_text(clause.expr.span), to_text(message.node.constant, {})))
+            .help = fmt::format("write what it means in words, `{} \"…\"`", keyword);
+}
+
 // `when false`: the rule never acts. A payer switching off a rule of its base says so.
 void RuleCompiler::always_false(Diagnostic& d, const ast::Rule& rule, bool replaces) {
     std::string_view kind = vocabulary::keyword(rule.kind);
@@ -500,6 +556,7 @@ ClauseCode RuleCompiler::compile_clause(const ast::Clause& clause, Scope& scope,
             error("check.bill_in_edit", clause.span,
                   "edits change the claim; only rules `bill` codes");
         expect(value, code_type(), clause.expr, "the billed code");
+        check_billed_code(value, clause.expr);
         if (clause.units) {
             Typed units = expr(*clause.units, scope);
             expect(units, number_type(), *clause.units, "`units`");
@@ -525,6 +582,13 @@ ClauseCode RuleCompiler::compile_clause(const ast::Clause& clause, Scope& scope,
                clause.kind == K::Cap ? "the cap" : "the modifier");
         if (clause.kind == K::Cap) refuse_negative(value.node, clause.expr, true);
         if (clause.kind != K::Cap) check_modifiers(value.node, clause.expr);
+        break;
+    case K::Deny:
+    case K::Warn:
+    case K::Info:
+    case K::Document:
+    case K::Because:
+        check_message(value, clause);
         break;
     default:
         break;

@@ -61,6 +61,8 @@ private:
                               bool replaces);
     void always_false(Diagnostic& d, const ast::Rule& rule, bool replaces);
     void check_modifiers(const Node& modifiers, const ast::Expr& at);
+    void check_billed_code(const Typed& code, const ast::Expr& at);
+    void check_message(const Typed& message, const ast::Clause& clause);
     // Billed units (or a cap, `cap`) that are a negative number whatever the case.
     void refuse_negative(const Node& units, const ast::Expr& at, bool cap);
     void warn_unguarded(const ast::Rule& exception, const RuleCode& target);
