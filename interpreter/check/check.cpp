@@ -134,6 +134,7 @@ private:
                                          version.cite ? version.cite->text : ""});
             }
             warn_never_applies(s);
+            refuse_gap(s, code);
             if (code.versions.empty())
                 code.versions.push_back({Value::of_number(0), {}, s.layer, ""});
             code.value = code.versions.back().value;
@@ -162,6 +163,32 @@ private:
                                     never->why(dates[i], p().service_dates, shown)))
                     .help = never->help();
         }
+    }
+
+    // Dates of service the policy codes on which no value of the setting holds: every case
+    // dated then that reads it stops (eval.no_setting_value). Said at the first value the
+    // policy being checked dated (its base's gaps are its base's to mend).
+    void refuse_gap(const MergedSetting& s, const SettingCode& code) {
+        auto dated_here = std::find_if(s.versions.begin(), s.versions.end(), [&](const auto& v) {
+            return v.layer == merged_.layers.back() && effective(*v.effective).dated();
+        });
+        if (dated_here == s.versions.end() || code.versions.empty()) return;
+        std::vector<Effective> dates;
+        for (const SettingVersionCode& v : code.versions)
+            dates.push_back(v.effective);
+        auto gap = first_gap(dates, p().service_dates);
+        if (!gap) return;
+        auto& d = error("check.setting_gap", dated_here->value->span,
+                        fmt::format("`{}` has no value for dates of service {}: a case dated "
+                                    "then that reads it stops (eval.no_setting_value)",
+                                    code.name, range_in_words(*gap)));
+        d.notes.push_back(p().service_dates.dated()
+                              ? fmt::format("the policy codes dates of service {}",
+                                            range_in_words(p().service_dates))
+                              : std::string("the policy's header dates nothing, so it codes "
+                                            "every date of service"));
+        d.help = "give it a value for those dates (an undated value holds wherever no dated one "
+                 "does), or date its values so that they meet";
     }
 
     // How to write a value of the setting's type, when the mistake shows what was meant.

@@ -16,6 +16,8 @@ std::string end_of(const Effective& e) {
     return e.until.empty() ? "9999-99-99" : e.until;
 }
 
+} // namespace
+
 std::string range_in_words(const Effective& e) {
     if (!e.from.empty() && !e.until.empty())
         return fmt::format("from {} until {}", e.from, e.until);
@@ -24,7 +26,26 @@ std::string range_in_words(const Effective& e) {
     return "on every date";
 }
 
-} // namespace
+std::optional<Effective> first_gap(const std::vector<Effective>& versions,
+                                   const Effective& policy) {
+    std::vector<Effective> sorted = versions;
+    std::sort(sorted.begin(), sorted.end(),
+              [](const Effective& a, const Effective& b) { return start_of(a) < start_of(b); });
+    std::string covered = start_of(policy);
+    const std::string end = end_of(policy);
+    auto open = [](const std::string& date, const char* sentinel) {
+        return date == sentinel ? std::string() : date;
+    };
+    for (const Effective& v : sorted) {
+        if (covered >= end) return std::nullopt;
+        if (start_of(v) > covered)
+            return Effective{open(covered, "0000-00-00"),
+                             open(std::min(start_of(v), end), "9999-99-99")};
+        covered = std::max(covered, end_of(v));
+    }
+    if (covered >= end) return std::nullopt;
+    return Effective{open(covered, "0000-00-00"), open(end, "9999-99-99")};
+}
 
 std::string NeverApplies::help() const {
     return outside ? "date it within the dates of service the policy codes, or remove it"

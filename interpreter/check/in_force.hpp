@@ -33,4 +33,11 @@ struct NeverApplies {
 std::optional<NeverApplies> never_applies(const std::vector<Effective>& versions, std::size_t i,
                                           const Effective& policy);
 
+/// The first dates of service the policy codes (`policy`) on which none of `versions` holds,
+/// if any: a setting read on such a date stops the case (eval.no_setting_value).
+std::optional<Effective> first_gap(const std::vector<Effective>& versions, const Effective& policy);
+
+/// `from 2025-01-01 until 2025-02-01`, `until 2024-01-01`, `on every date`.
+std::string range_in_words(const Effective& dates);
+
 } // namespace cpl::check_detail
