@@ -235,6 +235,7 @@ protected:
     std::set<LookupsToProve::key_type> undated_reported_;
     [[gnu::noinline]] void report_def_undated(const Node& read, const DefDate& date);
     bool is_case_date(const Node& operand, const std::optional<CaseField>& field);
+    [[gnu::noinline]] void zero_divisor(const ast::Binary& b, const Typed& divisor);
     [[gnu::noinline]] void impossible_value(const ast::Binary& b, const Typed& left,
                                             const Typed& right);
     struct NeverHeld {

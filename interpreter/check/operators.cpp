@@ -1,7 +1,9 @@
 // interpreter/check/operators.cpp — the types binary operators accept and give, and
 // comparisons that can never hold (check.incomparable).
 #include "interpreter/case/case_schema.hpp"
+#include "interpreter/check/in_force.hpp"
 #include "interpreter/check/rules.hpp"
+#include "interpreter/program/reads.hpp"
 #include "lang/suggest.hpp"
 #include "lang/vocabulary.hpp"
 #include "runtime/ascii.hpp"
@@ -845,6 +847,8 @@ Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {
                               : Op::Mod;
         if (!fits(number_type(), l) || !fits(number_type(), r))
             mismatch(vocabulary::binary(b.op).spelling);
+        else if ((op == Op::Div || op == Op::Mod) && left.node.op != Op::Const)
+            zero_divisor(b, right); // two constants are folded, which reports a 0 divisor
         result = number_type();
         break;
     }
@@ -872,6 +876,52 @@ Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {
     out.case_text = from_case && out.node.op == op;
     if (out.node.op == op) out.constants.each_of = each;
     return out;
+}
+
+// A divisor known before any case: always 0 (a literal, a setting a payer set to 0) stops
+// every case that divides by it, an error; 0 in some row of the table it is read from, or on
+// some dates of its setting, stops the cases that read that row or are dated then, a warning.
+void ExpressionChecker::zero_divisor(const ast::Binary& b, const Typed& divisor) {
+    std::string_view op = vocabulary::binary(b.op).spelling;
+    std::string written = one_line(source_text(b.right->span));
+    const Value* known = known_value(divisor.node, divisor.constants);
+    if (known && known->kind == Kind::Number && known->number == 0) {
+        auto& d =
+            error("eval.division_by_zero", b.right->span,
+                  fmt::format("`{}` divides by {}: this stops every case that reaches it", op,
+                              written == "0" ? written : fmt::format("`{}`, which is 0", written)));
+        if (const auto* settings = p().settings_folded_at(divisor.node.span))
+            for (std::uint32_t slot : *settings) {
+                const SettingCode& setting = p().settings[slot];
+                d.notes.push_back(fmt::format("it is the value of setting `{}`, set by `{}`",
+                                              setting.name, setting.versions.back().layer));
+            }
+        return;
+    }
+    const Node& n = divisor.node;
+    std::vector<std::string> zeros; // where the divisor is 0, in words
+    if (n.op == Op::Index && n.kids.size() == 2 && n.kids[0].op == Op::Const &&
+        n.kids[0].constant.kind == Kind::Table) {
+        for (const TableRowData& row : n.kids[0].constant.table->rows)
+            if (row.value.kind == Kind::Number && row.value.number == 0)
+                zeros.push_back(row.is_range ? range_text(row)
+                                             : to_text(row.keys[0], p().shapes, true));
+        if (!zeros.empty()) zeros.front() = "the row of " + zeros.front();
+    } else if (n.op == Op::DatedSetting && n.slot < p().settings.size()) {
+        for (const SettingVersionCode& v : p().settings[n.slot].versions)
+            if (v.value.kind == Kind::Number && v.value.number == 0)
+                zeros.push_back(fmt::format("its value {}", range_in_words(v.effective)));
+    }
+    if (zeros.empty()) return;
+    std::size_t shown = std::min<std::size_t>(zeros.size(), 3);
+    warning(
+        "check.zero_divisor", b.right->span,
+        fmt::format("`{}` divides by `{}`, which is 0 for {}{}: a case reaching it there "
+                    "stops (eval.division_by_zero)",
+                    op, written,
+                    fmt::join(zeros.begin(), zeros.begin() + static_cast<long>(shown), ", "),
+                    zeros.size() > shown ? fmt::format(" and {} more", zeros.size() - shown) : ""))
+        .help = "test it first (`if d > 0 then … else …`), or give it a value other than 0";
 }
 
 // `i + 1` of `for i in 0..3` takes each of 1..4 in turn: known, so that a position `l[i + 1]`
