@@ -878,6 +878,15 @@ Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {
     return out;
 }
 
+void ExpressionChecker::note_settings(Diagnostic& d, Span at) {
+    if (const auto* settings = p().settings_folded_at(at))
+        for (std::uint32_t slot : *settings) {
+            const SettingCode& setting = p().settings[slot];
+            d.notes.push_back(fmt::format("it is the value of setting `{}`, set by `{}`",
+                                          setting.name, setting.versions.back().layer));
+        }
+}
+
 // A divisor known before any case: always 0 (a literal, a setting a payer set to 0) stops
 // every case that divides by it, an error; 0 in some row of the table it is read from, or on
 // some dates of its setting, stops the cases that read that row or are dated then, a warning.
@@ -890,12 +899,7 @@ void ExpressionChecker::zero_divisor(const ast::Binary& b, const Typed& divisor)
             error("eval.division_by_zero", b.right->span,
                   fmt::format("`{}` divides by {}: this stops every case that reaches it", op,
                               written == "0" ? written : fmt::format("`{}`, which is 0", written)));
-        if (const auto* settings = p().settings_folded_at(divisor.node.span))
-            for (std::uint32_t slot : *settings) {
-                const SettingCode& setting = p().settings[slot];
-                d.notes.push_back(fmt::format("it is the value of setting `{}`, set by `{}`",
-                                              setting.name, setting.versions.back().layer));
-            }
+        note_settings(d, divisor.node.span);
         return;
     }
     const Node& n = divisor.node;

@@ -436,12 +436,7 @@ void RuleCompiler::check_modifiers(const Node& modifiers, const ast::Expr& at) {
                         fmt::format("a modifier is never \"{}\": it is {}", text.str(),
                                     case_schema::modifier.expected));
         d.help = std::string(case_schema::modifier.help);
-        if (const auto* settings = p().settings_folded_at(modifiers.span))
-            for (std::uint32_t slot : *settings) {
-                const SettingCode& setting = p().settings[slot];
-                d.notes.push_back(fmt::format("it is the value of setting `{}`, set by `{}`",
-                                              setting.name, setting.versions.back().layer));
-            }
+        note_settings(d, modifiers.span);
         return;
     }
 }
@@ -464,12 +459,7 @@ void RuleCompiler::check_billed_code(const Typed& code, const ast::Expr& at) {
                                     "digits (95886), four digits and a letter (0001T), or a "
                                     "letter and four digits (G0453)",
                                     text.str()));
-        if (const auto* settings = p().settings_folded_at(code.node.span))
-            for (std::uint32_t slot : *settings) {
-                const SettingCode& setting = p().settings[slot];
-                d.notes.push_back(fmt::format("it is the value of setting `{}`, set by `{}`",
-                                              setting.name, setting.versions.back().layer));
-            }
+        note_settings(d, code.node.span);
         return;
     }
     if (!code.field || code.field->each) return;
