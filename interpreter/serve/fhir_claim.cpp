@@ -421,8 +421,15 @@ std::optional<Problem> unprocessable(const json& claim) {
                 return problem("a modifierExtension changes what the item means, and cpl knows "
                                "none",
                                at + ".modifierExtension");
+            // An item that is not an object is told so where its line is read.
+            if (!item.is_object()) continue;
+            // FHIR R4 requires it (1..1), and the ClaimResponse names the item by it: numbered
+            // by its position instead, an item took a sequence another item has.
             const json* sequence = member(item, "sequence");
-            if (!sequence) continue;
+            if (!sequence)
+                return problem("the item has no sequence: FHIR requires one, a positive whole "
+                               "number, and the ClaimResponse names the item by it",
+                               at + ".sequence");
             if (!sequence->is_number_integer() || sequence->get<std::int64_t>() < 1)
                 return problem("sequence is a positive whole number", at + ".sequence");
             std::int64_t n = sequence->get<std::int64_t>();

@@ -431,3 +431,20 @@ TEST_CASE("fhir: input that would change the verdict without a word is refused",
               info.erase("valueString");
           })) == "Claim.supportingInfo[0].valueAttachment.contentType");
 }
+
+// FHIR R4 requires Claim.item.sequence. An item without one was numbered by its position, and
+// could take the sequence of another item: the ClaimResponse then named two items 1.
+TEST_CASE("fhir: an item without a sequence is refused at it", "[serve][fhir]") {
+    Standard standard;
+    json claim =
+        json::parse(slurp(source_root / "tests/golden/fhir/review-95870-59-denied.request.json"));
+    claim["item"][0].erase("sequence");
+    claim["item"][1]["sequence"] = 1;
+    claim["item"][2]["sequence"] = 2;
+    Reply reply = fhir::claim(standard.ctx, {}, claim.dump(), "2025-03-15");
+    INFO(reply.body);
+    CHECK(reply.status == 422);
+    json issue = json::parse(reply.body)["issue"][0];
+    CHECK(issue["expression"][0] == "Claim.item[0].sequence");
+    CHECK(issue["diagnostics"].get<std::string>().starts_with("the item has no sequence"));
+}
