@@ -327,12 +327,20 @@ int test(const TestOptions& options) {
     std::vector<std::string> paths =
         options.paths.empty() ? std::vector<std::string>{"tests"} : options.paths;
     std::vector<std::string> files;
-    std::vector<std::string> strays; // NAME.expected.json with no NAME.case.json beside it
+    std::vector<std::string> strays;   // NAME.expected.json with no NAME.case.json beside it
+    std::vector<std::string> unlisted; // a directory below a path that could not be listed
     for (const auto& p : paths) {
         // The error_code forms: a symbolic link loop or an over-long name must not throw.
         std::error_code ec;
         if (fs::is_directory(p, ec)) {
-            auto found = files_below(p, {".case.json", ".expected.json"});
+            std::vector<std::string> found;
+            for (auto& [f, error] : files_below(p, {".case.json", ".expected.json"}))
+                if (error.empty())
+                    found.push_back(std::move(f));
+                else
+                    unlisted.push_back(fmt::format("{}: cannot read the directory: it cannot be "
+                                                   "listed ({})",
+                                                   shown(f), error));
             for (const auto& f : found)
                 if (f.ends_with(".case.json"))
                     files.push_back(f);
@@ -356,7 +364,7 @@ int test(const TestOptions& options) {
     files = distinct_files(files);
     strays = distinct_files(strays);
     // A test job that finds nothing to run has not passed: its paths are wrong.
-    if (files.empty()) {
+    if (files.empty() && unlisted.empty()) {
         eprint("cpl test: error: no tests in {}: a test is NAME.case.json beside "
                "NAME.expected.json [test.no_tests]\n",
                shown(fmt::format("{}", fmt::join(paths, ", "))));
@@ -367,6 +375,11 @@ int test(const TestOptions& options) {
     std::map<std::string, Coverage> coverage;
     std::size_t passed = 0, failed = 0, updated = 0;
     bool bad_layer = false; // --coverage-layer names no layer of a policy tested
+    // The tests in a directory that cannot be listed did not run: failed, not left out.
+    for (const auto& directory : unlisted) {
+        print("FAIL {}\n", directory);
+        ++failed;
+    }
     // An expectation whose case was renamed or deleted tests nothing any more: said, and failed.
     for (const auto& stray : strays) {
         print("FAIL {}: there is no {} beside it: a test is NAME.case.json beside "

@@ -21,23 +21,41 @@ namespace cpl::cli {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> files_below(const std::string& dir,
-                                     const std::vector<std::string>& suffixes) {
-    std::vector<std::string> out;
+namespace {
+
+// The walk of one directory. A directory that cannot be listed is an entry of its own: the
+// recursive iterator stopped at it, and the files below it and after it were skipped without
+// a word.
+void walk(const fs::path& dir, const std::vector<std::string>& suffixes,
+          std::vector<FoundFile>& out) {
     std::error_code ec;
-    for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        std::error_code kind;
+        if (it->is_directory(kind)) {
+            // A link to a directory is not followed: a link to a parent would never end.
+            if (!it->is_symlink(kind)) walk(it->path(), suffixes, out);
+            continue;
+        }
         // Anything but a directory: a dangling link or a FIFO named like a case is the
         // caller's to report, not to skip without a word.
-        std::error_code kind;
-        if (it->is_directory(kind)) continue;
         std::string path = it->path().string();
         for (const auto& suffix : suffixes)
             if (path.ends_with(suffix)) {
-                out.push_back(path);
+                out.push_back({path, {}});
                 break;
             }
     }
-    std::sort(out.begin(), out.end());
+    if (ec) out.push_back({dir.string(), ec.message()});
+}
+
+} // namespace
+
+std::vector<FoundFile> files_below(const std::string& dir,
+                                   const std::vector<std::string>& suffixes) {
+    std::vector<FoundFile> out;
+    walk(dir, suffixes, out);
+    std::sort(out.begin(), out.end(),
+              [](const FoundFile& a, const FoundFile& b) { return a.path < b.path; });
     return out;
 }
 
@@ -62,13 +80,20 @@ public:
         }
         std::error_code ec;
         if (fs::is_directory(input, ec)) {
-            auto files = files_below(input, {".json", ".jsonl"});
-            std::erase_if(files,
-                          [](const std::string& f) { return f.ends_with(".expected.json"); });
-            if (files.empty())
+            auto found = files_below(input, {".json", ".jsonl"});
+            std::erase_if(found,
+                          [](const FoundFile& f) { return f.path.ends_with(".expected.json"); });
+            if (found.empty())
                 fail_input(input,
                            "no case file (.json, .jsonl) below this directory [run.no_cases]");
-            for (const auto& file : files) {
+            for (const auto& [file, unlisted] : found) {
+                // Its cases, if it holds any, are missing from the run: said in their place.
+                if (!unlisted.empty()) {
+                    problem(file, fmt::format("cannot read the directory: it cannot be listed ({}) "
+                                              "[run.cannot_read]",
+                                              unlisted));
+                    continue;
+                }
                 // Found, not named: a link to nothing or a FIFO is reported, never waited on.
                 std::error_code kind;
                 if (!fs::is_regular_file(file, kind)) {

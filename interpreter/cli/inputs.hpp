@@ -30,10 +30,17 @@ struct InputsRead {
 InputsRead for_each_case(const std::vector<std::string>& inputs, const CaseSink& sink,
                          const ProblemSink& problems = {});
 
+/// A file found below a directory, or a directory below it (or itself) that could not be
+/// listed: then `error` says why, in the system's words (`Permission denied`).
+struct FoundFile {
+    std::string path;
+    std::string error;
+};
+
 /// Every entry below `dir` but its directories whose name ends in one of `suffixes`, sorted:
 /// also those that are not regular files or cannot be examined (a link to nothing, a link
-/// loop, a FIFO), for the caller to report.
-std::vector<std::string> files_below(const std::string& dir,
-                                     const std::vector<std::string>& suffixes);
+/// loop, a FIFO), and the directories that cannot be listed, for the caller to report.
+std::vector<FoundFile> files_below(const std::string& dir,
+                                   const std::vector<std::string>& suffixes);
 
 } // namespace cpl::cli

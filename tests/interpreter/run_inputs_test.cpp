@@ -72,3 +72,92 @@ TEST_CASE("cpl run reads JSON Lines ended by LF, CRLF or CR alone, one case a li
         CHECK(lines[i].starts_with(fmt::format(R"({{"case": "{}")", char('a' + i))));
     fs::remove_all(dir);
 }
+
+namespace {
+
+// A command run as a user a chmod 000 directory keeps out: root reads through it, so as root
+// the command runs as nobody (setpriv). Empty when there is no such user to run as.
+std::string as_kept_out(const fs::path& unreadable) {
+    std::string prefix =
+        ::geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+    int status =
+        std::system(fmt::format("{}ls '{}' >/dev/null 2>&1", prefix, unreadable.string()).c_str());
+    bool kept_out = WIFEXITED(status) && WEXITSTATUS(status) != 0;
+    return kept_out ? prefix + "'" + CPL_BINARY + "'" : "";
+}
+
+struct Ran {
+    int status = -1;
+    std::vector<std::string> out, err;
+};
+
+Ran run_as(const std::string& cpl, const std::string& args, const fs::path& dir) {
+    Ran ran;
+    int status = std::system(
+        fmt::format("{} {} >'{}' 2>'{}'", cpl, args, (dir / "out").string(), (dir / "err").string())
+            .c_str());
+    ran.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    for (auto [name, lines] : {std::pair{"out", &ran.out}, std::pair{"err", &ran.err}}) {
+        std::ifstream in(dir / name);
+        for (std::string line; std::getline(in, line);)
+            lines->push_back(line);
+    }
+    return ran;
+}
+
+} // namespace
+
+// A directory below that could not be read was skipped, with the files after it, and the run
+// exited 0; the top directory unreadable was "no case file below this directory".
+TEST_CASE("cpl run DIR and cpl test DIR say a directory they cannot read, in its place") {
+    fs::path scratch = cpl::test::fresh_dir("run_unreadable");
+    fs::path dir = scratch / "cases";
+    fs::path case_file =
+        cpl::test::source_root / "tests/golden/run/standard/carpal-tunnel-right.case.json";
+    fs::create_directories(dir / "b-sub");
+    fs::copy_file(case_file, dir / "a.json");
+    fs::copy_file(case_file, dir / "b-sub" / "x.json");
+    fs::copy_file(case_file, dir / "c.json");
+    fs::permissions(dir / "b-sub", fs::perms::none);
+    std::string cpl = as_kept_out(dir / "b-sub");
+    if (cpl.empty()) {
+        fs::permissions(dir / "b-sub", fs::perms::owner_all);
+        WARN("skipped: a chmod 000 directory could not be made unreadable (root without setpriv)");
+        return;
+    }
+    Ran ran = run_as(cpl, fmt::format("run --format json '{}'", dir.string()), scratch);
+    INFO(fmt::format("{}\n{}", fmt::join(ran.out, "\n"), fmt::join(ran.err, "\n")));
+    CHECK(ran.status == 1);
+    REQUIRE(ran.out.size() == 3); // a.json, then the directory in its place, then c.json
+    CHECK(ran.out[0].starts_with(R"({"case": "carpal-tunnel-right")"));
+    CHECK(ran.out[1].find("b-sub: cannot read the directory: it cannot be listed (Permission "
+                          "denied) [run.cannot_read]") != std::string::npos);
+    CHECK(ran.out[2].starts_with(R"({"case": "carpal-tunnel-right")"));
+    REQUIRE(ran.err.size() == 1);
+    CHECK(ran.err[0] == (dir / "b-sub").string() +
+                            ": error: cannot read the directory: it cannot be listed (Permission "
+                            "denied) [run.cannot_read]");
+
+    // The directory named is itself unreadable.
+    ran = run_as(cpl, fmt::format("run '{}'", (dir / "b-sub").string()), scratch);
+    CHECK(ran.status == 1);
+    REQUIRE(ran.err.size() == 1);
+    CHECK(ran.err[0] == (dir / "b-sub").string() +
+                            ": error: cannot read the directory: it cannot be listed (Permission "
+                            "denied) [run.cannot_read]");
+
+    // cpl test: the tests below it did not run, and the run has failed.
+    fs::permissions(dir / "b-sub", fs::perms::owner_all);
+    fs::rename(dir / "b-sub" / "x.json", dir / "b-sub" / "x.case.json");
+    fs::copy_file(cpl::test::source_root /
+                      "tests/golden/run/standard/carpal-tunnel-right.expected.json",
+                  dir / "b-sub" / "x.expected.json");
+    fs::permissions(dir / "b-sub", fs::perms::none);
+    ran = run_as(cpl, fmt::format("test '{}'", dir.string()), scratch);
+    CHECK(ran.status == 1);
+    CHECK(std::find(ran.out.begin(), ran.out.end(),
+                    "FAIL " + (dir / "b-sub").string() +
+                        ": cannot read the directory: it cannot be listed (Permission denied)") !=
+          ran.out.end());
+    fs::permissions(dir / "b-sub", fs::perms::owner_all);
+}
