@@ -129,16 +129,37 @@ Day day_of_period(const json& period) {
     return first;
 }
 
+// The codes `codeable` gives in `system`: the first ("" when none) and, where a later coding
+// of the system has another code, that one and its index in `coding`.
+struct SystemCodes {
+    std::string code, other;
+    std::size_t other_at = 0;
+};
+SystemCodes codes_in(const json& codeable, std::string_view system) {
+    SystemCodes out;
+    if (!codeable.is_object()) return out;
+    auto codings = codeable.find("coding");
+    if (codings == codeable.end() || !codings->is_array()) return out;
+    for (std::size_t k = 0; k < codings->size(); ++k) {
+        const json& c = (*codings)[k];
+        const json* s = member(c, "system");
+        if (!s || !s->is_string() || *s != system || !c.contains("code") || !c["code"].is_string())
+            continue;
+        std::string code = c["code"].get<std::string>();
+        if (out.code.empty()) {
+            out.code = std::move(code);
+        } else if (code != out.code) {
+            out.other = std::move(code);
+            out.other_at = k;
+            break;
+        }
+    }
+    return out;
+}
+
 // The code of the first coding of `codeable` in `system` ("" when none).
 std::string code_in(const json& codeable, std::string_view system) {
-    if (!codeable.is_object()) return "";
-    auto codings = codeable.find("coding");
-    if (codings == codeable.end() || !codings->is_array()) return "";
-    for (const auto& c : *codings)
-        if (const json* s = member(c, "system");
-            s && s->is_string() && *s == system && c.contains("code") && c["code"].is_string())
-            return c["code"].get<std::string>();
-    return "";
+    return codes_in(codeable, system).code;
 }
 
 // Any coding's code: modifiers are CPT (26, 59) or HCPCS level II (TC, XS), under either
@@ -569,8 +590,16 @@ std::variant<MappedCase, Problem> claim_to_case(const json& claim) {
             if (!(*d)[i].is_object()) return problem("a diagnosis is an object", at);
             if (auto p = unknown_element((*d)[i], diagnosis_elements, "a Claim diagnosis", at))
                 return *p;
-            std::string code =
-                code_in((*d)[i].value("diagnosisCodeableConcept", json::object()), icd10cm_system);
+            auto [code, other, other_at] =
+                codes_in((*d)[i].value("diagnosisCodeableConcept", json::object()), icd10cm_system);
+            // The first code was read and the second dropped, and a diagnosis a rule needs
+            // could be the one dropped.
+            if (!other.empty())
+                return problem(fmt::format("the diagnosis has two ICD-10-CM codes, `{}` and `{}`: "
+                                           "one diagnosis carries one ICD-10-CM code, so give "
+                                           "each its own diagnosis entry",
+                                           code, other),
+                               fmt::format("{}.diagnosisCodeableConcept.coding[{}]", at, other_at));
             if (code.empty())
                 return problem(fmt::format("the diagnosis has no ICD-10-CM coding (system {})",
                                            icd10cm_system),

@@ -448,3 +448,27 @@ TEST_CASE("fhir: an item without a sequence is refused at it", "[serve][fhir]") 
     CHECK(issue["expression"][0] == "Claim.item[0].sequence");
     CHECK(issue["diagnostics"].get<std::string>().starts_with("the item has no sequence"));
 }
+
+// A diagnosis with two ICD-10-CM codings was read as its first: the second was dropped without
+// a word, and the verdict could turn on it.
+TEST_CASE("fhir: a diagnosis with two ICD-10-CM codes is refused at the second", "[serve][fhir]") {
+    Standard standard;
+    const json good =
+        json::parse(slurp(source_root / "tests/golden/fhir/review-95870-59-denied.request.json"));
+    auto reply_to = [&](const json& coding) {
+        json claim = good;
+        claim["diagnosis"][0]["diagnosisCodeableConcept"]["coding"].push_back(coding);
+        return fhir::claim(standard.ctx, {}, claim.dump(), "2025-03-15");
+    };
+    Reply two = reply_to({{"system", fhir::icd10cm_system}, {"code", "G56.02"}});
+    INFO(two.body);
+    CHECK(two.status == 422);
+    json issue = json::parse(two.body)["issue"][0];
+    CHECK(issue["expression"][0] == "Claim.diagnosis[0].diagnosisCodeableConcept.coding[1]");
+    CHECK(issue["diagnostics"] ==
+          "the diagnosis has two ICD-10-CM codes, `G56.01` and `G56.02`: one diagnosis carries "
+          "one ICD-10-CM code, so give each its own diagnosis entry");
+    // A coding of another system beside it, or the same code again, is not a second code.
+    CHECK(reply_to({{"system", "http://snomed.info/sct"}, {"code", "57406009"}}).status == 200);
+    CHECK(reply_to({{"system", fhir::icd10cm_system}, {"code", "G56.01"}}).status == 200);
+}
