@@ -468,7 +468,15 @@ std::variant<json, Problem> item_line(const json& item, const std::string& at) {
     if (const json* q = member(item, "quantity"))
         if (auto p = unknown_element(*q, quantity_elements, "a SimpleQuantity", at + ".quantity"))
             return *p;
-    std::string code = code_in(item.value("productOrService", json::object()), cpt_system);
+    auto [code, other, other_at] =
+        codes_in(item.value("productOrService", json::object()), cpt_system);
+    // The first was billed and the second dropped without a word; which the provider billed
+    // is not cpl's to guess.
+    if (!other.empty())
+        return problem(fmt::format("the item has two CPT codes, `{}` and `{}`: which was billed "
+                                   "is unclear; bill each code as an item of its own",
+                                   code, other),
+                       fmt::format("{}.productOrService.coding[{}]", at, other_at));
     if (code.empty())
         return problem(fmt::format("the item has no CPT coding (system {})", cpt_system),
                        at + ".productOrService");

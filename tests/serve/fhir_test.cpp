@@ -472,3 +472,27 @@ TEST_CASE("fhir: a diagnosis with two ICD-10-CM codes is refused at the second",
     CHECK(reply_to({{"system", "http://snomed.info/sct"}, {"code", "57406009"}}).status == 200);
     CHECK(reply_to({{"system", fhir::icd10cm_system}, {"code", "G56.01"}}).status == 200);
 }
+
+// An item whose productOrService had two CPT codes was billed as its first: the second was
+// dropped without a word.
+TEST_CASE("fhir: an item with two CPT codes is refused at the second", "[serve][fhir]") {
+    Standard standard;
+    const json good =
+        json::parse(slurp(source_root / "tests/golden/fhir/review-95870-59-denied.request.json"));
+    auto reply_to = [&](const json& coding) {
+        json claim = good;
+        claim["item"][1]["productOrService"]["coding"].push_back(coding);
+        return fhir::claim(standard.ctx, {}, claim.dump(), "2025-03-15");
+    };
+    Reply two = reply_to({{"system", fhir::cpt_system}, {"code", "95885"}});
+    INFO(two.body);
+    CHECK(two.status == 422);
+    json issue = json::parse(two.body)["issue"][0];
+    CHECK(issue["expression"][0] == "Claim.item[1].productOrService.coding[1]");
+    CHECK(issue["diagnostics"] == "the item has two CPT codes, `95886` and `95885`: which was "
+                                  "billed is unclear; bill each code as an item of its own");
+    // A coding of another system beside it (a payer's own, HCPCS), or the same code again, is
+    // read as before.
+    CHECK(reply_to({{"system", "urn:payer:service"}, {"code", "EMG-2"}}).status == 200);
+    CHECK(reply_to({{"system", fhir::cpt_system}, {"code", "95886"}}).status == 200);
+}
