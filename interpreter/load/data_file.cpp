@@ -109,8 +109,9 @@ private:
     std::size_t pos_ = 0;
 };
 
+// As in a policy's text, a number is a whole number from 0 written without a sign: a negative
+// MUE passed and denied every unit billed.
 bool is_whole_number(std::string_view s) {
-    if (!s.empty() && s[0] == '-') s.remove_prefix(1);
     return !s.empty() && s.size() <= 18 &&
            std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -212,7 +213,10 @@ private:
         ast::Expr e;
         e.span = span;
         if (type == "number") {
-            if (!is_whole_number(text)) return bad("a whole number");
+            if (!is_whole_number(text))
+                return bad(text.starts_with('-') || text.starts_with('+')
+                               ? "a whole number from 0, written without a sign"
+                               : "a whole number");
             e.kind = ast::NumberLit{std::stoll(text)};
         } else if (type == "code") {
             if (!is_procedure_code(text))

@@ -82,3 +82,19 @@ TEST_CASE("a data file with any problem loads no rows, and each problem is locat
     CHECK(rendered(loaded).find("data_bad.csv:3:7: error: `x` in column `mue_value`") !=
           std::string::npos);
 }
+
+// The policy's grammar refuses a signed number; a data file's `95886,-1` passed `cpl check`
+// and denied every unit billed.
+TEST_CASE("a number cell is a whole number from 0, written without a sign") {
+    write_temp("data_signed.csv", "hcpcs,mue_value\n95860,1\n95886,-1\n95887,+2\n");
+    Loaded loaded =
+        load_text("policy d\ntable mue \"MUE\" cite \"t\"\n"
+                  "  rows from \"data_signed.csv\" hcpcs: code => mue_value: number\nend\n");
+    CHECK_FALSE(loaded.program);
+    CHECK(codes(loaded) == "data.bad_value data.bad_value");
+    CHECK(rendered(loaded).find("data_signed.csv:3:7: error: `-1` in column `mue_value` is not a "
+                                "whole number from 0, written without a sign [data.bad_value]") !=
+          std::string::npos);
+    CHECK(rendered(loaded).find("data_signed.csv:4:7: error: `+2` in column `mue_value`") !=
+          std::string::npos);
+}
