@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace cpl {
 
@@ -139,6 +140,7 @@ public:
         if (!error.empty()) return fail_at(error_at, error);
         for (const auto& cell : header.cells)
             header_.push_back(cell.text);
+        header_cells_ = std::move(header.cells);
         if (!find_columns()) return std::nullopt;
         while (!reader.done()) {
             Record record = reader.next(error, error_at);
@@ -176,7 +178,24 @@ private:
                 ok = false;
             }
             auto it = std::find(header_.begin(), header_.end(), column.name.text);
-            if (it != header_.end()) return static_cast<std::size_t>(it - header_.begin());
+            if (it != header_.end()) {
+                auto index = static_cast<std::size_t>(it - header_.begin());
+                // The first of two columns of one name was read, and the second never looked
+                // at: which one the file's author meant is not guessed.
+                auto again = std::find(it + 1, header_.end(), column.name.text);
+                if (again != header_.end() && repeated_.insert(column.name.text).second) {
+                    auto second = static_cast<std::size_t>(again - header_.begin());
+                    const Cell& cell = header_cells_[second];
+                    auto& d = diagnostics_.error(
+                        "data.duplicate_column", at(cell.begin, cell.end),
+                        fmt::format("the header names column `{}` twice (columns {} and {}): "
+                                    "which one the policy reads is not guessed",
+                                    column.name.text, index + 1, second + 1));
+                    d.help = "rename or remove one of them";
+                    ok = false;
+                }
+                return index;
+            }
             auto& d = diagnostics_.error("data.unknown_column", column.name.span,
                                          fmt::format("the data file `{}` has no column `{}`",
                                                      file_.path(), column.name.text));
@@ -332,6 +351,8 @@ private:
     FileId id_;
     Diagnostics& diagnostics_;
     std::vector<std::string> header_;
+    std::vector<Cell> header_cells_;           // where each column is named, for spans
+    std::unordered_set<std::string> repeated_; // column names reported as named twice
     std::size_t key_index_ = 0;
     std::vector<std::size_t> value_index_;
     std::vector<ast::TableRow> rows_;

@@ -98,3 +98,21 @@ TEST_CASE("a number cell is a whole number from 0, written without a sign") {
     CHECK(rendered(loaded).find("data_signed.csv:4:7: error: `+2` in column `mue_value`") !=
           std::string::npos);
 }
+
+// `hcpcs,mue_value,mue_value`: the first `mue_value` was read and the second never looked at.
+TEST_CASE("a header that names a column the policy reads twice is refused at the second") {
+    write_temp("data_twice.csv", "hcpcs,mue_value,mue_value,note,note\n95860,3,2,a,b\n");
+    Loaded loaded =
+        load_text("policy d\ntable mue \"MUE\" cite \"t\"\n"
+                  "  rows from \"data_twice.csv\" hcpcs: code => mue_value: number\nend\n");
+    CHECK_FALSE(loaded.program);
+    CHECK(codes(loaded) == "data.duplicate_column"); // `note`, not read, is not reported
+    CHECK(rendered(loaded).find("data_twice.csv:1:17: error: the header names column `mue_value` "
+                                "twice (columns 2 and 3): which one the policy reads is not "
+                                "guessed [data.duplicate_column]") != std::string::npos);
+    // Read as the key and as the value, it is said once.
+    Loaded both =
+        load_text("policy d\ntable t \"T\" cite \"t\"\n"
+                  "  rows from \"data_twice.csv\" mue_value: number => mue_value: number\nend\n");
+    CHECK(codes(both) == "data.duplicate_column");
+}
