@@ -236,6 +236,7 @@ protected:
     [[gnu::noinline]] void report_def_undated(const Node& read, const DefDate& date);
     bool is_case_date(const Node& operand, const std::optional<CaseField>& field);
     [[gnu::noinline]] void zero_divisor(const ast::Binary& b, const Typed& divisor);
+    bool unknown_rule_name(const Typed& field, const Typed& constant, const ast::Expr& at);
     /// Names the settings folded into the constant at `at` (and the layers that set them): the
     /// value a diagnostic is about came from there, not from the text it points at.
     void note_settings(Diagnostic& d, Span at);

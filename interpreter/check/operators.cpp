@@ -615,6 +615,32 @@ bool ExpressionChecker::capital_after_lower(const Node& text, const Node& consta
     return false;
 }
 
+// `line.rule == "needle_emg_complete_without_nsc"`: a claim line's `rule` is the name of the
+// rule (or exception) that billed it, or "submitted"; a name no rule has never matches.
+bool ExpressionChecker::unknown_rule_name(const Typed& field, const Typed& constant,
+                                          const ast::Expr& at) {
+    if (!field.field || field.field->each || field.field->shape != shape_line ||
+        p().shapes[shape_line].fields[field.field->index] != "rule" ||
+        constant.node.op != Op::Const || constant.node.constant.kind != Kind::String)
+        return false;
+    std::vector<std::string_view> names = {"submitted"};
+    for (const MergedRule& rule : merged_.rules) {
+        names.push_back(rule.rule->name.text);
+        for (const auto& exception : rule.exceptions)
+            names.push_back(exception.first->name.text);
+        for (const LayeredChange& exception : rule.element_exceptions)
+            names.push_back(exception.decl->rule.name.text);
+    }
+    std::string_view name = constant.node.constant.str();
+    if (std::find(names.begin(), names.end(), name) != names.end()) return false;
+    auto& d = error("check.impossible_value", at.span,
+                    fmt::format("no rule is named \"{}\": a claim line's `rule` is the name of "
+                                "the rule (or exception) that billed it, or \"submitted\"",
+                                name));
+    if (auto guess = closest(name, names)) d.help = fmt::format("did you mean \"{}\"?", *guess);
+    return true;
+}
+
 void ExpressionChecker::impossible_value(const ast::Binary& b, const Typed& left,
                                          const Typed& right) {
     using B = ast::BinaryOp;
@@ -624,6 +650,10 @@ void ExpressionChecker::impossible_value(const ast::Binary& b, const Typed& left
     if (!membership || listed) {
         if (capital_after_lower(left.node, right.node, *b.right, "is never")) return;
         if (!membership && capital_after_lower(right.node, left.node, *b.left, "is never")) return;
+    }
+    if (!membership) {
+        if (unknown_rule_name(left, right, *b.right) || unknown_rule_name(right, left, *b.left))
+            return;
     }
     auto check = [&](const Typed::Field& field, bool elements, const Typed& constant,
                      const ast::Expr& at) {
