@@ -296,6 +296,11 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
     if (args.size() == 2 && n == "intersects")
         never_a_key(fields[0], args[1], c.args[1], false, true);
     if (args.size() == 2 && n == "starts_with") never_begins(fields[0], args[0], args[1], c, span);
+    // `max` and `min` of a list the case chooses stop a case that leaves it empty: judged as
+    // `L[0]` is (check.unguarded_position), by the tests before the call.
+    if ((n == "max" || n == "min") && args.size() == 1 && arguments_of_case[0] &&
+        args[0].op != Op::Const && args[0].op != Op::List)
+        positions_to_prove_[{span.file, span.begin, span.end}] = 1;
     if (n == "year" || n == "days_between" || n == "add_days" || n == "add_years")
         for (std::size_t i = 0; i < args.size() && i < c.args.size(); ++i)
             undated_case_date(

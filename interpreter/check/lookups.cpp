@@ -283,6 +283,9 @@ public:
     static const Node& whole_list(const Node& list, bool through_distinct) {
         if (list.op == Op::MapMember && !list.kids.empty())
             return whole_list(list.kids[0], through_distinct);
+        // `[count(l.muscles) for l in case.extremities]`: as many elements as its source.
+        if (list.op == Op::Comprehension && list.kids.size() == 2)
+            return whole_list(list.kids[0], through_distinct);
         if (list.op == Op::Builtin && list.builtin && list.kids.size() == 1) {
             std::string_view name = list.builtin->name;
             if (name == "sort" || (through_distinct && name == "distinct"))
@@ -575,6 +578,12 @@ public:
             if (param_lookups_ && n.slot < param_lookups_->size())
                 for (const ParamLookup& inner : (*param_lookups_)[n.slot])
                     if (inner.param < n.kids.size()) pass_on(n, inner, tested);
+            break;
+        case Op::Builtin: // `max(L)` of a list the case may leave empty: as `L[0]`
+            if (report_.position && positions_ && n.kids.size() == 1)
+                if (auto needed = positions_->find({n.span.file, n.span.begin, n.span.end});
+                    needed != positions_->end() && !has_at_least(n.kids[0], 1, tested))
+                    report_.position(n, 1);
             break;
         default:
             break;
@@ -1387,6 +1396,22 @@ std::string as_operand(const std::string& key) {
 // `in_place`: in a definition, or of a list bound inside the expression, where no `when` can
 // test it.
 void ExpressionChecker::unguarded_position(const Node& index, std::int64_t needed, bool in_place) {
+    if (index.op == Op::Builtin) { // `max(L)`, `min(L)`: an error on an empty list
+        std::string list = one_line(source_text(as_written(index.kids[0].span)));
+        // A comprehension without a filter is as long as its source: the test names that.
+        const Node& whole = index.kids[0].op == Op::Comprehension && index.kids[0].kids.size() == 2
+                                ? index.kids[0].kids[0]
+                                : index.kids[0];
+        std::string tested = one_line(source_text(as_written(whole.span)));
+        warning("check.unguarded_position", as_written(index.span),
+                fmt::format("`{}` stops the case with an error (eval.builtin) when `{}` is empty, "
+                            "and nothing before it tests that",
+                            one_line(source_text(as_written(index.span))), list))
+            .help = fmt::format("test it first: `when count({}) > 0`, or give it a first element "
+                                "(`{}([0] + …)`)",
+                                tested, index.builtin ? index.builtin->name : "max");
+        return;
+    }
     // A position not written as a number (`i` of `for i in [0, 1]`) is tested as itself.
     std::string position = index.kids[1].op == Op::Const
                                ? std::string()
