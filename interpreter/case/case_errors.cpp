@@ -2,6 +2,9 @@
 // the message for malformed JSON, and the phrases messages share.
 #include "interpreter/case/case_reader.hpp"
 #include "lang/suggest.hpp"
+#include "lang/utf8.hpp"
+
+#include <fmt/format.h>
 
 namespace cpl {
 
@@ -109,9 +112,15 @@ void CaseReader::Impl::fail_json(simdjson::error_code code) {
     std::string message;
     if (code == simdjson::EMPTY)
         message = "the case is empty: expected a JSON object";
-    else if (code == simdjson::UTF8_ERROR)
+    else if (code == simdjson::UTF8_ERROR) {
+        // The parser says only that some byte is wrong: a person fixing a large case needs
+        // which, and where.
+        std::string_view text(buffer.get(), length);
         message = "the case is not valid UTF-8";
-    else {
+        if (std::size_t at = utf8_error_at(text); at != std::string_view::npos)
+            message += fmt::format(": byte 0x{:02X}{}", static_cast<unsigned char>(text[at]),
+                                   place_in(text, at));
+    } else {
         message = "the case is not valid JSON";
         if (std::string_view problem = json_problem(code); !problem.empty()) {
             message += ": ";

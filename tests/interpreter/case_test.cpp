@@ -526,26 +526,29 @@ TEST_CASE("input that is not a JSON object", "[case][error]") {
     const std::string unbalanced = "the case is not valid JSON: an object or list is not closed";
     const std::string trailing = "the case is not valid JSON: there is more after the case object";
     // Errors found before the id can be read: the case has no id.
-    check_errors(reader,
-                 {
-                     {"", "", "the case is empty: expected a JSON object"},
-                     {" \n\t", "", "the case is empty: expected a JSON object"},
-                     {"\xEF\xBB\xBF", "", "the case is empty: expected a JSON object"},
-                     {"[1, 2]", "", "expected a JSON object holding one case"},
-                     {R"("c")", "", "expected a JSON object holding one case"},
-                     {"null", "", "expected a JSON object holding one case"},
-                     {"42", "", "expected a JSON object holding one case"},
-                     {"hello", "", "the case is not valid JSON"},
-                     {"{", "", unbalanced},
-                     {"}", "", "the case is not valid JSON"},
-                     {R"({"id": "c", "diagnoses": ["a")", "", unbalanced},
-                     {R"({"id": "c)", "", "the case is not valid JSON: a string is not closed"},
-                     // A bracket closed by the other kind, then text: said where it is.
-                     {R"({"id": "c", "diagnoses": ["G56.01"}} x)", "",
-                      "the case is not valid JSON at column 35"},
-                     {"{\"id\": \"c\xff\"}", "", "the case is not valid UTF-8"},
-                 },
-                 "");
+    check_errors(
+        reader,
+        {
+            {"", "", "the case is empty: expected a JSON object"},
+            {" \n\t", "", "the case is empty: expected a JSON object"},
+            {"\xEF\xBB\xBF", "", "the case is empty: expected a JSON object"},
+            {"[1, 2]", "", "expected a JSON object holding one case"},
+            {R"("c")", "", "expected a JSON object holding one case"},
+            {"null", "", "expected a JSON object holding one case"},
+            {"42", "", "expected a JSON object holding one case"},
+            {"hello", "", "the case is not valid JSON"},
+            {"{", "", unbalanced},
+            {"}", "", "the case is not valid JSON"},
+            {R"({"id": "c", "diagnoses": ["a")", "", unbalanced},
+            {R"({"id": "c)", "", "the case is not valid JSON: a string is not closed"},
+            // A bracket closed by the other kind, then text: said where it is.
+            {R"({"id": "c", "diagnoses": ["G56.01"}} x)", "",
+             "the case is not valid JSON at column 35"},
+            {"{\"id\": \"c\xff\"}", "", "the case is not valid UTF-8: byte 0xFF at column 10"},
+            {"{\"id\": \"c\",\n \"diagnoses\": [\"G56.01\", \"\xc3\x28\"]}", "",
+             "the case is not valid UTF-8: byte 0xC3 at line 2, column 27"},
+        },
+        "");
     // Errors found after the id: the error names the case.
     check_errors(
         reader,
