@@ -585,6 +585,13 @@ public:
                     needed != positions_->end() && !has_at_least(n.kids[0], 1, tested))
                     report_.position(n, 1);
             break;
+        case Op::Div: // `a / count(L)` of a list the case may leave empty: as `L[0]`
+        case Op::Mod:
+            if (report_.position && positions_ && n.kids.size() == 2 && n.kids[1].kids.size() == 1)
+                if (auto needed = positions_->find({n.span.file, n.span.begin, n.span.end});
+                    needed != positions_->end() && !has_at_least(n.kids[1].kids[0], 1, tested))
+                    report_.position(n, 1);
+            break;
         default:
             break;
         }
@@ -1395,14 +1402,33 @@ std::string as_operand(const std::string& key) {
 // `case.diagnoses[0]` with nothing before it that says the list has an element there.
 // `in_place`: in a definition, or of a list bound inside the expression, where no `when` can
 // test it.
+namespace {
+
+// A comprehension without a filter is as long as its source: a test of the list's length
+// names that.
+const Node& whole_length_of(const Node& list) {
+    return list.op == Op::Comprehension && list.kids.size() == 2 ? list.kids[0] : list;
+}
+
+} // namespace
+
 void ExpressionChecker::unguarded_position(const Node& index, std::int64_t needed, bool in_place) {
+    if (index.op == Op::Div || index.op == Op::Mod) { // `a / count(L)`: 0 when L is empty
+        const Node& list = index.kids[1].kids[0];
+        std::string tested = one_line(source_text(as_written(whole_length_of(list).span)));
+        warning("check.unguarded_position", as_written(index.span),
+                fmt::format("`{}` stops the case with an error (eval.division_by_zero) when `{}` "
+                            "is empty, and nothing before it tests that",
+                            one_line(source_text(as_written(index.span))),
+                            one_line(source_text(as_written(list.span)))))
+            .help = fmt::format("test it first: `when count({}) > 0`, or `if count({}) > 0 then "
+                                "… else 0`",
+                                tested, tested);
+        return;
+    }
     if (index.op == Op::Builtin) { // `max(L)`, `min(L)`: an error on an empty list
         std::string list = one_line(source_text(as_written(index.kids[0].span)));
-        // A comprehension without a filter is as long as its source: the test names that.
-        const Node& whole = index.kids[0].op == Op::Comprehension && index.kids[0].kids.size() == 2
-                                ? index.kids[0].kids[0]
-                                : index.kids[0];
-        std::string tested = one_line(source_text(as_written(whole.span)));
+        std::string tested = one_line(source_text(as_written(whole_length_of(index.kids[0]).span)));
         warning("check.unguarded_position", as_written(index.span),
                 fmt::format("`{}` stops the case with an error (eval.builtin) when `{}` is empty, "
                             "and nothing before it tests that",

@@ -877,8 +877,16 @@ Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {
                               : Op::Mod;
         if (!fits(number_type(), l) || !fits(number_type(), r))
             mismatch(vocabulary::binary(b.op).spelling);
-        else if ((op == Op::Div || op == Op::Mod) && left.node.op != Op::Const)
+        else if ((op == Op::Div || op == Op::Mod) && left.node.op != Op::Const) {
             zero_divisor(b, right); // two constants are folded, which reports a 0 divisor
+            // `total / count(case.extremities)`: 0 for a case without limbs, judged as
+            // `case.extremities[0]` is (check.unguarded_position).
+            const Node& d = right.node;
+            if (d.op == Op::Builtin && d.builtin && d.builtin->name == std::string_view("count") &&
+                d.kids.size() == 1 && depends_on_case(right) && d.kids[0].op != Op::Const &&
+                d.kids[0].op != Op::List)
+                positions_to_prove_[{span.file, span.begin, span.end}] = 1;
+        }
         result = number_type();
         break;
     }
