@@ -166,8 +166,9 @@ private:
     }
 
     // Dates of service the policy codes on which no value of the setting holds: every case
-    // dated then that reads it stops (eval.no_setting_value). Said at the first value the
-    // policy being checked dated (its base's gaps are its base's to mend).
+    // dated then that reads it stops (eval.no_setting_value). A warning: what reads it may be
+    // dated too (a rule `from` the same date), which this check does not read. Said at the first
+    // value the policy being checked dated (its base's gaps are its base's to mend).
     void refuse_gap(const MergedSetting& s, const SettingCode& code) {
         auto dated_here = std::find_if(s.versions.begin(), s.versions.end(), [&](const auto& v) {
             return v.layer == merged_.layers.back() && effective(*v.effective).dated();
@@ -178,10 +179,10 @@ private:
             dates.push_back(v.effective);
         auto gap = first_gap(dates, p().service_dates);
         if (!gap) return;
-        auto& d = error("check.setting_gap", dated_here->value->span,
-                        fmt::format("`{}` has no value for dates of service {}: a case dated "
-                                    "then that reads it stops (eval.no_setting_value)",
-                                    code.name, range_in_words(*gap)));
+        auto& d = warning("check.setting_gap", dated_here->value->span,
+                          fmt::format("`{}` has no value for dates of service {}: a case dated "
+                                      "then that reads it stops (eval.no_setting_value)",
+                                      code.name, range_in_words(*gap)));
         d.notes.push_back(p().service_dates.dated()
                               ? fmt::format("the policy codes dates of service {}",
                                             range_in_words(p().service_dates))

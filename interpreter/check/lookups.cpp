@@ -1421,8 +1421,8 @@ void ExpressionChecker::unguarded_position(const Node& index, std::int64_t neede
                             "is empty, and nothing before it tests that",
                             one_line(source_text(as_written(index.span))),
                             one_line(source_text(as_written(list.span)))))
-            .help = fmt::format("test it first: `when count({}) > 0`, or `if count({}) > 0 then "
-                                "… else 0`",
+            .help = fmt::format("test `count({}) > 0` before it (a `when`, the left of `and`, or "
+                                "`if count({}) > 0 then … else 0`)",
                                 tested, tested);
         return;
     }
@@ -1433,9 +1433,9 @@ void ExpressionChecker::unguarded_position(const Node& index, std::int64_t neede
                 fmt::format("`{}` stops the case with an error (eval.builtin) when `{}` is empty, "
                             "and nothing before it tests that",
                             one_line(source_text(as_written(index.span))), list))
-            .help = fmt::format("test it first: `when count({}) > 0`, or give it a first element "
-                                "(`{}([0] + …)`)",
-                                tested, index.builtin ? index.builtin->name : "max");
+            .help = fmt::format("test `count({}) > 0` before it (a `when`, the left of `and`, or "
+                                "`if count({}) > 0 then … else …`)",
+                                tested, tested);
         return;
     }
     // A position not written as a number (`i` of `for i in [0, 1]`) is tested as itself.

@@ -623,6 +623,7 @@ bool ExpressionChecker::unknown_rule_name(const Typed& field, const Typed& const
         p().shapes[shape_line].fields[field.field->index] != "rule" ||
         constant.node.op != Op::Const || constant.node.constant.kind != Kind::String)
         return false;
+    // A rule a payer disabled is named too: its base's edits may still name it.
     std::vector<std::string_view> names = {"submitted"};
     for (const MergedRule& rule : merged_.rules) {
         names.push_back(rule.rule->name.text);
@@ -631,12 +632,27 @@ bool ExpressionChecker::unknown_rule_name(const Typed& field, const Typed& const
         for (const LayeredChange& exception : rule.element_exceptions)
             names.push_back(exception.decl->rule.name.text);
     }
+    for (const auto& disabled : merged_.disabled)
+        names.push_back(disabled.name);
     std::string_view name = constant.node.constant.str();
     if (std::find(names.begin(), names.end(), name) != names.end()) return false;
+    bool an_edit = std::any_of(merged_.edits.begin(), merged_.edits.end(), [&](const auto& e) {
+        return e.rule->name.text == name ||
+               std::any_of(e.exceptions.begin(), e.exceptions.end(),
+                           [&](const auto& x) { return x.first->name.text == name; }) ||
+               std::any_of(e.element_exceptions.begin(), e.element_exceptions.end(),
+                           [&](const LayeredChange& x) { return x.decl->rule.name.text == name; });
+    });
     auto& d = error("check.impossible_value", at.span,
-                    fmt::format("no rule is named \"{}\": a claim line's `rule` is the name of "
-                                "the rule (or exception) that billed it, or \"submitted\"",
-                                name));
+                    an_edit ? fmt::format("\"{}\" is an edit (or an exception to one), and edits "
+                                          "bill nothing: a claim line's `rule` is the name of the "
+                                          "rule (or exception) that billed it, or \"submitted\"",
+                                          name)
+                            : fmt::format("no rule is named \"{}\": a claim line's `rule` is the "
+                                          "name of the rule (or exception) that billed it, or "
+                                          "\"submitted\"",
+                                          name));
+    if (an_edit) return true;
     if (auto guess = closest(name, names)) d.help = fmt::format("did you mean \"{}\"?", *guess);
     return true;
 }
@@ -925,30 +941,34 @@ void ExpressionChecker::note_settings(Diagnostic& d, Span at) {
         }
 }
 
-// A divisor known before any case: always 0 (a literal, a setting a payer set to 0) stops
-// every case that divides by it, an error; 0 in some row of the table it is read from, or on
-// some dates of its setting, stops the cases that read that row or are dated then, a warning.
+// A divisor known before any case. Always 0 as written (`/ 0`, `/ (1 - 1)`): every case that
+// divides stops, an error. 0 from a setting, in some rows of the table it is read from, or on
+// some dates of its setting: a warning, since a test before the division may leave 0 out
+// (`when per_unit > 0`), which this check does not read.
 void ExpressionChecker::zero_divisor(const ast::Binary& b, const Typed& divisor) {
     std::string_view op = vocabulary::binary(b.op).spelling;
     std::string written = one_line(source_text(b.right->span));
-    const Value* known = known_value(divisor.node, divisor.constants);
-    if (known && known->kind == Kind::Number && known->number == 0) {
-        auto& d =
-            error("eval.division_by_zero", b.right->span,
-                  fmt::format("`{}` divides by {}: this stops every case that reaches it", op,
-                              written == "0" ? written : fmt::format("`{}`, which is 0", written)));
-        note_settings(d, divisor.node.span);
+    const Node& n = divisor.node;
+    const auto* settings = p().settings_folded_at(n.span);
+    bool from_settings = settings && !settings->empty();
+    const Value* known = known_value(n, divisor.constants);
+    if (known && known->kind == Kind::Number && known->number == 0 && !from_settings) {
+        error("eval.division_by_zero", b.right->span,
+              fmt::format("`{}` divides by {}: this stops every case that reaches it", op,
+                          written == "0" ? written : fmt::format("`{}`, which is 0", written)));
         return;
     }
-    const Node& n = divisor.node;
     std::vector<std::string> zeros; // where the divisor is 0, in words
-    if (n.op == Op::Index && n.kids.size() == 2 && n.kids[0].op == Op::Const &&
-        n.kids[0].constant.kind == Kind::Table) {
+    std::string_view where = "";
+    if (known && known->kind == Kind::Number && known->number == 0) {
+        zeros.push_back("every date of service");
+    } else if (n.op == Op::Index && n.kids.size() == 2 && n.kids[0].op == Op::Const &&
+               n.kids[0].constant.kind == Kind::Table) {
         for (const TableRowData& row : n.kids[0].constant.table->rows)
             if (row.value.kind == Kind::Number && row.value.number == 0)
                 zeros.push_back(row.is_range ? range_text(row)
                                              : to_text(row.keys[0], p().shapes, true));
-        if (!zeros.empty()) zeros.front() = "the row of " + zeros.front();
+        where = zeros.size() == 1 ? "the row of " : "the rows of ";
     } else if (n.op == Op::DatedSetting && n.slot < p().settings.size()) {
         for (const SettingVersionCode& v : p().settings[n.slot].versions)
             if (v.value.kind == Kind::Number && v.value.number == 0)
@@ -956,14 +976,16 @@ void ExpressionChecker::zero_divisor(const ast::Binary& b, const Typed& divisor)
     }
     if (zeros.empty()) return;
     std::size_t shown = std::min<std::size_t>(zeros.size(), 3);
-    warning(
+    auto& d = warning(
         "check.zero_divisor", b.right->span,
-        fmt::format("`{}` divides by `{}`, which is 0 for {}{}: a case reaching it there "
-                    "stops (eval.division_by_zero)",
-                    op, written,
+        fmt::format("`{}` divides by `{}`, which is 0 for {}{}{}: a case reaching it there stops "
+                    "(eval.division_by_zero) unless a test before it leaves 0 out",
+                    op, written, where,
                     fmt::join(zeros.begin(), zeros.begin() + static_cast<long>(shown), ", "),
-                    zeros.size() > shown ? fmt::format(" and {} more", zeros.size() - shown) : ""))
-        .help = "test it first (`if d > 0 then … else …`), or give it a value other than 0";
+                    zeros.size() > shown ? fmt::format(" and {} more", zeros.size() - shown) : ""));
+    d.help = "test it before dividing (`if d > 0 then … else 0`), or give it a value other than 0 "
+             "(this check does not read the tests before the division)";
+    note_settings(d, n.span);
 }
 
 // `i + 1` of `for i in 0..3` takes each of 1..4 in turn: known, so that a position `l[i + 1]`
