@@ -130,10 +130,13 @@ Day day_of_period(const json& period) {
 }
 
 // The codes `codeable` gives in `system`: the first ("" when none) and, where a later coding
-// of the system has another code, that one and its index in `coding`.
+// of the system has another code, that one and its index in `coding`; and the first coding of
+// the system whose code is missing or not text (`"code": 95886`), which was skipped for
+// another coding of the system, or reported as no coding at all.
 struct SystemCodes {
     std::string code, other;
     std::size_t other_at = 0;
+    std::optional<std::size_t> not_text_at = std::nullopt;
 };
 SystemCodes codes_in(const json& codeable, std::string_view system) {
     SystemCodes out;
@@ -143,8 +146,11 @@ SystemCodes codes_in(const json& codeable, std::string_view system) {
     for (std::size_t k = 0; k < codings->size(); ++k) {
         const json& c = (*codings)[k];
         const json* s = member(c, "system");
-        if (!s || !s->is_string() || *s != system || !c.contains("code") || !c["code"].is_string())
-            continue;
+        if (!s || !s->is_string() || *s != system) continue;
+        if (!c.contains("code") || !c["code"].is_string()) {
+            out.not_text_at = k;
+            return out;
+        }
         std::string code = c["code"].get<std::string>();
         if (out.code.empty()) {
             out.code = std::move(code);
@@ -468,8 +474,11 @@ std::variant<json, Problem> item_line(const json& item, const std::string& at) {
     if (const json* q = member(item, "quantity"))
         if (auto p = unknown_element(*q, quantity_elements, "a SimpleQuantity", at + ".quantity"))
             return *p;
-    auto [code, other, other_at] =
+    auto [code, other, other_at, not_text_at] =
         codes_in(item.value("productOrService", json::object()), cpt_system);
+    if (not_text_at)
+        return problem("a CPT coding's code is text, such as \"95886\"",
+                       fmt::format("{}.productOrService.coding[{}].code", at, *not_text_at));
     // The first was billed and the second dropped without a word; which the provider billed
     // is not cpl's to guess.
     if (!other.empty())
@@ -598,8 +607,12 @@ std::variant<MappedCase, Problem> claim_to_case(const json& claim) {
             if (!(*d)[i].is_object()) return problem("a diagnosis is an object", at);
             if (auto p = unknown_element((*d)[i], diagnosis_elements, "a Claim diagnosis", at))
                 return *p;
-            auto [code, other, other_at] =
+            auto [code, other, other_at, not_text_at] =
                 codes_in((*d)[i].value("diagnosisCodeableConcept", json::object()), icd10cm_system);
+            if (not_text_at)
+                return problem(
+                    "an ICD-10-CM coding's code is text, such as \"G56.01\"",
+                    fmt::format("{}.diagnosisCodeableConcept.coding[{}].code", at, *not_text_at));
             // The first code was read and the second dropped, and a diagnosis a rule needs
             // could be the one dropped.
             if (!other.empty())

@@ -496,3 +496,26 @@ TEST_CASE("fhir: an item with two CPT codes is refused at the second", "[serve][
     CHECK(reply_to({{"system", "urn:payer:service"}, {"code", "EMG-2"}}).status == 200);
     CHECK(reply_to({{"system", fhir::cpt_system}, {"code", "95886"}}).status == 200);
 }
+
+// A CPT or ICD-10-CM coding whose code was not text (a JSON number) was skipped: another
+// coding of the system was read in its place, or the item was said to have none.
+TEST_CASE("fhir: a coding whose code is not text is refused where it is", "[serve][fhir]") {
+    Standard standard;
+    const json good =
+        json::parse(slurp(source_root / "tests/golden/fhir/review-95870-59-denied.request.json"));
+    json item = good;
+    item["item"][1]["productOrService"]["coding"][0]["code"] = 95886;
+    Reply numeric = fhir::claim(standard.ctx, {}, item.dump(), "2025-03-15");
+    INFO(numeric.body);
+    CHECK(numeric.status == 422);
+    json issue = json::parse(numeric.body)["issue"][0];
+    CHECK(issue["expression"][0] == "Claim.item[1].productOrService.coding[0].code");
+    CHECK(issue["diagnostics"] == "a CPT coding's code is text, such as \"95886\"");
+    json diagnosis = good;
+    diagnosis["diagnosis"][0]["diagnosisCodeableConcept"]["coding"][0].erase("code");
+    Reply missing = fhir::claim(standard.ctx, {}, diagnosis.dump(), "2025-03-15");
+    INFO(missing.body);
+    CHECK(missing.status == 422);
+    CHECK(json::parse(missing.body)["issue"][0]["expression"][0] ==
+          "Claim.diagnosis[0].diagnosisCodeableConcept.coding[0].code");
+}
