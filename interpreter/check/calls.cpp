@@ -428,10 +428,6 @@ void ExpressionChecker::short_constant_list(const ParamPosition& position, std::
 
 namespace {
 
-bool is_loop(Op op) {
-    return op == Op::Comprehension || op == Op::Any || op == Op::All || op == Op::None;
-}
-
 // Where a local stands for a parameter, or for each element of one: the parameter and the
 // path from it (ParamField::path).
 using ParamRoots = std::map<std::uint32_t, std::pair<std::uint32_t, std::vector<std::string>>>;

@@ -1402,20 +1402,13 @@ std::string as_operand(const std::string& key) {
 // `case.diagnoses[0]` with nothing before it that says the list has an element there.
 // `in_place`: in a definition, or of a list bound inside the expression, where no `when` can
 // test it.
-namespace {
-
-// A comprehension without a filter is as long as its source: a test of the list's length
-// names that.
-const Node& whole_length_of(const Node& list) {
-    return list.op == Op::Comprehension && list.kids.size() == 2 ? list.kids[0] : list;
-}
-
-} // namespace
-
 void ExpressionChecker::unguarded_position(const Node& index, std::int64_t needed, bool in_place) {
+    // The tests named are of the list whose count proves it (LookupWalk::whole_list: the
+    // source of a comprehension without a filter, of `sort`, of `distinct`).
     if (index.op == Op::Div || index.op == Op::Mod) { // `a / count(L)`: 0 when L is empty
         const Node& list = index.kids[1].kids[0];
-        std::string tested = one_line(source_text(as_written(whole_length_of(list).span)));
+        std::string tested =
+            one_line(source_text(as_written(LookupWalk::whole_list(list, true).span)));
         warning("check.unguarded_position", as_written(index.span),
                 fmt::format("`{}` stops the case with an error (eval.division_by_zero) when `{}` "
                             "is empty, and nothing before it tests that",
@@ -1428,7 +1421,8 @@ void ExpressionChecker::unguarded_position(const Node& index, std::int64_t neede
     }
     if (index.op == Op::Builtin) { // `max(L)`, `min(L)`: an error on an empty list
         std::string list = one_line(source_text(as_written(index.kids[0].span)));
-        std::string tested = one_line(source_text(as_written(whole_length_of(index.kids[0]).span)));
+        std::string tested =
+            one_line(source_text(as_written(LookupWalk::whole_list(index.kids[0], true).span)));
         warning("check.unguarded_position", as_written(index.span),
                 fmt::format("`{}` stops the case with an error (eval.builtin) when `{}` is empty, "
                             "and nothing before it tests that",

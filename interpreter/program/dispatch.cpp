@@ -332,10 +332,6 @@ std::uint32_t saturating_add(std::uint32_t a, std::uint32_t b) {
     return b > UINT32_MAX - a ? UINT32_MAX : a + b;
 }
 
-bool is_loop(Op op) {
-    return op == Op::Comprehension || op == Op::Any || op == Op::All || op == Op::None;
-}
-
 // The weight and height of `n` and of the nodes below it. A loop's body (its kids after the
 // source) is left out of its weight: each pass spends the body's own.
 void measure(Node& n) {

@@ -71,6 +71,12 @@ inline bool is_comparison(Op op) {
            op == Op::Ge || op == Op::In || op == Op::NotIn;
 }
 
+/// A loop over its first kid, the source, binding `slot` for the kids after it (a
+/// comprehension, `any`, `all`, `none`).
+inline bool is_loop(Op op) {
+    return op == Op::Comprehension || op == Op::Any || op == Op::All || op == Op::None;
+}
+
 struct Node;
 class Expressions;
 /// The function that evaluates a node (interpreter/program/dispatch.cpp).
