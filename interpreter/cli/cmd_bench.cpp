@@ -8,6 +8,7 @@
 #include "interpreter/load/load.hpp"
 #include "lang/utf8.hpp"
 #include "lang/vocabulary.hpp"
+#include "ordered_pool.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -75,28 +76,44 @@ std::string generate_case(std::mt19937& rng, std::size_t index,
     return out + "}";
 }
 
-// Cases per second with JSON output, the cases split into `jobs` contiguous slices, each
-// evaluated and rendered by a thread with its own Session (as `cpl run --jobs` does).
+// Cases per second with JSON output, each case evaluated and rendered with a Session of the
+// thread's own; with several jobs, in chunks taken by a pool of threads and handed back in
+// order, as `cpl run --jobs` does (ordered_pool.hpp).
 double throughput(const Program& program, const std::vector<std::string>& cases, unsigned jobs) {
+    struct Chunk {
+        std::size_t from = 0, to = 0;
+        std::string out; // reused, as cpl run's output buffers are
+    };
     std::vector<std::unique_ptr<Session>> sessions;
     for (unsigned j = 0; j < jobs; ++j)
         sessions.push_back(std::make_unique<Session>(program));
-    std::size_t per = (cases.size() + jobs - 1) / jobs;
-    auto slice = [&](unsigned j) {
-        std::string out; // reused, as cpl run's output buffer is
-        for (std::size_t i = j * per; i < std::min(cases.size(), (j + 1) * per); ++i)
+    auto evaluate = [&](unsigned j, Chunk& chunk) {
+        for (std::size_t i = chunk.from; i < chunk.to; ++i)
             if (CaseOutcome outcome = sessions[j]->run(cases[i]); outcome.result) {
-                out.clear();
-                append_json(out, *outcome.result, false);
+                chunk.out.clear(); // rendered, not kept: the output is not what is measured
+                append_json(chunk.out, *outcome.result, false);
             }
     };
     auto start = Clock::now();
-    std::vector<std::thread> threads;
-    for (unsigned j = 1; j < jobs; ++j)
-        threads.emplace_back(slice, j);
-    slice(0);
-    for (auto& t : threads)
-        t.join();
+    if (jobs == 1) {
+        Chunk all{0, cases.size(), {}};
+        evaluate(0, all);
+    } else {
+        constexpr std::size_t chunk_size = 64;
+        std::vector<std::unique_ptr<Chunk>> spare;
+        OrderedPool<Chunk> pool(jobs, 4 * jobs, evaluate, [&](std::unique_ptr<Chunk> chunk) {
+            spare.push_back(std::move(chunk));
+        });
+        for (std::size_t from = 0; from < cases.size(); from += chunk_size) {
+            std::unique_ptr<Chunk> chunk =
+                spare.empty() ? std::make_unique<Chunk>() : std::move(spare.back());
+            if (!spare.empty()) spare.pop_back();
+            chunk->from = from;
+            chunk->to = std::min(cases.size(), from + chunk_size);
+            pool.submit(std::move(chunk));
+        }
+        pool.finish();
+    }
     return static_cast<double>(cases.size()) / (micros(Clock::now() - start) / 1e6);
 }
 

@@ -1,12 +1,14 @@
 // interpreter/cli/cmd_run.cpp — `cpl run`: every case in order, one result each.
 //
-// With more than one job, cases are read in blocks; each thread evaluates a contiguous slice
-// of a block with a Session of its own (the Program is shared, read only), and the slices'
-// output is written in input order, so the output is the same whatever the number of jobs.
-// A block is bounded, so memory stays flat whatever the size of the batch.
+// With more than one job, cases are read in chunks, which a pool of threads evaluates, each
+// thread with a Session of its own (the Program is shared, read only); the chunks' output is
+// written in input order, so the output is the same whatever the number of jobs. While the
+// workers evaluate, this thread reads the next chunks and writes the finished ones. The
+// chunks in flight are bounded, so memory stays flat whatever the size of the batch.
 #include "commands.hpp"
 #include "inputs.hpp"
 #include "lang/utf8.hpp"
+#include "ordered_pool.hpp"
 
 #include <algorithm>
 #include <exception>
@@ -18,17 +20,39 @@ namespace cpl::cli {
 
 namespace {
 
-// A case to evaluate, or a problem standing in its place (a blank or over-long line).
-struct Item {
-    std::string text; // the case, or the problem's message
-    std::string origin;
-    bool problem = false;
-};
-
 // What evaluating some items wrote, in their order.
 struct Written {
     std::string out, err;
     bool all_used = true;
+};
+
+// Consecutive cases, or problems standing in a case's place (a blank or over-long line), with
+// what evaluating them wrote. Their texts and origins are kept in one buffer: a case is a few
+// hundred bytes, and a string of its own apiece was an allocation a case.
+struct Chunk {
+    struct Item {
+        std::size_t text_at, text_size, origin_size;
+        bool problem;
+    };
+    std::string bytes; // each item's text, then its origin
+    std::vector<Item> items;
+    Written written;
+
+    void add(std::string_view text, std::string_view origin, bool problem) {
+        items.push_back({bytes.size(), text.size(), origin.size(), problem});
+        bytes += text;
+        bytes += origin;
+    }
+    void clear() {
+        bytes.clear();
+        items.clear();
+    }
+    std::string_view text(const Item& item) const {
+        return std::string_view(bytes).substr(item.text_at, item.text_size);
+    }
+    std::string_view origin(const Item& item) const {
+        return std::string_view(bytes).substr(item.text_at + item.text_size, item.origin_size);
+    }
 };
 
 class Runner {
@@ -41,7 +65,7 @@ public:
         evaluate_.print = options.print;
     }
 
-    void evaluate(Session& session, std::string_view text, const std::string& origin,
+    void evaluate(Session& session, std::string_view text, std::string_view origin,
                   Written& w) const {
         CaseOutcome outcome = session.run(text, evaluate_);
         if (!outcome.result)
@@ -54,24 +78,28 @@ public:
         }
     }
 
-    void evaluate(Session& session, const Item& item, Written& w) const {
-        if (item.problem)
-            failed(w, item.origin, "", item.text, "", true);
-        else
-            evaluate(session, item.text, item.origin, w);
+    void evaluate(Session& session, Chunk& chunk) const {
+        for (const Chunk::Item& item : chunk.items) {
+            if (item.problem)
+                failed(chunk.written, chunk.origin(item), "", std::string(chunk.text(item)), "",
+                       true);
+            else
+                evaluate(session, chunk.text(item), chunk.origin(item), chunk.written);
+        }
     }
 
     // A case that could not be used has its line in the output too, in its place: one output
     // line per input line. Origins and messages quote the input, so they are made printable.
     // JSON output has no origin: an input that is no case at all says where it is.
-    void failed(Written& w, const std::string& origin, std::string_view case_id,
+    void failed(Written& w, std::string_view origin, std::string_view case_id,
                 const std::string& message, const std::string& help, bool no_case) const {
         w.all_used = false;
         std::string where = printable(origin);
         w.err += fmt::format("{}: error: {}\n", where, printable(message));
         if (!help.empty()) w.err += fmt::format("  help: {}\n", printable(help));
         if (json_)
-            w.out += error_json(case_id, no_case ? origin + ": " + message : message) + "\n";
+            w.out += error_json(case_id, no_case ? std::string(origin) + ": " + message : message) +
+                     "\n";
         else
             w.out += fmt::format("{}: error: {}\n", where, printable(message));
     }
@@ -90,9 +118,17 @@ void flush(Written& w, bool& all_used) {
     write(stderr, w.err);
     write(stdout, w.out);
     all_used = all_used && w.all_used;
-    w = {};
+    // Emptied, not freed: the next cases write as much again.
+    w.out.clear();
+    w.err.clear();
+    w.all_used = true;
     if (output_failed()) throw OutputClosed{};
 }
+
+// Cases a chunk holds, and chunks in flight a job: enough that a worker seldom waits for
+// the next, few enough that a slow chunk holds back little output.
+constexpr std::size_t chunk_size = 64;
+constexpr std::size_t chunks_in_flight = 4;
 
 unsigned jobs_for(const RunOptions& options) {
     if (options.jobs) return options.jobs;
@@ -132,7 +168,8 @@ int run(const RunOptions& options) {
     }
     const Runner runner(options);
     unsigned jobs = jobs_for(options);
-    // One Session a job, made when the job first has cases: one case needs one.
+    // One Session a job, made by the job when it first has cases (on its own thread, so its
+    // memory is that thread's): one case needs one.
     std::vector<std::unique_ptr<Session>> sessions(jobs);
     auto session = [&](unsigned j) -> Session& {
         if (!sessions[j]) sessions[j] = std::make_unique<Session>(*loaded.program);
@@ -142,43 +179,33 @@ int run(const RunOptions& options) {
     Written written;
 
     // One job: each case as it is read, its output written 64 KiB at a time.
-    // More: a block of cases at a time, split into one contiguous slice per job.
-    const std::size_t block_size = jobs == 1 ? 0 : std::size_t{512} * jobs;
-    std::vector<Item> block;
-    std::vector<Written> slices(jobs);
-    auto run_block = [&] {
-        std::size_t per = (block.size() + jobs - 1) / jobs;
-        std::vector<std::thread> threads;
-        // An exception leaving a thread would end the process: it is carried to this one and
-        // raised in input order, after the output of the slices before it, as with one job.
-        std::vector<std::exception_ptr> failures(jobs);
-        auto evaluate_slice = [&](Session* evaluator, unsigned j, std::size_t from,
-                                  std::size_t to) {
-            try {
-                for (std::size_t i = from; i < to; ++i)
-                    runner.evaluate(*evaluator, block[i], slices[j]);
-            } catch (...) {
-                failures[j] = std::current_exception();
-            }
-        };
-        // The first slice is this thread's own: a block that fits one slice (a single case
-        // from the command line) starts no thread, whose creation and stack cost more than
-        // evaluating the case.
-        for (unsigned j = 1; j < jobs; ++j) {
-            std::size_t from = std::min(block.size(), j * per),
-                        to = std::min(block.size(), from + per);
-            if (from == to) break;
-            Session* evaluator = &session(j); // made here, before its thread starts
-            threads.emplace_back(evaluate_slice, evaluator, j, from, to);
+    // More: chunks of cases, evaluated by a pool of `jobs` threads and written in order. The
+    // pool starts with the second chunk: fewer cases (one from the command line) are evaluated
+    // on this thread, as with one job, with no thread to start.
+    // Chunks written are used again: their buffers (the cases, the output) are then the right
+    // size, and not allocated on one thread and freed on another for every chunk.
+    std::vector<std::unique_ptr<Chunk>> spare;
+    std::unique_ptr<OrderedPool<Chunk>> pool;
+    auto chunk = std::make_unique<Chunk>();
+    auto add = [&](std::string_view text, std::string_view origin, bool problem) {
+        chunk->add(text, origin, problem);
+        if (chunk->items.size() < chunk_size) return;
+        if (!pool)
+            pool = std::make_unique<OrderedPool<Chunk>>(
+                jobs, chunks_in_flight * jobs,
+                [&](unsigned j, Chunk& c) { runner.evaluate(session(j), c); },
+                [&](std::unique_ptr<Chunk> c) {
+                    flush(c->written, all_used);
+                    c->clear();
+                    spare.push_back(std::move(c));
+                });
+        pool->submit(std::move(chunk));
+        if (spare.empty()) {
+            chunk = std::make_unique<Chunk>();
+        } else {
+            chunk = std::move(spare.back());
+            spare.pop_back();
         }
-        evaluate_slice(&session(0), 0, 0, std::min(block.size(), per));
-        for (auto& t : threads)
-            t.join();
-        for (unsigned j = 0; j < jobs; ++j) {
-            flush(slices[j], all_used);
-            if (failures[j]) std::rethrow_exception(failures[j]);
-        }
-        block.clear();
     };
 
     InputsRead read;
@@ -186,24 +213,23 @@ int run(const RunOptions& options) {
         read = for_each_case(
             options.cases,
             [&](std::string_view text, const std::string& origin) {
-                if (!block_size) {
-                    runner.evaluate(session(0), text, origin, written);
-                    if (written.out.size() > (1 << 16) || !written.err.empty())
-                        flush(written, all_used);
-                    return;
-                }
-                block.push_back({std::string(text), origin, false});
-                if (block.size() == block_size) run_block();
+                if (jobs > 1) return add(text, origin, false);
+                runner.evaluate(session(0), text, origin, written);
+                if (written.out.size() > (1 << 16) || !written.err.empty())
+                    flush(written, all_used);
             },
             [&](const std::string& origin, const std::string& message) {
-                if (!block_size) {
-                    runner.failed(written, origin, "", message, "", true);
-                    return flush(written, all_used);
-                }
-                block.push_back({message, origin, true});
-                if (block.size() == block_size) run_block();
+                if (jobs > 1) return add(message, origin, true);
+                runner.failed(written, origin, "", message, "", true);
+                flush(written, all_used);
             });
-        if (!block.empty()) run_block();
+        if (pool) {
+            if (!chunk->items.empty()) pool->submit(std::move(chunk));
+            pool->finish();
+        } else if (!chunk->items.empty()) {
+            runner.evaluate(session(0), *chunk);
+            flush(chunk->written, all_used);
+        }
         flush(written, all_used);
     } catch (const OutputClosed&) {
         return 1;
