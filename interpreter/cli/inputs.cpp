@@ -119,7 +119,12 @@ public:
                 problem(input, "cannot read the case file [run.cannot_read]");
                 return;
             }
+            // Named or found below a directory, a file with no line is said by its name: among
+            // other inputs its cases would be missing from the run without a word.
+            std::size_t before = read_.cases + read_.problems;
             stream_lines(in, input);
+            if (read_.cases + read_.problems == before)
+                fail_input(input, "the file holds no case: it has no line [run.no_cases]");
             return;
         }
         std::string why;

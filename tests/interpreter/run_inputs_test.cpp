@@ -161,3 +161,31 @@ TEST_CASE("cpl run DIR and cpl test DIR say a directory they cannot read, in its
           ran.out.end());
     fs::permissions(dir / "b-sub", fs::perms::owner_all);
 }
+
+// An empty JSON Lines file among other inputs was skipped without a word and the run passed:
+// a batch that lost its cases on the way looked like a batch that ran.
+TEST_CASE("cpl run names an empty JSON Lines file among other inputs and exits 1") {
+    fs::path dir = cpl::test::fresh_dir("run_empty_jsonl");
+    fs::copy_file(cpl::test::source_root /
+                      "tests/golden/run/standard/carpal-tunnel-right.case.json",
+                  dir / "a-case.json");
+    std::ofstream(dir / "b-empty.jsonl");
+    fs::path out = dir / "out.txt", err = dir / "err.txt";
+    for (bool as_directory : {false, true}) {
+        std::string inputs = as_directory ? fmt::format("'{}'", dir.string())
+                                          : fmt::format("'{}' '{}'", (dir / "a-case.json").string(),
+                                                        (dir / "b-empty.jsonl").string());
+        int status = std::system(fmt::format("'{}' run --format json {} >'{}' 2>'{}'", CPL_BINARY,
+                                             inputs, out.string(), err.string())
+                                     .c_str());
+        REQUIRE(WIFEXITED(status));
+        CHECK(WEXITSTATUS(status) == 1);
+        std::string output = cpl::test::slurp(out), errors = cpl::test::slurp(err);
+        CHECK(output.find("\"case\": \"carpal-tunnel-right\"") != std::string::npos);
+        CHECK(errors.find("b-empty.jsonl: error: the file holds no case: it has no line "
+                          "[run.no_cases]") != std::string::npos);
+        fs::remove(out);
+        fs::remove(err);
+    }
+    fs::remove_all(dir);
+}
