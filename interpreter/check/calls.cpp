@@ -26,6 +26,43 @@ std::optional<std::size_t> kept_part(const Node& n) {
 
 namespace {
 
+bool fits_kind(TypeKind want, const TypeP& actual) {
+    return want == TypeKind::Any || !known(actual) || want == actual->kind ||
+           ((want == TypeKind::Code || want == TypeKind::String) && is_text(actual));
+}
+
+TypeP simple_type(TypeKind kind) {
+    return std::make_shared<const Type>(Type{kind, any_type(), 0});
+}
+
+// Whether a value of type `actual` may be given as an argument the built-in wants as `want`;
+// when not and the argument is a list, `element_wrong` says its elements are what is wrong.
+bool fits_builtin_param(const BuiltinParam& want, const TypeP& actual,
+                        bool* element_wrong = nullptr) {
+    bool ok = fits_kind(want.kind, actual) ||
+              (want.or_kind != TypeKind::Any && fits_kind(want.or_kind, actual));
+    // A list argument's elements, when the built-in needs them of a kind (`sum`: numbers).
+    if (ok && want.element != TypeKind::Any && actual->kind == TypeKind::List && actual->element) {
+        const TypeP& element = actual->element;
+        ok = fits_kind(want.element, element);
+        // Claim lines are records of the claim's line shapes (`units_of(case.extremities, …)`
+        // would stop every case).
+        if (ok && want.claim_lines && element->kind == TypeKind::Record)
+            ok = element->shape == shape_line || element->shape == shape_claim_line;
+        if (element_wrong) *element_wrong = !ok;
+    }
+    return ok;
+}
+
+// What a built-in needs of an argument, in an author's words (its kinds name no shape).
+std::string wanted(const BuiltinParam& want) {
+    if (want.claim_lines) return "a list of claim lines";
+    if (want.or_kind == TypeKind::Table) return "a list or a table";
+    return describe(want.element == TypeKind::Any ? simple_type(want.kind)
+                                                  : list_of(simple_type(want.element)),
+                    {});
+}
+
 bool reads_local(const Node& n, std::uint32_t slot) {
     if (n.op == Op::Local && n.slot == slot) return true;
     return std::any_of(n.kids.begin(), n.kids.end(),
@@ -161,6 +198,7 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
         }
         note_call_lookups(it->second, args, {fields, case_texts, types, constants}, span);
         unknown_param_fields(it->second, types, span);
+        wrong_param_uses(it->second, types, span);
         // `case.date_of_service` given to a parameter the body uses as a date untested.
         if (it->second < param_dates_.size())
             for (const ParamDate& date : param_dates_[it->second])
@@ -252,43 +290,19 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
             .notes.push_back(std::string(builtin->signature));
         return fail(span);
     }
-    auto fits_kind = [](TypeKind want, const TypeP& actual) {
-        return want == TypeKind::Any || !known(actual) || want == actual->kind ||
-               ((want == TypeKind::Code || want == TypeKind::String) && is_text(actual));
-    };
-    auto simple = [](TypeKind kind) {
-        return std::make_shared<const Type>(Type{kind, any_type(), 0});
-    };
-    // What the built-in needs of an argument, in an author's words.
-    auto wanted = [&](const BuiltinParam& want) {
-        if (want.claim_lines) return std::string("a list of claim lines");
-        if (want.or_kind == TypeKind::Table) return std::string("a list or a table");
-        return type_name(want.element == TypeKind::Any ? simple(want.kind)
-                                                       : list_of(simple(want.element)));
-    };
     for (std::size_t i = 0; i < args.size(); ++i) {
         const BuiltinParam& want = builtin->params[i];
-        bool ok = fits_kind(want.kind, types[i]) ||
-                  (want.or_kind != TypeKind::Any && fits_kind(want.or_kind, types[i]));
+        bool element_wrong = false;
+        if (fits_builtin_param(want, types[i], &element_wrong)) continue;
+        // The caret goes on what a comprehension makes of each element.
         Span at = c.args[i].span;
-        // A list argument's elements, when the built-in needs them of a kind (`sum`: numbers);
-        // the caret goes on what a comprehension makes of each element.
-        if (ok && want.element != TypeKind::Any && types[i]->kind == TypeKind::List &&
-            types[i]->element) {
-            const TypeP& element = types[i]->element;
-            ok = fits_kind(want.element, element);
-            // Claim lines are records of the claim's line shapes (`units_of(case.extremities,
-            // …)` would stop every case).
-            if (ok && want.claim_lines && element->kind == TypeKind::Record)
-                ok = element->shape == shape_line || element->shape == shape_claim_line;
-            if (const auto* comp = std::get_if<ast::Comprehension>(&c.args[i].kind); !ok && comp)
-                at = comp->element->span;
-        }
-        if (!ok)
-            error("check.type_mismatch", at,
-                  fmt::format("argument {} of `{}` must be {}, not {}", i + 1, n, wanted(want),
-                              type_name(types[i])))
-                .notes.push_back(std::string(builtin->signature));
+        if (const auto* comp = std::get_if<ast::Comprehension>(&c.args[i].kind);
+            element_wrong && comp)
+            at = comp->element->span;
+        error("check.type_mismatch", at,
+              fmt::format("argument {} of `{}` must be {}, not {}", i + 1, n, wanted(want),
+                          type_name(types[i])))
+            .notes.push_back(std::string(builtin->signature));
     }
     // A table looked up with a case field: a key the field never holds is a row never found.
     if (args.size() == 2 && (n == "prefix_rows" || n == "row_key"))
@@ -536,6 +550,76 @@ void ExpressionChecker::unknown_param_fields(std::uint32_t def, const std::vecto
                                           one_line(source_text(as_written(read.at)))));
             break;
         }
+    }
+}
+
+// Walks a definition's body for the built-ins it gives a parameter to (ParamUse): the
+// parameter itself, each element of a list parameter (`any x in p: count(x) > 0`), and through
+// the definitions it passes a parameter to.
+std::vector<ParamUse> ExpressionChecker::builtin_uses_of_params(const Node& body,
+                                                                std::uint32_t params) const {
+    std::vector<ParamUse> out;
+    // A local that is a parameter, or (by its number of "each element of") an element of one.
+    std::map<std::uint32_t, std::pair<std::uint32_t, std::uint32_t>> roots;
+    for (std::uint32_t i = 0; i < params; ++i)
+        roots[i] = {i, 0};
+    auto root_of = [&](const Node& kid) -> const std::pair<std::uint32_t, std::uint32_t>* {
+        if (kid.op != Op::Local) return nullptr;
+        auto root = roots.find(kid.slot);
+        return root == roots.end() ? nullptr : &root->second;
+    };
+    auto walk = [&](auto& self, const Node& n) -> void {
+        if (n.op == Op::Builtin && n.builtin)
+            for (std::uint32_t k = 0; k < n.kids.size() && k < n.builtin->params.size(); ++k)
+                if (const auto* root = root_of(n.kids[k]))
+                    out.push_back({root->first, root->second, n.builtin, k, n.span});
+        if (n.op == Op::CallDef && n.slot < param_uses_.size())
+            for (const ParamUse& inner : param_uses_[n.slot])
+                if (inner.param < n.kids.size())
+                    if (const auto* root = root_of(n.kids[inner.param]))
+                        out.push_back({root->first, root->second + inner.elements, inner.builtin,
+                                       inner.arg, inner.at, inner.in_def.value_or(n.slot)});
+        bool bound = false;
+        if (is_loop(n.op) && !n.kids.empty())
+            if (const auto* source = root_of(n.kids[0])) {
+                roots[n.slot] = {source->first, source->second + 1};
+                bound = true;
+            }
+        for (const Node& kid : n.kids)
+            self(self, kid);
+        if (bound) roots.erase(n.slot);
+    };
+    walk(walk, body);
+    return out;
+}
+
+// A call giving a parameter of no declared type a value the built-in its body gives it to does
+// not take (`n("95860")` of `def n(x) = count(x)`): every case that makes the call stops there
+// (eval.builtin), so it is an error here, as a wrong argument written in the body would be.
+void ExpressionChecker::wrong_param_uses(std::uint32_t def, const std::vector<TypeP>& types,
+                                         Span call) {
+    if (def >= param_uses_.size()) return;
+    for (const ParamUse& use : param_uses_[def]) {
+        if (use.param >= types.size()) continue;
+        TypeP t = types[use.param];
+        for (std::uint32_t e = 0; e < use.elements && t; ++e)
+            t = known(t) && t->kind == TypeKind::List ? t->element : nullptr;
+        if (!t || !known(t)) continue;
+        const BuiltinParam& want = use.builtin->params[use.arg];
+        if (fits_builtin_param(want, t)) continue;
+        const ast::Def& decl = *merged_.defs[def].decl;
+        std::string param = use.param < decl.params.size() ? decl.params[use.param].name.text : "?";
+        std::uint32_t holder = use.in_def.value_or(def);
+        auto& d =
+            error("check.type_mismatch", as_written(call),
+                  fmt::format("argument `{}` of `{}` goes to `{}`, whose argument {} must be {}, "
+                              "not {}{}",
+                              param, decl.name.text, use.builtin->name, use.arg + 1, wanted(want),
+                              type_name(t), use.elements ? " (an element of the list given)" : ""));
+        d.notes.push_back(fmt::format(
+            "`{}` gives it at {}: `{}`", holder < p().defs.size() ? p().defs[holder].name : "?",
+            where(as_written(use.at)), one_line(source_text(as_written(use.at)))));
+        d.notes.push_back(std::string(use.builtin->signature));
     }
 }
 

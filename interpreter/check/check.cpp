@@ -378,6 +378,8 @@ private:
         param_positions_[i] = std::move(positions);
         if (param_fields_.size() <= i) param_fields_.resize(p().defs.size());
         param_fields_[i] = fields_read_off_params(done.body, done.param_count);
+        if (param_uses_.size() <= i) param_uses_.resize(p().defs.size());
+        param_uses_[i] = builtin_uses_of_params(done.body, done.param_count);
         if (def_lookups_.size() <= i) def_lookups_.resize(p().defs.size());
         def_lookups_[i] = std::move(deferred);
         if (param_lookups_.size() <= i) param_lookups_.resize(p().defs.size());

@@ -127,6 +127,20 @@ struct ParamField {
     std::optional<std::uint32_t> in_def = std::nullopt;
 };
 
+/// A parameter of no declared type that a definition gives to a built-in (`def n(x) =
+/// count(x)`), or each element of one: each call is judged by the type it gives the parameter
+/// (check.type_mismatch), as a field read off one is (ParamField).
+struct ParamUse {
+    std::uint32_t param = 0;
+    std::uint32_t elements = 0; // given an element of the parameter, at this depth of lists
+    const Builtin* builtin = nullptr;
+    std::uint32_t arg = 0; // which argument of the built-in
+    Span at;               // the built-in's call, as written in the body
+    // The definition whose body makes the call, when another one this definition passes its
+    // parameter to; unset: its own.
+    std::optional<std::uint32_t> in_def = std::nullopt;
+};
+
 /// A type's name with its article, for messages: "a code", "an int", "a list [code]".
 std::string with_article(const std::string& type);
 
@@ -327,6 +341,9 @@ protected:
     std::vector<std::vector<ParamField>> param_fields_;       // by definition, once compiled
     std::vector<ParamField> fields_read_off_params(const Node& body, std::uint32_t params) const;
     void unknown_param_fields(std::uint32_t def, const std::vector<TypeP>& types, Span call);
+    std::vector<std::vector<ParamUse>> param_uses_; // by definition, once compiled
+    std::vector<ParamUse> builtin_uses_of_params(const Node& body, std::uint32_t params) const;
+    void wrong_param_uses(std::uint32_t def, const std::vector<TypeP>& types, Span call);
     CallPositions call_positions_to_prove_;
     [[gnu::noinline]] void unguarded_call_position(const Node& call, const ParamPosition& position,
                                                    bool in_place);
