@@ -465,34 +465,16 @@ bool param_path(const Node& n, const ParamRoots& roots, std::uint32_t& param,
     return true;
 }
 
-} // namespace
-
-// Walks a definition's body for the fields it reads off its parameters (ParamField): directly
-// (`p.code`), off each element of a list parameter (`[x.code for x in p]`, `any x in p: …`),
-// and through the definitions it passes a parameter to.
-std::vector<ParamField> ExpressionChecker::fields_read_off_params(const Node& body,
-                                                                  std::uint32_t params) const {
-    std::vector<ParamField> out;
+// Walks `body`, calling `visit(n, roots)` at each node with the locals that stand there for a
+// parameter or for each element of one (a loop over a parameter binds its variable). The walk
+// goes below `n` unless `visit` returns false.
+template <typename Visit>
+void walk_param_roots(const Node& body, std::uint32_t params, Visit&& visit) {
     ParamRoots roots;
     for (std::uint32_t i = 0; i < params; ++i)
         roots[i] = {i, {}};
     auto walk = [&](auto& self, const Node& n) -> void {
-        std::uint32_t param = 0;
-        std::vector<std::string> path;
-        if (n.op == Op::DynamicMember && param_path(n, roots, param, path)) {
-            out.push_back({param, std::move(path), n.span});
-            return; // the chain's inner reads are prefixes of this one
-        }
-        if (n.op == Op::CallDef && n.slot < param_fields_.size())
-            for (const ParamField& inner : param_fields_[n.slot]) {
-                if (inner.param >= n.kids.size() || n.kids[inner.param].op != Op::Local) continue;
-                auto root = roots.find(n.kids[inner.param].slot);
-                if (root == roots.end()) continue;
-                std::vector<std::string> through = root->second.second;
-                through.insert(through.end(), inner.path.begin(), inner.path.end());
-                out.push_back({root->second.first, std::move(through), inner.at,
-                               inner.in_def.value_or(n.slot)});
-            }
+        if (!visit(n, roots)) return;
         bool bound = false;
         if (is_loop(n.op) && !n.kids.empty() && n.kids[0].op == Op::Local)
             if (auto source = roots.find(n.kids[0].slot); source != roots.end()) {
@@ -506,6 +488,35 @@ std::vector<ParamField> ExpressionChecker::fields_read_off_params(const Node& bo
         if (bound) roots.erase(n.slot);
     };
     walk(walk, body);
+}
+
+} // namespace
+
+// Walks a definition's body for the fields it reads off its parameters (ParamField): directly
+// (`p.code`), off each element of a list parameter (`[x.code for x in p]`, `any x in p: …`),
+// and through the definitions it passes a parameter to.
+std::vector<ParamField> ExpressionChecker::fields_read_off_params(const Node& body,
+                                                                  std::uint32_t params) const {
+    std::vector<ParamField> out;
+    walk_param_roots(body, params, [&](const Node& n, const ParamRoots& roots) {
+        std::uint32_t param = 0;
+        std::vector<std::string> path;
+        if (n.op == Op::DynamicMember && param_path(n, roots, param, path)) {
+            out.push_back({param, std::move(path), n.span});
+            return false; // the chain's inner reads are prefixes of this one
+        }
+        if (n.op == Op::CallDef && n.slot < param_fields_.size())
+            for (const ParamField& inner : param_fields_[n.slot]) {
+                if (inner.param >= n.kids.size() || n.kids[inner.param].op != Op::Local) continue;
+                auto root = roots.find(n.kids[inner.param].slot);
+                if (root == roots.end()) continue;
+                std::vector<std::string> through = root->second.second;
+                through.insert(through.end(), inner.path.begin(), inner.path.end());
+                out.push_back(
+                    {root->first, std::move(through), inner.at, inner.in_def.value_or(n.slot)});
+            }
+        return true;
+    });
     return out;
 }
 
@@ -559,37 +570,31 @@ void ExpressionChecker::unknown_param_fields(std::uint32_t def, const std::vecto
 std::vector<ParamUse> ExpressionChecker::builtin_uses_of_params(const Node& body,
                                                                 std::uint32_t params) const {
     std::vector<ParamUse> out;
-    // A local that is a parameter, or (by its number of "each element of") an element of one.
-    std::map<std::uint32_t, std::pair<std::uint32_t, std::uint32_t>> roots;
-    for (std::uint32_t i = 0; i < params; ++i)
-        roots[i] = {i, 0};
-    auto root_of = [&](const Node& kid) -> const std::pair<std::uint32_t, std::uint32_t>* {
-        if (kid.op != Op::Local) return nullptr;
-        auto root = roots.find(kid.slot);
-        return root == roots.end() ? nullptr : &root->second;
-    };
-    auto walk = [&](auto& self, const Node& n) -> void {
+    walk_param_roots(body, params, [&](const Node& n, const ParamRoots& roots) {
+        // The parameter and the depth of elements a local stands for; null when it stands for
+        // none, or for a field of one (judged as ParamField).
+        auto root_of =
+            [&](const Node& kid) -> std::optional<std::pair<std::uint32_t, std::uint32_t>> {
+            if (kid.op != Op::Local) return std::nullopt;
+            auto root = roots.find(kid.slot);
+            if (root == roots.end()) return std::nullopt;
+            const std::vector<std::string>& path = root->second.second;
+            if (std::any_of(path.begin(), path.end(), [](const auto& f) { return !f.empty(); }))
+                return std::nullopt;
+            return std::pair{root->second.first, static_cast<std::uint32_t>(path.size())};
+        };
         if (n.op == Op::Builtin && n.builtin)
             for (std::uint32_t k = 0; k < n.kids.size() && k < n.builtin->params.size(); ++k)
-                if (const auto* root = root_of(n.kids[k]))
+                if (auto root = root_of(n.kids[k]))
                     out.push_back({root->first, root->second, n.builtin, k, n.span});
         if (n.op == Op::CallDef && n.slot < param_uses_.size())
             for (const ParamUse& inner : param_uses_[n.slot])
                 if (inner.param < n.kids.size())
-                    if (const auto* root = root_of(n.kids[inner.param]))
+                    if (auto root = root_of(n.kids[inner.param]))
                         out.push_back({root->first, root->second + inner.elements, inner.builtin,
                                        inner.arg, inner.at, inner.in_def.value_or(n.slot)});
-        bool bound = false;
-        if (is_loop(n.op) && !n.kids.empty())
-            if (const auto* source = root_of(n.kids[0])) {
-                roots[n.slot] = {source->first, source->second + 1};
-                bound = true;
-            }
-        for (const Node& kid : n.kids)
-            self(self, kid);
-        if (bound) roots.erase(n.slot);
-    };
-    walk(walk, body);
+        return true;
+    });
     return out;
 }
 
