@@ -12,6 +12,14 @@
 namespace cpl::serve::fhir {
 
 inline constexpr std::string_view cpt_system = "http://www.ama-assn.org/go/cpt";
+/// HCPCS Level II codes and modifiers (G0255, XS), as HL7's terminology names the system.
+inline constexpr std::string_view hcpcs_system =
+    "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets";
+/// The system a procedure code or modifier is written in: HCPCS Level II's begin with a letter
+/// (G0255, XS, LT), CPT's with a digit (95886, 0106T, 59).
+inline std::string_view procedure_system(std::string_view code) {
+    return !code.empty() && code[0] >= 'A' && code[0] <= 'Z' ? hcpcs_system : cpt_system;
+}
 inline constexpr std::string_view icd10cm_system = "http://hl7.org/fhir/sid/icd-10-cm";
 inline constexpr std::string_view adjudication_system =
     "http://terminology.hl7.org/CodeSystem/adjudication";

@@ -138,7 +138,8 @@ struct SystemCodes {
     std::size_t other_at = 0;
     std::optional<std::size_t> not_text_at = std::nullopt;
 };
-SystemCodes codes_in(const json& codeable, std::string_view system) {
+// The codes of `codeable`'s codings in any of `systems`.
+SystemCodes codes_in(const json& codeable, std::initializer_list<std::string_view> systems) {
     SystemCodes out;
     if (!codeable.is_object()) return out;
     auto codings = codeable.find("coding");
@@ -146,7 +147,10 @@ SystemCodes codes_in(const json& codeable, std::string_view system) {
     for (std::size_t k = 0; k < codings->size(); ++k) {
         const json& c = (*codings)[k];
         const json* s = member(c, "system");
-        if (!s || !s->is_string() || *s != system) continue;
+        if (!s || !s->is_string() ||
+            std::find(systems.begin(), systems.end(), s->get_ref<const std::string&>()) ==
+                systems.end())
+            continue;
         if (!c.contains("code") || !c["code"].is_string()) {
             out.not_text_at = k;
             return out;
@@ -165,7 +169,7 @@ SystemCodes codes_in(const json& codeable, std::string_view system) {
 
 // The code of the first coding of `codeable` in `system` ("" when none).
 std::string code_in(const json& codeable, std::string_view system) {
-    return codes_in(codeable, system).code;
+    return codes_in(codeable, {system}).code;
 }
 
 // Any coding's code: modifiers are CPT (26, 59) or HCPCS level II (TC, XS), under either
@@ -474,20 +478,23 @@ std::variant<json, Problem> item_line(const json& item, const std::string& at) {
     if (const json* q = member(item, "quantity"))
         if (auto p = unknown_element(*q, quantity_elements, "a SimpleQuantity", at + ".quantity"))
             return *p;
+    // A CPT code (95886) or a HCPCS Level II one (G0255): the policy decides what a code it
+    // does not govern gets, as for a case's claim line.
     auto [code, other, other_at, not_text_at] =
-        codes_in(item.value("productOrService", json::object()), cpt_system);
+        codes_in(item.value("productOrService", json::object()), {cpt_system, hcpcs_system});
     if (not_text_at)
-        return problem("a CPT coding's code is text, such as \"95886\"",
+        return problem("a CPT or HCPCS coding's code is text, such as \"95886\"",
                        fmt::format("{}.productOrService.coding[{}].code", at, *not_text_at));
     // The first was billed and the second dropped without a word; which the provider billed
     // is not cpl's to guess.
     if (!other.empty())
-        return problem(fmt::format("the item has two CPT codes, `{}` and `{}`: which was billed "
-                                   "is unclear; bill each code as an item of its own",
+        return problem(fmt::format("the item has two procedure codes, `{}` and `{}`: which was "
+                                   "billed is unclear; bill each code as an item of its own",
                                    code, other),
                        fmt::format("{}.productOrService.coding[{}]", at, other_at));
     if (code.empty())
-        return problem(fmt::format("the item has no CPT coding (system {})", cpt_system),
+        return problem(fmt::format("the item has no CPT or HCPCS coding (system {} or {})",
+                                   cpt_system, hcpcs_system),
                        at + ".productOrService");
     json modifiers = json::array();
     auto m = item.find("modifier");
@@ -607,8 +614,8 @@ std::variant<MappedCase, Problem> claim_to_case(const json& claim) {
             if (!(*d)[i].is_object()) return problem("a diagnosis is an object", at);
             if (auto p = unknown_element((*d)[i], diagnosis_elements, "a Claim diagnosis", at))
                 return *p;
-            auto [code, other, other_at, not_text_at] =
-                codes_in((*d)[i].value("diagnosisCodeableConcept", json::object()), icd10cm_system);
+            auto [code, other, other_at, not_text_at] = codes_in(
+                (*d)[i].value("diagnosisCodeableConcept", json::object()), {icd10cm_system});
             if (not_text_at)
                 return problem(
                     "an ICD-10-CM coding's code is text, such as \"G56.01\"",

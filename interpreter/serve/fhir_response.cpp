@@ -31,7 +31,7 @@ json adjudication(std::string_view category, std::int64_t units) {
 json modifiers_json(const std::vector<std::string_view>& modifiers) {
     json out = json::array();
     for (auto m : modifiers)
-        out.push_back(coding(cpt_system, m));
+        out.push_back(coding(procedure_system(m), m));
     return out;
 }
 
@@ -152,7 +152,7 @@ json claim_response(const json& claim, const Result& result, const PolicyState& 
         std::size_t n = note(fmt::format("{} x{}: supported by the documented study but not on "
                                          "the claim [{}] ({})",
                                          l.code, l.units, l.rule, l.cite));
-        json add{{"productOrService", coding(cpt_system, l.code)},
+        json add{{"productOrService", coding(procedure_system(l.code), l.code)},
                  {"quantity", {{"value", l.units}}},
                  {"noteNumber", json::array({n})},
                  {"adjudication", json::array({adjudication("eligible", l.units)})}};

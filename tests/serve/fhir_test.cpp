@@ -474,8 +474,9 @@ TEST_CASE("fhir: a diagnosis with two ICD-10-CM codes is refused at the second",
 }
 
 // An item whose productOrService had two CPT codes was billed as its first: the second was
-// dropped without a word.
-TEST_CASE("fhir: an item with two CPT codes is refused at the second", "[serve][fhir]") {
+// dropped without a word. A HCPCS Level II code is read as a CPT code is
+// (golden hcpcs-item-not-governed): an item coded G0255 was refused as having no CPT code.
+TEST_CASE("fhir: an item with two procedure codes is refused at the second", "[serve][fhir]") {
     Standard standard;
     const json good =
         json::parse(slurp(source_root / "tests/golden/fhir/review-95870-59-denied.request.json"));
@@ -489,12 +490,18 @@ TEST_CASE("fhir: an item with two CPT codes is refused at the second", "[serve][
     CHECK(two.status == 422);
     json issue = json::parse(two.body)["issue"][0];
     CHECK(issue["expression"][0] == "Claim.item[1].productOrService.coding[1]");
-    CHECK(issue["diagnostics"] == "the item has two CPT codes, `95886` and `95885`: which was "
-                                  "billed is unclear; bill each code as an item of its own");
-    // A coding of another system beside it (a payer's own, HCPCS), or the same code again, is
-    // read as before.
+    CHECK(issue["diagnostics"] == "the item has two procedure codes, `95886` and `95885`: which "
+                                  "was billed is unclear; bill each code as an item of its own");
+    // A HCPCS Level II code beside the CPT code is a second procedure code too.
+    Reply hcpcs = reply_to({{"system", fhir::hcpcs_system}, {"code", "G0255"}});
+    CHECK(hcpcs.status == 422);
+    CHECK(json::parse(hcpcs.body)["issue"][0]["expression"][0] ==
+          "Claim.item[1].productOrService.coding[1]");
+    // A coding of another system beside it (a payer's own), or the same code again (also
+    // under the HCPCS system), is read as before.
     CHECK(reply_to({{"system", "urn:payer:service"}, {"code", "EMG-2"}}).status == 200);
     CHECK(reply_to({{"system", fhir::cpt_system}, {"code", "95886"}}).status == 200);
+    CHECK(reply_to({{"system", fhir::hcpcs_system}, {"code", "95886"}}).status == 200);
 }
 
 // A CPT or ICD-10-CM coding whose code was not text (a JSON number) was skipped: another
@@ -510,7 +517,7 @@ TEST_CASE("fhir: a coding whose code is not text is refused where it is", "[serv
     CHECK(numeric.status == 422);
     json issue = json::parse(numeric.body)["issue"][0];
     CHECK(issue["expression"][0] == "Claim.item[1].productOrService.coding[0].code");
-    CHECK(issue["diagnostics"] == "a CPT coding's code is text, such as \"95886\"");
+    CHECK(issue["diagnostics"] == "a CPT or HCPCS coding's code is text, such as \"95886\"");
     json diagnosis = good;
     diagnosis["diagnosis"][0]["diagnosisCodeableConcept"]["coding"][0].erase("code");
     Reply missing = fhir::claim(standard.ctx, {}, diagnosis.dump(), "2025-03-15");
