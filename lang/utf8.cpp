@@ -106,4 +106,19 @@ std::string printable(std::string_view text, bool keep_backslash) {
     return out;
 }
 
+std::size_t clip_point(std::string_view text, std::size_t longest) {
+    if (text.size() <= longest) return std::string_view::npos;
+    std::size_t keep = longest / 2;
+    // Back to the start of a character: a cut sequence would print as bytes that are not UTF-8.
+    while (keep > 0 && (static_cast<unsigned char>(text[keep]) & 0xC0) == 0x80)
+        --keep;
+    return keep;
+}
+
+std::string clipped(std::string_view text) {
+    std::size_t cut = clip_point(text);
+    if (cut == std::string_view::npos) return std::string(text);
+    return std::string(text.substr(0, cut)) + "\u2026 (" + std::to_string(text.size()) + " bytes)";
+}
+
 } // namespace cpl

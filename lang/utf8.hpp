@@ -27,4 +27,13 @@ std::string printable(std::string_view text, bool keep_backslash = false);
 /// Appends `printable(text)` to `out`, copying runs that need nothing at once.
 void append_printable(std::string& out, std::string_view text, bool keep_backslash = false);
 
+/// Where a value from outside is cut when a message shows it: `npos` (shown whole) up to
+/// `longest` bytes; past that after its first half of `longest`, on a character's start, so
+/// that one long value cannot fill a log with copies of itself.
+std::size_t clip_point(std::string_view text, std::size_t longest = 200);
+
+/// `text` as a message shows it: whole, or cut at clip_point with `…` and its length
+/// (`G5611111… (1000003 bytes)`).
+std::string clipped(std::string_view text);
+
 } // namespace cpl

@@ -39,7 +39,11 @@ const char* json_problem(simdjson::error_code code) {
 
 } // namespace
 
+// A long value (a megabyte where a date belongs) is quoted by its start and its length.
 std::string in_quotes(std::string_view text) {
+    std::size_t cut = clip_point(text);
+    if (cut != std::string_view::npos)
+        return fmt::format("\"{}\u2026\" ({} bytes)", text.substr(0, cut), text.size());
     std::string out = "\"";
     out += text;
     out += '"';
@@ -72,7 +76,7 @@ std::string did_you_mean(std::string_view name, std::span<const std::string_view
 
 std::string CaseError::render() const {
     std::string out = "case ";
-    out += case_id.empty() ? std::string_view("?") : std::string_view(case_id);
+    out += case_id.empty() ? std::string("?") : clipped(case_id);
     out += ": ";
     if (!path.empty()) {
         out += path;
@@ -91,7 +95,7 @@ std::string CaseReader::Impl::render_path() const {
             out += ']';
         } else {
             if (!out.empty()) out += '.';
-            out += seg.field;
+            out += clipped(seg.field); // an unknown key may be any length
         }
     }
     return out;

@@ -5,6 +5,7 @@
 #include "interpreter/engine/snapshot.hpp"
 #include "interpreter/load/fragment.hpp"
 #include "interpreter/load/load.hpp"
+#include "lang/utf8.hpp"
 
 #include <fmt/format.h>
 
@@ -74,7 +75,7 @@ CaseOutcome Session::run(std::string_view case_json, const EvaluateOptions& opti
         outcome.error = fmt::format(
             "case {}: date_of_service: {} is {} the dates of service policy `{}` codes ({} {}, "
             "set by `{}`)",
-            outcome.case_id, date, before ? "before" : "after", program_.name,
+            clipped(outcome.case_id), date, before ? "before" : "after", program_.name,
             before ? "from" : "until", before ? dates.from : dates.until,
             before ? program_.service_dates_from_layer : program_.service_dates_until_layer);
         outcome.help = before ? "a study from before these dates is coded with the code set of its "
@@ -85,8 +86,8 @@ CaseOutcome Session::run(std::string_view case_json, const EvaluateOptions& opti
     try {
         outcome.result = evaluate(program_, record, arena_, options);
     } catch (const EvalError& e) {
-        outcome.error = fmt::format("case {}: the policy could not be applied: {}", outcome.case_id,
-                                    describe(e, program_));
+        outcome.error = fmt::format("case {}: the policy could not be applied: {}",
+                                    clipped(outcome.case_id), describe(e, program_));
     }
     return outcome;
 }

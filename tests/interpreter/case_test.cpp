@@ -1086,3 +1086,28 @@ TEST_CASE("the reader recovers after an error", "[case]") {
         read_ok(reader, example.json, arena);
     }
 }
+
+// A megabyte where a date belongs was quoted whole in the message, and again in its id and
+// path: one bad case wrote megabytes of errors. A long value is quoted by its start and length.
+TEST_CASE("long values are quoted by their start and their length", "[case][error]") {
+    CaseReader reader(&standard_muscles().index);
+    std::string dx = "G56" + std::string(500000, '1');
+    CaseError value = read_error(reader, R"({"id": "c", "diagnoses": [")" + dx + R"("]})");
+    CHECK(value.path == "diagnoses[0]");
+    CHECK(value.message == R"(expected an ICD-10-CM code such as "G56.01", got ")" +
+                               dx.substr(0, 100) + "\u2026\" (500003 bytes)");
+    std::string key = "date_of_service" + std::string(100000, 'e');
+    CaseError field = read_error(reader, R"({"id": "c", ")" + key + R"(": "2025-01-01"})");
+    CHECK(field.path == key.substr(0, 100) + "\u2026 (100015 bytes)");
+    CHECK(field.render().size() < 600);
+    // Cut on a character's start: no half of a two-byte character is shown.
+    std::string accents;
+    for (int i = 0; i < 150; ++i)
+        accents += "\u00e9";
+    CaseError utf8 = read_error(reader, R"({"id": "c", "provider_role": ")" + accents + R"("})");
+    CHECK(utf8.message.find(accents.substr(0, 100) + "\u2026") != std::string::npos);
+    std::string id(300000, 'x');
+    CaseError named = read_error(reader, R"({"id": ")" + id + R"(", "larynx": 1})");
+    CHECK(
+        named.render().starts_with("case " + id.substr(0, 100) + "\u2026 (300000 bytes): larynx:"));
+}
