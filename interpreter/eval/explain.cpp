@@ -479,11 +479,19 @@ std::optional<std::string> why_not_problem(const Program& program, std::string_v
 std::vector<std::string> unanswerable_names(const Program& program,
                                             const EvaluateOptions& options) {
     std::vector<std::string> problems;
+    // An empty value (`--why-not ''`, a variable not set in a script) names nothing.
+    auto empty = [&](std::string_view option, std::string_view wanted) {
+        problems.push_back(fmt::format("{} was given an empty value: it takes {}", option, wanted));
+    };
     for (const auto& name : options.print)
-        if (auto problem = print_problem(program, name))
+        if (name.empty())
+            empty("--print", "the name of a definition or a setting");
+        else if (auto problem = print_problem(program, name))
             problems.push_back(fmt::format("--print {}: {}", name, *problem));
     for (const auto& asked : options.why_not)
-        if (auto problem = why_not_problem(program, asked))
+        if (asked.empty())
+            empty("--why-not", "a code, or the name of a rule, edit or exception");
+        else if (auto problem = why_not_problem(program, asked))
             problems.push_back(fmt::format("--why-not {}: {}", asked, *problem));
     return problems;
 }

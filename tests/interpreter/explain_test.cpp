@@ -452,3 +452,18 @@ TEST_CASE("a payer's cite on a restated setting reaches the lines and edits it d
     REQUIRE(before.edits.size() == 1);
     CHECK(before.edits[0].because == std::vector<std::string>{"Limit"});
 }
+
+// `--why-not ''` (a script's variable not set) was answered ":  is neither a rule, edit or
+// exception … nor a code", naming nothing.
+TEST_CASE("an empty --why-not or --print value is said to be empty") {
+    Run r = make("rule r \"r\"\n  when true\n  bill 95860\n  cite \"c\"\n");
+    EvaluateOptions asked;
+    asked.why_not = {""};
+    asked.print = {""};
+    auto problems = unanswerable_names(*r.loaded.program, asked);
+    REQUIRE(problems.size() == 2);
+    CHECK(problems[0] ==
+          "--print was given an empty value: it takes the name of a definition or a setting");
+    CHECK(problems[1] == "--why-not was given an empty value: it takes a code, or the name of a "
+                         "rule, edit or exception");
+}
