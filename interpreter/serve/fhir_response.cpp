@@ -119,8 +119,9 @@ json claim_response(const json& claim, const Result& result, const PolicyState& 
         notes.push_back({{"number", notes.size() + 1}, {"type", type}, {"text", std::move(text)}});
         return notes.size();
     };
-    const json* items =
-        claim.contains("item") && claim["item"].is_array() ? &claim["item"] : nullptr;
+    // Each review line is the item at its position, and every item has its sequence: the
+    // Claim's reader refused one without (fhir_claim.cpp).
+    const json& items = claim.at("item");
 
     json out_items = json::array();
     std::size_t accepted = 0, adjusted = 0, denied = 0;
@@ -128,11 +129,7 @@ json claim_response(const json& claim, const Result& result, const PolicyState& 
         const ReviewLine& v = result.review[i];
         (v.status == "denied" ? denied : v.status == "adjusted" ? adjusted : accepted)++;
         json entry;
-        std::int64_t sequence = std::int64_t(i) + 1;
-        if (items && i < items->size() && (*items)[i].contains("sequence") &&
-            (*items)[i]["sequence"].is_number_integer())
-            sequence = (*items)[i]["sequence"].get<std::int64_t>();
-        entry["itemSequence"] = sequence;
+        entry["itemSequence"] = items.at(i).at("sequence").get<std::int64_t>();
         json numbers = json::array();
         for (const auto& r : v.reasons)
             numbers.push_back(
