@@ -448,6 +448,51 @@ private:
 
 } // namespace
 
+// An arm of `first` is taken where its condition holds and no arm's before it does: one whose
+// condition cannot hold with the others' `not` is never taken (`when n >= 1 => …` before
+// `when n >= 5 => …`), and what it gives is never given.
+void ExpressionChecker::warn_unreachable_arms(const std::vector<const Node*>& conditions,
+                                              const std::vector<Span>& written) {
+    const auto& shapes = p().shapes;
+    const Tests reader(p(), folded_from_tables_);
+    for (std::size_t k = 1; k < conditions.size(); ++k) {
+        std::map<std::string, Known> known;
+        std::vector<std::string> before; // the arms whose `not` this rests on, as written
+        for (std::size_t j = 0; j < k; ++j) {
+            std::vector<Conjunct> nots; // `not (a or b)`: `not a` and `not b`
+            conjuncts(*conditions[j], true, nullptr, nots, p().defs);
+            for (const auto& [node, negate, written_node, in_definition] : nots) {
+                std::optional<Test> test = reader.of(*node, negate);
+                if (!test || (in_definition && test->key.find("local ") != std::string::npos) ||
+                    !learn(known[test->key], *test, shapes))
+                    continue;
+                auto& said = known[test->key].said_by;
+                std::string arm(source_text(written[j]));
+                if (std::find(said.begin(), said.end(), arm) == said.end()) said.push_back(arm);
+            }
+        }
+        std::vector<Conjunct> tests;
+        conjuncts(*conditions[k], false, nullptr, tests, p().defs);
+        for (const auto& [node, negate, written_node, in_definition] : tests) {
+            std::optional<Test> test = reader.of(*node, negate);
+            if (!test || (in_definition && test->key.find("local ") != std::string::npos)) continue;
+            Known& kk = known[test->key];
+            if (kk.said_by.empty() || !learn(kk, *test, shapes) || satisfiable(kk, shapes))
+                continue;
+            Diagnostic& d = warning(
+                "check.unreachable_arm", written[k],
+                fmt::format("this arm of `first` is never taken: where `{}` holds, an arm before "
+                            "it is taken",
+                            source_text(written_node->span)));
+            for (const auto& arm : kk.said_by)
+                d.notes.push_back(fmt::format("an arm before it: `when {}`", arm));
+            d.help = "put the narrower condition first (`first` takes the first arm that holds), "
+                     "or drop this arm";
+            break;
+        }
+    }
+}
+
 void RuleCompiler::warn_contradictions(const RuleCode& code, const ast::Rule& rule) {
     const auto& shapes = p().shapes;
     const Tests reader(p(), folded_from_tables_);

@@ -949,6 +949,15 @@ Typed ExpressionChecker::compile(const ast::FirstMatch& f, Span span, Scope& sco
         type = unify(type, value.type);
         arms.emplace_back(std::move(condition), std::move(value));
     }
+    if (!scope.constant_only && !scope.requirement && arms.size() > 1) {
+        std::vector<const Node*> conditions;
+        std::vector<Span> written;
+        for (std::size_t i = 0; i < arms.size(); ++i) {
+            conditions.push_back(&arms[i].first.node);
+            written.push_back(f.arms[i].condition.span);
+        }
+        warn_unreachable_arms(conditions, written);
+    }
     Typed result = expr(*f.otherwise, scope);
     same_kind(type, result.type, *f.otherwise, "the values of `first`");
     type = unify(type, result.type);

@@ -436,6 +436,8 @@ protected:
     Typed compile(const ast::RecordExpr& r, Span span, Scope& scope);
     Typed compile(const ast::IfExpr& i, Span span, Scope& scope);
     Typed compile(const ast::FirstMatch& f, Span span, Scope& scope);
+    void warn_unreachable_arms(const std::vector<const Node*>& conditions,
+                               const std::vector<Span>& written); // contradictions.cpp
     Typed compile(const ast::Conditional& c, Span span, Scope& scope);
     Typed list_element(const ast::Conditional& c, Scope& scope);
     void same_kind(const TypeP& before, const TypeP& now, const ast::Expr& at,
