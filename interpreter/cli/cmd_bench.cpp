@@ -99,17 +99,11 @@ double throughput(const Program& program, const std::vector<std::string>& cases,
         Chunk all{0, cases.size(), {}};
         evaluate(0, all);
     } else {
-        constexpr std::size_t chunk_size = 64;
-        std::vector<std::unique_ptr<Chunk>> spare;
-        OrderedPool<Chunk> pool(jobs, 4 * jobs, evaluate, [&](std::unique_ptr<Chunk> chunk) {
-            spare.push_back(std::move(chunk));
-        });
-        for (std::size_t from = 0; from < cases.size(); from += chunk_size) {
-            std::unique_ptr<Chunk> chunk =
-                spare.empty() ? std::make_unique<Chunk>() : std::move(spare.back());
-            if (!spare.empty()) spare.pop_back();
+        OrderedPool<Chunk> pool(jobs, chunks_in_flight_per_job * jobs, evaluate, [](Chunk&) {});
+        for (std::size_t from = 0; from < cases.size(); from += cases_per_chunk) {
+            std::unique_ptr<Chunk> chunk = pool.blank();
             chunk->from = from;
-            chunk->to = std::min(cases.size(), from + chunk_size);
+            chunk->to = std::min(cases.size(), from + cases_per_chunk);
             pool.submit(std::move(chunk));
         }
         pool.finish();

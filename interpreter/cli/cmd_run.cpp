@@ -125,11 +125,6 @@ void flush(Written& w, bool& all_used) {
     if (output_failed()) throw OutputClosed{};
 }
 
-// Cases a chunk holds, and chunks in flight a job: enough that a worker seldom waits for
-// the next, few enough that a slow chunk holds back little output.
-constexpr std::size_t chunk_size = 64;
-constexpr std::size_t chunks_in_flight = 4;
-
 unsigned jobs_for(const RunOptions& options) {
     if (options.jobs) return options.jobs;
     return std::max(1u, std::thread::hardware_concurrency());
@@ -180,32 +175,23 @@ int run(const RunOptions& options) {
 
     // One job: each case as it is read, its output written 64 KiB at a time.
     // More: chunks of cases, evaluated by a pool of `jobs` threads and written in order. The
-    // pool starts with the second chunk: fewer cases (one from the command line) are evaluated
-    // on this thread, as with one job, with no thread to start.
-    // Chunks written are used again: their buffers (the cases, the output) are then the right
-    // size, and not allocated on one thread and freed on another for every chunk.
-    std::vector<std::unique_ptr<Chunk>> spare;
+    // pool starts when the first chunk is full: fewer cases (one from the command line) are
+    // evaluated on this thread, as with one job, with no thread to start.
     std::unique_ptr<OrderedPool<Chunk>> pool;
     auto chunk = std::make_unique<Chunk>();
     auto add = [&](std::string_view text, std::string_view origin, bool problem) {
         chunk->add(text, origin, problem);
-        if (chunk->items.size() < chunk_size) return;
+        if (chunk->items.size() < cases_per_chunk) return;
         if (!pool)
             pool = std::make_unique<OrderedPool<Chunk>>(
-                jobs, chunks_in_flight * jobs,
+                jobs, chunks_in_flight_per_job * jobs,
                 [&](unsigned j, Chunk& c) { runner.evaluate(session(j), c); },
-                [&](std::unique_ptr<Chunk> c) {
-                    flush(c->written, all_used);
-                    c->clear();
-                    spare.push_back(std::move(c));
+                [&](Chunk& c) {
+                    flush(c.written, all_used);
+                    c.clear();
                 });
         pool->submit(std::move(chunk));
-        if (spare.empty()) {
-            chunk = std::make_unique<Chunk>();
-        } else {
-            chunk = std::move(spare.back());
-            spare.pop_back();
-        }
+        chunk = pool->blank();
     };
 
     InputsRead read;

@@ -17,14 +17,20 @@
 
 namespace cpl::cli {
 
+/// Cases a chunk of `cpl run --jobs` holds, and chunks in flight a job (`cpl bench` measures
+/// the same): enough that a worker seldom waits for the next, few enough that a slow chunk
+/// holds back little output.
+inline constexpr std::size_t cases_per_chunk = 64;
+inline constexpr std::size_t chunks_in_flight_per_job = 4;
+
 template <typename Chunk> class OrderedPool {
 public:
     /// `work(worker, chunk)` is called on a worker's thread; `worker` is 0 to workers - 1, so
     /// a worker may keep state of its own (a Session) indexed by it.
     using Work = std::function<void(unsigned worker, Chunk&)>;
-    /// Called on the giver's thread with each finished chunk, in the order given (to keep,
-    /// for the next chunk given, or to drop).
-    using Done = std::function<void(std::unique_ptr<Chunk>)>;
+    /// Called on the giver's thread with each finished chunk, in the order given. The chunk
+    /// is then kept for blank(): `done` empties what the next filling must not find in it.
+    using Done = std::function<void(Chunk&)>;
 
     OrderedPool(unsigned workers, std::size_t in_flight, Work work, Done done)
         : in_flight_(in_flight), work_(std::move(work)), done_(std::move(done)) {
@@ -43,6 +49,15 @@ public:
         hand_back(lock, in_flight_ - 1);
         slots_.push_back(Slot{std::move(chunk), false, nullptr});
         ready_.notify_one();
+    }
+
+    /// A chunk to fill on the giver's thread: one handed back before (its buffers already
+    /// the right size, and not allocated on one thread to be freed on another), or a new one.
+    std::unique_ptr<Chunk> blank() {
+        if (spare_.empty()) return std::make_unique<Chunk>();
+        std::unique_ptr<Chunk> chunk = std::move(spare_.back());
+        spare_.pop_back();
+        return chunk;
     }
 
     /// Hands back every chunk given, waiting for the last.
@@ -66,11 +81,12 @@ private:
                 slots_.pop_front();
                 --next_; // the front was taken, so next_ was past it
                 lock.unlock();
-                done_(std::move(slot.chunk));
+                done_(*slot.chunk);
                 if (slot.failure) {
                     stop();
                     std::rethrow_exception(slot.failure);
                 }
+                spare_.push_back(std::move(slot.chunk)); // the giver's alone: no lock
                 lock.lock();
             }
             if (slots_.size() <= keep) return;
@@ -116,8 +132,9 @@ private:
     Done done_;
     std::mutex mutex_;
     std::condition_variable ready_, finished_;
-    std::deque<Slot> slots_; // given and not yet handed back, in order
-    std::size_t next_ = 0;   // the first slot no worker has taken
+    std::deque<Slot> slots_;                    // given and not yet handed back, in order
+    std::size_t next_ = 0;                      // the first slot no worker has taken
+    std::vector<std::unique_ptr<Chunk>> spare_; // handed back, for blank()
     bool stopping_ = false;
     std::vector<std::thread> threads_;
 };

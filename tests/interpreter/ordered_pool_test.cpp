@@ -6,6 +6,7 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <set>
 #include <stdexcept>
 #include <thread>
 
@@ -25,7 +26,7 @@ TEST_CASE("chunks come back in the order given, whichever worker finishes first"
     std::atomic<int> in_flight{0}, most_in_flight{0};
     std::atomic<unsigned> highest_worker{0}; // Catch's assertions are for this thread only
     std::size_t spare_used = 0;
-    std::vector<std::unique_ptr<Numbered>> spare;
+    std::set<const Numbered*> given; // every chunk given, by address
     {
         OrderedPool<Numbered> pool(
             3, 4,
@@ -35,20 +36,13 @@ TEST_CASE("chunks come back in the order given, whichever worker finishes first"
                 std::this_thread::sleep_for(std::chrono::microseconds((chunk.n % 5) * 300));
                 chunk.squared = chunk.n * chunk.n;
             },
-            [&](std::unique_ptr<Numbered> chunk) {
-                back.push_back(chunk->squared);
+            [&](Numbered& chunk) {
+                back.push_back(chunk.squared);
                 --in_flight;
-                spare.push_back(std::move(chunk));
             });
         for (int n = 0; n < 200; ++n) {
-            std::unique_ptr<Numbered> chunk;
-            if (spare.empty()) {
-                chunk = std::make_unique<Numbered>();
-            } else {
-                chunk = std::move(spare.back());
-                spare.pop_back();
-                ++spare_used;
-            }
+            std::unique_ptr<Numbered> chunk = pool.blank();
+            if (!given.insert(chunk.get()).second) ++spare_used;
             chunk->n = n;
             pool.submit(std::move(chunk));
             most_in_flight = std::max(most_in_flight.load(), ++in_flight);
@@ -70,7 +64,7 @@ TEST_CASE("a chunk's exception is raised after every chunk before it came back")
         [](unsigned, Numbered& chunk) {
             if (chunk.n == 7) throw std::runtime_error("chunk 7 failed");
         },
-        [&](std::unique_ptr<Numbered> chunk) { back.push_back(chunk->n); });
+        [&](Numbered& chunk) { back.push_back(chunk.n); });
     auto give_all = [&] {
         for (int n = 0; n < 50; ++n) {
             auto chunk = std::make_unique<Numbered>();
@@ -88,7 +82,7 @@ TEST_CASE("an exception of the hand-back stops the workers (the output was close
     auto run = [&] {
         OrderedPool<Numbered> pool(
             2, 2, [&](unsigned, Numbered&) { ++worked; },
-            [](std::unique_ptr<Numbered>) { throw std::runtime_error("output closed"); });
+            [](Numbered&) { throw std::runtime_error("output closed"); });
         for (int n = 0; n < 100; ++n)
             pool.submit(std::make_unique<Numbered>());
         pool.finish();
