@@ -455,22 +455,24 @@ void ExpressionChecker::warn_unreachable_arms(const std::vector<const Node*>& co
                                               const std::vector<Span>& written) {
     const auto& shapes = p().shapes;
     const Tests reader(p(), folded_from_tables_);
-    for (std::size_t k = 1; k < conditions.size(); ++k) {
-        std::map<std::string, Known> known;
-        std::vector<std::string> before; // the arms whose `not` this rests on, as written
-        for (std::size_t j = 0; j < k; ++j) {
-            std::vector<Conjunct> nots; // `not (a or b)`: `not a` and `not b`
-            conjuncts(*conditions[j], true, nullptr, nots, p().defs);
-            for (const auto& [node, negate, written_node, in_definition] : nots) {
-                std::optional<Test> test = reader.of(*node, negate);
-                if (!test || (in_definition && test->key.find("local ") != std::string::npos) ||
-                    !learn(known[test->key], *test, shapes))
-                    continue;
-                auto& said = known[test->key].said_by;
-                std::string arm(source_text(written[j]));
-                if (std::find(said.begin(), said.end(), arm) == said.end()) said.push_back(arm);
-            }
+    // What the arms before arm k say by their `not`, learned once each as k moves on.
+    std::map<std::string, Known> before;
+    auto learn_not = [&](std::size_t j) {
+        std::vector<Conjunct> nots; // `not (a or b)`: `not a` and `not b`
+        conjuncts(*conditions[j], true, nullptr, nots, p().defs);
+        for (const auto& [node, negate, written_node, in_definition] : nots) {
+            std::optional<Test> test = reader.of(*node, negate);
+            if (!test || (in_definition && test->key.find("local ") != std::string::npos) ||
+                !learn(before[test->key], *test, shapes))
+                continue;
+            auto& said = before[test->key].said_by;
+            std::string arm(source_text(written[j]));
+            if (std::find(said.begin(), said.end(), arm) == said.end()) said.push_back(arm);
         }
+    };
+    for (std::size_t k = 1; k < conditions.size(); ++k) {
+        learn_not(k - 1);
+        std::map<std::string, Known> known = before; // arm k's own tests are added to a copy
         std::vector<Conjunct> tests;
         conjuncts(*conditions[k], false, nullptr, tests, p().defs);
         for (const auto& [node, negate, written_node, in_definition] : tests) {
