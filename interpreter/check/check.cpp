@@ -367,11 +367,15 @@ private:
         std::vector<ParamPosition> positions;
         std::vector<ParamDate> dates;
         std::vector<DefDate> deferred_dates;
+        std::vector<DefPosition> deferred_positions;
         auto by_parameters = warn_unguarded_lookups(
             done.body, done.param_count, done.is_function ? nullptr : &deferred, &positions, &dates,
-            done.is_function ? nullptr : &deferred_dates);
+            done.is_function ? nullptr : &deferred_dates,
+            done.is_function ? nullptr : &deferred_positions);
         if (def_dates_.size() <= i) def_dates_.resize(p().defs.size());
         def_dates_[i] = std::move(deferred_dates);
+        if (def_positions_.size() <= i) def_positions_.resize(p().defs.size());
+        def_positions_[i] = std::move(deferred_positions);
         if (param_dates_.size() <= i) param_dates_.resize(p().defs.size());
         param_dates_[i] = std::move(dates);
         if (param_positions_.size() <= i) param_positions_.resize(p().defs.size());

@@ -49,6 +49,17 @@ struct DefDate {
     UndatedUse use;
 };
 
+/// A constant position in a list the case chooses, in the body of a definition without
+/// parameters, that the body does not test (`def primary = case.diagnoses[0]`): proved where
+/// the definition is read, by a test of the list's count before it there (`when
+/// count(case.diagnoses) > 0`), as a DefLookup is. A definition nothing reads stops no case.
+struct DefPosition {
+    std::string key;     // the list as a test of its count names it
+    std::int64_t needed; // the elements the position needs
+    Span at;             // the position, as written
+    Span list_at;        // its list
+};
+
 /// A look-up in the body of a definition without parameters by a key every reader names alike
 /// (`def aanem_row = aanem_limits[aanem_category]`): proved where the definition is read, by a
 /// test before it there (`when aanem_applies`, which tests `aanem_category in aanem_limits`).
@@ -245,7 +256,11 @@ protected:
     std::vector<std::vector<ParamDate>> param_dates_; // by definition, once compiled
     CallDates call_dates_to_prove_;
     [[gnu::noinline]] void report_call_undated(const Node& call, const ParamDate& date);
-    std::vector<std::vector<DefDate>> def_dates_; // by definition, once compiled
+    std::vector<std::vector<DefDate>> def_dates_;         // by definition, once compiled
+    std::vector<std::vector<DefPosition>> def_positions_; // by definition, once compiled
+    // Positions of a definition reported where they are written (read by a function): once.
+    std::set<LookupsToProve::key_type> def_positions_reported_;
+    [[gnu::noinline]] void report_def_position(const Node& read, const DefPosition& position);
     std::set<LookupsToProve::key_type> undated_reported_;
     [[gnu::noinline]] void report_def_undated(const Node& read, const DefDate& date);
     bool is_case_date(const Node& operand, const std::optional<CaseField>& field);
@@ -390,11 +405,11 @@ protected:
     /// tests the argument. A definition's own look-ups by its parameters (a call's within it,
     /// by an argument that is one of its parameters) are returned, for its callers.
     // `positions`: where the positions in list parameters the body does not test go.
-    std::vector<ParamLookup> warn_unguarded_lookups(const Node& body, std::uint32_t parameters,
-                                                    std::vector<DefLookup>* deferred = nullptr,
-                                                    std::vector<ParamPosition>* positions = nullptr,
-                                                    std::vector<ParamDate>* dates = nullptr,
-                                                    std::vector<DefDate>* deferred_dates = nullptr);
+    std::vector<ParamLookup> warn_unguarded_lookups(
+        const Node& body, std::uint32_t parameters, std::vector<DefLookup>* deferred = nullptr,
+        std::vector<ParamPosition>* positions = nullptr, std::vector<ParamDate>* dates = nullptr,
+        std::vector<DefDate>* deferred_dates = nullptr,
+        std::vector<DefPosition>* deferred_positions = nullptr);
     // A definition's look-up (DefLookup) that nothing tests where `read` reads it.
     void unguarded_def_lookup(const Node& read, const DefLookup& lookup);
     std::vector<std::vector<DefLookup>> def_lookups_; // by definition, once compiled

@@ -90,6 +90,9 @@ struct LookupReports {
     // test in it proves, for its readers; and a read of such a definition no test proves.
     std::vector<DefDate>* deferred_dates = nullptr;
     std::function<void(const Node&, const DefDate&)> def_undated = {};
+    // The same of constant positions in lists the case chooses (DefPosition).
+    std::vector<DefPosition>* deferred_positions = nullptr;
+    std::function<void(const Node&, const DefPosition&)> def_position = {};
 };
 
 class LookupWalk {
@@ -520,6 +523,16 @@ public:
                         else if (report_.undated) // read by a function: at the use, as before
                             report_.undated(date.use);
                     }
+            if (def_positions_ && n.slot < def_positions_->size())
+                for (const DefPosition& position : (*def_positions_)[n.slot]) {
+                    auto known = tested.at_least.find(position.key);
+                    if (known != tested.at_least.end() && known->second >= position.needed)
+                        continue;
+                    if (report_.deferred_positions)
+                        defer_position(position); // read by another such definition: its readers'
+                    else if (report_.def_position)
+                        report_.def_position(n, position);
+                }
             break;
         case Op::Index:
             if (report_.by_parameter_positions && local_positions_ && n.kids.size() == 2 &&
@@ -540,7 +553,8 @@ public:
                     needed != positions_->end() && n.kids.size() == 2) {
                     if (!has_at_least(n.kids[0], needed->second, tested) &&
                         !tested.longer_than.count(
-                            {key(whole_list(n.kids[0], false)), key(n.kids[1])}))
+                            {key(whole_list(n.kids[0], false)), key(n.kids[1])}) &&
+                        !deferred_position(n, needed->second))
                         report_.position(n, needed->second);
                 }
             if (auto noted = to_prove_.find({n.span.file, n.span.begin, n.span.end});
@@ -1243,9 +1257,11 @@ public:
         call_positions_ = call_positions;
     }
     void proving_definitions(const std::vector<std::vector<DefLookup>>* lookups,
-                             const std::vector<std::vector<DefDate>>* dates) {
+                             const std::vector<std::vector<DefDate>>* dates,
+                             const std::vector<std::vector<DefPosition>>* positions) {
         def_lookups_ = lookups;
         def_dates_ = dates;
+        def_positions_ = positions;
     }
     // The name a test gives `n` (key_of, a `let` read as its value): "" for none.
     std::string name_of(const Node& n) const { return key(n); }
@@ -1268,6 +1284,25 @@ private:
     const std::map<LookupsToProve::key_type, std::int64_t>* positions_ = nullptr;
     const std::vector<std::vector<DefLookup>>* def_lookups_ = nullptr;
     const std::vector<std::vector<DefDate>>* def_dates_ = nullptr;
+    const std::vector<std::vector<DefPosition>>* def_positions_ = nullptr;
+    // In the body of a definition without parameters, `L[2]` of a list every reader names
+    // alike (a case's field, another definition) is theirs to test: kept, not reported.
+    // A position computed or looped over (`L[i]`) stays judged here.
+    bool deferred_position(const Node& index, std::int64_t needed) const {
+        if (!report_.deferred_positions || index.op != Op::Index || index.kids[1].op != Op::Const)
+            return false;
+        const Node& list = whole_list(index.kids[0], needed == 1);
+        if (list.op == Op::List || list.op == Op::Const) return false;
+        std::string name = key(list);
+        if (name.empty() || name.find("local ") != std::string::npos) return false;
+        defer_position({std::move(name), needed, index.span, index.kids[0].span});
+        return true;
+    }
+    void defer_position(const DefPosition& position) const {
+        for (const DefPosition& known : *report_.deferred_positions)
+            if (known.at.file == position.at.file && known.at.begin == position.at.begin) return;
+        report_.deferred_positions->push_back(position);
+    }
     void defer_date(const DefDate& date) const {
         for (const DefDate& known : *report_.deferred_dates)
             if (known.key == date.key && known.use.at.begin == date.use.at.begin &&
@@ -1787,7 +1822,7 @@ bool ExpressionChecker::removed_row(const TableData& table, const std::string& k
 std::vector<ParamLookup> ExpressionChecker::warn_unguarded_lookups(
     const Node& body, std::uint32_t parameters, std::vector<DefLookup>* deferred,
     std::vector<ParamPosition>* positions, std::vector<ParamDate>* dates,
-    std::vector<DefDate>* deferred_dates) {
+    std::vector<DefDate>* deferred_dates, std::vector<DefPosition>* deferred_positions) {
     std::vector<ParamLookup> by_parameters;
     const LookupWalk* walking = nullptr;
     // In a definition without parameters, a look-up by a key its readers name alike (a case's
@@ -1823,7 +1858,16 @@ std::vector<ParamLookup> ExpressionChecker::warn_unguarded_lookups(
         },
         dates,
         [&](const Node& n, const ParamDate& date) { report_call_undated(n, date); },
-        deferred_dates};
+        deferred_dates,
+        {},
+        deferred_positions,
+        // Read by a function: warned where it is written, as before, once.
+        [&](const Node&, const DefPosition& position) {
+            if (def_positions_reported_
+                    .insert({position.at.file, position.at.begin, position.at.end})
+                    .second)
+                position_warning(position.at, position.list_at, position.needed, true);
+        }};
     LookupWalk walk(p().shapes, p().defs, lookups_to_prove_, parameters, reports, &calls_to_prove_,
                     &param_lookups_, &keeps_param_text_);
     walking = &walk;
@@ -1832,7 +1876,7 @@ std::vector<ParamLookup> ExpressionChecker::warn_unguarded_lookups(
     walk.proving_parameter_positions(&local_positions_, &param_positions_,
                                      &call_positions_to_prove_);
     walk.proving_parameter_dates(&local_dates_, &param_dates_, &call_dates_to_prove_);
-    walk.proving_definitions(&def_lookups_, &def_dates_);
+    walk.proving_definitions(&def_lookups_, &def_dates_, &def_positions_);
     walk.walk(body, {});
     // A field of a record parameter (`l.code`, keyed `.2` as the typed record names it) is
     // named too (`:code`), as callers that test records of no known type name it
@@ -1847,6 +1891,23 @@ std::vector<ParamLookup> ExpressionChecker::warn_unguarded_lookups(
             }
         }
     return by_parameters;
+}
+
+// `primary` of `def primary = case.diagnoses[0]`, read with no test of the count before it.
+void ExpressionChecker::report_def_position(const Node& read, const DefPosition& position) {
+    std::string name = read.slot < p().defs.size() ? p().defs[read.slot].name : "?";
+    std::string list = one_line(source_text(position.list_at));
+    std::string test = position.needed == 1 ? fmt::format("count({}) > 0", list)
+                                            : fmt::format("count({}) >= {}", list, position.needed);
+    auto& d = warning(
+        "check.unguarded_position", as_written(read.span),
+        fmt::format("`{}` reads `{}` ({}), which stops the case with an error (eval.index) when "
+                    "`{}` {}, and nothing before this read tests that",
+                    name, one_line(source_text(as_written(position.at))), where(position.at), list,
+                    position.needed == 1
+                        ? std::string("is empty")
+                        : fmt::format("has fewer than {} elements", position.needed)));
+    d.help = fmt::format("test it first: `when {}` (or a definition that tests it)", test);
 }
 
 void ExpressionChecker::unguarded_def_lookup(const Node& read, const DefLookup& lookup) {
@@ -1868,10 +1929,13 @@ void ExpressionChecker::warn_unguarded_lookups(const RuleCode& code) {
         std::all_of(def_lookups_.begin(), def_lookups_.end(),
                     [](const auto& lookups) { return lookups.empty(); }) &&
         std::all_of(def_dates_.begin(), def_dates_.end(),
-                    [](const auto& dates) { return dates.empty(); }))
+                    [](const auto& dates) { return dates.empty(); }) &&
+        std::all_of(def_positions_.begin(), def_positions_.end(),
+                    [](const auto& positions) { return positions.empty(); }))
         return;
     std::set<std::uint32_t> defs_reported; // each definition once a rule: its first read
     std::set<std::uint32_t> def_dates_reported;
+    std::set<std::uint32_t> def_positions_reported;
     // The variables of the `for` and `let` clauses walked so far: a key read from any other
     // local (`c` of `any c in cs: t[c] > 0`) is bound inside the expression, where no `when`
     // can test it, so the help tests it in place.
@@ -1906,6 +1970,10 @@ void ExpressionChecker::warn_unguarded_lookups(const RuleCode& code) {
         nullptr,
         [&](const Node& n, const DefDate& date) {
             if (def_dates_reported.insert(n.slot).second) report_def_undated(n, date);
+        },
+        nullptr,
+        [&](const Node& n, const DefPosition& position) {
+            if (def_positions_reported.insert(n.slot).second) report_def_position(n, position);
         }};
     LookupWalk walk(p().shapes, p().defs, lookups_to_prove_, 0, reports, &calls_to_prove_, nullptr,
                     &keeps_param_text_);
@@ -1914,7 +1982,7 @@ void ExpressionChecker::warn_unguarded_lookups(const RuleCode& code) {
     walk.proving_parameter_positions(&local_positions_, &param_positions_,
                                      &call_positions_to_prove_);
     walk.proving_parameter_dates(&local_dates_, &param_dates_, &call_dates_to_prove_);
-    walk.proving_definitions(&def_lookups_, &def_dates_);
+    walk.proving_definitions(&def_lookups_, &def_dates_, &def_positions_);
     walk.runs_on(in_force());
     // A reason (`because`, `otherwise`) that cannot be worded reads so; the case goes on.
     auto reason_walk = [&](const Node& reason, const Tested& tested) {
