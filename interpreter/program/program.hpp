@@ -88,7 +88,11 @@ Value run_unlinked(Expressions& e, const Node& n);
 /// evaluate none (dispatch_test).
 std::uint64_t unlinked_runs();
 
+// What evaluating a node reads comes first (its function, slot and operands), then what
+// some nodes read (a constant's value, the budget an expression spends), then what errors,
+// explanations and built-in calls read: a node evaluated touches as few cache lines as it can.
 struct Node {
+    NodeRun run = run_unlinked; // set by link() for the operator and its operands' forms
     Op op = Op::Const;
     // What evaluating the node as a whole (Expressions::eval) spends, set by link(): its
     // height, the levels of the stack it can nest; and its weight, the nodes one evaluation
@@ -96,13 +100,12 @@ struct Node {
     // An unlinked node spends a step and a level for itself instead.
     std::uint16_t height = 0;
     std::uint32_t slot = 0;
-    Value constant;
     std::vector<Node> kids;
-    std::vector<std::string> text;
-    const Builtin* builtin = nullptr;
-    Span span;
+    Value constant;
     std::uint32_t weight = 0;
-    NodeRun run = run_unlinked; // set by link() for the operator and its operands' forms
+    Span span;
+    const Builtin* builtin = nullptr;
+    std::vector<std::string> text;
 };
 
 /// Dates of service a declaration holds for: from inclusive, until exclusive, ISO strings
@@ -117,30 +120,33 @@ struct Effective {
 };
 
 struct DefCode {
-    std::string name;
-    std::string doc;
+    // What a call reads first, beside its body's root node.
     bool is_function = false;
     std::uint32_t param_count = 0;
     std::uint32_t frame_size = 0;
     Node body;
+    std::string name;
+    std::string doc;
     TypeP type;
     Span span;
 };
 
+// What running a clause reads comes first: its kind, narrowing and slot beside its
+// expression's root node, not in cache lines of their own.
 struct ClauseCode {
     ast::ClauseKind kind;
     std::uint32_t slot = 0;  // for / let variable
     bool over_claim = false; // a `for` over the claim: its element is "the line"
     bool invariant = false;  // a `let` in a loop that does not depend on it: computed once a run
+    // A clause of the rule's narrowings[narrowing] (-1: the rule's own), which holds only on
+    // that narrowing's dates of service.
+    std::int32_t narrowing = -1;
     Node expr;
     std::optional<Node> units;
     std::optional<Node> modifiers;
     std::optional<Node> otherwise; // `when … otherwise`: why the rule stops here, in plain words
     Span span;
     std::string source; // the clause as written, for --explain
-    // A clause of the rule's narrowings[narrowing] (-1: the rule's own), which holds only on
-    // that narrowing's dates of service.
-    std::int32_t narrowing = -1;
 };
 
 /// A payer's `narrow`: conditions spliced into the rule where it first acts (the clauses whose
@@ -155,30 +161,31 @@ struct NarrowingCode {
 };
 
 struct RuleCode {
-    std::string name;
-    ast::RuleKind kind = ast::RuleKind::Rule;
-    std::string doc;
-    std::string cite;
-    std::string layer;    // the policy that wrote it
-    std::string replaces; // layer whose rule of the same name this replaced ("" if none)
+    // What running the rule reads comes first (its clauses, exceptions and frame), together.
     std::vector<ClauseCode> clauses;
-    std::uint32_t frame_size = 0;
     std::vector<RuleCode> exceptions; // tried first; the first whose conditions hold runs instead
     // `exception … per VAR`: tried at clause `action_point` (where the rule would first act,
     // after its leading for/let/when), each element of its loop on its own; the first whose
     // guard (its leading let/when) holds runs instead of the rest of the rule's clauses.
     std::vector<RuleCode> element_exceptions;
     std::size_t action_point = 0;
-    std::string per; // an element exception (`per VAR`): the target's loop variable
-    std::vector<NarrowingCode> narrowings;
-    std::string placement; // "before NAME" / "after NAME": where a payer placed a new rule
-    Effective effective;   // the rule runs only for dates of service in it
-    std::vector<std::string> written; // its clauses as written, in source order (`cpl diff`)
-    std::vector<std::string> sources; // the source keys its cite names, each once, in order
+    std::uint32_t frame_size = 0;
+    ast::RuleKind kind = ast::RuleKind::Rule;
     bool fixed = false;
     // Its first clause is `when reviewing` (a review edit), and nothing tries an exception
     // first: outside review it does nothing. Set by link(), not kept in the snapshot.
     bool only_reviewing = false;
+    Effective effective; // the rule runs only for dates of service in it
+    std::string name;
+    std::string doc;
+    std::string cite;
+    std::string layer;    // the policy that wrote it
+    std::string replaces; // layer whose rule of the same name this replaced ("" if none)
+    std::string per;      // an element exception (`per VAR`): the target's loop variable
+    std::vector<NarrowingCode> narrowings;
+    std::string placement; // "before NAME" / "after NAME": where a payer placed a new rule
+    std::vector<std::string> written; // its clauses as written, in source order (`cpl diff`)
+    std::vector<std::string> sources; // the source keys its cite names, each once, in order
     Span span;
 };
 
