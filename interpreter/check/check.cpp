@@ -370,8 +370,7 @@ private:
         std::vector<DefPosition> deferred_positions;
         auto by_parameters = warn_unguarded_lookups(
             done.body, done.param_count, done.is_function ? nullptr : &deferred, &positions, &dates,
-            done.is_function ? nullptr : &deferred_dates,
-            done.is_function ? nullptr : &deferred_positions);
+            done.is_function ? nullptr : &deferred_dates, &deferred_positions);
         if (def_dates_.size() <= i) def_dates_.resize(p().defs.size());
         def_dates_[i] = std::move(deferred_dates);
         if (def_positions_.size() <= i) def_positions_.resize(p().defs.size());

@@ -49,10 +49,11 @@ struct DefDate {
     UndatedUse use;
 };
 
-/// A constant position in a list the case chooses, in the body of a definition without
-/// parameters, that the body does not test (`def primary = case.diagnoses[0]`): proved where
-/// the definition is read, by a test of the list's count before it there (`when
-/// count(case.diagnoses) > 0`), as a DefLookup is. A definition nothing reads stops no case.
+/// A constant position in a list the case chooses, in the body of a definition, that the body
+/// does not test (`def primary = case.diagnoses[0]`): proved where the definition is read or
+/// called, by a test of the list's count before it there (`when count(case.diagnoses) > 0`),
+/// as a DefLookup is. A definition nothing reads stops no case. (A position in a list
+/// parameter is the caller's too, by the list it gives: ParamPosition.)
 struct DefPosition {
     std::string key;     // the list as a test of its count names it
     std::int64_t needed; // the elements the position needs
@@ -258,8 +259,6 @@ protected:
     [[gnu::noinline]] void report_call_undated(const Node& call, const ParamDate& date);
     std::vector<std::vector<DefDate>> def_dates_;         // by definition, once compiled
     std::vector<std::vector<DefPosition>> def_positions_; // by definition, once compiled
-    // Positions of a definition reported where they are written (read by a function): once.
-    std::set<LookupsToProve::key_type> def_positions_reported_;
     [[gnu::noinline]] void report_def_position(const Node& read, const DefPosition& position);
     std::set<LookupsToProve::key_type> undated_reported_;
     [[gnu::noinline]] void report_def_undated(const Node& read, const DefDate& date);

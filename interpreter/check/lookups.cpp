@@ -523,16 +523,7 @@ public:
                         else if (report_.undated) // read by a function: at the use, as before
                             report_.undated(date.use);
                     }
-            if (def_positions_ && n.slot < def_positions_->size())
-                for (const DefPosition& position : (*def_positions_)[n.slot]) {
-                    auto known = tested.at_least.find(position.key);
-                    if (known != tested.at_least.end() && known->second >= position.needed)
-                        continue;
-                    if (report_.deferred_positions)
-                        defer_position(position); // read by another such definition: its readers'
-                    else if (report_.def_position)
-                        report_.def_position(n, position);
-                }
+            positions_of_definition(n, tested);
             break;
         case Op::Index:
             if (report_.by_parameter_positions && local_positions_ && n.kids.size() == 2 &&
@@ -568,6 +559,7 @@ public:
                 by_parameter(n.kids[1], n.kids[0].constant.table, n.span, tested);
             break;
         case Op::CallDef:
+            positions_of_definition(n, tested);
             positions_of_call(n, tested);
             dates_of_call(n, tested);
             if (calls_ && report_.call)
@@ -1285,7 +1277,7 @@ private:
     const std::vector<std::vector<DefLookup>>* def_lookups_ = nullptr;
     const std::vector<std::vector<DefDate>>* def_dates_ = nullptr;
     const std::vector<std::vector<DefPosition>>* def_positions_ = nullptr;
-    // In the body of a definition without parameters, `L[2]` of a list every reader names
+    // In a definition's body, `L[2]` of a list every reader or caller names
     // alike (a case's field, another definition) is theirs to test: kept, not reported.
     // A position computed or looped over (`L[i]`) stays judged here.
     bool deferred_position(const Node& index, std::int64_t needed) const {
@@ -1297,6 +1289,20 @@ private:
         if (name.empty() || name.find("local ") != std::string::npos) return false;
         defer_position({std::move(name), needed, index.span, index.kids[0].span});
         return true;
+    }
+    // A definition read or called (`primary`, `is_primary(c)`) whose body reads positions of a
+    // case's lists it does not test (DefPosition): proved by a test before the read; in
+    // another definition's body, that one's readers' to prove.
+    void positions_of_definition(const Node& n, const Tested& tested) const {
+        if (!def_positions_ || n.slot >= def_positions_->size()) return;
+        for (const DefPosition& position : (*def_positions_)[n.slot]) {
+            auto known = tested.at_least.find(position.key);
+            if (known != tested.at_least.end() && known->second >= position.needed) continue;
+            if (report_.deferred_positions)
+                defer_position(position);
+            else if (report_.def_position)
+                report_.def_position(n, position);
+        }
     }
     void defer_position(const DefPosition& position) const {
         for (const DefPosition& known : *report_.deferred_positions)
@@ -1860,14 +1866,7 @@ std::vector<ParamLookup> ExpressionChecker::warn_unguarded_lookups(
         [&](const Node& n, const ParamDate& date) { report_call_undated(n, date); },
         deferred_dates,
         {},
-        deferred_positions,
-        // Read by a function: warned where it is written, as before, once.
-        [&](const Node&, const DefPosition& position) {
-            if (def_positions_reported_
-                    .insert({position.at.file, position.at.begin, position.at.end})
-                    .second)
-                position_warning(position.at, position.list_at, position.needed, true);
-        }};
+        deferred_positions};
     LookupWalk walk(p().shapes, p().defs, lookups_to_prove_, parameters, reports, &calls_to_prove_,
                     &param_lookups_, &keeps_param_text_);
     walking = &walk;
@@ -1893,7 +1892,8 @@ std::vector<ParamLookup> ExpressionChecker::warn_unguarded_lookups(
     return by_parameters;
 }
 
-// `primary` of `def primary = case.diagnoses[0]`, read with no test of the count before it.
+// `primary` of `def primary = case.diagnoses[0]`, read with no test of the count before it
+// (or `is_primary(c)` of a function whose body reads it).
 void ExpressionChecker::report_def_position(const Node& read, const DefPosition& position) {
     std::string name = read.slot < p().defs.size() ? p().defs[read.slot].name : "?";
     std::string list = one_line(source_text(position.list_at));

@@ -485,23 +485,28 @@ TEST_CASE("a position in a case's list needs a count that covers it") {
                   "def first = if 0 < count(case.diagnoses) then case.diagnoses[0] else \"\"\n");
     INFO(rendered(fine));
     CHECK(codes(fine).empty());
-    // Judged where the definition is read: a read with no test before it is warned; one after
-    // a test of the count is not, and a definition nothing reads stops no case.
-    std::string short_by_one_def =
-        "policy positions extends standard \"p\"\n"
-        "def second = if count(case.diagnoses) < 1 then \"\" else case.diagnoses[1]\n";
-    CHECK(codes(load_text(short_by_one_def)).empty());
-    Loaded short_by_one = load_text(short_by_one_def + "rule r when second == \"G56.01\" "
-                                                       "bill 95860 cite \"x\"\n");
-    INFO(rendered(short_by_one));
-    CHECK(codes(short_by_one) == "check.unguarded_position");
-    CHECK(rendered(short_by_one).find("has fewer than 2 elements") != std::string::npos);
-    CHECK(rendered(short_by_one).find("`second` reads `case.diagnoses[1]`") != std::string::npos);
-    Loaded read_after_test =
-        load_text(short_by_one_def + "rule r when count(case.diagnoses) >= 2\n"
-                                     "  when second == \"G56.01\" bill 95860 cite \"x\"\n");
-    INFO(rendered(read_after_test));
-    CHECK(codes(read_after_test).empty());
+    // Judged where the definition is read or, a function, called: a read with no test before
+    // it is warned, one after a test of the count is not, and a definition nothing reads stops
+    // no case. `reads` is the definition's read, `test` the count tested before it.
+    auto judged_at_read = [](const std::string& def, const std::string& reads,
+                             const std::string& name) {
+        std::string policy = "policy positions extends standard \"p\"\n" + def + "\n";
+        CHECK(codes(load_text(policy)).empty());
+        Loaded untested = load_text(policy + "rule r when " + reads + " bill 95860 cite \"x\"\n");
+        INFO(rendered(untested));
+        CHECK(codes(untested) == "check.unguarded_position");
+        CHECK(rendered(untested).find("has fewer than 2 elements") != std::string::npos);
+        CHECK(rendered(untested).find("`" + name + "` reads `case.diagnoses[1]`") !=
+              std::string::npos);
+        Loaded tested = load_text(policy + "rule r when count(case.diagnoses) >= 2\n  when " +
+                                  reads + " bill 95860 cite \"x\"\n");
+        INFO(rendered(tested));
+        CHECK(codes(tested).empty());
+    };
+    judged_at_read("def second = if count(case.diagnoses) < 1 then \"\" else case.diagnoses[1]",
+                   "second == \"G56.01\"", "second");
+    judged_at_read("def second_is(x) = case.diagnoses[1] == x", "second_is(\"G56.01\")",
+                   "second_is");
     // A list written in place, or a constant one, has the elements it is written with.
     Loaded written = load_text("policy positions extends standard \"p\"\n"
                                "def first = [case.date_of_service, \"x\"][1]\n");
