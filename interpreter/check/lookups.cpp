@@ -1296,8 +1296,7 @@ private:
     void positions_of_definition(const Node& n, const Tested& tested) const {
         if (!def_positions_ || n.slot >= def_positions_->size()) return;
         for (const DefPosition& position : (*def_positions_)[n.slot]) {
-            auto known = tested.at_least.find(position.key);
-            if (known != tested.at_least.end() && known->second >= position.needed) continue;
+            if (known_at_least(position.key, position.needed, tested)) continue;
             if (report_.deferred_positions)
                 defer_position(position);
             else if (report_.def_position)
@@ -1360,8 +1359,11 @@ private:
                                  [](const Node& k) { return k.op != Op::Guard; }) >= needed;
         if (list.op == Op::Const && list.constant.kind == Kind::List)
             return list.constant.size >= needed;
-        std::string k = key(list);
-        auto known = k.empty() ? tested.at_least.end() : tested.at_least.find(k);
+        return known_at_least(key(list), needed, tested);
+    }
+    // Whether a test before says the list named `list` has `needed` elements or more.
+    static bool known_at_least(const std::string& list, std::int64_t needed, const Tested& tested) {
+        auto known = list.empty() ? tested.at_least.end() : tested.at_least.find(list);
         return known != tested.at_least.end() && known->second >= needed;
     }
     void keep_position(ParamPosition position) const {
@@ -1508,19 +1510,32 @@ void ExpressionChecker::unguarded_call_position(const Node& call, const ParamPos
 
 // The warning that `at` (`L[i]`, or a call reading a position of it) needs `list` to have
 // `needed` elements.
+namespace {
+
+// The test that proves a list has `needed` elements: `count(L) > 0`, `count(L) >= 2`.
+std::string count_test(std::string_view list, std::int64_t needed) {
+    return needed == 1 ? fmt::format("count({}) > 0", list)
+                       : fmt::format("count({}) >= {}", list, needed);
+}
+
+// What the list is when the position stops the case: "is empty", "has fewer than 2 elements".
+std::string too_short(std::int64_t needed) {
+    return needed == 1 ? std::string("is empty")
+                       : fmt::format("has fewer than {} elements", needed);
+}
+
+} // namespace
+
 Diagnostic& ExpressionChecker::position_warning(Span at, Span list_at, std::int64_t needed,
                                                 bool in_place, const std::string& position) {
     std::string written = one_line(source_text(as_written(at)));
     std::string list = one_line(source_text(list_at));
     std::string test = !position.empty() ? fmt::format("count({}) > {}", list, position)
-                       : needed == 1     ? fmt::format("count({}) > 0", list)
-                                         : fmt::format("count({}) >= {}", list, needed);
+                                         : count_test(list, needed);
     auto& d = warning("check.unguarded_position", as_written(at),
                       fmt::format("`{}` stops the case with an error (eval.index) when `{}` {}, "
                                   "and nothing before it tests that",
-                                  written, list,
-                                  needed == 1 ? std::string("is empty")
-                                              : fmt::format("has fewer than {} elements", needed)));
+                                  written, list, too_short(needed)));
     d.help = in_place ? fmt::format("test it first: `if {} then {} else …`", test, written)
                       : fmt::format("test it first: `when {}`, or `if {} then {} else …`", test,
                                     test, written);
@@ -1897,17 +1912,14 @@ std::vector<ParamLookup> ExpressionChecker::warn_unguarded_lookups(
 void ExpressionChecker::report_def_position(const Node& read, const DefPosition& position) {
     std::string name = read.slot < p().defs.size() ? p().defs[read.slot].name : "?";
     std::string list = one_line(source_text(position.list_at));
-    std::string test = position.needed == 1 ? fmt::format("count({}) > 0", list)
-                                            : fmt::format("count({}) >= {}", list, position.needed);
     auto& d = warning(
         "check.unguarded_position", as_written(read.span),
         fmt::format("`{}` reads `{}` ({}), which stops the case with an error (eval.index) when "
                     "`{}` {}, and nothing before this read tests that",
                     name, one_line(source_text(as_written(position.at))), where(position.at), list,
-                    position.needed == 1
-                        ? std::string("is empty")
-                        : fmt::format("has fewer than {} elements", position.needed)));
-    d.help = fmt::format("test it first: `when {}` (or a definition that tests it)", test);
+                    too_short(position.needed)));
+    d.help = fmt::format("test it first: `when {}` (or a definition that tests it)",
+                         count_test(list, position.needed));
 }
 
 void ExpressionChecker::unguarded_def_lookup(const Node& read, const DefLookup& lookup) {
