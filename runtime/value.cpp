@@ -1,6 +1,7 @@
 // runtime/value.cpp — equality, ordering, printing and table indexes.
 #include "runtime/value.hpp"
 
+#include "runtime/ascii.hpp"
 #include "runtime/budget.hpp"
 
 #include <algorithm>
@@ -9,6 +10,23 @@
 #include <limits>
 
 namespace cpl {
+
+Value string_with_letters(Arena& arena, std::string_view s) {
+    // Names and codes are short; a long text gets no copy (lower looks at it when asked).
+    constexpr std::size_t longest_lowered = 64;
+    if (s.size() > longest_lowered) return Value::of_string(arena.copy(s));
+    if (!has_ascii_upper(s)) {
+        Value v = Value::of_string(arena.copy(s));
+        v.letters = letters_lower;
+        return v;
+    }
+    char* out = static_cast<char*>(arena.allocate(2 * s.size(), 1));
+    std::memcpy(out, s.data(), s.size());
+    copy_ascii_lower(s, out + s.size());
+    Value v = Value::of_string({out, s.size()});
+    v.letters = letters_lowered_after;
+    return v;
+}
 
 void TableData::index() {
     by_string.clear();

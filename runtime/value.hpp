@@ -18,9 +18,17 @@ enum class Kind : std::uint8_t { Number, Bool, String, List, Record, Table };
 
 struct TableData;
 
+/// What is known of a string's letters when it was made, so that `lower` need not look at
+/// them again on every call (names are lowered many times a case). Zero: nothing known.
+enum LetterCase : std::uint8_t {
+    letters_lower = 1,         // no A to Z in it: lower(s) is s
+    letters_lowered_after = 2, // a lower-cased copy of its `size` bytes follows it
+};
+
 struct Value {
     Kind kind = Kind::Bool;
-    std::uint32_t size = 0; // string length, list length, or record shape id
+    std::uint8_t letters = 0; // LetterCase bits of a string (in what was padding)
+    std::uint32_t size = 0;   // string length, list length, or record shape id
     union {
         std::int64_t number;
         bool boolean;
@@ -73,6 +81,11 @@ struct Value {
     std::string_view str() const { return {chars, size}; }
     std::span<const Value> list() const { return {items, size}; }
 };
+
+/// `s` copied into `arena` as a string Value whose lower-cased form is known: itself, or a
+/// copy made now beside it (up to 64 bytes; a longer text is copied alone). For strings that
+/// are lowered often: a case's names and texts, and a program's constants.
+Value string_with_letters(Arena& arena, std::string_view s);
 
 /// The field names of one record shape. Shapes are numbered by the Program.
 struct Shape {

@@ -15,12 +15,19 @@ Value builtin_starts_with(std::span<const Value> args, BuiltinContext& ctx) {
 
 Value builtin_lower(std::span<const Value> args, BuiltinContext& ctx) {
     if (args[0].kind != Kind::String) builtin_error(ctx, "`lower` needs a string");
-    std::string_view in = args[0].str();
-    // Most names are lower case already: hand back the same string, copying nothing.
-    if (!has_ascii_upper(in)) return args[0];
-    char* out = static_cast<char*>(ctx.arena.allocate(in.size(), 1));
-    copy_ascii_lower(in, out);
-    return Value::of_string({out, in.size()});
+    // A case's names and a program's constants were looked at once, when made
+    // (string_with_letters): no letter of them is looked at again.
+    Value lowered = args[0];
+    if (lowered.letters & letters_lower) return lowered;
+    if (lowered.letters & letters_lowered_after) {
+        lowered.chars += lowered.size;
+    } else if (has_ascii_upper(lowered.str())) {
+        char* out = static_cast<char*>(ctx.arena.allocate(lowered.size, 1));
+        copy_ascii_lower(lowered.str(), out);
+        lowered.chars = out;
+    }
+    lowered.letters = letters_lower;
+    return lowered;
 }
 
 Value builtin_join(std::span<const Value> args, BuiltinContext& ctx) {

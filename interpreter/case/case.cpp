@@ -7,6 +7,7 @@
 #include "interpreter/case/case_reader.hpp"
 #include "lang/json_nesting.hpp"
 #include "lang/suggest.hpp"
+#include "runtime/ascii.hpp"
 
 #include <array>
 #include <cstdint>
@@ -238,7 +239,9 @@ Value CaseReader::Impl::read_text(od::value& v, const Form* form) {
 Value CaseReader::Impl::read_one_of(od::value& v, const Spec& spec) {
     std::string_view option = get_enum(v, spec.choice->what, spec.choice->options);
     if (spec.unique) mark_unique(spec, option);
-    return Value::of_string(option);
+    Value chosen = Value::of_string(option);
+    if (!has_ascii_upper(option)) chosen.letters = letters_lower;
+    return chosen;
 }
 
 /// An option marked unique may be given once in the list being read: a second time names

@@ -178,7 +178,7 @@ struct CaseReader::Impl {
         return s;
     }
 
-    Value copy(std::string_view s) { return Value::of_string(arena->copy(s)); }
+    Value copy(std::string_view s) { return string_with_letters(*arena, s); }
 
     bool get_bool(od::value& v) {
         if (type_of(v) != od::json_type::boolean) fail("expected true or false");

@@ -544,7 +544,7 @@ Typed ExpressionChecker::compile(const ast::NumberLit& n, Span span, Scope&) {
 }
 
 Typed ExpressionChecker::compile(const ast::CodeLit& c, Span span, Scope&) {
-    return constant(Value::of_string(p().constants->copy(c.code)), code_type(), span);
+    return constant(string_with_letters(*p().constants, c.code), code_type(), span);
 }
 
 Typed ExpressionChecker::compile(const ast::BoolLit& b, Span span, Scope&) {
@@ -570,7 +570,7 @@ Typed ExpressionChecker::compile(const ast::StringLit& s, Span span, Scope& scop
         }
     }
     if (node.kids.empty())
-        return constant(Value::of_string(p().constants->copy(node.text[0])), string_type(), span);
+        return constant(string_with_letters(*p().constants, node.text[0]), string_type(), span);
     std::vector<std::string> texts = node.text;
     Typed out = fold({std::move(node), string_type()});
     if (out.node.op != Op::Interpolate) return out;
@@ -641,7 +641,7 @@ ExpressionChecker::interpolated_values(const std::vector<std::string>& texts,
             text += values[combination / stride % values.size()] + texts[i + 1];
             if ((too_many = text.size() > longest)) return std::nullopt;
         }
-        out.push_back(Value::of_string(p().constants->copy(text)));
+        out.push_back(string_with_letters(*p().constants, text));
     }
     return out;
 }

@@ -372,7 +372,7 @@ void RuleCompiler::compile_changes(const MergedRule& changes, const ast::Rule& t
                 narrows = true;
                 if (!compiled.otherwise) {
                     compiled.otherwise.emplace();
-                    compiled.otherwise->constant = Value::of_string(p().constants->copy(why));
+                    compiled.otherwise->constant = string_with_letters(*p().constants, why);
                 }
             }
             code.clauses.push_back(std::move(compiled));

@@ -407,15 +407,15 @@ void TableCompiler::tables() {
                 }
                 TableRowData one = proto;
                 if (!k.code.empty()) { // a code of a range of codes is a row of its own
-                    one.keys.push_back(Value::of_string(p().constants->copy(k.code)));
+                    one.keys.push_back(string_with_letters(*p().constants, k.code));
                 } else if (key.range == Range::numbers) {
                     one.is_range = true;
                     one.low = key.low;
                     one.high = key.high.value_or(std::numeric_limits<std::int64_t>::max());
                 } else if (key.range == Range::strings) {
                     one.is_range = one.string_range = true;
-                    one.keys.push_back(Value::of_string(p().constants->copy(key.low_text)));
-                    one.keys.push_back(Value::of_string(p().constants->copy(key.high_text)));
+                    one.keys.push_back(string_with_letters(*p().constants, key.low_text));
+                    one.keys.push_back(string_with_letters(*p().constants, key.high_text));
                 } else {
                     Scope key_scope;
                     key_scope.constant_only = true;

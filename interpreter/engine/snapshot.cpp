@@ -532,7 +532,7 @@ private:
         case Kind::Bool:
             return Value::of_bool(flag());
         case Kind::String:
-            return Value::of_string(p_->constants->copy(view()));
+            return string_with_letters(*p_->constants, view());
         case Kind::List: {
             std::uint32_t n = u32();
             if (n > in_.size() - at_) throw Truncated{};
