@@ -33,6 +33,7 @@ void TableData::index() {
     by_number.clear();
     range_rows.clear();
     longest_string_key = 0;
+    short_key_lengths = 0;
     std::size_t string_keys = 0;
     for (const auto& row : rows)
         if (!row.is_range)
@@ -49,6 +50,7 @@ void TableData::index() {
             if (key.kind == Kind::String) {
                 by_string.emplace(key.str(), i);
                 longest_string_key = std::max<std::size_t>(longest_string_key, key.size);
+                if (key.size < 32) short_key_lengths |= std::uint32_t{1} << key.size;
             } else if (key.kind == Kind::Number)
                 by_number.emplace(key.number, i);
             else if (key.kind == Kind::Bool)

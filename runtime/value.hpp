@@ -125,6 +125,9 @@ struct TableData {
     std::size_t longest_string_key = 0; // bounds prefix look-ups (prefix_rows)
 
     bool dated = false; // some row holds only for some dates: look-ups need the date
+    // Bit n: a string key of n bytes (n < 32); prefix_rows looks for no prefix of a length no
+    // key has (ICD-10 prefixes are of 3, 5, 6 and 7 bytes). Longer lengths are always tried.
+    std::uint32_t short_key_lengths = 0;
     // The policy that fixed it (`fixed table`, its declaration's or a later layer's over its
     // base's): the policies extending that one may not change it. "" when none did.
     std::string fixed_by;

@@ -287,8 +287,9 @@ Value builtin_prefix_rows(std::span<const Value> args, BuiltinContext& ctx) {
     std::size_t longest = std::min(text.size(), table.longest_string_key);
     Budget::charge_steps(longest);
     for (std::size_t length = 1; length <= longest; ++length)
-        if (const std::uint32_t* row = table.by_string.find(text.substr(0, length)))
-            if (in_force(*row)) found[count++] = *row;
+        if (length >= 32 || (table.short_key_lengths >> length & 1))
+            if (const std::uint32_t* row = table.by_string.find(text.substr(0, length)))
+                if (in_force(*row)) found[count++] = *row;
     // A range of strings ("G56.00".."G56.03") answers for every string between its bounds.
     for (auto i : table.range_rows) {
         const TableRowData& row = table.rows[i];

@@ -136,12 +136,15 @@ void sources_field(std::string& out, const std::vector<std::string>* keys) {
 
 // `, "cite": CITE, "sources": [KEY, …]`. A cite and its keys are the program's, the same in
 // every case, and long: their JSON is kept from the last time they were written, in a small
-// table of this thread found by where the texts are. The texts are compared too, so that a
-// cite of another program at a reused address is never written with this one's JSON.
-void cite_and_sources(std::string& out, std::string_view cite,
+// table of this thread found by where the texts are. A cite of the linked program `serial`
+// (not 0) at the place it was is that text still: a linked program is not changed while it
+// lives, and serials are not reused. Any other cite's text is compared, so that a cite of
+// another program at a reused address is never written with this one's JSON.
+void cite_and_sources(std::string& out, std::uint64_t serial, std::string_view cite,
                       const std::vector<std::string>* keys) {
     struct Written {
         bool filled = false; // an empty slot matches an empty cite with no keys: never use it
+        std::uint64_t serial = 0;
         const char* at = nullptr;
         const std::vector<std::string>* keys_at = nullptr;
         std::string cite;
@@ -153,9 +156,14 @@ void cite_and_sources(std::string& out, std::string_view cite,
     auto where = reinterpret_cast<std::uintptr_t>(cite.data()) ^
                  (reinterpret_cast<std::uintptr_t>(keys) << 1);
     Written& w = written[(where >> 4) % slots];
+    bool placed = w.filled && w.at == cite.data() && w.keys_at == keys;
+    if (placed && serial != 0 && w.serial == serial && w.cite.size() == cite.size()) {
+        out += w.json;
+        return;
+    }
     static const std::vector<std::string> none;
     const std::vector<std::string>& k = keys ? *keys : none;
-    if (!w.filled || w.at != cite.data() || w.keys_at != keys || w.cite != cite || w.keys != k) {
+    if (!placed || w.cite != cite || w.keys != k) {
         w.filled = true;
         w.at = cite.data();
         w.keys_at = keys;
@@ -165,6 +173,7 @@ void cite_and_sources(std::string& out, std::string_view cite,
         field(w.json, "cite", cite);
         sources_field(w.json, keys);
     }
+    w.serial = serial;
     out += w.json;
 }
 
@@ -192,7 +201,8 @@ void json_text(std::string& out, std::string_view text) {
 }
 
 // Claim lines as a JSON array: billed lines, and the unbilled ones a review lists.
-void json_lines(std::string& out, const std::vector<Line>& lines, bool layered, bool explain) {
+void json_lines(std::string& out, const std::vector<Line>& lines, std::uint64_t serial,
+                bool layered, bool explain) {
     out += '[';
     for (std::size_t i = 0; i < lines.size(); ++i) {
         const Line& l = lines[i];
@@ -201,7 +211,7 @@ void json_lines(std::string& out, const std::vector<Line>& lines, bool layered, 
         fmt::format_to(std::back_inserter(out), ", \"units\": {}, \"modifiers\": ", l.units);
         json_strings(out, l.modifiers);
         field(out, "rule", l.rule);
-        cite_and_sources(out, l.cite, l.sources);
+        cite_and_sources(out, serial, l.cite, l.sources);
         if (layered) {
             field(out, "layer", l.layer);
             if (!l.replaces.empty()) field(out, "replaces", l.replaces);
@@ -229,7 +239,7 @@ void append_json(std::string& out, const Result& r, bool explain) {
     json_string(out, r.case_id);
     field(out, "policy", r.policy);
     out += ", \"lines\": ";
-    json_lines(out, r.lines, r.layered, explain);
+    json_lines(out, r.lines, r.program_serial, r.layered, explain);
     out += ", \"edits\": [";
     for (std::size_t i = 0; i < r.edits.size(); ++i) {
         const Edit& e = r.edits[i];
@@ -238,7 +248,7 @@ void append_json(std::string& out, const Result& r, bool explain) {
         field(out, "rule", e.rule);
         field(out, "code", e.code);
         field(out, "message", e.message);
-        cite_and_sources(out, e.cite, e.sources);
+        cite_and_sources(out, r.program_serial, e.cite, e.sources);
         if (r.layered) {
             field(out, "layer", e.layer);
             if (!e.replaces.empty()) field(out, "replaces", e.replaces);
@@ -284,13 +294,13 @@ void append_json(std::string& out, const Result& r, bool explain) {
                 out += k ? ", {\"rule\": " : "{\"rule\": ";
                 json_string(out, v.reasons[k].rule);
                 field(out, "message", v.reasons[k].message);
-                cite_and_sources(out, v.reasons[k].cite, v.reasons[k].sources);
+                cite_and_sources(out, r.program_serial, v.reasons[k].cite, v.reasons[k].sources);
                 out += '}';
             }
             out += "]}";
         }
         out += "], \"unbilled\": ";
-        json_lines(out, r.unbilled, false, false);
+        json_lines(out, r.unbilled, r.program_serial, false, false);
     }
     out += '}';
 }

@@ -65,6 +65,9 @@ struct Result {
     std::vector<std::string> why_not; // under --why-not: why each asked-for code is absent
     std::vector<std::pair<std::string, std::string>> values; // under --print: name, value as text
     const std::vector<SourceCode>* bibliography = nullptr;   // the policy's, to resolve keys
+    // The linked program whose rules gave the cites (Program::serial), 0 when not known: its
+    // cites are written from the JSON kept for them, found by where they are.
+    std::uint64_t program_serial = 0;
     std::uint64_t steps = 0; // the evaluation steps the case spent (its cost)
 };
 

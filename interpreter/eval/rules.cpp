@@ -46,7 +46,7 @@ const RuleCode* first_exception(CaseState& s, const std::vector<RuleCode>& excep
                                 const RuleCode& rule, std::string_view code, Passes passes) {
     const RuleCode* winner = nullptr;
     for (const auto& exception : exceptions) {
-        if (!exception.effective.holds(s.context.date) || !passes(exception)) continue;
+        if (!exception.in_force(s.context.date) || !passes(exception)) continue;
         if (!winner) {
             winner = &exception;
             continue;
@@ -201,11 +201,12 @@ void exec(CaseState& s, const RuleCode& rule, std::size_t i, int line) {
     // Read once: the compiler cannot tell that the calls below leave the rule alone.
     const ClauseCode* clauses = rule.clauses.data();
     const std::size_t count = rule.clauses.size();
-    const bool element_exceptions = !rule.element_exceptions.empty();
-    for (; i <= count; ++i) {
-        if (i == rule.action_point && element_exceptions && element_exception_ran(s, rule, line))
-            return;
-        if (i == count) return;
+    // Where its element exceptions are tried (past the end when it has none): at the latest
+    // after the last clause.
+    const std::size_t exceptions_at =
+        rule.element_exceptions.empty() ? count + 1 : rule.action_point;
+    for (; i < count; ++i) {
+        if (i == exceptions_at && element_exception_ran(s, rule, line)) return;
         const ClauseCode& c = clauses[i];
         s.clause = &c; // an error below names it when it is a payer's (evaluate.cpp)
         switch (c.kind) {
@@ -276,6 +277,7 @@ void exec(CaseState& s, const RuleCode& rule, std::size_t i, int line) {
             break;
         }
     }
+    if (i == exceptions_at) element_exception_ran(s, rule, line);
 }
 
 void run_clauses(CaseState& s, const RuleCode& rule) {
@@ -292,7 +294,7 @@ void run_clauses(CaseState& s, const RuleCode& rule) {
 } // namespace
 
 void run_rule(CaseState& s, const RuleCode& rule) {
-    if (!rule.effective.holds(s.context.date)) return;
+    if (!rule.in_force(s.context.date)) return;
     s.clause = nullptr;
     if (rule.exceptions.empty()) return run_clauses(s, rule); // most rules: no call to try none
     s.rule = &rule; // the exceptions' guards run for it (an error there names it)

@@ -9,6 +9,8 @@
 // value.
 #include "interpreter/program/expressions.hpp"
 
+#include <atomic>
+
 namespace cpl {
 
 struct Dispatch {
@@ -361,10 +363,23 @@ std::uint64_t unlinked_runs() {
 }
 
 void link(Program& program) {
+    static std::atomic<std::uint64_t> linked{0};
+    program.serial = ++linked;
     for_each_node(program, [](Node& n) {
         n.run = Dispatch::choose(n, true);
         measure(n);
     });
+    auto mark_dated = [](auto& self, RuleCode& rule) -> void {
+        rule.dated = rule.effective.dated();
+        for (RuleCode& exception : rule.exceptions)
+            self(self, exception);
+        for (RuleCode& exception : rule.element_exceptions)
+            self(self, exception);
+    };
+    for (RuleCode& rule : program.rules)
+        mark_dated(mark_dated, rule);
+    for (RuleCode& edit : program.edits)
+        mark_dated(mark_dated, edit);
     for (RuleCode& edit : program.edits)
         edit.only_reviewing = !edit.clauses.empty() && edit.exceptions.empty() &&
                               edit.clauses[0].kind == ast::ClauseKind::When &&

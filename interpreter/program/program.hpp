@@ -161,7 +161,18 @@ struct NarrowingCode {
 };
 
 struct RuleCode {
-    // What running the rule reads comes first (its clauses, exceptions and frame), together.
+    // What running the rule reads comes first, together: whether it has dates, its flags and
+    // frame, then its clauses and exceptions.
+    // Whether `effective` has a bound: most rules have none, and their dates (a cache line
+    // further) are then not read. Set by link(), not kept in the snapshot; true until then, so
+    // that an unlinked program reads them.
+    bool dated = true;
+    ast::RuleKind kind = ast::RuleKind::Rule;
+    bool fixed = false;
+    // Its first clause is `when reviewing` (a review edit), and nothing tries an exception
+    // first: outside review it does nothing. Set by link(), not kept in the snapshot.
+    bool only_reviewing = false;
+    std::uint32_t frame_size = 0;
     std::vector<ClauseCode> clauses;
     std::vector<RuleCode> exceptions; // tried first; the first whose conditions hold runs instead
     // `exception … per VAR`: tried at clause `action_point` (where the rule would first act,
@@ -169,12 +180,6 @@ struct RuleCode {
     // guard (its leading let/when) holds runs instead of the rest of the rule's clauses.
     std::vector<RuleCode> element_exceptions;
     std::size_t action_point = 0;
-    std::uint32_t frame_size = 0;
-    ast::RuleKind kind = ast::RuleKind::Rule;
-    bool fixed = false;
-    // Its first clause is `when reviewing` (a review edit), and nothing tries an exception
-    // first: outside review it does nothing. Set by link(), not kept in the snapshot.
-    bool only_reviewing = false;
     Effective effective; // the rule runs only for dates of service in it
     std::string name;
     std::string doc;
@@ -187,6 +192,8 @@ struct RuleCode {
     std::vector<std::string> written; // its clauses as written, in source order (`cpl diff`)
     std::vector<std::string> sources; // the source keys its cite names, each once, in order
     Span span;
+
+    bool in_force(std::string_view date) const { return !dated || effective.holds(date); }
 };
 
 /// A document the policy's citations name by key (a `source` declaration).
@@ -264,6 +271,10 @@ struct Program {
     std::unique_ptr<TableData> disabled_billing = std::make_unique<TableData>();
     void index_disabled();
     std::uint32_t max_frame = 0;
+    /// Set by link(), unique in the process: a program is not changed once linked, so its texts
+    /// (cites) keep their place and content while it lives. Results carry it, so that the JSON
+    /// writer can know a cite it wrote before by where it is (eval/result.cpp).
+    std::uint64_t serial = 0;
     /// The undated settings the checker folded into each constant, by the constant's span
     /// (`most + 1` is one constant): explanations and `cpl doc` still name a setting a payer
     /// restated, however the expression that reads it was written.

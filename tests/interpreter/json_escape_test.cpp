@@ -103,3 +103,37 @@ TEST_CASE("json: documentation changed at the same place is written as it is now
         CHECK(json.find("\"documentation\": [" + reference(text) + "]") != std::string::npos);
     }
 }
+
+// A cite of a linked program (the result names its serial) is written from the JSON kept for
+// it, found by where it is, without comparing its text; a cite at the same place with another
+// serial, or with none, has its text compared and is written as it is now.
+TEST_CASE("json: a cite at the same place is written as it is, unless its program is the same") {
+    std::string cite(120, 'c');
+    std::vector<std::string> keys = {"S1"};
+    Line line;
+    line.code = "95886";
+    line.units = 1;
+    line.rule = "r";
+    line.cite = cite;
+    line.sources = &keys;
+    Result result;
+    result.case_id = "c";
+    result.policy = "standard";
+    result.lines = {line};
+    auto written = [&](std::uint64_t serial) {
+        result.program_serial = serial;
+        return to_json(result, false);
+    };
+    auto has_cite = [](const std::string& json, const std::string& text) {
+        return json.find("\"cite\": " + reference(text) + ", \"sources\": [\"S1\"]") !=
+               std::string::npos;
+    };
+    CHECK(has_cite(written(7), cite));
+    CHECK(written(7) == written(7)); // the kept JSON, as written the first time
+    for (std::uint64_t serial : {std::uint64_t{8}, std::uint64_t{0}, std::uint64_t{9}}) {
+        cite.replace(0, 9, fmt::format("serial {:2}", serial)); // another program's, same place
+        std::string json = written(serial);
+        INFO(json);
+        CHECK(has_cite(json, cite));
+    }
+}

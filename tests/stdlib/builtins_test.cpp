@@ -44,17 +44,21 @@ TEST_CASE("built-ins, evaluated as constants") {
         {"entries(t)[1].value", "95908"},
         {"prefix_rows(dx, \"G56.01\")", "[\"right carpal tunnel\", \"carpal tunnel\"]"},
         {"prefix_rows(dx, \"M54\")", "[]"},
+        // Only lengths some key has are looked for; from 32 bytes on every length is.
+        {"prefix_rows(dx, \"G56.012\")", "[\"right carpal tunnel\", \"carpal tunnel\"]"},
+        {"prefix_rows(dx, \"a key of thirty-two bytes or more, and then more\")", "[\"long\"]"},
         {"row_key(syn, \"abductor pollicis brevis\")", "APB"},
         {"row_key(syn, \"APB\")", "APB"},
         {"row_key(syn, \"FDI\")", "FDI"},
     }));
     CAPTURE(expr);
-    Loaded loaded = load_text(
-        "policy b\ntable t 1..2 => 95907\n 3..4 => 95908\nend\n"
-        "table dx \"G56.01\" => \"right carpal tunnel\"\n \"G56\" => \"carpal tunnel\"\nend\n"
-        "table syn \"APB\", \"abductor pollicis brevis\" => 1\nend\n"
-        "def x = " +
-        expr + "\n");
+    Loaded loaded =
+        load_text("policy b\ntable t 1..2 => 95907\n 3..4 => 95908\nend\n"
+                  "table dx \"G56.01\" => \"right carpal tunnel\"\n \"G56\" => \"carpal tunnel\"\n"
+                  " \"a key of thirty-two bytes or more\" => \"long\"\nend\n"
+                  "table syn \"APB\", \"abductor pollicis brevis\" => 1\nend\n"
+                  "def x = " +
+                  expr + "\n");
     INFO(rendered(loaded));
     REQUIRE(loaded.program);
     const DefCode& def = loaded.program->defs.at(0);
