@@ -16,7 +16,7 @@ namespace cpl {
 // A field added to one of these must be written and read below: these fail to compile until
 // the sizes are updated, as a reminder (sizes of x86-64 with libstdc++, the build's platform).
 #if defined(__x86_64__) && defined(__GLIBCXX__)
-static_assert(sizeof(Program) == 784, "Program changed: update snapshot.cpp");
+static_assert(sizeof(Program) == 792, "Program changed: update snapshot.cpp");
 static_assert(sizeof(RequirementCode) == 112, "RequirementCode changed: update snapshot.cpp");
 static_assert(sizeof(RuleCode) == 472, "RuleCode changed: update snapshot.cpp");
 static_assert(sizeof(ClauseCode) == 504, "ClauseCode changed: update snapshot.cpp");
@@ -25,7 +25,7 @@ static_assert(sizeof(Node) == 104, "Node changed: update snapshot.cpp");
 static_assert(sizeof(SettingCode) == 264, "SettingCode changed: update snapshot.cpp");
 static_assert(sizeof(SettingVersionCode) == 144, "SettingVersionCode changed: update snapshot.cpp");
 static_assert(sizeof(SourceCode) == 216, "SourceCode changed: update snapshot.cpp");
-static_assert(sizeof(TableData) == 328, "TableData changed: update snapshot.cpp");
+static_assert(sizeof(TableData) == 336, "TableData changed: update snapshot.cpp");
 static_assert(sizeof(TableRowData) == 192, "TableRowData changed: update snapshot.cpp");
 static_assert(sizeof(Type) == 48, "Type changed: update snapshot.cpp");
 static_assert(sizeof(Shape) == 56, "Shape changed: update snapshot.cpp");

@@ -80,3 +80,21 @@ TEST_CASE("string index: reserving room keeps what is there and finds what comes
     }
     CHECK_FALSE(index.find("after1000"));
 }
+
+TEST_CASE("string index: a small table's marks turn away misses and keep every key") {
+    StringIndex<int> arm;
+    for (int level = 1; level <= 8; ++level)
+        arm.emplace("C" + std::to_string(level), level);
+    arm.emplace("", 0); // the empty key has a mark of its own too
+    for (int level = 1; level <= 8; ++level) {
+        const int* found = arm.find("C" + std::to_string(level));
+        REQUIRE(found);
+        CHECK(*found == level);
+    }
+    REQUIRE(arm.find(""));
+    for (const char* other : {"L1", "L5", "S1", "T1", "C9", "C10", "c5"})
+        CHECK_FALSE(arm.find(other));
+    arm.clear();
+    CHECK_FALSE(arm.find("C5"));
+    CHECK_FALSE(arm.find(""));
+}
