@@ -97,6 +97,7 @@ public:
     /// The value of `key`, or nullptr.
     const T* find(std::string_view key) const {
         if (!(marks_ >> string_mark(key) & 1)) return nullptr; // no key has its mark
+        if (slots_.empty()) return nullptr; // moved from: its marks stayed behind
         std::uint32_t hash = string_hash(key);
         std::size_t mask = slots_.size() - 1;
         auto size = static_cast<std::uint32_t>(key.size());

@@ -98,3 +98,12 @@ TEST_CASE("string index: a small table's marks turn away misses and keep every k
     CHECK_FALSE(arm.find("C5"));
     CHECK_FALSE(arm.find(""));
 }
+
+TEST_CASE("string index: one moved from finds nothing") {
+    StringIndex<int> from;
+    from.emplace("C5", 5);
+    StringIndex<int> to = std::move(from);
+    REQUIRE(to.find("C5"));
+    CHECK(*to.find("C5") == 5);
+    CHECK_FALSE(from.find("C5")); // NOLINT(bugprone-use-after-move): what is left is asked
+}
