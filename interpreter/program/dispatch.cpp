@@ -369,17 +369,7 @@ void link(Program& program) {
         n.run = Dispatch::choose(n, true);
         measure(n);
     });
-    auto mark_dated = [](auto& self, RuleCode& rule) -> void {
-        rule.dated = rule.effective.dated();
-        for (RuleCode& exception : rule.exceptions)
-            self(self, exception);
-        for (RuleCode& exception : rule.element_exceptions)
-            self(self, exception);
-    };
-    for (RuleCode& rule : program.rules)
-        mark_dated(mark_dated, rule);
-    for (RuleCode& edit : program.edits)
-        mark_dated(mark_dated, edit);
+    for_each_rule(program, [](RuleCode& rule) { rule.dated = rule.effective.dated(); });
     for (RuleCode& edit : program.edits)
         edit.only_reviewing = !edit.clauses.empty() && edit.exceptions.empty() &&
                               edit.clauses[0].kind == ast::ClauseKind::When &&

@@ -318,6 +318,22 @@ struct Program {
     }
 };
 
+/// Calls `visit` on every rule and edit of the program and on each of their exceptions and
+/// element exceptions, at any depth, a rule before its exceptions.
+template <typename Visit> void for_each_rule(Program& program, Visit&& visit) {
+    auto rule = [&](auto& self, RuleCode& r) -> void {
+        visit(r);
+        for (auto& exception : r.exceptions)
+            self(self, exception);
+        for (auto& exception : r.element_exceptions)
+            self(self, exception);
+    };
+    for (auto& r : program.rules)
+        rule(rule, r);
+    for (auto& r : program.edits)
+        rule(rule, r);
+}
+
 /// Calls `visit` on every node of the program's definitions, rules and edits (with their
 /// exceptions), kids after their parent.
 template <typename Visit> void for_each_node(Program& program, Visit&& visit) {
@@ -329,24 +345,16 @@ template <typename Visit> void for_each_node(Program& program, Visit&& visit) {
     auto optional = [&](std::optional<Node>& n) {
         if (n) node(node, *n);
     };
-    auto rule = [&](auto& self, RuleCode& r) -> void {
+    for (auto& def : program.defs)
+        node(node, def.body);
+    for_each_rule(program, [&](RuleCode& r) {
         for (auto& clause : r.clauses) {
             node(node, clause.expr);
             optional(clause.units);
             optional(clause.modifiers);
             optional(clause.otherwise);
         }
-        for (auto& exception : r.exceptions)
-            self(self, exception);
-        for (auto& exception : r.element_exceptions)
-            self(self, exception);
-    };
-    for (auto& def : program.defs)
-        node(node, def.body);
-    for (auto& r : program.rules)
-        rule(rule, r);
-    for (auto& r : program.edits)
-        rule(rule, r);
+    });
 }
 
 /// Gives every node of the program the function that evaluates it, its weight and its height
