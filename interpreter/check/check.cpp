@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <unordered_map>
+#include <utility>
 
 namespace cpl {
 
@@ -358,7 +359,10 @@ private:
         for (const auto& param : def.params)
             scope.push(param.name.text, param_type(param));
         std::size_t errors_before = diagnostics_.error_count();
+        // Compiled where first named: the conditions holding there are not the body's.
+        std::vector<Holding> outer = std::exchange(holding_, {});
         Typed body = expr(def.body, scope);
+        holding_ = std::move(outer);
         // `code` may have moved while compiling dependencies: index again.
         DefCode& done = p().defs[i];
         done.body = std::move(body.node);

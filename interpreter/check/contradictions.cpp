@@ -495,6 +495,42 @@ void ExpressionChecker::warn_unreachable_arms(const std::vector<const Node*>& co
     }
 }
 
+// What the conditions holding say of the divisor, and of a table look-up's key: no 0 is left
+// when the divisor cannot be 0 (`d > 0`, `d != 0`, `d in [1, 2]`), or when the key cannot be
+// the key of any row of 0 (`line.code != 95885`). A test it does not follow proves nothing.
+bool ExpressionChecker::zero_left_out(const Node& divisor, const std::vector<Value>& zero_keys) {
+    if (holding_.empty()) return false;
+    const auto& shapes = p().shapes;
+    std::string divisor_key = key_of(divisor, shapes);
+    std::string row_key;
+    if (divisor.op == Op::Index && divisor.kids.size() == 2 && !zero_keys.empty())
+        row_key = key_of(divisor.kids[1], shapes);
+    if (divisor_key.empty() && row_key.empty()) return false;
+    const Tests reader(p(), folded_from_tables_);
+    std::map<std::string, Known> known;
+    for (const auto& [condition, negate] : holding_) {
+        std::vector<Conjunct> tests;
+        conjuncts(condition, negate, nullptr, tests, p().defs);
+        for (const auto& [node, negated, written, in_definition] : tests) {
+            std::optional<Test> test = reader.of(*node, negated);
+            if (!test || (in_definition && test->key.find("local ") != std::string::npos) ||
+                (test->key != divisor_key && test->key != row_key))
+                continue;
+            learn(known[test->key], *test, shapes);
+        }
+    }
+    // Whether `key` can still be `v` where the conditions hold.
+    auto can_be = [&](const std::string& key, const Value& v) {
+        auto it = known.find(key);
+        if (key.empty() || it == known.end()) return true;
+        Known k = it->second;
+        return !learn(k, Test{key, Op::Eq, {v}}, shapes) || satisfiable(k, shapes);
+    };
+    if (!divisor_key.empty() && !can_be(divisor_key, Value::of_number(0))) return true;
+    return !row_key.empty() && std::none_of(zero_keys.begin(), zero_keys.end(),
+                                            [&](const Value& key) { return can_be(row_key, key); });
+}
+
 void RuleCompiler::warn_contradictions(const RuleCode& code, const ast::Rule& rule) {
     const auto& shapes = p().shapes;
     const Tests reader(p(), folded_from_tables_);

@@ -730,7 +730,10 @@ Typed ExpressionChecker::list_element(const ast::Conditional& c, Scope& scope) {
     bool holds = true;
     bool known = !scope.constant_only && !scope.requirement &&
                  constant_condition(condition, *c.condition, &holds);
-    Typed element = expr(*c.element, scope);
+    Typed element = [&] {
+        Assuming given(*this, condition.node, false);
+        return expr(*c.element, scope);
+    }();
     if (known && holds) return element;
     Constants values = let_constants(element); // the element's, when it is there
     std::vector<Node> kids;
@@ -840,8 +843,14 @@ Typed ExpressionChecker::compile(const ast::IfExpr& i, Span span, Scope& scope) 
     Typed condition = expr(*i.condition, scope);
     expect(condition, bool_type(), *i.condition, "the condition of `if`");
     if (!scope.constant_only && !scope.requirement) constant_condition(condition, *i.condition);
-    Typed then_branch = expr(*i.then_branch, scope);
-    Typed else_branch = expr(*i.else_branch, scope);
+    Typed then_branch = [&] {
+        Assuming holds(*this, condition.node, false);
+        return expr(*i.then_branch, scope);
+    }();
+    Typed else_branch = [&] {
+        Assuming fails(*this, condition.node, true);
+        return expr(*i.else_branch, scope);
+    }();
     same_kind(then_branch.type, else_branch.type, *i.else_branch, "the branches of `if`");
     TypeP type = unify(then_branch.type, else_branch.type);
     std::vector<Node> kids;
@@ -939,14 +948,20 @@ Constants ExpressionChecker::table_values(const TableData& table) {
 Typed ExpressionChecker::compile(const ast::FirstMatch& f, Span span, Scope& scope) {
     std::vector<std::pair<Typed, Typed>> arms;
     TypeP type;
+    // An arm is taken where its condition holds and those before it fail.
+    std::size_t holding = holding_.size();
     for (const auto& arm : f.arms) {
         Typed condition = expr(arm.condition, scope);
         expect(condition, bool_type(), arm.condition, "the condition of a `first` arm");
         if (!scope.constant_only && !scope.requirement)
             constant_condition(condition, arm.condition);
-        Typed value = expr(arm.value, scope);
+        Typed value = [&] {
+            Assuming holds(*this, condition.node, false);
+            return expr(arm.value, scope);
+        }();
         same_kind(type, value.type, arm.value, "the values of `first`");
         type = unify(type, value.type);
+        holding_.push_back({condition.node, true});
         arms.emplace_back(std::move(condition), std::move(value));
     }
     if (!scope.constant_only && !scope.requirement && arms.size() > 1) {
@@ -959,6 +974,7 @@ Typed ExpressionChecker::compile(const ast::FirstMatch& f, Span span, Scope& sco
         warn_unreachable_arms(conditions, written);
     }
     Typed result = expr(*f.otherwise, scope);
+    holding_.resize(holding);
     same_kind(type, result.type, *f.otherwise, "the values of `first`");
     type = unify(type, result.type);
     for (auto arm = arms.rbegin(); arm != arms.rend(); ++arm) {

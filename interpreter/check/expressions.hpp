@@ -264,6 +264,34 @@ protected:
     [[gnu::noinline]] void report_def_undated(const Node& read, const DefDate& date);
     bool is_case_date(const Node& operand, const std::optional<CaseField>& field);
     [[gnu::noinline]] void zero_divisor(const ast::Binary& b, const Typed& divisor);
+    // Whether the conditions holding where a divisor is read leave out every 0 it may be: the
+    // divisor's own (`when d > 0`, `d != 0 and …`), or of a table look-up's key, the keys of
+    // the rows of 0 (`when line.code != 95885`). contradictions.cpp reads them.
+    bool zero_left_out(const Node& divisor, const std::vector<Value>& zero_keys);
+
+    // A condition that holds (or, `negate`, fails) wherever the expression being compiled is
+    // evaluated: an earlier `when` of the rule, an `if`'s condition in its branches, the left
+    // of an `and` (`or`), a `first` arm's and those before it, a list element's condition.
+    // A copy: the node compiled moves into its parent.
+    struct Holding {
+        Node condition;
+        bool negate = false;
+    };
+    std::vector<Holding> holding_;
+    // Holds `condition` (or its `not`) while it lives: the conditions of an expression nest.
+    class Assuming {
+    public:
+        Assuming(ExpressionChecker& checker, const Node& condition, bool negate)
+            : holding_(checker.holding_) {
+            holding_.push_back({condition, negate});
+        }
+        Assuming(const Assuming&) = delete;
+        Assuming& operator=(const Assuming&) = delete;
+        ~Assuming() { holding_.pop_back(); }
+
+    private:
+        std::vector<Holding>& holding_;
+    };
     bool unknown_rule_name(const Typed& field, const Typed& constant, const ast::Expr& at);
     /// Names the settings folded into the constant at `at` (and the layers that set them): the
     /// value a diagnostic is about came from there, not from the text it points at.

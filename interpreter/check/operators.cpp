@@ -799,7 +799,12 @@ Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {
         range_start_ = b.left.get();
         range_end_ = b.right.get();
     }
-    Typed right = expr(*b.right, scope);
+    // The right of `and` is evaluated where the left holds; of `or`, where it fails.
+    Typed right = [&] {
+        if (b.op != B::And && b.op != B::Or) return expr(*b.right, scope);
+        Assuming left_side(*this, left.node, b.op == B::Or);
+        return expr(*b.right, scope);
+    }();
     range_end_ = outer_range_end;
     range_start_ = outer_range_start;
     const TypeP& l = left.type;
@@ -943,8 +948,8 @@ void ExpressionChecker::note_settings(Diagnostic& d, Span at) {
 
 // A divisor known before any case. Always 0 as written (`/ 0`, `/ (1 - 1)`): every case that
 // divides stops, an error. 0 from a setting, in some rows of the table it is read from, or on
-// some dates of its setting: a warning, since a test before the division may leave 0 out
-// (`when per_unit > 0`), which this check does not read.
+// some dates of its setting: a warning, unless the conditions holding there leave 0 out
+// (`when per_unit > 0`, `if d != 0 then … else 0`: zero_left_out).
 void ExpressionChecker::zero_divisor(const ast::Binary& b, const Typed& divisor) {
     std::string_view op = vocabulary::binary(b.op).spelling;
     std::string written = one_line(source_text(b.right->span));
@@ -959,22 +964,29 @@ void ExpressionChecker::zero_divisor(const ast::Binary& b, const Typed& divisor)
         return;
     }
     std::vector<std::string> zeros; // where the divisor is 0, in words
+    std::vector<Value> zero_keys;   // the keys of a table's rows of 0; none when one is a range
     std::string_view where = "";
     if (known && known->kind == Kind::Number && known->number == 0) {
         zeros.push_back("every date of service");
     } else if (n.op == Op::Index && n.kids.size() == 2 && n.kids[0].op == Op::Const &&
                n.kids[0].constant.kind == Kind::Table) {
+        bool ranges = false;
         for (const TableRowData& row : n.kids[0].constant.table->rows)
-            if (row.value.kind == Kind::Number && row.value.number == 0)
+            if (row.value.kind == Kind::Number && row.value.number == 0) {
                 zeros.push_back(row.is_range ? range_text(row)
                                              : to_text(row.keys[0], p().shapes, true));
+                ranges = ranges || row.is_range;
+                if (!row.is_range)
+                    zero_keys.insert(zero_keys.end(), row.keys.begin(), row.keys.end());
+            }
+        if (ranges) zero_keys.clear();
         where = zeros.size() == 1 ? "the row of " : "the rows of ";
     } else if (n.op == Op::DatedSetting && n.slot < p().settings.size()) {
         for (const SettingVersionCode& v : p().settings[n.slot].versions)
             if (v.value.kind == Kind::Number && v.value.number == 0)
                 zeros.push_back(fmt::format("its value {}", range_in_words(v.effective)));
     }
-    if (zeros.empty()) return;
+    if (zeros.empty() || zero_left_out(n, zero_keys)) return;
     std::size_t shown = std::min<std::size_t>(zeros.size(), 3);
     auto& d = warning(
         "check.zero_divisor", b.right->span,
@@ -983,8 +995,8 @@ void ExpressionChecker::zero_divisor(const ast::Binary& b, const Typed& divisor)
                     op, written, where,
                     fmt::join(zeros.begin(), zeros.begin() + static_cast<long>(shown), ", "),
                     zeros.size() > shown ? fmt::format(" and {} more", zeros.size() - shown) : ""));
-    d.help = "test it before dividing (`if d > 0 then … else 0`), or give it a value other than 0 "
-             "(this check does not read the tests before the division)";
+    d.help = "test it before dividing (`when d > 0`, or `if d > 0 then … else 0`), or give it a "
+             "value other than 0";
     note_settings(d, n.span);
 }
 

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <utility>
 
 namespace cpl::check_detail {
 
@@ -274,11 +275,17 @@ RuleCode RuleCompiler::compile_body(const ast::Rule& written, const std::string&
     Scope scope;
     scope.in_edit = is_edit;
     std::size_t point = action_point(rule);
+    // A `when` that fails ends the pass: the clauses after it run where it holds. (The
+    // conditions of an enclosing rule, one whose exception this is, hold nowhere here.)
+    std::vector<Holding> outer = std::exchange(holding_, {});
     for (std::size_t i = 0; i <= rule.clauses.size(); ++i) {
         if (i == point && changes) compile_changes(*changes, rule, scope, code);
-        if (i < rule.clauses.size())
-            code.clauses.push_back(compile_clause(rule.clauses[i], scope, rule, replaces));
+        if (i >= rule.clauses.size()) continue;
+        code.clauses.push_back(compile_clause(rule.clauses[i], scope, rule, replaces));
+        if (const ClauseCode& c = code.clauses.back(); c.kind == ast::ClauseKind::When)
+            holding_.push_back({c.expr, false});
     }
+    holding_ = std::move(outer);
     for (const auto& clause : code.clauses)
         if (clause.narrowing < 0) code.written.push_back(clause.source);
     if (changes && changes->rule->placement)
