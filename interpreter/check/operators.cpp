@@ -898,8 +898,13 @@ Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {
                               : Op::Mod;
         if (!fits(number_type(), l) || !fits(number_type(), r))
             mismatch(vocabulary::binary(b.op).spelling);
-        else if ((op == Op::Div || op == Op::Mod) && left.node.op != Op::Const) {
-            zero_divisor(b, right); // two constants are folded, which reports a 0 divisor
+        else if ((op == Op::Div || op == Op::Mod) && !(known_value(left.node, left.constants) &&
+                                                       known_value(right.node, right.constants))) {
+            // Two constants (or definitions of them) are folded, which reports a 0 divisor; a
+            // constant divided by a look-up (`10 / t[c]`) is judged as any other division. A
+            // requirement is decided on every date by the checker, which reports its division
+            // by 0 itself.
+            if (!scope.requirement) zero_divisor(b, right);
             // `total / count(case.extremities)`: 0 for a case without limbs, judged as
             // `case.extremities[0]` is (check.unguarded_position).
             const Node& d = right.node;
