@@ -495,17 +495,20 @@ void ExpressionChecker::warn_unreachable_arms(const std::vector<const Node*>& co
     }
 }
 
-// What the conditions holding say of the divisor, and of a table look-up's key: no 0 is left
-// when the divisor cannot be 0 (`d > 0`, `d != 0`, `d in [1, 2]`), or when the key cannot be
-// the key of any row of 0 (`line.code != 95885`). A test it does not follow proves nothing.
-bool ExpressionChecker::zero_left_out(const Node& divisor, const std::vector<Value>& zero_keys) {
+// What the conditions holding say of the divisor (or of the local that names it, `named_by`),
+// and of a table look-up's key: no 0 is left when the divisor cannot be 0 (`d > 0`, `d != 0`,
+// `d in [1, 2]`), or when the key cannot be the key of any row of 0 (`line.code != 95885`). A
+// test it does not follow proves nothing.
+bool ExpressionChecker::zero_left_out(const Node& divisor, const Node* named_by,
+                                      const std::vector<Value>& zero_keys) {
     if (holding_.empty()) return false;
     const auto& shapes = p().shapes;
     std::string divisor_key = key_of(divisor, shapes);
+    std::string name_key = named_by ? key_of(*named_by, shapes) : "";
     std::string row_key;
     if (divisor.op == Op::Index && divisor.kids.size() == 2 && !zero_keys.empty())
         row_key = key_of(divisor.kids[1], shapes);
-    if (divisor_key.empty() && row_key.empty()) return false;
+    if (divisor_key.empty() && name_key.empty() && row_key.empty()) return false;
     const Tests reader(p(), folded_from_tables_);
     std::map<std::string, Known> known;
     for (const auto& [condition, negate] : holding_) {
@@ -514,7 +517,7 @@ bool ExpressionChecker::zero_left_out(const Node& divisor, const std::vector<Val
         for (const auto& [node, negated, written, in_definition] : tests) {
             std::optional<Test> test = reader.of(*node, negated);
             if (!test || (in_definition && test->key.find("local ") != std::string::npos) ||
-                (test->key != divisor_key && test->key != row_key))
+                (test->key != divisor_key && test->key != name_key && test->key != row_key))
                 continue;
             learn(known[test->key], *test, shapes);
         }
@@ -526,7 +529,8 @@ bool ExpressionChecker::zero_left_out(const Node& divisor, const std::vector<Val
         Known k = it->second;
         return !learn(k, Test{key, Op::Eq, {v}}, shapes) || satisfiable(k, shapes);
     };
-    if (!divisor_key.empty() && !can_be(divisor_key, Value::of_number(0))) return true;
+    for (const std::string* key : {&divisor_key, &name_key})
+        if (!key->empty() && !can_be(*key, Value::of_number(0))) return true;
     return !row_key.empty() && std::none_of(zero_keys.begin(), zero_keys.end(),
                                             [&](const Value& key) { return can_be(row_key, key); });
 }

@@ -267,7 +267,10 @@ protected:
     // Whether the conditions holding where a divisor is read leave out every 0 it may be: the
     // divisor's own (`when d > 0`, `d != 0 and …`), or of a table look-up's key, the keys of
     // the rows of 0 (`when line.code != 95885`). contradictions.cpp reads them.
-    bool zero_left_out(const Node& divisor, const std::vector<Value>& zero_keys);
+    bool zero_left_out(const Node& divisor, const Node* named_by,
+                       const std::vector<Value>& zero_keys);
+    // The rule's `let`s compiled so far, by slot: what a local divisor names.
+    std::map<std::uint32_t, Node> rule_lets_;
 
     // A condition that holds (or, `negate`, fails) wherever the expression being compiled is
     // evaluated: an earlier `when` of the rule, an `if`'s condition in its branches, the left

@@ -968,15 +968,20 @@ void ExpressionChecker::zero_divisor(const ast::Binary& b, const Typed& divisor)
                           written == "0" ? written : fmt::format("`{}`, which is 0", written)));
         return;
     }
+    // `let per_study = t[line.code]`, then `/ per_study`: judged as the look-up it names.
+    const Node* named = nullptr;
+    if (auto let = rule_lets_.find(n.slot); n.op == Op::Local && let != rule_lets_.end())
+        named = &let->second;
+    const Node& r = named ? *named : n;
     std::vector<std::string> zeros; // where the divisor is 0, in words
     std::vector<Value> zero_keys;   // the keys of a table's rows of 0; none when one is a range
     std::string_view where = "";
     if (known && known->kind == Kind::Number && known->number == 0) {
         zeros.push_back("every date of service");
-    } else if (n.op == Op::Index && n.kids.size() == 2 && n.kids[0].op == Op::Const &&
-               n.kids[0].constant.kind == Kind::Table) {
+    } else if (r.op == Op::Index && r.kids.size() == 2 && r.kids[0].op == Op::Const &&
+               r.kids[0].constant.kind == Kind::Table) {
         bool ranges = false;
-        for (const TableRowData& row : n.kids[0].constant.table->rows)
+        for (const TableRowData& row : r.kids[0].constant.table->rows)
             if (row.value.kind == Kind::Number && row.value.number == 0) {
                 zeros.push_back(row.is_range ? range_text(row)
                                              : to_text(row.keys[0], p().shapes, true));
@@ -986,12 +991,12 @@ void ExpressionChecker::zero_divisor(const ast::Binary& b, const Typed& divisor)
             }
         if (ranges) zero_keys.clear();
         where = zeros.size() == 1 ? "the row of " : "the rows of ";
-    } else if (n.op == Op::DatedSetting && n.slot < p().settings.size()) {
-        for (const SettingVersionCode& v : p().settings[n.slot].versions)
+    } else if (r.op == Op::DatedSetting && r.slot < p().settings.size()) {
+        for (const SettingVersionCode& v : p().settings[r.slot].versions)
             if (v.value.kind == Kind::Number && v.value.number == 0)
                 zeros.push_back(fmt::format("its value {}", range_in_words(v.effective)));
     }
-    if (zeros.empty() || zero_left_out(n, zero_keys)) return;
+    if (zeros.empty() || zero_left_out(r, named ? &n : nullptr, zero_keys)) return;
     std::size_t shown = std::min<std::size_t>(zeros.size(), 3);
     auto& d = warning(
         "check.zero_divisor", b.right->span,
@@ -1000,9 +1005,12 @@ void ExpressionChecker::zero_divisor(const ast::Binary& b, const Typed& divisor)
                     op, written, where,
                     fmt::join(zeros.begin(), zeros.begin() + static_cast<long>(shown), ", "),
                     zeros.size() > shown ? fmt::format(" and {} more", zeros.size() - shown) : ""));
+    if (named)
+        d.notes.push_back(fmt::format("`{}` is `{}`, as its `let` names it", written,
+                                      one_line(source_text(named->span))));
     d.help = "test it before dividing (`when d > 0`, or `if d > 0 then … else 0`), or give it a "
              "value other than 0";
-    note_settings(d, n.span);
+    note_settings(d, r.span);
 }
 
 // `i + 1` of `for i in 0..3` takes each of 1..4 in turn: known, so that a position `l[i + 1]`

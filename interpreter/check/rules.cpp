@@ -278,14 +278,18 @@ RuleCode RuleCompiler::compile_body(const ast::Rule& written, const std::string&
     // A `when` that fails ends the pass: the clauses after it run where it holds. (The
     // conditions of an enclosing rule, one whose exception this is, hold nowhere here.)
     std::vector<Holding> outer = std::exchange(holding_, {});
+    std::map<std::uint32_t, Node> outer_lets = std::exchange(rule_lets_, {});
     for (std::size_t i = 0; i <= rule.clauses.size(); ++i) {
         if (i == point && changes) compile_changes(*changes, rule, scope, code);
         if (i >= rule.clauses.size()) continue;
         code.clauses.push_back(compile_clause(rule.clauses[i], scope, rule, replaces));
         if (const ClauseCode& c = code.clauses.back(); c.kind == ast::ClauseKind::When)
             holding_.push_back({c.expr, false});
+        else if (c.kind == ast::ClauseKind::Let)
+            rule_lets_[c.slot] = c.expr;
     }
     holding_ = std::move(outer);
+    rule_lets_ = std::move(outer_lets);
     for (const auto& clause : code.clauses)
         if (clause.narrowing < 0) code.written.push_back(clause.source);
     if (changes && changes->rule->placement)
