@@ -496,18 +496,18 @@ void ExpressionChecker::warn_unreachable_arms(const std::vector<const Node*>& co
 }
 
 // What the conditions holding say of the divisor (or of the local that names it, `named_by`),
-// and of a table look-up's key: no 0 is left when the divisor cannot be 0 (`d > 0`, `d != 0`,
-// `d in [1, 2]`), or when the key cannot be the key of any row of 0 (`line.code != 95885`). A
-// test it does not follow proves nothing.
-bool ExpressionChecker::zero_left_out(const Node& divisor, const Node* named_by,
+// and of the key of the table look-up it reads (`lookup`): no 0 is left when the divisor
+// cannot be 0 (`d > 0`, `d != 0`, `d in [1, 2]`), or when the key cannot be the key of any row
+// of 0 (`line.code != 95885`). A test it does not follow proves nothing.
+bool ExpressionChecker::zero_left_out(const Node& divisor, const Node* named_by, const Node* lookup,
                                       const std::vector<Value>& zero_keys) {
     if (holding_.empty()) return false;
     const auto& shapes = p().shapes;
     std::string divisor_key = key_of(divisor, shapes);
     std::string name_key = named_by ? key_of(*named_by, shapes) : "";
     std::string row_key;
-    if (divisor.op == Op::Index && divisor.kids.size() == 2 && !zero_keys.empty())
-        row_key = key_of(divisor.kids[1], shapes);
+    if (lookup && lookup->kids.size() == 2 && !zero_keys.empty())
+        row_key = key_of(lookup->kids[1], shapes);
     if (divisor_key.empty() && name_key.empty() && row_key.empty()) return false;
     const Tests reader(p(), folded_from_tables_);
     std::map<std::string, Known> known;

@@ -267,7 +267,7 @@ protected:
     // Whether the conditions holding where a divisor is read leave out every 0 it may be: the
     // divisor's own (`when d > 0`, `d != 0 and …`), or of a table look-up's key, the keys of
     // the rows of 0 (`when line.code != 95885`). contradictions.cpp reads them.
-    bool zero_left_out(const Node& divisor, const Node* named_by,
+    bool zero_left_out(const Node& divisor, const Node* named_by, const Node* lookup,
                        const std::vector<Value>& zero_keys);
     // The rule's `let`s compiled so far, by slot: what a local divisor names.
     std::map<std::uint32_t, Node> rule_lets_;

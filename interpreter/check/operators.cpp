@@ -973,16 +973,24 @@ void ExpressionChecker::zero_divisor(const ast::Binary& b, const Typed& divisor)
     if (auto let = rule_lets_.find(n.slot); n.op == Op::Local && let != rule_lets_.end())
         named = &let->second;
     const Node& r = named ? *named : n;
+    // The look-up it reads: `t[k]`, or a field of the row, `t[k].per_unit`.
+    bool of_field = r.op == Op::Member && r.kids.size() == 1 && r.kids[0].op == Op::Index;
+    const Node* lookup = r.op == Op::Index ? &r : of_field ? &r.kids[0] : nullptr;
+    auto read_of = [&](const Value& row) -> const Value* {
+        if (!of_field) return &row;
+        return row.kind == Kind::Record && r.slot < row.size ? &row.items[r.slot] : nullptr;
+    };
     std::vector<std::string> zeros; // where the divisor is 0, in words
     std::vector<Value> zero_keys;   // the keys of a table's rows of 0; none when one is a range
     std::string_view where = "";
     if (known && known->kind == Kind::Number && known->number == 0) {
         zeros.push_back("every date of service");
-    } else if (r.op == Op::Index && r.kids.size() == 2 && r.kids[0].op == Op::Const &&
-               r.kids[0].constant.kind == Kind::Table) {
+    } else if (lookup && lookup->kids.size() == 2 && lookup->kids[0].op == Op::Const &&
+               lookup->kids[0].constant.kind == Kind::Table) {
         bool ranges = false;
-        for (const TableRowData& row : r.kids[0].constant.table->rows)
-            if (row.value.kind == Kind::Number && row.value.number == 0) {
+        for (const TableRowData& row : lookup->kids[0].constant.table->rows)
+            if (const Value* v = read_of(row.value);
+                v && v->kind == Kind::Number && v->number == 0) {
                 zeros.push_back(row.is_range ? range_text(row)
                                              : to_text(row.keys[0], p().shapes, true));
                 ranges = ranges || row.is_range;
@@ -996,7 +1004,7 @@ void ExpressionChecker::zero_divisor(const ast::Binary& b, const Typed& divisor)
             if (v.value.kind == Kind::Number && v.value.number == 0)
                 zeros.push_back(fmt::format("its value {}", range_in_words(v.effective)));
     }
-    if (zeros.empty() || zero_left_out(r, named ? &n : nullptr, zero_keys)) return;
+    if (zeros.empty() || zero_left_out(r, named ? &n : nullptr, lookup, zero_keys)) return;
     std::size_t shown = std::min<std::size_t>(zeros.size(), 3);
     auto& d = warning(
         "check.zero_divisor", b.right->span,
