@@ -968,10 +968,13 @@ void ExpressionChecker::zero_divisor(const ast::Binary& b, const Typed& divisor)
                           written == "0" ? written : fmt::format("`{}`, which is 0", written)));
         return;
     }
-    // `let per_study = t[line.code]`, then `/ per_study`: judged as the look-up it names.
+    // `let per_study = t[line.code]`, then `/ per_study`: judged as the look-up it names; so
+    // is a definition without parameters (`def role_share = shares[case.provider_role]`).
     const Node* named = nullptr;
     if (auto let = rule_lets_.find(n.slot); n.op == Op::Local && let != rule_lets_.end())
         named = &let->second;
+    else if (n.op == Op::Def && n.slot < p().defs.size() && !p().defs[n.slot].is_function)
+        named = &p().defs[n.slot].body;
     const Node& r = named ? *named : n;
     // The look-up it reads: `t[k]`, or a field of the row, `t[k].per_unit`.
     bool of_field = r.op == Op::Member && r.kids.size() == 1 && r.kids[0].op == Op::Index;
@@ -1014,8 +1017,9 @@ void ExpressionChecker::zero_divisor(const ast::Binary& b, const Typed& divisor)
                     fmt::join(zeros.begin(), zeros.begin() + static_cast<long>(shown), ", "),
                     zeros.size() > shown ? fmt::format(" and {} more", zeros.size() - shown) : ""));
     if (named)
-        d.notes.push_back(fmt::format("`{}` is `{}`, as its `let` names it", written,
-                                      one_line(source_text(named->span))));
+        d.notes.push_back(fmt::format("`{}` is `{}`, as its {} names it", written,
+                                      one_line(source_text(named->span)),
+                                      n.op == Op::Def ? "definition" : "`let`"));
     d.help = "test it before dividing (`when d > 0`, or `if d > 0 then … else 0`), or give it a "
              "value other than 0";
     note_settings(d, r.span);

@@ -285,8 +285,6 @@ RuleCode RuleCompiler::compile_body(const ast::Rule& written, const std::string&
         code.clauses.push_back(compile_clause(rule.clauses[i], scope, rule, replaces));
         if (const ClauseCode& c = code.clauses.back(); c.kind == ast::ClauseKind::When)
             holding_.push_back({c.expr, false});
-        else if (c.kind == ast::ClauseKind::Let)
-            rule_lets_[c.slot] = c.expr;
     }
     holding_ = std::move(outer);
     rule_lets_ = std::move(outer_lets);
@@ -366,6 +364,7 @@ void RuleCompiler::compile_changes(const MergedRule& changes, const ast::Rule& t
         bool narrows = false;
         // Its `let`s are its own: a name it binds again does not change the target's.
         Scope own = scope;
+        std::size_t holding = holding_.size();
         for (const auto& clause : conditions.clauses) {
             if (clause.kind != ast::ClauseKind::Let && clause.kind != ast::ClauseKind::When) {
                 error("check.narrow_clause", clause.span,
@@ -381,6 +380,9 @@ void RuleCompiler::compile_changes(const MergedRule& changes, const ast::Rule& t
             narrowing.written.push_back(compiled.source);
             if (compiled.kind == ast::ClauseKind::When) {
                 narrows = true;
+                // An undated narrowing's `when` ends the pass where it fails: its later
+                // clauses run where it holds. A dated one's is passed over on other dates.
+                if (!narrowing.effective.dated()) holding_.push_back({compiled.expr, false});
                 if (!compiled.otherwise) {
                     compiled.otherwise.emplace();
                     compiled.otherwise->constant = string_with_letters(*p().constants, why);
@@ -389,6 +391,10 @@ void RuleCompiler::compile_changes(const MergedRule& changes, const ast::Rule& t
             code.clauses.push_back(std::move(compiled));
         }
         scope.frame_size = own.frame_size;
+        // Its `let`s' slots are the target's later locals', so neither its conditions (which
+        // may read them) nor its `let`s are kept for the target's later clauses.
+        holding_.resize(holding);
+        rule_lets_.erase(rule_lets_.lower_bound(scope.next_slot), rule_lets_.end());
         code.narrowings.push_back(std::move(narrowing));
         if (!narrows)
             error("check.narrow_clause", narrow->target.span,
@@ -419,8 +425,15 @@ RuleCode RuleCompiler::compile_element_exception(const LayeredChange& change,
     // Its names end with it: the target's later clauses do not see them (nor a line it loops
     // over); the frame it shares with the target grows to hold them.
     Scope own = scope;
-    for (const auto& clause : e.rule.clauses)
+    // Its `when`s hold for its own later clauses; where one fails, the target goes on.
+    std::size_t holding = holding_.size();
+    for (const auto& clause : e.rule.clauses) {
         code.clauses.push_back(compile_clause(clause, own, e.rule, false));
+        if (code.clauses.back().kind == ast::ClauseKind::When)
+            holding_.push_back({code.clauses.back().expr, false});
+    }
+    holding_.resize(holding);
+    rule_lets_.erase(rule_lets_.lower_bound(scope.next_slot), rule_lets_.end());
     for (const auto& clause : code.clauses)
         code.written.push_back(clause.source);
     scope.frame_size = own.frame_size;
@@ -594,6 +607,11 @@ ClauseCode RuleCompiler::compile_clause(const ast::Clause& clause, Scope& scope,
     default:
         break;
     }
+    // What a local divisor names (check.zero_divisor); a `for` over the slot names nothing.
+    if (clause.kind == K::Let)
+        rule_lets_[code.slot] = value.node;
+    else if (clause.kind == K::For)
+        rule_lets_.erase(code.slot);
     code.expr = std::move(value.node);
     return code;
 }
