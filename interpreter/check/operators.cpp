@@ -969,12 +969,25 @@ void ExpressionChecker::zero_divisor(const ast::Binary& b, const Typed& divisor)
         return;
     }
     // `let per_study = t[line.code]`, then `/ per_study`: judged as the look-up it names; so
-    // is a definition without parameters (`def role_share = shares[case.provider_role]`).
+    // is a definition without parameters (`def role_share = shares[case.provider_role]`, or
+    // `def share() = …`), and a name of a name. A definition's body is in a scope of its
+    // own: a local there is not the rule's.
     const Node* named = nullptr;
-    if (auto let = rule_lets_.find(n.slot); n.op == Op::Local && let != rule_lets_.end())
-        named = &let->second;
-    else if (n.op == Op::Def && n.slot < p().defs.size() && !p().defs[n.slot].is_function)
-        named = &p().defs[n.slot].body;
+    bool in_definition = false;
+    for (int hops = 0; hops < 8; ++hops) {
+        const Node& at = named ? *named : n;
+        const Node* next = nullptr;
+        auto let = rule_lets_.find(at.slot);
+        bool parameterless = (at.op == Op::Def || (at.op == Op::CallDef && at.kids.empty())) &&
+                             at.slot < p().defs.size() && p().defs[at.slot].param_count == 0;
+        if (at.op == Op::Local && !in_definition && let != rule_lets_.end())
+            next = &let->second;
+        else if (parameterless)
+            next = &p().defs[at.slot].body;
+        if (!next) break;
+        in_definition = in_definition || parameterless;
+        named = next;
+    }
     const Node& r = named ? *named : n;
     // The look-up it reads: `t[k]`, or a field of the row, `t[k].per_unit`.
     bool of_field = r.op == Op::Member && r.kids.size() == 1 && r.kids[0].op == Op::Index;
@@ -1019,7 +1032,7 @@ void ExpressionChecker::zero_divisor(const ast::Binary& b, const Typed& divisor)
     if (named)
         d.notes.push_back(fmt::format("`{}` is `{}`, as its {} names it", written,
                                       one_line(source_text(named->span)),
-                                      n.op == Op::Def ? "definition" : "`let`"));
+                                      n.op == Op::Local ? "`let`" : "definition"));
     d.help = "test it before dividing (`when d > 0`, or `if d > 0 then … else 0`), or give it a "
              "value other than 0";
     note_settings(d, r.span);
