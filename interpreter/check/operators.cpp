@@ -989,9 +989,15 @@ void ExpressionChecker::zero_divisor(const ast::Binary& b, const Typed& divisor)
         named = next;
     }
     const Node& r = named ? *named : n;
-    // The look-up it reads: `t[k]`, or a field of the row, `t[k].per_unit`.
-    bool of_field = r.op == Op::Member && r.kids.size() == 1 && r.kids[0].op == Op::Index;
-    const Node* lookup = r.op == Op::Index ? &r : of_field ? &r.kids[0] : nullptr;
+    // The look-up it reads: `t[k]`, or a field of the row, `t[k].per_unit`, also of a row a
+    // `let` names (`let row = t[k]`, then `row.per_unit`).
+    const Node* row = r.op == Op::Member && r.kids.size() == 1 ? &r.kids[0] : nullptr;
+    const Node* row_named = nullptr;
+    if (auto let = row ? rule_lets_.find(row->slot) : rule_lets_.end();
+        row && row->op == Op::Local && !in_definition && let != rule_lets_.end())
+        row = row_named = &let->second;
+    bool of_field = row && row->op == Op::Index;
+    const Node* lookup = r.op == Op::Index ? &r : of_field ? row : nullptr;
     auto read_of = [&](const Value& row) -> const Value* {
         if (!of_field) return &row;
         return row.kind == Kind::Record && r.slot < row.size ? &row.items[r.slot] : nullptr;
@@ -1033,6 +1039,10 @@ void ExpressionChecker::zero_divisor(const ast::Binary& b, const Typed& divisor)
         d.notes.push_back(fmt::format("`{}` is `{}`, as its {} names it", written,
                                       one_line(source_text(named->span)),
                                       n.op == Op::Local ? "`let`" : "definition"));
+    if (row_named)
+        d.notes.push_back(fmt::format("`{}` is `{}`, as its `let` names it",
+                                      one_line(source_text(r.kids[0].span)),
+                                      one_line(source_text(row_named->span))));
     d.help = "test it before dividing (`when d > 0`, or `if d > 0 then … else 0`), or give it a "
              "value other than 0";
     note_settings(d, r.span);
