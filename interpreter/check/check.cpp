@@ -17,7 +17,6 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <unordered_map>
-#include <utility>
 
 namespace cpl {
 
@@ -360,11 +359,10 @@ private:
             scope.push(param.name.text, param_type(param));
         std::size_t errors_before = diagnostics_.error_count();
         // Compiled where first named: the conditions holding there are not the body's.
-        std::vector<Holding> outer = std::exchange(holding_, {});
-        std::map<std::uint32_t, Node> outer_lets = std::exchange(rule_lets_, {});
-        Typed body = expr(def.body, scope);
-        holding_ = std::move(outer);
-        rule_lets_ = std::move(outer_lets);
+        Typed body = [&] {
+            Afresh own(*this);
+            return expr(def.body, scope);
+        }();
         // `code` may have moved while compiling dependencies: index again.
         DefCode& done = p().defs[i];
         done.body = std::move(body.node);

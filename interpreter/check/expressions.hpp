@@ -7,6 +7,7 @@
 
 #include <map>
 #include <optional>
+#include <utility>
 
 namespace cpl::case_schema {
 struct Field;
@@ -295,6 +296,36 @@ protected:
     private:
         std::vector<Holding>& holding_;
     };
+    // While it lives, nothing of the code around holds: a definition's body (compiled where
+    // first named) and a rule's clauses start with no conditions and no `let`s.
+    class Afresh {
+    public:
+        explicit Afresh(ExpressionChecker& checker)
+            : checker_(checker), holding_(std::exchange(checker.holding_, {})),
+              lets_(std::exchange(checker.rule_lets_, {})) {}
+        Afresh(const Afresh&) = delete;
+        Afresh& operator=(const Afresh&) = delete;
+        ~Afresh() {
+            checker_.holding_ = std::move(holding_);
+            checker_.rule_lets_ = std::move(lets_);
+        }
+
+    private:
+        ExpressionChecker& checker_;
+        std::vector<Holding> holding_;
+        std::map<std::uint32_t, Node> lets_;
+    };
+    // Ends a narrowing's or an exception's own conditions and `let`s: the target's later
+    // locals take their slots (`first_slot` on).
+    void forget_own(std::size_t holding, std::uint32_t first_slot) {
+        holding_.resize(holding);
+        rule_lets_.erase(rule_lets_.lower_bound(first_slot), rule_lets_.end());
+    }
+    // What a rule's local names, when a `let` bound it (null otherwise).
+    const Node* let_named(const Node& n) const {
+        auto let = n.op == Op::Local ? rule_lets_.find(n.slot) : rule_lets_.end();
+        return let == rule_lets_.end() ? nullptr : &let->second;
+    }
     bool unknown_rule_name(const Typed& field, const Typed& constant, const ast::Expr& at);
     /// Names the settings folded into the constant at `at` (and the layers that set them): the
     /// value a diagnostic is about came from there, not from the text it points at.

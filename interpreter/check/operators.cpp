@@ -976,14 +976,10 @@ void ExpressionChecker::zero_divisor(const ast::Binary& b, const Typed& divisor)
     bool in_definition = false;
     for (int hops = 0; hops < 8; ++hops) {
         const Node& at = named ? *named : n;
-        const Node* next = nullptr;
-        auto let = rule_lets_.find(at.slot);
+        const Node* next = in_definition ? nullptr : let_named(at);
         bool parameterless = (at.op == Op::Def || (at.op == Op::CallDef && at.kids.empty())) &&
                              at.slot < p().defs.size() && p().defs[at.slot].param_count == 0;
-        if (at.op == Op::Local && !in_definition && let != rule_lets_.end())
-            next = &let->second;
-        else if (parameterless)
-            next = &p().defs[at.slot].body;
+        if (!next && parameterless) next = &p().defs[at.slot].body;
         if (!next) break;
         in_definition = in_definition || parameterless;
         named = next;
@@ -992,10 +988,8 @@ void ExpressionChecker::zero_divisor(const ast::Binary& b, const Typed& divisor)
     // The look-up it reads: `t[k]`, or a field of the row, `t[k].per_unit`, also of a row a
     // `let` names (`let row = t[k]`, then `row.per_unit`).
     const Node* row = r.op == Op::Member && r.kids.size() == 1 ? &r.kids[0] : nullptr;
-    const Node* row_named = nullptr;
-    if (auto let = row ? rule_lets_.find(row->slot) : rule_lets_.end();
-        row && row->op == Op::Local && !in_definition && let != rule_lets_.end())
-        row = row_named = &let->second;
+    const Node* row_named = row && !in_definition ? let_named(*row) : nullptr;
+    if (row_named) row = row_named;
     bool of_field = row && row->op == Op::Index;
     const Node* lookup = r.op == Op::Index ? &r : of_field ? row : nullptr;
     auto read_of = [&](const Value& row) -> const Value* {

@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <fmt/format.h>
-#include <utility>
 
 namespace cpl::check_detail {
 
@@ -277,17 +276,16 @@ RuleCode RuleCompiler::compile_body(const ast::Rule& written, const std::string&
     std::size_t point = action_point(rule);
     // A `when` that fails ends the pass: the clauses after it run where it holds. (The
     // conditions of an enclosing rule, one whose exception this is, hold nowhere here.)
-    std::vector<Holding> outer = std::exchange(holding_, {});
-    std::map<std::uint32_t, Node> outer_lets = std::exchange(rule_lets_, {});
-    for (std::size_t i = 0; i <= rule.clauses.size(); ++i) {
-        if (i == point && changes) compile_changes(*changes, rule, scope, code);
-        if (i >= rule.clauses.size()) continue;
-        code.clauses.push_back(compile_clause(rule.clauses[i], scope, rule, replaces));
-        if (const ClauseCode& c = code.clauses.back(); c.kind == ast::ClauseKind::When)
-            holding_.push_back({c.expr, false});
+    {
+        Afresh afresh(*this);
+        for (std::size_t i = 0; i <= rule.clauses.size(); ++i) {
+            if (i == point && changes) compile_changes(*changes, rule, scope, code);
+            if (i >= rule.clauses.size()) continue;
+            code.clauses.push_back(compile_clause(rule.clauses[i], scope, rule, replaces));
+            if (const ClauseCode& c = code.clauses.back(); c.kind == ast::ClauseKind::When)
+                holding_.push_back({c.expr, false});
+        }
     }
-    holding_ = std::move(outer);
-    rule_lets_ = std::move(outer_lets);
     for (const auto& clause : code.clauses)
         if (clause.narrowing < 0) code.written.push_back(clause.source);
     if (changes && changes->rule->placement)
@@ -393,8 +391,7 @@ void RuleCompiler::compile_changes(const MergedRule& changes, const ast::Rule& t
         scope.frame_size = own.frame_size;
         // Its `let`s' slots are the target's later locals', so neither its conditions (which
         // may read them) nor its `let`s are kept for the target's later clauses.
-        holding_.resize(holding);
-        rule_lets_.erase(rule_lets_.lower_bound(scope.next_slot), rule_lets_.end());
+        forget_own(holding, scope.next_slot);
         code.narrowings.push_back(std::move(narrowing));
         if (!narrows)
             error("check.narrow_clause", narrow->target.span,
@@ -432,8 +429,7 @@ RuleCode RuleCompiler::compile_element_exception(const LayeredChange& change,
         if (code.clauses.back().kind == ast::ClauseKind::When)
             holding_.push_back({code.clauses.back().expr, false});
     }
-    holding_.resize(holding);
-    rule_lets_.erase(rule_lets_.lower_bound(scope.next_slot), rule_lets_.end());
+    forget_own(holding, scope.next_slot);
     for (const auto& clause : code.clauses)
         code.written.push_back(clause.source);
     scope.frame_size = own.frame_size;
