@@ -2,6 +2,7 @@
 #include "source.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstring>
 
@@ -94,28 +95,35 @@ FileId SourceMap::add(std::string path, SourceFile::Lasting text) {
 }
 
 std::size_t code_length(std::string_view text) {
-    std::size_t end = 0;
-    bool in_string = false, in_comment = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        if (in_comment) {
-            in_comment = c != '\n';
-            continue;
+    // What each byte is to the scan (blanks as std::isspace has them in the C locale). A
+    // table, not isspace: every node of a parse tree asks this of its text, nested ones again.
+    enum : unsigned char { code, blank, comment, quote };
+    static constexpr auto kinds = [] {
+        std::array<unsigned char, 256> kind{};
+        for (unsigned char c : {' ', '\t', '\n', '\v', '\f', '\r'})
+            kind[c] = blank;
+        kind['#'] = comment;
+        kind['"'] = quote;
+        return kind;
+    }();
+    std::size_t end = 0, i = 0, n = text.size();
+    while (i < n) {
+        switch (kinds[static_cast<unsigned char>(text[i])]) {
+        case code:
+            end = ++i;
+            break;
+        case blank:
+            ++i;
+            break;
+        case comment: // to the end of its line
+            i = text.find('\n', i);
+            i = i == std::string_view::npos ? n : i + 1;
+            break;
+        default: // a string is code to its closing quote, escapes and all
+            for (++i; i < n && text[i] != '"';)
+                i += text[i] == '\\' ? 2 : 1;
+            end = i = std::min(i + 1, n);
         }
-        if (in_string) {
-            if (c == '\\')
-                ++i;
-            else if (c == '"')
-                in_string = false;
-            end = std::min(i + 1, text.size());
-            continue;
-        }
-        if (c == '#') {
-            in_comment = true;
-            continue;
-        }
-        if (c == '"') in_string = true;
-        if (!std::isspace(static_cast<unsigned char>(c))) end = i + 1;
     }
     return end;
 }
