@@ -971,11 +971,17 @@ void ExpressionChecker::zero_divisor(const ast::Binary& b, const Typed& divisor)
     // `let per_study = t[line.code]`, then `/ per_study`: judged as the look-up it names; so
     // is a definition without parameters (`def role_share = shares[case.provider_role]`, or
     // `def share() = …`), and a name of a name. A definition's body is in a scope of its
-    // own: a local there is not the rule's.
+    // own: a local there is not the rule's. A sign changed is 0 where the value is (`-t[k]`).
+    auto unsigned_of = [](const Node* x) {
+        while (x->op == Op::Neg && x->kids.size() == 1)
+            x = &x->kids[0];
+        return x;
+    };
+    const Node& name = *unsigned_of(&n);
     const Node* named = nullptr;
     bool in_definition = false;
     for (int hops = 0; hops < 8; ++hops) {
-        const Node& at = named ? *named : n;
+        const Node& at = *unsigned_of(named ? named : &name);
         const Node* next = in_definition ? nullptr : let_named(at);
         bool parameterless = (at.op == Op::Def || (at.op == Op::CallDef && at.kids.empty())) &&
                              at.slot < p().defs.size() && p().defs[at.slot].param_count == 0;
@@ -984,17 +990,28 @@ void ExpressionChecker::zero_divisor(const ast::Binary& b, const Typed& divisor)
         in_definition = in_definition || parameterless;
         named = next;
     }
-    const Node& r = named ? *named : n;
-    // The look-up it reads: `t[k]`, or a field of the row, `t[k].per_unit`, also of a row a
-    // `let` names (`let row = t[k]`, then `row.per_unit`).
-    const Node* row = r.op == Op::Member && r.kids.size() == 1 ? &r.kids[0] : nullptr;
-    const Node* row_named = row && !in_definition ? let_named(*row) : nullptr;
+    const Node& r = *unsigned_of(named ? named : &name);
+    // The look-up it reads: `t[k]`, or a field of the row (`t[k].per_unit`, a field of a
+    // field, `t[k].sizes.studies`), also of a row a `let` names (`let row = t[k]`, then
+    // `row.per_unit`).
+    std::vector<std::uint32_t> fields; // the fields read, outermost first
+    const Node* row = &r;
+    while (row->op == Op::Member && row->kids.size() == 1) {
+        fields.push_back(row->slot);
+        row = &row->kids[0];
+    }
+    const Node* row_written = row;
+    const Node* row_named = !fields.empty() && !in_definition ? let_named(*row) : nullptr;
     if (row_named) row = row_named;
-    bool of_field = row && row->op == Op::Index;
+    bool of_field = !fields.empty() && row->op == Op::Index;
     const Node* lookup = r.op == Op::Index ? &r : of_field ? row : nullptr;
-    auto read_of = [&](const Value& row) -> const Value* {
-        if (!of_field) return &row;
-        return row.kind == Kind::Record && r.slot < row.size ? &row.items[r.slot] : nullptr;
+    auto read_of = [&](const Value& value) -> const Value* {
+        const Value* v = &value;
+        for (auto field = fields.rbegin(); field != fields.rend(); ++field) {
+            if (v->kind != Kind::Record || *field >= v->size) return nullptr;
+            v = &v->items[*field];
+        }
+        return v;
     };
     std::vector<std::string> zeros; // where the divisor is 0, in words
     std::vector<Value> zero_keys;   // the keys of a table's rows of 0; none when one is a range
@@ -1020,7 +1037,7 @@ void ExpressionChecker::zero_divisor(const ast::Binary& b, const Typed& divisor)
             if (v.value.kind == Kind::Number && v.value.number == 0)
                 zeros.push_back(fmt::format("its value {}", range_in_words(v.effective)));
     }
-    if (zeros.empty() || zero_left_out(r, named ? &n : nullptr, lookup, zero_keys)) return;
+    if (zeros.empty() || zero_left_out(r, named ? &name : nullptr, lookup, zero_keys)) return;
     std::size_t shown = std::min<std::size_t>(zeros.size(), 3);
     auto& d = warning(
         "check.zero_divisor", b.right->span,
@@ -1030,12 +1047,12 @@ void ExpressionChecker::zero_divisor(const ast::Binary& b, const Typed& divisor)
                     fmt::join(zeros.begin(), zeros.begin() + static_cast<long>(shown), ", "),
                     zeros.size() > shown ? fmt::format(" and {} more", zeros.size() - shown) : ""));
     if (named)
-        d.notes.push_back(fmt::format("`{}` is `{}`, as its {} names it", written,
-                                      one_line(source_text(named->span)),
-                                      n.op == Op::Local ? "`let`" : "definition"));
+        d.notes.push_back(fmt::format(
+            "`{}` is `{}`, as its {} names it", one_line(source_text(name.span)),
+            one_line(source_text(named->span)), name.op == Op::Local ? "`let`" : "definition"));
     if (row_named)
         d.notes.push_back(fmt::format("`{}` is `{}`, as its `let` names it",
-                                      one_line(source_text(r.kids[0].span)),
+                                      one_line(source_text(row_written->span)),
                                       one_line(source_text(row_named->span))));
     d.help = "test it before dividing (`when d > 0`, or `if d > 0 then … else 0`), or give it a "
              "value other than 0";
