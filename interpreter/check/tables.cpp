@@ -16,6 +16,7 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace cpl::check_detail {
@@ -357,6 +358,23 @@ void TableCompiler::check_value(const MergedTable& table, const TypeP& want, con
             fmt::format("the rows `{}` writes hold {}", table.declared_by, type_name(want)));
 }
 
+Typed TableCompiler::row_value(const ast::Expr& written) {
+    Scope scope;
+    scope.constant_only = true;
+    Typed value = expr(written, scope);
+    // What reads the case, a definition or a dated setting is an error already; a loop over
+    // constants (`[x * 2 for x in [1, 2]]`) is a constant, computed here.
+    if (value.node.op != Op::Const && !has_poisoned(value.node, poisoned)) {
+        try {
+            value = constant(evaluate_constant(p(), value.node), value.type, written.span);
+        } catch (const EvalError& e) {
+            constant_error(e);
+            value = fail(written.span);
+        }
+    }
+    return value;
+}
+
 void TableCompiler::tables() {
     for (const auto& t : merged_.tables) {
         auto data = std::make_unique<TableData>();
@@ -369,26 +387,22 @@ void TableCompiler::tables() {
         std::vector<RowValue> values;
         std::set<const ast::TableKey*> seen;      // each key as written is checked once
         std::vector<const MergedRow*> written_by; // of each row of data->rows
-        for (const auto& merged_row : t.rows) {
+        // The declaring layer's values first: a record takes its fields' types from the first
+        // record compiled with the same fields, which must be the declaration's own, not a
+        // payer's restatement of its first row (whose mistake would be blamed on every row).
+        std::vector<std::optional<Typed>> compiled(t.rows.size());
+        for (bool own : {true, false})
+            for (std::size_t i = 0; i < t.rows.size(); ++i)
+                if ((t.rows[i].layer == t.declared_by) == own)
+                    compiled[i] = row_value(*t.rows[i].row->value);
+        for (std::size_t i = 0; i < t.rows.size(); ++i) {
+            const MergedRow& merged_row = t.rows[i];
             const ast::TableRow& row = *merged_row.row;
             bool has_range = std::any_of(row.keys.begin(), row.keys.end(),
                                          [](const auto& k) { return k.range != Range::none; });
             if (has_range && row.keys.size() > 1)
                 error("check.range_key_alone", row.span, "a range key must be the row's only key");
-            Scope scope;
-            scope.constant_only = true;
-            Typed value = expr(*row.value, scope);
-            // What reads the case, a definition or a dated setting is an error already; a
-            // loop over constants (`[x * 2 for x in [1, 2]]`) is a constant, computed here.
-            if (value.node.op != Op::Const && !has_poisoned(value.node, poisoned)) {
-                try {
-                    value =
-                        constant(evaluate_constant(p(), value.node), value.type, row.value->span);
-                } catch (const EvalError& e) {
-                    constant_error(e);
-                    value = fail(row.value->span);
-                }
-            }
+            Typed value = std::move(*compiled[i]);
             bool is_constant = value.node.op == Op::Const;
             TableRowData proto;
             proto.layer = merged_row.layer;

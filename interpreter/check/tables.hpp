@@ -38,6 +38,9 @@ private:
     void check_key(const MergedTable& table, const KeyTypes& keys, const ast::TableKey& key,
                    const std::string& layer);
     void key_warnings(const ast::TableKey& key);
+    /// A row's value, computed when it is made of constants (the stand-in of an error when
+    /// it cannot be).
+    Typed row_value(const ast::Expr& written);
     TypeP declared_value(const MergedTable& table, const std::vector<RowValue>& values);
     void check_value(const MergedTable& table, const TypeP& want, const RowValue& row);
 };

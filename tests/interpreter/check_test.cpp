@@ -171,6 +171,28 @@ TEST_CASE("a range of codes is one row per code; a payer's row takes the keys it
     CHECK(dx.find(Value::of_string("G56.10")) == nullptr);
 }
 
+// A record's fields take their types from the first record of the same fields the checker
+// compiles: a payer's mistake in its restatement of a table's first row once set them, and
+// every row of the base was blamed instead of the payer's one.
+TEST_CASE("a payer's mistyped restatement of a table's first row is its own error alone") {
+    for (const char* key : {"carpal_tunnel_unilateral", "carpal_tunnel_bilateral"}) {
+        Loaded loaded = load_text(
+            fmt::format("policy first_row extends standard \"f\"\ntable aanem_limits\n"
+                        "  \"{}\" => {{label: \"cts\", needle_emg: \"1\", motor: 3, sensory: 4, "
+                        "h_reflex: 0, nmj: 0}}\nend\n",
+                        key));
+        INFO(key << "\n" << rendered(loaded));
+        CHECK(loaded.program == nullptr);
+        auto all = loaded.diagnostics.sorted();
+        REQUIRE(all.size() == 1);
+        const Diagnostic& d = all.front();
+        CHECK(d.code == "check.table_value_type");
+        REQUIRE(d.span);
+        CHECK(loaded.sources->get(d.span->file).path().find("test_") != std::string::npos);
+        CHECK(d.message.find("is a string, not a number") != std::string::npos);
+    }
+}
+
 TEST_CASE("a payer's range that covers part of a base range is refused") {
     write_temp("range_base2.cpl", "policy range_base2\ntable t 1..4 => 1\nend\n");
     Loaded loaded = load_text("policy range_payer2 extends \"range_base2.cpl\"\n"
