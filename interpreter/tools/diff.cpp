@@ -31,6 +31,21 @@ std::string setting_text(const SettingCode& s, const std::vector<Shape>& shapes)
     return out;
 }
 
+// Whether every version of both settings has the one value: then no date of service reads
+// another, however the payer dated its restatement (`4 from 2023-01-01` over `4`).
+bool same_value_on_every_date(const SettingCode& base, const std::vector<Shape>& base_shapes,
+                              const SettingCode& payer, const std::vector<Shape>& payer_shapes) {
+    if (base.versions.empty()) return false;
+    std::string value = to_text(base.versions.front().value, base_shapes, true);
+    auto same = [&](const SettingVersionCode& v, const std::vector<Shape>& shapes) {
+        return to_text(v.value, shapes, true) == value;
+    };
+    return std::all_of(base.versions.begin(), base.versions.end(),
+                       [&](const auto& v) { return same(v, base_shapes); }) &&
+           std::all_of(payer.versions.begin(), payer.versions.end(),
+                       [&](const auto& v) { return same(v, payer_shapes); });
+}
+
 std::string key_text(const TableRowData& row, const std::vector<Shape>& shapes) {
     if (row.is_range) return range_text(row);
     std::string out = to_text(row.keys.at(0), shapes, true);
@@ -268,7 +283,8 @@ std::vector<Change> diff(const Program& base, const Program& payer) {
                                                           : s.versions.back().cite;
         if (!old)
             out.push_back({"setting", s.name, "added", "", now, s.cite, s.layer, {}});
-        else if (std::string then = setting_text(*old, base.shapes); then != now)
+        else if (std::string then = setting_text(*old, base.shapes);
+                 then != now && !same_value_on_every_date(*old, base.shapes, s, payer.shapes))
             out.push_back({"setting", s.name, "changed", then, now, cite, s.layer, {}});
         else if (s.versions.back().layer == payer.name && old->versions.back().layer != payer.name)
             // The same value, restated with the payer's own citation: results cite it. Without
@@ -295,7 +311,27 @@ std::vector<Change> diff(const Program& base, const Program& payer) {
             auto it = then.find(key);
             std::string name = fmt::format("{}[{}]", t->name, key);
             if (it == then.end()) {
-                out.push_back({"table row", name, "added", "", value, row.cite, row.layer, {}});
+                // A key the base held in a range (`1..4 => 3`, then `2 => 9`) or among the keys
+                // of one row: the payer's row takes it over, and its value changes.
+                const TableRowData* held = nullptr;
+                if (old && !old->dated && !t->dated && !row.is_range && row.keys.size() == 1)
+                    held = old->find(row.keys[0], "");
+                if (!held) {
+                    out.push_back({"table row", name, "added", "", value, row.cite, row.layer, {}});
+                } else if (std::string before = to_text(held->value, base.shapes, true);
+                           before != value) {
+                    out.push_back({"table row",
+                                   name,
+                                   "changed",
+                                   before,
+                                   value,
+                                   row.cite,
+                                   row.layer,
+                                   {"- " + before, "+ " + value,
+                                    fmt::format("the base's row `{}` held this key, and keeps "
+                                                "its others",
+                                                key_text(*held, base.shapes))}});
+                }
                 continue;
             }
             std::string before = to_text(it->second->value, base.shapes, true);
@@ -327,16 +363,33 @@ std::vector<Change> diff(const Program& base, const Program& payer) {
                            "",
                            t->fixed_by,
                            {"the policies that extend it may not change its rows"}});
-        for (const auto& [key, row] : then)
-            if (!now.count(key))
+        for (const auto& [key, row] : then) {
+            if (now.count(key)) continue;
+            auto removed = [&](const std::string& which) {
                 out.push_back({"table row",
-                               fmt::format("{}[{}]", t->name, key),
+                               fmt::format("{}[{}]", t->name, which),
                                "removed",
                                to_text(row->value, base.shapes, true),
                                "",
                                "",
                                "",
                                {}});
+            };
+            // A row of several keys that a payer took some of, or removed some of, keeps the
+            // others: only the keys that find no row now are removed (one taken over is
+            // reported above).
+            std::vector<std::string> gone;
+            if (!t->dated && !row->is_range && row->keys.size() > 1) {
+                for (const Value& k : row->keys)
+                    if (!t->find(k, "")) gone.push_back(to_text(k, base.shapes, true));
+                if (gone.size() < row->keys.size()) {
+                    for (const std::string& k : gone)
+                        removed(k);
+                    continue;
+                }
+            }
+            removed(key);
+        }
     }
     diff_defs(base, payer, out);
     diff_rules(base.rules, payer.rules, payer,

@@ -153,3 +153,62 @@ TEST_CASE("diff and doc: a table a payer fixed for the policies over it") {
     CHECK(whole.find("**Fixed** by `standard`: the policies that extend it may not change its "
                      "rows.") != std::string::npos);
 }
+
+// A payer that restates one key of a base's row of several keys (a range of numbers, of
+// strings, or a list of keys) changes that key's value from the row's: not "added", with the
+// old value lost. A key it removes from such a row is removed alone; the row keeps the others.
+TEST_CASE("diff: a key taken out of a base's row of several keys is changed, not added") {
+    std::string base_name = fmt::format("diff_keys_base_{}.cpl", ::getpid());
+    Loaded old = load_policy(write_temp(base_name, "policy diff_keys_base\n"
+                                                   "table n \"n\" cite \"c\"\n  1..4 => 3\nend\n"
+                                                   "table d \"d\" cite \"c\"\n"
+                                                   "  \"G56.00\"..\"G56.03\" => 1\nend\n"
+                                                   "table k \"k\" cite \"c\"\n"
+                                                   "  95860, 95861, 95863 => 2\nend\n"));
+    INFO(rendered(old));
+    REQUIRE(old.program);
+    Loaded payer = load_text(fmt::format("policy diff_keys_payer extends \"{}\"\n"
+                                         "table n\n  2 => 9\nend\n"
+                                         "table d\n  \"G56.01\" => 5\n  \"G56.02\" => 1\nend\n"
+                                         "table k\n  95861 => 7\n  remove 95863\nend\n",
+                                         base_name));
+    INFO(rendered(payer));
+    REQUIRE(payer.program);
+    std::vector<Change> changes = diff(*old.program, *payer.program);
+    INFO(render_changes(changes, *old.program, *payer.program));
+    const Change* n2 = find(changes, "table row", "n[2]");
+    REQUIRE(n2);
+    CHECK(n2->action == "changed");
+    CHECK(n2->details ==
+          std::vector<std::string>{"- 3", "+ 9",
+                                   "the base's row `1..4` held this key, and keeps its others"});
+    const Change* d = find(changes, "table row", "d[\"G56.01\"]");
+    REQUIRE(d);
+    CHECK(d->action == "changed");
+    CHECK(d->details.at(0) == "- 1");
+    // Restated with the value the range gave it: nothing changes.
+    CHECK_FALSE(find(changes, "table row", "d[\"G56.02\"]"));
+    const Change* k = find(changes, "table row", "k[\"95861\"]");
+    REQUIRE(k);
+    CHECK(k->action == "changed");
+    const Change* removed = find(changes, "table row", "k[\"95863\"]");
+    REQUIRE(removed);
+    CHECK(removed->action == "removed");
+    // The row of three keys is not removed: 95860 still reads 2.
+    CHECK_FALSE(find(changes, "table row", "k[\"95860\", \"95861\", \"95863\"]"));
+    CHECK_FALSE(find(changes, "table row", "k[\"95860\"]"));
+    CHECK(changes.size() == 4);
+}
+
+TEST_CASE("diff: a setting restated with its value on a date changes nothing") {
+    Loaded standard = load_policy("standard");
+    REQUIRE(standard.program);
+    Loaded payer = load_text("policy dated_same extends standard \"d\"\n"
+                             "max_limb_units_with_ncs 4 from \"2023-01-01\"\n");
+    INFO(rendered(payer));
+    REQUIRE(payer.program);
+    std::vector<Change> changes = diff(*standard.program, *payer.program);
+    const Change* c = find(changes, "setting", "max_limb_units_with_ncs");
+    REQUIRE(c);
+    CHECK(c->action == "restated unchanged");
+}
