@@ -47,6 +47,8 @@ std::optional<ast::BinaryOp> binary_of(Op op) {
 // How tightly an operator binds, loosest first (vocabulary.hpp), so that words are grouped
 // as the code is; anything else reads as one word.
 int strength(Op op) {
+    // "A if C, else B" runs to the end of the phrase: as an operand it takes parentheses.
+    if (op == Op::If) return static_cast<int>(vocabulary::Precedence::If);
     if (op == Op::Not) return static_cast<int>(vocabulary::unary(ast::UnaryOp::Not).precedence);
     if (auto binary = binary_of(op))
         return static_cast<int>(vocabulary::binary(*binary).precedence);
@@ -207,7 +209,8 @@ Inlines Words::phrase(const Node& n) const {
     default:
         if (std::string_view words = operator_words(n.op); !words.empty() && n.kids.size() == 2) {
             int s = strength(n.op);
-            Inlines out = operand(n.kids[0], s);
+            // `(a > 1) == (b == c)`: a comparison of comparisons keeps both pairs.
+            Inlines out = operand(n.kids[0], is_comparison(n.op) ? s + 1 : s);
             out.push_back(text(fmt::format(" {} ", words)));
             append(out, operand(n.kids[1], s + 1)); // `a - (b - c)` keeps its parentheses
             return out;

@@ -181,6 +181,21 @@ TEST_CASE("doc: arithmetic in words keeps the grouping the code has") {
                     "minus (the units of `line` minus 1)") != std::string::npos);
 }
 
+TEST_CASE("doc: a choice and a comparison as operands keep their parentheses in words") {
+    Loaded loaded = test::load_text("policy p \"P\"\nedit e \"E\"\n  for line in claim\n"
+                                    "  when (if line.units > 1 then 1 else 2) + 3 > 4\n"
+                                    "  when (line.units > 1) == (line.code == 95860)\n"
+                                    "  warn \"x\"\n  cite \"c\"\n");
+    REQUIRE(loaded.program);
+    std::string page = document(*loaded.program, DocFormat::markdown);
+    // Not "1 if …, else 2 plus 3 is more than 4", which reads as another condition.
+    CHECK(
+        page.find("when (1 if the units of `line` is more than 1, else 2) plus 3 is more than 4") !=
+        std::string::npos);
+    CHECK(page.find("when (the units of `line` is more than 1) is (the code of `line` is 95860)") !=
+          std::string::npos);
+}
+
 TEST_CASE("one_line: an expression over several lines reads as one, without its comments") {
     CHECK(one_line("[l.limb # each limb\n           for l in case.extremities]") ==
           "[l.limb for l in case.extremities]");
