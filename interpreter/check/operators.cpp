@@ -1021,14 +1021,14 @@ void ExpressionChecker::zero_divisor(const ast::Binary& b, const Typed& divisor)
     } else if (lookup && lookup->kids.size() == 2 && lookup->kids[0].op == Op::Const &&
                lookup->kids[0].constant.kind == Kind::Table) {
         bool ranges = false;
-        for (const TableRowData& row : lookup->kids[0].constant.table->rows)
-            if (const Value* v = read_of(row.value);
+        for (const TableRowData& data : lookup->kids[0].constant.table->rows)
+            if (const Value* v = read_of(data.value);
                 v && v->kind == Kind::Number && v->number == 0) {
-                zeros.push_back(row.is_range ? range_text(row)
-                                             : to_text(row.keys[0], p().shapes, true));
-                ranges = ranges || row.is_range;
-                if (!row.is_range)
-                    zero_keys.insert(zero_keys.end(), row.keys.begin(), row.keys.end());
+                zeros.push_back(data.is_range ? range_text(data)
+                                              : to_text(data.keys[0], p().shapes, true));
+                ranges = ranges || data.is_range;
+                if (!data.is_range)
+                    zero_keys.insert(zero_keys.end(), data.keys.begin(), data.keys.end());
             }
         if (ranges) zero_keys.clear();
         where = zeros.size() == 1 ? "the row of " : "the rows of ";

@@ -444,8 +444,8 @@ void TableCompiler::tables() {
                 written_by.push_back(&merged_row);
             }
             if (const auto* read = p().settings_folded_at(row.value->span))
-                for (std::size_t i = first_row; i < data->rows.size(); ++i)
-                    p().row_settings[{data->name, static_cast<std::uint32_t>(i)}] = *read;
+                for (std::size_t at = first_row; at < data->rows.size(); ++at)
+                    p().row_settings[{data->name, static_cast<std::uint32_t>(at)}] = *read;
             values.push_back({&merged_row, value.node.constant, value.type,
                               is_constant && value.node.slot != poisoned});
         }

@@ -363,7 +363,9 @@ std::vector<Change> diff(const Program& base, const Program& payer) {
                            "",
                            t->fixed_by,
                            {"the policies that extend it may not change its rows"}});
-        for (const auto& [key, row] : then) {
+        for (const auto& entry : then) {
+            const std::string& key = entry.first;
+            const TableRowData* row = entry.second; // named: a lambda cannot take a binding
             if (now.count(key)) continue;
             auto removed = [&](const std::string& which) {
                 out.push_back({"table row",
