@@ -23,6 +23,10 @@ struct CaseError {
     std::string render() const;
 };
 
+/// " at column C" (or " at line L, column C", when the text has several lines) of byte `at`
+/// of `text`: where a JSON text stops being JSON, as every reader of cpl says it.
+std::string place_in(std::string_view text, std::size_t at);
+
 class CaseReader {
 public:
     /// `muscles` may be null: then any limb muscle must be given as an object with

@@ -27,8 +27,6 @@ std::string in_quotes(std::string_view text);
 std::string one_of(std::span<const std::string_view> options);
 /// `"a", "b", "c"`, for listing the fields of an object.
 std::string listing(std::span<const std::string_view> names);
-/// " at column C" (or " at line L, column C") of byte `at` of `text` (case.cpp).
-std::string place_in(std::string_view text, std::size_t at);
 /// `; did you mean "x"?`, or "" when no candidate is close.
 std::string did_you_mean(std::string_view name, std::span<const std::string_view> candidates);
 

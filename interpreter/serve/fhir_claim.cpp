@@ -84,9 +84,12 @@ Day day_of(const json& value, bool date_time) {
                            return std::isdigit(static_cast<unsigned char>(c));
                        });
             };
+            auto number = [&](std::size_t at) { return (t[at] - '0') * 10 + (t[at + 1] - '0'); };
             std::size_t at = 8;
+            // Hours 00-23, minutes 00-59, seconds 00-60 (a leap second), as FHIR's pattern has
+            // them: `T25:00:00Z` was read as the day it names.
             bool ok = digits(0, 2) && t.size() > 5 && t[2] == ':' && digits(3, 2) && t[5] == ':' &&
-                      digits(6, 2);
+                      digits(6, 2) && number(0) <= 23 && number(3) <= 59 && number(6) <= 60;
             if (ok && at < t.size() && t[at] == '.') {
                 std::size_t from = ++at;
                 while (at < t.size() && std::isdigit(static_cast<unsigned char>(t[at])))
@@ -95,7 +98,8 @@ Day day_of(const json& value, bool date_time) {
             }
             std::string_view zone = ok ? t.substr(at) : "";
             ok = ok && (zone == "Z" || (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') &&
-                                        zone[3] == ':' && digits(at + 1, 2) && digits(at + 4, 2)));
+                                        zone[3] == ':' && digits(at + 1, 2) && digits(at + 4, 2) &&
+                                        number(at + 1) <= 14 && number(at + 4) <= 59));
             if (!ok)
                 return wrong(fmt::format("`{}` is not a FHIR dateTime: write YYYY-MM-DD, or "
                                          "YYYY-MM-DDThh:mm:ss with a zone (`Z`, `+01:00`)",
@@ -138,7 +142,8 @@ struct SystemCodes {
     std::size_t other_at = 0;
     std::optional<std::size_t> not_text_at = std::nullopt;
 };
-// The codes of `codeable`'s codings in any of `systems`.
+// The codes of `codeable`'s codings in any of `systems` (of any system, or none, when
+// `systems` is empty: modifiers are CPT, 26 and 59, or HCPCS level II, TC and XS, under either).
 SystemCodes codes_in(const json& codeable, std::initializer_list<std::string_view> systems) {
     SystemCodes out;
     if (!codeable.is_object()) return out;
@@ -147,9 +152,9 @@ SystemCodes codes_in(const json& codeable, std::initializer_list<std::string_vie
     for (std::size_t k = 0; k < codings->size(); ++k) {
         const json& c = (*codings)[k];
         const json* s = member(c, "system");
-        if (!s || !s->is_string() ||
-            std::find(systems.begin(), systems.end(), s->get_ref<const std::string&>()) ==
-                systems.end())
+        if (systems.size() != 0 && (!s || !s->is_string() ||
+                                    std::find(systems.begin(), systems.end(),
+                                              s->get_ref<const std::string&>()) == systems.end()))
             continue;
         if (!c.contains("code") || !c["code"].is_string()) {
             out.not_text_at = k;
@@ -170,18 +175,6 @@ SystemCodes codes_in(const json& codeable, std::initializer_list<std::string_vie
 // The code of the first coding of `codeable` in `system` ("" when none).
 std::string code_in(const json& codeable, std::string_view system) {
     return codes_in(codeable, {system}).code;
-}
-
-// Any coding's code: modifiers are CPT (26, 59) or HCPCS level II (TC, XS), under either
-// system or none.
-std::string any_code(const json& codeable) {
-    if (!codeable.is_object()) return "";
-    auto codings = codeable.find("coding");
-    if (codings == codeable.end() || !codings->is_array()) return "";
-    for (const auto& c : *codings)
-        if (c.is_object() && c.contains("code") && c["code"].is_string())
-            return c["code"].get<std::string>();
-    return "";
 }
 
 std::optional<std::string> base64_decode(std::string_view in) {
@@ -409,6 +402,21 @@ std::variant<json, Problem> study_of(const json& claim, std::string& expression)
 
 // What a Claim says that cpl cannot honour, or that would make its ClaimResponse invalid
 // FHIR: refused rather than adjudicated as if it were not there.
+// Where the first modifierExtension below `v` (at FHIRPath `at`) is, if any.
+std::optional<std::string> modifier_extension_in(const json& v, const std::string& at) {
+    if (v.is_object()) {
+        for (const auto& [name, value] : v.items()) {
+            if (name == "modifierExtension") return at + ".modifierExtension";
+            if (auto found = modifier_extension_in(value, at + "." + name)) return found;
+        }
+    } else if (v.is_array()) {
+        for (std::size_t i = 0; i < v.size(); ++i)
+            if (auto found = modifier_extension_in(v[i], fmt::format("{}[{}]", at, i)))
+                return found;
+    }
+    return std::nullopt;
+}
+
 std::optional<Problem> unprocessable(const json& claim) {
     for (const auto& [name, value] : claim.items())
         if (!known(claim_elements, name))
@@ -442,6 +450,17 @@ std::optional<Problem> unprocessable(const json& claim) {
                        "Claim.insurer");
     if (const json* id = member(claim, "id"); id && !id->is_string())
         return problem("id is text: the ClaimResponse's request names the Claim by it", "Claim.id");
+    // FHIR's id: 1 to 64 letters, digits, `-` and `.`. Another made the ClaimResponse's
+    // request an invalid reference (`Claim/a/b c`, `Claim/`).
+    if (const json* id = member(claim, "id")) {
+        const std::string& text = id->get_ref<const std::string&>();
+        if (text.empty() || text.size() > 64 || !std::all_of(text.begin(), text.end(), [](char c) {
+                return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.';
+            }))
+            return problem("id is a FHIR id: 1 to 64 letters, digits, `-` and `.`; the "
+                           "ClaimResponse's request names the Claim by it",
+                           "Claim.id");
+    }
     const json* items = member(claim, "item");
     std::vector<std::int64_t> sequences;
     if (items && items->is_array())
@@ -475,6 +494,11 @@ std::optional<Problem> unprocessable(const json& claim) {
 std::variant<json, Problem> item_line(const json& item, const std::string& at) {
     if (!item.is_object()) return problem("an item is an object", at);
     if (auto p = unknown_element(item, item_elements, "a Claim item", at)) return *p;
+    // Sub-lines billed under the item: reviewed as nothing, they were dropped without a word.
+    if (item.contains("detail"))
+        return problem("cpl reviews an item's own code, modifiers and units, and does not read "
+                       "its detail lines: send each billed service as an item of its own",
+                       at + ".detail");
     if (const json* q = member(item, "quantity"))
         if (auto p = unknown_element(*q, quantity_elements, "a SimpleQuantity", at + ".quantity"))
             return *p;
@@ -503,10 +527,20 @@ std::variant<json, Problem> item_line(const json& item, const std::string& at) {
         return problem("modifier is a list of CodeableConcepts", at + ".modifier");
     if (m != item.end())
         for (std::size_t k = 0; k < m->size(); ++k) {
-            std::string mod = any_code((*m)[k]);
+            // As for the billed code, of two codes which was meant is unclear (`50` read, `LT`
+            // dropped).
+            auto [mod, other, other_at, not_text_at] = codes_in((*m)[k], {});
+            if (not_text_at)
+                return problem("a modifier coding's code is text, such as \"59\"",
+                               fmt::format("{}.modifier[{}].coding[{}].code", at, k, *not_text_at));
             if (mod.empty())
                 return problem("the modifier has no coding with a code",
                                fmt::format("{}.modifier[{}]", at, k));
+            if (!other.empty())
+                return problem(fmt::format("the modifier has two codes, `{}` and `{}`: which was "
+                                           "billed is unclear; give each modifier its own entry",
+                                           mod, other),
+                               fmt::format("{}.modifier[{}].coding[{}]", at, k, other_at));
             modifiers.push_back(mod);
         }
     json units = 1;
@@ -580,6 +614,11 @@ std::variant<MappedCase, Problem> claim_to_case(const json& claim) {
         return problem("the body is not a FHIR Claim (resourceType `Claim`)", "Claim", 400);
     if (auto problem = unprocessable(claim)) return *problem;
     MappedCase mapped;
+    // FHIR: a modifier extension not understood refuses the resource, wherever it is: one on a
+    // diagnosis ("ruled out") changed the verdict without a word.
+    if (auto at = modifier_extension_in(claim, "Claim"))
+        return problem("a modifierExtension changes what its element means, and cpl knows none",
+                       *at);
     auto study_or = study_of(claim, mapped.study_expression);
     if (auto* p = std::get_if<Problem>(&study_or)) return *p;
     json study = std::get<json>(std::move(study_or));
@@ -648,6 +687,10 @@ std::variant<MappedCase, Problem> claim_to_case(const json& claim) {
     std::vector<std::string> served(items->size());
     for (std::size_t i = 0; i < items->size(); ++i) {
         std::string at = fmt::format("Claim.item[{}]", i);
+        // serviced[x] is one choice: of two, one would be read and the other dropped.
+        if (member((*items)[i], "servicedDate") && member((*items)[i], "servicedPeriod"))
+            return problem("servicedDate and servicedPeriod are one choice: give one of them",
+                           at + ".servicedPeriod");
         if (const json* date = member((*items)[i], "servicedDate")) {
             auto day = day_of(*date, false);
             if (!day) return problem(day.why, at + ".servicedDate");
@@ -669,16 +712,35 @@ std::variant<MappedCase, Problem> claim_to_case(const json& claim) {
             if (!day) return problem(day.why, "Claim.billablePeriod.start");
             period_start = day.day;
         }
+        if (const json* end = member(*period, "end")) {
+            auto day = day_of(*end, true);
+            if (!day) return problem(day.why, "Claim.billablePeriod.end");
+            if (!period_start.empty() && day.day < period_start)
+                return problem(fmt::format("the billablePeriod ends ({}) before it starts ({})",
+                                           day.day, period_start),
+                               "Claim.billablePeriod.end");
+        }
     }
+    // The first item that has a date, else the billable period's start: an item other than
+    // the first was once passed over, and the case coded with today's rules.
+    auto dated = std::find_if(served.begin(), served.end(),
+                              [](const std::string& day) { return !day.empty(); });
     if (!study.contains("date_of_service")) {
-        if (!served[0].empty()) {
-            study["date_of_service"] = served[0];
+        if (dated != served.end()) {
+            auto i = static_cast<std::size_t>(dated - served.begin());
+            study["date_of_service"] = *dated;
             mapped.date_expression =
-                mapped.item_expressions[0] +
-                (member((*items)[0], "servicedDate") ? ".servicedDate" : ".servicedPeriod");
+                mapped.item_expressions[i] +
+                (member((*items)[i], "servicedDate") ? ".servicedDate" : ".servicedPeriod");
         } else if (!period_start.empty()) {
             study["date_of_service"] = period_start;
             mapped.date_expression = "Claim.billablePeriod.start";
+        } else if (member(claim, "billablePeriod")) {
+            // Its end alone names no date of service: coded as of today, a past study would
+            // be judged by rules that were not in force.
+            return problem("the billablePeriod has no start, and no item a servicedDate: the "
+                           "date of service is an item's servicedDate or the period's start",
+                           "Claim.billablePeriod.start");
         }
     }
     // One study is one date of service: an item of another date is not of this study (an

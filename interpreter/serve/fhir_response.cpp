@@ -236,7 +236,19 @@ Reply claim(Context& ctx, const Params& params, std::string_view body, std::stri
         return fhir_error(400, "structure", "the body holds a NUL byte: a Claim is JSON text", "");
     std::string duplicate;
     json request = parse_json(body, "Claim", duplicate);
-    if (request.is_discarded()) return fhir_error(400, "structure", "the body is not JSON", "");
+    if (request.is_discarded()) {
+        // Where it stops being JSON (the parser's own line and column: just past the token it
+        // stopped at), as /v1/evaluate says it: the parser that tracks paths gives no place,
+        // so the body is read again for it.
+        std::string where;
+        try {
+            (void)json::parse(body);
+        } catch (const json::parse_error& e) {
+            where =
+                place_in(body, std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, body.size()));
+        }
+        return fhir_error(400, "structure", "the body is not JSON" + where, "");
+    }
     if (!duplicate.empty())
         return fhir_error(422, "structure",
                           "an element is given twice in one object: which one was meant is not "

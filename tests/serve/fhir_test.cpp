@@ -5,6 +5,7 @@
 #include "serve_helpers.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <fstream>
 #include <functional>
 
@@ -525,4 +526,88 @@ TEST_CASE("fhir: a coding whose code is not text is refused where it is", "[serv
     CHECK(missing.status == 422);
     CHECK(json::parse(missing.body)["issue"][0]["expression"][0] ==
           "Claim.diagnosis[0].diagnosisCodeableConcept.coding[0].code");
+}
+
+// Found by a probe of the FHIR endpoint: each was answered 200 with a verdict that left
+// something out, or with a ClaimResponse that was not valid FHIR.
+TEST_CASE("fhir: a date, a detail line, a modifier extension or code cpl would pass over is "
+          "refused or read",
+          "[serve][fhir]") {
+    Standard standard;
+    Context& ctx = standard.ctx;
+    const json good =
+        json::parse(slurp(source_root / "tests/golden/fhir/review-95870-59-denied.request.json"));
+    auto reply_to = [&](const std::function<void(json&)>& change) {
+        json claim = good;
+        change(claim);
+        return fhir::claim(ctx, {}, claim.dump(), "2025-03-15");
+    };
+    auto refused_at = [&](const std::function<void(json&)>& change) {
+        Reply reply = reply_to(change);
+        INFO(reply.body);
+        CHECK(reply.status == 422);
+        json outcome = json::parse(reply.body);
+        return outcome["issue"][0]["expression"][0].get<std::string>();
+    };
+    auto undated = [](json& c) {
+        for (auto& item : c["item"])
+            item.erase("servicedDate");
+        c.erase("billablePeriod");
+    };
+    // The date of a later item is the study's when the first has none (it was passed over,
+    // and the case coded with today's rules); a dated item of another day is still refused.
+    json only_last = good;
+    undated(only_last);
+    only_last["item"].back()["servicedDate"] = "2012-06-01";
+    Reply past = fhir::claim(ctx, {}, only_last.dump(), "2025-03-15");
+    INFO(past.body);
+    CHECK(past.status == 422); // 2012 is before the dates of service the standard set codes
+    CHECK(json::parse(past.body)["issue"][0]["expression"][0] ==
+          fmt::format("Claim.item[{}].servicedDate", good["item"].size() - 1));
+    CHECK(refused_at([](json& c) {
+              c["item"][0]["servicedPeriod"] = {{"start", "2022-06-02"}, {"end", "2022-06-02"}};
+          }) == "Claim.item[0].servicedPeriod");
+    CHECK(refused_at([&](json& c) {
+              undated(c);
+              c["billablePeriod"] = {{"end", "2025-03-14"}};
+          }) == "Claim.billablePeriod.start");
+    CHECK(refused_at([&](json& c) {
+              undated(c);
+              c["billablePeriod"] = {{"start", "2025-03-14"}, {"end", "2025-03-13"}};
+          }) == "Claim.billablePeriod.end");
+    for (const char* start : {"2025-03-14T25:00:00Z", "2025-03-14T09:60:00Z",
+                              "2025-03-14T09:30:61Z", "2025-03-14T09:30:00+15:00"})
+        CHECK(refused_at([&](json& c) {
+                  undated(c);
+                  c["billablePeriod"] = {{"start", start}};
+              }) == "Claim.billablePeriod.start");
+    CHECK(reply_to([&](json& c) {
+              undated(c);
+              c["billablePeriod"] = {{"start", "2025-03-14T23:59:60-12:00"}};
+          }).status == 200);
+    // Sub-lines under an item, a modifier extension anywhere, a modifier of two codes.
+    CHECK(refused_at([](json& c) {
+              c["item"][1]["detail"] = json::array({{{"sequence", 1}}});
+          }) == "Claim.item[1].detail");
+    CHECK(refused_at([](json& c) {
+              c["diagnosis"][0]["modifierExtension"] = json::array({{{"url", "x"}}});
+          }) == "Claim.diagnosis[0].modifierExtension");
+    CHECK(refused_at([](json& c) {
+              c["supportingInfo"][0]["modifierExtension"] = json::array({{{"url", "x"}}});
+          }) == "Claim.supportingInfo[0].modifierExtension");
+    CHECK(refused_at([](json& c) {
+              c["item"][0]["modifier"] = json::array(
+                  {{{"coding",
+                     json::array({{{"system", "http://www.ama-assn.org/go/cpt"}, {"code", "50"}},
+                                  {{"system", "x"}, {"code", "LT"}}})}}});
+          }) == "Claim.item[0].modifier[0].coding[1]");
+    // A Claim id the ClaimResponse's request could not name it by.
+    for (const char* id : {"", "a/b c", "x\x01y"})
+        CHECK(refused_at([&](json& c) { c["id"] = id; }) == "Claim.id");
+    // A body that is not JSON says where it stops being JSON.
+    Reply broken =
+        fhir::claim(ctx, {}, "{\"resourceType\": \"Claim\"\n \"id\": \"x\"}", "2025-03-15");
+    INFO(broken.body);
+    CHECK(broken.status == 400);
+    CHECK(broken.body.find("the body is not JSON at line 2, column 5") != std::string::npos);
 }
