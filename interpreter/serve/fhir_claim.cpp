@@ -529,19 +529,20 @@ std::variant<json, Problem> item_line(const json& item, const std::string& at) {
         for (std::size_t k = 0; k < m->size(); ++k) {
             // As for the billed code, of two codes which was meant is unclear (`50` read, `LT`
             // dropped).
-            auto [mod, other, other_at, not_text_at] = codes_in((*m)[k], {});
-            if (not_text_at)
-                return problem("a modifier coding's code is text, such as \"59\"",
-                               fmt::format("{}.modifier[{}].coding[{}].code", at, k, *not_text_at));
-            if (mod.empty())
+            SystemCodes mod = codes_in((*m)[k], {});
+            if (mod.not_text_at)
+                return problem(
+                    "a modifier coding's code is text, such as \"59\"",
+                    fmt::format("{}.modifier[{}].coding[{}].code", at, k, *mod.not_text_at));
+            if (mod.code.empty())
                 return problem("the modifier has no coding with a code",
                                fmt::format("{}.modifier[{}]", at, k));
-            if (!other.empty())
+            if (!mod.other.empty())
                 return problem(fmt::format("the modifier has two codes, `{}` and `{}`: which was "
                                            "billed is unclear; give each modifier its own entry",
-                                           mod, other),
-                               fmt::format("{}.modifier[{}].coding[{}]", at, k, other_at));
-            modifiers.push_back(mod);
+                                           mod.code, mod.other),
+                               fmt::format("{}.modifier[{}].coding[{}]", at, k, mod.other_at));
+            modifiers.push_back(mod.code);
         }
     json units = 1;
     if (auto q = item.find("quantity"); q != item.end()) {

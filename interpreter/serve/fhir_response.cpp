@@ -242,7 +242,7 @@ Reply claim(Context& ctx, const Params& params, std::string_view body, std::stri
         // so the body is read again for it.
         std::string where;
         try {
-            (void)json::parse(body);
+            json thrown = json::parse(body);
         } catch (const json::parse_error& e) {
             where =
                 place_in(body, std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, body.size()));
