@@ -315,6 +315,10 @@ protected:
         std::vector<Holding> holding_;
         std::map<std::uint32_t, Node> lets_;
     };
+    // A compiled `when` holds for the clauses after it (a rule's, an exception's own).
+    void holds_after(const ClauseCode& clause) {
+        if (clause.kind == ast::ClauseKind::When) holding_.push_back({clause.expr, false});
+    }
     // Ends a narrowing's or an exception's own conditions and `let`s: the target's later
     // locals take their slots (`first_slot` on).
     void forget_own(std::size_t holding, std::uint32_t first_slot) {

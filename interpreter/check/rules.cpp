@@ -282,8 +282,7 @@ RuleCode RuleCompiler::compile_body(const ast::Rule& written, const std::string&
             if (i == point && changes) compile_changes(*changes, rule, scope, code);
             if (i >= rule.clauses.size()) continue;
             code.clauses.push_back(compile_clause(rule.clauses[i], scope, rule, replaces));
-            if (const ClauseCode& c = code.clauses.back(); c.kind == ast::ClauseKind::When)
-                holding_.push_back({c.expr, false});
+            holds_after(code.clauses.back());
         }
     }
     for (const auto& clause : code.clauses)
@@ -380,7 +379,7 @@ void RuleCompiler::compile_changes(const MergedRule& changes, const ast::Rule& t
                 narrows = true;
                 // An undated narrowing's `when` ends the pass where it fails: its later
                 // clauses run where it holds. A dated one's is passed over on other dates.
-                if (!narrowing.effective.dated()) holding_.push_back({compiled.expr, false});
+                if (!narrowing.effective.dated()) holds_after(compiled);
                 if (!compiled.otherwise) {
                     compiled.otherwise.emplace();
                     compiled.otherwise->constant = string_with_letters(*p().constants, why);
@@ -426,8 +425,7 @@ RuleCode RuleCompiler::compile_element_exception(const LayeredChange& change,
     std::size_t holding = holding_.size();
     for (const auto& clause : e.rule.clauses) {
         code.clauses.push_back(compile_clause(clause, own, e.rule, false));
-        if (code.clauses.back().kind == ast::ClauseKind::When)
-            holding_.push_back({code.clauses.back().expr, false});
+        holds_after(code.clauses.back());
     }
     forget_own(holding, scope.next_slot);
     for (const auto& clause : code.clauses)

@@ -400,15 +400,13 @@ std::variant<json, Problem> study_of(const json& claim, std::string& expression)
     return study;
 }
 
-// What a Claim says that cpl cannot honour, or that would make its ClaimResponse invalid
-// FHIR: refused rather than adjudicated as if it were not there.
-// Where the first modifierExtension below `v` (at FHIRPath `at`) is, if any.
+// Where the first modifierExtension in `v` (at FHIRPath `at`) is, if any: an element's own
+// before those of the elements inside it.
 std::optional<std::string> modifier_extension_in(const json& v, const std::string& at) {
     if (v.is_object()) {
-        for (const auto& [name, value] : v.items()) {
-            if (name == "modifierExtension") return at + ".modifierExtension";
+        if (v.contains("modifierExtension")) return at + ".modifierExtension";
+        for (const auto& [name, value] : v.items())
             if (auto found = modifier_extension_in(value, at + "." + name)) return found;
-        }
     } else if (v.is_array()) {
         for (std::size_t i = 0; i < v.size(); ++i)
             if (auto found = modifier_extension_in(v[i], fmt::format("{}[{}]", at, i)))
@@ -417,6 +415,8 @@ std::optional<std::string> modifier_extension_in(const json& v, const std::strin
     return std::nullopt;
 }
 
+// What a Claim says that cpl cannot honour, or that would make its ClaimResponse invalid
+// FHIR: refused rather than adjudicated as if it were not there.
 std::optional<Problem> unprocessable(const json& claim) {
     for (const auto& [name, value] : claim.items())
         if (!known(claim_elements, name))
@@ -426,10 +426,11 @@ std::optional<Problem> unprocessable(const json& claim) {
                                            name, *near),
                                "Claim." + name);
     // FHIR: a modifierExtension changes the meaning of its element; one not understood must
-    // make the resource be refused.
-    if (claim.contains("modifierExtension"))
-        return problem("a modifierExtension changes what the Claim means, and cpl knows none",
-                       "Claim.modifierExtension");
+    // make the resource be refused, wherever it is (one on a diagnosis, "ruled out", changed
+    // the verdict without a word).
+    if (auto at = modifier_extension_in(claim, "Claim"))
+        return problem("a modifierExtension changes what its element means, and cpl knows none",
+                       *at);
     if (const json* status = member(claim, "status"))
         if (!status->is_string() || (*status != "active" && *status != "draft"))
             return problem("only an active (or draft) Claim is adjudicated", "Claim.status");
@@ -448,29 +449,25 @@ std::optional<Problem> unprocessable(const json& claim) {
     if (const json* insurer = member(claim, "insurer"); insurer && !is_reference(*insurer))
         return problem("insurer is a Reference: {\"reference\": \"Organization/…\"}",
                        "Claim.insurer");
-    if (const json* id = member(claim, "id"); id && !id->is_string())
-        return problem("id is text: the ClaimResponse's request names the Claim by it", "Claim.id");
-    // FHIR's id: 1 to 64 letters, digits, `-` and `.`. Another made the ClaimResponse's
-    // request an invalid reference (`Claim/a/b c`, `Claim/`).
-    if (const json* id = member(claim, "id")) {
-        const std::string& text = id->get_ref<const std::string&>();
-        if (text.empty() || text.size() > 64 || !std::all_of(text.begin(), text.end(), [](char c) {
-                return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.';
-            }))
-            return problem("id is a FHIR id: 1 to 64 letters, digits, `-` and `.`; the "
-                           "ClaimResponse's request names the Claim by it",
-                           "Claim.id");
-    }
+    // FHIR's id: text of 1 to 64 letters, digits, `-` and `.`. Another made the
+    // ClaimResponse's request an invalid reference (`Claim/a/b c`, `Claim/`), or threw.
+    auto fhir_id = [](const std::string& text) {
+        return !text.empty() && text.size() <= 64 &&
+               std::all_of(text.begin(), text.end(), [](char c) {
+                   return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.';
+               });
+    };
+    if (const json* id = member(claim, "id");
+        id && (!id->is_string() || !fhir_id(id->get_ref<const std::string&>())))
+        return problem("id is a FHIR id: text of 1 to 64 letters, digits, `-` and `.`; the "
+                       "ClaimResponse's request names the Claim by it",
+                       "Claim.id");
     const json* items = member(claim, "item");
     std::vector<std::int64_t> sequences;
     if (items && items->is_array())
         for (std::size_t i = 0; i < items->size(); ++i) {
             const json& item = (*items)[i];
             std::string at = fmt::format("Claim.item[{}]", i);
-            if (item.is_object() && item.contains("modifierExtension"))
-                return problem("a modifierExtension changes what the item means, and cpl knows "
-                               "none",
-                               at + ".modifierExtension");
             // An item that is not an object is told so where its line is read.
             if (!item.is_object()) continue;
             // FHIR R4 requires it (1..1), and the ClaimResponse names the item by it: numbered
@@ -615,11 +612,6 @@ std::variant<MappedCase, Problem> claim_to_case(const json& claim) {
         return problem("the body is not a FHIR Claim (resourceType `Claim`)", "Claim", 400);
     if (auto problem = unprocessable(claim)) return *problem;
     MappedCase mapped;
-    // FHIR: a modifier extension not understood refuses the resource, wherever it is: one on a
-    // diagnosis ("ruled out") changed the verdict without a word.
-    if (auto at = modifier_extension_in(claim, "Claim"))
-        return problem("a modifierExtension changes what its element means, and cpl knows none",
-                       *at);
     auto study_or = study_of(claim, mapped.study_expression);
     if (auto* p = std::get_if<Problem>(&study_or)) return *p;
     json study = std::get<json>(std::move(study_or));

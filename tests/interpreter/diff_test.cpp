@@ -20,6 +20,21 @@ const Change* find(const std::vector<Change>& changes, const std::string& kind,
     return nullptr;
 }
 
+// A base written to a file of its own (`name`), and a payer over it: `payer_text` names the
+// base's path where it has `{}`.
+struct OverBase {
+    Loaded base, payer;
+};
+OverBase over_base(const std::string& name, const std::string& base_text,
+                   const std::string& payer_text) {
+    std::string base_name = fmt::format("{}_{}.cpl", name, ::getpid());
+    OverBase out{load_policy(write_temp(base_name, base_text)), {}};
+    if (!out.base.program) FAIL(rendered(out.base));
+    out.payer = load_text(fmt::format(fmt::runtime(payer_text), base_name));
+    if (!out.payer.program) FAIL(rendered(out.payer));
+    return out;
+}
+
 } // namespace
 
 TEST_CASE("line diff: removed before added, kept lines as context, long runs folded") {
@@ -33,27 +48,22 @@ TEST_CASE("line diff: removed before added, kept lines as context, long runs fol
 }
 
 TEST_CASE("diff: definitions, restated and replaced rules, what changed inside") {
-    std::string base_name = fmt::format("diff_base_{}.cpl", ::getpid());
-    Loaded old = load_policy(write_temp(base_name, "policy diff_base\n"
-                                                   "def two = 2\n"
-                                                   "rule r \"Old words\" when two > "
-                                                   "count(case.diagnoses) bill 95860\n"
-                                                   "  because \"b\" cite \"old\"\n"
-                                                   "edit e \"Edit\" for line in claim when "
-                                                   "line.units > 1 cap units at 1\n"
-                                                   "  cite \"old edit\"\n"));
-    INFO(rendered(old));
-    REQUIRE(old.program);
-    Loaded payer = load_text(fmt::format("policy diff_payer extends \"{}\"\n"
-                                         "def three \"Three\" = two + 1\n"
-                                         "override rule r \"New words\" from \"2024-01-01\"\n"
-                                         "  cite \"new\"\n"
-                                         "override edit e \"Edit\" for line in claim\n"
-                                         "  when line.units > three cap units at three\n"
-                                         "  cite \"old edit\"\n",
-                                         base_name));
-    INFO(rendered(payer));
-    REQUIRE(payer.program);
+    auto [old, payer] =
+        over_base("diff_base",
+                  "policy diff_base\n"
+                  "def two = 2\n"
+                  "rule r \"Old words\" when two > count(case.diagnoses) bill 95860\n"
+                  "  because \"b\" cite \"old\"\n"
+                  "edit e \"Edit\" for line in claim when "
+                  "line.units > 1 cap units at 1\n"
+                  "  cite \"old edit\"\n",
+                  "policy diff_payer extends \"{}\"\n"
+                  "def three \"Three\" = two + 1\n"
+                  "override rule r \"New words\" from \"2024-01-01\"\n"
+                  "  cite \"new\"\n"
+                  "override edit e \"Edit\" for line in claim\n"
+                  "  when line.units > three cap units at three\n"
+                  "  cite \"old edit\"\n");
     std::vector<Change> changes = diff(*old.program, *payer.program);
 
     const Change* three = find(changes, "definition", "three");
@@ -85,16 +95,12 @@ TEST_CASE("diff: definitions, restated and replaced rules, what changed inside")
 // A base's row whose value reads a setting changes when a payer restates the setting: it was
 // reported as changed by the base, which changed nothing.
 TEST_CASE("diff: a base's table row changed through a setting is the restating layer's") {
-    std::string base_name = fmt::format("diff_row_base_{}.cpl", ::getpid());
-    Loaded old = load_policy(write_temp(base_name, "policy diff_row_base\n"
-                                                   "setting lim 3 \"a limit\" cite \"c\"\n"
-                                                   "table t \"t\" cite \"c\"\n"
-                                                   "  1 => lim\n  2 => lim + 1\n  3 => 5\nend\n"));
-    REQUIRE(old.program);
-    Loaded payer = load_text(
-        fmt::format("policy diff_row_payer extends \"{}\"\nlim 4 cite \"payer\"\n", base_name));
-    INFO(rendered(payer));
-    REQUIRE(payer.program);
+    auto [old, payer] = over_base("diff_row_base",
+                                  "policy diff_row_base\n"
+                                  "setting lim 3 \"a limit\" cite \"c\"\n"
+                                  "table t \"t\" cite \"c\"\n"
+                                  "  1 => lim\n  2 => lim + 1\n  3 => 5\nend\n",
+                                  "policy diff_row_payer extends \"{}\"\nlim 4 cite \"payer\"\n");
     std::vector<Change> changes = diff(*old.program, *payer.program);
     for (const char* row : {"t[1]", "t[2]"}) {
         const Change* c = find(changes, "table row", row);
@@ -112,14 +118,9 @@ TEST_CASE("diff: a base's table row changed through a setting is the restating l
 
 // It named the layer that set the `from` bound when another layer's `until` was the change.
 TEST_CASE("diff: dates of service changed by the layer whose header moved the bound") {
-    std::string base_name = fmt::format("diff_dates_base_{}.cpl", ::getpid());
-    Loaded old = load_policy(
-        write_temp(base_name, "policy h3 extends standard \"h3\" from \"2020-01-01\"\n"));
-    REQUIRE(old.program);
-    Loaded payer =
-        load_text(fmt::format("policy h4 extends \"{}\" \"h4\" until \"2024-01-01\"\n", base_name));
-    INFO(rendered(payer));
-    REQUIRE(payer.program);
+    auto [old, payer] =
+        over_base("diff_dates_base", "policy h3 extends standard \"h3\" from \"2020-01-01\"\n",
+                  "policy h4 extends \"{}\" \"h4\" until \"2024-01-01\"\n");
     std::vector<Change> changes = diff(*old.program, *payer.program);
     const Change* dates = find(changes, "dates of service", "");
     REQUIRE(dates);
@@ -158,22 +159,15 @@ TEST_CASE("diff and doc: a table a payer fixed for the policies over it") {
 // strings, or a list of keys) changes that key's value from the row's: not "added", with the
 // old value lost. A key it removes from such a row is removed alone; the row keeps the others.
 TEST_CASE("diff: a key taken out of a base's row of several keys is changed, not added") {
-    std::string base_name = fmt::format("diff_keys_base_{}.cpl", ::getpid());
-    Loaded old = load_policy(write_temp(base_name, "policy diff_keys_base\n"
-                                                   "table n \"n\" cite \"c\"\n  1..4 => 3\nend\n"
-                                                   "table d \"d\" cite \"c\"\n"
-                                                   "  \"G56.00\"..\"G56.03\" => 1\nend\n"
-                                                   "table k \"k\" cite \"c\"\n"
-                                                   "  95860, 95861, 95863 => 2\nend\n"));
-    INFO(rendered(old));
-    REQUIRE(old.program);
-    Loaded payer = load_text(fmt::format("policy diff_keys_payer extends \"{}\"\n"
-                                         "table n\n  2 => 9\nend\n"
-                                         "table d\n  \"G56.01\" => 5\n  \"G56.02\" => 1\nend\n"
-                                         "table k\n  95861 => 7\n  remove 95863\nend\n",
-                                         base_name));
-    INFO(rendered(payer));
-    REQUIRE(payer.program);
+    auto [old, payer] = over_base("diff_keys_base",
+                                  "policy diff_keys_base\n"
+                                  "table n \"n\" cite \"c\"\n  1..4 => 3\nend\n"
+                                  "table d \"d\" cite \"c\"\n  \"G56.00\"..\"G56.03\" => 1\nend\n"
+                                  "table k \"k\" cite \"c\"\n  95860, 95861, 95863 => 2\nend\n",
+                                  "policy diff_keys_payer extends \"{}\"\n"
+                                  "table n\n  2 => 9\nend\n"
+                                  "table d\n  \"G56.01\" => 5\n  \"G56.02\" => 1\nend\n"
+                                  "table k\n  95861 => 7\n  remove 95863\nend\n");
     std::vector<Change> changes = diff(*old.program, *payer.program);
     INFO(render_changes(changes, *old.program, *payer.program));
     const Change* n2 = find(changes, "table row", "n[2]");
