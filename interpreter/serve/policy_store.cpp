@@ -225,7 +225,10 @@ void PolicyStore::stop_watching() {
         stopping_ = true;
     }
     watch_wake_.notify_all();
-    if (watcher_.joinable()) watcher_.join();
+    // Two threads may stop at once (a signal's and the destructor's); the watcher itself may
+    // stop it (from a log line it writes): it ends after that poll, joined later.
+    std::lock_guard join(join_mutex_);
+    if (watcher_.joinable() && watcher_.get_id() != std::this_thread::get_id()) watcher_.join();
 }
 
 } // namespace cpl::serve

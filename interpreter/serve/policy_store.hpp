@@ -93,6 +93,7 @@ private:
     std::vector<std::unique_ptr<Slot>> slots_;
     std::thread watcher_;
     std::mutex watch_mutex_;
+    std::mutex join_mutex_; // one thread joins the watcher
     std::condition_variable watch_wake_;
     bool stopping_ = false;
 };

@@ -425,7 +425,6 @@ Server::Server(Options options) : impl_(std::make_unique<Impl>(std::move(options
 
 Server::~Server() {
     stop();
-    impl_->store.stop_watching();
 }
 
 bool Server::start(std::string& error) {
@@ -475,6 +474,9 @@ void Server::run() {
 
 void Server::stop() {
     if (impl_->http.is_running()) impl_->http.stop();
+    // No reload, and no log line of one, after stop() returns: an embedder may free what the
+    // log writes to.
+    impl_->store.stop_watching();
 }
 
 } // namespace cpl::serve

@@ -37,7 +37,8 @@ public:
     int port() const;
     /// Serves until stop(); call after start().
     void run();
-    /// Stops accepting, finishes the requests under way, returns run(). Thread-safe.
+    /// Stops accepting, finishes the requests under way, returns run(), and stops watching the
+    /// policy files: no reload and no log line after it returns. Thread-safe.
     void stop();
 
 private:

@@ -6,7 +6,9 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 using namespace cpl::test;
 using nlohmann::json;
@@ -97,5 +99,58 @@ TEST_CASE("serve: reload swaps a clean edit in and keeps serving through a broke
     CHECK(policy["version"] >= 3);
     CHECK(policy["last_error"].is_null());
     CHECK(json::parse(client.Get("/v1/health")->body)["status"] == "ok");
+    fs::remove_all(dir);
+}
+
+TEST_CASE("serve: after stop() the policy files are no longer watched", "[serve][reload]") {
+    fs::path dir = cpl::test::fresh_dir("reload_stop");
+    fs::path payer = dir / "acme.cpl";
+    write(payer, "policy acme extends standard \"Acme test payer\"\nmin_muscles_per_limb 5\n");
+    // The log outlives neither the test nor, for an embedder, the server's stop(): a line
+    // written after stop() returns goes to memory the embedder may have freed.
+    std::mutex mutex;
+    std::vector<std::string> lines;
+    bool stopped = false;
+    std::vector<std::string> after_stop;
+    cpl::serve::Options options;
+    options.host = "127.0.0.1";
+    options.port = 0;
+    options.policies = {payer.string()};
+    options.watch_ms = 10;
+    options.log = [&](const std::string& line) {
+        std::lock_guard lock(mutex);
+        (stopped ? after_stop : lines).push_back(line);
+    };
+    cpl::serve::Server server(options);
+    std::string error;
+    REQUIRE(server.start(error));
+    std::thread running([&] { server.run(); });
+    auto reloads = [&] {
+        std::lock_guard lock(mutex);
+        std::size_t n = 0;
+        for (const auto& line : lines)
+            n += line.find("reload") != std::string::npos;
+        return n;
+    };
+    // The watcher runs: an edit is reloaded and logged.
+    write(payer, "policy acme extends standard \"Acme test payer\"\nmin_muscles_per_limb 4\n\n");
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (reloads() == 0 && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    REQUIRE(reloads() > 0);
+
+    server.stop();
+    running.join();
+    {
+        std::lock_guard lock(mutex);
+        stopped = true;
+    }
+    // Edits after stop(), a broken one included, are not read: nothing is logged.
+    write(payer, "policy acme extends standard \"Acme test payer\"\nmin_muscles_per_limb 3\n\n\n");
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    write(payer, "rule broken when\n");
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    std::lock_guard lock(mutex);
+    CHECK(after_stop.empty());
     fs::remove_all(dir);
 }
