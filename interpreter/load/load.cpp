@@ -817,6 +817,26 @@ private:
                  "without clauses keeps them)";
     }
 
+    // A `disable` drops the exceptions earlier policies gave its target with it: what they
+    // did in its place (a warning, a line billed, a capped denial) no longer happens, as with
+    // an override. Its narrowings only kept it from acting, as the `disable` now does.
+    void warn_exceptions_dropped(const ast::Disable& d, const MergedRule& disabled) {
+        std::vector<std::string> dropped;
+        for (const Added& added : added_to(disabled))
+            if (added.what == "exception")
+                dropped.push_back(fmt::format("`{}` of `{}`", added.name, added.layer));
+        if (dropped.empty()) return;
+        auto& w = diagnostics_.warning(
+            "check.disable_drops_exceptions", d.target.span,
+            fmt::format("disabling `{}` also drops what earlier policies made it do instead: "
+                        "exception{} {} no longer run{}",
+                        d.target.text, dropped.size() == 1 ? "" : "s", fmt::join(dropped, ", "),
+                        dropped.size() == 1 ? "s" : ""));
+        w.help = fmt::format("to keep what {} did, write it as {} of this policy",
+                             dropped.size() == 1 ? "the exception" : "the exceptions",
+                             d.kind == ast::RuleKind::Edit ? "an edit" : "a rule");
+    }
+
     // `from D until E`, `from D` or `until E` of dated `e`, each date in `quote`s (`"` as a
     // policy writes them).
     static std::string dates_in_words(const ast::Effective& e, std::string_view quote = "") {
@@ -875,6 +895,7 @@ private:
                              d.target.text))
                 return;
             if (changed_before_here(merged, d.kind, d.target, "disable", true, d.span)) return;
+            warn_exceptions_dropped(d, *it);
             disabled_codes_[{d.kind, d.target.text}] =
                 codes_billed(it->restates ? *it->restates : *it->rule);
             it->rule = nullptr; // compacted once every layer is merged (compact)

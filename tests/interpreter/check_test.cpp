@@ -378,6 +378,18 @@ TEST_CASE("an override with clauses says which exceptions and narrowings of earl
                                 "\"\noverride edit mue_per_day_clinical \"reworded\"\n"
                                 "  cite \"c\"\n");
     CHECK(codes(restated).empty());
+    // A `disable` drops the exceptions too (what they did in the edit's place): said, naming
+    // them. A narrowing only kept the edit from acting, as the `disable` does: not named.
+    Loaded disabled = load_text("policy drops_d extends \"" + base +
+                                "\"\n"
+                                "disable edit mue_per_day_clinical \"no daily limit\"\n"
+                                "disable edit mue_per_line \"no line limit\"\n");
+    INFO(rendered(disabled));
+    CHECK(codes(disabled) == "check.disable_drops_exceptions");
+    CHECK(rendered(disabled).find("disabling `mue_per_day_clinical` also drops what earlier "
+                                  "policies made it do instead: exception `nmj_paid` of "
+                                  "`drops_a` no longer runs") != std::string::npos);
+    CHECK(rendered(disabled).find("mue_per_line") == std::string::npos);
 }
 
 // A payer file whose own edit `from_2023` runs from 2023-01-01, to extend.
