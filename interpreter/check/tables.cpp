@@ -452,7 +452,7 @@ void TableCompiler::tables() {
         for (const auto& [key, row, layer] : t.unmatched_removes) {
             if (key_kind(*key) != keys.kind && keys.kind != KeyKind::none)
                 check_key(t, keys, *key, layer);
-            else
+            else if (!in_string_range(*data, *key, row->span))
                 error("check.unknown_row", row->span,
                       fmt::format("table `{}` has no row with this key to remove",
                                   t.decl->name.text));
@@ -474,6 +474,30 @@ void TableCompiler::tables() {
         table_index_[data->name] = static_cast<std::uint32_t>(p().tables.size());
         p().tables.push_back(std::move(data));
     }
+}
+
+// A string key to remove that a range of strings holds: the range has no string just before or
+// after it to end a part at, so it is removed only whole (a range of numbers gives the key up,
+// interpreter/load/rows.cpp). Said so, naming the range, in place of "no row".
+bool TableCompiler::in_string_range(const TableData& data, const ast::TableKey& key, Span at) {
+    if (!key.literal) return false;
+    Scope key_scope;
+    key_scope.constant_only = true;
+    Value text = expr(*key.literal, key_scope).node.constant;
+    if (text.kind != Kind::String) return false;
+    for (const auto& row : data.rows) {
+        if (!row.string_range || compare(row.keys[0], text) > 0 || compare(text, row.keys[1]) > 0)
+            continue;
+        auto& d = error("check.unknown_row", at,
+                        fmt::format("`{}` is in `{}`'s range `{}` of table `{}`: a range of "
+                                    "strings is removed only whole",
+                                    to_text(text, p().shapes, true), row.layer, range_text(row),
+                                    data.name));
+        d.help = fmt::format("`remove {}` and write its keys that stay as rows of their own",
+                             range_text(row));
+        return true;
+    }
+    return false;
 }
 
 // Rows the policy being checked wrote that never apply (in_force.hpp): each key's versions, in

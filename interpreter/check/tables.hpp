@@ -38,6 +38,7 @@ private:
     void check_key(const MergedTable& table, const KeyTypes& keys, const ast::TableKey& key,
                    const std::string& layer);
     void key_warnings(const ast::TableKey& key);
+    bool in_string_range(const TableData& data, const ast::TableKey& key, Span at);
     /// A row's value, computed when it is made of constants (the stand-in of an error when
     /// it cannot be).
     Typed row_value(const ast::Expr& written);

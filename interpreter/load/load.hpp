@@ -75,6 +75,10 @@ struct MergedTable {
         std::string layer;
     };
     std::vector<Removal> removals = {};
+    // The parts of a range of numbers left when a `remove` took keys out of its middle or end
+    // (`remove 2` of `1..4` leaves `1..1` and `3..4`): keys no file wrote, kept here, where
+    // every copy of the table finds them.
+    std::vector<std::shared_ptr<const ast::TableKey>> range_parts = {};
     // While merging (interpreter/load/rows.cpp): the positions in `rows` of each key's rows and
     // of the rows holding a range of numbers or strings, so that a row meets only the rows it
     // may share a key with. Positions may be stale; the merge checks the keys it finds there.

@@ -186,7 +186,7 @@ public:
     void remove() {
         const ast::TableKey* last_unmatched = nullptr;
         for (std::size_t k = 0; k < keys_.size(); ++k) {
-            if (take_first(extents_[k])) {
+            if (take_first(extents_[k]) || take_from_range(extents_[k])) {
                 table_.removals.push_back({keys_[k].key, layer_});
                 continue;
             }
@@ -324,6 +324,47 @@ private:
             return true;
         }
         return false;
+    }
+
+    // Takes the numbers `e` names out of the first row whose range of numbers holds some of
+    // them, the range keeping the rest: `remove 2` of a row `1..4` leaves it `1..1` and
+    // `3..4`, as a restated `2 => …` takes 2 from it. (A range of strings has no string just
+    // before or after a key to end a part at: such a `remove` stays unmatched, and is said so.)
+    bool take_from_range(const Extent& e) {
+        if (e.kind != Extent::numbers && !(e.kind == Extent::text && e.number)) return false;
+        std::int64_t low = e.low, high = e.high;
+        for (std::size_t i : table_.range_rows) {
+            MergedRow& row = table_.rows[i];
+            if (!row.row) continue;
+            std::vector<MergedKey> kept;
+            bool taken = false;
+            for (const MergedKey& k : row.keys) {
+                Extent range = extent(k);
+                if (range.kind != Extent::numbers || range.high < low || high < range.low) {
+                    kept.push_back(k);
+                    continue;
+                }
+                taken = true;
+                if (range.low < low) kept.push_back(part(*k.key, range.low, low - 1));
+                if (high < range.high) kept.push_back(part(*k.key, high + 1, k.key->high));
+            }
+            if (!taken) continue;
+            row.keys = std::move(kept);
+            if (row.keys.empty()) row.row = nullptr;
+            return true;
+        }
+        return false;
+    }
+
+    // `key`'s range cut down to low..high (high absent: open-ended, as `key` was).
+    MergedKey part(const ast::TableKey& key, std::int64_t low, std::optional<std::int64_t> high) {
+        auto cut = std::make_shared<ast::TableKey>();
+        cut->range = key.range;
+        cut->span = key.span;
+        cut->low = low;
+        cut->high = high;
+        table_.range_parts.push_back(cut);
+        return {cut.get()};
     }
 
     // The rows this row may share a key with, in table order: those its keys name through the

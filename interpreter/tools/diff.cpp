@@ -46,6 +46,52 @@ bool same_value_on_every_date(const SettingCode& base, const std::vector<Shape>&
                        [&](const auto& v) { return same(v, payer_shapes); });
 }
 
+// Whether `row` is part of a range of numbers: undated, and with its bounds and value.
+bool number_range(const TableRowData& row) {
+    return row.is_range && !row.string_range && row.from.empty() && row.until.empty();
+}
+
+// The part of a base's range of numbers a payer kept whole, with its value: what is left of
+// `1..4 => 10` after `remove 2` (`1..1` and `3..4`) is no change.
+bool part_of_base_range(const TableData& base, const TableRowData& row,
+                        const std::vector<Shape>& base_shapes,
+                        const std::vector<Shape>& payer_shapes) {
+    if (!number_range(row)) return false;
+    for (const auto& r : base.rows)
+        if (number_range(r) && r.low <= row.low && row.high <= r.high &&
+            to_text(r.value, base_shapes, true) == to_text(row.value, payer_shapes, true))
+            return true;
+    return false;
+}
+
+// The numbers of the base's range row `range` that find no row of the payer's table: the
+// keys a `remove` took out of it, as ranges (`2..2`, `6..7`, `13..`).
+std::vector<std::pair<std::int64_t, std::int64_t>> numbers_gone(const TableRowData& range,
+                                                                const TableData& payer) {
+    std::vector<std::pair<std::int64_t, std::int64_t>> kept;
+    for (const auto& row : payer.rows) {
+        if (number_range(row))
+            kept.emplace_back(row.low, row.high);
+        else if (!row.is_range)
+            for (const Value& k : row.keys)
+                if (k.kind == Kind::Number) kept.emplace_back(k.number, k.number);
+    }
+    std::sort(kept.begin(), kept.end());
+    std::vector<std::pair<std::int64_t, std::int64_t>> gone;
+    std::int64_t next = range.low; // the lowest number of the range not yet placed
+    bool done = false;
+    for (const auto& [low, high] : kept) {
+        if (done || high < next || low > range.high) continue;
+        if (low > next) gone.emplace_back(next, low - 1);
+        if (high >= range.high)
+            done = true;
+        else
+            next = high + 1;
+    }
+    if (!done) gone.emplace_back(next, range.high);
+    return gone;
+}
+
 std::string key_text(const TableRowData& row, const std::vector<Shape>& shapes) {
     if (row.is_range) return range_text(row);
     std::string out = to_text(row.keys.at(0), shapes, true);
@@ -316,6 +362,9 @@ std::vector<Change> diff(const Program& base, const Program& payer) {
                 const TableRowData* held = nullptr;
                 if (old && !old->dated && !t->dated && !row.is_range && row.keys.size() == 1)
                     held = old->find(row.keys[0], "");
+                if (!held && old && !t->dated &&
+                    part_of_base_range(*old, row, base.shapes, payer.shapes))
+                    continue;
                 if (!held) {
                     out.push_back({"table row", name, "added", "", value, row.cite, row.layer, {}});
                 } else if (std::string before = to_text(held->value, base.shapes, true);
@@ -381,6 +430,25 @@ std::vector<Change> diff(const Program& base, const Program& payer) {
             // others: only the keys that find no row now are removed (one taken over is
             // reported above).
             std::vector<std::string> gone;
+            if (!t->dated && number_range(*row)) {
+                auto numbers = numbers_gone(*row, *t);
+                bool whole = numbers.size() == 1 && numbers[0].first == row->low &&
+                             numbers[0].second == row->high;
+                if (!whole) {
+                    for (const auto& [low, high] : numbers) {
+                        TableRowData part;
+                        part.is_range = low != high;
+                        part.low = low;
+                        part.high = high;
+                        removed(low == high ? std::to_string(low) : range_text(part));
+                        out.back().details = {
+                            "- " + out.back().before,
+                            fmt::format("the base's row `{}` held {}, and keeps its others", key,
+                                        low == high ? "this key" : "these keys")};
+                    }
+                    continue;
+                }
+            }
             if (!t->dated && !row->is_range && row->keys.size() > 1) {
                 for (const Value& k : row->keys)
                     if (!t->find(k, "")) gone.push_back(to_text(k, base.shapes, true));

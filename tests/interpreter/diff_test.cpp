@@ -206,3 +206,59 @@ TEST_CASE("diff: a setting restated with its value on a date changes nothing") {
     REQUIRE(c);
     CHECK(c->action == "restated unchanged");
 }
+
+// `remove 2` of a base's row `1..4` takes the key out of the range, which keeps its others:
+// looked up, 2 finds no row and 1 and 3 still the base's value; `cpl diff` names the keys
+// removed, not the parts left.
+TEST_CASE("diff: keys removed from a base's range of numbers, the range keeping the rest") {
+    auto [old, payer] = over_base("diff_range_base",
+                                  "policy diff_range_base\n"
+                                  "table n \"n\" cite \"c\"\n  1..4 => 3\n  5.. => 8\nend\n",
+                                  "policy diff_range_payer extends \"{}\"\n"
+                                  "table n\n  remove 2\n  remove 6..7\n  remove 9\nend\n");
+    const TableData* n = nullptr;
+    for (const auto& t : payer.program->tables)
+        if (t->name == "n") n = t.get();
+    REQUIRE(n);
+    auto value_of = [&](std::int64_t key) -> std::optional<std::int64_t> {
+        const TableRowData* row = n->find(Value::of_number(key));
+        if (!row) return std::nullopt;
+        return row->value.number;
+    };
+    CHECK(value_of(1) == 3);
+    CHECK_FALSE(value_of(2));
+    CHECK(value_of(3) == 3);
+    CHECK(value_of(4) == 3);
+    CHECK(value_of(5) == 8);
+    CHECK_FALSE(value_of(6));
+    CHECK_FALSE(value_of(7));
+    CHECK(value_of(8) == 8);
+    CHECK_FALSE(value_of(9));
+    CHECK(value_of(1000) == 8);
+
+    std::vector<Change> changes = diff(*old.program, *payer.program);
+    INFO(render_changes(changes, *old.program, *payer.program));
+    std::vector<std::string> removed;
+    for (const Change& c : changes) {
+        CHECK(c.action == "removed");
+        removed.push_back(c.name);
+    }
+    CHECK(removed == std::vector<std::string>{"n[2]", "n[6..7]", "n[9]"});
+    const Change* two = find(changes, "table row", "n[2]");
+    REQUIRE(two);
+    CHECK(two->details ==
+          std::vector<std::string>{"- 3", "the base's row `1..4` held this key, and keeps its "
+                                          "others"});
+
+    // A range of strings has no string just before a key to end a part at: still refused.
+    std::string base = write_temp(fmt::format("diff_strings_base_{}.cpl", ::getpid()),
+                                  "policy diff_strings_base\n"
+                                  "table d \"d\" cite \"c\"\n  \"G56.00\"..\"G56.03\" => 1\nend\n");
+    Loaded strings = load_text("policy diff_strings extends \"" + base +
+                               "\"\ntable d\n  remove \"G56.01\"\nend\n");
+    INFO(rendered(strings));
+    CHECK(codes(strings) == "check.unknown_row");
+    CHECK(rendered(strings).find("`\"G56.01\"` is in `diff_strings_base`'s range "
+                                 "`\"G56.00\"..\"G56.03\"` of table `d`: a range of strings is "
+                                 "removed only whole") != std::string::npos);
+}
