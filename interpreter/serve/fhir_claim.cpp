@@ -44,6 +44,14 @@ bool is_reference(const json& value) {
     return !identifier || identifier->is_object();
 }
 
+// Whether a Reference says what it refers to: an empty one (`{}`) has no value and no
+// children, which FHIR allows no element (ele-1).
+bool names_something(const json& reference) {
+    for (const char* part : {"reference", "identifier", "display"})
+        if (member(reference, part)) return true;
+    return false;
+}
+
 // A day of service, or why there is none.
 struct Day {
     std::string day, why;
@@ -434,8 +442,17 @@ std::optional<Problem> unprocessable(const json& claim) {
     if (const json* status = member(claim, "status"))
         if (!status->is_string() || (*status != "active" && *status != "draft"))
             return problem("only an active (or draft) Claim is adjudicated", "Claim.status");
-    if (const json* patient = member(claim, "patient"); patient && !is_reference(*patient))
-        return problem("patient is a Reference: {\"reference\": \"Patient/…\"}", "Claim.patient");
+    // FHIR R4 requires the patient (1..1) in a Claim and in its ClaimResponse, which copies it:
+    // without one the answer held `"patient": {}`, which no FHIR client can read.
+    const json* patient = member(claim, "patient");
+    if (!patient)
+        return problem("a Claim names its patient (FHIR R4: Claim.patient is required), and the "
+                       "ClaimResponse copies it: {\"reference\": \"Patient/…\"}",
+                       "Claim.patient");
+    if (!is_reference(*patient) || !names_something(*patient))
+        return problem("patient is a Reference that names the patient: {\"reference\": "
+                       "\"Patient/…\"} (or an identifier or display)",
+                       "Claim.patient");
     // The elements the ClaimResponse copies must be of their FHIR type: read as they were,
     // one of another type threw, and the client got a 500.
     if (const json* use = member(claim, "use"))
@@ -446,7 +463,8 @@ std::optional<Problem> unprocessable(const json& claim) {
     if (const json* type = member(claim, "type"); type && !type->is_object())
         return problem("type is a CodeableConcept: {\"coding\": [{\"system\", \"code\"}]}",
                        "Claim.type");
-    if (const json* insurer = member(claim, "insurer"); insurer && !is_reference(*insurer))
+    if (const json* insurer = member(claim, "insurer");
+        insurer && (!is_reference(*insurer) || !names_something(*insurer)))
         return problem("insurer is a Reference: {\"reference\": \"Organization/…\"}",
                        "Claim.insurer");
     // FHIR's id: text of 1 to 64 letters, digits, `-` and `.`. Another made the

@@ -172,7 +172,7 @@ json claim_response(const json& claim, const Result& result, const PolicyState& 
         {"type", claim.value("type", coding("http://terminology.hl7.org/CodeSystem/claim-type",
                                             "professional"))},
         {"use", claim.value("use", "claim")},
-        {"patient", claim.value("patient", json::object())},
+        {"patient", claim.at("patient")}, // required: fhir_claim.cpp refuses a Claim without
         {"created", created},
         {"insurer", claim.value("insurer", json{{"display", state.program->title.empty()
                                                                 ? state.program->name

@@ -212,6 +212,12 @@ TEST_CASE("fhir: elements of the wrong type are located faults, not internal err
           "Claim.item[0].modifierExtension");
     CHECK(answer([](json& c) { c["status"] = "entered-in-error"; }) == "Claim.status");
     CHECK(answer([](json& c) { c["patient"] = "Patient/1"; }) == "Claim.patient");
+    // FHIR R4 requires the patient, and the ClaimResponse copies it: a Claim without one was
+    // answered with `"patient": {}`. An empty Reference names no one either.
+    CHECK(answer([](json& c) { c.erase("patient"); }) == "Claim.patient");
+    CHECK(answer([](json& c) { c["patient"] = json::object(); }) == "Claim.patient");
+    CHECK(answer([](json& c) { c["patient"] = {{"type", "Patient"}}; }) == "Claim.patient");
+    CHECK(answer([](json& c) { c["insurer"] = json::object(); }) == "Claim.insurer");
     // Elements the ClaimResponse copies, or the mapping reads, of another JSON type were read
     // as they were: the JSON library threw, and the client got a 500.
     for (json wrong : {json(5), json(nullptr), json::array(), json::object(), json(true)})
