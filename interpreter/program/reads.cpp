@@ -76,6 +76,7 @@ struct Reader {
             if (const auto* folded = program.settings_folded_at(n.span))
                 for (std::uint32_t slot : *folded)
                     add(slot);
+            if (n.constant.kind == Kind::Table) table(*n.constant.table);
             break;
         case Op::Def:
         case Op::CallDef:
@@ -89,6 +90,15 @@ struct Reader {
         }
         for (const auto& kid : n.kids)
             node(kid);
+    }
+
+    // A table whose rows' values read settings (`1..4 => limit`): a look-up in it may read
+    // any of them.
+    void table(const TableData& t) {
+        for (auto it = program.row_settings.lower_bound({t.name, 0});
+             it != program.row_settings.end() && it->first.first == t.name; ++it)
+            for (std::uint32_t slot : it->second)
+                add(slot);
     }
 
     void rule(const RuleCode& r) {

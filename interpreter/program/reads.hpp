@@ -22,8 +22,8 @@ std::string one_line(std::string_view text);
 
 /// The settings (indices into `program.settings`) that `rule` reads, in the order first met:
 /// in its clauses (its narrowings' among them), its exceptions' clauses and every definition they
-/// use, transitively. An undated setting the checker folded into a constant is found through
-/// Program::folded_settings.
+/// use, transitively, and in the rows of every table they name. An undated setting the checker
+/// folded into a constant is found through Program::folded_settings.
 std::vector<std::uint32_t> settings_read(const Program& program, const RuleCode& rule);
 
 /// The version of `setting` in force on `date` (the last declared that holds it), or null.

@@ -4,6 +4,7 @@
 // verified or not, and no policy-language syntax in the standard set's explanations.
 #include "../helpers.hpp"
 #include "../scratch.hpp"
+#include "interpreter/tools/doc.hpp"
 
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -451,6 +452,40 @@ TEST_CASE("a payer's cite on a restated setting reaches the lines and edits it d
     Result before = on("2023-03-01");
     REQUIRE(before.edits.size() == 1);
     CHECK(before.edits[0].because == std::vector<std::string>{"Limit"});
+}
+
+// A setting read in a table's row (`1..4 => most`) decides what a look-up of the row gives:
+// the payer's cite reaches the line too, and `cpl doc`'s rules decided with it name it.
+TEST_CASE("a payer's cite on a setting read in a table row reaches the line it decided") {
+    std::string base_name = fmt::format("row_reach_base_{}.cpl", ::getpid());
+    std::string base_path = write_temp(
+        base_name, std::string("policy row_reach_base\n") + muscles +
+                       "setting most 3 \"Units a day\" cite \"base\"\n"
+                       "table per \"Units by limbs\" cite \"t\"\n  1..4 => most\n"
+                       "  5.. => 1\nend\n"
+                       "rule three \"Three\" when count(case.extremities) + 1 in per\n"
+                       "  bill 95863 units per[count(case.extremities) + 1] cite \"z\"\n");
+    Loaded payer = load_text(fmt::format(
+        "policy row_reach extends \"{}\"\nmost 2 cite \"Payer manual 4.1\"\n", base_name));
+    INFO(rendered(payer));
+    REQUIRE(payer.program);
+    Session session(*payer.program);
+    EvaluateOptions options;
+    options.explain = true;
+    auto out = session.run(R"({"id": "x"})", options);
+    INFO(out.error);
+    REQUIRE(out.result);
+    REQUIRE(out.result->lines.size() == 1);
+    CHECK(out.result->lines[0].units == 2);
+    CHECK(out.result->lines[0].because ==
+          std::vector<std::string>{"Three",
+                                   "Units a day: 2, as restated by row_reach: Payer manual 4.1"});
+    Loaded base = load_policy(base_path);
+    REQUIRE(base.program);
+    std::string page = document(*payer.program, DocFormat::markdown, base.program.get());
+    INFO(page);
+    CHECK(page.find("`three` (rule, layer row\\_reach\\_base) — Three. Decided with: [Units "
+                    "a day](#setting-most)") != std::string::npos);
 }
 
 // `--why-not ''` (a script's variable not set) was answered ":  is neither a rule, edit or
