@@ -9,6 +9,7 @@
 #include "lang/vocabulary.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <fmt/format.h>
 #include <functional>
 #include <map>
@@ -503,11 +504,36 @@ bool ExpressionChecker::zero_left_out(const Node& divisor, const Node* named_by,
                                       const std::vector<Value>& zero_keys) {
     if (holding_.empty()) return false;
     const auto& shapes = p().shapes;
-    std::string divisor_key = key_of(divisor, shapes);
-    std::string name_key = named_by ? key_of(*named_by, shapes) : "";
+    // A definition without parameters whose body reads only the case, the settings and the
+    // date of service is its body, under either name: `def role = case.provider_role`, tested
+    // as `case.provider_role`, looked up as `role` (not one reading the claim, which changes
+    // between the edits while the definition keeps the value it had when first read).
+    auto through_definitions = [&](std::string key) {
+        for (int hops = 0; hops < 8 && key.rfind("def ", 0) == 0; ++hops) {
+            std::uint32_t slot = 0;
+            const char* end = key.data() + key.size();
+            auto [at, error] = std::from_chars(key.data() + 4, end, slot);
+            if (error != std::errc() || at != end || slot >= p().defs.size()) break;
+            const DefCode& def = p().defs[slot];
+            if (def.is_function || def.param_count) break;
+            std::string body = key_of(def.body, shapes);
+            bool of_the_case = body.rfind("case", 0) == 0 || body.rfind("setting ", 0) == 0 ||
+                               body == "date of service";
+            if (!of_the_case || body.find("local ") != std::string::npos) break;
+            key = std::move(body);
+        }
+        return key;
+    };
+    std::function<void(Test&)> resolve = [&](Test& test) {
+        test.key = through_definitions(std::move(test.key));
+        for (Test& alternative : test.alternatives)
+            resolve(alternative);
+    };
+    std::string divisor_key = through_definitions(key_of(divisor, shapes));
+    std::string name_key = named_by ? through_definitions(key_of(*named_by, shapes)) : "";
     std::string row_key;
     if (lookup && lookup->kids.size() == 2 && !zero_keys.empty())
-        row_key = key_of(lookup->kids[1], shapes);
+        row_key = through_definitions(key_of(lookup->kids[1], shapes));
     if (divisor_key.empty() && name_key.empty() && row_key.empty()) return false;
     const Tests reader(p(), folded_from_tables_);
     std::map<std::string, Known> known;
@@ -516,9 +542,9 @@ bool ExpressionChecker::zero_left_out(const Node& divisor, const Node* named_by,
         conjuncts(condition, negate, nullptr, tests, p().defs);
         for (const auto& [node, negated, written, in_definition] : tests) {
             std::optional<Test> test = reader.of(*node, negated);
-            if (!test || (in_definition && test->key.find("local ") != std::string::npos) ||
-                (test->key != divisor_key && test->key != name_key && test->key != row_key))
-                continue;
+            if (!test || (in_definition && test->key.find("local ") != std::string::npos)) continue;
+            resolve(*test);
+            if (test->key != divisor_key && test->key != name_key && test->key != row_key) continue;
             learn(known[test->key], *test, shapes);
         }
     }
