@@ -11,7 +11,9 @@
 #include "interpreter/check/sources.hpp"
 #include "interpreter/check/tables.hpp"
 #include "interpreter/program/expressions.hpp"
+#include "interpreter/program/reads.hpp"
 #include "lang/suggest.hpp"
+#include "lang/vocabulary.hpp"
 #include "runtime/budget.hpp"
 
 #include <algorithm>
@@ -60,6 +62,7 @@ public:
             p.rules.push_back(compile_rule(rule));
         for (const auto& edit : merged_.edits)
             p.edits.push_back(compile_rule(edit));
+        warn_setting_gaps();
         check_requirements();
         for (const auto& d : merged_.disabled)
             p.disabled.push_back({d.kind, d.name, d.layer, d.reason, codes_billed(d.billed)});
@@ -166,9 +169,9 @@ private:
     }
 
     // Dates of service the policy codes on which no value of the setting holds: every case
-    // dated then that reads it stops (eval.no_setting_value). A warning: what reads it may be
-    // dated too (a rule `from` the same date), which this check does not read. Said at the first
-    // value the policy being checked dated (its base's gaps are its base's to mend).
+    // dated then that reads it stops (eval.no_setting_value). Noted here, at the first value
+    // the policy being checked dated (its base's gaps are its base's to mend), and judged once
+    // the rules are compiled (warn_setting_gaps): only where something reads it.
     void refuse_gap(const MergedSetting& s, const SettingCode& code) {
         auto dated_here = std::find_if(s.versions.begin(), s.versions.end(), [&](const auto& v) {
             return v.layer == merged_.layers.back() && effective(*v.effective).dated();
@@ -177,19 +180,67 @@ private:
         std::vector<Effective> dates;
         for (const SettingVersionCode& v : code.versions)
             dates.push_back(v.effective);
-        auto gap = first_gap(dates, p().service_dates);
-        if (!gap) return;
-        auto& d = warning("check.setting_gap", dated_here->value->span,
-                          fmt::format("`{}` has no value for dates of service {}: a case dated "
-                                      "then that reads it stops (eval.no_setting_value)",
-                                      code.name, range_in_words(*gap)));
-        d.notes.push_back(p().service_dates.dated()
-                              ? fmt::format("the policy codes dates of service {}",
-                                            range_in_words(p().service_dates))
-                              : std::string("the policy's header dates nothing, so it codes "
-                                            "every date of service"));
-        d.help = "give it a value for those dates (an undated value holds wherever no dated one "
-                 "does), or date its values so that they meet";
+        SettingGaps pending{
+            static_cast<std::uint32_t>(p().settings.size()), dated_here->value->span, {}};
+        // Each gap: a later one may be where a reader runs.
+        Effective rest = p().service_dates;
+        while (auto gap = first_gap(dates, rest)) {
+            pending.gaps.push_back(*gap);
+            if (gap->until.empty()) break;
+            rest.from = gap->until;
+        }
+        if (!pending.gaps.empty()) setting_gaps_.push_back(std::move(pending));
+    }
+
+    // A gap is said where a rule or edit that reads the setting (directly, through its
+    // definitions or a table's rows) is in force: a reader dated to begin where the setting
+    // does (`rule … from "2024-01-01"` over `setting s 1 from "2024-01-01"`) never meets it.
+    void warn_setting_gaps() {
+        for (const SettingGaps& pending : setting_gaps_) {
+            std::optional<Effective> reached;
+            const RuleCode* reader = nullptr;
+            for (const auto* list : {&p().rules, &p().edits})
+                for (const RuleCode& r : *list) {
+                    if (reached) break;
+                    auto read = cpl::settings_read(p(), r);
+                    if (std::find(read.begin(), read.end(), pending.setting) == read.end())
+                        continue;
+                    for (const Effective& gap : pending.gaps)
+                        if (auto both = overlap(gap, r.effective)) {
+                            reached = both;
+                            reader = &r;
+                            break;
+                        }
+                }
+            if (!reached) continue;
+            const SettingCode& code = p().settings[pending.setting];
+            auto& d = warning("check.setting_gap", pending.at,
+                              fmt::format("`{}` has no value for dates of service {}: a case "
+                                          "dated then that reads it stops "
+                                          "(eval.no_setting_value)",
+                                          code.name, range_in_words(*reached)));
+            d.notes.push_back(
+                fmt::format("{} `{}` reads it{}", vocabulary::keyword(reader->kind), reader->name,
+                            reader->effective.dated() ? ", " + range_in_words(reader->effective)
+                                                      : std::string()));
+            d.notes.push_back(p().service_dates.dated()
+                                  ? fmt::format("the policy codes dates of service {}",
+                                                range_in_words(p().service_dates))
+                                  : std::string("the policy's header dates nothing, so it codes "
+                                                "every date of service"));
+            d.help = "give it a value for those dates (an undated value holds wherever no dated "
+                     "one does), or date its values so that they meet";
+        }
+    }
+
+    // The dates both hold for, if any ("" is open).
+    static std::optional<Effective> overlap(const Effective& a, const Effective& b) {
+        Effective both{std::max(a.from, b.from), a.until.empty()   ? b.until
+                                                 : b.until.empty() ? a.until
+                                                                   : std::min(a.until, b.until)};
+        if (!both.from.empty() && !both.until.empty() && both.from >= both.until)
+            return std::nullopt;
+        return both;
     }
 
     // How to write a value of the setting's type, when the mistake shows what was meant.
@@ -299,6 +350,14 @@ private:
             if (t.decl->name.text == name) return t.decl->name.span;
         return {};
     }
+
+    // A setting's dates of service with no value, and where it says so (refuse_gap).
+    struct SettingGaps {
+        std::uint32_t setting;
+        Span at;
+        std::vector<Effective> gaps;
+    };
+    std::vector<SettingGaps> setting_gaps_;
 
     // --- definitions ---
 
