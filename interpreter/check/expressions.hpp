@@ -315,9 +315,24 @@ protected:
         std::vector<Holding> holding_;
         std::map<std::uint32_t, Node> lets_;
     };
-    // A compiled `when` holds for the clauses after it (a rule's, an exception's own).
+    // A compiled `when` holds for the clauses after it (a rule's, an exception's own), and so
+    // does a `for` over a list known before any case: its variable is one of its elements
+    // (`for k in [95860, 95886]`: `k in [95860, 95886]`).
     void holds_after(const ClauseCode& clause) {
         if (clause.kind == ast::ClauseKind::When) holding_.push_back({clause.expr, false});
+        if (clause.kind == ast::ClauseKind::For && clause.expr.op == Op::Const &&
+            clause.expr.constant.kind == Kind::List) {
+            Node element;
+            element.op = Op::Local;
+            element.slot = clause.slot;
+            element.span = clause.span;
+            Node among;
+            among.op = Op::In;
+            among.span = clause.span;
+            among.kids.push_back(std::move(element));
+            among.kids.push_back(clause.expr);
+            holding_.push_back({std::move(among), false});
+        }
     }
     // Ends a narrowing's or an exception's own conditions and `let`s: the target's later
     // locals take their slots (`first_slot` on).
