@@ -211,8 +211,7 @@ nlohmann::json Analysis::location(Span span, FileUris& uris) const {
 }
 
 std::uint32_t Analysis::offset(const nlohmann::json& position) const {
-    return offset(own->file, {position.at("line").get<std::uint32_t>(),
-                              position.at("character").get<std::uint32_t>()});
+    return offset(own->file, position_of(position));
 }
 
 } // namespace cpl::lsp

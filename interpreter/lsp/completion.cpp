@@ -85,6 +85,68 @@ Cursor scan(std::string_view line) {
     return c;
 }
 
+// Text the completion patterns may read. std::regex matches by recursion, a level for each
+// character a repetition takes, and a line of some 30,000 characters overflowed the stack (the
+// server crashed). So a line longer than `longest_line` is left out (kept as an empty line),
+// only the last `keep` bytes are read, and line ends are `\n` (a CRLF document's `\r` stopped
+// `let x = …` at its line's end).
+std::string for_patterns(std::string_view text, std::size_t keep = 16384) {
+    constexpr std::size_t longest_line = 2048;
+    if (text.size() > keep) text = text.substr(text.size() - keep);
+    std::string out;
+    out.reserve(text.size());
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        std::size_t end = text.find_first_of("\r\n", start);
+        std::size_t stop = end == std::string_view::npos ? text.size() : end;
+        if (stop - start <= longest_line) out.append(text.substr(start, stop - start));
+        if (end == std::string_view::npos) break;
+        out += '\n';
+        start = end + (text[end] == '\r' && end + 1 < text.size() && text[end + 1] == '\n' ? 2 : 1);
+    }
+    return out;
+}
+
+// Whether `text` ends with one of `words` (at a word's start) and blanks; the word found.
+std::optional<std::string_view> last_word_of(std::string_view text,
+                                             std::initializer_list<std::string_view> words) {
+    std::size_t end = text.size();
+    while (end > 0 && std::isspace(static_cast<unsigned char>(text[end - 1])))
+        --end;
+    if (end == text.size()) return std::nullopt; // no blank after it: still being typed
+    for (std::string_view w : words)
+        if (end >= w.size() && text.substr(end - w.size(), w.size()) == w &&
+            (end == w.size() || !is_ident(text[end - w.size() - 1])))
+            return text.substr(end - w.size(), w.size());
+    return std::nullopt;
+}
+
+// After `override rule `, `disable edit `, `exception x to rule `, `narrow edit `, or a new
+// rule's `before `/`after ` (`rule NAME … after `): the kind of rule whose names come next.
+// A scan, not a pattern: the line may be as long as a description is.
+std::optional<std::string_view> rule_target(std::string_view before) {
+    if (auto kind = last_word_of(before, {"rule", "edit"})) {
+        std::string_view rest =
+            before.substr(0, static_cast<std::size_t>(kind->data() - before.data()));
+        if (last_word_of(rest, {"override", "disable", "to", "narrow"})) return kind;
+        return std::nullopt;
+    }
+    if (!last_word_of(before, {"before", "after"})) return std::nullopt;
+    // `rule NAME` or `edit NAME` earlier on the line, each at a word's start.
+    for (std::string_view kind : {"rule", "edit"})
+        for (std::size_t at = before.find(kind); at != std::string_view::npos;
+             at = before.find(kind, at + 1)) {
+            std::size_t after = at + kind.size();
+            if ((at > 0 && is_ident(before[at - 1])) || after >= before.size() ||
+                !std::isspace(static_cast<unsigned char>(before[after])))
+                continue;
+            while (after < before.size() && std::isspace(static_cast<unsigned char>(before[after])))
+                ++after;
+            if (after < before.size() && is_ident(before[after])) return kind;
+        }
+    return std::nullopt;
+}
+
 json item(std::string label, int kind, std::string detail, std::string doc, char rank) {
     json out = {{"label", label}, {"kind", kind}, {"sortText", std::string(1, rank) + label}};
     if (!detail.empty()) out["detail"] = std::move(detail);
@@ -132,7 +194,10 @@ void muscles(const Analysis& a, const Document& d, const json& position, const C
 // from `case`, `claim`, `supported` or another such name. Null when the text does not say.
 class NameTypes {
 public:
-    NameTypes(std::string_view declaration) : text_(declaration) {
+    NameTypes(std::string_view declaration)
+        : text_(for_patterns(declaration)),
+          header_(for_patterns(
+              declaration.substr(0, std::min<std::size_t>(declaration.size(), 2048)))) {
         add_case_shapes(shapes_, types_);
     }
 
@@ -155,7 +220,7 @@ public:
     }
 
     TypeP of_name(const std::string& name, int depth = 0) const {
-        std::string text(text_);
+        const std::string& text = text_;
         std::smatch m;
         const std::string path = R"(([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*))";
         std::regex loop(R"(\b(?:for|any|all|none)\s+)" + name + R"(\s+in\s+)" + path);
@@ -167,7 +232,7 @@ public:
                        R"([ \t]*(?:#[^\n]*)?(?:\n|$))");
         if (std::regex_search(text, m, let)) return of_path(m[1], depth);
         std::regex param(R"(^def\s+[a-z_][a-z0-9_]*\s*\([^)]*\b)" + name + R"(\s*:\s*([a-z_]+))");
-        if (std::regex_search(text, m, param))
+        if (std::regex_search(header_, m, param))
             for (std::size_t s = 0; s < shapes_.size(); ++s)
                 if (shapes_[s].name == m[1].str())
                     return record_type(static_cast<std::uint32_t>(s));
@@ -190,7 +255,8 @@ private:
         return each ? list_of(found) : found;
     }
 
-    std::string_view text_;
+    std::string text_;   // the declaration, for the patterns (for_patterns)
+    std::string header_; // its beginning, where a `def`'s parameters are
     std::vector<Shape> shapes_;
     std::vector<std::vector<TypeP>> types_;
 };
@@ -201,7 +267,7 @@ bool choices(std::string_view before, std::string_view declaration, Position sta
              const json& position, json& items) {
     static const std::regex compared(
         R"(([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)\.([a-z_][a-z0-9_]*)\s*(?:==|!=|in\s*\[(?:\s*"[^"]*"\s*,)*)\s*$)");
-    std::string text(before);
+    std::string text = for_patterns(before, 1024);
     std::smatch m;
     if (!std::regex_search(text, m, compared)) return false;
     NameTypes names(declaration);
@@ -282,8 +348,9 @@ void declarations(const MergedPolicy* p, bool restating, json& items) {
                              def_signature(*d.decl), d.decl->doc, '1'));
 }
 
+// Where the line holding `pos` starts: after a `\n`, or a `\r` alone (LSP's line ends).
 std::size_t line_start(std::string_view text, std::size_t pos) {
-    std::size_t newline = pos == 0 ? std::string_view::npos : text.rfind('\n', pos - 1);
+    std::size_t newline = pos == 0 ? std::string_view::npos : text.find_last_of("\r\n", pos - 1);
     return newline == std::string_view::npos ? 0 : newline + 1;
 }
 
@@ -301,14 +368,16 @@ void locals(std::string_view declaration, json& items) {
     static const std::regex params(R"(^def\s+[a-z_][a-z0-9_]*\s*\(([^)]*)\))");
     static const std::regex param(R"(([a-z_][a-z0-9_]*)\s*(?::\s*[a-z_]+)?)");
     std::set<std::string> seen;
-    std::string text(declaration);
+    std::string text = for_patterns(declaration);
+    std::string header =
+        for_patterns(declaration.substr(0, std::min<std::size_t>(declaration.size(), 2048)));
     auto add = [&](const std::string& name, const char* how) {
         if (seen.insert(name).second) items.push_back(item(name, variable_item, how, "", '0'));
     };
     for (std::sregex_iterator it(text.begin(), text.end(), binding), end; it != end; ++it)
         add((*it)[1], "local");
     std::smatch m;
-    if (std::regex_search(text, m, params)) {
+    if (std::regex_search(header, m, params)) {
         std::string list = m[1];
         for (std::sregex_iterator it(list.begin(), list.end(), param), end; it != end; ++it)
             add((*it)[1], "parameter");
@@ -319,8 +388,11 @@ void locals(std::string_view declaration, json& items) {
 
 json completion(const Analysis& a, const Document& d, const json& position) {
     json items = json::array();
-    std::uint32_t cursor = a.offset(position);
+    // Counted in the document as the client has it: the analysed text has had its CRLFs and
+    // byte order mark taken out, and its offsets fell a byte early for each line before.
     std::string_view text = d.text;
+    LineIndex lines(text);
+    std::uint32_t cursor = lines.offset(position_of(position), a.encoding);
     std::size_t line = line_start(text, cursor);
     Cursor c = scan(text.substr(line, cursor - line));
     const MergedPolicy* p = a.names();
@@ -328,10 +400,10 @@ json completion(const Analysis& a, const Document& d, const json& position) {
     if (c.in_comment) return done();
     if (c.in_string) {
         static const std::regex plain_text(R"(\b(cite|include|from|until|version)\s*$)");
-        std::string before(c.line.substr(0, c.string_start - 1));
-        if (std::regex_search(before, plain_text)) return done();
-        Position start = LineIndex(d.text).position(
-            static_cast<std::uint32_t>(line + c.string_start), a.encoding);
+        std::string_view before = c.line.substr(0, c.string_start - 1);
+        if (std::regex_search(for_patterns(before, 256), plain_text)) return done();
+        Position start =
+            lines.position(static_cast<std::uint32_t>(line + c.string_start), a.encoding);
         if (!choices(before, declaration_text(text, cursor), start, position, items))
             muscles(a, d, position, c, line, items);
         return done();
@@ -348,11 +420,8 @@ json completion(const Analysis& a, const Document& d, const json& position) {
                declaration_text(text, cursor), items);
         return done();
     }
-    static const std::regex rule_target(
-        R"(\b(?:override|disable|to|narrow)\s+(rule|edit)\s+$|\b(rule|edit)\s+\w+.*\b(?:before|after)\s+$)");
-    std::smatch m;
-    if (std::regex_search(before, m, rule_target)) {
-        rules(p, m[1] == "edit" || m[2] == "edit", items);
+    if (auto kind = rule_target(before)) {
+        rules(p, *kind == "edit", items);
         return done();
     }
     bool line_start_word = before.empty();
@@ -370,8 +439,9 @@ json completion(const Analysis& a, const Document& d, const json& position) {
     locals(declaration, items);
     static const std::regex edit_header(
         R"(^(?:fixed\s+|override\s+|narrow\s+)?(?:edit\b|exception\s+\w+\s+to\s+edit\b))");
-    bool in_edit =
-        std::regex_search(std::string(declaration.substr(0, declaration.find('\n'))), edit_header);
+    bool in_edit = std::regex_search(
+        for_patterns(declaration.substr(0, std::min(declaration.find('\n'), std::size_t{2048}))),
+        edit_header);
     for (const auto& s : special_names)
         if (!s.edits_only || in_edit)
             items.push_back(item(std::string(s.name), variable_item, std::string(s.type),

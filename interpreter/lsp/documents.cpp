@@ -38,6 +38,22 @@ Document* DocumentStore::find(const std::string& uri) {
     return it == documents_.end() ? nullptr : &it->second;
 }
 
+Position position_of(const nlohmann::json& position) {
+    auto part = [&](const char* name) {
+        const nlohmann::json& v = position.at(name);
+        if (!v.is_number_unsigned() || v.get<std::uint64_t>() > 0x7fffffff)
+            throw nlohmann::json::other_error::create(
+                501,
+                std::string("`") + name +
+                    "` of a position must be a whole number from 0 to "
+                    "2147483647, not " +
+                    v.dump(),
+                nullptr);
+        return v.get<std::uint32_t>();
+    };
+    return {part("line"), part("character")};
+}
+
 void DocumentStore::close(const std::string& uri) {
     documents_.erase(uri);
 }
@@ -53,11 +69,7 @@ void DocumentStore::change(Document& document, std::int64_t version, const nlohm
         // Each change applies to the text the previous one left.
         const auto& range = change.at("range");
         LineIndex lines(document.text);
-        auto at = [&](const nlohmann::json& p) {
-            return lines.offset(
-                {p.at("line").get<std::uint32_t>(), p.at("character").get<std::uint32_t>()},
-                encoding);
-        };
+        auto at = [&](const nlohmann::json& p) { return lines.offset(position_of(p), encoding); };
         std::uint32_t begin = at(range.at("start"));
         std::uint32_t end = std::max(begin, at(range.at("end")));
         document.text.replace(begin, end - begin, text);

@@ -15,6 +15,11 @@ namespace cpl::lsp {
 
 struct Analysis;
 
+/// An LSP `Position` object read strictly: `line` and `character` are whole numbers from 0 to
+/// 2^31 - 1 (LSP's `uinteger`). Another value (-1, 2.9, 4294967298: read as they were, they
+/// wrapped round to another line) is invalid params.
+Position position_of(const nlohmann::json& position);
+
 struct Document {
     std::string uri;
     std::string path; // the file the URI names; a made-up path for an unsaved (`untitled:`) one

@@ -563,3 +563,72 @@ TEST_CASE("lsp: a file without a header that nothing includes is told it needs o
     server.notify("exit", nullptr);
     CHECK(server.wait() == 0);
 }
+
+// Found by a probe of the server: a line of 30,000 characters overflowed std::regex's
+// recursion (a crash); in a CRLF document, or one with a byte order mark, the cursor was
+// counted in the analysed text (CRLFs and the mark taken out) and fell early; a position of
+// -1 or 2^32 + 2 wrapped round to another line.
+TEST_CASE("lsp: completion on a very long line, in CRLF and BOM documents; positions read "
+          "strictly") {
+    LspClient server(cpl::test::source_root.string());
+    initialize(server, cpl::test::source_root);
+    std::string uri = uri_of(cpl::test::source_root / "policies" / "unsaved_lsp_lines.cpl");
+    auto completion_at_end = [&](const std::string& text) {
+        server.notify("textDocument/didOpen",
+                      {{"textDocument",
+                        {{"uri", uri}, {"languageId", "cpl"}, {"version", 1}, {"text", text}}}});
+        // The end of the text, as LSP counts lines (`\r\n`, `\r` or `\n` ends one).
+        int line = 0;
+        std::size_t start = 0;
+        for (std::size_t i = 0; i < text.size(); ++i)
+            if (text[i] == '\n' ||
+                (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'))) {
+                ++line;
+                start = i + 1;
+            }
+        int column = static_cast<int>(text.size() - start);
+        if (line == 0 && text.starts_with("\xEF\xBB\xBF")) column -= 2; // one UTF-16 unit
+        json response = server.request("textDocument/completion", at(uri, line, column));
+        server.notify("textDocument/didClose", {{"textDocument", {{"uri", uri}}}});
+        return response;
+    };
+    // A description of 100,000 characters, then ` after `: the rules are offered.
+    std::string long_line = "rule r \"" + std::string(100000, 'a') + "\" after ";
+    json long_answer = completion_at_end("policy p extends standard\n\n" + long_line);
+    REQUIRE(long_answer.contains("result"));
+    CHECK(labels(long_answer).count("needle_emg_complete_with_ncs"));
+    CHECK_FALSE(labels(long_answer).count("ptp_indicator_0")); // an edit: not after `rule`
+    // A comment of 100,000 characters above a `let`: still read, and nothing crashes.
+    json after_comment =
+        completion_at_end("policy p extends standard\nrule r\n  # " + std::string(100000, 'b') +
+                          "\n  let ls = case.extremities\n  when any l in ls: l.");
+    CHECK(labels(after_comment).count("muscles"));
+
+    for (std::string end : {"\n", "\r\n", "\r"}) {
+        CAPTURE(end);
+        std::string text = "policy p extends standard" + end + end + "rule r \"y\"" + end +
+                           "  let ls = case.extremities" + end + "  when any l in ls: l.";
+        CHECK(labels(completion_at_end(text)).count("muscles"));
+        std::set<std::string> case_fields = labels(
+            completion_at_end("policy p extends standard" + end + "rule r" + end + "  when case."));
+        CHECK(case_fields.count("provider_role"));
+        CHECK_FALSE(case_fields.count("APB"));
+    }
+    std::set<std::string> with_mark =
+        labels(completion_at_end("\xEF\xBB\xBFpolicy p extends standard\nrule r\n  when case."));
+    CHECK(with_mark.count("provider_role"));
+
+    server.notify("textDocument/didOpen", {{"textDocument",
+                                            {{"uri", uri},
+                                             {"languageId", "cpl"},
+                                             {"version", 1},
+                                             {"text", "policy p extends standard\n"}}}});
+    for (json wrong : {json(-1), json(4294967298ull), json(2.9), json("1")}) {
+        json position = at(uri, 0, 0);
+        position["position"]["line"] = wrong;
+        json answer = server.request("textDocument/hover", position);
+        CAPTURE(wrong, answer);
+        REQUIRE(answer.contains("error"));
+        CHECK(answer["error"]["code"] == -32602);
+    }
+}
