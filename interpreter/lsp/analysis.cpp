@@ -70,6 +70,19 @@ std::optional<std::string> includer_root(const std::string& path, const Document
     return std::nullopt;
 }
 
+// The policy files includer_root looks through for `path`: when one of them changes (an
+// `include` of it written there), a document that nothing included is checked again (it kept
+// its "needs a header" error, included or not).
+void add_includer_candidates(const std::string& path, std::set<std::string>& read) {
+    fs::path here = fs::path(path).parent_path();
+    for (const fs::path& dir : {here, here.parent_path()}) {
+        std::error_code ec;
+        for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+            if (it->path().extension() == ".cpl") read.insert(source_key(it->path().string()));
+        if (dir == dir.parent_path()) break;
+    }
+}
+
 std::optional<MergedPolicy> load_context(const Analysis& a, const Document& document,
                                          const DocumentStore& store) {
     SourceOverrides saved = store.overrides();
@@ -160,6 +173,7 @@ std::shared_ptr<const Analysis> analyze(const Document& document, const Document
         if (key == document.key) a->files.push_back(f);
         a->read.insert(std::move(key));
     }
+    if (a->root.empty() && !header) add_includer_candidates(document.path, a->read);
     bool indexed_own = false;
     if (const MergedPolicy* names = a->names()) {
         for (const ast::PolicyFile* file : applied_order(*names)) {

@@ -26,22 +26,40 @@ bool is_ident(char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
 }
 
-// Where the document reads `file`: its `include`, the `rows from` of a table, else its
+// The `rows from` of `policy`'s tables that names the file `key`, if one does.
+const ast::RowsFrom* rows_from_of(const Analysis& a, const ast::PolicyFile& policy,
+                                  const std::string& key) {
+    fs::path dir = fs::path(a.sources->get(policy.file).path()).parent_path();
+    for (const auto& decl : policy.decls)
+        if (const auto* table = std::get_if<ast::Table>(&decl))
+            if (table->rows_from &&
+                source_key((dir / table->rows_from->path.text).lexically_normal().string()) == key)
+                return &*table->rows_from;
+    return nullptr;
+}
+
+// Where the document reads `file`: its `include`, the `rows from` of a table, the `include` of
+// the file whose `rows from` reads it (a data file of an included file, on the root), else its
 // `extends` (the file is in the base chain); the whole first line when none of these parsed.
 Span anchor(const Analysis& a, FileId file) {
     const ast::PolicyFile& own = *a.own;
     std::string key = source_key(a.sources->get(file).path());
     fs::path dir = fs::path(a.sources->get(own.file).path()).parent_path();
-    auto names = [&](const std::string& path) {
-        return source_key((dir / path).lexically_normal().string()) == key;
+    auto include_of = [&](const std::string& included) -> const ast::Include* {
+        for (const auto& decl : own.decls)
+            if (const auto* include = std::get_if<ast::Include>(&decl))
+                if (source_key((dir / include->path).lexically_normal().string()) == included)
+                    return include;
+        return nullptr;
     };
-    for (const auto& decl : own.decls) {
-        if (const auto* include = std::get_if<ast::Include>(&decl); include && names(include->path))
-            return include->span;
-        if (const auto* table = std::get_if<ast::Table>(&decl))
-            if (table->rows_from && names(table->rows_from->path.text))
-                return table->rows_from->path.span;
-    }
+    if (const auto* include = include_of(key)) return include->span;
+    if (const auto* rows = rows_from_of(a, own, key)) return rows->path.span;
+    if (const MergedPolicy* merged = a.names())
+        for (const auto& other : merged->files)
+            if (rows_from_of(a, *other, key))
+                if (const auto* include =
+                        include_of(source_key(a.sources->get(other->file).path())))
+                    return include->span;
     if (own.extends) return own.extends->span;
     if (own.has_header) return own.name.span;
     std::string_view text = a.sources->get(own.file).text();
@@ -73,9 +91,11 @@ json lsp_diagnostic(const Analysis& a, const Diagnostic& d, FileUris& uris) {
 }
 
 // Diagnostics in other files are shown only on the policy's root: an included file would
-// otherwise repeat every error of its siblings.
+// otherwise repeat every error of its siblings. Those of a data file its own `rows from`
+// reads are its own too (a column's type changed there makes every cell an error).
 bool shown(const Analysis& a, const Diagnostic& d) {
-    return (d.span && a.mine(d.span->file)) || a.is_root;
+    if ((d.span && a.mine(d.span->file)) || a.is_root) return true;
+    return d.span && rows_from_of(a, *a.own, source_key(a.sources->get(d.span->file).path()));
 }
 
 // `x` from a help of the form "did you mean `x`?".

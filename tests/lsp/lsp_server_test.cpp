@@ -632,3 +632,58 @@ TEST_CASE("lsp: completion on a very long line, in CRLF and BOM documents; posit
         CHECK(answer["error"]["code"] == -32602);
     }
 }
+
+// Found by a probe of the server: a file nothing included kept its "needs a header" error
+// after a policy beside it came to include it (its analysis had read only itself); and a data
+// file's errors caused by a `rows from` line were shown on the root only, not in the file
+// whose line it is.
+TEST_CASE("lsp: a file comes to be included; a data file's errors in the file reading it") {
+    fs::path dir = scratch("included_later");
+    LspClient server(dir.string());
+    initialize(server, dir);
+    std::ofstream(dir / "main.cpl") << "policy main extends standard\n";
+    std::ofstream(dir / "extra.cpl") << "def extra_limit = 3\n";
+    std::string extra = uri_of(dir / "extra.cpl");
+    json before = open(server, extra, "def extra_limit = 3\n")["diagnostics"];
+    REQUIRE(before.size() == 1);
+    CHECK(before[0]["code"] == "parse.expected_header");
+    // The policy beside it, opened and edited to include it: extra.cpl is checked again.
+    std::string main = uri_of(dir / "main.cpl");
+    open(server, main, "policy main extends standard\n");
+    server.notify(
+        "textDocument/didChange",
+        {{"textDocument", {{"uri", main}, {"version", 2}}},
+         {"contentChanges", json::array({{{"text", "policy main extends standard\ninclude "
+                                                   "\"extra.cpl\"\n"}}})}});
+    CHECK(server.diagnostics_for(main)["diagnostics"].empty());
+    // What was published for extra.cpl last, once a request has made the server catch up.
+    server.request("textDocument/documentSymbol", {{"textDocument", {{"uri", extra}}}});
+    json after;
+    for (const json& n : server.notifications)
+        if (n.value("method", "") == "textDocument/publishDiagnostics" &&
+            n["params"]["uri"] == extra)
+            after = n["params"]["diagnostics"];
+    INFO(after.dump());
+    REQUIRE(after.is_array()); // published again
+    CHECK(after.empty());
+
+    // A table of an included file reads a data file with a cell of the wrong type: the error
+    // is shown in that file, at its `rows from`.
+    std::ofstream(dir / "limits.csv") << "code,limit\n95860,one\n";
+    std::string rows = "table limits \"Limits\" cite \"c\"\n"
+                       "  rows from \"limits.csv\" code: code => limit: number\nend\n";
+    std::ofstream(dir / "rows.cpl") << rows;
+    server.notify("textDocument/didChange",
+                  {{"textDocument", {{"uri", main}, {"version", 3}}},
+                   {"contentChanges", json::array({{{"text", "policy main extends standard\n"
+                                                             "include \"extra.cpl\"\n"
+                                                             "include \"rows.cpl\"\n"}}})}});
+    json in_rows = open(server, uri_of(dir / "rows.cpl"), rows)["diagnostics"];
+    INFO(in_rows.dump());
+    REQUIRE(in_rows.size() == 1);
+    CHECK(in_rows[0]["code"] == "data.bad_value");
+    CHECK(in_rows[0]["range"]["start"]["line"] == 1);
+    CHECK(server.request("shutdown", nullptr).contains("result"));
+    server.notify("exit", nullptr);
+    CHECK(server.wait() == 0);
+}
