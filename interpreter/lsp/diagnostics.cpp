@@ -142,9 +142,24 @@ json code_actions(const Analysis& a, const json& params, FileUris& uris, const s
         std::size_t end = expression ? text.size() : begin;
         while (end < text.size() && is_ident(text[end]))
             ++end;
-        if (begin == end) continue;
         Span name{d.span->file, d.span->begin + static_cast<std::uint32_t>(begin),
                   d.span->begin + static_cast<std::uint32_t>(end)};
+        // A misspelt keyword (`rul r "x"`: did you mean `rule`?) is reported where the parser
+        // stopped, after it: the word is the one just before the span.
+        if (begin == end && d.code.starts_with("parse.") && !expression) {
+            std::string_view all = a.sources->get(d.span->file).text();
+            std::uint32_t stop = std::min(d.span->begin, static_cast<std::uint32_t>(all.size()));
+            while (stop > 0 && (all[stop - 1] == ' ' || all[stop - 1] == '\t'))
+                --stop;
+            std::uint32_t start = stop;
+            while (start > 0 && is_ident(all[start - 1]))
+                --start;
+            name = {d.span->file, start, stop};
+            text = all.substr(start, stop - start);
+            begin = 0;
+            end = text.size();
+        }
+        if (begin == end) continue;
         json edit_range = a.range(name);
         if (before(edit_range["end"], range.at("start")) ||
             before(range.at("end"), edit_range["start"]))

@@ -10,13 +10,23 @@ namespace cpl::lsp {
 namespace {
 
 // A URI that is not a file (an editor's unsaved buffer) gets a path under the working
-// directory, so that `extends NAME` is searched for where `cpl check` would search.
+// directory, so that `extends NAME` is searched for where `cpl check` would search. One path a
+// URI: its bytes but letters, digits and `-._~` are percent-encoded (`_` for each of them made
+// `untitled:Untitled-1` and `untitled:Untitled_1` one document).
 std::string path_for(const std::string& uri) {
     std::string path = uri_path(uri);
     if (!path.empty()) return path;
     std::string name;
-    for (char c : uri)
-        name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+    for (unsigned char c : uri) {
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+            name += static_cast<char>(c);
+        } else {
+            constexpr char hex[] = "0123456789ABCDEF";
+            name += '%';
+            name += hex[c >> 4];
+            name += hex[c & 15];
+        }
+    }
     return (std::filesystem::current_path() / (name + ".cpl")).string();
 }
 

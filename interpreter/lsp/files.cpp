@@ -65,6 +65,7 @@ const std::string& FileUris::standard_dir() {
 }
 
 std::string FileUris::uri(const std::string& path) {
+    if (auto unsaved = unsaved_.find(path); unsaved != unsaved_.end()) return unsaved->second;
     std::error_code ec;
     if (embedded_policy_file(path) && !fs::exists(path, ec)) {
         const std::string& dir = standard_dir();

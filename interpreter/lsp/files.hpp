@@ -8,6 +8,7 @@
 // request; a new build with other contents gets another directory.
 #pragma once
 
+#include <map>
 #include <string>
 
 namespace cpl::lsp {
@@ -17,8 +18,13 @@ public:
     /// `cache_root`: the directory under which the standard set is written when needed.
     explicit FileUris(std::string cache_root) : cache_root_(std::move(cache_root)) {}
 
-    /// The URI for a file as the loader named it (a path, or an embedded file's path).
+    /// The URI for a file as the loader named it (a path, or an embedded file's path, or the
+    /// path given to a document that is no file, which is named by its own URI).
     std::string uri(const std::string& path);
+
+    /// An open document that is no file (`untitled:Untitled-1`) is read at `path`: locations
+    /// there are given in its own URI, not a `file:` URI of a file that does not exist.
+    void name(const std::string& path, const std::string& uri) { unsaved_[path] = uri; }
 
     /// `$XDG_CACHE_HOME/cpl`, else `$HOME/.cache/cpl`, else a directory under /tmp.
     static std::string default_cache_root();
@@ -27,6 +33,7 @@ private:
     const std::string& standard_dir(); // writes the set on first use; "" when that failed
 
     std::string cache_root_;
+    std::map<std::string, std::string> unsaved_; // path → URI of documents that are no file
     std::string standard_dir_;
     bool tried_ = false;
 };

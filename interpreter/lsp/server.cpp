@@ -348,6 +348,7 @@ json Server::did_open(const json& params) {
     const json& item = params.at("textDocument");
     Document& d = documents_.open(item.at("uri").get<std::string>(), item.value("version", 0),
                                   item.at("text").get<std::string>());
+    if (uri_path(d.uri).empty()) uris_.name(d.path, d.uri);
     pending_.insert(d.uri);
     changed_.insert(d.key);
     return nullptr;

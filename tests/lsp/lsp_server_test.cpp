@@ -687,3 +687,46 @@ TEST_CASE("lsp: a file comes to be included; a data file's errors in the file re
     server.notify("exit", nullptr);
     CHECK(server.wait() == 0);
 }
+
+// Found by a probe of the server: an unsaved buffer's locations named a `file:` URI of a file
+// that does not exist, and two such buffers could share one path; a misspelt keyword's
+// did-you-mean had no quick fix (the parser reports it after the word).
+TEST_CASE("lsp: unsaved buffers keep their own URIs; a misspelt keyword has a quick fix") {
+    LspClient server(cpl::test::source_root.string());
+    initialize(server, cpl::test::source_root);
+    std::string one = "untitled:Untitled-1", other = "untitled:Untitled_1";
+    std::string text = "policy p extends standard\nsetting most 3 \"Most\" cite \"c\"\n"
+                       "def x = most + mots\n";
+    json first = open(server, one, text)["diagnostics"];
+    REQUIRE(first.size() == 1);
+    CHECK(first[0]["code"] == "check.unknown_name");
+    for (const json& related : first[0]["relatedInformation"])
+        CHECK(related["location"]["uri"] == one);
+    json definition = server.request("textDocument/definition", at(one, 2, 9));
+    CHECK(definition["result"]["uri"] == one);
+    CHECK(definition["result"]["range"]["start"]["line"] == 1);
+    // Another buffer whose name differs only in a character that is no letter: its own.
+    CHECK(open(server, other, "policy q extends standard\n")["diagnostics"].empty());
+    server.request("textDocument/hover", at(one, 0, 0)); // the server has caught up
+    json latest;
+    for (const json& n : server.notifications)
+        if (n.value("method", "") == "textDocument/publishDiagnostics" && n["params"]["uri"] == one)
+            latest = n["params"]["diagnostics"];
+    CHECK((latest.is_null() || latest.size() == 1)); // not re-checked as the other buffer
+
+    std::string misspelt = "untitled:misspelt";
+    json parse_error = open(server, misspelt,
+                            "policy p extends standard\n\nrul r \"x\" when true bill 95860 "
+                            "cite \"c\"\n")["diagnostics"];
+    REQUIRE_FALSE(parse_error.empty());
+    json actions =
+        server.request("textDocument/codeAction", {{"textDocument", {{"uri", misspelt}}},
+                                                   {"range", parse_error[0]["range"]},
+                                                   {"context", {{"diagnostics", parse_error}}}});
+    INFO(actions.dump());
+    REQUIRE(actions["result"].size() == 1);
+    json edit = actions["result"][0]["edit"]["changes"][misspelt][0];
+    CHECK(edit["newText"] == "rule");
+    CHECK(edit["range"]["start"] == json{{"line", 2}, {"character", 0}});
+    CHECK(edit["range"]["end"] == json{{"line", 2}, {"character", 3}});
+}
