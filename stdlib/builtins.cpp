@@ -63,6 +63,7 @@ const std::vector<Builtin>& builtins() {
         {"sort", "sort(list) -> list", "Ascending: numbers, then strings and codes", {K::List}, same_as_first, builtin_sort},
         {"keys", "keys(table) -> list", "The canonical key of every row, in file order", {K::Table}, keys_result, builtin_keys},
         {"row_key", "row_key(table, key) -> key", "The first key of the row the key names (a synonym's canonical name); the key itself when no row has it", {K::Table, K::Any}, second_arg, builtin_row_key},
+        {"key_any_case", "key_any_case(table, string) -> string", "The table's key that is the string in another ASCII letter case (\"EDC\" for \"edc\"); the string itself when no key is", {K::Table, K::String}, second_arg, builtin_key_any_case},
         {"entries", "entries(table) -> [{key, value}]", "Every row as a record {key, value}", {K::Table}, entries_result, builtin_entries},
         {"prefix_rows", "prefix_rows(table, string) -> list", "Values of the rows whose string key is a prefix of the string (ICD-10 prefixes: key \"G56.0\" for \"G56.02\"), or whose range of strings holds it, in file order", {K::Table, K::String}, table_values_result, builtin_prefix_rows},
         {"units_of", "units_of([line], code) -> number", "Total units of a code in a list of claim lines", {BuiltinParam::lines(), K::Code}, number_result, builtin_units_of},

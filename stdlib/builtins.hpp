@@ -77,6 +77,7 @@ Value builtin_all(std::span<const Value>, BuiltinContext&);
 Value builtin_sort(std::span<const Value>, BuiltinContext&);
 Value builtin_keys(std::span<const Value>, BuiltinContext&);
 Value builtin_row_key(std::span<const Value>, BuiltinContext&);
+Value builtin_key_any_case(std::span<const Value>, BuiltinContext&);
 Value builtin_entries(std::span<const Value>, BuiltinContext&);
 Value builtin_units_of(std::span<const Value>, BuiltinContext&);
 Value builtin_prefix_rows(std::span<const Value>, BuiltinContext&);

@@ -5,6 +5,7 @@
 #include "runtime/shapes.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fmt/format.h>
 #include <functional>
 #include <limits>
@@ -240,6 +241,28 @@ Value builtin_row_key(std::span<const Value> args, BuiltinContext& ctx) {
     const TableRowData* row = args[0].table->find(args[1], ctx.date);
     if (!row || row->is_range || row->keys.empty()) return args[1];
     return row->keys.front();
+}
+
+// A case names a muscle in any letter case, as the case reader reads a limb's ("edc", "Fdi",
+// "gmax"): the key a table writes it with, found by a scan (rarely asked: after the exact and
+// lower-case look-ups fail).
+Value builtin_key_any_case(std::span<const Value> args, BuiltinContext& ctx) {
+    const TableData& table = *args[0].table;
+    std::string_view wanted = args[1].str();
+    auto same = [&](std::string_view key) {
+        return key.size() == wanted.size() &&
+               std::equal(key.begin(), key.end(), wanted.begin(), [](char a, char b) {
+                   return std::tolower(static_cast<unsigned char>(a)) ==
+                          std::tolower(static_cast<unsigned char>(b));
+               });
+    };
+    Budget::charge_steps(table.rows.size());
+    for (const auto& row : table.rows) {
+        if (row.is_range || (table.dated && !row.holds(ctx.date))) continue;
+        for (const Value& key : row.keys)
+            if (key.kind == Kind::String && same(key.str())) return key;
+    }
+    return args[1];
 }
 
 Value builtin_entries(std::span<const Value> args, BuiltinContext& ctx) {

@@ -310,3 +310,45 @@ TEST_CASE(
     REQUIRE(out.result);
     CHECK(lines_of(*out.result) == "95870 x1; 95885 x1");
 }
+
+// medicare-claims.md section 2: a MAI-1 line above its MUE is denied whole on a submitted
+// claim; a claim cpl produces keeps the line, capped at the MUE (it dropped the line, and the
+// produced claim, submitted back, left 95886 unbilled). Found by an audit against the spec.
+TEST_CASE("MUE with MAI 1: a produced line is capped, a submitted one denied") {
+    Loaded payer = load_text("policy mai_one extends standard \"MAI 1 for 95886\"\n"
+                             "table mue\n  95886 => 1\nend\n"
+                             "table mue_adjudication\n  95886 => 1\nend\n");
+    INFO(rendered(payer));
+    REQUIRE(payer.program);
+    Session session(*payer.program);
+    std::string study =
+        R"("date_of_service": "2025-03-14", "extremities": [
+        {"limb": "left_leg", "muscles": ["tibialis anterior", "medial gastrocnemius", "vastus medialis",
+                                         "biceps femoris short head", "gluteus medius"]},
+        {"limb": "right_leg", "muscles": ["tibialis anterior", "medial gastrocnemius", "vastus medialis",
+                                          "biceps femoris short head", "gluteus medius"]}],
+        "nerve_conduction": [{"nerve": "peroneal", "side": "left", "type": "motor"},
+                             {"nerve": "tibial", "side": "left", "type": "motor"},
+                             {"nerve": "sural", "side": "left", "type": "sensory"}])";
+    auto produced = session.run(R"({"id": "produced", )" + study + "}");
+    INFO(produced.error);
+    REQUIRE(produced.result);
+    CHECK(lines_of(*produced.result) == "95908 x1; 95886 x1");
+    REQUIRE(produced.result->edits.size() == 1);
+    CHECK(produced.result->edits[0].rule == "mue_per_line");
+    CHECK(std::string(produced.result->edits[0].message).find("(MUE, MAI 1: a line edit)") !=
+          std::string::npos);
+
+    auto submitted = session.run(
+        R"({"id": "submitted", )" + study +
+        R"(, "claim": [{"code": "95908", "units": 1}, {"code": "95886", "units": 2}]})");
+    INFO(submitted.error);
+    REQUIRE(submitted.result);
+    CHECK(lines_of(*submitted.result) == "95908 x1");
+    auto resubmitted = session.run(
+        R"({"id": "resubmitted", )" + study +
+        R"(, "claim": [{"code": "95908", "units": 1}, {"code": "95886", "units": 1}]})");
+    REQUIRE(resubmitted.result);
+    CHECK(lines_of(*resubmitted.result) == "95908 x1; 95886 x1");
+    CHECK(resubmitted.result->unbilled.empty());
+}
