@@ -81,11 +81,18 @@ public:
         std::error_code ec;
         if (fs::is_directory(input, ec)) {
             auto found = files_below(input, {".json", ".jsonl"});
-            std::erase_if(found,
-                          [](const FoundFile& f) { return f.path.ends_with(".expected.json"); });
+            // `NAME.expected.json` beside `NAME.case.json` is what `cpl test` compares with.
+            auto expected = std::erase_if(
+                found, [](const FoundFile& f) { return f.path.ends_with(".expected.json"); });
             if (found.empty())
                 fail_input(input,
-                           "no case file (.json, .jsonl) below this directory [run.no_cases]");
+                           expected ? fmt::format("no case file (.json, .jsonl) below this "
+                                                  "directory: its {} file{} named *.expected.json "
+                                                  "{} expected results, not cases [run.no_cases]",
+                                                  expected, expected == 1 ? "" : "s",
+                                                  expected == 1 ? "is" : "are")
+                                    : "no case file (.json, .jsonl) below this directory "
+                                      "[run.no_cases]");
             for (const auto& [file, unlisted] : found) {
                 // Its cases, if it holds any, are missing from the run: said in their place.
                 if (!unlisted.empty()) {

@@ -81,7 +81,9 @@ Result run(CaseState& s) {
         static const RuleCode as_of = [] {
             RuleCode r;
             r.name = "date_of_service";
-            r.cite = "contract: a case without a date is evaluated as of today";
+            // cpl's own choice (the contract makes the date optional and says no more).
+            r.cite = "cpl: a case without a date_of_service is evaluated as of today, UTC "
+                     "(docs/payers.md, \"A case without a date\")";
             return r;
         }();
         s.rule = &as_of;
