@@ -211,6 +211,7 @@ void PolicyStore::start_watching(std::chrono::milliseconds interval) {
     stopping_ = false;
     watcher_ = std::thread([this, interval] {
         std::unique_lock lock(watch_mutex_);
+        watcher_id_ = std::this_thread::get_id();
         while (!watch_wake_.wait_for(lock, interval, [this] { return stopping_; })) {
             lock.unlock();
             poll();
@@ -220,15 +221,19 @@ void PolicyStore::start_watching(std::chrono::milliseconds interval) {
 }
 
 void PolicyStore::stop_watching() {
+    bool on_watcher = false;
     {
         std::lock_guard lock(watch_mutex_);
         stopping_ = true;
+        on_watcher = watcher_id_ == std::this_thread::get_id();
     }
     watch_wake_.notify_all();
-    // Two threads may stop at once (a signal's and the destructor's); the watcher itself may
-    // stop it (from a log line it writes): it ends after that poll, joined later.
+    // The watcher itself may stop it (from a log line it writes): it ends after that poll,
+    // joined later. It takes no lock here: another thread may be joining it under that lock.
+    if (on_watcher) return;
+    // Two threads may stop at once (a signal's and the destructor's): one joins.
     std::lock_guard join(join_mutex_);
-    if (watcher_.joinable() && watcher_.get_id() != std::this_thread::get_id()) watcher_.join();
+    if (watcher_.joinable()) watcher_.join();
 }
 
 } // namespace cpl::serve

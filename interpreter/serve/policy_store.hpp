@@ -93,7 +93,8 @@ private:
     std::vector<std::unique_ptr<Slot>> slots_;
     std::thread watcher_;
     std::mutex watch_mutex_;
-    std::mutex join_mutex_; // one thread joins the watcher
+    std::mutex join_mutex_;      // one thread joins the watcher
+    std::thread::id watcher_id_; // the watcher's, once it runs (under watch_mutex_)
     std::condition_variable watch_wake_;
     bool stopping_ = false;
 };

@@ -3,9 +3,11 @@
 #include "../scratch.hpp"
 #include "serve_helpers.hpp"
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <fstream>
+#include <future>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -152,5 +154,41 @@ TEST_CASE("serve: after stop() the policy files are no longer watched", "[serve]
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     std::lock_guard lock(mutex);
     CHECK(after_stop.empty());
+    fs::remove_all(dir);
+}
+
+// The watcher may stop the server from a log line it writes while another thread is stopping
+// it too (joining the watcher): neither waits for the other.
+TEST_CASE("serve: stop() from the watcher's own log line while another thread stops it",
+          "[serve][reload]") {
+    fs::path dir = cpl::test::fresh_dir("reload_stop_from_log");
+    fs::path payer = dir / "acme.cpl";
+    write(payer, "policy acme extends standard \"Acme test payer\"\nmin_muscles_per_limb 5\n");
+    std::atomic<bool> logging{false};
+    cpl::serve::Server* running_server = nullptr;
+    cpl::serve::Options options;
+    options.host = "127.0.0.1";
+    options.port = 0;
+    options.policies = {payer.string()};
+    options.watch_ms = 10;
+    options.log = [&](const std::string& line) {
+        if (line.find("reload") == std::string::npos || logging.exchange(true)) return;
+        // The other thread is in stop() by now, joining this one.
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        running_server->stop();
+    };
+    cpl::serve::Server server(options);
+    running_server = &server;
+    std::string error;
+    REQUIRE(server.start(error));
+    std::thread running([&] { server.run(); });
+    write(payer, "policy acme extends standard \"Acme test payer\"\nmin_muscles_per_limb 4\n\n");
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!logging && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    REQUIRE(logging);
+    auto stopped = std::async(std::launch::async, [&] { server.stop(); });
+    CHECK(stopped.wait_for(std::chrono::seconds(20)) == std::future_status::ready);
+    running.join();
     fs::remove_all(dir);
 }
