@@ -168,6 +168,14 @@ private:
         }
     }
 
+    // A setting's dates of service with no value, and where it says so (refuse_gap).
+    struct SettingGaps {
+        std::uint32_t setting;
+        Span at;
+        std::vector<Effective> gaps;
+    };
+    std::vector<SettingGaps> setting_gaps_;
+
     // Dates of service the policy codes on which no value of the setting holds: every case
     // dated then that reads it stops (eval.no_setting_value). Noted here, at the first value
     // the policy being checked dated (its base's gaps are its base's to mend), and judged once
@@ -197,28 +205,15 @@ private:
     // does (`rule … from "2024-01-01"` over `setting s 1 from "2024-01-01"`) never meets it.
     void warn_setting_gaps() {
         for (const SettingGaps& pending : setting_gaps_) {
-            std::optional<Effective> reached;
-            const RuleCode* reader = nullptr;
-            for (const auto* list : {&p().rules, &p().edits})
-                for (const RuleCode& r : *list) {
-                    if (reached) break;
-                    auto read = cpl::settings_read(p(), r);
-                    if (std::find(read.begin(), read.end(), pending.setting) == read.end())
-                        continue;
-                    for (const Effective& gap : pending.gaps)
-                        if (auto both = overlap(gap, r.effective)) {
-                            reached = both;
-                            reader = &r;
-                            break;
-                        }
-                }
+            auto reached = first_reader(pending);
             if (!reached) continue;
+            const auto& [dates, reader] = *reached;
             const SettingCode& code = p().settings[pending.setting];
             auto& d = warning("check.setting_gap", pending.at,
                               fmt::format("`{}` has no value for dates of service {}: a case "
                                           "dated then that reads it stops "
                                           "(eval.no_setting_value)",
-                                          code.name, range_in_words(*reached)));
+                                          code.name, range_in_words(dates)));
             d.notes.push_back(
                 fmt::format("{} `{}` reads it{}", vocabulary::keyword(reader->kind), reader->name,
                             reader->effective.dated() ? ", " + range_in_words(reader->effective)
@@ -233,14 +228,17 @@ private:
         }
     }
 
-    // The dates both hold for, if any ("" is open).
-    static std::optional<Effective> overlap(const Effective& a, const Effective& b) {
-        Effective both{std::max(a.from, b.from), a.until.empty()   ? b.until
-                                                 : b.until.empty() ? a.until
-                                                                   : std::min(a.until, b.until)};
-        if (!both.from.empty() && !both.until.empty() && both.from >= both.until)
-            return std::nullopt;
-        return both;
+    // The first rule or edit, in run order, that reads the setting on some dates of its gaps,
+    // and those dates.
+    std::optional<std::pair<Effective, const RuleCode*>> first_reader(const SettingGaps& pending) {
+        for (const auto* list : {&p().rules, &p().edits})
+            for (const RuleCode& r : *list) {
+                auto read = cpl::settings_read(p(), r);
+                if (std::find(read.begin(), read.end(), pending.setting) == read.end()) continue;
+                for (const Effective& gap : pending.gaps)
+                    if (auto both = common_dates(gap, r.effective)) return {{*both, &r}};
+            }
+        return std::nullopt;
     }
 
     // How to write a value of the setting's type, when the mistake shows what was meant.
@@ -350,14 +348,6 @@ private:
             if (t.decl->name.text == name) return t.decl->name.span;
         return {};
     }
-
-    // A setting's dates of service with no value, and where it says so (refuse_gap).
-    struct SettingGaps {
-        std::uint32_t setting;
-        Span at;
-        std::vector<Effective> gaps;
-    };
-    std::vector<SettingGaps> setting_gaps_;
 
     // --- definitions ---
 

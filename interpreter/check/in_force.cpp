@@ -18,6 +18,15 @@ std::string end_of(const Effective& e) {
 
 } // namespace
 
+std::optional<Effective> common_dates(const Effective& a, const Effective& b) {
+    std::string from = std::max(start_of(a), start_of(b)), until = std::min(end_of(a), end_of(b));
+    if (from >= until) return std::nullopt;
+    auto open = [](const std::string& date, const char* sentinel) {
+        return date == sentinel ? std::string() : date;
+    };
+    return Effective{open(from, "0000-00-00"), open(until, "9999-99-99")};
+}
+
 std::string range_in_words(const Effective& e) {
     if (!e.from.empty() && !e.until.empty())
         return fmt::format("from {} until {}", e.from, e.until);

@@ -37,6 +37,9 @@ std::optional<NeverApplies> never_applies(const std::vector<Effective>& versions
 /// if any: a setting read on such a date stops the case (eval.no_setting_value).
 std::optional<Effective> first_gap(const std::vector<Effective>& versions, const Effective& policy);
 
+/// The dates of service both hold for, if any.
+std::optional<Effective> common_dates(const Effective& a, const Effective& b);
+
 /// `from 2025-01-01 until 2025-02-01`, `until 2024-01-01`, `on every date`.
 std::string range_in_words(const Effective& dates);
 

@@ -43,44 +43,39 @@ std::vector<std::string> includes_in(std::string_view text) {
     return out;
 }
 
+// The policy files that may include `path`: those of its directory, in order, then those of
+// the one above.
+std::vector<fs::path> includer_candidates(const std::string& path) {
+    std::vector<fs::path> out;
+    fs::path here = fs::path(path).parent_path();
+    for (const fs::path& dir : {here, here.parent_path()}) {
+        std::error_code ec;
+        std::size_t first = out.size();
+        for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+            if (it->path().extension() == ".cpl") out.push_back(it->path());
+        std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
+        if (dir == dir.parent_path()) break;
+    }
+    return out;
+}
+
 // The policy file whose includes reach `path`: in its directory, then the one above.
 std::optional<std::string> includer_root(const std::string& path, const DocumentStore& store,
                                          int depth) {
     if (depth >= max_include_depth) return std::nullopt;
     std::string key = source_key(path);
-    fs::path here = fs::path(path).parent_path();
-    for (const fs::path& dir : {here, here.parent_path()}) {
-        std::error_code ec;
-        std::vector<fs::path> candidates;
-        for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-            if (it->path().extension() == ".cpl") candidates.push_back(it->path());
-        std::sort(candidates.begin(), candidates.end());
-        for (const auto& candidate : candidates) {
-            if (source_key(candidate.string()) == key) continue;
-            auto text = text_of(candidate.string(), store);
-            if (!text) continue;
-            for (const auto& include : includes_in(*text)) {
-                if (source_key((dir / include).lexically_normal().string()) != key) continue;
-                if (has_policy_header(*text)) return candidate.string();
-                return includer_root(candidate.string(), store, depth + 1);
-            }
+    for (const fs::path& candidate : includer_candidates(path)) {
+        if (source_key(candidate.string()) == key) continue;
+        auto text = text_of(candidate.string(), store);
+        if (!text) continue;
+        for (const auto& include : includes_in(*text)) {
+            if (source_key((candidate.parent_path() / include).lexically_normal().string()) != key)
+                continue;
+            if (has_policy_header(*text)) return candidate.string();
+            return includer_root(candidate.string(), store, depth + 1);
         }
-        if (dir == dir.parent_path()) break;
     }
     return std::nullopt;
-}
-
-// The policy files includer_root looks through for `path`: when one of them changes (an
-// `include` of it written there), a document that nothing included is checked again (it kept
-// its "needs a header" error, included or not).
-void add_includer_candidates(const std::string& path, std::set<std::string>& read) {
-    fs::path here = fs::path(path).parent_path();
-    for (const fs::path& dir : {here, here.parent_path()}) {
-        std::error_code ec;
-        for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-            if (it->path().extension() == ".cpl") read.insert(source_key(it->path().string()));
-        if (dir == dir.parent_path()) break;
-    }
 }
 
 std::optional<MergedPolicy> load_context(const Analysis& a, const Document& document,
@@ -173,7 +168,11 @@ std::shared_ptr<const Analysis> analyze(const Document& document, const Document
         if (key == document.key) a->files.push_back(f);
         a->read.insert(std::move(key));
     }
-    if (a->root.empty() && !header) add_includer_candidates(document.path, a->read);
+    // A document nothing includes is checked again when a file that may come to include it
+    // changes (it kept its "needs a header" error, included or not).
+    if (a->root.empty() && !header)
+        for (const fs::path& candidate : includer_candidates(document.path))
+            a->read.insert(source_key(candidate.string()));
     bool indexed_own = false;
     if (const MergedPolicy* names = a->names()) {
         for (const ast::PolicyFile* file : applied_order(*names)) {

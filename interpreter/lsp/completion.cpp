@@ -107,6 +107,12 @@ std::string for_patterns(std::string_view text, std::size_t keep = 16384) {
     return out;
 }
 
+// The beginning of a declaration, where a `def`'s parameters and an edit's header are, for the
+// patterns.
+std::string header_of(std::string_view declaration) {
+    return for_patterns(declaration.substr(0, 2048));
+}
+
 // Whether `text` ends with one of `words` (at a word's start) and blanks; the word found.
 std::optional<std::string_view> last_word_of(std::string_view text,
                                              std::initializer_list<std::string_view> words) {
@@ -195,9 +201,7 @@ void muscles(const Analysis& a, const Document& d, const json& position, const C
 class NameTypes {
 public:
     NameTypes(std::string_view declaration)
-        : text_(for_patterns(declaration)),
-          header_(for_patterns(
-              declaration.substr(0, std::min<std::size_t>(declaration.size(), 2048)))) {
+        : text_(for_patterns(declaration)), header_(header_of(declaration)) {
         add_case_shapes(shapes_, types_);
     }
 
@@ -369,8 +373,7 @@ void locals(std::string_view declaration, json& items) {
     static const std::regex param(R"(([a-z_][a-z0-9_]*)\s*(?::\s*[a-z_]+)?)");
     std::set<std::string> seen;
     std::string text = for_patterns(declaration);
-    std::string header =
-        for_patterns(declaration.substr(0, std::min<std::size_t>(declaration.size(), 2048)));
+    std::string header = header_of(declaration);
     auto add = [&](const std::string& name, const char* how) {
         if (seen.insert(name).second) items.push_back(item(name, variable_item, how, "", '0'));
     };
@@ -439,9 +442,8 @@ json completion(const Analysis& a, const Document& d, const json& position) {
     locals(declaration, items);
     static const std::regex edit_header(
         R"(^(?:fixed\s+|override\s+|narrow\s+)?(?:edit\b|exception\s+\w+\s+to\s+edit\b))");
-    bool in_edit = std::regex_search(
-        for_patterns(declaration.substr(0, std::min(declaration.find('\n'), std::size_t{2048}))),
-        edit_header);
+    bool in_edit =
+        std::regex_search(header_of(declaration.substr(0, declaration.find('\n'))), edit_header);
     for (const auto& s : special_names)
         if (!s.edits_only || in_edit)
             items.push_back(item(std::string(s.name), variable_item, std::string(s.type),

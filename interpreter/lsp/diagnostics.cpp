@@ -26,14 +26,19 @@ bool is_ident(char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
 }
 
+// The file a path written in `policy` names, as a source key.
+std::string key_of_written(const Analysis& a, const ast::PolicyFile& policy,
+                           const std::string& written) {
+    fs::path dir = fs::path(a.sources->get(policy.file).path()).parent_path();
+    return source_key((dir / written).lexically_normal().string());
+}
+
 // The `rows from` of `policy`'s tables that names the file `key`, if one does.
 const ast::RowsFrom* rows_from_of(const Analysis& a, const ast::PolicyFile& policy,
                                   const std::string& key) {
-    fs::path dir = fs::path(a.sources->get(policy.file).path()).parent_path();
     for (const auto& decl : policy.decls)
         if (const auto* table = std::get_if<ast::Table>(&decl))
-            if (table->rows_from &&
-                source_key((dir / table->rows_from->path.text).lexically_normal().string()) == key)
+            if (table->rows_from && key_of_written(a, policy, table->rows_from->path.text) == key)
                 return &*table->rows_from;
     return nullptr;
 }
@@ -44,12 +49,10 @@ const ast::RowsFrom* rows_from_of(const Analysis& a, const ast::PolicyFile& poli
 Span anchor(const Analysis& a, FileId file) {
     const ast::PolicyFile& own = *a.own;
     std::string key = source_key(a.sources->get(file).path());
-    fs::path dir = fs::path(a.sources->get(own.file).path()).parent_path();
     auto include_of = [&](const std::string& included) -> const ast::Include* {
         for (const auto& decl : own.decls)
             if (const auto* include = std::get_if<ast::Include>(&decl))
-                if (source_key((dir / include->path).lexically_normal().string()) == included)
-                    return include;
+                if (key_of_written(a, own, include->path) == included) return include;
         return nullptr;
     };
     if (const auto* include = include_of(key)) return include->span;

@@ -16,17 +16,10 @@ namespace {
 std::string path_for(const std::string& uri) {
     std::string path = uri_path(uri);
     if (!path.empty()) return path;
+    // percent_encoded keeps `/`, which would make the name a path of folders.
     std::string name;
-    for (unsigned char c : uri) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            name += static_cast<char>(c);
-        } else {
-            constexpr char hex[] = "0123456789ABCDEF";
-            name += '%';
-            name += hex[c >> 4];
-            name += hex[c & 15];
-        }
-    }
+    for (char c : percent_encoded(uri))
+        name += c == '/' ? std::string("%2F") : std::string(1, c);
     return (std::filesystem::current_path() / (name + ".cpl")).string();
 }
 
