@@ -95,17 +95,11 @@ int diff(const DiffOptions& options) {
     if (refused > 0)
         print("\n{} {} neither policy can evaluate:\n{}", refused, refused == 1 ? "case" : "cases",
               refused_text);
-    // A comparison that could not read all it was given, or that has cases with no claim to
-    // compare, is no pass: a script gating a payer change on it must not read it as one.
-    if (!read.ok) {
-        print("\nnot every case input could be read: the comparison is incomplete\n");
-        return 1;
-    }
-    if (refused > 0) {
-        print("\nnot every case could be evaluated: the comparison is incomplete\n");
-        return 1;
-    }
-    return 0;
+    // A comparison that could not read all it was given (stderr names the input), or that has
+    // cases with no claim to compare, is no pass: a script gating a payer change reads its status.
+    if (!read.ok) print("\nnot every case input could be read: the comparison is incomplete\n");
+    if (refused > 0) print("\nnot every case could be evaluated: the comparison is incomplete\n");
+    return read.ok && refused == 0 ? 0 : 1;
 }
 
 } // namespace cpl::cli
