@@ -112,6 +112,8 @@ private:
                                                 type_name(declared), type_name(value.type)));
                     d.notes.push_back(fmt::format("declared by `{}`", merged_.layers.front()));
                     d.help = setting_help(declared, *version.value);
+                    settings_mistyped_.insert(
+                        static_cast<std::uint32_t>(&s - merged_.settings.data()));
                 }
                 const Value& v = value.node.constant;
                 // `within` bounds a number: a setting of another type is never checked by it.
@@ -250,6 +252,12 @@ private:
             if (s && !s->empty() && s->find_first_not_of("0123456789") == std::string::npos)
                 return fmt::format("a number is written without quotes: `{}`", *s);
         }
+        // Modifiers such as 59 and 50 look like numbers: a text setting takes them in quotes.
+        if (declared->kind == TypeKind::String &&
+            (std::holds_alternative<ast::NumberLit>(written.kind) ||
+             std::holds_alternative<ast::CodeLit>(written.kind)))
+            return fmt::format("a string is written in quotes: `\"{}\"`",
+                               source_text(written.span));
         return std::nullopt;
     }
 

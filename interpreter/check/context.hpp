@@ -321,6 +321,9 @@ protected:
     std::vector<Constants> def_constants_;
     std::vector<bool> setting_used_; // read by some expression (check.unused_setting)
     std::vector<bool> table_used_;   // read by some expression (check.unused_table)
+    // A setting given a value of another type than its declaration's (check.setting_type):
+    // a requirement reading it is not judged on that value, reported there already.
+    std::set<std::uint32_t> settings_mistyped_;
     // The sum after `..`, while it is compiled: a type error in it is likely the precedence
     // of `..` (`95907..95913 + [95937]` is `95907..(95913 + [95937])`).
     const ast::Expr* range_end_ = nullptr;

@@ -143,6 +143,9 @@ void ExpressionChecker::check_requirements() {
             continue;
         }
         if (reads.broken) continue; // a definition it reads is in error, reported there
+        if (std::any_of(reads.settings.begin(), reads.settings.end(),
+                        [&](std::uint32_t s) { return settings_mistyped_.count(s) > 0; }))
+            continue; // a setting it reads has a value of the wrong type, reported there
         p().requirements.push_back(
             {source_text(required->condition.span), required->reason, layer, required->span});
         // Every range of dates it fails on, the first reported with the others.
