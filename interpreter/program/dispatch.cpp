@@ -240,9 +240,9 @@ struct Dispatch {
     static NodeRun choose(const Node& n, bool specialize) {
         switch (n.op) {
         case Op::Const:
-            return constant;
+            return run_constant;
         case Op::Local:
-            return local;
+            return run_local;
         case Op::Def:
             return specialize ? def_known : def;
         case Op::CallDef:
@@ -356,6 +356,14 @@ void measure(Node& n) {
 Value run_unlinked(Expressions& e, const Node& n) {
     ++unlinked;
     return Dispatch::unlinked(e, n);
+}
+
+Value run_local(Expressions& e, const Node& n) {
+    return Dispatch::local(e, n);
+}
+
+Value run_constant(Expressions& e, const Node& n) {
+    return Dispatch::constant(e, n);
 }
 
 std::uint64_t unlinked_runs() {

@@ -155,6 +155,10 @@ private:
     // A node of a tree being evaluated, spent for with the tree (or, unlinked, by itself).
     // The budget running out inside it is reported at it: the innermost node being evaluated.
     Value run(const Node& n) {
+        // The commonest operands, a local and a constant, are read here without the call
+        // their function would make (the same value: these are their functions).
+        if (n.run == run_local) return local(n.slot);
+        if (n.run == run_constant) return n.constant;
         try {
             return n.run(*this, n);
         } catch (const BudgetExceeded& e) {

@@ -84,6 +84,9 @@ using NodeRun = Value (*)(Expressions&, const Node&);
 /// Chooses the node's function on each evaluation, the general one for its operator: a node
 /// link() has not reached.
 Value run_unlinked(Expressions& e, const Node& n);
+/// The functions of a linked local and a linked constant (Expressions::run reads them inline).
+Value run_local(Expressions& e, const Node& n);
+Value run_constant(Expressions& e, const Node& n);
 /// How many nodes this thread has evaluated unlinked: once a program is linked, its cases
 /// evaluate none (dispatch_test).
 std::uint64_t unlinked_runs();
