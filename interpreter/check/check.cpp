@@ -91,26 +91,26 @@ private:
                              s.decl->name.span,
                              s.history.empty() ? merged_.layers.front() : s.history.front().second,
                              s.decl->fixed};
+            // A restated value of another type than the declaration's: the requirements that
+            // read the setting are not judged on it.
+            const auto index = static_cast<std::uint32_t>(&s - merged_.settings.data());
+            auto mistyped = [&](const ast::Expr& value, const std::string& written_type) {
+                settings_mistyped_.insert(index);
+                auto& d = error("check.setting_type", value.span,
+                                fmt::format("`{}` is a {}, not a {}", code.name,
+                                            type_name(declared), written_type));
+                d.notes.push_back(fmt::format("declared by `{}`", code.declared_by));
+                d.help = setting_help(declared, value);
+            };
             for (const auto& version : s.versions) {
                 // cpl has no fractions: `3.5` for a setting is a type mistake, said in the
                 // setting's words rather than as an expression's.
                 const auto* number = std::get_if<ast::NumberLit>(&version.value->kind);
-                // A restated value of another type than the declaration's: the requirements
-                // that read the setting are not judged on it.
-                const auto index = static_cast<std::uint32_t>(&s - merged_.settings.data());
-                auto mistyped = [&](const std::string& written_type) {
-                    settings_mistyped_.insert(index);
-                    auto& d = error("check.setting_type", version.value->span,
-                                    fmt::format("`{}` is a {}, not a {}", code.name,
-                                                type_name(declared), written_type));
-                    d.notes.push_back(fmt::format("declared by `{}`", merged_.layers.front()));
-                    d.help = setting_help(declared, *version.value);
-                };
                 bool restated = version.value != &s.decl->value;
                 if (number && !number->fraction.empty()) {
                     // A string or bool setting is not a number at all.
                     if (restated && known(declared) && declared->kind != TypeKind::Number) {
-                        mistyped("number");
+                        mistyped(*version.value, "number");
                         continue;
                     }
                     settings_mistyped_.insert(index);
@@ -124,7 +124,8 @@ private:
                 Scope scope;
                 scope.constant_only = true;
                 Typed value = expr(*version.value, scope);
-                if (restated && !fits(declared, value.type)) mistyped(type_name(value.type));
+                if (restated && !fits(declared, value.type))
+                    mistyped(*version.value, type_name(value.type));
                 const Value& v = value.node.constant;
                 // `within` bounds a number: a setting of another type is never checked by it.
                 if (code.within && version.value == &s.decl->value && known(declared) &&

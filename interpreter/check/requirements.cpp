@@ -111,6 +111,14 @@ void ExpressionChecker::check_requirements() {
             error("check.require_reason", required->reason_span,
                   "a requirement's reason is empty: the author who breaks it is told only that")
                 .help = "say why it must hold: what the rules do with the values it reads";
+        // A setting it reads has a value of the wrong type, reported there: the requirement is
+        // decided once the value is corrected, and folding it on the wrong value now would only
+        // repeat that error as one of the requirement's.
+        Reads written;
+        names_read(required->condition, written);
+        if (std::any_of(written.settings.begin(), written.settings.end(),
+                        [&](std::uint32_t s) { return settings_mistyped_.count(s) > 0; }))
+            continue;
         std::size_t errors_before = diagnostics_.error_count();
         std::size_t items_before = diagnostics_.items().size();
         Scope scope;
@@ -131,9 +139,8 @@ void ExpressionChecker::check_requirements() {
             continue;
         }
         std::vector<std::uint8_t> walked(p().defs.size(), 0);
-        Reads reads;
+        Reads reads = std::move(written);
         collect(p(), condition.node, walked, reads, poisoned);
-        names_read(required->condition, reads);
         if (reads.case_fact) {
             error("check.require_reads_case", required->condition.span,
                   "a requirement is decided when the policy is checked, before any case: it "
@@ -143,9 +150,6 @@ void ExpressionChecker::check_requirements() {
             continue;
         }
         if (reads.broken) continue; // a definition it reads is in error, reported there
-        if (std::any_of(reads.settings.begin(), reads.settings.end(),
-                        [&](std::uint32_t s) { return settings_mistyped_.count(s) > 0; }))
-            continue; // a setting it reads has a value of the wrong type, reported there
         p().requirements.push_back(
             {source_text(required->condition.span), required->reason, layer, required->span});
         // Every range of dates it fails on, the first reported with the others.

@@ -101,6 +101,33 @@ TEST_CASE("a setting restated out of its range is refused") {
     CHECK(codes(loaded) == "check.setting_out_of_range");
 }
 
+TEST_CASE("a setting restated with a value of another type names the layer that declared it") {
+    write_temp("base_typed.cpl", "policy base_typed extends standard\n"
+                                 "setting prefer_telehealth false\n  \"d\"\n  cite \"c\"\n");
+    Loaded loaded = load_text("policy payer_typed extends \"base_typed.cpl\"\n"
+                              "prefer_telehealth 3\nncci_bypass_modifier 59\n",
+                              "payer_typed.cpl");
+    REQUIRE(codes(loaded) == "check.setting_type check.setting_type");
+    auto found = loaded.diagnostics.sorted();
+    // The payer's base declared one, the standard set the other: each note names its own.
+    CHECK(found[0].message == "`prefer_telehealth` is a bool, not a number");
+    CHECK(found[0].notes == std::vector<std::string>{"declared by `base_typed`"});
+    CHECK(found[1].message == "`ncci_bypass_modifier` is a string, not a number");
+    CHECK(found[1].notes == std::vector<std::string>{"declared by `standard`"});
+}
+
+TEST_CASE("a requirement over a setting restated with the wrong type waits for the value") {
+    // Folded on the string, `limit * 2` would fail too: that is the setting's one mistake,
+    // reported once, at the payer's line.
+    write_temp("base_required.cpl", "policy base_required extends standard\n"
+                                    "setting limit 3\n  \"l\"\n  cite \"c\"\n"
+                                    "require limit * 2 > 0 because \"rules divide by it\"\n");
+    Loaded loaded = load_text("policy payer_required extends \"base_required.cpl\"\n"
+                              "limit \"x\"\n",
+                              "payer_required.cpl");
+    CHECK(codes(loaded) == "check.setting_type");
+}
+
 TEST_CASE("policies that extend each other in a cycle are reported") {
     write_temp("cycle_a.cpl", "policy cycle_a extends \"cycle_b.cpl\"\n");
     write_temp("cycle_b.cpl", "policy cycle_b extends \"cycle_a.cpl\"\n");
