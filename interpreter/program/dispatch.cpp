@@ -2,11 +2,12 @@
 // function that evaluates it (Node::run), chosen once for its operator and the form of its
 // operands when the program is linked, so evaluating a node is one indirect call into a
 // small function rather than a switch inside one large one (whose prologue and register
-// saves every node paid). link() also weighs each node (Node::weight, Node::height), so that
-// an expression spends the case's budget and depth once for its tree, not node by node. A
-// node no link reached (one the checker builds while folding) chooses the general function
-// for its operator on each evaluation, and spends a step and a level itself: slower, the same
-// value.
+// saves every node paid); a local or a constant, the commonest operands, is read without the
+// call (Expressions::run compares the node's function with theirs). link() also weighs each node
+// (Node::weight, Node::height), so that an expression spends the case's budget and depth once for
+// its tree, not node by node. A node no link reached (one the checker builds while folding) chooses
+// the general function for its operator on each evaluation, and spends a step and a level itself:
+// slower, the same value.
 #include "interpreter/program/expressions.hpp"
 
 #include <atomic>
@@ -322,7 +323,7 @@ struct Dispatch {
         case Op::Interpolate:
             return interpolate;
         }
-        return constant; // not reached: every operator is chosen above
+        return run_constant; // not reached: every operator is chosen above
     }
 };
 
