@@ -351,6 +351,8 @@ protected:
     void note_settings(Diagnostic& d, Span at);
     [[gnu::noinline]] void impossible_value(const ast::Binary& b, const Typed& left,
                                             const Typed& right);
+    // `count(x) < 0`, `count(x) >= 0`: the same on every case (check.impossible_value).
+    bool count_compared_below_zero(const ast::Binary& b, const Typed& left, const Typed& right);
     struct NeverHeld {
         std::string value;    // the constant
         std::string what;     // "`modifiers` of a claim line"

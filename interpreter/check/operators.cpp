@@ -657,10 +657,81 @@ bool ExpressionChecker::unknown_rule_name(const Typed& field, const Typed& const
     return true;
 }
 
+namespace {
+
+// The number written at `e` (`3`, `-1`), or none: a value that comes from a setting or a
+// table is not the condition as written (a payer may restate it).
+std::optional<std::int64_t> number_written(const ast::Expr& e) {
+    if (const auto* number = std::get_if<ast::NumberLit>(&e.kind))
+        return number->fraction.empty() ? std::optional(number->value) : std::nullopt;
+    if (const auto* unary = std::get_if<ast::Unary>(&e.kind);
+        unary && unary->op == ast::UnaryOp::Neg && unary->operand)
+        if (auto n = number_written(*unary->operand); n && *n != INT64_MIN) return -*n;
+    return std::nullopt;
+}
+
+// Whether `count(…) OP c` holds for every count (true), for none (false), or depends on it.
+std::optional<bool> fixed_by_count(ast::BinaryOp op, std::int64_t c) {
+    using B = ast::BinaryOp;
+    switch (op) {
+    case B::Lt:
+        return c <= 0 ? std::optional(false) : std::nullopt;
+    case B::Le:
+    case B::Eq:
+        return c < 0 ? std::optional(false) : std::nullopt;
+    case B::Gt:
+    case B::Ne:
+        return c < 0 ? std::optional(true) : std::nullopt;
+    case B::Ge:
+        return c <= 0 ? std::optional(true) : std::nullopt;
+    default:
+        return std::nullopt;
+    }
+}
+
+ast::BinaryOp turned_around(ast::BinaryOp op) {
+    using B = ast::BinaryOp;
+    return op == B::Lt   ? B::Gt
+           : op == B::Gt ? B::Lt
+           : op == B::Le ? B::Ge
+           : op == B::Ge ? B::Le
+                         : op;
+}
+
+} // namespace
+
+// `count(l.muscles) < 0`, `count(case.diagnoses) >= 0`: a count is never below 0, so the
+// comparison with the number written says the same on every case, and the author meant
+// another (`== 0` for none, `> 0` for some). True when reported.
+bool ExpressionChecker::count_compared_below_zero(const ast::Binary& b, const Typed& left,
+                                                  const Typed& right) {
+    auto is_count = [](const Node& n) {
+        return n.op == Op::Builtin && n.builtin && n.builtin->name == std::string_view("count");
+    };
+    ast::BinaryOp op = b.op;
+    std::optional<std::int64_t> c;
+    if (is_count(left.node))
+        c = number_written(*b.right);
+    else if (is_count(right.node) && (c = number_written(*b.left)))
+        op = turned_around(op);
+    if (!c) return false;
+    std::optional<bool> always = fixed_by_count(op, *c);
+    if (!always) return false;
+    Span whole{b.left->span.file, b.left->span.begin, b.right->span.end};
+    const Node& count = is_count(left.node) ? left.node : right.node;
+    auto& d = error("check.impossible_value", whole,
+                    fmt::format("`{}` {}: a count is never below 0", source_text(whole),
+                                *always ? "always holds" : "never holds"));
+    std::string counted(source_text(count.span));
+    d.help = fmt::format("for none, write `{} == 0`; for some, `{} > 0`", counted, counted);
+    return true;
+}
+
 void ExpressionChecker::impossible_value(const ast::Binary& b, const Typed& left,
                                          const Typed& right) {
     using B = ast::BinaryOp;
     bool membership = b.op == B::In || b.op == B::NotIn;
+    if (!membership && count_compared_below_zero(b, left, right)) return;
     // `lower(d) == "G56.0"`, `lower(m) in ["XS"]`: never equal.
     bool listed = right.node.op == Op::Const && right.node.constant.kind == Kind::List;
     if (!membership || listed) {
