@@ -14,7 +14,9 @@
 #include <exception>
 #include <fmt/format.h>
 #include <memory>
+#include <sys/stat.h>
 #include <thread>
+#include <unistd.h>
 
 namespace cpl::cli {
 
@@ -55,9 +57,20 @@ struct Chunk {
     }
 };
 
+// Whether standard output and standard error are one file (a terminal, or `>out 2>&1`).
+bool one_file(int a, int b) {
+    struct stat first, second;
+    return ::fstat(a, &first) == 0 && ::fstat(b, &second) == 0 && first.st_dev == second.st_dev &&
+           first.st_ino == second.st_ino;
+}
+
 class Runner {
 public:
-    explicit Runner(const RunOptions& options) : json_(options.format == "json") {
+    explicit Runner(const RunOptions& options)
+        : json_(options.format == "json"),
+          // Text output says a case's error in its place, as standard error does: on a terminal
+          // (or `>out 2>&1`) that was every error twice, so it is then said once, in place.
+          errors_in_output_only_(!json_ && one_file(STDOUT_FILENO, STDERR_FILENO)) {
         explain_ = !options.explain.empty();
         evaluate_.explain = explain_;
         evaluate_.explain_expressions = options.explain == "expressions";
@@ -95,8 +108,10 @@ public:
                 const std::string& message, const std::string& help, bool no_case) const {
         w.all_used = false;
         std::string where = printable(origin);
-        w.err += fmt::format("{}: error: {}\n", where, printable(message));
-        if (!help.empty()) w.err += fmt::format("  help: {}\n", printable(help));
+        std::string& err = errors_in_output_only_ ? w.out : w.err;
+        err += fmt::format("{}: error: {}\n", where, printable(message));
+        if (!help.empty()) err += fmt::format("  help: {}\n", printable(help));
+        if (errors_in_output_only_) return;
         if (json_)
             w.out += error_json(case_id, no_case ? std::string(origin) + ": " + message : message) +
                      "\n";
@@ -106,6 +121,7 @@ public:
 
 private:
     bool json_;
+    bool errors_in_output_only_;
     bool explain_;
     EvaluateOptions evaluate_;
 };

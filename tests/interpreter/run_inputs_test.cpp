@@ -189,3 +189,39 @@ TEST_CASE("cpl run names an empty JSON Lines file among other inputs and exits 1
     }
     fs::remove_all(dir);
 }
+
+// Text output says a case's error in its place, and standard error says it too: on a terminal
+// (one file for both) every error was printed twice. Said once there, in place, with its help;
+// to two files, once in each, as before.
+TEST_CASE("cpl run says a case's error once when its output and its errors are one file") {
+    fs::path dir = cpl::test::fresh_dir("run_one_file");
+    std::ofstream(dir / "bad.json")
+        << R"({"id": "r", "extremities": [{"limb": "right_arm", "muscles": ["APBQ"]}]})";
+    fs::path both = dir / "both.txt", out = dir / "out.txt", err = dir / "err.txt";
+    const std::string error = "unknown muscle \"APBQ\"; did you mean \"APB\"?";
+    const std::string help = "  help: to use a muscle the table lacks";
+    auto times = [](const std::string& text, const std::string& part) {
+        std::size_t n = 0;
+        for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1))
+            ++n;
+        return n;
+    };
+    int status = std::system(fmt::format("'{}' run '{}' >'{}' 2>&1", CPL_BINARY,
+                                         (dir / "bad.json").string(), both.string())
+                                 .c_str());
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 1);
+    std::string together = cpl::test::slurp(both);
+    CHECK(times(together, error) == 1);
+    CHECK(times(together, help) == 1);
+    status = std::system(fmt::format("'{}' run '{}' >'{}' 2>'{}'", CPL_BINARY,
+                                     (dir / "bad.json").string(), out.string(), err.string())
+                             .c_str());
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 1);
+    std::string output = cpl::test::slurp(out), errors = cpl::test::slurp(err);
+    CHECK(times(output, error) == 1);
+    CHECK(times(errors, error) == 1);
+    CHECK(times(errors, help) == 1);
+    fs::remove_all(dir);
+}
