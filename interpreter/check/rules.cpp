@@ -448,12 +448,26 @@ void RuleCompiler::refuse_negative(const Node& units, const ast::Expr& at, bool 
 // From a setting, the setting and the layer that set it are named.
 void RuleCompiler::check_modifiers(const Node& modifiers, const ast::Expr& at) {
     if (modifiers.op != Op::Const) return;
-    for (const Value& text : values_of(modifiers.constant)) {
+    std::span<const Value> values = values_of(modifiers.constant);
+    for (const Value& text : values) {
         if (text.kind != Kind::String || case_schema::is_modifier(text.str())) continue;
         auto& d = error("check.impossible_value", at.span,
                         fmt::format("a modifier is never \"{}\": it is {}", text.str(),
                                     case_schema::modifier.expected));
         d.help = std::string(case_schema::modifier.help);
+        note_settings(d, modifiers.span);
+        return;
+    }
+    // `modifiers ["RT", "RT"]`: a line carries a modifier once (the second is dropped when the
+    // line is billed), so the list as written is not what the line gets.
+    for (std::size_t i = 1; i < values.size(); ++i) {
+        auto first = std::find_if(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(i),
+                                  [&](const Value& v) { return equal(v, values[i], {}); });
+        if (first == values.begin() + static_cast<std::ptrdiff_t>(i)) continue;
+        auto& d = error("check.repeated_modifier", at.span,
+                        fmt::format("{} is given twice: a line carries a modifier once",
+                                    to_text(values[i], {}, true)));
+        d.help = "give it once; for two sites, bill two lines (RT and LT, or 59 on the second)";
         note_settings(d, modifiers.span);
         return;
     }
@@ -507,6 +521,23 @@ void RuleCompiler::check_message(const Typed& message, const ast::Clause& clause
               fmt::format("{} is a code, not words: `{} {}` would say only \"{}\"", what, keyword,
                           source_text(clause.expr.span), to_text(message.node.constant, {})))
             .help = fmt::format("write what it means in words, `{} \"…\"`", keyword);
+    // `warn ""`: an edit a coder reads as nothing, a documentation requirement that asks
+    // for nothing.
+    if (message.node.op == Op::Const && message.node.constant.kind == Kind::String &&
+        message.node.constant.str().find_first_not_of(" \t") == std::string_view::npos) {
+        auto& d = error("check.empty_text", clause.expr.span,
+                        fmt::format("{} is empty: {}", what,
+                                    clause.kind == ast::ClauseKind::Document
+                                        ? "the documentation it requires says nothing"
+                                    : clause.kind == ast::ClauseKind::Because
+                                        ? "the reason it gives says nothing"
+                                        : "the coder is told nothing"));
+        d.help = clause.kind == ast::ClauseKind::Document ? "say what the record must show"
+                 : clause.kind == ast::ClauseKind::Because
+                     ? "say why, in a coder's words"
+                     : "say what the coder must know or do, and why";
+        note_settings(d, message.node.span);
+    }
 }
 
 // `when false`: the rule never acts. A payer switching off a rule of its base says so.

@@ -90,8 +90,13 @@ void bill(CaseState& s, const ClauseCode& c) {
     std::vector<std::string_view> modifiers;
     if (c.modifiers) {
         Value list = s.expr.expect_list(*c.modifiers);
-        for (const auto& m : list.list())
-            modifiers.push_back(keep(s, m));
+        // A line carries a modifier once, as `add modifier` keeps it: a computed list that
+        // names one twice (`[side, "RT"]`) bills it once.
+        for (const auto& m : list.list()) {
+            std::string_view modifier = keep(s, m);
+            if (std::find(modifiers.begin(), modifiers.end(), modifier) == modifiers.end())
+                modifiers.push_back(modifier);
+        }
     }
     if (s.explain) note_billed(s, c, code.str(), units);
     add_line(s, code.str(), units, std::move(modifiers));

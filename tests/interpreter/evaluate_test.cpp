@@ -57,6 +57,16 @@ TEST_CASE("rules bill codes; lines with the same code merge their units") {
     CHECK(out.result->lines[0].cite == "x");
 }
 
+TEST_CASE("a billed line carries a modifier once, whatever list computed it") {
+    auto r = make("rule sided for l in case.extremities\n"
+                  "  bill 95860 modifiers [if l.limb == \"right_arm\" then \"RT\" else \"LT\", "
+                  "\"RT\", \"59\"]\n"
+                  "  cite \"x\"\n");
+    auto out = r.run(R"({"id": "c1", "extremities": [{"limb": "right_arm", "muscles": ["APB"]}]})");
+    REQUIRE(out.result);
+    CHECK(lines_of(*out.result) == "95860 x1 RT 59");
+}
+
 TEST_CASE("muscles are resolved through the muscles table; member access maps over lists") {
     auto r =
         make("rule nerves let n = distinct(flatten([l.muscles.nerve for l in case.extremities]))\n"
