@@ -13,6 +13,11 @@ namespace cpl::check_detail {
 
 namespace {
 
+// A text of nothing but blanks ("", " ").
+bool blank(std::string_view text) {
+    return text.find_first_not_of(" \t") == std::string_view::npos;
+}
+
 // A `when` that does not depend on a loop's element is tested once, before the loop:
 // `for line in claim when reviewing …` then costs nothing outside review. Only
 // conditions that cannot fail move, so no case gets an error it would not have had.
@@ -324,12 +329,17 @@ RuleCode RuleCompiler::header(const ast::Rule& written, const ast::Rule& rule,
     code.fixed = written.fixed;
     if (code.effective.dated()) p().dated = true;
     const auto& cite = latest([](const ast::Rule& r) { return bool(r.cite); }).cite;
-    if (cite)
-        code.cite = cite->text;
-    else
+    if (!cite)
         error("check.missing_cite", written.name.span,
               fmt::format("{} `{}` does not cite its source", what, written.name.text))
             .help = "add `cite \"…\"` naming the guideline, policy or table it encodes";
+    else if (blank(cite->text))
+        // Every line and edit it makes carries its cite: an empty one names no source.
+        error("check.missing_cite", cite->span,
+              fmt::format("{} `{}` cites nothing: its `cite` is empty", what, written.name.text))
+            .help = "name the guideline, policy or table it encodes";
+    else
+        code.cite = cite->text;
     return code;
 }
 
@@ -355,6 +365,11 @@ void RuleCompiler::compile_changes(const MergedRule& changes, const ast::Rule& t
                   fmt::format("the narrowing of {} `{}` does not cite its source",
                               vocabulary::keyword(target.kind), target.name.text))
                 .help = "add `cite \"…\"` naming the payer's policy that narrows it";
+        else if (blank(conditions.cite->text))
+            error("check.missing_cite", conditions.cite->span,
+                  fmt::format("the narrowing of {} `{}` cites nothing: its `cite` is empty",
+                              vocabulary::keyword(target.kind), target.name.text))
+                .help = "name the payer's policy that narrows it";
         // Why the target did not act, in --why-not: the narrowing's own words.
         std::string why = fmt::format("narrowed by `{}`{}{}", layer,
                                       conditions.doc.empty() ? "" : ": ", conditions.doc);
@@ -435,12 +450,26 @@ RuleCode RuleCompiler::compile_element_exception(const LayeredChange& change,
 }
 
 void RuleCompiler::refuse_negative(const Node& units, const ast::Expr& at, bool cap) {
-    if (units.op != Op::Const || units.constant.kind != Kind::Number || units.constant.number >= 0)
+    if (units.op != Op::Const || units.constant.kind != Kind::Number) return;
+    // `bill 95860 units 0`: a line of 0 units is not added, so the clause bills nothing on
+    // any case (a cap at 0 does something: it removes the line). A setting of 0 is a payer's
+    // way of billing none, not a mistake.
+    if (!cap && units.constant.number == 0) {
+        if (p().settings_folded_at(units.span)) return;
+        warning("check.zero_units", at.span,
+                "the units billed are 0 for every case: this `bill` bills nothing")
+            .help = "delete the `bill`; to switch off a base's rule, a payer writes `disable rule "
+                    "NAME \"reason\"`";
         return;
-    error("check.negative_units", at.span,
-          fmt::format("{} {} for every case: units cannot be negative",
-                      cap ? "the cap is" : "the units billed are", units.constant.number))
-        .help = cap ? "`cap units at 0` removes the line" : "`units 0` bills nothing";
+    }
+    if (units.constant.number >= 0) return;
+    auto& d =
+        error("check.negative_units", at.span,
+              fmt::format("{} {} for every case: units cannot be negative",
+                          cap ? "the cap is" : "the units billed are", units.constant.number));
+    d.help =
+        cap ? "`cap units at 0` removes the line" : "units are 0 or more: give the units to bill";
+    note_settings(d, units.span);
 }
 
 // A modifier a clause puts on (or takes off) a line, when it is a constant: one the case
@@ -524,7 +553,7 @@ void RuleCompiler::check_message(const Typed& message, const ast::Clause& clause
     // `warn ""`: an edit a coder reads as nothing, a documentation requirement that asks
     // for nothing.
     if (message.node.op == Op::Const && message.node.constant.kind == Kind::String &&
-        message.node.constant.str().find_first_not_of(" \t") == std::string_view::npos) {
+        blank(message.node.constant.str())) {
         auto& d = error("check.empty_text", clause.expr.span,
                         fmt::format("{} is empty: {}", what,
                                     clause.kind == ast::ClauseKind::Document

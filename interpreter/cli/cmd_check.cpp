@@ -153,9 +153,13 @@ int check(const CheckOptions& options) {
         if (!loaded.program && !part_of.empty()) eprint("note: {}\n", part_of);
         if (!report(loaded)) continue;
         if (!part_of.empty()) print("note: {}\n", part_of);
-        print("{}: ok (policy {}: {} rules, {} edits, {} tables, {} settings)\n", printable(file),
-              loaded.program->name, loaded.program->rules.size(), loaded.program->edits.size(),
-              loaded.program->tables.size(), loaded.program->settings.size());
+        const Program& program = *loaded.program;
+        auto counted = [](std::size_t n, std::string_view noun) {
+            return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
+        };
+        print("{}: ok (policy {}: {}, {}, {}, {})\n", printable(file), program.name,
+              counted(program.rules.size(), "rule"), counted(program.edits.size(), "edit"),
+              counted(program.tables.size(), "table"), counted(program.settings.size(), "setting"));
     }
     if (options.format == "json") {
         json files = json::array(), diagnostics = json::array();
