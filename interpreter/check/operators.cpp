@@ -704,7 +704,7 @@ ast::BinaryOp turned_around(ast::BinaryOp op) {
 // comparison with the number written says the same on every case, and the author meant
 // another (`== 0` for none, `> 0` for some). True when reported.
 bool ExpressionChecker::count_compared_below_zero(const ast::Binary& b, const Typed& left,
-                                                  const Typed& right) {
+                                                  const Typed& right, Span whole) {
     auto is_count = [](const Node& n) {
         return n.op == Op::Builtin && n.builtin && n.builtin->name == std::string_view("count");
     };
@@ -717,8 +717,18 @@ bool ExpressionChecker::count_compared_below_zero(const ast::Binary& b, const Ty
     if (!c) return false;
     std::optional<bool> always = fixed_by_count(op, *c);
     if (!always) return false;
-    Span whole{b.left->span.file, b.left->span.begin, b.right->span.end};
     const Node& count = is_count(left.node) ? left.node : right.node;
+    // An operand in parentheses has its span inside them: take them in, so that the comparison
+    // is quoted whole (`count(l) > (-1)`, `(count(l)) < 0`).
+    auto balance = [&](Span at) {
+        std::string text = source_text(at);
+        return std::count(text.begin(), text.end(), '(') -
+               std::count(text.begin(), text.end(), ')');
+    };
+    for (int open = static_cast<int>(balance(whole)); open > 0; --open)
+        if (source_text({whole.file, whole.end, whole.end + 1}) == ")") ++whole.end;
+    for (int shut = static_cast<int>(-balance(whole)); shut > 0 && whole.begin > 0; --shut)
+        if (source_text({whole.file, whole.begin - 1, whole.begin}) == "(") --whole.begin;
     auto& d = error("check.impossible_value", whole,
                     fmt::format("`{}` {}: a count is never below 0", source_text(whole),
                                 *always ? "always holds" : "never holds"));
@@ -728,10 +738,10 @@ bool ExpressionChecker::count_compared_below_zero(const ast::Binary& b, const Ty
 }
 
 void ExpressionChecker::impossible_value(const ast::Binary& b, const Typed& left,
-                                         const Typed& right) {
+                                         const Typed& right, Span whole) {
     using B = ast::BinaryOp;
     bool membership = b.op == B::In || b.op == B::NotIn;
-    if (!membership && count_compared_below_zero(b, left, right)) return;
+    if (!membership && count_compared_below_zero(b, left, right, whole)) return;
     // `lower(d) == "G56.0"`, `lower(m) in ["XS"]`: never equal.
     bool listed = right.node.op == Op::Const && right.node.constant.kind == Kind::List;
     if (!membership || listed) {
@@ -989,7 +999,7 @@ Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {
     }
     bool compares = op == Op::Eq || op == Op::Ne || op == Op::Lt || op == Op::Le || op == Op::Gt ||
                     op == Op::Ge || op == Op::In || op == Op::NotIn;
-    if (!failed && compares) impossible_value(b, left, right);
+    if (!failed && compares) impossible_value(b, left, right, span);
     if (op == Op::Lt || op == Op::Le || op == Op::Gt || op == Op::Ge)
         for (auto [operand, side] : {std::pair{&left, b.left.get()}, {&right, b.right.get()}})
             undated_case_date(operand->node, operand->field, side->span,

@@ -13,9 +13,9 @@ namespace cpl::check_detail {
 
 namespace {
 
-// A text of nothing but blanks ("", " ").
+// A text of nothing but blanks ("", " ", a line end).
 bool blank(std::string_view text) {
-    return text.find_first_not_of(" \t") == std::string_view::npos;
+    return text.find_first_not_of(" \t\n\r\v\f") == std::string_view::npos;
 }
 
 // A `when` that does not depend on a loop's element is tested once, before the loop:

@@ -102,8 +102,9 @@ public:
     }
 
     // A case that could not be used has its line in the output too, in its place: one output
-    // line per input line. Origins and messages quote the input, so they are made printable.
-    // JSON output has no origin: an input that is no case at all says where it is.
+    // line per input line (and its help after it, when the output is also standard error). Origins
+    // and messages quote the input, so they are made printable. JSON output has no origin: an input
+    // that is no case at all says where it is.
     void failed(Written& w, std::string_view origin, std::string_view case_id,
                 const std::string& message, const std::string& help, bool no_case) const {
         w.all_used = false;
