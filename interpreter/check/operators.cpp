@@ -718,19 +718,12 @@ bool ExpressionChecker::count_compared_below_zero(const ast::Binary& b, const Ty
     std::optional<bool> always = fixed_by_count(op, *c);
     if (!always) return false;
     const Node& count = is_count(left.node) ? left.node : right.node;
-    // An operand in parentheses has its span inside them: take them in, so that the comparison
-    // is quoted whole (`count(l) > (-1)`, `(count(l)) < 0`).
-    auto balance = [&](Span at) {
-        std::string text = source_text(at);
-        return std::count(text.begin(), text.end(), '(') -
-               std::count(text.begin(), text.end(), ')');
-    };
-    for (int open = static_cast<int>(balance(whole)); open > 0; --open)
-        if (source_text({whole.file, whole.end, whole.end + 1}) == ")") ++whole.end;
-    for (int shut = static_cast<int>(-balance(whole)); shut > 0 && whole.begin > 0; --shut)
-        if (source_text({whole.file, whole.begin - 1, whole.begin}) == "(") --whole.begin;
+    // Quoted from its operands (an operand's span stops inside its parentheses).
+    std::string written =
+        fmt::format("{} {} {}", source_text(b.left->span), vocabulary::binary(b.op).spelling,
+                    source_text(b.right->span));
     auto& d = error("check.impossible_value", whole,
-                    fmt::format("`{}` {}: a count is never below 0", source_text(whole),
+                    fmt::format("`{}` {}: a count is never below 0", written,
                                 *always ? "always holds" : "never holds"));
     std::string counted(source_text(count.span));
     d.help = fmt::format("for none, write `{} == 0`; for some, `{} > 0`", counted, counted);

@@ -449,7 +449,7 @@ RuleCode RuleCompiler::compile_element_exception(const LayeredChange& change,
     return code;
 }
 
-void RuleCompiler::refuse_negative(const Node& units, const ast::Expr& at, bool cap) {
+void RuleCompiler::check_units(const Node& units, const ast::Expr& at, bool cap) {
     if (units.op != Op::Const || units.constant.kind != Kind::Number) return;
     // `bill 95860 units 0`: a line of 0 units is not added, so the clause bills nothing on
     // any case (a cap at 0 does something: it removes the line). A setting of 0 is a payer's
@@ -490,9 +490,10 @@ void RuleCompiler::check_modifiers(const Node& modifiers, const ast::Expr& at) {
     // `modifiers ["RT", "RT"]`: a line carries a modifier once (the second is dropped when the
     // line is billed), so the list as written is not what the line gets.
     for (std::size_t i = 1; i < values.size(); ++i) {
-        auto first = std::find_if(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(i),
-                                  [&](const Value& v) { return equal(v, values[i], {}); });
-        if (first == values.begin() + static_cast<std::ptrdiff_t>(i)) continue;
+        auto before = values.first(i);
+        if (std::none_of(before.begin(), before.end(),
+                         [&](const Value& v) { return equal(v, values[i], {}); }))
+            continue;
         auto& d = error("check.repeated_modifier", at.span,
                         fmt::format("{} is given twice: a line carries a modifier once",
                                     to_text(values[i], {}, true)));
@@ -552,21 +553,20 @@ void RuleCompiler::check_message(const Typed& message, const ast::Clause& clause
             .help = fmt::format("write what it means in words, `{} \"…\"`", keyword);
     // `warn ""`: an edit a coder reads as nothing, a documentation requirement that asks
     // for nothing.
-    if (message.node.op == Op::Const && message.node.constant.kind == Kind::String &&
-        blank(message.node.constant.str())) {
-        auto& d = error("check.empty_text", clause.expr.span,
-                        fmt::format("{} is empty: {}", what,
-                                    clause.kind == ast::ClauseKind::Document
-                                        ? "the documentation it requires says nothing"
-                                    : clause.kind == ast::ClauseKind::Because
-                                        ? "the reason it gives says nothing"
-                                        : "the coder is told nothing"));
-        d.help = clause.kind == ast::ClauseKind::Document ? "say what the record must show"
-                 : clause.kind == ast::ClauseKind::Because
-                     ? "say why, in a coder's words"
-                     : "say what the coder must know or do, and why";
-        note_settings(d, message.node.span);
-    }
+    if (message.node.op != Op::Const || message.node.constant.kind != Kind::String ||
+        !blank(message.node.constant.str()))
+        return;
+    bool document = clause.kind == ast::ClauseKind::Document;
+    bool because = clause.kind == ast::ClauseKind::Because;
+    auto& d = error("check.empty_text", clause.expr.span,
+                    fmt::format("{} is empty: {}", what,
+                                document  ? "the documentation it requires says nothing"
+                                : because ? "the reason it gives says nothing"
+                                          : "the coder is told nothing"));
+    d.help = document  ? "say what the record must show"
+             : because ? "say why, in a coder's words"
+                       : "say what the coder must know or do, and why";
+    note_settings(d, message.node.span);
 }
 
 // `when false`: the rule never acts. A payer switching off a rule of its base says so.
@@ -628,7 +628,7 @@ ClauseCode RuleCompiler::compile_clause(const ast::Clause& clause, Scope& scope,
         if (clause.units) {
             Typed units = expr(*clause.units, scope);
             expect(units, number_type(), *clause.units, "`units`");
-            refuse_negative(units.node, *clause.units, false);
+            check_units(units.node, *clause.units, false);
             code.units = std::move(units.node);
         }
         if (clause.modifiers) {
@@ -648,7 +648,7 @@ ClauseCode RuleCompiler::compile_clause(const ast::Clause& clause, Scope& scope,
                               vocabulary::clause(clause.kind).keyword));
         expect(value, clause.kind == K::Cap ? number_type() : string_type(), clause.expr,
                clause.kind == K::Cap ? "the cap" : "the modifier");
-        if (clause.kind == K::Cap) refuse_negative(value.node, clause.expr, true);
+        if (clause.kind == K::Cap) check_units(value.node, clause.expr, true);
         if (clause.kind != K::Cap) check_modifiers(value.node, clause.expr);
         break;
     case K::Deny:

@@ -63,8 +63,9 @@ private:
     void check_modifiers(const Node& modifiers, const ast::Expr& at);
     void check_billed_code(const Typed& code, const ast::Expr& at);
     void check_message(const Typed& message, const ast::Clause& clause);
-    // Billed units (or a cap, `cap`) that are a negative number whatever the case.
-    void refuse_negative(const Node& units, const ast::Expr& at, bool cap);
+    // Billed units (or a cap, `cap`) that are a negative number whatever the case (an error),
+    // or billed units written as 0 (a warning: the `bill` bills nothing).
+    void check_units(const Node& units, const ast::Expr& at, bool cap);
     void warn_unguarded(const ast::Rule& exception, const RuleCode& target);
     void warn_whole_case(const ast::Rule& exception, const RuleCode& target);
     // Conditions of `code` that cannot all hold on one pass (contradictions.cpp).
