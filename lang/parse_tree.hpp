@@ -28,7 +28,7 @@ template <typename Rule>
 using selector = pt::selector<Rule,
     pt::store_content::on<
         g::name, g::field_name, g::code_lit, g::number, g::fraction, g::bool_lit, g::string_lit, g::str_text, g::str_escape,
-        g::str_interp, g::var_ref, g::call, g::bracket, g::comp_tail, g::comp_filter, g::record,
+        g::str_interp, g::var_ref, g::paren, g::call, g::bracket, g::comp_tail, g::comp_filter, g::record,
         g::record_field, g::expect_field, g::if_expr, g::list_when, g::list_else, g::first_expr, g::first_arm, g::quantified, g::quantifier_any, g::quantifier_all, g::quantifier_none, g::member, g::index, g::neg, g::not_expr,
         g::op_mul, g::op_add, g::op_range, g::op_cmp,
         g::header, g::extends_clause, g::cite, g::setting, g::within, g::int_range,

@@ -179,16 +179,23 @@ public:
         return {ast::NumberLit{0}, at};
     }
 
+    // Where operand `n` (converted to `e`) stands in the text: with its parentheses, if it has
+    // them, so that `(a + b) > (c)` is underlined whole, not from `a` to `c`.
+    Span operand_span(const Node& n, const ast::Expr& e) const {
+        return n.is_type<g::paren>() ? span(n) : e.span;
+    }
+
     // Children alternate operand, operator node, operand, …; folds to the left.
     ast::Expr left_fold(const Node& n) {
         std::size_t k = (n.children.size() + 1) / 2;
         if (depth_ + k - 1 > max_expr_depth) return too_deep(n);
         ast::Expr acc = nested(*n.children.at(0), k - 1);
+        std::uint32_t begin = operand_span(*n.children[0], acc).begin;
         for (std::size_t i = 1; i + 1 < n.children.size(); i += 2) {
             const Node& op = *n.children[i];
             ast::BinaryOp kind = binary_op(op);
             ast::Expr right = nested(*n.children[i + 1], k - (i + 1) / 2);
-            Span whole{file_, acc.span.begin, right.span.end};
+            Span whole{file_, begin, operand_span(*n.children[i + 1], right).end};
             acc = {ast::Binary{kind, std::make_unique<ast::Expr>(std::move(acc)),
                                std::make_unique<ast::Expr>(std::move(right)), span(op)},
                    whole};
@@ -201,9 +208,10 @@ public:
         std::size_t k = n.children.size();
         if (depth_ + k - 1 > max_expr_depth) return too_deep(n);
         ast::Expr acc = nested(*n.children.at(0), k - 1);
+        std::uint32_t begin = operand_span(*n.children[0], acc).begin;
         for (std::size_t i = 1; i < n.children.size(); ++i) {
             ast::Expr right = nested(*n.children[i], k - i);
-            Span whole{file_, acc.span.begin, right.span.end};
+            Span whole{file_, begin, operand_span(*n.children[i], right).end};
             acc = {ast::Binary{op, std::make_unique<ast::Expr>(std::move(acc)),
                                std::make_unique<ast::Expr>(std::move(right)), whole},
                    whole};
@@ -216,10 +224,11 @@ public:
         std::size_t m = n.children.size() - 1;
         if (depth_ + m > max_expr_depth) return too_deep(n);
         ast::Expr acc = nested(*n.children.at(0), m);
+        std::uint32_t begin = operand_span(*n.children[0], acc).begin;
         for (std::size_t i = 1; i < n.children.size(); ++i) {
             const Node& op = *n.children[i];
             // Up to its last character: not the whitespace, comments or line end after it.
-            Span whole{file_, acc.span.begin, span(op).end};
+            Span whole{file_, begin, span(op).end};
             if (op.is_type<g::member>())
                 acc = {ast::Member{std::make_unique<ast::Expr>(std::move(acc)),
                                    ident(*op.children.at(0))},
@@ -271,6 +280,9 @@ public:
     }
 
     ast::Expr expr(const Node& n) {
+        // What is inside keeps its own span (a name's is where a rename writes); an operation
+        // around it spans the parentheses too (operand_span).
+        if (n.is_type<g::paren>()) return expr(*n.children.at(0));
         Nest nest(depth_, depth_ + 1);
         if (depth_ > max_expr_depth) return too_deep(n);
         if (is<g::code_lit, g::number, g::fraction, g::bool_lit, g::string_lit>(n))

@@ -57,6 +57,23 @@ TEST_CASE("operators bind as documented: and before or, arithmetic before compar
     CHECK(std::get<ast::Binary>(plus.right->kind).op == ast::BinaryOp::Mul);
 }
 
+TEST_CASE("an operation spans its operands' parentheses; what is inside keeps its own span") {
+    std::string text = "policy p\ndef x = (a + b) > (c) and (d).e\n";
+    auto p = parse_text(text);
+    REQUIRE_FALSE(p->diagnostics.has_errors());
+    auto quoted = [&](Span s) { return text.substr(s.begin, s.end - s.begin); };
+    const auto& x = std::get<ast::Def>(p->file.decls[0]);
+    CHECK(quoted(x.body.span) == "(a + b) > (c) and (d).e");
+    const auto& both = std::get<ast::Binary>(x.body.kind);
+    CHECK(quoted(both.left->span) == "(a + b) > (c)");
+    CHECK(quoted(both.right->span) == "(d).e");
+    const auto& gt = std::get<ast::Binary>(both.left->kind);
+    CHECK(quoted(gt.left->span) == "a + b");
+    CHECK(quoted(gt.right->span) == "c"); // a name's own place: where a rename writes
+    const auto& member = std::get<ast::Member>(both.right->kind);
+    CHECK(quoted(member.object->span) == "d");
+}
+
 TEST_CASE("syntax errors carry a stable code and the spot") {
     auto [text, code, line, column] =
         GENERATE(table<std::string, std::string, std::uint32_t, std::uint32_t>({
