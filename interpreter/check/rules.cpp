@@ -3,6 +3,7 @@
 
 #include "interpreter/case/case_schema.hpp"
 #include "interpreter/check/in_force.hpp"
+#include "interpreter/program/expressions.hpp"
 #include "lang/codes.hpp"
 #include "lang/vocabulary.hpp"
 
@@ -539,6 +540,29 @@ void RuleCompiler::check_billed_code(const Typed& code, const ast::Expr& at) {
                       never->what, code.field->element ? "each is" : "it is", never->expected));
 }
 
+// A text that is blank on every case: a literal or setting (`""`), or one read through
+// definitions that read no case fact (`def nothing = ""`).
+bool RuleCompiler::blank_text(const Node& text) {
+    Value value = text.constant;
+    if (text.op != Op::Const) {
+        if (!known_now(text)) return false;
+        try {
+            value = evaluate_constant(p(), text);
+        } catch (const EvalError&) {
+            return false; // it fails for every case instead; the evaluator says so
+        }
+    }
+    return value.kind == Kind::String && blank(value.str());
+}
+
+// Where a blank text comes from, when it is not written as such: a setting, or definitions.
+void RuleCompiler::note_blank(Diagnostic& d, const Node& text, const ast::Expr& written) {
+    note_settings(d, text.span);
+    if (text.op != Op::Const)
+        d.notes.push_back(
+            fmt::format("`{}` is blank whatever the case", source_text(written.span)));
+}
+
 // A `deny`, `warn`, `info`, `document` or `because` says something in words: a list or a record
 // would print as its literal, and a lone code (`deny 95860`) says nothing (to deny a line of a
 // code, an edit says `for line in claim`, `when line.code == 95860`, then `deny "why"`).
@@ -553,9 +577,7 @@ void RuleCompiler::check_message(const Typed& message, const ast::Clause& clause
             .help = fmt::format("write what it means in words, `{} \"…\"`", keyword);
     // `warn ""`: an edit a coder reads as nothing, a documentation requirement that asks
     // for nothing.
-    if (message.node.op != Op::Const || message.node.constant.kind != Kind::String ||
-        !blank(message.node.constant.str()))
-        return;
+    if (!blank_text(message.node)) return;
     bool document = clause.kind == ast::ClauseKind::Document;
     bool because = clause.kind == ast::ClauseKind::Because;
     auto& d = error("check.empty_text", clause.expr.span,
@@ -566,7 +588,7 @@ void RuleCompiler::check_message(const Typed& message, const ast::Clause& clause
     d.help = document  ? "say what the record must show"
              : because ? "say why, in a coder's words"
                        : "say what the coder must know or do, and why";
-    note_settings(d, message.node.span);
+    note_blank(d, message.node, clause.expr);
 }
 
 // `when false`: the rule never acts. A payer switching off a rule of its base says so.
@@ -614,6 +636,13 @@ ClauseCode RuleCompiler::compile_clause(const ast::Clause& clause, Scope& scope,
         if (clause.otherwise) {
             Typed why = expr(*clause.otherwise, scope);
             expect(why, string_type(), *clause.otherwise, "the `otherwise` reason");
+            if (blank_text(why.node)) {
+                auto& d = error("check.empty_text", clause.otherwise->span,
+                                "the `otherwise` reason is empty: why the rule did not act "
+                                "would say nothing");
+                d.help = "say why, in a coder's words, or leave `otherwise` out";
+                note_blank(d, why.node, *clause.otherwise);
+            }
             code.otherwise = std::move(why.node);
         }
         if (bool holds = true; Diagnostic* d = constant_condition(value, clause.expr, &holds))

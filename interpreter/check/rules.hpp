@@ -63,6 +63,8 @@ private:
     void check_modifiers(const Node& modifiers, const ast::Expr& at);
     void check_billed_code(const Typed& code, const ast::Expr& at);
     void check_message(const Typed& message, const ast::Clause& clause);
+    bool blank_text(const Node& text);
+    void note_blank(Diagnostic& d, const Node& text, const ast::Expr& written);
     // Billed units (or a cap, `cap`) that are a negative number whatever the case (an error),
     // or billed units written as 0 (a warning: the `bill` bills nothing).
     void check_units(const Node& units, const ast::Expr& at, bool cap);
