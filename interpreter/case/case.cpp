@@ -219,8 +219,11 @@ Value CaseReader::Impl::read_field(od::value& v, const Spec& spec) {
             od::object object = get_object(e);
             return read_record(object, shape);
         });
-    case Read::Muscle:
-        return one_or_list([&](od::value& e) { return read_muscle(e); });
+    case Read::Muscle: {
+        Value muscles = one_or_list([&](od::value& e) { return read_muscle(e); });
+        if (spec.list) refuse_repeated_muscles(muscles);
+        return muscles;
+    }
     }
     fail("expected a value"); // not reached: every kind is read above
 }

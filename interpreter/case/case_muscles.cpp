@@ -2,6 +2,8 @@
 // policy's muscle table (case_tables.hpp), or an object of shape `muscle` for one it lacks.
 #include "interpreter/case/case_reader.hpp"
 
+#include <algorithm>
+
 namespace cpl {
 
 namespace {
@@ -15,7 +17,50 @@ std::string object_help(std::string_view name) {
     return "{\"name\": " + in_quotes(name) + ", \"nerve\": \"...\", \"roots\": [\"...\"]}";
 }
 
+// The same name but for the case of A to Z.
+bool same_name(std::string_view a, std::string_view b) {
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                      [&](char x, char y) { return lower(x) == lower(y); });
+}
+
+// The same roots, in any order.
+bool same_roots(const Value& a, const Value& b) {
+    auto in = [](const Value& list, const Value& root) {
+        return std::any_of(list.items, list.items + list.size,
+                           [&](const Value& r) { return r.str() == root.str(); });
+    };
+    return std::all_of(a.items, a.items + a.size, [&](const Value& r) { return in(b, r); }) &&
+           std::all_of(b.items, b.items + b.size, [&](const Value& r) { return in(a, r); });
+}
+
 } // namespace
+
+/// A muscle given twice in one limb (by its name and an abbreviation, or in other capitals) is
+/// counted once; given twice with another nerve or other roots, the case says two things of
+/// one muscle, and whichever the policy read would decide its nerves and levels: refused.
+void CaseReader::Impl::refuse_repeated_muscles(const Value& list) {
+    for (std::uint32_t j = 1; j < list.size; ++j) {
+        const Value* later = list.items[j].items;
+        for (std::uint32_t i = 0; i < j; ++i) {
+            const Value* first = list.items[i].items;
+            if (!same_name(first[muscle_field::name].str(), later[muscle_field::name].str()))
+                continue;
+            bool nerve =
+                same_name(first[muscle_field::nerve].str(), later[muscle_field::nerve].str());
+            if (nerve && same_roots(first[muscle_field::roots], later[muscle_field::roots]))
+                continue;
+            path.push_back({{}, j});
+            fail("muscle " + in_quotes(later[muscle_field::name].str()) +
+                     " is given twice (also at [" + std::to_string(i) + "]) with " +
+                     (nerve ? "other roots"
+                            : "another nerve (" + in_quotes(first[muscle_field::nerve].str()) +
+                                  " there, " + in_quotes(later[muscle_field::nerve].str()) +
+                                  " here)"),
+                 "list each muscle of a limb once, with its nerve and roots");
+        }
+    }
+}
 
 /// A muscle name, resolved through the muscle table, or an object of shape `muscle` for
 /// one the table lacks (its nerve and roots, when given, override the table's).

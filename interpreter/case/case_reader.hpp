@@ -126,6 +126,7 @@ struct CaseReader::Impl {
     Value read_date(od::value& v);
     Value read_count(od::value& v, std::int64_t max);
     Value read_muscle(od::value& v); // case_muscles.cpp
+    void refuse_repeated_muscles(const Value& list); // case_muscles.cpp
 
     // --- Failing (case_errors.cpp) ---------------------------------------------------------
 

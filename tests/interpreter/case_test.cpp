@@ -775,6 +775,34 @@ TEST_CASE("each limb and each hemidiaphragm side at most once", "[case][error]")
         });
 }
 
+TEST_CASE("a limb muscle given twice counts once, unless the two say different things of it",
+          "[case][error]") {
+    CaseReader reader(&standard_muscles().index);
+    Arena arena;
+    // An abbreviation beside the name, or other capitals: one muscle, read as given.
+    Value c = read_ok(
+        reader,
+        R"({"id": "c", "extremities": [{"limb": "right_arm", "muscles": ["APB", "abductor pollicis brevis", "apb"]}]})",
+        arena);
+    const Value& arm = field(c, shape_case, case_field::extremities).list()[0];
+    CHECK(field(arm, shape_extremity, extremity_field::muscles).list().size() == 3);
+    check_errors(
+        reader,
+        {
+            {R"({"id": "c", "extremities": [{"limb": "right_arm", "muscles": [{"name": "x", "nerve": "ulnar", "roots": ["C8"]}, "FDI", {"name": "X", "nerve": "radial", "roots": ["C8"]}]}]})",
+             "extremities[0].muscles[2]",
+             R"(muscle "X" is given twice (also at [0]) with another nerve ("ulnar" there, "radial" here))"},
+            {R"({"id": "c", "extremities": [{"limb": "right_arm", "muscles": ["APB", {"name": "APB", "roots": ["C5"]}]}]})",
+             "extremities[0].muscles[1]",
+             R"(muscle "abductor pollicis brevis" is given twice (also at [0]) with other roots)"},
+        });
+    // The same nerve in other capitals and the same roots in another order: one muscle.
+    read_ok(
+        reader,
+        R"({"id": "c", "extremities": [{"limb": "left_leg", "muscles": [{"name": "y", "nerve": "Tibial", "roots": ["L5", "S1"]}, {"name": "y", "nerve": "tibial", "roots": ["S1", "L5"]}]}]})",
+        arena);
+}
+
 TEST_CASE("required fields of list entries", "[case][error]") {
     CaseReader reader(&standard_muscles().index);
     check_errors(
