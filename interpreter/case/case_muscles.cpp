@@ -3,6 +3,7 @@
 #include "interpreter/case/case_reader.hpp"
 
 #include <algorithm>
+#include <numeric>
 
 namespace cpl {
 
@@ -17,11 +18,20 @@ std::string object_help(std::string_view name) {
     return "{\"name\": " + in_quotes(name) + ", \"nerve\": \"...\", \"roots\": [\"...\"]}";
 }
 
+char lower_ascii(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
+}
+
 // The same name but for the case of A to Z.
 bool same_name(std::string_view a, std::string_view b) {
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
     return std::equal(a.begin(), a.end(), b.begin(), b.end(),
-                      [&](char x, char y) { return lower(x) == lower(y); });
+                      [](char x, char y) { return lower_ascii(x) == lower_ascii(y); });
+}
+
+bool before_ignoring_case(std::string_view a, std::string_view b) {
+    return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+        return lower_ascii(x) < lower_ascii(y);
+    });
 }
 
 // The same roots, in any order.
@@ -40,26 +50,51 @@ bool same_roots(const Value& a, const Value& b) {
 /// counted once; given twice with another nerve or other roots, the case says two things of
 /// one muscle, and whichever the policy read would decide its nerves and levels: refused.
 void CaseReader::Impl::refuse_repeated_muscles(const Value& list) {
-    for (std::uint32_t j = 1; j < list.size; ++j) {
-        const Value* later = list.items[j].items;
-        for (std::uint32_t i = 0; i < j; ++i) {
-            const Value* first = list.items[i].items;
-            if (!same_name(first[muscle_field::name].str(), later[muscle_field::name].str()))
-                continue;
-            bool nerve =
-                same_name(first[muscle_field::nerve].str(), later[muscle_field::nerve].str());
-            if (nerve && same_roots(first[muscle_field::roots], later[muscle_field::roots]))
-                continue;
-            path.push_back({{}, j});
-            fail("muscle " + in_quotes(later[muscle_field::name].str()) +
-                     " is given twice (also at [" + std::to_string(i) + "]) with " +
-                     (nerve ? "other roots"
-                            : "another nerve (" + in_quotes(first[muscle_field::nerve].str()) +
-                                  " there, " + in_quotes(later[muscle_field::nerve].str()) +
-                                  " here)"),
-                 "list each muscle of a limb once, with its nerve and roots");
+    auto field = [&](std::uint32_t i, std::uint32_t f) -> std::string_view {
+        return list.items[i].items[f].str();
+    };
+    auto same_muscle = [&](std::uint32_t a, std::uint32_t b) {
+        return same_name(field(a, muscle_field::name), field(b, muscle_field::name));
+    };
+    auto agree = [&](std::uint32_t a, std::uint32_t b) {
+        return same_name(field(a, muscle_field::nerve), field(b, muscle_field::nerve)) &&
+               same_roots(list.items[a].items[muscle_field::roots],
+                          list.items[b].items[muscle_field::roots]);
+    };
+    // The first entry that disagrees with an earlier one of its muscle, and that one.
+    std::uint32_t at = list.size, earlier = 0;
+    if (list.size <= 32) { // a study's list: each pair (names of other lengths differ at once)
+        for (std::uint32_t j = 1; j < list.size && at == list.size; ++j)
+            for (std::uint32_t i = 0; i < j; ++i)
+                if (same_muscle(i, j) && !agree(i, j)) {
+                    at = j, earlier = i;
+                    break;
+                }
+    } else { // a generated list of any length: by name, then place, each compared with its first
+        std::vector<std::uint32_t>& order = muscle_order;
+        order.resize(list.size);
+        std::iota(order.begin(), order.end(), 0u);
+        std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+            std::string_view x = field(a, muscle_field::name), y = field(b, muscle_field::name);
+            return before_ignoring_case(x, y) || (!before_ignoring_case(y, x) && a < b);
+        });
+        for (std::uint32_t k = 1, first = order[0]; k < list.size; ++k) {
+            std::uint32_t i = order[k];
+            if (!same_muscle(first, i))
+                first = i;
+            else if (!agree(first, i) && i < at)
+                at = i, earlier = first;
         }
     }
+    if (at == list.size) return;
+    bool nerve = same_name(field(earlier, muscle_field::nerve), field(at, muscle_field::nerve));
+    path.push_back({{}, at});
+    fail("muscle " + in_quotes(field(at, muscle_field::name)) + " is given twice (also at [" +
+             std::to_string(earlier) + "]) with " +
+             (nerve ? "other roots"
+                    : "another nerve (" + in_quotes(field(earlier, muscle_field::nerve)) +
+                          " there, " + in_quotes(field(at, muscle_field::nerve)) + " here)"),
+         "list each muscle of a limb once, with its nerve and roots");
 }
 
 /// A muscle name, resolved through the muscle table, or an object of shape `muscle` for

@@ -88,8 +88,9 @@ struct CaseReader::Impl {
     Arena* arena = nullptr;
     Path path;
     std::vector<Value> scratch; // list items under construction, a stack shared by all lists
-    std::string lower;          // a muscle name, lower-cased for look-up
-    std::string_view case_id;   // in the arena, once read
+    std::vector<std::uint32_t> muscle_order; // refuse_repeated_muscles, reused
+    std::string lower;                       // a muscle name, lower-cased for look-up
+    std::string_view case_id;                // in the arena, once read
 
     // What read_fields needs of each shape's rows (case_schema.hpp), laid out for the walk.
     struct ShapePlan {
@@ -125,7 +126,7 @@ struct CaseReader::Impl {
     void refuse_repeats(const Value& list);
     Value read_date(od::value& v);
     Value read_count(od::value& v, std::int64_t max);
-    Value read_muscle(od::value& v); // case_muscles.cpp
+    Value read_muscle(od::value& v);                 // case_muscles.cpp
     void refuse_repeated_muscles(const Value& list); // case_muscles.cpp
 
     // --- Failing (case_errors.cpp) ---------------------------------------------------------

@@ -416,17 +416,22 @@ TEST_CASE("limb muscles resolve through the muscle table", "[case]") {
               std::tuple{"biceps brachii", "musculocutaneous", Roots{"C5", "C6"}});
     }
     SECTION("an object's nerve and roots override the table's") {
-        Value list = muscles_of(R"({"id": "x", "extremities": [{"limb": "right_arm", "muscles": [
-            {"name": "APB"},
-            {"name": "apb", "nerve": "anterior interosseous"},
-            {"name": "APB", "roots": ["C8"]},
-            {"roots": ["T1"], "nerve": "ulnar", "name": "abductor pollicis brevis"}]}]})");
-        CHECK(muscle(list, 0) ==
+        // One limb each: in one limb, the same muscle with another nerve is refused.
+        auto first_of = [&](std::string_view muscle_json) {
+            return muscle(muscles_of(R"({"id": "x", "extremities": [{"limb": "right_arm", )"
+                                     R"("muscles": [)" +
+                                     std::string(muscle_json) + "]}]}"),
+                          0);
+        };
+        CHECK(first_of(R"({"name": "APB"})") ==
               std::tuple{"abductor pollicis brevis", "median", Roots{"C8", "T1"}});
-        CHECK(muscle(list, 1) ==
+        CHECK(first_of(R"({"name": "apb", "nerve": "anterior interosseous"})") ==
               std::tuple{"abductor pollicis brevis", "anterior interosseous", Roots{"C8", "T1"}});
-        CHECK(muscle(list, 2) == std::tuple{"abductor pollicis brevis", "median", Roots{"C8"}});
-        CHECK(muscle(list, 3) == std::tuple{"abductor pollicis brevis", "ulnar", Roots{"T1"}});
+        CHECK(first_of(R"({"name": "APB", "roots": ["C8"]})") ==
+              std::tuple{"abductor pollicis brevis", "median", Roots{"C8"}});
+        CHECK(first_of(
+                  R"({"roots": ["T1"], "nerve": "ulnar", "name": "abductor pollicis brevis"})") ==
+              std::tuple{"abductor pollicis brevis", "ulnar", Roots{"T1"}});
     }
     SECTION("a muscle the table lacks is taken as given") {
         Value list = muscles_of(R"({"id": "x", "extremities": [{"limb": "right_arm", "muscles": [
@@ -796,6 +801,19 @@ TEST_CASE("a limb muscle given twice counts once, unless the two say different t
              "extremities[0].muscles[1]",
              R"(muscle "abductor pollicis brevis" is given twice (also at [0]) with other roots)"},
         });
+    // A list longer than a study's (generated), read another way: the same answer.
+    std::string long_list;
+    for (int i = 0; i < 40; ++i)
+        long_list +=
+            R"({"name": "m)" + std::to_string(i) + R"(", "nerve": "ulnar", "roots": ["C8"]}, )";
+    CaseError error = read_error(
+        reader,
+        R"({"id": "c", "extremities": [{"limb": "right_arm", "muscles": [)" + long_list +
+            R"("APB", {"name": "M7", "nerve": "median", "roots": ["C8"]}, "abductor pollicis brevis", {"name": "m7", "nerve": "radial", "roots": ["C8"]}]}]})");
+    CHECK(error.path == "extremities[0].muscles[41]");
+    CHECK(
+        error.message ==
+        R"(muscle "M7" is given twice (also at [7]) with another nerve ("ulnar" there, "median" here))");
     // The same nerve in other capitals and the same roots in another order: one muscle.
     read_ok(
         reader,
