@@ -29,6 +29,14 @@ public:
     Diagnostic& error(std::string code, std::optional<Span> span, std::string message);
     Diagnostic& warning(std::string code, std::optional<Span> span, std::string message);
     void add(Diagnostic diagnostic) { items_.push_back(std::move(diagnostic)); }
+    /// Takes back the diagnostics added since there were `count` (a trial that reports
+    /// differently: the checker trying a definition's body with a call's argument types).
+    std::vector<Diagnostic> take_since(std::size_t count) {
+        std::vector<Diagnostic> out(std::make_move_iterator(items_.begin() + count),
+                                    std::make_move_iterator(items_.end()));
+        items_.resize(count);
+        return out;
+    }
     void append(const Diagnostics& other);
 
     bool has_errors() const;

@@ -197,8 +197,10 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
                                   type_name(types[i])));
         }
         note_call_lookups(it->second, args, {fields, case_texts, types, constants}, span);
+        std::size_t errors = diagnostics_.error_count();
         unknown_param_fields(it->second, types, span);
         wrong_param_uses(it->second, types, span);
+        if (diagnostics_.error_count() == errors) body_at_call(it->second, types, span);
         // `case.date_of_service` given to a parameter the body uses as a date untested.
         if (it->second < param_dates_.size())
             for (const ParamDate& date : param_dates_[it->second])
@@ -626,6 +628,76 @@ void ExpressionChecker::wrong_param_uses(std::uint32_t def, const std::vector<Ty
             where(as_written(use.at)), one_line(source_text(as_written(use.at)))));
         d.notes.push_back(std::string(use.builtin->signature));
     }
+}
+
+void ExpressionChecker::body_at_call(std::uint32_t def, const std::vector<TypeP>& types,
+                                     Span call) {
+    const ast::Def& decl = *merged_.defs[def].decl;
+    // Only a body that checked without error on its own, and only with every argument's type
+    // known, so that what fails now is what the call gives.
+    if (def >= def_clean_.size() || !def_clean_[def] || types.size() != decl.params.size()) return;
+    bool untyped = false;
+    std::string key = std::to_string(def);
+    for (std::size_t i = 0; i < types.size(); ++i) {
+        if (decl.params[i].type) continue;
+        if (!known(types[i])) return;
+        untyped = true;
+        key += "|" + type_name(types[i]);
+    }
+    if (!untyped) return;
+    if (!trying_body_) {
+        bodies_to_try_.push_back({def, types, call});
+        return;
+    }
+    auto [found, fresh] = bodies_at_calls_.try_emplace(key);
+    if (fresh) {
+        std::size_t before = diagnostics_.items().size();
+        {
+            Afresh own(*this);
+            Scope scope;
+            for (std::size_t i = 0; i < types.size(); ++i)
+                scope.push(decl.params[i].name.text,
+                           decl.params[i].type ? param_type(decl.params[i]) : types[i]);
+            expr(decl.body, scope);
+        }
+        for (Diagnostic& d : diagnostics_.take_since(before))
+            if (d.severity == Severity::error) {
+                bodies_at_calls_[key] = std::move(d);
+                break;
+            }
+    }
+    const std::optional<Diagnostic>& inner = bodies_at_calls_[key];
+    if (!inner || !inner->span) return;
+    std::vector<std::string> given;
+    for (std::size_t i = 0; i < types.size(); ++i)
+        if (!decl.params[i].type)
+            given.push_back(fmt::format("`{}` {}", decl.params[i].name.text,
+                                        with_article(type_name(types[i]))));
+    // A failing call inside the body is told by what fails at its end, each body on the way
+    // a note.
+    Span inner_at = as_written(*inner->span);
+    auto cause = call_causes_.find({inner_at.file, inner_at.begin, inner_at.end});
+    CallCause why = cause != call_causes_.end() ? cause->second : CallCause{inner->message, {}};
+    why.notes.insert(why.notes.begin(),
+                     fmt::format("in `{}`, at {}",
+                                 shortened(one_line(source_text(as_written(decl.span)))),
+                                 where(*inner->span)));
+    Span at = as_written(call);
+    auto& d = error(inner->code, at,
+                    fmt::format("with {}, `{}` fails on every case that makes this call: {}",
+                                fmt::join(given, " and "), decl.name.text, why.message));
+    d.notes = why.notes;
+    if (inner->help) d.help = inner->help;
+    call_causes_[{at.file, at.begin, at.end}] = std::move(why);
+}
+
+void ExpressionChecker::check_bodies_at_calls() {
+    trying_body_ = true;
+    for (std::size_t i = 0; i < bodies_to_try_.size(); ++i) {
+        BodyAtCall call = bodies_to_try_[i];
+        body_at_call(call.def, call.types, call.call);
+    }
+    trying_body_ = false;
 }
 
 } // namespace cpl::check_detail

@@ -70,6 +70,7 @@ public:
         check_sources(merged_, p, diagnostics_);
         muscle_index();
         unused();
+        check_bodies_at_calls();
         if (diagnostics_.has_errors()) return nullptr;
         return std::move(program_);
     }
@@ -475,6 +476,8 @@ private:
             def_size_of_case_[i] = kind == TypeKind::List;
         }
         def_constants_[i] = body.constants;
+        if (def_clean_.size() <= i) def_clean_.resize(p().defs.size());
+        def_clean_[i] = diagnostics_.error_count() == errors_before;
         p().max_frame = std::max(p().max_frame, scope.frame_size);
         def_state_[i] = 2;
         // Whether it is known before any case, while the definitions it reads are known too:

@@ -442,6 +442,28 @@ protected:
     std::vector<std::vector<ParamUse>> param_uses_; // by definition, once compiled
     std::vector<ParamUse> builtin_uses_of_params(const Node& body, std::uint32_t params) const;
     void wrong_param_uses(std::uint32_t def, const std::vector<TypeP>& types, Span call);
+    /// The body of a definition with parameters of no declared type, checked again with the
+    /// types a call gives them: an error there is the call's (calls.cpp). Tried once the rest
+    /// of the policy is checked (check_bodies_at_calls), since compiling a body again records
+    /// what the rules' own checks read; a call inside a body being tried is tried at once.
+    void body_at_call(std::uint32_t def, const std::vector<TypeP>& types, Span call);
+    void check_bodies_at_calls();
+    struct BodyAtCall {
+        std::uint32_t def;
+        std::vector<TypeP> types;
+        Span call;
+    };
+    std::vector<BodyAtCall> bodies_to_try_;
+    bool trying_body_ = false;
+    // By definition and argument types: the body's first error with them, if any (a cycle or
+    // a trial under way: none).
+    std::map<std::string, std::optional<Diagnostic>> bodies_at_calls_;
+    std::vector<bool> def_clean_; // by definition: compiled without an error of its own
+    struct CallCause {
+        std::string message;            // what fails at the end of a chain of calls
+        std::vector<std::string> notes; // each body on the way, outermost first
+    };
+    std::map<std::tuple<FileId, std::uint32_t, std::uint32_t>, CallCause> call_causes_;
     CallPositions call_positions_to_prove_;
     [[gnu::noinline]] void unguarded_call_position(const Node& call, const ParamPosition& position,
                                                    bool in_place);
