@@ -681,6 +681,19 @@ ClauseCode RuleCompiler::compile_clause(const ast::Clause& clause, Scope& scope,
         if (clause.kind != K::Cap) check_modifiers(value.node, clause.expr);
         break;
     case K::Deny:
+        // A denial removes a line (contract: `deny` is "a line or units removed"); one with no
+        // line removed nothing, and the claim was still paid whole.
+        if (!scope.line_slot) {
+            auto& d = error("check.no_line", clause.span,
+                            "`deny` removes a claim line: it needs `for line in claim` before "
+                            "it, in an edit");
+            d.help = is_edit ? "deny each line it is about (`for line in claim`, `when "
+                               "line.code in …`), or say it of the whole claim with `warn`"
+                             : "a rule that must not bill leaves out its `bill`; to deny a "
+                               "submitted line, write an edit with `for line in claim`";
+        }
+        check_message(value, clause);
+        break;
     case K::Warn:
     case K::Info:
     case K::Document:
