@@ -137,6 +137,18 @@ private:
         chain_.pop_back();
         if (!ok) return false;
         std::string layer = policy.name.text;
+        // Layers are told apart by name: in results (`layer`), `cpl diff`, and which rows of a
+        // table are whose. A payer named as its base would be read as the base restating itself.
+        if (std::find(merged.layers.begin(), merged.layers.end(), layer) != merged.layers.end()) {
+            diagnostics_
+                .error("load.layer_name_taken", policy.name.span,
+                       fmt::format("policy `{}` has the name of a policy it extends: its changes "
+                                   "could not be told from its base's",
+                                   layer))
+                .help = "give the policy a name of its own, one that no policy it extends has (the "
+                        "payer's: `policy acme_2025`)";
+            return false;
+        }
         narrow_dates(merged, policy.effective, layer);
         merged.name = layer;
         merged.title = policy.title;

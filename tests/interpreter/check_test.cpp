@@ -136,6 +136,16 @@ TEST_CASE("policies that extend each other in a cycle are reported") {
     CHECK(codes(loaded).find("load.extends_cycle") != std::string::npos);
 }
 
+TEST_CASE("a policy named as a policy it extends is refused: its layer would be the base's") {
+    write_temp("named_twice_base.cpl", "policy acme extends standard\nmin_muscles_per_limb 3\n");
+    CHECK(codes(load_text("policy acme extends \"named_twice_base.cpl\"\nmin_muscles_per_limb 4\n",
+                          "named_twice.cpl")) == "load.layer_name_taken");
+    CHECK(codes(load_text("policy standard extends standard\n", "named_standard.cpl")) ==
+          "load.layer_name_taken");
+    CHECK(codes(load_text("policy acme_2025 extends \"named_twice_base.cpl\"\n",
+                          "named_apart.cpl")) == "");
+}
+
 TEST_CASE("mistakes that still leave a working policy are warnings, by code") {
     auto [text, code] = GENERATE(table<std::string, std::string>({
         {"policy p\nrule r when 1 == 1 bill 95860 cite \"c\"\n", "check.constant_condition"},
