@@ -6,6 +6,7 @@
 #include "lang/suggest.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fmt/format.h>
 #include <set>
 
@@ -70,6 +71,7 @@ private:
         if (c) cite(*c);
     }
     void cite(const ast::Cite& c) {
+        keys_written_apart(c);
         for (const auto& [key, offset] : cited_keys(c.text)) {
             cited_.insert(std::string(key));
             if (program_.find_source(key)) continue;
@@ -83,6 +85,59 @@ private:
                                      "unverified`",
                                      key);
         }
+    }
+
+    // `[S20, S23]` or `[s20]`: brackets that hold declared keys but are not one `[KEY]`, so
+    // they name no source and the citation's lines carry none of them.
+    void keys_written_apart(const ast::Cite& c) {
+        std::string_view text = c.text;
+        for (std::size_t open = text.find('['); open != std::string_view::npos;
+             open = text.find('[', open + 1)) {
+            std::size_t close = text.find(']', open + 1);
+            if (close == std::string_view::npos) return;
+            std::string_view inside = text.substr(open + 1, close - open - 1);
+            if (is_source_key(inside)) continue;
+            std::vector<std::string> meant;
+            for (std::size_t i = 0; i < inside.size();) {
+                std::size_t end = i;
+                while (
+                    end < inside.size() &&
+                    (std::isalnum(static_cast<unsigned char>(inside[end])) || inside[end] == '_'))
+                    ++end;
+                if (end == i) {
+                    ++i;
+                    continue;
+                }
+                std::string word(inside.substr(i, end - i));
+                for (const auto& key : keys_)
+                    if (key.size() == word.size() &&
+                        std::equal(key.begin(), key.end(), word.begin(), [](char a, char b) {
+                            return std::toupper(static_cast<unsigned char>(a)) ==
+                                   std::toupper(static_cast<unsigned char>(b));
+                        }))
+                        meant.push_back(fmt::format("[{}]", key));
+                i = end;
+            }
+            if (meant.empty()) continue;
+            std::string bracket = fmt::format("[{}]", inside);
+            diagnostics_
+                .warning("check.source_key_written_apart", text_span(c, bracket),
+                         fmt::format("`{}` names no source: a cite names each source as "
+                                     "`[KEY]`, so its lines carry none",
+                                     bracket))
+                .help = fmt::format("write `{}`", fmt::join(meant, " "));
+        }
+    }
+
+    // Where `part` of the cite's text is, as written (the cite's whole span when escapes make
+    // it hard to find).
+    Span text_span(const ast::Cite& c, std::string_view part) const {
+        std::string_view text = program_.sources->get(c.span.file).text();
+        std::string_view written(text.data() + c.span.begin, c.span.end - c.span.begin);
+        std::size_t at = written.find(part);
+        if (at == std::string_view::npos) return c.span;
+        auto begin = static_cast<std::uint32_t>(c.span.begin + at);
+        return {c.span.file, begin, begin + static_cast<std::uint32_t>(part.size())};
     }
 
     // The `[KEY]` inside the cite's text as written, so the caret points at it (the cite's
