@@ -47,16 +47,37 @@ void review(CaseState& s, Result& result, Value submitted, std::size_t first_ind
             (state.line.units != verdict.units || state.line.modifiers != verdict.modifiers))
             verdict.status = "adjusted";
     }
-    // A payable line is explained by the rule that supports its code.
+    // A payable line is explained by the rule that supports its code; one the study does not
+    // support (a code the policy does not govern) by the edit that let it pass, with its
+    // source, or else as paid as submitted.
     for (auto& state : s.lines) {
-        for (const auto& line : supported_lines) {
-            if (line.code != state.line.code) continue;
-            state.line.rule = line.rule;
-            state.line.cite = line.cite;
-            state.line.sources = line.sources;
-            state.line.layer = line.layer;
-            if (s.explain) state.line.because = line.because;
-            break;
+        auto supported =
+            std::find_if(supported_lines.begin(), supported_lines.end(),
+                         [&](const Line& line) { return line.code == state.line.code; });
+        if (supported != supported_lines.end()) {
+            state.line.rule = supported->rule;
+            state.line.cite = supported->cite;
+            state.line.sources = supported->sources;
+            state.line.layer = supported->layer;
+            if (s.explain) state.line.because = supported->because;
+            continue;
+        }
+        auto passed = std::find_if(s.edits.begin(), s.edits.end(), [&](const Edit& e) {
+            return e.code == state.line.code && e.severity != "deny";
+        });
+        if (passed != s.edits.end()) {
+            state.line.rule = passed->rule;
+            state.line.cite = passed->cite;
+            state.line.sources = passed->sources;
+            state.line.layer = passed->layer;
+            if (s.explain) {
+                state.line.because = passed->because;
+                state.line.because.insert(state.line.because.begin(), std::string(passed->message));
+            }
+        } else if (s.explain) {
+            state.line.because = {fmt::format("paid as submitted: no rule bills {} from the study, "
+                                              "and no edit denied it",
+                                              state.line.code)};
         }
     }
     for (const auto& line : supported_lines) {

@@ -276,6 +276,41 @@ TEST_CASE("review of a code only a disabled rule bills says so, not that the stu
           "it, is disabled by policy no_95886_review (paid as 95885 here)");
 }
 
+TEST_CASE("a payable line the study does not support is explained by the edit that passed it") {
+    std::string study = one_limb(3);
+    study.insert(study.rfind('}'),
+                 R"(, "claim": [{"code": "99214", "units": 1, "modifiers": ["25"]},
+        {"code": "95908", "units": 1}])");
+    EvaluateOptions explain;
+    explain.explain = true;
+    // The standard set passes a code it does not govern through, and says so (not_governed).
+    Loaded loaded_standard = load_policy("standard");
+    REQUIRE(loaded_standard.program);
+    Session standard(*loaded_standard.program);
+    auto out = standard.run(study, explain);
+    INFO(out.error);
+    REQUIRE(out.result);
+    REQUIRE(out.result->lines.size() == 2);
+    const Line& passed = out.result->lines[0];
+    CHECK(passed.code == "99214");
+    CHECK(passed.rule == "not_governed");
+    CHECK(!passed.cite.empty());
+    REQUIRE(!passed.because.empty());
+    CHECK(passed.because[0].starts_with("99214 is not an electrodiagnostic code"));
+    // With the edit disabled, nothing passed it: it is paid as submitted, and says so.
+    Loaded loaded =
+        load_payer("no_pass_through_note", "disable edit not_governed \"no note here\"\n");
+    REQUIRE(loaded.program);
+    Session payer(*loaded.program);
+    out = payer.run(study, explain);
+    REQUIRE(out.result);
+    const Line& as_submitted = out.result->lines[0];
+    CHECK(as_submitted.rule == "submitted");
+    CHECK(as_submitted.because ==
+          std::vector<std::string>{"paid as submitted: no rule bills 99214 from the study, and "
+                                   "no edit denied it"});
+}
+
 TEST_CASE("why-not names the band the count fell in and the band the code needs") {
     auto r = make("table band 1..2 => 95907\n 3..4 => 95908\n 5..6 => 95909\n 13.. => 95913\nend\n"
                   "def n = count(case.nerve_conduction)\n"
