@@ -5,6 +5,7 @@
 #include "interpreter/engine/snapshot.hpp"
 #include "interpreter/load/fragment.hpp"
 #include "interpreter/load/load.hpp"
+#include "interpreter/program/expressions.hpp"
 #include "lang/utf8.hpp"
 
 #include <fmt/format.h>
@@ -82,6 +83,24 @@ CaseOutcome Session::run(std::string_view case_json, const EvaluateOptions& opti
                                 "year: use a policy that covers that date"
                               : "use a policy that covers this date of service";
         return outcome;
+    }
+    // An undated case is coded as of today: its history may not come after today either, as
+    // a dated case's may not come after its date (the case reader says so of those).
+    if (date.empty()) {
+        std::string_view now = today();
+        std::span<const Value> history = record.items[case_field::history].list();
+        for (std::size_t i = 0; i < history.size(); ++i) {
+            std::string_view then = history[i].items[encounter_field::date_of_service].str();
+            if (then <= now) continue;
+            outcome.path = "history";
+            outcome.error = fmt::format(
+                "case {}: history: its element [{}] is dated {}, after {}, the date the case is "
+                "coded as (it gives no date_of_service): history holds the patient's earlier "
+                "encounters",
+                clipped(outcome.case_id), i, then, now);
+            outcome.help = "give the case its date_of_service, and check the encounter's date";
+            return outcome;
+        }
     }
     try {
         outcome.result = evaluate(program_, record, arena_, options);

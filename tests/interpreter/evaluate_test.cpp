@@ -1,5 +1,6 @@
 // tests/interpreter/evaluate_test.cpp — rules, edits, merging, explain and run-time errors.
 #include "../helpers.hpp"
+#include "interpreter/program/expressions.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -267,6 +268,23 @@ TEST_CASE("an exception runs instead of its rule when its conditions hold") {
         session.run(R"({"id": "e2", "extremities": [{"limb": "left_arm", "muscles": ["APB"]}]})");
     REQUIRE(one.result);
     CHECK(lines_of(*one.result) == "95860 x1");
+}
+
+TEST_CASE("an undated case, coded as of today, refuses history after today") {
+    Loaded loaded = load_text("policy undated\nrule r bill 95860 cite \"x\"\n", "undated.cpl");
+    REQUIRE(loaded.program);
+    Session session(*loaded.program);
+    auto later = session.run(
+        R"({"id": "u1", "history": [{"date_of_service": "2020-01-01"}, {"date_of_service": "9000-01-01"}]})");
+    CHECK_FALSE(later.result);
+    CHECK(later.path == "history");
+    CHECK(later.error == fmt::format("case u1: history: its element [1] is dated 9000-01-01, "
+                                     "after {}, the date the case is coded as (it gives no "
+                                     "date_of_service): history holds the patient's earlier "
+                                     "encounters",
+                                     today()));
+    auto earlier = session.run(R"({"id": "u2", "history": [{"date_of_service": "2020-01-01"}]})");
+    CHECK(earlier.result);
 }
 
 TEST_CASE("first: the value of the first arm whose condition holds, else otherwise") {
