@@ -360,6 +360,7 @@ protected:
         std::string expected; // what the field holds instead
         std::string help;     // a did-you-mean, or how values are written
     };
+    std::optional<NeverHeld> muscle_name_never_held(std::span<const Value> values);
     const case_schema::Field* schema_field(const CaseField& field, bool elements);
     // A field of a fixed set of values, each in lower case (`provider_role`, `limb`).
     bool all_lower_case(const CaseField& field);
