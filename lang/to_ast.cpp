@@ -422,6 +422,14 @@ public:
                 return bad(fmt::format("the range `{}` has no upper bound", trimmed(n)),
                            "a range of strings needs both bounds: `\"G56.00\"..\"G56.03\"`");
             key.high_text = plain_string(*high, "a table key");
+            if (auto start = numbers_of_other_lengths(key.low_text, key.high_text))
+                return bad(fmt::format("the range `{}` compares its bounds as text, character by "
+                                       "character: numbers with different counts of digits are "
+                                       "not in order there (\"T10\" comes before \"T2\"), so it "
+                                       "does not hold the values between them",
+                                       trimmed(n)),
+                           fmt::format("list the keys one by one: `\"{}\", \"{}\", … => …`",
+                                       key.low_text, next_number(key.low_text, *start)));
             if (key.high_text < key.low_text) empty_range(n);
             return;
         }
@@ -450,6 +458,40 @@ public:
                                 trimmed(n), top - key.low + 1, max_code_range),
                     "split it, or list the codes the table needs");
         }
+    }
+
+    // Where two texts first differ, both have a whole number there (not digits after a `.`,
+    // which order as text: "G56.0".."G56.12"), of different counts of digits ("T3" and "T11"):
+    // ordered as text, they are not ordered as numbers. Where the number begins, if so.
+    static std::optional<std::size_t> numbers_of_other_lengths(std::string_view a,
+                                                               std::string_view b) {
+        auto digit = [](char c) { return c >= '0' && c <= '9'; };
+        std::size_t i = 0;
+        while (i < a.size() && i < b.size() && a[i] == b[i])
+            ++i;
+        std::size_t start = i;
+        while (start > 0 && digit(a[start - 1]))
+            --start; // the number the difference is in began before it
+        if (start > 0 && a[start - 1] == '.') return std::nullopt;
+        auto run = [&](std::string_view s) {
+            std::size_t end = start;
+            while (end < s.size() && digit(s[end]))
+                ++end;
+            return end - start;
+        };
+        std::size_t in_a = run(a), in_b = run(b);
+        if (in_a == 0 || in_b == 0 || in_a == in_b || in_a > 9) return std::nullopt;
+        return start;
+    }
+
+    // `text` with its number at `start` one more ("T3" → "T4").
+    static std::string next_number(std::string_view text, std::size_t start) {
+        std::size_t end = start;
+        while (end < text.size() && text[end] >= '0' && text[end] <= '9')
+            ++end;
+        long value = std::stol(std::string(text.substr(start, end - start)));
+        return std::string(text.substr(0, start)) + std::to_string(value + 1) +
+               std::string(text.substr(end));
     }
 
     static constexpr std::int64_t max_code_range = 10'000;

@@ -74,6 +74,21 @@ TEST_CASE("an operation spans its operands' parentheses; what is inside keeps it
     CHECK(quoted(member.object->span) == "d");
 }
 
+TEST_CASE(
+    "a range of strings with numbers of different lengths is refused; decimals order as text") {
+    for (std::string range : {"\"T3\"..\"T11\"", "\"T1\"..\"T12\"", "\"T11\"..\"T3\""}) {
+        CAPTURE(range);
+        auto p = parse_text("policy p\ntable t\n  " + range + " => 1\nend\n");
+        REQUIRE(p->diagnostics.has_errors());
+        CHECK(p->diagnostics.items().front().code == "parse.bad_range_key");
+    }
+    for (std::string range : {"\"G56.0\"..\"G56.12\"", "\"T3\"..\"T9\"", "\"C5\"..\"C8\""}) {
+        CAPTURE(range);
+        auto p = parse_text("policy p\ntable t\n  " + range + " => 1\nend\n");
+        CHECK_FALSE(p->diagnostics.has_errors());
+    }
+}
+
 TEST_CASE("syntax errors carry a stable code and the spot") {
     auto [text, code, line, column] =
         GENERATE(table<std::string, std::string, std::uint32_t, std::uint32_t>({
