@@ -14,6 +14,7 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <simdjson.h>
 #include <span>
 #include <string>
@@ -356,6 +357,22 @@ std::string CaseReader::Impl::where_parsing_stopped(od::document& doc) const {
     return place_in({buffer.get(), length}, static_cast<std::size_t>(at - buffer.get()));
 }
 
+// " at line L, column C" of the first byte that is not JSON, for text the parser refused
+// before it could say where (a bracket never closed, a control character in a string, `x`):
+// read again by a parser that says where it stopped, keeping nothing it reads. Only on this
+// error's path.
+std::string CaseReader::Impl::where_json_fails() const {
+    std::string_view text(buffer.get(), length);
+    try {
+        (void)nlohmann::json::parse(
+            text, [](int, nlohmann::json::parse_event_t, nlohmann::json&) { return false; });
+    } catch (const nlohmann::json::parse_error& e) {
+        if (e.byte > 0) return place_in(text, std::min(e.byte - 1, text.size()));
+    } catch (const nlohmann::json::exception&) {
+    }
+    return {};
+}
+
 // How the first JSON value of `text` ends, strings and their escapes skipped: where its last
 // bracket closes it (one past), or where a bracket closes one of the other kind.
 struct FirstValue {
@@ -436,7 +453,10 @@ std::variant<Value, CaseError> CaseReader::Impl::read(std::string_view json, Are
         return result;
     } catch (Failure& failure) {
         failure.error.case_id = case_id.empty() ? recover_id() : std::string(case_id);
-        if (failure.malformed && indexed) failure.error.message += where_parsing_stopped(doc);
+        if (failure.malformed) {
+            std::string where = indexed ? where_parsing_stopped(doc) : std::string();
+            failure.error.message += where.empty() ? where_json_fails() : where;
+        }
         return std::move(failure.error);
     }
 }

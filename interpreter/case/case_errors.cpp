@@ -131,7 +131,9 @@ void CaseReader::Impl::fail_json(simdjson::error_code code) {
             message += problem;
         }
     }
-    throw Failure{CaseError{{}, {}, std::move(message), {}}, true};
+    // An empty case has no place to name; a UTF-8 error names its own.
+    bool placed = code == simdjson::EMPTY || code == simdjson::UTF8_ERROR;
+    throw Failure{CaseError{{}, {}, std::move(message), {}}, !placed};
 }
 
 void CaseReader::Impl::fail_unknown(std::string_view what, std::string_view s,

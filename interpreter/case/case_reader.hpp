@@ -137,6 +137,7 @@ struct CaseReader::Impl {
     [[noreturn]] void fail_at(std::string_view field, std::string message, std::string help = {});
     [[noreturn]] void fail_json(simdjson::error_code code);
     std::string where_parsing_stopped(od::document& doc) const;
+    std::string where_json_fails() const;
     void refuse_text_after_case();
     [[noreturn]] void fail_unknown(std::string_view what, std::string_view s,
                                    std::span<const std::string_view> options);

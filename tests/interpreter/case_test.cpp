@@ -541,11 +541,12 @@ TEST_CASE("input that is not a JSON object", "[case][error]") {
             {R"("c")", "", "expected a JSON object holding one case"},
             {"null", "", "expected a JSON object holding one case"},
             {"42", "", "expected a JSON object holding one case"},
-            {"hello", "", "the case is not valid JSON"},
-            {"{", "", unbalanced},
-            {"}", "", "the case is not valid JSON"},
-            {R"({"id": "c", "diagnoses": ["a")", "", unbalanced},
-            {R"({"id": "c)", "", "the case is not valid JSON: a string is not closed"},
+            {"hello", "", "the case is not valid JSON at column 1"},
+            {"{", "", unbalanced + " at column 2"},
+            {"}", "", "the case is not valid JSON at column 1"},
+            {R"({"id": "c", "diagnoses": ["a")", "", unbalanced + " at column 30"},
+            // Where the text ends, for what the end left open.
+            {R"({"id": "c)", "", "the case is not valid JSON: a string is not closed at column 10"},
             // A bracket closed by the other kind, then text: said where it is.
             {R"({"id": "c", "diagnoses": ["G56.01"}} x)", "",
              "the case is not valid JSON at column 35"},
@@ -579,7 +580,8 @@ TEST_CASE("deep nesting is an error, not a crash", "[case][error]") {
                      {open + close, "", "expected a JSON object holding one case"},
                      {open, "", "expected a JSON object holding one case"},
                      {R"({"id": "c", "diagnoses": )" + open, "",
-                      "the case is not valid JSON: an object or list is not closed"},
+                      "the case is not valid JSON: an object or list is not closed at column "
+                      "100026"},
                  },
                  "");
     check_errors(reader, {

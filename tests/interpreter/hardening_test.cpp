@@ -731,9 +731,10 @@ TEST_CASE("#12: a JSON syntax error in a case says where it is") {
     CHECK(out.error == "case x: the case is not valid JSON at line 2, column 26");
     out = session.run("{\"id\": \"x\",\n \"diagnoses\": [1,}");
     CHECK(out.error == "case x: diagnoses[0]: expected a string");
-    // Refused whole (an unclosed string, text after the object): no place to name.
+    // Refused before it was read (an unclosed string): where the text ended, leaving it open.
     out = session.run("{\"id\": \"x\",\n \"diagnoses\": [\"G56.01]}");
-    CHECK(out.error == "case ?: the case is not valid JSON: a string is not closed");
+    CHECK(out.error ==
+          "case ?: the case is not valid JSON: a string is not closed at line 2, column 25");
 }
 
 TEST_CASE("#12: a definition called again with the same arguments spends no steps, however "
