@@ -38,8 +38,11 @@ public:
         }
         for (const auto& table : merged_.tables) {
             cite(table.decl->cite);
-            for (const auto& row : table.rows)
+            std::set<const ast::Cite*> blocks; // a later layer's block, once for all its rows
+            for (const auto& row : table.rows) {
                 cite(row.row->cite);
+                if (row.block_cite && blocks.insert(row.block_cite).second) cite(*row.block_cite);
+            }
         }
         for (const auto* list : {&merged_.rules, &merged_.edits})
             for (const auto& rule : *list) {

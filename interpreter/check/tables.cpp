@@ -406,7 +406,9 @@ void TableCompiler::tables() {
             bool is_constant = value.node.op == Op::Const;
             TableRowData proto;
             proto.layer = merged_row.layer;
-            proto.cite = row.cite ? row.cite->text : "";
+            proto.cite = row.cite                ? row.cite->text
+                         : merged_row.block_cite ? merged_row.block_cite->text
+                                                 : "";
             proto.from = row.effective.from ? row.effective.from->text : "";
             proto.until = row.effective.until ? row.effective.until->text : "";
             proto.value = value.node.constant;

@@ -500,6 +500,11 @@ private:
         }
         for (const auto& row : t.rows)
             merge_row(*table, row, layer, diagnostics_);
+        if (t.cite && &t != table->decl)
+            for (MergedRow& row : table->rows)
+                if (row.row && !t.rows.empty() && row.row >= &t.rows.front() &&
+                    row.row <= &t.rows.back())
+                    row.block_cite = &*t.cite;
     }
 
     void apply_one(MergedPolicy& merged, const ast::Def& def, const std::string& layer) {

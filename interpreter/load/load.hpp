@@ -47,6 +47,9 @@ struct MergedRow {
     // The row's keys still in force: a later layer's row takes the keys it restates, and a
     // row left with none is gone.
     std::vector<MergedKey> keys = {};
+    // The `cite` of the block of a later layer that wrote the row (`table mue "Acme" cite
+    // "Acme manual" …`): the source of its value when the row has none of its own.
+    const ast::Cite* block_cite = nullptr;
 };
 
 struct MergedTable {

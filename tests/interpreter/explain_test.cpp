@@ -311,6 +311,24 @@ TEST_CASE("a payable line the study does not support is explained by the edit th
                                    "no edit denied it"});
 }
 
+TEST_CASE("a payer's rows without a cite of their own take the cite of the block that wrote them") {
+    Loaded loaded = load_payer("acme_mue", "table mue \"Acme MUE\"\n  cite \"Acme manual 4\"\n"
+                                           "  95886 => 2\nend\n");
+    REQUIRE(loaded.program);
+    const TableData* mue = nullptr;
+    for (const auto& table : loaded.program->tables)
+        if (table->name == "mue") mue = table.get();
+    REQUIRE(mue);
+    const TableRowData* row = mue->find(Value::of_string("95886"), "2025-01-01");
+    REQUIRE(row);
+    CHECK(row->layer == "acme_mue");
+    CHECK(row->cite == "Acme manual 4");
+    // The block's cite is checked as any cite is: a key no source declares is an error.
+    Loaded unknown = load_payer("acme_mue_key", "table mue \"Acme MUE\"\n  cite \"[ACME9]\"\n"
+                                                "  95886 => 2\nend\n");
+    CHECK(codes(unknown).find("check.unknown_source") != std::string::npos);
+}
+
 TEST_CASE("why-not names the band the count fell in and the band the code needs") {
     auto r = make("table band 1..2 => 95907\n 3..4 => 95908\n 5..6 => 95909\n 13.. => 95913\nend\n"
                   "def n = count(case.nerve_conduction)\n"
