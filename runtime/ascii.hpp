@@ -85,6 +85,28 @@ inline void copy_ascii_lower(std::string_view in, char* out) {
         out[at] = is_upper(in[at]) ? static_cast<char>(in[at] + ('a' - 'A')) : in[at];
 }
 
+/// `c` with A to Z in lower case.
+inline char ascii_lower(char c) {
+    return ascii_detail::is_upper(c) ? static_cast<char>(c + ('a' - 'A')) : c;
+}
+
+/// Whether `a` and `b` are the same but for the case of A to Z (a name as a case writes it
+/// and as a table holds it: "APB", "apb").
+inline bool equal_ignoring_ascii_case(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+    return true;
+}
+
+/// Whether `a` comes before `b` in an order that ignores the case of A to Z.
+inline bool before_ignoring_ascii_case(std::string_view a, std::string_view b) {
+    std::size_t n = a.size() < b.size() ? a.size() : b.size();
+    for (std::size_t i = 0; i < n; ++i)
+        if (ascii_lower(a[i]) != ascii_lower(b[i])) return ascii_lower(a[i]) < ascii_lower(b[i]);
+    return a.size() < b.size();
+}
+
 /// `s` with A to Z in lower case.
 inline std::string ascii_lower(std::string_view s) {
     std::string out(s.size(), '\0');

@@ -221,9 +221,9 @@ Value CaseReader::Impl::read_field(od::value& v, const Spec& spec) {
             return read_record(object, shape);
         });
     case Read::Muscle: {
-        Value muscles = one_or_list([&](od::value& e) { return read_muscle(e); });
-        if (spec.list) refuse_repeated_muscles(muscles);
-        return muscles;
+        Value read = one_or_list([&](od::value& e) { return read_muscle(e); });
+        if (spec.list) refuse_repeated_muscles(read);
+        return read;
     }
     }
     fail("expected a value"); // not reached: every kind is read above
@@ -364,8 +364,9 @@ std::string CaseReader::Impl::where_parsing_stopped(od::document& doc) const {
 std::string CaseReader::Impl::where_json_fails() const {
     std::string_view text(buffer.get(), length);
     try {
-        (void)nlohmann::json::parse(
+        nlohmann::json nothing = nlohmann::json::parse(
             text, [](int, nlohmann::json::parse_event_t, nlohmann::json&) { return false; });
+        (void)nothing; // valid JSON after all: no place to add
     } catch (const nlohmann::json::parse_error& e) {
         if (e.byte > 0) return place_in(text, std::min(e.byte - 1, text.size()));
     } catch (const nlohmann::json::exception&) {

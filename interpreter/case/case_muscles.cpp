@@ -1,6 +1,7 @@
 // interpreter/case/case_muscles.cpp — reading a limb muscle: a name resolved through the
 // policy's muscle table (case_tables.hpp), or an object of shape `muscle` for one it lacks.
 #include "interpreter/case/case_reader.hpp"
+#include "runtime/ascii.hpp"
 
 #include <algorithm>
 #include <numeric>
@@ -16,22 +17,6 @@ Value row_field(const TableRowData* row, int field, Value fallback) {
 
 std::string object_help(std::string_view name) {
     return "{\"name\": " + in_quotes(name) + ", \"nerve\": \"...\", \"roots\": [\"...\"]}";
-}
-
-char lower_ascii(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
-}
-
-// The same name but for the case of A to Z.
-bool same_name(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(),
-                      [](char x, char y) { return lower_ascii(x) == lower_ascii(y); });
-}
-
-bool before_ignoring_case(std::string_view a, std::string_view b) {
-    return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return lower_ascii(x) < lower_ascii(y);
-    });
 }
 
 // The same roots, in any order.
@@ -54,10 +39,12 @@ void CaseReader::Impl::refuse_repeated_muscles(const Value& list) {
         return list.items[i].items[f].str();
     };
     auto same_muscle = [&](std::uint32_t a, std::uint32_t b) {
-        return same_name(field(a, muscle_field::name), field(b, muscle_field::name));
+        return equal_ignoring_ascii_case(field(a, muscle_field::name),
+                                         field(b, muscle_field::name));
     };
     auto agree = [&](std::uint32_t a, std::uint32_t b) {
-        return same_name(field(a, muscle_field::nerve), field(b, muscle_field::nerve)) &&
+        return equal_ignoring_ascii_case(field(a, muscle_field::nerve),
+                                         field(b, muscle_field::nerve)) &&
                same_roots(list.items[a].items[muscle_field::roots],
                           list.items[b].items[muscle_field::roots]);
     };
@@ -76,7 +63,7 @@ void CaseReader::Impl::refuse_repeated_muscles(const Value& list) {
         std::iota(order.begin(), order.end(), 0u);
         std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
             std::string_view x = field(a, muscle_field::name), y = field(b, muscle_field::name);
-            return before_ignoring_case(x, y) || (!before_ignoring_case(y, x) && a < b);
+            return before_ignoring_ascii_case(x, y) || (!before_ignoring_ascii_case(y, x) && a < b);
         });
         for (std::uint32_t k = 1, first = order[0]; k < list.size; ++k) {
             std::uint32_t i = order[k];
@@ -87,7 +74,8 @@ void CaseReader::Impl::refuse_repeated_muscles(const Value& list) {
         }
     }
     if (at == list.size) return;
-    bool nerve = same_name(field(earlier, muscle_field::nerve), field(at, muscle_field::nerve));
+    bool nerve = equal_ignoring_ascii_case(field(earlier, muscle_field::nerve),
+                                           field(at, muscle_field::nerve));
     path.push_back({{}, at});
     fail("muscle " + in_quotes(field(at, muscle_field::name)) + " is given twice (also at [" +
              std::to_string(earlier) + "]) with " +

@@ -649,7 +649,7 @@ void ExpressionChecker::body_at_call(std::uint32_t def, const std::vector<TypeP>
         bodies_to_try_.push_back({def, types, call});
         return;
     }
-    auto [found, fresh] = bodies_at_calls_.try_emplace(key);
+    auto [tried, fresh] = bodies_at_calls_.try_emplace(key);
     if (fresh) {
         std::size_t before = diagnostics_.items().size();
         {
@@ -662,11 +662,11 @@ void ExpressionChecker::body_at_call(std::uint32_t def, const std::vector<TypeP>
         }
         for (Diagnostic& d : diagnostics_.take_since(before))
             if (d.severity == Severity::error) {
-                bodies_at_calls_[key] = std::move(d);
+                tried->second = std::move(d);
                 break;
             }
     }
-    const std::optional<Diagnostic>& inner = bodies_at_calls_[key];
+    const std::optional<Diagnostic>& inner = tried->second;
     if (!inner || !inner->span) return;
     std::vector<std::string> given;
     for (std::size_t i = 0; i < types.size(); ++i)
@@ -692,11 +692,9 @@ void ExpressionChecker::body_at_call(std::uint32_t def, const std::vector<TypeP>
 }
 
 void ExpressionChecker::check_bodies_at_calls() {
-    trying_body_ = true;
-    for (std::size_t i = 0; i < bodies_to_try_.size(); ++i) {
-        BodyAtCall call = bodies_to_try_[i];
+    trying_body_ = true; // so nothing is added to bodies_to_try_ while it is read
+    for (const BodyAtCall& call : bodies_to_try_)
         body_at_call(call.def, call.types, call.call);
-    }
     trying_body_ = false;
 }
 

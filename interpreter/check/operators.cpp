@@ -9,7 +9,6 @@
 #include "runtime/ascii.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <fmt/format.h>
 
@@ -190,12 +189,6 @@ static bool may_begin(const case_schema::Field& f, std::string_view prefix) {
     });
 }
 
-// `case.provider_role == "profesional"`, `line.code == "9588"`, `"xs" in line.modifiers`,
-// `service_date >= "2023-1-1"`: the types agree, but the case schema says the field never
-// holds the constant (the reader refuses such a case), so the condition can never mean what
-// it says. `elements`: the field's elements are meant (it is a list). `prefixes`: the value is
-// looked up as a prefix of the field's values, so one that may begin a value passes. The
-// first value the field never holds, with what the field holds instead; none when all can be.
 // `m.name == "APB"`: the case reader names a limb muscle of table `muscles` by the row's first
 // name, however the case wrote it ("apb", "APB" and "abductor pollicis brevis" are all read as
 // "abductor pollicis brevis"), so another name of the row, or the first in other capitals, is
@@ -204,12 +197,6 @@ std::optional<ExpressionChecker::NeverHeld>
 ExpressionChecker::muscle_name_never_held(std::span<const Value> values) {
     auto table = table_index_.find("muscles");
     if (table == table_index_.end()) return std::nullopt;
-    auto same = [](std::string_view a, std::string_view b) {
-        return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-            return std::tolower(static_cast<unsigned char>(x)) ==
-                   std::tolower(static_cast<unsigned char>(y));
-        });
-    };
     for (const Value& text : values) {
         if (text.kind != Kind::String) continue;
         for (const TableRowData& row : p().tables[table->second]->rows) {
@@ -217,7 +204,7 @@ ExpressionChecker::muscle_name_never_held(std::span<const Value> values) {
             std::string_view first = row.keys[0].str();
             if (text.str() == first) break; // the name itself: it may hold
             bool other_name = std::any_of(row.keys.begin(), row.keys.end(), [&](const Value& k) {
-                return k.kind == Kind::String && same(k.str(), text.str());
+                return k.kind == Kind::String && equal_ignoring_ascii_case(k.str(), text.str());
             });
             if (!other_name) continue;
             return NeverHeld{std::string(text.str()), "`name` of a limb muscle",
@@ -230,6 +217,12 @@ ExpressionChecker::muscle_name_never_held(std::span<const Value> values) {
     return std::nullopt;
 }
 
+// `case.provider_role == "profesional"`, `line.code == "9588"`, `"xs" in line.modifiers`,
+// `service_date >= "2023-1-1"`: the types agree, but the case schema says the field never
+// holds the constant (the reader refuses such a case), so the condition can never mean what
+// it says. `elements`: the field's elements are meant (it is a list). `prefixes`: the value is
+// looked up as a prefix of the field's values, so one that may begin a value passes. The
+// first value the field never holds, with what the field holds instead; none when all can be.
 std::optional<ExpressionChecker::NeverHeld>
 ExpressionChecker::never_held(const CaseField& field, bool elements, std::span<const Value> values,
                               bool prefixes) {

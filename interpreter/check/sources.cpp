@@ -4,6 +4,7 @@
 
 #include "lang/cite.hpp"
 #include "lang/suggest.hpp"
+#include "runtime/ascii.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -113,11 +114,7 @@ private:
                 }
                 std::string word(inside.substr(i, end - i));
                 for (const auto& key : keys_)
-                    if (key.size() == word.size() &&
-                        std::equal(key.begin(), key.end(), word.begin(), [](char a, char b) {
-                            return std::toupper(static_cast<unsigned char>(a)) ==
-                                   std::toupper(static_cast<unsigned char>(b));
-                        }))
+                    if (equal_ignoring_ascii_case(key, word))
                         meant.push_back(fmt::format("[{}]", key));
                 i = end;
             }
