@@ -186,6 +186,9 @@ std::string result_line(const CaseOutcome& outcome, const PolicyState& state, bo
 }
 
 std::optional<Reply> reject_empty(std::string_view body, bool batch = false) {
+    // A byte-order mark alone is no case either (a batch of it was answered 200 with an error
+    // line, one case with 422 for "the case").
+    if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
     if (body.find_first_not_of(" \t\r\n") == std::string_view::npos)
         return error_reply(400,
                            batch ? "the request body is empty: send one case a line (JSON Lines)"

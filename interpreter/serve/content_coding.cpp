@@ -12,11 +12,12 @@ namespace cpl::serve {
 
 namespace {
 
+// Its help is the server's, as for a body too large before decoding (it depends on the endpoint).
 CodingProblem too_large(std::size_t max_size) {
     return {
         413,
         fmt::format("the request body is larger than the limit of {} bytes once decoded", max_size),
-        "send a smaller body, or start the server with a larger --max-body"};
+        ""};
 }
 
 CodingProblem corrupt(std::string_view coding, std::string_view what) {

@@ -143,8 +143,9 @@ Day day_of_period(const json& period) {
 
 // The codes `codeable` gives in `system`: the first ("" when none) and, where a later coding
 // of the system has another code, that one and its index in `coding`; and the first coding of
-// the system whose code is missing or not text (`"code": 95886`), which was skipped for
-// another coding of the system, or reported as no coding at all.
+// the system whose code is missing, not text (`"code": 95886`) or empty (FHIR's `code` is
+// never empty), which was skipped for another coding of the system, or reported as no coding
+// at all.
 struct SystemCodes {
     std::string code, other;
     std::size_t other_at = 0;
@@ -164,7 +165,8 @@ SystemCodes codes_in(const json& codeable, std::initializer_list<std::string_vie
                                     std::find(systems.begin(), systems.end(),
                                               s->get_ref<const std::string&>()) == systems.end()))
             continue;
-        if (!c.contains("code") || !c["code"].is_string()) {
+        if (!c.contains("code") || !c["code"].is_string() ||
+            c["code"].get_ref<const std::string&>().empty()) {
             out.not_text_at = k;
             return out;
         }
@@ -522,7 +524,7 @@ std::variant<json, Problem> item_line(const json& item, const std::string& at) {
     auto [code, other, other_at, not_text_at] =
         codes_in(item.value("productOrService", json::object()), {cpt_system, hcpcs_system});
     if (not_text_at)
-        return problem("a CPT or HCPCS coding's code is text, such as \"95886\"",
+        return problem("a CPT or HCPCS coding's code is non-empty text, such as \"95886\"",
                        fmt::format("{}.productOrService.coding[{}].code", at, *not_text_at));
     // The first was billed and the second dropped without a word; which the provider billed
     // is not cpl's to guess.
@@ -547,7 +549,7 @@ std::variant<json, Problem> item_line(const json& item, const std::string& at) {
             SystemCodes mod = codes_in((*m)[k], {});
             if (mod.not_text_at)
                 return problem(
-                    "a modifier coding's code is text, such as \"59\"",
+                    "a modifier coding's code is non-empty text, such as \"59\"",
                     fmt::format("{}.modifier[{}].coding[{}].code", at, k, *mod.not_text_at));
             if (mod.code.empty())
                 return problem("the modifier has no coding with a code",
@@ -668,7 +670,7 @@ std::variant<MappedCase, Problem> claim_to_case(const json& claim) {
                 (*d)[i].value("diagnosisCodeableConcept", json::object()), {icd10cm_system});
             if (not_text_at)
                 return problem(
-                    "an ICD-10-CM coding's code is text, such as \"G56.01\"",
+                    "an ICD-10-CM coding's code is non-empty text, such as \"G56.01\"",
                     fmt::format("{}.diagnosisCodeableConcept.coding[{}].code", at, *not_text_at));
             // The first code was read and the second dropped, and a diagnosis a rule needs
             // could be the one dropped.

@@ -141,6 +141,20 @@ struct Server::Impl {
                 "application/fhir+json"};
     }
 
+    // What to do about a body the server would not read, the same whether the library, the
+    // connection loop (a length over the limit, a chunked body) or the decoder refused it.
+    static std::string refusal_help(int status, std::string_view path) {
+        if (status == 413)
+            return path == "/v1/batch"
+                       ? "send fewer cases per batch request, or start the server with a "
+                         "larger --max-body"
+                       : "send a smaller body, or start the server with a larger --max-body";
+        if (status == 408)
+            return fmt::format("send the body at once, at {} KiB/s or faster",
+                               min_body_rate / 1024);
+        return {};
+    }
+
     template <typename Handler> auto timed(std::string label, Handler handler) {
         return [this, label, handler](const httplib::Request& req, httplib::Response& res) {
             answer(label, req, res, [&] { return handler(req); });
@@ -269,7 +283,9 @@ struct Server::Impl {
                 auto problem = decode_body(body, content_codings(), options.max_body);
                 answer(path, req, res, [&] {
                     if (!problem) return handler(req, body);
-                    return error_for(path, problem->status, problem->message, problem->help);
+                    return error_for(path, problem->status, problem->message,
+                                     problem->help.empty() ? refusal_help(problem->status, path)
+                                                           : problem->help);
                 });
                 // A large body's pages go back to the system, as a large session's do
                 // (settle_session): kept, each worker would hold its largest request.
@@ -325,7 +341,7 @@ struct Server::Impl {
         http.refusal = [this](int status, std::string_view path, const std::string& message) {
             metrics.request(endpoint_label(std::string(path)), status,
                             std::chrono::nanoseconds(-1));
-            Reply r = error_for(path, status, message);
+            Reply r = error_for(path, status, message, refusal_help(status, path));
             return std::pair{std::move(r.body), std::move(r.type)};
         };
         // Errors no handler answered (404, 413, a request that does not parse) get a JSON
@@ -353,16 +369,11 @@ struct Server::Impl {
                 } else if (res.status == 413) {
                     message = fmt::format("the request body is larger than the limit of {} bytes",
                                           options.max_body);
-                    help =
-                        req.path == "/v1/batch"
-                            ? "send fewer cases per batch request, or start the server with a "
-                              "larger --max-body"
-                            : "send a smaller body, or start the server with a larger --max-body";
+                    help = refusal_help(413, req.path);
                 } else if (res.status == 400 && body_timed_out()) {
                     res.status = 408;
                     message = "the request's body did not arrive within the read timeout";
-                    help = fmt::format("send the body at once, at {} KiB/s or faster",
-                                       min_body_rate / 1024);
+                    help = refusal_help(408, req.path);
                 } else {
                     message = fmt::format("the request could not be read (HTTP {})", res.status);
                 }

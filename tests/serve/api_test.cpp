@@ -131,7 +131,8 @@ TEST_CASE("serve: an empty name, an empty policy and an empty batch are 400s", "
     auto res = client.Post("/v1/evaluate?why_not=", study, "application/json");
     CHECK(json::parse(res->body)["error"] == "`why_not` has an empty name");
     CHECK(client.Get("/v1/policies?policy=")->status == 400);
-    for (const char* body : {"", "\n \n", "\r\n\t\n"}) {
+    // A byte-order mark alone too: it was read as a line holding an empty case, answered 200.
+    for (const char* body : {"", "\n \n", "\r\n\t\n", "\xEF\xBB\xBF", "\xEF\xBB\xBF\n\n"}) {
         auto batch = client.Post("/v1/batch", body, "application/x-ndjson");
         REQUIRE(batch);
         CHECK(batch->status == 400);

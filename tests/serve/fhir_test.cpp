@@ -524,7 +524,30 @@ TEST_CASE("fhir: a coding whose code is not text is refused where it is", "[serv
     CHECK(numeric.status == 422);
     json issue = json::parse(numeric.body)["issue"][0];
     CHECK(issue["expression"][0] == "Claim.item[1].productOrService.coding[0].code");
-    CHECK(issue["diagnostics"] == "a CPT or HCPCS coding's code is text, such as \"95886\"");
+    CHECK(issue["diagnostics"] ==
+          "a CPT or HCPCS coding's code is non-empty text, such as \"95886\"");
+    // An empty code was "no CPT or HCPCS coding" at productOrService, and before a second
+    // coding of the system, that one was read.
+    for (json codes : {json::array({""}), json::array({"", "95886"})}) {
+        json empty = good;
+        json& codings = empty["item"][1]["productOrService"]["coding"];
+        json first = codings[0];
+        codings = json::array();
+        for (const auto& code : codes) {
+            first["code"] = code;
+            codings.push_back(first);
+        }
+        Reply refused = fhir::claim(standard.ctx, {}, empty.dump(), "2025-03-15");
+        INFO(refused.body);
+        CHECK(refused.status == 422);
+        CHECK(json::parse(refused.body)["issue"][0]["expression"][0] ==
+              "Claim.item[1].productOrService.coding[0].code");
+    }
+    json modifier = good;
+    modifier["item"][1]["modifier"] = json::array({{{"coding", json::array({{{"code", ""}}})}}});
+    CHECK(json::parse(fhir::claim(standard.ctx, {}, modifier.dump(), "2025-03-15")
+                          .body)["issue"][0]["expression"][0] ==
+          "Claim.item[1].modifier[0].coding[0].code");
     json diagnosis = good;
     diagnosis["diagnosis"][0]["diagnosisCodeableConcept"]["coding"][0].erase("code");
     Reply missing = fhir::claim(standard.ctx, {}, diagnosis.dump(), "2025-03-15");
@@ -616,4 +639,11 @@ TEST_CASE("fhir: a date, a detail line, a modifier extension or code cpl would p
     INFO(broken.body);
     CHECK(broken.status == 400);
     CHECK(broken.body.find("the body is not JSON at line 2, column 5") != std::string::npos);
+    // Nothing, or a byte-order mark alone, is said to be empty (it was "not JSON at column 1").
+    for (const char* nothing : {"", " \n", "\xEF\xBB\xBF"}) {
+        Reply empty = fhir::claim(ctx, {}, nothing, "2025-03-15");
+        CHECK(empty.status == 400);
+        CHECK(json::parse(empty.body)["issue"][0]["diagnostics"] ==
+              "the request body is empty: send a FHIR R4 Claim as JSON");
+    }
 }

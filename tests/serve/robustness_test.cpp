@@ -123,10 +123,12 @@ TEST_CASE("serve: malformed JSON and unknown fields are answered 422 with the JS
         if (!row.path.empty()) CHECK(body["path"] == row.path);
         if (!row.says.empty()) CHECK(res->body.find(row.says) != std::string::npos);
     }
-    auto empty = client.Post("/v1/evaluate", "", "application/json");
-    CHECK(empty->status == 400);
-    CHECK(json::parse(empty->body)["error"] ==
-          "the request body is empty: send one case as a JSON object");
+    for (const char* nothing : {"", "\xEF\xBB\xBF", "\xEF\xBB\xBF \n"}) {
+        auto empty = client.Post("/v1/evaluate", nothing, "application/json");
+        CHECK(empty->status == 400);
+        CHECK(json::parse(empty->body)["error"] ==
+              "the request body is empty: send one case as a JSON object");
+    }
     auto option = client.Post("/v1/evaluate?explain=maybe", study, "application/json");
     CHECK(option->status == 400);
     auto method = client.Get("/v1/evaluate");
@@ -193,9 +195,15 @@ TEST_CASE("serve: an oversized body is refused with 413 and a JSON error", "[ser
     CHECK(res->status == 413);
     CHECK(json::parse(res->body)["error"] ==
           "the request body is larger than the limit of 65536 bytes");
+    // Refused by its length before a byte was read, with the same help as a body the library
+    // or the decoder refused (it once came without any).
+    CHECK(json::parse(res->body)["help"] ==
+          "send a smaller body, or start the server with a larger --max-body");
     auto batch = client.Post("/v1/batch", big, "application/x-ndjson");
     REQUIRE(batch);
     CHECK(batch->status == 413);
+    CHECK(json::parse(batch->body)["help"] ==
+          "send fewer cases per batch request, or start the server with a larger --max-body");
     // curl --data-binary sends a form type, which the HTTP library once capped at 8 KiB: the
     // body is read as it is, up to the server's limit, whatever its type.
     std::string nine_kib = "{\"id\": \"" + std::string(9 * 1024, 'x') + "\"}";
@@ -802,6 +810,12 @@ TEST_CASE("serve: Content-Encoding is decoded whole, in order, or refused", "[se
     // The limit holds for the decoded body too.
     auto bomb = post("/v1/evaluate", "gzip", gzipped(std::string(1 << 20, ' ')));
     CHECK(bomb.status == 413);
+    CHECK(json::parse(bomb.body)["help"] ==
+          "send a smaller body, or start the server with a larger --max-body");
+    auto batch_bomb = post("/v1/batch", "gzip", gzipped(std::string(1 << 20, ' ')));
+    CHECK(batch_bomb.status == 413);
+    CHECK(json::parse(batch_bomb.body)["help"] ==
+          "send fewer cases per batch request, or start the server with a larger --max-body");
     still_serving(server);
 }
 
