@@ -306,6 +306,11 @@ Value CaseReader::Impl::read_count(od::value& v, std::int64_t max) {
 Value CaseReader::Impl::read_case(od::document& doc) {
     od::json_type type;
     check(doc.type().get(type));
+    // A list of cases is the common mistake: its help says where cases go.
+    if (type == od::json_type::array)
+        fail("expected a JSON object holding one case, not a list",
+             "give each case a .json file of its own, or a line of its own in a .jsonl file (JSON "
+             "Lines); a batch request takes JSON Lines too");
     if (type != od::json_type::object) fail("expected a JSON object holding one case");
     od::object object;
     check(doc.get_object().get(object));

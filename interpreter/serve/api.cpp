@@ -197,6 +197,24 @@ std::optional<Reply> reject_empty(std::string_view body, bool batch = false) {
     return std::nullopt;
 }
 
+// A case as an editor prints it, sent as a batch: each of its lines was answered as a case
+// of its own ("not closed", "expected a JSON object"), none saying what the body was. As `cpl
+// run` says it of such a file (run.not_json_lines).
+std::optional<Reply> written_over_lines(std::string_view body) {
+    if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
+    std::size_t start = body.find_first_not_of(" \t\r\n");
+    if (start == std::string_view::npos) return std::nullopt;
+    std::string_view rest = body.substr(start);
+    std::string_view first = rest.substr(0, line_end(rest));
+    first = first.substr(0, first.find_last_not_of(" \t\r") + 1);
+    if (first != "{" && first != "[") return std::nullopt;
+    return error_reply(400,
+                       fmt::format("the body's first line is `{}` alone: JSON written over several "
+                                   "lines is not JSON Lines, which holds each case on one line",
+                                   first),
+                       "write each case on one line (`jq -c`), or POST one case to /v1/evaluate");
+}
+
 Reply one_case(Context& ctx, const Params& params, std::string_view body, bool must_review,
                std::string_view endpoint) {
     if (auto bad = unknown_parameter(params, {"policy", "explain", "why_not", "print"}))
@@ -260,6 +278,7 @@ Reply batch(Context& ctx, const Params& params, std::string_view body) {
     std::string out;
     std::uint64_t ok = 0, failed = 0;
     std::size_t largest = 0; // the largest case, which sized the session's buffers
+    if (auto pretty = written_over_lines(body)) return *pretty;
     for (std::size_t number = 1; !body.empty(); ++number) {
         std::size_t end = line_end(body);
         std::string_view text = body.substr(0, end);

@@ -537,7 +537,7 @@ TEST_CASE("input that is not a JSON object", "[case][error]") {
             {"", "", "the case is empty: expected a JSON object"},
             {" \n\t", "", "the case is empty: expected a JSON object"},
             {"\xEF\xBB\xBF", "", "the case is empty: expected a JSON object"},
-            {"[1, 2]", "", "expected a JSON object holding one case"},
+            {"[1, 2]", "", "expected a JSON object holding one case, not a list"},
             {R"("c")", "", "expected a JSON object holding one case"},
             {"null", "", "expected a JSON object holding one case"},
             {"42", "", "expected a JSON object holding one case"},
@@ -577,8 +577,8 @@ TEST_CASE("deep nesting is an error, not a crash", "[case][error]") {
     std::string open(depth, '['), close(depth, ']');
     check_errors(reader,
                  {
-                     {open + close, "", "expected a JSON object holding one case"},
-                     {open, "", "expected a JSON object holding one case"},
+                     {open + close, "", "expected a JSON object holding one case, not a list"},
+                     {open, "", "expected a JSON object holding one case, not a list"},
                      {R"({"id": "c", "diagnoses": )" + open, "",
                       "the case is not valid JSON: an object or list is not closed at column "
                       "100026"},

@@ -139,6 +139,18 @@ TEST_CASE("serve: an empty name, an empty policy and an empty batch are 400s", "
         CHECK(json::parse(batch->body)["error"] ==
               "the request body is empty: send one case a line (JSON Lines)");
     }
+    // A case written over several lines was answered line by line, each an error.
+    for (const char* body : {"{\n  \"id\": \"a\"\n}\n", "\n[\r\n{\"id\": \"a\"}\r\n]"}) {
+        auto batch = client.Post("/v1/batch", body, "application/x-ndjson");
+        REQUIRE(batch);
+        CHECK(batch->status == 400);
+        CHECK(json::parse(batch->body)["error"].get<std::string>().find(
+                  "alone: JSON written over several lines is not JSON Lines") != std::string::npos);
+    }
+    // A first line that opens and closes is a case, answered as one.
+    auto one = client.Post("/v1/batch", "{}\n", "application/x-ndjson");
+    REQUIRE(one);
+    CHECK(one->status == 200);
 }
 
 // Lines ended by CR alone were one line: the cases after the first were lost in its error.
