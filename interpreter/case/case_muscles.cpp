@@ -101,6 +101,19 @@ Value CaseReader::Impl::read_muscle(od::value& v) {
                 fail(in_quotes(name) + " is not a limb muscle",
                      "list it under \"" + field->second +
                          "\" (with its side) instead of in a limb");
+            // A name with spaces around it is refused as an object too: the help names the
+            // name without them.
+            std::size_t first = name.find_first_not_of(" \t\r\n");
+            std::string_view bare =
+                first == std::string_view::npos
+                    ? std::string_view{}
+                    : name.substr(first, name.find_last_not_of(" \t\r\n") - first + 1);
+            if (!bare.empty() && bare != name)
+                fail("unknown muscle " + in_quotes(name) + ": a name has no spaces around it",
+                     find_muscle(bare) ? "write " + in_quotes(bare)
+                                       : "write " + in_quotes(bare) +
+                                             "; to use a muscle the table lacks, give it as " +
+                                             object_help(bare));
             fail("unknown muscle " + in_quotes(name) + did_you_mean(name, muscle_names),
                  "to use a muscle the table lacks, give it as " + object_help(name));
         }

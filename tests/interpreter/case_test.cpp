@@ -1090,6 +1090,16 @@ TEST_CASE("unknown limb muscles", "[case][error]") {
           R"(case c: extremities[0].muscles[0]: unknown muscle "APBB"; did you mean "APB"?)");
     CHECK(read_error(reader, limb(R"({"name": "anconeus"})")).help ==
           R"(give it as {"name": "anconeus", "nerve": "...", "roots": ["..."]})");
+    // A name with spaces around it: the help offered an object of the same name, which is
+    // refused as well.
+    CaseError spaced = read_error(reader, limb(R"(" APB")"));
+    CHECK(
+        spaced.render() ==
+        R"(case c: extremities[0].muscles[0]: unknown muscle " APB": a name has no spaces around it)");
+    CHECK(spaced.help == R"(write "APB")");
+    CHECK(
+        read_error(reader, limb(R"("anconeus ")")).help ==
+        R"(write "anconeus"; to use a muscle the table lacks, give it as {"name": "anconeus", "nerve": "...", "roots": ["..."]})");
 }
 
 TEST_CASE("without a muscle table, limb muscles must be given in full", "[case][error]") {
