@@ -424,8 +424,10 @@ private:
         code.param_count = static_cast<std::uint32_t>(def.params.size());
         code.span = def.name.span;
         Scope scope;
-        for (const auto& param : def.params)
+        for (const auto& param : def.params) {
+            warn_if_hiding(param.name, scope);
             scope.push(param.name.text, param_type(param));
+        }
         std::size_t errors_before = diagnostics_.error_count();
         // Compiled where first named: the conditions holding there are not the body's.
         Typed body = [&] {

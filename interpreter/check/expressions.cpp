@@ -186,6 +186,46 @@ bool ExpressionChecker::bare_case_field(const std::string& n, Span span, const a
     return true;
 }
 
+void ExpressionChecker::warn_if_hiding(const ast::Ident& local, const Scope& scope) {
+    const std::string& n = local.text;
+    // A name a later layer declares is not one the local's author could have meant: a payer's
+    // new setting `limit` does not make the standard set's local `limit` a mistake.
+    auto seen_from_local = [&](Span declared) {
+        auto layer = [&](FileId file) {
+            auto it = merged_.file_layers.find(file);
+            return it == merged_.file_layers.end() ? 0 : it->second;
+        };
+        return layer(declared.file) <= layer(local.span.file);
+    };
+    std::string hidden;
+    if (std::any_of(scope.locals.begin(), scope.locals.end(),
+                    [&](const Local& l) { return l.name == n; }))
+        hidden = fmt::format("the local `{}` bound before it", n);
+    else if (auto setting = setting_index_.find(n);
+             setting != setting_index_.end() &&
+             seen_from_local(merged_.settings[setting->second].decl->name.span))
+        hidden = fmt::format("the setting `{}`", n);
+    else if (auto table =
+                 std::find_if(merged_.tables.begin(), merged_.tables.end(),
+                              [&](const MergedTable& t) { return t.decl->name.text == n; });
+             table_index_.count(n) && table != merged_.tables.end() &&
+             seen_from_local(table->decl->name.span))
+        hidden = fmt::format("the table `{}`", n);
+    else if (auto def = def_index_.find(n);
+             def != def_index_.end() && seen_from_local(merged_.defs[def->second].decl->name.span))
+        hidden = fmt::format("the definition `{}`", n);
+    else if (n == "case" || n == "service_date" || n == "claim" || n == "supported" ||
+             n == "reviewing" || n == "disabled_billing")
+        hidden = fmt::format("the built-in name `{}`", n);
+    if (hidden.empty()) return;
+    // A payer restating `min_muscles_per_limb` in a `let` changes nothing but this rule's
+    // reading of the name, which the author may not mean.
+    warning("check.hidden_name", local.span,
+            fmt::format("`{}` hides {}: where this local is in scope, `{}` reads the local", n,
+                        hidden, n))
+        .help = "give the local a name of its own";
+}
+
 Typed ExpressionChecker::name(const std::string& n, Span span, Scope& scope) {
     for (auto it = scope.locals.rbegin(); it != scope.locals.rend(); ++it)
         if (it->name == n) {
@@ -769,6 +809,7 @@ Typed ExpressionChecker::compile(const ast::Comprehension& c, Span span, Scope& 
     TypeP element = source.type->kind == TypeKind::List && source.type->element
                         ? source.type->element
                         : any_type();
+    warn_if_hiding(c.var, scope);
     std::uint32_t slot = push_element(scope, c.var.text, element, source);
     Typed value = expr(*c.element, scope);
     std::vector<Node> kids;
@@ -803,6 +844,7 @@ Typed ExpressionChecker::compile(const ast::Quantified& q, Span span, Scope& sco
     TypeP element = source.type->kind == TypeKind::List && source.type->element
                         ? source.type->element
                         : any_type();
+    warn_if_hiding(q.var, scope);
     std::uint32_t slot = push_element(scope, q.var.text, element, source);
     Typed condition = expr(*q.condition, scope);
     expect(condition, bool_type(), *q.condition, fmt::format("the condition of `{}`", word));

@@ -229,6 +229,9 @@ protected:
     Typed fold(Typed typed);
     std::vector<std::string_view> visible_names(const Scope& scope);
     Typed name(const std::string& n, Span span, Scope& scope);
+    /// A local named as a setting, table, definition, built-in name (`case`, `claim`) or an
+    /// enclosing local: within its scope the name reads the local (check.hidden_name).
+    void warn_if_hiding(const ast::Ident& local, const Scope& scope);
     bool bare_case_field(const std::string& n, Span span, const ast::Def* function);
     /// `codes`, `numbers`, `strings`, … for messages about a collection's elements.
     std::string plural(const TypeP& t);

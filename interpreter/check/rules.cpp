@@ -619,6 +619,7 @@ ClauseCode RuleCompiler::compile_clause(const ast::Clause& clause, Scope& scope,
         TypeP element = value.type->kind == TypeKind::List && value.type->element
                             ? value.type->element
                             : any_type();
+        warn_if_hiding(*clause.var, scope);
         code.slot = push_element(scope, clause.var->text, element, value);
         code.over_claim = is_edit && value.node.op == Op::Claim;
         if (code.over_claim) scope.line_slot = code.slot;
@@ -626,6 +627,7 @@ ClauseCode RuleCompiler::compile_clause(const ast::Clause& clause, Scope& scope,
     }
     case K::Let:
         // A field bound to a name is still the field (`let c = line.code`: `c == "9588"`).
+        warn_if_hiding(*clause.var, scope);
         code.slot = scope.push(clause.var->text, value.type, value.field, let_constants(value),
                                value.case_text);
         scope.locals.back().elements_of_case = value.elements_of_case;

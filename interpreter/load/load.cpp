@@ -250,6 +250,7 @@ private:
     bool collect(MergedPolicy& merged, const ast::PolicyFile& file, const std::string& path,
                  std::vector<const ast::Decl*>& out, std::size_t depth) {
         including_.push_back(canonical_path(path));
+        merged.file_layers[file.file] = merged.layers.size() - 1;
         bool ok = collect_decls(merged, file, path, out, depth);
         including_.pop_back();
         return ok;

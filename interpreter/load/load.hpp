@@ -136,7 +136,10 @@ struct MergedPolicy {
     std::string name;
     std::string title;
     std::vector<std::string> layers; // base first
-    std::string base;                // what the outermost policy extends: a path, or "standard"
+    // The layer (its index in `layers`) of each policy file, its includes with it: what a
+    // file can see is its own layer's declarations and its bases'.
+    std::unordered_map<FileId, std::size_t> file_layers;
+    std::string base; // what the outermost policy extends: a path, or "standard"
     // The dates of service the policy codes: the latest `from` and earliest `until` of its
     // layers' headers ("" for open), with the layer that set each.
     std::string dates_from, dates_until, dates_from_layer, dates_until_layer;
