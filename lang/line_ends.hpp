@@ -1,6 +1,7 @@
-// lang/line_ends.hpp — where a line of JSON Lines ends: at LF, CRLF or CR alone, however the
-// file was written (`cpl run` streaming a file, `cpl serve` reading a batch). A CR inside a case
-// is no JSON anyway, so it may end a line.
+// lang/line_ends.hpp — reading JSON Lines (`cpl run` streaming a file, `cpl serve` reading a
+// batch): where a line ends, at LF, CRLF or CR alone, however the file was written (a CR
+// inside a case is no JSON anyway, so it may end a line); and what a first line says of the
+// input.
 #pragma once
 
 #include <algorithm>
@@ -17,6 +18,22 @@ inline std::size_t line_end(std::string_view text) {
     if (const void* cr = std::memchr(text.data(), '\r', end))
         end = static_cast<std::size_t>(static_cast<const char*>(cr) - text.data());
     return end;
+}
+
+/// `text` without the UTF-8 byte-order mark it may start with.
+inline std::string_view without_byte_order_mark(std::string_view text) {
+    return text.starts_with("\xEF\xBB\xBF") ? text.substr(3) : text;
+}
+
+/// The bracket when the first line of an input is `{` or `[` alone (a byte-order mark and
+/// spaces aside): JSON written over several lines, as an editor or `jq .` prints a case, which
+/// JSON Lines cannot hold (run.not_json_lines). Empty otherwise.
+inline std::string_view lone_opening_bracket(std::string_view first_line) {
+    std::string_view line = without_byte_order_mark(first_line);
+    std::size_t first = line.find_first_not_of(" \t\r");
+    if (first == std::string_view::npos) return {};
+    line = line.substr(first, line.find_last_not_of(" \t\r") - first + 1);
+    return line == "{" || line == "[" ? line : std::string_view{};
 }
 
 } // namespace cpl

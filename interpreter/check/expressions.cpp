@@ -208,14 +208,12 @@ void ExpressionChecker::warn_if_hiding(const ast::Ident& local, const Scope& sco
     else if (auto table =
                  std::find_if(merged_.tables.begin(), merged_.tables.end(),
                               [&](const MergedTable& t) { return t.decl->name.text == n; });
-             table_index_.count(n) && table != merged_.tables.end() &&
-             seen_from_local(table->decl->name.span))
+             table != merged_.tables.end() && seen_from_local(table->decl->name.span))
         hidden = fmt::format("the table `{}`", n);
     else if (auto def = def_index_.find(n);
              def != def_index_.end() && seen_from_local(merged_.defs[def->second].decl->name.span))
         hidden = fmt::format("the definition `{}`", n);
-    else if (n == "case" || n == "service_date" || n == "claim" || n == "supported" ||
-             n == "reviewing" || n == "disabled_billing")
+    else if (vocabulary::find_special(n))
         hidden = fmt::format("the built-in name `{}`", n);
     if (hidden.empty()) return;
     // A payer restating `min_muscles_per_limb` in a `let` changes nothing but this rule's

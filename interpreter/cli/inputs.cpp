@@ -23,12 +23,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string_view trimmed(std::string_view s) {
-    std::size_t first = s.find_first_not_of(" \t");
-    if (first == std::string_view::npos) return {};
-    return s.substr(first, s.find_last_not_of(" \t") - first + 1);
-}
-
 // The walk of one directory. A directory that cannot be listed is an entry of its own: the
 // recursive iterator stopped at it, and the files below it and after it were skipped without
 // a word.
@@ -193,13 +187,12 @@ private:
     void stream_lines(std::istream& in, const std::string& name) {
         std::string line;
         bool too_long = false;
-        bool pretty = false; // a case written over several lines: the rest is not read
+        bool pretty = false; // a case written over several lines (run.not_json_lines)
         std::size_t number = 1;
         auto finish = [&] {
             std::string origin = fmt::format("{}:{}", name, number);
-            std::string_view opening = trimmed(line);
-            if (opening.starts_with("\xEF\xBB\xBF")) opening = trimmed(opening.substr(3));
-            if (number == 1 && (opening == "{" || opening == "[")) {
+            std::string_view opening = number == 1 ? lone_opening_bracket(line) : "";
+            if (!opening.empty()) {
                 // Each of its lines was an error of its own ("not closed", "expected a JSON
                 // object"), and none said what the input was.
                 pretty = true;
@@ -227,11 +220,11 @@ private:
         std::array<char, 1 << 16> block;
         bool open_line = false; // bytes read since the last line end
         bool after_cr = false;  // the last line ended with CR: a LF next is part of that end
-        while (!pretty && (in.read(block.data(), block.size()) || in.gcount() > 0)) {
+        while (in.read(block.data(), block.size()) || in.gcount() > 0) {
             std::string_view chunk(block.data(), static_cast<std::size_t>(in.gcount()));
             if (after_cr && chunk.front() == '\n') chunk.remove_prefix(1);
             after_cr = false;
-            while (!chunk.empty() && !pretty) {
+            while (!chunk.empty()) {
                 std::size_t end = line_end(chunk);
                 std::string_view piece = chunk.substr(0, end);
                 open_line = true;
@@ -246,6 +239,7 @@ private:
                 }
                 if (end == chunk.size()) break; // the line goes on in the next block
                 finish();
+                if (pretty) return; // its one error said; the rest is not read
                 open_line = false;
                 bool cr = chunk[end] == '\r';
                 chunk.remove_prefix(end + 1);
@@ -254,7 +248,7 @@ private:
             }
         }
         // The last line needs no line end; a file that ends with one has no line after it.
-        if (open_line && !pretty) finish();
+        if (open_line) finish();
         if (in.bad()) problem(name, "could not be read to its end [run.cannot_read]");
     }
 

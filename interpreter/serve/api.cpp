@@ -188,7 +188,7 @@ std::string result_line(const CaseOutcome& outcome, const PolicyState& state, bo
 std::optional<Reply> reject_empty(std::string_view body, bool batch = false) {
     // A byte-order mark alone is no case either (a batch of it was answered 200 with an error
     // line, one case with 422 for "the case").
-    if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
+    body = without_byte_order_mark(body);
     if (body.find_first_not_of(" \t\r\n") == std::string_view::npos)
         return error_reply(400,
                            batch ? "the request body is empty: send one case a line (JSON Lines)"
@@ -201,13 +201,11 @@ std::optional<Reply> reject_empty(std::string_view body, bool batch = false) {
 // of its own ("not closed", "expected a JSON object"), none saying what the body was. As `cpl
 // run` says it of such a file (run.not_json_lines).
 std::optional<Reply> written_over_lines(std::string_view body) {
-    if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
-    std::size_t start = body.find_first_not_of(" \t\r\n");
-    if (start == std::string_view::npos) return std::nullopt;
-    std::string_view rest = body.substr(start);
-    std::string_view first = rest.substr(0, line_end(rest));
-    first = first.substr(0, first.find_last_not_of(" \t\r") + 1);
-    if (first != "{" && first != "[") return std::nullopt;
+    // Blank lines before it are skipped, as the batch skips them.
+    body = without_byte_order_mark(body);
+    body.remove_prefix(std::min(body.find_first_not_of(" \t\r\n"), body.size()));
+    std::string_view first = lone_opening_bracket(body.substr(0, line_end(body)));
+    if (first.empty()) return std::nullopt;
     return error_reply(400,
                        fmt::format("the body's first line is `{}` alone: JSON written over several "
                                    "lines is not JSON Lines, which holds each case on one line",

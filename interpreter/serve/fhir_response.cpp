@@ -6,6 +6,7 @@
 #include "interpreter/serve/fhir.hpp"
 #include "interpreter/serve/json_dump.hpp"
 #include "lang/json_nesting.hpp"
+#include "lang/line_ends.hpp"
 #include "runtime/ascii.hpp"
 
 #include <algorithm>
@@ -228,8 +229,7 @@ Reply claim(Context& ctx, const Params& params, std::string_view body, std::stri
                           json::parse(reply->body)["error"].get<std::string>(), "");
     const auto& state = std::get<std::shared_ptr<const PolicyState>>(policy);
     // As /v1/evaluate says of it, rather than "not JSON at column 1".
-    std::string_view unmarked = body.starts_with("\xEF\xBB\xBF") ? body.substr(3) : body;
-    if (unmarked.find_first_not_of(" \t\r\n") == std::string_view::npos)
+    if (without_byte_order_mark(body).find_first_not_of(" \t\r\n") == std::string_view::npos)
         return fhir_error(400, "structure",
                           "the request body is empty: send a FHIR R4 Claim as JSON", "");
     if (json_nesting(body) > max_json_nesting)
