@@ -496,6 +496,123 @@ void ExpressionChecker::warn_unreachable_arms(const std::vector<const Node*>& co
     }
 }
 
+namespace {
+
+// The `local N`s a key names (`local 3.1`, `count(local 4,)`).
+std::vector<std::uint32_t> locals_named(std::string_view key) {
+    std::vector<std::uint32_t> slots;
+    for (std::size_t at = key.find("local "); at != std::string_view::npos;
+         at = key.find("local ", at + 1)) {
+        std::uint32_t slot = 0;
+        const char* from = key.data() + at + 6;
+        if (std::from_chars(from, key.data() + key.size(), slot).ec == std::errc())
+            slots.push_back(slot);
+    }
+    return slots;
+}
+
+} // namespace
+
+// Exceptions are tried in the order they were declared and the first whose guard holds runs:
+// one whose guard holds only where an earlier one's holds too never runs (`when role ==
+// "technical"` before `when role == "technical" and …`), and the payer's change it makes never
+// happens. At run time each case where both hold says so; here it is said once, before any case.
+void RuleCompiler::warn_unreachable_exceptions(const std::vector<RuleCode>& exceptions,
+                                               const RuleCode& target, bool per_element) {
+    const auto& shapes = p().shapes;
+    const Tests reader(p(), folded_from_tables_);
+    // An exception's guard: its leading `let`s (whose slots are its own) and the conditions of
+    // its leading `when`s.
+    struct Guard {
+        std::vector<Conjunct> conditions;
+        std::set<std::uint32_t> own; // slots of its `let`s
+        std::size_t whens = 0;
+    };
+    auto guard_of = [&](const RuleCode& exception) {
+        Guard g;
+        for (const auto& clause : exception.clauses) {
+            if (clause.kind == ast::ClauseKind::Let)
+                g.own.insert(clause.slot);
+            else if (clause.kind == ast::ClauseKind::When) {
+                ++g.whens;
+                conjuncts(clause.expr, false, nullptr, g.conditions, p().defs);
+            } else
+                break;
+        }
+        return g;
+    };
+    // Whether a test reads only what both exceptions read alike: a case-level exception's
+    // locals are its own frame's, an element exception's are its target's but for its `let`s.
+    auto shared = [&](const std::string& key, const Guard& g) {
+        for (std::uint32_t slot : locals_named(key))
+            if (!per_element || g.own.count(slot)) return false;
+        return true;
+    };
+    std::vector<Guard> guards;
+    for (const auto& exception : exceptions)
+        guards.push_back(guard_of(exception));
+    for (std::size_t k = 1; k < exceptions.size(); ++k) {
+        // What exception k's guard says: where it holds, does an earlier one's hold?
+        std::map<std::string, Known> holds;
+        for (const auto& [node, negate, written, in_definition] : guards[k].conditions) {
+            std::optional<Test> test = reader.of(*node, negate);
+            if (!test || (in_definition && test->key.find("local ") != std::string::npos)) continue;
+            learn(holds[test->key], *test, shapes);
+        }
+        if (std::any_of(holds.begin(), holds.end(),
+                        [&](const auto& known) { return !satisfiable(known.second, shapes); }))
+            continue; // its own conditions contradict each other: check.contradiction says so
+        // Every condition of guard j holds where guard k does: with k's tests, its `not` cannot.
+        auto implied = [&](const Conjunct& c) {
+            std::optional<Test> opposite = reader.of(*c.node, !c.negate);
+            if (!opposite) return false;
+            auto it = holds.find(opposite->key);
+            Known known = it == holds.end() ? Known{} : it->second;
+            return learn(known, *opposite, shapes) && !satisfiable(known, shapes);
+        };
+        for (std::size_t j = 0; j < k; ++j) {
+            const RuleCode& earlier = exceptions[j];
+            if (earlier.effective.dated()) continue; // it holds only on its dates
+            const Guard& g = guards[j];
+            // A definition's body says no more than the definition it is read through, which
+            // is a condition of the guard too.
+            std::vector<Conjunct> written;
+            std::copy_if(g.conditions.begin(), g.conditions.end(), std::back_inserter(written),
+                         [](const Conjunct& c) { return !c.in_definition; });
+            if (std::any_of(written.begin(), written.end(), [&](const Conjunct& c) {
+                    std::optional<Test> t = reader.of(*c.node, c.negate);
+                    return !t || !shared(t->key, g) || !shared(t->key, guards[k]);
+                }))
+                continue;
+            if (!std::all_of(written.begin(), written.end(), implied)) continue;
+            std::string kind(vocabulary::keyword(target.kind));
+            Diagnostic& d = warning(
+                "check.unreachable_exception", exceptions[k].span,
+                g.whens == 0
+                    ? fmt::format("exception `{}` to {} `{}` never runs: exception `{}`, declared "
+                                  "before it, has no `when` in its guard and runs wherever it "
+                                  "is tried{}",
+                                  exceptions[k].name, kind, target.name, earlier.name,
+                                  per_element ? "" : " (the whole case)")
+                    : fmt::format("exception `{}` to {} `{}` never runs: wherever its guard "
+                                  "holds, the guard of exception `{}` (declared before it) "
+                                  "holds too, and the first declared runs",
+                                  exceptions[k].name, kind, target.name, earlier.name));
+            for (const auto& clause : earlier.clauses) {
+                if (clause.kind != ast::ClauseKind::Let && clause.kind != ast::ClauseKind::When)
+                    break;
+                if (clause.kind == ast::ClauseKind::When)
+                    d.notes.push_back(
+                        fmt::format("`{}`'s guard: `{}`", earlier.name, clause.source));
+            }
+            d.help = fmt::format("declare the narrower exception first, merge the two, or drop "
+                                 "`{}`",
+                                 exceptions[k].name);
+            break;
+        }
+    }
+}
+
 // What the conditions holding say of the divisor (or of the local that names it, `named_by`),
 // and of the key of the table look-up it reads (`lookup`): no 0 is left when the divisor
 // cannot be 0 (`d > 0`, `d != 0`, `d in [1, 2]`), or when the key cannot be the key of any row

@@ -228,6 +228,8 @@ RuleCode RuleCompiler::compile_rule(const MergedRule& merged) {
         code.exceptions.back().replaces = fmt::format("{} ({})", code.name, code.layer);
         warn_unguarded(*exception, code);
     }
+    warn_unreachable_exceptions(code.exceptions, code, false);
+    warn_unreachable_exceptions(code.element_exceptions, code, true);
     // A change dated only where its target does not run changes nothing either.
     auto never_meets_target = [&](const std::string& what, const Effective& dates, Span at,
                                   const std::string& layer) {
