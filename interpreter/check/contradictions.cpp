@@ -5,6 +5,7 @@
 // all read alike on one pass: a field of the case, of a rule variable or of a definition,
 // against constants (`==`, `!=`, `in`, `not in`, `<`, `<=`, `>`, `>=`, on numbers and texts),
 // through `not` and the `or`s that list values of one of them (`x == a or x == b`).
+#include "interpreter/check/in_force.hpp"
 #include "interpreter/check/rules.hpp"
 #include "lang/vocabulary.hpp"
 
@@ -175,6 +176,7 @@ struct Known {
     std::optional<std::int64_t> low, high;
     std::optional<TextBound> low_text, high_text;
     std::vector<std::string> said_by; // the conditions that said so, as written
+    std::string dated_by;             // the dates of service that bound it, in words
     bool reported = false;
 };
 
@@ -447,6 +449,28 @@ private:
     mutable int reading_ = 0; // definitions read through, one in another
 };
 
+// What a rule knows of `service_date` before its first clause: it runs only on its own dates
+// and on those the policy codes (a case dated outside them is refused), so `when service_date <
+// "2023-06-01"` in an edit `from "2024-01-01"` never holds.
+std::map<std::string, Known> dates_of_service(const RuleCode& code, const Program& p) {
+    Effective dates = p.service_dates;
+    if (code.effective.from > dates.from) dates.from = code.effective.from;
+    if (!code.effective.until.empty() &&
+        (dates.until.empty() || code.effective.until < dates.until))
+        dates.until = code.effective.until;
+    std::map<std::string, Known> known;
+    if (!dates.dated()) return known;
+    Known& date = known["date of service"];
+    if (!dates.from.empty()) date.low_text = TextBound{dates.from, true};
+    if (!dates.until.empty()) date.high_text = TextBound{dates.until, false};
+    date.dated_by = range_in_words(dates);
+    bool own = code.effective.dated(), policy = p.service_dates.dated();
+    date.dated_by += own && policy ? std::string(" (its own, within those the policy codes)")
+                     : own         ? " (its own)"
+                                   : std::string(" (those the policy codes)");
+    return known;
+}
+
 } // namespace
 
 // An arm of `first` is taken where its condition holds and no arm's before it does: one whose
@@ -709,7 +733,16 @@ void RuleCompiler::warn_contradictions(const RuleCode& code, const ast::Rule& ru
                                     written, never()));
             for (const auto& before : k.said_by)
                 d.notes.push_back(fmt::format("before it: `{}`", before));
-            if (satisfiable_alone(k, shapes))
+            if (!k.dated_by.empty())
+                d.notes.push_back(
+                    fmt::format("the {} runs only on dates of service {}", kind, k.dated_by));
+            if (!k.dated_by.empty() && !texts_between(k))
+                d.help = fmt::format("a case's `service_date` is always one of these dates: check "
+                                     "the date it is compared with{}",
+                                     code.effective.dated()
+                                         ? fmt::format(", or the {}'s `from`/`until`", kind)
+                                         : "");
+            else if (satisfiable_alone(k, shapes))
                 d.help = "no side of the `or` can hold with the other conditions: check them";
             else if (!numbers_between(k))
                 d.help = "no number is within both bounds: check them (`<` and `>` leave the "
@@ -729,7 +762,7 @@ void RuleCompiler::warn_contradictions(const RuleCode& code, const ast::Rule& ru
     };
     bool acted = false; // an action came before: what comes after never runs, not the rule
     follow_clauses(
-        code, std::map<std::string, Known>{},
+        code, dates_of_service(code, p()),
         [&](std::map<std::string, Known>& known, const ClauseCode& clause, bool holds) {
             if (vocabulary::clause(clause.kind).role == vocabulary::ClauseRole::action)
                 acted = true;

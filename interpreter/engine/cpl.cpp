@@ -67,21 +67,27 @@ CaseOutcome Session::run(std::string_view case_json, const EvaluateOptions& opti
     const Value& record = std::get<Value>(read);
     outcome.case_id = std::string(record.items[case_field::id].str());
     // A date the policy does not code is the case's error, never a claim under the wrong
-    // year's rules (an undated case is coded as of today, which every policy covers).
+    // year's rules; an undated case is coded as of today, so today is its date here too (a
+    // policy whose dates have ended codes no undated case either).
     std::string_view date = record.items[case_field::date_of_service].str();
-    if (!date.empty() && !program_.service_dates.holds(date)) {
+    std::string_view coded_as = date.empty() ? today() : date;
+    if (!program_.service_dates.holds(coded_as)) {
         outcome.path = "date_of_service";
         const Effective& dates = program_.service_dates;
-        bool before = !dates.from.empty() && date < dates.from;
+        bool before = !dates.from.empty() && coded_as < dates.from;
         outcome.error = fmt::format(
             "case {}: date_of_service: {} is {} the dates of service policy `{}` codes ({} {}, "
             "set by `{}`)",
-            clipped(outcome.case_id), date, before ? "before" : "after", program_.name,
-            before ? "from" : "until", before ? dates.from : dates.until,
+            clipped(outcome.case_id),
+            date.empty() ? fmt::format("it gives none, and today, {},", coded_as)
+                         : std::string(date),
+            before ? "before" : "after", program_.name, before ? "from" : "until",
+            before ? dates.from : dates.until,
             before ? program_.service_dates_from_layer : program_.service_dates_until_layer);
-        outcome.help = before ? "a study from before these dates is coded with the code set of its "
-                                "year: use a policy that covers that date"
-                              : "use a policy that covers this date of service";
+        outcome.help = date.empty() ? "give the case its date_of_service"
+                       : before     ? "a study from before these dates is coded with the code set "
+                                      "of its year: use a policy that covers that date"
+                                    : "use a policy that covers this date of service";
         return outcome;
     }
     // An undated case is coded as of today: its history may not come after today either, as

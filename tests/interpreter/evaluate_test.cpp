@@ -287,6 +287,36 @@ TEST_CASE("an undated case, coded as of today, refuses history after today") {
     CHECK(earlier.result);
 }
 
+TEST_CASE("an undated case is coded as of today only by a policy that codes today") {
+    // Today is at least the day this test was written: a policy that ended before it does
+    // not code today, and one that starts after 9000 does not either.
+    Loaded ended =
+        load_text("policy ended until \"2020-01-01\"\nrule r bill 95860 cite \"x\"\n", "ended.cpl");
+    REQUIRE(ended.program);
+    Session past(*ended.program);
+    auto undated = past.run(R"({"id": "u1"})");
+    CHECK_FALSE(undated.result);
+    CHECK(undated.path == "date_of_service");
+    CHECK(undated.error == fmt::format("case u1: date_of_service: it gives none, and today, {}, "
+                                       "is after the dates of service policy `ended` codes "
+                                       "(until 2020-01-01, set by `ended`)",
+                                       today()));
+    CHECK(undated.help == "give the case its date_of_service");
+    auto dated = past.run(R"({"id": "u2", "date_of_service": "2019-06-01"})");
+    REQUIRE(dated.result);
+    CHECK(lines_of(*dated.result) == "95860 x1");
+
+    Loaded future = load_text("policy future from \"9000-01-01\"\nrule r bill 95860 cite \"x\"\n",
+                              "future.cpl");
+    REQUIRE(future.program);
+    Session later(*future.program);
+    auto before = later.run(R"({"id": "u3"})");
+    CHECK_FALSE(before.result);
+    CHECK(before.error.find("it gives none, and today, ") != std::string::npos);
+    CHECK(before.error.find("is before the dates of service policy `future` codes") !=
+          std::string::npos);
+}
+
 TEST_CASE("first: the value of the first arm whose condition holds, else otherwise") {
     auto r = make("def limbs = count(case.extremities)\n"
                   "def size = first when limbs > 2 => \"many\" when limbs > 1 => \"two\"\n"
