@@ -24,14 +24,29 @@ std::string lower_case(std::string_view text) {
     return lower;
 }
 
+// What to write for a root that is not one level: "c8" is "C8", "C8-T1" two levels.
+std::string root_help(std::string_view root) {
+    std::string upper(root);
+    for (char& c : upper)
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (case_schema::is_spinal_level(upper)) return fmt::format("write \"{}\"", upper);
+    if (auto dash = upper.find('-'); dash != std::string::npos &&
+                                     case_schema::is_spinal_level(upper.substr(0, dash)) &&
+                                     case_schema::is_spinal_level(upper.substr(dash + 1)))
+        return fmt::format("list each level on its own: \"{}\", \"{}\"", upper.substr(0, dash),
+                           upper.substr(dash + 1));
+    return "";
+}
+
 std::optional<MuscleIndex> index_muscles(const FindTable& find, const std::vector<Shape>& shapes,
                                          Diagnostics& diagnostics) {
     auto table = find(case_tables::muscles);
     if (!table) return std::nullopt;
     MuscleIndex index;
-    for (const auto& row : table->data->rows) {
+    for (std::size_t at = 0; at < table->data->rows.size(); ++at) {
+        const TableRowData& row = table->data->rows[at];
         if (row.value.kind != Kind::Record) {
-            diagnostics.error("check.muscle_row", table->span,
+            diagnostics.error("check.muscle_row", table->row_span(at),
                               fmt::format("every row of `{}` must be a record {{nerve, roots}}",
                                           case_tables::muscles));
             return std::nullopt;
@@ -40,7 +55,7 @@ std::optional<MuscleIndex> index_muscles(const FindTable& find, const std::vecto
         index.nerve_field = shape.field_index("nerve");
         index.roots_field = shape.field_index("roots");
         if (index.nerve_field < 0 || index.roots_field < 0) {
-            diagnostics.error("check.muscle_row", table->span,
+            diagnostics.error("check.muscle_row", table->row_span(at),
                               fmt::format("every row of `{}` must have fields `nerve` and `roots`",
                                           case_tables::muscles));
             return std::nullopt;
@@ -49,13 +64,13 @@ std::optional<MuscleIndex> index_muscles(const FindTable& find, const std::vecto
         const Value& roots = row.value.items[index.roots_field];
         for (const Value& root : roots.kind == Kind::List ? roots.list() : std::span<const Value>{})
             if (root.kind != Kind::String || !case_schema::is_spinal_level(root.str())) {
-                diagnostics.error("check.muscle_row", table->span,
-                                  fmt::format("row `{}` of `{}` (written by `{}`): its roots must "
-                                              "be spinal levels such as \"C6\" or \"L5\", one "
-                                              "each, not {}",
-                                              row.keys.empty() ? "" : to_text(row.keys[0], shapes),
-                                              case_tables::muscles, row.layer,
-                                              to_text(root, shapes, true)));
+                Diagnostic& d = diagnostics.error(
+                    "check.muscle_row", table->row_span(at),
+                    fmt::format("row `{}` of `{}` (written by `{}`): its roots must be spinal "
+                                "levels such as \"C6\" or \"L5\", one each, not {}",
+                                row.keys.empty() ? "" : to_text(row.keys[0], shapes),
+                                case_tables::muscles, row.layer, to_text(root, shapes, true)));
+                if (root.kind == Kind::String) d.help = root_help(root.str());
                 return std::nullopt;
             }
         for (const auto& key : row.keys) {

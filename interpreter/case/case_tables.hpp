@@ -50,6 +50,9 @@ struct MuscleIndex {
 struct PolicyTable {
     const TableData* data = nullptr;
     Span span;
+    std::vector<Span> row_spans = {}; // where each row of `data` was written, when known
+    /// Where row `i` was written (a payer's row in the payer's file), else the table's name.
+    Span row_span(std::size_t i) const { return i < row_spans.size() ? row_spans[i] : span; }
 };
 /// Finds a table of the policy by name.
 using FindTable = std::function<std::optional<PolicyTable>(std::string_view name)>;

@@ -357,7 +357,12 @@ private:
             [&](std::string_view name) -> std::optional<PolicyTable> {
                 auto it = table_index_.find(std::string(name));
                 if (it == table_index_.end()) return std::nullopt;
-                return PolicyTable{p().tables[it->second].get(), table_span(std::string(name))};
+                const TableData* data = p().tables[it->second].get();
+                PolicyTable table{data, table_span(std::string(name))};
+                if (auto rows = rows_written_by_.find(data); rows != rows_written_by_.end())
+                    for (const MergedRow* row : rows->second)
+                        table.row_spans.push_back(row && row->row ? row->row->span : table.span);
+                return table;
             },
             p().shapes, diagnostics_);
         p().muscles = std::move(tables.muscles);
