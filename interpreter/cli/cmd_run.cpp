@@ -82,7 +82,7 @@ public:
                   Written& w) const {
         CaseOutcome outcome = session.run(text, evaluate_);
         if (!outcome.result)
-            failed(w, origin, outcome.case_id, outcome.error, outcome.help, false);
+            failed(w, origin, outcome.case_id, outcome.error, outcome.help, false, outcome.path);
         else if (json_) {
             append_json(w.out, *outcome.result, explain_);
             w.out += '\n';
@@ -106,7 +106,8 @@ public:
     // and messages quote the input, so they are made printable. JSON output has no origin: an input
     // that is no case at all says where it is.
     void failed(Written& w, std::string_view origin, std::string_view case_id,
-                const std::string& message, const std::string& help, bool no_case) const {
+                const std::string& message, const std::string& help, bool no_case,
+                std::string_view path = {}) const {
         w.all_used = false;
         std::string where = printable(origin);
         std::string& err = errors_in_output_only_ ? w.out : w.err;
@@ -114,7 +115,8 @@ public:
         if (!help.empty()) err += fmt::format("  help: {}\n", printable(help));
         if (errors_in_output_only_) return;
         if (json_)
-            w.out += error_json(case_id, no_case ? std::string(origin) + ": " + message : message) +
+            w.out += error_json(case_id, no_case ? std::string(origin) + ": " + message : message,
+                                {0, path, help}) +
                      "\n";
         else
             w.out += fmt::format("{}: error: {}\n", where, printable(message));

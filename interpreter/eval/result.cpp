@@ -319,10 +319,14 @@ void append_json(std::string& out, const Result& r, bool explain) {
     out += '}';
 }
 
-std::string error_json(std::string_view case_id, std::string_view message) {
+std::string error_json(std::string_view case_id, std::string_view message,
+                       const ErrorDetails& details) {
     std::string out = "{\"case\": ";
     json_string(out, case_id);
     field(out, "error", message);
+    if (details.line > 0) out += fmt::format(", \"line\": {}", details.line);
+    if (!details.path.empty()) field(out, "path", details.path);
+    if (!details.help.empty()) field(out, "help", details.help);
     out += '}';
     return out;
 }

@@ -77,8 +77,16 @@ std::string to_json(const Result& result, bool explain);
 /// to_json's text appended to `out`: a batch writes each case into its output buffer, with
 /// no string of its own to allocate and copy.
 void append_json(std::string& out, const Result& result, bool explain);
-/// `{"case": ID, "error": MESSAGE}`
-std::string error_json(std::string_view case_id, std::string_view message);
+/// What an error line says beyond its message, each given only when known: the line of the
+/// input it was on (a batch request's), the case's JSON path it is at, and what to do.
+struct ErrorDetails {
+    std::size_t line = 0;
+    std::string_view path = {};
+    std::string_view help = {};
+};
+/// `{"case": ID, "error": MESSAGE}`, then `"line"`, `"path"` and `"help"` when given.
+std::string error_json(std::string_view case_id, std::string_view message,
+                       const ErrorDetails& details = {});
 /// The readable form: aligned columns code, units, modifiers, rule, citation; then edits
 /// and documentation. Under explain, each line and edit is followed by its reasons and its
 /// sources (key, title, link, whether verified).

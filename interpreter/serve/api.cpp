@@ -164,19 +164,7 @@ std::string result_line(const CaseOutcome& outcome, const PolicyState& state, bo
     if (outcome.result) {
         out = to_json(*outcome.result, explain);
     } else {
-        out = error_json(outcome.case_id, outcome.error);
-        if (line > 0) {
-            out.pop_back();
-            out += fmt::format(", \"line\": {}}}", line);
-        }
-        if (!outcome.path.empty()) {
-            out.pop_back();
-            out += ", \"path\": " + json_text(outcome.path) + "}";
-        }
-        if (!outcome.help.empty()) {
-            out.pop_back();
-            out += ", \"help\": " + json_text(outcome.help) + "}";
-        }
+        out = error_json(outcome.case_id, outcome.error, {line, outcome.path, outcome.help});
         out.pop_back();
         out += ", \"policy\": " + json_text(state.program->name) + "}";
     }
