@@ -173,13 +173,22 @@ class RowMerger {
 public:
     RowMerger(MergedTable& table, const ast::TableRow& row, const std::string& layer,
               Diagnostics& diagnostics)
-        : table_(table), row_(row), layer_(layer), diagnostics_(diagnostics), keys_(keys_of(row)) {
-        for (std::size_t i = 0; i < keys_.size(); ++i) {
-            extents_.push_back(extent(keys_[i]));
-            if (extents_.back().kind == Extent::text)
-                by_id_.emplace(extents_.back().id, i);
-            else
+        : table_(table), row_(row), layer_(layer), diagnostics_(diagnostics) {
+        for (MergedKey& key : keys_of(row)) {
+            Extent e = extent(key);
+            std::size_t i = keys_.size();
+            if (e.kind == Extent::text) {
+                // A key given twice in one row is said once and kept once (it was kept once,
+                // and the row then said to be overridden by itself).
+                if (auto [first, added] = by_id_.emplace(e.id, i); !added) {
+                    repeated(keys_[first->second], key, e);
+                    continue;
+                }
+            } else {
                 ranges_.push_back(i);
+            }
+            keys_.push_back(std::move(key));
+            extents_.push_back(std::move(e));
         }
     }
 
@@ -422,6 +431,15 @@ private:
             message += fmt::format(" (this row's range `{}` covers it)", *own);
         auto& d = diagnostics_.error("check.duplicate_key", row_.span, std::move(message));
         d.notes.push_back("each key may appear once in a table");
+    }
+
+    // (A range's key in a row with others is check.range_key_alone already.)
+    void repeated(const MergedKey& first, const MergedKey& again, const Extent& e) {
+        if (range_of(first) || range_of(again)) return;
+        diagnostics_
+            .error("check.duplicate_key", again.key->span,
+                   fmt::format("this row already has the key {}", shown(again, e)))
+            .help = "write each key of a row once";
     }
 
     void partial(const MergedRow& other, const MergedKey& theirs, std::size_t mine) {
