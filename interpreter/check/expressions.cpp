@@ -332,9 +332,15 @@ Typed ExpressionChecker::name(const std::string& n, Span span, Scope& scope) {
               fmt::format("a table value or setting cannot use `{}`", n));
         return fail(span);
     }
-    if (n == "claim") {
+    // The names of the claim edits work on exist only there (lang/vocabulary.hpp).
+    if (n == "claim" || n == "supported" || n == "reviewing") {
         error("check.claim_outside_edit", span,
-              "`claim` is the claim the rules built: it exists only in edits");
+              n == "claim" ? "`claim` is the claim the rules built: it exists only in edits"
+              : n == "supported"
+                  ? "`supported` is the claim the study supports, which edits compare a "
+                    "submitted claim with: it exists only in edits"
+                  : "`reviewing` says whether edits are reviewing a submitted claim: it exists "
+                    "only in edits");
         return fail(span);
     }
     auto& d = error("check.unknown_name", span, fmt::format("unknown name `{}`", n));

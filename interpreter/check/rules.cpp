@@ -196,7 +196,7 @@ void RuleCompiler::refuse_without_action(const ast::Rule& rule, const MergedRule
     d.help = merged.replaces.empty()
                  ? fmt::format("give it what it does when its conditions hold (`deny \"…\"`, "
                                "`warn \"…\"`, `bill …`)")
-                 : fmt::format("to switch the {} off, write `disable {} {} because \"…\"`; to "
+                 : fmt::format("to switch the {} off, write `disable {} {} \"reason\"`; to "
                                "change it, give the override an action",
                                kind, kind, merged.rule->name.text);
 }
@@ -390,7 +390,9 @@ void RuleCompiler::compile_changes(const MergedRule& changes, const ast::Rule& t
                     vocabulary::keyword(target.kind), target.name.text);
                 continue;
             }
+            in_narrowing_ = true;
             ClauseCode compiled = compile_clause(clause, own, target, false);
+            in_narrowing_ = false;
             compiled.narrowing = index;
             narrowing.written.push_back(compiled.source);
             if (compiled.kind == ast::ClauseKind::When) {
@@ -596,6 +598,14 @@ void RuleCompiler::check_message(const Typed& message, const ast::Clause& clause
 // `when false`: the rule never acts. A payer switching off a rule of its base says so.
 void RuleCompiler::always_false(Diagnostic& d, const ast::Rule& rule, bool replaces) {
     std::string_view kind = vocabulary::keyword(rule.kind);
+    if (in_narrowing_) {
+        d.message += fmt::format(": this narrowing switches the {} `{}` off", kind, rule.name.text);
+        d.help =
+            fmt::format("to switch it off, write `disable {} {} \"reason\"`; to narrow it, give "
+                        "the narrowing a condition that reads the case",
+                        kind, rule.name.text);
+        return;
+    }
     d.message += fmt::format(": the {} never acts", kind);
     if (replaces)
         d.help =

@@ -76,6 +76,8 @@ private:
     void warn_unreachable_exceptions(const std::vector<RuleCode>& exceptions,
                                      const RuleCode& target, bool per_element);
     void refuse_without_action(const ast::Rule& rule, const MergedRule& merged);
+
+    bool in_narrowing_ = false; // compiling a payer's `narrow`: its conditions, not a rule's
 };
 
 } // namespace cpl::check_detail
