@@ -920,6 +920,18 @@ private:
             rule_at(d.kind).erase(d.target.text);
             disabled_[{d.kind, d.target.text}] = layer;
             disabled_reason_[{d.kind, d.target.text}] = d.reason;
+            // A rule or edit carries its cite; switching one off should say why as well, since
+            // review's denials, `--why-not` and `cpl doc` quote the reason to the coder.
+            if (d.reason.find_first_not_of(" \t") == std::string::npos)
+                diagnostics_
+                    .warning("check.disable_without_reason", d.target.span,
+                             fmt::format("`disable {} {}` gives no reason: `--why-not`, review's "
+                                         "denials and `cpl doc` can say only that `{}` disables "
+                                         "it",
+                                         kind_name(d.kind), d.target.text, layer))
+                    .help = fmt::format("write `disable {} {} \"reason\"`: why this payer does "
+                                        "not apply it, with its policy's reference",
+                                        kind_name(d.kind), d.target.text);
             return;
         }
         missing_target(merged, d.kind, d.target, d.kind_span,
