@@ -6,6 +6,7 @@
 #include "interpreter/check/check.hpp"
 #include "interpreter/engine/snapshot.hpp"
 #include "interpreter/load/load.hpp"
+#include "lang/counted.hpp"
 #include "lang/utf8.hpp"
 #include "lang/vocabulary.hpp"
 #include "ordered_pool.hpp"
@@ -294,8 +295,8 @@ int bench(const BenchOptions& options) {
 
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
-    print("policy            {} ({} rules, {} edits)\n", program.name, program.rules.size(),
-          program.edits.size());
+    print("policy            {} ({}, {})\n", program.name, counted(program.rules.size(), "rule"),
+          counted(program.edits.size(), "edit"));
     print("cases             {} {}, {:.1f} MB of JSON, {} could not be used, {} lines billed\n",
           cases.size(),
           given.empty() ? "generated" : fmt::format("from {} given cases", given.size()),

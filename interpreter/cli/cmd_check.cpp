@@ -6,6 +6,7 @@
 // The exit status is the same in every format: 0 clean, 1 errors.
 #include "commands.hpp"
 #include "interpreter/lsp/text.hpp"
+#include "lang/counted.hpp"
 #include "lang/render.hpp"
 #include "lang/utf8.hpp"
 
@@ -154,9 +155,6 @@ int check(const CheckOptions& options) {
         if (!report(loaded)) continue;
         if (!part_of.empty()) print("note: {}\n", part_of);
         const Program& program = *loaded.program;
-        auto counted = [](std::size_t n, std::string_view noun) {
-            return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
-        };
         print("{}: ok (policy {}: {}, {}, {}, {})\n", printable(file), program.name,
               counted(program.rules.size(), "rule"), counted(program.edits.size(), "edit"),
               counted(program.tables.size(), "table"), counted(program.settings.size(), "setting"));

@@ -10,6 +10,7 @@
 #include "interpreter/program/reads.hpp"
 #include "interpreter/tools/doc_builder.hpp"
 #include "lang/cite.hpp"
+#include "lang/counted.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -42,10 +43,6 @@ Inlines urls_linked(const std::string& cite) {
     }
     if (at < cite.size()) out.push_back(text(cite.substr(at)));
     return out;
-}
-
-std::string counted(std::size_t n, const char* noun) {
-    return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
 }
 
 std::string key_text(const TableRowData& row, const std::vector<Shape>& shapes) {
