@@ -239,7 +239,15 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForHelp& e) {
         return finish(app.exit(e));
     } catch (const CLI::ParseError& e) {
-        app.exit(e);
+        // Said as cpl's other usage errors are (`cpl run: error: … [code]`), naming the command
+        // whose help lists what it takes.
+        std::string invoked = "cpl";
+        for (const CLI::App* sub : app.get_subcommands())
+            invoked += " " + sub->get_name();
+        std::string what = e.what();
+        if (!what.empty() && what[0] >= 'A' && what[0] <= 'Z') what[0] = char(what[0] - 'A' + 'a');
+        eprint("{}: error: {} [usage]\n  help: see `{}`\n", invoked, what,
+               invoked == "cpl" ? std::string("cpl help") : "cpl help" + invoked.substr(3));
         return finish(2);
     }
     try {
