@@ -452,8 +452,11 @@ private:
 // What a rule knows of `service_date` before its first clause: it runs only on its own dates
 // and on those the policy codes (a case dated outside them is refused), so `when service_date <
 // "2023-06-01"` in an edit `from "2024-01-01"` never holds.
-std::map<std::string, Known> dates_of_service(const RuleCode& code, const Program& p) {
-    Effective dates = p.service_dates;
+// A base's rule checked under a payer that narrowed the policy's dates is told only of its own:
+// its author cannot change the payer's header, nor is the rule wrong for its own policy.
+std::map<std::string, Known> dates_of_service(const RuleCode& code, const Program& p,
+                                              bool outermost) {
+    Effective dates = outermost ? p.service_dates : Effective{};
     if (code.effective.from > dates.from) dates.from = code.effective.from;
     if (!code.effective.until.empty() &&
         (dates.until.empty() || code.effective.until < dates.until))
@@ -464,7 +467,7 @@ std::map<std::string, Known> dates_of_service(const RuleCode& code, const Progra
     if (!dates.from.empty()) date.low_text = TextBound{dates.from, true};
     if (!dates.until.empty()) date.high_text = TextBound{dates.until, false};
     date.dated_by = range_in_words(dates);
-    bool own = code.effective.dated(), policy = p.service_dates.dated();
+    bool own = code.effective.dated(), policy = outermost && p.service_dates.dated();
     date.dated_by += own && policy ? std::string(" (its own, within those the policy codes)")
                      : own         ? " (its own)"
                                    : std::string(" (those the policy codes)");
@@ -762,7 +765,7 @@ void RuleCompiler::warn_contradictions(const RuleCode& code, const ast::Rule& ru
     };
     bool acted = false; // an action came before: what comes after never runs, not the rule
     follow_clauses(
-        code, dates_of_service(code, p()),
+        code, dates_of_service(code, p(), code.layer == merged_.layers.back()),
         [&](std::map<std::string, Known>& known, const ClauseCode& clause, bool holds) {
             if (vocabulary::clause(clause.kind).role == vocabulary::ClauseRole::action)
                 acted = true;

@@ -57,6 +57,23 @@ TEST_CASE("an unknown name gets a did-you-mean") {
     CHECK(rendered(loaded).find("did you mean `min_muscles_per_limb`?") != std::string::npos);
 }
 
+TEST_CASE("service_date: a rule is told of the policy's dates only in the policy that sets them") {
+    // The base's rule tests a date before the payer's `from`: in the payer it never acts, but
+    // neither the base's author nor the payer can change that rule, so check says nothing of it.
+    write_temp("dated_base.cpl", "policy dated_base\n"
+                                 "rule old_dates when service_date < \"2020-01-01\" bill 95860 "
+                                 "cite \"x\"\n");
+    Loaded payer = load_text("policy dated_payer extends \"dated_base.cpl\" from \"2021-01-01\"\n"
+                             "rule own_old when service_date < \"2020-06-01\" bill 95861 "
+                             "cite \"y\"\n",
+                             "dated_payer.cpl");
+    REQUIRE(payer.program);
+    std::string said = rendered(payer);
+    CHECK(said.find("`service_date < \"2020-06-01\"` cannot hold") != std::string::npos);
+    CHECK(said.find("2020-01-01") == std::string::npos);
+    CHECK(said.find("from 2021-01-01 (those the policy codes)") != std::string::npos);
+}
+
 TEST_CASE("a payer restates a setting, replaces table rows, overrides and disables rules") {
     std::string base = write_temp("base_policy.cpl", "policy base\n"
                                                      "setting min_muscles_per_limb 5 within 1..20\n"
