@@ -922,6 +922,14 @@ Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {
             d.help = fmt::format("`..` binds looser than `{}`: write `({}..{}) {} {}`", op,
                                  source_text(range_start_->span), source_text(b.left->span), op,
                                  source_text(b.right->span));
+        // `ncs_band > 0`: a table is compared or counted only through its rows.
+        for (const auto& [side, type] : {std::pair{b.left.get(), &l}, {b.right.get(), &r}})
+            if ((*type)->kind == TypeKind::Table) {
+                std::string table(source_text(side->span));
+                d.help = fmt::format("`{}` is a table: its value for a key is `{}[KEY]`, `KEY "
+                                     "in {}` tests a key, and `count(keys({}))` counts its rows",
+                                     table, table, table, table);
+            }
         // `1..10000`: five digits are a code; the number is written with a `_`.
         for (const auto& [side, other] : {std::pair{b.left.get(), &r}, {b.right.get(), &l}})
             if (std::holds_alternative<ast::CodeLit>(side->kind) &&
