@@ -27,6 +27,13 @@ std::optional<Reply> unknown_parameter(const Params& params,
         if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
         std::string help = fmt::format("this endpoint takes: {}", fmt::join(allowed, ", "));
         if (allowed.empty()) help = "this endpoint takes no query parameters";
+        // `?=standard`: a value with no name, where `policy=` was likely meant.
+        if (name.empty())
+            return error_reply(400,
+                               fmt::format("a query parameter has no name (`={}`): write it "
+                                           "`NAME=VALUE`",
+                                           value),
+                               help);
         if (auto near = closest(name, allowed))
             return error_reply(
                 400, fmt::format("unknown query parameter `{}`; did you mean `{}`?", name, *near),

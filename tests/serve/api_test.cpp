@@ -263,6 +263,12 @@ TEST_CASE("serve: policies, diff, muscles and health describe what is loaded", "
     CHECK(unknown->status == 404);
     CHECK(json::parse(unknown->body)["error"] ==
           "no policy `comercial` is loaded; did you mean `commercial`?");
+    // A value with no name (`?=commercial`, `policy` left out) is said as such, not as an
+    // unknown parameter named ``.
+    auto nameless = client.Post("/v1/evaluate?=commercial", "{}", "application/json");
+    CHECK(nameless->status == 400);
+    CHECK(json::parse(nameless->body)["error"] ==
+          "a query parameter has no name (`=commercial`): write it `NAME=VALUE`");
 }
 
 TEST_CASE("serve: metrics count requests, latency, cases and the policy version", "[serve]") {
