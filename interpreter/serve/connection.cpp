@@ -392,7 +392,9 @@ std::string_view reason_phrase(int status) {
     case 408:
         return "Request Timeout";
     case 413:
-        return "Content Too Large";
+        // The library's phrase (RFC 9110 renamed it "Content Too Large"): a client sees one
+        // phrase for a body too large whichever part of the server refused it.
+        return "Payload Too Large";
     case 414:
         return "URI Too Long";
     case 431:
