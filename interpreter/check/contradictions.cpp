@@ -5,6 +5,7 @@
 // all read alike on one pass: a field of the case, of a rule variable or of a definition,
 // against constants (`==`, `!=`, `in`, `not in`, `<`, `<=`, `>`, `>=`, on numbers and texts),
 // through `not` and the `or`s that list values of one of them (`x == a or x == b`).
+#include "interpreter/case/case_schema.hpp"
 #include "interpreter/check/in_force.hpp"
 #include "interpreter/check/rules.hpp"
 #include "lang/vocabulary.hpp"
@@ -177,6 +178,10 @@ struct Known {
     std::optional<TextBound> low_text, high_text;
     std::vector<std::string> said_by; // the conditions that said so, as written
     std::string dated_by;             // the dates of service that bound it, in words
+    // What the case schema holds it to, apart from what conditions said (so that a warning
+    // names it only where it is why nothing is left): its largest value, and why, in words.
+    std::optional<std::int64_t> schema_high;
+    std::string bounded_by;
     bool reported = false;
 };
 
@@ -193,8 +198,15 @@ bool below(const std::optional<TextBound>& high, std::string_view s) {
     return !high || s < high->text || (high->inclusive && s == high->text);
 }
 
+// The largest value left: the conditions' bound or the schema's, the lower.
+std::optional<std::int64_t> high_of(const Known& k) {
+    if (k.high && k.schema_high) return std::min(*k.high, *k.schema_high);
+    return k.high ? k.high : k.schema_high;
+}
+
 bool numbers_between(const Known& k) {
-    return !(k.low && k.high && *k.low > *k.high);
+    auto high = high_of(k);
+    return !(k.low && high && *k.low > *high);
 }
 bool texts_between(const Known& k) {
     if (!k.low_text || !k.high_text) return true;
@@ -209,7 +221,7 @@ bool satisfiable_alone(const Known& k, const std::vector<Shape>& shapes) {
     for (const auto& v : *k.among) {
         if (contains(k.not_among, v, shapes)) continue;
         if (v.kind == Kind::Number &&
-            ((k.low && v.number < *k.low) || (k.high && v.number > *k.high)))
+            ((k.low && v.number < *k.low) || (high_of(k) && v.number > *high_of(k))))
             continue;
         if (v.kind == Kind::String && (!above(k.low_text, v.str()) || !below(k.high_text, v.str())))
             continue;
@@ -449,19 +461,25 @@ private:
     mutable int reading_ = 0; // definitions read through, one in another
 };
 
-// What a rule knows of `service_date` before its first clause: it runs only on its own dates
+// What a rule knows before its first clause: of the case's limbs, what the case reader holds
+// them to; of `service_date`, that the rule runs only on its own dates
 // and on those the policy codes (a case dated outside them is refused), so `when service_date <
 // "2023-06-01"` in an edit `from "2024-01-01"` never holds.
 // A base's rule checked under a payer that narrowed the policy's dates is told only of its own:
 // its author cannot change the payer's header, nor is the rule wrong for its own policy.
-std::map<std::string, Known> dates_of_service(const RuleCode& code, const Program& p,
-                                              bool outermost) {
+std::map<std::string, Known> known_from_the_start(const RuleCode& code, const Program& p,
+                                                  bool outermost) {
     Effective dates = outermost ? p.service_dates : Effective{};
     if (code.effective.from > dates.from) dates.from = code.effective.from;
     if (!code.effective.until.empty() &&
         (dates.until.empty() || code.effective.until < dates.until))
         dates.until = code.effective.until;
     std::map<std::string, Known> known;
+    // A case names each limb once, and there are four (the case reader refuses a limb given
+    // twice): `count(case.extremities) > 4` never holds.
+    Known& limbs = known[fmt::format("count(case.{},)", case_field::extremities)];
+    limbs.schema_high = 4;
+    limbs.bounded_by = "a case has at most 4 extremities: each limb is given once";
     if (!dates.dated()) return known;
     Known& date = known["date of service"];
     if (!dates.from.empty()) date.low_text = TextBound{dates.from, true};
@@ -739,7 +757,15 @@ void RuleCompiler::warn_contradictions(const RuleCode& code, const ast::Rule& ru
             if (!k.dated_by.empty())
                 d.notes.push_back(
                     fmt::format("the {} runs only on dates of service {}", kind, k.dated_by));
-            if (!k.dated_by.empty() && !texts_between(k))
+            bool by_schema = false;
+            if (Known without = k; k.schema_high) {
+                without.schema_high.reset();
+                by_schema = satisfiable(without, shapes);
+                if (by_schema) d.notes.push_back(k.bounded_by);
+            }
+            if (by_schema)
+                d.help = "check the number it is compared with";
+            else if (!k.dated_by.empty() && !texts_between(k))
                 d.help = fmt::format("a case's `service_date` is always one of these dates: check "
                                      "the date it is compared with{}",
                                      code.effective.dated()
@@ -765,7 +791,7 @@ void RuleCompiler::warn_contradictions(const RuleCode& code, const ast::Rule& ru
     };
     bool acted = false; // an action came before: what comes after never runs, not the rule
     follow_clauses(
-        code, dates_of_service(code, p(), code.layer == merged_.layers.back()),
+        code, known_from_the_start(code, p(), code.layer == merged_.layers.back()),
         [&](std::map<std::string, Known>& known, const ClauseCode& clause, bool holds) {
             if (vocabulary::clause(clause.kind).role == vocabulary::ClauseRole::action)
                 acted = true;
