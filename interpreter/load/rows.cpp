@@ -461,7 +461,50 @@ private:
     std::vector<std::size_t> ranges_;
 };
 
+// A row's dates in words: "until 2023-01-01", "from 2023-01-01", "on every date".
+std::string in_force(const ast::Effective& e) {
+    if (!e.dated()) return "on every date";
+    std::string from = e.from ? "from " + e.from->text : "";
+    std::string until = e.until ? "until " + e.until->text : "";
+    return from.empty() || until.empty() ? from + until : from + " " + until;
+}
+
 } // namespace
+
+void warn_versions_left(const MergedTable& table, std::span<const ast::TableRow> block,
+                        Diagnostics& diagnostics) {
+    for (const ast::TableRow& row : block) {
+        if (!row.remove || row.effective.dated()) continue;
+        for (const MergedKey& key : keys_of(row)) {
+            Extent e = extent(key);
+            if (e.kind != Extent::text) continue;
+            auto at = table.rows_by_key.find(e.id);
+            if (at == table.rows_by_key.end()) continue;
+            std::vector<std::size_t> places = at->second;
+            std::sort(places.begin(), places.end());
+            places.erase(std::unique(places.begin(), places.end()), places.end());
+            std::vector<std::string> left;
+            for (std::size_t i : places) {
+                const MergedRow& other = table.rows[i];
+                if (!other.row) continue;
+                for (const MergedKey& theirs : other.keys)
+                    if (covers(e, extent(theirs))) {
+                        left.push_back(in_force(other.row->effective));
+                        break;
+                    }
+            }
+            if (left.empty()) continue;
+            std::string shown_key = shown(key, e);
+            auto& d = diagnostics.warning(
+                "check.remove_leaves_versions", key.key->span,
+                fmt::format("`remove {0}` takes out one version of {0}, the first the table "
+                            "has: {1} {2} {3} in force",
+                            shown_key, left.size() == 1 ? "its version" : "its versions",
+                            fmt::join(left, " and "), left.size() == 1 ? "stays" : "stay"));
+            d.help = fmt::format("write `remove {}` once for each version to take out", shown_key);
+        }
+    }
+}
 
 void merge_row(MergedTable& table, const ast::TableRow& row, const std::string& layer,
                Diagnostics& diagnostics) {

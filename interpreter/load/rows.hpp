@@ -5,6 +5,8 @@
 
 #include "interpreter/load/load.hpp"
 
+#include <span>
+
 namespace cpl {
 
 /// Adds `row`, written by `layer`, to `table`. A row takes the keys it restates from the rows
@@ -14,5 +16,11 @@ namespace cpl {
 /// `table.unmatched_removes` for the checker.
 void merge_row(MergedTable& table, const ast::TableRow& row, const std::string& layer,
                Diagnostics& diagnostics);
+
+/// After a table block is merged: a `remove KEY` without dates that left other versions of
+/// the key (rows of other dates) in force is `check.remove_leaves_versions`, since a payer
+/// writing no dates meant the key gone.
+void warn_versions_left(const MergedTable& table, std::span<const ast::TableRow> block,
+                        Diagnostics& diagnostics);
 
 } // namespace cpl

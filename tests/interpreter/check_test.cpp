@@ -601,3 +601,25 @@ TEST_CASE("a position in a case's list needs a count that covers it") {
     INFO(rendered(written));
     CHECK(codes(written).empty());
 }
+
+// `remove KEY` takes out one version of a dated key: an undated one that leaves another in
+// force is said, naming it; one `remove` for each version is not.
+TEST_CASE("a remove without dates that leaves a version of its key in force is said") {
+    std::string base = write_temp(fmt::format("versions_base_{}.cpl", ::getpid()),
+                                  "policy versions_a extends standard \"a\"\n"
+                                  "table per_day \"a day\"\n  cite \"a\"\n"
+                                  "  95866 => 2 until \"2023-01-01\"\n"
+                                  "  95866 => 1 from \"2023-01-01\"\n  95870 => 1\nend\n");
+    Loaded once = load_text("policy versions_b extends \"" + base +
+                            "\"\ntable per_day\n  remove 95866\nend\n");
+    INFO(rendered(once));
+    CHECK(codes(once) == "check.remove_leaves_versions");
+    CHECK(rendered(once).find("`remove 95866` takes out one version of 95866, the first the "
+                              "table has: its version from 2023-01-01 stays in force") !=
+          std::string::npos);
+    Loaded each = load_text("policy versions_c extends \"" + base +
+                            "\"\ntable per_day\n  remove 95866\n  remove 95866\n"
+                            "  remove 95870\nend\n");
+    INFO(rendered(each));
+    CHECK(codes(each).empty());
+}
