@@ -11,7 +11,44 @@
 
 namespace cpl {
 
+namespace {
+
+// The lines of the claim the policy would produce from the study: its edits run over what the
+// rules built, as outside review, and nothing of that run is kept (no edit, documentation,
+// explanation or coverage; the lines are put back). A line the study supports that a payer's
+// edit denies (a per-day limit, a service not covered) is then not advised as unbilled.
+std::vector<Line> produced_lines(CaseState& s, std::size_t first_index) {
+    std::vector<LineState> built = s.lines;
+    std::size_t edits = s.edits.size(), documentation = s.documentation.size();
+    bool explain = s.explain, expressions = s.expressions;
+    Coverage* coverage = s.coverage;
+    RuleProfile* profile = s.profile;
+    auto* rows_seen = s.context.rows_seen;
+    s.explain = s.expressions = false;
+    s.coverage = nullptr;
+    s.profile = nullptr;
+    s.context.rows_seen = nullptr;
+    s.claim_dirty = true;
+    run_edits(s, first_index);
+    std::vector<Line> produced;
+    for (auto& state : s.lines)
+        produced.push_back(std::move(state.line));
+    s.lines = std::move(built);
+    s.edits.resize(edits);
+    s.documentation.resize(documentation);
+    s.explain = explain;
+    s.expressions = expressions;
+    s.coverage = coverage;
+    s.profile = profile;
+    s.context.rows_seen = rows_seen;
+    s.claim_dirty = true;
+    return produced;
+}
+
+} // namespace
+
 void review(CaseState& s, Result& result, Value submitted, std::size_t first_index) {
+    std::vector<Line> produced = produced_lines(s, first_index);
     std::vector<Line> supported_lines;
     for (auto& state : s.lines)
         supported_lines.push_back(std::move(state.line));
@@ -80,13 +117,21 @@ void review(CaseState& s, Result& result, Value submitted, std::size_t first_ind
                                               state.line.code)};
         }
     }
+    // Unbilled: a supported code on no submitted line, as the rules billed it, with the units
+    // the policy's edits leave it; none when they deny it.
     for (const auto& line : supported_lines) {
         bool billed =
             std::any_of(s.lines.begin(), s.lines.end(),
                         [&](const LineState& state) { return state.line.code == line.code; }) ||
             std::any_of(result.review.begin(), result.review.end(),
                         [&](const ReviewLine& r) { return r.code == line.code; });
-        if (!billed) result.unbilled.push_back(line);
+        if (billed) continue;
+        std::int64_t payable = 0;
+        for (const Line& p : produced)
+            if (p.code == line.code) payable += p.units;
+        if (payable == 0) continue;
+        result.unbilled.push_back(line);
+        result.unbilled.back().units = std::min(line.units, payable);
     }
     result.reviewed = true;
 }
