@@ -314,6 +314,28 @@ void diff_header(const Program& base, const Program& payer, std::vector<Change>&
     }
 }
 
+// One key of a payer's row of several keys: a change of the base's row that held it (none
+// when the value is the same), or an addition when no row did.
+void key_of_row(std::vector<Change>& out, const TableData& table, const TableRowData& row,
+                const Value& key, const TableRowData* held, const Program& base,
+                const Program& payer) {
+    std::string name = fmt::format("{}[{}]", table.name, to_text(key, payer.shapes, true));
+    std::string value = to_text(row.value, payer.shapes, true);
+    if (!held) {
+        out.push_back({"table row", name, "added", "", value, row.cite, row.layer, {}});
+        return;
+    }
+    std::string before = to_text(held->value, base.shapes, true);
+    if (before == value) return;
+    std::vector<std::string> details = {
+        "- " + before, "+ " + value,
+        fmt::format("restated by the row `{}`", key_text(row, payer.shapes))};
+    if (held->keys.size() > 1)
+        details.push_back(fmt::format("the base's row `{}` held this key, and keeps its others",
+                                      key_text(*held, base.shapes)));
+    out.push_back({"table row", name, "changed", before, value, row.cite, row.layer, details});
+}
+
 } // namespace
 
 std::vector<Change> diff(const Program& base, const Program& payer) {
@@ -357,6 +379,15 @@ std::vector<Change> diff(const Program& base, const Program& payer) {
             auto it = then.find(key);
             std::string name = fmt::format("{}[{}]", t->name, key);
             if (it == then.end()) {
+                // A row of several keys (`95885, 95887 => 1`) restating keys the base holds:
+                // each key is a change of the base's row that held it, or an addition.
+                if (old && !old->dated && !t->dated && !row.is_range && row.keys.size() > 1 &&
+                    std::any_of(row.keys.begin(), row.keys.end(),
+                                [&](const Value& k) { return old->find(k, "") != nullptr; })) {
+                    for (const Value& k : row.keys)
+                        key_of_row(out, *t, row, k, old->find(k, ""), base, payer);
+                    continue;
+                }
                 // A key the base held in a range (`1..4 => 3`, then `2 => 9`) or among the keys
                 // of one row: the payer's row takes it over, and its value changes.
                 const TableRowData* held = nullptr;
@@ -449,7 +480,8 @@ std::vector<Change> diff(const Program& base, const Program& payer) {
                     continue;
                 }
             }
-            if (!t->dated && !row->is_range && row->keys.size() > 1) {
+            // A key a payer's row of several keys restated is found there: not removed.
+            if (!t->dated && !row->is_range) {
                 for (const Value& k : row->keys)
                     if (!t->find(k, "")) gone.push_back(to_text(k, base.shapes, true));
                 if (gone.size() < row->keys.size()) {

@@ -194,6 +194,38 @@ TEST_CASE("diff: a key taken out of a base's row of several keys is changed, not
     CHECK(changes.size() == 4);
 }
 
+// A payer's row of several keys restating keys of the base's rows: each key is changed (or
+// unchanged), none is "added", and the base's rows are not "removed".
+TEST_CASE("diff: a payer's row of several keys restates each key it names") {
+    auto [old, payer] =
+        over_base("diff_multi_base",
+                  "policy diff_multi_base\n"
+                  "table m \"m\" cite \"c\"\n  95885 => 4\n  95887 => 1\n"
+                  "  95860, 95861 => 2\nend\n",
+                  "policy diff_multi_payer extends \"{}\"\n"
+                  "table m\n  95885, 95887, 95870 => 1\n  95860, 95864 => 3\nend\n");
+    std::vector<Change> changes = diff(*old.program, *payer.program);
+    INFO(render_changes(changes, *old.program, *payer.program));
+    const Change* m85 = find(changes, "table row", "m[\"95885\"]");
+    REQUIRE(m85);
+    CHECK(m85->action == "changed");
+    CHECK(m85->details == std::vector<std::string>{"- 4", "+ 1",
+                                                   "restated by the row `\"95885\", \"95887\", "
+                                                   "\"95870\"`"});
+    CHECK_FALSE(find(changes, "table row", "m[\"95887\"]")); // the same value: no change
+    const Change* m70 = find(changes, "table row", "m[\"95870\"]");
+    REQUIRE(m70);
+    CHECK(m70->action == "added");
+    const Change* m60 = find(changes, "table row", "m[\"95860\"]");
+    REQUIRE(m60);
+    CHECK(m60->details.back() == "the base's row `\"95860\", \"95861\"` held this key, and "
+                                 "keeps its others");
+    CHECK(find(changes, "table row", "m[\"95864\"]")->action == "added");
+    for (const Change& c : changes)
+        CHECK(c.action != "removed");
+    CHECK(changes.size() == 4);
+}
+
 TEST_CASE("diff: a setting restated with its value on a date changes nothing") {
     Loaded standard = load_policy("standard");
     REQUIRE(standard.program);
