@@ -9,9 +9,12 @@
 
 #include "interpreter/check/in_force.hpp"
 #include "interpreter/program/expressions.hpp"
+#include "lang/codes.hpp"
+#include "lang/dates.hpp"
 #include "lang/suggest.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <fmt/format.h>
 #include <functional>
 #include <limits>
@@ -358,6 +361,79 @@ void TableCompiler::check_value(const MergedTable& table, const TypeP& want, con
             fmt::format("the rows `{}` writes hold {}", table.declared_by, type_name(want)));
 }
 
+namespace {
+
+// "12/31/2025" (month, day, year, as US forms write a date) as "2025-12-31"; "" otherwise.
+std::string iso_of_us_date(std::string_view text) {
+    unsigned month = 0, day = 0, year = 0;
+    char end = 0;
+    std::string copy(text);
+    if (std::sscanf(copy.c_str(), "%2u/%2u/%4u%c", &month, &day, &year, &end) != 3) return "";
+    std::string iso = fmt::format("{:04}-{:02}-{:02}", year, month, day);
+    return parse_date(iso) ? iso : "";
+}
+
+} // namespace
+
+// A table read from a data file checks each cell by its column's type: a date as YYYY-MM-DD
+// (or empty), a procedure code. A row written in a policy over it is held to the same: a
+// payer's `deletion_date: "12/31/2025"` never compared as a date (its pair was never in
+// force), and `column_1: "958860"` never matched a code.
+void TableCompiler::check_columns(const MergedTable& table, const RowValue& row) {
+    const auto& from = table.decl->rows_from;
+    if (!from || from->value.empty()) return;
+    const ast::Expr& written = *row.row->row->value;
+    auto cell = [&](const ast::Column& column, const Value& v, const ast::Expr& e) {
+        if (v.kind != Kind::String) return true; // another kind: check_value says so
+        std::string_view text = v.str();
+        const std::string& type = column.type.text;
+        std::string want, help;
+        if (type == "date" && !text.empty() && !parse_date(text)) {
+            want = "a date as YYYY-MM-DD (or empty, for none)";
+            std::string iso = iso_of_us_date(text);
+            help = iso.empty() ? "write a date as YYYY-MM-DD, e.g. \"2025-12-31\""
+                               : fmt::format("write it \"{}\"", iso);
+        } else if (type == "code" && !is_procedure_code(text)) {
+            want = "a procedure code";
+            help = "a procedure code is five digits, four digits and F/T/U/M/A, or a letter and "
+                   "four digits: 95860, 0766T, G0453";
+        }
+        if (want.empty()) return true;
+        auto& d = error("check.table_value_type", e.span,
+                        fmt::format("`{}` is \"{}\", not {}: table `{}` reads column `{}` of `{}` "
+                                    "as a {}, and this row must hold the same",
+                                    column.name.text, text, want, table.decl->name.text,
+                                    column.name.text, from->path.text, type));
+        d.help = help;
+        return false;
+    };
+    auto element = [&](const Value& v, const ast::Expr& e) {
+        if (!from->record) return cell(from->value.front(), v, e);
+        if (v.kind != Kind::Record) return true;
+        const Shape& shape = p().shapes[v.size];
+        const auto* record = std::get_if<ast::RecordExpr>(&e.kind);
+        for (const ast::Column& column : from->value) {
+            int i = shape.field_index(column.name.text);
+            if (i < 0) continue;
+            const ast::Expr* field = &e;
+            if (record)
+                for (const auto& f : record->fields)
+                    if (f.name.text == column.name.text) field = &f.value;
+            if (!cell(column, v.items[i], *field)) return false;
+        }
+        return true;
+    };
+    if (!from->grouped) {
+        element(row.value, written);
+        return;
+    }
+    if (row.value.kind != Kind::List) return;
+    const auto* items = std::get_if<ast::ListExpr>(&written.kind);
+    bool each_written = items && items->items.size() == row.value.size;
+    for (std::uint32_t i = 0; i < row.value.size; ++i)
+        if (!element(row.value.items[i], each_written ? items->items[i] : written)) return;
+}
+
 Typed TableCompiler::row_value(const ast::Expr& written) {
     Scope scope;
     scope.constant_only = true;
@@ -465,7 +541,10 @@ void TableCompiler::tables() {
         TypeP value_type = declared_value(t, values);
         if (value_type)
             for (const auto& v : values)
-                if (v.ok) check_value(t, value_type, v);
+                if (v.ok) {
+                    check_value(t, value_type, v);
+                    check_columns(t, v);
+                }
         data->index();
         TypeP key_type = keys.kind == KeyKind::number    ? number_type()
                          : keys.kind == KeyKind::boolean ? bool_type()

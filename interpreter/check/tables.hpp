@@ -44,6 +44,7 @@ private:
     Typed row_value(const ast::Expr& written);
     TypeP declared_value(const MergedTable& table, const std::vector<RowValue>& values);
     void check_value(const MergedTable& table, const TypeP& want, const RowValue& row);
+    void check_columns(const MergedTable& table, const RowValue& row);
 };
 
 } // namespace cpl::check_detail

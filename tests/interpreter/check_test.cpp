@@ -623,3 +623,19 @@ TEST_CASE("a remove without dates that leaves a version of its key in force is s
     INFO(rendered(each));
     CHECK(codes(each).empty());
 }
+
+// A row written over a table read from a data file is held to its columns' types.
+TEST_CASE("a payer's row of a data file's table holds dates and codes as the file's cells do") {
+    Loaded code = load_text("policy columns_a extends standard \"a\"\ntable ptp\n"
+                            "  95870 => [{column_1: \"958860\", modifier_indicator: 1, "
+                            "deletion_date: \"\"}]\nend\n");
+    INFO(rendered(code));
+    CHECK(codes(code) == "check.table_value_type");
+    CHECK(rendered(code).find("`column_1` is \"958860\", not a procedure code") !=
+          std::string::npos);
+    Loaded fine = load_text("policy columns_b extends standard \"b\"\ntable ptp\n"
+                            "  95870 => [{column_1: 95886, modifier_indicator: 1, "
+                            "deletion_date: \"2025-12-31\"}]\nend\n");
+    INFO(rendered(fine));
+    CHECK(codes(fine).empty());
+}
