@@ -30,10 +30,17 @@ Inlines urls_linked(const std::string& cite) {
     while (at < cite.size()) {
         std::size_t url = std::min(cite.find("http://", at), cite.find("https://", at));
         if (url == std::string::npos) break;
+        // A `)` ends the URL unless it closes a `(` of the URL itself (as GFM's autolinks
+        // read it): `…/Nerve_Conduction_(NCS)_Policy.pdf` is one link, `(see https://x)` ends
+        // at the x.
         std::size_t end = url;
+        int open = 0;
         while (end < cite.size() && !std::isspace(static_cast<unsigned char>(cite[end])) &&
-               cite[end] != ';' && cite[end] != ')' && cite[end] != ']')
+               cite[end] != ';' && cite[end] != ']' && (cite[end] != ')' || open > 0)) {
+            if (cite[end] == '(') ++open;
+            if (cite[end] == ')') --open;
             ++end;
+        }
         while (end > url && (cite[end - 1] == '.' || cite[end - 1] == ','))
             --end; // sentence punctuation
         if (url > at) out.push_back(text(cite.substr(at, url - at)));

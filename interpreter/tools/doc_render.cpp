@@ -1,6 +1,7 @@
 // interpreter/tools/doc_render.cpp — the blocks of a `cpl doc` page as Markdown or HTML.
 #include "interpreter/tools/doc_page.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <string_view>
 
@@ -23,13 +24,38 @@ std::string md_escape(std::string_view s) {
     return out;
 }
 
+// A code span whose fence is longer than any run of backticks in it (CommonMark 6.1): a
+// value holding "``" closed a fence of two, and what followed it was read as Markdown (and
+// HTML) on the published page.
 std::string md_code(std::string_view s) {
     std::string body(s);
     for (char& c : body)
         if (c == '\n') c = ' ';
-    std::string fence = body.find('`') == std::string::npos ? "`" : "``";
-    if (fence.size() > 1 || body.starts_with(' ')) return fence + " " + body + " " + fence;
+    std::size_t longest = 0, run = 0;
+    for (char c : body) {
+        run = c == '`' ? run + 1 : 0;
+        longest = std::max(longest, run);
+    }
+    std::string fence(longest + 1, '`');
+    bool pad = longest > 0 || body.starts_with(' ') || body.ends_with(' ');
+    if (pad) return fence + " " + body + " " + fence;
     return fence + body + fence;
+}
+
+// A link's destination with what it cannot hold as written percent-encoded: a space or a
+// parenthesis ends it, `<` `>` `"` and backticks are read as markup, and a `|` splits the
+// table cell it is in (GFM tables split cells before reading links).
+std::string md_href(std::string_view href) {
+    std::string out;
+    for (char c : href) {
+        auto byte = static_cast<unsigned char>(c);
+        if (byte <= 0x20 || byte == 0x7f ||
+            std::string_view("()<>\"`|\\[]{}").find(c) != std::string_view::npos)
+            out += fmt::format("%{:02X}", byte);
+        else
+            out += c;
+    }
+    return out;
 }
 
 std::string md_inlines(const Inlines& parts, bool in_table) {
@@ -61,12 +87,7 @@ std::string md_inlines(const Inlines& parts, bool in_table) {
             break;
         }
         case Inline::link: {
-            std::string href;
-            for (char c : part.href)
-                href += c == ')'   ? std::string("%29")
-                        : c == ' ' ? std::string("%20")
-                                   : std::string(1, c);
-            out += "[" + md_escape(part.content) + "](" + href + ")";
+            out += "[" + md_escape(part.content) + "](" + md_href(part.href) + ")";
             break;
         }
         case Inline::anchor:

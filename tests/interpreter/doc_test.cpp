@@ -225,3 +225,23 @@ TEST_CASE("doc: a fixed setting, rule and table say so, with the policy that fix
     CHECK(page.find("**Fixed** by `fixes`: the policies that extend it may not change its rows.") !=
           std::string::npos);
 }
+
+// What a policy writes reaches the Markdown page as text: backticks in a value stay inside
+// their code span, a link's destination holds no `|` (a table cell's end), `<` or `(`, and a
+// URL of a cite keeps a parenthesis of its own.
+TEST_CASE("doc markdown: values and links cannot break out of their span or cell") {
+    Loaded loaded = test::load_text(
+        "policy doc_escape extends standard \"Escape\"\n"
+        "source S99 \"Title | pipe\"\n  link \"https://example.com/a|b(c)<script>\"\n"
+        "  unverified\n"
+        "table notes \"Notes\" cite \"Manual [S99]\"\n"
+        "  \"k1\" => \"see `` <img src=x> `` here\"\nend\n"
+        "max_limb_units_with_ncs 3 cite \"LCD https://example.org/Nerve_(NCS)_Policy.pdf s. 2\"\n"
+        "def note = notes[\"k1\"]\n");
+    INFO(test::rendered(loaded));
+    REQUIRE(loaded.program);
+    std::string md = document(*loaded.program, DocFormat::markdown);
+    CHECK(md.find("``` \"see `` <img src=x> `` here\" ```") != std::string::npos);
+    CHECK(md.find("(https://example.com/a%7Cb%28c%29%3Cscript%3E)") != std::string::npos);
+    CHECK(md.find("(https://example.org/Nerve_%28NCS%29_Policy.pdf)") != std::string::npos);
+}
