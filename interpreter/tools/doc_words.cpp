@@ -127,6 +127,20 @@ Inlines Words::phrase(const Node& n) const {
                 return {link(value_text(n.constant), href)};
             return {text("“"), link(s.doc, href), text("” (" + value_text(n.constant) + ")")};
         }
+        // An expression over undated settings (`not strict`, `limit > 2`) was folded to its
+        // value: shown as written, with its value and each setting's, linked. Its value alone
+        // ("when false") read as a rule that never acts, where a payer's setting decides it.
+        if (const auto* read = p_.settings_folded_at(n.span); read && !read->empty()) {
+            Inlines out = {code(one_line(written)), text(" (" + value_text(n.constant) + ", as ")};
+            for (std::size_t i = 0; i < read->size(); ++i) {
+                const SettingCode& s = p_.settings[(*read)[i]];
+                if (i) out.push_back(text(i + 1 == read->size() ? " and " : ", "));
+                out.push_back(link(s.name, "#" + anchor_id("setting", s.name)));
+                out.push_back(text(" is " + value_text(s.versions.back().value)));
+            }
+            out.push_back(text(")"));
+            return out;
+        }
         return {text(value_text(n.constant))};
     }
     case Op::DatedSetting: {

@@ -245,3 +245,24 @@ TEST_CASE("doc markdown: values and links cannot break out of their span or cell
     CHECK(md.find("(https://example.com/a%7Cb%28c%29%3Cscript%3E)") != std::string::npos);
     CHECK(md.find("(https://example.org/Nerve_%28NCS%29_Policy.pdf)") != std::string::npos);
 }
+
+// An expression over settings folded to its value is written out with the settings' values:
+// "when false" read as an edit that never acts, where a payer's switch decides it.
+TEST_CASE("doc: a condition folded from settings shows the expression and the settings") {
+    Loaded loaded =
+        test::load_text("policy doc_folded extends standard \"Folded\"\n"
+                        "setting acme_strict true \"Acme applies its strict unit rules\"\n"
+                        "setting acme_lim 3 within 1..9 \"Acme unit limit\"\n"
+                        "edit acme_lenient \"Acme: warn on many units when not strict\"\n"
+                        "  for line in claim\n  when not acme_strict\n"
+                        "  when acme_lim > 2 and line.units > acme_lim\n"
+                        "  warn \"{line.code}: many units\"\n  cite \"Acme manual 5\"\n");
+    INFO(test::rendered(loaded));
+    REQUIRE(loaded.program);
+    std::string md = document(*loaded.program, DocFormat::markdown);
+    CHECK(md.find("- when `not acme_strict` (false, as [acme\\_strict](#setting-acme_strict) is "
+                  "true)") != std::string::npos);
+    CHECK(md.find("when `acme_lim > 2` (true, as [acme\\_lim](#setting-acme_lim) is 3)") !=
+          std::string::npos);
+    CHECK(md.find("- when false") == std::string::npos);
+}
