@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <map>
+#include <optional>
 
 namespace cpl {
 
@@ -180,8 +181,10 @@ void diff_rules(const std::vector<RuleCode>& base, const std::vector<RuleCode>& 
                 {kind, r.name, "added", "", rule_text(r), r.cite, r.layer, added_details(r)});
             continue;
         }
+        std::optional<std::size_t> replaced_at;
         if (r.layer != old->layer) {
             // An override without clauses keeps the base's: a restatement.
+            replaced_at = out.size();
             out.push_back({kind, r.name, "replaced", rule_text(*old), rule_text(r), r.cite, r.layer,
                            changed_details(*old, r), r.written == old->written});
         }
@@ -192,12 +195,40 @@ void diff_rules(const std::vector<RuleCode>& base, const std::vector<RuleCode>& 
             out.push_back({kind, r.name, "excepted", "", fmt::format("{}: {}", head, rule_text(e)),
                            e.cite, e.layer, std::move(details)});
         };
-        for (std::size_t i = old->exceptions.size(); i < r.exceptions.size(); ++i)
-            excepted(r.exceptions[i]);
-        for (std::size_t i = old->element_exceptions.size(); i < r.element_exceptions.size(); ++i)
-            excepted(r.element_exceptions[i]);
-        for (std::size_t i = old->narrowings.size(); i < r.narrowings.size(); ++i) {
-            const NarrowingCode& n = r.narrowings[i];
+        // Exceptions and narrowings are the base's when the base has one of that name (or, for
+        // a narrowing, that layer and those clauses): an override drops the base's and starts
+        // the list anew, so they are not matched by their place in it.
+        auto same_exception = [](const RuleCode& a, const RuleCode& b) {
+            return a.name == b.name && a.layer == b.layer;
+        };
+        auto same_narrowing = [](const NarrowingCode& a, const NarrowingCode& b) {
+            return a.layer == b.layer && a.written == b.written;
+        };
+        auto in = [](const auto& list, const auto& x, auto same) {
+            return std::any_of(list.begin(), list.end(), [&](const auto& y) { return same(x, y); });
+        };
+        if (replaced_at) {
+            // What the replaced one had that this one no longer runs
+            // (check.override_drops_changes).
+            Change& replaced = out[*replaced_at];
+            for (const auto* list : {&old->exceptions, &old->element_exceptions})
+                for (const RuleCode& e : *list)
+                    if (!in(r.exceptions, e, same_exception) &&
+                        !in(r.element_exceptions, e, same_exception))
+                        replaced.details.push_back(fmt::format(
+                            "drops exception `{}` of `{}`: it no longer runs", e.name, e.layer));
+            for (const NarrowingCode& n : old->narrowings)
+                if (!in(r.narrowings, n, same_narrowing))
+                    replaced.details.push_back(
+                        fmt::format("drops a narrowing of `{}`: it no longer applies", n.layer));
+        }
+        for (const auto* list : {&r.exceptions, &r.element_exceptions})
+            for (const RuleCode& e : *list)
+                if (!in(old->exceptions, e, same_exception) &&
+                    !in(old->element_exceptions, e, same_exception))
+                    excepted(e);
+        for (const NarrowingCode& n : r.narrowings) {
+            if (in(old->narrowings, n, same_narrowing)) continue;
             std::vector<std::string> details;
             if (!n.doc.empty()) details.push_back("description: " + n.doc);
             if (n.effective.dated()) details.push_back("in effect: " + in_effect(n.effective));

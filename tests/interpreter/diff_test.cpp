@@ -226,6 +226,36 @@ TEST_CASE("diff: a payer's row of several keys restates each key it names") {
     CHECK(changes.size() == 4);
 }
 
+// A payer that overrides an edit and gives it an exception of its own: the exception is
+// listed (exceptions are matched by name, not by their place in the list), and the replaced
+// edit says which exception of the base it drops.
+TEST_CASE("diff: an override with an exception of its own lists it and what it drops") {
+    auto [old, payer] =
+        over_base("diff_exc_base",
+                  "policy diff_exc_base extends standard \"b\"\n"
+                  "exception base_exc to edit mue_per_line \"base\"\n"
+                  "  when count(case.diagnoses) > 3\n  info \"many\"\n  cite \"b\"\n",
+                  "policy diff_exc_payer extends \"{}\"\n"
+                  "override edit mue_per_line \"reworded\"\n  for line in claim\n"
+                  "  when line.units > 9\n  deny \"over\"\n  cite \"p\"\n"
+                  "exception payer_exc to edit mue_per_line \"payer\"\n"
+                  "  when count(case.diagnoses) > 5\n  warn \"far over\"\n  cite \"p\"\n");
+    REQUIRE(old.program);
+    REQUIRE(payer.program);
+    std::vector<Change> changes = diff(*old.program, *payer.program);
+    INFO(render_changes(changes, *old.program, *payer.program));
+    auto named = [&](const std::string& action) -> const Change* {
+        for (const Change& c : changes)
+            if (c.name == "mue_per_line" && c.action == action) return &c;
+        return nullptr;
+    };
+    REQUIRE(named("replaced"));
+    CHECK(named("replaced")->details.back() ==
+          "drops exception `base_exc` of `diff_exc_base`: it no longer runs");
+    REQUIRE(named("excepted"));
+    CHECK(named("excepted")->after.find("exception payer_exc") != std::string::npos);
+}
+
 TEST_CASE("diff: a setting restated with its value on a date changes nothing") {
     Loaded standard = load_policy("standard");
     REQUIRE(standard.program);
