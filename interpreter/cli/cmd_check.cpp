@@ -133,6 +133,10 @@ bool report(const Loaded& loaded) {
     return loaded.program != nullptr;
 }
 
+bool report_base(const Loaded& base) {
+    return base.program != nullptr || report(base);
+}
+
 int check(const CheckOptions& options) {
     std::size_t failed = 0;
     std::vector<Checked> checked;

@@ -52,7 +52,7 @@ int diff(const DiffOptions& options) {
         return 2;
     }
     Loaded base = load_policy(payer.program->base);
-    if (!report(base)) return 1;
+    if (!report_base(base)) return 1;
     print("{}",
           render_changes(cpl::diff(*base.program, *payer.program), *base.program, *payer.program));
     if (options.cases.empty()) return 0;

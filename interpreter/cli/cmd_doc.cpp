@@ -13,7 +13,15 @@ int doc(const DocOptions& options) {
     if (!report(loaded)) return 1;
     DocFormat format = options.format == "html" ? DocFormat::html : DocFormat::markdown;
     if (!options.changes_only) {
-        print("{}", document(*loaded.program, format));
+        // A payer's whole page also says what it switched off and the rows it removed from
+        // its base's tables: its base is read for that.
+        if (loaded.program->base.empty()) {
+            print("{}", document(*loaded.program, format));
+            return 0;
+        }
+        Loaded base = load_policy(loaded.program->base);
+        if (!report_base(base)) return 1;
+        print("{}", document(*loaded.program, format, &*base.program, false));
         return 0;
     }
     if (loaded.program->base.empty()) {
@@ -23,7 +31,7 @@ int doc(const DocOptions& options) {
         return 2;
     }
     Loaded base = load_policy(loaded.program->base);
-    if (!report(base)) return 1;
+    if (!report_base(base)) return 1;
     print("{}", document(*loaded.program, format, &*base.program));
     return 0;
 }

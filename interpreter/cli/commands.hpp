@@ -78,5 +78,9 @@ int lsp();
 
 /// Prints the diagnostics of a policy load to stderr; true when the policy is usable.
 bool report(const Loaded& loaded);
+/// The base of a policy that loaded, read again to compare with it (`cpl diff`, `cpl doc`):
+/// its warnings were printed with the policy's, whose layers its files are, so they are said
+/// only when it fails. False when it failed.
+bool report_base(const Loaded& base);
 
 } // namespace cpl::cli

@@ -74,7 +74,8 @@ std::string dates_text(const std::string& from, const std::string& until) {
     return " from " + from + " until " + until;
 }
 
-Page::Page(const Program& p, const Program* base) : p_(p), base_(base), words_(p) {
+Page::Page(const Program& p, const Program* base, bool changes_only)
+    : p_(p), base_(base), changes_only_(base && changes_only), words_(p) {
     if (base_) changes_ = diff(*base_, p_);
 }
 
@@ -88,10 +89,8 @@ std::vector<Block> Page::build() {
     definitions();
     rules("Rules", "rules", p_.rules);
     rules("Edits", "edits", p_.edits);
-    if (base_) {
-        switched_off();
-        affected();
-    }
+    if (base_) switched_off();
+    if (changes_only_) affected();
     bibliography();
     contents(contents_at);
     unlink_missing();
@@ -133,7 +132,7 @@ void Page::intro() {
             intro.push_back(code(p_.layers[i]));
         }
     }
-    if (base_) {
+    if (changes_only_) {
         intro.push_back(text(fmt::format(". This page shows only what it changes against "
                                          "{}: {}.",
                                          base_->name, counted(changes_.size(), "change"))));
@@ -228,7 +227,7 @@ std::string Page::value_text(const Value& v) const {
 void Page::settings() {
     std::vector<const SettingCode*> shown;
     for (const auto& s : p_.settings)
-        if (!base_ || changed("setting", s.name)) shown.push_back(&s);
+        if (!changes_only_ || changed("setting", s.name)) shown.push_back(&s);
     if (shown.empty()) return;
     heading(2, {text("Settings")}, "settings");
     Block t{Block::table,
@@ -261,7 +260,7 @@ void Page::settings() {
             }
         }
         for (const auto& c : changes_) // what it was, beside what it is now
-            if (c.kind == "setting" && c.name == s->name && !c.before.empty())
+            if (changes_only_ && c.kind == "setting" && c.name == s->name && !c.before.empty())
                 value.push_back(text(fmt::format("; was {} in {}", c.before, base_->name)));
         t.rows.push_back({{code(s->name), anchor(anchor_id("setting", s->name))},
                           value,
@@ -277,7 +276,7 @@ void Page::settings() {
 void Page::requirements() {
     std::vector<const RequirementCode*> shown;
     for (const auto& r : p_.requirements)
-        if (!base_ || r.layer == p_.name) shown.push_back(&r);
+        if (!changes_only_ || r.layer == p_.name) shown.push_back(&r);
     if (shown.empty()) return;
     heading(2, {text("Requirements")}, "requirements");
     paragraph({text("Every policy that extends this one must keep these: cpl check refuses one "
@@ -297,13 +296,13 @@ void Page::tables() {
     for (const auto& table : p_.tables) {
         std::vector<const TableRowData*> rows;
         for (const auto& row : table->rows)
-            if (!base_ || row.layer == p_.name) rows.push_back(&row);
+            if (!changes_only_ || row.layer == p_.name) rows.push_back(&row);
         std::vector<std::string> removed;
         for (const auto& c : changes_)
             if (c.kind == "table row" && c.action == "removed" && table_of(c.name) == table->name)
                 removed.push_back(c.name.substr(table->name.size()));
-        bool fixed_here = base_ && changed("table", table->name);
-        if (base_ && rows.empty() && removed.empty() && !fixed_here) continue;
+        bool fixed_here = changes_only_ && changed("table", table->name);
+        if (changes_only_ && rows.empty() && removed.empty() && !fixed_here) continue;
         if (!any) heading(2, {text("Tables")}, "tables");
         any = true;
         Inlines title{code(table->name)};
@@ -356,7 +355,7 @@ void Page::tables() {
 void Page::definitions() {
     Block list{Block::list, 0, {}, {}, {}, {}};
     for (const auto& d : p_.defs) {
-        if (base_ && !changed("definition", d.name)) continue;
+        if (changes_only_ && !changed("definition", d.name)) continue;
         Inlines item{anchor(anchor_id("def", d.name)),
                      code(d.is_function ? d.name + "(…)" : d.name)};
         if (!d.doc.empty()) item.push_back(text(" — " + d.doc));
@@ -390,7 +389,7 @@ void Page::bibliography() {
         {}};
     for (const auto& s : p_.bibliography) {
         // Only what changes: the sources the page cites.
-        if (base_ && !cited_.count(s.key)) continue;
+        if (changes_only_ && !cited_.count(s.key)) continue;
         Inlines key{code(s.key)};
         if (layered()) key.push_back(text(" (" + s.layer + ")"));
         t.rows.push_back({key,
@@ -404,8 +403,9 @@ void Page::bibliography() {
 
 } // namespace doc_page
 
-std::string document(const Program& program, DocFormat format, const Program* base) {
-    std::vector<doc_page::Block> blocks = doc_page::Page(program, base).build();
+std::string document(const Program& program, DocFormat format, const Program* base,
+                     bool changes_only) {
+    std::vector<doc_page::Block> blocks = doc_page::Page(program, base, changes_only).build();
     if (format == DocFormat::html)
         return doc_page::html(blocks, program.title.empty() ? program.name : program.title);
     return doc_page::markdown(blocks) + "\n";

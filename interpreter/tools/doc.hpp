@@ -13,10 +13,12 @@ namespace cpl {
 enum class DocFormat { markdown, html };
 
 /// The whole page. HTML is a standalone document with inline CSS; every text is escaped.
-/// With `base` (the policy `program` extends), the page shows only what `program`'s own layer
-/// changes against it: settings it restates, rows it adds or removes, definitions, rules and
-/// edits it adds, replaces, restates, excepts or switches off, and the base's rules and edits
-/// that read a setting it restates.
-std::string document(const Program& program, DocFormat format, const Program* base = nullptr);
+/// With `base` (the policy `program` extends) and `changes_only`, the page shows only what
+/// `program`'s own layer changes against it: settings it restates, rows it adds or removes,
+/// definitions, rules and edits it adds, replaces, restates, excepts or switches off, and the
+/// base's rules and edits that read a setting it restates. With `base` and the whole page, it
+/// also says what the policy switched off and the rows it removed from its base's tables.
+std::string document(const Program& program, DocFormat format, const Program* base = nullptr,
+                     bool changes_only = true);
 
 } // namespace cpl

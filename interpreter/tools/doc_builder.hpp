@@ -17,13 +17,16 @@ namespace cpl::doc_page {
 
 class Page {
 public:
-    /// `base`: render only what `p`'s own layer changes against it (null: the whole policy).
-    Page(const Program& p, const Program* base);
+    /// `base`: the policy `p` extends (null: none). With `changes_only`, render only what
+    /// `p`'s own layer changes against it; else the whole policy, with what it switched off
+    /// and the base's rows it removed.
+    Page(const Program& p, const Program* base, bool changes_only);
     std::vector<Block> build();
 
 private:
     const Program& p_;
     const Program* base_;
+    bool changes_only_; // base_ is given and only the changes against it are rendered
     Words words_;
     std::vector<Change> changes_; // against base_, when given
     std::vector<Block> blocks_;

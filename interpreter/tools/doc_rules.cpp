@@ -40,10 +40,10 @@ void Page::rules(const char* title, const char* id, const std::vector<RuleCode>&
     bool any = false;
     for (const auto& r : list) {
         std::string kind(vocabulary::keyword(r.kind));
-        if (base_ && !changed(kind, r.name)) continue;
+        if (changes_only_ && !changed(kind, r.name)) continue;
         if (!any) heading(2, {text(title)}, id);
         any = true;
-        rule(r, !base_ || r.layer == p_.name);
+        rule(r, !changes_only_ || r.layer == p_.name);
     }
 }
 
@@ -64,7 +64,7 @@ void Page::rule(const RuleCode& r, bool whole) {
     if (whole) rule_body(r);
     for (const auto* exceptions : {&r.exceptions, &r.element_exceptions})
         for (const auto& e : *exceptions) {
-            if (base_ && e.layer != p_.name) continue;
+            if (changes_only_ && e.layer != p_.name) continue;
             Inlines head{anchor(anchor_id("exception", e.name)),
                          strong("Exception "),
                          code(e.name),
@@ -82,7 +82,7 @@ void Page::rule(const RuleCode& r, bool whole) {
         }
     for (std::size_t i = 0; i < r.narrowings.size(); ++i) {
         const NarrowingCode& n = r.narrowings[i];
-        if (base_ && n.layer != p_.name) continue;
+        if (changes_only_ && n.layer != p_.name) continue;
         Inlines head{strong("Narrowed"), text(" (layer "), code(n.layer),
                      text(in_effect(n.effective) + ")")};
         if (!n.doc.empty()) head.push_back(text(": " + n.doc));

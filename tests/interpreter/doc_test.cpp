@@ -266,3 +266,19 @@ TEST_CASE("doc: a condition folded from settings shows the expression and the se
           std::string::npos);
     CHECK(md.find("- when false") == std::string::npos);
 }
+
+// A payer's whole page says what it switched off and the base's rows it removed, as its page
+// of changes does: the standard's rule it disabled, with its reason, and modifier 59.
+TEST_CASE("doc: a payer's whole page lists what it switched off and the rows it removed") {
+    Loaded payer = load_policy((root / "policies/commercial.cpl").string());
+    Loaded base = load_policy("standard");
+    REQUIRE(payer.program);
+    REQUIRE(base.program);
+    std::string md = document(*payer.program, DocFormat::markdown, &*base.program, false);
+    CHECK(md.find("## Switched off") != std::string::npos);
+    CHECK(md.find("- `ncs_without_needle_emg` (rule) — Radiculopathy work-up with NCS but no "
+                  "needle EMG. Disabled by `commercial`: superseded by edit") != std::string::npos);
+    CHECK(md.find("Rows removed from the base's table (1): `\"59\"`") != std::string::npos);
+    // The whole page: the standard's own rules are there too.
+    CHECK(md.find("needle_emg_complete_with_ncs") != std::string::npos);
+}
