@@ -15,13 +15,28 @@ std::string_view severity_name(Severity severity) {
 }
 
 // The caret line copies tabs from the source line so it stays aligned under it.
+// Column and width are in bytes; the line is shown a character a column: a UTF-8 sequence
+// ("—", "§", "é") is one place under the caret, not its two or three bytes (a byte that is not
+// UTF-8 is one `?`, as shown_line shows it).
 std::string caret_line(std::string_view line, std::uint32_t column, std::uint32_t width) {
+    auto step = [&](std::size_t at) {
+        auto c = static_cast<unsigned char>(line[at]);
+        std::size_t n = c < 0x80 ? 1 : utf8_sequence_length(line, at);
+        return n == 0 ? std::size_t{1} : n;
+    };
     std::string out;
-    for (std::uint32_t i = 1; i < column && i - 1 < line.size(); ++i)
-        out += line[i - 1] == '\t' ? '\t' : ' ';
+    std::size_t at = 0, begin = column - 1;
+    while (at < begin && at < line.size()) {
+        out += line[at] == '\t' ? '\t' : ' ';
+        at += step(at);
+    }
     out += '^';
-    for (std::uint32_t i = 1; i < width; ++i)
+    std::size_t end = begin + width;
+    at = begin < line.size() ? begin + step(begin) : begin + 1;
+    while (at < end && at < line.size()) {
         out += '~';
+        at += step(at);
+    }
     return out;
 }
 

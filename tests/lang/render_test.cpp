@@ -21,6 +21,21 @@ TEST_CASE("a diagnostic renders as path:line:col, the source line, a caret, then
           "  help: did you mean `min_muscles_per_limb`?\n");
 }
 
+// Columns count bytes; the caret counts characters: after "— § “x”" (3 + 2 + 3 + 3 bytes
+// of UTF-8 for 4 characters) it stands under the name, and its tildes span "é" as one.
+TEST_CASE("the caret stands under its spot after characters of several bytes") {
+    SourceMap sources;
+    std::string text = "a — § “x” [CAFÉ]\n";
+    FileId id = sources.add("acme.cpl", text);
+    auto begin = static_cast<std::uint32_t>(text.find("CAF"));
+    Diagnostics diagnostics;
+    diagnostics.error("check.unknown_source", Span{id, begin, begin + 5}, "no source");
+    CHECK(render_all(diagnostics, sources) == "acme.cpl:1:19: error: no source "
+                                              "[check.unknown_source]\n"
+                                              "  a — § “x” [CAFÉ]\n"
+                                              "             ^~~~\n");
+}
+
 TEST_CASE("the number of diagnostics printed is capped") {
     SourceMap sources;
     FileId id = sources.add("x.cpl", "x\n");
