@@ -351,7 +351,18 @@ ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagno
                 ++at;
             if (error.help.empty() && error.code == "parse.expected_value" && at < text.size()) {
                 std::string_view there = first_word(text, at);
-                if (text[at] == '-')
+                // `set min_muscles_per_limb 4`: a verb before the setting's name.
+                bool verb = word == "set" || word == "change" || word == "update";
+                std::size_t line_end = text.find('\n', at);
+                std::string_view rest = text.substr(
+                    at, (line_end == std::string_view::npos ? text.size() : line_end) - at);
+                while (!rest.empty() && (rest.back() == ' ' || rest.back() == '\r'))
+                    rest.remove_suffix(1);
+                if (verb && !there.empty() && rest.size() > there.size())
+                    error.help = fmt::format("to restate a setting, write its name and value, "
+                                             "without `{}`: `{}`",
+                                             word, rest);
+                else if (text[at] == '-')
                     error.help = "a value here is a whole number from 0, written without a sign";
                 else if (!there.empty() && std::isalpha(static_cast<unsigned char>(there[0])) &&
                          std::all_of(there.begin(), there.end(),

@@ -177,7 +177,9 @@ void TableCompiler::check_key(const MergedTable& table, const KeyTypes& keys,
                     fmt::format("table `{}` is keyed by {}, but this key is {}",
                                 table.decl->name.text, keys.words, what));
     if (kind == KeyKind::number && keys.kind == KeyKind::text && key.range == Range::none) {
-        if (keys.words == "codes" && written.size() < 5)
+        // A number of another length than five is no code in quotes either (`"958870"` is
+        // check.impossible_value): say what a code is.
+        if (keys.words == "codes" && written.size() != 5)
             d.help = fmt::format("a code has five characters{}",
                                  keys.example.empty() ? "" : ", e.g. `" + keys.example + "`");
         else

@@ -322,12 +322,13 @@ private:
         return out;
     }
 
-    void unknown(std::string code, Span span, std::string what, std::string_view name,
-                 const std::vector<std::string_view>& candidates) {
+    Diagnostic& unknown(std::string code, Span span, std::string what, std::string_view name,
+                        const std::vector<std::string_view>& candidates) {
         auto& d = diagnostics_.error(std::move(code), span,
                                      fmt::format("there is no {} `{}` to change", what, name));
         if (auto guess = closest(name, candidates))
             d.help = fmt::format("did you mean `{}`?", *guess);
+        return d;
     }
 
     void apply(MergedPolicy& merged, const ast::Decl& decl, const std::string& layer) {
@@ -460,10 +461,15 @@ private:
             existing.history.emplace_back(&s.value, layer);
             return;
         }
-        unknown("check.unknown_setting", s.name.span, "setting", s.name.text,
-                names_of(merged.settings, [](const MergedSetting& m) -> std::string_view {
-                    return m.decl->name.text;
-                }));
+        auto& d = unknown("check.unknown_setting", s.name.span, "setting", s.name.text,
+                          names_of(merged.settings, [](const MergedSetting& m) -> std::string_view {
+                              return m.decl->name.text;
+                          }));
+        // `mue 2`: a table's name, restated as a setting is.
+        if (table_at_.count(s.name.text))
+            d.help = fmt::format("`{0}` is a table: restate its rows in a block, `table {0}` then "
+                                 "`KEY => VALUE` lines and `end`",
+                                 s.name.text);
     }
 
     void apply_one(MergedPolicy& merged, const ast::Table& t, const std::string& layer) {
@@ -678,8 +684,9 @@ private:
             kind == ast::RuleKind::Rule ? ast::RuleKind::Edit : ast::RuleKind::Rule;
         if (!find_rule(merged, other, target.text)) {
             if (exception_named(merged, target)) return;
-            return unknown("check.unknown_rule", target.span, kind_name(kind), target.text,
-                           rule_names(merged, kind));
+            unknown("check.unknown_rule", target.span, kind_name(kind), target.text,
+                    rule_names(merged, kind));
+            return;
         }
         std::string is = other == ast::RuleKind::Edit ? "an edit" : "a rule";
         std::string not_kind = kind == ast::RuleKind::Edit ? "an edit" : "a rule";

@@ -639,3 +639,20 @@ TEST_CASE("a payer's row of a data file's table holds dates and codes as the fil
     INFO(rendered(fine));
     CHECK(codes(fine).empty());
 }
+
+// Helps that a payer can follow as written: each leads to a file that checks.
+TEST_CASE("the help for a misplaced setting, table or code says what to write") {
+    Loaded verb = load_text("policy helps_a extends standard \"a\"\nset min_muscles_per_limb 4\n");
+    INFO(rendered(verb));
+    CHECK(rendered(verb).find("help: to restate a setting, write its name and value, without "
+                              "`set`: `min_muscles_per_limb 4`") != std::string::npos);
+    Loaded table = load_text("policy helps_b extends standard \"b\"\nmue 2\n");
+    INFO(rendered(table));
+    CHECK(rendered(table).find("help: `mue` is a table: restate its rows in a block") !=
+          std::string::npos);
+    Loaded code =
+        load_text("policy helps_c extends standard \"c\"\ntable mue\n  958870 => 1\nend\n");
+    INFO(rendered(code));
+    CHECK(codes(code) == "check.table_key_type");
+    CHECK(rendered(code).find("help: a code has five characters") != std::string::npos);
+}
