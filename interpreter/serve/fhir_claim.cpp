@@ -381,6 +381,15 @@ std::variant<json, Problem> study_of(const json& claim, std::string& expression)
                 fmt::format("Claim.supportingInfo[{}].valueAttachment.contentType", *found));
         expression = fmt::format("Claim.supportingInfo[{}].valueAttachment.data", *found);
         auto data = a->find("data");
+        // An Attachment may point at its content by `url`; cpl fetches nothing, so the study
+        // is sent inline.
+        if (data == a->end() || data->is_null())
+            return problem(a->contains("url")
+                               ? "the attachment gives a url and no data: cpl does not fetch "
+                                 "attachments; send the case JSON inline, base64-encoded in data"
+                               : "the attachment has no data: send the case JSON base64-encoded "
+                                 "in data",
+                           expression);
         std::optional<std::string> decoded;
         if (data != a->end() && data->is_string())
             decoded = base64_decode(data->get<std::string>());

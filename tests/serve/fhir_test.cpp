@@ -288,6 +288,14 @@ TEST_CASE("fhir: elements of the wrong type are located faults, not internal err
     attached["supportingInfo"][0]["valueAttachment"]["contentType"] =
         "Application/JSON; charset=utf-8";
     CHECK(fhir::claim(ctx, {}, attached.dump(), "2025-03-15").status == 200);
+    // An attachment by url (FHIR allows it) is refused for what it is: cpl fetches nothing.
+    json by_url = attached;
+    by_url["supportingInfo"][0]["valueAttachment"].erase("data");
+    by_url["supportingInfo"][0]["valueAttachment"]["url"] = "https://example.org/study.json";
+    Reply refused = fhir::claim(ctx, {}, by_url.dump(), "2025-03-15");
+    CHECK(refused.status == 422);
+    CHECK(json::parse(refused.body)["issue"][0]["diagnostics"].get<std::string>().starts_with(
+        "the attachment gives a url and no data: cpl does not fetch attachments"));
     // A Period of one day is that day.
     for (auto& item : same["item"]) {
         item.erase("servicedDate");
