@@ -189,9 +189,12 @@ private:
         bool too_long = false;
         bool pretty = false; // a case written over several lines (run.not_json_lines)
         std::size_t number = 1;
+        bool content_before = false; // a line before this one held more than blanks
         auto finish = [&] {
             std::string origin = fmt::format("{}:{}", name, number);
-            std::string_view opening = number == 1 ? lone_opening_bracket(line) : "";
+            // The first line that holds anything (blank lines before a case written over
+            // several lines are said, then what the input is, as the server says it).
+            std::string_view opening = content_before ? "" : lone_opening_bracket(line);
             if (!opening.empty()) {
                 // Each of its lines was an error of its own ("not closed", "expected a JSON
                 // object"), and none said what the input was.
@@ -213,6 +216,9 @@ private:
                 ++read_.cases;
                 sink_(line, origin);
             }
+            content_before =
+                content_before || !std::all_of(line.begin(), line.end(),
+                                               [](unsigned char c) { return std::isspace(c); });
             line.clear();
             too_long = false;
             ++number;

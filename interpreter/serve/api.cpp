@@ -277,14 +277,17 @@ Reply batch(Context& ctx, const Params& params, std::string_view body) {
         std::string_view text = body.substr(0, end);
         std::size_t next = end + (body.substr(end, 2) == "\r\n" ? 2 : 1);
         body.remove_prefix(std::min(next, body.size()));
-        // Blank lines separate nothing (a client may end its body with one); an error names
-        // its line, so the count of answers before it need not be the count of lines.
-        if (text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+        // A blank line is an error line in its place, as `cpl run` answers it: every line of
+        // the body has its answer, in order (the body's final line end starts no line).
+        CaseOutcome outcome;
+        if (text.find_first_not_of(" \t\r") == std::string_view::npos)
+            outcome.error = "the line is blank: every line must hold one case [run.blank_line]";
+        else
+            outcome = session.run(text, opts.evaluate);
         largest = std::max(largest, text.size());
-        CaseOutcome outcome = session.run(text, opts.evaluate);
         std::string line = result_line(outcome, *state, opts.explain, number);
         (outcome.result ? ok : failed)++;
-        if (ctx.log)
+        if (ctx.log && !outcome.error.starts_with("the line is blank"))
             ctx.log->write("/v1/batch", state->program->name, state->fingerprint, state->version,
                            text, line);
         out += line;

@@ -162,24 +162,27 @@ TEST_CASE("serve: malformed JSON and unknown fields are answered 422 with the JS
     auto nowhere = client.Get("/v2/evaluate");
     CHECK(nowhere->status == 404);
     CHECK(json::parse(nowhere->body)["error"] == "no endpoint GET /v2/evaluate");
-    // A batch reports a bad line in its place, with the line it was on (blank lines are
-    // skipped, so answers and lines do not count alike), and evaluates the others.
+    // A batch reports a bad line in its place, with the line it was on (a blank line too, as
+    // `cpl run` does: every line has its answer), and evaluates the others.
     auto batch = client.Post("/v1/batch",
                              study + "\n{\"id\": \"b\", \"x\": 1}\n\n{\"id\": \n" + study + "\n",
                              "application/x-ndjson");
     REQUIRE(batch->status == 200);
     std::string text = batch->body;
-    CHECK(std::count(text.begin(), text.end(), '\n') == 4);
+    CHECK(std::count(text.begin(), text.end(), '\n') == 5);
     std::vector<json> answers;
     for (std::size_t at = 0, end; (end = text.find('\n', at)) != std::string::npos; at = end + 1)
         answers.push_back(json::parse(text.substr(at, end - at)));
-    REQUIRE(answers.size() == 4);
+    REQUIRE(answers.size() == 5);
     CHECK_FALSE(answers[0].contains("line")); // a result is cpl run's, unchanged
     CHECK(answers[1]["line"] == 2);
     CHECK(answers[1]["path"] == "x");
-    CHECK(answers[2]["line"] == 4); // not valid JSON: no case id to go by
-    CHECK(answers[2]["case"] == "");
-    CHECK_FALSE(answers[3].contains("error"));
+    CHECK(answers[2]["line"] == 3);
+    CHECK(answers[2]["error"] ==
+          "the line is blank: every line must hold one case [run.blank_line]");
+    CHECK(answers[3]["line"] == 4); // not valid JSON: no case id to go by
+    CHECK(answers[3]["case"] == "");
+    CHECK_FALSE(answers[4].contains("error"));
     still_serving(server);
 }
 
