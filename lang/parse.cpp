@@ -86,14 +86,27 @@ struct SyntaxError {
 // A missing token is reported right after the last one written, not after the blank
 // lines and comments that follow it.
 std::size_t after_last_token(std::string_view text, std::size_t byte) {
-    std::size_t at = std::min(byte, text.size());
-    std::size_t back = at;
-    while (back > 0 && std::isspace(static_cast<unsigned char>(text[back - 1])))
-        --back;
-    // Only step back over plain blanks: a comment between would make the spot misleading.
-    for (std::size_t i = back; i < at; ++i)
-        if (text[i] == '#') return at;
-    return back;
+    std::size_t back = std::min(byte, text.size());
+    // Back over blanks and whole comments, to the end of the last token: a missing name after
+    // `disable rule` followed by a comment line is said after `rule`, not at the end of the
+    // comment (`# and XU` read as where the mistake is). A `#` is a comment's outside a string.
+    for (;;) {
+        while (back > 0 && std::isspace(static_cast<unsigned char>(text[back - 1])))
+            --back;
+        std::size_t line = text.rfind('\n', back == 0 ? 0 : back - 1);
+        std::size_t first = line == std::string_view::npos || back == 0 ? 0 : line + 1;
+        std::size_t comment = std::string_view::npos;
+        bool in_string = false;
+        for (std::size_t i = first; i < back; ++i) {
+            if (text[i] == '"' && (i == 0 || text[i - 1] != '\\')) in_string = !in_string;
+            if (text[i] == '#' && !in_string) {
+                comment = i;
+                break;
+            }
+        }
+        if (comment == std::string_view::npos) return back;
+        back = comment;
+    }
 }
 
 // A lone `=` (not `==`, not `=>`) where an expression could go on: the author meant `==`.
@@ -349,6 +362,25 @@ ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagno
             std::size_t at = error.byte;
             while (at < text.size() && (text[at] == ' ' || text[at] == '\t'))
                 ++at;
+            // A table row keyed by a bare word (`XU => …`): a key that is a word is a string.
+            if (error.help.empty() && error.code == "parse.expected_end") {
+                std::size_t next = at; // the next token, past blanks and comments
+                while (next < text.size() &&
+                       (std::isspace(static_cast<unsigned char>(text[next])) || text[next] == '#'))
+                    next = text[next] == '#' ? text.find('\n', next) : next + 1;
+                next = std::min(next, text.size());
+                std::string_view there = first_word(text, next);
+                std::size_t after = next + there.size();
+                while (after < text.size() && (text[after] == ' ' || text[after] == '\t'))
+                    ++after;
+                if (!there.empty() && std::isalpha(static_cast<unsigned char>(there[0])) &&
+                    !vocabulary::is_reserved(there) &&
+                    (text.compare(after, 2, "=>") == 0 || text.compare(after, 1, ",") == 0)) {
+                    error.help =
+                        fmt::format("a key that is a word is written in quotes: \"{}\"", there);
+                    error.byte = next; // at the row, not after the line before it
+                }
+            }
             if (error.help.empty() && error.code == "parse.expected_value" && at < text.size()) {
                 std::string_view there = first_word(text, at);
                 // `set min_muscles_per_limb 4`: a verb before the setting's name.

@@ -94,6 +94,10 @@ TEST_CASE("syntax errors carry a stable code and the spot") {
         GENERATE(table<std::string, std::string, std::uint32_t, std::uint32_t>({
             {"policy p\ndef x = if a then 1\n", "parse.expected_else", 2, 20},
             {"policy p\ntable t\n  1 => 95860\n", "parse.expected_end", 3, 13},
+            // A bare word key is at the row, not after the comment (or line) before it.
+            {"policy p\ntable t\n  \"XS\" => 1\n  # and XU\n  XU => 2\nend\n", "parse.expected_end",
+             5, 3},
+            {"policy p\ntable t\n  \"XS\" => 1\n  XU => 2\nend\n", "parse.expected_end", 4, 3},
             {"policy p\nrule r when\n", "parse.expected_expression", 2, 12},
             {"policy p\ndef x = \"open\n", "parse.unterminated_string", 2, 14},
             {"policy p\n42\n", "parse.expected_declaration", 2, 1},
