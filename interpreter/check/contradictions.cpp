@@ -801,6 +801,10 @@ void RuleCompiler::warn_contradictions(const RuleCode& code, const ast::Rule& ru
             if (clause.kind != ast::ClauseKind::When || !holds) return;
             bool narrowing = clause.narrowing >= 0;
             consider(known, clause, [&] {
+                // An exception's own conditions: it never runs (its target still does).
+                if (excepting_ && !acted)
+                    return fmt::format("the exception `{}` to {} `{}` never runs", code.name, kind,
+                                       excepting_->name);
                 return narrowing
                            ? fmt::format("this narrowing switches the {} `{}` off", kind, code.name)
                        : acted ? fmt::format("the {}'s clauses after it never run", kind)

@@ -224,7 +224,9 @@ RuleCode RuleCompiler::compile_rule(const MergedRule& merged) {
                code.span, merged.layer);
     for (const auto& [exception, layer] : merged.exceptions) {
         // An exception's guard is its leading let/when clauses as written: keep them in place.
+        excepting_ = &code;
         code.exceptions.push_back(compile_body(*exception, layer, false));
+        excepting_ = nullptr;
         code.exceptions.back().replaces = fmt::format("{} ({})", code.name, code.layer);
         warn_unguarded(*exception, code);
     }

@@ -78,6 +78,7 @@ private:
     void refuse_without_action(const ast::Rule& rule, const MergedRule& merged);
 
     bool in_narrowing_ = false; // compiling a payer's `narrow`: its conditions, not a rule's
+    const RuleCode* excepting_ = nullptr; // compiling a case-level exception to this rule
 };
 
 } // namespace cpl::check_detail

@@ -656,3 +656,16 @@ TEST_CASE("the help for a misplaced setting, table or code says what to write") 
     CHECK(codes(code) == "check.table_key_type");
     CHECK(rendered(code).find("help: a code has five characters") != std::string::npos);
 }
+
+// A case-level exception whose own conditions contradict each other never runs; its target
+// still acts, and the warning says which of the two never runs.
+TEST_CASE("a contradiction in a case-level exception names the exception, not its edit") {
+    Loaded loaded = load_text("policy never_exc extends standard \"n\"\n"
+                              "exception one_dx to edit aanem_limit \"one\"\n"
+                              "  when count(case.diagnoses) > 3\n"
+                              "  when count(case.diagnoses) == 1\n  warn \"x\"\n  cite \"n\"\n");
+    INFO(rendered(loaded));
+    CHECK(codes(loaded) == "check.contradiction");
+    CHECK(rendered(loaded).find("the exception `one_dx` to edit `aanem_limit` never runs") !=
+          std::string::npos);
+}
