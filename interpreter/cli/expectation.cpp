@@ -154,7 +154,7 @@ std::optional<std::string> check_object(const json& object, const std::vector<Fi
     std::string at = path.empty() ? "" : path + ": ";
     for (const auto& [key, value] : object.items()) {
         auto field = std::find_if(fields.begin(), fields.end(),
-                                  [&](const Field& f) { return key == f.name; });
+                                  [&key = key](const Field& f) { return key == f.name; });
         if (field == fields.end()) {
             std::vector<std::string_view> names;
             for (const auto& f : fields)

@@ -300,7 +300,7 @@ struct Server::Impl {
         for (auto [path, api] : {std::pair<const char*, Api>{"/v1/evaluate", &evaluate},
                                  {"/v1/review", &review},
                                  {"/v1/batch", &batch}})
-            post(path, [this, api](const httplib::Request& req, std::string_view body) {
+            post(path, [this, api = api](const httplib::Request& req, std::string_view body) {
                 return api(ctx, query_of(req), body);
             });
         post("/v1/fhir/Claim", [this](const httplib::Request& req, std::string_view body) {
