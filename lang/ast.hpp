@@ -212,6 +212,7 @@ struct Table {
     bool replace = false;
     bool fixed = false; // payers may not change it
     std::string doc;
+    Span doc_span; // of the description, where there is one
     std::optional<Cite> cite;
     std::vector<TableRow> rows;
     std::optional<RowsFrom> rows_from;

@@ -529,9 +529,10 @@ public:
                 table.replace = true;
             else if (c.is_type<g::name>())
                 table.name = ident(c);
-            else if (c.is_type<g::string_lit>())
+            else if (c.is_type<g::string_lit>()) {
                 table.doc = plain_string(c, "a table's description");
-            else if (c.is_type<g::cite>())
+                table.doc_span = span(c);
+            } else if (c.is_type<g::cite>())
                 table.cite = cite(c);
             else if (c.is_type<g::rows_from>())
                 rows_from(c, table);

@@ -131,6 +131,9 @@ struct TableData {
     // The policy that fixed it (`fixed table`, its declaration's or a later layer's over its
     // base's): the policies extending that one may not change it. "" when none did.
     std::string fixed_by;
+    // The policy whose `replace table` wrote the description or cite it has ("" for its
+    // declaration's): cpl diff says so.
+    std::string described_by;
 
     void index();
     /// The row for `key` in force on `date` (the last such row, when versions overlap).

@@ -38,7 +38,7 @@ public:
                 if (version.cite) cite(*version.cite);
         }
         for (const auto& table : merged_.tables) {
-            cite(table.decl->cite);
+            cite(table.cite());
             std::set<const ast::Cite*> blocks; // a later layer's block, once for all its rows
             for (const auto& row : table.rows) {
                 cite(row.row->cite);

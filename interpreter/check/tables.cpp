@@ -457,10 +457,11 @@ void TableCompiler::tables() {
     for (const auto& t : merged_.tables) {
         auto data = std::make_unique<TableData>();
         data->name = t.decl->name.text;
-        data->doc = t.decl->doc;
-        data->cite = t.decl->cite ? t.decl->cite->text : "";
+        data->doc = t.doc();
+        data->cite = t.cite() ? t.cite()->text : "";
         data->source = t.source;
         data->fixed_by = t.decl->fixed ? t.declared_by : t.fixed_by;
+        if (t.doc_from || t.cite_from) data->described_by = t.layer;
         KeyTypes keys = declared_keys(t);
         std::vector<RowValue> values;
         std::set<const ast::TableKey*> seen;      // each key as written is checked once

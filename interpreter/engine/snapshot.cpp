@@ -25,7 +25,7 @@ static_assert(sizeof(Node) == 104, "Node changed: update snapshot.cpp");
 static_assert(sizeof(SettingCode) == 264, "SettingCode changed: update snapshot.cpp");
 static_assert(sizeof(SettingVersionCode) == 144, "SettingVersionCode changed: update snapshot.cpp");
 static_assert(sizeof(SourceCode) == 216, "SourceCode changed: update snapshot.cpp");
-static_assert(sizeof(TableData) == 336, "TableData changed: update snapshot.cpp");
+static_assert(sizeof(TableData) == 368, "TableData changed: update snapshot.cpp");
 static_assert(sizeof(TableRowData) == 192, "TableRowData changed: update snapshot.cpp");
 static_assert(sizeof(Type) == 48, "Type changed: update snapshot.cpp");
 static_assert(sizeof(Shape) == 56, "Shape changed: update snapshot.cpp");
@@ -222,6 +222,7 @@ private:
         }
         flag(t.dated);
         str(t.fixed_by);
+        str(t.described_by);
     }
 
     // Not its `run`: the reader links the program it reads.
@@ -581,6 +582,7 @@ private:
         }
         t.dated = flag();
         t.fixed_by = str();
+        t.described_by = str();
         t.index();
     }
 

@@ -472,6 +472,22 @@ private:
                                  s.name.text);
     }
 
+    // A block that adds rows leaves the table its description (cpl doc, hover and diff show
+    // it); the block's own was dropped without a word. `replace table` takes its own.
+    void warn_description_unused(const ast::Table& t, const MergedTable& table) {
+        if (t.doc.empty()) return;
+        auto& d = diagnostics_.warning(
+            "check.table_description_unused", t.doc_span,
+            fmt::format("this description is not used: a block that adds rows to `{}` leaves it "
+                        "the description it has (\"{}\"), which cpl doc and the editor show",
+                        t.name.text, table.doc()));
+        d.help = fmt::format("say where the rows come from in the block's `cite`, which each row "
+                             "without a cite of its own takes, and delete the description (`table "
+                             "{0} cite \"…\"`); to describe the whole table, write it whole: "
+                             "`replace table {0} \"…\"`",
+                             t.name.text);
+    }
+
     void apply_one(MergedPolicy& merged, const ast::Table& t, const std::string& layer) {
         auto at = table_at_.find(t.name.text);
         MergedTable* table = at == table_at_.end() ? nullptr : &merged.tables[at->second];
@@ -494,12 +510,15 @@ private:
             merged.tables.back().declared_by = layer;
             table = &merged.tables.back();
         } else if (t.replace) {
+            if (!t.doc.empty()) table->doc_from = &t;
+            if (t.cite) table->cite_from = &t;
             table->rows.clear();
             table->rows_by_key.clear();
             table->range_rows.clear();
             table->layer = layer;
         }
         table->written_at.emplace_back(t.name.span, layer);
+        if (&t != table->decl && !t.replace) warn_description_unused(t, *table);
         if (auto data = data_rows_.find(&t); data != data_rows_.end()) {
             for (const auto& row : *data->second.first)
                 merge_row(*table, row, layer, diagnostics_);

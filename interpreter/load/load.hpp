@@ -56,6 +56,14 @@ struct MergedTable {
     const ast::Table* decl = nullptr; // the first declaration (the declaring layer's)
     std::string layer;                // who last wrote the whole table (`replace table`)
     std::vector<MergedRow> rows;
+    // The table's description and cite: its declaration's, or those of the last `replace
+    // table` that wrote its own (the whole table is that layer's then).
+    const std::string& doc() const { return doc_from ? doc_from->doc : decl->doc; }
+    const std::optional<ast::Cite>& cite() const {
+        return cite_from ? cite_from->cite : decl->cite;
+    }
+    const ast::Table* doc_from = nullptr;
+    const ast::Table* cite_from = nullptr;
     std::string source = {}; // where rows came from a data file: its path and version
     std::string declared_by = {};
     // The layer whose `fixed table NAME … end` fixed a table its base declared: from there on,

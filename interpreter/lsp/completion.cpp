@@ -346,7 +346,7 @@ void declarations(const MergedPolicy* p, bool restating, json& items) {
     for (const auto& t : p->tables)
         items.push_back(item(t.decl->name.text, struct_item,
                              fmt::format("table · {} rows", t.rows.size()),
-                             with_cite(t.decl->doc, t.decl->cite), '1'));
+                             with_cite(t.doc(), t.cite()), '1'));
     for (const auto& d : p->defs)
         items.push_back(item(d.decl->name.text, d.decl->is_function ? function_item : variable_item,
                              def_signature(*d.decl), d.decl->doc, '1'));

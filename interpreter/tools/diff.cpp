@@ -464,6 +464,17 @@ std::vector<Change> diff(const Program& base, const Program& payer) {
                 }
             out.push_back(std::move(change));
         }
+        // A `replace table` that describes or cites the table anew (its rows are listed below).
+        if (old && (old->doc != t->doc || old->cite != t->cite)) {
+            std::vector<std::string> details;
+            if (old->doc != t->doc)
+                details.insert(details.end(),
+                               {"- description: " + old->doc, "+ description: " + t->doc});
+            if (old->cite != t->cite)
+                details.insert(details.end(), {"- cite: " + old->cite, "+ cite: " + t->cite});
+            out.push_back(
+                {"table", t->name, "described", old->doc, t->doc, "", t->described_by, details});
+        }
         // A payer that fixed a table of its base: the policies over it may no longer change it.
         if (!t->fixed_by.empty() && (!old || old->fixed_by != t->fixed_by))
             out.push_back({"table",

@@ -155,6 +155,44 @@ TEST_CASE("diff and doc: a table a payer fixed for the policies over it") {
                      "rows.") != std::string::npos);
 }
 
+// A block that adds rows leaves the table its description, and `check` says so where a payer
+// wrote one (it was dropped without a word); `replace table` writes the whole table, so its
+// description and cite are the table's: `cpl doc` titles the table with them and `cpl diff`
+// says who described it.
+TEST_CASE("diff, doc and check: a payer's table description, added to or replacing the table") {
+    Loaded standard = load_policy("standard");
+    REQUIRE(standard.program);
+    Loaded adds =
+        load_text("policy adds_rows extends standard \"a\"\n"
+                  "table mue \"Acme MUE\"\n  cite \"Acme manual 4\"\n  95866 => 2\nend\n");
+    REQUIRE(adds.program);
+    std::string said = rendered(adds);
+    CHECK(said.find("[check.table_description_unused]") != std::string::npos);
+    CHECK(said.find("leaves it the description it has (\"Medically unlikely edits (MUE)") !=
+          std::string::npos);
+    CHECK(adds.program->tables[0]->doc == standard.program->tables[0]->doc);
+    CHECK_FALSE(find(diff(*standard.program, *adds.program), "table", "mue"));
+
+    Loaded replaces = load_text(
+        "policy replaces extends standard \"r\"\n"
+        "replace table bypass_modifiers \"Acme's bypass modifiers\"\n"
+        "  cite \"Acme manual 7\"\n  \"59\" => \"Distinct\"\n  \"XS\" => \"Site\"\nend\n");
+    INFO(rendered(replaces));
+    REQUIRE(replaces.program);
+    CHECK(rendered(replaces).find("table_description_unused") == std::string::npos);
+    std::vector<Change> changes = diff(*standard.program, *replaces.program);
+    const Change* described = find(changes, "table", "bypass_modifiers");
+    REQUIRE(described);
+    CHECK(described->action == "described");
+    CHECK(described->layer == "replaces");
+    CHECK(render_changes(changes, *standard.program, *replaces.program)
+              .find("table bypass_modifiers described by replaces\n  - description: "
+                    "NCCI-associated modifiers") != std::string::npos);
+    std::string page = document(*replaces.program, DocFormat::markdown, &*standard.program);
+    CHECK(page.find("`bypass_modifiers` — Acme's bypass modifiers") != std::string::npos);
+    CHECK(page.find("Citation: Acme manual 7") != std::string::npos);
+}
+
 // A payer that restates one key of a base's row of several keys (a range of numbers, of
 // strings, or a list of keys) changes that key's value from the row's: not "added", with the
 // old value lost. A key it removes from such a row is removed alone; the row keeps the others.
