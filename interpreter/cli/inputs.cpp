@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstdio>
 #include <fcntl.h>
 #include <filesystem>
@@ -190,8 +191,15 @@ private:
         bool pretty = false; // a case written over several lines (run.not_json_lines)
         std::size_t number = 1;
         bool content_before = false; // a line before this one held more than blanks
+        // "FILE:LINE", made again in the same buffer for each line: formatting a new string
+        // was a heap allocation and a format call a case.
+        std::string origin = name + ':';
+        const std::size_t name_size = origin.size();
         auto finish = [&] {
-            std::string origin = fmt::format("{}:{}", name, number);
+            std::array<char, 24> digits;
+            auto end = std::to_chars(digits.data(), digits.data() + digits.size(), number).ptr;
+            origin.resize(name_size);
+            origin.append(digits.data(), end);
             // The first line that holds anything (blank lines before a case written over
             // several lines are said, then what the input is, as the server says it).
             std::string_view opening = content_before ? "" : lone_opening_bracket(line);
