@@ -5,6 +5,8 @@
 #include "runtime/budget.hpp"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <fmt/format.h>
 #include <iterator>
 #include <limits>
@@ -141,9 +143,13 @@ void append_text(std::string& out, const Value& v, const std::vector<Shape>& sha
     // The text may be far larger than the value (shared elements): it is memory too.
     Budget::charge_bytes(v.kind == Kind::String ? v.size + 2 : 8);
     switch (v.kind) {
-    case Kind::Number:
-        fmt::format_to(std::back_inserter(out), "{}", v.number);
+    case Kind::Number: {
+        // Interpolated counts ("needle EMG {n}") are numbers: to_chars, not a format call.
+        std::array<char, 24> digits;
+        out.append(digits.data(),
+                   std::to_chars(digits.data(), digits.data() + digits.size(), v.number).ptr);
         return;
+    }
     case Kind::Bool:
         out += v.boolean ? "true" : "false";
         return;
