@@ -35,10 +35,13 @@ Value builtin_join(std::span<const Value> args, BuiltinContext& ctx) {
         builtin_error(ctx, "`join` needs a list and a separator string");
     Budget::charge_steps(args[0].size);
     Budget::charge_bytes(std::size_t{args[0].size} * args[1].size);
-    std::string text;
+    // Written in one buffer of the thread, kept from call to call: a new string for the
+    // text, and one for each element's, was up to a heap allocation apiece.
+    thread_local std::string text;
+    text.clear();
     for (std::uint32_t i = 0; i < args[0].size; ++i) {
         if (i) text += args[1].str();
-        text += to_text(args[0].items[i], ctx.shapes);
+        append_text(text, args[0].items[i], ctx.shapes, false);
     }
     return Value::of_string(ctx.arena.copy(text));
 }
