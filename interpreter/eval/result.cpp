@@ -62,23 +62,40 @@ std::size_t plain_ascii_prefix(std::string_view s) {
 // Output is always valid JSON, so always UTF-8: policies are checked when parsed and cases by
 // the JSON reader, but a byte that is not UTF-8 still becomes U+FFFD here rather than invalid
 // output (a built-in may cut a string between the bytes of one character).
+// How many bytes from the start of `s` are written as they are: ASCII that needs no escape
+// and whole UTF-8 characters.
+std::size_t plain_run(std::string_view s) {
+    std::size_t plain = plain_ascii_prefix(s);
+    while (plain < s.size()) {
+        auto c = static_cast<unsigned char>(s[plain]);
+        if (c < 0x80) {
+            if (needs_escape(c)) break;
+            ++plain;
+            continue;
+        }
+        std::size_t n = utf8_sequence_length(s, plain);
+        if (n == 0) break;
+        plain += n;
+        plain += plain_ascii_prefix(s.substr(plain)); // a dash or a ± in a long text
+    }
+    return plain;
+}
+
 void json_string(std::string& out, std::string_view s) {
+    // Most texts need no escape: quotes and text in one growth of `out`, not three appends.
+    if (plain_run(s) == s.size()) {
+        std::size_t at = out.size();
+        out.resize(at + s.size() + 2);
+        char* to = out.data() + at;
+        to[0] = '"';
+        std::memcpy(to + 1, s.data(), s.size());
+        to[s.size() + 1] = '"';
+        return;
+    }
     out += '"';
     // Copy runs of plain characters at once; escape the rest one by one.
     while (!s.empty()) {
-        std::size_t plain = plain_ascii_prefix(s);
-        while (plain < s.size()) {
-            auto c = static_cast<unsigned char>(s[plain]);
-            if (c < 0x80) {
-                if (needs_escape(c)) break;
-                ++plain;
-                continue;
-            }
-            std::size_t n = utf8_sequence_length(s, plain);
-            if (n == 0) break;
-            plain += n;
-            plain += plain_ascii_prefix(s.substr(plain)); // a dash or a ± in a long text
-        }
+        std::size_t plain = plain_run(s);
         out.append(s.data(), plain);
         s.remove_prefix(plain);
         if (s.empty()) break;
