@@ -88,7 +88,7 @@ void json_string(std::string& out, std::string_view s) {
         out.resize(at + s.size() + 2);
         char* to = out.data() + at;
         to[0] = '"';
-        std::memcpy(to + 1, s.data(), s.size());
+        if (!s.empty()) std::memcpy(to + 1, s.data(), s.size()); // an empty one may be null
         to[s.size() + 1] = '"';
         return;
     }

@@ -65,6 +65,23 @@ TEST_CASE("json: strings escape as byte by byte, at every position in a word") {
     }
 }
 
+// An empty text may point nowhere (a default string_view): it is written as "" without
+// reading through its pointer (a fuzzed case found the copy of nothing from null; UBSan).
+TEST_CASE("json: an empty text that points nowhere is written as an empty string") {
+    Result result;
+    result.case_id = "c";
+    result.policy = "standard";
+    Line line;
+    line.code = "95886";
+    line.units = 1;
+    line.rule = std::string_view{};
+    REQUIRE(line.rule.data() == nullptr);
+    result.lines = {line};
+    std::string json = to_json(result, false);
+    INFO(json);
+    CHECK(json.find(R"("rule": "", "cite": "")") != std::string::npos);
+}
+
 // The writer keeps each cite's JSON from the last time it was written; a line with no cite
 // (a submitted line review passes through) still has both fields, however the cache was left.
 TEST_CASE("json: a line without a cite still has cite and sources") {
