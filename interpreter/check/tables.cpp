@@ -461,7 +461,7 @@ void TableCompiler::tables() {
         data->cite = t.cite() ? t.cite()->text : "";
         data->source = t.source;
         data->fixed_by = t.decl->fixed ? t.declared_by : t.fixed_by;
-        if (t.doc_from || t.cite_from) data->described_by = t.layer;
+        data->described_by = t.described_by;
         KeyTypes keys = declared_keys(t);
         std::vector<RowValue> values;
         std::set<const ast::TableKey*> seen;      // each key as written is checked once

@@ -512,6 +512,7 @@ private:
         } else if (t.replace) {
             if (!t.doc.empty()) table->doc_from = &t;
             if (t.cite) table->cite_from = &t;
+            if (!t.doc.empty() || t.cite) table->described_by = layer;
             table->rows.clear();
             table->rows_by_key.clear();
             table->range_rows.clear();

@@ -64,7 +64,9 @@ struct MergedTable {
     }
     const ast::Table* doc_from = nullptr;
     const ast::Table* cite_from = nullptr;
-    std::string source = {}; // where rows came from a data file: its path and version
+    std::string described_by = {}; // the layer of the last of those (a later `replace table`
+                                   // that writes neither leaves them, and this, as they were)
+    std::string source = {};       // where rows came from a data file: its path and version
     std::string declared_by = {};
     // The layer whose `fixed table NAME … end` fixed a table its base declared: from there on,
     // as the declaration's own `fixed`, no later layer may change it.

@@ -191,6 +191,20 @@ TEST_CASE("diff, doc and check: a payer's table description, added to or replaci
     std::string page = document(*replaces.program, DocFormat::markdown, &*standard.program);
     CHECK(page.find("`bypass_modifiers` — Acme's bypass modifiers") != std::string::npos);
     CHECK(page.find("Citation: Acme manual 7") != std::string::npos);
+
+    // A later `replace table` that writes neither keeps them, and who wrote them.
+    OverBase chain = over_base("diff_described_base",
+                               "policy diff_described_base extends standard \"d\"\n"
+                               "replace table bypass_modifiers \"Base's bypass modifiers\"\n"
+                               "  cite \"Base manual 2\"\n  \"XS\" => \"Site\"\nend\n",
+                               "policy diff_described_payer extends \"{}\"\n"
+                               "replace table bypass_modifiers\n  \"XS\" => \"Site\"\n  \"59\" => "
+                               "\"Distinct\"\nend\n");
+    std::vector<Change> chained = diff(*standard.program, *chain.payer.program);
+    const Change* kept = find(chained, "table", "bypass_modifiers");
+    REQUIRE(kept);
+    CHECK(kept->after == "Base's bypass modifiers");
+    CHECK(kept->layer == "diff_described_base");
 }
 
 // A payer that restates one key of a base's row of several keys (a range of numbers, of
