@@ -20,6 +20,11 @@ inline std::size_t line_end(std::string_view text) {
     return end;
 }
 
+/// What a blank JSON Lines line is answered with, in its place, by `cpl run` and `cpl serve`'s
+/// batch alike.
+inline constexpr std::string_view blank_line_error =
+    "the line is blank: every line must hold one case [run.blank_line]";
+
 /// `text` without the UTF-8 byte-order mark it may start with.
 inline std::string_view without_byte_order_mark(std::string_view text) {
     return text.starts_with("\xEF\xBB\xBF") ? text.substr(3) : text;

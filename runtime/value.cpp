@@ -8,7 +8,6 @@
 #include <array>
 #include <charconv>
 #include <fmt/format.h>
-#include <iterator>
 #include <limits>
 
 namespace cpl {
@@ -138,18 +137,19 @@ int compare(const Value& a, const Value& b) {
     return static_cast<int>(a.kind) - static_cast<int>(b.kind);
 }
 
+void append_number(std::string& out, std::int64_t n) {
+    std::array<char, 24> digits;
+    out.append(digits.data(), std::to_chars(digits.data(), digits.data() + digits.size(), n).ptr);
+}
+
 void append_text(std::string& out, const Value& v, const std::vector<Shape>& shapes, bool quote) {
     Budget::charge_steps();
     // The text may be far larger than the value (shared elements): it is memory too.
     Budget::charge_bytes(v.kind == Kind::String ? v.size + 2 : 8);
     switch (v.kind) {
-    case Kind::Number: {
-        // Interpolated counts ("needle EMG {n}") are numbers: to_chars, not a format call.
-        std::array<char, 24> digits;
-        out.append(digits.data(),
-                   std::to_chars(digits.data(), digits.data() + digits.size(), v.number).ptr);
+    case Kind::Number:
+        append_number(out, v.number);
         return;
-    }
     case Kind::Bool:
         out += v.boolean ? "true" : "false";
         return;

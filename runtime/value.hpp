@@ -172,5 +172,8 @@ std::string to_text(const Value& v, const std::vector<Shape>& shapes, bool quote
 /// to_text(v) appended to `out`.
 void append_text(std::string& out, const Value& v, const std::vector<Shape>& shapes,
                  bool quote = false);
+/// A whole number's digits appended to `out`: std::to_chars, not a format call (interpolated
+/// counts, the JSON of units, a line's number).
+void append_number(std::string& out, std::int64_t n);
 
 } // namespace cpl

@@ -6,10 +6,10 @@
 #include "lang/files.hpp"
 #include "lang/line_ends.hpp"
 #include "output.hpp"
+#include "runtime/value.hpp"
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cstdio>
 #include <fcntl.h>
 #include <filesystem>
@@ -196,13 +196,13 @@ private:
         std::string origin = name + ':';
         const std::size_t name_size = origin.size();
         auto finish = [&] {
-            std::array<char, 24> digits;
-            auto end = std::to_chars(digits.data(), digits.data() + digits.size(), number).ptr;
             origin.resize(name_size);
-            origin.append(digits.data(), end);
+            append_number(origin, static_cast<std::int64_t>(number));
             // The first line that holds anything (blank lines before a case written over
             // several lines are said, then what the input is, as the server says it).
             std::string_view opening = content_before ? "" : lone_opening_bracket(line);
+            bool blank = std::all_of(line.begin(), line.end(),
+                                     [](unsigned char c) { return std::isspace(c); });
             if (!opening.empty()) {
                 // Each of its lines was an error of its own ("not closed", "expected a JSON
                 // object"), and none said what the input was.
@@ -216,17 +216,13 @@ private:
             } else if (too_long)
                 problem(origin, fmt::format("the line is longer than {} MiB [run.cannot_read]",
                                             max_file_bytes >> 20));
-            else if (std::all_of(line.begin(), line.end(),
-                                 [](unsigned char c) { return std::isspace(c); }))
-                problem(origin,
-                        "the line is blank: every line must hold one case [run.blank_line]");
+            else if (blank)
+                problem(origin, std::string(blank_line_error));
             else {
                 ++read_.cases;
                 sink_(line, origin);
             }
-            content_before =
-                content_before || !std::all_of(line.begin(), line.end(),
-                                               [](unsigned char c) { return std::isspace(c); });
+            content_before = content_before || !blank;
             line.clear();
             too_long = false;
             ++number;

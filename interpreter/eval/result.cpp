@@ -8,12 +8,9 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
-#include <array>
-#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <fmt/format.h>
-#include <iterator>
 
 namespace cpl {
 
@@ -59,9 +56,6 @@ std::size_t plain_ascii_prefix(std::string_view s) {
     return at;
 }
 
-// Output is always valid JSON, so always UTF-8: policies are checked when parsed and cases by
-// the JSON reader, but a byte that is not UTF-8 still becomes U+FFFD here rather than invalid
-// output (a built-in may cut a string between the bytes of one character).
 // How many bytes from the start of `s` are written as they are: ASCII that needs no escape
 // and whole UTF-8 characters.
 std::size_t plain_run(std::string_view s) {
@@ -81,9 +75,13 @@ std::size_t plain_run(std::string_view s) {
     return plain;
 }
 
+// Output is always valid JSON, so always UTF-8: policies are checked when parsed and cases by
+// the JSON reader, but a byte that is not UTF-8 still becomes U+FFFD here rather than invalid
+// output (a built-in may cut a string between the bytes of one character).
 void json_string(std::string& out, std::string_view s) {
+    std::size_t plain = plain_run(s);
     // Most texts need no escape: quotes and text in one growth of `out`, not three appends.
-    if (plain_run(s) == s.size()) {
+    if (plain == s.size()) {
         std::size_t at = out.size();
         out.resize(at + s.size() + 2);
         char* to = out.data() + at;
@@ -93,9 +91,9 @@ void json_string(std::string& out, std::string_view s) {
         return;
     }
     out += '"';
-    // Copy runs of plain characters at once; escape the rest one by one.
-    while (!s.empty()) {
-        std::size_t plain = plain_run(s);
+    // Copy runs of plain characters at once (the first is measured above); escape the rest one
+    // by one.
+    for (;; plain = plain_run(s)) {
         out.append(s.data(), plain);
         s.remove_prefix(plain);
         if (s.empty()) break;
@@ -233,12 +231,6 @@ void json_text(std::string& out, std::string_view text) {
     out += w.json;
 }
 
-// A whole number as JSON (fmt::format_to through a back inserter cost a format call a line).
-void json_number(std::string& out, std::int64_t n) {
-    std::array<char, 24> digits;
-    out.append(digits.data(), std::to_chars(digits.data(), digits.data() + digits.size(), n).ptr);
-}
-
 // Claim lines as a JSON array: billed lines, and the unbilled ones a review lists.
 void json_lines(std::string& out, const std::vector<Line>& lines, std::uint64_t serial,
                 bool layered, bool explain) {
@@ -248,7 +240,7 @@ void json_lines(std::string& out, const std::vector<Line>& lines, std::uint64_t 
         out += i ? ", {\"code\": " : "{\"code\": ";
         json_string(out, l.code);
         out += ", \"units\": ";
-        json_number(out, l.units);
+        append_number(out, l.units);
         out += ", \"modifiers\": ";
         json_strings(out, l.modifiers);
         field(out, "rule", l.rule);
@@ -327,12 +319,12 @@ void append_json(std::string& out, const Result& r, bool explain) {
             out += i ? ", {\"code\": " : "{\"code\": ";
             json_string(out, v.code);
             out += ", \"units\": ";
-            json_number(out, v.units);
+            append_number(out, v.units);
             out += ", \"modifiers\": ";
             json_strings(out, v.modifiers);
             field(out, "status", v.status);
             out += ", \"units_allowed\": ";
-            json_number(out, v.units_allowed);
+            append_number(out, v.units_allowed);
             out += ", \"reasons\": [";
             for (std::size_t k = 0; k < v.reasons.size(); ++k) {
                 out += k ? ", {\"rule\": " : "{\"rule\": ";

@@ -280,14 +280,15 @@ Reply batch(Context& ctx, const Params& params, std::string_view body) {
         // A blank line is an error line in its place, as `cpl run` answers it: every line of
         // the body has its answer, in order (the body's final line end starts no line).
         CaseOutcome outcome;
-        if (text.find_first_not_of(" \t\r") == std::string_view::npos)
-            outcome.error = "the line is blank: every line must hold one case [run.blank_line]";
+        bool blank = text.find_first_not_of(" \t\r") == std::string_view::npos;
+        if (blank)
+            outcome.error = blank_line_error;
         else
             outcome = session.run(text, opts.evaluate);
         largest = std::max(largest, text.size());
         std::string line = result_line(outcome, *state, opts.explain, number);
         (outcome.result ? ok : failed)++;
-        if (ctx.log && !outcome.error.starts_with("the line is blank"))
+        if (ctx.log && !blank)
             ctx.log->write("/v1/batch", state->program->name, state->fingerprint, state->version,
                            text, line);
         out += line;
