@@ -10,11 +10,6 @@ namespace cpl {
 
 namespace {
 
-Value row_field(const TableRowData* row, int field, Value fallback) {
-    if (field < 0 || row->value.kind != Kind::Record) return fallback;
-    return row->value.items[field];
-}
-
 std::string object_help(std::string_view name) {
     return "{\"name\": " + in_quotes(name) + ", \"nerve\": \"...\", \"roots\": [\"...\"]}";
 }
@@ -94,8 +89,8 @@ Value CaseReader::Impl::read_muscle(od::value& v) {
         if (!muscles)
             fail("muscle " + in_quotes(name) + " cannot be looked up: no muscle table is loaded",
                  "without a muscle table, give each muscle as " + object_help(name));
-        const TableRowData* row = find_muscle(name);
-        if (!row) {
+        const MuscleIndex::Muscle* muscle = find_muscle(name);
+        if (!muscle) {
             // `lower` holds the lower-cased name after find_muscle.
             if (auto field = muscles->elsewhere.find(lower); field != muscles->elsewhere.end())
                 fail(in_quotes(name) + " is not a limb muscle",
@@ -117,12 +112,9 @@ Value CaseReader::Impl::read_muscle(od::value& v) {
             fail("unknown muscle " + in_quotes(name) + did_you_mean(name, muscle_names),
                  "to use a muscle the table lacks, give it as " + object_help(name));
         }
-        Value* fields = new_fields(shape_muscle);
-        fields[muscle_field::name] = row->keys[0];
-        fields[muscle_field::nerve] = row_field(row, muscles->nerve_field, Value::of_string({}));
-        fields[muscle_field::roots] =
-            row_field(row, muscles->roots_field, Value::of_list(nullptr, 0));
-        return Value::of_record(shape_muscle, fields);
+        // The table's record, shared by every case that names the muscle: values are
+        // never changed in place, and the table outlives the case.
+        return Value::of_record(shape_muscle, muscle->fields.data());
     }
     if (type != od::json_type::object)
         fail("expected a muscle name or an object with \"name\", \"nerve\" and \"roots\"");
@@ -131,14 +123,10 @@ Value CaseReader::Impl::read_muscle(od::value& v) {
     Value* fields = read_fields(object, case_schema::schema_of(shape_muscle), seen);
     std::string_view name = fields[muscle_field::name].str();
     bool has_nerve = seen & bit(muscle_field::nerve), has_roots = seen & bit(muscle_field::roots);
-    if (const TableRowData* row = find_muscle(name)) {
-        fields[muscle_field::name] = row->keys[0];
-        if (!has_nerve)
-            fields[muscle_field::nerve] =
-                row_field(row, muscles->nerve_field, fields[muscle_field::nerve]);
-        if (!has_roots)
-            fields[muscle_field::roots] =
-                row_field(row, muscles->roots_field, fields[muscle_field::roots]);
+    if (const MuscleIndex::Muscle* muscle = find_muscle(name)) {
+        fields[muscle_field::name] = muscle->fields[muscle_field::name];
+        if (!has_nerve) fields[muscle_field::nerve] = muscle->fields[muscle_field::nerve];
+        if (!has_roots) fields[muscle_field::roots] = muscle->fields[muscle_field::roots];
     } else if (!has_nerve || !has_roots) {
         std::string needs = !has_nerve && !has_roots ? "\"nerve\" and \"roots\""
                             : !has_nerve             ? "\"nerve\""

@@ -207,14 +207,10 @@ struct CaseReader::Impl {
         return fields;
     }
 
-    /// The muscle table's row for `name` (matched ignoring case), or null; leaves the
-    /// lower-cased name in `lower`.
-    const TableRowData* find_muscle(std::string_view name) {
-        if (!muscles) return nullptr;
-        lower.resize(name.size());
-        copy_ascii_lower(name, lower.data());
-        const TableRowData* const* row = muscles->by_lower_name.find(lower);
-        return row ? *row : nullptr;
+    /// The muscle table's muscle for `name` (matched ignoring case), or null; leaves the
+    /// lower-cased name in `lower` when it is null.
+    const MuscleIndex::Muscle* find_muscle(std::string_view name) {
+        return muscles ? muscles->find(name, lower) : nullptr;
     }
 
     od::object get_object(od::value& v, const char* expected = "expected an object") {

@@ -73,11 +73,7 @@ std::optional<MuscleIndex> index_muscles(const FindTable& find, const std::vecto
                 if (root.kind == Kind::String) d.help = root_help(root.str());
                 return std::nullopt;
             }
-        for (const auto& key : row.keys) {
-            if (key.kind != Kind::String) continue;
-            index.by_lower_name.emplace(lower_case(key.str()), &row);
-            index.names.emplace_back(key.str());
-        }
+        index.add_row(row);
     }
     for (const auto& other : case_tables::elsewhere) {
         auto names = find(other.table);
@@ -94,6 +90,25 @@ std::optional<MuscleIndex> index_muscles(const FindTable& find, const std::vecto
 }
 
 } // namespace
+
+static_assert(std::size(case_schema::muscle_fields) == 3 && muscle_field::name == 0 &&
+                  muscle_field::nerve == 1 && muscle_field::roots == 2,
+              "MuscleIndex::Muscle::fields is laid out as the `muscle` record");
+
+void MuscleIndex::add_row(const TableRowData& row) {
+    auto at = static_cast<std::uint32_t>(muscles.size());
+    Muscle& muscle = muscles.emplace_back();
+    muscle.row = &row;
+    muscle.fields = {row.keys.empty() ? Value::of_string({}) : row.keys[0],
+                     row.value.items[nerve_field], row.value.items[roots_field]};
+    for (const auto& key : row.keys) {
+        if (key.kind != Kind::String) continue;
+        names.emplace_back(key.str());
+        std::string lower = lower_case(key.str());
+        by_lower_name.emplace(lower, at);
+        if (*by_lower_name.find(lower) == at) by_name.emplace(key.str(), at);
+    }
+}
 
 CaseTables bind_case_tables(const FindTable& find, const std::vector<Shape>& shapes,
                             Diagnostics& diagnostics) {

@@ -4,8 +4,11 @@
 #pragma once
 
 #include "lang/diagnostic.hpp"
+#include "runtime/ascii.hpp"
 #include "runtime/value.hpp"
 
+#include <array>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -34,10 +37,37 @@ inline constexpr Elsewhere elsewhere[] = {
 
 } // namespace case_tables
 
-/// The policy's `muscles` table, indexed for the reader: every key, lower-cased, maps to
-/// its row. A row's value is a record with fields `nerve` (string) and `roots` ([string]).
+/// The policy's `muscles` table, indexed for the reader: every key, matched ignoring ASCII
+/// case, names its row. A row's value is a record with fields `nerve` (string) and `roots`
+/// ([string]).
 struct MuscleIndex {
-    StringIndex<const TableRowData*> by_lower_name;
+    /// A row of the table as the reader returns it for a name alone: the `muscle` record's
+    /// fields (case_schema.hpp: the row's first key, its nerve and its roots) are built here
+    /// once, not for every muscle of every case.
+    struct Muscle {
+        const TableRowData* row = nullptr;
+        std::array<Value, 3> fields; // name, nerve, roots
+    };
+
+    /// Indexes the keys of `row`, a record with the fields at nerve_field and roots_field. A
+    /// key that, ignoring case, is one of an earlier row's keeps naming that row.
+    void add_row(const TableRowData& row);
+
+    /// The muscle `name` names, or null. `lower` is left holding the name in lower case
+    /// when the name is not a key as written (always, when it names none).
+    const Muscle* find(std::string_view name, std::string& lower) const {
+        if (const std::uint32_t* at = by_name.find(name)) return &muscles[*at];
+        lower.resize(name.size());
+        copy_ascii_lower(name, lower.data());
+        const std::uint32_t* at = by_lower_name.find(lower);
+        return at ? &muscles[*at] : nullptr;
+    }
+
+    std::vector<Muscle> muscles;              // one a row, in table order
+    StringIndex<std::uint32_t> by_lower_name; // every key, lower-cased → its muscle
+    // Every key as written that names the same muscle as its lower case: most cases write a
+    // name as the table does, and it is found without lower-casing it first.
+    StringIndex<std::uint32_t> by_name;
     std::vector<std::string> names; // every key as written, for did-you-mean
     int nerve_field = -1;           // field indexes in the row value's shape
     int roots_field = -1;

@@ -1,5 +1,6 @@
 // interpreter/serve/api_policies.cpp — the endpoints about policies rather than cases:
 // listing with settings and load errors, diff against the base, the muscle table, health.
+#include "interpreter/case/case_schema.hpp"
 #include "interpreter/serve/api.hpp"
 #include "interpreter/serve/json_dump.hpp"
 #include "interpreter/tools/diff.hpp"
@@ -124,18 +125,15 @@ Reply muscles(Context& ctx, const Params& params) {
     json list = json::array();
     if (p.muscles) {
         const MuscleIndex& index = *p.muscles;
+        std::string lower;
         for (const auto& name : index.names) {
             json entry{{"name", name}};
-            const TableRowData* const* row = index.by_lower_name.find(ascii_lower(name));
-            if (row && (*row)->value.kind == Kind::Record) {
-                const Value& v = (*row)->value;
-                if (index.nerve_field >= 0) entry["nerve"] = v.items[index.nerve_field].str();
-                if (index.roots_field >= 0) {
-                    json roots = json::array();
-                    for (const Value& r : v.items[index.roots_field].list())
-                        roots.push_back(r.str());
-                    entry["roots"] = std::move(roots);
-                }
+            if (const MuscleIndex::Muscle* muscle = index.find(name, lower)) {
+                entry["nerve"] = muscle->fields[muscle_field::nerve].str();
+                json roots = json::array();
+                for (const Value& r : muscle->fields[muscle_field::roots].list())
+                    roots.push_back(r.str());
+                entry["roots"] = std::move(roots);
             }
             list.push_back(std::move(entry));
         }

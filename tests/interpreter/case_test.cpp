@@ -38,17 +38,10 @@ struct Muscles {
             data.value = Value::of_record(case_shape_count, fields); // a shape {nerve, roots}
             rows.push_back(std::move(data));
         }
-        for (const auto& row : rows) {
-            for (const auto& key : row.keys) {
-                std::string lower(key.str());
-                for (char& c : lower)
-                    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-                index.by_lower_name.emplace(lower, &row);
-                index.names.emplace_back(key.str());
-            }
-        }
         index.nerve_field = 0;
         index.roots_field = 1;
+        for (const auto& row : rows)
+            index.add_row(row);
     }
 };
 
@@ -432,6 +425,34 @@ TEST_CASE("limb muscles resolve through the muscle table", "[case]") {
         CHECK(first_of(
                   R"({"roots": ["T1"], "nerve": "ulnar", "name": "abductor pollicis brevis"})") ==
               std::tuple{"abductor pollicis brevis", "ulnar", Roots{"T1"}});
+    }
+    SECTION("a key written as an earlier row's in other capitals names the earlier row") {
+        // Found as written or lower-cased, a name gets the same row: the first row to have
+        // the name ignoring case, as the table reads.
+        Muscles clash({{{"teres minor", "TM"}, "axillary", {"C5", "C6"}},
+                       {{"tensor fasciae latae", "tm", "TFL"}, "superior gluteal", {"L4", "L5"}}});
+        CaseReader clashing(&clash.index);
+        for (std::string_view name : {"TM", "tm", "Tm"}) {
+            Value c = read_ok(clashing,
+                              R"({"id": "x", "extremities": [{"limb": "right_arm", "muscles": [")" +
+                                  std::string(name) + R"("]}]})",
+                              arena);
+            Value list = field(field(c, shape_case, case_field::extremities).list()[0],
+                               shape_extremity, extremity_field::muscles);
+            CHECK(muscle(list, 0) == std::tuple{"teres minor", "axillary", Roots{"C5", "C6"}});
+        }
+        std::string lower;
+        REQUIRE(clash.index.find("TFL", lower));
+        CHECK(clash.index.find("TFL", lower)->row == &clash.rows[1]);
+        CHECK(!clash.index.find("tibialis", lower));
+        CHECK(lower == "tibialis"); // for the error's "belongs elsewhere" look-up
+    }
+    SECTION("every case naming a muscle shares its table's record") {
+        Value a = muscles_of(R"({"id": "a", "extremities": [{"limb": "right_arm",
+            "muscles": ["APB"]}]})");
+        Value b = muscles_of(R"({"id": "b", "extremities": [{"limb": "right_arm",
+            "muscles": ["apb"]}]})");
+        CHECK(a.list()[0].items == b.list()[0].items);
     }
     SECTION("a muscle the table lacks is taken as given") {
         Value list = muscles_of(R"({"id": "x", "extremities": [{"limb": "right_arm", "muscles": [
