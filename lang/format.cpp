@@ -12,9 +12,13 @@
 // Comments are attached to "items" — a declaration's first line, a clause, a row, a cite,
 // a setting's description, a table's `end` — by source position: a comment on a line of its
 // own goes before the item that follows it; a comment after an item's last token stays at
-// the end of its line; a comment inside an item (in a multi-line expression) goes before it.
+// the end of its line; a comment inside an item (in a multi-line expression) goes before it,
+// except a comment between the elements of a list literal: the list is printed one element a
+// line, with the comment after the element it followed or before the one it preceded
+// (format_lists.hpp).
 #include "format.hpp"
 
+#include "format_lists.hpp"
 #include "parse.hpp"
 #include "vocabulary.hpp"
 
@@ -228,6 +232,7 @@ std::string flat(const Expr& e, int need = p_if) {
 class Writer {
 public:
     std::string out;
+    const CommentedLists* lists = nullptr; // lists with comments between their elements
 
     std::size_t column() const { return out.size() - line_start(); }
     std::size_t line_indent() const {
@@ -259,8 +264,10 @@ private:
 
 public:
     void expr(const Expr& e, int need = p_if) {
-        std::string text = flat(e, need);
-        if (fits(text.size())) {
+        // An expression holding a list with comments is never printed flat: they would be lost.
+        bool keep_comments = must_break(e);
+        std::string text = keep_comments ? std::string() : flat(e, need);
+        if (!keep_comments && fits(text.size())) {
             out += text;
             return;
         }
@@ -270,8 +277,15 @@ public:
             out += ')';
             return;
         }
+        if (auto* l = std::get_if<ListExpr>(&e.kind); l && keep_comments) {
+            auto found = lists->lists.find(&e);
+            element_lines(*l, found == lists->lists.end() ? nullptr : &found->second);
+            return;
+        }
         std::visit([&](const auto& k) { broken(k, text); }, e.kind);
     }
+
+    bool must_break(const Expr& e) const { return lists && lists->broken.count(&e); }
 
 private:
     template <typename K> void broken(const K&, const std::string& text) { out += text; }
@@ -288,13 +302,33 @@ private:
             out += text;
             return;
         }
+        element_lines(l, nullptr);
+    }
+
+    // [
+    //   a,  # a comment after an element stays after it
+    //   # one on a line of its own stays before the next
+    //   b
+    // ]
+    void element_lines(const ListExpr& l, const ListComments* comments) {
         std::size_t base = line_indent();
+        auto comment_line = [&](const Comment* c) {
+            newline(base + 2);
+            out += c->text;
+        };
         out += '[';
         for (std::size_t i = 0; i < l.items.size(); ++i) {
+            if (comments)
+                for (const Comment* c : comments->leading[i])
+                    comment_line(c);
             newline(base + 2);
             expr(l.items[i]);
             if (i + 1 < l.items.size()) out += ',';
+            if (comments && comments->trailing[i]) out += "  " + comments->trailing[i]->text;
         }
+        if (comments)
+            for (const Comment* c : comments->closing)
+                comment_line(c);
         newline(base);
         out += ']';
     }
@@ -463,9 +497,11 @@ constexpr std::uint32_t no_end = UINT32_MAX;
 
 class Formatter {
 public:
-    Formatter(const PolicyFile& file, std::string_view text) : file_(file), text_(text) {
+    Formatter(const PolicyFile& file, std::string_view text)
+        : file_(file), text_(text), lists_(commented_lists(file, text)) {
         for (const auto& c : file.comments)
             comment_ends_[c.span.end] = c.span.begin;
+        w_.lists = &lists_;
         collect_items();
         attach_comments();
     }
@@ -507,6 +543,7 @@ private:
 
     const PolicyFile& file_;
     std::string_view text_;
+    CommentedLists lists_; // comments a list keeps between its elements, not an item's
     Writer w_;
     std::uint32_t decl_begin_ = 0; // of the declaration being printed
     std::vector<Item> items_;
@@ -659,6 +696,7 @@ private:
 
     void attach_comments() {
         for (const auto& c : file_.comments) {
+            if (lists_.placed.count(&c)) continue;
             std::uint32_t at = c.span.begin;
             auto after = std::upper_bound(
                 items_.begin(), items_.end(), at,
@@ -733,7 +771,8 @@ private:
 
     bool one_line(const Decl& decl) const {
         if (auto* d = std::get_if<Def>(&decl))
-            return def_head(*d).size() + 1 + flat(d->body).size() <= format_width;
+            return !w_.must_break(d->body) &&
+                   def_head(*d).size() + 1 + flat(d->body).size() <= format_width;
         return std::holds_alternative<SettingValue>(decl) ||
                std::holds_alternative<Include>(decl) || std::holds_alternative<Disable>(decl);
     }
@@ -845,7 +884,7 @@ private:
         open(decl_begin_, 0, 0);
         std::string head = def_head(d), body = flat(d.body);
         w_.out += head;
-        if (head.size() + 1 + body.size() <= format_width) {
+        if (!w_.must_break(d.body) && head.size() + 1 + body.size() <= format_width) {
             w_.out += " " + body;
         } else {
             w_.newline(2);
