@@ -43,6 +43,10 @@ std::optional<MuscleIndex> index_muscles(const FindTable& find, const std::vecto
     auto table = find(case_tables::muscles);
     if (!table) return std::nullopt;
     MuscleIndex index;
+    std::size_t keys = 0;
+    for (const auto& row : table->data->rows)
+        keys += row.keys.size();
+    index.reserve(table->data->rows.size(), keys);
     for (std::size_t at = 0; at < table->data->rows.size(); ++at) {
         const TableRowData& row = table->data->rows[at];
         if (row.value.kind != Kind::Record) {

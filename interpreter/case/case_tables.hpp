@@ -52,6 +52,13 @@ struct MuscleIndex {
     /// Indexes the keys of `row`, a record with the fields at nerve_field and roots_field. A
     /// key that, ignoring case, is one of an earlier row's keeps naming that row.
     void add_row(const TableRowData& row);
+    /// Room for `rows` rows of `keys` keys in all, so that adding them grows nothing.
+    void reserve(std::size_t rows, std::size_t keys) {
+        muscles.reserve(rows);
+        names.reserve(keys);
+        by_lower_name.reserve(keys);
+        by_name.reserve(keys);
+    }
 
     /// The muscle `name` names, or null. `lower` is left holding the name in lower case
     /// when the name is not a key as written (always, when it names none).
