@@ -70,6 +70,17 @@ const char* expected_list(Read read) {
     }
 }
 
+/// Whether field `f`'s key, as written, is `name` (which holds no quote or backslash):
+/// simdjson's unsafe_is_equal, with the bytes compared inline where it calls memcmp for each
+/// of a case's fields. As there, the padding after the text makes the byte after a name of
+/// at most its size readable.
+bool key_is(od::field& f, std::string_view name) {
+    if (name.size() > simdjson::SIMDJSON_PADDING) return f.key().unsafe_is_equal(name);
+    const char* raw = f.key().raw();
+    return raw[name.size()] == '"' &&
+           same_bytes(raw, name.data(), static_cast<std::uint32_t>(name.size()));
+}
+
 /// The value of a field that was not given (Presence in case_schema.hpp).
 Value absent_value(const Field& field) {
     if (field.spec.list) return Value::of_list(nullptr, 0);
@@ -149,7 +160,7 @@ Value* CaseReader::Impl::read_fields(od::object& object, const ShapeSchema& shap
         // same name); any other key is unescaped and looked for.
         std::uint32_t i = next;
         std::string_view key;
-        if (i < names.size() && f.key().unsafe_is_equal(names[i])) {
+        if (i < names.size() && key_is(f, names[i])) {
             key = names[i];
         } else {
             check(f.unescaped_key().get(key));
@@ -244,7 +255,7 @@ Value CaseReader::Impl::read_one_of(od::value& v, const Spec& spec) {
     std::string_view option = get_enum(v, spec.choice->what, spec.choice->options);
     if (spec.unique) mark_unique(spec, option);
     Value chosen = Value::of_string(option);
-    if (!has_ascii_upper(option)) chosen.letters = letters_lower;
+    chosen.letters = letters_lower; // no option has a capital letter (spec_complete)
     return chosen;
 }
 

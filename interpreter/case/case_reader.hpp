@@ -6,6 +6,7 @@
 
 #include "interpreter/case/case.hpp"
 #include "runtime/ascii.hpp"
+#include "runtime/string_index.hpp"
 
 #include <algorithm>
 #include <array>
@@ -155,9 +156,13 @@ struct CaseReader::Impl {
     }
 
     std::string_view get_string(od::value& v, const char* expected = "expected a string") {
-        if (type_of(v) != od::json_type::string) fail(expected);
         std::string_view s;
-        check(v.get_string().get(s));
+        simdjson::error_code code = v.get_string().get(s);
+        // Not a string: asked for its type first, as a value of any other kind is, so that
+        // text that is not JSON at all is reported as such. Most values are strings, and for
+        // them the type is not asked apart.
+        if (code == simdjson::INCORRECT_TYPE && type_of(v) != od::json_type::string) fail(expected);
+        check(code);
         return s;
     }
 
@@ -192,8 +197,11 @@ struct CaseReader::Impl {
     std::string_view get_enum(od::value& v, std::string_view what,
                               std::span<const std::string_view> options) {
         std::string_view s = get_string(v);
+        // Options are a few bytes: compared inline, not by a call to memcmp each.
         for (auto option : options)
-            if (s == option) return option;
+            if (s.size() == option.size() &&
+                same_bytes(s.data(), option.data(), static_cast<std::uint32_t>(s.size())))
+                return option;
         fail_unknown(what, s, options);
     }
 

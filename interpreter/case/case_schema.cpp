@@ -49,6 +49,10 @@ constexpr bool spec_complete(const Field& f) {
     switch (s.read) {
     case Read::OneOf:
         if (!s.choice) return false;
+        // The reader marks a chosen option as having no capital letter without looking.
+        for (auto option : s.choice->options)
+            for (char c : option)
+                if (c >= 'A' && c <= 'Z') return false;
         if (!f.presence.required && !s.list && !f.presence.text.empty()) {
             bool listed = false;
             for (auto option : s.choice->options)
@@ -76,7 +80,9 @@ constexpr bool specs_complete() {
 // GCC cannot compare a global's address with null at compile time under -fsanitize=address;
 // the normal build checks this.
 #ifndef __SANITIZE_ADDRESS__
-static_assert(specs_complete(), "a row's kind of value lacks a parameter or a valid default");
+static_assert(
+    specs_complete(),
+    "a row's kind of value lacks a parameter or a valid default, or an option has a capital");
 #endif
 
 // The reader recurses once per record inside a record; a shape that contained itself would
