@@ -188,6 +188,64 @@ struct Dispatch {
     static Value if_(E& e, const Node& n) {
         return e.run_truth(n.kids[0]) ? e.run(n.kids[1]) : e.run(n.kids[2]);
     }
+    // `if lower(s.nerve) in nerve_names then nerve_names[lower(s.nerve)] else …` (or
+    // `then ptp[c].column_1`): the key is computed and looked up once, where the general form
+    // computes it twice and looks it up twice; not when coverage or an explanation must be told
+    // of the rows. As in_named_table, a string key of an undated table is looked for in its
+    // index. The then-branch is the row's value, or a field of it (if_in_table_form).
+    static Value if_in_table(E& e, const Node& n) {
+        if (e.context_.rows_seen || e.context_.rows_used) return if_(e, n);
+        const Node& in = n.kids[0];
+        const TableData* table = in.kids[1].constant.table;
+        Value key = e.run(in.kids[0]);
+        const Value* value = nullptr;
+        if (key.kind == Kind::String && !table->dated) {
+            if (const std::uint32_t* row = table->by_string.find(key.str()))
+                value = &table->rows[*row].value;
+            else if (table->range_rows.empty())
+                return e.run(n.kids[2]);
+        }
+        if (!value) { // a range row, a dated table, a number or a date: the general look-up
+            const TableRowData* row = e.find_row(table, key);
+            if (!row) return e.run(n.kids[2]);
+            value = &row->value;
+        }
+        return n.kids[1].op == Op::Index ? *value : field(n.kids[1], *value);
+    }
+    // Whether `a` and `b` are the same expression of a kind that gives the same value each
+    // time it is computed in one frame: locals, fields, constants, definitions and built-in calls.
+    static bool same_key(const Node& a, const Node& b) {
+        if (a.op != b.op || a.slot != b.slot || a.builtin != b.builtin ||
+            a.kids.size() != b.kids.size())
+            return false;
+        switch (a.op) {
+        case Op::Const:
+            if (a.constant.kind != b.constant.kind) return false;
+            if (a.constant.kind == Kind::String) return a.constant.str() == b.constant.str();
+            return a.constant.kind == Kind::Number && a.constant.number == b.constant.number;
+        case Op::Local:
+        case Op::Member:
+        case Op::Builtin:
+        case Op::Def:
+        case Op::CaseRoot:
+            break;
+        default:
+            return false;
+        }
+        for (std::size_t i = 0; i < a.kids.size(); ++i)
+            if (!same_key(a.kids[i], b.kids[i])) return false;
+        return true;
+    }
+    // `if K in T then T[K] else …` or `… then T[K].field else …`, T a table the policy names.
+    static bool if_in_table_form(const Node& n) {
+        const Node& in = n.kids[0];
+        if (in.op != Op::In || !names_table(in.kids[1])) return false;
+        const Node* index = &n.kids[1];
+        if (index->op == Op::Member) index = &index->kids[0];
+        return index->op == Op::Index && names_table(index->kids[0]) &&
+               index->kids[0].constant.table == in.kids[1].constant.table &&
+               same_key(index->kids[1], in.kids[0]);
+    }
     static Value list(E& e, const Node& n) {
         Value* out = e.context_.arena.make_array<Value>(n.kids.size());
         std::size_t size = 0;
@@ -305,7 +363,7 @@ struct Dispatch {
         case Op::Mod:
             return arithmetic;
         case Op::If:
-            return if_;
+            return specialize && if_in_table_form(n) ? if_in_table : if_;
         case Op::List:
             return list;
         case Op::Guard:

@@ -5,6 +5,8 @@
 #include "../helpers.hpp"
 
 #include <catch2/catch.hpp>
+#include <map>
+#include <set>
 
 using namespace cpl;
 namespace fs = std::filesystem;
@@ -67,13 +69,15 @@ TEST_CASE("dispatch: a linked program evaluates every golden case as an unlinked
     std::vector<std::string> cases = golden_cases();
     REQUIRE(cases.size() > 200);
     // Explained (every definition's rows recorded: a computed definition is read through its
-    // general path), and plain with coverage (its fast path, and the rows built-ins return).
+    // general path), with coverage (its fast path, and the rows built-ins return, while table
+    // look-ups take their general path), and plain (the fast look-ups too).
     EvaluateOptions explained;
     explained.explain = true;
     explained.why_not = {"95886", "95909", "aanem_limit", "ptp_indicator_0"};
-    for (bool explain : {true, false}) {
+    enum class Mode { explain, cover, plain };
+    for (Mode mode : {Mode::explain, Mode::cover, Mode::plain}) {
         Coverage fast_coverage, slow_coverage;
-        EvaluateOptions options = explain ? explained : EvaluateOptions{};
+        EvaluateOptions options = mode == Mode::explain ? explained : EvaluateOptions{};
         for (const char* policy : policies) {
             INFO(policy);
             std::string path =
@@ -90,7 +94,7 @@ TEST_CASE("dispatch: a linked program evaluates every golden case as an unlinked
             std::size_t differ = 0, underspent = 0;
             for (const auto& json : cases) {
                 EvaluateOptions fast_options = options, slow_options = options;
-                if (!explain) {
+                if (mode == Mode::cover) {
                     fast_options.coverage = &fast_coverage;
                     slow_options.coverage = &slow_coverage;
                 }
@@ -109,6 +113,87 @@ TEST_CASE("dispatch: a linked program evaluates every golden case as an unlinked
             CHECK(fast_coverage.rows == slow_coverage.rows);
             fast_coverage = {};
             slow_coverage = {};
+        }
+    }
+}
+
+TEST_CASE("dispatch: `if k in t then t[k] else …` looks the key up once and gives what the "
+          "general form gives") {
+    // Keys that hit and miss an index, a range row, a dated table, a number key, a field of the
+    // row, and a then-branch whose key differs from the tested one (not folded).
+    const std::string policy = R"(policy fold
+table names
+  "median" => "median"
+  "fibular" => "peroneal"
+end
+table bands
+  95907..95913 => "nerve conduction"
+  95860 => "needle"
+end
+table dated_names
+  "median" => "median, old" until "2024-01-01"
+  "median" => "median, new" from "2024-01-01"
+end
+table pairs
+  95860 => {column_1: ["95886"], indicator: 1}
+end
+table counted
+  1 => "one"
+end
+def named = [if lower(k) in names then names[lower(k)] else "as written: " + k
+             for k in ["Median", "FIBULAR", "radial"]]
+def banded = [if c in bands then bands[c] else "none" for c in ["95860", "95908", "95870"]]
+def dated = [if k in dated_names then dated_names[k] else "none" for k in ["median", "ulnar"]]
+def paired = [if c in pairs then pairs[c].column_1 else [] for c in ["95860", "95861"]]
+def numbered = [if n in counted then counted[n] else "many" for n in [1, 2]]
+def unfolded = [if k in names then names["median"] else "none" for k in ["fibular", "x"]]
+rule r
+  bill 95860
+  warn "{join(named, ", ")} | {join(banded, ", ")} | {join(dated, ", ")} | {join(paired[0], ", ")} {count(paired[1])} | {join(numbered, ", ")} | {join(unfolded, ", ")}"
+  cite "x"
+)";
+    Loaded linked = test::load_text(policy, "fold.cpl");
+    Loaded unlinked = test::load_text(policy, "fold.cpl");
+    INFO(test::rendered(linked));
+    REQUIRE(linked.program);
+    REQUIRE(unlinked.program);
+    // Five of the six forms are folded (one function for them), the sixth keeps the general one.
+    std::map<NodeRun, int> if_functions;
+    for_each_node(*linked.program, [&](Node& n) {
+        if (n.op == Op::If) ++if_functions[n.run];
+    });
+    std::multiset<int> counts;
+    for (auto [run, count] : if_functions)
+        counts.insert(count);
+    CHECK(counts == std::multiset<int>{1, 5});
+    for_each_node(*unlinked.program, [](Node& n) {
+        n.run = run_unlinked;
+        n.weight = 0;
+        n.height = 0;
+    });
+
+    Session fast(*linked.program), slow(*unlinked.program);
+    const char* common = "median, peroneal, as written: radial | needle, nerve conduction, none | ";
+    const char* rest = " | 95886 0 | one, many | median, none";
+    for (auto [date, dated] : {std::pair{"2023-06-01", "median, old, none"},
+                               std::pair{"2024-06-01", "median, new, none"}}) {
+        INFO(date);
+        std::string json = fmt::format(R"({{"id": "f", "date_of_service": "{}"}})", date);
+        // Plain (the folded look-up), with coverage, and explained (the general one).
+        EvaluateOptions explained;
+        explained.explain = true;
+        Coverage coverage;
+        EvaluateOptions covered;
+        covered.coverage = &coverage;
+        for (const EvaluateOptions& options : {EvaluateOptions{}, covered, explained}) {
+            CaseOutcome a = fast.run(json, options);
+            CaseOutcome b = slow.run(json, options);
+            INFO(a.error);
+            REQUIRE(a.result);
+            REQUIRE(b.result);
+            CHECK(to_json(*a.result, true) == to_json(*b.result, true));
+            REQUIRE(a.result->edits.size() == 1);
+            CHECK(a.result->edits[0].message == std::string(common) + dated + rest);
         }
     }
 }
