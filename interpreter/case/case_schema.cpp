@@ -19,7 +19,7 @@ namespace {
 bool is_digit(char c) {
     return c >= '0' && c <= '9';
 }
-bool is_upper(char c) {
+constexpr bool is_upper(char c) {
     return c >= 'A' && c <= 'Z';
 }
 
@@ -52,7 +52,7 @@ constexpr bool spec_complete(const Field& f) {
         // The reader marks a chosen option as having no capital letter without looking.
         for (auto option : s.choice->options)
             for (char c : option)
-                if (c >= 'A' && c <= 'Z') return false;
+                if (is_upper(c)) return false;
         if (!f.presence.required && !s.list && !f.presence.text.empty()) {
             bool listed = false;
             for (auto option : s.choice->options)

@@ -59,15 +59,26 @@ struct Dispatch {
         return e.dynamic_member(n, e.run(n.kids[0]));
     }
     static Value index(E& e, const Node& n) { return e.index(n); }
-    // `aanem_limits[category]`: as `in_named_table`, a string key of an undated table read
-    // from its index here, unless coverage or an explanation must be told of the row.
+    // The value of `key`'s row in `table`, or null: what `key in table` and `table[key]` look
+    // up, for a table the policy names. A string key of an undated table is looked for in its
+    // index here, unless coverage must be told of the row; a range row, a number or a date
+    // take the general way (find_row, which tells coverage).
+    static const Value* named_table_value(E& e, const TableData* table, const Value& key) {
+        if (key.kind == Kind::String && !table->dated && !e.context_.rows_seen) {
+            if (const std::uint32_t* row = table->by_string.find(key.str()))
+                return &table->rows[*row].value;
+            if (table->range_rows.empty()) return nullptr;
+        }
+        const TableRowData* row = e.find_row(table, key);
+        return row ? &row->value : nullptr;
+    }
+    // `aanem_limits[category]`; under --explain, and for a missing key, through row_value,
+    // which records the row read and reports the key missing.
     static Value index_named_table(E& e, const Node& n) {
         Value key = e.run(n.kids[1]);
         const TableData* table = n.kids[0].constant.table;
-        if (key.kind == Kind::String && !table->dated && !e.context_.rows_seen &&
-            !e.context_.rows_used)
-            if (const std::uint32_t* row = table->by_string.find(key.str()))
-                return table->rows[*row].value;
+        if (!e.context_.rows_used)
+            if (const Value* value = named_table_value(e, table, key)) return *value;
         return e.row_value(n, table, key);
     }
 
@@ -163,16 +174,9 @@ struct Dispatch {
     static constexpr NodeRun in = In<Form::any, Form::any>::run;
     static constexpr NodeRun not_in = NotIn<Form::any, Form::any>::run;
     // `line.code in ptp_pairs`: a key looked for in a table the policy names, the commonest
-    // `in`. A string key of an undated table is looked for in its index here, unless coverage
-    // must be told of the row; a range row, a number or a date take the general way.
+    // `in`.
     static bool in_named_table(E& e, const Node& n) {
-        Value key = e.run(n.kids[0]);
-        const TableData* table = n.kids[1].constant.table;
-        if (key.kind == Kind::String && !table->dated && !e.context_.rows_seen) {
-            if (table->by_string.find(key.str())) return true;
-            if (table->range_rows.empty()) return false;
-        }
-        return e.find_row(table, key) != nullptr;
+        return named_table_value(e, n.kids[1].constant.table, e.run(n.kids[0])) != nullptr;
     }
     static Value in_table(E& e, const Node& n) { return Value::of_bool(in_named_table(e, n)); }
     static Value not_in_table(E& e, const Node& n) { return Value::of_bool(!in_named_table(e, n)); }
@@ -190,26 +194,14 @@ struct Dispatch {
     }
     // `if lower(s.nerve) in nerve_names then nerve_names[lower(s.nerve)] else …` (or
     // `then ptp[c].column_1`): the key is computed and looked up once, where the general form
-    // computes it twice and looks it up twice; not when coverage or an explanation must be told
-    // of the rows. As in_named_table, a string key of an undated table is looked for in its
-    // index. The then-branch is the row's value, or a field of it (if_in_table_form).
+    // computes it twice and looks it up twice. The then-branch is the row's value, or a field
+    // of it (if_in_table_form). Under --explain the general form runs: its `T[K]` records the
+    // row read.
     static Value if_in_table(E& e, const Node& n) {
-        if (e.context_.rows_seen || e.context_.rows_used) return if_(e, n);
+        if (e.context_.rows_used) return if_(e, n);
         const Node& in = n.kids[0];
-        const TableData* table = in.kids[1].constant.table;
-        Value key = e.run(in.kids[0]);
-        const Value* value = nullptr;
-        if (key.kind == Kind::String && !table->dated) {
-            if (const std::uint32_t* row = table->by_string.find(key.str()))
-                value = &table->rows[*row].value;
-            else if (table->range_rows.empty())
-                return e.run(n.kids[2]);
-        }
-        if (!value) { // a range row, a dated table, a number or a date: the general look-up
-            const TableRowData* row = e.find_row(table, key);
-            if (!row) return e.run(n.kids[2]);
-            value = &row->value;
-        }
+        const Value* value = named_table_value(e, in.kids[1].constant.table, e.run(in.kids[0]));
+        if (!value) return e.run(n.kids[2]);
         return n.kids[1].op == Op::Index ? *value : field(n.kids[1], *value);
     }
     // Whether `a` and `b` are the same expression of a kind that gives the same value each

@@ -179,7 +179,8 @@ rule r
                                std::pair{"2024-06-01", "median, new, none"}}) {
         INFO(date);
         std::string json = fmt::format(R"({{"id": "f", "date_of_service": "{}"}})", date);
-        // Plain (the folded look-up), with coverage, and explained (the general one).
+        // Plain (the folded look-up, by the table's index), with coverage (folded, by find_row,
+        // which marks the row) and explained (the general form, which records the row read).
         EvaluateOptions explained;
         explained.explain = true;
         Coverage coverage;
