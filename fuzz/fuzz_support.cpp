@@ -3,6 +3,7 @@
 
 #include "lang/parse.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
@@ -62,7 +63,9 @@ bool extends_standard(std::string_view text) {
     return file.extends && file.extends->text == "standard";
 }
 
-std::string scratch_policy(std::string_view text, std::string_view name) {
+namespace {
+
+const std::filesystem::path& scratch_dir() {
     static const std::filesystem::path dir = [] {
         auto base = std::filesystem::exists("/dev/shm") ? std::filesystem::path("/dev/shm")
                                                         : std::filesystem::temp_directory_path();
@@ -71,6 +74,23 @@ std::string scratch_policy(std::string_view text, std::string_view name) {
         std::ofstream(d / "base.cpl", std::ios::binary) << base_policy;
         return d;
     }();
+    return dir;
+}
+
+void remove_scratch_dir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(scratch_dir(), ignored);
+}
+
+} // namespace
+
+std::string scratch_policy(std::string_view text, std::string_view name) {
+    // Removed when the fuzzer exits normally (every run of `make fuzz` left one in /dev/shm);
+    // registered after the directory's path is made, so it runs before the path is destroyed.
+    // A run that stops on a finding aborts and keeps it.
+    static const bool removed_at_exit = (scratch_dir(), std::atexit(remove_scratch_dir) == 0);
+    (void)removed_at_exit;
+    const std::filesystem::path& dir = scratch_dir();
     std::string path = (dir / name).string();
     std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
     return path;
