@@ -266,15 +266,36 @@ struct Dispatch {
         Value arg = operand<A>(e, n.kids[0]);
         return n.builtin->fn({&arg, 1}, e.builtin_context(n));
     }
-    static NodeRun builtin_of_one(const Node& n) {
-        switch (form_of(n.kids[0])) {
+    // `count(l)` of a list and `lower(s)` of a string known to be lower case (a case's names and
+    // the program's texts are marked so when made) answer here, as the built-in would, without
+    // its call; a table, a string with capitals and a wrong argument go to the built-in.
+    template <Form A> static Value count_one(E& e, const Node& n) {
+        Value arg = operand<A>(e, n.kids[0]);
+        if (arg.kind == Kind::List) return Value::of_number(arg.size);
+        return n.builtin->fn({&arg, 1}, e.builtin_context(n));
+    }
+    template <Form A> static Value lower_one(E& e, const Node& n) {
+        Value arg = operand<A>(e, n.kids[0]);
+        if (arg.kind == Kind::String && (arg.letters & letters_lower)) return arg;
+        return n.builtin->fn({&arg, 1}, e.builtin_context(n));
+    }
+    template <template <Form> class Of> static NodeRun by_form(const Node& operand) {
+        switch (form_of(operand)) {
         case Form::local:
-            return builtin_one<Form::local>;
+            return Of<Form::local>::run;
         case Form::field_of_local:
-            return builtin_one<Form::field_of_local>;
+            return Of<Form::field_of_local>::run;
         default:
-            return builtin_one<Form::any>;
+            return Of<Form::any>::run;
         }
+    }
+    template <Form A> struct Count { static constexpr NodeRun run = count_one<A>; };
+    template <Form A> struct Lower { static constexpr NodeRun run = lower_one<A>; };
+    template <Form A> struct AnyBuiltin { static constexpr NodeRun run = builtin_one<A>; };
+    static NodeRun builtin_of_one(const Node& n) {
+        if (n.builtin->fn == builtin_count) return by_form<Count>(n.kids[0]);
+        if (n.builtin->fn == builtin_lower) return by_form<Lower>(n.kids[0]);
+        return by_form<AnyBuiltin>(n.kids[0]);
     }
     static Value interpolate(E& e, const Node& n) { return e.interpolate(n); }
 

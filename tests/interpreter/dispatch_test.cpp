@@ -24,6 +24,43 @@ std::vector<std::string> golden_cases() {
     return cases;
 }
 
+// Every node back to choosing its function on each evaluation, spending a step itself: the
+// program as link() found it, to compare with the linked one.
+void unlink(Program& program) {
+    for_each_node(program, [](Node& n) {
+        n.run = run_unlinked;
+        n.weight = 0;
+        n.height = 0;
+    });
+}
+
+// A test policy loaded twice: linked as the checker left it, and unlinked.
+struct LinkedAndUnlinked {
+    Loaded linked, unlinked;
+};
+LinkedAndUnlinked load_twice(const std::string& text, const char* name) {
+    LinkedAndUnlinked both{test::load_text(text, name), test::load_text(text, name)};
+    INFO(test::rendered(both.linked));
+    REQUIRE(both.linked.program);
+    REQUIRE(both.unlinked.program);
+    unlink(*both.unlinked.program);
+    return both;
+}
+
+// The message of the one edit of a test policy's case, after checking that the linked and
+// the unlinked program give the case the same result.
+std::string the_warning(Session& fast, Session& slow, const std::string& json,
+                        const EvaluateOptions& options) {
+    CaseOutcome a = fast.run(json, options);
+    CaseOutcome b = slow.run(json, options);
+    INFO(a.error);
+    REQUIRE(a.result);
+    REQUIRE(b.result);
+    CHECK(to_json(*a.result, true) == to_json(*b.result, true));
+    REQUIRE(a.result->edits.size() == 1);
+    return std::string(a.result->edits[0].message);
+}
+
 const char* const policies[] = {"standard", "policies/commercial.cpl", "policies/medicare_lcd.cpl",
                                 "policies/state_medicaid.cpl"};
 
@@ -85,11 +122,7 @@ TEST_CASE("dispatch: a linked program evaluates every golden case as an unlinked
             Loaded linked = load_policy(path), unlinked = load_policy(path);
             REQUIRE(linked.program);
             REQUIRE(unlinked.program);
-            for_each_node(*unlinked.program, [](Node& n) {
-                n.run = run_unlinked;
-                n.weight = 0;
-                n.height = 0;
-            });
+            unlink(*unlinked.program);
             Session fast(*linked.program), slow(*unlinked.program);
             std::size_t differ = 0, underspent = 0;
             for (const auto& json : cases) {
@@ -152,11 +185,7 @@ rule r
   warn "{join(named, ", ")} | {join(banded, ", ")} | {join(dated, ", ")} | {join(paired[0], ", ")} {count(paired[1])} | {join(numbered, ", ")} | {join(unfolded, ", ")}"
   cite "x"
 )";
-    Loaded linked = test::load_text(policy, "fold.cpl");
-    Loaded unlinked = test::load_text(policy, "fold.cpl");
-    INFO(test::rendered(linked));
-    REQUIRE(linked.program);
-    REQUIRE(unlinked.program);
+    auto [linked, unlinked] = load_twice(policy, "fold.cpl");
     // Five of the six forms are folded (one function for them), the sixth keeps the general one.
     std::map<NodeRun, int> if_functions;
     for_each_node(*linked.program, [&](Node& n) {
@@ -166,11 +195,6 @@ rule r
     for (auto [run, count] : if_functions)
         counts.insert(count);
     CHECK(counts == std::multiset<int>{1, 5});
-    for_each_node(*unlinked.program, [](Node& n) {
-        n.run = run_unlinked;
-        n.weight = 0;
-        n.height = 0;
-    });
 
     Session fast(*linked.program), slow(*unlinked.program);
     const char* common = "median, peroneal, as written: radial | needle, nerve conduction, none | ";
@@ -187,14 +211,59 @@ rule r
         EvaluateOptions covered;
         covered.coverage = &coverage;
         for (const EvaluateOptions& options : {EvaluateOptions{}, covered, explained}) {
-            CaseOutcome a = fast.run(json, options);
-            CaseOutcome b = slow.run(json, options);
-            INFO(a.error);
-            REQUIRE(a.result);
-            REQUIRE(b.result);
-            CHECK(to_json(*a.result, true) == to_json(*b.result, true));
-            REQUIRE(a.result->edits.size() == 1);
-            CHECK(a.result->edits[0].message == std::string(common) + dated + rest);
+            CHECK(the_warning(fast, slow, json, options) == std::string(common) + dated + rest);
         }
+    }
+}
+
+TEST_CASE("dispatch: `count` and `lower` of one argument answer without the built-in's call, as "
+          "it does") {
+    // Lists (a local, a field of a local, a definition's value) and a table for `count`; texts
+    // that are lower case and texts with capitals (the case's, a constant, a computed one) for
+    // `lower`.
+    const std::string policy = R"(policy inline
+table names
+  "median" => "median"
+  "fibular" => "peroneal"
+end
+def limbs = [count(l.muscles) for l in case.extremities]
+def counts = [count(xs) for xs in [[1, 2], [], ["a"]]]
+def lowered = [lower(n) for n in flatten(case.extremities.muscles.name)]
+def texts = [lower(t) for t in ["median", "Fibular", "ABD " + "Poll"]]
+rule r
+  bill 95860
+  warn "{join(limbs, ",")} {join(counts, ",")} {count(names)} {count(limbs)} | {join(lowered, ",")} | {join(texts, ",")} {lower(case.id)}"
+  cite "x"
+)";
+    auto [linked, unlinked] = load_twice(policy, "inline.cpl");
+    // Neither built-in is called through the general one-argument function.
+    std::set<NodeRun> count_functions, lower_functions, other_functions;
+    for_each_node(*linked.program, [&](Node& n) {
+        if (n.op != Op::Builtin) return;
+        if (n.builtin->fn == builtin_count)
+            count_functions.insert(n.run);
+        else if (n.builtin->fn == builtin_lower)
+            lower_functions.insert(n.run);
+        else if (n.kids.size() == 1)
+            other_functions.insert(n.run);
+    });
+    CHECK(count_functions.size() >= 2); // a field of a local, a local, any other
+    CHECK(lower_functions.size() >= 2);
+    for (NodeRun run : count_functions) {
+        CHECK(lower_functions.count(run) == 0);
+        CHECK(other_functions.count(run) == 0);
+    }
+
+    Session fast(*linked.program), slow(*unlinked.program);
+    const char* json = R"({"id": "Case-7", "date_of_service": "2024-06-01", "extremities": [
+        {"limb": "left_arm", "muscles": [
+            {"name": "Abductor Pollicis Brevis", "nerve": "median", "roots": ["C8", "T1"]},
+            {"name": "deltoid", "nerve": "axillary", "roots": ["C5", "C6"]}]},
+        {"limb": "right_leg", "muscles": []}]})";
+    EvaluateOptions explained;
+    explained.explain = true;
+    for (const EvaluateOptions& options : {EvaluateOptions{}, explained}) {
+        CHECK(the_warning(fast, slow, json, options) ==
+              "2,0 2,0,1 2 2 | abductor pollicis brevis,deltoid | median,fibular,abd poll case-7");
     }
 }
