@@ -156,9 +156,15 @@ private:
     // The budget running out inside it is reported at it: the innermost node being evaluated.
     Value run(const Node& n) {
         // The commonest operands, a local and a constant, are read here without the call
-        // their function would make (the same value: these are their functions).
-        if (n.run == run_local) return local(n.slot);
-        if (n.run == run_constant) return n.constant;
+        // their function would make (the same value: these are their functions). Their
+        // operators are the first two, so that any other node, most of them, passes with one
+        // test of the byte beside its function; a node link() has not reached (run_unlinked)
+        // takes its call, which spends a step for it.
+        static_assert(Op::Const == Op{0} && Op::Local == Op{1});
+        if (static_cast<std::uint8_t>(n.op) <= 1) {
+            if (n.run == run_local) return local(n.slot);
+            if (n.run == run_constant) return n.constant;
+        }
         try {
             return n.run(*this, n);
         } catch (const BudgetExceeded& e) {
