@@ -56,6 +56,8 @@ Expressions::Expressions(const Program& program, ExpressionContext& context,
     scratch_.def_done.assign(program.defs.size(), 0);
     if (scratch_.locals.size() < program.max_frame + 64)
         scratch_.locals.resize(program.max_frame + 64);
+    // The outermost frame (a constant folded at check time has no other) starts at 0.
+    frame_locals_ = scratch_.locals.data();
     ++scratch_.generation;
     scratch_.memo_used = 0;
     scratch_.text.clear(); // what an interpolation left when the case before failed inside it

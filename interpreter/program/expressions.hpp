@@ -108,7 +108,7 @@ public:
     Value def(std::uint32_t slot, Span at = {});
 
     /// Local `slot` of the innermost frame (a `for` or `let` variable, a parameter).
-    Value& local(std::uint32_t slot) { return scratch_.locals[frame_ + slot]; }
+    Value& local(std::uint32_t slot) { return frame_locals_[slot]; }
 
     /// Where evaluation stands: its frames and nesting. An error thrown inside a definition's
     /// frame leaves the frame where it was; whoever catches one and goes on with the case (a
@@ -120,6 +120,7 @@ public:
     Mark mark() const { return {frame_, top_, depth_}; }
     void back_to(const Mark& m) {
         frame_ = m.frame;
+        frame_locals_ = scratch_.locals.data() + frame_;
         top_ = m.top;
         depth_ = m.depth;
     }
@@ -137,9 +138,11 @@ public:
             locals[base + i] = args[i];
         std::size_t saved = frame_;
         frame_ = base;
+        frame_locals_ = locals.data() + base;
         top_ = need;
         Value v = body();
         frame_ = saved;
+        frame_locals_ = locals.data() + saved; // the body may have grown `locals`
         top_ = base;
         --depth_;
         return v;
@@ -239,10 +242,11 @@ private:
     const Program& program_;
     ExpressionContext& context_;
     ExpressionScratch& scratch_;
-    std::size_t frame_ = 0;   // first local of the innermost frame
-    std::size_t top_ = 0;     // first free local
-    std::uint32_t depth_ = 0; // nesting of eval, definition frames and `for` clauses
-    Span call_at_;            // the definition reference being evaluated, for eval.too_deep
+    std::size_t frame_ = 0;         // first local of the innermost frame
+    Value* frame_locals_ = nullptr; // where it is now: locals.data() + frame_
+    std::size_t top_ = 0;           // first free local
+    std::uint32_t depth_ = 0;       // nesting of eval, definition frames and `for` clauses
+    Span call_at_;                  // the definition reference being evaluated, for eval.too_deep
     std::unique_ptr<Budget> own_budget_; // when the caller installed none
     Budget* budget_;
     BuiltinContext calls_;
