@@ -124,9 +124,23 @@ struct Dispatch {
             return Value::of_bool(!Eq<A, B>::run(e, n).boolean);
         }
     };
+    // Two numbers (counts against limits, most comparisons) compared here; texts, and a
+    // mistake, by `ordered`.
     template <Form A, Form B> struct Ordering {
         static Value run(E& e, const Node& n) {
-            return e.ordered(n, operand<A>(e, n.kids[0]), operand<B>(e, n.kids[1]));
+            Value a = operand<A>(e, n.kids[0]);
+            Value b = operand<B>(e, n.kids[1]);
+            if (a.kind != Kind::Number || b.kind != Kind::Number) return e.ordered(n, a, b);
+            switch (n.op) {
+            case Op::Lt:
+                return Value::of_bool(a.number < b.number);
+            case Op::Le:
+                return Value::of_bool(a.number <= b.number);
+            case Op::Gt:
+                return Value::of_bool(a.number > b.number);
+            default:
+                return Value::of_bool(a.number >= b.number);
+            }
         }
     };
     template <Form A, Form B> struct In {
