@@ -62,9 +62,18 @@ std::string op_between(BinaryOp op) {
     return row.spaced ? " " + std::string(row.spelling) + " " : std::string(row.spelling);
 }
 
-std::string unary_text(UnaryOp op) {
-    const auto& row = vocabulary::unary(op);
-    return std::string(row.spelling) + (row.spaced ? " " : "");
+// A minus before a minus is written `- -3`, spaced: `--3` reads as something else, and
+// `-(-3)` puts each minus of a chain in parentheses, which count against the parser's nesting
+// limit many times what a minus does: a chain it took would come back too deep for it. (A
+// number literal has no sign of its own: `-3` is a minus before 3.)
+bool minus_before_minus(const Unary& u) {
+    const auto* inner = std::get_if<Unary>(&u.operand->kind);
+    return u.op == UnaryOp::Neg && inner && inner->op == UnaryOp::Neg;
+}
+
+std::string unary_text(const Unary& u) {
+    const auto& row = vocabulary::unary(u.op);
+    return std::string(row.spelling) + (row.spaced || minus_before_minus(u) ? " " : "");
 }
 
 int prec(const Expr& e) {
@@ -87,14 +96,6 @@ int right_need(BinaryOp op) {
 }
 int operand_need(UnaryOp op) {
     return level(vocabulary::unary(op).precedence);
-}
-// What a unary operator's operand must bind at least as tightly as: a minus before a minus is
-// put in parentheses, `-(-3)` rather than `--3`, which reads as something else. (A number
-// literal has no sign of its own: `-3` is a minus before 3.)
-int operand_need(const Unary& u) {
-    const auto* inner = std::get_if<Unary>(&u.operand->kind);
-    bool minus_minus = u.op == UnaryOp::Neg && inner && inner->op == UnaryOp::Neg;
-    return minus_minus ? p_primary + 1 : operand_need(u.op);
 }
 constexpr int source_need = p_or; // a comprehension's source: an `if` there reads badly
 
@@ -143,8 +144,8 @@ void flat_kind(const Expr& e, std::string& out) {
             } else if constexpr (std::is_same_v<K, NameRef>) {
                 out += k.name;
             } else if constexpr (std::is_same_v<K, Unary>) {
-                out += unary_text(k.op);
-                flat(*k.operand, operand_need(k), out);
+                out += unary_text(k);
+                flat(*k.operand, operand_need(k.op), out);
             } else if constexpr (std::is_same_v<K, Binary>) {
                 flat(*k.left, left_need(k.op), out);
                 out += op_between(k.op);
@@ -364,8 +365,8 @@ private:
     }
 
     void broken(const Unary& u, const std::string&) {
-        out += unary_text(u.op);
-        expr(*u.operand, operand_need(u));
+        out += unary_text(u);
+        expr(*u.operand, operand_need(u.op));
     }
     void broken(const Member& m, const std::string&) {
         expr(*m.object, p_postfix);
@@ -1017,6 +1018,31 @@ bool has_policy_header(std::string_view text) {
     return !(std::isalnum(static_cast<unsigned char>(next)) || next == '_');
 }
 
+namespace {
+
+// Which declaration of `file` the canonical text `formatted` has at byte `at`: in canonical
+// form every declaration (and the header) starts a line with its keyword, and nothing else
+// does but `end`.
+std::optional<Span> declaration_at(const ast::PolicyFile& file, std::string_view formatted,
+                                   std::size_t at) {
+    std::size_t starts = 0;
+    for (std::size_t line = 0; line <= at && line < formatted.size();) {
+        char c = formatted[line];
+        if (c >= 'a' && c <= 'z' && formatted.compare(line, 4, "end\n") != 0 &&
+            formatted.substr(line) != "end")
+            ++starts;
+        std::size_t next = formatted.find('\n', line);
+        if (next == std::string_view::npos) break;
+        line = next + 1;
+    }
+    std::size_t index = starts - (file.has_header ? 1 : 0);
+    if (starts == 0 || index == 0 || index > file.decls.size()) return std::nullopt;
+    Span span = std::visit([](const auto& d) { return d.span; }, file.decls[index - 1]);
+    return Span{span.file, span.begin, span.begin};
+}
+
+} // namespace
+
 std::optional<std::string> format_source(const SourceMap& sources, FileId file,
                                          Diagnostics& diagnostics) {
     std::string_view text = sources.get(file).text();
@@ -1025,7 +1051,35 @@ std::optional<std::string> format_source(const SourceMap& sources, FileId file,
     bool failed = found.has_errors();
     diagnostics.append(found);
     if (failed) return std::nullopt;
-    return format(parsed, text);
+    std::string formatted = format(parsed, text);
+    // Never a text that does not parse: the canonical form can nest deeper than the text it
+    // came from (an `if` as a comprehension's source is put in parentheses), past what the
+    // parser takes.
+    SourceMap again;
+    FileId again_id = again.add(std::string(sources.get(file).path()), formatted);
+    Diagnostics refused;
+    parse(again, again_id, refused, has_policy_header(formatted));
+    if (!refused.has_errors()) return formatted;
+    const std::vector<Diagnostic> reasons = refused.sorted();
+    const Diagnostic& first = *std::find_if(reasons.begin(), reasons.end(), [](const auto& d) {
+        return d.severity == Severity::error;
+    });
+    std::size_t at = first.span ? first.span->begin : 0;
+    auto line = static_cast<std::size_t>(
+        1 +
+        std::count(formatted.begin(),
+                   formatted.begin() + static_cast<std::ptrdiff_t>(std::min(at, formatted.size())),
+                   '\n'));
+    diagnostics
+        .error("fmt.unformattable",
+               declaration_at(parsed, formatted, at).value_or(Span{file, 0, 0}),
+               "the canonical form of this declaration does not parse: at line " +
+                   std::to_string(line) + " of the formatted text, " + first.message + " [" +
+                   first.code + "]; the file is left as it is")
+        .help = first.code == "parse.too_deep"
+                    ? "nest it less deeply: give an inner part a name of its own with `def`"
+                    : "this is a mistake of cpl fmt: please report it with the file";
+    return std::nullopt;
 }
 
 std::string escape_string(std::string_view text) {

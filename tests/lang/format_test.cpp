@@ -124,9 +124,14 @@ TEST_CASE("fmt: parentheses follow precedence, five-digit numbers stay numbers")
     CHECK(expr_of("not (all x in l: x)") == "not (all x in l: x)");
     CHECK(expr_of("none x in l: x") == "none x in l: x");
     CHECK(expr_of("any(l) or all(l)") == "any(l) or all(l)"); // the built-ins, called
-    // A minus before a minus keeps its parentheses: `--3` reads as something else.
-    CHECK(expr_of("- (-3)") == "-(-3)");
-    CHECK(expr_of("-(-(a))") == "-(-a)");
+    // A minus before a minus is spaced (`--3` reads as something else), not put in
+    // parentheses, which would nest deeper than the text it came from.
+    CHECK(expr_of("- (-3)") == "- -3");
+    CHECK(expr_of("-(-(a))") == "- -a");
+    CHECK(expr_of("-(-(-(a)))") == "- - -a");
+    CHECK(expr_of("-(-a).b") == "-(-a).b"); // the field of -a
+    CHECK(expr_of("-(-a.b)") == "- -a.b");
+    CHECK(expr_of("- (-a + 1)") == "-(-a + 1)");
     CHECK(expr_of("- 3") == "-3");
     CHECK(expr_of("5 - -3") == "5 - -3");
     CHECK(expr_of("not (not a)") == "not not a");
@@ -165,6 +170,45 @@ TEST_CASE("fmt: a file that does not parse is reported, not formatted") {
     CHECK_FALSE(format_source(sources, id, diagnostics));
     CHECK(diagnostics.has_errors());
     CHECK(diagnostics.items().front().code == "parse.expected_expression");
+}
+
+TEST_CASE("fmt: what it writes parses; a canonical form too deep to parse is refused") {
+    // 150 minuses before a name: a minus before a minus is spaced, not put in parentheses,
+    // whose nesting the parser would refuse (fuzz_policy found it with 41).
+    std::string minuses;
+    for (int i = 0; i < 150; ++i)
+        minuses += "-";
+    SourceMap sources;
+    FileId chain = sources.add("chain.cpl", "policy p\ndef a = 1\ndef x = 2" + minuses + "a\n");
+    Diagnostics diagnostics;
+    auto text = format_source(sources, chain, diagnostics);
+    INFO(render_all(diagnostics, sources));
+    REQUIRE(text);
+    CHECK(text->find("\n  - - - - -") != std::string::npos);
+    CHECK(formatted(*text) == *text);
+    // Ten comprehensions, each over an `if`: the canonical form puts each `if` in parentheses,
+    // ten levels more than the parser takes here. Refused at the declaration, not written.
+    std::string nested = "[1]";
+    for (int i = 0; i < 10; ++i)
+        nested = "[a for a in if c then " + nested + " else []]";
+    FileId deep = sources.add("deep.cpl", "policy p\ndef c = true\ndef x = " + nested + "\n");
+    Diagnostics refused;
+    CHECK_FALSE(format_source(sources, deep, refused));
+    REQUIRE(refused.items().size() == 1);
+    const Diagnostic& d = refused.items().front();
+    CHECK(d.code == "fmt.unformattable");
+    REQUIRE(d.span);
+    CHECK(sources.get(deep).text().substr(d.span->begin, 7) == "def x =");
+    CHECK(d.message.find("[parse.too_deep]") != std::string::npos);
+    // Eight levels fit: formatted, and what it writes parses.
+    nested = "[1]";
+    for (int i = 0; i < 8; ++i)
+        nested = "[a for a in if c then " + nested + " else []]";
+    FileId fits = sources.add("fits.cpl", "policy p\ndef c = true\ndef x = " + nested + "\n");
+    Diagnostics none;
+    auto fitted = format_source(sources, fits, none);
+    REQUIRE(fitted);
+    CHECK(formatted(*fitted) == *fitted);
 }
 
 TEST_CASE("cpl fmt: --check reports, plain fmt rewrites, a broken file is left alone") {
