@@ -28,6 +28,9 @@ struct Dispatch {
         return e.def(n.slot, n.span);
     }
     static Value call_def(E& e, const Node& n) { return e.call_def(n); }
+    template <std::uint32_t N> static Value call_def_of(E& e, const Node& n) {
+        return e.call_def_of<N>(n);
+    }
     static Value case_root(E& e, const Node&) { return e.context_.case_record; }
     static Value claim(E& e, const Node&) { return e.context_.claim; }
     static Value supported(E& e, const Node&) { return e.context_.supported; }
@@ -332,6 +335,8 @@ struct Dispatch {
         case Op::Def:
             return specialize ? def_known : def;
         case Op::CallDef:
+            if (specialize && n.kids.size() == 1) return call_def_of<1>;
+            if (specialize && n.kids.size() == 2) return call_def_of<2>;
             return call_def;
         case Op::CaseRoot:
             return case_root;

@@ -19,7 +19,8 @@ bool same_value(const Value& a, const Value& b) {
     return a.kind == b.kind && a.size == b.size && a.number == b.number;
 }
 
-std::size_t memo_hash(std::uint32_t def, const Value* args, std::uint32_t argc) {
+[[gnu::always_inline]] inline std::size_t memo_hash(std::uint32_t def, const Value* args,
+                                                    std::uint32_t argc) {
     std::size_t hash = def * 0x9E3779B97F4A7C15ull;
     for (std::uint32_t i = 0; i < argc; ++i)
         hash ^= (static_cast<std::size_t>(args[i].number) + args[i].size +
@@ -135,21 +136,12 @@ Value Expressions::def(std::uint32_t slot, Span at) {
     return v;
 }
 
-Value Expressions::call_def(const Node& n) {
-    const DefCode& d = program_.defs[n.slot];
-    call_at_ = n.span;
-    std::uint32_t argc = static_cast<std::uint32_t>(n.kids.size());
-    // The arguments live here until the frame takes them (the case's arena kept every call's).
-    union Small {
-        Value values[8];
-        Small() {}
-    } small;
-    Value* args = argc <= 8 ? small.values : context_.arena.make_array<Value>(argc);
-    for (std::uint32_t i = 0; i < argc; ++i)
-        new (&args[i]) Value(run(n.kids[i]));
-    // Under --explain a call is computed again rather than remembered, so that the rows it
-    // looks up are recorded for each rule that asks.
-    if (argc > 2 || context_.rows_used)
+// A call of one or two arguments, from the memo when this case made it before. Under
+// --explain a call is computed again rather than remembered, so that the rows it looks up are
+// recorded for each rule that asks.
+[[gnu::always_inline]] inline Value Expressions::remembered(const Node& n, const DefCode& d,
+                                                            const Value* args, std::uint32_t argc) {
+    if (context_.rows_used)
         return in_frame(
             d.frame_size, [&] { return eval(d.body); }, args, argc);
     std::size_t hash = memo_hash(n.slot, args, argc);
@@ -172,6 +164,39 @@ Value Expressions::call_def(const Node& n) {
     memo->result = result;
     return result;
 }
+
+// Any number of arguments: a call of three or more (never remembered), or one link() has not
+// reached.
+Value Expressions::call_def(const Node& n) {
+    const DefCode& d = program_.defs[n.slot];
+    call_at_ = n.span;
+    std::uint32_t argc = static_cast<std::uint32_t>(n.kids.size());
+    // The arguments live here until the frame takes them (the case's arena kept every call's).
+    union Small {
+        Value values[8];
+        Small() {}
+    } small;
+    Value* args = argc <= 8 ? small.values : context_.arena.make_array<Value>(argc);
+    for (std::uint32_t i = 0; i < argc; ++i)
+        new (&args[i]) Value(run(n.kids[i]));
+    if (argc > 2)
+        return in_frame(
+            d.frame_size, [&] { return eval(d.body); }, args, argc);
+    return remembered(n, d, args, argc);
+}
+
+// Most calls have one or two arguments: their number known, the memo's hash and probe are
+// compiled for it, with no loop over them.
+template <std::uint32_t N> Value Expressions::call_def_of(const Node& n) {
+    const DefCode& d = program_.defs[n.slot];
+    call_at_ = n.span;
+    Value args[N];
+    for (std::uint32_t i = 0; i < N; ++i)
+        args[i] = run(n.kids[i]);
+    return remembered(n, d, args, N);
+}
+template Value Expressions::call_def_of<1>(const Node& n);
+template Value Expressions::call_def_of<2>(const Node& n);
 
 // The entry of this case for the call, or the empty slot where it goes.
 inline ExpressionScratch::Memo* Expressions::memo_slot(std::uint32_t def, const Value* args,

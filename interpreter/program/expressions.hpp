@@ -202,6 +202,8 @@ private:
     [[noreturn]] void too_deep(Span at) const;
     std::int64_t checked(const Node& n, std::int64_t a, std::int64_t b, Op op);
     Value call_def(const Node& n);
+    template <std::uint32_t N> Value call_def_of(const Node& n); // N = 1 or 2 arguments
+    Value remembered(const Node& n, const DefCode& d, const Value* args, std::uint32_t argc);
     ExpressionScratch::Memo* memo_slot(std::uint32_t def, const Value* args, std::uint32_t argc,
                                        std::size_t hash);
     void grow_memo();
