@@ -6,6 +6,7 @@
 #include "runtime/eval_error.hpp"
 #include "runtime/types.hpp"
 
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -65,6 +66,18 @@ const Builtin* find_builtin(std::string_view name);
 [[noreturn]] void builtin_error(const BuiltinContext& ctx, std::string message);
 
 // Implementations, grouped by family (builtins_collections.cpp, builtins_text.cpp).
+/// What `count(v)` and `lower(v)` are when that needs no work: a list's size; a text known to
+/// be lower case (a case's names and a program's texts are marked so when made), itself. Null
+/// otherwise. The built-ins start with them, and their nodes answer with them without the
+/// built-in's call (interpreter/program/dispatch.cpp).
+inline std::optional<Value> count_at_once(const Value& v) {
+    if (v.kind != Kind::List) return std::nullopt;
+    return Value::of_number(static_cast<std::int64_t>(v.size));
+}
+inline std::optional<Value> lower_at_once(const Value& v) {
+    if (v.kind != Kind::String || !(v.letters & letters_lower)) return std::nullopt;
+    return v;
+}
 Value builtin_count(std::span<const Value>, BuiltinContext&);
 Value builtin_sum(std::span<const Value>, BuiltinContext&);
 Value builtin_min(std::span<const Value>, BuiltinContext&);

@@ -37,10 +37,9 @@ Value copy_list(const std::vector<Value>& items, Arena& arena) {
 } // namespace
 
 Value builtin_count(std::span<const Value> args, BuiltinContext& ctx) {
-    if (args[0].kind == Kind::Table)
-        return Value::of_number(static_cast<std::int64_t>(args[0].table->rows.size()));
-    if (args[0].kind != Kind::List) builtin_error(ctx, "`count` needs a list");
-    return Value::of_number(static_cast<std::int64_t>(args[0].size));
+    if (auto size = count_at_once(args[0])) return *size;
+    if (args[0].kind != Kind::Table) builtin_error(ctx, "`count` needs a list");
+    return Value::of_number(static_cast<std::int64_t>(args[0].table->rows.size()));
 }
 
 Value builtin_sum(std::span<const Value> args, BuiltinContext& ctx) {

@@ -14,11 +14,11 @@ Value builtin_starts_with(std::span<const Value> args, BuiltinContext& ctx) {
 }
 
 Value builtin_lower(std::span<const Value> args, BuiltinContext& ctx) {
-    if (args[0].kind != Kind::String) builtin_error(ctx, "`lower` needs a string");
     // A case's names and a program's constants were looked at once, when made
     // (string_with_letters): no letter of them is looked at again.
+    if (auto known = lower_at_once(args[0])) return *known;
+    if (args[0].kind != Kind::String) builtin_error(ctx, "`lower` needs a string");
     Value lowered = args[0];
-    if (lowered.letters & letters_lower) return lowered;
     if (lowered.letters & letters_lowered_after) {
         lowered.chars += lowered.size;
     } else if (has_ascii_upper(lowered.str())) {

@@ -283,17 +283,13 @@ struct Dispatch {
         Value arg = operand<A>(e, n.kids[0]);
         return n.builtin->fn({&arg, 1}, e.builtin_context(n));
     }
-    // `count(l)` of a list and `lower(s)` of a string known to be lower case (a case's names and
-    // the program's texts are marked so when made) answer here, as the built-in would, without
-    // its call; a table, a string with capitals and a wrong argument go to the built-in.
-    template <Form A> static Value count_one(E& e, const Node& n) {
+    // `count(l)` of a list and `lower(s)` of a string known to be lower case answer here with
+    // what the built-in starts with (count_at_once, lower_at_once), without its call; a table,
+    // a string with capitals and a wrong argument go to the built-in.
+    template <std::optional<Value> (*AtOnce)(const Value&), Form A>
+    static Value at_once_or_call(E& e, const Node& n) {
         Value arg = operand<A>(e, n.kids[0]);
-        if (arg.kind == Kind::List) return Value::of_number(arg.size);
-        return n.builtin->fn({&arg, 1}, e.builtin_context(n));
-    }
-    template <Form A> static Value lower_one(E& e, const Node& n) {
-        Value arg = operand<A>(e, n.kids[0]);
-        if (arg.kind == Kind::String && (arg.letters & letters_lower)) return arg;
+        if (auto answer = AtOnce(arg)) return *answer;
         return n.builtin->fn({&arg, 1}, e.builtin_context(n));
     }
     template <template <Form> class Of> static NodeRun by_form(const Node& operand) {
@@ -306,8 +302,12 @@ struct Dispatch {
             return Of<Form::any>::run;
         }
     }
-    template <Form A> struct Count { static constexpr NodeRun run = count_one<A>; };
-    template <Form A> struct Lower { static constexpr NodeRun run = lower_one<A>; };
+    template <Form A> struct Count {
+        static constexpr NodeRun run = at_once_or_call<count_at_once, A>;
+    };
+    template <Form A> struct Lower {
+        static constexpr NodeRun run = at_once_or_call<lower_at_once, A>;
+    };
     template <Form A> struct AnyBuiltin { static constexpr NodeRun run = builtin_one<A>; };
     static NodeRun builtin_of_one(const Node& n) {
         if (n.builtin->fn == builtin_count) return by_form<Count>(n.kids[0]);
