@@ -134,16 +134,8 @@ struct Dispatch {
             Value a = operand<A>(e, n.kids[0]);
             Value b = operand<B>(e, n.kids[1]);
             if (a.kind != Kind::Number || b.kind != Kind::Number) return e.ordered(n, a, b);
-            switch (n.op) {
-            case Op::Lt:
-                return Value::of_bool(a.number < b.number);
-            case Op::Le:
-                return Value::of_bool(a.number <= b.number);
-            case Op::Gt:
-                return Value::of_bool(a.number > b.number);
-            default:
-                return Value::of_bool(a.number >= b.number);
-            }
+            return Value::of_bool(
+                E::order_holds(n.op, (a.number > b.number) - (a.number < b.number)));
         }
     };
     template <Form A, Form B> struct In {

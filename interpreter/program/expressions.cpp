@@ -299,17 +299,7 @@ Value Expressions::index(const Node& n) {
 Value Expressions::ordered(const Node& n, const Value& a, const Value& b) const {
     if (a.kind != b.kind || (a.kind != Kind::Number && a.kind != Kind::String))
         fail(n, "eval.type", fmt::format("cannot compare {} with {}", text(a), text(b)));
-    int c = compare(a, b);
-    switch (n.op) {
-    case Op::Lt:
-        return Value::of_bool(c < 0);
-    case Op::Le:
-        return Value::of_bool(c <= 0);
-    case Op::Gt:
-        return Value::of_bool(c > 0);
-    default:
-        return Value::of_bool(c >= 0);
-    }
+    return Value::of_bool(order_holds(n.op, compare(a, b)));
 }
 
 bool Expressions::contains(const Node& n, const Value& item, const Value& container) {

@@ -233,6 +233,20 @@ private:
     /// `table[key]`: the value of its row for `key` on this case's date.
     Value row_value(const Node& n, const TableData* table, const Value& key);
     Value ordered(const Node& n, const Value& a, const Value& b) const; // `a < b` and the like
+    /// Whether `a OP b` holds for OP one of `<`, `<=`, `>`, `>=`, given how a and b compare
+    /// (negative, zero, positive).
+    static bool order_holds(Op op, int c) {
+        switch (op) {
+        case Op::Lt:
+            return c < 0;
+        case Op::Le:
+            return c <= 0;
+        case Op::Gt:
+            return c > 0;
+        default:
+            return c >= 0;
+        }
+    }
     bool contains(const Node& n, const Value& item, const Value& container);
     Value range(const Node& n);
     Value add(const Node& n);
