@@ -1020,20 +1020,16 @@ bool has_policy_header(std::string_view text) {
 
 namespace {
 
-// Which declaration of `file` the canonical text `formatted` has at byte `at`: in canonical
-// form every declaration (and the header) starts a line with its keyword, and nothing else
-// does but `end`.
-std::optional<Span> declaration_at(const ast::PolicyFile& file, std::string_view formatted,
-                                   std::size_t at) {
+// Which declaration of `file` line `line` of its canonical text `formatted` is in: in canonical
+// form every declaration (and the header) starts a line with its keyword, and no other line
+// starts with a word but `end` (which a comment may follow).
+std::optional<Span> declaration_at(const ast::PolicyFile& file, const SourceFile& formatted,
+                                   std::uint32_t line) {
     std::size_t starts = 0;
-    for (std::size_t line = 0; line <= at && line < formatted.size();) {
-        char c = formatted[line];
-        if (c >= 'a' && c <= 'z' && formatted.compare(line, 4, "end\n") != 0 &&
-            formatted.substr(line) != "end")
-            ++starts;
-        std::size_t next = formatted.find('\n', line);
-        if (next == std::string_view::npos) break;
-        line = next + 1;
+    for (std::uint32_t l = 1; l <= line; ++l) {
+        std::string_view text = formatted.line_text(l);
+        std::string_view word = text.substr(0, text.find_first_of(" \t#"));
+        if (!text.empty() && text[0] >= 'a' && text[0] <= 'z' && word != "end") ++starts;
     }
     std::size_t index = starts - (file.has_header ? 1 : 0);
     if (starts == 0 || index == 0 || index > file.decls.size()) return std::nullopt;
@@ -1064,15 +1060,11 @@ std::optional<std::string> format_source(const SourceMap& sources, FileId file,
     const Diagnostic& first = *std::find_if(reasons.begin(), reasons.end(), [](const auto& d) {
         return d.severity == Severity::error;
     });
-    std::size_t at = first.span ? first.span->begin : 0;
-    auto line = static_cast<std::size_t>(
-        1 +
-        std::count(formatted.begin(),
-                   formatted.begin() + static_cast<std::ptrdiff_t>(std::min(at, formatted.size())),
-                   '\n'));
+    const SourceFile& canonical = again.get(again_id);
+    std::uint32_t line = canonical.locate(first.span ? first.span->begin : 0).line;
     diagnostics
         .error("fmt.unformattable",
-               declaration_at(parsed, formatted, at).value_or(Span{file, 0, 0}),
+               declaration_at(parsed, canonical, line).value_or(Span{file, 0, 0}),
                "the canonical form of this declaration does not parse: at line " +
                    std::to_string(line) + " of the formatted text, " + first.message + " [" +
                    first.code + "]; the file is left as it is")

@@ -191,7 +191,10 @@ TEST_CASE("fmt: what it writes parses; a canonical form too deep to parse is ref
     std::string nested = "[1]";
     for (int i = 0; i < 10; ++i)
         nested = "[a for a in if c then " + nested + " else []]";
-    FileId deep = sources.add("deep.cpl", "policy p\ndef c = true\ndef x = " + nested + "\n");
+    // A table's `end` (with a comment after it) starts a line and no declaration.
+    FileId deep = sources.add("deep.cpl", "policy p\ntable t\n  \"a\" => 1\nend # t\ndef c = true\n"
+                                          "def x = " +
+                                              nested + "\n");
     Diagnostics refused;
     CHECK_FALSE(format_source(sources, deep, refused));
     REQUIRE(refused.items().size() == 1);
