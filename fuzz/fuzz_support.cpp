@@ -88,8 +88,8 @@ std::string scratch_policy(std::string_view text, std::string_view name) {
     // Removed when the fuzzer exits normally (every run of `make fuzz` left one in /dev/shm);
     // registered after the directory's path is made, so it runs before the path is destroyed.
     // A run that stops on a finding aborts and keeps it.
-    static const bool removed_at_exit = (scratch_dir(), std::atexit(remove_scratch_dir) == 0);
-    (void)removed_at_exit;
+    [[maybe_unused]] static const bool removed_at_exit =
+        (scratch_dir(), std::atexit(remove_scratch_dir) == 0);
     const std::filesystem::path& dir = scratch_dir();
     std::string path = (dir / name).string();
     std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
