@@ -25,13 +25,15 @@ public:
     /// can make one case take all the memory: the budget throws before anything is reserved.
     void* allocate(std::size_t bytes, std::size_t align = alignof(std::max_align_t)) {
         Budget::charge_bytes(bytes);
-        std::size_t at = (used_ + align - 1) & ~(align - 1);
-        if (blocks_.empty() || at + bytes > blocks_[current_].size) {
+        // The free part of the current block is [next_, end_): both null before the first block.
+        auto at = (reinterpret_cast<std::uintptr_t>(next_) + align - 1) & ~(align - 1);
+        auto end = reinterpret_cast<std::uintptr_t>(end_);
+        if (!next_ || at > end || bytes > end - at) {
             next_block(bytes);
-            at = 0;
+            at = reinterpret_cast<std::uintptr_t>(next_);
         }
-        used_ = at + bytes;
-        return blocks_[current_].data.get() + at;
+        next_ = reinterpret_cast<std::byte*>(at + bytes);
+        return reinterpret_cast<void*>(at);
     }
 
     template <typename T> T* make_array(std::size_t count) {
@@ -54,7 +56,8 @@ public:
     /// Forgets every allocation; keeps the blocks for reuse.
     void reset() {
         current_ = 0;
-        used_ = 0;
+        next_ = blocks_.empty() ? nullptr : blocks_[0].data.get();
+        end_ = blocks_.empty() ? nullptr : next_ + blocks_[0].size;
     }
 
     std::size_t reserved_bytes() const {
@@ -83,13 +86,16 @@ private:
             blocks_.push_back({std::make_unique_for_overwrite<std::byte[]>(size), size});
             current_ = blocks_.size() - 1;
         }
-        used_ = 0;
+        next_ = blocks_[current_].data.get();
+        end_ = next_ + blocks_[current_].size;
     }
 
     std::size_t block_size_;
     std::vector<Block> blocks_;
     std::size_t current_ = 0;
-    std::size_t used_ = 0;
+    // The current block's free bytes, kept as pointers: an allocation reads no block entry.
+    std::byte* next_ = nullptr;
+    std::byte* end_ = nullptr;
 };
 
 } // namespace cpl
