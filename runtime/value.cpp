@@ -80,7 +80,7 @@ std::string range_text(const TableRowData& row) {
     return fmt::format("{}..{}", row.low, row.high);
 }
 
-const TableRowData* TableData::find(const Value& key, std::string_view date) const {
+const TableRowData* TableData::find_otherwise(const Value& key, std::string_view date) const {
     if (dated) {
         // Few tables are dated, and they are short: scan, so versions of a row can overlap.
         const TableRowData* found = nullptr;

@@ -137,7 +137,19 @@ struct TableData {
 
     void index();
     /// The row for `key` in force on `date` (the last such row, when versions overlap).
-    const TableRowData* find(const Value& key, std::string_view date = {}) const;
+    /// Inline for the commonest look-up, a string in an undated table (a code among a
+    /// code's pairs, a root among a region's levels): its index answers, with no call here.
+    const TableRowData* find(const Value& key, std::string_view date = {}) const {
+        if (key.kind == Kind::String && !dated) {
+            if (const std::uint32_t* row = by_string.find(key.str())) return &rows[*row];
+            if (range_rows.empty()) return nullptr;
+        }
+        return find_otherwise(key, date);
+    }
+
+private:
+    // Dated tables, numbers, and strings a range row may hold.
+    const TableRowData* find_otherwise(const Value& key, std::string_view date) const;
 };
 
 /// A range row's key as written: `13..`, `1..4`, `"G56.00".."G56.03"`.
