@@ -141,13 +141,17 @@ Value Expressions::def(std::uint32_t slot, Span at) {
 // recorded for each rule that asks.
 [[gnu::always_inline]] inline Value Expressions::remembered(const Node& n, const DefCode& d,
                                                             const Value* args, std::uint32_t argc) {
-    if (context_.rows_used)
+    // Set here, after the arguments (calls among them set it too) and only when the body runs.
+    if (context_.rows_used) {
+        call_at_ = n.span;
         return in_frame(
             d.frame_size, [&] { return eval(d.body); }, args, argc);
+    }
     std::size_t hash = memo_hash(n.slot, args, argc);
     ExpressionScratch::Memo* memo = memo_slot(n.slot, args, argc, hash);
     if (memo->generation == scratch_.generation) return memo->result;
     std::size_t size = scratch_.memo.size();
+    call_at_ = n.span;
     Value result = in_frame(
         d.frame_size, [&] { return eval(d.body); }, args, argc);
     if (scratch_.memo_used + 1 > scratch_.memo.size() / 2) grow_memo();
@@ -169,7 +173,6 @@ Value Expressions::def(std::uint32_t slot, Span at) {
 // reached.
 Value Expressions::call_def(const Node& n) {
     const DefCode& d = program_.defs[n.slot];
-    call_at_ = n.span;
     std::uint32_t argc = static_cast<std::uint32_t>(n.kids.size());
     // The arguments live here until the frame takes them (the case's arena kept every call's).
     union Small {
@@ -179,9 +182,11 @@ Value Expressions::call_def(const Node& n) {
     Value* args = argc <= 8 ? small.values : context_.arena.make_array<Value>(argc);
     for (std::uint32_t i = 0; i < argc; ++i)
         new (&args[i]) Value(run(n.kids[i]));
-    if (argc > 2)
+    if (argc > 2) {
+        call_at_ = n.span;
         return in_frame(
             d.frame_size, [&] { return eval(d.body); }, args, argc);
+    }
     return remembered(n, d, args, argc);
 }
 
@@ -189,7 +194,6 @@ Value Expressions::call_def(const Node& n) {
 // compiled for it, with no loop over them.
 template <std::uint32_t N> Value Expressions::call_def_of(const Node& n) {
     const DefCode& d = program_.defs[n.slot];
-    call_at_ = n.span;
     Value args[N];
     for (std::uint32_t i = 0; i < N; ++i)
         args[i] = run(n.kids[i]);
