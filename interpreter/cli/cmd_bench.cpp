@@ -281,16 +281,26 @@ int bench(const BenchOptions& options) {
         profiled.profile = &profile;
         for (const auto& text : cases)
             session.run(text, profiled);
-        std::vector<std::pair<double, std::string>> rows;
+        struct Row {
+            double ns, steps;
+            std::string name;
+        };
+        std::vector<Row> rows;
+        auto n = static_cast<double>(cases.size());
         for (std::size_t i = 0; i < profile.nanoseconds.size(); ++i) {
             const RuleCode& r = program.rule_or_edit(i);
-            rows.emplace_back(profile.nanoseconds[i] / static_cast<double>(cases.size()),
-                              fmt::format("{} {}", vocabulary::keyword(r.kind), r.name));
+            rows.push_back({profile.nanoseconds[i] / n, static_cast<double>(profile.steps[i]) / n,
+                            fmt::format("{} {}", vocabulary::keyword(r.kind), r.name)});
         }
-        std::sort(rows.rbegin(), rows.rend());
-        print("time per case by rule and edit (µs, most first):\n");
-        for (const auto& [ns, name] : rows)
-            print("  {:8.3f}  {}\n", ns / 1000.0, name);
+        std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+            return a.ns != b.ns ? a.ns > b.ns : a.name < b.name;
+        });
+        // Steps are the case budget's: the same on every machine, where the time is not.
+        print("per case, by rule and edit (most time first; steps of the case's budget, the same "
+              "on every machine):\n");
+        print("  {:>8}  {:>8}\n", "µs", "steps");
+        for (const auto& row : rows)
+            print("  {:8.3f}  {:8.1f}  {}\n", row.ns / 1000.0, row.steps, row.name);
     }
 
     rusage usage{};

@@ -119,7 +119,7 @@ int main(int argc, char** argv) {
             ->check(CLI::Range(1, 10'000'000));
         bench_cmd->add_option("--seed", bench.seed, "Seed of the case generator");
         bench_cmd->add_flag("--profile", bench.profile,
-                            "Also report the time spent in each rule and edit");
+                            "Also report the time and the budget steps each rule and edit spent");
         bench_cmd
             ->add_option("--jobs,-j", bench.jobs,
                          "Threads of the parallel throughput measure (default: one per core)")

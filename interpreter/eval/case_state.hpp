@@ -132,18 +132,22 @@ std::vector<std::string> why_not(const CaseState& s, const Result& result);
 // values.cpp: `--print NAME`, the value of a definition or setting for this case, as text.
 std::pair<std::string, std::string> value_of(CaseState& s, const std::string& name);
 
-// coverage.cpp: what acted (--coverage) and how long it took (--profile).
+// coverage.cpp: what acted (--coverage) and what it cost (--profile).
 void mark_fired(CaseState& s);
 void mark_exception_ran(CaseState& s, const RuleCode& exception);
-void add_time(RuleProfile& profile, std::size_t index, std::chrono::nanoseconds elapsed);
+void add_cost(RuleProfile& profile, std::size_t index, std::chrono::nanoseconds elapsed,
+              std::uint64_t steps);
 
-// Runs one rule or edit as `index` in program order, timing it when profiling.
+// Runs one rule or edit as `index` in program order; when profiling, counts its time and the
+// steps of the case's budget it spent (evaluate() always sets one).
 template <typename F> void timed(CaseState& s, std::size_t index, F&& body) {
     s.rule_index = index;
     if (!s.profile) return body();
+    std::uint64_t steps = Budget::current()->steps_spent();
     auto start = std::chrono::steady_clock::now();
     body();
-    add_time(*s.profile, index, std::chrono::steady_clock::now() - start);
+    auto elapsed = std::chrono::steady_clock::now() - start;
+    add_cost(*s.profile, index, elapsed, Budget::current()->steps_spent() - steps);
 }
 
 } // namespace cpl

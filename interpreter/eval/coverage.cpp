@@ -1,5 +1,5 @@
-// interpreter/eval/coverage.cpp — what a case exercised (`cpl test --coverage`) and how long
-// each rule and edit took (`cpl bench --profile`). Table rows are marked by the expressions
+// interpreter/eval/coverage.cpp — what a case exercised (`cpl test --coverage`) and what each
+// rule and edit cost (`cpl bench --profile`). Table rows are marked by the expressions
 // (ExpressionContext::rows_seen).
 #include "interpreter/eval/case_state.hpp"
 
@@ -23,9 +23,14 @@ void mark_exception_ran(CaseState& s, const RuleCode& exception) {
     if (s.explain) s.exceptions_ran.push_back(&exception);
 }
 
-void add_time(RuleProfile& profile, std::size_t index, std::chrono::nanoseconds elapsed) {
-    if (profile.nanoseconds.size() <= index) profile.nanoseconds.resize(index + 1);
+void add_cost(RuleProfile& profile, std::size_t index, std::chrono::nanoseconds elapsed,
+              std::uint64_t steps) {
+    if (profile.nanoseconds.size() <= index) {
+        profile.nanoseconds.resize(index + 1);
+        profile.steps.resize(index + 1);
+    }
     profile.nanoseconds[index] += static_cast<double>(elapsed.count());
+    profile.steps[index] += steps;
 }
 
 } // namespace cpl

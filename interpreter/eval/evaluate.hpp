@@ -14,10 +14,13 @@
 
 namespace cpl {
 
-/// Time spent per rule and edit (nanoseconds, summed over cases), in program order:
-/// rules first, then edits. For `cpl bench --profile`.
+/// What each rule and edit cost, summed over cases, in program order: rules first, then
+/// edits. For `cpl bench --profile`. Steps are those of the case's budget (runtime/budget.hpp):
+/// unlike the time, the same on every machine and in every run, so two versions of a policy
+/// compare by them.
 struct RuleProfile {
     std::vector<double> nanoseconds;
+    std::vector<std::uint64_t> steps;
 };
 
 /// What a set of cases exercised: rules and edits that acted (program order, rules then
@@ -32,7 +35,7 @@ struct Coverage {
 struct EvaluateOptions {
     bool explain = false;             // fill `because` for every line and edit
     bool explain_expressions = false; // `because` also holds each clause as written (authors)
-    RuleProfile* profile = nullptr;   // when set, time every rule and edit
+    RuleProfile* profile = nullptr;   // when set, time every rule and edit and count its steps
     std::vector<std::string> why_not; // codes to explain the absence of (`--why-not`)
     std::vector<std::string> print;   // definitions and settings whose values to show (`--print`)
     Coverage* coverage = nullptr;     // when set, record what the case exercised

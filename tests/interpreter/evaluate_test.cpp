@@ -410,3 +410,37 @@ TEST_CASE("MUE with MAI 1: a produced line is capped, a submitted one denied") {
     CHECK(lines_of(*resubmitted.result) == "95908 x1; 95886 x1");
     CHECK(resubmitted.result->unbilled.empty());
 }
+
+TEST_CASE("the profile (cpl bench --profile) counts each rule's and edit's steps: all the case "
+          "spent, the same each run") {
+    // A rule over three limbs, one that does little, and an edit over the claim.
+    auto r = make("rule per_limb for l in case.extremities when count(l.muscles) > 0\n"
+                  "  bill 95870 cite \"x\"\n"
+                  "rule never when count(case.extremities) > 10 bill 95860 cite \"y\"\n"
+                  "edit look for line in claim when line.code == \"95870\"\n"
+                  "  warn \"{line.units} units\" cite \"z\"\n");
+    std::string json =
+        R"({"id": "c", "extremities": [{"limb": "left_arm", "muscles": ["APB"]},)"
+        R"( {"limb": "right_arm", "muscles": ["FDI", "biceps"]}, {"limb": "left_leg", "muscles": ["biceps"]}]})";
+    auto profiled = [&] {
+        RuleProfile profile;
+        EvaluateOptions options;
+        options.profile = &profile;
+        auto out = r.session->run(json, options);
+        REQUIRE(out.result);
+        CHECK(lines_of(*out.result) == "95870 x3");
+        std::uint64_t total = 0;
+        for (auto steps : profile.steps)
+            total += steps;
+        // Nothing is spent outside the rules and edits of a case that asks for no explanation.
+        CHECK(total == out.result->steps);
+        return profile;
+    };
+    RuleProfile first = profiled();
+    REQUIRE(first.steps.size() == 3);
+    REQUIRE(first.nanoseconds.size() == 3);
+    CHECK(first.steps[0] > first.steps[1]); // three passes over the limbs against one test
+    CHECK(first.steps[1] > 0);
+    CHECK(first.steps[2] > 0);
+    CHECK(profiled().steps == first.steps);
+}
