@@ -23,7 +23,10 @@ public:
 
     /// Spends `bytes` from the thread's current Budget (when evaluating), so that no policy
     /// can make one case take all the memory: the budget throws before anything is reserved.
-    void* allocate(std::size_t bytes, std::size_t align = alignof(std::max_align_t)) {
+    /// Inline where it is called (a list a comprehension or a built-in makes, 55 a case): the
+    /// bump is a few instructions, fewer than a call's; a new block is taken out of line.
+    [[gnu::always_inline]] void* allocate(std::size_t bytes,
+                                          std::size_t align = alignof(std::max_align_t)) {
         Budget::charge_bytes(bytes);
         // The free part of the current block is [next_, end_): both null before the first block.
         auto at = (reinterpret_cast<std::uintptr_t>(next_) + align - 1) & ~(align - 1);
@@ -36,7 +39,7 @@ public:
         return reinterpret_cast<void*>(at);
     }
 
-    template <typename T> T* make_array(std::size_t count) {
+    template <typename T> [[gnu::always_inline]] T* make_array(std::size_t count) {
         if (count == 0) return nullptr;
         // A count too large to multiply is more than any budget: let the budget say so.
         if (count > SIZE_MAX / sizeof(T)) {
@@ -75,7 +78,7 @@ private:
 
     // Moves to the next kept block large enough, or adds one. Skipped blocks are reused
     // after the next reset.
-    void next_block(std::size_t bytes) {
+    [[gnu::noinline]] void next_block(std::size_t bytes) {
         if (!blocks_.empty()) ++current_;
         while (current_ < blocks_.size() && blocks_[current_].size < bytes)
             ++current_;
