@@ -155,7 +155,8 @@ struct CaseReader::Impl {
         return type;
     }
 
-    std::string_view get_string(od::value& v, const char* expected = "expected a string") {
+    [[gnu::always_inline]] std::string_view get_string(od::value& v,
+                                                       const char* expected = "expected a string") {
         std::string_view s;
         simdjson::error_code code = v.get_string().get(s);
         // Not a string: asked for its type first, as a value of any other kind is, so that
