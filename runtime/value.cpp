@@ -98,14 +98,13 @@ const TableRowData* TableData::find_otherwise(const Value& key, std::string_view
         }
         return found;
     }
-    // An exact key wins over a range that covers it.
-    if (key.kind == Kind::String) {
-        if (const std::uint32_t* row = by_string.find(key.str())) return &rows[*row];
-    } else if (key.kind == Kind::Number) {
-        if (auto it = by_number.find(key.number); it != by_number.end()) return &rows[it->second];
-    } else {
-        return nullptr;
-    }
+    // A string was answered by find(). An exact key wins over a range that covers it.
+    if (key.kind != Kind::Number) return nullptr;
+    if (auto it = by_number.find(key.number); it != by_number.end()) return &rows[it->second];
+    return in_ranges(key);
+}
+
+const TableRowData* TableData::in_ranges(const Value& key) const {
     for (auto i : range_rows)
         if (in_range(rows[i], key)) return &rows[i];
     return nullptr;

@@ -141,15 +141,18 @@ struct TableData {
     /// code's pairs, a root among a region's levels): its index answers, with no call here.
     const TableRowData* find(const Value& key, std::string_view date = {}) const {
         if (key.kind == Kind::String && !dated) {
+            // An exact key wins over a range that covers it.
             if (const std::uint32_t* row = by_string.find(key.str())) return &rows[*row];
-            if (range_rows.empty()) return nullptr;
+            return range_rows.empty() ? nullptr : in_ranges(key);
         }
         return find_otherwise(key, date);
     }
 
 private:
-    // Dated tables, numbers, and strings a range row may hold.
+    // Dated tables, and numbers (a string of an undated table is answered above).
     const TableRowData* find_otherwise(const Value& key, std::string_view date) const;
+    // The first range row that covers `key`.
+    const TableRowData* in_ranges(const Value& key) const;
 };
 
 /// A range row's key as written: `13..`, `1..4`, `"G56.00".."G56.03"`.
