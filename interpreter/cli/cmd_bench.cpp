@@ -287,9 +287,10 @@ int bench(const BenchOptions& options) {
         };
         std::vector<Row> rows;
         auto n = static_cast<double>(cases.size());
-        for (std::size_t i = 0; i < profile.nanoseconds.size(); ++i) {
+        for (std::size_t i = 0; i < profile.rules.size(); ++i) {
             const RuleCode& r = program.rule_or_edit(i);
-            rows.push_back({profile.nanoseconds[i] / n, static_cast<double>(profile.steps[i]) / n,
+            const RuleProfile::Cost& cost = profile.rules[i];
+            rows.push_back({cost.nanoseconds / n, static_cast<double>(cost.steps) / n,
                             fmt::format("{} {}", vocabulary::keyword(r.kind), r.name)});
         }
         std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {

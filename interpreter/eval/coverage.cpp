@@ -25,12 +25,9 @@ void mark_exception_ran(CaseState& s, const RuleCode& exception) {
 
 void add_cost(RuleProfile& profile, std::size_t index, std::chrono::nanoseconds elapsed,
               std::uint64_t steps) {
-    if (profile.nanoseconds.size() <= index) {
-        profile.nanoseconds.resize(index + 1);
-        profile.steps.resize(index + 1);
-    }
-    profile.nanoseconds[index] += static_cast<double>(elapsed.count());
-    profile.steps[index] += steps;
+    if (profile.rules.size() <= index) profile.rules.resize(index + 1);
+    profile.rules[index].nanoseconds += static_cast<double>(elapsed.count());
+    profile.rules[index].steps += steps;
 }
 
 } // namespace cpl

@@ -19,8 +19,11 @@ namespace cpl {
 /// unlike the time, the same on every machine and in every run, so two versions of a policy
 /// compare by them.
 struct RuleProfile {
-    std::vector<double> nanoseconds;
-    std::vector<std::uint64_t> steps;
+    struct Cost {
+        double nanoseconds = 0;
+        std::uint64_t steps = 0;
+    };
+    std::vector<Cost> rules; // by index in program order (Program::rule_or_edit)
 };
 
 /// What a set of cases exercised: rules and edits that acted (program order, rules then
