@@ -183,7 +183,7 @@ Value Expressions::call_def(const Node& n) {
     for (std::uint32_t i = 0; i < argc; ++i)
         new (&args[i]) Value(run(n.kids[i]));
     if (argc > 2) {
-        call_at_ = n.span;
+        call_at_ = n.span; // as in remembered: set when the body runs (one helper cost 0.2%)
         return in_frame(
             d.frame_size, [&] { return eval(d.body); }, args, argc);
     }
