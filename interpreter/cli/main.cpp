@@ -118,8 +118,9 @@ int main(int argc, char** argv) {
         bench_cmd->add_option("--cases", bench.cases, "How many cases to generate")
             ->check(CLI::Range(1, 10'000'000));
         bench_cmd->add_option("--seed", bench.seed, "Seed of the case generator");
-        bench_cmd->add_flag("--profile", bench.profile,
-                            "Also report the time and the budget steps each rule and edit spent");
+        bench_cmd->add_flag(
+            "--profile", bench.profile,
+            "Also report the time and the budget steps each rule, edit and definition spent");
         bench_cmd
             ->add_option("--jobs,-j", bench.jobs,
                          "Threads of the parallel throughput measure (default: one per core)")

@@ -121,7 +121,12 @@ Result run(CaseState& s) {
 
 CaseState::CaseState(const Program& policy, Arena& arena, Value case_record,
                      const EvaluateOptions& options, Scratch& scratch)
-    : program(policy), context{arena, service_date(case_record), case_record},
+    : program(policy),
+      // The profile is set before `expr` is made: it reads it once.
+      context{.arena = arena,
+              .date = service_date(case_record),
+              .case_record = case_record,
+              .definition_costs = options.profile ? &options.profile->definitions : nullptr},
       expr(policy, context, scratch.expressions), date_assumed(context.date.empty()),
       explain(options.explain || options.explain_expressions || !options.why_not.empty()),
       expressions(options.explain_expressions), profile(options.profile),

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "interpreter/eval/result.hpp"
+#include "interpreter/program/expressions.hpp"
 #include "interpreter/program/program.hpp"
 #include "runtime/budget.hpp"
 #include "runtime/eval_error.hpp"
@@ -15,15 +16,17 @@
 namespace cpl {
 
 /// What each rule and edit cost, summed over cases, in program order: rules first, then
-/// edits. For `cpl bench --profile`. Steps are those of the case's budget (runtime/budget.hpp):
-/// unlike the time, the same on every machine and in every run, so two versions of a policy
-/// compare by them.
+/// edits; and what the definitions they asked for cost. For `cpl bench --profile`. Steps are
+/// those of the case's budget (runtime/budget.hpp): unlike the time, the same on every machine
+/// and in every run, so two versions of a policy compare by them. A rule's cost includes the
+/// definitions it was first to ask for (a later asker finds them computed).
 struct RuleProfile {
     struct Cost {
         double nanoseconds = 0;
         std::uint64_t steps = 0;
     };
     std::vector<Cost> rules; // by index in program order (Program::rule_or_edit)
+    DefinitionCosts definitions;
 };
 
 /// What a set of cases exercised: rules and edits that acted (program order, rules then
@@ -38,7 +41,7 @@ struct Coverage {
 struct EvaluateOptions {
     bool explain = false;             // fill `because` for every line and edit
     bool explain_expressions = false; // `because` also holds each clause as written (authors)
-    RuleProfile* profile = nullptr;   // when set, time every rule and edit and count its steps
+    RuleProfile* profile = nullptr;   // when set, time rules, edits and definitions; count steps
     std::vector<std::string> why_not; // codes to explain the absence of (`--why-not`)
     std::vector<std::string> print;   // definitions and settings whose values to show (`--print`)
     Coverage* coverage = nullptr;     // when set, record what the case exercised

@@ -4,6 +4,7 @@
 
 #include "interpreter/program/reads.hpp"
 
+#include <chrono>
 #include <cstdlib>
 #include <ctime>
 #include <fmt/format.h>
@@ -52,7 +53,8 @@ Expressions::Expressions(const Program& program, ExpressionContext& context,
                          ExpressionScratch& scratch)
     : program_(program), context_(context), scratch_(scratch),
       own_budget_(Budget::current() ? nullptr : std::make_unique<Budget>()),
-      budget_(Budget::current()), calls_{context.arena, program.shapes, {}} {
+      budget_(Budget::current()), calls_{context.arena, program.shapes, {}},
+      costs_(context.definition_costs) {
     scratch_.def_values.resize(program.defs.size());
     scratch_.def_done.assign(program.defs.size(), 0);
     if (scratch_.locals.size() < program.max_frame + 64)
@@ -121,10 +123,9 @@ Value Expressions::def(std::uint32_t slot, Span at) {
                          scratch_.def_rows[slot].end());
         return scratch_.def_values[slot];
     }
-    const DefCode& d = program_.defs[slot];
     call_at_ = at;
     std::size_t first = used ? used->size() : 0;
-    Value v = in_frame(d.frame_size, [&] { return eval(d.body); });
+    Value v = run_body(slot);
     scratch_.def_values[slot] = v;
     scratch_.def_done[slot] = 1;
     if (used) {
@@ -139,21 +140,19 @@ Value Expressions::def(std::uint32_t slot, Span at) {
 // A call of one or two arguments, from the memo when this case made it before. Under
 // --explain a call is computed again rather than remembered, so that the rows it looks up are
 // recorded for each rule that asks.
-[[gnu::always_inline]] inline Value Expressions::remembered(const Node& n, const DefCode& d,
-                                                            const Value* args, std::uint32_t argc) {
+[[gnu::always_inline]] inline Value Expressions::remembered(const Node& n, const Value* args,
+                                                            std::uint32_t argc) {
     // Set here, after the arguments (calls among them set it too) and only when the body runs.
     if (context_.rows_used) {
         call_at_ = n.span;
-        return in_frame(
-            d.frame_size, [&] { return eval(d.body); }, args, argc);
+        return run_body(n.slot, args, argc);
     }
     std::size_t hash = memo_hash(n.slot, args, argc);
     ExpressionScratch::Memo* memo = memo_slot(n.slot, args, argc, hash);
     if (memo->generation == scratch_.generation) return memo->result;
     std::size_t size = scratch_.memo.size();
     call_at_ = n.span;
-    Value result = in_frame(
-        d.frame_size, [&] { return eval(d.body); }, args, argc);
+    Value result = run_body(n.slot, args, argc);
     if (scratch_.memo_used + 1 > scratch_.memo.size() / 2) grow_memo();
     // The definitions the body called may have taken the slot, or grown the table.
     if (scratch_.memo.size() != size || memo->generation == scratch_.generation)
@@ -172,7 +171,6 @@ Value Expressions::def(std::uint32_t slot, Span at) {
 // Any number of arguments: a call of three or more (never remembered), or one link() has not
 // reached.
 Value Expressions::call_def(const Node& n) {
-    const DefCode& d = program_.defs[n.slot];
     std::uint32_t argc = static_cast<std::uint32_t>(n.kids.size());
     // The arguments live here until the frame takes them (the case's arena kept every call's).
     union Small {
@@ -183,24 +181,55 @@ Value Expressions::call_def(const Node& n) {
     for (std::uint32_t i = 0; i < argc; ++i)
         new (&args[i]) Value(run(n.kids[i]));
     if (argc > 2) {
-        call_at_ = n.span; // as in remembered: set when the body runs (one helper cost 0.2%)
-        return in_frame(
-            d.frame_size, [&] { return eval(d.body); }, args, argc);
+        call_at_ = n.span; // as in remembered: set when the body runs, after the arguments
+        return run_body(n.slot, args, argc);
     }
-    return remembered(n, d, args, argc);
+    return remembered(n, args, argc);
 }
 
 // Most calls have one or two arguments: their number known, the memo's hash and probe are
 // compiled for it, with no loop over them.
 template <std::uint32_t N> Value Expressions::call_def_of(const Node& n) {
-    const DefCode& d = program_.defs[n.slot];
     Value args[N];
     for (std::uint32_t i = 0; i < N; ++i)
         args[i] = run(n.kids[i]);
-    return remembered(n, d, args, N);
+    return remembered(n, args, N);
 }
 template Value Expressions::call_def_of<1>(const Node& n);
 template Value Expressions::call_def_of<2>(const Node& n);
+
+// A body run timed and its steps counted, with what the definitions it computed spent taken
+// from its own (a definition asked inside another is the inner one's cost). Out of line: only
+// `cpl bench --profile` comes here.
+[[gnu::noinline]] Value Expressions::costed_body(std::uint32_t slot, const Value* args,
+                                                 std::uint32_t argc) {
+    std::vector<DefinitionCosts::Cost>& costs = costs_->defs;
+    if (costs.size() < program_.defs.size()) costs.resize(program_.defs.size());
+    const DefCode& d = program_.defs[slot];
+    Nested outer = nested_;
+    nested_ = {};
+    std::uint64_t steps = budget_->steps_spent();
+    auto start = std::chrono::steady_clock::now();
+    Value v;
+    try {
+        v = in_frame(
+            d.frame_size, [&] { return eval(d.body); }, args, argc);
+    } catch (...) {
+        nested_ = outer; // the case fails: what it spent is not counted
+        throw;
+    }
+    double ns =
+        std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count();
+    std::uint64_t spent = budget_->steps_spent() - steps;
+    DefinitionCosts::Cost& cost = costs[slot];
+    ++cost.computed;
+    cost.total_ns += ns;
+    cost.own_ns += ns - nested_.ns;
+    cost.total_steps += spent;
+    cost.own_steps += spent - nested_.steps;
+    nested_ = {outer.ns + ns, outer.steps + spent};
+    return v;
+}
 
 // The entry of this case for the call, or the empty slot where it goes.
 inline ExpressionScratch::Memo* Expressions::memo_slot(std::uint32_t def, const Value* args,

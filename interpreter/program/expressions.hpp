@@ -19,6 +19,19 @@ namespace cpl {
 
 /// What an expression can see of the case being evaluated. The evaluator owns it and sets
 /// `claim`, `supported` and `reviewing` as the edits run; constant folding leaves the case empty.
+/// What each definition's computed calls cost, summed over cases, by definition slot (`cpl bench
+/// --profile`). A call answered from the case's memo costs nothing here: it ran no body. Steps
+/// are the case budget's, as for rules (the same on every machine); a definition's own time and
+/// steps are its total less those of the definitions its body computed.
+struct DefinitionCosts {
+    struct Cost {
+        std::uint64_t computed = 0; // calls whose body ran
+        double total_ns = 0, own_ns = 0;
+        std::uint64_t total_steps = 0, own_steps = 0;
+    };
+    std::vector<Cost> defs;
+};
+
 struct ExpressionContext {
     Arena& arena;           // where computed strings, lists and records go
     std::string_view date;  // the date of service: dated settings, dated tables, built-ins
@@ -34,6 +47,9 @@ struct ExpressionContext {
     /// up: an explanation can then say which values it rests on, and whether their sources
     /// were verified.
     std::vector<const TableRowData*>* rows_used = nullptr;
+    /// When set, every definition body run is timed and its steps counted (`cpl bench
+    /// --profile`). Read once, when the Expressions evaluating the case is made.
+    DefinitionCosts* definition_costs = nullptr;
 };
 
 /// Memory reused from case to case (the evaluator keeps one per thread), so that evaluating
@@ -203,7 +219,17 @@ private:
     std::int64_t checked(const Node& n, std::int64_t a, std::int64_t b, Op op);
     Value call_def(const Node& n);
     template <std::uint32_t N> Value call_def_of(const Node& n); // N = 1 or 2 arguments
-    Value remembered(const Node& n, const DefCode& d, const Value* args, std::uint32_t argc);
+    Value remembered(const Node& n, const Value* args, std::uint32_t argc);
+    // Runs definition `slot`'s body in a new frame holding its arguments.
+    [[gnu::always_inline]] Value run_body(std::uint32_t slot, const Value* args = nullptr,
+                                          std::uint32_t argc = 0) {
+        const DefCode& d = program_.defs[slot];
+        if (costs_) [[unlikely]]
+            return costed_body(slot, args, argc);
+        return in_frame(
+            d.frame_size, [&] { return eval(d.body); }, args, argc);
+    }
+    Value costed_body(std::uint32_t slot, const Value* args, std::uint32_t argc);
     ExpressionScratch::Memo* memo_slot(std::uint32_t def, const Value* args, std::uint32_t argc,
                                        std::size_t hash);
     void grow_memo();
@@ -267,6 +293,12 @@ private:
     Budget* budget_;
     BuiltinContext calls_;
     bool calls_ready_ = false;
+    DefinitionCosts* costs_; // context_.definition_costs, tested on every body run
+    // Under a profile: what the definitions computed inside the body being costed spent.
+    struct Nested {
+        double ns = 0;
+        std::uint64_t steps = 0;
+    } nested_;
 };
 
 /// Today's date (UTC) as YYYY-MM-DD, the date of service of a case without one;

@@ -447,3 +447,54 @@ TEST_CASE("the profile (cpl bench --profile) counts each rule's and edit's steps
     CHECK(first[2] > 0);
     CHECK(profiled() == first);
 }
+
+TEST_CASE("the profile counts each definition's computed calls, and its steps with and without "
+          "the definitions it asked for") {
+    // A definition asked by two rules, over one asked per limb, over one more per limb.
+    auto r = make("def names(l: extremity) = [m.name for m in l.muscles]\n"
+                  "def many(l: extremity) = count(names(l)) > 1\n"
+                  "def limbs_with_many = [l for l in case.extremities if many(l)]\n"
+                  "rule first_asks when count(limbs_with_many) > 0 bill 95870 cite \"x\"\n"
+                  "rule then_asks when count(limbs_with_many) > 5 bill 95860 cite \"y\"\n");
+    std::string json =
+        R"({"id": "c", "extremities": [{"limb": "left_arm", "muscles": ["APB"]},)"
+        R"( {"limb": "right_arm", "muscles": ["FDI", "biceps"]}, {"limb": "left_leg", "muscles": ["biceps", "APB"]}]})";
+    const Program& program = *r.loaded.program;
+    auto slot = [&](std::string_view name) {
+        for (std::size_t i = 0; i < program.defs.size(); ++i)
+            if (program.defs[i].name == name) return i;
+        FAIL("no definition " << name);
+        return std::size_t{0};
+    };
+    RuleProfile profile;
+    EvaluateOptions options;
+    options.profile = &profile;
+    auto out = r.session->run(json, options);
+    REQUIRE(out.result);
+    CHECK(lines_of(*out.result) == "95870 x1");
+    REQUIRE(profile.definitions.defs.size() == program.defs.size());
+    const auto& names = profile.definitions.defs[slot("names")];
+    const auto& many = profile.definitions.defs[slot("many")];
+    const auto& limbs = profile.definitions.defs[slot("limbs_with_many")];
+    // Once a limb, and once a case: the second rule finds the list computed.
+    CHECK(names.computed == 3);
+    CHECK(many.computed == 3);
+    CHECK(limbs.computed == 1);
+    // A definition that asks for none spends all its steps itself; the others spend their
+    // own and those of the definitions they computed.
+    CHECK(names.own_steps > 0);
+    CHECK(names.total_steps == names.own_steps);
+    CHECK(many.own_steps > 0);
+    CHECK(many.total_steps == many.own_steps + names.total_steps);
+    CHECK(limbs.total_steps == limbs.own_steps + many.total_steps);
+    CHECK(limbs.total_ns >= limbs.own_ns);
+    // The rule that asked first spent what the definitions did; the second did not.
+    REQUIRE(profile.rules.size() == 2);
+    CHECK(profile.rules[0].steps > limbs.total_steps);
+    CHECK(profile.rules[1].steps < limbs.total_steps);
+    // Summed over cases: a second run of the case counts as much again.
+    std::uint64_t steps = limbs.total_steps;
+    REQUIRE(r.session->run(json, options).result);
+    CHECK(limbs.computed == 2);
+    CHECK(limbs.total_steps == 2 * steps);
+}
