@@ -6,9 +6,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <fmt/format.h>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <unordered_set>
 
 namespace cpl {
@@ -150,6 +152,43 @@ Value builtin_distinct(std::span<const Value> args, BuiltinContext& ctx) {
     return Value::of_list(out, n);
 }
 
+namespace {
+
+// A string of 4 to 8 bytes as one word: its first and last four bytes, which cover it (they
+// overlap below 8, as same_bytes reads them). Two such strings of one length are equal when
+// their words are.
+std::uint64_t short_word(const Value& v) {
+    std::uint32_t first, last;
+    std::memcpy(&first, v.chars, 4);
+    std::memcpy(&last, v.chars + v.size - 4, 4);
+    return std::uint64_t{first} << 32 | last;
+}
+
+bool is_short_string(const Value& v) {
+    return v.kind == Kind::String && v.size - 4 <= 4;
+}
+
+// Whether an element of `a` is in `b` when `b` is a short list of strings of 4 to 8 bytes (a
+// code's pairs, a claim's codes: codes are five bytes): each of `b` read once as a word, then
+// a word and a length compared for each pair, where equal() reads four words of bytes. None
+// when `b` is not such a list.
+std::optional<bool> among_short_strings(std::span<const Value> a, std::span<const Value> b) {
+    constexpr std::size_t most = 32;
+    if (b.size() > most || !std::all_of(b.begin(), b.end(), is_short_string)) return std::nullopt;
+    std::uint64_t words[most];
+    for (std::size_t i = 0; i < b.size(); ++i)
+        words[i] = short_word(b[i]);
+    for (const auto& x : a) {
+        if (!is_short_string(x)) continue; // no string of 4 to 8 bytes equals it
+        std::uint64_t word = short_word(x);
+        for (std::size_t i = 0; i < b.size(); ++i)
+            if (words[i] == word && b[i].size == x.size) return true;
+    }
+    return false;
+}
+
+} // namespace
+
 // One call where `any x in a: x in b` walks a loop of nodes: "is a claim code among a code's
 // pairs", "is a limb's level of the other region". Lists of codes and levels are short; past
 // a few hundred pairs the strings of the second are hashed.
@@ -169,6 +208,7 @@ Value builtin_intersects(std::span<const Value> args, BuiltinContext& ctx) {
     if (a.size() * b.size() <= 256 ||
         std::any_of(b.begin(), b.end(), [](const Value& v) { return v.kind != Kind::String; })) {
         Budget::charge_steps(a.size() * b.size());
+        if (auto found = among_short_strings(a, b)) return Value::of_bool(*found);
         for (const auto& x : a)
             for (const auto& y : b)
                 if (equal(x, y, ctx.shapes)) return Value::of_bool(true);

@@ -23,6 +23,13 @@ TEST_CASE("built-ins, evaluated as constants") {
         {"intersects([\"95299\"], 95000..95300)", "true"}, // hashed: more than 256 pairs
         {"intersects([\"95301\", \"9530\"], 95000..95300)", "false"},
         {"intersects([{a: 1}], [{a: 2}, {a: 1}])", "true"},
+        // Strings of 4 to 8 bytes are compared as their first and last four bytes and their
+        // length: "ABCDE" and "ABCDBCDE" share both halves, and differ.
+        {"intersects([\"ABCDE\"], [\"ABCDBCDE\", \"ABCD\"])", "false"},
+        {"intersects([\"ABCDBCDE\"], [\"ABCDE\", \"ABCDBCDE\"])", "true"},
+        {"intersects([\"ABC\", 95887, \"a longer text\"], [95885, \"95886\"])", "false"},
+        {"intersects([\"ABC\", \"95886\"], [\"95885\", \"95886\"])", "true"},
+        {"intersects([\"ABC\"], [\"95885\", \"ABC\"])", "true"}, // a shorter one among them
         {"any([false, true])", "true"},
         {"all([])", "true"},
         {"sort([3, 1, 2])", "[1, 2, 3]"},
