@@ -47,7 +47,7 @@ Value copy_list(const std::vector<Value>& items, Arena& arena) {
 
 Value builtin_count(std::span<const Value> args, BuiltinContext& ctx) {
     if (auto size = count_at_once(args[0])) return *size;
-    if (args[0].kind != Kind::Table) builtin_error(ctx, "`count` needs a list");
+    if (args[0].kind != Kind::Table) builtin_error(ctx, "`count` needs a list or a table");
     return Value::of_number(static_cast<std::int64_t>(args[0].table->rows.size()));
 }
 
