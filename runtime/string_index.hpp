@@ -36,6 +36,16 @@ inline bool same_bytes(const char* a, const char* b, std::uint32_t n) {
     return true;
 }
 
+/// A string of 4 to 8 bytes as one word: its first and last four bytes, which cover it (they
+/// overlap below 8, as same_bytes reads them). Two strings of one such length are equal when
+/// their words are: a list of codes compared many times is read once.
+inline std::uint64_t halves_word(const char* p, std::uint32_t n) {
+    std::uint32_t first, last;
+    std::memcpy(&first, p, 4);
+    std::memcpy(&last, p + n - 4, 4);
+    return std::uint64_t{first} << 32 | last;
+}
+
 /// A key's hash. Inline: keys are codes and names of a few bytes, where std::hash's call and
 /// set-up cost more than the hashing. From 4 bytes on they are read a word at a time (the last
 /// word overlapping the one before, as same_bytes compares them) and mixed with a multiply

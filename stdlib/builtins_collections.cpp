@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstring>
 #include <fmt/format.h>
 #include <functional>
 #include <limits>
@@ -154,18 +153,8 @@ Value builtin_distinct(std::span<const Value> args, BuiltinContext& ctx) {
 
 namespace {
 
-// A string of 4 to 8 bytes as one word: its first and last four bytes, which cover it (they
-// overlap below 8, as same_bytes reads them). Two such strings of one length are equal when
-// their words are.
-std::uint64_t short_word(const Value& v) {
-    std::uint32_t first, last;
-    std::memcpy(&first, v.chars, 4);
-    std::memcpy(&last, v.chars + v.size - 4, 4);
-    return std::uint64_t{first} << 32 | last;
-}
-
 bool is_short_string(const Value& v) {
-    return v.kind == Kind::String && v.size - 4 <= 4;
+    return v.kind == Kind::String && v.size >= 4 && v.size <= 8;
 }
 
 // Whether an element of `a` is in `b` when `b` is a short list of strings of 4 to 8 bytes (a
@@ -177,10 +166,10 @@ std::optional<bool> among_short_strings(std::span<const Value> a, std::span<cons
     if (b.size() > most || !std::all_of(b.begin(), b.end(), is_short_string)) return std::nullopt;
     std::uint64_t words[most];
     for (std::size_t i = 0; i < b.size(); ++i)
-        words[i] = short_word(b[i]);
+        words[i] = halves_word(b[i].chars, b[i].size);
     for (const auto& x : a) {
         if (!is_short_string(x)) continue; // no string of 4 to 8 bytes equals it
-        std::uint64_t word = short_word(x);
+        std::uint64_t word = halves_word(x.chars, x.size);
         for (std::size_t i = 0; i < b.size(); ++i)
             if (words[i] == word && b[i].size == x.size) return true;
     }

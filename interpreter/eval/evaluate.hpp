@@ -2,7 +2,7 @@
 #pragma once
 
 #include "interpreter/eval/result.hpp"
-#include "interpreter/program/expressions.hpp"
+#include "interpreter/program/definition_costs.hpp"
 #include "interpreter/program/program.hpp"
 #include "runtime/budget.hpp"
 #include "runtime/eval_error.hpp"
@@ -19,7 +19,8 @@ namespace cpl {
 /// edits; and what the definitions they asked for cost. For `cpl bench --profile`. Steps are
 /// those of the case's budget (runtime/budget.hpp): unlike the time, the same on every machine
 /// and in every run, so two versions of a policy compare by them. A rule's cost includes the
-/// definitions it was first to ask for (a later asker finds them computed).
+/// definitions it was first to ask for (a later asker finds them computed, but for calls of
+/// three or more arguments and every call under --explain, which run for each asker).
 struct RuleProfile {
     struct Cost {
         double nanoseconds = 0;

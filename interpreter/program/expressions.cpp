@@ -205,17 +205,17 @@ template Value Expressions::call_def_of<2>(const Node& n);
                                                  std::uint32_t argc) {
     std::vector<DefinitionCosts::Cost>& costs = costs_->defs;
     if (costs.size() < program_.defs.size()) costs.resize(program_.defs.size());
-    const DefCode& d = program_.defs[slot];
-    Nested outer = nested_;
-    nested_ = {};
+    Spent outer = inner_spent_;
+    inner_spent_ = {};
     std::uint64_t steps = budget_->steps_spent();
     auto start = std::chrono::steady_clock::now();
     Value v;
     try {
-        v = in_frame(
-            d.frame_size, [&] { return eval(d.body); }, args, argc);
+        v = body_in_frame(program_.defs[slot], args, argc);
     } catch (...) {
-        nested_ = outer; // the case fails: what it spent is not counted
+        // This call is not counted; the calls inside it that finished were. The case may
+        // still go on (a `because` that cannot be worded is explained as such).
+        inner_spent_ = outer;
         throw;
     }
     double ns =
@@ -224,10 +224,10 @@ template Value Expressions::call_def_of<2>(const Node& n);
     DefinitionCosts::Cost& cost = costs[slot];
     ++cost.computed;
     cost.total_ns += ns;
-    cost.own_ns += ns - nested_.ns;
+    cost.own_ns += ns - inner_spent_.ns;
     cost.total_steps += spent;
-    cost.own_steps += spent - nested_.steps;
-    nested_ = {outer.ns + ns, outer.steps + spent};
+    cost.own_steps += spent - inner_spent_.steps;
+    inner_spent_ = {outer.ns + ns, outer.steps + spent};
     return v;
 }
 

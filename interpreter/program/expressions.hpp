@@ -6,6 +6,7 @@
 // except fields of values whose type the checker could not know (DynamicMember).
 #pragma once
 
+#include "interpreter/program/definition_costs.hpp"
 #include "interpreter/program/program.hpp"
 #include "runtime/budget.hpp"
 #include "runtime/eval_error.hpp"
@@ -19,19 +20,6 @@ namespace cpl {
 
 /// What an expression can see of the case being evaluated. The evaluator owns it and sets
 /// `claim`, `supported` and `reviewing` as the edits run; constant folding leaves the case empty.
-/// What each definition's computed calls cost, summed over cases, by definition slot (`cpl bench
-/// --profile`). A call answered from the case's memo costs nothing here: it ran no body. Steps
-/// are the case budget's, as for rules (the same on every machine); a definition's own time and
-/// steps are its total less those of the definitions its body computed.
-struct DefinitionCosts {
-    struct Cost {
-        std::uint64_t computed = 0; // calls whose body ran
-        double total_ns = 0, own_ns = 0;
-        std::uint64_t total_steps = 0, own_steps = 0;
-    };
-    std::vector<Cost> defs;
-};
-
 struct ExpressionContext {
     Arena& arena;           // where computed strings, lists and records go
     std::string_view date;  // the date of service: dated settings, dated tables, built-ins
@@ -220,12 +208,16 @@ private:
     Value call_def(const Node& n);
     template <std::uint32_t N> Value call_def_of(const Node& n); // N = 1 or 2 arguments
     Value remembered(const Node& n, const Value* args, std::uint32_t argc);
-    // Runs definition `slot`'s body in a new frame holding its arguments.
+    // Runs definition `slot`'s body in a new frame holding its arguments: the one place a
+    // body runs (forced inline: its callers took fewer instructions than with it a call).
     [[gnu::always_inline]] Value run_body(std::uint32_t slot, const Value* args = nullptr,
                                           std::uint32_t argc = 0) {
-        const DefCode& d = program_.defs[slot];
         if (costs_) [[unlikely]]
             return costed_body(slot, args, argc);
+        return body_in_frame(program_.defs[slot], args, argc);
+    }
+    [[gnu::always_inline]] Value body_in_frame(const DefCode& d, const Value* args,
+                                               std::uint32_t argc) {
         return in_frame(
             d.frame_size, [&] { return eval(d.body); }, args, argc);
     }
@@ -294,11 +286,12 @@ private:
     BuiltinContext calls_;
     bool calls_ready_ = false;
     DefinitionCosts* costs_; // context_.definition_costs, tested on every body run
-    // Under a profile: what the definitions computed inside the body being costed spent.
-    struct Nested {
+    // Under a profile: what the definitions computed inside the body being costed spent, to
+    // be taken from its own.
+    struct Spent {
         double ns = 0;
         std::uint64_t steps = 0;
-    } nested_;
+    } inner_spent_;
 };
 
 /// Today's date (UTC) as YYYY-MM-DD, the date of service of a case without one;

@@ -450,12 +450,18 @@ TEST_CASE("the profile (cpl bench --profile) counts each rule's and edit's steps
 
 TEST_CASE("the profile counts each definition's computed calls, and its steps with and without "
           "the definitions it asked for") {
-    // A definition asked by two rules, over one asked per limb, over one more per limb.
+    // A definition asked by two rules, over one asked per limb, over one more per limb; one
+    // that asks for two side by side; one of three arguments, which no memo keeps.
     auto r = make("def names(l: extremity) = [m.name for m in l.muscles]\n"
                   "def many(l: extremity) = count(names(l)) > 1\n"
                   "def limbs_with_many = [l for l in case.extremities if many(l)]\n"
+                  "def limbs = count(case.extremities)\n"
+                  "def both = count(limbs_with_many) + limbs\n"
+                  "def in_band(n: number, low: number, high: number) = n >= low and n <= high\n"
                   "rule first_asks when count(limbs_with_many) > 0 bill 95870 cite \"x\"\n"
-                  "rule then_asks when count(limbs_with_many) > 5 bill 95860 cite \"y\"\n");
+                  "rule then_asks when count(limbs_with_many) > 5 bill 95860 cite \"y\"\n"
+                  "rule sums when both > 0 and in_band(both, 1, 9) and in_band(both, 1, 9)\n"
+                  "  bill 95861 cite \"z\"\n");
     std::string json =
         R"({"id": "c", "extremities": [{"limb": "left_arm", "muscles": ["APB"]},)"
         R"( {"limb": "right_arm", "muscles": ["FDI", "biceps"]}, {"limb": "left_leg", "muscles": ["biceps", "APB"]}]})";
@@ -471,7 +477,7 @@ TEST_CASE("the profile counts each definition's computed calls, and its steps wi
     options.profile = &profile;
     auto out = r.session->run(json, options);
     REQUIRE(out.result);
-    CHECK(lines_of(*out.result) == "95870 x1");
+    CHECK(lines_of(*out.result) == "95870 x1; 95861 x1");
     REQUIRE(profile.definitions.defs.size() == program.defs.size());
     const auto& names = profile.definitions.defs[slot("names")];
     const auto& many = profile.definitions.defs[slot("many")];
@@ -487,9 +493,17 @@ TEST_CASE("the profile counts each definition's computed calls, and its steps wi
     CHECK(many.own_steps > 0);
     CHECK(many.total_steps == many.own_steps + names.total_steps);
     CHECK(limbs.total_steps == limbs.own_steps + many.total_steps);
-    CHECK(limbs.total_ns >= limbs.own_ns);
+    CHECK(limbs.total_ns > 0);
+    // Two asked side by side: both taken from its own. A definition of three arguments runs
+    // each time it is asked.
+    const auto& both = profile.definitions.defs[slot("both")];
+    const auto& count_limbs = profile.definitions.defs[slot("limbs")];
+    CHECK(both.computed == 1);
+    CHECK(count_limbs.computed == 1);
+    CHECK(both.total_steps == both.own_steps + count_limbs.total_steps); // limbs_with_many: known
+    CHECK(profile.definitions.defs[slot("in_band")].computed == 2);
     // The rule that asked first spent what the definitions did; the second did not.
-    REQUIRE(profile.rules.size() == 2);
+    REQUIRE(profile.rules.size() == 3);
     CHECK(profile.rules[0].steps > limbs.total_steps);
     CHECK(profile.rules[1].steps < limbs.total_steps);
     // Summed over cases: a second run of the case counts as much again.

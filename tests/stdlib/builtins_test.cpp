@@ -30,6 +30,16 @@ TEST_CASE("built-ins, evaluated as constants") {
         {"intersects([\"ABC\", 95887, \"a longer text\"], [95885, \"95886\"])", "false"},
         {"intersects([\"ABC\", \"95886\"], [\"95885\", \"95886\"])", "true"},
         {"intersects([\"ABC\"], [\"95885\", \"ABC\"])", "true"}, // a shorter one among them
+        {"intersects([7], [\"ABCDE\"])", "false"},
+        {"intersects([\"ABCDE and more\"], [\"ABCDE\"])", "false"},
+        {"intersects([\"ABCDE and more\", \"ABCDE\"], [\"ABCDE\"])", "true"},
+        {"intersects([\"ABCDxFGHI\"], [\"ABCDyFGHI\"])", "false"}, // 9 bytes: compared whole
+        {"intersects([\"ABCDxFGHI\"], [\"ABCDxFGHI\"])", "true"},
+        // Up to 32 strings are read as words; 33 are compared pair by pair, with one answer.
+        {"intersects([95899], 95868..95899)", "true"},
+        {"intersects([95867], 95868..95899)", "false"},
+        {"intersects([95899], 95867..95899)", "true"},
+        {"intersects([95866], 95867..95899)", "false"},
         {"any([false, true])", "true"},
         {"all([])", "true"},
         {"sort([3, 1, 2])", "[1, 2, 3]"},
