@@ -16,6 +16,16 @@
 
 namespace cpl {
 
+/// A string of 4 to 8 bytes as one word: its first and last four bytes, which cover it (they
+/// overlap below 8, as same_bytes and string_hash read them). Two strings of one such length are
+/// equal when their words are: a list of codes compared many times is read once.
+inline std::uint64_t halves_word(const char* p, std::uint32_t n) {
+    std::uint32_t first, last;
+    std::memcpy(&first, p, 4);
+    std::memcpy(&last, p + n - 4, 4);
+    return std::uint64_t{first} << 32 | last;
+}
+
 /// Whether n bytes at a and b are the same. Codes are 5 bytes and names a few more: 4 to 16
 /// bytes compare as two overlapping words each, with no loop and no call.
 inline bool same_bytes(const char* a, const char* b, std::uint32_t n) {
@@ -24,7 +34,7 @@ inline bool same_bytes(const char* a, const char* b, std::uint32_t n) {
         std::memcpy(&w, p, sizeof w);
         return w;
     };
-    if (n >= 4 && n <= 8)
+    if (n >= 4 && n <= 8) // the halves XORed, not halves_word's shifts (0.5% more in all)
         return ((word(a, std::uint32_t{}) ^ word(b, std::uint32_t{})) |
                 (word(a + n - 4, std::uint32_t{}) ^ word(b + n - 4, std::uint32_t{}))) == 0;
     if (n > 8 && n <= 16)
@@ -34,16 +44,6 @@ inline bool same_bytes(const char* a, const char* b, std::uint32_t n) {
     for (std::uint32_t i = 0; i < n; ++i)
         if (a[i] != b[i]) return false;
     return true;
-}
-
-/// A string of 4 to 8 bytes as one word: its first and last four bytes, which cover it (they
-/// overlap below 8, as same_bytes reads them). Two strings of one such length are equal when
-/// their words are: a list of codes compared many times is read once.
-inline std::uint64_t halves_word(const char* p, std::uint32_t n) {
-    std::uint32_t first, last;
-    std::memcpy(&first, p, 4);
-    std::memcpy(&last, p + n - 4, 4);
-    return std::uint64_t{first} << 32 | last;
 }
 
 /// A key's hash. Inline: keys are codes and names of a few bytes, where std::hash's call and
@@ -60,10 +60,7 @@ inline std::uint32_t string_hash(std::string_view s) {
     };
     std::uint64_t h;
     if (n >= 4 && n <= 8) {
-        std::uint32_t first, last;
-        std::memcpy(&first, p, 4);
-        std::memcpy(&last, p + n - 4, 4);
-        h = (std::uint64_t{first} << 32 | last) ^ n;
+        h = halves_word(p, static_cast<std::uint32_t>(n)) ^ n;
     } else if (n > 8) {
         // Muscle names ("flexor pollicis longus") run past 16 bytes.
         h = n;

@@ -34,6 +34,12 @@ struct Run {
         options.explain = explain;
         return session->run(json, options);
     }
+    // As `cpl bench --profile` runs a case: its costs added to `profile`.
+    CaseOutcome profiled(const std::string& json, RuleProfile& profile) {
+        EvaluateOptions options;
+        options.profile = &profile;
+        return session->run(json, options);
+    }
 };
 
 Run make(const std::string& body) {
@@ -411,6 +417,11 @@ TEST_CASE("MUE with MAI 1: a produced line is capped, a submitted one denied") {
     CHECK(resubmitted.result->unbilled.empty());
 }
 
+// A study of three limbs with muscles, one of them a single muscle: the profile tests' case.
+const std::string three_limbs =
+    R"({"id": "c", "extremities": [{"limb": "left_arm", "muscles": ["APB"]},)"
+    R"( {"limb": "right_arm", "muscles": ["FDI", "biceps"]}, {"limb": "left_leg", "muscles": ["biceps", "APB"]}]})";
+
 TEST_CASE("the profile (cpl bench --profile) counts each rule's and edit's steps: all the case "
           "spent, the same each run") {
     // A rule over three limbs, one that does little, and an edit over the claim.
@@ -419,15 +430,10 @@ TEST_CASE("the profile (cpl bench --profile) counts each rule's and edit's steps
                   "rule never when count(case.extremities) > 10 bill 95860 cite \"y\"\n"
                   "edit look for line in claim when line.code == \"95870\"\n"
                   "  warn \"{line.units} units\" cite \"z\"\n");
-    std::string json =
-        R"({"id": "c", "extremities": [{"limb": "left_arm", "muscles": ["APB"]},)"
-        R"( {"limb": "right_arm", "muscles": ["FDI", "biceps"]}, {"limb": "left_leg", "muscles": ["biceps"]}]})";
     // Each rule's and edit's steps, in program order.
     auto profiled = [&] {
         RuleProfile profile;
-        EvaluateOptions options;
-        options.profile = &profile;
-        auto out = r.session->run(json, options);
+        auto out = r.profiled(three_limbs, profile);
         REQUIRE(out.result);
         CHECK(lines_of(*out.result) == "95870 x3");
         std::vector<std::uint64_t> steps;
@@ -462,9 +468,6 @@ TEST_CASE("the profile counts each definition's computed calls, and its steps wi
                   "rule then_asks when count(limbs_with_many) > 5 bill 95860 cite \"y\"\n"
                   "rule sums when both > 0 and in_band(both, 1, 9) and in_band(both, 1, 9)\n"
                   "  bill 95861 cite \"z\"\n");
-    std::string json =
-        R"({"id": "c", "extremities": [{"limb": "left_arm", "muscles": ["APB"]},)"
-        R"( {"limb": "right_arm", "muscles": ["FDI", "biceps"]}, {"limb": "left_leg", "muscles": ["biceps", "APB"]}]})";
     const Program& program = *r.loaded.program;
     auto slot = [&](std::string_view name) {
         for (std::size_t i = 0; i < program.defs.size(); ++i)
@@ -473,9 +476,7 @@ TEST_CASE("the profile counts each definition's computed calls, and its steps wi
         return std::size_t{0};
     };
     RuleProfile profile;
-    EvaluateOptions options;
-    options.profile = &profile;
-    auto out = r.session->run(json, options);
+    auto out = r.profiled(three_limbs, profile);
     REQUIRE(out.result);
     CHECK(lines_of(*out.result) == "95870 x1; 95861 x1");
     REQUIRE(profile.definitions.defs.size() == program.defs.size());
@@ -508,7 +509,7 @@ TEST_CASE("the profile counts each definition's computed calls, and its steps wi
     CHECK(profile.rules[1].steps < limbs.total_steps);
     // Summed over cases: a second run of the case counts as much again.
     std::uint64_t steps = limbs.total_steps;
-    REQUIRE(r.session->run(json, options).result);
+    REQUIRE(r.profiled(three_limbs, profile).result);
     CHECK(limbs.computed == 2);
     CHECK(limbs.total_steps == 2 * steps);
 }
