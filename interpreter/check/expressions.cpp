@@ -124,9 +124,20 @@ Typed ExpressionChecker::fold(Typed typed) {
                 folded_from_tables_.insert(key(node.span));
         return constant(v, typed.type, node.span);
     } catch (const EvalError& e) {
+        // Code a known condition leaves out is the guard the error's own help asks for
+        // (`key in t`, `d > 0`): it stays as written, and no case reaches it.
+        if (never_runs()) return typed;
         constant_error(e);
         return fail(node.span);
     }
+}
+
+bool ExpressionChecker::never_runs() const {
+    for (const auto& [condition, negate] : holding_)
+        if (condition.op == Op::Const && condition.constant.kind == Kind::Bool &&
+            condition.constant.boolean == negate)
+            return true;
+    return false;
 }
 
 std::string ExpressionChecker::plural(const TypeP& t) {

@@ -227,6 +227,9 @@ protected:
     // Folds a node whose inputs are all constants, so evaluation never recomputes it;
     // an error in a constant (a division by zero) is reported here, before any case runs.
     Typed fold(Typed typed);
+    // Whether a condition holding here is known false before any case (`if 95937 in mue
+    // then mue[95937] else 3` with the row removed): the code here never runs.
+    bool never_runs() const;
     std::vector<std::string_view> visible_names(const Scope& scope);
     Typed name(const std::string& n, Span span, Scope& scope);
     /// A local named as a setting, table, definition, built-in name (`case`, `claim`) or an
