@@ -1,6 +1,7 @@
 // lang/utf8.cpp — UTF-8 checks and terminal-safe text.
 #include "utf8.hpp"
 
+#include <cstdint>
 #include <fmt/format.h>
 
 namespace cpl {
@@ -57,6 +58,63 @@ std::size_t utf8_error_at(std::string_view text) {
     return std::string_view::npos;
 }
 
+char32_t utf8_code_point(std::string_view text, std::size_t at, std::size_t n) {
+    auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[at + i]); };
+    if (n == 1) return byte(0);
+    static constexpr unsigned char lead_bits[] = {0, 0, 0x1F, 0x0F, 0x07};
+    char32_t c = byte(0) & lead_bits[n];
+    for (std::size_t i = 1; i < n; ++i)
+        c = c << 6 | (byte(i) & 0x3F);
+    return c;
+}
+
+bool hidden_or_blank(char32_t c) {
+    // Unicode's spaces (Zs) but U+0020, the separators (Zl, Zp), and the format characters
+    // (Cf) and fillers that show nothing in a name.
+    return c == 0x00A0 || c == 0x00AD || c == 0x034F || c == 0x061C || c == 0x115F || c == 0x1160 ||
+           c == 0x1680 || c == 0x180E || (c >= 0x2000 && c <= 0x200F) ||
+           (c >= 0x2028 && c <= 0x202F) || (c >= 0x205F && c <= 0x206F) || c == 0x3000 ||
+           c == 0x3164 || c == 0xFEFF || c == 0xFFA0 || (c >= 0xFFF9 && c <= 0xFFFB);
+}
+
+namespace {
+
+bool ascii_blank(unsigned char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+} // namespace
+
+std::size_t blank_prefix(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        auto c = static_cast<unsigned char>(text[i]);
+        std::size_t n = c < 0x80 ? 1 : utf8_sequence_length(text, i);
+        bool blank =
+            n == 1 ? ascii_blank(c) : n > 1 && hidden_or_blank(utf8_code_point(text, i, n));
+        if (!blank) break;
+        i += n;
+    }
+    return i;
+}
+
+std::size_t blank_suffix(std::string_view text) {
+    std::size_t end = text.size();
+    while (end > 0) {
+        std::size_t start = end - 1; // back to the start of the last character
+        while (start > 0 && end - start < 4 &&
+               continuation(static_cast<unsigned char>(text[start])))
+            --start;
+        auto c = static_cast<unsigned char>(text[start]);
+        std::size_t n = c < 0x80 ? 1 : utf8_sequence_length(text, start);
+        bool blank = n == end - start &&
+                     (n == 1 ? ascii_blank(c) : hidden_or_blank(utf8_code_point(text, start, n)));
+        if (!blank) break;
+        end = start;
+    }
+    return text.size() - end;
+}
+
 void append_printable(std::string& out, std::string_view text, bool keep_backslash) {
     std::size_t plain = 0; // start of the run copied as it is
     auto flush = [&](std::size_t to) { out.append(text.data() + plain, to - plain); };
@@ -69,11 +127,20 @@ void append_printable(std::string& out, std::string_view text, bool keep_backsla
         std::size_t n = c < 0x80 ? 1 : utf8_sequence_length(text, i);
         // U+0080..U+009F, the C1 controls, are C2 80..C2 9F.
         bool c1 = n == 2 && c == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0;
-        if (n > 1 && !c1) {
+        char32_t hidden = n > 1 && !c1 && hidden_or_blank(utf8_code_point(text, i, n))
+                              ? utf8_code_point(text, i, n)
+                              : 0;
+        if (n > 1 && !c1 && !hidden) {
             i += n;
             continue;
         }
         flush(i);
+        if (hidden) {
+            out += fmt::format("\\u{:04x}", static_cast<std::uint32_t>(hidden));
+            i += n;
+            plain = i;
+            continue;
+        }
         switch (c) {
         case '\\':
             out += "\\\\";

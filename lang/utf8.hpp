@@ -18,10 +18,26 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t at);
 /// `std::string_view::npos` when the whole text is UTF-8.
 std::size_t utf8_error_at(std::string_view text);
 
-/// `text` as one line that cannot forge output or drive a terminal: control characters
-/// (C0, DEL, C1) and bytes that are not UTF-8 become escapes (`\n`, `\t`, `\x1b`, `\u0085`),
-/// and, unless `keep_backslash`, a backslash is doubled so that an escape cannot be faked
-/// (diagnostics keep theirs: their help text quotes policy escapes such as `\{`).
+/// The code point of the well-formed sequence of `n` bytes (utf8_sequence_length) at `at`.
+char32_t utf8_code_point(std::string_view text, std::size_t at, std::size_t n);
+
+/// Whether `c` shows as nothing, or as a blank that is not the space U+0020: a no-break space
+/// (U+00A0), a zero-width space or joiner, a mark or override of direction, a line or
+/// paragraph separator, a byte-order mark. Pasted from a word processor or a PDF, one makes
+/// two names that look alike differ; a direction override reorders the line a terminal shows.
+bool hidden_or_blank(char32_t c);
+
+/// The bytes of the hidden or blank characters (hidden_or_blank, or an ASCII space, tab or
+/// line end) that `text` begins with, and those it ends with.
+std::size_t blank_prefix(std::string_view text);
+std::size_t blank_suffix(std::string_view text);
+
+/// `text` as one line that cannot forge output or drive a terminal, nor hide a character:
+/// control characters (C0, DEL, C1), hidden and blank characters other than the space
+/// (hidden_or_blank) and bytes that are not UTF-8 become escapes (`\n`, `\t`, `\x1b`,
+/// `\u0085`, `\u00a0`, `\u202e`), and, unless `keep_backslash`, a backslash is doubled so
+/// that an escape cannot be faked (diagnostics keep theirs: their help text quotes policy
+/// escapes such as `\{`).
 std::string printable(std::string_view text, bool keep_backslash = false);
 
 /// Appends `printable(text)` to `out`, copying runs that need nothing at once.

@@ -96,13 +96,10 @@ Value CaseReader::Impl::read_muscle(od::value& v) {
                 fail(in_quotes(name) + " is not a limb muscle",
                      "list it under \"" + field->second +
                          "\" (with its side) instead of in a limb");
-            // A name with spaces around it is refused as an object too: the help names the
-            // name without them.
-            std::size_t first = name.find_first_not_of(" \t\r\n");
-            std::string_view bare =
-                first == std::string_view::npos
-                    ? std::string_view{}
-                    : name.substr(first, name.find_last_not_of(" \t\r\n") - first + 1);
+            // A name with spaces around it (a no-break or zero-width one too) is refused as an
+            // object too: the help names the name without them.
+            std::string_view bare = name.substr(blank_prefix(name));
+            bare.remove_suffix(blank_suffix(bare));
             if (!bare.empty() && bare != name)
                 fail("unknown muscle " + in_quotes(name) + ": a name has no spaces around it",
                      find_muscle(bare) ? "write " + in_quotes(bare)

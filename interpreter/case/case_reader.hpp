@@ -5,6 +5,7 @@
 #pragma once
 
 #include "interpreter/case/case.hpp"
+#include "lang/utf8.hpp"
 #include "runtime/ascii.hpp"
 #include "runtime/string_index.hpp"
 
@@ -168,18 +169,15 @@ struct CaseReader::Impl {
     }
 
     // A name is compared as written: "median " would be a nerve apart from "median", and
-    // count as one more (a complete limb, a higher band code). So spaces around it are refused.
+    // count as one more (a complete limb, a higher band code). So spaces around it are
+    // refused, a no-break or zero-width one pasted from a document too (hidden_or_blank).
     std::string_view get_name(od::value& v) {
         std::string_view s = get_string(v);
         if (s.empty()) fail("must not be empty");
-        auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-        if (space(s.front()) || space(s.back())) {
-            std::string_view name = s;
-            while (!name.empty() && space(name.front()))
-                name.remove_prefix(1);
-            while (!name.empty() && space(name.back()))
-                name.remove_suffix(1);
-            if (name.empty()) fail("must not be blank");
+        if (auto before = blank_prefix(s); before > 0 || blank_suffix(s) > 0) {
+            if (before == s.size()) fail("must not be blank");
+            std::string_view name = s.substr(before);
+            name.remove_suffix(blank_suffix(name));
             fail(in_quotes(s) + " has spaces before or after it", "write " + in_quotes(name));
         }
         return s;

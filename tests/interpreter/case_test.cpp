@@ -1018,7 +1018,22 @@ TEST_CASE("claim lines", "[case][error]") {
          {R"({"id": "c", "neuromuscular_junction": [{"nerve": "\tulnar", "side": "left"}]})",
           "neuromuscular_junction[0].nerve", "\"\tulnar\" has spaces before or after it"},
          {R"({"id": "c", "extremities": [{"limb": "left_arm", "muscles": [{"name": "x", "nerve": " ulnar", "roots": ["C8"]}]}]})",
-          "extremities[0].muscles[0].nerve", R"(" ulnar" has spaces before or after it)"}});
+          "extremities[0].muscles[0].nerve", R"(" ulnar" has spaces before or after it)"},
+         // A no-break or zero-width space pasted from a document is one too: "median\u00a0"
+         // was a fifth nerve study apart from "median", and billed the next band code.
+         {R"({"id": "c", "nerve_conduction": [{"nerve": "median\u00a0", "side": "left", "type": "motor"}]})",
+          "nerve_conduction[0].nerve", "\"median\xc2\xa0\" has spaces before or after it"},
+         {R"({"id": "c", "extremities": [{"limb": "left_arm", "muscles": ["\u200bAPB"]}]})",
+          "extremities[0].muscles[0]",
+          "unknown muscle \"\xe2\x80\x8b"
+          "APB\": a name has no spaces around it"},
+         {R"({"id": "c", "nerve_conduction": [{"nerve": "\u00a0\u3000", "side": "left", "type": "motor"}]})",
+          "nerve_conduction[0].nerve", "must not be blank"}});
+    CHECK(
+        read_error(
+            reader,
+            R"({"id": "c", "nerve_conduction": [{"nerve": "median\u00a0", "side": "left", "type": "motor"}]})")
+            .help == R"(write "median")");
     CHECK(
         read_error(
             reader,

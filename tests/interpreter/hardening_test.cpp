@@ -548,8 +548,31 @@ TEST_CASE("#12: printable text escapes what could forge a line or drive a termin
         {"caf\xc3\xa9 \xe2\x86\x92", "caf\xc3\xa9 \xe2\x86\x92"},
         {"bad \xff byte", "bad \\xff byte"},
         {"cut \xe2\x86", "cut \\xe2\\x86"},
+        // What shows as nothing, or as a space that is not one, is named.
+        {"median\xc2\xa0", "median\\u00a0"},
+        {"AP\xe2\x80\x8b"
+         "B",
+         "AP\\u200bB"},
+        {"\xe2\x80\xae evil", "\\u202e evil"},
+        {"line\xe2\x80\xa8sep", "line\\u2028sep"},
+        {"\xef\xbb\xbfmark", "\\ufeffmark"},
+        {"\xe3\x80\x80wide", "\\u3000wide"},
     }));
     CHECK(printable(in) == out);
+}
+
+TEST_CASE("#12: the blanks a name begins and ends with, hidden ones included") {
+    CHECK(blank_prefix("median") == 0);
+    CHECK(blank_suffix("median") == 0);
+    CHECK(blank_prefix(" \tmedian") == 2);
+    CHECK(blank_suffix("median\xc2\xa0") == 2);
+    CHECK(blank_suffix("median \xe2\x80\x8b") == 4);
+    CHECK(blank_prefix("\xe2\x80\xae\xe2\x80\x8b"
+                       "x") == 6);
+    CHECK(blank_suffix("caf\xc3\xa9") == 0);  // é is a letter
+    CHECK(blank_suffix("cut \xe2\x80") == 0); // not UTF-8: not a blank
+    CHECK(blank_prefix("\xc2\xa0") == 2);
+    CHECK(blank_suffix("\xc2\xa0") == 2);
 }
 
 TEST_CASE("#12: text output escapes values from input; JSON output is always UTF-8") {
