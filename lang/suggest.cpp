@@ -9,24 +9,31 @@ namespace cpl {
 std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t cap) {
     if (a.size() > b.size()) std::swap(a, b);
     if (b.size() - a.size() > cap) return cap + 1;
-    std::vector<std::size_t> row(a.size() + 1);
-    for (std::size_t i = 0; i <= a.size(); ++i)
-        row[i] = i;
     auto lower = [](char c) {
         return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     };
+    // Three rows of the distance, the two before this one too: two letters typed in the wrong
+    // order ("S32" for "S23", "conductoin") are one edit, not two (optimal string alignment).
+    std::vector<std::size_t> before(a.size() + 1), row(a.size() + 1), next(a.size() + 1);
+    for (std::size_t i = 0; i <= a.size(); ++i)
+        row[i] = i;
+    std::size_t row_best = 0; // the least of the row before
     for (std::size_t j = 1; j <= b.size(); ++j) {
-        std::size_t diagonal = row[0];
-        row[0] = j;
-        std::size_t best = row[0];
+        next[0] = j;
+        std::size_t best = next[0];
         for (std::size_t i = 1; i <= a.size(); ++i) {
-            std::size_t above = row[i];
             std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
-            row[i] = std::min({row[i] + 1, row[i - 1] + 1, diagonal + cost});
-            diagonal = above;
-            best = std::min(best, row[i]);
+            next[i] = std::min({row[i] + 1, next[i - 1] + 1, row[i - 1] + cost});
+            if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
+                lower(a[i - 2]) == lower(b[j - 1]))
+                next[i] = std::min(next[i], before[i - 2] + 1);
+            best = std::min(best, next[i]);
         }
-        if (best > cap) return cap + 1;
+        // A later row is at least this one's least, or one more than the row before's.
+        if (best > cap && row_best + 1 > cap) return cap + 1;
+        row_best = best;
+        before.swap(row);
+        row.swap(next);
     }
     return row[a.size()];
 }
