@@ -193,7 +193,7 @@ TEST_CASE("what is not a mistake: switches, literal true, plain prefixes") {
     CHECK(rendered(loaded).empty());
 }
 
-TEST_CASE("a range of codes is one row per code; a payer's row takes the keys it restates") {
+TEST_CASE("a range of codes is one row per code, a payer's row takes the keys it restates") {
     write_temp("range_base.cpl",
                "policy range_base\n"
                "table mue 95885 => 4\n  95886 => 4\n  95887 => 4\n  95860 => 1\nend\n"

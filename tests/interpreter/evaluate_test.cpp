@@ -52,7 +52,7 @@ Run make(const std::string& body) {
 
 } // namespace
 
-TEST_CASE("rules bill codes; lines with the same code merge their units") {
+TEST_CASE("rules bill codes, lines with the same code merge their units") {
     auto r = make("def limbs = count(case.extremities)\n"
                   "rule per_limb for l in case.extremities bill 95870 cite \"x\"\n"
                   "rule total when limbs > 1 bill 95861 units limbs - 1 cite \"y\"\n");
@@ -74,7 +74,7 @@ TEST_CASE("a billed line carries a modifier once, whatever list computed it") {
     CHECK(lines_of(*out.result) == "95860 x1 RT 59");
 }
 
-TEST_CASE("muscles are resolved through the muscles table; member access maps over lists") {
+TEST_CASE("muscles are resolved through the muscles table, member access maps over lists") {
     auto r =
         make("rule nerves let n = distinct(flatten([l.muscles.nerve for l in case.extremities]))\n"
              "  when count(n) == 2 bill 95860 cite \"x\"\n");
@@ -125,7 +125,7 @@ TEST_CASE("a negative cap or billed units are the case's error, not a 0") {
     CHECK(none.error.find("units cannot be negative (-2)") != std::string::npos);
 }
 
-TEST_CASE("warnings and documentation; interpolated messages") {
+TEST_CASE("warnings and documentation, interpolated messages") {
     auto r =
         make("rule many let n = count(case.extremities) when n > 1\n"
              "  warn \"{n} extremities studied\" document \"muscles named by limb\" cite \"x\"\n");
@@ -138,7 +138,7 @@ TEST_CASE("warnings and documentation; interpolated messages") {
     CHECK(out.result->documentation[0] == "muscles named by limb");
 }
 
-TEST_CASE("interpolations inside interpolations; a case failing inside one leaves no text") {
+TEST_CASE("interpolations inside interpolations, a case failing inside one leaves no text") {
     // `limbs` interpolates each limb inside the warning's own interpolation; the second rule's
     // message fails (position 5 of a list of one) halfway through its text.
     auto r = make(

@@ -141,7 +141,7 @@ TEST_CASE("why-not shows the otherwise of the condition that stopped the rule") 
           "(count(case.extremities) is 1)) [rule two; unverified sources: S1]");
 }
 
-TEST_CASE("why-not of a rule an exception stood in for says so; an exception is asked by name") {
+TEST_CASE("why-not of a rule an exception stood in for says so, an exception is asked by name") {
     auto r = make("rule one \"One limb\" bill 95860 cite \"x\"\n"
                   "exception instead to rule one \"Two units\" bill 95860 units 2 cite \"y\"\n");
     EvaluateOptions options;
@@ -355,7 +355,7 @@ TEST_CASE("why-not names the edit that removed a billed code, and its reason") {
 
 // It said "it ran and found nothing to act on" of an edit that put 26 on every line, and
 // nothing of a rule whose unit went onto another rule's line of the same code.
-TEST_CASE("why-not of an edit says which modifiers it changed; of a rule, the units it added") {
+TEST_CASE("why-not of an edit says which modifiers it changed, of a rule, the units it added") {
     auto r = make("rule limb for l in case.extremities bill 95870 cite \"x\"\n"
                   "rule axial when count(case.axial_muscles) > 0 bill 95870 cite \"x\"\n"
                   "edit pro for line in claim add modifier \"26\" cite \"p\"\n"
@@ -386,7 +386,7 @@ TEST_CASE("a cap names its limit in the edit's own words, with the numbers") {
     CHECK(result.edits[0].message == "3 units of 95860 billed, 1 payable: at most 1 unit a day");
 }
 
-TEST_CASE("results carry the keys their cite names; explanations flag unverified values") {
+TEST_CASE("results carry the keys their cite names, explanations flag unverified values") {
     auto r = make("source S1 \"Checked\" verified\n"
                   "source S2 \"Quoted\" publisher \"A blog\" date \"2010\" unverified\n"
                   "table limit \"Limits by limb count\" cite \"[S1]\"\n"
@@ -409,7 +409,7 @@ TEST_CASE("results carry the keys their cite names; explanations flag unverified
     CHECK(text.find("      source S1 (verified): Checked\n") != std::string::npos);
 }
 
-TEST_CASE("check: an unknown key is an error with did-you-mean; an unused source a warning") {
+TEST_CASE("check: an unknown key is an error with did-you-mean, an unused source a warning") {
     Loaded loaded = load_text("policy t\nsource S23 \"a\" unverified\nsource S9 \"b\" verified\n"
                               "rule r bill 95860 cite \"[S32]\"\n");
     CHECK(codes(loaded) == "check.unused_source check.unused_source check.unknown_source");

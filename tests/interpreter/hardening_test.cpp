@@ -575,7 +575,7 @@ TEST_CASE("#12: the blanks a name begins and ends with, hidden ones included") {
     CHECK(blank_suffix("\xc2\xa0") == 2);
 }
 
-TEST_CASE("#12: text output escapes values from input; JSON output is always UTF-8") {
+TEST_CASE("#12: text output escapes values from input, JSON output is always UTF-8") {
     Result r;
     r.case_id = "id\nforged 95999 1";
     r.policy = "p";

@@ -82,7 +82,7 @@ TEST_CASE("narrow: the target acts only where the payer's conditions also hold")
           "95937 x2; 95860 x1");
 }
 
-TEST_CASE("narrow: a name its `let` binds again is its own; the target's keeps its value") {
+TEST_CASE("narrow: a name its `let` binds again is its own, the target's keeps its value") {
     auto p = payer("narrow edit cap_all \"Only lines of more than two units\"\n"
                    "  let limit = 2\n"
                    "  when line.units > limit\n"
@@ -147,7 +147,7 @@ TEST_CASE("coverage: an exception that acted is counted, not its target") {
     CHECK(only_target.fired[cap_all_index]);
 }
 
-TEST_CASE("coverage: the exception that ran counts, acting or not; one that lost does not") {
+TEST_CASE("coverage: the exception that ran counts, acting or not, one that lost does not") {
     auto p = payer("exception quiet to rule billed \"Suppresses the rule\"\n"
                    "  when count(case.history) > 0\n"
                    "  cite \"plan 1\"\n"
@@ -209,7 +209,7 @@ TEST_CASE("changes in place that name nothing, or the wrong thing, are located e
     CHECK(rendered(p).find("did you mean `tell`?") != std::string::npos);
 }
 
-TEST_CASE("exception per line: its guard is its leading let/when; a `for` after it loops") {
+TEST_CASE("exception per line: its guard is its leading let/when, a `for` after it loops") {
     auto p = payer("exception each_note to edit cap_all per line\n"
                    "  when line.code == 95937\n"
                    "  for k in [1, 2]\n"

@@ -172,7 +172,7 @@ TEST_CASE("fmt: a file that does not parse is reported, not formatted") {
     CHECK(diagnostics.items().front().code == "parse.expected_expression");
 }
 
-TEST_CASE("fmt: what it writes parses; a canonical form too deep to parse is refused") {
+TEST_CASE("fmt: what it writes parses, a canonical form too deep to parse is refused") {
     // 150 minuses before a name: a minus before a minus is spaced, not put in parentheses,
     // whose nesting the parser would refuse (fuzz_policy found it with 41).
     std::string minuses;

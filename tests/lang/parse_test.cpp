@@ -57,7 +57,7 @@ TEST_CASE("operators bind as documented: and before or, arithmetic before compar
     CHECK(std::get<ast::Binary>(plus.right->kind).op == ast::BinaryOp::Mul);
 }
 
-TEST_CASE("an operation spans its operands' parentheses; what is inside keeps its own span") {
+TEST_CASE("an operation spans its operands' parentheses, what is inside keeps its own span") {
     std::string text = "policy p\ndef x = (a + b) > (c) and (d).e\n";
     auto p = parse_text(text);
     REQUIRE_FALSE(p->diagnostics.has_errors());
@@ -75,7 +75,7 @@ TEST_CASE("an operation spans its operands' parentheses; what is inside keeps it
 }
 
 TEST_CASE(
-    "a range of strings with numbers of different lengths is refused; decimals order as text") {
+    "a range of strings with numbers of different lengths is refused, decimals order as text") {
     for (std::string range : {"\"T3\"..\"T11\"", "\"T1\"..\"T12\"", "\"T11\"..\"T3\""}) {
         CAPTURE(range);
         auto p = parse_text("policy p\ntable t\n  " + range + " => 1\nend\n");

@@ -85,7 +85,7 @@ TEST_CASE("vocabulary: every clause keyword opens its clause and formats as spel
     }
 }
 
-TEST_CASE("vocabulary: reserved words are never names; every clause opens with one") {
+TEST_CASE("vocabulary: reserved words are never names, every clause opens with one") {
     for (std::string_view word : vocabulary::reserved_words) {
         CAPTURE(word);
         auto p = parse_text("def " + std::string(word) + " = 1\n");

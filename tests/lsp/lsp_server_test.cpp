@@ -568,7 +568,7 @@ TEST_CASE("lsp: a file without a header that nothing includes is told it needs o
 // recursion (a crash); in a CRLF document, or one with a byte order mark, the cursor was
 // counted in the analysed text (CRLFs and the mark taken out) and fell early; a position of
 // -1 or 2^32 + 2 wrapped round to another line.
-TEST_CASE("lsp: completion on a very long line, in CRLF and BOM documents; positions read "
+TEST_CASE("lsp: completion on a very long line, in CRLF and BOM documents, positions read "
           "strictly") {
     LspClient server(cpl::test::source_root.string());
     initialize(server, cpl::test::source_root);
@@ -637,7 +637,7 @@ TEST_CASE("lsp: completion on a very long line, in CRLF and BOM documents; posit
 // after a policy beside it came to include it (its analysis had read only itself); and a data
 // file's errors caused by a `rows from` line were shown on the root only, not in the file
 // whose line it is.
-TEST_CASE("lsp: a file comes to be included; a data file's errors in the file reading it") {
+TEST_CASE("lsp: a file comes to be included, a data file's errors in the file reading it") {
     fs::path dir = scratch("included_later");
     LspClient server(dir.string());
     initialize(server, dir);
@@ -691,7 +691,7 @@ TEST_CASE("lsp: a file comes to be included; a data file's errors in the file re
 // Found by a probe of the server: an unsaved buffer's locations named a `file:` URI of a file
 // that does not exist, and two such buffers could share one path; a misspelt keyword's
 // did-you-mean had no quick fix (the parser reports it after the word).
-TEST_CASE("lsp: unsaved buffers keep their own URIs; a misspelt keyword has a quick fix") {
+TEST_CASE("lsp: unsaved buffers keep their own URIs, a misspelt keyword has a quick fix") {
     LspClient server(cpl::test::source_root.string());
     initialize(server, cpl::test::source_root);
     std::string one = "untitled:Untitled-1", other = "untitled:Untitled_1";

@@ -826,7 +826,7 @@ TEST_CASE("serve: Content-Encoding is decoded whole, in order, or refused", "[se
 
 // The library's socket options add SO_REUSEPORT: a second server on a port in use started,
 // said it was listening, and took a share of the first one's connections.
-TEST_CASE("serve: a port already in use stops the start; a restart binds it at once",
+TEST_CASE("serve: a port already in use stops the start, a restart binds it at once",
           "[serve][robustness]") {
     int port = 0;
     {
