@@ -386,9 +386,21 @@ void TableCompiler::check_columns(const MergedTable& table, const RowValue& row)
     if (!from || from->value.empty()) return;
     const ast::Expr& written = *row.row->row->value;
     auto cell = [&](const ast::Column& column, const Value& v, const ast::Expr& e) {
+        const std::string& type = column.type.text;
+        // The file's cell is a whole number from 0: a payer's -1 was read as a limit below
+        // any units ("at most -1 units a day") where the file's own -1 is refused.
+        if (type == "number" && v.kind == Kind::Number && v.number < 0) {
+            auto& d = error("check.table_value_type", e.span,
+                            fmt::format("`{}` is {}, not a whole number from 0: table `{}` reads "
+                                        "column `{}` of `{}` as a number, and this row must "
+                                        "hold the same",
+                                        column.name.text, v.number, table.decl->name.text,
+                                        column.name.text, from->path.text));
+            d.help = "the file's numbers are written without a sign, from 0";
+            return false;
+        }
         if (v.kind != Kind::String) return true; // another kind: check_value says so
         std::string_view text = v.str();
-        const std::string& type = column.type.text;
         std::string want, help;
         if (type == "date" && !text.empty() && !parse_date(text)) {
             want = "a date as YYYY-MM-DD (or empty, for none)";
