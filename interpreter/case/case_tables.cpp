@@ -2,8 +2,10 @@
 #include "interpreter/case/case_tables.hpp"
 
 #include "interpreter/case/case_schema.hpp"
+#include "lang/utf8.hpp"
 #include "runtime/ascii.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 namespace cpl {
@@ -24,15 +26,18 @@ std::string lower_case(std::string_view text) {
     return lower;
 }
 
-// What to write for a root that is not one level: "c8" is "C8", "C8-T1" two levels.
+// What to write for a root that is not one level: "c8" is "C8", "T1 " is "T1", "C8-T1" (or
+// "C8/T1") two levels; "" when none is plain.
 std::string root_help(std::string_view root) {
+    root.remove_prefix(blank_prefix(root));
+    root.remove_suffix(blank_suffix(root));
     std::string upper(root);
     for (char& c : upper)
         if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
     if (case_schema::is_spinal_level(upper)) return fmt::format("write \"{}\"", upper);
-    if (auto dash = upper.find('-'); dash != std::string::npos &&
-                                     case_schema::is_spinal_level(upper.substr(0, dash)) &&
-                                     case_schema::is_spinal_level(upper.substr(dash + 1)))
+    if (auto dash = upper.find_first_of("-/");
+        dash != std::string::npos && case_schema::is_spinal_level(upper.substr(0, dash)) &&
+        case_schema::is_spinal_level(upper.substr(dash + 1)))
         return fmt::format("list each level on its own: \"{}\", \"{}\"", upper.substr(0, dash),
                            upper.substr(dash + 1));
     return "";
@@ -47,6 +52,7 @@ std::optional<MuscleIndex> index_muscles(const FindTable& find, const std::vecto
     for (const auto& row : table->data->rows)
         keys += row.keys.size();
     index.reserve(table->data->rows.size(), keys);
+    bool bad_roots = false; // each such row is reported, then no index is made
     for (std::size_t at = 0; at < table->data->rows.size(); ++at) {
         const TableRowData& row = table->data->rows[at];
         if (row.value.kind != Kind::Record) {
@@ -66,19 +72,28 @@ std::optional<MuscleIndex> index_muscles(const FindTable& find, const std::vecto
         }
         // A complete limb counts distinct roots: one written "c8" or "C8-T1" would be a level.
         const Value& roots = row.value.items[index.roots_field];
-        for (const Value& root : roots.kind == Kind::List ? roots.list() : std::span<const Value>{})
-            if (root.kind != Kind::String || !case_schema::is_spinal_level(root.str())) {
-                Diagnostic& d = diagnostics.error(
-                    "check.muscle_row", table->row_span(at),
-                    fmt::format("row `{}` of `{}` (written by `{}`): its roots must be spinal "
-                                "levels such as \"C6\" or \"L5\", one each, not {}",
-                                row.keys.empty() ? "" : to_text(row.keys[0], shapes),
-                                case_tables::muscles, row.layer, to_text(root, shapes, true)));
-                if (root.kind == Kind::String) d.help = root_help(root.str());
-                return std::nullopt;
+        auto bad_root = [&](const Value& root) {
+            return root.kind != Kind::String || !case_schema::is_spinal_level(root.str());
+        };
+        auto listed = roots.kind == Kind::List ? roots.list() : std::span<const Value>{};
+        if (auto root = std::find_if(listed.begin(), listed.end(), bad_root);
+            root != listed.end()) {
+            Diagnostic& d = diagnostics.error(
+                "check.muscle_row", table->row_span(at),
+                fmt::format("row `{}` of `{}` (written by `{}`): its roots must be spinal "
+                            "levels such as \"C6\" or \"L5\", one each, not {}",
+                            row.keys.empty() ? "" : to_text(row.keys[0], shapes),
+                            case_tables::muscles, row.layer, to_text(*root, shapes, true)));
+            if (root->kind == Kind::String) {
+                if (std::string help = root_help(root->str()); !help.empty())
+                    d.help = std::move(help);
             }
+            bad_roots = true;
+            continue;
+        }
         index.add_row(row);
     }
+    if (bad_roots) return std::nullopt;
     for (const auto& other : case_tables::elsewhere) {
         auto names = find(other.table);
         if (!names) continue;
