@@ -527,7 +527,7 @@ private:
         }
         for (const auto& row : t.rows)
             merge_row(*table, row, layer, diagnostics_);
-        warn_versions_left(*table, t.rows, diagnostics_);
+        warn_versions_left(*table, t.rows, layer, diagnostics_);
         if (t.cite && &t != table->decl)
             for (MergedRow& row : table->rows)
                 if (row.row && !t.rows.empty() && row.row >= &t.rows.front() &&

@@ -195,7 +195,7 @@ public:
     void remove() {
         const ast::TableKey* last_unmatched = nullptr;
         for (std::size_t k = 0; k < keys_.size(); ++k) {
-            if (take_first(extents_[k]) || take_from_range(extents_[k])) {
+            if (take_first(k) || take_from_range(extents_[k])) {
                 table_.removals.push_back({keys_[k].key, layer_});
                 continue;
             }
@@ -319,20 +319,37 @@ private:
         return std::nullopt;
     }
 
-    // Takes the keys `e` covers from the first row that has any; false when none has.
-    bool take_first(const Extent& e) {
+    // Takes the keys the remove's key `k` covers from the first row that has any; false when
+    // none has.
+    bool take_first(std::size_t k) {
+        const Extent& e = extents_[k];
         for (std::size_t i : e.kind == Extent::text ? rows_with(e.id) : every_row()) {
             MergedRow& row = table_.rows[i];
             if (!row.row) continue;
             auto& keys = row.keys;
-            auto gone = std::remove_if(keys.begin(), keys.end(),
-                                       [&](const MergedKey& k) { return covers(e, extent(k)); });
+            auto gone = std::remove_if(keys.begin(), keys.end(), [&](const MergedKey& key) {
+                return covers(e, extent(key));
+            });
             if (gone == keys.end()) continue;
+            if (row.layer == layer_) removes_own(k);
             keys.erase(gone, keys.end());
             if (keys.empty()) row.row = nullptr;
             return true;
         }
         return false;
+    }
+
+    // A policy that writes a key and takes it out again (`95886 => 7`, then `remove 95886`):
+    // its row never applies (and when it restated the base's key, the base's row is gone
+    // too). A mistake, as a key written twice is.
+    void removes_own(std::size_t k) {
+        diagnostics_
+            .error("check.duplicate_key", keys_[k].key->span,
+                   fmt::format("`remove {0}` takes out the row this policy writes for {0}: that "
+                               "row never applies",
+                               shown(keys_[k], extents_[k])))
+            .help = "keep the row (a row restating a key replaces the base's), or the `remove`, "
+                    "not both";
     }
 
     // Takes the numbers `e` names out of the first row whose range of numbers holds some of
@@ -472,7 +489,7 @@ std::string in_force(const ast::Effective& e) {
 } // namespace
 
 void warn_versions_left(const MergedTable& table, std::span<const ast::TableRow> block,
-                        Diagnostics& diagnostics) {
+                        const std::string& layer, Diagnostics& diagnostics) {
     for (const ast::TableRow& row : block) {
         if (!row.remove || row.effective.dated()) continue;
         for (const MergedKey& key : keys_of(row)) {
@@ -486,7 +503,9 @@ void warn_versions_left(const MergedTable& table, std::span<const ast::TableRow>
             std::vector<std::string> left;
             for (std::size_t i : places) {
                 const MergedRow& other = table.rows[i];
-                if (!other.row) continue;
+                // The policy's own row, written after its `remove` (the base's taken out, then
+                // the key written anew), is what it means to leave.
+                if (!other.row || other.layer == layer) continue;
                 for (const MergedKey& theirs : other.keys)
                     if (covers(e, extent(theirs))) {
                         left.push_back(in_force(other.row->effective));

@@ -19,8 +19,8 @@ void merge_row(MergedTable& table, const ast::TableRow& row, const std::string& 
 
 /// After a table block is merged: a `remove KEY` without dates that left other versions of
 /// the key (rows of other dates) in force is `check.remove_leaves_versions`, since a payer
-/// writing no dates meant the key gone.
+/// writing no dates meant the key gone. Rows `layer` (the block's policy) writes are its own.
 void warn_versions_left(const MergedTable& table, std::span<const ast::TableRow> block,
-                        Diagnostics& diagnostics);
+                        const std::string& layer, Diagnostics& diagnostics);
 
 } // namespace cpl
