@@ -829,6 +829,7 @@ private:
         // No clauses: a restatement of the description, cite or dates; the body (and its
         // exceptions and narrowings) stay the base's.
         if (o.rule.clauses.empty()) {
+            warn_dated_restatement(o, *existing);
             const ast::Rule* body = existing->restates ? existing->restates : existing->rule;
             MergedRule restated = *existing;
             if (existing->restates) restated.restated_before.push_back(existing->rule);
@@ -891,20 +892,54 @@ private:
         return from.empty() || until.empty() ? from + until : from + " " + until;
     }
 
-    // An override with clauses takes the place of the base's rule on every date: with dates of
-    // its own, on the others neither runs (a dated setting or row keeps the base's value there,
-    // and a dated exception lets its target run). Said, since it reads as a change from a date.
-    void warn_dated_override(const ast::Override& o, const MergedRule& replaced) {
-        const ast::Effective& own = o.rule.effective;
-        // A restatement's dates are the latest it or what it restates wrote (check/rules.cpp).
+    // The dates `replaced` holds for: a restatement's are the latest it or what it restates
+    // wrote (check/rules.cpp).
+    static const ast::Effective& dates_of(const MergedRule& replaced) {
         const ast::Effective* dates = &replaced.rule->effective;
         for (auto it = replaced.restated_before.rbegin();
              !dates->dated() && it != replaced.restated_before.rend(); ++it)
             dates = &(*it)->effective;
         if (!dates->dated() && replaced.restates) dates = &replaced.restates->effective;
-        const ast::Effective& base = *dates;
+        return *dates;
+    }
+    static bool same_dates(const ast::Effective& a, const ast::Effective& b) {
         auto text = [](const std::optional<ast::Ident>& d) { return d ? d->text : std::string(); };
-        if (text(own.from) == text(base.from) && text(own.until) == text(base.until)) return;
+        return text(a.from) == text(b.from) && text(a.until) == text(b.until);
+    }
+    // Where a dated override or restatement leaves the base's rule not running, in words.
+    static std::string outside_of(const ast::Effective& own) {
+        return own.from && own.until ? "outside those dates"
+               : own.from            ? fmt::format("before {}", own.from->text)
+                                     : fmt::format("from {} on", own.until->text);
+    }
+
+    // A restatement (an override with no clauses) keeps the base's body, and its dates are the
+    // rule's: dated other than the base, it switches the rule off on the other dates, where a
+    // payer re-citing a rule meant it to run as before.
+    void warn_dated_restatement(const ast::Override& o, const MergedRule& replaced) {
+        const ast::Effective& own = o.rule.effective;
+        if (!own.dated() || same_dates(own, dates_of(replaced))) return;
+        const ast::Effective& base = dates_of(replaced);
+        diagnostics_
+            .warning("check.dated_override", own.from ? own.from->span : own.until->span,
+                     fmt::format("this restatement of `{}`'s {} `{}` dates it {}, where it ran {}: "
+                                 "{}, it no longer runs",
+                                 replaced.layer, kind_name(o.rule.kind), o.rule.name.text,
+                                 dates_in_words(own),
+                                 base.dated() ? dates_in_words(base) : "on every date",
+                                 outside_of(own)))
+            .help = fmt::format("to restate only its description or cite, leave the dates out: "
+                                "the {} keeps its own",
+                                kind_name(o.rule.kind));
+    }
+
+    // An override with clauses takes the place of the base's rule on every date: with dates of
+    // its own, on the others neither runs (a dated setting or row keeps the base's value there,
+    // and a dated exception lets its target run). Said, since it reads as a change from a date.
+    void warn_dated_override(const ast::Override& o, const MergedRule& replaced) {
+        const ast::Effective& own = o.rule.effective;
+        const ast::Effective& base = dates_of(replaced);
+        if (same_dates(own, base)) return;
         if (!own.dated()) {
             // Without dates it runs on every date, also where the one it replaces did not.
             std::string was = dates_in_words(base), written = dates_in_words(base, "\"");
@@ -918,9 +953,7 @@ private:
             return;
         }
         std::string when = dates_in_words(own);
-        std::string outside = own.from && own.until ? "outside those dates"
-                              : own.from            ? fmt::format("before {}", own.from->text)
-                                                    : fmt::format("from {} on", own.until->text);
+        std::string outside = outside_of(own);
         Span at = own.from ? own.from->span : own.until->span;
         diagnostics_
             .warning("check.dated_override", at,
