@@ -1,6 +1,7 @@
 // interpreter/cli/main.cpp — CLI11 wiring only: prepare the heap, parse arguments, call a
 // command, exit.
 #include "commands.hpp"
+#include "lang/utf8.hpp"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -8,7 +9,9 @@
 #include <fmt/format.h>
 #include <iterator>
 #include <new>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace {
 
@@ -204,6 +207,13 @@ int main(int argc, char** argv) {
     using cpl::cli::print;
     auto command = [&]() -> int {
         if (version) {
+            // `cpl --version run case.json` would exit 0 with the run never made.
+            if (!app.get_subcommands().empty()) {
+                eprint("cpl: error: --version takes no command: `cpl --version`, or `cpl {} …` "
+                       "without it [usage]\n  help: see `cpl help`\n",
+                       app.get_subcommands().front()->get_name());
+                return 2;
+            }
             print("cpl {}\n", CPL_VERSION);
             return 0;
         }
@@ -228,15 +238,35 @@ int main(int argc, char** argv) {
                     print("{}", sub->help("cpl"));
                     return 0;
                 }
-            eprint("cpl: no command `{}`; see `cpl help`\n", help_topic);
+            eprint("cpl help: error: no command `{}` [usage]\n  help: see `cpl help`\n",
+                   cpl::printable(help_topic));
             return 2;
         }
         eprint("{}", app.help());
         return 2;
     };
 
+    // `--why-not=` (a script's `--why-not="$CODE"` with the variable unset) is the option with
+    // an empty value, as `--why-not ""` is: CLI11 took the next argument as its value instead (a
+    // case file read as the policy of `--policy=`).
+    std::vector<std::string> words(argv, argv + argc);
+    std::vector<std::string> split;
+    bool options_end = false;
+    for (std::string& word : words) {
+        options_end = options_end || word == "--";
+        if (!options_end && word.size() > 3 && word.starts_with("--") && word.back() == '=' &&
+            word.find('=') == word.size() - 1) {
+            split.push_back(word.substr(0, word.size() - 1));
+            split.emplace_back();
+        } else {
+            split.push_back(std::move(word));
+        }
+    }
+    std::vector<char*> args;
+    for (std::string& word : split)
+        args.push_back(word.data());
     try {
-        app.parse(argc, argv);
+        app.parse(static_cast<int>(args.size()), args.data());
     } catch (const CLI::CallForHelp& e) {
         return finish(app.exit(e));
     } catch (const CLI::ParseError& e) {
