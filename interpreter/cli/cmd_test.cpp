@@ -356,7 +356,9 @@ int test(const TestOptions& options) {
             }
             files.push_back(p);
         } else {
-            eprint("cpl test: no such file or directory: {}\n", p);
+            eprint("cpl test: error: {} does not exist: name a test's .case.json file or a "
+                   "directory of tests [test.no_such_path]\n",
+                   shown(p));
             return 2;
         }
     }
