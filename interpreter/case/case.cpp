@@ -317,7 +317,14 @@ Value CaseReader::Impl::read_count(od::value& v, std::int64_t max) {
 Value CaseReader::Impl::read_case(od::document& doc) {
     od::json_type type;
     check(doc.type().get(type));
-    // A list of cases is the common mistake: its help says where cases go.
+    // A list of cases is the common mistake: its help says where cases go. A list cut short
+    // is broken JSON first, said with where it breaks, as an object cut short is.
+    if (type == od::json_type::array) {
+        od::array list;
+        check(doc.get_array().get(list));
+        for (auto element : list)
+            check(element.error());
+    }
     if (type == od::json_type::array)
         fail("expected a JSON object holding one case, not a list",
              "give each case a .json file of its own, or a line of its own in a .jsonl file (JSON "

@@ -89,13 +89,15 @@ std::string CaseError::render() const {
 std::string CaseReader::Impl::render_path() const {
     std::string out;
     for (const auto& seg : path) {
-        if (seg.field.empty()) {
+        if (seg.field.data() == nullptr) { // a list index
             out += '[';
             out += std::to_string(seg.index);
             out += ']';
         } else {
             if (!out.empty()) out += '.';
-            out += clipped(seg.field); // an unknown key may be any length
+            // An unknown key may be any length, or empty (`{"": 1}`: named as written, not as
+            // an index no list has).
+            out += seg.field.empty() ? std::string("\"\"") : clipped(seg.field);
         }
     }
     return out;

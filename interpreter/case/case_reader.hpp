@@ -53,7 +53,7 @@ struct CaseReader::Impl {
         bool malformed = false; // the text is not JSON: where the parser stopped says where
     };
     struct Segment {
-        std::string_view field; // "" for a list index
+        std::string_view field; // no text at all (a null data()) for a list index
         std::size_t index = 0;
     };
     // The JSON path being read. The schema bounds its depth (path_depth), so it is a fixed

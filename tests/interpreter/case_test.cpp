@@ -590,6 +590,15 @@ TEST_CASE("input that is not a JSON object", "[case][error]") {
             {R"({"id": "c"}])", "", trailing + " at column 12"},
             {"{\"id\": \"c\"}\n\n  x", "", trailing + " at line 3, column 3"},
         });
+    // A list cut short is broken JSON first; a whole one is not a case. Neither has an id.
+    check_errors(reader,
+                 {{R"([{"id": "a"}, {"id": "b"})", "", unbalanced + " at column 26"},
+                  {R"([{"id": "a"}])", "", "expected a JSON object holding one case, not a list"}},
+                 "");
+    // A key that is empty is named as written, not as an index of a list.
+    check_errors(reader, {{R"({"id": "c", "": 1})", R"("")", R"(unknown field "")"},
+                          {R"({"id": "c", "extremities": [{"limb": "left_arm", "": 1}]})",
+                           R"(extremities[0]."")", R"(unknown field "")"}});
 }
 
 TEST_CASE("deep nesting is an error, not a crash", "[case][error]") {
@@ -599,7 +608,10 @@ TEST_CASE("deep nesting is an error, not a crash", "[case][error]") {
     check_errors(reader,
                  {
                      {open + close, "", "expected a JSON object holding one case, not a list"},
-                     {open, "", "expected a JSON object holding one case, not a list"},
+                     // A list cut short is broken JSON first, said with where it breaks.
+                     {open, "",
+                      "the case is not valid JSON: an object or list is not closed at column "
+                      "100001"},
                      {R"({"id": "c", "diagnoses": )" + open, "",
                       "the case is not valid JSON: an object or list is not closed at column "
                       "100026"},
