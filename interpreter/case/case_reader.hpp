@@ -174,6 +174,9 @@ struct CaseReader::Impl {
     std::string_view get_name(od::value& v) {
         std::string_view s = get_string(v);
         if (s.empty()) fail("must not be empty");
+        // Most names begin and end with a letter: no call for them.
+        auto plain = [](char c) { return c > ' ' && c < 0x7F; };
+        if (plain(s.front()) && plain(s.back())) return s;
         if (auto before = blank_prefix(s); before > 0 || blank_suffix(s) > 0) {
             if (before == s.size()) fail("must not be blank");
             std::string_view name = s.substr(before);
