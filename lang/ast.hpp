@@ -256,6 +256,7 @@ struct Clause {
     std::optional<Expr> modifiers; // bill … modifiers
     Span span;
     std::optional<Expr> otherwise; // when … otherwise: why the rule stops here, in plain words
+    bool first = false;            // add modifier … first: before the line's other modifiers
 };
 
 enum class RuleKind { Rule, Edit };

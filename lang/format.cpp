@@ -917,6 +917,7 @@ private:
                 w_.out += " otherwise ";
                 w_.expr(*c.otherwise);
             }
+            if (c.first) w_.out += " first";
             close(c.span.begin);
         }
         if (r.cite) line(r.cite->span.begin, 2, "cite " + quote(r.cite->text));

@@ -300,7 +300,10 @@ struct clause_warn : seq< kw_warn, expect_expr > {};
 struct clause_info : seq< kw_info, expect_expr > {};
 struct clause_document : seq< kw_document, expect_expr > {};
 struct expect_modifier_keyword : kw_modifier {};
-struct clause_add : seq< kw_add, expect_modifier_keyword, expect_expr > {};
+// add <- 'add' 'modifier' expr 'first'?   (`first`: before the line's other modifiers, as a
+// pricing modifier goes: ["26", "XS"])
+struct add_first : seq< first_word, ws > {};
+struct clause_add : seq< kw_add, expect_modifier_keyword, expect_expr, opt< add_first > > {};
 struct clause_remove : seq< kw_remove, expect_modifier_keyword, expect_expr > {};
 // because <- 'because' expr     (the rule's reason in plain words, shown by --explain)
 struct clause_because : seq< kw_because, expect_expr > {};

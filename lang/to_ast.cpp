@@ -650,6 +650,8 @@ public:
             const Node& extra = *n.children[i];
             if (extra.is_type<g::bill_units>())
                 c.units = expr(*extra.children.at(0));
+            else if (extra.is_type<g::add_first>())
+                c.first = true;
             else if (extra.is_type<g::when_otherwise>())
                 c.otherwise = expr(*extra.children.at(0));
             else

@@ -622,6 +622,7 @@ ClauseCode RuleCompiler::compile_clause(const ast::Clause& clause, Scope& scope,
     bool is_edit = rule.kind == ast::RuleKind::Edit;
     ClauseCode code;
     code.kind = clause.kind;
+    code.first = clause.first;
     code.span = clause.span;
     code.source = source_text(clause.span);
     Typed value = expr(clause.expr, scope);

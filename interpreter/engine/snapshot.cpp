@@ -298,6 +298,7 @@ private:
             u8(static_cast<std::uint8_t>(c.kind));
             u32(c.slot);
             flag(c.over_claim);
+            flag(c.first);
             flag(c.invariant);
             node(c.expr);
             optional_node(c.units);
@@ -667,6 +668,7 @@ private:
             c.kind = static_cast<ast::ClauseKind>(u8());
             c.slot = u32();
             c.over_claim = flag();
+            c.first = flag();
             c.invariant = flag();
             c.expr = node();
             c.units = optional_node();

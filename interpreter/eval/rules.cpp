@@ -159,7 +159,7 @@ std::string cap_reason(CaseState& s, const ClauseCode& cap) {
     std::string_view modifier = keep(s, s.expr.eval(c.expr));
     auto& modifiers = s.lines[static_cast<std::size_t>(line)].line.modifiers;
     if (std::find(modifiers.begin(), modifiers.end(), modifier) != modifiers.end()) return;
-    modifiers.push_back(modifier);
+    modifiers.insert(c.first ? modifiers.begin() : modifiers.end(), modifier);
     s.claim_dirty = true;
     note_modifier_change(s, line, "added", modifier);
     if (s.explain) explain_modifier(s, line, "added", modifier);

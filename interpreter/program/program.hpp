@@ -141,6 +141,7 @@ struct ClauseCode {
     std::uint32_t slot = 0;  // for / let variable
     bool over_claim = false; // a `for` over the claim: its element is "the line"
     bool invariant = false;  // a `let` in a loop that does not depend on it: computed once a run
+    bool first = false;      // `add modifier … first`: before the line's other modifiers
     // A clause of the rule's narrowings[narrowing] (-1: the rule's own), which holds only on
     // that narrowing's dates of service.
     std::int32_t narrowing = -1;

@@ -319,6 +319,7 @@ Inlines Words::clause(const ClauseCode& c) const {
     case K::RemoveModifier:
         out = {{Inline::strong, words + " ", {}}};
         append(out, phrase(c.expr));
+        if (c.first) out.push_back(text(", before its other modifiers"));
         return out;
     default: // deny, warn, info, document, because: a text
         out = {{Inline::strong, words + " ", {}}};
