@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fmt/format.h>
+#include <optional>
 
 namespace cpl::serve::fhir {
 
@@ -102,6 +103,49 @@ bool accepts_json(std::string_view accept) {
         if (best > 0 && q > 0) return true;
     }
     return false;
+}
+
+// What a fault of JSON the library reports: the byte just past the token it stopped at, and
+// whether the token was a number past a double's range (`1e400`, valid JSON the library cannot
+// hold).
+struct JsonFault : nlohmann::json_sax<json> {
+    std::optional<std::size_t> byte;
+    bool number_out_of_range = false;
+
+    bool null() override { return true; }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t) override { return true; }
+    bool number_unsigned(number_unsigned_t) override { return true; }
+    bool number_float(number_float_t, const string_t&) override { return true; }
+    bool string(string_t&) override { return true; }
+    bool binary(binary_t&) override { return true; }
+    bool start_object(std::size_t) override { return true; }
+    bool key(string_t&) override { return true; }
+    bool end_object() override { return true; }
+    bool start_array(std::size_t) override { return true; }
+    bool end_array() override { return true; }
+    bool parse_error(std::size_t position, const std::string&,
+                     const nlohmann::detail::exception& e) override {
+        byte = position;
+        number_out_of_range = dynamic_cast<const json::out_of_range*>(&e) != nullptr;
+        return false;
+    }
+};
+
+// Why a body the JSON library refused is not a Claim, and where (the parser's own line and
+// column), as /v1/evaluate says it of a case: the parser that tracks paths gives no place, so
+// the body is read again for it. A number out of range is an out_of_range error, not a
+// parse_error: read by a parse that caught only the latter, it was a 500.
+std::string why_not_json(std::string_view body) {
+    JsonFault fault;
+    json::sax_parse(body, &fault);
+    std::string where;
+    if (fault.byte)
+        where = place_in(
+            body, std::min<std::size_t>(*fault.byte == 0 ? 0 : *fault.byte - 1, body.size()));
+    std::string message = "the body is not JSON" + where;
+    if (fault.number_out_of_range) message += ": a number is out of range";
+    return message;
 }
 
 } // namespace
@@ -241,19 +285,7 @@ Reply claim(Context& ctx, const Params& params, std::string_view body, std::stri
         return fhir_error(400, "structure", "the body holds a NUL byte: a Claim is JSON text", "");
     std::string duplicate;
     json request = parse_json(body, "Claim", duplicate);
-    if (request.is_discarded()) {
-        // Where it stops being JSON (the parser's own line and column: just past the token it
-        // stopped at), as /v1/evaluate says it: the parser that tracks paths gives no place,
-        // so the body is read again for it.
-        std::string where;
-        try {
-            json thrown = json::parse(body);
-        } catch (const json::parse_error& e) {
-            where =
-                place_in(body, std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, body.size()));
-        }
-        return fhir_error(400, "structure", "the body is not JSON" + where, "");
-    }
+    if (request.is_discarded()) return fhir_error(400, "structure", why_not_json(body), "");
     if (!duplicate.empty())
         return fhir_error(422, "structure",
                           "an element is given twice in one object: which one was meant is not "

@@ -115,10 +115,12 @@ struct Server::Impl {
             reply = make();
         } catch (const std::exception& e) {
             // A bug of cpl's, not the client's fault: the detail goes to the server's log,
-            // the client gets no library's exception text.
+            // the client gets no library's exception text, in its endpoint's form (a FHIR
+            // client reads an OperationOutcome, not cpl's JSON error).
             say(fmt::format("internal error on {} {}: {}", req.method, req.path, e.what()));
-            reply = error_reply(500, "internal error: the server could not answer this "
-                                     "request (its log has the detail)");
+            reply = error_for(req.path, 500,
+                              "internal error: the server could not answer this request (its "
+                              "log has the detail)");
         }
         res.status = reply.status;
         res.set_content(std::move(reply.body), reply.type.c_str());
@@ -132,6 +134,7 @@ struct Server::Impl {
         if (path != "/v1/fhir/Claim") return error_reply(status, message, help);
         std::string_view code = status == 413   ? "too-costly"
                                 : status == 408 ? "timeout"
+                                : status == 500 ? "exception"
                                 : status == 405 || status == 415 || status == 501 || status == 505
                                     ? "not-supported"
                                     : "structure";

@@ -655,3 +655,37 @@ TEST_CASE("fhir: a date, a detail line, a modifier extension or code cpl would p
               "the request body is empty: send a FHIR R4 Claim as JSON");
     }
 }
+
+// A number past a double's range is valid JSON the library cannot hold, and it refuses it with
+// out_of_range rather than parse_error: the second read, which looks for where the body stops
+// being JSON, caught only the latter, and the client got a 500 in cpl's JSON, not FHIR's.
+TEST_CASE("fhir: a number out of range is a 400 OperationOutcome that says where",
+          "[serve][fhir]") {
+    Standard standard;
+    json claim =
+        json::parse(slurp(source_root / "tests/golden/fhir/review-95870-59-denied.request.json"));
+    std::string quantity = claim.dump();
+    quantity.replace(quantity.find("\"quantity\":{\"value\":1}"), 22,
+                     "\"quantity\":{\"value\":1e400}");
+    for (const std::string& body : {std::string(R"({"resourceType":"Claim","x":1e400})"),
+                                    std::string("1e400"), std::string("[-1e999]"), quantity}) {
+        Reply reply = fhir::claim(standard.ctx, {}, body, "2025-03-15");
+        INFO(reply.body);
+        CHECK(reply.status == 400);
+        json issue = json::parse(reply.body)["issue"][0];
+        CHECK(issue["code"] == "structure");
+        CHECK(issue["diagnostics"].get<std::string>().ends_with(": a number is out of range"));
+    }
+    Reply placed =
+        fhir::claim(standard.ctx, {}, R"({"resourceType":"Claim","x":1e400})", "2025-03-15");
+    CHECK(json::parse(placed.body)["issue"][0]["diagnostics"] ==
+          "the body is not JSON at column 33: a number is out of range");
+    // Over HTTP: FHIR's error form and media type, as for any body that is not JSON.
+    TestServer server;
+    auto res = server.client().Post("/v1/fhir/Claim", R"({"resourceType":"Claim","x":1e400})",
+                                    "application/fhir+json");
+    REQUIRE(res);
+    CHECK(res->status == 400);
+    CHECK(res->get_header_value("Content-Type") == "application/fhir+json");
+    CHECK(json::parse(res->body)["resourceType"] == "OperationOutcome");
+}
