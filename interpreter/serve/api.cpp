@@ -161,12 +161,12 @@ std::string json_text(std::string_view s) {
     return json_dump(nlohmann::json(s));
 }
 
-// The object `cpl run --format json` prints, with the fingerprint added last (and, for an
-// error, the policy and the JSON path): the first members stay byte for byte the CLI's.
-// `line`: in a batch, the line of the request body the case was on (1 for the first), given
-// with an error, whose case id may be unreadable; 0 for a request of one case.
+} // namespace
+
+// The first members stay byte for byte the CLI's. `line` is given with an error, whose case id
+// may be unreadable.
 std::string result_line(const CaseOutcome& outcome, const PolicyState& state, bool explain,
-                        std::size_t line = 0) {
+                        std::size_t line) {
     std::string out;
     if (outcome.result) {
         out = to_json(*outcome.result, explain);
@@ -179,6 +179,8 @@ std::string result_line(const CaseOutcome& outcome, const PolicyState& state, bo
     out += ", \"fingerprint\": \"" + state.fingerprint + "\"}";
     return out;
 }
+
+namespace {
 
 std::optional<Reply> reject_empty(std::string_view body, bool batch = false) {
     // A byte-order mark alone is no case either (a batch of it was answered 200 with an error

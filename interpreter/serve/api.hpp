@@ -14,6 +14,7 @@
 
 namespace cpl {
 struct Result;
+struct CaseOutcome;
 class Session;
 } // namespace cpl
 
@@ -53,6 +54,12 @@ inline constexpr std::size_t session_keep_bytes = 4 << 20;
 /// `session_keep_bytes` is dropped, and the memory given back to the system, so that one large
 /// case does not stay resident for the life of the process in every worker and policy.
 void settle_session(const std::shared_ptr<const PolicyState>& state, std::size_t case_bytes);
+
+/// A case's answer as /v1/evaluate sends and logs it: the object `cpl run --format json`
+/// prints, or its error with `line` (in a batch, the line of the request body the case was on;
+/// 0 for none), `path`, `help` and `policy`; then the policy's `fingerprint`.
+std::string result_line(const CaseOutcome& outcome, const PolicyState& state, bool explain,
+                        std::size_t line = 0);
 
 /// POST /v1/evaluate?policy&explain&why_not: one case; the result of `cpl run --format
 /// json` with `"fingerprint"` added last. 422 (with the case's JSON path) when the case

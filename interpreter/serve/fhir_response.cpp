@@ -299,10 +299,12 @@ Reply claim(Context& ctx, const Params& params, std::string_view body, std::stri
     CaseOutcome outcome = session_for(state).run(mapped.json);
     ctx.metrics.cases(state->program->name, outcome.result ? 1 : 0, outcome.result ? 0 : 1);
     if (!outcome.result) {
-        // A case that could not be used is a decision too (docs/serve.md, section 4).
+        // A case that could not be used is a decision too (docs/serve.md, section 4), logged
+        // as /v1/evaluate logs it: without its path the log could not tell an id the case
+        // reader refused (`"Jane Doe "`) in the error, and wrote it unmasked.
         if (ctx.log)
             ctx.log->write("/v1/fhir/Claim", state->program->name, state->fingerprint,
-                           state->version, mapped.json, error_json(outcome.case_id, outcome.error));
+                           state->version, mapped.json, result_line(outcome, *state, false));
         settle_session(state, mapped.json.size());
         std::string message = outcome.error;
         if (!outcome.help.empty()) message += " (" + outcome.help + ")";
@@ -312,7 +314,7 @@ Reply claim(Context& ctx, const Params& params, std::string_view body, std::stri
     std::string text = json_dump(response, indent);
     if (ctx.log)
         ctx.log->write("/v1/fhir/Claim", state->program->name, state->fingerprint, state->version,
-                       mapped.json, to_json(*outcome.result, false));
+                       mapped.json, result_line(outcome, *state, false));
     outcome.result.reset(); // it points into the session, which may go now
     settle_session(state, mapped.json.size());
     return {200, std::move(text), "application/fhir+json"};

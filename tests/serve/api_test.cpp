@@ -367,6 +367,52 @@ TEST_CASE("serve: a FHIR Claim whose case cannot be used is logged, as evaluate'
     CHECK(logged["result"]["error"].get<std::string>().find("unknown muscle") != std::string::npos);
 }
 
+// The FHIR endpoint logged a case error as its id and message alone: without `"path": "id"` the
+// log could not tell that the error quoted an id the case reader refused, and wrote the
+// patient's name as it was, where /v1/evaluate's masked it.
+TEST_CASE("serve: a FHIR case error is logged as /v1/evaluate logs it, its refused id masked",
+          "[serve]") {
+    std::string path = cpl::test::scratch_file("fhir_masked_decisions.jsonl").string();
+    std::remove(path.c_str());
+    json claim =
+        json::parse(slurp(source_root / "tests/golden/fhir/review-95870-59-denied.request.json"));
+    json study = json::parse(claim["supportingInfo"][0]["valueString"].get<std::string>());
+    study["id"] = "Jane Doe ";
+    claim["supportingInfo"][0]["valueString"] = study.dump();
+    {
+        cpl::serve::Options options;
+        options.decision_log = path;
+        TestServer server(options);
+        auto client = server.client();
+        auto fhir = client.Post("/v1/fhir/Claim", claim.dump(), "application/fhir+json");
+        REQUIRE(fhir);
+        CHECK(fhir->status == 422);
+        auto evaluate = client.Post("/v1/evaluate", study.dump(), "application/json");
+        REQUIRE(evaluate);
+        CHECK(evaluate->status == 422);
+    }
+    auto lines = lines_of(slurp(path));
+    std::remove(path.c_str());
+    REQUIRE(lines.size() == 2);
+    for (const auto& line : lines) {
+        INFO(line);
+        CHECK(line.find("Jane Doe") == std::string::npos);
+    }
+    json logged = json::parse(lines[0])["result"];
+    CHECK(logged["error"].get<std::string>().find("id:") != std::string::npos);
+    CHECK(logged["path"] == "id");
+    CHECK(logged["policy"] == "standard");
+    CHECK(logged["fingerprint"].get<std::string>().starts_with("sha256:"));
+    // The same members as /v1/evaluate's line of the same case.
+    std::vector<std::string> fhir_keys, evaluate_keys;
+    for (const auto& [key, value] : logged.items())
+        fhir_keys.push_back(key);
+    json evaluated = json::parse(lines[1])["result"]; // outlives the loop
+    for (const auto& [key, value] : evaluated.items())
+        evaluate_keys.push_back(key);
+    CHECK(fhir_keys == evaluate_keys);
+}
+
 TEST_CASE("serve: docs/openapi.yaml describes every route the server answers", "[serve]") {
     std::string spec = slurp(source_root / "docs/openapi.yaml");
     for (const char* path :
