@@ -32,18 +32,6 @@ const json* member(const json& object, const char* key) {
     return it == object.end() ? nullptr : &*it;
 }
 
-// A FHIR Reference: an object whose reference, type and display are strings and whose
-// identifier is an object. The ClaimResponse copies the patient and the insurer: one of
-// another shape (`{"reference": 5}`) was echoed into an answer no FHIR client can read.
-bool is_reference(const json& value) {
-    if (!value.is_object()) return false;
-    for (const char* text : {"reference", "type", "display"})
-        if (const json* element = member(value, text); element && !element->is_string())
-            return false;
-    const json* identifier = member(value, "identifier");
-    return !identifier || identifier->is_object();
-}
-
 // Whether a Reference says what it refers to: an empty one (`{}`) has no value and no
 // children, which FHIR allows no element (ele-1).
 bool names_something(const json& reference) {
@@ -318,6 +306,121 @@ bool known(const Elements& elements, std::string_view name) {
     return std::find(elements.begin(), elements.end(), name) != elements.end();
 }
 
+// FHIR R4's data types the ClaimResponse copies (the Claim's type, patient and insurer), as
+// rows: each element and what it holds. Copied as they were, one with a Coding that is not a
+// list, an empty string, an empty object (ele-1) or an element FHIR does not define made a
+// ClaimResponse no FHIR client can read.
+enum class Holds {
+    text,
+    boolean,
+    extensions,
+    codings,
+    codeable_concept,
+    identifier,
+    period,
+    reference
+};
+struct DataType {
+    std::string_view name;
+    std::vector<std::pair<std::string_view, Holds>> elements;
+};
+const DataType coding_type = {"a Coding",
+                              {{"id", Holds::text},
+                               {"extension", Holds::extensions},
+                               {"system", Holds::text},
+                               {"version", Holds::text},
+                               {"code", Holds::text},
+                               {"display", Holds::text},
+                               {"userSelected", Holds::boolean}}};
+const DataType codeable_concept_type = {"a CodeableConcept",
+                                        {{"id", Holds::text},
+                                         {"extension", Holds::extensions},
+                                         {"coding", Holds::codings},
+                                         {"text", Holds::text}}};
+const DataType period_type = {"a Period",
+                              {{"id", Holds::text},
+                               {"extension", Holds::extensions},
+                               {"start", Holds::text},
+                               {"end", Holds::text}}};
+const DataType identifier_type = {"an Identifier",
+                                  {{"id", Holds::text},
+                                   {"extension", Holds::extensions},
+                                   {"use", Holds::text},
+                                   {"type", Holds::codeable_concept},
+                                   {"system", Holds::text},
+                                   {"value", Holds::text},
+                                   {"period", Holds::period},
+                                   {"assigner", Holds::reference}}};
+const DataType reference_type = {"a Reference",
+                                 {{"id", Holds::text},
+                                  {"extension", Holds::extensions},
+                                  {"reference", Holds::text},
+                                  {"type", Holds::text},
+                                  {"identifier", Holds::identifier},
+                                  {"display", Holds::text}}};
+
+std::optional<std::string> fault_in(const json& value, const DataType& type, const std::string& at);
+
+// What is wrong with `value`, the element at `at` that holds `holds`; nothing when it is right.
+std::optional<std::string> fault_of(const json& value, Holds holds, const std::string& at) {
+    switch (holds) {
+    case Holds::text:
+        if (value.is_string() && !value.get_ref<const std::string&>().empty()) return std::nullopt;
+        return fmt::format("`{}` is non-empty text", at);
+    case Holds::boolean:
+        if (value.is_boolean()) return std::nullopt;
+        return fmt::format("`{}` is true or false", at);
+    case Holds::extensions:
+        if (value.is_array() && !value.empty() &&
+            std::all_of(value.begin(), value.end(), [](const json& e) {
+                const json* url = member(e, "url");
+                return url && url->is_string() && !url->get_ref<const std::string&>().empty();
+            }))
+            return std::nullopt;
+        return fmt::format("`{}` is a list of extensions, each with its url", at);
+    case Holds::codings:
+        if (!value.is_array() || value.empty())
+            return fmt::format("`{}` is a list of Codings ({{\"system\", \"code\"}})", at);
+        for (std::size_t k = 0; k < value.size(); ++k)
+            if (auto fault = fault_in(value[k], coding_type, fmt::format("{}[{}]", at, k)))
+                return fault;
+        return std::nullopt;
+    case Holds::codeable_concept:
+        return fault_in(value, codeable_concept_type, at);
+    case Holds::identifier:
+        return fault_in(value, identifier_type, at);
+    case Holds::period:
+        return fault_in(value, period_type, at);
+    case Holds::reference:
+        return fault_in(value, reference_type, at);
+    }
+    return std::nullopt;
+}
+
+// What makes `value`, at `at`, not of `type`: not an object, empty (FHIR's ele-1: an element
+// has a value or children, and an id is neither), an element the type does not define, or an
+// element of the wrong kind. A primitive's extensions (`_display`) go with it.
+std::optional<std::string> fault_in(const json& value, const DataType& type,
+                                    const std::string& at) {
+    if (!value.is_object()) return fmt::format("`{}` is {} (an object)", at, type.name);
+    if (value.empty() || (value.size() == 1 && value.contains("id")))
+        return fmt::format("`{}` is empty: FHIR allows no element without content", at);
+    std::vector<std::string_view> names;
+    for (const auto& [name, holds] : type.elements)
+        names.push_back(name);
+    for (const auto& [name, element] : value.items()) {
+        if (known(names, name)) continue;
+        std::string fault = fmt::format("`{}.{}` is not an element of {}", at, name, type.name);
+        if (auto near = closest(name, names)) fault += fmt::format("; did you mean `{}`?", *near);
+        return fault;
+    }
+    for (const auto& [name, holds] : type.elements)
+        if (const json* element = member(value, std::string(name).c_str()))
+            if (auto fault = fault_of(*element, holds, fmt::format("{}.{}", at, name)))
+                return fault;
+    return std::nullopt;
+}
+
 std::optional<Problem> unknown_element(const json& object, const Elements& elements,
                                        std::string_view what, const std::string& at) {
     if (!object.is_object()) return std::nullopt;
@@ -460,7 +563,12 @@ std::optional<Problem> unprocessable(const json& claim) {
         return problem("a Claim names its patient (FHIR R4: Claim.patient is required), and the "
                        "ClaimResponse copies it: {\"reference\": \"Patient/…\"}",
                        "Claim.patient");
-    if (!is_reference(*patient) || !names_something(*patient))
+    if (auto fault = fault_in(*patient, reference_type, "patient"))
+        return problem(fmt::format("{}: patient is a Reference that names the patient, "
+                                   "{{\"reference\": \"Patient/…\"}}",
+                                   *fault),
+                       "Claim.patient");
+    if (!names_something(*patient))
         return problem("patient is a Reference that names the patient: {\"reference\": "
                        "\"Patient/…\"} (or an identifier or display)",
                        "Claim.patient");
@@ -471,13 +579,20 @@ std::optional<Problem> unprocessable(const json& claim) {
             (*use != "claim" && *use != "preauthorization" && *use != "predetermination"))
             return problem("use is a code: `claim`, `preauthorization` or `predetermination`",
                            "Claim.use");
-    if (const json* type = member(claim, "type"); type && !type->is_object())
-        return problem("type is a CodeableConcept: {\"coding\": [{\"system\", \"code\"}]}",
-                       "Claim.type");
-    if (const json* insurer = member(claim, "insurer");
-        insurer && (!is_reference(*insurer) || !names_something(*insurer)))
-        return problem("insurer is a Reference: {\"reference\": \"Organization/…\"}",
-                       "Claim.insurer");
+    if (const json* type = member(claim, "type"))
+        if (auto fault = fault_in(*type, codeable_concept_type, "type"))
+            return problem(fmt::format("{}: type is a CodeableConcept, {{\"coding\": "
+                                       "[{{\"system\", \"code\"}}]}}",
+                                       *fault),
+                           "Claim.type");
+    if (const json* insurer = member(claim, "insurer")) {
+        auto fault = fault_in(*insurer, reference_type, "insurer");
+        if (fault || !names_something(*insurer))
+            return problem(fmt::format("{}insurer is a Reference: {{\"reference\": "
+                                       "\"Organization/…\"}}",
+                                       fault ? *fault + ": " : ""),
+                           "Claim.insurer");
+    }
     // FHIR's id: text of 1 to 64 letters, digits, `-` and `.`. Another made the
     // ClaimResponse's request an invalid reference (`Claim/a/b c`, `Claim/`), or threw.
     auto fhir_id = [](const std::string& text) {
@@ -506,8 +621,12 @@ std::optional<Problem> unprocessable(const json& claim) {
                 return problem("the item has no sequence: FHIR requires one, a positive whole "
                                "number, and the ClaimResponse names the item by it",
                                at + ".sequence");
-            if (!sequence->is_number_integer() || sequence->get<std::int64_t>() < 1)
-                return problem("sequence is a positive whole number", at + ".sequence");
+            // A FHIR positiveInt is at most 2147483647, and the ClaimResponse echoes it.
+            if (!sequence->is_number_integer() || sequence->get<std::int64_t>() < 1 ||
+                sequence->get<std::int64_t>() > 2147483647)
+                return problem("sequence is a positive whole number, at most 2147483647 (a FHIR "
+                               "positiveInt)",
+                               at + ".sequence");
             std::int64_t n = sequence->get<std::int64_t>();
             if (std::find(sequences.begin(), sequences.end(), n) != sequences.end())
                 return problem(fmt::format("sequence {} is given to two items", n),

@@ -689,3 +689,72 @@ TEST_CASE("fhir: a number out of range is a 400 OperationOutcome that says where
     CHECK(res->get_header_value("Content-Type") == "application/fhir+json");
     CHECK(json::parse(res->body)["resourceType"] == "OperationOutcome");
 }
+
+// The ClaimResponse copies the Claim's type, patient and insurer, and echoes each item's
+// sequence: copied as they were, one malformed (a Coding that is not a list, an empty string,
+// an empty object, an element FHIR does not define, a sequence past a positiveInt) made a
+// ClaimResponse no FHIR client can read, answered 200.
+TEST_CASE("fhir: a type, patient, insurer or sequence the ClaimResponse would copy malformed is "
+          "refused",
+          "[serve][fhir]") {
+    Standard standard;
+    const json good =
+        json::parse(slurp(source_root / "tests/golden/fhir/review-95870-59-denied.request.json"));
+    auto refused_at = [&](const char* element, const json& value) {
+        json claim = good;
+        claim[element] = value;
+        Reply reply = fhir::claim(standard.ctx, {}, claim.dump(), "2025-03-15");
+        INFO(reply.body);
+        CHECK(reply.status == 422);
+        return json::parse(reply.body)["issue"][0]["expression"][0].get<std::string>();
+    };
+    for (const char* type :
+         {R"({"coding": "professional"})", "{}", R"({"text": 5, "bogus": 1})", R"({"coding": []})",
+          R"({"coding": [{}]})", R"({"coding": [{"code": ""}]})", R"({"id": "t"})"})
+        CHECK(refused_at("type", json::parse(type)) == "Claim.type");
+    for (const char* patient : {R"({"reference": ""})", R"({"identifier": {}})",
+                                R"({"display": ""})", R"({"reference": "Patient/1", "bogus": [1]})",
+                                R"({"identifier": {"value": "A1", "type": {"coding": "x"}}})",
+                                R"({"reference": "Patient/1", "extension": [{}]})"})
+        CHECK(refused_at("patient", json::parse(patient)) == "Claim.patient");
+    CHECK(refused_at("insurer", json::parse(R"({"identifier": {"value": 5}})")) == "Claim.insurer");
+    Reply unknown = fhir::claim(
+        standard.ctx, {},
+        [&] {
+            json claim = good;
+            claim["patient"] = {{"reference", "Patient/1"}, {"dispaly", "P"}};
+            return claim.dump();
+        }(),
+        "2025-03-15");
+    CHECK(json::parse(unknown.body)["issue"][0]["diagnostics"].get<std::string>().starts_with(
+        "`patient.dispaly` is not an element of a Reference; did you mean `display`?"));
+    json sequence = good;
+    sequence["item"][0]["sequence"] = 2147483648LL;
+    Reply past = fhir::claim(standard.ctx, {}, sequence.dump(), "2025-03-15");
+    CHECK(past.status == 422);
+    CHECK(json::parse(past.body)["issue"][0]["expression"][0] == "Claim.item[0].sequence");
+    // Well-formed ones, with the elements FHIR defines, are copied as they are.
+    json full = good;
+    full["type"] = {{"coding", json::array({{{"system", "http://terminology.hl7.org/CodeSystem/"
+                                                        "claim-type"},
+                                             {"code", "professional"},
+                                             {"userSelected", true}}})},
+                    {"text", "Professional"}};
+    full["patient"] = {{"reference", "Patient/1"},
+                       {"identifier",
+                        {{"system", "urn:mrn"},
+                         {"value", "A1"},
+                         {"period", {{"start", "2020-01-01"}}},
+                         {"assigner", {{"display", "Clinic"}}}}},
+                       {"_display", {{"extension", json::array()}}}};
+    full["insurer"] = {{"identifier", {{"value", "PAYER-1"}}}};
+    full["item"][0]["sequence"] = 2147483647LL;
+    Reply copied = fhir::claim(standard.ctx, {}, full.dump(), "2025-03-15");
+    INFO(copied.body);
+    REQUIRE(copied.status == 200);
+    json response = json::parse(copied.body);
+    CHECK(response["type"] == full["type"]);
+    CHECK(response["patient"] == full["patient"]);
+    CHECK(response["insurer"] == full["insurer"]);
+    CHECK(response["item"][0]["itemSequence"] == 2147483647LL);
+}
