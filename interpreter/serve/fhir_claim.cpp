@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cmath>
 #include <fmt/format.h>
 #include <optional>
@@ -40,13 +41,63 @@ bool names_something(const json& reference) {
     return false;
 }
 
-// A day of service, or why there is none.
+// A moment a dateTime with a time names, its zone undone: seconds since 1970 (UTC) and the
+// fraction of the second, so that two written in different zones compare as the instants
+// they are.
+struct Instant {
+    std::int64_t seconds = 0;
+    double fraction = 0;
+    auto operator<=>(const Instant&) const = default;
+};
+
+// A day of service, or why there is none: the date as written (`YYYY-MM-DD`), the text it
+// came from, and the instant when the text has a time.
 struct Day {
-    std::string day, why;
+    std::string day, why, text;
+    std::optional<Instant> instant = std::nullopt;
     explicit operator bool() const { return why.empty(); }
 };
 Day wrong(std::string why) {
     return {{}, std::move(why)};
+}
+
+// The instant of a dateTime's time part `t` (after its `T`) on the day given, or nothing when
+// `t` is not FHIR's: hours, minutes and seconds (a fraction allowed) and a zone, `Z` or
+// `+hh:mm`. The day alone was read, and `2025-03-14Tgarbage` served.
+std::optional<Instant> instant_of(std::chrono::year_month_day day, std::string_view t) {
+    auto digits = [&](std::size_t at, std::size_t n) {
+        return t.size() >= at + n && std::all_of(t.begin() + at, t.begin() + at + n, [](char c) {
+                   return std::isdigit(static_cast<unsigned char>(c));
+               });
+    };
+    auto number = [&](std::size_t at) { return (t[at] - '0') * 10 + (t[at + 1] - '0'); };
+    // Hours 00-23, minutes 00-59, seconds 00-60 (a leap second), as FHIR's pattern has them:
+    // `T25:00:00Z` was read as the day it names.
+    if (!(digits(0, 2) && t.size() > 5 && t[2] == ':' && digits(3, 2) && t[5] == ':' &&
+          digits(6, 2) && number(0) <= 23 && number(3) <= 59 && number(6) <= 60))
+        return std::nullopt;
+    Instant instant;
+    std::size_t at = 8;
+    if (at < t.size() && t[at] == '.') {
+        std::size_t from = at++;
+        while (at < t.size() && std::isdigit(static_cast<unsigned char>(t[at])))
+            ++at;
+        if (at == from + 1) return std::nullopt;
+        instant.fraction = std::stod("0" + std::string(t.substr(from, at - from)));
+    }
+    std::string_view zone = t.substr(at);
+    int offset = 0;
+    if (zone != "Z") {
+        if (!(zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':' &&
+              digits(at + 1, 2) && digits(at + 4, 2) && number(at + 1) <= 14 &&
+              number(at + 4) <= 59))
+            return std::nullopt;
+        offset = (zone[0] == '-' ? -1 : 1) * (number(at + 1) * 3600 + number(at + 4) * 60);
+    }
+    std::int64_t days = std::chrono::sys_days(day).time_since_epoch().count();
+    instant.seconds =
+        days * 86400 + number(0) * 3600 + number(3) * 60 + number(6) - std::int64_t(offset);
+    return instant;
 }
 
 // A whole date of service, `YYYY-MM-DD`, from a FHIR date (or, where `date_time`, a dateTime
@@ -63,45 +114,17 @@ Day day_of(const json& value, bool date_time) {
                              }) &&
                  (text.size() == 10 || (date_time && text[10] == 'T'));
     if (whole) {
-        int year = std::stoi(day.substr(0, 4)), month = std::stoi(day.substr(5, 2)),
-            dom = std::stoi(day.substr(8, 2));
-        bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-        static constexpr int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-        if (month < 1 || month > 12 || dom < 1 || dom > days[month - 1] ||
-            (month == 2 && dom == 29 && !leap))
-            return wrong(fmt::format("`{}` is not a calendar date", text));
-        // FHIR's dateTime: a time has hours, minutes and seconds (a fraction allowed) and a
-        // zone, `Z` or `+hh:mm`. The day alone was read, and `2025-03-14Tgarbage` served.
-        if (text.size() > 10) {
-            std::string_view t = std::string_view(text).substr(11);
-            auto digits = [&](std::size_t at, std::size_t n) {
-                return t.size() >= at + n &&
-                       std::all_of(t.begin() + at, t.begin() + at + n, [](char c) {
-                           return std::isdigit(static_cast<unsigned char>(c));
-                       });
-            };
-            auto number = [&](std::size_t at) { return (t[at] - '0') * 10 + (t[at + 1] - '0'); };
-            std::size_t at = 8;
-            // Hours 00-23, minutes 00-59, seconds 00-60 (a leap second), as FHIR's pattern has
-            // them: `T25:00:00Z` was read as the day it names.
-            bool ok = digits(0, 2) && t.size() > 5 && t[2] == ':' && digits(3, 2) && t[5] == ':' &&
-                      digits(6, 2) && number(0) <= 23 && number(3) <= 59 && number(6) <= 60;
-            if (ok && at < t.size() && t[at] == '.') {
-                std::size_t from = ++at;
-                while (at < t.size() && std::isdigit(static_cast<unsigned char>(t[at])))
-                    ++at;
-                ok = at > from;
-            }
-            std::string_view zone = ok ? t.substr(at) : "";
-            ok = ok && (zone == "Z" || (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') &&
-                                        zone[3] == ':' && digits(at + 1, 2) && digits(at + 4, 2) &&
-                                        number(at + 1) <= 14 && number(at + 4) <= 59));
-            if (!ok)
-                return wrong(fmt::format("`{}` is not a FHIR dateTime: write YYYY-MM-DD, or "
-                                         "YYYY-MM-DDThh:mm:ss with a zone (`Z`, `+01:00`)",
-                                         text));
-        }
-        return {day, {}};
+        std::chrono::year_month_day date{std::chrono::year(std::stoi(day.substr(0, 4))),
+                                         std::chrono::month(unsigned(std::stoi(day.substr(5, 2)))),
+                                         std::chrono::day(unsigned(std::stoi(day.substr(8, 2))))};
+        if (!date.ok()) return wrong(fmt::format("`{}` is not a calendar date", text));
+        if (text.size() == 10) return {day, {}, text};
+        auto instant = instant_of(date, std::string_view(text).substr(11));
+        if (!instant)
+            return wrong(fmt::format("`{}` is not a FHIR dateTime: write YYYY-MM-DD, or "
+                                     "YYYY-MM-DDThh:mm:ss with a zone (`Z`, `+01:00`)",
+                                     text));
+        return {day, {}, text, instant};
     }
     bool partial = text.size() == 4 || (text.size() == 7 && text[4] == '-');
     if (partial)
@@ -110,6 +133,16 @@ Day day_of(const json& value, bool date_time) {
                                  "depend on it",
                                  text));
     return wrong(fmt::format("`{}` is not {}: write YYYY-MM-DD", text, what));
+}
+
+// Whether a Period ends before it starts (FHIR's per-1: start <= end). Two dateTimes with
+// times are compared as the instants they name, whatever their zones: as text, an end an hour
+// after its start in another zone was refused, and an end an hour before it on its day passed.
+// A date alone has no time to compare, so against a date or a dateTime the days are compared
+// as written, and an end on the start's day is taken.
+bool ends_before_start(const Day& start, const Day& end) {
+    if (start.instant && end.instant) return *end.instant < *start.instant;
+    return end.day < start.day;
 }
 
 // The one day a Period covers (its start and end on the same date); else what is wrong.
@@ -122,6 +155,9 @@ Day day_of_period(const json& period) {
     if (!end) return first;
     auto last = day_of(*end, true);
     if (!last) return last;
+    if (ends_before_start(first, last))
+        return wrong(
+            fmt::format("the Period ends ({}) before it starts ({})", last.text, first.text));
     if (last.day != first.day)
         return wrong(fmt::format("the Period runs from {} to {}: one study is one date "
                                  "of service, so send a Claim for each date",
@@ -848,17 +884,18 @@ std::variant<MappedCase, Problem> claim_to_case(const json& claim) {
         if (!period->is_object())
             return problem("billablePeriod is a Period whose start is a date, YYYY-MM-DD",
                            "Claim.billablePeriod");
+        Day first;
         if (start) {
-            auto day = day_of(*start, true);
-            if (!day) return problem(day.why, "Claim.billablePeriod.start");
-            period_start = day.day;
+            first = day_of(*start, true);
+            if (!first) return problem(first.why, "Claim.billablePeriod.start");
+            period_start = first.day;
         }
         if (const json* end = member(*period, "end")) {
-            auto day = day_of(*end, true);
-            if (!day) return problem(day.why, "Claim.billablePeriod.end");
-            if (!period_start.empty() && day.day < period_start)
+            auto last = day_of(*end, true);
+            if (!last) return problem(last.why, "Claim.billablePeriod.end");
+            if (start && ends_before_start(first, last))
                 return problem(fmt::format("the billablePeriod ends ({}) before it starts ({})",
-                                           day.day, period_start),
+                                           last.text, first.text),
                                "Claim.billablePeriod.end");
         }
     }

@@ -758,3 +758,56 @@ TEST_CASE("fhir: a type, patient, insurer or sequence the ClaimResponse would co
     CHECK(response["insurer"] == full["insurer"]);
     CHECK(response["item"][0]["itemSequence"] == 2147483647LL);
 }
+
+// A Period's end was compared with its start as calendar days, as written: an end an hour after
+// its start in another zone was refused, and an end an hour before its start on the same day
+// passed (FHIR's per-1: start <= end). Two dateTimes are now compared as instants; a date alone
+// against either compares the days as written.
+TEST_CASE("fhir: a Period's start and end compare as instants when both have times",
+          "[serve][fhir]") {
+    Standard standard;
+    const json good =
+        json::parse(slurp(source_root / "tests/golden/fhir/review-95870-59-denied.request.json"));
+    auto billable = [&](const char* start, const char* end) {
+        json claim = good;
+        for (auto& item : claim["item"])
+            item.erase("servicedDate");
+        claim["billablePeriod"] = {{"start", start}, {"end", end}};
+        return fhir::claim(standard.ctx, {}, claim.dump(), "2025-03-15");
+    };
+    auto serviced = [&](const char* start, const char* end) {
+        json claim = good;
+        for (auto& item : claim["item"]) {
+            item.erase("servicedDate");
+            item["servicedPeriod"] = {{"start", start}, {"end", end}};
+        }
+        return fhir::claim(standard.ctx, {}, claim.dump(), "2025-03-15");
+    };
+    auto refused_at = [](const Reply& reply) {
+        INFO(reply.body);
+        CHECK(reply.status == 422);
+        return json::parse(reply.body)["issue"][0]["expression"][0].get<std::string>();
+    };
+    // An hour after its start, written in another zone: the days as written are 15 and 14.
+    CHECK(billable("2025-03-15T01:00:00+14:00", "2025-03-14T12:00:00Z").status == 200);
+    // An hour before its start on the same day.
+    Reply reversed = billable("2025-03-14T10:00:00Z", "2025-03-14T09:00:00Z");
+    CHECK(refused_at(reversed) == "Claim.billablePeriod.end");
+    CHECK(json::parse(reversed.body)["issue"][0]["diagnostics"] ==
+          "the billablePeriod ends (2025-03-14T09:00:00Z) before it starts "
+          "(2025-03-14T10:00:00Z)");
+    CHECK(refused_at(billable("2025-03-14T10:00:00.5Z", "2025-03-14T10:00:00.25Z")) ==
+          "Claim.billablePeriod.end");
+    CHECK(refused_at(billable("2025-03-14T10:00:00+01:00", "2025-03-14T08:59:59Z")) ==
+          "Claim.billablePeriod.end");
+    CHECK(billable("2025-03-14T10:00:00+01:00", "2025-03-14T09:00:00Z").status == 200);
+    // A date alone against a dateTime: the days as written.
+    CHECK(billable("2025-03-14", "2025-03-14T00:00:00+05:00").status == 200);
+    CHECK(billable("2025-03-14T23:00:00Z", "2025-03-14").status == 200);
+    CHECK(refused_at(billable("2025-03-14T00:00:00Z", "2025-03-13")) == "Claim.billablePeriod.end");
+    // An item's servicedPeriod of one day, the same.
+    CHECK(refused_at(serviced("2025-03-14T10:00:00Z", "2025-03-14T09:00:00Z")) ==
+          "Claim.item[0].servicedPeriod");
+    CHECK(serviced("2025-03-14T09:00:00Z", "2025-03-14T10:00:00Z").status == 200);
+    CHECK(serviced("2025-03-14T10:00:00+01:00", "2025-03-14T09:30:00Z").status == 200);
+}
