@@ -40,6 +40,9 @@ struct Problem {
     int status = 422;
     std::string message;
     std::string expression;
+    /// The study's text, when it is not a JSON object the Claim's reader could read: the case
+    /// reader says why and where, as /v1/evaluate says it ("" otherwise).
+    std::string unread_study = {};
 };
 
 /// The case read from a Claim, and where its parts came from, to map a case error's JSON

@@ -549,8 +549,11 @@ std::variant<json, Problem> study_of(const json& claim, std::string& expression)
         return problem("the study holds a NUL character: the case JSON is text", expression);
     std::string duplicate;
     json study = parse_json(text, expression, duplicate);
-    if (!study.is_object())
-        return problem("the study is not a JSON object (cpl's case format)", expression);
+    if (!study.is_object()) {
+        Problem unread = problem("the study is not a JSON object (cpl's case format)", expression);
+        unread.unread_study = std::move(text);
+        return unread;
+    }
     if (!duplicate.empty())
         return problem("a field is given twice in one object: which one was meant is not "
                        "guessed",

@@ -148,6 +148,23 @@ std::string why_not_json(std::string_view body) {
     return message;
 }
 
+// A study the Claim's reader could not read as a JSON object, as the case reader words it for
+// /v1/evaluate: where it stops being JSON (`the case is not valid JSON at column 18`), or the
+// field at fault (`larynx: expected true or false` for `1e400`, a number the JSON library
+// cannot hold), under the study's FHIRPath. Without the position, "not a JSON object" left the
+// client to find the fault. The problem as it was when the case reader finds none.
+Problem worded_by_case_reader(const std::shared_ptr<const PolicyState>& state, Problem problem) {
+    CaseOutcome outcome = session_for(state).run(problem.unread_study);
+    if (!outcome.result) {
+        problem.message = outcome.error;
+        if (!outcome.help.empty()) problem.message += " (" + outcome.help + ")";
+        if (!outcome.path.empty()) problem.expression += "." + outcome.path;
+    }
+    outcome.result.reset(); // it points into the session, which may go now
+    settle_session(state, problem.unread_study.size());
+    return problem;
+}
+
 } // namespace
 
 json operation_outcome(std::string_view code, std::string_view message,
@@ -292,9 +309,11 @@ Reply claim(Context& ctx, const Params& params, std::string_view body, std::stri
                           "guessed",
                           duplicate);
     auto mapped_or = claim_to_case(request);
-    if (auto* p = std::get_if<Problem>(&mapped_or))
+    if (auto* p = std::get_if<Problem>(&mapped_or)) {
+        if (!p->unread_study.empty()) *p = worded_by_case_reader(state, std::move(*p));
         return fhir_error(p->status, p->status == 400 ? "structure" : "value", p->message,
                           p->expression);
+    }
     const MappedCase& mapped = std::get<MappedCase>(mapped_or);
     CaseOutcome outcome = session_for(state).run(mapped.json);
     ctx.metrics.cases(state->program->name, outcome.result ? 1 : 0, outcome.result ? 0 : 1);

@@ -811,3 +811,41 @@ TEST_CASE("fhir: a Period's start and end compare as instants when both have tim
     CHECK(serviced("2025-03-14T09:00:00Z", "2025-03-14T10:00:00Z").status == 200);
     CHECK(serviced("2025-03-14T10:00:00+01:00", "2025-03-14T09:30:00Z").status == 200);
 }
+
+// A study that was not a JSON object the Claim's reader could read was "not a JSON object
+// (cpl's case format)", without the position /v1/evaluate gives for the same text, and a
+// number the JSON library cannot hold (`1e400`) was said to make it no object at all. Such a
+// study is now worded by the case reader, as /v1/evaluate words it, under the study's FHIRPath.
+TEST_CASE("fhir: a study that is not a JSON object is told so as /v1/evaluate tells it",
+          "[serve][fhir]") {
+    Standard standard;
+    const json good =
+        json::parse(slurp(source_root / "tests/golden/fhir/review-95870-59-denied.request.json"));
+    auto issue_for = [&](const std::string& study) {
+        json claim = good;
+        claim["supportingInfo"][0]["valueString"] = study;
+        Reply reply = fhir::claim(standard.ctx, {}, claim.dump(), "2025-03-15");
+        INFO(reply.body);
+        CHECK(reply.status == 422);
+        return json::parse(reply.body)["issue"][0];
+    };
+    auto evaluated = [&](const std::string& study) {
+        Reply reply = evaluate(standard.ctx, {}, study);
+        CHECK(reply.status == 422);
+        return json::parse(reply.body);
+    };
+    const std::string at = "Claim.supportingInfo[0].valueString";
+    json broken = issue_for(R"({"extremities": [})");
+    CHECK(broken["diagnostics"] == "case ?: the case is not valid JSON at column 18");
+    CHECK(broken["diagnostics"] == evaluated(R"({"extremities": [})")["error"]);
+    CHECK(broken["expression"][0] == at);
+    json number = issue_for(R"({"larynx": 1e400})");
+    json case_error = evaluated(R"({"larynx": 1e400})");
+    CHECK(number["diagnostics"].get<std::string>().starts_with(
+        case_error["error"].get<std::string>()));
+    CHECK(case_error["path"] == "larynx");
+    CHECK(number["expression"][0] == at + ".larynx");
+    // The help, as for every case error, follows in parentheses.
+    CHECK(issue_for("[1]")["diagnostics"].get<std::string>().starts_with(
+        evaluated("[1]")["error"].get<std::string>() + " ("));
+}
