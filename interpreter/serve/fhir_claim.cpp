@@ -152,7 +152,11 @@ Day day_of_period(const json& period) {
     if (!start) return wrong(std::string("a Period of service has a start"));
     auto first = day_of(*start, true);
     if (!first) return first;
-    if (!end) return first;
+    // FHIR reads a Period without an end as still going on: it names no one day, as a period
+    // of several days does not, and was taken as its start's day.
+    if (!end)
+        return wrong(std::string("the Period has no end, so it is still going on (FHIR): give "
+                                 "its end, on its start's day, or the day as servicedDate"));
     auto last = day_of(*end, true);
     if (!last) return last;
     if (ends_before_start(first, last))

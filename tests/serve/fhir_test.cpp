@@ -812,6 +812,24 @@ TEST_CASE("fhir: a Period's start and end compare as instants when both have tim
     CHECK(serviced("2025-03-14T10:00:00+01:00", "2025-03-14T09:30:00Z").status == 200);
 }
 
+// A servicedPeriod with a start and no end was taken as its start's day, though FHIR reads a
+// Period without an end as still going on: it names no one date of service.
+TEST_CASE("fhir: an item's servicedPeriod without an end is refused at it", "[serve][fhir]") {
+    Standard standard;
+    json claim =
+        json::parse(slurp(source_root / "tests/golden/fhir/review-95870-59-denied.request.json"));
+    for (auto& item : claim["item"]) {
+        item.erase("servicedDate");
+        item["servicedPeriod"] = {{"start", "2025-03-14"}};
+    }
+    Reply reply = fhir::claim(standard.ctx, {}, claim.dump(), "2025-03-15");
+    INFO(reply.body);
+    CHECK(reply.status == 422);
+    json issue = json::parse(reply.body)["issue"][0];
+    CHECK(issue["expression"][0] == "Claim.item[0].servicedPeriod");
+    CHECK(issue["diagnostics"].get<std::string>().starts_with("the Period has no end"));
+}
+
 // A study that was not a JSON object the Claim's reader could read was "not a JSON object
 // (cpl's case format)", without the position /v1/evaluate gives for the same text, and a
 // number the JSON library cannot hold (`1e400`) was said to make it no object at all. Such a
