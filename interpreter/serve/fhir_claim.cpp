@@ -964,7 +964,8 @@ std::string claim_expression(const MappedCase& mapped, std::string_view path) {
         auto [item, rest] = *at;
         if (rest == ".units") return item + ".quantity.value";
         if (rest == ".code") return item + ".productOrService";
-        if (rest.substr(0, 11) == ".modifiers[")
+        // The modifiers as a whole (`26 and TC on one line`), or one of them.
+        if (rest == ".modifiers" || rest.substr(0, 11) == ".modifiers[")
             return item + ".modifier" + std::string(rest.substr(10));
         return item;
     }

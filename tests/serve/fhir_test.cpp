@@ -867,3 +867,24 @@ TEST_CASE("fhir: a study that is not a JSON object is told so as /v1/evaluate te
     CHECK(issue_for("[1]")["diagnostics"].get<std::string>().starts_with(
         evaluated("[1]")["error"].get<std::string>() + " ("));
 }
+
+// A case error about a line's modifiers as a whole (26 and TC on one line) was located at the
+// item, not at its modifiers.
+TEST_CASE("fhir: a case error at a line's modifiers is located at the item's modifier",
+          "[serve][fhir]") {
+    fhir::MappedCase mapped;
+    mapped.item_expressions = {"Claim.item[0]", "Claim.item[1]"};
+    mapped.study_expression = "Claim.supportingInfo[0].valueString";
+    CHECK(fhir::claim_expression(mapped, "claim[1].modifiers") == "Claim.item[1].modifier");
+    CHECK(fhir::claim_expression(mapped, "claim[1].modifiers[0]") == "Claim.item[1].modifier[0]");
+    CHECK(fhir::claim_expression(mapped, "claim[1].units") == "Claim.item[1].quantity.value");
+    Standard standard;
+    json claim =
+        json::parse(slurp(source_root / "tests/golden/fhir/review-95870-59-denied.request.json"));
+    claim["item"][0]["modifier"] = json::array({{{"coding", json::array({{{"code", "26"}}})}},
+                                                {{"coding", json::array({{{"code", "TC"}}})}}});
+    Reply reply = fhir::claim(standard.ctx, {}, claim.dump(), "2025-03-15");
+    INFO(reply.body);
+    CHECK(reply.status == 422);
+    CHECK(json::parse(reply.body)["issue"][0]["expression"][0] == "Claim.item[0].modifier");
+}
