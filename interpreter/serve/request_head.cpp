@@ -104,12 +104,6 @@ std::variant<RequestHead, HeadProblem> check_head(std::string_view head) {
             return u <= 0x20 || u >= 0x7F;
         }))
         return bad("the request target holds a byte that is not visible ASCII (escape it as %XX)");
-    if (version != "HTTP/1.1" && version != "HTTP/1.0") {
-        if (version.size() == 8 && version.starts_with("HTTP/") && is_digit(version[5]) &&
-            version[6] == '.' && is_digit(version[7]))
-            return fail(505, fmt::format("{} is not served: send HTTP/1.1", version));
-        return bad("the request line is not `METHOD TARGET HTTP/1.1`");
-    }
     if (std::size_t prefix = scheme_and_authority(target)) {
         if (prefix == target.find("://") + 3)
             return bad(fmt::format("the request target `{}` names no host", target.substr(0, 40)));
@@ -120,6 +114,14 @@ std::variant<RequestHead, HeadProblem> check_head(std::string_view head) {
         target = out.origin_form->target;
     }
     out.path = std::string(target.substr(0, target.find('?')));
+    // Checked once the path is known, so that the refusal is in its endpoint's form (FHIR's
+    // OperationOutcome on /v1/fhir/Claim, as the other refusals of a head are).
+    if (version != "HTTP/1.1" && version != "HTTP/1.0") {
+        if (version.size() == 8 && version.starts_with("HTTP/") && is_digit(version[5]) &&
+            version[6] == '.' && is_digit(version[7]))
+            return fail(505, fmt::format("{} is not served: send HTTP/1.1", version));
+        return bad("the request line is not `METHOD TARGET HTTP/1.1`");
+    }
     // An HTTP/1.0 connection is not kept (the library ends it after one answer, whatever its
     // Connection asks), so its answer says it ends.
     out.wants_close = version == "HTTP/1.0";

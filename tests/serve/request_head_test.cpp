@@ -94,6 +94,11 @@ TEST_CASE("request head: what is refused, with its status", "[serve][head]") {
     CHECK(trace.message ==
           "the method `TRACE` is not implemented: the server takes GET, HEAD, POST and OPTIONS");
     CHECK(trace.path == "/v1/health");
+    // Another HTTP version names its path too, so that FHIR's endpoint refuses it as an
+    // OperationOutcome (it was cpl's JSON, the path not yet read).
+    auto version = std::get<HeadProblem>(check_head("POST /v1/fhir/Claim HTTP/2.0\r\nHost: a"));
+    CHECK(version.status == 505);
+    CHECK(version.path == "/v1/fhir/Claim");
 }
 
 TEST_CASE("request head: a target in absolute-form is given to the library as its path",
