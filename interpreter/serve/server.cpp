@@ -145,13 +145,17 @@ struct Server::Impl {
     }
 
     // What to do about a body the server would not read, the same whether the library, the
-    // connection loop (a length over the limit, a chunked body) or the decoder refused it.
-    static std::string refusal_help(int status, std::string_view path) {
+    // connection loop (a length over the limit, a chunked body) or the decoder refused it; or,
+    // where `head_unread`, about a head that did not arrive (it was told to send its body).
+    static std::string refusal_help(int status, std::string_view path, bool head_unread = false) {
         if (status == 413)
             return path == "/v1/batch"
                        ? "send fewer cases per batch request, or start the server with a "
                          "larger --max-body"
                        : "send a smaller body, or start the server with a larger --max-body";
+        if (status == 408 && head_unread)
+            return "send the request's head (its request line and header fields) at once: all "
+                   "of it must arrive within the read timeout";
         if (status == 408)
             return fmt::format("send the body at once, at {} KiB/s or faster",
                                min_body_rate / 1024);
@@ -344,7 +348,8 @@ struct Server::Impl {
         http.refusal = [this](int status, std::string_view path, const std::string& message) {
             metrics.request(endpoint_label(std::string(path)), status,
                             std::chrono::nanoseconds(-1));
-            Reply r = error_for(path, status, message, refusal_help(status, path));
+            // The loop names no path until it has read the head: a 408 then is the head's.
+            Reply r = error_for(path, status, message, refusal_help(status, path, path.empty()));
             return std::pair{std::move(r.body), std::move(r.type)};
         };
         // Errors no handler answered (404, 413, a request that does not parse) get a JSON

@@ -445,6 +445,25 @@ TEST_CASE("serve: a slow client is cut off after the read timeout while others a
     still_serving(server);
 }
 
+// A head that stalled was told to send its body faster: the help is the head's now.
+TEST_CASE("serve: a head that does not arrive in time is a 408 whose help is about the head",
+          "[serve][robustness]") {
+    cpl::serve::Options options;
+    options.read_timeout_ms = 300;
+    TestServer server(options);
+    int fd = connect_to(server.port());
+    std::string partial = "POST /v1/fhir/Claim HTTP/1.1\r\nHost: x\r\n";
+    REQUIRE(::write(fd, partial.data(), partial.size()) > 0);
+    std::string got = read_until_closed(fd, std::chrono::seconds(3));
+    ::close(fd);
+    INFO(got);
+    CHECK(got.starts_with("HTTP/1.1 408"));
+    json answer = json::parse(got.substr(got.find("\r\n\r\n") + 4));
+    CHECK(answer["error"] == "the request's head did not arrive within the read timeout");
+    CHECK(answer["help"] == "send the request's head (its request line and header fields) at "
+                            "once: all of it must arrive within the read timeout");
+}
+
 TEST_CASE("serve: a client that does not read its answer is cut off after the write timeout",
           "[serve][robustness]") {
     cpl::serve::Options options;
