@@ -47,9 +47,25 @@ bool same_value_on_every_date(const SettingCode& base, const std::vector<Shape>&
                        [&](const auto& v) { return same(v, payer_shapes); });
 }
 
+bool undated(const TableRowData& row) {
+    return row.from.empty() && row.until.empty();
+}
+
 // Whether `row` is part of a range of numbers: undated, and with its bounds and value.
 bool number_range(const TableRowData& row) {
-    return row.is_range && !row.string_range && row.from.empty() && row.until.empty();
+    return row.is_range && !row.string_range && undated(row);
+}
+
+// The rows of `table` that hold on every date of service, indexed for look-up. A dated version
+// of a key (`3 => 95863 from "2020-01-01"`) holds it only on its dates: it neither keeps nor
+// takes over a key of a base's row, and the table's other rows compare as if it were not there.
+TableData rows_on_every_date(const TableData& table) {
+    TableData out;
+    out.name = table.name;
+    for (const auto& row : table.rows)
+        if (undated(row)) out.rows.push_back(row);
+    out.index();
+    return out;
 }
 
 // The part of a base's range of numbers a payer kept whole, with its value: what is left of
@@ -65,8 +81,8 @@ bool part_of_base_range(const TableData& base, const TableRowData& row,
     return false;
 }
 
-// The numbers of the base's range row `range` that find no row of the payer's table: the
-// keys a `remove` took out of it, as ranges (`2..2`, `6..7`, `13..`).
+// The numbers of the base's range row `range` that find no row of the payer's table (its rows
+// on every date): the keys a `remove` took out of it, as ranges (`2..2`, `6..7`, `13..`).
 std::vector<std::pair<std::int64_t, std::int64_t>> numbers_gone(const TableRowData& range,
                                                                 const TableData& payer) {
     std::vector<std::pair<std::int64_t, std::int64_t>> kept;
@@ -403,6 +419,7 @@ std::vector<Change> diff(const Program& base, const Program& payer) {
             if (b->name == t->name) old = b.get();
         auto now = rows_of(*t, payer.shapes);
         auto then = old ? rows_of(*old, base.shapes) : decltype(now){};
+        TableData every_date = rows_on_every_date(*t);
         for (std::uint32_t i = 0; i < t->rows.size(); ++i) {
             const TableRowData& row = t->rows[i];
             std::string key = key_text(row, payer.shapes) + dates(row.from, row.until);
@@ -412,7 +429,7 @@ std::vector<Change> diff(const Program& base, const Program& payer) {
             if (it == then.end()) {
                 // A row of several keys (`95885, 95887 => 1`) restating keys the base holds:
                 // each key is a change of the base's row that held it, or an addition.
-                if (old && !old->dated && !t->dated && !row.is_range && row.keys.size() > 1 &&
+                if (old && !old->dated && undated(row) && !row.is_range && row.keys.size() > 1 &&
                     std::any_of(row.keys.begin(), row.keys.end(),
                                 [&](const Value& k) { return old->find(k, "") != nullptr; })) {
                     for (const Value& k : row.keys)
@@ -422,10 +439,9 @@ std::vector<Change> diff(const Program& base, const Program& payer) {
                 // A key the base held in a range (`1..4 => 3`, then `2 => 9`) or among the keys
                 // of one row: the payer's row takes it over, and its value changes.
                 const TableRowData* held = nullptr;
-                if (old && !old->dated && !t->dated && !row.is_range && row.keys.size() == 1)
+                if (old && !old->dated && undated(row) && !row.is_range && row.keys.size() == 1)
                     held = old->find(row.keys[0], "");
-                if (!held && old && !t->dated &&
-                    part_of_base_range(*old, row, base.shapes, payer.shapes))
+                if (!held && old && part_of_base_range(*old, row, base.shapes, payer.shapes))
                     continue;
                 if (!held) {
                     out.push_back({"table row", name, "added", "", value, row.cite, row.layer, {}});
@@ -503,8 +519,8 @@ std::vector<Change> diff(const Program& base, const Program& payer) {
             // others: only the keys that find no row now are removed (one taken over is
             // reported above).
             std::vector<std::string> gone;
-            if (!t->dated && number_range(*row)) {
-                auto numbers = numbers_gone(*row, *t);
+            if (number_range(*row)) {
+                auto numbers = numbers_gone(*row, every_date);
                 bool whole = numbers.size() == 1 && numbers[0].first == row->low &&
                              numbers[0].second == row->high;
                 if (!whole) {
@@ -523,9 +539,9 @@ std::vector<Change> diff(const Program& base, const Program& payer) {
                 }
             }
             // A key a payer's row of several keys restated is found there: not removed.
-            if (!t->dated && !row->is_range) {
+            if (undated(*row) && !row->is_range) {
                 for (const Value& k : row->keys)
-                    if (!t->find(k, "")) gone.push_back(to_text(k, base.shapes, true));
+                    if (!every_date.find(k)) gone.push_back(to_text(k, base.shapes, true));
                 if (gone.size() < row->keys.size()) {
                     for (const std::string& k : gone)
                         removed(k);

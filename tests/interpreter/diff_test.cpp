@@ -376,3 +376,36 @@ TEST_CASE("diff: keys removed from a base's range of numbers, the range keeping 
                                  "`\"G56.00\"..\"G56.03\"` of table `d`: a range of strings is "
                                  "removed only whole") != std::string::npos);
 }
+
+// A dated row holds its key only on its dates: the table's other rows are compared as without
+// it. It made the whole table "dated", and then a key removed from a base's range read as the
+// range removed and its parts added, and a key taken out of one as added.
+TEST_CASE("diff and doc: a dated row leaves the other rows of its block compared as they are") {
+    std::string base_text = "policy diff_dated_base\n"
+                            "table n \"n\" cite \"c\"\n  1 => 10\n  3..4 => 30\n  5.. => 50\nend\n";
+    auto [old, removes] = over_base("diff_dated_base", base_text,
+                                    "policy diff_dated_removes extends \"{}\"\n"
+                                    "table n\n  remove 6\n  3 => 30 from \"2020-01-01\"\nend\n");
+    std::vector<Change> changes = diff(*old.program, *removes.program);
+    INFO(render_changes(changes, *old.program, *removes.program));
+    std::vector<std::string> named;
+    for (const Change& c : changes)
+        named.push_back(c.name + " " + c.action);
+    CHECK(named == std::vector<std::string>{"n[3 from 2020-01-01] added", "n[6] removed"});
+    std::string page = document(*removes.program, DocFormat::markdown, &*old.program, false);
+    CHECK(page.find("Rows removed from the base's table (1): `6`") != std::string::npos);
+    CHECK(page.find("`5..`") == std::string::npos);
+
+    auto [old2, takes] = over_base("diff_dated_base", base_text,
+                                   "policy diff_dated_takes extends \"{}\"\n"
+                                   "table n\n  4 => 40\n  3 => 30 from \"2020-01-01\"\nend\n");
+    changes = diff(*old2.program, *takes.program);
+    INFO(render_changes(changes, *old2.program, *takes.program));
+    const Change* four = find(changes, "table row", "n[4]");
+    REQUIRE(four);
+    CHECK(four->action == "changed");
+    CHECK(four->details ==
+          std::vector<std::string>{"- 30", "+ 40",
+                                   "the base's row `3..4` held this key, and keeps its others"});
+    CHECK(changes.size() == 2);
+}
