@@ -51,6 +51,21 @@ bool undated(const TableRowData& row) {
     return row.from.empty() && row.until.empty();
 }
 
+// The citations `layer` gave with its versions of a setting, each once: a restatement cited
+// with one value (`4 cite "Payer manual 3.2"`) and dated without one (`6 from "2024-01-01"`)
+// is still cited.
+std::string cites_of(const SettingCode& s, const std::string& layer) {
+    std::vector<std::string> cites;
+    for (const auto& v : s.versions)
+        if (v.layer == layer && !v.cite.empty() &&
+            std::find(cites.begin(), cites.end(), v.cite) == cites.end())
+            cites.push_back(v.cite);
+    std::string out;
+    for (const auto& c : cites)
+        out += (out.empty() ? "" : "; ") + c;
+    return out;
+}
+
 // Whether `row` is part of a range of numbers: undated, and with its bounds and value.
 bool number_range(const TableRowData& row) {
     return row.is_range && !row.string_range && undated(row);
@@ -393,9 +408,10 @@ std::vector<Change> diff(const Program& base, const Program& payer) {
         for (const auto& b : base.settings)
             if (b.name == s.name) old = &b;
         std::string now = setting_text(s, payer.shapes);
-        // The source is the one the payer gave with its value, not the declaration's.
-        std::string cite = s.versions.back().cite.empty() ? "(restated without a citation)"
-                                                          : s.versions.back().cite;
+        // The source is the one the layer that changed it gave with its values, not the
+        // declaration's.
+        std::string payer_cite = cites_of(s, s.layer);
+        std::string cite = payer_cite.empty() ? "(restated without a citation)" : payer_cite;
         if (!old)
             out.push_back({"setting", s.name, "added", "", now, s.cite, s.layer, {}});
         else if (std::string then = setting_text(*old, base.shapes);
@@ -406,10 +422,10 @@ std::vector<Change> diff(const Program& base, const Program& payer) {
             // one, the restatement changes nothing, and is said so (not "cited").
             out.push_back({"setting",
                            s.name,
-                           s.versions.back().cite.empty() ? "restated unchanged" : "cited",
+                           payer_cite.empty() ? "restated unchanged" : "cited",
                            "",
                            now,
-                           s.versions.back().cite.empty() ? "" : cite,
+                           payer_cite,
                            s.layer,
                            {}});
     }

@@ -409,3 +409,26 @@ TEST_CASE("diff and doc: a dated row leaves the other rows of its block compared
                                    "the base's row `3..4` held this key, and keeps its others"});
     CHECK(changes.size() == 2);
 }
+
+// A payer that cites one version of a setting and dates another without a cite has cited it:
+// only the last version's cite was read, and the report said "restated without a citation".
+TEST_CASE("diff: a setting's citation is the payer's from any version it gave one with") {
+    auto [old, payer] = over_base("diff_cite_base",
+                                  "policy diff_cite_base\nsetting lim 5 \"l\" cite \"base\"\n"
+                                  "setting same 5 \"s\" cite \"base\"\n",
+                                  "policy diff_cite_payer extends \"{}\"\n"
+                                  "lim 4 cite \"Payer manual 3.2\"\nlim 6 from \"2024-01-01\"\n"
+                                  "same 5 cite \"Payer manual 4\"\nsame 5 from \"2024-01-01\"\n");
+    std::vector<Change> changes = diff(*old.program, *payer.program);
+    std::string report = render_changes(changes, *old.program, *payer.program);
+    INFO(report);
+    const Change* lim = find(changes, "setting", "lim");
+    REQUIRE(lim);
+    CHECK(lim->action == "changed");
+    CHECK(lim->cite == "Payer manual 3.2");
+    CHECK(report.find("(restated without a citation)") == std::string::npos);
+    const Change* same = find(changes, "setting", "same");
+    REQUIRE(same);
+    CHECK(same->action == "cited");
+    CHECK(same->cite == "Payer manual 4");
+}
