@@ -7,6 +7,7 @@
 #include "lang/vocabulary.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fmt/format.h>
 
 namespace cpl::doc_page {
@@ -273,22 +274,42 @@ Inlines Words::clause(const ClauseCode& c) const {
     using K = ast::ClauseKind;
     const vocabulary::ClauseWords& row = vocabulary::clause(c.kind);
     std::string words(row.words);
-    std::string written = written_text(p_, c.span);
-    auto name_after = [&](std::string_view keyword, std::string_view until) {
-        std::size_t at = written.find(keyword);
-        std::size_t end = written.find(until, at == std::string::npos ? 0 : at);
-        if (at == std::string::npos || end == std::string::npos) return std::string("it");
-        at += keyword.size();
-        return written.substr(at, end - at);
+    // The variable is the word after the clause's keyword. The text up to `in` or `=` is not:
+    // a comment and a line break may come between them (`let n # the count` / `= …`).
+    auto variable = [&] {
+        std::string written = written_text(p_, c.span);
+        std::size_t at = 0;
+        auto blanks = [&] {
+            while (at < written.size()) {
+                if (written[at] == '#')
+                    at = std::min(written.find('\n', at), written.size());
+                else if (std::isspace(static_cast<unsigned char>(written[at])))
+                    ++at;
+                else
+                    break;
+            }
+        };
+        auto word = [&] {
+            std::size_t begin = at;
+            while (at < written.size() &&
+                   (std::isalnum(static_cast<unsigned char>(written[at])) || written[at] == '_'))
+                ++at;
+            return written.substr(begin, at - begin);
+        };
+        blanks();
+        word(); // `for` or `let`
+        blanks();
+        std::string name = word();
+        return name.empty() ? std::string("it") : name;
     };
     Inlines out;
     switch (c.kind) {
     case K::For:
-        out = {text(words + " "), code(name_after("for ", " in ")), text(" in ")};
+        out = {text(words + " "), code(variable()), text(" in ")};
         append(out, phrase(c.expr));
         return out;
     case K::Let:
-        out = {text(words + " "), code(name_after("let ", " =")), text(" is ")};
+        out = {text(words + " "), code(variable()), text(" is ")};
         append(out, phrase(c.expr));
         return out;
     case K::When:

@@ -282,3 +282,22 @@ TEST_CASE("doc: a payer's whole page lists what it switched off and the rows it 
     // The whole page: the standard's own rules are there too.
     CHECK(md.find("needle_emg_complete_with_ncs") != std::string::npos);
 }
+
+// A `for` or `let` variable is named by its name: the text up to `in` or `=` held a comment
+// and the line break after it, and the page published them as part of the name.
+TEST_CASE("doc: a loop or let variable is its name, without a comment written after it") {
+    Loaded loaded = test::load_text("policy doc_var_comment \"Variables\"\n"
+                                    "rule r \"r\"\n"
+                                    "  for limb # the limb\n    in case.extremities\n"
+                                    "  let n # the count\n    = count(limb.muscles)\n"
+                                    "  when n > 4\n  bill 95860\n  cite \"c\"\n");
+    INFO(test::rendered(loaded));
+    REQUIRE(loaded.program);
+    std::string md = document(*loaded.program, DocFormat::markdown);
+    CHECK(md.find("for each `limb` in the extremities of the case") != std::string::npos);
+    CHECK(md.find("where `n` is") != std::string::npos);
+    CHECK(md.find("the limb") == std::string::npos);
+    std::string html = document(*loaded.program, DocFormat::html);
+    CHECK(html.find("<code>limb</code>") != std::string::npos);
+    CHECK(html.find("the count") == std::string::npos);
+}
