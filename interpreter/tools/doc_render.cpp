@@ -18,7 +18,8 @@ std::string md_escape(std::string_view s) {
             out += ' ';
             continue;
         }
-        if (std::string_view("\\`*_[]<>|").find(c) != std::string_view::npos) out += '\\';
+        // `&` too: `&copy;` in a description is the policy's words, not an entity to render.
+        if (std::string_view("\\`*_[]<>|&").find(c) != std::string_view::npos) out += '\\';
         out += c;
     }
     return out;

@@ -301,3 +301,17 @@ TEST_CASE("doc: a loop or let variable is its name, without a comment written af
     CHECK(html.find("<code>limb</code>") != std::string::npos);
     CHECK(html.find("the count") == std::string::npos);
 }
+
+// `&` is escaped as `<` is: a policy's `&copy;` or `&lt;` is its words, which a Markdown
+// renderer read as entities (©, <) on the published page.
+TEST_CASE("doc markdown: an ampersand in the policy's words is text, not an entity") {
+    Loaded loaded = test::load_text("policy doc_amp \"Desc &amp; &lt;\"\n"
+                                    "setting lim 3 \"desc &copy;\" cite \"A & B\"\n");
+    INFO(test::rendered(loaded));
+    REQUIRE(loaded.program);
+    std::string md = document(*loaded.program, DocFormat::markdown);
+    CHECK(md.find("# Desc \\&amp; \\&lt;\n") != std::string::npos);
+    CHECK(md.find("desc \\&copy;") != std::string::npos);
+    CHECK(md.find("A \\& B") != std::string::npos);
+    CHECK(md.find("&copy;") == md.find("\\&copy;") + 1);
+}
