@@ -327,29 +327,98 @@ void fields(std::string_view object, std::string_view declaration, json& items) 
     }
 }
 
-void rules(const MergedPolicy* p, bool edits, json& items) {
-    if (!p) return;
-    for (const auto& r : edits ? p->edits : p->rules)
-        items.push_back(item(r.rule->name.text, event_item,
-                             fmt::format("{} · {}", edits ? "edit" : "rule", r.layer), r.rule->doc,
-                             '0'));
+// Completion items by label, each offered once.
+class Offer {
+public:
+    explicit Offer(json& items) : items_(items) {}
+    void operator()(json item) {
+        if (labels_.insert(item["label"].get<std::string>()).second)
+            items_.push_back(std::move(item));
+    }
+
+private:
+    json& items_;
+    std::set<std::string> labels_;
+};
+
+// While the document does not parse, its names come from the context, which read the
+// document as saved: the declarations it made there are stale, and what parses now stands for
+// them (a name declared since the save is offered, one deleted since is not).
+bool stale(const Analysis& a, const ast::Ident& declared) {
+    return !a.merged && a.mine(declared.span.file);
 }
 
-void declarations(const MergedPolicy* p, bool restating, json& items) {
-    if (!p) return;
-    for (const auto& s : p->settings)
-        items.push_back(
-            item(s.decl->name.text, constant_item,
-                 fmt::format("setting · {} · `{}`", literal_type(s.decl->value), s.layer),
-                 with_cite(s.decl->doc, s.decl->cite), '1'));
+// The declarations of what parsed of the document, when they are not in `a.names()`.
+std::vector<const ast::Decl*> own_declarations(const Analysis& a) {
+    std::vector<const ast::Decl*> out;
+    if (a.merged || !a.own) return out;
+    for (const auto& decl : a.own->decls)
+        out.push_back(&decl);
+    return out;
+}
+
+// The layer the document's own declarations belong to: its policy, or the root including it.
+std::string own_layer(const Analysis& a) {
+    if (a.own && a.own->has_header) return a.own->name.text;
+    return a.names() ? a.names()->name : "";
+}
+
+json rule_item(const ast::Rule& r, const std::string& layer) {
+    bool edit = r.kind == ast::RuleKind::Edit;
+    return item(r.name.text, event_item, fmt::format("{} · {}", edit ? "edit" : "rule", layer),
+                r.doc, '0');
+}
+
+void rules(const Analysis& a, bool edits, json& items) {
+    Offer offer(items);
+    if (const MergedPolicy* p = a.names())
+        for (const auto& r : edits ? p->edits : p->rules)
+            if (!stale(a, r.rule->name)) offer(rule_item(*r.rule, r.layer));
+    for (const ast::Decl* decl : own_declarations(a))
+        if (const auto* r = std::get_if<ast::Rule>(decl))
+            if ((r->kind == ast::RuleKind::Edit) == edits) offer(rule_item(*r, own_layer(a)));
+}
+
+json setting_item(const ast::Setting& s, const std::string& layer) {
+    return item(s.name.text, constant_item,
+                fmt::format("setting · {} · `{}`", literal_type(s.value), layer),
+                with_cite(s.doc, s.cite), '1');
+}
+
+json table_item(const ast::Table& t, std::size_t rows, const std::string& doc,
+                const std::optional<ast::Cite>& cite) {
+    return item(t.name.text, struct_item, fmt::format("table · {} rows", rows),
+                with_cite(doc, cite), '1');
+}
+
+json def_item(const ast::Def& d) {
+    return item(d.name.text, d.is_function ? function_item : variable_item, def_signature(d), d.doc,
+                '1');
+}
+
+void declarations(const Analysis& a, bool restating, json& items) {
+    Offer offer(items);
+    const MergedPolicy* p = a.names();
+    std::vector<const ast::Decl*> own = own_declarations(a);
+    if (p)
+        for (const auto& s : p->settings)
+            if (!stale(a, s.decl->name)) offer(setting_item(*s.decl, s.layer));
+    for (const ast::Decl* decl : own)
+        if (const auto* s = std::get_if<ast::Setting>(decl)) offer(setting_item(*s, own_layer(a)));
     if (restating) return;
-    for (const auto& t : p->tables)
-        items.push_back(item(t.decl->name.text, struct_item,
-                             fmt::format("table · {} rows", t.rows.size()),
-                             with_cite(t.doc(), t.cite()), '1'));
-    for (const auto& d : p->defs)
-        items.push_back(item(d.decl->name.text, d.decl->is_function ? function_item : variable_item,
-                             def_signature(*d.decl), d.decl->doc, '1'));
+    if (p) {
+        for (const auto& t : p->tables)
+            if (!stale(a, t.decl->name))
+                offer(table_item(*t.decl, t.rows.size(), t.doc(), t.cite()));
+        for (const auto& d : p->defs)
+            if (!stale(a, d.decl->name)) offer(def_item(*d.decl));
+    }
+    for (const ast::Decl* decl : own) {
+        if (const auto* t = std::get_if<ast::Table>(decl))
+            offer(table_item(*t, t->rows.size(), t->doc, t->cite));
+        else if (const auto* d = std::get_if<ast::Def>(decl))
+            offer(def_item(*d));
+    }
 }
 
 // Where the line holding `pos` starts: after a `\n`, or a `\r` alone (LSP's line ends).
@@ -398,7 +467,6 @@ json completion(const Analysis& a, const Document& d, const json& position) {
     std::uint32_t cursor = lines.offset(position_of(position), a.encoding);
     std::size_t line = line_start(text, cursor);
     Cursor c = scan(text.substr(line, cursor - line));
-    const MergedPolicy* p = a.names();
     auto done = [&] { return json{{"isIncomplete", false}, {"items", std::move(items)}}; };
     if (c.in_comment) return done();
     if (c.in_string) {
@@ -424,11 +492,11 @@ json completion(const Analysis& a, const Document& d, const json& position) {
         return done();
     }
     if (auto kind = rule_target(before)) {
-        rules(p, *kind == "edit", items);
+        rules(a, *kind == "edit", items);
         return done();
     }
     bool line_start_word = before.empty();
-    declarations(p, line_start_word, items);
+    declarations(a, line_start_word, items);
     for (auto keyword : vocabulary::reserved_words)
         items.push_back(item(std::string(keyword), keyword_item, "", "", '4'));
     // Words that are keywords only where the grammar expects them.

@@ -10,6 +10,7 @@
 #include "stdlib/builtins.hpp"
 #include "stdlib/embedded.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <map>
@@ -729,4 +730,42 @@ TEST_CASE("lsp: unsaved buffers keep their own URIs, a misspelt keyword has a qu
     CHECK(edit["newText"] == "rule");
     CHECK(edit["range"]["start"] == json{{"line", 2}, {"character", 0}});
     CHECK(edit["range"]["end"] == json{{"line", 2}, {"character", 3}});
+}
+
+// While a later line is being typed the document does not parse, and the names came from the
+// context alone: the document as saved (a name declared since was missing) or, for a file
+// never saved, nothing of the document at all. What parsed of it now gives its own names.
+TEST_CASE("lsp: completion mid-edit offers the names the document declares, saved or not") {
+    fs::path dir = scratch("own_names");
+    LspClient server(cpl::test::source_root.string());
+    initialize(server, dir);
+    fs::path saved = dir / "saved.cpl";
+    std::ofstream(saved) << "policy saved \"P\"\nsetting lim 3 \"d\" cite \"c\"\n";
+    std::string uri = uri_of(saved);
+    open(server, uri,
+         "policy saved \"P\"\nsetting lim 3 \"d\" cite \"c\"\n"
+         "setting newlim 4 \"d\" cite \"c\"\ndef newdef = 2\ndef q = \n");
+    std::set<std::string> names = labels(server.request("textDocument/completion", at(uri, 4, 8)));
+    CHECK(names.count("lim"));
+    CHECK(names.count("newlim"));
+    CHECK(names.count("newdef"));
+    // The saved document's declarations are not offered twice.
+    json items = server.request("textDocument/completion", at(uri, 4, 8))["result"]["items"];
+    CHECK(std::count_if(items.begin(), items.end(),
+                        [](const json& i) { return i["label"] == "lim"; }) == 1);
+
+    std::string unsaved = uri_of(dir / "never_saved.cpl");
+    open(server, unsaved,
+         "policy never_saved \"P\"\nsetting lim 3 \"d\" cite \"c\"\n"
+         "def helper(x: extremity) = count(x.muscles)\ndef q = \n");
+    names = labels(server.request("textDocument/completion", at(unsaved, 3, 8)));
+    CHECK(names.count("lim"));
+    CHECK(names.count("helper"));
+    // After `override rule`: the rules the document declares too.
+    server.notify("textDocument/didChange",
+                  {{"textDocument", {{"uri", unsaved}, {"version", 2}}},
+                   {"contentChanges",
+                    {{{"text", "policy never_saved \"P\"\nrule mine \"m\" when true bill 95860 "
+                               "cite \"c\"\noverride rule "}}}}});
+    CHECK(labels(server.request("textDocument/completion", at(unsaved, 2, 14))).count("mine"));
 }
