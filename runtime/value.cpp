@@ -104,6 +104,32 @@ const TableRowData* TableData::find_otherwise(const Value& key, std::string_view
     return in_ranges(key);
 }
 
+bool TableData::current_dated(std::size_t i, std::string_view date) const {
+    const TableRowData& row = rows[i];
+    if (!row.holds(date)) return false;
+    auto same_key = [](const Value& a, const Value& b) {
+        if (a.kind != b.kind) return false;
+        return a.kind == Kind::String ? a.str() == b.str() : a.number == b.number;
+    };
+    auto same_range = [&](const TableRowData& a, const TableRowData& b) {
+        if (a.string_range != b.string_range) return false;
+        return a.string_range ? same_key(a.keys[0], b.keys[0]) && same_key(a.keys[1], b.keys[1])
+                              : a.low == b.low && a.high == b.high;
+    };
+    for (std::size_t j = i + 1; j < rows.size(); ++j) {
+        const TableRowData& later = rows[j];
+        if (!later.holds(date) || row.is_range != later.is_range) continue;
+        if (row.is_range) {
+            if (same_range(row, later)) return false;
+            continue;
+        }
+        for (const Value& k : row.keys)
+            for (const Value& l : later.keys)
+                if (same_key(k, l)) return false;
+    }
+    return true;
+}
+
 const TableRowData* TableData::in_ranges(const Value& key) const {
     for (auto i : range_rows)
         if (in_range(rows[i], key)) return &rows[i];

@@ -148,7 +148,16 @@ struct TableData {
         return find_otherwise(key, date);
     }
 
+    /// Whether row `i` is the version of its keys a look-up finds on `date`: it holds then, and
+    /// no later row that holds then has one of its keys (`95866 => 1 from "2023-01-01"` after
+    /// `95866 => 4` takes 95866 over). Every row of an undated table is. What `keys`,
+    /// `entries`, `count` and `prefix_rows` list of a dated table.
+    bool current(std::size_t i, std::string_view date) const {
+        return !dated || current_dated(i, date);
+    }
+
 private:
+    bool current_dated(std::size_t i, std::string_view date) const;
     // Dated tables, and numbers (a string of an undated table is answered above).
     const TableRowData* find_otherwise(const Value& key, std::string_view date) const;
     // The first range row that covers `key`.

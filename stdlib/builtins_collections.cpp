@@ -47,7 +47,14 @@ Value copy_list(const std::vector<Value>& items, Arena& arena) {
 Value builtin_count(std::span<const Value> args, BuiltinContext& ctx) {
     if (auto size = count_at_once(args[0])) return *size;
     if (args[0].kind != Kind::Table) builtin_error(ctx, "`count` needs a list or a table");
-    return Value::of_number(static_cast<std::int64_t>(args[0].table->rows.size()));
+    // The rows in force on the date of service, each key once: what `keys` lists.
+    const TableData& table = *args[0].table;
+    if (!table.dated) return Value::of_number(static_cast<std::int64_t>(table.rows.size()));
+    Budget::charge_steps(table.rows.size());
+    std::int64_t n = 0;
+    for (std::size_t i = 0; i < table.rows.size(); ++i)
+        n += table.current(i, ctx.date);
+    return Value::of_number(n);
 }
 
 Value builtin_sum(std::span<const Value> args, BuiltinContext& ctx) {
@@ -267,8 +274,8 @@ Value builtin_keys(std::span<const Value> args, BuiltinContext& ctx) {
     Budget::charge_steps(table.rows.size());
     Value* out = ctx.arena.make_array<Value>(table.rows.size());
     std::size_t n = 0;
-    for (const auto& row : table.rows)
-        if (!table.dated || row.holds(ctx.date)) out[n++] = canonical_key(row);
+    for (std::size_t i = 0; i < table.rows.size(); ++i)
+        if (table.current(i, ctx.date)) out[n++] = canonical_key(table.rows[i]);
     return Value::of_list(out, n);
 }
 
@@ -292,8 +299,9 @@ Value builtin_key_any_case(std::span<const Value> args, BuiltinContext& ctx) {
                });
     };
     Budget::charge_steps(table.rows.size());
-    for (const auto& row : table.rows) {
-        if (row.is_range || (table.dated && !row.holds(ctx.date))) continue;
+    for (std::size_t i = 0; i < table.rows.size(); ++i) {
+        const TableRowData& row = table.rows[i];
+        if (row.is_range || !table.current(i, ctx.date)) continue;
         for (const Value& key : row.keys)
             if (key.kind == Kind::String && same(key.str())) return key;
     }
@@ -305,8 +313,9 @@ Value builtin_entries(std::span<const Value> args, BuiltinContext& ctx) {
     Budget::charge_steps(table.rows.size());
     Value* out = ctx.arena.make_array<Value>(table.rows.size());
     std::size_t n = 0;
-    for (const auto& row : table.rows) {
-        if (table.dated && !row.holds(ctx.date)) continue;
+    for (std::size_t i = 0; i < table.rows.size(); ++i) {
+        if (!table.current(i, ctx.date)) continue;
+        const TableRowData& row = table.rows[i];
         Value* fields = ctx.arena.make_array<Value>(entry_field::count);
         fields[entry_field::key] = canonical_key(row);
         fields[entry_field::value] = row.value;
@@ -320,7 +329,9 @@ Value builtin_units_of(std::span<const Value> args, BuiltinContext& ctx) {
     for (const auto& line : list_arg(args[0], ctx, "units_of")) {
         if (line.kind != Kind::Record || (line.size != shape_line && line.size != shape_claim_line))
             builtin_error(ctx, "`units_of` needs a list of claim lines");
-        if (equal(line.items[0], args[1], ctx.shapes)) total += line.items[1].number;
+        if (equal(line.items[0], args[1], ctx.shapes) &&
+            __builtin_add_overflow(total, line.items[1].number, &total))
+            builtin_error(ctx, "`units_of` overflowed");
     }
     return Value::of_number(total);
 }
@@ -337,17 +348,34 @@ Value builtin_prefix_rows(std::span<const Value> args, BuiltinContext& ctx) {
     std::string_view text = args[1].str();
     // The rows found, in the case's arena: at most one a prefix length and one a range row
     // (a diagnosis is asked about several times a case: no heap allocation each time).
-    std::size_t most = std::min(text.size(), table.longest_string_key) + table.range_rows.size();
+    std::size_t most =
+        table.dated ? table.rows.size()
+                    : std::min(text.size(), table.longest_string_key) + table.range_rows.size();
     auto* found = ctx.arena.make_array<std::uint32_t>(most);
     std::size_t count = 0;
-    auto in_force = [&](std::uint32_t i) { return !table.dated || table.rows[i].holds(ctx.date); };
-    // No key is longer than the longest one: a long string costs no more than a short one.
-    std::size_t longest = std::min(text.size(), table.longest_string_key);
-    Budget::charge_steps(longest);
-    for (std::size_t length = 1; length <= longest; ++length)
-        if (length >= 32 || (table.short_key_lengths >> length & 1))
-            if (const std::uint32_t* row = table.by_string.find(text.substr(0, length)))
-                if (in_force(*row)) found[count++] = *row;
+    auto in_force = [&](std::uint32_t i) { return table.current(i, ctx.date); };
+    if (table.dated) {
+        // The index keeps one version of a key; a dated table, short, is read row by row for
+        // the version in force (a payer's `"G56.0" => false from …` over the base's row).
+        Budget::charge_steps(table.rows.size());
+        for (std::uint32_t i = 0; i < table.rows.size(); ++i) {
+            const TableRowData& row = table.rows[i];
+            if (row.is_range || !in_force(i)) continue;
+            for (const Value& key : row.keys)
+                if (key.kind == Kind::String && text.starts_with(key.str())) {
+                    found[count++] = i;
+                    break;
+                }
+        }
+    } else {
+        // No key is longer than the longest one: a long string costs no more than a short one.
+        std::size_t longest = std::min(text.size(), table.longest_string_key);
+        Budget::charge_steps(longest);
+        for (std::size_t length = 1; length <= longest; ++length)
+            if (length >= 32 || (table.short_key_lengths >> length & 1))
+                if (const std::uint32_t* row = table.by_string.find(text.substr(0, length)))
+                    found[count++] = *row;
+    }
     // A range of strings ("G56.00".."G56.03") answers for every string between its bounds.
     for (auto i : table.range_rows) {
         const TableRowData& row = table.rows[i];

@@ -105,7 +105,7 @@ void run_edits(CaseState& s, std::size_t first_index);
 Edit make_edit(CaseState& s, std::string_view severity, std::string_view code);
 
 // claim.cpp: the lines billed, and the claim as edits see it.
-void add_line(CaseState& s, std::string_view code, std::int64_t units,
+bool add_line(CaseState& s, std::string_view code, std::int64_t units,
               std::vector<std::string_view> modifiers);
 Value claim_value(CaseState& s);
 Value claim_value_of(CaseState& s, const std::vector<Line>& lines);

@@ -31,15 +31,18 @@ Value lines_value(Arena& arena, const Lines& lines, LineOf line_of) {
 } // namespace
 
 // A line with the same code and the same modifiers as an existing one merges into it (the
-// units add up); otherwise it is added at the end, in the name of the running rule.
-void add_line(CaseState& s, std::string_view code, std::int64_t units,
+// units add up: false, and the line unchanged, when they overflow); otherwise it is added at
+// the end, in the name of the running rule.
+bool add_line(CaseState& s, std::string_view code, std::int64_t units,
               std::vector<std::string_view> modifiers) {
     for (auto& state : s.lines) {
         if (state.line.code == code && state.line.modifiers == modifiers) {
+            std::int64_t total = 0;
+            if (__builtin_add_overflow(state.line.units, units, &total)) return false;
+            state.line.units = total;
             s.claim_dirty = true;
-            state.line.units += units;
             if (s.explain) add_because(s, state.line.because);
-            return;
+            return true;
         }
     }
     if (s.coverage) mark_fired(s);
@@ -55,6 +58,7 @@ void add_line(CaseState& s, std::string_view code, std::int64_t units,
     if (s.explain) add_because(s, state.line.because);
     s.lines.push_back(std::move(state));
     s.claim_dirty = true;
+    return true;
 }
 
 // The claim as edits see it: one `line` record per live line.

@@ -1,6 +1,7 @@
 // interpreter/eval/rules.cpp — running a rule or an edit: exceptions first, then its clauses
 // in order (for, let, when), then its actions (bill, cap, deny/warn/info, document, modifiers).
 #include "interpreter/eval/case_state.hpp"
+#include "lang/codes.hpp"
 #include "lang/vocabulary.hpp"
 
 #include <algorithm>
@@ -83,9 +84,14 @@ Value invariant_let(CaseState& s, std::size_t index, const ClauseCode& c) {
 // without).
 [[gnu::noinline]] void bill(CaseState& s, const ClauseCode& c) {
     Value code = s.expr.eval(c.expr);
-    if (code.kind != Kind::String || code.size == 0)
+    // A text made for the case (`code(case.id)`) is checked here as the checker checks a
+    // constant: a line's code is a procedure code, or no claim can carry it.
+    if (code.kind != Kind::String || !is_procedure_code(code.str()))
         Expressions::fail(c.expr, "eval.type",
-                          fmt::format("a billed code must be a code, got {}", s.expr.text(code)));
+                          fmt::format("a billed code must be a procedure code (five digits, four "
+                                      "digits and F, T, U, M or A, or a letter and four digits), "
+                                      "got {}",
+                                      s.expr.text(code)));
     std::int64_t units = c.units ? s.expr.number(*c.units) : 1;
     if (units < 0)
         Expressions::fail(*c.units, "eval.negative_units",
@@ -103,7 +109,10 @@ Value invariant_let(CaseState& s, std::size_t index, const ClauseCode& c) {
         }
     }
     if (s.explain) note_billed(s, c, code.str(), units);
-    add_line(s, code.str(), units, std::move(modifiers));
+    if (!add_line(s, code.str(), units, std::move(modifiers)))
+        Expressions::fail(
+            c.units ? *c.units : c.expr, "eval.overflow",
+            fmt::format("the units of {} billed so far and these {} overflow", code.str(), units));
 }
 
 // Why a cap cut a line, in the edit's words: its `because` before the cap, which can name the

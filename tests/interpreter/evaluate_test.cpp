@@ -125,6 +125,49 @@ TEST_CASE("a negative cap or billed units are the case's error, not a 0") {
     CHECK(none.error.find("units cannot be negative (-2)") != std::string::npos);
 }
 
+TEST_CASE("merged units that overflow, and a billed text that is no code, are the case's error") {
+    // Two lines of 95860 merged past 64 bits printed a negative line, and `units_of` summed
+    // them the same way; `bill code(case.id)` billed "x".
+    auto huge = make("rule r for d in case.diagnoses bill 95860 units 9_000_000_000_000_000_000 "
+                     "cite \"x\"\n");
+    auto merged = huge.run(R"({"id": "c", "diagnoses": ["G56.01", "G20"]})");
+    CHECK_FALSE(merged.result);
+    CHECK(merged.error.find("[eval.overflow]") != std::string::npos);
+    auto text = make("rule r when true bill code(case.id) cite \"x\"\n");
+    auto billed = text.run(R"({"id": "x"})");
+    CHECK_FALSE(billed.result);
+    CHECK(billed.error.find("a billed code must be a procedure code") != std::string::npos);
+    CHECK(text.run(R"({"id": "95860"})").result);
+}
+
+TEST_CASE("a dated table's count, keys, entries and prefix_rows see the version in force") {
+    // A later version of a key (a payer's, or a row from a date) takes it over, as a look-up
+    // does: the earlier one is not listed beside it, and prefix_rows returns the new value.
+    auto r = make("table lim \"units a day\"\n"
+                  "  95866 => 4\n  95867 => 2\n  95866 => 1 from \"2023-01-01\"\n"
+                  "  95868 => 3 until \"2024-03-01\"\nend\n"
+                  "table covered \"covered diagnoses\"\n"
+                  "  \"G56.0\" => \"base\"\n  \"G56.0\" => \"payer\" from \"2024-01-01\"\n"
+                  "  \"G20\" => \"pd\" until \"2024-03-01\"\nend\n"
+                  "def n = count(lim)\n"
+                  "def k = keys(lim)\n"
+                  "def total = sum([e.value for e in entries(lim)])\n"
+                  "def dx = flatten([prefix_rows(covered, d) for d in case.diagnoses])\n"
+                  "rule r when true bill 95860 units n cite \"x\"\n"
+                  "rule s when total == 3 bill 95861 cite \"x\"\n"
+                  "rule u when dx == [\"payer\"] bill 95863 cite \"x\"\n");
+    // 2024-05-01: 95866 => 1 and 95867 => 2 (95868 has ended): two rows, 3 units a day in all.
+    auto after =
+        r.run(R"({"id": "c", "date_of_service": "2024-05-01", "diagnoses": ["G56.01", "G20.1"]})");
+    REQUIRE(after.result);
+    CHECK(lines_of(*after.result) == "95860 x2; 95861 x1; 95863 x1");
+    // 2022-05-01: 95866 => 4, 95867, 95868 (three rows); G56.0 is the base's, G20 in force.
+    auto before =
+        r.run(R"({"id": "c", "date_of_service": "2022-05-01", "diagnoses": ["G56.01", "G20.1"]})");
+    REQUIRE(before.result);
+    CHECK(lines_of(*before.result) == "95860 x3");
+}
+
 TEST_CASE("warnings and documentation, interpolated messages") {
     auto r =
         make("rule many let n = count(case.extremities) when n > 1\n"
