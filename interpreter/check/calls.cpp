@@ -306,6 +306,17 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
                           type_name(types[i])))
             .notes.push_back(std::string(builtin->signature));
     }
+    // `sort` orders numbers and texts: a list of true/false, records or lists came back as it
+    // went in, read as sorted.
+    if (n == "sort" && !types.empty() && types[0] && types[0]->kind == TypeKind::List &&
+        types[0]->element &&
+        (types[0]->element->kind == TypeKind::Bool || types[0]->element->kind == TypeKind::Record ||
+         types[0]->element->kind == TypeKind::List))
+        error("check.type_mismatch", c.args[0].span,
+              fmt::format("`sort` orders numbers, codes and strings, not {}",
+                          types[0]->element->kind == TypeKind::List ? std::string("lists")
+                                                                    : plural(types[0]->element)))
+            .notes.push_back(std::string(builtin->signature));
     // A table looked up with a case field: a key the field never holds is a row never found.
     if (args.size() == 2 && (n == "prefix_rows" || n == "row_key"))
         never_a_key(fields[1], args[0], c.args[0], n == "prefix_rows");
