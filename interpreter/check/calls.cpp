@@ -317,6 +317,21 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
                           types[0]->element->kind == TypeKind::List ? std::string("lists")
                                                                     : plural(types[0]->element)))
             .notes.push_back(std::string(builtin->signature));
+    // `intersects(xs, ys)` is `any x in xs: x in ys`, and is refused as it is when no element
+    // of one can equal an element (or key) of the other: always false.
+    if (n == "intersects" && types.size() == 2 && types[0] && types[1] &&
+        types[0]->kind == TypeKind::List && types[0]->element) {
+        const TypeP& other = types[1]->kind == TypeKind::List    ? types[1]->element
+                             : types[1]->kind == TypeKind::Table ? types[1]->key
+                                                                 : nullptr;
+        if (other && !comparable(types[0]->element, other))
+            error("check.incomparable", c.args[1].span,
+                  fmt::format("`intersects` looks for {} among {}`{}`, which are {}: it is "
+                              "always false",
+                              plural(types[0]->element),
+                              types[1]->kind == TypeKind::Table ? "the keys of table " : "",
+                              source_text(c.args[1].span), plural(other)));
+    }
     // A table looked up with a case field: a key the field never holds is a row never found.
     if (args.size() == 2 && (n == "prefix_rows" || n == "row_key"))
         never_a_key(fields[1], args[0], c.args[0], n == "prefix_rows");
