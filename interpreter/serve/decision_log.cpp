@@ -4,50 +4,15 @@
 #include "interpreter/serve/fingerprint.hpp"
 #include "interpreter/serve/json_dump.hpp"
 #include "interpreter/serve/policy_store.hpp"
-#include "lang/json_nesting.hpp"
+#include "lang/utf8.hpp"
 
-#include <cctype>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <random>
 
 namespace cpl::serve {
 
-Identifiers identifiers_of(std::string_view case_json) {
-    Identifiers ids;
-    // A case nested too deep for the JSON library was refused by the case reader already.
-    if (json_nesting(case_json) > max_json_nesting) return ids;
-    auto doc = nlohmann::json::parse(case_json, nullptr, false);
-    if (!doc.is_object()) return ids;
-    auto text = [](const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : ""; };
-    if (auto it = doc.find("id"); it != doc.end()) ids.id = text(*it);
-    if (auto it = doc.find("date_of_service"); it != doc.end())
-        if (auto d = text(*it); !d.empty()) ids.dates.push_back(d);
-    if (auto it = doc.find("history"); it != doc.end() && it->is_array())
-        for (const auto& h : *it)
-            if (h.is_object())
-                if (auto d = h.find("date_of_service"); d != h.end())
-                    if (auto s = text(*d); !s.empty()) ids.dates.push_back(s);
-    return ids;
-}
-
 namespace {
-
-void replace_all(std::string& text, std::string_view from, std::string_view to) {
-    if (from.empty()) return;
-    for (std::size_t at = text.find(from); at != std::string::npos;
-         at = text.find(from, at + to.size()))
-        text.replace(at, from.size(), to);
-}
-
-std::string masked_date(const std::string& date) {
-    if (date.size() >= 4) return date.substr(0, 4) + "-**-**";
-    return "****";
-}
-
-bool digit(char c) {
-    return c >= '0' && c <= '9';
-}
 
 // The end of the JSON string whose opening quote is at `open` (the index past its closing
 // quote), or npos.
@@ -59,6 +24,119 @@ std::size_t string_end(std::string_view json, std::size_t open) {
             return at + 1;
     }
     return std::string_view::npos;
+}
+
+// A string token's text; one that does not decode (a bad escape) as it is written.
+std::string decoded(std::string_view token) {
+    auto value = nlohmann::json::parse(token, nullptr, false);
+    if (value.is_string()) return value.get<std::string>();
+    token.remove_prefix(1);
+    if (token.ends_with('"')) token.remove_suffix(1);
+    return std::string(token);
+}
+
+struct Frame {
+    bool object;
+    std::string key; // in an object, the key of the member being read
+};
+
+// Calls `value(stack, begin, end)` for every string that is a value (not a key), whatever
+// else the text holds: nothing is parsed but strings and brackets, so a number no double
+// holds (`1e400`), a key given twice or text that stops being JSON hides no value after it,
+// and every member of a repeated key is seen. No recursion, so any nesting is walked.
+template <typename OnValue> void walk_strings(std::string_view json, OnValue&& value) {
+    std::vector<Frame> stack;
+    bool expect_key = false;
+    for (std::size_t at = 0; at < json.size();) {
+        switch (json[at]) {
+        case '{':
+            stack.push_back({true, {}});
+            expect_key = true;
+            ++at;
+            break;
+        case '[':
+            stack.push_back({false, {}});
+            expect_key = false;
+            ++at;
+            break;
+        case '}':
+        case ']':
+            if (!stack.empty()) stack.pop_back();
+            expect_key = false;
+            ++at;
+            break;
+        case ',':
+            expect_key = !stack.empty() && stack.back().object;
+            ++at;
+            break;
+        case '"': {
+            std::size_t end = std::min(string_end(json, at), json.size());
+            if (expect_key && !stack.empty() && stack.back().object)
+                stack.back().key = decoded(json.substr(at, end - at));
+            else
+                value(std::as_const(stack), at, end);
+            expect_key = false;
+            at = end;
+            break;
+        }
+        default: // white space, ':', numbers and literals hold nothing to mask
+            ++at;
+        }
+    }
+}
+
+// A value as the case reader quotes it in a message (`in_quotes`, case_errors.cpp): whole,
+// or cut at clip_point with `…` and its length.
+std::string reader_quoted(std::string_view text) {
+    std::size_t cut = clip_point(text);
+    if (cut != std::string_view::npos)
+        return fmt::format("\"{}\u2026\" ({} bytes)", text.substr(0, cut), text.size());
+    return fmt::format("\"{}\"", text);
+}
+
+// `text` without the blanks the case reader trims from a name (blank_prefix, blank_suffix).
+std::string_view trimmed(std::string_view text) {
+    text.remove_prefix(blank_prefix(text));
+    text.remove_suffix(blank_suffix(text));
+    return text;
+}
+
+// Replaces every `from` in `text`; whether any was.
+bool replace_all(std::string& text, std::string_view from, std::string_view to) {
+    if (from.empty()) return false;
+    bool any = false;
+    for (std::size_t at = text.find(from); at != std::string::npos;
+         at = text.find(from, at + to.size())) {
+        text.replace(at, from.size(), to);
+        any = true;
+    }
+    return any;
+}
+
+// Every quoted stretch of `text` (`"…"`) becomes what `to` makes of its contents: what a
+// message quotes when the value it should quote was not found in it.
+template <typename To> void replace_quoted(std::string& text, To&& to) {
+    for (std::size_t open = text.find('"'); open != std::string::npos;) {
+        std::size_t close = text.find('"', open + 1);
+        if (close == std::string::npos) break;
+        std::string with =
+            "\"" + to(std::string_view(text).substr(open + 1, close - open - 1)) + "\"";
+        text.replace(open, close + 1 - open, with);
+        open = text.find('"', open + with.size());
+    }
+}
+
+// The year is kept only when the value begins with one, so no character is cut in half
+// (`２０２５-03-14`, fullwidth digits, lost the last byte of its second digit).
+std::string masked_date(std::string_view date) {
+    bool year = date.size() >= 4;
+    for (std::size_t i = 0; year && i < 4; ++i)
+        year = date[i] >= '0' && date[i] <= '9';
+    return year ? std::string(date.substr(0, 4)) + "-**-**" : "****";
+}
+
+bool digit(char c) {
+    return c >= '0' && c <= '9';
 }
 
 // Every date written `YYYY-MM-DD` keeps its year: the dates a rule derives from the date of
@@ -77,53 +155,103 @@ void mask_dates(std::string& text) {
     }
 }
 
-} // namespace
-
-std::string mask(std::string_view json, const Identifiers& ids, std::string_view salt) {
-    std::string out(json);
-    // The id where the result holds it, and nowhere else: its first member (`{"case": ID`,
-    // a result's and an error's alike) and the `case ID:` an error's message begins with.
-    // A string of the result that merely equals the id (a case named `denied` and a line's
-    // status) is the result's own, and the log must show it as sent.
-    static constexpr std::string_view head = "{\"case\": \"";
-    if (out.starts_with(head)) {
-        std::size_t end = string_end(out, head.size() - 1);
-        if (end != std::string::npos) {
-            std::string raw = out.substr(head.size(), end - 1 - head.size());
-            auto id = nlohmann::json::parse("\"" + raw + "\"", nullptr, false);
-            if (id.is_string() && !id.get<std::string>().empty()) {
-                std::string token =
-                    "id:" + sha256_hex(std::string(salt) + id.get<std::string>()).substr(0, 12);
-                std::string said = "\"error\": \"case " + raw + ":";
-                if (std::size_t at = out.find(said, end); at != std::string::npos)
-                    out.replace(at, said.size(), "\"error\": \"case " + token + ":");
-                out.replace(head.size(), raw.size(), token);
-            }
-        }
-    }
-    // An id the case reader refused (`"id": "Jane Doe "`) is quoted in its error and help
-    // (`"Jane Doe " has spaces …`, `write "Jane Doe"`): in an error at the path `id`, every
-    // mention of it, spaces trimmed, is masked.
-    if (!ids.id.empty() && out.find("\"path\": \"id\"") != std::string::npos) {
-        std::string token = "id:" + sha256_hex(std::string(salt) + ids.id).substr(0, 12);
-        std::string_view trimmed = ids.id;
-        while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.front())))
-            trimmed.remove_prefix(1);
-        while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.back())))
-            trimmed.remove_suffix(1);
-        for (std::string_view text : {std::string_view(ids.id), trimmed}) {
-            if (text.empty()) continue;
-            std::string dumped = json_dump(nlohmann::json(std::string(text)));
-            replace_all(out, dumped.substr(1, dumped.size() - 2), token);
-        }
-    }
-    // A date the case reader refused may be quoted in any form; then every whole date.
-    for (const auto& date : ids.dates)
-        replace_all(out, date, masked_date(date));
-    mask_dates(out);
-    return out;
+bool is_date_path(std::string_view path) {
+    return path == "date_of_service" ||
+           (path.starts_with("history[") && path.ends_with("].date_of_service"));
 }
 
+} // namespace
+
+Identifiers identifiers_of(std::string_view case_json) {
+    Identifiers ids;
+    walk_strings(case_json,
+                 [&](const std::vector<Frame>& stack, std::size_t begin, std::size_t end) {
+                     const Frame& in = stack.empty() ? Frame{false, {}} : stack.back();
+                     if (!in.object) return;
+                     // A date of service at any depth, not only history's: masking one more string
+                     // costs nothing, missing one leaks it.
+                     if (in.key == "date_of_service")
+                         ids.dates.push_back(decoded(case_json.substr(begin, end - begin)));
+                     else if (in.key == "id" && stack.size() == 1)
+                         ids.ids.push_back(decoded(case_json.substr(begin, end - begin)));
+                 });
+    return ids;
+}
+
+std::string mask(std::string_view json, const Identifiers& given, std::string_view salt) {
+    auto token = [&](std::string_view id) {
+        return "id:" + sha256_hex(std::string(salt) + std::string(id)).substr(0, 12);
+    };
+    // The result's own `case` (the id the case reader read) and the error's `path`, read
+    // first: an error's message comes before its path.
+    std::string case_id, path;
+    walk_strings(json, [&](const std::vector<Frame>& stack, std::size_t begin, std::size_t end) {
+        if (stack.size() != 1) return;
+        if (stack[0].key == "case") case_id = decoded(json.substr(begin, end - begin));
+        if (stack[0].key == "path") path = decoded(json.substr(begin, end - begin));
+    });
+    Identifiers ids = given;
+    if (!case_id.empty()) ids.ids.push_back(case_id);
+
+    // Each value as a message quotes it, with what replaces it: an id and its trimmed form
+    // (the help's `write "Jane Doe"`) by the id's token, a date by its masked form.
+    std::vector<std::pair<std::string, std::string>> id_quotes, date_quotes;
+    for (const auto& id : ids.ids)
+        for (std::string_view form : {std::string_view(id), trimmed(id)})
+            if (!form.empty()) id_quotes.emplace_back(reader_quoted(form), "\"" + token(id) + "\"");
+    for (const auto& date : ids.dates)
+        if (!date.empty())
+            date_quotes.emplace_back(reader_quoted(date), "\"" + masked_date(date) + "\"");
+    auto replace_each = [](std::string& text, const auto& quotes) {
+        bool any = false;
+        for (const auto& [from, to] : quotes)
+            any = replace_all(text, from, to) || any;
+        return any;
+    };
+
+    std::string out;
+    out.reserve(json.size());
+    std::size_t copied = 0;
+    walk_strings(json, [&](const std::vector<Frame>& stack, std::size_t begin, std::size_t end) {
+        std::string_view member = stack.empty() ? std::string_view() : stack[0].key;
+        // The result's own names: its policy, fingerprint and the path of an error.
+        if (stack.size() == 1 &&
+            (member == "policy" || member == "fingerprint" || member == "path"))
+            return;
+        std::string text = decoded(json.substr(begin, end - begin));
+        std::string before = text;
+        bool message = stack.size() == 1 && (member == "error" || member == "help");
+        // The id where the result holds it, and nowhere else: its first member (`{"case": ID`,
+        // a result's and an error's alike) and the `case ID:` an error's message begins with.
+        // A string of the result that merely equals the id (a case named `denied` and a line's
+        // status) is the result's own, and the log must show it as sent.
+        if (stack.size() == 1 && member == "case" && !text.empty()) text = token(text);
+        if (stack.size() == 1 && member == "error" && !case_id.empty()) {
+            std::string head = "case " + clipped(case_id) + ":";
+            if (text.starts_with(head))
+                text.replace(0, head.size(), "case " + token(case_id) + ":");
+        }
+        // An id or date the case reader refused is quoted in its error and help (`"Jane Doe "
+        // has spaces …`, `write "Jane Doe"`, `got "03/14/2025"`). Found by the values the
+        // case holds under those keys, every one of them; when none is found in an error at
+        // such a path, every quoted value of it is masked rather than risk one.
+        // The field's own name is no patient's.
+        if (message && path == "id" && !replace_each(text, id_quotes))
+            replace_quoted(
+                text, [&](std::string_view q) { return q == "id" ? std::string(q) : token(q); });
+        if (message && !replace_each(text, date_quotes) && is_date_path(path))
+            replace_quoted(text, [](std::string_view q) {
+                return q == "date_of_service" ? std::string(q) : std::string("****");
+            });
+        mask_dates(text);
+        if (text == before) return;
+        out.append(json.substr(copied, begin - copied));
+        out += json_dump(nlohmann::json(text));
+        copied = end;
+    });
+    out.append(json.substr(copied));
+    return out;
+}
 DecisionLog::DecisionLog(const std::string& path, bool unmasked) : unmasked_(unmasked) {
     file_ = std::fopen(path.c_str(), "a");
     std::random_device random;

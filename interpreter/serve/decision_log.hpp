@@ -12,21 +12,25 @@
 
 namespace cpl::serve {
 
-/// The values in a case that identify a patient or an encounter: its `id`, its
-/// `date_of_service` and each `history[].date_of_service`. Read leniently: a case that does
-/// not parse identifies nothing more than its text, which is never logged.
+/// The values in a case that identify a patient or an encounter: its `id` and every
+/// `date_of_service` (the case's, each `history[]`'s). Every value of a key given twice is
+/// kept, and the text is scanned rather than parsed, so a case the case reader refuses (a
+/// number out of range, a repeated key, text that stops being JSON) still yields each value
+/// written before or after the fault: the reader's error may quote any of them.
 struct Identifiers {
-    std::string id;
+    std::vector<std::string> ids;
     std::vector<std::string> dates;
 };
 Identifiers identifiers_of(std::string_view case_json);
 
-/// Masks the identifiers in `json`, a result or error object as the server sends it: the id
-/// where the result holds it (its `case` member and the `case ID:` an error message begins
-/// with) becomes `"id:" + 12 hex digits` of a salted SHA-256 (the same id masks the same way
+/// Masks the identifiers in `json`, a result or error object as the server sends it, string
+/// by string (nothing outside a string value changes, so the line stays JSON): the id where
+/// the result holds it (its `case` member and the `case ID:` an error message begins with)
+/// becomes `"id:" + 12 hex digits` of a salted SHA-256 (the same id masks the same way
 /// within one server run, so a log can still group one case's decisions); every date written
-/// `YYYY-MM-DD`, the case's and those derived from it, keeps its year (`2025-**-**`, as the
-/// HIPAA safe harbour allows), and `ids.dates` are masked in whatever form they are quoted.
+/// `YYYY-MM-DD`, the case's and those derived from it, keeps its year (`2025-**-**`, as the HIPAA
+/// safe harbour allows); an id or date the case reader refused is masked where its error and help
+/// quote it, and when they quote none of `ids`, everything they quote is.
 std::string mask(std::string_view json, const Identifiers& ids, std::string_view salt);
 
 class DecisionLog {

@@ -484,6 +484,89 @@ TEST_CASE("serve: the decision log masks the id where it is the id, and every da
     CHECK(result(4)["values"]["one_year_before"] == "\"2024-**-**\"");
 }
 
+// The masker found the values to mask by parsing the case again with the JSON library, which
+// refused `1e400` (so nothing was masked) and kept the last of a repeated key where the case
+// reader reports the first: a refused id or date was logged as sent.
+TEST_CASE("serve: the decision log masks a refused id or date whatever else the case holds",
+          "[serve]") {
+    std::string path = cpl::test::scratch_file("refused_decisions.jsonl").string();
+    std::remove(path.c_str());
+    const std::vector<std::string> cases = {
+        R"({"id":"Jane Doe ","larynx":1e400})",
+        R"({"id":"PAT-1","date_of_service":"03/14/2025","larynx":1e400})",
+        R"({"id":"PAT-1","date_of_service":"03/14/2025","date_of_service":"2025-01-01"})",
+        R"({"id":"PAT-1","history":[{"date_of_service":"03/14/2024","codes":["95886"]}],)"
+        R"("larynx":1e400})",
+        R"({"larynx":1e400,"id":"Jane Doe "})"};
+    {
+        cpl::serve::Options options;
+        options.decision_log = path;
+        TestServer server(options);
+        auto client = server.client();
+        for (const auto& body : cases) {
+            auto res = client.Post("/v1/evaluate", body, "application/json");
+            REQUIRE(res);
+            CHECK(res->status == 422);
+            REQUIRE(client.Post("/v1/batch", body + "\n", "application/x-ndjson"));
+        }
+    }
+    auto lines = lines_of(slurp(path));
+    std::remove(path.c_str());
+    REQUIRE(lines.size() == 2 * cases.size());
+    for (const auto& line : lines) {
+        INFO(line);
+        for (const char* secret : {"Jane Doe", "03/14/2025", "03/14/2024", "PAT-1"})
+            CHECK(line.find(secret) == std::string::npos);
+        CHECK(json::parse(line)["result"]["case"].get<std::string>().starts_with("id:"));
+    }
+    std::string error = json::parse(lines[2])["result"]["error"];
+    CHECK(error.find("got \"03/1-**-**\"") == std::string::npos);
+    CHECK(error.find("got \"****\"") != std::string::npos);
+}
+
+// A refused date was masked by replacing it wherever its text appeared in the result: a date
+// `:`, `a` or `1` broke the line's JSON, its members and its fingerprint; and a date of
+// fullwidth digits kept its first 4 bytes, half a character, so the line was not UTF-8.
+TEST_CASE("serve: a refused date is masked in its quote alone, the log line whole JSON",
+          "[serve]") {
+    std::string path = cpl::test::scratch_file("odd_date_decisions.jsonl").string();
+    std::remove(path.c_str());
+    const std::vector<std::string> dates = {":", "a", "1", "\uff12\uff10\uff12\uff15-03-14",
+                                            "\u00e9t\u00e9"};
+    std::string fingerprint;
+    {
+        cpl::serve::Options options;
+        options.decision_log = path;
+        TestServer server(options);
+        auto client = server.client();
+        fingerprint = json::parse(client.Get("/v1/health")->body)["policies"][0]["fingerprint"];
+        std::string batch;
+        for (const auto& date : dates) {
+            std::string body =
+                fmt::format(R"({{"id": "p1", "date_of_service": "{}", "claim": []}})", date);
+            REQUIRE(client.Post("/v1/evaluate", body, "application/json"));
+            batch += body + "\n";
+        }
+        REQUIRE(client.Post("/v1/batch", batch, "application/x-ndjson"));
+    }
+    auto lines = lines_of(slurp(path));
+    std::remove(path.c_str());
+    REQUIRE(lines.size() == 2 * dates.size());
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        INFO(lines[i]);
+        json logged = json::parse(lines[i]); // throws on invalid JSON or UTF-8
+        json result = logged["result"];
+        CHECK(logged["fingerprint"] == fingerprint);
+        CHECK(result["fingerprint"] == fingerprint);
+        CHECK(result["policy"] == "standard");
+        CHECK(result["path"] == "date_of_service");
+        CHECK(result["case"].get<std::string>().starts_with("id:"));
+        CHECK(result["error"].get<std::string>().ends_with("got \"****\""));
+        if (i >= dates.size()) CHECK(result["line"] == i - dates.size() + 1);
+        CHECK(lines[i].find("\xef\xbc") == std::string::npos); // no fullwidth digit left
+    }
+}
+
 // openapi.yaml drifted from the answers: a diff's `source` changes, a policy's dates of
 // service, and the `sources` of lines and edits were sent but not described.
 TEST_CASE("serve: docs/openapi.yaml names every member the answers carry", "[serve]") {
