@@ -243,6 +243,14 @@ std::string mask(std::string_view json, const Identifiers& given, std::string_vi
             replace_quoted(text, [](std::string_view q) {
                 return q == "date_of_service" ? std::string(q) : std::string("****");
             });
+        // A printed value (`print=`) that is the id, or quotes it (a definition that reads
+        // `case.id`, a record or list holding it).
+        if (stack.size() == 2 && member == "values") {
+            for (const auto& id : ids.ids)
+                if (!id.empty() && text == id) text = token(id);
+            replace_each(text, id_quotes);
+            replace_each(text, date_quotes);
+        }
         mask_dates(text);
         if (text == before) return;
         out.append(json.substr(copied, begin - copied));

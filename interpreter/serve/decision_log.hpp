@@ -27,10 +27,11 @@ Identifiers identifiers_of(std::string_view case_json);
 /// by string (nothing outside a string value changes, so the line stays JSON): the id where
 /// the result holds it (its `case` member and the `case ID:` an error message begins with)
 /// becomes `"id:" + 12 hex digits` of a salted SHA-256 (the same id masks the same way
-/// within one server run, so a log can still group one case's decisions); every date written
-/// `YYYY-MM-DD`, the case's and those derived from it, keeps its year (`2025-**-**`, as the HIPAA
-/// safe harbour allows); an id or date the case reader refused is masked where its error and help
-/// quote it, and when they quote none of `ids`, everything they quote is.
+/// within one server run, so a log can still group one case's decisions), and so does a
+/// printed value (`values`) that is or quotes an id; every date written `YYYY-MM-DD`, the
+/// case's and those derived from it, keeps its year (`2025-**-**`, as the HIPAA safe harbour
+/// allows); an id or date the case reader refused is masked where its error and help quote
+/// it, and when they quote none of `ids`, everything they quote is.
 std::string mask(std::string_view json, const Identifiers& ids, std::string_view salt);
 
 class DecisionLog {

@@ -567,6 +567,39 @@ TEST_CASE("serve: a refused date is masked in its quote alone, the log line whol
     }
 }
 
+// A definition that reads `case.id`, printed (`print=`), put the id in the log as it was, where
+// the result's `case` member masked it.
+TEST_CASE("serve: the decision log masks the id in a printed value that quotes it", "[serve]") {
+    std::string path = cpl::test::scratch_file("printed_decisions.jsonl").string();
+    std::remove(path.c_str());
+    std::filesystem::path leak = cpl::test::scratch_file("leak.cpl");
+    std::ofstream(leak) << "policy leak extends standard \"leak test\"\n"
+                           "def my_id = case.id\n"
+                           "def ids = [case.id, \"other\"]\n";
+    {
+        cpl::serve::Options options;
+        options.decision_log = path;
+        options.policies = {"standard", leak.string()};
+        TestServer server(options);
+        auto client = server.client();
+        auto res = client.Post("/v1/evaluate?policy=leak&print=my_id,ids",
+                               R"({"id": "PAT-SMITH-0042"})", "application/json");
+        REQUIRE(res);
+        REQUIRE(res->status == 200);
+        CHECK(json::parse(res->body)["values"]["my_id"] == "\"PAT-SMITH-0042\""); // answered as is
+    }
+    auto lines = lines_of(slurp(path));
+    std::remove(path.c_str());
+    REQUIRE(lines.size() == 1);
+    INFO(lines[0]);
+    CHECK(lines[0].find("PAT-SMITH") == std::string::npos);
+    json result = json::parse(lines[0])["result"];
+    std::string token = result["case"];
+    CHECK(token.starts_with("id:"));
+    CHECK(result["values"]["my_id"] == "\"" + token + "\"");
+    CHECK(result["values"]["ids"] == "[\"" + token + "\", \"other\"]");
+}
+
 // openapi.yaml drifted from the answers: a diff's `source` changes, a policy's dates of
 // service, and the `sources` of lines and edits were sent but not described.
 TEST_CASE("serve: docs/openapi.yaml names every member the answers carry", "[serve]") {
