@@ -10,6 +10,7 @@
 #include "interpreter/serve/web_assets.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <fmt/format.h>
@@ -29,6 +30,20 @@ using Clock = std::chrono::steady_clock;
 bool is_byte_count(const std::string& header) {
     return !header.empty() && header.size() <= 19 &&
            std::all_of(header.begin(), header.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Whether the body is a form (`multipart/form-data`), its media type compared ignoring case
+// (RFC 9110, 8.3.1): the library's test is case-sensitive, and `Multipart/Form-Data` was read
+// as a case (a 422) rather than refused.
+bool is_form_data(const httplib::Request& req) {
+    std::string type = req.get_header_value("Content-Type");
+    type = type.substr(0, type.find(';'));
+    std::size_t first = type.find_first_not_of(" \t");
+    if (first == std::string::npos) return false;
+    type = type.substr(first, type.find_last_not_of(" \t") + 1 - first);
+    std::transform(type.begin(), type.end(), type.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return type == "multipart/form-data";
 }
 
 // The query string alone: httplib also parses a form-encoded *body* into req.params, and a
@@ -271,7 +286,7 @@ struct Server::Impl {
                 // The library reads a form-data body only into parts, and with no part
                 // reader it threw (a 500, uncounted). A case is JSON, not a form: refused
                 // before the body is read, and the connection ends with the answer.
-                if (req.is_multipart_form_data()) {
+                if (is_form_data(req)) {
                     res.set_header("Connection", "close");
                     close_after_response();
                     answer(path, req, res, [&] {

@@ -926,6 +926,27 @@ TEST_CASE("serve: a multipart/form-data body is a counted 415 that says the body
     still_serving(server);
 }
 
+// The form-data test was the library's, case-sensitive: `Multipart/Form-Data` was read as a
+// case (422). A media type's name is case-insensitive (RFC 9110, 8.3.1).
+TEST_CASE("serve: a multipart/form-data body is refused whatever the case of its type",
+          "[serve][robustness]") {
+    TestServer server;
+    for (const char* type : {"Multipart/Form-Data; boundary=x", "MULTIPART/FORM-DATA;boundary=x",
+                             "multipart/form-data ; boundary=x"}) {
+        INFO(type);
+        auto client = server.client();
+        auto res = client.Post("/v1/evaluate", "--x\r\n\r\n{}\r\n--x--\r\n", type);
+        REQUIRE(res);
+        CHECK(res->status == 415);
+        CHECK(res->body.find("the body is read as JSON") != std::string::npos);
+    }
+    // Another multipart type is no form: read as the body it is.
+    auto mixed = server.client().Post("/v1/evaluate", "{\"id\": \"a\"}", "multipart/mixed");
+    REQUIRE(mixed);
+    CHECK(mixed->status == 200);
+    still_serving(server);
+}
+
 namespace {
 
 // This process's resident memory, in MiB, once the free memory of every thread (the test's
