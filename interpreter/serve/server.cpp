@@ -227,10 +227,13 @@ struct Server::Impl {
             res.set_header("Allow", allow);
         };
         // 200 with no content, not 204: the library writes `Content-Length: 0`, which a 204
-        // must not carry (RFC 9110, 8.6).
-        http.Options(path, [allow](const httplib::Request&, httplib::Response& res) {
+        // must not carry (RFC 9110, 8.6). Counted as every answer is: it went unseen in
+        // cpl_http_requests_total.
+        http.Options(path, [this, path, allow](const httplib::Request&, httplib::Response& res) {
+            auto start = Clock::now();
             res.status = 200;
             res.set_header("Allow", allow);
+            metrics.request(path, res.status, Clock::now() - start);
         });
         if (method != "GET") http.Get(path, refuse);
         if (method != "POST") http.Post(path, refuse);
@@ -251,8 +254,10 @@ struct Server::Impl {
             other_methods(path, "GET");
         };
         // `OPTIONS *` asks what the server as a whole takes (RFC 9110, 9.3.7).
-        http.Options("\\*", [](const httplib::Request&, httplib::Response& res) {
+        http.Options("\\*", [this](const httplib::Request& req, httplib::Response& res) {
+            auto start = Clock::now();
             res.set_header("Allow", "GET, HEAD, POST, OPTIONS");
+            metrics.request(endpoint_label(req.path), 200, Clock::now() - start);
         });
         asset("/");
         asset("/workbench.js");

@@ -947,6 +947,23 @@ TEST_CASE("serve: a multipart/form-data body is refused whatever the case of its
     still_serving(server);
 }
 
+// OPTIONS was answered but not counted: cpl_http_requests_total is every request answered.
+TEST_CASE("serve: an OPTIONS request is counted in cpl_http_requests_total",
+          "[serve][robustness]") {
+    TestServer server;
+    auto client = server.client();
+    REQUIRE(client.Options("/v1/evaluate")->status == 200);
+    REQUIRE(client.Options("/v1/health")->status == 200);
+    REQUIRE(client.Options("*")->status == 200);
+    std::string m = client.Get("/metrics")->body;
+    CHECK(m.find("cpl_http_requests_total{endpoint=\"/v1/evaluate\",status=\"200\"} 1") !=
+          std::string::npos);
+    CHECK(m.find("cpl_http_requests_total{endpoint=\"/v1/health\",status=\"200\"} 1") !=
+          std::string::npos);
+    CHECK(m.find("cpl_http_requests_total{endpoint=\"other\",status=\"200\"} 1") !=
+          std::string::npos);
+}
+
 namespace {
 
 // This process's resident memory, in MiB, once the free memory of every thread (the test's
