@@ -182,11 +182,17 @@ std::string result_line(const CaseOutcome& outcome, const PolicyState& state, bo
 
 namespace {
 
+// The blanks of a blank line as `cpl run` reads JSON Lines: std::isspace in the C locale
+// (interpreter/cli/inputs.cpp), so a form feed or vertical tab too; a batch took such a line
+// for a case that is not JSON.
+constexpr std::string_view blanks = " \t\n\v\f\r";
+
 std::optional<Reply> reject_empty(std::string_view body, bool batch = false) {
     // A byte-order mark alone is no case either (a batch of it was answered 200 with an error
     // line, one case with 422 for "the case").
     body = without_byte_order_mark(body);
-    if (body.find_first_not_of(" \t\r\n") == std::string_view::npos)
+    // One case's body keeps JSON's own white space: a form feed is no JSON.
+    if (body.find_first_not_of(batch ? blanks : " \t\r\n") == std::string_view::npos)
         return error_reply(400,
                            batch ? "the request body is empty: send one case a line (JSON Lines)"
                                  : "the request body is empty: send one case as a JSON object",
@@ -200,7 +206,7 @@ std::optional<Reply> reject_empty(std::string_view body, bool batch = false) {
 std::optional<Reply> written_over_lines(std::string_view body) {
     // Blank lines before it are skipped, as the batch skips them.
     body = without_byte_order_mark(body);
-    body.remove_prefix(std::min(body.find_first_not_of(" \t\r\n"), body.size()));
+    body.remove_prefix(std::min(body.find_first_not_of(blanks), body.size()));
     std::string_view first = lone_opening_bracket(body.substr(0, line_end(body)));
     if (first.empty()) return std::nullopt;
     return error_reply(400,
@@ -282,7 +288,7 @@ Reply batch(Context& ctx, const Params& params, std::string_view body) {
         // A blank line is an error line in its place, as `cpl run` answers it: every line of
         // the body has its answer, in order (the body's final line end starts no line).
         CaseOutcome outcome;
-        bool blank = text.find_first_not_of(" \t\r") == std::string_view::npos;
+        bool blank = text.find_first_not_of(blanks) == std::string_view::npos;
         if (blank)
             outcome.error = blank_line_error;
         else

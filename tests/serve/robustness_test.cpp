@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <poll.h>
+#include <sstream>
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
@@ -184,6 +185,37 @@ TEST_CASE("serve: malformed JSON and unknown fields are answered 422 with the JS
     CHECK(answers[3]["case"] == "");
     CHECK_FALSE(answers[4].contains("error"));
     still_serving(server);
+}
+
+// A batch took a line of a form feed or vertical tab for a case that is not JSON, where `cpl
+// run` reads it as blank (std::isspace): a body of such lines alone was answered 200.
+TEST_CASE("serve: a batch line of form feeds or vertical tabs is blank, as cpl run reads it",
+          "[serve][robustness]") {
+    TestServer server;
+    auto client = server.client();
+    auto res = client.Post("/v1/batch", "{\"id\":\"a\"}\n\f\n\v \t\n", "application/x-ndjson");
+    REQUIRE(res);
+    REQUIRE(res->status == 200);
+    std::vector<json> answers;
+    std::istringstream in(res->body);
+    for (std::string line; std::getline(in, line);)
+        answers.push_back(json::parse(line));
+    REQUIRE(answers.size() == 3);
+    for (std::size_t i : {1, 2}) {
+        CHECK(answers[i]["line"] == i + 1);
+        CHECK(answers[i]["error"] ==
+              "the line is blank: every line must hold one case [run.blank_line]");
+    }
+    for (const char* body : {"\f\n", "\v\n\f\r\n", "\f"}) {
+        auto blank = client.Post("/v1/batch", body, "application/x-ndjson");
+        REQUIRE(blank);
+        CHECK(blank->status == 400);
+    }
+    // Blank lines before a case written over several lines are skipped to find it.
+    auto pretty = client.Post("/v1/batch", "\f\n{\n\"id\": \"a\"\n}\n", "application/x-ndjson");
+    REQUIRE(pretty);
+    CHECK(pretty->status == 400);
+    CHECK(pretty->body.find("JSON written over several lines") != std::string::npos);
 }
 
 TEST_CASE("serve: an oversized body is refused with 413 and a JSON error", "[serve][robustness]") {
