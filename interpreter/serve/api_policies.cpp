@@ -47,7 +47,12 @@ json policy_json(const PolicyStore::Status& s) {
              {"title", p.title},
              {"reference", state.reference},
              {"layers", p.layers},
-             {"base", p.base.empty() ? json() : json(p.base)},
+             // The base by its name, as `?policy=` and /v1/diff name it: the reference the
+             // header wrote (`"acme.cpl"`, a path) named no loaded policy, and the workbench
+             // did not offer Compare. Written as it was only when the base does not load.
+             {"base", p.base.empty() ? json()
+                      : state.base   ? json(state.base->name)
+                                     : json(p.base)},
              {"fingerprint", state.fingerprint},
              {"version", state.version},
              {"loaded_at", state.loaded_at},

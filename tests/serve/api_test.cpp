@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -598,6 +599,33 @@ TEST_CASE("serve: the decision log masks the id in a printed value that quotes i
     CHECK(token.starts_with("id:"));
     CHECK(result["values"]["my_id"] == "\"" + token + "\"");
     CHECK(result["values"]["ids"] == "[\"" + token + "\", \"other\"]");
+}
+
+// /v1/policies gave a payer's base as its header wrote it (`"acme.cpl"`, a path), /v1/diff by
+// its name: the workbench looked for a loaded policy named `rl/acme.cpl` and kept Compare off.
+TEST_CASE("serve: a payer's base is named as ?policy= names it, in /v1/policies and /v1/diff",
+          "[serve]") {
+    std::filesystem::path dir = cpl::test::fresh_dir("base_by_path");
+    std::ofstream(dir / "acme.cpl") << "policy acme extends standard \"Acme\"\n"
+                                       "min_muscles_per_limb 5\n";
+    std::ofstream(dir / "child.cpl") << "policy child extends \"acme.cpl\" \"Child of acme\"\n"
+                                        "min_nerves_per_limb 2\n";
+    cpl::serve::Options options;
+    options.policies = {"standard", (dir / "acme.cpl").string(), (dir / "child.cpl").string()};
+    TestServer server(options);
+    auto client = server.client();
+    json listed = json::parse(client.Get("/v1/policies")->body)["policies"];
+    std::map<std::string, json> by_name;
+    for (const auto& p : listed)
+        by_name[p["name"]] = p["base"];
+    CHECK(by_name["child"] == "acme");
+    CHECK(by_name["acme"] == "standard");
+    CHECK(by_name["standard"].is_null());
+    auto diff = client.Get("/v1/diff?policy=child");
+    REQUIRE(diff);
+    REQUIRE(diff->status == 200);
+    CHECK(json::parse(diff->body)["base"] == by_name["child"]);
+    CHECK(by_name.count(by_name["child"].get<std::string>()) == 1); // the workbench finds it
 }
 
 // openapi.yaml drifted from the answers: a diff's `source` changes, a policy's dates of
