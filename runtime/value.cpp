@@ -9,6 +9,7 @@
 #include <charconv>
 #include <fmt/format.h>
 #include <limits>
+#include <map>
 
 namespace cpl {
 
@@ -58,6 +59,7 @@ void TableData::index() {
                 by_number.emplace(key.boolean ? 1 : 0, i);
         }
     }
+    index_versions();
 }
 
 namespace {
@@ -104,30 +106,33 @@ const TableRowData* TableData::find_otherwise(const Value& key, std::string_view
     return in_ranges(key);
 }
 
-bool TableData::current_dated(std::size_t i, std::string_view date) const {
-    const TableRowData& row = rows[i];
-    if (!row.holds(date)) return false;
-    auto same_key = [](const Value& a, const Value& b) {
-        if (a.kind != b.kind) return false;
-        return a.kind == Kind::String ? a.str() == b.str() : a.number == b.number;
-    };
-    auto same_range = [&](const TableRowData& a, const TableRowData& b) {
-        if (a.string_range != b.string_range) return false;
-        return a.string_range ? same_key(a.keys[0], b.keys[0]) && same_key(a.keys[1], b.keys[1])
-                              : a.low == b.low && a.high == b.high;
-    };
-    for (std::size_t j = i + 1; j < rows.size(); ++j) {
-        const TableRowData& later = rows[j];
-        if (!later.holds(date) || row.is_range != later.is_range) continue;
-        if (row.is_range) {
-            if (same_range(row, later)) return false;
-            continue;
-        }
-        for (const Value& k : row.keys)
-            for (const Value& l : later.keys)
-                if (same_key(k, l)) return false;
+void TableData::index_versions() {
+    later_versions.assign(dated ? rows.size() : 0, {});
+    if (!dated) return;
+    // The rows of each key (a range by its bounds), in order: each row's later versions are
+    // the rows after it in the groups of its keys.
+    std::map<std::string, std::vector<std::uint32_t>> groups;
+    for (std::uint32_t i = 0; i < rows.size(); ++i) {
+        const TableRowData& row = rows[i];
+        auto add = [&](std::string key) {
+            auto& group = groups[std::move(key)];
+            if (group.empty() || group.back() != i) group.push_back(i);
+        };
+        if (row.is_range)
+            add(row.string_range ? "r\x1f" + std::string(row.keys[0].str()) + "\x1f" +
+                                       std::string(row.keys[1].str())
+                                 : fmt::format("n\x1f{}\x1f{}", row.low, row.high));
+        else
+            for (const Value& k : row.keys)
+                add(k.kind == Kind::String
+                        ? "s\x1f" + std::string(k.str())
+                        : fmt::format("{}\x1f{}", static_cast<int>(k.kind),
+                                      k.kind == Kind::Bool ? std::int64_t{k.boolean} : k.number));
     }
-    return true;
+    for (const auto& [key, group] : groups)
+        for (std::size_t a = 0; a < group.size(); ++a)
+            for (std::size_t b = a + 1; b < group.size(); ++b)
+                later_versions[group[a]].push_back(group[b]);
 }
 
 const TableRowData* TableData::in_ranges(const Value& key) const {

@@ -153,11 +153,19 @@ struct TableData {
     /// `95866 => 4` takes 95866 over). Every row of an undated table is. What `keys`,
     /// `entries`, `count` and `prefix_rows` list of a dated table.
     bool current(std::size_t i, std::string_view date) const {
-        return !dated || current_dated(i, date);
+        if (!dated) return true;
+        if (!rows[i].holds(date)) return false;
+        if (i >= later_versions.size()) return true; // rows added since index(): none later
+        for (std::uint32_t later : later_versions[i])
+            if (rows[later].holds(date)) return false;
+        return true;
     }
 
 private:
-    bool current_dated(std::size_t i, std::string_view date) const;
+    // Of a dated table, by row: the later rows that share one of its keys (or its range),
+    // found once by index(), so that current() reads a key's few versions, not every row.
+    std::vector<std::vector<std::uint32_t>> later_versions;
+    void index_versions();
     // Dated tables, and numbers (a string of an undated table is answered above).
     const TableRowData* find_otherwise(const Value& key, std::string_view date) const;
     // The first range row that covers `key`.
