@@ -79,8 +79,14 @@ bool hidden_or_blank(char32_t c) {
 
 namespace {
 
-bool ascii_blank(unsigned char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+// Whether the `n` bytes at `at` (a whole character, or not UTF-8 when n is 0) are a blank: an
+// ASCII space, tab or line end, or hidden_or_blank.
+bool blank_at(std::string_view text, std::size_t at, std::size_t n) {
+    if (n == 1) {
+        char c = text[at];
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    }
+    return n > 1 && hidden_or_blank(utf8_code_point(text, at, n));
 }
 
 } // namespace
@@ -88,11 +94,9 @@ bool ascii_blank(unsigned char c) {
 std::size_t blank_prefix(std::string_view text) {
     std::size_t i = 0;
     while (i < text.size()) {
-        auto c = static_cast<unsigned char>(text[i]);
-        std::size_t n = c < 0x80 ? 1 : utf8_sequence_length(text, i);
-        bool blank =
-            n == 1 ? ascii_blank(c) : n > 1 && hidden_or_blank(utf8_code_point(text, i, n));
-        if (!blank) break;
+        std::size_t n =
+            static_cast<unsigned char>(text[i]) < 0x80 ? 1 : utf8_sequence_length(text, i);
+        if (!blank_at(text, i, n)) break;
         i += n;
     }
     return i;
@@ -105,11 +109,9 @@ std::size_t blank_suffix(std::string_view text) {
         while (start > 0 && end - start < 4 &&
                continuation(static_cast<unsigned char>(text[start])))
             --start;
-        auto c = static_cast<unsigned char>(text[start]);
-        std::size_t n = c < 0x80 ? 1 : utf8_sequence_length(text, start);
-        bool blank = n == end - start &&
-                     (n == 1 ? ascii_blank(c) : hidden_or_blank(utf8_code_point(text, start, n)));
-        if (!blank) break;
+        std::size_t n =
+            static_cast<unsigned char>(text[start]) < 0x80 ? 1 : utf8_sequence_length(text, start);
+        if (n != end - start || !blank_at(text, start, n)) break;
         end = start;
     }
     return text.size() - end;
@@ -127,9 +129,8 @@ void append_printable(std::string& out, std::string_view text, bool keep_backsla
         std::size_t n = c < 0x80 ? 1 : utf8_sequence_length(text, i);
         // U+0080..U+009F, the C1 controls, are C2 80..C2 9F.
         bool c1 = n == 2 && c == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0;
-        char32_t hidden = n > 1 && !c1 && hidden_or_blank(utf8_code_point(text, i, n))
-                              ? utf8_code_point(text, i, n)
-                              : 0;
+        char32_t code_point = n > 1 && !c1 ? utf8_code_point(text, i, n) : 0;
+        char32_t hidden = code_point && hidden_or_blank(code_point) ? code_point : 0;
         if (n > 1 && !c1 && !hidden) {
             i += n;
             continue;

@@ -346,8 +346,9 @@ Value builtin_prefix_rows(std::span<const Value> args, BuiltinContext& ctx) {
         builtin_error(ctx, "`prefix_rows` needs a table and a string");
     const TableData& table = *args[0].table;
     std::string_view text = args[1].str();
-    // The rows found, in the case's arena: at most one a prefix length and one a range row
-    // (a diagnosis is asked about several times a case: no heap allocation each time).
+    // The rows found, in the case's arena: at most one a prefix length and one a range row,
+    // or of a dated table any of its rows (a diagnosis is asked about several times a case:
+    // no heap allocation each time).
     std::size_t most =
         table.dated ? table.rows.size()
                     : std::min(text.size(), table.longest_string_key) + table.range_rows.size();

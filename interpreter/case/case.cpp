@@ -324,11 +324,10 @@ Value CaseReader::Impl::read_case(od::document& doc) {
         check(doc.get_array().get(list));
         for (auto element : list)
             check(element.error());
-    }
-    if (type == od::json_type::array)
         fail("expected a JSON object holding one case, not a list",
              "give each case a .json file of its own, or a line of its own in a .jsonl file (JSON "
              "Lines); a batch request takes JSON Lines too");
+    }
     if (type != od::json_type::object) fail("expected a JSON object holding one case");
     od::object object;
     check(doc.get_object().get(object));
