@@ -83,7 +83,10 @@ std::optional<Instant> instant_of(std::chrono::year_month_day day, std::string_v
         while (at < t.size() && std::isdigit(static_cast<unsigned char>(t[at])))
             ++at;
         if (at == from + 1) return std::nullopt;
-        instant.fraction = std::stod("0" + std::string(t.substr(from, at - from)));
+        // Nanoseconds at most: FHIR allows any number of digits, and a long run of them
+        // (`.000…0001`) underflowed std::stod, which threw (a 500).
+        instant.fraction = std::stod(
+            "0." + std::string(t.substr(from + 1, std::min<std::size_t>(at - from - 1, 9))));
     }
     std::string_view zone = t.substr(at);
     int offset = 0;

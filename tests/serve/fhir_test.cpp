@@ -801,6 +801,11 @@ TEST_CASE("fhir: a Period's start and end compare as instants when both have tim
     CHECK(refused_at(billable("2025-03-14T10:00:00+01:00", "2025-03-14T08:59:59Z")) ==
           "Claim.billablePeriod.end");
     CHECK(billable("2025-03-14T10:00:00+01:00", "2025-03-14T09:00:00Z").status == 200);
+    // A fraction of any length (FHIR's pattern) is read to the nanosecond: a long one threw
+    // (std::stod underflowed) and the Claim was a 500.
+    std::string tiny = "2025-03-14T10:00:00." + std::string(400, '0') + "1Z";
+    CHECK(billable("2025-03-14T10:00:00Z", tiny.c_str()).status == 200);
+    CHECK(billable(tiny.c_str(), "2025-03-14T10:00:01Z").status == 200);
     // A date alone against a dateTime: the days as written.
     CHECK(billable("2025-03-14", "2025-03-14T00:00:00+05:00").status == 200);
     CHECK(billable("2025-03-14T23:00:00Z", "2025-03-14").status == 200);
