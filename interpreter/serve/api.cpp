@@ -6,6 +6,7 @@
 #include "interpreter/serve/json_dump.hpp"
 #include "lang/line_ends.hpp"
 #include "lang/suggest.hpp"
+#include "lang/utf8.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -233,9 +234,11 @@ Reply one_case(Context& ctx, const Params& params, std::string_view body, bool m
         // A case error like any other: its path, help, policy and fingerprint.
         CaseOutcome refused;
         refused.case_id = outcome.case_id;
+        // The id clipped as the case reader writes it in an error's head, which is what the
+        // decision log looks for to mask it.
         refused.error = fmt::format("case {}: claim: a review needs the submitted claim, and "
                                     "the case has no `claim`",
-                                    outcome.case_id);
+                                    clipped(outcome.case_id));
         refused.path = "claim";
         refused.help = "add \"claim\": [{\"code\", \"units\", \"modifiers\"}, …], or POST the "
                        "case to /v1/evaluate";

@@ -198,7 +198,13 @@ std::string mask(std::string_view json, const Identifiers& given, std::string_vi
     std::vector<std::pair<std::string, std::string>> id_quotes, date_quotes;
     for (const auto& id : ids.ids)
         for (std::string_view form : {std::string_view(id), trimmed(id)})
-            if (!form.empty()) id_quotes.emplace_back(reader_quoted(form), "\"" + token(id) + "\"");
+            if (!form.empty()) {
+                id_quotes.emplace_back(reader_quoted(form), "\"" + token(id) + "\"");
+                // A printed value quotes a long id whole (to_text does not clip it).
+                if (clip_point(form) != std::string_view::npos)
+                    id_quotes.emplace_back("\"" + std::string(form) + "\"",
+                                           "\"" + token(id) + "\"");
+            }
     for (const auto& date : ids.dates)
         if (!date.empty())
             date_quotes.emplace_back(reader_quoted(date), "\"" + masked_date(date) + "\"");

@@ -588,10 +588,21 @@ TEST_CASE("serve: the decision log masks the id in a printed value that quotes i
         REQUIRE(res);
         REQUIRE(res->status == 200);
         CHECK(json::parse(res->body)["values"]["my_id"] == "\"PAT-SMITH-0042\""); // answered as is
+        // An id over 200 bytes: a message clips it, a printed value does not; and a review
+        // refused for want of a claim names it in its head, as the reader does.
+        std::string long_id = "PAT-LONG-" + std::string(300, 'x');
+        REQUIRE(client.Post("/v1/evaluate?policy=leak&print=ids", json{{"id", long_id}}.dump(),
+                            "application/json"));
+        REQUIRE(client.Post("/v1/review", json{{"id", long_id}}.dump(), "application/json"));
     }
     auto lines = lines_of(slurp(path));
     std::remove(path.c_str());
-    REQUIRE(lines.size() == 1);
+    REQUIRE(lines.size() == 3);
+    for (const auto& line : lines) {
+        INFO(line);
+        CHECK(line.find("PAT-LONG") == std::string::npos);
+    }
+    lines.resize(1);
     INFO(lines[0]);
     CHECK(lines[0].find("PAT-SMITH") == std::string::npos);
     json result = json::parse(lines[0])["result"];
