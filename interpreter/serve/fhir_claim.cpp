@@ -58,7 +58,7 @@ struct Day {
     explicit operator bool() const { return why.empty(); }
 };
 Day wrong(std::string why) {
-    return {{}, std::move(why)};
+    return {{}, std::move(why), {}};
 }
 
 // The instant of a dateTime's time part `t` (after its `T`) on the day given, or nothing when
