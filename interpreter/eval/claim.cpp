@@ -55,6 +55,7 @@ bool add_line(CaseState& s, std::string_view code, std::int64_t units,
     state.line.layer = s.rule->layer;
     state.line.replaces = s.rule->replaces;
     state.line.sources = &s.rule->sources;
+    state.line.cited_by = s.rule;
     if (s.explain) add_because(s, state.line.because);
     s.lines.push_back(std::move(state));
     s.claim_dirty = true;

@@ -71,7 +71,6 @@ Result run(CaseState& s) {
     Result result;
     result.policy = s.program.name;
     result.bibliography = &s.program.bibliography;
-    result.program_serial = s.program.serial;
     result.layered = s.program.layers.size() > 1;
     const Value& record = s.context.case_record;
     if (record.kind == Kind::Record) result.case_id = record.items[case_field::id].str();

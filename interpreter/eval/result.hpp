@@ -9,6 +9,7 @@
 namespace cpl {
 
 struct SourceCode; // interpreter/program/program.hpp: a source the cites name by key
+struct RuleCode;   // the rule or edit a line or edit came from, its cite written as JSON
 
 struct Line {
     std::string_view code;
@@ -19,7 +20,8 @@ struct Line {
     std::string_view layer;
     std::string_view replaces; // the layer whose rule of the same name this one replaced
     const std::vector<std::string>* sources = nullptr; // keys the cite names (the rule's)
-    std::vector<std::string> because;                  // filled under --explain
+    const RuleCode* cited_by = nullptr; // the rule of `cite` and `sources`, with their JSON
+    std::vector<std::string> because;   // filled under --explain
 };
 
 struct Edit {
@@ -31,6 +33,7 @@ struct Edit {
     std::string_view layer;
     std::string_view replaces;
     const std::vector<std::string>* sources = nullptr;
+    const RuleCode* cited_by = nullptr;
     std::vector<std::string> because;
 };
 
@@ -40,6 +43,7 @@ struct Reason {
     std::string_view message;
     std::string_view cite;
     const std::vector<std::string>* sources = nullptr;
+    const RuleCode* cited_by = nullptr;
 };
 
 /// The verdict on one submitted claim line (contract, section 3: "review").
@@ -65,9 +69,6 @@ struct Result {
     std::vector<std::string> why_not; // under --why-not: why each asked-for code is absent
     std::vector<std::pair<std::string, std::string>> values; // under --print: name, value as text
     const std::vector<SourceCode>* bibliography = nullptr;   // the policy's, to resolve keys
-    // The linked program whose rules gave the cites (Program::serial), 0 when not known: its
-    // cites are written from the JSON kept for them, found by where they are.
-    std::uint64_t program_serial = 0;
     std::uint64_t steps = 0; // the evaluation steps the case spent (its cost)
 };
 

@@ -95,6 +95,7 @@ void review(CaseState& s, Result& result, Value submitted, std::size_t first_ind
             state.line.rule = supported->rule;
             state.line.cite = supported->cite;
             state.line.sources = supported->sources;
+            state.line.cited_by = supported->cited_by;
             state.line.layer = supported->layer;
             if (s.explain) state.line.because = supported->because;
             continue;
@@ -106,6 +107,7 @@ void review(CaseState& s, Result& result, Value submitted, std::size_t first_ind
             state.line.rule = passed->rule;
             state.line.cite = passed->cite;
             state.line.sources = passed->sources;
+            state.line.cited_by = passed->cited_by;
             state.line.layer = passed->layer;
             if (s.explain) {
                 state.line.because = passed->because;
@@ -142,7 +144,7 @@ void note_reason(CaseState& s, int line, std::string_view status, const Edit& ed
     int submitted = s.lines[static_cast<std::size_t>(line)].submitted;
     if (submitted < 0) return;
     ReviewLine& verdict = (*s.verdicts)[static_cast<std::size_t>(submitted)];
-    verdict.reasons.push_back({edit.rule, edit.message, edit.cite, edit.sources});
+    verdict.reasons.push_back({edit.rule, edit.message, edit.cite, edit.sources, edit.cited_by});
     if (status == "denied") verdict.status = "denied";
 }
 

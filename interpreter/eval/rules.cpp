@@ -381,6 +381,7 @@ Edit make_edit(CaseState& s, std::string_view severity, std::string_view code) {
     e.layer = s.rule->layer;
     e.replaces = s.rule->replaces;
     e.sources = &s.rule->sources;
+    e.cited_by = s.rule;
     if (s.explain) edit_because(s, e.because);
     if (s.coverage) mark_fired(s);
     return e;

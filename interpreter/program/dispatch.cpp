@@ -10,8 +10,6 @@
 // slower, the same value.
 #include "interpreter/program/expressions.hpp"
 
-#include <atomic>
-
 namespace cpl {
 
 struct Dispatch {
@@ -456,13 +454,14 @@ std::uint64_t unlinked_runs() {
 }
 
 void link(Program& program) {
-    static std::atomic<std::uint64_t> linked{0};
-    program.serial = ++linked;
     for_each_node(program, [](Node& n) {
         n.run = Dispatch::choose(n, true);
         measure(n);
     });
-    for_each_rule(program, [](RuleCode& rule) { rule.dated = rule.effective.dated(); });
+    for_each_rule(program, [](RuleCode& rule) {
+        rule.dated = rule.effective.dated();
+        write_cite_json(rule);
+    });
     for (RuleCode& edit : program.edits)
         edit.only_reviewing = !edit.clauses.empty() && edit.exceptions.empty() &&
                               edit.clauses[0].kind == ast::ClauseKind::When &&

@@ -195,6 +195,10 @@ struct RuleCode {
     std::string placement; // "before NAME" / "after NAME": where a payer placed a new rule
     std::vector<std::string> written; // its clauses as written, in source order (`cpl diff`)
     std::vector<std::string> sources; // the source keys its cite names, each once, in order
+    // `, "cite": CITE, "sources": [KEY, …]`, the fields a result's line or edit of this rule
+    // ends with (contract, section 3), set by link(): the same in every case, so results
+    // append them as they are ("" until linked).
+    std::string cite_json;
     Span span;
 
     bool in_force(std::string_view date) const { return !dated || effective.holds(date); }
@@ -275,10 +279,6 @@ struct Program {
     std::unique_ptr<TableData> disabled_billing = std::make_unique<TableData>();
     void index_disabled();
     std::uint32_t max_frame = 0;
-    /// Set by link(), unique in the process: a program is not changed once linked, so its texts
-    /// (cites) keep their place and content while it lives. Results carry it, so that the JSON
-    /// writer can know a cite it wrote before by where it is (eval/result.cpp).
-    std::uint64_t serial = 0;
     /// The undated settings the checker folded into each constant, by the constant's span
     /// (`most + 1` is one constant): explanations and `cpl doc` still name a setting a payer
     /// restated, however the expression that reads it was written.
@@ -361,9 +361,12 @@ template <typename Visit> void for_each_node(Program& program, Visit&& visit) {
     });
 }
 
-/// Gives every node of the program the function that evaluates it, its weight and its height
-/// (dispatch.cpp): done once, by the checker and the snapshot reader, when a Program is
-/// complete.
+/// Sets the rule's cite_json from its cite and sources (cite_json.cpp).
+void write_cite_json(RuleCode& rule);
+
+/// Gives every node of the program the function that evaluates it, its weight and its height,
+/// and every rule and edit its cite and sources as JSON (dispatch.cpp): done once, by the
+/// checker and the snapshot reader, when a Program is complete.
 void link(Program& program);
 
 } // namespace cpl

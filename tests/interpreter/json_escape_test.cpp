@@ -1,7 +1,8 @@
-// tests/interpreter/json_escape_test.cpp — JSON strings in results (interpreter/eval/result.cpp)
-// escape exactly as a byte-at-a-time reading would, wherever the byte to escape falls among
-// the eight the writer skips at once.
+// tests/interpreter/json_escape_test.cpp — JSON strings in results (lang/json_text.cpp, written by
+// interpreter/eval/result.cpp) escape exactly as a byte-at-a-time reading would, wherever the
+// byte to escape falls among the eight the writer skips at once.
 #include "interpreter/eval/result.hpp"
+#include "interpreter/program/program.hpp"
 #include "lang/utf8.hpp"
 
 #include <catch2/catch.hpp>
@@ -121,36 +122,42 @@ TEST_CASE("json: documentation changed at the same place is written as it is now
     }
 }
 
-// A cite of a linked program (the result names its serial) is written from the JSON kept for
-// it, found by where it is, without comparing its text; a cite at the same place with another
-// serial, or with none, has its text compared and is written as it is now.
-TEST_CASE("json: a cite at the same place is written as it is, unless its program is the same") {
-    std::string cite(120, 'c');
-    std::vector<std::string> keys = {"S1"};
+// link() writes each rule's cite and sources as JSON once; a line of that rule is written with
+// them. A line of a rule no link reached (cpl's own notes) or of none is written from its text.
+TEST_CASE("json: a cite of a linked rule is written from its JSON, any other from its text") {
+    Program program;
+    program.rules.emplace_back();
+    program.rules[0].name = "r";
+    program.rules[0].cite = "CMS \"NCCI\" manual,\tchapter 11 [S1] \xff";
+    program.rules[0].sources = {"S1", "S\"2"};
+    link(program);
+    const RuleCode& rule = program.rules[0];
+    CHECK(rule.cite_json ==
+          ", \"cite\": " + reference(rule.cite) + R"(, "sources": ["S1", "S\"2"])");
+
+    RuleCode unlinked;
+    unlinked.cite = "cpl's own \"note\"";
+    std::vector<std::string> keys = {"S3"};
     Line line;
     line.code = "95886";
     line.units = 1;
     line.rule = "r";
-    line.cite = cite;
-    line.sources = &keys;
     Result result;
     result.case_id = "c";
     result.policy = "standard";
-    result.lines = {line};
-    auto written = [&](std::uint64_t serial) {
-        result.program_serial = serial;
-        return to_json(result, false);
-    };
-    auto has_cite = [](const std::string& json, const std::string& text) {
-        return json.find("\"cite\": " + reference(text) + ", \"sources\": [\"S1\"]") !=
+    auto written = [&](const std::string& cite, const std::vector<std::string>& sources,
+                       const RuleCode* cited_by) {
+        line.cite = cite;
+        line.sources = &sources;
+        line.cited_by = cited_by;
+        result.lines = {line};
+        std::string json = to_json(result, false);
+        INFO(json);
+        return json.find("\"cite\": " + reference(cite) + ", \"sources\": " +
+                         (sources.size() == 1 ? R"(["S3"])" : R"(["S1", "S\"2"])")) !=
                std::string::npos;
     };
-    CHECK(has_cite(written(7), cite));
-    CHECK(written(7) == written(7)); // the kept JSON, as written the first time
-    for (std::uint64_t serial : {std::uint64_t{8}, std::uint64_t{0}, std::uint64_t{9}}) {
-        cite.replace(0, 9, fmt::format("serial {:2}", serial)); // another program's, same place
-        std::string json = written(serial);
-        INFO(json);
-        CHECK(has_cite(json, cite));
-    }
+    CHECK(written(rule.cite, rule.sources, &rule));
+    CHECK(written(unlinked.cite, keys, &unlinked));
+    CHECK(written(unlinked.cite, keys, nullptr));
 }
