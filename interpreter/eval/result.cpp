@@ -30,8 +30,8 @@ void sources_field(std::string& out, const std::vector<std::string>* keys) {
 
 // `, "cite": CITE, "sources": [KEY, …]`: from the JSON link() wrote for the rule, the same in
 // every case; escaped here only for a cite of no linked rule.
-void cite_and_sources(std::string& out, std::string_view cite,
-                      const std::vector<std::string>* keys, const RuleCode* cited_by) {
+void cite_and_sources(std::string& out, std::string_view cite, const std::vector<std::string>* keys,
+                      const RuleCode* cited_by) {
     if (cited_by && !cited_by->cite_json.empty()) {
         out += cited_by->cite_json;
         return;
