@@ -324,6 +324,8 @@ protected:
     // A setting given a value of another type than its declaration's (check.setting_type):
     // a requirement reading it is not judged on that value, reported there already.
     std::set<std::uint32_t> settings_mistyped_;
+    // The same of a table with a key or value of another type than the table's: by name.
+    std::set<std::string, std::less<>> tables_mistyped_;
     // The sum after `..`, while it is compiled: a type error in it is likely the precedence
     // of `..` (`95907..95913 + [95937]` is `95907..(95913 + [95937])`).
     const ast::Expr* range_end_ = nullptr;

@@ -538,13 +538,17 @@ protected:
     /// Every layer's `require`, on the settings, tables and definitions as merged: an error
     /// where one does not hold (requirements.cpp). After the definitions are compiled.
     void check_requirements();
-    // `date`: the first date of service it fails on ("" when nothing is dated); `ranges`:
-    // every range of dates it fails on, in words; `failure`: why it could not be decided.
     void names_read(const ast::Expr& condition, RequirementReads& reads);
+    // `date`: the first date of service it fails on ("" when nothing is dated); `ranges`:
+    // every range of dates it fails on, in words; `failure`: why it could not be decided;
+    // `counterexample`: for an `all`, the element it fails for, in words ("" if none).
     void requirement_broken(const ast::Require& required, const std::string& layer,
                             const RequirementReads& reads, const std::string& date,
                             const std::vector<std::string>& ranges,
-                            const std::optional<EvalError>& failure);
+                            const std::optional<EvalError>& failure,
+                            const std::string& counterexample);
+    std::string counterexample(const ast::Expr& condition, const Node& node,
+                               const std::string& date);
     std::string shown(const Value& v, const TypeP& type);
     Typed expr(const ast::Expr& e, Scope& scope);
     Typed compile(const ast::NumberLit& n, Span span, Scope&);

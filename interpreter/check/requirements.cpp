@@ -111,13 +111,15 @@ void ExpressionChecker::check_requirements() {
             error("check.require_reason", required->reason_span,
                   "a requirement's reason is empty: the author who breaks it is told only that")
                 .help = "say why it must hold: what the rules do with the values it reads";
-        // A setting it reads has a value of the wrong type, reported there: the requirement is
-        // decided once the value is corrected, and folding it on the wrong value now would only
-        // repeat that error as one of the requirement's.
+        // A setting it reads has a value of the wrong type (or a table a row of one), reported
+        // there: the requirement is decided once the value is corrected, and folding it on the
+        // wrong value now would only repeat that error as one of the requirement's.
         Reads written;
         names_read(required->condition, written);
         if (std::any_of(written.settings.begin(), written.settings.end(),
-                        [&](std::uint32_t s) { return settings_mistyped_.count(s) > 0; }))
+                        [&](std::uint32_t s) { return settings_mistyped_.count(s) > 0; }) ||
+            std::any_of(written.tables.begin(), written.tables.end(),
+                        [&](const TableData* t) { return tables_mistyped_.count(t->name) > 0; }))
             continue;
         std::size_t errors_before = diagnostics_.error_count();
         std::size_t items_before = diagnostics_.items().size();
@@ -169,9 +171,29 @@ void ExpressionChecker::check_requirements() {
         std::vector<std::string> ranges;
         for (std::size_t i : failing)
             if (dated) ranges.push_back(dates_in_words(dates, i, open_start));
-        requirement_broken(*required, layer, reads, dated ? dates[failing.front()] : "", ranges,
-                           failure);
+        requirement_broken(
+            *required, layer, reads, dated ? dates[failing.front()] : "", ranges, failure,
+            counterexample(required->condition, condition.node, dates[failing.front()]));
     }
+}
+
+// `all VAR in LIST: BODY` fails for an element: which one, so that the author of a table of
+// sixty rows is told the row to fix ("" for any other condition).
+std::string ExpressionChecker::counterexample(const ast::Expr& condition, const Node& node,
+                                              const std::string& date) {
+    const auto* all = std::get_if<ast::Quantified>(&condition.kind);
+    if (!all || all->kind != ast::Quantified::Kind::all) return "";
+    std::optional<Value> bad = first_counterexample(p(), node, date);
+    if (!bad) return "";
+    constexpr std::size_t most = 240;
+    std::string value = to_text(*bad, p().shapes, true);
+    if (value.size() > most) {
+        std::size_t cut = most - 1;
+        while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80)
+            --cut; // not inside a character
+        value = value.substr(0, cut) + "…";
+    }
+    return fmt::format("it does not hold for `{}` = {}", all->var.text, value);
 }
 
 namespace {
@@ -207,7 +229,8 @@ std::string table_in_words(const TableData& table, const std::string& date) {
 void ExpressionChecker::requirement_broken(const ast::Require& required, const std::string& layer,
                                            const Reads& reads, const std::string& date,
                                            const std::vector<std::string>& ranges,
-                                           const std::optional<EvalError>& failure) {
+                                           const std::optional<EvalError>& failure,
+                                           const std::string& counterexample) {
     // A layer after the requirement's, which extends it: its values are the ones to fix.
     auto layers = p().layers;
     auto position = [&](const std::string& l) {
@@ -247,7 +270,8 @@ void ExpressionChecker::requirement_broken(const ast::Require& required, const s
     std::string on = ranges.empty() ? "" : " on dates of service " + ranges.front();
     for (std::size_t i = 1; i < ranges.size(); ++i)
         notes.push_back(fmt::format("it fails on dates of service {} too", ranges[i]));
-    std::string condition = source_text(required.condition.span);
+    std::string condition = one_line(source_text(required.condition.span));
+    if (!counterexample.empty()) notes.insert(notes.begin(), counterexample);
     if (failure)
         notes.insert(notes.begin(),
                      fmt::format("deciding it fails: {} [{}]", failure->message, failure->code));

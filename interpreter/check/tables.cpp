@@ -173,6 +173,7 @@ void TableCompiler::check_key(const MergedTable& table, const KeyTypes& keys,
                        : kind == KeyKind::boolean ? "the bool " + written
                                                   : written;
     if (key.range != Range::none) what = "the range " + written;
+    tables_mistyped_.insert(table.decl->name.text);
     auto& d = error("check.table_key_type", key.span,
                     fmt::format("table `{}` is keyed by {}, but this key is {}",
                                 table.decl->name.text, keys.words, what));
@@ -354,6 +355,7 @@ void TableCompiler::check_value(const MergedTable& table, const TypeP& want, con
     };
     auto m = misfit(want, row.value, *row.row->row->value, "this value");
     if (!m) return;
+    tables_mistyped_.insert(table.decl->name.text);
     auto& d = error("check.table_value_type", m->span,
                     fmt::format("table `{}` holds {} values, but {}", table.decl->name.text,
                                 type_name(want), m->what));
@@ -390,6 +392,7 @@ void TableCompiler::check_columns(const MergedTable& table, const RowValue& row)
         // The file's cell is a whole number from 0: a payer's -1 was read as a limit below
         // any units ("at most -1 units a day") where the file's own -1 is refused.
         if (type == "number" && v.kind == Kind::Number && v.number < 0) {
+            tables_mistyped_.insert(table.decl->name.text);
             auto& d = error("check.table_value_type", e.span,
                             fmt::format("`{}` is {}, not a whole number from 0: table `{}` reads "
                                         "column `{}` of `{}` as a number, and this row must "
@@ -413,6 +416,7 @@ void TableCompiler::check_columns(const MergedTable& table, const RowValue& row)
                    "four digits: 95860, 0766T, G0453";
         }
         if (want.empty()) return true;
+        tables_mistyped_.insert(table.decl->name.text);
         auto& d = error("check.table_value_type", e.span,
                         fmt::format("`{}` is \"{}\", not {}: table `{}` reads column `{}` of `{}` "
                                     "as a {}, and this row must hold the same",

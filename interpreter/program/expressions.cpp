@@ -471,4 +471,27 @@ Value evaluate_constant(const Program& program, const Node& node, std::string_vi
     return Expressions(program, context, scratch).eval(node);
 }
 
+std::optional<Value> first_counterexample(const Program& program, const Node& node,
+                                          std::string_view date) {
+    if (node.op != Op::All || node.kids.size() != 2) return std::nullopt;
+    ExpressionScratch scratch;
+    ExpressionContext context{*program.constants, date};
+    Expressions e(program, context, scratch);
+    Value items;
+    try {
+        items = e.expect_list(node.kids[0]);
+    } catch (const EvalError&) {
+        return std::nullopt;
+    }
+    for (const Value& item : items.list()) {
+        e.local(node.slot) = item;
+        try {
+            if (!e.truth(node.kids[1])) return item;
+        } catch (const EvalError&) {
+            return item; // the element it cannot be decided for
+        }
+    }
+    return std::nullopt;
+}
+
 } // namespace cpl

@@ -12,6 +12,7 @@
 #include "runtime/eval_error.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -301,5 +302,11 @@ std::string_view today();
 /// Evaluates a constant expression at check time: no case, no claim, no locals. Dated
 /// settings and tables answer for `date`.
 Value evaluate_constant(const Program& program, const Node& node, std::string_view date = today());
+
+/// For a constant `all VAR in LIST: BODY` that does not hold on `date`: the first element of
+/// LIST for which BODY does not hold or cannot be decided, what an author must change. Null
+/// when `node` is no `all`, when every element holds, or when LIST cannot be evaluated.
+std::optional<Value> first_counterexample(const Program& program, const Node& node,
+                                          std::string_view date);
 
 } // namespace cpl
