@@ -5,6 +5,7 @@
 
 #include "interpreter/program/reads.hpp"
 #include "interpreter/tools/line_diff.hpp"
+#include "lang/utf8.hpp"
 #include "lang/vocabulary.hpp"
 
 #include <algorithm>
@@ -583,26 +584,30 @@ std::vector<Change> diff(const Program& base, const Program& payer) {
     return out;
 }
 
+// Each text a policy wrote is shown through `printable`: a description's line break or a
+// control character would otherwise break the layout or drive the terminal. Backslashes are
+// kept: clauses are shown as written, with their escapes.
 std::string render_changes(const std::vector<Change>& changes, const Program& base,
                            const Program& payer) {
+    auto shown = [](std::string_view text) { return printable(text, true); };
     std::string out = fmt::format("policy {} against {}: {} change{}\n", payer.name, base.name,
                                   changes.size(), changes.size() == 1 ? "" : "s");
     for (const auto& c : changes) {
-        out += fmt::format("\n{}{}{} {}{}\n", c.kind, c.name.empty() ? "" : " ", c.name,
+        out += fmt::format("\n{}{}{} {}{}\n", c.kind, c.name.empty() ? "" : " ", shown(c.name),
                            c.restated ? "restated" : c.action,
                            c.layer.empty() ? "" : fmt::format(" by {}", c.layer));
         if (c.restated) out += "  (its clauses are the base's, unchanged)\n";
         for (const auto& line : c.details)
-            out += fmt::format("  {}\n", line);
+            out += fmt::format("  {}\n", shown(line));
         if (c.restated && c.details.empty())
             out += "  (its description, dates and cite are the base's too: it changes nothing)\n";
         if (c.details.empty() && !c.restated) {
-            if (!c.before.empty()) out += fmt::format("  - {}\n", c.before);
-            if (!c.after.empty()) out += fmt::format("  + {}\n", c.after);
+            if (!c.before.empty()) out += fmt::format("  - {}\n", shown(c.before));
+            if (!c.after.empty()) out += fmt::format("  + {}\n", shown(c.after));
         }
         // A replaced or restated rule shows its cite among what changed inside it.
         bool cite_shown = c.action == "replaced";
-        if (!c.cite.empty() && !cite_shown) out += fmt::format("  cite: {}\n", c.cite);
+        if (!c.cite.empty() && !cite_shown) out += fmt::format("  cite: {}\n", shown(c.cite));
     }
     return out;
 }
