@@ -45,4 +45,13 @@ inline std::string codes(const Loaded& loaded) {
     return out;
 }
 
+/// codes() but for check.unused_definition: for tests whose small policies declare
+/// definitions no rule reads, about what checking those definitions finds.
+inline std::string codes_but_unused(const Loaded& loaded) {
+    std::string out;
+    for (const auto& d : loaded.diagnostics.sorted())
+        if (d.code != "check.unused_definition") out += (out.empty() ? "" : " ") + d.code;
+    return out;
+}
+
 } // namespace cpl::test

@@ -175,6 +175,7 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
     }
     const std::string& n = c.callee.text;
     if (auto it = def_index_.find(n); it != def_index_.end() && !scope.constant_only) {
+        def_used_[it->second] = true;
         const ast::Def& def = *merged_.defs[it->second].decl;
         TypeP result = compile_def(it->second);
         if (!def.is_function) {

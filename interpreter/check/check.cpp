@@ -45,6 +45,7 @@ public:
             shape_ids_[shape_key(p.shapes[i].fields)] = i;
         setting_used_.assign(merged_.settings.size(), false);
         table_used_.assign(merged_.tables.size(), false);
+        def_used_.assign(merged_.defs.size(), false);
         settings();
         tables();
         def_state_.assign(merged_.defs.size(), 0);
@@ -69,8 +70,8 @@ public:
         p.index_disabled();
         check_sources(merged_, p, diagnostics_);
         muscle_index();
-        unused();
         check_bodies_at_calls();
+        unused(); // last: it says more only when nothing above is an error
         if (diagnostics_.has_errors()) return nullptr;
         return std::move(program_);
     }
@@ -300,7 +301,19 @@ private:
         return codes;
     }
 
+    // A payer's own setting, table or definition that nothing reads changes no claim: a typo
+    // of a base name (the help names it), or one the author thinks the base's rules read.
+    // The first policy's own are not judged (a payer may read them), nor, but for a typo,
+    // those of a policy between it and the one checked (judged when that one is checked).
     void unused() {
+        const char* never_read = "no rule, edit, definition or requirement reads it: it changes "
+                                 "nothing. Read it where it applies, or remove it";
+        // Not while the policy has errors: a definition in error is not read yet, and the
+        // errors come first.
+        bool clean = diagnostics_.error_count() == 0;
+        auto outermost = [&](const std::string& layer) {
+            return clean && !merged_.layers.empty() && layer == merged_.layers.back();
+        };
         auto rank = [&](const std::string& layer) {
             return std::find(merged_.layers.begin(), merged_.layers.end(), layer) -
                    merged_.layers.begin();
@@ -314,11 +327,12 @@ private:
                 if (rank(other.history.front().second) < rank(layer))
                     base.push_back(other.decl->name.text);
             auto guess = closest(s.decl->name.text, base);
-            if (!guess) continue;
+            if (!guess && !outermost(layer)) continue;
             auto& d = warning("check.unused_setting", s.decl->name.span,
                               fmt::format("setting `{}` is never used", s.decl->name.text));
-            d.help = fmt::format("to change the base's `{}`, restate it: `{} {}`", *guess, *guess,
-                                 source_text(s.decl->value.span));
+            d.help = guess ? fmt::format("to change the base's `{}`, restate it: `{} {}`", *guess,
+                                         *guess, source_text(s.decl->value.span))
+                           : never_read;
         }
         for (std::size_t i = 0; i < merged_.tables.size(); ++i) {
             const MergedTable& t = merged_.tables[i];
@@ -335,11 +349,19 @@ private:
                 if (rank(other.declared_by) < rank(t.declared_by))
                     base.push_back(other.decl->name.text);
             auto guess = closest(name, base);
-            if (!guess) continue;
+            if (!guess && !outermost(t.declared_by)) continue;
             auto& d = warning("check.unused_table", t.decl->name.span,
                               fmt::format("table `{}` is never used", name));
-            d.help = fmt::format("did you mean `{}`? (`table {}` would change its rows)", *guess,
-                                 *guess);
+            d.help = guess ? fmt::format("did you mean `{}`? (`table {}` would change its rows)",
+                                         *guess, *guess)
+                           : never_read;
+        }
+        for (std::size_t i = 0; i < merged_.defs.size(); ++i) {
+            const MergedDef& def = merged_.defs[i];
+            if (def_used_[i] || rank(def.layer) == 0 || !outermost(def.layer)) continue;
+            auto& d = warning("check.unused_definition", def.decl->name.span,
+                              fmt::format("definition `{}` is never used", def.decl->name.text));
+            d.help = never_read;
         }
     }
 

@@ -321,6 +321,7 @@ protected:
     std::vector<Constants> def_constants_;
     std::vector<bool> setting_used_; // read by some expression (check.unused_setting)
     std::vector<bool> table_used_;   // read by some expression (check.unused_table)
+    std::vector<bool> def_used_;     // named by some expression (check.unused_definition)
     // A setting given a value of another type than its declaration's (check.setting_type):
     // a requirement reading it is not judged on that value, reported there already.
     std::set<std::uint32_t> settings_mistyped_;

@@ -315,6 +315,7 @@ Typed ExpressionChecker::name(const std::string& n, Span span, Scope& scope) {
         if (n == "disabled_billing")
             return make(Op::DisabledBilling, {}, table_of(string_type(), code_type()), span);
         if (auto it = def_index_.find(n); it != def_index_.end()) {
+            def_used_[it->second] = true;
             TypeP type = compile_def(it->second);
             const ast::Def& def = *merged_.defs[it->second].decl;
             if (def.is_function) {
