@@ -270,6 +270,29 @@ RuleCode RuleCompiler::compile_rule(const MergedRule& merged) {
     return code;
 }
 
+// A line `deny` removed is gone from the claim: a cap or a modifier after it, on that line
+// (no `for` between), changes nothing. (A `document` after it stays: what the record must show
+// for an appeal to pay the line.) Warned where it is written, for the checked policy's own.
+void RuleCompiler::warn_after_deny(const ast::Rule& rule) {
+    const ast::Clause* denied = nullptr;
+    for (const auto& clause : rule.clauses) {
+        if (clause.kind == ast::ClauseKind::For) denied = nullptr; // another line from here
+        if (clause.kind == ast::ClauseKind::Deny && !denied) denied = &clause;
+        bool changes_line = clause.kind == ast::ClauseKind::Cap ||
+                            clause.kind == ast::ClauseKind::AddModifier ||
+                            clause.kind == ast::ClauseKind::RemoveModifier;
+        if (!denied || !changes_line) continue;
+        const SourceFile& file = merged_.sources->get(denied->span.file);
+        warning("check.after_deny", clause.span,
+                fmt::format("`{}` after `deny` (line {}) changes a line the denial removed: it "
+                            "does nothing",
+                            vocabulary::clause(clause.kind).keyword,
+                            file.locate(denied->span.begin).line))
+            .help = "put it before the `deny`, or in an edit of its own for the lines it is "
+                    "for; to pay part of a line, `cap units at` instead of denying it";
+    }
+}
+
 RuleCode RuleCompiler::compile_body(const ast::Rule& written, const std::string& layer, bool hoist,
                                     bool replaces, const ast::Rule* restated,
                                     const MergedRule* changes) {
@@ -295,6 +318,7 @@ RuleCode RuleCompiler::compile_body(const ast::Rule& written, const std::string&
             holds_after(code.clauses.back());
         }
     }
+    if (!restated && layer == merged_.layers.back()) warn_after_deny(rule);
     for (const auto& clause : code.clauses)
         if (clause.narrowing < 0) code.written.push_back(clause.source);
     if (changes && changes->rule->placement)

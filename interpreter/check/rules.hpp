@@ -76,6 +76,7 @@ private:
     void warn_unreachable_exceptions(const std::vector<RuleCode>& exceptions,
                                      const RuleCode& target, bool per_element);
     void refuse_without_action(const ast::Rule& rule, const MergedRule& merged);
+    void warn_after_deny(const ast::Rule& rule);
 
     bool in_narrowing_ = false; // compiling a payer's `narrow`: its conditions, not a rule's
     const RuleCode* excepting_ = nullptr; // compiling a case-level exception to this rule
