@@ -4,7 +4,8 @@
 // constant; together the rule never acts. What is compared is a value the rule's conditions
 // all read alike on one pass: a field of the case, of a rule variable or of a definition,
 // against constants (`==`, `!=`, `in`, `not in`, `<`, `<=`, `>`, `>=`, on numbers and texts),
-// through `not` and the `or`s that list values of one of them (`x == a or x == b`).
+// whether a list of them holds a constant (`"G70.00" in case.diagnoses`), through `not` and
+// the `or`s that list values of one of them (`x == a or x == b`).
 #include "interpreter/case/case_schema.hpp"
 #include "interpreter/check/in_force.hpp"
 #include "interpreter/check/rules.hpp"
@@ -394,6 +395,7 @@ private:
         Op op = negate ? negated(n.op) : n.op;
         std::string key = key_of(n.kids[0], p_.shapes);
         const Node* constant = &n.kids[1];
+        if (key.empty() && (op == Op::In || op == Op::NotIn)) return membership(n, op);
         if (key.empty() && op != Op::In && op != Op::NotIn) {
             key = key_of(n.kids[1], p_.shapes);
             constant = &n.kids[0];
@@ -416,6 +418,20 @@ private:
             return Test{std::move(key), op, {v.items, v.items + v.size}};
         }
         return Test{std::move(key), op, {v}};
+    }
+
+    // `"G70.00" in case.diagnoses`: whether a keyed list holds a constant is a boolean of its
+    // own, so that `not in` of the same after it is a contradiction (`"XS" in line.modifiers`,
+    // then `not ("XS" in line.modifiers)`).
+    std::optional<Test> membership(const Node& n, Op op) const {
+        const Node& element = n.kids[0];
+        std::string list = key_of(n.kids[1], p_.shapes);
+        if (list.empty() || !is_plain_constant(element) || p_.settings_folded_at(element.span) ||
+            element.constant.kind == Kind::List)
+            return std::nullopt;
+        return Test{fmt::format("{} holds {}", list, to_text(element.constant, p_.shapes, true)),
+                    Op::Eq,
+                    {Value::of_bool(op == Op::In)}};
     }
 
     // `x == a or x == b` is `x in [a, b]`; other sides of one value (`count(l) > 3 or
