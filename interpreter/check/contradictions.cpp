@@ -739,6 +739,29 @@ bool ExpressionChecker::zero_left_out(const Node& divisor, const Node* named_by,
                                             [&](const Value& key) { return can_be(row_key, key); });
 }
 
+// A `when` whose `not` cannot hold holds for every case, though it reads the case: it filters
+// nothing (`line.code != 95885 or line.code != 95886`, where `and` was meant: a code is never
+// both, so one side always holds).
+void RuleCompiler::warn_always_holds(const ClauseCode& clause) {
+    const Tests reader(p(), folded_from_tables_);
+    std::vector<Conjunct> nots;
+    conjuncts(clause.expr, true, nullptr, nots, p().defs);
+    if (nots.size() < 2) return; // one comparison alone is never its own contradiction
+    std::map<std::string, Known> known;
+    for (const auto& [node, negate, written, in_definition] : nots) {
+        std::optional<Test> test = reader.of(*node, negate);
+        if (!test || in_definition) continue;
+        Known& k = known[test->key];
+        if (!learn(k, *test, p().shapes) || satisfiable(k, p().shapes)) continue;
+        std::string condition(source_text(clause.expr.span));
+        warning("check.always_holds", clause.expr.span,
+                fmt::format("`{}` always holds: its sides leave no value out", condition))
+            .help = "to exclude both values, join the tests with `and` (`x != a and x != b`), or "
+                    "write `not in [a, b]`";
+        return;
+    }
+}
+
 void RuleCompiler::warn_contradictions(const RuleCode& code, const ast::Rule& rule) {
     const auto& shapes = p().shapes;
     const Tests reader(p(), folded_from_tables_);
@@ -815,6 +838,7 @@ void RuleCompiler::warn_contradictions(const RuleCode& code, const ast::Rule& ru
             // hold with the target's, and one that contradicts them switches the target off on
             // every date, silently (a payer's `line.code == 95886` on an edit of 95885).
             if (clause.kind != ast::ClauseKind::When || !holds) return;
+            warn_always_holds(clause);
             bool narrowing = clause.narrowing >= 0;
             consider(known, clause, [&] {
                 // An exception's own conditions: it never runs (its target still does).

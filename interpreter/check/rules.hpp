@@ -72,6 +72,7 @@ private:
     void warn_whole_case(const ast::Rule& exception, const RuleCode& target);
     // Conditions of `code` that cannot all hold on one pass (contradictions.cpp).
     void warn_contradictions(const RuleCode& code, const ast::Rule& rule);
+    void warn_always_holds(const ClauseCode& clause);
     // An exception tried after one whose guard holds wherever its own does (contradictions.cpp).
     void warn_unreachable_exceptions(const std::vector<RuleCode>& exceptions,
                                      const RuleCode& target, bool per_element);
