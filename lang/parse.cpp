@@ -211,6 +211,15 @@ Diagnostic& report(Diagnostics& diagnostics, FileId file, const SyntaxError& err
     return d;
 }
 
+// A typographic quote (“ ” ‘ ’), as a word processor writes one, where the policy wants `"`.
+bool typographic_quote_at(std::string_view text, std::size_t at) {
+    for (std::string_view quote : {"\u201c", "\u201d", "\u2018", "\u2019"})
+        if (text.substr(at, quote.size()) == quote) return true;
+    return false;
+}
+constexpr const char* typographic_quote_help =
+    "write straight quotes (\"), not typographic ones (“ ”): a word processor changes them";
+
 // The words a declaration starts with, from the vocabulary (all but the header's `extends`).
 std::string declaration_help() {
     std::string words;
@@ -340,7 +349,13 @@ ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagno
                            Span{file, uint32_t(start),
                                 uint32_t(start + std::max<std::size_t>(word.size(), 1))},
                            fmt::format("expected a declaration, found `{}`", word))
-                    .help = declaration_help();
+                    .help = typographic_quote_at(text, start) ? typographic_quote_help
+                            : word == "cite"
+                                ? "this `cite` follows a declaration that takes none (`disable`, "
+                                  "`include`, `require`, `source`): give a `disable` its reason "
+                                  "in its text (`disable rule NAME \"why, with the reference\"`), "
+                                  "or write the reference in a comment (`# …`)"
+                                : declaration_help();
                 offset = next_declaration_start(text, start);
                 continue;
             }
@@ -362,6 +377,8 @@ ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagno
             std::size_t at = error.byte;
             while (at < text.size() && (text[at] == ' ' || text[at] == '\t'))
                 ++at;
+            if (error.help.empty() && typographic_quote_at(text, at))
+                error.help = typographic_quote_help;
             // A table row keyed by a bare word (`XU => …`): a key that is a word is a string.
             if (error.help.empty() && error.code == "parse.expected_end") {
                 std::size_t next = at; // the next token, past blanks and comments
@@ -373,9 +390,15 @@ ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagno
                 std::size_t after = next + there.size();
                 while (after < text.size() && (text[after] == ' ' || text[after] == '\t'))
                     ++after;
-                if (!there.empty() && std::isalpha(static_cast<unsigned char>(there[0])) &&
-                    !vocabulary::is_reserved(there) &&
-                    (text.compare(after, 2, "=>") == 0 || text.compare(after, 1, ",") == 0)) {
+                if (there == "cite") {
+                    error.help = "only a row `KEY => VALUE` and the table itself take a `cite`: "
+                                 "say why a key is removed in a comment (`# …`), or in the "
+                                 "table's own `cite`";
+                    error.byte = next;
+                } else if (!there.empty() && std::isalpha(static_cast<unsigned char>(there[0])) &&
+                           !vocabulary::is_reserved(there) &&
+                           (text.compare(after, 2, "=>") == 0 ||
+                            text.compare(after, 1, ",") == 0)) {
                     error.help =
                         fmt::format("a key that is a word is written in quotes: \"{}\"", there);
                     error.byte = next; // at the row, not after the line before it
