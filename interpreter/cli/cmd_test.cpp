@@ -163,9 +163,15 @@ std::vector<std::string> compare(const json& expected, const CaseOutcome& outcom
                     if (field_of(r.edits[g], key) != value.get<std::string>()) return false;
                 return true;
             })) {
+            // The cite too when the expectation names one: else a cite that differs is not seen.
+            bool cites = std::any_of(want.begin(), want.end(),
+                                     [](const json& w) { return w.contains("cite"); });
             std::vector<std::string> got;
             for (const auto& e : r.edits)
-                got.push_back(fmt::format("{} {} {} ({})", e.severity, e.rule, e.code, e.message));
+                got.push_back(
+                    cites ? fmt::format("{} {} {} ({}) cite: {}", e.severity, e.rule, e.code,
+                                        e.message, e.cite)
+                          : fmt::format("{} {} {} ({})", e.severity, e.rule, e.code, e.message));
             problems.push_back(differ("edits", partial, want.dump(), got));
         }
     }
@@ -188,6 +194,13 @@ std::vector<std::string> compare(const json& expected, const CaseOutcome& outcom
             got.push_back(describe(i));
         problems.push_back(differ(key, partial, want.dump(), got));
     };
+    // A case with no submitted claim is not reviewed: `review: []` would pass saying nothing.
+    for (const char* section : {"review", "unbilled"})
+        if (expected.contains(section) && !r.reviewed)
+            problems.push_back(fmt::format(
+                "`{}` is for a case with a submitted claim (`claim`): this case has none, so it "
+                "is not reviewed; add its `claim`, or drop `{}`",
+                section, section));
     compare_list(
         "review", r.review.size(),
         [&](std::size_t i, const std::string& name) -> std::string {

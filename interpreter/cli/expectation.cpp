@@ -6,6 +6,7 @@
 #include "lang/suggest.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fmt/format.h>
 #include <map>
 #include <vector>
@@ -28,6 +29,7 @@ enum class Want {
     entries,
     sections,
     code,
+    edit_code,
     modifiers,
     count,
     units
@@ -44,7 +46,7 @@ struct Field {
 const std::vector<Field> line_fields = {
     {"code", Want::code, true}, {"units", Want::units}, {"modifiers", Want::modifiers}, {"rule", Want::text}};
 const std::vector<Field> edit_fields = {
-    {"severity", Want::severity}, {"rule", Want::text}, {"code", Want::text},
+    {"severity", Want::severity}, {"rule", Want::text}, {"code", Want::edit_code},
     {"message", Want::text}, {"cite", Want::text}};
 const std::vector<Field> review_fields = {
     {"code", Want::code, true}, {"status", Want::status}, {"units", Want::units},
@@ -118,12 +120,29 @@ std::optional<std::string> wrong_value(const json& v, Want want) {
             return must("a code of 5 characters as a case gives it (\"95886\", \"0106T\", "
                         "\"G0255\")");
         break;
-    case Want::modifiers:
-        if (!v.is_array() || !std::all_of(v.begin(), v.end(), [](const json& x) {
-                return x.is_string() && case_schema::is_modifier(x.get<std::string>());
-            }))
-            return must("a list of modifiers of two capital letters or digits (\"26\", \"XS\")");
+    case Want::edit_code: // an edit about no single code has the code ""
+        if (!v.is_string() ||
+            (!v.get<std::string>().empty() && !case_schema::is_code(v.get<std::string>())))
+            return must("a code of 5 characters as a case gives it (\"95886\", \"0106T\"), or "
+                        "\"\" for an edit about no single code");
         break;
+    case Want::modifiers: {
+        const char* what = "a list of modifiers of two capital letters or digits (\"26\", \"XS\")";
+        if (!v.is_array()) return must(what);
+        for (const json& x : v) {
+            if (x.is_string() && case_schema::is_modifier(x.get<std::string>())) continue;
+            std::string problem = fmt::format("must be {}: {} is not one", what, shown(x));
+            if (x.is_string()) {
+                std::string upper = x.get<std::string>();
+                for (char& c : upper)
+                    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+                if (case_schema::is_modifier(upper))
+                    problem += fmt::format("; did you mean {}?", json(upper).dump());
+            }
+            return problem;
+        }
+        break;
+    }
     case Want::count:
         if (!v.is_number_integer() || v.get<std::int64_t>() < 0)
             return must("a whole number from 0");
@@ -148,9 +167,10 @@ std::optional<std::string> wrong_value(const json& v, Want want) {
     return std::nullopt;
 }
 
-// `path` names the object: "" at the top, "lines[0]" inside.
-std::optional<std::string> check_object(const json& object, const std::vector<Field>& fields,
-                                        const std::string& path) {
+// Adds to `problems` what is wrong with `object`, every key of it; `path` names the object: ""
+// at the top, "lines[0]" inside.
+void check_object(const json& object, const std::vector<Field>& fields, const std::string& path,
+                  std::vector<std::string>& problems) {
     std::string at = path.empty() ? "" : path + ": ";
     for (const auto& [key, value] : object.items()) {
         auto field = std::find_if(fields.begin(), fields.end(),
@@ -164,29 +184,36 @@ std::optional<std::string> check_object(const json& object, const std::vector<Fi
                 problem += fmt::format("; did you mean {}?", json(*guess).dump());
             else
                 problem += fmt::format(" (the keys: {})", fmt::join(names, ", "));
-            return problem;
+            problems.push_back(std::move(problem));
+            continue;
         }
-        if (auto wrong = wrong_value(value, field->want))
-            return fmt::format("{}{} {}", at, json(key).dump(), *wrong);
+        if (auto wrong = wrong_value(value, field->want)) {
+            problems.push_back(fmt::format("{}{} {}", at, json(key).dump(), *wrong));
+            continue;
+        }
         if (field->want != Want::entries) continue;
         for (std::size_t i = 0; i < value.size(); ++i) {
             std::string entry = fmt::format("{}{}[{}]", path.empty() ? "" : path + ".", key, i);
             if (!value[i].is_object())
-                return fmt::format("{}: must be an object, not {}", entry, shown(value[i]));
-            if (auto problem = check_object(value[i], *field->entry, entry)) return problem;
+                problems.push_back(
+                    fmt::format("{}: must be an object, not {}", entry, shown(value[i])));
+            else
+                check_object(value[i], *field->entry, entry, problems);
         }
     }
     for (const auto& f : fields)
         if (f.required && !object.contains(f.name))
-            return fmt::format("{}missing {}", at, json(f.name).dump());
-    return std::nullopt;
+            problems.push_back(fmt::format("{}missing {}", at, json(f.name).dump()));
 }
 
 } // namespace
 
 std::optional<std::string> expectation_problem(const json& expected) {
     if (!expected.is_object()) return "expected a JSON object";
-    return check_object(expected, top_fields, "");
+    std::vector<std::string> problems;
+    check_object(expected, top_fields, "", problems);
+    if (problems.empty()) return std::nullopt;
+    return fmt::format("{}", fmt::join(problems, "; "));
 }
 
 json parse_expectation(const std::string& text, std::optional<std::string>& repeated) {

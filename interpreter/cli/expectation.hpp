@@ -11,7 +11,7 @@
 
 namespace cpl::cli {
 
-/// The first problem with an expectation, on one line, located by its JSON path:
+/// Every problem with an expectation, on one line, separated by `; `, each located by its JSON path:
 /// `lines[0]: unknown key "unit"; did you mean "units"?`, `edits[0]: "severity" must be a
 /// string ("deny", "warn" or "info"), not 3`, `lines[0]: missing "code"`. Nothing when the
 /// expectation is well formed.

@@ -110,7 +110,17 @@ TEST_CASE("a malformed expectation file fails its test with a message, never a c
         // Values a result never holds: the test could never pass.
         {R"({"lines": [{"code": "9593"}]})", "lines[0]: \"code\" must be a code of 5 characters"},
         {R"({"lines": [{"code": "95937", "modifiers": ["xs"]}]})",
-         "lines[0]: \"modifiers\" must be a list of modifiers of two capital letters or digits"},
+         "lines[0]: \"modifiers\" must be a list of modifiers of two capital letters or digits "
+         "(\"26\", \"XS\"): the string \"xs\" is not one; did you mean \"XS\"?"},
+        {R"({"edits": [{"code": "9590"}], "partial": ["edits"]})",
+         "edits[0]: \"code\" must be a code of 5 characters as a case gives it"},
+        // Every problem, not the first alone.
+        {R"({"edits": [{"severity": "denied", "code": 95908}]})",
+         "or \"\" for an edit about no single code, not 95908; edits[0]: \"severity\" must be "
+         "one of \"deny\", \"warn\" or \"info\", not the string \"denied\""},
+        // A case with no submitted claim is not reviewed: `review` would say nothing.
+        {R"({"lines": [], "review": []})",
+         "`review` is for a case with a submitted claim (`claim`): this case has none"},
         {R"({"lines": [{"code": "95937", "units": -2}]})",
          "lines[0]: \"units\" must be a whole number from 1"},
         {R"({"review": [{"code": "95937", "units_allowed": -1}]})",
@@ -184,4 +194,17 @@ TEST_CASE("a test may list a section in part, and says so with \"partial\"") {
     Transcript t = run_cli("test '" + dir.string() + "'");
     CHECK(t.exit_code == (passes ? 0 : 1));
     if (!passes) CHECK(t.out.find("edits differ") != std::string::npos);
+}
+
+// An expected edit's cite that differs is shown with the actual one: otherwise both look alike.
+TEST_CASE("an edit expectation naming a cite shows the actual edits' cites") {
+    auto dir = cpl::test::fresh_dir("cite_expectation");
+    fs::copy_file(root / "tests/golden/run/review/band-code-too-high.case.json",
+                  dir / "t.case.json", fs::copy_options::overwrite_existing);
+    std::ofstream(dir / "t.expected.json")
+        << R"({"partial": ["edits"], "edits": [{"rule": "addon_primary_not_payable", "cite": "Acme"}]})";
+    Transcript t = run_cli("test '" + dir.string() + "'");
+    CHECK(t.exit_code == 1);
+    CHECK(t.out.find("addon_primary_not_payable 95886 (") != std::string::npos);
+    CHECK(t.out.find(") cite: CPT 2025 parenthetical") != std::string::npos);
 }
