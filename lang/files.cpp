@@ -43,9 +43,12 @@ std::optional<std::string> read_text_file(const std::string& path, std::string& 
         why = fmt::format("is larger than {} MiB", limit >> 20);
         return std::nullopt;
     }
+    errno = 0;
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        why = "cannot be opened";
+        int error = errno; // what open(2) said, when the stream kept it
+        why =
+            error ? fmt::format("cannot be opened ({})", std::strerror(error)) : "cannot be opened";
         return std::nullopt;
     }
     // Read in blocks, not a character at a time: the CMS data files are megabytes.

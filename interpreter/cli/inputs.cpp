@@ -10,7 +10,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fcntl.h>
 #include <filesystem>
 #include <fmt/format.h>
@@ -69,8 +71,9 @@ public:
     void input(const std::string& input) {
         if (input == "-") {
             // A closed descriptor reads as an empty stream: say so instead.
+            // Its line in the output, in its place, as every input that should have held cases.
             if (fcntl(STDIN_FILENO, F_GETFD) == -1) {
-                fail_input("<stdin>", "standard input is closed [run.cannot_read]");
+                problem("<stdin>", "standard input is closed [run.cannot_read]");
                 return;
             }
             std::size_t before = read_.cases + read_.problems;
@@ -122,9 +125,14 @@ public:
                         fmt::format("cannot read the case file: it {} [run.cannot_read]", why));
                 return;
             }
+            errno = 0;
             std::ifstream in(input, std::ios::binary);
             if (!in) {
-                problem(input, "cannot read the case file [run.cannot_read]");
+                int error = errno;
+                problem(input, error ? fmt::format("cannot read the case file: it cannot be "
+                                                   "opened ({}) [run.cannot_read]",
+                                                   std::strerror(error))
+                                     : "cannot read the case file [run.cannot_read]");
                 return;
             }
             // Named or found below a directory, a file with no line is said by its name: among
@@ -213,10 +221,9 @@ private:
                                     "case in a .json file of its own, or write each case on one "
                                     "line (`jq -c . case.json`) [run.not_json_lines]",
                                     opening));
-            } else if (too_long)
-                problem(origin, fmt::format("the line is longer than {} MiB [run.cannot_read]",
-                                            max_file_bytes >> 20));
-            else if (blank)
+            } else if (too_long) {
+                // said when it passed the limit
+            } else if (blank)
                 problem(origin, std::string(blank_line_error));
             else {
                 ++read_.cases;
@@ -240,9 +247,17 @@ private:
                 open_line = true;
                 if (!too_long) {
                     if (line.size() + piece.size() > max_file_bytes) {
+                        // Said now, in its place, not when the line ends: an endless line
+                        // (`cpl run - < /dev/zero`) would otherwise be read without a word.
                         too_long = true;
                         line.clear();
                         line.shrink_to_fit();
+                        origin.resize(name_size);
+                        append_number(origin, static_cast<std::int64_t>(number));
+                        problem(origin,
+                                fmt::format("the line is longer than {} MiB: the rest of it is "
+                                            "skipped [run.cannot_read]",
+                                            max_file_bytes >> 20));
                     } else {
                         line.append(piece);
                     }
@@ -257,9 +272,20 @@ private:
                 after_cr = cr && chunk.empty();
             }
         }
+        // A read that failed ends the stream as its end would: `std::cin` (read through stdio)
+        // sets no bad bit, only stdin's error flag. Its cases are missing from the run, and a
+        // line it cut short is no case: the failure is said in their place instead.
+        int error = errno;
+        bool failed = in.bad() || (&in == &std::cin && std::ferror(stdin));
+        if (failed) {
+            problem(name, error ? fmt::format("could not be read to its end ({}) "
+                                              "[run.cannot_read]",
+                                              std::strerror(error))
+                                : "could not be read to its end [run.cannot_read]");
+            return;
+        }
         // The last line needs no line end; a file that ends with one has no line after it.
         if (open_line) finish();
-        if (in.bad()) problem(name, "could not be read to its end [run.cannot_read]");
     }
 
     const CaseSink& sink_;

@@ -722,6 +722,28 @@ TEST_CASE("#12: a JSON Lines line over the bound has its own output line") {
     CHECK(std::count(ran.out.begin(), ran.out.end(), '\n') == 2);
 }
 
+// Found by a probe of the batch runner: a read error on standard input ended it as its end
+// would (std::cin reads through stdio, which sets no bad bit), so cases went missing with
+// exit 0; closed standard input had no line in the output.
+TEST_CASE("standard input that cannot be read, or is closed, has its line in the output") {
+    Ran directory = cpl_cli("run --format json - < /tmp", "");
+    CHECK(directory.status == 1);
+    CHECK(
+        directory.out.find(
+            R"({"case": "", "error": "<stdin>: could not be read to its end (Is a directory) [run.cannot_read]")") ==
+        0);
+    CHECK(directory.err.find("holds no case") == std::string::npos);
+    auto dir = scratch_dir("closed_stdin");
+    std::ofstream(dir / "a.jsonl") << R"({"id": "a"})"
+                                   << "\n";
+    Ran closed = cpl_cli("run --format json '" + (dir / "a.jsonl").string() + "' - <&-", "");
+    CHECK(closed.status == 1);
+    CHECK(closed.out.find(R"({"case": "a")") == 0);
+    CHECK(closed.out.find(
+              R"({"case": "", "error": "<stdin>: standard input is closed [run.cannot_read]"})") !=
+          std::string::npos);
+}
+
 TEST_CASE("#12: `cpl fmt` that cannot finish writing leaves the policy as it was") {
     auto dir = scratch_dir("fmt");
     // Not canonical, and longer than the 512-byte file size limit the write runs under.
