@@ -72,6 +72,10 @@ def invalid_utf8():
     return [("policy.cpl", b'policy p\nrule r when true bill 95860\n  cite "bad \xff\xfe utf"\n')]
 
 
+def control_character():
+    return [("policy.cpl", b'policy p "Acme \x1b[1mbold\x1b[0m"\n')]
+
+
 def chain_too_long():
     files = [("policy.cpl", 'policy c0 extends "c1.cpl"\n')]
     files += [(f"c{n}.cpl", f'policy c{n} extends "c{n + 1}.cpl"\n') for n in range(1, 34)]
@@ -109,6 +113,7 @@ def memory():
 
 GENERATED = {
     ("parse.invalid_utf8", 1): invalid_utf8,
+    ("parse.control_character", 1): control_character,
     ("parse.too_deep", 1): too_deep_parentheses,
     ("parse.too_deep", 2): too_deep_chain,
     ("load.chain_too_long", 1): chain_too_long,
