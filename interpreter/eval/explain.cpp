@@ -542,9 +542,18 @@ std::vector<std::string> why_not(const CaseState& s, const Result& result) {
                                     l.because.size() > 1 ? l.because[1]
                                     : l.because.empty()  ? ""
                                                          : l.because[0]));
+            // What denied it: the reasons of its verdict that are denials (an `info` beside
+            // them, a modifier passed through unjudged, denied nothing).
+            auto denial = [&](const Reason& why) {
+                return std::any_of(result.edits.begin(), result.edits.end(), [&](const Edit& e) {
+                    return e.severity == "deny" && e.rule == why.rule && e.code == code &&
+                           e.message == why.message;
+                });
+            };
             for (const auto& v : result.review)
                 if (v.code == code && v.status == "denied")
                     for (const auto& why : v.reasons) {
+                        if (!denial(why)) continue;
                         const RuleCode* edit = rule_named(s.program, why.rule);
                         reasons.push_back(fmt::format(
                             "the submitted {} was denied: {} {}", code, why.message,
