@@ -328,6 +328,22 @@ Value CaseReader::Impl::read_case(od::document& doc) {
              "give each case a .json file of its own, or a line of its own in a .jsonl file (JSON "
              "Lines); a batch request takes JSON Lines too");
     }
+    // A scalar is read first: `nope` and `tru` begin as `null` and `true` do and are no JSON at
+    // all, which is what to say of them, with where.
+    if (type == od::json_type::null) {
+        bool is_null = false;
+        check(doc.is_null().get(is_null));
+        if (!is_null) fail_json(simdjson::N_ATOM_ERROR);
+    } else if (type == od::json_type::boolean) {
+        bool b = false;
+        check(doc.get_bool().get(b));
+    } else if (type == od::json_type::number) {
+        od::number n;
+        check(doc.get_number().get(n));
+    } else if (type == od::json_type::string) {
+        std::string_view text;
+        check(doc.get_string().get(text));
+    }
     if (type != od::json_type::object) fail("expected a JSON object holding one case");
     od::object object;
     check(doc.get_object().get(object));

@@ -563,6 +563,14 @@ TEST_CASE("input that is not a JSON object", "[case][error]") {
             {"null", "", "expected a JSON object holding one case"},
             {"42", "", "expected a JSON object holding one case"},
             {"hello", "", "the case is not valid JSON at column 1"},
+            // Words that begin as null and true do are no JSON, not a value of another type.
+            {"nope", "",
+             "the case is not valid JSON: a word other than true, false or null at "
+             "column 2"},
+            {"tru", "", "the case is not valid JSON at column 4"},
+            {"1.", "",
+             "the case is not valid JSON: a number is malformed or out of range at "
+             "column 3"},
             {"{", "", unbalanced + " at column 2"},
             {"}", "", "the case is not valid JSON at column 1"},
             {R"({"id": "c", "diagnoses": ["a")", "", unbalanced + " at column 30"},
