@@ -95,6 +95,9 @@ struct CaseState {
     // are only erased between edits (compact), and the claim is then rebuilt.
     bool claim_dirty = true; // `context.claim` must be rebuilt from `lines`
     std::vector<Edit> edits;
+    // In review, under --why-not: the denials of the edits over the claim the study supports
+    // (review.cpp's produced_lines), which say why a supported code is not advised as unbilled.
+    std::vector<Edit> produced_denials;
     std::vector<std::string_view> documentation;
     std::vector<ReviewLine>* verdicts = nullptr; // one per submitted line, while reviewing
 };

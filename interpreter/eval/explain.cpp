@@ -559,6 +559,18 @@ std::vector<std::string> why_not(const CaseState& s, const Result& result) {
                             "the submitted {} was denied: {} {}", code, why.message,
                             edit ? rule_note(s.program, *edit) : fmt::format("[{}]", why.rule)));
                     }
+            // Supported by the study, not submitted, and not advised: the policy's own claim
+            // from the study denies it (a payer's per-day limit, a service not covered).
+            if (reasons.empty())
+                for (const auto& e : s.produced_denials)
+                    if (e.code == code) {
+                        const RuleCode* edit = rule_named(s.program, e.rule);
+                        reasons.push_back(fmt::format(
+                            "the study supports it, but on the claim this policy builds from the "
+                            "study it is denied: {} {}",
+                            e.message,
+                            edit ? rule_note(s.program, *edit) : fmt::format("[{}]", e.rule)));
+                    }
         } else {
             by_edit("deny");
         }

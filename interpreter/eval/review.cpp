@@ -34,6 +34,10 @@ std::vector<Line> produced_lines(CaseState& s, std::size_t first_index) {
     for (auto& state : s.lines)
         produced.push_back(std::move(state.line));
     s.lines = std::move(built);
+    s.produced_denials.clear();
+    if (!s.why_not_codes.empty())
+        for (std::size_t i = edits; i < s.edits.size(); ++i)
+            if (s.edits[i].severity == "deny") s.produced_denials.push_back(s.edits[i]);
     s.edits.resize(edits);
     s.documentation.resize(documentation);
     s.explain = explain;
