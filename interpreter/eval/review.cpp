@@ -101,7 +101,18 @@ void review(CaseState& s, Result& result, Value submitted, std::size_t first_ind
             state.line.sources = supported->sources;
             state.line.cited_by = supported->cited_by;
             state.line.layer = supported->layer;
-            if (s.explain) state.line.because = supported->because;
+            if (s.explain) {
+                state.line.because = supported->because;
+                // Its reasons are the study's, for the units the study supports: a payable line
+                // of other units says so first, so that the two are not read as one.
+                if (state.line.units != supported->units)
+                    state.line.because.insert(
+                        state.line.because.begin(),
+                        fmt::format("{} {} of {} payable; the study supports {} (its "
+                                    "reasons follow)",
+                                    state.line.units, state.line.units == 1 ? "unit" : "units",
+                                    state.line.code, supported->units));
+            }
             continue;
         }
         auto passed = std::find_if(s.edits.begin(), s.edits.end(), [&](const Edit& e) {
