@@ -48,7 +48,9 @@ int diff(const DiffOptions& options) {
     Loaded payer = load_policy(options.file);
     if (!report(payer)) return 1;
     if (payer.program->base.empty()) {
-        eprint("cpl diff: {} extends no policy: nothing to compare it with\n", options.file);
+        eprint("cpl diff: error: {} extends no policy: nothing to compare it with [usage]\n"
+               "  help: `cpl diff` compares a payer's policy with the policy it extends\n",
+               options.file);
         return 2;
     }
     Loaded base = load_policy(payer.program->base);

@@ -25,8 +25,9 @@ int doc(const DocOptions& options) {
         return 0;
     }
     if (loaded.program->base.empty()) {
-        eprint("cpl doc: {} extends no policy: --changes-only needs a policy that extends "
-               "another\n",
+        eprint("cpl doc: error: {} extends no policy: --changes-only needs a policy that "
+               "extends another [usage]\n  help: drop --changes-only to document the whole "
+               "policy\n",
                options.policy);
         return 2;
     }
