@@ -146,6 +146,11 @@ public:
         std::string why;
         auto text = read_text_file(input, why);
         if (!text) {
+            // A pipe (`cpl run <(…)`) is not waited on by name: it streams from standard input.
+            std::error_code pipe_ec;
+            if (fs::is_fifo(input, pipe_ec))
+                why += ", but a pipe: give its cases as JSON Lines on standard input "
+                       "(`… | cpl run -`)";
             problem(input, fmt::format("cannot read the case file: it {} [run.cannot_read]", why));
             return;
         }

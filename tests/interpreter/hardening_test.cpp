@@ -9,6 +9,7 @@
 #include "lang/utf8.hpp"
 
 #include <catch2/catch.hpp>
+#include <sys/stat.h>
 
 using namespace cpl;
 using namespace cpl::test;
@@ -742,6 +743,16 @@ TEST_CASE("standard input that cannot be read, or is closed, has its line in the
     CHECK(closed.out.find(
               R"({"case": "", "error": "<stdin>: standard input is closed [run.cannot_read]"})") !=
           std::string::npos);
+}
+
+TEST_CASE("a pipe named as a case file is not waited on, and its help says to stream it") {
+    auto dir = scratch_dir("fifo_case");
+    std::string fifo = (dir / "cases.json").string();
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    Ran ran = cpl_cli("run --format json '" + fifo + "'", "");
+    CHECK(ran.status == 1);
+    CHECK(ran.out.find("it is not a regular file, but a pipe: give its cases as JSON Lines on "
+                       "standard input") != std::string::npos);
 }
 
 TEST_CASE("#12: `cpl fmt` that cannot finish writing leaves the policy as it was") {
