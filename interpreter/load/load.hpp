@@ -6,6 +6,7 @@
 #include "lang/ast.hpp"
 #include "lang/diagnostic.hpp"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
@@ -59,6 +60,11 @@ struct MergedTable {
     // The table's description and cite: its declaration's, or those of the last `replace
     // table` that wrote its own (the whole table is that layer's then).
     const std::string& doc() const { return doc_from ? doc_from->doc : decl->doc; }
+    /// The rows still in force: a row a later layer removed (or took every key of) is gone.
+    std::size_t rows_in_force() const {
+        return static_cast<std::size_t>(std::count_if(
+            rows.begin(), rows.end(), [](const MergedRow& r) { return r.row != nullptr; }));
+    }
     const std::optional<ast::Cite>& cite() const {
         return cite_from ? cite_from->cite : decl->cite;
     }

@@ -409,7 +409,7 @@ void declarations(const Analysis& a, bool restating, json& items) {
     if (p) {
         for (const auto& t : p->tables)
             if (!stale(a, t.decl->name))
-                offer(table_item(*t.decl, t.rows.size(), t.doc(), t.cite()));
+                offer(table_item(*t.decl, t.rows_in_force(), t.doc(), t.cite()));
         for (const auto& d : p->defs)
             if (!stale(a, d.decl->name)) offer(def_item(*d.decl));
     }

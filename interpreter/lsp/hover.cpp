@@ -63,6 +63,7 @@ std::string table(const MergedTable& t) {
     // Rows by the layer that wrote them: a payer's rows add to or replace the base's.
     std::vector<std::pair<std::string, std::size_t>> by_layer;
     for (const auto& row : t.rows) {
+        if (!row.row) continue; // removed by a later layer
         auto it = std::find_if(by_layer.begin(), by_layer.end(),
                                [&](const auto& l) { return l.first == row.layer; });
         if (it == by_layer.end())
@@ -70,7 +71,7 @@ std::string table(const MergedTable& t) {
         else
             ++it->second;
     }
-    out += fmt::format("\n**Rows:** {}", t.rows.size());
+    out += fmt::format("\n**Rows:** {}", t.rows_in_force());
     for (std::size_t i = 0; i < by_layer.size(); ++i)
         out +=
             fmt::format("{}{} from `{}`", i ? ", " : " (", by_layer[i].second, by_layer[i].first);

@@ -215,6 +215,26 @@ TEST_CASE("lsp: hover and completion show the standard set's names, docs and val
     }
 }
 
+// Found by a probe of the server: a row a payer removed was still counted in the hover.
+TEST_CASE("lsp: a table's hover counts the rows in force, not those a payer removed") {
+    LspClient server(cpl::test::source_root.string());
+    initialize(server, cpl::test::source_root);
+    std::string uri = uri_of(cpl::test::source_root / "policies" / "unsaved_lsp_rows.cpl");
+    open(server, uri,
+         "policy rows extends standard \"r\"\ntable bypass_modifiers\n  remove \"59\"\nend\n");
+    Loaded standard = load_policy("standard");
+    REQUIRE(standard.program);
+    const TableData* base = nullptr;
+    for (const auto& t : standard.program->tables)
+        if (t->name == "bypass_modifiers") base = t.get();
+    REQUIRE(base);
+    std::string text =
+        server.request("textDocument/hover", at(uri, 1, 8))["result"]["contents"]["value"];
+    CAPTURE(text);
+    CHECK(text.find(fmt::format("**Rows:** {} ({} from `standard`)", base->rows.size() - 1,
+                                base->rows.size() - 1)) != std::string::npos);
+}
+
 TEST_CASE("lsp: after `x.` the fields of what the declaration binds x to, in a string its "
           "values") {
     LspClient server(cpl::test::source_root.string());
