@@ -11,8 +11,8 @@
 
 namespace cpl::cli {
 
-/// Every problem with an expectation, on one line, separated by `; `, each located by its JSON path:
-/// `lines[0]: unknown key "unit"; did you mean "units"?`, `edits[0]: "severity" must be a
+/// Every problem with an expectation, on one line, separated by `; `, each located by its JSON
+/// path: `lines[0]: unknown key "unit"; did you mean "units"?`, `edits[0]: "severity" must be a
 /// string ("deny", "warn" or "info"), not 3`, `lines[0]: missing "code"`. Nothing when the
 /// expectation is well formed.
 std::optional<std::string> expectation_problem(const nlohmann::json& expected);
