@@ -304,13 +304,9 @@ ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagno
     // A control character (an escape sequence, a bell, as a terminal or another program left
     // it) would reach the terminal and the pages `cpl doc` writes as it is: refused here, at
     // the first, as a byte that is not UTF-8 is. Tab and the line ends are text.
-    for (std::size_t at = 0; at < text.size(); ++at) {
-        auto c = static_cast<unsigned char>(text[at]);
-        bool c1 = c == 0xC2 && at + 1 < text.size() &&
-                  static_cast<unsigned char>(text[at + 1]) >= 0x80 &&
-                  static_cast<unsigned char>(text[at + 1]) <= 0x9F; // U+0080–U+009F
-        if (!c1 && (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') && c != 0x7F) continue;
-        unsigned code = c1 ? static_cast<unsigned char>(text[at + 1]) : c;
+    if (std::size_t at = control_character_at(text); at != std::string_view::npos) {
+        bool c1 = static_cast<unsigned char>(text[at]) == 0xC2; // U+0080–U+009F: two bytes
+        unsigned code = static_cast<unsigned char>(text[at + (c1 ? 1 : 0)]);
         diagnostics
             .error("parse.control_character", Span{file, uint32_t(at), uint32_t(at + (c1 ? 2 : 1))},
                    fmt::format("the file holds a control character (U+{:04X})", code))

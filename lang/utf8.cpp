@@ -174,6 +174,17 @@ std::string printable(std::string_view text, bool keep_backslash) {
     return out;
 }
 
+std::size_t control_character_at(std::string_view text) {
+    for (std::size_t at = 0; at < text.size(); ++at) {
+        auto c = static_cast<unsigned char>(text[at]);
+        bool c1 = c == 0xC2 && at + 1 < text.size() &&
+                  static_cast<unsigned char>(text[at + 1]) >= 0x80 &&
+                  static_cast<unsigned char>(text[at + 1]) <= 0x9F;
+        if (c1 || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return at;
+    }
+    return std::string_view::npos;
+}
+
 std::size_t clip_point(std::string_view text, std::size_t longest) {
     if (text.size() <= longest) return std::string_view::npos;
     std::size_t keep = longest / 2;

@@ -18,6 +18,10 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t at);
 /// `std::string_view::npos` when the whole text is UTF-8.
 std::size_t utf8_error_at(std::string_view text);
 
+/// The offset of the first control character of `text` (C0 but tab and the line ends LF and
+/// CR, DEL, C1 as U+0080–U+009F), or `std::string_view::npos` when it has none.
+std::size_t control_character_at(std::string_view text);
+
 /// The code point of the well-formed sequence of `n` bytes (utf8_sequence_length) at `at`.
 char32_t utf8_code_point(std::string_view text, std::size_t at, std::size_t n);
 

@@ -8,6 +8,7 @@
 #include "interpreter/check/expressions.hpp"
 #include "interpreter/program/expressions.hpp"
 #include "interpreter/program/reads.hpp"
+#include "lang/utf8.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -185,14 +186,9 @@ std::string ExpressionChecker::counterexample(const ast::Expr& condition, const 
     if (!all || all->kind != ast::Quantified::Kind::all) return "";
     std::optional<Value> bad = first_counterexample(p(), node, date);
     if (!bad) return "";
-    constexpr std::size_t most = 240;
     std::string value = to_text(*bad, p().shapes, true);
-    if (value.size() > most) {
-        std::size_t cut = most - 1;
-        while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80)
-            --cut; // not inside a character
-        value = value.substr(0, cut) + "…";
-    }
+    if (std::size_t cut = clip_point(value, 480); cut != std::string::npos)
+        value = value.substr(0, cut) + "…"; // its first 240 bytes, on a character's start
     return fmt::format("it does not hold for `{}` = {}", all->var.text, value);
 }
 

@@ -21,23 +21,16 @@ void field(std::string& out, std::string_view name, std::string_view value) {
     json_string(out, value);
 }
 
-// `"sources": [KEY, …]`: the keys the cite names (always present, [] when none).
-void sources_field(std::string& out, const std::vector<std::string>* keys) {
-    out += ", \"sources\": ";
-    static const std::vector<std::string> none;
-    json_strings(out, keys ? *keys : none); // (not a copy of the keys)
-}
-
-// `, "cite": CITE, "sources": [KEY, …]`: from the JSON link() wrote for the rule, the same in
-// every case; escaped here only for a cite of no linked rule.
+// `, "cite": CITE, "sources": [KEY, …]`: the JSON link() wrote for the rule, the same in every
+// case; written here only for a cite of no linked rule.
 void cite_and_sources(std::string& out, std::string_view cite, const std::vector<std::string>* keys,
                       const RuleCode* cited_by) {
     if (cited_by && !cited_by->cite_json.empty()) {
         out += cited_by->cite_json;
         return;
     }
-    field(out, "cite", cite);
-    sources_field(out, keys);
+    static const std::vector<std::string> none;
+    append_cite_json(out, cite, keys ? *keys : none);
 }
 
 // The kept JSON of the program's long texts: slots in a thread's table, found by where the

@@ -361,7 +361,11 @@ template <typename Visit> void for_each_node(Program& program, Visit&& visit) {
     });
 }
 
-/// Sets the rule's cite_json from its cite and sources (cite_json.cpp).
+/// Appends `, "cite": CITE, "sources": [KEY, …]`, the fields a result's line, edit or reason
+/// ends with (contract, section 3), for `cite` and its source keys (cite_json.cpp).
+void append_cite_json(std::string& out, std::string_view cite,
+                      const std::vector<std::string>& sources);
+/// Sets the rule's cite_json from its cite and sources: append_cite_json once, at link time.
 void write_cite_json(RuleCode& rule);
 
 /// Gives every node of the program the function that evaluates it, its weight and its height,

@@ -1,6 +1,7 @@
 // tests/lang/parse_test.cpp — text → AST, and the syntax errors with their codes and places.
 #include "lang/parse.hpp"
 #include "lang/render.hpp"
+#include "lang/utf8.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -158,4 +159,14 @@ TEST_CASE("a field may be named by a reserved word, after `.` and in a record") 
     auto unfinished = parse_text("policy p\nrule r\n  when case.\n  bill 95860\n");
     REQUIRE(unfinished->diagnostics.has_errors());
     CHECK(unfinished->diagnostics.items().at(0).code == "parse.expected_field_name");
+}
+
+// A control character is found where it is; tab, LF, CR and characters from U+00A0 are text.
+TEST_CASE("control_character_at finds C0 but tab and line ends, DEL and C1") {
+    using npos_t = std::string_view;
+    CHECK(cpl::control_character_at("policy p\t\"a\"\r\n") == npos_t::npos);
+    CHECK(cpl::control_character_at("a\x1b[1m") == 1);
+    CHECK(cpl::control_character_at("ab\x7f") == 2);
+    CHECK(cpl::control_character_at("x\xc2\x85y") == 1);            // U+0085
+    CHECK(cpl::control_character_at("x\xc2\xa0y") == npos_t::npos); // U+00A0 is no control
 }
