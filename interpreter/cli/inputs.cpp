@@ -64,6 +64,11 @@ std::vector<FoundFile> files_below(const std::string& dir,
 
 namespace {
 
+// ` (Is a directory)`: what the system said of a failed call, or nothing when it said nothing.
+std::string system_words(int error) {
+    return error ? fmt::format(" ({})", std::strerror(error)) : std::string();
+}
+
 class Reader {
 public:
     Reader(const CaseSink& sink, const ProblemSink& problems) : sink_(sink), problems_(problems) {}
@@ -128,11 +133,9 @@ public:
             errno = 0;
             std::ifstream in(input, std::ios::binary);
             if (!in) {
-                int error = errno;
-                problem(input, error ? fmt::format("cannot read the case file: it cannot be "
-                                                   "opened ({}) [run.cannot_read]",
-                                                   std::strerror(error))
-                                     : "cannot read the case file [run.cannot_read]");
+                problem(input, fmt::format("cannot read the case file: it cannot be opened{} "
+                                           "[run.cannot_read]",
+                                           system_words(errno)));
                 return;
             }
             // Named or found below a directory, a file with no line is said by its name: among
@@ -281,12 +284,9 @@ private:
         // sets no bad bit, only stdin's error flag. Its cases are missing from the run, and a
         // line it cut short is no case: the failure is said in their place instead.
         int error = errno;
-        bool failed = in.bad() || (&in == &std::cin && std::ferror(stdin));
-        if (failed) {
-            problem(name, error ? fmt::format("could not be read to its end ({}) "
-                                              "[run.cannot_read]",
-                                              std::strerror(error))
-                                : "could not be read to its end [run.cannot_read]");
+        if (in.bad() || (&in == &std::cin && std::ferror(stdin))) {
+            problem(name, fmt::format("could not be read to its end{} [run.cannot_read]",
+                                      system_words(error)));
             return;
         }
         // The last line needs no line end; a file that ends with one has no line after it.
