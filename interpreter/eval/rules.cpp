@@ -136,11 +136,14 @@ std::string cap_reason(CaseState& s, const ClauseCode& cap) {
     Edit e = make_edit(s, "deny", state.line.code);
     // The reason says why there is a limit; the numbers say what it did.
     std::string why = cap_reason(s, c);
-    e.message =
-        s.context.arena.copy(limit > 0 ? fmt::format("{} units of {} billed, {} payable: {}",
-                                                     state.line.units, state.line.code, limit, why)
-                                       : fmt::format("{} is not payable, the line is removed: {}",
-                                                     state.line.code, why));
+    // A reviewed line's units were submitted; a produced line's were coded from the study,
+    // and nothing was billed yet.
+    std::string_view units_from = s.context.reviewing ? "submitted" : "coded from the study";
+    e.message = s.context.arena.copy(
+        limit > 0
+            ? fmt::format("{} units of {} {}, {} payable: {}", state.line.units, state.line.code,
+                          units_from, limit, why)
+            : fmt::format("{} is not payable, the line is removed: {}", state.line.code, why));
     note_reason(s, line, limit <= 0 ? "denied" : "adjusted", e);
     s.edits.push_back(std::move(e));
     if (limit <= 0)

@@ -383,7 +383,16 @@ TEST_CASE("a cap names its limit in the edit's own words, with the numbers") {
                   "  because \"at most {most} unit a day\" cap units at most cite \"p\"\n");
     Result result = r.run(one_limb(0));
     REQUIRE(result.edits.size() == 1);
-    CHECK(result.edits[0].message == "3 units of 95860 billed, 1 payable: at most 1 unit a day");
+    CHECK(result.edits[0].message ==
+          "3 units of 95860 coded from the study, 1 payable: at most 1 unit a day");
+
+    // Reviewed, the units were submitted: the same cap says so.
+    std::string study = one_limb(0);
+    study.insert(study.rfind('}'), R"(, "claim": [{"code": "95860", "units": 3}])");
+    Result reviewed = r.run(study);
+    REQUIRE(reviewed.edits.size() == 1);
+    CHECK(reviewed.edits[0].message ==
+          "3 units of 95860 submitted, 1 payable: at most 1 unit a day");
 }
 
 TEST_CASE("results carry the keys their cite names, explanations flag unverified values") {

@@ -191,9 +191,10 @@ TEST_CASE("placement: new edits run before or after the named edit, in declarati
                    "edit last \"Where new edits go\"\n"
                    "  for line in claim info \"last\" cite \"z\"\n");
     const Result& r = p->run(R"("95860", "95860")");
-    CHECK(edits_of(r) == "early 95860 early 2 | cap_all 95860 2 units of 95860 billed, 1 "
-                         "payable: At most one unit | late 95860 late 1 | later 95860 later | "
-                         "tell 95860 95860 x1 | last 95860 last");
+    CHECK(edits_of(r) ==
+          "early 95860 early 2 | cap_all 95860 2 units of 95860 coded from the study, 1 "
+          "payable: At most one unit | late 95860 late 1 | later 95860 later | "
+          "tell 95860 95860 x1 | last 95860 last");
 }
 
 TEST_CASE("changes in place that name nothing, or the wrong thing, are located errors") {
