@@ -103,8 +103,8 @@ public:
 
     // A case that could not be used has its line in the output too, in its place: one output
     // line per input line (and its help after it, when the output is also standard error). Origins
-    // and messages quote the input, so they are made printable. JSON output has no origin: an input
-    // that is no case at all says where it is.
+    // and messages quote the input, so they are made printable. A JSON error line gives its origin
+    // as "input"; an input that is no case at all also says it in its message, as it always has.
     void failed(Written& w, std::string_view origin, std::string_view case_id,
                 const std::string& message, const std::string& help, bool no_case,
                 std::string_view path = {}) const {
@@ -116,7 +116,7 @@ public:
         if (errors_in_output_only_) return;
         if (json_)
             w.out += error_json(case_id, no_case ? std::string(origin) + ": " + message : message,
-                                {0, path, help}) +
+                                {0, path, help, origin}) +
                      "\n";
         else
             w.out += fmt::format("{}: error: {}\n", where, printable(message));

@@ -178,6 +178,7 @@ std::string error_json(std::string_view case_id, std::string_view message,
     std::string out = "{\"case\": ";
     json_string(out, case_id);
     field(out, "error", message);
+    if (!details.input.empty()) field(out, "input", details.input);
     if (details.line > 0) out += fmt::format(", \"line\": {}", details.line);
     if (!details.path.empty()) field(out, "path", details.path);
     if (!details.help.empty()) field(out, "help", details.help);

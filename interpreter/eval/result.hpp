@@ -84,8 +84,9 @@ struct ErrorDetails {
     std::size_t line = 0;
     std::string_view path = {};
     std::string_view help = {};
+    std::string_view input = {}; // where the case was read (`cases.jsonl:12`), for `cpl run`
 };
-/// `{"case": ID, "error": MESSAGE}`, then `"line"`, `"path"` and `"help"` when given.
+/// `{"case": ID, "error": MESSAGE}`, then `"input"`, `"line"`, `"path"` and `"help"` when given.
 std::string error_json(std::string_view case_id, std::string_view message,
                        const ErrorDetails& details = {});
 /// The readable form: aligned columns code, units, modifiers, rule, citation; then edits

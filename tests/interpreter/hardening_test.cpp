@@ -740,9 +740,10 @@ TEST_CASE("standard input that cannot be read, or is closed, has its line in the
     Ran closed = cpl_cli("run --format json '" + (dir / "a.jsonl").string() + "' - <&-", "");
     CHECK(closed.status == 1);
     CHECK(closed.out.find(R"({"case": "a")") == 0);
-    CHECK(closed.out.find(
-              R"({"case": "", "error": "<stdin>: standard input is closed [run.cannot_read]"})") !=
-          std::string::npos);
+    CHECK(
+        closed.out.find(
+            R"({"case": "", "error": "<stdin>: standard input is closed [run.cannot_read]", "input": "<stdin>"})") !=
+        std::string::npos);
 }
 
 TEST_CASE("a pipe named as a case file is not waited on, and its help says to stream it") {

@@ -2,7 +2,8 @@
 """Property: `cpl run --jobs N` writes exactly what one job writes (standard output, standard
 error and exit status), in input order, for any N, in every format. The batch is N generated
 studies (self_consistency.py's generator) with, in between, lines that are no case: a blank
-line, broken JSON, an unknown field. Usage: jobs_identical.py CPL [N]."""
+line, broken JSON, an unknown field; each JSON error line names the input line it stands for.
+Usage: jobs_identical.py CPL [N]."""
 import os
 import random
 import subprocess
@@ -14,6 +15,17 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from self_consistency import study  # noqa: E402
 
 BAD = ["", "{\"id\": \"broken\", \"diagnoses\": [\"G56.01\",}", "{\"id\": \"odd\", \"extremitys\": []}"]
+
+
+def wrong_inputs(out, batch):
+    """One output line per input line: each error line's "input" names its own line."""
+    wrong = 0
+    for number, line in enumerate(out.decode().splitlines(), 1):
+        result = json.loads(line)
+        if "error" in result and result.get("input") != f"{batch}:{number}":
+            print(f"FAIL: output line {number} is an error of input {result.get('input')!r}")
+            wrong += 1
+    return wrong
 
 
 def main():
@@ -46,6 +58,8 @@ def main():
                           f"(exit {got[0]} vs {one[0]}, {len(got[1])} vs {len(one[1])} bytes out, "
                           f"{len(got[2])} vs {len(one[2])} bytes err)")
                     failures += 1
+            if flags[1] == "json":
+                failures += wrong_inputs(runs[1][1], batch)
         out_lines = runs[1][1].count(b"\n")
         print(f"{len(lines)} input lines; text output {out_lines} lines; "
               f"{'ok' if not failures else f'{failures} failed'}")
