@@ -710,9 +710,14 @@ void ExpressionChecker::body_at_call(std::uint32_t def, const std::vector<TypeP>
                                  shortened(one_line(source_text(as_written(decl.span)))),
                                  where(*inner->span)));
     Span at = as_written(call);
-    auto& d = error(inner->code, at,
-                    fmt::format("with {}, `{}` fails on every case that makes this call: {}",
-                                fmt::join(given, " and "), decl.name.text, why.message));
+    // A comparison that always or never holds does not stop the case: it is wrong in the body.
+    bool stops = inner->code != "check.impossible_value";
+    auto& d =
+        error(inner->code, at,
+              stops ? fmt::format("with {}, `{}` fails on every case that makes this call: {}",
+                                  fmt::join(given, " and "), decl.name.text, why.message)
+                    : fmt::format("with {}, in `{}`: {}", fmt::join(given, " and "), decl.name.text,
+                                  why.message));
     d.notes = why.notes;
     if (inner->help) d.help = inner->help;
     call_causes_[{at.file, at.begin, at.end}] = std::move(why);

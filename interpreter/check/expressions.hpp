@@ -357,9 +357,10 @@ protected:
     void note_settings(Diagnostic& d, Span at);
     [[gnu::noinline]] void impossible_value(const ast::Binary& b, const Typed& left,
                                             const Typed& right, Span whole);
-    // `count(x) < 0`, `count(x) >= 0`: the same on every case (check.impossible_value).
-    bool count_compared_below_zero(const ast::Binary& b, const Typed& left, const Typed& right,
-                                   Span whole);
+    // `count(x) < 0`, `count(x) >= 0`, `line.units < 1`: the same on every case
+    // (check.impossible_value).
+    bool compared_below_least(const ast::Binary& b, const Typed& left, const Typed& right,
+                              Span whole);
     struct NeverHeld {
         std::string value;    // the constant
         std::string what;     // "`modifiers` of a claim line"

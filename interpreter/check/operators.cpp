@@ -700,20 +700,21 @@ std::optional<std::int64_t> number_written(const ast::Expr& e) {
     return std::nullopt;
 }
 
-// Whether `count(…) OP c` holds for every count (true), for none (false), or depends on it.
-std::optional<bool> fixed_by_count(ast::BinaryOp op, std::int64_t c) {
+// Whether `x OP c` holds for every x of at least `least` (true), for none (false), or
+// depends on x.
+std::optional<bool> fixed_by_least(ast::BinaryOp op, std::int64_t c, std::int64_t least) {
     using B = ast::BinaryOp;
     switch (op) {
     case B::Lt:
-        return c <= 0 ? std::optional(false) : std::nullopt;
+        return c <= least ? std::optional(false) : std::nullopt;
     case B::Le:
     case B::Eq:
-        return c < 0 ? std::optional(false) : std::nullopt;
+        return c < least ? std::optional(false) : std::nullopt;
     case B::Gt:
     case B::Ne:
-        return c < 0 ? std::optional(true) : std::nullopt;
+        return c < least ? std::optional(true) : std::nullopt;
     case B::Ge:
-        return c <= 0 ? std::optional(true) : std::nullopt;
+        return c <= least ? std::optional(true) : std::nullopt;
     default:
         return std::nullopt;
     }
@@ -730,33 +731,56 @@ ast::BinaryOp turned_around(ast::BinaryOp op) {
 
 } // namespace
 
-// `count(l.muscles) < 0`, `count(case.diagnoses) >= 0`: a count is never below 0, so the
-// comparison with the number written says the same on every case, and the author meant
-// another (`== 0` for none, `> 0` for some). True when reported.
-bool ExpressionChecker::count_compared_below_zero(const ast::Binary& b, const Typed& left,
-                                                  const Typed& right, Span whole) {
-    auto is_count = [](const Node& n) {
-        return n.op == Op::Builtin && n.builtin && n.builtin->name == std::string_view("count");
-    };
+namespace {
+
+// The least value a number can take on any case, with why: a count's is 0; a claim line's
+// units 1 (the case reader takes 1 to 9999 on a submitted line, a rule bills no line of 0
+// units, and a cap to 0 removes the line).
+struct Least {
+    std::int64_t value;
+    std::string_view why;
+};
+std::optional<Least> least_of(const Typed& t) {
+    const Node& n = t.node;
+    if (n.op == Op::Builtin && n.builtin && n.builtin->name == std::string_view("count"))
+        return Least{0, "a count is never below 0"};
+    if (t.field && !t.field->each && !t.field->element && t.field->index == line_field::units &&
+        (t.field->shape == shape_line || t.field->shape == shape_claim_line))
+        return Least{1, "a claim line has at least 1 unit (a line of none is not on the claim)"};
+    return std::nullopt;
+}
+
+} // namespace
+
+// `count(l.muscles) < 0`, `count(case.diagnoses) >= 0`, `line.units < 1`: a number with a
+// least value compared with one written at or below it says the same on every case, and the
+// author meant another comparison. True when reported.
+bool ExpressionChecker::compared_below_least(const ast::Binary& b, const Typed& left,
+                                             const Typed& right, Span whole) {
     ast::BinaryOp op = b.op;
     std::optional<std::int64_t> c;
-    if (is_count(left.node))
+    std::optional<Least> least = least_of(left);
+    if (least)
         c = number_written(*b.right);
-    else if (is_count(right.node) && (c = number_written(*b.left)))
+    else if ((least = least_of(right)) && (c = number_written(*b.left)))
         op = turned_around(op);
-    if (!c) return false;
-    std::optional<bool> always = fixed_by_count(op, *c);
+    if (!least || !c) return false;
+    std::optional<bool> always = fixed_by_least(op, *c, least->value);
     if (!always) return false;
-    const Node& count = is_count(left.node) ? left.node : right.node;
+    const Typed& bounded = least_of(left) ? left : right;
     // Quoted from its operands (an operand's span stops inside its parentheses).
     std::string written =
         fmt::format("{} {} {}", source_text(b.left->span), vocabulary::binary(b.op).spelling,
                     source_text(b.right->span));
-    auto& d = error("check.impossible_value", whole,
-                    fmt::format("`{}` {}: a count is never below 0", written,
-                                *always ? "always holds" : "never holds"));
-    std::string counted(source_text(count.span));
-    d.help = fmt::format("for none, write `{} == 0`; for some, `{} > 0`", counted, counted);
+    auto& d = error(
+        "check.impossible_value", whole,
+        fmt::format("`{}` {}: {}", written, *always ? "always holds" : "never holds", least->why));
+    std::string number(source_text(bounded.node.span));
+    if (least->value == 0)
+        d.help = fmt::format("for none, write `{} == 0`; for some, `{} > 0`", number, number);
+    else
+        d.help = fmt::format("for one unit, write `{} == 1`; for more than one, `{} > 1`", number,
+                             number);
     return true;
 }
 
@@ -764,7 +788,7 @@ void ExpressionChecker::impossible_value(const ast::Binary& b, const Typed& left
                                          const Typed& right, Span whole) {
     using B = ast::BinaryOp;
     bool membership = b.op == B::In || b.op == B::NotIn;
-    if (!membership && count_compared_below_zero(b, left, right, whole)) return;
+    if (!membership && compared_below_least(b, left, right, whole)) return;
     // `lower(d) == "G56.0"`, `lower(m) in ["XS"]`: never equal.
     bool listed = right.node.op == Op::Const && right.node.constant.kind == Kind::List;
     if (!membership || listed) {
