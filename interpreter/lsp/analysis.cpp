@@ -227,4 +227,12 @@ std::uint32_t Analysis::offset(const nlohmann::json& position) const {
     return offset(own->file, position_of(position));
 }
 
+const ast::PolicyFile* file_read_from(const Analysis& a, const std::string& path) {
+    const MergedPolicy* p = a.names();
+    if (!p) return nullptr;
+    for (const auto& f : p->files)
+        if (a.sources->get(f->file).path() == path) return f.get();
+    return nullptr;
+}
+
 } // namespace cpl::lsp

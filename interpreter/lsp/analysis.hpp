@@ -61,6 +61,10 @@ private:
 std::shared_ptr<const Analysis> analyze(const Document& document, const DocumentStore& store,
                                         Encoding encoding);
 
+/// The file of the document's policy read from `path` (an `extends` or `include` target);
+/// null when the policy did not load or holds no such file.
+const ast::PolicyFile* file_read_from(const Analysis& analysis, const std::string& path);
+
 /// The files of a merged policy in the order the loader applies them: each base before the
 /// layer that extends it, each included file after the file that includes it.
 std::vector<const ast::PolicyFile*> applied_order(const MergedPolicy& merged);

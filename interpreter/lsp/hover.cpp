@@ -6,6 +6,7 @@
 #include "stdlib/builtins.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fmt/format.h>
 
 namespace cpl::lsp {
@@ -21,8 +22,9 @@ std::string code_block(std::string_view text) {
 std::string dates(const ast::Effective* e) {
     if (!e || !e->dated()) return "";
     std::string out;
-    if (e->from) out += " from " + e->from->text;
-    if (e->until) out += " until " + e->until->text;
+    // Quoted, as the policy writes them: the block reads as cpl.
+    if (e->from) out += " from \"" + e->from->text + "\"";
+    if (e->until) out += " until \"" + e->until->text + "\"";
     return out;
 }
 
@@ -205,12 +207,39 @@ std::string describe_symbol(const Analysis& a, const Occurrence& o, const Symbol
     return "";
 }
 
+// An `extends` or `include`: the file it reads; for a base, its header (name, title, dates)
+// and the layers of the document's policy, base first.
+std::string file(const Analysis& a, const Occurrence& o) {
+    const MergedPolicy* p = a.names();
+    const ast::PolicyFile* read = file_read_from(a, o.target);
+    std::string out;
+    if (read && read->has_header) {
+        std::string head = "policy " + read->name.text;
+        if (read->extends) head += " extends " + read->extends->text;
+        out = code_block(head + dates(&read->effective));
+        if (!read->title.empty()) out += "\n" + read->title + "\n";
+    } else {
+        out = code_block(fmt::format("include \"{}\"", o.name)) +
+              "\nIts declarations are read here, as part of this policy.\n";
+    }
+    // Named from the document's folder when the loader found it by a full path.
+    namespace fs = std::filesystem;
+    fs::path target(o.target), document(a.sources->get(o.span.file).path());
+    if (target.is_absolute() && document.is_absolute())
+        target = target.lexically_relative(document.parent_path());
+    out += fmt::format("\n**File:** `{}`\n", target.string());
+    if (p && read && read->has_header)
+        out += fmt::format("\n**Layers**, base first: {}\n", fmt::join(p->layers, " → "));
+    return out;
+}
+
 } // namespace
 
 json hover(const Analysis& a, const json& position) {
     const Occurrence* o = a.index.at(a.files, a.offset(position));
-    if (!o || o->kind == Kind::file) return nullptr;
-    std::string text = describe_symbol(a, *o, a.index.symbol(*o));
+    if (!o) return nullptr;
+    std::string text =
+        o->kind == Kind::file ? file(a, *o) : describe_symbol(a, *o, a.index.symbol(*o));
     if (text.empty()) return nullptr;
     return {{"contents", {{"kind", "markdown"}, {"value", text}}}, {"range", a.range(o->span)}};
 }

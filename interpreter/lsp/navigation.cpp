@@ -8,7 +8,9 @@ json definition(const Analysis& a, const json& position, FileUris& uris) {
     const Occurrence* o = a.index.at(a.files, a.offset(position));
     if (!o) return nullptr;
     if (o->kind == Kind::file) {
-        // The top of the file an `include` or `extends` reads.
+        // A base's `policy` header; the top of an included file, or of one that did not load.
+        const ast::PolicyFile* read = file_read_from(a, o->target);
+        if (read && read->has_header) return a.location(read->name.span, uris);
         return {{"uri", uris.uri(o->target)},
                 {"range",
                  {{"start", {{"line", 0}, {"character", 0}}},

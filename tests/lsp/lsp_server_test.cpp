@@ -215,6 +215,42 @@ TEST_CASE("lsp: hover and completion show the standard set's names, docs and val
     }
 }
 
+// Found by a probe of the server: hover and definition on `extends standard` gave nothing.
+TEST_CASE("lsp: `extends` and `include` have a hover, and go to the base's header") {
+    LspClient server(cpl::test::source_root.string());
+    initialize(server, cpl::test::source_root);
+    std::string uri = uri_of(cpl::test::source_root / "policies" / "unsaved_lsp_extends.cpl");
+    open(server, uri, payer_text);
+
+    json hover = server.request("textDocument/hover", at(uri, 0, 22));
+    std::string text = hover["result"]["contents"]["value"];
+    CAPTURE(text);
+    CHECK(text.find("policy standard from \"2013-01-01\"") != std::string::npos);
+    CHECK(text.find("CPT 2025 electrodiagnostic medicine") != std::string::npos);
+    CHECK(text.find("**File:** `stdlib/standard/standard.cpl`") != std::string::npos);
+    CHECK(text.find("standard → acme") != std::string::npos);
+
+    json def = server.request("textDocument/definition", at(uri, 0, 22));
+    CAPTURE(def.dump());
+    CHECK(line_at(def["result"]).starts_with("policy standard "));
+
+    // An include of the standard set, opened: its hover says what it reads.
+    std::string standard_uri =
+        uri_of(cpl::test::source_root / "stdlib" / "standard" / "standard.cpl");
+    std::string standard_text =
+        cpl::test::slurp(cpl::test::source_root / "stdlib" / "standard" / "standard.cpl");
+    open(server, standard_uri, standard_text);
+    std::size_t include_at = standard_text.find("include \"sources.cpl\"");
+    REQUIRE(include_at != std::string::npos);
+    int line = static_cast<int>(std::count(
+        standard_text.begin(), standard_text.begin() + static_cast<long>(include_at), '\n'));
+    json included = server.request("textDocument/hover", at(standard_uri, line, 11));
+    std::string included_text = included["result"]["contents"]["value"];
+    CAPTURE(included_text);
+    CHECK(included_text.find("include \"sources.cpl\"") != std::string::npos);
+    CHECK(included_text.find("sources.cpl`") != std::string::npos);
+}
+
 // Found by a probe of the server: a row a payer removed was still counted in the hover.
 TEST_CASE("lsp: a table's hover counts the rows in force, not those a payer removed") {
     LspClient server(cpl::test::source_root.string());
