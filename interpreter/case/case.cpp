@@ -436,6 +436,19 @@ FirstValue first_value(std::string_view text) {
     return first;
 }
 
+// Another object after the case, on a line of its own: cases one a line (JSON Lines) in an
+// input read as one case. The help says where such cases go; "" for any other text.
+namespace {
+std::string json_lines_help(std::string_view text, std::size_t after) {
+    if (after == 0 || after >= text.size() || text[after] != '{') return {};
+    std::size_t gap = text.find_last_not_of(" \t\r\n", after - 1);
+    if (text.find('\n', gap == std::string_view::npos ? 0 : gap) >= after) return {};
+    return "the text after it is another object on a new line, as in JSON Lines (one case a "
+           "line): `cpl run` reads those from a .jsonl file or standard input, `cpl serve` at "
+           "/v1/batch";
+}
+} // namespace
+
 // Stage 1 reports a case object followed by more text (`{…} x`) as an object not closed: when
 // the first value does close, that is the error, said with its place and the case's id; a
 // bracket closed by the other kind is said where it is.
@@ -459,6 +472,7 @@ void CaseReader::Impl::refuse_text_after_case() {
     } catch (Failure& failure) {
         failure.error.message += where;
         failure.malformed = false; // placed here: no parser position to add
+        failure.error.help = json_lines_help(text, after);
         throw;
     }
 }
@@ -487,8 +501,15 @@ std::variant<Value, CaseError> CaseReader::Impl::read(std::string_view json, Are
         Value result = read_case(doc);
         // Anything but white space after the object is an error.
         const char* at = nullptr;
-        if (doc.current_location().get(at) == simdjson::SUCCESS)
-            fail_json(simdjson::TRAILING_CONTENT);
+        if (doc.current_location().get(at) == simdjson::SUCCESS) {
+            try {
+                fail_json(simdjson::TRAILING_CONTENT);
+            } catch (Failure& failure) {
+                failure.error.help = json_lines_help({buffer.get(), length},
+                                                     static_cast<std::size_t>(at - buffer.get()));
+                throw;
+            }
+        }
         return result;
     } catch (Failure& failure) {
         failure.error.case_id = case_id.empty() ? recover_id() : std::string(case_id);
