@@ -1,8 +1,9 @@
 // interpreter/lsp/completion.cpp — what may be written at the cursor, judged from the text
 // before it on its line (the document rarely parses while it is being typed):
 //   in a comment                          nothing
-//   in a string (not a cite, path, date)  compared with a field of fixed values (`limb.limb ==
-//                                         "`), its values; else the names of table `muscles`
+//   in a string of an expression          compared with a field of fixed values (`limb.limb ==
+//   (not a description, message, cite…)   "`), its values; else the names of table `muscles`
+//   in a number, or the `policy` header   nothing (after `policy NAME`: `extends`)
 //   after `case.`                         the fields of the case; after `claim.`/`supported.`
 //                                         those of a claim line; after `x.` those of what the
 //                                         declaration binds `x` to, else every record field
@@ -151,6 +152,23 @@ std::optional<std::string_view> rule_target(std::string_view before) {
             if (after < before.size() && is_ident(before[after])) return kind;
         }
     return std::nullopt;
+}
+
+// Whether a string opened after `before` is a value of an expression (`when "`, `m.name == "`,
+// `["`, `f("`, `then "`), not a description or message, which follows a name or an action's
+// word (`rule r "`, `warn "`, `otherwise "`).
+bool value_string(std::string_view before) {
+    std::size_t end = before.find_last_not_of(" \t");
+    if (end == std::string_view::npos) return false; // a line's first word is no value
+    if (std::string_view("([{,=:+").find(before[end]) != std::string_view::npos) return true;
+    if (!is_ident(before[end])) return false;
+    std::size_t start = end + 1;
+    while (start > 0 && is_ident(before[start - 1]))
+        --start;
+    std::string_view word = before.substr(start, end + 1 - start);
+    for (std::string_view operator_word : {"when", "if", "in", "and", "or", "not", "then", "else"})
+        if (word == operator_word) return true;
+    return false;
 }
 
 json item(std::string label, int kind, std::string detail, std::string doc, char rank) {
@@ -473,6 +491,9 @@ json completion(const Analysis& a, const Document& d, const json& position) {
         static const std::regex plain_text(R"(\b(cite|include|from|until|version)\s*$)");
         std::string_view before = c.line.substr(0, c.string_start - 1);
         if (std::regex_search(for_patterns(before, 256), plain_text)) return done();
+        // A description or a message (`rule r "`, `warn "`, `otherwise "`) is prose: only a
+        // string where an expression expects a value is completed.
+        if (!value_string(before)) return done();
         Position start =
             lines.position(static_cast<std::uint32_t>(line + c.string_start), a.encoding);
         if (!choices(before, declaration_text(text, cursor), start, position, items))
@@ -482,7 +503,18 @@ json completion(const Analysis& a, const Document& d, const json& position) {
     std::size_t word = c.line.size();
     while (word > 0 && is_ident(c.line[word - 1]))
         --word;
+    // A number being typed (`min_limbs 4`) has nothing to complete.
+    if (word < c.line.size() && std::isdigit(static_cast<unsigned char>(c.line[word])))
+        return done();
     std::string before(c.line.substr(0, word));
+    // The header: `policy NAME` then `extends`, and nothing else.
+    static const std::regex header_line(R"(^\s*policy\b(\s+[a-z_][a-z0-9_]*\s+)?)");
+    std::smatch header;
+    if (std::regex_search(before, header, header_line)) {
+        if (header[1].matched && header.length(0) == static_cast<long>(before.size()))
+            items.push_back(item("extends", keyword_item, "", "", '0'));
+        return done();
+    }
     if (!before.empty() && before.back() == '.') {
         std::size_t object = before.size() - 1;
         while (object > 0 && is_ident(before[object - 1]))

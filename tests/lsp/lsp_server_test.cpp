@@ -685,6 +685,24 @@ TEST_CASE("lsp: completion on a very long line, in CRLF and BOM documents, posit
         labels(completion_at_end("\xEF\xBB\xBFpolicy p extends standard\nrule r\n  when case."));
     CHECK(with_mark.count("provider_role"));
 
+    // Found by a probe of the server: names were offered in a description, a message, a number
+    // and the header. A string where a value goes still gets the muscles.
+    const std::string head = "policy p extends standard\n";
+    for (const std::string& prose :
+         {head + "rule r \"Needle", head + "rule r\n  when true\n  warn \"look at",
+          head + "rule r\n  when case.larynx otherwise \"no lar", head + "min_limbs 4",
+          std::string("policy "), std::string("policy p extends standard \"Ac")}) {
+        CAPTURE(prose);
+        CHECK(labels(completion_at_end(prose)).empty());
+    }
+    for (const std::string& header : {"policy p ", "policy p ext"})
+        CHECK(labels(completion_at_end(header)) == std::set<std::string>{"extends"});
+    for (const std::string& value : {head + "rule r\n  when \"AP", head + "def x = [\"AP",
+                                     head + "def y(m) = m.name == \"AP"}) {
+        CAPTURE(value);
+        CHECK(labels(completion_at_end(value)).count("APB"));
+    }
+
     server.notify("textDocument/didOpen", {{"textDocument",
                                             {{"uri", uri},
                                              {"languageId", "cpl"},
