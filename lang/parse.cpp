@@ -169,6 +169,28 @@ bool after_expression(std::string_view code) {
     return false;
 }
 
+std::string_view first_word(std::string_view text, std::size_t at) {
+    std::size_t end = at;
+    while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])))
+        ++end;
+    return std::string_view(text).substr(at, std::min<std::size_t>(end - at, 40));
+}
+
+// The token at `at` as an author reads it: a word or number, else one character.
+std::string_view token_at(std::string_view text, std::size_t at) {
+    auto word = [&](std::size_t i) {
+        return std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_';
+    };
+    std::size_t end = at + 1;
+    if (word(at))
+        while (end < text.size() && end - at < 40 && word(end))
+            ++end;
+    else
+        while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+            ++end; // the rest of a UTF-8 character
+    return text.substr(at, end - at);
+}
+
 SyntaxError to_syntax_error(const pegtl::parse_error& e, std::string_view source) {
     std::string_view text = e.message();
     std::size_t raw = e.positions().empty() ? 0 : e.positions().front().byte;
@@ -183,6 +205,22 @@ SyntaxError to_syntax_error(const pegtl::parse_error& e, std::string_view source
             source[raw] == '\\' && source[raw + 1] == '"')
             error.help = "inside `{…}` write a string with plain quotes, no backslash: "
                          "`{t[\"x\"]}`";
+        // Something stands where the expression should (`def x = $`): it is the mistake, not
+        // the gap before it. A declaration at the start of a later line is not: the
+        // expression is missing before it.
+        if (error.code == "parse.expected_expression") {
+            std::size_t at = raw;
+            while (at < source.size() && (source[at] == ' ' || source[at] == '\t'))
+                ++at;
+            bool next_declaration = at > 0 && source[at - 1] == '\n' && at > byte;
+            if (at < source.size() && source[at] != '\n' && source[at] != '\r' &&
+                source[at] != '#' && !next_declaration && error.help.empty()) {
+                std::string_view got = token_at(source, at);
+                error.byte = at;
+                error.length = got.size();
+                error.message += fmt::format(", not `{}`", printable(got));
+            }
+        }
         return error;
     }
     return {"parse.too_deep", "expression nested too deeply", byte};
@@ -227,13 +265,6 @@ std::string declaration_help() {
     for (std::size_t i = 1; i < all.size(); ++i)
         words += fmt::format("{}`{}`", i == 1 ? "" : i + 1 == all.size() ? " or " : ", ", all[i]);
     return fmt::format("declarations start with {}, or restate a setting as `NAME VALUE`", words);
-}
-
-std::string_view first_word(std::string_view text, std::size_t at) {
-    std::size_t end = at;
-    while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])))
-        ++end;
-    return std::string_view(text).substr(at, std::min<std::size_t>(end - at, 40));
 }
 
 // Every `#` comment outside string literals, for the formatter. A string may hold `{expr}`
