@@ -205,10 +205,10 @@ SyntaxError to_syntax_error(const pegtl::parse_error& e, std::string_view source
             source[raw] == '\\' && source[raw + 1] == '"')
             error.help = "inside `{…}` write a string with plain quotes, no backslash: "
                          "`{t[\"x\"]}`";
-        // Something stands where the expression should (`def x = $`): it is the mistake, not
-        // the gap before it. A declaration at the start of a later line is not: the
-        // expression is missing before it.
-        if (error.code == "parse.expected_expression") {
+        // Something stands where the expression should (`def x = $`, `1 + $`): it is the mistake,
+        // not the gap before it. A declaration at the start of a later line is not: the expression
+        // is missing before it.
+        if (error.code == "parse.expected_expression" || error.code == "parse.expected_operand") {
             std::size_t at = raw;
             while (at < source.size() && (source[at] == ' ' || source[at] == '\t'))
                 ++at;

@@ -15,27 +15,38 @@ std::string_view severity_name(Severity severity) {
 }
 
 // The caret line copies tabs from the source line so it stays aligned under it.
-// Column and width are in bytes; the line is shown a character a column: a UTF-8 sequence
-// ("—", "§", "é") is one place under the caret, not its two or three bytes (a byte that is not
-// UTF-8 is one `?`, as shown_line shows it).
+// Column and width are in bytes; the line is shown as a terminal draws it: a UTF-8 sequence
+// ("—", "é") is one column under the caret, a wide one (an emoji, a CJK character) two, a
+// combining mark none (a byte that is not UTF-8 is one `?`, as shown_line shows it).
 std::string caret_line(std::string_view line, std::uint32_t column, std::uint32_t width) {
-    auto step = [&](std::size_t at) {
+    // The bytes of the character at `at`, and the columns it takes.
+    auto step = [&](std::size_t at) -> std::pair<std::size_t, int> {
         auto c = static_cast<unsigned char>(line[at]);
-        std::size_t n = c < 0x80 ? 1 : utf8_sequence_length(line, at);
-        return n == 0 ? std::size_t{1} : n;
+        if (c < 0x80) return {1, 1};
+        std::size_t n = utf8_sequence_length(line, at);
+        if (n == 0) return {1, 1};
+        return {n, display_width(utf8_code_point(line, at, n))};
     };
     std::string out;
     std::size_t at = 0, begin = column - 1;
     while (at < begin && at < line.size()) {
-        out += line[at] == '\t' ? '\t' : ' ';
-        at += step(at);
+        auto [bytes, columns] = step(at);
+        out.append(static_cast<std::size_t>(columns), line[at] == '\t' ? '\t' : ' ');
+        at += bytes;
     }
     out += '^';
     std::size_t end = begin + width;
-    at = begin < line.size() ? begin + step(begin) : begin + 1;
+    if (begin < line.size()) {
+        auto [bytes, columns] = step(begin);
+        if (columns > 1) out += '~'; // the rest of a wide first character
+        at = begin + bytes;
+    } else {
+        at = begin + 1;
+    }
     while (at < end && at < line.size()) {
-        out += '~';
-        at += step(at);
+        auto [bytes, columns] = step(at);
+        out.append(static_cast<std::size_t>(columns), '~');
+        at += bytes;
     }
     return out;
 }

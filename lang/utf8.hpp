@@ -25,6 +25,10 @@ std::size_t control_character_at(std::string_view text);
 /// The code point of the well-formed sequence of `n` bytes (utf8_sequence_length) at `at`.
 char32_t utf8_code_point(std::string_view text, std::size_t at, std::size_t n);
 
+/// The columns a terminal gives `c`: 2 for East Asian wide and fullwidth characters and
+/// emoji, 0 for combining marks, zero-width characters and variation selectors, else 1.
+int display_width(char32_t c);
+
 /// Whether `c` shows as nothing, or as a blank that is not the space U+0020: a no-break space
 /// (U+00A0), a zero-width space or joiner, a mark or override of direction, a line or
 /// paragraph separator, a byte-order mark. Pasted from a word processor or a PDF, one makes

@@ -1,6 +1,7 @@
 // tests/lang/render_test.cpp — the exact text of a rendered diagnostic.
 #include "lang/render.hpp"
 #include "lang/suggest.hpp"
+#include "lang/utf8.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -34,6 +35,29 @@ TEST_CASE("the caret stands under its spot after characters of several bytes") {
                                               "[check.unknown_source]\n"
                                               "  a — § “x” [CAFÉ]\n"
                                               "             ^~~~\n");
+}
+
+// Found by a probe of the language server's neighbour, `cpl check`: an emoji counted one
+// column, and the caret stood a column early after each. A terminal draws an emoji or a CJK
+// character two columns wide, a combining mark none.
+TEST_CASE("the caret stands under its spot after wide and combining characters") {
+    SourceMap sources;
+    std::string text = "x \U0001F600\u6570e\u0301 [\u6570X]\n";
+    FileId id = sources.add("acme.cpl", text);
+    auto begin = static_cast<std::uint32_t>(text.find('[') + 1);
+    Diagnostics diagnostics;
+    diagnostics.error("check.x", Span{id, begin, begin + 4}, "wide");
+    // Nine columns before the bracket's next character: x, blank, 2, 2, e (its accent 0),
+    // blank, [. The wide character under the caret takes `^~`, then X a `~`.
+    CHECK(render_all(diagnostics, sources) == "acme.cpl:1:15: error: wide [check.x]\n"
+                                              "  x \U0001F600\u6570e\u0301 [\u6570X]\n"
+                                              "           ^~~\n");
+    CHECK(display_width(U'a') == 1);
+    CHECK(display_width(U'\u00e9') == 1);
+    CHECK(display_width(U'\u0301') == 0);
+    CHECK(display_width(U'\u6570') == 2);
+    CHECK(display_width(U'\U0001F600') == 2);
+    CHECK(display_width(U'\uFF21') == 2); // fullwidth A
 }
 
 TEST_CASE("the number of diagnostics printed is capped") {
