@@ -119,8 +119,9 @@ private:
         bool ok = true;
         if (policy.extends) {
             const std::string& here = merged.sources->get(policy.file).path();
-            std::optional<std::string> found = resolve_policy(
-                policy.extends->text, fs::path(here).parent_path(), policy.extends_is_path);
+            std::optional<std::string> found =
+                resolve_policy(policy.extends->text, fs::path(here).parent_path(),
+                               policy.extends_is_path, overrides_);
             if (!found) {
                 diagnostics_
                     .error(
@@ -1108,14 +1109,6 @@ private:
 };
 
 } // namespace
-
-std::string source_key(const std::string& path) {
-    std::error_code ec;
-    fs::path absolute = fs::absolute(path, ec);
-    if (ec) return path;
-    fs::path canonical = fs::weakly_canonical(absolute, ec);
-    return (ec ? absolute.lexically_normal() : canonical).string();
-}
 
 std::optional<MergedPolicy> load(const std::string& policy, Diagnostics& diagnostics,
                                  std::shared_ptr<SourceMap> sources,

@@ -184,15 +184,6 @@ struct MergedPolicy {
     std::vector<Disabled> disabled;
 };
 
-/// Text to read instead of a file's contents, keyed by `source_key(path)`: an editor's unsaved
-/// buffers (`cpl lsp`), so a policy is checked as the author sees it. A key need not exist on
-/// disk.
-using SourceOverrides = std::map<std::string, std::string>;
-
-/// The key of a file in SourceOverrides: its absolute path with `.`, `..` and symbolic links
-/// resolved as far as they exist, so two spellings of one file meet.
-std::string source_key(const std::string& path);
-
 /// Loads a policy: `standard` (the built-in set), a path, or a name, found from the current
 /// directory by `resolve_policy` (resolve.hpp), as is each `extends` from its file.
 /// Returns nothing when a file cannot be read or parsed; other problems are reported and

@@ -5,18 +5,23 @@ namespace cpl {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-// Anything there counts, directories included: the reader then says what is wrong with it.
-bool is_there(const fs::path& p) {
+std::string source_key(const std::string& path) {
     std::error_code ec;
-    return fs::exists(p, ec);
+    fs::path absolute = fs::absolute(path, ec);
+    if (ec) return path;
+    fs::path canonical = fs::weakly_canonical(absolute, ec);
+    return (ec ? absolute.lexically_normal() : canonical).string();
 }
 
-} // namespace
-
 std::optional<std::string> resolve_policy(std::string_view reference, const fs::path& near,
-                                          bool quoted) {
+                                          bool quoted, const SourceOverrides* unsaved) {
+    // Anything there counts, directories included: the reader then says what is wrong with
+    // it. So does an unsaved buffer's file.
+    auto is_there = [unsaved](const fs::path& p) {
+        std::error_code ec;
+        return fs::exists(p, ec) ||
+               (unsaved && !unsaved->empty() && unsaved->count(source_key(p.string())));
+    };
     std::string ref(reference);
     if (ref == "standard") return std::string(standard_policy_path);
     if (quoted || ref.ends_with(".cpl") || ref.find('/') != std::string::npos) {

@@ -3,11 +3,21 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace cpl {
+
+/// Text to read instead of a file's contents, keyed by `source_key(path)`: an editor's unsaved
+/// buffers (`cpl lsp`), so a policy is checked as the author sees it. A key need not exist on
+/// disk.
+using SourceOverrides = std::map<std::string, std::string>;
+
+/// The key of a file in SourceOverrides: its absolute path with `.`, `..` and symbolic links
+/// resolved as far as they exist, so two spellings of one file meet.
+std::string source_key(const std::string& path);
 
 /// The path shown for the built-in standard set's main file.
 inline constexpr const char* standard_policy_path = "stdlib/standard/standard.cpl";
@@ -24,8 +34,10 @@ inline constexpr const char* standard_policy_path = "stdlib/standard/standard.cp
 ///     the root; then `policies/N.cpl` under the current directory. A file found from a
 ///     relative `near` is named relative to the current directory.
 ///
-/// Returns nothing when no file is found.
+/// A file counts as there when it exists on disk or `unsaved` holds its text (an editor's
+/// buffer never saved). Returns nothing when no file is found.
 std::optional<std::string> resolve_policy(std::string_view reference,
-                                          const std::filesystem::path& near, bool quoted = false);
+                                          const std::filesystem::path& near, bool quoted = false,
+                                          const SourceOverrides* unsaved = nullptr);
 
 } // namespace cpl

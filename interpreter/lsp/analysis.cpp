@@ -86,7 +86,7 @@ std::optional<MergedPolicy> load_context(const Analysis& a, const Document& docu
     if (auto merged = load(a.root, ignored, a.sources, &saved)) return merged;
     if (!a.own || !a.own->extends) return std::nullopt;
     auto base = resolve_policy(a.own->extends->text, fs::path(document.path).parent_path(),
-                               a.own->extends_is_path);
+                               a.own->extends_is_path, &saved);
     if (!base) return std::nullopt;
     return load(*base, ignored, a.sources, &saved);
 }
@@ -95,8 +95,13 @@ std::optional<MergedPolicy> load_context(const Analysis& a, const Document& docu
 
 std::vector<const ast::PolicyFile*> applied_order(const MergedPolicy& merged) {
     std::map<std::string, const ast::PolicyFile*> by_key;
-    for (const auto& file : merged.files)
-        by_key.emplace(source_key(merged.sources->get(file->file).path()), file.get());
+    // Each file the policy read is there to extend, though an editor holds it unsaved.
+    SourceOverrides read;
+    for (const auto& file : merged.files) {
+        std::string key = source_key(merged.sources->get(file->file).path());
+        by_key.emplace(key, file.get());
+        read.emplace(std::move(key), std::string());
+    }
     std::vector<const ast::PolicyFile*> order;
     std::set<const ast::PolicyFile*> seen;
     auto find = [&](const std::string& path) -> const ast::PolicyFile* {
@@ -117,7 +122,7 @@ std::vector<const ast::PolicyFile*> applied_order(const MergedPolicy& merged) {
         seen.insert(&file);
         if (file.extends) {
             fs::path dir = fs::path(merged.sources->get(file.file).path()).parent_path();
-            auto base = resolve_policy(file.extends->text, dir, file.extends_is_path);
+            auto base = resolve_policy(file.extends->text, dir, file.extends_is_path, &read);
             if (base)
                 if (const auto* b = find(*base)) layer(*b);
         }
@@ -174,16 +179,17 @@ std::shared_ptr<const Analysis> analyze(const Document& document, const Document
         for (const fs::path& candidate : includer_candidates(document.path))
             a->read.insert(source_key(candidate.string()));
     bool indexed_own = false;
+    SourceOverrides unsaved = store.overrides();
     if (const MergedPolicy* names = a->names()) {
         for (const ast::PolicyFile* file : applied_order(*names)) {
             bool is_document = a->mine(file->file);
             // From the context, the document as saved is stale: what parsed now replaces it.
             if (is_document && !a->merged) continue;
             indexed_own = indexed_own || is_document;
-            a->index.add(*file, a->sources->get(file->file).path());
+            a->index.add(*file, a->sources->get(file->file).path(), &unsaved);
         }
     }
-    if (!indexed_own) a->index.add(*a->own, document.path);
+    if (!indexed_own) a->index.add(*a->own, document.path, &unsaved);
     return a;
 }
 

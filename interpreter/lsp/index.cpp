@@ -11,14 +11,15 @@ namespace cpl::lsp {
 
 class Walker {
 public:
-    Walker(Index& index, std::string path)
-        : out_(index.occurrences_), leading_(index.leading_), path_(std::move(path)) {}
+    Walker(Index& index, std::string path, const SourceOverrides* unsaved)
+        : out_(index.occurrences_), leading_(index.leading_), path_(std::move(path)),
+          unsaved_(unsaved) {}
 
     void file(const ast::PolicyFile& file) {
         if (file.extends) {
             namespace fs = std::filesystem;
             auto base = resolve_policy(file.extends->text, fs::path(path_).parent_path(),
-                                       file.extends_is_path);
+                                       file.extends_is_path, unsaved_);
             if (base) add(Kind::file, file.extends->text, file.extends->span).target = *base;
         }
         for (const auto& decl : file.decls)
@@ -195,12 +196,14 @@ private:
     std::vector<Occurrence>& out_;
     std::map<std::pair<Kind, std::string>, std::vector<std::pair<std::string, Span>>>& leading_;
     std::string path_;
+    const SourceOverrides* unsaved_;
     std::vector<std::pair<std::string, Span>> locals_;
 };
 
-void Index::add(const ast::PolicyFile& file, const std::string& path) {
+void Index::add(const ast::PolicyFile& file, const std::string& path,
+                const SourceOverrides* unsaved) {
     std::size_t first = occurrences_.size();
-    Walker(*this, path).file(file);
+    Walker(*this, path, unsaved).file(file);
     for (std::size_t i = first; i < occurrences_.size(); ++i)
         if (occurrences_[i].declares) declared_.emplace(occurrences_[i].kind, occurrences_[i].name);
 }

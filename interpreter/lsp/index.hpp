@@ -4,6 +4,7 @@
 // locals first, then settings, tables, the built-in names (`case`, `claim`, …), definitions.
 #pragma once
 
+#include "interpreter/load/resolve.hpp"
 #include "lang/ast.hpp"
 
 #include <map>
@@ -61,7 +62,9 @@ public:
     /// Adds one file's names. Files are added base first, in the order the loader applies
     /// them, so the first declaration of a name is the one that made it. `path` is the path
     /// the loader gave the file (includes and `extends` are resolved from it).
-    void add(const ast::PolicyFile& file, const std::string& path);
+    /// `unsaved`: an editor's buffers, which an `extends` may name before they are saved.
+    void add(const ast::PolicyFile& file, const std::string& path,
+             const SourceOverrides* unsaved = nullptr);
 
     /// The occurrence under `offset` (its end counts: the cursor just after a name) in one of
     /// `files`; null when there is none.

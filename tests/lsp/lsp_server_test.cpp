@@ -695,7 +695,7 @@ TEST_CASE("lsp: completion on a very long line, in CRLF and BOM documents, posit
         CAPTURE(prose);
         CHECK(labels(completion_at_end(prose)).empty());
     }
-    for (const std::string& header : {"policy p ", "policy p ext"})
+    for (std::string header : {"policy p ", "policy p ext"})
         CHECK(labels(completion_at_end(header)) == std::set<std::string>{"extends"});
     for (const std::string& value : {head + "rule r\n  when \"AP", head + "def x = [\"AP",
                                      head + "def y(m) = m.name == \"AP"}) {
@@ -776,6 +776,30 @@ TEST_CASE("lsp: a file comes to be included, a data file's errors in the file re
 // Found by a probe of the server: an unsaved buffer's locations named a `file:` URI of a file
 // that does not exist, and two such buffers could share one path; a misspelt keyword's
 // did-you-mean had no quick fix (the parser reports it after the word).
+// Found by a probe of the server: `include` saw an open fragment never saved, `extends` did not
+// (load.unknown_base on the payer, no hover or definition on the base).
+TEST_CASE("lsp: `extends \"base.cpl\"` finds the base open in the editor, never saved") {
+    fs::path dir = scratch("unsaved_base");
+    fs::create_directories(dir);
+    LspClient server(dir.string());
+    initialize(server, dir);
+    std::string base = uri_of(dir / "base.cpl"), payer = uri_of(dir / "payer.cpl");
+    REQUIRE_FALSE(fs::exists(dir / "base.cpl"));
+    open(server, base,
+         "policy base extends standard \"Unsaved base\"\nsetting limit 3 \"L\" cite \"c\"\n");
+    json diagnostics =
+        open(server, payer, "policy payer extends \"base.cpl\" \"P\"\nlimit 4\n")["diagnostics"];
+    CAPTURE(diagnostics.dump());
+    CHECK(diagnostics.empty());
+    json setting = server.request("textDocument/definition", at(payer, 1, 1));
+    CHECK(setting["result"]["uri"] == base);
+    json header = server.request("textDocument/definition", at(payer, 0, 24));
+    CHECK(header["result"]["uri"] == base);
+    json hover = server.request("textDocument/hover", at(payer, 0, 24));
+    CHECK(hover["result"]["contents"]["value"].get<std::string>().find("Unsaved base") !=
+          std::string::npos);
+}
+
 TEST_CASE("lsp: unsaved buffers keep their own URIs, a misspelt keyword has a quick fix") {
     LspClient server(cpl::test::source_root.string());
     initialize(server, cpl::test::source_root);
