@@ -253,7 +253,10 @@ std::string review_text(const Result& r) {
 } // namespace
 
 std::string to_text(const Result& r, bool explain) {
-    std::string out = fmt::format("case {} (policy {})\n", shown(r.case_id), shown(r.policy));
+    // A long id is cut as an error message cuts it (JSON output keeps it whole): one case
+    // cannot fill a terminal or a log with megabytes of itself.
+    std::string out =
+        fmt::format("case {} (policy {})\n", shown(clipped(r.case_id)), shown(r.policy));
     if (r.reviewed) out += review_text(r) + "  payable:\n";
     if (r.lines.empty()) out += "  no billable lines\n";
     std::vector<std::string> codes, modifiers, rules;

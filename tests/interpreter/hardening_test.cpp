@@ -815,3 +815,17 @@ TEST_CASE("#12: a definition called again with the same arguments spends no step
     // The second pass spends its loop and 2,000 look-ups, not 2,000 bodies of 50 passes.
     CHECK(twice - once < 2000 * 10);
 }
+
+// Found by a probe of the batch runner: a 10 MB id was printed whole in the text output's
+// header (an error message already cut it). JSON output keeps it whole.
+TEST_CASE("a long case id is cut in text output, whole in JSON") {
+    auto dir = scratch_dir("long_id");
+    std::string id(10000, 'X');
+    std::ofstream(dir / "case.json") << R"({"id": ")" << id << R"("})";
+    Ran text = cpl_cli("run '" + (dir / "case.json").string() + "'", "");
+    CHECK(text.status == 0);
+    CHECK(text.out.size() < 1000);
+    CHECK(text.out.find("\u2026 (10000 bytes) (policy standard)") != std::string::npos);
+    Ran json = cpl_cli("run --format json '" + (dir / "case.json").string() + "'", "");
+    CHECK(json.out.find(id) != std::string::npos);
+}
