@@ -103,9 +103,21 @@ void review(CaseState& s, Result& result, Value submitted, std::size_t first_ind
             state.line.layer = supported->layer;
             if (s.explain) {
                 state.line.because = supported->because;
-                // Its reasons are the study's, for the units the study supports: a payable line
-                // of other units says so first, so that the two are not read as one.
-                if (state.line.units != supported->units)
+                // Its reasons are the study's, for the line the study supports: a payable line
+                // of other units or modifiers says so first, so that the two are not read as
+                // one (95866 x1 paid where the study has 95866-50 x1).
+                auto billed = [](const Line& l) {
+                    std::string out(l.code);
+                    for (auto m : l.modifiers)
+                        out += fmt::format("-{}", m);
+                    return fmt::format("{} x{}", out, l.units);
+                };
+                if (state.line.modifiers != supported->modifiers)
+                    state.line.because.insert(
+                        state.line.because.begin(),
+                        fmt::format("{} payable; the study supports {} (its reasons follow)",
+                                    billed(state.line), billed(*supported)));
+                else if (state.line.units != supported->units)
                     state.line.because.insert(
                         state.line.because.begin(),
                         fmt::format("{} {} of {} payable; the study supports {} (its "
