@@ -251,7 +251,7 @@ Reply one_case(Context& ctx, const Params& params, std::string_view body, bool m
     ctx.metrics.cases(state->program->name, ok ? 1 : 0, ok ? 0 : 1);
     if (ctx.log)
         ctx.log->write(endpoint, state->program->name, state->fingerprint, state->version, body,
-                       line);
+                       line, state->reads_case_id);
     return {ok ? 200 : 422, std::move(line)};
 }
 
@@ -301,7 +301,7 @@ Reply batch(Context& ctx, const Params& params, std::string_view body) {
         (outcome.result ? ok : failed)++;
         if (ctx.log && !blank)
             ctx.log->write("/v1/batch", state->program->name, state->fingerprint, state->version,
-                           text, line);
+                           text, line, state->reads_case_id);
         out += line;
         out += '\n';
     }

@@ -6,6 +6,7 @@
 #include "interpreter/serve/policy_store.hpp"
 #include "lang/utf8.hpp"
 
+#include <cctype>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -155,6 +156,42 @@ void mask_dates(std::string& text) {
     }
 }
 
+// Replaces each occurrence of `id` in `text` that stands as a word (no letter, digit or `_`
+// either side), in any case, by `to`; whether any was.
+bool replace_words(std::string& text, std::string_view id, std::string_view to) {
+    if (id.empty()) return false;
+    auto lower = [](std::string_view in) {
+        std::string out(in);
+        for (char& c : out)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        return out;
+    };
+    auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+    std::string folded = lower(text), wanted = lower(id);
+    bool any = false;
+    for (std::size_t at = folded.find(wanted); at != std::string::npos;
+         at = folded.find(wanted, at + 1)) {
+        std::size_t end = at + wanted.size();
+        if ((at > 0 && word(folded[at - 1])) || (end < folded.size() && word(folded[end])))
+            continue;
+        text.replace(at, wanted.size(), to);
+        folded.replace(at, wanted.size(), lower(to));
+        at += to.size() - 1;
+        any = true;
+    }
+    return any;
+}
+
+// A text of the result a policy writes: an edit's or reason's message, a line's or edit's
+// reasons, a documentation item, a why-not answer.
+bool prose(const std::vector<Frame>& stack) {
+    if (stack.empty()) return false;
+    if (stack.back().object) return stack.back().key == "message";
+    if (stack.size() < 2) return false;
+    const std::string& holder = stack[stack.size() - 2].key;
+    return holder == "because" || holder == "documentation" || holder == "why_not";
+}
+
 bool is_date_path(std::string_view path) {
     return path == "date_of_service" ||
            (path.starts_with("history[") && path.ends_with("].date_of_service"));
@@ -178,7 +215,8 @@ Identifiers identifiers_of(std::string_view case_json) {
     return ids;
 }
 
-std::string mask(std::string_view json, const Identifiers& given, std::string_view salt) {
+std::string mask(std::string_view json, const Identifiers& given, std::string_view salt,
+                 bool prose_may_quote_id) {
     auto token = [&](std::string_view id) {
         return "id:" + sha256_hex(std::string(salt) + std::string(id)).substr(0, 12);
     };
@@ -257,6 +295,12 @@ std::string mask(std::string_view json, const Identifiers& given, std::string_vi
             replace_each(text, id_quotes);
             replace_each(text, date_quotes);
         }
+        // A policy that reads `case.id` may put it in its texts, as written or changed
+        // (`upper(case.id)`).
+        if (prose_may_quote_id && prose(stack))
+            for (const auto& id : ids.ids)
+                for (std::string_view form : {std::string_view(id), trimmed(id)})
+                    replace_words(text, form, token(id));
         mask_dates(text);
         if (text == before) return;
         out.append(json.substr(copied, begin - copied));
@@ -279,10 +323,12 @@ DecisionLog::~DecisionLog() {
 
 void DecisionLog::write(std::string_view endpoint, std::string_view policy,
                         std::string_view fingerprint, std::uint64_t version,
-                        std::string_view case_json, std::string_view result_json) {
+                        std::string_view case_json, std::string_view result_json,
+                        bool reads_case_id) {
     if (!file_) return;
-    std::string result =
-        unmasked_ ? std::string(result_json) : mask(result_json, identifiers_of(case_json), salt_);
+    std::string result = unmasked_
+                             ? std::string(result_json)
+                             : mask(result_json, identifiers_of(case_json), salt_, reads_case_id);
     std::string time = utc_now();
     std::lock_guard lock(mutex_);
     std::string line = fmt::format(

@@ -32,7 +32,12 @@ Identifiers identifiers_of(std::string_view case_json);
 /// case's and those derived from it, keeps its year (`2025-**-**`, as the HIPAA safe harbour
 /// allows); an id or date the case reader refused is masked where its error and help quote
 /// it, and when they quote none of `ids`, everything they quote is.
-std::string mask(std::string_view json, const Identifiers& ids, std::string_view salt);
+/// With `prose_may_quote_id` (the policy reads `case.id`), each id is also masked wherever a
+/// message, reason, documentation item or why-not answer holds it as a word, in any case
+/// (`upper(case.id)`): such a text of the result may quote it. A word of those texts equal to
+/// the id is masked too.
+std::string mask(std::string_view json, const Identifiers& ids, std::string_view salt,
+                 bool prose_may_quote_id = false);
 
 class DecisionLog {
 public:
@@ -45,8 +50,10 @@ public:
 
     /// Appends `{"decision_id", "time", "endpoint", "policy", "fingerprint", "version",
     /// "result"}`; `result_json` is the answer as sent, `case_json` the case it answers.
+    /// `reads_case_id`: the policy's texts may quote the id (mask's prose_may_quote_id).
     void write(std::string_view endpoint, std::string_view policy, std::string_view fingerprint,
-               std::uint64_t version, std::string_view case_json, std::string_view result_json);
+               std::uint64_t version, std::string_view case_json, std::string_view result_json,
+               bool reads_case_id = false);
 
 private:
     std::FILE* file_ = nullptr;

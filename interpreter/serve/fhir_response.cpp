@@ -323,7 +323,8 @@ Reply claim(Context& ctx, const Params& params, std::string_view body, std::stri
         // reader refused (`"Jane Doe "`) in the error, and wrote it unmasked.
         if (ctx.log)
             ctx.log->write("/v1/fhir/Claim", state->program->name, state->fingerprint,
-                           state->version, mapped.json, result_line(outcome, *state, false));
+                           state->version, mapped.json, result_line(outcome, *state, false),
+                           state->reads_case_id);
         settle_session(state, mapped.json.size());
         std::string message = outcome.error;
         if (!outcome.help.empty()) message += " (" + outcome.help + ")";
@@ -333,7 +334,7 @@ Reply claim(Context& ctx, const Params& params, std::string_view body, std::stri
     std::string text = json_dump(response, indent);
     if (ctx.log)
         ctx.log->write("/v1/fhir/Claim", state->program->name, state->fingerprint, state->version,
-                       mapped.json, result_line(outcome, *state, false));
+                       mapped.json, result_line(outcome, *state, false), state->reads_case_id);
     outcome.result.reset(); // it points into the session, which may go now
     settle_session(state, mapped.json.size());
     return {200, std::move(text), "application/fhir+json"};

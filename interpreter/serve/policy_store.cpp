@@ -3,6 +3,7 @@
 // file system, and one stat per file a second costs nothing next to a request.
 #include "interpreter/serve/policy_store.hpp"
 
+#include "interpreter/case/case_schema.hpp"
 #include "interpreter/engine/cpl.hpp"
 #include "interpreter/serve/fingerprint.hpp"
 #include "lang/render.hpp"
@@ -47,6 +48,40 @@ std::vector<std::string> files_of(const SourceMap& sources) {
 
 // Loads and checks `reference`; on failure returns null and the rendered diagnostics. The
 // stamps are taken before reading, so a write during the load is seen by the next poll.
+// Whether any expression of the program reads the case's id: `case.id`, or a field `id` of a
+// value whose type the checker did not know.
+bool reads_case_id(const Program& program) {
+    auto reads = [&](auto& self, const Node& n) -> bool {
+        if (n.op == Op::Member && !n.kids.empty() && n.kids[0].op == Op::CaseRoot &&
+            n.slot == case_field::id)
+            return true;
+        if (n.op == Op::DynamicMember && !n.text.empty() && n.text[0] == "id") return true;
+        for (const Node& kid : n.kids)
+            if (self(self, kid)) return true;
+        return false;
+    };
+    auto any = [&](const Node& n) { return reads(reads, n); };
+    for (const DefCode& def : program.defs)
+        if (any(def.body)) return true;
+    bool found = false;
+    auto rule = [&](auto& self, const RuleCode& r) -> void {
+        for (const auto& clause : r.clauses)
+            for (const Node* n : {&clause.expr, clause.units ? &*clause.units : nullptr,
+                                  clause.modifiers ? &*clause.modifiers : nullptr,
+                                  clause.otherwise ? &*clause.otherwise : nullptr})
+                found = found || (n && any(*n));
+        for (const auto& e : r.exceptions)
+            self(self, e);
+        for (const auto& e : r.element_exceptions)
+            self(self, e);
+    };
+    for (const RuleCode& r : program.rules)
+        rule(rule, r);
+    for (const RuleCode& r : program.edits)
+        rule(rule, r);
+    return found;
+}
+
 std::shared_ptr<PolicyState> load_state(const std::string& reference, std::string& error,
                                         std::vector<std::string>& files) {
     Loaded loaded = load_policy(reference);
@@ -62,6 +97,7 @@ std::shared_ptr<PolicyState> load_state(const std::string& reference, std::strin
     state->files = files;
     state->loaded_at = utc_now();
     state->program = std::shared_ptr<const Program>(std::move(loaded.program));
+    state->reads_case_id = reads_case_id(*state->program);
     if (!state->program->base.empty()) {
         Loaded base = load_policy(state->program->base);
         if (base.program)

@@ -612,6 +612,47 @@ TEST_CASE("serve: the decision log masks the id in a printed value that quotes i
     CHECK(result["values"]["ids"] == "[\"" + token + "\", \"other\"]");
 }
 
+// Found by a probe of the server: a message or documentation item that quotes `case.id`, as
+// written or through `lower`, put the id in the log as it was.
+TEST_CASE("serve: the decision log masks the id in the texts of a policy that reads case.id",
+          "[serve]") {
+    std::string path = cpl::test::scratch_file("prose_decisions.jsonl").string();
+    std::remove(path.c_str());
+    std::filesystem::path leak = cpl::test::scratch_file("prose_leak.cpl");
+    std::ofstream(leak) << "policy leak extends standard \"leak test\"\n"
+                           "rule tell \"Tells the id\" when true\n"
+                           "  info \"case {case.id}, {lower(case.id)}; Pat-Smithson stays\"\n"
+                           "  document \"the record of {lower(case.id)}\" cite \"c\"\n";
+    {
+        cpl::serve::Options options;
+        options.decision_log = path;
+        options.policies = {"standard", leak.string()};
+        TestServer server(options);
+        auto client = server.client();
+        for (const char* policy : {"leak", "standard"}) {
+            auto res = client.Post(std::string("/v1/evaluate?explain=true&policy=") + policy,
+                                   R"({"id": "Pat-Smith", "date_of_service": "2025-03-01"})",
+                                   "application/json");
+            REQUIRE(res);
+            REQUIRE(res->status == 200);
+        }
+    }
+    auto lines = lines_of(slurp(path));
+    std::remove(path.c_str());
+    REQUIRE(lines.size() == 2);
+    INFO(lines[0]);
+    json result = json::parse(lines[0])["result"];
+    std::string token = result["case"];
+    REQUIRE(token.starts_with("id:"));
+    CHECK(lines[0].find("Pat-Smith\"") == std::string::npos);
+    CHECK(lines[0].find("pat-smith") == std::string::npos);
+    CHECK(result["edits"][0]["message"] ==
+          "case " + token + ", " + token + "; Pat-Smithson stays"); // a longer word is not it
+    CHECK(result["documentation"].back() == "the record of " + token);
+    // The standard set reads no case.id: its texts are logged as sent.
+    CHECK_FALSE(json::parse(lines[1])["result"]["case"].get<std::string>().empty());
+}
+
 // /v1/policies gave a payer's base as its header wrote it (`"acme.cpl"`, a path), /v1/diff by
 // its name: the workbench looked for a loaded policy named `rl/acme.cpl` and kept Compare off.
 TEST_CASE("serve: a payer's base is named as ?policy= names it, in /v1/policies and /v1/diff",
