@@ -383,6 +383,8 @@ public:
     // is `x in [a, b]`); a condition on its own (a boolean) is `== true`.
     std::optional<Test> of(const Node& n, bool negate) const {
         if (n.op == Op::Not) return of(n.kids[0], !negate);
+        if ((n.op == Op::Any || n.op == Op::None || n.op == Op::All) && n.kids.size() == 2)
+            return quantified(n, negate);
         if (n.op == (negate ? Op::And : Op::Or)) return either(n, negate);
         if (is_comparison(n.op) && n.kids.size() == 2) return comparison(n, negate);
         std::string key = key_of(n, p_.shapes);
@@ -432,6 +434,27 @@ private:
         return Test{fmt::format("{} holds {}", list, to_text(element.constant, p_.shapes, true)),
                     Op::Eq,
                     {Value::of_bool(op == Op::In)}};
+    }
+
+    // `any d in case.diagnoses: d == "G70.00"` is `"G70.00" in case.diagnoses`, `none d in
+    // …: d == C` and `all d in …: d != C` its `not in`: whether the list holds the constant,
+    // as membership() reads it, so that the two spellings contradict each other too.
+    std::optional<Test> quantified(const Node& n, bool negate) const {
+        const Node& condition = n.kids[1];
+        Op wanted = n.op == Op::All ? Op::Ne : Op::Eq;
+        if (condition.op != wanted || condition.kids.size() != 2) return std::nullopt;
+        auto is_variable = [&](const Node& k) { return k.op == Op::Local && k.slot == n.slot; };
+        const Node* element = is_variable(condition.kids[0])   ? &condition.kids[1]
+                              : is_variable(condition.kids[1]) ? &condition.kids[0]
+                                                               : nullptr;
+        std::string list = key_of(n.kids[0], p_.shapes);
+        if (!element || list.empty() || !is_plain_constant(*element) ||
+            p_.settings_folded_at(element->span) || element->constant.kind == Kind::List)
+            return std::nullopt;
+        bool holds = (n.op == Op::Any) != negate;
+        return Test{fmt::format("{} holds {}", list, to_text(element->constant, p_.shapes, true)),
+                    Op::Eq,
+                    {Value::of_bool(holds)}};
     }
 
     // `x == a or x == b` is `x in [a, b]`; other sides of one value (`count(l) > 3 or
