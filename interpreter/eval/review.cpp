@@ -49,6 +49,34 @@ std::vector<Line> produced_lines(CaseState& s, std::size_t first_index) {
     return produced;
 }
 
+// A code's lines: their units summed, whether one carries modifier 50 (both sides on one
+// line), and the lines as a coder writes them ("95866-50 x1 and 95866 x1").
+struct CodeLines {
+    std::int64_t units = 0;
+    std::int64_t sides = 0; // a unit with 50 counts as two
+    bool fifty = false;
+    std::string written;
+};
+
+template <typename Lines, typename LineOf>
+CodeLines code_lines(const Lines& lines, std::string_view code, LineOf line_of) {
+    CodeLines out;
+    for (const auto& element : lines) {
+        const Line& l = line_of(element);
+        if (l.code != code) continue;
+        bool fifty = std::find(l.modifiers.begin(), l.modifiers.end(), "50") != l.modifiers.end();
+        out.units += l.units;
+        out.sides += fifty ? 2 * l.units : l.units;
+        out.fifty = out.fifty || fifty;
+        if (!out.written.empty()) out.written += " and ";
+        out.written += l.code;
+        for (auto m : l.modifiers)
+            out.written += fmt::format("-{}", m);
+        out.written += fmt::format(" x{}", l.units);
+    }
+    return out;
+}
+
 } // namespace
 
 void review(CaseState& s, Result& result, Value submitted, std::size_t first_index) {
@@ -103,27 +131,31 @@ void review(CaseState& s, Result& result, Value submitted, std::size_t first_ind
             state.line.layer = supported->layer;
             if (s.explain) {
                 state.line.because = supported->because;
-                // Its reasons are the study's, for the line the study supports: a payable line
-                // of other units or modifiers says so first, so that the two are not read as
-                // one (95866 x1 paid where the study has 95866-50 x1).
-                auto billed = [](const Line& l) {
-                    std::string out(l.code);
-                    for (auto m : l.modifiers)
-                        out += fmt::format("-{}", m);
-                    return fmt::format("{} x{}", out, l.units);
-                };
-                if (state.line.modifiers != supported->modifiers)
+                // Its reasons are the study's, for what the rules billed of the code from the
+                // study: where the payable lines of the code differ from that in the sides they
+                // bill (a unit with modifier 50 is two), in units or in modifier 50, the
+                // first reason says so, so that the two are not read as one. Modifiers the
+                // edits add (26, XS), lines split by side (RT, LT) and one line with 50 for
+                // two units are no difference.
+                CodeLines payable =
+                    code_lines(s.lines, state.line.code,
+                               [](const LineState& l) -> const Line& { return l.line; });
+                CodeLines study = code_lines(supported_lines, state.line.code,
+                                             [](const Line& l) -> const Line& { return l; });
+                if (payable.sides == study.sides) {
+                    // The same sides, however the lines are split: 95886-50 x1 for 95886 x2.
+                } else if (payable.fifty != study.fifty)
                     state.line.because.insert(
                         state.line.because.begin(),
                         fmt::format("{} payable; the study supports {} (its reasons follow)",
-                                    billed(state.line), billed(*supported)));
-                else if (state.line.units != supported->units)
+                                    payable.written, study.written));
+                else if (payable.units != study.units)
                     state.line.because.insert(
                         state.line.because.begin(),
                         fmt::format("{} {} of {} payable; the study supports {} (its "
                                     "reasons follow)",
-                                    state.line.units, state.line.units == 1 ? "unit" : "units",
-                                    state.line.code, supported->units));
+                                    payable.units, payable.units == 1 ? "unit" : "units",
+                                    state.line.code, study.units));
             }
             continue;
         }
