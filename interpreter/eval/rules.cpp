@@ -136,9 +136,14 @@ std::string cap_reason(CaseState& s, const ClauseCode& cap) {
     Edit e = make_edit(s, "deny", state.line.code);
     // The reason says why there is a limit; the numbers say what it did.
     std::string why = cap_reason(s, c);
-    // A reviewed line's units were submitted; a produced line's were coded from the study,
-    // and nothing was billed yet.
-    std::string_view units_from = s.context.reviewing ? "submitted" : "coded from the study";
+    // A reviewed line's units were submitted, unless an edit before cut them; a produced
+    // line's were coded from the study, and nothing was billed yet.
+    bool cut_before =
+        s.verdicts && state.submitted >= 0 &&
+        (*s.verdicts)[static_cast<std::size_t>(state.submitted)].units != state.line.units;
+    std::string_view units_from = !s.context.reviewing ? "coded from the study"
+                                  : cut_before         ? "left by the edits before"
+                                                       : "submitted";
     e.message = s.context.arena.copy(
         limit > 0
             ? fmt::format("{} units of {} {}, {} payable: {}", state.line.units, state.line.code,
