@@ -183,10 +183,11 @@ bool replace_words(std::string& text, std::string_view id, std::string_view to) 
 }
 
 // A text of the result a policy writes: an edit's or reason's message, a line's or edit's
-// reasons, a documentation item, a why-not answer.
+// reasons, a documentation item, a why-not answer, a printed value.
 bool prose(const std::vector<Frame>& stack) {
     if (stack.empty()) return false;
-    if (stack.back().object) return stack.back().key == "message";
+    if (stack.back().object)
+        return stack.back().key == "message" || (stack.size() == 2 && stack[0].key == "values");
     if (stack.size() < 2) return false;
     const std::string& holder = stack[stack.size() - 2].key;
     return holder == "because" || holder == "documentation" || holder == "why_not";
@@ -296,7 +297,7 @@ std::string mask(std::string_view json, const Identifiers& given, std::string_vi
             replace_each(text, date_quotes);
         }
         // A policy that reads `case.id` may put it in its texts, as written or changed
-        // (`upper(case.id)`).
+        // (`lower(case.id)`).
         if (prose_may_quote_id && prose(stack))
             for (const auto& id : ids.ids)
                 for (std::string_view form : {std::string_view(id), trimmed(id)})

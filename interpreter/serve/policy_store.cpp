@@ -48,13 +48,14 @@ std::vector<std::string> files_of(const SourceMap& sources) {
 
 // Loads and checks `reference`; on failure returns null and the rendered diagnostics. The
 // stamps are taken before reading, so a write during the load is seen by the next poll.
-// Whether any expression of the program reads the case's id: `case.id`, or a field `id` of a
-// value whose type the checker did not know.
+// Whether any expression of the program may read the case's id: `case.id`, a field `id` of a
+// value whose type the checker did not know, or the case itself other than by one of its
+// other fields (`"{case}"`, `def whole = case`, then `whole.id`).
 bool reads_case_id(const Program& program) {
     auto reads = [&](auto& self, const Node& n) -> bool {
-        if (n.op == Op::Member && !n.kids.empty() && n.kids[0].op == Op::CaseRoot &&
-            n.slot == case_field::id)
-            return true;
+        if (n.op == Op::Member && !n.kids.empty() && n.kids[0].op == Op::CaseRoot)
+            return n.slot == case_field::id;
+        if (n.op == Op::CaseRoot) return true;
         if (n.op == Op::DynamicMember && !n.text.empty() && n.text[0] == "id") return true;
         for (const Node& kid : n.kids)
             if (self(self, kid)) return true;

@@ -622,14 +622,21 @@ TEST_CASE("serve: the decision log masks the id in the texts of a policy that re
     std::ofstream(leak) << "policy leak extends standard \"leak test\"\n"
                            "rule tell \"Tells the id\" when true\n"
                            "  info \"case {case.id}, {lower(case.id)}; Pat-Smithson stays\"\n"
-                           "  document \"the record of {lower(case.id)}\" cite \"c\"\n";
+                           "  document \"the record of {lower(case.id)}\" cite \"c\"\n"
+                           "def low = lower(case.id)\n";
+    // The case itself, read whole: its id may be anywhere in it.
+    std::filesystem::path whole = cpl::test::scratch_file("prose_whole.cpl");
+    std::ofstream(whole) << "policy whole extends standard \"whole case\"\n"
+                            "def everything = case\n"
+                            "rule tell \"Tells the id\" when true\n"
+                            "  info \"case {everything.id}\" cite \"c\"\n";
     {
         cpl::serve::Options options;
         options.decision_log = path;
-        options.policies = {"standard", leak.string()};
+        options.policies = {"standard", leak.string(), whole.string()};
         TestServer server(options);
         auto client = server.client();
-        for (const char* policy : {"leak", "standard"}) {
+        for (const char* policy : {"leak&print=low", "standard", "whole"}) {
             auto res = client.Post(std::string("/v1/evaluate?explain=true&policy=") + policy,
                                    R"({"id": "Pat-Smith", "date_of_service": "2025-03-01"})",
                                    "application/json");
@@ -639,7 +646,7 @@ TEST_CASE("serve: the decision log masks the id in the texts of a policy that re
     }
     auto lines = lines_of(slurp(path));
     std::remove(path.c_str());
-    REQUIRE(lines.size() == 2);
+    REQUIRE(lines.size() == 3);
     INFO(lines[0]);
     json result = json::parse(lines[0])["result"];
     std::string token = result["case"];
@@ -649,6 +656,9 @@ TEST_CASE("serve: the decision log masks the id in the texts of a policy that re
     CHECK(result["edits"][0]["message"] ==
           "case " + token + ", " + token + "; Pat-Smithson stays"); // a longer word is not it
     CHECK(result["documentation"].back() == "the record of " + token);
+    CHECK(result["values"]["low"] == "\"" + token + "\"");
+    INFO(lines[2]);
+    CHECK(lines[2].find("Pat-Smith") == std::string::npos);
     // The standard set reads no case.id: its texts are logged as sent.
     CHECK_FALSE(json::parse(lines[1])["result"]["case"].get<std::string>().empty());
 }
