@@ -160,7 +160,7 @@ std::optional<std::string_view> rule_target(std::string_view before) {
 bool value_string(std::string_view before) {
     std::size_t end = before.find_last_not_of(" \t");
     if (end == std::string_view::npos) return false; // a line's first word is no value
-    if (std::string_view("([{,=:+").find(before[end]) != std::string_view::npos) return true;
+    if (std::string_view("([{,=:+<>").find(before[end]) != std::string_view::npos) return true;
     if (!is_ident(before[end])) return false;
     std::size_t start = end + 1;
     while (start > 0 && is_ident(before[start - 1]))

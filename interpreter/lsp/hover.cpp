@@ -218,6 +218,9 @@ std::string file(const Analysis& a, const Occurrence& o) {
         if (read->extends) head += " extends " + read->extends->text;
         out = code_block(head + dates(&read->effective));
         if (!read->title.empty()) out += "\n" + read->title + "\n";
+    } else if (o.detail == "extends") {
+        out = code_block(fmt::format("extends \"{}\"", o.name)) +
+              "\nThe base policy: it did not load (see the diagnostics).\n";
     } else {
         out = code_block(fmt::format("include \"{}\"", o.name)) +
               "\nIts declarations are read here, as part of this policy.\n";

@@ -20,7 +20,11 @@ public:
             namespace fs = std::filesystem;
             auto base = resolve_policy(file.extends->text, fs::path(path_).parent_path(),
                                        file.extends_is_path, unsaved_);
-            if (base) add(Kind::file, file.extends->text, file.extends->span).target = *base;
+            if (base) {
+                Occurrence& o = add(Kind::file, file.extends->text, file.extends->span);
+                o.target = *base;
+                o.detail = "extends";
+            }
         }
         for (const auto& decl : file.decls)
             std::visit([&](const auto& d) { declaration(d); }, decl);

@@ -39,7 +39,8 @@ struct Occurrence {
     Span span;
     bool declares = false; // a declaration (the first one in base-first order is the one)
     Span binding{};        // locals: where the local is bound, which is its identity
-    std::string detail;    // locals: how they are bound (`let`, `for`, …); fields: the object
+    std::string detail;    // locals: how they are bound (`let`, `for`, …); fields: the object;
+                           // files: "extends" for a base (else an include)
     std::string target;    // files: the path the loader reads
 };
 

@@ -798,6 +798,16 @@ TEST_CASE("lsp: `extends \"base.cpl\"` finds the base open in the editor, never 
     json hover = server.request("textDocument/hover", at(payer, 0, 24));
     CHECK(hover["result"]["contents"]["value"].get<std::string>().find("Unsaved base") !=
           std::string::npos);
+
+    // A base that does not load is still named as the base, not as an include.
+    std::string broken = uri_of(dir / "broken.cpl"), child = uri_of(dir / "child.cpl");
+    open(server, broken, "policy broken extends standard \"B\"\nrul x\n");
+    open(server, child, "policy child extends \"broken.cpl\" \"C\"\n");
+    json broken_hover = server.request("textDocument/hover", at(child, 0, 24));
+    std::string text = broken_hover["result"]["contents"]["value"];
+    CAPTURE(text);
+    CHECK(text.find("extends \"broken.cpl\"") != std::string::npos);
+    CHECK(text.find("include") == std::string::npos);
 }
 
 TEST_CASE("lsp: unsaved buffers keep their own URIs, a misspelt keyword has a quick fix") {
