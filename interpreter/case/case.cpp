@@ -442,7 +442,12 @@ namespace {
 std::string json_lines_help(std::string_view text, std::size_t after) {
     if (after == 0 || after >= text.size() || text[after] != '{') return {};
     std::size_t gap = text.find_last_not_of(" \t\r\n", after - 1);
-    if (text.find('\n', gap == std::string_view::npos ? 0 : gap) >= after) return {};
+    if (gap == std::string_view::npos || text.find('\n', gap) >= after) return {};
+    // A case written over several lines is no JSON Lines yet: each must go on one line.
+    if (text.find('\n') < gap)
+        return "the text after it is another object: several cases are JSON Lines, one case a "
+               "line (`jq -c . FILE` writes each on one line), which `cpl run` reads from a "
+               ".jsonl file or standard input, `cpl serve` at /v1/batch";
     return "the text after it is another object on a new line, as in JSON Lines (one case a "
            "line): `cpl run` reads those from a .jsonl file or standard input, `cpl serve` at "
            "/v1/batch";
