@@ -461,23 +461,22 @@ TEST_CASE("MUE with MAI 1: a produced line is capped, a submitted one denied") {
 }
 
 // A code Medicare does not recognise (PFS status I, MUE 0): submitted, its own edit denies it,
-// cited to the fee schedule; billed by a payer's rule, the clinical MUE edit says the same.
+// cited to the fee schedule; billed by a payer's rule, the clinical MUE edit caps it at its MUE
+// of 0, the fact it cites, and asks for no appeal documentation.
 TEST_CASE("a PFS status I code is denied as not valid for Medicare, submitted or billed") {
     Loaded payer = load_text("policy consults extends standard \"bills a consultation\"\n"
                              "rule consult \"A consultation\" when true bill 99243 cite \"c\"\n");
     INFO(rendered(payer));
     REQUIRE(payer.program);
     Session session(*payer.program);
-    const std::string said = "99243 is not valid for Medicare purposes (PFS status I: Medicare "
-                             "pays another code for the service): not payable, on appeal or "
-                             "otherwise";
     auto produced = session.run(R"({"id": "produced", "date_of_service": "2025-03-14"})");
     INFO(produced.error);
     REQUIRE(produced.result);
     CHECK(lines_of(*produced.result).empty());
     REQUIRE(produced.result->edits.size() == 1);
     CHECK(produced.result->edits[0].rule == "mue_per_day_clinical");
-    CHECK(std::string(produced.result->edits[0].message).find(said) != std::string::npos);
+    CHECK(std::string(produced.result->edits[0].message)
+              .ends_with("99243 has an MUE of 0: no unit of it is payable"));
     CHECK(produced.result->documentation.empty());
 
     auto submitted = session.run(R"({"id": "submitted", "date_of_service": "2025-03-14",)"
@@ -489,6 +488,10 @@ TEST_CASE("a PFS status I code is denied as not valid for Medicare, submitted or
     for (const auto& e : submitted.result->edits)
         if (e.severity == "deny") denials.push_back(std::string(e.rule));
     CHECK(denials == std::vector<std::string>{"status_i_not_payable"});
+    for (const auto& e : submitted.result->edits)
+        if (e.rule == "status_i_not_payable")
+            CHECK(std::string(e.message).find("99243 is not valid for Medicare purposes (PFS "
+                                              "status I") != std::string::npos);
 }
 
 // A study of three limbs with muscles, one of them a single muscle: the profile tests' case.
