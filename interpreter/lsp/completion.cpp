@@ -171,6 +171,27 @@ bool value_string(std::string_view before) {
     return false;
 }
 
+// On the header line (`policy NAME …`): whether the text before the cursor is `policy NAME `,
+// after which `extends` comes; nothing on any other line. A scan, not a pattern: the line may
+// be any length, and std::regex recurses once a character (for_patterns).
+std::optional<bool> extends_next(std::string_view before) {
+    auto blanks = [&](std::size_t at) {
+        while (at < before.size() && (before[at] == ' ' || before[at] == '\t'))
+            ++at;
+        return at;
+    };
+    std::size_t at = blanks(0);
+    if (before.substr(at, 6) != "policy" || (at + 6 < before.size() && is_ident(before[at + 6])))
+        return std::nullopt;
+    std::size_t name = blanks(at + 6), end = name;
+    auto lower = [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; };
+    if (name == at + 6 || end >= before.size() || !lower(before[end])) return false;
+    while (end < before.size() &&
+           (lower(before[end]) || std::isdigit(static_cast<unsigned char>(before[end]))))
+        ++end;
+    return blanks(end) > end && blanks(end) == before.size();
+}
+
 json item(std::string label, int kind, std::string detail, std::string doc, char rank) {
     json out = {{"label", label}, {"kind", kind}, {"sortText", std::string(1, rank) + label}};
     if (!detail.empty()) out["detail"] = std::move(detail);
@@ -508,11 +529,8 @@ json completion(const Analysis& a, const Document& d, const json& position) {
         return done();
     std::string before(c.line.substr(0, word));
     // The header: `policy NAME` then `extends`, and nothing else.
-    static const std::regex header_line(R"(^\s*policy\b(\s+[a-z_][a-z0-9_]*\s+)?)");
-    std::smatch header;
-    if (std::regex_search(before, header, header_line)) {
-        if (header[1].matched && header.length(0) == static_cast<long>(before.size()))
-            items.push_back(item("extends", keyword_item, "", "", '0'));
+    if (auto extends = extends_next(before)) {
+        if (*extends) items.push_back(item("extends", keyword_item, "", "", '0'));
         return done();
     }
     if (!before.empty() && before.back() == '.') {

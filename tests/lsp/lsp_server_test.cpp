@@ -697,6 +697,9 @@ TEST_CASE("lsp: completion on a very long line, in CRLF and BOM documents, posit
     }
     for (std::string header : {"policy p ", "policy p ext"})
         CHECK(labels(completion_at_end(header)) == std::set<std::string>{"extends"});
+    // A header of 100,000 characters: read by a scan (a pattern over it crashed the server).
+    CHECK(labels(completion_at_end("policy " + std::string(100000, 'a') + " ")) ==
+          std::set<std::string>{"extends"});
     for (const std::string& value : {head + "rule r\n  when \"AP", head + "def x = [\"AP",
                                      head + "def y(m) = m.name == \"AP"}) {
         CAPTURE(value);
