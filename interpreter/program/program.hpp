@@ -9,6 +9,7 @@
 #include "stdlib/builtins.hpp"
 
 #include <array>
+#include <concepts>
 #include <map>
 #include <memory>
 #include <optional>
@@ -322,10 +323,12 @@ struct Program {
     }
 };
 
-/// Calls `visit` on every rule and edit of the program and on each of their exceptions and
-/// element exceptions, at any depth, a rule before its exceptions.
-template <typename Visit> void for_each_rule(Program& program, Visit&& visit) {
-    auto rule = [&](auto& self, RuleCode& r) -> void {
+/// Calls `visit` on every rule and edit of the program (a Program or a const one) and on each
+/// of their exceptions and element exceptions, at any depth, a rule before its exceptions.
+template <typename P, typename Visit>
+requires std::same_as<std::remove_const_t<P>, Program>
+void for_each_rule(P& program, Visit&& visit) {
+    auto rule = [&](auto& self, auto& r) -> void {
         visit(r);
         for (auto& exception : r.exceptions)
             self(self, exception);
@@ -340,18 +343,20 @@ template <typename Visit> void for_each_rule(Program& program, Visit&& visit) {
 
 /// Calls `visit` on every node of the program's definitions, rules and edits (with their
 /// exceptions), kids after their parent.
-template <typename Visit> void for_each_node(Program& program, Visit&& visit) {
-    auto node = [&](auto& self, Node& n) -> void {
+template <typename P, typename Visit>
+requires std::same_as<std::remove_const_t<P>, Program>
+void for_each_node(P& program, Visit&& visit) {
+    auto node = [&](auto& self, auto& n) -> void {
         visit(n);
         for (auto& kid : n.kids)
             self(self, kid);
     };
-    auto optional = [&](std::optional<Node>& n) {
+    auto optional = [&](auto& n) {
         if (n) node(node, *n);
     };
     for (auto& def : program.defs)
         node(node, def.body);
-    for_each_rule(program, [&](RuleCode& r) {
+    for_each_rule(program, [&](auto& r) {
         for (auto& clause : r.clauses) {
             node(node, clause.expr);
             optional(clause.units);

@@ -5,6 +5,7 @@
 #include "interpreter/serve/json_dump.hpp"
 #include "interpreter/serve/policy_store.hpp"
 #include "lang/utf8.hpp"
+#include "runtime/ascii.hpp"
 
 #include <cctype>
 #include <fmt/format.h>
@@ -160,14 +161,8 @@ void mask_dates(std::string& text) {
 // either side), in any case, by `to`; whether any was.
 bool replace_words(std::string& text, std::string_view id, std::string_view to) {
     if (id.empty()) return false;
-    auto lower = [](std::string_view in) {
-        std::string out(in);
-        for (char& c : out)
-            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        return out;
-    };
     auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
-    std::string folded = lower(text), wanted = lower(id);
+    std::string folded = ascii_lower(text), wanted = ascii_lower(id);
     bool any = false;
     for (std::size_t at = folded.find(wanted); at != std::string::npos;
          at = folded.find(wanted, at + 1)) {
@@ -175,7 +170,7 @@ bool replace_words(std::string& text, std::string_view id, std::string_view to) 
         if ((at > 0 && word(folded[at - 1])) || (end < folded.size() && word(folded[end])))
             continue;
         text.replace(at, wanted.size(), to);
-        folded.replace(at, wanted.size(), lower(to));
+        folded.replace(at, wanted.size(), ascii_lower(to));
         at += to.size() - 1;
         any = true;
     }

@@ -48,41 +48,6 @@ std::vector<std::string> files_of(const SourceMap& sources) {
 
 // Loads and checks `reference`; on failure returns null and the rendered diagnostics. The
 // stamps are taken before reading, so a write during the load is seen by the next poll.
-// Whether any expression of the program may read the case's id: `case.id`, a field `id` of a
-// value whose type the checker did not know, or the case itself other than by one of its
-// other fields (`"{case}"`, `def whole = case`, then `whole.id`).
-bool reads_case_id(const Program& program) {
-    auto reads = [&](auto& self, const Node& n) -> bool {
-        if (n.op == Op::Member && !n.kids.empty() && n.kids[0].op == Op::CaseRoot)
-            return n.slot == case_field::id;
-        if (n.op == Op::CaseRoot) return true;
-        if (n.op == Op::DynamicMember && !n.text.empty() && n.text[0] == "id") return true;
-        for (const Node& kid : n.kids)
-            if (self(self, kid)) return true;
-        return false;
-    };
-    auto any = [&](const Node& n) { return reads(reads, n); };
-    for (const DefCode& def : program.defs)
-        if (any(def.body)) return true;
-    bool found = false;
-    auto rule = [&](auto& self, const RuleCode& r) -> void {
-        for (const auto& clause : r.clauses)
-            for (const Node* n : {&clause.expr, clause.units ? &*clause.units : nullptr,
-                                  clause.modifiers ? &*clause.modifiers : nullptr,
-                                  clause.otherwise ? &*clause.otherwise : nullptr})
-                found = found || (n && any(*n));
-        for (const auto& e : r.exceptions)
-            self(self, e);
-        for (const auto& e : r.element_exceptions)
-            self(self, e);
-    };
-    for (const RuleCode& r : program.rules)
-        rule(rule, r);
-    for (const RuleCode& r : program.edits)
-        rule(rule, r);
-    return found;
-}
-
 std::shared_ptr<PolicyState> load_state(const std::string& reference, std::string& error,
                                         std::vector<std::string>& files) {
     Loaded loaded = load_policy(reference);
@@ -110,6 +75,23 @@ std::shared_ptr<PolicyState> load_state(const std::string& reference, std::strin
 }
 
 } // namespace
+
+// Whether any expression of the program may read the case's id: `case.id`, a field `id` of a
+// value whose type the checker did not know, or the case itself other than by one of its
+// other fields (`"{case}"`, `def whole = case`, then `whole.id`): the case read more often
+// than by such fields.
+bool reads_case_id(const Program& program) {
+    std::size_t case_reads = 0, other_fields = 0;
+    bool id = false;
+    for_each_node(program, [&](const Node& n) {
+        if (n.op == Op::CaseRoot) ++case_reads;
+        if (n.op == Op::Member && !n.kids.empty() && n.kids[0].op == Op::CaseRoot &&
+            n.slot != case_field::id)
+            ++other_fields;
+        id = id || (n.op == Op::DynamicMember && !n.text.empty() && n.text[0] == "id");
+    });
+    return id || case_reads > other_fields;
+}
 
 std::string utc_now() {
     auto now = std::chrono::system_clock::now();

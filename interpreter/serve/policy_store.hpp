@@ -34,6 +34,10 @@ struct PolicyState {
     bool reads_case_id = false;
 };
 
+/// Whether any expression of `program` may read the case's id (`case.id`, or the case whole):
+/// its texts may then quote the id, and the decision log masks it there (PolicyState).
+bool reads_case_id(const Program& program);
+
 /// A reload that was not swapped in: the old state keeps serving.
 struct LoadError {
     std::string time;    // UTC, ISO 8601

@@ -1,6 +1,8 @@
 // tests/serve/api_test.cpp — the /v1 API answers what `cpl run --format json` prints, plus
 // the fingerprint; the policy endpoints, metrics and the decision log.
 #include "../scratch.hpp"
+#include "interpreter/engine/cpl.hpp"
+#include "interpreter/serve/policy_store.hpp"
 #include "serve_helpers.hpp"
 
 #include <catch2/catch.hpp>
@@ -659,8 +661,17 @@ TEST_CASE("serve: the decision log masks the id in the texts of a policy that re
     CHECK(result["values"]["low"] == "\"" + token + "\"");
     INFO(lines[2]);
     CHECK(lines[2].find("Pat-Smith") == std::string::npos);
-    // The standard set reads no case.id: its texts are logged as sent.
-    CHECK_FALSE(json::parse(lines[1])["result"]["case"].get<std::string>().empty());
+    // The standard set and the example payers read no case.id: their texts are logged as sent.
+    for (const std::string policy : {"standard", "policies/commercial.cpl",
+                                     "policies/medicare_lcd.cpl", "policies/state_medicaid.cpl"}) {
+        cpl::Loaded loaded =
+            cpl::load_policy(policy == "standard" ? policy : (source_root / policy).string());
+        REQUIRE(loaded.program);
+        CHECK_FALSE(cpl::serve::reads_case_id(*loaded.program));
+    }
+    cpl::Loaded leaking = cpl::load_policy(leak.string());
+    REQUIRE(leaking.program);
+    CHECK(cpl::serve::reads_case_id(*leaking.program));
 }
 
 // /v1/policies gave a payer's base as its header wrote it (`"acme.cpl"`, a path), /v1/diff by
