@@ -426,14 +426,19 @@ private:
     // own, so that `not in` of the same after it is a contradiction (`"XS" in line.modifiers`,
     // then `not ("XS" in line.modifiers)`).
     std::optional<Test> membership(const Node& n, Op op) const {
-        const Node& element = n.kids[0];
-        std::string list = key_of(n.kids[1], p_.shapes);
-        if (list.empty() || !is_plain_constant(element) || p_.settings_folded_at(element.span) ||
+        return holds(n.kids[1], n.kids[0], op == Op::In);
+    }
+
+    // Whether the keyed list `list` holds the constant `element` (`yes`) or not: a boolean of
+    // its own, as membership() and quantified() read one.
+    std::optional<Test> holds(const Node& list, const Node& element, bool yes) const {
+        std::string key = key_of(list, p_.shapes);
+        if (key.empty() || !is_plain_constant(element) || p_.settings_folded_at(element.span) ||
             element.constant.kind == Kind::List)
             return std::nullopt;
-        return Test{fmt::format("{} holds {}", list, to_text(element.constant, p_.shapes, true)),
+        return Test{fmt::format("{} holds {}", key, to_text(element.constant, p_.shapes, true)),
                     Op::Eq,
-                    {Value::of_bool(op == Op::In)}};
+                    {Value::of_bool(yes)}};
     }
 
     // `any d in case.diagnoses: d == "G70.00"` is `"G70.00" in case.diagnoses`, `none d in
@@ -447,14 +452,8 @@ private:
         const Node* element = is_variable(condition.kids[0])   ? &condition.kids[1]
                               : is_variable(condition.kids[1]) ? &condition.kids[0]
                                                                : nullptr;
-        std::string list = key_of(n.kids[0], p_.shapes);
-        if (!element || list.empty() || !is_plain_constant(*element) ||
-            p_.settings_folded_at(element->span) || element->constant.kind == Kind::List)
-            return std::nullopt;
-        bool holds = (n.op == Op::Any) != negate;
-        return Test{fmt::format("{} holds {}", list, to_text(element->constant, p_.shapes, true)),
-                    Op::Eq,
-                    {Value::of_bool(holds)}};
+        if (!element) return std::nullopt;
+        return holds(n.kids[0], *element, (n.op == Op::Any) != negate);
     }
 
     // `x == a or x == b` is `x in [a, b]`; other sides of one value (`count(l) > 3 or

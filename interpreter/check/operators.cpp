@@ -759,15 +759,17 @@ bool ExpressionChecker::compared_below_least(const ast::Binary& b, const Typed& 
                                              const Typed& right, Span whole) {
     ast::BinaryOp op = b.op;
     std::optional<std::int64_t> c;
+    const Typed* bounded = &left;
     std::optional<Least> least = least_of(left);
-    if (least)
+    if (least) {
         c = number_written(*b.right);
-    else if ((least = least_of(right)) && (c = number_written(*b.left)))
+    } else if ((least = least_of(right)) && (c = number_written(*b.left))) {
         op = turned_around(op);
+        bounded = &right;
+    }
     if (!least || !c) return false;
     std::optional<bool> always = fixed_by_least(op, *c, least->value);
     if (!always) return false;
-    const Typed& bounded = least_of(left) ? left : right;
     // Quoted from its operands (an operand's span stops inside its parentheses).
     std::string written =
         fmt::format("{} {} {}", source_text(b.left->span), vocabulary::binary(b.op).spelling,
@@ -775,7 +777,7 @@ bool ExpressionChecker::compared_below_least(const ast::Binary& b, const Typed& 
     auto& d = error(
         "check.impossible_value", whole,
         fmt::format("`{}` {}: {}", written, *always ? "always holds" : "never holds", least->why));
-    std::string number(source_text(bounded.node.span));
+    std::string number(source_text(bounded->node.span));
     if (least->value == 0)
         d.help = fmt::format("for none, write `{} == 0`; for some, `{} > 0`", number, number);
     else
