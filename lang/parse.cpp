@@ -169,13 +169,6 @@ bool after_expression(std::string_view code) {
     return false;
 }
 
-std::string_view first_word(std::string_view text, std::size_t at) {
-    std::size_t end = at;
-    while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])))
-        ++end;
-    return std::string_view(text).substr(at, std::min<std::size_t>(end - at, 40));
-}
-
 // The token at `at` as an author reads it: a word or number, else one character.
 std::string_view token_at(std::string_view text, std::size_t at) {
     auto word = [&](std::size_t i) {
@@ -265,6 +258,13 @@ std::string declaration_help() {
     for (std::size_t i = 1; i < all.size(); ++i)
         words += fmt::format("{}`{}`", i == 1 ? "" : i + 1 == all.size() ? " or " : ", ", all[i]);
     return fmt::format("declarations start with {}, or restate a setting as `NAME VALUE`", words);
+}
+
+std::string_view first_word(std::string_view text, std::size_t at) {
+    std::size_t end = at;
+    while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])))
+        ++end;
+    return std::string_view(text).substr(at, std::min<std::size_t>(end - at, 40));
 }
 
 // Every `#` comment outside string literals, for the formatter. A string may hold `{expr}`

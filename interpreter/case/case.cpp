@@ -473,11 +473,10 @@ void CaseReader::Impl::refuse_text_after_case() {
     length = *first.end; // the case alone, for its id (recover_id reads it again)
     std::memset(buffer.get() + length, 0, simdjson::SIMDJSON_PADDING);
     try {
-        fail_json(simdjson::TRAILING_CONTENT);
+        fail_json(simdjson::TRAILING_CONTENT, json_lines_help(text, after));
     } catch (Failure& failure) {
         failure.error.message += where;
         failure.malformed = false; // placed here: no parser position to add
-        failure.error.help = json_lines_help(text, after);
         throw;
     }
 }
@@ -506,15 +505,10 @@ std::variant<Value, CaseError> CaseReader::Impl::read(std::string_view json, Are
         Value result = read_case(doc);
         // Anything but white space after the object is an error.
         const char* at = nullptr;
-        if (doc.current_location().get(at) == simdjson::SUCCESS) {
-            try {
-                fail_json(simdjson::TRAILING_CONTENT);
-            } catch (Failure& failure) {
-                failure.error.help = json_lines_help({buffer.get(), length},
-                                                     static_cast<std::size_t>(at - buffer.get()));
-                throw;
-            }
-        }
+        if (doc.current_location().get(at) == simdjson::SUCCESS)
+            fail_json(simdjson::TRAILING_CONTENT,
+                      json_lines_help({buffer.get(), length},
+                                      static_cast<std::size_t>(at - buffer.get())));
         return result;
     } catch (Failure& failure) {
         failure.error.case_id = case_id.empty() ? recover_id() : std::string(case_id);

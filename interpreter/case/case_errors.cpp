@@ -112,7 +112,7 @@ void CaseReader::Impl::fail_at(std::string_view field, std::string message, std:
     fail(std::move(message), std::move(help));
 }
 
-void CaseReader::Impl::fail_json(simdjson::error_code code) {
+void CaseReader::Impl::fail_json(simdjson::error_code code, std::string help) {
     // The parser says this of a case object followed by more text too: that is told apart.
     if (code == simdjson::INCOMPLETE_ARRAY_OR_OBJECT) refuse_text_after_case();
     std::string message;
@@ -135,7 +135,7 @@ void CaseReader::Impl::fail_json(simdjson::error_code code) {
     }
     // An empty case has no place to name; a UTF-8 error names its own.
     bool placed = code == simdjson::EMPTY || code == simdjson::UTF8_ERROR;
-    throw Failure{CaseError{{}, {}, std::move(message), {}}, !placed};
+    throw Failure{CaseError{{}, {}, std::move(message), std::move(help)}, !placed};
 }
 
 void CaseReader::Impl::fail_unknown(std::string_view what, std::string_view s,

@@ -137,7 +137,8 @@ struct CaseReader::Impl {
     [[noreturn]] void fail(std::string message, std::string help = {});
     // Fails at `field` of the object at the current path.
     [[noreturn]] void fail_at(std::string_view field, std::string message, std::string help = {});
-    [[noreturn]] void fail_json(simdjson::error_code code);
+    // `help`: what to do, when the reader knows (text after a case that is another case).
+    [[noreturn]] void fail_json(simdjson::error_code code, std::string help = {});
     std::string where_parsing_stopped(od::document& doc) const;
     std::string where_json_fails() const;
     void refuse_text_after_case();
