@@ -77,6 +77,23 @@ CodeLines code_lines(const Lines& lines, std::string_view code, LineOf line_of) 
     return out;
 }
 
+// What a payable line's reasons say first when its code's payable lines bill other sides than
+// the study's lines of the code (a unit with modifier 50 is two), so that the rule's reasons,
+// about the study, are not read as about the line: by modifier 50, else by units. Nothing when
+// they bill the same sides: lines split by side (RT, LT), a modifier the edits add (26, XS), or
+// one line with 50 for two units (95886-50 x1 for 95886 x2).
+std::string differs_from_study(std::string_view code, const CodeLines& payable,
+                               const CodeLines& study) {
+    if (payable.sides == study.sides) return {};
+    if (payable.fifty != study.fifty)
+        return fmt::format("{} payable; the study supports {} (its reasons follow)",
+                           payable.written, study.written);
+    if (payable.units != study.units)
+        return fmt::format("{} {} of {} payable; the study supports {} (its reasons follow)",
+                           payable.units, payable.units == 1 ? "unit" : "units", code, study.units);
+    return {};
+}
+
 } // namespace
 
 void review(CaseState& s, Result& result, Value submitted, std::size_t first_index) {
@@ -131,31 +148,15 @@ void review(CaseState& s, Result& result, Value submitted, std::size_t first_ind
             state.line.layer = supported->layer;
             if (s.explain) {
                 state.line.because = supported->because;
-                // Its reasons are the study's, for what the rules billed of the code from the
-                // study: where the payable lines of the code differ from that in the sides they
-                // bill (a unit with modifier 50 is two), in units or in modifier 50, the
-                // first reason says so, so that the two are not read as one. Modifiers the
-                // edits add (26, XS), lines split by side (RT, LT) and one line with 50 for
-                // two units are no difference.
-                CodeLines payable =
+                // Its reasons are the study's, for what the rules billed of the code: a note
+                // first when the code's payable lines bill something else.
+                std::string note = differs_from_study(
+                    state.line.code,
                     code_lines(s.lines, state.line.code,
-                               [](const LineState& l) -> const Line& { return l.line; });
-                CodeLines study = code_lines(supported_lines, state.line.code,
-                                             [](const Line& l) -> const Line& { return l; });
-                if (payable.sides == study.sides) {
-                    // The same sides, however the lines are split: 95886-50 x1 for 95886 x2.
-                } else if (payable.fifty != study.fifty)
-                    state.line.because.insert(
-                        state.line.because.begin(),
-                        fmt::format("{} payable; the study supports {} (its reasons follow)",
-                                    payable.written, study.written));
-                else if (payable.units != study.units)
-                    state.line.because.insert(
-                        state.line.because.begin(),
-                        fmt::format("{} {} of {} payable; the study supports {} (its "
-                                    "reasons follow)",
-                                    payable.units, payable.units == 1 ? "unit" : "units",
-                                    state.line.code, study.units));
+                               [](const LineState& l) -> const Line& { return l.line; }),
+                    code_lines(supported_lines, state.line.code,
+                               [](const Line& l) -> const Line& { return l; }));
+                if (!note.empty()) state.line.because.insert(state.line.because.begin(), note);
             }
             continue;
         }
