@@ -32,10 +32,10 @@ Identifiers identifiers_of(std::string_view case_json);
 /// case's and those derived from it, keeps its year (`2025-**-**`, as the HIPAA safe harbour
 /// allows); an id or date the case reader refused is masked where its error and help quote
 /// it, and when they quote none of `ids`, everything they quote is.
-/// With `prose_may_quote_id` (the policy reads `case.id`), each id is also masked wherever a
-/// message, reason, documentation item, why-not answer or printed value holds it as a word, in
-/// any case (`lower(case.id)`): such a text of the result may quote it. A word of those texts equal
-/// to the id is masked too.
+/// With `prose_may_quote_id` (the policy reads `case.id` or the case whole), each id is also masked
+/// wherever a message, reason, documentation item, why-not answer or printed value holds it as a
+/// word, in any case (`lower(case.id)`): such a text of the result may quote it. A word of those
+/// texts equal to the id is masked too.
 std::string mask(std::string_view json, const Identifiers& ids, std::string_view salt,
                  bool prose_may_quote_id = false);
 

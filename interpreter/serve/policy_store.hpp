@@ -29,8 +29,8 @@ struct PolicyState {
     std::string loaded_at;               // UTC, ISO 8601
     std::uint64_t version = 1;           // 1 at start, +1 per reload swapped in
     std::vector<std::string> files;      // every file the load read, in order
-    // Some expression of the policy reads `case.id`: a message, reason or documentation item
-    // may quote it, and the decision log masks the id in those texts too.
+    // Some expression of the policy reads `case.id` or the case whole (reads_case_id): a
+    // message, reason or documentation item may quote it, and the decision log masks it there.
     bool reads_case_id = false;
 };
 
