@@ -144,9 +144,10 @@ std::shared_ptr<const Analysis> analyze(const Document& document, const Document
     a->root = header ? document.path : includer_root(document.path, store, 0).value_or("");
     a->is_root = a->root.empty() || source_key(a->root) == document.key;
 
+    // The open editors' text, read in place of the disk's, by the loader and the index.
+    const SourceOverrides unsaved = store.overrides();
     if (!a->root.empty()) {
-        SourceOverrides overrides = store.overrides();
-        a->merged = load(a->root, a->diagnostics, a->sources, &overrides);
+        a->merged = load(a->root, a->diagnostics, a->sources, &unsaved);
         if (a->merged) check(*a->merged, a->diagnostics);
     }
     FileId own = a->sources->add(document.path, document.text);
@@ -179,7 +180,6 @@ std::shared_ptr<const Analysis> analyze(const Document& document, const Document
         for (const fs::path& candidate : includer_candidates(document.path))
             a->read.insert(source_key(candidate.string()));
     bool indexed_own = false;
-    SourceOverrides unsaved = store.overrides();
     if (const MergedPolicy* names = a->names()) {
         for (const ast::PolicyFile* file : applied_order(*names)) {
             bool is_document = a->mine(file->file);
