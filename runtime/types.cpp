@@ -7,6 +7,14 @@ namespace {
 TypeP simple(TypeKind kind) {
     return std::make_shared<const Type>(Type{kind, nullptr, 0});
 }
+
+// True when `holds` is true of each pair of fields of two records of one shape.
+bool each_field(const Type& a, const Type& b, bool (*holds)(const TypeP&, const TypeP&)) {
+    if (a.fields.size() != b.fields.size()) return false;
+    for (std::size_t i = 0; i < a.fields.size(); ++i)
+        if (!holds(a.fields[i], b.fields[i])) return false;
+    return true;
+}
 } // namespace
 
 TypeP any_type() {
@@ -32,8 +40,9 @@ TypeP code_type() {
 TypeP list_of(TypeP element) {
     return std::make_shared<const Type>(Type{TypeKind::List, std::move(element), 0});
 }
-TypeP record_of(std::uint32_t shape) {
-    return std::make_shared<const Type>(Type{TypeKind::Record, nullptr, shape});
+TypeP record_of(std::uint32_t shape, std::vector<TypeP> fields) {
+    return std::make_shared<const Type>(
+        Type{TypeKind::Record, nullptr, shape, nullptr, std::move(fields)});
 }
 TypeP table_of(TypeP value, TypeP key) {
     return std::make_shared<const Type>(Type{TypeKind::Table, std::move(value), 0, std::move(key)});
@@ -50,7 +59,7 @@ bool fits(const TypeP& expected, const TypeP& actual) {
     case TypeKind::Table:
         return fits(expected->element, actual->element);
     case TypeKind::Record:
-        return expected->shape == actual->shape;
+        return expected->shape == actual->shape && each_field(*expected, *actual, fits);
     default:
         return true;
     }
@@ -65,7 +74,13 @@ TypeP unify(const TypeP& a, const TypeP& b) {
     if (a->kind == TypeKind::String && b->kind == TypeKind::Code) return a;
     if (a->kind != b->kind) return any_type();
     if (a->kind == TypeKind::List) return list_of(unify(a->element, b->element));
-    if (a->kind == TypeKind::Record && a->shape != b->shape) return any_type();
+    if (a->kind == TypeKind::Record) {
+        if (a->shape != b->shape || a->fields.size() != b->fields.size()) return any_type();
+        std::vector<TypeP> fields;
+        for (std::size_t i = 0; i < a->fields.size(); ++i)
+            fields.push_back(unify(a->fields[i], b->fields[i]));
+        return record_of(a->shape, std::move(fields));
+    }
     return a;
 }
 
@@ -79,7 +94,7 @@ bool comparable(const TypeP& a, const TypeP& b) {
         return comparable(a->element, b->element);
     case TypeKind::Record:
         // Shapes are interned by their fields, so records of two shapes are never equal.
-        return a->shape == b->shape;
+        return a->shape == b->shape && each_field(*a, *b, comparable);
     default:
         return true;
     }
@@ -105,9 +120,14 @@ std::string describe(const TypeP& type, const std::vector<Shape>& shapes) {
     case TypeKind::Record: {
         const Shape& shape = shapes.at(type->shape);
         if (!shape.name.empty()) return shape.name;
+        // A literal's record says its fields' types: two of the same names may differ there.
         std::string out = "{";
-        for (std::size_t i = 0; i < shape.fields.size(); ++i)
+        for (std::size_t i = 0; i < shape.fields.size(); ++i) {
             out += (i ? ", " : "") + shape.fields[i];
+            if (i < type->fields.size() && type->fields[i] &&
+                type->fields[i]->kind != TypeKind::Any)
+                out += ": " + describe(type->fields[i], shapes);
+        }
         return out + "}";
     }
     }
@@ -124,8 +144,17 @@ TypeP type_of(const Value& v, const std::vector<std::vector<TypeP>>& shape_types
         return string_type();
     case Kind::Table:
         return table_of(any_type());
-    case Kind::Record:
-        return record_of(v.size);
+    case Kind::Record: {
+        // The shape's type of each field where the value fits it (a code field stays a code),
+        // else the value's own: a literal's shape is its first writer's, not this value's.
+        const std::vector<TypeP>& declared = shape_types.at(v.size);
+        std::vector<TypeP> fields;
+        for (std::size_t i = 0; i < declared.size(); ++i) {
+            TypeP own = type_of(v.items[i], shape_types);
+            fields.push_back(fits(declared[i], own) ? declared[i] : own);
+        }
+        return record_of(v.size, std::move(fields));
+    }
     case Kind::List: {
         TypeP element;
         for (const auto& item : v.list())

@@ -21,6 +21,10 @@ struct Type {
     TypeP element;           // list element, or table value
     std::uint32_t shape = 0; // record shape
     TypeP key = {};          // table key (null: not known)
+    // A record's field types, in its shape's order. A type's own, not its shape's: two record
+    // literals with the same field names share a shape (and compare equal field by field) but
+    // not their fields' types (`{n: 1}` and `{n: "x"}`).
+    std::vector<TypeP> fields = {};
 };
 
 TypeP any_type();
@@ -29,7 +33,7 @@ TypeP bool_type();
 TypeP string_type();
 TypeP code_type();
 TypeP list_of(TypeP element);
-TypeP record_of(std::uint32_t shape);
+TypeP record_of(std::uint32_t shape, std::vector<TypeP> fields);
 TypeP table_of(TypeP value, TypeP key = nullptr);
 
 /// True when a value of type `actual` may stand where `expected` is required.

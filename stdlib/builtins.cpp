@@ -37,8 +37,11 @@ TypeP keys_result(std::span<const TypeP> args) {
     if (!args.empty() && args[0]->kind == K::Table && args[0]->key) return list_of(args[0]->key);
     return list_of(any_type());
 }
-TypeP entries_result(std::span<const TypeP>) {
-    return list_of(record_of(shape_entry));
+TypeP entries_result(std::span<const TypeP> args) {
+    if (!args.empty() && args[0]->kind == K::Table)
+        return list_of(record_of(shape_entry, {args[0]->key ? args[0]->key : any_type(),
+                                               args[0]->element ? args[0]->element : any_type()}));
+    return list_of(record_of(shape_entry, {any_type(), any_type()}));
 }
 TypeP table_values_result(std::span<const TypeP> args) {
     if (!args.empty() && args[0]->kind == K::Table && args[0]->element)

@@ -135,9 +135,13 @@ TypeP field_type(const Spec& spec) {
         type = number_type();
         break;
     case Read::Record:
-    case Read::Muscle:
-        type = record_of(spec.shape);
+    case Read::Muscle: {
+        std::vector<TypeP> fields;
+        for (const auto& field : schema_of(spec.shape).fields)
+            fields.push_back(field_type(field.spec)); // shapes are acyclic (static_assert above)
+        type = record_of(spec.shape, std::move(fields));
         break;
+    }
     }
     return spec.list ? list_of(type) : type;
 }

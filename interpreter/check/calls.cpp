@@ -570,7 +570,7 @@ void ExpressionChecker::unknown_param_fields(std::uint32_t def, const std::vecto
             const Shape& shape = p().shapes[record->shape];
             int index = shape.field_index(field);
             if (index >= 0) {
-                TypeP field_type = p().shape_types[record->shape][static_cast<std::size_t>(index)];
+                TypeP field_type = record->fields.at(static_cast<std::size_t>(index));
                 t = over_list ? list_of(field_type) : field_type;
                 continue;
             }

@@ -293,6 +293,9 @@ protected:
     }
 
     std::string type_name(const TypeP& t) { return describe(t, p().shapes); }
+    /// A record of shape `s` with its shape's field types (the case's, a claim line's, a
+    /// declared type's): a record literal's type carries its own.
+    TypeP shape_type(std::uint32_t s) { return record_of(s, p().shape_types.at(s)); }
 
     const MergedPolicy& merged_;
     Diagnostics& diagnostics_;

@@ -33,7 +33,7 @@ TypeP ExpressionChecker::param_type(const ast::Param& param) {
     if (name == "code") return code_type();
     std::vector<std::string_view> candidates = {"number", "string", "bool", "code"};
     for (std::uint32_t s = 0; s < case_shape_count; ++s) {
-        if (p().shapes[s].name == name) return record_of(s);
+        if (p().shapes[s].name == name) return shape_type(s);
         candidates.push_back(p().shapes[s].name);
     }
     auto& d = error("check.unknown_type", param.type->span, fmt::format("unknown type `{}`", name));
@@ -301,16 +301,16 @@ Typed ExpressionChecker::name(const std::string& n, Span span, Scope& scope) {
         return constant(Value::of_table(p().tables[it->second].get()), table_types_[n], span);
     }
     if (!scope.constant_only) {
-        if (n == "case") return make(Op::CaseRoot, {}, record_of(shape_case), span);
+        if (n == "case") return make(Op::CaseRoot, {}, shape_type(shape_case), span);
         if (n == "service_date") {
             Typed out = make(Op::ServiceDate, {}, string_type(), span);
             out.field = Typed::Field{shape_case, case_field::date_of_service};
             return out;
         }
         if (n == "claim" && scope.in_edit)
-            return make(Op::Claim, {}, list_of(record_of(shape_line)), span);
+            return make(Op::Claim, {}, list_of(shape_type(shape_line)), span);
         if (n == "supported" && scope.in_edit)
-            return make(Op::Supported, {}, list_of(record_of(shape_line)), span);
+            return make(Op::Supported, {}, list_of(shape_type(shape_line)), span);
         if (n == "reviewing" && scope.in_edit) return make(Op::Reviewing, {}, bool_type(), span);
         if (n == "disabled_billing")
             return make(Op::DisabledBilling, {}, table_of(string_type(), code_type()), span);
@@ -389,7 +389,7 @@ Typed ExpressionChecker::member(const ast::Member& m, Span span, Scope& scope) {
                 d.notes.push_back(fmt::format("its fields: {}", fmt::join(shape.fields, ", ")));
             return fail(span);
         }
-        TypeP field_type = p().shape_types[record->shape][static_cast<std::size_t>(index)];
+        TypeP field_type = record->fields.at(static_cast<std::size_t>(index));
         auto records = over_list ? std::nullopt : possible_values(object);
         std::vector<Node> kids;
         kids.push_back(std::move(object.node));
@@ -892,9 +892,11 @@ Typed ExpressionChecker::compile(const ast::RecordExpr& r, Span span, Scope& sco
         shape_ids_.emplace(shape_key(fields), static_cast<std::uint32_t>(p().shapes.size()));
     if (added) {
         p().shapes.push_back({"", fields});
-        p().shape_types.push_back(types);
+        p().shape_types.push_back(types); // the first writer's: what a constant's fields fit
     }
-    return make(Op::Record, std::move(kids), record_of(it->second), span, it->second);
+    // The shape is shared by every literal with these field names, the types are this one's.
+    return make(Op::Record, std::move(kids), record_of(it->second, std::move(types)), span,
+                it->second);
 }
 
 Typed ExpressionChecker::compile(const ast::IfExpr& i, Span span, Scope& scope) {

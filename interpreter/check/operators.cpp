@@ -74,7 +74,7 @@ bool ExpressionChecker::incomparable(const ast::Binary& b, const Typed& left, co
         const Shape& shape = p().shapes[record->shape];
         std::optional<std::string> found;
         for (std::size_t i = 0; i < shape.fields.size(); ++i) {
-            const TypeP& t = p().shape_types[record->shape][i];
+            const TypeP& t = record->fields.at(i);
             if (!known(t) || !comparable(t, want)) continue;
             if (shape.fields[i] == prefer) return shape.fields[i];
             if (!found) found = shape.fields[i];
@@ -97,7 +97,7 @@ bool ExpressionChecker::incomparable(const ast::Binary& b, const Typed& left, co
                 for (std::uint32_t s = 0; s < p().shapes.size() && !help; ++s) {
                     int index = p().shapes[s].field_index(item_member->field.text);
                     if (index < 0 || static_cast<std::uint32_t>(index) != left.node.slot) continue;
-                    auto sibling = field_like(record_of(s), other, "");
+                    auto sibling = field_like(shape_type(s), other, "");
                     if (sibling && *sibling != item_member->field.text)
                         help = fmt::format("did you mean `{}.{}`?",
                                            source_text(item_member->object->span), *sibling);
@@ -142,6 +142,19 @@ bool ExpressionChecker::incomparable(const ast::Binary& b, const Typed& left, co
         if (const auto* text = std::get_if<std::string>(&s->parts[0]);
             text && !text->empty() && text->find_first_not_of("0123456789") == std::string::npos)
             help = fmt::format("a number is written without quotes: {}", *text);
+    // `{a: …, b: …} == {b: …, a: …}`: a record's fields are in the order written, so two
+    // records of the same names in another order are of two shapes, never equal.
+    if (!help && item && other && item->kind == TypeKind::Record &&
+        other->kind == TypeKind::Record && item->shape != other->shape) {
+        std::vector<std::string> a = p().shapes[item->shape].fields;
+        std::vector<std::string> b = p().shapes[other->shape].fields;
+        std::sort(a.begin(), a.end());
+        std::sort(b.begin(), b.end());
+        if (a == b)
+            help = fmt::format("records with the same fields in another order are never equal: "
+                               "write both in the order {{{}}}",
+                               fmt::join(p().shapes[item->shape].fields, ", "));
+    }
     auto& d = error("check.incomparable", wrong->span, std::move(message));
     d.help = help;
     // A function's result, named, so the author sees where the other type comes from.

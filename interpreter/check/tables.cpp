@@ -343,7 +343,7 @@ void TableCompiler::check_value(const MergedTable& table, const TypeP& want, con
                 const ast::Expr& field = record && record->fields.size() == expected.fields.size()
                                              ? record->fields[i].value
                                              : e;
-                if (auto m = misfit(p().shape_types[t->shape][i], v.items[i], field,
+                if (auto m = misfit(t->fields.at(i), v.items[i], field,
                                     fmt::format("field `{}` of {}", expected.fields[i], where)))
                     return m;
             }

@@ -28,13 +28,13 @@ static_assert(sizeof(SourceCode) == 216, "SourceCode changed: update snapshot.cp
 // (TableData::later_versions is not written: index() finds it again when the table is read.)
 static_assert(sizeof(TableData) == 392, "TableData changed: update snapshot.cpp");
 static_assert(sizeof(TableRowData) == 192, "TableRowData changed: update snapshot.cpp");
-static_assert(sizeof(Type) == 48, "Type changed: update snapshot.cpp");
+static_assert(sizeof(Type) == 72, "Type changed: update snapshot.cpp");
 static_assert(sizeof(Shape) == 56, "Shape changed: update snapshot.cpp");
 #endif
 
 namespace {
 
-constexpr std::string_view magic = "cpl-program-snapshot-3\n";
+constexpr std::string_view magic = "cpl-program-snapshot-4\n";
 
 class Writer {
 public:
@@ -164,6 +164,9 @@ private:
         type(t->element);
         u32(t->shape);
         type(t->key);
+        u32(static_cast<std::uint32_t>(t->fields.size()));
+        for (const TypeP& field : t->fields)
+            type(field);
     }
 
     void value(const Value& v) {
@@ -503,7 +506,12 @@ private:
         TypeP element = type();
         std::uint32_t shape = u32();
         TypeP key = type();
-        if (!element && !key && shape == 0) {
+        std::uint32_t field_count = u32();
+        if (field_count > in_.size() - at_) throw Truncated{}; // each field takes a byte at least
+        std::vector<TypeP> fields(field_count);
+        for (TypeP& field : fields)
+            field = type();
+        if (!element && !key && shape == 0 && fields.empty()) {
             switch (kind) {
             case TypeKind::Any:
                 return any_type();
@@ -524,6 +532,7 @@ private:
         t->element = std::move(element);
         t->shape = shape;
         t->key = std::move(key);
+        t->fields = std::move(fields);
         return t;
     }
 
