@@ -37,6 +37,10 @@ TypeP code_type() {
     static TypeP t = simple(TypeKind::Code);
     return t;
 }
+TypeP empty_list_element() {
+    static TypeP t = simple(TypeKind::Any);
+    return t;
+}
 TypeP list_of(TypeP element) {
     return std::make_shared<const Type>(Type{TypeKind::List, std::move(element), 0});
 }
@@ -66,8 +70,8 @@ bool fits(const TypeP& expected, const TypeP& actual) {
 }
 
 TypeP unify(const TypeP& a, const TypeP& b) {
-    if (!a) return b;
-    if (!b) return a;
+    if (!a || a == empty_list_element()) return b;
+    if (!b || b == empty_list_element()) return a;
     if (a->kind == TypeKind::Any) return a;
     if (b->kind == TypeKind::Any) return b;
     if (a->kind == TypeKind::Code && b->kind == TypeKind::String) return b;
@@ -159,7 +163,7 @@ TypeP type_of(const Value& v, const std::vector<std::vector<TypeP>>& shape_types
         TypeP element;
         for (const auto& item : v.list())
             element = unify(element, type_of(item, shape_types));
-        return list_of(element ? element : any_type());
+        return list_of(element ? element : empty_list_element());
     }
     }
     return any_type();

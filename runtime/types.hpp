@@ -33,6 +33,9 @@ TypeP bool_type();
 TypeP string_type();
 TypeP code_type();
 TypeP list_of(TypeP element);
+/// The element type of `[]`: `any`, but the other list's element type where lists meet
+/// (`if c then [] else case.extremities` is a list of extremities, not of `any`).
+TypeP empty_list_element();
 TypeP record_of(std::uint32_t shape, std::vector<TypeP> fields);
 TypeP table_of(TypeP value, TypeP key = nullptr);
 

@@ -769,7 +769,11 @@ Typed ExpressionChecker::compile(const ast::ListExpr& l, Span span, Scope& scope
     // makes the list's length the case's: a position past the others needs a test of it.
     bool guarded = std::any_of(kids.begin(), kids.end(),
                                [](const Node& k) { return k.op == Op::Guard && !k.kids.empty(); });
-    Typed out = make(Op::List, std::move(kids), list_of(element ? element : any_type()), span);
+    Typed out = make(Op::List, std::move(kids),
+                     list_of(element           ? element
+                             : l.items.empty() ? empty_list_element()
+                                               : any_type()),
+                     span);
     if (out.node.op == Op::List) {
         out.size_of_case = guarded;
         out.elements_of_case = of_case_values;

@@ -1032,9 +1032,12 @@ Typed ExpressionChecker::binary(const ast::Binary& b, Span span, Scope& scope) {
             result = number_type();
         else if (is_text(l) && is_text(r))
             result = string_type();
-        else if (l->kind == TypeKind::List && r->kind == TypeKind::List)
+        else if (l->kind == TypeKind::List && r->kind == TypeKind::List) {
+            // `case.nerve_conduction + case.neuromuscular_junction`: elements of two kinds,
+            // whose fields no check could then trust.
+            if (!comparable(l->element, r->element)) mismatch(vocabulary::binary(b.op).spelling);
             result = unify(l, r);
-        else if (!known(l) || !known(r))
+        } else if (!known(l) || !known(r))
             result = any_type();
         else
             mismatch(vocabulary::binary(b.op).spelling);

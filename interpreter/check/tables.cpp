@@ -227,12 +227,18 @@ void TableCompiler::key_warnings(const ast::TableKey& key) {
 TypeP TableCompiler::declared_value(const MergedTable& table, const std::vector<RowValue>& values) {
     // The type most of the declaring layer's values have (the first seen wins a tie); all
     // rows' when that layer's are gone (`replace table`).
-    for (bool own : {true, false}) {
+    // A row of `[]` says nothing of its elements: it decides only when no other row can.
+    auto empty_list = [](const TypeP& t) {
+        return t && t->kind == TypeKind::List && t->element == empty_list_element();
+    };
+    for (int pass = 0; pass < 3; ++pass) {
+        bool own = pass == 0;
         std::map<std::string, int> count;
         TypeP best;
         int best_count = 0;
         for (const auto& v : values) {
             if (!v.ok || (own && v.row->layer != table.declared_by)) continue;
+            if (pass < 2 && empty_list(v.type)) continue;
             int n = ++count[type_name(v.type)];
             if (n > best_count) best = v.type, best_count = n;
         }

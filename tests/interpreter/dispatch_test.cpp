@@ -227,7 +227,7 @@ table names
   "fibular" => "peroneal"
 end
 def limbs = [count(l.muscles) for l in case.extremities]
-def counts = [count(xs) for xs in [[1, 2], [], ["a"]]]
+def counts = [count(xs) for xs in [[1, 2], [], [3]]]
 def lowered = [lower(n) for n in flatten(case.extremities.muscles.name)]
 def texts = [lower(t) for t in ["median", "Fibular", "ABD " + "Poll"]]
 rule r
