@@ -221,10 +221,15 @@ std::vector<std::string> compare(const json& expected, const CaseOutcome& outcom
             const Line& l = r.unbilled[i];
             if (name == "code") return std::string(l.code);
             if (name == "units") return std::to_string(l.units);
+            if (name == "modifiers") // compared as the expectation's list is: its JSON
+                return json(std::vector<std::string>(l.modifiers.begin(), l.modifiers.end()))
+                    .dump();
             return std::string(l.rule); // "rule", the last key it may list
         },
         [&](std::size_t i) {
-            return fmt::format("{} x{}", r.unbilled[i].code, r.unbilled[i].units);
+            const Line& l = r.unbilled[i];
+            return line_text(l.code, l.units,
+                             std::vector<std::string>(l.modifiers.begin(), l.modifiers.end()));
         });
     if (expected.contains("documentation")) {
         auto want = expected["documentation"].get<std::vector<std::string>>();

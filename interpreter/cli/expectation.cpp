@@ -52,7 +52,8 @@ const std::vector<Field> review_fields = {
     {"code", Want::code, true}, {"status", Want::status}, {"units", Want::units},
     {"units_allowed", Want::count}};
 const std::vector<Field> unbilled_fields = {
-    {"code", Want::code, true}, {"units", Want::units}, {"rule", Want::text}};
+    {"code", Want::code, true}, {"units", Want::units}, {"modifiers", Want::modifiers},
+    {"rule", Want::text}};
 const std::vector<Field> top_fields = {
     {"case", Want::text}, {"policy", Want::text}, {"why", Want::text}, {"error", Want::text},
     {"lines", Want::entries, false, &line_fields}, {"edits", Want::entries, false, &edit_fields},

@@ -109,9 +109,14 @@ std::string updated_expectation(const std::string& old_text, const std::string& 
     if (lists("review"))
         out["review"] = entries(
             r.review, keys_used(old, "review", {"code", "status", "units_allowed"}), review_field);
-    if (lists("unbilled"))
+    if (lists("unbilled")) {
         out["unbilled"] =
             entries(r.unbilled, keys_used(old, "unbilled", {"code", "units"}), line_field);
+        // A line with modifiers is another line to bill (95866-50 is both sides): said so.
+        for (std::size_t i = 0; i < r.unbilled.size(); ++i)
+            if (!out["unbilled"][i].contains("modifiers") && !r.unbilled[i].modifiers.empty())
+                out["unbilled"][i]["modifiers"] = line_field(r.unbilled[i], "modifiers");
+    }
     if (lists("documentation"))
         out["documentation"] =
             std::vector<std::string>(r.documentation.begin(), r.documentation.end());

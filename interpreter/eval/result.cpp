@@ -244,8 +244,16 @@ std::string review_text(const Result& r) {
     }
     if (!r.unbilled.empty()) {
         out += "  supported by the study but not on the claim:\n";
-        for (const auto& l : r.unbilled)
-            out += fmt::format("    {} x{} [{}]\n", shown(l.code), l.units, shown(l.rule));
+        // As a coder writes the line to bill (95866-50): without its modifiers it is another
+        // line, one side instead of two.
+        for (const auto& l : r.unbilled) {
+            std::string code = shown(l.code);
+            for (auto m : l.modifiers) {
+                code += '-';
+                append_printable(code, m);
+            }
+            out += fmt::format("    {} x{} [{}]\n", code, l.units, shown(l.rule));
+        }
     }
     return out;
 }

@@ -170,3 +170,31 @@ TEST_CASE("cpl test counts each test once, fails what tests nothing, and updates
     REQUIRE(cpl_test(dir, "", out) == 0);
     fs::remove_all(dir);
 }
+
+TEST_CASE("cpl test compares an unbilled line's modifiers, and --update writes them") {
+    fs::path dir = cpl::test::fresh_dir("unbilled_modifiers");
+    fs::path golden = cpl::test::source_root / "tests/golden/run/review";
+    const std::string name = "unbilled-bilateral-hemidiaphragm";
+    fs::copy_file(golden / (name + ".case.json"), dir / (name + ".case.json"));
+    // The study supports 95866-50: one side (no modifier) is another line to bill.
+    json one_side = {{"case", name},
+                     {"unbilled", {{{"code", "95866"}, {"modifiers", json::array()}}}}};
+    std::ofstream(dir / (name + ".expected.json")) << one_side.dump(2);
+    std::string out;
+    CHECK(cpl_test(dir, "", out) == 1);
+    INFO(out);
+    CHECK(out.find("actual:   95866 x1 50") != std::string::npos);
+
+    // An expectation of the code alone compares the code alone; --update of one listing no
+    // modifiers writes them.
+    json code_only = {{"case", name}, {"unbilled", {{{"code", "95866"}}}}};
+    std::ofstream(dir / (name + ".expected.json")) << code_only.dump(2);
+    CHECK(cpl_test(dir, "", out) == 0);
+    json wrong_units = {{"case", name}, {"unbilled", {{{"code", "95866"}, {"units", 2}}}}};
+    std::ofstream(dir / (name + ".expected.json")) << wrong_units.dump(2);
+    REQUIRE(cpl_test(dir, "--update", out) == 0);
+    json updated = json::parse(slurp(dir / (name + ".expected.json")));
+    CHECK(updated["unbilled"][0]["modifiers"] == json::array({"50"}));
+    CHECK(updated["unbilled"][0]["units"] == 1);
+    CHECK(cpl_test(dir, "", out) == 0);
+}
