@@ -4,6 +4,7 @@
 #include "interpreter/check/rules.hpp"
 #include "interpreter/program/expressions.hpp"
 #include "interpreter/program/reads.hpp"
+#include "lang/dates.hpp"
 #include "lang/suggest.hpp"
 #include "runtime/shapes.hpp"
 
@@ -148,7 +149,70 @@ std::optional<std::int64_t> given_position(const ParamPosition& position,
     return at->number;
 }
 
+// Whether a built-in takes its argument `i` as a date: its signature, as authors read it,
+// names it so (`days_between(date, date) -> number`).
+bool takes_date(const Builtin& b, std::size_t i) {
+    std::string_view s = b.signature;
+    std::size_t open = s.find('('), close = s.find(')');
+    if (open == std::string_view::npos || close == std::string_view::npos) return false;
+    std::string_view params = s.substr(open + 1, close - open - 1);
+    for (std::size_t at = 0; at < i; ++at) {
+        std::size_t comma = params.find(", ");
+        if (comma == std::string_view::npos) return false;
+        params.remove_prefix(comma + 2);
+    }
+    return params.substr(0, params.find(',')) == "date";
+}
+
+// Every constant an argument may be: its own, a known local's, each of a loop's.
+std::vector<Value> constants_given(const Node& arg, const Constants& known) {
+    if (arg.op == Op::Const) return {arg.constant};
+    if (known.value) return {*known.value};
+    if (known.each_of) {
+        auto each = values_of(*known.each_of);
+        return {each.begin(), each.end()};
+    }
+    return {};
+}
+
 } // namespace
+
+// A date built-in given a constant that is not a day of the calendar (`"2025-02-29"`,
+// `"2025-1-01"`), or moved by a constant that takes every date out of 0001-9999: each case
+// that reaches the call stops with eval.builtin, which the checker can say before any does.
+void ExpressionChecker::date_arguments(const ast::Call& c, const Builtin& builtin,
+                                       const std::vector<Node>& args,
+                                       const std::vector<Constants>& constants) {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        for (const Value& v : constants_given(args[i], constants[i])) {
+            if (takes_date(builtin, i) && v.kind == Kind::String && !parse_date(v.str())) {
+                auto& d = error(
+                    "check.impossible_value", c.args[i].span,
+                    fmt::format("`{}` needs a date as YYYY-MM-DD, and \"{}\" is not "
+                                "{}: every case that reaches it stops here",
+                                builtin.name, v.str(),
+                                looks_like_date(v.str()) ? "a day of the calendar" : "written so"));
+                d.help = "write a date as YYYY-MM-DD, e.g. \"2025-01-31\"";
+                d.notes.push_back(std::string(builtin.signature));
+                return;
+            }
+            static const std::int64_t calendar_days =
+                days_from_civil({max_year, 12, 31}) - days_from_civil({min_year, 1, 1});
+            std::int64_t most = builtin.name == "add_days"    ? calendar_days
+                                : builtin.name == "add_years" ? max_year - min_year
+                                                              : -1;
+            if (i == 1 && most >= 0 && v.kind == Kind::Number &&
+                (v.number > most || v.number < -most)) {
+                error("check.impossible_value", c.args[i].span,
+                      fmt::format("`{}` by {} moves every date outside the years {:04}-{}: "
+                                  "every case that reaches it stops here",
+                                  builtin.name, v.number, min_year, max_year))
+                    .notes.push_back(std::string(builtin.signature));
+                return;
+            }
+        }
+    }
+}
 
 Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
     std::vector<Node> args;
@@ -307,6 +371,7 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
                           type_name(types[i])))
             .notes.push_back(std::string(builtin->signature));
     }
+    date_arguments(c, *builtin, args, constants);
     // `sort` orders numbers and texts: a list of true/false, records or lists came back as it
     // went in, read as sorted.
     if (n == "sort" && !types.empty() && types[0] && types[0]->kind == TypeKind::List &&

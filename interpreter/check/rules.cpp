@@ -503,13 +503,30 @@ void RuleCompiler::check_units(const Node& units, const ast::Expr& at, bool cap)
     note_settings(d, units.span);
 }
 
-// A modifier a clause puts on (or takes off) a line, when it is a constant: one the case
-// reader would refuse ("xs", "XSS", "") is an error here, not a line no claim could carry.
-// From a setting, the setting and the layer that set it are named.
-void RuleCompiler::check_modifiers(const Node& modifiers, const ast::Expr& at) {
-    if (modifiers.op != Op::Const) return;
-    std::span<const Value> values = values_of(modifiers.constant);
-    for (const Value& text : values) {
+// A modifier a clause puts on (or takes off) a line, when it is a constant or one of known
+// constants (`if c then "XS" else "xs"`, `[if c then "rt"]`): one the case reader would refuse
+// ("xs", "XSS", "") is an error here, not a line no claim could carry. From a setting, the
+// setting and the layer that set it are named.
+void RuleCompiler::check_modifiers(const Typed& typed, const ast::Expr& at) {
+    const Node& modifiers = typed.node;
+    const Constants& known = typed.constants;
+    std::vector<Value> possible; // each modifier the clause may give
+    auto add = [&](const Value& v) {
+        if (v.kind == Kind::List)
+            possible.insert(possible.end(), v.list().begin(), v.list().end());
+        else
+            possible.push_back(v);
+    };
+    if (modifiers.op == Op::Const)
+        add(modifiers.constant);
+    else if (known.value)
+        add(*known.value);
+    else if (known.each_of)
+        for (const Value& v : values_of(*known.each_of))
+            add(v);
+    else if (known.elements)
+        add(*known.elements);
+    for (const Value& text : possible) {
         if (text.kind != Kind::String || case_schema::is_modifier(text.str())) continue;
         auto& d = error("check.impossible_value", at.span,
                         fmt::format("a modifier is never \"{}\": it is {}", text.str(),
@@ -518,6 +535,8 @@ void RuleCompiler::check_modifiers(const Node& modifiers, const ast::Expr& at) {
         note_settings(d, modifiers.span);
         return;
     }
+    if (modifiers.op != Op::Const) return; // a list known whole is judged for repeats below
+    std::span<const Value> values = values_of(modifiers.constant);
     // `modifiers ["RT", "RT"]`: a line carries a modifier once (the second is dropped when the
     // line is billed), so the list as written is not what the line gets.
     for (std::size_t i = 1; i < values.size(); ++i) {
@@ -704,7 +723,7 @@ ClauseCode RuleCompiler::compile_clause(const ast::Clause& clause, Scope& scope,
         if (clause.modifiers) {
             Typed modifiers = expr(*clause.modifiers, scope);
             expect(modifiers, list_of(string_type()), *clause.modifiers, "`modifiers`");
-            check_modifiers(modifiers.node, *clause.modifiers);
+            check_modifiers(modifiers, *clause.modifiers);
             code.modifiers = std::move(modifiers.node);
         }
         break;
@@ -719,7 +738,7 @@ ClauseCode RuleCompiler::compile_clause(const ast::Clause& clause, Scope& scope,
         expect(value, clause.kind == K::Cap ? number_type() : string_type(), clause.expr,
                clause.kind == K::Cap ? "the cap" : "the modifier");
         if (clause.kind == K::Cap) check_units(value.node, clause.expr, true);
-        if (clause.kind != K::Cap) check_modifiers(value.node, clause.expr);
+        if (clause.kind != K::Cap) check_modifiers(value, clause.expr);
         break;
     case K::Deny:
         // A denial removes a line (contract: `deny` is "a line or units removed"); one with no

@@ -60,7 +60,7 @@ private:
     ClauseCode compile_clause(const ast::Clause& clause, Scope& scope, const ast::Rule& rule,
                               bool replaces);
     void always_false(Diagnostic& d, const ast::Rule& rule, bool replaces);
-    void check_modifiers(const Node& modifiers, const ast::Expr& at);
+    void check_modifiers(const Typed& modifiers, const ast::Expr& at);
     void check_billed_code(const Typed& code, const ast::Expr& at);
     void check_message(const Typed& message, const ast::Clause& clause);
     bool blank_text(const Node& text);
