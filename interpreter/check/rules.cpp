@@ -462,6 +462,19 @@ RuleCode RuleCompiler::compile_element_exception(const LayeredChange& change,
                           vocabulary::keyword(e.target_kind), target.name, e.per->text))
             .help = "name the variable of the target's loop, as in `per line` for an edit's "
                     "`for line in claim`";
+    // It is tried at the target's action, inside every loop before it: under an inner loop,
+    // once for each of that loop's elements, not once for each of the loop it names.
+    const ast::Clause* innermost = nullptr;
+    for (auto c = written.clauses.begin(); c != before; ++c)
+        if (c->kind == ast::ClauseKind::For && c->var) innermost = &*c;
+    if (loops && innermost && innermost->var->text != e.per->text)
+        error("check.per_loop", e.per->span,
+              fmt::format("{} `{}` loops `for {} in …` inside `for {} in …` before it acts: "
+                          "the exception would be tried for each {} of a {}, not once a {}",
+                          vocabulary::keyword(e.target_kind), target.name, innermost->var->text,
+                          e.per->text, innermost->var->text, e.per->text, e.per->text))
+            .help = fmt::format("write `per {}` (its `when` may still test `{}`)",
+                                innermost->var->text, e.per->text);
     RuleCode code = header(e.rule, e.rule, change.layer, "exception");
     code.per = e.per->text;
     // Its names end with it: the target's later clauses do not see them (nor a line it loops
