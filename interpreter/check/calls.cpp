@@ -357,10 +357,15 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
             .notes.push_back(std::string(builtin->signature));
         return fail(span);
     }
+    // A wrong argument's type is not what the result is made of (`flatten` of strings is no
+    // string): the result is the one of an argument of unknown type, so what uses it is judged
+    // on what the call surely gives (`sum(…)` is a number), not on the mistake again.
+    std::vector<TypeP> result_of = types;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const BuiltinParam& want = builtin->params[i];
         bool element_wrong = false;
         if (fits_builtin_param(want, types[i], &element_wrong)) continue;
+        result_of[i] = any_type();
         // The caret goes on what a comprehension makes of each element.
         Span at = c.args[i].span;
         if (const auto* comp = std::get_if<ast::Comprehension>(&c.args[i].kind);
@@ -414,7 +419,7 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
             undated_case_date(
                 args[i], fields[i], c.args[i].span,
                 fmt::format("`{}` then stops the case with an error (eval.builtin)", n));
-    Typed out = unfolded(Op::Builtin, std::move(args), builtin->result(types), span);
+    Typed out = unfolded(Op::Builtin, std::move(args), builtin->result(result_of), span);
     out.node.builtin = builtin;
     // `lower()` of a field whose values are all in lower case is the field (`lower(limb.limb)`);
     // of any other, a text that may be anything.

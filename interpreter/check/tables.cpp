@@ -268,8 +268,10 @@ void TableCompiler::check_value(const MergedTable& table, const TypeP& want, con
         if (!t || !known(t)) return std::nullopt;
         auto wrong = [&] {
             // A value's own type cannot tell a code from a string: a list is named as a list.
-            std::string found = v.kind == Kind::List
-                                    ? "a list"
+            // A code written as one (`95937`, unquoted) is named a code, as a setting's is.
+            std::string found = v.kind == Kind::List ? "a list"
+                                : std::holds_alternative<ast::CodeLit>(e.kind)
+                                    ? "a code"
                                     : with_article(type_name(type_of(v, p().shape_types)));
             bool nested = where != "this value";
             return Misfit{e.span, fmt::format("{} is {}{}", where, found,
