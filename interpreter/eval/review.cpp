@@ -103,7 +103,8 @@ void review(CaseState& s, Result& result, Value submitted, std::size_t first_ind
         supported_lines.push_back(std::move(state.line));
     s.context.supported = claim_value_of(s, supported_lines);
     s.context.reviewing = true;
-    s.edits.clear();
+    // The edits so far are the rules' own (a study's warnings: a level no code takes, a name
+    // not known; the date assumed): they concern the study, submitted claim or not, and stay.
     s.lines.clear();
     for (std::uint32_t i = 0; i < submitted.size; ++i) {
         const Value* fields = submitted.items[i].items;
