@@ -93,7 +93,8 @@ int diff(const DiffOptions& options) {
                         printable(then_claim), payer.program->name + ":", width,
                         printable(now_claim), "because:", width, printable(because));
     });
-    print("\n{} of {} cases change their claim\n{}", changed, total, report_text);
+    // Of the cases compared: one neither policy could evaluate is counted below, not here.
+    print("\n{} of {} cases change their claim\n{}", changed, total - refused, report_text);
     if (refused > 0)
         print("\n{} {} neither policy can evaluate:\n{}", refused, refused == 1 ? "case" : "cases",
               refused_text);
