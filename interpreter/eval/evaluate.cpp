@@ -88,7 +88,7 @@ Result run(CaseState& s) {
         s.rule = &as_of;
         Edit e = make_edit(s, "info", "");
         e.message = s.context.arena.copy(
-            fmt::format("the case has no date_of_service: evaluated as of {}", s.context.date));
+            fmt::format("the case gives no date of service: coded as of {}", s.context.date));
         s.edits.push_back(std::move(e));
     }
     try {
