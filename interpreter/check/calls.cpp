@@ -164,17 +164,6 @@ bool takes_date(const Builtin& b, std::size_t i) {
     return params.substr(0, params.find(',')) == "date";
 }
 
-// Every constant an argument may be: its own, a known local's, each of a loop's.
-std::vector<Value> constants_given(const Node& arg, const Constants& known) {
-    if (arg.op == Op::Const) return {arg.constant};
-    if (known.value) return {*known.value};
-    if (known.each_of) {
-        auto each = values_of(*known.each_of);
-        return {each.begin(), each.end()};
-    }
-    return {};
-}
-
 } // namespace
 
 // A date built-in given a constant that is not a day of the calendar (`"2025-02-29"`,
@@ -184,7 +173,8 @@ void ExpressionChecker::date_arguments(const ast::Call& c, const Builtin& builti
                                        const std::vector<Node>& args,
                                        const std::vector<Constants>& constants) {
     for (std::size_t i = 0; i < args.size(); ++i) {
-        for (const Value& v : constants_given(args[i], constants[i])) {
+        for (const Value& v :
+             possible_values(args[i], constants[i]).value_or(std::vector<Value>{})) {
             if (takes_date(builtin, i) && v.kind == Kind::String && !parse_date(v.str())) {
                 auto& d = error(
                     "check.impossible_value", c.args[i].span,

@@ -952,11 +952,16 @@ void ExpressionChecker::same_kind(const TypeP& before, const TypeP& now, const a
 // The values `t` may have, when each is a constant: its own, a known local's, or each of the
 // values a loop's variable takes.
 std::optional<std::vector<Value>> ExpressionChecker::possible_values(const Typed& t) {
-    if (t.node.op == Op::Const && t.node.constant.kind != Kind::Table)
-        return std::vector<Value>{t.node.constant};
-    if (t.constants.value) return std::vector<Value>{*t.constants.value};
-    if (t.constants.each_of) {
-        auto elements = values_of(*t.constants.each_of);
+    return possible_values(t.node, t.constants);
+}
+
+std::optional<std::vector<Value>> ExpressionChecker::possible_values(const Node& node,
+                                                                     const Constants& known) {
+    if (node.op == Op::Const && node.constant.kind != Kind::Table)
+        return std::vector<Value>{node.constant};
+    if (known.value) return std::vector<Value>{*known.value};
+    if (known.each_of) {
+        auto elements = values_of(*known.each_of);
         return std::vector<Value>(elements.begin(), elements.end());
     }
     return std::nullopt;

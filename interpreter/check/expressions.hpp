@@ -406,6 +406,8 @@ protected:
     // and there are few to try.
     Constants builtin_of_constants(const Node& call, const std::vector<Constants>& arguments);
     std::optional<std::vector<Value>> possible_values(const Typed& t);
+    static std::optional<std::vector<Value>> possible_values(const Node& node,
+                                                             const Constants& known);
     // possible_values, or the choices of a field of fixed choices (`limb.limb`).
     std::optional<std::vector<Value>> finite_values(const Typed& t);
     Constants either_constant(const Typed& a, const Typed& b);

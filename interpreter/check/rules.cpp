@@ -530,12 +530,8 @@ void RuleCompiler::check_modifiers(const Typed& typed, const ast::Expr& at) {
         else
             possible.push_back(v);
     };
-    if (modifiers.op == Op::Const)
-        add(modifiers.constant);
-    else if (known.value)
-        add(*known.value);
-    else if (known.each_of)
-        for (const Value& v : values_of(*known.each_of))
+    if (auto values = possible_values(typed))
+        for (const Value& v : *values)
             add(v);
     else if (known.elements)
         add(*known.elements);
