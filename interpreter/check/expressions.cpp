@@ -851,6 +851,10 @@ Typed ExpressionChecker::compile(const ast::Comprehension& c, Span span, Scope& 
         out.elements_of_case = of_case_values;
         out.size_of_case = size_of_case;
         if (values) out.constants.elements = constant_list(*values);
+        // `[l.limb for l in case.extremities]` holds values of that field, as
+        // `case.extremities.limb` does (a filter only leaves some out).
+        if (value.field && !value.field->each && !value.field->element && !value.field->date_from)
+            out.field = CaseField{value.field->shape, value.field->index, true};
     }
     return out;
 }

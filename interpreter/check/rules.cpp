@@ -544,6 +544,7 @@ void RuleCompiler::check_modifiers(const Typed& typed, const ast::Expr& at) {
         note_settings(d, modifiers.span);
         return;
     }
+    if (modifier_field_never_held(typed, at)) return;
     if (modifiers.op != Op::Const) return; // a list known whole is judged for repeats below
     std::span<const Value> values = values_of(modifiers.constant);
     // `modifiers ["RT", "RT"]`: a line carries a modifier once (the second is dropped when the
@@ -560,6 +561,27 @@ void RuleCompiler::check_modifiers(const Typed& typed, const ast::Expr& at) {
         note_settings(d, modifiers.span);
         return;
     }
+}
+
+// `modifiers [l.limb for l in case.extremities]`, `add modifier m.name`: a case field none
+// of whose values is a modifier of either form (a letter pair, a number pair) puts on the line
+// what no claim line carries.
+bool RuleCompiler::modifier_field_never_held(const Typed& typed, const ast::Expr& at) {
+    const auto& field = typed.field;
+    if (!field || !typed.type) return false;
+    // A list field's elements (`line.modifiers`), or the field's own values.
+    bool elements = !field->each && (field->element || typed.type->kind == TypeKind::List);
+    static const std::vector<Value> forms = {Value::of_string("RT"), Value::of_string("59")};
+    std::optional<NeverHeld> never;
+    for (const Value& form : forms) {
+        never = never_held(*field, elements, {&form, 1});
+        if (!never) return false;
+    }
+    error("check.impossible_value", at.span,
+          fmt::format("{} is never a modifier: {} {}, so the line would carry what is not one",
+                      never->what, field->each || elements ? "each is" : "it is", never->expected))
+        .help = std::string(case_schema::modifier.help);
+    return true;
 }
 
 // What `bill` gives is a procedure code: a constant that is not one ("95886 ", "9586", a

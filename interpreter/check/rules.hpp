@@ -61,6 +61,7 @@ private:
                               bool replaces);
     void always_false(Diagnostic& d, const ast::Rule& rule, bool replaces);
     void check_modifiers(const Typed& modifiers, const ast::Expr& at);
+    bool modifier_field_never_held(const Typed& typed, const ast::Expr& at);
     void check_billed_code(const Typed& code, const ast::Expr& at);
     void check_message(const Typed& message, const ast::Clause& clause);
     bool blank_text(const Node& text);
