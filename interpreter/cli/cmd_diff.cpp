@@ -16,9 +16,8 @@ std::string claim_text(const CaseOutcome& outcome) {
     if (!outcome.result) return "error: " + outcome.error;
     std::string out;
     for (const auto& l : outcome.result->lines) {
-        out += fmt::format("{}{} x{}", out.empty() ? "" : ", ", l.code, l.units);
-        for (auto m : l.modifiers)
-            out += fmt::format(" {}", m);
+        if (!out.empty()) out += ", ";
+        out += billed_text(l.code, l.modifiers, l.units);
     }
     if (out.empty()) out = "(nothing billed)";
     // Warnings and denials are part of the outcome a payer change can alter.

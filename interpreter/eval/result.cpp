@@ -244,21 +244,25 @@ std::string review_text(const Result& r) {
     }
     if (!r.unbilled.empty()) {
         out += "  supported by the study but not on the claim:\n";
-        // As a coder writes the line to bill (95866-50): without its modifiers it is another
-        // line, one side instead of two.
-        for (const auto& l : r.unbilled) {
-            std::string code = shown(l.code);
-            for (auto m : l.modifiers) {
-                code += '-';
-                append_printable(code, m);
-            }
-            out += fmt::format("    {} x{} [{}]\n", code, l.units, shown(l.rule));
-        }
+        for (const auto& l : r.unbilled)
+            out += fmt::format("    {} [{}]\n", billed_text(l.code, l.modifiers, l.units),
+                               shown(l.rule));
     }
     return out;
 }
 
 } // namespace
+
+std::string billed_text(std::string_view code, const std::vector<std::string_view>& modifiers,
+                        std::int64_t units) {
+    std::string out = shown(code);
+    for (auto m : modifiers) {
+        out += '-';
+        append_printable(out, m);
+    }
+    fmt::format_to(std::back_inserter(out), " x{}", units);
+    return out;
+}
 
 std::string to_text(const Result& r, bool explain) {
     // A long id is cut as an error message cuts it (JSON output keeps it whole): one case

@@ -89,6 +89,10 @@ struct ErrorDetails {
 /// `{"case": ID, "error": MESSAGE}`, then `"input"`, `"line"`, `"path"` and `"help"` when given.
 std::string error_json(std::string_view case_id, std::string_view message,
                        const ErrorDetails& details = {});
+/// A line as a coder writes it to bill: `95866-50 x1` (code, each modifier after a hyphen,
+/// units). Without its modifiers it would be another line: one side instead of two.
+std::string billed_text(std::string_view code, const std::vector<std::string_view>& modifiers,
+                        std::int64_t units);
 /// The readable form: aligned columns code, units, modifiers, rule, citation; then edits
 /// and documentation. Under explain, each line and edit is followed by its reasons and its
 /// sources (key, title, link, whether verified).

@@ -69,10 +69,7 @@ CodeLines code_lines(const Lines& lines, std::string_view code, LineOf line_of) 
         out.sides += fifty ? 2 * l.units : l.units;
         out.fifty = out.fifty || fifty;
         if (!out.written.empty()) out.written += " and ";
-        out.written += l.code;
-        for (auto m : l.modifiers)
-            out.written += fmt::format("-{}", m);
-        out.written += fmt::format(" x{}", l.units);
+        out.written += billed_text(l.code, l.modifiers, l.units);
     }
     return out;
 }

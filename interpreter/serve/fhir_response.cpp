@@ -208,9 +208,10 @@ json claim_response(const json& claim, const Result& result, const PolicyState& 
     }
     json added = json::array();
     for (const auto& l : result.unbilled) {
-        std::size_t n = note(fmt::format("{} x{}: supported by the documented study but not on "
-                                         "the claim [{}] ({})",
-                                         l.code, l.units, l.rule, l.cite));
+        std::size_t n =
+            note(fmt::format("{}: supported by the documented study but not on "
+                             "the claim [{}] ({})",
+                             billed_text(l.code, l.modifiers, l.units), l.rule, l.cite));
         json add{{"productOrService", coding(procedure_system(l.code), l.code)},
                  {"quantity", {{"value", l.units}}},
                  {"noteNumber", json::array({n})},
