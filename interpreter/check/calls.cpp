@@ -736,6 +736,23 @@ void ExpressionChecker::body_at_call(std::uint32_t def, const std::vector<TypeP>
         bodies_to_try_.push_back({def, types, call});
         return;
     }
+    std::vector<std::string> given;
+    for (std::size_t i = 0; i < types.size(); ++i)
+        if (!decl.params[i].type)
+            given.push_back(fmt::format("`{}` {}", decl.params[i].name.text,
+                                        with_article(type_name(types[i]))));
+    if (bodies_at_calls_.size() >= max_bodies_at_calls && !bodies_at_calls_.count(key)) {
+        if (!too_many_bodies_reported_)
+            error("check.too_many_types", as_written(call),
+                  fmt::format("calls of definitions give their parameters more than {} sets "
+                              "of types to check; this call gives `{}` {}",
+                              max_bodies_at_calls, decl.name.text,
+                              shortened(fmt::format("{}", fmt::join(given, " and ")))))
+                .help = "give the parameters types (`def f(x: [string])`), or pass each "
+                        "definition arguments of fewer kinds";
+        too_many_bodies_reported_ = true;
+        return;
+    }
     auto [tried, fresh] = bodies_at_calls_.try_emplace(key);
     if (fresh) {
         std::size_t before = diagnostics_.items().size();
@@ -747,19 +764,17 @@ void ExpressionChecker::body_at_call(std::uint32_t def, const std::vector<TypeP>
                            decl.params[i].type ? param_type(decl.params[i]) : types[i]);
             expr(decl.body, scope);
         }
-        for (Diagnostic& d : diagnostics_.take_since(before))
-            if (d.severity == Severity::error) {
-                tried->second = std::move(d);
-                break;
+        for (Diagnostic& d : diagnostics_.take_since(before)) {
+            // Not the body's fault with these types: told once, as it is.
+            if (d.code == "check.too_many_types") {
+                diagnostics_.add(std::move(d));
+                continue;
             }
+            if (d.severity == Severity::error && !tried->second) tried->second = std::move(d);
+        }
     }
     const std::optional<Diagnostic>& inner = tried->second;
     if (!inner || !inner->span) return;
-    std::vector<std::string> given;
-    for (std::size_t i = 0; i < types.size(); ++i)
-        if (!decl.params[i].type)
-            given.push_back(fmt::format("`{}` {}", decl.params[i].name.text,
-                                        with_article(type_name(types[i]))));
     // A failing call inside the body is told by what fails at its end, each body on the way
     // a note.
     Span inner_at = as_written(*inner->span);

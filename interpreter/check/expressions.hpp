@@ -470,6 +470,12 @@ protected:
     // By definition and argument types: the body's first error with them, if any (a cycle or
     // a trial under way: none).
     std::map<std::string, std::optional<Diagnostic>> bodies_at_calls_;
+    // Each definition's body is checked once for each set of argument types its calls give;
+    // definitions that pass each other new types (`g([x])` and `g({a: x})`) make twice as many
+    // sets at each level. Past this many the checker stops with check.too_many_types, not an
+    // hour and a gigabyte later. The standard set and each shipped payer need 39.
+    static constexpr std::size_t max_bodies_at_calls = 5000;
+    bool too_many_bodies_reported_ = false;
     std::vector<bool> def_clean_; // by definition: compiled without an error of its own
     struct CallCause {
         std::string message;            // what fails at the end of a chain of calls

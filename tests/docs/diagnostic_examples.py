@@ -99,6 +99,13 @@ def definitions_too_deep():
     return [("policy.cpl", "policy p\n" + "".join(lines) + "def d3000 = 1\n")]
 
 
+def too_many_types():
+    lines = [f"def g{n}(x) = if count(case.diagnoses) > {n} then g{n - 1}([x]) "
+             f"else g{n - 1}({{a: x}})\n" for n in range(1, 15)]
+    return [("policy.cpl", "policy p\ndef g0(x) = x\n" + "".join(lines)
+             + 'rule r\n  when count([g14(1)]) > 0\n  bill 95860\n  cite "c"\n')]
+
+
 def calls_too_deep():
     lines = [f"def f{n}(n) = f{n + 1}(n)\n" for n in range(1000)]
     return [("policy.cpl", "policy p\n" + "".join(lines) + "def f1000(n) = n\n"
@@ -120,6 +127,7 @@ GENERATED = {
     ("load.include_too_deep", 1): include_too_deep,
     ("load.too_many_files", 1): too_many_files,
     ("check.too_deep", 1): definitions_too_deep,
+    ("check.too_many_types", 1): too_many_types,
     ("eval.too_deep", 1): calls_too_deep,
     ("eval.memory", 1): memory,
 }
