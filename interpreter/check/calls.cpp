@@ -167,12 +167,28 @@ bool takes_date(const Builtin& b, std::size_t i) {
 } // namespace
 
 // A date built-in given a constant that is not a day of the calendar (`"2025-02-29"`,
-// `"2025-1-01"`), or moved by a constant that takes every date out of 0001-9999: each case
-// that reaches the call stops with eval.builtin, which the checker can say before any does.
+// `"2025-1-01"`) or a case field that never holds a date (`year(line.code)`), or moved by a
+// constant that takes every date out of 0001-9999: each case that reaches the call stops with
+// eval.builtin, which the checker can say before any does.
 void ExpressionChecker::date_arguments(const ast::Call& c, const Builtin& builtin,
                                        const std::vector<Node>& args,
-                                       const std::vector<Constants>& constants) {
+                                       const std::vector<Constants>& constants,
+                                       const std::vector<std::optional<CaseField>>& fields) {
     for (std::size_t i = 0; i < args.size(); ++i) {
+        // A field that never holds a date (`days_between(line.code, service_date)`, `year(d)`
+        // of a diagnosis): every case where it has a value stops.
+        static const Value a_date = Value::of_string("2025-01-31");
+        if (takes_date(builtin, i) && fields[i] && !fields[i]->each)
+            if (auto never = never_held(*fields[i], fields[i]->element, {&a_date, 1})) {
+                auto& d =
+                    error("check.impossible_value", c.args[i].span,
+                          fmt::format("`{}` needs a date as YYYY-MM-DD, and {} is never "
+                                      "one ({} {}): every case that reaches it stops here",
+                                      builtin.name, never->what,
+                                      fields[i]->element ? "each is" : "it is", never->expected));
+                d.notes.push_back(std::string(builtin.signature));
+                return;
+            }
         for (const Value& v :
              possible_values(args[i], constants[i]).value_or(std::vector<Value>{})) {
             if (takes_date(builtin, i) && v.kind == Kind::String && !parse_date(v.str())) {
@@ -366,7 +382,7 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
                           type_name(types[i])))
             .notes.push_back(std::string(builtin->signature));
     }
-    date_arguments(c, *builtin, args, constants);
+    date_arguments(c, *builtin, args, constants, fields);
     // `sort` orders numbers and texts: a list of true/false, records or lists came back as it
     // went in, read as sorted.
     if (n == "sort" && !types.empty() && types[0] && types[0]->kind == TypeKind::List &&
@@ -414,6 +430,10 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
     // `lower()` of a field whose values are all in lower case is the field (`lower(limb.limb)`);
     // of any other, a text that may be anything.
     if (n == "lower" && fields[0] && !fields[0]->each && all_lower_case(*fields[0]))
+        out.field = fields[0];
+    // `code(d)` is the field's own text as a code: judged as the field (`bill code(d)` of a
+    // diagnosis bills what is never a procedure code).
+    else if (n == "code" && fields[0] && !fields[0]->each)
         out.field = fields[0];
     else
         out.case_text = made_from_case_text(n, fields, case_texts);

@@ -240,7 +240,8 @@ protected:
     std::string plural(const TypeP& t);
     Typed call(const ast::Call& c, Span span, Scope& scope);
     void date_arguments(const ast::Call& c, const Builtin& builtin, const std::vector<Node>& args,
-                        const std::vector<Constants>& constants);
+                        const std::vector<Constants>& constants,
+                        const std::vector<std::optional<CaseField>>& fields);
     Typed member(const ast::Member& m, Span span, Scope& scope);
     Typed index(const ast::Index& ix, Span span, Scope& scope);
     Typed binary(const ast::Binary& b, Span span, Scope& scope);
