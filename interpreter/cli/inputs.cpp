@@ -18,7 +18,10 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 namespace cpl::cli {
 
@@ -119,8 +122,22 @@ public:
                             fmt::format("cannot read the case file: it {} [run.cannot_read]", why));
                     continue;
                 }
+                // `cpl run cases > cases/results.jsonl`: the results are not cases, and read
+                // back while they are written they would never end.
+                if (is_standard_output(file)) {
+                    eprint("{}: warning: not read: it is the file the results are being written "
+                           "to [run.input_is_output]\n",
+                           file);
+                    continue;
+                }
                 this->input(file);
             }
+            return;
+        }
+        if (is_standard_output(input)) {
+            problem(input, "cannot read the case file: it is the file the results are being "
+                           "written to (standard output), so the run would read its own results "
+                           "[run.input_is_output]");
             return;
         }
         if (input.ends_with(".jsonl")) {
@@ -164,6 +181,20 @@ public:
     InputsRead result() const { return read_; }
 
 private:
+    // Whether `path` is the regular file standard output writes to (the shell made it before
+    // the run began, so a directory's walk finds it).
+    bool is_standard_output(const std::string& path) {
+        if (!output_known_) {
+            output_known_ = true;
+            struct stat out {};
+            if (fstat(STDOUT_FILENO, &out) == 0 && S_ISREG(out.st_mode))
+                output_ = std::pair{out.st_dev, out.st_ino};
+        }
+        struct stat in {};
+        return output_ && stat(path.c_str(), &in) == 0 &&
+               std::pair{in.st_dev, in.st_ino} == *output_;
+    }
+
     // A JSON Lines file may be a pipe or a device (that is what streaming is for), but not a
     // directory or a missing file.
     static bool readable(const std::string& path, std::string& why) {
@@ -294,6 +325,8 @@ private:
     }
 
     const CaseSink& sink_;
+    bool output_known_ = false;
+    std::optional<std::pair<dev_t, ino_t>> output_;
     const ProblemSink& problems_;
     InputsRead read_;
 };

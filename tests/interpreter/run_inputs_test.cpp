@@ -3,6 +3,7 @@
 #include "../helpers.hpp"
 #include "../scratch.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -224,4 +225,40 @@ TEST_CASE("cpl run says a case's error once when its output and its errors are o
     CHECK(times(errors, error) == 1);
     CHECK(times(errors, help) == 1);
     fs::remove_all(dir);
+}
+
+// `cpl run cases > cases/out.jsonl` read its own results back as cases, each failing with a
+// longer line than it read: the file grew until the disk was full.
+TEST_CASE("cpl run never reads the file its results are written to") {
+    fs::path dir = cpl::test::fresh_dir("run_input_is_output");
+    std::ofstream(dir / "a.jsonl") << R"({"id": "a", "date_of_service": "2025-06-02"})"
+                                   << "\n";
+    // Found in the directory: skipped with a warning, the run goes on and succeeds.
+    fs::path out = dir / "b.jsonl";
+    fs::path err = dir.parent_path() / "run_input_is_output.err";
+    int status = std::system(fmt::format("timeout 20 '{}' run --format json '{}' >'{}' 2>'{}'",
+                                         CPL_BINARY, dir.string(), out.string(), err.string())
+                                 .c_str());
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    std::string results = cpl::test::slurp(out);
+    CHECK(std::count(results.begin(), results.end(), '\n') == 1);
+    CHECK(results.find("\"case\": \"a\"") != std::string::npos);
+    CHECK(cpl::test::slurp(err) ==
+          fmt::format("{}: warning: not read: it is the file the results are being written to "
+                      "[run.input_is_output]\n",
+                      out.string()));
+    // Named: an error in its place, and the run fails.
+    status = std::system(fmt::format("timeout 20 '{}' run --format json '{}' '{}' >>'{}' 2>'{}'",
+                                     CPL_BINARY, (dir / "a.jsonl").string(), out.string(),
+                                     out.string(), err.string())
+                             .c_str());
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 1);
+    results = cpl::test::slurp(out);
+    CHECK(std::count(results.begin(), results.end(), '\n') == 3);
+    CHECK(results.find("is the file the results are being written to (standard output)") !=
+          std::string::npos);
+    fs::remove_all(dir);
+    fs::remove(err);
 }
