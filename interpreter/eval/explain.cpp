@@ -514,8 +514,9 @@ std::vector<std::string> why_not(const CaseState& s, const Result& result) {
             continue;
         }
         std::vector<std::string> reasons;
-        auto line = std::find_if(result.lines.begin(), result.lines.end(),
-                                 [&](const Line& l) { return l.code == code; });
+        std::vector<const Line*> lines; // a code may be billed on several (95937 and 95937-59)
+        for (const Line& l : result.lines)
+            if (l.code == code) lines.push_back(&l);
         auto by_edit = [&](std::string_view severity) {
             for (const auto& e : result.edits)
                 if (e.code == code && e.severity == severity) {
@@ -525,11 +526,29 @@ std::vector<std::string> why_not(const CaseState& s, const Result& result) {
                                                        : fmt::format("[{}]", e.rule)));
                 }
         };
-        if (line != result.lines.end()) {
-            const RuleCode* rule = rule_named(s.program, line->rule);
-            reasons.push_back(fmt::format(
-                "it is billed, {} {} {}", line->units, line->units == 1 ? "unit" : "units",
-                rule ? rule_note(s.program, *rule) : fmt::format("[{}]", line->rule)));
+        if (!lines.empty()) {
+            auto note = [&](const Line& l) {
+                const RuleCode* rule = rule_named(s.program, l.rule);
+                return rule ? rule_note(s.program, *rule) : fmt::format("[{}]", l.rule);
+            };
+            std::int64_t units = 0;
+            for (const Line* l : lines)
+                units += l->units;
+            std::string billed =
+                fmt::format("it is billed, {} {}", units, units == 1 ? "unit" : "units");
+            bool one_rule = std::all_of(lines.begin(), lines.end(),
+                                        [&](const Line* l) { return l->rule == lines[0]->rule; });
+            if (lines.size() > 1) {
+                std::vector<std::string> each;
+                for (const Line* l : lines)
+                    each.push_back(one_rule
+                                       ? billed_text(l->code, l->modifiers, l->units)
+                                       : fmt::format("{} {}",
+                                                     billed_text(l->code, l->modifiers, l->units),
+                                                     note(*l)));
+                billed += fmt::format(" on {} lines ({})", lines.size(), fmt::join(each, ", "));
+            }
+            reasons.push_back(one_rule ? fmt::format("{} {}", billed, note(*lines[0])) : billed);
             by_edit("deny"); // units an edit took off
             out.push_back(fmt::format("{}: {}", code, fmt::join(reasons, "; ")));
             continue;
