@@ -431,41 +431,52 @@ TEST_CASE("check: an unknown key is an error with did-you-mean, an unused source
     CHECK(codes(link) == "parse.bad_link");
 }
 
-// The standard set explains every case in a coder's words: no clause as written, no
-// definition or setting name, no record or list syntax, in any `because` or why-not answer.
-TEST_CASE("standard: explanations and why-not answers hold no policy-language syntax") {
-    Loaded loaded = load_policy("standard");
-    REQUIRE(loaded.program);
-    Session session(*loaded.program);
+// The standard set and the shipped payers explain every case in a coder's words: no clause as
+// written, no definition, setting or table name, no record or list syntax, in any `because`,
+// edit message or why-not answer.
+TEST_CASE("standard and payers: explanations and why-not answers hold no policy-language syntax") {
+    static const std::regex syntax(
+        R"(\b[a-z]+_[a-z_]+\b|[a-z_]+\(|==|!=|>=|<=|\[[a-z_]+ for |\{[a-z_]+:|\b(true|false)\b)");
     EvaluateOptions options;
     options.explain = true;
     options.why_not = {"95860", "95861", "95870", "95885", "95886", "95887", "95908",
                        "95909", "95866", "95867", "95868", "95869", "95872", "95937"};
-    static const std::regex syntax(
-        R"(\b[a-z]+_[a-z_]+\b|[a-z_]+\(|==|!=|>=|<=|\[[a-z_]+ for |\{[a-z_]+:|\b(true|false)\b)");
-    std::size_t cases = 0;
-    for (const char* dir : {"tests/golden/run/standard", "tests/golden/run/review"})
-        for (const auto& entry : fs::directory_iterator(source_root / dir)) {
-            std::string name = entry.path().filename().string();
-            if (!name.ends_with(".case.json")) continue;
-            auto out = session.run(slurp(entry.path()), options);
-            if (!out.result) continue;
-            ++cases;
-            std::vector<std::string> texts = out.result->why_not;
-            for (const auto& l : out.result->lines)
-                texts.insert(texts.end(), l.because.begin(), l.because.end());
-            for (const auto& e : out.result->edits) {
-                texts.insert(texts.end(), e.because.begin(), e.because.end());
-                texts.emplace_back(e.message);
+    auto explained = [&](const std::string& policy, std::vector<std::string> dirs) {
+        Loaded loaded = load_policy(policy);
+        REQUIRE(loaded.program);
+        Session session(*loaded.program);
+        std::size_t cases = 0;
+        dirs.push_back("tests/golden/run/standard");
+        dirs.push_back("tests/golden/run/review");
+        for (const auto& dir : dirs)
+            for (const auto& entry : fs::directory_iterator(source_root / dir)) {
+                std::string name = entry.path().filename().string();
+                if (!name.ends_with(".case.json")) continue;
+                auto out = session.run(slurp(entry.path()), options);
+                if (!out.result) continue;
+                ++cases;
+                std::vector<std::string> texts = out.result->why_not;
+                for (const auto& l : out.result->lines)
+                    texts.insert(texts.end(), l.because.begin(), l.because.end());
+                for (const auto& e : out.result->edits) {
+                    texts.insert(texts.end(), e.because.begin(), e.because.end());
+                    texts.emplace_back(e.message);
+                }
+                for (std::string text : texts) {
+                    // `[rule NAME; …]` names the rule for reference, as the claim's columns do.
+                    text = std::regex_replace(text, std::regex(R"(\[(rule|edit) [^\]]*\])"), "");
+                    // So does the policy that restated a setting, by its name.
+                    text = std::regex_replace(text, std::regex(R"(restated by [a-z_]+)"), "");
+                    CAPTURE(policy, name, text);
+                    CHECK_FALSE(std::regex_search(text, syntax));
+                }
             }
-            for (std::string text : texts) {
-                // `[rule NAME; …]` names the rule for reference, as the claim's columns do.
-                text = std::regex_replace(text, std::regex(R"(\[(rule|edit) [^\]]*\])"), "");
-                CAPTURE(name, text);
-                CHECK_FALSE(std::regex_search(text, syntax));
-            }
-        }
-    CHECK(cases > 150);
+        return cases;
+    };
+    CHECK(explained("standard", {}) > 150);
+    for (const char* payer : {"commercial", "medicare_lcd", "state_medicaid"})
+        CHECK(explained((source_root / "policies" / (std::string(payer) + ".cpl")).string(),
+                        {"policies/" + std::string(payer) + "/tests"}) > 150);
 }
 
 TEST_CASE("a payer's cite on a restated setting reaches the lines and edits it decided") {
