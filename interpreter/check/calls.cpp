@@ -410,8 +410,10 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
                               source_text(c.args[1].span), plural(other)));
     }
     // A table looked up with a case field: a key the field never holds is a row never found.
-    if (args.size() == 2 && (n == "prefix_rows" || n == "row_key"))
+    if (args.size() == 2 && (n == "prefix_rows" || n == "row_key")) {
         never_a_key(fields[1], args[0], c.args[0], n == "prefix_rows");
+        looked_up_lowered(args[0], args[1]);
+    }
     if (args.size() == 2 && n == "intersects")
         never_a_key(fields[0], args[1], c.args[1], false, true);
     if (args.size() == 2 && n == "starts_with") never_begins(fields[0], args[0], args[1], c, span);

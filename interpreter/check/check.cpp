@@ -45,6 +45,7 @@ public:
             shape_ids_[shape_key(p.shapes[i].fields)] = i;
         setting_used_.assign(merged_.settings.size(), false);
         table_used_.assign(merged_.tables.size(), false);
+        table_named_.assign(merged_.tables.size(), 0);
         def_used_.assign(merged_.defs.size(), false);
         settings();
         tables();
@@ -71,6 +72,7 @@ public:
         check_sources(merged_, p, diagnostics_);
         muscle_index();
         check_bodies_at_calls();
+        keys_never_lower_case();
         unused(); // last: it says more only when nothing above is an error
         if (diagnostics_.has_errors()) return nullptr;
         return std::move(program_);

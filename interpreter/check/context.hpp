@@ -324,7 +324,16 @@ protected:
     std::vector<Constants> def_constants_;
     std::vector<bool> setting_used_; // read by some expression (check.unused_setting)
     std::vector<bool> table_used_;   // read by some expression (check.unused_table)
-    std::vector<bool> def_used_;     // named by some expression (check.unused_definition)
+    // By table: how often an expression names it, and how many of those are a look-up by a
+    // text in lower case (`lower(n) in t`, `t[lower(n)]`, `row_key(t, lower(n))`), the first
+    // of them kept: when every one is, a key with a capital letter is never found.
+    std::vector<std::uint32_t> table_named_;
+    struct LowerLookups {
+        std::uint32_t count = 0;
+        Span key;
+    };
+    std::unordered_map<const TableData*, LowerLookups> lower_lookups_;
+    std::vector<bool> def_used_; // named by some expression (check.unused_definition)
     // A setting given a value of another type than its declaration's (check.setting_type):
     // a requirement reading it is not judged on that value, reported there already.
     std::set<std::uint32_t> settings_mistyped_;

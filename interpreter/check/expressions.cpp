@@ -298,6 +298,7 @@ Typed ExpressionChecker::name(const std::string& n, Span span, Scope& scope) {
     }
     if (auto it = table_index_.find(n); it != table_index_.end()) {
         table_used_[it->second] = true;
+        ++table_named_[it->second];
         return constant(Value::of_table(p().tables[it->second].get()), table_types_[n], span);
     }
     if (!scope.constant_only) {
@@ -494,6 +495,7 @@ Typed ExpressionChecker::index(const ast::Index& ix, Span span, Scope& scope) {
     } else if (object.type->kind == TypeKind::Table) {
         result = object.type->element ? object.type->element : any_type();
         never_a_key(key.field, object.node, *ix.object);
+        looked_up_lowered(object.node, key.node);
         // A constant key is looked up when the program is checked (fold), except in a dated
         // table, whose rows depend on the date of service. A key of known constant values is
         // judged by them (`e.key` of `for e in entries(t)`), any other by its field.

@@ -388,6 +388,8 @@ protected:
                                         const Node& prefix, const ast::Call& c, Span span);
     // `lower(x)` compared with (`compared`: "is never", "never begins with") a constant that
     // has a capital letter (check.impossible_value); true when reported.
+    void looked_up_lowered(const Node& table, const Node& key);
+    void keys_never_lower_case();
     [[gnu::noinline]] bool capital_after_lower(const Node& text, const Node& constant,
                                                const ast::Expr& at, std::string_view compared);
     // `t[k]` with a case field `k` (`mue[line.code]`) whose values are not all keys of `t`, or

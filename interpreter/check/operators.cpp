@@ -640,6 +640,51 @@ void ExpressionChecker::note_call_lookups(std::uint32_t def, const std::vector<N
     }
 }
 
+// `lower(name) in sphincter_muscles`: a look-up by a text in lower case, counted by table.
+void ExpressionChecker::looked_up_lowered(const Node& table, const Node& key) {
+    bool lowered =
+        key.op == Op::Builtin && key.builtin && key.builtin->name == std::string_view("lower");
+    if (!lowered || table.op != Op::Const || table.constant.kind != Kind::Table) return;
+    LowerLookups& lookups = lower_lookups_[table.constant.table];
+    if (lookups.count++ == 0) lookups.key = key.span;
+}
+
+// A table every expression looks up by a text in lower case (a payer's `"Puborectalis" =>
+// 51785` in `sphincter_muscles`): a key with a capital letter is a row never found, and the
+// claim is what it would be without it. `muscles` is read by the case reader too, by any
+// of its names in any capitals.
+void ExpressionChecker::keys_never_lower_case() {
+    for (std::uint32_t t = 0; t < p().tables.size(); ++t) {
+        const TableData* data = p().tables[t].get();
+        auto lookups = lower_lookups_.find(data);
+        if (lookups == lower_lookups_.end() || lookups->second.count < table_named_[t] ||
+            data->name == "muscles")
+            continue;
+        auto written = rows_written_by_.find(data);
+        for (std::size_t r = 0; r < data->rows.size(); ++r)
+            for (const Value& key : data->rows[r].keys) {
+                if (key.kind != Kind::String || !has_ascii_upper(key.str()) ||
+                    !keys_never_found_.insert({data, std::string(key.str())}).second)
+                    continue;
+                Span at = lookups->second.key;
+                if (written != rows_written_by_.end() && r < written->second.size())
+                    for (const auto& k : written->second[r]->row->keys) {
+                        const auto* lit =
+                            k.literal ? std::get_if<ast::StringLit>(&k.literal->kind) : nullptr;
+                        if (lit && plain(*lit) == key.str()) at = k.span;
+                    }
+                auto& d =
+                    error("check.impossible_value", at,
+                          fmt::format("table `{}` has the key \"{}\", which is never "
+                                      "found: every look-up of the table is by a text in "
+                                      "lower case (`{}`), which has no capital letter",
+                                      data->name, key.str(), source_text(lookups->second.key)));
+                d.help = fmt::format("write the key in lower case, \"{}\"", ascii_lower(key.str()));
+                d.notes.push_back(fmt::format("looked up at {}", where(lookups->second.key)));
+            }
+    }
+}
+
 bool ExpressionChecker::capital_after_lower(const Node& text, const Node& constant,
                                             const ast::Expr& at, std::string_view compared) {
     bool lowered =
@@ -842,6 +887,7 @@ void ExpressionChecker::impossible_value(const ast::Binary& b, const Typed& left
         check(*left.field, left.field->element, right, *b.right);
     // `m in bypass_modifiers`: each key of the table.
     never_a_key(left.field, right.node, *b.right);
+    looked_up_lowered(right.node, left.node);
 }
 
 namespace {
