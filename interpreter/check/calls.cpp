@@ -414,8 +414,23 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
         never_a_key(fields[1], args[0], c.args[0], n == "prefix_rows");
         looked_up_lowered(args[0], args[1]);
     }
-    if (args.size() == 2 && n == "intersects")
+    if (args.size() == 2 && n == "intersects") {
         never_a_key(fields[0], args[1], c.args[1], false, true);
+        // `intersects(line.modifiers, ["xs", "xe"])`: an element the field never holds.
+        for (std::size_t i = 0; i < 2; ++i) {
+            const auto& field = fields[i];
+            const Node& other = args[1 - i];
+            if (!field || field->each || other.op != Op::Const || other.constant.kind != Kind::List)
+                continue;
+            auto never = never_held(*field, true, values_of(other.constant));
+            if (!never) continue;
+            auto& d = error("check.impossible_value", c.args[1 - i].span,
+                            fmt::format("{} never holds \"{}\": each is {}", never->what,
+                                        never->value, never->expected));
+            if (!never->help.empty()) d.help = never->help;
+            break;
+        }
+    }
     if (args.size() == 2 && n == "starts_with") never_begins(fields[0], args[0], args[1], c, span);
     // `max` and `min` of a list the case chooses stop a case that leaves it empty: judged as
     // `L[0]` is (check.unguarded_position), by the tests before the call.
@@ -437,6 +452,12 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
     // diagnosis bills what is never a procedure code).
     else if (n == "code" && fields[0] && !fields[0]->each)
         out.field = fields[0];
+    // `sort` and `distinct` keep the field's values; `flatten` of a list field of every record
+    // (`claim.modifiers`) holds that field's elements, as the field of one record does.
+    else if ((n == "sort" || n == "distinct") && fields[0])
+        out.field = fields[0];
+    else if (n == "flatten" && fields[0] && fields[0]->each && !fields[0]->element)
+        out.field = CaseField{fields[0]->shape, fields[0]->index};
     else
         out.case_text = made_from_case_text(n, fields, case_texts);
     // Of locals of constant values (`code(s)` of `let s = "95999"`, `lower(s)` of `for s in

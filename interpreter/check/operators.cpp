@@ -872,10 +872,12 @@ void ExpressionChecker::impossible_value(const ast::Binary& b, const Typed& left
         if (!never->help.empty()) d.help = never->help;
     };
     if (!membership) {
-        if (left.field && !left.field->each)
-            check(*left.field, left.field->element, right, *b.right);
-        if (right.field && !right.field->each)
-            check(*right.field, right.field->element, left, *b.left);
+        // `line.modifiers == ["xs"]`: a list field against a list, element by element.
+        auto elements = [](const Typed& t) {
+            return t.field->element || (t.type && t.type->kind == TypeKind::List);
+        };
+        if (left.field && !left.field->each) check(*left.field, elements(left), right, *b.right);
+        if (right.field && !right.field->each) check(*right.field, elements(right), left, *b.left);
         return;
     }
     // `"xs" in line.modifiers`, `"left" in limbs.limb`: the elements of a list field.
