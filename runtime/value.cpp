@@ -1,6 +1,7 @@
 // runtime/value.cpp — equality, ordering, printing and table indexes.
 #include "runtime/value.hpp"
 
+#include "lang/format.hpp"
 #include "runtime/ascii.hpp"
 #include "runtime/budget.hpp"
 
@@ -184,9 +185,14 @@ void append_text(std::string& out, const Value& v, const std::vector<Shape>& sha
         out += v.boolean ? "true" : "false";
         return;
     case Kind::String:
-        if (quote) out += '"';
-        out += v.str();
-        if (quote) out += '"';
+        // Quoted, it is written as a policy writes it: `"x\"y"` is one text, not two.
+        if (!quote) {
+            out += v.str();
+            return;
+        }
+        out += '"';
+        out += escape_string(v.str());
+        out += '"';
         return;
     case Kind::Table:
         out += "table ";

@@ -37,7 +37,8 @@ std::string summary(const Program& program, const Value& v) {
         if (v.size > 8) items.push_back(fmt::format("and {} more", v.size - 8));
         return fmt::format("[{}]", fmt::join(items, ", "));
     }
-    if (v.kind != Kind::Record) return to_text(v, program.shapes, false);
+    // A text quoted, as the policy writes it: `""` is seen, and `"a, b"` is one element.
+    if (v.kind != Kind::Record) return to_text(v, program.shapes, v.kind == Kind::String);
     if (v.size == shape_line)
         return fmt::format("{} x{}", v.items[line_field::code].str(),
                            v.items[line_field::units].number);

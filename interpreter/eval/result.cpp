@@ -310,10 +310,11 @@ std::string to_text(const Result& r, bool explain) {
         for (const auto& d : r.documentation)
             out += fmt::format("    - {}\n", shown(d));
     }
+    // Their values are written as policy text (`"x\"y"`): its backslashes are its own.
     for (const auto& w : r.why_not)
-        out += fmt::format("  why not {}\n", shown(w));
+        out += fmt::format("  why not {}\n", printable(w, true));
     for (const auto& [name, value] : r.values)
-        out += fmt::format("  value of {}: {}\n", shown(name), shown(value));
+        out += fmt::format("  value of {}: {}\n", shown(name), printable(value, true));
     return out;
 }
 
