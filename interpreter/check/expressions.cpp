@@ -5,6 +5,7 @@
 #include "interpreter/case/case_schema.hpp"
 #include "interpreter/check/rules.hpp"
 #include "interpreter/program/expressions.hpp"
+#include "interpreter/program/reads.hpp"
 #include "lang/suggest.hpp"
 #include "lang/vocabulary.hpp"
 #include "runtime/ascii.hpp"
@@ -464,6 +465,18 @@ Typed ExpressionChecker::index(const ast::Index& ix, Span span, Scope& scope) {
                 return fail(span);
             }
         }
+        // `L[count(L)]`, `L[count(L) + 1]`: past the end of any list, the last being
+        // `L[count(L) - 1]`.
+        if (past_own_count(key.node, *ix.object)) {
+            auto& d = error("eval.index", span,
+                            fmt::format("position `{}` is past the end of every list: its "
+                                        "positions are 0 to count - 1",
+                                        one_line(source_text(key.node.span))));
+            d.help = fmt::format("the last element is `{}[count({}) - 1]`",
+                                 one_line(source_text(ix.object->span)),
+                                 one_line(source_text(ix.object->span)));
+            return fail(span);
+        }
         // A list the case chooses may be shorter: the position needs a test of its count.
         // A loop's variable over constant positions (`for i in [0, 1]`): the largest.
         // So is one past the end of a list known before any case (`for i in 0..4`, then
@@ -572,6 +585,19 @@ Typed ExpressionChecker::index(const ast::Index& ix, Span span, Scope& scope) {
             out.constants = table_values(*looked_up.constant.table);
     }
     return out;
+}
+
+// Whether `key` is `count(L)`, or `count(L)` plus a number 0 or more, of the list `list` as
+// written.
+bool ExpressionChecker::past_own_count(const Node& key, const ast::Expr& list) {
+    const Node* counted = &key;
+    if (key.op == Op::Add && key.kids.size() == 2 && key.kids[1].op == Op::Const &&
+        key.kids[1].constant.kind == Kind::Number && key.kids[1].constant.number >= 0)
+        counted = &key.kids[0];
+    bool count = counted->op == Op::Builtin && counted->builtin &&
+                 counted->builtin->name == std::string_view("count") && counted->kids.size() == 1;
+    return count &&
+           one_line(source_text(counted->kids[0].span)) == one_line(source_text(list.span));
 }
 
 Typed ExpressionChecker::expr(const ast::Expr& e, Scope& scope) {

@@ -389,6 +389,7 @@ protected:
     // `lower(x)` compared with (`compared`: "is never", "never begins with") a constant that
     // has a capital letter (check.impossible_value); true when reported.
     void looked_up_lowered(const Node& table, const Node& key);
+    bool past_own_count(const Node& key, const ast::Expr& list);
     void keys_never_lower_case();
     [[gnu::noinline]] bool capital_after_lower(const Node& text, const Node& constant,
                                                const ast::Expr& at, std::string_view compared);
