@@ -260,7 +260,8 @@ std::string billed_text(std::string_view code, const std::vector<std::string_vie
         out += '-';
         append_printable(out, m);
     }
-    fmt::format_to(std::back_inserter(out), " x{}", units);
+    out += " x";
+    append_number(out, units);
     return out;
 }
 
