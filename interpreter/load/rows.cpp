@@ -195,7 +195,8 @@ public:
     void remove() {
         const ast::TableKey* last_unmatched = nullptr;
         for (std::size_t k = 0; k < keys_.size(); ++k) {
-            if (take_first(k) || take_from_range(extents_[k])) {
+            bool range = extents_[k].kind != Extent::text;
+            if (range ? take_range(k) : take_first(k) || take_from_range(extents_[k])) {
                 table_.removals.push_back({keys_[k].key, layer_});
                 continue;
             }
@@ -337,6 +338,49 @@ private:
             return true;
         }
         return false;
+    }
+
+    // `remove 4..5` over rows `3..4` and `5..`, `remove "G56.00".."G56.13"` over two ranges of
+    // strings, `remove 95907..95913` over rows of single codes: the keys the range covers are
+    // taken from every row that has them (a range of numbers keeping the numbers outside it),
+    // not from the first alone. A key a row before had already given up is another version of
+    // it (other dates), kept as `remove 95886` keeps it (check.remove_leaves_versions).
+    bool take_range(std::size_t k) {
+        const Extent& e = extents_[k];
+        auto same = [](const Extent& a, const Extent& b) {
+            return a.kind == b.kind && a.id == b.id && a.low == b.low && a.high == b.high &&
+                   a.low_text == b.low_text && a.high_text == b.high_text;
+        };
+        std::vector<Extent> taken;
+        bool any = false;
+        for (std::size_t i : every_row()) {
+            MergedRow& row = table_.rows[i];
+            if (!row.row) continue;
+            std::vector<MergedKey> kept;
+            std::vector<Extent> from_row;
+            for (const MergedKey& key : row.keys) {
+                Extent x = extent(key);
+                bool version = std::any_of(taken.begin(), taken.end(),
+                                           [&](const Extent& t) { return same(t, x); });
+                bool cut = e.kind == Extent::numbers && x.kind == Extent::numbers &&
+                           !(x.high < e.low || e.high < x.low);
+                if (version || (!covers(e, x) && !cut)) {
+                    kept.push_back(key);
+                    continue;
+                }
+                from_row.push_back(x);
+                if (covers(e, x)) continue;
+                if (x.low < e.low) kept.push_back(part(*key.key, x.low, e.low - 1));
+                if (e.high < x.high) kept.push_back(part(*key.key, e.high + 1, key.key->high));
+            }
+            if (from_row.empty()) continue;
+            if (row.layer == layer_) removes_own(k);
+            taken.insert(taken.end(), from_row.begin(), from_row.end());
+            row.keys = std::move(kept);
+            if (row.keys.empty()) row.row = nullptr;
+            any = true;
+        }
+        return any;
     }
 
     // A policy that writes a key and takes it out again (`95886 => 7`, then `remove 95886`):

@@ -377,6 +377,46 @@ TEST_CASE("diff: keys removed from a base's range of numbers, the range keeping 
                                  "removed only whole") != std::string::npos);
 }
 
+// `remove 4..5` over rows `3..4` and `5..` took 4 from the first and left 5 in the second:
+// a 5-nerve case still billed. A range removed takes its keys from every row that holds any,
+// numbers, codes and ranges of strings alike.
+TEST_CASE("a range removed takes its keys from every row of the base that holds them") {
+    auto [old, payer] = over_base("remove_spans_base",
+                                  "policy remove_spans_base\n"
+                                  "table n \"n\" cite \"c\"\n  1..2 => 1\n  3..4 => 2\n  "
+                                  "5.. => 3\nend\n"
+                                  "table c \"c\" cite \"c\"\n  95908 => 1\n  95909 => 2\n  "
+                                  "95910 => 3\nend\n"
+                                  "table d \"d\" cite \"c\"\n  \"G56.00\"..\"G56.03\" => 1\n  "
+                                  "\"G56.10\"..\"G56.13\" => 2\n  \"G57.00\" => 3\nend\n",
+                                  "policy remove_spans extends \"{}\"\n"
+                                  "table n\n  remove 4..6\nend\n"
+                                  "table c\n  remove 95908..95909\nend\n"
+                                  "table d\n  remove \"G56.00\"..\"G56.13\"\nend\n");
+    INFO(rendered(payer));
+    REQUIRE(payer.program);
+    auto table = [&](std::string_view name) {
+        for (const auto& t : payer.program->tables)
+            if (t->name == name) return t.get();
+        return static_cast<TableData*>(nullptr);
+    };
+    auto has = [&](std::string_view name, const Value& key) {
+        const TableData* t = table(name);
+        REQUIRE(t);
+        return t->find(key) != nullptr;
+    };
+    for (std::int64_t kept : {1, 2, 3, 7, 100})
+        CHECK(has("n", Value::of_number(kept)));
+    for (std::int64_t gone : {4, 5, 6})
+        CHECK_FALSE(has("n", Value::of_number(gone)));
+    CHECK_FALSE(has("c", Value::of_string("95908")));
+    CHECK_FALSE(has("c", Value::of_string("95909")));
+    CHECK(has("c", Value::of_string("95910")));
+    CHECK_FALSE(has("d", Value::of_string("G56.01")));
+    CHECK_FALSE(has("d", Value::of_string("G56.11")));
+    CHECK(has("d", Value::of_string("G57.00")));
+}
+
 // A dated row holds its key only on its dates: the table's other rows are compared as without
 // it. It made the whole table "dated", and then a key removed from a base's range read as the
 // range removed and its parts added, and a key taken out of one as added.
