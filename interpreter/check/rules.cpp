@@ -4,6 +4,7 @@
 #include "interpreter/case/case_schema.hpp"
 #include "interpreter/check/in_force.hpp"
 #include "interpreter/program/expressions.hpp"
+#include "interpreter/program/reads.hpp"
 #include "lang/codes.hpp"
 #include "lang/vocabulary.hpp"
 
@@ -493,8 +494,26 @@ RuleCode RuleCompiler::compile_element_exception(const LayeredChange& change,
     return code;
 }
 
-void RuleCompiler::check_units(const Node& units, const ast::Expr& at, bool cap) {
-    if (units.op != Op::Const || units.constant.kind != Kind::Number) return;
+void RuleCompiler::check_units(const Typed& typed, const ast::Expr& at, bool cap) {
+    const Node& units = typed.node;
+    if (units.op != Op::Const || units.constant.kind != Kind::Number) {
+        // Known before any case through a `let` or a definition (`let paid = included - 2`):
+        // negative for every case as surely as written in place.
+        auto values = possible_values(typed);
+        if (!values || values->empty() ||
+            !std::all_of(values->begin(), values->end(),
+                         [](const Value& v) { return v.kind == Kind::Number && v.number < 0; }))
+            return;
+        auto& d =
+            error("check.negative_units", at.span,
+                  fmt::format("{} {} for every case: units cannot be negative",
+                              cap ? "the cap is" : "the units billed are", (*values)[0].number));
+        d.help = cap ? "`cap units at 0` removes the line"
+                     : "units are 0 or more: give the units to bill";
+        d.notes.push_back(fmt::format("`{}` is {} before any case", one_line(source_text(at.span)),
+                                      (*values)[0].number));
+        return;
+    }
     // `bill 95860 units 0`: a line of 0 units is not added, so the clause bills nothing on
     // any case (a cap at 0 does something: it removes the line). A setting of 0 is a payer's
     // way of billing none, not a mistake.
@@ -748,7 +767,7 @@ ClauseCode RuleCompiler::compile_clause(const ast::Clause& clause, Scope& scope,
         if (clause.units) {
             Typed units = expr(*clause.units, scope);
             expect(units, number_type(), *clause.units, "`units`");
-            check_units(units.node, *clause.units, false);
+            check_units(units, *clause.units, false);
             code.units = std::move(units.node);
         }
         if (clause.modifiers) {
@@ -768,7 +787,7 @@ ClauseCode RuleCompiler::compile_clause(const ast::Clause& clause, Scope& scope,
                               vocabulary::clause(clause.kind).keyword));
         expect(value, clause.kind == K::Cap ? number_type() : string_type(), clause.expr,
                clause.kind == K::Cap ? "the cap" : "the modifier");
-        if (clause.kind == K::Cap) check_units(value.node, clause.expr, true);
+        if (clause.kind == K::Cap) check_units(value, clause.expr, true);
         if (clause.kind != K::Cap) check_modifiers(value, clause.expr);
         break;
     case K::Deny:

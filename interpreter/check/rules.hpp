@@ -68,7 +68,7 @@ private:
     void note_blank(Diagnostic& d, const Node& text, const ast::Expr& written);
     // Billed units (or a cap, `cap`) that are a negative number whatever the case (an error),
     // or billed units written as 0 (a warning: the `bill` bills nothing).
-    void check_units(const Node& units, const ast::Expr& at, bool cap);
+    void check_units(const Typed& units, const ast::Expr& at, bool cap);
     void warn_unguarded(const ast::Rule& exception, const RuleCode& target);
     void warn_whole_case(const ast::Rule& exception, const RuleCode& target);
     // Conditions of `code` that cannot all hold on one pass (contradictions.cpp).
