@@ -17,7 +17,9 @@ struct Change {
     std::string name;   // setting, table[key], definition, rule or edit name
     std::string action; // "changed", "added", "removed", "replaced", "disabled", "excepted",
                         // "narrowed"; "cited" (a setting restated with its value unchanged, for
-                        // the payer's citation); "restated unchanged" (the same, without one)
+                        // the payer's citation); "restated unchanged" (the same, without one);
+                        // of a "table": "described" (its description or cite), "fixed".
+                        // docs/openapi.yaml lists each kind and action: keep them in step.
     std::string before; // as it was in the base ("" when added)
     std::string after;  // as it is now ("" when removed)
     std::string cite;   // the new citation, if any

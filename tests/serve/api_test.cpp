@@ -5,10 +5,13 @@
 #include "interpreter/serve/policy_store.hpp"
 #include "serve_helpers.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 using namespace cpl::test;
@@ -717,8 +720,14 @@ TEST_CASE("serve: docs/openapi.yaml names every member the answers carry", "[ser
     auto described = [](const std::string& text, const std::string& key) {
         return text.find(" " + key + ":") != std::string::npos;
     };
+    // A payer restating settings as they were, one with its citation: changes of their own
+    // actions ("restated unchanged", "cited"), which the spec had left out.
+    std::string restating = cpl::test::scratch_file("restating.cpl").string();
+    std::ofstream(restating) << "policy restating extends standard\n"
+                                "min_nerves_per_limb 3\n"
+                                "min_spinal_levels_per_limb 4 cite \"Payer manual, p. 3\"\n";
     cpl::serve::Options options;
-    options.policies = {"standard", (source_root / "policies/commercial.cpl").string()};
+    options.policies = {"standard", (source_root / "policies/commercial.cpl").string(), restating};
     TestServer server(options);
     auto client = server.client();
     std::string policy_schema = schema("Policy");
@@ -743,12 +752,28 @@ TEST_CASE("serve: docs/openapi.yaml names every member the answers carry", "[ser
     std::size_t edits = result_schema.find("edits:");
     for (const char* key : {"severity", "rule", "code", "message", "cite", "sources", "layer"})
         CHECK(result_schema.find(std::string(" ") + key + ":", edits) != std::string::npos);
-    auto diff = json::parse(client.Get("/v1/diff?policy=commercial")->body);
-    std::size_t enum_at = spec.find("kind: {type: string, enum: [");
-    std::string kinds = spec.substr(enum_at, spec.find(']', enum_at) - enum_at);
-    for (const auto& change : diff["changes"]) {
-        std::string kind = change["kind"];
-        INFO(kind);
-        CHECK(kinds.find(kind) != std::string::npos);
+    auto enumerated = [&](const std::string& member) {
+        std::size_t at = spec.find(member + ": {type: string, enum: [");
+        REQUIRE(at != std::string::npos);
+        std::size_t from = spec.find('[', at) + 1;
+        std::vector<std::string> values;
+        std::stringstream list(spec.substr(from, spec.find(']', from) - from));
+        for (std::string value; std::getline(list, value, ',');)
+            values.push_back(value.substr(value.find_first_not_of(' ')));
+        return values;
+    };
+    auto kinds = enumerated("kind"), actions = enumerated("action");
+    std::set<std::string> actions_seen;
+    for (const char* payer : {"commercial", "restating"}) {
+        auto diff = json::parse(client.Get(std::string("/v1/diff?policy=") + payer)->body);
+        for (const auto& change : diff["changes"]) {
+            std::string kind = change["kind"], action = change["action"];
+            INFO(payer << ": " << kind << " " << action);
+            CHECK(std::find(kinds.begin(), kinds.end(), kind) != kinds.end());
+            CHECK(std::find(actions.begin(), actions.end(), action) != actions.end());
+            actions_seen.insert(action);
+        }
     }
+    CHECK(actions_seen.count("cited"));
+    CHECK(actions_seen.count("restated unchanged"));
 }
