@@ -511,6 +511,14 @@ std::variant<Value, CaseError> CaseReader::Impl::read(std::string_view json, Are
                                       static_cast<std::size_t>(at - buffer.get())));
         return result;
     } catch (Failure& failure) {
+        // `{…}}`, two objects: stage 1 passed them, and the case's fields were judged before
+        // the text after it. That text is the fault (a missing id, which `cpl serve`'s FHIR
+        // Claim supplies, is not): said first.
+        if (!failure.malformed) try {
+                refuse_text_after_case();
+            } catch (Failure& after) {
+                failure = std::move(after);
+            }
         failure.error.case_id = case_id.empty() ? recover_id() : std::string(case_id);
         if (failure.malformed) {
             std::string where = indexed ? where_parsing_stopped(doc) : std::string();

@@ -597,7 +597,12 @@ TEST_CASE("input that is not a JSON object", "[case][error]") {
             {R"({"id": "c"} 1)", "", trailing + " at column 13"},
             {R"({"id": "c"}])", "", trailing + " at column 12"},
             {"{\"id\": \"c\"}\n\n  x", "", trailing + " at line 3, column 3"},
+            // A field the reader refuses, then more: the text after the case is the fault.
+            {R"({"id": "c", "extremities": "x"}})", "", trailing + " at column 32"},
         });
+    // Without an id, too: `cpl serve`'s FHIR Claim gives a study its id, and was told the id
+    // was missing where a stray brace followed the study.
+    check_errors(reader, {{R"({"larynx": true}})", "", trailing + " at column 17"}}, "");
     // A list cut short is broken JSON first; a whole one is not a case. Neither has an id.
     check_errors(reader,
                  {{R"([{"id": "a"}, {"id": "b"})", "", unbalanced + " at column 26"},
