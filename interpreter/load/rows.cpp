@@ -341,46 +341,57 @@ private:
     }
 
     // `remove 4..5` over rows `3..4` and `5..`, `remove "G56.00".."G56.13"` over two ranges of
-    // strings, `remove 95907..95913` over rows of single codes: the keys the range covers are
-    // taken from every row that has them (a range of numbers keeping the numbers outside it),
-    // not from the first alone. A key a row before had already given up is another version of
-    // it (other dates), kept as `remove 95886` keeps it (check.remove_leaves_versions).
+    // strings: the keys the range covers are taken from every row that holds them, a range of
+    // numbers keeping the numbers outside it. Only from rows of the dates of the first row
+    // taken from: another version of them (other dates) stays, as `remove KEY` leaves it, and
+    // is warned of (check.remove_leaves_versions). A range of strings it covers in part is an
+    // error: no string ends a part. (A range of codes is single codes by now: keys_of.)
     bool take_range(std::size_t k) {
         const Extent& e = extents_[k];
-        auto same = [](const Extent& a, const Extent& b) {
-            return a.kind == b.kind && a.id == b.id && a.low == b.low && a.high == b.high &&
-                   a.low_text == b.low_text && a.high_text == b.high_text;
-        };
-        std::vector<Extent> taken;
-        bool any = false;
+        std::optional<std::string> taken_dates;
+        bool any = false, own = false, in_part = false;
         for (std::size_t i : every_row()) {
             MergedRow& row = table_.rows[i];
-            if (!row.row) continue;
+            if (!row.row || (taken_dates && dates(row.row->effective) != *taken_dates)) continue;
             std::vector<MergedKey> kept;
-            std::vector<Extent> from_row;
+            bool changed = false;
             for (const MergedKey& key : row.keys) {
                 Extent x = extent(key);
-                bool version = std::any_of(taken.begin(), taken.end(),
-                                           [&](const Extent& t) { return same(t, x); });
-                bool cut = e.kind == Extent::numbers && x.kind == Extent::numbers &&
-                           !(x.high < e.low || e.high < x.low);
-                if (version || (!covers(e, x) && !cut)) {
-                    kept.push_back(key);
+                if (covers(e, x)) {
+                    changed = true;
                     continue;
                 }
-                from_row.push_back(x);
-                if (covers(e, x)) continue;
-                if (x.low < e.low) kept.push_back(part(*key.key, x.low, e.low - 1));
-                if (e.high < x.high) kept.push_back(part(*key.key, e.high + 1, key.key->high));
+                if (e.kind == Extent::numbers && x.kind == Extent::numbers && overlap(e, x)) {
+                    changed = true;
+                    if (x.low < e.low) kept.push_back(part(*key.key, x.low, e.low - 1));
+                    if (e.high < x.high) kept.push_back(part(*key.key, e.high + 1, key.key->high));
+                    continue;
+                }
+                if (e.kind == Extent::strings && x.kind == Extent::strings && overlap(e, x)) {
+                    string_range_in_part(k, row, key);
+                    in_part = true;
+                }
+                kept.push_back(key);
             }
-            if (from_row.empty()) continue;
-            if (row.layer == layer_) removes_own(k);
-            taken.insert(taken.end(), from_row.begin(), from_row.end());
+            if (!changed) continue;
+            if (!taken_dates) taken_dates = dates(row.row->effective);
+            own = own || row.layer == layer_;
             row.keys = std::move(kept);
             if (row.keys.empty()) row.row = nullptr;
             any = true;
         }
-        return any;
+        if (own) removes_own(k);
+        return any || in_part; // in part: said so, not also "no row"
+    }
+
+    void string_range_in_part(std::size_t k, const MergedRow& row, const MergedKey& theirs) {
+        auto& d = diagnostics_.error(
+            "check.unknown_row", keys_[k].key->span,
+            fmt::format("`remove {}` covers part of the range `{}` of `{}`: a range of strings "
+                        "is removed only whole",
+                        range_written(*keys_[k].key), range_written(*theirs.key), row.layer));
+        d.help = fmt::format("`remove {}` whole, and write its keys that stay as rows of their own",
+                             range_written(*theirs.key));
     }
 
     // A policy that writes a key and takes it out again (`95886 => 7`, then `remove 95886`):
@@ -538,12 +549,22 @@ void warn_versions_left(const MergedTable& table, std::span<const ast::TableRow>
         if (!row.remove || row.effective.dated()) continue;
         for (const MergedKey& key : keys_of(row)) {
             Extent e = extent(key);
-            if (e.kind != Extent::text) continue;
-            auto at = table.rows_by_key.find(e.id);
-            if (at == table.rows_by_key.end()) continue;
-            std::vector<std::size_t> places = at->second;
+            std::vector<std::size_t> places;
+            if (e.kind == Extent::text) {
+                auto at = table.rows_by_key.find(e.id);
+                if (at == table.rows_by_key.end()) continue;
+                places = at->second;
+            } else { // a range: every row may hold some of it
+                for (std::size_t i = 0; i < table.rows.size(); ++i)
+                    places.push_back(i);
+            }
             std::sort(places.begin(), places.end());
             places.erase(std::unique(places.begin(), places.end()), places.end());
+            // A range of numbers leaves what it overlaps; one of strings, what it covers (one it
+            // covers in part is an error of its own).
+            auto left_of = [&](const Extent& theirs) {
+                return e.kind == Extent::numbers ? overlap(e, theirs) : covers(e, theirs);
+            };
             std::vector<std::string> left;
             for (std::size_t i : places) {
                 const MergedRow& other = table.rows[i];
@@ -551,11 +572,13 @@ void warn_versions_left(const MergedTable& table, std::span<const ast::TableRow>
                 // the key written anew), is what it means to leave.
                 if (!other.row || other.layer == layer) continue;
                 for (const MergedKey& theirs : other.keys)
-                    if (covers(e, extent(theirs))) {
+                    if (left_of(extent(theirs))) {
                         left.push_back(in_force(other.row->effective));
                         break;
                     }
             }
+            std::sort(left.begin(), left.end());
+            left.erase(std::unique(left.begin(), left.end()), left.end());
             if (left.empty()) continue;
             std::string shown_key = shown(key, e);
             auto& d = diagnostics.warning(

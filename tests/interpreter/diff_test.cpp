@@ -415,6 +415,24 @@ TEST_CASE("a range removed takes its keys from every row of the base that holds 
     CHECK_FALSE(has("d", Value::of_string("G56.01")));
     CHECK_FALSE(has("d", Value::of_string("G56.11")));
     CHECK(has("d", Value::of_string("G57.00")));
+
+    // A range of strings covered in part is refused, naming the range; a range over dated
+    // rows takes from the first rows' dates and warns of the version left.
+    std::string base = write_temp(fmt::format("remove_spans_dated_{}.cpl", ::getpid()),
+                                  "policy remove_spans_dated\n"
+                                  "table s \"s\" cite \"c\"\n  \"G56.00\"..\"G56.09\" => 1\n  "
+                                  "\"G56.10\"..\"G56.19\" => 2\nend\n"
+                                  "table d \"d\" cite \"c\"\n  1..4 => 7 until \"2024-01-01\"\n  "
+                                  "1..4 => 8 from \"2024-01-01\"\nend\n");
+    Loaded in_part = load_text("policy in_part extends \"" + base +
+                               "\"\ntable s\n  remove \"G56.00\"..\"G56.12\"\nend\n");
+    CHECK(codes(in_part) == "check.unknown_row");
+    CHECK(rendered(in_part).find("covers part of the range `\"G56.10\"..\"G56.19\"`") !=
+          std::string::npos);
+    Loaded dated =
+        load_text("policy dated_remove extends \"" + base + "\"\ntable d\n  remove 3..4\nend\n");
+    CHECK(codes(dated) == "check.remove_leaves_versions");
+    CHECK(rendered(dated).find("its version from 2024-01-01 stays in force") != std::string::npos);
 }
 
 // A dated row holds its key only on its dates: the table's other rows are compared as without
