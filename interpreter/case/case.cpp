@@ -513,12 +513,19 @@ std::variant<Value, CaseError> CaseReader::Impl::read(std::string_view json, Are
     } catch (Failure& failure) {
         // `{…}}`, two objects: stage 1 passed them, and the case's fields were judged before
         // the text after it. That text is the fault (a missing id, which `cpl serve`'s FHIR
-        // Claim supplies, is not): said first.
-        if (!failure.malformed) try {
-                refuse_text_after_case();
-            } catch (Failure& after) {
-                failure = std::move(after);
-            }
+        // Claim supplies, is not): said first. (A bracket closed by the other kind is broken
+        // JSON after a value of the wrong type: that value is said first, as it comes first.)
+        if (!failure.malformed) {
+            std::string_view text(buffer.get(), length);
+            FirstValue first = first_value(text);
+            if (!first.mismatch && first.end &&
+                text.find_first_not_of(" \t\r\n", *first.end) != std::string_view::npos)
+                try {
+                    refuse_text_after_case();
+                } catch (Failure& after) {
+                    failure = std::move(after);
+                }
+        }
         failure.error.case_id = case_id.empty() ? recover_id() : std::string(case_id);
         if (failure.malformed) {
             std::string where = indexed ? where_parsing_stopped(doc) : std::string();
