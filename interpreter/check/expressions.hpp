@@ -386,11 +386,14 @@ protected:
     // `starts_with(field, "…")` with a beginning no value of the field has (calls.cpp).
     [[gnu::noinline]] void never_begins(const std::optional<CaseField>& field, const Node& text,
                                         const Node& prefix, const ast::Call& c, Span span);
+    // A table looked up by `lower(…)` (operators.cpp), and after every rule and definition,
+    // the keys with a capital letter of a table only ever looked up so.
+    void looked_up_lowered(const Node& table, const Node& key);
+    void keys_never_lower_case();
+    // `L[count(L)]`, `L[count(L) + 1]`: past the end of any list.
+    bool past_own_count(const Node& key, const ast::Expr& list);
     // `lower(x)` compared with (`compared`: "is never", "never begins with") a constant that
     // has a capital letter (check.impossible_value); true when reported.
-    void looked_up_lowered(const Node& table, const Node& key);
-    bool past_own_count(const Node& key, const ast::Expr& list);
-    void keys_never_lower_case();
     [[gnu::noinline]] bool capital_after_lower(const Node& text, const Node& constant,
                                                const ast::Expr& at, std::string_view compared);
     // `t[k]` with a case field `k` (`mue[line.code]`) whose values are not all keys of `t`, or

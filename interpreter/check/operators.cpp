@@ -651,8 +651,9 @@ void ExpressionChecker::looked_up_lowered(const Node& table, const Node& key) {
 
 // A table every expression looks up by a text in lower case (a payer's `"Puborectalis" =>
 // 51785` in `sphincter_muscles`): a key with a capital letter is a row never found, and the
-// claim is what it would be without it. `muscles` is read by the case reader too, by any
-// of its names in any capitals.
+// claim is what it would be without it. `muscles` is exempt: the case reader names each limb
+// muscle by its row's first name, which the policy then looks up. (The reader reads the other
+// muscle tables in any capitals only to name where a misplaced muscle belongs.)
 void ExpressionChecker::keys_never_lower_case() {
     for (std::uint32_t t = 0; t < p().tables.size(); ++t) {
         const TableData* data = p().tables[t].get();
@@ -675,8 +676,8 @@ void ExpressionChecker::keys_never_lower_case() {
                     }
                 auto& d =
                     error("check.impossible_value", at,
-                          fmt::format("table `{}` has the key \"{}\", which is never "
-                                      "found: every look-up of the table is by a text in "
+                          fmt::format("table `{}` has the key \"{}\", which the policy never "
+                                      "finds: every look-up of the table is by a text in "
                                       "lower case (`{}`), which has no capital letter",
                                       data->name, key.str(), source_text(lookups->second.key)));
                 d.help = fmt::format("write the key in lower case, \"{}\"", ascii_lower(key.str()));

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace cpl::check_detail {
 
@@ -504,14 +505,19 @@ void RuleCompiler::check_units(const Typed& typed, const ast::Expr& at, bool cap
             !std::all_of(values->begin(), values->end(),
                          [](const Value& v) { return v.kind == Kind::Number && v.number < 0; }))
             return;
-        auto& d =
-            error("check.negative_units", at.span,
-                  fmt::format("{} {} for every case: units cannot be negative",
-                              cap ? "the cap is" : "the units billed are", (*values)[0].number));
+        // `for k in [1, 2]`, then `k - 3`: each of them (-2 or -1).
+        std::vector<std::int64_t> numbers;
+        for (const Value& v : *values)
+            if (std::find(numbers.begin(), numbers.end(), v.number) == numbers.end())
+                numbers.push_back(v.number);
+        std::string shown = fmt::format("{}", fmt::join(numbers, " or "));
+        auto& d = error("check.negative_units", at.span,
+                        fmt::format("{} {} for every case: units cannot be negative",
+                                    cap ? "the cap is" : "the units billed are", shown));
         d.help = cap ? "`cap units at 0` removes the line"
                      : "units are 0 or more: give the units to bill";
-        d.notes.push_back(fmt::format("`{}` is {} before any case", one_line(source_text(at.span)),
-                                      (*values)[0].number));
+        d.notes.push_back(
+            fmt::format("`{}` is {} before any case", one_line(source_text(at.span)), shown));
         return;
     }
     // `bill 95860 units 0`: a line of 0 units is not added, so the clause bills nothing on
@@ -590,7 +596,10 @@ bool RuleCompiler::modifier_field_never_held(const Typed& typed, const ast::Expr
     if (!field || !typed.type) return false;
     // A list field's elements (`line.modifiers`), or the field's own values.
     bool elements = !field->each && (field->element || typed.type->kind == TypeKind::List);
-    static const std::vector<Value> forms = {Value::of_string("RT"), Value::of_string("59")};
+    // Modifier-shaped values of each kind a field may hold: letters, digits, and a letter and
+    // a digit either way (a spinal level "T1" is one too).
+    static const std::vector<Value> forms = {Value::of_string("RT"), Value::of_string("59"),
+                                             Value::of_string("T1"), Value::of_string("1T")};
     std::optional<NeverHeld> never;
     for (const Value& form : forms) {
         never = never_held(*field, elements, {&form, 1});

@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "expectation.hpp"
 #include "inputs.hpp"
+#include "interpreter/eval/result.hpp"
 #include "lang/diagnostic.hpp"
 #include "lang/files.hpp"
 #include "lang/json_nesting.hpp"
@@ -24,10 +25,11 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
+// As a coder bills it (`95866-50 x1`), as every output of cpl writes a line.
 std::string line_text(std::string_view code, std::int64_t units,
                       const std::vector<std::string>& modifiers) {
-    return fmt::format("{} x{}{}{}", code, units, modifiers.empty() ? "" : " ",
-                       fmt::join(modifiers, " "));
+    return billed_text(code, std::vector<std::string_view>(modifiers.begin(), modifiers.end()),
+                       units);
 }
 
 // Whether `want` is `got`, or, for a section the test lists in part, each entry of `want`

@@ -39,9 +39,13 @@ std::string summary(const Program& program, const Value& v) {
     }
     // A text quoted, as the policy writes it: `""` is seen, and `"a, b"` is one element.
     if (v.kind != Kind::Record) return to_text(v, program.shapes, v.kind == Kind::String);
-    if (v.size == shape_line)
-        return fmt::format("{} x{}", v.items[line_field::code].str(),
+    if (v.size == shape_line) { // as a coder bills it: 95870-LT x1
+        std::vector<std::string_view> modifiers;
+        for (const Value& m : v.items[line_field::modifiers].list())
+            if (m.kind == Kind::String) modifiers.push_back(m.str());
+        return billed_text(v.items[line_field::code].str(), modifiers,
                            v.items[line_field::units].number);
+    }
     if (auto label = record_label(v)) return *label;
     return to_text(v, program.shapes, true);
 }

@@ -183,7 +183,7 @@ TEST_CASE("cpl test compares an unbilled line's modifiers, and --update writes t
     std::string out;
     CHECK(cpl_test(dir, "", out) == 1);
     INFO(out);
-    CHECK(out.find("actual:   95866 x1 50") != std::string::npos);
+    CHECK(out.find("actual:   95866-50 x1") != std::string::npos);
 
     // An expectation of the code alone compares the code alone; --update of one listing no
     // modifiers writes them.
