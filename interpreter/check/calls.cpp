@@ -417,19 +417,11 @@ Typed ExpressionChecker::call(const ast::Call& c, Span span, Scope& scope) {
     if (args.size() == 2 && n == "intersects") {
         never_a_key(fields[0], args[1], c.args[1], false, true);
         // `intersects(line.modifiers, ["xs", "xe"])`: an element the field never holds.
-        for (std::size_t i = 0; i < 2; ++i) {
-            const auto& field = fields[i];
-            const Node& other = args[1 - i];
-            if (!field || field->each || other.op != Op::Const || other.constant.kind != Kind::List)
-                continue;
-            auto never = never_held(*field, true, values_of(other.constant));
-            if (!never) continue;
-            auto& d = error("check.impossible_value", c.args[1 - i].span,
-                            fmt::format("{} never holds \"{}\": each is {}", never->what,
-                                        never->value, never->expected));
-            if (!never->help.empty()) d.help = never->help;
-            break;
-        }
+        for (std::size_t i = 0; i < 2; ++i)
+            if (fields[i] && !fields[i]->each && args[1 - i].op == Op::Const &&
+                args[1 - i].constant.kind == Kind::List &&
+                constant_never_held(*fields[i], true, args[1 - i], c.args[1 - i]))
+                break;
     }
     if (args.size() == 2 && n == "starts_with") never_begins(fields[0], args[0], args[1], c, span);
     // `max` and `min` of a list the case chooses stop a case that leaves it empty: judged as
@@ -779,18 +771,21 @@ void ExpressionChecker::body_at_call(std::uint32_t def, const std::vector<TypeP>
         bodies_to_try_.push_back({def, types, call});
         return;
     }
-    std::vector<std::string> given;
-    for (std::size_t i = 0; i < types.size(); ++i)
-        if (!decl.params[i].type)
-            given.push_back(fmt::format("`{}` {}", decl.params[i].name.text,
-                                        with_article(type_name(types[i]))));
+    // What the call gives its untyped parameters, for a message: written only for one.
+    auto given = [&] {
+        std::vector<std::string> out;
+        for (std::size_t i = 0; i < types.size(); ++i)
+            if (!decl.params[i].type)
+                out.push_back(fmt::format("`{}` {}", decl.params[i].name.text,
+                                          with_article(type_name(types[i]))));
+        return fmt::format("{}", fmt::join(out, " and "));
+    };
     if (bodies_at_calls_.size() >= max_bodies_at_calls && !bodies_at_calls_.count(key)) {
         if (!too_many_bodies_reported_)
             error("check.too_many_types", as_written(call),
                   fmt::format("calls of definitions give their parameters more than {} sets "
                               "of types to check; this call gives `{}` {}",
-                              max_bodies_at_calls, decl.name.text,
-                              shortened(fmt::format("{}", fmt::join(given, " and ")))))
+                              max_bodies_at_calls, decl.name.text, shortened(given())))
                 .help = "give the parameters types (`def f(x: [string])`), or pass each "
                         "definition arguments of fewer kinds";
         too_many_bodies_reported_ = true;
@@ -833,9 +828,8 @@ void ExpressionChecker::body_at_call(std::uint32_t def, const std::vector<TypeP>
     auto& d =
         error(inner->code, at,
               stops ? fmt::format("with {}, `{}` fails on every case that makes this call: {}",
-                                  fmt::join(given, " and "), decl.name.text, why.message)
-                    : fmt::format("with {}, in `{}`: {}", fmt::join(given, " and "), decl.name.text,
-                                  why.message));
+                                  given(), decl.name.text, why.message)
+                    : fmt::format("with {}, in `{}`: {}", given(), decl.name.text, why.message));
     d.notes = why.notes;
     if (inner->help) d.help = inner->help;
     call_causes_[{at.file, at.begin, at.end}] = std::move(why);

@@ -374,6 +374,8 @@ protected:
     const case_schema::Field* schema_field(const CaseField& field, bool elements);
     // A field of a fixed set of values, each in lower case (`provider_role`, `limb`).
     bool all_lower_case(const CaseField& field);
+    std::optional<NeverHeld> holds_none_of(const CaseField& field, bool elements,
+                                           std::span<const Value> forms);
     [[gnu::noinline]] std::optional<NeverHeld> never_held(const CaseField& field, bool elements,
                                                           std::span<const Value> values,
                                                           bool prefixes = false);
@@ -389,6 +391,10 @@ protected:
     // A table looked up by `lower(…)` (operators.cpp), and after every rule and definition,
     // the keys with a capital letter of a table only ever looked up so.
     void looked_up_lowered(const Node& table, const Node& key);
+    Span key_written_at(const TableData& data, std::size_t r, std::string_view key,
+                        Span otherwise) const;
+    bool constant_never_held(const CaseField& field, bool elements, const Node& constant,
+                             const ast::Expr& at);
     void keys_never_lower_case();
     // `L[count(L)]`, `L[count(L) + 1]`: past the end of any list.
     bool past_own_count(const Node& key, const ast::Expr& list);

@@ -1,6 +1,7 @@
 // interpreter/check/operators.cpp — the types binary operators accept and give, and
 // comparisons that can never hold (check.incomparable).
 #include "interpreter/case/case_schema.hpp"
+#include "interpreter/case/case_tables.hpp"
 #include "interpreter/check/in_force.hpp"
 #include "interpreter/check/rules.hpp"
 #include "interpreter/program/reads.hpp"
@@ -230,6 +231,17 @@ ExpressionChecker::muscle_name_never_held(std::span<const Value> values) {
     return std::nullopt;
 }
 
+// A field that holds a value of none of the forms `forms` stands for (a code of each form, a
+// modifier of each shape): what it holds instead, said of the last; none when it may hold one.
+std::optional<ExpressionChecker::NeverHeld>
+ExpressionChecker::holds_none_of(const CaseField& field, bool elements,
+                                 std::span<const Value> forms) {
+    std::optional<NeverHeld> never;
+    for (const Value& form : forms)
+        if (!(never = never_held(field, elements, {&form, 1}))) return std::nullopt;
+    return never;
+}
+
 // `case.provider_role == "profesional"`, `line.code == "9588"`, `"xs" in line.modifiers`,
 // `service_date >= "2023-1-1"`: the types agree, but the case schema says the field never
 // holds the constant (the reader refuses such a case), so the condition can never mean what
@@ -327,16 +339,7 @@ void ExpressionChecker::never_a_key(const std::optional<CaseField>& field, const
         std::size_t r = entry.row;
         const auto& never = entry.never;
         if (!keys_never_found_.insert({&data, never->value}).second) continue;
-        Span span = at.span;
-        if (written != rows_written_by_.end() && r < written->second.size())
-            for (const auto& k : written->second[r]->row->keys) {
-                const auto* lit =
-                    k.literal ? std::get_if<ast::StringLit>(&k.literal->kind) : nullptr;
-                if ((lit && plain(*lit) == never->value) ||
-                    (k.range == ast::TableKey::Range::strings &&
-                     (k.low_text == never->value || k.high_text == never->value)))
-                    span = k.span;
-            }
+        Span span = key_written_at(data, r, never->value, at.span);
         auto& d = error("check.impossible_value", span,
                         fmt::format("table `{}` has the key \"{}\", which is never found: it "
                                     "is looked up with {}, which {}: {} {}",
@@ -640,6 +643,22 @@ void ExpressionChecker::note_call_lookups(std::uint32_t def, const std::vector<N
     }
 }
 
+// Where row `r` of `data` writes the text key `key` (a key, or a bound of a range of
+// strings), in the layer that wrote the row; `otherwise` when no written key is it.
+Span ExpressionChecker::key_written_at(const TableData& data, std::size_t r, std::string_view key,
+                                       Span otherwise) const {
+    auto written = rows_written_by_.find(&data);
+    if (written == rows_written_by_.end() || r >= written->second.size()) return otherwise;
+    Span at = otherwise;
+    for (const auto& k : written->second[r]->row->keys) {
+        const auto* lit = k.literal ? std::get_if<ast::StringLit>(&k.literal->kind) : nullptr;
+        if ((lit && plain(*lit) == key) ||
+            (k.range == ast::TableKey::Range::strings && (k.low_text == key || k.high_text == key)))
+            at = k.span;
+    }
+    return at;
+}
+
 // `lower(name) in sphincter_muscles`: a look-up by a text in lower case, counted by table.
 void ExpressionChecker::looked_up_lowered(const Node& table, const Node& key) {
     bool lowered =
@@ -659,21 +678,14 @@ void ExpressionChecker::keys_never_lower_case() {
         const TableData* data = p().tables[t].get();
         auto lookups = lower_lookups_.find(data);
         if (lookups == lower_lookups_.end() || lookups->second.count < table_named_[t] ||
-            data->name == "muscles")
+            data->name == case_tables::muscles)
             continue;
-        auto written = rows_written_by_.find(data);
         for (std::size_t r = 0; r < data->rows.size(); ++r)
             for (const Value& key : data->rows[r].keys) {
                 if (key.kind != Kind::String || !has_ascii_upper(key.str()) ||
                     !keys_never_found_.insert({data, std::string(key.str())}).second)
                     continue;
-                Span at = lookups->second.key;
-                if (written != rows_written_by_.end() && r < written->second.size())
-                    for (const auto& k : written->second[r]->row->keys) {
-                        const auto* lit =
-                            k.literal ? std::get_if<ast::StringLit>(&k.literal->kind) : nullptr;
-                        if (lit && plain(*lit) == key.str()) at = k.span;
-                    }
+                Span at = key_written_at(*data, r, key.str(), lookups->second.key);
                 auto& d =
                     error("check.impossible_value", at,
                           fmt::format("table `{}` has the key \"{}\", which the policy never "
@@ -845,6 +857,23 @@ bool ExpressionChecker::compared_below_least(const ast::Binary& b, const Typed& 
     return true;
 }
 
+// `line.code == "9588"`, `intersects(line.modifiers, ["xs"])`: a constant (or each element of a
+// constant list) the field never holds (`elements`: of a list field), said at `at`; true
+// when said.
+bool ExpressionChecker::constant_never_held(const CaseField& field, bool elements,
+                                            const Node& constant, const ast::Expr& at) {
+    if (constant.op != Op::Const) return false;
+    auto never = never_held(field, elements, values_of(constant.constant));
+    if (!never) return false;
+    auto& d = error("check.impossible_value", at.span,
+                    elements ? fmt::format("{} never holds \"{}\": each is {}", never->what,
+                                           never->value, never->expected)
+                             : fmt::format("{} is never \"{}\": it is {}", never->what,
+                                           never->value, never->expected));
+    if (!never->help.empty()) d.help = never->help;
+    return true;
+}
+
 void ExpressionChecker::impossible_value(const ast::Binary& b, const Typed& left,
                                          const Typed& right, Span whole) {
     using B = ast::BinaryOp;
@@ -862,15 +891,7 @@ void ExpressionChecker::impossible_value(const ast::Binary& b, const Typed& left
     }
     auto check = [&](const Typed::Field& field, bool elements, const Typed& constant,
                      const ast::Expr& at) {
-        if (constant.node.op != Op::Const) return;
-        auto never = never_held(field, elements, values_of(constant.node.constant));
-        if (!never) return;
-        auto& d = error("check.impossible_value", at.span,
-                        elements ? fmt::format("{} never holds \"{}\": each is {}", never->what,
-                                               never->value, never->expected)
-                                 : fmt::format("{} is never \"{}\": it is {}", never->what,
-                                               never->value, never->expected));
-        if (!never->help.empty()) d.help = never->help;
+        constant_never_held(field, elements, constant.node, at);
     };
     if (!membership) {
         // `line.modifiers == ["xs"]`: a list field against a list, element by element.

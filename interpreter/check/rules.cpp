@@ -497,33 +497,11 @@ RuleCode RuleCompiler::compile_element_exception(const LayeredChange& change,
 
 void RuleCompiler::check_units(const Typed& typed, const ast::Expr& at, bool cap) {
     const Node& units = typed.node;
-    if (units.op != Op::Const || units.constant.kind != Kind::Number) {
-        // Known before any case through a `let` or a definition (`let paid = included - 2`):
-        // negative for every case as surely as written in place.
-        auto values = possible_values(typed);
-        if (!values || values->empty() ||
-            !std::all_of(values->begin(), values->end(),
-                         [](const Value& v) { return v.kind == Kind::Number && v.number < 0; }))
-            return;
-        // `for k in [1, 2]`, then `k - 3`: each of them (-2 or -1).
-        std::vector<std::int64_t> numbers;
-        for (const Value& v : *values)
-            if (std::find(numbers.begin(), numbers.end(), v.number) == numbers.end())
-                numbers.push_back(v.number);
-        std::string shown = fmt::format("{}", fmt::join(numbers, " or "));
-        auto& d = error("check.negative_units", at.span,
-                        fmt::format("{} {} for every case: units cannot be negative",
-                                    cap ? "the cap is" : "the units billed are", shown));
-        d.help = cap ? "`cap units at 0` removes the line"
-                     : "units are 0 or more: give the units to bill";
-        d.notes.push_back(
-            fmt::format("`{}` is {} before any case", one_line(source_text(at.span)), shown));
-        return;
-    }
+    bool written = units.op == Op::Const; // else known through a `let` or a definition
     // `bill 95860 units 0`: a line of 0 units is not added, so the clause bills nothing on
     // any case (a cap at 0 does something: it removes the line). A setting of 0 is a payer's
     // way of billing none, not a mistake.
-    if (!cap && units.constant.number == 0) {
+    if (written && units.constant.kind == Kind::Number && !cap && units.constant.number == 0) {
         if (p().settings_folded_at(units.span)) return;
         warning("check.zero_units", at.span,
                 "the units billed are 0 for every case: this `bill` bills nothing")
@@ -531,14 +509,28 @@ void RuleCompiler::check_units(const Typed& typed, const ast::Expr& at, bool cap
                     "NAME \"reason\"`";
         return;
     }
-    if (units.constant.number >= 0) return;
-    auto& d =
-        error("check.negative_units", at.span,
-              fmt::format("{} {} for every case: units cannot be negative",
-                          cap ? "the cap is" : "the units billed are", units.constant.number));
+    // Negative for every case, written in place or known before any case (`let paid =
+    // included - 2`; `for k in [1, 2]`, then `k - 3`: -2 or -1).
+    auto values = possible_values(typed);
+    if (!values || values->empty() ||
+        !std::all_of(values->begin(), values->end(),
+                     [](const Value& v) { return v.kind == Kind::Number && v.number < 0; }))
+        return;
+    std::vector<std::int64_t> numbers;
+    for (const Value& v : *values)
+        if (std::find(numbers.begin(), numbers.end(), v.number) == numbers.end())
+            numbers.push_back(v.number);
+    std::string shown = fmt::format("{}", fmt::join(numbers, " or "));
+    auto& d = error("check.negative_units", at.span,
+                    fmt::format("{} {} for every case: units cannot be negative",
+                                cap ? "the cap is" : "the units billed are", shown));
     d.help =
         cap ? "`cap units at 0` removes the line" : "units are 0 or more: give the units to bill";
-    note_settings(d, units.span);
+    if (written)
+        note_settings(d, units.span);
+    else
+        d.notes.push_back(
+            fmt::format("`{}` is {} before any case", one_line(source_text(at.span)), shown));
 }
 
 // A modifier a clause puts on (or takes off) a line, when it is a constant or one of known
@@ -600,11 +592,8 @@ bool RuleCompiler::modifier_field_never_held(const Typed& typed, const ast::Expr
     // a digit either way (a spinal level "T1" is one too).
     static const std::vector<Value> forms = {Value::of_string("RT"), Value::of_string("59"),
                                              Value::of_string("T1"), Value::of_string("1T")};
-    std::optional<NeverHeld> never;
-    for (const Value& form : forms) {
-        never = never_held(*field, elements, {&form, 1});
-        if (!never) return false;
-    }
+    auto never = holds_none_of(*field, elements, forms);
+    if (!never) return false;
     error("check.impossible_value", at.span,
           fmt::format("{} is never a modifier: {} {}, so the line would carry what is not one",
                       never->what, field->each || elements ? "each is" : "it is", never->expected))
@@ -637,11 +626,8 @@ void RuleCompiler::check_billed_code(const Typed& code, const ast::Expr& at) {
     // A field none of whose values is a code of any of the three forms.
     static const std::vector<Value> forms = {Value::of_string("95860"), Value::of_string("0001T"),
                                              Value::of_string("G0453")};
-    std::optional<NeverHeld> never;
-    for (const Value& form : forms) {
-        never = never_held(*code.field, code.field->element, {&form, 1});
-        if (!never) return;
-    }
+    auto never = holds_none_of(*code.field, code.field->element, forms);
+    if (!never) return;
     error("check.impossible_value", at.span,
           fmt::format("{} is never a procedure code: {} {}, so the line billed would not be a "
                       "CPT or HCPCS code",
