@@ -1075,8 +1075,7 @@ std::optional<std::string> format_source(const SourceMap& sources, FileId file,
     return std::nullopt;
 }
 
-std::string escape_string(std::string_view text) {
-    std::string out;
+void append_escaped(std::string& out, std::string_view text) {
     for (char c : text) {
         switch (c) {
         case '"':
@@ -1101,6 +1100,11 @@ std::string escape_string(std::string_view text) {
             out += c;
         }
     }
+}
+
+std::string escape_string(std::string_view text) {
+    std::string out;
+    append_escaped(out, text);
     return out;
 }
 

@@ -31,5 +31,7 @@ std::optional<std::string> format_source(const SourceMap& sources, FileId file,
 /// The text of a string as it is written between quotes in a policy file (escapes `"`, `\`,
 /// newlines, tabs and interpolation braces).
 std::string escape_string(std::string_view text);
+/// escape_string's text appended to `out`.
+void append_escaped(std::string& out, std::string_view text);
 
 } // namespace cpl

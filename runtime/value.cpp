@@ -191,10 +191,7 @@ void append_text(std::string& out, const Value& v, const std::vector<Shape>& sha
             return;
         }
         out += '"';
-        if (v.str().find_first_of("\"\\\n\t{}") == std::string_view::npos)
-            out += v.str();
-        else
-            out += escape_string(v.str());
+        append_escaped(out, v.str());
         out += '"';
         return;
     case Kind::Table:

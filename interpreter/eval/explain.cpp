@@ -545,12 +545,10 @@ std::vector<std::string> why_not(const CaseState& s, const Result& result) {
                                         [&](const Line* l) { return l->rule == lines[0]->rule; });
             if (lines.size() > 1) {
                 std::vector<std::string> each;
-                for (const Line* l : lines)
-                    each.push_back(one_rule
-                                       ? billed_text(l->code, l->modifiers, l->units)
-                                       : fmt::format("{} {}",
-                                                     billed_text(l->code, l->modifiers, l->units),
-                                                     note(*l)));
+                for (const Line* l : lines) {
+                    each.push_back(billed_text(l->code, l->modifiers, l->units));
+                    if (!one_rule) fmt::format_to(std::back_inserter(each.back()), " {}", note(*l));
+                }
                 billed += fmt::format(" on {} lines ({})", lines.size(), fmt::join(each, ", "));
             }
             reasons.push_back(one_rule ? fmt::format("{} {}", billed, note(*lines[0])) : billed);
