@@ -9,6 +9,7 @@
 #include "utf8.hpp"
 #include "vocabulary.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <fmt/format.h>
 #include <optional>
@@ -140,14 +141,36 @@ std::size_t unquoted_diagnosis(std::string_view text, std::size_t at) {
     return end - at;
 }
 
+// `&&`, `||` or `!` (not `!=`) at `at`, as C, JavaScript and SQL dialects write `and`, `or`
+// and `not`: the symbol and the word cpl spells it with, or nothing.
+std::optional<std::pair<std::string_view, std::string_view>> logic_symbol(std::string_view text,
+                                                                          std::size_t at) {
+    for (auto [symbol, word] : {std::pair<std::string_view, std::string_view>{"&&", "and"},
+                                {"||", "or"},
+                                {"&", "and"},
+                                {"|", "or"}})
+        if (text.substr(at, symbol.size()) == symbol) return std::pair{symbol, word};
+    if (text.substr(at, 1) == "!" && text.substr(at, 2) != "!=")
+        return std::pair<std::string_view, std::string_view>{"!", "not"};
+    return std::nullopt;
+}
+
 // Mistakes recognised by the text where parsing stopped, whatever the parser expected
-// there: `=` for `==` after an expression, and an ICD-10-CM code without quotes.
+// there: `=` for `==` after an expression, `&&`, `||` or `!` for `and`, `or` or `not`, and an
+// ICD-10-CM code without quotes.
 std::optional<SyntaxError> recognised_mistake(std::string_view text, std::size_t at,
                                               bool after_expression) {
     if (after_expression && lone_equals(text, at))
         return SyntaxError{"parse.assign_for_equals",
                            "`=` does not compare: it names a value, in `let` and `def`", at, 1,
                            "to compare, write `==`"};
+    std::size_t symbol_at = at;
+    while (symbol_at < text.size() && (text[symbol_at] == ' ' || text[symbol_at] == '\t'))
+        ++symbol_at;
+    if (auto logic = logic_symbol(text, symbol_at))
+        return SyntaxError{"parse.logic_symbol",
+                           fmt::format("`{}` is not an operator of cpl", logic->first), symbol_at,
+                           logic->first.size(), fmt::format("write `{}`", logic->second)};
     if (std::size_t length = unquoted_diagnosis(text, at)) {
         std::string code(text.substr(at, length));
         return SyntaxError{
@@ -265,6 +288,34 @@ std::string_view first_word(std::string_view text, std::size_t at) {
     while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])))
         ++end;
     return std::string_view(text).substr(at, std::min<std::size_t>(end - at, 40));
+}
+
+// The words a rule's clauses start with, and the words inside one (`units`, `modifiers`), for
+// a did-you-mean on a word that was read as a setting's restatement.
+const std::vector<std::string_view>& clause_words() {
+    static const std::vector<std::string_view> words = [] {
+        std::vector<std::string_view> all{"cite", "units", "modifiers", "modifier"};
+        for (const auto& clause : vocabulary::clauses)
+            all.push_back(clause.keyword.substr(0, clause.keyword.find(' ')));
+        return all;
+    }();
+    return words;
+}
+
+bool starts_line(std::string_view text, std::size_t at) {
+    return at == 0 || text[at - 1] == '\n';
+}
+
+// A restatement `NAME VALUE` that does not start its line (`  cit "c"`, `bill 95860 unit 2`)
+// whose name is a clause's word or a letter or two from one: a clause misspelt, which ended
+// the rule above and left the rest of it to be read as declarations.
+std::optional<std::string> misspelt_clause(std::string_view text, const ast::Decl& decl) {
+    const auto* restated = std::get_if<ast::SettingValue>(&decl);
+    if (!restated || starts_line(text, restated->name.span.begin)) return std::nullopt;
+    const std::string& name = restated->name.text;
+    const auto& words = clause_words();
+    if (std::find(words.begin(), words.end(), name) != words.end()) return name;
+    return closest(name, words);
 }
 
 // Every `#` comment outside string literals, for the formatter. A string may hold `{expr}`
@@ -404,18 +455,43 @@ ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagno
                 continue;
             }
             for (const auto& node : root->children)
-                if (auto decl = detail::to_decl(*node, file, diagnostics))
+                if (auto decl = detail::to_decl(*node, file, diagnostics)) {
+                    if (auto clause = misspelt_clause(text, *decl)) {
+                        const ast::Ident& name = std::get<ast::SettingValue>(*decl).name;
+                        diagnostics
+                            .error("parse.misspelt_clause", name.span,
+                                   fmt::format("`{}` {}: read as restating a setting, it "
+                                               "ends the declaration before it",
+                                               name.text,
+                                               *clause == name.text ? "does not start a clause"
+                                                                    : "is not a keyword"))
+                            .help = *clause == name.text
+                                        ? fmt::format("`{}` goes right after what it belongs "
+                                                      "to, on the clause's line",
+                                                      name.text)
+                                        : fmt::format("did you mean `{}`?", *clause);
+                        // The clauses after it belong to the declaration above: not read.
+                        offset = next_declaration_start(text, name.span.begin);
+                        break;
+                    }
                     policy.decls.push_back(std::move(*decl));
+                }
         } catch (const pegtl::parse_error& e) {
             SyntaxError error = to_syntax_error(e, text);
             // A word that is not a keyword starts a setting's restatement (`NAME VALUE`): one
             // a letter or two from a keyword (`extend`, `rul`) was that keyword.
             std::string_view word = first_word(text, start);
+            // Indented, one a letter or two from a clause's word (`  whn case.larynx`) was
+            // that clause.
             if (error.help.empty() && error.code == "parse.expected_value" &&
-                !vocabulary::is_reserved(word))
-                if (auto keyword = closest(word, {vocabulary::declaration_words.begin(),
-                                                  vocabulary::declaration_words.end()}))
-                    error.help = fmt::format("did you mean `{}`?", *keyword);
+                !vocabulary::is_reserved(word)) {
+                auto keyword =
+                    starts_line(text, start) ? std::nullopt : closest(word, clause_words());
+                if (!keyword)
+                    keyword = closest(word, {vocabulary::declaration_words.begin(),
+                                             vocabulary::declaration_words.end()});
+                if (keyword) error.help = fmt::format("did you mean `{}`?", *keyword);
+            }
             // What stands where the value goes: a sign (a setting's number has none) or a
             // bare word (a modifier or name is a string: `"XS"`).
             std::size_t at = error.byte;
