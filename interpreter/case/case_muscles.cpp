@@ -80,6 +80,17 @@ void CaseReader::Impl::refuse_repeated_muscles(const Value& list) {
          "list each muscle of a limb once, with its nerve and roots");
 }
 
+/// A muscle the case has a field of its own for (the trapezius, a cranial muscle; the
+/// paraspinals and the sphincters, axial), named in a limb, alone or as an object with a nerve
+/// and roots: counted there, it would make a limited limb complete. `lower` holds the name
+/// lower-cased, after find_muscle found no limb muscle of it.
+void CaseReader::Impl::refuse_muscle_of_elsewhere(std::string_view name) {
+    if (!muscles) return;
+    if (auto field = muscles->elsewhere.find(lower); field != muscles->elsewhere.end())
+        fail(in_quotes(name) + " is not a limb muscle",
+             "list it under \"" + field->second + "\" (with its side) instead of in a limb");
+}
+
 /// A muscle name, resolved through the muscle table, or an object of shape `muscle` for
 /// one the table lacks (its nerve and roots, when given, override the table's).
 Value CaseReader::Impl::read_muscle(od::value& v) {
@@ -91,11 +102,7 @@ Value CaseReader::Impl::read_muscle(od::value& v) {
                  "without a muscle table, give each muscle as " + object_help(name));
         const MuscleIndex::Muscle* muscle = find_muscle(name);
         if (!muscle) {
-            // `lower` holds the lower-cased name after find_muscle.
-            if (auto field = muscles->elsewhere.find(lower); field != muscles->elsewhere.end())
-                fail(in_quotes(name) + " is not a limb muscle",
-                     "list it under \"" + field->second +
-                         "\" (with its side) instead of in a limb");
+            refuse_muscle_of_elsewhere(name);
             // A name with spaces around it (a no-break or zero-width one too) is refused as an
             // object too: the help names the name without them.
             std::string_view bare = name.substr(blank_prefix(name));
@@ -124,7 +131,7 @@ Value CaseReader::Impl::read_muscle(od::value& v) {
         fields[muscle_field::name] = muscle->fields[muscle_field::name];
         if (!has_nerve) fields[muscle_field::nerve] = muscle->fields[muscle_field::nerve];
         if (!has_roots) fields[muscle_field::roots] = muscle->fields[muscle_field::roots];
-    } else if (!has_nerve || !has_roots) {
+    } else if (refuse_muscle_of_elsewhere(name); !has_nerve || !has_roots) {
         std::string needs = !has_nerve && !has_roots ? "\"nerve\" and \"roots\""
                             : !has_nerve             ? "\"nerve\""
                                                      : "\"roots\"";

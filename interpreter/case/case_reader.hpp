@@ -128,8 +128,9 @@ struct CaseReader::Impl {
     void refuse_repeats(const Value& list);
     Value read_date(od::value& v);
     Value read_count(od::value& v, std::int64_t max);
-    Value read_muscle(od::value& v);                 // case_muscles.cpp
-    void refuse_repeated_muscles(const Value& list); // case_muscles.cpp
+    Value read_muscle(od::value& v);                        // case_muscles.cpp
+    void refuse_repeated_muscles(const Value& list);        // case_muscles.cpp
+    void refuse_muscle_of_elsewhere(std::string_view name); // case_muscles.cpp
 
     // --- Failing (case_errors.cpp) ---------------------------------------------------------
 

@@ -33,6 +33,7 @@ struct Elsewhere {
 inline constexpr Elsewhere elsewhere[] = {
     {"cranial_muscle_names", "cranial_muscles"},
     {"axial_muscles", "axial_muscles"},
+    {"sphincter_muscles", "axial_muscles"},
 };
 
 } // namespace case_tables
