@@ -6,6 +6,7 @@
 #include "interpreter/program/expressions.hpp"
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -117,7 +118,8 @@ void compact(CaseState& s);
 // review.cpp: a submitted claim reviewed by the edits.
 void review(CaseState& s, Result& result, Value submitted, std::size_t first_index);
 void note_reason(CaseState& s, int line, std::string_view status, const Edit& edit);
-void note_modifier_change(CaseState& s, int line, std::string_view what, std::string_view modifier);
+void note_modifier_change(CaseState& s, int line, std::string_view what, std::string_view modifier,
+                          std::optional<std::string> because);
 
 // explain.cpp: `because` trails and --why-not.
 std::string explain_condition(CaseState& s, const ClauseCode& c);

@@ -208,9 +208,11 @@ void note_reason(CaseState& s, int line, std::string_view status, const Edit& ed
 
 namespace {
 
-// Why a modifier changed on a submitted line, in the edit's own words.
-std::string modifier_change(std::string_view what, std::string_view modifier,
-                            const RuleCode& rule) {
+// Why a modifier changed on a submitted line, in the edit's own words: its `because` before
+// the change, else its description.
+std::string modifier_change(std::string_view what, std::string_view modifier, const RuleCode& rule,
+                            std::optional<std::string> because) {
+    if (because) return fmt::format("modifier {} {}: {}", modifier, what, *because);
     if (rule.doc.empty()) return fmt::format("modifier {} {}", modifier, what);
     std::string reason = rule.doc;
     // "The code is …" reads as a clause after the colon; an acronym ("NCCI …") stays as written.
@@ -224,11 +226,11 @@ std::string modifier_change(std::string_view what, std::string_view modifier,
 
 // On review a changed modifier adjusts the submitted line: say so on the line and in edits,
 // in the edit's own words. (Outside review nothing is said, so nothing is written.)
-void note_modifier_change(CaseState& s, int line, std::string_view what,
-                          std::string_view modifier) {
+void note_modifier_change(CaseState& s, int line, std::string_view what, std::string_view modifier,
+                          std::optional<std::string> because) {
     if (!s.verdicts) return;
     Edit e = make_edit(s, "info", s.lines[static_cast<std::size_t>(line)].line.code);
-    e.message = s.context.arena.copy(modifier_change(what, modifier, *s.rule));
+    e.message = s.context.arena.copy(modifier_change(what, modifier, *s.rule, std::move(because)));
     note_reason(s, line, "adjusted", e);
     s.edits.push_back(std::move(e));
 }

@@ -118,10 +118,15 @@ Value invariant_let(CaseState& s, std::size_t index, const ClauseCode& c) {
 // Why a cap cut a line, in the edit's words: its `because` before the cap, which can name the
 // limit's value and the counts (computed here even without --explain: a cap is rare), else
 // its description. A reason that cannot be worded says so; it never stops the case.
-std::string cap_reason(CaseState& s, const ClauseCode& cap) {
+std::optional<std::string> because_before(CaseState& s, const ClauseCode& clause) {
     const auto& clauses = s.rule->clauses;
-    for (auto i = static_cast<std::size_t>(&cap - clauses.data()); i-- > 0;)
+    for (auto i = static_cast<std::size_t>(&clause - clauses.data()); i-- > 0;)
         if (clauses[i].kind == ast::ClauseKind::Because) return worded(s, clauses[i].expr);
+    return std::nullopt;
+}
+
+std::string cap_reason(CaseState& s, const ClauseCode& cap) {
+    if (auto because = because_before(s, cap)) return *std::move(because);
     return s.rule->doc.empty() ? s.rule->name : s.rule->doc;
 }
 
@@ -178,7 +183,8 @@ std::string cap_reason(CaseState& s, const ClauseCode& cap) {
     if (std::find(modifiers.begin(), modifiers.end(), modifier) != modifiers.end()) return;
     modifiers.insert(c.first ? modifiers.begin() : modifiers.end(), modifier);
     s.claim_dirty = true;
-    note_modifier_change(s, line, "added", modifier);
+    // On review the line's verdict says why, as a cap does: in the `because` before it.
+    if (s.verdicts) note_modifier_change(s, line, "added", modifier, because_before(s, c));
     if (s.explain) explain_modifier(s, line, "added", modifier);
 }
 
@@ -189,7 +195,7 @@ std::string cap_reason(CaseState& s, const ClauseCode& cap) {
     if (it == modifiers.end()) return;
     modifiers.erase(it);
     s.claim_dirty = true;
-    note_modifier_change(s, line, "removed", modifier);
+    if (s.verdicts) note_modifier_change(s, line, "removed", modifier, because_before(s, c));
     if (s.explain) explain_modifier(s, line, "removed", modifier);
 }
 
