@@ -19,6 +19,7 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <set>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <utility>
@@ -31,20 +32,30 @@ namespace {
 
 // The walk of one directory. A directory that cannot be listed is an entry of its own: the
 // recursive iterator stopped at it, and the files below it and after it were skipped without
-// a word.
+// a word. A link to a directory is followed, as a link to a file is (its cases would be
+// missing from the run without a word), and a directory already walked (a link to a parent,
+// or to a directory found by another path) is walked once: `visited` holds them by device and
+// inode. Each directory's entries are taken in name order, so the path a file is found by does
+// not depend on the order the system lists them in.
 void walk(const fs::path& dir, const std::vector<std::string>& suffixes,
-          std::vector<FoundFile>& out) {
+          std::vector<FoundFile>& out, std::set<std::pair<dev_t, ino_t>>& visited) {
+    struct stat self {};
+    if (stat(dir.c_str(), &self) == 0 && !visited.insert({self.st_dev, self.st_ino}).second) return;
     std::error_code ec;
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::vector<fs::directory_entry> entries;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+        entries.push_back(*it);
+    std::sort(entries.begin(), entries.end(),
+              [](const auto& a, const auto& b) { return a.path() < b.path(); });
+    for (const auto& entry : entries) {
         std::error_code kind;
-        if (it->is_directory(kind)) {
-            // A link to a directory is not followed: a link to a parent would never end.
-            if (!it->is_symlink(kind)) walk(it->path(), suffixes, out);
+        if (entry.is_directory(kind)) {
+            walk(entry.path(), suffixes, out, visited);
             continue;
         }
         // Anything but a directory: a dangling link or a FIFO named like a case is the
         // caller's to report, not to skip without a word.
-        std::string path = it->path().string();
+        std::string path = entry.path().string();
         for (const auto& suffix : suffixes)
             if (path.ends_with(suffix)) {
                 out.push_back({path, {}});
@@ -59,7 +70,8 @@ void walk(const fs::path& dir, const std::vector<std::string>& suffixes,
 std::vector<FoundFile> files_below(const std::string& dir,
                                    const std::vector<std::string>& suffixes) {
     std::vector<FoundFile> out;
-    walk(dir, suffixes, out);
+    std::set<std::pair<dev_t, ino_t>> visited;
+    walk(dir, suffixes, out, visited);
     std::sort(out.begin(), out.end(),
               [](const FoundFile& a, const FoundFile& b) { return a.path < b.path; });
     return out;
@@ -82,6 +94,14 @@ public:
             // Its line in the output, in its place, as every input that should have held cases.
             if (fcntl(STDIN_FILENO, F_GETFD) == -1) {
                 problem("<stdin>", "standard input is closed [run.cannot_read]");
+                return;
+            }
+            // `cpl run - < cases.jsonl >> cases.jsonl`: read back as they are written, the
+            // results would never end, as for a file named.
+            if (struct stat in{}; fstat(STDIN_FILENO, &in) == 0 && is_output(in)) {
+                problem("<stdin>", "cannot read standard input: it is the file the results are "
+                                   "being written to (standard output), so the run would read "
+                                   "its own results [run.input_is_output]");
                 return;
             }
             std::size_t before = read_.cases + read_.problems;
@@ -184,15 +204,18 @@ private:
     // Whether `path` is the regular file standard output writes to (the shell made it before
     // the run began, so a directory's walk finds it).
     bool is_standard_output(const std::string& path) {
+        struct stat in {};
+        return stat(path.c_str(), &in) == 0 && is_output(in);
+    }
+
+    bool is_output(const struct stat& in) {
         if (!output_known_) {
             output_known_ = true;
             struct stat out {};
             if (fstat(STDOUT_FILENO, &out) == 0 && S_ISREG(out.st_mode))
                 output_ = std::pair{out.st_dev, out.st_ino};
         }
-        struct stat in {};
-        return output_ && stat(path.c_str(), &in) == 0 &&
-               std::pair{in.st_dev, in.st_ino} == *output_;
+        return output_ && std::pair{in.st_dev, in.st_ino} == *output_;
     }
 
     // A JSON Lines file may be a pipe or a device (that is what streaming is for), but not a

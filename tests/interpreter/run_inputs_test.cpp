@@ -259,6 +259,40 @@ TEST_CASE("cpl run never reads the file its results are written to") {
     CHECK(std::count(results.begin(), results.end(), '\n') == 3);
     CHECK(results.find("is the file the results are being written to (standard output)") !=
           std::string::npos);
+    // Standard input that is the file (`- < out >> out`): refused as `<stdin>`, one line, and
+    // the file does not grow without end (it filled a disk).
+    status = std::system(fmt::format("timeout 20 '{}' run --format json - <'{}' >>'{}' 2>'{}'",
+                                     CPL_BINARY, out.string(), out.string(), err.string())
+                             .c_str());
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 1);
+    results = cpl::test::slurp(out);
+    CHECK(std::count(results.begin(), results.end(), '\n') == 4);
+    CHECK(results.find("<stdin>: cannot read standard input: it is the file the results are being "
+                       "written to") != std::string::npos);
     fs::remove_all(dir);
     fs::remove(err);
+}
+
+// A link to a directory was skipped without a word: its cases were missing from the run, and
+// `cpl diff --cases` said "0 of 1 cases change". Followed now; a link to a parent is read once.
+TEST_CASE("cpl run DIR follows a link to a directory, and reads a directory reached twice once") {
+    fs::path dir = cpl::test::fresh_dir("run_linked_dir");
+    fs::create_directories(dir / "batch");
+    fs::create_directories(dir / "shared");
+    std::ofstream(dir / "batch" / "a.json") << R"({"id": "a", "date_of_service": "2025-06-02"})";
+    std::ofstream(dir / "shared" / "b.json") << R"({"id": "b", "date_of_service": "2025-06-02"})";
+    fs::create_directory_symlink("../shared", dir / "batch" / "more");
+    fs::create_directory_symlink("..", dir / "batch" / "up"); // batch again, and shared
+    fs::path out = dir.parent_path() / "run_linked_dir.out";
+    int status = std::system(fmt::format("timeout 20 '{}' run --format json '{}' >'{}' 2>/dev/null",
+                                         CPL_BINARY, (dir / "batch").string(), out.string())
+                                 .c_str());
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    std::string results = cpl::test::slurp(out);
+    CHECK(std::count(results.begin(), results.end(), '\n') == 2);
+    CHECK(results.find("\"case\": \"a\"") < results.find("\"case\": \"b\""));
+    fs::remove_all(dir);
+    fs::remove(out);
 }
