@@ -7,6 +7,7 @@
 #include "lang/diagnostic.hpp"
 #include "lang/files.hpp"
 #include "lang/json_nesting.hpp"
+#include "lang/suggest.hpp"
 #include "lang/utf8.hpp"
 #include "lang/vocabulary.hpp"
 
@@ -576,18 +577,22 @@ int test(const TestOptions& options) {
             const auto& layers = program.layers;
             const std::string& layer = options.coverage_layer;
             if (!layer.empty() && std::find(layers.begin(), layers.end(), layer) == layers.end()) {
-                eprint("cpl test: --coverage-layer {}: policy {} has no such layer; its layers "
-                       "are {}\n",
-                       shown(layer), program.name, fmt::join(layers, ", "));
+                // Said as a usage error, though after the tests: a policy's layers are known
+                // once a test has loaded it.
+                auto near = closest(layer, {layers.begin(), layers.end()});
+                eprint("cpl test: error: --coverage-layer {}: policy {} has no such layer; its "
+                       "layers are {} [usage]\n  help: {}\n",
+                       shown(layer), program.name, fmt::join(layers, ", "),
+                       near ? fmt::format("did you mean `{}`?", *near)
+                            : std::string("name a layer of the policy tested"));
                 bad_layer = true;
                 continue;
             }
             print("{}", coverage_report(program, covered, layer));
         }
-    if (options.update)
-        print("{} passed, {} failed, {} updated\n", passed, failed, updated);
-    else
-        print("{} passed, {} failed\n", passed, failed);
+    // The last line is the contract's `N passed, N failed`, with --update too.
+    if (options.update) print("{} updated\n", updated);
+    print("{} passed, {} failed\n", passed, failed);
     return bad_layer ? 2 : failed ? 1 : 0;
 }
 
