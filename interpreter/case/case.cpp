@@ -369,17 +369,18 @@ std::string CaseReader::Impl::recover_id() {
 
 // " at column C" (or " at line L, column C") of byte `at` of `text`: columns count characters;
 // a case on one line (a JSON Lines line, whose origin names its line already) gets the column.
+// A line ends at LF, CR LF or CR alone, as an editor shows a file written with any of them.
 std::string place_in(std::string_view text, std::size_t at) {
     std::size_t line = 1, column = 1;
     for (std::size_t i = 0; i < at; ++i) {
-        if (text[i] == '\n') {
+        if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'))) {
             line++;
             column = 1;
-        } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+        } else if (text[i] != '\r' && (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
             ++column;
         }
     }
-    return text.find('\n') == std::string_view::npos
+    return text.find_first_of("\r\n") == std::string_view::npos
                ? fmt::format(" at column {}", column)
                : fmt::format(" at line {}, column {}", line, column);
 }

@@ -788,6 +788,11 @@ TEST_CASE("#12: a JSON syntax error in a case says where it is") {
     CHECK(out.error == "case x: the case is not valid JSON at line 2, column 26");
     out = session.run("{\"id\": \"x\",\n \"diagnoses\": [1,}");
     CHECK(out.error == "case x: diagnoses[0]: expected a string");
+    // Lines that end with CR alone or CR LF are lines, as an editor shows them.
+    out = session.run("{\"id\": \"x\",\r \"diagnoses\": [\"G56.01\",}");
+    CHECK(out.error == "case x: the case is not valid JSON at line 2, column 25");
+    out = session.run("{\"id\": \"x\",\r\n \"diagnoses\": [\"G56.01\",}");
+    CHECK(out.error == "case x: the case is not valid JSON at line 2, column 25");
     // Refused before it was read (an unclosed string): where the text ended, leaving it open.
     out = session.run("{\"id\": \"x\",\n \"diagnoses\": [\"G56.01]}");
     CHECK(out.error ==
