@@ -236,16 +236,20 @@ int bench(const BenchOptions& options) {
     std::vector<std::string> cases;
     std::size_t bytes = 0;
     std::vector<std::string> given;
+    std::size_t not_read = 0; // given lines or files that held no case to read
     if (!options.inputs.empty()) {
         // Cases asked for and not read must not turn into a measure of generated ones.
         InputsRead read =
             for_each_case(options.inputs, [&](std::string_view text, const std::string&) {
                 given.emplace_back(text);
             });
-        if (!read.ok || given.empty()) {
-            eprint("cpl bench: error: the given cases could not all be read; nothing measured\n");
+        // A line that could not be read (blank, too long) is one case that could not be used,
+        // said on standard error where it is, as a case the policy refuses is counted.
+        if (given.empty()) {
+            eprint("cpl bench: error: none of the given cases could be read; nothing measured\n");
             return 1;
         }
+        not_read = read.problems;
         // Given cases none of which the policy can use would measure the error path alone.
         Session trial(program);
         std::string first_error;
@@ -349,10 +353,11 @@ int bench(const BenchOptions& options) {
     getrusage(RUSAGE_SELF, &usage);
     print("policy            {} ({}, {})\n", program.name, counted(program.rules.size(), "rule"),
           counted(program.edits.size(), "edit"));
-    print("cases             {} {}, {:.1f} MB of JSON, {} could not be used, {} lines billed\n",
+    print("cases             {} {}, {:.1f} MB of JSON, {} could not be used{}, {} lines billed\n",
           cases.size(),
           given.empty() ? "generated" : fmt::format("from {} given cases", given.size()),
-          static_cast<double>(bytes) / 1e6, errors, lines);
+          static_cast<double>(bytes) / 1e6, errors,
+          not_read ? fmt::format(" ({} more given could not be read)", not_read) : "", lines);
     print("load + check      {:.2f} ms median of {}{}\n", percentile(loads, 0.5), loads.size(),
           text_loads.empty()
               ? ""

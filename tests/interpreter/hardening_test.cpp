@@ -9,6 +9,7 @@
 #include "lang/utf8.hpp"
 
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <sys/stat.h>
 
 using namespace cpl;
@@ -833,4 +834,21 @@ TEST_CASE("a long case id is cut in text output, whole in JSON") {
     CHECK(text.out.find("\u2026 (10000 bytes) (policy standard)") != std::string::npos);
     Ran json = cpl_cli("run --format json '" + (dir / "case.json").string() + "'", "");
     CHECK(json.out.find(id) != std::string::npos);
+}
+
+// One blank line among given cases made `cpl bench` measure nothing (exit 1), where a line
+// that is not JSON is counted as a case that could not be used: now the blank one is too.
+TEST_CASE("cpl bench measures given cases when a line of them cannot be read") {
+    auto dir = scratch_dir("bench_blank_line");
+    std::string path = (dir / "given.jsonl").string();
+    std::ofstream(path) << R"({"id": "a", "date_of_service": "2025-06-02"})"
+                        << "\n\n"
+                        << R"({"id": "b", "date_of_service": "2025-06-02"})"
+                        << "\n";
+    Ran ran = cpl_cli("bench --cases 4 '" + path + "'");
+    CHECK(ran.status == 0);
+    CHECK(ran.err.find("given.jsonl:2: error: the line is blank") != std::string::npos);
+    CHECK(ran.out.find("4 from 2 given cases") != std::string::npos);
+    CHECK(ran.out.find("(1 more given could not be read)") != std::string::npos);
+    std::filesystem::remove_all(dir);
 }
