@@ -405,9 +405,15 @@ int test(const TestOptions& options) {
     }
     // An expectation whose case was renamed or deleted tests nothing any more: said, and failed.
     for (const auto& stray : strays) {
-        print("FAIL {}: there is no {} beside it: a test is NAME.case.json beside "
-              "NAME.expected.json\n",
-              shown(stray), shown(fs::path(case_of(stray)).filename().string()));
+        std::string case_name = fs::path(case_of(stray)).filename().string();
+        std::error_code ec;
+        if (fs::is_directory(case_of(stray), ec))
+            print("FAIL {}: {} beside it is a directory, not a case file\n", shown(stray),
+                  shown(case_name));
+        else
+            print("FAIL {}: there is no {} beside it: a test is NAME.case.json beside "
+                  "NAME.expected.json\n",
+                  shown(stray), shown(case_name));
         ++failed;
     }
     for (const auto& file : files) {

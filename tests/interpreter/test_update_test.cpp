@@ -151,6 +151,12 @@ TEST_CASE("cpl test counts each test once, fails what tests nothing, and updates
     CHECK(out.find("lost.expected.json: there is no lost.case.json beside it") !=
           std::string::npos);
     CHECK(out.find("1 passed, 1 failed") != std::string::npos);
+    // Its case a directory: said so, not that there is none.
+    fs::create_directory(dir / "lost.case.json");
+    REQUIRE(cpl_test(dir, "", out) == 1);
+    CHECK(out.find("lost.expected.json: lost.case.json beside it is a directory, not a case "
+                   "file") != std::string::npos);
+    fs::remove(dir / "lost.case.json");
     fs::remove(dir / "lost.expected.json");
     // `{}` states nothing of the result, nor does an empty section listed in part: each
     // fails; --update writes the claim into it.
