@@ -7,18 +7,23 @@
 // chunks in flight are bounded, so memory stays flat whatever the size of the batch.
 #include "commands.hpp"
 #include "inputs.hpp"
+#include "interpreter/case/case_schema.hpp"
 #include "lang/utf8.hpp"
 #include "ordered_pool.hpp"
 
 #include <algorithm>
 #include <exception>
+#include <filesystem>
 #include <fmt/format.h>
 #include <memory>
+#include <optional>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 
 namespace cpl::cli {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -149,6 +154,25 @@ unsigned jobs_for(const RunOptions& options) {
     return std::max(1u, std::thread::hardware_concurrency());
 }
 
+// A case file that does not exist and reads as an option's second value: `--why-not 95886
+// 95909` (the option takes one value, repeated for more) or `--explain expressions` (its value
+// follows `=`). The help that says so, or nothing.
+std::optional<std::string> value_taken_for_a_case(const RunOptions& options,
+                                                  const std::string& input) {
+    std::error_code ec;
+    if (input == "-" || fs::exists(fs::symlink_status(input, ec))) return std::nullopt;
+    std::string upper = input;
+    for (char& c : upper)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (!options.why_not.empty() && case_schema::is_code(upper))
+        return fmt::format("`{0}` is no case file: a second code for --why-not? The option takes "
+                           "one value, repeated for more: `--why-not {1} --why-not {0}`",
+                           input, options.why_not.back());
+    if (input == "words" || input == "expressions")
+        return fmt::format("`{0}` is no case file: write `--explain={0}`, with `=`", input);
+    return std::nullopt;
+}
+
 } // namespace
 
 // Of external linkage: a store to it cannot be optimised away, so the program left to the end
@@ -162,6 +186,12 @@ int run(const RunOptions& options) {
                "[run.stdin_twice]\n");
         return 2;
     }
+    for (const auto& input : options.cases)
+        if (auto help = value_taken_for_a_case(options, input)) {
+            eprint("cpl run: error: {} does not exist [usage]\n  help: {}\n", printable(input),
+                   printable(*help));
+            return 2;
+        }
     Loaded loaded = load_policy(options.policy);
     if (!report(loaded)) return 1;
     // The process ends when the run does: freeing the program's nodes one by one would cost

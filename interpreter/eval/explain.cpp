@@ -474,6 +474,14 @@ std::optional<std::string> why_not_problem(const Program& program, std::string_v
     each_rule(program, [&](const RuleCode& r) { names.push_back(r.name); });
     auto guess = closest(asked, names);
     std::string did_you_mean = guess ? fmt::format("; did you mean {}?", *guess) : "";
+    // `g0255`, `0106t`: a code written in lower case.
+    std::string upper(asked);
+    for (char& c : upper)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (upper != asked && case_schema::is_code(upper))
+        return fmt::format("{} is no rule, edit or exception of policy {}, and a code is written "
+                           "in capitals; did you mean {}?",
+                           asked, program.name, upper);
     if (names_no_code(asked) || guess)
         return fmt::format("policy {} has no rule, edit or exception named {}{}", program.name,
                            asked, did_you_mean);
