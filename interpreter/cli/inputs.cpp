@@ -189,8 +189,8 @@ public:
             // A pipe (`cpl run <(…)`) is not waited on by name: it streams from standard input.
             std::error_code pipe_ec;
             if (fs::is_fifo(input, pipe_ec))
-                why += ", but a pipe: give its cases as JSON Lines on standard input "
-                       "(`… | cpl run -`)";
+                why += ", but a pipe: give its cases as JSON Lines on standard input, "
+                       "with `-` in its place (`… | cpl run -`, `cpl diff P --cases -`)";
             problem(input, fmt::format("cannot read the case file: it {} [run.cannot_read]", why));
             return;
         }

@@ -754,7 +754,11 @@ TEST_CASE("a pipe named as a case file is not waited on, and its help says to st
     Ran ran = cpl_cli("run --format json '" + fifo + "'", "");
     CHECK(ran.status == 1);
     CHECK(ran.out.find("it is not a regular file, but a pipe: give its cases as JSON Lines on "
-                       "standard input") != std::string::npos);
+                       "standard input, with `-` in its place") != std::string::npos);
+    // `cpl diff --cases` reads its cases so too: the help names its form.
+    Ran diff = cpl_cli("diff policies/commercial.cpl --cases '" + fifo + "'", "");
+    CHECK(diff.status == 1);
+    CHECK(diff.err.find("`cpl diff P --cases -`") != std::string::npos);
 }
 
 TEST_CASE("#12: `cpl fmt` that cannot finish writing leaves the policy as it was") {
