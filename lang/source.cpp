@@ -37,9 +37,14 @@ bool is_normal(std::string_view text) {
 } // namespace
 
 SourceFile::SourceFile(std::string path, std::string text)
-    : path_(std::move(path)), owned_(normalized(std::move(text))), text_(owned_) {}
+    : path_(std::move(path)),
+      had_byte_order_mark_(std::string_view(text).starts_with("\xEF\xBB\xBF")) {
+    owned_ = normalized(std::move(text));
+    text_ = owned_;
+}
 
-SourceFile::SourceFile(std::string path, Lasting text) : path_(std::move(path)) {
+SourceFile::SourceFile(std::string path, Lasting text)
+    : path_(std::move(path)), had_byte_order_mark_(text.text.starts_with("\xEF\xBB\xBF")) {
     if (is_normal(text.text))
         text_ = text.text;
     else

@@ -48,6 +48,9 @@ public:
 
     const std::string& path() const { return path_; }
     std::string_view text() const { return text_; }
+    /// Whether the text given began with a byte order mark (dropped from text()): an editor
+    /// that counts it puts the first line's columns one further.
+    bool had_byte_order_mark() const { return had_byte_order_mark_; }
     Location locate(std::uint32_t offset) const;
     /// The text of a 1-based line, without its line break.
     std::string_view line_text(std::uint32_t line) const;
@@ -59,6 +62,7 @@ private:
     std::string path_;
     std::string owned_;     // the text, unless it is Lasting and already normal
     std::string_view text_; // owned_, or the Lasting text
+    bool had_byte_order_mark_ = false;
     mutable std::once_flag lines_found_;
     mutable std::vector<std::uint32_t> line_starts_;
 };

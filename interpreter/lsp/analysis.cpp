@@ -209,11 +209,21 @@ const LineIndex& Analysis::lines(FileId file) const {
     return it->second;
 }
 
+// The document's own text as the client sent it may begin with a byte order mark, which the
+// analysed text dropped: its first line's columns are counted with it, as completion's are.
+std::uint32_t Analysis::mark_width(FileId file) const {
+    if (!mine(file) || !sources->get(file).had_byte_order_mark()) return 0;
+    return encoding == Encoding::utf16 ? 1 : 3; // U+FEFF: one UTF-16 unit, three UTF-8 bytes
+}
+
 Position Analysis::position(FileId file, std::uint32_t offset) const {
-    return lines(file).position(offset, encoding);
+    Position p = lines(file).position(offset, encoding);
+    if (p.line == 0) p.character += mark_width(file);
+    return p;
 }
 
 std::uint32_t Analysis::offset(FileId file, Position position) const {
+    if (position.line == 0) position.character -= std::min(position.character, mark_width(file));
     return lines(file).offset(position, encoding);
 }
 

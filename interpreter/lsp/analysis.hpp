@@ -54,6 +54,7 @@ struct Analysis {
 
 private:
     const LineIndex& lines(FileId file) const;
+    std::uint32_t mark_width(FileId file) const;
     mutable std::map<FileId, LineIndex> lines_;
 };
 

@@ -890,3 +890,25 @@ TEST_CASE("lsp: completion mid-edit offers the names the document declares, save
                                "cite \"c\"\noverride rule "}}}}});
     CHECK(labels(server.request("textDocument/completion", at(unsaved, 2, 14))).count("mine"));
 }
+
+// Found by a hunt of the authoring tools: in a document that begins with a byte order mark, as
+// the client sent it, every range and position on its first line was a column early
+// (diagnostics, symbols, references, hover), where completion counted the mark.
+TEST_CASE("lsp: the first line of a document with a byte order mark is counted as the client "
+          "has it") {
+    fs::path dir = scratch("bom_positions");
+    LspClient server(dir.string());
+    initialize(server, dir);
+    std::string uri = uri_of(dir / "bom.cpl");
+    // In the client's text (UTF-16): the reference `a` at 31, `bogus` at 35.
+    json diagnostics =
+        open(server, uri, "\xEF\xBB\xBFpolicy bom1 def a = 1 def b = a + bogus\n")["diagnostics"];
+    INFO(diagnostics.dump());
+    REQUIRE(diagnostics.size() == 1);
+    CHECK(diagnostics[0]["range"]["start"]["character"] == 35);
+    CHECK(diagnostics[0]["range"]["end"]["character"] == 40);
+    json hover = server.request("textDocument/hover", at(uri, 0, 31));
+    INFO(hover.dump());
+    CHECK(hover["result"]["range"]["start"]["character"] == 31);
+    CHECK(server.request("textDocument/hover", at(uri, 0, 30))["result"].is_null());
+}
