@@ -74,11 +74,24 @@ int fmt(const FmtOptions& options) {
             if (source == *formatted) {
                 at = end = 0;
                 bool bom = text->starts_with("\xEF\xBB\xBF");
-                bool cr = text->find('\r') != std::string::npos;
-                what += cr && bom
-                            ? ": its lines end with CR LF, and it begins with a byte order mark"
-                        : cr ? ": its lines end with CR LF (canonical form ends them with LF)"
-                             : ": it begins with a byte order mark";
+                // The first line that ends otherwise than with LF, by what it ends with (CR LF
+                // or CR alone): only LFs come before the first CR.
+                std::size_t cr = text->find('\r');
+                std::string ending;
+                if (cr != std::string::npos) {
+                    auto line =
+                        std::count(text->begin(), text->begin() + static_cast<long>(cr), '\n');
+                    for (long l = 0; l < line; ++l)
+                        at = static_cast<std::uint32_t>(source.find('\n', at) + 1);
+                    end = at;
+                    ending = fmt::format(
+                        "line {} ends with {} (canonical form ends every line with LF)", line + 1,
+                        cr + 1 < text->size() && (*text)[cr + 1] == '\n' ? "CR LF" : "CR alone");
+                }
+                what += !ending.empty() && bom
+                            ? fmt::format(": {}, and it begins with a byte order mark", ending)
+                        : !ending.empty() ? ": " + ending
+                                          : ": it begins with a byte order mark";
             }
             report.error("fmt.not_canonical", Span{id, at, end}, what).help =
                 from_stdin ? "run `cpl fmt -` to have it in canonical form"
