@@ -856,3 +856,18 @@ TEST_CASE("cpl bench measures given cases when a line of them cannot be read") {
     CHECK(ran.out.find("(1 more given could not be read)") != std::string::npos);
     std::filesystem::remove_all(dir);
 }
+
+// Found by a hunt of the authoring tools: `cpl fmt` renamed its new text over the file, so a
+// second name of it (a hard link) kept the old text.
+TEST_CASE("cpl fmt writes a file of several names in place, so every name sees the new text") {
+    auto dir = scratch_dir("fmt_hard_link");
+    std::string path = (dir / "a.cpl").string();
+    std::ofstream(path) << "policy s\ndef   x=1\n";
+    std::filesystem::create_hard_link(path, dir / "b.cpl");
+    Ran ran = cpl_cli("fmt '" + path + "'");
+    CHECK(ran.status == 0);
+    CHECK(slurp(dir / "b.cpl") == "policy s\n\ndef x = 1\n");
+    CHECK(std::filesystem::hard_link_count(path) == 2);
+    CHECK(std::distance(std::filesystem::directory_iterator(dir), {}) == 2); // no temp left
+    std::filesystem::remove_all(dir);
+}
