@@ -33,8 +33,10 @@ int fmt(const FmtOptions& options) {
     bool from_stdin =
         std::find(options.files.begin(), options.files.end(), "-") != options.files.end();
     if (from_stdin && options.files.size() > 1) {
+        bool twice = std::count(options.files.begin(), options.files.end(), "-") > 1;
         eprint("cpl fmt: error: `-` (standard input, formatted to standard output) cannot be "
-               "given with other files [fmt.stdin_with_files]\n");
+               "given {} [fmt.stdin_with_files]\n",
+               twice ? "more than once: standard input is read once" : "with other files");
         return 2;
     }
     int status = 0;

@@ -284,7 +284,7 @@ void Page::requirements() {
     Block t{Block::table, 0, {}, {{text("requirement")}, {text("why")}}, {}, {}};
     if (layered()) t.items.push_back({text("policy")});
     for (const RequirementCode* r : shown) {
-        std::vector<Inlines> row{{code(r->condition)}, {text(r->reason)}};
+        std::vector<Inlines> row{{code(one_line(r->condition))}, {text(r->reason)}};
         if (layered()) row.push_back({text(r->layer)});
         t.rows.push_back(std::move(row));
     }
@@ -345,7 +345,13 @@ void Page::tables() {
                 text(fmt::format("Rows removed from the base's table ({}): ", removed.size()))};
             for (std::size_t i = 0; i < removed.size(); ++i) {
                 if (i) line.push_back(text(", "));
-                line.push_back(code(removed[i].substr(1, removed[i].size() - 2)));
+                // `cpl diff` names a key as policy text (`mue["95885"]`); the table's own cells
+                // show a single text key bare, and so does this list.
+                std::string key = removed[i].substr(1, removed[i].size() - 2);
+                if (key.size() >= 2 && key.front() == '"' && key.back() == '"' &&
+                    key.find_first_of("\\\",", 1) == key.size() - 1)
+                    key = key.substr(1, key.size() - 2);
+                line.push_back(code(key));
             }
             paragraph(std::move(line));
         }
