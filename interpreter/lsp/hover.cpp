@@ -44,13 +44,14 @@ std::string setting(const Analysis& a, const MergedSetting& s) {
             out += fmt::format("- `{}`{}, set by `{}`\n", a.text(v.value->span), dates(v.effective),
                                v.layer);
     }
-    if (s.history.size() > 1) {
-        out += "\n**Earlier values:**";
-        for (std::size_t i = 0; i + 1 < s.history.size(); ++i)
-            out +=
-                fmt::format(" `{}` (`{}`)", a.text(s.history[i].first->span), s.history[i].second);
-        out += "\n";
-    }
+    // The values a later restatement replaced: a dated version is still in force on its dates,
+    // and is listed among the values above, not here.
+    std::string replaced;
+    for (const auto& [value, layer] : s.history)
+        if (std::none_of(s.versions.begin(), s.versions.end(),
+                         [&](const auto& v) { return v.value == value; }))
+            replaced += fmt::format(" `{}` (`{}`)", a.text(value->span), layer);
+    if (!replaced.empty()) out += "\n**Earlier values:**" + replaced + "\n";
     for (const auto& v : s.versions)
         if (v.cite) out += fmt::format("\n**Cite** (`{}`): {}\n", v.layer, v.cite->text);
     if (d.cite)

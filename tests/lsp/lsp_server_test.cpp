@@ -912,3 +912,20 @@ TEST_CASE("lsp: the first line of a document with a byte order mark is counted a
     CHECK(hover["result"]["range"]["start"]["character"] == 31);
     CHECK(server.request("textDocument/hover", at(uri, 0, 30))["result"].is_null());
 }
+
+// Found by a hunt of the authoring tools: a setting restated with dates listed its versions in
+// force (`4` from 2020) as "Earlier values", which reads as replaced.
+TEST_CASE("lsp: hover on a setting restated with dates lists no version in force as earlier") {
+    LspClient server(cpl::test::source_root.string());
+    initialize(server, cpl::test::source_root);
+    std::string uri = uri_of(cpl::test::source_root / "policies" / "unsaved_hover_dated.cpl");
+    open(server, uri,
+         "policy hover_dated extends standard \"Y\"\n"
+         "min_muscles_per_limb 4 from \"2020-01-01\" cite \"new\"\n"
+         "min_muscles_per_limb 6 until \"2020-01-01\" cite \"old\"\n");
+    json hover = server.request("textDocument/hover", at(uri, 1, 3));
+    std::string text = hover["result"]["contents"]["value"];
+    INFO(text);
+    CHECK(text.find("- `4` from \"2020-01-01\", set by `hover_dated`") != std::string::npos);
+    CHECK(text.find("Earlier values") == std::string::npos);
+}
