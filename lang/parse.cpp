@@ -141,17 +141,17 @@ std::size_t unquoted_diagnosis(std::string_view text, std::size_t at) {
     return end - at;
 }
 
-// `&&`, `||` or `!` (not `!=`) at `at`, as C, JavaScript and SQL dialects write `and`, `or`
-// and `not`: the symbol and the word cpl spells it with, or nothing.
-std::optional<std::pair<std::string_view, std::string_view>> logic_symbol(std::string_view text,
-                                                                          std::size_t at) {
-    for (auto [symbol, word] : {std::pair<std::string_view, std::string_view>{"&&", "and"},
-                                {"||", "or"},
-                                {"&", "and"},
-                                {"|", "or"}})
-        if (text.substr(at, symbol.size()) == symbol) return std::pair{symbol, word};
-    if (text.substr(at, 1) == "!" && text.substr(at, 2) != "!=")
-        return std::pair<std::string_view, std::string_view>{"!", "not"};
+// `&&` or `||` after an expression, or `!` (not `!=`) where one should start, as C,
+// JavaScript and SQL dialects write `and`, `or` and `not`: the symbol and the word cpl spells
+// it with, or nothing. Elsewhere (a table row's keys, `"x" ! "y"`) the word would be no fix.
+std::optional<std::pair<std::string_view, std::string_view>>
+logic_symbol(std::string_view text, std::size_t at, bool after_expression) {
+    using Spelled = std::pair<std::string_view, std::string_view>;
+    if (after_expression)
+        for (Spelled spelled : {Spelled{"&&", "and"}, Spelled{"||", "or"}})
+            if (text.substr(at, spelled.first.size()) == spelled.first) return spelled;
+    if (!after_expression && text.substr(at, 1) == "!" && text.substr(at, 2) != "!=")
+        return Spelled{"!", "not"};
     return std::nullopt;
 }
 
@@ -167,7 +167,7 @@ std::optional<SyntaxError> recognised_mistake(std::string_view text, std::size_t
     std::size_t symbol_at = at;
     while (symbol_at < text.size() && (text[symbol_at] == ' ' || text[symbol_at] == '\t'))
         ++symbol_at;
-    if (auto logic = logic_symbol(text, symbol_at))
+    if (auto logic = logic_symbol(text, symbol_at, after_expression))
         return SyntaxError{"parse.logic_symbol",
                            fmt::format("`{}` is not an operator of cpl", logic->first), symbol_at,
                            logic->first.size(), fmt::format("write `{}`", logic->second)};
@@ -302,20 +302,27 @@ const std::vector<std::string_view>& clause_words() {
     return words;
 }
 
+} // namespace
+
 bool starts_line(std::string_view text, std::size_t at) {
     return at == 0 || text[at - 1] == '\n';
 }
 
+std::optional<std::string> clause_word_meant(std::string_view name) {
+    const auto& words = clause_words();
+    if (std::find(words.begin(), words.end(), name) != words.end()) return std::string(name);
+    return closest(name, words);
+}
+
+namespace {
+
 // A restatement `NAME VALUE` that does not start its line (`  cit "c"`, `bill 95860 unit 2`)
-// whose name is a clause's word or a letter or two from one: a clause misspelt, which ended
-// the rule above and left the rest of it to be read as declarations.
+// whose name is a clause's word or a letter or two from one: most likely a clause misspelt,
+// which ended the rule above and left the rest of it to be read as declarations.
 std::optional<std::string> misspelt_clause(std::string_view text, const ast::Decl& decl) {
     const auto* restated = std::get_if<ast::SettingValue>(&decl);
     if (!restated || starts_line(text, restated->name.span.begin)) return std::nullopt;
-    const std::string& name = restated->name.text;
-    const auto& words = clause_words();
-    if (std::find(words.begin(), words.end(), name) != words.end()) return name;
-    return closest(name, words);
+    return clause_word_meant(restated->name.text);
 }
 
 // Every `#` comment outside string literals, for the formatter. A string may hold `{expr}`
@@ -439,12 +446,30 @@ ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagno
                     continue;
                 }
                 std::string_view word = first_word(text, start);
+                // `  becaus "…"` read as a restatement ended the rule; its next clause (`warn`)
+                // is where parsing stopped: said of the word that ended it.
+                std::optional<std::string> misspelt;
+                if (!policy.decls.empty())
+                    if (auto meant = misspelt_clause(text, policy.decls.back()))
+                        misspelt = fmt::format(
+                            "`{0}` at line {1} was read as restating a setting, which ended the "
+                            "declaration before it: {2}",
+                            std::get<ast::SettingValue>(policy.decls.back()).name.text,
+                            source
+                                .locate(std::get<ast::SettingValue>(policy.decls.back())
+                                            .name.span.begin)
+                                .line,
+                            *meant == std::get<ast::SettingValue>(policy.decls.back()).name.text
+                                ? fmt::format("`{}` goes on the line of the clause it belongs to",
+                                              *meant)
+                                : fmt::format("did you mean `{}`?", *meant));
                 diagnostics
                     .error("parse.expected_declaration",
                            Span{file, uint32_t(start),
                                 uint32_t(start + std::max<std::size_t>(word.size(), 1))},
                            fmt::format("expected a declaration, found `{}`", word))
-                    .help = typographic_quote_at(text, start) ? typographic_quote_help
+                    .help = misspelt                            ? *misspelt
+                            : typographic_quote_at(text, start) ? typographic_quote_help
                             : word == "cite"
                                 ? "this `cite` follows a declaration that takes none (`disable`, "
                                   "`include`, `require`, `source`): give a `disable` its reason "
@@ -455,27 +480,8 @@ ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagno
                 continue;
             }
             for (const auto& node : root->children)
-                if (auto decl = detail::to_decl(*node, file, diagnostics)) {
-                    if (auto clause = misspelt_clause(text, *decl)) {
-                        const ast::Ident& name = std::get<ast::SettingValue>(*decl).name;
-                        diagnostics
-                            .error("parse.misspelt_clause", name.span,
-                                   fmt::format("`{}` {}: read as restating a setting, it "
-                                               "ends the declaration before it",
-                                               name.text,
-                                               *clause == name.text ? "does not start a clause"
-                                                                    : "is not a keyword"))
-                            .help = *clause == name.text
-                                        ? fmt::format("`{}` goes right after what it belongs "
-                                                      "to, on the clause's line",
-                                                      name.text)
-                                        : fmt::format("did you mean `{}`?", *clause);
-                        // The clauses after it belong to the declaration above: not read.
-                        offset = next_declaration_start(text, name.span.begin);
-                        break;
-                    }
+                if (auto decl = detail::to_decl(*node, file, diagnostics))
                     policy.decls.push_back(std::move(*decl));
-                }
         } catch (const pegtl::parse_error& e) {
             SyntaxError error = to_syntax_error(e, text);
             // A word that is not a keyword starts a setting's restatement (`NAME VALUE`): one

@@ -4,6 +4,10 @@
 #include "ast.hpp"
 #include "diagnostic.hpp"
 
+#include <optional>
+#include <string>
+#include <string_view>
+
 namespace cpl {
 
 /// Parses one source file. Recovers at declaration boundaries, so one run reports one error
@@ -21,5 +25,13 @@ inline constexpr std::size_t max_parse_depth = 400;
 /// an AST is deeper than this, so everything that walks one (check, fmt, ast_dump, doc, the
 /// Program's nodes) recurses at most this deep per expression.
 inline constexpr std::size_t max_expr_depth = 256;
+
+/// Whether byte `at` of `text` starts a line.
+bool starts_line(std::string_view text, std::size_t at);
+
+/// The clause's word (`cite`, `because`, `units`) that `name` is or is a letter or two from,
+/// or nothing: a restatement `NAME VALUE` inside a rule so named was most likely a clause
+/// misspelt (`  cit "c"`), read as a declaration that ended the rule.
+std::optional<std::string> clause_word_meant(std::string_view name);
 
 } // namespace cpl
