@@ -114,4 +114,12 @@ inline std::string ascii_lower(std::string_view s) {
     return out;
 }
 
+/// `s` with a to z in capitals (a code or modifier a person typed in lower case: `g0255`).
+inline std::string ascii_upper(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    return out;
+}
+
 } // namespace cpl

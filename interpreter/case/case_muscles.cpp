@@ -88,7 +88,10 @@ void CaseReader::Impl::refuse_muscle_of_elsewhere(std::string_view name) {
     if (!muscles) return;
     if (auto field = muscles->elsewhere.find(lower); field != muscles->elsewhere.end())
         fail(in_quotes(name) + " is not a limb muscle",
-             "list it under \"" + field->second + "\" (with its side) instead of in a limb");
+             field->second == "thoracic_paraspinal_levels"
+                 ? "list the levels needled (T2-T11) under \"thoracic_paraspinal_levels\" "
+                   "instead of in a limb"
+                 : "list it under \"" + field->second + "\" (with its side) instead of in a limb");
 }
 
 /// A muscle name, resolved through the muscle table, or an object of shape `muscle` for

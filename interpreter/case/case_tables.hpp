@@ -34,6 +34,7 @@ inline constexpr Elsewhere elsewhere[] = {
     {"cranial_muscle_names", "cranial_muscles"},
     {"axial_muscles", "axial_muscles"},
     {"sphincter_muscles", "axial_muscles"},
+    {"thoracic_paraspinal_names", "thoracic_paraspinal_levels"},
 };
 
 } // namespace case_tables

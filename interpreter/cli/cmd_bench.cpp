@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
+#include <filesystem>
 #include <fmt/format.h>
 #include <random>
 #include <spawn.h>
@@ -245,8 +246,17 @@ int bench(const BenchOptions& options) {
             });
         // A line that could not be read (blank, too long) is one case that could not be used,
         // said on standard error where it is, as a case the policy refuses is counted.
-        if (given.empty()) {
-            eprint("cpl bench: error: none of the given cases could be read; nothing measured\n");
+        // A given file or directory that could not be read at all (a path mistyped) is not a
+        // case the policy could not use: the measure would be of fewer cases than asked for.
+        bool whole_input_unread =
+            std::any_of(options.inputs.begin(), options.inputs.end(), [](const std::string& input) {
+                std::error_code ec;
+                return input != "-" && !std::filesystem::exists(input, ec);
+            });
+        if (given.empty() || whole_input_unread) {
+            eprint("cpl bench: error: {}; nothing measured\n",
+                   given.empty() ? "none of the given cases could be read"
+                                 : "a given input could not be read");
             return 1;
         }
         not_read = read.problems;

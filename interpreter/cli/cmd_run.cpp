@@ -10,6 +10,7 @@
 #include "interpreter/case/case_schema.hpp"
 #include "lang/utf8.hpp"
 #include "ordered_pool.hpp"
+#include "runtime/ascii.hpp"
 
 #include <algorithm>
 #include <exception>
@@ -161,14 +162,12 @@ std::optional<std::string> value_taken_for_a_case(const RunOptions& options,
                                                   const std::string& input) {
     std::error_code ec;
     if (input == "-" || fs::exists(fs::symlink_status(input, ec))) return std::nullopt;
-    std::string upper = input;
-    for (char& c : upper)
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    std::string upper = ascii_upper(input);
     if (!options.why_not.empty() && case_schema::is_code(upper))
-        return fmt::format("`{0}` is no case file: a second code for --why-not? The option takes "
-                           "one value, repeated for more: `--why-not {1} --why-not {0}`",
-                           input, options.why_not.back());
-    if (input == "words" || input == "expressions")
+        return fmt::format("`{}` is no case file: a second code for --why-not? The option takes "
+                           "one value, repeated for more: `--why-not {} --why-not {}`",
+                           input, options.why_not.back(), upper);
+    if (!options.explain.empty() && (input == "words" || input == "expressions"))
         return fmt::format("`{0}` is no case file: write `--explain={0}`, with `=`", input);
     return std::nullopt;
 }

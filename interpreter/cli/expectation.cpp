@@ -4,6 +4,7 @@
 
 #include "interpreter/case/case_schema.hpp"
 #include "lang/suggest.hpp"
+#include "runtime/ascii.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -134,9 +135,7 @@ std::optional<std::string> wrong_value(const json& v, Want want) {
             if (x.is_string() && case_schema::is_modifier(x.get<std::string>())) continue;
             std::string problem = fmt::format("must be {}: {} is not one", what, shown(x));
             if (x.is_string()) {
-                std::string upper = x.get<std::string>();
-                for (char& c : upper)
-                    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+                std::string upper = ascii_upper(x.get<std::string>());
                 if (case_schema::is_modifier(upper))
                     problem += fmt::format("; did you mean {}?", json(upper).dump());
             }

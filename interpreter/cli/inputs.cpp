@@ -30,15 +30,24 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Whether directory `outer` holds `inner` or is it (both canonical).
+bool holds(const fs::path& outer, const fs::path& inner) {
+    if (outer.empty()) return false;
+    auto [end, _] = std::mismatch(outer.begin(), outer.end(), inner.begin(), inner.end());
+    return end == outer.end();
+}
+
 // The walk of one directory. A directory that cannot be listed is an entry of its own: the
 // recursive iterator stopped at it, and the files below it and after it were skipped without
 // a word. A link to a directory is followed, as a link to a file is (its cases would be
-// missing from the run without a word), and a directory already walked (a link to a parent,
-// or to a directory found by another path) is walked once: `visited` holds them by device and
-// inode. Each directory's entries are taken in name order, so the path a file is found by does
-// not depend on the order the system lists them in.
+// missing from the run without a word), and a directory already walked (a link to one found
+// by another path) is walked once: `visited` holds them by device and inode. A link to a
+// directory that holds the one named (`..`, `/`) is not followed: it would read the named
+// directory's neighbours, or the whole machine. Each directory's entries are taken in name
+// order, so the path a file is found by does not depend on the order the system lists them in.
 void walk(const fs::path& dir, const std::vector<std::string>& suffixes,
-          std::vector<FoundFile>& out, std::set<std::pair<dev_t, ino_t>>& visited) {
+          std::vector<FoundFile>& out, std::set<std::pair<dev_t, ino_t>>& visited,
+          const fs::path& root) {
     struct stat self {};
     if (stat(dir.c_str(), &self) == 0 && !visited.insert({self.st_dev, self.st_ino}).second) return;
     std::error_code ec;
@@ -50,7 +59,8 @@ void walk(const fs::path& dir, const std::vector<std::string>& suffixes,
     for (const auto& entry : entries) {
         std::error_code kind;
         if (entry.is_directory(kind)) {
-            walk(entry.path(), suffixes, out, visited);
+            if (entry.is_symlink(kind) && holds(fs::canonical(entry.path(), kind), root)) continue;
+            walk(entry.path(), suffixes, out, visited, root);
             continue;
         }
         // Anything but a directory: a dangling link or a FIFO named like a case is the
@@ -71,7 +81,9 @@ std::vector<FoundFile> files_below(const std::string& dir,
                                    const std::vector<std::string>& suffixes) {
     std::vector<FoundFile> out;
     std::set<std::pair<dev_t, ino_t>> visited;
-    walk(dir, suffixes, out, visited);
+    std::error_code ec;
+    fs::path root = fs::canonical(dir, ec);
+    walk(dir, suffixes, out, visited, ec ? fs::path(dir) : root);
     std::sort(out.begin(), out.end(),
               [](const FoundFile& a, const FoundFile& b) { return a.path < b.path; });
     return out;

@@ -40,7 +40,8 @@ struct FoundFile {
 /// Every entry below `dir` but its directories whose name ends in one of `suffixes`, sorted:
 /// also those that are not regular files or cannot be examined (a link to nothing, a link
 /// loop, a FIFO), and the directories that cannot be listed, for the caller to report. Links
-/// to directories are followed; a directory reached twice (a link to a parent) is walked once.
+/// to directories are followed, each directory walked once, but not a link to one that holds
+/// `dir` (`..`, `/`).
 std::vector<FoundFile> files_below(const std::string& dir,
                                    const std::vector<std::string>& suffixes);
 

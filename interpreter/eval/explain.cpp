@@ -10,6 +10,7 @@
 #include "lang/cite.hpp"
 #include "lang/suggest.hpp"
 #include "lang/vocabulary.hpp"
+#include "runtime/ascii.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -475,9 +476,7 @@ std::optional<std::string> why_not_problem(const Program& program, std::string_v
     auto guess = closest(asked, names);
     std::string did_you_mean = guess ? fmt::format("; did you mean {}?", *guess) : "";
     // `g0255`, `0106t`: a code written in lower case.
-    std::string upper(asked);
-    for (char& c : upper)
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    std::string upper = ascii_upper(asked);
     if (upper != asked && case_schema::is_code(upper))
         return fmt::format("{} is no rule, edit or exception of policy {}, and a code is written "
                            "in capitals; did you mean {}?",

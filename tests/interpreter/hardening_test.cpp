@@ -854,6 +854,12 @@ TEST_CASE("cpl bench measures given cases when a line of them cannot be read") {
     CHECK(ran.err.find("given.jsonl:2: error: the line is blank") != std::string::npos);
     CHECK(ran.out.find("4 from 2 given cases") != std::string::npos);
     CHECK(ran.out.find("(1 more given could not be read)") != std::string::npos);
+    // A given file that does not exist is a path mistyped: nothing is measured.
+    Ran missing =
+        cpl_cli("bench --cases 4 '" + path + "' '" + (dir / "nosuch.jsonl").string() + "'");
+    CHECK(missing.status == 1);
+    CHECK(missing.err.find("a given input could not be read; nothing measured") !=
+          std::string::npos);
     std::filesystem::remove_all(dir);
 }
 

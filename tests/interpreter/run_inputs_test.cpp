@@ -283,7 +283,9 @@ TEST_CASE("cpl run DIR follows a link to a directory, and reads a directory reac
     std::ofstream(dir / "batch" / "a.json") << R"({"id": "a", "date_of_service": "2025-06-02"})";
     std::ofstream(dir / "shared" / "b.json") << R"({"id": "b", "date_of_service": "2025-06-02"})";
     fs::create_directory_symlink("../shared", dir / "batch" / "more");
-    fs::create_directory_symlink("..", dir / "batch" / "up"); // batch again, and shared
+    fs::create_directory_symlink("..", dir / "batch" / "up");          // holds batch: not followed
+    fs::create_directory_symlink("/", dir / "batch" / "machine");      // nor the whole machine
+    fs::create_directory_symlink("../batch", dir / "batch" / "again"); // batch itself: read once
     fs::path out = dir.parent_path() / "run_linked_dir.out";
     int status = std::system(fmt::format("timeout 20 '{}' run --format json '{}' >'{}' 2>/dev/null",
                                          CPL_BINARY, (dir / "batch").string(), out.string())
