@@ -557,16 +557,13 @@ ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagno
             Diagnostic& d = report(diagnostics, file, error);
             Location began = source.locate(static_cast<std::uint32_t>(start));
             // Named by its first word up to any punctuation: `def"x" = 1` is a `def`.
-            std::string_view named = first_word(text, start);
-            if (std::size_t word =
-                    std::find_if_not(named.begin(), named.end(),
-                                     [](char c) {
-                                         return std::isalnum(static_cast<unsigned char>(c)) ||
-                                                c == '_';
-                                     }) -
-                    named.begin();
-                word > 0)
-                named = named.substr(0, word);
+            auto letters = static_cast<std::size_t>(
+                std::find_if_not(word.begin(), word.end(),
+                                 [](char c) {
+                                     return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+                                 }) -
+                word.begin());
+            std::string_view named = letters > 0 ? word.substr(0, letters) : word;
             d.notes.push_back(
                 fmt::format("in the declaration `{}` that begins at line {}", named, began.line));
             // Resume at the line the error is on when it starts a declaration (the error
