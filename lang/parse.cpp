@@ -308,22 +308,21 @@ bool starts_line(std::string_view text, std::size_t at) {
     return at == 0 || text[at - 1] == '\n';
 }
 
-std::optional<std::string> clause_word_meant(std::string_view name) {
+std::optional<std::string> misspelt_clause_help(std::string_view name, std::string_view where) {
     const auto& words = clause_words();
-    if (std::find(words.begin(), words.end(), name) != words.end()) return std::string(name);
-    return closest(name, words);
+    std::string advice;
+    if (std::find(words.begin(), words.end(), name) != words.end())
+        advice = fmt::format("`{}` goes on the line of the clause it belongs to", name);
+    else if (auto meant = closest(name, words))
+        advice = fmt::format("did you mean `{}`?", *meant);
+    else
+        return std::nullopt;
+    return fmt::format(
+        "`{}`{} was read as restating a setting, which ended the declaration before it: {}", name,
+        where, advice);
 }
 
 namespace {
-
-// A restatement `NAME VALUE` that does not start its line (`  cit "c"`, `bill 95860 unit 2`)
-// whose name is a clause's word or a letter or two from one: most likely a clause misspelt,
-// which ended the rule above and left the rest of it to be read as declarations.
-std::optional<std::string> misspelt_clause(std::string_view text, const ast::Decl& decl) {
-    const auto* restated = std::get_if<ast::SettingValue>(&decl);
-    if (!restated || starts_line(text, restated->name.span.begin)) return std::nullopt;
-    return clause_word_meant(restated->name.text);
-}
 
 // Every `#` comment outside string literals, for the formatter. A string may hold `{expr}`
 // interpolations, which may hold strings and records in turn: a stack tracks the nesting.
@@ -449,20 +448,13 @@ ast::PolicyFile parse(const SourceMap& sources, FileId file, Diagnostics& diagno
                 // `  becaus "…"` read as a restatement ended the rule; its next clause (`warn`)
                 // is where parsing stopped: said of the word that ended it.
                 std::optional<std::string> misspelt;
-                if (!policy.decls.empty())
-                    if (auto meant = misspelt_clause(text, policy.decls.back()))
-                        misspelt = fmt::format(
-                            "`{0}` at line {1} was read as restating a setting, which ended the "
-                            "declaration before it: {2}",
-                            std::get<ast::SettingValue>(policy.decls.back()).name.text,
-                            source
-                                .locate(std::get<ast::SettingValue>(policy.decls.back())
-                                            .name.span.begin)
-                                .line,
-                            *meant == std::get<ast::SettingValue>(policy.decls.back()).name.text
-                                ? fmt::format("`{}` goes on the line of the clause it belongs to",
-                                              *meant)
-                                : fmt::format("did you mean `{}`?", *meant));
+                const auto* restated = policy.decls.empty()
+                                           ? nullptr
+                                           : std::get_if<ast::SettingValue>(&policy.decls.back());
+                if (restated && !starts_line(text, restated->name.span.begin))
+                    misspelt = misspelt_clause_help(
+                        restated->name.text,
+                        fmt::format(" at line {}", source.locate(restated->name.span.begin).line));
                 diagnostics
                     .error("parse.expected_declaration",
                            Span{file, uint32_t(start),

@@ -29,9 +29,10 @@ inline constexpr std::size_t max_expr_depth = 256;
 /// Whether byte `at` of `text` starts a line.
 bool starts_line(std::string_view text, std::size_t at);
 
-/// The clause's word (`cite`, `because`, `units`) that `name` is or is a letter or two from,
-/// or nothing: a restatement `NAME VALUE` inside a rule so named was most likely a clause
-/// misspelt (`  cit "c"`), read as a declaration that ended the rule.
-std::optional<std::string> clause_word_meant(std::string_view name);
+/// What to tell an author whose restatement `NAME VALUE` does not start its line and is named
+/// a clause's word (`cite`, `because`, `units`) or a letter or two from one: most likely a
+/// clause misspelt (`  cit "c"`), read as a declaration that ended the rule. Nothing if `name`
+/// is far from every clause's word. `where` follows the name (" at line 12").
+std::optional<std::string> misspelt_clause_help(std::string_view name, std::string_view where = "");
 
 } // namespace cpl

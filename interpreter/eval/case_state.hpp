@@ -118,6 +118,7 @@ void compact(CaseState& s);
 // review.cpp: a submitted claim reviewed by the edits.
 void review(CaseState& s, Result& result, Value submitted, std::size_t first_index);
 void note_reason(CaseState& s, int line, std::string_view status, const Edit& edit);
+// Only in review (`s.verdicts`): callers test it first, so a `because` is not built for nothing.
 void note_modifier_change(CaseState& s, int line, std::string_view what, std::string_view modifier,
                           std::optional<std::string> because);
 

@@ -228,7 +228,6 @@ std::string modifier_change(std::string_view what, std::string_view modifier, co
 // in the edit's own words. (Outside review nothing is said, so nothing is written.)
 void note_modifier_change(CaseState& s, int line, std::string_view what, std::string_view modifier,
                           std::optional<std::string> because) {
-    if (!s.verdicts) return;
     Edit e = make_edit(s, "info", s.lines[static_cast<std::size_t>(line)].line.code);
     e.message = s.context.arena.copy(modifier_change(what, modifier, *s.rule, std::move(because)));
     note_reason(s, line, "adjusted", e);

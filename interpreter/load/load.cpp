@@ -470,15 +470,7 @@ private:
         // a restatement, and ended the rule (which is then told it cites nothing).
         const SourceFile& file = merged.sources->get(s.name.span.file);
         if (!starts_line(file.text(), s.name.span.begin))
-            if (auto meant = clause_word_meant(s.name.text))
-                d.help = *meant == s.name.text
-                             ? fmt::format("`{}` goes on the line of the clause it belongs to: "
-                                           "read as restating a setting, it ended the "
-                                           "declaration before it",
-                                           *meant)
-                             : fmt::format("did you mean `{}`? Read as restating a setting, `{}` "
-                                           "ended the declaration before it",
-                                           *meant, s.name.text);
+            if (auto help = misspelt_clause_help(s.name.text)) d.help = *help;
         // `mue 2`: a table's name, restated as a setting is.
         if (table_at_.count(s.name.text))
             d.help = fmt::format("`{0}` is a table: restate its rows in a block, `table {0}` then "
