@@ -249,10 +249,8 @@ std::optional<Problem> one_component_a_line(std::span<const Value> fields) {
         technical = technical || m.str() == "TC";
     }
     if (!professional || !technical) return std::nullopt;
-    return Problem{"modifiers",
-                   "26 and TC on one line: a line is the professional component or the technical "
-                   "one, not both",
-                   "bill each component on a line of its own, or the global service with neither"};
+    return Problem{"modifiers", fmt::format("26 and TC on one line: {}", one_component_why),
+                   std::string(one_component_help)};
 }
 
 std::optional<Problem> history_before_service(std::span<const Value> fields) {

@@ -204,12 +204,20 @@ std::optional<Problem> f_wave_on_motor_only(std::span<const Value> fields);
 std::optional<Problem> history_before_service(std::span<const Value> fields);
 /// claim_line: 26 (professional component) and TC (technical) are never on one line.
 std::optional<Problem> one_component_a_line(std::span<const Value> fields);
+/// Why, and what to do instead: also said of a line a policy would bill so.
+inline constexpr std::string_view one_component_why =
+    "a line is the professional component or the technical one, not both";
+inline constexpr std::string_view one_component_help =
+    "bill each component on a line of its own, or the global service with neither";
 
 // --- The fields of each shape ---------------------------------------------------------------
 
+/// The most units a claim line carries: a submitted line's, and a line a policy bills.
+inline constexpr std::int64_t max_line_units = 9999;
+
 inline constexpr Field claim_line_fields[] = {
     {"code", code(cpt_code), required()},
-    {"units", count_to(9999), absent(1)},
+    {"units", count_to(max_line_units), absent(1)},
     {"modifiers", list(unique(text(&modifier)))},
 };
 

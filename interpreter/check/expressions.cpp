@@ -19,10 +19,14 @@ namespace cpl::check_detail {
 
 void ExpressionChecker::expect(const Typed& value, const TypeP& expected, const ast::Expr& at,
                                std::string_view what) {
-    if (!fits(expected, value.type))
-        error(
-            "check.type_mismatch", at.span,
-            fmt::format("{} must be {}, not {}", what, type_name(expected), type_name(value.type)));
+    if (fits(expected, value.type)) return;
+    auto& d = error(
+        "check.type_mismatch", at.span,
+        fmt::format("{} must be {}, not {}", what, type_name(expected), type_name(value.type)));
+    // `bill 95860 units 10000`: five digits are a code.
+    if (expected->kind == TypeKind::Number && std::holds_alternative<ast::CodeLit>(at.kind))
+        d.help = fmt::format("five digits are a code: for the number, write {}",
+                             digits_grouped(source_text(at.span)));
 }
 
 TypeP ExpressionChecker::param_type(const ast::Param& param) {

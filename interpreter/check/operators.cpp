@@ -147,11 +147,11 @@ bool ExpressionChecker::incomparable(const ast::Binary& b, const Typed& left, co
     // records of the same names in another order are of two shapes, never equal.
     if (!help && item && other && item->kind == TypeKind::Record &&
         other->kind == TypeKind::Record && item->shape != other->shape) {
-        std::vector<std::string> a = p().shapes[item->shape].fields;
-        std::vector<std::string> b = p().shapes[other->shape].fields;
-        std::sort(a.begin(), a.end());
-        std::sort(b.begin(), b.end());
-        if (a == b)
+        std::vector<std::string> item_fields = p().shapes[item->shape].fields;
+        std::vector<std::string> other_fields = p().shapes[other->shape].fields;
+        std::sort(item_fields.begin(), item_fields.end());
+        std::sort(other_fields.begin(), other_fields.end());
+        if (item_fields == other_fields)
             help = fmt::format("records with the same fields in another order are never equal: "
                                "write both in the order {{{}}}",
                                fmt::join(p().shapes[item->shape].fields, ", "));
@@ -299,7 +299,6 @@ void ExpressionChecker::never_a_key(const std::optional<CaseField>& field, const
     // judged against the field once.
     if (!keys_judged_.insert({&data, field->shape, field->index, elements, prefixes}).second)
         return;
-    auto written = rows_written_by_.find(&data);
     struct Never {
         std::size_t row;
         std::optional<NeverHeld> never;

@@ -512,6 +512,18 @@ void RuleCompiler::check_units(const Typed& typed, const ast::Expr& at, bool cap
     // Negative for every case, written in place or known before any case (`let paid =
     // included - 2`; `for k in [1, 2]`, then `k - 3`: -2 or -1).
     auto values = possible_values(typed);
+    // `bill 95870 units 20_000`: more than a claim line carries, on the cases that give it.
+    if (values && !cap)
+        for (const Value& v : *values)
+            if (v.kind == Kind::Number && v.number > case_schema::max_line_units) {
+                auto& d = error("check.impossible_value", at.span,
+                                fmt::format("the units billed may be {}: a claim line carries "
+                                            "at most {}",
+                                            v.number, case_schema::max_line_units));
+                d.help = "bill the units the study supports; an edit's `cap units at` limits them";
+                if (written) note_settings(d, units.span);
+                return;
+            }
     if (!values || values->empty() ||
         !std::all_of(values->begin(), values->end(),
                      [](const Value& v) { return v.kind == Kind::Number && v.number < 0; }))
@@ -564,6 +576,17 @@ void RuleCompiler::check_modifiers(const Typed& typed, const ast::Expr& at) {
     if (modifier_field_never_held(typed, at)) return;
     if (modifiers.op != Op::Const) return; // a list known whole is judged for repeats below
     std::span<const Value> values = values_of(modifiers.constant);
+    auto holds = [&](std::string_view m) {
+        return std::any_of(values.begin(), values.end(),
+                           [&](const Value& v) { return v.kind == Kind::String && v.str() == m; });
+    };
+    if (holds("26") && holds("TC")) {
+        auto& d = error("check.impossible_value", at.span,
+                        fmt::format("26 and TC on one line: {}", case_schema::one_component_why));
+        d.help = std::string(case_schema::one_component_help);
+        note_settings(d, modifiers.span);
+        return;
+    }
     // `modifiers ["RT", "RT"]`: a line carries a modifier once (the second is dropped when the
     // line is billed), so the list as written is not what the line gets.
     for (std::size_t i = 1; i < values.size(); ++i) {

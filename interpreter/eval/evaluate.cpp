@@ -106,8 +106,18 @@ Result run(CaseState& s) {
         throw;
     }
     result.lines.reserve(s.lines.size());
-    for (auto& state : s.lines)
+    for (auto& state : s.lines) {
+        // A rule may bill more units than a line carries when an edit caps them (95872 a
+        // muscle, the MUE after it); what is left after the edits is the claim.
+        if (state.line.units > case_schema::max_line_units)
+            throw EvalError{"eval.impossible_line",
+                            state.line.cited_by ? state.line.cited_by->span : Span{},
+                            fmt::format("{} units of {} after the edits (billed by `{}`): a claim "
+                                        "line carries at most {}",
+                                        state.line.units, state.line.code, state.line.rule,
+                                        case_schema::max_line_units)};
         result.lines.push_back(std::move(state.line));
+    }
     result.edits = std::move(s.edits);
     result.documentation = std::move(s.documentation);
     if (!s.why_not_codes.empty()) result.why_not = why_not(s, result);

@@ -1,5 +1,6 @@
 // interpreter/eval/rules.cpp — running a rule or an edit: exceptions first, then its clauses
 // in order (for, let, when), then its actions (bill, cap, deny/warn/info, document, modifiers).
+#include "interpreter/case/case_schema.hpp"
 #include "interpreter/eval/case_state.hpp"
 #include "lang/codes.hpp"
 #include "lang/vocabulary.hpp"
@@ -78,6 +79,32 @@ Value invariant_let(CaseState& s, std::size_t index, const ClauseCode& c) {
     return s.let_values[index];
 }
 
+// A modifier a policy puts on a line is one a claim line can carry, as the case reader asks
+// of a submitted line: a text made for the case (`"{line.units}"`, `join(…)`) is checked here,
+// as the checker checks a constant.
+std::string_view modifier_of(CaseState& s, const Node& at, const Value& m) {
+    if (m.kind != Kind::String || !case_schema::is_modifier(m.str()))
+        Expressions::fail(
+            at, "eval.type",
+            fmt::format("a modifier must be two capital letters or digits (\"26\", "
+                        "\"RT\"), got {}",
+                        m.kind == Kind::String ? to_text(m, {}, true) : s.expr.text(m)));
+    return keep(s, m);
+}
+
+// 26 (the professional component) and TC (the technical one) on one line is a line no claim
+// carries: the case reader refuses it on a submitted line.
+void refuse_both_components(const Node& at, std::string_view code,
+                            const std::vector<std::string_view>& modifiers) {
+    auto has = [&](std::string_view m) {
+        return std::find(modifiers.begin(), modifiers.end(), m) != modifiers.end();
+    };
+    if (has("26") && has("TC"))
+        Expressions::fail(
+            at, "eval.impossible_line",
+            fmt::format("{} with 26 and TC: {}", code, case_schema::one_component_why));
+}
+
 // The actions below (bill, cap, deny/warn/info, document, modifiers) run far less often than
 // for, let and when: each is kept out of the clause loop `exec` (noinline), whose code every
 // rule of every case runs, so that it stays small (7.8 KB of code with them inlined, 2.7 KB
@@ -103,10 +130,11 @@ Value invariant_let(CaseState& s, std::size_t index, const ClauseCode& c) {
         // A line carries a modifier once, as `add modifier` keeps it: a computed list that
         // names one twice (`[side, "RT"]`) bills it once.
         for (const auto& m : list.list()) {
-            std::string_view modifier = keep(s, m);
+            std::string_view modifier = modifier_of(s, *c.modifiers, m);
             if (std::find(modifiers.begin(), modifiers.end(), modifier) == modifiers.end())
                 modifiers.push_back(modifier);
         }
+        refuse_both_components(*c.modifiers, code.str(), modifiers);
     }
     if (s.explain) note_billed(s, c, code.str(), units);
     if (!add_line(s, code.str(), units, std::move(modifiers)))
@@ -178,10 +206,11 @@ std::string cap_reason(CaseState& s, const ClauseCode& cap) {
 }
 
 [[gnu::noinline]] void add_modifier(CaseState& s, const ClauseCode& c, int line) {
-    std::string_view modifier = keep(s, s.expr.eval(c.expr));
+    std::string_view modifier = modifier_of(s, c.expr, s.expr.eval(c.expr));
     auto& modifiers = s.lines[static_cast<std::size_t>(line)].line.modifiers;
     if (std::find(modifiers.begin(), modifiers.end(), modifier) != modifiers.end()) return;
     modifiers.insert(c.first ? modifiers.begin() : modifiers.end(), modifier);
+    refuse_both_components(c.expr, s.lines[static_cast<std::size_t>(line)].line.code, modifiers);
     s.claim_dirty = true;
     // On review the line's verdict says why, as a cap does: in the `because` before it.
     if (s.verdicts) note_modifier_change(s, line, "added", modifier, because_before(s, c));

@@ -125,11 +125,45 @@ TEST_CASE("a negative cap or billed units are the case's error, not a 0") {
     CHECK(none.error.find("units cannot be negative (-2)") != std::string::npos);
 }
 
+TEST_CASE("a policy's line carries only what a claim line can: modifiers, components, units") {
+    // A modifier made for the case, 26 with TC, or more than 9999 units after the edits was put
+    // on the output as it was, where the case reader refuses each on a submitted line.
+    auto dated = make("rule r when true bill 95860 modifiers [case.id] cite \"x\"\n");
+    auto made = dated.run(R"({"id": "2025-03-01"})");
+    CHECK_FALSE(made.result);
+    CHECK(made.error.find("a modifier must be two capital letters or digits (\"26\", \"RT\"), "
+                          "got \"2025-03-01\"") != std::string::npos);
+    CHECK(made.error.find("[eval.type]") != std::string::npos);
+    CHECK(dated.run(R"({"id": "XS"})").result);
+    auto joined = make("rule r when true bill 95860 cite \"x\"\n"
+                       "edit e for line in claim add modifier join(line.modifiers, \"\") "
+                       "cite \"x\"\n");
+    CHECK(joined.run(R"({"id": "c"})").error.find("got \"\"") != std::string::npos);
+    auto both = make("rule r when true bill 95861 modifiers [\"26\"] cite \"x\"\n"
+                     "edit e for line in claim add modifier \"TC\" cite \"x\"\n");
+    auto components = both.run(R"({"id": "c"})");
+    CHECK_FALSE(components.result);
+    CHECK(components.error.find("95861 with 26 and TC: a line is the professional component or "
+                                "the technical one, not both") != std::string::npos);
+    CHECK(components.error.find("[eval.impossible_line]") != std::string::npos);
+    auto many = make("rule r for d in case.diagnoses bill 95872 units 5_000 cite \"x\"\n"
+                     "edit e for line in claim when count(case.diagnoses) > 2 cap units at 4 "
+                     "cite \"x\"\n");
+    auto over = many.run(R"({"id": "c", "diagnoses": ["G56.01", "G20"]})");
+    CHECK_FALSE(over.result);
+    CHECK(over.error.find("10000 units of 95872 after the edits (billed by `r`): a claim line "
+                          "carries at most 9999") != std::string::npos);
+    // Capped by an edit, the rule's 15,000 units are a line of 4.
+    auto capped = many.run(R"({"id": "c", "diagnoses": ["G56.01", "G20", "G35"]})");
+    REQUIRE(capped.result);
+    CHECK(lines_of(*capped.result) == "95872 x4");
+}
+
 TEST_CASE("merged units that overflow, and a billed text that is no code, are the case's error") {
     // Two lines of 95860 merged past 64 bits printed a negative line, and `units_of` summed
     // them the same way; `bill code(case.id)` billed "x".
-    auto huge = make("rule r for d in case.diagnoses bill 95860 units 9_000_000_000_000_000_000 "
-                     "cite \"x\"\n");
+    auto huge = make("rule r for d in case.diagnoses bill 95860 units 5_000_000_000_000_000_000 + "
+                     "count(case.diagnoses) cite \"x\"\n");
     auto merged = huge.run(R"({"id": "c", "diagnoses": ["G56.01", "G20"]})");
     CHECK_FALSE(merged.result);
     CHECK(merged.error.find("[eval.overflow]") != std::string::npos);
