@@ -393,8 +393,9 @@ protected:
     void looked_up_lowered(const Node& table, const Node& key);
     Span key_written_at(const TableData& data, std::size_t r, std::string_view key,
                         Span otherwise) const;
+    // `known`: what the checker knows of a value not written in place (possible_values).
     bool constant_never_held(const CaseField& field, bool elements, const Node& constant,
-                             const ast::Expr& at);
+                             const ast::Expr& at, const Constants* known = nullptr);
     void keys_never_lower_case();
     // `L[count(L)]`, `L[count(L) + 1]`: past the end of any list.
     bool past_own_count(const Node& key, const ast::Expr& list);
@@ -486,7 +487,8 @@ protected:
     // Each definition's body is checked once for each set of argument types its calls give;
     // definitions that pass each other new types (`g([x])` and `g({a: x})`) make twice as many
     // sets at each level. Past this many the checker stops with check.too_many_types, not 40
-    // seconds and a gigabyte later (twenty levels). The standard set and each shipped payer need 39.
+    // seconds and a gigabyte later (twenty levels). The standard set and each shipped payer
+    // need 39.
     static constexpr std::size_t max_bodies_at_calls = 5000;
     bool too_many_bodies_reported_ = false;
     std::vector<bool> def_clean_; // by definition: compiled without an error of its own

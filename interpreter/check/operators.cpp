@@ -860,9 +860,25 @@ bool ExpressionChecker::compared_below_least(const ast::Binary& b, const Typed& 
 // constant list) the field never holds (`elements`: of a list field), said at `at`; true
 // when said.
 bool ExpressionChecker::constant_never_held(const CaseField& field, bool elements,
-                                            const Node& constant, const ast::Expr& at) {
-    if (constant.op != Op::Const) return false;
-    auto never = never_held(field, elements, values_of(constant.constant));
+                                            const Node& constant, const ast::Expr& at,
+                                            const Constants* known) {
+    // Written in place, or one of the values known before any case (`m` of `for m in ["xs",
+    // "XE"]`, `if c then "g56.01" else …`, a row's value of `covered_from[line.code]`). Among
+    // those, "" is a policy's "none" (`if c then "XS" else ""`), which a `when x != ""` before
+    // the comparison sets aside: it is not judged.
+    std::vector<Value> alternatives;
+    std::span<const Value> values;
+    if (constant.op == Op::Const) {
+        values = values_of(constant.constant);
+    } else if (auto possible = known ? possible_values(constant, *known) : std::nullopt) {
+        for (const Value& v : *possible)
+            for (const Value& each : values_of(v))
+                if (each.kind != Kind::String || !each.str().empty()) alternatives.push_back(each);
+        values = alternatives;
+    } else {
+        return false;
+    }
+    auto never = never_held(field, elements, values);
     if (!never) return false;
     auto& d = error("check.impossible_value", at.span,
                     elements ? fmt::format("{} never holds \"{}\": each is {}", never->what,
@@ -870,6 +886,9 @@ bool ExpressionChecker::constant_never_held(const CaseField& field, bool element
                              : fmt::format("{} is never \"{}\": it is {}", never->what,
                                            never->value, never->expected));
     if (!never->help.empty()) d.help = never->help;
+    if (constant.op != Op::Const)
+        d.notes.push_back(fmt::format("\"{}\" is one of the values `{}` may take", never->value,
+                                      one_line(source_text(at.span))));
     return true;
 }
 
@@ -890,7 +909,7 @@ void ExpressionChecker::impossible_value(const ast::Binary& b, const Typed& left
     }
     auto check = [&](const Typed::Field& field, bool elements, const Typed& constant,
                      const ast::Expr& at) {
-        constant_never_held(field, elements, constant.node, at);
+        constant_never_held(field, elements, constant.node, at, &constant.constants);
     };
     if (!membership) {
         // `line.modifiers == ["xs"]`: a list field against a list, element by element.
