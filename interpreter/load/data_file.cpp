@@ -7,8 +7,10 @@
 #include "lang/codes.hpp"
 #include "lang/dates.hpp"
 #include "lang/suggest.hpp"
+#include "lang/utf8.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <fmt/format.h>
 #include <unordered_map>
 #include <unordered_set>
@@ -113,7 +115,7 @@ private:
 // As in a policy's text, a number is a whole number from 0 written without a sign: a negative
 // MUE passed and denied every unit billed.
 bool is_whole_number(std::string_view s) {
-    return !s.empty() && s.size() <= 18 &&
+    return !s.empty() &&
            std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
@@ -229,6 +231,25 @@ private:
             failed_ = true;
             return std::nullopt;
         };
+        // As in a policy's text: what a result prints must be UTF-8, and a control character
+        // would reach the terminal and `cpl doc`'s pages.
+        auto refused = [&](std::string what) {
+            diagnostics_
+                .error("data.bad_value", span,
+                       fmt::format("column `{}` holds {}", column.name.text, what))
+                .help = "save the file as UTF-8 text, without control characters";
+            failed_ = true;
+            return std::nullopt;
+        };
+        if (std::size_t bad_byte = utf8_error_at(text); bad_byte != std::string_view::npos)
+            return refused(fmt::format("a byte that is not UTF-8 text (0x{:02X})",
+                                       static_cast<unsigned char>(text[bad_byte])));
+        if (std::size_t control = control_character_at(text); control != std::string_view::npos)
+            return refused(fmt::format("a control character (U+{:04X})",
+                                       static_cast<unsigned char>(text[control]) ==
+                                               0xC2 // U+0080–U+009F: two bytes
+                                           ? static_cast<unsigned char>(text[control + 1])
+                                           : static_cast<unsigned char>(text[control])));
         ast::Expr e;
         e.span = span;
         if (type == "number") {
@@ -236,7 +257,11 @@ private:
                 return bad(text.starts_with('-') || text.starts_with('+')
                                ? "a whole number from 0, written without a sign"
                                : "a whole number");
-            e.kind = ast::NumberLit{std::stoll(text)};
+            std::int64_t number = 0;
+            auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+            if (error != std::errc{} || end != text.data() + text.size())
+                return bad("a number cpl can hold: it is above 9223372036854775807");
+            e.kind = ast::NumberLit{number};
         } else if (type == "code") {
             if (!is_procedure_code(text))
                 return bad("a procedure code (five digits, four digits and F/T/U/M/A, or a letter "

@@ -100,6 +100,30 @@ TEST_CASE("a number cell is a whole number from 0, written without a sign") {
 }
 
 // `hcpcs,mue_value,mue_value`: the first `mue_value` was read and the second never looked at.
+// A 19-digit number was "not a whole number" where the policy's text takes it; bytes that are
+// not UTF-8 were loaded as U+FFFD and a NUL as it was, where the policy's text refuses both.
+TEST_CASE(
+    "a number cell holds what cpl can, and any cell is UTF-8 text without control characters") {
+    write_temp("data_large.csv", "hcpcs,mue_value,note\n95860,1000000000000000000,a\n"
+                                 "95861,99999999999999999999,b\n95863,1,a\x01"
+                                 "b\n95864,1,\xff\n");
+    Loaded loaded = load_text(
+        "policy d\ntable mue \"MUE\" cite \"t\"\n"
+        "  rows from \"data_large.csv\" hcpcs: code => {mue_value: number, note: string}\nend\n");
+    CHECK_FALSE(loaded.program);
+    CHECK(codes(loaded) == "data.bad_value data.bad_value data.bad_value");
+    std::string shown = rendered(loaded);
+    INFO(shown);
+    CHECK(shown.find("data_large.csv:3:7: error: `99999999999999999999` in column `mue_value` is "
+                     "not a number cpl can hold: it is above 9223372036854775807") !=
+          std::string::npos);
+    CHECK(shown.find("data_large.csv:4:9: error: column `note` holds a control character "
+                     "(U+0001)") != std::string::npos);
+    CHECK(shown.find("data_large.csv:5:9: error: column `note` holds a byte that is not UTF-8 "
+                     "text (0xFF)") != std::string::npos);
+    CHECK(shown.find("data_large.csv:2:") == std::string::npos); // 19 digits are a number
+}
+
 TEST_CASE("a header that names a column the policy reads twice is refused at the second") {
     write_temp("data_twice.csv", "hcpcs,mue_value,mue_value,note,note\n95860,3,2,a,b\n");
     Loaded loaded =
