@@ -939,7 +939,13 @@ bool empty_constant_range(const Node& low, const Node& high) {
     if (low.op != Op::Const || high.op != Op::Const || low.constant.kind != high.constant.kind)
         return false;
     if (low.constant.kind == Kind::Number) return high.constant.number < low.constant.number;
-    if (low.constant.kind == Kind::String) return high.constant.str() < low.constant.str();
+    // A code with a letter (0766T) is no bound at all (eval.range), not one in the wrong order.
+    auto numeric = [](std::string_view code) {
+        return std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    if (low.constant.kind == Kind::String)
+        return numeric(low.constant.str()) && numeric(high.constant.str()) &&
+               high.constant.str() < low.constant.str();
     return false;
 }
 
