@@ -26,6 +26,31 @@ bool is_digit(char c) {
     return c >= '0' && c <= '9';
 }
 
+// RFC 9110, 7.2 and RFC 3986, 3.2.2: uri-host [":" port], the host a reg-name (letters, digits,
+// `-._~`, %-escapes, sub-delims), an IPv4 address or an IP literal in brackets; empty is a
+// Host with no authority.
+bool is_host_value(std::string_view v) {
+    std::size_t end = 0;
+    if (!v.empty() && v[0] == '[') {
+        end = v.find(']');
+        if (end == std::string_view::npos) return false;
+        for (char c : v.substr(1, end - 1))
+            if (!(is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' ||
+                  c == '.'))
+                return false;
+        ++end;
+    } else {
+        static constexpr std::string_view others = "-._~%!$&'()*+,;=";
+        while (end < v.size() && (std::isalnum(static_cast<unsigned char>(v[end])) ||
+                                  others.find(v[end]) != std::string_view::npos))
+            ++end;
+    }
+    if (end == v.size()) return true;
+    if (v[end] != ':') return false;
+    std::string_view port = v.substr(end + 1);
+    return std::all_of(port.begin(), port.end(), is_digit);
+}
+
 std::string_view trimmed(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
         s.remove_prefix(1);
@@ -166,7 +191,14 @@ std::variant<RequestHead, HeadProblem> check_head(std::string_view head) {
             }))
             return bad(fmt::format("the header `{}` holds a control character", name));
         std::string key = ascii_lower(name);
-        if (key == "host") ++hosts;
+        if (key == "host") {
+            ++hosts;
+            // RFC 9112, 3.2: a Host that is no uri-host [":" port] (`a b`) is a 400.
+            if (!is_host_value(value))
+                return bad(fmt::format("the Host header `{}` is not a host name with an optional "
+                                       "port",
+                                       value.substr(0, 40)));
+        }
         if (key == "connection")
             for (const auto& option : list_items(value))
                 out.wants_close = out.wants_close || option == "close";

@@ -71,6 +71,16 @@ TEST_CASE("request head: what is refused, with its status", "[serve][head]") {
     CHECK(status_of("GET / HTTP/1.1\r\nHost: a\nX: b") == 400);
     CHECK(status_of("GET / HTTP/1.1") == 400); // no Host
     CHECK(status_of("GET / HTTP/1.1\r\nHost: a\r\nHost: b") == 400);
+    // A Host that is no host name with an optional port was served (`a b`).
+    CHECK(status_of("GET / HTTP/1.1\r\nHost: a b") == 400);
+    CHECK(status_of("GET / HTTP/1.1\r\nHost: a/b") == 400);
+    CHECK(status_of("GET / HTTP/1.1\r\nHost: a:8x") == 400);
+    CHECK(status_of("GET / HTTP/1.1\r\nHost: [::1") == 400);
+    CHECK(status_of("GET / HTTP/1.1\r\nHost: localhost:18080") == 200);
+    CHECK(status_of("GET / HTTP/1.1\r\nHost: 127.0.0.1") == 200);
+    CHECK(status_of("GET / HTTP/1.1\r\nHost: [::1]:80") == 200);
+    CHECK(status_of("GET / HTTP/1.1\r\nHost: xn--bcher-kva.example") == 200);
+    CHECK(status_of("GET / HTTP/1.1\r\nHost:") == 200); // no authority
     CHECK(status_of("GET /  HTTP/1.1\r\nHost: a") == 400);
     CHECK(status_of("GET / HTTP/2.0\r\nHost: a") == 505);
     CHECK(status_of("GET / FTP/1.1\r\nHost: a") == 400);
