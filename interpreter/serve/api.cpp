@@ -205,16 +205,24 @@ std::optional<Reply> reject_empty(std::string_view body, bool batch = false) {
 // of its own ("not closed", "expected a JSON object"), none saying what the body was. As `cpl
 // run` says it of such a file (run.not_json_lines).
 std::optional<Reply> written_over_lines(std::string_view body) {
-    // Blank lines before it are skipped, as the batch skips them.
+    // Blank lines before it are each an error line of their own in a batch; the bracket is
+    // named on its line as the body counts them (LF, CR LF or CR alone).
     body = without_byte_order_mark(body);
-    body.remove_prefix(std::min(body.find_first_not_of(blanks), body.size()));
+    std::size_t skipped = std::min(body.find_first_not_of(blanks), body.size());
+    std::size_t number = 1;
+    for (std::size_t i = 0; i < skipped; ++i)
+        if (body[i] == '\n' || (body[i] == '\r' && (i + 1 >= body.size() || body[i + 1] != '\n')))
+            ++number;
+    body.remove_prefix(skipped);
     std::string_view first = lone_opening_bracket(body.substr(0, line_end(body)));
     if (first.empty()) return std::nullopt;
-    return error_reply(400,
-                       fmt::format("the body's first line is `{}` alone: JSON written over several "
-                                   "lines is not JSON Lines, which holds each case on one line",
-                                   first),
-                       "write each case on one line (`jq -c`), or POST one case to /v1/evaluate");
+    nlohmann::json reply{
+        {"error", fmt::format("the body's line {} is `{}` alone: JSON written over several lines "
+                              "is not JSON Lines, which holds each case on one line",
+                              number, first)},
+        {"help", "write each case on one line (`jq -c`), or POST one case to /v1/evaluate"},
+        {"line", number}};
+    return Reply{400, json_dump(reply)};
 }
 
 Reply one_case(Context& ctx, const Params& params, std::string_view body, bool must_review,

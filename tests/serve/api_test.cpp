@@ -153,6 +153,13 @@ TEST_CASE("serve: an empty name, an empty policy and an empty batch are 400s", "
         CHECK(json::parse(batch->body)["error"].get<std::string>().find(
                   "alone: JSON written over several lines is not JSON Lines") != std::string::npos);
     }
+    // The bracket was called the body's first line after blank lines, with no `line`.
+    auto late = client.Post("/v1/batch", "\n\r\n\r[\n", "application/x-ndjson");
+    REQUIRE(late);
+    CHECK(late->status == 400);
+    CHECK(json::parse(late->body)["line"] == 4);
+    CHECK(json::parse(late->body)["error"].get<std::string>().starts_with(
+        "the body's line 4 is `[` alone"));
     // A first line that opens and closes is a case, answered as one.
     auto one = client.Post("/v1/batch", "{}\n", "application/x-ndjson");
     REQUIRE(one);
