@@ -295,11 +295,16 @@ struct Server::Impl {
                     res.set_header("Connection", "close");
                     close_after_response();
                     answer(path, req, res, [&] {
-                        return error_for(path, 415,
-                                         "a multipart/form-data body is not read: the body is "
-                                         "read as JSON, as it is",
-                                         "send the case itself as the body (curl "
-                                         "--data-binary @case.json, not -F)");
+                        return error_for(
+                            path, 415,
+                            "a multipart/form-data body is not read: the body is "
+                            "read as JSON, as it is",
+                            path == "/v1/fhir/Claim" ? "send the Claim itself as the body: curl "
+                                                       "--data-binary @claim.json, not -F"
+                            : path == "/v1/batch" ? "send the cases themselves as the body: curl "
+                                                    "--data-binary @cases.jsonl, not -F"
+                                                  : "send the case itself as the body: curl "
+                                                    "--data-binary @case.json, not -F");
                     });
                     return;
                 }

@@ -947,6 +947,11 @@ TEST_CASE("serve: a multipart/form-data body is a counted 415 that says the body
         REQUIRE(res);
         CHECK(res->status == 415);
         CHECK(res->body.find("the body is read as JSON") != std::string::npos);
+        // The FHIR endpoint's help spoke of a case.
+        std::string_view sent = std::string(path) == "/v1/fhir/Claim" ? "send the Claim itself"
+                                : std::string(path) == "/v1/batch"    ? "send the cases themselves"
+                                                                      : "send the case itself";
+        CHECK(res->body.find(sent) != std::string::npos);
         CHECK((json::parse(res->body).value("resourceType", "") == "OperationOutcome") ==
               (std::string(path) == "/v1/fhir/Claim"));
     }
