@@ -403,6 +403,109 @@ const DataType reference_type = {"a Reference",
                                   {"display", Holds::text}}};
 
 std::optional<std::string> fault_in(const json& value, const DataType& type, const std::string& at);
+std::optional<std::string> fault_of(const json& value, Holds holds, const std::string& at);
+
+// FHIR R4's value[x] of an Extension: its data types (extensibility.html, "Extension").
+bool is_extension_value(std::string_view name) {
+    static const std::vector<std::string_view> types = {"Base64Binary",
+                                                        "Boolean",
+                                                        "Canonical",
+                                                        "Code",
+                                                        "Date",
+                                                        "DateTime",
+                                                        "Decimal",
+                                                        "Id",
+                                                        "Instant",
+                                                        "Integer",
+                                                        "Markdown",
+                                                        "Oid",
+                                                        "PositiveInt",
+                                                        "String",
+                                                        "Time",
+                                                        "UnsignedInt",
+                                                        "Uri",
+                                                        "Url",
+                                                        "Uuid",
+                                                        "Address",
+                                                        "Age",
+                                                        "Annotation",
+                                                        "Attachment",
+                                                        "CodeableConcept",
+                                                        "Coding",
+                                                        "ContactPoint",
+                                                        "Count",
+                                                        "Distance",
+                                                        "Duration",
+                                                        "HumanName",
+                                                        "Identifier",
+                                                        "Money",
+                                                        "Period",
+                                                        "Quantity",
+                                                        "Range",
+                                                        "Ratio",
+                                                        "Reference",
+                                                        "SampledData",
+                                                        "Signature",
+                                                        "Timing",
+                                                        "ContactDetail",
+                                                        "Contributor",
+                                                        "DataRequirement",
+                                                        "Expression",
+                                                        "ParameterDefinition",
+                                                        "RelatedArtifact",
+                                                        "TriggerDefinition",
+                                                        "UsageContext",
+                                                        "Dosage",
+                                                        "Meta"};
+    if (name.starts_with("_")) name.remove_prefix(1);
+    return name.starts_with("value") &&
+           std::find(types.begin(), types.end(), name.substr(5)) != types.end();
+}
+
+// An Extension: an object with its url and either one value[x] or extensions of its own, not
+// both (FHIR's ext-1). One with neither, or a member FHIR does not define (`valueFoo`), was
+// copied into the ClaimResponse as it was.
+std::optional<std::string> extension_fault(const json& e, const std::string& at) {
+    if (!e.is_object()) return fmt::format("`{}` is an Extension (an object)", at);
+    const json* url = member(e, "url");
+    if (!url || !url->is_string() || url->get_ref<const std::string&>().empty())
+        return fmt::format("`{}` has no url: an extension says what it is by its url", at);
+    int values = 0;
+    for (const auto& [name, element] : e.items()) {
+        if (name == "id" || name == "url" || name == "extension") continue;
+        if (!is_extension_value(name))
+            return fmt::format("`{}.{}` is not an element of an Extension (its value is "
+                               "value[x], such as valueString or valueCoding)",
+                               at, name);
+        if (!name.starts_with("_")) ++values;
+    }
+    const json* inner = member(e, "extension");
+    if (values > 1) return fmt::format("`{}` has more than one value[x]", at);
+    if ((values == 1) == (inner != nullptr))
+        return fmt::format("`{}` has {}: an extension has a value[x] or extensions, not both "
+                           "(FHIR ext-1)",
+                           at,
+                           values == 1 ? "a value[x] and extensions"
+                                       : "neither a value[x] "
+                                         "nor extensions");
+    if (inner) return fault_of(*inner, Holds::extensions, at + ".extension");
+    return std::nullopt;
+}
+
+// `_display`: a primitive's id and extensions, an object of those alone (FHIR JSON, 2.6.2.7).
+std::optional<std::string> primitive_extension_fault(const json& value, const std::string& at) {
+    if (!value.is_object() || value.empty())
+        return fmt::format("`{}` holds a primitive's id and extensions (an object)", at);
+    for (const auto& [name, element] : value.items()) {
+        if (name == "id") continue;
+        if (name != "extension")
+            return fmt::format("`{}.{}` is not an element of a primitive's extensions (id, "
+                               "extension)",
+                               at, name);
+        if (auto fault = fault_of(element, Holds::extensions, at + ".extension")) return fault;
+    }
+    return std::nullopt;
+}
 
 // What is wrong with `value`, the element at `at` that holds `holds`; nothing when it is right.
 std::optional<std::string> fault_of(const json& value, Holds holds, const std::string& at) {
@@ -414,13 +517,11 @@ std::optional<std::string> fault_of(const json& value, Holds holds, const std::s
         if (value.is_boolean()) return std::nullopt;
         return fmt::format("`{}` is true or false", at);
     case Holds::extensions:
-        if (value.is_array() && !value.empty() &&
-            std::all_of(value.begin(), value.end(), [](const json& e) {
-                const json* url = member(e, "url");
-                return url && url->is_string() && !url->get_ref<const std::string&>().empty();
-            }))
-            return std::nullopt;
-        return fmt::format("`{}` is a list of extensions, each with its url", at);
+        if (!value.is_array() || value.empty())
+            return fmt::format("`{}` is a list of extensions, each with its url", at);
+        for (std::size_t k = 0; k < value.size(); ++k)
+            if (auto fault = extension_fault(value[k], fmt::format("{}[{}]", at, k))) return fault;
+        return std::nullopt;
     case Holds::codings:
         if (!value.is_array() || value.empty())
             return fmt::format("`{}` is a list of Codings ({{\"system\", \"code\"}})", at);
@@ -457,10 +558,19 @@ std::optional<std::string> fault_in(const json& value, const DataType& type,
         if (auto near = closest(name, names)) fault += fmt::format("; did you mean `{}`?", *near);
         return fault;
     }
-    for (const auto& [name, holds] : type.elements)
+    for (const auto& [name, holds] : type.elements) {
         if (const json* element = member(value, std::string(name).c_str()))
             if (auto fault = fault_of(*element, holds, fmt::format("{}.{}", at, name)))
                 return fault;
+        // Only a primitive (text, true or false) has a `_` sibling; `_coding` is no element.
+        std::string sibling = "_" + std::string(name);
+        if (const json* element = member(value, sibling.c_str())) {
+            if (holds != Holds::text && holds != Holds::boolean)
+                return fmt::format("`{}.{}` is not an element of {}", at, sibling, type.name);
+            if (auto fault = primitive_extension_fault(*element, fmt::format("{}.{}", at, sibling)))
+                return fault;
+        }
+    }
     return std::nullopt;
 }
 

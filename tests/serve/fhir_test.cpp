@@ -715,8 +715,24 @@ TEST_CASE("fhir: a type, patient, insurer or sequence the ClaimResponse would co
     for (const char* patient : {R"({"reference": ""})", R"({"identifier": {}})",
                                 R"({"display": ""})", R"({"reference": "Patient/1", "bogus": [1]})",
                                 R"({"identifier": {"value": "A1", "type": {"coding": "x"}}})",
-                                R"({"reference": "Patient/1", "extension": [{}]})"})
+                                R"({"reference": "Patient/1", "extension": [{}]})",
+                                // Copied as they were: a primitive's `_` sibling that is no
+                                // object, one of a non-primitive, an extension with no value[x]
+                                // (ext-1), with two, or with one FHIR does not define.
+                                R"({"reference": "Patient/1", "_reference": 42})",
+                                R"({"reference": "Patient/1", "_reference": {"bogus": 1}})",
+                                R"({"identifier": {"value": "A1"}, "_identifier": {}})",
+                                R"({"reference": "Patient/1", "extension": [{"url": "urn:x"}]})",
+                                R"({"reference": "Patient/1", "extension": [{"url": "urn:x",
+                                    "valueString": "a", "valueCode": "b"}]})",
+                                R"({"reference": "Patient/1", "extension": [{"url": "urn:x",
+                                    "valueFoo": 1}]})",
+                                R"({"reference": "Patient/1", "extension": [{"url": "urn:x",
+                                    "valueString": "a", "extension": [{"url": "urn:y",
+                                    "valueString": "b"}]}]})"})
         CHECK(refused_at("patient", json::parse(patient)) == "Claim.patient");
+    for (const char* type : {R"({"coding": [{"code": "professional", "_code": "oops"}]})"})
+        CHECK(refused_at("type", json::parse(type)) == "Claim.type");
     CHECK(refused_at("insurer", json::parse(R"({"identifier": {"value": 5}})")) == "Claim.insurer");
     Reply unknown = fhir::claim(
         standard.ctx, {},
@@ -740,13 +756,18 @@ TEST_CASE("fhir: a type, patient, insurer or sequence the ClaimResponse would co
                                              {"code", "professional"},
                                              {"userSelected", true}}})},
                     {"text", "Professional"}};
-    full["patient"] = {{"reference", "Patient/1"},
-                       {"identifier",
-                        {{"system", "urn:mrn"},
-                         {"value", "A1"},
-                         {"period", {{"start", "2020-01-01"}}},
-                         {"assigner", {{"display", "Clinic"}}}}},
-                       {"_display", {{"extension", json::array()}}}};
+    full["patient"] = {
+        {"reference", "Patient/1"},
+        {"identifier",
+         {{"system", "urn:mrn"},
+          {"value", "A1"},
+          {"period", {{"start", "2020-01-01"}}},
+          {"assigner", {{"display", "Clinic"}}}}},
+        {"_display", {{"extension", json::array({{{"url", "urn:x"}, {"valueString", "y"}}})}}},
+        {"extension",
+         json::array(
+             {{{"url", "urn:outer"},
+               {"extension", json::array({{{"url", "urn:inner"}, {"valueCode", "c"}}})}}})}};
     full["insurer"] = {{"identifier", {{"value", "PAYER-1"}}}};
     full["item"][0]["sequence"] = 2147483647LL;
     Reply copied = fhir::claim(standard.ctx, {}, full.dump(), "2025-03-15");
