@@ -60,6 +60,13 @@ try {
   await page.locator("#ncs tr").nth(1).locator(".type").selectOption("sensory");
   await page.click("#add-ncs");
   await page.locator("#ncs tr").nth(2).locator(".nerve").fill("ulnar");
+  // An F-wave ticked on a sensory row was dropped without a word: it is the case's error.
+  await page.locator("#ncs tr").nth(1).locator(".f-wave").check();
+  await page.click("#run");
+  await page.waitForSelector("#error:not([hidden])");
+  check((await page.locator("#error").innerText()).includes("nerve_conduction[1].f_wave"),
+    "an F-wave on a sensory study is refused where it was ticked");
+  await page.locator("#ncs tr").nth(1).locator(".f-wave").uncheck();
   await page.click("#run");
   await page.waitForSelector("#claim-table tbody tr td strong");
   const claimText = await page.locator("#claim-table").innerText();

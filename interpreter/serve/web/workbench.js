@@ -77,7 +77,7 @@ function addNcs(nerve = "", side = "right", type = "motor", fWave = false) {
 function addClaimLine(code = "", units = 1, modifiers = "") {
   const row = el("tr", {},
     el("td", {}, el("input", { class: "code", value: code, size: "6" })),
-    el("td", {}, el("input", { class: "units", type: "number", min: "0", value: units, style: "width:4em" })),
+    el("td", {}, el("input", { class: "units", type: "number", min: "1", max: "9999", value: units, style: "width:4em" })),
     el("td", {}, el("input", { class: "modifiers", value: modifiers, size: "8", placeholder: "26 59" })),
     el("td", {}, el("button", { type: "button", onclick: () => row.remove() }, "×")));
   $("#claim-lines").append(row);
@@ -97,7 +97,9 @@ function caseFromForm() {
   if (limbs.length) c.extremities = limbs;
   const ncs = [...document.querySelectorAll("#ncs tr")].map((row) => {
     const n = { nerve: $(".nerve", row).value.trim(), side: $(".side", row).value, type: $(".type", row).value };
-    if (n.type === "motor" && $(".f-wave", row).checked) n.f_wave = true;
+    // Sent as ticked: an F-wave on a sensory row is the case reader's located error to show,
+    // not a fact dropped without a word.
+    if ($(".f-wave", row).checked) n.f_wave = true;
     return n;
   }).filter((n) => n.nerve);
   if (ncs.length) c.nerve_conduction = ncs;
@@ -175,6 +177,8 @@ async function run(extra = "") {
   status(res.ok ? "" : `HTTP ${res.status}`);
   if (!res.ok) { showError(res.body); return null; }
   showResult(res.body);
+  // The policy was reloaded since the page read its version: read it again.
+  if (res.body.fingerprint && res.body.fingerprint !== shownFingerprint) refreshPolicies();
   return res.body;
 }
 
@@ -223,13 +227,29 @@ async function loadMuscles() {
   }));
 }
 
+// The policies as the server last said, and the fingerprint the header shows.
+let policiesKnown = [];
+let shownFingerprint = "";
+function showVersion() {
+  const p = policiesKnown.find((x) => x.name === policy());
+  shownFingerprint = p ? p.fingerprint : "";
+  $("#fingerprint").textContent = p ? `version ${p.version}, ${p.fingerprint.slice(0, 19)}…` : "";
+}
+async function refreshPolicies() {
+  const res = await api("/v1/policies");
+  if (!res.ok) return;
+  policiesKnown = res.body.policies;
+  showVersion();
+}
+
 async function start() {
   const res = await api("/v1/policies");
   if (!res.ok) { showError(res.body); return; }
+  policiesKnown = res.body.policies;
   $("#policy").replaceChildren(...res.body.policies.map((p) => el("option", { value: p.name }, p.title ? `${p.name}: ${p.title}` : p.name)));
   const showPolicy = () => {
-    const p = res.body.policies.find((x) => x.name === policy());
-    $("#fingerprint").textContent = p ? `version ${p.version}, ${p.fingerprint.slice(0, 19)}…` : "";
+    const p = policiesKnown.find((x) => x.name === policy());
+    showVersion();
     // Compare evaluates the study under the base too: only when the server has it loaded.
     const baseLoaded = p && p.base && res.body.policies.some((x) => x.name === p.base);
     $("#compare").disabled = !baseLoaded;
