@@ -82,9 +82,12 @@ std::vector<MediaRange> ranges_of(std::string_view accept) {
 // Whether an Accept header takes the JSON served: for each JSON type, the most specific range
 // that matches it (the type, then application/*, then */*) gives its weight, and a weight of
 // 0 refuses it (RFC 9110, 12.5.1). No ranges at all take anything.
-bool accepts_json(std::string_view accept) {
+// The type to label the answer with: FHIR's own when the client accepts it, else plain JSON
+// (`application/fhir+json;q=0, application/json`: q=0 is "not acceptable", RFC 9110 12.5.1,
+// and the answer was labelled with the type refused); nothing when it accepts neither.
+std::optional<std::string_view> answer_type(std::string_view accept) {
     std::vector<MediaRange> ranges = ranges_of(accept);
-    if (ranges.empty()) return true;
+    if (ranges.empty()) return "application/fhir+json";
     for (std::string_view served : {"application/fhir+json", "application/json"}) {
         int best = 0;
         double q = 0;
@@ -100,9 +103,9 @@ bool accepts_json(std::string_view accept) {
                 q = r.q;
             }
         }
-        if (best > 0 && q > 0) return true;
+        if (best > 0 && q > 0) return served;
     }
-    return false;
+    return std::nullopt;
 }
 
 // What a fault of JSON the library reports: the byte just past the token it stopped at, and
@@ -260,10 +263,11 @@ Reply claim(Context& ctx, const Params& params, std::string_view body, std::stri
     // indented answer, `_format` overrides the Accept header. Only JSON is served.
     auto pretty = params.find("_pretty");
     int indent = pretty != params.end() && pretty->second == "true" ? 2 : -1;
-    auto fhir_error = [indent](int status, std::string_view code, std::string_view message,
-                               std::string_view expression) {
+    std::string_view type = "application/fhir+json";
+    auto fhir_error = [indent, &type](int status, std::string_view code, std::string_view message,
+                                      std::string_view expression) {
         return Reply{status, json_dump(operation_outcome(code, message, expression), indent),
-                     "application/fhir+json"};
+                     std::string(type)};
     };
     if (auto bad = unknown_parameter(params, {"policy", "_format", "_pretty"}))
         return fhir_error(bad->status, "not-supported",
@@ -277,7 +281,10 @@ Reply claim(Context& ctx, const Params& params, std::string_view body, std::stri
     // `application/fhir+json` in a URL whose `+` was not escaped arrives with a space.
     std::string format_type = format == params.end() ? "" : media_type(format->second);
     std::replace(format_type.begin(), format_type.end(), ' ', '+');
-    if (format != params.end() ? !names_json(format_type) : !accepts_json(accept))
+    // `_format` overrides Accept; without it, the answer is labelled as the client accepts.
+    std::optional<std::string_view> accepted = answer_type(accept);
+    if (format == params.end() && accepted) type = *accepted;
+    if (format != params.end() ? !names_json(format_type) : !accepted)
         return fhir_error(406, "not-supported",
                           fmt::format("this server answers in JSON (application/fhir+json) "
                                       "only, not {}",
@@ -338,7 +345,7 @@ Reply claim(Context& ctx, const Params& params, std::string_view body, std::stri
                        mapped.json, result_line(outcome, *state, false), state->reads_case_id);
     outcome.result.reset(); // it points into the session, which may go now
     settle_session(state, mapped.json.size());
-    return {200, std::move(text), "application/fhir+json"};
+    return {200, std::move(text), std::string(type)};
 }
 
 } // namespace cpl::serve::fhir

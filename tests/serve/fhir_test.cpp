@@ -311,9 +311,10 @@ TEST_CASE("fhir: the format a client asks for (_format or Accept) and _pretty", 
     Standard standard;
     Context& ctx = standard.ctx;
     std::string body = slurp(source_root / "tests/golden/fhir/review-95870-59-denied.request.json");
+    std::string type; // the last answer's
     auto status = [&](Params params, std::string_view accept = {}) {
         Reply reply = fhir::claim(ctx, params, body, "2025-03-15", accept);
-        CHECK(reply.type == "application/fhir+json");
+        type = reply.type;
         CHECK(json::parse(reply.body)["resourceType"] ==
               (reply.status == 200 ? "ClaimResponse" : "OperationOutcome"));
         return reply.status;
@@ -336,8 +337,19 @@ TEST_CASE("fhir: the format a client asks for (_format or Accept) and _pretty", 
     // The most specific range decides (RFC 9110, 12.5.1); empty elements are ignored.
     CHECK(status({}, "application/fhir+json;q=0, application/json;q=0, */*") == 406);
     CHECK(status({}, "application/*;q=0, */*") == 406);
+    // Labelled as the client accepts: FHIR's type was sent where q=0 refused it.
     CHECK(status({}, "application/fhir+json;q=0, application/json") == 200);
+    CHECK(type == "application/json");
     CHECK(status({}, "*/*;q=0, application/json") == 200);
+    CHECK(type == "application/json");
+    CHECK(status({}, "application/fhir+json;q=0, */*") == 200);
+    CHECK(type == "application/json");
+    CHECK(status({}, "application/fhir+json;q=0") == 406);
+    CHECK(type == "application/fhir+json");
+    CHECK(status({}, "*/*") == 200);
+    CHECK(type == "application/fhir+json");
+    CHECK(status({{"_format", "json"}}, "application/fhir+json;q=0, application/json") == 200);
+    CHECK(type == "application/fhir+json");
     CHECK(status({}, ", ") == 200);
     CHECK(status({{"_pretty", "yes"}}) == 400);
 
