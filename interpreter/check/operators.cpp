@@ -862,23 +862,27 @@ bool ExpressionChecker::compared_below_least(const ast::Binary& b, const Typed& 
 bool ExpressionChecker::constant_never_held(const CaseField& field, bool elements,
                                             const Node& constant, const ast::Expr& at,
                                             const Constants* known) {
-    // Written in place, or one of the values known before any case (`m` of `for m in ["xs",
-    // "XE"]`, `if c then "g56.01" else …`, a row's value of `covered_from[line.code]`). Among
-    // those, "" is a policy's "none" (`if c then "XS" else ""`), which a `when x != ""` before
-    // the comparison sets aside: it is not judged.
-    std::vector<Value> alternatives;
-    std::span<const Value> values;
+    std::optional<NeverHeld> never;
     if (constant.op == Op::Const) {
-        values = values_of(constant.constant);
+        never = never_held(field, elements, values_of(constant.constant));
     } else if (auto possible = known ? possible_values(constant, *known) : std::nullopt) {
+        // One of the values known before any case (`m` of `for m in ["xs", "XE"]`, `if c then
+        // "g56.01" else …`, a row's value of `covered_from[line.code]`). A policy may hold a
+        // word of its own among them ("any", "none", "always") and test for it before the
+        // comparison, so only a near miss of the field's form is judged: one with a
+        // did-you-mean ("xs" for XS), or digits written wrongly ("2025-1-1", "9586").
+        auto near_miss = [](const NeverHeld& n) {
+            bool digits =
+                !n.value.empty() && n.value.find_first_not_of("0123456789-.") == std::string::npos;
+            return digits || n.help.starts_with("did you mean");
+        };
         for (const Value& v : *possible)
             for (const Value& each : values_of(v))
-                if (each.kind != Kind::String || !each.str().empty()) alternatives.push_back(each);
-        values = alternatives;
-    } else {
-        return false;
+                if (auto one = never_held(field, elements, {&each, 1}); one && near_miss(*one)) {
+                    never = std::move(one);
+                    break;
+                }
     }
-    auto never = never_held(field, elements, values);
     if (!never) return false;
     auto& d = error("check.impossible_value", at.span,
                     elements ? fmt::format("{} never holds \"{}\": each is {}", never->what,
