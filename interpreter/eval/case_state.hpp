@@ -112,6 +112,9 @@ Edit make_edit(CaseState& s, std::string_view severity, std::string_view code);
 bool add_line(CaseState& s, std::string_view code, std::int64_t units,
               std::vector<std::string_view> modifiers);
 Value claim_value(CaseState& s);
+// A rule may bill more units than a line carries when an edit caps them (95872 a muscle, the
+// MUE after it): what is left after the edits is the claim, and is refused past max_line_units.
+void refuse_more_than_a_line(const Line& line);
 Value claim_value_of(CaseState& s, const std::vector<Line>& lines);
 void compact(CaseState& s);
 

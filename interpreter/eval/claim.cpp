@@ -3,6 +3,8 @@
 #include "interpreter/case/case_schema.hpp"
 #include "interpreter/eval/case_state.hpp"
 
+#include <fmt/format.h>
+
 namespace cpl {
 
 namespace {
@@ -71,6 +73,14 @@ Value claim_value(CaseState& s) {
 Value claim_value_of(CaseState& s, const std::vector<Line>& lines) {
     return lines_value(s.context.arena, lines,
                        [](const Line& line) -> const Line& { return line; });
+}
+
+void refuse_more_than_a_line(const Line& line) {
+    if (line.units > case_schema::max_line_units)
+        throw EvalError{"eval.impossible_line", line.cited_by ? line.cited_by->span : Span{},
+                        fmt::format("{} units of {} after the edits (billed by `{}`): a claim line "
+                                    "carries at most {}",
+                                    line.units, line.code, line.rule, case_schema::max_line_units)};
 }
 
 void compact(CaseState& s) {

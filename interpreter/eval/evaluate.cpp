@@ -4,7 +4,6 @@
 // beside this file: rules.cpp, claim.cpp, review.cpp, explain.cpp, coverage.cpp.
 #include "interpreter/eval/evaluate.hpp"
 
-#include "interpreter/case/case_schema.hpp"
 #include "interpreter/eval/case_state.hpp"
 
 #include <fmt/format.h>
@@ -107,15 +106,7 @@ Result run(CaseState& s) {
     }
     result.lines.reserve(s.lines.size());
     for (auto& state : s.lines) {
-        // A rule may bill more units than a line carries when an edit caps them (95872 a
-        // muscle, the MUE after it); what is left after the edits is the claim.
-        if (state.line.units > case_schema::max_line_units)
-            throw EvalError{"eval.impossible_line",
-                            state.line.cited_by ? state.line.cited_by->span : Span{},
-                            fmt::format("{} units of {} after the edits (billed by `{}`): a claim "
-                                        "line carries at most {}",
-                                        state.line.units, state.line.code, state.line.rule,
-                                        case_schema::max_line_units)};
+        refuse_more_than_a_line(state.line);
         result.lines.push_back(std::move(state.line));
     }
     result.edits = std::move(s.edits);

@@ -95,6 +95,10 @@ std::string differs_from_study(std::string_view code, const CodeLines& payable,
 
 void review(CaseState& s, Result& result, Value submitted, std::size_t first_index) {
     std::vector<Line> produced = produced_lines(s, first_index);
+    // What the policy would bill is advised as unbilled: a line no claim carries is refused
+    // here as it is outside review.
+    for (const Line& line : produced)
+        refuse_more_than_a_line(line);
     std::vector<Line> supported_lines;
     for (auto& state : s.lines)
         supported_lines.push_back(std::move(state.line));

@@ -153,6 +153,11 @@ TEST_CASE("a policy's line carries only what a claim line can: modifiers, compon
     CHECK_FALSE(over.result);
     CHECK(over.error.find("10000 units of 95872 after the edits (billed by `r`): a claim line "
                           "carries at most 9999") != std::string::npos);
+    // In review, the claim the policy would bill is advised as unbilled: refused the same way.
+    auto reviewed =
+        many.run(R"({"id": "c", "diagnoses": ["G56.01", "G20"], "claim": [{"code": "95860"}]})");
+    CHECK_FALSE(reviewed.result);
+    CHECK(reviewed.error.find("10000 units of 95872 after the edits") != std::string::npos);
     // Capped by an edit, the rule's 15,000 units are a line of 4.
     auto capped = many.run(R"({"id": "c", "diagnoses": ["G56.01", "G20", "G35"]})");
     REQUIRE(capped.result);
