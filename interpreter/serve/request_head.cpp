@@ -34,9 +34,11 @@ bool is_host_value(std::string_view v) {
     if (!v.empty() && v[0] == '[') {
         end = v.find(']');
         if (end == std::string_view::npos) return false;
+        // An IPv6 address, with a zone (`%25eth0`, RFC 6874), or an IPvFuture (`v1.x`).
+        static constexpr std::string_view others = ":.-_~%!$&'()*+,;=";
         for (char c : v.substr(1, end - 1))
-            if (!(is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' ||
-                  c == '.'))
+            if (!std::isalnum(static_cast<unsigned char>(c)) &&
+                others.find(c) == std::string_view::npos)
                 return false;
         ++end;
     } else {

@@ -79,6 +79,9 @@ TEST_CASE("request head: what is refused, with its status", "[serve][head]") {
     CHECK(status_of("GET / HTTP/1.1\r\nHost: localhost:18080") == 200);
     CHECK(status_of("GET / HTTP/1.1\r\nHost: 127.0.0.1") == 200);
     CHECK(status_of("GET / HTTP/1.1\r\nHost: [::1]:80") == 200);
+    CHECK(status_of("GET / HTTP/1.1\r\nHost: [fe80::1%25eth0]:80") == 200); // a zone, RFC 6874
+    CHECK(status_of("GET / HTTP/1.1\r\nHost: [v1.fe80::a+b]") == 200);      // an IPvFuture
+    CHECK(status_of("GET / HTTP/1.1\r\nHost: [::1 ]") == 400);
     CHECK(status_of("GET / HTTP/1.1\r\nHost: xn--bcher-kva.example") == 200);
     CHECK(status_of("GET / HTTP/1.1\r\nHost:") == 200); // no authority
     CHECK(status_of("GET /  HTTP/1.1\r\nHost: a") == 400);
