@@ -405,89 +405,127 @@ const DataType reference_type = {"a Reference",
 std::optional<std::string> fault_in(const json& value, const DataType& type, const std::string& at);
 std::optional<std::string> fault_of(const json& value, Holds holds, const std::string& at);
 
-// FHIR R4's value[x] of an Extension: its data types (extensibility.html, "Extension").
-bool is_extension_value(std::string_view name) {
-    static const std::vector<std::string_view> types = {"Base64Binary",
-                                                        "Boolean",
-                                                        "Canonical",
-                                                        "Code",
-                                                        "Date",
-                                                        "DateTime",
-                                                        "Decimal",
-                                                        "Id",
-                                                        "Instant",
-                                                        "Integer",
-                                                        "Markdown",
-                                                        "Oid",
-                                                        "PositiveInt",
-                                                        "String",
-                                                        "Time",
-                                                        "UnsignedInt",
-                                                        "Uri",
-                                                        "Url",
-                                                        "Uuid",
-                                                        "Address",
-                                                        "Age",
-                                                        "Annotation",
-                                                        "Attachment",
-                                                        "CodeableConcept",
-                                                        "Coding",
-                                                        "ContactPoint",
-                                                        "Count",
-                                                        "Distance",
-                                                        "Duration",
-                                                        "HumanName",
-                                                        "Identifier",
-                                                        "Money",
-                                                        "Period",
-                                                        "Quantity",
-                                                        "Range",
-                                                        "Ratio",
-                                                        "Reference",
-                                                        "SampledData",
-                                                        "Signature",
-                                                        "Timing",
-                                                        "ContactDetail",
-                                                        "Contributor",
-                                                        "DataRequirement",
-                                                        "Expression",
-                                                        "ParameterDefinition",
-                                                        "RelatedArtifact",
-                                                        "TriggerDefinition",
-                                                        "UsageContext",
-                                                        "Dosage",
-                                                        "Meta"};
-    if (name.starts_with("_")) name.remove_prefix(1);
-    return name.starts_with("value") &&
-           std::find(types.begin(), types.end(), name.substr(5)) != types.end();
+// FHIR R4's value[x] of an Extension (extensibility.html, "Extension"): its primitive types,
+// each with the JSON it is written as, then its complex types, each an object.
+enum class Written { text, boolean, number, whole_number, object };
+std::optional<Written> extension_value_type(std::string_view name) {
+    static const std::vector<std::pair<std::string_view, Written>> types = {
+        {"Base64Binary", Written::text},
+        {"Boolean", Written::boolean},
+        {"Canonical", Written::text},
+        {"Code", Written::text},
+        {"Date", Written::text},
+        {"DateTime", Written::text},
+        {"Decimal", Written::number},
+        {"Id", Written::text},
+        {"Instant", Written::text},
+        {"Integer", Written::whole_number},
+        {"Markdown", Written::text},
+        {"Oid", Written::text},
+        {"PositiveInt", Written::whole_number},
+        {"String", Written::text},
+        {"Time", Written::text},
+        {"UnsignedInt", Written::whole_number},
+        {"Uri", Written::text},
+        {"Url", Written::text},
+        {"Uuid", Written::text}};
+    static const std::vector<std::string_view> complex = {"Address",
+                                                          "Age",
+                                                          "Annotation",
+                                                          "Attachment",
+                                                          "CodeableConcept",
+                                                          "Coding",
+                                                          "ContactPoint",
+                                                          "Count",
+                                                          "Distance",
+                                                          "Duration",
+                                                          "HumanName",
+                                                          "Identifier",
+                                                          "Money",
+                                                          "Period",
+                                                          "Quantity",
+                                                          "Range",
+                                                          "Ratio",
+                                                          "Reference",
+                                                          "SampledData",
+                                                          "Signature",
+                                                          "Timing",
+                                                          "ContactDetail",
+                                                          "Contributor",
+                                                          "DataRequirement",
+                                                          "Expression",
+                                                          "ParameterDefinition",
+                                                          "RelatedArtifact",
+                                                          "TriggerDefinition",
+                                                          "UsageContext",
+                                                          "Dosage",
+                                                          "Meta"};
+    if (!name.starts_with("value")) return std::nullopt;
+    name.remove_prefix(5);
+    for (const auto& [type, written] : types)
+        if (type == name) return written;
+    if (std::find(complex.begin(), complex.end(), name) != complex.end()) return Written::object;
+    return std::nullopt;
 }
 
+bool written_as(const json& v, Written written) {
+    switch (written) {
+    case Written::text:
+        return v.is_string() && !v.get_ref<const std::string&>().empty();
+    case Written::boolean:
+        return v.is_boolean();
+    case Written::number:
+        return v.is_number();
+    case Written::whole_number:
+        return v.is_number_integer();
+    case Written::object:
+        return v.is_object() && !v.empty();
+    }
+    return false;
+}
+
+std::optional<std::string> primitive_extension_fault(const json& value, const std::string& at);
+
 // An Extension: an object with its url and either one value[x] or extensions of its own, not
-// both (FHIR's ext-1). One with neither, or a member FHIR does not define (`valueFoo`), was
+// both (FHIR's ext-1); a primitive value[x] may have its `_` sibling, or that alone. One with
+// neither, a value of the wrong JSON kind, or a member FHIR does not define (`valueFoo`) was
 // copied into the ClaimResponse as it was.
 std::optional<std::string> extension_fault(const json& e, const std::string& at) {
     if (!e.is_object()) return fmt::format("`{}` is an Extension (an object)", at);
     const json* url = member(e, "url");
     if (!url || !url->is_string() || url->get_ref<const std::string&>().empty())
         return fmt::format("`{}` has no url: an extension says what it is by its url", at);
-    int values = 0;
+    std::vector<std::string> values; // the value[x] names given, `_` sibling or not
     for (const auto& [name, element] : e.items()) {
         if (name == "id" || name == "url" || name == "extension") continue;
-        if (!is_extension_value(name))
+        bool sibling = name.starts_with("_");
+        std::string value_name = sibling ? name.substr(1) : name;
+        auto written = extension_value_type(value_name);
+        if (!written)
             return fmt::format("`{}.{}` is not an element of an Extension (its value is "
                                "value[x], such as valueString or valueCoding)",
                                at, name);
-        if (!name.starts_with("_")) ++values;
+        std::string where = fmt::format("{}.{}", at, name);
+        if (sibling) {
+            if (*written == Written::object)
+                return fmt::format("`{}` is not an element of an Extension: only a primitive "
+                                   "value has a `_` sibling",
+                                   where);
+            if (auto fault = primitive_extension_fault(element, where)) return fault;
+        } else if (!written_as(element, *written)) {
+            return fmt::format("`{}` is not written as FHIR writes a {}", where,
+                               value_name.substr(5));
+        }
+        if (std::find(values.begin(), values.end(), value_name) == values.end())
+            values.push_back(value_name);
     }
     const json* inner = member(e, "extension");
-    if (values > 1) return fmt::format("`{}` has more than one value[x]", at);
-    if ((values == 1) == (inner != nullptr))
-        return fmt::format("`{}` has {}: an extension has a value[x] or extensions, not both "
-                           "(FHIR ext-1)",
-                           at,
-                           values == 1 ? "a value[x] and extensions"
-                                       : "neither a value[x] "
-                                         "nor extensions");
+    if (values.size() > 1) return fmt::format("`{}` has more than one value[x]", at);
+    if (values.empty() == (inner == nullptr))
+        return fmt::format(
+            "`{}` has {}: an extension has a value[x] or extensions, not both "
+            "(FHIR ext-1)",
+            at, values.empty() ? "neither a value[x] nor extensions" : "a value[x] and extensions");
     if (inner) return fault_of(*inner, Holds::extensions, at + ".extension");
     return std::nullopt;
 }

@@ -739,6 +739,16 @@ TEST_CASE("fhir: a type, patient, insurer or sequence the ClaimResponse would co
                                     "valueString": "a", "valueCode": "b"}]})",
                                 R"({"reference": "Patient/1", "extension": [{"url": "urn:x",
                                     "valueFoo": 1}]})",
+                                // A value[x] of the wrong JSON kind, or a `_` sibling that is no
+                                // primitive's extensions, was checked by its name alone.
+                                R"({"reference": "Patient/1", "extension": [{"url": "urn:x",
+                                    "valueString": 5}]})",
+                                R"({"reference": "Patient/1", "extension": [{"url": "urn:x",
+                                    "valueString": "a", "_valueString": 42}]})",
+                                R"({"reference": "Patient/1", "extension": [{"url": "urn:x",
+                                    "valueCoding": "x"}]})",
+                                R"({"reference": "Patient/1", "extension": [{"url": "urn:x",
+                                    "_valueCoding": {"id": "c"}}]})",
                                 R"({"reference": "Patient/1", "extension": [{"url": "urn:x",
                                     "valueString": "a", "extension": [{"url": "urn:y",
                                     "valueString": "b"}]}]})"})
@@ -779,7 +789,14 @@ TEST_CASE("fhir: a type, patient, insurer or sequence the ClaimResponse would co
         {"extension",
          json::array(
              {{{"url", "urn:outer"},
-               {"extension", json::array({{{"url", "urn:inner"}, {"valueCode", "c"}}})}}})}};
+               {"extension", json::array({{{"url", "urn:inner"}, {"valueCode", "c"}}})}},
+              // A value absent, said by its `_` sibling alone.
+              {{"url", "urn:absent"},
+               {"_valueString",
+                {{"extension", json::array({{{"url", "http://hl7.org/fhir/StructureDefinition/"
+                                                     "data-absent-reason"},
+                                             {"valueCode", "unknown"}}})}}}},
+              {{"url", "urn:count"}, {"valueInteger", 3}}})}};
     full["insurer"] = {{"identifier", {{"value", "PAYER-1"}}}};
     full["item"][0]["sequence"] = 2147483647LL;
     Reply copied = fhir::claim(standard.ctx, {}, full.dump(), "2025-03-15");
