@@ -24,9 +24,9 @@ void ExpressionChecker::expect(const Typed& value, const TypeP& expected, const 
         "check.type_mismatch", at.span,
         fmt::format("{} must be {}, not {}", what, type_name(expected), type_name(value.type)));
     // `bill 95860 units 10000`: five digits are a code (`0766T` is no number to write so).
-    std::string_view written = source_text(at.span);
+    std::string written = source_text(at.span);
     if (expected->kind == TypeKind::Number && std::holds_alternative<ast::CodeLit>(at.kind) &&
-        written.find_first_not_of("0123456789") == std::string_view::npos)
+        written.find_first_not_of("0123456789") == std::string::npos)
         d.help = fmt::format("five digits are a code: for the number, write {}",
                              digits_grouped(written));
 }
