@@ -234,6 +234,7 @@ function showVersion() {
   const p = policiesKnown.find((x) => x.name === policy());
   shownFingerprint = p ? p.fingerprint : "";
   $("#fingerprint").textContent = p ? `version ${p.version}, ${p.fingerprint.slice(0, 19)}…` : "";
+  return p;
 }
 async function refreshPolicies() {
   const res = await api("/v1/policies");
@@ -248,10 +249,9 @@ async function start() {
   policiesKnown = res.body.policies;
   $("#policy").replaceChildren(...res.body.policies.map((p) => el("option", { value: p.name }, p.title ? `${p.name}: ${p.title}` : p.name)));
   const showPolicy = () => {
-    const p = policiesKnown.find((x) => x.name === policy());
-    showVersion();
+    const p = showVersion();
     // Compare evaluates the study under the base too: only when the server has it loaded.
-    const baseLoaded = p && p.base && res.body.policies.some((x) => x.name === p.base);
+    const baseLoaded = p && p.base && policiesKnown.some((x) => x.name === p.base);
     $("#compare").disabled = !baseLoaded;
     $("#compare").title = p && p.base && !baseLoaded
       ? `the base policy ${p.base} is not loaded on this server` : "";
